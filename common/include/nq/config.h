@@ -1,0 +1,62 @@
+/* nq/config.h — configuration of every neiqin process.
+ *
+ * One table of options (common/src/config.c) describes every setting: its
+ * environment variable, its command-line flag, its default, its limits and a
+ * one-line help. Values come from the defaults, then the environment, then
+ * the flags (flags win). Every value is validated; the first bad one is
+ * reported naming the variable or flag and the reason.
+ *
+ *   nq_config_t cfg;
+ *   char err[256];
+ *   if (nq_config_load(&cfg, "nq-ingest", argc, argv, getenv, err, sizeof(err)) != 0) {
+ *       fprintf(stderr, "%s\n", err);
+ *       return 2;
+ *   }
+ *
+ * `--help` makes nq_config_load print the option table to stdout and return 1.
+ */
+#ifndef NQ_CONFIG_H
+#define NQ_CONFIG_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#define NQ_CONFIG_STR 256
+
+typedef struct nq_config {
+    char service[32];                       /* process name, e.g. nq-ingest */
+    char instance[64];                      /* unique instance name (default host:pid) */
+    char log_level[16];                     /* debug / info / warn / error */
+    char zone[64];                          /* period zone, IANA name */
+    char redis_host[NQ_CONFIG_STR];         /* Redis address */
+    int redis_port;                         /* Redis port */
+    char http_host[NQ_CONFIG_STR];          /* gateway listen address */
+    int http_port;                          /* gateway listen port */
+    char ingest_endpoint[NQ_CONFIG_STR];    /* ingest ROUTER (gateway connects) */
+    char customers_endpoint[NQ_CONFIG_STR]; /* customers ROUTER */
+    char reporting_endpoint[NQ_CONFIG_STR]; /* reporting ROUTER */
+    char stored_endpoint[NQ_CONFIG_STR];    /* ingest PUB "activity.stored" (scorers connect) */
+    char changes_endpoint[NQ_CONFIG_STR];   /* alerting SUB bind; scorers/customers PUB connect */
+    char alerts_endpoint[NQ_CONFIG_STR];    /* alerting PUB bind; gateway SUB connects */
+    char web_root[NQ_CONFIG_STR];           /* static files served by the gateway */
+    int64_t big_order_fen;                  /* big-order alert threshold, fen */
+    int64_t max_frame_bytes;                /* largest ZeroMQ frame accepted */
+    int64_t max_body_bytes;                 /* largest HTTP request body */
+    int64_t max_batch_events;               /* most events in one request */
+    int64_t request_timeout_ms;             /* gateway -> service reply deadline */
+    int64_t dedupe_window_s;                /* how long an event_id is remembered, seconds */
+    int64_t future_skew_s;                  /* how far in the future occurred_at may be, seconds */
+} nq_config_t;
+
+/* Fill `cfg` from defaults, then `getenv_fn` (pass getenv, or a stub in tests),
+ * then argv flags ("--redis-port 6390" or "--redis-port=6390"). `service`
+ * names the process. Returns 0 on success, 1 when --help was printed, or -1
+ * with a reason in err ("NQ_REDIS_PORT: must be an integer in 1..65535, got 'x'"). */
+int nq_config_load(nq_config_t *cfg, const char *service, int argc, char **argv,
+                   char *(*getenv_fn)(const char *), char *err, size_t errlen);
+
+/* Print every option (flag, variable, default, help) to `out`. */
+void nq_config_usage(FILE *out, const char *service);
+
+#endif

@@ -1,0 +1,48 @@
+/* nq/keys.h — every Redis key family neiqin uses, in one place.
+ *
+ * All keys start with "nq:". Keys that belong to one salesperson share the
+ * hash tag {sp:<id>} so the data set can move to Redis Cluster. Nothing
+ * outside this header spells a key.
+ *
+ * | key                              | type   | lifetime                  | owner     |
+ * |----------------------------------|--------|---------------------------|-----------|
+ * | nq:activities                    | STREAM | trimmed to NQ_ACTIVITY_STREAM_MAXLEN | ingest (scorers read via group "scoring") |
+ * | nq:evt:<event_id>                | STRING | dedupe window (NQ_DEDUPE_WINDOW_S) | ingest: content digest of the event |
+ * | nq:{sp:<id>}:kpi:<period key>    | HASH   | forever                   | scoring: counters (see nq/kpi.h) |
+ * | nq:{sp:<id>}:profile             | HASH   | forever                   | customers: name, team_id, status, updated_at |
+ * | nq:team:<id>                     | HASH   | forever                   | customers: name, coordinators, members (JSON arrays), updated_at |
+ * | nq:cust:<id>                     | HASH   | forever                   | customers: name, class, owner_id, updated_at |
+ * | nq:teams / nq:salespeople / nq:customers | SET | forever            | customers: ids, for listing |
+ * | nq:alerts                        | STREAM | trimmed to NQ_ALERT_STREAM_MAXLEN | alerting |
+ * | nq:alert:seen:<rule>:<subject>   | STRING | 30 days                   | alerting: dedupe of a raised alert |
+ * | nq:heartbeats                    | ZSET   | members pruned after 60 s | every service: "<service>/<instance>" -> Unix ms |
+ */
+#ifndef NQ_KEYS_H
+#define NQ_KEYS_H
+
+#include <stddef.h>
+
+#include "nq/period.h"
+
+#define NQ_KEY_ACTIVITIES "nq:activities"
+#define NQ_GROUP_SCORING "scoring"
+#define NQ_ACTIVITY_STREAM_MAXLEN 10000000
+#define NQ_KEY_EVENT_PREFIX "nq:evt:"
+#define NQ_KEY_ALERTS "nq:alerts"
+#define NQ_ALERT_STREAM_MAXLEN 100000
+#define NQ_KEY_ALERT_SEEN_PREFIX "nq:alert:seen:"
+#define NQ_ALERT_SEEN_TTL_S (30 * 86400)
+#define NQ_KEY_HEARTBEATS "nq:heartbeats"
+#define NQ_KEY_TEAMS "nq:teams"
+#define NQ_KEY_SALESPEOPLE "nq:salespeople"
+#define NQ_KEY_CUSTOMERS "nq:customers"
+
+/* Each writes the key into buf (NUL-terminated) and returns its length, or
+ * -1 when it does not fit. */
+int nq_key_kpi(char *buf, size_t len, const char *salesperson_id, const nq_period_t *period);
+int nq_key_salesperson(char *buf, size_t len, const char *salesperson_id);
+int nq_key_team(char *buf, size_t len, const char *team_id);
+int nq_key_customer(char *buf, size_t len, const char *customer_id);
+int nq_key_event(char *buf, size_t len, const char *event_id);
+
+#endif

@@ -1,0 +1,97 @@
+/* nq/redis.h — hiredis async on the process's libuv loop, with reconnect.
+ *
+ * nq_redis_new() starts connecting at once and keeps reconnecting with
+ * exponential backoff (100 ms doubling to 5 s) whenever the connection is
+ * lost, so a process survives a Redis restart by itself.
+ *
+ * A command is issued only while connected: otherwise nq_redis_command()
+ * returns -1 and its callback never runs (the caller answers "unavailable").
+ * Once issued, the callback runs exactly once: with the reply, or with NULL
+ * when the connection dropped or the client is being destroyed. A reply is
+ * valid only inside its callback.
+ *
+ *   static void on_pong(nq_redis_t *r, redisReply *reply, void *data) {
+ *       if (!reply || reply->type == REDIS_REPLY_ERROR) ...;
+ *   }
+ *   nq_redis_t *r = nq_redis_new(loop, "127.0.0.1", 6390, "nq-ingest");
+ *   nq_redis_command(r, on_pong, NULL, "PING");
+ *   ...
+ *   nq_redis_destroy(&r);   // pending replies are still read and delivered
+ */
+#ifndef NQ_REDIS_H
+#define NQ_REDIS_H
+
+#include <hiredis/hiredis.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <uv.h>
+
+typedef struct nq_redis nq_redis_t;
+
+typedef void (*nq_redis_cb)(nq_redis_t *r, redisReply *reply, void *data);
+
+/* Runs after every successful (re)connect, before queued work resumes:
+ * the place to create consumer groups or load scripts. */
+typedef void (*nq_redis_connected_fn)(nq_redis_t *r, void *data);
+
+/* Start a client for host:port; `name` is sent as CLIENT SETNAME. Returns NULL
+ * only when out of memory (an unreachable server is retried, not an error). */
+nq_redis_t *nq_redis_new(uv_loop_t *loop, const char *host, int port, const char *name);
+
+/* Call `fn(r, data)` after every (re)connect. */
+void nq_redis_on_connected(nq_redis_t *r, nq_redis_connected_fn fn, void *data);
+
+/* True while connected. */
+bool nq_redis_ready(const nq_redis_t *r);
+
+/* Commands issued and not yet answered. */
+size_t nq_redis_pending(const nq_redis_t *r);
+
+/* Issue a printf-style command (hiredis formatting: %s, %b, %lld ...).
+ * Returns 0 when issued, -1 when not connected (cb never runs). */
+int nq_redis_command(nq_redis_t *r, nq_redis_cb cb, void *data, const char *fmt, ...);
+
+/* Issue a command from an argument vector (binary safe). Same contract. */
+int nq_redis_commandv(nq_redis_t *r, nq_redis_cb cb, void *data, int argc, const char **argv,
+                      const size_t *argvlen);
+
+/* Close gracefully: commands already issued still get their replies (no new
+ * ones are accepted), then the connection and handles close and memory is
+ * freed in the close callbacks, so run the loop afterwards. Sets *r to NULL; safe on NULL. */
+void nq_redis_destroy(nq_redis_t **r);
+
+/* Create consumer group `group` on `stream` (creating the stream) unless it
+ * exists; failures other than "exists" are logged. Fire and forget. */
+void nq_redis_ensure_group(nq_redis_t *r, const char *stream, const char *group);
+
+/* ---- argument vectors ---------------------------------------------------
+ * A growable argv for commands with many arguments (EVAL with a batch).
+ *
+ *   nq_redis_args_t a;
+ *   nq_redis_args_init(&a);
+ *   nq_redis_args_add(&a, "XADD", 4);
+ *   nq_redis_args_addf(&a, "%lld", (long long)n);
+ *   nq_redis_commandv(r, cb, data, (int)a.argc, (const char **)a.argv, a.lens);
+ *   nq_redis_args_free(&a);
+ * Each argument is copied. On allocation failure `failed` is set and later
+ * adds do nothing; check it before issuing. */
+typedef struct nq_redis_args {
+    char **argv;  /* argument bytes, each malloc'd */
+    size_t *lens; /* byte length of each argument */
+    size_t argc;  /* arguments held */
+    size_t cap;   /* slots allocated */
+    bool failed;  /* an allocation failed */
+} nq_redis_args_t;
+
+void nq_redis_args_init(nq_redis_args_t *a);
+void nq_redis_args_add(nq_redis_args_t *a, const void *bytes, size_t len);
+void nq_redis_args_adds(nq_redis_args_t *a, const char *s);
+void nq_redis_args_addf(nq_redis_args_t *a, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+void nq_redis_args_free(nq_redis_args_t *a);
+
+/* Issue the vector `a` (does not free it). Same contract as nq_redis_commandv. */
+int nq_redis_command_args(nq_redis_t *r, nq_redis_cb cb, void *data, const nq_redis_args_t *a);
+
+#endif

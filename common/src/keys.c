@@ -1,0 +1,34 @@
+/* keys.c — Redis key names. See nq/keys.h. */
+#include "nq/keys.h"
+
+#include <stdio.h>
+
+static int fit(int n, size_t len)
+{
+    return n < 0 || (size_t)n >= len ? -1 : n;
+}
+
+int nq_key_kpi(char *buf, size_t len, const char *salesperson_id, const nq_period_t *period)
+{
+    return fit(snprintf(buf, len, "nq:{sp:%s}:kpi:%s", salesperson_id, period->key), len);
+}
+
+int nq_key_salesperson(char *buf, size_t len, const char *salesperson_id)
+{
+    return fit(snprintf(buf, len, "nq:{sp:%s}:profile", salesperson_id), len);
+}
+
+int nq_key_team(char *buf, size_t len, const char *team_id)
+{
+    return fit(snprintf(buf, len, "nq:team:%s", team_id), len);
+}
+
+int nq_key_customer(char *buf, size_t len, const char *customer_id)
+{
+    return fit(snprintf(buf, len, "nq:cust:%s", customer_id), len);
+}
+
+int nq_key_event(char *buf, size_t len, const char *event_id)
+{
+    return fit(snprintf(buf, len, NQ_KEY_EVENT_PREFIX "%s", event_id), len);
+}

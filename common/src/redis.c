@@ -1,0 +1,297 @@
+/* redis.c — hiredis async client on libuv with reconnect. See nq/redis.h. */
+#include "nq/redis.h"
+
+#include <hiredis/adapters/libuv.h>
+#include <hiredis/async.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "nq/log.h"
+
+#define BACKOFF_MIN_MS 100
+#define BACKOFF_MAX_MS 5000
+
+struct nq_redis {
+    uv_loop_t *loop;                 /* the process's loop */
+    uv_timer_t retry;                /* reconnect timer */
+    redisAsyncContext *ac;           /* live context, NULL between connections */
+    char host[256];                  /* server address */
+    int port;                        /* server port */
+    char name[64];                   /* CLIENT SETNAME value */
+    bool connected;                  /* connect callback said yes */
+    bool closing;                    /* destroy called */
+    uint64_t backoff_ms;             /* next retry delay */
+    size_t pending;                  /* commands issued, not answered */
+    nq_redis_connected_fn on_connected; /* hook after each connect */
+    void *on_connected_data;         /* its argument */
+};
+
+/* One issued command: the caller's callback and argument. */
+typedef struct pending_cmd {
+    nq_redis_t *r;
+    nq_redis_cb cb;
+    void *data;
+} pending_cmd_t;
+
+static void start_connect(nq_redis_t *r);
+
+static void on_timer_closed(uv_handle_t *h)
+{
+    free(h->data);
+}
+
+static void on_retry(uv_timer_t *t)
+{
+    start_connect(t->data);
+}
+
+static void schedule_retry(nq_redis_t *r)
+{
+    if (r->closing)
+        return;
+    uv_timer_start(&r->retry, on_retry, r->backoff_ms, 0);
+    r->backoff_ms = r->backoff_ms * 2 > BACKOFF_MAX_MS ? BACKOFF_MAX_MS : r->backoff_ms * 2;
+}
+
+static void on_connect(const redisAsyncContext *ac, int status)
+{
+    nq_redis_t *r = ac->data;
+    if (status != REDIS_OK) {
+        nq_log_warn("redis_connect", "%s:%d: %s; retrying in %llu ms", r->host, r->port,
+                    ac->errstr, (unsigned long long)r->backoff_ms);
+        r->ac = NULL; /* hiredis frees a context that failed to connect */
+        schedule_retry(r);
+        return;
+    }
+    r->connected = true;
+    r->backoff_ms = BACKOFF_MIN_MS;
+    nq_log_info("redis_connected", "%s:%d", r->host, r->port);
+    redisAsyncCommand(r->ac, NULL, NULL, "CLIENT SETNAME %s", r->name);
+    if (r->on_connected)
+        r->on_connected(r, r->on_connected_data);
+}
+
+static void on_disconnect(const redisAsyncContext *ac, int status)
+{
+    nq_redis_t *r = ac->data;
+    r->ac = NULL;
+    r->connected = false;
+    if (r->closing) {
+        uv_close((uv_handle_t *)&r->retry, on_timer_closed);
+        return;
+    }
+    nq_log_warn("redis_disconnected", "%s:%d: %s", r->host, r->port,
+                status == REDIS_OK ? "closed" : ac->errstr);
+    schedule_retry(r);
+}
+
+static void start_connect(nq_redis_t *r)
+{
+    redisAsyncContext *ac = redisAsyncConnect(r->host, r->port);
+    if (!ac || ac->err) {
+        nq_log_warn("redis_connect", "%s:%d: %s", r->host, r->port, ac ? ac->errstr : "no memory");
+        if (ac)
+            redisAsyncFree(ac);
+        schedule_retry(r);
+        return;
+    }
+    ac->data = r;
+    if (redisLibuvAttach(ac, r->loop) != REDIS_OK) {
+        redisAsyncFree(ac);
+        schedule_retry(r);
+        return;
+    }
+    redisAsyncSetConnectCallback(ac, on_connect);
+    redisAsyncSetDisconnectCallback(ac, on_disconnect);
+    r->ac = ac;
+}
+
+nq_redis_t *nq_redis_new(uv_loop_t *loop, const char *host, int port, const char *name)
+{
+    nq_redis_t *r = calloc(1, sizeof(*r));
+    if (!r)
+        return NULL;
+    r->loop = loop;
+    snprintf(r->host, sizeof(r->host), "%s", host);
+    snprintf(r->name, sizeof(r->name), "%s", name);
+    r->port = port;
+    r->backoff_ms = BACKOFF_MIN_MS;
+    uv_timer_init(loop, &r->retry);
+    r->retry.data = r;
+    start_connect(r);
+    return r;
+}
+
+void nq_redis_on_connected(nq_redis_t *r, nq_redis_connected_fn fn, void *data)
+{
+    r->on_connected = fn;
+    r->on_connected_data = data;
+}
+
+bool nq_redis_ready(const nq_redis_t *r)
+{
+    return r->connected && !r->closing;
+}
+
+size_t nq_redis_pending(const nq_redis_t *r)
+{
+    return r->pending;
+}
+
+static void on_reply(redisAsyncContext *ac, void *reply, void *privdata)
+{
+    pending_cmd_t *cmd = privdata;
+    nq_redis_t *r = cmd->r;
+    r->pending--;
+    if (cmd->cb)
+        cmd->cb(r, reply, cmd->data);
+    free(cmd);
+}
+
+static pending_cmd_t *new_cmd(nq_redis_t *r, nq_redis_cb cb, void *data)
+{
+    if (!nq_redis_ready(r) || !r->ac)
+        return NULL;
+    pending_cmd_t *cmd = malloc(sizeof(*cmd));
+    if (!cmd)
+        return NULL;
+    cmd->r = r;
+    cmd->cb = cb;
+    cmd->data = data;
+    return cmd;
+}
+
+static int issued(nq_redis_t *r, pending_cmd_t *cmd, int rc)
+{
+    if (rc != REDIS_OK) {
+        free(cmd);
+        return -1;
+    }
+    r->pending++;
+    return 0;
+}
+
+int nq_redis_command(nq_redis_t *r, nq_redis_cb cb, void *data, const char *fmt, ...)
+{
+    pending_cmd_t *cmd = new_cmd(r, cb, data);
+    if (!cmd)
+        return -1;
+    va_list ap;
+    va_start(ap, fmt);
+    int rc = redisvAsyncCommand(r->ac, on_reply, cmd, fmt, ap);
+    va_end(ap);
+    return issued(r, cmd, rc);
+}
+
+int nq_redis_commandv(nq_redis_t *r, nq_redis_cb cb, void *data, int argc, const char **argv,
+                      const size_t *argvlen)
+{
+    pending_cmd_t *cmd = new_cmd(r, cb, data);
+    if (!cmd)
+        return -1;
+    return issued(r, cmd, redisAsyncCommandArgv(r->ac, on_reply, cmd, argc, argv, argvlen));
+}
+
+int nq_redis_command_args(nq_redis_t *r, nq_redis_cb cb, void *data, const nq_redis_args_t *a)
+{
+    if (a->failed)
+        return -1;
+    return nq_redis_commandv(r, cb, data, (int)a->argc, (const char **)a->argv, a->lens);
+}
+
+void nq_redis_destroy(nq_redis_t **rp)
+{
+    if (!rp || !*rp)
+        return;
+    nq_redis_t *r = *rp;
+    *rp = NULL;
+    r->closing = true;
+    uv_timer_stop(&r->retry);
+    if (r->ac && r->connected) {
+        /* Graceful: pending replies are read first; on_disconnect then closes the timer. */
+        redisAsyncDisconnect(r->ac);
+        return;
+    }
+    if (r->ac) {
+        redisAsyncContext *ac = r->ac;
+        r->ac = NULL;
+        redisAsyncFree(ac); /* still connecting: nothing was issued */
+    }
+    uv_close((uv_handle_t *)&r->retry, on_timer_closed);
+}
+
+void nq_redis_args_init(nq_redis_args_t *a)
+{
+    memset(a, 0, sizeof(*a));
+}
+
+void nq_redis_args_add(nq_redis_args_t *a, const void *bytes, size_t len)
+{
+    if (a->failed)
+        return;
+    if (a->argc == a->cap) {
+        size_t cap = a->cap ? a->cap * 2 : 16;
+        char **argv = realloc(a->argv, cap * sizeof(*argv));
+        if (argv)
+            a->argv = argv;
+        size_t *lens = argv ? realloc(a->lens, cap * sizeof(*lens)) : NULL;
+        if (lens)
+            a->lens = lens;
+        if (!argv || !lens) {
+            a->failed = true;
+            return;
+        }
+        a->cap = cap;
+    }
+    char *copy = malloc(len + 1);
+    if (!copy) {
+        a->failed = true;
+        return;
+    }
+    memcpy(copy, bytes, len);
+    copy[len] = '\0';
+    a->argv[a->argc] = copy;
+    a->lens[a->argc] = len;
+    a->argc++;
+}
+
+void nq_redis_args_adds(nq_redis_args_t *a, const char *s)
+{
+    nq_redis_args_add(a, s, strlen(s));
+}
+
+void nq_redis_args_addf(nq_redis_args_t *a, const char *fmt, ...)
+{
+    char buf[256];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(buf, sizeof(buf), fmt, ap);
+    va_end(ap);
+    if (n < 0 || (size_t)n >= sizeof(buf)) {
+        a->failed = true;
+        return;
+    }
+    nq_redis_args_add(a, buf, (size_t)n);
+}
+
+void nq_redis_args_free(nq_redis_args_t *a)
+{
+    for (size_t i = 0; i < a->argc; i++)
+        free(a->argv[i]);
+    free(a->argv);
+    free(a->lens);
+    nq_redis_args_init(a);
+}
+
+static void on_group(nq_redis_t *r, redisReply *reply, void *data)
+{
+    if (reply && reply->type == REDIS_REPLY_ERROR && strncmp(reply->str, "BUSYGROUP", 9) != 0)
+        nq_log_error("group_create", "%s", reply->str);
+}
+
+void nq_redis_ensure_group(nq_redis_t *r, const char *stream, const char *group)
+{
+    nq_redis_command(r, on_group, NULL, "XGROUP CREATE %s %s 0 MKSTREAM", stream, group);
+}

@@ -1,0 +1,52 @@
+/* gateway/router.h — HTTP route table.
+ *
+ * A route is a row {method, pattern, handler}. A pattern is a path whose
+ * segments are literal or a parameter ":name" that matches one non-empty
+ * segment. nq_route_find picks the first row whose pattern matches; it tells
+ * apart "no such path" (404) from "path exists, method not allowed" (405).
+ *
+ * Matching is exact and segment by segment: methods compare case-sensitively,
+ * a trailing slash is a segment of its own ("/a/" does not match "/a"), and an
+ * empty segment ("/a//b") never matches a parameter. The router does no I/O
+ * and no allocation; the table is the caller's and must outlive the params.
+ *
+ *   static const nq_route_t routes[] = {
+ *       {"GET", "/api/v1/salespeople/:id/kpis", handle_kpis},
+ *   };
+ *   nq_route_params_t params;
+ *   const nq_route_t *r = nq_route_find(routes, 1, "GET", path, &params, &status);
+ *   const char *id = nq_route_param(&params, "id");
+ */
+#ifndef NQ_GATEWAY_ROUTER_H
+#define NQ_GATEWAY_ROUTER_H
+
+#include <stddef.h>
+
+#define NQ_ROUTE_MAX_PARAMS 4
+#define NQ_ROUTE_PARAM_LEN 128
+
+typedef struct nq_route_params {
+    size_t n;                                    /* parameters captured */
+    const char *names[NQ_ROUTE_MAX_PARAMS];      /* into the pattern after ':', ends at '/' or NUL */
+    char values[NQ_ROUTE_MAX_PARAMS][NQ_ROUTE_PARAM_LEN]; /* copied segment text */
+} nq_route_params_t;
+
+typedef struct nq_route {
+    const char *method;  /* "GET", "PUT", "POST", ... */
+    const char *pattern; /* "/api/v1/teams/:id" */
+    void *handler;       /* the caller's handler; the router does not call it */
+} nq_route_t;
+
+/* Find the route for method + path. On a match returns it and fills params.
+ * Otherwise returns NULL, sets params->n to 0 and *status to 404 (no pattern
+ * matches the path) or 405 (a pattern matches but not with this method). A
+ * segment longer than NQ_ROUTE_PARAM_LEN-1 never matches a parameter, and a
+ * pattern with more than NQ_ROUTE_MAX_PARAMS parameters never matches. params
+ * and status may be NULL. */
+const nq_route_t *nq_route_find(const nq_route_t *routes, size_t n, const char *method,
+                                const char *path, nq_route_params_t *params, int *status);
+
+/* The value captured for `name`, or NULL. */
+const char *nq_route_param(const nq_route_params_t *params, const char *name);
+
+#endif

@@ -1,0 +1,300 @@
+/* ingest.c — the ingest service's I/O. See ingest.h. */
+#include "ingest.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "nq/bus.h"
+#include "nq/keys.h"
+#include "nq/log.h"
+#include "nq/period.h"
+#include "store.h"
+#include "validate.h"
+
+/* Batches in flight to Redis beyond which new ones are refused (503). */
+#define MAX_INFLIGHT_BATCHES 64
+
+struct ingest {
+    nq_service_t *svc;  /* shared process state */
+    nq_zsock_t *router; /* requests from the gateway */
+    nq_zsock_t *pub;    /* activity.stored.v1 to scorers */
+    size_t inflight;    /* batches waiting for Redis */
+};
+
+/* One batch between the request and the reply. */
+typedef struct batch_job {
+    ingest_t *in;                /* the service */
+    nq_bus_envelope_t env;       /* who asked (identity copied) */
+    char *correlation_id;        /* copied from the request */
+    size_t n;                    /* events in the request */
+    char **event_ids;            /* copied ids, for the reply */
+    int *status;                 /* Nq__EventStatus per event */
+    nq_field_errors_t **errors;  /* per rejected event, else NULL */
+    size_t *stored_index;        /* request index of each event sent to Redis */
+    size_t n_stored;             /* events sent to Redis */
+} batch_job_t;
+
+static void job_free(batch_job_t *job)
+{
+    for (size_t i = 0; i < job->n; i++) {
+        free(job->event_ids[i]);
+        free(job->errors[i]);
+    }
+    free(job->event_ids);
+    free(job->errors);
+    free(job->status);
+    free(job->stored_index);
+    free(job->correlation_id);
+    free(job);
+}
+
+static batch_job_t *job_new(ingest_t *in, const nq_bus_envelope_t *env, const char *corr, size_t n)
+{
+    batch_job_t *job = calloc(1, sizeof(*job));
+    if (!job)
+        return NULL;
+    job->in = in;
+    job->env = *env;
+    job->env.payload = NULL;
+    job->env.payload_len = 0;
+    job->n = n;
+    job->correlation_id = strdup(corr ? corr : "");
+    job->event_ids = calloc(n + 1, sizeof(*job->event_ids));
+    job->status = calloc(n + 1, sizeof(*job->status));
+    job->errors = calloc(n + 1, sizeof(*job->errors));
+    job->stored_index = calloc(n + 1, sizeof(*job->stored_index));
+    if (!job->correlation_id || !job->event_ids || !job->status || !job->errors ||
+        !job->stored_index) {
+        job_free(job);
+        return NULL;
+    }
+    return job;
+}
+
+/* Send the batch reply: header with `status`, one result per event. */
+static void reply(batch_job_t *job, Nq__Status status, const char *detail)
+{
+    Nq__ActivityBatchReply rep = NQ__ACTIVITY_BATCH_REPLY__INIT;
+    Nq__ReplyHeader hdr = NQ__REPLY_HEADER__INIT;
+    hdr.correlation_id = job->correlation_id;
+    hdr.has_status = 1;
+    hdr.status = status;
+    hdr.detail = (char *)detail;
+    rep.header = &hdr;
+
+    size_t n = status == NQ__STATUS__STATUS_OK ? job->n : 0;
+    Nq__EventResult *results = calloc(n + 1, sizeof(*results));
+    Nq__EventResult **ptrs = calloc(n + 1, sizeof(*ptrs));
+    Nq__FieldError *errs = calloc(n * NQ_FIELD_ERRORS_MAX + 1, sizeof(*errs));
+    Nq__FieldError **err_ptrs = calloc(n * NQ_FIELD_ERRORS_MAX + 1, sizeof(*err_ptrs));
+    if (!results || !ptrs || !errs || !err_ptrs) {
+        hdr.status = NQ__STATUS__STATUS_UNAVAILABLE;
+        hdr.detail = "out of memory";
+        n = 0;
+    }
+    for (size_t i = 0; i < n; i++) {
+        Nq__EventResult *r = &results[i];
+        nq__event_result__init(r);
+        r->has_index = r->has_status = 1;
+        r->index = (int32_t)i;
+        r->event_id = job->event_ids[i];
+        r->status = job->status[i];
+        const nq_field_errors_t *fe = job->errors[i];
+        r->errors = &err_ptrs[i * NQ_FIELD_ERRORS_MAX];
+        for (size_t k = 0; fe && k < fe->n; k++) {
+            Nq__FieldError *e = &errs[i * NQ_FIELD_ERRORS_MAX + k];
+            nq__field_error__init(e);
+            e->field = (char *)fe->items[k].field;
+            e->reason = (char *)fe->items[k].reason;
+            r->errors[r->n_errors++] = e;
+        }
+        ptrs[i] = r;
+    }
+    rep.results = ptrs;
+    rep.n_results = n;
+    if (job->in->router)
+        nq_zsock_reply(job->in->router, &job->env, "activity.batch.v1", &rep.base);
+    free(results);
+    free(ptrs);
+    free(errs);
+    free(err_ptrs);
+}
+
+static void publish_stored(ingest_t *in, size_t count, const char *last_id)
+{
+    if (!in->pub || count == 0)
+        return;
+    Nq__ActivityStored msg = NQ__ACTIVITY_STORED__INIT;
+    msg.has_count = 1;
+    msg.count = (int32_t)count;
+    msg.last_stream_id = (char *)last_id;
+    nq_zsock_send(in->pub, "activity.stored.v1", &msg.base);
+}
+
+static void on_appended(int rc, const ingest_append_result_t *res, void *data)
+{
+    batch_job_t *job = data;
+    ingest_t *in = job->in;
+    in->inflight--;
+    if (rc != 0) {
+        reply(job, NQ__STATUS__STATUS_UNAVAILABLE, "activity log unavailable, retry later");
+        job_free(job);
+        return;
+    }
+    static const Nq__EventStatus map[] = {
+        [INGEST_APPEND_ACCEPTED] = NQ__EVENT_STATUS__EVENT_ACCEPTED,
+        [INGEST_APPEND_DUPLICATE] = NQ__EVENT_STATUS__EVENT_DUPLICATE,
+        [INGEST_APPEND_CONFLICT] = NQ__EVENT_STATUS__EVENT_CONFLICT,
+    };
+    size_t accepted = 0;
+    for (size_t k = 0; k < res->n; k++) {
+        job->status[job->stored_index[k]] = map[res->status[k]];
+        accepted += res->status[k] == INGEST_APPEND_ACCEPTED;
+    }
+    reply(job, NQ__STATUS__STATUS_OK, NULL);
+    publish_stored(in, accepted, res->last_id);
+    job_free(job);
+}
+
+/* Validate every event; stamp the valid ones and collect them for Redis.
+ * Returns the number of valid events put in `valid`. */
+static size_t validate_batch(batch_job_t *job, Nq__ActivityBatchRequest *req, Nq__Activity **valid)
+{
+    const nq_config_t *cfg = &job->in->svc->cfg;
+    int64_t now = nq_now_ms();
+    size_t n_valid = 0;
+    for (size_t i = 0; i < job->n; i++) {
+        Nq__Activity *ev = req->events[i];
+        job->event_ids[i] = ev->event_id ? strndup(ev->event_id, INGEST_EVENT_ID_MAX) : NULL;
+        nq_field_errors_t errs = {0};
+        if (ingest_validate(ev, now, cfg->future_skew_s * 1000, &errs) != 0) {
+            job->status[i] = NQ__EVENT_STATUS__EVENT_REJECTED;
+            job->errors[i] = malloc(sizeof(errs));
+            if (job->errors[i])
+                *job->errors[i] = errs;
+            continue;
+        }
+        ev->has_received_at = 1;
+        ev->received_at = now;
+        job->stored_index[n_valid] = i;
+        valid[n_valid++] = ev;
+    }
+    return n_valid;
+}
+
+/* Whether a batch may go ahead: STATUS_OK, or the refusal with its reason. */
+static Nq__Status admit(const ingest_t *in, const Nq__ActivityBatchRequest *req, const char **why)
+{
+    if (req->n_events > (size_t)in->svc->cfg.max_batch_events) {
+        *why = "too many events in one batch";
+        return NQ__STATUS__STATUS_INVALID;
+    }
+    if (in->inflight >= MAX_INFLIGHT_BATCHES) {
+        *why = "ingest is saturated, retry later";
+        return NQ__STATUS__STATUS_UNAVAILABLE;
+    }
+    return NQ__STATUS__STATUS_OK;
+}
+
+static void on_batch(nq_zsock_t *sock, const nq_bus_envelope_t *env, const ProtobufCMessage *msg,
+                     void *app)
+{
+    ingest_t *in = app;
+    Nq__ActivityBatchRequest *req = (Nq__ActivityBatchRequest *)msg;
+    batch_job_t *job = job_new(in, env, req->correlation_id, req->n_events);
+    Nq__Activity **valid = calloc(req->n_events + 1, sizeof(*valid));
+    if (!job || !valid) {
+        nq_log_error("oom", "cannot take a batch of %zu events", req->n_events);
+        goto out_free;
+    }
+    const char *why = NULL;
+    Nq__Status admitted = admit(in, req, &why);
+    if (admitted != NQ__STATUS__STATUS_OK) {
+        reply(job, admitted, why);
+        goto out_free;
+    }
+    job->n_stored = validate_batch(job, req, valid);
+    if (job->n_stored == 0) {
+        reply(job, NQ__STATUS__STATUS_OK, NULL);
+        goto out_free;
+    }
+    if (ingest_store_append(in->svc->redis, valid, job->n_stored, in->svc->cfg.dedupe_window_s,
+                            on_appended, job) != 0) {
+        reply(job, NQ__STATUS__STATUS_UNAVAILABLE, "activity log unavailable, retry later");
+        goto out_free;
+    }
+    in->inflight++;
+    free(valid);
+    return; /* the job is now on_appended's */
+
+out_free:
+    if (job)
+        job_free(job);
+    free(valid);
+}
+
+static void on_ping(nq_zsock_t *sock, const nq_bus_envelope_t *env, const ProtobufCMessage *msg,
+                    void *app)
+{
+    ingest_t *in = app;
+    Nq__Pong pong = NQ__PONG__INIT;
+    Nq__ReplyHeader hdr = NQ__REPLY_HEADER__INIT;
+    hdr.correlation_id = ((const Nq__Ping *)msg)->correlation_id;
+    hdr.has_status = 1;
+    hdr.status = nq_redis_ready(in->svc->redis) ? NQ__STATUS__STATUS_OK
+                                                : NQ__STATUS__STATUS_UNAVAILABLE;
+    pong.header = &hdr;
+    pong.service = "ingest";
+    pong.instance = in->svc->cfg.instance;
+    nq_zsock_reply(sock, env, "sys.ping.v1", &pong.base);
+}
+
+static const nq_bus_route_t routes[] = {
+    {"activity.batch.v1", &nq__activity_batch_request__descriptor, on_batch},
+    {"sys.ping.v1", &nq__ping__descriptor, on_ping},
+};
+
+static void on_redis_connected(nq_redis_t *r, void *data)
+{
+    nq_redis_ensure_group(r, NQ_KEY_ACTIVITIES, NQ_GROUP_SCORING);
+}
+
+ingest_t *ingest_new(nq_service_t *svc)
+{
+    ingest_t *in = calloc(1, sizeof(*in));
+    if (!in)
+        return NULL;
+    in->svc = svc;
+    const nq_config_t *cfg = &svc->cfg;
+    in->router = nq_zsock_new(&svc->loop, svc->zctx, ZMQ_ROUTER, cfg->ingest_endpoint,
+                              NQ_ZSOCK_BIND, routes, sizeof(routes) / sizeof(routes[0]), in,
+                              (size_t)cfg->max_frame_bytes);
+    in->pub = nq_zsock_new(&svc->loop, svc->zctx, ZMQ_PUB, cfg->stored_endpoint, NQ_ZSOCK_BIND,
+                           NULL, 0, in, (size_t)cfg->max_frame_bytes);
+    if (!in->router || !in->pub) {
+        ingest_stop(in);
+        free(in);
+        return NULL;
+    }
+    nq_redis_on_connected(svc->redis, on_redis_connected, in);
+    nq_log_info("listening", "router %s, stored pub %s", cfg->ingest_endpoint,
+                cfg->stored_endpoint);
+    return in;
+}
+
+void ingest_stop(void *app)
+{
+    ingest_t *in = app;
+    if (!in)
+        return;
+    nq_zsock_destroy(&in->router);
+    nq_zsock_destroy(&in->pub);
+}
+
+void ingest_destroy(ingest_t **in)
+{
+    if (!in || !*in)
+        return;
+    free(*in);
+    *in = NULL;
+}

@@ -1,0 +1,46 @@
+/* services/ingest/store.h — the durable activity log in Redis.
+ *
+ * One batch is appended by one Lua script, atomically: for each event, its
+ * event_id is looked up in the dedupe keys (nq:evt:<id>, kept for the dedupe
+ * window). A new id is appended to the stream nq:activities and remembered
+ * with the event's content digest; a known id with the same digest is a
+ * duplicate, with another digest a conflict. Neither is appended again.
+ * The callback runs once, after Redis has answered (so an "accepted" event is
+ * stored), or with status -1 when Redis failed or dropped the connection.
+ *
+ *   ingest_store_append(redis, events, n, cfg->dedupe_window_s, on_done, job);
+ *   static void on_done(int status, const ingest_append_result_t *res, void *job);
+ */
+#ifndef NQ_INGEST_STORE_H
+#define NQ_INGEST_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "neiqin.pb-c.h"
+#include "nq/redis.h"
+
+typedef enum {
+    INGEST_APPEND_ACCEPTED = 0,
+    INGEST_APPEND_DUPLICATE = 1,
+    INGEST_APPEND_CONFLICT = 2,
+} ingest_append_status_t;
+
+typedef struct ingest_append_result {
+    const int *status;   /* per event, ingest_append_status_t, in input order */
+    size_t n;            /* events */
+    const char *last_id; /* stream id of the last appended event, "" if none */
+} ingest_append_result_t;
+
+typedef void (*ingest_append_cb)(int status, const ingest_append_result_t *res, void *data);
+
+/* Append `n` events. Returns 0 when issued (cb will run), -1 when Redis is
+ * not connected or memory ran out (cb never runs). */
+int ingest_store_append(nq_redis_t *r, Nq__Activity *const *events, size_t n, int64_t window_s,
+                        ingest_append_cb cb, void *data);
+
+/* Parse the script's reply: n integers then the last id. Pure; used by the
+ * callback and by tests. Returns 0, or -1 when the reply has another shape. */
+int ingest_store_parse_reply(const redisReply *reply, size_t n, int *status, const char **last_id);
+
+#endif
