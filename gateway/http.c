@@ -18,18 +18,17 @@
 #include "nq/log.h"
 
 #include <http_parser.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <time.h>
 
-#define IN_CHUNK     65536 /* bytes offered to each read */
-#define IN_MAX       65536 /* unparsed input held while handling; reading pauses past it */
-#define LINGER_MS    2000  /* how long a closing connection drains input */
-#define HEAD_FIXED   256   /* response head bytes besides content type and extra headers */
-#define QUERY_KEY_MAX 256  /* longest decoded query parameter name */
+#define IN_CHUNK      65536 /* bytes offered to each read */
+#define IN_MAX        65536 /* unparsed input held while handling; reading pauses past it */
+#define LINGER_MS     2000  /* how long a closing connection drains input */
+#define HEAD_FIXED    256   /* response head bytes besides content type and extra headers */
+#define QUERY_KEY_MAX 256   /* longest decoded query parameter name */
 
 typedef enum { ST_READING, ST_HANDLING, ST_STREAMING, ST_CLOSING, ST_CLOSED } conn_state_t;
 
@@ -48,37 +47,38 @@ struct nq_http_server {
 };
 
 struct nq_http_conn {
-    nq_http_server_t *server;           /* NULL once the handles are closed */
-    nq_http_conn_t *prev;               /* in server->conns */
-    nq_http_conn_t *next;               /* in server->conns */
-    uv_tcp_t tcp;                       /* the socket */
-    uv_timer_t timer;                   /* idle timeout, deferred resume, close limits */
-    uv_shutdown_t shutdown;             /* the graceful close */
-    int refs;                           /* the server's while handles are open + retains */
-    int open_handles;                   /* handles whose close callback has not run */
-    conn_state_t state;                 /* see the top of this file */
-    bool reading;                       /* uv_read_start is in effect */
-    bool eof;                           /* the client shut down its sending side */
-    bool in_process;                    /* conn_process is on the stack */
-    bool lingering;                     /* shutdown done, draining input */
-    http_parser parser;                 /* paused while a request is handled */
-    char *in;                           /* input buffer, NULL when empty */
-    size_t in_off;                      /* bytes of `in` already parsed */
-    size_t in_len;                      /* bytes of `in` filled */
-    size_t in_cap;                      /* capacity of `in` */
+    nq_http_server_t *server;            /* NULL once the handles are closed */
+    nq_http_conn_t *prev;                /* in server->conns */
+    nq_http_conn_t *next;                /* in server->conns */
+    uv_tcp_t tcp;                        /* the socket */
+    uv_timer_t timer;                    /* idle timeout, deferred resume, close limits */
+    uv_shutdown_t shutdown;              /* the graceful close */
+    int refs;                            /* the server's while handles are open + retains */
+    int open_handles;                    /* handles whose close callback has not run */
+    conn_state_t state;                  /* see the top of this file */
+    bool reading;                        /* uv_read_start is in effect */
+    bool eof;                            /* the client shut down its sending side */
+    bool in_process;                     /* conn_process is on the stack */
+    bool lingering;                      /* shutdown done, draining input */
+    http_parser parser;                  /* paused while a request is handled */
+    char *in;                            /* input buffer, NULL when empty */
+    size_t in_off;                       /* bytes of `in` already parsed */
+    size_t in_len;                       /* bytes of `in` filled */
+    size_t in_cap;                       /* capacity of `in` */
     char head[NQ_HTTP_MAX_HEADER_BYTES]; /* URL and header items, each NUL-terminated */
-    size_t head_len;                    /* bytes of head used by finished items */
-    head_item_t item;                   /* the item being filled */
-    char *url;                          /* request target, in head */
-    int reject_status;                  /* answer when a parser callback stops the parser */
-    bool keep_alive;                    /* another request may follow the current one */
-    bool is_head;                       /* the current request is HEAD: answer without body */
-    char *body;                         /* body of the current request, NUL-terminated */
-    size_t body_cap;                    /* capacity of body */
-    nq_http_request_t req;              /* the current request; points into head and body */
-    char remote[64];                    /* peer address as text */
-    nq_http_stream_closed_fn on_closed; /* stream close callback, or NULL */
-    void *closed_ctx;                   /* its context */
+    size_t head_len;                     /* where the item being filled starts in head */
+    size_t item_len;                     /* bytes of the item being filled */
+    head_item_t item;                    /* the item being filled */
+    char *url;                           /* request target, in head */
+    int reject_status;                   /* answer when a parser callback stops the parser */
+    bool keep_alive;                     /* another request may follow the current one */
+    bool is_head;                        /* the current request is HEAD: answer without body */
+    char *body;                          /* body of the current request, NUL-terminated */
+    size_t body_cap;                     /* capacity of body */
+    nq_http_request_t req;               /* the current request; points into head and body */
+    char remote[64];                     /* peer address as text */
+    nq_http_stream_closed_fn on_closed;  /* stream close callback, or NULL */
+    void *closed_ctx;                    /* its context */
 };
 
 /* One queued write, freed in its callback. */
@@ -91,6 +91,14 @@ typedef struct wbuf {
 static void conn_process(nq_http_conn_t *c);
 static void conn_finish(nq_http_conn_t *c);
 static void conn_close(nq_http_conn_t *c);
+
+/* Log why the connection is dropped, close it, and return -1. */
+static int conn_fail(nq_http_conn_t *c, const char *why)
+{
+    nq_log_warn("http_drop", "dropping connection from %s: %s", c->remote, why);
+    conn_close(c);
+    return -1;
+}
 
 /* ---- parsing ------------------------------------------------------------ */
 
@@ -107,12 +115,13 @@ static int item_begin(nq_http_conn_t *c, head_item_t item)
     nq_http_request_t *r = &c->req;
 
     if (c->item != ITEM_NONE)
-        c->head_len += strlen(c->head + c->head_len) + 1;
+        c->head_len += c->item_len + 1;
     if (c->head_len >= sizeof(c->head))
         return -1;
     char *start = c->head + c->head_len;
     *start = '\0';
     c->item = item;
+    c->item_len = 0;
     switch (item) {
     case ITEM_URL:
         c->url = start;
@@ -138,11 +147,12 @@ static int item_add(nq_http_conn_t *c, head_item_t item, const char *at, size_t 
 {
     if (item != c->item && item_begin(c, item) < 0)
         return reject(c, 431);
-    size_t used = c->head_len + strlen(c->head + c->head_len);
+    size_t used = c->head_len + c->item_len;
     if (len >= sizeof(c->head) - used)
         return reject(c, 431);
     memcpy(c->head + used, at, len);
     c->head[used + len] = '\0';
+    c->item_len += len;
     return 0;
 }
 
@@ -232,6 +242,8 @@ static int pct_decode(char *dst, size_t cap, const char *src, size_t len, bool p
 {
     size_t out = 0;
 
+    if (cap == 0)
+        return -1;
     for (size_t i = 0; i < len; i++, out++) {
         int ch = (unsigned char)src[i];
         if (ch == '%') {
@@ -248,8 +260,6 @@ static int pct_decode(char *dst, size_t cap, const char *src, size_t len, bool p
             return -1;
         dst[out] = (char)ch;
     }
-    if (cap == 0 || out > INT32_MAX)
-        return -1;
     dst[out] = '\0';
     return (int)out;
 }
@@ -306,6 +316,7 @@ static void request_reset(nq_http_conn_t *c)
     c->req.n_headers = 0;
     c->req.body_len = 0;
     c->head_len = 0;
+    c->item_len = 0;
     c->head[0] = '\0';
     c->item = ITEM_NONE;
     c->url = NULL;
@@ -351,11 +362,8 @@ static int conn_send(nq_http_conn_t *c, const char *data, size_t len)
 {
     wbuf_t *w = wbuf_new(len);
 
-    if (!w) {
-        nq_log_warn("http_oom", "dropping connection from %s", c->remote);
-        conn_close(c);
-        return -1;
-    }
+    if (!w)
+        return conn_fail(c, "out of memory");
     memcpy(w->data, data, len);
     w->len = len;
     return conn_write(c, w);
@@ -534,6 +542,14 @@ static void input_drop(nq_http_conn_t *c)
     c->in_len = 0;
 }
 
+/* The answer to a request the parser gave up on. */
+static int parse_error_status(const nq_http_conn_t *c, enum http_errno err)
+{
+    if (c->reject_status)
+        return c->reject_status;
+    return err == HPE_HEADER_OVERFLOW ? 431 : 400;
+}
+
 /* Parse buffered input while no request is with the handler. */
 static void conn_process(nq_http_conn_t *c)
 {
@@ -541,18 +557,16 @@ static void conn_process(nq_http_conn_t *c)
         return;
     c->in_process = true;
     while (c->state == ST_READING && c->in_off < c->in_len) {
-        size_t n = http_parser_execute(&c->parser, &s_settings, c->in + c->in_off,
-                                       c->in_len - c->in_off);
+        size_t n =
+            http_parser_execute(&c->parser, &s_settings, c->in + c->in_off, c->in_len - c->in_off);
         enum http_errno err = HTTP_PARSER_ERRNO(&c->parser);
         c->in_off += n;
         if (err == HPE_PAUSED)
             dispatch(c);
         else if (err != HPE_OK || n == 0)
-            answer_error(c, c->reject_status     ? c->reject_status
-                            : err == HPE_HEADER_OVERFLOW ? 431
-                                                         : 400);
+            answer_error(c, parse_error_status(c, err));
     }
-    if (c->in_off == c->in_len && c->state != ST_CLOSED) {
+    if (c->in_off == c->in_len) {
         free(c->in);
         c->in = NULL;
         c->in_cap = 0;
@@ -624,6 +638,7 @@ static void conn_close(nq_http_conn_t *c)
     if (c->state == ST_CLOSED)
         return;
     c->state = ST_CLOSED;
+    c->reading = false; /* uv_close stops reading */
     uv_close((uv_handle_t *)&c->tcp, on_conn_closed);
     uv_close((uv_handle_t *)&c->timer, on_conn_closed);
 }
@@ -705,7 +720,7 @@ nq_http_server_t *nq_http_server_new(uv_loop_t *loop, const char *host, int port
     struct sockaddr_storage addr;
     int len = sizeof(addr);
     nq_http_server_t *s;
-    int err = host && on_request ? address_parse(host, port, &addr) : UV_EINVAL;
+    int err = loop && host && on_request ? address_parse(host, port, &addr) : UV_EINVAL;
 
     if (err < 0 || !(s = calloc(1, sizeof(*s)))) {
         nq_log_warn("http_listen", "%s:%d: %s", host ? host : "(null)", port,
@@ -782,11 +797,8 @@ int nq_http_respond(nq_http_conn_t *conn, int status, const char *content_type, 
     size_t send = bodyless || conn->is_head ? 0 : body_len;
     wbuf_t *w = head_format(conn, status, content_type, bodyless ? -1 : (long long)body_len,
                             extra_headers, send);
-    if (!w) {
-        nq_log_warn("http_oom", "dropping connection from %s", conn->remote);
-        conn_close(conn);
-        return -1;
-    }
+    if (!w)
+        return conn_fail(conn, "out of memory");
     if (send)
         memcpy(w->data + w->len, body, send);
     w->len += send;
@@ -804,11 +816,8 @@ int nq_http_stream_start(nq_http_conn_t *conn, const char *content_type,
     conn->keep_alive = false; /* no length: the stream ends with the connection */
     wbuf_t *w = head_format(conn, 200, content_type ? content_type : "text/event-stream", -1,
                             "Cache-Control: no-cache\r\n", 0);
-    if (!w) {
-        nq_log_warn("http_oom", "dropping connection from %s", conn->remote);
-        conn_close(conn);
-        return -1;
-    }
+    if (!w)
+        return conn_fail(conn, "out of memory");
     if (conn_write(conn, w) < 0)
         return -1;
     request_reset(conn);
@@ -824,13 +833,8 @@ int nq_http_stream_write(nq_http_conn_t *conn, const char *data, size_t len)
 {
     if (!conn || conn->state != ST_STREAMING)
         return -1;
-    size_t queued = uv_stream_get_write_queue_size((uv_stream_t *)&conn->tcp);
-    if (queued > NQ_HTTP_STREAM_BACKLOG) {
-        nq_log_warn("http_stream_slow", "dropping stream to %s: %zu bytes unsent", conn->remote,
-                    queued);
-        conn_close(conn);
-        return -1;
-    }
+    if (uv_stream_get_write_queue_size((uv_stream_t *)&conn->tcp) > NQ_HTTP_STREAM_BACKLOG)
+        return conn_fail(conn, "stream backlog full");
     return conn_send(conn, data, len);
 }
 

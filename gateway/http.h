@@ -20,6 +20,10 @@
  * Date and Connection ("close" when the client asked for it, for HTTP/1.0
  * without keep-alive, and for streams). "Expect: 100-continue" is honoured.
  *
+ * Everything runs on the loop's thread. The process must ignore SIGPIPE
+ * (signal(SIGPIPE, SIG_IGN)): libuv writes to a socket the peer has closed
+ * would raise it.
+ *
  * Connections are owned by the server. A handler that answers later must
  * nq_http_conn_retain() the connection and nq_http_conn_release() it once
  * done; if the client went away meanwhile, respond/stream calls are no-ops
@@ -55,12 +59,12 @@ typedef struct nq_http_header {
 /* A parsed request. Every pointer is borrowed: valid until the request is
  * answered (respond or stream_start), or the connection closes. */
 typedef struct nq_http_request {
-    const char *method;      /* "GET", "POST", ... */
-    const char *path;        /* decoded path without the query, "/api/v1/x" */
-    const char *query;       /* raw query string without '?', "" if none */
+    const char *method; /* "GET", "POST", ... */
+    const char *path;   /* decoded path without the query, "/api/v1/x" */
+    const char *query;  /* raw query string without '?', "" if none */
     nq_http_header_t headers[NQ_HTTP_MAX_HEADERS];
     size_t n_headers;
-    const char *body;        /* NUL-terminated for convenience, may contain NULs */
+    const char *body; /* NUL-terminated for convenience, may contain NULs */
     size_t body_len;
     const char *remote_addr; /* peer IP as text */
 } nq_http_request_t;

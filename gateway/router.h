@@ -23,11 +23,11 @@
 #include <stddef.h>
 
 #define NQ_ROUTE_MAX_PARAMS 4
-#define NQ_ROUTE_PARAM_LEN 128
+#define NQ_ROUTE_PARAM_LEN  128
 
 typedef struct nq_route_params {
-    size_t n;                                    /* parameters captured */
-    const char *names[NQ_ROUTE_MAX_PARAMS];      /* into the pattern after ':', ends at '/' or NUL */
+    size_t n;                               /* parameters captured */
+    const char *names[NQ_ROUTE_MAX_PARAMS]; /* into the pattern after ':', ends at '/' or NUL */
     char values[NQ_ROUTE_MAX_PARAMS][NQ_ROUTE_PARAM_LEN]; /* copied segment text */
 } nq_route_params_t;
 

@@ -11,6 +11,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -291,28 +292,23 @@ int nq_httpc_parse_head(const char *buf, size_t len, nq_httpc_head_t *out)
     head_flags_t f = {0};
     memset(out, 0, sizeof(*out));
     out->content_length = -1;
-    int rc = 0;
     for (bool first = true;; first = false) {
         n = next_line(buf + pos, lim - pos, &cn);
         if (n == 0)
             return len >= NQ_HTTPC_MAX_HEAD ? NQ_HTTPC_ETOOBIG : 0;
-        const char *line = buf + pos;
+        const char *line = buf + pos, *name, *v;
+        size_t nl, vl;
+        int rc;
         pos += n;
-        if (first) {
+        if (first)
             rc = nq_httpc_parse_status_line(line, cn, &out->minor, &out->status);
-        } else if (cn == 0) {
+        else if (cn == 0)
             break;
-        } else if (rc == 0) {
-            const char *name, *v;
-            size_t nl, vl;
-            rc = nq_httpc_parse_header_line(line, cn, &name, &nl, &v, &vl);
-            if (rc == 0)
-                rc = apply_header(out, &f, name, nl, v, vl);
-        }
+        else if ((rc = nq_httpc_parse_header_line(line, cn, &name, &nl, &v, &vl)) == 0)
+            rc = apply_header(out, &f, name, nl, v, vl);
+        if (rc < 0)
+            return rc;
     }
-    /* The head is complete: only now is a malformed one worth reporting. */
-    if (rc < 0)
-        return rc;
     if (out->chunked || f.te_unknown)
         out->content_length = -1;
     out->keep_alive = !f.te_unknown && (out->minor >= 1 ? !f.close : f.keep && !f.close);
@@ -992,26 +988,21 @@ nq_httpc_sse_t *nq_httpc_sse_open(const char *base_url, const char *path,
     if (!s)
         return NULL;
     s->parser = nq_httpc_sse_parser_new();
-    s->fd = connect_to(&u, deadline);
-    if (!s->parser || s->fd < 0 || sse_handshake(s, &u, path, last_event_id, deadline) != 0) {
-        s->fd = s->fd < 0 ? -1 : s->fd;
+    s->fd = s->parser ? connect_to(&u, deadline) : -1;
+    if (s->fd < 0)
+        s->fd = -1; /* connect_to's error code is not a descriptor */
+    if (s->fd < 0 || sse_handshake(s, &u, path, last_event_id, deadline) != 0) {
         nq_httpc_sse_close(&s);
         return NULL;
     }
     /* Bytes that came with the head are body bytes still to decode. */
-    size_t raw = s->in.len;
-    s->in.len = 0;
-    if (raw > 0 && s->in.p)
-        memmove(s->in.p, s->in.p, raw);
-    s->in.len = raw;
-    if (s->chunked) {
+    if (s->chunked && s->in.len > 0) {
         size_t out, used;
-        int rc = nq_httpc_chunked_decode(&s->ck, s->in.p, raw, &out, &used);
-        s->in.len = out;
-        if (rc != 0) {
+        if (nq_httpc_chunked_decode(&s->ck, s->in.p, s->in.len, &out, &used) != 0) {
             close(s->fd);
             s->fd = -1;
         }
+        s->in.len = out;
     }
     return s;
 }

@@ -117,3 +117,16 @@ int nq_service_abort(nq_service_t *s)
     finish(s);
     return 1;
 }
+
+int nq_service_main(const char *name, int argc, char **argv, const nq_service_app_t *ops)
+{
+    nq_service_t svc;
+    int rc = nq_service_init(&svc, name, argc, argv);
+    if (rc != 0)
+        return rc > 0 ? 0 : 2;
+    void *app = ops->create(&svc);
+    nq_service_on_stop(&svc, ops->stop, app);
+    rc = app ? nq_service_run(&svc) : nq_service_abort(&svc);
+    ops->free(app);
+    return rc;
+}

@@ -259,7 +259,7 @@ static void on_redis_connected(nq_redis_t *r, void *data)
     nq_redis_ensure_group(r, NQ_KEY_ACTIVITIES, NQ_GROUP_SCORING);
 }
 
-ingest_t *ingest_new(nq_service_t *svc)
+void *ingest_new(nq_service_t *svc)
 {
     ingest_t *in = calloc(1, sizeof(*in));
     if (!in)
@@ -291,10 +291,7 @@ void ingest_stop(void *app)
     nq_zsock_destroy(&in->pub);
 }
 
-void ingest_destroy(ingest_t **in)
+void ingest_free(void *app)
 {
-    if (!in || !*in)
-        return;
-    free(*in);
-    *in = NULL;
+    free(app);
 }

@@ -13,11 +13,11 @@
 typedef struct ingest ingest_t;
 
 /* Bind the sockets. Returns NULL on failure (logged). */
-ingest_t *ingest_new(nq_service_t *svc);
+void *ingest_new(nq_service_t *svc);
 
 /* Service stop hook: close sockets; batches in flight still finish in Redis. */
 void ingest_stop(void *ingest);
 
-void ingest_destroy(ingest_t **in);
+void ingest_free(void *app);
 
 #endif

@@ -6,16 +6,11 @@
  * and SIGINT into a clean stop: the app's stop hook closes its handles, the
  * service closes its own, the loop runs dry, and uv_loop_close() must succeed.
  *
+ * A service's main.c is only its table of app hooks:
+ *
+ *   static const nq_service_app_t app = {ingest_new, ingest_stop, ingest_free};
  *   int main(int argc, char **argv) {
- *       nq_service_t svc;
- *       int rc = nq_service_init(&svc, "nq-ingest", argc, argv);
- *       if (rc != 0)
- *           return rc > 0 ? 0 : 2;          // --help, or a bad setting
- *       ingest_t *app = ingest_new(&svc);   // may be NULL: run() then returns 1
- *       nq_service_on_stop(&svc, ingest_stop, app);
- *       rc = app ? nq_service_run(&svc) : nq_service_abort(&svc);
- *       ingest_destroy(&app);
- *       return rc;
+ *       return nq_service_main("nq-ingest", argc, argv, &app);
  *   }
  */
 #ifndef NQ_SERVICE_H
@@ -44,6 +39,20 @@ typedef struct nq_service {
     void *app;                  /* its argument */
     bool stopping;              /* stop has begun */
 } nq_service_t;
+
+/* The app a service runs: create it once shared state is up (NULL on
+ * failure, logged), stop it (close its handles) on a signal, free it once the
+ * loop has run dry. */
+typedef struct nq_service_app {
+    void *(*create)(nq_service_t *svc); /* build and start the app */
+    void (*stop)(void *app);            /* close its handles; NULL-safe */
+    void (*free)(void *app);            /* release memory; NULL-safe */
+} nq_service_app_t;
+
+/* The whole life of a service process. Returns the process exit code: 0
+ * after a clean stop (or --help), 1 when the app failed or the loop did not
+ * close cleanly, 2 for a bad setting. */
+int nq_service_main(const char *name, int argc, char **argv, const nq_service_app_t *app);
 
 /* Load config and start everything shared. Returns 0, 1 when --help was
  * printed, or -1 after printing the reason to stderr (nothing left open). */

@@ -1,0 +1,112 @@
+/* gateway.c — the gateway app: wiring of HTTP, upstreams, alerts and the
+ * route table. See gateway.h. */
+#include "gateway.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "nq/log.h"
+
+/* Every handler module's rows, concatenated into one route table. */
+static const gw_routes_t *const modules[] = {
+    &gw_activity_routes, &gw_kpi_routes, &gw_org_routes, &gw_alert_routes, &gw_health_routes,
+};
+#define N_MODULES (sizeof(modules) / sizeof(modules[0]))
+#define MAX_ROUTES 64
+
+static nq_route_t routes[MAX_ROUTES];
+static size_t n_routes;
+
+static int build_routes(void)
+{
+    n_routes = 0;
+    for (size_t m = 0; m < N_MODULES; m++) {
+        if (n_routes + modules[m]->n > MAX_ROUTES)
+            return -1;
+        memcpy(&routes[n_routes], modules[m]->rows, modules[m]->n * sizeof(nq_route_t));
+        n_routes += modules[m]->n;
+    }
+    return 0;
+}
+
+/* Reply types each upstream accepts (ping plus its own). */
+static const upstream_reply_t ingest_replies[] = {
+    {"activity.batch.v1", &nq__activity_batch_reply__descriptor},
+    {"sys.ping.v1", &nq__pong__descriptor},
+};
+static const upstream_reply_t customers_replies[] = {
+    {"team.put.v1", &nq__org_reply__descriptor},
+    {"team.get.v1", &nq__org_reply__descriptor},
+    {"salesperson.put.v1", &nq__org_reply__descriptor},
+    {"salesperson.get.v1", &nq__org_reply__descriptor},
+    {"customer.put.v1", &nq__org_reply__descriptor},
+    {"customer.get.v1", &nq__org_reply__descriptor},
+    {"sys.ping.v1", &nq__pong__descriptor},
+};
+static const upstream_reply_t reporting_replies[] = {
+    {"report.salesperson.v1", &nq__salesperson_report__descriptor},
+    {"sys.ping.v1", &nq__pong__descriptor},
+};
+#define N_OF(a) (sizeof(a) / sizeof((a)[0]))
+
+static void on_request(nq_http_conn_t *conn, const nq_http_request_t *http, void *ctx)
+{
+    gateway_t *gw = ctx;
+    nq_route_params_t params;
+    int status = 404;
+    const nq_route_t *route = nq_route_find(routes, n_routes, http->method, http->path, &params,
+                                            &status);
+    if (!route) {
+        gw_respond_error(conn, status, status == 405 ? "method_not_allowed" : "not_found",
+                         status == 405 ? "this path does not take that method" : "no such path",
+                         NULL);
+        return;
+    }
+    gw_request_t req = {gw, conn, http, route, &params};
+    ((gw_handler_fn)route->handler)(&req);
+}
+
+void *gateway_new(nq_service_t *svc)
+{
+    gateway_t *gw = calloc(1, sizeof(*gw));
+    if (!gw || build_routes() != 0) {
+        free(gw);
+        return NULL;
+    }
+    gw->svc = svc;
+    const nq_config_t *cfg = &svc->cfg;
+    size_t max_frame = (size_t)cfg->max_frame_bytes;
+    gw->ingest = upstream_new(&svc->loop, svc->zctx, cfg->ingest_endpoint, "ingest",
+                              ingest_replies, N_OF(ingest_replies), max_frame);
+    gw->customers = upstream_new(&svc->loop, svc->zctx, cfg->customers_endpoint, "customers",
+                                 customers_replies, N_OF(customers_replies), max_frame);
+    gw->reporting = upstream_new(&svc->loop, svc->zctx, cfg->reporting_endpoint, "reporting",
+                                 reporting_replies, N_OF(reporting_replies), max_frame);
+    gw->alerts = sse_hub_new(gw);
+    gw->http = nq_http_server_new(&svc->loop, cfg->http_host, cfg->http_port,
+                                  (size_t)cfg->max_body_bytes, on_request, gw);
+    if (!gw->ingest || !gw->customers || !gw->reporting || !gw->alerts || !gw->http) {
+        gateway_stop(gw);
+        free(gw);
+        return NULL;
+    }
+    nq_log_info("listening", "http://%s:%d", cfg->http_host, cfg->http_port);
+    return gw;
+}
+
+void gateway_stop(void *app)
+{
+    gateway_t *gw = app;
+    if (!gw)
+        return;
+    sse_hub_destroy(&gw->alerts);
+    nq_http_server_destroy(&gw->http);
+    upstream_destroy(&gw->ingest);
+    upstream_destroy(&gw->customers);
+    upstream_destroy(&gw->reporting);
+}
+
+void gateway_free(void *app)
+{
+    free(app);
+}

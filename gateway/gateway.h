@@ -1,0 +1,107 @@
+/* gateway/gateway.h — the gateway app, shared by its handler modules.
+ *
+ * The gateway owns the HTTP server, one upstream (DEALER) per service with a
+ * ROUTER, the SUB socket of raised alerts, the SSE clients, and a Redis
+ * client for the reads it serves itself (KPIs, alert replay, heartbeats).
+ * Each handler module (h_*.c) exports its rows of the route table.
+ */
+#ifndef NQ_GATEWAY_H
+#define NQ_GATEWAY_H
+
+#include <jansson.h>
+
+#include "http.h"
+#include "nq/fielderr.h"
+#include "nq/period.h"
+#include "nq/service.h"
+#include "router.h"
+#include "upstream.h"
+
+typedef struct sse_hub sse_hub_t;
+
+typedef struct gateway {
+    nq_service_t *svc;      /* shared process state */
+    nq_http_server_t *http; /* the HTTP server */
+    upstream_t *ingest;     /* activity.batch.v1 */
+    upstream_t *customers;  /* org and customers */
+    upstream_t *reporting;  /* reports */
+    sse_hub_t *alerts;      /* SSE clients + alert SUB */
+} gateway_t;
+
+/* App hooks for nq_service_main (see nq/service.h). */
+void *gateway_new(nq_service_t *svc);
+void gateway_stop(void *gateway);
+void gateway_free(void *gateway);
+
+/* What a route's handler gets. */
+typedef struct gw_request {
+    gateway_t *gw;                   /* the app */
+    nq_http_conn_t *conn;            /* answer here */
+    const nq_http_request_t *http;   /* the request (borrowed until answered) */
+    const nq_route_t *route;         /* the matched route row */
+    const nq_route_params_t *params; /* path parameters */
+} gw_request_t;
+
+typedef void (*gw_handler_fn)(const gw_request_t *req);
+
+/* A handler module's routes: rows whose handler is a gw_handler_fn. */
+typedef struct gw_routes {
+    const nq_route_t *rows;
+    size_t n;
+} gw_routes_t;
+
+extern const gw_routes_t gw_activity_routes;
+extern const gw_routes_t gw_kpi_routes;
+extern const gw_routes_t gw_org_routes;
+extern const gw_routes_t gw_alert_routes;
+extern const gw_routes_t gw_health_routes;
+
+/* ---- answers (respond.c) ----------------------------------------------- */
+
+/* Answer with a JSON value (reference stolen). Returns like nq_http_respond. */
+int gw_respond_json(nq_http_conn_t *conn, int status, json_t *body, const char *extra_headers);
+
+/* Answer {"error": code, "detail": detail, "errors": [...]} (errs may be NULL). */
+int gw_respond_error(nq_http_conn_t *conn, int status, const char *code, const char *detail,
+                     const nq_field_errors_t *errs);
+
+/* JSON array of field errors, from the C struct or from a reply header. */
+json_t *gw_field_errors_json(const nq_field_errors_t *errs);
+json_t *gw_pb_field_errors_json(Nq__FieldError *const *errs, size_t n);
+
+/* Map a reply status to an HTTP answer: OK -> `ok_status` with `body`;
+ * otherwise the matching error (400/404/403/503) with the header's detail
+ * and field errors. `body` is consumed either way. */
+int gw_respond_reply(nq_http_conn_t *conn, const Nq__ReplyHeader *hdr, int ok_status, json_t *body);
+
+/* 503 with Retry-After for an upstream that did not answer. */
+int gw_respond_unavailable(nq_http_conn_t *conn, const char *what);
+
+/* Parse the JSON body (any JSON value; duplicate keys refused); answers
+ * 415/400 itself and returns NULL when it cannot. New reference. */
+json_t *gw_load_json(const gw_request_t *req);
+
+/* Parse the JSON body as an object; answers 400/415 itself and returns NULL
+ * when it is not one. New reference. */
+json_t *gw_parse_json_body(const gw_request_t *req);
+
+/* Read ?period=day|week|month|quarter|year (default week) and ?at= (a date,
+ * RFC 3339 time or Unix ms; default now). Answers 400 itself and returns -1
+ * when either is wrong. */
+int gw_period_query(const gw_request_t *req, nq_period_kind_t *kind, int64_t *at_ms);
+
+/* ---- calls to services that answer an HTTP request later ----------------- */
+
+/* Send `msg` to `up`; when the reply comes (or not), `done` runs with the
+ * connection (retained meanwhile; skipped if the client left) and `data`.
+ * Answers 503 itself when the call cannot be sent. */
+typedef void (*gw_reply_fn)(nq_http_conn_t *conn, const ProtobufCMessage *reply,
+                            const Nq__ReplyHeader *hdr, void *data);
+void gw_call(const gw_request_t *req, upstream_t *up, const char *type, ProtobufCMessage *msg,
+             gw_reply_fn done, void *data, void (*free_data)(void *));
+
+/* SSE hub (h_alerts.c) lifecycle, used by gateway.c. */
+sse_hub_t *sse_hub_new(gateway_t *gw);
+void sse_hub_destroy(sse_hub_t **hub);
+
+#endif

@@ -1,0 +1,168 @@
+/* h_org.c — teams, salespeople, customers (nq-customers) and salesperson
+ * reports (nq-reporting), relayed over the bus.
+ *
+ * The three org entities share one PUT and one GET handler, driven by a
+ * table of kinds: its URL pattern, bus types, JSON schema and where the
+ * entity sits in OrgRequest / OrgReply.
+ */
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gateway.h"
+#include "nq/kpi.h"
+#include "pbjson.h"
+
+static const pbjson_special_t entity_specials[] = {
+    {"id", "id", PBJSON_PLAIN, true},
+    {"updated_at", "updated_at", PBJSON_TIME, true},
+};
+#define ENTITY_SCHEMA(desc) {&desc, entity_specials, 2}
+
+typedef struct org_kind {
+    const char *pattern;    /* "/api/v1/teams/:id" */
+    const char *put_type;   /* "team.put.v1" */
+    const char *get_type;   /* "team.get.v1" */
+    pbjson_schema_t schema; /* the entity's JSON */
+    size_t req_offset;      /* entity pointer in Nq__OrgRequest */
+    size_t reply_offset;    /* entity pointer in Nq__OrgReply */
+} org_kind_t;
+
+static const org_kind_t kinds[] = {
+    {"/api/v1/teams/:id", "team.put.v1", "team.get.v1", ENTITY_SCHEMA(nq__team__descriptor),
+     offsetof(Nq__OrgRequest, team), offsetof(Nq__OrgReply, team)},
+    {"/api/v1/salespeople/:id", "salesperson.put.v1", "salesperson.get.v1",
+     ENTITY_SCHEMA(nq__salesperson__descriptor), offsetof(Nq__OrgRequest, salesperson),
+     offsetof(Nq__OrgReply, salesperson)},
+    {"/api/v1/customers/:id", "customer.put.v1", "customer.get.v1",
+     ENTITY_SCHEMA(nq__customer__descriptor), offsetof(Nq__OrgRequest, customer),
+     offsetof(Nq__OrgReply, customer)},
+};
+
+static const org_kind_t *kind_of(const gw_request_t *req)
+{
+    for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
+        if (strcmp(kinds[i].pattern, req->route->pattern) == 0)
+            return &kinds[i];
+    }
+    return NULL;
+}
+
+/* The path id, or NULL after answering 400. */
+static const char *path_id(const gw_request_t *req)
+{
+    const char *id = nq_route_param(req->params, "id");
+    if (nq_valid_id(id))
+        return id;
+    nq_field_errors_t errs = {0};
+    nq_field_errors_add(&errs, "id", NQ_ID_RULE);
+    gw_respond_error(req->conn, 400, "invalid", "bad id in the path", &errs);
+    return NULL;
+}
+
+static void on_org_reply(nq_http_conn_t *conn, const ProtobufCMessage *msg,
+                         const Nq__ReplyHeader *hdr, void *data)
+{
+    const org_kind_t *kind = data;
+    const ProtobufCMessage *entity =
+        *(ProtobufCMessage *const *)((const char *)msg + kind->reply_offset);
+    json_t *body = entity ? pbjson_encode(&kind->schema, entity) : json_object();
+    gw_respond_reply(conn, hdr, 200, body);
+}
+
+static void put_entity(const gw_request_t *req)
+{
+    const org_kind_t *kind = kind_of(req);
+    const char *id = path_id(req);
+    if (!kind || !id)
+        return;
+    json_t *obj = gw_parse_json_body(req);
+    if (!obj)
+        return;
+    nq_field_errors_t errs = {0};
+    ProtobufCMessage *entity = pbjson_decode(&kind->schema, obj, &errs);
+    json_decref(obj);
+    if (!entity) {
+        gw_respond_error(req->conn, 400, "invalid", "the body has invalid fields", &errs);
+        return;
+    }
+    /* The id comes from the path, never from the body. */
+    const ProtobufCFieldDescriptor *f =
+        protobuf_c_message_descriptor_get_field_by_name(entity->descriptor, "id");
+    char **slot = (char **)((char *)entity + f->offset);
+    *slot = strdup(id);
+    Nq__OrgRequest msg = NQ__ORG_REQUEST__INIT;
+    msg.id = (char *)id;
+    *(ProtobufCMessage **)((char *)&msg + kind->req_offset) = entity;
+    gw_call(req, req->gw->customers, kind->put_type, &msg.base, on_org_reply, (void *)kind, NULL);
+    protobuf_c_message_free_unpacked(entity, NULL);
+}
+
+static void get_entity(const gw_request_t *req)
+{
+    const org_kind_t *kind = kind_of(req);
+    const char *id = path_id(req);
+    if (!kind || !id)
+        return;
+    Nq__OrgRequest msg = NQ__ORG_REQUEST__INIT;
+    msg.id = (char *)id;
+    gw_call(req, req->gw->customers, kind->get_type, &msg.base, on_org_reply, (void *)kind, NULL);
+}
+
+/* ---- reports ------------------------------------------------------------ */
+
+static json_t *period_values_json(const nq_period_t *p, const Nq__KpiValues *pb)
+{
+    nq_kpi_values_t v;
+    nq_kpi_from_proto(pb, &v);
+    return json_pack("{s:o, s:o}", "period", nq_period_to_json(p), "kpis", nq_kpi_to_json(&v));
+}
+
+static void on_report(nq_http_conn_t *conn, const ProtobufCMessage *msg,
+                      const Nq__ReplyHeader *hdr, void *data)
+{
+    const Nq__SalespersonReport *rep = (const Nq__SalespersonReport *)msg;
+    json_t *body = NULL;
+    nq_period_t period, prev;
+    nq_period_kind_t kind;
+    if (rep->period && rep->period->kind && nq_period_kind_parse(rep->period->kind, &kind) == 0 &&
+        nq_period_of(kind, rep->period->start, &period) == 0 &&
+        nq_period_prev(&period, &prev) == 0) {
+        body = period_values_json(&period, rep->values);
+        json_object_set_new(body, "salesperson_id", json_string(rep->salesperson_id));
+        json_object_set_new(body, "name", rep->name ? json_string(rep->name) : json_null());
+        json_object_set_new(body, "previous", period_values_json(&prev, rep->previous));
+    }
+    if (!body && (!hdr->has_status || hdr->status == NQ__STATUS__STATUS_OK)) {
+        gw_respond_unavailable(conn, "reporting");
+        return;
+    }
+    gw_respond_reply(conn, hdr, 200, body);
+}
+
+static void get_salesperson_report(const gw_request_t *req)
+{
+    const char *id = path_id(req);
+    nq_period_kind_t kind;
+    int64_t at;
+    if (!id || gw_period_query(req, &kind, &at) != 0)
+        return;
+    Nq__SalespersonReportRequest msg = NQ__SALESPERSON_REPORT_REQUEST__INIT;
+    msg.salesperson_id = (char *)id;
+    msg.period_kind = (char *)nq_period_kind_name(kind);
+    msg.has_at = 1;
+    msg.at = at;
+    gw_call(req, req->gw->reporting, "report.salesperson.v1", &msg.base, on_report, NULL, NULL);
+}
+
+static const nq_route_t rows[] = {
+    {"PUT", "/api/v1/teams/:id", (void *)put_entity},
+    {"GET", "/api/v1/teams/:id", (void *)get_entity},
+    {"PUT", "/api/v1/salespeople/:id", (void *)put_entity},
+    {"GET", "/api/v1/salespeople/:id", (void *)get_entity},
+    {"PUT", "/api/v1/customers/:id", (void *)put_entity},
+    {"GET", "/api/v1/customers/:id", (void *)get_entity},
+    {"GET", "/api/v1/reports/salespeople/:id", (void *)get_salesperson_report},
+};
+
+const gw_routes_t gw_org_routes = {rows, sizeof(rows) / sizeof(rows[0])};

@@ -1,0 +1,177 @@
+/* respond.c — JSON answers and deferred service calls. See gateway.h. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "gateway.h"
+#include "nq/log.h"
+
+#define JSON_TYPE "application/json; charset=utf-8"
+
+int gw_respond_json(nq_http_conn_t *conn, int status, json_t *body, const char *extra_headers)
+{
+    char *text = body ? json_dumps(body, JSON_COMPACT) : NULL;
+    json_decref(body);
+    if (!text)
+        return nq_http_respond(conn, 500, JSON_TYPE, "{\"error\":\"internal\"}", 20, NULL);
+    int rc = nq_http_respond(conn, status, JSON_TYPE, text, strlen(text), extra_headers);
+    free(text);
+    return rc;
+}
+
+json_t *gw_field_errors_json(const nq_field_errors_t *errs)
+{
+    json_t *arr = json_array();
+    for (size_t i = 0; arr && errs && i < errs->n; i++)
+        json_array_append_new(arr, json_pack("{s:s, s:s}", "field", errs->items[i].field, "reason",
+                                             errs->items[i].reason));
+    return arr;
+}
+
+json_t *gw_pb_field_errors_json(Nq__FieldError *const *errs, size_t n)
+{
+    json_t *arr = json_array();
+    for (size_t i = 0; arr && i < n; i++)
+        json_array_append_new(arr, json_pack("{s:s, s:s}", "field",
+                                             errs[i]->field ? errs[i]->field : "", "reason",
+                                             errs[i]->reason ? errs[i]->reason : ""));
+    return arr;
+}
+
+static int respond_error_with(nq_http_conn_t *conn, int status, const char *code,
+                              const char *detail, json_t *errors, const char *extra_headers)
+{
+    json_t *body = json_pack("{s:s, s:s}", "error", code, "detail", detail ? detail : code);
+    if (body && errors && json_array_size(errors) > 0)
+        json_object_set(body, "errors", errors);
+    json_decref(errors);
+    return gw_respond_json(conn, status, body, extra_headers);
+}
+
+int gw_respond_error(nq_http_conn_t *conn, int status, const char *code, const char *detail,
+                     const nq_field_errors_t *errs)
+{
+    return respond_error_with(conn, status, code, detail, errs ? gw_field_errors_json(errs) : NULL,
+                              NULL);
+}
+
+int gw_respond_unavailable(nq_http_conn_t *conn, const char *what)
+{
+    char detail[128];
+    snprintf(detail, sizeof(detail), "%s is unavailable, retry later", what);
+    return respond_error_with(conn, 503, "unavailable", detail, NULL, "Retry-After: 1\r\n");
+}
+
+/* HTTP answer for each reply status. */
+static const struct {
+    int http;
+    const char *code;
+} status_map[] = {
+    [NQ__STATUS__STATUS_OK] = {200, "ok"},
+    [NQ__STATUS__STATUS_INVALID] = {400, "invalid"},
+    [NQ__STATUS__STATUS_NOT_FOUND] = {404, "not_found"},
+    [NQ__STATUS__STATUS_FORBIDDEN] = {403, "forbidden"},
+    [NQ__STATUS__STATUS_UNAVAILABLE] = {503, "unavailable"},
+};
+
+int gw_respond_reply(nq_http_conn_t *conn, const Nq__ReplyHeader *hdr, int ok_status, json_t *body)
+{
+    Nq__Status st = hdr && hdr->has_status ? hdr->status : NQ__STATUS__STATUS_OK;
+    if (st == NQ__STATUS__STATUS_OK)
+        return gw_respond_json(conn, ok_status, body, NULL);
+    json_decref(body);
+    if ((size_t)st >= sizeof(status_map) / sizeof(status_map[0]))
+        st = NQ__STATUS__STATUS_UNAVAILABLE;
+    return respond_error_with(conn, status_map[st].http, status_map[st].code, hdr->detail,
+                              gw_pb_field_errors_json(hdr->errors, hdr->n_errors),
+                              st == NQ__STATUS__STATUS_UNAVAILABLE ? "Retry-After: 1\r\n" : NULL);
+}
+
+json_t *gw_load_json(const gw_request_t *req)
+{
+    const char *ct = nq_http_header(req->http, "Content-Type");
+    if (ct && strncmp(ct, "application/json", 16) != 0) {
+        gw_respond_error(req->conn, 415, "unsupported_media_type",
+                         "send Content-Type: application/json", NULL);
+        return NULL;
+    }
+    json_error_t err;
+    json_t *root = json_loadb(req->http->body, req->http->body_len, JSON_REJECT_DUPLICATES, &err);
+    if (!root) {
+        char detail[300];
+        snprintf(detail, sizeof(detail), "body is not valid JSON: %s (line %d, column %d)",
+                 err.text, err.line, err.column);
+        gw_respond_error(req->conn, 400, "invalid", detail, NULL);
+    }
+    return root;
+}
+
+json_t *gw_parse_json_body(const gw_request_t *req)
+{
+    json_t *obj = gw_load_json(req);
+    if (obj && !json_is_object(obj)) {
+        json_decref(obj);
+        gw_respond_error(req->conn, 400, "invalid", "body must be a JSON object", NULL);
+        return NULL;
+    }
+    return obj;
+}
+
+int gw_period_query(const gw_request_t *req, nq_period_kind_t *kind, int64_t *at_ms)
+{
+    char buf[64];
+    nq_field_errors_t errs = {0};
+    *kind = NQ_PERIOD_WEEK;
+    *at_ms = nq_now_ms();
+    if (nq_http_query_param(req->http, "period", buf, sizeof(buf)) >= 0 &&
+        nq_period_kind_parse(buf, kind) != 0)
+        nq_field_errors_add(&errs, "period", "must be day, week, month, quarter or year");
+    const char *why = "must be a date (2026-11-26), an RFC 3339 time or Unix ms";
+    if (nq_http_query_param(req->http, "at", buf, sizeof(buf)) >= 0 &&
+        nq_time_parse(buf, at_ms, &why) != 0)
+        nq_field_errors_add(&errs, "at", "%s", why);
+    if (errs.n == 0)
+        return 0;
+    gw_respond_error(req->conn, 400, "invalid", "bad query parameter", &errs);
+    return -1;
+}
+
+/* A service call on behalf of an HTTP request. */
+typedef struct pending {
+    nq_http_conn_t *conn;      /* retained until the reply */
+    gw_reply_fn done;          /* answers the client */
+    void *data;                /* handler state */
+    void (*free_data)(void *); /* releases it */
+} pending_t;
+
+static void on_call_reply(const ProtobufCMessage *reply, const Nq__ReplyHeader *hdr, void *data)
+{
+    pending_t *p = data;
+    if (nq_http_conn_open(p->conn)) {
+        if (reply)
+            p->done(p->conn, reply, hdr, p->data);
+        else
+            gw_respond_unavailable(p->conn, "the service");
+    }
+    nq_http_conn_release(p->conn);
+    if (p->free_data)
+        p->free_data(p->data);
+    free(p);
+}
+
+void gw_call(const gw_request_t *req, upstream_t *up, const char *type, ProtobufCMessage *msg,
+             gw_reply_fn done, void *data, void (*free_data)(void *))
+{
+    pending_t *p = malloc(sizeof(*p));
+    if (p) {
+        *p = (pending_t){req->conn, done, data, free_data};
+        nq_http_conn_retain(req->conn);
+        if (up && upstream_call(up, type, msg, (uint64_t)req->gw->svc->cfg.request_timeout_ms,
+                                on_call_reply, p) == 0)
+            return;
+        nq_http_conn_release(req->conn);
+        free(p);
+    }
+    if (free_data)
+        free_data(data);
+    gw_respond_unavailable(req->conn, "the service");
+}

@@ -1,0 +1,56 @@
+/* gateway/upstream.h — request/reply to one service over a DEALER socket.
+ *
+ * Every request carries a fresh correlation id (its field "correlation_id",
+ * set here); every reply message has a field "header" (Nq__ReplyHeader) whose
+ * correlation id finds the waiting call. A call's callback runs exactly once:
+ * with the reply (valid only during the callback), or with NULL when the
+ * service did not answer within the deadline or the upstream is closing.
+ *
+ *   static const upstream_reply_t replies[] = {
+ *       {"sys.ping.v1", &nq__pong__descriptor},
+ *   };
+ *   upstream_t *up = upstream_new(loop, zctx, "tcp://127.0.0.1:7101", "ingest",
+ *                                 replies, 1, max_frame);
+ *   Nq__Ping ping = NQ__PING__INIT;
+ *   upstream_call(up, "sys.ping.v1", &ping.base, 1000, on_pong, data);
+ *   static void on_pong(const ProtobufCMessage *reply, const Nq__ReplyHeader *hdr, void *data);
+ */
+#ifndef NQ_GATEWAY_UPSTREAM_H
+#define NQ_GATEWAY_UPSTREAM_H
+
+#include <protobuf-c/protobuf-c.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <uv.h>
+
+#include "neiqin.pb-c.h"
+
+typedef struct upstream upstream_t;
+
+/* A reply type this upstream accepts. */
+typedef struct upstream_reply {
+    const char *type;                             /* same as the request type */
+    const ProtobufCMessageDescriptor *descriptor; /* reply message */
+} upstream_reply_t;
+
+/* reply/hdr are NULL on timeout or shutdown. */
+typedef void (*upstream_cb)(const ProtobufCMessage *reply, const Nq__ReplyHeader *hdr, void *data);
+
+/* Connect a DEALER to `endpoint`. `name` is for logs. NULL on failure. */
+upstream_t *upstream_new(uv_loop_t *loop, void *zctx, const char *endpoint, const char *name,
+                         const upstream_reply_t *replies, size_t n_replies, size_t max_frame);
+
+/* Send `req` (its correlation_id field is overwritten) and wait up to
+ * timeout_ms. Returns 0 when sent (cb will run), -1 when it could not be sent
+ * (cb never runs). */
+int upstream_call(upstream_t *up, const char *type, ProtobufCMessage *req, uint64_t timeout_ms,
+                  upstream_cb cb, void *data);
+
+/* Calls waiting for a reply. */
+size_t upstream_inflight(const upstream_t *up);
+
+/* Fail every waiting call (callbacks run with NULL), close the socket and
+ * the timer; memory is freed in the close callback. Safe on NULL. */
+void upstream_destroy(upstream_t **up);
+
+#endif

@@ -1,0 +1,142 @@
+/* alerting.c — the alerting service's I/O. See alerting.h. */
+#include "alerting.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "nq/bus.h"
+#include "nq/keys.h"
+#include "nq/log.h"
+#include "nq/period.h"
+#include "rules.h"
+
+/* KEYS[1] seen key, KEYS[2] alert stream. ARGV: ttl, maxlen, payload.
+ * Returns the new alert's stream id, or false when already raised. */
+static const char raise_script[] =
+    "if not redis.call('SET', KEYS[1], '1', 'NX', 'EX', ARGV[1]) then return false end\n"
+    "return redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[2], '*', 'a', ARGV[3])\n";
+
+struct alerting {
+    nq_service_t *svc;            /* shared process state */
+    nq_zsock_t *sub;              /* kpi.changed.v1 from scorers */
+    nq_zsock_t *pub;              /* alert.raised.v1 to gateways */
+    alert_thresholds_t thresholds; /* rule settings */
+    uint64_t raised;              /* alerts raised by this process */
+};
+
+/* An alert on its way into the stream. */
+typedef struct raise_job {
+    alerting_t *al;      /* owner */
+    alert_draft_t draft; /* what to raise */
+    int64_t raised_at;   /* when */
+} raise_job_t;
+
+static void on_raised(nq_redis_t *r, redisReply *reply, void *data)
+{
+    raise_job_t *job = data;
+    alerting_t *al = job->al;
+    if (reply && reply->type == REDIS_REPLY_STRING) {
+        Nq__Alert alert = NQ__ALERT__INIT;
+        alert_draft_to_proto(&job->draft, job->raised_at, &alert);
+        alert.id = reply->str;
+        al->raised++;
+        if (al->pub)
+            nq_zsock_send(al->pub, "alert.raised.v1", &alert.base);
+        nq_log_info("alert_raised", "%s %s: %s", alert.id, job->draft.rule, job->draft.title_en);
+    } else if (reply && reply->type == REDIS_REPLY_ERROR) {
+        nq_log_error("alert_store_failed", "%s: %s", job->draft.rule, reply->str);
+    } else if (!reply) {
+        nq_log_error("alert_store_failed", "%s for %s: Redis unavailable", job->draft.rule,
+                     job->draft.subject);
+    }
+    free(job);
+}
+
+static void raise_alert(alerting_t *al, raise_job_t *job)
+{
+    Nq__Alert alert = NQ__ALERT__INIT;
+    alert_draft_to_proto(&job->draft, job->raised_at, &alert);
+    size_t len = nq__alert__get_packed_size(&alert);
+    uint8_t *buf = malloc(len ? len : 1);
+    char seen[256];
+    snprintf(seen, sizeof(seen), NQ_KEY_ALERT_SEEN_PREFIX "%s:%s", job->draft.rule,
+             job->draft.subject);
+    int rc = -1;
+    if (buf) {
+        nq__alert__pack(&alert, buf);
+        rc = nq_redis_command(al->svc->redis, on_raised, job, "EVAL %s 2 %s %s %d %d %b",
+                              raise_script, seen, NQ_KEY_ALERTS, NQ_ALERT_SEEN_TTL_S,
+                              NQ_ALERT_STREAM_MAXLEN, buf, len);
+    }
+    free(buf);
+    if (rc != 0) {
+        nq_log_error("alert_store_failed", "%s for %s: Redis unavailable", job->draft.rule,
+                     job->draft.subject);
+        free(job);
+    }
+}
+
+static void evaluate(alerting_t *al, const Nq__Activity *ev)
+{
+    for (size_t i = 0; i < alert_rules_count; i++) {
+        raise_job_t *job = malloc(sizeof(*job));
+        if (!job)
+            return;
+        if (!alert_rules[i].evaluate(ev, &al->thresholds, &job->draft)) {
+            free(job);
+            continue;
+        }
+        job->al = al;
+        job->draft.rule = alert_rules[i].key;
+        job->draft.severity = alert_rules[i].severity;
+        job->raised_at = nq_now_ms();
+        raise_alert(al, job);
+    }
+}
+
+static void on_change(nq_zsock_t *sock, const nq_bus_envelope_t *env, const ProtobufCMessage *msg,
+                      void *app)
+{
+    const Nq__KpiChange *change = (const Nq__KpiChange *)msg;
+    for (size_t i = 0; i < change->n_applied; i++)
+        evaluate(app, change->applied[i]);
+}
+
+static const nq_bus_route_t routes[] = {
+    {"kpi.changed.v1", &nq__kpi_change__descriptor, on_change},
+};
+
+void *alerting_new(nq_service_t *svc)
+{
+    alerting_t *al = calloc(1, sizeof(*al));
+    if (!al)
+        return NULL;
+    al->svc = svc;
+    const nq_config_t *cfg = &svc->cfg;
+    al->thresholds.big_order_fen = cfg->big_order_fen;
+    al->sub = nq_zsock_new(&svc->loop, svc->zctx, ZMQ_SUB, cfg->changes_endpoint, NQ_ZSOCK_BIND,
+                           routes, 1, al, (size_t)cfg->max_frame_bytes);
+    al->pub = nq_zsock_new(&svc->loop, svc->zctx, ZMQ_PUB, cfg->alerts_endpoint, NQ_ZSOCK_BIND,
+                           NULL, 0, al, (size_t)cfg->max_frame_bytes);
+    if (!al->sub || !al->pub) {
+        alerting_stop(al);
+        free(al);
+        return NULL;
+    }
+    nq_log_info("listening", "changes %s, alerts %s", cfg->changes_endpoint, cfg->alerts_endpoint);
+    return al;
+}
+
+void alerting_stop(void *app)
+{
+    alerting_t *al = app;
+    if (!al)
+        return;
+    nq_zsock_destroy(&al->sub);
+    nq_zsock_destroy(&al->pub);
+}
+
+void alerting_free(void *app)
+{
+    free(app);
+}

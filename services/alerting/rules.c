@@ -1,0 +1,53 @@
+/* rules.c — the alert rule table. See rules.h. */
+#include "rules.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "nq/money.h"
+
+static void draft_about(alert_draft_t *d, const Nq__Activity *ev)
+{
+    memset(d, 0, sizeof(*d));
+    snprintf(d->salesperson_id, sizeof(d->salesperson_id), "%s", ev->salesperson_id ? ev->salesperson_id : "");
+    snprintf(d->customer_id, sizeof(d->customer_id), "%s", ev->customer_id ? ev->customer_id : "");
+    snprintf(d->event_id, sizeof(d->event_id), "%s", ev->event_id ? ev->event_id : "");
+}
+
+/* An order at or above the big-order threshold. */
+static bool big_order(const Nq__Activity *ev, const alert_thresholds_t *t, alert_draft_t *d)
+{
+    if (!ev->type || strcmp(ev->type, "order") != 0 || !ev->has_amount_fen ||
+        ev->amount_fen < t->big_order_fen)
+        return false;
+    draft_about(d, ev);
+    d->amount_fen = ev->amount_fen;
+    snprintf(d->subject, sizeof(d->subject), "%s", d->event_id);
+    char yuan[NQ_MONEY_BUF];
+    nq_money_format(ev->amount_fen, yuan, sizeof(yuan));
+    snprintf(d->title, sizeof(d->title), "大额订单：业务员 %s 客户 %s 下单 ¥%s", d->salesperson_id,
+             d->customer_id, yuan);
+    snprintf(d->title_en, sizeof(d->title_en), "Big order: %s, customer %s, CNY %s",
+             d->salesperson_id, d->customer_id, yuan);
+    return true;
+}
+
+const alert_rule_t alert_rules[] = {
+    {"big_order", "warning", big_order},
+};
+const size_t alert_rules_count = sizeof(alert_rules) / sizeof(alert_rules[0]);
+
+void alert_draft_to_proto(const alert_draft_t *d, int64_t raised_at, Nq__Alert *out)
+{
+    out->rule = (char *)d->rule;
+    out->severity = (char *)d->severity;
+    out->salesperson_id = (char *)d->salesperson_id;
+    out->customer_id = *d->customer_id ? (char *)d->customer_id : NULL;
+    out->title = (char *)d->title;
+    out->title_en = (char *)d->title_en;
+    out->event_id = (char *)d->event_id;
+    out->has_amount_fen = d->amount_fen != 0;
+    out->amount_fen = d->amount_fen;
+    out->has_raised_at = 1;
+    out->raised_at = raised_at;
+}

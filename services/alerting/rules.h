@@ -1,0 +1,51 @@
+/* services/alerting/rules.h — alert rules on applied activities (pure).
+ *
+ * Each rule is a row {key, severity, evaluate}. evaluate() looks at one
+ * applied activity and, when the rule fires, fills an alert draft: titles in
+ * zh-CN and English and a dedupe subject (the same rule never fires twice for
+ * the same subject).
+ *
+ *   alert_draft_t d;
+ *   for (size_t i = 0; i < alert_rules_count; i++)
+ *       if (alert_rules[i].evaluate(ev, &thresholds, &d)) ... store d ...
+ */
+#ifndef NQ_ALERTING_RULES_H
+#define NQ_ALERTING_RULES_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "neiqin.pb-c.h"
+
+/* Rule settings, from the configuration. */
+typedef struct alert_thresholds {
+    int64_t big_order_fen; /* an order at or above this is a big order */
+} alert_thresholds_t;
+
+/* What a rule produces; strings are held inside. */
+typedef struct alert_draft {
+    const char *rule;        /* rule key, static */
+    const char *severity;    /* info / warning / critical, static */
+    char subject[160];       /* dedupe subject: the same (rule, subject) fires once */
+    char title[256];         /* zh-CN */
+    char title_en[256];      /* English */
+    char salesperson_id[72]; /* who it is about */
+    char customer_id[72];    /* customer involved, "" if none */
+    char event_id[136];      /* event that fired it */
+    int64_t amount_fen;      /* amount involved, 0 if none */
+} alert_draft_t;
+
+typedef struct alert_rule {
+    const char *key;      /* "big_order" */
+    const char *severity; /* default severity */
+    bool (*evaluate)(const Nq__Activity *ev, const alert_thresholds_t *t, alert_draft_t *out);
+} alert_rule_t;
+
+extern const alert_rule_t alert_rules[];
+extern const size_t alert_rules_count;
+
+/* Fill an Nq__Alert (already initialised) that points into `d`. */
+void alert_draft_to_proto(const alert_draft_t *d, int64_t raised_at, Nq__Alert *out);
+
+#endif

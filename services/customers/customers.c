@@ -1,0 +1,293 @@
+/* customers.c — the customers service's I/O. See customers.h; rules in org.c. */
+#include "customers.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "nq/bus.h"
+#include "nq/log.h"
+#include "nq/period.h"
+#include "org.h"
+
+/* Requests waiting for Redis beyond which new ones are refused (UNAVAILABLE). */
+#define MAX_INFLIGHT 1024
+/* Longest Redis key of an entity (ids are at most NQ_ID_MAX bytes). */
+#define KEY_MAX 128
+
+struct customers {
+    nq_service_t *svc; /* shared process state: config, loop, Redis */
+    nq_zsock_t *sock;  /* ROUTER for the gateway; NULL once stopped */
+    size_t inflight;   /* calls not yet answered */
+};
+
+/* One request from its arrival to its reply. Every path ends in
+ * call_release(), which answers once no Redis reply is outstanding. */
+typedef struct org_call {
+    customers_t *app;         /* the service */
+    const org_kind_t *kind;   /* the kind of entity asked for */
+    nq_bus_envelope_t env;    /* who asked, and the type to answer with (payload not kept) */
+    char *correlation_id;     /* copied from the request, may be NULL */
+    char id[NQ_ID_MAX + 1];   /* the entity id (valid once org_check passed) */
+    ProtobufCMessage *stored; /* the entity to answer with (put: as written; get: as read) */
+    int pending;              /* Redis replies outstanding, +1 while the handler runs */
+    Nq__Status status;        /* outcome so far: the first failure wins */
+    char detail[256];         /* human text for a failure */
+    nq_field_errors_t errs;   /* per-field errors (INVALID) */
+} org_call_t;
+
+static org_call_t *call_new(customers_t *app, const org_kind_t *k, const nq_bus_envelope_t *env,
+                            const Nq__OrgRequest *req)
+{
+    org_call_t *c = calloc(1, sizeof(*c));
+    if (!c)
+        return NULL;
+    c->correlation_id = req->correlation_id ? strdup(req->correlation_id) : NULL;
+    if (req->correlation_id && !c->correlation_id) {
+        free(c);
+        return NULL;
+    }
+    c->app = app;
+    c->kind = k;
+    c->env = *env;
+    c->env.payload = NULL;
+    c->env.payload_len = 0;
+    snprintf(c->id, sizeof(c->id), "%s", req->id ? req->id : "");
+    c->pending = 1;
+    c->status = NQ__STATUS__STATUS_OK;
+    app->inflight++;
+    return c;
+}
+
+static void call_free(org_call_t *c)
+{
+    c->app->inflight--;
+    protobuf_c_message_free_unpacked(c->stored, NULL);
+    free(c->correlation_id);
+    free(c);
+}
+
+/* Record a failure (printf-style detail) unless an earlier one was recorded. */
+static void call_fail(org_call_t *c, Nq__Status status, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void call_fail(org_call_t *c, Nq__Status status, const char *fmt, ...)
+{
+    if (c->status != NQ__STATUS__STATUS_OK)
+        return;
+    c->status = status;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(c->detail, sizeof(c->detail), fmt, ap);
+    va_end(ap);
+}
+
+/* Send the reply (unless the socket is closed by now) and free the call. */
+static void call_answer(org_call_t *c)
+{
+    bool ok = c->status == NQ__STATUS__STATUS_OK;
+    if (c->status == NQ__STATUS__STATUS_UNAVAILABLE)
+        nq_log_warn("org_unavailable", "%s %s: %s", c->env.type, c->id, c->detail);
+    if (c->app->sock) {
+        org_header_t h;
+        org_header_init(&h, c->correlation_id, c->status, ok ? NULL : c->detail, &c->errs);
+        Nq__OrgReply reply = NQ__ORG_REPLY__INIT;
+        reply.header = &h.pb;
+        if (ok)
+            org_reply_set_entity(c->kind, &reply, c->stored);
+        nq_zsock_reply(c->app->sock, &c->env, c->env.type, &reply.base);
+    } else {
+        nq_log_debug("reply_dropped", "%s %s: stopping", c->env.type, c->id);
+    }
+    call_free(c);
+}
+
+/* One outstanding step is done; answer when it was the last. */
+static void call_release(org_call_t *c)
+{
+    if (--c->pending == 0)
+        call_answer(c);
+}
+
+/* Account for a command issue: rc from nq_redis_command*. */
+static void call_issued(org_call_t *c, int rc)
+{
+    if (rc == 0)
+        c->pending++;
+    else
+        call_fail(c, NQ__STATUS__STATUS_UNAVAILABLE, "redis is not connected");
+}
+
+/* True when `reply` is of `type`; otherwise records why not on the call. */
+static bool reply_ok(org_call_t *c, const redisReply *reply, int type)
+{
+    if (!reply)
+        call_fail(c, NQ__STATUS__STATUS_UNAVAILABLE, "redis connection lost");
+    else if (reply->type == REDIS_REPLY_ERROR)
+        call_fail(c, NQ__STATUS__STATUS_UNAVAILABLE, "redis error: %s", reply->str);
+    else if (reply->type != type)
+        call_fail(c, NQ__STATUS__STATUS_UNAVAILABLE, "redis gave an unexpected reply (type %d)",
+                  reply->type);
+    return reply && reply->type == type;
+}
+
+/* ---------------------------------------------------------------- get */
+
+/* The entity from an HGETALL reply, or NULL (OOM, or stored data unreadable). */
+static ProtobufCMessage *entity_from_reply(const org_kind_t *k, const char *id,
+                                           const redisReply *reply)
+{
+    const char **fields = malloc(reply->elements * sizeof(*fields));
+    if (!fields)
+        return NULL;
+    for (size_t i = 0; i < reply->elements; i++)
+        fields[i] = reply->element[i]->str ? reply->element[i]->str : "";
+    ProtobufCMessage *entity = k->from_fields(id, fields, reply->elements);
+    free(fields);
+    return entity;
+}
+
+static void on_read(nq_redis_t *r, redisReply *reply, void *data)
+{
+    org_call_t *c = data;
+    if (reply_ok(c, reply, REDIS_REPLY_ARRAY)) {
+        if (reply->elements == 0)
+            call_fail(c, NQ__STATUS__STATUS_NOT_FOUND, "%s %s not found", c->kind->name, c->id);
+        else if (!(c->stored = entity_from_reply(c->kind, c->id, reply)))
+            call_fail(c, NQ__STATUS__STATUS_UNAVAILABLE, "stored %s %s could not be read",
+                      c->kind->name, c->id);
+    }
+    call_release(c);
+}
+
+static void start_get(org_call_t *c, const Nq__OrgRequest *req)
+{
+    char key[KEY_MAX];
+    c->kind->key(key, sizeof(key), c->id);
+    call_issued(c, nq_redis_command(c->app->svc->redis, on_read, c, "HGETALL %s", key));
+}
+
+/* ---------------------------------------------------------------- put */
+
+static void on_written(nq_redis_t *r, redisReply *reply, void *data)
+{
+    org_call_t *c = data;
+    reply_ok(c, reply, REDIS_REPLY_INTEGER);
+    call_release(c);
+}
+
+/* HSET the whole hash and SADD the id to the index. The reply entity is
+ * built back from the very fields written, so it is exactly what a get
+ * returns. */
+static void start_put(org_call_t *c, const Nq__OrgRequest *req)
+{
+    const org_kind_t *k = c->kind;
+    char key[KEY_MAX];
+    k->key(key, sizeof(key), c->id);
+    nq_redis_args_t a;
+    nq_redis_args_init(&a);
+    nq_redis_args_adds(&a, "HSET");
+    nq_redis_args_adds(&a, key);
+    if (org_to_fields(k, org_request_entity(k, req), nq_now_ms(), &a) == 0)
+        c->stored = k->from_fields(c->id, (const char *const *)a.argv + 2, a.argc - 2);
+    if (!c->stored) {
+        call_fail(c, NQ__STATUS__STATUS_UNAVAILABLE, "out of memory");
+        goto out_free_args;
+    }
+    nq_redis_t *redis = c->app->svc->redis;
+    call_issued(c, nq_redis_command_args(redis, on_written, c, &a));
+    if (c->status == NQ__STATUS__STATUS_OK) /* no index entry for a hash never written */
+        call_issued(c, nq_redis_command(redis, on_written, c, "SADD %s %s", k->index, c->id));
+out_free_args:
+    nq_redis_args_free(&a);
+}
+
+/* ---------------------------------------------------------------- handlers */
+
+typedef void (*start_fn)(org_call_t *c, const Nq__OrgRequest *req);
+
+static const start_fn starts[] = {[ORG_GET] = start_get, [ORG_PUT] = start_put};
+
+/* Every org request type: the type names the kind and the operation. */
+static void on_org(nq_zsock_t *sock, const nq_bus_envelope_t *env, const ProtobufCMessage *msg,
+                   void *data)
+{
+    customers_t *app = data;
+    const Nq__OrgRequest *req = (const Nq__OrgRequest *)msg;
+    org_op_t op;
+    const org_kind_t *k = org_kind_for_type(env->type, &op);
+    org_call_t *c = k ? call_new(app, k, env, req) : NULL;
+    if (!c) {
+        nq_log_error("org_request", "cannot serve %s: %s", env->type,
+                     k ? "out of memory" : "no entity kind for this type");
+        return;
+    }
+    if (app->inflight > MAX_INFLIGHT)
+        call_fail(c, NQ__STATUS__STATUS_UNAVAILABLE, "busy: %d requests waiting for redis",
+                  MAX_INFLIGHT);
+    else if (org_check(k, op, req, &c->errs) != 0)
+        call_fail(c, NQ__STATUS__STATUS_INVALID, "invalid %s: %s %s%s", k->name,
+                  c->errs.items[0].field, c->errs.items[0].reason,
+                  c->errs.n > 1 ? " (and more)" : "");
+    else
+        starts[op](c, req);
+    call_release(c);
+}
+
+static void on_ping(nq_zsock_t *sock, const nq_bus_envelope_t *env, const ProtobufCMessage *msg,
+                    void *data)
+{
+    customers_t *app = data;
+    const Nq__Ping *ping = (const Nq__Ping *)msg;
+    org_header_t h;
+    org_header_init(&h, ping->correlation_id, NQ__STATUS__STATUS_OK, NULL, NULL);
+    Nq__Pong pong = NQ__PONG__INIT;
+    pong.header = &h.pb;
+    pong.service = "customers";
+    pong.instance = app->svc->cfg.instance;
+    nq_zsock_reply(sock, env, env->type, &pong.base);
+}
+
+static const nq_bus_route_t routes[] = {
+    {"team.put.v1", &nq__org_request__descriptor, on_org},
+    {"team.get.v1", &nq__org_request__descriptor, on_org},
+    {"salesperson.put.v1", &nq__org_request__descriptor, on_org},
+    {"salesperson.get.v1", &nq__org_request__descriptor, on_org},
+    {"customer.put.v1", &nq__org_request__descriptor, on_org},
+    {"customer.get.v1", &nq__org_request__descriptor, on_org},
+    {"sys.ping.v1", &nq__ping__descriptor, on_ping},
+};
+
+/* ---------------------------------------------------------------- app hooks */
+
+void *customers_new(nq_service_t *svc)
+{
+    customers_t *app = calloc(1, sizeof(*app));
+    if (!app) {
+        nq_log_error("customers_start", "out of memory");
+        return NULL;
+    }
+    app->svc = svc;
+    const nq_config_t *cfg = &svc->cfg;
+    app->sock =
+        nq_zsock_new(&svc->loop, svc->zctx, ZMQ_ROUTER, cfg->customers_endpoint, NQ_ZSOCK_BIND,
+                     routes, sizeof(routes) / sizeof(routes[0]), app, (size_t)cfg->max_frame_bytes);
+    if (!app->sock) {
+        free(app);
+        return NULL;
+    }
+    nq_log_info("listening", "customers ROUTER on %s", cfg->customers_endpoint);
+    return app;
+}
+
+void customers_stop(void *data)
+{
+    customers_t *app = data;
+    if (app)
+        nq_zsock_destroy(&app->sock);
+}
+
+void customers_free(void *data)
+{
+    free(data);
+}

@@ -1,0 +1,236 @@
+/* reporting.c — the reporting service's I/O. See reporting.h; logic in report.c. */
+#include "reporting.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "nq/bus.h"
+#include "nq/keys.h"
+#include "nq/kpi.h"
+#include "nq/log.h"
+#include "report.h"
+
+/* Reports waiting for Redis beyond which new ones are refused (UNAVAILABLE). */
+#define MAX_INFLIGHT 1024
+/* Longest Redis key of a profile (ids are at most NQ_ID_MAX bytes). */
+#define KEY_MAX 128
+
+struct reporting {
+    nq_service_t *svc; /* shared process state: config, loop, Redis */
+    nq_zsock_t *sock;  /* ROUTER for the gateway; NULL once stopped */
+    size_t inflight;   /* calls not yet answered */
+};
+
+struct report_call;
+
+/* One KPI read of a call: nq_kpi_fetch hands it back to on_kpis. */
+typedef struct kpi_read {
+    struct report_call *call; /* the call it belongs to */
+    nq_kpi_values_t values;   /* what was read */
+} kpi_read_t;
+
+/* One report request from its arrival to its reply. Every path ends in
+ * call_release(), which answers once no Redis read is outstanding. */
+typedef struct report_call {
+    reporting_t *app;       /* the service */
+    nq_bus_envelope_t env;  /* who asked, and the type to answer with (payload not kept) */
+    char *correlation_id;   /* copied from the request, may be NULL */
+    report_query_t q;       /* whose report, which periods (valid once parsed) */
+    kpi_read_t current;     /* counters of q.period */
+    kpi_read_t previous;    /* counters of q.previous */
+    char *name;             /* the salesperson's name, NULL when none */
+    int pending;            /* reads outstanding, +1 while the handler runs */
+    Nq__Status status;      /* outcome so far: the first failure wins */
+    char detail[256];       /* human text for a failure */
+    nq_field_errors_t errs; /* per-field errors (INVALID) */
+} report_call_t;
+
+static report_call_t *call_new(reporting_t *app, const nq_bus_envelope_t *env,
+                               const Nq__SalespersonReportRequest *req)
+{
+    report_call_t *c = calloc(1, sizeof(*c));
+    if (!c)
+        return NULL;
+    c->correlation_id = req->correlation_id ? strdup(req->correlation_id) : NULL;
+    if (req->correlation_id && !c->correlation_id) {
+        free(c);
+        return NULL;
+    }
+    c->app = app;
+    c->env = *env;
+    c->env.payload = NULL;
+    c->env.payload_len = 0;
+    c->current.call = c->previous.call = c;
+    c->pending = 1;
+    c->status = NQ__STATUS__STATUS_OK;
+    app->inflight++;
+    return c;
+}
+
+static void call_free(report_call_t *c)
+{
+    c->app->inflight--;
+    free(c->name);
+    free(c->correlation_id);
+    free(c);
+}
+
+/* Record a failure (printf-style detail) unless an earlier one was recorded. */
+static void call_fail(report_call_t *c, Nq__Status status, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void call_fail(report_call_t *c, Nq__Status status, const char *fmt, ...)
+{
+    if (c->status != NQ__STATUS__STATUS_OK)
+        return;
+    c->status = status;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(c->detail, sizeof(c->detail), fmt, ap);
+    va_end(ap);
+}
+
+/* Send the reply (unless the socket is closed by now) and free the call. */
+static void call_answer(report_call_t *c)
+{
+    if (c->status == NQ__STATUS__STATUS_UNAVAILABLE)
+        nq_log_warn("report_unavailable", "%s: %s", c->q.salesperson_id, c->detail);
+    if (c->app->sock) {
+        report_reply_t r;
+        if (c->status == NQ__STATUS__STATUS_OK)
+            report_reply_ok(&r, c->correlation_id, &c->q, c->name, &c->current.values,
+                            &c->previous.values);
+        else
+            report_reply_fail(&r, c->correlation_id, c->status, c->detail, &c->errs);
+        nq_zsock_reply(c->app->sock, &c->env, c->env.type, &r.pb.base);
+    } else {
+        nq_log_debug("reply_dropped", "%s %s: stopping", c->env.type, c->q.salesperson_id);
+    }
+    call_free(c);
+}
+
+/* One outstanding step is done; answer when it was the last. */
+static void call_release(report_call_t *c)
+{
+    if (--c->pending == 0)
+        call_answer(c);
+}
+
+/* Account for a read issue: rc from nq_kpi_fetch / nq_redis_command. */
+static void call_issued(report_call_t *c, int rc)
+{
+    if (rc == 0)
+        c->pending++;
+    else
+        call_fail(c, NQ__STATUS__STATUS_UNAVAILABLE, "redis is not connected");
+}
+
+static void on_kpis(int status, const nq_kpi_values_t *values, void *data)
+{
+    kpi_read_t *rd = data;
+    if (status != 0)
+        call_fail(rd->call, NQ__STATUS__STATUS_UNAVAILABLE, "could not read the KPIs of %s",
+                  rd->call->q.salesperson_id);
+    else
+        rd->values = *values;
+    call_release(rd->call);
+}
+
+static void on_name(nq_redis_t *r, redisReply *reply, void *data)
+{
+    report_call_t *c = data;
+    if (!reply)
+        call_fail(c, NQ__STATUS__STATUS_UNAVAILABLE, "redis connection lost");
+    else if (reply->type == REDIS_REPLY_ERROR)
+        call_fail(c, NQ__STATUS__STATUS_UNAVAILABLE, "redis error: %s", reply->str);
+    else if (reply->type == REDIS_REPLY_STRING && !(c->name = strdup(reply->str)))
+        call_fail(c, NQ__STATUS__STATUS_UNAVAILABLE, "out of memory");
+    call_release(c);
+}
+
+/* Issue the three reads; each one answered or failed releases the call. */
+static void start_reads(report_call_t *c)
+{
+    nq_redis_t *redis = c->app->svc->redis;
+    const char *sp = c->q.salesperson_id;
+    call_issued(c, nq_kpi_fetch(redis, sp, &c->q.period, on_kpis, &c->current));
+    call_issued(c, nq_kpi_fetch(redis, sp, &c->q.previous, on_kpis, &c->previous));
+    char key[KEY_MAX];
+    nq_key_salesperson(key, sizeof(key), sp);
+    call_issued(c, nq_redis_command(redis, on_name, c, "HGET %s name", key));
+}
+
+static void on_report(nq_zsock_t *sock, const nq_bus_envelope_t *env, const ProtobufCMessage *msg,
+                      void *data)
+{
+    reporting_t *app = data;
+    const Nq__SalespersonReportRequest *req = (const Nq__SalespersonReportRequest *)msg;
+    report_call_t *c = call_new(app, env, req);
+    if (!c) {
+        nq_log_error("report_request", "cannot serve %s: out of memory", env->type);
+        return;
+    }
+    if (app->inflight > MAX_INFLIGHT)
+        call_fail(c, NQ__STATUS__STATUS_UNAVAILABLE, "busy: %d reports waiting for redis",
+                  MAX_INFLIGHT);
+    else if (report_query_parse(req, nq_now_ms(), &c->q, &c->errs) != 0)
+        call_fail(c, NQ__STATUS__STATUS_INVALID, "invalid report request: %s %s%s",
+                  c->errs.items[0].field, c->errs.items[0].reason,
+                  c->errs.n > 1 ? " (and more)" : "");
+    else
+        start_reads(c);
+    call_release(c);
+}
+
+static void on_ping(nq_zsock_t *sock, const nq_bus_envelope_t *env, const ProtobufCMessage *msg,
+                    void *data)
+{
+    reporting_t *app = data;
+    Nq__ReplyHeader header = NQ__REPLY_HEADER__INIT;
+    header.correlation_id = ((const Nq__Ping *)msg)->correlation_id;
+    header.has_status = 1;
+    header.status = NQ__STATUS__STATUS_OK;
+    Nq__Pong pong = NQ__PONG__INIT;
+    pong.header = &header;
+    pong.service = "reporting";
+    pong.instance = app->svc->cfg.instance;
+    nq_zsock_reply(sock, env, env->type, &pong.base);
+}
+
+static const nq_bus_route_t routes[] = {
+    {"report.salesperson.v1", &nq__salesperson_report_request__descriptor, on_report},
+    {"sys.ping.v1", &nq__ping__descriptor, on_ping},
+};
+
+void *reporting_new(nq_service_t *svc)
+{
+    reporting_t *app = calloc(1, sizeof(*app));
+    if (!app) {
+        nq_log_error("reporting_start", "out of memory");
+        return NULL;
+    }
+    app->svc = svc;
+    const nq_config_t *cfg = &svc->cfg;
+    app->sock =
+        nq_zsock_new(&svc->loop, svc->zctx, ZMQ_ROUTER, cfg->reporting_endpoint, NQ_ZSOCK_BIND,
+                     routes, sizeof(routes) / sizeof(routes[0]), app, (size_t)cfg->max_frame_bytes);
+    if (!app->sock) {
+        free(app);
+        return NULL;
+    }
+    nq_log_info("listening", "reporting ROUTER on %s", cfg->reporting_endpoint);
+    return app;
+}
+
+void reporting_stop(void *data)
+{
+    reporting_t *app = data;
+    if (app)
+        nq_zsock_destroy(&app->sock);
+}
+
+void reporting_free(void *data)
+{
+    free(data);
+}

@@ -1,0 +1,64 @@
+/* services/scoring/apply.h — what an activity adds to which counters (pure).
+ *
+ * A table (apply.c) says, per event type, which KPI counters move and by
+ * what (one, or the amount). scoring_agg_t sums those deltas over a batch of
+ * events for every (Redis key, counter) they touch, so a batch of thousands
+ * of events becomes one HINCRBY per distinct key and counter.
+ *
+ *   scoring_agg_t agg;
+ *   scoring_agg_init(&agg);
+ *   for (...) scoring_agg_add_event(&agg, ev);     // 0, or -1 on OOM
+ *   for (size_t i = 0; i < agg.n; i++)
+ *       ... agg.cells[i].key, nq_kpi_defs[agg.cells[i].kpi].field, agg.cells[i].delta ...
+ *   scoring_agg_free(&agg);
+ */
+#ifndef NQ_SCORING_APPLY_H
+#define NQ_SCORING_APPLY_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "neiqin.pb-c.h"
+#include "nq/kpi.h"
+
+#define SCORING_KEY_MAX 128
+
+/* One counter of one key and its summed delta. */
+typedef struct scoring_cell {
+    char key[SCORING_KEY_MAX]; /* Redis hash key */
+    nq_kpi_id_t kpi;           /* counter (hash field) */
+    int64_t delta;             /* summed change */
+} scoring_cell_t;
+
+typedef struct scoring_agg {
+    scoring_cell_t *cells; /* distinct cells, in first-touch order */
+    size_t n;              /* cells used */
+    size_t cap;            /* cells allocated */
+    int32_t *slots;        /* hash index into cells, -1 = empty */
+    size_t n_slots;        /* power of two */
+} scoring_agg_t;
+
+/* One counter movement of an event. */
+typedef struct scoring_delta {
+    nq_kpi_id_t kpi; /* which counter */
+    int64_t delta;   /* by how much */
+} scoring_delta_t;
+
+#define SCORING_DELTAS_MAX 4
+
+/* The counter movements of one event (none for types that move no counter).
+ * Returns how many were written to out. */
+size_t scoring_event_deltas(const Nq__Activity *ev, scoring_delta_t out[SCORING_DELTAS_MAX]);
+
+void scoring_agg_init(scoring_agg_t *agg);
+void scoring_agg_free(scoring_agg_t *agg);
+
+/* Add `delta` to (key, kpi). Returns 0, or -1 when out of memory. */
+int scoring_agg_add(scoring_agg_t *agg, const char *key, nq_kpi_id_t kpi, int64_t delta);
+
+/* Add every movement of `ev` to every period (day .. year) containing its
+ * occurred_at. Returns 0, or -1 (out of memory, or a time outside the
+ * calendar; nothing is added then). */
+int scoring_agg_add_event(scoring_agg_t *agg, const Nq__Activity *ev);
+
+#endif

@@ -1,0 +1,377 @@
+/* scorer.c — pulling, applying and publishing activity batches. See scorer.h. */
+#include "scorer.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "apply.h"
+#include "nq/bus.h"
+#include "nq/keys.h"
+#include "nq/log.h"
+
+/* KEYS[1] stream. ARGV: group, consumer, n, ids..., m, (key, field, delta)*m.
+ * Returns {1} when applied, or {0, still-pending ids...} when some of the ids
+ * were already applied (acknowledged) by another scorer: nothing changed then. */
+static const char apply_script[] =
+    "local group, consumer = ARGV[1], ARGV[2]\n"
+    "local n = tonumber(ARGV[3])\n"
+    "local ids = {}\n"
+    "for i = 1, n do ids[i] = ARGV[3 + i] end\n"
+    "local claimed = redis.call('XCLAIM', KEYS[1], group, consumer, 0, unpack(ids), 'JUSTID')\n"
+    "if #claimed ~= n then\n"
+    "  local out = {0}\n"
+    "  for i = 1, #claimed do out[i + 1] = claimed[i] end\n"
+    "  return out\n"
+    "end\n"
+    "local base = 4 + n\n"
+    "local m = tonumber(ARGV[base])\n"
+    "for j = 0, m - 1 do\n"
+    "  redis.call('HINCRBY', ARGV[base + 1 + j * 3], ARGV[base + 2 + j * 3], ARGV[base + 3 + j * 3])\n"
+    "end\n"
+    "redis.call('XACK', KEYS[1], group, unpack(ids))\n"
+    "return {1}\n";
+
+struct scorer {
+    nq_service_t *svc;       /* shared process state */
+    nq_zsock_t *sub;         /* activity.stored.v1 nudges */
+    nq_zsock_t *pub;         /* kpi.changed.v1 */
+    uv_timer_t poll;         /* pulls even without a nudge */
+    uv_timer_t reclaim;      /* takes over entries of dead scorers */
+    char reclaim_cursor[64]; /* XAUTOCLAIM position */
+    bool busy;               /* a batch is in flight */
+    bool more;               /* pull again when the batch is done */
+    bool stopping;           /* stop hook ran */
+    uint64_t applied;        /* events applied by this scorer */
+    uint64_t poison;         /* entries that did not decode (acknowledged) */
+};
+
+/* A batch of log entries being applied. */
+typedef struct batch {
+    scorer_t *sc;           /* owner */
+    size_t n;               /* entries */
+    char **ids;             /* stream ids */
+    Nq__Activity **events;  /* decoded events, NULL for poison entries */
+} batch_t;
+
+static void pull(scorer_t *sc);
+static void apply_batch(batch_t *b);
+
+static void batch_free(batch_t *b)
+{
+    for (size_t i = 0; i < b->n; i++) {
+        free(b->ids[i]);
+        if (b->events[i])
+            nq__activity__free_unpacked(b->events[i], NULL);
+    }
+    free(b->ids);
+    free(b->events);
+    free(b);
+}
+
+static batch_t *batch_new(scorer_t *sc, size_t cap)
+{
+    batch_t *b = calloc(1, sizeof(*b));
+    if (!b)
+        return NULL;
+    b->sc = sc;
+    b->ids = calloc(cap + 1, sizeof(*b->ids));
+    b->events = calloc(cap + 1, sizeof(*b->events));
+    if (!b->ids || !b->events) {
+        batch_free(b);
+        return NULL;
+    }
+    return b;
+}
+
+/* Decode one stream entry [id, [field, value, ...]] into the batch. */
+static void batch_add_entry(batch_t *b, const redisReply *entry)
+{
+    if (entry->type != REDIS_REPLY_ARRAY || entry->elements != 2 ||
+        entry->element[0]->type != REDIS_REPLY_STRING)
+        return;
+    const redisReply *fields = entry->element[1];
+    Nq__Activity *ev = NULL;
+    for (size_t i = 0; fields->type == REDIS_REPLY_ARRAY && i + 1 < fields->elements; i += 2) {
+        const redisReply *f = fields->element[i], *v = fields->element[i + 1];
+        if (f->type == REDIS_REPLY_STRING && strcmp(f->str, "e") == 0 && v->type == REDIS_REPLY_STRING)
+            ev = nq__activity__unpack(NULL, v->len, (const uint8_t *)v->str);
+    }
+    if (!ev) {
+        b->sc->poison++;
+        nq_log_error("poison_entry", "log entry %s does not decode; acknowledged without effect",
+                     entry->element[0]->str);
+    }
+    b->ids[b->n] = strdup(entry->element[0]->str);
+    b->events[b->n] = ev;
+    if (b->ids[b->n])
+        b->n++;
+    else if (ev)
+        nq__activity__free_unpacked(ev, NULL);
+}
+
+/* Build a batch from an array of entries and apply it. Returns the number of
+ * entries taken. */
+static size_t take_entries(scorer_t *sc, const redisReply *entries)
+{
+    if (!entries || entries->type != REDIS_REPLY_ARRAY || entries->elements == 0)
+        return 0;
+    batch_t *b = batch_new(sc, entries->elements);
+    if (!b)
+        return 0;
+    for (size_t i = 0; i < entries->elements; i++)
+        batch_add_entry(b, entries->element[i]);
+    if (b->n == 0) {
+        batch_free(b);
+        return 0;
+    }
+    sc->busy = true;
+    apply_batch(b);
+    return b->n;
+}
+
+static void publish_change(scorer_t *sc, batch_t *b)
+{
+    if (!sc->pub)
+        return;
+    Nq__KpiChange msg = NQ__KPI_CHANGE__INIT;
+    Nq__Activity **applied = calloc(b->n + 1, sizeof(*applied));
+    if (!applied)
+        return;
+    for (size_t i = 0; i < b->n; i++) {
+        if (b->events[i])
+            applied[msg.n_applied++] = b->events[i];
+    }
+    msg.applied = applied;
+    msg.has_at = 1;
+    msg.at = nq_now_ms();
+    nq_zsock_send(sc->pub, "kpi.changed.v1", &msg.base);
+    free(applied);
+}
+
+/* Keep only the entries whose ids are in `pending` (from the script). */
+static void batch_keep(batch_t *b, const redisReply *pending)
+{
+    size_t kept = 0;
+    for (size_t i = 0; i < b->n; i++) {
+        bool keep = false;
+        for (size_t k = 1; k < pending->elements && !keep; k++)
+            keep = pending->element[k]->type == REDIS_REPLY_STRING &&
+                   strcmp(pending->element[k]->str, b->ids[i]) == 0;
+        if (keep) {
+            b->ids[kept] = b->ids[i];
+            b->events[kept] = b->events[i];
+            kept++;
+            continue;
+        }
+        free(b->ids[i]);
+        if (b->events[i])
+            nq__activity__free_unpacked(b->events[i], NULL);
+    }
+    b->n = kept;
+}
+
+static void batch_done(scorer_t *sc, batch_t *b, bool pull_again)
+{
+    batch_free(b);
+    sc->busy = false;
+    if (pull_again || sc->more) {
+        sc->more = false;
+        pull(sc);
+    }
+}
+
+static void on_applied(nq_redis_t *r, redisReply *reply, void *data)
+{
+    batch_t *b = data;
+    scorer_t *sc = b->sc;
+    if (!reply || reply->type != REDIS_REPLY_ARRAY || reply->elements < 1 ||
+        reply->element[0]->type != REDIS_REPLY_INTEGER) {
+        nq_log_error("apply_failed", "batch of %zu not applied: %s; it stays pending", b->n,
+                     reply && reply->type == REDIS_REPLY_ERROR ? reply->str : "no reply");
+        batch_done(sc, b, false);
+        return;
+    }
+    if (reply->element[0]->integer == 1) {
+        sc->applied += b->n;
+        publish_change(sc, b);
+        batch_done(sc, b, b->n >= SCORER_BATCH);
+        return;
+    }
+    size_t before = b->n;
+    batch_keep(b, reply);
+    nq_log_info("batch_overlap", "%zu of %zu entries were applied elsewhere; re-summing the rest",
+                before - b->n, before);
+    if (b->n == 0 || sc->stopping) {
+        batch_done(sc, b, false);
+        return;
+    }
+    apply_batch(b);
+}
+
+/* Sum the batch and send the apply script. On failure the batch is dropped
+ * from memory; its entries stay pending and are reclaimed later. */
+static void apply_batch(batch_t *b)
+{
+    scorer_t *sc = b->sc;
+    scoring_agg_t agg;
+    scoring_agg_init(&agg);
+    int rc = 0;
+    for (size_t i = 0; i < b->n && rc == 0; i++) {
+        if (b->events[i])
+            rc = scoring_agg_add_event(&agg, b->events[i]);
+    }
+    nq_redis_args_t a;
+    nq_redis_args_init(&a);
+    nq_redis_args_adds(&a, "EVAL");
+    nq_redis_args_adds(&a, apply_script);
+    nq_redis_args_adds(&a, "1");
+    nq_redis_args_adds(&a, NQ_KEY_ACTIVITIES);
+    nq_redis_args_adds(&a, NQ_GROUP_SCORING);
+    nq_redis_args_adds(&a, nq_service_member(sc->svc));
+    nq_redis_args_addf(&a, "%zu", b->n);
+    for (size_t i = 0; i < b->n; i++)
+        nq_redis_args_adds(&a, b->ids[i]);
+    nq_redis_args_addf(&a, "%zu", agg.n);
+    for (size_t i = 0; i < agg.n; i++) {
+        nq_redis_args_adds(&a, agg.cells[i].key);
+        nq_redis_args_adds(&a, nq_kpi_defs[agg.cells[i].kpi].field);
+        nq_redis_args_addf(&a, "%lld", (long long)agg.cells[i].delta);
+    }
+    if (rc == 0)
+        rc = nq_redis_command_args(sc->svc->redis, on_applied, b, &a);
+    nq_redis_args_free(&a);
+    scoring_agg_free(&agg);
+    if (rc != 0) {
+        nq_log_warn("apply_deferred", "batch of %zu not sent; it stays pending", b->n);
+        batch_done(sc, b, false);
+    }
+}
+
+static void on_read(nq_redis_t *r, redisReply *reply, void *data)
+{
+    scorer_t *sc = data;
+    sc->busy = false;
+    /* [[stream, [entries]]] or nil when nothing is new. */
+    if (reply && reply->type == REDIS_REPLY_ARRAY && reply->elements == 1 &&
+        reply->element[0]->type == REDIS_REPLY_ARRAY && reply->element[0]->elements == 2) {
+        if (take_entries(sc, reply->element[0]->element[1]) > 0)
+            return;
+    }
+    if (sc->more) {
+        sc->more = false;
+        pull(sc);
+    }
+}
+
+static void pull(scorer_t *sc)
+{
+    if (sc->stopping)
+        return;
+    if (sc->busy) {
+        sc->more = true;
+        return;
+    }
+    if (nq_redis_command(sc->svc->redis, on_read, sc, "XREADGROUP GROUP %s %s COUNT %d STREAMS %s >",
+                         NQ_GROUP_SCORING, nq_service_member(sc->svc), SCORER_BATCH,
+                         NQ_KEY_ACTIVITIES) == 0)
+        sc->busy = true;
+}
+
+static void on_reclaimed(nq_redis_t *r, redisReply *reply, void *data)
+{
+    scorer_t *sc = data;
+    sc->busy = false;
+    /* [next cursor, [entries], [deleted ids]] */
+    if (!reply || reply->type != REDIS_REPLY_ARRAY || reply->elements < 2) {
+        if (reply && reply->type == REDIS_REPLY_ERROR)
+            nq_log_warn("reclaim_failed", "%s", reply->str);
+        return;
+    }
+    if (reply->element[0]->type == REDIS_REPLY_STRING)
+        snprintf(sc->reclaim_cursor, sizeof(sc->reclaim_cursor), "%s", reply->element[0]->str);
+    size_t n = take_entries(sc, reply->element[1]);
+    if (n > 0)
+        nq_log_info("reclaimed", "took over %zu entries left pending by another scorer", n);
+}
+
+static void on_reclaim_timer(uv_timer_t *t)
+{
+    scorer_t *sc = t->data;
+    if (sc->busy || sc->stopping)
+        return;
+    if (nq_redis_command(sc->svc->redis, on_reclaimed, sc, "XAUTOCLAIM %s %s %s %d %s COUNT %d",
+                         NQ_KEY_ACTIVITIES, NQ_GROUP_SCORING, nq_service_member(sc->svc),
+                         SCORER_RECLAIM_IDLE_MS, sc->reclaim_cursor, SCORER_BATCH) == 0)
+        sc->busy = true;
+}
+
+static void on_poll_timer(uv_timer_t *t)
+{
+    pull(t->data);
+}
+
+static void on_stored(nq_zsock_t *sock, const nq_bus_envelope_t *env, const ProtobufCMessage *msg,
+                      void *app)
+{
+    pull(app);
+}
+
+static const nq_bus_route_t routes[] = {
+    {"activity.stored.v1", &nq__activity_stored__descriptor, on_stored},
+};
+
+static void on_redis_connected(nq_redis_t *r, void *data)
+{
+    scorer_t *sc = data;
+    nq_redis_ensure_group(r, NQ_KEY_ACTIVITIES, NQ_GROUP_SCORING);
+    sc->busy = false; /* replies of the old connection were delivered as NULL */
+    pull(sc);
+}
+
+void *scorer_new(nq_service_t *svc)
+{
+    scorer_t *sc = calloc(1, sizeof(*sc));
+    if (!sc)
+        return NULL;
+    sc->svc = svc;
+    strcpy(sc->reclaim_cursor, "0-0");
+    const nq_config_t *cfg = &svc->cfg;
+    sc->sub = nq_zsock_new(&svc->loop, svc->zctx, ZMQ_SUB, cfg->stored_endpoint, NQ_ZSOCK_CONNECT,
+                           routes, 1, sc, (size_t)cfg->max_frame_bytes);
+    sc->pub = nq_zsock_new(&svc->loop, svc->zctx, ZMQ_PUB, cfg->changes_endpoint,
+                           NQ_ZSOCK_CONNECT, NULL, 0, sc, (size_t)cfg->max_frame_bytes);
+    if (!sc->sub || !sc->pub) {
+        nq_zsock_destroy(&sc->sub);
+        nq_zsock_destroy(&sc->pub);
+        free(sc);
+        return NULL;
+    }
+    uv_timer_init(&svc->loop, &sc->poll);
+    uv_timer_init(&svc->loop, &sc->reclaim);
+    sc->poll.data = sc->reclaim.data = sc;
+    uv_timer_start(&sc->poll, on_poll_timer, SCORER_POLL_MS, SCORER_POLL_MS);
+    uv_timer_start(&sc->reclaim, on_reclaim_timer, SCORER_RECLAIM_MS, SCORER_RECLAIM_MS);
+    nq_redis_on_connected(svc->redis, on_redis_connected, sc);
+    nq_log_info("scoring", "consumer %s, stored %s, changes %s", nq_service_member(svc),
+                cfg->stored_endpoint, cfg->changes_endpoint);
+    return sc;
+}
+
+void scorer_stop(void *app)
+{
+    scorer_t *sc = app;
+    if (!sc || sc->stopping)
+        return;
+    sc->stopping = true;
+    nq_zsock_destroy(&sc->sub);
+    nq_zsock_destroy(&sc->pub);
+    uv_close((uv_handle_t *)&sc->poll, NULL);
+    uv_close((uv_handle_t *)&sc->reclaim, NULL);
+    nq_log_info("scoring_stopped", "applied %llu events, %llu undecodable",
+                (unsigned long long)sc->applied, (unsigned long long)sc->poison);
+}
+
+void scorer_free(void *app)
+{
+    free(app);
+}

@@ -1,0 +1,31 @@
+/* services/scoring/scorer.h — a scoring worker (run as many as needed).
+ *
+ * Scorers share the work through the Redis consumer group "scoring" on the
+ * activity log: each pulls new entries (XREADGROUP), applies a whole batch
+ * with one Lua call, and publishes what changed. Exactly once: the Lua call
+ * re-claims the batch's entries (XCLAIM ... JUSTID) and only if every one is
+ * still pending applies the summed increments and XACKs them, atomically; if
+ * some were already applied elsewhere it returns the ones still pending and
+ * the scorer re-sums just those. Entries left pending by a scorer that died
+ * are taken over after SCORER_RECLAIM_IDLE_MS (XAUTOCLAIM).
+ *
+ * Bus: SUB to cfg.stored_endpoint ("activity.stored.v1" wakes the scorer);
+ * PUB connected to cfg.changes_endpoint ("kpi.changed.v1").
+ */
+#ifndef NQ_SCORER_H
+#define NQ_SCORER_H
+
+#include "nq/service.h"
+
+#define SCORER_BATCH 500
+#define SCORER_POLL_MS 1000
+#define SCORER_RECLAIM_MS 2000
+#define SCORER_RECLAIM_IDLE_MS 5000
+
+typedef struct scorer scorer_t;
+
+void *scorer_new(nq_service_t *svc);
+void scorer_stop(void *scorer);
+void scorer_free(void *app);
+
+#endif
