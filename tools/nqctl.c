@@ -333,9 +333,11 @@ typedef struct demo_customer {
     int owner;         /* index into demo_people */
 } demo_customer_t;
 
-/* One demo activity. Its time is `permille` of the way from the start of the
- * current week (in_week) or month to the seeding hour, so the demo always
- * shows week-to-date and month-to-date numbers and nothing in the future. */
+/* One demo activity. Its day is `permille` of the way from the start of the
+ * current week (in_week) or month to the seeding hour, its time of day in
+ * office hours, never before that start nor after the seeding hour: the demo
+ * always shows week-to-date and month-to-date numbers and nothing in the
+ * future. */
 typedef struct demo_activity {
     const char *type;   /* visit / call / order */
     int person;         /* index into demo_people */
@@ -442,6 +444,19 @@ static int seed_org(ctl_t *ctl)
     return rc;
 }
 
+/* When demo activity i happens, for a seeding hour `anchor`. */
+static int64_t demo_time(size_t i, int64_t anchor, const nq_period_t *span)
+{
+    const demo_activity_t *a = &demo_activities[i];
+    int64_t start = span->start_ms;
+    nq_period_t day;
+    if (nq_period_of(NQ_PERIOD_DAY, start + (anchor - start) / 1000 * a->permille, &day) != 0)
+        return anchor;
+    /* 09:00 plus up to nine hours, spread by position. */
+    int64_t at = day.start_ms + (9 * 60 + (int64_t)(i * 97 % 540)) * 60000;
+    return at > anchor ? anchor : at < start ? start : at;
+}
+
 /* The demo events as a JSON array, times anchored at the current hour so a
  * re-run within the hour sends identical events. NULL if out of memory. */
 static json_t *demo_events(int64_t now_ms)
@@ -454,11 +469,9 @@ static json_t *demo_events(int64_t now_ms)
     json_t *events = json_array();
     for (size_t i = 0; events && i < COUNT(demo_activities); i++) {
         const demo_activity_t *a = &demo_activities[i];
-        int64_t start = a->in_week ? week.start_ms : month.start_ms;
-        int64_t at = start + (anchor - start) / 1000 * a->permille;
         char id[16], when[40];
         snprintf(id, sizeof(id), "demo-%03zu", i + 1);
-        nq_time_format(at - at % 60000, when, sizeof(when));
+        nq_time_format(demo_time(i, anchor, a->in_week ? &week : &month), when, sizeof(when));
         json_t *ev = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "event_id", id, "type", a->type,
                                "salesperson_id", demo_people[a->person].id, "customer_id",
                                demo_customers[a->customer].id, "occurred_at", when, "source",

@@ -1,6 +1,7 @@
 /* service.c — process lifecycle shared by every service. See nq/service.h. */
 #include "nq/service.h"
 
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -51,6 +52,8 @@ int nq_service_init(nq_service_t *s, const char *name, int argc, char **argv)
         fprintf(stderr, "%s: NQ_ZONE: unknown time zone '%s'\n", name, s->cfg.zone);
         return -1;
     }
+    /* A peer that hangs up must not kill the process: writes report EPIPE. */
+    signal(SIGPIPE, SIG_IGN);
     if (uv_loop_init(&s->loop) != 0)
         return -1;
     s->zctx = zmq_ctx_new();

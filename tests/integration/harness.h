@@ -1,0 +1,84 @@
+/* tests/integration/harness.h — a private, complete neiqin suite for one test.
+ *
+ * nq_harness_start() makes a temporary directory, starts a redis-server of
+ * its own on a free port (no persistence, data under that directory), picks
+ * free ports for HTTP and for the six ZeroMQ endpoints, starts every process
+ * of the suite from NQ_BIN_DIR (each one's stdout and stderr go to
+ * <dir>/<name>.log) and waits until GET /readyz answers 200. Children die with
+ * the test process if it crashes (PR_SET_PDEATHSIG).
+ *
+ * nq_harness_stop() sends SIGTERM to each process (gateway first), waits for
+ * it, then stops Redis and removes the directory (kept when NQ_TEST_KEEP=1).
+ * It returns how many processes did not exit 0: graceful shutdown is part of
+ * what the tests check.
+ *
+ *   nq_harness_t *h = nq_harness_start(NULL);
+ *   CU_ASSERT_PTR_NOT_NULL_FATAL(h);
+ *   nq_httpc_t *c = nq_httpc_new(nq_harness_url(h));
+ *   ...
+ *   CU_ASSERT_EQUAL(nq_harness_stop(&h), 0);
+ *
+ * Processes are named by instance: "nq-gateway", "nq-ingest", "nq-scoring-1",
+ * "nq-customers", "nq-alerting", "nq-reporting"; more can be added
+ * ("nq-scoring-2"). Each gets NQ_INSTANCE=<name>.
+ *
+ * Problems are reported on stderr with the tails of the logs. Not
+ * thread-safe; one harness at a time per test process is the intended use.
+ */
+#ifndef NQ_TEST_HARNESS_H
+#define NQ_TEST_HARNESS_H
+
+#include <stdbool.h>
+
+#define NQ_HARNESS_READY_MS 20000 /* how long start-up may take */
+#define NQ_HARNESS_STOP_MS  10000 /* how long one process may take to exit */
+
+typedef struct nq_harness nq_harness_t;
+
+/* Start Redis and the suite and wait until it is ready. extra_env is NULL or
+ * a NULL-terminated list of "NAME=value" that is added to (and overrides) the
+ * environment every process gets. Returns NULL after explaining why on
+ * stderr; nothing is left running then. */
+nq_harness_t *nq_harness_start(const char *const *extra_env);
+
+/* Stop every process with SIGTERM (up to NQ_HARNESS_STOP_MS each, then
+ * SIGKILL), stop Redis, remove the directory, free. Returns the number of
+ * processes that were running and did not exit with status 0. Sets *h to
+ * NULL; safe on NULL (returns 0). */
+int nq_harness_stop(nq_harness_t **h);
+
+/* "http://127.0.0.1:PORT" of the gateway. Borrowed. */
+const char *nq_harness_url(const nq_harness_t *h);
+
+/* Port of the private Redis (on 127.0.0.1). */
+int nq_harness_redis_port(const nq_harness_t *h);
+
+/* The temporary directory (logs, Redis dir). Borrowed. */
+const char *nq_harness_dir(const nq_harness_t *h);
+
+/* Send `sig` to process `name` and wait for it to end (SIGKILL after
+ * NQ_HARNESS_STOP_MS). Returns its exit status (0..255), 128 + signal when a
+ * signal ended it, or -1 when no such process is running. */
+int nq_harness_proc_stop(nq_harness_t *h, const char *name, int sig);
+
+/* Start process `name` again (after nq_harness_proc_stop) with the same
+ * environment; its log is appended to. Returns 0, or -1 if unknown, already
+ * running, or the fork failed. Does not wait for readiness. */
+int nq_harness_proc_start(nq_harness_t *h, const char *name);
+
+/* Start one more instance of `binary` ("nq-scoring") named `name`
+ * ("nq-scoring-2"). Returns 0, or -1 (name taken, table full, fork failed). */
+int nq_harness_proc_add(nq_harness_t *h, const char *binary, const char *name);
+
+/* Is process `name` running (started and not yet seen to exit)? */
+bool nq_harness_proc_running(nq_harness_t *h, const char *name);
+
+/* Poll GET /readyz until it answers 200 or timeout_ms pass. Returns true when
+ * ready; on timeout, or when a process exited meanwhile, prints why and the
+ * log tails and returns false. */
+bool nq_harness_wait_ready(nq_harness_t *h, int timeout_ms);
+
+/* Print the last `lines` lines of every log (Redis's included) to stderr. */
+void nq_harness_print_logs(const nq_harness_t *h, int lines);
+
+#endif
