@@ -93,11 +93,12 @@ int gw_period_query(const gw_request_t *req, nq_period_kind_t *kind, int64_t *at
 /* ---- calls to services that answer an HTTP request later ----------------- */
 
 /* Send `msg` to `up`; when the reply comes (or not), `done` runs with the
- * connection (retained meanwhile; skipped if the client left) and `data`.
- * Answers 503 itself when the call cannot be sent. */
+ * connection (retained meanwhile; skipped if the client left) and `data`,
+ * then free_data(data). Returns 0 when sent; -1 when the call could not be
+ * sent, after answering 503 and freeing data. */
 typedef void (*gw_reply_fn)(nq_http_conn_t *conn, const ProtobufCMessage *reply,
                             const Nq__ReplyHeader *hdr, void *data);
-void gw_call(const gw_request_t *req, upstream_t *up, const char *type, ProtobufCMessage *msg,
+int gw_call(const gw_request_t *req, upstream_t *up, const char *type, ProtobufCMessage *msg,
              gw_reply_fn done, void *data, void (*free_data)(void *));
 
 /* SSE hub (h_alerts.c) lifecycle, used by gateway.c. */

@@ -1,16 +1,30 @@
-/* h_activities.c — POST /api/v1/activities: feeds send activity events.
+/* h_activities.c — activity feeds.
  *
- * The body is one JSON object or an array of them. Each event is mapped to
- * the protobuf Activity (pbjson); events that do not map are rejected here
- * with their field errors, the rest go to ingest in one batch. The answer
- * has one result per event, in order, and a status that says whether all
- * (202), some (207) or none (400, or 409 when all conflict) were taken.
+ * POST /api/v1/activities takes a JSON object, a JSON array of objects,
+ * NDJSON (application/x-ndjson, one object per line) or a protobuf
+ * ActivityBatchRequest (application/x-protobuf). Each event is mapped to the
+ * protobuf Activity; events that do not map are rejected here with their
+ * field errors, the rest go to ingest in one batch. The answer has one
+ * result per event, in order, and a status that says whether all (202), some
+ * (207) or none (400, or 409 when all conflict) were taken.
+ *
+ * POST /api/v1/feeds/{source} is the same for webhooks of another system:
+ * the delivery must be signed with the source's secret (nq/feedsig.h); a
+ * replayed delivery (same signature) is refused with 409 once the first one
+ * was taken; events without a `source` get the feed's name.
  */
+#include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "gateway.h"
+#include "nq/feedsig.h"
+#include "nq/log.h"
 #include "pbjson.h"
+
+/* How long a delivery's signature is remembered against replay: twice the
+ * timestamp window covers both edges. */
+#define FEED_SEEN_PREFIX "nq:feed:seen:"
 
 static const pbjson_special_t activity_specials[] = {
     {"amount", "amount_fen", PBJSON_MONEY, false},
@@ -33,18 +47,34 @@ static const char *const status_names[] = {
 };
 #define N_STATUS 4
 
-/* Per-request state while ingest works. */
+/* One request's events while they are parsed and while ingest works. */
 typedef struct batch {
-    size_t n;         /* events in the body */
-    json_t *results;  /* array: one result object per event, filled in order */
-    size_t *sent;     /* body index of each event sent to ingest */
-    size_t n_sent;    /* events sent */
+    size_t max;              /* most events allowed */
+    json_t *results;         /* one result object per event, in body order */
+    Nq__Activity **events;   /* events to send (owned until sent) */
+    size_t *sent;            /* body index of each event to send */
+    size_t n_events;         /* events held (0 once sent) */
+    size_t n_sent;           /* events sent to ingest */
+    size_t cap;              /* slots in events / sent */
+    const char *source;      /* feed name for events without one, or NULL */
+    char seen_key[160];      /* feeds: replay key to set once taken, "" otherwise */
+    nq_redis_t *redis;       /* for seen_key */
+    int64_t seen_ttl_s;      /* its lifetime */
 } batch_t;
+
+static void batch_free_events(batch_t *b)
+{
+    for (size_t i = 0; i < b->n_events; i++)
+        protobuf_c_message_free_unpacked(&b->events[i]->base, NULL);
+    b->n_events = 0;
+}
 
 static void batch_free(void *data)
 {
     batch_t *b = data;
+    batch_free_events(b);
     json_decref(b->results);
+    free(b->events);
     free(b->sent);
     free(b);
 }
@@ -59,6 +89,180 @@ static json_t *result_json(size_t index, const char *event_id, Nq__EventStatus s
     json_decref(errors);
     return r;
 }
+
+/* Take one event (owned) for ingest. Returns 0, or -1 when over the limit
+ * or out of memory (the event is freed). */
+static int batch_add(batch_t *b, Nq__Activity *ev)
+{
+    size_t index = json_array_size(b->results);
+    if (index < b->max && b->n_events == b->cap) {
+        size_t cap = b->cap * 2 + 16;
+        Nq__Activity **events = realloc(b->events, cap * sizeof(*events));
+        if (events)
+            b->events = events;
+        size_t *sent = events ? realloc(b->sent, cap * sizeof(*sent)) : NULL;
+        if (sent)
+            b->sent = sent;
+        if (sent)
+            b->cap = cap;
+    }
+    if (index >= b->max || b->n_events == b->cap) {
+        protobuf_c_message_free_unpacked(&ev->base, NULL);
+        return -1;
+    }
+    if (b->source && !ev->source)
+        ev->source = strdup(b->source);
+    b->sent[b->n_events] = index;
+    b->events[b->n_events++] = ev;
+    /* Accepted is a placeholder: ingest's verdict replaces it. */
+    return json_array_append_new(b->results,
+                                 result_json(index, ev->event_id, NQ__EVENT_STATUS__EVENT_ACCEPTED,
+                                             NULL));
+}
+
+/* Record an event rejected before ingest. Returns 0, or -1 over the limit. */
+static int batch_reject(batch_t *b, const char *event_id, json_t *errors)
+{
+    size_t index = json_array_size(b->results);
+    if (index >= b->max) {
+        json_decref(errors);
+        return -1;
+    }
+    return json_array_append_new(b->results,
+                                 result_json(index, event_id, NQ__EVENT_STATUS__EVENT_REJECTED,
+                                             errors));
+}
+
+/* One JSON event: mapped, or rejected with its field errors. */
+static int batch_add_json(batch_t *b, const json_t *obj)
+{
+    nq_field_errors_t errs = {0};
+    Nq__Activity *ev = (Nq__Activity *)pbjson_decode(&activity_schema, obj, &errs);
+    if (ev)
+        return batch_add(b, ev);
+    return batch_reject(b, json_string_value(json_object_get(obj, "event_id")),
+                        gw_field_errors_json(&errs));
+}
+
+/* ---- body formats: each fills the batch or answers 400 and returns -1 ---- */
+
+typedef int (*format_parse_fn)(const gw_request_t *req, batch_t *b, const char **why);
+
+static int parse_json(const gw_request_t *req, batch_t *b, const char **why)
+{
+    json_error_t err;
+    json_t *root = json_loadb(req->http->body, req->http->body_len, JSON_REJECT_DUPLICATES, &err);
+    int rc = 0;
+    if (!root) {
+        static char detail[300];
+        snprintf(detail, sizeof(detail), "body is not valid JSON: %s (line %d, column %d)",
+                 err.text, err.line, err.column);
+        *why = detail;
+        return -1;
+    }
+    if (json_is_object(root)) {
+        rc = batch_add_json(b, root);
+    } else if (json_is_array(root) && json_array_size(root) > 0) {
+        size_t i;
+        json_t *ev;
+        json_array_foreach(root, i, ev) {
+            if ((rc = batch_add_json(b, ev)) != 0)
+                break;
+        }
+    } else {
+        *why = "body must be an event object or a non-empty array of them";
+        rc = -2;
+    }
+    json_decref(root);
+    return rc;
+}
+
+static int parse_ndjson(const gw_request_t *req, batch_t *b, const char **why)
+{
+    const char *p = req->http->body, *end = p + req->http->body_len;
+    for (size_t line = 1; p < end; line++) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        size_t len = nl ? (size_t)(nl - p) : (size_t)(end - p);
+        const char *next = nl ? nl + 1 : end;
+        while (len > 0 && (p[len - 1] == '\r' || p[len - 1] == ' ' || p[len - 1] == '\t'))
+            len--;
+        if (len == 0) {
+            p = next;
+            continue;
+        }
+        json_error_t err;
+        json_t *obj = json_loadb(p, len, JSON_REJECT_DUPLICATES, &err);
+        int rc;
+        if (obj) {
+            rc = batch_add_json(b, obj);
+        } else {
+            nq_field_errors_t errs = {0};
+            nq_field_errors_add(&errs, "(line)", "line %zu is not valid JSON: %s", line, err.text);
+            rc = batch_reject(b, NULL, gw_field_errors_json(&errs));
+        }
+        json_decref(obj);
+        if (rc != 0)
+            return rc;
+        p = next;
+    }
+    if (json_array_size(b->results) == 0) {
+        *why = "body has no events";
+        return -2;
+    }
+    return 0;
+}
+
+static int parse_protobuf(const gw_request_t *req, batch_t *b, const char **why)
+{
+    Nq__ActivityBatchRequest *msg = nq__activity_batch_request__unpack(
+        NULL, req->http->body_len, (const uint8_t *)req->http->body);
+    if (!msg) {
+        *why = "body is not a protobuf ActivityBatchRequest";
+        return -2;
+    }
+    int rc = msg->n_events ? 0 : -2;
+    if (rc)
+        *why = "body has no events";
+    size_t i = 0;
+    for (; i < msg->n_events && rc == 0; i++) {
+        rc = batch_add(b, msg->events[i]); /* the event moves into the batch */
+        msg->events[i] = NULL;
+    }
+    for (; i < msg->n_events; i++) {
+        protobuf_c_message_free_unpacked(&msg->events[i]->base, NULL);
+        msg->events[i] = NULL;
+    }
+    msg->n_events = 0;
+    nq__activity_batch_request__free_unpacked(msg, NULL);
+    return rc;
+}
+
+typedef struct body_format {
+    const char *content_type; /* media type, without parameters */
+    format_parse_fn parse;    /* body -> batch */
+} body_format_t;
+
+static const body_format_t formats[] = {
+    {"application/json", parse_json},
+    {"application/x-ndjson", parse_ndjson},
+    {"application/x-protobuf", parse_protobuf},
+};
+
+/* The format for the request's Content-Type (JSON when absent), or NULL. */
+static const body_format_t *format_of(const gw_request_t *req)
+{
+    const char *ct = nq_http_header(req->http, "Content-Type");
+    if (!ct)
+        return &formats[0];
+    size_t len = strcspn(ct, "; ");
+    for (size_t i = 0; i < sizeof(formats) / sizeof(formats[0]); i++) {
+        if (strlen(formats[i].content_type) == len && strncasecmp(ct, formats[i].content_type, len) == 0)
+            return &formats[i];
+    }
+    return NULL;
+}
+
+/* ---- answering ----------------------------------------------------------- */
 
 /* Count the results and pick the HTTP status. */
 static int summarize(json_t *body, json_t *results)
@@ -87,6 +291,9 @@ static void respond_batch(nq_http_conn_t *conn, batch_t *b)
     json_t *body = json_object();
     int status = summarize(body, b->results);
     json_object_set(body, "results", b->results);
+    if (status < 300 && b->seen_key[0] && b->redis)
+        nq_redis_command(b->redis, NULL, NULL, "SET %s 1 EX %lld", b->seen_key,
+                         (long long)b->seen_ttl_s);
     gw_respond_json(conn, status, body, NULL);
 }
 
@@ -112,92 +319,145 @@ static void on_ingest_reply(nq_http_conn_t *conn, const ProtobufCMessage *msg,
     respond_batch(conn, b);
 }
 
-/* The events of the body: an array, or one object as an array of one. */
-static json_t *body_events(const gw_request_t *req)
+static batch_t *batch_new(const gw_request_t *req)
 {
-    json_t *root = gw_load_json(req);
-    if (!root)
-        return NULL;
-    if (json_is_object(root)) {
-        json_t *arr = json_array();
-        json_array_append_new(arr, root);
-        return arr;
+    batch_t *b = calloc(1, sizeof(*b));
+    if (b && !(b->results = json_array())) {
+        free(b);
+        b = NULL;
     }
-    const char *why = NULL;
-    if (!json_is_array(root))
-        why = "body must be an event object or an array of them";
-    else if (json_array_size(root) == 0)
-        why = "body has no events";
-    if (why) {
-        json_decref(root);
-        gw_respond_error(req->conn, 400, "invalid", why, NULL);
+    if (b)
+        b->max = (size_t)req->gw->svc->cfg.max_batch_events;
+    return b;
+}
+
+/* Parse the body into `b` and send it to ingest; answers in every case and
+ * takes ownership of b. */
+static void take_batch(const gw_request_t *req, batch_t *b)
+{
+    const body_format_t *fmt = format_of(req);
+    if (!fmt) {
+        gw_respond_error(req->conn, 415, "unsupported_media_type",
+                         "send application/json, application/x-ndjson or application/x-protobuf",
+                         NULL);
+        batch_free(b);
+        return;
     }
-    return why ? NULL : root;
+    const char *why = "out of memory";
+    int rc = fmt->parse(req, b, &why);
+    if (rc != 0) {
+        bool too_many = json_array_size(b->results) >= b->max;
+        char detail[96];
+        snprintf(detail, sizeof(detail), "at most %zu events per request", b->max);
+        gw_respond_error(req->conn, too_many ? 413 : 400, too_many ? "too_large" : "invalid",
+                         too_many ? detail : why, NULL);
+        batch_free(b);
+        return;
+    }
+    if (b->n_events == 0) {
+        respond_batch(req->conn, b);
+        batch_free(b);
+        return;
+    }
+    Nq__ActivityBatchRequest msg = NQ__ACTIVITY_BATCH_REQUEST__INIT;
+    b->n_sent = b->n_events;
+    msg.events = b->events;
+    msg.n_events = b->n_events;
+    /* Once sent, the events are packed: only the results are kept. */
+    if (gw_call(req, req->gw->ingest, "activity.batch.v1", &msg.base, on_ingest_reply, b,
+                batch_free) == 0)
+        batch_free_events(b);
 }
 
 static void post_activities(const gw_request_t *req)
 {
-    json_t *events = body_events(req);
-    if (!events)
-        return;
-    size_t n = json_array_size(events);
-    if (n > (size_t)req->gw->svc->cfg.max_batch_events) {
-        char detail[96];
-        snprintf(detail, sizeof(detail), "at most %lld events per request",
-                 (long long)req->gw->svc->cfg.max_batch_events);
-        gw_respond_error(req->conn, 413, "too_large", detail, NULL);
-        json_decref(events);
-        return;
-    }
-    batch_t *b = calloc(1, sizeof(*b));
-    Nq__Activity **decoded = calloc(n, sizeof(*decoded));
-    size_t n_decoded = 0;
-    if (b) {
-        b->n = n;
-        b->results = json_array();
-        b->sent = calloc(n, sizeof(*b->sent));
-    }
-    if (!b || !decoded || !b->results || !b->sent) {
+    batch_t *b = batch_new(req);
+    if (!b) {
         gw_respond_error(req->conn, 500, "internal", "out of memory", NULL);
-        goto out;
+        return;
     }
-    for (size_t i = 0; i < n; i++) {
-        json_t *ev = json_array_get(events, i);
-        nq_field_errors_t errs = {0};
-        Nq__Activity *a = (Nq__Activity *)pbjson_decode(&activity_schema, ev, &errs);
-        const char *event_id = json_string_value(json_object_get(ev, "event_id"));
-        if (a) {
-            b->sent[n_decoded] = i;
-            decoded[n_decoded++] = a;
+    take_batch(req, b);
+}
+
+/* ---- signed webhooks ------------------------------------------------------ */
+
+/* A feed delivery while its replay check is read. */
+typedef struct feed_job {
+    gateway_t *gw;                   /* the app */
+    nq_http_conn_t *conn;            /* retained */
+    nq_http_request_t http;          /* copy of the request (pointers stay valid: not yet answered) */
+    nq_route_params_t params;        /* copy of the path parameters */
+    const nq_route_t *route;         /* matched row */
+    char source[NQ_ID_MAX + 1];      /* feed name */
+    char seen_key[160];              /* replay key */
+} feed_job_t;
+
+static void on_seen(nq_redis_t *r, redisReply *reply, void *data)
+{
+    feed_job_t *job = data;
+    if (!nq_http_conn_open(job->conn)) {
+        /* client left */
+    } else if (!reply || reply->type == REDIS_REPLY_ERROR) {
+        gw_respond_unavailable(job->conn, "the activity store");
+    } else if (reply->type != REDIS_REPLY_NIL) {
+        gw_respond_error(job->conn, 409, "replayed",
+                         "this delivery was already received (same signature)", NULL);
+    } else {
+        gw_request_t req = {job->gw, job->conn, &job->http, job->route, &job->params};
+        batch_t *b = batch_new(&req);
+        if (b) {
+            b->source = job->source;
+            snprintf(b->seen_key, sizeof(b->seen_key), "%s", job->seen_key);
+            b->redis = job->gw->svc->redis;
+            b->seen_ttl_s = 2 * job->gw->svc->cfg.feed_tolerance_s;
+            take_batch(&req, b);
+        } else {
+            gw_respond_error(job->conn, 500, "internal", "out of memory", NULL);
         }
-        /* Accepted is a placeholder: ingest's verdict replaces it. */
-        json_array_append_new(b->results,
-                              result_json(i, event_id,
-                                          a ? NQ__EVENT_STATUS__EVENT_ACCEPTED
-                                            : NQ__EVENT_STATUS__EVENT_REJECTED,
-                                          a ? NULL : gw_field_errors_json(&errs)));
     }
-    b->n_sent = n_decoded;
-    if (n_decoded == 0) {
-        respond_batch(req->conn, b);
-        goto out;
+    nq_http_conn_release(job->conn);
+    free(job);
+}
+
+static void post_feed(const gw_request_t *req)
+{
+    const nq_config_t *cfg = &req->gw->svc->cfg;
+    const char *source = nq_route_param(req->params, "source");
+    char secret[NQ_FEED_SECRET_MAX + 1];
+    if (!nq_valid_id(source) || nq_feed_secret(cfg->feed_secrets, source, secret, sizeof(secret)) != 0) {
+        gw_respond_error(req->conn, 401, "unauthorized", "unknown feed source (no secret configured)",
+                         NULL);
+        return;
     }
-    Nq__ActivityBatchRequest msg = NQ__ACTIVITY_BATCH_REQUEST__INIT;
-    msg.events = decoded;
-    msg.n_events = n_decoded;
-    gw_call(req, req->gw->ingest, "activity.batch.v1", &msg.base, on_ingest_reply, b, batch_free);
-    b = NULL; /* gw_call owns it now; the events were packed when sent */
-out:
-    for (size_t i = 0; i < n_decoded; i++)
-        protobuf_c_message_free_unpacked(&decoded[i]->base, NULL);
-    if (b)
-        batch_free(b);
-    free(decoded);
-    json_decref(events);
+    const char *sig = nq_http_header(req->http, "X-Neiqin-Signature");
+    const char *why = NULL;
+    int rc = nq_feed_verify(secret, nq_http_header(req->http, "X-Neiqin-Timestamp"), sig,
+                            req->http->body, req->http->body_len, nq_now_ms() / 1000,
+                            cfg->feed_tolerance_s, &why);
+    sodium_memzero(secret, sizeof(secret));
+    if (rc != 0) {
+        gw_respond_error(req->conn, 401, "unauthorized", why, NULL);
+        return;
+    }
+    feed_job_t *job = calloc(1, sizeof(*job));
+    if (!job) {
+        gw_respond_error(req->conn, 500, "internal", "out of memory", NULL);
+        return;
+    }
+    *job = (feed_job_t){req->gw, req->conn, *req->http, *req->params, req->route, "", ""};
+    snprintf(job->source, sizeof(job->source), "%s", source);
+    snprintf(job->seen_key, sizeof(job->seen_key), FEED_SEEN_PREFIX "%s:%s", source, sig + 7);
+    nq_http_conn_retain(req->conn);
+    if (nq_redis_command(req->gw->svc->redis, on_seen, job, "GET %s", job->seen_key) != 0) {
+        nq_http_conn_release(req->conn);
+        free(job);
+        gw_respond_unavailable(req->conn, "the activity store");
+    }
 }
 
 static const nq_route_t rows[] = {
     {"POST", "/api/v1/activities", (void *)post_activities},
+    {"POST", "/api/v1/feeds/:source", (void *)post_feed},
 };
 
 const gw_routes_t gw_activity_routes = {rows, sizeof(rows) / sizeof(rows[0])};

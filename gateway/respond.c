@@ -158,7 +158,7 @@ static void on_call_reply(const ProtobufCMessage *reply, const Nq__ReplyHeader *
     free(p);
 }
 
-void gw_call(const gw_request_t *req, upstream_t *up, const char *type, ProtobufCMessage *msg,
+int gw_call(const gw_request_t *req, upstream_t *up, const char *type, ProtobufCMessage *msg,
              gw_reply_fn done, void *data, void (*free_data)(void *))
 {
     pending_t *p = malloc(sizeof(*p));
@@ -167,11 +167,12 @@ void gw_call(const gw_request_t *req, upstream_t *up, const char *type, Protobuf
         nq_http_conn_retain(req->conn);
         if (up && upstream_call(up, type, msg, (uint64_t)req->gw->svc->cfg.request_timeout_ms,
                                 on_call_reply, p) == 0)
-            return;
+            return 0;
         nq_http_conn_release(req->conn);
         free(p);
     }
     if (free_data)
         free_data(data);
     gw_respond_unavailable(req->conn, "the service");
+    return -1;
 }

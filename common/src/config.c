@@ -3,6 +3,8 @@
  * Adding an option is adding a field to nq_config_t and a row to `options`. */
 #include "nq/config.h"
 
+#include "nq/feedsig.h"
+
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
@@ -20,6 +22,7 @@ typedef enum {
     OPT_MONEY_YUAN, /* decimal yuan > 0, stored as fen (int64_t) */
     OPT_LOG_LEVEL,  /* debug / info / warn / error (char[]) */
     OPT_ZONE,       /* IANA zone present on this host, or UTC (char[]) */
+    OPT_FEED_SECRETS, /* "source=secret,..." (char[]), see nq/feedsig.h */
 } opt_type_t;
 
 /* One configurable setting. */
@@ -77,6 +80,10 @@ static const option_t options[] = {
      "2592000", "how long an event_id is remembered, s"},
     {"future-skew-s", "NQ_FUTURE_SKEW_S", OPT_INT, FIELD(future_skew_s), 0, 86400, "300",
      "how far in the future occurred_at may be, s"},
+    {"feed-secrets", "NQ_FEED_SECRETS", OPT_FEED_SECRETS, FIELD(feed_secrets), 0, 0, "",
+     "webhook secrets per feed source: source=secret,... (secrets of 16-128 chars)"},
+    {"feed-tolerance-s", "NQ_FEED_TOLERANCE_S", OPT_INT, FIELD(feed_tolerance_s), 1, 86400, "300",
+     "how far a webhook's X-Neiqin-Timestamp may be from now, seconds"},
 };
 
 #define N_OPTIONS (sizeof(options) / sizeof(options[0]))
@@ -182,10 +189,22 @@ static int set_zone(const option_t *opt, void *field, const char *text, char *wh
     return set_string(opt, field, text, why, whylen);
 }
 
+static int set_feed_secrets(const option_t *opt, void *field, const char *text, char *why,
+                            size_t whylen)
+{
+    const char *reason = "invalid";
+    if (nq_feed_secrets_check(text, &reason) != 0) {
+        snprintf(why, whylen, "%s", reason);
+        return -1;
+    }
+    return set_string(opt, field, text, why, whylen);
+}
+
 static const setter_fn setters[] = {
     [OPT_STRING] = set_string,       [OPT_INT] = set_int,
     [OPT_ENDPOINT] = set_endpoint,   [OPT_MONEY_YUAN] = set_money_yuan,
     [OPT_LOG_LEVEL] = set_log_level, [OPT_ZONE] = set_zone,
+    [OPT_FEED_SECRETS] = set_feed_secrets,
 };
 
 /* ---- loader -------------------------------------------------------------- */
@@ -201,11 +220,13 @@ static int apply(nq_config_t *cfg, const option_t *opt, const char *text, source
     char why[160];
     if (setters[opt->type](opt, (char *)cfg + opt->offset, text, why, sizeof(why)) == 0)
         return 0;
+    /* Secrets are never echoed back. */
+    bool secret = opt->type == OPT_FEED_SECRETS;
     snprintf(err, errlen, "%s%s: %s, got '%s'",
              src == SRC_DEFAULT ? "default of --"
              : src == SRC_FLAG  ? "--"
                                 : "",
-             src == SRC_ENV ? opt->env : opt->flag, why, text);
+             src == SRC_ENV ? opt->env : opt->flag, why, secret ? "(hidden)" : text);
     return -1;
 }
 

@@ -43,12 +43,18 @@ static void check_optional_id(const char *value, const char *field, nq_field_err
         nq_field_errors_add(errs, field, NQ_ID_RULE);
 }
 
-/* An optional value from a closed set; `text` lists the set for humans. */
+/* An optional value from a closed set (NULL-terminated `choices`). */
 static void check_choice(const char *value, const char *field, const char *const *choices,
-                         const char *text, nq_field_errors_t *errs)
+                         nq_field_errors_t *errs)
 {
-    if (value && !nq_one_of(value, choices))
-        nq_field_errors_add(errs, field, "must be one of %s", text);
+    if (!value || nq_one_of(value, choices))
+        return;
+    char text[sizeof(errs->items[0].reason)] = "";
+    size_t len = 0;
+    for (const char *const *c = choices; *c && len < sizeof(text); c++)
+        len +=
+            (size_t)snprintf(text + len, sizeof(text) - len, "%s%s", c == choices ? "" : ", ", *c);
+    nq_field_errors_add(errs, field, "must be one of %s", text);
 }
 
 /* A list of ids: at most ORG_LIST_MAX, each valid, none twice. Errors name
@@ -216,7 +222,7 @@ static void salesperson_validate(const ProtobufCMessage *entity, const char *id,
     check_same_id(sp->id, id, errs);
     check_name(sp->name, errs);
     check_optional_id(sp->team_id, "team_id", errs);
-    check_choice(sp->status, "status", sp_statuses, "active, leave, left", errs);
+    check_choice(sp->status, "status", sp_statuses, errs);
 }
 
 static int salesperson_to_fields(const ProtobufCMessage *entity, nq_redis_args_t *out)
@@ -251,7 +257,7 @@ static void customer_validate(const ProtobufCMessage *entity, const char *id,
     const Nq__Customer *c = (const Nq__Customer *)entity;
     check_same_id(c->id, id, errs);
     check_name(c->name, errs);
-    check_choice(c->class_, "class", customer_classes, "key, normal, potential", errs);
+    check_choice(c->class_, "class", customer_classes, errs);
     check_optional_id(c->owner_id, "owner_id", errs);
 }
 

@@ -317,6 +317,9 @@ static void test_salesperson_rules(void)
         sp.status = (char *)bad[i];
         ASSERT_INVALID(ORG_SALESPERSON, sp, "status");
     }
+    nq_field_errors_t errs;
+    CU_ASSERT_EQUAL(check_put(ORG_SALESPERSON, "sp1", &sp.base, &errs), -1);
+    CU_ASSERT_STRING_EQUAL(reason_of(&errs, "status"), "must be one of active, leave, left");
 }
 
 /* ---------------------------------------------------------------- customers */
@@ -337,6 +340,9 @@ static void test_customer_rules(void)
         c.class_ = (char *)bad[i];
         ASSERT_INVALID(ORG_CUSTOMER, c, "class");
     }
+    nq_field_errors_t errs;
+    CU_ASSERT_EQUAL(check_put(ORG_CUSTOMER, "c1", &c.base, &errs), -1);
+    CU_ASSERT_STRING_EQUAL(reason_of(&errs, "class"), "must be one of key, normal, potential");
     c.class_ = NULL;
     c.owner_id = "sp1";
     ASSERT_VALID(ORG_CUSTOMER, c);

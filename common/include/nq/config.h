@@ -47,6 +47,8 @@ typedef struct nq_config {
     int64_t request_timeout_ms;             /* gateway -> service reply deadline */
     int64_t dedupe_window_s;                /* how long an event_id is remembered, seconds */
     int64_t future_skew_s;                  /* how far in the future occurred_at may be, seconds */
+    char feed_secrets[2048];                /* webhook secrets "source=secret,..." (nq/feedsig.h) */
+    int64_t feed_tolerance_s;               /* webhook timestamp window, seconds */
 } nq_config_t;
 
 /* Fill `cfg` from defaults, then `getenv_fn` (pass getenv, or a stub in tests),
