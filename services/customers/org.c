@@ -51,9 +51,10 @@ static void check_choice(const char *value, const char *field, const char *const
         return;
     char text[sizeof(errs->items[0].reason)] = "";
     size_t len = 0;
-    for (const char *const *c = choices; *c && len < sizeof(text); c++)
-        len +=
-            (size_t)snprintf(text + len, sizeof(text) - len, "%s%s", c == choices ? "" : ", ", *c);
+    for (const char *const *c = choices; *c && len < sizeof(text); c++) {
+        const char *sep = c == choices ? "" : ", ";
+        len += (size_t)snprintf(text + len, sizeof(text) - len, "%s%s", sep, *c);
+    }
     nq_field_errors_add(errs, field, "must be one of %s", text);
 }
 

@@ -8,7 +8,7 @@
 #include "nq/log.h"
 #include "validate.h"
 
-/* KEYS[1] stream; ARGV: window_s, n, then per event: dedupe key, digest, payload.
+/* KEYS[1] stream, KEYS[2] accepted counter; ARGV: window_s, n, then per event: dedupe key, digest, payload.
  * Returns n status integers (0 accepted, 1 duplicate, 2 conflict), then the
  * stream id of the last appended entry ("" if none). */
 static const char append_script[] =
@@ -29,6 +29,9 @@ static const char append_script[] =
     "    out[i + 1] = 2\n"
     "  end\n"
     "end\n"
+    "local accepted = 0\n"
+    "for i = 1, n do if out[i] == 0 then accepted = accepted + 1 end end\n"
+    "if accepted > 0 then redis.call('INCRBY', KEYS[2], accepted) end\n"
     "out[n + 1] = last\n"
     "return out\n";
 
@@ -102,8 +105,9 @@ int ingest_store_append(nq_redis_t *r, Nq__Activity *const *events, size_t n, in
     nq_redis_args_init(&a);
     nq_redis_args_adds(&a, "EVAL");
     nq_redis_args_adds(&a, append_script);
-    nq_redis_args_adds(&a, "1");
+    nq_redis_args_adds(&a, "2");
     nq_redis_args_adds(&a, NQ_KEY_ACTIVITIES);
+    nq_redis_args_adds(&a, NQ_KEY_STATS_ACCEPTED);
     nq_redis_args_addf(&a, "%lld", (long long)window_s);
     nq_redis_args_addf(&a, "%zu", n);
     int rc = 0;

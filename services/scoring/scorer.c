@@ -9,7 +9,7 @@
 #include "nq/keys.h"
 #include "nq/log.h"
 
-/* KEYS[1] stream. ARGV: group, consumer, n, ids..., m, (key, field, delta)*m.
+/* KEYS[1] stream, KEYS[2] scored counter. ARGV: group, consumer, n, ids..., m, (key, field, delta)*m.
  * Returns {1} when applied, or {0, still-pending ids...} when some of the ids
  * were already applied (acknowledged) by another scorer: nothing changed then. */
 static const char apply_script[] =
@@ -29,6 +29,7 @@ static const char apply_script[] =
     "  redis.call('HINCRBY', ARGV[base + 1 + j * 3], ARGV[base + 2 + j * 3], ARGV[base + 3 + j * 3])\n"
     "end\n"
     "redis.call('XACK', KEYS[1], group, unpack(ids))\n"
+    "redis.call('INCRBY', KEYS[2], n)\n"
     "return {1}\n";
 
 struct scorer {
@@ -224,8 +225,9 @@ static void apply_batch(batch_t *b)
     nq_redis_args_init(&a);
     nq_redis_args_adds(&a, "EVAL");
     nq_redis_args_adds(&a, apply_script);
-    nq_redis_args_adds(&a, "1");
+    nq_redis_args_adds(&a, "2");
     nq_redis_args_adds(&a, NQ_KEY_ACTIVITIES);
+    nq_redis_args_adds(&a, NQ_KEY_STATS_SCORED);
     nq_redis_args_adds(&a, NQ_GROUP_SCORING);
     nq_redis_args_adds(&a, nq_service_member(sc->svc));
     nq_redis_args_addf(&a, "%zu", b->n);

@@ -15,6 +15,7 @@
  * | nq:teams / nq:salespeople / nq:customers | SET | forever            | customers: ids, for listing |
  * | nq:alerts                        | STREAM | trimmed to NQ_ALERT_STREAM_MAXLEN | alerting |
  * | nq:alert:seen:<rule>:<subject>   | STRING | 30 days                   | alerting: dedupe of a raised alert |
+ * | nq:stats:accepted / nq:stats:scored | STRING | forever           | ingest / scoring: events appended / applied (counters for benchmarks and /metrics) |
  * | nq:heartbeats                    | ZSET   | members pruned after 60 s | every service: "<service>/<instance>" -> Unix ms |
  */
 #ifndef NQ_KEYS_H
@@ -33,6 +34,8 @@
 #define NQ_KEY_ALERT_SEEN_PREFIX "nq:alert:seen:"
 #define NQ_ALERT_SEEN_TTL_S (30 * 86400)
 #define NQ_KEY_HEARTBEATS "nq:heartbeats"
+#define NQ_KEY_STATS_ACCEPTED "nq:stats:accepted"
+#define NQ_KEY_STATS_SCORED "nq:stats:scored"
 #define NQ_KEY_TEAMS "nq:teams"
 #define NQ_KEY_SALESPEOPLE "nq:salespeople"
 #define NQ_KEY_CUSTOMERS "nq:customers"

@@ -1,0 +1,291 @@
+/* test_kpi.c — nq/kpi.h (counter table, Redis fields, protobuf and JSON) and nq/keys.h (key
+ * spellings). The host TZ is forced to UTC and the module zone set to Asia/Shanghai, so the
+ * +08:00 offsets below prove the module applies its own zone. Instants: `date -d '<RFC 3339>' +%s`.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "nq/keys.h"
+#include "nq/kpi.h"
+#include "nq_test.h"
+
+#define SH_2026_11_23 1795363200000LL /* Monday 00:00 +08:00 */
+#define SH_2026_11_26_0930 1795656600000LL
+#define SH_2026_11_30 1795968000000LL
+
+static int zone_shanghai(void)
+{
+    setenv("TZ", "UTC", 1);
+    tzset();
+    return nq_zone_set("Asia/Shanghai") == 0 ? 0 : -1;
+}
+
+/* The compact JSON text of `j` with sorted keys; releases j. Caller frees. */
+static char *dump(json_t *j)
+{
+    CU_ASSERT_PTR_NOT_NULL_FATAL(j);
+    char *s = json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS);
+    json_decref(j);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+    return s;
+}
+
+/* ---- the counter table ---------------------------------------------------- */
+
+static void test_defs(void)
+{
+    CU_ASSERT_STRING_EQUAL(nq_kpi_defs[NQ_KPI_SALES_FEN].field, "sales_fen");
+    CU_ASSERT_STRING_EQUAL(nq_kpi_defs[NQ_KPI_SALES_FEN].json, "sales_amount");
+    CU_ASSERT_TRUE(nq_kpi_defs[NQ_KPI_SALES_FEN].money);
+    CU_ASSERT_STRING_EQUAL(nq_kpi_defs[NQ_KPI_ORDERS].field, "orders");
+    CU_ASSERT_STRING_EQUAL(nq_kpi_defs[NQ_KPI_VISITS].field, "visits");
+    CU_ASSERT_STRING_EQUAL(nq_kpi_defs[NQ_KPI_CALLS].field, "calls");
+    for (int i = NQ_KPI_ORDERS; i < NQ_KPI_COUNT; i++) {
+        CU_ASSERT_FALSE(nq_kpi_defs[i].money);
+        CU_ASSERT_STRING_EQUAL(nq_kpi_defs[i].json, nq_kpi_defs[i].field);
+    }
+}
+
+static void test_find(void)
+{
+    CU_ASSERT_EQUAL(nq_kpi_find("sales_fen"), NQ_KPI_SALES_FEN);
+    CU_ASSERT_EQUAL(nq_kpi_find("orders"), NQ_KPI_ORDERS);
+    CU_ASSERT_EQUAL(nq_kpi_find("visits"), NQ_KPI_VISITS);
+    CU_ASSERT_EQUAL(nq_kpi_find("calls"), NQ_KPI_CALLS);
+    CU_ASSERT_EQUAL(nq_kpi_find("sales_amount"), -1); /* the JSON name is not a field */
+    CU_ASSERT_EQUAL(nq_kpi_find("Orders"), -1);
+    CU_ASSERT_EQUAL(nq_kpi_find("order"), -1);
+    CU_ASSERT_EQUAL(nq_kpi_find(""), -1);
+}
+
+/* ---- Redis fields ------------------------------------------------------- */
+
+static void test_from_fields(void)
+{
+    const char *const f[] = {"orders", "1", "sales_fen", "8000000", "calls", "12", "visits", "3"};
+    nq_kpi_values_t v;
+    CU_ASSERT_EQUAL(nq_kpi_from_fields(f, 8, &v), 0);
+    CU_ASSERT_EQUAL(v.v[NQ_KPI_SALES_FEN], 8000000);
+    CU_ASSERT_EQUAL(v.v[NQ_KPI_ORDERS], 1);
+    CU_ASSERT_EQUAL(v.v[NQ_KPI_VISITS], 3);
+    CU_ASSERT_EQUAL(v.v[NQ_KPI_CALLS], 12);
+}
+
+static void test_from_fields_missing_unknown(void)
+{
+    /* Unknown fields are skipped even when their value is not a number; missing ones are 0. */
+    const char *const f[] = {"future_metric", "n/a", "visits", "-2", "sales_amount", "x"};
+    nq_kpi_values_t v;
+    memset(&v, 0x5a, sizeof(v));
+    CU_ASSERT_EQUAL(nq_kpi_from_fields(f, 6, &v), 0);
+    CU_ASSERT_EQUAL(v.v[NQ_KPI_VISITS], -2);
+    CU_ASSERT_EQUAL(v.v[NQ_KPI_SALES_FEN], 0);
+    CU_ASSERT_EQUAL(v.v[NQ_KPI_ORDERS], 0);
+    CU_ASSERT_EQUAL(v.v[NQ_KPI_CALLS], 0);
+
+    memset(&v, 0x5a, sizeof(v));
+    CU_ASSERT_EQUAL(nq_kpi_from_fields(NULL, 0, &v), 0);
+    for (int i = 0; i < NQ_KPI_COUNT; i++)
+        CU_ASSERT_EQUAL(v.v[i], 0);
+
+    /* A dangling field without a value is not read past. */
+    const char *const odd[] = {"calls", "4", "orders"};
+    CU_ASSERT_EQUAL(nq_kpi_from_fields(odd, 3, &v), 0);
+    CU_ASSERT_EQUAL(v.v[NQ_KPI_CALLS], 4);
+    CU_ASSERT_EQUAL(v.v[NQ_KPI_ORDERS], 0);
+
+    /* Extremes of int64 are integers. */
+    const char *const big[] = {"sales_fen", "9223372036854775807", "calls",
+                               "-9223372036854775808"};
+    CU_ASSERT_EQUAL(nq_kpi_from_fields(big, 4, &v), 0);
+    CU_ASSERT_EQUAL(v.v[NQ_KPI_SALES_FEN], INT64_MAX);
+    CU_ASSERT_EQUAL(v.v[NQ_KPI_CALLS], INT64_MIN);
+}
+
+static void test_from_fields_bad_integer(void)
+{
+    static const char *const bad[] = {"",    "abc", "12a", "1.5", "0x10",
+                                      "1e3", "-",   "9223372036854775808"};
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        const char *const f[] = {"orders", "1", "sales_fen", bad[i]};
+        nq_kpi_values_t v;
+        CU_ASSERT_EQUAL(nq_kpi_from_fields(f, 4, &v), -1);
+    }
+}
+
+/* ---- protobuf ----------------------------------------------------------- */
+
+static void test_proto_round_trip(void)
+{
+    nq_kpi_values_t v = {{8000000, 1, 7, -3}};
+    Nq__KpiValues pb = NQ__KPI_VALUES__INIT;
+    nq_kpi_to_proto(&v, &pb);
+    CU_ASSERT_TRUE(pb.has_sales_fen && pb.has_orders && pb.has_visits && pb.has_calls);
+    CU_ASSERT_EQUAL(pb.sales_fen, 8000000);
+    CU_ASSERT_EQUAL(pb.orders, 1);
+    CU_ASSERT_EQUAL(pb.visits, 7);
+    CU_ASSERT_EQUAL(pb.calls, -3);
+
+    /* Through the wire and back. */
+    uint8_t buf[64];
+    size_t len = nq__kpi_values__pack(&pb, buf);
+    Nq__KpiValues *back = nq__kpi_values__unpack(NULL, len, buf);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(back);
+    nq_kpi_values_t w;
+    memset(&w, 0x5a, sizeof(w));
+    nq_kpi_from_proto(back, &w);
+    nq__kpi_values__free_unpacked(back, NULL);
+    CU_ASSERT_EQUAL(memcmp(&v, &w, sizeof(v)), 0);
+
+    /* Zeros are still sent (has_ set), so a reader can tell "0" from "not reported". */
+    nq_kpi_values_t zero = {{0, 0, 0, 0}};
+    Nq__KpiValues pz = NQ__KPI_VALUES__INIT;
+    nq_kpi_to_proto(&zero, &pz);
+    CU_ASSERT_TRUE(pz.has_sales_fen && pz.has_calls);
+    CU_ASSERT_EQUAL(nq__kpi_values__get_packed_size(&pz), 8); /* 4 x (tag, 0) */
+
+    memset(&w, 0x5a, sizeof(w));
+    nq_kpi_from_proto(NULL, &w);
+    for (int i = 0; i < NQ_KPI_COUNT; i++)
+        CU_ASSERT_EQUAL(w.v[i], 0);
+}
+
+/* ---- JSON --------------------------------------------------------------- */
+
+static void test_to_json(void)
+{
+    nq_kpi_values_t v = {{8000000, 1, 0, 12}};
+    json_t *j = nq_kpi_to_json(&v);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(j);
+    CU_ASSERT_EQUAL(json_object_size(j), 4);
+    CU_ASSERT_TRUE(json_is_string(json_object_get(j, "sales_amount")));
+    CU_ASSERT_TRUE(json_is_integer(json_object_get(j, "orders")));
+    CU_ASSERT_TRUE(json_is_integer(json_object_get(j, "visits")));
+    CU_ASSERT_TRUE(json_is_integer(json_object_get(j, "calls")));
+    CU_ASSERT_PTR_NULL(json_object_get(j, "sales_fen"));
+    char *s = dump(j);
+    CU_ASSERT_STRING_EQUAL(s, "{\"calls\":12,\"orders\":1,\"sales_amount\":\"80000.00\",\"visits\":0}");
+    free(s);
+
+    nq_kpi_values_t w = {{-5, 0, 0, 0}};
+    s = dump(nq_kpi_to_json(&w));
+    CU_ASSERT_STRING_EQUAL(s, "{\"calls\":0,\"orders\":0,\"sales_amount\":\"-0.05\",\"visits\":0}");
+    free(s);
+
+    nq_kpi_values_t x = {{123456789, 9007199254740993LL, 0, 0}};
+    s = dump(nq_kpi_to_json(&x));
+    CU_ASSERT_STRING_EQUAL(
+        s, "{\"calls\":0,\"orders\":9007199254740993,\"sales_amount\":\"1234567.89\",\"visits\":0}");
+    free(s);
+}
+
+static void test_period_to_json(void)
+{
+    nq_period_t p;
+    CU_ASSERT_EQUAL_FATAL(nq_period_of(NQ_PERIOD_WEEK, SH_2026_11_26_0930, &p), 0);
+    CU_ASSERT_EQUAL(p.start_ms, SH_2026_11_23);
+    CU_ASSERT_EQUAL(p.end_ms, SH_2026_11_30);
+    char *s = dump(nq_period_to_json(&p));
+    CU_ASSERT_STRING_EQUAL(s, "{\"end\":\"2026-11-30T00:00:00.000+08:00\",\"key\":\"2026-W48\","
+                              "\"kind\":\"week\",\"start\":\"2026-11-23T00:00:00.000+08:00\"}");
+    free(s);
+
+    CU_ASSERT_EQUAL_FATAL(nq_period_of(NQ_PERIOD_DAY, SH_2026_11_26_0930, &p), 0);
+    json_t *j = nq_period_to_json(&p);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(j);
+    CU_ASSERT_EQUAL(json_object_size(j), 4);
+    CU_ASSERT_STRING_EQUAL(json_string_value(json_object_get(j, "kind")), "day");
+    CU_ASSERT_STRING_EQUAL(json_string_value(json_object_get(j, "key")), "2026-11-26");
+    CU_ASSERT_STRING_EQUAL(json_string_value(json_object_get(j, "start")),
+                           "2026-11-26T00:00:00.000+08:00");
+    CU_ASSERT_STRING_EQUAL(json_string_value(json_object_get(j, "end")),
+                           "2026-11-27T00:00:00.000+08:00");
+    json_decref(j);
+}
+
+/* ---- keys --------------------------------------------------------------- */
+
+/* `fn`-style key writer must produce `want`, and fail for a buffer one byte short. */
+#define KEY_IS(call_buf_len, want)                                                                 \
+    do {                                                                                           \
+        char buf[128];                                                                             \
+        size_t buf_len = sizeof(buf);                                                              \
+        CU_ASSERT_EQUAL(call_buf_len, (int)strlen(want));                                          \
+        CU_ASSERT_STRING_EQUAL(buf, want);                                                         \
+        buf_len = strlen(want) + 1;                                                                \
+        CU_ASSERT_EQUAL(call_buf_len, (int)strlen(want));                                          \
+        buf_len = strlen(want);                                                                    \
+        CU_ASSERT_EQUAL(call_buf_len, -1);                                                         \
+        buf_len = 0;                                                                               \
+        CU_ASSERT_EQUAL(call_buf_len, -1);                                                         \
+    } while (0)
+
+static void test_keys(void)
+{
+    nq_period_t week, month;
+    CU_ASSERT_EQUAL_FATAL(nq_period_of(NQ_PERIOD_WEEK, SH_2026_11_26_0930, &week), 0);
+    CU_ASSERT_EQUAL_FATAL(nq_period_of(NQ_PERIOD_MONTH, SH_2026_11_26_0930, &month), 0);
+    KEY_IS(nq_key_kpi(buf, buf_len, "sp-001", &week), "nq:{sp:sp-001}:kpi:2026-W48");
+    KEY_IS(nq_key_kpi(buf, buf_len, "A", &month), "nq:{sp:A}:kpi:2026-11");
+    KEY_IS(nq_key_salesperson(buf, buf_len, "sp-001"), "nq:{sp:sp-001}:profile");
+    KEY_IS(nq_key_team(buf, buf_len, "east.1"), "nq:team:east.1");
+    KEY_IS(nq_key_customer(buf, buf_len, "C:9"), "nq:cust:C:9");
+    KEY_IS(nq_key_event(buf, buf_len, "evt-1"), "nq:evt:evt-1");
+    CU_ASSERT_STRING_EQUAL(NQ_KEY_ACTIVITIES, "nq:activities");
+    CU_ASSERT_STRING_EQUAL(NQ_KEY_ALERTS, "nq:alerts");
+}
+
+/* The text between the first '{' and the next '}' (the Redis Cluster hash tag). */
+static void hash_tag(const char *key, char *tag, size_t len)
+{
+    const char *open = strchr(key, '{');
+    const char *close = open ? strchr(open, '}') : NULL;
+    CU_ASSERT_PTR_NOT_NULL_FATAL(close);
+    snprintf(tag, len, "%.*s", (int)(close - open - 1), open + 1);
+}
+
+static void test_hash_tag_shared(void)
+{
+    nq_period_t p;
+    CU_ASSERT_EQUAL_FATAL(nq_period_of(NQ_PERIOD_YEAR, SH_2026_11_26_0930, &p), 0);
+    char kpi[128], profile[128], t1[64], t2[64];
+    CU_ASSERT_EQUAL(nq_key_kpi(kpi, sizeof(kpi), "s.7", &p), 19);
+    CU_ASSERT_STRING_EQUAL(kpi, "nq:{sp:s.7}:kpi:2026");
+    CU_ASSERT(nq_key_salesperson(profile, sizeof(profile), "s.7") > 0);
+    hash_tag(kpi, t1, sizeof(t1));
+    hash_tag(profile, t2, sizeof(t2));
+    CU_ASSERT_STRING_EQUAL(t1, "sp:s.7");
+    CU_ASSERT_STRING_EQUAL(t1, t2);
+    /* A 64-character id still fits the 128-byte scoring key buffer. */
+    char id[65];
+    memset(id, 'x', 64);
+    id[64] = '\0';
+    CU_ASSERT_EQUAL(nq_key_kpi(kpi, sizeof(kpi), id, &p), 16 + 64);
+}
+
+static CU_TestInfo kpi_tests[] = {
+    {"counter table", test_defs},
+    {"find by field name", test_find},
+    {"from_fields reads every counter", test_from_fields},
+    {"from_fields: missing zero, unknown ignored", test_from_fields_missing_unknown},
+    {"from_fields rejects a bad integer", test_from_fields_bad_integer},
+    {"to/from proto round trip", test_proto_round_trip},
+    {"to_json: yuan string and integer counts", test_to_json},
+    {"period_to_json", test_period_to_json},
+    CU_TEST_INFO_NULL,
+};
+
+static CU_TestInfo key_tests[] = {
+    {"key spellings and too-small buffers", test_keys},
+    {"salesperson keys share a hash tag", test_hash_tag_shared},
+    CU_TEST_INFO_NULL,
+};
+
+static CU_SuiteInfo suites[] = {
+    {"kpi", zone_shanghai, NULL, NULL, NULL, kpi_tests},
+    {"keys", zone_shanghai, NULL, NULL, NULL, key_tests},
+    CU_SUITE_INFO_NULL,
+};
+
+NQ_TEST_MAIN(suites)
