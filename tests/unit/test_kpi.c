@@ -250,7 +250,7 @@ static void test_hash_tag_shared(void)
     nq_period_t p;
     CU_ASSERT_EQUAL_FATAL(nq_period_of(NQ_PERIOD_YEAR, SH_2026_11_26_0930, &p), 0);
     char kpi[128], profile[128], t1[64], t2[64];
-    CU_ASSERT_EQUAL(nq_key_kpi(kpi, sizeof(kpi), "s.7", &p), 19);
+    CU_ASSERT_EQUAL(nq_key_kpi(kpi, sizeof(kpi), "s.7", &p), 20);
     CU_ASSERT_STRING_EQUAL(kpi, "nq:{sp:s.7}:kpi:2026");
     CU_ASSERT(nq_key_salesperson(profile, sizeof(profile), "s.7") > 0);
     hash_tag(kpi, t1, sizeof(t1));
@@ -261,7 +261,7 @@ static void test_hash_tag_shared(void)
     char id[65];
     memset(id, 'x', 64);
     id[64] = '\0';
-    CU_ASSERT_EQUAL(nq_key_kpi(kpi, sizeof(kpi), id, &p), 16 + 64);
+    CU_ASSERT_EQUAL(nq_key_kpi(kpi, sizeof(kpi), id, &p), 7 + 64 + 6 + 4);
 }
 
 static CU_TestInfo kpi_tests[] = {
