@@ -12,6 +12,9 @@
 
 #define BACKOFF_MIN_MS 100
 #define BACKOFF_MAX_MS 5000
+/* Debian's hiredis 0.14 libuv adapter drops poll errors, so a refused connect
+ * is never reported: an attempt not connected by then is abandoned. */
+#define CONNECT_TIMEOUT_MS 1000
 
 struct nq_redis {
     uv_loop_t *loop;                 /* the process's loop */
@@ -42,9 +45,23 @@ static void on_timer_closed(uv_handle_t *h)
     free(h->data);
 }
 
+static void schedule_retry(nq_redis_t *r);
+
+/* The retry timer: start the next attempt, or abandon a stuck one. */
 static void on_retry(uv_timer_t *t)
 {
-    start_connect(t->data);
+    nq_redis_t *r = t->data;
+    if (r->ac && !r->connected) {
+        nq_log_warn("redis_connect", "%s:%d: no answer within %d ms; retrying in %llu ms",
+                    r->host, r->port, CONNECT_TIMEOUT_MS, (unsigned long long)r->backoff_ms);
+        redisAsyncContext *ac = r->ac;
+        r->ac = NULL;
+        redisAsyncFree(ac);
+        schedule_retry(r);
+        return;
+    }
+    if (!r->ac)
+        start_connect(r);
 }
 
 static void schedule_retry(nq_redis_t *r)
@@ -65,6 +82,7 @@ static void on_connect(const redisAsyncContext *ac, int status)
         schedule_retry(r);
         return;
     }
+    uv_timer_stop(&r->retry);
     r->connected = true;
     r->backoff_ms = BACKOFF_MIN_MS;
     nq_log_info("redis_connected", "%s:%d", r->host, r->port);
@@ -106,6 +124,7 @@ static void start_connect(nq_redis_t *r)
     redisAsyncSetConnectCallback(ac, on_connect);
     redisAsyncSetDisconnectCallback(ac, on_disconnect);
     r->ac = ac;
+    uv_timer_start(&r->retry, on_retry, CONNECT_TIMEOUT_MS, 0);
 }
 
 nq_redis_t *nq_redis_new(uv_loop_t *loop, const char *host, int port, const char *name)

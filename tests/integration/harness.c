@@ -50,6 +50,7 @@ struct nq_harness {
     proc_t redis;            /* the private Redis */
     proc_t procs[MAX_PROCS]; /* the suite, in start order */
     size_t n_procs;          /* entries in procs */
+    bool logs_printed;       /* the log tails were shown already */
 };
 
 /* The suite, in start order: {binary, instance name}. Stopped in reverse. */
@@ -306,8 +307,9 @@ static void print_tail(const char *dir, const char *name, int lines)
             n && buf[n - 1] != '\n' ? "\n" : "");
 }
 
-void nq_harness_print_logs(const nq_harness_t *h, int lines)
+void nq_harness_print_logs(nq_harness_t *h, int lines)
 {
+    h->logs_printed = true;
     print_tail(h->dir, h->redis.name, lines);
     for (size_t i = 0; i < h->n_procs; i++)
         print_tail(h->dir, h->procs[i].name, lines);
@@ -447,7 +449,7 @@ int nq_harness_stop(nq_harness_t **hp)
             failures++;
         }
     }
-    if (failures > 0)
+    if (failures > 0 && !h->logs_printed)
         nq_harness_print_logs(h, LOG_TAIL);
     stop_proc(&h->redis, SIGTERM);
     const char *keep = getenv("NQ_TEST_KEEP");

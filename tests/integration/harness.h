@@ -79,6 +79,6 @@ bool nq_harness_proc_running(nq_harness_t *h, const char *name);
 bool nq_harness_wait_ready(nq_harness_t *h, int timeout_ms);
 
 /* Print the last `lines` lines of every log (Redis's included) to stderr. */
-void nq_harness_print_logs(const nq_harness_t *h, int lines);
+void nq_harness_print_logs(nq_harness_t *h, int lines);
 
 #endif
