@@ -19,6 +19,7 @@ VAR_DIR=$ROOT/var
 LOG_DIR=$VAR_DIR/log
 RUN_DIR=$VAR_DIR/run
 REDIS_DIR=$VAR_DIR/redis
+STOP_MARK=$RUN_DIR/stopping   # present while 'scripts/run.sh stop' runs
 BUILD_DIR=${NQ_BUILD_DIR:-build}
 [[ $BUILD_DIR == /* ]] || BUILD_DIR=$ROOT/$BUILD_DIR
 BIN_DIR=$BUILD_DIR/bin
@@ -167,6 +168,7 @@ port_in_use() {
 # check_free: refuse to start over a running suite or on a port that is taken.
 check_free() {
     local name ep rest
+    rm -f "$STOP_MARK"
     for name in $(recorded_names); do
         if live_pid "$name" >/dev/null; then
             die "a suite is already running ($name, pid $(live_pid "$name")): stop it with 'scripts/run.sh stop'"
@@ -291,10 +293,15 @@ on_exit() {
     exit "$rc"
 }
 
-# supervise: wait in the foreground; say once when a process exits on its own.
+# supervise: wait in the foreground; say once when a process exits on its own, and
+# end when 'scripts/run.sh stop' is stopping the suite.
 supervise() {
     local name gone=" "
     while :; do
+        if [[ -e $STOP_MARK ]]; then
+            say "'scripts/run.sh stop' is stopping the suite"
+            exit 0
+        fi
         for name in "${STARTED[@]}"; do
             [[ $gone == *" $name "* ]] && continue
             if ! live_pid "$name" >/dev/null; then
@@ -344,7 +351,9 @@ cmd_stop() {
         say "nothing to stop (no pid files in var/run/)"
         return 0
     fi
+    touch "$STOP_MARK"
     stop_names "${names[@]}"
+    rm -f "$STOP_MARK"
     say "stopped: ${names[*]}"
 }
 

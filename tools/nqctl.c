@@ -33,8 +33,8 @@ enum {
 };
 
 typedef struct ctl {
-    const char *url;   /* gateway base URL */
-    nq_httpc_t *http;  /* client, one keep-alive connection */
+    const char *url;  /* gateway base URL */
+    nq_httpc_t *http; /* client, one keep-alive connection */
 } ctl_t;
 
 typedef struct command {
@@ -95,16 +95,16 @@ static int cmd_help(ctl_t *ctl, char **argv)
 static int call(ctl_t *ctl, const char *method, const char *path, const char *body, size_t len,
                 nq_httpc_response_t *r)
 {
-    int rc = nq_httpc_request(ctl->http, method, path, body ? "application/json" : NULL, body,
-                              len, "Accept: application/json\r\n", r);
+    int rc = nq_httpc_request(ctl->http, method, path, body ? "application/json" : NULL, body, len,
+                              "Accept: application/json\r\n", r);
     if (rc == NQ_HTTPC_EINVAL) {
         fprintf(stderr, "nqctl: %s %s: invalid path (must start with '/', no spaces)\n", method,
                 path);
         return CTL_USAGE;
     }
     if (rc < 0) {
-        fprintf(stderr, "nqctl: %s %s%s: %s (is nq-gateway running? set NQ_URL or --url)\n",
-                method, ctl->url, path, nq_httpc_strerror(rc));
+        fprintf(stderr, "nqctl: %s %s%s: %s (is nq-gateway running? set NQ_URL or --url)\n", method,
+                ctl->url, path, nq_httpc_strerror(rc));
         return CTL_UNREACHABLE;
     }
     return CTL_OK;
@@ -129,8 +129,8 @@ static void explain_failure(const char *method, const char *path, const nq_httpc
     json_t *j = json_loadb(r->body, r->len, 0, NULL);
     const char *error = json_string_value(json_object_get(j, "error"));
     const char *detail = json_string_value(json_object_get(j, "detail"));
-    fprintf(stderr, "nqctl: %s %s: HTTP %d%s%s%s%s\n", method, path, r->status,
-            error ? " " : "", error ? error : "", detail ? ": " : "", detail ? detail : "");
+    fprintf(stderr, "nqctl: %s %s: HTTP %d%s%s%s%s\n", method, path, r->status, error ? " " : "",
+            error ? error : "", detail ? ": " : "", detail ? detail : "");
     size_t i;
     json_t *e;
     json_array_foreach(json_object_get(j, "errors"), i, e)
@@ -273,8 +273,7 @@ static bool read_outcome(const nq_httpc_response_t *r, bool list_conflicts, outc
     json_array_foreach(ok ? json_object_get(j, "results") : NULL, i, res)
     {
         const char *status = str_of(res, "status");
-        if (strcmp(status, "rejected") != 0 &&
-            !(list_conflicts && strcmp(status, "conflict") == 0))
+        if (strcmp(status, "rejected") != 0 && !(list_conflicts && strcmp(status, "conflict") == 0))
             continue;
         printf("  #%lld %s: %s\n", (long long)json_integer_value(json_object_get(res, "index")),
                str_of(res, "event_id"), status);
@@ -289,8 +288,7 @@ static bool read_outcome(const nq_httpc_response_t *r, bool list_conflicts, outc
 
 /* POST events (a JSON text) and read the outcome. Returns CTL_OK when the
  * gateway answered with per-event results, else explains and fails. */
-static int post_events(ctl_t *ctl, const char *body, size_t len, bool list_conflicts,
-                       outcome_t *o)
+static int post_events(ctl_t *ctl, const char *body, size_t len, bool list_conflicts, outcome_t *o)
 {
     nq_httpc_response_t r;
     int rc = call(ctl, "POST", ACTIVITY_PATH, body, len, &r);
@@ -313,9 +311,8 @@ static int cmd_send(ctl_t *ctl, char **argv)
     free(body);
     if (rc != CTL_OK)
         return rc;
-    printf("accepted %lld, duplicate %lld, conflict %lld, rejected %lld\n",
-           (long long)o.accepted, (long long)o.duplicate, (long long)o.conflict,
-           (long long)o.rejected);
+    printf("accepted %lld, duplicate %lld, conflict %lld, rejected %lld\n", (long long)o.accepted,
+           (long long)o.duplicate, (long long)o.conflict, (long long)o.rejected);
     return o.conflict || o.rejected ? CTL_REFUSED : CTL_OK;
 }
 
@@ -371,26 +368,26 @@ static const demo_customer_t demo_customers[] = {
 
 /* Event ids are "demo-NNN" by position: never reorder, only append. */
 static const demo_activity_t demo_activities[] = {
-    {"visit", 0, 0, NULL, false, 30},       {"call", 1, 1, NULL, false, 60},
-    {"order", 0, 0, "12800.00", false, 90}, {"visit", 2, 2, NULL, false, 120},
-    {"call", 3, 3, NULL, false, 150},       {"visit", 1, 5, NULL, false, 200},
+    {"visit", 0, 0, NULL, false, 30},        {"call", 1, 1, NULL, false, 60},
+    {"order", 0, 0, "12800.00", false, 90},  {"visit", 2, 2, NULL, false, 120},
+    {"call", 3, 3, NULL, false, 150},        {"visit", 1, 5, NULL, false, 200},
     {"order", 3, 7, "23500.00", false, 240}, {"call", 2, 6, NULL, false, 280},
-    {"visit", 3, 7, NULL, false, 320},      {"order", 1, 1, "9600.50", false, 360},
-    {"call", 0, 4, NULL, false, 400},       {"visit", 2, 6, NULL, false, 440},
+    {"visit", 3, 7, NULL, false, 320},       {"order", 1, 1, "9600.50", false, 360},
+    {"call", 0, 4, NULL, false, 400},        {"visit", 2, 6, NULL, false, 440},
     {"order", 2, 2, "15200.00", false, 480}, {"call", 1, 5, NULL, false, 520},
-    {"visit", 0, 4, NULL, false, 560},      {"call", 3, 3, NULL, false, 600},
-    {"order", 0, 0, "7300.00", false, 640}, {"visit", 1, 1, NULL, false, 680},
-    {"call", 2, 2, NULL, false, 720},       {"order", 3, 3, "4800.00", false, 760},
-    {"visit", 0, 0, NULL, true, 50},        {"call", 1, 5, NULL, true, 100},
-    {"visit", 2, 6, NULL, true, 150},       {"call", 3, 7, NULL, true, 200},
+    {"visit", 0, 4, NULL, false, 560},       {"call", 3, 3, NULL, false, 600},
+    {"order", 0, 0, "7300.00", false, 640},  {"visit", 1, 1, NULL, false, 680},
+    {"call", 2, 2, NULL, false, 720},        {"order", 3, 3, "4800.00", false, 760},
+    {"visit", 0, 0, NULL, true, 50},         {"call", 1, 5, NULL, true, 100},
+    {"visit", 2, 6, NULL, true, 150},        {"call", 3, 7, NULL, true, 200},
     {"order", 1, 1, "68000.00", true, 260}, /* big order: the alert fires */
-    {"visit", 3, 3, NULL, true, 320},       {"call", 0, 4, NULL, true, 380},
-    {"order", 2, 2, "11250.00", true, 440}, {"visit", 1, 5, NULL, true, 500},
-    {"call", 2, 6, NULL, true, 560},        {"visit", 0, 4, NULL, true, 620},
-    {"order", 3, 7, "31000.00", true, 680}, {"call", 1, 1, NULL, true, 740},
-    {"visit", 2, 2, NULL, true, 800},       {"order", 0, 0, "18900.00", true, 850},
-    {"call", 3, 3, NULL, true, 900},        {"visit", 1, 1, NULL, true, 940},
-    {"call", 0, 0, NULL, true, 970},        {"order", 1, 5, "5600.00", true, 990},
+    {"visit", 3, 3, NULL, true, 320},        {"call", 0, 4, NULL, true, 380},
+    {"order", 2, 2, "11250.00", true, 440},  {"visit", 1, 5, NULL, true, 500},
+    {"call", 2, 6, NULL, true, 560},         {"visit", 0, 4, NULL, true, 620},
+    {"order", 3, 7, "31000.00", true, 680},  {"call", 1, 1, NULL, true, 740},
+    {"visit", 2, 2, NULL, true, 800},        {"order", 0, 0, "18900.00", true, 850},
+    {"call", 3, 3, NULL, true, 900},         {"visit", 1, 1, NULL, true, 940},
+    {"call", 0, 0, NULL, true, 970},         {"order", 1, 5, "5600.00", true, 990},
     {"visit", 3, 7, NULL, true, 1000},
 };
 
@@ -435,8 +432,8 @@ static int seed_org(ctl_t *ctl)
         const demo_customer_t *c = &demo_customers[i];
         snprintf(path, sizeof(path), "/api/v1/customers/%s", c->id);
         rc = put_object(ctl, path,
-                        json_pack("{s:s, s:s, s:s}", "name", c->name, "class", c->klass,
-                                  "owner_id", demo_people[c->owner].id));
+                        json_pack("{s:s, s:s, s:s}", "name", c->name, "class", c->klass, "owner_id",
+                                  demo_people[c->owner].id));
     }
     if (rc == CTL_OK)
         printf("team %s %s, %zu salespeople, %zu customers stored\n", DEMO_TEAM, DEMO_TEAM_NAME,
@@ -472,10 +469,10 @@ static json_t *demo_events(int64_t now_ms)
         char id[16], when[40];
         snprintf(id, sizeof(id), "demo-%03zu", i + 1);
         nq_time_format(demo_time(i, anchor, a->in_week ? &week : &month), when, sizeof(when));
-        json_t *ev = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "event_id", id, "type", a->type,
-                               "salesperson_id", demo_people[a->person].id, "customer_id",
-                               demo_customers[a->customer].id, "occurred_at", when, "source",
-                               "nqctl-demo");
+        json_t *ev =
+            json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "event_id", id, "type", a->type,
+                      "salesperson_id", demo_people[a->person].id, "customer_id",
+                      demo_customers[a->customer].id, "occurred_at", when, "source", "nqctl-demo");
         if (ev && a->amount)
             json_object_set_new(ev, "amount", json_string(a->amount));
         if (!ev || json_array_append_new(events, ev) != 0) {

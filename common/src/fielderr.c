@@ -35,10 +35,12 @@ bool nq_valid_id(const char *s)
     return true;
 }
 
-/* Length of the UTF-8 sequence starting at p (1..4), or 0 when invalid
- * (bad lead byte, bad continuation, overlong form, surrogate, > U+10FFFF). */
-static size_t utf8_seq(const unsigned char *p)
+/* Length of the UTF-8 sequence starting at p (1..4) with its code point in
+ * *cp, or 0 when invalid (bad lead byte, bad continuation, overlong form,
+ * surrogate, > U+10FFFF). */
+static size_t utf8_seq(const unsigned char *p, uint32_t *out)
 {
+    *out = p[0];
     if (p[0] < 0x80)
         return 1;
     size_t len = (p[0] & 0xE0) == 0xC0 ? 2 : (p[0] & 0xF0) == 0xE0 ? 3 : (p[0] & 0xF8) == 0xF0 ? 4 : 0;
@@ -53,6 +55,7 @@ static size_t utf8_seq(const unsigned char *p)
     static const uint32_t min_cp[5] = {0, 0, 0x80, 0x800, 0x10000};
     if (cp < min_cp[len] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
         return 0;
+    *out = cp;
     return len;
 }
 
@@ -63,10 +66,10 @@ bool nq_valid_text(const char *s, size_t max_bytes)
     size_t n = 0;
     const unsigned char *p = (const unsigned char *)s;
     while (*p) {
-        if (*p < 0x20 && *p != '\t' && *p != '\n')
-            return false;
-        size_t len = utf8_seq(p);
-        if (len == 0)
+        uint32_t cp;
+        size_t len = utf8_seq(p, &cp);
+        bool control = (cp < 0x20 && cp != '\t' && cp != '\n') || (cp >= 0x7f && cp <= 0x9f);
+        if (len == 0 || control)
             return false;
         p += len;
         n += len;

@@ -779,8 +779,7 @@ static bool valid_method(const char *m)
 /* Serialise a request: request line, Host, User-Agent, body headers, extra
  * header lines, empty line, body. */
 static int build_request(buf_t *req, const nq_httpc_url_t *u, const char *method, const char *path,
-                         const char *content_type, const char *body, size_t len,
-                         const char *extra)
+                         const char *content_type, const char *body, size_t len, const char *extra)
 {
     if (!valid_method(method) || !valid_path(path) || (extra && !valid_header_lines(extra)) ||
         (content_type && strpbrk(content_type, "\r\n")))
@@ -875,9 +874,9 @@ static int attempt(nq_httpc_t *c, const buf_t *req, bool no_body, nq_httpc_respo
     return rc;
 }
 
-int nq_httpc_request(nq_httpc_t *c, const char *method, const char *path,
-                     const char *content_type, const char *body, size_t len,
-                     const char *extra_headers, nq_httpc_response_t *out)
+int nq_httpc_request(nq_httpc_t *c, const char *method, const char *path, const char *content_type,
+                     const char *body, size_t len, const char *extra_headers,
+                     nq_httpc_response_t *out)
 {
     buf_t req = {0};
     memset(out, 0, sizeof(*out));
@@ -932,12 +931,12 @@ const char *nq_httpc_strerror(int code)
 /* ----------------------------------------------------------------- stream */
 
 struct nq_httpc_sse {
-    int fd;                         /* the stream's connection, -1 once closed */
-    buf_t in;                       /* body bytes received (decoded), not yet parsed */
-    size_t off;                     /* how much of `in` the parser consumed */
-    bool chunked;                   /* the body uses chunked coding */
-    nq_httpc_chunked_t ck;          /* chunk decoder state */
-    nq_httpc_sse_parser_t *parser;  /* event-stream parser */
+    int fd;                        /* the stream's connection, -1 once closed */
+    buf_t in;                      /* body bytes received (decoded), not yet parsed */
+    size_t off;                    /* how much of `in` the parser consumed */
+    bool chunked;                  /* the body uses chunked coding */
+    nq_httpc_chunked_t ck;         /* chunk decoder state */
+    nq_httpc_sse_parser_t *parser; /* event-stream parser */
 };
 
 void nq_httpc_sse_close(nq_httpc_sse_t **ps)
@@ -951,6 +950,24 @@ void nq_httpc_sse_close(nq_httpc_sse_t **ps)
     nq_httpc_sse_parser_destroy(&s->parser);
     free(s);
     *ps = NULL;
+}
+
+/* Decode the raw bytes s->in[from..] of a chunked body in place (nothing to
+ * do for other framings). Returns 1 when the stream goes on, 0 when the last
+ * chunk or garbage arrived: the connection is then closed, and what was
+ * decoded stays to be parsed. */
+static int sse_decode(nq_httpc_sse_t *s, size_t from)
+{
+    size_t out, used;
+    if (!s->chunked || from == s->in.len)
+        return 1;
+    int rc = nq_httpc_chunked_decode(&s->ck, s->in.p + from, s->in.len - from, &out, &used);
+    s->in.len = from + out;
+    if (rc == 0)
+        return 1;
+    close(s->fd);
+    s->fd = -1;
+    return 0;
 }
 
 /* Send the GET and check that a 200 event stream answers. */
@@ -977,8 +994,8 @@ static int sse_handshake(nq_httpc_sse_t *s, const nq_httpc_url_t *u, const char 
     return rc;
 }
 
-nq_httpc_sse_t *nq_httpc_sse_open(const char *base_url, const char *path,
-                                  const char *last_event_id, int timeout_ms)
+nq_httpc_sse_t *nq_httpc_sse_open(const char *base_url, const char *path, const char *last_event_id,
+                                  int timeout_ms)
 {
     nq_httpc_url_t u;
     int64_t deadline = now_ms() + timeout_ms;
@@ -995,15 +1012,7 @@ nq_httpc_sse_t *nq_httpc_sse_open(const char *base_url, const char *path,
         nq_httpc_sse_close(&s);
         return NULL;
     }
-    /* Bytes that came with the head are body bytes still to decode. */
-    if (s->chunked && s->in.len > 0) {
-        size_t out, used;
-        if (nq_httpc_chunked_decode(&s->ck, s->in.p, s->in.len, &out, &used) != 0) {
-            close(s->fd);
-            s->fd = -1;
-        }
-        s->in.len = out;
-    }
+    sse_decode(s, 0); /* bytes that came with the head */
     return s;
 }
 
@@ -1017,16 +1026,7 @@ static int sse_fill(nq_httpc_sse_t *s, int64_t deadline)
     }
     size_t before = s->in.len;
     int rc = recv_more(s->fd, &s->in, deadline);
-    if (rc <= 0 || !s->chunked)
-        return rc;
-    size_t out, used;
-    int d = nq_httpc_chunked_decode(&s->ck, s->in.p + before, s->in.len - before, &out, &used);
-    s->in.len = before + out;
-    if (d != 0) {
-        close(s->fd); /* the last chunk, or garbage: nothing more will come */
-        s->fd = -1;
-    }
-    return out > 0 ? (int)out : d != 0 ? 0 : 1;
+    return rc <= 0 ? rc : sse_decode(s, before);
 }
 
 int nq_httpc_sse_next(nq_httpc_sse_t *s, nq_httpc_sse_event_t *ev, int timeout_ms)

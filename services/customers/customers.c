@@ -8,6 +8,7 @@
 
 #include "nq/bus.h"
 #include "nq/log.h"
+#include "nq/reply.h"
 #include "nq/period.h"
 #include "org.h"
 
@@ -89,8 +90,8 @@ static void call_answer(org_call_t *c)
     if (c->status == NQ__STATUS__STATUS_UNAVAILABLE)
         nq_log_warn("org_unavailable", "%s %s: %s", c->env.type, c->id, c->detail);
     if (c->app->sock) {
-        org_header_t h;
-        org_header_init(&h, c->correlation_id, c->status, ok ? NULL : c->detail, &c->errs);
+        nq_reply_header_t h;
+        nq_reply_header_init(&h, c->correlation_id, c->status, ok ? NULL : c->detail, &c->errs);
         Nq__OrgReply reply = NQ__ORG_REPLY__INIT;
         reply.header = &h.pb;
         if (ok)
@@ -235,17 +236,9 @@ static void on_org(nq_zsock_t *sock, const nq_bus_envelope_t *env, const Protobu
 }
 
 static void on_ping(nq_zsock_t *sock, const nq_bus_envelope_t *env, const ProtobufCMessage *msg,
-                    void *data)
+                    void *app)
 {
-    customers_t *app = data;
-    const Nq__Ping *ping = (const Nq__Ping *)msg;
-    org_header_t h;
-    org_header_init(&h, ping->correlation_id, NQ__STATUS__STATUS_OK, NULL, NULL);
-    Nq__Pong pong = NQ__PONG__INIT;
-    pong.header = &h.pb;
-    pong.service = "customers";
-    pong.instance = app->svc->cfg.instance;
-    nq_zsock_reply(sock, env, env->type, &pong.base);
+    nq_reply_pong(sock, env, msg, ((customers_t *)app)->svc, "customers");
 }
 
 static const nq_bus_route_t routes[] = {

@@ -358,22 +358,3 @@ int org_to_fields(const org_kind_t *k, const ProtobufCMessage *entity, int64_t u
     nq_redis_args_addf(out, "%lld", (long long)updated_at);
     return out->failed ? -1 : 0;
 }
-
-void org_header_init(org_header_t *h, const char *correlation_id, Nq__Status status,
-                     const char *detail, const nq_field_errors_t *errs)
-{
-    nq__reply_header__init(&h->pb);
-    h->pb.correlation_id = (char *)correlation_id;
-    h->pb.has_status = 1;
-    h->pb.status = status;
-    h->pb.detail = (char *)detail;
-    size_t n = errs ? errs->n : 0;
-    for (size_t i = 0; i < n; i++) {
-        nq__field_error__init(&h->items[i]);
-        h->items[i].field = (char *)errs->items[i].field;
-        h->items[i].reason = (char *)errs->items[i].reason;
-        h->ptrs[i] = &h->items[i];
-    }
-    h->pb.n_errors = n;
-    h->pb.errors = n ? h->ptrs : NULL;
-}

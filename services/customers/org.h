@@ -32,6 +32,7 @@
 
 #include "neiqin.pb-c.h"
 #include "nq/fielderr.h"
+#include "nq/reply.h"
 #include "nq/redis.h"
 
 /* Longest entity name, bytes of UTF-8. */
@@ -88,19 +89,5 @@ void org_reply_set_entity(const org_kind_t *k, Nq__OrgReply *reply, ProtobufCMes
  * `updated_at` (Unix ms). Returns 0, or -1 on allocation failure. */
 int org_to_fields(const org_kind_t *k, const ProtobufCMessage *entity, int64_t updated_at,
                   nq_redis_args_t *out);
-
-/* A reply header and the storage it points into. Fill with org_header_init;
- * the struct must not move afterwards, and `errs`, `correlation_id` and
- * `detail` must outlive it. */
-typedef struct org_header {
-    Nq__ReplyHeader pb;                        /* the header to put in a reply */
-    Nq__FieldError items[NQ_FIELD_ERRORS_MAX]; /* one per field error */
-    Nq__FieldError *ptrs[NQ_FIELD_ERRORS_MAX]; /* what pb.errors points at */
-} org_header_t;
-
-/* Fill `h` with the correlation id, status, detail (NULL for none) and the
- * field errors (NULL for none). */
-void org_header_init(org_header_t *h, const char *correlation_id, Nq__Status status,
-                     const char *detail, const nq_field_errors_t *errs);
 
 #endif

@@ -7,6 +7,7 @@
 #include "nq/bus.h"
 #include "nq/keys.h"
 #include "nq/log.h"
+#include "nq/reply.h"
 #include "nq/period.h"
 #include "store.h"
 #include "validate.h"
@@ -236,17 +237,7 @@ out_free:
 static void on_ping(nq_zsock_t *sock, const nq_bus_envelope_t *env, const ProtobufCMessage *msg,
                     void *app)
 {
-    ingest_t *in = app;
-    Nq__Pong pong = NQ__PONG__INIT;
-    Nq__ReplyHeader hdr = NQ__REPLY_HEADER__INIT;
-    hdr.correlation_id = ((const Nq__Ping *)msg)->correlation_id;
-    hdr.has_status = 1;
-    hdr.status = nq_redis_ready(in->svc->redis) ? NQ__STATUS__STATUS_OK
-                                                : NQ__STATUS__STATUS_UNAVAILABLE;
-    pong.header = &hdr;
-    pong.service = "ingest";
-    pong.instance = in->svc->cfg.instance;
-    nq_zsock_reply(sock, env, "sys.ping.v1", &pong.base);
+    nq_reply_pong(sock, env, msg, ((ingest_t *)app)->svc, "ingest");
 }
 
 static const nq_bus_route_t routes[] = {

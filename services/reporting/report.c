@@ -31,21 +31,8 @@ static void set_header(report_reply_t *out, const char *correlation_id, Nq__Stat
                        const char *detail, const nq_field_errors_t *errs)
 {
     nq__salesperson_report__init(&out->pb);
-    nq__reply_header__init(&out->header);
-    out->header.correlation_id = (char *)correlation_id;
-    out->header.has_status = 1;
-    out->header.status = status;
-    out->header.detail = (char *)detail;
-    size_t n = errs ? errs->n : 0;
-    for (size_t i = 0; i < n; i++) {
-        nq__field_error__init(&out->items[i]);
-        out->items[i].field = (char *)errs->items[i].field;
-        out->items[i].reason = (char *)errs->items[i].reason;
-        out->ptrs[i] = &out->items[i];
-    }
-    out->header.n_errors = n;
-    out->header.errors = n ? out->ptrs : NULL;
-    out->pb.header = &out->header;
+    nq_reply_header_init(&out->header, correlation_id, status, detail, errs);
+    out->pb.header = &out->header.pb;
 }
 
 void report_reply_ok(report_reply_t *out, const char *correlation_id, const report_query_t *q,

@@ -22,6 +22,7 @@
 #include "neiqin.pb-c.h"
 #include "nq/fielderr.h"
 #include "nq/kpi.h"
+#include "nq/reply.h"
 #include "nq/period.h"
 
 /* What a report is about, from a checked request. */
@@ -44,9 +45,7 @@ int report_query_parse(const Nq__SalespersonReportRequest *req, int64_t now_ms, 
  * it: the reply borrows them. */
 typedef struct report_reply {
     Nq__SalespersonReport pb;                  /* the message to send */
-    Nq__ReplyHeader header;                    /* pb.header */
-    Nq__FieldError items[NQ_FIELD_ERRORS_MAX]; /* header's errors */
-    Nq__FieldError *ptrs[NQ_FIELD_ERRORS_MAX]; /* what header.errors points at */
+    nq_reply_header_t header;                  /* pb.header points at header.pb */
     Nq__PeriodRef period;                      /* pb.period */
     Nq__KpiValues values;                      /* pb.values: the period's counters */
     Nq__KpiValues previous;                    /* pb.previous: the period before's */

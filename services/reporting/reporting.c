@@ -10,6 +10,7 @@
 #include "nq/keys.h"
 #include "nq/kpi.h"
 #include "nq/log.h"
+#include "nq/reply.h"
 #include "report.h"
 
 /* Reports waiting for Redis beyond which new ones are refused (UNAVAILABLE). */
@@ -184,18 +185,9 @@ static void on_report(nq_zsock_t *sock, const nq_bus_envelope_t *env, const Prot
 }
 
 static void on_ping(nq_zsock_t *sock, const nq_bus_envelope_t *env, const ProtobufCMessage *msg,
-                    void *data)
+                    void *app)
 {
-    reporting_t *app = data;
-    Nq__ReplyHeader header = NQ__REPLY_HEADER__INIT;
-    header.correlation_id = ((const Nq__Ping *)msg)->correlation_id;
-    header.has_status = 1;
-    header.status = NQ__STATUS__STATUS_OK;
-    Nq__Pong pong = NQ__PONG__INIT;
-    pong.header = &header;
-    pong.service = "reporting";
-    pong.instance = app->svc->cfg.instance;
-    nq_zsock_reply(sock, env, env->type, &pong.base);
+    nq_reply_pong(sock, env, msg, ((reporting_t *)app)->svc, "reporting");
 }
 
 static const nq_bus_route_t routes[] = {

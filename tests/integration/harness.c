@@ -24,11 +24,11 @@
 #error "NQ_BIN_DIR must name the build's bin directory (target_compile_definitions)"
 #endif
 
-#define MAX_PROCS  16
-#define MAX_ENV    512
-#define LOG_TAIL   30
-#define REDIS_MS   10000
-#define STILL_UP   (-2) /* reap(): the process has not exited yet */
+#define MAX_PROCS 16
+#define MAX_ENV   512
+#define LOG_TAIL  30
+#define REDIS_MS  10000
+#define STILL_UP  (-2) /* reap(): the process has not exited yet */
 
 extern char **environ;
 
@@ -321,16 +321,16 @@ static int start_redis(nq_harness_t *h)
 {
     char port[16];
     snprintf(port, sizeof(port), "%d", h->redis_port);
-    char *argv[] = {"redis-server", "--port",       port,  "--bind", "127.0.0.1", "--save",
-                    "",             "--appendonly", "no",  "--dir",  h->dir,      NULL};
+    char *argv[] = {"redis-server", "--port", port,    "--bind", "127.0.0.1", "--save", "",
+                    "--appendonly", "no",     "--dir", h->dir,   NULL};
     snprintf(h->redis.name, sizeof(h->redis.name), "redis");
     snprintf(h->redis.binary, sizeof(h->redis.binary), "redis-server");
     if (spawn(h, &h->redis, argv) != 0)
         return -1;
     int64_t deadline = now_ms() + REDIS_MS;
     while (now_ms() < deadline && reap(&h->redis, 0) == STILL_UP) {
-        redisContext *c = redisConnectWithTimeout("127.0.0.1", h->redis_port,
-                                                  (struct timeval){0, 200000});
+        redisContext *c =
+            redisConnectWithTimeout("127.0.0.1", h->redis_port, (struct timeval){0, 200000});
         redisReply *r = c && !c->err ? redisCommand(c, "PING") : NULL;
         bool pong = r && r->type == REDIS_REPLY_STATUS && strcmp(r->str, "PONG") == 0;
         freeReplyObject(r);
@@ -444,8 +444,8 @@ int nq_harness_stop(nq_harness_t **hp)
         proc_t *p = &h->procs[i];
         int rc = reap(p, 0) == STILL_UP ? stop_proc(p, SIGTERM) : -1;
         if (rc > 0 || (rc == -1 && p->unexpected)) {
-            fprintf(stderr, "harness: %s %s with status %d (graceful shutdown exits 0)\n",
-                    p->name, rc > 0 ? "stopped" : "had exited by itself", p->status);
+            fprintf(stderr, "harness: %s %s with status %d (graceful shutdown exits 0)\n", p->name,
+                    rc > 0 ? "stopped" : "had exited by itself", p->status);
             failures++;
         }
     }

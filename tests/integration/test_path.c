@@ -20,26 +20,26 @@
 #include "nq/period.h"
 #include "nq_test.h"
 
-#define HOUR_MS    3600000LL
-#define DAY_MS     (24 * HOUR_MS)
-#define POLL_MS    5000  /* how long KPIs may take to reflect an event */
-#define ALERT_MS   10000 /* how long an alert may take to reach the stream */
-#define TEAM       "t-it-east"
-#define SP1        "sp-it-zhangwei"
-#define SP2        "sp-it-lina"
-#define SP3        "sp-it-wangfang"
-#define SP4        "sp-it-liuyang"
-#define CUSTOMER   "c-it-jinda"
-#define ORDER1     "e-it-order-1"
-#define ORDER2     "e-it-order-2"
-#define STREAM     "/api/v1/alerts/stream"
+#define HOUR_MS  3600000LL
+#define DAY_MS   (24 * HOUR_MS)
+#define POLL_MS  5000  /* how long KPIs may take to reflect an event */
+#define ALERT_MS 10000 /* how long an alert may take to reach the stream */
+#define TEAM     "t-it-east"
+#define SP1      "sp-it-zhangwei"
+#define SP2      "sp-it-lina"
+#define SP3      "sp-it-wangfang"
+#define SP4      "sp-it-liuyang"
+#define CUSTOMER "c-it-jinda"
+#define ORDER1   "e-it-order-1"
+#define ORDER2   "e-it-order-2"
+#define STREAM   "/api/v1/alerts/stream"
 
 static nq_harness_t *s_h;
 static nq_httpc_t *s_http;
-static nq_httpc_sse_t *s_sse;  /* opened before the first big order */
-static int64_t s_week0;        /* Monday 00:00 of the current week */
-static int64_t s_d1, s_d2;     /* event days of SP1 and SP2 (10:00) */
-static char s_alert1[128];     /* stream id of the alert for ORDER1 */
+static nq_httpc_sse_t *s_sse; /* opened before the first big order */
+static int64_t s_week0;       /* Monday 00:00 of the current week */
+static int64_t s_d1, s_d2;    /* event days of SP1 and SP2 (10:00) */
+static char s_alert1[128];    /* stream id of the alert for ORDER1 */
 
 /* ---------------------------------------------------------------- helpers */
 
@@ -101,9 +101,9 @@ static json_t *event(const char *id, const char *type, const char *sp, int64_t a
 {
     char when[48];
     nq_time_format(at, when, sizeof(when));
-    json_t *e = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "event_id", id, "type", type,
-                          "salesperson_id", sp, "customer_id", CUSTOMER, "occurred_at", when,
-                          "source", "integration");
+    json_t *e =
+        json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "event_id", id, "type", type, "salesperson_id",
+                  sp, "customer_id", CUSTOMER, "occurred_at", when, "source", "integration");
     if (amount)
         json_object_set_new(e, "amount", json_string(amount));
     return e;
@@ -253,14 +253,15 @@ static json_t *put_and_get(const char *path, json_t *body)
 
 static void test_org(void)
 {
-    json_t *j = put_and_get("/api/v1/teams/" TEAM,
-                            json_pack("{s:s, s:[s], s:[s,s,s,s]}", "name", "华东一组",
-                                      "coordinators", "u-it-zhoumin", "members", SP1, SP2, SP3,
-                                      SP4));
+    json_t *j =
+        put_and_get("/api/v1/teams/" TEAM,
+                    json_pack("{s:s, s:[s], s:[s,s,s,s]}", "name", "华东一组", "coordinators",
+                              "u-it-zhoumin", "members", SP1, SP2, SP3, SP4));
     CU_ASSERT_STRING_EQUAL(str(j, "id"), TEAM);
     CU_ASSERT_STRING_EQUAL(str(j, "name"), "华东一组");
     CU_ASSERT_EQUAL(json_array_size(json_object_get(j, "members")), 4);
-    const char *coordinator = json_string_value(json_array_get(json_object_get(j, "coordinators"), 0));
+    const char *coordinator =
+        json_string_value(json_array_get(json_object_get(j, "coordinators"), 0));
     CU_ASSERT_STRING_EQUAL(coordinator ? coordinator : "", "u-it-zhoumin");
     json_decref(j);
 

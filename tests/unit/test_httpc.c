@@ -34,9 +34,9 @@ static void test_url(void)
     CU_ASSERT_STRING_EQUAL(u.prefix, "/nq/api");
 
     static const char *const bad[] = {
-        "https://h",     "http://",     "http://:80",    "http://h:",       "http://h:0",
-        "http://h:65536", "http://h:8x", "http://u@h",    "http://h/a?b=1",  "http://h#f",
-        "ftp://h",       "h:80",        "http://[::1",   "http://[::1]x",   "http://h /a",
+        "https://h",      "http://",     "http://:80",  "http://h:",      "http://h:0",
+        "http://h:65536", "http://h:8x", "http://u@h",  "http://h/a?b=1", "http://h#f",
+        "ftp://h",        "h:80",        "http://[::1", "http://[::1]x",  "http://h /a",
     };
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
         CU_ASSERT_EQUAL(nq_httpc_parse_url(bad[i], &u), NQ_HTTPC_EINVAL);
@@ -60,8 +60,8 @@ static void test_status_line(void)
     l = "HTTP/1.1 204";
     CU_ASSERT_EQUAL(nq_httpc_parse_status_line(l, strlen(l), &minor, &status), 0);
     CU_ASSERT_EQUAL(status, 204);
-    static const char *const bad[] = {"HTTP/2 200 OK",   "HTTP/1.1 20 OK",  "HTTP/1.1 200OK",
-                                      "ICY 200 OK",      "HTTP/1.1 099 x",  "HTTP/1.x 200 OK",
+    static const char *const bad[] = {"HTTP/2 200 OK",   "HTTP/1.1 20 OK",   "HTTP/1.1 200OK",
+                                      "ICY 200 OK",      "HTTP/1.1 099 x",   "HTTP/1.x 200 OK",
                                       "http/1.1 200 OK", "HTTP/1.1  200 OK", ""};
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
         CU_ASSERT_EQUAL(nq_httpc_parse_status_line(bad[i], strlen(bad[i]), &minor, &status),
@@ -199,8 +199,8 @@ static void test_chunked(void)
     CU_ASSERT_EQUAL(dechunk("4\r\nWi", 64, out, &used), 0);
     CU_ASSERT_STRING_EQUAL(out, "Wi");
 
-    static const char *const bad[] = {"g\r\n", "\r\n", "4\r\nWikiX\r\n", "4\rX",
-                                      "10000000000000000\r\n", "0\r\n\rX"};
+    static const char *const bad[] = {
+        "g\r\n", "\r\n", "4\r\nWikiX\r\n", "4\rX", "10000000000000000\r\n", "0\r\n\rX"};
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
         CU_ASSERT_EQUAL(dechunk(bad[i], 64, out, &used), NQ_HTTPC_EPROTO);
 }
@@ -566,12 +566,8 @@ static void test_sse_stream(void)
 }
 
 static CU_TestInfo parse_tests[] = {
-    {"url", test_url},
-    {"status line", test_status_line},
-    {"header line", test_header_line},
-    {"head", test_head},
-    {"chunked", test_chunked},
-    {"sse parser", test_sse_parser},
+    {"url", test_url},   {"status line", test_status_line}, {"header line", test_header_line},
+    {"head", test_head}, {"chunked", test_chunked},         {"sse parser", test_sse_parser},
     CU_TEST_INFO_NULL,
 };
 

@@ -544,8 +544,8 @@ static void test_header(void)
     nq_field_errors_t errs = {0};
     nq_field_errors_add(&errs, "name", "is required");
     nq_field_errors_add(&errs, "members[2]", "duplicate of members[0]");
-    org_header_t h;
-    org_header_init(&h, "corr-1", NQ__STATUS__STATUS_INVALID, "invalid team", &errs);
+    nq_reply_header_t h;
+    nq_reply_header_init(&h, "corr-1", NQ__STATUS__STATUS_INVALID, "invalid team", &errs);
     CU_ASSERT_STRING_EQUAL(h.pb.correlation_id, "corr-1");
     CU_ASSERT_TRUE(h.pb.has_status);
     CU_ASSERT_EQUAL(h.pb.status, NQ__STATUS__STATUS_INVALID);
@@ -554,7 +554,7 @@ static void test_header(void)
     CU_ASSERT_STRING_EQUAL(h.pb.errors[1]->field, "members[2]");
     CU_ASSERT_STRING_EQUAL(h.pb.errors[1]->reason, "duplicate of members[0]");
 
-    org_header_init(&h, NULL, NQ__STATUS__STATUS_OK, NULL, NULL);
+    nq_reply_header_init(&h, NULL, NQ__STATUS__STATUS_OK, NULL, NULL);
     CU_ASSERT_EQUAL(h.pb.n_errors, 0);
     CU_ASSERT_PTR_NULL(h.pb.errors);
     CU_ASSERT_TRUE(h.pb.has_status); /* OK is sent explicitly */

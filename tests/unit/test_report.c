@@ -180,20 +180,20 @@ static void test_reply_fail(void)
     nq_field_errors_add(&errs, "period", "must be one of day, week, month, quarter, year");
     report_reply_t r;
     report_reply_fail(&r, "c1", NQ__STATUS__STATUS_INVALID, "invalid report request", &errs);
-    CU_ASSERT_PTR_EQUAL(r.pb.header, &r.header);
-    CU_ASSERT_EQUAL(r.header.status, NQ__STATUS__STATUS_INVALID);
-    CU_ASSERT_TRUE(r.header.has_status);
-    CU_ASSERT_STRING_EQUAL(r.header.detail, "invalid report request");
-    CU_ASSERT_EQUAL_FATAL(r.header.n_errors, 1);
-    CU_ASSERT_STRING_EQUAL(r.header.errors[0]->field, "period");
+    CU_ASSERT_PTR_EQUAL(r.pb.header, &r.header.pb);
+    CU_ASSERT_EQUAL(r.header.pb.status, NQ__STATUS__STATUS_INVALID);
+    CU_ASSERT_TRUE(r.header.pb.has_status);
+    CU_ASSERT_STRING_EQUAL(r.header.pb.detail, "invalid report request");
+    CU_ASSERT_EQUAL_FATAL(r.header.pb.n_errors, 1);
+    CU_ASSERT_STRING_EQUAL(r.header.pb.errors[0]->field, "period");
     CU_ASSERT_PTR_NULL(r.pb.period);
     CU_ASSERT_PTR_NULL(r.pb.values);
     CU_ASSERT_PTR_NULL(r.pb.previous);
 
     report_reply_fail(&r, "c2", NQ__STATUS__STATUS_UNAVAILABLE, "redis is not connected", NULL);
-    CU_ASSERT_EQUAL(r.header.status, NQ__STATUS__STATUS_UNAVAILABLE);
-    CU_ASSERT_EQUAL(r.header.n_errors, 0);
-    CU_ASSERT_PTR_NULL(r.header.errors);
+    CU_ASSERT_EQUAL(r.header.pb.status, NQ__STATUS__STATUS_UNAVAILABLE);
+    CU_ASSERT_EQUAL(r.header.pb.n_errors, 0);
+    CU_ASSERT_PTR_NULL(r.header.pb.errors);
     CU_ASSERT_TRUE(protobuf_c_message_check(&r.pb.base));
 }
 

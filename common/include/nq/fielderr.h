@@ -42,8 +42,8 @@ bool nq_valid_id(const char *s);
 /* The reason text for an invalid id, for error messages. */
 #define NQ_ID_RULE "must be 1-64 characters of A-Z a-z 0-9 _ . : -"
 
-/* Valid UTF-8 of at most max_bytes bytes, without control characters other
- * than tab and newline. */
+/* Valid UTF-8 of at most max_bytes bytes, without control characters (C0
+ * other than tab and newline, DEL, C1). */
 bool nq_valid_text(const char *s, size_t max_bytes);
 
 /* True when s equals one of the NULL-terminated `choices`. */

@@ -52,12 +52,12 @@ enum {
     NQ_HTTPC_ENOMEM = -8,   /* out of memory */
 };
 
-#define NQ_HTTPC_TIMEOUT_MS  10000      /* default timeout of a new client */
-#define NQ_HTTPC_MAX_HEAD    65536      /* largest response head (status line + headers) */
-#define NQ_HTTPC_MAX_BODY    (64 << 20) /* largest response body */
-#define NQ_HTTPC_MAX_EVENT   (4 << 20)  /* largest SSE line or event data */
-#define NQ_HTTPC_CT_LEN      128        /* Content-Type kept, truncated to fit */
-#define NQ_HTTPC_RA_LEN      64         /* Retry-After kept, truncated to fit */
+#define NQ_HTTPC_TIMEOUT_MS 10000      /* default timeout of a new client */
+#define NQ_HTTPC_MAX_HEAD   65536      /* largest response head (status line + headers) */
+#define NQ_HTTPC_MAX_BODY   (64 << 20) /* largest response body */
+#define NQ_HTTPC_MAX_EVENT  (4 << 20)  /* largest SSE line or event data */
+#define NQ_HTTPC_CT_LEN     128        /* Content-Type kept, truncated to fit */
+#define NQ_HTTPC_RA_LEN     64         /* Retry-After kept, truncated to fit */
 
 typedef struct nq_httpc nq_httpc_t;
 
@@ -95,9 +95,9 @@ void nq_httpc_set_timeout(nq_httpc_t *c, int timeout_ms);
  * any status arrived (out filled, caller frees), or a negative NQ_HTTPC_E*
  * code; on failure out is zeroed (body NULL), so nq_httpc_response_free is
  * always safe after a call. */
-int nq_httpc_request(nq_httpc_t *c, const char *method, const char *path,
-                     const char *content_type, const char *body, size_t len,
-                     const char *extra_headers, nq_httpc_response_t *out);
+int nq_httpc_request(nq_httpc_t *c, const char *method, const char *path, const char *content_type,
+                     const char *body, size_t len, const char *extra_headers,
+                     nq_httpc_response_t *out);
 
 /* Free the body and zero the response. Safe to call twice. */
 void nq_httpc_response_free(nq_httpc_response_t *r);
@@ -122,8 +122,8 @@ typedef struct nq_httpc_sse_event {
  * Last-Event-ID when last_event_id is not NULL), and wait up to timeout_ms for
  * a 200 answer whose Content-Type is text/event-stream. Returns the open
  * stream, or NULL on any failure (bad URL, unreachable, other status). */
-nq_httpc_sse_t *nq_httpc_sse_open(const char *base_url, const char *path,
-                                  const char *last_event_id, int timeout_ms);
+nq_httpc_sse_t *nq_httpc_sse_open(const char *base_url, const char *path, const char *last_event_id,
+                                  int timeout_ms);
 
 /* Wait up to timeout_ms (0 = only what is already buffered or readable) for
  * the next event. Comments (": keepalive") and events without data are

@@ -1,0 +1,57 @@
+/* tools/bench_events.h — the event mix nq-bench posts (pure: no I/O, no clock).
+ *
+ * A generator writes activity events as the JSON of POST /api/v1/activities
+ * (docs/api-draft.md, services/ingest/validate.c). The mix, by weight, is the
+ * table in bench_events.c: visits (with a location near Shanghai), calls,
+ * orders (yuan amounts as strings; about 1 in 100 is a big order that raises
+ * an alert), payments, feedback with a rating, and meetings, spread
+ * uniformly over `salespeople` ids "sp-00001".. and `customers` ids
+ * "c-000001"... Every event_id is "<run id>-<seq>", so the ids of one run are
+ * unique as long as the caller never passes the same seq twice.
+ *
+ *   bench_gen_t g;
+ *   bench_gen_init(&g, "b18c2f", 42, 200, 2000, 0);
+ *   char buf[BENCH_EVENT_MAX * 10 + 2];
+ *   int n = bench_batch_write(&g, buf, sizeof(buf), 10, true, next_seq, now_ms);
+ *   next_seq += 10;
+ */
+#ifndef NQ_TOOLS_BENCH_EVENTS_H
+#define NQ_TOOLS_BENCH_EVENTS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Longest run id, and the most bytes one event (plus its ',') can take:
+ * a buffer of BENCH_EVENT_MAX * n + 2 always holds a batch of n. */
+#define BENCH_RUN_ID_MAX 24
+#define BENCH_EVENT_MAX  512
+
+typedef struct bench_gen {
+    char run_id[BENCH_RUN_ID_MAX + 1]; /* prefix of every event_id */
+    uint64_t rng;                      /* xorshift64* state, never 0 */
+    uint32_t salespeople;              /* ids drawn from 1..salespeople */
+    uint32_t customers;                /* ids drawn from 1..customers */
+    int64_t spread_ms;                 /* occurred_at drawn from [now - spread_ms, now]; 0 = now */
+} bench_gen_t;
+
+/* Whether `id` may be a run id: 1..BENCH_RUN_ID_MAX of [A-Za-z0-9_]. */
+bool bench_run_id_valid(const char *id);
+
+/* Set up a generator. run_id must be valid (bench_run_id_valid); seed may be
+ * any value (0 is replaced); salespeople and customers must be >= 1;
+ * spread_ms >= 0. Returns 0, or -1 on a bad argument (g untouched). */
+int bench_gen_init(bench_gen_t *g, const char *run_id, uint64_t seed, uint32_t salespeople,
+                   uint32_t customers, int64_t spread_ms);
+
+/* Write event number `seq` as one JSON object into buf (NUL-terminated).
+ * Returns its length, or -1 when it does not fit in len bytes. */
+int bench_event_write(bench_gen_t *g, char *buf, size_t len, uint64_t seq, int64_t now_ms);
+
+/* Write n >= 1 events numbered first_seq.. as a JSON array, or, when n == 1
+ * and !as_array, as a single object. Returns the length, or -1 when it does
+ * not fit (a buffer of BENCH_EVENT_MAX * n + 2 bytes always fits). */
+int bench_batch_write(bench_gen_t *g, char *buf, size_t len, size_t n, bool as_array,
+                      uint64_t first_seq, int64_t now_ms);
+
+#endif
