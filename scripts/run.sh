@@ -19,7 +19,7 @@ VAR_DIR=$ROOT/var
 LOG_DIR=$VAR_DIR/log
 RUN_DIR=$VAR_DIR/run
 REDIS_DIR=$VAR_DIR/redis
-STOP_MARK=$RUN_DIR/stopping   # present while 'scripts/run.sh stop' runs
+STOP_MARK=$RUN_DIR/stopped   # left by 'scripts/run.sh stop', removed by the next start
 BUILD_DIR=${NQ_BUILD_DIR:-build}
 [[ $BUILD_DIR == /* ]] || BUILD_DIR=$ROOT/$BUILD_DIR
 BIN_DIR=$BUILD_DIR/bin
@@ -85,12 +85,14 @@ live_pid() {
 }
 
 # start_process NAME CMD...: run CMD in its own session (so Ctrl-C reaches only this
-# script, which then stops everything in order), logs to var/log/NAME.log. Returns
-# once CMD's executable runs; dies, showing the log, when it cannot start.
+# script, which then stops everything in order), logs to var/log/NAME.log (the
+# previous run's log is kept as NAME.log.1). Returns once CMD's executable runs;
+# dies, showing the log, when it cannot start.
 start_process() {
-    local name=$1 pid i
+    local name=$1 log=$LOG_DIR/$1.log pid i
     shift
-    setsid "$@" >>"$LOG_DIR/$name.log" 2>&1 </dev/null &
+    if [[ -e $log ]]; then mv -f "$log" "$log.1"; fi
+    setsid "$@" >"$log" 2>&1 </dev/null &
     pid=$!
     echo "$pid" >"$RUN_DIR/$name.pid"
     STARTED+=("$name")
@@ -282,7 +284,7 @@ EOF
 # on_exit: whatever ends this script (Ctrl-C, SIGTERM, an error) stops what it started.
 on_exit() {
     local rc=$?
-    trap '' INT TERM HUP
+    trap '' INT TERM HUP PIPE
     if ((${#STARTED[@]} > 0)); then
         say "stopping ${#STARTED[@]} processes"
         local names=() i
@@ -298,13 +300,14 @@ on_exit() {
 supervise() {
     local name gone=" "
     while :; do
-        if [[ -e $STOP_MARK ]]; then
-            say "'scripts/run.sh stop' is stopping the suite"
-            exit 0
-        fi
         for name in "${STARTED[@]}"; do
             [[ $gone == *" $name "* ]] && continue
             if ! live_pid "$name" >/dev/null; then
+                if [[ -e $STOP_MARK ]]; then
+                    say "'scripts/run.sh stop' stopped the suite"
+                    STARTED=()
+                    exit 0
+                fi
                 say "$name exited on its own" >&2
                 show_log "$name"
                 gone+="$name "
@@ -336,6 +339,7 @@ cmd_start() {
     build
     trap on_exit EXIT
     trap 'exit 0' INT TERM HUP
+    trap 'exit 1' PIPE
     start_redis
     start_services
     wait_ready
@@ -353,7 +357,6 @@ cmd_stop() {
     fi
     touch "$STOP_MARK"
     stop_names "${names[@]}"
-    rm -f "$STOP_MARK"
     say "stopped: ${names[*]}"
 }
 

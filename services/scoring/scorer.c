@@ -10,6 +10,8 @@
 #include "nq/log.h"
 
 /* KEYS[1] stream, KEYS[2] scored counter. ARGV: group, consumer, n, ids..., m, (key, field, delta)*m.
+ * (Lua's unpack() yields all values only as the last argument of a call, hence
+ * the argument table for XCLAIM.)
  * Returns {1} when applied, or {0, still-pending ids...} when some of the ids
  * were already applied (acknowledged) by another scorer: nothing changed then. */
 static const char apply_script[] =
@@ -17,7 +19,10 @@ static const char apply_script[] =
     "local n = tonumber(ARGV[3])\n"
     "local ids = {}\n"
     "for i = 1, n do ids[i] = ARGV[3 + i] end\n"
-    "local claimed = redis.call('XCLAIM', KEYS[1], group, consumer, 0, unpack(ids), 'JUSTID')\n"
+    "local claim = {'XCLAIM', KEYS[1], group, consumer, 0}\n"
+    "for i = 1, n do claim[5 + i] = ids[i] end\n"
+    "claim[6 + n] = 'JUSTID'\n"
+    "local claimed = redis.call(unpack(claim))\n"
     "if #claimed ~= n then\n"
     "  local out = {0}\n"
     "  for i = 1, #claimed do out[i + 1] = claimed[i] end\n"

@@ -3,6 +3,7 @@
  *
  * NOW is 2026-11-26T09:30:00+08:00 (`date -d 2026-11-26T09:30:00+08:00 +%s` = 1795656600);
  * 2000-01-01T00:00:00Z is 946684800. */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,16 +16,132 @@
 #define SKEW 300000LL /* 5 minutes */
 #define HOUR 3600000LL
 
-/* An event plus storage for its attributes. */
+/* An event plus storage for its attributes and location. */
 typedef struct event {
-    Nq__Activity ev;                                    /* the event */
-    Nq__Activity__AttributesEntry attr[40];             /* entries */
-    Nq__Activity__AttributesEntry *attr_ptr[40];        /* what ev.attributes points at */
-    Nq__GeoPoint loc;                                   /* location */
+    Nq__Activity ev;                             /* the event */
+    Nq__Activity__AttributesEntry attr[40];      /* entries */
+    Nq__Activity__AttributesEntry *attr_ptr[40]; /* what ev.attributes points at */
+    Nq__GeoPoint loc;                            /* location */
 } event_t;
 
-/* A valid event of `type`: order gets a customer and an amount, visit a customer. */
-static void make(event_t *e, const char *type)
+/* Every type-specific field, by its JSON name. */
+static const char *const all_fields[] = {
+    "customer_id", "amount",   "order_id", "due_at",   "duration_s", "direction",
+    "outcome",     "purpose",  "location", "on_time",  "line_count", "rating",
+    "nps",         "channel",  "text",     "category", "priority",   "competitor",
+    "product",     "price",    "course",   "score",    "ticket_id",  NULL,
+};
+
+/* Set (on) or clear (!on) one type-specific field with a valid value. */
+static void set_field(event_t *e, const char *f, bool on)
+{
+    Nq__Activity *ev = &e->ev;
+#define IS(name) (strcmp(f, name) == 0)
+#define STR(member, value) ev->member = on ? (char *)(value) : NULL
+#define NUM(member, value) (ev->has_##member = on, ev->member = on ? (value) : 0)
+    if (IS("customer_id"))
+        STR(customer_id, "cust-9");
+    else if (IS("amount"))
+        NUM(amount_fen, 8000000);
+    else if (IS("order_id"))
+        STR(order_id, "SO-20261126-01");
+    else if (IS("due_at"))
+        NUM(due_at, NOW + 14 * 24 * HOUR);
+    else if (IS("duration_s"))
+        NUM(duration_s, 1800);
+    else if (IS("direction"))
+        STR(direction, "outbound");
+    else if (IS("outcome"))
+        STR(outcome, "约好下周拜访");
+    else if (IS("purpose"))
+        STR(purpose, "季度回访");
+    else if (IS("location")) {
+        e->loc.has_lat = e->loc.has_lng = 1;
+        e->loc.lat = 31.2304;
+        e->loc.lng = 121.4737;
+        ev->location = on ? &e->loc : NULL;
+    } else if (IS("on_time"))
+        NUM(on_time, 1);
+    else if (IS("line_count"))
+        NUM(line_count, 3);
+    else if (IS("rating"))
+        NUM(rating, 5);
+    else if (IS("nps"))
+        NUM(nps, 9);
+    else if (IS("channel"))
+        STR(channel, "survey");
+    else if (IS("text"))
+        STR(text, "服务及时");
+    else if (IS("category"))
+        STR(category, "质量投诉");
+    else if (IS("priority"))
+        STR(priority, "high");
+    else if (IS("competitor"))
+        STR(competitor, "某竞品");
+    else if (IS("product"))
+        STR(product, "A100");
+    else if (IS("price"))
+        NUM(price_fen, 98000);
+    else if (IS("course"))
+        STR(course, "大客户谈判");
+    else if (IS("score"))
+        NUM(score, 92);
+    else if (IS("ticket_id"))
+        STR(ticket_id, "TK-1001");
+    else
+        CU_FAIL_FATAL("set_field: unknown field name");
+#undef IS
+#undef STR
+#undef NUM
+}
+
+/* docs/api.md's table of event types, written out independently of validate.c. */
+typedef struct type_rule {
+    const char *name;               /* type */
+    const char *const required[4];  /* NULL-terminated */
+    const char *const optional[6];  /* NULL-terminated */
+} type_rule_t;
+
+static const type_rule_t type_rules[] = {
+    {"visit", {"customer_id"}, {"location", "duration_s", "purpose", "outcome"}},
+    {"call", {NULL}, {"customer_id", "duration_s", "direction", "outcome", "purpose"}},
+    {"meeting", {NULL}, {"customer_id", "duration_s", "purpose", "outcome", "location"}},
+    {"order", {"customer_id", "amount"}, {"order_id", "due_at", "line_count"}},
+    {"order_fulfilled", {"customer_id", "order_id", "on_time"}, {"amount"}},
+    {"order_cancelled", {"customer_id", "order_id", "amount"}, {NULL}},
+    {"return", {"customer_id", "order_id", "amount"}, {NULL}},
+    {"invoice", {"customer_id", "amount", "due_at"}, {"order_id"}},
+    {"payment", {"customer_id", "amount"}, {"order_id"}},
+    {"new_customer", {"customer_id"}, {NULL}},
+    /* and rating and/or nps: see test_feedback_any_of */
+    {"feedback", {"customer_id"}, {"rating", "nps", "channel", "text"}},
+    {"ticket_opened", {"customer_id", "ticket_id"}, {"category", "priority", "text"}},
+    {"ticket_closed", {"customer_id", "ticket_id"}, {"category", "priority", "text", "outcome"}},
+    {"competitor_intel", {"competitor"}, {"customer_id", "product", "price", "text"}},
+    {"training", {"course"}, {"score"}},
+};
+#define N_TYPES (sizeof(type_rules) / sizeof(type_rules[0]))
+
+static const type_rule_t *rule_of(const char *type)
+{
+    for (size_t i = 0; i < N_TYPES; i++) {
+        if (strcmp(type_rules[i].name, type) == 0)
+            return &type_rules[i];
+    }
+    return NULL;
+}
+
+static bool listed(const char *const *list, const char *f)
+{
+    for (; *list; list++) {
+        if (strcmp(*list, f) == 0)
+            return true;
+    }
+    return false;
+}
+
+/* The common fields only. */
+static void make_bare(event_t *e, const char *type)
 {
     memset(e, 0, sizeof(*e));
     nq__activity__init(&e->ev);
@@ -39,12 +156,17 @@ static void make(event_t *e, const char *type)
     e->ev.salesperson_id = "sp-001";
     e->ev.has_occurred_at = 1;
     e->ev.occurred_at = NOW - HOUR;
-    if (strcmp(type, "call") != 0)
-        e->ev.customer_id = "cust-9";
-    if (strcmp(type, "order") == 0) {
-        e->ev.has_amount_fen = 1;
-        e->ev.amount_fen = 8000000;
-    }
+}
+
+/* A valid event of `type` with its required fields (feedback also gets a rating). */
+static void make(event_t *e, const char *type)
+{
+    make_bare(e, type);
+    const type_rule_t *r = rule_of(type);
+    for (size_t i = 0; r && r->required[i]; i++)
+        set_field(e, r->required[i], true);
+    if (strcmp(type, "feedback") == 0)
+        set_field(e, "rating", true);
 }
 
 /* Set n attributes "k<i>" -> "v<i>" using the given buffers. */
@@ -65,82 +187,123 @@ static int validate(const event_t *e, nq_field_errors_t *errs)
     return ingest_validate(&e->ev, NOW, SKEW, errs);
 }
 
-static void valid(const event_t *e)
+/* Expect no error; `what` is printed when there is one. */
+static void valid_as(const event_t *e, const char *what)
 {
     nq_field_errors_t errs;
     CU_ASSERT_EQUAL(validate(e, &errs), 0);
     CU_ASSERT_EQUAL(errs.n, 0);
     if (errs.n)
-        fprintf(stderr, "\n    unexpected: %s %s\n", errs.items[0].field, errs.items[0].reason);
+        fprintf(stderr, "\n    %s: unexpected %s: %s\n", what, errs.items[0].field,
+                errs.items[0].reason);
 }
+#define valid(e) valid_as(e, __func__)
 
 /* Expect exactly one error, on `field`; returns its reason. */
-static const char *one_error(const event_t *e, const char *field)
+static const char *one_error_as(const event_t *e, const char *field, const char *what)
 {
     static nq_field_errors_t errs;
-    CU_ASSERT_EQUAL(validate(e, &errs), -1);
+    int rc = validate(e, &errs);
+    CU_ASSERT_EQUAL(rc, -1);
     CU_ASSERT_EQUAL(errs.n, 1);
+    if (errs.n != 1 || strcmp(errs.items[0].field, field) != 0) {
+        fprintf(stderr, "\n    %s: wanted one error on %s, got %zu%s%s%s%s\n", what, field,
+                errs.n, errs.n ? ": " : "", errs.n ? errs.items[0].field : "",
+                errs.n ? " " : "", errs.n ? errs.items[0].reason : "");
+    }
     if (errs.n == 0)
         return "";
     CU_ASSERT_STRING_EQUAL(errs.items[0].field, field);
     return errs.items[0].reason;
 }
+#define one_error(e, field) one_error_as(e, field, __func__)
 
 /* ---- types -------------------------------------------------------------- */
 
-static void test_valid_types(void)
+static void test_type_table(void)
 {
-    event_t e;
-    make(&e, "visit");
-    valid(&e);
-    make(&e, "call");
-    valid(&e);
-    make(&e, "order");
-    valid(&e);
-    CU_ASSERT_TRUE(ingest_type_known("visit"));
-    CU_ASSERT_TRUE(ingest_type_known("call"));
-    CU_ASSERT_TRUE(ingest_type_known("order"));
+    for (size_t i = 0; i < N_TYPES; i++)
+        CU_ASSERT_TRUE(ingest_type_known(type_rules[i].name));
     CU_ASSERT_FALSE(ingest_type_known("Order"));
-    CU_ASSERT_FALSE(ingest_type_known("meeting"));
+    CU_ASSERT_FALSE(ingest_type_known("lunch"));
+    CU_ASSERT_FALSE(ingest_type_known("order "));
     CU_ASSERT_FALSE(ingest_type_known(""));
     CU_ASSERT_FALSE(ingest_type_known(NULL));
 }
 
-static void test_required_per_type(void)
+static void test_required_only_is_valid(void)
 {
     event_t e;
-    make(&e, "visit");
-    e.ev.customer_id = NULL;
-    CU_ASSERT_STRING_EQUAL(one_error(&e, "customer_id"), "is required for type visit");
+    for (size_t i = 0; i < N_TYPES; i++) {
+        make(&e, type_rules[i].name);
+        valid_as(&e, type_rules[i].name);
+    }
+}
 
-    make(&e, "order");
-    e.ev.customer_id = NULL;
-    CU_ASSERT_STRING_EQUAL(one_error(&e, "customer_id"), "is required for type order");
+static void test_all_optional_is_valid(void)
+{
+    event_t e;
+    for (size_t i = 0; i < N_TYPES; i++) {
+        make(&e, type_rules[i].name);
+        for (size_t j = 0; type_rules[i].optional[j]; j++)
+            set_field(&e, type_rules[i].optional[j], true);
+        valid_as(&e, type_rules[i].name);
+    }
+}
 
-    make(&e, "order");
-    e.ev.has_amount_fen = 0;
-    CU_ASSERT_STRING_EQUAL(one_error(&e, "amount"), "is required for type order");
+static void test_each_required_field(void)
+{
+    event_t e;
+    char want[64];
+    for (size_t i = 0; i < N_TYPES; i++) {
+        const type_rule_t *r = &type_rules[i];
+        for (size_t j = 0; r->required[j]; j++) {
+            make(&e, r->name);
+            set_field(&e, r->required[j], false);
+            snprintf(want, sizeof(want), "is required for type %s", r->name);
+            CU_ASSERT_STRING_EQUAL(one_error_as(&e, r->required[j], r->name), want);
+        }
+    }
+}
 
-    /* A call needs neither; a customer or amount on a visit/call is allowed. */
-    make(&e, "call");
-    CU_ASSERT_PTR_NULL(e.ev.customer_id);
+static void test_fields_that_do_not_apply(void)
+{
+    event_t e;
+    int checked = 0;
+    for (size_t i = 0; i < N_TYPES; i++) {
+        const type_rule_t *r = &type_rules[i];
+        for (size_t k = 0; all_fields[k]; k++) {
+            if (listed(r->required, all_fields[k]) || listed(r->optional, all_fields[k]))
+                continue;
+            make(&e, r->name);
+            set_field(&e, all_fields[k], true);
+            CU_ASSERT_STRING_EQUAL(one_error_as(&e, all_fields[k], r->name),
+                                   "does not apply to this type");
+            checked++;
+        }
+    }
+    /* 15 types x 23 fields, minus the 61 (type, field) pairs the table allows. */
+    CU_ASSERT_EQUAL(checked, 15 * 23 - 61);
+}
+
+static void test_feedback_any_of(void)
+{
+    event_t e;
+    make(&e, "feedback");
+    set_field(&e, "rating", false);
+    const char *why = one_error(&e, "rating");
+    CU_ASSERT_PTR_NOT_NULL(strstr(why, "rating"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(why, "nps"));
+    set_field(&e, "nps", true);
     valid(&e);
-    e.ev.customer_id = "c-1";
+    set_field(&e, "rating", true);
     valid(&e);
-    make(&e, "visit");
-    e.ev.has_amount_fen = 1;
-    e.ev.amount_fen = 100;
-    valid(&e);
-
-    /* Both missing on an order: both reported. */
-    nq_field_errors_t errs;
-    make(&e, "order");
-    e.ev.customer_id = NULL;
-    e.ev.has_amount_fen = 0;
-    CU_ASSERT_EQUAL(validate(&e, &errs), -1);
-    CU_ASSERT_EQUAL_FATAL(errs.n, 2);
-    CU_ASSERT_STRING_EQUAL(errs.items[0].field, "customer_id");
-    CU_ASSERT_STRING_EQUAL(errs.items[1].field, "amount");
+    /* channel and text alone do not count. */
+    make(&e, "feedback");
+    set_field(&e, "rating", false);
+    set_field(&e, "channel", true);
+    set_field(&e, "text", true);
+    one_error(&e, "rating");
 }
 
 static void test_missing_common(void)
@@ -169,13 +332,14 @@ static void test_missing_common(void)
 static void test_unknown_type(void)
 {
     event_t e;
-    make(&e, "meeting");
+    make(&e, "order");
+    e.ev.type = "lunch";
     const char *why = one_error(&e, "type");
     CU_ASSERT_PTR_NOT_NULL(strstr(why, "unknown event type"));
-    CU_ASSERT_PTR_NOT_NULL(strstr(why, "meeting"));
-    make(&e, "");
+    CU_ASSERT_PTR_NOT_NULL(strstr(why, "lunch"));
+    e.ev.type = "";
     one_error(&e, "type");
-    make(&e, "Visit");
+    e.ev.type = "Visit";
     one_error(&e, "type");
 }
 
@@ -184,18 +348,20 @@ static void test_everything_wrong(void)
     event_t e;
     make(&e, "order");
     e.ev.event_id = NULL;
-    e.ev.type = NULL;
     e.ev.salesperson_id = "bad id";
     e.ev.has_occurred_at = 0;
+    e.ev.customer_id = NULL;
     e.ev.amount_fen = 0;
+    e.ev.notes = "\xff";
     nq_field_errors_t errs;
     CU_ASSERT_EQUAL(validate(&e, &errs), -1);
-    CU_ASSERT_EQUAL_FATAL(errs.n, 5);
+    CU_ASSERT_EQUAL_FATAL(errs.n, 6);
     CU_ASSERT_STRING_EQUAL(errs.items[0].field, "event_id");
-    CU_ASSERT_STRING_EQUAL(errs.items[1].field, "type");
-    CU_ASSERT_STRING_EQUAL(errs.items[2].field, "salesperson_id");
-    CU_ASSERT_STRING_EQUAL(errs.items[3].field, "occurred_at");
+    CU_ASSERT_STRING_EQUAL(errs.items[1].field, "salesperson_id");
+    CU_ASSERT_STRING_EQUAL(errs.items[2].field, "occurred_at");
+    CU_ASSERT_STRING_EQUAL(errs.items[3].field, "customer_id");
     CU_ASSERT_STRING_EQUAL(errs.items[4].field, "amount");
+    CU_ASSERT_STRING_EQUAL(errs.items[5].field, "notes");
 }
 
 /* ---- common rules ------------------------------------------------------- */
@@ -233,21 +399,176 @@ static void test_time_window(void)
 
 static void test_amount(void)
 {
+    static const char *const with_amount[] = {"order",  "order_fulfilled", "order_cancelled",
+                                              "return", "invoice",         "payment"};
     event_t e;
-    make(&e, "order");
-    e.ev.amount_fen = 1;
+    for (size_t i = 0; i < sizeof(with_amount) / sizeof(with_amount[0]); i++) {
+        make(&e, with_amount[i]);
+        set_field(&e, "amount", true);
+        e.ev.amount_fen = 1;
+        valid_as(&e, with_amount[i]);
+        e.ev.amount_fen = 0;
+        CU_ASSERT_STRING_EQUAL(one_error_as(&e, "amount", with_amount[i]),
+                               "must be greater than 0");
+        e.ev.amount_fen = -1;
+        one_error_as(&e, "amount", with_amount[i]);
+        e.ev.amount_fen = INT64_MIN;
+        one_error_as(&e, "amount", with_amount[i]);
+    }
+    make(&e, "competitor_intel");
+    set_field(&e, "price", true);
+    e.ev.price_fen = 0; /* a free product is a price */
     valid(&e);
-    e.ev.amount_fen = 0;
-    CU_ASSERT_STRING_EQUAL(one_error(&e, "amount"), "must be greater than 0");
-    e.ev.amount_fen = -1;
-    CU_ASSERT_STRING_EQUAL(one_error(&e, "amount"), "must be greater than 0");
-    e.ev.amount_fen = INT64_MIN;
-    one_error(&e, "amount");
-    /* Also on a type that does not need one. */
+    e.ev.price_fen = -1;
+    CU_ASSERT_STRING_EQUAL(one_error(&e, "price"), "must not be negative");
+}
+
+/* Set the int field `f` of a `type` event to v: valid or one error on f. */
+static void int_case(const char *type, const char *f, int32_t v, bool ok)
+{
+    event_t e;
+    make(&e, type);
+    set_field(&e, f, true);
+    if (strcmp(f, "duration_s") == 0)
+        e.ev.duration_s = v;
+    else if (strcmp(f, "line_count") == 0)
+        e.ev.line_count = v;
+    else if (strcmp(f, "rating") == 0)
+        e.ev.rating = v;
+    else if (strcmp(f, "nps") == 0)
+        e.ev.nps = v;
+    else if (strcmp(f, "score") == 0)
+        e.ev.score = v;
+    char what[64];
+    snprintf(what, sizeof(what), "%s %s=%d", type, f, (int)v);
+    if (ok)
+        valid_as(&e, what);
+    else
+        CU_ASSERT_PTR_NOT_NULL(strstr(one_error_as(&e, f, what), "must be from"));
+}
+
+static void test_ranges(void)
+{
+    int_case("call", "duration_s", -1, false);
+    int_case("call", "duration_s", 0, true);
+    int_case("call", "duration_s", 86400, true);
+    int_case("call", "duration_s", 86401, false);
+    int_case("order", "line_count", 0, false);
+    int_case("order", "line_count", 1, true);
+    int_case("order", "line_count", 10000, true);
+    int_case("order", "line_count", 10001, false);
+    int_case("feedback", "rating", 0, false);
+    int_case("feedback", "rating", 1, true);
+    int_case("feedback", "rating", 5, true);
+    int_case("feedback", "rating", 6, false);
+    int_case("feedback", "nps", -1, false);
+    int_case("feedback", "nps", 0, true);
+    int_case("feedback", "nps", 10, true);
+    int_case("feedback", "nps", 11, false);
+    int_case("training", "score", -1, false);
+    int_case("training", "score", 0, true);
+    int_case("training", "score", 100, true);
+    int_case("training", "score", 101, false);
+    int_case("training", "score", INT32_MIN, false);
+}
+
+static void test_choices(void)
+{
+    event_t e;
+    make(&e, "call");
+    e.ev.direction = "inbound";
+    valid(&e);
+    e.ev.direction = "outbound";
+    valid(&e);
+    e.ev.direction = "sideways";
+    one_error(&e, "direction");
+    e.ev.direction = "";
+    one_error(&e, "direction");
+    e.ev.direction = "Inbound";
+    one_error(&e, "direction");
+
+    make(&e, "feedback");
+    static const char *const channels[] = {"survey", "callback", "visit"};
+    for (size_t i = 0; i < 3; i++) {
+        e.ev.channel = (char *)channels[i];
+        valid(&e);
+    }
+    e.ev.channel = "email";
+    one_error(&e, "channel");
+
+    make(&e, "ticket_opened");
+    static const char *const priorities[] = {"low", "normal", "high", "urgent"};
+    for (size_t i = 0; i < 4; i++) {
+        e.ev.priority = (char *)priorities[i];
+        valid(&e);
+    }
+    e.ev.priority = "medium";
+    one_error(&e, "priority");
+}
+
+static void test_location(void)
+{
+    event_t e;
     make(&e, "visit");
-    e.ev.has_amount_fen = 1;
-    e.ev.amount_fen = -500;
-    one_error(&e, "amount");
+    set_field(&e, "location", true);
+    valid(&e);
+    e.loc.lat = 90;
+    e.loc.lng = -180;
+    valid(&e);
+    e.loc.lat = -90;
+    e.loc.lng = 180;
+    valid(&e);
+    e.loc.lat = 90.0001;
+    one_error(&e, "location");
+    e.loc.lat = 0;
+    e.loc.lng = -180.5;
+    one_error(&e, "location");
+    e.loc.lng = 0;
+    e.loc.has_accuracy_m = 1;
+    e.loc.accuracy_m = 0;
+    valid(&e);
+    e.loc.accuracy_m = 100000;
+    valid(&e);
+    e.loc.accuracy_m = -1;
+    one_error(&e, "location");
+    e.loc.accuracy_m = 100001;
+    one_error(&e, "location");
+    e.loc.has_accuracy_m = 0;
+    e.loc.has_lng = 0;
+    CU_ASSERT_STRING_EQUAL(one_error(&e, "location"), "needs lat and lng");
+    e.loc.has_lng = 1;
+    e.loc.has_lat = 0;
+    one_error(&e, "location");
+}
+
+/* A packed protobuf body can carry NaN, which compares false with every bound: it must still
+ * be refused, since it is not within -90..90 (nor 0..100000 for accuracy_m). */
+static void test_location_nan(void)
+{
+    event_t e;
+    make(&e, "visit");
+    set_field(&e, "location", true);
+    e.loc.lat = NAN;
+    one_error(&e, "location");
+    e.loc.lat = 31.2;
+    e.loc.lng = NAN;
+    one_error(&e, "location");
+    e.loc.lng = 121.4;
+    e.loc.has_accuracy_m = 1;
+    e.loc.accuracy_m = NAN;
+    one_error(&e, "location");
+    e.loc.accuracy_m = INFINITY;
+    one_error(&e, "location");
+}
+
+static void test_due_at(void)
+{
+    event_t e;
+    make(&e, "invoice");
+    e.ev.due_at = INGEST_EARLIEST_MS;
+    valid(&e);
+    e.ev.due_at = INGEST_EARLIEST_MS - 1;
+    CU_ASSERT_STRING_EQUAL(one_error(&e, "due_at"), "is before 2000-01-01");
 }
 
 static void test_ids(void)
@@ -263,6 +584,9 @@ static void test_ids(void)
         make(&e, "visit");
         e.ev.customer_id = (char *)bad[i];
         CU_ASSERT_STRING_EQUAL(one_error(&e, "customer_id"), NQ_ID_RULE);
+        make(&e, "call"); /* optional there, still checked */
+        e.ev.customer_id = (char *)bad[i];
+        one_error(&e, "customer_id");
     }
     make(&e, "visit");
     e.ev.salesperson_id = "x123456789x123456789x123456789x123456789x123456789x123456789x123";
@@ -293,7 +617,49 @@ static void test_event_id(void)
     }
 }
 
-static void test_texts(void)
+/* A text field of `type` set to n bytes of 'x': valid when n <= max, and never when empty. */
+static void text_limit(const char *type, const char *f, size_t max)
+{
+    static char buf[INGEST_TEXT_MAX + 2];
+    event_t e;
+    make(&e, type);
+    set_field(&e, f, true);
+    char **member = strcmp(f, "order_id") == 0     ? &e.ev.order_id
+                    : strcmp(f, "outcome") == 0    ? &e.ev.outcome
+                    : strcmp(f, "purpose") == 0    ? &e.ev.purpose
+                    : strcmp(f, "text") == 0       ? &e.ev.text
+                    : strcmp(f, "category") == 0   ? &e.ev.category
+                    : strcmp(f, "competitor") == 0 ? &e.ev.competitor
+                    : strcmp(f, "product") == 0    ? &e.ev.product
+                    : strcmp(f, "course") == 0     ? &e.ev.course
+                                                   : &e.ev.ticket_id;
+    memset(buf, 'x', max + 1);
+    buf[max] = '\0';
+    *member = buf;
+    valid_as(&e, f);
+    buf[max] = 'x';
+    buf[max + 1] = '\0';
+    one_error_as(&e, f, f);
+    *member = "";
+    one_error_as(&e, f, f);
+    *member = "ok \xe4\xbd";
+    one_error_as(&e, f, f);
+}
+
+static void test_text_fields(void)
+{
+    text_limit("order", "order_id", 128);
+    text_limit("call", "outcome", 200);
+    text_limit("visit", "purpose", 200);
+    text_limit("feedback", "text", 4000);
+    text_limit("ticket_opened", "category", 100);
+    text_limit("competitor_intel", "competitor", 100);
+    text_limit("competitor_intel", "product", 100);
+    text_limit("training", "course", 200);
+    text_limit("ticket_closed", "ticket_id", 128);
+}
+
+static void test_notes_source(void)
 {
     static char big[INGEST_TEXT_MAX + 2];
     memset(big, 'n', sizeof(big));
@@ -317,22 +683,11 @@ static void test_texts(void)
     e.ev.notes = "escape \x1b[2J";
     one_error(&e, "notes");
 
-    /* Every free-text field is checked under its own name. */
     make(&e, "visit");
-    e.ev.text = "\xff";
-    one_error(&e, "text");
-    make(&e, "visit");
+    e.ev.source = "erp";
+    valid(&e);
     e.ev.source = "\xc0\x80";
     one_error(&e, "source");
-    make(&e, "visit");
-    e.ev.purpose = "\xf4\x90\x80\x80";
-    one_error(&e, "purpose");
-    make(&e, "visit");
-    e.ev.outcome = "\x80";
-    one_error(&e, "outcome");
-    make(&e, "order");
-    e.ev.order_id = "o\x02";
-    one_error(&e, "order_id");
 }
 
 static void test_attributes(void)
@@ -585,16 +940,26 @@ static void test_parse_reply_bad(void)
 }
 
 static CU_TestInfo validate_tests[] = {
-    {"valid visit, call, order", test_valid_types},
-    {"required fields per type", test_required_per_type},
+    {"the 15 event types are known", test_type_table},
+    {"each type with its required fields is valid", test_required_only_is_valid},
+    {"each type with every optional field is valid", test_all_optional_is_valid},
+    {"each required field of each type", test_each_required_field},
+    {"fields that do not apply to a type", test_fields_that_do_not_apply},
+    {"feedback needs rating or nps", test_feedback_any_of},
     {"missing event_id, type, salesperson_id, occurred_at", test_missing_common},
     {"unknown type", test_unknown_type},
     {"every error is reported, in order", test_everything_wrong},
     {"occurred_at window", test_time_window},
-    {"amount must be > 0", test_amount},
+    {"amount > 0, price >= 0", test_amount},
+    {"integer ranges", test_ranges},
+    {"direction, channel, priority choices", test_choices},
+    {"location bounds", test_location},
+    {"location NaN is refused", test_location_nan},
+    {"due_at", test_due_at},
     {"salesperson and customer ids", test_ids},
     {"event_id", test_event_id},
-    {"free text fields", test_texts},
+    {"type-specific text fields", test_text_fields},
+    {"notes and source", test_notes_source},
     {"attributes limits", test_attributes},
     CU_TEST_INFO_NULL,
 };
