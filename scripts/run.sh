@@ -285,6 +285,7 @@ EOF
 on_exit() {
     local rc=$?
     trap '' INT TERM HUP PIPE
+    set +e   # stop everything even when a message cannot be written (closed stdout)
     if ((${#STARTED[@]} > 0)); then
         say "stopping ${#STARTED[@]} processes"
         local names=() i

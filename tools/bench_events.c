@@ -121,8 +121,8 @@ static void put_meeting(bench_gen_t *g, out_t *o, uint64_t seq)
 
 /* The mix: one row per type, drawn with probability weight / total. */
 static const struct {
-    const char *type;                                      /* "type" */
-    uint32_t weight;                                       /* share of the mix */
+    const char *type;                                           /* "type" */
+    uint32_t weight;                                            /* share of the mix */
     void (*put_fields)(bench_gen_t *g, out_t *o, uint64_t seq); /* type-specific fields */
 } mix[] = {
     {"visit", 30, put_visit},     {"call", 30, put_call},         {"order", 15, put_order},
@@ -165,8 +165,9 @@ static void put_event(bench_gen_t *g, out_t *o, uint64_t seq, int64_t now_ms)
     int64_t at = now_ms;
     if (g->spread_ms > 0)
         at -= (int64_t)((next_rand(g) >> 1) % (uint64_t)(g->spread_ms + 1));
-    put(o, "{\"event_id\":\"%s-%llu\",\"type\":\"%s\",\"salesperson_id\":\"sp-%05u\","
-           "\"occurred_at\":%lld,\"source\":\"bench\"",
+    put(o,
+        "{\"event_id\":\"%s-%llu\",\"type\":\"%s\",\"salesperson_id\":\"sp-%05u\","
+        "\"occurred_at\":%lld,\"source\":\"bench\"",
         g->run_id, (unsigned long long)seq, mix[t].type, 1 + below(g, g->salespeople),
         (long long)at);
     mix[t].put_fields(g, o, seq);

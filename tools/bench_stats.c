@@ -52,8 +52,10 @@ uint64_t bench_hist_percentile(const bench_hist_t *h, double q)
 {
     if (h->count == 0 || !(q > 0.0 && q <= 100.0))
         return 0;
-    long double want = (long double)q / 100.0L * (long double)h->count;
-    uint64_t rank = (uint64_t)want;
+    /* The decimal q is not exact in binary (99.9 is 99.900000000000006): a
+     * tolerance keeps 99.9 % of 1000 values at rank 999, not 1000. */
+    long double want = (long double)q / 100.0L * (long double)h->count - 1e-6L;
+    uint64_t rank = want > 0 ? (uint64_t)want : 0;
     if ((long double)rank < want)
         rank++;
     if (rank < 1)

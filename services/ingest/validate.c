@@ -101,9 +101,10 @@ static const char *chk_location(const Nq__Activity *ev)
     const Nq__GeoPoint *p = ev->location;
     if (!p->has_lat || !p->has_lng)
         return "needs lat and lng";
-    if (p->lat < -90 || p->lat > 90 || p->lng < -180 || p->lng > 180)
+    /* Written so that NaN (possible in protobuf input) fails every range. */
+    if (!(p->lat >= -90 && p->lat <= 90 && p->lng >= -180 && p->lng <= 180))
         return "lat must be within -90..90 and lng within -180..180";
-    if (p->has_accuracy_m && (p->accuracy_m < 0 || p->accuracy_m > 100000))
+    if (p->has_accuracy_m && !(p->accuracy_m >= 0 && p->accuracy_m <= 100000))
         return "accuracy_m must be within 0..100000";
     return NULL;
 }

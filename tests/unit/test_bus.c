@@ -18,11 +18,11 @@
 
 /* What the recording handler saw. */
 typedef struct seen {
-    int calls;                 /* handler invocations */
-    nq_zsock_t *sock;          /* sock argument */
-    void *app;                 /* app argument (points back at this struct) */
-    nq_bus_envelope_t env;     /* copy of the envelope */
-    char corr[160];            /* Ping.correlation_id, "(null)" when absent */
+    int calls;                              /* handler invocations */
+    nq_zsock_t *sock;                       /* sock argument */
+    void *app;                              /* app argument (points back at this struct) */
+    nq_bus_envelope_t env;                  /* copy of the envelope */
+    char corr[160];                         /* Ping.correlation_id, "(null)" when absent */
     const ProtobufCMessageDescriptor *desc; /* descriptor of the unpacked message */
 } seen_t;
 
@@ -224,16 +224,14 @@ static void test_dispatch_too_big(void)
 static void test_dispatch_decode(void)
 {
     seen_t s = {0};
-    static const uint8_t wire7[] = {0x0f, 0x01};         /* field 1, wire type 7 */
+    static const uint8_t wire7[] = {0x0f, 0x01};          /* field 1, wire type 7 */
     static const uint8_t short_len[] = {0x0a, 0x05, 'a'}; /* string says 5 bytes, has 1 */
     static const uint8_t bad_varint[] = {0x08, 0xff, 0xff, 0xff};
     static const uint8_t wrong_wire[] = {0x08, 0x01}; /* string field sent as a varint */
     CU_ASSERT_EQUAL(dispatch2(PING, 11, wire7, sizeof(wire7), 1024, &s), NQ_BUS_EDECODE);
     CU_ASSERT_EQUAL(dispatch2(PING, 11, short_len, sizeof(short_len), 1024, &s), NQ_BUS_EDECODE);
-    CU_ASSERT_EQUAL(dispatch2(PING, 11, bad_varint, sizeof(bad_varint), 1024, &s),
-                    NQ_BUS_EDECODE);
-    CU_ASSERT_EQUAL(dispatch2(PING, 11, wrong_wire, sizeof(wrong_wire), 1024, &s),
-                    NQ_BUS_EDECODE);
+    CU_ASSERT_EQUAL(dispatch2(PING, 11, bad_varint, sizeof(bad_varint), 1024, &s), NQ_BUS_EDECODE);
+    CU_ASSERT_EQUAL(dispatch2(PING, 11, wrong_wire, sizeof(wrong_wire), 1024, &s), NQ_BUS_EDECODE);
     CU_ASSERT_EQUAL(s.calls, 0);
     /* An empty payload is a valid empty message. */
     CU_ASSERT_EQUAL(dispatch2(PING, 11, (const uint8_t *)"", 0, 1024, &s), NQ_BUS_OK);
@@ -258,30 +256,32 @@ static void test_strerror(void)
 
 /* ---- the socket driver -------------------------------------------------- */
 
-#define BURST 1000
+#define BURST    1000
 #define GUARD_MS 10000
 
 typedef struct fixture {
-    uv_loop_t loop;             /* the test's loop */
-    void *zctx;                 /* one ZeroMQ context for every socket */
-    nq_zsock_t *router;         /* bound, answers pings */
-    nq_zsock_t *dealer;         /* connected, receives pongs */
-    void *raw;                  /* plain ZeroMQ socket for hand-made frames, or NULL */
-    uv_timer_t guard;           /* fails the test when the loop runs too long */
-    uv_timer_t check;           /* periodic stop condition (reject test) */
-    bool check_started;         /* check was initialised */
-    bool timed_out;             /* the guard fired */
-    int pings;                  /* pings the router handled */
-    int pongs;                  /* pongs the dealer handled */
-    int want_pongs;             /* stop the loop at this many */
-    uint64_t want_rejected;     /* reject test: stop at this many rejections */
-    bool in_order;              /* pongs came back as c-0, c-1, ... */
-    bool router_sock_ok;        /* router handler got the router socket */
-    bool dealer_sock_ok;        /* dealer handler got the dealer socket */
+    uv_loop_t loop;                 /* the test's loop */
+    void *zctx;                     /* one ZeroMQ context for every socket */
+    nq_zsock_t *router;             /* bound, answers pings */
+    nq_zsock_t *dealer;             /* connected, receives pongs */
+    void *raw;                      /* plain ZeroMQ socket for hand-made frames, or NULL */
+    uv_timer_t guard;               /* fails the test when the loop runs too long */
+    uv_timer_t check;               /* periodic stop condition (reject test) */
+    bool check_started;             /* check was initialised */
+    bool timed_out;                 /* the guard fired */
+    int pings;                      /* pings the router handled */
+    int pongs;                      /* pongs the dealer handled */
+    int want_pongs;                 /* stop the loop at this many */
+    int want_pings;                 /* one-way test: stop at this many pings */
+    nq_bus_envelope_t saved_env;    /* the router's last envelope, to send to that peer later */
+    uint64_t want_rejected;         /* reject test: stop at this many rejections */
+    bool in_order;                  /* pongs came back as c-0, c-1, ... */
+    bool router_sock_ok;            /* router handler got the router socket */
+    bool dealer_sock_ok;            /* dealer handler got the dealer socket */
     uint8_t last_id[NQ_BUS_ID_MAX]; /* identity the router last saw */
-    size_t last_id_len;         /* its length */
-    char last_corr[64];         /* correlation id of the last pong */
-    char last_service[32];      /* service of the last pong */
+    size_t last_id_len;             /* its length */
+    char last_corr[64];             /* correlation id of the last pong */
+    char last_service[32];          /* service of the last pong */
 } fixture_t;
 
 static fixture_t fx;
@@ -295,6 +295,7 @@ static void on_router_ping(nq_zsock_t *sock, const nq_bus_envelope_t *env,
     f->router_sock_ok = sock == f->router;
     memcpy(f->last_id, env->id, env->id_len);
     f->last_id_len = env->id_len;
+    f->saved_env = *env;
     Nq__ReplyHeader header = NQ__REPLY_HEADER__INIT;
     header.correlation_id = ping->correlation_id;
     header.has_status = 1;
@@ -312,8 +313,8 @@ static void on_dealer_pong(nq_zsock_t *sock, const nq_bus_envelope_t *env,
     const Nq__Pong *pong = (const Nq__Pong *)msg;
     char want[32];
     snprintf(want, sizeof(want), "c-%d", f->pongs);
-    const char *corr = pong->header && pong->header->correlation_id ? pong->header->correlation_id
-                                                                     : "(none)";
+    const char *corr =
+        pong->header && pong->header->correlation_id ? pong->header->correlation_id : "(none)";
     if (strcmp(corr, want) != 0)
         f->in_order = false;
     snprintf(f->last_corr, sizeof(f->last_corr), "%s", corr);
@@ -327,6 +328,22 @@ static void on_dealer_pong(nq_zsock_t *sock, const nq_bus_envelope_t *env,
 static const nq_bus_route_t router_routes[] = {{PING, &nq__ping__descriptor, on_router_ping}};
 static const nq_bus_route_t dealer_routes[] = {{PING, &nq__pong__descriptor, on_dealer_pong}};
 
+/* One-way traffic: count, never answer, so nothing but the drain wakes the router. */
+static void on_router_count(nq_zsock_t *sock, const nq_bus_envelope_t *env,
+                            const ProtobufCMessage *msg, void *app)
+{
+    fixture_t *f = app;
+    const Nq__Ping *ping = (const Nq__Ping *)msg;
+    char want[32];
+    snprintf(want, sizeof(want), "c-%d", f->pings);
+    if (!ping->correlation_id || strcmp(ping->correlation_id, want) != 0)
+        f->in_order = false;
+    if (++f->pings == f->want_pings)
+        uv_stop(&f->loop);
+}
+
+static const nq_bus_route_t count_routes[] = {{PING, &nq__ping__descriptor, on_router_count}};
+
 static void on_guard(uv_timer_t *t)
 {
     fixture_t *f = t->data;
@@ -334,16 +351,17 @@ static void on_guard(uv_timer_t *t)
     uv_stop(&f->loop);
 }
 
-/* Loop, ZeroMQ context, ROUTER on `endpoint` with payload cap `cap`, DEALER connected to it. */
-static void setup(const char *endpoint, size_t cap)
+/* Loop, ZeroMQ context, ROUTER on `endpoint` (payload cap `cap`, dispatching through `routes`),
+ * DEALER connected to it. */
+static void setup_with(const char *endpoint, size_t cap, const nq_bus_route_t *routes)
 {
     memset(&fx, 0, sizeof(fx));
     fx.in_order = true;
     CU_ASSERT_EQUAL_FATAL(uv_loop_init(&fx.loop), 0);
     fx.zctx = zmq_ctx_new();
     CU_ASSERT_PTR_NOT_NULL_FATAL(fx.zctx);
-    fx.router = nq_zsock_new(&fx.loop, fx.zctx, ZMQ_ROUTER, endpoint, NQ_ZSOCK_BIND, router_routes,
-                             1, &fx, cap);
+    fx.router =
+        nq_zsock_new(&fx.loop, fx.zctx, ZMQ_ROUTER, endpoint, NQ_ZSOCK_BIND, routes, 1, &fx, cap);
     CU_ASSERT_PTR_NOT_NULL_FATAL(fx.router);
     fx.dealer = nq_zsock_new(&fx.loop, fx.zctx, ZMQ_DEALER, endpoint, NQ_ZSOCK_CONNECT,
                              dealer_routes, 1, &fx, 65536);
@@ -351,6 +369,11 @@ static void setup(const char *endpoint, size_t cap)
     uv_timer_init(&fx.loop, &fx.guard);
     fx.guard.data = &fx;
     uv_timer_start(&fx.guard, on_guard, GUARD_MS, 0);
+}
+
+static void setup(const char *endpoint, size_t cap)
+{
+    setup_with(endpoint, cap, router_routes);
 }
 
 /* Destroy everything and prove nothing was left behind. */
@@ -430,6 +453,50 @@ static void test_burst(void)
     CU_ASSERT_FALSE(fx.timed_out);
     CU_ASSERT_EQUAL(fx.pongs, 2 * BURST);
     CU_ASSERT_TRUE(fx.in_order);
+    teardown();
+}
+
+/* Nothing flows back, so no reply wakes the router: after the first edge on ZMQ_FD, the other
+ * 999 messages are only read if every wakeup drains the socket until ZMQ_EVENTS says empty. */
+static void test_one_way_burst(void)
+{
+    setup_with("inproc://bus-oneway", 65536, count_routes);
+    fx.want_pings = BURST;
+    int sent = 0;
+    for (int i = 0; i < BURST; i++)
+        sent += send_ping(i) == 0;
+    CU_ASSERT_EQUAL(sent, BURST);
+    uv_run(&fx.loop, UV_RUN_DEFAULT);
+    CU_ASSERT_FALSE(fx.timed_out);
+    CU_ASSERT_EQUAL(fx.pings, BURST);
+    CU_ASSERT_TRUE(fx.in_order);
+    CU_ASSERT_EQUAL(fx.pongs, 0);
+    teardown();
+}
+
+/* ZMQ_FD signals once per batch of mailbox commands, and any call that processes commands
+ * (a send on the same socket, a ZMQ_EVENTS query) consumes the signal. Here the router sends
+ * to the dealer after the dealer's ping reached it and before the loop polls: only the uv_prepare
+ * re-check of ZMQ_EVENTS can still find the ping. */
+static void test_send_consumes_edge(void)
+{
+    setup("inproc://bus-edge", 65536);
+    fx.want_pongs = 1;
+    CU_ASSERT_EQUAL(send_ping(0), 0);
+    uv_run(&fx.loop, UV_RUN_DEFAULT);
+    CU_ASSERT_FALSE_FATAL(fx.timed_out);
+    CU_ASSERT_EQUAL_FATAL(fx.pings, 1);
+
+    CU_ASSERT_EQUAL(send_ping(1), 0);
+    uv_sleep(5); /* past libzmq's command throttle, so the send below processes commands */
+    Nq__Pong pong = NQ__PONG__INIT;
+    pong.service = "unsolicited";
+    CU_ASSERT_EQUAL(nq_zsock_reply(fx.router, &fx.saved_env, PING, &pong.base), 0);
+    fx.want_pongs = 3; /* first reply, the unsolicited one, the reply to ping 1 */
+    uv_run(&fx.loop, UV_RUN_DEFAULT);
+    CU_ASSERT_FALSE(fx.timed_out);
+    CU_ASSERT_EQUAL(fx.pings, 2);
+    CU_ASSERT_EQUAL(fx.pongs, 3);
     teardown();
 }
 
@@ -545,8 +612,8 @@ static void test_new_failures(void)
     CU_ASSERT_PTR_NULL(nq_zsock_new(&loop, zctx, 9999, "inproc://bus-other", NQ_ZSOCK_BIND,
                                     router_routes, 1, NULL, 1024));
     /* A send-only socket (no routes) is created but not watched. */
-    nq_zsock_t *pub = nq_zsock_new(&loop, zctx, ZMQ_PUB, "inproc://bus-pub", NQ_ZSOCK_BIND, NULL,
-                                   0, NULL, 1024);
+    nq_zsock_t *pub =
+        nq_zsock_new(&loop, zctx, ZMQ_PUB, "inproc://bus-pub", NQ_ZSOCK_BIND, NULL, 0, NULL, 1024);
     CU_ASSERT_PTR_NOT_NULL(pub);
     nq_zsock_destroy(&a);
     nq_zsock_destroy(&pub);
@@ -573,6 +640,8 @@ static CU_TestInfo dispatch_tests[] = {
 static CU_TestInfo socket_tests[] = {
     {"ROUTER/DEALER ping-pong on a uv loop", test_ping_pong},
     {"1000-message burst all arrive, in order", test_burst},
+    {"1000 one-way messages all arrive (edge-triggered drain)", test_one_way_burst},
+    {"a send that consumes the ZMQ_FD edge loses nothing", test_send_consumes_edge},
     {"malformed messages are counted and dropped", test_rejects},
     {"nq_zsock_new failures return NULL", test_new_failures},
     CU_TEST_INFO_NULL,

@@ -78,8 +78,8 @@ static void test_valid_id(void)
 static void test_invalid_id(void)
 {
     static const char *const bad[] = {
-        "",     "{sp}", "a{b", "a}b", "a b",  " a",   "a\t", "a/b", "a*b",   "a?b",
-        "a@b",  "a,b",  "a+b", "a#b", "a\nb", "\x7f", "é",   "用户", "a\"b", "a\\b",
+        "",    "{sp}", "a{b", "a}b", "a b",  " a",   "a\t", "a/b",  "a*b",  "a?b",
+        "a@b", "a,b",  "a+b", "a#b", "a\nb", "\x7f", "é",   "用户", "a\"b", "a\\b",
     };
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
         CU_ASSERT_FALSE(nq_valid_id(bad[i]));
@@ -100,15 +100,15 @@ static void test_text_valid(void)
     CU_ASSERT_TRUE(nq_valid_text("plain ASCII ~!", 100));
     CU_ASSERT_TRUE(nq_valid_text("拜访客户，签订合同。", 100));
     CU_ASSERT_TRUE(nq_valid_text("tab\tand\nnewline", 100));
-    CU_ASSERT_TRUE(nq_valid_text("\xc2\xa9", 10));          /* U+00A9, smallest 2-byte range */
-    CU_ASSERT_TRUE(nq_valid_text("\xdf\xbf", 10));          /* U+07FF */
-    CU_ASSERT_TRUE(nq_valid_text("\xe0\xa0\x80", 10));      /* U+0800, smallest 3-byte */
-    CU_ASSERT_TRUE(nq_valid_text("\xed\x9f\xbf", 10));      /* U+D7FF, before surrogates */
-    CU_ASSERT_TRUE(nq_valid_text("\xee\x80\x80", 10));      /* U+E000, after surrogates */
-    CU_ASSERT_TRUE(nq_valid_text("\xef\xbf\xbd", 10));      /* U+FFFD */
-    CU_ASSERT_TRUE(nq_valid_text("\xf0\x90\x80\x80", 10));  /* U+10000, smallest 4-byte */
-    CU_ASSERT_TRUE(nq_valid_text("\xf0\x9f\x98\x80", 10));  /* U+1F600 emoji */
-    CU_ASSERT_TRUE(nq_valid_text("\xf4\x8f\xbf\xbf", 10));  /* U+10FFFF, the last one */
+    CU_ASSERT_TRUE(nq_valid_text("\xc2\xa9", 10));         /* U+00A9, smallest 2-byte range */
+    CU_ASSERT_TRUE(nq_valid_text("\xdf\xbf", 10));         /* U+07FF */
+    CU_ASSERT_TRUE(nq_valid_text("\xe0\xa0\x80", 10));     /* U+0800, smallest 3-byte */
+    CU_ASSERT_TRUE(nq_valid_text("\xed\x9f\xbf", 10));     /* U+D7FF, before surrogates */
+    CU_ASSERT_TRUE(nq_valid_text("\xee\x80\x80", 10));     /* U+E000, after surrogates */
+    CU_ASSERT_TRUE(nq_valid_text("\xef\xbf\xbd", 10));     /* U+FFFD */
+    CU_ASSERT_TRUE(nq_valid_text("\xf0\x90\x80\x80", 10)); /* U+10000, smallest 4-byte */
+    CU_ASSERT_TRUE(nq_valid_text("\xf0\x9f\x98\x80", 10)); /* U+1F600 emoji */
+    CU_ASSERT_TRUE(nq_valid_text("\xf4\x8f\xbf\xbf", 10)); /* U+10FFFF, the last one */
 }
 
 static void test_text_invalid_utf8(void)
@@ -128,14 +128,15 @@ static void test_text_invalid_utf8(void)
         "\xfc\x84\x80\x80\x80\x80",
         "\xfe",
         "\xff",
-        "\x80",              /* lone continuation */
-        "a\xbf",             /* continuation after ASCII */
-        "\xe4\xbd",          /* truncated 3-byte (first two bytes of U+4F60) */
-        "\xe4",              /* lead byte alone */
-        "\xf0\x9f\x98",      /* truncated 4-byte */
-        "\xc3",              /* truncated 2-byte at the end */
-        "\xe4\xbd" "a",      /* ASCII where a continuation belongs */
-        "\xc3\xc3\xa9",      /* lead byte where a continuation belongs */
+        "\x80",         /* lone continuation */
+        "a\xbf",        /* continuation after ASCII */
+        "\xe4\xbd",     /* truncated 3-byte (first two bytes of U+4F60) */
+        "\xe4",         /* lead byte alone */
+        "\xf0\x9f\x98", /* truncated 4-byte */
+        "\xc3",         /* truncated 2-byte at the end */
+        "\xe4\xbd"
+        "a",                    /* ASCII where a continuation belongs */
+        "\xc3\xc3\xa9",         /* lead byte where a continuation belongs */
         "ok \xe4\xbd\xa0 \xa0", /* valid then a stray continuation */
     };
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
@@ -159,7 +160,9 @@ static void test_text_controls(void)
 static void test_text_del_and_c1(void)
 {
     CU_ASSERT_FALSE(nq_valid_text("\x7f", 100));
-    CU_ASSERT_FALSE(nq_valid_text("a\x7f" "b", 100));
+    CU_ASSERT_FALSE(nq_valid_text("a\x7f"
+                                  "b",
+                                  100));
     CU_ASSERT_FALSE(nq_valid_text("\xc2\x80", 100)); /* U+0080 */
     CU_ASSERT_FALSE(nq_valid_text("\xc2\x85", 100)); /* U+0085 NEL */
     CU_ASSERT_FALSE(nq_valid_text("\xc2\x9b", 100)); /* U+009B CSI */

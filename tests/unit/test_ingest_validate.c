@@ -12,7 +12,7 @@
 #include "ingest/validate.h"
 #include "nq_test.h"
 
-#define NOW 1795656600000LL
+#define NOW  1795656600000LL
 #define SKEW 300000LL /* 5 minutes */
 #define HOUR 3600000LL
 
@@ -26,17 +26,17 @@ typedef struct event {
 
 /* Every type-specific field, by its JSON name. */
 static const char *const all_fields[] = {
-    "customer_id", "amount",   "order_id", "due_at",   "duration_s", "direction",
-    "outcome",     "purpose",  "location", "on_time",  "line_count", "rating",
-    "nps",         "channel",  "text",     "category", "priority",   "competitor",
-    "product",     "price",    "course",   "score",    "ticket_id",  NULL,
+    "customer_id", "amount",  "order_id", "due_at",   "duration_s", "direction",
+    "outcome",     "purpose", "location", "on_time",  "line_count", "rating",
+    "nps",         "channel", "text",     "category", "priority",   "competitor",
+    "product",     "price",   "course",   "score",    "ticket_id",  NULL,
 };
 
 /* Set (on) or clear (!on) one type-specific field with a valid value. */
 static void set_field(event_t *e, const char *f, bool on)
 {
     Nq__Activity *ev = &e->ev;
-#define IS(name) (strcmp(f, name) == 0)
+#define IS(name)           (strcmp(f, name) == 0)
 #define STR(member, value) ev->member = on ? (char *)(value) : NULL
 #define NUM(member, value) (ev->has_##member = on, ev->member = on ? (value) : 0)
     if (IS("customer_id"))
@@ -97,9 +97,9 @@ static void set_field(event_t *e, const char *f, bool on)
 
 /* docs/api.md's table of event types, written out independently of validate.c. */
 typedef struct type_rule {
-    const char *name;               /* type */
-    const char *const required[4];  /* NULL-terminated */
-    const char *const optional[6];  /* NULL-terminated */
+    const char *name;              /* type */
+    const char *const required[4]; /* NULL-terminated */
+    const char *const optional[6]; /* NULL-terminated */
 } type_rule_t;
 
 static const type_rule_t type_rules[] = {
@@ -207,9 +207,9 @@ static const char *one_error_as(const event_t *e, const char *field, const char 
     CU_ASSERT_EQUAL(rc, -1);
     CU_ASSERT_EQUAL(errs.n, 1);
     if (errs.n != 1 || strcmp(errs.items[0].field, field) != 0) {
-        fprintf(stderr, "\n    %s: wanted one error on %s, got %zu%s%s%s%s\n", what, field,
-                errs.n, errs.n ? ": " : "", errs.n ? errs.items[0].field : "",
-                errs.n ? " " : "", errs.n ? errs.items[0].reason : "");
+        fprintf(stderr, "\n    %s: wanted one error on %s, got %zu%s%s%s%s\n", what, field, errs.n,
+                errs.n ? ": " : "", errs.n ? errs.items[0].field : "", errs.n ? " " : "",
+                errs.n ? errs.items[0].reason : "");
     }
     if (errs.n == 0)
         return "";
@@ -573,9 +573,14 @@ static void test_due_at(void)
 
 static void test_ids(void)
 {
-    static const char *const bad[] = {"", "sp 1", "sp{1}", "用户", "a/b",
-                                      "x123456789x123456789x123456789x123456789x123456789x123456789x"
-                                      "1234"}; /* 65 */
+    static const char *const bad[] = {
+        "",
+        "sp 1",
+        "sp{1}",
+        "用户",
+        "a/b",
+        "x123456789x123456789x123456789x123456789x123456789x123456789x"
+        "1234"}; /* 65 */
     event_t e;
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
         make(&e, "visit");
@@ -811,26 +816,57 @@ static void test_digest_differs(void)
         e.ev.notes = "n";
         set_attrs(&e, 2, ke, ve);
         switch (m) {
-        case 0: e.ev.event_id = "evt-0002"; break;
-        case 1: e.ev.type = "visit"; break;
-        case 2: e.ev.salesperson_id = "sp-002"; break;
-        case 3: e.ev.customer_id = "cust-8"; break;
-        case 4: e.ev.occurred_at += 1; break;
-        case 5: e.ev.amount_fen += 1; break;
-        case 6: e.ev.notes = "N"; break;
-        case 7: e.ev.notes = NULL; break;
-        case 8: e.ev.source = "crm"; break;
-        case 9: e.ev.order_id = "o-1"; break;
-        case 10: e.attr[1].value = "other"; break;
-        case 11: e.attr[1].key = "k9"; break;
-        case 12: e.ev.n_attributes = 1; break;
+        case 0:
+            e.ev.event_id = "evt-0002";
+            break;
+        case 1:
+            e.ev.type = "visit";
+            break;
+        case 2:
+            e.ev.salesperson_id = "sp-002";
+            break;
+        case 3:
+            e.ev.customer_id = "cust-8";
+            break;
+        case 4:
+            e.ev.occurred_at += 1;
+            break;
+        case 5:
+            e.ev.amount_fen += 1;
+            break;
+        case 6:
+            e.ev.notes = "N";
+            break;
+        case 7:
+            e.ev.notes = NULL;
+            break;
+        case 8:
+            e.ev.source = "crm";
+            break;
+        case 9:
+            e.ev.order_id = "o-1";
+            break;
+        case 10:
+            e.attr[1].value = "other";
+            break;
+        case 11:
+            e.attr[1].key = "k9";
+            break;
+        case 12:
+            e.ev.n_attributes = 1;
+            break;
         case 13:
             e.loc.has_lat = 1;
             e.loc.lat = 31.23;
             e.ev.location = &e.loc;
             break;
-        case 14: e.ev.has_on_time = 1; break; /* false, but present */
-        case 15: e.ev.has_due_at = 1; e.ev.due_at = NOW; break;
+        case 14:
+            e.ev.has_on_time = 1;
+            break; /* false, but present */
+        case 15:
+            e.ev.has_due_at = 1;
+            e.ev.due_at = NOW;
+            break;
         }
         digest_of(&e, h);
         CU_ASSERT_STRING_NOT_EQUAL(h, hbase);

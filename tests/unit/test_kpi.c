@@ -10,9 +10,9 @@
 #include "nq/kpi.h"
 #include "nq_test.h"
 
-#define SH_2026_11_23 1795363200000LL /* Monday 00:00 +08:00 */
+#define SH_2026_11_23      1795363200000LL /* Monday 00:00 +08:00 */
 #define SH_2026_11_26_0930 1795656600000LL
-#define SH_2026_11_30 1795968000000LL
+#define SH_2026_11_30      1795968000000LL
 
 static int zone_shanghai(void)
 {
@@ -96,8 +96,7 @@ static void test_from_fields_missing_unknown(void)
     CU_ASSERT_EQUAL(v.v[NQ_KPI_ORDERS], 0);
 
     /* Extremes of int64 are integers. */
-    const char *const big[] = {"sales_fen", "9223372036854775807", "calls",
-                               "-9223372036854775808"};
+    const char *const big[] = {"sales_fen", "9223372036854775807", "calls", "-9223372036854775808"};
     CU_ASSERT_EQUAL(nq_kpi_from_fields(big, 4, &v), 0);
     CU_ASSERT_EQUAL(v.v[NQ_KPI_SALES_FEN], INT64_MAX);
     CU_ASSERT_EQUAL(v.v[NQ_KPI_CALLS], INT64_MIN);
@@ -105,8 +104,8 @@ static void test_from_fields_missing_unknown(void)
 
 static void test_from_fields_bad_integer(void)
 {
-    static const char *const bad[] = {"",    "abc", "12a", "1.5", "0x10",
-                                      "1e3", "-",   "9223372036854775808"};
+    static const char *const bad[] = {"",     "abc", "12a", "1.5",
+                                      "0x10", "1e3", "-",   "9223372036854775808"};
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
         const char *const f[] = {"orders", "1", "sales_fen", bad[i]};
         nq_kpi_values_t v;
@@ -165,7 +164,8 @@ static void test_to_json(void)
     CU_ASSERT_TRUE(json_is_integer(json_object_get(j, "calls")));
     CU_ASSERT_PTR_NULL(json_object_get(j, "sales_fen"));
     char *s = dump(j);
-    CU_ASSERT_STRING_EQUAL(s, "{\"calls\":12,\"orders\":1,\"sales_amount\":\"80000.00\",\"visits\":0}");
+    CU_ASSERT_STRING_EQUAL(
+        s, "{\"calls\":12,\"orders\":1,\"sales_amount\":\"80000.00\",\"visits\":0}");
     free(s);
 
     nq_kpi_values_t w = {{-5, 0, 0, 0}};
@@ -176,7 +176,8 @@ static void test_to_json(void)
     nq_kpi_values_t x = {{123456789, 9007199254740993LL, 0, 0}};
     s = dump(nq_kpi_to_json(&x));
     CU_ASSERT_STRING_EQUAL(
-        s, "{\"calls\":0,\"orders\":9007199254740993,\"sales_amount\":\"1234567.89\",\"visits\":0}");
+        s,
+        "{\"calls\":0,\"orders\":9007199254740993,\"sales_amount\":\"1234567.89\",\"visits\":0}");
     free(s);
 }
 

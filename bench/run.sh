@@ -1,0 +1,331 @@
+#!/usr/bin/env bash
+# bench/run.sh — benchmark the activity path with nq-bench on a private suite.
+#
+#   bench/run.sh              # scenarios a and b, each run twice
+#   bench/run.sh a c          # the scenarios named, in that order
+#   bench/run.sh --list       # what each scenario does
+#
+# Every run starts a suite of its own, like scripts/run.sh but on free ports and in a
+# fresh directory: redis-server (--appendonly yes --appendfsync everysec), nq-ingest,
+# NQ scorers, nq-customers, nq-alerting, nq-reporting and nq-gateway, all with
+# NQ_LOG_LEVEL=warn; waits for /readyz; runs nq-bench with --pids-dir on the suite's
+# pid files; samples `top` in the middle of the load and Redis INFO after it; and stops
+# everything it started, whatever happens (trap).
+#
+# Settings (environment, defaults in brackets):
+#   NQ_BUILD_DIR       [/tmp/build-bench] a Release build; configured and built when it
+#                      has no nq-bench yet
+#   NQ_BENCH_RUNS      [2] runs of each scenario
+#   NQ_BENCH_DURATION  [60] seconds of load per run (nq-bench refuses more than 3600)
+#   NQ_BENCH_OUT       [bench/results/<UTC date-time>] where reports and samples go
+#   NQ_BENCH_PERF      [0] 1 = `perf record` every service for 10 s in the middle of the
+#                      load and keep the top symbols (needs perf)
+#
+# Output per run, in NQ_BENCH_OUT: <scenario>-<n>.json (nq-bench --json), .txt (the
+# same as text), -top.txt, -redis.txt (INFO commandstats, cpu, memory), -perf.txt,
+# and logs/. At the end a table of every run, also in summary.txt.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+BUILD_DIR=${NQ_BUILD_DIR:-/tmp/build-bench}
+BIN_DIR=$BUILD_DIR/bin
+RUNS=${NQ_BENCH_RUNS:-2}
+DURATION=${NQ_BENCH_DURATION:-60}
+OUT=${NQ_BENCH_OUT:-$ROOT/bench/results/$(date -u +%Y%m%dT%H%M%SZ)}
+PERF=${NQ_BENCH_PERF:-0}
+READY_TIMEOUT_S=30 # how long the gateway has to report /readyz 200
+STOP_TIMEOUT_S=10  # how long a process has to exit after SIGTERM before SIGKILL
+
+# One row per scenario: name|scorers|nq-bench options|what it is.
+SCENARIOS=(
+    "a|1|--connections 8 --batch 500 --rate 0|batches of 500 JSON events, flat out, 8 connections"
+    "b|1|--connections 50 --batch 1 --rate 0|single-event POSTs, flat out, 50 connections"
+    "c|3|--connections 8 --batch 500 --rate 0|scenario a with 3 scorers"
+)
+
+SUITE_DIR=""  # the running suite's directory (pids, logs, Redis data), "" when none
+STARTED=()    # names of the processes the running suite started, in start order
+
+say() { printf 'bench/run.sh: %s\n' "$*" >&2; }
+die() {
+    say "$*"
+    exit 1
+}
+
+# scenario_field NAME FIELD: field 1 (scorers), 2 (options) or 3 (what) of scenario NAME.
+scenario_field() {
+    local row
+    for row in "${SCENARIOS[@]}"; do
+        if [[ ${row%%|*} == "$1" ]]; then
+            cut -d'|' -f"$(($2 + 1))" <<<"$row"
+            return 0
+        fi
+    done
+    return 1
+}
+
+# ---- ports and processes --------------------------------------------------------------
+
+# port_in_use PORT: true when something accepts TCP connections on 127.0.0.1:PORT.
+port_in_use() {
+    # shellcheck disable=SC2016 # $0 is the inner shell's argument
+    timeout 1 bash -c 'exec 3<>"/dev/tcp/127.0.0.1/$0"' "$1" 2>/dev/null
+}
+
+# free_ports N: N distinct ports on 127.0.0.1 that nothing listens on now.
+free_ports() {
+    local ports=() p tries=0
+    while ((${#ports[@]} < $1)); do
+        ((tries++ < 1000)) || die "no free ports found"
+        p=$((20000 + RANDOM % 40000))
+        [[ " ${ports[*]} " == *" $p "* ]] && continue
+        port_in_use "$p" || ports+=("$p")
+    done
+    echo "${ports[@]}"
+}
+
+# binary_of NAME: the executable (and /proc/PID/comm) of a process name.
+binary_of() {
+    case $1 in
+        redis) echo redis-server ;;
+        nq-scoring-*) echo nq-scoring ;;
+        *) echo "$1" ;;
+    esac
+}
+
+# live_pid NAME: the pid of the suite's process NAME while it runs (not a zombie).
+live_pid() {
+    local pid stat comm
+    pid=$(cat "$SUITE_DIR/run/$1.pid" 2>/dev/null) && [[ $pid =~ ^[0-9]+$ ]] || return 1
+    stat=$(cat "/proc/$pid/stat" 2>/dev/null) || return 1
+    comm=$(binary_of "$1")
+    [[ $stat == "$pid ($comm) "* && $stat != "$pid ($comm) Z"* ]] && echo "$pid"
+}
+
+# start_process NAME CMD...: run CMD in its own session, logging to logs/NAME.log.
+start_process() {
+    local name=$1 pid i
+    shift
+    setsid "$@" >>"$SUITE_DIR/log/$name.log" 2>&1 </dev/null &
+    pid=$!
+    echo "$pid" >"$SUITE_DIR/run/$name.pid"
+    STARTED+=("$name")
+    for ((i = 0; i < 100; i++)); do
+        live_pid "$name" >/dev/null && return 0
+        [[ -e /proc/$pid ]] || break
+        sleep 0.02
+    done
+    tail -n 20 "$SUITE_DIR/log/$name.log" >&2 || true
+    die "$name did not start: $*"
+}
+
+# group_of NAME: "redis" for Redis, "services" for the rest (stopped first).
+group_of() {
+    if [[ $1 == redis ]]; then echo redis; else echo services; fi
+}
+
+# stop_suite: SIGTERM the services, then Redis (so they can finish writing); SIGKILL
+# what ignores it for STOP_TIMEOUT_S; the logs stay.
+stop_suite() {
+    local group name pid waited left
+    ((${#STARTED[@]} > 0)) || return 0
+    for group in services redis; do
+        for name in "${STARTED[@]}"; do
+            [[ $(group_of "$name") == "$group" ]] || continue
+            if pid=$(live_pid "$name"); then kill -TERM "$pid" 2>/dev/null || true; fi
+        done
+        for ((waited = 0; waited < STOP_TIMEOUT_S * 10; waited++)); do
+            left=0
+            for name in "${STARTED[@]}"; do
+                if [[ $(group_of "$name") == "$group" ]] && live_pid "$name" >/dev/null; then
+                    left=1
+                fi
+            done
+            ((left)) || break
+            sleep 0.1
+        done
+        for name in "${STARTED[@]}"; do
+            [[ $(group_of "$name") == "$group" ]] || continue
+            if pid=$(live_pid "$name"); then
+                say "$name (pid $pid) ignored SIGTERM for ${STOP_TIMEOUT_S}s: SIGKILL"
+                kill -KILL "$pid" 2>/dev/null || true
+            fi
+        done
+    done
+    STARTED=()
+    rm -f "$SUITE_DIR"/run/*.pid
+}
+
+# start_suite SCORERS LOGDIR: a fresh suite on free ports; sets SUITE_DIR and the NQ_* env.
+start_suite() {
+    local scorers=$1 i ports
+    SUITE_DIR=$(mktemp -d /tmp/nq-bench-suite.XXXXXX)
+    mkdir -p "$SUITE_DIR/run" "$SUITE_DIR/log" "$SUITE_DIR/redis"
+    read -r -a ports <<<"$(free_ports 8)"
+    export NQ_LOG_LEVEL=warn NQ_REDIS_HOST=127.0.0.1 NQ_REDIS_PORT=${ports[0]}
+    export NQ_HTTP_HOST=127.0.0.1 NQ_HTTP_PORT=${ports[1]}
+    export NQ_INGEST_ENDPOINT=tcp://127.0.0.1:${ports[2]}
+    export NQ_CUSTOMERS_ENDPOINT=tcp://127.0.0.1:${ports[3]}
+    export NQ_REPORTING_ENDPOINT=tcp://127.0.0.1:${ports[4]}
+    export NQ_STORED_ENDPOINT=tcp://127.0.0.1:${ports[5]}
+    export NQ_CHANGES_ENDPOINT=tcp://127.0.0.1:${ports[6]}
+    export NQ_ALERTS_ENDPOINT=tcp://127.0.0.1:${ports[7]}
+    if [[ -d $ROOT/gateway/web ]]; then export NQ_WEB_ROOT=$ROOT/gateway/web; fi
+
+    start_process redis redis-server --port "$NQ_REDIS_PORT" --bind 127.0.0.1 \
+        --protected-mode yes --daemonize no --dir "$SUITE_DIR/redis" \
+        --appendonly yes --appendfsync everysec
+    for ((i = 0; i < 100; i++)); do
+        [[ $(redis-cli -p "$NQ_REDIS_PORT" ping 2>/dev/null) == PONG ]] && break
+        sleep 0.1
+    done
+    start_process nq-ingest "$BIN_DIR/nq-ingest"
+    for ((i = 1; i <= scorers; i++)); do
+        start_process "nq-scoring-$i" env NQ_INSTANCE="scoring-$i" "$BIN_DIR/nq-scoring"
+    done
+    start_process nq-customers "$BIN_DIR/nq-customers"
+    start_process nq-alerting "$BIN_DIR/nq-alerting"
+    start_process nq-reporting "$BIN_DIR/nq-reporting"
+    start_process nq-gateway "$BIN_DIR/nq-gateway"
+
+    local url=http://127.0.0.1:$NQ_HTTP_PORT/readyz deadline=$((SECONDS + READY_TIMEOUT_S))
+    while [[ $(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$url") != 200 ]]; do
+        if ((SECONDS >= deadline)); then
+            curl -s --max-time 2 "$url" >&2 || true
+            die "the suite was not ready within ${READY_TIMEOUT_S}s (logs: $SUITE_DIR/log)"
+        fi
+        sleep 0.3
+    done
+}
+
+# ---- one run --------------------------------------------------------------------------
+
+# sample_during DELAY FILE PREFIX: after DELAY s, `top` of the suite (and perf if asked).
+sample_during() {
+    local delay=$1 prefix=$2 pids name pid
+    sleep "$delay"
+    pids=()
+    for name in "${STARTED[@]}"; do
+        if pid=$(live_pid "$name"); then pids+=("$pid"); fi
+    done
+    ((${#pids[@]})) || return 0
+    {
+        # The 2nd frame: CPU over those 2 s; other engineers' processes show up too.
+        top -b -n 2 -d 2 -w 200 | awk '/^top -/{n++} n==2' | head -n 30
+    } >"$prefix-top.txt" 2>&1 || true
+    if [[ $PERF == 1 ]] && command -v perf >/dev/null; then
+        perf record -q -F 499 -g -o "$prefix.perf.data" -p "$(
+            IFS=,
+            echo "${pids[*]}"
+        )" -- sleep 10 >/dev/null 2>&1 || true
+        perf report -i "$prefix.perf.data" --stdio --no-children --sort comm,dso,sym 2>/dev/null |
+            grep -v '^#' | grep -v '^$' | grep '%' | head -n 60 >"$prefix-perf.txt" || true
+        rm -f "$prefix.perf.data" "$prefix.perf.data.old"
+    fi
+}
+
+# run_one SCENARIO N: a fresh suite, the load, the samples, then stop the suite.
+run_one() {
+    local sc=$1 n=$2 scorers opts prefix rc=0 sampler
+    scorers=$(scenario_field "$sc" 1)
+    opts=$(scenario_field "$sc" 2)
+    prefix=$OUT/$sc-$n
+    say "scenario $sc run $n: $(scenario_field "$sc" 3), $scorers scorer(s), ${DURATION}s"
+    start_suite "$scorers"
+    sample_during $((DURATION / 2)) "$prefix" &
+    sampler=$!
+    # shellcheck disable=SC2086 # opts is a list of options
+    "$BIN_DIR/nq-bench" --url "http://127.0.0.1:$NQ_HTTP_PORT" $opts --duration "$DURATION" \
+        --redis-port "$NQ_REDIS_PORT" --pids-dir "$SUITE_DIR/run" --spread week --json \
+        >"$prefix.json" || rc=$?
+    wait "$sampler" || true
+    redis-cli -p "$NQ_REDIS_PORT" info commandstats >"$prefix-redis.txt" 2>&1 || true
+    redis-cli -p "$NQ_REDIS_PORT" info cpu >>"$prefix-redis.txt" 2>&1 || true
+    redis-cli -p "$NQ_REDIS_PORT" info memory | grep -E '^used_memory_(human|peak_human|rss_human)' \
+        >>"$prefix-redis.txt" 2>&1 || true
+    stop_suite
+    mkdir -p "$OUT/logs/$sc-$n"
+    cp "$SUITE_DIR"/log/*.log "$OUT/logs/$sc-$n/" 2>/dev/null || true
+    rm -rf "$SUITE_DIR"
+    SUITE_DIR=""
+    text_report "$prefix.json" >"$prefix.txt" || true
+    cat "$prefix.txt" >&2
+    ((rc == 0)) || say "nq-bench exited $rc in scenario $sc run $n (see $prefix.json)"
+}
+
+# text_report FILE: the essentials of one nq-bench --json report, as text.
+text_report() {
+    jq -r '
+      "accepted \(.events_accepted) events, \(.accepted_per_s|floor) events/s over \(.load_s*100|floor/100) s; "
+      + "answers \(.answers_by_status|tostring); transport errors \(.transport_errors)",
+      "ack latency ms: p50 \(.latency_ms.p50) p99 \(.latency_ms.p99) p99.9 \(.latency_ms.p99_9) max \(.latency_ms.max)",
+      "scored: \(.scored|tostring)",
+      "nq-bench cpu \(.bench_cpu_pct|floor)%",
+      (.processes[] | "  \(.name): peak RSS \(.peak_rss_mib*10|floor/10) MiB, VmHWM \(.vmhwm_mib*10|floor/10) MiB, cpu load \(.cpu_load_pct|floor)%, catch-up \(.cpu_catchup_pct|floor)%")
+    ' "$1"
+}
+
+# summary: one line per run.
+summary() {
+    local f
+    printf '%-6s %10s %9s %9s %9s %9s %9s %9s %12s %s\n' run accepted/s scored/s lag_s \
+        p50_ms p99_ms p99.9_ms max_ms max_rss_MiB "(process)"
+    for f in "$OUT"/*-[0-9].json; do
+        [[ -e $f ]] || continue
+        jq -r --arg run "$(basename "$f" .json)" '
+          (.processes | max_by(.vmhwm_mib)) as $p |
+          [$run, (.accepted_per_s|floor), (.scored.events_per_s // 0 | floor),
+           (.scored.lag_s // "n/a"), .latency_ms.p50, .latency_ms.p99, .latency_ms.p99_9,
+           .latency_ms.max, ($p.vmhwm_mib*10|floor/10), "(\($p.name))"] | @tsv' "$f" |
+            awk -F'\t' '{printf "%-6s %10s %9s %9s %9.2f %9.2f %9.2f %9.2f %12s %s\n",
+                         $1,$2,$3,($4=="n/a"?$4:sprintf("%.3f",$4)),$5,$6,$7,$8,$9,$10}'
+    done
+}
+
+on_exit() {
+    local rc=$?
+    trap '' INT TERM HUP
+    stop_suite
+    if [[ -n $SUITE_DIR ]]; then rm -rf "$SUITE_DIR"; fi
+    exit "$rc"
+}
+
+main() {
+    local sc n row
+    if [[ ${1:-} == --list ]]; then
+        for row in "${SCENARIOS[@]}"; do
+            IFS='|' read -r sc n opts what <<<"$row"
+            printf '%s: %s (%s scorer(s); nq-bench %s)\n' "$sc" "$what" "$n" "$opts"
+        done
+        return 0
+    fi
+    if [[ ${1:-} == -h || ${1:-} == --help ]]; then
+        sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed '$d; s/^# \{0,1\}//'
+        return 0
+    fi
+    local scenarios=("$@")
+    ((${#scenarios[@]})) || scenarios=(a b)
+    for sc in "${scenarios[@]}"; do
+        scenario_field "$sc" 1 >/dev/null || die "unknown scenario '$sc' (see --list)"
+    done
+    [[ $RUNS =~ ^[1-9][0-9]*$ ]] || die "NQ_BENCH_RUNS must be a positive integer"
+    command -v jq >/dev/null || die "jq is needed for the reports: apt-get install jq"
+    command -v redis-server >/dev/null || die "redis-server not found: apt-get install redis-server"
+    if [[ ! -x $BIN_DIR/nq-bench ]]; then
+        say "building Release into $BUILD_DIR"
+        cmake -S "$ROOT" -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE=Release >/dev/null
+        cmake --build "$BUILD_DIR" -j"$(nproc)" >/dev/null
+    fi
+    mkdir -p "$OUT"
+    trap on_exit EXIT
+    trap 'exit 130' INT TERM HUP
+    for sc in "${scenarios[@]}"; do
+        for ((n = 1; n <= RUNS; n++)); do
+            run_one "$sc" "$n"
+        done
+    done
+    summary | tee "$OUT/summary.txt"
+    say "reports in $OUT"
+}
+
+main "$@"

@@ -1,0 +1,285 @@
+/* test_bench_stats.c — nq-bench's pure helpers: tools/bench_stats.h (histogram,
+ * answer counts, /proc readers) and tools/bench_events.h (the event mix). */
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bench_events.h"
+#include "bench_stats.h"
+#include "nq_test.h"
+
+/* ---- histogram ------------------------------------------------------------ */
+
+static void test_hist_buckets(void)
+{
+    /* Exact below 2 SUB, contiguous, and each value within its bucket's range. */
+    for (uint64_t v = 0; v < 2 * BENCH_HIST_SUB; v++) {
+        CU_ASSERT_EQUAL(bench_hist_bucket(v), v);
+        CU_ASSERT_EQUAL(bench_hist_bucket_top(v), v);
+    }
+    size_t prev = bench_hist_bucket(2 * BENCH_HIST_SUB - 1);
+    for (uint64_t v = 2 * BENCH_HIST_SUB; v < 1u << 20; v++) {
+        size_t b = bench_hist_bucket(v);
+        CU_ASSERT_FATAL(b == prev || b == prev + 1);
+        CU_ASSERT_FATAL(bench_hist_bucket_top(b) >= v);
+        /* Relative error bound: the top is less than 1/SUB above the value. */
+        CU_ASSERT_FATAL(bench_hist_bucket_top(b) - v < v / BENCH_HIST_SUB + 1);
+        if (b == prev + 1)
+            CU_ASSERT_FATAL(bench_hist_bucket_top(prev) == v - 1);
+        prev = b;
+    }
+    CU_ASSERT_EQUAL(bench_hist_bucket(UINT64_MAX), BENCH_HIST_BUCKETS - 1);
+    CU_ASSERT_EQUAL(bench_hist_bucket_top(BENCH_HIST_BUCKETS - 1), UINT64_MAX);
+    CU_ASSERT(bench_hist_bucket_top(bench_hist_bucket(1ULL << 40)) >= 1ULL << 40);
+}
+
+static void test_hist_percentiles(void)
+{
+    static bench_hist_t h;
+    bench_hist_init(&h);
+    CU_ASSERT_EQUAL(bench_hist_percentile(&h, 50), 0);
+    for (uint64_t v = 1; v <= 100000; v++)
+        bench_hist_record(&h, v);
+    CU_ASSERT_EQUAL(h.count, 100000);
+    CU_ASSERT_EQUAL(h.min, 1);
+    CU_ASSERT_EQUAL(h.max, 100000);
+    static const struct {
+        double q;
+        uint64_t exact;
+    } cases[] = {{50, 50000}, {99, 99000}, {99.9, 99900}, {0.001, 1}, {100, 100000}};
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        uint64_t got = bench_hist_percentile(&h, cases[i].q);
+        CU_ASSERT(got >= cases[i].exact);
+        CU_ASSERT(got <= cases[i].exact + cases[i].exact / BENCH_HIST_SUB + 1);
+    }
+    CU_ASSERT_EQUAL(bench_hist_percentile(&h, 100), 100000); /* clamped to the max */
+    CU_ASSERT_EQUAL(bench_hist_percentile(&h, 0), 0);
+    CU_ASSERT_EQUAL(bench_hist_percentile(&h, 101), 0);
+}
+
+static void test_hist_outlier(void)
+{
+    static bench_hist_t h;
+    bench_hist_init(&h);
+    for (int i = 0; i < 999; i++)
+        bench_hist_record(&h, 100);
+    bench_hist_record(&h, 5000000);
+    CU_ASSERT_EQUAL(bench_hist_percentile(&h, 50), 100);
+    CU_ASSERT_EQUAL(bench_hist_percentile(&h, 99.9), 100);
+    CU_ASSERT_EQUAL(bench_hist_percentile(&h, 99.95), 5000000);
+    CU_ASSERT_EQUAL(bench_hist_percentile(&h, 100), 5000000);
+    CU_ASSERT_DOUBLE_EQUAL((double)(h.sum / h.count), (999 * 100 + 5000000) / 1000.0, 1e-6);
+}
+
+/* ---- answer counts ---------------------------------------------------------- */
+
+static int counts_of(const char *body, bench_counts_t *c)
+{
+    return bench_answer_counts(body, strlen(body), c);
+}
+
+static void test_counts_answer(void)
+{
+    bench_counts_t c;
+    const char *body = "{\"accepted\":498,\"duplicate\":1,\"conflict\":0,\"rejected\":1,"
+                       "\"results\":[{\"index\":0,\"event_id\":\"e-1\",\"status\":\"accepted\"},"
+                       "{\"index\":1,\"event_id\":\"x\\\"accepted\\\":9\",\"status\":\"rejected\","
+                       "\"errors\":[{\"field\":\"amount\",\"reason\":\"must be > 0\"}]}]}";
+    CU_ASSERT_EQUAL_FATAL(counts_of(body, &c), 0);
+    CU_ASSERT_EQUAL(c.accepted, 498);
+    CU_ASSERT_EQUAL(c.duplicate, 1);
+    CU_ASSERT_EQUAL(c.conflict, 0);
+    CU_ASSERT_EQUAL(c.rejected, 1);
+
+    /* Keys in any order, spaces, nested look-alikes ignored. */
+    CU_ASSERT_EQUAL_FATAL(counts_of(" { \"results\" : [ {\"accepted\":7} ], \"x\":{\"accepted\":8},"
+                                    " \"rejected\" : 2 , \"accepted\" : 3 } ",
+                                    &c),
+                          0);
+    CU_ASSERT_EQUAL(c.accepted, 3);
+    CU_ASSERT_EQUAL(c.rejected, 2);
+    CU_ASSERT_EQUAL(c.duplicate, 0);
+
+    /* Scalars of every kind before the count are skipped. */
+    CU_ASSERT_EQUAL_FATAL(
+        counts_of("{\"a\":true,\"b\":null,\"c\":-1.5e3,\"d\":\"}\",\"accepted\":42}", &c), 0);
+    CU_ASSERT_EQUAL(c.accepted, 42);
+}
+
+static void test_counts_not_an_answer(void)
+{
+    bench_counts_t c;
+    static const char *const bad[] = {
+        "",
+        "{}",
+        "[]",
+        "{\"error\":\"unavailable\",\"detail\":\"ingest did not answer\"}",
+        "{\"results\":[{\"accepted\":1}]}",
+        "{\"accepted\":\"many\"}",
+        "{\"accepted\"",
+        "not json",
+    };
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        c.accepted = 99;
+        CU_ASSERT_EQUAL(counts_of(bad[i], &c), -1);
+        CU_ASSERT_EQUAL(c.accepted, 0);
+    }
+    /* The length bounds the scan: a count past it is not seen. */
+    const char *body = "{\"rejected\":1}{\"accepted\":5}";
+    CU_ASSERT_EQUAL(bench_answer_counts(body, 14, &c), -1);
+}
+
+/* ---- /proc readers ------------------------------------------------------------- */
+
+static void test_status_kb(void)
+{
+    const char *status = "Name:\tnq-gateway\nVmPeak:\t  200000 kB\nVmHWM:\t    9000 kB\n"
+                         "VmRSS:\t    8123 kB\nThreads:\t1\n";
+    CU_ASSERT_EQUAL(bench_status_kb(status, "VmRSS"), 8123);
+    CU_ASSERT_EQUAL(bench_status_kb(status, "VmHWM"), 9000);
+    CU_ASSERT_EQUAL(bench_status_kb(status, "VmSwap"), -1);
+    CU_ASSERT_EQUAL(bench_status_kb(status, "Vm"), -1); /* a prefix is not a field */
+    CU_ASSERT_EQUAL(bench_status_kb("VmRSS:\t x kB\n", "VmRSS"), -1);
+    CU_ASSERT_EQUAL(bench_status_kb("", "VmRSS"), -1);
+}
+
+static void test_stat_ticks(void)
+{
+    /* comm may hold spaces and ')'; utime 14 and stime 15 are summed. */
+    const char *stat = "4242 (nq) (x y)) S 1 4242 4242 0 -1 4194560 500 0 0 0 1234 56 0 0 20 0 1 "
+                       "0 100 1000000 300";
+    CU_ASSERT_EQUAL(bench_stat_cpu_ticks(stat), 1290);
+    CU_ASSERT_EQUAL(bench_stat_cpu_ticks("4242 (nq) S 1 2 3"), -1);
+    CU_ASSERT_EQUAL(bench_stat_cpu_ticks("no parenthesis"), -1);
+}
+
+/* ---- event mix -------------------------------------------------------------------- */
+
+static void test_gen_init(void)
+{
+    bench_gen_t g;
+    CU_ASSERT_EQUAL(bench_gen_init(&g, "run_1", 0, 200, 2000, 0), 0);
+    CU_ASSERT_NOT_EQUAL(g.rng, 0);
+    CU_ASSERT_EQUAL(bench_gen_init(&g, "", 1, 1, 1, 0), -1);
+    CU_ASSERT_EQUAL(bench_gen_init(&g, "has-dash", 1, 1, 1, 0), -1);
+    CU_ASSERT_EQUAL(bench_gen_init(&g, "abcdefghijklmnopqrstuvwxy", 1, 1, 1, 0), -1); /* 25 */
+    CU_ASSERT_EQUAL(bench_gen_init(&g, "r", 1, 0, 1, 0), -1);
+    CU_ASSERT_EQUAL(bench_gen_init(&g, "r", 1, 1, 0, 0), -1);
+    CU_ASSERT_EQUAL(bench_gen_init(&g, "r", 1, 1, 1, -1), -1);
+}
+
+/* Check one generated event against what ingest requires of its type. */
+static void check_event(const json_t *ev, int64_t now_ms, int64_t spread_ms, int *types_seen)
+{
+    static const char *const types[] = {"visit", "call", "order", "payment", "feedback", "meeting"};
+    const char *type = json_string_value(json_object_get(ev, "type"));
+    CU_ASSERT_PTR_NOT_NULL_FATAL(type);
+    size_t t = 0;
+    while (t < 6 && strcmp(types[t], type) != 0)
+        t++;
+    CU_ASSERT_FATAL(t < 6);
+    types_seen[t]++;
+    CU_ASSERT_EQUAL(strncmp(json_string_value(json_object_get(ev, "salesperson_id")), "sp-", 3), 0);
+    json_int_t at = json_integer_value(json_object_get(ev, "occurred_at"));
+    CU_ASSERT(at <= now_ms && at >= now_ms - spread_ms);
+    if (strcmp(type, "meeting") != 0)
+        CU_ASSERT(json_is_string(json_object_get(ev, "customer_id")));
+    if (strcmp(type, "order") == 0 || strcmp(type, "payment") == 0) {
+        const char *amount = json_string_value(json_object_get(ev, "amount"));
+        CU_ASSERT_PTR_NOT_NULL_FATAL(amount);
+        const char *dot = strchr(amount, '.');
+        CU_ASSERT(dot && strlen(dot) == 3 && atof(amount) >= 100.0);
+    }
+    if (strcmp(type, "visit") == 0) {
+        json_t *loc = json_object_get(ev, "location");
+        CU_ASSERT(json_is_real(json_object_get(loc, "lat")));
+        CU_ASSERT(json_is_real(json_object_get(loc, "lng")));
+    }
+    if (strcmp(type, "feedback") == 0) {
+        json_int_t r = json_integer_value(json_object_get(ev, "rating"));
+        CU_ASSERT(r >= 1 && r <= 5);
+    }
+}
+
+static void test_batch(void)
+{
+    enum { N = 2000 };
+    const int64_t now = 1764120600000LL, spread = 3 * 86400000LL;
+    bench_gen_t g;
+    size_t cap = BENCH_EVENT_MAX * N + 2;
+    char *buf = malloc(cap);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(buf);
+    CU_ASSERT_EQUAL_FATAL(bench_gen_init(&g, "abcdefghijklmnopqrstuvwx", 7, 99999, 999999, spread),
+                          0);
+    int len = bench_batch_write(&g, buf, cap, N, false, 1000000000ULL, now);
+    CU_ASSERT_FATAL(len > 0 && (size_t)len < cap);
+    json_error_t jerr;
+    json_t *arr = json_loadb(buf, (size_t)len, 0, &jerr);
+    CU_ASSERT_FATAL(json_is_array(arr));
+    CU_ASSERT_EQUAL_FATAL(json_array_size(arr), N);
+    int seen[6] = {0};
+    for (size_t i = 0; i < N; i++) {
+        const json_t *ev = json_array_get(arr, i);
+        char want[64];
+        snprintf(want, sizeof(want), "abcdefghijklmnopqrstuvwx-%llu", 1000000000ULL + i);
+        CU_ASSERT_STRING_EQUAL(json_string_value(json_object_get(ev, "event_id")), want);
+        check_event(ev, now, spread, seen);
+    }
+    for (int t = 0; t < 6; t++)
+        CU_ASSERT(seen[t] > 0);   /* every type of the mix appears in 2000 events */
+    CU_ASSERT(seen[0] > seen[5]); /* visits (30) outnumber meetings (5) */
+    json_decref(arr);
+    free(buf);
+}
+
+static void test_single_and_limits(void)
+{
+    bench_gen_t g;
+    char buf[BENCH_EVENT_MAX + 2];
+    CU_ASSERT_EQUAL_FATAL(bench_gen_init(&g, "r", 1, 2, 3, 0), 0);
+    int len = bench_batch_write(&g, buf, sizeof(buf), 1, false, 5, 1764120600000LL);
+    CU_ASSERT_FATAL(len > 0);
+    CU_ASSERT_EQUAL(buf[0], '{'); /* one event: an object, not an array */
+    json_t *ev = json_loads(buf, 0, NULL);
+    CU_ASSERT(json_is_object(ev));
+    CU_ASSERT_STRING_EQUAL(json_string_value(json_object_get(ev, "event_id")), "r-5");
+    CU_ASSERT_EQUAL(json_integer_value(json_object_get(ev, "occurred_at")), 1764120600000LL);
+    json_decref(ev);
+    len = bench_batch_write(&g, buf, sizeof(buf), 1, true, 6, 1764120600000LL);
+    CU_ASSERT(len > 0 && buf[0] == '[' && buf[len - 1] == ']');
+    /* Too small a buffer is refused, never overrun. */
+    CU_ASSERT_EQUAL(bench_batch_write(&g, buf, 10, 1, false, 7, 1), -1);
+    CU_ASSERT_EQUAL(bench_event_write(&g, buf, 0, 7, 1), -1);
+    CU_ASSERT_EQUAL(bench_batch_write(&g, buf, sizeof(buf), 0, false, 7, 1), -1);
+}
+
+static CU_TestInfo hist_tests[] = {
+    {"buckets", test_hist_buckets},
+    {"percentiles", test_hist_percentiles},
+    {"outlier", test_hist_outlier},
+    CU_TEST_INFO_NULL,
+};
+
+static CU_TestInfo parse_tests[] = {
+    {"answer counts", test_counts_answer},
+    {"not an answer", test_counts_not_an_answer},
+    {"status kB", test_status_kb},
+    {"stat ticks", test_stat_ticks},
+    CU_TEST_INFO_NULL,
+};
+
+static CU_TestInfo event_tests[] = {
+    {"init", test_gen_init},
+    {"batch of 2000", test_batch},
+    {"single and limits", test_single_and_limits},
+    CU_TEST_INFO_NULL,
+};
+
+static CU_SuiteInfo suites[] = {
+    {"bench_hist", NULL, NULL, NULL, NULL, hist_tests},
+    {"bench_parse", NULL, NULL, NULL, NULL, parse_tests},
+    {"bench_events", NULL, NULL, NULL, NULL, event_tests},
+    CU_SUITE_INFO_NULL,
+};
+
+NQ_TEST_MAIN(suites)
