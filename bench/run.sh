@@ -17,7 +17,7 @@
 #                      has no nq-bench yet
 #   NQ_BENCH_RUNS      [2] runs of each scenario
 #   NQ_BENCH_DURATION  [60] seconds of load per run (nq-bench refuses more than 3600)
-#   NQ_BENCH_OUT       [bench/results/<UTC date-time>] where reports and samples go
+#   NQ_BENCH_OUT       [/tmp/nq-bench-results/<UTC date-time>] where reports and samples go
 #   NQ_BENCH_PERF      [0] 1 = `perf record` every service for 10 s in the middle of the
 #                      load and keep the top symbols (needs perf)
 #
@@ -31,7 +31,7 @@ BUILD_DIR=${NQ_BUILD_DIR:-/tmp/build-bench}
 BIN_DIR=$BUILD_DIR/bin
 RUNS=${NQ_BENCH_RUNS:-2}
 DURATION=${NQ_BENCH_DURATION:-60}
-OUT=${NQ_BENCH_OUT:-$ROOT/bench/results/$(date -u +%Y%m%dT%H%M%SZ)}
+OUT=${NQ_BENCH_OUT:-/tmp/nq-bench-results/$(date -u +%Y%m%dT%H%M%SZ)}
 PERF=${NQ_BENCH_PERF:-0}
 READY_TIMEOUT_S=30 # how long the gateway has to report /readyz 200
 STOP_TIMEOUT_S=10  # how long a process has to exit after SIGTERM before SIGKILL
@@ -261,7 +261,7 @@ text_report() {
       "ack latency ms: p50 \(.latency_ms.p50) p99 \(.latency_ms.p99) p99.9 \(.latency_ms.p99_9) max \(.latency_ms.max)",
       "scored: \(.scored|tostring)",
       "nq-bench cpu \(.bench_cpu_pct|floor)%",
-      (.processes[] | "  \(.name): peak RSS \(.peak_rss_mib*10|floor/10) MiB, VmHWM \(.vmhwm_mib*10|floor/10) MiB, cpu load \(.cpu_load_pct|floor)%, catch-up \(.cpu_catchup_pct|floor)%")
+      (.processes[] | "  \(.name): peak RSS \(.peak_rss_mib*10|floor/10) MiB, VmHWM \(.vmhwm_mib*10|floor/10) MiB, cpu load \(.cpu_load_pct // -1 | floor)%, catch-up \(.cpu_catchup_pct // -1 | floor)% (-1: too short to tell)")
     ' "$1"
 }
 

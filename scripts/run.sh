@@ -27,7 +27,7 @@ BIN_DIR=$BUILD_DIR/bin
 READY_TIMEOUT_S=30   # how long the gateway has to report /readyz 200
 STOP_TIMEOUT_S=10    # how long a process has to exit after SIGTERM before SIGKILL
 DEMO_SALESPERSON=sp-zhangwei
-DEMO_CUSTOMER=cust-demo-1
+DEMO_CUSTOMER=c-hz-jinda   # both seeded by `nqctl seed-demo`
 
 # One configuration for the script and the processes it starts: the script checks
 # and waits on the same ports the services bind.
@@ -170,7 +170,6 @@ port_in_use() {
 # check_free: refuse to start over a running suite or on a port that is taken.
 check_free() {
     local name ep rest
-    rm -f "$STOP_MARK"
     for name in $(recorded_names); do
         if live_pid "$name" >/dev/null; then
             die "a suite is already running ($name, pid $(live_pid "$name")): stop it with 'scripts/run.sh stop'"
@@ -247,7 +246,7 @@ wait_ready() {
     # Failing checks in the readyz body ("ingest":"down") name the logs to read.
     mapfile -t down < <(grep -o '"[a-z]*":"down"' <<<"$body" | cut -d'"' -f2)
     for name in "${down[@]}"; do
-        if [[ $name == redis ]]; then f=$LOG_DIR/redis.log; else f=$LOG_DIR/nq-$name; fi
+        if [[ $name == redis ]]; then f=$LOG_DIR/redis; else f=$LOG_DIR/nq-$name; fi
         for f in "$f".log "$f"-*.log; do
             if [[ -e $f ]]; then f=${f##*/}; show_log "${f%.log}"; fi
         done
@@ -268,7 +267,8 @@ print_usage_hints() {
     now=$(date +%s)
     cat <<EOF
 
-neiqin is running: $base/   (logs in var/log/, Ctrl-C stops everything)
+neiqin is running: $base/
+Logs are in var/log/. Ctrl-C (or 'scripts/run.sh stop' from another terminal) stops it all.
 
 Post an order (a big one: it raises an alert):
   curl -s -X POST $base/api/v1/activities -H 'Content-Type: application/json' \\
@@ -337,6 +337,7 @@ cmd_start() {
     [[ $NQ_SCORERS =~ ^[1-9][0-9]*$ ]] || die "NQ_SCORERS must be a positive integer, got '$NQ_SCORERS'"
     mkdir -p "$LOG_DIR" "$RUN_DIR" "$REDIS_DIR"
     check_free
+    rm -f "$STOP_MARK"
     build
     trap on_exit EXIT
     trap 'exit 0' INT TERM HUP

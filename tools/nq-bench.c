@@ -1083,9 +1083,17 @@ static void print_text(const bench_t *b, const summary_t *s)
            "cpu load", "cpu catch-up");
     for (size_t i = 0; i < b->n_procs; i++) {
         const proc_t *p = &b->procs[i];
-        printf("%-16s %8d %14.1f %11.1f %9.0f%% %12.0f%%%s\n", p->name, p->pid,
-               (double)p->peak_rss_kb / 1024.0, (double)p->hwm_kb / 1024.0,
-               proc_cpu_pct(b, p, 0, 1), proc_cpu_pct(b, p, 1, 2), p->gone ? "  (exited)" : "");
+        char cpu[2][16];
+        for (int k = 0; k < 2; k++) {
+            double pct = proc_cpu_pct(b, p, k, k + 1);
+            if (pct < 0)
+                snprintf(cpu[k], sizeof(cpu[k]), "-");
+            else
+                snprintf(cpu[k], sizeof(cpu[k]), "%.0f%%", pct);
+        }
+        printf("%-16s %8d %14.1f %11.1f %10s %13s%s\n", p->name, p->pid,
+               (double)p->peak_rss_kb / 1024.0, (double)p->hwm_kb / 1024.0, cpu[0], cpu[1],
+               p->gone ? "  (exited)" : "");
     }
 }
 
@@ -1109,16 +1117,23 @@ static json_t *json_scored(const bench_t *b, const summary_t *s)
                      (json_int_t)(r->accepted1 - r->scored2));
 }
 
+/* A percentage, or null when unknown (negative). */
+static json_t *json_pct(double pct)
+{
+    return pct < 0 ? json_null() : json_real(pct);
+}
+
 static json_t *json_procs(const bench_t *b)
 {
     json_t *a = json_array();
     for (size_t i = 0; i < b->n_procs; i++) {
         const proc_t *p = &b->procs[i];
-        json_array_append_new(
-            a, json_pack("{s:s, s:i, s:f, s:f, s:f, s:f, s:b}", "name", p->name, "pid", p->pid,
-                         "peak_rss_mib", (double)p->peak_rss_kb / 1024.0, "vmhwm_mib",
-                         (double)p->hwm_kb / 1024.0, "cpu_load_pct", proc_cpu_pct(b, p, 0, 1),
-                         "cpu_catchup_pct", proc_cpu_pct(b, p, 1, 2), "exited", p->gone));
+        json_array_append_new(a, json_pack("{s:s, s:i, s:f, s:f, s:o, s:o, s:b}", "name", p->name,
+                                           "pid", p->pid, "peak_rss_mib",
+                                           (double)p->peak_rss_kb / 1024.0, "vmhwm_mib",
+                                           (double)p->hwm_kb / 1024.0, "cpu_load_pct",
+                                           json_pct(proc_cpu_pct(b, p, 0, 1)), "cpu_catchup_pct",
+                                           json_pct(proc_cpu_pct(b, p, 1, 2)), "exited", p->gone));
     }
     return a;
 }

@@ -13,6 +13,17 @@ int nq_key_kpi(char *buf, size_t len, const char *salesperson_id, const nq_perio
     return fit(snprintf(buf, len, "nq:{sp:%s}:kpi:%s", salesperson_id, period->key), len);
 }
 
+int nq_key_visited(char *buf, size_t len, const char *salesperson_id, const nq_period_t *period)
+{
+    return fit(snprintf(buf, len, "nq:{sp:%s}:visited:%s", salesperson_id, period->key), len);
+}
+
+int nq_key_key_customers(char *buf, size_t len, const char *salesperson_id)
+{
+    return fit(snprintf(buf, len, NQ_KEY_SP_PREFIX "%s" NQ_KEY_KEY_CUSTOMERS_SUFFIX, salesperson_id),
+               len);
+}
+
 int nq_key_salesperson(char *buf, size_t len, const char *salesperson_id)
 {
     return fit(snprintf(buf, len, "nq:{sp:%s}:profile", salesperson_id), len);

@@ -1,22 +1,144 @@
-/* kpi.c — KPI counter table, conversions, and the read path. See nq/kpi.h. */
+/* kpi.c — KPI counters, metrics, conversions, and the read path. See nq/kpi.h. */
 #include "nq/kpi.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "nq/keys.h"
 #include "nq/money.h"
 
-#define PB(field)                                                                                  \
-    offsetof(Nq__KpiValues, field), offsetof(Nq__KpiValues, has_##field)
+#define PB(field) offsetof(Nq__KpiValues, field), offsetof(Nq__KpiValues, has_##field)
 
 const nq_kpi_def_t nq_kpi_defs[NQ_KPI_COUNT] = {
-    [NQ_KPI_SALES_FEN] = {"sales_fen", "sales_amount", true, PB(sales_fen)},
-    [NQ_KPI_ORDERS] = {"orders", "orders", false, PB(orders)},
-    [NQ_KPI_VISITS] = {"visits", "visits", false, PB(visits)},
-    [NQ_KPI_CALLS] = {"calls", "calls", false, PB(calls)},
+    [NQ_KPI_SALES_FEN] = {"sales_fen", true, PB(sales_fen)},
+    [NQ_KPI_ORDERS] = {"orders", false, PB(orders)},
+    [NQ_KPI_VISITS] = {"visits", false, PB(visits)},
+    [NQ_KPI_CALLS] = {"calls", false, PB(calls)},
+    [NQ_KPI_MEETINGS] = {"meetings", false, PB(meetings)},
+    [NQ_KPI_NEW_CUSTOMERS] = {"new_customers", false, PB(new_customers)},
+    [NQ_KPI_COLLECTIONS_FEN] = {"collections_fen", true, PB(collections_fen)},
+    [NQ_KPI_ORDER_VALUE_FEN] = {"order_value_fen", true, PB(order_value_fen)},
+    [NQ_KPI_ORDERS_DUE] = {"orders_due", false, PB(orders_due)},
+    [NQ_KPI_ORDERS_ON_TIME] = {"orders_on_time", false, PB(orders_on_time)},
+    [NQ_KPI_FEEDBACK_SUM] = {"feedback_sum", false, PB(feedback_sum)},
+    [NQ_KPI_FEEDBACK_COUNT] = {"feedback_count", false, PB(feedback_count)},
+    [NQ_KPI_TICKETS_OPENED] = {"tickets_opened", false, PB(tickets_opened)},
+    [NQ_KPI_KEY_VISITED] = {"key_visited", false, PB(key_visited)},
+    [NQ_KPI_KEY_CUSTOMERS] = {"key_customers", false, PB(key_customers)},
 };
+
+#define ONE(c) {c, NQ_KPI_NONE}
+#define NONE NQ_KPI_NONE
+
+const nq_metric_def_t nq_metric_defs[NQ_METRIC_COUNT] = {
+    [NQ_METRIC_SALES_AMOUNT] = {"sales_amount", "销售额", NQ_UNIT_MONEY, ONE(NQ_KPI_SALES_FEN), NONE},
+    [NQ_METRIC_ORDERS] = {"orders", "订单数", NQ_UNIT_COUNT, ONE(NQ_KPI_ORDERS), NONE},
+    [NQ_METRIC_VISITS] = {"visits", "拜访数", NQ_UNIT_COUNT, ONE(NQ_KPI_VISITS), NONE},
+    [NQ_METRIC_CALLS] = {"calls", "电话数", NQ_UNIT_COUNT, ONE(NQ_KPI_CALLS), NONE},
+    [NQ_METRIC_MEETINGS] = {"meetings", "会议数", NQ_UNIT_COUNT, ONE(NQ_KPI_MEETINGS), NONE},
+    [NQ_METRIC_NEW_CUSTOMERS] = {"new_customers", "新客户数", NQ_UNIT_COUNT,
+                                 ONE(NQ_KPI_NEW_CUSTOMERS), NONE},
+    [NQ_METRIC_COLLECTIONS] = {"collections", "回款额", NQ_UNIT_MONEY, ONE(NQ_KPI_COLLECTIONS_FEN),
+                               NONE},
+    [NQ_METRIC_COVERAGE] = {"coverage", "重点客户覆盖率", NQ_UNIT_RATIO, ONE(NQ_KPI_KEY_VISITED),
+                            NQ_KPI_KEY_CUSTOMERS},
+    [NQ_METRIC_ORDER_COMPLETION_RATE] = {"order_completion_rate", "订单按时完成率", NQ_UNIT_RATIO,
+                                         ONE(NQ_KPI_ORDERS_ON_TIME), NQ_KPI_ORDERS_DUE},
+    [NQ_METRIC_AVG_ORDER_VALUE] = {"avg_order_value", "客单价", NQ_UNIT_MONEY,
+                                   ONE(NQ_KPI_ORDER_VALUE_FEN), NQ_KPI_ORDERS},
+    [NQ_METRIC_ACTIVITY_TO_ORDER] = {"activity_to_order", "活动转化比", NQ_UNIT_RATIO,
+                                     {NQ_KPI_VISITS, NQ_KPI_CALLS}, NQ_KPI_ORDERS},
+    [NQ_METRIC_FEEDBACK_SCORE] = {"feedback_score", "客户满意度", NQ_UNIT_SCORE,
+                                  ONE(NQ_KPI_FEEDBACK_SUM), NQ_KPI_FEEDBACK_COUNT},
+    [NQ_METRIC_TICKETS_OPENED] = {"tickets_opened", "售后工单数", NQ_UNIT_COUNT,
+                                  ONE(NQ_KPI_TICKETS_OPENED), NONE},
+};
+
+int nq_metric_find(const char *name)
+{
+    for (int i = 0; name && i < NQ_METRIC_COUNT; i++) {
+        if (strcmp(nq_metric_defs[i].name, name) == 0)
+            return i;
+    }
+    return -1;
+}
+
+bool nq_metric_value(nq_metric_id_t m, const nq_kpi_values_t *v, double *out)
+{
+    const nq_metric_def_t *d = &nq_metric_defs[m];
+    double num = 0;
+    for (int i = 0; i < 2; i++) {
+        if (d->num[i] != NQ_KPI_NONE)
+            num += (double)v->v[d->num[i]];
+    }
+    if (d->den == NQ_KPI_NONE) {
+        *out = num;
+        return true;
+    }
+    if (v->v[d->den] == 0)
+        return false;
+    *out = num / (double)v->v[d->den];
+    return true;
+}
+
+/* Decimals shown per unit. */
+static const double unit_scale[] = {
+    [NQ_UNIT_COUNT] = 1, [NQ_UNIT_MONEY] = 1, [NQ_UNIT_RATIO] = 10000, [NQ_UNIT_SCORE] = 100};
+
+json_t *nq_metric_json(nq_metric_id_t m, double value, bool defined)
+{
+    if (!defined)
+        return json_null();
+    nq_unit_t unit = nq_metric_defs[m].unit;
+    if (unit == NQ_UNIT_MONEY) {
+        char buf[NQ_MONEY_BUF];
+        nq_money_format((int64_t)llround(value), buf, sizeof(buf));
+        return json_string(buf);
+    }
+    if (unit == NQ_UNIT_COUNT)
+        return json_integer((json_int_t)llround(value));
+    return json_real(round(value * unit_scale[unit]) / unit_scale[unit]);
+}
+
+/* Upper bounds of a target per unit (money and counts: any non-negative). */
+static const double unit_max[] = {
+    [NQ_UNIT_COUNT] = 1e12, [NQ_UNIT_MONEY] = 1e15, [NQ_UNIT_RATIO] = 10, [NQ_UNIT_SCORE] = 5};
+
+int nq_metric_parse(nq_metric_id_t m, const json_t *value, double *out, const char **why)
+{
+    nq_unit_t unit = nq_metric_defs[m].unit;
+    if (unit == NQ_UNIT_MONEY) {
+        int64_t fen;
+        int rc = json_is_string(value) ? nq_money_parse(json_string_value(value), &fen, why)
+                 : json_is_number(value) ? nq_money_from_double(json_number_value(value), &fen, why)
+                                         : (*why = "must be decimal yuan", -1);
+        if (rc == 0 && fen < 0) {
+            *why = "must not be negative";
+            rc = -1;
+        }
+        *out = (double)fen;
+        return rc;
+    }
+    if (unit == NQ_UNIT_COUNT && !json_is_integer(value)) {
+        *why = "must be a whole number";
+        return -1;
+    }
+    if (!json_is_number(value)) {
+        *why = "must be a number";
+        return -1;
+    }
+    double v = json_number_value(value);
+    if (!(v >= 0 && v <= unit_max[unit])) {
+        *why = unit == NQ_UNIT_RATIO   ? "must be a ratio from 0 to 10 (0.9 = 90 %)"
+               : unit == NQ_UNIT_SCORE ? "must be from 0 to 5"
+                                       : "must not be negative";
+        return -1;
+    }
+    *out = v;
+    return 0;
+}
 
 int nq_kpi_find(const char *field)
 {
@@ -49,6 +171,12 @@ int nq_kpi_from_fields(const char *const *fields, size_t n, nq_kpi_values_t *out
     return 0;
 }
 
+void nq_kpi_add(nq_kpi_values_t *out, const nq_kpi_values_t *v)
+{
+    for (int i = 0; i < NQ_KPI_COUNT; i++)
+        out->v[i] += v->v[i];
+}
+
 void nq_kpi_to_proto(const nq_kpi_values_t *v, Nq__KpiValues *out)
 {
     for (int i = 0; i < NQ_KPI_COUNT; i++) {
@@ -63,19 +191,31 @@ void nq_kpi_from_proto(const Nq__KpiValues *pb, nq_kpi_values_t *out)
         out->v[i] = pb ? *(const int64_t *)((const char *)pb + nq_kpi_defs[i].pb_offset) : 0;
 }
 
+/* Counts and amounts without a denominator, exactly (doubles lose whole
+ * numbers past 2^53). */
+static json_t *exact_json(const nq_metric_def_t *d, const nq_kpi_values_t *v)
+{
+    int64_t sum = 0;
+    for (int i = 0; i < 2; i++)
+        sum += d->num[i] != NQ_KPI_NONE ? v->v[d->num[i]] : 0;
+    if (d->unit == NQ_UNIT_COUNT)
+        return json_integer((json_int_t)sum);
+    char buf[NQ_MONEY_BUF];
+    nq_money_format(sum, buf, sizeof(buf));
+    return json_string(buf);
+}
+
 json_t *nq_kpi_to_json(const nq_kpi_values_t *v)
 {
     json_t *obj = json_object();
-    for (int i = 0; obj && i < NQ_KPI_COUNT; i++) {
-        json_t *val;
-        if (nq_kpi_defs[i].money) {
-            char buf[NQ_MONEY_BUF];
-            nq_money_format(v->v[i], buf, sizeof(buf));
-            val = json_string(buf);
-        } else {
-            val = json_integer(v->v[i]);
-        }
-        json_object_set_new(obj, nq_kpi_defs[i].json, val);
+    for (int m = 0; obj && m < NQ_METRIC_COUNT; m++) {
+        const nq_metric_def_t *d = &nq_metric_defs[m];
+        double value = 0;
+        bool exact = d->den == NQ_KPI_NONE && (d->unit == NQ_UNIT_COUNT || d->unit == NQ_UNIT_MONEY);
+        bool defined = exact || nq_metric_value((nq_metric_id_t)m, v, &value);
+        json_object_set_new(obj, d->name,
+                            exact ? exact_json(d, v)
+                                  : nq_metric_json((nq_metric_id_t)m, value, defined));
     }
     return obj;
 }
@@ -89,41 +229,99 @@ json_t *nq_period_to_json(const nq_period_t *p)
                      "start", start, "end", end);
 }
 
+/* ---- read path ------------------------------------------------------------ */
+
+#define MAX_HASH_FIELDS 64
+
 typedef struct fetch_req {
-    nq_kpi_fetch_cb cb;
-    void *data;
+    nq_kpi_fetch_cb cb;     /* caller's callback */
+    void *data;             /* its argument */
+    nq_kpi_values_t values; /* filled by the replies */
+    int waiting;            /* replies outstanding */
+    bool failed;            /* a reply was missing or wrong */
 } fetch_req_t;
+
+static void fetch_done(fetch_req_t *req)
+{
+    if (--req->waiting > 0)
+        return;
+    if (req->failed)
+        memset(&req->values, 0, sizeof(req->values));
+    req->cb(req->failed ? -1 : 0, &req->values, req->data);
+    free(req);
+}
 
 static void on_hgetall(nq_redis_t *r, redisReply *reply, void *data)
 {
     fetch_req_t *req = data;
-    nq_kpi_values_t values;
-    memset(&values, 0, sizeof(values));
-    int status = -1;
-    if (reply && reply->type == REDIS_REPLY_ARRAY && reply->elements <= 2 * 64) {
-        const char *fields[2 * 64];
+    nq_kpi_values_t hash;
+    if (reply && reply->type == REDIS_REPLY_ARRAY && reply->elements <= 2 * MAX_HASH_FIELDS) {
+        const char *fields[2 * MAX_HASH_FIELDS];
         for (size_t i = 0; i < reply->elements; i++)
             fields[i] = reply->element[i]->str ? reply->element[i]->str : "";
-        status = nq_kpi_from_fields(fields, reply->elements, &values);
+        req->failed |= nq_kpi_from_fields(fields, reply->elements, &hash) != 0;
+        for (int i = 0; i < NQ_KPI_HASH_COUNT; i++)
+            req->values.v[i] = hash.v[i];
+    } else {
+        req->failed = true;
     }
-    req->cb(status, &values, req->data);
-    free(req);
+    fetch_done(req);
+}
+
+/* Where an integer reply goes: which fetch, which counter. */
+typedef struct int_slot {
+    fetch_req_t *req;
+    nq_kpi_id_t kpi;
+} int_slot_t;
+
+static void on_int(nq_redis_t *r, redisReply *reply, void *data)
+{
+    int_slot_t *slot = data;
+    if (reply && reply->type == REDIS_REPLY_INTEGER)
+        slot->req->values.v[slot->kpi] = reply->integer;
+    else
+        slot->req->failed = true;
+    fetch_req_t *req = slot->req;
+    free(slot);
+    fetch_done(req);
+}
+
+static int issue_int(fetch_req_t *req, nq_redis_t *r, nq_kpi_id_t kpi, const char *fmt,
+                     const char *a, const char *b)
+{
+    int_slot_t *slot = malloc(sizeof(*slot));
+    if (!slot)
+        return -1;
+    *slot = (int_slot_t){req, kpi};
+    int rc = b ? nq_redis_command(r, on_int, slot, fmt, a, b) : nq_redis_command(r, on_int, slot, fmt, a);
+    if (rc != 0)
+        free(slot);
+    return rc;
 }
 
 int nq_kpi_fetch(nq_redis_t *r, const char *salesperson_id, const nq_period_t *period,
                  nq_kpi_fetch_cb cb, void *data)
 {
-    char key[256];
-    if (nq_key_kpi(key, sizeof(key), salesperson_id, period) < 0)
+    char kpi[256], visited[256], keyset[256];
+    if (nq_key_kpi(kpi, sizeof(kpi), salesperson_id, period) < 0 ||
+        nq_key_visited(visited, sizeof(visited), salesperson_id, period) < 0 ||
+        nq_key_key_customers(keyset, sizeof(keyset), salesperson_id) < 0 || !nq_redis_ready(r))
         return -1;
-    fetch_req_t *req = malloc(sizeof(*req));
+    fetch_req_t *req = calloc(1, sizeof(*req));
     if (!req)
         return -1;
     req->cb = cb;
     req->data = data;
-    if (nq_redis_command(r, on_hgetall, req, "HGETALL %s", key) != 0) {
+    /* Replies never arrive before the loop runs again, so the count can be
+     * set once everything is issued. */
+    int issued = nq_redis_command(r, on_hgetall, req, "HGETALL %s", kpi) == 0;
+    issued += issue_int(req, r, NQ_KPI_KEY_VISITED, "SINTERCARD 2 %s %s", visited, keyset) == 0;
+    issued += issue_int(req, r, NQ_KPI_KEY_CUSTOMERS, "SCARD %s", keyset, NULL) == 0;
+    if (issued == 0) {
         free(req);
         return -1;
     }
+    req->waiting = issued;
+    req->failed = issued != 3;
     return 0;
 }

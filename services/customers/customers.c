@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "nq/bus.h"
+#include "nq/keys.h"
 #include "nq/log.h"
 #include "nq/reply.h"
 #include "nq/period.h"
@@ -177,6 +178,35 @@ static void on_written(nq_redis_t *r, redisReply *reply, void *data)
     call_release(c);
 }
 
+/* KEYS[1] the customer hash. ARGV: customer id, new owner ("" for none), new
+ * class, key-set prefix, key-set suffix. Moves the customer between the
+ * owners' key-customer sets (coverage counts them) according to the old and
+ * new owner and class; runs before the hash is overwritten. */
+static const char key_owner_script[] =
+    "local old = redis.call('HMGET', KEYS[1], 'owner_id', 'class')\n"
+    "if old[1] and old[1] ~= '' then\n"
+    "  redis.call('SREM', ARGV[4] .. old[1] .. ARGV[5], ARGV[1])\n"
+    "end\n"
+    "if ARGV[2] ~= '' and ARGV[3] == 'key' then\n"
+    "  redis.call('SADD', ARGV[4] .. ARGV[2] .. ARGV[5], ARGV[1])\n"
+    "end\n"
+    "return 1\n";
+
+/* Keep the owner's set of key customers in step with a customer put. */
+static void index_customer(org_call_t *c, const char *key, const Nq__OrgRequest *req)
+{
+    const Nq__Customer *cu = req->customer;
+    const char *cls = cu->class_ ? cu->class_ : "normal";
+    call_issued(c, nq_redis_command(c->app->svc->redis, on_written, c,
+                                    "EVAL %s 1 %s %s %s %s %s %s", key_owner_script, key, c->id,
+                                    cu->owner_id ? cu->owner_id : "", cls, NQ_KEY_SP_PREFIX,
+                                    NQ_KEY_KEY_CUSTOMERS_SUFFIX));
+}
+
+/* Extra bookkeeping a kind needs before its hash is written, or NULL. */
+typedef void (*index_fn)(org_call_t *c, const char *key, const Nq__OrgRequest *req);
+static const index_fn put_index[ORG_KIND_COUNT] = {[ORG_CUSTOMER] = index_customer};
+
 /* HSET the whole hash and SADD the id to the index. The reply entity is
  * built back from the very fields written, so it is exactly what a get
  * returns. */
@@ -196,6 +226,9 @@ static void start_put(org_call_t *c, const Nq__OrgRequest *req)
         goto out_free_args;
     }
     nq_redis_t *redis = c->app->svc->redis;
+    index_fn index = put_index[k - org_kinds];
+    if (index)
+        index(c, key, req);
     call_issued(c, nq_redis_command_args(redis, on_written, c, &a));
     if (c->status == NQ__STATUS__STATUS_OK) /* no index entry for a hash never written */
         call_issued(c, nq_redis_command(redis, on_written, c, "SADD %s %s", k->index, c->id));

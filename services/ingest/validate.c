@@ -78,7 +78,9 @@ static const char *chk_order_id(const Nq__Activity *ev)
 }
 static const char *chk_due_at(const Nq__Activity *ev)
 {
-    return ev->due_at >= INGEST_EARLIEST_MS ? NULL : "is before 2000-01-01";
+    return ev->due_at >= INGEST_EARLIEST_MS && ev->due_at < INGEST_LATEST_MS
+               ? NULL
+               : "must be from 2000-01-01 to 2099-12-31";
 }
 static const char *chk_duration(const Nq__Activity *ev)
 {

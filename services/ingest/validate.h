@@ -17,6 +17,8 @@
 
 /* Events dated before this are rejected (2000-01-01T00:00:00Z). */
 #define INGEST_EARLIEST_MS 946684800000LL
+/* Due dates from 2100-01-01T00:00:00Z on are rejected. */
+#define INGEST_LATEST_MS 4102444800000LL
 /* Longest event_id; it is a client key, wider than an entity id. */
 #define INGEST_EVENT_ID_MAX 128
 /* Most attributes per event, and longest key / value. */

@@ -1,35 +1,91 @@
 /* apply.c — activity -> counter deltas, and batch aggregation. See apply.h. */
 #include "apply.h"
 
+#include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "nq/keys.h"
 
-typedef enum { BY_ONE, BY_AMOUNT } delta_source_t;
+/* What a rule moves its counter by; false when the rule does not apply. */
+typedef bool (*delta_fn)(const Nq__Activity *ev, int64_t *delta);
+
+static bool by_one(const Nq__Activity *ev, int64_t *d)
+{
+    *d = 1;
+    return true;
+}
+static bool by_amount(const Nq__Activity *ev, int64_t *d)
+{
+    *d = ev->amount_fen;
+    return ev->has_amount_fen;
+}
+static bool by_minus_amount(const Nq__Activity *ev, int64_t *d)
+{
+    *d = -ev->amount_fen;
+    return ev->has_amount_fen;
+}
+static bool one_if_due(const Nq__Activity *ev, int64_t *d)
+{
+    *d = 1;
+    return ev->has_due_at;
+}
+static bool one_if_on_time(const Nq__Activity *ev, int64_t *d)
+{
+    *d = 1;
+    return ev->has_on_time && ev->on_time;
+}
+static bool by_rating(const Nq__Activity *ev, int64_t *d)
+{
+    *d = ev->rating;
+    return ev->has_rating;
+}
+static bool one_if_rating(const Nq__Activity *ev, int64_t *d)
+{
+    *d = 1;
+    return ev->has_rating;
+}
+
+typedef enum { AT_OCCURRED, AT_DUE } time_source_t;
 
 typedef struct counter_rule {
-    const char *type;      /* event type */
-    nq_kpi_id_t kpi;       /* counter it moves */
-    delta_source_t source; /* by one, or by the event's amount */
+    const char *type;     /* event type */
+    nq_kpi_id_t kpi;      /* counter it moves */
+    delta_fn delta;       /* by how much, if at all */
+    time_source_t at;     /* which instant picks the periods */
 } counter_rule_t;
 
-/* One row per (event type, counter). */
+/* One row per (event type, counter); docs/metrics.md explains each. */
 static const counter_rule_t rules[] = {
-    {"visit", NQ_KPI_VISITS, BY_ONE},
-    {"call", NQ_KPI_CALLS, BY_ONE},
-    {"order", NQ_KPI_ORDERS, BY_ONE},
-    {"order", NQ_KPI_SALES_FEN, BY_AMOUNT},
+    {"visit", NQ_KPI_VISITS, by_one, AT_OCCURRED},
+    {"call", NQ_KPI_CALLS, by_one, AT_OCCURRED},
+    {"meeting", NQ_KPI_MEETINGS, by_one, AT_OCCURRED},
+    {"order", NQ_KPI_ORDERS, by_one, AT_OCCURRED},
+    {"order", NQ_KPI_SALES_FEN, by_amount, AT_OCCURRED},
+    {"order", NQ_KPI_ORDER_VALUE_FEN, by_amount, AT_OCCURRED},
+    {"order", NQ_KPI_ORDERS_DUE, one_if_due, AT_DUE},
+    {"order_fulfilled", NQ_KPI_ORDERS_ON_TIME, one_if_on_time, AT_OCCURRED},
+    {"order_cancelled", NQ_KPI_SALES_FEN, by_minus_amount, AT_OCCURRED},
+    {"return", NQ_KPI_SALES_FEN, by_minus_amount, AT_OCCURRED},
+    {"payment", NQ_KPI_COLLECTIONS_FEN, by_amount, AT_OCCURRED},
+    {"new_customer", NQ_KPI_NEW_CUSTOMERS, by_one, AT_OCCURRED},
+    {"feedback", NQ_KPI_FEEDBACK_SUM, by_rating, AT_OCCURRED},
+    {"feedback", NQ_KPI_FEEDBACK_COUNT, one_if_rating, AT_OCCURRED},
+    {"ticket_opened", NQ_KPI_TICKETS_OPENED, by_one, AT_OCCURRED},
 };
 
 size_t scoring_event_deltas(const Nq__Activity *ev, scoring_delta_t out[SCORING_DELTAS_MAX])
 {
     size_t n = 0;
     for (size_t i = 0; ev->type && i < sizeof(rules) / sizeof(rules[0]); i++) {
-        if (strcmp(rules[i].type, ev->type) != 0 || n == SCORING_DELTAS_MAX)
+        int64_t delta;
+        if (strcmp(rules[i].type, ev->type) != 0 || n == SCORING_DELTAS_MAX ||
+            !rules[i].delta(ev, &delta))
             continue;
         out[n].kpi = rules[i].kpi;
-        out[n].delta = rules[i].source == BY_AMOUNT ? ev->amount_fen : 1;
+        out[n].delta = delta;
+        out[n].at_ms = rules[i].at == AT_DUE ? ev->due_at : ev->occurred_at;
         n++;
     }
     return n;
@@ -42,6 +98,7 @@ void scoring_agg_init(scoring_agg_t *agg)
 
 void scoring_agg_free(scoring_agg_t *agg)
 {
+    free(agg->members);
     free(agg->cells);
     free(agg->slots);
     scoring_agg_init(agg);
@@ -104,24 +161,61 @@ int scoring_agg_add(scoring_agg_t *agg, const char *key, nq_kpi_id_t kpi, int64_
     return 0;
 }
 
+static int add_member(scoring_agg_t *agg, const char *key, const char *member)
+{
+    if (agg->n_members == agg->cap_members) {
+        size_t cap = agg->cap_members ? agg->cap_members * 2 : 32;
+        scoring_member_t *m = realloc(agg->members, cap * sizeof(*m));
+        if (!m)
+            return -1;
+        agg->members = m;
+        agg->cap_members = cap;
+    }
+    scoring_member_t *m = &agg->members[agg->n_members];
+    if (snprintf(m->key, sizeof(m->key), "%s", key) >= (int)sizeof(m->key) ||
+        snprintf(m->member, sizeof(m->member), "%s", member) >= (int)sizeof(m->member))
+        return -1;
+    agg->n_members++;
+    return 0;
+}
+
+/* Add one movement to the five periods containing its instant. */
+static int add_delta(scoring_agg_t *agg, const char *sp, const scoring_delta_t *d)
+{
+    for (int k = 0; k < NQ_PERIOD_KIND_COUNT; k++) {
+        nq_period_t p;
+        char key[SCORING_KEY_MAX];
+        if (nq_period_of((nq_period_kind_t)k, d->at_ms, &p) != 0 ||
+            nq_key_kpi(key, sizeof(key), sp, &p) < 0 ||
+            scoring_agg_add(agg, key, d->kpi, d->delta) != 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* A visit marks its customer visited in the five periods (coverage). */
+static int add_visited(scoring_agg_t *agg, const Nq__Activity *ev)
+{
+    if (!ev->type || strcmp(ev->type, "visit") != 0 || !ev->customer_id)
+        return 0;
+    for (int k = 0; k < NQ_PERIOD_KIND_COUNT; k++) {
+        nq_period_t p;
+        char key[SCORING_KEY_MAX];
+        if (nq_period_of((nq_period_kind_t)k, ev->occurred_at, &p) != 0 ||
+            nq_key_visited(key, sizeof(key), ev->salesperson_id, &p) < 0 ||
+            add_member(agg, key, ev->customer_id) != 0)
+            return -1;
+    }
+    return 0;
+}
+
 int scoring_agg_add_event(scoring_agg_t *agg, const Nq__Activity *ev)
 {
     scoring_delta_t deltas[SCORING_DELTAS_MAX];
     size_t n = scoring_event_deltas(ev, deltas);
-    if (n == 0)
-        return 0;
-    char keys[NQ_PERIOD_KIND_COUNT][SCORING_KEY_MAX];
-    for (int k = 0; k < NQ_PERIOD_KIND_COUNT; k++) {
-        nq_period_t p;
-        if (nq_period_of((nq_period_kind_t)k, ev->occurred_at, &p) != 0 ||
-            nq_key_kpi(keys[k], sizeof(keys[k]), ev->salesperson_id, &p) < 0)
+    for (size_t i = 0; i < n; i++) {
+        if (add_delta(agg, ev->salesperson_id, &deltas[i]) != 0)
             return -1;
     }
-    for (int k = 0; k < NQ_PERIOD_KIND_COUNT; k++) {
-        for (size_t i = 0; i < n; i++) {
-            if (scoring_agg_add(agg, keys[k], deltas[i].kpi, deltas[i].delta) != 0)
-                return -1;
-        }
-    }
-    return 0;
+    return add_visited(agg, ev);
 }

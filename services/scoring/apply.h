@@ -1,9 +1,12 @@
 /* services/scoring/apply.h — what an activity adds to which counters (pure).
  *
- * A table (apply.c) says, per event type, which KPI counters move and by
- * what (one, or the amount). scoring_agg_t sums those deltas over a batch of
- * events for every (Redis key, counter) they touch, so a batch of thousands
- * of events becomes one HINCRBY per distinct key and counter.
+ * A table (apply.c) says, per event type, which KPI counters move, by what
+ * (one, the amount, minus the amount, the rating ...) and in which period
+ * (the one containing occurred_at, or due_at for orders falling due).
+ * scoring_agg_t sums those deltas over a batch of events for every (Redis
+ * key, counter) they touch, so a batch of thousands of events becomes one
+ * HINCRBY per distinct key and counter; it also collects set members (the
+ * customers visited in each period, for coverage).
  *
  *   scoring_agg_t agg;
  *   scoring_agg_init(&agg);
@@ -30,7 +33,16 @@ typedef struct scoring_cell {
     int64_t delta;             /* summed change */
 } scoring_cell_t;
 
+/* A member to add to a set (SADD). */
+typedef struct scoring_member {
+    char key[SCORING_KEY_MAX]; /* Redis set key */
+    char member[72];           /* the member, an id */
+} scoring_member_t;
+
 typedef struct scoring_agg {
+    scoring_member_t *members; /* set additions, in order (SADD is idempotent) */
+    size_t n_members;          /* members used */
+    size_t cap_members;        /* members allocated */
     scoring_cell_t *cells; /* distinct cells, in first-touch order */
     size_t n;              /* cells used */
     size_t cap;            /* cells allocated */
@@ -42,9 +54,10 @@ typedef struct scoring_agg {
 typedef struct scoring_delta {
     nq_kpi_id_t kpi; /* which counter */
     int64_t delta;   /* by how much */
+    int64_t at_ms;   /* the instant whose periods it counts in */
 } scoring_delta_t;
 
-#define SCORING_DELTAS_MAX 4
+#define SCORING_DELTAS_MAX 8
 
 /* The counter movements of one event (none for types that move no counter).
  * Returns how many were written to out. */
@@ -57,8 +70,8 @@ void scoring_agg_free(scoring_agg_t *agg);
 int scoring_agg_add(scoring_agg_t *agg, const char *key, nq_kpi_id_t kpi, int64_t delta);
 
 /* Add every movement of `ev` to every period (day .. year) containing its
- * occurred_at. Returns 0, or -1 (out of memory, or a time outside the
- * calendar; nothing is added then). */
+ * instant, and its set members likewise. Returns 0, or -1 (out of memory, or
+ * a time outside the calendar; the batch is then unusable). */
 int scoring_agg_add_event(scoring_agg_t *agg, const Nq__Activity *ev);
 
 #endif

@@ -10,6 +10,7 @@
 #include "nq/log.h"
 
 /* KEYS[1] stream, KEYS[2] scored counter. ARGV: group, consumer, n, ids..., m, (key, field, delta)*m.
+ * then s, (set key, member)*s.
  * (Lua's unpack() yields all values only as the last argument of a call, hence
  * the argument table for XCLAIM.)
  * Returns {1} when applied, or {0, still-pending ids...} when some of the ids
@@ -32,6 +33,11 @@ static const char apply_script[] =
     "local m = tonumber(ARGV[base])\n"
     "for j = 0, m - 1 do\n"
     "  redis.call('HINCRBY', ARGV[base + 1 + j * 3], ARGV[base + 2 + j * 3], ARGV[base + 3 + j * 3])\n"
+    "end\n"
+    "base = base + 1 + m * 3\n"
+    "local s = tonumber(ARGV[base])\n"
+    "for j = 0, s - 1 do\n"
+    "  redis.call('SADD', ARGV[base + 1 + j * 2], ARGV[base + 2 + j * 2])\n"
     "end\n"
     "redis.call('XACK', KEYS[1], group, unpack(ids))\n"
     "redis.call('INCRBY', KEYS[2], n)\n"
@@ -243,6 +249,11 @@ static void apply_batch(batch_t *b)
         nq_redis_args_adds(&a, agg.cells[i].key);
         nq_redis_args_adds(&a, nq_kpi_defs[agg.cells[i].kpi].field);
         nq_redis_args_addf(&a, "%lld", (long long)agg.cells[i].delta);
+    }
+    nq_redis_args_addf(&a, "%zu", agg.n_members);
+    for (size_t i = 0; i < agg.n_members; i++) {
+        nq_redis_args_adds(&a, agg.members[i].key);
+        nq_redis_args_adds(&a, agg.members[i].member);
     }
     if (rc == 0)
         rc = nq_redis_command_args(sc->svc->redis, on_applied, b, &a);

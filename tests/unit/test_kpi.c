@@ -36,15 +36,19 @@ static char *dump(json_t *j)
 static void test_defs(void)
 {
     CU_ASSERT_STRING_EQUAL(nq_kpi_defs[NQ_KPI_SALES_FEN].field, "sales_fen");
-    CU_ASSERT_STRING_EQUAL(nq_kpi_defs[NQ_KPI_SALES_FEN].json, "sales_amount");
     CU_ASSERT_TRUE(nq_kpi_defs[NQ_KPI_SALES_FEN].money);
     CU_ASSERT_STRING_EQUAL(nq_kpi_defs[NQ_KPI_ORDERS].field, "orders");
     CU_ASSERT_STRING_EQUAL(nq_kpi_defs[NQ_KPI_VISITS].field, "visits");
     CU_ASSERT_STRING_EQUAL(nq_kpi_defs[NQ_KPI_CALLS].field, "calls");
-    for (int i = NQ_KPI_ORDERS; i < NQ_KPI_COUNT; i++) {
-        CU_ASSERT_FALSE(nq_kpi_defs[i].money);
-        CU_ASSERT_STRING_EQUAL(nq_kpi_defs[i].json, nq_kpi_defs[i].field);
+    /* Exactly the amounts are money. */
+    for (int i = 0; i < NQ_KPI_COUNT; i++) {
+        bool amount = i == NQ_KPI_SALES_FEN || i == NQ_KPI_COLLECTIONS_FEN ||
+                      i == NQ_KPI_ORDER_VALUE_FEN;
+        CU_ASSERT_EQUAL(nq_kpi_defs[i].money, amount);
     }
+    CU_ASSERT_STRING_EQUAL(nq_metric_defs[NQ_METRIC_SALES_AMOUNT].name, "sales_amount");
+    CU_ASSERT_EQUAL(nq_metric_find("coverage"), NQ_METRIC_COVERAGE);
+    CU_ASSERT_EQUAL(nq_metric_find("sales_fen"), -1);
 }
 
 static void test_find(void)
@@ -152,33 +156,41 @@ static void test_proto_round_trip(void)
 
 /* ---- JSON --------------------------------------------------------------- */
 
+/* The value of metric `name` in a to_json object, dumped. */
+static char *metric_text(const json_t *j, const char *name)
+{
+    return json_dumps(json_object_get(j, name), JSON_ENCODE_ANY | JSON_COMPACT);
+}
+
 static void test_to_json(void)
 {
-    nq_kpi_values_t v = {{8000000, 1, 0, 12}};
+    nq_kpi_values_t v = {{[NQ_KPI_SALES_FEN] = 8000000, [NQ_KPI_ORDERS] = 1, [NQ_KPI_CALLS] = 12}};
     json_t *j = nq_kpi_to_json(&v);
     CU_ASSERT_PTR_NOT_NULL_FATAL(j);
-    CU_ASSERT_EQUAL(json_object_size(j), 4);
-    CU_ASSERT_TRUE(json_is_string(json_object_get(j, "sales_amount")));
-    CU_ASSERT_TRUE(json_is_integer(json_object_get(j, "orders")));
-    CU_ASSERT_TRUE(json_is_integer(json_object_get(j, "visits")));
-    CU_ASSERT_TRUE(json_is_integer(json_object_get(j, "calls")));
+    CU_ASSERT_EQUAL(json_object_size(j), NQ_METRIC_COUNT);
+    CU_ASSERT_STRING_EQUAL(json_string_value(json_object_get(j, "sales_amount")), "80000.00");
+    CU_ASSERT_EQUAL(json_integer_value(json_object_get(j, "orders")), 1);
+    CU_ASSERT_EQUAL(json_integer_value(json_object_get(j, "visits")), 0);
+    CU_ASSERT_EQUAL(json_integer_value(json_object_get(j, "calls")), 12);
     CU_ASSERT_PTR_NULL(json_object_get(j, "sales_fen"));
-    char *s = dump(j);
-    CU_ASSERT_STRING_EQUAL(
-        s, "{\"calls\":12,\"orders\":1,\"sales_amount\":\"80000.00\",\"visits\":0}");
+    /* Ratios over zero are null, not 0. */
+    CU_ASSERT_TRUE(json_is_null(json_object_get(j, "coverage")));
+    CU_ASSERT_TRUE(json_is_null(json_object_get(j, "feedback_score")));
+    char *s = metric_text(j, "activity_to_order");
+    CU_ASSERT_STRING_EQUAL(s, "12.0");
     free(s);
+    json_decref(j);
 
-    nq_kpi_values_t w = {{-5, 0, 0, 0}};
-    s = dump(nq_kpi_to_json(&w));
-    CU_ASSERT_STRING_EQUAL(s, "{\"calls\":0,\"orders\":0,\"sales_amount\":\"-0.05\",\"visits\":0}");
-    free(s);
+    nq_kpi_values_t w = {{[NQ_KPI_SALES_FEN] = -5}};
+    j = nq_kpi_to_json(&w);
+    CU_ASSERT_STRING_EQUAL(json_string_value(json_object_get(j, "sales_amount")), "-0.05");
+    json_decref(j);
 
-    nq_kpi_values_t x = {{123456789, 9007199254740993LL, 0, 0}};
-    s = dump(nq_kpi_to_json(&x));
-    CU_ASSERT_STRING_EQUAL(
-        s,
-        "{\"calls\":0,\"orders\":9007199254740993,\"sales_amount\":\"1234567.89\",\"visits\":0}");
-    free(s);
+    nq_kpi_values_t x = {{[NQ_KPI_SALES_FEN] = 123456789, [NQ_KPI_ORDERS] = 9007199254740993LL}};
+    j = nq_kpi_to_json(&x);
+    CU_ASSERT_STRING_EQUAL(json_string_value(json_object_get(j, "sales_amount")), "1234567.89");
+    CU_ASSERT_EQUAL(json_integer_value(json_object_get(j, "orders")), 9007199254740993LL);
+    json_decref(j);
 }
 
 static void test_period_to_json(void)

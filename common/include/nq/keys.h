@@ -9,6 +9,8 @@
  * | nq:activities                    | STREAM | trimmed to NQ_ACTIVITY_STREAM_MAXLEN | ingest (scorers read via group "scoring") |
  * | nq:evt:<event_id>                | STRING | dedupe window (NQ_DEDUPE_WINDOW_S) | ingest: content digest of the event |
  * | nq:{sp:<id>}:kpi:<period key>    | HASH   | forever                   | scoring: counters (see nq/kpi.h) |
+ * | nq:{sp:<id>}:visited:<period key> | SET | forever                | scoring: customers visited in the period (coverage) |
+ * | nq:{sp:<id>}:key_customers       | SET    | forever                   | customers: the key customers the salesperson owns |
  * | nq:{sp:<id>}:profile             | HASH   | forever                   | customers: name, team_id, status, updated_at |
  * | nq:team:<id>                     | HASH   | forever                   | customers: name, coordinators, members (JSON arrays), updated_at |
  * | nq:cust:<id>                     | HASH   | forever                   | customers: name, class, owner_id, updated_at |
@@ -40,9 +42,16 @@
 #define NQ_KEY_SALESPEOPLE "nq:salespeople"
 #define NQ_KEY_CUSTOMERS "nq:customers"
 
+/* nq:{sp:<id>}:key_customers is also built inside a Lua script (the owner is
+ * read there): from these two parts. */
+#define NQ_KEY_SP_PREFIX "nq:{sp:"
+#define NQ_KEY_KEY_CUSTOMERS_SUFFIX "}:key_customers"
+
 /* Each writes the key into buf (NUL-terminated) and returns its length, or
  * -1 when it does not fit. */
 int nq_key_kpi(char *buf, size_t len, const char *salesperson_id, const nq_period_t *period);
+int nq_key_visited(char *buf, size_t len, const char *salesperson_id, const nq_period_t *period);
+int nq_key_key_customers(char *buf, size_t len, const char *salesperson_id);
 int nq_key_salesperson(char *buf, size_t len, const char *salesperson_id);
 int nq_key_team(char *buf, size_t len, const char *team_id);
 int nq_key_customer(char *buf, size_t len, const char *customer_id);

@@ -1,8 +1,22 @@
-/* nq/kpi.h — the KPI counters kept per salesperson and period.
+/* nq/kpi.h — KPI counters and the metrics computed from them.
  *
- * One table row per counter: its Redis hash field, its JSON name, whether it
- * is money (fen, shown as decimal yuan), and where it sits in the protobuf
- * KpiValues. Adding a counter is adding a row (and a field to KpiValues).
+ * Counters are what scorers keep per salesperson and period (a Redis hash,
+ * one field per counter, see services/scoring/apply.c for what moves them),
+ * plus two read from sets at read time (key customers visited / owned).
+ * Metrics are what people see: each is a row of the metric table, a formula
+ * over counters ((a + b) / d), with a unit. Adding a metric is adding a row.
+ *
+ * | metric                | formula                                   | unit  |
+ * |-----------------------|-------------------------------------------|-------|
+ * | sales_amount          | orders - cancellations - returns (amount) | money |
+ * | orders                | orders                                    | count |
+ * | visits, calls, meetings, new_customers, tickets_opened | count    | count |
+ * | collections           | payments (amount)                         | money |
+ * | coverage              | key customers visited / key customers     | ratio |
+ * | order_completion_rate | fulfilled on time / orders due            | ratio |
+ * | avg_order_value       | gross order amount / orders               | money |
+ * | activity_to_order     | (visits + calls) / orders                 | ratio |
+ * | feedback_score        | sum of ratings / ratings                  | score |
  *
  *   nq_kpi_values_t v;
  *   nq_kpi_from_fields(fields, n, &v);   // HGETALL reply pairs
@@ -25,15 +39,28 @@ typedef enum {
     NQ_KPI_ORDERS,
     NQ_KPI_VISITS,
     NQ_KPI_CALLS,
+    NQ_KPI_MEETINGS,
+    NQ_KPI_NEW_CUSTOMERS,
+    NQ_KPI_COLLECTIONS_FEN,
+    NQ_KPI_ORDER_VALUE_FEN,
+    NQ_KPI_ORDERS_DUE,
+    NQ_KPI_ORDERS_ON_TIME,
+    NQ_KPI_FEEDBACK_SUM,
+    NQ_KPI_FEEDBACK_COUNT,
+    NQ_KPI_TICKETS_OPENED,
+    NQ_KPI_KEY_VISITED,
+    NQ_KPI_KEY_CUSTOMERS,
     NQ_KPI_COUNT
 } nq_kpi_id_t;
 
+/* Counters below this are kept in the KPI hash; the rest are read from sets. */
+#define NQ_KPI_HASH_COUNT NQ_KPI_KEY_VISITED
+
 typedef struct nq_kpi_def {
-    const char *field;   /* Redis hash field, "sales_fen" */
-    const char *json;    /* JSON name, "sales_amount" */
-    bool money;          /* value is fen, shown as decimal yuan */
-    size_t pb_offset;    /* offset of the int64 in Nq__KpiValues */
-    size_t pb_has;       /* offset of its has_ flag */
+    const char *field; /* Redis hash field / name, "sales_fen" */
+    bool money;        /* value is fen */
+    size_t pb_offset;  /* offset of the int64 in Nq__KpiValues */
+    size_t pb_has;     /* offset of its has_ flag */
 } nq_kpi_def_t;
 
 extern const nq_kpi_def_t nq_kpi_defs[NQ_KPI_COUNT];
@@ -41,6 +68,62 @@ extern const nq_kpi_def_t nq_kpi_defs[NQ_KPI_COUNT];
 typedef struct nq_kpi_values {
     int64_t v[NQ_KPI_COUNT]; /* indexed by nq_kpi_id_t */
 } nq_kpi_values_t;
+
+/* ---- metrics -------------------------------------------------------------- */
+
+typedef enum {
+    NQ_UNIT_COUNT, /* whole number */
+    NQ_UNIT_MONEY, /* fen, shown as decimal yuan */
+    NQ_UNIT_RATIO, /* 0.8 = 80 %, shown with 4 decimals */
+    NQ_UNIT_SCORE, /* a mean rating, shown with 2 decimals */
+} nq_unit_t;
+
+#define NQ_KPI_NONE (-1)
+
+typedef struct nq_metric_def {
+    const char *name;  /* API name, "sales_amount" */
+    const char *zh;    /* 中文名 */
+    nq_unit_t unit;    /* how the value reads */
+    int num[2];        /* counters added for the numerator (NQ_KPI_NONE if unused) */
+    int den;           /* counter divided by, or NQ_KPI_NONE */
+} nq_metric_def_t;
+
+typedef enum {
+    NQ_METRIC_SALES_AMOUNT,
+    NQ_METRIC_ORDERS,
+    NQ_METRIC_VISITS,
+    NQ_METRIC_CALLS,
+    NQ_METRIC_MEETINGS,
+    NQ_METRIC_NEW_CUSTOMERS,
+    NQ_METRIC_COLLECTIONS,
+    NQ_METRIC_COVERAGE,
+    NQ_METRIC_ORDER_COMPLETION_RATE,
+    NQ_METRIC_AVG_ORDER_VALUE,
+    NQ_METRIC_ACTIVITY_TO_ORDER,
+    NQ_METRIC_FEEDBACK_SCORE,
+    NQ_METRIC_TICKETS_OPENED,
+    NQ_METRIC_COUNT
+} nq_metric_id_t;
+
+extern const nq_metric_def_t nq_metric_defs[NQ_METRIC_COUNT];
+
+/* Metric for an API name, or -1. */
+int nq_metric_find(const char *name);
+
+/* The metric's value from counters (fen for money). Returns false when it is
+ * undefined (a ratio over zero). */
+bool nq_metric_value(nq_metric_id_t m, const nq_kpi_values_t *v, double *out);
+
+/* The value as JSON in the metric's unit: money "1234.50", count 3, ratio
+ * 0.8125, score 4.67; null when undefined. New reference. */
+json_t *nq_metric_json(nq_metric_id_t m, double value, bool defined);
+
+/* Parse a value given from outside (a target) in the metric's unit: money as
+ * decimal yuan (string or number) into fen, counts as integers, ratios 0..10,
+ * scores 0..5. Returns 0, or -1 with a static reason. */
+int nq_metric_parse(nq_metric_id_t m, const json_t *value, double *out, const char **why);
+
+/* ---- counters ------------------------------------------------------------- */
 
 /* Counter for a hash field name, or -1. */
 int nq_kpi_find(const char *field);
@@ -50,18 +133,24 @@ int nq_kpi_find(const char *field);
  * value is not an integer. */
 int nq_kpi_from_fields(const char *const *fields, size_t n, nq_kpi_values_t *out);
 
+/* out += v, counter by counter. */
+void nq_kpi_add(nq_kpi_values_t *out, const nq_kpi_values_t *v);
+
 void nq_kpi_to_proto(const nq_kpi_values_t *v, Nq__KpiValues *out);
 void nq_kpi_from_proto(const Nq__KpiValues *pb, nq_kpi_values_t *out);
 
-/* {"sales_amount":"80000.00","orders":1,...}. New reference, NULL on OOM. */
+/* Every metric: {"sales_amount":"80000.00","orders":1,...,"coverage":null}.
+ * New reference, NULL on OOM. */
 json_t *nq_kpi_to_json(const nq_kpi_values_t *v);
 
 /* {"kind":"week","key":"2026-W48","start":"...+08:00","end":"..."}. */
 json_t *nq_period_to_json(const nq_period_t *p);
 
-/* Read one salesperson's counters for a period (HGETALL). `cb` runs exactly
- * once: status 0 with the values, or -1 (values zero) when Redis failed.
- * Returns -1 without calling cb when Redis is not connected. */
+/* Read one salesperson's counters for a period: the KPI hash, the key
+ * customers visited in the period and the key customers owned, in one
+ * pipeline. `cb` runs exactly once: status 0 with the values, or -1 (values
+ * zero) when Redis failed. Returns -1 without calling cb when Redis is not
+ * connected. */
 typedef void (*nq_kpi_fetch_cb)(int status, const nq_kpi_values_t *values, void *data);
 int nq_kpi_fetch(nq_redis_t *r, const char *salesperson_id, const nq_period_t *period,
                  nq_kpi_fetch_cb cb, void *data);
