@@ -110,10 +110,13 @@ int nq_metric_parse(nq_metric_id_t m, const json_t *value, double *out, const ch
 {
     nq_unit_t unit = nq_metric_defs[m].unit;
     if (unit == NQ_UNIT_MONEY) {
-        int64_t fen;
-        int rc = json_is_string(value) ? nq_money_parse(json_string_value(value), &fen, why)
-                 : json_is_number(value) ? nq_money_from_double(json_number_value(value), &fen, why)
-                                         : (*why = "must be decimal yuan", -1);
+        int64_t fen = 0;
+        int rc = -1;
+        *why = "must be decimal yuan";
+        if (json_is_string(value))
+            rc = nq_money_parse(json_string_value(value), &fen, why);
+        else if (json_is_number(value))
+            rc = nq_money_from_double(json_number_value(value), &fen, why);
         if (rc == 0 && fen < 0) {
             *why = "must not be negative";
             rc = -1;

@@ -181,7 +181,9 @@ const char *nq_period_kind_name(nq_period_kind_t kind)
     return (unsigned)kind < NQ_PERIOD_KIND_COUNT ? kind_names[kind] : "unknown";
 }
 
-/* The period's first day, the first day of the next one, and its key. */
+/* The period's first day, the first day of the next one, and its key. Years
+ * are 1970..9999 here (checked by the callers); the `% 10000`, `% 100` and
+ * `% 4` only tell the compiler the printed widths. */
 static void period_days(nq_period_kind_t kind, civil_t d, civil_t *start, civil_t *end, char *key,
                         size_t keylen)
 {
@@ -189,7 +191,8 @@ static void period_days(nq_period_kind_t kind, civil_t d, civil_t *start, civil_
     case NQ_PERIOD_DAY:
         *start = d;
         *end = add_days(d, 1);
-        snprintf(key, keylen, "%04d-%02d-%02d", d.year, d.month, d.day);
+        snprintf(key, keylen, "%04u-%02u-%02u", (unsigned)d.year % 10000, (unsigned)d.month % 100,
+                 (unsigned)d.day % 100);
         break;
     case NQ_PERIOD_WEEK: {
         *start = add_days(d, -iso_weekday(d));
@@ -197,23 +200,23 @@ static void period_days(nq_period_kind_t kind, civil_t d, civil_t *start, civil_
         /* The ISO week belongs to the year of its Thursday. */
         civil_t thu = add_days(*start, 3);
         int64_t week = (days_from_civil(thu) - days_from_civil((civil_t){thu.year, 1, 1})) / 7 + 1;
-        snprintf(key, keylen, "%04d-W%02d", thu.year, (int)week);
+        snprintf(key, keylen, "%04u-W%02u", (unsigned)thu.year % 10000, (unsigned)week % 100);
         break;
     }
     case NQ_PERIOD_MONTH:
         *start = (civil_t){d.year, d.month, 1};
         *end = add_months(*start, 1);
-        snprintf(key, keylen, "%04d-%02d", d.year, d.month);
+        snprintf(key, keylen, "%04u-%02u", (unsigned)d.year % 10000, (unsigned)d.month % 100);
         break;
     case NQ_PERIOD_QUARTER:
         *start = (civil_t){d.year, (d.month - 1) / 3 * 3 + 1, 1};
         *end = add_months(*start, 3);
-        snprintf(key, keylen, "%04d-Q%d", d.year, (d.month - 1) / 3 + 1);
+        snprintf(key, keylen, "%04u-Q%u", (unsigned)d.year % 10000, (unsigned)(d.month - 1) / 3 % 4 + 1);
         break;
     default: /* NQ_PERIOD_YEAR */
         *start = (civil_t){d.year, 1, 1};
         *end = (civil_t){d.year + 1, 1, 1};
-        snprintf(key, keylen, "%04d", d.year);
+        snprintf(key, keylen, "%04u", (unsigned)d.year % 10000);
         break;
     }
 }
