@@ -4,6 +4,7 @@
 #include "nq/config.h"
 
 #include "nq/feedsig.h"
+#include "nq/workdays.h"
 
 #include <stdbool.h>
 #include <stdio.h>
@@ -23,6 +24,7 @@ typedef enum {
     OPT_LOG_LEVEL,  /* debug / info / warn / error (char[]) */
     OPT_ZONE,       /* IANA zone present on this host, or UTC (char[]) */
     OPT_FEED_SECRETS, /* "source=secret,..." (char[]), see nq/feedsig.h */
+    OPT_DAYS,         /* "YYYY-MM-DD,a..b,..." (char[]), see nq/workdays.h */
 } opt_type_t;
 
 /* One configurable setting. */
@@ -84,6 +86,10 @@ static const option_t options[] = {
      "webhook secrets per feed source: source=secret,... (secrets of 16-128 chars)"},
     {"feed-tolerance-s", "NQ_FEED_TOLERANCE_S", OPT_INT, FIELD(feed_tolerance_s), 1, 86400, "300",
      "how far a webhook's X-Neiqin-Timestamp may be from now, seconds"},
+    {"holidays", "NQ_HOLIDAYS", OPT_DAYS, FIELD(holidays), 0, 0, "",
+     "public holidays for pacing: YYYY-MM-DD or YYYY-MM-DD..YYYY-MM-DD, comma-separated"},
+    {"makeup-workdays", "NQ_MAKEUP_WORKDAYS", OPT_DAYS, FIELD(makeup_workdays), 0, 0, "",
+     "weekend days that are working days (调休), same format"},
 };
 
 #define N_OPTIONS (sizeof(options) / sizeof(options[0]))
@@ -200,11 +206,24 @@ static int set_feed_secrets(const option_t *opt, void *field, const char *text, 
     return set_string(opt, field, text, why, whylen);
 }
 
+static int set_days(const option_t *opt, void *field, const char *text, char *why,
+                    size_t whylen)
+{
+    nq_calendar_t cal;
+    const char *reason = "invalid";
+    if (nq_calendar_parse(&cal, text, NULL, &reason) != 0) {
+        snprintf(why, whylen, "%s", reason);
+        return -1;
+    }
+    nq_calendar_free(&cal);
+    return set_string(opt, field, text, why, whylen);
+}
+
 static const setter_fn setters[] = {
     [OPT_STRING] = set_string,       [OPT_INT] = set_int,
     [OPT_ENDPOINT] = set_endpoint,   [OPT_MONEY_YUAN] = set_money_yuan,
     [OPT_LOG_LEVEL] = set_log_level, [OPT_ZONE] = set_zone,
-    [OPT_FEED_SECRETS] = set_feed_secrets,
+    [OPT_FEED_SECRETS] = set_feed_secrets, [OPT_DAYS] = set_days,
 };
 
 /* ---- loader -------------------------------------------------------------- */

@@ -1016,8 +1016,9 @@ nq_httpc_sse_t *nq_httpc_sse_open(const char *base_url, const char *path, const 
     return s;
 }
 
-/* Receive more body bytes into s->in. Returns > 0, 0 at the end of the
- * stream, or a negative error (NQ_HTTPC_ETIMEOUT: nothing arrived in time). */
+/* Receive more body bytes into s->in. Returns 1 when the stream goes on, 0
+ * when it ended (the connection is closed; decoded bytes stay to be parsed),
+ * or a negative error (NQ_HTTPC_ETIMEOUT: nothing arrived in time). */
 static int sse_fill(nq_httpc_sse_t *s, int64_t deadline)
 {
     if (s->off > 0) {
@@ -1026,12 +1027,17 @@ static int sse_fill(nq_httpc_sse_t *s, int64_t deadline)
     }
     size_t before = s->in.len;
     int rc = recv_more(s->fd, &s->in, deadline);
+    if (rc == 0) {
+        close(s->fd);
+        s->fd = -1;
+    }
     return rc <= 0 ? rc : sse_decode(s, before);
 }
 
 int nq_httpc_sse_next(nq_httpc_sse_t *s, nq_httpc_sse_event_t *ev, int timeout_ms)
 {
     int64_t deadline = now_ms() + (timeout_ms > 0 ? timeout_ms : 0);
+    *ev = (nq_httpc_sse_event_t){"", "", "", 0};
     if (!s || !s->parser)
         return -1;
     for (;;) {
@@ -1050,7 +1056,7 @@ int nq_httpc_sse_next(nq_httpc_sse_t *s, nq_httpc_sse_event_t *ev, int timeout_m
         int rc = sse_fill(s, deadline);
         if (rc == NQ_HTTPC_ETIMEOUT)
             return 0;
-        if (rc <= 0)
+        if (rc < 0)
             break;
     }
     /* Closed or broken: a partial event is discarded, as the standard says. */

@@ -414,3 +414,70 @@ int nq_time_format(int64_t ms, char *buf, size_t len)
                     (int)(ms - floor_div(ms, MS_PER_SEC) * MS_PER_SEC), sign, off / 3600,
                     off / 60 % 60);
 }
+
+/* ---- periods by key ------------------------------------------------------ */
+
+/* The first day of the period `kind` whose key is `key`, parsed strictly. */
+static int key_first_day(nq_period_kind_t kind, const char *key, civil_t *out)
+{
+    int y = 0, m = 1, d = 1, w = 0, q = 0;
+    const char *p = key;
+    if (take_digits(&p, 4, &y) != 0)
+        return -1;
+    int rc = 0;
+    switch (kind) {
+    case NQ_PERIOD_DAY:
+        rc = take_char(&p, '-') || take_digits(&p, 2, &m) || take_char(&p, '-') ||
+             take_digits(&p, 2, &d);
+        rc = rc || m < 1 || m > 12 || d < 1 || d > days_in_month(y, m);
+        break;
+    case NQ_PERIOD_WEEK:
+        rc = take_char(&p, '-') || take_char(&p, 'W') || take_digits(&p, 2, &w) || w < 1 || w > 53;
+        break;
+    case NQ_PERIOD_MONTH:
+        rc = take_char(&p, '-') || take_digits(&p, 2, &m) || m < 1 || m > 12;
+        break;
+    case NQ_PERIOD_QUARTER:
+        rc = take_char(&p, '-') || take_char(&p, 'Q') || take_digits(&p, 1, &q) || q < 1 || q > 4;
+        m = (q - 1) * 3 + 1;
+        break;
+    default:
+        break;
+    }
+    if (rc || *p || y < 1970 || y > 9999)
+        return -1;
+    if (kind == NQ_PERIOD_WEEK) {
+        /* Week 1 is the week with 4 January in it. */
+        civil_t jan4 = {y, 1, 4};
+        *out = add_days(jan4, -iso_weekday(jan4) + (int64_t)(w - 1) * 7);
+        return 0;
+    }
+    *out = (civil_t){y, m, d};
+    return 0;
+}
+
+int nq_period_from_key(nq_period_kind_t kind, const char *key, nq_period_t *out)
+{
+    civil_t first;
+    nq_period_t p;
+    if ((unsigned)kind >= NQ_PERIOD_KIND_COUNT || !key || key_first_day(kind, key, &first) != 0)
+        return -1;
+    /* Noon of the first day is inside the period whatever the zone does at midnight. */
+    if (nq_period_of(kind, local_midnight_ms(first) + 12 * 3600 * MS_PER_SEC, &p) != 0 ||
+        strcmp(p.key, key) != 0) /* e.g. week 53 of a year that has 52 */
+        return -1;
+    *out = p;
+    return 0;
+}
+
+int nq_period_last_year(const nq_period_t *p, nq_period_t *out)
+{
+    char key[sizeof(p->key)];
+    int year = atoi(p->key);
+    snprintf(key, sizeof(key), "%04u%s", (unsigned)(year - 1) % 10000, p->key + 4);
+    if (nq_period_from_key(p->kind, key, out) == 0)
+        return 0;
+    /* 29 February -> 28 February; week 53 -> week 52. */
+    key[strlen(key) - 1]--;
+    return nq_period_from_key(p->kind, key, out);
+}

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -409,6 +410,7 @@ static int suite_init(void)
         return -1;
     if (s_server == 0) {
         setpgid(0, 0); /* one group, so cleanup also ends connections still open */
+        prctl(PR_SET_PDEATHSIG, SIGKILL); /* and a crashed test leaves no server behind */
         signal(SIGCHLD, SIG_IGN);
         for (int conn = 1;; conn++) {
             int fd = accept(lfd, NULL, NULL);

@@ -49,6 +49,8 @@ typedef struct nq_config {
     int64_t future_skew_s;                  /* how far in the future occurred_at may be, seconds */
     char feed_secrets[2048];                /* webhook secrets "source=secret,..." (nq/feedsig.h) */
     int64_t feed_tolerance_s;               /* webhook timestamp window, seconds */
+    char holidays[4096];                    /* public holidays, nq/workdays.h */
+    char makeup_workdays[1024];             /* make-up working days, nq/workdays.h */
 } nq_config_t;
 
 /* Fill `cfg` from defaults, then `getenv_fn` (pass getenv, or a stub in tests),

@@ -128,7 +128,9 @@ nq_httpc_sse_t *nq_httpc_sse_open(const char *base_url, const char *path, const 
 /* Wait up to timeout_ms (0 = only what is already buffered or readable) for
  * the next event. Comments (": keepalive") and events without data are
  * consumed silently. Returns 1 with *ev filled, 0 on timeout (the stream stays
- * usable), -1 when the stream is closed or broken (every later call returns -1). */
+ * usable), -1 when the stream is closed or broken (every later call returns
+ * -1; events that arrived before the end are still returned first). On 0 and
+ * -1, *ev holds empty strings. */
 int nq_httpc_sse_next(nq_httpc_sse_t *s, nq_httpc_sse_event_t *ev, int timeout_ms);
 
 /* Close the connection and free the stream; sets *s to NULL. Safe on NULL. */

@@ -58,6 +58,15 @@ int nq_period_of(nq_period_kind_t kind, int64_t at_ms, nq_period_t *out);
 int nq_period_prev(const nq_period_t *p, nq_period_t *out);
 int nq_period_next(const nq_period_t *p, nq_period_t *out);
 
+/* The period of `kind` with key `key` ("2026-W48" for a week). Returns 0,
+ * or -1 when the key is malformed or names no such period (2026-02-30,
+ * 2025-W53). */
+int nq_period_from_key(nq_period_kind_t kind, const char *key, nq_period_t *out);
+
+/* The same period one year earlier: 2026-11 -> 2025-11, 2026-W48 -> 2025-W48,
+ * 2028-02-29 -> 2027-02-28, 2026-W53 -> 2025-W52. Returns 0 or -1. */
+int nq_period_last_year(const nq_period_t *p, nq_period_t *out);
+
 /* Current wall-clock time, Unix ms. */
 int64_t nq_now_ms(void);
 
