@@ -9,7 +9,8 @@
 
 /* Every handler module's rows, concatenated into one route table. */
 static const gw_routes_t *const modules[] = {
-    &gw_activity_routes, &gw_kpi_routes, &gw_org_routes, &gw_alert_routes, &gw_health_routes,
+    &gw_activity_routes, &gw_kpi_routes, &gw_org_routes,   &gw_alert_routes,
+    &gw_health_routes,   &gw_target_routes,
 };
 #define N_MODULES (sizeof(modules) / sizeof(modules[0]))
 #define MAX_ROUTES 64
@@ -45,6 +46,9 @@ static const upstream_reply_t customers_replies[] = {
 };
 static const upstream_reply_t reporting_replies[] = {
     {"report.salesperson.v1", &nq__salesperson_report__descriptor},
+    {"target.put.v1", &nq__target_reply__descriptor},
+    {"target.get.v1", &nq__target_reply__descriptor},
+    {"kpi.overview.v1", &nq__overview__descriptor},
     {"sys.ping.v1", &nq__pong__descriptor},
 };
 #define N_OF(a) (sizeof(a) / sizeof((a)[0]))

@@ -9,7 +9,7 @@
 
 int gw_respond_json(nq_http_conn_t *conn, int status, json_t *body, const char *extra_headers)
 {
-    char *text = body ? json_dumps(body, JSON_COMPACT) : NULL;
+    char *text = body ? json_dumps(body, JSON_COMPACT | JSON_REAL_PRECISION(10)) : NULL;
     json_decref(body);
     if (!text)
         return nq_http_respond(conn, 500, JSON_TYPE, "{\"error\":\"internal\"}", 20, NULL);

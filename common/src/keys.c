@@ -43,3 +43,16 @@ int nq_key_event(char *buf, size_t len, const char *event_id)
 {
     return fit(snprintf(buf, len, NQ_KEY_EVENT_PREFIX "%s", event_id), len);
 }
+
+int nq_key_target(char *buf, size_t len, nq_subject_t subject, const char *id,
+                  const nq_period_t *period)
+{
+    static const char *const formats[] = {
+        [NQ_SUBJECT_SALESPERSON] = "nq:{sp:%s}:target:%s",
+        [NQ_SUBJECT_TEAM] = "nq:team:%s:target:%s",
+        [NQ_SUBJECT_COMPANY] = "nq:company%.0s:target:%s",
+    };
+    if ((unsigned)subject > NQ_SUBJECT_COMPANY)
+        return -1;
+    return fit(snprintf(buf, len, formats[subject], id ? id : "", period->key), len);
+}

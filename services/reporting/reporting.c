@@ -11,18 +11,13 @@
 #include "nq/kpi.h"
 #include "nq/log.h"
 #include "nq/reply.h"
+#include "kpiview.h"
 #include "report.h"
+#include "reporting_app.h"
 
-/* Reports waiting for Redis beyond which new ones are refused (UNAVAILABLE). */
-#define MAX_INFLIGHT 1024
 /* Longest Redis key of a profile (ids are at most NQ_ID_MAX bytes). */
 #define KEY_MAX 128
 
-struct reporting {
-    nq_service_t *svc; /* shared process state: config, loop, Redis */
-    nq_zsock_t *sock;  /* ROUTER for the gateway; NULL once stopped */
-    size_t inflight;   /* calls not yet answered */
-};
 
 struct report_call;
 
@@ -172,9 +167,9 @@ static void on_report(nq_zsock_t *sock, const nq_bus_envelope_t *env, const Prot
         nq_log_error("report_request", "cannot serve %s: out of memory", env->type);
         return;
     }
-    if (app->inflight > MAX_INFLIGHT)
+    if (app->inflight > REPORTING_MAX_INFLIGHT)
         call_fail(c, NQ__STATUS__STATUS_UNAVAILABLE, "busy: %d reports waiting for redis",
-                  MAX_INFLIGHT);
+                  REPORTING_MAX_INFLIGHT);
     else if (report_query_parse(req, nq_now_ms(), &c->q, &c->errs) != 0)
         call_fail(c, NQ__STATUS__STATUS_INVALID, "invalid report request: %s %s%s",
                   c->errs.items[0].field, c->errs.items[0].reason,
@@ -192,6 +187,9 @@ static void on_ping(nq_zsock_t *sock, const nq_bus_envelope_t *env, const Protob
 
 static const nq_bus_route_t routes[] = {
     {"report.salesperson.v1", &nq__salesperson_report_request__descriptor, on_report},
+    {"target.put.v1", &nq__target_request__descriptor, kpiview_on_target},
+    {"target.get.v1", &nq__target_request__descriptor, kpiview_on_target},
+    {"kpi.overview.v1", &nq__overview_request__descriptor, kpiview_on_overview},
     {"sys.ping.v1", &nq__ping__descriptor, on_ping},
 };
 
@@ -204,10 +202,17 @@ void *reporting_new(nq_service_t *svc)
     }
     app->svc = svc;
     const nq_config_t *cfg = &svc->cfg;
+    const char *why = NULL;
+    if (nq_calendar_parse(&app->cal, cfg->holidays, cfg->makeup_workdays, &why) != 0) {
+        nq_log_error("reporting_start", "working-day calendar: %s", why);
+        free(app);
+        return NULL;
+    }
     app->sock =
         nq_zsock_new(&svc->loop, svc->zctx, ZMQ_ROUTER, cfg->reporting_endpoint, NQ_ZSOCK_BIND,
                      routes, sizeof(routes) / sizeof(routes[0]), app, (size_t)cfg->max_frame_bytes);
     if (!app->sock) {
+        nq_calendar_free(&app->cal);
         free(app);
         return NULL;
     }
@@ -224,5 +229,8 @@ void reporting_stop(void *data)
 
 void reporting_free(void *data)
 {
-    free(data);
+    reporting_t *app = data;
+    if (app)
+        nq_calendar_free(&app->cal);
+    free(app);
 }

@@ -374,6 +374,10 @@ static void serve(int fd, int conn)
                      v, strlen(body));
             put(fd, out);
             put(fd, body);
+        } else if (strncmp(req, "GET /sse-raw ", 13) == 0) {
+            put(fd, "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\n\r\n"
+                    "event: alert\r\ndata: raw\r\n\r\ndata: cut off");
+            return;
         } else if (strncmp(req, "GET /sse ", 9) == 0) {
             header_value(req, "Last-Event-ID", v, sizeof(v));
             char ev[256];
@@ -564,6 +568,16 @@ static void test_sse_stream(void)
     s = nq_httpc_sse_open(s_url, "/sse", NULL, 1000);
     CU_ASSERT_EQUAL(nq_httpc_sse_next(s, &ev, 1000), 1);
     CU_ASSERT_STRING_EQUAL(ev.data, "last=none");
+    nq_httpc_sse_close(&s);
+
+    /* Not chunked: the body ends when the connection closes; the partial
+     * last event is dropped. */
+    s = nq_httpc_sse_open(s_url, "/sse-raw", NULL, 1000);
+    CU_ASSERT_EQUAL(nq_httpc_sse_next(s, &ev, 1000), 1);
+    CU_ASSERT_STRING_EQUAL(ev.event, "alert");
+    CU_ASSERT_STRING_EQUAL(ev.data, "raw");
+    CU_ASSERT_EQUAL(nq_httpc_sse_next(s, &ev, 1000), -1);
+    CU_ASSERT_STRING_EQUAL(ev.data, "");
     nq_httpc_sse_close(&s);
 }
 

@@ -561,14 +561,38 @@ static void test_location_nan(void)
     one_error(&e, "location");
 }
 
+/* due_at is bounded both ways: 2000-01-01T00:00:00Z (946684800) up to, not including,
+ * 2100-01-01T00:00:00Z (4102444800), where invoice requires it and order takes it optionally. */
 static void test_due_at(void)
 {
+    static const char *const types[] = {"invoice", "order"};
     event_t e;
+    CU_ASSERT_EQUAL(INGEST_EARLIEST_MS, 946684800000LL);
+    CU_ASSERT_EQUAL(INGEST_LATEST_MS, 4102444800000LL);
+    for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++) {
+        make(&e, types[i]);
+        set_field(&e, "due_at", true);
+        e.ev.due_at = INGEST_EARLIEST_MS;
+        valid_as(&e, types[i]);
+        e.ev.due_at = INGEST_LATEST_MS - 1; /* 2099-12-31T23:59:59.999Z */
+        valid_as(&e, types[i]);
+        e.ev.due_at = INGEST_EARLIEST_MS - 1;
+        CU_ASSERT_STRING_EQUAL(one_error_as(&e, "due_at", types[i]),
+                               "must be from 2000-01-01 to 2099-12-31");
+        e.ev.due_at = INGEST_LATEST_MS;
+        CU_ASSERT_STRING_EQUAL(one_error_as(&e, "due_at", types[i]),
+                               "must be from 2000-01-01 to 2099-12-31");
+        e.ev.due_at = INT64_MAX;
+        CU_ASSERT_STRING_EQUAL(one_error_as(&e, "due_at", types[i]),
+                               "must be from 2000-01-01 to 2099-12-31");
+        e.ev.due_at = INT64_MIN;
+        CU_ASSERT_STRING_EQUAL(one_error_as(&e, "due_at", types[i]),
+                               "must be from 2000-01-01 to 2099-12-31");
+    }
+    /* occurred_at keeps its own message. */
     make(&e, "invoice");
-    e.ev.due_at = INGEST_EARLIEST_MS;
-    valid(&e);
-    e.ev.due_at = INGEST_EARLIEST_MS - 1;
-    CU_ASSERT_STRING_EQUAL(one_error(&e, "due_at"), "is before 2000-01-01");
+    e.ev.occurred_at = INGEST_EARLIEST_MS - 1;
+    CU_ASSERT_STRING_EQUAL(one_error(&e, "occurred_at"), "is before 2000-01-01");
 }
 
 static void test_ids(void)

@@ -33,19 +33,30 @@ static char *dump(json_t *j)
 
 /* ---- the counter table ---------------------------------------------------- */
 
+/* Every counter's hash field, in table order, written out independently of kpi.c. */
+static const char *const field_names[NQ_KPI_COUNT] = {
+    "sales_fen",       "orders",         "visits",       "calls",          "meetings",
+    "new_customers",   "collections_fen", "order_value_fen", "orders_due", "orders_on_time",
+    "feedback_sum",    "feedback_count", "tickets_opened", "key_visited", "key_customers",
+};
+
 static void test_defs(void)
 {
-    CU_ASSERT_STRING_EQUAL(nq_kpi_defs[NQ_KPI_SALES_FEN].field, "sales_fen");
-    CU_ASSERT_TRUE(nq_kpi_defs[NQ_KPI_SALES_FEN].money);
-    CU_ASSERT_STRING_EQUAL(nq_kpi_defs[NQ_KPI_ORDERS].field, "orders");
-    CU_ASSERT_STRING_EQUAL(nq_kpi_defs[NQ_KPI_VISITS].field, "visits");
-    CU_ASSERT_STRING_EQUAL(nq_kpi_defs[NQ_KPI_CALLS].field, "calls");
+    CU_ASSERT_EQUAL(NQ_KPI_COUNT, 15);
+    for (int i = 0; i < NQ_KPI_COUNT; i++) {
+        CU_ASSERT_PTR_NOT_NULL_FATAL(nq_kpi_defs[i].field);
+        CU_ASSERT_STRING_EQUAL(nq_kpi_defs[i].field, field_names[i]);
+    }
     /* Exactly the amounts are money. */
     for (int i = 0; i < NQ_KPI_COUNT; i++) {
         bool amount = i == NQ_KPI_SALES_FEN || i == NQ_KPI_COLLECTIONS_FEN ||
                       i == NQ_KPI_ORDER_VALUE_FEN;
         CU_ASSERT_EQUAL(nq_kpi_defs[i].money, amount);
     }
+    /* The two set-backed counters come last, after every hash field. */
+    CU_ASSERT_EQUAL(NQ_KPI_HASH_COUNT, 13);
+    CU_ASSERT_EQUAL(NQ_KPI_KEY_VISITED, NQ_KPI_HASH_COUNT);
+    CU_ASSERT_EQUAL(NQ_KPI_KEY_CUSTOMERS, NQ_KPI_COUNT - 1);
     CU_ASSERT_STRING_EQUAL(nq_metric_defs[NQ_METRIC_SALES_AMOUNT].name, "sales_amount");
     CU_ASSERT_EQUAL(nq_metric_find("coverage"), NQ_METRIC_COVERAGE);
     CU_ASSERT_EQUAL(nq_metric_find("sales_fen"), -1);
@@ -53,13 +64,14 @@ static void test_defs(void)
 
 static void test_find(void)
 {
-    CU_ASSERT_EQUAL(nq_kpi_find("sales_fen"), NQ_KPI_SALES_FEN);
-    CU_ASSERT_EQUAL(nq_kpi_find("orders"), NQ_KPI_ORDERS);
-    CU_ASSERT_EQUAL(nq_kpi_find("visits"), NQ_KPI_VISITS);
-    CU_ASSERT_EQUAL(nq_kpi_find("calls"), NQ_KPI_CALLS);
+    for (int i = 0; i < NQ_KPI_COUNT; i++)
+        CU_ASSERT_EQUAL(nq_kpi_find(field_names[i]), i);
     CU_ASSERT_EQUAL(nq_kpi_find("sales_amount"), -1); /* the JSON name is not a field */
+    CU_ASSERT_EQUAL(nq_kpi_find("coverage"), -1);
+    CU_ASSERT_EQUAL(nq_kpi_find("collections"), -1);
     CU_ASSERT_EQUAL(nq_kpi_find("Orders"), -1);
     CU_ASSERT_EQUAL(nq_kpi_find("order"), -1);
+    CU_ASSERT_EQUAL(nq_kpi_find("orders_due "), -1);
     CU_ASSERT_EQUAL(nq_kpi_find(""), -1);
 }
 
@@ -74,6 +86,83 @@ static void test_from_fields(void)
     CU_ASSERT_EQUAL(v.v[NQ_KPI_ORDERS], 1);
     CU_ASSERT_EQUAL(v.v[NQ_KPI_VISITS], 3);
     CU_ASSERT_EQUAL(v.v[NQ_KPI_CALLS], 12);
+}
+
+/* Every counter by its field name, in an order unlike the table's. */
+static void test_from_fields_every_counter(void)
+{
+    const char *const f[] = {
+        "key_customers", "40",      "tickets_opened", "2",     "feedback_count", "3",
+        "feedback_sum",  "14",      "orders_on_time", "5",     "orders_due",     "6",
+        "order_value_fen", "1000000", "collections_fen", "250050", "new_customers", "7",
+        "meetings",      "8",       "calls",          "9",     "visits",         "10",
+        "orders",        "11",      "sales_fen",      "-1200", "key_visited",    "12",
+    };
+    nq_kpi_values_t v;
+    memset(&v, 0x5a, sizeof(v));
+    CU_ASSERT_EQUAL_FATAL(nq_kpi_from_fields(f, sizeof(f) / sizeof(f[0]), &v), 0);
+    CU_ASSERT_EQUAL(v.v[NQ_KPI_SALES_FEN], -1200);
+    CU_ASSERT_EQUAL(v.v[NQ_KPI_ORDERS], 11);
+    CU_ASSERT_EQUAL(v.v[NQ_KPI_VISITS], 10);
+    CU_ASSERT_EQUAL(v.v[NQ_KPI_CALLS], 9);
+    CU_ASSERT_EQUAL(v.v[NQ_KPI_MEETINGS], 8);
+    CU_ASSERT_EQUAL(v.v[NQ_KPI_NEW_CUSTOMERS], 7);
+    CU_ASSERT_EQUAL(v.v[NQ_KPI_COLLECTIONS_FEN], 250050);
+    CU_ASSERT_EQUAL(v.v[NQ_KPI_ORDER_VALUE_FEN], 1000000);
+    CU_ASSERT_EQUAL(v.v[NQ_KPI_ORDERS_DUE], 6);
+    CU_ASSERT_EQUAL(v.v[NQ_KPI_ORDERS_ON_TIME], 5);
+    CU_ASSERT_EQUAL(v.v[NQ_KPI_FEEDBACK_SUM], 14);
+    CU_ASSERT_EQUAL(v.v[NQ_KPI_FEEDBACK_COUNT], 3);
+    CU_ASSERT_EQUAL(v.v[NQ_KPI_TICKETS_OPENED], 2);
+    CU_ASSERT_EQUAL(v.v[NQ_KPI_KEY_VISITED], 12);
+    CU_ASSERT_EQUAL(v.v[NQ_KPI_KEY_CUSTOMERS], 40);
+
+    /* A later duplicate wins; the new fields are checked as integers too. */
+    const char *const dup[] = {"orders_due", "1", "orders_due", "4"};
+    CU_ASSERT_EQUAL(nq_kpi_from_fields(dup, 4, &v), 0);
+    CU_ASSERT_EQUAL(v.v[NQ_KPI_ORDERS_DUE], 4);
+    CU_ASSERT_EQUAL(v.v[NQ_KPI_FEEDBACK_SUM], 0);
+    const char *const bad[] = {"feedback_sum", "4.5"};
+    CU_ASSERT_EQUAL(nq_kpi_from_fields(bad, 2, &v), -1);
+    const char *const bad2[] = {"visits", "1", "collections_fen", "12.50"};
+    CU_ASSERT_EQUAL(nq_kpi_from_fields(bad2, 4, &v), -1);
+}
+
+/* out += v, counter by counter; the addend is untouched. */
+static void test_add(void)
+{
+    nq_kpi_values_t sum, a;
+    for (int i = 0; i < NQ_KPI_COUNT; i++) {
+        sum.v[i] = 100 * (i + 1); /* 100, 200, ..., 1500 */
+        a.v[i] = i - 7;           /* -7 .. 7 */
+    }
+    nq_kpi_add(&sum, &a);
+    for (int i = 0; i < NQ_KPI_COUNT; i++) {
+        CU_ASSERT_EQUAL(sum.v[i], 100 * (i + 1) + i - 7);
+        CU_ASSERT_EQUAL(a.v[i], i - 7);
+    }
+    CU_ASSERT_EQUAL(sum.v[NQ_KPI_SALES_FEN], 93);
+    CU_ASSERT_EQUAL(sum.v[NQ_KPI_KEY_CUSTOMERS], 1507);
+
+    /* Adding zero changes nothing; adding twice doubles the addend's share. */
+    nq_kpi_values_t zero;
+    memset(&zero, 0, sizeof(zero));
+    nq_kpi_values_t before = sum;
+    nq_kpi_add(&sum, &zero);
+    CU_ASSERT_EQUAL(memcmp(&sum, &before, sizeof(sum)), 0);
+    nq_kpi_values_t acc = zero;
+    nq_kpi_add(&acc, &a);
+    nq_kpi_add(&acc, &a);
+    CU_ASSERT_EQUAL(acc.v[NQ_KPI_SALES_FEN], -14);
+    CU_ASSERT_EQUAL(acc.v[NQ_KPI_ORDERS_DUE], 2);
+    CU_ASSERT_EQUAL(acc.v[NQ_KPI_KEY_VISITED], 12);
+
+    /* Amounts past 2^53 add exactly (no detour through double). */
+    nq_kpi_values_t big = zero, one = zero;
+    big.v[NQ_KPI_ORDER_VALUE_FEN] = 9007199254740992LL; /* 2^53 */
+    one.v[NQ_KPI_ORDER_VALUE_FEN] = 1;
+    nq_kpi_add(&big, &one);
+    CU_ASSERT_EQUAL(big.v[NQ_KPI_ORDER_VALUE_FEN], 9007199254740993LL);
 }
 
 static void test_from_fields_missing_unknown(void)
@@ -121,32 +210,79 @@ static void test_from_fields_bad_integer(void)
 
 static void test_proto_round_trip(void)
 {
-    nq_kpi_values_t v = {{8000000, 1, 7, -3}};
+    /* A distinct value per counter, so a swapped offset shows. */
+    nq_kpi_values_t v = {{
+        [NQ_KPI_SALES_FEN] = 8000000,
+        [NQ_KPI_ORDERS] = 1,
+        [NQ_KPI_VISITS] = 7,
+        [NQ_KPI_CALLS] = -3,
+        [NQ_KPI_MEETINGS] = 4,
+        [NQ_KPI_NEW_CUSTOMERS] = 5,
+        [NQ_KPI_COLLECTIONS_FEN] = 250050,
+        [NQ_KPI_ORDER_VALUE_FEN] = 9007199254740993LL, /* 2^53 + 1 */
+        [NQ_KPI_ORDERS_DUE] = 9,
+        [NQ_KPI_ORDERS_ON_TIME] = 10,
+        [NQ_KPI_FEEDBACK_SUM] = 14,
+        [NQ_KPI_FEEDBACK_COUNT] = 3,
+        [NQ_KPI_TICKETS_OPENED] = 13,
+        [NQ_KPI_KEY_VISITED] = INT64_MAX,
+        [NQ_KPI_KEY_CUSTOMERS] = INT64_MIN,
+    }};
     Nq__KpiValues pb = NQ__KPI_VALUES__INIT;
     nq_kpi_to_proto(&v, &pb);
     CU_ASSERT_TRUE(pb.has_sales_fen && pb.has_orders && pb.has_visits && pb.has_calls);
+    CU_ASSERT_TRUE(pb.has_meetings && pb.has_new_customers && pb.has_collections_fen &&
+                   pb.has_order_value_fen && pb.has_orders_due && pb.has_orders_on_time);
+    CU_ASSERT_TRUE(pb.has_feedback_sum && pb.has_feedback_count && pb.has_tickets_opened &&
+                   pb.has_key_visited && pb.has_key_customers);
     CU_ASSERT_EQUAL(pb.sales_fen, 8000000);
     CU_ASSERT_EQUAL(pb.orders, 1);
     CU_ASSERT_EQUAL(pb.visits, 7);
     CU_ASSERT_EQUAL(pb.calls, -3);
+    CU_ASSERT_EQUAL(pb.meetings, 4);
+    CU_ASSERT_EQUAL(pb.new_customers, 5);
+    CU_ASSERT_EQUAL(pb.collections_fen, 250050);
+    CU_ASSERT_EQUAL(pb.order_value_fen, 9007199254740993LL);
+    CU_ASSERT_EQUAL(pb.orders_due, 9);
+    CU_ASSERT_EQUAL(pb.orders_on_time, 10);
+    CU_ASSERT_EQUAL(pb.feedback_sum, 14);
+    CU_ASSERT_EQUAL(pb.feedback_count, 3);
+    CU_ASSERT_EQUAL(pb.tickets_opened, 13);
+    CU_ASSERT_EQUAL(pb.key_visited, INT64_MAX);
+    CU_ASSERT_EQUAL(pb.key_customers, INT64_MIN);
 
     /* Through the wire and back. */
-    uint8_t buf[64];
-    size_t len = nq__kpi_values__pack(&pb, buf);
+    uint8_t buf[256];
+    size_t len = nq__kpi_values__get_packed_size(&pb);
+    CU_ASSERT_FATAL(len <= sizeof(buf));
+    CU_ASSERT_EQUAL(nq__kpi_values__pack(&pb, buf), len);
     Nq__KpiValues *back = nq__kpi_values__unpack(NULL, len, buf);
     CU_ASSERT_PTR_NOT_NULL_FATAL(back);
     nq_kpi_values_t w;
     memset(&w, 0x5a, sizeof(w));
     nq_kpi_from_proto(back, &w);
     nq__kpi_values__free_unpacked(back, NULL);
+    for (int i = 0; i < NQ_KPI_COUNT; i++)
+        CU_ASSERT_EQUAL(w.v[i], v.v[i]);
     CU_ASSERT_EQUAL(memcmp(&v, &w, sizeof(v)), 0);
 
     /* Zeros are still sent (has_ set), so a reader can tell "0" from "not reported". */
-    nq_kpi_values_t zero = {{0, 0, 0, 0}};
+    nq_kpi_values_t zero;
+    memset(&zero, 0, sizeof(zero));
     Nq__KpiValues pz = NQ__KPI_VALUES__INIT;
     nq_kpi_to_proto(&zero, &pz);
-    CU_ASSERT_TRUE(pz.has_sales_fen && pz.has_calls);
-    CU_ASSERT_EQUAL(nq__kpi_values__get_packed_size(&pz), 8); /* 4 x (tag, 0) */
+    CU_ASSERT_TRUE(pz.has_sales_fen && pz.has_calls && pz.has_orders_due && pz.has_key_customers);
+    CU_ASSERT_EQUAL(nq__kpi_values__get_packed_size(&pz), 30); /* 15 x (tag, 0) */
+
+    /* A message from an older sender that lacks the new fields reads them as zero. */
+    Nq__KpiValues old = NQ__KPI_VALUES__INIT;
+    old.has_orders = 1;
+    old.orders = 2;
+    memset(&w, 0x5a, sizeof(w));
+    nq_kpi_from_proto(&old, &w);
+    CU_ASSERT_EQUAL(w.v[NQ_KPI_ORDERS], 2);
+    CU_ASSERT_EQUAL(w.v[NQ_KPI_ORDERS_DUE], 0);
+    CU_ASSERT_EQUAL(w.v[NQ_KPI_KEY_CUSTOMERS], 0);
 
     memset(&w, 0x5a, sizeof(w));
     nq_kpi_from_proto(NULL, &w);
@@ -241,6 +377,12 @@ static void test_keys(void)
     CU_ASSERT_EQUAL_FATAL(nq_period_of(NQ_PERIOD_MONTH, SH_2026_11_26_0930, &month), 0);
     KEY_IS(nq_key_kpi(buf, buf_len, "sp-001", &week), "nq:{sp:sp-001}:kpi:2026-W48");
     KEY_IS(nq_key_kpi(buf, buf_len, "A", &month), "nq:{sp:A}:kpi:2026-11");
+    KEY_IS(nq_key_visited(buf, buf_len, "sp-001", &week), "nq:{sp:sp-001}:visited:2026-W48");
+    KEY_IS(nq_key_visited(buf, buf_len, "A", &month), "nq:{sp:A}:visited:2026-11");
+    KEY_IS(nq_key_key_customers(buf, buf_len, "sp-001"), "nq:{sp:sp-001}:key_customers");
+    /* The Lua script in services/customers builds the same key from the two parts. */
+    CU_ASSERT_STRING_EQUAL(NQ_KEY_SP_PREFIX "sp-001" NQ_KEY_KEY_CUSTOMERS_SUFFIX,
+                           "nq:{sp:sp-001}:key_customers");
     KEY_IS(nq_key_salesperson(buf, buf_len, "sp-001"), "nq:{sp:sp-001}:profile");
     KEY_IS(nq_key_team(buf, buf_len, "east.1"), "nq:team:east.1");
     KEY_IS(nq_key_customer(buf, buf_len, "C:9"), "nq:cust:C:9");
@@ -270,20 +412,35 @@ static void test_hash_tag_shared(void)
     hash_tag(profile, t2, sizeof(t2));
     CU_ASSERT_STRING_EQUAL(t1, "sp:s.7");
     CU_ASSERT_STRING_EQUAL(t1, t2);
+    /* SINTERCARD over visited and key_customers needs both in one slot. */
+    char visited[128], keyset[128];
+    CU_ASSERT(nq_key_visited(visited, sizeof(visited), "s.7", &p) > 0);
+    CU_ASSERT(nq_key_key_customers(keyset, sizeof(keyset), "s.7") > 0);
+    hash_tag(visited, t2, sizeof(t2));
+    CU_ASSERT_STRING_EQUAL(t1, t2);
+    hash_tag(keyset, t2, sizeof(t2));
+    CU_ASSERT_STRING_EQUAL(t1, t2);
     /* A 64-character id still fits the 128-byte scoring key buffer. */
     char id[65];
     memset(id, 'x', 64);
     id[64] = '\0';
     CU_ASSERT_EQUAL(nq_key_kpi(kpi, sizeof(kpi), id, &p), 7 + 64 + 6 + 4);
+    /* So does the longest visited key, a day's: "nq:{sp:" id "}:visited:" "2026-11-26". */
+    nq_period_t day;
+    CU_ASSERT_EQUAL_FATAL(nq_period_of(NQ_PERIOD_DAY, SH_2026_11_26_0930, &day), 0);
+    CU_ASSERT_EQUAL(nq_key_visited(visited, sizeof(visited), id, &day), 7 + 64 + 10 + 10);
+    CU_ASSERT_EQUAL(nq_key_key_customers(keyset, sizeof(keyset), id), 7 + 64 + 15);
 }
 
 static CU_TestInfo kpi_tests[] = {
     {"counter table", test_defs},
     {"find by field name", test_find},
-    {"from_fields reads every counter", test_from_fields},
+    {"from_fields reads counters", test_from_fields},
+    {"from_fields reads all 15 counters", test_from_fields_every_counter},
     {"from_fields: missing zero, unknown ignored", test_from_fields_missing_unknown},
     {"from_fields rejects a bad integer", test_from_fields_bad_integer},
-    {"to/from proto round trip", test_proto_round_trip},
+    {"nq_kpi_add", test_add},
+    {"to/from proto round trip, every counter", test_proto_round_trip},
     {"to_json: yuan string and integer counts", test_to_json},
     {"period_to_json", test_period_to_json},
     CU_TEST_INFO_NULL,

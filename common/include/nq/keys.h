@@ -11,6 +11,7 @@
  * | nq:{sp:<id>}:kpi:<period key>    | HASH   | forever                   | scoring: counters (see nq/kpi.h) |
  * | nq:{sp:<id>}:visited:<period key> | SET | forever                | scoring: customers visited in the period (coverage) |
  * | nq:{sp:<id>}:key_customers       | SET    | forever                   | customers: the key customers the salesperson owns |
+ * | nq:{sp:<id>}:target:<period key> / nq:team:<id>:target:<period key> / nq:company:target:<period key> | HASH | forever | reporting: metric -> target (money in fen), _updated_at |
  * | nq:{sp:<id>}:profile             | HASH   | forever                   | customers: name, team_id, status, updated_at |
  * | nq:team:<id>                     | HASH   | forever                   | customers: name, coordinators, members (JSON arrays), updated_at |
  * | nq:cust:<id>                     | HASH   | forever                   | customers: name, class, owner_id, updated_at |
@@ -47,12 +48,17 @@
 #define NQ_KEY_SP_PREFIX "nq:{sp:"
 #define NQ_KEY_KEY_CUSTOMERS_SUFFIX "}:key_customers"
 
+/* Whose KPIs: values match the protobuf enum nq.Subject. */
+typedef enum { NQ_SUBJECT_SALESPERSON, NQ_SUBJECT_TEAM, NQ_SUBJECT_COMPANY } nq_subject_t;
+
 /* Each writes the key into buf (NUL-terminated) and returns its length, or
  * -1 when it does not fit. */
 int nq_key_kpi(char *buf, size_t len, const char *salesperson_id, const nq_period_t *period);
 int nq_key_visited(char *buf, size_t len, const char *salesperson_id, const nq_period_t *period);
 int nq_key_key_customers(char *buf, size_t len, const char *salesperson_id);
 int nq_key_salesperson(char *buf, size_t len, const char *salesperson_id);
+int nq_key_target(char *buf, size_t len, nq_subject_t subject, const char *id,
+                  const nq_period_t *period);
 int nq_key_team(char *buf, size_t len, const char *team_id);
 int nq_key_customer(char *buf, size_t len, const char *customer_id);
 int nq_key_event(char *buf, size_t len, const char *event_id);

@@ -1,0 +1,252 @@
+/* h_targets.c — targets and KPI overviews (served by nq-reporting).
+ *
+ *   PUT|GET /api/v1/targets/salespeople/{id}/{period}/{key}
+ *   PUT|GET /api/v1/targets/teams/{id}/{period}/{key}
+ *   PUT|GET /api/v1/targets/company/{period}/{key}
+ *       body / answer {"targets":{"sales_amount":"500000.00","visits":80,...}}
+ *   GET /api/v1/kpis/salespeople/{id}  /api/v1/kpis/teams/{id}  /api/v1/kpis/company
+ *       ?period=month&at=2026-11-26: every metric with its target, attainment,
+ *       pace, projection, the period before and the same period last year.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gateway.h"
+#include "nq/keys.h"
+#include "nq/kpi.h"
+
+/* Which subject a route is about, by its pattern. */
+static const struct {
+    const char *pattern;
+    Nq__Subject subject;
+} subjects[] = {
+    {"/api/v1/targets/salespeople/:id/:period/:key", NQ__SUBJECT__SUBJECT_SALESPERSON},
+    {"/api/v1/targets/teams/:id/:period/:key", NQ__SUBJECT__SUBJECT_TEAM},
+    {"/api/v1/targets/company/:period/:key", NQ__SUBJECT__SUBJECT_COMPANY},
+    {"/api/v1/kpis/salespeople/:id", NQ__SUBJECT__SUBJECT_SALESPERSON},
+    {"/api/v1/kpis/teams/:id", NQ__SUBJECT__SUBJECT_TEAM},
+    {"/api/v1/kpis/company", NQ__SUBJECT__SUBJECT_COMPANY},
+};
+
+static const char *const subject_names[] = {
+    [NQ__SUBJECT__SUBJECT_SALESPERSON] = "salesperson",
+    [NQ__SUBJECT__SUBJECT_TEAM] = "team",
+    [NQ__SUBJECT__SUBJECT_COMPANY] = "company",
+};
+
+static Nq__Subject subject_of(const gw_request_t *req)
+{
+    for (size_t i = 0; i < sizeof(subjects) / sizeof(subjects[0]); i++) {
+        if (strcmp(subjects[i].pattern, req->route->pattern) == 0)
+            return subjects[i].subject;
+    }
+    return NQ__SUBJECT__SUBJECT_COMPANY;
+}
+
+/* The path id (NULL for the company), or answers 400 and returns "" . */
+static const char *subject_id(const gw_request_t *req)
+{
+    const char *id = nq_route_param(req->params, "id");
+    if (!id || nq_valid_id(id))
+        return id;
+    nq_field_errors_t errs = {0};
+    nq_field_errors_add(&errs, "id", NQ_ID_RULE);
+    gw_respond_error(req->conn, 400, "invalid", "bad id in the path", &errs);
+    return "";
+}
+
+/* ---- targets ---------------------------------------------------------------- */
+
+static json_t *targets_json(Nq__MetricValue *const *values, size_t n)
+{
+    json_t *obj = json_object();
+    for (size_t i = 0; obj && i < n; i++) {
+        int m = nq_metric_find(values[i]->metric);
+        if (m >= 0)
+            json_object_set_new(obj, values[i]->metric,
+                                nq_metric_json((nq_metric_id_t)m, values[i]->value, true));
+    }
+    return obj;
+}
+
+static void on_targets(nq_http_conn_t *conn, const ProtobufCMessage *msg,
+                       const Nq__ReplyHeader *hdr, void *data)
+{
+    const Nq__TargetReply *rep = (const Nq__TargetReply *)msg;
+    json_t *body = json_pack("{s:o}", "targets", targets_json(rep->values, rep->n_values));
+    if (body && rep->has_updated_at) {
+        char when[48];
+        nq_time_format(rep->updated_at, when, sizeof(when));
+        json_object_set_new(body, "updated_at", json_string(when));
+    }
+    gw_respond_reply(conn, hdr, 200, body);
+}
+
+/* The body's {"targets":{metric: value}} as MetricValues; NULL after a 400. */
+static Nq__MetricValue *parse_targets(const gw_request_t *req, size_t *n)
+{
+    json_t *body = gw_parse_json_body(req);
+    if (!body)
+        return NULL;
+    json_t *targets = json_object_get(body, "targets");
+    nq_field_errors_t errs = {0};
+    Nq__MetricValue *values = NULL;
+    *n = 0;
+    if (!json_is_object(targets) || json_object_size(body) != 1) {
+        nq_field_errors_add(&errs, "targets", "the body must be {\"targets\":{metric: value}}");
+    } else if (!(values = calloc(json_object_size(targets) + 1, sizeof(*values)))) {
+        nq_field_errors_add(&errs, "targets", "out of memory");
+    } else {
+        const char *name;
+        json_t *v;
+        json_object_foreach(targets, name, v) {
+            int m = nq_metric_find(name);
+            const char *why = "unknown metric (see docs/metrics.md)";
+            double value;
+            if (m < 0 || nq_metric_parse((nq_metric_id_t)m, v, &value, &why) != 0) {
+                nq_field_errors_add(&errs, name, "%s", why);
+                continue;
+            }
+            nq__metric_value__init(&values[*n]);
+            values[*n].metric = (char *)nq_metric_defs[m].name;
+            values[*n].has_value = 1;
+            values[*n].value = value;
+            (*n)++;
+        }
+    }
+    json_decref(body);
+    if (errs.n == 0)
+        return values;
+    free(values);
+    gw_respond_error(req->conn, 400, "invalid", "invalid targets", &errs);
+    return NULL;
+}
+
+static void target_request(const gw_request_t *req, bool put)
+{
+    const char *id = subject_id(req);
+    if (id && !*id)
+        return;
+    Nq__TargetRequest msg = NQ__TARGET_REQUEST__INIT;
+    msg.has_subject = 1;
+    msg.subject = subject_of(req);
+    msg.id = (char *)(id ? id : "");
+    msg.period_kind = (char *)nq_route_param(req->params, "period");
+    msg.period_key = (char *)nq_route_param(req->params, "key");
+    Nq__MetricValue *values = NULL;
+    Nq__MetricValue **ptrs = NULL;
+    if (put) {
+        size_t n = 0;
+        if (!(values = parse_targets(req, &n)))
+            return;
+        ptrs = calloc(n + 1, sizeof(*ptrs));
+        for (size_t i = 0; ptrs && i < n; i++)
+            ptrs[i] = &values[i];
+        msg.values = ptrs;
+        msg.n_values = ptrs ? n : 0;
+    }
+    gw_call(req, req->gw->reporting, put ? "target.put.v1" : "target.get.v1", &msg.base,
+            on_targets, NULL, NULL);
+    free(ptrs);
+    free(values);
+}
+
+static void put_targets(const gw_request_t *req)
+{
+    target_request(req, true);
+}
+
+static void get_targets(const gw_request_t *req)
+{
+    target_request(req, false);
+}
+
+/* ---- overviews -------------------------------------------------------------- */
+
+/* (a - b) / b, or null. */
+static json_t *change_json(const Nq__MetricRow *r, bool has_base, double base)
+{
+    if (!r->has_actual || !has_base || base == 0)
+        return json_null();
+    return json_real(round((r->actual - base) / fabs(base) * 10000) / 10000);
+}
+
+static json_t *ratio_json(bool has, double v)
+{
+    return has ? json_real(round(v * 10000) / 10000) : json_null();
+}
+
+static json_t *row_json(const Nq__MetricRow *r)
+{
+    int m = nq_metric_find(r->metric);
+    if (m < 0)
+        return NULL;
+    nq_metric_id_t id = (nq_metric_id_t)m;
+    return json_pack("{s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:{s:o, s:o}}", "zh",
+                     nq_metric_defs[m].zh, "actual", nq_metric_json(id, r->actual, r->has_actual),
+                     "target", nq_metric_json(id, r->target, r->has_target), "attainment",
+                     ratio_json(r->has_attainment, r->attainment), "pace",
+                     ratio_json(r->has_pace, r->pace), "projection",
+                     nq_metric_json(id, r->projection, r->has_projection), "previous",
+                     nq_metric_json(id, r->previous, r->has_previous), "last_year",
+                     nq_metric_json(id, r->last_year, r->has_last_year), "change", "previous",
+                     change_json(r, r->has_previous, r->previous), "last_year",
+                     change_json(r, r->has_last_year, r->last_year));
+}
+
+static void on_overview(nq_http_conn_t *conn, const ProtobufCMessage *msg,
+                        const Nq__ReplyHeader *hdr, void *data)
+{
+    const Nq__Overview *ov = (const Nq__Overview *)msg;
+    json_t *metrics = json_object();
+    for (size_t i = 0; metrics && i < ov->n_rows; i++) {
+        json_t *row = row_json(ov->rows[i]);
+        if (row)
+            json_object_set_new(metrics, ov->rows[i]->metric, row);
+    }
+    json_t *period = NULL;
+    nq_period_t p;
+    nq_period_kind_t kind;
+    if (ov->period && nq_period_kind_parse(ov->period->kind, &kind) == 0 &&
+        nq_period_from_key(kind, ov->period->key, &p) == 0)
+        period = nq_period_to_json(&p);
+    json_t *body = json_pack("{s:s, s:s?, s:o?, s:{s:f, s:f}, s:i, s:o}", "subject",
+                             (const char *)data, "name", ov->name, "period",
+                             period, "workdays", "total", ov->workdays_total, "elapsed",
+                             round(ov->workdays_elapsed * 100) / 100, "members", ov->members,
+                             "metrics", metrics);
+    gw_respond_reply(conn, hdr, 200, body);
+}
+
+static void get_overview(const gw_request_t *req)
+{
+    const char *id = subject_id(req);
+    nq_period_kind_t kind;
+    int64_t at;
+    if ((id && !*id) || gw_period_query(req, &kind, &at) != 0)
+        return;
+    Nq__OverviewRequest msg = NQ__OVERVIEW_REQUEST__INIT;
+    msg.has_subject = 1;
+    msg.subject = subject_of(req);
+    msg.id = (char *)(id ? id : "");
+    msg.period_kind = (char *)nq_period_kind_name(kind);
+    msg.has_at = 1;
+    msg.at = at;
+    gw_call(req, req->gw->reporting, "kpi.overview.v1", &msg.base, on_overview,
+            (void *)subject_names[msg.subject], NULL);
+}
+
+static const nq_route_t rows[] = {
+    {"PUT", "/api/v1/targets/salespeople/:id/:period/:key", (void *)put_targets},
+    {"GET", "/api/v1/targets/salespeople/:id/:period/:key", (void *)get_targets},
+    {"PUT", "/api/v1/targets/teams/:id/:period/:key", (void *)put_targets},
+    {"GET", "/api/v1/targets/teams/:id/:period/:key", (void *)get_targets},
+    {"PUT", "/api/v1/targets/company/:period/:key", (void *)put_targets},
+    {"GET", "/api/v1/targets/company/:period/:key", (void *)get_targets},
+    {"GET", "/api/v1/kpis/salespeople/:id", (void *)get_overview},
+    {"GET", "/api/v1/kpis/teams/:id", (void *)get_overview},
+    {"GET", "/api/v1/kpis/company", (void *)get_overview},
+};
+
+const gw_routes_t gw_target_routes = {rows, sizeof(rows) / sizeof(rows[0])};

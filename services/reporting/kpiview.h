@@ -1,0 +1,26 @@
+/* services/reporting/kpiview.h — targets and KPI overviews on the bus.
+ *
+ *   target.put.v1    TargetRequest (values) -> TargetReply: replace the
+ *                    targets of a subject for one period
+ *   target.get.v1    TargetRequest -> TargetReply
+ *   kpi.overview.v1  OverviewRequest -> Overview: every metric of a
+ *                    salesperson, a team (its members summed) or the company
+ *                    (every salesperson summed) for the period containing
+ *                    `at`, with target, attainment, pace, projection, the
+ *                    period before and the same period last year.
+ * Handlers for the reporting ROUTER's route table; `app` is reporting_t.
+ */
+#ifndef NQ_REPORTING_KPIVIEW_H
+#define NQ_REPORTING_KPIVIEW_H
+
+#include "nq/bus.h"
+
+/* Most salespeople summed for one team or company overview. */
+#define KPIVIEW_MAX_MEMBERS 5000
+
+void kpiview_on_target(nq_zsock_t *sock, const nq_bus_envelope_t *env,
+                       const ProtobufCMessage *msg, void *app);
+void kpiview_on_overview(nq_zsock_t *sock, const nq_bus_envelope_t *env,
+                         const ProtobufCMessage *msg, void *app);
+
+#endif

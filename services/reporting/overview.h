@@ -1,0 +1,47 @@
+/* services/reporting/overview.h — a subject's metrics against targets (pure).
+ *
+ * For every metric of nq/kpi.h: the actual value of the period, its target,
+ * attainment (actual / target), pace (actual / the share of the target the
+ * elapsed working days call for), projection to the end of the period
+ * (actual x total / elapsed working days), and the values of the period
+ * before and of the same period last year. Pace and projection apply to
+ * metrics that accumulate (counts and amounts), not to ratios.
+ *
+ *   overview_input_t in = {.current = cur, .previous = prev, .last_year = ly,
+ *                          .workdays_total = 21, .workdays_elapsed = 18.5};
+ *   in.has_target[NQ_METRIC_SALES_AMOUNT] = true; in.target[...] = 50000000;
+ *   overview_rows_t rows;
+ *   overview_compute(&in, &rows);   // rows.pb[m], ready for Nq__Overview.rows
+ */
+#ifndef NQ_REPORTING_OVERVIEW_H
+#define NQ_REPORTING_OVERVIEW_H
+
+#include <stdbool.h>
+
+#include "neiqin.pb-c.h"
+#include "nq/kpi.h"
+
+typedef struct overview_input {
+    nq_kpi_values_t current;           /* counters of the period */
+    nq_kpi_values_t previous;          /* of the period before */
+    nq_kpi_values_t last_year;         /* of the same period a year earlier */
+    double target[NQ_METRIC_COUNT];    /* targets, in the metric's unit (fen for money) */
+    bool has_target[NQ_METRIC_COUNT];  /* which are set */
+    double workdays_total;             /* working days in the period */
+    double workdays_elapsed;           /* of which have passed */
+} overview_input_t;
+
+typedef struct overview_rows {
+    Nq__MetricRow pb[NQ_METRIC_COUNT];  /* one per metric, in table order */
+    Nq__MetricRow *ptrs[NQ_METRIC_COUNT]; /* for Nq__Overview.rows */
+} overview_rows_t;
+
+/* Fill one row per metric. Undefined values (a ratio over zero, no target,
+ * no elapsed working day) are left absent. */
+void overview_compute(const overview_input_t *in, overview_rows_t *out);
+
+/* True for metrics that accumulate over a period (pace and projection make
+ * sense): counts and amounts without a denominator. */
+bool overview_accumulates(nq_metric_id_t m);
+
+#endif
