@@ -256,29 +256,33 @@ run_one() {
 # text_report FILE: the essentials of one nq-bench --json report, as text.
 text_report() {
     jq -r '
+      def pct(x): if x == null then "-" else "\(x|floor)%" end;
       "accepted \(.events_accepted) events, \(.accepted_per_s|floor) events/s over \(.load_s*100|floor/100) s; "
       + "answers \(.answers_by_status|tostring); transport errors \(.transport_errors)",
       "ack latency ms: p50 \(.latency_ms.p50) p99 \(.latency_ms.p99) p99.9 \(.latency_ms.p99_9) max \(.latency_ms.max)",
       "scored: \(.scored|tostring)",
       "nq-bench cpu \(.bench_cpu_pct|floor)%",
-      (.processes[] | "  \(.name): peak RSS \(.peak_rss_mib*10|floor/10) MiB, VmHWM \(.vmhwm_mib*10|floor/10) MiB, cpu load \(.cpu_load_pct // -1 | floor)%, catch-up \(.cpu_catchup_pct // -1 | floor)% (-1: too short to tell)")
+      (.processes[] | "  \(.name): peak RSS \(.peak_rss_mib*10|floor/10) MiB, VmHWM \(.vmhwm_mib*10|floor/10) MiB, cpu load \(pct(.cpu_load_pct)), catch-up \(pct(.cpu_catchup_pct))")
     ' "$1"
 }
 
-# summary: one line per run.
+# summary: one line per run; RSS is the largest VmHWM of a neiqin service, and Redis's.
 summary() {
     local f
-    printf '%-6s %10s %9s %9s %9s %9s %9s %9s %12s %s\n' run accepted/s scored/s lag_s \
-        p50_ms p99_ms p99.9_ms max_ms max_rss_MiB "(process)"
+    printf '%-5s %10s %9s %8s %9s %8s %8s %8s %8s %8s %-14s %9s\n' run accepted/s scored/s \
+        lag_s backlog p50_ms p99_ms p99.9_ms max_ms svc_MiB "(service)" redis_MiB
     for f in "$OUT"/*-[0-9].json; do
         [[ -e $f ]] || continue
         jq -r --arg run "$(basename "$f" .json)" '
-          (.processes | max_by(.vmhwm_mib)) as $p |
+          ([.processes[] | select(.name != "redis")] | max_by(.vmhwm_mib)) as $p |
+          ([.processes[] | select(.name == "redis")][0].vmhwm_mib // 0) as $r |
           [$run, (.accepted_per_s|floor), (.scored.events_per_s // 0 | floor),
-           (.scored.lag_s // "n/a"), .latency_ms.p50, .latency_ms.p99, .latency_ms.p99_9,
-           .latency_ms.max, ($p.vmhwm_mib*10|floor/10), "(\($p.name))"] | @tsv' "$f" |
-            awk -F'\t' '{printf "%-6s %10s %9s %9s %9.2f %9.2f %9.2f %9.2f %12s %s\n",
-                         $1,$2,$3,($4=="n/a"?$4:sprintf("%.3f",$4)),$5,$6,$7,$8,$9,$10}'
+           (if .scored.caught_up then (.scored.lag_s*1000|floor/1000) else "no" end),
+           (.scored.backlog_at_load_end // "-"), .latency_ms.p50, .latency_ms.p99,
+           .latency_ms.p99_9, .latency_ms.max, ($p.vmhwm_mib*10|floor/10), "(\($p.name))",
+           ($r*10|floor/10)] | @tsv' "$f" |
+            awk -F'\t' '{printf "%-5s %10s %9s %8s %9s %8.2f %8.2f %8.2f %8.2f %8s %-14s %9s\n",
+                         $1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12}'
     done
 }
 

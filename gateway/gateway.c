@@ -49,6 +49,7 @@ static const upstream_reply_t reporting_replies[] = {
     {"target.put.v1", &nq__target_reply__descriptor},
     {"target.get.v1", &nq__target_reply__descriptor},
     {"kpi.overview.v1", &nq__overview__descriptor},
+    {"leaderboard.v1", &nq__leaderboard__descriptor},
     {"sys.ping.v1", &nq__pong__descriptor},
 };
 #define N_OF(a) (sizeof(a) / sizeof((a)[0]))

@@ -7,6 +7,8 @@
  *   GET /api/v1/kpis/salespeople/{id}  /api/v1/kpis/teams/{id}  /api/v1/kpis/company
  *       ?period=month&at=2026-11-26: every metric with its target, attainment,
  *       pace, projection, the period before and the same period last year.
+ *   GET /api/v1/leaderboards?scope=company|team:{id}&metric=sales_amount&period=week
+ *       the salespeople ranked, with movement since the end of the day before.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -237,7 +239,65 @@ static void get_overview(const gw_request_t *req)
             (void *)subject_names[msg.subject], NULL);
 }
 
+/* ---- leaderboards ------------------------------------------------------------ */
+
+static void on_leaderboard(nq_http_conn_t *conn, const ProtobufCMessage *msg,
+                           const Nq__ReplyHeader *hdr, void *data)
+{
+    const Nq__Leaderboard *lb = (const Nq__Leaderboard *)msg;
+    int m = nq_metric_find(lb->metric);
+    json_t *entries = json_array();
+    for (size_t i = 0; m >= 0 && entries && i < lb->n_entries; i++) {
+        const Nq__LeaderboardEntry *e = lb->entries[i];
+        json_array_append_new(
+            entries, json_pack("{s:i, s:i, s:i, s:s, s:s?, s:o}", "rank", e->rank,
+                               "previous_rank", e->previous_rank, "movement",
+                               e->previous_rank - e->rank, "salesperson_id", e->salesperson_id,
+                               "name", e->name, "value",
+                               nq_metric_json((nq_metric_id_t)m, e->value, e->has_value)));
+    }
+    json_t *period = NULL;
+    nq_period_t p;
+    nq_period_kind_t kind;
+    if (lb->period && nq_period_kind_parse(lb->period->kind, &kind) == 0 &&
+        nq_period_from_key(kind, lb->period->key, &p) == 0)
+        period = nq_period_to_json(&p);
+    gw_respond_reply(conn, hdr, 200,
+                     json_pack("{s:s?, s:o?, s:o}", "metric", lb->metric, "period", period,
+                               "entries", entries));
+}
+
+static void get_leaderboard(const gw_request_t *req)
+{
+    char scope[NQ_ID_MAX + 8] = "company", metric[64] = "sales_amount";
+    nq_period_kind_t kind;
+    int64_t at;
+    if (gw_period_query(req, &kind, &at) != 0)
+        return;
+    nq_http_query_param(req->http, "scope", scope, sizeof(scope));
+    nq_http_query_param(req->http, "metric", metric, sizeof(metric));
+    Nq__LeaderboardRequest msg = NQ__LEADERBOARD_REQUEST__INIT;
+    msg.has_subject = 1;
+    msg.subject = NQ__SUBJECT__SUBJECT_COMPANY;
+    msg.id = "";
+    if (strncmp(scope, "team:", 5) == 0) {
+        msg.subject = NQ__SUBJECT__SUBJECT_TEAM;
+        msg.id = scope + 5;
+    } else if (strcmp(scope, "company") != 0) {
+        nq_field_errors_t errs = {0};
+        nq_field_errors_add(&errs, "scope", "must be company or team:<id>");
+        gw_respond_error(req->conn, 400, "invalid", "bad query parameter", &errs);
+        return;
+    }
+    msg.period_kind = (char *)nq_period_kind_name(kind);
+    msg.has_at = 1;
+    msg.at = at;
+    msg.metric = metric;
+    gw_call(req, req->gw->reporting, "leaderboard.v1", &msg.base, on_leaderboard, NULL, NULL);
+}
+
 static const nq_route_t rows[] = {
+    {"GET", "/api/v1/leaderboards", (void *)get_leaderboard},
     {"PUT", "/api/v1/targets/salespeople/:id/:period/:key", (void *)put_targets},
     {"GET", "/api/v1/targets/salespeople/:id/:period/:key", (void *)get_targets},
     {"PUT", "/api/v1/targets/teams/:id/:period/:key", (void *)put_targets},

@@ -14,6 +14,7 @@
 #include "nq/log.h"
 #include "nq/period.h"
 #include "nq/reply.h"
+#include "leaderboard.h"
 #include "overview.h"
 #include "reporting_app.h"
 
@@ -24,12 +25,6 @@ typedef struct subject_ref {
     nq_subject_t subject;
     char id[NQ_ID_MAX + 1];
 } subject_ref_t;
-
-static const char *const subject_names[] = {
-    [NQ_SUBJECT_SALESPERSON] = "salesperson",
-    [NQ_SUBJECT_TEAM] = "team",
-    [NQ_SUBJECT_COMPANY] = "company",
-};
 
 /* Check subject and id into `out`; problems go to errs. */
 static void check_subject(bool has, Nq__Subject subject, const char *id, subject_ref_t *out,
@@ -210,119 +205,54 @@ void kpiview_on_target(nq_zsock_t *sock, const nq_bus_envelope_t *env,
     nq_call_release(&c->base);
 }
 
-/* ---- overviews ------------------------------------------------------------- */
+/* ---- subjects: who is summed or ranked ------------------------------------ */
 
-enum { CUR, PREV, LAST_YEAR, N_PERIODS };
+typedef struct subject_call subject_call_t;
 
-struct overview_call;
+/* Called once the subject's salespeople are known (ids borrowed for the call). */
+typedef void (*members_fn)(subject_call_t *c, const char *const *ids, size_t n);
 
-/* One member's counters for one of the three periods. */
-typedef struct member_read {
-    struct overview_call *call; /* owner */
-    int which;                  /* CUR, PREV or LAST_YEAR */
-} member_read_t;
+struct subject_call {
+    nq_call_t base;        /* must be first */
+    reporting_t *app;      /* the service */
+    subject_ref_t who;     /* whose */
+    char *name;            /* display name, or NULL */
+    members_fn on_members; /* what to do with the salespeople */
+};
 
-typedef struct overview_call {
-    nq_call_t base;                  /* must be first */
-    reporting_t *app;                /* the service */
-    subject_ref_t who;               /* whose */
-    nq_period_t periods[N_PERIODS];  /* the period, the one before, last year's */
-    overview_input_t in;             /* summed counters and targets */
-    char *name;                      /* display name, or NULL */
-    int members;                     /* salespeople summed */
-    member_read_t *reads;            /* 3 per member */
-} overview_call_t;
-
-static nq_kpi_values_t *slot_of(overview_call_t *c, int which)
+static void subject_init(subject_call_t *c, reporting_t *app, members_fn on_members)
 {
-    nq_kpi_values_t *slots[N_PERIODS] = {&c->in.current, &c->in.previous, &c->in.last_year};
-    return slots[which];
+    c->app = app;
+    c->on_members = on_members;
+    app->inflight++;
 }
 
-static void overview_answer(nq_call_t *base)
+static void subject_cleanup(subject_call_t *c)
 {
-    overview_call_t *c = (overview_call_t *)base;
-    if (c->app->sock) {
-        bool ok = base->status == NQ__STATUS__STATUS_OK;
-        nq_reply_header_t h;
-        nq_reply_header_init(&h, base->correlation_id, base->status, ok ? NULL : base->detail,
-                             &base->errs);
-        Nq__Overview reply = NQ__OVERVIEW__INIT;
-        Nq__PeriodRef period = NQ__PERIOD_REF__INIT;
-        overview_rows_t rows;
-        reply.header = &h.pb;
-        if (ok) {
-            const nq_period_t *p = &c->periods[CUR];
-            nq_workdays(&c->app->cal, p, nq_now_ms(), &c->in.workdays_total,
-                        &c->in.workdays_elapsed);
-            overview_compute(&c->in, &rows);
-            period.kind = (char *)nq_period_kind_name(p->kind);
-            period.key = (char *)p->key;
-            period.has_start = period.has_end = 1;
-            period.start = p->start_ms;
-            period.end = p->end_ms;
-            reply.period = &period;
-            reply.rows = rows.ptrs;
-            reply.n_rows = NQ_METRIC_COUNT;
-            reply.has_workdays_total = reply.has_workdays_elapsed = reply.has_members = 1;
-            reply.workdays_total = c->in.workdays_total;
-            reply.workdays_elapsed = c->in.workdays_elapsed;
-            reply.members = c->members;
-            reply.name = c->name;
-        }
-        nq_zsock_reply(c->app->sock, &base->env, base->env.type, &reply.base);
-    }
     c->app->inflight--;
-    nq_call_cleanup(base);
-    free(c->reads);
+    nq_call_cleanup(&c->base);
     free(c->name);
-    free(c);
 }
 
-static void on_member_kpis(int status, const nq_kpi_values_t *values, void *data)
+static void members_found(subject_call_t *c, const char *const *ids, size_t n)
 {
-    member_read_t *rd = data;
-    if (status != 0)
-        nq_call_fail(&rd->call->base, NQ__STATUS__STATUS_UNAVAILABLE, "could not read KPIs");
-    else
-        nq_kpi_add(slot_of(rd->call, rd->which), values);
-    nq_call_release(&rd->call->base);
-}
-
-/* Read the three periods of every member; each read releases the call. */
-static void read_members(overview_call_t *c, const char *const *ids, size_t n)
-{
-    if (n > KPIVIEW_MAX_MEMBERS) {
-        nq_call_fail(&c->base, NQ__STATUS__STATUS_INVALID, "more than %d salespeople to sum",
+    if (n > KPIVIEW_MAX_MEMBERS)
+        nq_call_fail(&c->base, NQ__STATUS__STATUS_INVALID, "more than %d salespeople",
                      KPIVIEW_MAX_MEMBERS);
-        return;
-    }
-    c->reads = calloc(n * N_PERIODS + 1, sizeof(*c->reads));
-    if (!c->reads) {
-        nq_call_fail(&c->base, NQ__STATUS__STATUS_UNAVAILABLE, "out of memory");
-        return;
-    }
-    c->members = (int)n;
-    for (size_t i = 0; i < n; i++) {
-        for (int w = 0; w < N_PERIODS; w++) {
-            member_read_t *rd = &c->reads[i * N_PERIODS + (size_t)w];
-            *rd = (member_read_t){c, w};
-            nq_call_issued(&c->base, nq_kpi_fetch(c->app->svc->redis, ids[i], &c->periods[w],
-                                                  on_member_kpis, rd));
-        }
-    }
+    else
+        c->on_members(c, ids, n);
 }
 
-static void set_name(overview_call_t *c, const redisReply *r)
+static void set_name(subject_call_t *c, const redisReply *r)
 {
     if (r && r->type == REDIS_REPLY_STRING && !c->name)
         c->name = strdup(r->str);
 }
 
-/* A team: HMGET name members -> its members' reads. */
+/* A team: HMGET name members. */
 static void on_team(nq_redis_t *r, redisReply *reply, void *data)
 {
-    overview_call_t *c = data;
+    subject_call_t *c = data;
     if (nq_call_reply_ok(&c->base, reply, REDIS_REPLY_ARRAY) && reply->elements == 2) {
         if (reply->element[0]->type != REDIS_REPLY_STRING) {
             nq_call_fail(&c->base, NQ__STATUS__STATUS_NOT_FOUND, "team %s not found", c->who.id);
@@ -340,7 +270,7 @@ static void on_team(nq_redis_t *r, redisReply *reply, void *data)
                 if (nq_valid_id(id))
                     ids[k++] = id;
             }
-            read_members(c, ids, k);
+            members_found(c, ids, k);
             free(ids);
             json_decref(members);
         }
@@ -351,7 +281,7 @@ static void on_team(nq_redis_t *r, redisReply *reply, void *data)
 /* The company: every salesperson in the directory. */
 static void on_company(nq_redis_t *r, redisReply *reply, void *data)
 {
-    overview_call_t *c = data;
+    subject_call_t *c = data;
     if (nq_call_reply_ok(&c->base, reply, REDIS_REPLY_ARRAY)) {
         const char **ids = calloc(reply->elements + 1, sizeof(*ids));
         size_t k = 0;
@@ -359,7 +289,7 @@ static void on_company(nq_redis_t *r, redisReply *reply, void *data)
             if (reply->element[i]->type == REDIS_REPLY_STRING)
                 ids[k++] = reply->element[i]->str;
         }
-        read_members(c, ids, k);
+        members_found(c, ids, k);
         free(ids);
     }
     nq_call_release(&c->base);
@@ -367,35 +297,20 @@ static void on_company(nq_redis_t *r, redisReply *reply, void *data)
 
 static void on_sp_name(nq_redis_t *r, redisReply *reply, void *data)
 {
-    overview_call_t *c = data;
+    subject_call_t *c = data;
     set_name(c, reply);
     nq_call_release(&c->base);
 }
 
-static void on_overview_targets(nq_redis_t *r, redisReply *reply, void *data)
-{
-    overview_call_t *c = data;
-    if (nq_call_reply_ok(&c->base, reply, REDIS_REPLY_ARRAY)) {
-        for (size_t i = 0; i + 1 < reply->elements; i += 2) {
-            int m = nq_metric_find(reply->element[i]->str);
-            if (m >= 0) {
-                c->in.has_target[m] = true;
-                c->in.target[m] = strtod(reply->element[i + 1]->str, NULL);
-            }
-        }
-    }
-    nq_call_release(&c->base);
-}
-
-/* Resolve the subject's members (and name), and read its targets. */
-static void start_overview(overview_call_t *c)
+/* Find the subject's salespeople (and name); on_members runs with them. */
+static void resolve_members(subject_call_t *c)
 {
     nq_redis_t *redis = c->app->svc->redis;
     char key[KEY_MAX];
     switch (c->who.subject) {
     case NQ_SUBJECT_SALESPERSON: {
         const char *ids[] = {c->who.id};
-        read_members(c, ids, 1);
+        members_found(c, ids, 1);
         nq_key_salesperson(key, sizeof(key), c->who.id);
         nq_call_issued(&c->base, nq_redis_command(redis, on_sp_name, c, "HGET %s name", key));
         break;
@@ -410,37 +325,331 @@ static void start_overview(overview_call_t *c)
                        nq_redis_command(redis, on_company, c, "SMEMBERS %s", NQ_KEY_SALESPEOPLE));
         break;
     }
-    nq_key_target(key, sizeof(key), c->who.subject, c->who.id, &c->periods[CUR]);
-    nq_call_issued(&c->base,
-                   nq_redis_command(redis, on_overview_targets, c, "HGETALL %s", key));
+}
+
+/* Check kind and `at` into the period containing it; problems go to errs. */
+static void check_period(const char *kind_name, bool has_at, int64_t at, nq_period_t *out,
+                         nq_field_errors_t *errs)
+{
+    nq_period_kind_t kind;
+    if (nq_period_kind_parse(kind_name, &kind) != 0)
+        nq_field_errors_add(errs, "period", "must be day, week, month, quarter or year");
+    else if (nq_period_of(kind, has_at ? at : nq_now_ms(), out) != 0)
+        nq_field_errors_add(errs, "at", "is outside the calendar");
+}
+
+static void fill_period(Nq__PeriodRef *ref, const nq_period_t *p)
+{
+    ref->kind = (char *)nq_period_kind_name(p->kind);
+    ref->key = (char *)p->key;
+    ref->has_start = ref->has_end = 1;
+    ref->start = p->start_ms;
+    ref->end = p->end_ms;
+}
+
+/* ---- overviews ------------------------------------------------------------- */
+
+enum { CUR, PREV, LAST_YEAR, N_PERIODS };
+
+struct overview_call;
+
+/* One member's counters for one of the three periods. */
+typedef struct member_read {
+    struct overview_call *call; /* owner */
+    int which;                  /* CUR, PREV or LAST_YEAR */
+} member_read_t;
+
+typedef struct overview_call {
+    subject_call_t sc;               /* must be first */
+    nq_period_t periods[N_PERIODS];  /* the period, the one before, last year's */
+    overview_input_t in;             /* summed counters and targets */
+    int members;                     /* salespeople summed */
+    member_read_t *reads;            /* 3 per member */
+} overview_call_t;
+
+static nq_kpi_values_t *slot_of(overview_call_t *c, int which)
+{
+    nq_kpi_values_t *slots[N_PERIODS] = {&c->in.current, &c->in.previous, &c->in.last_year};
+    return slots[which];
+}
+
+static void overview_answer(nq_call_t *base)
+{
+    overview_call_t *c = (overview_call_t *)base;
+    reporting_t *app = c->sc.app;
+    if (app->sock) {
+        bool ok = base->status == NQ__STATUS__STATUS_OK;
+        nq_reply_header_t h;
+        nq_reply_header_init(&h, base->correlation_id, base->status, ok ? NULL : base->detail,
+                             &base->errs);
+        Nq__Overview reply = NQ__OVERVIEW__INIT;
+        Nq__PeriodRef period = NQ__PERIOD_REF__INIT;
+        overview_rows_t rows;
+        reply.header = &h.pb;
+        if (ok) {
+            const nq_period_t *p = &c->periods[CUR];
+            nq_workdays(&app->cal, p, nq_now_ms(), &c->in.workdays_total,
+                        &c->in.workdays_elapsed);
+            overview_compute(&c->in, &rows);
+            fill_period(&period, p);
+            reply.period = &period;
+            reply.rows = rows.ptrs;
+            reply.n_rows = NQ_METRIC_COUNT;
+            reply.has_workdays_total = reply.has_workdays_elapsed = reply.has_members = 1;
+            reply.workdays_total = c->in.workdays_total;
+            reply.workdays_elapsed = c->in.workdays_elapsed;
+            reply.members = c->members;
+            reply.name = c->sc.name;
+        }
+        nq_zsock_reply(app->sock, &base->env, base->env.type, &reply.base);
+    }
+    subject_cleanup(&c->sc);
+    free(c->reads);
+    free(c);
+}
+
+static void on_member_kpis(int status, const nq_kpi_values_t *values, void *data)
+{
+    member_read_t *rd = data;
+    if (status != 0)
+        nq_call_fail(&rd->call->sc.base, NQ__STATUS__STATUS_UNAVAILABLE, "could not read KPIs");
+    else
+        nq_kpi_add(slot_of(rd->call, rd->which), values);
+    nq_call_release(&rd->call->sc.base);
+}
+
+/* Read the three periods of every member; each read releases the call. */
+static void read_members(subject_call_t *sc, const char *const *ids, size_t n)
+{
+    overview_call_t *c = (overview_call_t *)sc;
+    c->reads = calloc(n * N_PERIODS + 1, sizeof(*c->reads));
+    if (!c->reads) {
+        nq_call_fail(&sc->base, NQ__STATUS__STATUS_UNAVAILABLE, "out of memory");
+        return;
+    }
+    c->members = (int)n;
+    for (size_t i = 0; i < n; i++) {
+        for (int w = 0; w < N_PERIODS; w++) {
+            member_read_t *rd = &c->reads[i * N_PERIODS + (size_t)w];
+            *rd = (member_read_t){c, w};
+            nq_call_issued(&sc->base, nq_kpi_fetch(sc->app->svc->redis, ids[i], &c->periods[w],
+                                                   on_member_kpis, rd));
+        }
+    }
+}
+
+static void on_overview_targets(nq_redis_t *r, redisReply *reply, void *data)
+{
+    overview_call_t *c = data;
+    if (nq_call_reply_ok(&c->sc.base, reply, REDIS_REPLY_ARRAY)) {
+        for (size_t i = 0; i + 1 < reply->elements; i += 2) {
+            int m = nq_metric_find(reply->element[i]->str);
+            if (m >= 0) {
+                c->in.has_target[m] = true;
+                c->in.target[m] = strtod(reply->element[i + 1]->str, NULL);
+            }
+        }
+    }
+    nq_call_release(&c->sc.base);
+}
+
+/* Resolve the subject's members (and name), and read its targets. */
+static void start_overview(overview_call_t *c)
+{
+    subject_call_t *sc = &c->sc;
+    char key[KEY_MAX];
+    resolve_members(sc);
+    nq_key_target(key, sizeof(key), sc->who.subject, sc->who.id, &c->periods[CUR]);
+    nq_call_issued(&sc->base, nq_redis_command(sc->app->svc->redis, on_overview_targets, c,
+                                               "HGETALL %s", key));
 }
 
 void kpiview_on_overview(nq_zsock_t *sock, const nq_bus_envelope_t *env,
                          const ProtobufCMessage *msg, void *data)
 {
-    reporting_t *app = data;
     const Nq__OverviewRequest *req = (const Nq__OverviewRequest *)msg;
     overview_call_t *c = calloc(1, sizeof(*c));
-    if (!c || nq_call_init(&c->base, env, req->correlation_id, overview_answer) != 0) {
+    if (!c || nq_call_init(&c->sc.base, env, req->correlation_id, overview_answer) != 0) {
         free(c);
         nq_log_error("overview_request", "cannot serve %s: out of memory", env->type);
         return;
     }
-    c->app = app;
-    app->inflight++;
-    nq_period_kind_t kind = NQ_PERIOD_MONTH;
-    check_subject(req->has_subject, req->subject, req->id, &c->who, &c->base.errs);
-    if (nq_period_kind_parse(req->period_kind, &kind) != 0)
-        nq_field_errors_add(&c->base.errs, "period", "must be day, week, month, quarter or year");
-    else if (nq_period_of(kind, req->has_at ? req->at : nq_now_ms(), &c->periods[CUR]) != 0 ||
-             nq_period_prev(&c->periods[CUR], &c->periods[PREV]) != 0 ||
-             nq_period_last_year(&c->periods[CUR], &c->periods[LAST_YEAR]) != 0)
-        nq_field_errors_add(&c->base.errs, "at", "is outside the calendar");
-    if (c->base.errs.n)
-        nq_call_fail(&c->base, NQ__STATUS__STATUS_INVALID, "invalid overview request: %s %s",
-                     c->base.errs.items[0].field, c->base.errs.items[0].reason);
-    else if (!busy(app, &c->base))
+    subject_call_t *sc = &c->sc;
+    subject_init(sc, data, read_members);
+    check_subject(req->has_subject, req->subject, req->id, &sc->who, &sc->base.errs);
+    check_period(req->period_kind, req->has_at, req->at, &c->periods[CUR], &sc->base.errs);
+    if (!sc->base.errs.n && (nq_period_prev(&c->periods[CUR], &c->periods[PREV]) != 0 ||
+                             nq_period_last_year(&c->periods[CUR], &c->periods[LAST_YEAR]) != 0))
+        nq_field_errors_add(&sc->base.errs, "at", "is outside the calendar");
+    if (sc->base.errs.n)
+        nq_call_fail(&sc->base, NQ__STATUS__STATUS_INVALID, "invalid overview request: %s %s",
+                     sc->base.errs.items[0].field, sc->base.errs.items[0].reason);
+    else if (!busy(sc->app, &sc->base))
         start_overview(c);
-    nq_log_debug("overview", "%s %s", subject_names[c->who.subject], c->who.id);
-    nq_call_release(&c->base);
+    nq_call_release(&sc->base);
+}
+
+/* ---- leaderboards ----------------------------------------------------------- */
+
+enum { BOARD_PERIOD, BOARD_DAY, BOARD_READS };
+
+struct board_call;
+
+/* One read of one entry: its period counters or its reference day's. */
+typedef struct board_read {
+    struct board_call *call; /* owner */
+    size_t entry;            /* which entry */
+    int which;               /* BOARD_PERIOD or BOARD_DAY */
+} board_read_t;
+
+typedef struct board_call {
+    subject_call_t sc;        /* must be first */
+    nq_period_t period;       /* ranked on */
+    nq_period_t day;          /* the reference day: "before" is the period without it */
+    nq_metric_id_t metric;    /* ranked by */
+    board_entry_t *entries;   /* one per salesperson */
+    board_read_t *reads;      /* BOARD_READS per entry, then one name read each */
+    size_t n;                 /* entries */
+} board_call_t;
+
+static void board_answer(nq_call_t *base)
+{
+    board_call_t *c = (board_call_t *)base;
+    reporting_t *app = c->sc.app;
+    Nq__LeaderboardEntry *pb = NULL;
+    Nq__LeaderboardEntry **ptrs = NULL;
+    bool ok = base->status == NQ__STATUS__STATUS_OK;
+    if (ok) {
+        for (size_t i = 0; i < c->n; i++) /* before = period - reference day */
+            for (int k = 0; k < NQ_KPI_COUNT; k++)
+                c->entries[i].before.v[k] = c->entries[i].now.v[k] - c->entries[i].before.v[k];
+        board_rank(c->entries, c->n, c->metric);
+        pb = calloc(c->n + 1, sizeof(*pb));
+        ptrs = calloc(c->n + 1, sizeof(*ptrs));
+        if (!pb || !ptrs)
+            nq_call_fail(base, NQ__STATUS__STATUS_UNAVAILABLE, "out of memory");
+    }
+    if (app->sock) {
+        ok = base->status == NQ__STATUS__STATUS_OK;
+        nq_reply_header_t h;
+        nq_reply_header_init(&h, base->correlation_id, base->status, ok ? NULL : base->detail,
+                             &base->errs);
+        Nq__Leaderboard reply = NQ__LEADERBOARD__INIT;
+        Nq__PeriodRef period = NQ__PERIOD_REF__INIT;
+        reply.header = &h.pb;
+        for (size_t i = 0; ok && i < c->n; i++) {
+            board_entry_t *e = &c->entries[i];
+            nq__leaderboard_entry__init(&pb[i]);
+            pb[i].salesperson_id = e->id;
+            pb[i].name = *e->name ? e->name : NULL;
+            pb[i].has_value = e->defined;
+            pb[i].value = e->value;
+            pb[i].has_rank = pb[i].has_previous_rank = 1;
+            pb[i].rank = e->rank;
+            pb[i].previous_rank = e->previous_rank;
+            ptrs[i] = &pb[i];
+        }
+        if (ok) {
+            fill_period(&period, &c->period);
+            reply.period = &period;
+            reply.metric = (char *)nq_metric_defs[c->metric].name;
+            reply.entries = ptrs;
+            reply.n_entries = c->n;
+        }
+        nq_zsock_reply(app->sock, &base->env, base->env.type, &reply.base);
+    }
+    subject_cleanup(&c->sc);
+    free(pb);
+    free(ptrs);
+    free(c->entries);
+    free(c->reads);
+    free(c);
+}
+
+static void on_board_kpis(int status, const nq_kpi_values_t *values, void *data)
+{
+    board_read_t *rd = data;
+    board_call_t *c = rd->call;
+    board_entry_t *e = &c->entries[rd->entry];
+    if (status != 0)
+        nq_call_fail(&c->sc.base, NQ__STATUS__STATUS_UNAVAILABLE, "could not read KPIs");
+    else if (rd->which == BOARD_PERIOD)
+        e->now = *values;
+    else
+        e->before = *values; /* the reference day's; subtracted when answering */
+    nq_call_release(&c->sc.base);
+}
+
+static void on_board_name(nq_redis_t *r, redisReply *reply, void *data)
+{
+    board_read_t *rd = data;
+    board_entry_t *e = &rd->call->entries[rd->entry];
+    if (reply && reply->type == REDIS_REPLY_STRING)
+        snprintf(e->name, sizeof(e->name), "%s", reply->str);
+    nq_call_release(&rd->call->sc.base);
+}
+
+static void read_board(subject_call_t *sc, const char *const *ids, size_t n)
+{
+    board_call_t *c = (board_call_t *)sc;
+    c->entries = calloc(n + 1, sizeof(*c->entries));
+    c->reads = calloc(n * (BOARD_READS + 1) + 1, sizeof(*c->reads));
+    if (!c->entries || !c->reads) {
+        nq_call_fail(&sc->base, NQ__STATUS__STATUS_UNAVAILABLE, "out of memory");
+        return;
+    }
+    c->n = n;
+    const nq_period_t *periods[BOARD_READS] = {&c->period, &c->day};
+    for (size_t i = 0; i < n; i++) {
+        snprintf(c->entries[i].id, sizeof(c->entries[i].id), "%s", ids[i]);
+        for (int w = 0; w < BOARD_READS; w++) {
+            board_read_t *rd = &c->reads[i * BOARD_READS + (size_t)w];
+            *rd = (board_read_t){c, i, w};
+            nq_call_issued(&sc->base, nq_kpi_fetch(sc->app->svc->redis, ids[i], periods[w],
+                                                   on_board_kpis, rd));
+        }
+        board_read_t *rd = &c->reads[n * BOARD_READS + i];
+        *rd = (board_read_t){c, i, BOARD_READS};
+        char key[KEY_MAX];
+        nq_key_salesperson(key, sizeof(key), ids[i]);
+        nq_call_issued(&sc->base,
+                       nq_redis_command(sc->app->svc->redis, on_board_name, rd, "HGET %s name", key));
+    }
+}
+
+void kpiview_on_leaderboard(nq_zsock_t *sock, const nq_bus_envelope_t *env,
+                            const ProtobufCMessage *msg, void *data)
+{
+    const Nq__LeaderboardRequest *req = (const Nq__LeaderboardRequest *)msg;
+    board_call_t *c = calloc(1, sizeof(*c));
+    if (!c || nq_call_init(&c->sc.base, env, req->correlation_id, board_answer) != 0) {
+        free(c);
+        nq_log_error("leaderboard_request", "cannot serve %s: out of memory", env->type);
+        return;
+    }
+    subject_call_t *sc = &c->sc;
+    subject_init(sc, data, read_board);
+    nq_field_errors_t *errs = &sc->base.errs;
+    check_subject(req->has_subject, req->subject, req->id, &sc->who, errs);
+    if (sc->who.subject == NQ_SUBJECT_SALESPERSON && !errs->n)
+        nq_field_errors_add(errs, "scope", "must be a team or the company");
+    check_period(req->period_kind, req->has_at, req->at, &c->period, errs);
+    int metric = nq_metric_find(req->metric);
+    if (metric < 0)
+        nq_field_errors_add(errs, "metric", "unknown metric (see docs/metrics.md)");
+    c->metric = metric < 0 ? NQ_METRIC_SALES_AMOUNT : (nq_metric_id_t)metric;
+    /* The reference day: the day of `at`, kept inside the period. */
+    int64_t at = req->has_at ? req->at : nq_now_ms();
+    if (!errs->n) {
+        at = at < c->period.start_ms ? c->period.start_ms
+             : at >= c->period.end_ms ? c->period.end_ms - 1
+                                      : at;
+        nq_period_of(NQ_PERIOD_DAY, at, &c->day);
+    }
+    if (errs->n)
+        nq_call_fail(&sc->base, NQ__STATUS__STATUS_INVALID, "invalid leaderboard request: %s %s",
+                     errs->items[0].field, errs->items[0].reason);
+    else if (!busy(sc->app, &sc->base))
+        resolve_members(sc);
+    nq_call_release(&sc->base);
 }

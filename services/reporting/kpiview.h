@@ -8,6 +8,9 @@
  *                    (every salesperson summed) for the period containing
  *                    `at`, with target, attainment, pace, projection, the
  *                    period before and the same period last year.
+ *   leaderboard.v1   LeaderboardRequest -> Leaderboard: the salespeople of a
+ *                    team or the company ranked by one metric, with each one's
+ *                    rank at the end of the day before
  * Handlers for the reporting ROUTER's route table; `app` is reporting_t.
  */
 #ifndef NQ_REPORTING_KPIVIEW_H
@@ -22,5 +25,7 @@ void kpiview_on_target(nq_zsock_t *sock, const nq_bus_envelope_t *env,
                        const ProtobufCMessage *msg, void *app);
 void kpiview_on_overview(nq_zsock_t *sock, const nq_bus_envelope_t *env,
                          const ProtobufCMessage *msg, void *app);
+void kpiview_on_leaderboard(nq_zsock_t *sock, const nq_bus_envelope_t *env,
+                            const ProtobufCMessage *msg, void *app);
 
 #endif

@@ -190,6 +190,7 @@ static const nq_bus_route_t routes[] = {
     {"target.put.v1", &nq__target_request__descriptor, kpiview_on_target},
     {"target.get.v1", &nq__target_request__descriptor, kpiview_on_target},
     {"kpi.overview.v1", &nq__overview_request__descriptor, kpiview_on_overview},
+    {"leaderboard.v1", &nq__leaderboard_request__descriptor, kpiview_on_leaderboard},
     {"sys.ping.v1", &nq__ping__descriptor, on_ping},
 };
 

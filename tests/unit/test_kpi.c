@@ -35,9 +35,9 @@ static char *dump(json_t *j)
 
 /* Every counter's hash field, in table order, written out independently of kpi.c. */
 static const char *const field_names[NQ_KPI_COUNT] = {
-    "sales_fen",       "orders",         "visits",       "calls",          "meetings",
-    "new_customers",   "collections_fen", "order_value_fen", "orders_due", "orders_on_time",
-    "feedback_sum",    "feedback_count", "tickets_opened", "key_visited", "key_customers",
+    "sales_fen",     "orders",          "visits",          "calls",       "meetings",
+    "new_customers", "collections_fen", "order_value_fen", "orders_due",  "orders_on_time",
+    "feedback_sum",  "feedback_count",  "tickets_opened",  "key_visited", "key_customers",
 };
 
 static void test_defs(void)
@@ -49,8 +49,8 @@ static void test_defs(void)
     }
     /* Exactly the amounts are money. */
     for (int i = 0; i < NQ_KPI_COUNT; i++) {
-        bool amount = i == NQ_KPI_SALES_FEN || i == NQ_KPI_COLLECTIONS_FEN ||
-                      i == NQ_KPI_ORDER_VALUE_FEN;
+        bool amount =
+            i == NQ_KPI_SALES_FEN || i == NQ_KPI_COLLECTIONS_FEN || i == NQ_KPI_ORDER_VALUE_FEN;
         CU_ASSERT_EQUAL(nq_kpi_defs[i].money, amount);
     }
     /* The two set-backed counters come last, after every hash field. */
@@ -92,11 +92,11 @@ static void test_from_fields(void)
 static void test_from_fields_every_counter(void)
 {
     const char *const f[] = {
-        "key_customers", "40",      "tickets_opened", "2",     "feedback_count", "3",
-        "feedback_sum",  "14",      "orders_on_time", "5",     "orders_due",     "6",
-        "order_value_fen", "1000000", "collections_fen", "250050", "new_customers", "7",
-        "meetings",      "8",       "calls",          "9",     "visits",         "10",
-        "orders",        "11",      "sales_fen",      "-1200", "key_visited",    "12",
+        "key_customers",   "40",      "tickets_opened",  "2",      "feedback_count", "3",
+        "feedback_sum",    "14",      "orders_on_time",  "5",      "orders_due",     "6",
+        "order_value_fen", "1000000", "collections_fen", "250050", "new_customers",  "7",
+        "meetings",        "8",       "calls",           "9",      "visits",         "10",
+        "orders",          "11",      "sales_fen",       "-1200",  "key_visited",    "12",
     };
     nq_kpi_values_t v;
     memset(&v, 0x5a, sizeof(v));

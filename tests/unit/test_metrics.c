@@ -72,7 +72,9 @@ static const struct {
     {"new_customers", NQ_UNIT_COUNT, {NQ_KPI_NEW_CUSTOMERS, NQ_KPI_NONE}, NQ_KPI_NONE},
     {"collections", NQ_UNIT_MONEY, {NQ_KPI_COLLECTIONS_FEN, NQ_KPI_NONE}, NQ_KPI_NONE},
     {"coverage", NQ_UNIT_RATIO, {NQ_KPI_KEY_VISITED, NQ_KPI_NONE}, NQ_KPI_KEY_CUSTOMERS},
-    {"order_completion_rate", NQ_UNIT_RATIO, {NQ_KPI_ORDERS_ON_TIME, NQ_KPI_NONE},
+    {"order_completion_rate",
+     NQ_UNIT_RATIO,
+     {NQ_KPI_ORDERS_ON_TIME, NQ_KPI_NONE},
      NQ_KPI_ORDERS_DUE},
     {"avg_order_value", NQ_UNIT_MONEY, {NQ_KPI_ORDER_VALUE_FEN, NQ_KPI_NONE}, NQ_KPI_ORDERS},
     {"activity_to_order", NQ_UNIT_RATIO, {NQ_KPI_VISITS, NQ_KPI_CALLS}, NQ_KPI_ORDERS},
@@ -106,8 +108,8 @@ static void test_find(void)
     CU_ASSERT_EQUAL(nq_metric_find("feedback_score"), NQ_METRIC_FEEDBACK_SCORE);
     /* Counter names, other spellings and nothing are not metrics. */
     static const char *const not_metrics[] = {
-        "sales_fen", "collections_fen", "key_visited", "orders_due", "feedback_sum", "Coverage",
-        "coverage ", "sales",           "",            "avg-order-value",
+        "sales_fen", "collections_fen", "key_visited", "orders_due", "feedback_sum",
+        "Coverage",  "coverage ",       "sales",       "",           "avg-order-value",
     };
     for (size_t i = 0; i < sizeof(not_metrics) / sizeof(not_metrics[0]); i++)
         CU_ASSERT_EQUAL(nq_metric_find(not_metrics[i]), -1);
@@ -213,7 +215,8 @@ static void test_coverage(void)
 static void test_order_completion_rate(void)
 {
     /* 7 of 9 due orders fulfilled on time: 0.777... -> 0.7778. */
-    nq_kpi_values_t v = {{[NQ_KPI_ORDERS_ON_TIME] = 7, [NQ_KPI_ORDERS_DUE] = 9, [NQ_KPI_ORDERS] = 2}};
+    nq_kpi_values_t v = {
+        {[NQ_KPI_ORDERS_ON_TIME] = 7, [NQ_KPI_ORDERS_DUE] = 9, [NQ_KPI_ORDERS] = 2}};
     CU_ASSERT_DOUBLE_EQUAL(value_of(NQ_METRIC_ORDER_COMPLETION_RATE, &v), 7.0 / 9.0, 1e-15);
     json_t *j = nq_kpi_to_json(&v);
     CU_ASSERT_PTR_NOT_NULL_FATAL(j);
@@ -351,11 +354,11 @@ static void test_to_json_whole(void)
     CU_ASSERT_EQUAL(int_of(j, "meetings"), 1);
     CU_ASSERT_EQUAL(int_of(j, "new_customers"), 1);
     CU_ASSERT_STRING_EQUAL(str_of(j, "collections"), "43000.00");
-    CU_ASSERT_EQUAL(real_of(j, "coverage"), 0.25);               /* 1 / 4 */
-    CU_ASSERT_EQUAL(real_of(j, "order_completion_rate"), 0.0);   /* 0 / 1: defined, 0 */
+    CU_ASSERT_EQUAL(real_of(j, "coverage"), 0.25);             /* 1 / 4 */
+    CU_ASSERT_EQUAL(real_of(j, "order_completion_rate"), 0.0); /* 0 / 1: defined, 0 */
     CU_ASSERT_STRING_EQUAL(str_of(j, "avg_order_value"), "86000.00");
-    CU_ASSERT_EQUAL(real_of(j, "activity_to_order"), 3.0);       /* (2 + 1) / 1 */
-    CU_ASSERT_EQUAL(real_of(j, "feedback_score"), 4.5);          /* 9 / 2 */
+    CU_ASSERT_EQUAL(real_of(j, "activity_to_order"), 3.0); /* (2 + 1) / 1 */
+    CU_ASSERT_EQUAL(real_of(j, "feedback_score"), 4.5);    /* 9 / 2 */
     CU_ASSERT_EQUAL(int_of(j, "tickets_opened"), 1);
     /* Counters are not metrics. */
     CU_ASSERT_PTR_NULL(json_object_get(j, "sales_fen"));
@@ -413,9 +416,15 @@ static void test_to_json_exact_past_2_53(void)
 static void test_to_json_agrees(void)
 {
     nq_kpi_values_t cases[3] = {
-        {{[NQ_KPI_KEY_VISITED] = 1, [NQ_KPI_KEY_CUSTOMERS] = 7, [NQ_KPI_ORDERS] = 6,
-          [NQ_KPI_ORDER_VALUE_FEN] = 100001, [NQ_KPI_VISITS] = 11, [NQ_KPI_FEEDBACK_SUM] = 13,
-          [NQ_KPI_FEEDBACK_COUNT] = 4, [NQ_KPI_ORDERS_DUE] = 3, [NQ_KPI_ORDERS_ON_TIME] = 1}},
+        {{[NQ_KPI_KEY_VISITED] = 1,
+          [NQ_KPI_KEY_CUSTOMERS] = 7,
+          [NQ_KPI_ORDERS] = 6,
+          [NQ_KPI_ORDER_VALUE_FEN] = 100001,
+          [NQ_KPI_VISITS] = 11,
+          [NQ_KPI_FEEDBACK_SUM] = 13,
+          [NQ_KPI_FEEDBACK_COUNT] = 4,
+          [NQ_KPI_ORDERS_DUE] = 3,
+          [NQ_KPI_ORDERS_ON_TIME] = 1}},
         {{0}},
         {{[NQ_KPI_ORDERS] = 1, [NQ_KPI_CALLS] = 1}},
     };
@@ -474,7 +483,7 @@ static void test_json_money(void)
     /* Fractions of a fen round to the nearest fen, halves away from zero. */
     TEXT_IS(NQ_METRIC_AVG_ORDER_VALUE, 10000.0 / 3.0, "\"33.33\"");
     TEXT_IS(NQ_METRIC_AVG_ORDER_VALUE, 20000.0 / 3.0, "\"66.67\"");
-    TEXT_IS(NQ_METRIC_AVG_ORDER_VALUE, 5000.5, "\"50.01\"");   /* 100.01 / 2 */
+    TEXT_IS(NQ_METRIC_AVG_ORDER_VALUE, 5000.5, "\"50.01\""); /* 100.01 / 2 */
     TEXT_IS(NQ_METRIC_AVG_ORDER_VALUE, -5000.5, "\"-50.01\"");
     TEXT_IS(NQ_METRIC_AVG_ORDER_VALUE, 0.4, "\"0.00\"");
 }
@@ -692,8 +701,8 @@ static void test_parse_refused_leaves_out(void)
         CU_ASSERT_PTR_NOT_NULL(why);
         CU_ASSERT_EQUAL(out, 777);
         if (out != 777)
-            fprintf(stderr, "\n    %s: *out set to %g on failure\n",
-                    nq_metric_defs[bad[i].m].name, out);
+            fprintf(stderr, "\n    %s: *out set to %g on failure\n", nq_metric_defs[bad[i].m].name,
+                    out);
         json_decref(bad[i].j);
     }
 }
@@ -720,12 +729,9 @@ static CU_TestInfo formula_tests[] = {
 };
 
 static CU_TestInfo json_tests[] = {
-    {"money: yuan string", test_json_money},
-    {"count: integer", test_json_count},
-    {"ratio: 4 decimals", test_json_ratio},
-    {"score: 2 decimals", test_json_score},
-    {"undefined: null", test_json_undefined},
-    CU_TEST_INFO_NULL,
+    {"money: yuan string", test_json_money},  {"count: integer", test_json_count},
+    {"ratio: 4 decimals", test_json_ratio},   {"score: 2 decimals", test_json_score},
+    {"undefined: null", test_json_undefined}, CU_TEST_INFO_NULL,
 };
 
 static CU_TestInfo parse_tests[] = {

@@ -7,6 +7,7 @@
  *   2026-11-27T10:00:00+08:00 (Friday)    1795744800
  *   2026-11-29T23:59:59+08:00 (Sunday)    1795967999
  *   2026-11-30T00:00:00+08:00 (Monday)    1795968000  (still Sunday 16:00 in UTC)
+ *   2026-12-10T00:00:00+08:00 (Thursday)  1796832000  (2026-W50; still 12-09 in UTC)
  *   2027-01-01T00:00:00+08:00 (Friday)    1798732800  (ISO week 2026-W53) */
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,6 +21,7 @@
 #define FRI_1000 1795744800000LL
 #define SUN_2359 1795967999000LL
 #define MON_0000 1795968000000LL
+#define DEC_10   1796832000000LL
 #define NEW_YEAR 1798732800000LL
 
 static int zone_shanghai(void)
@@ -42,6 +44,17 @@ static Nq__Activity event(const char *type, const char *sp, int64_t at, int64_t 
         ev.amount_fen = amount;
     }
     return ev;
+}
+
+static void with_customer(Nq__Activity *ev, const char *customer)
+{
+    ev->customer_id = (char *)customer;
+}
+
+static void with_due(Nq__Activity *ev, int64_t due_at)
+{
+    ev->has_due_at = 1;
+    ev->due_at = due_at;
 }
 
 /* The summed delta of (key, kpi), or -999 when there is no such cell. */
@@ -80,27 +93,156 @@ static int64_t delta_of(const scoring_delta_t *out, size_t n, nq_kpi_id_t kpi)
     return -999;
 }
 
+/* The instant of the delta for `kpi` among out[0..n), or -999. */
+static int64_t at_of(const scoring_delta_t *out, size_t n, nq_kpi_id_t kpi)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (out[i].kpi == kpi)
+            return out[i].at_ms;
+    }
+    return -999;
+}
+
+/* Expect `ev` to move exactly one counter, `kpi`, by `delta`, in the period of occurred_at. */
+static void moves_one(const Nq__Activity *ev, nq_kpi_id_t kpi, int64_t delta)
+{
+    scoring_delta_t out[SCORING_DELTAS_MAX];
+    size_t n = scoring_event_deltas(ev, out);
+    CU_ASSERT_EQUAL(n, 1);
+    if (n != 1) {
+        fprintf(stderr, "\n    %s: %zu deltas\n", ev->type ? ev->type : "(null)", n);
+        return;
+    }
+    CU_ASSERT_EQUAL(out[0].kpi, kpi);
+    CU_ASSERT_EQUAL(out[0].delta, delta);
+    CU_ASSERT_EQUAL(out[0].at_ms, ev->occurred_at);
+}
+
 static void test_deltas_order(void)
 {
     scoring_delta_t out[SCORING_DELTAS_MAX];
     Nq__Activity ev = event("order", "sp-001", THU_0930, 8000000);
-    CU_ASSERT_EQUAL(scoring_event_deltas(&ev, out), 2);
-    CU_ASSERT_EQUAL(delta_of(out, 2, NQ_KPI_ORDERS), 1);
-    CU_ASSERT_EQUAL(delta_of(out, 2, NQ_KPI_SALES_FEN), 8000000);
-    CU_ASSERT_EQUAL(delta_of(out, 2, NQ_KPI_VISITS), -999);
+    with_customer(&ev, "cust-001");
+    CU_ASSERT_EQUAL_FATAL(scoring_event_deltas(&ev, out), 3);
+    CU_ASSERT_EQUAL(delta_of(out, 3, NQ_KPI_ORDERS), 1);
+    CU_ASSERT_EQUAL(delta_of(out, 3, NQ_KPI_SALES_FEN), 8000000);
+    CU_ASSERT_EQUAL(delta_of(out, 3, NQ_KPI_ORDER_VALUE_FEN), 8000000);
+    CU_ASSERT_EQUAL(delta_of(out, 3, NQ_KPI_ORDERS_DUE), -999); /* no due_at, nothing falls due */
+    CU_ASSERT_EQUAL(delta_of(out, 3, NQ_KPI_VISITS), -999);
+    for (size_t i = 0; i < 3; i++)
+        CU_ASSERT_EQUAL(out[i].at_ms, THU_0930);
+}
+
+static void test_deltas_order_due(void)
+{
+    scoring_delta_t out[SCORING_DELTAS_MAX];
+    Nq__Activity ev = event("order", "sp-001", THU_0930, 150050);
+    with_due(&ev, DEC_10);
+    CU_ASSERT_EQUAL_FATAL(scoring_event_deltas(&ev, out), 4);
+    CU_ASSERT_EQUAL(delta_of(out, 4, NQ_KPI_ORDERS), 1);
+    CU_ASSERT_EQUAL(delta_of(out, 4, NQ_KPI_SALES_FEN), 150050);
+    CU_ASSERT_EQUAL(delta_of(out, 4, NQ_KPI_ORDER_VALUE_FEN), 150050);
+    CU_ASSERT_EQUAL(delta_of(out, 4, NQ_KPI_ORDERS_DUE), 1);
+    /* Orders, sales and value count when ordered; the due order when it falls due. */
+    CU_ASSERT_EQUAL(at_of(out, 4, NQ_KPI_ORDERS), THU_0930);
+    CU_ASSERT_EQUAL(at_of(out, 4, NQ_KPI_SALES_FEN), THU_0930);
+    CU_ASSERT_EQUAL(at_of(out, 4, NQ_KPI_ORDER_VALUE_FEN), THU_0930);
+    CU_ASSERT_EQUAL(at_of(out, 4, NQ_KPI_ORDERS_DUE), DEC_10);
+
+    /* Due the moment it is ordered: still the due rule's own instant. */
+    with_due(&ev, THU_0930);
+    CU_ASSERT_EQUAL_FATAL(scoring_event_deltas(&ev, out), 4);
+    CU_ASSERT_EQUAL(at_of(out, 4, NQ_KPI_ORDERS_DUE), THU_0930);
+
+    /* An order without an amount counts, but moves no money. */
+    Nq__Activity bare = event("order", "sp-001", THU_0930, 0);
+    moves_one(&bare, NQ_KPI_ORDERS, 1);
+}
+
+static void test_deltas_sales_down(void)
+{
+    /* A cancellation and a return take their amount off sales, in the period they happen. */
+    Nq__Activity ev = event("order_cancelled", "sp-001", FRI_1000, 150050);
+    ev.order_id = "SO-1";
+    moves_one(&ev, NQ_KPI_SALES_FEN, -150050);
+    ev = event("return", "sp-001", FRI_1000, 50001);
+    ev.order_id = "SO-1";
+    moves_one(&ev, NQ_KPI_SALES_FEN, -50001);
+    /* They touch neither the order count nor the gross value. */
+    scoring_delta_t out[SCORING_DELTAS_MAX];
+    CU_ASSERT_EQUAL(delta_of(out, scoring_event_deltas(&ev, out), NQ_KPI_ORDERS), -999);
+    CU_ASSERT_EQUAL(delta_of(out, scoring_event_deltas(&ev, out), NQ_KPI_ORDER_VALUE_FEN), -999);
+    /* Without an amount there is nothing to take off. */
+    ev = event("return", "sp-001", FRI_1000, 0);
+    CU_ASSERT_EQUAL(scoring_event_deltas(&ev, out), 0);
+}
+
+static void test_deltas_fulfilled(void)
+{
+    scoring_delta_t out[SCORING_DELTAS_MAX];
+    Nq__Activity ev = event("order_fulfilled", "sp-001", FRI_1000, 0);
+    ev.has_on_time = 1;
+    ev.on_time = 1;
+    moves_one(&ev, NQ_KPI_ORDERS_ON_TIME, 1);
+    /* An amount on a fulfilment moves no sales (the order did). */
+    ev = event("order_fulfilled", "sp-001", FRI_1000, 8000000);
+    ev.has_on_time = 1;
+    ev.on_time = 1;
+    moves_one(&ev, NQ_KPI_ORDERS_ON_TIME, 1);
+    /* Late, or not said: nothing. */
+    ev.on_time = 0;
+    CU_ASSERT_EQUAL(scoring_event_deltas(&ev, out), 0);
+    ev.has_on_time = 0;
+    ev.on_time = 1;
+    CU_ASSERT_EQUAL(scoring_event_deltas(&ev, out), 0);
+}
+
+static void test_deltas_simple(void)
+{
+    Nq__Activity ev = event("payment", "sp-001", THU_0930, 250050);
+    moves_one(&ev, NQ_KPI_COLLECTIONS_FEN, 250050);
+    ev = event("new_customer", "sp-001", THU_0930, 0);
+    moves_one(&ev, NQ_KPI_NEW_CUSTOMERS, 1);
+    ev = event("meeting", "sp-001", THU_0930, 0);
+    moves_one(&ev, NQ_KPI_MEETINGS, 1);
+    ev = event("ticket_opened", "sp-001", THU_0930, 0);
+    ev.ticket_id = "TK-1";
+    moves_one(&ev, NQ_KPI_TICKETS_OPENED, 1);
+    /* A payment without an amount collects nothing. */
+    scoring_delta_t out[SCORING_DELTAS_MAX];
+    ev = event("payment", "sp-001", THU_0930, 0);
+    CU_ASSERT_EQUAL(scoring_event_deltas(&ev, out), 0);
+}
+
+static void test_deltas_feedback(void)
+{
+    scoring_delta_t out[SCORING_DELTAS_MAX];
+    Nq__Activity ev = event("feedback", "sp-001", THU_0930, 0);
+    ev.has_rating = 1;
+    ev.rating = 4;
+    CU_ASSERT_EQUAL_FATAL(scoring_event_deltas(&ev, out), 2);
+    CU_ASSERT_EQUAL(delta_of(out, 2, NQ_KPI_FEEDBACK_SUM), 4);
+    CU_ASSERT_EQUAL(delta_of(out, 2, NQ_KPI_FEEDBACK_COUNT), 1);
+    CU_ASSERT_EQUAL(at_of(out, 2, NQ_KPI_FEEDBACK_SUM), THU_0930);
+    CU_ASSERT_EQUAL(at_of(out, 2, NQ_KPI_FEEDBACK_COUNT), THU_0930);
+    /* An NPS beside the rating changes nothing. */
+    ev.has_nps = 1;
+    ev.nps = 9;
+    CU_ASSERT_EQUAL_FATAL(scoring_event_deltas(&ev, out), 2);
+    CU_ASSERT_EQUAL(delta_of(out, 2, NQ_KPI_FEEDBACK_SUM), 4);
+    /* NPS only: no rating to average. */
+    ev.has_rating = 0;
+    ev.rating = 0;
+    CU_ASSERT_EQUAL(scoring_event_deltas(&ev, out), 0);
 }
 
 static void test_deltas_visit_call(void)
 {
     scoring_delta_t out[SCORING_DELTAS_MAX];
     Nq__Activity ev = event("visit", "sp-001", THU_0930, 0);
-    CU_ASSERT_EQUAL_FATAL(scoring_event_deltas(&ev, out), 1);
-    CU_ASSERT_EQUAL(out[0].kpi, NQ_KPI_VISITS);
-    CU_ASSERT_EQUAL(out[0].delta, 1);
+    moves_one(&ev, NQ_KPI_VISITS, 1);
     ev = event("call", "sp-001", THU_0930, 0);
-    CU_ASSERT_EQUAL_FATAL(scoring_event_deltas(&ev, out), 1);
-    CU_ASSERT_EQUAL(out[0].kpi, NQ_KPI_CALLS);
-    CU_ASSERT_EQUAL(out[0].delta, 1);
+    moves_one(&ev, NQ_KPI_CALLS, 1);
     /* An amount on a visit moves no sales. */
     ev = event("visit", "sp-001", THU_0930, 500);
     CU_ASSERT_EQUAL(scoring_event_deltas(&ev, out), 1);
@@ -109,22 +251,80 @@ static void test_deltas_visit_call(void)
 
 static void test_deltas_none(void)
 {
-    static const char *const types[] = {"lunch", "", "Order", "orders", "payment", "invoice"};
+    /* Unknown types, and known types that move no counter (even with amount and due_at). */
+    static const char *const types[] = {
+        "lunch",    "",        "Order", "orders", "invoice", "ticket_closed", "competitor_intel",
+        "training", "Payment", "visit "};
     scoring_delta_t out[SCORING_DELTAS_MAX];
     for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++) {
         Nq__Activity ev = event(types[i], "sp-001", THU_0930, 100);
-        CU_ASSERT_EQUAL(scoring_event_deltas(&ev, out), 0);
+        with_customer(&ev, "cust-001");
+        with_due(&ev, DEC_10);
+        ev.has_rating = 1;
+        ev.rating = 5;
+        ev.has_on_time = 1;
+        ev.on_time = 1;
+        ev.has_score = 1;
+        ev.score = 92;
+        ev.has_price_fen = 1;
+        ev.price_fen = 98000;
+        size_t n = scoring_event_deltas(&ev, out);
+        CU_ASSERT_EQUAL(n, 0);
+        if (n)
+            fprintf(stderr, "\n    \"%s\": %zu deltas\n", types[i], n);
     }
     Nq__Activity ev = event(NULL, "sp-001", THU_0930, 100);
     CU_ASSERT_EQUAL(scoring_event_deltas(&ev, out), 0);
+}
 
-    /* Such an event adds nothing. */
+static void test_none_adds_nothing(void)
+{
+    /* Such an event adds neither a cell nor a set member. */
+    static const char *const types[] = {"lunch", "invoice", "ticket_closed", "competitor_intel",
+                                        "training"};
     scoring_agg_t agg;
     scoring_agg_init(&agg);
-    ev = event("lunch", "sp-001", THU_0930, 100);
-    CU_ASSERT_EQUAL(scoring_agg_add_event(&agg, &ev), 0);
+    for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++) {
+        Nq__Activity ev = event(types[i], "sp-001", THU_0930, 100);
+        with_customer(&ev, "cust-001");
+        with_due(&ev, DEC_10);
+        CU_ASSERT_EQUAL(scoring_agg_add_event(&agg, &ev), 0);
+    }
     CU_ASSERT_EQUAL(agg.n, 0);
+    CU_ASSERT_EQUAL(agg.n_members, 0);
     scoring_agg_free(&agg);
+}
+
+/* Every type of docs/api.md stays within SCORING_DELTAS_MAX with every field set. */
+static void test_deltas_bounded(void)
+{
+    static const char *const types[] = {"visit",           "call",
+                                        "meeting",         "order",
+                                        "order_fulfilled", "order_cancelled",
+                                        "return",          "invoice",
+                                        "payment",         "new_customer",
+                                        "feedback",        "ticket_opened",
+                                        "ticket_closed",   "competitor_intel",
+                                        "training"};
+    /* Hand count of each type's rows when every field is present. */
+    static const size_t want[] = {1, 1, 1, 4, 1, 1, 1, 0, 1, 1, 2, 1, 0, 0, 0};
+    scoring_delta_t out[SCORING_DELTAS_MAX];
+    for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++) {
+        Nq__Activity ev = event(types[i], "sp-001", THU_0930, 100);
+        with_customer(&ev, "cust-001");
+        with_due(&ev, DEC_10);
+        ev.has_rating = 1;
+        ev.rating = 5;
+        ev.has_nps = 1;
+        ev.nps = 10;
+        ev.has_on_time = 1;
+        ev.on_time = 1;
+        size_t n = scoring_event_deltas(&ev, out);
+        CU_ASSERT(n <= SCORING_DELTAS_MAX);
+        CU_ASSERT_EQUAL(n, want[i]);
+        if (n != want[i])
+            fprintf(stderr, "\n    %s: %zu deltas, want %zu\n", types[i], n, want[i]);
+    }
 }
 
 /* ---- aggregation -------------------------------------------------------- */
@@ -139,18 +339,24 @@ static void test_one_event_five_periods(void)
     scoring_agg_t agg;
     scoring_agg_init(&agg);
     Nq__Activity ev = event("order", "sp-001", THU_0930, 8000000);
+    with_customer(&ev, "cust-001");
     CU_ASSERT_EQUAL_FATAL(scoring_agg_add_event(&agg, &ev), 0);
-    CU_ASSERT_EQUAL(agg.n, 10);
+    /* 5 periods x {orders, sales, order value}; an order marks no one visited. */
+    CU_ASSERT_EQUAL(agg.n, 15);
+    CU_ASSERT_EQUAL(agg.n_members, 0);
     CU_ASSERT_EQUAL(cells_of(&agg, NQ_KPI_ORDERS), 5);
     CU_ASSERT_EQUAL(cells_of(&agg, NQ_KPI_SALES_FEN), 5);
+    CU_ASSERT_EQUAL(cells_of(&agg, NQ_KPI_ORDER_VALUE_FEN), 5);
     for (int k = 0; k < 5; k++) {
         CU_ASSERT_EQUAL(cell(&agg, keys[k], NQ_KPI_ORDERS), 1);
         CU_ASSERT_EQUAL(cell(&agg, keys[k], NQ_KPI_SALES_FEN), 8000000);
+        CU_ASSERT_EQUAL(cell(&agg, keys[k], NQ_KPI_ORDER_VALUE_FEN), 8000000);
     }
 
-    ev = event("visit", "sp-001", THU_0930, 0);
+    ev = event("visit", "sp-001", THU_0930, 0); /* no customer: counted, no set member */
     CU_ASSERT_EQUAL_FATAL(scoring_agg_add_event(&agg, &ev), 0);
-    CU_ASSERT_EQUAL(agg.n, 15);
+    CU_ASSERT_EQUAL(agg.n, 20);
+    CU_ASSERT_EQUAL(agg.n_members, 0);
     CU_ASSERT_EQUAL(cells_of(&agg, NQ_KPI_VISITS), 5);
     for (int k = 0; k < 5; k++)
         CU_ASSERT_EQUAL(cell(&agg, keys[k], NQ_KPI_VISITS), 1);
@@ -167,8 +373,9 @@ static void test_same_week_sums(void)
     Nq__Activity b = event("order", "sp-001", FRI_1000, 150);
     CU_ASSERT_EQUAL_FATAL(scoring_agg_add_event(&agg, &a), 0);
     CU_ASSERT_EQUAL_FATAL(scoring_agg_add_event(&agg, &b), 0);
-    /* Two day keys, then week, month, quarter, year shared: 6 keys x 2 counters. */
-    CU_ASSERT_EQUAL(agg.n, 12);
+    /* Two day keys, then week, month, quarter, year shared: 6 keys x 3 counters. */
+    CU_ASSERT_EQUAL(agg.n, 18);
+    CU_ASSERT_EQUAL(cell(&agg, "nq:{sp:sp-001}:kpi:2026-W48", NQ_KPI_ORDER_VALUE_FEN), 8000150);
     CU_ASSERT_EQUAL(cell(&agg, "nq:{sp:sp-001}:kpi:2026-W48", NQ_KPI_SALES_FEN), 8000150);
     CU_ASSERT_EQUAL(cell(&agg, "nq:{sp:sp-001}:kpi:2026-W48", NQ_KPI_ORDERS), 2);
     CU_ASSERT_EQUAL(cell(&agg, "nq:{sp:sp-001}:kpi:2026-11", NQ_KPI_ORDERS), 2);
@@ -180,7 +387,7 @@ static void test_same_week_sums(void)
     /* Another salesperson the same week: separate cells. */
     Nq__Activity c = event("order", "sp-002", THU_0930, 7);
     CU_ASSERT_EQUAL_FATAL(scoring_agg_add_event(&agg, &c), 0);
-    CU_ASSERT_EQUAL(agg.n, 22);
+    CU_ASSERT_EQUAL(agg.n, 33);
     CU_ASSERT_EQUAL(cell(&agg, "nq:{sp:sp-002}:kpi:2026-W48", NQ_KPI_SALES_FEN), 7);
     CU_ASSERT_EQUAL(cell(&agg, "nq:{sp:sp-001}:kpi:2026-W48", NQ_KPI_SALES_FEN), 8000150);
     scoring_agg_free(&agg);
@@ -261,7 +468,7 @@ static void test_event_failures_add_nothing(void)
     scoring_agg_init(&agg);
     Nq__Activity ok = event("order", "sp-001", THU_0930, 100);
     CU_ASSERT_EQUAL_FATAL(scoring_agg_add_event(&agg, &ok), 0);
-    CU_ASSERT_EQUAL(agg.n, 10);
+    CU_ASSERT_EQUAL(agg.n, 15);
 
     /* Before 1970: outside the calendar. */
     Nq__Activity old = event("order", "sp-001", -86400000LL * 400, 100);
@@ -273,9 +480,242 @@ static void test_event_failures_add_nothing(void)
     Nq__Activity wide = event("order", sp, THU_0930, 100);
     CU_ASSERT_EQUAL(scoring_agg_add_event(&agg, &wide), -1);
 
-    CU_ASSERT_EQUAL(agg.n, 10);
+    CU_ASSERT_EQUAL(agg.n, 15);
+    CU_ASSERT_EQUAL(agg.n_members, 0);
     CU_ASSERT_EQUAL(cell(&agg, "nq:{sp:sp-001}:kpi:2026", NQ_KPI_SALES_FEN), 100);
     CU_ASSERT_EQUAL(cell(&agg, "nq:{sp:sp-001}:kpi:2026", NQ_KPI_ORDERS), 1);
+    scoring_agg_free(&agg);
+}
+
+/* How many times (key, member) is among the set members. */
+static size_t member_count(const scoring_agg_t *agg, const char *key, const char *member)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < agg->n_members; i++)
+        n += strcmp(agg->members[i].key, key) == 0 && strcmp(agg->members[i].member, member) == 0;
+    return n;
+}
+
+static void test_visit_members(void)
+{
+    static const char *const visited[5] = {
+        "nq:{sp:sp-001}:visited:2026-11-26", "nq:{sp:sp-001}:visited:2026-W48",
+        "nq:{sp:sp-001}:visited:2026-11",    "nq:{sp:sp-001}:visited:2026-Q4",
+        "nq:{sp:sp-001}:visited:2026",
+    };
+    scoring_agg_t agg;
+    scoring_agg_init(&agg);
+    Nq__Activity ev = event("visit", "sp-001", THU_0930, 0);
+    with_customer(&ev, "cust-001");
+    CU_ASSERT_EQUAL_FATAL(scoring_agg_add_event(&agg, &ev), 0);
+    CU_ASSERT_EQUAL(agg.n, 5); /* visits in 5 periods */
+    CU_ASSERT_EQUAL_FATAL(agg.n_members, 5);
+    for (int k = 0; k < 5; k++) {
+        CU_ASSERT_EQUAL(member_count(&agg, visited[k], "cust-001"), 1);
+        CU_ASSERT_EQUAL(cell(&agg, visited[k], NQ_KPI_VISITS), -999); /* sets are not hashes */
+    }
+    CU_ASSERT_STRING_EQUAL(agg.members[0].member, "cust-001");
+
+    /* A call, a meeting, an order, feedback with the customer: counters, no members. */
+    static const char *const others[] = {"call", "meeting", "order", "payment", "new_customer"};
+    for (size_t i = 0; i < sizeof(others) / sizeof(others[0]); i++) {
+        Nq__Activity o = event(others[i], "sp-001", THU_0930, 100);
+        with_customer(&o, "cust-002");
+        CU_ASSERT_EQUAL(scoring_agg_add_event(&agg, &o), 0);
+    }
+    CU_ASSERT_EQUAL(agg.n_members, 5);
+    CU_ASSERT_EQUAL(cell(&agg, "nq:{sp:sp-001}:kpi:2026-W48", NQ_KPI_CALLS), 1);
+
+    /* Another customer the next day: its own day key, the same week .. year keys. */
+    Nq__Activity fri = event("visit", "sp-001", FRI_1000, 0);
+    with_customer(&fri, "cust-003");
+    CU_ASSERT_EQUAL_FATAL(scoring_agg_add_event(&agg, &fri), 0);
+    CU_ASSERT_EQUAL(agg.n_members, 10);
+    CU_ASSERT_EQUAL(member_count(&agg, "nq:{sp:sp-001}:visited:2026-11-27", "cust-003"), 1);
+    CU_ASSERT_EQUAL(member_count(&agg, "nq:{sp:sp-001}:visited:2026-11-26", "cust-003"), 0);
+    CU_ASSERT_EQUAL(member_count(&agg, "nq:{sp:sp-001}:visited:2026-W48", "cust-003"), 1);
+    CU_ASSERT_EQUAL(member_count(&agg, "nq:{sp:sp-001}:visited:2026", "cust-003"), 1);
+    CU_ASSERT_EQUAL(cell(&agg, "nq:{sp:sp-001}:kpi:2026-W48", NQ_KPI_VISITS), 2);
+
+    /* Another salesperson's visit goes to that salesperson's sets. */
+    Nq__Activity other = event("visit", "sp-002", THU_0930, 0);
+    with_customer(&other, "cust-001");
+    CU_ASSERT_EQUAL_FATAL(scoring_agg_add_event(&agg, &other), 0);
+    CU_ASSERT_EQUAL(agg.n_members, 15);
+    CU_ASSERT_EQUAL(member_count(&agg, "nq:{sp:sp-002}:visited:2026-Q4", "cust-001"), 1);
+    CU_ASSERT_EQUAL(member_count(&agg, "nq:{sp:sp-001}:visited:2026-Q4", "cust-001"), 1);
+
+    scoring_agg_free(&agg);
+    CU_ASSERT_EQUAL(agg.n_members, 0);
+    CU_ASSERT_PTR_NULL(agg.members);
+}
+
+static void test_visit_members_zone_and_width(void)
+{
+    scoring_agg_t agg;
+    scoring_agg_init(&agg);
+    /* Monday 00:00 +08:00 is Sunday in UTC: the visited keys follow the module zone. */
+    Nq__Activity mon = event("visit", "sp-001", MON_0000, 0);
+    with_customer(&mon, "c");
+    CU_ASSERT_EQUAL_FATAL(scoring_agg_add_event(&agg, &mon), 0);
+    CU_ASSERT_EQUAL(member_count(&agg, "nq:{sp:sp-001}:visited:2026-11-30", "c"), 1);
+    CU_ASSERT_EQUAL(member_count(&agg, "nq:{sp:sp-001}:visited:2026-W49", "c"), 1);
+    CU_ASSERT_EQUAL(member_count(&agg, "nq:{sp:sp-001}:visited:2026-W48", "c"), 0);
+
+    /* The widest ids ingest accepts (64 characters) fit key and member. */
+    char sp[65], cust[65];
+    memset(sp, 's', 64);
+    sp[64] = '\0';
+    memset(cust, 'c', 64);
+    cust[64] = '\0';
+    Nq__Activity wide = event("visit", sp, THU_0930, 0);
+    with_customer(&wide, cust);
+    CU_ASSERT_EQUAL_FATAL(scoring_agg_add_event(&agg, &wide), 0);
+    CU_ASSERT_EQUAL_FATAL(agg.n_members, 10);
+    CU_ASSERT_STRING_EQUAL(agg.members[5].member, cust);
+    CU_ASSERT_EQUAL(strlen(agg.members[5].key), 7 + 64 + 10 + 10); /* day key */
+
+    /* A salesperson id whose kpi keys fit but whose visited keys would not (102 characters:
+     * kpi day key 125 bytes, visited day key 129): refused, never truncated. */
+    char mid[103];
+    memset(mid, 'm', 102);
+    mid[102] = '\0';
+    Nq__Activity v = event("visit", mid, THU_0930, 0);
+    with_customer(&v, "c");
+    CU_ASSERT_EQUAL(scoring_agg_add_event(&agg, &v), -1);
+    for (size_t i = 0; i < agg.n_members; i++)
+        CU_ASSERT_PTR_NULL(strstr(agg.members[i].key, "mmmm"));
+    scoring_agg_free(&agg);
+}
+
+static void test_order_due_next_month(void)
+{
+    scoring_agg_t agg;
+    scoring_agg_init(&agg);
+    /* Ordered Thursday 2026-11-26, due Thursday 2026-12-10 00:00 +08:00 (12-09 in UTC). */
+    Nq__Activity ev = event("order", "sp-001", THU_0930, 8000000);
+    with_customer(&ev, "cust-001");
+    with_due(&ev, DEC_10);
+    CU_ASSERT_EQUAL_FATAL(scoring_agg_add_event(&agg, &ev), 0);
+    /* 5 order keys x 3 counters + 5 due keys x orders_due. */
+    CU_ASSERT_EQUAL(agg.n, 20);
+    CU_ASSERT_EQUAL(cells_of(&agg, NQ_KPI_ORDERS_DUE), 5);
+    CU_ASSERT_EQUAL(cell(&agg, "nq:{sp:sp-001}:kpi:2026-12-10", NQ_KPI_ORDERS_DUE), 1);
+    CU_ASSERT_EQUAL(cell(&agg, "nq:{sp:sp-001}:kpi:2026-W50", NQ_KPI_ORDERS_DUE), 1);
+    CU_ASSERT_EQUAL(cell(&agg, "nq:{sp:sp-001}:kpi:2026-12", NQ_KPI_ORDERS_DUE), 1);
+    CU_ASSERT_EQUAL(cell(&agg, "nq:{sp:sp-001}:kpi:2026-Q4", NQ_KPI_ORDERS_DUE), 1);
+    CU_ASSERT_EQUAL(cell(&agg, "nq:{sp:sp-001}:kpi:2026", NQ_KPI_ORDERS_DUE), 1);
+    /* Not in the periods of the order itself, nor the UTC day. */
+    CU_ASSERT_EQUAL(cell(&agg, "nq:{sp:sp-001}:kpi:2026-11-26", NQ_KPI_ORDERS_DUE), -999);
+    CU_ASSERT_EQUAL(cell(&agg, "nq:{sp:sp-001}:kpi:2026-W48", NQ_KPI_ORDERS_DUE), -999);
+    CU_ASSERT_EQUAL(cell(&agg, "nq:{sp:sp-001}:kpi:2026-11", NQ_KPI_ORDERS_DUE), -999);
+    CU_ASSERT_EQUAL(cell(&agg, "nq:{sp:sp-001}:kpi:2026-12-09", NQ_KPI_ORDERS_DUE), -999);
+    /* The order itself counts in November, not in December. */
+    CU_ASSERT_EQUAL(cell(&agg, "nq:{sp:sp-001}:kpi:2026-11", NQ_KPI_ORDERS), 1);
+    CU_ASSERT_EQUAL(cell(&agg, "nq:{sp:sp-001}:kpi:2026-11", NQ_KPI_SALES_FEN), 8000000);
+    CU_ASSERT_EQUAL(cell(&agg, "nq:{sp:sp-001}:kpi:2026-12", NQ_KPI_ORDERS), -999);
+    CU_ASSERT_EQUAL(cell(&agg, "nq:{sp:sp-001}:kpi:2026-12", NQ_KPI_SALES_FEN), -999);
+    CU_ASSERT_EQUAL(agg.n_members, 0);
+
+    /* Fulfilled on time in December: the rate's numerator lands beside its denominator. */
+    Nq__Activity done = event("order_fulfilled", "sp-001", DEC_10 - 3600000, 0);
+    done.has_on_time = 1;
+    done.on_time = 1;
+    CU_ASSERT_EQUAL_FATAL(scoring_agg_add_event(&agg, &done), 0);
+    CU_ASSERT_EQUAL(cell(&agg, "nq:{sp:sp-001}:kpi:2026-12", NQ_KPI_ORDERS_ON_TIME), 1);
+    CU_ASSERT_EQUAL(cell(&agg, "nq:{sp:sp-001}:kpi:2026-12-09", NQ_KPI_ORDERS_ON_TIME), 1);
+    CU_ASSERT_EQUAL(cell(&agg, "nq:{sp:sp-001}:kpi:2026-11", NQ_KPI_ORDERS_ON_TIME), -999);
+    scoring_agg_free(&agg);
+}
+
+static void test_order_due_next_year(void)
+{
+    scoring_agg_t agg;
+    scoring_agg_init(&agg);
+    Nq__Activity ev = event("order", "sp-9", THU_0930, 100);
+    with_due(&ev, NEW_YEAR);
+    CU_ASSERT_EQUAL_FATAL(scoring_agg_add_event(&agg, &ev), 0);
+    CU_ASSERT_EQUAL(agg.n, 20);
+    CU_ASSERT_EQUAL(cell(&agg, "nq:{sp:sp-9}:kpi:2027-01-01", NQ_KPI_ORDERS_DUE), 1);
+    CU_ASSERT_EQUAL(cell(&agg, "nq:{sp:sp-9}:kpi:2026-W53", NQ_KPI_ORDERS_DUE), 1);
+    CU_ASSERT_EQUAL(cell(&agg, "nq:{sp:sp-9}:kpi:2027-01", NQ_KPI_ORDERS_DUE), 1);
+    CU_ASSERT_EQUAL(cell(&agg, "nq:{sp:sp-9}:kpi:2027-Q1", NQ_KPI_ORDERS_DUE), 1);
+    CU_ASSERT_EQUAL(cell(&agg, "nq:{sp:sp-9}:kpi:2027", NQ_KPI_ORDERS_DUE), 1);
+    CU_ASSERT_EQUAL(cell(&agg, "nq:{sp:sp-9}:kpi:2026", NQ_KPI_ORDERS_DUE), -999);
+    CU_ASSERT_EQUAL(cell(&agg, "nq:{sp:sp-9}:kpi:2026", NQ_KPI_ORDERS), 1);
+
+    /* Two orders due the same month sum there. */
+    Nq__Activity again = event("order", "sp-9", FRI_1000, 100);
+    with_due(&again, NEW_YEAR + 86400000LL);
+    CU_ASSERT_EQUAL_FATAL(scoring_agg_add_event(&agg, &again), 0);
+    CU_ASSERT_EQUAL(cell(&agg, "nq:{sp:sp-9}:kpi:2027-01", NQ_KPI_ORDERS_DUE), 2);
+    CU_ASSERT_EQUAL(cell(&agg, "nq:{sp:sp-9}:kpi:2027-01-02", NQ_KPI_ORDERS_DUE), 1);
+    CU_ASSERT_EQUAL(cell(&agg, "nq:{sp:sp-9}:kpi:2027-01-01", NQ_KPI_ORDERS_DUE), 1);
+    scoring_agg_free(&agg);
+}
+
+static void test_order_due_outside_calendar(void)
+{
+    /* A due date before 1970 cannot be placed in a period: the event fails (the batch is then
+     * unusable, see apply.h), whatever its occurred_at. */
+    scoring_agg_t agg;
+    scoring_agg_init(&agg);
+    Nq__Activity ev = event("order", "sp-001", THU_0930, 100);
+    with_due(&ev, -86400000LL * 400);
+    CU_ASSERT_EQUAL(scoring_agg_add_event(&agg, &ev), -1);
+    CU_ASSERT_EQUAL(cells_of(&agg, NQ_KPI_ORDERS_DUE), 0);
+    scoring_agg_free(&agg);
+}
+
+/* A batch mixing every counting type: per-counter totals over the week key, by hand. */
+static void test_mixed_week(void)
+{
+    scoring_agg_t agg;
+    scoring_agg_init(&agg);
+    Nq__Activity evs[12];
+    size_t n = 0;
+    evs[n++] = event("order", "sp-001", THU_0930, 10000); /* orders 1, sales/value 100.00 */
+    evs[n++] = event("order", "sp-001", FRI_1000, 20000); /* orders 2, sales/value 300.00 */
+    evs[n++] = event("order_cancelled", "sp-001", FRI_1000, 20000); /* sales 100.00 */
+    evs[n++] = event("return", "sp-001", FRI_1000, 2500);           /* sales 75.00 */
+    evs[n++] = event("payment", "sp-001", FRI_1000, 7500);          /* collections 75.00 */
+    evs[n++] = event("feedback", "sp-001", THU_0930, 0);            /* rating 5 */
+    evs[n - 1].has_rating = 1;
+    evs[n - 1].rating = 5;
+    evs[n++] = event("feedback", "sp-001", FRI_1000, 0); /* rating 2 */
+    evs[n - 1].has_rating = 1;
+    evs[n - 1].rating = 2;
+    evs[n++] = event("feedback", "sp-001", FRI_1000, 0); /* nps only */
+    evs[n - 1].has_nps = 1;
+    evs[n - 1].nps = 3;
+    evs[n++] = event("ticket_opened", "sp-001", FRI_1000, 0);
+    evs[n++] = event("ticket_closed", "sp-001", FRI_1000, 0);
+    evs[n++] = event("new_customer", "sp-001", THU_0930, 0);
+    evs[n++] = event("meeting", "sp-001", SUN_2359, 0);
+    for (size_t i = 0; i < n; i++)
+        CU_ASSERT_EQUAL(scoring_agg_add_event(&agg, &evs[i]), 0);
+    const char *w = "nq:{sp:sp-001}:kpi:2026-W48";
+    CU_ASSERT_EQUAL(cell(&agg, w, NQ_KPI_ORDERS), 2);
+    CU_ASSERT_EQUAL(cell(&agg, w, NQ_KPI_SALES_FEN), 10000 + 20000 - 20000 - 2500);
+    CU_ASSERT_EQUAL(cell(&agg, w, NQ_KPI_ORDER_VALUE_FEN), 30000);
+    CU_ASSERT_EQUAL(cell(&agg, w, NQ_KPI_COLLECTIONS_FEN), 7500);
+    CU_ASSERT_EQUAL(cell(&agg, w, NQ_KPI_FEEDBACK_SUM), 7);
+    CU_ASSERT_EQUAL(cell(&agg, w, NQ_KPI_FEEDBACK_COUNT), 2);
+    CU_ASSERT_EQUAL(cell(&agg, w, NQ_KPI_TICKETS_OPENED), 1);
+    CU_ASSERT_EQUAL(cell(&agg, w, NQ_KPI_NEW_CUSTOMERS), 1);
+    CU_ASSERT_EQUAL(cell(&agg, w, NQ_KPI_MEETINGS), 1);
+    CU_ASSERT_EQUAL(cell(&agg, w, NQ_KPI_ORDERS_DUE), -999);
+    CU_ASSERT_EQUAL(cell(&agg, w, NQ_KPI_ORDERS_ON_TIME), -999);
+    CU_ASSERT_EQUAL(cell(&agg, w, NQ_KPI_VISITS), -999);
+    /* Friday alone: the second order, the cancellation and the return. */
+    CU_ASSERT_EQUAL(cell(&agg, "nq:{sp:sp-001}:kpi:2026-11-27", NQ_KPI_SALES_FEN), -2500);
+    CU_ASSERT_EQUAL(cell(&agg, "nq:{sp:sp-001}:kpi:2026-11-27", NQ_KPI_ORDER_VALUE_FEN), 20000);
+    /* Counters moved: orders, sales, value, collections, fb sum, fb count, tickets, new
+     * customers, meetings = 9 in each of W48, 2026-11, Q4, 2026. Days: 11-26 orders, sales,
+     * value, fb sum, fb count, new customers (6); 11-27 orders, sales, value, collections, fb
+     * sum, fb count, tickets (7); 11-29 meetings (1). 36 + 14 = 50. */
+    CU_ASSERT_EQUAL(agg.n, 50);
+    CU_ASSERT_EQUAL(agg.n_members, 0);
     scoring_agg_free(&agg);
 }
 
@@ -289,6 +729,7 @@ static void add_many(scoring_agg_t *agg)
         snprintf(sp, sizeof(sp), "sp-%05d", i);
         Nq__Activity order = event("order", sp, THU_0930, i + 1);
         Nq__Activity visit = event("visit", sp, FRI_1000, 0);
+        with_customer(&visit, "cust-001");
         failures += scoring_agg_add_event(agg, &order) != 0;
         failures += scoring_agg_add_event(agg, &visit) != 0;
     }
@@ -300,15 +741,18 @@ static void test_growth(void)
     scoring_agg_t agg;
     scoring_agg_init(&agg);
     add_many(&agg);
-    /* Per salesperson: the order gives day 11-26, W48, 11, Q4, 2026 x {orders, sales} = 10
-     * cells; the visit gives day 11-27, W48, 11, Q4, 2026 x {visits} = 5 more. */
-    CU_ASSERT_EQUAL_FATAL(agg.n, (size_t)MANY * 15);
+    /* Per salesperson: the order gives day 11-26, W48, 11, Q4, 2026 x {orders, sales, order
+     * value} = 15 cells; the visit gives day 11-27, W48, 11, Q4, 2026 x {visits} = 5 more, and 5
+     * visited-set members. */
+    CU_ASSERT_EQUAL_FATAL(agg.n, (size_t)MANY * 20);
+    CU_ASSERT_EQUAL(agg.n_members, (size_t)MANY * 5);
 
     int64_t total[NQ_KPI_COUNT] = {0};
     for (size_t i = 0; i < agg.n; i++)
         total[agg.cells[i].kpi] += agg.cells[i].delta;
     /* 5 periods x sum(1..10000) = 5 x 50005000. */
     CU_ASSERT_EQUAL(total[NQ_KPI_SALES_FEN], 250025000LL);
+    CU_ASSERT_EQUAL(total[NQ_KPI_ORDER_VALUE_FEN], 250025000LL);
     CU_ASSERT_EQUAL(total[NQ_KPI_ORDERS], 5LL * MANY);
     CU_ASSERT_EQUAL(total[NQ_KPI_VISITS], 5LL * MANY);
     CU_ASSERT_EQUAL(total[NQ_KPI_CALLS], 0);
@@ -322,7 +766,7 @@ static void test_growth(void)
 
     /* The same batch again: every existing cell is found, none is added. */
     add_many(&agg);
-    CU_ASSERT_EQUAL(agg.n, (size_t)MANY * 15);
+    CU_ASSERT_EQUAL(agg.n, (size_t)MANY * 20);
     int64_t sales = 0;
     for (size_t i = 0; i < agg.n; i++)
         sales += agg.cells[i].kpi == NQ_KPI_SALES_FEN ? agg.cells[i].delta : 0;
@@ -335,19 +779,32 @@ static void test_growth(void)
 }
 
 static CU_TestInfo delta_tests[] = {
-    {"order: orders +1, sales +amount", test_deltas_order},
+    {"order: orders +1, sales and value +amount", test_deltas_order},
+    {"order with due_at: orders_due +1 at due_at", test_deltas_order_due},
+    {"order_cancelled, return: sales -amount", test_deltas_sales_down},
+    {"order_fulfilled: on time +1, late nothing", test_deltas_fulfilled},
+    {"payment, new_customer, meeting, ticket_opened", test_deltas_simple},
+    {"feedback: rating sum and count; nps only nothing", test_deltas_feedback},
     {"visit and call: +1", test_deltas_visit_call},
     {"other types move nothing", test_deltas_none},
+    {"every type within SCORING_DELTAS_MAX", test_deltas_bounded},
     CU_TEST_INFO_NULL,
 };
 
 static CU_TestInfo agg_tests[] = {
+    {"types without counters add nothing", test_none_adds_nothing},
     {"one event: 5 period keys per counter", test_one_event_five_periods},
     {"two orders in one week sum", test_same_week_sums},
     {"Sunday 23:59:59 vs Monday 00:00 (+08:00)", test_week_boundary},
     {"2027-01-01 is in ISO week 2026-W53", test_new_year_iso_week},
     {"scoring_agg_add direct", test_add_direct},
     {"a failing event adds nothing", test_event_failures_add_nothing},
+    {"a visit adds its customer to 5 visited sets", test_visit_members},
+    {"visited sets: zone, widest ids, too wide", test_visit_members_zone_and_width},
+    {"order due next month: orders_due in December", test_order_due_next_month},
+    {"order due next year: 2027 keys, sums", test_order_due_next_year},
+    {"due_at outside the calendar fails", test_order_due_outside_calendar},
+    {"a mixed week: every counter by hand", test_mixed_week},
     {"10,000 salespeople: growth keeps every sum", test_growth},
     CU_TEST_INFO_NULL,
 };

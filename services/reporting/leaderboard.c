@@ -1,0 +1,68 @@
+/* leaderboard.c — ranking. See leaderboard.h. */
+#include "leaderboard.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* A value to rank: defined ones first, higher first. */
+typedef struct ranked {
+    double value;
+    bool defined;
+    size_t index; /* entry it belongs to */
+} ranked_t;
+
+static int cmp_ranked(const void *a, const void *b)
+{
+    const ranked_t *x = a, *y = b;
+    if (x->defined != y->defined)
+        return x->defined ? -1 : 1;
+    if (x->defined && x->value != y->value)
+        return x->value > y->value ? -1 : 1;
+    return 0;
+}
+
+/* Competition ranks (1, 1, 3) of the values, written through `out`. */
+static void rank_values(ranked_t *r, size_t n, int *const *out)
+{
+    qsort(r, n, sizeof(*r), cmp_ranked);
+    for (size_t i = 0; i < n; i++) {
+        bool tie = i > 0 && cmp_ranked(&r[i - 1], &r[i]) == 0;
+        *out[r[i].index] = tie ? *out[r[i - 1].index] : (int)i + 1;
+    }
+}
+
+static int cmp_entries(const void *a, const void *b)
+{
+    const board_entry_t *x = a, *y = b;
+    if (x->rank != y->rank)
+        return x->rank - y->rank;
+    return strcmp(x->id, y->id);
+}
+
+void board_rank(board_entry_t *entries, size_t n, nq_metric_id_t metric)
+{
+    ranked_t *r = calloc(n + 1, sizeof(*r));
+    int **out = calloc(n + 1, sizeof(*out));
+    if (!r || !out) {
+        free(r);
+        free(out);
+        return;
+    }
+    for (int pass = 0; pass < 2; pass++) {
+        for (size_t i = 0; i < n; i++) {
+            board_entry_t *e = &entries[i];
+            double v = 0;
+            bool defined = nq_metric_value(metric, pass ? &e->before : &e->now, &v);
+            if (!pass) {
+                e->value = v;
+                e->defined = defined;
+            }
+            r[i] = (ranked_t){v, defined, i};
+            out[i] = pass ? &e->previous_rank : &e->rank;
+        }
+        rank_values(r, n, out);
+    }
+    free(r);
+    free(out);
+    qsort(entries, n, sizeof(*entries), cmp_entries);
+}
