@@ -18,8 +18,9 @@
 #   NQ_BENCH_RUNS      [2] runs of each scenario
 #   NQ_BENCH_DURATION  [60] seconds of load per run (nq-bench refuses more than 3600)
 #   NQ_BENCH_OUT       [/tmp/nq-bench-results/<UTC date-time>] where reports and samples go
-#   NQ_BENCH_PERF      [0] 1 = `perf record` every service for 10 s in the middle of the
-#                      load and keep the top symbols (needs perf)
+#   NQ_BENCH_PERF      [0] 1 = `perf record` the suite (and Redis's AOF-rewrite children)
+#                      for 10 s in the middle of the load; keeps samples by process,
+#                      library and symbol (needs perf; perturbs the run a little)
 #
 # Output per run, in NQ_BENCH_OUT: <scenario>-<n>.json (nq-bench --json), .txt (the
 # same as text), -top.txt, -redis.txt (INFO commandstats, cpu, memory), -perf.txt,
@@ -214,12 +215,16 @@ sample_during() {
         top -b -n 2 -d 2 -w 200 | awk '/^top -/{n++} n==2' | head -n 30
     } >"$prefix-top.txt" 2>&1 || true
     if [[ $PERF == 1 ]] && command -v perf >/dev/null; then
-        perf record -q -F 499 -g -o "$prefix.perf.data" -p "$(
+        perf record -q -F 499 -o "$prefix.perf.data" -p "$(
             IFS=,
             echo "${pids[*]}"
         )" -- sleep 10 >/dev/null 2>&1 || true
-        perf report -i "$prefix.perf.data" --stdio --no-children --sort comm,dso,sym 2>/dev/null |
-            grep -v '^#' | grep -v '^$' | grep '%' | head -n 60 >"$prefix-perf.txt" || true
+        # Samples by process, by process and library, then the hottest symbols.
+        for sort in comm comm,dso comm,dso,sym; do
+            echo "== perf report --sort $sort"
+            perf report -i "$prefix.perf.data" --stdio --sort "$sort" 2>/dev/null |
+                grep '%' | grep -v '^#' | head -n 40
+        done >"$prefix-perf.txt" || true
         rm -f "$prefix.perf.data" "$prefix.perf.data.old"
     fi
 }

@@ -10,7 +10,7 @@
 /* Every handler module's rows, concatenated into one route table. */
 static const gw_routes_t *const modules[] = {
     &gw_activity_routes, &gw_kpi_routes, &gw_org_routes,   &gw_alert_routes,
-    &gw_health_routes,   &gw_target_routes,
+    &gw_health_routes,   &gw_target_routes, &gw_plan_routes,
 };
 #define N_MODULES (sizeof(modules) / sizeof(modules[0]))
 #define MAX_ROUTES 64
@@ -50,6 +50,10 @@ static const upstream_reply_t reporting_replies[] = {
     {"target.get.v1", &nq__target_reply__descriptor},
     {"kpi.overview.v1", &nq__overview__descriptor},
     {"leaderboard.v1", &nq__leaderboard__descriptor},
+    {"plan.put.v1", &nq__document_reply__descriptor},
+    {"plan.get.v1", &nq__document_reply__descriptor},
+    {"score.v1", &nq__document_reply__descriptor},
+    {"simulate.v1", &nq__document_reply__descriptor},
     {"sys.ping.v1", &nq__pong__descriptor},
 };
 #define N_OF(a) (sizeof(a) / sizeof((a)[0]))

@@ -56,3 +56,8 @@ int nq_key_target(char *buf, size_t len, nq_subject_t subject, const char *id,
         return -1;
     return fit(snprintf(buf, len, formats[subject], id ? id : "", period->key), len);
 }
+
+int nq_key_plans(char *buf, size_t len, const char *team_id, const char *kind)
+{
+    return fit(snprintf(buf, len, "nq:team:%s:plans:%s", team_id, kind), len);
+}

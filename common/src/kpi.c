@@ -29,30 +29,40 @@ const nq_kpi_def_t nq_kpi_defs[NQ_KPI_COUNT] = {
     [NQ_KPI_KEY_CUSTOMERS] = {"key_customers", false, PB(key_customers)},
 };
 
-#define ONE(c) {c, NQ_KPI_NONE}
+#define ONE(c)                                                                                     \
+    {                                                                                              \
+        c, NQ_KPI_NONE                                                                             \
+    }
 #define NONE NQ_KPI_NONE
 
 const nq_metric_def_t nq_metric_defs[NQ_METRIC_COUNT] = {
-    [NQ_METRIC_SALES_AMOUNT] = {"sales_amount", "销售额", NQ_UNIT_MONEY, ONE(NQ_KPI_SALES_FEN), NONE},
-    [NQ_METRIC_ORDERS] = {"orders", "订单数", NQ_UNIT_COUNT, ONE(NQ_KPI_ORDERS), NONE},
-    [NQ_METRIC_VISITS] = {"visits", "拜访数", NQ_UNIT_COUNT, ONE(NQ_KPI_VISITS), NONE},
-    [NQ_METRIC_CALLS] = {"calls", "电话数", NQ_UNIT_COUNT, ONE(NQ_KPI_CALLS), NONE},
-    [NQ_METRIC_MEETINGS] = {"meetings", "会议数", NQ_UNIT_COUNT, ONE(NQ_KPI_MEETINGS), NONE},
-    [NQ_METRIC_NEW_CUSTOMERS] = {"new_customers", "新客户数", NQ_UNIT_COUNT,
+    [NQ_METRIC_SALES_AMOUNT] = {"sales_amount", "销售额", "sales", NQ_UNIT_MONEY,
+                                ONE(NQ_KPI_SALES_FEN), NONE},
+    [NQ_METRIC_ORDERS] = {"orders", "订单数", "orders", NQ_UNIT_COUNT, ONE(NQ_KPI_ORDERS), NONE},
+    [NQ_METRIC_VISITS] = {"visits", "拜访数", "visits", NQ_UNIT_COUNT, ONE(NQ_KPI_VISITS), NONE},
+    [NQ_METRIC_CALLS] = {"calls", "电话数", "calls", NQ_UNIT_COUNT, ONE(NQ_KPI_CALLS), NONE},
+    [NQ_METRIC_MEETINGS] = {"meetings", "会议数", "meetings", NQ_UNIT_COUNT, ONE(NQ_KPI_MEETINGS),
+                            NONE},
+    [NQ_METRIC_NEW_CUSTOMERS] = {"new_customers", "新客户数", "new customers", NQ_UNIT_COUNT,
                                  ONE(NQ_KPI_NEW_CUSTOMERS), NONE},
-    [NQ_METRIC_COLLECTIONS] = {"collections", "回款额", NQ_UNIT_MONEY, ONE(NQ_KPI_COLLECTIONS_FEN),
-                               NONE},
-    [NQ_METRIC_COVERAGE] = {"coverage", "重点客户覆盖率", NQ_UNIT_RATIO, ONE(NQ_KPI_KEY_VISITED),
-                            NQ_KPI_KEY_CUSTOMERS},
-    [NQ_METRIC_ORDER_COMPLETION_RATE] = {"order_completion_rate", "订单按时完成率", NQ_UNIT_RATIO,
+    [NQ_METRIC_COLLECTIONS] = {"collections", "回款额", "collections", NQ_UNIT_MONEY,
+                               ONE(NQ_KPI_COLLECTIONS_FEN), NONE},
+    [NQ_METRIC_COVERAGE] = {"coverage", "重点客户覆盖率", "key-customer coverage", NQ_UNIT_RATIO,
+                            ONE(NQ_KPI_KEY_VISITED), NQ_KPI_KEY_CUSTOMERS},
+    [NQ_METRIC_ORDER_COMPLETION_RATE] = {"order_completion_rate", "订单按时完成率",
+                                         "on-time order completion", NQ_UNIT_RATIO,
                                          ONE(NQ_KPI_ORDERS_ON_TIME), NQ_KPI_ORDERS_DUE},
-    [NQ_METRIC_AVG_ORDER_VALUE] = {"avg_order_value", "客单价", NQ_UNIT_MONEY,
-                                   ONE(NQ_KPI_ORDER_VALUE_FEN), NQ_KPI_ORDERS},
-    [NQ_METRIC_ACTIVITY_TO_ORDER] = {"activity_to_order", "活动转化比", NQ_UNIT_RATIO,
-                                     {NQ_KPI_VISITS, NQ_KPI_CALLS}, NQ_KPI_ORDERS},
-    [NQ_METRIC_FEEDBACK_SCORE] = {"feedback_score", "客户满意度", NQ_UNIT_SCORE,
+    [NQ_METRIC_AVG_ORDER_VALUE] = {"avg_order_value", "客单价", "average order value",
+                                   NQ_UNIT_MONEY, ONE(NQ_KPI_ORDER_VALUE_FEN), NQ_KPI_ORDERS},
+    [NQ_METRIC_ACTIVITY_TO_ORDER] = {"activity_to_order",
+                                     "活动转化比",
+                                     "activities per order",
+                                     NQ_UNIT_RATIO,
+                                     {NQ_KPI_VISITS, NQ_KPI_CALLS},
+                                     NQ_KPI_ORDERS},
+    [NQ_METRIC_FEEDBACK_SCORE] = {"feedback_score", "客户满意度", "feedback score", NQ_UNIT_SCORE,
                                   ONE(NQ_KPI_FEEDBACK_SUM), NQ_KPI_FEEDBACK_COUNT},
-    [NQ_METRIC_TICKETS_OPENED] = {"tickets_opened", "售后工单数", NQ_UNIT_COUNT,
+    [NQ_METRIC_TICKETS_OPENED] = {"tickets_opened", "售后工单数", "tickets opened", NQ_UNIT_COUNT,
                                   ONE(NQ_KPI_TICKETS_OPENED), NONE},
 };
 
@@ -214,7 +224,8 @@ json_t *nq_kpi_to_json(const nq_kpi_values_t *v)
     for (int m = 0; obj && m < NQ_METRIC_COUNT; m++) {
         const nq_metric_def_t *d = &nq_metric_defs[m];
         double value = 0;
-        bool exact = d->den == NQ_KPI_NONE && (d->unit == NQ_UNIT_COUNT || d->unit == NQ_UNIT_MONEY);
+        bool exact =
+            d->den == NQ_KPI_NONE && (d->unit == NQ_UNIT_COUNT || d->unit == NQ_UNIT_MONEY);
         bool defined = exact || nq_metric_value((nq_metric_id_t)m, v, &value);
         json_object_set_new(obj, d->name,
                             exact ? exact_json(d, v)
@@ -296,7 +307,8 @@ static int issue_int(fetch_req_t *req, nq_redis_t *r, nq_kpi_id_t kpi, const cha
     if (!slot)
         return -1;
     *slot = (int_slot_t){req, kpi};
-    int rc = b ? nq_redis_command(r, on_int, slot, fmt, a, b) : nq_redis_command(r, on_int, slot, fmt, a);
+    int rc = b ? nq_redis_command(r, on_int, slot, fmt, a, b)
+               : nq_redis_command(r, on_int, slot, fmt, a);
     if (rc != 0)
         free(slot);
     return rc;

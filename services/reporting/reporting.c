@@ -12,6 +12,7 @@
 #include "nq/log.h"
 #include "nq/reply.h"
 #include "kpiview.h"
+#include "plansvc.h"
 #include "report.h"
 #include "reporting_app.h"
 
@@ -191,6 +192,10 @@ static const nq_bus_route_t routes[] = {
     {"target.get.v1", &nq__target_request__descriptor, kpiview_on_target},
     {"kpi.overview.v1", &nq__overview_request__descriptor, kpiview_on_overview},
     {"leaderboard.v1", &nq__leaderboard_request__descriptor, kpiview_on_leaderboard},
+    {"plan.put.v1", &nq__plan_request__descriptor, plansvc_on_plan},
+    {"plan.get.v1", &nq__plan_request__descriptor, plansvc_on_plan},
+    {"score.v1", &nq__score_request__descriptor, plansvc_on_score},
+    {"simulate.v1", &nq__score_request__descriptor, plansvc_on_score},
     {"sys.ping.v1", &nq__ping__descriptor, on_ping},
 };
 

@@ -372,12 +372,13 @@ static void test_to_json_whole(void)
     CU_ASSERT_PTR_NOT_NULL_FATAL(j);
     for (int m = 0; m < NQ_METRIC_COUNT; m++) {
         const json_t *x = json_object_get(j, want_defs[m].name);
-        if (want_defs[m].den != NQ_KPI_NONE)
+        if (want_defs[m].den != NQ_KPI_NONE) {
             CU_ASSERT_TRUE(json_is_null(x));
-        else if (want_defs[m].unit == NQ_UNIT_MONEY)
+        } else if (want_defs[m].unit == NQ_UNIT_MONEY) {
             CU_ASSERT_STRING_EQUAL(json_string_value(x), "0.00");
-        else
+        } else {
             CU_ASSERT_TRUE(json_is_integer(x) && json_integer_value(x) == 0);
+        }
     }
     json_decref(j);
 }
@@ -531,6 +532,34 @@ static void test_json_score(void)
     CU_ASSERT_EQUAL(json_real_of(NQ_METRIC_FEEDBACK_SCORE, 4.996), 5.0);
     TEXT_IS(NQ_METRIC_FEEDBACK_SCORE, 5, "5.0");
     TEXT_IS(NQ_METRIC_FEEDBACK_SCORE, 4.5, "4.5");
+}
+
+/* What a client reads: gateway/respond.c dumps with JSON_REAL_PRECISION(10), so the rounded
+ * reals print as the decimals they stand for (the default %.17g would print 0.77780000000000005).
+ */
+static void test_json_as_served(void)
+{
+    struct {
+        nq_metric_id_t m;
+        double value;
+        const char *text;
+    } cases[] = {
+        {NQ_METRIC_ORDER_COMPLETION_RATE, 7.0 / 9.0, "0.7778"},
+        {NQ_METRIC_ACTIVITY_TO_ORDER, 9.0 / 7.0, "1.2857"},
+        {NQ_METRIC_COVERAGE, 2.0 / 3.0, "0.6667"},
+        {NQ_METRIC_ACTIVITY_TO_ORDER, 12, "12.0"},
+        {NQ_METRIC_FEEDBACK_SCORE, 14.0 / 3.0, "4.67"},
+        {NQ_METRIC_FEEDBACK_SCORE, 13.0 / 3.0, "4.33"},
+        {NQ_METRIC_AVG_ORDER_VALUE, 10000.0 / 3.0, "\"33.33\""},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        json_t *j = nq_metric_json(cases[i].m, cases[i].value, true);
+        char *s = json_dumps(j, JSON_ENCODE_ANY | JSON_COMPACT | JSON_REAL_PRECISION(10));
+        CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+        CU_ASSERT_STRING_EQUAL(s, cases[i].text);
+        free(s);
+        json_decref(j);
+    }
 }
 
 static void test_json_undefined(void)
@@ -729,9 +758,13 @@ static CU_TestInfo formula_tests[] = {
 };
 
 static CU_TestInfo json_tests[] = {
-    {"money: yuan string", test_json_money},  {"count: integer", test_json_count},
-    {"ratio: 4 decimals", test_json_ratio},   {"score: 2 decimals", test_json_score},
-    {"undefined: null", test_json_undefined}, CU_TEST_INFO_NULL,
+    {"money: yuan string", test_json_money},
+    {"count: integer", test_json_count},
+    {"ratio: 4 decimals", test_json_ratio},
+    {"score: 2 decimals", test_json_score},
+    {"as the gateway serves it", test_json_as_served},
+    {"undefined: null", test_json_undefined},
+    CU_TEST_INFO_NULL,
 };
 
 static CU_TestInfo parse_tests[] = {

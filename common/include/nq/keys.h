@@ -12,6 +12,7 @@
  * | nq:{sp:<id>}:visited:<period key> | SET | forever                | scoring: customers visited in the period (coverage) |
  * | nq:{sp:<id>}:key_customers       | SET    | forever                   | customers: the key customers the salesperson owns |
  * | nq:{sp:<id>}:target:<period key> / nq:team:<id>:target:<period key> / nq:company:target:<period key> | HASH | forever | reporting: metric -> target (money in fen), _updated_at |
+ * | nq:team:<id>:plans:<scorecard|commission> | ZSET | forever (history) | reporting: plan versions (JSON), score = effective_from ms |
  * | nq:{sp:<id>}:profile             | HASH   | forever                   | customers: name, team_id, status, updated_at |
  * | nq:team:<id>                     | HASH   | forever                   | customers: name, coordinators, members (JSON arrays), updated_at |
  * | nq:cust:<id>                     | HASH   | forever                   | customers: name, class, owner_id, updated_at |
@@ -57,6 +58,7 @@ int nq_key_kpi(char *buf, size_t len, const char *salesperson_id, const nq_perio
 int nq_key_visited(char *buf, size_t len, const char *salesperson_id, const nq_period_t *period);
 int nq_key_key_customers(char *buf, size_t len, const char *salesperson_id);
 int nq_key_salesperson(char *buf, size_t len, const char *salesperson_id);
+int nq_key_plans(char *buf, size_t len, const char *team_id, const char *kind);
 int nq_key_target(char *buf, size_t len, nq_subject_t subject, const char *id,
                   const nq_period_t *period);
 int nq_key_team(char *buf, size_t len, const char *team_id);

@@ -1,0 +1,383 @@
+/* plans.c — scorecards and commission plans. See plans.h. */
+#include "plans.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "nq/money.h"
+#include "nq/period.h"
+
+#define DEFAULT_CAP 1.5
+#define EPSILON 1e-9
+
+int plan_parse_date(const json_t *v, int64_t *ms)
+{
+    return json_is_string(v) ? nq_time_parse(json_string_value(v), ms, NULL) : -1;
+}
+
+/* Unknown keys of an object are errors: allowed is NULL-terminated. */
+static void check_keys(const json_t *obj, const char *const *allowed, const char *path,
+                       nq_field_errors_t *errs)
+{
+    const char *key;
+    json_t *v;
+    json_object_foreach((json_t *)obj, key, v) {
+        bool ok = false;
+        for (const char *const *a = allowed; *a && !ok; a++)
+            ok = strcmp(*a, key) == 0;
+        if (!ok)
+            nq_field_errors_add(errs, path, "unknown field '%.40s'", key);
+    }
+}
+
+/* A number field within [lo, hi]; `def` when absent (NAN = required). */
+static double number_in(const json_t *obj, const char *key, double lo, double hi, double def,
+                        const char *path, nq_field_errors_t *errs)
+{
+    const json_t *v = json_object_get(obj, key);
+    if (!v && !isnan(def))
+        return def;
+    double x = json_is_number(v) ? json_number_value(v) : NAN;
+    if (!(x >= lo && x <= hi)) {
+        nq_field_errors_add(errs, path, "%s must be a number from %g to %g", key, lo, hi);
+        return lo;
+    }
+    return x;
+}
+
+static void parse_effective(const json_t *doc, int64_t *out, nq_field_errors_t *errs)
+{
+    if (plan_parse_date(json_object_get(doc, "effective_from"), out) != 0)
+        nq_field_errors_add(errs, "effective_from", "must be a date (2026-11-01)");
+}
+
+/* ---- scorecards ------------------------------------------------------------ */
+
+static void parse_sc_metric(const json_t *item, size_t i, scorecard_t *sc, bool *seen,
+                            nq_field_errors_t *errs)
+{
+    char path[48];
+    snprintf(path, sizeof(path), "metrics[%zu]", i);
+    static const char *const keys[] = {"metric", "weight", "cap", NULL};
+    if (!json_is_object(item)) {
+        nq_field_errors_add(errs, path, "must be {\"metric\",\"weight\",\"cap\"}");
+        return;
+    }
+    check_keys(item, keys, path, errs);
+    int m = nq_metric_find(json_string_value(json_object_get(item, "metric")));
+    if (m < 0 || seen[m]) {
+        nq_field_errors_add(errs, path, m < 0 ? "unknown metric" : "metric given twice");
+        return;
+    }
+    seen[m] = true;
+    sc_metric_t *sm = &sc->metrics[sc->n_metrics++];
+    sm->metric = (nq_metric_id_t)m;
+    sm->weight = number_in(item, "weight", EPSILON, 1, NAN, path, errs);
+    sm->cap = number_in(item, "cap", 1, 10, DEFAULT_CAP, path, errs);
+}
+
+static void parse_bands(const json_t *bands, scorecard_t *sc, nq_field_errors_t *errs)
+{
+    if (!bands)
+        return;
+    if (!json_is_array(bands) || json_array_size(bands) > PLAN_BANDS_MAX) {
+        nq_field_errors_add(errs, "bands", "must be an array of at most %d bands",
+                            PLAN_BANDS_MAX);
+        return;
+    }
+    size_t i;
+    json_t *b;
+    json_array_foreach(bands, i, b) {
+        char path[32];
+        snprintf(path, sizeof(path), "bands[%zu]", i);
+        const char *name = json_string_value(json_object_get(b, "name"));
+        sc_band_t *band = &sc->bands[sc->n_bands++];
+        if (!name || !*name || !nq_valid_text(name, sizeof(band->name) - 1))
+            nq_field_errors_add(errs, path, "name must be 1-23 bytes of text");
+        else
+            snprintf(band->name, sizeof(band->name), "%s", name);
+        band->min = number_in(b, "min", 0, 1000, NAN, path, errs);
+        if (i > 0 && band->min <= sc->bands[i - 1].min)
+            nq_field_errors_add(errs, path, "min must be above the band before");
+    }
+}
+
+int scorecard_parse(const json_t *doc, scorecard_t *out, nq_field_errors_t *errs)
+{
+    memset(out, 0, sizeof(*out));
+    /* version and created_at are set by the server when a version is stored. */
+    static const char *const keys[] = {"effective_from", "metrics", "bands", "version",
+                                       "created_at", NULL};
+    if (!json_is_object(doc)) {
+        nq_field_errors_add(errs, "(body)", "must be a JSON object");
+        return -1;
+    }
+    check_keys(doc, keys, "(body)", errs);
+    parse_effective(doc, &out->effective_from, errs);
+    const json_t *metrics = json_object_get(doc, "metrics");
+    if (!json_is_array(metrics) || json_array_size(metrics) == 0 ||
+        json_array_size(metrics) > NQ_METRIC_COUNT) {
+        nq_field_errors_add(errs, "metrics", "must be an array of 1 to %d metrics",
+                            NQ_METRIC_COUNT);
+    } else {
+        bool seen[NQ_METRIC_COUNT] = {false};
+        size_t i;
+        json_t *item;
+        json_array_foreach(metrics, i, item) {
+            parse_sc_metric(item, i, out, seen, errs);
+        }
+        double sum = 0;
+        for (size_t k = 0; k < out->n_metrics; k++)
+            sum += out->metrics[k].weight;
+        if (out->n_metrics && fabs(sum - 1) > 1e-6)
+            nq_field_errors_add(errs, "metrics", "weights must add up to 1 (they add up to %g)",
+                                sum);
+    }
+    parse_bands(json_object_get(doc, "bands"), out, errs);
+    return errs->n ? -1 : 0;
+}
+
+/* One metric's part of a score. */
+typedef struct sc_line {
+    bool has_actual, has_target;
+    double actual, target, attainment, counted, contribution;
+} sc_line_t;
+
+static void score_line(const sc_metric_t *sm, const plan_input_t *in, sc_line_t *l)
+{
+    memset(l, 0, sizeof(*l));
+    l->has_actual = nq_metric_value(sm->metric, &in->values, &l->actual);
+    l->has_target = in->has_target[sm->metric] && in->target[sm->metric] > 0;
+    l->target = in->target[sm->metric];
+    if (!l->has_actual || !l->has_target)
+        return;
+    l->attainment = l->actual / l->target;
+    l->counted = fmin(fmax(l->attainment, 0), sm->cap);
+    l->contribution = 100 * sm->weight * l->counted;
+}
+
+double scorecard_score(const scorecard_t *sc, const plan_input_t *in)
+{
+    double score = 0;
+    for (size_t i = 0; i < sc->n_metrics; i++) {
+        sc_line_t l;
+        score_line(&sc->metrics[i], in, &l);
+        score += l.contribution;
+    }
+    return score;
+}
+
+static double round_to(double v, double scale)
+{
+    return round(v * scale) / scale;
+}
+
+/* "more" of metric m to add `extra` to its value: text in zh and en. */
+static json_t *option_json(nq_metric_id_t m, double value_now, double extra)
+{
+    const nq_metric_def_t *d = &nq_metric_defs[m];
+    char zh[160], en[160], more[48];
+    if (d->unit == NQ_UNIT_COUNT) {
+        long long n = (long long)ceil(extra - EPSILON);
+        snprintf(more, sizeof(more), "%lld", n);
+        snprintf(zh, sizeof(zh), "%s再增加 %lld", d->zh, n);
+        snprintf(en, sizeof(en), "%lld more %s", n, d->en);
+    } else if (d->unit == NQ_UNIT_MONEY && d->den == NQ_KPI_NONE) {
+        int64_t fen = (int64_t)ceil(extra / 100 - EPSILON) * 100; /* whole yuan, rounded up */
+        nq_money_format(fen, more, sizeof(more));
+        snprintf(zh, sizeof(zh), "%s再增加 ¥%s", d->zh, more);
+        snprintf(en, sizeof(en), "CNY %s more %s", more, d->en);
+    } else {
+        double to = value_now + extra;
+        if (d->unit == NQ_UNIT_RATIO)
+            snprintf(more, sizeof(more), "%.1f%%", ceil(to * 1000 - EPSILON) / 10);
+        else if (d->unit == NQ_UNIT_MONEY)
+            nq_money_format((int64_t)ceil(to - EPSILON), more, sizeof(more));
+        else
+            snprintf(more, sizeof(more), "%.2f", ceil(to * 100 - EPSILON) / 100);
+        snprintf(zh, sizeof(zh), "%s提高到 %s", d->zh, more);
+        snprintf(en, sizeof(en), "%s up to %s", d->en, more);
+    }
+    return json_pack("{s:s, s:s, s:s, s:s}", "metric", d->name, "more", more, "zh", zh, "en", en);
+}
+
+/* What it takes to gain `points`: one option per metric that can do it alone. */
+static json_t *next_band_json(const scorecard_t *sc, const plan_input_t *in, const sc_band_t *band,
+                              double points)
+{
+    json_t *options = json_array();
+    char zh[1024] = "", en[1024] = "";
+    for (size_t i = 0; i < sc->n_metrics; i++) {
+        const sc_metric_t *sm = &sc->metrics[i];
+        sc_line_t l;
+        score_line(sm, in, &l);
+        double need = points / (100 * sm->weight); /* attainment to add */
+        if (!l.has_target || !l.has_actual || l.counted + need > sm->cap + EPSILON)
+            continue;
+        json_t *o = option_json(sm->metric, l.actual, need * l.target);
+        size_t zl = strlen(zh), el = strlen(en);
+        snprintf(zh + zl, sizeof(zh) - zl, "%s%s", zl ? "，或" : "",
+                 json_string_value(json_object_get(o, "zh")));
+        snprintf(en + el, sizeof(en) - el, "%s%s", el ? " or " : "",
+                 json_string_value(json_object_get(o, "en")));
+        json_array_append_new(options, o);
+    }
+    return json_pack("{s:s, s:f, s:o, s:s, s:s}", "band", band->name, "points",
+                     round_to(points, 100), "options", options, "zh", zh, "en", en);
+}
+
+static json_t *value_json(nq_metric_id_t m, bool has, double v)
+{
+    return nq_metric_json(m, v, has);
+}
+
+json_t *scorecard_explain(const scorecard_t *sc, const plan_input_t *in)
+{
+    json_t *lines = json_array();
+    double score = 0;
+    for (size_t i = 0; i < sc->n_metrics; i++) {
+        const sc_metric_t *sm = &sc->metrics[i];
+        sc_line_t l;
+        score_line(sm, in, &l);
+        score += l.contribution;
+        const char *note = !l.has_target ? "no target" : !l.has_actual ? "no data" : NULL;
+        json_array_append_new(
+            lines, json_pack("{s:s, s:s, s:o, s:o, s:o, s:f, s:f, s:f, s:s?}", "metric",
+                             nq_metric_defs[sm->metric].name, "zh", nq_metric_defs[sm->metric].zh,
+                             "actual", value_json(sm->metric, l.has_actual, l.actual), "target",
+                             value_json(sm->metric, l.has_target, l.target), "attainment",
+                             l.has_target && l.has_actual ? json_real(round_to(l.attainment, 1e4))
+                                                          : json_null(),
+                             "cap", sm->cap, "weight", sm->weight, "contribution",
+                             round_to(l.contribution, 100), "note", note));
+    }
+    size_t band = 0;
+    bool in_band = false;
+    for (size_t b = 0; b < sc->n_bands; b++) {
+        if (score + EPSILON >= sc->bands[b].min) {
+            band = b;
+            in_band = true;
+        }
+    }
+    size_t next = in_band ? band + 1 : 0;
+    json_t *next_json = next < sc->n_bands
+                            ? next_band_json(sc, in, &sc->bands[next], sc->bands[next].min - score)
+                            : json_null();
+    return json_pack("{s:f, s:s?, s:o, s:o}", "score", round_to(score, 100), "band",
+                     in_band ? sc->bands[band].name : NULL, "metrics", lines, "next_band",
+                     next_json);
+}
+
+/* ---- commission ------------------------------------------------------------ */
+
+static void parse_tiers(const json_t *tiers, commission_plan_t *p, nq_field_errors_t *errs)
+{
+    if (!json_is_array(tiers) || json_array_size(tiers) == 0 ||
+        json_array_size(tiers) > PLAN_TIERS_MAX) {
+        nq_field_errors_add(errs, "tiers", "must be an array of 1 to %d tiers", PLAN_TIERS_MAX);
+        return;
+    }
+    size_t i;
+    json_t *t;
+    json_array_foreach(tiers, i, t) {
+        char path[32];
+        snprintf(path, sizeof(path), "tiers[%zu]", i);
+        commission_tier_t *tier = &p->tiers[p->n_tiers++];
+        tier->from = number_in(t, "from", 0, 10, NAN, path, errs);
+        tier->rate = number_in(t, "rate", 0, 1, NAN, path, errs);
+        if (i == 0 && tier->from != 0)
+            nq_field_errors_add(errs, path, "the first tier must start from 0");
+        if (i > 0 && tier->from <= p->tiers[i - 1].from)
+            nq_field_errors_add(errs, path, "from must be above the tier before");
+    }
+}
+
+int commission_parse(const json_t *doc, commission_plan_t *out, nq_field_errors_t *errs)
+{
+    memset(out, 0, sizeof(*out));
+    static const char *const keys[] = {"effective_from", "metric",  "tiers",
+                                       "accelerator",    "version", "created_at", NULL};
+    if (!json_is_object(doc)) {
+        nq_field_errors_add(errs, "(body)", "must be a JSON object");
+        return -1;
+    }
+    check_keys(doc, keys, "(body)", errs);
+    parse_effective(doc, &out->effective_from, errs);
+    int m = nq_metric_find(json_string_value(json_object_get(doc, "metric")));
+    if (m < 0 || nq_metric_defs[m].unit != NQ_UNIT_MONEY || nq_metric_defs[m].den != NQ_KPI_NONE)
+        nq_field_errors_add(errs, "metric", "must be an amount: sales_amount or collections");
+    out->metric = m < 0 ? NQ_METRIC_SALES_AMOUNT : (nq_metric_id_t)m;
+    parse_tiers(json_object_get(doc, "tiers"), out, errs);
+    const json_t *acc = json_object_get(doc, "accelerator");
+    out->accel_above = 1;
+    out->accel_multiplier = 1;
+    if (acc) {
+        out->accel_above = number_in(acc, "above", 0, 10, NAN, "accelerator", errs);
+        out->accel_multiplier = number_in(acc, "multiplier", 1, 10, NAN, "accelerator", errs);
+    }
+    return errs->n ? -1 : 0;
+}
+
+/* The tier rate in force at attainment `a`. */
+static double rate_at(const commission_plan_t *p, double a)
+{
+    double rate = p->tiers[0].rate;
+    for (size_t i = 0; i < p->n_tiers; i++) {
+        if (a + EPSILON >= p->tiers[i].from)
+            rate = p->tiers[i].rate;
+    }
+    return a + EPSILON >= p->accel_above ? rate * p->accel_multiplier : rate;
+}
+
+json_t *commission_explain(const commission_plan_t *p, const plan_input_t *in, int64_t *fen)
+{
+    double actual = 0;
+    bool has_actual = nq_metric_value(p->metric, &in->values, &actual);
+    bool has_target = in->has_target[p->metric] && in->target[p->metric] > 0;
+    double target = in->target[p->metric];
+    json_t *segments = json_array();
+    double total = 0;
+    if (has_actual && has_target && actual > 0) {
+        /* Breakpoints in attainment: every tier start and the accelerator. */
+        double points[PLAN_TIERS_MAX + 2];
+        size_t n = 0;
+        for (size_t i = 0; i < p->n_tiers; i++)
+            points[n++] = p->tiers[i].from;
+        if (p->accel_multiplier != 1) {
+            size_t k = n;
+            while (k > 0 && points[k - 1] > p->accel_above)
+                k--;
+            if (k == 0 || fabs(points[k - 1] - p->accel_above) > EPSILON) {
+                memmove(&points[k + 1], &points[k], (n - k) * sizeof(points[0]));
+                points[k] = p->accel_above;
+                n++;
+            }
+        }
+        for (size_t i = 0; i < n; i++) {
+            double lo = points[i] * target;
+            double hi = i + 1 < n ? points[i + 1] * target : INFINITY;
+            double part = fmin(actual, hi) - lo;
+            if (part <= 0)
+                break;
+            double rate = rate_at(p, points[i]);
+            total += part * rate;
+            json_array_append_new(
+                segments,
+                json_pack("{s:f, s:o, s:f, s:o, s:o}", "from", points[i], "to",
+                          i + 1 < n ? json_real(points[i + 1]) : json_null(), "rate", rate,
+                          "amount", nq_metric_json(p->metric, part, true), "commission",
+                          nq_metric_json(p->metric, part * rate, true)));
+        }
+    }
+    *fen = llround(total);
+    const char *note = !has_target ? "no target: no commission" : NULL;
+    return json_pack("{s:s, s:o, s:o, s:o, s:o, s:o, s:s?}", "metric",
+                     nq_metric_defs[p->metric].name, "actual",
+                     nq_metric_json(p->metric, actual, has_actual), "target",
+                     nq_metric_json(p->metric, target, has_target), "attainment",
+                     has_actual && has_target ? json_real(round_to(actual / target, 1e4))
+                                              : json_null(),
+                     "commission", nq_metric_json(p->metric, (double)*fen, true), "tiers",
+                     segments, "note", note);
+}

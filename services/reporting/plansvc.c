@@ -1,0 +1,482 @@
+/* plansvc.c — plans, scores and simulations. See plansvc.h; the rules are
+ * in plans.c. */
+#include "plansvc.h"
+
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "nq/call.h"
+#include "nq/keys.h"
+#include "nq/kpi.h"
+#include "nq/log.h"
+#include "nq/period.h"
+#include "nq/reply.h"
+#include "plans.h"
+#include "reporting_app.h"
+
+#define KEY_MAX 192
+#define VERSIONS_SCAN 16
+
+/* KEYS[1] the plan versions. ARGV: effective_from ms, document, now ms.
+ * Adds the document as the next version; returns the version number. */
+static const char add_version_script[] =
+    "local n = redis.call('ZCARD', KEYS[1]) + 1\n"
+    "local d = cjson.decode(ARGV[2])\n"
+    "d['version'] = n\n"
+    "d['created_at'] = tonumber(ARGV[3])\n"
+    "redis.call('ZADD', KEYS[1], ARGV[1], cjson.encode(d))\n"
+    "return n\n";
+
+/* ---- plan kinds ------------------------------------------------------------- */
+
+typedef enum { PLAN_SCORECARD, PLAN_COMMISSION, PLAN_KINDS } plan_kind_t;
+
+/* A parsed plan of either kind. */
+typedef struct plan {
+    bool present;              /* a version applies */
+    int version;               /* its number, 0 for a draft */
+    scorecard_t scorecard;     /* PLAN_SCORECARD */
+    commission_plan_t commission; /* PLAN_COMMISSION */
+} plan_t;
+
+static int parse_scorecard(const json_t *doc, plan_t *p, nq_field_errors_t *errs, int64_t *from)
+{
+    int rc = scorecard_parse(doc, &p->scorecard, errs);
+    *from = p->scorecard.effective_from;
+    return rc;
+}
+
+static int parse_commission(const json_t *doc, plan_t *p, nq_field_errors_t *errs, int64_t *from)
+{
+    int rc = commission_parse(doc, &p->commission, errs);
+    *from = p->commission.effective_from;
+    return rc;
+}
+
+static const struct {
+    const char *name; /* "scorecard" */
+    int (*parse)(const json_t *doc, plan_t *p, nq_field_errors_t *errs, int64_t *from);
+} kinds[PLAN_KINDS] = {
+    [PLAN_SCORECARD] = {"scorecard", parse_scorecard},
+    [PLAN_COMMISSION] = {"commission", parse_commission},
+};
+
+static int kind_find(const char *name)
+{
+    for (int k = 0; name && k < PLAN_KINDS; k++) {
+        if (strcmp(kinds[k].name, name) == 0)
+            return k;
+    }
+    return -1;
+}
+
+/* Parse JSON text as plan `k`. Returns 0, or -1 with errs filled. */
+static int plan_from_text(plan_kind_t k, const char *text, plan_t *p, nq_field_errors_t *errs)
+{
+    memset(p, 0, sizeof(*p));
+    json_error_t jerr;
+    json_t *doc = text ? json_loads(text, JSON_REJECT_DUPLICATES, &jerr) : NULL;
+    int64_t from;
+    int rc = -1;
+    if (!doc)
+        nq_field_errors_add(errs, kinds[k].name, "is not valid JSON");
+    else if ((rc = kinds[k].parse(doc, p, errs, &from)) == 0) {
+        p->present = true;
+        p->version = (int)json_integer_value(json_object_get(doc, "version"));
+    }
+    json_decref(doc);
+    return rc;
+}
+
+/* ---- a reply that is a JSON document ---------------------------------------- */
+
+typedef struct doc_call {
+    nq_call_t base;   /* must be first */
+    reporting_t *app; /* the service */
+    json_t *doc;      /* the answer, when OK */
+} doc_call_t;
+
+static void doc_answer(nq_call_t *base)
+{
+    doc_call_t *c = (doc_call_t *)base;
+    bool ok = base->status == NQ__STATUS__STATUS_OK;
+    char *text = ok && c->doc ? json_dumps(c->doc, JSON_COMPACT | JSON_REAL_PRECISION(10)) : NULL;
+    if (ok && !text)
+        nq_call_fail(base, NQ__STATUS__STATUS_UNAVAILABLE, "could not build the answer");
+    if (c->app->sock) {
+        nq_reply_header_t h;
+        nq_reply_header_init(&h, base->correlation_id, base->status,
+                             base->status == NQ__STATUS__STATUS_OK ? NULL : base->detail,
+                             &base->errs);
+        Nq__DocumentReply reply = NQ__DOCUMENT_REPLY__INIT;
+        reply.header = &h.pb;
+        reply.document = text;
+        nq_zsock_reply(c->app->sock, &base->env, base->env.type, &reply.base);
+    }
+    free(text);
+    c->app->inflight--;
+    nq_call_cleanup(base);
+    json_decref(c->doc);
+    free(c);
+}
+
+/* Allocate a call of `size` bytes starting with doc_call_t, or NULL. */
+static void *doc_call_new(size_t size, reporting_t *app, const nq_bus_envelope_t *env,
+                          const char *correlation_id, nq_call_answer_fn answer)
+{
+    doc_call_t *c = calloc(1, size);
+    if (!c || nq_call_init(&c->base, env, correlation_id, answer) != 0) {
+        free(c);
+        nq_log_error("plan_request", "cannot serve %s: out of memory", env->type);
+        return NULL;
+    }
+    c->app = app;
+    app->inflight++;
+    if (app->inflight > REPORTING_MAX_INFLIGHT)
+        nq_call_fail(&c->base, NQ__STATUS__STATUS_UNAVAILABLE, "busy: too many requests");
+    return c;
+}
+
+static void fail_invalid(nq_call_t *c, const char *what)
+{
+    if (c->errs.n)
+        nq_call_fail(c, NQ__STATUS__STATUS_INVALID, "invalid %s: %s %s", what, c->errs.items[0].field,
+                     c->errs.items[0].reason);
+}
+
+/* A string or nil reply (HGET); anything else fails the call. */
+static bool string_or_nil(nq_call_t *c, const redisReply *reply)
+{
+    return nq_call_reply_ok(c, reply,
+                            reply && reply->type == REDIS_REPLY_NIL ? REDIS_REPLY_NIL
+                                                                    : REDIS_REPLY_STRING);
+}
+
+/* ---- plan.put.v1 / plan.get.v1 ---------------------------------------------- */
+
+static void on_version_added(nq_redis_t *r, redisReply *reply, void *data)
+{
+    doc_call_t *c = data;
+    if (nq_call_reply_ok(&c->base, reply, REDIS_REPLY_INTEGER))
+        json_object_set_new(c->doc, "version", json_integer(reply->integer));
+    nq_call_release(&c->base);
+}
+
+static void on_versions(nq_redis_t *r, redisReply *reply, void *data)
+{
+    doc_call_t *c = data;
+    if (nq_call_reply_ok(&c->base, reply, REDIS_REPLY_ARRAY)) {
+        json_t *versions = json_array();
+        for (size_t i = 0; i < reply->elements; i++) {
+            json_t *v = json_loads(reply->element[i]->str, 0, NULL);
+            if (v)
+                json_array_append_new(versions, v);
+        }
+        json_object_set_new(c->doc, "versions", versions);
+    }
+    nq_call_release(&c->base);
+}
+
+void plansvc_on_plan(nq_zsock_t *sock, const nq_bus_envelope_t *env, const ProtobufCMessage *msg,
+                     void *app)
+{
+    const Nq__PlanRequest *req = (const Nq__PlanRequest *)msg;
+    doc_call_t *c = doc_call_new(sizeof(*c), app, env, req->correlation_id, doc_answer);
+    if (!c)
+        return;
+    bool put = strcmp(env->type, "plan.put.v1") == 0;
+    int k = kind_find(req->kind);
+    nq_field_errors_t *errs = &c->base.errs;
+    if (!nq_valid_id(req->team_id))
+        nq_field_errors_add(errs, "team_id", NQ_ID_RULE);
+    if (k < 0)
+        nq_field_errors_add(errs, "kind", "must be scorecard or commission");
+    plan_t plan;
+    if (put && k >= 0 && (!req->document || strlen(req->document) > PLANSVC_DOC_MAX))
+        nq_field_errors_add(errs, "(body)", "a plan document of at most 64 KiB is required");
+    else if (put && k >= 0)
+        plan_from_text((plan_kind_t)k, req->document, &plan, errs);
+    fail_invalid(&c->base, "plan");
+    char key[KEY_MAX];
+    if (c->base.status == NQ__STATUS__STATUS_OK &&
+        nq_key_plans(key, sizeof(key), req->team_id, kinds[k].name) >= 0) {
+        nq_redis_t *redis = c->app->svc->redis;
+        c->doc = json_pack("{s:s, s:s}", "team_id", req->team_id, "kind", kinds[k].name);
+        if (put) {
+            int64_t from = k == PLAN_SCORECARD ? plan.scorecard.effective_from
+                                               : plan.commission.effective_from;
+            nq_call_issued(&c->base,
+                           nq_redis_command(redis, on_version_added, c, "EVAL %s 1 %s %lld %s %lld",
+                                            add_version_script, key, (long long)from,
+                                            req->document, (long long)nq_now_ms()));
+        } else {
+            nq_call_issued(&c->base,
+                           nq_redis_command(redis, on_versions, c, "ZRANGE %s 0 -1", key));
+        }
+    }
+    nq_call_release(&c->base);
+}
+
+/* ---- score.v1 / simulate.v1 -------------------------------------------------- */
+
+/* One salesperson being scored. */
+typedef struct member {
+    char id[NQ_ID_MAX + 1];
+    plan_input_t in;       /* counters and targets */
+    struct score_call *call;
+} member_t;
+
+typedef struct score_call {
+    doc_call_t dc;                  /* must be first */
+    bool simulate;                  /* simulate.v1 */
+    nq_period_t period;             /* scored */
+    char team_id[NQ_ID_MAX + 1];    /* whose plans */
+    plan_t live[PLAN_KINDS];        /* versions in force at the period start */
+    plan_t draft[PLAN_KINDS];       /* simulate: the drafts */
+    member_t *members;              /* one, or the team's */
+    size_t n_members;
+} score_call_t;
+
+static json_t *plan_result(const plan_t *p, plan_kind_t k, const plan_input_t *in, double *value)
+{
+    if (!p->present) {
+        *value = 0;
+        return json_null();
+    }
+    json_t *out;
+    if (k == PLAN_SCORECARD) {
+        out = scorecard_explain(&p->scorecard, in);
+        *value = scorecard_score(&p->scorecard, in);
+    } else {
+        int64_t fen;
+        out = commission_explain(&p->commission, in, &fen);
+        *value = (double)fen;
+    }
+    if (out && p->version)
+        json_object_set_new(out, "version", json_integer(p->version));
+    return out;
+}
+
+static json_t *member_json(score_call_t *c, const member_t *m)
+{
+    json_t *row = json_pack("{s:s}", "salesperson_id", m->id);
+    for (int k = 0; k < PLAN_KINDS; k++) {
+        double live_v, draft_v;
+        json_t *live = plan_result(&c->live[k], (plan_kind_t)k, &m->in, &live_v);
+        if (!c->simulate) {
+            json_object_set_new(row, kinds[k].name, live);
+            continue;
+        }
+        json_t *draft = plan_result(&c->draft[k], (plan_kind_t)k, &m->in, &draft_v);
+        json_object_set_new(row, kinds[k].name,
+                            json_pack("{s:o, s:o}", "live", live, "draft", draft));
+    }
+    return row;
+}
+
+static void score_answer(nq_call_t *base)
+{
+    score_call_t *c = (score_call_t *)base;
+    if (base->status == NQ__STATUS__STATUS_OK) {
+        json_t *rows = json_array();
+        for (size_t i = 0; i < c->n_members; i++)
+            json_array_append_new(rows, member_json(c, &c->members[i]));
+        json_object_set_new(c->dc.doc, "period", nq_period_to_json(&c->period));
+        json_object_set_new(c->dc.doc, "team_id", *c->team_id ? json_string(c->team_id) : json_null());
+        if (c->simulate) {
+            json_object_set_new(c->dc.doc, "salespeople", rows);
+        } else {
+            json_object_update(c->dc.doc, json_array_get(rows, 0));
+            json_decref(rows);
+        }
+    }
+    free(c->members);
+    doc_answer(base);
+}
+
+static void on_member_values(int status, const nq_kpi_values_t *values, void *data)
+{
+    member_t *m = data;
+    if (status != 0)
+        nq_call_fail(&m->call->dc.base, NQ__STATUS__STATUS_UNAVAILABLE, "could not read KPIs");
+    else
+        m->in.values = *values;
+    nq_call_release(&m->call->dc.base);
+}
+
+static void on_member_targets(nq_redis_t *r, redisReply *reply, void *data)
+{
+    member_t *m = data;
+    if (nq_call_reply_ok(&m->call->dc.base, reply, REDIS_REPLY_ARRAY)) {
+        for (size_t i = 0; i + 1 < reply->elements; i += 2) {
+            int k = nq_metric_find(reply->element[i]->str);
+            if (k >= 0) {
+                m->in.has_target[k] = true;
+                m->in.target[k] = strtod(reply->element[i + 1]->str, NULL);
+            }
+        }
+    }
+    nq_call_release(&m->call->dc.base);
+}
+
+static void read_members(score_call_t *c, const char *const *ids, size_t n)
+{
+    c->members = calloc(n + 1, sizeof(*c->members));
+    if (!c->members) {
+        nq_call_fail(&c->dc.base, NQ__STATUS__STATUS_UNAVAILABLE, "out of memory");
+        return;
+    }
+    c->n_members = n;
+    nq_redis_t *redis = c->dc.app->svc->redis;
+    for (size_t i = 0; i < n; i++) {
+        member_t *m = &c->members[i];
+        m->call = c;
+        snprintf(m->id, sizeof(m->id), "%s", ids[i]);
+        char key[KEY_MAX];
+        nq_key_target(key, sizeof(key), NQ_SUBJECT_SALESPERSON, m->id, &c->period);
+        nq_call_issued(&c->dc.base, nq_kpi_fetch(redis, m->id, &c->period, on_member_values, m));
+        nq_call_issued(&c->dc.base,
+                       nq_redis_command(redis, on_member_targets, m, "HGETALL %s", key));
+    }
+}
+
+/* A live-plan read: which call, which kind. The version in force is the
+ * highest version among those with the latest effective_from not after the
+ * period start. */
+typedef struct live_read {
+    score_call_t *call;
+    plan_kind_t kind;
+} live_read_t;
+
+static void on_live_plan(nq_redis_t *r, redisReply *reply, void *data)
+{
+    live_read_t *rd = data;
+    score_call_t *c = rd->call;
+    if (nq_call_reply_ok(&c->dc.base, reply, REDIS_REPLY_ARRAY)) {
+        /* WITHSCORES, latest first: keep the highest version of the top date. */
+        plan_t best = {0};
+        const char *top = NULL;
+        for (size_t i = 0; i + 1 < reply->elements; i += 2) {
+            const char *score = reply->element[i + 1]->str;
+            if (top && strcmp(score, top) != 0)
+                break;
+            top = score;
+            plan_t p;
+            nq_field_errors_t ignore = {0};
+            if (plan_from_text(rd->kind, reply->element[i]->str, &p, &ignore) == 0 &&
+                p.version > best.version)
+                best = p;
+        }
+        c->live[rd->kind] = best;
+    }
+    free(rd);
+    nq_call_release(&c->dc.base);
+}
+
+static void read_live_plans(score_call_t *c)
+{
+    for (int k = 0; k < PLAN_KINDS; k++) {
+        char key[KEY_MAX];
+        live_read_t *rd = malloc(sizeof(*rd));
+        if (!rd || nq_key_plans(key, sizeof(key), c->team_id, kinds[k].name) < 0) {
+            free(rd);
+            nq_call_fail(&c->dc.base, NQ__STATUS__STATUS_UNAVAILABLE, "out of memory");
+            return;
+        }
+        *rd = (live_read_t){c, (plan_kind_t)k};
+        int rc = nq_redis_command(c->dc.app->svc->redis, on_live_plan, rd,
+                                  "ZREVRANGEBYSCORE %s %lld -inf WITHSCORES LIMIT 0 %d", key,
+                                  (long long)c->period.start_ms, VERSIONS_SCAN);
+        if (rc != 0)
+            free(rd);
+        nq_call_issued(&c->dc.base, rc);
+    }
+}
+
+/* score.v1: the salesperson's team decides the plans. */
+static void on_sp_team(nq_redis_t *r, redisReply *reply, void *data)
+{
+    score_call_t *c = data;
+    if (string_or_nil(&c->dc.base, reply) && reply->type == REDIS_REPLY_STRING &&
+        nq_valid_id(reply->str)) {
+        snprintf(c->team_id, sizeof(c->team_id), "%s", reply->str);
+        read_live_plans(c);
+    }
+    nq_call_release(&c->dc.base);
+}
+
+/* simulate.v1: the team's members. */
+static void on_team_members(nq_redis_t *r, redisReply *reply, void *data)
+{
+    score_call_t *c = data;
+    if (string_or_nil(&c->dc.base, reply)) {
+        json_t *members = reply->type == REDIS_REPLY_STRING ? json_loads(reply->str, 0, NULL) : NULL;
+        if (!json_is_array(members)) {
+            nq_call_fail(&c->dc.base, NQ__STATUS__STATUS_NOT_FOUND, "team %s not found",
+                         c->team_id);
+        } else {
+            size_t n = json_array_size(members), k = 0;
+            const char **ids = calloc(n + 1, sizeof(*ids));
+            for (size_t i = 0; ids && i < n; i++) {
+                const char *id = json_string_value(json_array_get(members, i));
+                if (nq_valid_id(id))
+                    ids[k++] = id;
+            }
+            read_members(c, ids, k);
+            free(ids);
+        }
+        json_decref(members);
+    }
+    nq_call_release(&c->dc.base);
+}
+
+static void check_drafts(score_call_t *c, const Nq__ScoreRequest *req)
+{
+    const char *texts[PLAN_KINDS] = {req->draft_scorecard, req->draft_commission};
+    for (int k = 0; k < PLAN_KINDS; k++) {
+        if (texts[k] && strlen(texts[k]) > PLANSVC_DOC_MAX)
+            nq_field_errors_add(&c->dc.base.errs, kinds[k].name, "is over 64 KiB");
+        else if (texts[k])
+            plan_from_text((plan_kind_t)k, texts[k], &c->draft[k], &c->dc.base.errs);
+    }
+}
+
+void plansvc_on_score(nq_zsock_t *sock, const nq_bus_envelope_t *env, const ProtobufCMessage *msg,
+                      void *app)
+{
+    const Nq__ScoreRequest *req = (const Nq__ScoreRequest *)msg;
+    score_call_t *c = doc_call_new(sizeof(*c), app, env, req->correlation_id, score_answer);
+    if (!c)
+        return;
+    c->simulate = strcmp(env->type, "simulate.v1") == 0;
+    nq_field_errors_t *errs = &c->dc.base.errs;
+    const char *who = c->simulate ? req->team_id : req->salesperson_id;
+    if (!nq_valid_id(who))
+        nq_field_errors_add(errs, c->simulate ? "team_id" : "salesperson_id", NQ_ID_RULE);
+    nq_period_kind_t kind;
+    if (nq_period_kind_parse(req->period_kind, &kind) != 0)
+        nq_field_errors_add(errs, "period", "must be day, week, month, quarter or year");
+    else if (nq_period_of(kind, req->has_at ? req->at : nq_now_ms(), &c->period) != 0)
+        nq_field_errors_add(errs, "at", "is outside the calendar");
+    if (c->simulate)
+        check_drafts(c, req);
+    fail_invalid(&c->dc.base, c->simulate ? "simulation" : "score request");
+    c->dc.doc = json_object();
+    nq_redis_t *redis = c->dc.app->svc->redis;
+    char key[KEY_MAX];
+    if (c->dc.base.status == NQ__STATUS__STATUS_OK && c->simulate) {
+        snprintf(c->team_id, sizeof(c->team_id), "%s", who);
+        nq_key_team(key, sizeof(key), who);
+        nq_call_issued(&c->dc.base,
+                       nq_redis_command(redis, on_team_members, c, "HGET %s members", key));
+        read_live_plans(c);
+    } else if (c->dc.base.status == NQ__STATUS__STATUS_OK) {
+        const char *ids[] = {who};
+        read_members(c, ids, 1);
+        nq_key_salesperson(key, sizeof(key), who);
+        nq_call_issued(&c->dc.base, nq_redis_command(redis, on_sp_team, c, "HGET %s team_id", key));
+    }
+    nq_call_release(&c->dc.base);
+}
