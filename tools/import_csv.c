@@ -1,6 +1,8 @@
 /* import_csv.c — streaming CSV / line tokenizer (see import_csv.h). */
 #include "import_csv.h"
 
+#include <ctype.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -307,4 +309,54 @@ int import_csv_next(import_csv_t *r, import_csv_row_t *row, const char **why)
         }
         st = step(r, st, c);
     }
+}
+
+/* ------------------------------------------------------------------ cells */
+
+int import_csv_int(const char *s, long long *out)
+{
+    const char *d = s + (*s == '-');
+    size_t n = strspn(d, "0123456789");
+    if (n == 0 || n > 18 || d[n] != '\0')
+        return -1;
+    *out = strtoll(s, NULL, 10);
+    return 0;
+}
+
+int import_csv_number(const char *s, double *out)
+{
+    const char *p = s + (*s == '-');
+    size_t digits = strspn(p, "0123456789");
+    p += digits;
+    if (*p == '.') {
+        size_t frac = strspn(p + 1, "0123456789");
+        digits += frac;
+        p += 1 + frac;
+    }
+    if (digits == 0)
+        return -1;
+    if (*p == 'e' || *p == 'E') {
+        p += 1 + (p[1] == '-' || p[1] == '+');
+        size_t exp = strspn(p, "0123456789");
+        if (exp == 0)
+            return -1;
+        p += exp;
+    }
+    if (*p != '\0')
+        return -1;
+    double v = strtod(s, NULL);
+    if (!isfinite(v))
+        return -1;
+    *out = v;
+    return 0;
+}
+
+char *import_csv_trim(char *s)
+{
+    size_t n = strlen(s), lead = strspn(s, " \t");
+    while (n > lead && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+        n--;
+    memmove(s, s + lead, n - lead);
+    s[n - lead] = '\0';
+    return s;
 }
