@@ -1,7 +1,6 @@
 /* import_csv.c — streaming CSV / line tokenizer (see import_csv.h). */
 #include "import_csv.h"
 
-#include <ctype.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdbool.h>

@@ -2,6 +2,7 @@
 #include "nq/keys.h"
 
 #include <stdio.h>
+#include <string.h>
 
 static int fit(int n, size_t len)
 {
@@ -60,4 +61,11 @@ int nq_key_target(char *buf, size_t len, nq_subject_t subject, const char *id,
 int nq_key_plans(char *buf, size_t len, const char *team_id, const char *kind)
 {
     return fit(snprintf(buf, len, "nq:team:%s:plans:%s", team_id, kind), len);
+}
+
+int nq_key_shadow(char *buf, size_t len, const char *attempt, const char *live)
+{
+    if (strncmp(live, "nq:", 3) != 0)
+        return -1;
+    return fit(snprintf(buf, len, NQ_KEY_SHADOW_PREFIX "%s:%s", attempt, live + 3), len);
 }

@@ -131,7 +131,8 @@ int nq_metric_parse(nq_metric_id_t m, const json_t *value, double *out, const ch
             *why = "must not be negative";
             rc = -1;
         }
-        *out = (double)fen;
+        if (rc == 0)
+            *out = (double)fen;
         return rc;
     }
     if (unit == NQ_UNIT_COUNT && !json_is_integer(value)) {
@@ -143,10 +144,14 @@ int nq_metric_parse(nq_metric_id_t m, const json_t *value, double *out, const ch
         return -1;
     }
     double v = json_number_value(value);
+    /* The reason for each unit's range (money is handled above). */
+    static const char *const range_reason[] = {
+        [NQ_UNIT_COUNT] = "must be a whole number from 0 to 10^12",
+        [NQ_UNIT_RATIO] = "must be a ratio from 0 to 10 (0.9 = 90 %)",
+        [NQ_UNIT_SCORE] = "must be from 0 to 5",
+    };
     if (!(v >= 0 && v <= unit_max[unit])) {
-        *why = unit == NQ_UNIT_RATIO   ? "must be a ratio from 0 to 10 (0.9 = 90 %)"
-               : unit == NQ_UNIT_SCORE ? "must be from 0 to 5"
-                                       : "must not be negative";
+        *why = v < 0 && unit == NQ_UNIT_COUNT ? "must not be negative" : range_reason[unit];
         return -1;
     }
     *out = v;

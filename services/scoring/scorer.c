@@ -43,6 +43,14 @@ static const char apply_script[] =
     "redis.call('INCRBY', KEYS[2], n)\n"
     "return {1}\n";
 
+/* KEYS[1] stream, KEYS[2] pause flag. ARGV: group, consumer, count. New
+ * entries for this consumer, or nil while a rebuild has paused deliveries
+ * (checked in the same atomic step, so none slips past the pause). */
+static const char pull_script[] =
+    "if redis.call('EXISTS', KEYS[2]) == 1 then return false end\n"
+    "return redis.call('XREADGROUP', 'GROUP', ARGV[1], ARGV[2], 'COUNT', ARGV[3], 'STREAMS', "
+    "KEYS[1], '>')\n";
+
 struct scorer {
     nq_service_t *svc;       /* shared process state */
     nq_zsock_t *sub;         /* activity.stored.v1 nudges */
@@ -289,9 +297,9 @@ static void pull(scorer_t *sc)
         sc->more = true;
         return;
     }
-    if (nq_redis_command(sc->svc->redis, on_read, sc, "XREADGROUP GROUP %s %s COUNT %d STREAMS %s >",
-                         NQ_GROUP_SCORING, nq_service_member(sc->svc), SCORER_BATCH,
-                         NQ_KEY_ACTIVITIES) == 0)
+    if (nq_redis_command(sc->svc->redis, on_read, sc, "EVAL %s 2 %s %s %s %s %d", pull_script,
+                         NQ_KEY_ACTIVITIES, NQ_KEY_SCORING_PAUSED, NQ_GROUP_SCORING,
+                         nq_service_member(sc->svc), SCORER_BATCH) == 0)
         sc->busy = true;
 }
 

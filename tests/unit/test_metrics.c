@@ -98,6 +98,10 @@ static void test_defs(void)
     }
     CU_ASSERT_STRING_EQUAL(nq_metric_defs[NQ_METRIC_SALES_AMOUNT].zh, "销售额");
     CU_ASSERT_STRING_EQUAL(nq_metric_defs[NQ_METRIC_COVERAGE].zh, "重点客户覆盖率");
+    /* English names for sentences: present for every row. */
+    for (int m = 0; m < NQ_METRIC_COUNT; m++)
+        CU_ASSERT(nq_metric_defs[m].en && *nq_metric_defs[m].en);
+    CU_ASSERT_STRING_EQUAL(nq_metric_defs[NQ_METRIC_NEW_CUSTOMERS].en, "new customers");
 }
 
 static void test_find(void)

@@ -20,6 +20,9 @@
  * | nq:alerts                        | STREAM | trimmed to NQ_ALERT_STREAM_MAXLEN | alerting |
  * | nq:alert:seen:<rule>:<subject>   | STRING | 30 days                   | alerting: dedupe of a raised alert |
  * | nq:stats:accepted / nq:stats:scored | STRING | forever           | ingest / scoring: events appended / applied (counters for benchmarks and /metrics) |
+ * | nq:rebuild:job                  | HASH   | forever (last job)        | ingest requests, a scorer runs: state, from, owner, lease_until, scanned, total, ... |
+ * | nq:scoring:paused                | STRING | 30 s, refreshed           | the rebuilding scorer: no new deliveries while set |
+ * | nq:rb:<attempt>:<live key minus "nq:"> | HASH/SET | until swapped     | rebuild shadow of a KPI hash / visited set |
  * | nq:heartbeats                    | ZSET   | members pruned after 60 s | every service: "<service>/<instance>" -> Unix ms |
  */
 #ifndef NQ_KEYS_H
@@ -38,6 +41,9 @@
 #define NQ_KEY_ALERT_SEEN_PREFIX "nq:alert:seen:"
 #define NQ_ALERT_SEEN_TTL_S (30 * 86400)
 #define NQ_KEY_HEARTBEATS "nq:heartbeats"
+#define NQ_KEY_REBUILD_JOB "nq:rebuild:job"
+#define NQ_KEY_SCORING_PAUSED "nq:scoring:paused"
+#define NQ_KEY_SHADOW_PREFIX "nq:rb:"
 #define NQ_KEY_STATS_ACCEPTED "nq:stats:accepted"
 #define NQ_KEY_STATS_SCORED "nq:stats:scored"
 #define NQ_KEY_TEAMS "nq:teams"
@@ -58,6 +64,8 @@ int nq_key_kpi(char *buf, size_t len, const char *salesperson_id, const nq_perio
 int nq_key_visited(char *buf, size_t len, const char *salesperson_id, const nq_period_t *period);
 int nq_key_key_customers(char *buf, size_t len, const char *salesperson_id);
 int nq_key_salesperson(char *buf, size_t len, const char *salesperson_id);
+/* The rebuild shadow of live key `live` ("nq:..."), for rebuild `attempt`. */
+int nq_key_shadow(char *buf, size_t len, const char *attempt, const char *live);
 int nq_key_plans(char *buf, size_t len, const char *team_id, const char *kind);
 int nq_key_target(char *buf, size_t len, nq_subject_t subject, const char *id,
                   const nq_period_t *period);

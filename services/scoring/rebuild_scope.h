@@ -1,0 +1,26 @@
+/* services/scoring/rebuild_scope.h — which aggregates a rebuild recomputes (pure).
+ *
+ * `nqctl rebuild --from DATE` recomputes every KPI hash and visited set of
+ * the periods that end after DATE (so a week, month, quarter or year that
+ * straddles DATE is recomputed whole, from all its events); without --from,
+ * every period. A key is recognised by its period key suffix
+ * ("nq:{sp:42}:kpi:2026-W48" -> the week 2026-W48).
+ *
+ *   if (rebuild_in_scope("nq:{sp:42}:kpi:2026-11", from_ms)) ...
+ */
+#ifndef NQ_SCORING_REBUILD_SCOPE_H
+#define NQ_SCORING_REBUILD_SCOPE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "nq/period.h"
+
+/* The period named by the last ':'-separated part of `key`. Returns 0, or -1
+ * when it names none. */
+int rebuild_key_period(const char *key, nq_period_t *out);
+
+/* True when `key`'s period ends after from_ms (from_ms 0: every period). */
+bool rebuild_in_scope(const char *key, int64_t from_ms);
+
+#endif
