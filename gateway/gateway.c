@@ -10,7 +10,7 @@
 /* Every handler module's rows, concatenated into one route table. */
 static const gw_routes_t *const modules[] = {
     &gw_activity_routes, &gw_kpi_routes, &gw_org_routes,   &gw_alert_routes,
-    &gw_health_routes,   &gw_target_routes, &gw_plan_routes,
+    &gw_health_routes,   &gw_target_routes, &gw_plan_routes,  &gw_admin_routes,
 };
 #define N_MODULES (sizeof(modules) / sizeof(modules[0]))
 #define MAX_ROUTES 64
@@ -33,6 +33,8 @@ static int build_routes(void)
 /* Reply types each upstream accepts (ping plus its own). */
 static const upstream_reply_t ingest_replies[] = {
     {"activity.batch.v1", &nq__activity_batch_reply__descriptor},
+    {"rebuild.start.v1", &nq__rebuild_status__descriptor},
+    {"rebuild.status.v1", &nq__rebuild_status__descriptor},
     {"sys.ping.v1", &nq__pong__descriptor},
 };
 static const upstream_reply_t customers_replies[] = {

@@ -57,6 +57,7 @@ extern const gw_routes_t gw_alert_routes;
 extern const gw_routes_t gw_health_routes;
 extern const gw_routes_t gw_target_routes;
 extern const gw_routes_t gw_plan_routes;
+extern const gw_routes_t gw_admin_routes;
 
 /* ---- answers (respond.c) ----------------------------------------------- */
 

@@ -9,6 +9,7 @@
 #include "nq/log.h"
 #include "nq/reply.h"
 #include "nq/period.h"
+#include "rebuild_admin.h"
 #include "store.h"
 #include "validate.h"
 
@@ -242,6 +243,8 @@ static void on_ping(nq_zsock_t *sock, const nq_bus_envelope_t *env, const Protob
 
 static const nq_bus_route_t routes[] = {
     {"activity.batch.v1", &nq__activity_batch_request__descriptor, on_batch},
+    {"rebuild.start.v1", &nq__rebuild_request__descriptor, rebuild_admin_on_request},
+    {"rebuild.status.v1", &nq__rebuild_request__descriptor, rebuild_admin_on_request},
     {"sys.ping.v1", &nq__ping__descriptor, on_ping},
 };
 
@@ -271,6 +274,16 @@ void *ingest_new(nq_service_t *svc)
     nq_log_info("listening", "router %s, stored pub %s", cfg->ingest_endpoint,
                 cfg->stored_endpoint);
     return in;
+}
+
+nq_service_t *ingest_service(void *app)
+{
+    return ((ingest_t *)app)->svc;
+}
+
+nq_zsock_t *ingest_router(void *app)
+{
+    return ((ingest_t *)app)->router;
 }
 
 void ingest_stop(void *app)

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "apply.h"
+#include "rebuild.h"
 #include "nq/bus.h"
 #include "nq/keys.h"
 #include "nq/log.h"
@@ -63,6 +64,7 @@ struct scorer {
     bool stopping;           /* stop hook ran */
     uint64_t applied;        /* events applied by this scorer */
     uint64_t poison;         /* entries that did not decode (acknowledged) */
+    rebuild_t *rebuild;      /* runs rebuild jobs this scorer claims */
 };
 
 /* A batch of log entries being applied. */
@@ -372,6 +374,7 @@ void *scorer_new(nq_service_t *svc)
         free(sc);
         return NULL;
     }
+    sc->rebuild = rebuild_new(svc);
     uv_timer_init(&svc->loop, &sc->poll);
     uv_timer_init(&svc->loop, &sc->reclaim);
     sc->poll.data = sc->reclaim.data = sc;
@@ -393,11 +396,15 @@ void scorer_stop(void *app)
     nq_zsock_destroy(&sc->pub);
     uv_close((uv_handle_t *)&sc->poll, NULL);
     uv_close((uv_handle_t *)&sc->reclaim, NULL);
+    rebuild_stop(sc->rebuild);
     nq_log_info("scoring_stopped", "applied %llu events, %llu undecodable",
                 (unsigned long long)sc->applied, (unsigned long long)sc->poison);
 }
 
 void scorer_free(void *app)
 {
-    free(app);
+    scorer_t *sc = app;
+    if (sc)
+        rebuild_free(sc->rebuild);
+    free(sc);
 }
