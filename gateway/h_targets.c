@@ -7,6 +7,10 @@
  *   GET /api/v1/kpis/salespeople/{id}  /api/v1/kpis/teams/{id}  /api/v1/kpis/company
  *       ?period=month&at=2026-11-26: every metric with its target, attainment,
  *       pace, projection, the period before and the same period last year.
+ *   POST /api/v1/targets/teams/{id}/{period}/{key}/split
+ *       {"method":"even|weights|last_period","weights":{"sp-1":2},"confirm":false}
+ *       the team's targets split among its members: a proposal, or with
+ *       "confirm": true written as their targets.
  *   GET /api/v1/leaderboards?scope=company|team:{id}&metric=sales_amount&period=week
  *       the salespeople ranked, with movement since the end of the day before.
  */
@@ -25,6 +29,7 @@ static const struct {
 } subjects[] = {
     {"/api/v1/targets/salespeople/:id/:period/:key", NQ__SUBJECT__SUBJECT_SALESPERSON},
     {"/api/v1/targets/teams/:id/:period/:key", NQ__SUBJECT__SUBJECT_TEAM},
+    {"/api/v1/targets/teams/:id/:period/:key/split", NQ__SUBJECT__SUBJECT_TEAM},
     {"/api/v1/targets/company/:period/:key", NQ__SUBJECT__SUBJECT_COMPANY},
     {"/api/v1/kpis/salespeople/:id", NQ__SUBJECT__SUBJECT_SALESPERSON},
     {"/api/v1/kpis/teams/:id", NQ__SUBJECT__SUBJECT_TEAM},
@@ -239,6 +244,82 @@ static void get_overview(const gw_request_t *req)
             (void *)subject_names[msg.subject], NULL);
 }
 
+/* ---- splits ------------------------------------------------------------------ */
+
+static void on_split(nq_http_conn_t *conn, const ProtobufCMessage *msg, const Nq__ReplyHeader *hdr,
+                     void *data)
+{
+    const Nq__DocumentReply *rep = (const Nq__DocumentReply *)msg;
+    json_t *body = rep->document ? json_loads(rep->document, 0, NULL) : NULL;
+    gw_respond_reply(conn, hdr, 200, body ? body : json_object());
+}
+
+/* The body's weights {"sp-1": 2, ...} as MetricValues (metric = salesperson). */
+static Nq__MetricValue *split_weights(const json_t *weights, size_t *n, nq_field_errors_t *errs)
+{
+    *n = 0;
+    if (!weights)
+        return NULL;
+    if (!json_is_object(weights)) {
+        nq_field_errors_add(errs, "weights", "must be an object of salesperson id -> weight");
+        return NULL;
+    }
+    Nq__MetricValue *v = calloc(json_object_size(weights) + 1, sizeof(*v));
+    const char *id;
+    json_t *w;
+    json_object_foreach((json_t *)weights, id, w) {
+        if (!v || !json_is_number(w)) {
+            nq_field_errors_add(errs, "weights", "every weight must be a number");
+            break;
+        }
+        nq__metric_value__init(&v[*n]);
+        v[*n].metric = (char *)id;
+        v[*n].has_value = 1;
+        v[*n].value = json_number_value(w);
+        (*n)++;
+    }
+    return v;
+}
+
+static void post_split(const gw_request_t *req)
+{
+    const char *id = subject_id(req);
+    if (id && !*id)
+        return;
+    json_t *body = gw_parse_json_body(req);
+    if (!body)
+        return;
+    nq_field_errors_t errs = {0};
+    size_t n = 0;
+    Nq__MetricValue *weights = split_weights(json_object_get(body, "weights"), &n, &errs);
+    Nq__MetricValue **ptrs = calloc(n + 1, sizeof(*ptrs));
+    for (size_t i = 0; ptrs && i < n; i++)
+        ptrs[i] = &weights[i];
+    const json_t *method = json_object_get(body, "method");
+    const json_t *confirm = json_object_get(body, "confirm");
+    if (method && !json_is_string(method))
+        nq_field_errors_add(&errs, "method", "must be even, weights or last_period");
+    if (confirm && !json_is_boolean(confirm))
+        nq_field_errors_add(&errs, "confirm", "must be true or false");
+    if (errs.n) {
+        gw_respond_error(req->conn, 400, "invalid", "invalid split request", &errs);
+    } else {
+        Nq__TargetSplitRequest msg = NQ__TARGET_SPLIT_REQUEST__INIT;
+        msg.team_id = (char *)id;
+        msg.period_kind = (char *)nq_route_param(req->params, "period");
+        msg.period_key = (char *)nq_route_param(req->params, "key");
+        msg.method = (char *)json_string_value(method);
+        msg.weights = ptrs;
+        msg.n_weights = ptrs ? n : 0;
+        msg.has_confirm = 1;
+        msg.confirm = json_is_true(confirm);
+        gw_call(req, req->gw->reporting, "target.split.v1", &msg.base, on_split, NULL, NULL);
+    }
+    free(ptrs);
+    free(weights);
+    json_decref(body);
+}
+
 /* ---- leaderboards ------------------------------------------------------------ */
 
 static void on_leaderboard(nq_http_conn_t *conn, const ProtobufCMessage *msg,
@@ -298,6 +379,7 @@ static void get_leaderboard(const gw_request_t *req)
 
 static const nq_route_t rows[] = {
     {"GET", "/api/v1/leaderboards", (void *)get_leaderboard},
+    {"POST", "/api/v1/targets/teams/:id/:period/:key/split", (void *)post_split},
     {"PUT", "/api/v1/targets/salespeople/:id/:period/:key", (void *)put_targets},
     {"GET", "/api/v1/targets/salespeople/:id/:period/:key", (void *)get_targets},
     {"PUT", "/api/v1/targets/teams/:id/:period/:key", (void *)put_targets},

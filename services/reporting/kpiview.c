@@ -16,6 +16,7 @@
 #include "nq/reply.h"
 #include "leaderboard.h"
 #include "overview.h"
+#include "split.h"
 #include "reporting_app.h"
 
 #define KEY_MAX 192
@@ -651,5 +652,274 @@ void kpiview_on_leaderboard(nq_zsock_t *sock, const nq_bus_envelope_t *env,
                      errs->items[0].field, errs->items[0].reason);
     else if (!busy(sc->app, &sc->base))
         resolve_members(sc);
+    nq_call_release(&sc->base);
+}
+
+/* ---- target splits ------------------------------------------------------------ */
+
+struct split_call;
+
+/* A member's previous-period read (last_period splits). */
+typedef struct split_read {
+    struct split_call *call; /* owner */
+    size_t member;           /* which member */
+} split_read_t;
+
+typedef struct split_call {
+    subject_call_t sc;                  /* must be first */
+    nq_period_t period;                 /* the period split */
+    nq_period_t previous;               /* for last_period */
+    split_method_t method;              /* how */
+    bool confirm;                       /* write the proposal */
+    bool written;                       /* the writes are done */
+    double team[NQ_METRIC_COUNT];       /* the team's targets */
+    bool has_team[NQ_METRIC_COUNT];
+    char (*ids)[NQ_ID_MAX + 1];         /* members */
+    double *weights;                    /* given weights, by member */
+    nq_kpi_values_t *last;              /* members' previous period */
+    split_read_t *reads;                /* their reads */
+    size_t n;                           /* members */
+    json_t *doc;                        /* the proposal */
+    Nq__MetricValue *given;             /* request weights (copied) */
+    size_t n_given;
+} split_call_t;
+
+static void split_free(split_call_t *c)
+{
+    subject_cleanup(&c->sc);
+    free(c->ids);
+    free(c->weights);
+    free(c->last);
+    free(c->reads);
+    for (size_t i = 0; i < c->n_given; i++)
+        free(c->given[i].metric);
+    free(c->given);
+    json_decref(c->doc);
+    free(c);
+}
+
+static void split_reply(split_call_t *c)
+{
+    nq_call_t *base = &c->sc.base;
+    reporting_t *app = c->sc.app;
+    bool ok = base->status == NQ__STATUS__STATUS_OK;
+    char *text = ok ? json_dumps(c->doc, JSON_COMPACT | JSON_REAL_PRECISION(10)) : NULL;
+    if (app->sock) {
+        nq_reply_header_t h;
+        if (ok && !text)
+            nq_call_fail(base, NQ__STATUS__STATUS_UNAVAILABLE, "could not build the answer");
+        nq_reply_header_init(&h, base->correlation_id, base->status, text ? NULL : base->detail,
+                             &base->errs);
+        Nq__DocumentReply reply = NQ__DOCUMENT_REPLY__INIT;
+        reply.header = &h.pb;
+        reply.document = text;
+        nq_zsock_reply(app->sock, &base->env, base->env.type, &reply.base);
+    }
+    free(text);
+    split_free(c);
+}
+
+/* The weight of member i for the method. */
+static double member_weight(const split_call_t *c, size_t i, nq_metric_id_t m)
+{
+    if (c->method == SPLIT_WEIGHTS)
+        return c->weights[i];
+    if (c->method == SPLIT_LAST_PERIOD) {
+        double v = 0;
+        return nq_metric_value(m, &c->last[i], &v) ? v : 0;
+    }
+    return 1;
+}
+
+static void on_split_written(nq_redis_t *r, redisReply *reply, void *data)
+{
+    split_call_t *c = data;
+    nq_call_reply_ok(&c->sc.base, reply, REDIS_REPLY_INTEGER);
+    nq_call_release(&c->sc.base);
+}
+
+/* Write one member's proposed targets (replacing that period's targets). */
+static void write_member(split_call_t *c, size_t i, json_t *targets)
+{
+    char key[KEY_MAX];
+    nq_key_target(key, sizeof(key), NQ_SUBJECT_SALESPERSON, c->ids[i], &c->period);
+    nq_redis_args_t a;
+    nq_redis_args_init(&a);
+    nq_redis_args_adds(&a, "EVAL");
+    nq_redis_args_adds(&a, replace_script);
+    nq_redis_args_adds(&a, "1");
+    nq_redis_args_adds(&a, key);
+    const char *name;
+    json_t *v;
+    json_object_foreach(targets, name, v) {
+        nq_redis_args_adds(&a, name);
+        nq_redis_args_addf(&a, "%.17g", json_number_value(json_object_get(v, "raw")));
+    }
+    nq_redis_args_adds(&a, "_updated_at");
+    nq_redis_args_addf(&a, "%lld", (long long)nq_now_ms());
+    nq_call_issued(&c->sc.base,
+                   nq_redis_command_args(c->sc.app->svc->redis, on_split_written, c, &a));
+    nq_redis_args_free(&a);
+}
+
+/* Build {"sp":{"metric":{"raw":x}}} shares, then the JSON answer. */
+static void split_compute(split_call_t *c)
+{
+    json_t *raw = json_object(), *proposal = json_object(), *team = json_object();
+    double *shares = calloc(c->n + 1, sizeof(*shares));
+    double *weights = calloc(c->n + 1, sizeof(*weights));
+    for (size_t i = 0; i < c->n; i++) {
+        json_object_set_new(raw, c->ids[i], json_object());
+        json_object_set_new(proposal, c->ids[i], json_object());
+    }
+    for (int m = 0; shares && weights && m < NQ_METRIC_COUNT; m++) {
+        if (!c->has_team[m])
+            continue;
+        json_object_set_new(team, nq_metric_defs[m].name,
+                            nq_metric_json((nq_metric_id_t)m, c->team[m], true));
+        for (size_t i = 0; i < c->n; i++)
+            weights[i] = member_weight(c, i, (nq_metric_id_t)m);
+        split_target((nq_metric_id_t)m, c->team[m], weights, c->n, shares);
+        for (size_t i = 0; i < c->n; i++) {
+            json_object_set_new(json_object_get(raw, c->ids[i]), nq_metric_defs[m].name,
+                                json_pack("{s:f}", "raw", shares[i]));
+            json_object_set_new(json_object_get(proposal, c->ids[i]), nq_metric_defs[m].name,
+                                nq_metric_json((nq_metric_id_t)m, shares[i], true));
+        }
+    }
+    free(shares);
+    free(weights);
+    c->doc = json_pack("{s:s, s:o, s:s, s:o, s:o, s:b}", "team_id", c->sc.who.id, "period",
+                       nq_period_to_json(&c->period), "method", split_method_name(c->method),
+                       "team_targets", team, "proposal", proposal, "confirmed", c->confirm);
+    if (c->confirm) {
+        c->sc.base.pending = 1; /* held while the writes are issued */
+        for (size_t i = 0; i < c->n; i++)
+            write_member(c, i, json_object_get(raw, c->ids[i]));
+        c->written = true;
+    }
+    json_decref(raw);
+}
+
+static void split_answer(nq_call_t *base)
+{
+    split_call_t *c = (split_call_t *)base;
+    if (base->status == NQ__STATUS__STATUS_OK && !c->doc) {
+        bool any = false;
+        for (int m = 0; m < NQ_METRIC_COUNT; m++)
+            any = any || c->has_team[m];
+        if (!any)
+            nq_call_fail(base, NQ__STATUS__STATUS_NOT_FOUND, "team %s has no targets for %s",
+                         c->sc.who.id, c->period.key);
+        else if (c->n == 0)
+            nq_call_fail(base, NQ__STATUS__STATUS_INVALID, "team %s has no members", c->sc.who.id);
+        else {
+            split_compute(c);
+            if (c->confirm) {
+                nq_call_release(base); /* answers again once the writes are back */
+                return;
+            }
+        }
+    }
+    split_reply(c);
+}
+
+static void on_split_last(int status, const nq_kpi_values_t *values, void *data)
+{
+    split_read_t *rd = data;
+    split_call_t *c = rd->call;
+    if (status != 0)
+        nq_call_fail(&c->sc.base, NQ__STATUS__STATUS_UNAVAILABLE, "could not read KPIs");
+    else
+        c->last[rd->member] = *values;
+    nq_call_release(&c->sc.base);
+}
+
+static void split_members(subject_call_t *sc, const char *const *ids, size_t n)
+{
+    split_call_t *c = (split_call_t *)sc;
+    c->ids = calloc(n + 1, sizeof(*c->ids));
+    c->weights = calloc(n + 1, sizeof(*c->weights));
+    c->last = calloc(n + 1, sizeof(*c->last));
+    c->reads = calloc(n + 1, sizeof(*c->reads));
+    if (!c->ids || !c->weights || !c->last || !c->reads) {
+        nq_call_fail(&sc->base, NQ__STATUS__STATUS_UNAVAILABLE, "out of memory");
+        return;
+    }
+    c->n = n;
+    for (size_t i = 0; i < n; i++) {
+        snprintf(c->ids[i], sizeof(c->ids[i]), "%s", ids[i]);
+        for (size_t k = 0; k < c->n_given; k++) {
+            if (strcmp(c->given[k].metric, ids[i]) == 0)
+                c->weights[i] = c->given[k].value;
+        }
+        if (c->method != SPLIT_LAST_PERIOD)
+            continue;
+        c->reads[i] = (split_read_t){c, i};
+        nq_call_issued(&sc->base, nq_kpi_fetch(sc->app->svc->redis, ids[i], &c->previous,
+                                               on_split_last, &c->reads[i]));
+    }
+}
+
+static void on_team_targets(nq_redis_t *r, redisReply *reply, void *data)
+{
+    split_call_t *c = data;
+    if (nq_call_reply_ok(&c->sc.base, reply, REDIS_REPLY_ARRAY)) {
+        for (size_t i = 0; i + 1 < reply->elements; i += 2) {
+            int m = nq_metric_find(reply->element[i]->str);
+            if (m >= 0) {
+                c->has_team[m] = true;
+                c->team[m] = strtod(reply->element[i + 1]->str, NULL);
+            }
+        }
+    }
+    nq_call_release(&c->sc.base);
+}
+
+void kpiview_on_split(nq_zsock_t *sock, const nq_bus_envelope_t *env, const ProtobufCMessage *msg,
+                      void *data)
+{
+    const Nq__TargetSplitRequest *req = (const Nq__TargetSplitRequest *)msg;
+    split_call_t *c = calloc(1, sizeof(*c));
+    if (!c || nq_call_init(&c->sc.base, env, req->correlation_id, split_answer) != 0) {
+        free(c);
+        nq_log_error("split_request", "cannot serve %s: out of memory", env->type);
+        return;
+    }
+    subject_call_t *sc = &c->sc;
+    subject_init(sc, data, split_members);
+    nq_field_errors_t *errs = &sc->base.errs;
+    check_subject(true, NQ__SUBJECT__SUBJECT_TEAM, req->team_id, &sc->who, errs);
+    nq_period_kind_t kind = NQ_PERIOD_MONTH;
+    if (nq_period_kind_parse(req->period_kind, &kind) != 0)
+        nq_field_errors_add(errs, "period", "must be day, week, month, quarter or year");
+    else if (nq_period_from_key(kind, req->period_key, &c->period) != 0 ||
+             nq_period_prev(&c->period, &c->previous) != 0)
+        nq_field_errors_add(errs, "key", "is not a %s key", nq_period_kind_name(kind));
+    int method = split_method_parse(req->method ? req->method : "even");
+    if (method < 0)
+        nq_field_errors_add(errs, "method", "must be even, weights or last_period");
+    c->method = method < 0 ? SPLIT_EVEN : (split_method_t)method;
+    c->confirm = req->has_confirm && req->confirm;
+    c->given = calloc(req->n_weights + 1, sizeof(*c->given));
+    for (size_t i = 0; c->given && i < req->n_weights; i++) {
+        const Nq__MetricValue *w = req->weights[i];
+        if (!nq_valid_id(w->metric) || !(w->value >= 0 && w->value <= 1e9))
+            nq_field_errors_add(errs, "weights", "ids need weights from 0 to 10^9");
+        else if ((c->given[c->n_given].metric = strdup(w->metric)))
+            c->given[c->n_given++].value = w->value;
+    }
+    if (c->method == SPLIT_WEIGHTS && c->n_given == 0)
+        nq_field_errors_add(errs, "weights", "are required for method weights");
+    if (errs->n)
+        nq_call_fail(&sc->base, NQ__STATUS__STATUS_INVALID, "invalid split: %s %s",
+                     errs->items[0].field, errs->items[0].reason);
+    else if (!busy(sc->app, &sc->base)) {
+        char key[KEY_MAX];
+        resolve_members(sc);
+        nq_key_target(key, sizeof(key), NQ_SUBJECT_TEAM, sc->who.id, &c->period);
+        nq_call_issued(&sc->base,
+                       nq_redis_command(sc->app->svc->redis, on_team_targets, c, "HGETALL %s", key));
+    }
     nq_call_release(&sc->base);
 }

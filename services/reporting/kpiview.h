@@ -11,6 +11,9 @@
  *   leaderboard.v1   LeaderboardRequest -> Leaderboard: the salespeople of a
  *                    team or the company ranked by one metric, with each one's
  *                    rank at the end of the day before
+ *   target.split.v1  TargetSplitRequest -> DocumentReply: a team target split
+ *                    among its members (even, by weights, by last period's
+ *                    share), as a proposal or, with confirm, written
  * Handlers for the reporting ROUTER's route table; `app` is reporting_t.
  */
 #ifndef NQ_REPORTING_KPIVIEW_H
@@ -25,6 +28,8 @@ void kpiview_on_target(nq_zsock_t *sock, const nq_bus_envelope_t *env,
                        const ProtobufCMessage *msg, void *app);
 void kpiview_on_overview(nq_zsock_t *sock, const nq_bus_envelope_t *env,
                          const ProtobufCMessage *msg, void *app);
+void kpiview_on_split(nq_zsock_t *sock, const nq_bus_envelope_t *env, const ProtobufCMessage *msg,
+                      void *app);
 void kpiview_on_leaderboard(nq_zsock_t *sock, const nq_bus_envelope_t *env,
                             const ProtobufCMessage *msg, void *app);
 

@@ -192,6 +192,7 @@ static const nq_bus_route_t routes[] = {
     {"target.get.v1", &nq__target_request__descriptor, kpiview_on_target},
     {"kpi.overview.v1", &nq__overview_request__descriptor, kpiview_on_overview},
     {"leaderboard.v1", &nq__leaderboard_request__descriptor, kpiview_on_leaderboard},
+    {"target.split.v1", &nq__target_split_request__descriptor, kpiview_on_split},
     {"plan.put.v1", &nq__plan_request__descriptor, plansvc_on_plan},
     {"plan.get.v1", &nq__plan_request__descriptor, plansvc_on_plan},
     {"score.v1", &nq__score_request__descriptor, plansvc_on_score},
