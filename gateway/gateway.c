@@ -52,6 +52,7 @@ static const upstream_reply_t reporting_replies[] = {
     {"target.get.v1", &nq__target_reply__descriptor},
     {"kpi.overview.v1", &nq__overview__descriptor},
     {"leaderboard.v1", &nq__leaderboard__descriptor},
+    {"score.board.v1", &nq__leaderboard__descriptor},
     {"target.split.v1", &nq__document_reply__descriptor},
     {"plan.put.v1", &nq__document_reply__descriptor},
     {"plan.get.v1", &nq__document_reply__descriptor},

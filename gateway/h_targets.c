@@ -11,8 +11,9 @@
  *       {"method":"even|weights|last_period","weights":{"sp-1":2},"confirm":false}
  *       the team's targets split among its members: a proposal, or with
  *       "confirm": true written as their targets.
- *   GET /api/v1/leaderboards?scope=company|team:{id}&metric=sales_amount&period=week
- *       the salespeople ranked, with movement since the end of the day before.
+ *   GET /api/v1/leaderboards?scope=company|team:{id}&metric=sales_amount|score&period=week
+ *       the salespeople ranked by a metric or by score, with movement since the
+ *       end of the day before.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -328,14 +329,17 @@ static void on_leaderboard(nq_http_conn_t *conn, const ProtobufCMessage *msg,
     const Nq__Leaderboard *lb = (const Nq__Leaderboard *)msg;
     int m = nq_metric_find(lb->metric);
     json_t *entries = json_array();
-    for (size_t i = 0; m >= 0 && entries && i < lb->n_entries; i++) {
+    for (size_t i = 0; entries && i < lb->n_entries; i++) {
         const Nq__LeaderboardEntry *e = lb->entries[i];
+        /* A metric in its unit; a score (0..) with two decimals. */
+        json_t *value = m >= 0 ? nq_metric_json((nq_metric_id_t)m, e->value, e->has_value)
+                        : e->has_value ? json_real(round(e->value * 100) / 100)
+                                       : json_null();
         json_array_append_new(
             entries, json_pack("{s:i, s:i, s:i, s:s, s:s?, s:o}", "rank", e->rank,
                                "previous_rank", e->previous_rank, "movement",
                                e->previous_rank - e->rank, "salesperson_id", e->salesperson_id,
-                               "name", e->name, "value",
-                               nq_metric_json((nq_metric_id_t)m, e->value, e->has_value)));
+                               "name", e->name, "value", value));
     }
     json_t *period = NULL;
     nq_period_t p;
@@ -374,7 +378,9 @@ static void get_leaderboard(const gw_request_t *req)
     msg.has_at = 1;
     msg.at = at;
     msg.metric = metric;
-    gw_call(req, req->gw->reporting, "leaderboard.v1", &msg.base, on_leaderboard, NULL, NULL);
+    bool by_score = strcmp(metric, "score") == 0;
+    gw_call(req, req->gw->reporting, by_score ? "score.board.v1" : "leaderboard.v1", &msg.base,
+            on_leaderboard, NULL, NULL);
 }
 
 static const nq_route_t rows[] = {

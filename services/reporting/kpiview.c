@@ -509,6 +509,8 @@ typedef struct board_call {
     nq_period_t day;          /* the reference day: "before" is the period without it */
     nq_metric_id_t metric;    /* ranked by */
     board_entry_t *entries;   /* one per salesperson */
+    nq_kpi_values_t *now;     /* each one's counters of the period */
+    nq_kpi_values_t *today;   /* of the reference day */
     board_read_t *reads;      /* BOARD_READS per entry, then one name read each */
     size_t n;                 /* entries */
 } board_call_t;
@@ -521,10 +523,12 @@ static void board_answer(nq_call_t *base)
     Nq__LeaderboardEntry **ptrs = NULL;
     bool ok = base->status == NQ__STATUS__STATUS_OK;
     if (ok) {
-        for (size_t i = 0; i < c->n; i++) /* before = period - reference day */
-            for (int k = 0; k < NQ_KPI_COUNT; k++)
-                c->entries[i].before.v[k] = c->entries[i].now.v[k] - c->entries[i].before.v[k];
-        board_rank(c->entries, c->n, c->metric);
+        for (size_t i = 0; i < c->n; i++) {
+            nq_kpi_values_t before;
+            board_minus_day(&c->now[i], &c->today[i], &before);
+            board_set_metric(&c->entries[i], c->metric, &c->now[i], &before);
+        }
+        board_rank(c->entries, c->n);
         pb = calloc(c->n + 1, sizeof(*pb));
         ptrs = calloc(c->n + 1, sizeof(*ptrs));
         if (!pb || !ptrs)
@@ -563,6 +567,8 @@ static void board_answer(nq_call_t *base)
     free(pb);
     free(ptrs);
     free(c->entries);
+    free(c->now);
+    free(c->today);
     free(c->reads);
     free(c);
 }
@@ -571,13 +577,12 @@ static void on_board_kpis(int status, const nq_kpi_values_t *values, void *data)
 {
     board_read_t *rd = data;
     board_call_t *c = rd->call;
-    board_entry_t *e = &c->entries[rd->entry];
     if (status != 0)
         nq_call_fail(&c->sc.base, NQ__STATUS__STATUS_UNAVAILABLE, "could not read KPIs");
     else if (rd->which == BOARD_PERIOD)
-        e->now = *values;
+        c->now[rd->entry] = *values;
     else
-        e->before = *values; /* the reference day's; subtracted when answering */
+        c->today[rd->entry] = *values;
     nq_call_release(&c->sc.base);
 }
 
@@ -594,8 +599,10 @@ static void read_board(subject_call_t *sc, const char *const *ids, size_t n)
 {
     board_call_t *c = (board_call_t *)sc;
     c->entries = calloc(n + 1, sizeof(*c->entries));
+    c->now = calloc(n + 1, sizeof(*c->now));
+    c->today = calloc(n + 1, sizeof(*c->today));
     c->reads = calloc(n * (BOARD_READS + 1) + 1, sizeof(*c->reads));
-    if (!c->entries || !c->reads) {
+    if (!c->entries || !c->now || !c->today || !c->reads) {
         nq_call_fail(&sc->base, NQ__STATUS__STATUS_UNAVAILABLE, "out of memory");
         return;
     }

@@ -39,7 +39,21 @@ static int cmp_entries(const void *a, const void *b)
     return strcmp(x->id, y->id);
 }
 
-void board_rank(board_entry_t *entries, size_t n, nq_metric_id_t metric)
+void board_set_metric(board_entry_t *e, nq_metric_id_t m, const nq_kpi_values_t *now,
+                      const nq_kpi_values_t *before)
+{
+    e->defined = nq_metric_value(m, now, &e->value);
+    e->defined_before = nq_metric_value(m, before, &e->before);
+}
+
+void board_minus_day(const nq_kpi_values_t *period, const nq_kpi_values_t *day,
+                     nq_kpi_values_t *before)
+{
+    for (int k = 0; k < NQ_KPI_COUNT; k++)
+        before->v[k] = period->v[k] - day->v[k];
+}
+
+void board_rank(board_entry_t *entries, size_t n)
 {
     ranked_t *r = calloc(n + 1, sizeof(*r));
     int **out = calloc(n + 1, sizeof(*out));
@@ -51,13 +65,8 @@ void board_rank(board_entry_t *entries, size_t n, nq_metric_id_t metric)
     for (int pass = 0; pass < 2; pass++) {
         for (size_t i = 0; i < n; i++) {
             board_entry_t *e = &entries[i];
-            double v = 0;
-            bool defined = nq_metric_value(metric, pass ? &e->before : &e->now, &v);
-            if (!pass) {
-                e->value = v;
-                e->defined = defined;
-            }
-            r[i] = (ranked_t){v, defined, i};
+            r[i] = pass ? (ranked_t){e->before, e->defined_before, i}
+                        : (ranked_t){e->value, e->defined, i};
             out[i] = pass ? &e->previous_rank : &e->rank;
         }
         rank_values(r, n, out);

@@ -1,13 +1,13 @@
-/* services/reporting/leaderboard.h — ranking salespeople by a metric (pure).
+/* services/reporting/leaderboard.h — ranking salespeople (pure).
  *
- * Higher is better for every metric; an undefined value (a ratio over zero)
+ * Higher is better; an undefined value (a ratio over zero, no scorecard)
  * ranks last. Ties share a rank, and the next rank skips (1, 1, 3). Each
- * entry is ranked twice: on the period's counters, and on the counters as
- * they stood at the end of the day before (the period minus the reference
- * day), so the board can show movement since yesterday.
+ * entry is ranked twice: on its value now, and on its value as it stood at
+ * the end of the day before, so the board can show movement since yesterday.
  *
- *   board_entry_t e[n];  // fill id, now and before
- *   board_rank(e, n, NQ_METRIC_SALES_AMOUNT);   // sets rank / previous_rank, sorts by rank
+ *   board_entry_t e[n];                      // ids, names
+ *   board_set_metric(&e[i], NQ_METRIC_SALES_AMOUNT, &period, &period_minus_today);
+ *   board_rank(e, n);                        // sets rank / previous_rank, sorts by rank
  */
 #ifndef NQ_REPORTING_LEADERBOARD_H
 #define NQ_REPORTING_LEADERBOARD_H
@@ -19,17 +19,26 @@
 #include "nq/kpi.h"
 
 typedef struct board_entry {
-    char id[NQ_ID_MAX + 1];  /* salesperson */
-    char name[128];          /* display name, "" when none */
-    nq_kpi_values_t now;     /* counters of the period */
-    nq_kpi_values_t before;  /* as of the end of the day before */
-    double value;            /* metric now, when defined */
-    bool defined;            /* value is defined */
-    int rank;                /* 1 = best */
-    int previous_rank;       /* rank on `before` */
+    char id[NQ_ID_MAX + 1]; /* salesperson */
+    char name[128];         /* display name, "" when none */
+    double value;           /* ranked on, when defined */
+    bool defined;           /* value is defined */
+    double before;          /* the value at the end of the day before */
+    bool defined_before;    /* before is defined */
+    int rank;               /* 1 = best */
+    int previous_rank;      /* rank on `before` */
 } board_entry_t;
 
-/* Compute values and ranks, then sort the entries by rank (ties by id). */
-void board_rank(board_entry_t *entries, size_t n, nq_metric_id_t metric);
+/* Set the entry's values to metric m over the counters now and before. */
+void board_set_metric(board_entry_t *e, nq_metric_id_t m, const nq_kpi_values_t *now,
+                      const nq_kpi_values_t *before);
+
+/* Rank on value and on before, then sort the entries by rank (ties by id). */
+void board_rank(board_entry_t *entries, size_t n);
+
+/* before = period - day, counter by counter (the period as it stood before
+ * the reference day). */
+void board_minus_day(const nq_kpi_values_t *period, const nq_kpi_values_t *day,
+                     nq_kpi_values_t *before);
 
 #endif

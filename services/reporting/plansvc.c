@@ -13,6 +13,7 @@
 #include "nq/log.h"
 #include "nq/period.h"
 #include "nq/reply.h"
+#include "leaderboard.h"
 #include "plans.h"
 #include "reporting_app.h"
 
@@ -479,4 +480,258 @@ void plansvc_on_score(nq_zsock_t *sock, const nq_bus_envelope_t *env, const Prot
         nq_call_issued(&c->dc.base, nq_redis_command(redis, on_sp_team, c, "HGET %s team_id", key));
     }
     nq_call_release(&c->dc.base);
+}
+
+/* ---- score.board.v1: a leaderboard by score ---------------------------------- */
+
+struct sboard_call;
+
+/* One salesperson on a score board. */
+typedef struct sboard_member {
+    struct sboard_call *call;   /* owner */
+    board_entry_t *entry;       /* its board entry */
+    plan_t plan;                /* its team's scorecard in force */
+    plan_input_t in;            /* counters of the period and targets */
+    nq_kpi_values_t today;      /* counters of the reference day */
+    int which;                  /* read slot: 0 period, 1 day (kpi reads) */
+} sboard_member_t;
+
+typedef struct sboard_call {
+    nq_call_t base;              /* must be first */
+    reporting_t *app;            /* the service */
+    nq_period_t period;          /* ranked */
+    nq_period_t day;             /* reference day */
+    board_entry_t *entries;      /* the board */
+    sboard_member_t *members;    /* by entry index */
+    sboard_member_t *day_reads;  /* a second slot per member for the day read */
+    size_t n;
+} sboard_call_t;
+
+static void sboard_answer(nq_call_t *base)
+{
+    sboard_call_t *c = (sboard_call_t *)base;
+    bool ok = base->status == NQ__STATUS__STATUS_OK;
+    Nq__LeaderboardEntry *pb = ok ? calloc(c->n + 1, sizeof(*pb)) : NULL;
+    Nq__LeaderboardEntry **ptrs = ok ? calloc(c->n + 1, sizeof(*ptrs)) : NULL;
+    if (ok && (!pb || !ptrs))
+        nq_call_fail(base, NQ__STATUS__STATUS_UNAVAILABLE, "out of memory");
+    ok = base->status == NQ__STATUS__STATUS_OK;
+    for (size_t i = 0; ok && i < c->n; i++) {
+        sboard_member_t *m = &c->members[i];
+        board_entry_t *e = m->entry;
+        plan_input_t before = m->in;
+        board_minus_day(&m->in.values, &m->today, &before.values);
+        e->defined = e->defined_before = m->plan.present;
+        if (m->plan.present) {
+            e->value = scorecard_score(&m->plan.scorecard, &m->in);
+            e->before = scorecard_score(&m->plan.scorecard, &before);
+        }
+    }
+    if (ok)
+        board_rank(c->entries, c->n);
+    if (c->app->sock) {
+        nq_reply_header_t h;
+        nq_reply_header_init(&h, base->correlation_id, base->status, ok ? NULL : base->detail,
+                             &base->errs);
+        Nq__Leaderboard reply = NQ__LEADERBOARD__INIT;
+        Nq__PeriodRef period = NQ__PERIOD_REF__INIT;
+        reply.header = &h.pb;
+        for (size_t i = 0; ok && i < c->n; i++) {
+            const board_entry_t *e = &c->entries[i];
+            nq__leaderboard_entry__init(&pb[i]);
+            pb[i].salesperson_id = (char *)e->id;
+            pb[i].name = *e->name ? (char *)e->name : NULL;
+            pb[i].has_value = e->defined;
+            pb[i].value = e->value;
+            pb[i].has_rank = pb[i].has_previous_rank = 1;
+            pb[i].rank = e->rank;
+            pb[i].previous_rank = e->previous_rank;
+            ptrs[i] = &pb[i];
+        }
+        if (ok) {
+            period.kind = (char *)nq_period_kind_name(c->period.kind);
+            period.key = c->period.key;
+            period.has_start = period.has_end = 1;
+            period.start = c->period.start_ms;
+            period.end = c->period.end_ms;
+            reply.period = &period;
+            reply.metric = "score";
+            reply.entries = ptrs;
+            reply.n_entries = c->n;
+        }
+        nq_zsock_reply(c->app->sock, &base->env, base->env.type, &reply.base);
+    }
+    free(pb);
+    free(ptrs);
+    c->app->inflight--;
+    nq_call_cleanup(base);
+    free(c->entries);
+    free(c->members);
+    free(c->day_reads);
+    free(c);
+}
+
+static void on_sboard_kpis(int status, const nq_kpi_values_t *values, void *data)
+{
+    sboard_member_t *slot = data;
+    sboard_call_t *c = slot->call;
+    if (status != 0)
+        nq_call_fail(&c->base, NQ__STATUS__STATUS_UNAVAILABLE, "could not read KPIs");
+    else if (slot->which == 0)
+        slot->in.values = *values;
+    else
+        c->members[slot - c->day_reads].today = *values;
+    nq_call_release(&c->base);
+}
+
+static void on_sboard_targets(nq_redis_t *r, redisReply *reply, void *data)
+{
+    sboard_member_t *m = data;
+    if (nq_call_reply_ok(&m->call->base, reply, REDIS_REPLY_ARRAY)) {
+        for (size_t i = 0; i + 1 < reply->elements; i += 2) {
+            int k = nq_metric_find(reply->element[i]->str);
+            if (k >= 0) {
+                m->in.has_target[k] = true;
+                m->in.target[k] = strtod(reply->element[i + 1]->str, NULL);
+            }
+        }
+    }
+    nq_call_release(&m->call->base);
+}
+
+static void on_sboard_plan(nq_redis_t *r, redisReply *reply, void *data)
+{
+    sboard_member_t *m = data;
+    if (nq_call_reply_ok(&m->call->base, reply, REDIS_REPLY_ARRAY)) {
+        const char *top = NULL;
+        for (size_t i = 0; i + 1 < reply->elements; i += 2) {
+            const char *score = reply->element[i + 1]->str;
+            if (top && strcmp(score, top) != 0)
+                break;
+            top = score;
+            plan_t p;
+            nq_field_errors_t ignore = {0};
+            if (plan_from_text(PLAN_SCORECARD, reply->element[i]->str, &p, &ignore) == 0 &&
+                p.version > m->plan.version)
+                m->plan = p;
+        }
+    }
+    nq_call_release(&m->call->base);
+}
+
+/* The member's profile: its name, and its team whose scorecard applies. */
+static void on_sboard_profile(nq_redis_t *r, redisReply *reply, void *data)
+{
+    sboard_member_t *m = data;
+    sboard_call_t *c = m->call;
+    if (nq_call_reply_ok(&c->base, reply, REDIS_REPLY_ARRAY) && reply->elements == 2) {
+        const redisReply *team = reply->element[0], *name = reply->element[1];
+        if (name->type == REDIS_REPLY_STRING)
+            snprintf(m->entry->name, sizeof(m->entry->name), "%s", name->str);
+        char key[KEY_MAX];
+        if (team->type == REDIS_REPLY_STRING && nq_valid_id(team->str) &&
+            nq_key_plans(key, sizeof(key), team->str, kinds[PLAN_SCORECARD].name) >= 0)
+            nq_call_issued(&c->base,
+                           nq_redis_command(r, on_sboard_plan, m,
+                                            "ZREVRANGEBYSCORE %s %lld -inf WITHSCORES LIMIT 0 %d",
+                                            key, (long long)c->period.start_ms, VERSIONS_SCAN));
+    }
+    nq_call_release(&c->base);
+}
+
+static void sboard_read(sboard_call_t *c, const char *const *ids, size_t n)
+{
+    c->entries = calloc(n + 1, sizeof(*c->entries));
+    c->members = calloc(n + 1, sizeof(*c->members));
+    c->day_reads = calloc(n + 1, sizeof(*c->day_reads));
+    if (!c->entries || !c->members || !c->day_reads) {
+        nq_call_fail(&c->base, NQ__STATUS__STATUS_UNAVAILABLE, "out of memory");
+        return;
+    }
+    c->n = n;
+    nq_redis_t *redis = c->app->svc->redis;
+    for (size_t i = 0; i < n; i++) {
+        sboard_member_t *m = &c->members[i];
+        m->call = c;
+        m->entry = &c->entries[i];
+        c->day_reads[i] = (sboard_member_t){.call = c, .which = 1};
+        snprintf(m->entry->id, sizeof(m->entry->id), "%s", ids[i]);
+        char key[KEY_MAX];
+        nq_call_issued(&c->base, nq_kpi_fetch(redis, ids[i], &c->period, on_sboard_kpis, m));
+        nq_call_issued(&c->base,
+                       nq_kpi_fetch(redis, ids[i], &c->day, on_sboard_kpis, &c->day_reads[i]));
+        nq_key_target(key, sizeof(key), NQ_SUBJECT_SALESPERSON, ids[i], &c->period);
+        nq_call_issued(&c->base, nq_redis_command(redis, on_sboard_targets, m, "HGETALL %s", key));
+        nq_key_salesperson(key, sizeof(key), ids[i]);
+        nq_call_issued(&c->base,
+                       nq_redis_command(redis, on_sboard_profile, m, "HMGET %s team_id name", key));
+    }
+}
+
+/* The board's salespeople: a team's members or everyone. */
+static void on_sboard_ids(nq_redis_t *r, redisReply *reply, void *data)
+{
+    sboard_call_t *c = data;
+    json_t *members = NULL;
+    const char **ids = NULL;
+    size_t n = 0;
+    if (reply && reply->type == REDIS_REPLY_ARRAY) { /* SMEMBERS */
+        ids = calloc(reply->elements + 1, sizeof(*ids));
+        for (size_t i = 0; ids && i < reply->elements; i++)
+            ids[n++] = reply->element[i]->str;
+    } else if (string_or_nil(&c->base, reply)) { /* HGET team members */
+        members = reply->type == REDIS_REPLY_STRING ? json_loads(reply->str, 0, NULL) : NULL;
+        if (!json_is_array(members))
+            nq_call_fail(&c->base, NQ__STATUS__STATUS_NOT_FOUND, "no such team");
+        ids = calloc(json_array_size(members) + 1, sizeof(*ids));
+        for (size_t i = 0; ids && i < json_array_size(members); i++) {
+            const char *id = json_string_value(json_array_get(members, i));
+            if (nq_valid_id(id))
+                ids[n++] = id;
+        }
+    }
+    if (c->base.status == NQ__STATUS__STATUS_OK)
+        sboard_read(c, ids, n);
+    free(ids);
+    json_decref(members);
+    nq_call_release(&c->base);
+}
+
+void plansvc_on_score_board(nq_zsock_t *sock, const nq_bus_envelope_t *env,
+                            const ProtobufCMessage *msg, void *app)
+{
+    const Nq__LeaderboardRequest *req = (const Nq__LeaderboardRequest *)msg;
+    sboard_call_t *c = calloc(1, sizeof(*c));
+    if (!c || nq_call_init(&c->base, env, req->correlation_id, sboard_answer) != 0) {
+        free(c);
+        nq_log_error("score_board", "out of memory");
+        return;
+    }
+    c->app = app;
+    c->app->inflight++;
+    nq_field_errors_t *errs = &c->base.errs;
+    bool team = req->has_subject && req->subject == NQ__SUBJECT__SUBJECT_TEAM;
+    if (team && !nq_valid_id(req->id))
+        nq_field_errors_add(errs, "scope", NQ_ID_RULE);
+    nq_period_kind_t kind;
+    int64_t at = req->has_at ? req->at : nq_now_ms();
+    if (nq_period_kind_parse(req->period_kind, &kind) != 0 || nq_period_of(kind, at, &c->period) != 0)
+        nq_field_errors_add(errs, "period", "must be day, week, month, quarter or year");
+    else {
+        at = at < c->period.start_ms ? c->period.start_ms
+             : at >= c->period.end_ms ? c->period.end_ms - 1
+                                      : at;
+        nq_period_of(NQ_PERIOD_DAY, at, &c->day);
+    }
+    fail_invalid(&c->base, "score board");
+    char key[KEY_MAX];
+    nq_redis_t *redis = c->app->svc->redis;
+    if (c->base.status == NQ__STATUS__STATUS_OK && team) {
+        nq_key_team(key, sizeof(key), req->id);
+        nq_call_issued(&c->base, nq_redis_command(redis, on_sboard_ids, c, "HGET %s members", key));
+    } else if (c->base.status == NQ__STATUS__STATUS_OK) {
+        nq_call_issued(&c->base,
+                       nq_redis_command(redis, on_sboard_ids, c, "SMEMBERS %s", NQ_KEY_SALESPEOPLE));
+    }
+    nq_call_release(&c->base);
 }

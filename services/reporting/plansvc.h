@@ -8,6 +8,9 @@
  *                 the plan versions in force at the period's start, explained
  *   simulate.v1   ScoreRequest (team_id, drafts) -> DocumentReply: every
  *                 member under the live and the draft plans, side by side
+ *   score.board.v1 LeaderboardRequest -> Leaderboard: a team's (or every)
+ *                 salesperson ranked by score, each under their team's
+ *                 scorecard, with the rank at the end of the day before
  * Handlers for the reporting ROUTER; `app` is reporting_t.
  */
 #ifndef NQ_REPORTING_PLANSVC_H
@@ -20,6 +23,8 @@
 
 void plansvc_on_plan(nq_zsock_t *sock, const nq_bus_envelope_t *env, const ProtobufCMessage *msg,
                      void *app);
+void plansvc_on_score_board(nq_zsock_t *sock, const nq_bus_envelope_t *env,
+                            const ProtobufCMessage *msg, void *app);
 void plansvc_on_score(nq_zsock_t *sock, const nq_bus_envelope_t *env, const ProtobufCMessage *msg,
                       void *app);
 

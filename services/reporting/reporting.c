@@ -196,6 +196,7 @@ static const nq_bus_route_t routes[] = {
     {"plan.put.v1", &nq__plan_request__descriptor, plansvc_on_plan},
     {"plan.get.v1", &nq__plan_request__descriptor, plansvc_on_plan},
     {"score.v1", &nq__score_request__descriptor, plansvc_on_score},
+    {"score.board.v1", &nq__leaderboard_request__descriptor, plansvc_on_score_board},
     {"simulate.v1", &nq__score_request__descriptor, plansvc_on_score},
     {"sys.ping.v1", &nq__ping__descriptor, on_ping},
 };
