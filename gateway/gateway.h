@@ -88,6 +88,10 @@ json_t *gw_load_json(const gw_request_t *req);
  * when it is not one. New reference. */
 json_t *gw_parse_json_body(const gw_request_t *req);
 
+/* The path parameter `name` when it is a valid id; otherwise answers 400
+ * naming it and returns NULL. */
+const char *gw_path_id(const gw_request_t *req, const char *name);
+
 /* Read ?period=day|week|month|quarter|year (default week) and ?at= (a date,
  * RFC 3339 time or Unix ms; default now). Answers 400 itself and returns -1
  * when either is wrong. */

@@ -31,13 +31,9 @@ static void on_values(int status, const nq_kpi_values_t *values, void *data)
 
 static void get_kpis(const gw_request_t *req)
 {
-    const char *id = nq_route_param(req->params, "id");
-    if (!nq_valid_id(id)) {
-        nq_field_errors_t errs = {0};
-        nq_field_errors_add(&errs, "id", NQ_ID_RULE);
-        gw_respond_error(req->conn, 400, "invalid", "bad salesperson id", &errs);
+    const char *id = gw_path_id(req, "id");
+    if (!id)
         return;
-    }
     nq_period_kind_t kind;
     int64_t at;
     if (gw_period_query(req, &kind, &at) != 0)

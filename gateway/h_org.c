@@ -48,18 +48,6 @@ static const org_kind_t *kind_of(const gw_request_t *req)
     return NULL;
 }
 
-/* The path id, or NULL after answering 400. */
-static const char *path_id(const gw_request_t *req)
-{
-    const char *id = nq_route_param(req->params, "id");
-    if (nq_valid_id(id))
-        return id;
-    nq_field_errors_t errs = {0};
-    nq_field_errors_add(&errs, "id", NQ_ID_RULE);
-    gw_respond_error(req->conn, 400, "invalid", "bad id in the path", &errs);
-    return NULL;
-}
-
 static void on_org_reply(nq_http_conn_t *conn, const ProtobufCMessage *msg,
                          const Nq__ReplyHeader *hdr, void *data)
 {
@@ -73,7 +61,7 @@ static void on_org_reply(nq_http_conn_t *conn, const ProtobufCMessage *msg,
 static void put_entity(const gw_request_t *req)
 {
     const org_kind_t *kind = kind_of(req);
-    const char *id = path_id(req);
+    const char *id = gw_path_id(req, "id");
     if (!kind || !id)
         return;
     json_t *obj = gw_parse_json_body(req);
@@ -101,7 +89,7 @@ static void put_entity(const gw_request_t *req)
 static void get_entity(const gw_request_t *req)
 {
     const org_kind_t *kind = kind_of(req);
-    const char *id = path_id(req);
+    const char *id = gw_path_id(req, "id");
     if (!kind || !id)
         return;
     Nq__OrgRequest msg = NQ__ORG_REQUEST__INIT;
@@ -142,7 +130,7 @@ static void on_report(nq_http_conn_t *conn, const ProtobufCMessage *msg,
 
 static void get_salesperson_report(const gw_request_t *req)
 {
-    const char *id = path_id(req);
+    const char *id = gw_path_id(req, "id");
     nq_period_kind_t kind;
     int64_t at;
     if (!id || gw_period_query(req, &kind, &at) != 0)

@@ -44,18 +44,6 @@ static void on_document(nq_http_conn_t *conn, const ProtobufCMessage *msg,
     gw_respond_reply(conn, hdr, ok_status, body);
 }
 
-/* The path id, or NULL after answering 400. */
-static const char *path_id(const gw_request_t *req)
-{
-    const char *id = nq_route_param(req->params, "id");
-    if (nq_valid_id(id))
-        return id;
-    nq_field_errors_t errs = {0};
-    nq_field_errors_add(&errs, "id", NQ_ID_RULE);
-    gw_respond_error(req->conn, 400, "invalid", "bad id in the path", &errs);
-    return NULL;
-}
-
 /* The JSON text of body member `key` (or the whole body when key is NULL). */
 static char *member_text(const json_t *body, const char *key)
 {
@@ -66,7 +54,7 @@ static char *member_text(const json_t *body, const char *key)
 static void plan_request(const gw_request_t *req, bool put)
 {
     static const int created = 201;
-    const char *id = path_id(req);
+    const char *id = gw_path_id(req, "id");
     if (!id)
         return;
     Nq__PlanRequest msg = NQ__PLAN_REQUEST__INIT;
@@ -96,7 +84,7 @@ static void get_plan(const gw_request_t *req)
 
 static void score_request(const gw_request_t *req, bool simulate)
 {
-    const char *id = path_id(req);
+    const char *id = gw_path_id(req, "id");
     nq_period_kind_t kind;
     int64_t at;
     if (!id || gw_period_query(req, &kind, &at) != 0)

@@ -52,16 +52,13 @@ static Nq__Subject subject_of(const gw_request_t *req)
     return NQ__SUBJECT__SUBJECT_COMPANY;
 }
 
-/* The path id (NULL for the company), or answers 400 and returns "" . */
+/* The path id (NULL for the company), or "" after answering 400. */
 static const char *subject_id(const gw_request_t *req)
 {
-    const char *id = nq_route_param(req->params, "id");
-    if (!id || nq_valid_id(id))
-        return id;
-    nq_field_errors_t errs = {0};
-    nq_field_errors_add(&errs, "id", NQ_ID_RULE);
-    gw_respond_error(req->conn, 400, "invalid", "bad id in the path", &errs);
-    return "";
+    if (!nq_route_param(req->params, "id"))
+        return NULL;
+    const char *id = gw_path_id(req, "id");
+    return id ? id : "";
 }
 
 /* ---- targets ---------------------------------------------------------------- */

@@ -116,6 +116,17 @@ json_t *gw_parse_json_body(const gw_request_t *req)
     return obj;
 }
 
+const char *gw_path_id(const gw_request_t *req, const char *name)
+{
+    const char *id = nq_route_param(req->params, name);
+    if (nq_valid_id(id))
+        return id;
+    nq_field_errors_t errs = {0};
+    nq_field_errors_add(&errs, name, NQ_ID_RULE);
+    gw_respond_error(req->conn, 400, "invalid", "bad id in the path", &errs);
+    return NULL;
+}
+
 int gw_period_query(const gw_request_t *req, nq_period_kind_t *kind, int64_t *at_ms)
 {
     char buf[64];

@@ -248,6 +248,28 @@ json_t *nq_period_to_json(const nq_period_t *p)
                      "start", start, "end", end);
 }
 
+void nq_period_to_proto(const nq_period_t *p, Nq__PeriodRef *out)
+{
+    out->kind = (char *)nq_period_kind_name(p->kind);
+    out->key = (char *)p->key;
+    out->has_start = out->has_end = 1;
+    out->start = p->start_ms;
+    out->end = p->end_ms;
+}
+
+void nq_targets_from_reply(const redisReply *reply, double target[NQ_METRIC_COUNT],
+                           bool has[NQ_METRIC_COUNT])
+{
+    for (size_t i = 0; reply && reply->type == REDIS_REPLY_ARRAY && i + 1 < reply->elements;
+         i += 2) {
+        int m = nq_metric_find(reply->element[i]->str);
+        if (m >= 0) {
+            has[m] = true;
+            target[m] = strtod(reply->element[i + 1]->str, NULL);
+        }
+    }
+}
+
 /* ---- read path ------------------------------------------------------------ */
 
 #define MAX_HASH_FIELDS 64

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "nq/bus.h"
+#include "nq/call.h"
 #include "nq/keys.h"
 #include "nq/log.h"
 #include "nq/reply.h"
@@ -24,113 +25,53 @@ struct customers {
     size_t inflight;   /* calls not yet answered */
 };
 
-/* One request from its arrival to its reply. Every path ends in
- * call_release(), which answers once no Redis reply is outstanding. */
+/* One request from its arrival to its reply (steps counted by nq/call.h). */
 typedef struct org_call {
+    nq_call_t base;           /* must be first */
     customers_t *app;         /* the service */
     const org_kind_t *kind;   /* the kind of entity asked for */
-    nq_bus_envelope_t env;    /* who asked, and the type to answer with (payload not kept) */
-    char *correlation_id;     /* copied from the request, may be NULL */
     char id[NQ_ID_MAX + 1];   /* the entity id (valid once org_check passed) */
     ProtobufCMessage *stored; /* the entity to answer with (put: as written; get: as read) */
-    int pending;              /* Redis replies outstanding, +1 while the handler runs */
-    Nq__Status status;        /* outcome so far: the first failure wins */
-    char detail[256];         /* human text for a failure */
-    nq_field_errors_t errs;   /* per-field errors (INVALID) */
 } org_call_t;
+
+/* Send the reply (unless the socket is closed by now) and free the call. */
+static void call_answer(nq_call_t *base)
+{
+    org_call_t *c = (org_call_t *)base;
+    bool ok = base->status == NQ__STATUS__STATUS_OK;
+    if (base->status == NQ__STATUS__STATUS_UNAVAILABLE)
+        nq_log_warn("org_unavailable", "%s %s: %s", base->env.type, c->id, base->detail);
+    if (c->app->sock) {
+        nq_reply_header_t h;
+        nq_reply_header_init(&h, base->correlation_id, base->status, ok ? NULL : base->detail,
+                             &base->errs);
+        Nq__OrgReply reply = NQ__ORG_REPLY__INIT;
+        reply.header = &h.pb;
+        if (ok)
+            org_reply_set_entity(c->kind, &reply, c->stored);
+        nq_zsock_reply(c->app->sock, &base->env, base->env.type, &reply.base);
+    } else {
+        nq_log_debug("reply_dropped", "%s %s: stopping", base->env.type, c->id);
+    }
+    c->app->inflight--;
+    protobuf_c_message_free_unpacked(c->stored, NULL);
+    nq_call_cleanup(base);
+    free(c);
+}
 
 static org_call_t *call_new(customers_t *app, const org_kind_t *k, const nq_bus_envelope_t *env,
                             const Nq__OrgRequest *req)
 {
     org_call_t *c = calloc(1, sizeof(*c));
-    if (!c)
-        return NULL;
-    c->correlation_id = req->correlation_id ? strdup(req->correlation_id) : NULL;
-    if (req->correlation_id && !c->correlation_id) {
+    if (!c || nq_call_init(&c->base, env, req->correlation_id, call_answer) != 0) {
         free(c);
         return NULL;
     }
     c->app = app;
     c->kind = k;
-    c->env = *env;
-    c->env.payload = NULL;
-    c->env.payload_len = 0;
     snprintf(c->id, sizeof(c->id), "%s", req->id ? req->id : "");
-    c->pending = 1;
-    c->status = NQ__STATUS__STATUS_OK;
     app->inflight++;
     return c;
-}
-
-static void call_free(org_call_t *c)
-{
-    c->app->inflight--;
-    protobuf_c_message_free_unpacked(c->stored, NULL);
-    free(c->correlation_id);
-    free(c);
-}
-
-/* Record a failure (printf-style detail) unless an earlier one was recorded. */
-static void call_fail(org_call_t *c, Nq__Status status, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static void call_fail(org_call_t *c, Nq__Status status, const char *fmt, ...)
-{
-    if (c->status != NQ__STATUS__STATUS_OK)
-        return;
-    c->status = status;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(c->detail, sizeof(c->detail), fmt, ap);
-    va_end(ap);
-}
-
-/* Send the reply (unless the socket is closed by now) and free the call. */
-static void call_answer(org_call_t *c)
-{
-    bool ok = c->status == NQ__STATUS__STATUS_OK;
-    if (c->status == NQ__STATUS__STATUS_UNAVAILABLE)
-        nq_log_warn("org_unavailable", "%s %s: %s", c->env.type, c->id, c->detail);
-    if (c->app->sock) {
-        nq_reply_header_t h;
-        nq_reply_header_init(&h, c->correlation_id, c->status, ok ? NULL : c->detail, &c->errs);
-        Nq__OrgReply reply = NQ__ORG_REPLY__INIT;
-        reply.header = &h.pb;
-        if (ok)
-            org_reply_set_entity(c->kind, &reply, c->stored);
-        nq_zsock_reply(c->app->sock, &c->env, c->env.type, &reply.base);
-    } else {
-        nq_log_debug("reply_dropped", "%s %s: stopping", c->env.type, c->id);
-    }
-    call_free(c);
-}
-
-/* One outstanding step is done; answer when it was the last. */
-static void call_release(org_call_t *c)
-{
-    if (--c->pending == 0)
-        call_answer(c);
-}
-
-/* Account for a command issue: rc from nq_redis_command*. */
-static void call_issued(org_call_t *c, int rc)
-{
-    if (rc == 0)
-        c->pending++;
-    else
-        call_fail(c, NQ__STATUS__STATUS_UNAVAILABLE, "redis is not connected");
-}
-
-/* True when `reply` is of `type`; otherwise records why not on the call. */
-static bool reply_ok(org_call_t *c, const redisReply *reply, int type)
-{
-    if (!reply)
-        call_fail(c, NQ__STATUS__STATUS_UNAVAILABLE, "redis connection lost");
-    else if (reply->type == REDIS_REPLY_ERROR)
-        call_fail(c, NQ__STATUS__STATUS_UNAVAILABLE, "redis error: %s", reply->str);
-    else if (reply->type != type)
-        call_fail(c, NQ__STATUS__STATUS_UNAVAILABLE, "redis gave an unexpected reply (type %d)",
-                  reply->type);
-    return reply && reply->type == type;
 }
 
 /* ---------------------------------------------------------------- get */
@@ -152,21 +93,21 @@ static ProtobufCMessage *entity_from_reply(const org_kind_t *k, const char *id,
 static void on_read(nq_redis_t *r, redisReply *reply, void *data)
 {
     org_call_t *c = data;
-    if (reply_ok(c, reply, REDIS_REPLY_ARRAY)) {
+    if (nq_call_reply_ok(&c->base, reply, REDIS_REPLY_ARRAY)) {
         if (reply->elements == 0)
-            call_fail(c, NQ__STATUS__STATUS_NOT_FOUND, "%s %s not found", c->kind->name, c->id);
+            nq_call_fail(&c->base, NQ__STATUS__STATUS_NOT_FOUND, "%s %s not found", c->kind->name, c->id);
         else if (!(c->stored = entity_from_reply(c->kind, c->id, reply)))
-            call_fail(c, NQ__STATUS__STATUS_UNAVAILABLE, "stored %s %s could not be read",
+            nq_call_fail(&c->base, NQ__STATUS__STATUS_UNAVAILABLE, "stored %s %s could not be read",
                       c->kind->name, c->id);
     }
-    call_release(c);
+    nq_call_release(&c->base);
 }
 
 static void start_get(org_call_t *c, const Nq__OrgRequest *req)
 {
     char key[KEY_MAX];
     c->kind->key(key, sizeof(key), c->id);
-    call_issued(c, nq_redis_command(c->app->svc->redis, on_read, c, "HGETALL %s", key));
+    nq_call_issued(&c->base, nq_redis_command(c->app->svc->redis, on_read, c, "HGETALL %s", key));
 }
 
 /* ---------------------------------------------------------------- put */
@@ -174,8 +115,8 @@ static void start_get(org_call_t *c, const Nq__OrgRequest *req)
 static void on_written(nq_redis_t *r, redisReply *reply, void *data)
 {
     org_call_t *c = data;
-    reply_ok(c, reply, REDIS_REPLY_INTEGER);
-    call_release(c);
+    nq_call_reply_ok(&c->base, reply, REDIS_REPLY_INTEGER);
+    nq_call_release(&c->base);
 }
 
 /* KEYS[1] the customer hash. ARGV: customer id, new owner ("" for none), new
@@ -197,7 +138,7 @@ static void index_customer(org_call_t *c, const char *key, const Nq__OrgRequest 
 {
     const Nq__Customer *cu = req->customer;
     const char *cls = cu->class_ ? cu->class_ : "normal";
-    call_issued(c, nq_redis_command(c->app->svc->redis, on_written, c,
+    nq_call_issued(&c->base, nq_redis_command(c->app->svc->redis, on_written, c,
                                     "EVAL %s 1 %s %s %s %s %s %s", key_owner_script, key, c->id,
                                     cu->owner_id ? cu->owner_id : "", cls, NQ_KEY_SP_PREFIX,
                                     NQ_KEY_KEY_CUSTOMERS_SUFFIX));
@@ -222,16 +163,16 @@ static void start_put(org_call_t *c, const Nq__OrgRequest *req)
     if (org_to_fields(k, org_request_entity(k, req), nq_now_ms(), &a) == 0)
         c->stored = k->from_fields(c->id, (const char *const *)a.argv + 2, a.argc - 2);
     if (!c->stored) {
-        call_fail(c, NQ__STATUS__STATUS_UNAVAILABLE, "out of memory");
+        nq_call_fail(&c->base, NQ__STATUS__STATUS_UNAVAILABLE, "out of memory");
         goto out_free_args;
     }
     nq_redis_t *redis = c->app->svc->redis;
     index_fn index = put_index[k - org_kinds];
     if (index)
         index(c, key, req);
-    call_issued(c, nq_redis_command_args(redis, on_written, c, &a));
-    if (c->status == NQ__STATUS__STATUS_OK) /* no index entry for a hash never written */
-        call_issued(c, nq_redis_command(redis, on_written, c, "SADD %s %s", k->index, c->id));
+    nq_call_issued(&c->base, nq_redis_command_args(redis, on_written, c, &a));
+    if (c->base.status == NQ__STATUS__STATUS_OK) /* no index entry for a hash never written */
+        nq_call_issued(&c->base, nq_redis_command(redis, on_written, c, "SADD %s %s", k->index, c->id));
 out_free_args:
     nq_redis_args_free(&a);
 }
@@ -257,15 +198,15 @@ static void on_org(nq_zsock_t *sock, const nq_bus_envelope_t *env, const Protobu
         return;
     }
     if (app->inflight > MAX_INFLIGHT)
-        call_fail(c, NQ__STATUS__STATUS_UNAVAILABLE, "busy: %d requests waiting for redis",
+        nq_call_fail(&c->base, NQ__STATUS__STATUS_UNAVAILABLE, "busy: %d requests waiting for redis",
                   MAX_INFLIGHT);
-    else if (org_check(k, op, req, &c->errs) != 0)
-        call_fail(c, NQ__STATUS__STATUS_INVALID, "invalid %s: %s %s%s", k->name,
-                  c->errs.items[0].field, c->errs.items[0].reason,
-                  c->errs.n > 1 ? " (and more)" : "");
+    else if (org_check(k, op, req, &c->base.errs) != 0)
+        nq_call_fail(&c->base, NQ__STATUS__STATUS_INVALID, "invalid %s: %s %s%s", k->name,
+                  c->base.errs.items[0].field, c->base.errs.items[0].reason,
+                  c->base.errs.n > 1 ? " (and more)" : "");
     else
         starts[op](c, req);
-    call_release(c);
+    nq_call_release(&c->base);
 }
 
 static void on_ping(nq_zsock_t *sock, const nq_bus_envelope_t *env, const ProtobufCMessage *msg,

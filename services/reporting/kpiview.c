@@ -339,15 +339,6 @@ static void check_period(const char *kind_name, bool has_at, int64_t at, nq_peri
         nq_field_errors_add(errs, "at", "is outside the calendar");
 }
 
-static void fill_period(Nq__PeriodRef *ref, const nq_period_t *p)
-{
-    ref->kind = (char *)nq_period_kind_name(p->kind);
-    ref->key = (char *)p->key;
-    ref->has_start = ref->has_end = 1;
-    ref->start = p->start_ms;
-    ref->end = p->end_ms;
-}
-
 /* ---- overviews ------------------------------------------------------------- */
 
 enum { CUR, PREV, LAST_YEAR, N_PERIODS };
@@ -392,7 +383,7 @@ static void overview_answer(nq_call_t *base)
             nq_workdays(&app->cal, p, nq_now_ms(), &c->in.workdays_total,
                         &c->in.workdays_elapsed);
             overview_compute(&c->in, &rows);
-            fill_period(&period, p);
+            nq_period_to_proto(p, &period);
             reply.period = &period;
             reply.rows = rows.ptrs;
             reply.n_rows = NQ_METRIC_COUNT;
@@ -442,15 +433,8 @@ static void read_members(subject_call_t *sc, const char *const *ids, size_t n)
 static void on_overview_targets(nq_redis_t *r, redisReply *reply, void *data)
 {
     overview_call_t *c = data;
-    if (nq_call_reply_ok(&c->sc.base, reply, REDIS_REPLY_ARRAY)) {
-        for (size_t i = 0; i + 1 < reply->elements; i += 2) {
-            int m = nq_metric_find(reply->element[i]->str);
-            if (m >= 0) {
-                c->in.has_target[m] = true;
-                c->in.target[m] = strtod(reply->element[i + 1]->str, NULL);
-            }
-        }
-    }
+    if (nq_call_reply_ok(&c->sc.base, reply, REDIS_REPLY_ARRAY))
+        nq_targets_from_reply(reply, c->in.target, c->in.has_target);
     nq_call_release(&c->sc.base);
 }
 
@@ -542,20 +526,9 @@ static void board_answer(nq_call_t *base)
         Nq__Leaderboard reply = NQ__LEADERBOARD__INIT;
         Nq__PeriodRef period = NQ__PERIOD_REF__INIT;
         reply.header = &h.pb;
-        for (size_t i = 0; ok && i < c->n; i++) {
-            board_entry_t *e = &c->entries[i];
-            nq__leaderboard_entry__init(&pb[i]);
-            pb[i].salesperson_id = e->id;
-            pb[i].name = *e->name ? e->name : NULL;
-            pb[i].has_value = e->defined;
-            pb[i].value = e->value;
-            pb[i].has_rank = pb[i].has_previous_rank = 1;
-            pb[i].rank = e->rank;
-            pb[i].previous_rank = e->previous_rank;
-            ptrs[i] = &pb[i];
-        }
         if (ok) {
-            fill_period(&period, &c->period);
+            board_to_proto(c->entries, c->n, pb, ptrs);
+            nq_period_to_proto(&c->period, &period);
             reply.period = &period;
             reply.metric = (char *)nq_metric_defs[c->metric].name;
             reply.entries = ptrs;
@@ -871,15 +844,8 @@ static void split_members(subject_call_t *sc, const char *const *ids, size_t n)
 static void on_team_targets(nq_redis_t *r, redisReply *reply, void *data)
 {
     split_call_t *c = data;
-    if (nq_call_reply_ok(&c->sc.base, reply, REDIS_REPLY_ARRAY)) {
-        for (size_t i = 0; i + 1 < reply->elements; i += 2) {
-            int m = nq_metric_find(reply->element[i]->str);
-            if (m >= 0) {
-                c->has_team[m] = true;
-                c->team[m] = strtod(reply->element[i + 1]->str, NULL);
-            }
-        }
-    }
+    if (nq_call_reply_ok(&c->sc.base, reply, REDIS_REPLY_ARRAY))
+        nq_targets_from_reply(reply, c->team, c->has_team);
     nq_call_release(&c->sc.base);
 }
 

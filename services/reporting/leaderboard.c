@@ -75,3 +75,20 @@ void board_rank(board_entry_t *entries, size_t n)
     free(out);
     qsort(entries, n, sizeof(*entries), cmp_entries);
 }
+
+void board_to_proto(const board_entry_t *entries, size_t n, Nq__LeaderboardEntry *pb,
+                    Nq__LeaderboardEntry **ptrs)
+{
+    for (size_t i = 0; i < n; i++) {
+        const board_entry_t *e = &entries[i];
+        nq__leaderboard_entry__init(&pb[i]);
+        pb[i].salesperson_id = (char *)e->id;
+        pb[i].name = *e->name ? (char *)e->name : NULL;
+        pb[i].has_value = e->defined;
+        pb[i].value = e->value;
+        pb[i].has_rank = pb[i].has_previous_rank = 1;
+        pb[i].rank = e->rank;
+        pb[i].previous_rank = e->previous_rank;
+        ptrs[i] = &pb[i];
+    }
+}

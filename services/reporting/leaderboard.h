@@ -16,6 +16,7 @@
 #include <stddef.h>
 
 #include "nq/fielderr.h"
+#include "neiqin.pb-c.h"
 #include "nq/kpi.h"
 
 typedef struct board_entry {
@@ -35,6 +36,11 @@ void board_set_metric(board_entry_t *e, nq_metric_id_t m, const nq_kpi_values_t 
 
 /* Rank on value and on before, then sort the entries by rank (ties by id). */
 void board_rank(board_entry_t *entries, size_t n);
+
+/* The reply entries of a ranked board: pb[i] and ptrs[i] (n each, the
+ * caller's) point into entries. */
+void board_to_proto(const board_entry_t *entries, size_t n, Nq__LeaderboardEntry *pb,
+                    Nq__LeaderboardEntry **ptrs);
 
 /* before = period - day, counter by counter (the period as it stood before
  * the reference day). */

@@ -91,6 +91,25 @@ static int plan_from_text(plan_kind_t k, const char *text, plan_t *p, nq_field_e
     return rc;
 }
 
+/* The version in force from ZREVRANGEBYSCORE ... WITHSCORES (latest date
+ * first): the highest version among those of the latest date. */
+static void plan_in_force(const redisReply *reply, plan_kind_t k, plan_t *out)
+{
+    plan_t best = {0};
+    const char *top = NULL;
+    for (size_t i = 0; i + 1 < reply->elements; i += 2) {
+        const char *score = reply->element[i + 1]->str;
+        if (top && strcmp(score, top) != 0)
+            break;
+        top = score;
+        plan_t p;
+        nq_field_errors_t ignore = {0};
+        if (plan_from_text(k, reply->element[i]->str, &p, &ignore) == 0 && p.version > best.version)
+            best = p;
+    }
+    *out = best;
+}
+
 /* ---- a reply that is a JSON document ---------------------------------------- */
 
 typedef struct doc_call {
@@ -310,15 +329,8 @@ static void on_member_values(int status, const nq_kpi_values_t *values, void *da
 static void on_member_targets(nq_redis_t *r, redisReply *reply, void *data)
 {
     member_t *m = data;
-    if (nq_call_reply_ok(&m->call->dc.base, reply, REDIS_REPLY_ARRAY)) {
-        for (size_t i = 0; i + 1 < reply->elements; i += 2) {
-            int k = nq_metric_find(reply->element[i]->str);
-            if (k >= 0) {
-                m->in.has_target[k] = true;
-                m->in.target[k] = strtod(reply->element[i + 1]->str, NULL);
-            }
-        }
-    }
+    if (nq_call_reply_ok(&m->call->dc.base, reply, REDIS_REPLY_ARRAY))
+        nq_targets_from_reply(reply, m->in.target, m->in.has_target);
     nq_call_release(&m->call->dc.base);
 }
 
@@ -356,21 +368,7 @@ static void on_live_plan(nq_redis_t *r, redisReply *reply, void *data)
     live_read_t *rd = data;
     score_call_t *c = rd->call;
     if (nq_call_reply_ok(&c->dc.base, reply, REDIS_REPLY_ARRAY)) {
-        /* WITHSCORES, latest first: keep the highest version of the top date. */
-        plan_t best = {0};
-        const char *top = NULL;
-        for (size_t i = 0; i + 1 < reply->elements; i += 2) {
-            const char *score = reply->element[i + 1]->str;
-            if (top && strcmp(score, top) != 0)
-                break;
-            top = score;
-            plan_t p;
-            nq_field_errors_t ignore = {0};
-            if (plan_from_text(rd->kind, reply->element[i]->str, &p, &ignore) == 0 &&
-                p.version > best.version)
-                best = p;
-        }
-        c->live[rd->kind] = best;
+        plan_in_force(reply, rd->kind, &c->live[rd->kind]);
     }
     free(rd);
     nq_call_release(&c->dc.base);
@@ -536,24 +534,9 @@ static void sboard_answer(nq_call_t *base)
         Nq__Leaderboard reply = NQ__LEADERBOARD__INIT;
         Nq__PeriodRef period = NQ__PERIOD_REF__INIT;
         reply.header = &h.pb;
-        for (size_t i = 0; ok && i < c->n; i++) {
-            const board_entry_t *e = &c->entries[i];
-            nq__leaderboard_entry__init(&pb[i]);
-            pb[i].salesperson_id = (char *)e->id;
-            pb[i].name = *e->name ? (char *)e->name : NULL;
-            pb[i].has_value = e->defined;
-            pb[i].value = e->value;
-            pb[i].has_rank = pb[i].has_previous_rank = 1;
-            pb[i].rank = e->rank;
-            pb[i].previous_rank = e->previous_rank;
-            ptrs[i] = &pb[i];
-        }
         if (ok) {
-            period.kind = (char *)nq_period_kind_name(c->period.kind);
-            period.key = c->period.key;
-            period.has_start = period.has_end = 1;
-            period.start = c->period.start_ms;
-            period.end = c->period.end_ms;
+            board_to_proto(c->entries, c->n, pb, ptrs);
+            nq_period_to_proto(&c->period, &period);
             reply.period = &period;
             reply.metric = "score";
             reply.entries = ptrs;
@@ -587,35 +570,16 @@ static void on_sboard_kpis(int status, const nq_kpi_values_t *values, void *data
 static void on_sboard_targets(nq_redis_t *r, redisReply *reply, void *data)
 {
     sboard_member_t *m = data;
-    if (nq_call_reply_ok(&m->call->base, reply, REDIS_REPLY_ARRAY)) {
-        for (size_t i = 0; i + 1 < reply->elements; i += 2) {
-            int k = nq_metric_find(reply->element[i]->str);
-            if (k >= 0) {
-                m->in.has_target[k] = true;
-                m->in.target[k] = strtod(reply->element[i + 1]->str, NULL);
-            }
-        }
-    }
+    if (nq_call_reply_ok(&m->call->base, reply, REDIS_REPLY_ARRAY))
+        nq_targets_from_reply(reply, m->in.target, m->in.has_target);
     nq_call_release(&m->call->base);
 }
 
 static void on_sboard_plan(nq_redis_t *r, redisReply *reply, void *data)
 {
     sboard_member_t *m = data;
-    if (nq_call_reply_ok(&m->call->base, reply, REDIS_REPLY_ARRAY)) {
-        const char *top = NULL;
-        for (size_t i = 0; i + 1 < reply->elements; i += 2) {
-            const char *score = reply->element[i + 1]->str;
-            if (top && strcmp(score, top) != 0)
-                break;
-            top = score;
-            plan_t p;
-            nq_field_errors_t ignore = {0};
-            if (plan_from_text(PLAN_SCORECARD, reply->element[i]->str, &p, &ignore) == 0 &&
-                p.version > m->plan.version)
-                m->plan = p;
-        }
-    }
+    if (nq_call_reply_ok(&m->call->base, reply, REDIS_REPLY_ARRAY))
+        plan_in_force(reply, PLAN_SCORECARD, &m->plan);
     nq_call_release(&m->call->base);
 }
 

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "nq/bus.h"
+#include "nq/call.h"
 #include "nq/keys.h"
 #include "nq/kpi.h"
 #include "nq/log.h"
@@ -28,122 +29,74 @@ typedef struct kpi_read {
     nq_kpi_values_t values;   /* what was read */
 } kpi_read_t;
 
-/* One report request from its arrival to its reply. Every path ends in
- * call_release(), which answers once no Redis read is outstanding. */
+/* One report request from its arrival to its reply (steps counted by nq/call.h). */
 typedef struct report_call {
+    nq_call_t base;         /* must be first */
     reporting_t *app;       /* the service */
-    nq_bus_envelope_t env;  /* who asked, and the type to answer with (payload not kept) */
-    char *correlation_id;   /* copied from the request, may be NULL */
     report_query_t q;       /* whose report, which periods (valid once parsed) */
     kpi_read_t current;     /* counters of q.period */
     kpi_read_t previous;    /* counters of q.previous */
     char *name;             /* the salesperson's name, NULL when none */
-    int pending;            /* reads outstanding, +1 while the handler runs */
-    Nq__Status status;      /* outcome so far: the first failure wins */
-    char detail[256];       /* human text for a failure */
-    nq_field_errors_t errs; /* per-field errors (INVALID) */
 } report_call_t;
+
+/* Send the reply (unless the socket is closed by now) and free the call. */
+static void call_answer(nq_call_t *base)
+{
+    report_call_t *c = (report_call_t *)base;
+    if (base->status == NQ__STATUS__STATUS_UNAVAILABLE)
+        nq_log_warn("report_unavailable", "%s: %s", c->q.salesperson_id, base->detail);
+    if (c->app->sock) {
+        report_reply_t r;
+        if (base->status == NQ__STATUS__STATUS_OK)
+            report_reply_ok(&r, base->correlation_id, &c->q, c->name, &c->current.values,
+                            &c->previous.values);
+        else
+            report_reply_fail(&r, base->correlation_id, base->status, base->detail, &base->errs);
+        nq_zsock_reply(c->app->sock, &base->env, base->env.type, &r.pb.base);
+    } else {
+        nq_log_debug("reply_dropped", "%s %s: stopping", base->env.type, c->q.salesperson_id);
+    }
+    c->app->inflight--;
+    free(c->name);
+    nq_call_cleanup(base);
+    free(c);
+}
 
 static report_call_t *call_new(reporting_t *app, const nq_bus_envelope_t *env,
                                const Nq__SalespersonReportRequest *req)
 {
     report_call_t *c = calloc(1, sizeof(*c));
-    if (!c)
-        return NULL;
-    c->correlation_id = req->correlation_id ? strdup(req->correlation_id) : NULL;
-    if (req->correlation_id && !c->correlation_id) {
+    if (!c || nq_call_init(&c->base, env, req->correlation_id, call_answer) != 0) {
         free(c);
         return NULL;
     }
     c->app = app;
-    c->env = *env;
-    c->env.payload = NULL;
-    c->env.payload_len = 0;
     c->current.call = c->previous.call = c;
-    c->pending = 1;
-    c->status = NQ__STATUS__STATUS_OK;
     app->inflight++;
     return c;
-}
-
-static void call_free(report_call_t *c)
-{
-    c->app->inflight--;
-    free(c->name);
-    free(c->correlation_id);
-    free(c);
-}
-
-/* Record a failure (printf-style detail) unless an earlier one was recorded. */
-static void call_fail(report_call_t *c, Nq__Status status, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static void call_fail(report_call_t *c, Nq__Status status, const char *fmt, ...)
-{
-    if (c->status != NQ__STATUS__STATUS_OK)
-        return;
-    c->status = status;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(c->detail, sizeof(c->detail), fmt, ap);
-    va_end(ap);
-}
-
-/* Send the reply (unless the socket is closed by now) and free the call. */
-static void call_answer(report_call_t *c)
-{
-    if (c->status == NQ__STATUS__STATUS_UNAVAILABLE)
-        nq_log_warn("report_unavailable", "%s: %s", c->q.salesperson_id, c->detail);
-    if (c->app->sock) {
-        report_reply_t r;
-        if (c->status == NQ__STATUS__STATUS_OK)
-            report_reply_ok(&r, c->correlation_id, &c->q, c->name, &c->current.values,
-                            &c->previous.values);
-        else
-            report_reply_fail(&r, c->correlation_id, c->status, c->detail, &c->errs);
-        nq_zsock_reply(c->app->sock, &c->env, c->env.type, &r.pb.base);
-    } else {
-        nq_log_debug("reply_dropped", "%s %s: stopping", c->env.type, c->q.salesperson_id);
-    }
-    call_free(c);
-}
-
-/* One outstanding step is done; answer when it was the last. */
-static void call_release(report_call_t *c)
-{
-    if (--c->pending == 0)
-        call_answer(c);
-}
-
-/* Account for a read issue: rc from nq_kpi_fetch / nq_redis_command. */
-static void call_issued(report_call_t *c, int rc)
-{
-    if (rc == 0)
-        c->pending++;
-    else
-        call_fail(c, NQ__STATUS__STATUS_UNAVAILABLE, "redis is not connected");
 }
 
 static void on_kpis(int status, const nq_kpi_values_t *values, void *data)
 {
     kpi_read_t *rd = data;
     if (status != 0)
-        call_fail(rd->call, NQ__STATUS__STATUS_UNAVAILABLE, "could not read the KPIs of %s",
+        nq_call_fail(&rd->call->base, NQ__STATUS__STATUS_UNAVAILABLE, "could not read the KPIs of %s",
                   rd->call->q.salesperson_id);
     else
         rd->values = *values;
-    call_release(rd->call);
+    nq_call_release(&rd->call->base);
 }
 
 static void on_name(nq_redis_t *r, redisReply *reply, void *data)
 {
     report_call_t *c = data;
     if (!reply)
-        call_fail(c, NQ__STATUS__STATUS_UNAVAILABLE, "redis connection lost");
+        nq_call_fail(&c->base, NQ__STATUS__STATUS_UNAVAILABLE, "redis connection lost");
     else if (reply->type == REDIS_REPLY_ERROR)
-        call_fail(c, NQ__STATUS__STATUS_UNAVAILABLE, "redis error: %s", reply->str);
+        nq_call_fail(&c->base, NQ__STATUS__STATUS_UNAVAILABLE, "redis error: %s", reply->str);
     else if (reply->type == REDIS_REPLY_STRING && !(c->name = strdup(reply->str)))
-        call_fail(c, NQ__STATUS__STATUS_UNAVAILABLE, "out of memory");
-    call_release(c);
+        nq_call_fail(&c->base, NQ__STATUS__STATUS_UNAVAILABLE, "out of memory");
+    nq_call_release(&c->base);
 }
 
 /* Issue the three reads; each one answered or failed releases the call. */
@@ -151,11 +104,11 @@ static void start_reads(report_call_t *c)
 {
     nq_redis_t *redis = c->app->svc->redis;
     const char *sp = c->q.salesperson_id;
-    call_issued(c, nq_kpi_fetch(redis, sp, &c->q.period, on_kpis, &c->current));
-    call_issued(c, nq_kpi_fetch(redis, sp, &c->q.previous, on_kpis, &c->previous));
+    nq_call_issued(&c->base, nq_kpi_fetch(redis, sp, &c->q.period, on_kpis, &c->current));
+    nq_call_issued(&c->base, nq_kpi_fetch(redis, sp, &c->q.previous, on_kpis, &c->previous));
     char key[KEY_MAX];
     nq_key_salesperson(key, sizeof(key), sp);
-    call_issued(c, nq_redis_command(redis, on_name, c, "HGET %s name", key));
+    nq_call_issued(&c->base, nq_redis_command(redis, on_name, c, "HGET %s name", key));
 }
 
 static void on_report(nq_zsock_t *sock, const nq_bus_envelope_t *env, const ProtobufCMessage *msg,
@@ -169,15 +122,15 @@ static void on_report(nq_zsock_t *sock, const nq_bus_envelope_t *env, const Prot
         return;
     }
     if (app->inflight > REPORTING_MAX_INFLIGHT)
-        call_fail(c, NQ__STATUS__STATUS_UNAVAILABLE, "busy: %d reports waiting for redis",
+        nq_call_fail(&c->base, NQ__STATUS__STATUS_UNAVAILABLE, "busy: %d reports waiting for redis",
                   REPORTING_MAX_INFLIGHT);
-    else if (report_query_parse(req, nq_now_ms(), &c->q, &c->errs) != 0)
-        call_fail(c, NQ__STATUS__STATUS_INVALID, "invalid report request: %s %s%s",
-                  c->errs.items[0].field, c->errs.items[0].reason,
-                  c->errs.n > 1 ? " (and more)" : "");
+    else if (report_query_parse(req, nq_now_ms(), &c->q, &c->base.errs) != 0)
+        nq_call_fail(&c->base, NQ__STATUS__STATUS_INVALID, "invalid report request: %s %s%s",
+                  c->base.errs.items[0].field, c->base.errs.items[0].reason,
+                  c->base.errs.n > 1 ? " (and more)" : "");
     else
         start_reads(c);
-    call_release(c);
+    nq_call_release(&c->base);
 }
 
 static void on_ping(nq_zsock_t *sock, const nq_bus_envelope_t *env, const ProtobufCMessage *msg,

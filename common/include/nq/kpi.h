@@ -144,6 +144,14 @@ void nq_kpi_from_proto(const Nq__KpiValues *pb, nq_kpi_values_t *out);
  * New reference, NULL on OOM. */
 json_t *nq_kpi_to_json(const nq_kpi_values_t *v);
 
+/* Point `out` (initialised) at `p`: kind, key, start, end (borrowed from p). */
+void nq_period_to_proto(const nq_period_t *p, Nq__PeriodRef *out);
+
+/* Fill targets from an HGETALL reply of a target hash: field = metric name,
+ * value = target in the metric's unit. Unknown fields are ignored. */
+void nq_targets_from_reply(const redisReply *reply, double target[NQ_METRIC_COUNT],
+                           bool has[NQ_METRIC_COUNT]);
+
 /* {"kind":"week","key":"2026-W48","start":"...+08:00","end":"..."}. */
 json_t *nq_period_to_json(const nq_period_t *p);
 
