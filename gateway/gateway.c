@@ -11,6 +11,7 @@
 static const gw_routes_t *const modules[] = {
     &gw_activity_routes, &gw_kpi_routes, &gw_org_routes,   &gw_alert_routes,
     &gw_health_routes,   &gw_target_routes, &gw_plan_routes,  &gw_admin_routes,
+    &gw_metrics_routes,
 };
 #define N_MODULES (sizeof(modules) / sizeof(modules[0]))
 #define MAX_ROUTES 64
@@ -75,6 +76,7 @@ static void on_request(nq_http_conn_t *conn, const nq_http_request_t *http, void
                          NULL);
         return;
     }
+    gw->requests++;
     gw_request_t req = {gw, conn, http, route, &params};
     ((gw_handler_fn)route->handler)(&req);
 }

@@ -26,6 +26,7 @@ typedef struct gateway {
     upstream_t *customers;  /* org and customers */
     upstream_t *reporting;  /* reports */
     sse_hub_t *alerts;      /* SSE clients + alert SUB */
+    uint64_t requests;      /* HTTP requests routed */
 } gateway_t;
 
 /* App hooks for nq_service_main (see nq/service.h). */
@@ -58,6 +59,7 @@ extern const gw_routes_t gw_health_routes;
 extern const gw_routes_t gw_target_routes;
 extern const gw_routes_t gw_plan_routes;
 extern const gw_routes_t gw_admin_routes;
+extern const gw_routes_t gw_metrics_routes;
 
 /* ---- answers (respond.c) ----------------------------------------------- */
 
@@ -108,8 +110,9 @@ typedef void (*gw_reply_fn)(nq_http_conn_t *conn, const ProtobufCMessage *reply,
 int gw_call(const gw_request_t *req, upstream_t *up, const char *type, ProtobufCMessage *msg,
              gw_reply_fn done, void *data, void (*free_data)(void *));
 
-/* SSE hub (h_alerts.c) lifecycle, used by gateway.c. */
+/* SSE hub (h_alerts.c) lifecycle, used by gateway.c; clients connected. */
 sse_hub_t *sse_hub_new(gateway_t *gw);
+size_t sse_hub_clients(const sse_hub_t *hub);
 void sse_hub_destroy(sse_hub_t **hub);
 
 #endif

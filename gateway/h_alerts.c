@@ -301,6 +301,14 @@ sse_hub_t *sse_hub_new(gateway_t *gw)
     return hub;
 }
 
+size_t sse_hub_clients(const sse_hub_t *hub)
+{
+    size_t n = 0;
+    for (const sse_client_t *c = hub ? hub->clients : NULL; c; c = c->next)
+        n++;
+    return n;
+}
+
 static void on_hub_closed(uv_handle_t *h)
 {
     free(h->data);

@@ -1,0 +1,139 @@
+/* h_metrics.c — GET /metrics: Prometheus text exposition of the suite's
+ * counters (from Redis: events accepted and scored, log length, entries
+ * pending with scorers, alerts) and of this gateway (requests, calls in
+ * flight per service, SSE clients, Redis connection). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gateway.h"
+#include "nq/keys.h"
+
+/* One pipelined read of the suite's counters. */
+typedef struct scrape {
+    gateway_t *gw;           /* the app */
+    nq_http_conn_t *conn;    /* retained until answered */
+    long long value[5];      /* by slot below; -1 when unknown */
+    int waiting;             /* replies outstanding */
+} scrape_t;
+
+enum { ACCEPTED, SCORED, LOG_LENGTH, PENDING, ALERTS, N_SLOTS };
+
+static const struct {
+    const char *name;  /* metric name */
+    const char *type;  /* counter / gauge */
+    const char *help;  /* one line */
+} slots[N_SLOTS] = {
+    [ACCEPTED] = {"nq_events_accepted_total", "counter", "Events appended to the activity log."},
+    [SCORED] = {"nq_events_scored_total", "counter", "Log entries applied by scorers."},
+    [LOG_LENGTH] = {"nq_activity_log_entries", "gauge", "Entries in the activity log."},
+    [PENDING] = {"nq_scoring_pending_entries", "gauge", "Entries delivered, not yet applied."},
+    [ALERTS] = {"nq_alerts_stored", "gauge", "Alerts in the alert stream."},
+};
+
+/* Where a reply goes. */
+typedef struct slot_ref {
+    scrape_t *scrape;
+    int slot;
+} slot_ref_t;
+
+static void answer(scrape_t *sc)
+{
+    char body[4096];
+    size_t len = 0;
+    for (int i = 0; i < N_SLOTS; i++) {
+        if (sc->value[i] < 0)
+            continue;
+        len += (size_t)snprintf(body + len, sizeof(body) - len, "# HELP %s %s\n# TYPE %s %s\n%s %lld\n",
+                                slots[i].name, slots[i].help, slots[i].name, slots[i].type,
+                                slots[i].name, sc->value[i]);
+    }
+    gateway_t *gw = sc->gw;
+    const struct {
+        const char *service;
+        upstream_t *up;
+    } ups[] = {{"ingest", gw->ingest}, {"customers", gw->customers}, {"reporting", gw->reporting}};
+    len += (size_t)snprintf(body + len, sizeof(body) - len,
+                            "# HELP nq_gateway_requests_total HTTP requests routed.\n"
+                            "# TYPE nq_gateway_requests_total counter\n"
+                            "nq_gateway_requests_total %llu\n"
+                            "# HELP nq_gateway_sse_clients Alert streams open.\n"
+                            "# TYPE nq_gateway_sse_clients gauge\nnq_gateway_sse_clients %zu\n"
+                            "# HELP nq_gateway_redis_up Redis connected (1) or not (0).\n"
+                            "# TYPE nq_gateway_redis_up gauge\nnq_gateway_redis_up %d\n"
+                            "# HELP nq_gateway_upstream_inflight Calls waiting for a service.\n"
+                            "# TYPE nq_gateway_upstream_inflight gauge\n",
+                            (unsigned long long)gw->requests, sse_hub_clients(gw->alerts),
+                            nq_redis_ready(gw->svc->redis) ? 1 : 0);
+    for (size_t i = 0; i < sizeof(ups) / sizeof(ups[0]) && len < sizeof(body); i++)
+        len += (size_t)snprintf(body + len, sizeof(body) - len,
+                                "nq_gateway_upstream_inflight{service=\"%s\"} %zu\n",
+                                ups[i].service, ups[i].up ? upstream_inflight(ups[i].up) : 0);
+    if (nq_http_conn_open(sc->conn))
+        nq_http_respond(sc->conn, 200, "text/plain; version=0.0.4; charset=utf-8", body,
+                        len < sizeof(body) ? len : sizeof(body) - 1, NULL);
+    nq_http_conn_release(sc->conn);
+    free(sc);
+}
+
+static void on_value(nq_redis_t *r, redisReply *reply, void *data)
+{
+    slot_ref_t *ref = data;
+    scrape_t *sc = ref->scrape;
+    if (reply && reply->type == REDIS_REPLY_INTEGER)
+        sc->value[ref->slot] = reply->integer;
+    else if (reply && reply->type == REDIS_REPLY_STRING)
+        sc->value[ref->slot] = strtoll(reply->str, NULL, 10);
+    else if (reply && reply->type == REDIS_REPLY_NIL)
+        sc->value[ref->slot] = 0;
+    else if (reply && reply->type == REDIS_REPLY_ARRAY && reply->elements > 0 &&
+             reply->element[0]->type == REDIS_REPLY_INTEGER) /* XPENDING summary */
+        sc->value[ref->slot] = reply->element[0]->integer;
+    free(ref);
+    if (--sc->waiting == 0)
+        answer(sc);
+}
+
+static void get_metrics(const gw_request_t *req)
+{
+    scrape_t *sc = calloc(1, sizeof(*sc));
+    if (!sc) {
+        gw_respond_error(req->conn, 500, "internal", "out of memory", NULL);
+        return;
+    }
+    sc->gw = req->gw;
+    sc->conn = req->conn;
+    for (int i = 0; i < N_SLOTS; i++)
+        sc->value[i] = -1;
+    nq_http_conn_retain(req->conn);
+    nq_redis_t *redis = req->gw->svc->redis;
+    const char *commands[N_SLOTS][3] = {
+        [ACCEPTED] = {"GET", NQ_KEY_STATS_ACCEPTED, NULL},
+        [SCORED] = {"GET", NQ_KEY_STATS_SCORED, NULL},
+        [LOG_LENGTH] = {"XLEN", NQ_KEY_ACTIVITIES, NULL},
+        [PENDING] = {"XPENDING", NQ_KEY_ACTIVITIES, NQ_GROUP_SCORING},
+        [ALERTS] = {"XLEN", NQ_KEY_ALERTS, NULL},
+    };
+    sc->waiting = 1; /* held while issuing */
+    for (int i = 0; i < N_SLOTS; i++) {
+        slot_ref_t *ref = malloc(sizeof(*ref));
+        if (!ref)
+            continue;
+        *ref = (slot_ref_t){sc, i};
+        int argc = commands[i][2] ? 3 : 2;
+        size_t lens[3] = {strlen(commands[i][0]), strlen(commands[i][1]),
+                          commands[i][2] ? strlen(commands[i][2]) : 0};
+        if (nq_redis_commandv(redis, on_value, ref, argc, commands[i], lens) == 0)
+            sc->waiting++;
+        else
+            free(ref);
+    }
+    if (--sc->waiting == 0)
+        answer(sc);
+}
+
+static const nq_route_t rows[] = {
+    {"GET", "/metrics", (void *)get_metrics},
+};
+
+const gw_routes_t gw_metrics_routes = {rows, sizeof(rows) / sizeof(rows[0])};
