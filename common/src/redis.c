@@ -151,12 +151,12 @@ void nq_redis_on_connected(nq_redis_t *r, nq_redis_connected_fn fn, void *data)
 
 bool nq_redis_ready(const nq_redis_t *r)
 {
-    return r->connected && !r->closing;
+    return r && r->connected && !r->closing;
 }
 
 size_t nq_redis_pending(const nq_redis_t *r)
 {
-    return r->pending;
+    return r ? r->pending : 0;
 }
 
 static void on_reply(redisAsyncContext *ac, void *reply, void *privdata)

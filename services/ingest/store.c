@@ -9,6 +9,7 @@
 #include "validate.h"
 
 /* KEYS[1] stream, KEYS[2] accepted counter; ARGV: window_s, n, then per event: dedupe key, digest, payload.
+ * SET ... NX GET remembers a new id and returns a known id's digest in one step.
  * Returns n status integers (0 accepted, 1 duplicate, 2 conflict), then the
  * stream id of the last appended entry ("" if none). */
 static const char append_script[] =
@@ -18,10 +19,9 @@ static const char append_script[] =
     "local last = ''\n"
     "for i = 0, n - 1 do\n"
     "  local k, d, p = ARGV[3 + i * 3], ARGV[4 + i * 3], ARGV[5 + i * 3]\n"
-    "  local prev = redis.call('GET', k)\n"
+    "  local prev = redis.call('SET', k, d, 'NX', 'EX', window, 'GET')\n"
     "  if not prev then\n"
     "    last = redis.call('XADD', KEYS[1], '*', 'e', p)\n"
-    "    redis.call('SET', k, d, 'EX', window)\n"
     "    out[i + 1] = 0\n"
     "  elseif prev == d then\n"
     "    out[i + 1] = 1\n"

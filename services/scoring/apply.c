@@ -219,3 +219,23 @@ int scoring_agg_add_event(scoring_agg_t *agg, const Nq__Activity *ev)
     }
     return add_visited(agg, ev);
 }
+
+static int cmp_member(const void *a, const void *b)
+{
+    const scoring_member_t *x = a, *y = b;
+    int c = strcmp(x->key, y->key);
+    return c ? c : strcmp(x->member, y->member);
+}
+
+void scoring_agg_unique_members(scoring_agg_t *agg)
+{
+    if (agg->n_members < 2)
+        return;
+    qsort(agg->members, agg->n_members, sizeof(*agg->members), cmp_member);
+    size_t kept = 1;
+    for (size_t i = 1; i < agg->n_members; i++) {
+        if (cmp_member(&agg->members[kept - 1], &agg->members[i]) != 0)
+            agg->members[kept++] = agg->members[i];
+    }
+    agg->n_members = kept;
+}

@@ -253,6 +253,7 @@ static int apply_chunk(rebuild_t *rb, const redisReply *entries, nq_redis_cb cb)
         if (ev)
             nq__activity__free_unpacked(ev, NULL);
     }
+    scoring_agg_unique_members(&agg);
     nq_redis_args_t a;
     nq_redis_args_init(&a);
     nq_redis_args_adds(&a, "EVAL");

@@ -242,6 +242,7 @@ static void apply_batch(batch_t *b)
         if (b->events[i])
             rc = scoring_agg_add_event(&agg, b->events[i]);
     }
+    scoring_agg_unique_members(&agg);
     nq_redis_args_t a;
     nq_redis_args_init(&a);
     nq_redis_args_adds(&a, "EVAL");
@@ -279,6 +280,8 @@ static void on_read(nq_redis_t *r, redisReply *reply, void *data)
 {
     scorer_t *sc = data;
     sc->busy = false;
+    if (sc->stopping) /* the entries stay pending and are reclaimed by another scorer */
+        return;
     /* [[stream, [entries]]] or nil when nothing is new. */
     if (reply && reply->type == REDIS_REPLY_ARRAY && reply->elements == 1 &&
         reply->element[0]->type == REDIS_REPLY_ARRAY && reply->element[0]->elements == 2) {
@@ -309,6 +312,8 @@ static void on_reclaimed(nq_redis_t *r, redisReply *reply, void *data)
 {
     scorer_t *sc = data;
     sc->busy = false;
+    if (sc->stopping)
+        return;
     /* [next cursor, [entries], [deleted ids]] */
     if (!reply || reply->type != REDIS_REPLY_ARRAY || reply->elements < 2) {
         if (reply && reply->type == REDIS_REPLY_ERROR)

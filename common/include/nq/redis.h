@@ -42,7 +42,8 @@ nq_redis_t *nq_redis_new(uv_loop_t *loop, const char *host, int port, const char
 /* Call `fn(r, data)` after every (re)connect. */
 void nq_redis_on_connected(nq_redis_t *r, nq_redis_connected_fn fn, void *data);
 
-/* True while connected. */
+/* True while connected. A NULL client (already destroyed: replies still
+ * arriving during a stop) is never ready, so every command on it returns -1. */
 bool nq_redis_ready(const nq_redis_t *r);
 
 /* Commands issued and not yet answered. */
