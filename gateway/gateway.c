@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "coalesce.h"
 #include "nq/log.h"
 
 /* Every handler module's rows, concatenated into one route table. */
@@ -97,10 +98,15 @@ void *gateway_new(nq_service_t *svc)
                                  customers_replies, N_OF(customers_replies), max_frame);
     gw->reporting = upstream_new(&svc->loop, svc->zctx, cfg->reporting_endpoint, "reporting",
                                  reporting_replies, N_OF(reporting_replies), max_frame);
+    gw->coalescer = gw->ingest ? coalescer_new(&svc->loop, gw->ingest,
+                                               (size_t)cfg->max_batch_events,
+                                               (uint64_t)cfg->request_timeout_ms)
+                               : NULL;
     gw->alerts = sse_hub_new(gw);
     gw->http = nq_http_server_new(&svc->loop, cfg->http_host, cfg->http_port,
                                   (size_t)cfg->max_body_bytes, on_request, gw);
-    if (!gw->ingest || !gw->customers || !gw->reporting || !gw->alerts || !gw->http) {
+    if (!gw->ingest || !gw->coalescer || !gw->customers || !gw->reporting || !gw->alerts ||
+        !gw->http) {
         gateway_stop(gw);
         free(gw);
         return NULL;
@@ -116,6 +122,7 @@ void gateway_stop(void *app)
         return;
     sse_hub_destroy(&gw->alerts);
     nq_http_server_destroy(&gw->http);
+    coalescer_destroy(&gw->coalescer);
     upstream_destroy(&gw->ingest);
     upstream_destroy(&gw->customers);
     upstream_destroy(&gw->reporting);

@@ -18,6 +18,7 @@
 #include "upstream.h"
 
 typedef struct sse_hub sse_hub_t;
+typedef struct coalescer coalescer_t;
 
 typedef struct gateway {
     nq_service_t *svc;      /* shared process state */
@@ -26,6 +27,7 @@ typedef struct gateway {
     upstream_t *customers;  /* org and customers */
     upstream_t *reporting;  /* reports */
     sse_hub_t *alerts;      /* SSE clients + alert SUB */
+    coalescer_t *coalescer; /* one ingest batch per loop turn */
     uint64_t requests;      /* HTTP requests routed */
 } gateway_t;
 

@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "coalesce.h"
 #include "gateway.h"
 #include "nq/feedsig.h"
 #include "nq/log.h"
@@ -297,26 +298,29 @@ static void respond_batch(nq_http_conn_t *conn, batch_t *b)
     gw_respond_json(conn, status, body, NULL);
 }
 
-static void on_ingest_reply(nq_http_conn_t *conn, const ProtobufCMessage *msg,
-                            const Nq__ReplyHeader *hdr, void *data)
+static void on_ingest_results(nq_http_conn_t *conn, const Nq__ReplyHeader *hdr,
+                              Nq__EventResult *const *results, size_t n, void *data)
 {
     batch_t *b = data;
-    const Nq__ActivityBatchReply *rep = (const Nq__ActivityBatchReply *)msg;
-    if (!hdr || (hdr->has_status && hdr->status != NQ__STATUS__STATUS_OK)) {
+    if (!nq_http_conn_open(conn)) {
+        /* the client left */
+    } else if (!hdr) {
+        gw_respond_unavailable(conn, "ingest");
+    } else if (hdr->has_status && hdr->status != NQ__STATUS__STATUS_OK) {
         gw_respond_reply(conn, hdr, 200, NULL);
-        return;
+    } else {
+        for (size_t k = 0; k < n && k < b->n_sent; k++) {
+            const Nq__EventResult *res = results[k];
+            if (!res || (unsigned)res->status >= N_STATUS)
+                continue;
+            size_t i = b->sent[k];
+            json_array_set_new(b->results, i,
+                               result_json(i, res->event_id, res->status,
+                                           gw_pb_field_errors_json(res->errors, res->n_errors)));
+        }
+        respond_batch(conn, b);
     }
-    for (size_t k = 0; k < rep->n_results; k++) {
-        const Nq__EventResult *res = rep->results[k];
-        if (!res->has_index || res->index < 0 || (size_t)res->index >= b->n_sent ||
-            (unsigned)res->status >= N_STATUS)
-            continue;
-        size_t i = b->sent[res->index];
-        json_array_set_new(b->results, i,
-                           result_json(i, res->event_id, res->status,
-                                       gw_pb_field_errors_json(res->errors, res->n_errors)));
-    }
-    respond_batch(conn, b);
+    batch_free(b);
 }
 
 static batch_t *batch_new(const gw_request_t *req)
@@ -359,14 +363,15 @@ static void take_batch(const gw_request_t *req, batch_t *b)
         batch_free(b);
         return;
     }
-    Nq__ActivityBatchRequest msg = NQ__ACTIVITY_BATCH_REQUEST__INIT;
+    /* The events go to ingest with the other requests of this loop turn. */
     b->n_sent = b->n_events;
-    msg.events = b->events;
-    msg.n_events = b->n_events;
-    /* Once sent, the events are packed: only the results are kept. */
-    if (gw_call(req, req->gw->ingest, "activity.batch.v1", &msg.base, on_ingest_reply, b,
-                batch_free) == 0)
-        batch_free_events(b);
+    if (coalescer_add(req->gw->coalescer, req->conn, b->events, b->n_events, on_ingest_results,
+                      b) != 0) {
+        gw_respond_unavailable(req->conn, "the gateway (out of memory)");
+        batch_free(b);
+        return;
+    }
+    b->n_events = 0; /* the events moved into the coalescer */
 }
 
 static void post_activities(const gw_request_t *req)
