@@ -246,8 +246,8 @@ run_one() {
     wait "$sampler" || true
     redis-cli -p "$NQ_REDIS_PORT" info commandstats >"$prefix-redis.txt" 2>&1 || true
     redis-cli -p "$NQ_REDIS_PORT" info cpu >>"$prefix-redis.txt" 2>&1 || true
-    redis-cli -p "$NQ_REDIS_PORT" info memory | grep -E '^used_memory_(human|peak_human|rss_human)' \
-        >>"$prefix-redis.txt" 2>&1 || true
+    redis-cli -p "$NQ_REDIS_PORT" info memory |
+        grep -E '^used_memory_(human|peak_human|rss_human)' >>"$prefix-redis.txt" 2>&1 || true
     stop_suite
     mkdir -p "$OUT/logs/$sc-$n"
     cp "$SUITE_DIR"/log/*.log "$OUT/logs/$sc-$n/" 2>/dev/null || true
@@ -262,12 +262,16 @@ run_one() {
 text_report() {
     jq -r '
       def pct(x): if x == null then "-" else "\(x|floor)%" end;
-      "accepted \(.events_accepted) events, \(.accepted_per_s|floor) events/s over \(.load_s*100|floor/100) s; "
-      + "answers \(.answers_by_status|tostring); transport errors \(.transport_errors)",
-      "ack latency ms: p50 \(.latency_ms.p50) p99 \(.latency_ms.p99) p99.9 \(.latency_ms.p99_9) max \(.latency_ms.max)",
+      def mib(x): "\(x*10|floor/10) MiB";
+      "accepted \(.events_accepted) events, \(.accepted_per_s|floor) events/s"
+      + " over \(.load_s*100|floor/100) s; answers \(.answers_by_status|tostring);"
+      + " transport errors \(.transport_errors)",
+      "ack latency ms: p50 \(.latency_ms.p50) p99 \(.latency_ms.p99)"
+      + " p99.9 \(.latency_ms.p99_9) max \(.latency_ms.max)",
       "scored: \(.scored|tostring)",
       "nq-bench cpu \(.bench_cpu_pct|floor)%",
-      (.processes[] | "  \(.name): peak RSS \(.peak_rss_mib*10|floor/10) MiB, VmHWM \(.vmhwm_mib*10|floor/10) MiB, cpu load \(pct(.cpu_load_pct)), catch-up \(pct(.cpu_catchup_pct))")
+      (.processes[] | "  \(.name): peak RSS \(mib(.peak_rss_mib)), VmHWM \(mib(.vmhwm_mib)),"
+        + " cpu load \(pct(.cpu_load_pct)), catch-up \(pct(.cpu_catchup_pct))")
     ' "$1"
 }
 
