@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "nq/log.h"
+#include "nq/period.h"
 
 /* One request's part of a combined batch. */
 typedef struct part {
@@ -79,6 +80,8 @@ static void flush(coalescer_t *c)
     Nq__ActivityBatchRequest msg = NQ__ACTIVITY_BATCH_REQUEST__INIT;
     msg.events = g->events;
     msg.n_events = g->n_events;
+    msg.has_deadline = 1;
+    msg.deadline = nq_now_ms() + (int64_t)c->timeout_ms;
     g->total = g->n_events;
     if (upstream_call(c->ingest, "activity.batch.v1", &msg.base, c->timeout_ms, on_reply, g) != 0) {
         group_answer(g, NULL);

@@ -13,6 +13,7 @@
  * replayed delivery (same signature) is refused with 409 once the first one
  * was taken; events without a `source` get the feed's name.
  */
+#include <ctype.h>
 #include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
@@ -452,6 +453,9 @@ static void post_feed(const gw_request_t *req)
     *job = (feed_job_t){req->gw, req->conn, *req->http, *req->params, req->route, "", ""};
     snprintf(job->source, sizeof(job->source), "%s", source);
     snprintf(job->seen_key, sizeof(job->seen_key), FEED_SEEN_PREFIX "%s:%s", source, sig + 7);
+    /* Hex digits in either case are the same delivery. */
+    for (char *p = job->seen_key + strlen(FEED_SEEN_PREFIX) + strlen(source) + 1; *p; p++)
+        *p = (char)tolower((unsigned char)*p);
     nq_http_conn_retain(req->conn);
     if (nq_redis_command(req->gw->svc->redis, on_seen, job, "GET %s", job->seen_key) != 0) {
         nq_http_conn_release(req->conn);

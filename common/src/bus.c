@@ -169,6 +169,13 @@ nq_zsock_t *nq_zsock_new(uv_loop_t *loop, void *zctx, int type, const char *endp
     int linger = 0;
     int64_t maxmsg = (int64_t)max_frame + 4096;
     zmq_setsockopt(s->zsock, ZMQ_LINGER, &linger, sizeof(linger));
+    if (type == ZMQ_DEALER) {
+        /* Queue only to a connected peer: a request to a service that is down
+         * fails at once instead of waiting to be delivered after its caller
+         * gave up. */
+        int immediate = 1;
+        zmq_setsockopt(s->zsock, ZMQ_IMMEDIATE, &immediate, sizeof(immediate));
+    }
     zmq_setsockopt(s->zsock, ZMQ_MAXMSGSIZE, &maxmsg, sizeof(maxmsg));
     if (type == ZMQ_SUB) {
         for (size_t i = 0; i < n_routes; i++)

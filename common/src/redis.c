@@ -1,7 +1,6 @@
 /* redis.c — hiredis async client on libuv with reconnect. See nq/redis.h. */
 #include "nq/redis.h"
 
-#include <hiredis/adapters/libuv.h>
 #include <hiredis/async.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -12,13 +11,20 @@
 
 #define BACKOFF_MIN_MS 100
 #define BACKOFF_MAX_MS 5000
-/* Debian's hiredis 0.14 libuv adapter drops poll errors, so a refused connect
- * is never reported: an attempt not connected by then is abandoned. */
+/* A connect attempt not answered by then is abandoned and retried. */
 #define CONNECT_TIMEOUT_MS 1000
+/* Commands pending with no reply for this long: the connection is given up
+ * (a server that stopped answering without closing the socket). */
+#define REPLY_TIMEOUT_MS 5000
+#define WATCHDOG_MS 1000
 
 struct nq_redis {
     uv_loop_t *loop;                 /* the process's loop */
     uv_timer_t retry;                /* reconnect timer */
+    uv_timer_t watchdog;             /* gives up a connection that stopped answering */
+    int open_timers;                 /* timers not yet closed */
+    uint64_t last_progress;          /* uv_now of the last reply (or first pending command) */
+    uint64_t last_tick;              /* uv_now of the last watchdog run */
     redisAsyncContext *ac;           /* live context, NULL between connections */
     char host[256];                  /* server address */
     int port;                        /* server port */
@@ -42,7 +48,100 @@ static void start_connect(nq_redis_t *r);
 
 static void on_timer_closed(uv_handle_t *h)
 {
+    nq_redis_t *r = h->data;
+    if (--r->open_timers == 0)
+        free(r);
+}
+
+static void close_timers(nq_redis_t *r)
+{
+    uv_close((uv_handle_t *)&r->retry, on_timer_closed);
+    uv_close((uv_handle_t *)&r->watchdog, on_timer_closed);
+}
+
+/* ---- the event-library adapter ---------------------------------------------
+ * hiredis drives its socket through a small hook table. Ours differs from the
+ * libuv adapter hiredis 0.14 ships in one point: when libuv reports a poll
+ * error (connection refused or reset), hiredis is told to read and write, so
+ * it sees the error and disconnects, instead of the socket going quiet. */
+
+typedef struct uv_events {
+    redisAsyncContext *ac; /* NULL once hiredis cleaned up */
+    uv_poll_t poll;        /* the socket */
+    int events;            /* UV_READABLE | UV_WRITABLE wanted */
+} uv_events_t;
+
+static void on_socket(uv_poll_t *h, int status, int events)
+{
+    uv_events_t *e = h->data;
+    int ready = status < 0 ? e->events : events;
+    if (e->ac && (ready & UV_READABLE))
+        redisAsyncHandleRead(e->ac);
+    if (e->ac && (ready & UV_WRITABLE))
+        redisAsyncHandleWrite(e->ac);
+}
+
+static void watch(uv_events_t *e, int events)
+{
+    e->events = events;
+    if (events)
+        uv_poll_start(&e->poll, events, on_socket);
+    else
+        uv_poll_stop(&e->poll);
+}
+
+static void ev_add_read(void *p)
+{
+    uv_events_t *e = p;
+    watch(e, e->events | UV_READABLE);
+}
+
+static void ev_del_read(void *p)
+{
+    uv_events_t *e = p;
+    watch(e, e->events & ~UV_READABLE);
+}
+
+static void ev_add_write(void *p)
+{
+    uv_events_t *e = p;
+    watch(e, e->events | UV_WRITABLE);
+}
+
+static void ev_del_write(void *p)
+{
+    uv_events_t *e = p;
+    watch(e, e->events & ~UV_WRITABLE);
+}
+
+static void on_poll_closed(uv_handle_t *h)
+{
     free(h->data);
+}
+
+static void ev_cleanup(void *p)
+{
+    uv_events_t *e = p;
+    e->ac = NULL;
+    uv_close((uv_handle_t *)&e->poll, on_poll_closed);
+}
+
+static int attach(redisAsyncContext *ac, uv_loop_t *loop)
+{
+    uv_events_t *e = calloc(1, sizeof(*e));
+    if (!e || uv_poll_init_socket(loop, &e->poll, ac->c.fd) != 0) {
+        free(e);
+        return -1;
+    }
+    e->ac = ac;
+    e->poll.data = e;
+    ac->ev.data = e;
+    ac->ev.addRead = ev_add_read;
+    ac->ev.delRead = ev_del_read;
+    ac->ev.addWrite = ev_add_write;
+    ac->ev.delWrite = ev_del_write;
+    ac->ev.cleanup = ev_cleanup;
+    return 0;
 }
 
 static void schedule_retry(nq_redis_t *r);
@@ -97,7 +196,7 @@ static void on_disconnect(const redisAsyncContext *ac, int status)
     r->ac = NULL;
     r->connected = false;
     if (r->closing) {
-        uv_close((uv_handle_t *)&r->retry, on_timer_closed);
+        close_timers(r);
         return;
     }
     nq_log_warn("redis_disconnected", "%s:%d: %s", r->host, r->port,
@@ -116,7 +215,7 @@ static void start_connect(nq_redis_t *r)
         return;
     }
     ac->data = r;
-    if (redisLibuvAttach(ac, r->loop) != REDIS_OK) {
+    if (attach(ac, r->loop) != 0) {
         redisAsyncFree(ac);
         schedule_retry(r);
         return;
@@ -125,6 +224,36 @@ static void start_connect(nq_redis_t *r)
     redisAsyncSetDisconnectCallback(ac, on_disconnect);
     r->ac = ac;
     uv_timer_start(&r->retry, on_retry, CONNECT_TIMEOUT_MS, 0);
+}
+
+/* Give up a connection whose commands have waited REPLY_TIMEOUT_MS without
+ * any reply: pending callbacks run with NULL, and (unless closing) a new
+ * connection is made. During a stop this also ends a graceful disconnect
+ * that would otherwise wait forever. */
+static void on_watchdog(uv_timer_t *t)
+{
+    nq_redis_t *r = t->data;
+    uint64_t now = uv_now(r->loop);
+    /* A late tick means this process was stopped or blocked, not Redis: the
+     * replies may be waiting unread, so give them a fresh chance. */
+    if (now - r->last_tick > 2 * WATCHDOG_MS)
+        r->last_progress = now;
+    r->last_tick = now;
+    if (!r->ac || r->pending == 0 || now - r->last_progress < REPLY_TIMEOUT_MS)
+        return;
+    nq_log_warn("redis_stalled", "%s:%d: %zu commands without a reply for %d ms; reconnecting",
+                r->host, r->port, r->pending, REPLY_TIMEOUT_MS);
+    redisAsyncContext *ac = r->ac;
+    bool was_connected = r->connected;
+    r->ac = NULL; /* callbacks run below must not issue on this context */
+    r->connected = false;
+    redisAsyncFree(ac); /* NULL replies; on_disconnect runs when it was connected */
+    if (!was_connected) {
+        if (r->closing)
+            close_timers(r);
+        else
+            schedule_retry(r);
+    }
 }
 
 nq_redis_t *nq_redis_new(uv_loop_t *loop, const char *host, int port, const char *name)
@@ -138,7 +267,11 @@ nq_redis_t *nq_redis_new(uv_loop_t *loop, const char *host, int port, const char
     r->port = port;
     r->backoff_ms = BACKOFF_MIN_MS;
     uv_timer_init(loop, &r->retry);
-    r->retry.data = r;
+    uv_timer_init(loop, &r->watchdog);
+    r->retry.data = r->watchdog.data = r;
+    r->open_timers = 2;
+    r->last_tick = uv_now(loop);
+    uv_timer_start(&r->watchdog, on_watchdog, WATCHDOG_MS, WATCHDOG_MS);
     start_connect(r);
     return r;
 }
@@ -164,6 +297,7 @@ static void on_reply(redisAsyncContext *ac, void *reply, void *privdata)
     pending_cmd_t *cmd = privdata;
     nq_redis_t *r = cmd->r;
     r->pending--;
+    r->last_progress = uv_now(r->loop);
     if (cmd->cb)
         cmd->cb(r, reply, cmd->data);
     free(cmd);
@@ -188,7 +322,8 @@ static int issued(nq_redis_t *r, pending_cmd_t *cmd, int rc)
         free(cmd);
         return -1;
     }
-    r->pending++;
+    if (r->pending++ == 0)
+        r->last_progress = uv_now(r->loop);
     return 0;
 }
 
@@ -229,7 +364,8 @@ void nq_redis_destroy(nq_redis_t **rp)
     r->closing = true;
     uv_timer_stop(&r->retry);
     if (r->ac && r->connected) {
-        /* Graceful: pending replies are read first; on_disconnect then closes the timer. */
+        /* Graceful: pending replies are read first (the watchdog bounds the wait);
+         * on_disconnect then closes the timers. */
         redisAsyncDisconnect(r->ac);
         return;
     }
@@ -238,7 +374,7 @@ void nq_redis_destroy(nq_redis_t **rp)
         r->ac = NULL;
         redisAsyncFree(ac); /* still connecting: nothing was issued */
     }
-    uv_close((uv_handle_t *)&r->retry, on_timer_closed);
+    close_timers(r);
 }
 
 void nq_redis_args_init(nq_redis_args_t *a)

@@ -195,6 +195,10 @@ static Nq__Status admit(const ingest_t *in, const Nq__ActivityBatchRequest *req,
         *why = "ingest is saturated, retry later";
         return NQ__STATUS__STATUS_UNAVAILABLE;
     }
+    if (req->has_deadline && nq_now_ms() > req->deadline) {
+        *why = "the request expired before ingest got it; nothing was stored";
+        return NQ__STATUS__STATUS_UNAVAILABLE;
+    }
     return NQ__STATUS__STATUS_OK;
 }
 

@@ -61,6 +61,7 @@ struct scorer {
     char reclaim_cursor[64]; /* XAUTOCLAIM position */
     bool busy;               /* a batch is in flight */
     bool more;               /* pull again when the batch is done */
+    bool reclaim_due;        /* the reclaim timer fired while busy: reclaim next */
     bool stopping;           /* stop hook ran */
     uint64_t applied;        /* events applied by this scorer */
     uint64_t poison;         /* entries that did not decode (acknowledged) */
@@ -221,8 +222,8 @@ static void on_applied(nq_redis_t *r, redisReply *reply, void *data)
     }
     size_t before = b->n;
     batch_keep(b, reply);
-    nq_log_info("batch_overlap", "%zu of %zu entries were applied elsewhere; re-summing the rest",
-                before - b->n, before);
+    nq_log_info("batch_overlap", "%zu of %zu entries were applied elsewhere%s", before - b->n,
+                before, b->n ? "; re-summing the rest" : "");
     if (b->n == 0 || sc->stopping) {
         batch_done(sc, b, false);
         return;
@@ -294,12 +295,20 @@ static void on_read(nq_redis_t *r, redisReply *reply, void *data)
     }
 }
 
+static void reclaim(scorer_t *sc);
+
 static void pull(scorer_t *sc)
 {
     if (sc->stopping)
         return;
     if (sc->busy) {
         sc->more = true;
+        return;
+    }
+    /* A scorer that is never idle under load still takes over dead peers' entries. */
+    if (sc->reclaim_due) {
+        sc->more = true; /* and pull new entries right after */
+        reclaim(sc);
         return;
     }
     if (nq_redis_command(sc->svc->redis, on_read, sc, "EVAL %s 2 %s %s %s %s %d", pull_script,
@@ -325,17 +334,29 @@ static void on_reclaimed(nq_redis_t *r, redisReply *reply, void *data)
     size_t n = take_entries(sc, reply->element[1]);
     if (n > 0)
         nq_log_info("reclaimed", "took over %zu entries left pending by another scorer", n);
+    else
+        pull(sc); /* nothing to take over: go on with new entries */
+}
+
+/* Take over entries idle for SCORER_RECLAIM_IDLE_MS (their scorer died). */
+static void reclaim(scorer_t *sc)
+{
+    sc->reclaim_due = false;
+    if (nq_redis_command(sc->svc->redis, on_reclaimed, sc, "XAUTOCLAIM %s %s %s %d %s COUNT %d",
+                         NQ_KEY_ACTIVITIES, NQ_GROUP_SCORING, nq_service_member(sc->svc),
+                         SCORER_RECLAIM_IDLE_MS, sc->reclaim_cursor, SCORER_BATCH) == 0)
+        sc->busy = true;
 }
 
 static void on_reclaim_timer(uv_timer_t *t)
 {
     scorer_t *sc = t->data;
-    if (sc->busy || sc->stopping)
+    if (sc->stopping)
         return;
-    if (nq_redis_command(sc->svc->redis, on_reclaimed, sc, "XAUTOCLAIM %s %s %s %d %s COUNT %d",
-                         NQ_KEY_ACTIVITIES, NQ_GROUP_SCORING, nq_service_member(sc->svc),
-                         SCORER_RECLAIM_IDLE_MS, sc->reclaim_cursor, SCORER_BATCH) == 0)
-        sc->busy = true;
+    if (sc->busy)
+        sc->reclaim_due = true; /* pull() reclaims before its next read */
+    else
+        reclaim(sc);
 }
 
 static void on_poll_timer(uv_timer_t *t)
