@@ -285,7 +285,9 @@ json_t *import_activity_event(const import_activity_plan_t *plan, const import_c
         json_t *v = cell_value(col, row->fields[i], errs);
         if (!v)
             continue;
-        json_t **into = col->kind == K_LOCATION ? &location : col->kind == K_ATTR ? &attributes : &ev;
+        json_t **into = col->kind == K_LOCATION ? &location
+                        : col->kind == K_ATTR   ? &attributes
+                                                : &ev;
         nomem = set_in(into, col->name, v) != 0;
     }
     if (!nomem && location)
@@ -309,10 +311,9 @@ json_t *import_activity_ndjson(const char *line, size_t len, nq_field_errors_t *
     if (blank == len)
         return NULL;
     json_error_t err;
-    json_t *obj = json_loadb(line, len, JSON_REJECT_DUPLICATES, &err);
+    json_t *obj = json_loadb(line, len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &err);
     if (!obj)
-        nq_field_errors_add(errs, "(line)", "not valid JSON: %s (column %d)", err.text,
-                            err.column);
+        nq_field_errors_add(errs, "(line)", "not valid JSON: %s (column %d)", err.text, err.column);
     else if (!json_is_object(obj))
         nq_field_errors_add(errs, "(line)", "must be a JSON object (one event per line)");
     if (json_is_object(obj))

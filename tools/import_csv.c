@@ -52,8 +52,8 @@ import_csv_t *import_csv_new(const import_csv_options_t *opt, import_csv_read_fn
 {
     if (!opt || !read || opt->max_record == 0 || opt->max_fields == 0 ||
         opt->max_record > ((size_t)1 << 30) || opt->delim > 255 || opt->quote > 255 ||
-        (opt->delim >= 0 && opt->delim == opt->quote) || opt->delim == '\n' ||
-        opt->quote == '\n' || opt->delim == '\r' || opt->quote == '\r')
+        (opt->delim >= 0 && opt->delim == opt->quote) || opt->delim == '\n' || opt->quote == '\n' ||
+        opt->delim == '\r' || opt->quote == '\r')
         return NULL;
     import_csv_t *r = calloc(1, sizeof(*r));
     if (!r)
@@ -114,12 +114,10 @@ static void fill(import_csv_t *r)
 /* The next byte (0..255), or -1 at the end of the input or on a read error. */
 static int next_byte(import_csv_t *r)
 {
-    if (r->pos == r->len) {
+    while (r->pos == r->len) {
         if (r->eof || r->failed)
             return -1;
         fill(r);
-        if (r->pos == r->len)
-            return -1;
     }
     r->offset++;
     return (unsigned char)r->buf[r->pos++];
@@ -239,6 +237,20 @@ static bool cr_ends_line(import_csv_t *r)
     return false;
 }
 
+/* A CR inside quotes: true when an LF follows (consumed and counted in the
+ * record's length), so the pair is kept as one LF. */
+static bool quoted_crlf(import_csv_t *r)
+{
+    int c = next_byte(r);
+    if (c == '\n') {
+        r->raw++;
+        return true;
+    }
+    if (c >= 0)
+        unget_byte(r);
+    return false;
+}
+
 /* One byte of a record in `st`; returns the next state. */
 static state_t step(import_csv_t *r, state_t st, int c)
 {
@@ -297,6 +309,8 @@ int import_csv_next(import_csv_t *r, import_csv_row_t *row, const char **why)
                 return IMPORT_CSV_END;
             return finish(r, row, line, why);
         }
+        if (c == '\r' && st == S_QUOTED && quoted_crlf(r))
+            c = '\n';
         if (c == '\n')
             r->line++;
         if (st != S_QUOTED && (c == '\n' || (c == '\r' && cr_ends_line(r)))) {

@@ -9,9 +9,9 @@
  *     just before that LF is dropped (so CRLF and LF files read the same).
  *   - A field that starts with `quote` ('"') is quoted: it runs to the next
  *     lone quote and may hold delimiters, CR and LF; a doubled quote inside
- *     stands for one quote. Text after the closing quote other than the
- *     delimiter or the line end is an error, and so is a quote inside an
- *     unquoted field.
+ *     stands for one quote. A CRLF inside quotes is read as one LF, so a
+ *     multi-line cell reads the same from Windows and Unix exports. Text after the closing quote
+ * other than the delimiter or the line end is an error, and so is a quote inside an unquoted field.
  *   - A UTF-8 byte order mark at the very start of the stream is skipped.
  *   - Empty lines (nothing between two LFs) are skipped; a last line without
  *     LF is a record.
@@ -64,9 +64,15 @@ typedef struct import_csv_options {
 } import_csv_options_t;
 
 /* Comma, double quote, 1 MiB, 4096 fields. */
-#define IMPORT_CSV_DEFAULTS {',', '"', IMPORT_CSV_MAX_RECORD, IMPORT_CSV_MAX_FIELDS}
+#define IMPORT_CSV_DEFAULTS                                                                        \
+    {                                                                                              \
+        ',', '"', IMPORT_CSV_MAX_RECORD, IMPORT_CSV_MAX_FIELDS                                     \
+    }
 /* One field per line (NDJSON), 1 MiB lines. */
-#define IMPORT_CSV_LINES {IMPORT_CSV_NONE, IMPORT_CSV_NONE, IMPORT_CSV_MAX_RECORD, 1}
+#define IMPORT_CSV_LINES                                                                           \
+    {                                                                                              \
+        IMPORT_CSV_NONE, IMPORT_CSV_NONE, IMPORT_CSV_MAX_RECORD, 1                                 \
+    }
 
 /* Fill buf with up to cap bytes. Returns the count (0 at the end of the
  * input), or -1 on a read error. */

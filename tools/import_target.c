@@ -27,15 +27,14 @@ static const struct {
 
 /* An example key of each period kind, for error messages. */
 static const char *const key_examples[NQ_PERIOD_KIND_COUNT] = {
-    [NQ_PERIOD_DAY] = "2026-11-26", [NQ_PERIOD_WEEK] = "2026-W48",
-    [NQ_PERIOD_MONTH] = "2026-11",  [NQ_PERIOD_QUARTER] = "2026-Q4",
-    [NQ_PERIOD_YEAR] = "2026",
+    [NQ_PERIOD_DAY] = "2026-11-26",  [NQ_PERIOD_WEEK] = "2026-W48", [NQ_PERIOD_MONTH] = "2026-11",
+    [NQ_PERIOD_QUARTER] = "2026-Q4", [NQ_PERIOD_YEAR] = "2026",
 };
 
 struct import_target_plan {
-    size_t n;             /* header fields */
+    size_t n;              /* header fields */
     size_t ident[N_IDENT]; /* column of subject, id, period, key */
-    int *metric;          /* per column: the metric (nq_metric_id_t), or -1 */
+    int *metric;           /* per column: the metric (nq_metric_id_t), or -1 */
 };
 
 void import_target_plan_destroy(import_target_plan_t **pp)
@@ -150,7 +149,8 @@ static bool row_path(const import_target_plan_t *p, const import_csv_row_t *row,
         nq_field_errors_add(errs, "subject", "must be salesperson, team or company");
         ok = false;
     } else if (subjects[s].has_id && !nq_valid_id(id)) {
-        nq_field_errors_add(errs, "id", "%s", *id ? NQ_ID_RULE : "required for a salesperson or team");
+        nq_field_errors_add(errs, "id", "%s",
+                            *id ? NQ_ID_RULE : "required for a salesperson or team");
         ok = false;
     } else if (!subjects[s].has_id && *id) {
         nq_field_errors_add(errs, "id", "must be empty for the company");

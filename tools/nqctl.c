@@ -4,17 +4,28 @@
  *   nqctl send events.json            # or - for stdin
  *   nqctl put /api/v1/customers/c-1 customer.json
  *   nqctl seed-demo
+ *   nqctl import activities events.csv --batch 1000
+ *   nqctl import targets targets-2026.csv
  *
- * Commands live in one table {name, handler, arguments, help}; adding one is
- * adding a row. `nqctl help` prints the table, the options and the exit codes.
+ * Commands live in one table {name, handler, arguments, help}, options in
+ * another; adding one is adding a row. `nqctl help` prints both tables and
+ * the exit codes. docs/nqctl.md is the manual.
  */
 #include <errno.h>
 #include <jansson.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
 
+#include "import_activity.h"
+#include "import_csv.h"
+#include "import_target.h"
 #include "nq/httpc.h"
 #include "nq/period.h"
 
@@ -22,6 +33,24 @@
 #define DEFAULT_ZONE  "Asia/Shanghai"
 #define MAX_INPUT     (64 << 20)
 #define ACTIVITY_PATH "/api/v1/activities"
+
+/* import: events per request, and the body size at which a batch is sent
+ * before it is full (well under the gateway's 4 MiB NQ_MAX_BODY_BYTES). */
+#define IMPORT_BATCH_DEFAULT 500
+#define IMPORT_BATCH_MAX     5000
+#define IMPORT_BATCH_BYTES   (1 << 20)
+/* import: tries of one request while the gateway answers 503 or cannot be
+ * reached, and the longest wait between two. */
+#define IMPORT_TRIES       10
+#define IMPORT_BACKOFF_MS  500
+#define IMPORT_MAX_WAIT_MS 30000
+/* import: progress every 250 ms on a terminal, every 10 s otherwise. */
+#define PROGRESS_TTY_MS 250
+#define PROGRESS_LOG_MS 10000
+#define REJECTS_SUFFIX  ".rejects.ndjson"
+
+#define STR_(x) #x
+#define STR(x)  STR_(x)
 
 /* Exit codes, shown by `nqctl help`. */
 enum {
@@ -33,12 +62,16 @@ enum {
 };
 
 typedef struct ctl {
-    const char *url;  /* gateway base URL */
-    nq_httpc_t *http; /* client, one keep-alive connection */
+    const char *url;     /* gateway base URL */
+    nq_httpc_t *http;    /* client, one keep-alive connection */
+    int timeout_ms;      /* --timeout, 0 = the client's default */
+    const char *format;  /* --format: "csv", "ndjson", or NULL (by the file's extension) */
+    long batch;          /* --batch: events per request of import activities */
+    const char *rejects; /* --rejects: rejects file of import, NULL = FILE.rejects.ndjson */
 } ctl_t;
 
 typedef struct command {
-    const char *name;                    /* first word on the command line */
+    const char *name;                    /* word(s) on the command line: "get", "import targets" */
     int (*run)(ctl_t *ctl, char **argv); /* argv holds exactly `nargs` words */
     int nargs;                           /* words after the name */
     bool offline;                        /* runs without a gateway (ctl->http is NULL) */
@@ -50,6 +83,8 @@ static int cmd_get(ctl_t *ctl, char **argv);
 static int cmd_send(ctl_t *ctl, char **argv);
 static int cmd_put(ctl_t *ctl, char **argv);
 static int cmd_seed_demo(ctl_t *ctl, char **argv);
+static int cmd_import_activities(ctl_t *ctl, char **argv);
+static int cmd_import_targets(ctl_t *ctl, char **argv);
 static int cmd_help(ctl_t *ctl, char **argv);
 
 static const command_t commands[] = {
@@ -60,43 +95,121 @@ static const command_t commands[] = {
      "PUT a JSON object to PATH and print the stored object"},
     {"seed-demo", cmd_seed_demo, 0, false, "",
      "store a demo team, salespeople, customers and activities (safe to re-run)"},
+    {"import activities", cmd_import_activities, 1, false, "FILE|-",
+     "stream a .csv or .ndjson file of events to " ACTIVITY_PATH " in batches"},
+    {"import targets", cmd_import_targets, 1, false, "FILE|-",
+     "PUT the targets of each row of a CSV file (subject,id,period,key,metrics...)"},
     {"help", cmd_help, 0, true, "", "show this help"},
 };
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
 
+/* Options, anywhere on the command line: "--name VALUE" or "--name=VALUE". */
+typedef struct option {
+    const char *name;                              /* "--url" */
+    const char *arg;                               /* its value's name, NULL for a flag */
+    const char *(*set)(ctl_t *ctl, const char *v); /* NULL, or why v is refused */
+    const char *help;                              /* one line */
+} option_t;
+
+static const char *set_url(ctl_t *ctl, const char *v)
+{
+    ctl->url = v;
+    return NULL;
+}
+
+static const char *set_timeout(ctl_t *ctl, const char *v)
+{
+    char *end;
+    long ms = strtol(v, &end, 10);
+    if (*v == '\0' || *end != '\0' || ms <= 0 || ms > 3600000)
+        return "expected milliseconds from 1 to 3600000";
+    ctl->timeout_ms = (int)ms;
+    return NULL;
+}
+
+static const char *set_format(ctl_t *ctl, const char *v)
+{
+    if (strcmp(v, "csv") != 0 && strcmp(v, "ndjson") != 0)
+        return "expected csv or ndjson";
+    ctl->format = v;
+    return NULL;
+}
+
+static const char *set_batch(ctl_t *ctl, const char *v)
+{
+    char *end;
+    long n = strtol(v, &end, 10);
+    if (*v == '\0' || *end != '\0' || n < 1 || n > IMPORT_BATCH_MAX)
+        return "expected a number of events from 1 to 5000";
+    ctl->batch = n;
+    return NULL;
+}
+
+static const char *set_rejects(ctl_t *ctl, const char *v)
+{
+    if (!*v)
+        return "expected a file name";
+    ctl->rejects = v;
+    return NULL;
+}
+
+static const option_t options[] = {
+    {"--url", "URL", set_url, "gateway base URL (env NQ_URL, default " DEFAULT_URL ")"},
+    {"--timeout", "MS", set_timeout,
+     "time allowed per request (default " STR(NQ_HTTPC_TIMEOUT_MS) ")"},
+    {"--format", "csv|ndjson", set_format,
+     "import activities: the file's format (default: by its extension)"},
+    {"--batch", "N", set_batch, "import activities: events per request (1-5000, default 500)"},
+    {"--rejects", "PATH", set_rejects,
+     "import: where rejected rows go (default FILE" REJECTS_SUFFIX ")"},
+    {"--help", NULL, NULL, "show this help"},
+};
+#define N_OPTIONS (sizeof(options) / sizeof(options[0]))
+
 static int cmd_help(ctl_t *ctl, char **argv)
 {
-    printf("usage: nqctl [--url URL] [--timeout MS] COMMAND [ARGS]\n\ncommands:\n");
+    char head[64];
+    printf("usage: nqctl [OPTIONS] COMMAND [ARGS]\n\ncommands:\n");
     for (size_t i = 0; i < N_COMMANDS; i++) {
-        char head[64];
         snprintf(head, sizeof(head), "%s %s", commands[i].name, commands[i].args);
-        printf("  %-24s %s\n", head, commands[i].help);
+        printf("  %-26s %s\n", head, commands[i].help);
     }
-    printf("\noptions:\n"
-           "  --url URL      gateway base URL (env NQ_URL, default " DEFAULT_URL ")\n"
-           "  --timeout MS   time allowed per request (default %d)\n"
-           "\nenvironment:\n"
+    printf("\noptions (anywhere on the line, also as --name=VALUE):\n");
+    for (size_t i = 0; i < N_OPTIONS; i++) {
+        snprintf(head, sizeof(head), "%s %s", options[i].name,
+                 options[i].arg ? options[i].arg : "");
+        printf("  %-26s %s\n", head, options[i].help);
+    }
+    printf("\nenvironment:\n"
            "  NQ_URL         gateway base URL\n"
            "  NQ_ZONE        zone for demo times (default " DEFAULT_ZONE ")\n"
            "\nexit codes:\n"
-           "  %d  done; the gateway answered 2xx\n"
-           "  %d  the gateway answered with an error, or some events were not stored\n"
+           "  %d  done; the gateway answered 2xx (import: every row accepted or duplicate)\n"
+           "  %d  the gateway answered with an error, or some events or rows were not stored\n"
            "  %d  bad command line\n"
-           "  %d  input file unreadable or not the JSON expected\n"
+           "  %d  input file unreadable, not the JSON expected, or a bad CSV header\n"
            "  %d  gateway unreachable (refused, timed out, or not speaking HTTP)\n",
-           NQ_HTTPC_TIMEOUT_MS, CTL_OK, CTL_REFUSED, CTL_USAGE, CTL_INPUT, CTL_UNREACHABLE);
+           CTL_OK, CTL_REFUSED, CTL_USAGE, CTL_INPUT, CTL_UNREACHABLE);
     return CTL_OK;
 }
 
 /* ------------------------------------------------------------ HTTP helpers */
 
-/* One request. Returns CTL_OK with r filled (any status), or CTL_UNREACHABLE
- * after saying why on stderr. */
+/* One request with a body of type ctype (or none). Returns 0 with r filled
+ * (any status), or a negative NQ_HTTPC_E* code. Says nothing. */
+static int request(ctl_t *ctl, const char *method, const char *path, const char *ctype,
+                   const char *body, size_t len, nq_httpc_response_t *r)
+{
+    return nq_httpc_request(ctl->http, method, path, body ? ctype : NULL, body, len,
+                            "Accept: application/json\r\n", r);
+}
+
+/* One request with a JSON body (or none). Returns CTL_OK with r filled (any
+ * status), or CTL_USAGE / CTL_UNREACHABLE after saying why on stderr. */
 static int call(ctl_t *ctl, const char *method, const char *path, const char *body, size_t len,
                 nq_httpc_response_t *r)
 {
-    int rc = nq_httpc_request(ctl->http, method, path, body ? "application/json" : NULL, body, len,
-                              "Accept: application/json\r\n", r);
+    int rc = request(ctl, method, path, "application/json", body, len, r);
     if (rc == NQ_HTTPC_EINVAL) {
         fprintf(stderr, "nqctl: %s %s: invalid path (must start with '/', no spaces)\n", method,
                 path);
@@ -122,15 +235,26 @@ static bool is_2xx(int status)
     return status >= 200 && status < 300;
 }
 
+/* "unavailable: activity log saturated" from an error body's error and
+ * detail, or "" when it has neither. */
+static void error_text(const nq_httpc_response_t *r, char *buf, size_t len)
+{
+    json_t *j = json_loadb(r->body, r->len, 0, NULL);
+    const char *error = json_string_value(json_object_get(j, "error"));
+    const char *detail = json_string_value(json_object_get(j, "detail"));
+    snprintf(buf, len, "%s%s%s", error ? error : "", error && detail ? ": " : "",
+             detail ? detail : "");
+    json_decref(j);
+}
+
 /* Say on stderr why a request failed: status, the error body's error and
  * detail, each field error, and Retry-After. */
 static void explain_failure(const char *method, const char *path, const nq_httpc_response_t *r)
 {
     json_t *j = json_loadb(r->body, r->len, 0, NULL);
-    const char *error = json_string_value(json_object_get(j, "error"));
-    const char *detail = json_string_value(json_object_get(j, "detail"));
-    fprintf(stderr, "nqctl: %s %s: HTTP %d%s%s%s%s\n", method, path, r->status, error ? " " : "",
-            error ? error : "", detail ? ": " : "", detail ? detail : "");
+    char text[512];
+    error_text(r, text, sizeof(text));
+    fprintf(stderr, "nqctl: %s %s: HTTP %d%s%s\n", method, path, r->status, *text ? " " : "", text);
     size_t i;
     json_t *e;
     json_array_foreach(json_object_get(j, "errors"), i, e)
@@ -259,13 +383,17 @@ typedef struct outcome {
     json_int_t accepted, duplicate, conflict, rejected;
 } outcome_t;
 
-/* Read the counters of an activities answer and list each rejected event
- * with its errors (and each conflict when list_conflicts). Returns false when
- * the body is not such an answer. */
-static bool read_outcome(const nq_httpc_response_t *r, bool list_conflicts, outcome_t *o)
+/* Called for each result of an activities answer that is not accepted or
+ * duplicate (a borrowed {"index","event_id","status","errors"} object). */
+typedef void (*result_fn)(const json_t *result, void *data);
+
+/* Read the counters of an activities answer and pass each rejected or
+ * conflicting result to `each`. Returns false when the body is not such an
+ * answer. */
+static bool read_outcome(const nq_httpc_response_t *r, outcome_t *o, result_fn each, void *data)
 {
-    json_t *j = json_loadb(r->body, r->len, 0, NULL), *res, *e;
-    size_t i, k;
+    json_t *j = json_loadb(r->body, r->len, 0, NULL), *res;
+    size_t i;
     bool ok = json_is_object(j) && json_is_array(json_object_get(j, "results"));
     if (ok)
         ok = json_unpack(j, "{s:I, s:I, s:I, s:I}", "accepted", &o->accepted, "duplicate",
@@ -273,17 +401,28 @@ static bool read_outcome(const nq_httpc_response_t *r, bool list_conflicts, outc
     json_array_foreach(ok ? json_object_get(j, "results") : NULL, i, res)
     {
         const char *status = str_of(res, "status");
-        if (strcmp(status, "rejected") != 0 && !(list_conflicts && strcmp(status, "conflict") == 0))
-            continue;
-        printf("  #%lld %s: %s\n", (long long)json_integer_value(json_object_get(res, "index")),
-               str_of(res, "event_id"), status);
-        json_array_foreach(json_object_get(res, "errors"), k, e)
-        {
-            printf("      %s: %s\n", str_of(e, "field"), str_of(e, "reason"));
-        }
+        if (strcmp(status, "rejected") == 0 || strcmp(status, "conflict") == 0)
+            each(res, data);
     }
     json_decref(j);
     return ok;
+}
+
+/* result_fn of send and seed-demo: print the result and its errors on
+ * stdout; conflicts only when *(bool *)list_conflicts. */
+static void print_result(const json_t *res, void *list_conflicts)
+{
+    size_t k;
+    json_t *e;
+    const char *status = str_of(res, "status");
+    if (strcmp(status, "conflict") == 0 && !*(bool *)list_conflicts)
+        return;
+    printf("  #%lld %s: %s\n", (long long)json_integer_value(json_object_get(res, "index")),
+           str_of(res, "event_id"), status);
+    json_array_foreach(json_object_get(res, "errors"), k, e)
+    {
+        printf("      %s: %s\n", str_of(e, "field"), str_of(e, "reason"));
+    }
 }
 
 /* POST events (a JSON text) and read the outcome. Returns CTL_OK when the
@@ -292,7 +431,7 @@ static int post_events(ctl_t *ctl, const char *body, size_t len, bool list_confl
 {
     nq_httpc_response_t r;
     int rc = call(ctl, "POST", ACTIVITY_PATH, body, len, &r);
-    if (rc == CTL_OK && !read_outcome(&r, list_conflicts, o)) {
+    if (rc == CTL_OK && !read_outcome(&r, o, print_result, &list_conflicts)) {
         explain_failure("POST", ACTIVITY_PATH, &r);
         rc = CTL_REFUSED;
     }
@@ -515,58 +654,696 @@ static int cmd_seed_demo(ctl_t *ctl, char **argv)
     return rc == CTL_OK ? seed_activities(ctl) : rc;
 }
 
+/* ------------------------------------------------------------------ import */
+
+/* One import run: the input, the batch being built, the counts, the rejects
+ * file, the progress shown. Lives on the stack of the command. */
+typedef struct import {
+    ctl_t *ctl;           /* gateway and options */
+    const char *what;     /* "events" or "rows", for messages */
+    const char *file;     /* input path, "-" for stdin */
+    bool csv;             /* CSV (else NDJSON) */
+    FILE *in;             /* the input */
+    import_csv_t *reader; /* its records */
+    uint64_t size;        /* input bytes, 0 when unknown (not a regular file) */
+    char *rejects_path;   /* rejects file name (malloc'd) */
+    FILE *rejects;        /* the rejects file, open once the header is read */
+    uint64_t rejects_n;   /* lines written to it */
+    bool rejects_failed;  /* a write to it failed */
+    char *body;           /* import activities: NDJSON of the batch */
+    size_t len, cap;      /* bytes used / allocated in body */
+    long *lines;          /* line of each event of the batch */
+    size_t n, max;        /* events in the batch / most per batch */
+    uint64_t sent;        /* events or rows the gateway answered for */
+    uint64_t requests;    /* requests answered */
+    uint64_t accepted;    /* stored (activities: accepted; targets: 2xx) */
+    uint64_t duplicate;   /* activities: already stored with the same content */
+    uint64_t conflict;    /* activities: already stored with other content */
+    uint64_t rejected;    /* refused by the gateway */
+    uint64_t local;       /* refused here, never sent */
+    bool tty;             /* stderr is a terminal */
+    bool progress_shown;  /* a progress line is on the terminal, to clear */
+    int64_t start_ms;     /* monotonic clock at the start */
+    int64_t shown_ms;     /* monotonic clock of the last progress */
+    uint64_t offset;      /* input bytes handled (sent or rejected) */
+    int stop;             /* CTL_OK, or the exit code that stopped the run */
+} import_t;
+
+static int64_t mono_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void sleep_ms(int64_t ms)
+{
+    struct timespec ts = {(time_t)(ms / 1000), (long)(ms % 1000) * 1000000};
+    while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+        ;
+}
+
+/* Clear the terminal's progress line before anything else goes to stderr. */
+static void progress_clear(import_t *imp)
+{
+    if (imp->progress_shown)
+        fputs("\r\033[K", stderr);
+    imp->progress_shown = false;
+}
+
+__attribute__((format(printf, 2, 3))) static void say(import_t *imp, const char *fmt, ...)
+{
+    va_list ap;
+    progress_clear(imp);
+    fputs("nqctl: ", stderr);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+}
+
+/* "1:05" or "2:03:10". */
+static void format_duration(double s, char *buf, size_t len)
+{
+    long t = s < 0 ? 0 : s > 359999 ? 359999 : (long)(s + 0.5);
+    if (t >= 3600)
+        snprintf(buf, len, "%ld:%02ld:%02ld", t / 3600, t / 60 % 60, t % 60);
+    else
+        snprintf(buf, len, "%ld:%02ld", t / 60, t % 60);
+}
+
+/* Progress on stderr: at most every PROGRESS_TTY_MS on a terminal (one line
+ * rewritten in place), else a line every PROGRESS_LOG_MS. Done = events or
+ * rows answered or rejected here; the share of the file, the total and the
+ * time left are estimated from the bytes handled. */
+static void progress(import_t *imp)
+{
+    int64_t now = mono_ms();
+    if (now - imp->shown_ms < (imp->tty ? PROGRESS_TTY_MS : PROGRESS_LOG_MS))
+        return;
+    imp->shown_ms = now;
+    uint64_t done = imp->sent + imp->local;
+    double elapsed = (double)(now - imp->start_ms) / 1000.0;
+    double share = imp->size > 0 ? (double)imp->offset / (double)imp->size : 0;
+    char total[64] = "", eta[64] = "", left[48];
+    if (share > 0) {
+        format_duration(elapsed * (1 - share) / share, left, sizeof(left));
+        snprintf(total, sizeof(total), " of ~%.0f (%.1f%%)", (double)done / share, 100 * share);
+        snprintf(eta, sizeof(eta), ", ETA %s", left);
+    }
+    const char *fmt = imp->tty ? "\r\033[Kimport: %llu %s%s, %.0f %s/s%s"
+                               : "nqctl: import: %llu %s%s, %.0f %s/s%s\n";
+    fprintf(stderr, fmt, (unsigned long long)done, imp->what, total,
+            elapsed > 0 ? (double)done / elapsed : 0.0, imp->what, eta);
+    imp->progress_shown = imp->tty;
+}
+
+/* A JSON string of s; bytes that are not valid UTF-8 (a truncated reason)
+ * become '?'. New reference (null for NULL). */
+static json_t *safe_string(const char *s)
+{
+    json_t *v = s ? json_string(s) : json_null();
+    if (v)
+        return v;
+    char *copy = strdup(s);
+    for (char *p = copy; p && *p; p++)
+        *p = (unsigned char)*p >= 0x80 ? '?' : *p;
+    v = json_string(copy ? copy : "?");
+    free(copy);
+    return v;
+}
+
+/* Field errors as the gateway writes them: [{"field":..,"reason":..}]. */
+static json_t *errors_json(const nq_field_errors_t *errs)
+{
+    json_t *a = json_array();
+    for (size_t i = 0; a && i < errs->n; i++)
+        json_array_append_new(a, json_pack("{s:o, s:o}", "field", safe_string(errs->items[i].field),
+                                           "reason", safe_string(errs->items[i].reason)));
+    if (a && errs->dropped)
+        json_array_append_new(
+            a, json_pack("{s:s, s:s}", "field", "(more)", "reason", "more errors not shown"));
+    return a;
+}
+
+/* Write one rejects line: `entry` (stolen) gets "line", "status", "by" and
+ * "errors" (stolen; NULL for none). */
+static void write_reject(import_t *imp, json_t *entry, long line, const char *status, bool local,
+                         json_t *errors)
+{
+    if (entry && json_object_set_new(entry, "line", json_integer(line)) == 0 &&
+        json_object_set_new(entry, "status", json_string(status)) == 0 &&
+        json_object_set_new(entry, "by", json_string(local ? "nqctl" : "gateway")) == 0 &&
+        json_object_set_new(entry, "errors", errors ? errors : json_array()) == 0 &&
+        json_dumpf(entry, imp->rejects, JSON_COMPACT) == 0 && fputc('\n', imp->rejects) != EOF)
+        imp->rejects_n++;
+    else
+        imp->rejects_failed = true;
+    json_decref(entry);
+}
+
+/* An entry naming an event: {"event_id": id or null}. */
+static json_t *event_entry(const char *event_id)
+{
+    return json_pack("{s:o}", "event_id", safe_string(event_id));
+}
+
+/* A row refused here: counted and written to the rejects file. */
+static void reject_local(import_t *imp, long line, json_t *entry, const nq_field_errors_t *errs)
+{
+    imp->local++;
+    write_reject(imp, entry, line, "rejected", true, errors_json(errs));
+}
+
+/* The rejects file name: --rejects, or FILE.rejects.ndjson ("stdin..." for -). */
+static char *rejects_name(const import_t *imp)
+{
+    const char *given = imp->ctl->rejects;
+    const char *base = strcmp(imp->file, "-") == 0 ? "stdin" : imp->file;
+    size_t len = given ? strlen(given) + 1 : strlen(base) + sizeof(REJECTS_SUFFIX);
+    char *name = malloc(len);
+    if (name)
+        snprintf(name, len, "%s%s", given ? given : base, given ? "" : REJECTS_SUFFIX);
+    return name;
+}
+
+/* Open the input, find its size, set up the reader. Returns CTL_OK or
+ * CTL_INPUT after saying why. */
+static int import_open(import_t *imp, ctl_t *ctl, const char *file, bool csv, const char *what)
+{
+    static const import_csv_options_t csv_opt = IMPORT_CSV_DEFAULTS, lines_opt = IMPORT_CSV_LINES;
+    struct stat st;
+    memset(imp, 0, sizeof(*imp));
+    imp->ctl = ctl;
+    imp->file = file;
+    imp->csv = csv;
+    imp->what = what;
+    imp->tty = isatty(STDERR_FILENO);
+    imp->start_ms = imp->shown_ms = mono_ms();
+    imp->in = strcmp(file, "-") == 0 ? stdin : fopen(file, "rb");
+    if (!imp->in) {
+        fprintf(stderr, "nqctl: %s: %s\n", file, strerror(errno));
+        return CTL_INPUT;
+    }
+    if (fstat(fileno(imp->in), &st) == 0 && S_ISREG(st.st_mode))
+        imp->size = (uint64_t)st.st_size;
+    imp->reader = import_csv_new(csv ? &csv_opt : &lines_opt, import_csv_read_file, imp->in);
+    if (!imp->reader) {
+        fprintf(stderr, "nqctl: out of memory\n");
+        return CTL_INPUT;
+    }
+    return CTL_OK;
+}
+
+/* Read the CSV header into *row. Returns CTL_OK or CTL_INPUT after saying why. */
+static int read_header(import_t *imp, import_csv_row_t *row)
+{
+    const char *why = "";
+    int rc = import_csv_next(imp->reader, row, &why);
+    if (rc == IMPORT_CSV_ROW)
+        return CTL_OK;
+    if (rc == IMPORT_CSV_END)
+        fprintf(stderr, "nqctl: %s: empty, expected a header row naming the columns\n", imp->file);
+    else if (rc == IMPORT_CSV_EBAD)
+        fprintf(stderr, "nqctl: %s:%ld: header: %s\n", imp->file, row->line, why);
+    else
+        fprintf(stderr, "nqctl: %s: %s\n", imp->file,
+                rc == IMPORT_CSV_EREAD ? strerror(errno) : "out of memory");
+    return CTL_INPUT;
+}
+
+/* Create (truncate) the rejects file; it is removed at the end when nothing
+ * was rejected. Refuses to overwrite the input. Returns CTL_OK, or CTL_USAGE
+ * / CTL_INPUT after saying why. */
+static int rejects_open(import_t *imp)
+{
+    struct stat in, out;
+    if (!(imp->rejects_path = rejects_name(imp))) {
+        fprintf(stderr, "nqctl: out of memory\n");
+        return CTL_INPUT;
+    }
+    if (fstat(fileno(imp->in), &in) == 0 && stat(imp->rejects_path, &out) == 0 &&
+        in.st_dev == out.st_dev && in.st_ino == out.st_ino) {
+        fprintf(stderr, "nqctl: --rejects %s is the input file\n", imp->rejects_path);
+        return CTL_USAGE;
+    }
+    if (!(imp->rejects = fopen(imp->rejects_path, "w"))) {
+        fprintf(stderr, "nqctl: %s: %s\n", imp->rejects_path, strerror(errno));
+        return CTL_INPUT;
+    }
+    return CTL_OK;
+}
+
+static void import_close(import_t *imp)
+{
+    if (imp->rejects && fclose(imp->rejects) != 0)
+        imp->rejects_failed = true;
+    if (imp->rejects && imp->rejects_n == 0)
+        unlink(imp->rejects_path);
+    if (imp->in && imp->in != stdin)
+        fclose(imp->in);
+    import_csv_destroy(&imp->reader);
+    free(imp->rejects_path);
+    free(imp->body);
+    free(imp->lines);
+}
+
+/* How long to wait before try `next` (2..): doubling from IMPORT_BACKOFF_MS
+ * up to IMPORT_MAX_WAIT_MS, +-20 % so that importers that failed together do
+ * not come back together, and never less than the Retry-After the gateway
+ * sent (in seconds, honoured up to 300). */
+static int64_t backoff_ms(int next, const char *retry_after)
+{
+    int64_t ms = (int64_t)IMPORT_BACKOFF_MS << (next - 2 < 16 ? next - 2 : 16);
+    ms += ms * (rand() % 41 - 20) / 100;
+    ms = ms > IMPORT_MAX_WAIT_MS ? IMPORT_MAX_WAIT_MS : ms;
+    char *end;
+    long ra = strtol(retry_after, &end, 10);
+    if (*retry_after && *end == '\0' && ra > 0 && ra <= 300 && ra * 1000 > ms)
+        ms = ra * 1000;
+    return ms;
+}
+
+/* Send one request of an import, trying again while the gateway answers 503
+ * or cannot be reached, IMPORT_TRIES times in all. Returns 0 with r filled
+ * (any other status), or -1 with imp->stop set (CTL_REFUSED: still 503;
+ * CTL_UNREACHABLE: no answer) after saying why. */
+static int send_retrying(import_t *imp, const char *method, const char *path, const char *ctype,
+                         const char *body, size_t len, nq_httpc_response_t *r)
+{
+    char why[200], text[160];
+    for (int tries = 1;; tries++) {
+        int rc = request(imp->ctl, method, path, ctype, body, len, r);
+        if (rc == 0 && r->status != 503)
+            return 0;
+        if (rc == NQ_HTTPC_EINVAL) {
+            say(imp, "%s %s: invalid path", method, path);
+            imp->stop = CTL_USAGE;
+            return -1;
+        }
+        if (rc == 0)
+            error_text(r, text, sizeof(text));
+        snprintf(why, sizeof(why), "%s%s", rc == 0 ? "HTTP 503 " : nq_httpc_strerror(rc),
+                 rc == 0 ? text : "");
+        int64_t wait = backoff_ms(tries + 1, rc == 0 ? r->retry_after : "");
+        nq_httpc_response_free(r);
+        if (tries == IMPORT_TRIES) {
+            say(imp, "%s %s%s: %s; gave up after %d tries", method, imp->ctl->url, path, why,
+                tries);
+            imp->stop = rc < 0 ? CTL_UNREACHABLE : CTL_REFUSED;
+            return -1;
+        }
+        say(imp, "%s %s%s: %s (try %d of %d); trying again in %.1f s", method, imp->ctl->url, path,
+            why, tries, IMPORT_TRIES, (double)wait / 1000.0);
+        sleep_ms(wait);
+    }
+}
+
+/* The closing summary on stdout, and the exit code. */
+static int import_summary(import_t *imp, bool activities)
+{
+    double elapsed = (double)(mono_ms() - imp->start_ms) / 1000.0;
+    uint64_t done = imp->sent + imp->local;
+    progress_clear(imp);
+    printf("%s %s: %llu %s in %.1f s (%.0f %s/s)\n",
+           imp->stop ? "stopped before the end of" : "imported",
+           strcmp(imp->file, "-") == 0 ? "stdin" : imp->file, (unsigned long long)done, imp->what,
+           elapsed, elapsed > 0 ? (double)done / elapsed : 0.0, imp->what);
+    printf("  sent       %llu in %llu request%s\n", (unsigned long long)imp->sent,
+           (unsigned long long)imp->requests, imp->requests == 1 ? "" : "s");
+    printf("  %-10s %llu\n", activities ? "accepted" : "stored", (unsigned long long)imp->accepted);
+    if (activities)
+        printf("  duplicate  %llu\n  conflict   %llu\n", (unsigned long long)imp->duplicate,
+               (unsigned long long)imp->conflict);
+    printf("  rejected   %llu by the gateway + %llu here (not sent)\n",
+           (unsigned long long)imp->rejected, (unsigned long long)imp->local);
+    if (imp->rejects_n)
+        printf("  rejects    %s (%llu lines)\n", imp->rejects_path,
+               (unsigned long long)imp->rejects_n);
+    else
+        printf("  rejects    none\n");
+    fflush(stdout);
+    if (imp->rejects_failed)
+        say(imp, "%s: could not write every rejected row", imp->rejects_path);
+    if (imp->stop == CTL_REFUSED || imp->stop == CTL_UNREACHABLE)
+        say(imp, "it is safe to run the same command again: %s",
+            activities ? "event ids are idempotent, stored events come back as duplicates"
+                       : "each row replaces its period's targets");
+    if (imp->stop)
+        return imp->stop;
+    bool all = !imp->conflict && !imp->rejected && !imp->local && !imp->rejects_failed;
+    return all ? CTL_OK : CTL_REFUSED;
+}
+
+/* ------------------------------------------------------- import activities */
+
+/* json_dump_callback sink: append to the batch body. */
+static int append_body(const char *buf, size_t size, void *data)
+{
+    import_t *imp = data;
+    if (imp->len + size > imp->cap) {
+        size_t cap = imp->cap ? imp->cap : 65536;
+        while (cap < imp->len + size)
+            cap *= 2;
+        char *p = realloc(imp->body, cap);
+        if (!p)
+            return -1;
+        imp->body = p;
+        imp->cap = cap;
+    }
+    memcpy(imp->body + imp->len, buf, size);
+    imp->len += size;
+    return 0;
+}
+
+/* result_fn of import: one rejects line per rejected or conflicting event. */
+static void reject_result(const json_t *res, void *data)
+{
+    import_t *imp = data;
+    json_int_t index = json_integer_value(json_object_get(res, "index"));
+    long line = index >= 0 && (size_t)index < imp->n ? imp->lines[index] : 0;
+    json_t *errors = json_object_get(res, "errors");
+    write_reject(imp, event_entry(json_string_value(json_object_get(res, "event_id"))), line,
+                 str_of(res, "status"), false, errors ? json_incref(errors) : NULL);
+}
+
+/* POST the batch and count its answer; sets imp->stop when that fails. */
+static void flush_events(import_t *imp)
+{
+    nq_httpc_response_t r;
+    outcome_t o;
+    if (imp->n == 0 || send_retrying(imp, "POST", ACTIVITY_PATH, "application/x-ndjson", imp->body,
+                                     imp->len, &r) != 0)
+        return;
+    if (read_outcome(&r, &o, reject_result, imp)) {
+        imp->sent += imp->n;
+        imp->requests++;
+        imp->accepted += (uint64_t)o.accepted;
+        imp->duplicate += (uint64_t)o.duplicate;
+        imp->conflict += (uint64_t)o.conflict;
+        imp->rejected += (uint64_t)o.rejected;
+        imp->n = imp->len = 0;
+        imp->offset = import_csv_offset(imp->reader);
+        fflush(imp->rejects);
+        progress(imp);
+    } else {
+        progress_clear(imp);
+        explain_failure("POST", ACTIVITY_PATH, &r);
+        if (r.status == 413)
+            fprintf(stderr, "  lower --batch: the gateway takes at most NQ_MAX_BATCH_EVENTS events "
+                            "and NQ_MAX_BODY_BYTES bytes per request\n");
+        imp->stop = CTL_REFUSED;
+    }
+    nq_httpc_response_free(&r);
+}
+
+/* Add one record to the batch, or reject it. plan is NULL for NDJSON. */
+static void add_event(import_t *imp, const import_activity_plan_t *plan,
+                      const import_csv_row_t *row)
+{
+    nq_field_errors_t errs = {0};
+    json_t *ev = plan ? import_activity_event(plan, row, &errs)
+                      : import_activity_ndjson(row->fields[0], row->lens[0], &errs);
+    int rc = 0;
+    if (!ev && errs.n == 0 && plan)
+        rc = -1; /* out of memory */
+    else if (!ev && errs.n == 0)
+        return; /* a blank NDJSON line */
+    else if (!ev)
+        reject_local(imp, row->line, event_entry(plan ? import_activity_event_id(plan, row) : NULL),
+                     &errs);
+    else if (plan) /* CSV: the event as built */
+        rc = json_dump_callback(ev, append_body, imp, JSON_COMPACT);
+    else /* NDJSON: the line as written, so numbers reach the gateway unchanged */
+        rc = append_body(row->fields[0], row->lens[0], imp);
+    if (ev && rc == 0 && (rc = append_body("\n", 1, imp)) == 0)
+        imp->lines[imp->n++] = row->line;
+    if (rc != 0) {
+        say(imp, "out of memory");
+        imp->stop = CTL_INPUT;
+    }
+    json_decref(ev);
+}
+
+/* The format of FILE by its extension, or NULL. */
+static const char *format_of_file(const char *file)
+{
+    const char *dot = strrchr(file, '.');
+    if (dot && strcasecmp(dot, ".csv") == 0)
+        return "csv";
+    if (dot && (strcasecmp(dot, ".ndjson") == 0 || strcasecmp(dot, ".jsonl") == 0))
+        return "ndjson";
+    return NULL;
+}
+
+/* A record the reader could not give: a malformed one is rejected, a read
+ * error or lack of memory stops the import. */
+static void record_failed(import_t *imp, int got, long line, const char *why, json_t *entry)
+{
+    if (got == IMPORT_CSV_EBAD) {
+        nq_field_errors_t errs = {0};
+        nq_field_errors_add(&errs, imp->csv ? "(row)" : "(line)", "%s", why);
+        reject_local(imp, line, entry, &errs);
+        return;
+    }
+    json_decref(entry);
+    say(imp, "%s:%ld: %s", imp->file, import_csv_line(imp->reader),
+        got == IMPORT_CSV_EREAD ? strerror(errno) : "out of memory");
+    imp->stop = CTL_INPUT;
+}
+
+static int cmd_import_activities(ctl_t *ctl, char **argv)
+{
+    import_t imp;
+    import_csv_row_t row;
+    import_activity_plan_t *plan = NULL;
+    const char *format = ctl->format ? ctl->format : format_of_file(argv[0]), *why;
+    char reason[300];
+    if (!format) {
+        fprintf(stderr,
+                "nqctl: %s: cannot tell the format by the name (.csv, .ndjson, .jsonl); give "
+                "--format csv|ndjson\n",
+                argv[0]);
+        return CTL_USAGE;
+    }
+    int rc = import_open(&imp, ctl, argv[0], strcmp(format, "csv") == 0, "events");
+    if (rc == CTL_OK && imp.csv && (rc = read_header(&imp, &row)) == CTL_OK &&
+        import_activity_plan_new(&row, &plan, reason, sizeof(reason)) != 0) {
+        fprintf(stderr, "nqctl: %s:%ld: %s\n", argv[0], row.line, reason);
+        rc = CTL_INPUT;
+    }
+    imp.max = ctl->batch ? (size_t)ctl->batch : IMPORT_BATCH_DEFAULT;
+    if (rc == CTL_OK && !(imp.lines = calloc(imp.max, sizeof(*imp.lines)))) {
+        fprintf(stderr, "nqctl: out of memory\n");
+        rc = CTL_INPUT;
+    }
+    if (rc == CTL_OK)
+        rc = rejects_open(&imp);
+    while (rc == CTL_OK && imp.stop == CTL_OK) {
+        int got = import_csv_next(imp.reader, &row, &why);
+        if (got == IMPORT_CSV_END)
+            break;
+        if (got == IMPORT_CSV_ROW)
+            add_event(&imp, plan, &row);
+        else
+            record_failed(&imp, got, row.line, why, event_entry(NULL));
+        if (imp.n == imp.max || imp.len >= IMPORT_BATCH_BYTES)
+            flush_events(&imp);
+        else if ((imp.local & 1023) == 1023)
+            progress(&imp);
+    }
+    if (rc == CTL_OK && imp.stop == CTL_OK)
+        flush_events(&imp);
+    if (rc == CTL_OK)
+        rc = import_summary(&imp, true);
+    import_activity_plan_destroy(&plan);
+    import_close(&imp);
+    return rc;
+}
+
+/* ---------------------------------------------------------- import targets */
+
+/* The reasons of a refused PUT: the answer's field errors, or its error and
+ * detail as one. New reference. */
+static json_t *answer_errors(const nq_httpc_response_t *r)
+{
+    json_t *answer = json_loadb(r->body, r->len, 0, NULL);
+    json_t *errors = json_object_get(answer, "errors");
+    char text[200], reason[240];
+    if (json_is_array(errors)) {
+        json_incref(errors);
+    } else {
+        error_text(r, text, sizeof(text));
+        snprintf(reason, sizeof(reason), "HTTP %d %s", r->status, text);
+        errors = json_pack("[{s:s, s:o}]", "field", "(row)", "reason", safe_string(reason));
+    }
+    json_decref(answer);
+    return errors;
+}
+
+/* PUT one row's targets (body stolen); a refusal goes to the rejects file. */
+static void put_targets(import_t *imp, const import_target_plan_t *plan,
+                        const import_csv_row_t *row, const char *path, json_t *body)
+{
+    nq_httpc_response_t r;
+    char *text = json_dumps(body, JSON_COMPACT);
+    json_decref(body);
+    if (!text) {
+        say(imp, "out of memory");
+        imp->stop = CTL_INPUT;
+        return;
+    }
+    int rc = send_retrying(imp, "PUT", path, "application/json", text, strlen(text), &r);
+    free(text);
+    if (rc != 0)
+        return;
+    imp->sent++;
+    imp->requests++;
+    if (is_2xx(r.status)) {
+        imp->accepted++;
+    } else {
+        imp->rejected++;
+        write_reject(imp, import_target_ident(plan, row), row->line, "rejected", false,
+                     answer_errors(&r));
+    }
+    nq_httpc_response_free(&r);
+    imp->offset = import_csv_offset(imp->reader);
+    progress(imp);
+}
+
+static int cmd_import_targets(ctl_t *ctl, char **argv)
+{
+    import_t imp;
+    import_csv_row_t row;
+    import_target_plan_t *plan = NULL;
+    char reason[600], path[IMPORT_TARGET_PATH_MAX];
+    const char *why;
+    if (ctl->format && strcmp(ctl->format, "csv") != 0) {
+        fprintf(stderr, "nqctl: import targets reads CSV only\n");
+        return CTL_USAGE;
+    }
+    int rc = import_open(&imp, ctl, argv[0], true, "rows");
+    if (rc == CTL_OK && (rc = read_header(&imp, &row)) == CTL_OK &&
+        import_target_plan_new(&row, &plan, reason, sizeof(reason)) != 0) {
+        fprintf(stderr, "nqctl: %s:%ld: %s\n", argv[0], row.line, reason);
+        rc = CTL_INPUT;
+    }
+    if (rc == CTL_OK)
+        rc = rejects_open(&imp);
+    while (rc == CTL_OK && imp.stop == CTL_OK) {
+        nq_field_errors_t errs = {0};
+        json_t *body = NULL;
+        int got = import_csv_next(imp.reader, &row, &why);
+        if (got == IMPORT_CSV_END)
+            break;
+        if (got != IMPORT_CSV_ROW)
+            record_failed(&imp, got, row.line, why, json_object());
+        else if ((body = import_target_request(plan, &row, path, sizeof(path), &errs)))
+            put_targets(&imp, plan, &row, path, body);
+        else if (errs.n > 0)
+            reject_local(&imp, row.line, import_target_ident(plan, &row), &errs);
+        else
+            record_failed(&imp, IMPORT_CSV_ENOMEM, row.line, "", NULL);
+    }
+    if (rc == CTL_OK)
+        rc = import_summary(&imp, false);
+    import_target_plan_destroy(&plan);
+    import_close(&imp);
+    return rc;
+}
+
 /* -------------------------------------------------------------------- main */
 
-static const command_t *find_command(const char *name)
+/* The command whose name is the first word(s) of words[0..n); *used is set
+ * to the number of words its name takes. NULL when none matches. */
+static const command_t *find_command(char **words, int n, int *used)
 {
-    for (size_t i = 0; i < N_COMMANDS; i++)
-        if (strcmp(commands[i].name, name) == 0)
-            return &commands[i];
+    for (size_t i = 0; i < N_COMMANDS; i++) {
+        const char *name = commands[i].name;
+        for (int k = 0; k < n; k++) {
+            size_t len = strlen(words[k]);
+            if (len == 0 || strncmp(name, words[k], len) != 0 ||
+                (name[len] != '\0' && name[len] != ' '))
+                break;
+            if (name[len] == '\0') {
+                *used = k + 1;
+                return &commands[i];
+            }
+            name += len + 1;
+        }
+    }
     return NULL;
 }
 
-/* Value of "--name VALUE" or "--name=VALUE" at argv[*i]; advances *i. */
-static const char *option_value(int argc, char **argv, int *i, const char *name)
+__attribute__((format(printf, 1, 2))) static int usage_error(const char *fmt, ...)
 {
-    size_t n = strlen(name);
-    if (strncmp(argv[*i], name, n) != 0)
-        return NULL;
-    if (argv[*i][n] == '=')
-        return argv[*i] + n + 1;
-    if (argv[*i][n] == '\0' && *i + 1 < argc)
-        return argv[++*i];
-    return NULL;
-}
-
-static int usage_error(const char *fmt, const char *arg)
-{
+    va_list ap;
     fprintf(stderr, "nqctl: ");
-    fprintf(stderr, fmt, arg);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
     fprintf(stderr, "\nrun 'nqctl help' for the commands\n");
     return CTL_USAGE;
+}
+
+/* Print the usage of every command whose name starts with the word `word`
+ * ("import" -> both imports); returns how many there were. */
+static int usage_of(const char *word)
+{
+    int found = 0;
+    size_t len = strlen(word);
+    for (size_t i = 0; i < N_COMMANDS; i++) {
+        const char *name = commands[i].name;
+        if (strncmp(name, word, len) == 0 && name[len] == ' ')
+            fprintf(stderr, "%s nqctl %s %s\n", found++ ? "      " : "usage:", name,
+                    commands[i].args);
+    }
+    return found;
+}
+
+/* Apply the option at argv[*i] (advancing *i past its value). Returns -1 to
+ * go on, or the exit code to stop with. */
+static int apply_option(ctl_t *ctl, int argc, char **argv, int *i)
+{
+    const char *arg = argv[*i];
+    size_t len = strcspn(arg, "=");
+    const option_t *o = NULL;
+    for (size_t k = 0; !o && k < N_OPTIONS; k++)
+        if (strlen(options[k].name) == len && strncmp(options[k].name, arg, len) == 0)
+            o = &options[k];
+    if (!o)
+        return usage_error("unknown option '%s'", arg);
+    if (!o->arg)
+        return arg[len] ? usage_error("%s takes no value", o->name) : cmd_help(ctl, NULL);
+    const char *v = arg[len] == '=' ? arg + len + 1 : *i + 1 < argc ? argv[++*i] : NULL;
+    const char *why = v ? o->set(ctl, v) : "missing value";
+    if (why)
+        return usage_error("%s %s: %s", o->name, v ? v : "", why);
+    return -1;
 }
 
 int main(int argc, char **argv)
 {
     ctl_t ctl = {.url = getenv("NQ_URL")};
-    int timeout = 0, i = 1;
-    const char *v;
-    for (; i < argc && strncmp(argv[i], "--", 2) == 0; i++) {
-        if ((v = option_value(argc, argv, &i, "--url")))
-            ctl.url = v;
-        else if ((v = option_value(argc, argv, &i, "--timeout")) && (timeout = atoi(v)) <= 0)
-            return usage_error("--timeout: expected milliseconds > 0, got '%s'", v);
-        else if (strcmp(argv[i], "--help") == 0)
-            return cmd_help(&ctl, NULL);
-        else if (!v)
-            return usage_error("bad option '%s' (or its value is missing)", argv[i]);
+    int n = 0, used = 0;
+    /* Options anywhere; the other words move to argv[1..n]. */
+    for (int i = 1; i < argc; i++) {
+        bool is_option = strncmp(argv[i], "--", 2) == 0;
+        int rc = is_option ? apply_option(&ctl, argc, argv, &i) : -1;
+        if (rc >= 0)
+            return rc;
+        if (!is_option)
+            argv[1 + n++] = argv[i];
     }
-    if (i == argc)
-        return usage_error("%s", "missing command");
-    const command_t *cmd = find_command(argv[i]);
+    char **words = argv + 1;
+    if (n == 0)
+        return usage_error("missing command");
+    const command_t *cmd = find_command(words, n, &used);
+    if (!cmd && usage_of(words[0]) > 0)
+        return CTL_USAGE;
     if (!cmd)
-        return usage_error("unknown command '%s'", argv[i]);
-    if (argc - i - 1 != cmd->nargs) {
+        return usage_error("unknown command '%s'", words[0]);
+    if (n - used != cmd->nargs) {
         fprintf(stderr, "usage: nqctl %s %s\n", cmd->name, cmd->args);
         return CTL_USAGE;
     }
@@ -575,9 +1352,10 @@ int main(int argc, char **argv)
     ctl.http = cmd->offline ? NULL : nq_httpc_new(ctl.url);
     if (!cmd->offline && !ctl.http)
         return usage_error("bad gateway URL '%s' (expected http://host:port)", ctl.url);
-    if (ctl.http && timeout > 0)
-        nq_httpc_set_timeout(ctl.http, timeout);
-    int rc = cmd->run(&ctl, argv + i + 1);
+    if (ctl.http && ctl.timeout_ms > 0)
+        nq_httpc_set_timeout(ctl.http, ctl.timeout_ms);
+    srand((unsigned)time(NULL) ^ (unsigned)getpid());
+    int rc = cmd->run(&ctl, words + used);
     nq_httpc_destroy(&ctl.http);
     return rc;
 }
