@@ -68,6 +68,7 @@ typedef struct ctl {
     const char *format;  /* --format: "csv", "ndjson", or NULL (by the file's extension) */
     long batch;          /* --batch: events per request of import activities */
     const char *rejects; /* --rejects: rejects file of import, NULL = FILE.rejects.ndjson */
+    const char *from;    /* --from: rebuild only periods ending after this date */
 } ctl_t;
 
 typedef struct command {
@@ -85,6 +86,7 @@ static int cmd_put(ctl_t *ctl, char **argv);
 static int cmd_seed_demo(ctl_t *ctl, char **argv);
 static int cmd_import_activities(ctl_t *ctl, char **argv);
 static int cmd_import_targets(ctl_t *ctl, char **argv);
+static int cmd_rebuild(ctl_t *ctl, char **argv);
 static int cmd_help(ctl_t *ctl, char **argv);
 
 static const command_t commands[] = {
@@ -99,6 +101,8 @@ static const command_t commands[] = {
      "stream a .csv or .ndjson file of events to " ACTIVITY_PATH " in batches"},
     {"import targets", cmd_import_targets, 1, false, "FILE|-",
      "PUT the targets of each row of a CSV file (subject,id,period,key,metrics...)"},
+    {"rebuild", cmd_rebuild, 0, false, "",
+     "recompute the aggregates from the activity log (--from DATE: periods ending after it)"},
     {"help", cmd_help, 0, true, "", "show this help"},
 };
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
@@ -124,6 +128,15 @@ static const char *set_timeout(ctl_t *ctl, const char *v)
     if (*v == '\0' || *end != '\0' || ms <= 0 || ms > 3600000)
         return "expected milliseconds from 1 to 3600000";
     ctl->timeout_ms = (int)ms;
+    return NULL;
+}
+
+static const char *set_from(ctl_t *ctl, const char *v)
+{
+    int64_t ms;
+    if (nq_time_parse(v, &ms, NULL) != 0)
+        return "expected a date (2026-11-01) or an RFC 3339 time";
+    ctl->from = v;
     return NULL;
 }
 
@@ -162,6 +175,7 @@ static const option_t options[] = {
     {"--batch", "N", set_batch, "import activities: events per request (1-5000, default 500)"},
     {"--rejects", "PATH", set_rejects,
      "import: where rejected rows go (default FILE" REJECTS_SUFFIX ")"},
+    {"--from", "DATE", set_from, "rebuild: only periods that end after DATE (default: all)"},
     {"--help", NULL, NULL, "show this help"},
 };
 #define N_OPTIONS (sizeof(options) / sizeof(options[0]))
@@ -355,6 +369,66 @@ static bool valid_path_arg(const char *path)
 }
 
 /* -------------------------------------------------------------- get / put */
+
+/* ---- rebuild ------------------------------------------------------------------ */
+
+#define REBUILD_PATH "/api/v1/admin/rebuild"
+#define REBUILD_POLL_US 500000
+
+/* GET the rebuild status into *status (caller decrefs). Returns CTL_* . */
+static int rebuild_status(ctl_t *ctl, json_t **status)
+{
+    nq_httpc_response_t r;
+    int rc = call(ctl, "GET", REBUILD_PATH, NULL, 0, &r);
+    if (rc != CTL_OK)
+        return rc;
+    *status = r.status == 200 ? json_loads(r.body, 0, NULL) : NULL;
+    if (!*status)
+        fprintf(stderr, "nqctl: GET %s: HTTP %d %s\n", REBUILD_PATH, r.status, r.body ? r.body : "");
+    nq_httpc_response_free(&r);
+    return *status ? CTL_OK : CTL_REFUSED;
+}
+
+/* Ask for a rebuild (or follow the one running), then show its progress
+ * until it is done or failed. */
+static int cmd_rebuild(ctl_t *ctl, char **argv)
+{
+    char body[128] = "";
+    if (ctl->from)
+        snprintf(body, sizeof(body), "{\"from\":\"%s\"}", ctl->from);
+    nq_httpc_response_t r;
+    int rc = call(ctl, "POST", REBUILD_PATH, *body ? body : NULL, strlen(body), &r);
+    if (rc != CTL_OK)
+        return rc;
+    bool running = r.status == 400 && r.body && strstr(r.body, "already running");
+    if (!is_2xx(r.status) && !running) {
+        fprintf(stderr, "nqctl: rebuild refused: HTTP %d %s\n", r.status, r.body ? r.body : "");
+        nq_httpc_response_free(&r);
+        return CTL_REFUSED;
+    }
+    nq_httpc_response_free(&r);
+    fprintf(stderr, running ? "a rebuild is already running: following it\n"
+                            : "rebuild requested; a scorer takes it within a second\n");
+    for (;;) {
+        json_t *st = NULL;
+        if ((rc = rebuild_status(ctl, &st)) != CTL_OK)
+            return rc;
+        const char *state = str_of(st, "state");
+        long long scanned = json_integer_value(json_object_get(st, "scanned"));
+        long long total = json_integer_value(json_object_get(st, "total"));
+        fprintf(stderr, "\r%-10s %lld / %lld log entries (%.0f%%)   ", state, scanned, total,
+                total > 0 ? 100.0 * (double)scanned / (double)total : 0.0);
+        bool done = strcmp(state, "done") == 0, failed = strcmp(state, "failed") == 0;
+        if (failed)
+            fprintf(stderr, "\nnqctl: rebuild failed: %s\n", str_of(st, "error"));
+        else if (done)
+            fprintf(stderr, "\nrebuild done: the aggregates are recomputed from the log\n");
+        json_decref(st);
+        if (done || failed)
+            return done ? CTL_OK : CTL_REFUSED;
+        usleep(REBUILD_POLL_US);
+    }
+}
 
 static int cmd_get(ctl_t *ctl, char **argv)
 {
