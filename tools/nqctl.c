@@ -717,6 +717,69 @@ static int seed_activities(ctl_t *ctl)
     return o.rejected ? CTL_REFUSED : CTL_OK;
 }
 
+/* True when the demo team has a scorecard already (a re-run adds no version). */
+static bool demo_has_plans(ctl_t *ctl)
+{
+    nq_httpc_response_t r;
+    if (call(ctl, "GET", "/api/v1/teams/" DEMO_TEAM "/scorecard", NULL, 0, &r) != CTL_OK)
+        return false;
+    json_t *doc = r.status == 200 ? json_loads(r.body, 0, NULL) : NULL;
+    bool has = json_array_size(json_object_get(doc, "versions")) > 0;
+    json_decref(doc);
+    nq_httpc_response_free(&r);
+    return has;
+}
+
+/* This month's targets (each salesperson and the team), and the team's
+ * scorecard and commission plan, so the demo shows attainment and scores. */
+static int seed_plans(ctl_t *ctl)
+{
+    nq_period_t month, year;
+    char path[160];
+    int64_t now = nq_now_ms();
+    if (nq_period_of(NQ_PERIOD_MONTH, now, &month) != 0 ||
+        nq_period_of(NQ_PERIOD_YEAR, now, &year) != 0)
+        return CTL_INPUT;
+    int rc = CTL_OK;
+    for (size_t i = 0; rc == CTL_OK && i < COUNT(demo_people); i++) {
+        snprintf(path, sizeof(path), "/api/v1/targets/salespeople/%s/month/%s", demo_people[i].id,
+                 month.key);
+        rc = put_object(ctl, path,
+                        json_pack("{s:{s:s, s:i, s:i, s:i, s:f}}", "targets", "sales_amount",
+                                  "60000.00", "visits", 8, "calls", 6, "new_customers", 1,
+                                  "coverage", 0.8));
+    }
+    snprintf(path, sizeof(path), "/api/v1/targets/teams/" DEMO_TEAM "/month/%s", month.key);
+    if (rc == CTL_OK)
+        rc = put_object(ctl, path,
+                        json_pack("{s:{s:s, s:i, s:i}}", "targets", "sales_amount", "240000.00",
+                                  "visits", 32, "calls", 24));
+    char from[32];
+    snprintf(from, sizeof(from), "%s-01-01", year.key);
+    bool plans = rc == CTL_OK && !demo_has_plans(ctl);
+    if (plans)
+        rc = put_object(
+            ctl, "/api/v1/teams/" DEMO_TEAM "/scorecard",
+            json_pack("{s:s, s:[{s:s, s:f, s:f}, {s:s, s:f, s:f}, {s:s, s:f, s:f}, {s:s, s:f, s:f}],"
+                      " s:[{s:s, s:i}, {s:s, s:i}, {s:s, s:i}, {s:s, s:i}]}",
+                      "effective_from", from, "metrics", "metric", "sales_amount", "weight", 0.4,
+                      "cap", 1.5, "metric", "visits", "weight", 0.2, "cap", 1.5, "metric",
+                      "calls", "weight", 0.2, "cap", 1.5, "metric", "coverage", "weight", 0.2,
+                      "cap", 1.5, "bands", "name", "C", "min", 0, "name", "B", "min", 60, "name",
+                      "A", "min", 80, "name", "S", "min", 100));
+    if (plans && rc == CTL_OK)
+        rc = put_object(ctl, "/api/v1/teams/" DEMO_TEAM "/commission-plan",
+                        json_pack("{s:s, s:s, s:[{s:i, s:f}, {s:f, s:f}, {s:f, s:f}],"
+                                  " s:{s:f, s:f}}",
+                                  "effective_from", from, "metric", "sales_amount", "tiers", "from",
+                                  0, "rate", 0.01, "from", 0.8, "rate", 0.02, "from", 1.0, "rate",
+                                  0.03, "accelerator", "above", 1.0, "multiplier", 1.5));
+    if (rc == CTL_OK)
+        printf("targets for %s stored; scorecard and commission plan %s\n", month.key,
+               plans ? "stored" : "already there");
+    return rc;
+}
+
 static int cmd_seed_demo(ctl_t *ctl, char **argv)
 {
     const char *zone = getenv("NQ_ZONE");
@@ -725,7 +788,9 @@ static int cmd_seed_demo(ctl_t *ctl, char **argv)
         return CTL_USAGE;
     }
     int rc = seed_org(ctl);
-    return rc == CTL_OK ? seed_activities(ctl) : rc;
+    if (rc == CTL_OK)
+        rc = seed_activities(ctl);
+    return rc == CTL_OK ? seed_plans(ctl) : rc;
 }
 
 /* ------------------------------------------------------------------ import */
