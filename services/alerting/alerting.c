@@ -26,9 +26,11 @@ struct alerting {
 
 /* An alert on its way into the stream. */
 typedef struct raise_job {
-    alerting_t *al;      /* owner */
-    alert_draft_t draft; /* what to raise */
-    int64_t raised_at;   /* when */
+    alerting_t *al;            /* owner */
+    const alert_rule_t *rule;  /* which rule fired */
+    alert_draft_t draft;       /* what to raise */
+    alert_names_t names;       /* looked up for the titles */
+    int64_t raised_at;         /* when */
 } raise_job_t;
 
 static void on_raised(nq_redis_t *r, redisReply *reply, void *data)
@@ -76,6 +78,34 @@ static void raise_alert(alerting_t *al, raise_job_t *job)
     }
 }
 
+/* The names for the titles, then the alert: a missing name shows the id. */
+static void on_names(nq_redis_t *r, redisReply *reply, void *data)
+{
+    raise_job_t *job = data;
+    char *const targets[2] = {job->names.salesperson, job->names.customer};
+    for (size_t i = 0; reply && reply->type == REDIS_REPLY_ARRAY && i < reply->elements && i < 2;
+         i++) {
+        if (reply->element[i]->type == REDIS_REPLY_STRING)
+            snprintf(targets[i], sizeof(job->names.salesperson), "%s", reply->element[i]->str);
+    }
+    job->rule->title(&job->draft, &job->names);
+    raise_alert(job->al, job);
+}
+
+/* KEYS[1] the salesperson's profile, KEYS[2] the customer. Returns both names. */
+static const char names_script[] =
+    "return {redis.call('HGET', KEYS[1], 'name'), redis.call('HGET', KEYS[2], 'name')}\n";
+
+static void look_up_names(alerting_t *al, raise_job_t *job)
+{
+    char sp[128], cu[128];
+    nq_key_salesperson(sp, sizeof(sp), job->draft.salesperson_id);
+    nq_key_customer(cu, sizeof(cu), *job->draft.customer_id ? job->draft.customer_id : "-");
+    if (nq_redis_command(al->svc->redis, on_names, job, "EVAL %s 2 %s %s", names_script, sp, cu) !=
+        0)
+        on_names(NULL, NULL, job); /* titles with ids; raise_alert reports Redis down */
+}
+
 static void evaluate(alerting_t *al, const Nq__Activity *ev)
 {
     for (size_t i = 0; i < alert_rules_count; i++) {
@@ -87,10 +117,11 @@ static void evaluate(alerting_t *al, const Nq__Activity *ev)
             continue;
         }
         job->al = al;
+        job->rule = &alert_rules[i];
         job->draft.rule = alert_rules[i].key;
         job->draft.severity = alert_rules[i].severity;
         job->raised_at = nq_now_ms();
-        raise_alert(al, job);
+        look_up_names(al, job);
     }
 }
 

@@ -23,17 +23,28 @@ static bool big_order(const Nq__Activity *ev, const alert_thresholds_t *t, alert
     draft_about(d, ev);
     d->amount_fen = ev->amount_fen;
     snprintf(d->subject, sizeof(d->subject), "%s", d->event_id);
-    char yuan[NQ_MONEY_BUF];
-    nq_money_format(ev->amount_fen, yuan, sizeof(yuan));
-    snprintf(d->title, sizeof(d->title), "大额订单：业务员 %s 客户 %s 下单 ¥%s", d->salesperson_id,
-             d->customer_id, yuan);
-    snprintf(d->title_en, sizeof(d->title_en), "Big order: %s, customer %s, CNY %s",
-             d->salesperson_id, d->customer_id, yuan);
     return true;
 }
 
+/* The name when known, else the id. */
+static const char *shown(const char *name, const char *id)
+{
+    return name && *name ? name : id;
+}
+
+static void big_order_title(alert_draft_t *d, const alert_names_t *names)
+{
+    char yuan[NQ_MONEY_BUF];
+    nq_money_format(d->amount_fen, yuan, sizeof(yuan));
+    const char *sp = shown(names->salesperson, d->salesperson_id);
+    const char *cu = shown(names->customer, d->customer_id);
+    snprintf(d->title, sizeof(d->title), "大额订单：%s 的客户 %s 下单 ¥%s", sp, cu, yuan);
+    snprintf(d->title_en, sizeof(d->title_en), "Big order: %s's customer %s ordered CNY %s", sp,
+             cu, yuan);
+}
+
 const alert_rule_t alert_rules[] = {
-    {"big_order", "warning", big_order},
+    {"big_order", "warning", big_order, big_order_title},
 };
 const size_t alert_rules_count = sizeof(alert_rules) / sizeof(alert_rules[0]);
 

@@ -1,9 +1,10 @@
 /* services/alerting/rules.h — alert rules on applied activities (pure).
  *
- * Each rule is a row {key, severity, evaluate}. evaluate() looks at one
- * applied activity and, when the rule fires, fills an alert draft: titles in
- * zh-CN and English and a dedupe subject (the same rule never fires twice for
- * the same subject).
+ * Each rule is a row {key, severity, evaluate, title}. evaluate() looks at
+ * one applied activity and, when the rule fires, fills an alert draft with a
+ * dedupe subject (the same rule never fires twice for the same subject);
+ * title() then writes its zh-CN and English titles with the names of the
+ * salesperson and customer, once they are looked up.
  *
  *   alert_draft_t d;
  *   for (size_t i = 0; i < alert_rules_count; i++)
@@ -36,10 +37,18 @@ typedef struct alert_draft {
     int64_t amount_fen;      /* amount involved, 0 if none */
 } alert_draft_t;
 
+/* Display names for titles; "" when unknown (the id is shown then). */
+typedef struct alert_names {
+    char salesperson[128]; /* 张伟 */
+    char customer[128];    /* 杭州金达机电有限公司 */
+} alert_names_t;
+
 typedef struct alert_rule {
     const char *key;      /* "big_order" */
     const char *severity; /* default severity */
     bool (*evaluate)(const Nq__Activity *ev, const alert_thresholds_t *t, alert_draft_t *out);
+    /* Write the zh-CN and English titles of a draft with the names known. */
+    void (*title)(alert_draft_t *d, const alert_names_t *names);
 } alert_rule_t;
 
 extern const alert_rule_t alert_rules[];

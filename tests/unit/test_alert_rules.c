@@ -98,12 +98,17 @@ static void test_draft(void)
     CU_ASSERT_STRING_EQUAL(d.salesperson_id, "sp-zhangwei");
     CU_ASSERT_STRING_EQUAL(d.customer_id, "cust-001");
     CU_ASSERT_EQUAL(d.amount_fen, 8600050);
-    CU_ASSERT_STRING_EQUAL(d.title, "大额订单：业务员 sp-zhangwei 客户 cust-001 下单 ¥86000.50");
-    CU_ASSERT_STRING_EQUAL(d.title_en, "Big order: sp-zhangwei, customer cust-001, CNY 86000.50");
+    /* Titles come with the names once they are known; ids stand in for unknown ones. */
+    alert_names_t names = {"张伟", ""};
+    alert_rules[0].title(&d, &names);
+    CU_ASSERT_STRING_EQUAL(d.title, "大额订单：张伟 的客户 cust-001 下单 ¥86000.50");
+    CU_ASSERT_STRING_EQUAL(d.title_en, "Big order: 张伟's customer cust-001 ordered CNY 86000.50");
 
     ev = order(THRESHOLD);
     CU_ASSERT_TRUE_FATAL(big_order(&ev, &d));
-    CU_ASSERT_PTR_NOT_NULL(strstr(d.title, "¥50000.00"));
+    alert_names_t none = {"", ""};
+    alert_rules[0].title(&d, &none);
+    CU_ASSERT_STRING_EQUAL(d.title, "大额订单：sp-zhangwei 的客户 cust-001 下单 ¥50000.00");
     CU_ASSERT_PTR_NOT_NULL(strstr(d.title_en, "CNY 50000.00"));
 }
 
@@ -139,6 +144,8 @@ static void test_draft_long_ids(void)
     CU_ASSERT_STRING_EQUAL(d.subject, eid);
     CU_ASSERT_STRING_EQUAL(d.event_id, eid);
     CU_ASSERT_STRING_EQUAL(d.salesperson_id, sp);
+    alert_names_t none = {"", ""};
+    alert_rules[0].title(&d, &none);
     CU_ASSERT_PTR_NOT_NULL(strstr(d.title_en, sp));
 }
 
@@ -147,6 +154,8 @@ static void test_to_proto(void)
     alert_draft_t d;
     Nq__Activity ev = order(8600050);
     CU_ASSERT_TRUE_FATAL(big_order(&ev, &d));
+    alert_names_t names = {"张伟", "杭州金达机电有限公司"};
+    alert_rules[0].title(&d, &names);
     d.rule = "big_order";
     d.severity = "warning";
     Nq__Alert a = NQ__ALERT__INIT;
@@ -170,8 +179,7 @@ static void test_to_proto(void)
     size_t len = nq__alert__pack(&a, buf);
     Nq__Alert *back = nq__alert__unpack(NULL, len, buf);
     CU_ASSERT_PTR_NOT_NULL_FATAL(back);
-    CU_ASSERT_STRING_EQUAL(back->title,
-                           "大额订单：业务员 sp-zhangwei 客户 cust-001 下单 ¥86000.50");
+    CU_ASSERT_STRING_EQUAL(back->title, "大额订单：张伟 的客户 杭州金达机电有限公司 下单 ¥86000.50");
     CU_ASSERT_EQUAL(back->amount_fen, 8600050);
     CU_ASSERT_EQUAL(back->raised_at, RAISED_AT);
     nq__alert__free_unpacked(back, NULL);
