@@ -29,8 +29,8 @@ typedef struct alert_draft {
     const char *rule;        /* rule key, static */
     const char *severity;    /* info / warning / critical, static */
     char subject[160];       /* dedupe subject: the same (rule, subject) fires once */
-    char title[256];         /* zh-CN */
-    char title_en[256];      /* English */
+    char title[512];         /* zh-CN */
+    char title_en[512];      /* English */
     char salesperson_id[72]; /* who it is about */
     char customer_id[72];    /* customer involved, "" if none */
     char event_id[136];      /* event that fired it */
