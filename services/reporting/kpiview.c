@@ -64,12 +64,12 @@ static const char replace_script[] =
     "return 1\n";
 
 typedef struct target_call {
-    nq_call_t base;                              /* must be first */
-    reporting_t *app;                            /* the service */
-    Nq__MetricValue values[NQ_METRIC_COUNT];     /* the targets to answer with */
-    Nq__MetricValue *ptrs[NQ_METRIC_COUNT];      /* reply.values */
-    size_t n;                                    /* values used */
-    int64_t updated_at;                          /* when they were set, 0 if never */
+    nq_call_t base;                          /* must be first */
+    reporting_t *app;                        /* the service */
+    Nq__MetricValue values[NQ_METRIC_COUNT]; /* the targets to answer with */
+    Nq__MetricValue *ptrs[NQ_METRIC_COUNT];  /* reply.values */
+    size_t n;                                /* values used */
+    int64_t updated_at;                      /* when they were set, 0 if never */
 } target_call_t;
 
 static void target_answer(nq_call_t *base)
@@ -166,8 +166,8 @@ static void write_targets(target_call_t *c, const char *key)
     nq_redis_args_free(&a);
 }
 
-void kpiview_on_target(nq_zsock_t *sock, const nq_bus_envelope_t *env,
-                       const ProtobufCMessage *msg, void *data)
+void kpiview_on_target(nq_zsock_t *sock, const nq_bus_envelope_t *env, const ProtobufCMessage *msg,
+                       void *data)
 {
     reporting_t *app = data;
     const Nq__TargetRequest *req = (const Nq__TargetRequest *)msg;
@@ -200,8 +200,8 @@ void kpiview_on_target(nq_zsock_t *sock, const nq_bus_envelope_t *env,
         if (put)
             write_targets(c, key);
         else
-            nq_call_issued(&c->base, nq_redis_command(app->svc->redis, on_targets_read, c,
-                                                      "HGETALL %s", key));
+            nq_call_issued(
+                &c->base, nq_redis_command(app->svc->redis, on_targets_read, c, "HGETALL %s", key));
     }
     nq_call_release(&c->base);
 }
@@ -221,11 +221,22 @@ struct subject_call {
     members_fn on_members; /* what to do with the salespeople */
 };
 
-static void subject_init(subject_call_t *c, reporting_t *app, members_fn on_members)
+/* A call of `size` bytes that starts with a subject_call_t, counted as in
+ * flight; NULL (logged) when out of memory. */
+static void *subject_call_new(size_t size, reporting_t *app, const nq_bus_envelope_t *env,
+                              const char *correlation_id, nq_call_answer_fn answer,
+                              members_fn on_members)
 {
+    subject_call_t *c = calloc(1, size);
+    if (!c || nq_call_init(&c->base, env, correlation_id, answer) != 0) {
+        free(c);
+        nq_log_error("kpiview_request", "cannot serve %s: out of memory", env->type);
+        return NULL;
+    }
     c->app = app;
     c->on_members = on_members;
     app->inflight++;
+    return c;
 }
 
 static void subject_cleanup(subject_call_t *c)
@@ -259,9 +270,8 @@ static void on_team(nq_redis_t *r, redisReply *reply, void *data)
             nq_call_fail(&c->base, NQ__STATUS__STATUS_NOT_FOUND, "team %s not found", c->who.id);
         } else {
             set_name(c, reply->element[0]);
-            const char *text = reply->element[1]->type == REDIS_REPLY_STRING
-                                   ? reply->element[1]->str
-                                   : "[]";
+            const char *text =
+                reply->element[1]->type == REDIS_REPLY_STRING ? reply->element[1]->str : "[]";
             json_t *members = json_loads(text, 0, NULL);
             size_t n = json_is_array(members) ? json_array_size(members) : 0;
             const char **ids = calloc(n + 1, sizeof(*ids));
@@ -318,8 +328,7 @@ static void resolve_members(subject_call_t *c)
     }
     case NQ_SUBJECT_TEAM:
         nq_key_team(key, sizeof(key), c->who.id);
-        nq_call_issued(&c->base,
-                       nq_redis_command(redis, on_team, c, "HMGET %s name members", key));
+        nq_call_issued(&c->base, nq_redis_command(redis, on_team, c, "HMGET %s name members", key));
         break;
     default:
         nq_call_issued(&c->base,
@@ -352,11 +361,11 @@ typedef struct member_read {
 } member_read_t;
 
 typedef struct overview_call {
-    subject_call_t sc;               /* must be first */
-    nq_period_t periods[N_PERIODS];  /* the period, the one before, last year's */
-    overview_input_t in;             /* summed counters and targets */
-    int members;                     /* salespeople summed */
-    member_read_t *reads;            /* 3 per member */
+    subject_call_t sc;              /* must be first */
+    nq_period_t periods[N_PERIODS]; /* the period, the one before, last year's */
+    overview_input_t in;            /* summed counters and targets */
+    int members;                    /* salespeople summed */
+    member_read_t *reads;           /* 3 per member */
 } overview_call_t;
 
 static nq_kpi_values_t *slot_of(overview_call_t *c, int which)
@@ -380,8 +389,7 @@ static void overview_answer(nq_call_t *base)
         reply.header = &h.pb;
         if (ok) {
             const nq_period_t *p = &c->periods[CUR];
-            nq_workdays(&app->cal, p, nq_now_ms(), &c->in.workdays_total,
-                        &c->in.workdays_elapsed);
+            nq_workdays(&app->cal, p, nq_now_ms(), &c->in.workdays_total, &c->in.workdays_elapsed);
             overview_compute(&c->in, &rows);
             nq_period_to_proto(p, &period);
             reply.period = &period;
@@ -453,14 +461,11 @@ void kpiview_on_overview(nq_zsock_t *sock, const nq_bus_envelope_t *env,
                          const ProtobufCMessage *msg, void *data)
 {
     const Nq__OverviewRequest *req = (const Nq__OverviewRequest *)msg;
-    overview_call_t *c = calloc(1, sizeof(*c));
-    if (!c || nq_call_init(&c->sc.base, env, req->correlation_id, overview_answer) != 0) {
-        free(c);
-        nq_log_error("overview_request", "cannot serve %s: out of memory", env->type);
+    overview_call_t *c =
+        subject_call_new(sizeof(*c), data, env, req->correlation_id, overview_answer, read_members);
+    if (!c)
         return;
-    }
     subject_call_t *sc = &c->sc;
-    subject_init(sc, data, read_members);
     check_subject(req->has_subject, req->subject, req->id, &sc->who, &sc->base.errs);
     check_period(req->period_kind, req->has_at, req->at, &c->periods[CUR], &sc->base.errs);
     if (!sc->base.errs.n && (nq_period_prev(&c->periods[CUR], &c->periods[PREV]) != 0 ||
@@ -488,15 +493,15 @@ typedef struct board_read {
 } board_read_t;
 
 typedef struct board_call {
-    subject_call_t sc;        /* must be first */
-    nq_period_t period;       /* ranked on */
-    nq_period_t day;          /* the reference day: "before" is the period without it */
-    nq_metric_id_t metric;    /* ranked by */
-    board_entry_t *entries;   /* one per salesperson */
-    nq_kpi_values_t *now;     /* each one's counters of the period */
-    nq_kpi_values_t *today;   /* of the reference day */
-    board_read_t *reads;      /* BOARD_READS per entry, then one name read each */
-    size_t n;                 /* entries */
+    subject_call_t sc;      /* must be first */
+    nq_period_t period;     /* ranked on */
+    nq_period_t day;        /* the reference day: "before" is the period without it */
+    nq_metric_id_t metric;  /* ranked by */
+    board_entry_t *entries; /* one per salesperson */
+    nq_kpi_values_t *now;   /* each one's counters of the period */
+    nq_kpi_values_t *today; /* of the reference day */
+    board_read_t *reads;    /* BOARD_READS per entry, then one name read each */
+    size_t n;               /* entries */
 } board_call_t;
 
 static void board_answer(nq_call_t *base)
@@ -593,8 +598,8 @@ static void read_board(subject_call_t *sc, const char *const *ids, size_t n)
         *rd = (board_read_t){c, i, BOARD_READS};
         char key[KEY_MAX];
         nq_key_salesperson(key, sizeof(key), ids[i]);
-        nq_call_issued(&sc->base,
-                       nq_redis_command(sc->app->svc->redis, on_board_name, rd, "HGET %s name", key));
+        nq_call_issued(&sc->base, nq_redis_command(sc->app->svc->redis, on_board_name, rd,
+                                                   "HGET %s name", key));
     }
 }
 
@@ -602,14 +607,11 @@ void kpiview_on_leaderboard(nq_zsock_t *sock, const nq_bus_envelope_t *env,
                             const ProtobufCMessage *msg, void *data)
 {
     const Nq__LeaderboardRequest *req = (const Nq__LeaderboardRequest *)msg;
-    board_call_t *c = calloc(1, sizeof(*c));
-    if (!c || nq_call_init(&c->sc.base, env, req->correlation_id, board_answer) != 0) {
-        free(c);
-        nq_log_error("leaderboard_request", "cannot serve %s: out of memory", env->type);
+    board_call_t *c =
+        subject_call_new(sizeof(*c), data, env, req->correlation_id, board_answer, read_board);
+    if (!c)
         return;
-    }
     subject_call_t *sc = &c->sc;
-    subject_init(sc, data, read_board);
     nq_field_errors_t *errs = &sc->base.errs;
     check_subject(req->has_subject, req->subject, req->id, &sc->who, errs);
     if (sc->who.subject == NQ_SUBJECT_SALESPERSON && !errs->n)
@@ -622,7 +624,7 @@ void kpiview_on_leaderboard(nq_zsock_t *sock, const nq_bus_envelope_t *env,
     /* The reference day: the day of `at`, kept inside the period. */
     int64_t at = req->has_at ? req->at : nq_now_ms();
     if (!errs->n) {
-        at = at < c->period.start_ms ? c->period.start_ms
+        at = at < c->period.start_ms  ? c->period.start_ms
              : at >= c->period.end_ms ? c->period.end_ms - 1
                                       : at;
         nq_period_of(NQ_PERIOD_DAY, at, &c->day);
@@ -646,21 +648,21 @@ typedef struct split_read {
 } split_read_t;
 
 typedef struct split_call {
-    subject_call_t sc;                  /* must be first */
-    nq_period_t period;                 /* the period split */
-    nq_period_t previous;               /* for last_period */
-    split_method_t method;              /* how */
-    bool confirm;                       /* write the proposal */
-    bool written;                       /* the writes are done */
-    double team[NQ_METRIC_COUNT];       /* the team's targets */
+    subject_call_t sc;            /* must be first */
+    nq_period_t period;           /* the period split */
+    nq_period_t previous;         /* for last_period */
+    split_method_t method;        /* how */
+    bool confirm;                 /* write the proposal */
+    bool written;                 /* the writes are done */
+    double team[NQ_METRIC_COUNT]; /* the team's targets */
     bool has_team[NQ_METRIC_COUNT];
-    char (*ids)[NQ_ID_MAX + 1];         /* members */
-    double *weights;                    /* given weights, by member */
-    nq_kpi_values_t *last;              /* members' previous period */
-    split_read_t *reads;                /* their reads */
-    size_t n;                           /* members */
-    json_t *doc;                        /* the proposal */
-    Nq__MetricValue *given;             /* request weights (copied) */
+    char (*ids)[NQ_ID_MAX + 1]; /* members */
+    double *weights;            /* given weights, by member */
+    nq_kpi_values_t *last;      /* members' previous period */
+    split_read_t *reads;        /* their reads */
+    size_t n;                   /* members */
+    json_t *doc;                /* the proposal */
+    Nq__MetricValue *given;     /* request weights (copied) */
     size_t n_given;
 } split_call_t;
 
@@ -731,7 +733,8 @@ static void write_member(split_call_t *c, size_t i, json_t *targets)
     nq_redis_args_adds(&a, key);
     const char *name;
     json_t *v;
-    json_object_foreach(targets, name, v) {
+    json_object_foreach(targets, name, v)
+    {
         nq_redis_args_adds(&a, name);
         nq_redis_args_addf(&a, "%.17g", json_number_value(json_object_get(v, "raw")));
     }
@@ -853,14 +856,11 @@ void kpiview_on_split(nq_zsock_t *sock, const nq_bus_envelope_t *env, const Prot
                       void *data)
 {
     const Nq__TargetSplitRequest *req = (const Nq__TargetSplitRequest *)msg;
-    split_call_t *c = calloc(1, sizeof(*c));
-    if (!c || nq_call_init(&c->sc.base, env, req->correlation_id, split_answer) != 0) {
-        free(c);
-        nq_log_error("split_request", "cannot serve %s: out of memory", env->type);
+    split_call_t *c =
+        subject_call_new(sizeof(*c), data, env, req->correlation_id, split_answer, split_members);
+    if (!c)
         return;
-    }
     subject_call_t *sc = &c->sc;
-    subject_init(sc, data, split_members);
     nq_field_errors_t *errs = &sc->base.errs;
     check_subject(true, NQ__SUBJECT__SUBJECT_TEAM, req->team_id, &sc->who, errs);
     nq_period_kind_t kind = NQ_PERIOD_MONTH;
@@ -891,8 +891,8 @@ void kpiview_on_split(nq_zsock_t *sock, const nq_bus_envelope_t *env, const Prot
         char key[KEY_MAX];
         resolve_members(sc);
         nq_key_target(key, sizeof(key), NQ_SUBJECT_TEAM, sc->who.id, &c->period);
-        nq_call_issued(&sc->base,
-                       nq_redis_command(sc->app->svc->redis, on_team_targets, c, "HGETALL %s", key));
+        nq_call_issued(&sc->base, nq_redis_command(sc->app->svc->redis, on_team_targets, c,
+                                                   "HGETALL %s", key));
     }
     nq_call_release(&sc->base);
 }
