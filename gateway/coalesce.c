@@ -18,19 +18,19 @@ typedef struct part {
 
 /* A combined batch: queued, then in flight. */
 typedef struct group {
-    part_t *parts;          /* the requests */
+    part_t *parts; /* the requests */
     size_t n_parts, cap_parts;
-    Nq__Activity **events;  /* queued events (owned until sent) */
+    Nq__Activity **events; /* queued events (owned until sent) */
     size_t n_events, cap_events;
-    size_t total;           /* events in the batch (kept once they are sent) */
+    size_t total; /* events in the batch (kept once they are sent) */
 } group_t;
 
 struct coalescer {
-    uv_check_t check;     /* flushes after the loop turn's I/O */
-    upstream_t *ingest;   /* where batches go */
-    size_t max_events;    /* largest combined batch */
-    uint64_t timeout_ms;  /* ingest deadline */
-    group_t *queued;      /* requests of this turn, NULL when none */
+    uv_check_t check;    /* flushes after the loop turn's I/O */
+    upstream_t *ingest;  /* where batches go */
+    size_t max_events;   /* largest combined batch */
+    uint64_t timeout_ms; /* ingest deadline */
+    group_t *queued;     /* requests of this turn, NULL when none */
 };
 
 static void group_free(group_t *g)
@@ -46,8 +46,9 @@ static void group_free(group_t *g)
 static void group_answer(group_t *g, const Nq__ActivityBatchReply *rep)
 {
     Nq__EventResult **slice = calloc(g->total + 1, sizeof(*slice));
-    if (slice && rep && (!rep->header || !rep->header->has_status ||
-                         rep->header->status == NQ__STATUS__STATUS_OK)) {
+    if (slice && rep &&
+        (!rep->header || !rep->header->has_status ||
+         rep->header->status == NQ__STATUS__STATUS_OK)) {
         for (size_t k = 0; k < rep->n_results; k++) {
             const Nq__EventResult *r = rep->results[k];
             if (r->has_index && r->index >= 0 && (size_t)r->index < g->total)
@@ -56,8 +57,8 @@ static void group_answer(group_t *g, const Nq__ActivityBatchReply *rep)
     }
     for (size_t i = 0; i < g->n_parts; i++) {
         part_t *p = &g->parts[i];
-        p->done(p->conn, rep && slice ? rep->header : NULL, slice ? slice + p->offset : NULL,
-                p->n, p->data);
+        p->done(p->conn, rep && slice ? rep->header : NULL, slice ? slice + p->offset : NULL, p->n,
+                p->data);
         nq_http_conn_release(p->conn);
     }
     free(slice);

@@ -10,11 +10,10 @@
 
 /* Every handler module's rows, concatenated into one route table. */
 static const gw_routes_t *const modules[] = {
-    &gw_activity_routes, &gw_kpi_routes, &gw_org_routes,   &gw_alert_routes,
-    &gw_health_routes,   &gw_target_routes, &gw_plan_routes,  &gw_admin_routes,
-    &gw_metrics_routes,
+    &gw_activity_routes, &gw_kpi_routes,  &gw_org_routes,   &gw_alert_routes,   &gw_health_routes,
+    &gw_target_routes,   &gw_plan_routes, &gw_admin_routes, &gw_metrics_routes,
 };
-#define N_MODULES (sizeof(modules) / sizeof(modules[0]))
+#define N_MODULES  (sizeof(modules) / sizeof(modules[0]))
 #define MAX_ROUTES 64
 
 static nq_route_t routes[MAX_ROUTES];
@@ -69,8 +68,8 @@ static void on_request(nq_http_conn_t *conn, const nq_http_request_t *http, void
     gateway_t *gw = ctx;
     nq_route_params_t params;
     int status = 404;
-    const nq_route_t *route = nq_route_find(routes, n_routes, http->method, http->path, &params,
-                                            &status);
+    const nq_route_t *route =
+        nq_route_find(routes, n_routes, http->method, http->path, &params, &status);
     if (!route) {
         gw_respond_error(conn, status, status == 405 ? "method_not_allowed" : "not_found",
                          status == 405 ? "this path does not take that method" : "no such path",
@@ -92,16 +91,16 @@ void *gateway_new(nq_service_t *svc)
     gw->svc = svc;
     const nq_config_t *cfg = &svc->cfg;
     size_t max_frame = (size_t)cfg->max_frame_bytes;
-    gw->ingest = upstream_new(&svc->loop, svc->zctx, cfg->ingest_endpoint, "ingest",
-                              ingest_replies, N_OF(ingest_replies), max_frame);
+    gw->ingest = upstream_new(&svc->loop, svc->zctx, cfg->ingest_endpoint, "ingest", ingest_replies,
+                              N_OF(ingest_replies), max_frame);
     gw->customers = upstream_new(&svc->loop, svc->zctx, cfg->customers_endpoint, "customers",
                                  customers_replies, N_OF(customers_replies), max_frame);
     gw->reporting = upstream_new(&svc->loop, svc->zctx, cfg->reporting_endpoint, "reporting",
                                  reporting_replies, N_OF(reporting_replies), max_frame);
-    gw->coalescer = gw->ingest ? coalescer_new(&svc->loop, gw->ingest,
-                                               (size_t)cfg->max_batch_events,
-                                               (uint64_t)cfg->request_timeout_ms)
-                               : NULL;
+    gw->coalescer = gw->ingest
+                        ? coalescer_new(&svc->loop, gw->ingest, (size_t)cfg->max_batch_events,
+                                        (uint64_t)cfg->request_timeout_ms)
+                        : NULL;
     gw->alerts = sse_hub_new(gw);
     gw->http = nq_http_server_new(&svc->loop, cfg->http_host, cfg->http_port,
                                   (size_t)cfg->max_body_bytes, on_request, gw);

@@ -110,7 +110,7 @@ int gw_period_query(const gw_request_t *req, nq_period_kind_t *kind, int64_t *at
 typedef void (*gw_reply_fn)(nq_http_conn_t *conn, const ProtobufCMessage *reply,
                             const Nq__ReplyHeader *hdr, void *data);
 int gw_call(const gw_request_t *req, upstream_t *up, const char *type, ProtobufCMessage *msg,
-             gw_reply_fn done, void *data, void (*free_data)(void *));
+            gw_reply_fn done, void *data, void (*free_data)(void *));
 
 /* SSE hub (h_alerts.c) lifecycle, used by gateway.c; clients connected. */
 sse_hub_t *sse_hub_new(gateway_t *gw);

@@ -29,16 +29,14 @@
 #define FEED_SEEN_PREFIX "nq:feed:seen:"
 
 static const pbjson_special_t activity_specials[] = {
-    {"amount", "amount_fen", PBJSON_MONEY, false},
-    {"price", "price_fen", PBJSON_MONEY, false},
-    {"occurred_at", "occurred_at", PBJSON_TIME, false},
-    {"due_at", "due_at", PBJSON_TIME, false},
+    {"amount", "amount_fen", PBJSON_MONEY, false},      {"price", "price_fen", PBJSON_MONEY, false},
+    {"occurred_at", "occurred_at", PBJSON_TIME, false}, {"due_at", "due_at", PBJSON_TIME, false},
     {"received_at", "received_at", PBJSON_TIME, true},
 };
 
-static const pbjson_schema_t activity_schema = {
-    &nq__activity__descriptor, activity_specials,
-    sizeof(activity_specials) / sizeof(activity_specials[0])};
+static const pbjson_schema_t activity_schema = {&nq__activity__descriptor, activity_specials,
+                                                sizeof(activity_specials) /
+                                                    sizeof(activity_specials[0])};
 
 /* Result names, indexed by Nq__EventStatus. */
 static const char *const status_names[] = {
@@ -51,17 +49,17 @@ static const char *const status_names[] = {
 
 /* One request's events while they are parsed and while ingest works. */
 typedef struct batch {
-    size_t max;              /* most events allowed */
-    json_t *results;         /* one result object per event, in body order */
-    Nq__Activity **events;   /* events to send (owned until sent) */
-    size_t *sent;            /* body index of each event to send */
-    size_t n_events;         /* events held (0 once sent) */
-    size_t n_sent;           /* events sent to ingest */
-    size_t cap;              /* slots in events / sent */
-    const char *source;      /* feed name for events without one, or NULL */
-    char seen_key[160];      /* feeds: replay key to set once taken, "" otherwise */
-    nq_redis_t *redis;       /* for seen_key */
-    int64_t seen_ttl_s;      /* its lifetime */
+    size_t max;            /* most events allowed */
+    json_t *results;       /* one result object per event, in body order */
+    Nq__Activity **events; /* events to send (owned until sent) */
+    size_t *sent;          /* body index of each event to send */
+    size_t n_events;       /* events held (0 once sent) */
+    size_t n_sent;         /* events sent to ingest */
+    size_t cap;            /* slots in events / sent */
+    const char *source;    /* feed name for events without one, or NULL */
+    char seen_key[160];    /* feeds: replay key to set once taken, "" otherwise */
+    nq_redis_t *redis;     /* for seen_key */
+    int64_t seen_ttl_s;    /* its lifetime */
 } batch_t;
 
 static void batch_free_events(batch_t *b)
@@ -117,9 +115,8 @@ static int batch_add(batch_t *b, Nq__Activity *ev)
     b->sent[b->n_events] = index;
     b->events[b->n_events++] = ev;
     /* Accepted is a placeholder: ingest's verdict replaces it. */
-    return json_array_append_new(b->results,
-                                 result_json(index, ev->event_id, NQ__EVENT_STATUS__EVENT_ACCEPTED,
-                                             NULL));
+    return json_array_append_new(
+        b->results, result_json(index, ev->event_id, NQ__EVENT_STATUS__EVENT_ACCEPTED, NULL));
 }
 
 /* Record an event rejected before ingest. Returns 0, or -1 over the limit. */
@@ -130,9 +127,8 @@ static int batch_reject(batch_t *b, const char *event_id, json_t *errors)
         json_decref(errors);
         return -1;
     }
-    return json_array_append_new(b->results,
-                                 result_json(index, event_id, NQ__EVENT_STATUS__EVENT_REJECTED,
-                                             errors));
+    return json_array_append_new(
+        b->results, result_json(index, event_id, NQ__EVENT_STATUS__EVENT_REJECTED, errors));
 }
 
 /* One JSON event: mapped, or rejected with its field errors. */
@@ -167,7 +163,8 @@ static int parse_json(const gw_request_t *req, batch_t *b, const char **why)
     } else if (json_is_array(root) && json_array_size(root) > 0) {
         size_t i;
         json_t *ev;
-        json_array_foreach(root, i, ev) {
+        json_array_foreach(root, i, ev)
+        {
             if ((rc = batch_add_json(b, ev)) != 0)
                 break;
         }
@@ -258,7 +255,8 @@ static const body_format_t *format_of(const gw_request_t *req)
         return &formats[0];
     size_t len = strcspn(ct, "; ");
     for (size_t i = 0; i < sizeof(formats) / sizeof(formats[0]); i++) {
-        if (strlen(formats[i].content_type) == len && strncasecmp(ct, formats[i].content_type, len) == 0)
+        if (strlen(formats[i].content_type) == len &&
+            strncasecmp(ct, formats[i].content_type, len) == 0)
             return &formats[i];
     }
     return NULL;
@@ -272,7 +270,8 @@ static int summarize(json_t *body, json_t *results)
     size_t count[N_STATUS] = {0};
     size_t i;
     json_t *r;
-    json_array_foreach(results, i, r) {
+    json_array_foreach(results, i, r)
+    {
         const char *st = json_string_value(json_object_get(r, "status"));
         for (int k = 0; st && k < N_STATUS; k++)
             count[k] += strcmp(st, status_names[k]) == 0;
@@ -389,13 +388,13 @@ static void post_activities(const gw_request_t *req)
 
 /* A feed delivery while its replay check is read. */
 typedef struct feed_job {
-    gateway_t *gw;                   /* the app */
-    nq_http_conn_t *conn;            /* retained */
-    nq_http_request_t http;          /* copy of the request (pointers stay valid: not yet answered) */
-    nq_route_params_t params;        /* copy of the path parameters */
-    const nq_route_t *route;         /* matched row */
-    char source[NQ_ID_MAX + 1];      /* feed name */
-    char seen_key[160];              /* replay key */
+    gateway_t *gw;              /* the app */
+    nq_http_conn_t *conn;       /* retained */
+    nq_http_request_t http;     /* copy of the request (pointers stay valid: not yet answered) */
+    nq_route_params_t params;   /* copy of the path parameters */
+    const nq_route_t *route;    /* matched row */
+    char source[NQ_ID_MAX + 1]; /* feed name */
+    char seen_key[160];         /* replay key */
 } feed_job_t;
 
 static void on_seen(nq_redis_t *r, redisReply *reply, void *data)
@@ -430,9 +429,10 @@ static void post_feed(const gw_request_t *req)
     const nq_config_t *cfg = &req->gw->svc->cfg;
     const char *source = nq_route_param(req->params, "source");
     char secret[NQ_FEED_SECRET_MAX + 1];
-    if (!nq_valid_id(source) || nq_feed_secret(cfg->feed_secrets, source, secret, sizeof(secret)) != 0) {
-        gw_respond_error(req->conn, 401, "unauthorized", "unknown feed source (no secret configured)",
-                         NULL);
+    if (!nq_valid_id(source) ||
+        nq_feed_secret(cfg->feed_secrets, source, secret, sizeof(secret)) != 0) {
+        gw_respond_error(req->conn, 401, "unauthorized",
+                         "unknown feed source (no secret configured)", NULL);
         return;
     }
     const char *sig = nq_http_header(req->http, "X-Neiqin-Signature");

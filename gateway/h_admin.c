@@ -18,18 +18,18 @@ static json_t *time_or_null(bool has, int64_t ms)
     return json_string(buf);
 }
 
-static void on_status(nq_http_conn_t *conn, const ProtobufCMessage *msg,
-                      const Nq__ReplyHeader *hdr, void *data)
+static void on_status(nq_http_conn_t *conn, const ProtobufCMessage *msg, const Nq__ReplyHeader *hdr,
+                      void *data)
 {
     const Nq__RebuildStatus *st = (const Nq__RebuildStatus *)msg;
-    json_t *body = json_pack(
-        "{s:s, s:o, s:I, s:I, s:s?, s:o, s:o, s:o, s:s?, s:I}", "state",
-        st->state ? st->state : "none", "from", time_or_null(st->has_from, st->from), "scanned",
-        (json_int_t)st->scanned, "total", (json_int_t)st->total, "owner", st->owner,
-        "requested_at", time_or_null(st->has_requested_at, st->requested_at), "started_at",
-        time_or_null(st->has_started_at, st->started_at), "finished_at",
-        time_or_null(st->has_finished_at, st->finished_at), "error", st->error, "attempts",
-        (json_int_t)st->attempts);
+    json_t *body =
+        json_pack("{s:s, s:o, s:I, s:I, s:s?, s:o, s:o, s:o, s:s?, s:I}", "state",
+                  st->state ? st->state : "none", "from", time_or_null(st->has_from, st->from),
+                  "scanned", (json_int_t)st->scanned, "total", (json_int_t)st->total, "owner",
+                  st->owner, "requested_at", time_or_null(st->has_requested_at, st->requested_at),
+                  "started_at", time_or_null(st->has_started_at, st->started_at), "finished_at",
+                  time_or_null(st->has_finished_at, st->finished_at), "error", st->error,
+                  "attempts", (json_int_t)st->attempts);
     gw_respond_reply(conn, hdr, data ? 202 : 200, body);
 }
 

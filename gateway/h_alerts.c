@@ -20,9 +20,9 @@
 #include "pbjson.h"
 
 #define KEEPALIVE_MS 15000
-#define REPLAY_MAX 1000
-#define LIST_MAX 500
-#define HELD_MAX 1000
+#define REPLAY_MAX   1000
+#define LIST_MAX     500
+#define HELD_MAX     1000
 
 static const pbjson_special_t alert_specials[] = {
     {"amount", "amount_fen", PBJSON_MONEY, false},
@@ -47,11 +47,11 @@ typedef struct sse_client {
 } sse_client_t;
 
 struct sse_hub {
-    gateway_t *gw;          /* the app */
-    nq_zsock_t *sub;        /* alert.raised.v1 */
-    uv_timer_t keepalive;   /* comment lines keep proxies from closing */
-    sse_client_t *clients;  /* open streams */
-    bool closing;           /* destroy called */
+    gateway_t *gw;         /* the app */
+    nq_zsock_t *sub;       /* alert.raised.v1 */
+    uv_timer_t keepalive;  /* comment lines keep proxies from closing */
+    sse_client_t *clients; /* open streams */
+    bool closing;          /* destroy called */
 };
 
 static int parse_stream_id(const char *s, stream_id_t *out)
@@ -179,7 +179,8 @@ static void on_replay(nq_redis_t *r, redisReply *reply, void *data)
     c->replaying = false;
     size_t i;
     json_t *h;
-    json_array_foreach(c->held, i, h) {
+    json_array_foreach(c->held, i, h)
+    {
         send_alert(c, json_string_value(json_array_get(h, 0)),
                    json_string_value(json_array_get(h, 1)));
     }

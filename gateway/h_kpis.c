@@ -8,8 +8,8 @@
 
 /* State of one KPI read. */
 typedef struct kpi_read {
-    nq_http_conn_t *conn;           /* retained until answered */
-    nq_period_t period;             /* the period asked for */
+    nq_http_conn_t *conn; /* retained until answered */
+    nq_period_t period;   /* the period asked for */
     char salesperson_id[NQ_ID_MAX + 1];
 } kpi_read_t;
 

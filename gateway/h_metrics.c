@@ -11,18 +11,18 @@
 
 /* One pipelined read of the suite's counters. */
 typedef struct scrape {
-    gateway_t *gw;           /* the app */
-    nq_http_conn_t *conn;    /* retained until answered */
-    long long value[5];      /* by slot below; -1 when unknown */
-    int waiting;             /* replies outstanding */
+    gateway_t *gw;        /* the app */
+    nq_http_conn_t *conn; /* retained until answered */
+    long long value[5];   /* by slot below; -1 when unknown */
+    int waiting;          /* replies outstanding */
 } scrape_t;
 
 enum { ACCEPTED, SCORED, LOG_LENGTH, PENDING, ALERTS, N_SLOTS };
 
 static const struct {
-    const char *name;  /* metric name */
-    const char *type;  /* counter / gauge */
-    const char *help;  /* one line */
+    const char *name; /* metric name */
+    const char *type; /* counter / gauge */
+    const char *help; /* one line */
 } slots[N_SLOTS] = {
     [ACCEPTED] = {"nq_events_accepted_total", "counter", "Events appended to the activity log."},
     [SCORED] = {"nq_events_scored_total", "counter", "Log entries applied by scorers."},
@@ -44,9 +44,9 @@ static void answer(scrape_t *sc)
     for (int i = 0; i < N_SLOTS; i++) {
         if (sc->value[i] < 0)
             continue;
-        len += (size_t)snprintf(body + len, sizeof(body) - len, "# HELP %s %s\n# TYPE %s %s\n%s %lld\n",
-                                slots[i].name, slots[i].help, slots[i].name, slots[i].type,
-                                slots[i].name, sc->value[i]);
+        len += (size_t)snprintf(
+            body + len, sizeof(body) - len, "# HELP %s %s\n# TYPE %s %s\n%s %lld\n", slots[i].name,
+            slots[i].help, slots[i].name, slots[i].type, slots[i].name, sc->value[i]);
     }
     gateway_t *gw = sc->gw;
     const struct {

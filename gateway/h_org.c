@@ -17,7 +17,10 @@ static const pbjson_special_t entity_specials[] = {
     {"id", "id", PBJSON_PLAIN, true},
     {"updated_at", "updated_at", PBJSON_TIME, true},
 };
-#define ENTITY_SCHEMA(desc) {&desc, entity_specials, 2}
+#define ENTITY_SCHEMA(desc)                                                                        \
+    {                                                                                              \
+        &desc, entity_specials, 2                                                                  \
+    }
 
 typedef struct org_kind {
     const char *pattern;    /* "/api/v1/teams/:id" */
@@ -106,8 +109,8 @@ static json_t *period_values_json(const nq_period_t *p, const Nq__KpiValues *pb)
     return json_pack("{s:o, s:o}", "period", nq_period_to_json(p), "kpis", nq_kpi_to_json(&v));
 }
 
-static void on_report(nq_http_conn_t *conn, const ProtobufCMessage *msg,
-                      const Nq__ReplyHeader *hdr, void *data)
+static void on_report(nq_http_conn_t *conn, const ProtobufCMessage *msg, const Nq__ReplyHeader *hdr,
+                      void *data)
 {
     const Nq__SalespersonReport *rep = (const Nq__SalespersonReport *)msg;
     json_t *body = NULL;

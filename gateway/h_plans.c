@@ -104,8 +104,8 @@ static void score_request(const gw_request_t *req, bool simulate)
     } else {
         msg.salesperson_id = (char *)id;
     }
-    gw_call(req, req->gw->reporting, simulate ? "simulate.v1" : "score.v1", &msg.base,
-            on_document, NULL, NULL);
+    gw_call(req, req->gw->reporting, simulate ? "simulate.v1" : "score.v1", &msg.base, on_document,
+            NULL, NULL);
     free(msg.draft_scorecard);
     free(msg.draft_commission);
 }

@@ -105,7 +105,8 @@ static Nq__MetricValue *parse_targets(const gw_request_t *req, size_t *n)
     } else {
         const char *name;
         json_t *v;
-        json_object_foreach(targets, name, v) {
+        json_object_foreach(targets, name, v)
+        {
             int m = nq_metric_find(name);
             const char *why = "unknown metric (see docs/metrics.md)";
             double value;
@@ -151,8 +152,8 @@ static void target_request(const gw_request_t *req, bool put)
         msg.values = ptrs;
         msg.n_values = ptrs ? n : 0;
     }
-    gw_call(req, req->gw->reporting, put ? "target.put.v1" : "target.get.v1", &msg.base,
-            on_targets, NULL, NULL);
+    gw_call(req, req->gw->reporting, put ? "target.put.v1" : "target.get.v1", &msg.base, on_targets,
+            NULL, NULL);
     free(ptrs);
     free(values);
 }
@@ -216,11 +217,10 @@ static void on_overview(nq_http_conn_t *conn, const ProtobufCMessage *msg,
     if (ov->period && nq_period_kind_parse(ov->period->kind, &kind) == 0 &&
         nq_period_from_key(kind, ov->period->key, &p) == 0)
         period = nq_period_to_json(&p);
-    json_t *body = json_pack("{s:s, s:s?, s:o?, s:{s:f, s:f}, s:i, s:o}", "subject",
-                             (const char *)data, "name", ov->name, "period",
-                             period, "workdays", "total", ov->workdays_total, "elapsed",
-                             round(ov->workdays_elapsed * 100) / 100, "members", ov->members,
-                             "metrics", metrics);
+    json_t *body = json_pack(
+        "{s:s, s:s?, s:o?, s:{s:f, s:f}, s:i, s:o}", "subject", (const char *)data, "name",
+        ov->name, "period", period, "workdays", "total", ov->workdays_total, "elapsed",
+        round(ov->workdays_elapsed * 100) / 100, "members", ov->members, "metrics", metrics);
     gw_respond_reply(conn, hdr, 200, body);
 }
 
@@ -265,7 +265,8 @@ static Nq__MetricValue *split_weights(const json_t *weights, size_t *n, nq_field
     Nq__MetricValue *v = calloc(json_object_size(weights) + 1, sizeof(*v));
     const char *id;
     json_t *w;
-    json_object_foreach((json_t *)weights, id, w) {
+    json_object_foreach((json_t *)weights, id, w)
+    {
         if (!v || !json_is_number(w)) {
             nq_field_errors_add(errs, "weights", "every weight must be a number");
             break;
@@ -329,14 +330,14 @@ static void on_leaderboard(nq_http_conn_t *conn, const ProtobufCMessage *msg,
     for (size_t i = 0; entries && i < lb->n_entries; i++) {
         const Nq__LeaderboardEntry *e = lb->entries[i];
         /* A metric in its unit; a score (0..) with two decimals. */
-        json_t *value = m >= 0 ? nq_metric_json((nq_metric_id_t)m, e->value, e->has_value)
+        json_t *value = m >= 0         ? nq_metric_json((nq_metric_id_t)m, e->value, e->has_value)
                         : e->has_value ? json_real(round(e->value * 100) / 100)
                                        : json_null();
-        json_array_append_new(
-            entries, json_pack("{s:i, s:i, s:i, s:s, s:s?, s:o}", "rank", e->rank,
-                               "previous_rank", e->previous_rank, "movement",
-                               e->previous_rank - e->rank, "salesperson_id", e->salesperson_id,
-                               "name", e->name, "value", value));
+        json_array_append_new(entries,
+                              json_pack("{s:i, s:i, s:i, s:s, s:s?, s:o}", "rank", e->rank,
+                                        "previous_rank", e->previous_rank, "movement",
+                                        e->previous_rank - e->rank, "salesperson_id",
+                                        e->salesperson_id, "name", e->name, "value", value));
     }
     json_t *period = NULL;
     nq_period_t p;
@@ -344,9 +345,9 @@ static void on_leaderboard(nq_http_conn_t *conn, const ProtobufCMessage *msg,
     if (lb->period && nq_period_kind_parse(lb->period->kind, &kind) == 0 &&
         nq_period_from_key(kind, lb->period->key, &p) == 0)
         period = nq_period_to_json(&p);
-    gw_respond_reply(conn, hdr, 200,
-                     json_pack("{s:s?, s:o?, s:o}", "metric", lb->metric, "period", period,
-                               "entries", entries));
+    gw_respond_reply(
+        conn, hdr, 200,
+        json_pack("{s:s?, s:o?, s:o}", "metric", lb->metric, "period", period, "entries", entries));
 }
 
 static void get_leaderboard(const gw_request_t *req)

@@ -24,7 +24,8 @@ static int dec_string(const json_t *v, void *member, const char **why)
         *why = "must be a string";
         return -1;
     }
-    if (json_string_length(v) > PBJSON_STRING_MAX || strlen(json_string_value(v)) != json_string_length(v)) {
+    if (json_string_length(v) > PBJSON_STRING_MAX ||
+        strlen(json_string_value(v)) != json_string_length(v)) {
         *why = "must be a string of at most 4096 bytes without NUL";
         return -1;
     }
@@ -59,7 +60,8 @@ static json_t *enc_int64(const void *member)
 
 static int dec_int32(const json_t *v, void *member, const char **why)
 {
-    if (!json_is_integer(v) || json_integer_value(v) < INT32_MIN || json_integer_value(v) > INT32_MAX) {
+    if (!json_is_integer(v) || json_integer_value(v) < INT32_MIN ||
+        json_integer_value(v) > INT32_MAX) {
         *why = "must be an integer of 32 bits";
         return -1;
     }
@@ -103,10 +105,8 @@ static json_t *enc_double(const void *member)
 }
 
 static const scalar_codec_t scalar_codecs[] = {
-    {PROTOBUF_C_TYPE_STRING, dec_string, enc_string},
-    {PROTOBUF_C_TYPE_INT64, dec_int64, enc_int64},
-    {PROTOBUF_C_TYPE_INT32, dec_int32, enc_int32},
-    {PROTOBUF_C_TYPE_BOOL, dec_bool, enc_bool},
+    {PROTOBUF_C_TYPE_STRING, dec_string, enc_string}, {PROTOBUF_C_TYPE_INT64, dec_int64, enc_int64},
+    {PROTOBUF_C_TYPE_INT32, dec_int32, enc_int32},    {PROTOBUF_C_TYPE_BOOL, dec_bool, enc_bool},
     {PROTOBUF_C_TYPE_DOUBLE, dec_double, enc_double},
 };
 
@@ -217,7 +217,8 @@ static bool is_present(const ProtobufCMessage *msg, const ProtobufCFieldDescript
         return *(const size_t *)((const char *)msg + f->quantifier_offset) > 0;
     if (f->type == PROTOBUF_C_TYPE_STRING || f->type == PROTOBUF_C_TYPE_MESSAGE)
         return *(void *const *)member_of(msg, f) != NULL;
-    return !f->quantifier_offset || *(const protobuf_c_boolean *)((const char *)msg + f->quantifier_offset);
+    return !f->quantifier_offset ||
+           *(const protobuf_c_boolean *)((const char *)msg + f->quantifier_offset);
 }
 
 static ProtobufCMessage *decode_in(const pbjson_schema_t *s, const json_t *obj, const char *path,
@@ -248,7 +249,8 @@ static int decode_map(ProtobufCMessage *msg, const ProtobufCFieldDescriptor *f, 
     size_t *n = (size_t *)((char *)msg + f->quantifier_offset);
     const char *key;
     json_t *val;
-    json_object_foreach((json_t *)v, key, val) {
+    json_object_foreach((json_t *)v, key, val)
+    {
         ProtobufCMessage *e = new_message(msg_desc(f));
         if (!e) {
             *why = "out of memory";
@@ -284,7 +286,8 @@ static int decode_repeated(ProtobufCMessage *msg, const ProtobufCFieldDescriptor
     size_t *n = (size_t *)((char *)msg + f->quantifier_offset);
     size_t i;
     json_t *item;
-    json_array_foreach(v, i, item) {
+    json_array_foreach(v, i, item)
+    {
         if (dec_string(item, &items[i], why) != 0) {
             *why = "must be an array of strings";
             return -1;
@@ -349,7 +352,8 @@ static ProtobufCMessage *decode_in(const pbjson_schema_t *s, const json_t *obj, 
     size_t before = errs->n + errs->dropped;
     const char *key;
     json_t *val;
-    json_object_foreach((json_t *)obj, key, val) {
+    json_object_foreach((json_t *)obj, key, val)
+    {
         decode_field(s, msg, key, val, path, errs);
     }
     if (errs->n + errs->dropped != before) {
@@ -393,8 +397,9 @@ static json_t *encode_repeated(const ProtobufCMessage *msg, const ProtobufCField
     }
     json_t *arr = json_array();
     for (size_t i = 0; arr && i < n; i++)
-        json_array_append_new(arr, f->type == PROTOBUF_C_TYPE_STRING ? json_string(((char *const *)items)[i])
-                                                                     : encode_value(f, &items[i]));
+        json_array_append_new(arr, f->type == PROTOBUF_C_TYPE_STRING
+                                       ? json_string(((char *const *)items)[i])
+                                       : encode_value(f, &items[i]));
     return arr;
 }
 

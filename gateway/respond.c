@@ -31,9 +31,9 @@ json_t *gw_pb_field_errors_json(Nq__FieldError *const *errs, size_t n)
 {
     json_t *arr = json_array();
     for (size_t i = 0; arr && i < n; i++)
-        json_array_append_new(arr, json_pack("{s:s, s:s}", "field",
-                                             errs[i]->field ? errs[i]->field : "", "reason",
-                                             errs[i]->reason ? errs[i]->reason : ""));
+        json_array_append_new(arr,
+                              json_pack("{s:s, s:s}", "field", errs[i]->field ? errs[i]->field : "",
+                                        "reason", errs[i]->reason ? errs[i]->reason : ""));
     return arr;
 }
 
@@ -170,7 +170,7 @@ static void on_call_reply(const ProtobufCMessage *reply, const Nq__ReplyHeader *
 }
 
 int gw_call(const gw_request_t *req, upstream_t *up, const char *type, ProtobufCMessage *msg,
-             gw_reply_fn done, void *data, void (*free_data)(void *))
+            gw_reply_fn done, void *data, void (*free_data)(void *))
 {
     pending_t *p = malloc(sizeof(*p));
     if (p) {

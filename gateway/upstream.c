@@ -9,31 +9,31 @@
 #include "nq/bus.h"
 #include "nq/log.h"
 
-#define SWEEP_MS 50
+#define SWEEP_MS        50
 #define MAX_REPLY_TYPES 16
 
 /* One call waiting for its reply. Calls are kept in send order; replies
  * mostly come back in that order, so lookups start at the oldest. The sweep
  * timer fails calls past their deadline. */
 typedef struct call {
-    uint64_t id;        /* correlation id */
-    uint64_t deadline;  /* uv_now() by which the reply must come */
-    upstream_cb cb;     /* caller's callback */
-    void *data;         /* its argument */
-    struct call *prev;  /* list links */
+    uint64_t id;       /* correlation id */
+    uint64_t deadline; /* uv_now() by which the reply must come */
+    upstream_cb cb;    /* caller's callback */
+    void *data;        /* its argument */
+    struct call *prev; /* list links */
     struct call *next;
 } call_t;
 
 struct upstream {
-    nq_zsock_t *sock;                        /* DEALER */
-    uv_timer_t sweep;                        /* expires late calls */
-    uv_loop_t *loop;                         /* for uv_now */
-    char name[32];                           /* service name, for logs */
-    uint64_t next_id;                        /* last correlation id used */
-    call_t *head;                            /* waiting calls, oldest first */
+    nq_zsock_t *sock; /* DEALER */
+    uv_timer_t sweep; /* expires late calls */
+    uv_loop_t *loop;  /* for uv_now */
+    char name[32];    /* service name, for logs */
+    uint64_t next_id; /* last correlation id used */
+    call_t *head;     /* waiting calls, oldest first */
     call_t *tail;
-    size_t inflight;                         /* calls in the list */
-    nq_bus_route_t routes[MAX_REPLY_TYPES];  /* reply types -> on_reply */
+    size_t inflight;                        /* calls in the list */
+    nq_bus_route_t routes[MAX_REPLY_TYPES]; /* reply types -> on_reply */
 };
 
 static void unlink_call(upstream_t *up, call_t *c)

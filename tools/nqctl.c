@@ -372,7 +372,7 @@ static bool valid_path_arg(const char *path)
 
 /* ---- rebuild ------------------------------------------------------------------ */
 
-#define REBUILD_PATH "/api/v1/admin/rebuild"
+#define REBUILD_PATH    "/api/v1/admin/rebuild"
 #define REBUILD_POLL_US 500000
 
 /* GET the rebuild status into *status (caller decrefs). Returns CTL_* . */
@@ -384,7 +384,8 @@ static int rebuild_status(ctl_t *ctl, json_t **status)
         return rc;
     *status = r.status == 200 ? json_loads(r.body, 0, NULL) : NULL;
     if (!*status)
-        fprintf(stderr, "nqctl: GET %s: HTTP %d %s\n", REBUILD_PATH, r.status, r.body ? r.body : "");
+        fprintf(stderr, "nqctl: GET %s: HTTP %d %s\n", REBUILD_PATH, r.status,
+                r.body ? r.body : "");
     nq_httpc_response_free(&r);
     return *status ? CTL_OK : CTL_REFUSED;
 }
@@ -760,13 +761,14 @@ static int seed_plans(ctl_t *ctl)
     if (plans)
         rc = put_object(
             ctl, "/api/v1/teams/" DEMO_TEAM "/scorecard",
-            json_pack("{s:s, s:[{s:s, s:f, s:f}, {s:s, s:f, s:f}, {s:s, s:f, s:f}, {s:s, s:f, s:f}],"
-                      " s:[{s:s, s:i}, {s:s, s:i}, {s:s, s:i}, {s:s, s:i}]}",
-                      "effective_from", from, "metrics", "metric", "sales_amount", "weight", 0.4,
-                      "cap", 1.5, "metric", "visits", "weight", 0.2, "cap", 1.5, "metric",
-                      "calls", "weight", 0.2, "cap", 1.5, "metric", "coverage", "weight", 0.2,
-                      "cap", 1.5, "bands", "name", "C", "min", 0, "name", "B", "min", 60, "name",
-                      "A", "min", 80, "name", "S", "min", 100));
+            json_pack(
+                "{s:s, s:[{s:s, s:f, s:f}, {s:s, s:f, s:f}, {s:s, s:f, s:f}, {s:s, s:f, s:f}],"
+                " s:[{s:s, s:i}, {s:s, s:i}, {s:s, s:i}, {s:s, s:i}]}",
+                "effective_from", from, "metrics", "metric", "sales_amount", "weight", 0.4, "cap",
+                1.5, "metric", "visits", "weight", 0.2, "cap", 1.5, "metric", "calls", "weight",
+                0.2, "cap", 1.5, "metric", "coverage", "weight", 0.2, "cap", 1.5, "bands", "name",
+                "C", "min", 0, "name", "B", "min", 60, "name", "A", "min", 80, "name", "S", "min",
+                100));
     if (plans && rc == CTL_OK)
         rc = put_object(ctl, "/api/v1/teams/" DEMO_TEAM "/commission-plan",
                         json_pack("{s:s, s:s, s:[{s:i, s:f}, {s:f, s:f}, {s:f, s:f}],"

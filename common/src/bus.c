@@ -10,17 +10,17 @@
 #define MAX_FRAMES 4 /* identity + type + payload, plus one to detect extras */
 
 struct nq_zsock {
-    uv_poll_t poll;                /* readiness of ZMQ_FD */
-    uv_prepare_t prepare;          /* re-checks ZMQ_EVENTS before the loop blocks */
-    void *zsock;                   /* the ZeroMQ socket */
-    int type;                      /* ZMQ_ROUTER, ZMQ_DEALER, ... */
-    const nq_bus_route_t *routes;  /* dispatch table, borrowed (static) */
-    size_t n_routes;               /* rows in routes */
-    size_t max_frame;              /* largest payload accepted */
-    void *app;                     /* handed to every handler */
-    uint64_t rejected;             /* messages dropped by dispatch */
-    int open_handles;              /* uv handles not yet closed */
-    bool closing;                  /* destroy called: no more dispatch */
+    uv_poll_t poll;               /* readiness of ZMQ_FD */
+    uv_prepare_t prepare;         /* re-checks ZMQ_EVENTS before the loop blocks */
+    void *zsock;                  /* the ZeroMQ socket */
+    int type;                     /* ZMQ_ROUTER, ZMQ_DEALER, ... */
+    const nq_bus_route_t *routes; /* dispatch table, borrowed (static) */
+    size_t n_routes;              /* rows in routes */
+    size_t max_frame;             /* largest payload accepted */
+    void *app;                    /* handed to every handler */
+    uint64_t rejected;            /* messages dropped by dispatch */
+    int open_handles;             /* uv handles not yet closed */
+    bool closing;                 /* destroy called: no more dispatch */
 };
 
 const char *nq_bus_strerror(int err)
@@ -37,8 +37,8 @@ const char *nq_bus_strerror(int err)
     return text[-err];
 }
 
-static const nq_bus_route_t *find_route(const nq_bus_route_t *routes, size_t n,
-                                        const uint8_t *type, size_t len)
+static const nq_bus_route_t *find_route(const nq_bus_route_t *routes, size_t n, const uint8_t *type,
+                                        size_t len)
 {
     for (size_t i = 0; i < n; i++) {
         if (strlen(routes[i].type) == len && memcmp(routes[i].type, type, len) == 0)
@@ -128,8 +128,8 @@ static void drain(nq_zsock_t *s)
             frames[i] = zmq_msg_data(&parts[i]);
             lens[i] = zmq_msg_size(&parts[i]);
         }
-        int rc = nq_bus_dispatch(s->routes, s->n_routes, s->max_frame, s, frames, lens,
-                                 (size_t)n, n_ids, s->app);
+        int rc = nq_bus_dispatch(s->routes, s->n_routes, s->max_frame, s, frames, lens, (size_t)n,
+                                 n_ids, s->app);
         if (rc != NQ_BUS_OK) {
             s->rejected++;
             nq_log_warn("bus_reject", "dropped a message with %d frames: %s", n,

@@ -17,12 +17,12 @@
 
 /* How an option's text becomes a field value. */
 typedef enum {
-    OPT_STRING,     /* copied as is (char[]) */
-    OPT_INT,        /* decimal integer in min..max (int or int64_t) */
-    OPT_ENDPOINT,   /* ZeroMQ endpoint tcp:// ipc:// inproc:// (char[]) */
-    OPT_MONEY_YUAN, /* decimal yuan > 0, stored as fen (int64_t) */
-    OPT_LOG_LEVEL,  /* debug / info / warn / error (char[]) */
-    OPT_ZONE,       /* IANA zone present on this host, or UTC (char[]) */
+    OPT_STRING,       /* copied as is (char[]) */
+    OPT_INT,          /* decimal integer in min..max (int or int64_t) */
+    OPT_ENDPOINT,     /* ZeroMQ endpoint tcp:// ipc:// inproc:// (char[]) */
+    OPT_MONEY_YUAN,   /* decimal yuan > 0, stored as fen (int64_t) */
+    OPT_LOG_LEVEL,    /* debug / info / warn / error (char[]) */
+    OPT_ZONE,         /* IANA zone present on this host, or UTC (char[]) */
     OPT_FEED_SECRETS, /* "source=secret,..." (char[]), see nq/feedsig.h */
     OPT_DAYS,         /* "YYYY-MM-DD,a..b,..." (char[]), see nq/workdays.h */
 } opt_type_t;
@@ -206,8 +206,7 @@ static int set_feed_secrets(const option_t *opt, void *field, const char *text, 
     return set_string(opt, field, text, why, whylen);
 }
 
-static int set_days(const option_t *opt, void *field, const char *text, char *why,
-                    size_t whylen)
+static int set_days(const option_t *opt, void *field, const char *text, char *why, size_t whylen)
 {
     nq_calendar_t cal;
     const char *reason = "invalid";
@@ -220,10 +219,14 @@ static int set_days(const option_t *opt, void *field, const char *text, char *wh
 }
 
 static const setter_fn setters[] = {
-    [OPT_STRING] = set_string,       [OPT_INT] = set_int,
-    [OPT_ENDPOINT] = set_endpoint,   [OPT_MONEY_YUAN] = set_money_yuan,
-    [OPT_LOG_LEVEL] = set_log_level, [OPT_ZONE] = set_zone,
-    [OPT_FEED_SECRETS] = set_feed_secrets, [OPT_DAYS] = set_days,
+    [OPT_STRING] = set_string,
+    [OPT_INT] = set_int,
+    [OPT_ENDPOINT] = set_endpoint,
+    [OPT_MONEY_YUAN] = set_money_yuan,
+    [OPT_LOG_LEVEL] = set_log_level,
+    [OPT_ZONE] = set_zone,
+    [OPT_FEED_SECRETS] = set_feed_secrets,
+    [OPT_DAYS] = set_days,
 };
 
 /* ---- loader -------------------------------------------------------------- */

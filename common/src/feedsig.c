@@ -33,8 +33,8 @@ static int each_entry(const char *spec, entry_fn fn, void *ctx)
 }
 
 typedef struct check_ctx {
-    const char *why;     /* reason of the first problem */
-    char seen[2048];     /* ",src1,src2," for duplicate detection */
+    const char *why; /* reason of the first problem */
+    char seen[2048]; /* ",src1,src2," for duplicate detection */
 } check_ctx_t;
 
 static int check_entry(const char *src, size_t slen, const char *sec, size_t klen, void *data)
@@ -105,8 +105,8 @@ int nq_feed_secret(const char *spec, const char *source, char *buf, size_t len)
     return each_entry(spec, lookup_entry, &l) == 1 ? 0 : -1;
 }
 
-int nq_feed_sign(const char *secret, const char *timestamp, const char *body, size_t len,
-                 char *out, size_t outlen)
+int nq_feed_sign(const char *secret, const char *timestamp, const char *body, size_t len, char *out,
+                 size_t outlen)
 {
     if (outlen < 7 + NQ_FEED_SIG_HEX + 1 || sodium_init() < 0)
         return -1;

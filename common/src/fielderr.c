@@ -43,7 +43,10 @@ static size_t utf8_seq(const unsigned char *p, uint32_t *out)
     *out = p[0];
     if (p[0] < 0x80)
         return 1;
-    size_t len = (p[0] & 0xE0) == 0xC0 ? 2 : (p[0] & 0xF0) == 0xE0 ? 3 : (p[0] & 0xF8) == 0xF0 ? 4 : 0;
+    size_t len = (p[0] & 0xE0) == 0xC0   ? 2
+                 : (p[0] & 0xF0) == 0xE0 ? 3
+                 : (p[0] & 0xF8) == 0xF0 ? 4
+                                         : 0;
     if (len == 0)
         return 0;
     uint32_t cp = p[0] & (0x7F >> len);

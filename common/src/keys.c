@@ -21,8 +21,8 @@ int nq_key_visited(char *buf, size_t len, const char *salesperson_id, const nq_p
 
 int nq_key_key_customers(char *buf, size_t len, const char *salesperson_id)
 {
-    return fit(snprintf(buf, len, NQ_KEY_SP_PREFIX "%s" NQ_KEY_KEY_CUSTOMERS_SUFFIX, salesperson_id),
-               len);
+    return fit(
+        snprintf(buf, len, NQ_KEY_SP_PREFIX "%s" NQ_KEY_KEY_CUSTOMERS_SUFFIX, salesperson_id), len);
 }
 
 int nq_key_salesperson(char *buf, size_t len, const char *salesperson_id)

@@ -211,7 +211,8 @@ static void period_days(nq_period_kind_t kind, civil_t d, civil_t *start, civil_
     case NQ_PERIOD_QUARTER:
         *start = (civil_t){d.year, (d.month - 1) / 3 * 3 + 1, 1};
         *end = add_months(*start, 3);
-        snprintf(key, keylen, "%04u-Q%u", (unsigned)d.year % 10000, (unsigned)(d.month - 1) / 3 % 4 + 1);
+        snprintf(key, keylen, "%04u-Q%u", (unsigned)d.year % 10000,
+                 (unsigned)(d.month - 1) / 3 % 4 + 1);
         break;
     default: /* NQ_PERIOD_YEAR */
         *start = (civil_t){d.year, 1, 1};

@@ -16,25 +16,25 @@
 /* Commands pending with no reply for this long: the connection is given up
  * (a server that stopped answering without closing the socket). */
 #define REPLY_TIMEOUT_MS 5000
-#define WATCHDOG_MS 1000
+#define WATCHDOG_MS      1000
 
 struct nq_redis {
-    uv_loop_t *loop;                 /* the process's loop */
-    uv_timer_t retry;                /* reconnect timer */
-    uv_timer_t watchdog;             /* gives up a connection that stopped answering */
-    int open_timers;                 /* timers not yet closed */
-    uint64_t last_progress;          /* uv_now of the last reply (or first pending command) */
-    uint64_t last_tick;              /* uv_now of the last watchdog run */
-    redisAsyncContext *ac;           /* live context, NULL between connections */
-    char host[256];                  /* server address */
-    int port;                        /* server port */
-    char name[64];                   /* CLIENT SETNAME value */
-    bool connected;                  /* connect callback said yes */
-    bool closing;                    /* destroy called */
-    uint64_t backoff_ms;             /* next retry delay */
-    size_t pending;                  /* commands issued, not answered */
+    uv_loop_t *loop;                    /* the process's loop */
+    uv_timer_t retry;                   /* reconnect timer */
+    uv_timer_t watchdog;                /* gives up a connection that stopped answering */
+    int open_timers;                    /* timers not yet closed */
+    uint64_t last_progress;             /* uv_now of the last reply (or first pending command) */
+    uint64_t last_tick;                 /* uv_now of the last watchdog run */
+    redisAsyncContext *ac;              /* live context, NULL between connections */
+    char host[256];                     /* server address */
+    int port;                           /* server port */
+    char name[64];                      /* CLIENT SETNAME value */
+    bool connected;                     /* connect callback said yes */
+    bool closing;                       /* destroy called */
+    uint64_t backoff_ms;                /* next retry delay */
+    size_t pending;                     /* commands issued, not answered */
     nq_redis_connected_fn on_connected; /* hook after each connect */
-    void *on_connected_data;         /* its argument */
+    void *on_connected_data;            /* its argument */
 };
 
 /* One issued command: the caller's callback and argument. */
@@ -151,8 +151,8 @@ static void on_retry(uv_timer_t *t)
 {
     nq_redis_t *r = t->data;
     if (r->ac && !r->connected) {
-        nq_log_warn("redis_connect", "%s:%d: no answer within %d ms; retrying in %llu ms",
-                    r->host, r->port, CONNECT_TIMEOUT_MS, (unsigned long long)r->backoff_ms);
+        nq_log_warn("redis_connect", "%s:%d: no answer within %d ms; retrying in %llu ms", r->host,
+                    r->port, CONNECT_TIMEOUT_MS, (unsigned long long)r->backoff_ms);
         redisAsyncContext *ac = r->ac;
         r->ac = NULL;
         redisAsyncFree(ac);
@@ -175,8 +175,8 @@ static void on_connect(const redisAsyncContext *ac, int status)
 {
     nq_redis_t *r = ac->data;
     if (status != REDIS_OK) {
-        nq_log_warn("redis_connect", "%s:%d: %s; retrying in %llu ms", r->host, r->port,
-                    ac->errstr, (unsigned long long)r->backoff_ms);
+        nq_log_warn("redis_connect", "%s:%d: %s; retrying in %llu ms", r->host, r->port, ac->errstr,
+                    (unsigned long long)r->backoff_ms);
         r->ac = NULL; /* hiredis frees a context that failed to connect */
         schedule_retry(r);
         return;

@@ -17,20 +17,20 @@ static const char raise_script[] =
     "return redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[2], '*', 'a', ARGV[3])\n";
 
 struct alerting {
-    nq_service_t *svc;            /* shared process state */
-    nq_zsock_t *sub;              /* kpi.changed.v1 from scorers */
-    nq_zsock_t *pub;              /* alert.raised.v1 to gateways */
+    nq_service_t *svc;             /* shared process state */
+    nq_zsock_t *sub;               /* kpi.changed.v1 from scorers */
+    nq_zsock_t *pub;               /* alert.raised.v1 to gateways */
     alert_thresholds_t thresholds; /* rule settings */
-    uint64_t raised;              /* alerts raised by this process */
+    uint64_t raised;               /* alerts raised by this process */
 };
 
 /* An alert on its way into the stream. */
 typedef struct raise_job {
-    alerting_t *al;            /* owner */
-    const alert_rule_t *rule;  /* which rule fired */
-    alert_draft_t draft;       /* what to raise */
-    alert_names_t names;       /* looked up for the titles */
-    int64_t raised_at;         /* when */
+    alerting_t *al;           /* owner */
+    const alert_rule_t *rule; /* which rule fired */
+    alert_draft_t draft;      /* what to raise */
+    alert_names_t names;      /* looked up for the titles */
+    int64_t raised_at;        /* when */
 } raise_job_t;
 
 static void on_raised(nq_redis_t *r, redisReply *reply, void *data)

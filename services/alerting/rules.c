@@ -9,7 +9,8 @@
 static void draft_about(alert_draft_t *d, const Nq__Activity *ev)
 {
     memset(d, 0, sizeof(*d));
-    snprintf(d->salesperson_id, sizeof(d->salesperson_id), "%s", ev->salesperson_id ? ev->salesperson_id : "");
+    snprintf(d->salesperson_id, sizeof(d->salesperson_id), "%s",
+             ev->salesperson_id ? ev->salesperson_id : "");
     snprintf(d->customer_id, sizeof(d->customer_id), "%s", ev->customer_id ? ev->customer_id : "");
     snprintf(d->event_id, sizeof(d->event_id), "%s", ev->event_id ? ev->event_id : "");
 }
@@ -39,8 +40,8 @@ static void big_order_title(alert_draft_t *d, const alert_names_t *names)
     const char *sp = shown(names->salesperson, d->salesperson_id);
     const char *cu = shown(names->customer, d->customer_id);
     snprintf(d->title, sizeof(d->title), "大额订单：%s 的客户 %s 下单 ¥%s", sp, cu, yuan);
-    snprintf(d->title_en, sizeof(d->title_en), "Big order: %s's customer %s ordered CNY %s", sp,
-             cu, yuan);
+    snprintf(d->title_en, sizeof(d->title_en), "Big order: %s's customer %s ordered CNY %s", sp, cu,
+             yuan);
 }
 
 const alert_rule_t alert_rules[] = {

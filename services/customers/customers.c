@@ -95,10 +95,11 @@ static void on_read(nq_redis_t *r, redisReply *reply, void *data)
     org_call_t *c = data;
     if (nq_call_reply_ok(&c->base, reply, REDIS_REPLY_ARRAY)) {
         if (reply->elements == 0)
-            nq_call_fail(&c->base, NQ__STATUS__STATUS_NOT_FOUND, "%s %s not found", c->kind->name, c->id);
+            nq_call_fail(&c->base, NQ__STATUS__STATUS_NOT_FOUND, "%s %s not found", c->kind->name,
+                         c->id);
         else if (!(c->stored = entity_from_reply(c->kind, c->id, reply)))
             nq_call_fail(&c->base, NQ__STATUS__STATUS_UNAVAILABLE, "stored %s %s could not be read",
-                      c->kind->name, c->id);
+                         c->kind->name, c->id);
     }
     nq_call_release(&c->base);
 }
@@ -139,9 +140,9 @@ static void index_customer(org_call_t *c, const char *key, const Nq__OrgRequest 
     const Nq__Customer *cu = req->customer;
     const char *cls = cu->class_ ? cu->class_ : "normal";
     nq_call_issued(&c->base, nq_redis_command(c->app->svc->redis, on_written, c,
-                                    "EVAL %s 1 %s %s %s %s %s %s", key_owner_script, key, c->id,
-                                    cu->owner_id ? cu->owner_id : "", cls, NQ_KEY_SP_PREFIX,
-                                    NQ_KEY_KEY_CUSTOMERS_SUFFIX));
+                                              "EVAL %s 1 %s %s %s %s %s %s", key_owner_script, key,
+                                              c->id, cu->owner_id ? cu->owner_id : "", cls,
+                                              NQ_KEY_SP_PREFIX, NQ_KEY_KEY_CUSTOMERS_SUFFIX));
 }
 
 /* Extra bookkeeping a kind needs before its hash is written, or NULL. */
@@ -172,7 +173,8 @@ static void start_put(org_call_t *c, const Nq__OrgRequest *req)
         index(c, key, req);
     nq_call_issued(&c->base, nq_redis_command_args(redis, on_written, c, &a));
     if (c->base.status == NQ__STATUS__STATUS_OK) /* no index entry for a hash never written */
-        nq_call_issued(&c->base, nq_redis_command(redis, on_written, c, "SADD %s %s", k->index, c->id));
+        nq_call_issued(&c->base,
+                       nq_redis_command(redis, on_written, c, "SADD %s %s", k->index, c->id));
 out_free_args:
     nq_redis_args_free(&a);
 }
@@ -198,12 +200,12 @@ static void on_org(nq_zsock_t *sock, const nq_bus_envelope_t *env, const Protobu
         return;
     }
     if (app->inflight > MAX_INFLIGHT)
-        nq_call_fail(&c->base, NQ__STATUS__STATUS_UNAVAILABLE, "busy: %d requests waiting for redis",
-                  MAX_INFLIGHT);
+        nq_call_fail(&c->base, NQ__STATUS__STATUS_UNAVAILABLE,
+                     "busy: %d requests waiting for redis", MAX_INFLIGHT);
     else if (org_check(k, op, req, &c->base.errs) != 0)
         nq_call_fail(&c->base, NQ__STATUS__STATUS_INVALID, "invalid %s: %s %s%s", k->name,
-                  c->base.errs.items[0].field, c->base.errs.items[0].reason,
-                  c->base.errs.n > 1 ? " (and more)" : "");
+                     c->base.errs.items[0].field, c->base.errs.items[0].reason,
+                     c->base.errs.n > 1 ? " (and more)" : "");
     else
         starts[op](c, req);
     nq_call_release(&c->base);

@@ -25,15 +25,15 @@ struct ingest {
 
 /* One batch between the request and the reply. */
 typedef struct batch_job {
-    ingest_t *in;                /* the service */
-    nq_bus_envelope_t env;       /* who asked (identity copied) */
-    char *correlation_id;        /* copied from the request */
-    size_t n;                    /* events in the request */
-    char **event_ids;            /* copied ids, for the reply */
-    int *status;                 /* Nq__EventStatus per event */
-    nq_field_errors_t **errors;  /* per rejected event, else NULL */
-    size_t *stored_index;        /* request index of each event sent to Redis */
-    size_t n_stored;             /* events sent to Redis */
+    ingest_t *in;               /* the service */
+    nq_bus_envelope_t env;      /* who asked (identity copied) */
+    char *correlation_id;       /* copied from the request */
+    size_t n;                   /* events in the request */
+    char **event_ids;           /* copied ids, for the reply */
+    int *status;                /* Nq__EventStatus per event */
+    nq_field_errors_t **errors; /* per rejected event, else NULL */
+    size_t *stored_index;       /* request index of each event sent to Redis */
+    size_t n_stored;            /* events sent to Redis */
 } batch_job_t;
 
 static void job_free(batch_job_t *job)
@@ -264,9 +264,9 @@ void *ingest_new(nq_service_t *svc)
         return NULL;
     in->svc = svc;
     const nq_config_t *cfg = &svc->cfg;
-    in->router = nq_zsock_new(&svc->loop, svc->zctx, ZMQ_ROUTER, cfg->ingest_endpoint,
-                              NQ_ZSOCK_BIND, routes, sizeof(routes) / sizeof(routes[0]), in,
-                              (size_t)cfg->max_frame_bytes);
+    in->router =
+        nq_zsock_new(&svc->loop, svc->zctx, ZMQ_ROUTER, cfg->ingest_endpoint, NQ_ZSOCK_BIND, routes,
+                     sizeof(routes) / sizeof(routes[0]), in, (size_t)cfg->max_frame_bytes);
     in->pub = nq_zsock_new(&svc->loop, svc->zctx, ZMQ_PUB, cfg->stored_endpoint, NQ_ZSOCK_BIND,
                            NULL, 0, in, (size_t)cfg->max_frame_bytes);
     if (!in->router || !in->pub) {

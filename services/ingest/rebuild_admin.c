@@ -22,10 +22,10 @@ static const char request_script[] =
     "return 1\n";
 
 typedef struct admin_call {
-    nq_call_t base;          /* must be first */
-    void *app;               /* ingest */
+    nq_call_t base;           /* must be first */
+    void *app;                /* ingest */
     Nq__RebuildStatus status; /* filled by the reads */
-    char *strings[3];        /* state, owner, error: owned copies */
+    char *strings[3];         /* state, owner, error: owned copies */
 } admin_call_t;
 
 static void admin_answer(nq_call_t *base)
@@ -53,8 +53,8 @@ static void set_field(admin_call_t *c, const char *field, const char *value)
 {
     static const struct {
         const char *name;
-        size_t offset;   /* int64 in Nq__RebuildStatus */
-        size_t has;      /* its has_ flag */
+        size_t offset; /* int64 in Nq__RebuildStatus */
+        size_t has;    /* its has_ flag */
     } ints[] = {
         {"from", offsetof(Nq__RebuildStatus, from), offsetof(Nq__RebuildStatus, has_from)},
         {"scanned", offsetof(Nq__RebuildStatus, scanned), offsetof(Nq__RebuildStatus, has_scanned)},

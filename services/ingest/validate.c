@@ -168,15 +168,15 @@ static const char *chk_ticket(const Nq__Activity *ev)
 }
 
 /* Presence of a field: a set has_ flag or a non-NULL pointer. */
-#define HAS(flag) (offsetof(Nq__Activity, flag)), true
+#define HAS(flag)  (offsetof(Nq__Activity, flag)), true
 #define PTR(field) (offsetof(Nq__Activity, field)), false
 
 typedef struct field_spec {
-    unsigned bit;                                   /* F_* */
-    const char *json;                               /* name in the API */
-    size_t offset;                                  /* has_ flag or pointer */
-    bool is_flag;                                   /* which of the two */
-    const char *(*check)(const Nq__Activity *ev);   /* reason when wrong, else NULL */
+    unsigned bit;                                 /* F_* */
+    const char *json;                             /* name in the API */
+    size_t offset;                                /* has_ flag or pointer */
+    bool is_flag;                                 /* which of the two */
+    const char *(*check)(const Nq__Activity *ev); /* reason when wrong, else NULL */
 } field_spec_t;
 
 static const field_spec_t fields[] = {
@@ -279,8 +279,8 @@ static void check_event_id(const Nq__Activity *ev, nq_field_errors_t *errs)
 {
     if (!ev->event_id || !*ev->event_id)
         nq_field_errors_add(errs, "event_id", "is required");
-    else if (strlen(ev->event_id) > INGEST_EVENT_ID_MAX || !nq_valid_text(ev->event_id, INGEST_EVENT_ID_MAX) ||
-             strpbrk(ev->event_id, " \t\n"))
+    else if (strlen(ev->event_id) > INGEST_EVENT_ID_MAX ||
+             !nq_valid_text(ev->event_id, INGEST_EVENT_ID_MAX) || strpbrk(ev->event_id, " \t\n"))
         nq_field_errors_add(errs, "event_id", "must be 1-%d printable characters without spaces",
                             INGEST_EVENT_ID_MAX);
 }
@@ -316,8 +316,8 @@ static void check_texts(const Nq__Activity *ev, nq_field_errors_t *errs)
     } texts[] = {{"source", ev->source}, {"notes", ev->notes}};
     for (size_t i = 0; i < N_ELEMS(texts); i++) {
         if (texts[i].value && !nq_valid_text(texts[i].value, INGEST_TEXT_MAX))
-            nq_field_errors_add(errs, texts[i].json,
-                                "must be valid UTF-8 text of at most %d bytes", INGEST_TEXT_MAX);
+            nq_field_errors_add(errs, texts[i].json, "must be valid UTF-8 text of at most %d bytes",
+                                INGEST_TEXT_MAX);
     }
 }
 
@@ -329,8 +329,8 @@ static void check_attributes(const Nq__Activity *ev, nq_field_errors_t *errs)
     }
     for (size_t i = 0; i < ev->n_attributes; i++) {
         const Nq__Activity__AttributesEntry *e = ev->attributes[i];
-        if (!e->key || !nq_valid_text(e->key, INGEST_ATTR_KEY_MAX) || !*e->key ||
-            !e->value || !nq_valid_text(e->value, INGEST_ATTR_VALUE_MAX)) {
+        if (!e->key || !nq_valid_text(e->key, INGEST_ATTR_KEY_MAX) || !*e->key || !e->value ||
+            !nq_valid_text(e->value, INGEST_ATTR_VALUE_MAX)) {
             nq_field_errors_add(errs, "attributes",
                                 "keys must be 1-%d bytes and values at most %d bytes of text",
                                 INGEST_ATTR_KEY_MAX, INGEST_ATTR_VALUE_MAX);

@@ -22,8 +22,8 @@
 /* Longest event_id; it is a client key, wider than an entity id. */
 #define INGEST_EVENT_ID_MAX 128
 /* Most attributes per event, and longest key / value. */
-#define INGEST_ATTRS_MAX 32
-#define INGEST_ATTR_KEY_MAX 64
+#define INGEST_ATTRS_MAX      32
+#define INGEST_ATTR_KEY_MAX   64
 #define INGEST_ATTR_VALUE_MAX 512
 /* Longest free text (notes, text). */
 #define INGEST_TEXT_MAX 4000

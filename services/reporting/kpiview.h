@@ -24,8 +24,8 @@
 /* Most salespeople summed for one team or company overview. */
 #define KPIVIEW_MAX_MEMBERS 5000
 
-void kpiview_on_target(nq_zsock_t *sock, const nq_bus_envelope_t *env,
-                       const ProtobufCMessage *msg, void *app);
+void kpiview_on_target(nq_zsock_t *sock, const nq_bus_envelope_t *env, const ProtobufCMessage *msg,
+                       void *app);
 void kpiview_on_overview(nq_zsock_t *sock, const nq_bus_envelope_t *env,
                          const ProtobufCMessage *msg, void *app);
 void kpiview_on_split(nq_zsock_t *sock, const nq_bus_envelope_t *env, const ProtobufCMessage *msg,

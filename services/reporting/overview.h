@@ -22,17 +22,17 @@
 #include "nq/kpi.h"
 
 typedef struct overview_input {
-    nq_kpi_values_t current;           /* counters of the period */
-    nq_kpi_values_t previous;          /* of the period before */
-    nq_kpi_values_t last_year;         /* of the same period a year earlier */
-    double target[NQ_METRIC_COUNT];    /* targets, in the metric's unit (fen for money) */
-    bool has_target[NQ_METRIC_COUNT];  /* which are set */
-    double workdays_total;             /* working days in the period */
-    double workdays_elapsed;           /* of which have passed */
+    nq_kpi_values_t current;          /* counters of the period */
+    nq_kpi_values_t previous;         /* of the period before */
+    nq_kpi_values_t last_year;        /* of the same period a year earlier */
+    double target[NQ_METRIC_COUNT];   /* targets, in the metric's unit (fen for money) */
+    bool has_target[NQ_METRIC_COUNT]; /* which are set */
+    double workdays_total;            /* working days in the period */
+    double workdays_elapsed;          /* of which have passed */
 } overview_input_t;
 
 typedef struct overview_rows {
-    Nq__MetricRow pb[NQ_METRIC_COUNT];  /* one per metric, in table order */
+    Nq__MetricRow pb[NQ_METRIC_COUNT];    /* one per metric, in table order */
     Nq__MetricRow *ptrs[NQ_METRIC_COUNT]; /* for Nq__Overview.rows */
 } overview_rows_t;
 

@@ -9,7 +9,7 @@
 #include "nq/period.h"
 
 #define DEFAULT_CAP 1.5
-#define EPSILON 1e-9
+#define EPSILON     1e-9
 
 int plan_parse_date(const json_t *v, int64_t *ms)
 {
@@ -22,7 +22,8 @@ static void check_keys(const json_t *obj, const char *const *allowed, const char
 {
     const char *key;
     json_t *v;
-    json_object_foreach((json_t *)obj, key, v) {
+    json_object_foreach((json_t *)obj, key, v)
+    {
         bool ok = false;
         for (const char *const *a = allowed; *a && !ok; a++)
             ok = strcmp(*a, key) == 0;
@@ -82,13 +83,13 @@ static void parse_bands(const json_t *bands, scorecard_t *sc, nq_field_errors_t 
     if (!bands)
         return;
     if (!json_is_array(bands) || json_array_size(bands) > PLAN_BANDS_MAX) {
-        nq_field_errors_add(errs, "bands", "must be an array of at most %d bands",
-                            PLAN_BANDS_MAX);
+        nq_field_errors_add(errs, "bands", "must be an array of at most %d bands", PLAN_BANDS_MAX);
         return;
     }
     size_t i;
     json_t *b;
-    json_array_foreach(bands, i, b) {
+    json_array_foreach(bands, i, b)
+    {
         char path[32];
         snprintf(path, sizeof(path), "bands[%zu]", i);
         const char *name = json_string_value(json_object_get(b, "name"));
@@ -107,8 +108,8 @@ int scorecard_parse(const json_t *doc, scorecard_t *out, nq_field_errors_t *errs
 {
     memset(out, 0, sizeof(*out));
     /* version and created_at are set by the server when a version is stored. */
-    static const char *const keys[] = {"effective_from", "metrics", "bands", "version",
-                                       "created_at", NULL};
+    static const char *const keys[] = {"effective_from", "metrics",    "bands",
+                                       "version",        "created_at", NULL};
     if (!json_is_object(doc)) {
         nq_field_errors_add(errs, "(body)", "must be a JSON object");
         return -1;
@@ -124,7 +125,8 @@ int scorecard_parse(const json_t *doc, scorecard_t *out, nq_field_errors_t *errs
         bool seen[NQ_METRIC_COUNT] = {false};
         size_t i;
         json_t *item;
-        json_array_foreach(metrics, i, item) {
+        json_array_foreach(metrics, i, item)
+        {
             parse_sc_metric(item, i, out, seen, errs);
         }
         double sum = 0;
@@ -280,7 +282,8 @@ static void parse_tiers(const json_t *tiers, commission_plan_t *p, nq_field_erro
     }
     size_t i;
     json_t *t;
-    json_array_foreach(tiers, i, t) {
+    json_array_foreach(tiers, i, t)
+    {
         char path[32];
         snprintf(path, sizeof(path), "tiers[%zu]", i);
         commission_tier_t *tier = &p->tiers[p->n_tiers++];
@@ -296,8 +299,8 @@ static void parse_tiers(const json_t *tiers, commission_plan_t *p, nq_field_erro
 int commission_parse(const json_t *doc, commission_plan_t *out, nq_field_errors_t *errs)
 {
     memset(out, 0, sizeof(*out));
-    static const char *const keys[] = {"effective_from", "metric",  "tiers",
-                                       "accelerator",    "version", "created_at", NULL};
+    static const char *const keys[] = {"effective_from", "metric",     "tiers", "accelerator",
+                                       "version",        "created_at", NULL};
     if (!json_is_object(doc)) {
         nq_field_errors_add(errs, "(body)", "must be a JSON object");
         return -1;
@@ -363,21 +366,19 @@ json_t *commission_explain(const commission_plan_t *p, const plan_input_t *in, i
             double rate = rate_at(p, points[i]);
             total += part * rate;
             json_array_append_new(
-                segments,
-                json_pack("{s:f, s:o, s:f, s:o, s:o}", "from", points[i], "to",
-                          i + 1 < n ? json_real(points[i + 1]) : json_null(), "rate", rate,
-                          "amount", nq_metric_json(p->metric, part, true), "commission",
-                          nq_metric_json(p->metric, part * rate, true)));
+                segments, json_pack("{s:f, s:o, s:f, s:o, s:o}", "from", points[i], "to",
+                                    i + 1 < n ? json_real(points[i + 1]) : json_null(), "rate",
+                                    rate, "amount", nq_metric_json(p->metric, part, true),
+                                    "commission", nq_metric_json(p->metric, part * rate, true)));
         }
     }
     *fen = llround(total);
     const char *note = !has_target ? "no target: no commission" : NULL;
-    return json_pack("{s:s, s:o, s:o, s:o, s:o, s:o, s:s?}", "metric",
-                     nq_metric_defs[p->metric].name, "actual",
-                     nq_metric_json(p->metric, actual, has_actual), "target",
-                     nq_metric_json(p->metric, target, has_target), "attainment",
-                     has_actual && has_target ? json_real(round_to(actual / target, 1e4))
-                                              : json_null(),
-                     "commission", nq_metric_json(p->metric, (double)*fen, true), "tiers",
-                     segments, "note", note);
+    return json_pack(
+        "{s:s, s:o, s:o, s:o, s:o, s:o, s:s?}", "metric", nq_metric_defs[p->metric].name, "actual",
+        nq_metric_json(p->metric, actual, has_actual), "target",
+        nq_metric_json(p->metric, target, has_target), "attainment",
+        has_actual && has_target ? json_real(round_to(actual / target, 1e4)) : json_null(),
+        "commission", nq_metric_json(p->metric, (double)*fen, true), "tiers", segments, "note",
+        note);
 }

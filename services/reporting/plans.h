@@ -44,10 +44,10 @@ typedef struct sc_band {
 } sc_band_t;
 
 typedef struct scorecard {
-    int64_t effective_from;             /* Unix ms of the first day it applies */
+    int64_t effective_from;               /* Unix ms of the first day it applies */
     sc_metric_t metrics[NQ_METRIC_COUNT]; /* weighted metrics */
     size_t n_metrics;
-    sc_band_t bands[PLAN_BANDS_MAX];    /* ascending by min */
+    sc_band_t bands[PLAN_BANDS_MAX]; /* ascending by min */
     size_t n_bands;
 } scorecard_t;
 
@@ -79,12 +79,12 @@ typedef struct commission_tier {
 } commission_tier_t;
 
 typedef struct commission_plan {
-    int64_t effective_from;                 /* Unix ms */
-    nq_metric_id_t metric;                  /* an amount metric */
+    int64_t effective_from;                  /* Unix ms */
+    nq_metric_id_t metric;                   /* an amount metric */
     commission_tier_t tiers[PLAN_TIERS_MAX]; /* ascending by from; the first from 0 */
     size_t n_tiers;
-    double accel_above;                     /* attainment above which rates are multiplied */
-    double accel_multiplier;                /* 1 = no accelerator */
+    double accel_above;      /* attainment above which rates are multiplied */
+    double accel_multiplier; /* 1 = no accelerator */
 } commission_plan_t;
 
 int commission_parse(const json_t *doc, commission_plan_t *out, nq_field_errors_t *errs);

@@ -17,18 +17,17 @@
 #include "plans.h"
 #include "reporting_app.h"
 
-#define KEY_MAX 192
+#define KEY_MAX       192
 #define VERSIONS_SCAN 16
 
 /* KEYS[1] the plan versions. ARGV: effective_from ms, document, now ms.
  * Adds the document as the next version; returns the version number. */
-static const char add_version_script[] =
-    "local n = redis.call('ZCARD', KEYS[1]) + 1\n"
-    "local d = cjson.decode(ARGV[2])\n"
-    "d['version'] = n\n"
-    "d['created_at'] = tonumber(ARGV[3])\n"
-    "redis.call('ZADD', KEYS[1], ARGV[1], cjson.encode(d))\n"
-    "return n\n";
+static const char add_version_script[] = "local n = redis.call('ZCARD', KEYS[1]) + 1\n"
+                                         "local d = cjson.decode(ARGV[2])\n"
+                                         "d['version'] = n\n"
+                                         "d['created_at'] = tonumber(ARGV[3])\n"
+                                         "redis.call('ZADD', KEYS[1], ARGV[1], cjson.encode(d))\n"
+                                         "return n\n";
 
 /* ---- plan kinds ------------------------------------------------------------- */
 
@@ -36,9 +35,9 @@ typedef enum { PLAN_SCORECARD, PLAN_COMMISSION, PLAN_KINDS } plan_kind_t;
 
 /* A parsed plan of either kind. */
 typedef struct plan {
-    bool present;              /* a version applies */
-    int version;               /* its number, 0 for a draft */
-    scorecard_t scorecard;     /* PLAN_SCORECARD */
+    bool present;                 /* a version applies */
+    int version;                  /* its number, 0 for a draft */
+    scorecard_t scorecard;        /* PLAN_SCORECARD */
     commission_plan_t commission; /* PLAN_COMMISSION */
 } plan_t;
 
@@ -162,16 +161,15 @@ static void *doc_call_new(size_t size, reporting_t *app, const nq_bus_envelope_t
 static void fail_invalid(nq_call_t *c, const char *what)
 {
     if (c->errs.n)
-        nq_call_fail(c, NQ__STATUS__STATUS_INVALID, "invalid %s: %s %s", what, c->errs.items[0].field,
-                     c->errs.items[0].reason);
+        nq_call_fail(c, NQ__STATUS__STATUS_INVALID, "invalid %s: %s %s", what,
+                     c->errs.items[0].field, c->errs.items[0].reason);
 }
 
 /* A string or nil reply (HGET); anything else fails the call. */
 static bool string_or_nil(nq_call_t *c, const redisReply *reply)
 {
-    return nq_call_reply_ok(c, reply,
-                            reply && reply->type == REDIS_REPLY_NIL ? REDIS_REPLY_NIL
-                                                                    : REDIS_REPLY_STRING);
+    return nq_call_reply_ok(
+        c, reply, reply && reply->type == REDIS_REPLY_NIL ? REDIS_REPLY_NIL : REDIS_REPLY_STRING);
 }
 
 /* ---- plan.put.v1 / plan.get.v1 ---------------------------------------------- */
@@ -229,8 +227,8 @@ void plansvc_on_plan(nq_zsock_t *sock, const nq_bus_envelope_t *env, const Proto
                                                : plan.commission.effective_from;
             nq_call_issued(&c->base,
                            nq_redis_command(redis, on_version_added, c, "EVAL %s 1 %s %lld %s %lld",
-                                            add_version_script, key, (long long)from,
-                                            req->document, (long long)nq_now_ms()));
+                                            add_version_script, key, (long long)from, req->document,
+                                            (long long)nq_now_ms()));
         } else {
             nq_call_issued(&c->base,
                            nq_redis_command(redis, on_versions, c, "ZRANGE %s 0 -1", key));
@@ -244,18 +242,18 @@ void plansvc_on_plan(nq_zsock_t *sock, const nq_bus_envelope_t *env, const Proto
 /* One salesperson being scored. */
 typedef struct member {
     char id[NQ_ID_MAX + 1];
-    plan_input_t in;       /* counters and targets */
+    plan_input_t in; /* counters and targets */
     struct score_call *call;
 } member_t;
 
 typedef struct score_call {
-    doc_call_t dc;                  /* must be first */
-    bool simulate;                  /* simulate.v1 */
-    nq_period_t period;             /* scored */
-    char team_id[NQ_ID_MAX + 1];    /* whose plans */
-    plan_t live[PLAN_KINDS];        /* versions in force at the period start */
-    plan_t draft[PLAN_KINDS];       /* simulate: the drafts */
-    member_t *members;              /* one, or the team's */
+    doc_call_t dc;               /* must be first */
+    bool simulate;               /* simulate.v1 */
+    nq_period_t period;          /* scored */
+    char team_id[NQ_ID_MAX + 1]; /* whose plans */
+    plan_t live[PLAN_KINDS];     /* versions in force at the period start */
+    plan_t draft[PLAN_KINDS];    /* simulate: the drafts */
+    member_t *members;           /* one, or the team's */
     size_t n_members;
 } score_call_t;
 
@@ -304,7 +302,8 @@ static void score_answer(nq_call_t *base)
         for (size_t i = 0; i < c->n_members; i++)
             json_array_append_new(rows, member_json(c, &c->members[i]));
         json_object_set_new(c->dc.doc, "period", nq_period_to_json(&c->period));
-        json_object_set_new(c->dc.doc, "team_id", *c->team_id ? json_string(c->team_id) : json_null());
+        json_object_set_new(c->dc.doc, "team_id",
+                            *c->team_id ? json_string(c->team_id) : json_null());
         if (c->simulate) {
             json_object_set_new(c->dc.doc, "salespeople", rows);
         } else {
@@ -411,7 +410,8 @@ static void on_team_members(nq_redis_t *r, redisReply *reply, void *data)
 {
     score_call_t *c = data;
     if (string_or_nil(&c->dc.base, reply)) {
-        json_t *members = reply->type == REDIS_REPLY_STRING ? json_loads(reply->str, 0, NULL) : NULL;
+        json_t *members =
+            reply->type == REDIS_REPLY_STRING ? json_loads(reply->str, 0, NULL) : NULL;
         if (!json_is_array(members)) {
             nq_call_fail(&c->dc.base, NQ__STATUS__STATUS_NOT_FOUND, "team %s not found",
                          c->team_id);
@@ -486,22 +486,22 @@ struct sboard_call;
 
 /* One salesperson on a score board. */
 typedef struct sboard_member {
-    struct sboard_call *call;   /* owner */
-    board_entry_t *entry;       /* its board entry */
-    plan_t plan;                /* its team's scorecard in force */
-    plan_input_t in;            /* counters of the period and targets */
-    nq_kpi_values_t today;      /* counters of the reference day */
-    int which;                  /* read slot: 0 period, 1 day (kpi reads) */
+    struct sboard_call *call; /* owner */
+    board_entry_t *entry;     /* its board entry */
+    plan_t plan;              /* its team's scorecard in force */
+    plan_input_t in;          /* counters of the period and targets */
+    nq_kpi_values_t today;    /* counters of the reference day */
+    int which;                /* read slot: 0 period, 1 day (kpi reads) */
 } sboard_member_t;
 
 typedef struct sboard_call {
-    nq_call_t base;              /* must be first */
-    reporting_t *app;            /* the service */
-    nq_period_t period;          /* ranked */
-    nq_period_t day;             /* reference day */
-    board_entry_t *entries;      /* the board */
-    sboard_member_t *members;    /* by entry index */
-    sboard_member_t *day_reads;  /* a second slot per member for the day read */
+    nq_call_t base;             /* must be first */
+    reporting_t *app;           /* the service */
+    nq_period_t period;         /* ranked */
+    nq_period_t day;            /* reference day */
+    board_entry_t *entries;     /* the board */
+    sboard_member_t *members;   /* by entry index */
+    sboard_member_t *day_reads; /* a second slot per member for the day read */
     size_t n;
 } sboard_call_t;
 
@@ -679,10 +679,11 @@ void plansvc_on_score_board(nq_zsock_t *sock, const nq_bus_envelope_t *env,
         nq_field_errors_add(errs, "scope", NQ_ID_RULE);
     nq_period_kind_t kind;
     int64_t at = req->has_at ? req->at : nq_now_ms();
-    if (nq_period_kind_parse(req->period_kind, &kind) != 0 || nq_period_of(kind, at, &c->period) != 0)
+    if (nq_period_kind_parse(req->period_kind, &kind) != 0 ||
+        nq_period_of(kind, at, &c->period) != 0)
         nq_field_errors_add(errs, "period", "must be day, week, month, quarter or year");
     else {
-        at = at < c->period.start_ms ? c->period.start_ms
+        at = at < c->period.start_ms  ? c->period.start_ms
              : at >= c->period.end_ms ? c->period.end_ms - 1
                                       : at;
         nq_period_of(NQ_PERIOD_DAY, at, &c->day);
@@ -694,8 +695,8 @@ void plansvc_on_score_board(nq_zsock_t *sock, const nq_bus_envelope_t *env,
         nq_key_team(key, sizeof(key), req->id);
         nq_call_issued(&c->base, nq_redis_command(redis, on_sboard_ids, c, "HGET %s members", key));
     } else if (c->base.status == NQ__STATUS__STATUS_OK) {
-        nq_call_issued(&c->base,
-                       nq_redis_command(redis, on_sboard_ids, c, "SMEMBERS %s", NQ_KEY_SALESPEOPLE));
+        nq_call_issued(
+            &c->base, nq_redis_command(redis, on_sboard_ids, c, "SMEMBERS %s", NQ_KEY_SALESPEOPLE));
     }
     nq_call_release(&c->base);
 }

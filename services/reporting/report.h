@@ -44,11 +44,11 @@ int report_query_parse(const Nq__SalespersonReportRequest *req, int64_t now_ms, 
  * not move, and every string handed to the builder (and `q`) must outlive
  * it: the reply borrows them. */
 typedef struct report_reply {
-    Nq__SalespersonReport pb;                  /* the message to send */
-    nq_reply_header_t header;                  /* pb.header points at header.pb */
-    Nq__PeriodRef period;                      /* pb.period */
-    Nq__KpiValues values;                      /* pb.values: the period's counters */
-    Nq__KpiValues previous;                    /* pb.previous: the period before's */
+    Nq__SalespersonReport pb; /* the message to send */
+    nq_reply_header_t header; /* pb.header points at header.pb */
+    Nq__PeriodRef period;     /* pb.period */
+    Nq__KpiValues values;     /* pb.values: the period's counters */
+    Nq__KpiValues previous;   /* pb.previous: the period before's */
 } report_reply_t;
 
 /* Build a successful report for `q`: `name` is the salesperson's name, NULL

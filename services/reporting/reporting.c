@@ -20,7 +20,6 @@
 /* Longest Redis key of a profile (ids are at most NQ_ID_MAX bytes). */
 #define KEY_MAX 128
 
-
 struct report_call;
 
 /* One KPI read of a call: nq_kpi_fetch hands it back to on_kpis. */
@@ -31,12 +30,12 @@ typedef struct kpi_read {
 
 /* One report request from its arrival to its reply (steps counted by nq/call.h). */
 typedef struct report_call {
-    nq_call_t base;         /* must be first */
-    reporting_t *app;       /* the service */
-    report_query_t q;       /* whose report, which periods (valid once parsed) */
-    kpi_read_t current;     /* counters of q.period */
-    kpi_read_t previous;    /* counters of q.previous */
-    char *name;             /* the salesperson's name, NULL when none */
+    nq_call_t base;      /* must be first */
+    reporting_t *app;    /* the service */
+    report_query_t q;    /* whose report, which periods (valid once parsed) */
+    kpi_read_t current;  /* counters of q.period */
+    kpi_read_t previous; /* counters of q.previous */
+    char *name;          /* the salesperson's name, NULL when none */
 } report_call_t;
 
 /* Send the reply (unless the socket is closed by now) and free the call. */
@@ -80,8 +79,8 @@ static void on_kpis(int status, const nq_kpi_values_t *values, void *data)
 {
     kpi_read_t *rd = data;
     if (status != 0)
-        nq_call_fail(&rd->call->base, NQ__STATUS__STATUS_UNAVAILABLE, "could not read the KPIs of %s",
-                  rd->call->q.salesperson_id);
+        nq_call_fail(&rd->call->base, NQ__STATUS__STATUS_UNAVAILABLE,
+                     "could not read the KPIs of %s", rd->call->q.salesperson_id);
     else
         rd->values = *values;
     nq_call_release(&rd->call->base);
@@ -123,11 +122,11 @@ static void on_report(nq_zsock_t *sock, const nq_bus_envelope_t *env, const Prot
     }
     if (app->inflight > REPORTING_MAX_INFLIGHT)
         nq_call_fail(&c->base, NQ__STATUS__STATUS_UNAVAILABLE, "busy: %d reports waiting for redis",
-                  REPORTING_MAX_INFLIGHT);
+                     REPORTING_MAX_INFLIGHT);
     else if (report_query_parse(req, nq_now_ms(), &c->q, &c->base.errs) != 0)
         nq_call_fail(&c->base, NQ__STATUS__STATUS_INVALID, "invalid report request: %s %s%s",
-                  c->base.errs.items[0].field, c->base.errs.items[0].reason,
-                  c->base.errs.n > 1 ? " (and more)" : "");
+                     c->base.errs.items[0].field, c->base.errs.items[0].reason,
+                     c->base.errs.n > 1 ? " (and more)" : "");
     else
         start_reads(c);
     nq_call_release(&c->base);

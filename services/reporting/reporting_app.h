@@ -12,10 +12,10 @@
 #define REPORTING_MAX_INFLIGHT 1024
 
 struct reporting {
-    nq_service_t *svc;  /* shared process state: config, loop, Redis */
-    nq_zsock_t *sock;   /* ROUTER for the gateway; NULL once stopped */
-    size_t inflight;    /* calls not yet answered */
-    nq_calendar_t cal;  /* working days, for pace and projection */
+    nq_service_t *svc; /* shared process state: config, loop, Redis */
+    nq_zsock_t *sock;  /* ROUTER for the gateway; NULL once stopped */
+    size_t inflight;   /* calls not yet answered */
+    nq_calendar_t cal; /* working days, for pace and projection */
 };
 
 #endif

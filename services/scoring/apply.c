@@ -50,10 +50,10 @@ static bool one_if_rating(const Nq__Activity *ev, int64_t *d)
 typedef enum { AT_OCCURRED, AT_DUE } time_source_t;
 
 typedef struct counter_rule {
-    const char *type;     /* event type */
-    nq_kpi_id_t kpi;      /* counter it moves */
-    delta_fn delta;       /* by how much, if at all */
-    time_source_t at;     /* which instant picks the periods */
+    const char *type; /* event type */
+    nq_kpi_id_t kpi;  /* counter it moves */
+    delta_fn delta;   /* by how much, if at all */
+    time_source_t at; /* which instant picks the periods */
 } counter_rule_t;
 
 /* One row per (event type, counter); docs/metrics.md explains each. */

@@ -43,11 +43,11 @@ typedef struct scoring_agg {
     scoring_member_t *members; /* set additions, in order (SADD is idempotent) */
     size_t n_members;          /* members used */
     size_t cap_members;        /* members allocated */
-    scoring_cell_t *cells; /* distinct cells, in first-touch order */
-    size_t n;              /* cells used */
-    size_t cap;            /* cells allocated */
-    int32_t *slots;        /* hash index into cells, -1 = empty */
-    size_t n_slots;        /* power of two */
+    scoring_cell_t *cells;     /* distinct cells, in first-touch order */
+    size_t n;                  /* cells used */
+    size_t cap;                /* cells allocated */
+    int32_t *slots;            /* hash index into cells, -1 = empty */
+    size_t n_slots;            /* power of two */
 } scoring_agg_t;
 
 /* One counter movement of an event. */

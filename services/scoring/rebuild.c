@@ -11,7 +11,7 @@
 #include "rebuild_scope.h"
 
 #define KEY_MAX 192
-#define ID_MAX 48
+#define ID_MAX  48
 
 /* KEYS[1] job. ARGV: me, now, lease ms. Takes a requested job, or one whose
  * owner's lease ran out. Returns {attempt, from} or false. */
@@ -52,39 +52,38 @@ static const char shadow_apply_script[] =
 /* KEYS[1] the set of shadow keys. ARGV: prefix of shadow keys, n, live keys
  * to drop... Drops the given in-scope live keys, renames every shadow key to
  * its live name, and drops the set. Returns the keys swapped in. */
-static const char swap_script[] =
-    "local n = tonumber(ARGV[2])\n"
-    "for i = 1, n do redis.call('DEL', ARGV[2 + i]) end\n"
-    "local shadows = redis.call('SMEMBERS', KEYS[1])\n"
-    "local plen = #ARGV[1]\n"
-    "for _, k in ipairs(shadows) do\n"
-    "  redis.call('RENAME', k, 'nq:' .. string.sub(k, plen + 1))\n"
-    "end\n"
-    "redis.call('DEL', KEYS[1])\n"
-    "return #shadows\n";
+static const char swap_script[] = "local n = tonumber(ARGV[2])\n"
+                                  "for i = 1, n do redis.call('DEL', ARGV[2 + i]) end\n"
+                                  "local shadows = redis.call('SMEMBERS', KEYS[1])\n"
+                                  "local plen = #ARGV[1]\n"
+                                  "for _, k in ipairs(shadows) do\n"
+                                  "  redis.call('RENAME', k, 'nq:' .. string.sub(k, plen + 1))\n"
+                                  "end\n"
+                                  "redis.call('DEL', KEYS[1])\n"
+                                  "return #shadows\n";
 
 typedef enum { RB_IDLE, RB_CLEAN, RB_SCAN, RB_PAUSE, RB_CATCHUP, RB_SWAP } rb_phase_t;
 
 static const char *const phase_states[] = {
-    [RB_IDLE] = "idle",       [RB_CLEAN] = "scanning", [RB_SCAN] = "scanning",
-    [RB_PAUSE] = "pausing",   [RB_CATCHUP] = "pausing", [RB_SWAP] = "swapping",
+    [RB_IDLE] = "idle",     [RB_CLEAN] = "scanning",  [RB_SCAN] = "scanning",
+    [RB_PAUSE] = "pausing", [RB_CATCHUP] = "pausing", [RB_SWAP] = "swapping",
 };
 
 struct rebuild {
-    nq_service_t *svc;          /* shared process state */
-    uv_timer_t tick;            /* looks for jobs, renews the lease and the pause */
-    rb_phase_t phase;           /* where the job is */
-    bool busy;                  /* a step is in flight */
-    bool stopping;              /* stop called */
-    char attempt[24];           /* the job attempt this scorer runs */
-    char prefix[64];            /* shadow key prefix "nq:rb:<attempt>:" */
-    char keys_set[96];          /* the attempt's set of shadow keys */
-    int64_t from_ms;            /* scope: periods ending after this */
-    char cursor[ID_MAX];        /* last log entry applied to the shadow */
-    char limit[ID_MAX];         /* the scorers' delivery point to scan up to */
-    char scan_cursor[32];       /* SCAN position (clean, swap) */
-    uint64_t scanned;           /* entries applied to the shadow */
-    char **drop;                /* in-scope live keys found (swap) */
+    nq_service_t *svc;    /* shared process state */
+    uv_timer_t tick;      /* looks for jobs, renews the lease and the pause */
+    rb_phase_t phase;     /* where the job is */
+    bool busy;            /* a step is in flight */
+    bool stopping;        /* stop called */
+    char attempt[24];     /* the job attempt this scorer runs */
+    char prefix[64];      /* shadow key prefix "nq:rb:<attempt>:" */
+    char keys_set[96];    /* the attempt's set of shadow keys */
+    int64_t from_ms;      /* scope: periods ending after this */
+    char cursor[ID_MAX];  /* last log entry applied to the shadow */
+    char limit[ID_MAX];   /* the scorers' delivery point to scan up to */
+    char scan_cursor[32]; /* SCAN position (clean, swap) */
+    uint64_t scanned;     /* entries applied to the shadow */
+    char **drop;          /* in-scope live keys found (swap) */
     size_t n_drop, cap_drop;
 };
 
@@ -163,7 +162,7 @@ static bool reply_is(rebuild_t *rb, const redisReply *reply, int type, const cha
         return true;
     char why[160];
     snprintf(why, sizeof(why), "%s: %s", what,
-             !reply ? "Redis connection lost"
+             !reply                             ? "Redis connection lost"
              : reply->type == REDIS_REPLY_ERROR ? reply->str
                                                 : "unexpected reply");
     finish(rb, why);
@@ -455,7 +454,7 @@ static void step(rebuild_t *rb)
         return;
     case RB_PAUSE:
         if (rb->limit[0] == '\0')
-            return; /* waiting for the limit */
+            return;                               /* waiting for the limit */
         if (strcmp(rb->cursor, rb->limit) != 0) { /* scorers moved on: scan on */
             rb->phase = RB_SCAN;
             step(rb);
@@ -496,8 +495,8 @@ static void on_tick(uv_timer_t *t)
     if (rb->phase == RB_IDLE) {
         if (!rb->busy &&
             nq_redis_command(rb->svc->redis, on_claim, rb, "EVAL %s 1 %s %s %lld %d", claim_script,
-                             NQ_KEY_REBUILD_JOB, nq_service_member(rb->svc),
-                             (long long)nq_now_ms(), REBUILD_LEASE_MS) == 0)
+                             NQ_KEY_REBUILD_JOB, nq_service_member(rb->svc), (long long)nq_now_ms(),
+                             REBUILD_LEASE_MS) == 0)
             rb->busy = true;
         return;
     }

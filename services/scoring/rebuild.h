@@ -20,9 +20,9 @@
 
 #include "nq/service.h"
 
-#define REBUILD_TICK_MS 1000
+#define REBUILD_TICK_MS  1000
 #define REBUILD_LEASE_MS 15000
-#define REBUILD_CHUNK 1000
+#define REBUILD_CHUNK    1000
 
 typedef struct rebuild rebuild_t;
 

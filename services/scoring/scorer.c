@@ -10,12 +10,11 @@
 #include "nq/keys.h"
 #include "nq/log.h"
 
-/* KEYS[1] stream, KEYS[2] scored counter. ARGV: group, consumer, n, ids..., m, (key, field, delta)*m.
- * then s, (set key, member)*s.
- * (Lua's unpack() yields all values only as the last argument of a call, hence
- * the argument table for XCLAIM.)
- * Returns {1} when applied, or {0, still-pending ids...} when some of the ids
- * were already applied (acknowledged) by another scorer: nothing changed then. */
+/* KEYS[1] stream, KEYS[2] scored counter. ARGV: group, consumer, n, ids..., m, (key, field,
+ * delta)*m. then s, (set key, member)*s. (Lua's unpack() yields all values only as the last
+ * argument of a call, hence the argument table for XCLAIM.) Returns {1} when applied, or {0,
+ * still-pending ids...} when some of the ids were already applied (acknowledged) by another scorer:
+ * nothing changed then. */
 static const char apply_script[] =
     "local group, consumer = ARGV[1], ARGV[2]\n"
     "local n = tonumber(ARGV[3])\n"
@@ -33,7 +32,8 @@ static const char apply_script[] =
     "local base = 4 + n\n"
     "local m = tonumber(ARGV[base])\n"
     "for j = 0, m - 1 do\n"
-    "  redis.call('HINCRBY', ARGV[base + 1 + j * 3], ARGV[base + 2 + j * 3], ARGV[base + 3 + j * 3])\n"
+    "  redis.call('HINCRBY', ARGV[base + 1 + j * 3], ARGV[base + 2 + j * 3], ARGV[base + 3 + j * "
+    "3])\n"
     "end\n"
     "base = base + 1 + m * 3\n"
     "local s = tonumber(ARGV[base])\n"
@@ -70,10 +70,10 @@ struct scorer {
 
 /* A batch of log entries being applied. */
 typedef struct batch {
-    scorer_t *sc;           /* owner */
-    size_t n;               /* entries */
-    char **ids;             /* stream ids */
-    Nq__Activity **events;  /* decoded events, NULL for poison entries */
+    scorer_t *sc;          /* owner */
+    size_t n;              /* entries */
+    char **ids;            /* stream ids */
+    Nq__Activity **events; /* decoded events, NULL for poison entries */
 } batch_t;
 
 static void pull(scorer_t *sc);
@@ -116,7 +116,8 @@ static void batch_add_entry(batch_t *b, const redisReply *entry)
     Nq__Activity *ev = NULL;
     for (size_t i = 0; fields->type == REDIS_REPLY_ARRAY && i + 1 < fields->elements; i += 2) {
         const redisReply *f = fields->element[i], *v = fields->element[i + 1];
-        if (f->type == REDIS_REPLY_STRING && strcmp(f->str, "e") == 0 && v->type == REDIS_REPLY_STRING)
+        if (f->type == REDIS_REPLY_STRING && strcmp(f->str, "e") == 0 &&
+            v->type == REDIS_REPLY_STRING)
             ev = nq__activity__unpack(NULL, v->len, (const uint8_t *)v->str);
     }
     if (!ev) {
@@ -392,8 +393,8 @@ void *scorer_new(nq_service_t *svc)
     const nq_config_t *cfg = &svc->cfg;
     sc->sub = nq_zsock_new(&svc->loop, svc->zctx, ZMQ_SUB, cfg->stored_endpoint, NQ_ZSOCK_CONNECT,
                            routes, 1, sc, (size_t)cfg->max_frame_bytes);
-    sc->pub = nq_zsock_new(&svc->loop, svc->zctx, ZMQ_PUB, cfg->changes_endpoint,
-                           NQ_ZSOCK_CONNECT, NULL, 0, sc, (size_t)cfg->max_frame_bytes);
+    sc->pub = nq_zsock_new(&svc->loop, svc->zctx, ZMQ_PUB, cfg->changes_endpoint, NQ_ZSOCK_CONNECT,
+                           NULL, 0, sc, (size_t)cfg->max_frame_bytes);
     if (!sc->sub || !sc->pub) {
         nq_zsock_destroy(&sc->sub);
         nq_zsock_destroy(&sc->pub);

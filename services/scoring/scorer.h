@@ -17,9 +17,9 @@
 
 #include "nq/service.h"
 
-#define SCORER_BATCH 2000
-#define SCORER_POLL_MS 1000
-#define SCORER_RECLAIM_MS 2000
+#define SCORER_BATCH           2000
+#define SCORER_POLL_MS         1000
+#define SCORER_RECLAIM_MS      2000
 #define SCORER_RECLAIM_IDLE_MS 5000
 
 typedef struct scorer scorer_t;

@@ -179,7 +179,8 @@ static void test_to_proto(void)
     size_t len = nq__alert__pack(&a, buf);
     Nq__Alert *back = nq__alert__unpack(NULL, len, buf);
     CU_ASSERT_PTR_NOT_NULL_FATAL(back);
-    CU_ASSERT_STRING_EQUAL(back->title, "大额订单：张伟 的客户 杭州金达机电有限公司 下单 ¥86000.50");
+    CU_ASSERT_STRING_EQUAL(back->title,
+                           "大额订单：张伟 的客户 杭州金达机电有限公司 下单 ¥86000.50");
     CU_ASSERT_EQUAL(back->amount_fen, 8600050);
     CU_ASSERT_EQUAL(back->raised_at, RAISED_AT);
     nq__alert__free_unpacked(back, NULL);

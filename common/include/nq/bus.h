@@ -38,18 +38,18 @@
 #include <uv.h>
 #include <zmq.h>
 
-#define NQ_BUS_TYPE_MAX 64   /* longest type name, bytes incl. NUL */
-#define NQ_BUS_ID_MAX 256    /* longest ROUTER identity we keep */
+#define NQ_BUS_TYPE_MAX 64  /* longest type name, bytes incl. NUL */
+#define NQ_BUS_ID_MAX   256 /* longest ROUTER identity we keep */
 
 typedef struct nq_zsock nq_zsock_t;
 
 /* A received message, borrowed by the handler for the duration of the call. */
 typedef struct nq_bus_envelope {
-    uint8_t id[NQ_BUS_ID_MAX]; /* ROUTER identity of the sender (empty otherwise) */
-    size_t id_len;             /* bytes in id */
-    char type[NQ_BUS_TYPE_MAX];/* message type name */
-    const uint8_t *payload;    /* packed protobuf */
-    size_t payload_len;        /* bytes in payload */
+    uint8_t id[NQ_BUS_ID_MAX];  /* ROUTER identity of the sender (empty otherwise) */
+    size_t id_len;              /* bytes in id */
+    char type[NQ_BUS_TYPE_MAX]; /* message type name */
+    const uint8_t *payload;     /* packed protobuf */
+    size_t payload_len;         /* bytes in payload */
 } nq_bus_envelope_t;
 
 /* A handler gets the unpacked message (freed by the bus after it returns). */
@@ -65,10 +65,10 @@ typedef struct nq_bus_route {
 /* Why a received message was refused (also counted per socket). */
 typedef enum {
     NQ_BUS_OK = 0,
-    NQ_BUS_EFRAMES = -1,  /* wrong number of frames */
-    NQ_BUS_ETYPE = -2,    /* no route for the type */
-    NQ_BUS_ETOOBIG = -3,  /* payload over the cap */
-    NQ_BUS_EDECODE = -4,  /* protobuf unpack failed */
+    NQ_BUS_EFRAMES = -1, /* wrong number of frames */
+    NQ_BUS_ETYPE = -2,   /* no route for the type */
+    NQ_BUS_ETOOBIG = -3, /* payload over the cap */
+    NQ_BUS_EDECODE = -4, /* protobuf unpack failed */
 } nq_bus_error_t;
 
 /* Dispatch one message already split into frames: pure, no sockets, used by

@@ -21,7 +21,7 @@
 
 #define NQ_FEED_SECRET_MIN 16
 #define NQ_FEED_SECRET_MAX 128
-#define NQ_FEED_SIG_HEX 64 /* hex digits of an HMAC-SHA256 */
+#define NQ_FEED_SIG_HEX    64 /* hex digits of an HMAC-SHA256 */
 
 /* Check the whole spec "source=secret,...": sources are ids, secrets
  * NQ_FEED_SECRET_MIN..MAX printable characters without ',' and no source
@@ -34,8 +34,8 @@ int nq_feed_secret(const char *spec, const char *source, char *buf, size_t len);
 
 /* Sign: write "sha256=<hex>" for timestamp + body into out (at least 72
  * bytes). Used by senders (nqctl, tests) and by verify. Returns 0 or -1. */
-int nq_feed_sign(const char *secret, const char *timestamp, const char *body, size_t len,
-                 char *out, size_t outlen);
+int nq_feed_sign(const char *secret, const char *timestamp, const char *body, size_t len, char *out,
+                 size_t outlen);
 
 /* Verify a delivery. Returns 0, or -1 with a static English reason:
  * missing header, malformed timestamp, timestamp outside the tolerance,

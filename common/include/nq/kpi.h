@@ -81,12 +81,12 @@ typedef enum {
 #define NQ_KPI_NONE (-1)
 
 typedef struct nq_metric_def {
-    const char *name;  /* API name, "sales_amount" */
-    const char *zh;    /* 中文名 */
-    const char *en;    /* English name in sentences, "new customers" */
-    nq_unit_t unit;    /* how the value reads */
-    int num[2];        /* counters added for the numerator (NQ_KPI_NONE if unused) */
-    int den;           /* counter divided by, or NQ_KPI_NONE */
+    const char *name; /* API name, "sales_amount" */
+    const char *zh;   /* 中文名 */
+    const char *en;   /* English name in sentences, "new customers" */
+    nq_unit_t unit;   /* how the value reads */
+    int num[2];       /* counters added for the numerator (NQ_KPI_NONE if unused) */
+    int den;          /* counter divided by, or NQ_KPI_NONE */
 } nq_metric_def_t;
 
 typedef enum {

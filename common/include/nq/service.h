@@ -22,7 +22,7 @@
 #include "nq/config.h"
 #include "nq/redis.h"
 
-#define NQ_HEARTBEAT_MS 1000
+#define NQ_HEARTBEAT_MS       1000
 #define NQ_HEARTBEAT_STALE_MS 5000
 
 typedef void (*nq_service_stop_fn)(void *app);
