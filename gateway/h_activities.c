@@ -163,8 +163,7 @@ static int parse_json(const gw_request_t *req, batch_t *b, const char **why)
     } else if (json_is_array(root) && json_array_size(root) > 0) {
         size_t i;
         json_t *ev;
-        json_array_foreach(root, i, ev)
-        {
+        json_array_foreach (root, i, ev) {
             if ((rc = batch_add_json(b, ev)) != 0)
                 break;
         }
@@ -270,8 +269,7 @@ static int summarize(json_t *body, json_t *results)
     size_t count[N_STATUS] = {0};
     size_t i;
     json_t *r;
-    json_array_foreach(results, i, r)
-    {
+    json_array_foreach (results, i, r) {
         const char *st = json_string_value(json_object_get(r, "status"));
         for (int k = 0; st && k < N_STATUS; k++)
             count[k] += strcmp(st, status_names[k]) == 0;

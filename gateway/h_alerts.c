@@ -179,8 +179,7 @@ static void on_replay(nq_redis_t *r, redisReply *reply, void *data)
     c->replaying = false;
     size_t i;
     json_t *h;
-    json_array_foreach(c->held, i, h)
-    {
+    json_array_foreach (c->held, i, h) {
         send_alert(c, json_string_value(json_array_get(h, 0)),
                    json_string_value(json_array_get(h, 1)));
     }

@@ -105,8 +105,7 @@ static Nq__MetricValue *parse_targets(const gw_request_t *req, size_t *n)
     } else {
         const char *name;
         json_t *v;
-        json_object_foreach(targets, name, v)
-        {
+        json_object_foreach (targets, name, v) {
             int m = nq_metric_find(name);
             const char *why = "unknown metric (see docs/metrics.md)";
             double value;
@@ -265,8 +264,7 @@ static Nq__MetricValue *split_weights(const json_t *weights, size_t *n, nq_field
     Nq__MetricValue *v = calloc(json_object_size(weights) + 1, sizeof(*v));
     const char *id;
     json_t *w;
-    json_object_foreach((json_t *)weights, id, w)
-    {
+    json_object_foreach ((json_t *)weights, id, w) {
         if (!v || !json_is_number(w)) {
             nq_field_errors_add(errs, "weights", "every weight must be a number");
             break;

@@ -249,8 +249,7 @@ static int decode_map(ProtobufCMessage *msg, const ProtobufCFieldDescriptor *f, 
     size_t *n = (size_t *)((char *)msg + f->quantifier_offset);
     const char *key;
     json_t *val;
-    json_object_foreach((json_t *)v, key, val)
-    {
+    json_object_foreach ((json_t *)v, key, val) {
         ProtobufCMessage *e = new_message(msg_desc(f));
         if (!e) {
             *why = "out of memory";
@@ -286,8 +285,7 @@ static int decode_repeated(ProtobufCMessage *msg, const ProtobufCFieldDescriptor
     size_t *n = (size_t *)((char *)msg + f->quantifier_offset);
     size_t i;
     json_t *item;
-    json_array_foreach(v, i, item)
-    {
+    json_array_foreach (v, i, item) {
         if (dec_string(item, &items[i], why) != 0) {
             *why = "must be an array of strings";
             return -1;
@@ -352,8 +350,7 @@ static ProtobufCMessage *decode_in(const pbjson_schema_t *s, const json_t *obj, 
     size_t before = errs->n + errs->dropped;
     const char *key;
     json_t *val;
-    json_object_foreach((json_t *)obj, key, val)
-    {
+    json_object_foreach ((json_t *)obj, key, val) {
         decode_field(s, msg, key, val, path, errs);
     }
     if (errs->n + errs->dropped != before) {

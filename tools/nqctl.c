@@ -271,8 +271,7 @@ static void explain_failure(const char *method, const char *path, const nq_httpc
     fprintf(stderr, "nqctl: %s %s: HTTP %d%s%s\n", method, path, r->status, *text ? " " : "", text);
     size_t i;
     json_t *e;
-    json_array_foreach(json_object_get(j, "errors"), i, e)
-    {
+    json_array_foreach (json_object_get(j, "errors"), i, e) {
         fprintf(stderr, "  %s: %s\n", str_of(e, "field"), str_of(e, "reason"));
     }
     if (r->retry_after[0])
@@ -473,8 +472,7 @@ static bool read_outcome(const nq_httpc_response_t *r, outcome_t *o, result_fn e
     if (ok)
         ok = json_unpack(j, "{s:I, s:I, s:I, s:I}", "accepted", &o->accepted, "duplicate",
                          &o->duplicate, "conflict", &o->conflict, "rejected", &o->rejected) == 0;
-    json_array_foreach(ok ? json_object_get(j, "results") : NULL, i, res)
-    {
+    json_array_foreach (ok ? json_object_get(j, "results") : NULL, i, res) {
         const char *status = str_of(res, "status");
         if (strcmp(status, "rejected") == 0 || strcmp(status, "conflict") == 0)
             each(res, data);
@@ -494,8 +492,7 @@ static void print_result(const json_t *res, void *list_conflicts)
         return;
     printf("  #%lld %s: %s\n", (long long)json_integer_value(json_object_get(res, "index")),
            str_of(res, "event_id"), status);
-    json_array_foreach(json_object_get(res, "errors"), k, e)
-    {
+    json_array_foreach (json_object_get(res, "errors"), k, e) {
         printf("      %s: %s\n", str_of(e, "field"), str_of(e, "reason"));
     }
 }

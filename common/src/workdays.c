@@ -48,7 +48,9 @@ static int parse_item(const char *item, size_t len, bool ranges, day_key_t **lis
         *why = "days must be YYYY-MM-DD (holidays may be ranges YYYY-MM-DD..YYYY-MM-DD)";
         return -1;
     }
-    if (last.start_ms < first.start_ms || last.start_ms - first.start_ms > 366 * DAY_MS) {
+    /* At most 366 days, both ends included (a day may last 23 or 25 hours). */
+    if (last.start_ms < first.start_ms ||
+        last.start_ms - first.start_ms > 365 * DAY_MS + DAY_MS / 2) {
         *why = "a range must run forwards and span at most 366 days";
         return -1;
     }
@@ -67,11 +69,13 @@ static int parse_list(const char *spec, bool ranges, day_key_t **list, size_t *n
 {
     for (const char *p = spec ? spec : ""; *p;) {
         size_t len = strcspn(p, ",");
-        if (len == 0 || parse_item(p, len, ranges, list, n, why) != 0) {
-            if (len == 0)
-                *why = "empty item in a list of days";
+        bool trailing = p[len] == ',' && p[len + 1] == '\0';
+        if (len == 0 || trailing) {
+            *why = "empty item in a list of days";
             return -1;
         }
+        if (parse_item(p, len, ranges, list, n, why) != 0)
+            return -1;
         p += len + (p[len] == ',');
     }
     if (*n)

@@ -8,10 +8,10 @@
 #include "nq/log.h"
 #include "validate.h"
 
-/* KEYS[1] stream, KEYS[2] accepted counter; ARGV: window_s, n, then per event: dedupe key, digest,
- * payload. SET ... NX GET remembers a new id and returns a known id's digest in one step. Returns n
- * status integers (0 accepted, 1 duplicate, 2 conflict), then the stream id of the last appended
- * entry ("" if none). */
+/* KEYS[1] stream, KEYS[2] accepted counter; ARGV: window_s, n, then per event: dedupe key, digest, payload.
+ * SET ... NX GET remembers a new id and returns a known id's digest in one step.
+ * Returns n status integers (0 accepted, 1 duplicate, 2 conflict), then the
+ * stream id of the last appended entry ("" if none). */
 static const char append_script[] =
     "local window = ARGV[1]\n"
     "local n = tonumber(ARGV[2])\n"

@@ -733,8 +733,7 @@ static void write_member(split_call_t *c, size_t i, json_t *targets)
     nq_redis_args_adds(&a, key);
     const char *name;
     json_t *v;
-    json_object_foreach(targets, name, v)
-    {
+    json_object_foreach (targets, name, v) {
         nq_redis_args_adds(&a, name);
         nq_redis_args_addf(&a, "%.17g", json_number_value(json_object_get(v, "raw")));
     }

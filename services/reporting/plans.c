@@ -22,8 +22,7 @@ static void check_keys(const json_t *obj, const char *const *allowed, const char
 {
     const char *key;
     json_t *v;
-    json_object_foreach((json_t *)obj, key, v)
-    {
+    json_object_foreach ((json_t *)obj, key, v) {
         bool ok = false;
         for (const char *const *a = allowed; *a && !ok; a++)
             ok = strcmp(*a, key) == 0;
@@ -88,10 +87,12 @@ static void parse_bands(const json_t *bands, scorecard_t *sc, nq_field_errors_t 
     }
     size_t i;
     json_t *b;
-    json_array_foreach(bands, i, b)
-    {
+    json_array_foreach (bands, i, b) {
+        static const char *const keys[] = {"name", "min", NULL};
         char path[32];
         snprintf(path, sizeof(path), "bands[%zu]", i);
+        if (json_is_object(b))
+            check_keys(b, keys, path, errs);
         const char *name = json_string_value(json_object_get(b, "name"));
         sc_band_t *band = &sc->bands[sc->n_bands++];
         if (!name || !*name || !nq_valid_text(name, sizeof(band->name) - 1))
@@ -125,8 +126,7 @@ int scorecard_parse(const json_t *doc, scorecard_t *out, nq_field_errors_t *errs
         bool seen[NQ_METRIC_COUNT] = {false};
         size_t i;
         json_t *item;
-        json_array_foreach(metrics, i, item)
-        {
+        json_array_foreach (metrics, i, item) {
             parse_sc_metric(item, i, out, seen, errs);
         }
         double sum = 0;
@@ -282,10 +282,12 @@ static void parse_tiers(const json_t *tiers, commission_plan_t *p, nq_field_erro
     }
     size_t i;
     json_t *t;
-    json_array_foreach(tiers, i, t)
-    {
+    json_array_foreach (tiers, i, t) {
+        static const char *const keys[] = {"from", "rate", NULL};
         char path[32];
         snprintf(path, sizeof(path), "tiers[%zu]", i);
+        if (json_is_object(t))
+            check_keys(t, keys, path, errs);
         commission_tier_t *tier = &p->tiers[p->n_tiers++];
         tier->from = number_in(t, "from", 0, 10, NAN, path, errs);
         tier->rate = number_in(t, "rate", 0, 1, NAN, path, errs);
@@ -316,6 +318,9 @@ int commission_parse(const json_t *doc, commission_plan_t *out, nq_field_errors_
     out->accel_above = 1;
     out->accel_multiplier = 1;
     if (acc) {
+        static const char *const acc_keys[] = {"above", "multiplier", NULL};
+        if (json_is_object(acc))
+            check_keys(acc, acc_keys, "accelerator", errs);
         out->accel_above = number_in(acc, "above", 0, 10, NAN, "accelerator", errs);
         out->accel_multiplier = number_in(acc, "multiplier", 1, 10, NAN, "accelerator", errs);
     }

@@ -10,11 +10,12 @@
 #include "nq/keys.h"
 #include "nq/log.h"
 
-/* KEYS[1] stream, KEYS[2] scored counter. ARGV: group, consumer, n, ids..., m, (key, field,
- * delta)*m. then s, (set key, member)*s. (Lua's unpack() yields all values only as the last
- * argument of a call, hence the argument table for XCLAIM.) Returns {1} when applied, or {0,
- * still-pending ids...} when some of the ids were already applied (acknowledged) by another scorer:
- * nothing changed then. */
+/* KEYS[1] stream, KEYS[2] scored counter. ARGV: group, consumer, n, ids..., m, (key, field, delta)*m.
+ * then s, (set key, member)*s.
+ * (Lua's unpack() yields all values only as the last argument of a call, hence
+ * the argument table for XCLAIM.)
+ * Returns {1} when applied, or {0, still-pending ids...} when some of the ids
+ * were already applied (acknowledged) by another scorer: nothing changed then. */
 static const char apply_script[] =
     "local group, consumer = ARGV[1], ARGV[2]\n"
     "local n = tonumber(ARGV[3])\n"

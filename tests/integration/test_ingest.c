@@ -176,8 +176,7 @@ static bool names_field(const json_t *errors, const char *field)
 {
     size_t i;
     json_t *e;
-    json_array_foreach(errors, i, e)
-    {
+    json_array_foreach (errors, i, e) {
         if (strcmp(str(e, "field"), field) == 0)
             return true;
     }

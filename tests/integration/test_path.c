@@ -131,8 +131,7 @@ static bool names_field(const json_t *errors, const char *field)
 {
     size_t i;
     json_t *e;
-    json_array_foreach(errors, i, e)
-    {
+    json_array_foreach (errors, i, e) {
         if (strcmp(str(e, "field"), field) == 0)
             return true;
     }
@@ -417,8 +416,7 @@ static void test_alert_replay(void)
     size_t i, n = 0;
     json_t *j = api("GET", "/api/v1/alerts?limit=50", NULL, &status), *a, *big[2] = {NULL, NULL};
     CU_ASSERT_EQUAL(status, 200);
-    json_array_foreach(json_object_get(j, "alerts"), i, a)
-    {
+    json_array_foreach (json_object_get(j, "alerts"), i, a) {
         if (strcmp(str(a, "rule"), "big_order") != 0)
             continue;
         if (n < 2)

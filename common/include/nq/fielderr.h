@@ -5,8 +5,8 @@
  *
  *   nq_field_errors_t errs = {0};
  *   if (!nq_valid_id(sp))
- *       nq_field_errors_add(&errs, "salesperson_id", "must be 1-64 characters of A-Z a-z 0-9 _ . :
- * -"); if (errs.n) ... errs.items[0].field ...
+ *       nq_field_errors_add(&errs, "salesperson_id", "must be 1-64 characters of A-Z a-z 0-9 _ . : -");
+ *   if (errs.n) ... errs.items[0].field ...
  *
  * At most NQ_FIELD_ERRORS_MAX errors are kept (later ones are counted in
  * `dropped`); field names and reasons are truncated to fit.

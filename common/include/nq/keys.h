@@ -6,30 +6,24 @@
  *
  * | key                              | type   | lifetime                  | owner     |
  * |----------------------------------|--------|---------------------------|-----------|
- * | nq:activities                    | STREAM | trimmed to NQ_ACTIVITY_STREAM_MAXLEN | ingest
- * (scorers read via group "scoring") | | nq:evt:<event_id>                | STRING | dedupe window
- * (NQ_DEDUPE_WINDOW_S) | ingest: content digest of the event | | nq:{sp:<id>}:kpi:<period key>    |
- * HASH   | forever                   | scoring: counters (see nq/kpi.h) | |
- * nq:{sp:<id>}:visited:<period key> | SET | forever                | scoring: customers visited in
- * the period (coverage) | | nq:{sp:<id>}:key_customers       | SET    | forever                   |
- * customers: the key customers the salesperson owns | | nq:{sp:<id>}:target:<period key> /
- * nq:team:<id>:target:<period key> / nq:company:target:<period key> | HASH | forever | reporting:
- * metric -> target (money in fen), _updated_at | | nq:team:<id>:plans:<scorecard|commission> | ZSET
- * | forever (history) | reporting: plan versions (JSON), score = effective_from ms | |
- * nq:{sp:<id>}:profile             | HASH   | forever                   | customers: name, team_id,
- * status, updated_at | | nq:team:<id>                     | HASH   | forever                   |
- * customers: name, coordinators, members (JSON arrays), updated_at | | nq:cust:<id> | HASH   |
- * forever                   | customers: name, class, owner_id, updated_at | | nq:teams /
- * nq:salespeople / nq:customers | SET | forever            | customers: ids, for listing | |
- * nq:alerts                        | STREAM | trimmed to NQ_ALERT_STREAM_MAXLEN | alerting | |
- * nq:alert:seen:<rule>:<subject>   | STRING | 30 days                   | alerting: dedupe of a
- * raised alert | | nq:stats:accepted / nq:stats:scored | STRING | forever           | ingest /
- * scoring: events appended / applied (counters for benchmarks and /metrics) | | nq:rebuild:job |
- * HASH   | forever (last job)        | ingest requests, a scorer runs: state, from, owner,
- * lease_until, scanned, total, ... | | nq:scoring:paused                | STRING | 30 s, refreshed
- * | the rebuilding scorer: no new deliveries while set | | nq:rb:<attempt>:<live key minus "nq:"> |
- * HASH/SET | until swapped     | rebuild shadow of a KPI hash / visited set | | nq:heartbeats |
- * ZSET   | members pruned after 60 s | every service: "<service>/<instance>" -> Unix ms |
+ * | nq:activities                    | STREAM | kept whole (the rebuild reads it) | ingest (scorers read via group "scoring") |
+ * | nq:evt:<event_id>                | STRING | dedupe window (NQ_DEDUPE_WINDOW_S) | ingest: content digest of the event |
+ * | nq:{sp:<id>}:kpi:<period key>    | HASH   | forever                   | scoring: counters (see nq/kpi.h) |
+ * | nq:{sp:<id>}:visited:<period key> | SET | forever                | scoring: customers visited in the period (coverage) |
+ * | nq:{sp:<id>}:key_customers       | SET    | forever                   | customers: the key customers the salesperson owns |
+ * | nq:{sp:<id>}:target:<period key> / nq:team:<id>:target:<period key> / nq:company:target:<period key> | HASH | forever | reporting: metric -> target (money in fen), _updated_at |
+ * | nq:team:<id>:plans:<scorecard|commission> | ZSET | forever (history) | reporting: plan versions (JSON), score = effective_from ms |
+ * | nq:{sp:<id>}:profile             | HASH   | forever                   | customers: name, team_id, status, updated_at |
+ * | nq:team:<id>                     | HASH   | forever                   | customers: name, coordinators, members (JSON arrays), updated_at |
+ * | nq:cust:<id>                     | HASH   | forever                   | customers: name, class, owner_id, updated_at |
+ * | nq:teams / nq:salespeople / nq:customers | SET | forever            | customers: ids, for listing |
+ * | nq:alerts                        | STREAM | trimmed to NQ_ALERT_STREAM_MAXLEN | alerting |
+ * | nq:alert:seen:<rule>:<subject>   | STRING | 30 days                   | alerting: dedupe of a raised alert |
+ * | nq:stats:accepted / nq:stats:scored | STRING | forever           | ingest / scoring: events appended / applied (counters for benchmarks and /metrics) |
+ * | nq:rebuild:job                  | HASH   | forever (last job)        | ingest requests, a scorer runs: state, from, owner, lease_until, scanned, total, ... |
+ * | nq:scoring:paused                | STRING | 30 s, refreshed           | the rebuilding scorer: no new deliveries while set |
+ * | nq:rb:<attempt>:<live key minus "nq:"> | HASH/SET | until swapped     | rebuild shadow of a KPI hash / visited set |
+ * | nq:heartbeats                    | ZSET   | members pruned after 60 s | every service: "<service>/<instance>" -> Unix ms |
  */
 #ifndef NQ_KEYS_H
 #define NQ_KEYS_H
@@ -40,7 +34,6 @@
 
 #define NQ_KEY_ACTIVITIES         "nq:activities"
 #define NQ_GROUP_SCORING          "scoring"
-#define NQ_ACTIVITY_STREAM_MAXLEN 10000000
 #define NQ_KEY_EVENT_PREFIX       "nq:evt:"
 #define NQ_KEY_ALERTS             "nq:alerts"
 #define NQ_ALERT_STREAM_MAXLEN    100000
