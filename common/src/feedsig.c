@@ -135,7 +135,8 @@ int nq_feed_verify(const char *secret, const char *timestamp, const char *signat
         *p = (char)tolower((unsigned char)*p); /* hex digits in either case */
     if (!timestamp || !signature)
         reason = "missing X-Neiqin-Timestamp or X-Neiqin-Signature header";
-    else if (end == timestamp || *end || strlen(timestamp) > 12)
+    else if (end == timestamp || *end || strlen(timestamp) > 12 ||
+             strspn(timestamp, "0123456789") != strlen(timestamp))
         reason = "X-Neiqin-Timestamp must be Unix seconds";
     else if (ts < now_s - tolerance_s || ts > now_s + tolerance_s)
         reason = "X-Neiqin-Timestamp is outside the allowed clock window";
