@@ -10,38 +10,43 @@
 #include "nq/keys.h"
 #include "nq/log.h"
 
-/* KEYS[1] stream, KEYS[2] scored counter. ARGV: group, consumer, n, ids..., m, (key, field, delta)*m.
- * then s, (set key, member)*s.
- * (Lua's unpack() yields all values only as the last argument of a call, hence
- * the argument table for XCLAIM.)
+/* KEYS[1] stream, KEYS[2] scored counter. ARGV: group, consumer, n, ids..., m,
+ * (key, field, delta)*m, s, (set key, member)*s.
  * Returns {1} when applied, or {0, still-pending ids...} when some of the ids
- * were already applied (acknowledged) by another scorer: nothing changed then. */
+ * were already applied (acknowledged) by another scorer: nothing changed then.
+ * XCLAIM and XACK go in chunks of 1000 ids: Lua's unpack() yields at most a
+ * few thousand values (and all of them only as the last argument). */
 static const char apply_script[] =
     "local group, consumer = ARGV[1], ARGV[2]\n"
     "local n = tonumber(ARGV[3])\n"
-    "local ids = {}\n"
-    "for i = 1, n do ids[i] = ARGV[3 + i] end\n"
-    "local claim = {'XCLAIM', KEYS[1], group, consumer, 0}\n"
-    "for i = 1, n do claim[5 + i] = ids[i] end\n"
-    "claim[6 + n] = 'JUSTID'\n"
-    "local claimed = redis.call(unpack(claim))\n"
+    "local function each_chunk(head, tail, fn)\n"
+    "  for i = 1, n, 1000 do\n"
+    "    local args = {}\n"
+    "    for _, a in ipairs(head) do args[#args + 1] = a end\n"
+    "    for j = i, math.min(i + 999, n) do args[#args + 1] = ARGV[3 + j] end\n"
+    "    if tail then args[#args + 1] = tail end\n"
+    "    fn(redis.call(unpack(args)))\n"
+    "  end\n"
+    "end\n"
+    "local claimed = {}\n"
+    "each_chunk({'XCLAIM', KEYS[1], group, consumer, 0}, 'JUSTID', function(got)\n"
+    "  for _, id in ipairs(got) do claimed[#claimed + 1] = id end\n"
+    "end)\n"
     "if #claimed ~= n then\n"
-    "  local out = {0}\n"
-    "  for i = 1, #claimed do out[i + 1] = claimed[i] end\n"
-    "  return out\n"
+    "  table.insert(claimed, 1, 0)\n"
+    "  return claimed\n"
     "end\n"
     "local base = 4 + n\n"
     "local m = tonumber(ARGV[base])\n"
     "for j = 0, m - 1 do\n"
-    "  redis.call('HINCRBY', ARGV[base + 1 + j * 3], ARGV[base + 2 + j * 3], ARGV[base + 3 + j * "
-    "3])\n"
+    "  redis.call('HINCRBY', ARGV[base + 1 + j * 3], ARGV[base + 2 + j * 3], ARGV[base + 3 + j * 3])\n"
     "end\n"
     "base = base + 1 + m * 3\n"
     "local s = tonumber(ARGV[base])\n"
     "for j = 0, s - 1 do\n"
     "  redis.call('SADD', ARGV[base + 1 + j * 2], ARGV[base + 2 + j * 2])\n"
     "end\n"
-    "redis.call('XACK', KEYS[1], group, unpack(ids))\n"
+    "each_chunk({'XACK', KEYS[1], group}, nil, function() end)\n"
     "redis.call('INCRBY', KEYS[2], n)\n"
     "return {1}\n";
 

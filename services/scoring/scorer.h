@@ -17,7 +17,7 @@
 
 #include "nq/service.h"
 
-#define SCORER_BATCH           2000
+#define SCORER_BATCH           8000
 #define SCORER_POLL_MS         1000
 #define SCORER_RECLAIM_MS      2000
 #define SCORER_RECLAIM_IDLE_MS 5000
