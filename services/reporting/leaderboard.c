@@ -49,7 +49,8 @@ void board_set_metric(board_entry_t *e, nq_metric_id_t m, const nq_kpi_values_t 
 void board_minus_day(const nq_kpi_values_t *period, const nq_kpi_values_t *day,
                      nq_kpi_values_t *before)
 {
-    for (int k = 0; k < NQ_KPI_COUNT; k++)
+    *before = *period;
+    for (int k = 0; k < NQ_KPI_HASH_COUNT; k++)
         before->v[k] = period->v[k] - day->v[k];
 }
 

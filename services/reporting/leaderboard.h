@@ -43,7 +43,9 @@ void board_to_proto(const board_entry_t *entries, size_t n, Nq__LeaderboardEntry
                     Nq__LeaderboardEntry **ptrs);
 
 /* before = period - day, counter by counter (the period as it stood before
- * the reference day). */
+ * the reference day). Only the counters kept in the KPI hash add up that way;
+ * the set-based ones (key customers owned and visited) are taken as they are
+ * now, so "yesterday's" coverage includes today's first visits. */
 void board_minus_day(const nq_kpi_values_t *period, const nq_kpi_values_t *day,
                      nq_kpi_values_t *before);
 

@@ -217,7 +217,8 @@ static json_t *next_band_json(const scorecard_t *sc, const plan_input_t *in, con
         double need = points / (100 * sm->weight); /* attainment to add */
         if (!l.has_target || !l.has_actual || l.counted + need > sm->cap + EPSILON)
             continue;
-        json_t *o = option_json(sm->metric, l.actual, need * l.target);
+        /* From the actual as it is (it may be below zero, where attainment counts 0). */
+        json_t *o = option_json(sm->metric, l.actual, (l.counted + need) * l.target - l.actual);
         size_t zl = strlen(zh), el = strlen(en);
         snprintf(zh + zl, sizeof(zh) - zl, "%s%s", zl ? "，或" : "",
                  json_string_value(json_object_get(o, "zh")));

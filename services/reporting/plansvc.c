@@ -20,14 +20,33 @@
 #define KEY_MAX       192
 #define VERSIONS_SCAN 16
 
-/* KEYS[1] the plan versions. ARGV: effective_from ms, document, now ms.
- * Adds the document as the next version; returns the version number. */
-static const char add_version_script[] = "local n = redis.call('ZCARD', KEYS[1]) + 1\n"
-                                         "local d = cjson.decode(ARGV[2])\n"
-                                         "d['version'] = n\n"
-                                         "d['created_at'] = tonumber(ARGV[3])\n"
-                                         "redis.call('ZADD', KEYS[1], ARGV[1], cjson.encode(d))\n"
-                                         "return n\n";
+/* KEYS[1] the plan versions. ARGV: effective_from ms, the document's members
+ * (compact JSON of the object without its braces, server fields removed), now
+ * ms. Stores {"version":N,"created_at":T,...} as the next version and returns
+ * N. (Built as text: Redis's cjson would turn an empty array into an object.) */
+static const char add_version_script[] =
+    "local n = redis.call('ZCARD', KEYS[1]) + 1\n"
+    "local doc = '{\"version\":' .. n .. ',\"created_at\":' .. ARGV[3]\n"
+    "if ARGV[2] ~= '' then doc = doc .. ',' .. ARGV[2] end\n"
+    "redis.call('ZADD', KEYS[1], ARGV[1], doc .. '}')\n"
+    "return n\n";
+
+/* The members of a document to store: compact JSON of the object without its
+ * braces, without the fields the server sets. Caller frees; NULL on OOM. */
+static char *stored_members(const char *document)
+{
+    json_t *doc = json_loads(document, JSON_REJECT_DUPLICATES, NULL);
+    json_object_del(doc, "version");
+    json_object_del(doc, "created_at");
+    char *text = doc ? json_dumps(doc, JSON_COMPACT | JSON_REAL_PRECISION(17)) : NULL;
+    json_decref(doc);
+    if (text) { /* "{...}" -> "..." */
+        size_t len = strlen(text);
+        memmove(text, text + 1, len - 2);
+        text[len - 2] = '\0';
+    }
+    return text;
+}
 
 /* ---- plan kinds ------------------------------------------------------------- */
 
@@ -225,10 +244,14 @@ void plansvc_on_plan(nq_zsock_t *sock, const nq_bus_envelope_t *env, const Proto
         if (put) {
             int64_t from = k == PLAN_SCORECARD ? plan.scorecard.effective_from
                                                : plan.commission.effective_from;
+            char *members = stored_members(req->document);
             nq_call_issued(&c->base,
-                           nq_redis_command(redis, on_version_added, c, "EVAL %s 1 %s %lld %s %lld",
-                                            add_version_script, key, (long long)from, req->document,
-                                            (long long)nq_now_ms()));
+                           members ? nq_redis_command(redis, on_version_added, c,
+                                                      "EVAL %s 1 %s %lld %s %lld",
+                                                      add_version_script, key, (long long)from,
+                                                      members, (long long)nq_now_ms())
+                                   : -1);
+            free(members);
         } else {
             nq_call_issued(&c->base,
                            nq_redis_command(redis, on_versions, c, "ZRANGE %s 0 -1", key));
