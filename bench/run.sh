@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# bench/run.sh — benchmark the activity path with nq-bench on a private suite.
+# bench/run.sh — benchmark the activity path, the KPI reads and the KPIs' freshness
+# with nq-bench on a private suite.
 #
 #   bench/run.sh              # scenarios a and b, each run twice
 #   bench/run.sh a c          # the scenarios named, in that order
+#   bench/run.sh r f          # KPI reads (after seeding), freshness under 10 k events/s
 #   bench/run.sh --list       # what each scenario does
 #
 # Every run starts a suite of its own, like scripts/run.sh but on free ports and in a
@@ -21,10 +23,13 @@
 #   NQ_BENCH_PERF      [0] 1 = `perf record` the suite (and Redis's AOF-rewrite children)
 #                      for 10 s in the middle of the load; keeps samples by process,
 #                      library and symbol (needs perf; perturbs the run a little)
+#   NQ_BENCH_SEED_EVENTS [100000] events scenario r seeds before its reads
 #
 # Output per run, in NQ_BENCH_OUT: <scenario>-<n>.json (nq-bench --json), .txt (the
 # same as text), -top.txt, -redis.txt (INFO commandstats, cpu, memory), -perf.txt,
-# and logs/. At the end a table of every run, also in summary.txt.
+# and logs/. Scenario r writes <r>-<n>-seed.json, then one set of files per read step,
+# <r>-<n>-<step>.json (.txt, -top.txt, -redis.txt: commandstats of that step alone).
+# At the end tables of every run, also in summary.txt.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -42,7 +47,22 @@ SCENARIOS=(
     "a|1|--connections 8 --batch 500 --rate 0|batches of 500 JSON events, flat out, 8 connections"
     "b|1|--connections 50 --batch 1 --rate 0|single-event POSTs, flat out, 50 connections"
     "c|3|--connections 8 --batch 500 --rate 0|scenario a with 3 scorers"
+    "r|1|@reads|KPI reads after seeding a team of 200 and 100,000 events (steps below)"
+    "f|1|--mode freshness --connections 4 --batch 200 --rate 10000|freshness: 10,000 events/s in batches of 200; a marker order every 50 ms, its KPIs polled every 2 ms"
+    "g|3|--mode freshness --connections 4 --batch 200 --rate 10000|scenario f with 3 scorers"
 )
+
+# The steps of a scenario whose options are @reads, in order, on one seeded suite:
+# step|nq-bench options. Each runs NQ_BENCH_DURATION seconds. {sp} cycles over the 200
+# salespeople, {team} is the seeded team.
+READ_STEPS=(
+    "kpi|--mode read --connections 8 --rate 1000 --path /api/v1/salespeople/{sp}/kpis?period=month"
+    "overview|--mode read --connections 8 --rate 1000 --path /api/v1/kpis/salespeople/{sp}?period=month"
+    "board|--mode read --connections 8 --rate 1000 --path /api/v1/leaderboards?scope=team:{team}&period=month&metric=sales_amount"
+    "board100|--mode read --connections 8 --rate 100 --path /api/v1/leaderboards?scope=team:{team}&period=month&metric=sales_amount"
+    "board10|--mode read --connections 1 --rate 10 --path /api/v1/leaderboards?scope=team:{team}&period=month&metric=sales_amount"
+)
+SEED_EVENTS=${NQ_BENCH_SEED_EVENTS:-100000}
 
 SUITE_DIR=""  # the running suite's directory (pids, logs, Redis data), "" when none
 STARTED=()    # names of the processes the running suite started, in start order
@@ -229,25 +249,76 @@ sample_during() {
     fi
 }
 
+# redis_info PREFIX: Redis INFO commandstats, cpu and memory, and the latency
+# histograms (Redis 7) of the commands that matter here, into PREFIX-redis.txt.
+redis_info() {
+    redis-cli -p "$NQ_REDIS_PORT" info commandstats >"$1-redis.txt" 2>&1 || true
+    redis-cli -p "$NQ_REDIS_PORT" info cpu >>"$1-redis.txt" 2>&1 || true
+    redis-cli -p "$NQ_REDIS_PORT" info stats | grep -E '^latest_fork_usec' >>"$1-redis.txt" 2>&1 ||
+        true
+    redis-cli -p "$NQ_REDIS_PORT" latency histogram eval evalsha hgetall sintercard xreadgroup \
+        >>"$1-redis.txt" 2>&1 || true
+    redis-cli -p "$NQ_REDIS_PORT" info memory |
+        grep -E '^used_memory_(human|peak_human|rss_human)' >>"$1-redis.txt" 2>&1 || true
+}
+
+# bench_load PREFIX OPTIONS: one nq-bench load of DURATION s against the running suite,
+# `top` (and perf) sampled in its middle; the report goes to PREFIX.json. Returns its
+# exit code. OPTIONS is split on blanks, never globbed ('?' in a path stays as it is).
+bench_load() {
+    local prefix=$1 opts rc=0 sampler
+    read -r -a opts <<<"$2"
+    sample_during $((DURATION / 2)) "$prefix" &
+    sampler=$!
+    "$BIN_DIR/nq-bench" --url "http://127.0.0.1:$NQ_HTTP_PORT" "${opts[@]}" \
+        --duration "$DURATION" --redis-port "$NQ_REDIS_PORT" --pids-dir "$SUITE_DIR/run" \
+        --spread week --json >"$prefix.json" || rc=$?
+    wait "$sampler" || true
+    return "$rc"
+}
+
+# run_reads SCENARIO N SCORERS: a fresh suite, seeded by nq-bench --mode seed, then every
+# READ_STEPS load in turn (Redis commandstats reset before each), then stop the suite.
+run_reads() {
+    local sc=$1 n=$2 prefix=$OUT/$1-$2 row step opts rc
+    start_suite "$3"
+    say "seeding $SEED_EVENTS events"
+    "$BIN_DIR/nq-bench" --url "http://127.0.0.1:$NQ_HTTP_PORT" --mode seed \
+        --seed-events "$SEED_EVENTS" --scored-wait 300 --redis-port "$NQ_REDIS_PORT" --json \
+        >"$prefix-seed.json" || die "the seed step failed (see $prefix-seed.json)"
+    for row in "${READ_STEPS[@]}"; do
+        step=${row%%|*}
+        opts=${row#*|}
+        say "scenario $sc run $n step $step: nq-bench $opts"
+        redis-cli -p "$NQ_REDIS_PORT" config resetstat >/dev/null 2>&1 || true
+        rc=0
+        bench_load "$prefix-$step" "$opts" || rc=$?
+        redis_info "$prefix-$step"
+        text_report "$prefix-$step.json" >"$prefix-$step.txt" || true
+        cat "$prefix-$step.txt" >&2
+        ((rc == 0)) || say "nq-bench exited $rc in scenario $sc run $n step $step"
+    done
+    stop_suite
+}
+
 # run_one SCENARIO N: a fresh suite, the load, the samples, then stop the suite.
 run_one() {
-    local sc=$1 n=$2 scorers opts prefix rc=0 sampler
+    local sc=$1 n=$2 scorers opts prefix rc=0
     scorers=$(scenario_field "$sc" 1)
     opts=$(scenario_field "$sc" 2)
     prefix=$OUT/$sc-$n
     say "scenario $sc run $n: $(scenario_field "$sc" 3), $scorers scorer(s), ${DURATION}s"
+    if [[ $opts == @reads ]]; then
+        run_reads "$sc" "$n" "$scorers"
+        mkdir -p "$OUT/logs/$sc-$n"
+        cp "$SUITE_DIR"/log/*.log "$OUT/logs/$sc-$n/" 2>/dev/null || true
+        rm -rf "$SUITE_DIR"
+        SUITE_DIR=""
+        return 0
+    fi
     start_suite "$scorers"
-    sample_during $((DURATION / 2)) "$prefix" &
-    sampler=$!
-    # shellcheck disable=SC2086 # opts is a list of options
-    "$BIN_DIR/nq-bench" --url "http://127.0.0.1:$NQ_HTTP_PORT" $opts --duration "$DURATION" \
-        --redis-port "$NQ_REDIS_PORT" --pids-dir "$SUITE_DIR/run" --spread week --json \
-        >"$prefix.json" || rc=$?
-    wait "$sampler" || true
-    redis-cli -p "$NQ_REDIS_PORT" info commandstats >"$prefix-redis.txt" 2>&1 || true
-    redis-cli -p "$NQ_REDIS_PORT" info cpu >>"$prefix-redis.txt" 2>&1 || true
-    redis-cli -p "$NQ_REDIS_PORT" info memory |
-        grep -E '^used_memory_(human|peak_human|rss_human)' >>"$prefix-redis.txt" 2>&1 || true
+    bench_load "$prefix" "$opts" || rc=$?
+    redis_info "$prefix"
     stop_suite
     mkdir -p "$OUT/logs/$sc-$n"
     cp "$SUITE_DIR"/log/*.log "$OUT/logs/$sc-$n/" 2>/dev/null || true
@@ -263,12 +334,25 @@ text_report() {
     jq -r '
       def pct(x): if x == null then "-" else "\(x|floor)%" end;
       def mib(x): "\(x*10|floor/10) MiB";
-      "accepted \(.events_accepted) events, \(.accepted_per_s|floor) events/s"
-      + " over \(.load_s*100|floor/100) s; answers \(.answers_by_status|tostring);"
-      + " transport errors \(.transport_errors)",
-      "ack latency ms: p50 \(.latency_ms.p50) p99 \(.latency_ms.p99)"
-      + " p99.9 \(.latency_ms.p99_9) max \(.latency_ms.max)",
-      "scored: \(.scored|tostring)",
+      def lat(l): "p50 \(l.p50) p99 \(l.p99) p99.9 \(l.p99_9) max \(l.max) (\(l.requests))";
+      if .config.mode == "read" then
+        "\(.reads.path) at \(.config.rate)/s over \(.config.connections) connections:"
+        + " \(.reads.ok_per_s|floor) 2xx/s over \(.load_s*100|floor/100) s; answers"
+        + " \(.answers_by_status|tostring); transport errors \(.transport_errors);"
+        + " sample \(.reads.sample|tostring)",
+        "latency ms: \(lat(.latency_ms))",
+        "from due ms: \(lat(.latency_from_due_ms))"
+      else
+        "accepted \(.events_accepted) events, \(.accepted_per_s|floor) events/s"
+        + " over \(.load_s*100|floor/100) s; answers \(.answers_by_status|tostring);"
+        + " transport errors \(.transport_errors)",
+        "ack latency ms: p50 \(.latency_ms.p50) p99 \(.latency_ms.p99)"
+        + " p99.9 \(.latency_ms.p99_9) max \(.latency_ms.max)",
+        "scored: \(.scored|tostring)"
+      end,
+      (.probe // empty | "probe: \(.visible) visible, \(.late) late, \(.posts_not_acknowledged)"
+        + " posts not acknowledged; ack -> visible ms: \(lat(.ack_to_visible_ms));"
+        + " one KPI read ms: \(lat(.read_ms))"),
       "nq-bench cpu \(.bench_cpu_pct|floor)%",
       (.processes[] | "  \(.name): peak RSS \(mib(.peak_rss_mib)), VmHWM \(mib(.vmhwm_mib)),"
         + " cpu load \(pct(.cpu_load_pct)), catch-up \(pct(.cpu_catchup_pct))")
@@ -295,6 +379,43 @@ summary() {
     done
 }
 
+# summary_reads: one line per read step; summary_fresh: one line per freshness run.
+summary_reads() {
+    local f
+    printf '%-16s %7s %8s %8s %8s %8s %8s %9s %8s %10s\n' step rate ok/s p50_ms p99_ms \
+        p99.9_ms max_ms due_p99 entries svc_cpu
+    for f in "$OUT"/*-[0-9]-*.json; do
+        [[ -e $f && $f != *-seed.json ]] || continue
+        jq -r --arg run "$(basename "$f" .json)" '
+          [$run, .config.rate, (.reads.ok_per_s|floor), .latency_ms.p50, .latency_ms.p99,
+           .latency_ms.p99_9, .latency_ms.max, (.latency_from_due_ms.p99 // "-"),
+           (.reads.sample.arrays.entries // "-"),
+           ([.processes[] | select(.name == "nq-gateway" or .name == "nq-reporting"
+              or .name == "redis") | "\(.name|sub("nq-";""))=\(.cpu_load_pct // 0|floor)%"]
+            | join(","))] | @tsv' "$f" |
+            awk -F'\t' '{printf "%-16s %7s %8s %8.2f %8.2f %8.2f %8.2f %9s %8s %s\n",
+                         $1,$2,$3,$4,$5,$6,$7,$8,$9,$10}'
+    done
+}
+
+summary_fresh() {
+    local f
+    printf '%-5s %10s %9s %8s %7s %5s %8s %8s %8s %8s %9s\n' run accepted/s scored/s lag_s \
+        markers late p50_ms p99_ms max_ms mean_ms read_p99
+    for f in "$OUT"/*-[0-9].json; do
+        [[ -e $f ]] || continue
+        jq -e '.probe' "$f" >/dev/null 2>&1 || continue
+        jq -r --arg run "$(basename "$f" .json)" '
+          [$run, (.accepted_per_s|floor), (.scored.events_per_s // 0 | floor),
+           (if .scored.caught_up then (.scored.lag_s*1000|floor/1000) else "no" end),
+           .probe.visible, .probe.late, .probe.ack_to_visible_ms.p50,
+           .probe.ack_to_visible_ms.p99, .probe.ack_to_visible_ms.max,
+           (.probe.ack_to_visible_ms.mean*100|floor/100), .probe.read_ms.p99] | @tsv' "$f" |
+            awk -F'\t' '{printf "%-5s %10s %9s %8s %7s %5s %8.2f %8.2f %8.2f %8s %9.2f\n",
+                         $1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11}'
+    done
+}
+
 on_exit() {
     local rc=$?
     trap '' INT TERM HUP
@@ -304,11 +425,17 @@ on_exit() {
 }
 
 main() {
-    local sc n row
+    local sc n row step
     if [[ ${1:-} == --list ]]; then
         for row in "${SCENARIOS[@]}"; do
             IFS='|' read -r sc n opts what <<<"$row"
             printf '%s: %s (%s scorer(s); nq-bench %s)\n' "$sc" "$what" "$n" "$opts"
+            if [[ $opts == @reads ]]; then
+                printf '   seed: nq-bench --mode seed --seed-events %s\n' "$SEED_EVENTS"
+                for step in "${READ_STEPS[@]}"; do
+                    printf '   %s: nq-bench %s\n' "${step%%|*}" "${step#*|}"
+                done
+            fi
         done
         return 0
     fi
@@ -337,7 +464,17 @@ main() {
             run_one "$sc" "$n"
         done
     done
-    summary | tee "$OUT/summary.txt"
+    {
+        summary
+        if compgen -G "$OUT/*-[0-9]-*.json" >/dev/null; then
+            echo
+            summary_reads
+        fi
+        if grep -lq '"probe"' "$OUT"/*-[0-9].json 2>/dev/null; then
+            echo
+            summary_fresh
+        fi
+    } | tee "$OUT/summary.txt"
     say "reports in $OUT"
 }
 

@@ -197,3 +197,59 @@ int bench_batch_write(bench_gen_t *g, char *buf, size_t len, size_t n, bool as_a
         put(&o, "]");
     return o.full || o.used > INT32_MAX ? -1 : (int)o.used;
 }
+
+int bench_sp_id(char *buf, size_t len, uint32_t n)
+{
+    int w = snprintf(buf, len, "sp-%05u", n);
+    return w < 0 || (size_t)w >= len ? -1 : w;
+}
+
+/* Whether byte ch may appear in a request target as sent. */
+static bool path_byte_ok(unsigned char ch)
+{
+    return ch > 0x20 && ch < 0x7f && ch != '#';
+}
+
+int bench_path_expand(const char *tmpl, char *buf, size_t len, uint32_t sp, const char *team)
+{
+    out_t o = {buf, len, 0, len == 0};
+    if (tmpl[0] != '/')
+        return -1;
+    for (const char *s = tmpl; *s && !o.full;) {
+        if (*s == '{') {
+            const char *end = strchr(s, '}');
+            if (!end)
+                return -1;
+            size_t n = (size_t)(end - s + 1);
+            if (n == 4 && strncmp(s, "{sp}", n) == 0)
+                put(&o, "sp-%05u", sp);
+            else if (n == 6 && strncmp(s, "{team}", n) == 0)
+                put(&o, "%s", team);
+            else
+                return -1;
+            s = end + 1;
+        } else {
+            put(&o, "%c", *s++);
+        }
+    }
+    if (o.full || o.used > BENCH_PATH_MAX)
+        return -1;
+    for (size_t i = 0; i < o.used; i++) {
+        if (!path_byte_ok((unsigned char)buf[i]))
+            return -1;
+    }
+    return (int)o.used;
+}
+
+int bench_probe_write(char *buf, size_t len, const char *run_id, const char *sp, uint64_t k,
+                      int64_t occurred_ms)
+{
+    out_t o = {buf, len, 0, len == 0};
+    put(&o,
+        "{\"event_id\":\"%s-p%llu\",\"type\":\"order\",\"salesperson_id\":\"%s\","
+        "\"customer_id\":\"c-probe\",\"occurred_at\":%lld,\"source\":\"bench-probe\","
+        "\"amount\":\"%llu.%02llu\"}",
+        run_id, (unsigned long long)k, sp, (long long)occurred_ms,
+        (unsigned long long)(1 + k / 100), (unsigned long long)(k % 100));
+    return o.full ? -1 : (int)o.used;
+}

@@ -54,4 +54,35 @@ int bench_event_write(bench_gen_t *g, char *buf, size_t len, uint64_t seq, int64
 int bench_batch_write(bench_gen_t *g, char *buf, size_t len, size_t n, bool as_array,
                       uint64_t first_seq, int64_t now_ms);
 
+/* ---- KPI reads and the freshness probe --------------------------------------- */
+
+/* Longest path a template may expand to (bytes, without the NUL). */
+#define BENCH_PATH_MAX 512
+
+/* Salesperson number n (1-based) as the generator names it: "sp-00042".
+ * Returns the length, or -1 when it does not fit in len bytes. */
+int bench_sp_id(char *buf, size_t len, uint32_t n);
+
+/* Expand a request path template: "{sp}" becomes salesperson number sp
+ * ("sp-00042", as bench_sp_id), "{team}" becomes `team`; every other byte is
+ * copied. The template must start with '/', and the result must be a valid
+ * request target (no space, control byte, '#' or byte >= 0x7f) of at most
+ * BENCH_PATH_MAX bytes. Returns the length (buf NUL-terminated), or -1 on an
+ * unknown or unterminated "{...}", an invalid result, or no room in len.
+ *
+ *   char path[BENCH_PATH_MAX + 1];
+ *   bench_path_expand("/api/v1/salespeople/{sp}/kpis?period=month", path,
+ *                     sizeof(path), 42, "t-bench");   // ".../sp-00042/kpis?..."
+ */
+int bench_path_expand(const char *tmpl, char *buf, size_t len, uint32_t sp, const char *team);
+
+/* Write the freshness probe's marker number k as one JSON event object: an
+ * "order" of salesperson `sp` for customer "c-probe" occurring at
+ * occurred_ms, event_id "<run_id>-p<k>", and an amount unique to k
+ * (1.00 + k/100 yuan: "1.00", "1.01", ... "2.00", ...), always below the
+ * big-order alert threshold for k < 4,000,000. Returns the length, or -1
+ * when it does not fit (BENCH_EVENT_MAX bytes always do for ids <= 64). */
+int bench_probe_write(char *buf, size_t len, const char *run_id, const char *sp, uint64_t k,
+                      int64_t occurred_ms);
+
 #endif

@@ -1,6 +1,18 @@
-/* nq-bench — load generator for the activity path (POST /api/v1/activities).
+/* nq-bench — load generator for the activity path (POST /api/v1/activities),
+ * the KPI reads, and the freshness of the KPIs under load.
  *
  *   nq-bench --connections 8 --batch 500 --duration 60 --pids-dir var/run --json
+ *   nq-bench --mode seed                      # team of 200, targets, 100,000 events
+ *   nq-bench --mode read --rate 1000 --path '/api/v1/salespeople/{sp}/kpis?period=month'
+ *   nq-bench --mode freshness --rate 10000 --batch 200 --setup
+ *
+ * Modes (--mode): "write" (the default) posts events as described below;
+ * "read" sends GETs of a path template ({sp} cycles over the salespeople,
+ * {team} is --team) instead, paced to --rate reads/s; "seed" only sets up
+ * realistic data (see seed_run) and reports; "freshness" is the write load
+ * plus a probe that posts a marker order every --probe-every-ms and polls the
+ * probe salesperson's KPIs every --probe-poll-ms until the order count shows
+ * it, recording ack -> visible latency. --setup seeds before any load.
  *
  * One process, one thread, one libuv loop. C keep-alive HTTP/1.1
  * connections each carry one request at a time: a batch of generated events
@@ -39,6 +51,7 @@
 
 #include "bench_events.h"
 #include "bench_stats.h"
+#include "nq/fielderr.h"
 #include "nq/httpc.h"
 #include "nq/keys.h"
 #include "nq/period.h"
@@ -53,6 +66,10 @@
 #define MAX_STATUS       600 /* statuses 100..599 are counted one by one */
 #define NS_PER_MS        1000000ULL
 #define MIB              (1024.0 * 1024.0)
+#define SEED_BATCH       1000         /* events per request of the seed step */
+#define SEED_SEQ_BASE    (1ULL << 40) /* seq of the first seeded event: never a load's */
+#define SEED_RETRIES     20           /* 503 answers a seed request may get in a row */
+#define MAX_REQUEST_HEAD 1024         /* request line and headers */
 
 /* Exit codes, shown by --help. */
 enum {
@@ -64,6 +81,7 @@ enum {
 /* ---- options ------------------------------------------------------------------ */
 
 typedef struct opts {
+    const char *mode;       /* write, read, seed or freshness */
     const char *url;        /* gateway base URL */
     int64_t connections;    /* keep-alive connections */
     int64_t batch;          /* events per request */
@@ -81,6 +99,15 @@ typedef struct opts {
     int64_t scored_wait_s;  /* longest wait for scored to catch up */
     const char *pids_dir;   /* directory of NAME.pid files to sample */
     const char *pids;       /* "P1,P2" to sample */
+    const char *path;       /* --mode read: path template */
+    const char *team;       /* team id of the seed step and of {team} */
+    bool setup;             /* seed before the load */
+    int64_t seed_events;    /* events the seed step posts */
+    const char *probe_sp;   /* salesperson of the freshness markers */
+    int64_t probe_every_ms; /* a marker at most this often */
+    int64_t probe_poll_ms;  /* KPI polls this often until the marker shows */
+    int64_t probe_wait_ms;  /* longest wait for a marker to show */
+    bool rate_given;        /* --rate was on the command line (not in the table) */
     bool json;              /* print the report as one JSON object */
     bool help;              /* print the usage */
 } opts_t;
@@ -99,20 +126,24 @@ typedef struct option_row {
 
 #define OPT(f) offsetof(opts_t, f)
 static const option_row_t options[] = {
+    {"mode", OPT_STR, OPT(mode), 0, 0, "write", "MODE",
+     "write: post events; read: GET --path; seed: set up data only; freshness: write + probe"},
     {"url", OPT_STR, OPT(url), 0, 0, "http://127.0.0.1:8080", "URL", "gateway base URL"},
     {"connections", OPT_INT, OPT(connections), 1, 10000, "4", "C", "keep-alive connections"},
     {"batch", OPT_INT, OPT(batch), 1, 10000, "1", "N",
      "events per request: 1 posts a JSON object, more a JSON array"},
     {"rate", OPT_INT, OPT(rate), 0, 10000000, "0", "R",
-     "events/s over all connections, paced per connection; 0 = flat out"},
+     "events/s (reads/s in --mode read) over all connections, paced per connection;"
+     " 0 = flat out; --mode read defaults to 1000"},
     {"duration", OPT_INT, OPT(duration_s), 1, MAX_DURATION_S, "10", "S",
      "seconds of load (at most 3600)"},
     {"salespeople", OPT_INT, OPT(salespeople), 1, 99999, "200", "N",
      "salesperson ids sp-00001..sp-N"},
     {"customers", OPT_INT, OPT(customers), 1, 999999, "2000", "N", "customer ids c-000001..c-N"},
-    {"spread", OPT_STR, OPT(spread), 0, 0, "now", "now|week",
-     "occurred_at: now, or spread from the start of the current week to now"},
-    {"zone", OPT_STR, OPT(zone), 0, 0, "Asia/Shanghai", "ZONE", "zone whose week --spread uses"},
+    {"spread", OPT_STR, OPT(spread), 0, 0, "now", "now|week|month",
+     "occurred_at: now, or spread from the start of the current week or month to now"},
+    {"zone", OPT_STR, OPT(zone), 0, 0, "Asia/Shanghai", "ZONE",
+     "zone of --spread, of the seeded targets' month and of the probe's day"},
     {"run-id", OPT_STR, OPT(run_id), 0, 0, NULL, "ID",
      "event_id prefix, 1-24 of [A-Za-z0-9_] (default: from the clock and pid)"},
     {"seed", OPT_INT, OPT(seed), 0, INT64_MAX, "0", "N", "random seed, 0 = from the clock"},
@@ -128,6 +159,22 @@ static const option_row_t options[] = {
      "sample RSS and CPU of every process named by a DIR/NAME.pid file"},
     {"pids", OPT_STR, OPT(pids), 0, 0, NULL, "P1,P2",
      "sample RSS and CPU of these pids (named by /proc/PID/comm)"},
+    {"path", OPT_STR, OPT(path), 0, 0, "/api/v1/salespeople/{sp}/kpis?period=month", "TEMPLATE",
+     "--mode read: path to GET; {sp} cycles over the salespeople, {team} is --team"},
+    {"team", OPT_STR, OPT(team), 0, 0, "t-bench", "ID",
+     "team of the seeded salespeople (all --salespeople of them)"},
+    {"setup", OPT_FLAG, OPT(setup), 0, 0, NULL, NULL,
+     "before the load, seed as --mode seed does (team, salespeople, targets, events)"},
+    {"seed-events", OPT_INT, OPT(seed_events), 0, 100000000, "100000", "N",
+     "events the seed posts (batches of 1000, spread over this month), then waits for scoring"},
+    {"probe-sp", OPT_STR, OPT(probe_sp), 0, 0, "sp-probe", "ID",
+     "--mode freshness: salesperson of the marker orders (keep it out of the load)"},
+    {"probe-every-ms", OPT_INT, OPT(probe_every_ms), 1, 60000, "50", "MS",
+     "--mode freshness: one marker order at most this often"},
+    {"probe-poll-ms", OPT_INT, OPT(probe_poll_ms), 1, 1000, "2", "MS",
+     "--mode freshness: read the probe's day KPIs this often until the marker shows"},
+    {"probe-wait-ms", OPT_INT, OPT(probe_wait_ms), 10, 600000, "10000", "MS",
+     "--mode freshness: a marker not visible after this long counts as late"},
     {"json", OPT_FLAG, OPT(json), 0, 0, NULL, NULL, "print the report as one JSON object"},
     {"help", OPT_FLAG, OPT(help), 0, 0, NULL, NULL, "show this help"},
 };
@@ -137,7 +184,11 @@ static void usage(FILE *out)
 {
     fprintf(out, "usage: nq-bench [options]\n\n"
                  "Posts generated activity events to POST " ACTIVITY_PATH " over keep-alive\n"
-                 "connections and reports throughput, ack latency, scoring progress and RSS.\n\n"
+                 "connections and reports throughput, ack latency, scoring progress and RSS.\n"
+                 "--mode read GETs a path template instead (KPIs, overviews, leaderboards);\n"
+                 "--mode freshness adds a probe measuring ack -> visible in the KPIs;\n"
+                 "--mode seed (or --setup) creates a team, its salespeople, their targets\n"
+                 "and --seed-events events first.\n\n"
                  "options (--flag VALUE or --flag=VALUE):\n");
     for (size_t i = 0; i < N_OPTIONS; i++) {
         const option_row_t *o = &options[i];
@@ -151,7 +202,8 @@ static void usage(FILE *out)
     fprintf(out, "\nexit codes:\n"
                  "  0  the run completed (answers of any status are counted and reported)\n"
                  "  1  errors: connection refused or lost mid-request, no answer within\n"
-                 "     --timeout-ms, an answer that is not HTTP, a process to sample is gone\n"
+                 "     --timeout-ms, an answer that is not HTTP, a process to sample is gone,\n"
+                 "     the seed step failed (a PUT or POST not answered 2xx)\n"
                  "  2  bad command line\n");
 }
 
@@ -220,6 +272,8 @@ static int parse_options(opts_t *opts, int argc, char **argv, char *err, size_t 
         }
         if (set_option(opts, o, v, err, len) != 0)
             return -1;
+        if (o->offset == OPT(rate))
+            opts->rate_given = true;
     }
     return 0;
 }
@@ -228,34 +282,51 @@ static int parse_options(opts_t *opts, int argc, char **argv, char *err, size_t 
 
 typedef enum { FRAME_LENGTH, FRAME_CHUNKED, FRAME_CLOSE } framing_t;
 
+/* What a run does (--mode). */
+typedef enum { MODE_WRITE, MODE_READ, MODE_SEED, MODE_FRESHNESS } bench_mode_t;
+
+static const char *const mode_names[] = {
+    [MODE_WRITE] = "write",
+    [MODE_READ] = "read",
+    [MODE_SEED] = "seed",
+    [MODE_FRESHNESS] = "freshness",
+};
+
+/* What a connection carries: the load (events or reads), or one of the
+ * freshness probe's two request kinds. */
+typedef enum { ROLE_LOAD, ROLE_PROBE_POST, ROLE_PROBE_POLL } role_t;
+
 struct bench;
 
 /* One keep-alive connection with at most one request out. */
 typedef struct conn {
-    uv_tcp_t tcp;               /* the connection; data points here */
-    uv_connect_t connect;       /* its connect request */
-    uv_write_t write;           /* the request being written */
-    uv_timer_t pace;            /* when the next request is due (--rate) */
-    struct bench *b;            /* owner */
-    size_t index;               /* position in b->conns */
-    bool tcp_open;              /* tcp initialised and its close callback not yet run */
-    bool reopen;                /* connect again once tcp is closed */
-    bool busy;                  /* a request is out and its answer not complete */
-    char head[1024];            /* request head */
-    char *body;                 /* request body buffer (body_cap bytes) */
-    size_t body_cap;            /* its size */
-    size_t events;              /* events in the request out */
-    uint64_t sent_ns;           /* when the request out was written */
-    uint64_t next_ns;           /* when the next request is due (--rate) */
-    char *in;                   /* answer bytes received (in_cap bytes) */
-    size_t in_len;              /* bytes held */
-    size_t in_cap;              /* buffer size */
-    bool have_head;             /* resp and head_len are valid */
-    nq_httpc_head_t resp;       /* the answer's head */
-    size_t head_len;            /* bytes of the head in `in` */
-    framing_t framing;          /* how the answer's body ends */
-    nq_httpc_chunked_t chunked; /* chunked decoder state */
-    size_t body_len;            /* decoded body bytes after the head (chunked) */
+    uv_tcp_t tcp;                /* the connection; data points here */
+    uv_connect_t connect;        /* its connect request */
+    uv_write_t write;            /* the request being written */
+    uv_timer_t pace;             /* when the next request is due (--rate) */
+    struct bench *b;             /* owner */
+    size_t index;                /* position in b->conns */
+    role_t role;                 /* what it sends */
+    bool tcp_open;               /* tcp initialised and its close callback not yet run */
+    bool connected;              /* connected and reading: a request may be written */
+    bool reopen;                 /* connect again once tcp is closed */
+    bool busy;                   /* a request is out and its answer not complete */
+    char head[MAX_REQUEST_HEAD]; /* request head (the whole request of a GET) */
+    char *body;                  /* request body buffer (body_cap bytes) */
+    size_t body_cap;             /* its size */
+    size_t events;               /* events in the request out */
+    uint64_t sent_ns;            /* when the request out was written */
+    uint64_t due_ns;             /* when it was due (--rate; <= sent_ns), 0 = when written */
+    uint64_t next_ns;            /* when the next request is due (--rate) */
+    char *in;                    /* answer bytes received (in_cap bytes) */
+    size_t in_len;               /* bytes held */
+    size_t in_cap;               /* buffer size */
+    bool have_head;              /* resp and head_len are valid */
+    nq_httpc_head_t resp;        /* the answer's head */
+    size_t head_len;             /* bytes of the head in `in` */
+    framing_t framing;           /* how the answer's body ends */
+    nq_httpc_chunked_t chunked;  /* chunked decoder state */
+    size_t body_len;             /* decoded body bytes after the head (chunked) */
 } conn_t;
 
 /* A process whose memory and CPU are sampled. */
@@ -281,8 +352,66 @@ typedef struct counters {
     uint64_t caught_ns; /* when caught_up was seen */
 } counters_t;
 
+/* The freshness probe (--mode freshness): one marker order at a time. */
+typedef enum {
+    PROBE_OFF,     /* not started, or the load is over */
+    PROBE_BASE,    /* reading the probe salesperson's order count before any marker */
+    PROBE_IDLE,    /* waiting until the next marker is due */
+    PROBE_POSTING, /* marker `k` is being posted (again after a failure) */
+    PROBE_POLLING, /* marker `k` is acknowledged: polling until it shows */
+} probe_state_t;
+
+typedef struct probe {
+    conn_t *post;              /* connection posting the markers */
+    conn_t *poll;              /* connection reading the KPIs */
+    uv_timer_t timer;          /* next marker or next poll */
+    probe_state_t state;       /* see probe_state_t */
+    char path[BENCH_PATH_MAX]; /* GET .../{probe}/kpis?period=day&at=<occurred_ms> */
+    int64_t occurred_ms;       /* occurred_at of every marker: the run's start, one day */
+    int64_t base;              /* orders of the probe's day before the first marker */
+    int64_t acked;             /* markers acknowledged (accepted or duplicate) */
+    uint64_t k;                /* number of the marker being posted / awaited */
+    uint64_t due_ns;           /* when the next marker may be posted */
+    uint64_t poll_due_ns;      /* when the next poll may be sent */
+    uint64_t ack_ns;           /* when marker k was acknowledged */
+    uint64_t posts;            /* marker requests written (retries included) */
+    uint64_t polls;            /* KPI reads written */
+    uint64_t visible;          /* markers seen in the KPIs */
+    uint64_t late;             /* markers not seen within --probe-wait-ms */
+    uint64_t post_failed;      /* marker posts not acknowledged (status, counts) */
+    uint64_t poll_failed;      /* KPI reads without a readable order count */
+    bench_hist_t hist;         /* ack -> visible, microseconds */
+    bench_hist_t poll_hist;    /* one KPI read, microseconds (the probe's resolution) */
+} probe_t;
+
+/* What the seed step did (--mode seed, --setup). */
+typedef struct seed_report {
+    bool ran;              /* the step was run */
+    char error[320];       /* why it failed, "" when it did not */
+    char month[16];        /* key of the month the targets were set for */
+    int64_t puts;          /* teams, salespeople and targets stored */
+    int64_t events_posted; /* events in requests answered 2xx */
+    int64_t accepted;      /* of them accepted (the rest were duplicates, ...) */
+    int64_t retries;       /* 503 answers retried */
+    double put_s;          /* time of the PUTs */
+    double post_s;         /* time of the event POSTs */
+    double scored_wait_s;  /* from the last POST until scored caught up (or gave up) */
+    bool caught_up;        /* scored reached accepted within --scored-wait */
+} seed_report_t;
+
+/* One GET of the read path before the load: does it answer what it should? */
+typedef struct read_sample {
+    bool taken;                /* the request was sent */
+    int status;                /* its status, 0 on a transport error */
+    size_t bytes;              /* body length */
+    json_t *arrays;            /* {"entries":200,...}: top-level arrays and their lengths; owned */
+    char path[BENCH_PATH_MAX]; /* the path read */
+} read_sample_t;
+
 typedef struct bench {
     opts_t o;                       /* options */
+    bench_mode_t mode;              /* o.mode parsed */
+    size_t n_conns;                 /* load connections, plus the probe's two */
     uv_loop_t *loop;                /* the loop */
     nq_httpc_url_t url;             /* parsed --url */
     struct sockaddr_storage addr;   /* resolved gateway address */
@@ -311,6 +440,13 @@ typedef struct bench {
     uint64_t errors;                /* transport errors */
     char first_error[320];          /* the first of them */
     bench_hist_t hist;              /* per-request latency, microseconds */
+    bench_hist_t hist_due;          /* the same from when each request was due (--rate) */
+    uint64_t read_seq;              /* reads sent: {sp} is sp-(read_seq % salespeople + 1) */
+    uint64_t ok_answers;            /* answers 2xx */
+    uint64_t answer_bytes;          /* body bytes of every answer */
+    probe_t probe;                  /* --mode freshness */
+    seed_report_t seed;             /* --mode seed, --setup */
+    read_sample_t sample;           /* --mode read */
     counters_t redis;               /* nq:stats:* */
     proc_t *procs;                  /* sampled processes */
     size_t n_procs;                 /* how many */
@@ -321,6 +457,8 @@ static void conn_close(conn_t *c, bool reopen);
 static void send_request(conn_t *c);
 static void check_load_done(bench_t *b);
 static void finish(bench_t *b);
+static void probe_kick(bench_t *b);
+static void probe_answer(conn_t *c, const char *body, size_t len, uint64_t now);
 
 static double since_s(uint64_t from_ns, uint64_t to_ns)
 {
@@ -522,8 +660,9 @@ static int read_counter(counters_t *r, const char *key, int64_t *out)
     return rc;
 }
 
-/* Connect and read the counters before the load. Failure is reported, not fatal. */
-static void counters_start(bench_t *b)
+/* Connect to the Redis of the counters (once, before the seed step and the
+ * load). Failure is recorded in redis.error and reported by counters_start. */
+static void counters_connect(bench_t *b)
 {
     counters_t *r = &b->redis;
     if (b->o.redis_port == 0) {
@@ -539,6 +678,17 @@ static void counters_start(bench_t *b)
         r->ctx = NULL;
     } else {
         redisSetTimeout(r->ctx, tv);
+    }
+}
+
+/* Read the counters before the load. Failure is reported, not fatal; in
+ * --mode read they are not used. */
+static void counters_start(bench_t *b)
+{
+    counters_t *r = &b->redis;
+    if (b->mode == MODE_READ) {
+        snprintf(r->error, sizeof(r->error), "not measured in --mode read");
+        return;
     }
     if (read_counter(r, NQ_KEY_STATS_ACCEPTED, &r->accepted0) == 0)
         read_counter(r, NQ_KEY_STATS_SCORED, &r->scored0);
@@ -568,7 +718,7 @@ static void on_poll(uv_timer_t *t)
 static void start_catch_up(bench_t *b)
 {
     counters_t *r = &b->redis;
-    if (read_counter(r, NQ_KEY_STATS_ACCEPTED, &r->accepted1) != 0 ||
+    if (b->mode == MODE_READ || read_counter(r, NQ_KEY_STATS_ACCEPTED, &r->accepted1) != 0 ||
         read_counter(r, NQ_KEY_STATS_SCORED, &r->scored1) != 0) {
         finish(b);
         return;
@@ -588,6 +738,7 @@ static void start_catch_up(bench_t *b)
 static void on_pace(uv_timer_t *t)
 {
     conn_t *c = t->data;
+    c->due_ns = 0; /* due now: the timer's rounding to whole ms is ours, not the server's */
     if (!c->b->stopping && !c->busy)
         send_request(c);
 }
@@ -598,15 +749,19 @@ static void on_pace(uv_timer_t *t)
 static void schedule_next(conn_t *c, uint64_t now, bool advance)
 {
     bench_t *b = c->b;
+    c->due_ns = 0;
     if (b->o.rate == 0) {
         send_request(c);
         return;
     }
     if (advance)
         c->next_ns += (uint64_t)(1e9 * (double)(b->o.batch * b->o.connections) / (double)b->o.rate);
-    if (c->next_ns <= now)
+    else if (c->next_ns < now)
+        c->next_ns = now; /* (re)connected late: the schedule starts again now */
+    if (c->next_ns <= now) {
+        c->due_ns = c->next_ns; /* late: behind the previous answer */
         send_request(c);
-    else
+    } else
         uv_timer_start(&c->pace, on_pace, (c->next_ns - now + NS_PER_MS - 1) / NS_PER_MS, 0);
 }
 
@@ -621,17 +776,22 @@ static void reset_answer(conn_t *c)
     c->body_len = 0;
 }
 
-/* A complete answer: body is `len` bytes at `body`. */
-static void on_answer(conn_t *c, const char *body, size_t len)
+/* Count a complete answer of the load. */
+static void count_answer(conn_t *c, const char *body, size_t len, uint64_t now)
 {
     bench_t *b = c->b;
-    uint64_t now = uv_hrtime();
     int status = c->resp.status;
     bench_counts_t counts;
     bench_hist_record(&b->hist, (now - c->sent_ns) / 1000);
+    bench_hist_record(&b->hist_due, (now - c->due_ns) / 1000);
     b->t_last_ack_ns = now;
     b->answers++;
+    b->answer_bytes += len;
     b->by_status[status > 0 && status < MAX_STATUS ? status : 0]++;
+    if (status >= 200 && status < 300)
+        b->ok_answers++;
+    if (b->mode == MODE_READ)
+        return;
     if (bench_answer_counts(body, len, &counts) == 0) {
         b->totals.accepted += counts.accepted;
         b->totals.duplicate += counts.duplicate;
@@ -640,7 +800,18 @@ static void on_answer(conn_t *c, const char *body, size_t len)
     } else {
         b->uncounted++;
     }
+}
+
+/* A complete answer: body is `len` bytes at `body`. */
+static void on_answer(conn_t *c, const char *body, size_t len)
+{
+    bench_t *b = c->b;
+    uint64_t now = uv_hrtime();
     c->busy = false;
+    if (c->role == ROLE_LOAD)
+        count_answer(c, body, len, now);
+    else
+        probe_answer(c, body, len, now);
     bool keep = c->resp.keep_alive && c->framing != FRAME_CLOSE;
     reset_answer(c);
     if (!keep) {
@@ -649,8 +820,10 @@ static void on_answer(conn_t *c, const char *body, size_t len)
     }
     if (b->stopping)
         check_load_done(b);
-    else
+    else if (c->role == ROLE_LOAD)
         schedule_next(c, now, true);
+    else
+        probe_kick(b);
 }
 
 /* The answer is not HTTP as nq/httpc.h understands it: count and reconnect. */
@@ -777,37 +950,92 @@ static void on_write(uv_write_t *w, int status)
     conn_close(c, true);
 }
 
-static void send_request(conn_t *c)
+/* The head of a request for `method` `path` (after the --url prefix) into
+ * c->head; with a body of body_len >= 0 bytes, a JSON Content-Type and its
+ * Content-Length. Returns the head's length, or -1 when it does not fit. */
+static int format_head(conn_t *c, const char *method, const char *path, int body_len)
+{
+    const bench_t *b = c->b;
+    bool v6 = strchr(b->url.host, ':') != NULL;
+    int n = snprintf(c->head, sizeof(c->head), "%s %s%s HTTP/1.1\r\nHost: %s%s%s:%d\r\n", method,
+                     b->url.prefix, path, v6 ? "[" : "", b->url.host, v6 ? "]" : "", b->url.port);
+    if (n < 0 || (size_t)n >= sizeof(c->head))
+        return -1;
+    size_t room = sizeof(c->head) - (size_t)n;
+    int m = body_len >= 0
+                ? snprintf(c->head + n, room,
+                           "Content-Type: application/json\r\nContent-Length: %d\r\n\r\n", body_len)
+                : snprintf(c->head + n, room, "\r\n");
+    return m < 0 || (size_t)m >= room ? -1 : n + m;
+}
+
+/* Write a request of n buffers on c, which must be connected and idle.
+ * Returns 0, or -1 after counting the error and closing c (to reconnect). */
+static int write_request(conn_t *c, uv_buf_t *bufs, unsigned n)
+{
+    reset_answer(c);
+    c->write.data = c;
+    c->sent_ns = uv_hrtime();
+    if (c->due_ns == 0 || c->due_ns > c->sent_ns)
+        c->due_ns = c->sent_ns;
+    int rc = uv_write(&c->write, (uv_stream_t *)&c->tcp, bufs, n, on_write);
+    if (rc != 0) {
+        transport_error(c->b, "sending a request: %s", uv_strerror(rc));
+        conn_close(c, true);
+        return -1;
+    }
+    c->busy = true;
+    return 0;
+}
+
+/* The next batch of generated events (--mode write, freshness). */
+static void send_events(conn_t *c)
 {
     bench_t *b = c->b;
     size_t n = (size_t)b->o.batch;
     int len = bench_batch_write(&b->gen, c->body, c->body_cap, n, false, b->next_seq, nq_now_ms());
-    if (len < 0) {
+    int head_len = len < 0 ? -1 : format_head(c, "POST", ACTIVITY_PATH, len);
+    if (head_len < 0) {
         abort_run(b, "a generated request did not fit its buffer (a bug in nq-bench)");
         return;
     }
     b->next_seq += n;
-    bool v6 = strchr(b->url.host, ':') != NULL;
-    int head_len =
-        snprintf(c->head, sizeof(c->head),
-                 "POST %s" ACTIVITY_PATH " HTTP/1.1\r\nHost: %s%s%s:%d\r\n"
-                 "Content-Type: application/json\r\nContent-Length: %d\r\n\r\n",
-                 b->url.prefix, v6 ? "[" : "", b->url.host, v6 ? "]" : "", b->url.port, len);
     uv_buf_t bufs[2] = {uv_buf_init(c->head, (unsigned)head_len),
                         uv_buf_init(c->body, (unsigned)len)};
-    reset_answer(c);
-    c->write.data = c;
-    c->sent_ns = uv_hrtime();
-    int rc = uv_write(&c->write, (uv_stream_t *)&c->tcp, bufs, 2, on_write);
-    if (rc != 0) {
-        transport_error(b, "sending a request: %s", uv_strerror(rc));
-        conn_close(c, true);
+    if (write_request(c, bufs, 2) != 0)
         return;
-    }
-    c->busy = true;
     c->events = n;
     b->requests++;
     b->events_sent += n;
+}
+
+/* The next GET of the --path template (--mode read). */
+static void send_read(conn_t *c)
+{
+    bench_t *b = c->b;
+    char path[BENCH_PATH_MAX + 1];
+    uint32_t sp = (uint32_t)(b->read_seq % (uint64_t)b->o.salespeople) + 1;
+    int head_len = bench_path_expand(b->o.path, path, sizeof(path), sp, b->o.team) < 0
+                       ? -1
+                       : format_head(c, "GET", path, -1);
+    if (head_len < 0) {
+        abort_run(b, "a read request did not fit its buffer (a bug in nq-bench)");
+        return;
+    }
+    uv_buf_t buf = uv_buf_init(c->head, (unsigned)head_len);
+    if (write_request(c, &buf, 1) != 0)
+        return;
+    b->read_seq++;
+    c->events = 0;
+    b->requests++;
+}
+
+static void send_request(conn_t *c)
+{
+    if (c->b->mode == MODE_READ)
+        send_read(c);
+    else
+        send_events(c);
 }
 
 static void on_connect(uv_connect_t *req, int status)
@@ -832,8 +1060,12 @@ static void on_connect(uv_connect_t *req, int status)
         conn_close(c, true);
     } else if (b->stopping) {
         conn_close(c, false);
-    } else {
+    } else if (c->role == ROLE_LOAD) {
+        c->connected = true;
         schedule_next(c, uv_hrtime(), false);
+    } else {
+        c->connected = true;
+        probe_kick(b);
     }
 }
 
@@ -871,11 +1103,174 @@ static void on_tcp_closed(uv_handle_t *h)
 static void conn_close(conn_t *c, bool reopen)
 {
     c->busy = false;
+    c->connected = false;
     uv_timer_stop(&c->pace);
     if (!c->tcp_open || uv_is_closing((uv_handle_t *)&c->tcp))
         return;
     c->reopen = reopen;
     uv_close((uv_handle_t *)&c->tcp, on_tcp_closed);
+}
+
+/* ---- freshness probe -------------------------------------------------------------------
+ * One marker at a time: post marker k (an order of --probe-sp), and once it
+ * is acknowledged poll GET .../{probe-sp}/kpis?period=day every
+ * --probe-poll-ms until "orders" reaches base + markers acknowledged; the
+ * latency is from the ack to the end of the first answer that shows it (an
+ * upper bound: the marker became visible at most one poll interval plus one
+ * read earlier). The next marker goes --probe-every-ms after the previous
+ * one was posted, or as soon as it showed if that took longer. A marker that
+ * is not acknowledged (503, lost connection) is posted again with the same
+ * event_id, so the order count stays exact whatever happened to the answer. */
+
+/* Whether c can take a request now. */
+static bool conn_ready(const conn_t *c)
+{
+    return c->connected && !c->busy;
+}
+
+static void on_probe_timer(uv_timer_t *t)
+{
+    probe_kick(t->data);
+}
+
+/* Run the probe's timer to fire at `due` (ns). */
+static void probe_arm(probe_t *p, uint64_t due, uint64_t now)
+{
+    uv_timer_start(&p->timer, on_probe_timer, (due - now + NS_PER_MS - 1) / NS_PER_MS, 0);
+}
+
+static void probe_send_marker(bench_t *b)
+{
+    probe_t *p = &b->probe;
+    conn_t *c = p->post;
+    int len =
+        bench_probe_write(c->body, c->body_cap, b->gen.run_id, b->o.probe_sp, p->k, p->occurred_ms);
+    int head_len = len < 0 ? -1 : format_head(c, "POST", ACTIVITY_PATH, len);
+    if (head_len < 0) {
+        abort_run(b, "a probe marker did not fit its buffer (a bug in nq-bench)");
+        return;
+    }
+    uv_buf_t bufs[2] = {uv_buf_init(c->head, (unsigned)head_len),
+                        uv_buf_init(c->body, (unsigned)len)};
+    c->due_ns = 0;
+    if (write_request(c, bufs, 2) == 0)
+        p->posts++;
+}
+
+static void probe_send_poll(bench_t *b)
+{
+    probe_t *p = &b->probe;
+    conn_t *c = p->poll;
+    int head_len = format_head(c, "GET", p->path, -1);
+    if (head_len < 0) {
+        abort_run(b, "a probe read did not fit its buffer (a bug in nq-bench)");
+        return;
+    }
+    uv_buf_t buf = uv_buf_init(c->head, (unsigned)head_len);
+    c->due_ns = 0;
+    if (write_request(c, &buf, 1) == 0) {
+        p->polls++;
+        p->poll_due_ns = c->sent_ns + (uint64_t)b->o.probe_poll_ms * NS_PER_MS;
+    }
+}
+
+/* Do what the probe's state asks for now, or arm the timer for when it is due.
+ * Called by the timer, when a probe connection (re)connects, and after each
+ * probe answer. */
+static void probe_kick(bench_t *b)
+{
+    probe_t *p = &b->probe;
+    uint64_t now = uv_hrtime();
+    if (b->stopping || b->finished || p->state == PROBE_OFF)
+        return;
+    switch (p->state) {
+    case PROBE_IDLE:
+        if (now < p->due_ns) {
+            probe_arm(p, p->due_ns, now);
+            return;
+        }
+        p->state = PROBE_POSTING;
+        p->due_ns = now + (uint64_t)b->o.probe_every_ms * NS_PER_MS;
+        /* fall through */
+    case PROBE_POSTING:
+        if (conn_ready(p->post))
+            probe_send_marker(b);
+        return;
+    case PROBE_BASE:
+    case PROBE_POLLING:
+        if (!conn_ready(p->poll))
+            return;
+        if (now < p->poll_due_ns)
+            probe_arm(p, p->poll_due_ns, now);
+        else
+            probe_send_poll(b);
+        return;
+    case PROBE_OFF:
+        return;
+    }
+}
+
+/* "kpis"."orders" of a KPI answer, or -1. */
+static int64_t answer_orders(const char *body, size_t len)
+{
+    json_t *root = json_loadb(body, len, 0, NULL);
+    json_t *orders = json_object_get(json_object_get(root, "kpis"), "orders");
+    int64_t n = json_is_integer(orders) ? (int64_t)json_integer_value(orders) : -1;
+    json_decref(root);
+    return n;
+}
+
+/* A probe answer: move the state on (probe_kick sends what comes next). */
+static void probe_answer(conn_t *c, const char *body, size_t len, uint64_t now)
+{
+    bench_t *b = c->b;
+    probe_t *p = &b->probe;
+    bool ok = c->resp.status >= 200 && c->resp.status < 300;
+    if (c == p->post) {
+        bench_counts_t n;
+        if (p->state != PROBE_POSTING)
+            return;
+        if (ok && bench_answer_counts(body, len, &n) == 0 && n.accepted + n.duplicate == 1) {
+            p->acked++;
+            p->ack_ns = now;
+            p->poll_due_ns = now; /* the first read right away */
+            p->state = PROBE_POLLING;
+        } else {
+            p->post_failed++; /* posted again, same event_id, when the next one is due */
+            p->state = PROBE_IDLE;
+        }
+        return;
+    }
+    bench_hist_record(&p->poll_hist, (now - c->sent_ns) / 1000);
+    int64_t orders = ok ? answer_orders(body, len) : -1;
+    if (orders < 0) {
+        p->poll_failed++;
+    } else if (p->state == PROBE_BASE) {
+        p->base = orders;
+        p->due_ns = now;
+        p->state = PROBE_IDLE;
+    } else if (p->state == PROBE_POLLING && orders >= p->base + p->acked) {
+        bench_hist_record(&p->hist, (now - p->ack_ns) / 1000);
+        p->visible++;
+        p->k++;
+        p->state = PROBE_IDLE;
+    }
+    if (p->state == PROBE_POLLING && now - p->ack_ns > (uint64_t)b->o.probe_wait_ms * NS_PER_MS) {
+        p->late++; /* counted in base + acked all the same once it shows */
+        p->k++;
+        p->state = PROBE_IDLE;
+    }
+}
+
+/* Start the probe: the first read learns the order count before any marker. */
+static void probe_start(bench_t *b)
+{
+    probe_t *p = &b->probe;
+    p->occurred_ms = nq_now_ms();
+    snprintf(p->path, sizeof(p->path), "/api/v1/salespeople/%s/kpis?period=day&at=%lld",
+             b->o.probe_sp, (long long)p->occurred_ms);
+    p->state = PROBE_BASE;
+    p->poll_due_ns = 0;
 }
 
 /* ---- phases ---------------------------------------------------------------------------- */
@@ -885,7 +1280,7 @@ static void check_load_done(bench_t *b)
 {
     if (!b->stopping || b->load_done || b->finished)
         return;
-    for (size_t i = 0; i < (size_t)b->o.connections; i++) {
+    for (size_t i = 0; i < b->n_conns; i++) {
         if (b->conns[i].busy)
             return;
     }
@@ -893,7 +1288,7 @@ static void check_load_done(bench_t *b)
     b->t_load_end_ns = uv_hrtime();
     b->self_cpu_s[1] = self_cpu_s();
     sample_cpu(b, 1);
-    for (size_t i = 0; i < (size_t)b->o.connections; i++)
+    for (size_t i = 0; i < b->n_conns; i++)
         conn_close(&b->conns[i], false);
     start_catch_up(b);
 }
@@ -902,8 +1297,10 @@ static void check_load_done(bench_t *b)
 static void stop_load(bench_t *b)
 {
     b->stopping = true;
-    for (size_t i = 0; i < (size_t)b->o.connections; i++)
+    for (size_t i = 0; i < b->n_conns; i++)
         uv_timer_stop(&b->conns[i].pace);
+    b->probe.state = PROBE_OFF; /* a marker still out is not waited for */
+    uv_timer_stop(&b->probe.timer);
     check_load_done(b);
 }
 
@@ -928,7 +1325,7 @@ static void on_cron(uv_timer_t *t)
     bench_t *b = t->data;
     uint64_t now = uv_hrtime();
     sample_rss(b);
-    for (size_t i = 0; i < (size_t)b->o.connections && !b->load_done; i++) {
+    for (size_t i = 0; i < b->n_conns && !b->load_done; i++) {
         conn_t *c = &b->conns[i];
         if (c->busy && now - c->sent_ns > (uint64_t)b->o.timeout_ms * NS_PER_MS) {
             transport_error(b, "no answer within %lld ms", (long long)b->o.timeout_ms);
@@ -958,10 +1355,11 @@ static void finish(bench_t *b)
     }
     sample_rss(b);
     sample_cpu(b, 2);
-    for (size_t i = 0; i < (size_t)b->o.connections; i++) {
+    for (size_t i = 0; i < b->n_conns; i++) {
         conn_close(&b->conns[i], false);
         close_handle((uv_handle_t *)&b->conns[i].pace);
     }
+    close_handle((uv_handle_t *)&b->probe.timer);
     close_handle((uv_handle_t *)&b->stop_timer);
     close_handle((uv_handle_t *)&b->cron);
     close_handle((uv_handle_t *)&b->poll);
@@ -970,11 +1368,22 @@ static void finish(bench_t *b)
 
 /* ---- report ------------------------------------------------------------------------------ */
 
+/* Percentiles of one histogram, in ms. */
+typedef struct lat {
+    double ms[5];   /* p50, p99, p99.9, max, mean */
+    uint64_t count; /* values recorded */
+} lat_t;
+
 /* The figures both report formats print. */
 typedef struct summary {
     double load_s;          /* first request to the last answer */
     double accepted_per_s;  /* events accepted / load_s */
-    double latency_ms[5];   /* p50, p99, p99.9, max, mean */
+    double answers_per_s;   /* answers / load_s (--mode read) */
+    double ok_per_s;        /* 2xx answers / load_s (--mode read) */
+    lat_t ack;              /* per request, from writing it to the end of its answer */
+    lat_t due;              /* per request, from when it was due (--rate) */
+    lat_t fresh;            /* probe: ack -> visible */
+    lat_t poll;             /* probe: one KPI read */
     bool scored;            /* the counters were read */
     int64_t accepted_delta; /* nq:stats:accepted over the load */
     int64_t scored_delta;   /* nq:stats:scored from before the load to the end of the catch-up */
@@ -984,16 +1393,27 @@ typedef struct summary {
     double bench_cpu_pct;   /* nq-bench's own CPU during the load, % of one core */
 } summary_t;
 
-static void summarize(const bench_t *b, summary_t *s)
+static void lat_of(const bench_hist_t *h, lat_t *out)
 {
     static const double qs[] = {50.0, 99.0, 99.9, 100.0};
+    for (size_t i = 0; i < 4; i++)
+        out->ms[i] = (double)bench_hist_percentile(h, qs[i]) / 1000.0;
+    out->ms[4] = h->count ? (double)(h->sum / h->count) / 1000.0 : 0;
+    out->count = h->count;
+}
+
+static void summarize(const bench_t *b, summary_t *s)
+{
     const counters_t *r = &b->redis;
     memset(s, 0, sizeof(*s));
     s->load_s = since_s(b->t_start_ns, b->answers ? b->t_last_ack_ns : b->t_load_end_ns);
     s->accepted_per_s = s->load_s > 0 ? (double)b->totals.accepted / s->load_s : 0;
-    for (size_t i = 0; i < 4; i++)
-        s->latency_ms[i] = (double)bench_hist_percentile(&b->hist, qs[i]) / 1000.0;
-    s->latency_ms[4] = b->hist.count ? (double)(b->hist.sum / b->hist.count) / 1000.0 : 0;
+    s->answers_per_s = s->load_s > 0 ? (double)b->answers / s->load_s : 0;
+    s->ok_per_s = s->load_s > 0 ? (double)b->ok_answers / s->load_s : 0;
+    lat_of(&b->hist, &s->ack);
+    lat_of(&b->hist_due, &s->due);
+    lat_of(&b->probe.hist, &s->fresh);
+    lat_of(&b->probe.poll_hist, &s->poll);
     s->scored = r->error[0] == '\0' && b->load_done;
     s->accepted_delta = r->accepted1 - r->accepted0;
     s->scored_delta = r->scored2 - r->scored0;
@@ -1023,45 +1443,43 @@ static const char *rate_text(const bench_t *b, char *buf, size_t len)
 {
     if (b->o.rate == 0)
         return "flat out";
-    snprintf(buf, len, "%lld events/s", (long long)b->o.rate);
+    snprintf(buf, len, "%lld %s/s", (long long)b->o.rate,
+             b->mode == MODE_READ ? "reads" : "events");
     return buf;
 }
 
-static void print_text(const bench_t *b, const summary_t *s)
+static void print_lat(const char *label, const lat_t *l, const char *what)
 {
-    char rate[48];
+    printf("%-13s p50 %.3f ms, p99 %.3f ms, p99.9 %.3f ms, max %.3f ms, mean %.3f ms (%llu %s)\n",
+           label, l->ms[0], l->ms[1], l->ms[2], l->ms[3], l->ms[4], (unsigned long long)l->count,
+           what);
+}
+
+static void print_seed_text(const seed_report_t *sd)
+{
+    if (!sd->ran)
+        return;
+    printf("setup         %lld PUTs (team, salespeople, targets of %s) in %.2f s; %lld events "
+           "posted, %lld accepted in %.2f s (%lld 503s retried); scoring %s after %.2f s\n",
+           (long long)sd->puts, sd->month, sd->put_s, (long long)sd->events_posted,
+           (long long)sd->accepted, sd->post_s, (long long)sd->retries,
+           sd->caught_up ? "caught up" : "NOT caught up", sd->scored_wait_s);
+    if (sd->error[0])
+        printf("setup FAILED  %s\n", sd->error);
+}
+
+static void print_events_text(const bench_t *b, const summary_t *s)
+{
     const counters_t *r = &b->redis;
-    printf("nq-bench: %lld connections, batch %lld, %s, %lld s against %s (run id %s)\n",
-           (long long)b->o.connections, (long long)b->o.batch, rate_text(b, rate, sizeof(rate)),
-           (long long)b->o.duration_s, b->o.url, b->gen.run_id);
-    if (b->abort_reason[0])
-        printf("ABORTED       %s\n", b->abort_reason);
-    printf("load          %.2f s: %llu requests, %llu events sent, %llu transport errors%s%s\n",
-           s->load_s, (unsigned long long)b->requests, (unsigned long long)b->events_sent,
-           (unsigned long long)b->errors, b->errors ? " - first: " : "", b->first_error);
-    printf("answers       ");
-    const char *sep = "";
-    for (int st = 0; st < MAX_STATUS; st++) {
-        if (b->by_status[st]) {
-            printf("%s%s%d: %llu", sep, st == 0 ? "other " : "", st,
-                   (unsigned long long)b->by_status[st]);
-            sep = ", ";
-        }
-    }
-    printf("%s\n", *sep ? "" : "none");
-    if (b->by_status[503])
-        printf("              503 unavailable: %llu (counted, not retried)\n",
-               (unsigned long long)b->by_status[503]);
     printf("events        %lld accepted, %lld duplicate, %lld conflict, %lld rejected"
            " (%llu answers without counts)\n",
            (long long)b->totals.accepted, (long long)b->totals.duplicate,
            (long long)b->totals.conflict, (long long)b->totals.rejected,
            (unsigned long long)b->uncounted);
     printf("accepted      %.0f events/s\n", s->accepted_per_s);
-    printf("ack latency   p50 %.3f ms, p99 %.3f ms, p99.9 %.3f ms, max %.3f ms, mean %.3f ms"
-           " (%llu requests)\n",
-           s->latency_ms[0], s->latency_ms[1], s->latency_ms[2], s->latency_ms[3], s->latency_ms[4],
-           (unsigned long long)b->hist.count);
+    print_lat("ack latency", &s->ack, "requests");
+    if (b->o.rate)
+        print_lat("from due", &s->due, "requests");
     if (!s->scored) {
         printf("scored        not measured: %s\n", r->error[0] ? r->error : "the load did not end");
     } else {
@@ -1076,7 +1494,43 @@ static void print_text(const bench_t *b, const summary_t *s)
             printf("scoring lag   NOT caught up %lld s after the load: %lld events behind\n",
                    (long long)b->o.scored_wait_s, (long long)(r->accepted1 - r->scored2));
     }
-    printf("nq-bench cpu  %.0f%% of one core during the load\n", s->bench_cpu_pct);
+}
+
+static void print_reads_text(const bench_t *b, const summary_t *s)
+{
+    const read_sample_t *sm = &b->sample;
+    if (sm->taken) {
+        printf("sample        GET %s -> %d, %zu bytes", sm->path, sm->status, sm->bytes);
+        const char *key;
+        json_t *v;
+        json_object_foreach (sm->arrays, key, v) {
+            printf(", %s: %lld", key, (long long)json_integer_value(v));
+        }
+        printf("\n");
+    }
+    printf("reads         %.0f answers/s, %.0f of them 2xx; mean answer %.0f bytes\n",
+           s->answers_per_s, s->ok_per_s,
+           b->answers ? (double)b->answer_bytes / (double)b->answers : 0.0);
+    print_lat("latency", &s->ack, "reads");
+    if (b->o.rate)
+        print_lat("from due", &s->due, "reads");
+}
+
+static void print_probe_text(const bench_t *b, const summary_t *s)
+{
+    const probe_t *p = &b->probe;
+    printf("probe         %llu markers visible, %llu late (> %lld ms), %llu posts not acknowledged,"
+           " %llu reads unreadable; %llu posts, %llu KPI reads\n",
+           (unsigned long long)p->visible, (unsigned long long)p->late,
+           (long long)b->o.probe_wait_ms, (unsigned long long)p->post_failed,
+           (unsigned long long)p->poll_failed, (unsigned long long)p->posts,
+           (unsigned long long)p->polls);
+    print_lat("freshness", &s->fresh, "markers, ack -> visible");
+    print_lat("probe read", &s->poll, "KPI reads");
+}
+
+static void print_procs_text(const bench_t *b)
+{
     if (b->n_procs == 0)
         return;
     printf("%-16s %8s %14s %11s %10s %13s\n", "process", "pid", "peak RSS MiB", "VmHWM MiB",
@@ -1097,11 +1551,57 @@ static void print_text(const bench_t *b, const summary_t *s)
     }
 }
 
-static json_t *json_latency(const summary_t *s, uint64_t count)
+static void print_text(const bench_t *b, const summary_t *s)
 {
-    return json_pack("{s:f, s:f, s:f, s:f, s:f, s:I}", "p50", s->latency_ms[0], "p99",
-                     s->latency_ms[1], "p99_9", s->latency_ms[2], "max", s->latency_ms[3], "mean",
-                     s->latency_ms[4], "requests", (json_int_t)count);
+    char rate[48];
+    if (b->mode == MODE_SEED) {
+        printf("nq-bench: seed of team %s (%lld salespeople, %lld events) against %s (run id %s)\n",
+               b->o.team, (long long)b->o.salespeople, (long long)b->o.seed_events, b->o.url,
+               b->gen.run_id);
+        print_seed_text(&b->seed);
+        return;
+    }
+    char batch[32] = "";
+    if (b->mode != MODE_READ)
+        snprintf(batch, sizeof(batch), ", batch %lld", (long long)b->o.batch);
+    printf("nq-bench: %s, %lld connections%s, %s, %lld s against %s (run id %s)\n",
+           mode_names[b->mode], (long long)b->o.connections, batch,
+           rate_text(b, rate, sizeof(rate)), (long long)b->o.duration_s, b->o.url, b->gen.run_id);
+    print_seed_text(&b->seed);
+    if (b->mode == MODE_READ)
+        printf("path          %s\n", b->o.path);
+    if (b->abort_reason[0])
+        printf("ABORTED       %s\n", b->abort_reason);
+    printf("load          %.2f s: %llu requests, %llu events sent, %llu transport errors%s%s\n",
+           s->load_s, (unsigned long long)b->requests, (unsigned long long)b->events_sent,
+           (unsigned long long)b->errors, b->errors ? " - first: " : "", b->first_error);
+    printf("answers       ");
+    const char *sep = "";
+    for (int st = 0; st < MAX_STATUS; st++) {
+        if (b->by_status[st]) {
+            printf("%s%s%d: %llu", sep, st == 0 ? "other " : "", st,
+                   (unsigned long long)b->by_status[st]);
+            sep = ", ";
+        }
+    }
+    printf("%s\n", *sep ? "" : "none");
+    if (b->by_status[503])
+        printf("              503 unavailable: %llu (counted, not retried)\n",
+               (unsigned long long)b->by_status[503]);
+    if (b->mode == MODE_READ)
+        print_reads_text(b, s);
+    else
+        print_events_text(b, s);
+    if (b->mode == MODE_FRESHNESS)
+        print_probe_text(b, s);
+    printf("nq-bench cpu  %.0f%% of one core during the load\n", s->bench_cpu_pct);
+    print_procs_text(b);
+}
+
+static json_t *json_lat(const lat_t *l)
+{
+    return json_pack("{s:f, s:f, s:f, s:f, s:f, s:I}", "p50", l->ms[0], "p99", l->ms[1], "p99_9",
+                     l->ms[2], "max", l->ms[3], "mean", l->ms[4], "requests", (json_int_t)l->count);
 }
 
 static json_t *json_scored(const bench_t *b, const summary_t *s)
@@ -1138,34 +1638,86 @@ static json_t *json_procs(const bench_t *b)
     return a;
 }
 
+/* What the seed step did, or null when it did not run. */
+static json_t *json_seed(const seed_report_t *sd)
+{
+    if (!sd->ran)
+        return json_null();
+    return json_pack("{s:o, s:s, s:I, s:f, s:I, s:I, s:I, s:f, s:b, s:f}", "error",
+                     sd->error[0] ? json_string(sd->error) : json_null(), "month", sd->month,
+                     "puts", (json_int_t)sd->puts, "put_s", sd->put_s, "events_posted",
+                     (json_int_t)sd->events_posted, "events_accepted", (json_int_t)sd->accepted,
+                     "retries_503", (json_int_t)sd->retries, "post_s", sd->post_s, "caught_up",
+                     sd->caught_up, "scored_wait_s", sd->scored_wait_s);
+}
+
+static json_t *json_reads(const bench_t *b, const summary_t *s)
+{
+    const read_sample_t *sm = &b->sample;
+    json_t *sample = sm->taken ? json_pack("{s:s, s:i, s:I, s:O}", "path", sm->path, "status",
+                                           sm->status, "bytes", (json_int_t)sm->bytes, "arrays",
+                                           sm->arrays ? sm->arrays : json_null())
+                               : json_null();
+    return json_pack("{s:s, s:f, s:f, s:f, s:o}", "path", b->o.path, "answers_per_s",
+                     s->answers_per_s, "ok_per_s", s->ok_per_s, "mean_answer_bytes",
+                     b->answers ? (double)b->answer_bytes / (double)b->answers : 0.0, "sample",
+                     sample);
+}
+
+static json_t *json_probe(const bench_t *b, const summary_t *s)
+{
+    const probe_t *p = &b->probe;
+    return json_pack("{s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:o, s:o}",
+                     "salesperson_id", b->o.probe_sp, "every_ms", (json_int_t)b->o.probe_every_ms,
+                     "poll_ms", (json_int_t)b->o.probe_poll_ms, "wait_ms",
+                     (json_int_t)b->o.probe_wait_ms, "visible", (json_int_t)p->visible, "late",
+                     (json_int_t)p->late, "posts_not_acknowledged", (json_int_t)p->post_failed,
+                     "reads_unreadable", (json_int_t)p->poll_failed, "posts", (json_int_t)p->posts,
+                     "reads", (json_int_t)p->polls, "acknowledged", (json_int_t)p->acked,
+                     "ack_to_visible_ms", json_lat(&s->fresh), "read_ms", json_lat(&s->poll));
+}
+
 static void print_json(const bench_t *b, const summary_t *s)
 {
-    json_t *statuses = json_object();
-    for (int st = 0; st < MAX_STATUS; st++) {
-        char key[16] = "other";
-        if (!b->by_status[st])
-            continue;
-        if (st)
-            snprintf(key, sizeof(key), "%d", st);
-        json_object_set_new(statuses, key, json_integer((json_int_t)b->by_status[st]));
+    json_t *report;
+    if (b->mode == MODE_SEED) {
+        report = json_pack(
+            "{s:{s:s, s:s, s:s, s:I, s:I, s:s}, s:o}", "config", "mode", "seed", "url", b->o.url,
+            "team", b->o.team, "salespeople", (json_int_t)b->o.salespeople, "seed_events",
+            (json_int_t)b->o.seed_events, "run_id", b->gen.run_id, "setup", json_seed(&b->seed));
+    } else {
+        json_t *statuses = json_object();
+        for (int st = 0; st < MAX_STATUS; st++) {
+            char key[16] = "other";
+            if (!b->by_status[st])
+                continue;
+            if (st)
+                snprintf(key, sizeof(key), "%d", st);
+            json_object_set_new(statuses, key, json_integer((json_int_t)b->by_status[st]));
+        }
+        report = json_pack(
+            "{s:{s:s, s:s, s:I, s:I, s:I, s:I, s:s, s:s}, s:o, s:f, s:I, s:I, s:I, s:o, s:I, "
+            "s:I, s:I, s:I, s:I, s:I, s:I, s:f, s:o, s:o, s:o, s:f, s:o, s:o}",
+            "config", "mode", mode_names[b->mode], "url", b->o.url, "connections",
+            (json_int_t)b->o.connections, "batch", (json_int_t)b->o.batch, "rate",
+            (json_int_t)b->o.rate, "duration_s", (json_int_t)b->o.duration_s, "spread", b->o.spread,
+            "run_id", b->gen.run_id, "aborted",
+            b->abort_reason[0] ? json_string(b->abort_reason) : json_null(), "load_s", s->load_s,
+            "requests", (json_int_t)b->requests, "answers", (json_int_t)b->answers, "events_sent",
+            (json_int_t)b->events_sent, "answers_by_status", statuses, "unavailable_503",
+            (json_int_t)b->by_status[503], "events_accepted", (json_int_t)b->totals.accepted,
+            "events_duplicate", (json_int_t)b->totals.duplicate, "events_conflict",
+            (json_int_t)b->totals.conflict, "events_rejected", (json_int_t)b->totals.rejected,
+            "answers_without_counts", (json_int_t)b->uncounted, "transport_errors",
+            (json_int_t)b->errors, "accepted_per_s", s->accepted_per_s, "first_error",
+            b->errors ? json_string(b->first_error) : json_null(), "latency_ms", json_lat(&s->ack),
+            "latency_from_due_ms", b->o.rate ? json_lat(&s->due) : json_null(), "bench_cpu_pct",
+            s->bench_cpu_pct, "scored", json_scored(b, s), "setup", json_seed(&b->seed));
+        if (report && b->mode == MODE_READ)
+            json_object_set_new(report, "reads", json_reads(b, s));
+        if (report && b->mode == MODE_FRESHNESS)
+            json_object_set_new(report, "probe", json_probe(b, s));
     }
-    json_t *report = json_pack(
-        "{s:{s:s, s:I, s:I, s:I, s:I, s:s, s:s}, s:o, s:f, s:I, s:I, s:I, s:o, s:I, s:I, s:I, "
-        "s:I, s:I, s:I, s:I, s:f, s:o, s:o, s:f, s:o}",
-        "config", "url", b->o.url, "connections", (json_int_t)b->o.connections, "batch",
-        (json_int_t)b->o.batch, "rate", (json_int_t)b->o.rate, "duration_s",
-        (json_int_t)b->o.duration_s, "spread", b->o.spread, "run_id", b->gen.run_id, "aborted",
-        b->abort_reason[0] ? json_string(b->abort_reason) : json_null(), "load_s", s->load_s,
-        "requests", (json_int_t)b->requests, "answers", (json_int_t)b->answers, "events_sent",
-        (json_int_t)b->events_sent, "answers_by_status", statuses, "unavailable_503",
-        (json_int_t)b->by_status[503], "events_accepted", (json_int_t)b->totals.accepted,
-        "events_duplicate", (json_int_t)b->totals.duplicate, "events_conflict",
-        (json_int_t)b->totals.conflict, "events_rejected", (json_int_t)b->totals.rejected,
-        "answers_without_counts", (json_int_t)b->uncounted, "transport_errors",
-        (json_int_t)b->errors, "accepted_per_s", s->accepted_per_s, "first_error",
-        b->errors ? json_string(b->first_error) : json_null(), "latency_ms",
-        json_latency(s, b->hist.count), "bench_cpu_pct", s->bench_cpu_pct, "scored",
-        json_scored(b, s));
     if (report) {
         json_object_set_new(report, "processes", json_procs(b));
         json_dumpf(report, stdout, JSON_COMPACT);
@@ -1182,24 +1734,51 @@ static void print_json(const bench_t *b, const summary_t *s)
  * Returns 0, or -1 with a reason in err. */
 static int check_options(bench_t *b, char *err, size_t len)
 {
-    char run_id[BENCH_RUN_ID_MAX + 1];
+    char run_id[BENCH_RUN_ID_MAX + 1], path[BENCH_PATH_MAX + 1];
     int64_t spread_ms = 0;
+    size_t m = 0;
+    while (m < sizeof(mode_names) / sizeof(mode_names[0]) && strcmp(mode_names[m], b->o.mode))
+        m++;
+    if (m == sizeof(mode_names) / sizeof(mode_names[0])) {
+        snprintf(err, len, "--mode: must be write, read, seed or freshness, got '%s'", b->o.mode);
+        return -1;
+    }
+    b->mode = (bench_mode_t)m;
     if (nq_httpc_parse_url(b->o.url, &b->url) != 0) {
         snprintf(err, len, "--url: '%s' is not http://host[:port][/prefix]", b->o.url);
         return -1;
     }
-    if (strcmp(b->o.spread, "week") == 0) {
-        nq_period_t week;
-        if (nq_zone_set(b->o.zone) != 0) {
-            snprintf(err, len, "--zone: unknown zone '%s'", b->o.zone);
-            return -1;
-        }
-        nq_period_of(NQ_PERIOD_WEEK, nq_now_ms(), &week);
-        spread_ms = nq_now_ms() - week.start_ms;
-    } else if (strcmp(b->o.spread, "now") != 0) {
-        snprintf(err, len, "--spread: must be now or week, got '%s'", b->o.spread);
+    if (nq_zone_set(b->o.zone) != 0) {
+        snprintf(err, len, "--zone: unknown zone '%s'", b->o.zone);
         return -1;
     }
+    if (strcmp(b->o.spread, "week") == 0 || strcmp(b->o.spread, "month") == 0) {
+        nq_period_t p;
+        nq_period_of(b->o.spread[0] == 'w' ? NQ_PERIOD_WEEK : NQ_PERIOD_MONTH, nq_now_ms(), &p);
+        spread_ms = nq_now_ms() - p.start_ms;
+    } else if (strcmp(b->o.spread, "now") != 0) {
+        snprintf(err, len, "--spread: must be now, week or month, got '%s'", b->o.spread);
+        return -1;
+    }
+    if (!nq_valid_id(b->o.team) || !nq_valid_id(b->o.probe_sp)) {
+        snprintf(err, len, "--team, --probe-sp: must be 1-%d of A-Z a-z 0-9 _ . : -", NQ_ID_MAX);
+        return -1;
+    }
+    if (b->mode == MODE_READ) {
+        b->o.batch = 1;
+        if (!b->o.rate_given)
+            b->o.rate = 1000;
+        /* The widest expansion: the largest salesperson number. */
+        if (bench_path_expand(b->o.path, path, sizeof(path), (uint32_t)b->o.salespeople,
+                              b->o.team) < 0) {
+            snprintf(err, len,
+                     "--path: '%s' must start with '/', use only {sp} and {team}, and expand to "
+                     "at most %d bytes of URL",
+                     b->o.path, BENCH_PATH_MAX);
+            return -1;
+        }
+    }
+    b->n_conns = (size_t)b->o.connections + (b->mode == MODE_FRESHNESS ? 2 : 0);
     if ((BENCH_EVENT_MAX * b->o.batch + 2) * b->o.connections > MAX_BODY_BUFFERS) {
         snprintf(err, len, "--batch %lld x --connections %lld needs more than 1 GiB of buffers",
                  (long long)b->o.batch, (long long)b->o.connections);
@@ -1236,11 +1815,230 @@ static int resolve(bench_t *b, char *err, size_t len)
     return 0;
 }
 
-/* Allocate the connections and their buffers; every pace timer is
- * initialised even when a buffer allocation fails. Returns 0 or -1. */
+/* ---- seed step (--mode seed, --setup) ----------------------------------------------------
+ * Blocking HTTP (nq/httpc.h) before the loop runs:
+ *   PUT /api/v1/teams/{team}             {"name":...,"members":[sp-00001..sp-N]}
+ *   PUT /api/v1/salespeople/sp-0000i     {"name":...,"team_id":team}, and --probe-sp (no team)
+ *   PUT /api/v1/targets/salespeople/sp-0000i/month/{this month}, and the team's (N times one)
+ *   POST /api/v1/activities              --seed-events generated events, 1000 per request,
+ *                                        spread from the start of this month to now
+ * then waits (up to --scored-wait) for nq:stats:scored to reach nq:stats:accepted. */
+
+/* A salesperson's monthly targets; the team's are --salespeople times these. */
+#define SEED_TARGET_SALES_YUAN 600000
+#define SEED_TARGET_ORDERS     80
+#define SEED_TARGET_VISITS     150
+#define SEED_TARGET_CALLS      150
+#define SEED_RETRY_US          200000 /* wait before retrying a 503 */
+
+/* One request of the seed step; 2xx expected. A 503 is retried after
+ * SEED_RETRY_US, up to SEED_RETRIES times in a row. Returns 0 with the answer
+ * in *out (the caller frees it), or -1 with seed.error set (*out freed). */
+static int seed_request(bench_t *b, nq_httpc_t *h, const char *method, const char *path,
+                        const char *body, size_t len, nq_httpc_response_t *out)
+{
+    seed_report_t *sd = &b->seed;
+    for (int tries = 0;; tries++) {
+        int rc = nq_httpc_request(h, method, path, "application/json", body, len, NULL, out);
+        if (rc != 0) {
+            snprintf(sd->error, sizeof(sd->error), "%s %s: %s", method, path,
+                     nq_httpc_strerror(rc));
+            return -1;
+        }
+        if (out->status >= 200 && out->status < 300)
+            return 0;
+        if (out->status != 503 || tries >= SEED_RETRIES) {
+            snprintf(sd->error, sizeof(sd->error), "%s %s: %d %.200s", method, path, out->status,
+                     out->body ? out->body : "");
+            nq_httpc_response_free(out);
+            return -1;
+        }
+        nq_httpc_response_free(out);
+        sd->retries++;
+        usleep(SEED_RETRY_US);
+    }
+}
+
+/* PUT `body` (a reference is stolen; NULL = out of memory) at path. Returns 0 or -1. */
+static int seed_put(bench_t *b, nq_httpc_t *h, const char *path, json_t *body)
+{
+    char *text = body ? json_dumps(body, JSON_COMPACT) : NULL;
+    nq_httpc_response_t r;
+    json_decref(body);
+    if (!text) {
+        snprintf(b->seed.error, sizeof(b->seed.error), "out of memory");
+        return -1;
+    }
+    int rc = seed_request(b, h, "PUT", path, text, strlen(text), &r);
+    free(text);
+    nq_httpc_response_free(&r);
+    if (rc == 0)
+        b->seed.puts++;
+    return rc;
+}
+
+/* {"targets":{...}} for `times` salespeople. */
+static json_t *seed_targets(int64_t times)
+{
+    char sales[32];
+    snprintf(sales, sizeof(sales), "%lld.00", (long long)(SEED_TARGET_SALES_YUAN * times));
+    return json_pack("{s:{s:s, s:I, s:I, s:I}}", "targets", "sales_amount", sales, "orders",
+                     (json_int_t)(SEED_TARGET_ORDERS * times), "visits",
+                     (json_int_t)(SEED_TARGET_VISITS * times), "calls",
+                     (json_int_t)(SEED_TARGET_CALLS * times));
+}
+
+/* The team, its salespeople, the probe salesperson, and this month's targets. */
+static int seed_org(bench_t *b, nq_httpc_t *h)
+{
+    char path[256], sp[16];
+    uint32_t n = (uint32_t)b->o.salespeople;
+    json_t *members = json_array();
+    for (uint32_t i = 1; i <= n; i++) {
+        bench_sp_id(sp, sizeof(sp), i);
+        json_array_append_new(members, json_string(sp));
+    }
+    snprintf(path, sizeof(path), "/api/v1/teams/%s", b->o.team);
+    if (seed_put(b, h, path, json_pack("{s:s, s:o}", "name", "nq-bench team", "members", members)))
+        return -1;
+    for (uint32_t i = 1; i <= n; i++) {
+        bench_sp_id(sp, sizeof(sp), i);
+        snprintf(path, sizeof(path), "/api/v1/salespeople/%s", sp);
+        if (seed_put(b, h, path,
+                     json_pack("{s:s+, s:s}", "name", "nq-bench ", sp, "team_id", b->o.team)))
+            return -1;
+        snprintf(path, sizeof(path), "/api/v1/targets/salespeople/%s/month/%s", sp, b->seed.month);
+        if (seed_put(b, h, path, seed_targets(1)))
+            return -1;
+    }
+    snprintf(path, sizeof(path), "/api/v1/targets/teams/%s/month/%s", b->o.team, b->seed.month);
+    if (seed_put(b, h, path, seed_targets(n)))
+        return -1;
+    snprintf(path, sizeof(path), "/api/v1/salespeople/%s", b->o.probe_sp);
+    return seed_put(b, h, path, json_pack("{s:s}", "name", "nq-bench freshness probe"));
+}
+
+/* --seed-events events of this month, SEED_BATCH per request. */
+static int seed_events(bench_t *b, nq_httpc_t *h, const nq_period_t *month)
+{
+    seed_report_t *sd = &b->seed;
+    bench_gen_t g;
+    size_t cap = BENCH_EVENT_MAX * SEED_BATCH + 2;
+    char *buf = malloc(cap);
+    int64_t now = nq_now_ms();
+    if (!buf || bench_gen_init(&g, b->gen.run_id, b->gen.rng * 31 + 7, (uint32_t)b->o.salespeople,
+                               (uint32_t)b->o.customers, now - month->start_ms) != 0) {
+        free(buf);
+        snprintf(sd->error, sizeof(sd->error), "out of memory");
+        return -1;
+    }
+    int rc = 0;
+    for (int64_t done = 0; rc == 0 && done < b->o.seed_events;) {
+        size_t n =
+            (size_t)(b->o.seed_events - done < SEED_BATCH ? b->o.seed_events - done : SEED_BATCH);
+        nq_httpc_response_t r;
+        bench_counts_t counts;
+        int len =
+            bench_batch_write(&g, buf, cap, n, true, SEED_SEQ_BASE + (uint64_t)done, nq_now_ms());
+        if (len < 0) {
+            snprintf(sd->error, sizeof(sd->error), "a seed batch did not fit (a bug in nq-bench)");
+            rc = -1;
+        } else if ((rc = seed_request(b, h, "POST", ACTIVITY_PATH, buf, (size_t)len, &r)) == 0) {
+            if (bench_answer_counts(r.body, r.len, &counts) == 0)
+                sd->accepted += counts.accepted;
+            sd->events_posted += (int64_t)n;
+            done += (int64_t)n;
+            nq_httpc_response_free(&r);
+        }
+    }
+    free(buf);
+    return rc;
+}
+
+/* Wait up to --scored-wait for the scorers to apply everything accepted. */
+static void seed_wait_scored(bench_t *b)
+{
+    counters_t *r = &b->redis;
+    uint64_t t0 = uv_hrtime();
+    int64_t accepted, scored;
+    if (read_counter(r, NQ_KEY_STATS_ACCEPTED, &accepted) == 0) {
+        while (read_counter(r, NQ_KEY_STATS_SCORED, &scored) == 0) {
+            if (scored >= accepted) {
+                b->seed.caught_up = true;
+                break;
+            }
+            if (since_s(t0, uv_hrtime()) >= (double)b->o.scored_wait_s)
+                break;
+            usleep(SCORED_POLL_MS * 1000);
+        }
+    }
+    b->seed.scored_wait_s = since_s(t0, uv_hrtime());
+}
+
+/* The seed step. Returns 0, or -1 with seed.error set (what was stored stays). */
+static int seed_run(bench_t *b)
+{
+    seed_report_t *sd = &b->seed;
+    nq_period_t month;
+    nq_httpc_t *h = nq_httpc_new(b->o.url);
+    sd->ran = true;
+    if (!h) {
+        snprintf(sd->error, sizeof(sd->error), "out of memory");
+        return -1;
+    }
+    nq_httpc_set_timeout(h, (int)b->o.timeout_ms);
+    nq_period_of(NQ_PERIOD_MONTH, nq_now_ms(), &month);
+    snprintf(sd->month, sizeof(sd->month), "%s", month.key);
+    uint64_t t0 = uv_hrtime();
+    int rc = seed_org(b, h);
+    uint64_t t1 = uv_hrtime();
+    sd->put_s = since_s(t0, t1);
+    if (rc == 0)
+        rc = seed_events(b, h, &month);
+    sd->post_s = since_s(t1, uv_hrtime());
+    nq_httpc_destroy(&h);
+    if (rc == 0)
+        seed_wait_scored(b);
+    return rc;
+}
+
+/* One GET of the read path (salesperson 1) before the load: its status, size
+ * and top-level arrays go into the report (is the leaderboard 200 long?). */
+static void take_sample(bench_t *b)
+{
+    read_sample_t *sm = &b->sample;
+    nq_httpc_response_t r = {0};
+    nq_httpc_t *h = nq_httpc_new(b->o.url);
+    if (!h || bench_path_expand(b->o.path, sm->path, sizeof(sm->path), 1, b->o.team) < 0) {
+        nq_httpc_destroy(&h);
+        return;
+    }
+    nq_httpc_set_timeout(h, (int)b->o.timeout_ms);
+    sm->taken = true;
+    sm->arrays = json_object();
+    if (nq_httpc_request(h, "GET", sm->path, NULL, NULL, 0, NULL, &r) == 0) {
+        json_t *root = json_loadb(r.body, r.len, 0, NULL), *v;
+        const char *key;
+        sm->status = r.status;
+        sm->bytes = r.len;
+        json_object_foreach (root, key, v) {
+            if (json_is_array(v))
+                json_object_set_new(sm->arrays, key, json_integer((json_int_t)json_array_size(v)));
+        }
+        json_decref(root);
+    }
+    nq_httpc_response_free(&r);
+    nq_httpc_destroy(&h);
+}
+
+/* ---- connections' memory ------------------------------------------------------------------ */
+
+/* Allocate the connections (the load's, then the probe's two) and their
+ * buffers; every pace timer is initialised even when a buffer allocation
+ * fails. Returns 0 or -1. */
 static int make_conns(bench_t *b)
 {
-    size_t n = (size_t)b->o.connections;
+    size_t n = b->n_conns, load = (size_t)b->o.connections;
     int rc = 0;
     b->conns = calloc(n, sizeof(*b->conns));
     if (!b->conns)
@@ -1252,21 +2050,26 @@ static int make_conns(bench_t *b)
         conn_t *c = &b->conns[i];
         c->b = b;
         c->index = i;
+        c->role = i < load ? ROLE_LOAD : i == load ? ROLE_PROBE_POST : ROLE_PROBE_POLL;
         uv_timer_init(b->loop, &c->pace);
         c->pace.data = c;
         /* Stagger the schedules so that paced connections do not send in step. */
-        c->next_ns = b->t_start_ns + interval * i / n;
-        c->body_cap = BENCH_EVENT_MAX * (size_t)b->o.batch + 2;
+        c->next_ns = b->t_start_ns + interval * (i < load ? i : 0) / load;
+        c->body_cap = BENCH_EVENT_MAX * (c->role == ROLE_LOAD ? (size_t)b->o.batch : 1) + 2;
         c->body = rc == 0 ? malloc(c->body_cap) : NULL;
         if (!c->body)
             rc = -1;
+    }
+    if (b->mode == MODE_FRESHNESS) {
+        b->probe.post = &b->conns[load];
+        b->probe.poll = &b->conns[load + 1];
     }
     return rc;
 }
 
 static void free_conns(bench_t *b)
 {
-    for (size_t i = 0; b->conns && i < (size_t)b->o.connections; i++) {
+    for (size_t i = 0; b->conns && i < b->n_conns; i++) {
         free(b->conns[i].body);
         free(b->conns[i].in);
     }
@@ -1286,21 +2089,24 @@ static int run(bench_t *b)
     uv_timer_init(&loop, &b->stop_timer);
     uv_timer_init(&loop, &b->cron);
     uv_timer_init(&loop, &b->poll);
+    uv_timer_init(&loop, &b->probe.timer);
     uv_signal_init(&loop, &b->sigint);
-    b->stop_timer.data = b->cron.data = b->poll.data = b->sigint.data = b;
+    b->stop_timer.data = b->cron.data = b->poll.data = b->probe.timer.data = b->sigint.data = b;
     int rc = make_conns(b);
     if (rc != 0) {
         if (!b->conns)
-            b->o.connections = 0; /* no connection handles to close */
+            b->n_conns = 0; /* no connection handles to close */
         finish(b);
     } else {
         b->self_cpu_s[0] = self_cpu_s();
         sample_rss(b);
         sample_cpu(b, 0);
+        if (b->mode == MODE_FRESHNESS)
+            probe_start(b);
         uv_signal_start(&b->sigint, on_sigint, SIGINT);
         uv_timer_start(&b->stop_timer, on_stop_timer, (uint64_t)b->o.duration_s * 1000, 0);
         uv_timer_start(&b->cron, on_cron, CRON_MS, CRON_MS);
-        for (size_t i = 0; i < (size_t)b->o.connections; i++)
+        for (size_t i = 0; i < b->n_conns; i++)
             conn_open(&b->conns[i]);
     }
     uv_run(&loop, UV_RUN_DEFAULT);
@@ -1313,13 +2119,45 @@ static int run(bench_t *b)
     return rc;
 }
 
+/* Release what main holds. */
+static void cleanup(bench_t *b)
+{
+    if (b->redis.ctx)
+        redisFree(b->redis.ctx);
+    json_decref(b->sample.arrays);
+    free(b->procs);
+}
+
+/* Print the report of --mode seed; exit 0, or 1 when the step failed. */
+static int report_seed(bench_t *b)
+{
+    summary_t s;
+    memset(&s, 0, sizeof(s));
+    if (b->o.json)
+        print_json(b, &s);
+    else
+        print_text(b, &s);
+    if (b->seed.error[0])
+        fprintf(stderr, "nq-bench: seed failed: %s\n", b->seed.error);
+    else if (!b->seed.caught_up)
+        fprintf(stderr,
+                "nq-bench: warning: scoring did not catch up with the seed within %lld s"
+                " (%s)\n",
+                (long long)b->o.scored_wait_s, b->redis.error[0] ? b->redis.error : "still behind");
+    cleanup(b);
+    return b->seed.error[0] ? EXIT_ERRORS : EXIT_DONE;
+}
+
 int main(int argc, char **argv)
 {
-    static bench_t bench; /* large (histogram): not on the stack */
+    static bench_t bench; /* large (histograms): not on the stack */
     bench_t *b = &bench;
     char err[512];
     signal(SIGPIPE, SIG_IGN);
     bench_hist_init(&b->hist);
+    bench_hist_init(&b->hist_due);
+    bench_hist_init(&b->probe.hist);
+    bench_hist_init(&b->probe.poll_hist);
     if (parse_options(&b->o, argc, argv, err, sizeof(err)) != 0 ||
         (!b->o.help && check_options(b, err, sizeof(err)) != 0)) {
         fprintf(stderr, "nq-bench: %s\n", err);
@@ -1334,12 +2172,25 @@ int main(int argc, char **argv)
         free(b->procs);
         return EXIT_ERRORS;
     }
+    counters_connect(b);
+    if (b->mode == MODE_SEED || b->o.setup) {
+        fprintf(stderr, "nq-bench: seeding team %s: %lld salespeople, %lld events\n", b->o.team,
+                (long long)b->o.salespeople, (long long)b->o.seed_events);
+        seed_run(b);
+        if (b->mode == MODE_SEED)
+            return report_seed(b);
+        if (b->seed.error[0]) {
+            fprintf(stderr, "nq-bench: seed failed: %s\n", b->seed.error);
+            cleanup(b);
+            return EXIT_ERRORS;
+        }
+    }
+    if (b->mode == MODE_READ)
+        take_sample(b);
     counters_start(b);
     if (run(b) != 0) {
         fprintf(stderr, "nq-bench: out of memory for the connections' buffers\n");
-        if (b->redis.ctx)
-            redisFree(b->redis.ctx);
-        free(b->procs);
+        cleanup(b);
         return EXIT_ERRORS;
     }
     summary_t s;
@@ -1360,8 +2211,6 @@ int main(int argc, char **argv)
         fprintf(stderr, "nq-bench: no answer arrived\n");
     if (gone)
         fprintf(stderr, "nq-bench: a sampled process exited during the run\n");
-    if (b->redis.ctx)
-        redisFree(b->redis.ctx);
-    free(b->procs);
+    cleanup(b);
     return b->abort_reason[0] || b->errors || b->answers == 0 || gone ? EXIT_ERRORS : EXIT_DONE;
 }

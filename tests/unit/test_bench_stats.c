@@ -1,5 +1,6 @@
 /* test_bench_stats.c — nq-bench's pure helpers: tools/bench_stats.h (histogram,
- * answer counts, /proc readers) and tools/bench_events.h (the event mix). */
+ * answer counts, /proc readers) and tools/bench_events.h (the event mix, read
+ * path templates, the freshness probe's marker). */
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
@@ -253,6 +254,80 @@ static void test_single_and_limits(void)
     CU_ASSERT_EQUAL(bench_batch_write(&g, buf, sizeof(buf), 0, false, 7, 1), -1);
 }
 
+/* ---- KPI reads and the freshness probe ---------------------------------------------- */
+
+static void test_sp_id(void)
+{
+    char buf[16];
+    CU_ASSERT_EQUAL(bench_sp_id(buf, sizeof(buf), 42), 8);
+    CU_ASSERT_STRING_EQUAL(buf, "sp-00042");
+    CU_ASSERT_EQUAL(bench_sp_id(buf, sizeof(buf), 99999), 8);
+    CU_ASSERT_STRING_EQUAL(buf, "sp-99999");
+    CU_ASSERT_EQUAL(bench_sp_id(buf, 8, 1), -1); /* no room for the NUL */
+}
+
+static void test_path_expand(void)
+{
+    char buf[BENCH_PATH_MAX + 1];
+    const char *kpi = "/api/v1/salespeople/{sp}/kpis?period=month";
+    CU_ASSERT_EQUAL(bench_path_expand(kpi, buf, sizeof(buf), 7, "t-bench"),
+                    (int)strlen("/api/v1/salespeople/sp-00007/kpis?period=month"));
+    CU_ASSERT_STRING_EQUAL(buf, "/api/v1/salespeople/sp-00007/kpis?period=month");
+    CU_ASSERT(bench_path_expand("/api/v1/leaderboards?scope=team:{team}&metric=sales_amount", buf,
+                                sizeof(buf), 1, "t-east") > 0);
+    CU_ASSERT_STRING_EQUAL(buf, "/api/v1/leaderboards?scope=team:t-east&metric=sales_amount");
+    CU_ASSERT(bench_path_expand("/{team}/{sp}/{sp}", buf, sizeof(buf), 3, "t") > 0);
+    CU_ASSERT_STRING_EQUAL(buf, "/t/sp-00003/sp-00003");
+    CU_ASSERT(bench_path_expand("/livez", buf, sizeof(buf), 1, "t") == 6);
+
+    /* Refused: not a path, unknown or open placeholder, bytes a request line cannot hold. */
+    static const char *const bad[] = {
+        "",     "api/v1",      "/x/{id}", "/x/{sp", "/x/{}",
+        "/a b", "/a\r\nHost:", "/a#frag", "/a\x7f", "/\xe4\xb8\xad",
+    };
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+        CU_ASSERT_EQUAL(bench_path_expand(bad[i], buf, sizeof(buf), 1, "t"), -1);
+    /* A team id that would make the line invalid is refused too. */
+    CU_ASSERT_EQUAL(bench_path_expand("/{team}", buf, sizeof(buf), 1, "a b"), -1);
+    /* Too long for the buffer or for BENCH_PATH_MAX. */
+    CU_ASSERT_EQUAL(bench_path_expand(kpi, buf, 20, 1, "t"), -1);
+    char long_tmpl[BENCH_PATH_MAX + 8];
+    memset(long_tmpl, 'a', sizeof(long_tmpl) - 1);
+    long_tmpl[0] = '/';
+    long_tmpl[sizeof(long_tmpl) - 1] = '\0';
+    char big[2 * BENCH_PATH_MAX];
+    CU_ASSERT_EQUAL(bench_path_expand(long_tmpl, big, sizeof(big), 1, "t"), -1);
+}
+
+static void test_probe_write(void)
+{
+    char buf[BENCH_EVENT_MAX];
+    const char *sp = "sp-probe-0123456789-0123456789-0123456789-0123456789-0123456789x";
+    int len =
+        bench_probe_write(buf, sizeof(buf), "abcdefghijklmnopqrstuvwx", sp, 12345, 1764120600000LL);
+    CU_ASSERT_FATAL(len > 0 && (size_t)len < sizeof(buf));
+    json_t *ev = json_loads(buf, 0, NULL);
+    CU_ASSERT_FATAL(json_is_object(ev));
+    CU_ASSERT_STRING_EQUAL(json_string_value(json_object_get(ev, "event_id")),
+                           "abcdefghijklmnopqrstuvwx-p12345");
+    CU_ASSERT_STRING_EQUAL(json_string_value(json_object_get(ev, "type")), "order");
+    CU_ASSERT_STRING_EQUAL(json_string_value(json_object_get(ev, "salesperson_id")), sp);
+    CU_ASSERT_STRING_EQUAL(json_string_value(json_object_get(ev, "customer_id")), "c-probe");
+    CU_ASSERT_STRING_EQUAL(json_string_value(json_object_get(ev, "amount")), "124.45");
+    CU_ASSERT_EQUAL(json_integer_value(json_object_get(ev, "occurred_at")), 1764120600000LL);
+    json_decref(ev);
+    /* Amounts differ from one marker to the next, and stay under the big-order threshold. */
+    bench_probe_write(buf, sizeof(buf), "r", "sp-p", 0, 1);
+    CU_ASSERT_PTR_NOT_NULL(strstr(buf, "\"amount\":\"1.00\""));
+    bench_probe_write(buf, sizeof(buf), "r", "sp-p", 99, 1);
+    CU_ASSERT_PTR_NOT_NULL(strstr(buf, "\"amount\":\"1.99\""));
+    bench_probe_write(buf, sizeof(buf), "r", "sp-p", 100, 1);
+    CU_ASSERT_PTR_NOT_NULL(strstr(buf, "\"amount\":\"2.00\""));
+    bench_probe_write(buf, sizeof(buf), "r", "sp-p", 3999999, 1);
+    CU_ASSERT_PTR_NOT_NULL(strstr(buf, "\"amount\":\"40000.99\""));
+    CU_ASSERT_EQUAL(bench_probe_write(buf, 20, "r", "sp-p", 1, 1), -1);
+}
+
 static CU_TestInfo hist_tests[] = {
     {"buckets", test_hist_buckets},
     {"percentiles", test_hist_percentiles},
@@ -275,10 +350,18 @@ static CU_TestInfo event_tests[] = {
     CU_TEST_INFO_NULL,
 };
 
+static CU_TestInfo read_tests[] = {
+    {"salesperson id", test_sp_id},
+    {"path template", test_path_expand},
+    {"probe marker", test_probe_write},
+    CU_TEST_INFO_NULL,
+};
+
 static CU_SuiteInfo suites[] = {
     {"bench_hist", NULL, NULL, NULL, NULL, hist_tests},
     {"bench_parse", NULL, NULL, NULL, NULL, parse_tests},
     {"bench_events", NULL, NULL, NULL, NULL, event_tests},
+    {"bench_reads", NULL, NULL, NULL, NULL, read_tests},
     CU_SUITE_INFO_NULL,
 };
 
