@@ -292,20 +292,24 @@ static void fetch_done(fetch_req_t *req)
     free(req);
 }
 
+int nq_kpi_from_reply(const redisReply *reply, nq_kpi_values_t *out)
+{
+    memset(out, 0, sizeof(*out));
+    if (!reply || reply->type != REDIS_REPLY_ARRAY || reply->elements > 2 * MAX_HASH_FIELDS)
+        return -1;
+    const char *fields[2 * MAX_HASH_FIELDS];
+    for (size_t i = 0; i < reply->elements; i++)
+        fields[i] = reply->element[i]->str ? reply->element[i]->str : "";
+    return nq_kpi_from_fields(fields, reply->elements, out);
+}
+
 static void on_hgetall(nq_redis_t *r, redisReply *reply, void *data)
 {
     fetch_req_t *req = data;
     nq_kpi_values_t hash;
-    if (reply && reply->type == REDIS_REPLY_ARRAY && reply->elements <= 2 * MAX_HASH_FIELDS) {
-        const char *fields[2 * MAX_HASH_FIELDS];
-        for (size_t i = 0; i < reply->elements; i++)
-            fields[i] = reply->element[i]->str ? reply->element[i]->str : "";
-        req->failed |= nq_kpi_from_fields(fields, reply->elements, &hash) != 0;
-        for (int i = 0; i < NQ_KPI_HASH_COUNT; i++)
-            req->values.v[i] = hash.v[i];
-    } else {
-        req->failed = true;
-    }
+    req->failed |= nq_kpi_from_reply(reply, &hash) != 0;
+    for (int i = 0; i < NQ_KPI_HASH_COUNT; i++)
+        req->values.v[i] = hash.v[i];
     fetch_done(req);
 }
 
@@ -366,4 +370,14 @@ int nq_kpi_fetch(nq_redis_t *r, const char *salesperson_id, const nq_period_t *p
     req->waiting = issued;
     req->failed = issued != 3;
     return 0;
+}
+
+bool nq_metric_needs_sets(nq_metric_id_t m)
+{
+    const nq_metric_def_t *d = &nq_metric_defs[m];
+    for (int i = 0; i < 2; i++) {
+        if (d->num[i] >= NQ_KPI_HASH_COUNT)
+            return true;
+    }
+    return d->den >= NQ_KPI_HASH_COUNT;
 }

@@ -126,6 +126,10 @@ int nq_metric_parse(nq_metric_id_t m, const json_t *value, double *out, const ch
 
 /* ---- counters ------------------------------------------------------------- */
 
+/* Fill `out` from an HGETALL reply of a KPI hash. Returns 0, or -1 (out is
+ * zero) when the reply is not such an array or a value is not an integer. */
+int nq_kpi_from_reply(const redisReply *reply, nq_kpi_values_t *out);
+
 /* Counter for a hash field name, or -1. */
 int nq_kpi_find(const char *field);
 
@@ -163,5 +167,8 @@ json_t *nq_period_to_json(const nq_period_t *p);
 typedef void (*nq_kpi_fetch_cb)(int status, const nq_kpi_values_t *values, void *data);
 int nq_kpi_fetch(nq_redis_t *r, const char *salesperson_id, const nq_period_t *period,
                  nq_kpi_fetch_cb cb, void *data);
+
+/* True when metric m needs the set-based counters (coverage). */
+bool nq_metric_needs_sets(nq_metric_id_t m);
 
 #endif
