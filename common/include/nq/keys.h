@@ -32,22 +32,22 @@
 
 #include "nq/period.h"
 
-#define NQ_KEY_ACTIVITIES         "nq:activities"
-#define NQ_GROUP_SCORING          "scoring"
-#define NQ_KEY_EVENT_PREFIX       "nq:evt:"
-#define NQ_KEY_ALERTS             "nq:alerts"
-#define NQ_ALERT_STREAM_MAXLEN    100000
-#define NQ_KEY_ALERT_SEEN_PREFIX  "nq:alert:seen:"
-#define NQ_ALERT_SEEN_TTL_S       (30 * 86400)
-#define NQ_KEY_HEARTBEATS         "nq:heartbeats"
-#define NQ_KEY_REBUILD_JOB        "nq:rebuild:job"
-#define NQ_KEY_SCORING_PAUSED     "nq:scoring:paused"
-#define NQ_KEY_SHADOW_PREFIX      "nq:rb:"
-#define NQ_KEY_STATS_ACCEPTED     "nq:stats:accepted"
-#define NQ_KEY_STATS_SCORED       "nq:stats:scored"
-#define NQ_KEY_TEAMS              "nq:teams"
-#define NQ_KEY_SALESPEOPLE        "nq:salespeople"
-#define NQ_KEY_CUSTOMERS          "nq:customers"
+#define NQ_KEY_ACTIVITIES        "nq:activities"
+#define NQ_GROUP_SCORING         "scoring"
+#define NQ_KEY_EVENT_PREFIX      "nq:evt:"
+#define NQ_KEY_ALERTS            "nq:alerts"
+#define NQ_ALERT_STREAM_MAXLEN   100000
+#define NQ_KEY_ALERT_SEEN_PREFIX "nq:alert:seen:"
+#define NQ_ALERT_SEEN_TTL_S      (30 * 86400)
+#define NQ_KEY_HEARTBEATS        "nq:heartbeats"
+#define NQ_KEY_REBUILD_JOB       "nq:rebuild:job"
+#define NQ_KEY_SCORING_PAUSED    "nq:scoring:paused"
+#define NQ_KEY_SHADOW_PREFIX     "nq:rb:"
+#define NQ_KEY_STATS_ACCEPTED    "nq:stats:accepted"
+#define NQ_KEY_STATS_SCORED      "nq:stats:scored"
+#define NQ_KEY_TEAMS             "nq:teams"
+#define NQ_KEY_SALESPEOPLE       "nq:salespeople"
+#define NQ_KEY_CUSTOMERS         "nq:customers"
 
 /* nq:{sp:<id>}:key_customers is also built inside a Lua script (the owner is
  * read there): from these two parts. */
