@@ -504,46 +504,48 @@ typedef struct board_call {
     size_t n;               /* entries */
 } board_call_t;
 
-static void board_answer(nq_call_t *base)
+void board_send(reporting_t *app, nq_call_t *base, board_entry_t *entries, size_t n,
+                const nq_period_t *period, const char *metric)
 {
-    board_call_t *c = (board_call_t *)base;
-    reporting_t *app = c->sc.app;
-    Nq__LeaderboardEntry *pb = NULL;
-    Nq__LeaderboardEntry **ptrs = NULL;
     bool ok = base->status == NQ__STATUS__STATUS_OK;
-    if (ok) {
-        for (size_t i = 0; i < c->n; i++) {
-            nq_kpi_values_t before;
-            board_minus_day(&c->now[i], &c->today[i], &before);
-            board_set_metric(&c->entries[i], c->metric, &c->now[i], &before);
-        }
-        board_rank(c->entries, c->n);
-        pb = calloc(c->n + 1, sizeof(*pb));
-        ptrs = calloc(c->n + 1, sizeof(*ptrs));
-        if (!pb || !ptrs)
-            nq_call_fail(base, NQ__STATUS__STATUS_UNAVAILABLE, "out of memory");
-    }
+    Nq__LeaderboardEntry *pb = ok ? calloc(n + 1, sizeof(*pb)) : NULL;
+    Nq__LeaderboardEntry **ptrs = ok ? calloc(n + 1, sizeof(*ptrs)) : NULL;
+    if (ok && (!pb || !ptrs))
+        nq_call_fail(base, NQ__STATUS__STATUS_UNAVAILABLE, "out of memory");
+    ok = base->status == NQ__STATUS__STATUS_OK;
+    if (ok)
+        board_rank(entries, n);
     if (app->sock) {
-        ok = base->status == NQ__STATUS__STATUS_OK;
         nq_reply_header_t h;
         nq_reply_header_init(&h, base->correlation_id, base->status, ok ? NULL : base->detail,
                              &base->errs);
         Nq__Leaderboard reply = NQ__LEADERBOARD__INIT;
-        Nq__PeriodRef period = NQ__PERIOD_REF__INIT;
+        Nq__PeriodRef pref = NQ__PERIOD_REF__INIT;
         reply.header = &h.pb;
         if (ok) {
-            board_to_proto(c->entries, c->n, pb, ptrs);
-            nq_period_to_proto(&c->period, &period);
-            reply.period = &period;
-            reply.metric = (char *)nq_metric_defs[c->metric].name;
+            board_to_proto(entries, n, pb, ptrs);
+            nq_period_to_proto(period, &pref);
+            reply.period = &pref;
+            reply.metric = (char *)metric;
             reply.entries = ptrs;
-            reply.n_entries = c->n;
+            reply.n_entries = n;
         }
         nq_zsock_reply(app->sock, &base->env, base->env.type, &reply.base);
     }
-    subject_cleanup(&c->sc);
     free(pb);
     free(ptrs);
+}
+
+static void board_answer(nq_call_t *base)
+{
+    board_call_t *c = (board_call_t *)base;
+    for (size_t i = 0; base->status == NQ__STATUS__STATUS_OK && i < c->n; i++) {
+        nq_kpi_values_t before;
+        board_minus_day(&c->now[i], &c->today[i], &before);
+        board_set_metric(&c->entries[i], c->metric, &c->now[i], &before);
+    }
+    board_send(c->sc.app, base, c->entries, c->n, &c->period, nq_metric_defs[c->metric].name);
+    subject_cleanup(&c->sc);
     free(c->entries);
     free(c->now);
     free(c->today);

@@ -531,13 +531,7 @@ typedef struct sboard_call {
 static void sboard_answer(nq_call_t *base)
 {
     sboard_call_t *c = (sboard_call_t *)base;
-    bool ok = base->status == NQ__STATUS__STATUS_OK;
-    Nq__LeaderboardEntry *pb = ok ? calloc(c->n + 1, sizeof(*pb)) : NULL;
-    Nq__LeaderboardEntry **ptrs = ok ? calloc(c->n + 1, sizeof(*ptrs)) : NULL;
-    if (ok && (!pb || !ptrs))
-        nq_call_fail(base, NQ__STATUS__STATUS_UNAVAILABLE, "out of memory");
-    ok = base->status == NQ__STATUS__STATUS_OK;
-    for (size_t i = 0; ok && i < c->n; i++) {
+    for (size_t i = 0; base->status == NQ__STATUS__STATUS_OK && i < c->n; i++) {
         sboard_member_t *m = &c->members[i];
         board_entry_t *e = m->entry;
         plan_input_t before = m->in;
@@ -548,27 +542,7 @@ static void sboard_answer(nq_call_t *base)
             e->before = scorecard_score(&m->plan.scorecard, &before);
         }
     }
-    if (ok)
-        board_rank(c->entries, c->n);
-    if (c->app->sock) {
-        nq_reply_header_t h;
-        nq_reply_header_init(&h, base->correlation_id, base->status, ok ? NULL : base->detail,
-                             &base->errs);
-        Nq__Leaderboard reply = NQ__LEADERBOARD__INIT;
-        Nq__PeriodRef period = NQ__PERIOD_REF__INIT;
-        reply.header = &h.pb;
-        if (ok) {
-            board_to_proto(c->entries, c->n, pb, ptrs);
-            nq_period_to_proto(&c->period, &period);
-            reply.period = &period;
-            reply.metric = "score";
-            reply.entries = ptrs;
-            reply.n_entries = c->n;
-        }
-        nq_zsock_reply(c->app->sock, &base->env, base->env.type, &reply.base);
-    }
-    free(pb);
-    free(ptrs);
+    board_send(c->app, base, c->entries, c->n, &c->period, "score");
     c->app->inflight--;
     nq_call_cleanup(base);
     free(c->entries);

@@ -18,4 +18,12 @@ struct reporting {
     nq_calendar_t cal; /* working days, for pace and projection */
 };
 
+/* Rank a board (entries with their values set) and send it as the
+ * Leaderboard reply of call `base` (or its failure). The entries are sorted
+ * in place. */
+struct board_entry;
+struct nq_call;
+void board_send(reporting_t *app, struct nq_call *base, struct board_entry *entries, size_t n,
+                const nq_period_t *period, const char *metric);
+
 #endif
