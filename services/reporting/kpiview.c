@@ -782,22 +782,7 @@ static void split_free(split_call_t *c)
 
 static void split_reply(split_call_t *c)
 {
-    nq_call_t *base = &c->sc.base;
-    reporting_t *app = c->sc.app;
-    bool ok = base->status == NQ__STATUS__STATUS_OK;
-    char *text = ok ? json_dumps(c->doc, JSON_COMPACT | JSON_REAL_PRECISION(10)) : NULL;
-    if (app->sock) {
-        nq_reply_header_t h;
-        if (ok && !text)
-            nq_call_fail(base, NQ__STATUS__STATUS_UNAVAILABLE, "could not build the answer");
-        nq_reply_header_init(&h, base->correlation_id, base->status, text ? NULL : base->detail,
-                             &base->errs);
-        Nq__DocumentReply reply = NQ__DOCUMENT_REPLY__INIT;
-        reply.header = &h.pb;
-        reply.document = text;
-        nq_zsock_reply(app->sock, &base->env, base->env.type, &reply.base);
-    }
-    free(text);
+    document_send(c->sc.app, &c->sc.base, c->doc);
     split_free(c);
 }
 

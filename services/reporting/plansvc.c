@@ -136,14 +136,13 @@ typedef struct doc_call {
     json_t *doc;      /* the answer, when OK */
 } doc_call_t;
 
-static void doc_answer(nq_call_t *base)
+void document_send(reporting_t *app, nq_call_t *base, const json_t *doc)
 {
-    doc_call_t *c = (doc_call_t *)base;
     bool ok = base->status == NQ__STATUS__STATUS_OK;
-    char *text = ok && c->doc ? json_dumps(c->doc, JSON_COMPACT | JSON_REAL_PRECISION(10)) : NULL;
+    char *text = ok && doc ? json_dumps(doc, JSON_COMPACT | JSON_REAL_PRECISION(10)) : NULL;
     if (ok && !text)
         nq_call_fail(base, NQ__STATUS__STATUS_UNAVAILABLE, "could not build the answer");
-    if (c->app->sock) {
+    if (app->sock) {
         nq_reply_header_t h;
         nq_reply_header_init(&h, base->correlation_id, base->status,
                              base->status == NQ__STATUS__STATUS_OK ? NULL : base->detail,
@@ -151,9 +150,15 @@ static void doc_answer(nq_call_t *base)
         Nq__DocumentReply reply = NQ__DOCUMENT_REPLY__INIT;
         reply.header = &h.pb;
         reply.document = text;
-        nq_zsock_reply(c->app->sock, &base->env, base->env.type, &reply.base);
+        nq_zsock_reply(app->sock, &base->env, base->env.type, &reply.base);
     }
     free(text);
+}
+
+static void doc_answer(nq_call_t *base)
+{
+    doc_call_t *c = (doc_call_t *)base;
+    document_send(c->app, base, c->doc);
     c->app->inflight--;
     nq_call_cleanup(base);
     json_decref(c->doc);

@@ -26,4 +26,9 @@ struct nq_call;
 void board_send(reporting_t *app, struct nq_call *base, struct board_entry *entries, size_t n,
                 const nq_period_t *period, const char *metric);
 
+/* Send `doc` (JSON, borrowed) as the DocumentReply of call `base`, or the
+ * call's failure. */
+#include <jansson.h>
+void document_send(reporting_t *app, struct nq_call *base, const json_t *doc);
+
 #endif
