@@ -3,6 +3,8 @@
 #ifndef NQ_REPORTING_APP_H
 #define NQ_REPORTING_APP_H
 
+#include <jansson.h>
+
 #include "nq/bus.h"
 #include "nq/service.h"
 #include "nq/workdays.h"
@@ -28,7 +30,6 @@ void board_send(reporting_t *app, struct nq_call *base, struct board_entry *entr
 
 /* Send `doc` (JSON, borrowed) as the DocumentReply of call `base`, or the
  * call's failure. */
-#include <jansson.h>
 void document_send(reporting_t *app, struct nq_call *base, const json_t *doc);
 
 #endif
