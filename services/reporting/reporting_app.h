@@ -1,5 +1,5 @@
 /* services/reporting/reporting_app.h — the reporting app's state, shared by
- * its I/O modules (reporting.c, kpiview.c). Not for other services. */
+ * its I/O modules (reporting.c, kpiview.c, plansvc.c). Not for other services. */
 #ifndef NQ_REPORTING_APP_H
 #define NQ_REPORTING_APP_H
 
