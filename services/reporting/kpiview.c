@@ -15,6 +15,7 @@
 #include "nq/period.h"
 #include "nq/reply.h"
 #include "leaderboard.h"
+#include "members.h"
 #include "overview.h"
 #include "split.h"
 #include "reporting_app.h"
@@ -270,20 +271,10 @@ static void on_team(nq_redis_t *r, redisReply *reply, void *data)
             nq_call_fail(&c->base, NQ__STATUS__STATUS_NOT_FOUND, "team %s not found", c->who.id);
         } else {
             set_name(c, reply->element[0]);
-            const char *text =
-                reply->element[1]->type == REDIS_REPLY_STRING ? reply->element[1]->str : "[]";
-            json_t *members = json_loads(text, 0, NULL);
-            size_t n = json_is_array(members) ? json_array_size(members) : 0;
-            const char **ids = calloc(n + 1, sizeof(*ids));
-            size_t k = 0;
-            for (size_t i = 0; ids && i < n; i++) {
-                const char *id = json_string_value(json_array_get(members, i));
-                if (nq_valid_id(id))
-                    ids[k++] = id;
-            }
-            members_found(c, ids, k);
-            free(ids);
-            json_decref(members);
+            member_ids_t m; /* a team without a members list has none */
+            member_ids_from_json(reply->element[1]->str, &m);
+            members_found(c, m.ids, m.n);
+            member_ids_free(&m);
         }
     }
     nq_call_release(&c->base);
@@ -293,15 +284,11 @@ static void on_team(nq_redis_t *r, redisReply *reply, void *data)
 static void on_company(nq_redis_t *r, redisReply *reply, void *data)
 {
     subject_call_t *c = data;
-    if (nq_call_reply_ok(&c->base, reply, REDIS_REPLY_ARRAY)) {
-        const char **ids = calloc(reply->elements + 1, sizeof(*ids));
-        size_t k = 0;
-        for (size_t i = 0; ids && i < reply->elements; i++) {
-            if (reply->element[i]->type == REDIS_REPLY_STRING)
-                ids[k++] = reply->element[i]->str;
-        }
-        members_found(c, ids, k);
-        free(ids);
+    member_ids_t m;
+    if (nq_call_reply_ok(&c->base, reply, REDIS_REPLY_ARRAY) &&
+        member_ids_from_reply(reply, &m) == 0) {
+        members_found(c, m.ids, m.n);
+        member_ids_free(&m);
     }
     nq_call_release(&c->base);
 }

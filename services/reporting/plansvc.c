@@ -14,6 +14,7 @@
 #include "nq/period.h"
 #include "nq/reply.h"
 #include "leaderboard.h"
+#include "members.h"
 #include "plans.h"
 #include "reporting_app.h"
 
@@ -437,24 +438,14 @@ static void on_sp_team(nq_redis_t *r, redisReply *reply, void *data)
 static void on_team_members(nq_redis_t *r, redisReply *reply, void *data)
 {
     score_call_t *c = data;
-    if (string_or_nil(&c->dc.base, reply)) {
-        json_t *members =
-            reply->type == REDIS_REPLY_STRING ? json_loads(reply->str, 0, NULL) : NULL;
-        if (!json_is_array(members)) {
-            nq_call_fail(&c->dc.base, NQ__STATUS__STATUS_NOT_FOUND, "team %s not found",
-                         c->team_id);
-        } else {
-            size_t n = json_array_size(members), k = 0;
-            const char **ids = calloc(n + 1, sizeof(*ids));
-            for (size_t i = 0; ids && i < n; i++) {
-                const char *id = json_string_value(json_array_get(members, i));
-                if (nq_valid_id(id))
-                    ids[k++] = id;
-            }
-            read_members(c, ids, k);
-            free(ids);
-        }
-        json_decref(members);
+    member_ids_t m;
+    if (!string_or_nil(&c->dc.base, reply)) {
+        /* failed */
+    } else if (member_ids_from_json(reply->str, &m) != 0) {
+        nq_call_fail(&c->dc.base, NQ__STATUS__STATUS_NOT_FOUND, "team %s not found", c->team_id);
+    } else {
+        read_members(c, m.ids, m.n);
+        member_ids_free(&m);
     }
     nq_call_release(&c->dc.base);
 }
@@ -638,28 +629,14 @@ static void sboard_read(sboard_call_t *c, const char *const *ids, size_t n)
 static void on_sboard_ids(nq_redis_t *r, redisReply *reply, void *data)
 {
     sboard_call_t *c = data;
-    json_t *members = NULL;
-    const char **ids = NULL;
-    size_t n = 0;
-    if (reply && reply->type == REDIS_REPLY_ARRAY) { /* SMEMBERS */
-        ids = calloc(reply->elements + 1, sizeof(*ids));
-        for (size_t i = 0; ids && i < reply->elements; i++)
-            ids[n++] = reply->element[i]->str;
-    } else if (string_or_nil(&c->base, reply)) { /* HGET team members */
-        members = reply->type == REDIS_REPLY_STRING ? json_loads(reply->str, 0, NULL) : NULL;
-        if (!json_is_array(members))
-            nq_call_fail(&c->base, NQ__STATUS__STATUS_NOT_FOUND, "no such team");
-        ids = calloc(json_array_size(members) + 1, sizeof(*ids));
-        for (size_t i = 0; ids && i < json_array_size(members); i++) {
-            const char *id = json_string_value(json_array_get(members, i));
-            if (nq_valid_id(id))
-                ids[n++] = id;
-        }
-    }
+    member_ids_t m = {0};
+    if (reply && reply->type == REDIS_REPLY_ARRAY) /* SMEMBERS */
+        member_ids_from_reply(reply, &m);
+    else if (string_or_nil(&c->base, reply) && member_ids_from_json(reply->str, &m) != 0)
+        nq_call_fail(&c->base, NQ__STATUS__STATUS_NOT_FOUND, "no such team"); /* HGET members */
     if (c->base.status == NQ__STATUS__STATUS_OK)
-        sboard_read(c, ids, n);
-    free(ids);
-    json_decref(members);
+        sboard_read(c, m.ids, m.n);
+    member_ids_free(&m);
     nq_call_release(&c->base);
 }
 

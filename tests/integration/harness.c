@@ -478,3 +478,27 @@ const char *nq_harness_dir(const nq_harness_t *h)
 {
     return h->dir;
 }
+
+json_t *nq_harness_api_raw(nq_httpc_t *http, const char *method, const char *path, const char *body,
+                           int *status)
+{
+    nq_httpc_response_t r;
+    int rc = nq_httpc_request(http, method, path, body ? "application/json" : NULL, body,
+                              body ? strlen(body) : 0, NULL, &r);
+    if (rc != 0)
+        fprintf(stderr, "\n%s %s: %s\n", method, path, nq_httpc_strerror(rc));
+    *status = rc == 0 ? r.status : 0;
+    json_t *j = rc == 0 ? json_loadb(r.body, r.len, 0, NULL) : NULL;
+    nq_httpc_response_free(&r);
+    return j;
+}
+
+json_t *nq_harness_api(nq_httpc_t *http, const char *method, const char *path, json_t *body,
+                       int *status)
+{
+    char *text = body ? json_dumps(body, JSON_COMPACT) : NULL;
+    json_decref(body);
+    json_t *j = nq_harness_api_raw(http, method, path, text, status);
+    free(text);
+    return j;
+}

@@ -28,7 +28,10 @@
 #ifndef NQ_TEST_HARNESS_H
 #define NQ_TEST_HARNESS_H
 
+#include <jansson.h>
 #include <stdbool.h>
+
+#include "nq/httpc.h"
 
 #define NQ_HARNESS_READY_MS 20000 /* how long start-up may take */
 #define NQ_HARNESS_STOP_MS  10000 /* how long one process may take to exit */
@@ -80,5 +83,15 @@ bool nq_harness_wait_ready(nq_harness_t *h, int timeout_ms);
 
 /* Print the last `lines` lines of every log (Redis's included) to stderr. */
 void nq_harness_print_logs(nq_harness_t *h, int lines);
+
+/* One API request over `http` with a raw JSON body (NULL for none). Returns
+ * the parsed answer (NULL when none or not JSON; caller decrefs) and its
+ * status in *status (0: no answer, the reason printed). */
+json_t *nq_harness_api_raw(nq_httpc_t *http, const char *method, const char *path, const char *body,
+                           int *status);
+
+/* The same with a JSON body, which is stolen. */
+json_t *nq_harness_api(nq_httpc_t *http, const char *method, const char *path, json_t *body,
+                       int *status);
 
 #endif

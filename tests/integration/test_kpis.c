@@ -130,29 +130,14 @@ static void check_str(const json_t *v, const char *want, const char *ctx)
     check(got && strcmp(got, want) == 0, "%s: want \"%s\", got %s", ctx, want, text_of(v));
 }
 
-/* One request with a raw body (NULL for none). Returns the parsed answer
- * (NULL when none or not JSON) and its status in *status (0: no answer). */
 static json_t *api_raw(const char *method, const char *path, const char *body, int *status)
 {
-    nq_httpc_response_t r;
-    int rc = nq_httpc_request(s_http, method, path, body ? "application/json" : NULL, body,
-                              body ? strlen(body) : 0, NULL, &r);
-    if (rc != 0)
-        fprintf(stderr, "\n%s %s: %s\n", method, path, nq_httpc_strerror(rc));
-    *status = rc == 0 ? r.status : 0;
-    json_t *j = rc == 0 ? json_loadb(r.body, r.len, 0, NULL) : NULL;
-    nq_httpc_response_free(&r);
-    return j;
+    return nq_harness_api_raw(s_http, method, path, body, status);
 }
 
-/* The same with a JSON body, which is stolen. */
 static json_t *api(const char *method, const char *path, json_t *body, int *status)
 {
-    char *text = body ? json_dumps(body, JSON_COMPACT) : NULL;
-    json_decref(body);
-    json_t *j = api_raw(method, path, text, status);
-    free(text);
-    return j;
+    return nq_harness_api(s_http, method, path, body, status);
 }
 
 /* GET path, expecting 200 (the answer is returned either way; caller decrefs). */

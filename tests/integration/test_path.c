@@ -70,29 +70,14 @@ static void date_of(int64_t ms, char *buf, size_t len)
     snprintf(buf, len, "%.10s", t);
 }
 
-/* One request with a raw body (NULL for none). Returns the parsed JSON answer
- * (NULL when none or not JSON) and its status in *status (0: no answer). */
 static json_t *api_raw(const char *method, const char *path, const char *body, int *status)
 {
-    nq_httpc_response_t r;
-    int rc = nq_httpc_request(s_http, method, path, body ? "application/json" : NULL, body,
-                              body ? strlen(body) : 0, NULL, &r);
-    if (rc != 0)
-        fprintf(stderr, "%s %s: %s\n", method, path, nq_httpc_strerror(rc));
-    *status = rc == 0 ? r.status : 0;
-    json_t *j = rc == 0 ? json_loadb(r.body, r.len, 0, NULL) : NULL;
-    nq_httpc_response_free(&r);
-    return j;
+    return nq_harness_api_raw(s_http, method, path, body, status);
 }
 
-/* The same with a JSON body, which is stolen. */
 static json_t *api(const char *method, const char *path, json_t *body, int *status)
 {
-    char *text = body ? json_dumps(body, JSON_COMPACT) : NULL;
-    json_decref(body);
-    json_t *j = api_raw(method, path, text, status);
-    free(text);
-    return j;
+    return nq_harness_api(s_http, method, path, body, status);
 }
 
 /* An activity event of SP `sp` on CUSTOMER at `at`; amount NULL if none. */
