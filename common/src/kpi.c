@@ -292,7 +292,8 @@ static void fetch_done(fetch_req_t *req)
     free(req);
 }
 
-int nq_kpi_from_reply(const redisReply *reply, nq_kpi_values_t *out)
+/* `out` from an HGETALL reply of a KPI hash; 0, or -1 (out zero). */
+static int kpi_from_reply(const redisReply *reply, nq_kpi_values_t *out)
 {
     memset(out, 0, sizeof(*out));
     if (!reply || reply->type != REDIS_REPLY_ARRAY || reply->elements > 2 * MAX_HASH_FIELDS)
@@ -307,7 +308,7 @@ static void on_hgetall(nq_redis_t *r, redisReply *reply, void *data)
 {
     fetch_req_t *req = data;
     nq_kpi_values_t hash;
-    req->failed |= nq_kpi_from_reply(reply, &hash) != 0;
+    req->failed |= kpi_from_reply(reply, &hash) != 0;
     for (int i = 0; i < NQ_KPI_HASH_COUNT; i++)
         req->values.v[i] = hash.v[i];
     fetch_done(req);

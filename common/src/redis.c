@@ -287,11 +287,6 @@ bool nq_redis_ready(const nq_redis_t *r)
     return r && r->connected && !r->closing;
 }
 
-size_t nq_redis_pending(const nq_redis_t *r)
-{
-    return r ? r->pending : 0;
-}
-
 static void on_reply(redisAsyncContext *ac, void *reply, void *privdata)
 {
     pending_cmd_t *cmd = privdata;

@@ -126,10 +126,6 @@ int nq_metric_parse(nq_metric_id_t m, const json_t *value, double *out, const ch
 
 /* ---- counters ------------------------------------------------------------- */
 
-/* Fill `out` from an HGETALL reply of a KPI hash. Returns 0, or -1 (out is
- * zero) when the reply is not such an array or a value is not an integer. */
-int nq_kpi_from_reply(const redisReply *reply, nq_kpi_values_t *out);
-
 /* Counter for a hash field name, or -1. */
 int nq_kpi_find(const char *field);
 

@@ -46,9 +46,6 @@ void nq_redis_on_connected(nq_redis_t *r, nq_redis_connected_fn fn, void *data);
  * arriving during a stop) is never ready, so every command on it returns -1. */
 bool nq_redis_ready(const nq_redis_t *r);
 
-/* Commands issued and not yet answered. */
-size_t nq_redis_pending(const nq_redis_t *r);
-
 /* Issue a printf-style command (hiredis formatting: %s, %b, %lld ...).
  * Returns 0 when issued, -1 when not connected (cb never runs). */
 int nq_redis_command(nq_redis_t *r, nq_redis_cb cb, void *data, const char *fmt, ...);
