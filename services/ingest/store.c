@@ -4,35 +4,44 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "nq/actlog.h"
 #include "nq/keys.h"
 #include "nq/log.h"
 #include "validate.h"
 
-/* KEYS[1] stream, KEYS[2] accepted counter; ARGV: window_s, n, then per event: dedupe key, digest, payload.
- * SET ... NX GET remembers a new id and returns a known id's digest in one step.
+/* KEYS[1] stream, KEYS[2] accepted counter; ARGV: window_s, n, the packed
+ * batch (nq/actlog.h), then per event: dedupe key, digest.
+ * SET ... NX GET remembers a new id and returns a known id's digest in one
+ * step. The batch becomes one stream entry, with the indexes of the events
+ * that did not count (x); a batch with none new appends nothing.
  * Returns n status integers (0 accepted, 1 duplicate, 2 conflict), then the
- * stream id of the last appended entry ("" if none). */
+ * stream id of the entry ("" if none). */
 static const char append_script[] =
     "local window = ARGV[1]\n"
     "local n = tonumber(ARGV[2])\n"
-    "local out = {}\n"
-    "local last = ''\n"
+    "local out, skipped = {}, {}\n"
     "for i = 0, n - 1 do\n"
-    "  local k, d, p = ARGV[3 + i * 3], ARGV[4 + i * 3], ARGV[5 + i * 3]\n"
-    "  local prev = redis.call('SET', k, d, 'NX', 'EX', window, 'GET')\n"
+    "  local d = ARGV[5 + i * 2]\n"
+    "  local prev = redis.call('SET', ARGV[4 + i * 2], d, 'NX', 'EX', window, 'GET')\n"
     "  if not prev then\n"
-    "    last = redis.call('XADD', KEYS[1], '*', 'e', p)\n"
     "    out[i + 1] = 0\n"
-    "  elseif prev == d then\n"
-    "    out[i + 1] = 1\n"
     "  else\n"
-    "    out[i + 1] = 2\n"
+    "    out[i + 1] = prev == d and 1 or 2\n"
+    "    skipped[#skipped + 1] = i\n"
     "  end\n"
     "end\n"
-    "local accepted = 0\n"
-    "for i = 1, n do if out[i] == 0 then accepted = accepted + 1 end end\n"
-    "if accepted > 0 then redis.call('INCRBY', KEYS[2], accepted) end\n"
-    "out[n + 1] = last\n"
+    "local accepted = n - #skipped\n"
+    "local id = ''\n"
+    "if accepted > 0 then\n"
+    "  if #skipped > 0 then\n"
+    "    id = redis.call('XADD', KEYS[1], '*', 'n', accepted, 'b', ARGV[3], 'x',\n"
+    "                    table.concat(skipped, ','))\n"
+    "  else\n"
+    "    id = redis.call('XADD', KEYS[1], '*', 'n', accepted, 'b', ARGV[3])\n"
+    "  end\n"
+    "  redis.call('INCRBY', KEYS[2], accepted)\n"
+    "end\n"
+    "out[n + 1] = id\n"
     "return out\n";
 
 typedef struct append_req {
@@ -72,22 +81,15 @@ static void on_appended(nq_redis_t *r, redisReply *reply, void *data)
     free(req);
 }
 
-/* Add one event's dedupe key, digest and packed bytes to the script args. */
+/* Add one event's dedupe key and digest to the script args. */
 static int add_event(nq_redis_args_t *a, const Nq__Activity *ev)
 {
     char key[NQ_ID_MAX + INGEST_EVENT_ID_MAX + 16];
     char digest[65];
     if (nq_key_event(key, sizeof(key), ev->event_id) < 0 || ingest_digest(ev, digest) != 0)
         return -1;
-    size_t len = nq__activity__get_packed_size(ev);
-    uint8_t *buf = malloc(len ? len : 1);
-    if (!buf)
-        return -1;
-    nq__activity__pack(ev, buf);
     nq_redis_args_adds(a, key);
     nq_redis_args_add(a, digest, 64);
-    nq_redis_args_add(a, buf, len);
-    free(buf);
     return 0;
 }
 
@@ -110,7 +112,12 @@ int ingest_store_append(nq_redis_t *r, Nq__Activity *const *events, size_t n, in
     nq_redis_args_adds(&a, NQ_KEY_STATS_ACCEPTED);
     nq_redis_args_addf(&a, "%lld", (long long)window_s);
     nq_redis_args_addf(&a, "%zu", n);
-    int rc = 0;
+    size_t len;
+    uint8_t *packed = nq_actlog_pack(events, n, &len);
+    int rc = packed ? 0 : -1;
+    if (packed)
+        nq_redis_args_add(&a, packed, len);
+    free(packed);
     for (size_t i = 0; i < n && rc == 0; i++)
         rc = add_event(&a, events[i]);
     if (rc == 0)

@@ -2,9 +2,11 @@
  *
  * One batch is appended by one Lua script, atomically: for each event, its
  * event_id is looked up in the dedupe keys (nq:evt:<id>, kept for the dedupe
- * window). A new id is appended to the stream nq:activities and remembered
- * with the event's content digest; a known id with the same digest is a
- * duplicate, with another digest a conflict. Neither is appended again.
+ * window). A new id is remembered with the event's content digest; a known
+ * id with the same digest is a duplicate, with another digest a conflict.
+ * The batch then becomes one entry of the stream nq:activities (format in
+ * nq/actlog.h) in which only the new events count; a batch with no new event
+ * appends nothing.
  * The callback runs once, after Redis has answered (so an "accepted" event is
  * stored), or with status -1 when Redis failed or dropped the connection.
  *
@@ -29,7 +31,7 @@ typedef enum {
 typedef struct ingest_append_result {
     const int *status;   /* per event, ingest_append_status_t, in input order */
     size_t n;            /* events */
-    const char *last_id; /* stream id of the last appended event, "" if none */
+    const char *last_id; /* stream id of the batch's log entry, "" if none */
 } ingest_append_result_t;
 
 typedef void (*ingest_append_cb)(int status, const ingest_append_result_t *res, void *data);
@@ -39,7 +41,7 @@ typedef void (*ingest_append_cb)(int status, const ingest_append_result_t *res, 
 int ingest_store_append(nq_redis_t *r, Nq__Activity *const *events, size_t n, int64_t window_s,
                         ingest_append_cb cb, void *data);
 
-/* Parse the script's reply: n integers then the last id. Pure; used by the
+/* Parse the script's reply: n integers then the entry id. Pure; used by the
  * callback and by tests. Returns 0, or -1 when the reply has another shape. */
 int ingest_store_parse_reply(const redisReply *reply, size_t n, int *status, const char **last_id);
 

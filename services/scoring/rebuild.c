@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "apply.h"
+#include "nq/actlog.h"
 #include "nq/keys.h"
 #include "nq/log.h"
 #include "nq/period.h"
@@ -61,6 +62,26 @@ static const char swap_script[] = "local n = tonumber(ARGV[2])\n"
                                   "end\n"
                                   "redis.call('DEL', KEYS[1])\n"
                                   "return #shadows\n";
+
+/* KEYS[1] stream. ARGV: after (exclusive), up to (inclusive), events,
+ * entries. The entries after the cursor, one at a time until they hold
+ * `events` events or make `entries` entries (a log entry is a whole stored
+ * batch, nq/actlog.h). */
+static const char range_script[] =
+    "local out, events, cursor = {}, 0, ARGV[1]\n"
+    "local max_events, max_entries = tonumber(ARGV[3]), tonumber(ARGV[4])\n"
+    "while events < max_events and #out < max_entries do\n"
+    "  local r = redis.call('XRANGE', KEYS[1], '(' .. cursor, ARGV[2], 'COUNT', 1)\n"
+    "  if #r == 0 then break end\n"
+    "  local e = r[1]\n"
+    "  out[#out + 1] = e\n"
+    "  cursor = e[1]\n"
+    "  local f = e[2]\n"
+    "  for i = 1, #f, 2 do\n"
+    "    if f[i] == 'n' then events = events + (tonumber(f[i + 1]) or 0) end\n"
+    "  end\n"
+    "end\n"
+    "return out\n";
 
 typedef enum { RB_IDLE, RB_CLEAN, RB_SCAN, RB_PAUSE, RB_CATCHUP, RB_SWAP } rb_phase_t;
 
@@ -241,16 +262,15 @@ static int apply_chunk(rebuild_t *rb, const redisReply *entries, nq_redis_cb cb)
     scoring_agg_t agg;
     scoring_agg_init(&agg);
     for (size_t i = 0; i < entries->elements; i++) {
-        const redisReply *e = entries->element[i];
-        if (e->type != REDIS_REPLY_ARRAY || e->elements != 2 || e->element[1]->elements != 2)
-            continue;
-        const redisReply *payload = e->element[1]->element[1];
-        Nq__Activity *ev = nq__activity__unpack(NULL, payload->len, (const uint8_t *)payload->str);
-        if (ev && scoring_agg_add_event(&agg, ev) != 0)
-            nq_log_warn("rebuild_skip", "entry %s cannot be placed in the calendar",
-                        e->element[0]->str);
-        if (ev)
-            nq__activity__free_unpacked(ev, NULL);
+        nq_actlog_entry_t e;
+        if (nq_actlog_from_entry(entries->element[i], &e) != 0)
+            continue; /* poison: the scorers acknowledged it without effect too */
+        for (size_t k = 0; k < e.n; k++) {
+            if (scoring_agg_add_event(&agg, e.events[k]) != 0)
+                nq_log_warn("rebuild_skip", "an event of entry %s cannot be placed in the calendar",
+                            entries->element[i]->element[0]->str);
+        }
+        nq_actlog_free(&e);
     }
     scoring_agg_unique_members(&agg);
     nq_redis_args_t a;
@@ -312,7 +332,7 @@ static void on_range(nq_redis_t *r, redisReply *reply, void *data)
 {
     rebuild_t *rb = data;
     rb->busy = false;
-    if (!reply_is(rb, reply, REDIS_REPLY_ARRAY, "XRANGE"))
+    if (!reply_is(rb, reply, REDIS_REPLY_ARRAY, "log range"))
         return;
     if (reply->elements == 0) { /* nothing up to the limit: the cursor is there */
         snprintf(rb->cursor, sizeof(rb->cursor), "%s", rb->limit);
@@ -341,8 +361,9 @@ static void scan_step(rebuild_t *rb, rb_phase_t next)
         step(rb);
         return;
     } else {
-        rc = nq_redis_command(redis, on_range, rb, "XRANGE %s (%s %s COUNT %d", NQ_KEY_ACTIVITIES,
-                              rb->cursor, rb->limit, REBUILD_CHUNK);
+        rc = nq_redis_command(redis, on_range, rb, "EVAL %s 1 %s %s %s %d %d", range_script,
+                              NQ_KEY_ACTIVITIES, rb->cursor, rb->limit, REBUILD_CHUNK_EVENTS,
+                              REBUILD_CHUNK_ENTRIES);
     }
     rb->busy = rc == 0;
     if (rc != 0)

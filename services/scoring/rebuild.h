@@ -20,9 +20,10 @@
 
 #include "nq/service.h"
 
-#define REBUILD_TICK_MS  1000
-#define REBUILD_LEASE_MS 15000
-#define REBUILD_CHUNK    1000
+#define REBUILD_TICK_MS       1000
+#define REBUILD_LEASE_MS      15000
+#define REBUILD_CHUNK_EVENTS  8000 /* a scan step reads entries up to this many events */
+#define REBUILD_CHUNK_ENTRIES 256  /* ... or this many entries */
 
 typedef struct rebuild rebuild_t;
 

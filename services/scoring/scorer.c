@@ -6,12 +6,13 @@
 
 #include "apply.h"
 #include "rebuild.h"
+#include "nq/actlog.h"
 #include "nq/bus.h"
 #include "nq/keys.h"
 #include "nq/log.h"
 
-/* KEYS[1] stream, KEYS[2] scored counter. ARGV: group, consumer, n, ids..., m,
- * (key, field, delta)*m, s, (set key, member)*s.
+/* KEYS[1] stream, KEYS[2] scored counter. ARGV: group, consumer, n, entry
+ * ids..., events, m, (key, field, delta)*m, s, (set key, member)*s.
  * Returns {1} when applied, or {0, still-pending ids...} when some of the ids
  * were already applied (acknowledged) by another scorer: nothing changed then.
  * XCLAIM and XACK go in chunks of 1000 ids: Lua's unpack() yields at most a
@@ -36,7 +37,8 @@ static const char apply_script[] =
     "  table.insert(claimed, 1, 0)\n"
     "  return claimed\n"
     "end\n"
-    "local base = 4 + n\n"
+    "local events = ARGV[4 + n]\n"
+    "local base = 5 + n\n"
     "local m = tonumber(ARGV[base])\n"
     "for j = 0, m - 1 do\n"
     "  redis.call('HINCRBY', ARGV[base + 1 + j * 3], ARGV[base + 2 + j * 3], ARGV[base + 3 + j * "
@@ -48,16 +50,31 @@ static const char apply_script[] =
     "  redis.call('SADD', ARGV[base + 1 + j * 2], ARGV[base + 2 + j * 2])\n"
     "end\n"
     "each_chunk({'XACK', KEYS[1], group}, nil, function() end)\n"
-    "redis.call('INCRBY', KEYS[2], n)\n"
+    "redis.call('INCRBY', KEYS[2], events)\n"
     "return {1}\n";
 
-/* KEYS[1] stream, KEYS[2] pause flag. ARGV: group, consumer, count. New
- * entries for this consumer, or nil while a rebuild has paused deliveries
+/* KEYS[1] stream, KEYS[2] pause flag. ARGV: group, consumer, events, entries.
+ * New entries for this consumer, one at a time until they hold `events`
+ * events or make `entries` entries (a log entry is a whole stored batch, of
+ * one to thousands of events), or nil while a rebuild has paused deliveries
  * (checked in the same atomic step, so none slips past the pause). */
 static const char pull_script[] =
     "if redis.call('EXISTS', KEYS[2]) == 1 then return false end\n"
-    "return redis.call('XREADGROUP', 'GROUP', ARGV[1], ARGV[2], 'COUNT', ARGV[3], 'STREAMS', "
-    "KEYS[1], '>')\n";
+    "local out, events = {}, 0\n"
+    "local max_events, max_entries = tonumber(ARGV[3]), tonumber(ARGV[4])\n"
+    "while events < max_events and #out < max_entries do\n"
+    "  local r = redis.call('XREADGROUP', 'GROUP', ARGV[1], ARGV[2], 'COUNT', 1, 'STREAMS',\n"
+    "                       KEYS[1], '>')\n"
+    "  if not r then break end\n"
+    "  local e = r[1][2][1]\n"
+    "  out[#out + 1] = e\n"
+    "  local f = e[2]\n"
+    "  for i = 1, #f, 2 do\n"
+    "    if f[i] == 'n' then events = events + (tonumber(f[i + 1]) or 0) end\n"
+    "  end\n"
+    "end\n"
+    "if #out == 0 then return false end\n"
+    "return out\n";
 
 struct scorer {
     nq_service_t *svc;       /* shared process state */
@@ -77,10 +94,11 @@ struct scorer {
 
 /* A batch of log entries being applied. */
 typedef struct batch {
-    scorer_t *sc;          /* owner */
-    size_t n;              /* entries */
-    char **ids;            /* stream ids */
-    Nq__Activity **events; /* decoded events, NULL for poison entries */
+    scorer_t *sc;               /* owner */
+    size_t n;                   /* entries */
+    char **ids;                 /* their stream ids */
+    nq_actlog_entry_t *entries; /* decoded (empty for poison entries) */
+    size_t events;              /* events that count, over the entries */
 } batch_t;
 
 static void pull(scorer_t *sc);
@@ -90,11 +108,10 @@ static void batch_free(batch_t *b)
 {
     for (size_t i = 0; i < b->n; i++) {
         free(b->ids[i]);
-        if (b->events[i])
-            nq__activity__free_unpacked(b->events[i], NULL);
+        nq_actlog_free(&b->entries[i]);
     }
     free(b->ids);
-    free(b->events);
+    free(b->entries);
     free(b);
 }
 
@@ -105,8 +122,8 @@ static batch_t *batch_new(scorer_t *sc, size_t cap)
         return NULL;
     b->sc = sc;
     b->ids = calloc(cap + 1, sizeof(*b->ids));
-    b->events = calloc(cap + 1, sizeof(*b->events));
-    if (!b->ids || !b->events) {
+    b->entries = calloc(cap + 1, sizeof(*b->entries));
+    if (!b->ids || !b->entries) {
         batch_free(b);
         return NULL;
     }
@@ -119,25 +136,19 @@ static void batch_add_entry(batch_t *b, const redisReply *entry)
     if (entry->type != REDIS_REPLY_ARRAY || entry->elements != 2 ||
         entry->element[0]->type != REDIS_REPLY_STRING)
         return;
-    const redisReply *fields = entry->element[1];
-    Nq__Activity *ev = NULL;
-    for (size_t i = 0; fields->type == REDIS_REPLY_ARRAY && i + 1 < fields->elements; i += 2) {
-        const redisReply *f = fields->element[i], *v = fields->element[i + 1];
-        if (f->type == REDIS_REPLY_STRING && strcmp(f->str, "e") == 0 &&
-            v->type == REDIS_REPLY_STRING)
-            ev = nq__activity__unpack(NULL, v->len, (const uint8_t *)v->str);
-    }
-    if (!ev) {
+    nq_actlog_entry_t *e = &b->entries[b->n];
+    if (nq_actlog_from_entry(entry, e) != 0) {
         b->sc->poison++;
         nq_log_error("poison_entry", "log entry %s does not decode; acknowledged without effect",
                      entry->element[0]->str);
     }
     b->ids[b->n] = strdup(entry->element[0]->str);
-    b->events[b->n] = ev;
-    if (b->ids[b->n])
-        b->n++;
-    else if (ev)
-        nq__activity__free_unpacked(ev, NULL);
+    if (!b->ids[b->n]) {
+        nq_actlog_free(e);
+        return;
+    }
+    b->events += e->n;
+    b->n++;
 }
 
 /* Build a batch from an array of entries and apply it. Returns the number of
@@ -162,15 +173,15 @@ static size_t take_entries(scorer_t *sc, const redisReply *entries)
 
 static void publish_change(scorer_t *sc, batch_t *b)
 {
-    if (!sc->pub)
+    if (!sc->pub || b->events == 0)
         return;
     Nq__KpiChange msg = NQ__KPI_CHANGE__INIT;
-    Nq__Activity **applied = calloc(b->n + 1, sizeof(*applied));
+    Nq__Activity **applied = calloc(b->events, sizeof(*applied));
     if (!applied)
         return;
     for (size_t i = 0; i < b->n; i++) {
-        if (b->events[i])
-            applied[msg.n_applied++] = b->events[i];
+        for (size_t k = 0; k < b->entries[i].n; k++)
+            applied[msg.n_applied++] = b->entries[i].events[k];
     }
     msg.applied = applied;
     msg.has_at = 1;
@@ -183,6 +194,7 @@ static void publish_change(scorer_t *sc, batch_t *b)
 static void batch_keep(batch_t *b, const redisReply *pending)
 {
     size_t kept = 0;
+    b->events = 0;
     for (size_t i = 0; i < b->n; i++) {
         bool keep = false;
         for (size_t k = 1; k < pending->elements && !keep; k++)
@@ -190,13 +202,13 @@ static void batch_keep(batch_t *b, const redisReply *pending)
                    strcmp(pending->element[k]->str, b->ids[i]) == 0;
         if (keep) {
             b->ids[kept] = b->ids[i];
-            b->events[kept] = b->events[i];
+            b->entries[kept] = b->entries[i];
+            b->events += b->entries[i].n;
             kept++;
             continue;
         }
         free(b->ids[i]);
-        if (b->events[i])
-            nq__activity__free_unpacked(b->events[i], NULL);
+        nq_actlog_free(&b->entries[i]);
     }
     b->n = kept;
 }
@@ -223,9 +235,9 @@ static void on_applied(nq_redis_t *r, redisReply *reply, void *data)
         return;
     }
     if (reply->element[0]->integer == 1) {
-        sc->applied += b->n;
+        sc->applied += b->events;
         publish_change(sc, b);
-        batch_done(sc, b, b->n >= SCORER_BATCH);
+        batch_done(sc, b, b->events >= SCORER_BATCH_EVENTS || b->n >= SCORER_BATCH_ENTRIES);
         return;
     }
     size_t before = b->n;
@@ -247,9 +259,9 @@ static void apply_batch(batch_t *b)
     scoring_agg_t agg;
     scoring_agg_init(&agg);
     int rc = 0;
-    for (size_t i = 0; i < b->n && rc == 0; i++) {
-        if (b->events[i])
-            rc = scoring_agg_add_event(&agg, b->events[i]);
+    for (size_t i = 0; i < b->n; i++) {
+        for (size_t k = 0; k < b->entries[i].n && rc == 0; k++)
+            rc = scoring_agg_add_event(&agg, b->entries[i].events[k]);
     }
     scoring_agg_unique_members(&agg);
     nq_redis_args_t a;
@@ -264,6 +276,7 @@ static void apply_batch(batch_t *b)
     nq_redis_args_addf(&a, "%zu", b->n);
     for (size_t i = 0; i < b->n; i++)
         nq_redis_args_adds(&a, b->ids[i]);
+    nq_redis_args_addf(&a, "%zu", b->events);
     nq_redis_args_addf(&a, "%zu", agg.n);
     for (size_t i = 0; i < agg.n; i++) {
         nq_redis_args_adds(&a, agg.cells[i].key);
@@ -291,12 +304,9 @@ static void on_read(nq_redis_t *r, redisReply *reply, void *data)
     sc->busy = false;
     if (sc->stopping) /* the entries stay pending and are reclaimed by another scorer */
         return;
-    /* [[stream, [entries]]] or nil when nothing is new. */
-    if (reply && reply->type == REDIS_REPLY_ARRAY && reply->elements == 1 &&
-        reply->element[0]->type == REDIS_REPLY_ARRAY && reply->element[0]->elements == 2) {
-        if (take_entries(sc, reply->element[0]->element[1]) > 0)
-            return;
-    }
+    /* [entries] or nil when nothing is new. */
+    if (take_entries(sc, reply) > 0)
+        return;
     if (sc->more) {
         sc->more = false;
         pull(sc);
@@ -319,9 +329,10 @@ static void pull(scorer_t *sc)
         reclaim(sc);
         return;
     }
-    if (nq_redis_command(sc->svc->redis, on_read, sc, "EVAL %s 2 %s %s %s %s %d", pull_script,
+    if (nq_redis_command(sc->svc->redis, on_read, sc, "EVAL %s 2 %s %s %s %s %d %d", pull_script,
                          NQ_KEY_ACTIVITIES, NQ_KEY_SCORING_PAUSED, NQ_GROUP_SCORING,
-                         nq_service_member(sc->svc), SCORER_BATCH) == 0)
+                         nq_service_member(sc->svc), SCORER_BATCH_EVENTS,
+                         SCORER_BATCH_ENTRIES) == 0)
         sc->busy = true;
 }
 
@@ -352,7 +363,7 @@ static void reclaim(scorer_t *sc)
     sc->reclaim_due = false;
     if (nq_redis_command(sc->svc->redis, on_reclaimed, sc, "XAUTOCLAIM %s %s %s %d %s COUNT %d",
                          NQ_KEY_ACTIVITIES, NQ_GROUP_SCORING, nq_service_member(sc->svc),
-                         SCORER_RECLAIM_IDLE_MS, sc->reclaim_cursor, SCORER_BATCH) == 0)
+                         SCORER_RECLAIM_IDLE_MS, sc->reclaim_cursor, SCORER_RECLAIM_ENTRIES) == 0)
         sc->busy = true;
 }
 

@@ -1,8 +1,9 @@
 /* services/scoring/scorer.h — a scoring worker (run as many as needed).
  *
  * Scorers share the work through the Redis consumer group "scoring" on the
- * activity log: each pulls new entries (XREADGROUP), applies a whole batch
- * with one Lua call, and publishes what changed. Exactly once: the Lua call
+ * activity log: each pulls new entries (XREADGROUP; one entry is one stored
+ * batch of events, nq/actlog.h), applies them with one Lua call, and
+ * publishes what changed. Exactly once: the Lua call
  * re-claims the batch's entries (XCLAIM ... JUSTID) and only if every one is
  * still pending applies the summed increments and XACKs them, atomically; if
  * some were already applied elsewhere it returns the ones still pending and
@@ -17,7 +18,11 @@
 
 #include "nq/service.h"
 
-#define SCORER_BATCH           8000
+/* A pull takes entries until they hold this many events or make this many
+ * entries; a reclaim takes at most SCORER_RECLAIM_ENTRIES entries. */
+#define SCORER_BATCH_EVENTS    8000
+#define SCORER_BATCH_ENTRIES   256
+#define SCORER_RECLAIM_ENTRIES 4
 #define SCORER_POLL_MS         1000
 #define SCORER_RECLAIM_MS      2000
 #define SCORER_RECLAIM_IDLE_MS 5000

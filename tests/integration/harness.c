@@ -18,7 +18,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "nq/actlog.h"
 #include "nq/httpc.h"
+#include "nq/keys.h"
 
 #ifndef NQ_BIN_DIR
 #error "NQ_BIN_DIR must name the build's bin directory (target_compile_definitions)"
@@ -501,4 +503,65 @@ json_t *nq_harness_api(nq_httpc_t *http, const char *method, const char *path, j
     json_t *j = nq_harness_api_raw(http, method, path, text, status);
     free(text);
     return j;
+}
+
+/* ---- the activity log ---------------------------------------------------- */
+
+long long nq_harness_log_events(redisContext *c)
+{
+    char after[64] = "-";
+    long long events = 0;
+    for (;;) {
+        redisReply *r = redisCommand(c, "XRANGE %s %s + COUNT 500", NQ_KEY_ACTIVITIES, after);
+        if (!r || r->type != REDIS_REPLY_ARRAY) {
+            freeReplyObject(r);
+            return -1;
+        }
+        size_t n = r->elements;
+        for (size_t i = 0; i < n && events >= 0; i++) {
+            nq_actlog_entry_t e;
+            if (nq_actlog_from_entry(r->element[i], &e) != 0) {
+                fprintf(stderr, "\nlog entry %s does not decode\n", r->element[i]->element[0]->str);
+                events = -1;
+                break;
+            }
+            events += (long long)e.n;
+            nq_actlog_free(&e);
+            snprintf(after, sizeof(after), "(%s", r->element[i]->element[0]->str);
+        }
+        freeReplyObject(r);
+        if (n == 0 || events < 0)
+            return events;
+    }
+}
+
+/* An independent copy of `ev`. */
+static Nq__Activity *activity_copy(const Nq__Activity *ev)
+{
+    size_t len = nq__activity__get_packed_size(ev);
+    uint8_t *buf = malloc(len ? len : 1);
+    if (!buf)
+        return NULL;
+    nq__activity__pack(ev, buf);
+    Nq__Activity *copy = nq__activity__unpack(NULL, len, buf);
+    free(buf);
+    return copy;
+}
+
+Nq__Activity *nq_harness_log_find(redisContext *c, const char *event_id, int entries)
+{
+    redisReply *r = redisCommand(c, "XREVRANGE %s + - COUNT %d", NQ_KEY_ACTIVITIES, entries);
+    Nq__Activity *found = NULL;
+    for (size_t i = 0; r && r->type == REDIS_REPLY_ARRAY && i < r->elements && !found; i++) {
+        nq_actlog_entry_t e;
+        if (nq_actlog_from_entry(r->element[i], &e) != 0)
+            continue;
+        for (size_t k = 0; k < e.n && !found; k++) {
+            if (e.events[k]->event_id && strcmp(e.events[k]->event_id, event_id) == 0)
+                found = activity_copy(e.events[k]);
+        }
+        nq_actlog_free(&e);
+    }
+    freeReplyObject(r);
+    return found;
 }

@@ -28,9 +28,11 @@
 #ifndef NQ_TEST_HARNESS_H
 #define NQ_TEST_HARNESS_H
 
+#include <hiredis/hiredis.h>
 #include <jansson.h>
 #include <stdbool.h>
 
+#include "neiqin.pb-c.h"
 #include "nq/httpc.h"
 
 #define NQ_HARNESS_READY_MS 20000 /* how long start-up may take */
@@ -93,5 +95,15 @@ json_t *nq_harness_api_raw(nq_httpc_t *http, const char *method, const char *pat
 /* The same with a JSON body, which is stolen. */
 json_t *nq_harness_api(nq_httpc_t *http, const char *method, const char *path, json_t *body,
                        int *status);
+
+/* The events that count in the activity log (nq/actlog.h), read through `c`
+ * entry by entry and decoded: -1 when Redis fails or an entry does not
+ * decode. */
+long long nq_harness_log_events(redisContext *c);
+
+/* The stored event with `event_id` among the counted events of the newest
+ * `entries` log entries: a copy the caller frees with
+ * nq__activity__free_unpacked, or NULL. */
+Nq__Activity *nq_harness_log_find(redisContext *c, const char *event_id, int entries);
 
 #endif

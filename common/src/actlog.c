@@ -1,0 +1,118 @@
+/* actlog.c — activity log entries. See nq/actlog.h. */
+#include "nq/actlog.h"
+
+#include <errno.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+uint8_t *nq_actlog_pack(Nq__Activity *const *events, size_t n, size_t *len)
+{
+    Nq__ActivityLogEntry entry = NQ__ACTIVITY_LOG_ENTRY__INIT;
+    entry.events = (Nq__Activity **)events;
+    entry.n_events = n;
+    *len = nq__activity_log_entry__get_packed_size(&entry);
+    uint8_t *buf = malloc(*len ? *len : 1);
+    if (buf)
+        nq__activity_log_entry__pack(&entry, buf);
+    return buf;
+}
+
+void nq_actlog_free(nq_actlog_entry_t *e)
+{
+    if (e->log)
+        nq__activity_log_entry__free_unpacked(e->log, NULL);
+    free(e->events);
+    memset(e, 0, sizeof(*e));
+}
+
+/* Read the next index of a skip list at *p; false at its end or on garbage. */
+static bool next_index(const char **p, size_t *index, bool *bad)
+{
+    if (**p == '\0')
+        return false;
+    const char *s = *p;
+    if (*s < '0' || *s > '9') {
+        *bad = true;
+        return false;
+    }
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (errno != 0 || (*end != ',' && *end != '\0') || (*end == ',' && end[1] == '\0')) {
+        *bad = true;
+        return false;
+    }
+    *index = (size_t)v;
+    *p = *end == ',' ? end + 1 : end;
+    return true;
+}
+
+int nq_actlog_decode(const uint8_t *blob, size_t len, const char *skip, long long counted,
+                     nq_actlog_entry_t *out)
+{
+    memset(out, 0, sizeof(*out));
+    out->log = nq__activity_log_entry__unpack(NULL, len, blob);
+    if (!out->log)
+        return -1;
+    size_t total = out->log->n_events;
+    out->events = malloc((total ? total : 1) * sizeof(*out->events));
+    if (!out->events)
+        goto bad;
+    const char *p = skip ? skip : "";
+    size_t next_skip = 0, k = 0;
+    bool bad = false, have = next_index(&p, &next_skip, &bad);
+    for (size_t i = 0; i < total && !bad; i++) {
+        if (have && next_skip == i) {
+            size_t prev = next_skip;
+            have = next_index(&p, &next_skip, &bad);
+            bad = bad || (have && next_skip <= prev);
+            continue;
+        }
+        out->events[k++] = out->log->events[i];
+    }
+    if (bad || have || counted != (long long)k)
+        goto bad; /* garbage, an index past the end, or the count disagrees */
+    out->n = k;
+    return 0;
+bad:
+    nq_actlog_free(out);
+    return -1;
+}
+
+/* The value of `name` in a stream entry's field list, or NULL. */
+static const redisReply *field(const redisReply *entry, const char *name)
+{
+    if (!entry || entry->type != REDIS_REPLY_ARRAY || entry->elements != 2 ||
+        entry->element[1]->type != REDIS_REPLY_ARRAY)
+        return NULL;
+    const redisReply *f = entry->element[1];
+    for (size_t i = 0; i + 1 < f->elements; i += 2) {
+        if (f->element[i]->type == REDIS_REPLY_STRING && strcmp(f->element[i]->str, name) == 0)
+            return f->element[i + 1]->type == REDIS_REPLY_STRING ? f->element[i + 1] : NULL;
+    }
+    return NULL;
+}
+
+long long nq_actlog_count(const redisReply *entry)
+{
+    const redisReply *n = field(entry, "n");
+    if (!n)
+        return 0;
+    char *end;
+    long long v = strtoll(n->str, &end, 10);
+    return *end == '\0' && end != n->str && v >= 0 ? v : 0;
+}
+
+int nq_actlog_from_entry(const redisReply *entry, nq_actlog_entry_t *out)
+{
+    memset(out, 0, sizeof(*out));
+    const redisReply *n = field(entry, "n"), *b = field(entry, "b"), *x = field(entry, "x");
+    if (!n || !b)
+        return -1;
+    char *end;
+    long long counted = strtoll(n->str, &end, 10);
+    if (*end != '\0' || end == n->str)
+        return -1;
+    return nq_actlog_decode((const uint8_t *)b->str, b->len, x ? x->str : NULL, counted, out);
+}

@@ -1,0 +1,181 @@
+/* test_actlog.c — the activity log's entry format (nq/actlog.h): packing a
+ * batch, decoding it with and without skipped events, and rejecting every
+ * malformed entry instead of counting it. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "nq/actlog.h"
+#include "nq_test.h"
+
+#define N_EVENTS 5
+
+static Nq__Activity s_events[N_EVENTS];
+static Nq__Activity *s_ptrs[N_EVENTS];
+static char s_ids[N_EVENTS][16];
+static uint8_t *s_blob;
+static size_t s_len;
+
+static int suite_init(void)
+{
+    for (int i = 0; i < N_EVENTS; i++) {
+        nq__activity__init(&s_events[i]);
+        snprintf(s_ids[i], sizeof(s_ids[i]), "e-%d", i);
+        s_events[i].event_id = s_ids[i];
+        s_events[i].type = "visit";
+        s_events[i].has_occurred_at = 1;
+        s_events[i].occurred_at = 1795000000000LL + i;
+        s_ptrs[i] = &s_events[i];
+    }
+    s_blob = nq_actlog_pack(s_ptrs, N_EVENTS, &s_len);
+    return s_blob ? 0 : 1;
+}
+
+static int suite_clean(void)
+{
+    free(s_blob);
+    return 0;
+}
+
+/* Decode with `skip` and `counted`; expect the event ids listed in `want`
+ * (NULL: expect a rejection). */
+static void expect(const char *skip, long long counted, const char *const *want, size_t n_want)
+{
+    nq_actlog_entry_t e;
+    int rc = nq_actlog_decode(s_blob, s_len, skip, counted, &e);
+    if (!want) {
+        CU_ASSERT_EQUAL(rc, -1);
+        CU_ASSERT_PTR_NULL(e.log);
+        CU_ASSERT_EQUAL(e.n, 0);
+        return;
+    }
+    CU_ASSERT_EQUAL_FATAL(rc, 0);
+    CU_ASSERT_EQUAL_FATAL(e.n, n_want);
+    for (size_t i = 0; i < n_want; i++)
+        CU_ASSERT_STRING_EQUAL(e.events[i]->event_id, want[i]);
+    nq_actlog_free(&e);
+}
+
+static void test_roundtrip(void)
+{
+    static const char *const all[] = {"e-0", "e-1", "e-2", "e-3", "e-4"};
+    expect(NULL, 5, all, 5);
+    expect("", 5, all, 5);
+    nq_actlog_entry_t e;
+    CU_ASSERT_EQUAL_FATAL(nq_actlog_decode(s_blob, s_len, NULL, 5, &e), 0);
+    CU_ASSERT_EQUAL(e.events[3]->occurred_at, 1795000000003LL);
+    CU_ASSERT_STRING_EQUAL(e.events[3]->type, "visit");
+    nq_actlog_free(&e);
+}
+
+static void test_skips(void)
+{
+    static const char *const mid[] = {"e-0", "e-2", "e-4"};
+    expect("1,3", 3, mid, 3);
+    static const char *const ends[] = {"e-1", "e-2", "e-3"};
+    expect("0,4", 3, ends, 3);
+    expect("0,1,2,3,4", 0, ends, 0); /* none counts (the script never appends this) */
+}
+
+static void test_rejects(void)
+{
+    expect(NULL, 4, NULL, 0);                   /* count disagrees */
+    expect("1", 5, NULL, 0);                    /* count ignores the skip */
+    expect("5", 4, NULL, 0);                    /* index past the end */
+    expect("3,1", 3, NULL, 0);                  /* not ascending */
+    expect("1,1", 3, NULL, 0);                  /* repeated */
+    expect("1,", 4, NULL, 0);                   /* trailing comma */
+    expect(",1", 4, NULL, 0);                   /* leading comma */
+    expect("a", 5, NULL, 0);                    /* not a number */
+    expect("1;2", 3, NULL, 0);                  /* another separator */
+    expect("-1", 5, NULL, 0);                   /* negative */
+    expect("99999999999999999999", 5, NULL, 0); /* overflow */
+    nq_actlog_entry_t e;
+    static const uint8_t junk[] = {0x0a, 0x7f, 0x01}; /* field 1, length past the end */
+    CU_ASSERT_EQUAL(nq_actlog_decode(junk, sizeof(junk), NULL, 0, &e), -1);
+    CU_ASSERT_EQUAL(nq_actlog_decode(s_blob, s_len - 1, NULL, 5, &e), -1); /* truncated */
+}
+
+/* ---- stream entries as Redis returns them ------------------------------- */
+
+static redisReply string(const char *s, size_t len)
+{
+    redisReply r = {0};
+    r.type = REDIS_REPLY_STRING;
+    r.str = (char *)s;
+    r.len = len;
+    return r;
+}
+
+static redisReply array(redisReply **items, size_t n)
+{
+    redisReply r = {0};
+    r.type = REDIS_REPLY_ARRAY;
+    r.element = items;
+    r.elements = n;
+    return r;
+}
+
+/* Decode [id, [n, <n>, b, <blob>, (x, <skip>)]]; returns nq_actlog_from_entry's
+ * code. nq_actlog_count must read `count` from it. */
+static int from_entry(const char *n, long long count, const char *skip, size_t *n_out)
+{
+    redisReply f[6] = {string("n", 1), string(n, strlen(n)), string("b", 1),
+                       string((const char *)s_blob, s_len)};
+    size_t nf = 4;
+    if (skip) {
+        f[4] = string("x", 1);
+        f[5] = string(skip, strlen(skip));
+        nf = 6;
+    }
+    redisReply *fp[6] = {&f[0], &f[1], &f[2], &f[3], &f[4], &f[5]};
+    redisReply fields = array(fp, nf), id = string("1795000000000-0", 15);
+    redisReply *ep[2] = {&id, &fields};
+    redisReply entry = array(ep, 2);
+    CU_ASSERT_EQUAL(nq_actlog_count(&entry), count);
+    nq_actlog_entry_t e;
+    int rc = nq_actlog_from_entry(&entry, &e);
+    *n_out = e.n;
+    nq_actlog_free(&e);
+    return rc;
+}
+
+static void test_from_entry(void)
+{
+    size_t n = 99;
+    CU_ASSERT_EQUAL(from_entry("5", 5, NULL, &n), 0);
+    CU_ASSERT_EQUAL(n, 5);
+    CU_ASSERT_EQUAL(from_entry("2", 2, "0,1,4", &n), 0);
+    CU_ASSERT_EQUAL(n, 2);
+    CU_ASSERT_EQUAL(from_entry("5", 5, "2", &n), -1);
+    CU_ASSERT_EQUAL(from_entry("5x", 0, NULL, &n), -1);
+    CU_ASSERT_EQUAL(from_entry("", 0, NULL, &n), -1);
+
+    /* An entry of another shape: the old one-event format, nil fields, no b. */
+    redisReply f[2] = {string("e", 1), string((const char *)s_blob, s_len)};
+    redisReply *fp[2] = {&f[0], &f[1]};
+    redisReply fields = array(fp, 2), id = string("1-0", 3), nil = {.type = REDIS_REPLY_NIL};
+    redisReply *ep[2] = {&id, &fields};
+    redisReply entry = array(ep, 2);
+    nq_actlog_entry_t e;
+    CU_ASSERT_EQUAL(nq_actlog_from_entry(&entry, &e), -1);
+    CU_ASSERT_EQUAL(nq_actlog_count(&entry), 0);
+    ep[1] = &nil;
+    CU_ASSERT_EQUAL(nq_actlog_from_entry(&entry, &e), -1);
+    CU_ASSERT_EQUAL(nq_actlog_from_entry(&id, &e), -1);
+    CU_ASSERT_EQUAL(nq_actlog_from_entry(NULL, &e), -1);
+}
+
+static CU_TestInfo tests[] = {
+    {"pack then decode keeps every event and field", test_roundtrip},
+    {"skipped indexes are left out", test_skips},
+    {"malformed skip lists, counts and blobs are rejected", test_rejects},
+    {"stream entries decode; other shapes are rejected", test_from_entry},
+    CU_TEST_INFO_NULL,
+};
+
+static CU_SuiteInfo suites[] = {
+    {"actlog", suite_init, suite_clean, NULL, NULL, tests},
+    CU_SUITE_INFO_NULL,
+};
+
+NQ_TEST_MAIN(suites)
