@@ -68,6 +68,9 @@ extern const gw_routes_t gw_metrics_routes;
 /* Answer with a JSON value (reference stolen). Returns like nq_http_respond. */
 int gw_respond_json(nq_http_conn_t *conn, int status, json_t *body, const char *extra_headers);
 
+/* Answer `status` with JSON text already written (len bytes). */
+int gw_respond_json_text(nq_http_conn_t *conn, int status, const char *text, size_t len);
+
 /* Answer {"error": code, "detail": detail, "errors": [...]} (errs may be NULL). */
 int gw_respond_error(nq_http_conn_t *conn, int status, const char *code, const char *detail,
                      const nq_field_errors_t *errs);

@@ -20,6 +20,7 @@
 
 #include "coalesce.h"
 #include "gateway.h"
+#include "jtext.h"
 #include "nq/feedsig.h"
 #include "nq/log.h"
 #include "pbjson.h"
@@ -47,19 +48,27 @@ static const char *const status_names[] = {
 };
 #define N_STATUS 4
 
+/* One event's answer. */
+typedef struct event_result {
+    Nq__EventStatus status; /* accepted until ingest says otherwise */
+    char *event_id;         /* rejected here: its id (copied), else NULL */
+    json_t *errors;         /* rejected here: its field errors, else NULL */
+} event_result_t;
+
 /* One request's events while they are parsed and while ingest works. */
 typedef struct batch {
-    size_t max;            /* most events allowed */
-    json_t *results;       /* one result object per event, in body order */
-    Nq__Activity **events; /* events to send (owned until sent) */
-    size_t *sent;          /* body index of each event to send */
-    size_t n_events;       /* events held (0 once sent) */
-    size_t n_sent;         /* events sent to ingest */
-    size_t cap;            /* slots in events / sent */
-    const char *source;    /* feed name for events without one, or NULL */
-    char seen_key[160];    /* feeds: replay key to set once taken, "" otherwise */
-    nq_redis_t *redis;     /* for seen_key */
-    int64_t seen_ttl_s;    /* its lifetime */
+    size_t max;              /* most events allowed */
+    event_result_t *results; /* one per event, in body order */
+    size_t n_results;        /* events in the body so far */
+    Nq__Activity **events;   /* events to send (owned until sent) */
+    size_t *sent;            /* body index of each event to send */
+    size_t n_events;         /* events held (0 once sent) */
+    size_t n_sent;           /* events sent to ingest */
+    size_t cap;              /* slots in results / events / sent */
+    const char *source;      /* feed name for events without one, or NULL */
+    char seen_key[160];      /* feeds: replay key to set once taken, "" otherwise */
+    nq_redis_t *redis;       /* for seen_key */
+    int64_t seen_ttl_s;      /* its lifetime */
 } batch_t;
 
 static void batch_free_events(batch_t *b)
@@ -73,62 +82,68 @@ static void batch_free(void *data)
 {
     batch_t *b = data;
     batch_free_events(b);
-    json_decref(b->results);
+    for (size_t i = 0; i < b->n_results; i++) {
+        free(b->results[i].event_id);
+        json_decref(b->results[i].errors);
+    }
+    free(b->results);
     free(b->events);
     free(b->sent);
     free(b);
 }
 
-static json_t *result_json(size_t index, const char *event_id, Nq__EventStatus status,
-                           json_t *errors)
+/* Room for one more event in every array. Returns 0, or -1 over the limit
+ * or out of memory. */
+static int batch_grow(batch_t *b)
 {
-    json_t *r = json_pack("{s:I, s:s?, s:s}", "index", (json_int_t)index, "event_id", event_id,
-                          "status", status_names[status]);
-    if (r && errors && json_array_size(errors) > 0)
-        json_object_set(r, "errors", errors);
-    json_decref(errors);
-    return r;
+    if (b->n_results >= b->max)
+        return -1;
+    if (b->n_results < b->cap)
+        return 0;
+    size_t cap = b->cap * 2 + 16;
+    event_result_t *results = realloc(b->results, cap * sizeof(*results));
+    if (results)
+        b->results = results;
+    Nq__Activity **events = results ? realloc(b->events, cap * sizeof(*events)) : NULL;
+    if (events)
+        b->events = events;
+    size_t *sent = events ? realloc(b->sent, cap * sizeof(*sent)) : NULL;
+    if (sent)
+        b->sent = sent;
+    if (!sent)
+        return -1;
+    b->cap = cap;
+    return 0;
 }
 
 /* Take one event (owned) for ingest. Returns 0, or -1 when over the limit
  * or out of memory (the event is freed). */
 static int batch_add(batch_t *b, Nq__Activity *ev)
 {
-    size_t index = json_array_size(b->results);
-    if (index < b->max && b->n_events == b->cap) {
-        size_t cap = b->cap * 2 + 16;
-        Nq__Activity **events = realloc(b->events, cap * sizeof(*events));
-        if (events)
-            b->events = events;
-        size_t *sent = events ? realloc(b->sent, cap * sizeof(*sent)) : NULL;
-        if (sent)
-            b->sent = sent;
-        if (sent)
-            b->cap = cap;
-    }
-    if (index >= b->max || b->n_events == b->cap) {
+    if (batch_grow(b) != 0) {
         protobuf_c_message_free_unpacked(&ev->base, NULL);
         return -1;
     }
     if (b->source && !ev->source)
         ev->source = strdup(b->source);
-    b->sent[b->n_events] = index;
+    b->sent[b->n_events] = b->n_results;
     b->events[b->n_events++] = ev;
     /* Accepted is a placeholder: ingest's verdict replaces it. */
-    return json_array_append_new(
-        b->results, result_json(index, ev->event_id, NQ__EVENT_STATUS__EVENT_ACCEPTED, NULL));
+    b->results[b->n_results++] = (event_result_t){NQ__EVENT_STATUS__EVENT_ACCEPTED, NULL, NULL};
+    return 0;
 }
 
-/* Record an event rejected before ingest. Returns 0, or -1 over the limit. */
+/* Record an event rejected before ingest (errors stolen). Returns 0, or -1
+ * over the limit. */
 static int batch_reject(batch_t *b, const char *event_id, json_t *errors)
 {
-    size_t index = json_array_size(b->results);
-    if (index >= b->max) {
+    if (batch_grow(b) != 0) {
         json_decref(errors);
         return -1;
     }
-    return json_array_append_new(
-        b->results, result_json(index, event_id, NQ__EVENT_STATUS__EVENT_REJECTED, errors));
+    b->results[b->n_results++] = (event_result_t){NQ__EVENT_STATUS__EVENT_REJECTED,
+                                                  event_id ? strdup(event_id) : NULL, errors};
+    return 0;
 }
 
 /* One JSON event: mapped, or rejected with its field errors. */
@@ -203,7 +218,7 @@ static int parse_ndjson(const gw_request_t *req, batch_t *b, const char **why)
             return rc;
         p = next;
     }
-    if (json_array_size(b->results) == 0) {
+    if (b->n_results == 0) {
         *why = "body has no events";
         return -2;
     }
@@ -263,20 +278,10 @@ static const body_format_t *format_of(const gw_request_t *req)
 
 /* ---- answering ----------------------------------------------------------- */
 
-/* Count the results and pick the HTTP status. */
-static int summarize(json_t *body, json_t *results)
+/* The HTTP status for these counts: all taken 202, some 207, none 400 (409
+ * when every one conflicts). */
+static int batch_status(const size_t count[N_STATUS], size_t n)
 {
-    size_t count[N_STATUS] = {0};
-    size_t i;
-    json_t *r;
-    json_array_foreach (results, i, r) {
-        const char *st = json_string_value(json_object_get(r, "status"));
-        for (int k = 0; st && k < N_STATUS; k++)
-            count[k] += strcmp(st, status_names[k]) == 0;
-    }
-    for (int k = 0; k < N_STATUS; k++)
-        json_object_set_new(body, status_names[k], json_integer((json_int_t)count[k]));
-    size_t n = json_array_size(results);
     size_t ok = count[NQ__EVENT_STATUS__EVENT_ACCEPTED] + count[NQ__EVENT_STATUS__EVENT_DUPLICATE];
     if (ok == n)
         return 202;
@@ -285,49 +290,86 @@ static int summarize(json_t *body, json_t *results)
     return count[NQ__EVENT_STATUS__EVENT_CONFLICT] == n ? 409 : 400;
 }
 
-static void respond_batch(nq_http_conn_t *conn, batch_t *b)
+/* Answer: the counts per status, then one result per event, in body order.
+ * `ids` are the ids of the events sent to ingest (from its reply), NULL
+ * when none were sent. Written as text: a json_t per event would cost more
+ * than the rest of the request. */
+static void respond_batch(nq_http_conn_t *conn, batch_t *b, const char *const *ids)
 {
-    json_t *body = json_object();
-    int status = summarize(body, b->results);
-    json_object_set(body, "results", b->results);
+    size_t count[N_STATUS] = {0};
+    for (size_t i = 0; i < b->n_results; i++)
+        count[b->results[i].status]++;
+    int status = batch_status(count, b->n_results);
+    jtext_t t = {0};
+    for (int k = 0; k < N_STATUS; k++) {
+        jtext_raw(&t, k ? ",\"" : "{\"");
+        jtext_raw(&t, status_names[k]);
+        jtext_raw(&t, "\":");
+        jtext_uint(&t, count[k]);
+    }
+    jtext_raw(&t, ",\"results\":[");
+    for (size_t i = 0, k = 0; i < b->n_results; i++) {
+        const event_result_t *r = &b->results[i];
+        const char *id = r->event_id;
+        if (k < b->n_sent && b->sent[k] == i)
+            id = ids ? ids[k++] : NULL;
+        jtext_raw(&t, i ? ",{\"index\":" : "{\"index\":");
+        jtext_uint(&t, i);
+        jtext_raw(&t, ",\"event_id\":");
+        jtext_str(&t, id);
+        jtext_raw(&t, ",\"status\":\"");
+        jtext_raw(&t, status_names[r->status]);
+        jtext_raw(&t, "\"");
+        if (r->errors && json_array_size(r->errors) > 0) {
+            jtext_raw(&t, ",\"errors\":");
+            jtext_json(&t, r->errors);
+        }
+        jtext_raw(&t, "}");
+    }
+    jtext_raw(&t, "]}");
     if (status < 300 && b->seen_key[0] && b->redis)
         nq_redis_command(b->redis, NULL, NULL, "SET %s 1 EX %lld", b->seen_key,
                          (long long)b->seen_ttl_s);
-    gw_respond_json(conn, status, body, NULL);
+    if (t.failed)
+        gw_respond_error(conn, 500, "internal", "out of memory", NULL);
+    else
+        gw_respond_json_text(conn, status, t.buf, t.len);
+    jtext_free(&t);
 }
 
 static void on_ingest_results(nq_http_conn_t *conn, const Nq__ReplyHeader *hdr,
                               Nq__EventResult *const *results, size_t n, void *data)
 {
     batch_t *b = data;
+    const char **ids = NULL;
     if (!nq_http_conn_open(conn)) {
         /* the client left */
     } else if (!hdr) {
         gw_respond_unavailable(conn, "ingest");
     } else if (hdr->has_status && hdr->status != NQ__STATUS__STATUS_OK) {
         gw_respond_reply(conn, hdr, 200, NULL);
+    } else if (!(ids = calloc(b->n_sent + 1, sizeof(*ids)))) {
+        gw_respond_error(conn, 500, "internal", "out of memory", NULL);
     } else {
         for (size_t k = 0; k < n && k < b->n_sent; k++) {
             const Nq__EventResult *res = results[k];
             if (!res || (unsigned)res->status >= N_STATUS)
                 continue;
-            size_t i = b->sent[k];
-            json_array_set_new(b->results, i,
-                               result_json(i, res->event_id, res->status,
-                                           gw_pb_field_errors_json(res->errors, res->n_errors)));
+            event_result_t *r = &b->results[b->sent[k]];
+            ids[k] = res->event_id;
+            r->status = res->status;
+            if (res->n_errors)
+                r->errors = gw_pb_field_errors_json(res->errors, res->n_errors);
         }
-        respond_batch(conn, b);
+        respond_batch(conn, b, ids);
     }
+    free(ids);
     batch_free(b);
 }
 
 static batch_t *batch_new(const gw_request_t *req)
 {
     batch_t *b = calloc(1, sizeof(*b));
-    if (b && !(b->results = json_array())) {
-        free(b);
-        b = NULL;
-    }
     if (b)
         b->max = (size_t)req->gw->svc->cfg.max_batch_events;
     return b;
@@ -348,7 +390,7 @@ static void take_batch(const gw_request_t *req, batch_t *b)
     const char *why = "out of memory";
     int rc = fmt->parse(req, b, &why);
     if (rc != 0) {
-        bool too_many = json_array_size(b->results) >= b->max;
+        bool too_many = b->n_results >= b->max;
         char detail[96];
         snprintf(detail, sizeof(detail), "at most %zu events per request", b->max);
         gw_respond_error(req->conn, too_many ? 413 : 400, too_many ? "too_large" : "invalid",
@@ -357,7 +399,7 @@ static void take_batch(const gw_request_t *req, batch_t *b)
         return;
     }
     if (b->n_events == 0) {
-        respond_batch(req->conn, b);
+        respond_batch(req->conn, b, NULL);
         batch_free(b);
         return;
     }

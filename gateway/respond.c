@@ -18,6 +18,11 @@ int gw_respond_json(nq_http_conn_t *conn, int status, json_t *body, const char *
     return rc;
 }
 
+int gw_respond_json_text(nq_http_conn_t *conn, int status, const char *text, size_t len)
+{
+    return nq_http_respond(conn, status, JSON_TYPE, text, len, NULL);
+}
+
 json_t *gw_field_errors_json(const nq_field_errors_t *errs)
 {
     json_t *arr = json_array();

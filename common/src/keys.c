@@ -9,14 +9,31 @@ static int fit(int n, size_t len)
     return n < 0 || (size_t)n >= len ? -1 : n;
 }
 
+/* buf = a b c d, or -1 when it does not fit. Plain copies: these names are
+ * built several times per scored event. */
+static int join4(char *buf, size_t len, const char *a, const char *b, const char *c, const char *d)
+{
+    const char *parts[4] = {a, b, c, d};
+    size_t at = 0;
+    for (int i = 0; i < 4; i++) {
+        size_t n = strlen(parts[i]);
+        if (at + n >= len)
+            return -1;
+        memcpy(buf + at, parts[i], n);
+        at += n;
+    }
+    buf[at] = '\0';
+    return (int)at;
+}
+
 int nq_key_kpi(char *buf, size_t len, const char *salesperson_id, const nq_period_t *period)
 {
-    return fit(snprintf(buf, len, "nq:{sp:%s}:kpi:%s", salesperson_id, period->key), len);
+    return join4(buf, len, NQ_KEY_SP_PREFIX, salesperson_id, "}:kpi:", period->key);
 }
 
 int nq_key_visited(char *buf, size_t len, const char *salesperson_id, const nq_period_t *period)
 {
-    return fit(snprintf(buf, len, "nq:{sp:%s}:visited:%s", salesperson_id, period->key), len);
+    return join4(buf, len, NQ_KEY_SP_PREFIX, salesperson_id, "}:visited:", period->key);
 }
 
 int nq_key_key_customers(char *buf, size_t len, const char *salesperson_id)

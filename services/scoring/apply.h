@@ -39,15 +39,26 @@ typedef struct scoring_member {
     char member[72];           /* the member, an id */
 } scoring_member_t;
 
+/* The periods containing one local day (the same for every instant of it). */
+typedef struct scoring_day {
+    int64_t start_ms, end_ms;                  /* the day */
+    nq_period_t periods[NQ_PERIOD_KIND_COUNT]; /* day .. year containing it */
+} scoring_day_t;
+
+#define SCORING_DAYS_CACHED 16
+
 typedef struct scoring_agg {
-    scoring_member_t *members; /* set additions, in order (SADD is idempotent) */
-    size_t n_members;          /* members used */
-    size_t cap_members;        /* members allocated */
-    scoring_cell_t *cells;     /* distinct cells, in first-touch order */
-    size_t n;                  /* cells used */
-    size_t cap;                /* cells allocated */
-    int32_t *slots;            /* hash index into cells, -1 = empty */
-    size_t n_slots;            /* power of two */
+    scoring_member_t *members;               /* set additions, in order (SADD is idempotent) */
+    size_t n_members;                        /* members used */
+    size_t cap_members;                      /* members allocated */
+    scoring_cell_t *cells;                   /* distinct cells, in first-touch order */
+    size_t n;                                /* cells used */
+    size_t cap;                              /* cells allocated */
+    int32_t *slots;                          /* hash index into cells, -1 = empty */
+    size_t n_slots;                          /* power of two */
+    scoring_day_t days[SCORING_DAYS_CACHED]; /* recently used days (calendar work is dear) */
+    size_t n_days;                           /* days cached */
+    size_t next_day;                         /* slot replaced next */
 } scoring_agg_t;
 
 /* One counter movement of an event. */

@@ -15,6 +15,7 @@
 #include <time.h>
 
 #include "nq_test.h"
+#include "nq/keys.h"
 #include "scoring/apply.h"
 
 #define THU_0930 1795656600000LL
@@ -427,6 +428,39 @@ static void test_new_year_iso_week(void)
     scoring_agg_free(&agg);
 }
 
+/* More distinct days than the agg caches, visited back and forth (so evicted
+ * days come back): every day, week and month key still sums exactly. */
+static void test_many_days(void)
+{
+    enum { DAYS = 3 * SCORING_DAYS_CACHED, ROUNDS = 3 };
+    scoring_agg_t agg;
+    scoring_agg_init(&agg);
+    for (int r = 0; r < ROUNDS; r++) {
+        for (int i = 0; i < DAYS; i++) {
+            int d = r % 2 ? DAYS - 1 - i : i;
+            /* 23:59:59 of the day, then 00:00 of the next (both local) */
+            Nq__Activity late = event("call", "sp-7", MON_0000 - 1000 + d * 86400000LL, 0);
+            CU_ASSERT_EQUAL_FATAL(scoring_agg_add_event(&agg, &late), 0);
+        }
+    }
+    for (int d = 0; d < DAYS; d++) {
+        nq_period_t p;
+        char key[SCORING_KEY_MAX];
+        CU_ASSERT_EQUAL_FATAL(nq_period_of(NQ_PERIOD_DAY, MON_0000 - 1000 + d * 86400000LL, &p), 0);
+        CU_ASSERT_EQUAL_FATAL(nq_key_kpi(key, sizeof(key), "sp-7", &p), (int)strlen(key));
+        CU_ASSERT_EQUAL(cell(&agg, key, NQ_KPI_CALLS), ROUNDS);
+    }
+    /* Sunday 2026-11-29 ends W48; then 2026-11-30 .. 2027-01-15: W49 .. 2027-W02 */
+    CU_ASSERT_EQUAL(cell(&agg, "nq:{sp:sp-7}:kpi:2026-W48", NQ_KPI_CALLS), ROUNDS);
+    CU_ASSERT_EQUAL(cell(&agg, "nq:{sp:sp-7}:kpi:2026-W49", NQ_KPI_CALLS), 7 * ROUNDS);
+    CU_ASSERT_EQUAL(cell(&agg, "nq:{sp:sp-7}:kpi:2026-11", NQ_KPI_CALLS), 2 * ROUNDS);
+    CU_ASSERT_EQUAL(cell(&agg, "nq:{sp:sp-7}:kpi:2026-12", NQ_KPI_CALLS), 31 * ROUNDS);
+    CU_ASSERT_EQUAL(cell(&agg, "nq:{sp:sp-7}:kpi:2027-01", NQ_KPI_CALLS), (DAYS - 33) * ROUNDS);
+    CU_ASSERT_EQUAL(cell(&agg, "nq:{sp:sp-7}:kpi:2026", NQ_KPI_CALLS), 33 * ROUNDS);
+    CU_ASSERT_EQUAL(cells_of(&agg, NQ_KPI_CALLS), DAYS + 8 + 3 + 2 + 2);
+    scoring_agg_free(&agg);
+}
+
 static void test_add_direct(void)
 {
     scoring_agg_t agg;
@@ -797,6 +831,7 @@ static CU_TestInfo agg_tests[] = {
     {"two orders in one week sum", test_same_week_sums},
     {"Sunday 23:59:59 vs Monday 00:00 (+08:00)", test_week_boundary},
     {"2027-01-01 is in ISO week 2026-W53", test_new_year_iso_week},
+    {"more days than cached: every key still sums", test_many_days},
     {"scoring_agg_add direct", test_add_direct},
     {"a failing event adds nothing", test_event_failures_add_nothing},
     {"a visit adds its customer to 5 visited sets", test_visit_members},
