@@ -85,11 +85,11 @@ static void on_appended(nq_redis_t *r, redisReply *reply, void *data)
 static int add_event(nq_redis_args_t *a, const Nq__Activity *ev)
 {
     char key[NQ_ID_MAX + INGEST_EVENT_ID_MAX + 16];
-    char digest[65];
+    char digest[INGEST_DIGEST_LEN + 1];
     if (nq_key_event(key, sizeof(key), ev->event_id) < 0 || ingest_digest(ev, digest) != 0)
         return -1;
     nq_redis_args_adds(a, key);
-    nq_redis_args_add(a, digest, 64);
+    nq_redis_args_add(a, digest, INGEST_DIGEST_LEN);
     return 0;
 }
 

@@ -364,7 +364,7 @@ static int cmp_entries(const void *a, const void *b)
     return strcmp(x->key ? x->key : "", y->key ? y->key : "");
 }
 
-int ingest_digest(const Nq__Activity *ev, char hex[65])
+int ingest_digest(const Nq__Activity *ev, char hex[INGEST_DIGEST_LEN + 1])
 {
     Nq__Activity copy = *ev; /* shallow: only top-level fields change */
     copy.has_received_at = 0;
@@ -387,7 +387,7 @@ int ingest_digest(const Nq__Activity *ev, char hex[65])
     nq__activity__pack(&copy, buf);
     unsigned char digest[crypto_hash_sha256_BYTES];
     crypto_hash_sha256(digest, buf, len);
-    sodium_bin2hex(hex, 65, digest, sizeof(digest));
+    sodium_bin2hex(hex, INGEST_DIGEST_LEN + 1, digest, INGEST_DIGEST_LEN / 2);
     free(buf);
     free(sorted);
     return 0;

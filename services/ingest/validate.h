@@ -36,9 +36,12 @@ int ingest_validate(const Nq__Activity *ev, int64_t now_ms, int64_t skew_ms,
 /* True for a known event type. */
 bool ingest_type_known(const char *type);
 
-/* Content digest of an event for idempotency: SHA-256 (hex, 64 chars + NUL)
- * of the packed event with received_at cleared and attributes in key order,
- * so the same content always gives the same digest. Returns 0 or -1 (OOM). */
-int ingest_digest(const Nq__Activity *ev, char hex[65]);
+/* Content digest of an event for idempotency: the first 128 bits of SHA-256
+ * (hex, INGEST_DIGEST_LEN chars + NUL; short enough for Redis to keep inline
+ * in every dedupe key) of the packed event with received_at cleared and
+ * attributes in key order, so the same content always gives the same digest.
+ * Returns 0 or -1 (OOM). */
+#define INGEST_DIGEST_LEN 32
+int ingest_digest(const Nq__Activity *ev, char hex[INGEST_DIGEST_LEN + 1]);
 
 #endif

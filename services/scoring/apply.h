@@ -85,8 +85,8 @@ int scoring_agg_add(scoring_agg_t *agg, const char *key, nq_kpi_id_t kpi, int64_
  * a time outside the calendar; the batch is then unusable). */
 int scoring_agg_add_event(scoring_agg_t *agg, const Nq__Activity *ev);
 
-/* Drop repeated set members (the same customer visited twice in a batch),
- * so each SADD is sent once. Order is not kept. */
+/* Drop repeated set members (the same customer visited twice in a batch)
+ * and sort them by key, then member: one SADD per key takes them all. */
 void scoring_agg_unique_members(scoring_agg_t *agg);
 
 #endif

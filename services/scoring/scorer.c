@@ -12,7 +12,8 @@
 #include "nq/log.h"
 
 /* KEYS[1] stream, KEYS[2] scored counter. ARGV: group, consumer, n, entry
- * ids..., events, m, (key, field, delta)*m, s, (set key, member)*s.
+ * ids..., events, m, (key, field, delta)*m, s, (set key, member)*s. Members
+ * come sorted by key: those of one key go in one SADD.
  * Returns {1} when applied, or {0, still-pending ids...} when some of the ids
  * were already applied (acknowledged) by another scorer: nothing changed then.
  * XCLAIM and XACK go in chunks of 1000 ids: Lua's unpack() yields at most a
@@ -46,8 +47,14 @@ static const char apply_script[] =
     "end\n"
     "base = base + 1 + m * 3\n"
     "local s = tonumber(ARGV[base])\n"
-    "for j = 0, s - 1 do\n"
-    "  redis.call('SADD', ARGV[base + 1 + j * 2], ARGV[base + 2 + j * 2])\n"
+    "local j = 0\n"
+    "while j < s do\n"
+    "  local key, members = ARGV[base + 1 + j * 2], {}\n"
+    "  while j < s and #members < 1000 and ARGV[base + 1 + j * 2] == key do\n"
+    "    members[#members + 1] = ARGV[base + 2 + j * 2]\n"
+    "    j = j + 1\n"
+    "  end\n"
+    "  redis.call('SADD', key, unpack(members))\n"
     "end\n"
     "each_chunk({'XACK', KEYS[1], group}, nil, function() end)\n"
     "redis.call('INCRBY', KEYS[2], events)\n"
