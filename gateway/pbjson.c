@@ -295,21 +295,36 @@ static int decode_repeated(ProtobufCMessage *msg, const ProtobufCFieldDescriptor
     return 0;
 }
 
+/* name = "path.key" ("key" at the top): built only for errors and nested
+ * messages, as most fields of most events have neither. */
+static void field_name(char *name, size_t len, const char *path, const char *key)
+{
+    if (*path)
+        snprintf(name, len, "%s.%s", path, key);
+    else
+        snprintf(name, len, "%s", key);
+}
+
+static void field_error(nq_field_errors_t *errs, const char *path, const char *key, const char *why)
+{
+    char name[64];
+    field_name(name, sizeof(name), path, key);
+    nq_field_errors_add(errs, name, "%s", why);
+}
+
 static void decode_field(const pbjson_schema_t *s, ProtobufCMessage *msg, const char *key,
                          const json_t *val, const char *path, nq_field_errors_t *errs)
 {
-    char name[64];
-    snprintf(name, sizeof(name), "%s%s%s", path, *path ? "." : "", key);
     const pbjson_special_t *sp = special_by_json(s, key);
     const ProtobufCFieldDescriptor *f =
         protobuf_c_message_descriptor_get_field_by_name(s->desc, sp ? sp->field : key);
     const pbjson_special_t *renamed = sp ? NULL : special_by_field(s, key);
     if (!f || (renamed && strcmp(renamed->json, key) != 0)) {
-        nq_field_errors_add(errs, name, "unknown field");
+        field_error(errs, path, key, "unknown field");
         return;
     }
     if (sp && sp->readonly) {
-        nq_field_errors_add(errs, name, "is set by the server");
+        field_error(errs, path, key, "is set by the server");
         return;
     }
     if (json_is_null(val))
@@ -324,6 +339,8 @@ static void decode_field(const pbjson_schema_t *s, ProtobufCMessage *msg, const 
         rc = decode_repeated(msg, f, val, &why);
     } else if (f->type == PROTOBUF_C_TYPE_MESSAGE) {
         pbjson_schema_t sub = {msg_desc(f), NULL, 0};
+        char name[64];
+        field_name(name, sizeof(name), path, key);
         ProtobufCMessage *m = decode_in(&sub, val, name, errs);
         *(ProtobufCMessage **)member_of(msg, f) = m;
         return; /* decode_in reported its own errors */
@@ -331,7 +348,7 @@ static void decode_field(const pbjson_schema_t *s, ProtobufCMessage *msg, const 
         rc = find_codec(f->type)->decode(val, member_of(msg, f), &why);
     }
     if (rc != 0) {
-        nq_field_errors_add(errs, name, "%s", why);
+        field_error(errs, path, key, why);
         return;
     }
     mark_present(msg, f);
