@@ -185,30 +185,24 @@ static const pbjson_special_t *special_by_field(const pbjson_schema_t *s, const 
     return NULL;
 }
 
-/* The message descriptor of a message-typed field. */
-static const ProtobufCMessageDescriptor *msg_desc(const ProtobufCFieldDescriptor *f)
+const ProtobufCFieldDescriptor *pbjson_field(const pbjson_schema_t *s, const char *key,
+                                             const pbjson_special_t **special)
 {
-    return (const ProtobufCMessageDescriptor *)f->descriptor;
+    const pbjson_special_t *sp = special_by_json(s, key);
+    const ProtobufCFieldDescriptor *f =
+        protobuf_c_message_descriptor_get_field_by_name(s->desc, sp ? sp->field : key);
+    /* A field with a JSON name of its own is not known by its protobuf name. */
+    const pbjson_special_t *renamed = sp ? NULL : special_by_field(s, key);
+    *special = sp;
+    return f && !(renamed && strcmp(renamed->json, key) != 0) ? f : NULL;
 }
 
 static bool is_map_entry(const ProtobufCFieldDescriptor *f)
 {
-    const ProtobufCMessageDescriptor *d = msg_desc(f);
+    const ProtobufCMessageDescriptor *d = pbjson_msg_desc(f);
     return f->type == PROTOBUF_C_TYPE_MESSAGE && f->label == PROTOBUF_C_LABEL_REPEATED &&
            d->n_fields == 2 && strcmp(d->fields[0].name, "key") == 0 &&
            strcmp(d->fields[1].name, "value") == 0;
-}
-
-static void *member_of(const ProtobufCMessage *msg, const ProtobufCFieldDescriptor *f)
-{
-    return (char *)msg + f->offset;
-}
-
-static void mark_present(ProtobufCMessage *msg, const ProtobufCFieldDescriptor *f)
-{
-    if (f->label == PROTOBUF_C_LABEL_OPTIONAL && f->quantifier_offset &&
-        f->type != PROTOBUF_C_TYPE_STRING && f->type != PROTOBUF_C_TYPE_MESSAGE)
-        *(protobuf_c_boolean *)((char *)msg + f->quantifier_offset) = 1;
 }
 
 static bool is_present(const ProtobufCMessage *msg, const ProtobufCFieldDescriptor *f)
@@ -216,7 +210,7 @@ static bool is_present(const ProtobufCMessage *msg, const ProtobufCFieldDescript
     if (f->label == PROTOBUF_C_LABEL_REPEATED)
         return *(const size_t *)((const char *)msg + f->quantifier_offset) > 0;
     if (f->type == PROTOBUF_C_TYPE_STRING || f->type == PROTOBUF_C_TYPE_MESSAGE)
-        return *(void *const *)member_of(msg, f) != NULL;
+        return *(void *const *)pbjson_member(msg, f) != NULL;
     return !f->quantifier_offset ||
            *(const protobuf_c_boolean *)((const char *)msg + f->quantifier_offset);
 }
@@ -245,21 +239,22 @@ static int decode_map(ProtobufCMessage *msg, const ProtobufCFieldDescriptor *f, 
         *why = "out of memory";
         return -1;
     }
-    *(ProtobufCMessage ***)member_of(msg, f) = entries;
+    *(ProtobufCMessage ***)pbjson_member(msg, f) = entries;
     size_t *n = (size_t *)((char *)msg + f->quantifier_offset);
     const char *key;
     json_t *val;
     json_object_foreach ((json_t *)v, key, val) {
-        ProtobufCMessage *e = new_message(msg_desc(f));
+        ProtobufCMessage *e = new_message(pbjson_msg_desc(f));
         if (!e) {
             *why = "out of memory";
             return -1;
         }
         entries[(*n)++] = e;
         json_t *k = json_string(key);
-        int rc = k ? dec_string(k, member_of(e, &msg_desc(f)->fields[0]), why) : -1;
+        int rc = k ? dec_string(k, pbjson_member(e, &pbjson_msg_desc(f)->fields[0]), why) : -1;
         json_decref(k);
-        if (rc != 0 || dec_string(val, member_of(e, &msg_desc(f)->fields[1]), why) != 0) {
+        if (rc != 0 ||
+            dec_string(val, pbjson_member(e, &pbjson_msg_desc(f)->fields[1]), why) != 0) {
             *why = "must be an object whose values are strings";
             return -1;
         }
@@ -281,7 +276,7 @@ static int decode_repeated(ProtobufCMessage *msg, const ProtobufCFieldDescriptor
         *why = "out of memory";
         return -1;
     }
-    *(char ***)member_of(msg, f) = items;
+    *(char ***)pbjson_member(msg, f) = items;
     size_t *n = (size_t *)((char *)msg + f->quantifier_offset);
     size_t i;
     json_t *item;
@@ -315,11 +310,9 @@ static void field_error(nq_field_errors_t *errs, const char *path, const char *k
 static void decode_field(const pbjson_schema_t *s, ProtobufCMessage *msg, const char *key,
                          const json_t *val, const char *path, nq_field_errors_t *errs)
 {
-    const pbjson_special_t *sp = special_by_json(s, key);
-    const ProtobufCFieldDescriptor *f =
-        protobuf_c_message_descriptor_get_field_by_name(s->desc, sp ? sp->field : key);
-    const pbjson_special_t *renamed = sp ? NULL : special_by_field(s, key);
-    if (!f || (renamed && strcmp(renamed->json, key) != 0)) {
+    const pbjson_special_t *sp;
+    const ProtobufCFieldDescriptor *f = pbjson_field(s, key, &sp);
+    if (!f) {
         field_error(errs, path, key, "unknown field");
         return;
     }
@@ -332,26 +325,26 @@ static void decode_field(const pbjson_schema_t *s, ProtobufCMessage *msg, const 
     const char *why = "has an unsupported type";
     int rc = -1;
     if (sp && sp->kind != PBJSON_PLAIN) {
-        rc = special_codecs[sp->kind].decode(val, member_of(msg, f), &why);
+        rc = special_codecs[sp->kind].decode(val, pbjson_member(msg, f), &why);
     } else if (is_map_entry(f)) {
         rc = decode_map(msg, f, val, &why);
     } else if (f->label == PROTOBUF_C_LABEL_REPEATED) {
         rc = decode_repeated(msg, f, val, &why);
     } else if (f->type == PROTOBUF_C_TYPE_MESSAGE) {
-        pbjson_schema_t sub = {msg_desc(f), NULL, 0};
+        pbjson_schema_t sub = {pbjson_msg_desc(f), NULL, 0};
         char name[64];
         field_name(name, sizeof(name), path, key);
         ProtobufCMessage *m = decode_in(&sub, val, name, errs);
-        *(ProtobufCMessage **)member_of(msg, f) = m;
+        *(ProtobufCMessage **)pbjson_member(msg, f) = m;
         return; /* decode_in reported its own errors */
     } else if (find_codec(f->type)) {
-        rc = find_codec(f->type)->decode(val, member_of(msg, f), &why);
+        rc = find_codec(f->type)->decode(val, pbjson_member(msg, f), &why);
     }
     if (rc != 0) {
         field_error(errs, path, key, why);
         return;
     }
-    mark_present(msg, f);
+    pbjson_mark_present(msg, f);
 }
 
 static ProtobufCMessage *decode_in(const pbjson_schema_t *s, const json_t *obj, const char *path,
@@ -388,7 +381,7 @@ ProtobufCMessage *pbjson_decode(const pbjson_schema_t *schema, const json_t *obj
 static json_t *encode_value(const ProtobufCFieldDescriptor *f, const void *member)
 {
     if (f->type == PROTOBUF_C_TYPE_MESSAGE) {
-        pbjson_schema_t sub = {msg_desc(f), NULL, 0};
+        pbjson_schema_t sub = {pbjson_msg_desc(f), NULL, 0};
         return pbjson_encode(&sub, *(ProtobufCMessage *const *)member);
     }
     const scalar_codec_t *c = find_codec(f->type);
@@ -398,13 +391,13 @@ static json_t *encode_value(const ProtobufCFieldDescriptor *f, const void *membe
 static json_t *encode_repeated(const ProtobufCMessage *msg, const ProtobufCFieldDescriptor *f)
 {
     size_t n = *(const size_t *)((const char *)msg + f->quantifier_offset);
-    void *const *items = *(void *const *const *)member_of(msg, f);
+    void *const *items = *(void *const *const *)pbjson_member(msg, f);
     if (is_map_entry(f)) {
         json_t *obj = json_object();
         for (size_t i = 0; obj && i < n; i++) {
             const ProtobufCMessage *e = items[i];
-            const char *k = *(char *const *)member_of(e, &msg_desc(f)->fields[0]);
-            const char *v = *(char *const *)member_of(e, &msg_desc(f)->fields[1]);
+            const char *k = *(char *const *)pbjson_member(e, &pbjson_msg_desc(f)->fields[0]);
+            const char *v = *(char *const *)pbjson_member(e, &pbjson_msg_desc(f)->fields[1]);
             json_object_set_new(obj, k ? k : "", json_string(v ? v : ""));
         }
         return obj;
@@ -429,9 +422,9 @@ json_t *pbjson_encode(const pbjson_schema_t *s, const ProtobufCMessage *msg)
         if (f->label == PROTOBUF_C_LABEL_REPEATED)
             v = encode_repeated(msg, f);
         else if (sp && sp->kind != PBJSON_PLAIN)
-            v = special_codecs[sp->kind].encode(member_of(msg, f));
+            v = special_codecs[sp->kind].encode(pbjson_member(msg, f));
         else
-            v = encode_value(f, member_of(msg, f));
+            v = encode_value(f, pbjson_member(msg, f));
         json_object_set_new(obj, sp ? sp->json : f->name, v);
     }
     return obj;

@@ -58,4 +58,32 @@ ProtobufCMessage *pbjson_decode(const pbjson_schema_t *schema, const json_t *obj
 /* The JSON object of a message (fields that are set). New reference. */
 json_t *pbjson_encode(const pbjson_schema_t *schema, const ProtobufCMessage *msg);
 
+/* ---- for decoders of this JSON shape (pbjson.c, pbjson_fast.c) ---------- */
+
+/* The field that JSON key `key` names in the schema, with its special row
+ * (NULL if none) in *special; NULL for a key that names no field. */
+const ProtobufCFieldDescriptor *pbjson_field(const pbjson_schema_t *s, const char *key,
+                                             const pbjson_special_t **special);
+
+/* The message descriptor of a message-typed field. */
+static inline const ProtobufCMessageDescriptor *pbjson_msg_desc(const ProtobufCFieldDescriptor *f)
+{
+    return (const ProtobufCMessageDescriptor *)f->descriptor;
+}
+
+/* Where field f lives in msg. */
+static inline void *pbjson_member(const ProtobufCMessage *msg, const ProtobufCFieldDescriptor *f)
+{
+    return (char *)msg + f->offset;
+}
+
+/* Mark an optional scalar field present (strings and messages are present
+ * when their pointer is set). */
+static inline void pbjson_mark_present(ProtobufCMessage *msg, const ProtobufCFieldDescriptor *f)
+{
+    if (f->label == PROTOBUF_C_LABEL_OPTIONAL && f->quantifier_offset &&
+        f->type != PROTOBUF_C_TYPE_STRING && f->type != PROTOBUF_C_TYPE_MESSAGE)
+        *(protobuf_c_boolean *)((char *)msg + f->quantifier_offset) = 1;
+}
+
 #endif

@@ -6,8 +6,8 @@
  *
  * | key                              | type   | lifetime                  | owner     |
  * |----------------------------------|--------|---------------------------|-----------|
- * | nq:activities                    | STREAM | kept whole (the rebuild reads it) | ingest (scorers read via group "scoring") |
- * | nq:evt:<event_id>                | STRING | dedupe window (NQ_DEDUPE_WINDOW_S) | ingest: content digest of the event |
+ * | nq:activities                    | STREAM | kept whole (the rebuild reads it) | ingest: one entry per stored batch, nq/actlog.h (scorers read via group "scoring") |
+ * | nq:evt:<event_id>                | STRING | dedupe window (NQ_DEDUPE_WINDOW_S) | ingest: content digest of the event (128 bits, hex) |
  * | nq:{sp:<id>}:kpi:<period key>    | HASH   | forever                   | scoring: counters (see nq/kpi.h) |
  * | nq:{sp:<id>}:visited:<period key> | SET | forever                | scoring: customers visited in the period (coverage) |
  * | nq:{sp:<id>}:key_customers       | SET    | forever                   | customers: the key customers the salesperson owns |
