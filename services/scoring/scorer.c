@@ -84,32 +84,38 @@ static const char pull_script[] =
     "return out\n";
 
 struct scorer {
-    nq_service_t *svc;       /* shared process state */
+    nq_service_t *svc;       /* shared process state (svc->redis: applies) */
+    nq_redis_t *puller;      /* its own connection for pulls, never queued behind an apply */
     nq_zsock_t *sub;         /* activity.stored.v1 nudges */
     nq_zsock_t *pub;         /* kpi.changed.v1 */
     uv_timer_t poll;         /* pulls even without a nudge */
     uv_timer_t reclaim;      /* takes over entries of dead scorers */
     char reclaim_cursor[64]; /* XAUTOCLAIM position */
-    bool busy;               /* a batch is in flight */
-    bool more;               /* pull again when the batch is done */
-    bool reclaim_due;        /* the reclaim timer fired while busy: reclaim next */
+    bool pulling;            /* a pull (or reclaim) is in flight */
+    bool applying;           /* an apply is in flight */
+    struct batch *ready;     /* summed and waiting for the apply in flight, or NULL */
+    bool more;               /* pull again as soon as the pipeline has room */
+    bool backlog;            /* the last pull came back full: more is waiting */
+    bool reclaim_due;        /* the reclaim timer fired while pulling: reclaim next */
     bool stopping;           /* stop hook ran */
     uint64_t applied;        /* events applied by this scorer */
     uint64_t poison;         /* entries that did not decode (acknowledged) */
     rebuild_t *rebuild;      /* runs rebuild jobs this scorer claims */
 };
 
-/* A batch of log entries being applied. */
+/* A batch of log entries: pulled, summed into its apply call, applied. */
 typedef struct batch {
     scorer_t *sc;               /* owner */
     size_t n;                   /* entries */
     char **ids;                 /* their stream ids */
     nq_actlog_entry_t *entries; /* decoded (empty for poison entries) */
     size_t events;              /* events that count, over the entries */
+    nq_redis_args_t call;       /* the apply call (batch_sum) */
+    bool summed;                /* call is built */
 } batch_t;
 
 static void pull(scorer_t *sc);
-static void apply_batch(batch_t *b);
+static void batch_apply(batch_t *b);
 
 static void batch_free(batch_t *b)
 {
@@ -119,6 +125,8 @@ static void batch_free(batch_t *b)
     }
     free(b->ids);
     free(b->entries);
+    if (b->summed)
+        nq_redis_args_free(&b->call);
     free(b);
 }
 
@@ -173,9 +181,9 @@ static size_t take_entries(scorer_t *sc, const redisReply *entries)
         batch_free(b);
         return 0;
     }
-    sc->busy = true;
-    apply_batch(b);
-    return b->n;
+    size_t n = b->n;
+    batch_apply(b);
+    return n;
 }
 
 static void publish_change(scorer_t *sc, batch_t *b)
@@ -220,11 +228,93 @@ static void batch_keep(batch_t *b, const redisReply *pending)
     b->n = kept;
 }
 
-static void batch_done(scorer_t *sc, batch_t *b, bool pull_again)
+/* Sum the batch into its apply call. Returns 0, or -1 (a time outside the
+ * calendar, out of memory). */
+static int batch_sum(batch_t *b)
 {
+    scorer_t *sc = b->sc;
+    if (b->summed)
+        nq_redis_args_free(&b->call);
+    b->summed = true;
+    scoring_agg_t agg;
+    scoring_agg_init(&agg);
+    int rc = 0;
+    for (size_t i = 0; i < b->n; i++) {
+        for (size_t k = 0; k < b->entries[i].n && rc == 0; k++)
+            rc = scoring_agg_add_event(&agg, b->entries[i].events[k]);
+    }
+    scoring_agg_unique_members(&agg);
+    nq_redis_args_t *a = &b->call;
+    nq_redis_args_init(a);
+    nq_redis_args_adds(a, "EVAL");
+    nq_redis_args_adds(a, apply_script);
+    nq_redis_args_adds(a, "2");
+    nq_redis_args_adds(a, NQ_KEY_ACTIVITIES);
+    nq_redis_args_adds(a, NQ_KEY_STATS_SCORED);
+    nq_redis_args_adds(a, NQ_GROUP_SCORING);
+    nq_redis_args_adds(a, nq_service_member(sc->svc));
+    nq_redis_args_addf(a, "%zu", b->n);
+    for (size_t i = 0; i < b->n; i++)
+        nq_redis_args_adds(a, b->ids[i]);
+    nq_redis_args_addf(a, "%zu", b->events);
+    nq_redis_args_addf(a, "%zu", agg.n);
+    for (size_t i = 0; i < agg.n; i++) {
+        nq_redis_args_adds(a, agg.cells[i].key);
+        nq_redis_args_adds(a, nq_kpi_defs[agg.cells[i].kpi].field);
+        nq_redis_args_addf(a, "%lld", (long long)agg.cells[i].delta);
+    }
+    nq_redis_args_addf(a, "%zu", agg.n_members);
+    for (size_t i = 0; i < agg.n_members; i++) {
+        nq_redis_args_adds(a, agg.members[i].key);
+        nq_redis_args_adds(a, agg.members[i].member);
+    }
+    scoring_agg_free(&agg);
+    return rc == 0 && !a->failed ? 0 : -1;
+}
+
+static void on_applied(nq_redis_t *r, redisReply *reply, void *data);
+
+/* Send the batch's apply call now. On failure the batch is dropped from
+ * memory; its entries stay pending and are taken again later. */
+static void batch_send(batch_t *b)
+{
+    scorer_t *sc = b->sc;
+    if (nq_redis_command_args(sc->svc->redis, on_applied, b, &b->call) == 0) {
+        sc->applying = true;
+        return;
+    }
+    nq_log_warn("apply_deferred", "batch of %zu entries not sent; it stays pending", b->n);
     batch_free(b);
-    sc->busy = false;
-    if (pull_again || sc->more) {
+}
+
+/* A batch was pulled: sum it at once (while the previous apply runs in
+ * Redis), then send it, or keep it ready for when that apply is done. */
+static void batch_apply(batch_t *b)
+{
+    scorer_t *sc = b->sc;
+    if (batch_sum(b) != 0) {
+        nq_log_warn("apply_deferred", "batch of %zu entries not summed; it stays pending", b->n);
+        batch_free(b);
+        return;
+    }
+    if (sc->applying) {
+        sc->ready = b; /* pull() takes no more until this one is sent */
+        return;
+    }
+    batch_send(b);
+}
+
+/* The apply in flight ended: send the ready batch and pull on. */
+static void apply_done(scorer_t *sc)
+{
+    sc->applying = false;
+    if (sc->stopping)
+        return;
+    batch_t *next = sc->ready;
+    sc->ready = NULL;
+    if (next)
+        batch_send(next);
+    if (sc->backlog || sc->more) {
         sc->more = false;
         pull(sc);
     }
@@ -234,144 +324,118 @@ static void on_applied(nq_redis_t *r, redisReply *reply, void *data)
 {
     batch_t *b = data;
     scorer_t *sc = b->sc;
+    sc->applying = false;
     if (!reply || reply->type != REDIS_REPLY_ARRAY || reply->elements < 1 ||
         reply->element[0]->type != REDIS_REPLY_INTEGER) {
-        nq_log_error("apply_failed", "batch of %zu not applied: %s; it stays pending", b->n,
+        nq_log_error("apply_failed", "batch of %zu entries not applied: %s; it stays pending", b->n,
                      reply && reply->type == REDIS_REPLY_ERROR ? reply->str : "no reply");
-        batch_done(sc, b, false);
+        batch_free(b);
+        apply_done(sc);
         return;
     }
     if (reply->element[0]->integer == 1) {
         sc->applied += b->events;
         publish_change(sc, b);
-        batch_done(sc, b, b->events >= SCORER_BATCH_EVENTS || b->n >= SCORER_BATCH_ENTRIES);
+        batch_free(b);
+        apply_done(sc);
         return;
     }
     size_t before = b->n;
     batch_keep(b, reply);
     nq_log_info("batch_overlap", "%zu of %zu entries were applied elsewhere%s", before - b->n,
                 before, b->n ? "; re-summing the rest" : "");
-    if (b->n == 0 || sc->stopping) {
-        batch_done(sc, b, false);
+    if (b->n == 0 || sc->stopping || batch_sum(b) != 0) {
+        batch_free(b);
+        apply_done(sc);
         return;
     }
-    apply_batch(b);
+    batch_send(b); /* the ready batch waits its turn */
+    if (!sc->applying)
+        apply_done(sc);
 }
 
-/* Sum the batch and send the apply script. On failure the batch is dropped
- * from memory; its entries stay pending and are reclaimed later. */
-static void apply_batch(batch_t *b)
+/* Whether a pull reply was full (more entries are likely waiting). */
+static bool pull_was_full(const redisReply *entries)
 {
-    scorer_t *sc = b->sc;
-    scoring_agg_t agg;
-    scoring_agg_init(&agg);
-    int rc = 0;
-    for (size_t i = 0; i < b->n; i++) {
-        for (size_t k = 0; k < b->entries[i].n && rc == 0; k++)
-            rc = scoring_agg_add_event(&agg, b->entries[i].events[k]);
-    }
-    scoring_agg_unique_members(&agg);
-    nq_redis_args_t a;
-    nq_redis_args_init(&a);
-    nq_redis_args_adds(&a, "EVAL");
-    nq_redis_args_adds(&a, apply_script);
-    nq_redis_args_adds(&a, "2");
-    nq_redis_args_adds(&a, NQ_KEY_ACTIVITIES);
-    nq_redis_args_adds(&a, NQ_KEY_STATS_SCORED);
-    nq_redis_args_adds(&a, NQ_GROUP_SCORING);
-    nq_redis_args_adds(&a, nq_service_member(sc->svc));
-    nq_redis_args_addf(&a, "%zu", b->n);
-    for (size_t i = 0; i < b->n; i++)
-        nq_redis_args_adds(&a, b->ids[i]);
-    nq_redis_args_addf(&a, "%zu", b->events);
-    nq_redis_args_addf(&a, "%zu", agg.n);
-    for (size_t i = 0; i < agg.n; i++) {
-        nq_redis_args_adds(&a, agg.cells[i].key);
-        nq_redis_args_adds(&a, nq_kpi_defs[agg.cells[i].kpi].field);
-        nq_redis_args_addf(&a, "%lld", (long long)agg.cells[i].delta);
-    }
-    nq_redis_args_addf(&a, "%zu", agg.n_members);
-    for (size_t i = 0; i < agg.n_members; i++) {
-        nq_redis_args_adds(&a, agg.members[i].key);
-        nq_redis_args_adds(&a, agg.members[i].member);
-    }
-    if (rc == 0)
-        rc = nq_redis_command_args(sc->svc->redis, on_applied, b, &a);
-    nq_redis_args_free(&a);
-    scoring_agg_free(&agg);
-    if (rc != 0) {
-        nq_log_warn("apply_deferred", "batch of %zu not sent; it stays pending", b->n);
-        batch_done(sc, b, false);
-    }
+    if (!entries || entries->type != REDIS_REPLY_ARRAY)
+        return false;
+    long long events = 0;
+    for (size_t i = 0; i < entries->elements; i++)
+        events += nq_actlog_count(entries->element[i]);
+    return entries->elements >= SCORER_BATCH_ENTRIES || events >= SCORER_BATCH_EVENTS;
 }
 
-static void on_read(nq_redis_t *r, redisReply *reply, void *data)
+/* After a pull or reclaim: go on pulling while the pipeline has room. */
+static void pull_done(scorer_t *sc, const redisReply *entries)
 {
-    scorer_t *sc = data;
-    sc->busy = false;
+    sc->pulling = false;
     if (sc->stopping) /* the entries stay pending and are reclaimed by another scorer */
         return;
-    /* [entries] or nil when nothing is new. */
-    if (take_entries(sc, reply) > 0)
-        return;
-    if (sc->more) {
+    sc->backlog = pull_was_full(entries);
+    take_entries(sc, entries);
+    if (sc->backlog || sc->more) {
         sc->more = false;
         pull(sc);
     }
 }
 
+static void on_read(nq_redis_t *r, redisReply *reply, void *data)
+{
+    pull_done(data, reply); /* [entries], or nil when nothing is new */
+}
+
 static void reclaim(scorer_t *sc);
 
+/* Pull new entries, unless a pull is out or a summed batch already waits
+ * (then once that changes). At most three batches are held: one applying,
+ * one ready, one being pulled. */
 static void pull(scorer_t *sc)
 {
     if (sc->stopping)
         return;
-    if (sc->busy) {
+    if (sc->pulling || sc->ready) {
         sc->more = true;
         return;
     }
     /* A scorer that is never idle under load still takes over dead peers' entries. */
     if (sc->reclaim_due) {
-        sc->more = true; /* and pull new entries right after */
         reclaim(sc);
         return;
     }
-    if (nq_redis_command(sc->svc->redis, on_read, sc, "EVAL %s 2 %s %s %s %s %d %d", pull_script,
+    if (nq_redis_command(sc->puller, on_read, sc, "EVAL %s 2 %s %s %s %s %d %d", pull_script,
                          NQ_KEY_ACTIVITIES, NQ_KEY_SCORING_PAUSED, NQ_GROUP_SCORING,
                          nq_service_member(sc->svc), SCORER_BATCH_EVENTS,
                          SCORER_BATCH_ENTRIES) == 0)
-        sc->busy = true;
+        sc->pulling = true;
 }
 
 static void on_reclaimed(nq_redis_t *r, redisReply *reply, void *data)
 {
     scorer_t *sc = data;
-    sc->busy = false;
-    if (sc->stopping)
-        return;
     /* [next cursor, [entries], [deleted ids]] */
-    if (!reply || reply->type != REDIS_REPLY_ARRAY || reply->elements < 2) {
-        if (reply && reply->type == REDIS_REPLY_ERROR)
-            nq_log_warn("reclaim_failed", "%s", reply->str);
-        return;
+    const redisReply *entries = NULL;
+    if (reply && reply->type == REDIS_REPLY_ARRAY && reply->elements >= 2) {
+        if (reply->element[0]->type == REDIS_REPLY_STRING)
+            snprintf(sc->reclaim_cursor, sizeof(sc->reclaim_cursor), "%s", reply->element[0]->str);
+        entries = reply->element[1];
+        if (!sc->stopping && entries->type == REDIS_REPLY_ARRAY && entries->elements > 0)
+            nq_log_info("reclaimed", "took over %zu entries left pending by another scorer",
+                        entries->elements);
+    } else if (reply && reply->type == REDIS_REPLY_ERROR) {
+        nq_log_warn("reclaim_failed", "%s", reply->str);
     }
-    if (reply->element[0]->type == REDIS_REPLY_STRING)
-        snprintf(sc->reclaim_cursor, sizeof(sc->reclaim_cursor), "%s", reply->element[0]->str);
-    size_t n = take_entries(sc, reply->element[1]);
-    if (n > 0)
-        nq_log_info("reclaimed", "took over %zu entries left pending by another scorer", n);
-    else
-        pull(sc); /* nothing to take over: go on with new entries */
+    sc->more = true; /* go on with new entries */
+    pull_done(sc, entries);
 }
 
 /* Take over entries idle for SCORER_RECLAIM_IDLE_MS (their scorer died). */
 static void reclaim(scorer_t *sc)
 {
     sc->reclaim_due = false;
-    if (nq_redis_command(sc->svc->redis, on_reclaimed, sc, "XAUTOCLAIM %s %s %s %d %s COUNT %d",
+    if (nq_redis_command(sc->puller, on_reclaimed, sc, "XAUTOCLAIM %s %s %s %d %s COUNT %d",
                          NQ_KEY_ACTIVITIES, NQ_GROUP_SCORING, nq_service_member(sc->svc),
                          SCORER_RECLAIM_IDLE_MS, sc->reclaim_cursor, SCORER_RECLAIM_ENTRIES) == 0)
-        sc->busy = true;
+        sc->pulling = true;
 }
 
 static void on_reclaim_timer(uv_timer_t *t)
@@ -379,10 +443,8 @@ static void on_reclaim_timer(uv_timer_t *t)
     scorer_t *sc = t->data;
     if (sc->stopping)
         return;
-    if (sc->busy)
-        sc->reclaim_due = true; /* pull() reclaims before its next read */
-    else
-        reclaim(sc);
+    sc->reclaim_due = true; /* pull() reclaims before its next read */
+    pull(sc);
 }
 
 static void on_poll_timer(uv_timer_t *t)
@@ -404,7 +466,13 @@ static void on_redis_connected(nq_redis_t *r, void *data)
 {
     scorer_t *sc = data;
     nq_redis_ensure_group(r, NQ_KEY_ACTIVITIES, NQ_GROUP_SCORING);
-    sc->busy = false; /* replies of the old connection were delivered as NULL */
+    apply_done(sc); /* an apply of the old connection was answered NULL */
+}
+
+static void on_puller_connected(nq_redis_t *r, void *data)
+{
+    scorer_t *sc = data;
+    sc->pulling = false; /* a pull of the old connection was answered NULL */
     pull(sc);
 }
 
@@ -426,6 +494,16 @@ void *scorer_new(nq_service_t *svc)
         free(sc);
         return NULL;
     }
+    char name[160];
+    snprintf(name, sizeof(name), "%s/pull", nq_service_member(svc));
+    sc->puller = nq_redis_new(&svc->loop, cfg->redis_host, cfg->redis_port, name);
+    if (!sc->puller) {
+        nq_zsock_destroy(&sc->sub);
+        nq_zsock_destroy(&sc->pub);
+        free(sc);
+        return NULL;
+    }
+    nq_redis_on_connected(sc->puller, on_puller_connected, sc);
     sc->rebuild = rebuild_new(svc);
     uv_timer_init(&svc->loop, &sc->poll);
     uv_timer_init(&svc->loop, &sc->reclaim);
@@ -449,6 +527,10 @@ void scorer_stop(void *app)
     uv_close((uv_handle_t *)&sc->poll, NULL);
     uv_close((uv_handle_t *)&sc->reclaim, NULL);
     rebuild_stop(sc->rebuild);
+    nq_redis_destroy(&sc->puller); /* a pull still out is answered, then dropped */
+    if (sc->ready)
+        batch_free(sc->ready); /* its entries stay pending: another scorer takes them */
+    sc->ready = NULL;
     nq_log_info("scoring_stopped", "applied %llu events, %llu undecodable",
                 (unsigned long long)sc->applied, (unsigned long long)sc->poison);
 }

@@ -3,7 +3,9 @@
  * Scorers share the work through the Redis consumer group "scoring" on the
  * activity log: each pulls new entries (XREADGROUP; one entry is one stored
  * batch of events, nq/actlog.h), applies them with one Lua call, and
- * publishes what changed. Exactly once: the Lua call
+ * publishes what changed. Pulls go over a connection of their own, so the
+ * next batch is pulled and summed while the previous one is applied (at most
+ * one applying, one ready, one being pulled). Exactly once: the Lua call
  * re-claims the batch's entries (XCLAIM ... JUSTID) and only if every one is
  * still pending applies the summed increments and XACKs them, atomically; if
  * some were already applied elsewhere it returns the ones still pending and
