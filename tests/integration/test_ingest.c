@@ -33,6 +33,7 @@
 #include "nq/feedsig.h"
 #include "nq/httpc.h"
 #include "nq/keys.h"
+#include "nq/kpi.h"
 #include "nq/money.h"
 #include "nq/period.h"
 #include "nq_test.h"
@@ -1223,6 +1224,61 @@ static void test_ledger(void)
  * defines as "nothing was stored": the batch must not be stored later either,
  * when ingest comes back (a client that retries after the 503 would otherwise
  * see its events as duplicates of something it was told was not taken). */
+/* Whether field `field` of hash `key` reads `want`, polled for POLL_MS. */
+static bool hash_field_becomes(const char *key, const char *field, const char *want)
+{
+    char got[64] = "";
+    for (int64_t deadline = mono_ms() + POLL_MS; mono_ms() < deadline; usleep(50000)) {
+        redisContext *c = redis_connect();
+        redisReply *r = c ? redisCommand(c, "HGET %s %s", key, field) : NULL;
+        snprintf(got, sizeof(got), "%s", r && r->type == REDIS_REPLY_STRING ? r->str : "(nil)");
+        freeReplyObject(r);
+        if (c)
+            redisFree(c);
+        if (strcmp(got, want) == 0)
+            return true;
+    }
+    fprintf(stderr, "\n%s %s: want %s, got %s\n", key, field, want, got);
+    return false;
+}
+
+/* Counters stay exact to the fen beyond 2^52: the scorer sums a key's
+ * counters as Lua doubles below that and hands larger sums to HINCRBY. */
+static void test_counters_exact(void)
+{
+    const char *sp = "sp-it-big";
+    int64_t at = s_now - HOUR_MS;
+    answer_t a = post_json(order("big-1", sp, at, "0.01"));
+    expect_counts(&a, 202, 1, 0, 0, 0);
+    answer_free(&a);
+    expect_kpis(sp, NQ_PERIOD_MONTH, at, 1, 1, 0);
+
+    nq_period_t month, day;
+    char mkey[160], dkey[160];
+    CU_ASSERT_FATAL(nq_period_of(NQ_PERIOD_MONTH, at, &month) == 0 &&
+                    nq_period_of(NQ_PERIOD_DAY, at, &day) == 0);
+    nq_key_kpi(mkey, sizeof(mkey), sp, &month);
+    nq_key_kpi(dkey, sizeof(dkey), sp, &day);
+    const char *sales = nq_kpi_defs[NQ_KPI_SALES_FEN].field;
+    const char *orders = nq_kpi_defs[NQ_KPI_ORDERS].field;
+    redisContext *c = redis_connect();
+    CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+    /* 2^53 + 2 fen and 2^53 + 1 orders: neither sum is a double */
+    redisReply *r =
+        redisCommand(c, "HSET %s %s 9007199254740994 %s 9007199254740993", mkey, sales, orders);
+    CU_ASSERT(r && r->type == REDIS_REPLY_INTEGER);
+    freeReplyObject(r);
+    redisFree(c);
+
+    a = post_json(order("big-2", sp, at, "0.01"));
+    expect_counts(&a, 202, 1, 0, 0, 0);
+    answer_free(&a);
+    CU_ASSERT(hash_field_becomes(mkey, sales, "9007199254740995"));
+    CU_ASSERT(hash_field_becomes(mkey, orders, "9007199254740994"));
+    CU_ASSERT(hash_field_becomes(dkey, sales, "2")); /* small sums: one HSET */
+    CU_ASSERT(hash_field_becomes(dkey, orders, "2"));
+}
+
 static void test_ingest_down(void)
 {
     char when[48], body[512];
@@ -1412,6 +1468,7 @@ static CU_TestInfo tests[] = {
     {"signed webhooks: replay 409, nothing counted twice", test_feed_replay},
     {"signed webhooks: replay with upper-case hex is a replay", test_feed_replay_upper_case},
     {"ledger: 3000 events stored and scored once", test_ledger},
+    {"counters exact to the fen beyond 2^52", test_counters_exact},
     {"ingest down: 503, and nothing stored when it returns", test_ingest_down},
     {"redis outage: 503 + Retry-After, recovery", test_redis_outage},
     {"graceful shutdown", test_graceful_shutdown},
