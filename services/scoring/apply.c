@@ -259,18 +259,3 @@ void scoring_agg_unique_members(scoring_agg_t *agg)
     }
     agg->n_members = kept;
 }
-
-static int cmp_cell(const void *a, const void *b)
-{
-    const scoring_cell_t *x = a, *y = b;
-    int c = strcmp(x->key, y->key);
-    return c ? c : (int)x->kpi - (int)y->kpi;
-}
-
-int scoring_agg_sort_cells(scoring_agg_t *agg)
-{
-    if (agg->n < 2)
-        return 0;
-    qsort(agg->cells, agg->n, sizeof(*agg->cells), cmp_cell);
-    return rehash(agg, agg->n_slots); /* the index points at the old places */
-}

@@ -85,11 +85,6 @@ int scoring_agg_add(scoring_agg_t *agg, const char *key, nq_kpi_id_t kpi, int64_
  * a time outside the calendar; the batch is then unusable). */
 int scoring_agg_add_event(scoring_agg_t *agg, const Nq__Activity *ev);
 
-/* Order the cells by key, then counter, so that the cells of one key are
- * next to each other. Returns 0, or -1 when out of memory (the cells are
- * sorted but can no longer be added to). */
-int scoring_agg_sort_cells(scoring_agg_t *agg);
-
 /* Drop repeated set members (the same customer visited twice in a batch)
  * and sort them by key, then member: one SADD per key takes them all. */
 void scoring_agg_unique_members(scoring_agg_t *agg);

@@ -12,11 +12,8 @@
 #include "nq/log.h"
 
 /* KEYS[1] stream, KEYS[2] scored counter. ARGV: group, consumer, n, entry
- * ids..., events, m, then m keys as (key, f, (field, delta)*f), s, (set key,
- * member)*s. Members come sorted by key: those of one key go in one SADD.
- * A key's counters move with one HMGET and one HSET of the sums rather than
- * one HINCRBY each (a third of the Redis work of a batch); Lua numbers are
- * doubles, so a sum that leaves +-2^52 goes by HINCRBY, exact to the fen.
+ * ids..., events, m, (key, field, delta)*m, s, (set key, member)*s. Members
+ * come sorted by key: those of one key go in one SADD.
  * Returns {1} when applied, or {0, still-pending ids...} when some of the ids
  * were already applied (acknowledged) by another scorer: nothing changed then.
  * XCLAIM and XACK go in chunks of 1000 ids: Lua's unpack() yields at most a
@@ -42,35 +39,19 @@ static const char apply_script[] =
     "  return claimed\n"
     "end\n"
     "local events = ARGV[4 + n]\n"
-    "local at = 5 + n\n"
-    "local m = tonumber(ARGV[at])\n"
-    "at = at + 1\n"
-    "local limit = 2 ^ 52\n"
-    "for _ = 1, m do\n"
-    "  local key, f = ARGV[at], tonumber(ARGV[at + 1])\n"
-    "  local fields = {}\n"
-    "  for j = 1, f do fields[j] = ARGV[at + 2 * j] end\n"
-    "  local old = redis.call('HMGET', key, unpack(fields))\n"
-    "  local set = {}\n"
-    "  for j = 1, f do\n"
-    "    local delta = ARGV[at + 1 + 2 * j]\n"
-    "    local v = (tonumber(old[j]) or 0) + tonumber(delta)\n"
-    "    if v > -limit and v < limit then\n"
-    "      set[#set + 1] = fields[j]\n"
-    "      set[#set + 1] = string.format('%.0f', v + 0)\n"
-    "    else\n"
-    "      redis.call('HINCRBY', key, fields[j], delta)\n"
-    "    end\n"
-    "  end\n"
-    "  if #set > 0 then redis.call('HSET', key, unpack(set)) end\n"
-    "  at = at + 2 + 2 * f\n"
+    "local base = 5 + n\n"
+    "local m = tonumber(ARGV[base])\n"
+    "for j = 0, m - 1 do\n"
+    "  redis.call('HINCRBY', ARGV[base + 1 + j * 3], ARGV[base + 2 + j * 3], ARGV[base + 3 + j * "
+    "3])\n"
     "end\n"
-    "local s = tonumber(ARGV[at])\n"
+    "base = base + 1 + m * 3\n"
+    "local s = tonumber(ARGV[base])\n"
     "local j = 0\n"
     "while j < s do\n"
-    "  local key, members = ARGV[at + 1 + j * 2], {}\n"
-    "  while j < s and #members < 1000 and ARGV[at + 1 + j * 2] == key do\n"
-    "    members[#members + 1] = ARGV[at + 2 + j * 2]\n"
+    "  local key, members = ARGV[base + 1 + j * 2], {}\n"
+    "  while j < s and #members < 1000 and ARGV[base + 1 + j * 2] == key do\n"
+    "    members[#members + 1] = ARGV[base + 2 + j * 2]\n"
     "    j = j + 1\n"
     "  end\n"
     "  redis.call('SADD', key, unpack(members))\n"
@@ -262,8 +243,6 @@ static int batch_sum(batch_t *b)
         for (size_t k = 0; k < b->entries[i].n && rc == 0; k++)
             rc = scoring_agg_add_event(&agg, b->entries[i].events[k]);
     }
-    if (rc == 0)
-        rc = scoring_agg_sort_cells(&agg);
     scoring_agg_unique_members(&agg);
     nq_redis_args_t *a = &b->call;
     nq_redis_args_init(a);
@@ -278,19 +257,11 @@ static int batch_sum(batch_t *b)
     for (size_t i = 0; i < b->n; i++)
         nq_redis_args_adds(a, b->ids[i]);
     nq_redis_args_addf(a, "%zu", b->events);
-    size_t keys = 0;
-    for (size_t i = 0; i < agg.n; i++)
-        keys += i == 0 || strcmp(agg.cells[i].key, agg.cells[i - 1].key) != 0;
-    nq_redis_args_addf(a, "%zu", keys);
-    for (size_t i = 0, f; i < agg.n; i += f) {
-        for (f = 1; i + f < agg.n && strcmp(agg.cells[i + f].key, agg.cells[i].key) == 0; f++)
-            ;
+    nq_redis_args_addf(a, "%zu", agg.n);
+    for (size_t i = 0; i < agg.n; i++) {
         nq_redis_args_adds(a, agg.cells[i].key);
-        nq_redis_args_addf(a, "%zu", f);
-        for (size_t k = i; k < i + f; k++) {
-            nq_redis_args_adds(a, nq_kpi_defs[agg.cells[k].kpi].field);
-            nq_redis_args_addf(a, "%lld", (long long)agg.cells[k].delta);
-        }
+        nq_redis_args_adds(a, nq_kpi_defs[agg.cells[i].kpi].field);
+        nq_redis_args_addf(a, "%lld", (long long)agg.cells[i].delta);
     }
     nq_redis_args_addf(a, "%zu", agg.n_members);
     for (size_t i = 0; i < agg.n_members; i++) {

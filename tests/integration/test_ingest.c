@@ -1242,8 +1242,8 @@ static bool hash_field_becomes(const char *key, const char *field, const char *w
     return false;
 }
 
-/* Counters stay exact to the fen beyond 2^52: the scorer sums a key's
- * counters as Lua doubles below that and hands larger sums to HINCRBY. */
+/* Counters stay exact to the fen beyond 2^53, where a double (a Lua number)
+ * no longer is: the sums are made by HINCRBY, on 64-bit integers. */
 static void test_counters_exact(void)
 {
     const char *sp = "sp-it-big";
@@ -1275,7 +1275,7 @@ static void test_counters_exact(void)
     answer_free(&a);
     CU_ASSERT(hash_field_becomes(mkey, sales, "9007199254740995"));
     CU_ASSERT(hash_field_becomes(mkey, orders, "9007199254740994"));
-    CU_ASSERT(hash_field_becomes(dkey, sales, "2")); /* small sums: one HSET */
+    CU_ASSERT(hash_field_becomes(dkey, sales, "2"));
     CU_ASSERT(hash_field_becomes(dkey, orders, "2"));
 }
 
@@ -1468,7 +1468,7 @@ static CU_TestInfo tests[] = {
     {"signed webhooks: replay 409, nothing counted twice", test_feed_replay},
     {"signed webhooks: replay with upper-case hex is a replay", test_feed_replay_upper_case},
     {"ledger: 3000 events stored and scored once", test_ledger},
-    {"counters exact to the fen beyond 2^52", test_counters_exact},
+    {"counters exact to the fen beyond 2^53", test_counters_exact},
     {"ingest down: 503, and nothing stored when it returns", test_ingest_down},
     {"redis outage: 503 + Retry-After, recovery", test_redis_outage},
     {"graceful shutdown", test_graceful_shutdown},

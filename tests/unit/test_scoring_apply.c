@@ -461,34 +461,6 @@ static void test_many_days(void)
     scoring_agg_free(&agg);
 }
 
-/* Sorting groups each key's cells; the sums stay and adding goes on. */
-static void test_sort_cells(void)
-{
-    scoring_agg_t agg;
-    scoring_agg_init(&agg);
-    for (int i = 0; i < 300; i++) {
-        char key[32];
-        snprintf(key, sizeof(key), "k-%03d", (i * 7) % 100);
-        CU_ASSERT_EQUAL_FATAL(scoring_agg_add(&agg, key, (nq_kpi_id_t)(i % 3), i), 0);
-    }
-    CU_ASSERT_EQUAL_FATAL(scoring_agg_sort_cells(&agg), 0);
-    CU_ASSERT_EQUAL(agg.n, 300); /* 100 keys x 3 counters */
-    for (size_t i = 1; i < agg.n; i++) {
-        int c = strcmp(agg.cells[i - 1].key, agg.cells[i].key);
-        CU_ASSERT(c < 0 || (c == 0 && agg.cells[i - 1].kpi < agg.cells[i].kpi));
-    }
-    /* k-000 gets i = 0, 100, 200 (counters 0, 1, 2) */
-    CU_ASSERT_EQUAL(cell(&agg, "k-000", (nq_kpi_id_t)0), 0);
-    CU_ASSERT_EQUAL(cell(&agg, "k-000", (nq_kpi_id_t)1), 100);
-    CU_ASSERT_EQUAL(cell(&agg, "k-000", (nq_kpi_id_t)2), 200);
-    CU_ASSERT_EQUAL_FATAL(scoring_agg_add(&agg, "k-000", (nq_kpi_id_t)1, 5), 0);
-    CU_ASSERT_EQUAL(cell(&agg, "k-000", (nq_kpi_id_t)1), 105);
-    CU_ASSERT_EQUAL(agg.n, 300);
-    CU_ASSERT_EQUAL_FATAL(scoring_agg_add(&agg, "k-new", (nq_kpi_id_t)0, 1), 0);
-    CU_ASSERT_EQUAL(agg.n, 301);
-    scoring_agg_free(&agg);
-}
-
 static void test_add_direct(void)
 {
     scoring_agg_t agg;
@@ -861,7 +833,6 @@ static CU_TestInfo agg_tests[] = {
     {"2027-01-01 is in ISO week 2026-W53", test_new_year_iso_week},
     {"more days than cached: every key still sums", test_many_days},
     {"scoring_agg_add direct", test_add_direct},
-    {"sorting groups cells by key, sums kept", test_sort_cells},
     {"a failing event adds nothing", test_event_failures_add_nothing},
     {"a visit adds its customer to 5 visited sets", test_visit_members},
     {"visited sets: zone, widest ids, too wide", test_visit_members_zone_and_width},
