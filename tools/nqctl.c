@@ -900,7 +900,9 @@ static void progress(import_t *imp)
  * become '?'. New reference (null for NULL). */
 static json_t *safe_string(const char *s)
 {
-    json_t *v = s ? json_string(s) : json_null();
+    if (!s)
+        return json_null();
+    json_t *v = json_string(s);
     if (v)
         return v;
     char *copy = strdup(s);

@@ -92,7 +92,7 @@ struct scorer {
     uv_timer_t reclaim;      /* takes over entries of dead scorers */
     char reclaim_cursor[64]; /* XAUTOCLAIM position */
     bool pulling;            /* a pull (or reclaim) is in flight */
-    bool applying;           /* an apply is in flight */
+    unsigned applying;       /* applies in flight (at most SCORER_APPLIES) */
     struct batch *ready;     /* summed and waiting for the apply in flight, or NULL */
     bool more;               /* pull again as soon as the pipeline has room */
     bool backlog;            /* the last pull came back full: more is waiting */
@@ -279,16 +279,19 @@ static void on_applied(nq_redis_t *r, redisReply *reply, void *data);
 static void batch_send(batch_t *b)
 {
     scorer_t *sc = b->sc;
-    if (nq_redis_command_args(sc->svc->redis, on_applied, b, &b->call) == 0) {
-        sc->applying = true;
+    int rc = nq_redis_command_args(sc->svc->redis, on_applied, b, &b->call);
+    nq_redis_args_free(&b->call); /* hiredis holds its own copy of the command */
+    b->summed = false;
+    if (rc == 0) {
+        sc->applying++;
         return;
     }
     nq_log_warn("apply_deferred", "batch of %zu entries not sent; it stays pending", b->n);
     batch_free(b);
 }
 
-/* A batch was pulled: sum it at once (while the previous apply runs in
- * Redis), then send it, or keep it ready for when that apply is done. */
+/* A batch was pulled: sum it at once (while earlier applies run in Redis),
+ * then send it, or keep it ready for when one of them is done. */
 static void batch_apply(batch_t *b)
 {
     scorer_t *sc = b->sc;
@@ -297,23 +300,24 @@ static void batch_apply(batch_t *b)
         batch_free(b);
         return;
     }
-    if (sc->applying) {
+    if (sc->applying >= SCORER_APPLIES) {
         sc->ready = b; /* pull() takes no more until this one is sent */
         return;
     }
     batch_send(b);
 }
 
-/* The apply in flight ended: send the ready batch and pull on. */
+/* An apply ended (or a connection was made): send the ready batch if
+ * there is room, and pull on. */
 static void apply_done(scorer_t *sc)
 {
-    sc->applying = false;
     if (sc->stopping)
         return;
-    batch_t *next = sc->ready;
-    sc->ready = NULL;
-    if (next)
+    batch_t *next = sc->applying < SCORER_APPLIES ? sc->ready : NULL;
+    if (next) {
+        sc->ready = NULL;
         batch_send(next);
+    }
     if (sc->backlog || sc->more) {
         sc->more = false;
         pull(sc);
@@ -324,7 +328,8 @@ static void on_applied(nq_redis_t *r, redisReply *reply, void *data)
 {
     batch_t *b = data;
     scorer_t *sc = b->sc;
-    sc->applying = false;
+    if (sc->applying > 0)
+        sc->applying--;
     if (!reply || reply->type != REDIS_REPLY_ARRAY || reply->elements < 1 ||
         reply->element[0]->type != REDIS_REPLY_INTEGER) {
         nq_log_error("apply_failed", "batch of %zu entries not applied: %s; it stays pending", b->n,
@@ -349,9 +354,8 @@ static void on_applied(nq_redis_t *r, redisReply *reply, void *data)
         apply_done(sc);
         return;
     }
-    batch_send(b); /* the ready batch waits its turn */
-    if (!sc->applying)
-        apply_done(sc);
+    batch_send(b);
+    apply_done(sc);
 }
 
 /* Whether a pull reply was full (more entries are likely waiting). */
@@ -387,8 +391,8 @@ static void on_read(nq_redis_t *r, redisReply *reply, void *data)
 static void reclaim(scorer_t *sc);
 
 /* Pull new entries, unless a pull is out or a summed batch already waits
- * (then once that changes). At most three batches are held: one applying,
- * one ready, one being pulled. */
+ * (then once that changes). At most SCORER_APPLIES + 2 batches are held:
+ * applying, one ready, one being pulled. */
 static void pull(scorer_t *sc)
 {
     if (sc->stopping)

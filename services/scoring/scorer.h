@@ -4,8 +4,10 @@
  * activity log: each pulls new entries (XREADGROUP; one entry is one stored
  * batch of events, nq/actlog.h), applies them with one Lua call, and
  * publishes what changed. Pulls go over a connection of their own, so the
- * next batch is pulled and summed while the previous one is applied (at most
- * one applying, one ready, one being pulled). Exactly once: the Lua call
+ * next batch is pulled and summed while earlier ones are applied (at most
+ * SCORER_APPLIES applying, one ready, one being pulled); two applies queued
+ * in Redis keep the scorer's share of Redis against ingest's many appends.
+ * Exactly once: the Lua call
  * re-claims the batch's entries (XCLAIM ... JUSTID) and only if every one is
  * still pending applies the summed increments and XACKs them, atomically; if
  * some were already applied elsewhere it returns the ones still pending and
@@ -22,9 +24,10 @@
 
 /* A pull takes entries until they hold this many events or make this many
  * entries; a reclaim takes at most SCORER_RECLAIM_ENTRIES entries. */
-#define SCORER_BATCH_EVENTS    8000
+#define SCORER_BATCH_EVENTS    16000
 #define SCORER_BATCH_ENTRIES   256
 #define SCORER_RECLAIM_ENTRIES 4
+#define SCORER_APPLIES         2 /* apply calls in flight */
 #define SCORER_POLL_MS         1000
 #define SCORER_RECLAIM_MS      2000
 #define SCORER_RECLAIM_IDLE_MS 5000
