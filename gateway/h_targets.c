@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "gateway.h"
+#include "jtext.h"
 #include "nq/keys.h"
 #include "nq/kpi.h"
 
@@ -319,33 +320,72 @@ static void post_split(const gw_request_t *req)
 
 /* ---- leaderboards ------------------------------------------------------------ */
 
+/* A board's value: a metric in its unit; a score (0..) with two decimals. */
+static void board_value(jtext_t *t, int m, const Nq__LeaderboardEntry *e)
+{
+    if (!e->has_value) {
+        jtext_raw(t, "null");
+        return;
+    }
+    json_t *v = m >= 0 ? nq_metric_json((nq_metric_id_t)m, e->value, true)
+                       : json_real(round(e->value * 100) / 100);
+    if (json_is_integer(v))
+        jtext_int(t, json_integer_value(v));
+    else if (json_is_string(v))
+        jtext_str(t, json_string_value(v));
+    else
+        jtext_json(t, v);
+    json_decref(v);
+}
+
+/* Written as text: 200 entries as json_t trees cost more than the rest of
+ * the request. */
 static void on_leaderboard(nq_http_conn_t *conn, const ProtobufCMessage *msg,
                            const Nq__ReplyHeader *hdr, void *data)
 {
+    if (hdr && hdr->has_status && hdr->status != NQ__STATUS__STATUS_OK) {
+        gw_respond_reply(conn, hdr, 200, NULL);
+        return;
+    }
     const Nq__Leaderboard *lb = (const Nq__Leaderboard *)msg;
     int m = nq_metric_find(lb->metric);
-    json_t *entries = json_array();
-    for (size_t i = 0; entries && i < lb->n_entries; i++) {
-        const Nq__LeaderboardEntry *e = lb->entries[i];
-        /* A metric in its unit; a score (0..) with two decimals. */
-        json_t *value = m >= 0         ? nq_metric_json((nq_metric_id_t)m, e->value, e->has_value)
-                        : e->has_value ? json_real(round(e->value * 100) / 100)
-                                       : json_null();
-        json_array_append_new(entries,
-                              json_pack("{s:i, s:i, s:i, s:s, s:s?, s:o}", "rank", e->rank,
-                                        "previous_rank", e->previous_rank, "movement",
-                                        e->previous_rank - e->rank, "salesperson_id",
-                                        e->salesperson_id, "name", e->name, "value", value));
-    }
-    json_t *period = NULL;
+    jtext_t t = {0};
+    jtext_raw(&t, "{\"metric\":");
+    jtext_str(&t, lb->metric);
     nq_period_t p;
     nq_period_kind_t kind;
     if (lb->period && nq_period_kind_parse(lb->period->kind, &kind) == 0 &&
-        nq_period_from_key(kind, lb->period->key, &p) == 0)
-        period = nq_period_to_json(&p);
-    gw_respond_reply(
-        conn, hdr, 200,
-        json_pack("{s:s?, s:o?, s:o}", "metric", lb->metric, "period", period, "entries", entries));
+        nq_period_from_key(kind, lb->period->key, &p) == 0) {
+        jtext_raw(&t, ",\"period\":");
+        json_t *period = nq_period_to_json(&p);
+        jtext_json(&t, period);
+        json_decref(period);
+    }
+    jtext_raw(&t, ",\"entries\":[");
+    for (size_t i = 0; i < lb->n_entries; i++) {
+        const Nq__LeaderboardEntry *e = lb->entries[i];
+        jtext_raw(&t, i ? ",{\"rank\":" : "{\"rank\":");
+        jtext_int(&t, e->rank);
+        jtext_raw(&t, ",\"previous_rank\":");
+        jtext_int(&t, e->previous_rank);
+        jtext_raw(&t, ",\"movement\":");
+        jtext_int(&t, (int64_t)e->previous_rank - e->rank);
+        jtext_raw(&t, ",\"salesperson_id\":");
+        jtext_str(&t, e->salesperson_id ? e->salesperson_id : "");
+        if (e->name) {
+            jtext_raw(&t, ",\"name\":");
+            jtext_str(&t, e->name);
+        }
+        jtext_raw(&t, ",\"value\":");
+        board_value(&t, m, e);
+        jtext_raw(&t, "}");
+    }
+    jtext_raw(&t, "]}");
+    if (t.failed)
+        gw_respond_error(conn, 500, "internal", "out of memory", NULL);
+    else
+        gw_respond_json_text(conn, 200, t.buf, t.len);
+    jtext_free(&t);
 }
 
 static void get_leaderboard(const gw_request_t *req)

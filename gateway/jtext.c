@@ -90,9 +90,19 @@ void jtext_uint(jtext_t *t, uint64_t v)
     append(t, digits + i, sizeof(digits) - i);
 }
 
+void jtext_int(jtext_t *t, int64_t v)
+{
+    if (v < 0) {
+        append(t, "-", 1);
+        jtext_uint(t, 0 - (uint64_t)v);
+        return;
+    }
+    jtext_uint(t, (uint64_t)v);
+}
+
 void jtext_json(jtext_t *t, const json_t *v)
 {
-    char *text = v ? json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY) : NULL;
+    char *text = v ? json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY | JSON_REAL_PRECISION(10)) : NULL;
     if (!text) {
         t->failed = true;
         return;

@@ -33,7 +33,8 @@ typedef struct jtext {
 void jtext_raw(jtext_t *t, const char *s);    /* s as is (JSON punctuation) */
 void jtext_str(jtext_t *t, const char *s);    /* a JSON string, null for NULL */
 void jtext_uint(jtext_t *t, uint64_t v);      /* a decimal number */
-void jtext_json(jtext_t *t, const json_t *v); /* a jansson value, compact */
+void jtext_int(jtext_t *t, int64_t v);        /* a decimal number, maybe negative */
+void jtext_json(jtext_t *t, const json_t *v); /* a jansson value, as gw_respond_json writes it */
 void jtext_free(jtext_t *t);
 
 #endif

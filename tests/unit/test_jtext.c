@@ -66,13 +66,24 @@ static void test_numbers_and_values(void)
     jtext_raw(&t, ",");
     jtext_uint(&t, UINT64_MAX);
     jtext_raw(&t, ",");
+    jtext_int(&t, INT64_MIN);
+    jtext_raw(&t, ",");
+    jtext_int(&t, -42);
+    jtext_raw(&t, ",");
+    jtext_int(&t, 7);
+    jtext_raw(&t, ",");
+    json_t *real = json_real(0.1);
+    jtext_json(&t, real); /* 10 significant digits, as every answer */
+    json_decref(real);
+    jtext_raw(&t, ",");
     json_t *obj = json_pack("{s:s, s:i}", "field", "amount", "n", 7);
     jtext_json(&t, obj);
     json_decref(obj);
     jtext_raw(&t, "]");
     CU_ASSERT_FALSE(t.failed);
     CU_ASSERT_STRING_EQUAL(t.buf,
-                           "[0,1234567890123,18446744073709551615,{\"field\":\"amount\",\"n\":7}]");
+                           "[0,1234567890123,18446744073709551615,-9223372036854775808,-42,7,0.1,"
+                           "{\"field\":\"amount\",\"n\":7}]");
     CU_ASSERT_EQUAL(t.len, strlen(t.buf));
     jtext_free(&t);
     CU_ASSERT_PTR_NULL(t.buf);
