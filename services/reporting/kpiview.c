@@ -566,19 +566,6 @@ static void on_board_name(nq_redis_t *r, redisReply *reply, void *data)
  * the reference day's, the profile. Returns per salesperson {the fields of the
  * period, of the day, name or false}: one round trip for a whole board, and
  * only the counters the metric needs. */
-static const char board_script[] =
-    "local n, f = tonumber(ARGV[1]), tonumber(ARGV[2])\n"
-    "local fields = {}\n"
-    "for j = 1, f do fields[j] = ARGV[2 + j] end\n"
-    "local base = 3 + f\n"
-    "local out = {}\n"
-    "for i = 0, n - 1 do\n"
-    "  out[#out + 1] = redis.call('HMGET', ARGV[base + i * 3], unpack(fields))\n"
-    "  out[#out + 1] = redis.call('HMGET', ARGV[base + 1 + i * 3], unpack(fields))\n"
-    "  out[#out + 1] = redis.call('HGET', ARGV[base + 2 + i * 3], 'name')\n"
-    "end\n"
-    "return out\n";
-
 /* The counters metric m is computed from (hash counters only). */
 static size_t metric_counters(nq_metric_id_t m, nq_kpi_id_t out[3])
 {
@@ -608,51 +595,54 @@ static int values_from_hmget(const redisReply *reply, const nq_kpi_id_t *counter
     return 0;
 }
 
-static void on_board_script(nq_redis_t *r, redisReply *reply, void *data)
+/* One HMGET of an entry's period or reference day counters. */
+static void on_board_counters(nq_redis_t *r, redisReply *reply, void *data)
 {
-    board_call_t *c = data;
+    board_read_t *rd = data;
+    board_call_t *c = rd->call;
     nq_kpi_id_t counters[3];
     size_t nc = metric_counters(c->metric, counters);
-    if (nq_call_reply_ok(&c->sc.base, reply, REDIS_REPLY_ARRAY) && reply->elements == c->n * 3) {
-        for (size_t i = 0; i < c->n; i++) {
-            const redisReply *name = reply->element[i * 3 + 2];
-            if (values_from_hmget(reply->element[i * 3], counters, nc, &c->now[i]) != 0 ||
-                values_from_hmget(reply->element[i * 3 + 1], counters, nc, &c->today[i]) != 0)
-                nq_call_fail(&c->sc.base, NQ__STATUS__STATUS_UNAVAILABLE, "unreadable KPIs");
-            if (name->type == REDIS_REPLY_STRING)
-                snprintf(c->entries[i].name, sizeof(c->entries[i].name), "%s", name->str);
-        }
-    }
+    nq_kpi_values_t *out = rd->which == BOARD_PERIOD ? &c->now[rd->entry] : &c->today[rd->entry];
+    if (!reply || values_from_hmget(reply, counters, nc, out) != 0)
+        nq_call_fail(&c->sc.base, NQ__STATUS__STATUS_UNAVAILABLE, "unreadable KPIs");
     nq_call_release(&c->sc.base);
 }
 
-/* The whole board in one script (boards by metrics that need no key-customer sets). */
+/* The whole board as one pipeline of plain commands (boards by metrics that
+ * need no key-customer sets): per entry an HMGET of only the metric's
+ * counters for the period and for the reference day, and its name. */
 static void read_board_at_once(board_call_t *c, const char *const *ids, size_t n)
 {
-    nq_redis_args_t a;
-    nq_redis_args_init(&a);
-    nq_redis_args_adds(&a, "EVAL");
-    nq_redis_args_adds(&a, board_script);
-    nq_redis_args_adds(&a, "0");
-    nq_redis_args_addf(&a, "%zu", n);
     nq_kpi_id_t counters[3];
     size_t nc = metric_counters(c->metric, counters);
-    nq_redis_args_addf(&a, "%zu", nc);
-    for (size_t k = 0; k < nc; k++)
-        nq_redis_args_adds(&a, nq_kpi_defs[counters[k]].field);
+    const char *argv[2 + 3];
+    size_t lens[2 + 3];
     char key[KEY_MAX];
+    argv[0] = "HMGET";
+    for (size_t k = 0; k < nc; k++)
+        argv[2 + k] = nq_kpi_defs[counters[k]].field;
+    for (size_t k = 0; k < 2 + nc; k++)
+        lens[k] = k == 1 ? 0 : strlen(argv[k]);
+    nq_redis_t *redis = c->sc.app->svc->redis;
+    const nq_period_t *periods[BOARD_READS] = {&c->period, &c->day};
     for (size_t i = 0; i < n; i++) {
-        const nq_period_t *periods[BOARD_READS] = {&c->period, &c->day};
         for (int w = 0; w < BOARD_READS; w++) {
+            board_read_t *rd = &c->reads[i * BOARD_READS + (size_t)w];
+            *rd = (board_read_t){c, i, w};
             nq_key_kpi(key, sizeof(key), ids[i], periods[w]);
-            nq_redis_args_adds(&a, key);
+            argv[1] = key;
+            lens[1] = strlen(key);
+            nq_call_issued(&c->sc.base, nq_redis_commandv(redis, on_board_counters, rd,
+                                                          (int)(2 + nc), argv, lens));
         }
+        board_read_t *rd = &c->reads[n * BOARD_READS + i];
+        *rd = (board_read_t){c, i, BOARD_READS};
         nq_key_salesperson(key, sizeof(key), ids[i]);
-        nq_redis_args_adds(&a, key);
+        const char *name_argv[] = {"HGET", key, "name"};
+        const size_t name_lens[] = {4, strlen(key), 4};
+        nq_call_issued(&c->sc.base,
+                       nq_redis_commandv(redis, on_board_name, rd, 3, name_argv, name_lens));
     }
-    nq_call_issued(&c->sc.base,
-                   nq_redis_command_args(c->sc.app->svc->redis, on_board_script, c, &a));
-    nq_redis_args_free(&a);
 }
 
 static void read_board(subject_call_t *sc, const char *const *ids, size_t n)
