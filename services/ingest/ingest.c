@@ -10,17 +10,25 @@
 #include "nq/reply.h"
 #include "nq/period.h"
 #include "rebuild_admin.h"
+#include "hold.h"
 #include "store.h"
 #include "validate.h"
 
-/* Batches in flight to Redis beyond which new ones are refused (503). */
+/* Batches held or in flight to Redis beyond which new ones are refused (503). */
 #define MAX_INFLIGHT_BATCHES 64
+/* How often held batches look at the scoring backlog again, ms. */
+#define HOLD_POLL_MS 5
 
 struct ingest {
-    nq_service_t *svc;  /* shared process state */
-    nq_zsock_t *router; /* requests from the gateway */
-    nq_zsock_t *pub;    /* activity.stored.v1 to scorers */
-    size_t inflight;    /* batches waiting for Redis */
+    nq_service_t *svc;    /* shared process state */
+    nq_zsock_t *router;   /* requests from the gateway */
+    nq_zsock_t *pub;      /* activity.stored.v1 to scorers */
+    size_t inflight;      /* batches held or waiting for Redis */
+    hold_t hold;          /* batches waiting for scorers to catch up */
+    uv_timer_t hold_tick; /* releases them */
+    bool polling;         /* a backlog read is out */
+    bool has_tick;        /* hold_tick was initialised */
+    bool stopping;        /* stop hook ran */
 };
 
 /* One batch between the request and the reply. */
@@ -34,6 +42,8 @@ typedef struct batch_job {
     nq_field_errors_t **errors; /* per rejected event, else NULL */
     size_t *stored_index;       /* request index of each event sent to Redis */
     size_t n_stored;            /* events sent to Redis */
+    ingest_append_t *append;    /* the prepared append, until sent */
+    int64_t deadline;           /* Unix ms after which the caller gave up; 0: none */
 } batch_job_t;
 
 static void job_free(batch_job_t *job)
@@ -47,6 +57,7 @@ static void job_free(batch_job_t *job)
     free(job->status);
     free(job->stored_index);
     free(job->correlation_id);
+    ingest_store_drop(job->append);
     free(job);
 }
 
@@ -143,6 +154,7 @@ static void on_appended(int rc, const ingest_append_result_t *res, void *data)
         job_free(job);
         return;
     }
+    hold_backlog(&in->hold, res->backlog);
     static const Nq__EventStatus map[] = {
         [INGEST_APPEND_ACCEPTED] = NQ__EVENT_STATUS__EVENT_ACCEPTED,
         [INGEST_APPEND_DUPLICATE] = NQ__EVENT_STATUS__EVENT_DUPLICATE,
@@ -202,6 +214,80 @@ static Nq__Status admit(const ingest_t *in, const Nq__ActivityBatchRequest *req,
     return NQ__STATUS__STATUS_OK;
 }
 
+/* Append a batch now (or answer that it expired while held). */
+static void send_job(ingest_t *in, batch_job_t *job)
+{
+    if (job->deadline && nq_now_ms() > job->deadline) {
+        in->inflight--;
+        reply(job, NQ__STATUS__STATUS_UNAVAILABLE,
+              "the request expired while scoring caught up; nothing was stored");
+        job_free(job);
+        return;
+    }
+    if (ingest_store_send(in->svc->redis, job->append, on_appended, job) != 0) {
+        in->inflight--;
+        reply(job, NQ__STATUS__STATUS_UNAVAILABLE, "activity log unavailable, retry later");
+        job_free(job);
+        return;
+    }
+    job->append = NULL; /* consumed */
+}
+
+/* Send every held batch that may go now. */
+static void release_held(ingest_t *in)
+{
+    batch_job_t *job;
+    while ((job = hold_pop_due(&in->hold, nq_now_ms())))
+        send_job(in, job);
+    if (in->hold.n == 0)
+        uv_timer_stop(&in->hold_tick);
+}
+
+static void on_backlog(nq_redis_t *r, redisReply *reply, void *data)
+{
+    ingest_t *in = data;
+    in->polling = false;
+    if (reply && reply->type == REDIS_REPLY_ARRAY && reply->elements == 2) {
+        const redisReply *acc = reply->element[0], *sc = reply->element[1];
+        long long a = acc->type == REDIS_REPLY_STRING ? atoll(acc->str) : 0;
+        long long s = sc->type == REDIS_REPLY_STRING ? atoll(sc->str) : 0;
+        hold_backlog(&in->hold, a - s);
+    }
+    if (!in->stopping)
+        release_held(in);
+}
+
+static void on_hold_tick(uv_timer_t *t)
+{
+    ingest_t *in = t->data;
+    release_held(in);
+    if (in->hold.n > 0 && !in->polling &&
+        nq_redis_command(in->svc->redis, on_backlog, in, "MGET %s %s", NQ_KEY_STATS_ACCEPTED,
+                         NQ_KEY_STATS_SCORED) == 0)
+        in->polling = true;
+}
+
+/* Hold a batch until scorers catch up (hold.h), or send it now. */
+static void take_job(ingest_t *in, batch_job_t *job)
+{
+    in->inflight++;
+    if (!hold_needed(&in->hold)) {
+        send_job(in, job);
+        return;
+    }
+    if (hold_push(&in->hold, job, nq_now_ms()) != 0) {
+        send_job(in, job); /* out of memory for the queue: do not hold */
+        return;
+    }
+    if (in->hold.n == 1)
+        nq_log_warn("scoring_behind",
+                    "%lld events wait to be scored (limit %lld): new batches wait up to %lld ms",
+                    (long long)in->hold.backlog, (long long)in->hold.max,
+                    (long long)in->hold.wait_max_ms);
+    if (!uv_is_active((uv_handle_t *)&in->hold_tick))
+        uv_timer_start(&in->hold_tick, on_hold_tick, HOLD_POLL_MS, HOLD_POLL_MS);
+}
+
 static void on_batch(nq_zsock_t *sock, const nq_bus_envelope_t *env, const ProtobufCMessage *msg,
                      void *app)
 {
@@ -224,14 +310,15 @@ static void on_batch(nq_zsock_t *sock, const nq_bus_envelope_t *env, const Proto
         reply(job, NQ__STATUS__STATUS_OK, NULL);
         goto out_free;
     }
-    if (ingest_store_append(in->svc->redis, valid, job->n_stored, in->svc->cfg.dedupe_window_s,
-                            on_appended, job) != 0) {
-        reply(job, NQ__STATUS__STATUS_UNAVAILABLE, "activity log unavailable, retry later");
+    job->deadline = req->has_deadline ? req->deadline : 0;
+    job->append = ingest_store_prepare(valid, job->n_stored, in->svc->cfg.dedupe_window_s);
+    if (!job->append) {
+        reply(job, NQ__STATUS__STATUS_UNAVAILABLE, "out of memory, retry later");
         goto out_free;
     }
-    in->inflight++;
     free(valid);
-    return; /* the job is now on_appended's */
+    take_job(in, job); /* the job is now the hold's or on_appended's */
+    return;
 
 out_free:
     if (job)
@@ -274,6 +361,10 @@ void *ingest_new(nq_service_t *svc)
         free(in);
         return NULL;
     }
+    hold_init(&in->hold, cfg->scoring_backlog_max, cfg->ingest_hold_max_ms);
+    uv_timer_init(&svc->loop, &in->hold_tick);
+    in->hold_tick.data = in;
+    in->has_tick = true;
     nq_redis_on_connected(svc->redis, on_redis_connected, in);
     nq_log_info("listening", "router %s, stored pub %s", cfg->ingest_endpoint,
                 cfg->stored_endpoint);
@@ -293,8 +384,17 @@ nq_zsock_t *ingest_router(void *app)
 void ingest_stop(void *app)
 {
     ingest_t *in = app;
-    if (!in)
+    if (!in || in->stopping)
         return;
+    in->stopping = true;
+    batch_job_t *job;
+    while ((job = hold_pop(&in->hold))) { /* nothing of theirs is stored */
+        in->inflight--;
+        reply(job, NQ__STATUS__STATUS_UNAVAILABLE, "ingest is stopping, retry later");
+        job_free(job);
+    }
+    if (in->has_tick)
+        uv_close((uv_handle_t *)&in->hold_tick, NULL);
     nq_zsock_destroy(&in->router);
     nq_zsock_destroy(&in->pub);
 }

@@ -9,13 +9,15 @@
 #include "nq/log.h"
 #include "validate.h"
 
-/* KEYS[1] stream, KEYS[2] accepted counter; ARGV: window_s, n, the packed
+/* KEYS[1] stream, KEYS[2] accepted counter, KEYS[3] scored counter; ARGV:
+ * window_s, n, the packed
  * batch (nq/actlog.h), then per event: dedupe key, digest.
  * SET ... NX GET remembers a new id and returns a known id's digest in one
  * step. The batch becomes one stream entry, with the indexes of the events
  * that did not count (x); a batch with none new appends nothing.
- * Returns n status integers (0 accepted, 1 duplicate, 2 conflict), then the
- * stream id of the entry ("" if none). */
+ * Returns n status integers (0 accepted, 1 duplicate, 2 conflict), the
+ * stream id of the entry ("" if none), and the scoring backlog (events
+ * accepted but not yet scored). */
 static const char append_script[] =
     "local window = ARGV[1]\n"
     "local n = tonumber(ARGV[2])\n"
@@ -42,17 +44,21 @@ static const char append_script[] =
     "  redis.call('INCRBY', KEYS[2], accepted)\n"
     "end\n"
     "out[n + 1] = id\n"
+    "out[n + 2] = tonumber(redis.call('GET', KEYS[2]) or '0') -\n"
+    "             tonumber(redis.call('GET', KEYS[3]) or '0')\n"
     "return out\n";
 
-typedef struct append_req {
-    size_t n;            /* events in the batch */
-    ingest_append_cb cb; /* caller's callback */
-    void *data;          /* its argument */
-} append_req_t;
+struct ingest_append {
+    size_t n;             /* events in the batch */
+    nq_redis_args_t call; /* the script call */
+    ingest_append_cb cb;  /* caller's callback, once sent */
+    void *data;           /* its argument */
+};
 
-int ingest_store_parse_reply(const redisReply *reply, size_t n, int *status, const char **last_id)
+int ingest_store_parse_reply(const redisReply *reply, size_t n, int *status, const char **last_id,
+                             int64_t *backlog)
 {
-    if (!reply || reply->type != REDIS_REPLY_ARRAY || reply->elements != n + 1)
+    if (!reply || reply->type != REDIS_REPLY_ARRAY || reply->elements != n + 2)
         return -1;
     for (size_t i = 0; i < n; i++) {
         const redisReply *e = reply->element[i];
@@ -60,25 +66,35 @@ int ingest_store_parse_reply(const redisReply *reply, size_t n, int *status, con
             return -1;
         status[i] = (int)e->integer;
     }
-    const redisReply *last = reply->element[n];
-    if (last->type != REDIS_REPLY_STRING)
+    const redisReply *last = reply->element[n], *left = reply->element[n + 1];
+    if (last->type != REDIS_REPLY_STRING || left->type != REDIS_REPLY_INTEGER)
         return -1;
     *last_id = last->str;
+    *backlog = left->integer;
     return 0;
+}
+
+void ingest_store_drop(ingest_append_t *a)
+{
+    if (!a)
+        return;
+    nq_redis_args_free(&a->call);
+    free(a);
 }
 
 static void on_appended(nq_redis_t *r, redisReply *reply, void *data)
 {
-    append_req_t *req = data;
-    int *status = calloc(req->n ? req->n : 1, sizeof(*status));
-    ingest_append_result_t res = {status, req->n, ""};
-    int rc = status ? ingest_store_parse_reply(reply, req->n, status, &res.last_id) : -1;
+    ingest_append_t *a = data;
+    int *status = calloc(a->n ? a->n : 1, sizeof(*status));
+    ingest_append_result_t res = {status, a->n, "", 0};
+    int rc =
+        status ? ingest_store_parse_reply(reply, a->n, status, &res.last_id, &res.backlog) : -1;
     if (rc != 0)
         nq_log_error("append_failed", "activity log append failed: %s",
                      reply && reply->type == REDIS_REPLY_ERROR ? reply->str : "no reply");
-    req->cb(rc, &res, req->data);
+    a->cb(rc, &res, a->data);
     free(status);
-    free(req);
+    free(a);
 }
 
 /* Add one event's dedupe key and digest to the script args. */
@@ -93,37 +109,43 @@ static int add_event(nq_redis_args_t *a, const Nq__Activity *ev)
     return 0;
 }
 
-int ingest_store_append(nq_redis_t *r, Nq__Activity *const *events, size_t n, int64_t window_s,
-                        ingest_append_cb cb, void *data)
+ingest_append_t *ingest_store_prepare(Nq__Activity *const *events, size_t n, int64_t window_s)
 {
-    if (!nq_redis_ready(r))
-        return -1;
-    append_req_t *req = malloc(sizeof(*req));
-    if (!req)
-        return -1;
-    *req = (append_req_t){n, cb, data};
-
-    nq_redis_args_t a;
-    nq_redis_args_init(&a);
-    nq_redis_args_adds(&a, "EVAL");
-    nq_redis_args_adds(&a, append_script);
-    nq_redis_args_adds(&a, "2");
-    nq_redis_args_adds(&a, NQ_KEY_ACTIVITIES);
-    nq_redis_args_adds(&a, NQ_KEY_STATS_ACCEPTED);
-    nq_redis_args_addf(&a, "%lld", (long long)window_s);
-    nq_redis_args_addf(&a, "%zu", n);
+    ingest_append_t *a = calloc(1, sizeof(*a));
+    if (!a)
+        return NULL;
+    a->n = n;
+    nq_redis_args_t *c = &a->call;
+    nq_redis_args_init(c);
+    nq_redis_args_adds(c, "EVAL");
+    nq_redis_args_adds(c, append_script);
+    nq_redis_args_adds(c, "3");
+    nq_redis_args_adds(c, NQ_KEY_ACTIVITIES);
+    nq_redis_args_adds(c, NQ_KEY_STATS_ACCEPTED);
+    nq_redis_args_adds(c, NQ_KEY_STATS_SCORED);
+    nq_redis_args_addf(c, "%lld", (long long)window_s);
+    nq_redis_args_addf(c, "%zu", n);
     size_t len;
     uint8_t *packed = nq_actlog_pack(events, n, &len);
     int rc = packed ? 0 : -1;
     if (packed)
-        nq_redis_args_add(&a, packed, len);
+        nq_redis_args_add(c, packed, len);
     free(packed);
     for (size_t i = 0; i < n && rc == 0; i++)
-        rc = add_event(&a, events[i]);
-    if (rc == 0)
-        rc = nq_redis_command_args(r, on_appended, req, &a);
-    nq_redis_args_free(&a);
-    if (rc != 0)
-        free(req);
-    return rc;
+        rc = add_event(c, events[i]);
+    if (rc != 0 || c->failed) {
+        ingest_store_drop(a);
+        return NULL;
+    }
+    return a;
+}
+
+int ingest_store_send(nq_redis_t *r, ingest_append_t *a, ingest_append_cb cb, void *data)
+{
+    a->cb = cb;
+    a->data = data;
+    if (!nq_redis_ready(r) || nq_redis_command_args(r, on_appended, a, &a->call) != 0)
+        return -1;
+    nq_redis_args_free(&a->call); /* hiredis holds its own copy */
+    return 0;
 }

@@ -9,8 +9,11 @@
  * appends nothing.
  * The callback runs once, after Redis has answered (so an "accepted" event is
  * stored), or with status -1 when Redis failed or dropped the connection.
+ * An append is prepared first (everything it needs is copied), so that it
+ * can wait before it is sent (ingest holds batches while scoring is behind).
  *
- *   ingest_store_append(redis, events, n, cfg->dedupe_window_s, on_done, job);
+ *   ingest_append_t *a = ingest_store_prepare(events, n, cfg->dedupe_window_s);
+ *   if (a && ingest_store_send(redis, a, on_done, job) != 0) ingest_store_drop(a);
  *   static void on_done(int status, const ingest_append_result_t *res, void *job);
  */
 #ifndef NQ_INGEST_STORE_H
@@ -32,17 +35,29 @@ typedef struct ingest_append_result {
     const int *status;   /* per event, ingest_append_status_t, in input order */
     size_t n;            /* events */
     const char *last_id; /* stream id of the batch's log entry, "" if none */
+    int64_t backlog;     /* events accepted but not yet scored, after this append */
 } ingest_append_result_t;
 
 typedef void (*ingest_append_cb)(int status, const ingest_append_result_t *res, void *data);
 
-/* Append `n` events. Returns 0 when issued (cb will run), -1 when Redis is
- * not connected or memory ran out (cb never runs). */
-int ingest_store_append(nq_redis_t *r, Nq__Activity *const *events, size_t n, int64_t window_s,
-                        ingest_append_cb cb, void *data);
+typedef struct ingest_append ingest_append_t;
 
-/* Parse the script's reply: n integers then the entry id. Pure; used by the
- * callback and by tests. Returns 0, or -1 when the reply has another shape. */
-int ingest_store_parse_reply(const redisReply *reply, size_t n, int *status, const char **last_id);
+/* Prepare the append of `n` events. Returns it, or NULL when out of memory
+ * or an event has no usable id (cannot happen after validation). */
+ingest_append_t *ingest_store_prepare(Nq__Activity *const *events, size_t n, int64_t window_s);
+
+/* Send a prepared append. Returns 0 when issued (cb will run; the append is
+ * consumed), -1 when Redis is not connected (cb never runs; the append is
+ * still the caller's). */
+int ingest_store_send(nq_redis_t *r, ingest_append_t *a, ingest_append_cb cb, void *data);
+
+/* Free an append that was not sent. Safe on NULL. */
+void ingest_store_drop(ingest_append_t *a);
+
+/* Parse the script's reply: n integers, the entry id, the backlog. Pure; used
+ * by the callback and by tests. Returns 0, or -1 when the reply has another
+ * shape. */
+int ingest_store_parse_reply(const redisReply *reply, size_t n, int *status, const char **last_id,
+                             int64_t *backlog);
 
 #endif

@@ -254,6 +254,12 @@ int nq_harness_proc_stop(nq_harness_t *h, const char *name, int sig)
     return p ? stop_proc(p, sig) : -1;
 }
 
+int nq_harness_proc_signal(nq_harness_t *h, const char *name, int sig)
+{
+    proc_t *p = find_proc(h, name);
+    return p && p->pid > 0 ? kill(p->pid, sig) : -1;
+}
+
 int nq_harness_proc_start(nq_harness_t *h, const char *name)
 {
     proc_t *p = find_proc(h, name);

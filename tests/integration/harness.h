@@ -66,6 +66,10 @@ const char *nq_harness_dir(const nq_harness_t *h);
  * signal ended it, or -1 when no such process is running. */
 int nq_harness_proc_stop(nq_harness_t *h, const char *name, int sig);
 
+/* Send `sig` to process `name` without waiting (SIGSTOP, SIGCONT). Returns 0,
+ * or -1 when no such process is running. */
+int nq_harness_proc_signal(nq_harness_t *h, const char *name, int sig);
+
 /* Start process `name` again (after nq_harness_proc_stop) with the same
  * environment; its log is appended to. Returns 0, or -1 if unknown, already
  * running, or the fork failed. Does not wait for readiness. */

@@ -49,6 +49,10 @@
 #define ACTIVITIES     "/api/v1/activities"
 #define FEED_ERP       "/api/v1/feeds/erp"
 #define JSON_TYPE      "application/json"
+#define HOLD_BACKLOG   1000 /* NQ_SCORING_BACKLOG_MAX of the suite */
+#define HOLD_MS        400  /* NQ_INGEST_HOLD_MAX_MS of the suite */
+#define STR_(x)        #x
+#define STR(x)         STR_(x)
 #define LEDGER_EVENTS  3000
 #define LEDGER_BATCH   100
 #define LEDGER_SP      7
@@ -340,6 +344,8 @@ static int suite_init(void)
         "NQ_FUTURE_SKEW_S=300",
         "NQ_FEED_TOLERANCE_S=300",
         "NQ_REQUEST_TIMEOUT_MS=2000",
+        "NQ_SCORING_BACKLOG_MAX=" STR(HOLD_BACKLOG),
+        "NQ_INGEST_HOLD_MAX_MS=" STR(HOLD_MS),
         NULL,
     };
     s_now = nq_now_ms();
@@ -1279,6 +1285,52 @@ static void test_counters_exact(void)
     CU_ASSERT(hash_field_becomes(dkey, orders, "2"));
 }
 
+/* The answer's accepted count for a batch of n visits of sp, ids from first. */
+static int post_visits(const char *prefix, int first, int n, const char *sp)
+{
+    json_t *batch = json_array();
+    for (int i = 0; i < n; i++) {
+        char id[64];
+        snprintf(id, sizeof(id), "%s-%d", prefix, first + i);
+        json_array_append_new(batch, visit(id, sp, s_now - HOUR_MS));
+    }
+    answer_t a = post_json(batch);
+    int accepted = a.status == 202 ? (int)num(a.json, "accepted") : -1;
+    answer_free(&a);
+    return accepted;
+}
+
+/* Scorers frozen: once more than NQ_SCORING_BACKLOG_MAX events wait to be
+ * scored, a new batch waits NQ_INGEST_HOLD_MAX_MS before it is stored (the
+ * answer cannot come sooner), and is then stored; scoring catches up after. */
+static void test_hold_while_scoring_behind(void)
+{
+    CU_ASSERT_EQUAL_FATAL(nq_harness_proc_signal(s_h, "nq-scoring-1", SIGSTOP), 0);
+    long long before = log_events();
+    int sent = 0;
+    while (sent <= HOLD_BACKLOG) {
+        int got = post_visits("hold", sent, 100, "sp-it-hold");
+        CU_ASSERT_EQUAL(got, 100);
+        if (got != 100)
+            break;
+        sent += got;
+    }
+    int64_t t0 = mono_ms();
+    CU_ASSERT_EQUAL(post_visits("hold", sent, 100, "sp-it-hold"), 100);
+    int64_t waited = mono_ms() - t0;
+    sent += 100;
+    CU_ASSERT(waited >= HOLD_MS);
+    if (waited < HOLD_MS)
+        fprintf(stderr, "\nheld batch answered after %lld ms (< %d)\n", (long long)waited, HOLD_MS);
+    CU_ASSERT_EQUAL(log_events(), before + sent);
+    CU_ASSERT_EQUAL(nq_harness_proc_signal(s_h, "nq-scoring-1", SIGCONT), 0);
+    int64_t deadline = mono_ms() + SCORE_MS;
+    while (stat_scored() != stat_accepted() && mono_ms() < deadline)
+        usleep(50000);
+    CU_ASSERT_EQUAL(stat_scored(), stat_accepted());
+    expect_kpis("sp-it-hold", NQ_PERIOD_DAY, s_now - HOUR_MS, 0, 0, sent);
+}
+
 static void test_ingest_down(void)
 {
     char when[48], body[512];
@@ -1469,6 +1521,7 @@ static CU_TestInfo tests[] = {
     {"signed webhooks: replay with upper-case hex is a replay", test_feed_replay_upper_case},
     {"ledger: 3000 events stored and scored once", test_ledger},
     {"counters exact to the fen beyond 2^53", test_counters_exact},
+    {"scoring behind: batches held, then stored", test_hold_while_scoring_behind},
     {"ingest down: 503, and nothing stored when it returns", test_ingest_down},
     {"redis outage: 503 + Retry-After, recovery", test_redis_outage},
     {"graceful shutdown", test_graceful_shutdown},

@@ -47,6 +47,8 @@ typedef struct nq_config {
     int64_t request_timeout_ms;             /* gateway -> service reply deadline */
     int64_t dedupe_window_s;                /* how long an event_id is remembered, seconds */
     int64_t future_skew_s;                  /* how far in the future occurred_at may be, seconds */
+    int64_t scoring_backlog_max;            /* accepted-but-unscored events before ingest holds */
+    int64_t ingest_hold_max_ms;             /* longest ingest holds a batch, ms */
     char feed_secrets[2048];                /* webhook secrets "source=secret,..." (nq/feedsig.h) */
     int64_t feed_tolerance_s;               /* webhook timestamp window, seconds */
     char holidays[4096];                    /* public holidays, nq/workdays.h */
