@@ -197,7 +197,8 @@ start_suite() {
 
     start_process redis redis-server --port "$NQ_REDIS_PORT" --bind 127.0.0.1 \
         --protected-mode yes --daemonize no --dir "$SUITE_DIR/redis" \
-        --appendonly yes --appendfsync everysec --auto-aof-rewrite-min-size 256mb
+        --appendonly yes --appendfsync everysec --auto-aof-rewrite-min-size 256mb \
+        --rdbcompression no
     for ((i = 0; i < 100; i++)); do
         [[ $(redis-cli -p "$NQ_REDIS_PORT" ping 2>/dev/null) == PONG ]] && break
         sleep 0.1

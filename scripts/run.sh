@@ -202,7 +202,8 @@ http_base() {
 start_redis() {
     start_process redis redis-server --port "$NQ_REDIS_PORT" --bind 127.0.0.1 \
         --protected-mode yes --daemonize no --dir "$REDIS_DIR" \
-        --appendonly yes --appendfsync everysec --auto-aof-rewrite-min-size 256mb
+        --appendonly yes --appendfsync everysec --auto-aof-rewrite-min-size 256mb \
+        --rdbcompression no
     local i
     for ((i = 0; i < 100; i++)); do
         if [[ $(redis-cli -h 127.0.0.1 -p "$NQ_REDIS_PORT" ping 2>/dev/null) == PONG ]]; then
