@@ -26,7 +26,8 @@ static const struct {
 } slots[N_SLOTS] = {
     [ACCEPTED] = {"nq_events_accepted_total", "counter", "Events appended to the activity log."},
     [SCORED] = {"nq_events_scored_total", "counter", "Log entries applied by scorers."},
-    [LOG_LENGTH] = {"nq_activity_log_entries", "gauge", "Entries in the activity log."},
+    [LOG_LENGTH] = {"nq_activity_log_entries", "gauge",
+                    "Entries in the activity log (one per stored batch)."},
     [PENDING] = {"nq_scoring_pending_entries", "gauge", "Entries delivered, not yet applied."},
     [ALERTS] = {"nq_alerts_stored", "gauge", "Alerts in the alert stream."},
 };
