@@ -216,7 +216,7 @@ start_suite() {
     while [[ $(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$url") != 200 ]]; do
         if ((SECONDS >= deadline)); then
             curl -s --max-time 2 "$url" >&2 || true
-            die "the suite was not ready within ${READY_TIMEOUT_S}s (logs: $SUITE_DIR/log)"
+            die "the suite was not ready within ${READY_TIMEOUT_S}s"
         fi
         sleep 0.3
     done
@@ -423,7 +423,14 @@ on_exit() {
     local rc=$?
     trap '' INT TERM HUP
     stop_suite
-    if [[ -n $SUITE_DIR ]]; then rm -rf "$SUITE_DIR"; fi
+    if [[ -n $SUITE_DIR ]]; then
+        if ((rc != 0)) && [[ -n ${OUT:-} && -d $SUITE_DIR/log ]]; then
+            mkdir -p "$OUT/logs/failed"
+            cp "$SUITE_DIR"/log/*.log "$OUT/logs/failed/" 2>/dev/null || true
+            echo "bench/run.sh: the failed suite's logs are in $OUT/logs/failed" >&2
+        fi
+        rm -rf "$SUITE_DIR"
+    fi
     exit "$rc"
 }
 

@@ -219,19 +219,13 @@ static int parse_ndjson(const gw_request_t *req, batch_t *b, const char **why)
     int fast = parse_fast(req, b, PBJSON_FAST_NDJSON);
     if (fast != 1)
         return fast;
-    const char *p = req->http->body, *end = p + req->http->body_len;
-    for (size_t line = 1; p < end; line++) {
-        const char *nl = memchr(p, '\n', (size_t)(end - p));
-        size_t len = nl ? (size_t)(nl - p) : (size_t)(end - p);
-        const char *next = nl ? nl + 1 : end;
-        while (len > 0 && (p[len - 1] == '\r' || p[len - 1] == ' ' || p[len - 1] == '\t'))
-            len--;
-        if (len == 0) {
-            p = next;
+    const char *p = req->http->body, *end = p + req->http->body_len, *text;
+    size_t len;
+    for (size_t line = 1; pbjson_ndjson_line(&p, end, &text, &len); line++) {
+        if (len == 0)
             continue;
-        }
         json_error_t err;
-        json_t *obj = json_loadb(p, len, JSON_REJECT_DUPLICATES, &err);
+        json_t *obj = json_loadb(text, len, JSON_REJECT_DUPLICATES, &err);
         int rc;
         if (obj) {
             rc = batch_add_json(b, obj);
@@ -243,7 +237,6 @@ static int parse_ndjson(const gw_request_t *req, batch_t *b, const char **why)
         json_decref(obj);
         if (rc != 0)
             return rc;
-        p = next;
     }
     if (b->n_results == 0) {
         *why = "body has no events";

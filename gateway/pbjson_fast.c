@@ -216,20 +216,31 @@ static bool value_double(cursor_t *c, void *member)
     return true;
 }
 
+/* Whether a string comes next (money and times take strings or numbers). */
+static bool string_next(cursor_t *c)
+{
+    skip_ws(c);
+    return c->p < c->end && *c->p == '"';
+}
+
+/* A string short enough for buf, NUL-terminated there. */
+static bool short_string(cursor_t *c, char *buf, size_t size)
+{
+    const char *s;
+    size_t len;
+    if (!string(c, &s, &len) || len >= size)
+        return false;
+    memcpy(buf, s, len);
+    buf[len] = '\0';
+    return true;
+}
+
 static bool value_money(cursor_t *c, void *member)
 {
     const char *why;
-    skip_ws(c);
-    if (c->p < c->end && *c->p == '"') {
-        const char *s;
-        size_t len;
-        char buf[64];
-        if (!string(c, &s, &len) || len >= sizeof(buf))
-            return false;
-        memcpy(buf, s, len);
-        buf[len] = '\0';
-        return nq_money_parse(buf, member, &why) == 0;
-    }
+    char buf[64];
+    if (string_next(c))
+        return short_string(c, buf, sizeof(buf)) && nq_money_parse(buf, member, &why) == 0;
     number_t n;
     return number(c, &n) && nq_money_from_double(n.d, member, &why) == 0;
 }
@@ -237,17 +248,9 @@ static bool value_money(cursor_t *c, void *member)
 static bool value_time(cursor_t *c, void *member)
 {
     const char *why;
-    skip_ws(c);
-    if (c->p < c->end && *c->p == '"') {
-        const char *s;
-        size_t len;
-        char buf[64];
-        if (!string(c, &s, &len) || len >= sizeof(buf))
-            return false;
-        memcpy(buf, s, len);
-        buf[len] = '\0';
-        return nq_time_parse(buf, member, &why) == 0;
-    }
+    char buf[64];
+    if (string_next(c))
+        return short_string(c, buf, sizeof(buf)) && nq_time_parse(buf, member, &why) == 0;
     return value_int64(c, member);
 }
 
@@ -387,23 +390,31 @@ static bool json_body(const pbjson_schema_t *s, cursor_t *c, out_list_t *l)
     return eat(c, ']') && at_end(c);
 }
 
-/* Lines as h_activities' NDJSON reader cuts them: trailing CR, spaces and
- * tabs dropped, blank lines skipped. */
+bool pbjson_ndjson_line(const char **p, const char *end, const char **line, size_t *len)
+{
+    if (*p >= end)
+        return false;
+    const char *nl = memchr(*p, '\n', (size_t)(end - *p));
+    size_t n = nl ? (size_t)(nl - *p) : (size_t)(end - *p);
+    *line = *p;
+    *p = nl ? nl + 1 : end;
+    while (n > 0 && ((*line)[n - 1] == '\r' || (*line)[n - 1] == ' ' || (*line)[n - 1] == '\t'))
+        n--;
+    *len = n;
+    return true;
+}
+
+/* One object per non-blank line. */
 static bool ndjson_body(const pbjson_schema_t *s, cursor_t *c, out_list_t *l)
 {
-    const char *p = c->p, *end = c->end;
-    while (p < end) {
-        const char *nl = memchr(p, '\n', (size_t)(end - p));
-        size_t len = nl ? (size_t)(nl - p) : (size_t)(end - p);
-        const char *next = nl ? nl + 1 : end;
-        while (len > 0 && (p[len - 1] == '\r' || p[len - 1] == ' ' || p[len - 1] == '\t'))
-            len--;
-        if (len > 0) {
-            cursor_t line = {p, p + len};
-            if (!take_object(s, &line, l) || !at_end(&line))
-                return false;
-        }
-        p = next;
+    const char *p = c->p, *line;
+    size_t len;
+    while (pbjson_ndjson_line(&p, c->end, &line, &len)) {
+        if (len == 0)
+            continue;
+        cursor_t one = {line, line + len};
+        if (!take_object(s, &one, l) || !at_end(&one))
+            return false;
     }
     return l->n > 0;
 }

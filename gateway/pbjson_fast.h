@@ -24,6 +24,7 @@
 #ifndef NQ_GATEWAY_PBJSON_FAST_H
 #define NQ_GATEWAY_PBJSON_FAST_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "pbjson.h"
@@ -32,6 +33,11 @@ typedef enum {
     PBJSON_FAST_JSON,   /* one object, or a non-empty array of objects */
     PBJSON_FAST_NDJSON, /* one object per line; blank lines skipped */
 } pbjson_fast_format_t;
+
+/* The next NDJSON line from *p (before end), without its trailing CR,
+ * spaces and tabs: blank lines are returned too (len 0). Returns false at
+ * the end. Both NDJSON readers cut lines with it, so they agree. */
+bool pbjson_ndjson_line(const char **p, const char *end, const char **line, size_t *len);
 
 /* Decode every message of the body. Returns 0 with the messages in *out (a
  * malloc'ed array of n >= 1), or -1 when the body is not in the fast subset

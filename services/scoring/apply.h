@@ -74,6 +74,25 @@ typedef struct scoring_delta {
  * Returns how many were written to out. */
 size_t scoring_event_deltas(const Nq__Activity *ev, scoring_delta_t out[SCORING_DELTAS_MAX]);
 
+/* Lua for the scripts that write an aggregate (scorer, rebuild): a function
+ * add_members(at, s, on_key) that adds the s (set key, member) pairs of ARGV
+ * after index `at`, sorted by key (scoring_agg_unique_members), with one SADD
+ * per key (at most 1000 members each: unpack() limits), calling on_key(key)
+ * after each SADD when on_key is not nil. */
+#define SCORING_LUA_ADD_MEMBERS                                                                    \
+    "local function add_members(at, s, on_key)\n"                                                  \
+    "  local j = 0\n"                                                                              \
+    "  while j < s do\n"                                                                           \
+    "    local key, members = ARGV[at + 1 + j * 2], {}\n"                                          \
+    "    while j < s and #members < 1000 and ARGV[at + 1 + j * 2] == key do\n"                     \
+    "      members[#members + 1] = ARGV[at + 2 + j * 2]\n"                                         \
+    "      j = j + 1\n"                                                                            \
+    "    end\n"                                                                                    \
+    "    redis.call('SADD', key, unpack(members))\n"                                               \
+    "    if on_key then on_key(key) end\n"                                                         \
+    "  end\n"                                                                                      \
+    "end\n"
+
 void scoring_agg_init(scoring_agg_t *agg);
 void scoring_agg_free(scoring_agg_t *agg);
 

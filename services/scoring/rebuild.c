@@ -36,24 +36,14 @@ static const char update_script[] =
 
 /* KEYS[1] the attempt's set of shadow keys. ARGV: m, (key, field, delta)*m,
  * s, (key, member)*s, members sorted by key (one SADD per key). */
-static const char shadow_apply_script[] =
+static const char shadow_apply_script[] = SCORING_LUA_ADD_MEMBERS
     "local m = tonumber(ARGV[1])\n"
     "for j = 0, m - 1 do\n"
     "  redis.call('HINCRBY', ARGV[2 + j * 3], ARGV[3 + j * 3], ARGV[4 + j * 3])\n"
     "  redis.call('SADD', KEYS[1], ARGV[2 + j * 3])\n"
     "end\n"
     "local base = 2 + m * 3\n"
-    "local s = tonumber(ARGV[base])\n"
-    "local j = 0\n"
-    "while j < s do\n"
-    "  local key, members = ARGV[base + 1 + j * 2], {}\n"
-    "  while j < s and #members < 1000 and ARGV[base + 1 + j * 2] == key do\n"
-    "    members[#members + 1] = ARGV[base + 2 + j * 2]\n"
-    "    j = j + 1\n"
-    "  end\n"
-    "  redis.call('SADD', key, unpack(members))\n"
-    "  redis.call('SADD', KEYS[1], key)\n"
-    "end\n"
+    "add_members(base, tonumber(ARGV[base]), function(key) redis.call('SADD', KEYS[1], key) end)\n"
     "return 1\n";
 
 /* KEYS[1] the set of shadow keys. ARGV: prefix of shadow keys, n, live keys

@@ -18,7 +18,7 @@
  * were already applied (acknowledged) by another scorer: nothing changed then.
  * XCLAIM and XACK go in chunks of 1000 ids: Lua's unpack() yields at most a
  * few thousand values (and all of them only as the last argument). */
-static const char apply_script[] =
+static const char apply_script[] = SCORING_LUA_ADD_MEMBERS
     "local group, consumer = ARGV[1], ARGV[2]\n"
     "local n = tonumber(ARGV[3])\n"
     "local function each_chunk(head, tail, fn)\n"
@@ -46,16 +46,7 @@ static const char apply_script[] =
     "3])\n"
     "end\n"
     "base = base + 1 + m * 3\n"
-    "local s = tonumber(ARGV[base])\n"
-    "local j = 0\n"
-    "while j < s do\n"
-    "  local key, members = ARGV[base + 1 + j * 2], {}\n"
-    "  while j < s and #members < 1000 and ARGV[base + 1 + j * 2] == key do\n"
-    "    members[#members + 1] = ARGV[base + 2 + j * 2]\n"
-    "    j = j + 1\n"
-    "  end\n"
-    "  redis.call('SADD', key, unpack(members))\n"
-    "end\n"
+    "add_members(base, tonumber(ARGV[base]), nil)\n"
     "each_chunk({'XACK', KEYS[1], group}, nil, function() end)\n"
     "redis.call('INCRBY', KEYS[2], events)\n"
     "return {1}\n";

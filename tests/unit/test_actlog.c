@@ -6,6 +6,7 @@
 
 #include "nq/actlog.h"
 #include "nq_test.h"
+#include "reply_fake.h"
 
 #define N_EVENTS 5
 
@@ -97,40 +98,22 @@ static void test_rejects(void)
 
 /* ---- stream entries as Redis returns them ------------------------------- */
 
-static redisReply string(const char *s, size_t len)
-{
-    redisReply r = {0};
-    r.type = REDIS_REPLY_STRING;
-    r.str = (char *)s;
-    r.len = len;
-    return r;
-}
-
-static redisReply array(redisReply **items, size_t n)
-{
-    redisReply r = {0};
-    r.type = REDIS_REPLY_ARRAY;
-    r.element = items;
-    r.elements = n;
-    return r;
-}
-
 /* Decode [id, [n, <n>, b, <blob>, (x, <skip>)]]; returns nq_actlog_from_entry's
  * code. nq_actlog_count must read `count` from it. */
 static int from_entry(const char *n, long long count, const char *skip, size_t *n_out)
 {
-    redisReply f[6] = {string("n", 1), string(n, strlen(n)), string("b", 1),
-                       string((const char *)s_blob, s_len)};
+    redisReply f[6] = {fake_bytes("n", 1), fake_bytes(n, strlen(n)), fake_bytes("b", 1),
+                       fake_bytes((const char *)s_blob, s_len)};
     size_t nf = 4;
     if (skip) {
-        f[4] = string("x", 1);
-        f[5] = string(skip, strlen(skip));
+        f[4] = fake_bytes("x", 1);
+        f[5] = fake_bytes(skip, strlen(skip));
         nf = 6;
     }
     redisReply *fp[6] = {&f[0], &f[1], &f[2], &f[3], &f[4], &f[5]};
-    redisReply fields = array(fp, nf), id = string("1795000000000-0", 15);
+    redisReply fields = fake_array(fp, nf), id = fake_bytes("1795000000000-0", 15);
     redisReply *ep[2] = {&id, &fields};
-    redisReply entry = array(ep, 2);
+    redisReply entry = fake_array(ep, 2);
     CU_ASSERT_EQUAL(nq_actlog_count(&entry), count);
     nq_actlog_entry_t e;
     int rc = nq_actlog_from_entry(&entry, &e);
@@ -151,11 +134,12 @@ static void test_from_entry(void)
     CU_ASSERT_EQUAL(from_entry("", 0, NULL, &n), -1);
 
     /* An entry of another shape: the old one-event format, nil fields, no b. */
-    redisReply f[2] = {string("e", 1), string((const char *)s_blob, s_len)};
+    redisReply f[2] = {fake_bytes("e", 1), fake_bytes((const char *)s_blob, s_len)};
     redisReply *fp[2] = {&f[0], &f[1]};
-    redisReply fields = array(fp, 2), id = string("1-0", 3), nil = {.type = REDIS_REPLY_NIL};
+    redisReply fields = fake_array(fp, 2), id = fake_bytes("1-0", 3),
+               nil = {.type = REDIS_REPLY_NIL};
     redisReply *ep[2] = {&id, &fields};
-    redisReply entry = array(ep, 2);
+    redisReply entry = fake_array(ep, 2);
     nq_actlog_entry_t e;
     CU_ASSERT_EQUAL(nq_actlog_from_entry(&entry, &e), -1);
     CU_ASSERT_EQUAL(nq_actlog_count(&entry), 0);

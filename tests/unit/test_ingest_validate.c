@@ -11,6 +11,7 @@
 #include "ingest/store.h"
 #include "ingest/validate.h"
 #include "nq_test.h"
+#include "reply_fake.h"
 
 #define NOW  1795656600000LL
 #define SKEW 300000LL /* 5 minutes */
@@ -902,38 +903,12 @@ static void test_digest_differs(void)
 
 /* ---- store reply -------------------------------------------------------- */
 
-static redisReply integer(long long v)
-{
-    redisReply r = {0};
-    r.type = REDIS_REPLY_INTEGER;
-    r.integer = v;
-    return r;
-}
-
-static redisReply string(const char *s)
-{
-    redisReply r = {0};
-    r.type = REDIS_REPLY_STRING;
-    r.str = (char *)s;
-    r.len = strlen(s);
-    return r;
-}
-
-static redisReply array(redisReply **items, size_t n)
-{
-    redisReply r = {0};
-    r.type = REDIS_REPLY_ARRAY;
-    r.element = items;
-    r.elements = n;
-    return r;
-}
-
 static void test_parse_reply_good(void)
 {
-    redisReply e[5] = {integer(0), integer(1), integer(2), string("1795656600000-3"),
-                       integer(4200)};
+    redisReply e[5] = {fake_integer(0), fake_integer(1), fake_integer(2),
+                       fake_string("1795656600000-3"), fake_integer(4200)};
     redisReply *items[5] = {&e[0], &e[1], &e[2], &e[3], &e[4]};
-    redisReply r = array(items, 5);
+    redisReply r = fake_array(items, 5);
     int status[3] = {-9, -9, -9};
     const char *last = NULL;
     int64_t backlog = -1;
@@ -946,14 +921,14 @@ static void test_parse_reply_good(void)
     CU_ASSERT_EQUAL(backlog, 4200);
 
     /* Nothing appended: the id is "". An empty batch is just the id and the backlog. */
-    redisReply e2[3] = {integer(1), string(""), integer(0)};
+    redisReply e2[3] = {fake_integer(1), fake_string(""), fake_integer(0)};
     redisReply *items2[3] = {&e2[0], &e2[1], &e2[2]};
-    redisReply r2 = array(items2, 3);
+    redisReply r2 = fake_array(items2, 3);
     CU_ASSERT_EQUAL(ingest_store_parse_reply(&r2, 1, status, &last, &backlog), 0);
     CU_ASSERT_EQUAL(status[0], 1);
     CU_ASSERT_STRING_EQUAL(last, "");
     CU_ASSERT_EQUAL(backlog, 0);
-    redisReply r3 = array(&items2[1], 2);
+    redisReply r3 = fake_array(&items2[1], 2);
     last = NULL;
     CU_ASSERT_EQUAL(ingest_store_parse_reply(&r3, 0, status, &last, &backlog), 0);
     CU_ASSERT_PTR_NOT_NULL(last);
@@ -964,21 +939,22 @@ static void test_parse_reply_bad(void)
     int status[4];
     const char *last = "untouched";
     int64_t backlog = -7;
-    redisReply e[5] = {integer(0), integer(1), string("1-1"), string("1-2"), integer(5)};
+    redisReply e[5] = {fake_integer(0), fake_integer(1), fake_string("1-1"), fake_string("1-2"),
+                       fake_integer(5)};
     redisReply *items[5] = {&e[0], &e[1], &e[2], &e[3], &e[4]};
 
     /* Wrong element counts. */
-    redisReply r = array(items, 3);
+    redisReply r = fake_array(items, 3);
     CU_ASSERT_EQUAL(ingest_store_parse_reply(&r, 3, status, &last, &backlog), -1);
     CU_ASSERT_EQUAL(ingest_store_parse_reply(&r, 0, status, &last, &backlog), -1);
-    r = array(items, 0);
+    r = fake_array(items, 0);
     CU_ASSERT_EQUAL(ingest_store_parse_reply(&r, 0, status, &last, &backlog), -1);
     /* Not an array at all. */
     CU_ASSERT_EQUAL(ingest_store_parse_reply(NULL, 0, status, &last, &backlog), -1);
-    redisReply err = string("ERR something");
+    redisReply err = fake_string("ERR something");
     err.type = REDIS_REPLY_ERROR;
     CU_ASSERT_EQUAL(ingest_store_parse_reply(&err, 0, status, &last, &backlog), -1);
-    redisReply s = string("1-1");
+    redisReply s = fake_string("1-1");
     CU_ASSERT_EQUAL(ingest_store_parse_reply(&s, 0, status, &last, &backlog), -1);
     redisReply nil = {0};
     nil.type = REDIS_REPLY_NIL;
@@ -986,24 +962,24 @@ static void test_parse_reply_bad(void)
 
     /* A string where a status belongs: [0, "1-1", "1-2", 5] for n=2. */
     redisReply *mixed[4] = {&e[0], &e[2], &e[3], &e[4]};
-    r = array(mixed, 4);
+    r = fake_array(mixed, 4);
     CU_ASSERT_EQUAL(ingest_store_parse_reply(&r, 2, status, &last, &backlog), -1);
     /* An integer where the id belongs: [0, 1, 5] for n=1. */
     redisReply *no_id[3] = {&e[0], &e[1], &e[4]};
-    r = array(no_id, 3);
+    r = fake_array(no_id, 3);
     CU_ASSERT_EQUAL(ingest_store_parse_reply(&r, 1, status, &last, &backlog), -1);
     /* A nil id. */
     redisReply *with_nil[3] = {&e[0], &nil, &e[4]};
-    r = array(with_nil, 3);
+    r = fake_array(with_nil, 3);
     CU_ASSERT_EQUAL(ingest_store_parse_reply(&r, 1, status, &last, &backlog), -1);
     /* A string where the backlog belongs: [0, "1-1", "1-2"] for n=1. */
     redisReply *no_backlog[3] = {&e[0], &e[2], &e[3]};
-    r = array(no_backlog, 3);
+    r = fake_array(no_backlog, 3);
     CU_ASSERT_EQUAL(ingest_store_parse_reply(&r, 1, status, &last, &backlog), -1);
     /* Statuses out of range. */
-    redisReply three = integer(3), minus = integer(-1);
+    redisReply three = fake_integer(3), minus = fake_integer(-1);
     redisReply *oor[3] = {&three, &e[2], &e[4]};
-    r = array(oor, 3);
+    r = fake_array(oor, 3);
     CU_ASSERT_EQUAL(ingest_store_parse_reply(&r, 1, status, &last, &backlog), -1);
     oor[0] = &minus;
     CU_ASSERT_EQUAL(ingest_store_parse_reply(&r, 1, status, &last, &backlog), -1);

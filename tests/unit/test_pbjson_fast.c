@@ -40,20 +40,15 @@ static long general(const char *body, size_t len, pbjson_fast_format_t fmt, Prot
             roots[n_roots++] = root;
         }
     } else {
-        const char *p = body, *end = body + len;
-        while (p < end) {
-            const char *nl = memchr(p, '\n', (size_t)(end - p));
-            size_t l = nl ? (size_t)(nl - p) : (size_t)(end - p);
-            const char *next = nl ? nl + 1 : end;
-            while (l > 0 && (p[l - 1] == '\r' || p[l - 1] == ' ' || p[l - 1] == '\t'))
-                l--;
+        const char *p = body, *line;
+        size_t l;
+        while (pbjson_ndjson_line(&p, body + len, &line, &l)) {
             json_error_t err;
-            json_t *v = l ? json_loadb(p, l, JSON_REJECT_DUPLICATES, &err) : NULL;
+            json_t *v = l ? json_loadb(line, l, JSON_REJECT_DUPLICATES, &err) : NULL;
             if (l && !v)
                 n_roots = 4096 + 1; /* a bad line */
             else if (v && n_roots < 4096)
                 roots[n_roots++] = v;
-            p = next;
             if (n_roots > 4096)
                 break;
         }
