@@ -13,7 +13,8 @@
  * window_s, n, the packed
  * batch (nq/actlog.h), then per event: dedupe key, digest.
  * SET ... NX GET remembers a new id and returns a known id's digest in one
- * step. The batch becomes one stream entry, with the indexes of the events
+ * step (a digest of 64 hex digits was written by an earlier version: whole
+ * SHA-256, whose first 128 bits are the digest now). The batch becomes one stream entry, with the indexes of the events
  * that did not count (x); a batch with none new appends nothing.
  * Returns n status integers (0 accepted, 1 duplicate, 2 conflict), the
  * stream id of the entry ("" if none), and the scoring backlog (events
@@ -28,7 +29,8 @@ static const char append_script[] =
     "  if not prev then\n"
     "    out[i + 1] = 0\n"
     "  else\n"
-    "    out[i + 1] = prev == d and 1 or 2\n"
+    "    local same = prev == d or (#prev == 64 and string.sub(prev, 1, #d) == d)\n"
+    "    out[i + 1] = same and 1 or 2\n"
     "    skipped[#skipped + 1] = i\n"
     "  end\n"
     "end\n"

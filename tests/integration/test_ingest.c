@@ -17,6 +17,7 @@
  * it (by the pid Redis reports) and starts a redis-server of its own on the
  * same port, which the last test stops after the suite. */
 #include <fcntl.h>
+#include <stdarg.h>
 #include <hiredis/hiredis.h>
 #include <jansson.h>
 #include <signal.h>
@@ -1331,6 +1332,59 @@ static void test_hold_while_scoring_behind(void)
     expect_kpis("sp-it-hold", NQ_PERIOD_DAY, s_now - HOUR_MS, 0, 0, sent);
 }
 
+/* A Redis command on a fresh connection; the reply (caller frees) or NULL. */
+static redisReply *redis_do(const char *fmt, ...)
+{
+    redisContext *c = redis_connect();
+    if (!c)
+        return NULL;
+    va_list ap;
+    va_start(ap, fmt);
+    redisReply *r = redisvCommand(c, fmt, ap);
+    va_end(ap);
+    redisFree(c);
+    return r;
+}
+
+/* Data written by the first version stays good after an upgrade: a dedupe
+ * key holding a whole SHA-256 (64 hex digits) still tells a duplicate from a
+ * conflict, and a log entry of one event in field e is scored. */
+static void test_upgrade_compat(void)
+{
+    int64_t at = s_now - HOUR_MS;
+    answer_t a = post_json(order("compat-1", "sp-it-compat", at, "5.00"));
+    expect_counts(&a, 202, 1, 0, 0, 0);
+    answer_free(&a);
+    redisReply *r = redis_do("GET nq:evt:compat-1");
+    CU_ASSERT_FATAL(r && r->type == REDIS_REPLY_STRING && r->len == 32);
+    char old[65];
+    snprintf(old, sizeof(old), "%s%s", r->str, "0123456789abcdef0123456789abcdef");
+    freeReplyObject(r);
+    freeReplyObject(redis_do("SET nq:evt:compat-1 %s", old));
+    a = post_json(order("compat-1", "sp-it-compat", at, "5.00"));
+    expect_counts(&a, 202, 0, 1, 0, 0);
+    answer_free(&a);
+    a = post_json(order("compat-1", "sp-it-compat", at, "6.00"));
+    expect_counts(&a, 409, 0, 0, 1, 0);
+    answer_free(&a);
+
+    /* The first log format: XADD ... e <Activity>, and the accepted count. */
+    Nq__Activity ev = NQ__ACTIVITY__INIT;
+    ev.event_id = "compat-legacy-1";
+    ev.type = "visit";
+    ev.salesperson_id = "sp-it-compat";
+    ev.customer_id = "cust-it-001";
+    ev.has_occurred_at = 1;
+    ev.occurred_at = at;
+    uint8_t buf[256];
+    size_t len = nq__activity__pack(&ev, buf);
+    long long before = log_events();
+    freeReplyObject(redis_do("XADD %s * e %b", NQ_KEY_ACTIVITIES, buf, len));
+    freeReplyObject(redis_do("INCRBY %s 1", NQ_KEY_STATS_ACCEPTED));
+    CU_ASSERT_EQUAL(log_events(), before + 1);
+    expect_kpis("sp-it-compat", NQ_PERIOD_DAY, at, 1, 500, 1);
+}
+
 static void test_ingest_down(void)
 {
     char when[48], body[512];
@@ -1522,6 +1576,7 @@ static CU_TestInfo tests[] = {
     {"ledger: 3000 events stored and scored once", test_ledger},
     {"counters exact to the fen beyond 2^53", test_counters_exact},
     {"scoring behind: batches held, then stored", test_hold_while_scoring_behind},
+    {"upgrade: old digests and one-event log entries still count", test_upgrade_compat},
     {"ingest down: 503, and nothing stored when it returns", test_ingest_down},
     {"redis outage: 503 + Retry-After, recovery", test_redis_outage},
     {"graceful shutdown", test_graceful_shutdown},

@@ -9,6 +9,10 @@
  *      append time: their indexes in b, ascending, comma-separated ("3,17").
  *      They are stored (the batch is appended as it came) but never count.
  *
+ * Entries written before this format hold one event in a field e (its
+ * packed Activity); they decode as entries of that one event, so that a log
+ * kept across an upgrade is scored and rebuilt whole.
+ *
  * Ingest packs b (nq_actlog_pack) and its append script adds n and x; the
  * scorers and the rebuild decode entries (nq_actlog_from_entry). An entry
  * that does not decode, or whose n disagrees with b and x, is poison: it
