@@ -23,12 +23,14 @@ typedef struct group {
     Nq__Activity **events; /* queued events (owned until sent) */
     size_t n_events, cap_events;
     size_t total; /* events in the batch (kept once they are sent) */
+    size_t bytes; /* their packed size, about */
 } group_t;
 
 struct coalescer {
     uv_check_t check;    /* flushes after the loop turn's I/O */
     upstream_t *ingest;  /* where batches go */
     size_t max_events;   /* largest combined batch */
+    size_t max_bytes;    /* and its largest packed size (below the frame limit) */
     uint64_t timeout_ms; /* ingest deadline */
     group_t *queued;     /* requests of this turn, NULL when none */
 };
@@ -118,7 +120,11 @@ static int grow(void **array, size_t *cap, size_t need, size_t size)
 int coalescer_add(coalescer_t *c, nq_http_conn_t *conn, Nq__Activity **events, size_t n,
                   coalesce_done_fn done, void *data)
 {
-    if (c->queued && c->queued->n_events + n > c->max_events)
+    size_t bytes = 0;
+    for (size_t i = 0; i < n; i++)
+        bytes += nq__activity__get_packed_size(events[i]) + 8; /* + tag and length */
+    if (c->queued &&
+        (c->queued->n_events + n > c->max_events || c->queued->bytes + bytes > c->max_bytes))
         flush(c);
     group_t *g = c->queued ? c->queued : calloc(1, sizeof(*g));
     if (!g || grow((void **)&g->parts, &g->cap_parts, g->n_parts + 1, sizeof(*g->parts)) != 0 ||
@@ -130,6 +136,7 @@ int coalescer_add(coalescer_t *c, nq_http_conn_t *conn, Nq__Activity **events, s
     g->parts[g->n_parts++] = (part_t){conn, g->n_events, n, done, data};
     memcpy(&g->events[g->n_events], events, n * sizeof(*events));
     g->n_events += n;
+    g->bytes += bytes;
     nq_http_conn_retain(conn);
     if (!c->queued) {
         c->queued = g;
@@ -138,7 +145,7 @@ int coalescer_add(coalescer_t *c, nq_http_conn_t *conn, Nq__Activity **events, s
     return 0;
 }
 
-coalescer_t *coalescer_new(uv_loop_t *loop, upstream_t *ingest, size_t max_events,
+coalescer_t *coalescer_new(uv_loop_t *loop, upstream_t *ingest, size_t max_events, size_t max_bytes,
                            uint64_t timeout_ms)
 {
     coalescer_t *c = calloc(1, sizeof(*c));
@@ -146,6 +153,7 @@ coalescer_t *coalescer_new(uv_loop_t *loop, upstream_t *ingest, size_t max_event
         return NULL;
     c->ingest = ingest;
     c->max_events = max_events;
+    c->max_bytes = max_bytes;
     c->timeout_ms = timeout_ms;
     uv_check_init(loop, &c->check);
     c->check.data = c;

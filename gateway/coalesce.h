@@ -29,8 +29,10 @@ typedef struct coalescer coalescer_t;
 typedef void (*coalesce_done_fn)(nq_http_conn_t *conn, const Nq__ReplyHeader *hdr,
                                  Nq__EventResult *const *results, size_t n, void *data);
 
-/* `max_events` caps one combined batch; `timeout_ms` is the ingest deadline. */
-coalescer_t *coalescer_new(uv_loop_t *loop, upstream_t *ingest, size_t max_events,
+/* `max_events` and `max_bytes` (its packed size, kept below the frame limit
+ * of ingest's socket) cap one combined batch; `timeout_ms` is the ingest
+ * deadline. */
+coalescer_t *coalescer_new(uv_loop_t *loop, upstream_t *ingest, size_t max_events, size_t max_bytes,
                            uint64_t timeout_ms);
 
 /* Queue a request's events (the array's elements move into the coalescer;

@@ -99,7 +99,7 @@ void *gateway_new(nq_service_t *svc)
                                  reporting_replies, N_OF(reporting_replies), max_frame);
     gw->coalescer = gw->ingest
                         ? coalescer_new(&svc->loop, gw->ingest, (size_t)cfg->max_batch_events,
-                                        (uint64_t)cfg->request_timeout_ms)
+                                        max_frame / 2, (uint64_t)cfg->request_timeout_ms)
                         : NULL;
     gw->alerts = sse_hub_new(gw);
     gw->http = nq_http_server_new(&svc->loop, cfg->http_host, cfg->http_port,

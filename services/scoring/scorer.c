@@ -177,22 +177,40 @@ static size_t take_entries(scorer_t *sc, const redisReply *entries)
     return n;
 }
 
+static void publish_part(scorer_t *sc, Nq__Activity **events, size_t n)
+{
+    Nq__KpiChange msg = NQ__KPI_CHANGE__INIT;
+    msg.applied = events;
+    msg.n_applied = n;
+    msg.has_at = 1;
+    msg.at = nq_now_ms();
+    nq_zsock_send(sc->pub, "kpi.changed.v1", &msg.base);
+}
+
+/* Tell alerting what was applied, in messages of at most half the frame
+ * limit (a batch of thousands of long events would not fit in one). */
 static void publish_change(scorer_t *sc, batch_t *b)
 {
     if (!sc->pub || b->events == 0)
         return;
-    Nq__KpiChange msg = NQ__KPI_CHANGE__INIT;
     Nq__Activity **applied = calloc(b->events, sizeof(*applied));
     if (!applied)
         return;
+    size_t limit = (size_t)sc->svc->cfg.max_frame_bytes / 2, n = 0, from = 0, bytes = 0;
     for (size_t i = 0; i < b->n; i++) {
-        for (size_t k = 0; k < b->entries[i].n; k++)
-            applied[msg.n_applied++] = b->entries[i].events[k];
+        for (size_t k = 0; k < b->entries[i].n; k++) {
+            Nq__Activity *ev = b->entries[i].events[k];
+            size_t size = nq__activity__get_packed_size(ev) + 8; /* + tag and length */
+            if (n > from && bytes + size > limit) {
+                publish_part(sc, applied + from, n - from);
+                from = n;
+                bytes = 0;
+            }
+            applied[n++] = ev;
+            bytes += size;
+        }
     }
-    msg.applied = applied;
-    msg.has_at = 1;
-    msg.at = nq_now_ms();
-    nq_zsock_send(sc->pub, "kpi.changed.v1", &msg.base);
+    publish_part(sc, applied + from, n - from);
     free(applied);
 }
 

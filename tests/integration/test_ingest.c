@@ -50,8 +50,9 @@
 #define ACTIVITIES     "/api/v1/activities"
 #define FEED_ERP       "/api/v1/feeds/erp"
 #define JSON_TYPE      "application/json"
-#define HOLD_BACKLOG   1000 /* NQ_SCORING_BACKLOG_MAX of the suite */
-#define HOLD_MS        400  /* NQ_INGEST_HOLD_MAX_MS of the suite */
+#define MAX_FRAME      131072 /* NQ_MAX_FRAME_BYTES of the suite */
+#define HOLD_BACKLOG   1000   /* NQ_SCORING_BACKLOG_MAX of the suite */
+#define HOLD_MS        400    /* NQ_INGEST_HOLD_MAX_MS of the suite */
 #define STR_(x)        #x
 #define STR(x)         STR_(x)
 #define LEDGER_EVENTS  3000
@@ -347,6 +348,7 @@ static int suite_init(void)
         "NQ_REQUEST_TIMEOUT_MS=2000",
         "NQ_SCORING_BACKLOG_MAX=" STR(HOLD_BACKLOG),
         "NQ_INGEST_HOLD_MAX_MS=" STR(HOLD_MS),
+        "NQ_MAX_FRAME_BYTES=" STR(MAX_FRAME),
         NULL,
     };
     s_now = nq_now_ms();
@@ -1385,6 +1387,48 @@ static void test_upgrade_compat(void)
     expect_kpis("sp-it-compat", NQ_PERIOD_DAY, at, 1, 500, 1);
 }
 
+/* Entries in the alert stream. */
+static long long alert_count(void)
+{
+    return redis_int("XLEN %s", NQ_KEY_ALERTS);
+}
+
+/* Long events: one scorer batch of them is larger than a ZeroMQ frame may
+ * be, so the scorer tells alerting in parts; the big order at its end still
+ * raises its alert. */
+static void test_long_events(void)
+{
+    CU_ASSERT_EQUAL_FATAL(nq_harness_proc_signal(s_h, "nq-scoring-1", SIGSTOP), 0);
+    char notes[2001];
+    memset(notes, 'n', sizeof(notes) - 1);
+    notes[sizeof(notes) - 1] = '\0';
+    int sent = 0;
+    for (int r = 0; r < 4; r++) { /* 4 x 25 x 2 KB: about 200 KB for the scorer */
+        json_t *batch = json_array();
+        for (int i = 0; i < 25; i++) {
+            char id[64];
+            snprintf(id, sizeof(id), "long-%d", sent + i);
+            json_t *v = visit(id, "sp-it-long", s_now - HOUR_MS);
+            json_object_set_new(v, "notes", json_string(notes));
+            json_array_append_new(batch, v);
+        }
+        answer_t a = post_json(batch);
+        expect_counts(&a, 202, 25, 0, 0, 0);
+        answer_free(&a);
+        sent += 25;
+    }
+    long long alerts = alert_count();
+    answer_t a = post_json(order("long-big", "sp-it-long", s_now - HOUR_MS, "88888.00"));
+    expect_counts(&a, 202, 1, 0, 0, 0);
+    answer_free(&a);
+    CU_ASSERT_EQUAL(nq_harness_proc_signal(s_h, "nq-scoring-1", SIGCONT), 0);
+    expect_kpis("sp-it-long", NQ_PERIOD_DAY, s_now - HOUR_MS, 1, 8888800, sent);
+    int64_t deadline = mono_ms() + POLL_MS;
+    while (alert_count() <= alerts && mono_ms() < deadline)
+        usleep(50000);
+    CU_ASSERT(alert_count() > alerts);
+}
+
 static void test_ingest_down(void)
 {
     char when[48], body[512];
@@ -1577,6 +1621,7 @@ static CU_TestInfo tests[] = {
     {"counters exact to the fen beyond 2^53", test_counters_exact},
     {"scoring behind: batches held, then stored", test_hold_while_scoring_behind},
     {"upgrade: old digests and one-event log entries still count", test_upgrade_compat},
+    {"long events: batches larger than a frame still raise alerts", test_long_events},
     {"ingest down: 503, and nothing stored when it returns", test_ingest_down},
     {"redis outage: 503 + Retry-After, recovery", test_redis_outage},
     {"graceful shutdown", test_graceful_shutdown},
