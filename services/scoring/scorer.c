@@ -84,10 +84,10 @@ struct scorer {
     char reclaim_cursor[64]; /* XAUTOCLAIM position */
     bool pulling;            /* a pull (or reclaim) is in flight */
     unsigned applying;       /* applies in flight (at most SCORER_APPLIES) */
-    struct batch *ready;     /* summed and waiting for the apply in flight, or NULL */
+    struct batch *ready;     /* summed, waiting for room among the applies, or NULL */
     bool more;               /* pull again as soon as the pipeline has room */
     bool backlog;            /* the last pull came back full: more is waiting */
-    bool reclaim_due;        /* the reclaim timer fired while pulling: reclaim next */
+    bool reclaim_due;        /* the reclaim timer fired: reclaim before the next pull */
     bool stopping;           /* stop hook ran */
     uint64_t applied;        /* events applied by this scorer */
     uint64_t poison;         /* entries that did not decode (acknowledged) */
