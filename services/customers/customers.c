@@ -145,9 +145,21 @@ static void index_customer(org_call_t *c, const char *key, const Nq__OrgRequest 
                                               NQ_KEY_SP_PREFIX, NQ_KEY_KEY_CUSTOMERS_SUFFIX));
 }
 
+/* Keep the names index (every salesperson's name in one hash) in step. */
+static void index_salesperson(org_call_t *c, const char *key, const Nq__OrgRequest *req)
+{
+    const char *name = req->salesperson->name;
+    nq_redis_t *redis = c->app->svc->redis;
+    nq_call_issued(&c->base, name && *name ? nq_redis_command(redis, on_written, c, "HSET %s %s %s",
+                                                              NQ_KEY_SALESPEOPLE_NAMES, c->id, name)
+                                           : nq_redis_command(redis, on_written, c, "HDEL %s %s",
+                                                              NQ_KEY_SALESPEOPLE_NAMES, c->id));
+}
+
 /* Extra bookkeeping a kind needs before its hash is written, or NULL. */
 typedef void (*index_fn)(org_call_t *c, const char *key, const Nq__OrgRequest *req);
-static const index_fn put_index[ORG_KIND_COUNT] = {[ORG_CUSTOMER] = index_customer};
+static const index_fn put_index[ORG_KIND_COUNT] = {
+    [ORG_SALESPERSON] = index_salesperson, [ORG_CUSTOMER] = index_customer};
 
 /* HSET the whole hash and SADD the id to the index. The reply entity is
  * built back from the very fields written, so it is exactly what a get

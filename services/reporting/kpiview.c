@@ -562,10 +562,51 @@ static void on_board_name(nq_redis_t *r, redisReply *reply, void *data)
     nq_call_release(&rd->call->sc.base);
 }
 
-/* ARGV: n, f, f counter fields, then per salesperson: the period's KPI hash,
- * the reference day's, the profile. Returns per salesperson {the fields of the
- * period, of the day, name or false}: one round trip for a whole board, and
- * only the counters the metric needs. */
+/* Every entry's name from the names index; one not in it (written before
+ * the index was) is read from its profile. */
+static void on_board_names(nq_redis_t *r, redisReply *reply, void *data)
+{
+    board_call_t *c = data;
+    bool whole = reply && reply->type == REDIS_REPLY_ARRAY && reply->elements == c->n;
+    for (size_t i = 0; i < c->n; i++) {
+        const redisReply *v = whole ? reply->element[i] : NULL;
+        if (v && v->type == REDIS_REPLY_STRING) {
+            snprintf(c->entries[i].name, sizeof(c->entries[i].name), "%s", v->str);
+            continue;
+        }
+        board_read_t *rd = &c->reads[c->n * BOARD_READS + i];
+        *rd = (board_read_t){c, i, BOARD_READS};
+        char key[KEY_MAX];
+        nq_key_salesperson(key, sizeof(key), c->entries[i].id);
+        const char *argv[] = {"HGET", key, "name"};
+        const size_t lens[] = {4, strlen(key), 4};
+        nq_call_issued(&c->sc.base,
+                       nq_redis_commandv(c->sc.app->svc->redis, on_board_name, rd, 3, argv, lens));
+    }
+    nq_call_release(&c->sc.base);
+}
+
+/* One HMGET of the names index for the whole board. */
+static void read_board_names(board_call_t *c)
+{
+    const char **argv = calloc(c->n + 2, sizeof(*argv));
+    size_t *lens = calloc(c->n + 2, sizeof(*lens));
+    if (!argv || !lens) {
+        nq_call_fail(&c->sc.base, NQ__STATUS__STATUS_UNAVAILABLE, "out of memory");
+    } else {
+        argv[0] = "HMGET";
+        argv[1] = NQ_KEY_SALESPEOPLE_NAMES;
+        for (size_t i = 0; i < c->n; i++)
+            argv[2 + i] = c->entries[i].id;
+        for (size_t i = 0; i < c->n + 2; i++)
+            lens[i] = strlen(argv[i]);
+        nq_call_issued(&c->sc.base, nq_redis_commandv(c->sc.app->svc->redis, on_board_names, c,
+                                                      (int)(c->n + 2), argv, lens));
+    }
+    free(argv);
+    free(lens);
+}
+
 /* The counters metric m is computed from (hash counters only). */
 static size_t metric_counters(nq_metric_id_t m, nq_kpi_id_t out[3])
 {
@@ -610,7 +651,7 @@ static void on_board_counters(nq_redis_t *r, redisReply *reply, void *data)
 
 /* The whole board as one pipeline of plain commands (boards by metrics that
  * need no key-customer sets): per entry an HMGET of only the metric's
- * counters for the period and for the reference day, and its name. */
+ * counters for the period and for the reference day. */
 static void read_board_at_once(board_call_t *c, const char *const *ids, size_t n)
 {
     nq_kpi_id_t counters[3];
@@ -635,13 +676,6 @@ static void read_board_at_once(board_call_t *c, const char *const *ids, size_t n
             nq_call_issued(&c->sc.base, nq_redis_commandv(redis, on_board_counters, rd,
                                                           (int)(2 + nc), argv, lens));
         }
-        board_read_t *rd = &c->reads[n * BOARD_READS + i];
-        *rd = (board_read_t){c, i, BOARD_READS};
-        nq_key_salesperson(key, sizeof(key), ids[i]);
-        const char *name_argv[] = {"HGET", key, "name"};
-        const size_t name_lens[] = {4, strlen(key), 4};
-        nq_call_issued(&c->sc.base,
-                       nq_redis_commandv(redis, on_board_name, rd, 3, name_argv, name_lens));
     }
 }
 
@@ -659,6 +693,7 @@ static void read_board(subject_call_t *sc, const char *const *ids, size_t n)
     c->n = n;
     for (size_t i = 0; i < n; i++)
         snprintf(c->entries[i].id, sizeof(c->entries[i].id), "%s", ids[i]);
+    read_board_names(c);
     if (!nq_metric_needs_sets(c->metric)) {
         read_board_at_once(c, ids, n);
         return;
@@ -671,12 +706,6 @@ static void read_board(subject_call_t *sc, const char *const *ids, size_t n)
             nq_call_issued(&sc->base, nq_kpi_fetch(sc->app->svc->redis, ids[i], periods[w],
                                                    on_board_kpis, rd));
         }
-        board_read_t *rd = &c->reads[n * BOARD_READS + i];
-        *rd = (board_read_t){c, i, BOARD_READS};
-        char key[KEY_MAX];
-        nq_key_salesperson(key, sizeof(key), ids[i]);
-        nq_call_issued(&sc->base, nq_redis_command(sc->app->svc->redis, on_board_name, rd,
-                                                   "HGET %s name", key));
     }
 }
 

@@ -1347,6 +1347,25 @@ static void test_leaderboards(void)
     expect_400("GET", LB("everyone", "visits"), NULL, "scope");
 }
 
+/* Names come from the names index the org service keeps; a salesperson
+ * missing from it (stored before the index existed) is named from the
+ * profile. */
+static void test_board_names(void)
+{
+    redisReply *r = redisCommand(s_redis, "HGET %s %s", NQ_KEY_SALESPEOPLE_NAMES, SP_A);
+    check(r && r->type == REDIS_REPLY_STRING && strcmp(r->str, "张伟") == 0,
+          "the names index should hold %s's name", SP_A);
+    freeReplyObject(r);
+    freeReplyObject(redisCommand(s_redis, "HDEL %s %s", NQ_KEY_SALESPEOPLE_NAMES, SP_A));
+    static const lb_want_t team_sales[] = {
+        {SP_A, "张伟", 1, 1, "\"54499.50\""},
+        {SP_B, "李娜", 2, 3, "\"47000.00\""},
+        {SP_C, "王芳", 2, 2, "\"47000.00\""},
+    };
+    check_board(LB("team:" TEAM, "sales_amount"), "sales_amount", team_sales, 3);
+    freeReplyObject(redisCommand(s_redis, "HSET %s %s %s", NQ_KEY_SALESPEOPLE_NAMES, SP_A, "张伟"));
+}
+
 /* ---- scorecards and commission plans ---- */
 
 #define BANDS_CBAS                                                                                 \
@@ -2362,6 +2381,7 @@ static CU_TestInfo kpi_tests[] = {
     {"the current month: elapsed working days follow now", test_current_month},
     {"splits: even, weights, last period; confirm; 404", test_splits},
     {"leaderboards by a metric: ranks, ties, movement", test_leaderboards},
+    {"board names: the names index, or the profile", test_board_names},
     {"scorecard and commission plan versions; refused documents", test_plans},
     {"scores: contributions, band, next band, commission tiers", test_scores},
     {"leaderboards by score", test_score_boards},

@@ -17,6 +17,7 @@
  * | nq:team:<id>                     | HASH   | forever                   | customers: name, coordinators, members (JSON arrays), updated_at |
  * | nq:cust:<id>                     | HASH   | forever                   | customers: name, class, owner_id, updated_at |
  * | nq:teams / nq:salespeople / nq:customers | SET | forever            | customers: ids, for listing |
+ * | nq:salespeople:names             | HASH   | forever                   | customers: salesperson id -> name (boards read every name at once) |
  * | nq:alerts                        | STREAM | trimmed to NQ_ALERT_STREAM_MAXLEN | alerting |
  * | nq:alert:seen:<rule>:<subject>   | STRING | 30 days                   | alerting: dedupe of a raised alert |
  * | nq:stats:accepted / nq:stats:scored | STRING | forever           | ingest / scoring: events appended / applied (counters for benchmarks and /metrics) |
@@ -47,6 +48,7 @@
 #define NQ_KEY_STATS_SCORED      "nq:stats:scored"
 #define NQ_KEY_TEAMS             "nq:teams"
 #define NQ_KEY_SALESPEOPLE       "nq:salespeople"
+#define NQ_KEY_SALESPEOPLE_NAMES "nq:salespeople:names"
 #define NQ_KEY_CUSTOMERS         "nq:customers"
 
 /* nq:{sp:<id>}:key_customers is also built inside a Lua script (the owner is
