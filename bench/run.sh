@@ -8,7 +8,7 @@
 #   bench/run.sh --list       # what each scenario does
 #
 # Every run starts a suite of its own, like scripts/run.sh but on free ports and in a
-# fresh directory: redis-server (--appendonly yes --appendfsync everysec), nq-ingest,
+# fresh directory: redis-server (the run command's, scripts/suite.sh), nq-ingest,
 # NQ scorers, nq-customers, nq-alerting, nq-reporting and nq-gateway, all with
 # NQ_LOG_LEVEL=warn; waits for /readyz; runs nq-bench with --pids-dir on the suite's
 # pid files; samples `top` in the middle of the load and Redis INFO after it; and stops
@@ -33,6 +33,8 @@
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+# shellcheck source=scripts/suite.sh
+source "$ROOT/scripts/suite.sh"
 BUILD_DIR=${NQ_BUILD_DIR:-/tmp/build-bench}
 BIN_DIR=$BUILD_DIR/bin
 RUNS=${NQ_BENCH_RUNS:-2}
@@ -107,22 +109,11 @@ free_ports() {
     echo "${ports[@]}"
 }
 
-# binary_of NAME: the executable (and /proc/PID/comm) of a process name.
-binary_of() {
-    case $1 in
-        redis) echo redis-server ;;
-        nq-scoring-*) echo nq-scoring ;;
-        *) echo "$1" ;;
-    esac
-}
-
 # live_pid NAME: the pid of the suite's process NAME while it runs (not a zombie).
 live_pid() {
-    local pid stat comm
-    pid=$(cat "$SUITE_DIR/run/$1.pid" 2>/dev/null) && [[ $pid =~ ^[0-9]+$ ]] || return 1
-    stat=$(cat "/proc/$pid/stat" 2>/dev/null) || return 1
-    comm=$(binary_of "$1")
-    [[ $stat == "$pid ($comm) "* && $stat != "$pid ($comm) Z"* ]] && echo "$pid"
+    local pid
+    pid=$(cat "$SUITE_DIR/run/$1.pid" 2>/dev/null) && [[ $pid =~ ^[0-9]+$ ]] &&
+        runs_as "$pid" "$(binary_of "$1")" && echo "$pid"
 }
 
 # start_process NAME CMD...: run CMD in its own session, logging to logs/NAME.log.
@@ -196,21 +187,12 @@ start_suite() {
     if [[ -d $ROOT/gateway/web ]]; then export NQ_WEB_ROOT=$ROOT/gateway/web; fi
 
     start_process redis redis-server --port "$NQ_REDIS_PORT" --bind 127.0.0.1 \
-        --protected-mode yes --daemonize no --dir "$SUITE_DIR/redis" \
-        --appendonly yes --appendfsync everysec --auto-aof-rewrite-min-size 256mb \
-        --rdbcompression no
+        --protected-mode yes --daemonize no --dir "$SUITE_DIR/redis" "${REDIS_PERSISTENCE[@]}"
     for ((i = 0; i < 100; i++)); do
         [[ $(redis-cli -p "$NQ_REDIS_PORT" ping 2>/dev/null) == PONG ]] && break
         sleep 0.1
     done
-    start_process nq-ingest "$BIN_DIR/nq-ingest"
-    for ((i = 1; i <= scorers; i++)); do
-        start_process "nq-scoring-$i" env NQ_INSTANCE="scoring-$i" "$BIN_DIR/nq-scoring"
-    done
-    start_process nq-customers "$BIN_DIR/nq-customers"
-    start_process nq-alerting "$BIN_DIR/nq-alerting"
-    start_process nq-reporting "$BIN_DIR/nq-reporting"
-    start_process nq-gateway "$BIN_DIR/nq-gateway"
+    start_services "$BIN_DIR" "$scorers"
 
     local url=http://127.0.0.1:$NQ_HTTP_PORT/readyz deadline=$((SECONDS + READY_TIMEOUT_S))
     while [[ $(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$url") != 200 ]]; do

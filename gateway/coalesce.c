@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "nq/actlog.h"
 #include "nq/log.h"
 #include "nq/period.h"
 
@@ -122,7 +123,7 @@ int coalescer_add(coalescer_t *c, nq_http_conn_t *conn, Nq__Activity **events, s
 {
     size_t bytes = 0;
     for (size_t i = 0; i < n; i++)
-        bytes += nq__activity__get_packed_size(events[i]) + 8; /* + tag and length */
+        bytes += nq_actlog_framed_size(events[i]);
     if (c->queued &&
         (c->queued->n_events + n > c->max_events || c->queued->bytes + bytes > c->max_bytes))
         flush(c);

@@ -15,6 +15,8 @@
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+# shellcheck source=scripts/suite.sh
+source "$ROOT/scripts/suite.sh"
 VAR_DIR=$ROOT/var
 LOG_DIR=$VAR_DIR/log
 RUN_DIR=$VAR_DIR/run
@@ -54,27 +56,10 @@ die() { say "$*" >&2; exit 1; }
 
 # ---- processes ----------------------------------------------------------------------
 
-# binary_of NAME: the executable (and /proc/PID/comm) of a process name.
-binary_of() {
-    case $1 in
-        redis) echo redis-server ;;
-        nq-scoring-*) echo nq-scoring ;;
-        *) echo "$1" ;;
-    esac
-}
-
 # recorded_pid NAME: the pid in var/run/NAME.pid.
 recorded_pid() {
     local pid
     pid=$(cat "$RUN_DIR/$1.pid" 2>/dev/null) && [[ $pid =~ ^[0-9]+$ ]] && echo "$pid"
-}
-
-# runs_as PID COMM: true when PID is alive (not a zombie) and runs the executable COMM.
-runs_as() {
-    local stat
-    stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
-    # /proc/PID/stat is "PID (COMM) STATE ...".
-    [[ $stat == "$1 ($2) "* && $stat != "$1 ($2) Z"* ]]
 }
 
 # live_pid NAME: print the pid recorded for NAME when that pid is still NAME's
@@ -201,9 +186,7 @@ http_base() {
 
 start_redis() {
     start_process redis redis-server --port "$NQ_REDIS_PORT" --bind 127.0.0.1 \
-        --protected-mode yes --daemonize no --dir "$REDIS_DIR" \
-        --appendonly yes --appendfsync everysec --auto-aof-rewrite-min-size 256mb \
-        --rdbcompression no
+        --protected-mode yes --daemonize no --dir "$REDIS_DIR" "${REDIS_PERSISTENCE[@]}"
     local i
     for ((i = 0; i < 100; i++)); do
         if [[ $(redis-cli -h 127.0.0.1 -p "$NQ_REDIS_PORT" ping 2>/dev/null) == PONG ]]; then
@@ -214,18 +197,6 @@ start_redis() {
     done
     show_log redis
     die "redis-server did not come up on 127.0.0.1:$NQ_REDIS_PORT"
-}
-
-start_services() {
-    local i
-    start_process nq-ingest "$BIN_DIR/nq-ingest"
-    for ((i = 1; i <= NQ_SCORERS; i++)); do
-        start_process "nq-scoring-$i" env NQ_INSTANCE="scoring-$i" "$BIN_DIR/nq-scoring"
-    done
-    start_process nq-customers "$BIN_DIR/nq-customers"
-    start_process nq-alerting "$BIN_DIR/nq-alerting"
-    start_process nq-reporting "$BIN_DIR/nq-reporting"
-    start_process nq-gateway "$BIN_DIR/nq-gateway"
 }
 
 # wait_ready: wait for /readyz 200; otherwise show why and fail.
@@ -344,7 +315,7 @@ cmd_start() {
     trap 'exit 0' INT TERM HUP
     trap 'exit 1' PIPE
     start_redis
-    start_services
+    start_services "$BIN_DIR" "$NQ_SCORERS"
     wait_ready
     seed_demo
     print_usage_hints

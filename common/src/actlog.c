@@ -6,6 +6,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+size_t nq_actlog_framed_size(const Nq__Activity *ev)
+{
+    size_t len = nq__activity__get_packed_size(ev), varint = 1;
+    for (size_t v = len; v > 0x7f; v >>= 7)
+        varint++;
+    return 1 + varint + len; /* field numbers below 16 take a one-byte tag */
+}
+
 uint8_t *nq_actlog_pack(Nq__Activity *const *events, size_t n, size_t *len)
 {
     Nq__ActivityLogEntry entry = NQ__ACTIVITY_LOG_ENTRY__INIT;

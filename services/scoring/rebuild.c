@@ -63,21 +63,13 @@ static const char swap_script[] = "local n = tonumber(ARGV[2])\n"
  * entries. The entries after the cursor, one at a time until they hold
  * `events` events or make `entries` entries (a log entry is a whole stored
  * batch, nq/actlog.h). */
-static const char range_script[] =
-    "local out, events, cursor = {}, 0, ARGV[1]\n"
-    "local max_events, max_entries = tonumber(ARGV[3]), tonumber(ARGV[4])\n"
-    "while events < max_events and #out < max_entries do\n"
-    "  local r = redis.call('XRANGE', KEYS[1], '(' .. cursor, ARGV[2], 'COUNT', 1)\n"
-    "  if #r == 0 then break end\n"
-    "  local e = r[1]\n"
-    "  out[#out + 1] = e\n"
-    "  cursor = e[1]\n"
-    "  local f = e[2]\n"
-    "  for i = 1, #f, 2 do\n"
-    "    if f[i] == 'n' then events = events + (tonumber(f[i + 1]) or 0) end\n"
-    "  end\n"
-    "end\n"
-    "return out\n";
+static const char range_script[] = NQ_ACTLOG_LUA_TAKE
+    "local cursor = ARGV[1]\n"
+    "return take_entries(function()\n"
+    "  local e = redis.call('XRANGE', KEYS[1], '(' .. cursor, ARGV[2], 'COUNT', 1)[1]\n"
+    "  if e then cursor = e[1] end\n"
+    "  return e\n"
+    "end, tonumber(ARGV[3]), tonumber(ARGV[4]))\n";
 
 typedef enum { RB_IDLE, RB_CLEAN, RB_SCAN, RB_PAUSE, RB_CATCHUP, RB_SWAP } rb_phase_t;
 

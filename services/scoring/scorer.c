@@ -56,21 +56,13 @@ static const char apply_script[] = SCORING_LUA_ADD_MEMBERS
  * events or make `entries` entries (a log entry is a whole stored batch, of
  * one to thousands of events), or nil while a rebuild has paused deliveries
  * (checked in the same atomic step, so none slips past the pause). */
-static const char pull_script[] =
+static const char pull_script[] = NQ_ACTLOG_LUA_TAKE
     "if redis.call('EXISTS', KEYS[2]) == 1 then return false end\n"
-    "local out, events = {}, 0\n"
-    "local max_events, max_entries = tonumber(ARGV[3]), tonumber(ARGV[4])\n"
-    "while events < max_events and #out < max_entries do\n"
+    "local out = take_entries(function()\n"
     "  local r = redis.call('XREADGROUP', 'GROUP', ARGV[1], ARGV[2], 'COUNT', 1, 'STREAMS',\n"
     "                       KEYS[1], '>')\n"
-    "  if not r then break end\n"
-    "  local e = r[1][2][1]\n"
-    "  out[#out + 1] = e\n"
-    "  local f = e[2]\n"
-    "  for i = 1, #f, 2 do\n"
-    "    if f[i] == 'n' then events = events + (tonumber(f[i + 1]) or 0) end\n"
-    "  end\n"
-    "end\n"
+    "  return r and r[1][2][1]\n"
+    "end, tonumber(ARGV[3]), tonumber(ARGV[4]))\n"
     "if #out == 0 then return false end\n"
     "return out\n";
 
@@ -200,7 +192,7 @@ static void publish_change(scorer_t *sc, batch_t *b)
     for (size_t i = 0; i < b->n; i++) {
         for (size_t k = 0; k < b->entries[i].n; k++) {
             Nq__Activity *ev = b->entries[i].events[k];
-            size_t size = nq__activity__get_packed_size(ev) + 8; /* + tag and length */
+            size_t size = nq_actlog_framed_size(ev);
             if (n > from && bytes + size > limit) {
                 publish_part(sc, applied + from, n - from);
                 from = n;

@@ -68,6 +68,25 @@ static void test_roundtrip(void)
     nq_actlog_free(&e);
 }
 
+/* Framed sizes add up to the packed size of a message of those events. */
+static void test_framed_size(void)
+{
+    size_t sum = 0;
+    for (int i = 0; i < N_EVENTS; i++)
+        sum += nq_actlog_framed_size(&s_events[i]);
+    CU_ASSERT_EQUAL(sum, s_len);
+    Nq__Activity big = NQ__ACTIVITY__INIT; /* a length that takes two varint bytes */
+    char notes[300];
+    memset(notes, 'n', sizeof(notes) - 1);
+    notes[sizeof(notes) - 1] = '\0';
+    big.notes = notes;
+    Nq__Activity *one[] = {&big};
+    size_t len;
+    uint8_t *packed = nq_actlog_pack(one, 1, &len);
+    CU_ASSERT_EQUAL(nq_actlog_framed_size(&big), len);
+    free(packed);
+}
+
 static void test_skips(void)
 {
     static const char *const mid[] = {"e-0", "e-2", "e-4"};
@@ -163,6 +182,7 @@ static void test_from_entry(void)
 
 static CU_TestInfo tests[] = {
     {"pack then decode keeps every event and field", test_roundtrip},
+    {"framed sizes add up to the packed message", test_framed_size},
     {"skipped indexes are left out", test_skips},
     {"malformed skip lists, counts and blobs are rejected", test_rejects},
     {"stream entries decode (and the first, one-event format); others are rejected",

@@ -33,11 +33,37 @@
 
 #include "neiqin.pb-c.h"
 
+/* Lua for the scripts that read entries one at a time (a pull, a rebuild
+ * scan): take_entries(next, max_events, max_entries) calls next() for the
+ * next entry [id, fields] (nil at the end) until the entries taken hold
+ * max_events events (their n fields) or make max_entries entries, and
+ * returns them. Entries are whole batches of 1 to thousands of events, so
+ * COUNT alone could not bound what one read returns. */
+#define NQ_ACTLOG_LUA_TAKE                                                                         \
+    "local function take_entries(next, max_events, max_entries)\n"                                 \
+    "  local out, events = {}, 0\n"                                                                \
+    "  while events < max_events and #out < max_entries do\n"                                      \
+    "    local e = next()\n"                                                                       \
+    "    if not e then break end\n"                                                                \
+    "    out[#out + 1] = e\n"                                                                      \
+    "    local f = e[2]\n"                                                                         \
+    "    for i = 1, #f, 2 do\n"                                                                    \
+    "      if f[i] == 'n' then events = events + (tonumber(f[i + 1]) or 0) end\n"                  \
+    "    end\n"                                                                                    \
+    "  end\n"                                                                                      \
+    "  return out\n"                                                                               \
+    "end\n"
+
 typedef struct nq_actlog_entry {
     Nq__ActivityLogEntry *log; /* the unpacked entry; owns every event */
     Nq__Activity **events;     /* the events that count, in batch order */
     size_t n;                  /* how many count */
 } nq_actlog_entry_t;
+
+/* The bytes `ev` takes as one element of a repeated Activity field of any
+ * message (tag, length, packed event): for keeping messages of many events
+ * under a frame limit. */
+size_t nq_actlog_framed_size(const Nq__Activity *ev);
 
 /* Pack `n` events as one entry's b field. Returns a malloc'ed buffer (its
  * length in *len), or NULL when out of memory. */

@@ -1,0 +1,44 @@
+# shellcheck shell=bash
+# scripts/suite.sh — what scripts/run.sh and bench/run.sh share about starting a
+# suite, sourced by both (so the benchmark runs exactly the run command's suite).
+# The sourcing script defines start_process NAME CMD... (where logs and pid
+# files go is its own business).
+
+# The run command's Redis: append-only file fsynced every second; rewritten from
+# 256 MB on and without LZF compression of its snapshot part (a rewrite then
+# costs a third of the CPU, for larger files). deploy/redis.conf says the same
+# for docker-compose.
+# shellcheck disable=SC2034 # used by the scripts that source this one
+REDIS_PERSISTENCE=(--appendonly yes --appendfsync everysec --auto-aof-rewrite-min-size 256mb
+    --rdbcompression no)
+
+# binary_of NAME: the executable (and /proc/PID/comm) of a process name.
+binary_of() {
+    case $1 in
+        redis) echo redis-server ;;
+        nq-scoring-*) echo nq-scoring ;;
+        *) echo "$1" ;;
+    esac
+}
+
+# runs_as PID COMM: true when PID is alive (not a zombie) and runs the executable COMM.
+runs_as() {
+    local stat
+    stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
+    # /proc/PID/stat is "PID (COMM) STATE ...".
+    [[ $stat == "$1 ($2) "* && $stat != "$1 ($2) Z"* ]]
+}
+
+# start_services BIN_DIR SCORERS: every neiqin process, in dependency order
+# (ingest creates the consumer group the scorers join; the gateway last).
+start_services() {
+    local bin=$1 scorers=$2 i
+    start_process nq-ingest "$bin/nq-ingest"
+    for ((i = 1; i <= scorers; i++)); do
+        start_process "nq-scoring-$i" env NQ_INSTANCE="scoring-$i" "$bin/nq-scoring"
+    done
+    start_process nq-customers "$bin/nq-customers"
+    start_process nq-alerting "$bin/nq-alerting"
+    start_process nq-reporting "$bin/nq-reporting"
+    start_process nq-gateway "$bin/nq-gateway"
+}
