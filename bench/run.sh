@@ -57,14 +57,17 @@ SCENARIOS=(
 )
 
 # The steps of a scenario whose options are @reads, in order, on one seeded suite:
-# step|nq-bench options. Each runs NQ_BENCH_DURATION seconds. {sp} cycles over the 200
-# salespeople, {team} is the seeded team.
+# step|nq-bench options[|options of a second nq-bench writing events meanwhile]. Each
+# runs NQ_BENCH_DURATION seconds. {sp} cycles over the 200 salespeople, {team} is the
+# seeded team. Boards are kept until a KPI changes: boardlive measures them computed
+# afresh on every request, with events scored all along.
 READ_STEPS=(
     "kpi|--mode read --connections 8 --rate 1000 --path /api/v1/salespeople/{sp}/kpis?period=month"
     "overview|--mode read --connections 8 --rate 1000 --path /api/v1/kpis/salespeople/{sp}?period=month"
     "board|--mode read --connections 8 --rate 1000 --path /api/v1/leaderboards?scope=team:{team}&period=month&metric=sales_amount"
     "board100|--mode read --connections 8 --rate 100 --path /api/v1/leaderboards?scope=team:{team}&period=month&metric=sales_amount"
     "board10|--mode read --connections 1 --rate 10 --path /api/v1/leaderboards?scope=team:{team}&period=month&metric=sales_amount"
+    "boardlive|--mode read --connections 8 --rate 100 --path /api/v1/leaderboards?scope=team:{team}&period=month&metric=sales_amount|--connections 1 --batch 10 --rate 1000"
 )
 SEED_EVENTS=${NQ_BENCH_SEED_EVENTS:-100000}
 
@@ -247,37 +250,48 @@ redis_info() {
         grep -E '^used_memory_(human|peak_human|rss_human)' >>"$1-redis.txt" 2>&1 || true
 }
 
-# bench_load PREFIX OPTIONS: one nq-bench load of DURATION s against the running suite,
-# `top` (and perf) sampled in its middle; the report goes to PREFIX.json. Returns its
-# exit code. OPTIONS is split on blanks, never globbed ('?' in a path stays as it is).
+# nq_bench OPTIONS...: nq-bench for DURATION s against the running suite.
+nq_bench() {
+    "$BIN_DIR/nq-bench" --url "http://127.0.0.1:$NQ_HTTP_PORT" "$@" --duration "$DURATION" \
+        --redis-port "$NQ_REDIS_PORT" --pids-dir "$SUITE_DIR/run" --spread week --json
+}
+
+# bench_load PREFIX OPTIONS [BACKGROUND]: one nq-bench load of DURATION s against the
+# running suite, `top` (and perf) sampled in its middle; the report goes to PREFIX.json.
+# With BACKGROUND, a second nq-bench with those options runs alongside (its report in
+# PREFIX-bg.json). Returns the first one's exit code. Options are split on blanks, never
+# globbed ('?' in a path stays as it is).
 bench_load() {
-    local prefix=$1 opts rc=0 sampler
+    local prefix=$1 opts bg_opts rc=0 sampler bg=""
     read -r -a opts <<<"$2"
+    if [[ -n ${3:-} ]]; then
+        read -r -a bg_opts <<<"$3"
+        nq_bench "${bg_opts[@]}" >"$prefix-bg.json" &
+        bg=$!
+    fi
     sample_during $((DURATION / 2)) "$prefix" &
     sampler=$!
-    "$BIN_DIR/nq-bench" --url "http://127.0.0.1:$NQ_HTTP_PORT" "${opts[@]}" \
-        --duration "$DURATION" --redis-port "$NQ_REDIS_PORT" --pids-dir "$SUITE_DIR/run" \
-        --spread week --json >"$prefix.json" || rc=$?
+    nq_bench "${opts[@]}" >"$prefix.json" || rc=$?
     wait "$sampler" || true
+    if [[ -n $bg ]]; then wait "$bg" || say "the background nq-bench of $prefix failed"; fi
     return "$rc"
 }
 
 # run_reads SCENARIO N SCORERS: a fresh suite, seeded by nq-bench --mode seed, then every
 # READ_STEPS load in turn (Redis commandstats reset before each), then stop the suite.
 run_reads() {
-    local sc=$1 n=$2 prefix=$OUT/$1-$2 row step opts rc
+    local sc=$1 n=$2 prefix=$OUT/$1-$2 row step opts bg_opts rc
     start_suite "$3"
     say "seeding $SEED_EVENTS events"
     "$BIN_DIR/nq-bench" --url "http://127.0.0.1:$NQ_HTTP_PORT" --mode seed \
         --seed-events "$SEED_EVENTS" --scored-wait 300 --redis-port "$NQ_REDIS_PORT" --json \
         >"$prefix-seed.json" || die "the seed step failed (see $prefix-seed.json)"
     for row in "${READ_STEPS[@]}"; do
-        step=${row%%|*}
-        opts=${row#*|}
-        say "scenario $sc run $n step $step: nq-bench $opts"
+        IFS='|' read -r step opts bg_opts <<<"$row"
+        say "scenario $sc run $n step $step: nq-bench $opts${bg_opts:+ (meanwhile: $bg_opts)}"
         redis-cli -p "$NQ_REDIS_PORT" config resetstat >/dev/null 2>&1 || true
         rc=0
-        bench_load "$prefix-$step" "$opts" || rc=$?
+        bench_load "$prefix-$step" "$opts" "$bg_opts" || rc=$?
         redis_info "$prefix-$step"
         text_report "$prefix-$step.json" >"$prefix-$step.txt" || true
         cat "$prefix-$step.txt" >&2
@@ -370,7 +384,7 @@ summary_reads() {
     printf '%-16s %7s %8s %8s %8s %8s %8s %9s %8s %10s\n' step rate ok/s p50_ms p99_ms \
         p99.9_ms max_ms due_p99 entries svc_cpu
     for f in "$OUT"/*-[0-9]-*.json; do
-        [[ -e $f && $f != *-seed.json ]] || continue
+        [[ -e $f && $f != *-seed.json && $f != *-bg.json ]] || continue
         jq -r --arg run "$(basename "$f" .json)" '
           [$run, .config.rate, (.reads.ok_per_s|floor), .latency_ms.p50, .latency_ms.p99,
            .latency_ms.p99_9, .latency_ms.max, (.latency_from_due_ms.p99 // "-"),
@@ -425,7 +439,8 @@ main() {
             if [[ $opts == @reads ]]; then
                 printf '   seed: nq-bench --mode seed --seed-events %s\n' "$SEED_EVENTS"
                 for step in "${READ_STEPS[@]}"; do
-                    printf '   %s: nq-bench %s\n' "${step%%|*}" "${step#*|}"
+                    IFS='|' read -r step opts what <<<"$step"
+                    printf '   %s: nq-bench %s%s\n' "$step" "$opts" "${what:+ (meanwhile: nq-bench $what)}"
                 done
             fi
         done

@@ -184,9 +184,13 @@ static void start_put(org_call_t *c, const Nq__OrgRequest *req)
     if (index)
         index(c, key, req);
     nq_call_issued(&c->base, nq_redis_command_args(redis, on_written, c, &a));
-    if (c->base.status == NQ__STATUS__STATUS_OK) /* no index entry for a hash never written */
+    if (c->base.status == NQ__STATUS__STATUS_OK) { /* no index entry for a hash never written */
         nq_call_issued(&c->base,
                        nq_redis_command(redis, on_written, c, "SADD %s %s", k->index, c->id));
+        /* Last, so the put is answered only once kept leaderboards are stale. */
+        nq_call_issued(&c->base,
+                       nq_redis_command(redis, on_written, c, "INCR %s", NQ_KEY_ORG_VERSION));
+    }
 out_free_args:
     nq_redis_args_free(&a);
 }

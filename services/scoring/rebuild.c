@@ -46,9 +46,10 @@ static const char shadow_apply_script[] = SCORING_LUA_ADD_MEMBERS
     "add_members(base, tonumber(ARGV[base]), function(key) redis.call('SADD', KEYS[1], key) end)\n"
     "return 1\n";
 
-/* KEYS[1] the set of shadow keys. ARGV: prefix of shadow keys, n, live keys
- * to drop... Drops the given in-scope live keys, renames every shadow key to
- * its live name, and drops the set. Returns the keys swapped in. */
+/* KEYS[1] the set of shadow keys, KEYS[2] the KPI version. ARGV: prefix of
+ * shadow keys, n, live keys to drop... Drops the given in-scope live keys,
+ * renames every shadow key to its live name, drops the set and bumps the KPI
+ * version (kept leaderboards are computed afresh). Returns the keys swapped in. */
 static const char swap_script[] = "local n = tonumber(ARGV[2])\n"
                                   "for i = 1, n do redis.call('DEL', ARGV[2 + i]) end\n"
                                   "local shadows = redis.call('SMEMBERS', KEYS[1])\n"
@@ -57,6 +58,7 @@ static const char swap_script[] = "local n = tonumber(ARGV[2])\n"
                                   "  redis.call('RENAME', k, 'nq:' .. string.sub(k, plen + 1))\n"
                                   "end\n"
                                   "redis.call('DEL', KEYS[1])\n"
+                                  "redis.call('INCR', KEYS[2])\n"
                                   "return #shadows\n";
 
 /* KEYS[1] stream. ARGV: after (exclusive), up to (inclusive), events,
@@ -391,8 +393,9 @@ static void swap(rebuild_t *rb)
     nq_redis_args_init(&a);
     nq_redis_args_adds(&a, "EVAL");
     nq_redis_args_adds(&a, swap_script);
-    nq_redis_args_adds(&a, "1");
+    nq_redis_args_adds(&a, "2");
     nq_redis_args_adds(&a, rb->keys_set);
+    nq_redis_args_adds(&a, NQ_KEY_KPI_VERSION);
     nq_redis_args_adds(&a, rb->prefix);
     nq_redis_args_addf(&a, "%zu", rb->n_drop);
     for (size_t i = 0; i < rb->n_drop; i++)

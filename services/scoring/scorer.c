@@ -11,7 +11,8 @@
 #include "nq/keys.h"
 #include "nq/log.h"
 
-/* KEYS[1] stream, KEYS[2] scored counter. ARGV: group, consumer, n, entry
+/* KEYS[1] stream, KEYS[2] scored counter, KEYS[3] KPI version (+1: kept
+ * leaderboards are computed afresh). ARGV: group, consumer, n, entry
  * ids..., events, m, (key, field, delta)*m, s, (set key, member)*s. Members
  * come sorted by key: those of one key go in one SADD.
  * Returns {1} when applied, or {0, still-pending ids...} when some of the ids
@@ -49,6 +50,7 @@ static const char apply_script[] = SCORING_LUA_ADD_MEMBERS
     "add_members(base, tonumber(ARGV[base]), nil)\n"
     "each_chunk({'XACK', KEYS[1], group}, nil, function() end)\n"
     "redis.call('INCRBY', KEYS[2], events)\n"
+    "redis.call('INCR', KEYS[3])\n"
     "return {1}\n";
 
 /* KEYS[1] stream, KEYS[2] pause flag. ARGV: group, consumer, events, entries.
@@ -249,9 +251,10 @@ static int batch_sum(batch_t *b)
     nq_redis_args_init(a);
     nq_redis_args_adds(a, "EVAL");
     nq_redis_args_adds(a, apply_script);
-    nq_redis_args_adds(a, "2");
+    nq_redis_args_adds(a, "3");
     nq_redis_args_adds(a, NQ_KEY_ACTIVITIES);
     nq_redis_args_adds(a, NQ_KEY_STATS_SCORED);
+    nq_redis_args_adds(a, NQ_KEY_KPI_VERSION);
     nq_redis_args_adds(a, NQ_GROUP_SCORING);
     nq_redis_args_adds(a, nq_service_member(sc->svc));
     nq_redis_args_addf(a, "%zu", b->n);

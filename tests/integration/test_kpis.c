@@ -1357,6 +1357,9 @@ static void test_board_names(void)
           "the names index should hold %s's name", SP_A);
     freeReplyObject(r);
     freeReplyObject(redisCommand(s_redis, "HDEL %s %s", NQ_KEY_SALESPEOPLE_NAMES, SP_A));
+    /* Behind the org service's back: say the org changed, or the board kept
+     * from the test before (with the indexed name) would answer. */
+    freeReplyObject(redisCommand(s_redis, "INCR %s", NQ_KEY_ORG_VERSION));
     static const lb_want_t team_sales[] = {
         {SP_A, "张伟", 1, 1, "\"54499.50\""},
         {SP_B, "李娜", 2, 3, "\"47000.00\""},
@@ -2337,6 +2340,44 @@ static void test_nqctl_rebuild(void)
     rmap_free(&now);
 }
 
+/* A board is kept between requests, but a scored event, a new member and a
+ * rename each make the next request compute it afresh (each step fails with a
+ * board kept too long). Runs last: it adds a team and two salespeople. */
+static void test_kept_boards(void)
+{
+    static const char path[] = "/api/v1/leaderboards?scope=team:t-kept&metric=orders&period="
+                               "month&at=2026-10-31";
+    json_decref(put_ok("/api/v1/teams/t-kept",
+                       json_pack("{s:s, s:[s]}", "name", "缓存组", "members", "sp-k1")));
+    json_decref(put_ok("/api/v1/salespeople/sp-k1",
+                       json_pack("{s:s, s:s}", "name", "陈静", "team_id", "t-kept")));
+    static const lb_want_t none[] = {{"sp-k1", "陈静", 1, 1, "0"}};
+    check_board(path, "orders", none, 1);
+    check_board(path, "orders", none, 1); /* kept */
+
+    post_events(json_pack("[{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}]", "event_id", "k-kept-o1",
+                          "type", "order", "salesperson_id", "sp-k1", "customer_id", "c-a1",
+                          "occurred_at", "2026-10-20T10:00:00+08:00", "amount", "100.00",
+                          "order_id", "SO-K1", "source", "it-kpis"),
+                1, 0);
+    CU_ASSERT_FATAL(wait_scored());
+    static const lb_want_t one[] = {{"sp-k1", "陈静", 1, 1, "1"}};
+    check_board(path, "orders", one, 1);
+
+    json_decref(put_ok("/api/v1/salespeople/sp-k2",
+                       json_pack("{s:s, s:s}", "name", "孙磊", "team_id", "t-kept")));
+    json_decref(put_ok("/api/v1/teams/t-kept",
+                       json_pack("{s:s, s:[s,s]}", "name", "缓存组", "members", "sp-k1", "sp-k2")));
+    static const lb_want_t two[] = {{"sp-k1", "陈静", 1, 1, "1"}, {"sp-k2", "孙磊", 2, 2, "0"}};
+    check_board(path, "orders", two, 2);
+
+    json_decref(put_ok("/api/v1/salespeople/sp-k1",
+                       json_pack("{s:s, s:s}", "name", "陈静怡", "team_id", "t-kept")));
+    static const lb_want_t renamed[] = {{"sp-k1", "陈静怡", 1, 1, "1"},
+                                        {"sp-k2", "孙磊", 2, 2, "0"}};
+    check_board(path, "orders", renamed, 2);
+}
+
 static void test_graceful_shutdown(void)
 {
     nq_httpc_destroy(&s_http);
@@ -2390,6 +2431,7 @@ static CU_TestInfo kpi_tests[] = {
     {"coverage follows the customers' class and owner", test_coverage_follows_customers},
     {"rebuild: corrupted aggregates restored, events during it counted once", test_rebuild},
     {"nqctl rebuild --from: only later periods", test_nqctl_rebuild},
+    {"kept boards: computed afresh after an event, a member, a rename", test_kept_boards},
     {"graceful shutdown", test_graceful_shutdown},
     CU_TEST_INFO_NULL,
 };

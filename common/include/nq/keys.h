@@ -20,6 +20,8 @@
  * | nq:salespeople:names             | HASH   | forever                   | customers: salesperson id -> name (boards read every name at once) |
  * | nq:alerts                        | STREAM | trimmed to NQ_ALERT_STREAM_MAXLEN | alerting |
  * | nq:alert:seen:<rule>:<subject>   | STRING | 30 days                   | alerting: dedupe of a raised alert |
+ * | nq:kpi:version                  | STRING | forever                   | scoring: +1 by every applied batch and rebuild swap (kept leaderboards check it) |
+ * | nq:org:version                  | STRING | forever                   | customers: +1 by every org write (kept leaderboards check it) |
  * | nq:stats:accepted / nq:stats:scored | STRING | forever           | ingest / scoring: events appended / applied (counters for benchmarks and /metrics) |
  * | nq:rebuild:job                  | HASH   | forever (last job)        | ingest requests, a scorer runs: state, from, owner, lease_until, scanned, total, ... |
  * | nq:scoring:paused                | STRING | 30 s, refreshed           | the rebuilding scorer: no new deliveries while set |
@@ -50,6 +52,8 @@
 #define NQ_KEY_SALESPEOPLE       "nq:salespeople"
 #define NQ_KEY_SALESPEOPLE_NAMES "nq:salespeople:names"
 #define NQ_KEY_CUSTOMERS         "nq:customers"
+#define NQ_KEY_KPI_VERSION       "nq:kpi:version"
+#define NQ_KEY_ORG_VERSION       "nq:org:version"
 
 /* nq:{sp:<id>}:key_customers is also built inside a Lua script (the owner is
  * read there): from these two parts. */
