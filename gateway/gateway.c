@@ -102,12 +102,13 @@ void *gateway_new(nq_service_t *svc)
                                         max_frame / 2, (uint64_t)cfg->request_timeout_ms)
                         : NULL;
     gw->alerts = sse_hub_new(gw);
+    gw->boards = board_cache_new(BOARD_CACHE_BOARDS, BOARD_CACHE_BYTES);
     gw->http = nq_http_server_new(&svc->loop, cfg->http_host, cfg->http_port,
                                   (size_t)cfg->max_body_bytes, on_request, gw);
     if (!gw->ingest || !gw->coalescer || !gw->customers || !gw->reporting || !gw->alerts ||
-        !gw->http) {
+        !gw->boards || !gw->http) {
         gateway_stop(gw);
-        free(gw);
+        gateway_free(gw);
         return NULL;
     }
     nq_log_info("listening", "http://%s:%d", cfg->http_host, cfg->http_port);
@@ -129,5 +130,8 @@ void gateway_stop(void *app)
 
 void gateway_free(void *app)
 {
-    free(app);
+    gateway_t *gw = app;
+    if (gw)
+        board_cache_free(gw->boards);
+    free(gw);
 }

@@ -10,6 +10,7 @@
 
 #include <jansson.h>
 
+#include "boardcache.h"
 #include "http.h"
 #include "nq/fielderr.h"
 #include "nq/period.h"
@@ -28,6 +29,7 @@ typedef struct gateway {
     upstream_t *reporting;  /* reports */
     sse_hub_t *alerts;      /* SSE clients + alert SUB */
     coalescer_t *coalescer; /* one ingest batch per loop turn */
+    board_cache_t *boards;  /* leaderboard answers, kept until a KPI or the org changes */
     uint64_t requests;      /* HTTP requests routed */
 } gateway_t;
 

@@ -338,8 +338,21 @@ static void board_value(jtext_t *t, int m, const Nq__LeaderboardEntry *e)
     json_decref(v);
 }
 
+/* A board by a metric on its way: the request as sent to reporting, and
+ * where its answer is kept (boardcache.h). */
+typedef struct board_get {
+    gateway_t *gw;
+    nq_http_conn_t *conn; /* retained until answered */
+    Nq__LeaderboardRequest msg;
+    char id[NQ_ID_MAX + 1];
+    char metric[64];
+    char key[BOARD_CACHE_KEY_MAX + 1];
+    char stamp[BOARD_CACHE_STAMP_MAX + 1]; /* "" when unknown: nothing kept */
+} board_get_t;
+
 /* Written as text: 200 entries as json_t trees cost more than the rest of
- * the request. */
+ * the request. `data` is the board_get_t of a board by a metric (its answer
+ * is kept), NULL for a board by score. */
 static void on_leaderboard(nq_http_conn_t *conn, const ProtobufCMessage *msg,
                            const Nq__ReplyHeader *hdr, void *data)
 {
@@ -381,11 +394,75 @@ static void on_leaderboard(nq_http_conn_t *conn, const ProtobufCMessage *msg,
         jtext_raw(&t, "}");
     }
     jtext_raw(&t, "]}");
-    if (t.failed)
+    const board_get_t *bg = data;
+    if (t.failed) {
         gw_respond_error(conn, 500, "internal", "out of memory", NULL);
-    else
+    } else {
         gw_respond_json_text(conn, 200, t.buf, t.len);
+        if (bg && bg->stamp[0])
+            board_cache_put(bg->gw->boards, bg->key, bg->stamp, nq_now_ms(), t.buf, t.len);
+    }
     jtext_free(&t);
+}
+
+static void board_get_free(void *data)
+{
+    board_get_t *bg = data;
+    nq_http_conn_release(bg->conn);
+    free(bg);
+}
+
+/* The versions the kept answer must have been computed at (nq/keys.h): the
+ * kept answer if they match, else the board from reporting, read after this
+ * stamp (so never older than it). */
+static void on_board_stamp(nq_redis_t *r, redisReply *reply, void *data)
+{
+    board_get_t *bg = data;
+    if (bg->key[0] && reply && reply->type == REDIS_REPLY_ARRAY && reply->elements == 2) {
+        const redisReply *kpi = reply->element[0], *org = reply->element[1];
+        snprintf(bg->stamp, sizeof(bg->stamp), "%s:%s",
+                 kpi->type == REDIS_REPLY_STRING ? kpi->str : "0",
+                 org->type == REDIS_REPLY_STRING ? org->str : "0");
+    }
+    size_t len = 0;
+    const char *kept = bg->stamp[0]
+                           ? board_cache_get(bg->gw->boards, bg->key, bg->stamp, nq_now_ms(), &len)
+                           : NULL;
+    if (kept) {
+        if (nq_http_conn_open(bg->conn))
+            gw_respond_json_text(bg->conn, 200, kept, len);
+        board_get_free(bg);
+        return;
+    }
+    gw_request_t req = {.gw = bg->gw, .conn = bg->conn};
+    gw_call(&req, bg->gw->reporting, "leaderboard.v1", &bg->msg.base, on_leaderboard, bg,
+            board_get_free);
+}
+
+/* A board by a metric: from the kept answers when nothing changed since. */
+static void get_metric_board(const gw_request_t *req, const Nq__LeaderboardRequest *msg)
+{
+    board_get_t *bg = calloc(1, sizeof(*bg));
+    if (!bg) {
+        gw_respond_error(req->conn, 500, "internal", "out of memory", NULL);
+        return;
+    }
+    bg->gw = req->gw;
+    bg->conn = req->conn;
+    nq_http_conn_retain(req->conn);
+    snprintf(bg->id, sizeof(bg->id), "%s", msg->id);
+    snprintf(bg->metric, sizeof(bg->metric), "%s", msg->metric);
+    bg->msg = *msg;
+    bg->msg.id = bg->id;
+    bg->msg.metric = bg->metric;
+    /* The board depends on the period and on the day of `at` (its reference day). */
+    nq_period_t day;
+    if (nq_period_of(NQ_PERIOD_DAY, msg->at, &day) == 0) /* else reporting says why */
+        snprintf(bg->key, sizeof(bg->key), "%d|%s|%s|%s|%lld", (int)msg->subject, bg->id,
+                 bg->metric, msg->period_kind, (long long)day.start_ms);
+    if (nq_redis_command(req->gw->svc->redis, on_board_stamp, bg, "MGET %s %s", NQ_KEY_KPI_VERSION,
+                         NQ_KEY_ORG_VERSION) != 0)
+        on_board_stamp(NULL, NULL, bg); /* Redis not at hand: ask reporting, keep nothing */
 }
 
 static void get_leaderboard(const gw_request_t *req)
@@ -414,9 +491,10 @@ static void get_leaderboard(const gw_request_t *req)
     msg.has_at = 1;
     msg.at = at;
     msg.metric = metric;
-    bool by_score = strcmp(metric, "score") == 0;
-    gw_call(req, req->gw->reporting, by_score ? "score.board.v1" : "leaderboard.v1", &msg.base,
-            on_leaderboard, NULL, NULL);
+    if (strcmp(metric, "score") == 0)
+        gw_call(req, req->gw->reporting, "score.board.v1", &msg.base, on_leaderboard, NULL, NULL);
+    else
+        get_metric_board(req, &msg);
 }
 
 static const nq_route_t rows[] = {

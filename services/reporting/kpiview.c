@@ -489,9 +489,6 @@ typedef struct board_call {
     nq_kpi_values_t *today; /* of the reference day */
     board_read_t *reads;    /* BOARD_READS per entry, then one name read each */
     size_t n;               /* entries */
-    char cache_key[BOARD_CACHE_KEY_MAX + 1]; /* the request, as kept in app->boards */
-    char stamp[BOARD_CACHE_STAMP_MAX + 1];   /* versions read before the figures; "" unknown */
-    bool cached;                             /* the entries came ranked from app->boards */
 } board_call_t;
 
 void board_send(reporting_t *app, nq_call_t *base, board_entry_t *entries, size_t n,
@@ -529,15 +526,12 @@ void board_send(reporting_t *app, nq_call_t *base, board_entry_t *entries, size_
 static void board_answer(nq_call_t *base)
 {
     board_call_t *c = (board_call_t *)base;
-    bool ok = base->status == NQ__STATUS__STATUS_OK;
-    for (size_t i = 0; ok && !c->cached && i < c->n; i++) {
+    for (size_t i = 0; base->status == NQ__STATUS__STATUS_OK && i < c->n; i++) {
         nq_kpi_values_t before;
         board_minus_day(&c->now[i], &c->today[i], &before);
         board_set_metric(&c->entries[i], c->metric, &c->now[i], &before);
     }
     board_send(c->sc.app, base, c->entries, c->n, &c->period, nq_metric_defs[c->metric].name);
-    if (ok && !c->cached && c->stamp[0])
-        board_cache_put(c->sc.app->boards, c->cache_key, c->stamp, nq_now_ms(), c->entries, c->n);
     subject_cleanup(&c->sc);
     free(c->entries);
     free(c->now);
@@ -685,55 +679,9 @@ static void read_board_at_once(board_call_t *c, const char *const *ids, size_t n
     }
 }
 
-/* The versions a kept board must have been computed at (nq/keys.h). Issued
- * before the members are resolved: replies come in order, so the stamp is
- * known when read_board runs, and it is no newer than the figures read. */
-static void on_board_stamp(nq_redis_t *r, redisReply *reply, void *data)
-{
-    board_call_t *c = data;
-    if (reply && reply->type == REDIS_REPLY_ARRAY && reply->elements == 2) {
-        const redisReply *kpi = reply->element[0], *org = reply->element[1];
-        snprintf(c->stamp, sizeof(c->stamp), "%s:%s",
-                 kpi->type == REDIS_REPLY_STRING ? kpi->str : "0",
-                 org->type == REDIS_REPLY_STRING ? org->str : "0");
-    }
-    nq_call_release(&c->sc.base);
-}
-
-static void read_board_stamp(board_call_t *c)
-{
-    const subject_ref_t *who = &c->sc.who;
-    snprintf(c->cache_key, sizeof(c->cache_key), "%d|%s|%s|%lld|%lld|%s", (int)who->subject,
-             who->id, nq_period_kind_name(c->period.kind), (long long)c->period.start_ms,
-             (long long)c->day.start_ms, nq_metric_defs[c->metric].name);
-    nq_call_issued(&c->sc.base,
-                   nq_redis_command(c->sc.app->svc->redis, on_board_stamp, c, "MGET %s %s",
-                                    NQ_KEY_KPI_VERSION, NQ_KEY_ORG_VERSION));
-}
-
-/* The board kept for this request at its stamp, copied into the call, or false. */
-static bool board_from_cache(board_call_t *c, size_t n)
-{
-    size_t kept_n = 0;
-    const board_entry_t *kept = c->stamp[0] ? board_cache_get(c->sc.app->boards, c->cache_key,
-                                                              c->stamp, nq_now_ms(), &kept_n)
-                                            : NULL;
-    if (!kept || kept_n != n)
-        return false;
-    c->entries = malloc((n + 1) * sizeof(*c->entries));
-    if (!c->entries)
-        return false;
-    memcpy(c->entries, kept, n * sizeof(*c->entries));
-    c->n = n;
-    c->cached = true;
-    return true;
-}
-
 static void read_board(subject_call_t *sc, const char *const *ids, size_t n)
 {
     board_call_t *c = (board_call_t *)sc;
-    if (board_from_cache(c, n))
-        return;
     c->entries = calloc(n + 1, sizeof(*c->entries));
     c->now = calloc(n + 1, sizeof(*c->now));
     c->today = calloc(n + 1, sizeof(*c->today));
@@ -790,10 +738,8 @@ void kpiview_on_leaderboard(nq_zsock_t *sock, const nq_bus_envelope_t *env,
     if (errs->n)
         nq_call_fail(&sc->base, NQ__STATUS__STATUS_INVALID, "invalid leaderboard request: %s %s",
                      errs->items[0].field, errs->items[0].reason);
-    else if (!busy(sc->app, &sc->base)) {
-        read_board_stamp(c);
+    else if (!busy(sc->app, &sc->base))
         resolve_members(sc);
-    }
     nq_call_release(&sc->base);
 }
 

@@ -168,18 +168,10 @@ void *reporting_new(nq_service_t *svc)
         free(app);
         return NULL;
     }
-    app->boards = board_cache_new(BOARD_CACHE_BOARDS, BOARD_CACHE_ROWS);
-    if (!app->boards) {
-        nq_log_error("reporting_start", "out of memory");
-        nq_calendar_free(&app->cal);
-        free(app);
-        return NULL;
-    }
     app->sock =
         nq_zsock_new(&svc->loop, svc->zctx, ZMQ_ROUTER, cfg->reporting_endpoint, NQ_ZSOCK_BIND,
                      routes, sizeof(routes) / sizeof(routes[0]), app, (size_t)cfg->max_frame_bytes);
     if (!app->sock) {
-        board_cache_free(app->boards);
         nq_calendar_free(&app->cal);
         free(app);
         return NULL;
@@ -198,9 +190,7 @@ void reporting_stop(void *data)
 void reporting_free(void *data)
 {
     reporting_t *app = data;
-    if (app) {
+    if (app)
         nq_calendar_free(&app->cal);
-        board_cache_free(app->boards);
-    }
     free(app);
 }

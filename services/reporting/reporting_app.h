@@ -8,18 +8,16 @@
 #include "nq/bus.h"
 #include "nq/service.h"
 #include "nq/workdays.h"
-#include "boardcache.h"
 #include "reporting.h"
 
 /* Requests waiting for Redis beyond which new ones are refused (UNAVAILABLE). */
 #define REPORTING_MAX_INFLIGHT 1024
 
 struct reporting {
-    nq_service_t *svc;     /* shared process state: config, loop, Redis */
-    nq_zsock_t *sock;      /* ROUTER for the gateway; NULL once stopped */
-    size_t inflight;       /* calls not yet answered */
-    nq_calendar_t cal;     /* working days, for pace and projection */
-    board_cache_t *boards; /* leaderboards by metric, kept until a KPI or the org changes */
+    nq_service_t *svc; /* shared process state: config, loop, Redis */
+    nq_zsock_t *sock;  /* ROUTER for the gateway; NULL once stopped */
+    size_t inflight;   /* calls not yet answered */
+    nq_calendar_t cal; /* working days, for pace and projection */
 };
 
 /* Rank a board (entries with their values set) and send it as the
