@@ -292,6 +292,36 @@ static void fetch_done(fetch_req_t *req)
     free(req);
 }
 
+bool nq_kpi_kind_stored(nq_period_kind_t kind)
+{
+    return kind == NQ_PERIOD_DAY || kind == NQ_PERIOD_MONTH;
+}
+
+/* The stored kind a period of `kind` is summed from. */
+static const nq_period_kind_t part_kind[NQ_PERIOD_KIND_COUNT] = {
+    [NQ_PERIOD_DAY] = NQ_PERIOD_DAY,     [NQ_PERIOD_WEEK] = NQ_PERIOD_DAY,
+    [NQ_PERIOD_MONTH] = NQ_PERIOD_MONTH, [NQ_PERIOD_QUARTER] = NQ_PERIOD_MONTH,
+    [NQ_PERIOD_YEAR] = NQ_PERIOD_MONTH,
+};
+
+int nq_kpi_parts(const nq_period_t *p, nq_period_t out[NQ_KPI_PARTS_MAX])
+{
+    if ((unsigned)p->kind >= NQ_PERIOD_KIND_COUNT)
+        return -1;
+    nq_period_t cur;
+    if (nq_period_of(part_kind[p->kind], p->start_ms, &cur) != 0)
+        return -1;
+    int n = 0;
+    while (cur.start_ms < p->end_ms) {
+        if (n == NQ_KPI_PARTS_MAX)
+            return -1;
+        out[n++] = cur;
+        if (nq_period_next(&out[n - 1], &cur) != 0)
+            break; /* the last period of the calendar */
+    }
+    return n;
+}
+
 /* `out` from an HGETALL reply of a KPI hash; 0, or -1 (out zero). */
 static int kpi_from_reply(const redisReply *reply, nq_kpi_values_t *out)
 {
@@ -304,13 +334,14 @@ static int kpi_from_reply(const redisReply *reply, nq_kpi_values_t *out)
     return nq_kpi_from_fields(fields, reply->elements, out);
 }
 
+/* One of the period's KPI hashes: added to the others. */
 static void on_hgetall(nq_redis_t *r, redisReply *reply, void *data)
 {
     fetch_req_t *req = data;
     nq_kpi_values_t hash;
     req->failed |= kpi_from_reply(reply, &hash) != 0;
     for (int i = 0; i < NQ_KPI_HASH_COUNT; i++)
-        req->values.v[i] = hash.v[i];
+        req->values.v[i] += hash.v[i];
     fetch_done(req);
 }
 
@@ -350,8 +381,9 @@ int nq_kpi_fetch(nq_redis_t *r, const char *salesperson_id, const nq_period_t *p
                  nq_kpi_fetch_cb cb, void *data)
 {
     char kpi[256], visited[256], keyset[256];
-    if (nq_key_kpi(kpi, sizeof(kpi), salesperson_id, period) < 0 ||
-        nq_key_visited(visited, sizeof(visited), salesperson_id, period) < 0 ||
+    nq_period_t parts[NQ_KPI_PARTS_MAX];
+    int n_parts = nq_kpi_parts(period, parts);
+    if (n_parts < 0 || nq_key_visited(visited, sizeof(visited), salesperson_id, period) < 0 ||
         nq_key_key_customers(keyset, sizeof(keyset), salesperson_id) < 0 || !nq_redis_ready(r))
         return -1;
     fetch_req_t *req = calloc(1, sizeof(*req));
@@ -361,7 +393,11 @@ int nq_kpi_fetch(nq_redis_t *r, const char *salesperson_id, const nq_period_t *p
     req->data = data;
     /* Replies never arrive before the loop runs again, so the count can be
      * set once everything is issued. */
-    int issued = nq_redis_command(r, on_hgetall, req, "HGETALL %s", kpi) == 0;
+    int issued = 0;
+    for (int i = 0; i < n_parts; i++) {
+        issued += nq_key_kpi(kpi, sizeof(kpi), salesperson_id, &parts[i]) >= 0 &&
+                  nq_redis_command(r, on_hgetall, req, "HGETALL %s", kpi) == 0;
+    }
     issued += issue_int(req, r, NQ_KPI_KEY_VISITED, "SINTERCARD 2 %s %s", visited, keyset) == 0;
     issued += issue_int(req, r, NQ_KPI_KEY_CUSTOMERS, "SCARD %s", keyset, NULL) == 0;
     if (issued == 0) {
@@ -369,7 +405,7 @@ int nq_kpi_fetch(nq_redis_t *r, const char *salesperson_id, const nq_period_t *p
         return -1;
     }
     req->waiting = issued;
-    req->failed = issued != 3;
+    req->failed = issued != n_parts + 2;
     return 0;
 }
 

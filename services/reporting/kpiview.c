@@ -621,22 +621,23 @@ static size_t metric_counters(nq_metric_id_t m, nq_kpi_id_t out[3])
     return n;
 }
 
-/* Values of `counters` from an HMGET reply (nil = 0). Returns 0 or -1. */
-static int values_from_hmget(const redisReply *reply, const nq_kpi_id_t *counters, size_t n,
-                             nq_kpi_values_t *out)
+/* Add the values of `counters` in an HMGET reply (nil = 0) to out. Returns 0
+ * or -1. */
+static int add_hmget(const redisReply *reply, const nq_kpi_id_t *counters, size_t n,
+                     nq_kpi_values_t *out)
 {
-    memset(out, 0, sizeof(*out));
     if (reply->type != REDIS_REPLY_ARRAY || reply->elements != n)
         return -1;
     for (size_t k = 0; k < n; k++) {
         const redisReply *v = reply->element[k];
         if (v->type == REDIS_REPLY_STRING)
-            out->v[counters[k]] = strtoll(v->str, NULL, 10);
+            out->v[counters[k]] += strtoll(v->str, NULL, 10);
     }
     return 0;
 }
 
-/* One HMGET of an entry's period or reference day counters. */
+/* One HMGET of a KPI hash of an entry's period (one of its parts) or
+ * reference day. */
 static void on_board_counters(nq_redis_t *r, redisReply *reply, void *data)
 {
     board_read_t *rd = data;
@@ -644,16 +645,24 @@ static void on_board_counters(nq_redis_t *r, redisReply *reply, void *data)
     nq_kpi_id_t counters[3];
     size_t nc = metric_counters(c->metric, counters);
     nq_kpi_values_t *out = rd->which == BOARD_PERIOD ? &c->now[rd->entry] : &c->today[rd->entry];
-    if (!reply || values_from_hmget(reply, counters, nc, out) != 0)
+    if (!reply || add_hmget(reply, counters, nc, out) != 0)
         nq_call_fail(&c->sc.base, NQ__STATUS__STATUS_UNAVAILABLE, "unreadable KPIs");
     nq_call_release(&c->sc.base);
 }
 
 /* The whole board as one pipeline of plain commands (boards by metrics that
  * need no key-customer sets): per entry an HMGET of only the metric's
- * counters for the period and for the reference day. */
+ * counters for each KPI hash of the period (nq_kpi_parts) and for the
+ * reference day. */
 static void read_board_at_once(board_call_t *c, const char *const *ids, size_t n)
 {
+    nq_period_t parts[BOARD_READS][NQ_KPI_PARTS_MAX];
+    int n_parts[BOARD_READS] = {nq_kpi_parts(&c->period, parts[BOARD_PERIOD]),
+                                nq_kpi_parts(&c->day, parts[BOARD_DAY])};
+    if (n_parts[BOARD_PERIOD] < 0 || n_parts[BOARD_DAY] < 0) {
+        nq_call_fail(&c->sc.base, NQ__STATUS__STATUS_INVALID, "the period is outside the calendar");
+        return;
+    }
     nq_kpi_id_t counters[3];
     size_t nc = metric_counters(c->metric, counters);
     const char *argv[2 + 3];
@@ -665,16 +674,17 @@ static void read_board_at_once(board_call_t *c, const char *const *ids, size_t n
     for (size_t k = 0; k < 2 + nc; k++)
         lens[k] = k == 1 ? 0 : strlen(argv[k]);
     nq_redis_t *redis = c->sc.app->svc->redis;
-    const nq_period_t *periods[BOARD_READS] = {&c->period, &c->day};
     for (size_t i = 0; i < n; i++) {
         for (int w = 0; w < BOARD_READS; w++) {
             board_read_t *rd = &c->reads[i * BOARD_READS + (size_t)w];
             *rd = (board_read_t){c, i, w};
-            nq_key_kpi(key, sizeof(key), ids[i], periods[w]);
-            argv[1] = key;
-            lens[1] = strlen(key);
-            nq_call_issued(&c->sc.base, nq_redis_commandv(redis, on_board_counters, rd,
-                                                          (int)(2 + nc), argv, lens));
+            for (int k = 0; k < n_parts[w]; k++) {
+                nq_key_kpi(key, sizeof(key), ids[i], &parts[w][k]);
+                argv[1] = key;
+                lens[1] = strlen(key);
+                nq_call_issued(&c->sc.base, nq_redis_commandv(redis, on_board_counters, rd,
+                                                              (int)(2 + nc), argv, lens));
+            }
         }
     }
 }

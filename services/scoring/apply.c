@@ -201,12 +201,15 @@ static const nq_period_t *periods_of(scoring_agg_t *agg, int64_t at_ms)
     return agg->days[slot].periods;
 }
 
-/* Add one movement to the five periods containing its instant. */
+/* Add one movement to the day and the month containing its instant (weeks,
+ * quarters and years are summed from them when read, nq/kpi.h). */
 static int add_delta(scoring_agg_t *agg, const char *sp, const scoring_delta_t *d)
 {
     const nq_period_t *periods = periods_of(agg, d->at_ms);
     for (int k = 0; periods && k < NQ_PERIOD_KIND_COUNT; k++) {
         char key[SCORING_KEY_MAX];
+        if (!nq_kpi_kind_stored((nq_period_kind_t)k))
+            continue;
         if (nq_key_kpi(key, sizeof(key), sp, &periods[k]) < 0 ||
             scoring_agg_add(agg, key, d->kpi, d->delta) != 0)
             return -1;

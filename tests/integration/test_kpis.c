@@ -2087,14 +2087,20 @@ static void add_deltas(rmap_t *expect, const char *sp, const char *type, int64_t
         char key[160];
         nq_period_of((nq_period_kind_t)kind, at, &p);
         nq_key_kpi(key, sizeof(key), sp, &p);
+        if (strcmp(type, "visit") == 0) {
+            char set[160];
+            nq_key_visited(set, sizeof(set), sp, &p);
+            rkey_add(rmap_get(expect, set, true), customer, 0);
+        }
+        /* KPI hashes are kept for days and months (weeks, quarters and years
+         * are summed from them when read); visited sets for every kind. */
+        if (kind != NQ_PERIOD_DAY && kind != NQ_PERIOD_MONTH)
+            continue;
         rkey_t *k = rmap_get(expect, key, false);
         if (strcmp(type, "call") == 0)
             rkey_add(k, "calls", 1);
-        if (strcmp(type, "visit") == 0) {
+        if (strcmp(type, "visit") == 0)
             rkey_add(k, "visits", 1);
-            nq_key_visited(key, sizeof(key), sp, &p);
-            rkey_add(rmap_get(expect, key, true), customer, 0);
-        }
         if (strcmp(type, "order") == 0) {
             rkey_add(k, "orders", 1);
             rkey_add(k, "sales_fen", fen);
@@ -2213,11 +2219,13 @@ static void test_rebuild(void)
     if (getenv("NQ_TEST_TRACE"))
         fprintf(stderr, "[scored %lld ms]", (long long)(mono_ms() - t0));
     snapshot(&s_truth);
-    check(s_truth.n > 100, "snapshot: only %zu aggregates", s_truth.n);
+    check(s_truth.n > 50, "snapshot: only %zu aggregates", s_truth.n);
 
     /* Corrupt: counters off, a member added and one removed, a key gone, a
-     * bogus salesperson's hash and set. */
+     * bogus salesperson's hash and set, and a quarter hash such as the first
+     * layout kept (now summed from months when read): the rebuild drops it. */
     redis_do("HINCRBY nq:{sp:sp-zhang}:kpi:2026-10 sales_fen 99999");
+    redis_do("HINCRBY nq:{sp:sp-li}:kpi:2026-11 visits -2");
     redis_do("HINCRBY nq:{sp:sp-li}:kpi:2026-Q4 visits -2");
     redis_do("HSET nq:{sp:sp-wang}:kpi:2026-10-16 orders 7");
     redis_do("SADD nq:{sp:sp-li}:visited:2026-10 c-bogus");
@@ -2296,8 +2304,9 @@ static bool child_done(void *arg)
 
 /* `nqctl --from 2026-11-01 rebuild` (its progress goes to nqctl.log in the
  * harness directory): only periods ending after 11-01 are recomputed, so a
- * corrupted October hash stays as it is while the quarter, November and the
- * week straddling 11-01 are put right. */
+ * corrupted October hash stays as it is while November is put right and a
+ * quarter hash of the first layout (quarters are summed from months now) is
+ * dropped. */
 static void test_nqctl_rebuild(void)
 {
     redis_do("HINCRBY nq:{sp:sp-zhang}:kpi:2026-10 sales_fen 777");

@@ -2,6 +2,7 @@
  * spellings). The host TZ is forced to UTC and the module zone set to Asia/Shanghai, so the
  * +08:00 offsets below prove the module applies its own zone. Instants: `date -d '<RFC 3339>' +%s`.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -432,6 +433,55 @@ static void test_hash_tag_shared(void)
     CU_ASSERT_EQUAL(nq_key_key_customers(keyset, sizeof(keyset), id), 7 + 64 + 15);
 }
 
+/* The KPI hashes period (kind, key) is read from: their keys, in order. */
+static void check_parts(nq_period_kind_t kind, const char *key, const char *const *want, int n)
+{
+    nq_period_t p, parts[NQ_KPI_PARTS_MAX];
+    CU_ASSERT_EQUAL_FATAL(nq_period_from_key(kind, key, &p), 0);
+    int got = nq_kpi_parts(&p, parts);
+    CU_ASSERT_EQUAL(got, n);
+    for (int i = 0; i < n && i < got; i++) {
+        CU_ASSERT_STRING_EQUAL(parts[i].key, want[i]);
+        if (strcmp(parts[i].key, want[i]) != 0)
+            fprintf(stderr, "\n    %s part %d: %s, want %s\n", key, i, parts[i].key, want[i]);
+    }
+    /* The parts tile the period exactly. */
+    CU_ASSERT_EQUAL(parts[0].start_ms, p.start_ms);
+    CU_ASSERT_EQUAL(parts[got - 1].end_ms, p.end_ms);
+    for (int i = 1; i < got; i++)
+        CU_ASSERT_EQUAL(parts[i].start_ms, parts[i - 1].end_ms);
+}
+
+/* Days and months have hashes of their own; a week is its 7 days (across a
+ * month or a year end), a quarter and a year their months. */
+static void test_parts(void)
+{
+    CU_ASSERT_TRUE(nq_kpi_kind_stored(NQ_PERIOD_DAY));
+    CU_ASSERT_TRUE(nq_kpi_kind_stored(NQ_PERIOD_MONTH));
+    CU_ASSERT_FALSE(nq_kpi_kind_stored(NQ_PERIOD_WEEK));
+    CU_ASSERT_FALSE(nq_kpi_kind_stored(NQ_PERIOD_QUARTER));
+    CU_ASSERT_FALSE(nq_kpi_kind_stored(NQ_PERIOD_YEAR));
+    check_parts(NQ_PERIOD_DAY, "2028-02-29", (const char *const[]){"2028-02-29"}, 1);
+    check_parts(NQ_PERIOD_MONTH, "2026-11", (const char *const[]){"2026-11"}, 1);
+    check_parts(NQ_PERIOD_WEEK, "2026-W48",
+                (const char *const[]){"2026-11-23", "2026-11-24", "2026-11-25", "2026-11-26",
+                                      "2026-11-27", "2026-11-28", "2026-11-29"},
+                7);
+    check_parts(NQ_PERIOD_WEEK, "2026-W53",
+                (const char *const[]){"2026-12-28", "2026-12-29", "2026-12-30", "2026-12-31",
+                                      "2027-01-01", "2027-01-02", "2027-01-03"},
+                7);
+    check_parts(NQ_PERIOD_QUARTER, "2026-Q4",
+                (const char *const[]){"2026-10", "2026-11", "2026-12"}, 3);
+    check_parts(NQ_PERIOD_YEAR, "2028",
+                (const char *const[]){"2028-01", "2028-02", "2028-03", "2028-04", "2028-05",
+                                      "2028-06", "2028-07", "2028-08", "2028-09", "2028-10",
+                                      "2028-11", "2028-12"},
+                12);
+    nq_period_t bad = {.kind = NQ_PERIOD_KIND_COUNT}, parts[NQ_KPI_PARTS_MAX];
+    CU_ASSERT_EQUAL(nq_kpi_parts(&bad, parts), -1);
+}
+
 static CU_TestInfo kpi_tests[] = {
     {"counter table", test_defs},
     {"find by field name", test_find},
@@ -443,6 +493,7 @@ static CU_TestInfo kpi_tests[] = {
     {"to/from proto round trip, every counter", test_proto_round_trip},
     {"to_json: yuan string and integer counts", test_to_json},
     {"period_to_json", test_period_to_json},
+    {"a period's KPI hashes: days, months", test_parts},
     CU_TEST_INFO_NULL,
 };
 

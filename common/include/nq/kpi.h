@@ -1,8 +1,12 @@
 /* nq/kpi.h — KPI counters and the metrics computed from them.
  *
- * Counters are what scorers keep per salesperson and period (a Redis hash,
- * one field per counter, see services/scoring/apply.c for what moves them),
- * plus two read from sets at read time (key customers visited / owned).
+ * Counters are what scorers keep per salesperson and day and per
+ * salesperson and month (a Redis hash, one field per counter, see
+ * services/scoring/apply.c for what moves them); a week is read as the sum
+ * of its days, a quarter and a year as the sum of their months
+ * (nq_kpi_parts), so an event costs two hashes, not five. Two more counters
+ * are read from sets at read time (key customers visited / owned; visited
+ * sets are kept for every period kind).
  * Metrics are what people see: each is a row of the metric table, a formula
  * over counters ((a + b) / d), with a unit. Adding a metric is adding a row.
  *
@@ -155,7 +159,18 @@ void nq_targets_from_reply(const redisReply *reply, double target[NQ_METRIC_COUN
 /* {"kind":"week","key":"2026-W48","start":"...+08:00","end":"..."}. */
 json_t *nq_period_to_json(const nq_period_t *p);
 
-/* Read one salesperson's counters for a period: the KPI hash, the key
+/* The most stored periods one period is read from (a year: 12 months). */
+#define NQ_KPI_PARTS_MAX 12
+
+/* Whether periods of `kind` have KPI hashes of their own (day, month). */
+bool nq_kpi_kind_stored(nq_period_kind_t kind);
+
+/* The periods with KPI hashes whose counters add up to p's: p itself for a
+ * day or month; the 7 days of a week; the 3 or 12 months of a quarter or
+ * year. Returns how many (1..NQ_KPI_PARTS_MAX), or -1 when p is invalid. */
+int nq_kpi_parts(const nq_period_t *p, nq_period_t out[NQ_KPI_PARTS_MAX]);
+
+/* Read one salesperson's counters for a period: the KPI hashes (nq_kpi_parts), the key
  * customers visited in the period and the key customers owned, in one
  * pipeline. `cb` runs exactly once: status 0 with the values, or -1 (values
  * zero) when Redis failed. Returns -1 without calling cb when Redis is not
