@@ -377,14 +377,58 @@ static int issue_int(fetch_req_t *req, nq_redis_t *r, nq_kpi_id_t kpi, const cha
     return rc;
 }
 
+/* KEYS[1] the key customers, KEYS[2..] visited sets: how many key customers
+ * are in any of the visited sets. */
+static const char visited_union_script[] = "local seen, n = {}, 0\n"
+                                           "for i = 2, #KEYS do\n"
+                                           "  for _, m in ipairs(redis.call('SINTER', KEYS[1], "
+                                           "KEYS[i])) do\n"
+                                           "    if not seen[m] then seen[m] = true; n = n + 1 end\n"
+                                           "  end\n"
+                                           "end\n"
+                                           "return n\n";
+
+/* Key customers visited in a period: in the visited set of its one part, or
+ * in any of its parts' (a week's days, a quarter's or a year's months). */
+static int issue_key_visited(fetch_req_t *req, nq_redis_t *r, const char *salesperson_id,
+                             const nq_period_t *parts, int n_parts, const char *keyset)
+{
+    char visited[256];
+    if (n_parts == 1)
+        return nq_key_visited(visited, sizeof(visited), salesperson_id, &parts[0]) < 0
+                   ? -1
+                   : issue_int(req, r, NQ_KPI_KEY_VISITED, "SINTERCARD 2 %s %s", visited, keyset);
+    nq_redis_args_t a;
+    nq_redis_args_init(&a);
+    nq_redis_args_adds(&a, "EVAL_RO");
+    nq_redis_args_adds(&a, visited_union_script);
+    nq_redis_args_addf(&a, "%d", n_parts + 1);
+    nq_redis_args_adds(&a, keyset);
+    for (int i = 0; i < n_parts; i++) {
+        if (nq_key_visited(visited, sizeof(visited), salesperson_id, &parts[i]) < 0)
+            a.failed = true;
+        nq_redis_args_adds(&a, visited);
+    }
+    int rc = -1;
+    int_slot_t *slot = a.failed ? NULL : malloc(sizeof(*slot));
+    if (slot) {
+        *slot = (int_slot_t){req, NQ_KPI_KEY_VISITED};
+        rc = nq_redis_command_args(r, on_int, slot, &a);
+        if (rc != 0)
+            free(slot);
+    }
+    nq_redis_args_free(&a);
+    return rc;
+}
+
 int nq_kpi_fetch(nq_redis_t *r, const char *salesperson_id, const nq_period_t *period,
                  nq_kpi_fetch_cb cb, void *data)
 {
-    char kpi[256], visited[256], keyset[256];
+    char kpi[256], keyset[256];
     nq_period_t parts[NQ_KPI_PARTS_MAX];
     int n_parts = nq_kpi_parts(period, parts);
-    if (n_parts < 0 || nq_key_visited(visited, sizeof(visited), salesperson_id, period) < 0 ||
-        nq_key_key_customers(keyset, sizeof(keyset), salesperson_id) < 0 || !nq_redis_ready(r))
+    if (n_parts < 0 || nq_key_key_customers(keyset, sizeof(keyset), salesperson_id) < 0 ||
+        !nq_redis_ready(r))
         return -1;
     fetch_req_t *req = calloc(1, sizeof(*req));
     if (!req)
@@ -398,7 +442,7 @@ int nq_kpi_fetch(nq_redis_t *r, const char *salesperson_id, const nq_period_t *p
         issued += nq_key_kpi(kpi, sizeof(kpi), salesperson_id, &parts[i]) >= 0 &&
                   nq_redis_command(r, on_hgetall, req, "HGETALL %s", kpi) == 0;
     }
-    issued += issue_int(req, r, NQ_KPI_KEY_VISITED, "SINTERCARD 2 %s %s", visited, keyset) == 0;
+    issued += issue_key_visited(req, r, salesperson_id, parts, n_parts, keyset) == 0;
     issued += issue_int(req, r, NQ_KPI_KEY_CUSTOMERS, "SCARD %s", keyset, NULL) == 0;
     if (issued == 0) {
         free(req);

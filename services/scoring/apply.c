@@ -217,7 +217,8 @@ static int add_delta(scoring_agg_t *agg, const char *sp, const scoring_delta_t *
     return periods ? 0 : -1;
 }
 
-/* A visit marks its customer visited in the five periods (coverage). */
+/* A visit marks its customer visited in its day and its month (coverage;
+ * weeks, quarters and years are their union when read, nq/kpi.h). */
 static int add_visited(scoring_agg_t *agg, const Nq__Activity *ev)
 {
     if (!ev->type || strcmp(ev->type, "visit") != 0 || !ev->customer_id)
@@ -225,6 +226,8 @@ static int add_visited(scoring_agg_t *agg, const Nq__Activity *ev)
     const nq_period_t *periods = periods_of(agg, ev->occurred_at);
     for (int k = 0; periods && k < NQ_PERIOD_KIND_COUNT; k++) {
         char key[SCORING_KEY_MAX];
+        if (!nq_kpi_kind_stored((nq_period_kind_t)k))
+            continue;
         if (nq_key_visited(key, sizeof(key), ev->salesperson_id, &periods[k]) < 0 ||
             add_member(agg, key, ev->customer_id) != 0)
             return -1;

@@ -2087,15 +2087,15 @@ static void add_deltas(rmap_t *expect, const char *sp, const char *type, int64_t
         char key[160];
         nq_period_of((nq_period_kind_t)kind, at, &p);
         nq_key_kpi(key, sizeof(key), sp, &p);
+        /* KPI hashes and visited sets are kept for days and months (weeks,
+         * quarters and years are read as their sums and unions). */
+        if (kind != NQ_PERIOD_DAY && kind != NQ_PERIOD_MONTH)
+            continue;
         if (strcmp(type, "visit") == 0) {
             char set[160];
             nq_key_visited(set, sizeof(set), sp, &p);
             rkey_add(rmap_get(expect, set, true), customer, 0);
         }
-        /* KPI hashes are kept for days and months (weeks, quarters and years
-         * are summed from them when read); visited sets for every kind. */
-        if (kind != NQ_PERIOD_DAY && kind != NQ_PERIOD_MONTH)
-            continue;
         rkey_t *k = rmap_get(expect, key, false);
         if (strcmp(type, "call") == 0)
             rkey_add(k, "calls", 1);

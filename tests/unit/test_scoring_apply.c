@@ -569,25 +569,25 @@ static size_t member_count(const scoring_agg_t *agg, const char *key, const char
     return n;
 }
 
+/* A visit marks its customer in its day's and its month's visited set (a
+ * week's, quarter's or year's coverage is read from their union). */
 static void test_visit_members(void)
 {
-    static const char *const visited[5] = {
-        "nq:{sp:sp-001}:visited:2026-11-26", "nq:{sp:sp-001}:visited:2026-W48",
-        "nq:{sp:sp-001}:visited:2026-11",    "nq:{sp:sp-001}:visited:2026-Q4",
-        "nq:{sp:sp-001}:visited:2026",
-    };
+    static const char *const visited[2] = {"nq:{sp:sp-001}:visited:2026-11-26",
+                                           "nq:{sp:sp-001}:visited:2026-11"};
     scoring_agg_t agg;
     scoring_agg_init(&agg);
     Nq__Activity ev = event("visit", "sp-001", THU_0930, 0);
     with_customer(&ev, "cust-001");
     CU_ASSERT_EQUAL_FATAL(scoring_agg_add_event(&agg, &ev), 0);
-    CU_ASSERT_EQUAL(agg.n, 2); /* visits in the day and the month; visited in 5 periods */
-    CU_ASSERT_EQUAL_FATAL(agg.n_members, 5);
-    for (int k = 0; k < 5; k++) {
+    CU_ASSERT_EQUAL(agg.n, 2); /* visits in the day and the month */
+    CU_ASSERT_EQUAL_FATAL(agg.n_members, 2);
+    for (int k = 0; k < 2; k++) {
         CU_ASSERT_EQUAL(member_count(&agg, visited[k], "cust-001"), 1);
         CU_ASSERT_EQUAL(cell(&agg, visited[k], NQ_KPI_VISITS), -999); /* sets are not hashes */
     }
     CU_ASSERT_STRING_EQUAL(agg.members[0].member, "cust-001");
+    CU_ASSERT_EQUAL(member_count(&agg, "nq:{sp:sp-001}:visited:2026-W48", "cust-001"), 0);
 
     /* A call, a meeting, an order, feedback with the customer: counters, no members. */
     static const char *const others[] = {"call", "meeting", "order", "payment", "new_customer"};
@@ -596,27 +596,26 @@ static void test_visit_members(void)
         with_customer(&o, "cust-002");
         CU_ASSERT_EQUAL(scoring_agg_add_event(&agg, &o), 0);
     }
-    CU_ASSERT_EQUAL(agg.n_members, 5);
+    CU_ASSERT_EQUAL(agg.n_members, 2);
     CU_ASSERT_EQUAL(read_sum(&agg, "sp-001", NQ_PERIOD_WEEK, "2026-W48", NQ_KPI_CALLS), 1);
 
-    /* Another customer the next day: its own day key, the same week .. year keys. */
+    /* Another customer the next day: its own day set, the same month set. */
     Nq__Activity fri = event("visit", "sp-001", FRI_1000, 0);
     with_customer(&fri, "cust-003");
     CU_ASSERT_EQUAL_FATAL(scoring_agg_add_event(&agg, &fri), 0);
-    CU_ASSERT_EQUAL(agg.n_members, 10);
+    CU_ASSERT_EQUAL(agg.n_members, 4);
     CU_ASSERT_EQUAL(member_count(&agg, "nq:{sp:sp-001}:visited:2026-11-27", "cust-003"), 1);
     CU_ASSERT_EQUAL(member_count(&agg, "nq:{sp:sp-001}:visited:2026-11-26", "cust-003"), 0);
-    CU_ASSERT_EQUAL(member_count(&agg, "nq:{sp:sp-001}:visited:2026-W48", "cust-003"), 1);
-    CU_ASSERT_EQUAL(member_count(&agg, "nq:{sp:sp-001}:visited:2026", "cust-003"), 1);
+    CU_ASSERT_EQUAL(member_count(&agg, "nq:{sp:sp-001}:visited:2026-11", "cust-003"), 1);
     CU_ASSERT_EQUAL(read_sum(&agg, "sp-001", NQ_PERIOD_WEEK, "2026-W48", NQ_KPI_VISITS), 2);
 
     /* Another salesperson's visit goes to that salesperson's sets. */
     Nq__Activity other = event("visit", "sp-002", THU_0930, 0);
     with_customer(&other, "cust-001");
     CU_ASSERT_EQUAL_FATAL(scoring_agg_add_event(&agg, &other), 0);
-    CU_ASSERT_EQUAL(agg.n_members, 15);
-    CU_ASSERT_EQUAL(member_count(&agg, "nq:{sp:sp-002}:visited:2026-Q4", "cust-001"), 1);
-    CU_ASSERT_EQUAL(member_count(&agg, "nq:{sp:sp-001}:visited:2026-Q4", "cust-001"), 1);
+    CU_ASSERT_EQUAL(agg.n_members, 6);
+    CU_ASSERT_EQUAL(member_count(&agg, "nq:{sp:sp-002}:visited:2026-11", "cust-001"), 1);
+    CU_ASSERT_EQUAL(member_count(&agg, "nq:{sp:sp-001}:visited:2026-11", "cust-001"), 1);
 
     scoring_agg_free(&agg);
     CU_ASSERT_EQUAL(agg.n_members, 0);
@@ -632,8 +631,8 @@ static void test_visit_members_zone_and_width(void)
     with_customer(&mon, "c");
     CU_ASSERT_EQUAL_FATAL(scoring_agg_add_event(&agg, &mon), 0);
     CU_ASSERT_EQUAL(member_count(&agg, "nq:{sp:sp-001}:visited:2026-11-30", "c"), 1);
-    CU_ASSERT_EQUAL(member_count(&agg, "nq:{sp:sp-001}:visited:2026-W49", "c"), 1);
-    CU_ASSERT_EQUAL(member_count(&agg, "nq:{sp:sp-001}:visited:2026-W48", "c"), 0);
+    CU_ASSERT_EQUAL(member_count(&agg, "nq:{sp:sp-001}:visited:2026-11-29", "c"), 0);
+    CU_ASSERT_EQUAL(member_count(&agg, "nq:{sp:sp-001}:visited:2026-11", "c"), 1);
 
     /* The widest ids ingest accepts (64 characters) fit key and member. */
     char sp[65], cust[65];
@@ -644,9 +643,9 @@ static void test_visit_members_zone_and_width(void)
     Nq__Activity wide = event("visit", sp, THU_0930, 0);
     with_customer(&wide, cust);
     CU_ASSERT_EQUAL_FATAL(scoring_agg_add_event(&agg, &wide), 0);
-    CU_ASSERT_EQUAL_FATAL(agg.n_members, 10);
-    CU_ASSERT_STRING_EQUAL(agg.members[5].member, cust);
-    CU_ASSERT_EQUAL(strlen(agg.members[5].key), 7 + 64 + 10 + 10); /* day key */
+    CU_ASSERT_EQUAL_FATAL(agg.n_members, 4);
+    CU_ASSERT_STRING_EQUAL(agg.members[2].member, cust);
+    CU_ASSERT_EQUAL(strlen(agg.members[2].key), 7 + 64 + 10 + 10); /* day key */
 
     /* A salesperson id whose kpi keys fit but whose visited keys would not (102 characters:
      * kpi day key 125 bytes, visited day key 129): refused, never truncated. */
@@ -816,10 +815,10 @@ static void test_growth(void)
     scoring_agg_init(&agg);
     add_many(&agg);
     /* Per salesperson: the order gives day 11-26 and 2026-11 x {orders, sales, order value} =
-     * 6 cells; the visit gives day 11-27 and 2026-11 x {visits} = 2 more, and 5 visited-set
-     * members (day, week, month, quarter, year). */
+     * 6 cells; the visit gives day 11-27 and 2026-11 x {visits} = 2 more, and 2 visited-set
+     * members (day, month). */
     CU_ASSERT_EQUAL_FATAL(agg.n, (size_t)MANY * 8);
-    CU_ASSERT_EQUAL(agg.n_members, (size_t)MANY * 5);
+    CU_ASSERT_EQUAL(agg.n_members, (size_t)MANY * 2);
 
     int64_t total[NQ_KPI_COUNT] = {0};
     for (size_t i = 0; i < agg.n; i++)
