@@ -1,12 +1,13 @@
 /* services/scoring/apply.h — what an activity adds to which counters (pure).
  *
  * A table (apply.c) says, per event type, which KPI counters move, by what
- * (one, the amount, minus the amount, the rating ...) and in which period
- * (the one containing occurred_at, or due_at for orders falling due).
+ * (one, the amount, minus the amount, the rating ...) and in which day and
+ * month (those containing occurred_at, or due_at for orders falling due;
+ * weeks, quarters and years are summed from them when read, nq/kpi.h).
  * scoring_agg_t sums those deltas over a batch of events for every (Redis
  * key, counter) they touch, so a batch of thousands of events becomes one
  * HINCRBY per distinct key and counter; it also collects set members (the
- * customers visited in each period, for coverage).
+ * customers visited in each day and month, for coverage).
  *
  *   scoring_agg_t agg;
  *   scoring_agg_init(&agg);
@@ -99,7 +100,7 @@ void scoring_agg_free(scoring_agg_t *agg);
 /* Add `delta` to (key, kpi). Returns 0, or -1 when out of memory. */
 int scoring_agg_add(scoring_agg_t *agg, const char *key, nq_kpi_id_t kpi, int64_t delta);
 
-/* Add every movement of `ev` to every period (day .. year) containing its
+/* Add every movement of `ev` to the day and the month containing its
  * instant, and its set members likewise. Returns 0, or -1 (out of memory, or
  * a time outside the calendar; the batch is then unusable). */
 int scoring_agg_add_event(scoring_agg_t *agg, const Nq__Activity *ev);

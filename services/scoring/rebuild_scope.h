@@ -4,7 +4,8 @@
  * the periods that end after DATE (so a week, month, quarter or year that
  * straddles DATE is recomputed whole, from all its events); without --from,
  * every period. A key is recognised by its period key suffix
- * ("nq:{sp:42}:kpi:2026-W48" -> the week 2026-W48).
+ * ("nq:{sp:42}:kpi:2026-11" -> the month 2026-11; a week, quarter or year
+ * key, as the first layout kept them, names its period too and is dropped).
  *
  *   if (rebuild_in_scope("nq:{sp:42}:kpi:2026-11", from_ms)) ...
  */

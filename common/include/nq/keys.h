@@ -8,8 +8,8 @@
  * |----------------------------------|--------|---------------------------|-----------|
  * | nq:activities                    | STREAM | kept whole (the rebuild reads it) | ingest: one entry per stored batch, nq/actlog.h (scorers read via group "scoring") |
  * | nq:evt:<event_id>                | STRING | dedupe window (NQ_DEDUPE_WINDOW_S) | ingest: content digest of the event (128 bits, hex) |
- * | nq:{sp:<id>}:kpi:<period key>    | HASH   | forever                   | scoring: counters (see nq/kpi.h) |
- * | nq:{sp:<id>}:visited:<period key> | SET | forever                | scoring: customers visited in the period (coverage) |
+ * | nq:{sp:<id>}:kpi:<period key>    | HASH   | forever                   | scoring: counters of a day or a month (see nq/kpi.h; weeks, quarters, years are summed from them) |
+ * | nq:{sp:<id>}:visited:<period key> | SET | forever                | scoring: customers visited in a day or a month (coverage; longer periods read the union) |
  * | nq:{sp:<id>}:key_customers       | SET    | forever                   | customers: the key customers the salesperson owns |
  * | nq:{sp:<id>}:target:<period key> / nq:team:<id>:target:<period key> / nq:company:target:<period key> | HASH | forever | reporting: metric -> target (money in fen), _updated_at |
  * | nq:team:<id>:plans:<scorecard|commission> | ZSET | forever (history) | reporting: plan versions (JSON), score = effective_from ms |
