@@ -344,8 +344,8 @@ typedef struct board_get {
     gateway_t *gw;
     nq_http_conn_t *conn; /* retained until answered */
     Nq__LeaderboardRequest msg;
-    char id[NQ_ID_MAX + 1];
-    char metric[64];
+    char id[NQ_ID_MAX + 8]; /* as long as the scope parameter it came from, so */
+    char metric[64];        /* reporting sees (and refuses) a too-long id whole */
     char key[BOARD_CACHE_KEY_MAX + 1];
     char stamp[BOARD_CACHE_STAMP_MAX + 1]; /* "" when unknown: nothing kept */
 } board_get_t;

@@ -41,6 +41,7 @@
 #include <unistd.h>
 
 #include "harness.h"
+#include "nq/fielderr.h"
 #include "nq/httpc.h"
 #include "nq/keys.h"
 #include "nq/period.h"
@@ -1345,6 +1346,12 @@ static void test_leaderboards(void)
 
     expect_400("GET", LB("team:" TEAM, "happiness"), NULL, "metric");
     expect_400("GET", LB("everyone", "visits"), NULL, "scope");
+    /* An id one character too long is refused, not cut to a valid one. */
+    char id[NQ_ID_MAX + 2], path[256];
+    memset(id, 'x', NQ_ID_MAX + 1);
+    id[NQ_ID_MAX + 1] = '\0';
+    snprintf(path, sizeof(path), "/api/v1/leaderboards?scope=team:%s&metric=visits", id);
+    expect_400("GET", path, NULL, "id");
 }
 
 /* Names come from the names index the org service keeps; a salesperson
