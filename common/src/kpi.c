@@ -292,9 +292,15 @@ static void fetch_done(fetch_req_t *req)
     free(req);
 }
 
+const nq_period_kind_t nq_kpi_stored_kinds[NQ_KPI_STORED_KINDS] = {NQ_PERIOD_DAY, NQ_PERIOD_MONTH};
+
 bool nq_kpi_kind_stored(nq_period_kind_t kind)
 {
-    return kind == NQ_PERIOD_DAY || kind == NQ_PERIOD_MONTH;
+    for (int i = 0; i < NQ_KPI_STORED_KINDS; i++) {
+        if (nq_kpi_stored_kinds[i] == kind)
+            return true;
+    }
+    return false;
 }
 
 /* The stored kind a period of `kind` is summed from. */

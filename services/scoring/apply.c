@@ -179,20 +179,20 @@ static int add_member(scoring_agg_t *agg, const char *key, const char *member)
     return 0;
 }
 
-/* The periods containing `at_ms`, from the cache or worked out and cached. */
+/* The stored periods containing `at_ms` (NQ_KPI_STORED_KINDS of them, the
+ * day first), from the cache or worked out and cached. */
 static const nq_period_t *periods_of(scoring_agg_t *agg, int64_t at_ms)
 {
     for (size_t i = 0; i < agg->n_days; i++) {
-        if (at_ms >= agg->days[i].start_ms && at_ms < agg->days[i].end_ms)
+        const nq_period_t *d = &agg->days[i].periods[0];
+        if (at_ms >= d->start_ms && at_ms < d->end_ms)
             return agg->days[i].periods;
     }
     scoring_day_t day;
-    for (int k = 0; k < NQ_PERIOD_KIND_COUNT; k++) {
-        if (nq_period_of((nq_period_kind_t)k, at_ms, &day.periods[k]) != 0)
+    for (int k = 0; k < NQ_KPI_STORED_KINDS; k++) {
+        if (nq_period_of(nq_kpi_stored_kinds[k], at_ms, &day.periods[k]) != 0)
             return NULL;
     }
-    day.start_ms = day.periods[NQ_PERIOD_DAY].start_ms;
-    day.end_ms = day.periods[NQ_PERIOD_DAY].end_ms;
     size_t slot = agg->next_day; /* the oldest, once all are used */
     agg->next_day = (slot + 1) % SCORING_DAYS_CACHED;
     if (agg->n_days < SCORING_DAYS_CACHED)
@@ -206,10 +206,8 @@ static const nq_period_t *periods_of(scoring_agg_t *agg, int64_t at_ms)
 static int add_delta(scoring_agg_t *agg, const char *sp, const scoring_delta_t *d)
 {
     const nq_period_t *periods = periods_of(agg, d->at_ms);
-    for (int k = 0; periods && k < NQ_PERIOD_KIND_COUNT; k++) {
+    for (int k = 0; periods && k < NQ_KPI_STORED_KINDS; k++) {
         char key[SCORING_KEY_MAX];
-        if (!nq_kpi_kind_stored((nq_period_kind_t)k))
-            continue;
         if (nq_key_kpi(key, sizeof(key), sp, &periods[k]) < 0 ||
             scoring_agg_add(agg, key, d->kpi, d->delta) != 0)
             return -1;
@@ -224,10 +222,8 @@ static int add_visited(scoring_agg_t *agg, const Nq__Activity *ev)
     if (!ev->type || strcmp(ev->type, "visit") != 0 || !ev->customer_id)
         return 0;
     const nq_period_t *periods = periods_of(agg, ev->occurred_at);
-    for (int k = 0; periods && k < NQ_PERIOD_KIND_COUNT; k++) {
+    for (int k = 0; periods && k < NQ_KPI_STORED_KINDS; k++) {
         char key[SCORING_KEY_MAX];
-        if (!nq_kpi_kind_stored((nq_period_kind_t)k))
-            continue;
         if (nq_key_visited(key, sizeof(key), ev->salesperson_id, &periods[k]) < 0 ||
             add_member(agg, key, ev->customer_id) != 0)
             return -1;

@@ -40,10 +40,10 @@ typedef struct scoring_member {
     char member[72];           /* the member, an id */
 } scoring_member_t;
 
-/* The periods containing one local day (the same for every instant of it). */
+/* The stored periods containing one local day (the same for every instant
+ * of it): periods[i] is of kind nq_kpi_stored_kinds[i], the day first. */
 typedef struct scoring_day {
-    int64_t start_ms, end_ms;                  /* the day */
-    nq_period_t periods[NQ_PERIOD_KIND_COUNT]; /* day .. year containing it */
+    nq_period_t periods[NQ_KPI_STORED_KINDS];
 } scoring_day_t;
 
 #define SCORING_DAYS_CACHED 16

@@ -856,29 +856,32 @@ static answer_t post_protobuf(Nq__Activity **events, size_t n)
     return a;
 }
 
+/* A protobuf activity of salesperson sp with customer cust-it-001 at `at`. */
+static Nq__Activity pb_activity(char *id, char *type, char *sp, int64_t at)
+{
+    Nq__Activity ev = NQ__ACTIVITY__INIT;
+    ev.event_id = id;
+    ev.type = type;
+    ev.salesperson_id = sp;
+    ev.customer_id = "cust-it-001";
+    ev.has_occurred_at = 1;
+    ev.occurred_at = at;
+    return ev;
+}
+
 static void test_protobuf(void)
 {
     int64_t at = s_now - HOUR_MS;
-    Nq__Activity o = NQ__ACTIVITY__INIT, v = NQ__ACTIVITY__INIT, bad = NQ__ACTIVITY__INIT;
+    Nq__Activity o = pb_activity("pb-1", "order", "sp-it-pb", at);
+    Nq__Activity v = pb_activity("pb-2", "visit", "sp-it-pb", at);
     Nq__GeoPoint where = NQ__GEO_POINT__INIT;
-    o.event_id = "pb-1";
-    o.type = "order";
-    o.salesperson_id = "sp-it-pb";
-    o.customer_id = "cust-it-001";
-    o.has_occurred_at = o.has_amount_fen = 1;
-    o.occurred_at = at;
+    o.has_amount_fen = 1;
     o.amount_fen = 12345;
-    v.event_id = "pb-2";
-    v.type = "visit";
-    v.salesperson_id = "sp-it-pb";
-    v.customer_id = "cust-it-001";
-    v.has_occurred_at = 1;
-    v.occurred_at = at;
     where.has_lat = where.has_lng = 1;
     where.lat = 31.2304;
     where.lng = 121.4737;
     v.location = &where;
-    bad = o;
+    Nq__Activity bad = o;
     bad.event_id = "pb-3";
     bad.amount_fen = -100;
     Nq__Activity *events[] = {&o, &v, &bad};
@@ -1371,13 +1374,7 @@ static void test_upgrade_compat(void)
     answer_free(&a);
 
     /* The first log format: XADD ... e <Activity>, and the accepted count. */
-    Nq__Activity ev = NQ__ACTIVITY__INIT;
-    ev.event_id = "compat-legacy-1";
-    ev.type = "visit";
-    ev.salesperson_id = "sp-it-compat";
-    ev.customer_id = "cust-it-001";
-    ev.has_occurred_at = 1;
-    ev.occurred_at = at;
+    Nq__Activity ev = pb_activity("compat-legacy-1", "visit", "sp-it-compat", at);
     uint8_t buf[256];
     size_t len = nq__activity__pack(&ev, buf);
     long long before = log_events();

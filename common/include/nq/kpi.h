@@ -162,6 +162,11 @@ json_t *nq_period_to_json(const nq_period_t *p);
 /* The most stored periods one period is read from (a year: 12 months). */
 #define NQ_KPI_PARTS_MAX 12
 
+/* The period kinds with KPI hashes and visited sets of their own: the day
+ * first, then the month. */
+#define NQ_KPI_STORED_KINDS 2
+extern const nq_period_kind_t nq_kpi_stored_kinds[NQ_KPI_STORED_KINDS];
+
 /* Whether periods of `kind` have KPI hashes of their own (day, month). */
 bool nq_kpi_kind_stored(nq_period_kind_t kind);
 
