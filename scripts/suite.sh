@@ -6,11 +6,13 @@
 
 # The run command's Redis: append-only file fsynced every second; rewritten from
 # 256 MB on and without LZF compression of its snapshot part (a rewrite then
-# costs a third of the CPU, for larger files). deploy/redis.conf says the same
-# for docker-compose.
+# costs a third of the CPU, for larger files); expired keys freed in the
+# background (a dedupe bucket holds a quarter window of event ids: freeing
+# millions of them at once would stall every client). deploy/redis.conf says
+# the same for docker-compose.
 # shellcheck disable=SC2034 # used by the scripts that source this one
 REDIS_PERSISTENCE=(--appendonly yes --appendfsync everysec --auto-aof-rewrite-min-size 256mb
-    --rdbcompression no)
+    --rdbcompression no --lazyfree-lazy-expire yes)
 
 # binary_of NAME: the executable (and /proc/PID/comm) of a process name.
 binary_of() {

@@ -57,11 +57,6 @@ int nq_key_customer(char *buf, size_t len, const char *customer_id)
     return fit(snprintf(buf, len, "nq:cust:%s", customer_id), len);
 }
 
-int nq_key_event(char *buf, size_t len, const char *event_id)
-{
-    return fit(snprintf(buf, len, NQ_KEY_EVENT_PREFIX "%s", event_id), len);
-}
-
 int nq_key_target(char *buf, size_t len, nq_subject_t subject, const char *id,
                   const nq_period_t *period)
 {

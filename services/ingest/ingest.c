@@ -311,7 +311,8 @@ static void on_batch(nq_zsock_t *sock, const nq_bus_envelope_t *env, const Proto
         goto out_free;
     }
     job->deadline = req->has_deadline ? req->deadline : 0;
-    job->append = ingest_store_prepare(valid, job->n_stored, in->svc->cfg.dedupe_window_s);
+    job->append =
+        ingest_store_prepare(valid, job->n_stored, in->svc->cfg.dedupe_window_s, nq_now_ms());
     if (!job->append) {
         reply(job, NQ__STATUS__STATUS_UNAVAILABLE, "out of memory, retry later");
         goto out_free;
@@ -339,8 +340,26 @@ static const nq_bus_route_t routes[] = {
     {"sys.ping.v1", &nq__ping__descriptor, on_ping},
 };
 
+static void on_layout(nq_redis_t *r, redisReply *reply, void *data)
+{
+    if (!reply || reply->type != REDIS_REPLY_INTEGER)
+        nq_log_error("dedupe_layout", "marking the dedupe layout failed: %s",
+                     reply && reply->type == REDIS_REPLY_ERROR ? reply->str : "no reply");
+    else if (reply->integer == 1)
+        nq_log_warn("dedupe_layout", "the activity log was written by an earlier version: its "
+                                     "dedupe keys (nq:evt:*) are read as well for one window");
+}
+
+/* Runs before anything else is sent on a new connection: the dedupe layout
+ * is marked before the first append (store.h). */
 static void on_redis_connected(nq_redis_t *r, void *data)
 {
+    ingest_t *in = data;
+    nq_redis_args_t layout;
+    ingest_store_layout_call(&layout, in->svc->cfg.dedupe_window_s);
+    if (layout.failed || nq_redis_command_args(r, on_layout, in, &layout) != 0)
+        nq_log_error("dedupe_layout", "cannot mark the dedupe layout");
+    nq_redis_args_free(&layout);
     nq_redis_ensure_group(r, NQ_KEY_ACTIVITIES, NQ_GROUP_SCORING);
 }
 

@@ -9,39 +9,83 @@
 #include "nq/log.h"
 #include "validate.h"
 
-/* KEYS[1] stream, KEYS[2] accepted counter, KEYS[3] scored counter; ARGV:
- * window_s, n, the packed
- * batch (nq/actlog.h), then per event: dedupe key, digest.
- * SET ... NX GET remembers a new id and returns a known id's digest in one
- * step (a digest of 64 hex digits was written by an earlier version: whole
- * SHA-256, whose first 128 bits are the digest now). The batch becomes one stream entry, with the indexes of the events
+/* KEYS[1] stream, KEYS[2] accepted counter, KEYS[3] scored counter, KEYS[4]
+ * the index of dedupe buckets, KEYS[5] the flag "keys of the first layout
+ * may remain". ARGV: now (Unix s), bucket span (s), window (s), n, the packed
+ * batch (nq/actlog.h), bucket prefix, first-layout prefix, then per event:
+ * event_id, digest.
+ * The event ids of a bucket's span are the fields of one hash (value: the
+ * digest), so a batch costs one HMGET per live bucket and one HSET, not a
+ * command per event. A bucket lives until its span ended and a whole window
+ * passed: an id is remembered for at least the window. The index (score:
+ * when a bucket expires) names the live ones. While KEYS[5] exists, ids are
+ * also looked up as keys of the first layout (one MGET per batch).
+ * A digest of 64 hex digits was written by an earlier version: whole SHA-256,
+ * whose first 128 bits are the digest now. An id twice in one batch counts
+ * once. The batch becomes one stream entry, with the indexes of the events
  * that did not count (x); a batch with none new appends nothing.
  * Returns n status integers (0 accepted, 1 duplicate, 2 conflict), the
  * stream id of the entry ("" if none), and the scoring backlog (events
- * accepted but not yet scored). */
+ * accepted but not yet scored). unpack() takes at most a few thousand values:
+ * ids go in chunks of 1000. */
 static const char append_script[] =
-    "local window = ARGV[1]\n"
-    "local n = tonumber(ARGV[2])\n"
-    "local out, skipped = {}, {}\n"
-    "for i = 0, n - 1 do\n"
-    "  local d = ARGV[5 + i * 2]\n"
-    "  local prev = redis.call('SET', ARGV[4 + i * 2], d, 'NX', 'EX', window, 'GET')\n"
+    "local now, span, window = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])\n"
+    "local n = tonumber(ARGV[4])\n"
+    "local ids, known = {}, {}\n"
+    "for i = 1, n do ids[i] = ARGV[6 + i * 2] end\n"
+    "local function look(fetch)\n"
+    "  for c = 1, n, 1000 do\n"
+    "    local last = math.min(c + 999, n)\n"
+    "    local got = fetch(c, last)\n"
+    "    for i = c, last do known[i] = known[i] or got[i - c + 1] end\n"
+    "  end\n"
+    "end\n"
+    "redis.call('ZREMRANGEBYSCORE', KEYS[4], '-inf', now)\n"
+    "local buckets = redis.call('ZRANGE', KEYS[4], 0, -1)\n"
+    "for _, b in ipairs(buckets) do\n"
+    "  look(function(c, last) return redis.call('HMGET', b, unpack(ids, c, last)) end)\n"
+    "end\n"
+    "if redis.call('EXISTS', KEYS[5]) == 1 then\n"
+    "  look(function(c, last)\n"
+    "    local keys = {}\n"
+    "    for i = c, last do keys[#keys + 1] = ARGV[7] .. ids[i] end\n"
+    "    return redis.call('MGET', unpack(keys))\n"
+    "  end)\n"
+    "end\n"
+    "local out, skipped, fresh, mine = {}, {}, {}, {}\n"
+    "for i = 1, n do\n"
+    "  local d = ARGV[7 + i * 2]\n"
+    "  local prev = known[i] or mine[ids[i]]\n"
     "  if not prev then\n"
-    "    out[i + 1] = 0\n"
+    "    out[i] = 0\n"
+    "    mine[ids[i]] = d\n"
+    "    fresh[#fresh + 1] = ids[i]\n"
+    "    fresh[#fresh + 1] = d\n"
     "  else\n"
     "    local same = prev == d or (#prev == 64 and string.sub(prev, 1, #d) == d)\n"
-    "    out[i + 1] = same and 1 or 2\n"
-    "    skipped[#skipped + 1] = i\n"
+    "    out[i] = same and 1 or 2\n"
+    "    skipped[#skipped + 1] = i - 1\n"
     "  end\n"
     "end\n"
     "local accepted = n - #skipped\n"
     "local id = ''\n"
     "if accepted > 0 then\n"
+    "  local start = now - now % span\n"
+    "  local bucket = ARGV[6] .. start\n"
+    "  for c = 1, #fresh, 2000 do\n"
+    "    redis.call('HSET', bucket, unpack(fresh, c, math.min(c + 1999, #fresh)))\n"
+    "  end\n"
+    "  local listed = false\n"
+    "  for _, b in ipairs(buckets) do listed = listed or b == bucket end\n"
+    "  if not listed then\n"
+    "    redis.call('ZADD', KEYS[4], start + span + window, bucket)\n"
+    "    redis.call('EXPIREAT', bucket, start + span + window)\n"
+    "  end\n"
     "  if #skipped > 0 then\n"
-    "    id = redis.call('XADD', KEYS[1], '*', 'n', accepted, 'b', ARGV[3], 'x',\n"
+    "    id = redis.call('XADD', KEYS[1], '*', 'n', accepted, 'b', ARGV[5], 'x',\n"
     "                    table.concat(skipped, ','))\n"
     "  else\n"
-    "    id = redis.call('XADD', KEYS[1], '*', 'n', accepted, 'b', ARGV[3])\n"
+    "    id = redis.call('XADD', KEYS[1], '*', 'n', accepted, 'b', ARGV[5])\n"
     "  end\n"
     "  redis.call('INCRBY', KEYS[2], accepted)\n"
     "end\n"
@@ -99,19 +143,46 @@ static void on_appended(nq_redis_t *r, redisReply *reply, void *data)
     free(a);
 }
 
-/* Add one event's dedupe key and digest to the script args. */
+/* Add one event's id and digest to the script args. */
 static int add_event(nq_redis_args_t *a, const Nq__Activity *ev)
 {
-    char key[NQ_ID_MAX + INGEST_EVENT_ID_MAX + 16];
     char digest[INGEST_DIGEST_LEN + 1];
-    if (nq_key_event(key, sizeof(key), ev->event_id) < 0 || ingest_digest(ev, digest) != 0)
+    if (!ev->event_id || ingest_digest(ev, digest) != 0)
         return -1;
-    nq_redis_args_adds(a, key);
+    nq_redis_args_adds(a, ev->event_id);
     nq_redis_args_add(a, digest, INGEST_DIGEST_LEN);
     return 0;
 }
 
-ingest_append_t *ingest_store_prepare(Nq__Activity *const *events, size_t n, int64_t window_s)
+/* KEYS[1] layout mark, KEYS[2] stream, KEYS[3] legacy flag. ARGV: window,
+ * this layout's mark. Returns 1 when keys of the first layout may remain. */
+static const char layout_script[] =
+    "if redis.call('GET', KEYS[1]) == ARGV[2] then return 0 end\n"
+    "local legacy = redis.call('XLEN', KEYS[2]) > 0\n"
+    "if legacy then redis.call('SET', KEYS[3], '1', 'EX', ARGV[1]) end\n"
+    "redis.call('SET', KEYS[1], ARGV[2])\n"
+    "return legacy and 1 or 0\n";
+
+void ingest_store_layout_call(nq_redis_args_t *a, int64_t window_s)
+{
+    nq_redis_args_init(a);
+    nq_redis_args_adds(a, "EVAL");
+    nq_redis_args_adds(a, layout_script);
+    nq_redis_args_adds(a, "3");
+    nq_redis_args_adds(a, NQ_KEY_DEDUPE_LAYOUT);
+    nq_redis_args_adds(a, NQ_KEY_ACTIVITIES);
+    nq_redis_args_adds(a, NQ_KEY_DEDUPE_LEGACY);
+    nq_redis_args_addf(a, "%lld", (long long)window_s);
+    nq_redis_args_adds(a, NQ_DEDUPE_LAYOUT);
+}
+
+int64_t ingest_dedupe_span_s(int64_t window_s)
+{
+    return window_s > 4 ? (window_s + 3) / 4 : 1;
+}
+
+ingest_append_t *ingest_store_prepare(Nq__Activity *const *events, size_t n, int64_t window_s,
+                                      int64_t now_ms)
 {
     ingest_append_t *a = calloc(1, sizeof(*a));
     if (!a)
@@ -121,10 +192,14 @@ ingest_append_t *ingest_store_prepare(Nq__Activity *const *events, size_t n, int
     nq_redis_args_init(c);
     nq_redis_args_adds(c, "EVAL");
     nq_redis_args_adds(c, append_script);
-    nq_redis_args_adds(c, "3");
+    nq_redis_args_adds(c, "5");
     nq_redis_args_adds(c, NQ_KEY_ACTIVITIES);
     nq_redis_args_adds(c, NQ_KEY_STATS_ACCEPTED);
     nq_redis_args_adds(c, NQ_KEY_STATS_SCORED);
+    nq_redis_args_adds(c, NQ_KEY_DEDUPE_BUCKETS);
+    nq_redis_args_adds(c, NQ_KEY_DEDUPE_LEGACY);
+    nq_redis_args_addf(c, "%lld", (long long)(now_ms / 1000));
+    nq_redis_args_addf(c, "%lld", (long long)ingest_dedupe_span_s(window_s));
     nq_redis_args_addf(c, "%lld", (long long)window_s);
     nq_redis_args_addf(c, "%zu", n);
     size_t len;
@@ -133,6 +208,8 @@ ingest_append_t *ingest_store_prepare(Nq__Activity *const *events, size_t n, int
     if (packed)
         nq_redis_args_add(c, packed, len);
     free(packed);
+    nq_redis_args_adds(c, NQ_KEY_DEDUPE_BUCKET_PREFIX);
+    nq_redis_args_adds(c, NQ_KEY_EVENT_PREFIX);
     for (size_t i = 0; i < n && rc == 0; i++)
         rc = add_event(c, events[i]);
     if (rc != 0 || c->failed) {

@@ -1,9 +1,13 @@
 /* services/ingest/store.h — the durable activity log in Redis.
  *
  * One batch is appended by one Lua script, atomically: for each event, its
- * event_id is looked up in the dedupe keys (nq:evt:<id>, kept for the dedupe
- * window). A new id is remembered with the event's content digest; a known
- * id with the same digest is a duplicate, with another digest a conflict.
+ * event_id is looked up in the dedupe buckets (nq:dedupe:<start>: one hash of
+ * ids per quarter of the dedupe window, each kept until a whole window has
+ * passed after its span, nq/keys.h). A new id is remembered with the event's
+ * content digest; a known id with the same digest is a duplicate, with
+ * another digest a conflict. After an upgrade from the first layout (one key
+ * nq:evt:<id> per event) those keys are read too for one window
+ * (ingest_store_layout_call).
  * The batch then becomes one entry of the stream nq:activities (format in
  * nq/actlog.h) in which only the new events count; a batch with no new event
  * appends nothing.
@@ -12,7 +16,7 @@
  * An append is prepared first (everything it needs is copied), so that it
  * can wait before it is sent (ingest holds batches while scoring is behind).
  *
- *   ingest_append_t *a = ingest_store_prepare(events, n, cfg->dedupe_window_s);
+ *   ingest_append_t *a = ingest_store_prepare(events, n, cfg->dedupe_window_s, nq_now_ms());
  *   if (a && ingest_store_send(redis, a, on_done, job) != 0) ingest_store_drop(a);
  *   static void on_done(int status, const ingest_append_result_t *res, void *job);
  */
@@ -42,9 +46,23 @@ typedef void (*ingest_append_cb)(int status, const ingest_append_result_t *res, 
 
 typedef struct ingest_append ingest_append_t;
 
-/* Prepare the append of `n` events. Returns it, or NULL when out of memory
- * or an event has no usable id (cannot happen after validation). */
-ingest_append_t *ingest_store_prepare(Nq__Activity *const *events, size_t n, int64_t window_s);
+/* Prepare the append of `n` events received at `now_ms` (it picks their
+ * dedupe bucket). Returns it, or NULL when out of memory or an event has no
+ * usable id (cannot happen after validation). */
+ingest_append_t *ingest_store_prepare(Nq__Activity *const *events, size_t n, int64_t window_s,
+                                      int64_t now_ms);
+
+/* The span of one dedupe bucket: a quarter of the window (rounded up). An id
+ * is remembered for at least the window and at most the window plus a span;
+ * a lookup reads at most five buckets. */
+int64_t ingest_dedupe_span_s(int64_t window_s);
+
+/* The script ingest runs first on every connection to Redis (before any
+ * append): when the dedupe layout is not yet marked as this one and the
+ * activity log already holds events, an earlier version wrote them, so its
+ * per-event keys are read as well until a window has passed; then the layout
+ * is marked. Fills `a` (caller frees); failures set a->failed. */
+void ingest_store_layout_call(nq_redis_args_t *a, int64_t window_s);
 
 /* Send a prepared append. Returns 0 when issued (cb will run; the append is
  * consumed), -1 when Redis is not connected (cb never runs; the append is

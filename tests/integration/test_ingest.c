@@ -1351,27 +1351,60 @@ static redisReply *redis_do(const char *fmt, ...)
     return r;
 }
 
-/* Data written by the first version stays good after an upgrade: a dedupe
- * key holding a whole SHA-256 (64 hex digits) still tells a duplicate from a
- * conflict, and a log entry of one event in field e is scored. */
+/* The dedupe bucket (a hash of event ids) that holds `id`, into buf. */
+static bool bucket_of(const char *id, char *buf, size_t len)
+{
+    redisReply *r = redis_do("ZRANGE %s 0 -1", NQ_KEY_DEDUPE_BUCKETS);
+    bool found = false;
+    for (size_t i = 0; r && r->type == REDIS_REPLY_ARRAY && i < r->elements && !found; i++) {
+        redisReply *h = redis_do("HEXISTS %s %s", r->element[i]->str, id);
+        found = h && h->type == REDIS_REPLY_INTEGER && h->integer == 1;
+        if (found)
+            snprintf(buf, len, "%s", r->element[i]->str);
+        freeReplyObject(h);
+    }
+    freeReplyObject(r);
+    return found;
+}
+
+/* Data written by the first version stays good after an upgrade: its dedupe
+ * keys (one per event, a whole SHA-256 of 64 hex digits) still tell a
+ * duplicate from a conflict once ingest starts on its data set, and a log
+ * entry of one event in field e is scored. */
 static void test_upgrade_compat(void)
 {
     int64_t at = s_now - HOUR_MS;
+    /* This data set was new: it was marked as the bucket layout at once. */
+    CU_ASSERT_EQUAL(redis_int("EXISTS %s", NQ_KEY_DEDUPE_LEGACY), 0);
+    CU_ASSERT_EQUAL(redis_int("GET %s", NQ_KEY_DEDUPE_LAYOUT), atoi(NQ_DEDUPE_LAYOUT));
     answer_t a = post_json(order("compat-1", "sp-it-compat", at, "5.00"));
     expect_counts(&a, 202, 1, 0, 0, 0);
     answer_free(&a);
-    redisReply *r = redis_do("GET nq:evt:compat-1");
+    char bucket[96];
+    CU_ASSERT_FATAL(bucket_of("compat-1", bucket, sizeof(bucket)));
+    redisReply *r = redis_do("HGET %s compat-1", bucket);
     CU_ASSERT_FATAL(r && r->type == REDIS_REPLY_STRING && r->len == 32);
     char old[65];
     snprintf(old, sizeof(old), "%s%s", r->str, "0123456789abcdef0123456789abcdef");
     freeReplyObject(r);
-    freeReplyObject(redis_do("SET nq:evt:compat-1 %s", old));
+
+    /* As the first version left it: the id as a key of its own and no layout
+     * mark. Ingest starts on that. */
+    CU_ASSERT_EQUAL_FATAL(nq_harness_proc_stop(s_h, "nq-ingest", SIGTERM), 0);
+    freeReplyObject(redis_do("HDEL %s compat-1", bucket));
+    freeReplyObject(redis_do("SET " NQ_KEY_EVENT_PREFIX "compat-1 %s", old));
+    freeReplyObject(redis_do("DEL %s", NQ_KEY_DEDUPE_LAYOUT));
+    CU_ASSERT_EQUAL_FATAL(nq_harness_proc_start(s_h, "nq-ingest"), 0);
+    CU_ASSERT_FATAL(nq_harness_wait_ready(s_h, 10000));
     a = post_json(order("compat-1", "sp-it-compat", at, "5.00"));
     expect_counts(&a, 202, 0, 1, 0, 0);
     answer_free(&a);
     a = post_json(order("compat-1", "sp-it-compat", at, "6.00"));
     expect_counts(&a, 409, 0, 0, 1, 0);
     answer_free(&a);
+    long long ttl = redis_int("TTL %s", NQ_KEY_DEDUPE_LEGACY); /* for one window */
+    CU_ASSERT(ttl > 2592000 - 60 && ttl <= 2592000);
+    CU_ASSERT_EQUAL(redis_int("GET %s", NQ_KEY_DEDUPE_LAYOUT), atoi(NQ_DEDUPE_LAYOUT));
 
     /* The first log format: XADD ... e <Activity>, and the accepted count. */
     Nq__Activity ev = pb_activity("compat-legacy-1", "visit", "sp-it-compat", at);
@@ -1382,6 +1415,39 @@ static void test_upgrade_compat(void)
     freeReplyObject(redis_do("INCRBY %s 1", NQ_KEY_STATS_ACCEPTED));
     CU_ASSERT_EQUAL(log_events(), before + 1);
     expect_kpis("sp-it-compat", NQ_PERIOD_DAY, at, 1, 500, 1);
+}
+
+/* An id is remembered while its bucket is live: the bucket is listed until
+ * its quarter-window span ended and a whole window passed; once the index
+ * says it expired, a resent event counts again (docs/api.md). */
+static void test_dedupe_window(void)
+{
+    int64_t at = s_now - HOUR_MS;
+    answer_t a = post_json(order("win-1", "sp-it-window", at, "1.00"));
+    expect_counts(&a, 202, 1, 0, 0, 0);
+    answer_free(&a);
+    a = post_json(order("win-1", "sp-it-window", at, "1.00"));
+    expect_counts(&a, 202, 0, 1, 0, 0);
+    answer_free(&a);
+    char bucket[96];
+    CU_ASSERT_FATAL(bucket_of("win-1", bucket, sizeof(bucket)));
+    long long window = 2592000, span = window / 4, now_s = nq_now_ms() / 1000;
+    redisReply *r = redis_do("ZSCORE %s %s", NQ_KEY_DEDUPE_BUCKETS, bucket);
+    long long expires = r && r->type == REDIS_REPLY_STRING ? atoll(r->str) : 0;
+    freeReplyObject(r);
+    CU_ASSERT(expires >= now_s + window && expires <= now_s + window + span);
+    long long ttl = redis_int("TTL %s", bucket);
+    CU_ASSERT(ttl >= expires - now_s - 2 && ttl <= expires - now_s);
+
+    /* The window passes for this bucket. */
+    freeReplyObject(redis_do("ZADD %s %lld %s", NQ_KEY_DEDUPE_BUCKETS, now_s - 1, bucket));
+    a = post_json(order("win-1", "sp-it-window", at, "1.00"));
+    expect_counts(&a, 202, 1, 0, 0, 0);
+    answer_free(&a);
+    expect_kpis("sp-it-window", NQ_PERIOD_DAY, at, 2, 200, 0);
+    a = post_json(order("win-1", "sp-it-window", at, "1.00")); /* remembered anew */
+    expect_counts(&a, 202, 0, 1, 0, 0);
+    answer_free(&a);
 }
 
 /* Entries in the alert stream. */
@@ -1617,7 +1683,8 @@ static CU_TestInfo tests[] = {
     {"ledger: 3000 events stored and scored once", test_ledger},
     {"counters exact to the fen beyond 2^53", test_counters_exact},
     {"scoring behind: batches held, then stored", test_hold_while_scoring_behind},
-    {"upgrade: old digests and one-event log entries still count", test_upgrade_compat},
+    {"upgrade: old dedupe keys and one-event log entries still count", test_upgrade_compat},
+    {"dedupe window: ids remembered while their bucket is live", test_dedupe_window},
     {"long events: batches larger than a frame still raise alerts", test_long_events},
     {"ingest down: 503, and nothing stored when it returns", test_ingest_down},
     {"redis outage: 503 + Retry-After, recovery", test_redis_outage},

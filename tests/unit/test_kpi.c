@@ -387,7 +387,6 @@ static void test_keys(void)
     KEY_IS(nq_key_salesperson(buf, buf_len, "sp-001"), "nq:{sp:sp-001}:profile");
     KEY_IS(nq_key_team(buf, buf_len, "east.1"), "nq:team:east.1");
     KEY_IS(nq_key_customer(buf, buf_len, "C:9"), "nq:cust:C:9");
-    KEY_IS(nq_key_event(buf, buf_len, "evt-1"), "nq:evt:evt-1");
     CU_ASSERT_STRING_EQUAL(NQ_KEY_ACTIVITIES, "nq:activities");
     CU_ASSERT_STRING_EQUAL(NQ_KEY_ALERTS, "nq:alerts");
 }

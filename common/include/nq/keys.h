@@ -7,7 +7,11 @@
  * | key                              | type   | lifetime                  | owner     |
  * |----------------------------------|--------|---------------------------|-----------|
  * | nq:activities                    | STREAM | kept whole (the rebuild reads it) | ingest: one entry per stored batch, nq/actlog.h (scorers read via group "scoring") |
- * | nq:evt:<event_id>                | STRING | dedupe window (NQ_DEDUPE_WINDOW_S) | ingest: content digest of the event (128 bits, hex) |
+ * | nq:dedupe:<start Unix s>         | HASH   | its span (a quarter of NQ_DEDUPE_WINDOW_S) plus a window | ingest: event_id -> content digest (128 bits, hex) of the events received in the span |
+ * | nq:dedupe                        | ZSET   | forever (members pruned)  | ingest: live dedupe buckets -> when they expire (Unix s) |
+ * | nq:dedupe:layout                 | STRING | forever                   | ingest: "2" once the dedupe buckets are the layout |
+ * | nq:dedupe:legacy                 | STRING | one window after an upgrade | ingest: set while keys of the first layout may remain |
+ * | nq:evt:<event_id>                | STRING | dedupe window             | first layout (read while nq:dedupe:legacy exists): content digest of the event |
  * | nq:{sp:<id>}:kpi:<period key>    | HASH   | forever                   | scoring: counters of a day or a month (see nq/kpi.h; weeks, quarters, years are summed from them) |
  * | nq:{sp:<id>}:visited:<period key> | SET | forever                | scoring: customers visited in a day or a month (coverage; longer periods read the union) |
  * | nq:{sp:<id>}:key_customers       | SET    | forever                   | customers: the key customers the salesperson owns |
@@ -35,25 +39,30 @@
 
 #include "nq/period.h"
 
-#define NQ_KEY_ACTIVITIES        "nq:activities"
-#define NQ_GROUP_SCORING         "scoring"
-#define NQ_KEY_EVENT_PREFIX      "nq:evt:"
-#define NQ_KEY_ALERTS            "nq:alerts"
-#define NQ_ALERT_STREAM_MAXLEN   100000
-#define NQ_KEY_ALERT_SEEN_PREFIX "nq:alert:seen:"
-#define NQ_ALERT_SEEN_TTL_S      (30 * 86400)
-#define NQ_KEY_HEARTBEATS        "nq:heartbeats"
-#define NQ_KEY_REBUILD_JOB       "nq:rebuild:job"
-#define NQ_KEY_SCORING_PAUSED    "nq:scoring:paused"
-#define NQ_KEY_SHADOW_PREFIX     "nq:rb:"
-#define NQ_KEY_STATS_ACCEPTED    "nq:stats:accepted"
-#define NQ_KEY_STATS_SCORED      "nq:stats:scored"
-#define NQ_KEY_TEAMS             "nq:teams"
-#define NQ_KEY_SALESPEOPLE       "nq:salespeople"
-#define NQ_KEY_SALESPEOPLE_NAMES "nq:salespeople:names"
-#define NQ_KEY_CUSTOMERS         "nq:customers"
-#define NQ_KEY_KPI_VERSION       "nq:kpi:version"
-#define NQ_KEY_ORG_VERSION       "nq:org:version"
+#define NQ_KEY_ACTIVITIES           "nq:activities"
+#define NQ_GROUP_SCORING            "scoring"
+#define NQ_KEY_EVENT_PREFIX         "nq:evt:"
+#define NQ_KEY_DEDUPE_BUCKETS       "nq:dedupe"
+#define NQ_KEY_DEDUPE_BUCKET_PREFIX "nq:dedupe:"
+#define NQ_KEY_DEDUPE_LAYOUT        "nq:dedupe:layout"
+#define NQ_KEY_DEDUPE_LEGACY        "nq:dedupe:legacy"
+#define NQ_DEDUPE_LAYOUT            "2"
+#define NQ_KEY_ALERTS               "nq:alerts"
+#define NQ_ALERT_STREAM_MAXLEN      100000
+#define NQ_KEY_ALERT_SEEN_PREFIX    "nq:alert:seen:"
+#define NQ_ALERT_SEEN_TTL_S         (30 * 86400)
+#define NQ_KEY_HEARTBEATS           "nq:heartbeats"
+#define NQ_KEY_REBUILD_JOB          "nq:rebuild:job"
+#define NQ_KEY_SCORING_PAUSED       "nq:scoring:paused"
+#define NQ_KEY_SHADOW_PREFIX        "nq:rb:"
+#define NQ_KEY_STATS_ACCEPTED       "nq:stats:accepted"
+#define NQ_KEY_STATS_SCORED         "nq:stats:scored"
+#define NQ_KEY_TEAMS                "nq:teams"
+#define NQ_KEY_SALESPEOPLE          "nq:salespeople"
+#define NQ_KEY_SALESPEOPLE_NAMES    "nq:salespeople:names"
+#define NQ_KEY_CUSTOMERS            "nq:customers"
+#define NQ_KEY_KPI_VERSION          "nq:kpi:version"
+#define NQ_KEY_ORG_VERSION          "nq:org:version"
 
 /* nq:{sp:<id>}:key_customers is also built inside a Lua script (the owner is
  * read there): from these two parts. */
@@ -76,6 +85,5 @@ int nq_key_target(char *buf, size_t len, nq_subject_t subject, const char *id,
                   const nq_period_t *period);
 int nq_key_team(char *buf, size_t len, const char *team_id);
 int nq_key_customer(char *buf, size_t len, const char *customer_id);
-int nq_key_event(char *buf, size_t len, const char *event_id);
 
 #endif
