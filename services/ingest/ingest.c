@@ -14,21 +14,27 @@
 #include "store.h"
 #include "validate.h"
 
-/* Batches held or in flight to Redis beyond which new ones are refused (503). */
+/* Batches held, queued or in flight to Redis beyond which new ones are refused (503). */
 #define MAX_INFLIGHT_BATCHES 64
+/* One append is in flight at a time; the batches that come meanwhile go
+ * together in the next one (one script call, one log entry), up to this
+ * many events. */
+#define GROUP_EVENTS_MAX 5000
 /* How often held batches look at the scoring backlog again, ms. */
 #define HOLD_POLL_MS 5
 
 struct ingest {
-    nq_service_t *svc;    /* shared process state */
-    nq_zsock_t *router;   /* requests from the gateway */
-    nq_zsock_t *pub;      /* activity.stored.v1 to scorers */
-    size_t inflight;      /* batches held or waiting for Redis */
-    hold_t hold;          /* batches waiting for scorers to catch up */
-    uv_timer_t hold_tick; /* releases them */
-    bool polling;         /* a backlog read is out */
-    bool has_tick;        /* hold_tick was initialised */
-    bool stopping;        /* stop hook ran */
+    nq_service_t *svc;                         /* shared process state */
+    nq_zsock_t *router;                        /* requests from the gateway */
+    nq_zsock_t *pub;                           /* activity.stored.v1 to scorers */
+    size_t inflight;                           /* batches held, queued or waiting for Redis */
+    hold_t hold;                               /* batches waiting for scorers to catch up */
+    struct batch_job *queue_head, *queue_tail; /* batches waiting for the append in flight */
+    bool appending;                            /* an append is in flight */
+    uv_timer_t hold_tick;                      /* releases them */
+    bool polling;                              /* a backlog read is out */
+    bool has_tick;                             /* hold_tick was initialised */
+    bool stopping;                             /* stop hook ran */
 };
 
 /* One batch between the request and the reply. */
@@ -44,6 +50,7 @@ typedef struct batch_job {
     size_t n_stored;            /* events sent to Redis */
     ingest_append_t *append;    /* the prepared append, until sent */
     int64_t deadline;           /* Unix ms after which the caller gave up; 0: none */
+    struct batch_job *next;     /* the next one queued, or of its group */
 } batch_job_t;
 
 static void job_free(batch_job_t *job)
@@ -144,14 +151,29 @@ static void publish_stored(ingest_t *in, size_t count, const char *last_id)
     nq_zsock_send(in->pub, "activity.stored.v1", &msg.base);
 }
 
+/* Answer every job of a list with `status` and free them. */
+static void fail_jobs(ingest_t *in, batch_job_t *jobs, const char *why)
+{
+    while (jobs) {
+        batch_job_t *next = jobs->next;
+        in->inflight--;
+        reply(jobs, NQ__STATUS__STATUS_UNAVAILABLE, why);
+        job_free(jobs);
+        jobs = next;
+    }
+}
+
+static void flush(ingest_t *in);
+
+/* A group's append came back: each job gets its events' statuses. */
 static void on_appended(int rc, const ingest_append_result_t *res, void *data)
 {
-    batch_job_t *job = data;
-    ingest_t *in = job->in;
-    in->inflight--;
+    batch_job_t *jobs = data;
+    ingest_t *in = jobs->in;
+    in->appending = false;
     if (rc != 0) {
-        reply(job, NQ__STATUS__STATUS_UNAVAILABLE, "activity log unavailable, retry later");
-        job_free(job);
+        fail_jobs(in, jobs, "activity log unavailable, retry later");
+        flush(in);
         return;
     }
     hold_backlog(&in->hold, res->backlog);
@@ -160,14 +182,20 @@ static void on_appended(int rc, const ingest_append_result_t *res, void *data)
         [INGEST_APPEND_DUPLICATE] = NQ__EVENT_STATUS__EVENT_DUPLICATE,
         [INGEST_APPEND_CONFLICT] = NQ__EVENT_STATUS__EVENT_CONFLICT,
     };
-    size_t accepted = 0;
-    for (size_t k = 0; k < res->n; k++) {
-        job->status[job->stored_index[k]] = map[res->status[k]];
-        accepted += res->status[k] == INGEST_APPEND_ACCEPTED;
+    size_t accepted = 0, at = 0;
+    while (jobs) {
+        batch_job_t *next = jobs->next;
+        for (size_t k = 0; k < jobs->n_stored && at < res->n; k++, at++) {
+            jobs->status[jobs->stored_index[k]] = map[res->status[at]];
+            accepted += res->status[at] == INGEST_APPEND_ACCEPTED;
+        }
+        in->inflight--;
+        reply(jobs, NQ__STATUS__STATUS_OK, NULL);
+        job_free(jobs);
+        jobs = next;
     }
-    reply(job, NQ__STATUS__STATUS_OK, NULL);
     publish_stored(in, accepted, res->last_id);
-    job_free(job);
+    flush(in);
 }
 
 /* Validate every event; stamp the valid ones and collect them for Redis.
@@ -214,7 +242,55 @@ static Nq__Status admit(const ingest_t *in, const Nq__ActivityBatchRequest *req,
     return NQ__STATUS__STATUS_OK;
 }
 
-/* Append a batch now (or answer that it expired while held). */
+/* Take the queued jobs of the next group off the queue (at most
+ * GROUP_EVENTS_MAX events unless one job alone has more), answering those
+ * whose caller gave up. Returns them linked, or NULL when none is left. */
+static batch_job_t *take_group(ingest_t *in, ingest_append_t **appends, size_t *k)
+{
+    batch_job_t *first = NULL, *last = NULL;
+    size_t events = 0;
+    *k = 0;
+    while (in->queue_head && *k < MAX_INFLIGHT_BATCHES) {
+        batch_job_t *job = in->queue_head;
+        if (*k > 0 && events + job->n_stored > GROUP_EVENTS_MAX)
+            break;
+        in->queue_head = job->next;
+        job->next = NULL;
+        if (job->deadline && nq_now_ms() > job->deadline) {
+            fail_jobs(in, job,
+                      "the request expired while waiting for the activity log; nothing "
+                      "was stored");
+            continue;
+        }
+        if (last)
+            last->next = job;
+        else
+            first = job;
+        last = job;
+        appends[(*k)++] = job->append;
+        events += job->n_stored;
+    }
+    if (!in->queue_head)
+        in->queue_tail = NULL;
+    return first;
+}
+
+/* Send the queued jobs as one append, unless one is in flight. */
+static void flush(ingest_t *in)
+{
+    ingest_append_t *appends[MAX_INFLIGHT_BATCHES];
+    size_t k;
+    while (!in->appending && in->queue_head) {
+        batch_job_t *jobs = take_group(in, appends, &k);
+        if (!jobs)
+            return;
+        in->appending = ingest_store_send(in->svc->redis, appends, k, on_appended, jobs) == 0;
+        if (!in->appending)
+            fail_jobs(in, jobs, "activity log unavailable, retry later");
+    }
+}
+
+/* Queue a batch for the next append (or answer that it expired while held). */
 static void send_job(ingest_t *in, batch_job_t *job)
 {
     if (job->deadline && nq_now_ms() > job->deadline) {
@@ -224,13 +300,12 @@ static void send_job(ingest_t *in, batch_job_t *job)
         job_free(job);
         return;
     }
-    if (ingest_store_send(in->svc->redis, job->append, on_appended, job) != 0) {
-        in->inflight--;
-        reply(job, NQ__STATUS__STATUS_UNAVAILABLE, "activity log unavailable, retry later");
-        job_free(job);
-        return;
-    }
-    job->append = NULL; /* consumed */
+    if (in->queue_tail)
+        in->queue_tail->next = job;
+    else
+        in->queue_head = job;
+    in->queue_tail = job;
+    flush(in);
 }
 
 /* Send every held batch that may go now. */
@@ -408,10 +483,11 @@ void ingest_stop(void *app)
     in->stopping = true;
     batch_job_t *job;
     while ((job = hold_pop(&in->hold))) { /* nothing of theirs is stored */
-        in->inflight--;
-        reply(job, NQ__STATUS__STATUS_UNAVAILABLE, "ingest is stopping, retry later");
-        job_free(job);
+        job->next = NULL;
+        fail_jobs(in, job, "ingest is stopping, retry later");
     }
+    fail_jobs(in, in->queue_head, "ingest is stopping, retry later");
+    in->queue_head = in->queue_tail = NULL;
     if (in->has_tick)
         uv_close((uv_handle_t *)&in->hold_tick, NULL);
     nq_zsock_destroy(&in->router);

@@ -95,11 +95,20 @@ static const char append_script[] =
     "return out\n";
 
 struct ingest_append {
-    size_t n;             /* events in the batch */
-    nq_redis_args_t call; /* the script call */
-    ingest_append_cb cb;  /* caller's callback, once sent */
-    void *data;           /* its argument */
+    size_t n;              /* events in the batch */
+    int64_t now_s;         /* when it was received (Unix s): picks the dedupe bucket */
+    int64_t window_s;      /* dedupe window */
+    uint8_t *packed;       /* the events as one log entry's b field */
+    size_t packed_len;     /* its length */
+    nq_redis_args_t pairs; /* event_id, digest per event */
 };
+
+/* A sent append: who is told, about how many events. */
+typedef struct sent {
+    size_t n;            /* events over the appends sent together */
+    ingest_append_cb cb; /* caller's callback */
+    void *data;          /* its argument */
+} sent_t;
 
 int ingest_store_parse_reply(const redisReply *reply, size_t n, int *status, const char **last_id,
                              int64_t *backlog)
@@ -124,26 +133,27 @@ void ingest_store_drop(ingest_append_t *a)
 {
     if (!a)
         return;
-    nq_redis_args_free(&a->call);
+    free(a->packed);
+    nq_redis_args_free(&a->pairs);
     free(a);
 }
 
 static void on_appended(nq_redis_t *r, redisReply *reply, void *data)
 {
-    ingest_append_t *a = data;
-    int *status = calloc(a->n ? a->n : 1, sizeof(*status));
-    ingest_append_result_t res = {status, a->n, "", 0};
+    sent_t *sent = data;
+    int *status = calloc(sent->n ? sent->n : 1, sizeof(*status));
+    ingest_append_result_t res = {status, sent->n, "", 0};
     int rc =
-        status ? ingest_store_parse_reply(reply, a->n, status, &res.last_id, &res.backlog) : -1;
+        status ? ingest_store_parse_reply(reply, sent->n, status, &res.last_id, &res.backlog) : -1;
     if (rc != 0)
         nq_log_error("append_failed", "activity log append failed: %s",
                      reply && reply->type == REDIS_REPLY_ERROR ? reply->str : "no reply");
-    a->cb(rc, &res, a->data);
+    sent->cb(rc, &res, sent->data);
     free(status);
-    free(a);
+    free(sent);
 }
 
-/* Add one event's id and digest to the script args. */
+/* Add one event's id and digest to the pairs. */
 static int add_event(nq_redis_args_t *a, const Nq__Activity *ev)
 {
     char digest[INGEST_DIGEST_LEN + 1];
@@ -187,44 +197,81 @@ ingest_append_t *ingest_store_prepare(Nq__Activity *const *events, size_t n, int
     ingest_append_t *a = calloc(1, sizeof(*a));
     if (!a)
         return NULL;
-    a->n = n;
-    nq_redis_args_t *c = &a->call;
-    nq_redis_args_init(c);
-    nq_redis_args_adds(c, "EVAL");
-    nq_redis_args_adds(c, append_script);
-    nq_redis_args_adds(c, "5");
-    nq_redis_args_adds(c, NQ_KEY_ACTIVITIES);
-    nq_redis_args_adds(c, NQ_KEY_STATS_ACCEPTED);
-    nq_redis_args_adds(c, NQ_KEY_STATS_SCORED);
-    nq_redis_args_adds(c, NQ_KEY_DEDUPE_BUCKETS);
-    nq_redis_args_adds(c, NQ_KEY_DEDUPE_LEGACY);
-    nq_redis_args_addf(c, "%lld", (long long)(now_ms / 1000));
-    nq_redis_args_addf(c, "%lld", (long long)ingest_dedupe_span_s(window_s));
-    nq_redis_args_addf(c, "%lld", (long long)window_s);
-    nq_redis_args_addf(c, "%zu", n);
-    size_t len;
-    uint8_t *packed = nq_actlog_pack(events, n, &len);
-    int rc = packed ? 0 : -1;
-    if (packed)
-        nq_redis_args_add(c, packed, len);
-    free(packed);
-    nq_redis_args_adds(c, NQ_KEY_DEDUPE_BUCKET_PREFIX);
-    nq_redis_args_adds(c, NQ_KEY_EVENT_PREFIX);
+    *a = (ingest_append_t){.n = n, .now_s = now_ms / 1000, .window_s = window_s};
+    nq_redis_args_init(&a->pairs);
+    a->packed = nq_actlog_pack(events, n, &a->packed_len);
+    int rc = a->packed ? 0 : -1;
     for (size_t i = 0; i < n && rc == 0; i++)
-        rc = add_event(c, events[i]);
-    if (rc != 0 || c->failed) {
+        rc = add_event(&a->pairs, events[i]);
+    if (rc != 0 || a->pairs.failed) {
         ingest_store_drop(a);
         return NULL;
     }
     return a;
 }
 
-int ingest_store_send(nq_redis_t *r, ingest_append_t *a, ingest_append_cb cb, void *data)
+/* The script's arguments before the events' pairs; which of them is the packed batch. */
+enum { HEAD_ARGS = 15, PACKED_ARG = 12 };
+
+int ingest_store_send(nq_redis_t *r, ingest_append_t *const *appends, size_t k, ingest_append_cb cb,
+                      void *data)
 {
-    a->cb = cb;
-    a->data = data;
-    if (!nq_redis_ready(r) || nq_redis_command_args(r, on_appended, a, &a->call) != 0)
+    if (k == 0 || !nq_redis_ready(r))
         return -1;
-    nq_redis_args_free(&a->call); /* hiredis holds its own copy */
-    return 0;
+    size_t n = 0, packed_len = 0;
+    for (size_t j = 0; j < k; j++) {
+        n += appends[j]->n;
+        packed_len += appends[j]->packed_len;
+    }
+    /* Entries of a repeated field, packed one after the other, are the
+     * packing of all of them: the batches' events make one log entry. */
+    uint8_t *packed = malloc(packed_len ? packed_len : 1);
+    const char **argv = malloc((HEAD_ARGS + 2 * n) * sizeof(*argv));
+    size_t *lens = malloc((HEAD_ARGS + 2 * n) * sizeof(*lens));
+    sent_t *sent = malloc(sizeof(*sent));
+    int rc = -1;
+    if (!packed || !argv || !lens || !sent)
+        goto out;
+    *sent = (sent_t){n, cb, data};
+    char now[24], span[24], window[24], count[24];
+    snprintf(now, sizeof(now), "%lld", (long long)appends[0]->now_s);
+    snprintf(span, sizeof(span), "%lld", (long long)ingest_dedupe_span_s(appends[0]->window_s));
+    snprintf(window, sizeof(window), "%lld", (long long)appends[0]->window_s);
+    snprintf(count, sizeof(count), "%zu", n);
+    const char *head[HEAD_ARGS] = {"EVAL",
+                                   append_script,
+                                   "5",
+                                   NQ_KEY_ACTIVITIES,
+                                   NQ_KEY_STATS_ACCEPTED,
+                                   NQ_KEY_STATS_SCORED,
+                                   NQ_KEY_DEDUPE_BUCKETS,
+                                   NQ_KEY_DEDUPE_LEGACY,
+                                   now,
+                                   span,
+                                   window,
+                                   count,
+                                   (const char *)packed,
+                                   NQ_KEY_DEDUPE_BUCKET_PREFIX,
+                                   NQ_KEY_EVENT_PREFIX};
+    size_t argc = 0, at = 0;
+    for (; argc < HEAD_ARGS; argc++) {
+        argv[argc] = head[argc];
+        lens[argc] = argc == PACKED_ARG ? packed_len : strlen(head[argc]);
+    }
+    for (size_t j = 0; j < k; j++) {
+        memcpy(packed + at, appends[j]->packed, appends[j]->packed_len);
+        at += appends[j]->packed_len;
+        for (size_t i = 0; i < appends[j]->pairs.argc; i++, argc++) {
+            argv[argc] = appends[j]->pairs.argv[i];
+            lens[argc] = appends[j]->pairs.lens[i];
+        }
+    }
+    rc = nq_redis_commandv(r, on_appended, sent, (int)argc, argv, lens);
+out:
+    if (rc != 0)
+        free(sent);
+    free(packed); /* hiredis formatted its own copy of the command */
+    free(argv);
+    free(lens);
+    return rc;
 }

@@ -14,11 +14,13 @@
  * The callback runs once, after Redis has answered (so an "accepted" event is
  * stored), or with status -1 when Redis failed or dropped the connection.
  * An append is prepared first (everything it needs is copied), so that it
- * can wait before it is sent (ingest holds batches while scoring is behind).
+ * can wait before it is sent (ingest holds batches while scoring is behind,
+ * and sends the batches that came while an append was out as one).
  *
  *   ingest_append_t *a = ingest_store_prepare(events, n, cfg->dedupe_window_s, nq_now_ms());
- *   if (a && ingest_store_send(redis, a, on_done, job) != 0) ingest_store_drop(a);
- *   static void on_done(int status, const ingest_append_result_t *res, void *job);
+ *   if (ingest_store_send(redis, (ingest_append_t *[]){a, b}, 2, on_done, group) != 0) ...;
+ *   ingest_store_drop(a); ingest_store_drop(b);     // sent or not
+ *   static void on_done(int status, const ingest_append_result_t *res, void *group);
  */
 #ifndef NQ_INGEST_STORE_H
 #define NQ_INGEST_STORE_H
@@ -64,12 +66,15 @@ int64_t ingest_dedupe_span_s(int64_t window_s);
  * is marked. Fills `a` (caller frees); failures set a->failed. */
 void ingest_store_layout_call(nq_redis_args_t *a, int64_t window_s);
 
-/* Send a prepared append. Returns 0 when issued (cb will run; the append is
- * consumed), -1 when Redis is not connected (cb never runs; the append is
- * still the caller's). */
-int ingest_store_send(nq_redis_t *r, ingest_append_t *a, ingest_append_cb cb, void *data);
+/* Send prepared appends together: one script call, one log entry holding
+ * all their events (the dedupe bucket is the first one's). Returns 0 when
+ * issued (cb runs once; its statuses follow the appends' events in order),
+ * -1 when Redis is not connected (cb never runs). The appends stay the
+ * caller's either way. */
+int ingest_store_send(nq_redis_t *r, ingest_append_t *const *appends, size_t k, ingest_append_cb cb,
+                      void *data);
 
-/* Free an append that was not sent. Safe on NULL. */
+/* Free an append. Safe on NULL. */
 void ingest_store_drop(ingest_append_t *a);
 
 /* Parse the script's reply: n integers, the entry id, the backlog. Pure; used

@@ -1569,6 +1569,107 @@ static pid_t redis_pid(void)
     return pid;
 }
 
+/* A POST made by a child process, so that several wait at once. */
+typedef struct bg_post {
+    pid_t pid; /* the child, -1 when it could not start */
+    int fd;    /* its answer: "<status> <body>" */
+} bg_post_t;
+
+static bg_post_t post_in_child(json_t *body)
+{
+    char *text = json_dumps(body, JSON_COMPACT);
+    json_decref(body);
+    bg_post_t bg = {-1, -1};
+    int p[2];
+    if (!text || pipe(p) != 0) {
+        free(text);
+        return bg;
+    }
+    fflush(NULL);
+    bg.pid = fork();
+    if (bg.pid == 0) {
+        close(p[0]);
+        nq_httpc_t *c = nq_httpc_new(nq_harness_url(s_h));
+        nq_httpc_response_t r;
+        if (c &&
+            nq_httpc_request(c, "POST", ACTIVITIES, JSON_TYPE, text, strlen(text), NULL, &r) == 0 &&
+            dprintf(p[1], "%d ", r.status) > 0 && write(p[1], r.body, r.len) != (ssize_t)r.len)
+            _exit(1);
+        _exit(0);
+    }
+    close(p[1]);
+    free(text);
+    bg.fd = bg.pid > 0 ? p[0] : -1;
+    if (bg.pid <= 0)
+        close(p[0]);
+    return bg;
+}
+
+/* Wait for a child's answer (status 0 when it got none). */
+static answer_t bg_answer(bg_post_t bg)
+{
+    answer_t a = {0};
+    static char buf[1 << 16];
+    size_t len = 0;
+    ssize_t n;
+    while (bg.fd >= 0 && len < sizeof(buf) - 1 &&
+           (n = read(bg.fd, buf + len, sizeof(buf) - 1 - len)) > 0)
+        len += (size_t)n;
+    buf[len] = '\0';
+    if (bg.fd >= 0)
+        close(bg.fd);
+    if (bg.pid > 0)
+        waitpid(bg.pid, NULL, 0);
+    char *body;
+    a.status = (int)strtol(buf, &body, 10);
+    a.json = json_loads(body, 0, NULL);
+    s_accepted += num(a.json, "accepted");
+    return a;
+}
+
+/* Batches that come while an append is in flight go to Redis together, as
+ * one log entry, and each is answered for its own events: duplicates and
+ * conflicts across them are told as if they had come one by one. */
+static void test_grouped_appends(void)
+{
+    int64_t at = s_now - HOUR_MS;
+    long long entries = redis_int("XLEN %s", NQ_KEY_ACTIVITIES);
+    pid_t redis = redis_pid();
+    CU_ASSERT_FATAL(redis > 0);
+    kill(redis, SIGSTOP); /* the first append stays in flight */
+    bg_post_t first = post_in_child(order("grp-1", "sp-it-group", at, "1.00"));
+    usleep(200000);
+    json_t *b2 = json_array();
+    json_array_append_new(b2, order("grp-1", "sp-it-group", at, "1.00"));
+    json_array_append_new(b2, order("grp-2", "sp-it-group", at, "2.00"));
+    bg_post_t second = post_in_child(b2);
+    usleep(100000);
+    json_t *b3 = json_array();
+    json_array_append_new(b3, order("grp-1", "sp-it-group", at, "9.00"));
+    json_array_append_new(b3, order("grp-2", "sp-it-group", at, "2.00"));
+    json_array_append_new(b3, order("grp-3", "sp-it-group", at, "3.00"));
+    bg_post_t third = post_in_child(b3);
+    usleep(200000); /* both wait in ingest for the first */
+    kill(redis, SIGCONT);
+
+    answer_t a = bg_answer(first);
+    expect_counts(&a, 202, 1, 0, 0, 0);
+    answer_free(&a);
+    a = bg_answer(second);
+    expect_counts(&a, 202, 1, 1, 0, 0);
+    expect_result(&a, 0, "grp-1", "duplicate", NULL);
+    expect_result(&a, 1, "grp-2", "accepted", NULL);
+    answer_free(&a);
+    a = bg_answer(third);
+    expect_counts(&a, 207, 1, 1, 1, 0);
+    expect_result(&a, 0, "grp-1", "conflict", NULL);
+    expect_result(&a, 1, "grp-2", "duplicate", NULL);
+    expect_result(&a, 2, "grp-3", "accepted", NULL);
+    answer_free(&a);
+    CU_ASSERT_EQUAL(redis_int("XLEN %s", NQ_KEY_ACTIVITIES), entries + 2);
+    expect_kpis("sp-it-group", NQ_PERIOD_DAY, at, 3, 600, 0);
+}
+
 /* Redis dies the way a crash or the OOM killer leaves it: it hangs (SIGSTOP)
  * long enough for every service to send its next heartbeat, then is killed
  * (SIGKILL) with those commands unread, so the kernel resets the connections.
@@ -1685,6 +1786,7 @@ static CU_TestInfo tests[] = {
     {"scoring behind: batches held, then stored", test_hold_while_scoring_behind},
     {"upgrade: old dedupe keys and one-event log entries still count", test_upgrade_compat},
     {"dedupe window: ids remembered while their bucket is live", test_dedupe_window},
+    {"grouped appends: batches that waited go as one, answered each", test_grouped_appends},
     {"long events: batches larger than a frame still raise alerts", test_long_events},
     {"ingest down: 503, and nothing stored when it returns", test_ingest_down},
     {"redis outage: 503 + Retry-After, recovery", test_redis_outage},
