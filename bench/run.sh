@@ -49,6 +49,7 @@ SCENARIOS=(
     "a|1|--connections 8 --batch 500 --rate 0|batches of 500 JSON events, flat out, 8 connections"
     "b|1|--connections 50 --batch 1 --rate 0|single-event POSTs, flat out, 50 connections"
     "a2|1|--connections 2 --batch 500 --rate 0|scenario a over 2 connections (1,000 events in flight)"
+    "a3|1|--connections 3 --batch 500 --rate 0|scenario a over 3 connections (1,500 events in flight)"
     "a4|1|--connections 4 --batch 500 --rate 0|scenario a over 4 connections (2,000 events in flight)"
     "c|3|--connections 8 --batch 500 --rate 0|scenario a with 3 scorers"
     "r|1|@reads|KPI reads after seeding a team of 200 and 100,000 events (steps below)"

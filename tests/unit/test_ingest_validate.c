@@ -934,6 +934,18 @@ static void test_parse_reply_good(void)
     CU_ASSERT_PTR_NOT_NULL(last);
 }
 
+/* A bucket spans a quarter of the window, rounded up, never zero: an id is
+ * remembered at least a window and at most a window and a span. */
+static void test_dedupe_span(void)
+{
+    CU_ASSERT_EQUAL(ingest_dedupe_span_s(2592000), 648000); /* 30 days: 7.5 days */
+    CU_ASSERT_EQUAL(ingest_dedupe_span_s(60), 15);          /* the shortest window allowed */
+    CU_ASSERT_EQUAL(ingest_dedupe_span_s(61), 16);
+    CU_ASSERT_EQUAL(ingest_dedupe_span_s(31622400), 7905600);
+    CU_ASSERT_EQUAL(ingest_dedupe_span_s(4), 1);
+    CU_ASSERT_EQUAL(ingest_dedupe_span_s(1), 1);
+}
+
 static void test_parse_reply_bad(void)
 {
     int status[4];
@@ -1022,6 +1034,7 @@ static CU_TestInfo digest_tests[] = {
 static CU_TestInfo store_tests[] = {
     {"parse a good reply", test_parse_reply_good},
     {"reject replies of another shape", test_parse_reply_bad},
+    {"dedupe buckets span a quarter window", test_dedupe_span},
     CU_TEST_INFO_NULL,
 };
 
