@@ -29,10 +29,10 @@ struct ingest {
     nq_zsock_t *pub;                           /* activity.stored.v1 to scorers */
     size_t inflight;                           /* batches held, queued or waiting for Redis */
     hold_t hold;                               /* batches waiting for scorers to catch up */
-    struct batch_job *queue_head, *queue_tail; /* batches waiting for the append in flight */
-    bool appending;                            /* an append is in flight */
     uv_timer_t hold_tick;                      /* releases them */
     bool polling;                              /* a backlog read is out */
+    struct batch_job *queue_head, *queue_tail; /* batches waiting for the append in flight */
+    bool appending;                            /* an append is in flight */
     bool has_tick;                             /* hold_tick was initialised */
     bool stopping;                             /* stop hook ran */
 };
@@ -48,7 +48,7 @@ typedef struct batch_job {
     nq_field_errors_t **errors; /* per rejected event, else NULL */
     size_t *stored_index;       /* request index of each event sent to Redis */
     size_t n_stored;            /* events sent to Redis */
-    ingest_append_t *append;    /* the prepared append, until sent */
+    ingest_append_t *append;    /* the prepared append (freed with the job) */
     int64_t deadline;           /* Unix ms after which the caller gave up; 0: none */
     struct batch_job *next;     /* the next one queued, or of its group */
 } batch_job_t;
