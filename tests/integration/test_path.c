@@ -27,6 +27,7 @@
 #define TEAM     "t-it-east"
 #define SP1      "sp-it-zhangwei"
 #define SP2      "sp-it-lina"
+#define SP_BIG   "sp-it-big"
 #define SP3      "sp-it-wangfang"
 #define SP4      "sp-it-liuyang"
 #define CUSTOMER "c-it-jinda"
@@ -318,6 +319,46 @@ static void test_duplicate_and_conflict(void)
     json_decref(a);
 }
 
+/* The status of result i of answer a. */
+static const char *status_of(const json_t *a, size_t i)
+{
+    return str(json_array_get(json_object_get(a, "results"), i), "status");
+}
+
+/* A batch of 2,500: ingest looks ids up and remembers them in chunks of 1,000
+ * (Lua's unpack() limit), so duplicates and a conflict sit on both sides of
+ * the chunk edges: an id stored by an earlier request (found in its bucket
+ * by the second chunk), an id repeated across the first edge, a changed one
+ * across the second. */
+static void test_large_batch(void)
+{
+    json_decref(post(event("e-it-big-early", "order", SP_BIG, s_d1, "1.00"), 202, 1, 0, 0, 0));
+    json_t *batch = json_array();
+    for (int i = 0; i < 2500; i++) {
+        char id[32];
+        snprintf(id, sizeof(id), "e-it-big-%04d", i);
+        const char *amount = "1.00";
+        if (i == 1000) /* the same as 999 */
+            snprintf(id, sizeof(id), "e-it-big-0999");
+        else if (i == 1999)
+            snprintf(id, sizeof(id), "e-it-big-early");
+        else if (i == 2000) { /* 10, changed */
+            snprintf(id, sizeof(id), "e-it-big-0010");
+            amount = "2.00";
+        }
+        json_array_append_new(batch, event(id, "order", SP_BIG, s_d1, amount));
+    }
+    json_t *a = post(batch, 207, 2497, 2, 1, 0);
+    CU_ASSERT_STRING_EQUAL(status_of(a, 999), "accepted");
+    CU_ASSERT_STRING_EQUAL(status_of(a, 1000), "duplicate");
+    CU_ASSERT_STRING_EQUAL(status_of(a, 1001), "accepted");
+    CU_ASSERT_STRING_EQUAL(status_of(a, 1999), "duplicate");
+    CU_ASSERT_STRING_EQUAL(status_of(a, 2000), "conflict");
+    CU_ASSERT_STRING_EQUAL(status_of(a, 2499), "accepted");
+    json_decref(a);
+    expect_kpis(SP_BIG, NQ_PERIOD_DAY, s_d1, "2498.00", 2498, 0, 0);
+}
+
 static void test_invalid_events(void)
 {
     json_t *no_sp = event("e-it-bad-1", "visit", SP1, s_d1, NULL);
@@ -473,6 +514,7 @@ static CU_TestInfo path_tests[] = {
     {"org errors: 404 and field errors", test_org_errors},
     {"big order accepted, alert streamed", test_big_order_alert},
     {"duplicate and conflict", test_duplicate_and_conflict},
+    {"batch of 2,500: duplicates and conflicts across chunk edges", test_large_batch},
     {"invalid events", test_invalid_events},
     {"visit and call", test_visit_and_call},
     {"kpis for every period", test_kpis},
