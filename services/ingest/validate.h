@@ -38,7 +38,7 @@ bool ingest_type_known(const char *type);
 
 /* Content digest of an event for idempotency: the first 128 bits of SHA-256
  * (hex, INGEST_DIGEST_LEN chars + NUL; short enough for Redis to keep inline
- * in every dedupe key) of the packed event with received_at cleared and
+ * as a dedupe bucket's value) of the packed event with received_at cleared and
  * attributes in key order, so the same content always gives the same digest.
  * Returns 0 or -1 (OOM). */
 #define INGEST_DIGEST_LEN 32
