@@ -261,3 +261,40 @@ void scoring_agg_unique_members(scoring_agg_t *agg)
     }
     agg->n_members = kept;
 }
+
+/* The key to write for `key` into buf: `key` itself without a map. */
+static const char *mapped(const char *key, char *buf, size_t len, scoring_key_map_fn map, void *ctx)
+{
+    if (!map)
+        return key;
+    return map(key, buf, len, ctx) == 0 ? buf : NULL;
+}
+
+void scoring_agg_to_args(nq_redis_args_t *a, const scoring_agg_t *agg, scoring_key_map_fn map,
+                         void *ctx)
+{
+    char buf[SCORING_KEY_MAX + 64];
+    size_t count_at = a->argc, m = 0;
+    nq_redis_args_adds(a, "0"); /* m, set below */
+    for (size_t i = 0; i < agg->n; i++) {
+        const char *key = mapped(agg->cells[i].key, buf, sizeof(buf), map, ctx);
+        if (!key)
+            continue;
+        nq_redis_args_adds(a, key);
+        nq_redis_args_adds(a, nq_kpi_defs[agg->cells[i].kpi].field);
+        nq_redis_args_addf(a, "%lld", (long long)agg->cells[i].delta);
+        m++;
+    }
+    nq_redis_args_setf(a, count_at, "%zu", m);
+    size_t set_at = a->argc, s = 0;
+    nq_redis_args_adds(a, "0"); /* s, set below */
+    for (size_t i = 0; i < agg->n_members; i++) {
+        const char *key = mapped(agg->members[i].key, buf, sizeof(buf), map, ctx);
+        if (!key)
+            continue;
+        nq_redis_args_adds(a, key);
+        nq_redis_args_adds(a, agg->members[i].member);
+        s++;
+    }
+    nq_redis_args_setf(a, set_at, "%zu", s);
+}

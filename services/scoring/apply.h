@@ -24,6 +24,7 @@
 
 #include "neiqin.pb-c.h"
 #include "nq/kpi.h"
+#include "nq/redis.h"
 
 #define SCORING_KEY_MAX 128
 
@@ -76,13 +77,20 @@ typedef struct scoring_delta {
 size_t scoring_event_deltas(const Nq__Activity *ev, scoring_delta_t out[SCORING_DELTAS_MAX]);
 
 /* Lua for the scripts that write an aggregate (scorer, rebuild): a function
- * add_members(at, s, on_key) that adds the s (set key, member) pairs of ARGV
- * after index `at`, sorted by key (scoring_agg_unique_members), with one SADD
- * per key (at most 1000 members each: unpack() limits), calling on_key(key)
- * after each SADD when on_key is not nil. */
-#define SCORING_LUA_ADD_MEMBERS                                                                    \
-    "local function add_members(at, s, on_key)\n"                                                  \
-    "  local j = 0\n"                                                                              \
+ * apply_agg(at, on_key) that applies what scoring_agg_to_args wrote into ARGV
+ * from index `at` on: one HINCRBY per (key, counter), then one SADD per set
+ * key (at most 1000 members each: unpack() limits), calling on_key(key) for
+ * every key written when on_key is not nil. */
+#define SCORING_LUA_APPLY_AGG                                                                      \
+    "local function apply_agg(at, on_key)\n"                                                       \
+    "  local m = tonumber(ARGV[at])\n"                                                             \
+    "  for j = 0, m - 1 do\n"                                                                      \
+    "    local k = at + j * 3\n"                                                                   \
+    "    redis.call('HINCRBY', ARGV[k + 1], ARGV[k + 2], ARGV[k + 3])\n"                           \
+    "    if on_key then on_key(ARGV[k + 1]) end\n"                                                 \
+    "  end\n"                                                                                      \
+    "  at = at + 1 + m * 3\n"                                                                      \
+    "  local s, j = tonumber(ARGV[at]), 0\n"                                                       \
     "  while j < s do\n"                                                                           \
     "    local key, members = ARGV[at + 1 + j * 2], {}\n"                                          \
     "    while j < s and #members < 1000 and ARGV[at + 1 + j * 2] == key do\n"                     \
@@ -104,6 +112,17 @@ int scoring_agg_add(scoring_agg_t *agg, const char *key, nq_kpi_id_t kpi, int64_
  * instant, and its set members likewise. Returns 0, or -1 (out of memory, or
  * a time outside the calendar; the batch is then unusable). */
 int scoring_agg_add_event(scoring_agg_t *agg, const Nq__Activity *ev);
+
+/* The key to write for live key `key`, in buf (len bytes): 0, or -1 to
+ * leave what the aggregate holds for it out. */
+typedef int (*scoring_key_map_fn)(const char *key, char *buf, size_t len, void *ctx);
+
+/* Append the aggregate to a script call as apply_agg reads it: m, (key,
+ * counter field, delta) * m, s, (set key, member) * s, with every key as
+ * `map` names it (itself when map is NULL). Members must be sorted
+ * (scoring_agg_unique_members). Failures set a->failed. */
+void scoring_agg_to_args(nq_redis_args_t *a, const scoring_agg_t *agg, scoring_key_map_fn map,
+                         void *ctx);
 
 /* Drop repeated set members (the same customer visited twice in a batch)
  * and sort them by key, then member: one SADD per key takes them all. */

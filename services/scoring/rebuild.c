@@ -11,8 +11,7 @@
 #include "nq/period.h"
 #include "rebuild_scope.h"
 
-#define KEY_MAX 192
-#define ID_MAX  48
+#define ID_MAX 48
 
 /* KEYS[1] job. ARGV: me, now, lease ms. Takes a requested job, or one whose
  * owner's lease ran out. Returns {attempt, from} or false. */
@@ -34,17 +33,18 @@ static const char update_script[] =
     "for i = 3, #ARGV, 2 do redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1]) end\n"
     "return 1\n";
 
-/* KEYS[1] the attempt's set of shadow keys. ARGV: m, (key, field, delta)*m,
- * s, (key, member)*s, members sorted by key (one SADD per key). */
-static const char shadow_apply_script[] = SCORING_LUA_ADD_MEMBERS
-    "local m = tonumber(ARGV[1])\n"
-    "for j = 0, m - 1 do\n"
-    "  redis.call('HINCRBY', ARGV[2 + j * 3], ARGV[3 + j * 3], ARGV[4 + j * 3])\n"
-    "  redis.call('SADD', KEYS[1], ARGV[2 + j * 3])\n"
-    "end\n"
-    "local base = 2 + m * 3\n"
-    "add_members(base, tonumber(ARGV[base]), function(key) redis.call('SADD', KEYS[1], key) end)\n"
-    "return 1\n";
+/* KEYS[1] the attempt's set of shadow keys. ARGV: the aggregate
+ * (scoring_agg_to_args), keys named as their shadows; each key written is
+ * added to KEYS[1] once. */
+static const char shadow_apply_script[] =
+    SCORING_LUA_APPLY_AGG "local kept = {}\n"
+                          "apply_agg(1, function(key)\n"
+                          "  if not kept[key] then\n"
+                          "    kept[key] = true\n"
+                          "    redis.call('SADD', KEYS[1], key)\n"
+                          "  end\n"
+                          "end)\n"
+                          "return 1\n";
 
 /* KEYS[1] the set of shadow keys, KEYS[2] the KPI version. ARGV: prefix of
  * shadow keys, n, live keys to drop... Drops the given in-scope live keys,
@@ -246,6 +246,15 @@ static void on_limit(nq_redis_t *r, redisReply *reply, void *data)
     step(rb);
 }
 
+/* The attempt's shadow of a live key in the rebuild's scope; -1 out of it. */
+static int shadow_of(const char *key, char *buf, size_t len, void *ctx)
+{
+    const rebuild_t *rb = ctx;
+    if (!rebuild_in_scope(key, rb->from_ms) || nq_key_shadow(buf, len, rb->attempt, key) < 0)
+        return -1;
+    return 0;
+}
+
 /* Sum a chunk of entries into shadow increments and send them. */
 static int apply_chunk(rebuild_t *rb, const redisReply *entries, nq_redis_cb cb)
 {
@@ -269,42 +278,8 @@ static int apply_chunk(rebuild_t *rb, const redisReply *entries, nq_redis_cb cb)
     nq_redis_args_adds(&a, shadow_apply_script);
     nq_redis_args_adds(&a, "1");
     nq_redis_args_adds(&a, rb->keys_set);
-    size_t count_at = a.argc, m = 0, s = 0;
-    nq_redis_args_adds(&a, "0"); /* m, filled below */
-    char key[KEY_MAX];
-    for (size_t i = 0; i < agg.n; i++) {
-        if (!rebuild_in_scope(agg.cells[i].key, rb->from_ms) ||
-            nq_key_shadow(key, sizeof(key), rb->attempt, agg.cells[i].key) < 0)
-            continue;
-        nq_redis_args_adds(&a, key);
-        nq_redis_args_adds(&a, nq_kpi_defs[agg.cells[i].kpi].field);
-        nq_redis_args_addf(&a, "%lld", (long long)agg.cells[i].delta);
-        m++;
-    }
-    size_t set_at = a.argc;
-    nq_redis_args_adds(&a, "0"); /* s, filled below */
-    for (size_t i = 0; i < agg.n_members; i++) {
-        if (!rebuild_in_scope(agg.members[i].key, rb->from_ms) ||
-            nq_key_shadow(key, sizeof(key), rb->attempt, agg.members[i].key) < 0)
-            continue;
-        nq_redis_args_adds(&a, key);
-        nq_redis_args_adds(&a, agg.members[i].member);
-        s++;
-    }
-    int rc = a.failed ? -1 : 0;
-    if (rc == 0) {
-        free(a.argv[count_at]);
-        free(a.argv[set_at]);
-        a.argv[count_at] = NULL;
-        a.argv[set_at] = NULL;
-        char mbuf[24], sbuf[24];
-        a.lens[count_at] = (size_t)snprintf(mbuf, sizeof(mbuf), "%zu", m);
-        a.lens[set_at] = (size_t)snprintf(sbuf, sizeof(sbuf), "%zu", s);
-        a.argv[count_at] = strdup(mbuf);
-        a.argv[set_at] = strdup(sbuf);
-        rc = a.argv[count_at] && a.argv[set_at] ? nq_redis_command_args(rb->svc->redis, cb, rb, &a)
-                                                : -1;
-    }
+    scoring_agg_to_args(&a, &agg, shadow_of, rb);
+    int rc = a.failed ? -1 : nq_redis_command_args(rb->svc->redis, cb, rb, &a);
     nq_redis_args_free(&a);
     scoring_agg_free(&agg);
     return rc;

@@ -13,13 +13,12 @@
 
 /* KEYS[1] stream, KEYS[2] scored counter, KEYS[3] KPI version (+1: kept
  * leaderboards are computed afresh). ARGV: group, consumer, n, entry
- * ids..., events, m, (key, field, delta)*m, s, (set key, member)*s. Members
- * come sorted by key: those of one key go in one SADD.
+ * ids..., events, the aggregate (scoring_agg_to_args).
  * Returns {1} when applied, or {0, still-pending ids...} when some of the ids
  * were already applied (acknowledged) by another scorer: nothing changed then.
  * XCLAIM and XACK go in chunks of 1000 ids: Lua's unpack() yields at most a
  * few thousand values (and all of them only as the last argument). */
-static const char apply_script[] = SCORING_LUA_ADD_MEMBERS
+static const char apply_script[] = SCORING_LUA_APPLY_AGG
     "local group, consumer = ARGV[1], ARGV[2]\n"
     "local n = tonumber(ARGV[3])\n"
     "local function each_chunk(head, tail, fn)\n"
@@ -40,14 +39,7 @@ static const char apply_script[] = SCORING_LUA_ADD_MEMBERS
     "  return claimed\n"
     "end\n"
     "local events = ARGV[4 + n]\n"
-    "local base = 5 + n\n"
-    "local m = tonumber(ARGV[base])\n"
-    "for j = 0, m - 1 do\n"
-    "  redis.call('HINCRBY', ARGV[base + 1 + j * 3], ARGV[base + 2 + j * 3], ARGV[base + 3 + j * "
-    "3])\n"
-    "end\n"
-    "base = base + 1 + m * 3\n"
-    "add_members(base, tonumber(ARGV[base]), nil)\n"
+    "apply_agg(5 + n, nil)\n"
     "each_chunk({'XACK', KEYS[1], group}, nil, function() end)\n"
     "redis.call('INCRBY', KEYS[2], events)\n"
     "redis.call('INCR', KEYS[3])\n"
@@ -261,17 +253,7 @@ static int batch_sum(batch_t *b)
     for (size_t i = 0; i < b->n; i++)
         nq_redis_args_adds(a, b->ids[i]);
     nq_redis_args_addf(a, "%zu", b->events);
-    nq_redis_args_addf(a, "%zu", agg.n);
-    for (size_t i = 0; i < agg.n; i++) {
-        nq_redis_args_adds(a, agg.cells[i].key);
-        nq_redis_args_adds(a, nq_kpi_defs[agg.cells[i].kpi].field);
-        nq_redis_args_addf(a, "%lld", (long long)agg.cells[i].delta);
-    }
-    nq_redis_args_addf(a, "%zu", agg.n_members);
-    for (size_t i = 0; i < agg.n_members; i++) {
-        nq_redis_args_adds(a, agg.members[i].key);
-        nq_redis_args_adds(a, agg.members[i].member);
-    }
+    scoring_agg_to_args(a, &agg, NULL, NULL);
     scoring_agg_free(&agg);
     return rc == 0 && !a->failed ? 0 : -1;
 }

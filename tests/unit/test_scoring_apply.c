@@ -500,6 +500,63 @@ static void test_many_days(void)
     scoring_agg_free(&agg);
 }
 
+/* Keys of salesperson A only, renamed "x:" + key. */
+static int only_a(const char *key, char *buf, size_t len, void *ctx)
+{
+    (*(int *)ctx)++;
+    if (!strstr(key, "{sp:A}"))
+        return -1;
+    return snprintf(buf, len, "x:%s", key) < (int)len ? 0 : -1;
+}
+
+static const char *arg(const nq_redis_args_t *a, size_t i)
+{
+    return i < a->argc ? a->argv[i] : "";
+}
+
+/* The call's arguments as apply_agg reads them: m, the (key, field, delta)
+ * triples, s, the (set key, member) pairs; a map renames keys and leaves
+ * some out, and the counts say what was kept. */
+static void test_agg_to_args(void)
+{
+    scoring_agg_t agg;
+    scoring_agg_init(&agg);
+    Nq__Activity visit = event("visit", "A", THU_0930, 0), call = event("call", "B", THU_0930, 0);
+    with_customer(&visit, "c-1");
+    CU_ASSERT_EQUAL_FATAL(scoring_agg_add_event(&agg, &visit), 0);
+    CU_ASSERT_EQUAL_FATAL(scoring_agg_add_event(&agg, &call), 0);
+    scoring_agg_unique_members(&agg);
+
+    nq_redis_args_t a;
+    nq_redis_args_init(&a);
+    scoring_agg_to_args(&a, &agg, NULL, NULL);
+    CU_ASSERT_FALSE(a.failed);
+    CU_ASSERT_EQUAL(a.argc, 1 + 4 * 3 + 1 + 2 * 2);
+    CU_ASSERT_STRING_EQUAL(arg(&a, 0), "4");
+    CU_ASSERT_STRING_EQUAL(arg(&a, 1), "nq:{sp:A}:kpi:2026-11-26");
+    CU_ASSERT_STRING_EQUAL(arg(&a, 2), nq_kpi_defs[NQ_KPI_VISITS].field);
+    CU_ASSERT_STRING_EQUAL(arg(&a, 3), "1");
+    CU_ASSERT_STRING_EQUAL(arg(&a, 13), "2");
+    CU_ASSERT_STRING_EQUAL(arg(&a, 14), "nq:{sp:A}:visited:2026-11");
+    CU_ASSERT_STRING_EQUAL(arg(&a, 15), "c-1");
+    nq_redis_args_free(&a);
+
+    int calls = 0;
+    nq_redis_args_init(&a);
+    nq_redis_args_adds(&a, "EVAL");
+    scoring_agg_to_args(&a, &agg, only_a, &calls);
+    CU_ASSERT_FALSE(a.failed);
+    CU_ASSERT_EQUAL(calls, 4 + 2);
+    CU_ASSERT_EQUAL(a.argc, 1 + 1 + 2 * 3 + 1 + 2 * 2);
+    CU_ASSERT_STRING_EQUAL(arg(&a, 1), "2");
+    CU_ASSERT_STRING_EQUAL(arg(&a, 2), "x:nq:{sp:A}:kpi:2026-11-26");
+    CU_ASSERT_STRING_EQUAL(arg(&a, 5), "x:nq:{sp:A}:kpi:2026-11");
+    CU_ASSERT_STRING_EQUAL(arg(&a, 8), "2");
+    CU_ASSERT_STRING_EQUAL(arg(&a, 9), "x:nq:{sp:A}:visited:2026-11");
+    nq_redis_args_free(&a);
+    scoring_agg_free(&agg);
+}
+
 static void test_add_direct(void)
 {
     scoring_agg_t agg;
@@ -873,6 +930,7 @@ static CU_TestInfo agg_tests[] = {
     {"2027-01-01 is in ISO week 2026-W53", test_new_year_iso_week},
     {"more days than cached: every key still sums", test_many_days},
     {"scoring_agg_add direct", test_add_direct},
+    {"the aggregate as script arguments, keys mapped", test_agg_to_args},
     {"a failing event adds nothing", test_event_failures_add_nothing},
     {"a visit adds its customer to 5 visited sets", test_visit_members},
     {"visited sets: zone, widest ids, too wide", test_visit_members_zone_and_width},

@@ -6,7 +6,7 @@
  * of its days, a quarter and a year as the sum of their months
  * (nq_kpi_parts), so an event costs two hashes, not five. Two more counters
  * are read from sets at read time (key customers visited / owned; visited
- * sets are kept for every period kind).
+ * sets are kept per day and month too, a longer period reads their union).
  * Metrics are what people see: each is a row of the metric table, a formula
  * over counters ((a + b) / d), with a unit. Adding a metric is adding a row.
  *
@@ -175,11 +175,11 @@ bool nq_kpi_kind_stored(nq_period_kind_t kind);
  * year. Returns how many (1..NQ_KPI_PARTS_MAX), or -1 when p is invalid. */
 int nq_kpi_parts(const nq_period_t *p, nq_period_t out[NQ_KPI_PARTS_MAX]);
 
-/* Read one salesperson's counters for a period: the KPI hashes (nq_kpi_parts), the key
- * customers visited in the period and the key customers owned, in one
- * pipeline. `cb` runs exactly once: status 0 with the values, or -1 (values
- * zero) when Redis failed. Returns -1 without calling cb when Redis is not
- * connected. */
+/* Read one salesperson's counters for a period: the KPI hashes
+ * (nq_kpi_parts), the key customers visited in the period and the key
+ * customers owned, in one pipeline. `cb` runs exactly once: status 0 with
+ * the values, or -1 (values zero) when Redis failed. Returns -1 without
+ * calling cb when Redis is not connected. */
 typedef void (*nq_kpi_fetch_cb)(int status, const nq_kpi_values_t *values, void *data);
 int nq_kpi_fetch(nq_redis_t *r, const char *salesperson_id, const nq_period_t *period,
                  nq_kpi_fetch_cb cb, void *data);
