@@ -51,6 +51,7 @@ SCENARIOS=(
     "a2|1|--connections 2 --batch 500 --rate 0|scenario a over 2 connections (1,000 events in flight)"
     "a3|1|--connections 3 --batch 500 --rate 0|scenario a over 3 connections (1,500 events in flight)"
     "a4|1|--connections 4 --batch 500 --rate 0|scenario a over 4 connections (2,000 events in flight)"
+    "ar|1|--connections 4 --batch 500 --rate 50000|batches of 500 at a set 50,000 events/s over 4 connections (latency also from when each was due)"
     "c|3|--connections 8 --batch 500 --rate 0|scenario a with 3 scorers"
     "r|1|@reads|KPI reads after seeding a team of 200 and 100,000 events (steps below)"
     "f|1|--mode freshness --connections 4 --batch 200 --rate 10000|freshness: 10,000 events/s in batches of 200; a marker order every 50 ms, its KPIs polled every 2 ms"

@@ -45,6 +45,7 @@ typedef struct pending_cmd {
 } pending_cmd_t;
 
 static void start_connect(nq_redis_t *r);
+static void drop_connection(nq_redis_t *r);
 
 static void on_timer_closed(uv_handle_t *h)
 {
@@ -243,6 +244,13 @@ static void on_watchdog(uv_timer_t *t)
         return;
     nq_log_warn("redis_stalled", "%s:%d: %zu commands without a reply for %d ms; reconnecting",
                 r->host, r->port, r->pending, REPLY_TIMEOUT_MS);
+    drop_connection(r);
+}
+
+/* Give up the live connection: pending callbacks run with NULL (before this
+ * returns), and (unless closing) a new connection is made. */
+static void drop_connection(nq_redis_t *r)
+{
     redisAsyncContext *ac = r->ac;
     bool was_connected = r->connected;
     r->ac = NULL; /* callbacks run below must not issue on this context */
@@ -470,4 +478,160 @@ static void on_group(nq_redis_t *r, redisReply *reply, void *data)
 void nq_redis_ensure_group(nq_redis_t *r, const char *stream, const char *group)
 {
     nq_redis_command(r, on_group, NULL, "XGROUP CREATE %s %s 0 MKSTREAM", stream, group);
+}
+
+void nq_redis_pipe_init(nq_redis_pipe_t *p)
+{
+    memset(p, 0, sizeof(*p));
+}
+
+/* Room for `more` bytes in p->buf. */
+static bool pipe_reserve(nq_redis_pipe_t *p, size_t more)
+{
+    if (p->len + more <= p->cap)
+        return true;
+    size_t cap = p->cap ? p->cap : 4096;
+    while (cap < p->len + more)
+        cap *= 2;
+    char *buf = realloc(p->buf, cap);
+    if (!buf) {
+        p->failed = true;
+        return false;
+    }
+    p->buf = buf;
+    p->cap = cap;
+    return true;
+}
+
+/* Write `v` in decimal ending at `end` (backwards); returns where it starts. */
+static char *decimal_before(char *end, unsigned long long v)
+{
+    do {
+        *--end = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    return end;
+}
+
+/* Append "<mark><n>\r\n" (a count or a length header): thousands per
+ * apply, so without printf. */
+static void pipe_header(nq_redis_pipe_t *p, char mark, size_t n)
+{
+    char tmp[24], *end = tmp + sizeof(tmp) - 2;
+    memcpy(end, "\r\n", 2);
+    char *at = decimal_before(end, n);
+    *--at = mark;
+    size_t len = (size_t)(tmp + sizeof(tmp) - at);
+    if (!pipe_reserve(p, len))
+        return;
+    memcpy(p->buf + p->len, at, len);
+    p->len += len;
+}
+
+void nq_redis_pipe_cmd(nq_redis_pipe_t *p, nq_redis_cb cb, void *data, size_t argc)
+{
+    if (p->failed)
+        return;
+    if (p->args_due != 0 || argc == 0) {
+        p->failed = true;
+        return;
+    }
+    if (p->n == p->cap_cmds) {
+        size_t cap = p->cap_cmds ? p->cap_cmds * 2 : 64;
+        nq_redis_piped_t *cmds = realloc(p->cmds, cap * sizeof(*cmds));
+        if (!cmds) {
+            p->failed = true;
+            return;
+        }
+        p->cmds = cmds;
+        p->cap_cmds = cap;
+    }
+    pipe_header(p, '*', argc);
+    p->cmds[p->n++] = (nq_redis_piped_t){.end = p->len, .cb = cb, .data = data};
+    p->args_due = argc;
+}
+
+void nq_redis_pipe_add(nq_redis_pipe_t *p, const void *bytes, size_t len)
+{
+    if (p->failed)
+        return;
+    if (p->args_due == 0) {
+        p->failed = true;
+        return;
+    }
+    pipe_header(p, '$', len);
+    if (!pipe_reserve(p, len + 2))
+        return;
+    memcpy(p->buf + p->len, bytes, len);
+    memcpy(p->buf + p->len + len, "\r\n", 2);
+    p->len += len + 2;
+    p->cmds[p->n - 1].end = p->len;
+    p->args_due--;
+}
+
+void nq_redis_pipe_adds(nq_redis_pipe_t *p, const char *s)
+{
+    nq_redis_pipe_add(p, s, strlen(s));
+}
+
+void nq_redis_pipe_addf(nq_redis_pipe_t *p, const char *fmt, ...)
+{
+    char buf[256];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vformat(buf, fmt, ap);
+    va_end(ap);
+    if (n < 0) {
+        p->failed = true;
+        return;
+    }
+    nq_redis_pipe_add(p, buf, (size_t)n);
+}
+
+void nq_redis_pipe_addll(nq_redis_pipe_t *p, long long v)
+{
+    char tmp[24], *end = tmp + sizeof(tmp);
+    char *at = decimal_before(end, v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v);
+    if (v < 0)
+        *--at = '-';
+    nq_redis_pipe_add(p, at, (size_t)(end - at));
+}
+
+void nq_redis_pipe_free(nq_redis_pipe_t *p)
+{
+    free(p->buf);
+    free(p->cmds);
+    nq_redis_pipe_init(p);
+}
+
+int nq_redis_pipe_send(nq_redis_t *r, const nq_redis_pipe_t *p)
+{
+    if (p->failed || p->args_due != 0 || !nq_redis_ready(r) || !r->ac)
+        return -1;
+    size_t start = 0;
+    for (size_t i = 0; i < p->n; i++) {
+        const nq_redis_piped_t *c = &p->cmds[i];
+        int rc = REDIS_ERR;
+        if (!c->cb) {
+            rc = redisAsyncFormattedCommand(r->ac, NULL, NULL, p->buf + start, c->end - start);
+        } else {
+            pending_cmd_t *cmd = new_cmd(r, c->cb, c->data);
+            if (cmd)
+                rc = issued(r, cmd,
+                            redisAsyncFormattedCommand(r->ac, on_reply, cmd, p->buf + start,
+                                                       c->end - start)) == 0
+                         ? REDIS_OK
+                         : REDIS_ERR;
+        }
+        if (rc != REDIS_OK) {
+            if (i > 0) {
+                nq_log_warn("redis_pipe_broken", "%s:%d: %zu of %zu commands issued; reconnecting",
+                            r->host, r->port, i, p->n);
+                drop_connection(r);
+            }
+            return -1;
+        }
+        start = c->end;
+    }
+    return 0;
 }

@@ -161,6 +161,16 @@ int scoring_agg_add(scoring_agg_t *agg, const char *key, nq_kpi_id_t kpi, int64_
     return 0;
 }
 
+/* Copy `src` into dst (size bytes) if it fits. */
+static bool copy_fits(char *dst, size_t size, const char *src)
+{
+    size_t n = strlen(src);
+    if (n >= size)
+        return false;
+    memcpy(dst, src, n + 1);
+    return true;
+}
+
 static int add_member(scoring_agg_t *agg, const char *key, const char *member)
 {
     if (agg->n_members == agg->cap_members) {
@@ -172,8 +182,7 @@ static int add_member(scoring_agg_t *agg, const char *key, const char *member)
         agg->cap_members = cap;
     }
     scoring_member_t *m = &agg->members[agg->n_members];
-    if (snprintf(m->key, sizeof(m->key), "%s", key) >= (int)sizeof(m->key) ||
-        snprintf(m->member, sizeof(m->member), "%s", member) >= (int)sizeof(m->member))
+    if (!copy_fits(m->key, sizeof(m->key), key) || !copy_fits(m->member, sizeof(m->member), member))
         return -1;
     agg->n_members++;
     return 0;
@@ -297,4 +306,25 @@ void scoring_agg_to_args(nq_redis_args_t *a, const scoring_agg_t *agg, scoring_k
         s++;
     }
     nq_redis_args_setf(a, set_at, "%zu", s);
+}
+
+void scoring_agg_to_pipe(nq_redis_pipe_t *p, const scoring_agg_t *agg)
+{
+    for (size_t i = 0; i < agg->n; i++) {
+        nq_redis_pipe_cmd(p, NULL, NULL, 4);
+        nq_redis_pipe_adds(p, "HINCRBY");
+        nq_redis_pipe_adds(p, agg->cells[i].key);
+        nq_redis_pipe_adds(p, nq_kpi_defs[agg->cells[i].kpi].field);
+        nq_redis_pipe_addll(p, agg->cells[i].delta);
+    }
+    for (size_t i = 0, run; i < agg->n_members; i += run) {
+        const char *key = agg->members[i].key;
+        for (run = 1; i + run < agg->n_members && strcmp(agg->members[i + run].key, key) == 0;)
+            run++;
+        nq_redis_pipe_cmd(p, NULL, NULL, 2 + run);
+        nq_redis_pipe_adds(p, "SADD");
+        nq_redis_pipe_adds(p, key);
+        for (size_t k = 0; k < run; k++)
+            nq_redis_pipe_adds(p, agg->members[i + k].member);
+    }
 }

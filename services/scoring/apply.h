@@ -124,6 +124,11 @@ typedef int (*scoring_key_map_fn)(const char *key, char *buf, size_t len, void *
 void scoring_agg_to_args(nq_redis_args_t *a, const scoring_agg_t *agg, scoring_key_map_fn map,
                          void *ctx);
 
+/* Append the aggregate to a pipeline as commands: one HINCRBY per (key,
+ * counter), one SADD per set key with all its members (sorted first with
+ * scoring_agg_unique_members). Failures set p->failed. */
+void scoring_agg_to_pipe(nq_redis_pipe_t *p, const scoring_agg_t *agg);
+
 /* Drop repeated set members (the same customer visited twice in a batch)
  * and sort them by key, then member: one SADD per key takes them all. */
 void scoring_agg_unique_members(scoring_agg_t *agg);

@@ -11,39 +11,33 @@
 #include "nq/keys.h"
 #include "nq/log.h"
 
-/* KEYS[1] stream, KEYS[2] scored counter, KEYS[3] KPI version (+1: kept
- * leaderboards are computed afresh). ARGV: group, consumer, n, entry
- * ids..., events, the aggregate (scoring_agg_to_args).
- * Returns {1} when applied, or {0, still-pending ids...} when some of the ids
- * were already applied (acknowledged) by another scorer: nothing changed then.
- * XCLAIM and XACK go in chunks of 1000 ids: Lua's unpack() yields at most a
- * few thousand values (and all of them only as the last argument). */
-static const char apply_script[] = SCORING_LUA_APPLY_AGG
-    "local group, consumer = ARGV[1], ARGV[2]\n"
-    "local n = tonumber(ARGV[3])\n"
-    "local function each_chunk(head, tail, fn)\n"
-    "  for i = 1, n, 1000 do\n"
-    "    local args = {}\n"
-    "    for _, a in ipairs(head) do args[#args + 1] = a end\n"
-    "    for j = i, math.min(i + 999, n) do args[#args + 1] = ARGV[3 + j] end\n"
-    "    if tail then args[#args + 1] = tail end\n"
-    "    fn(redis.call(unpack(args)))\n"
+/* The guard of an apply (see batch_sum). KEYS[1] stream, KEYS[2] the claims
+ * counter. ARGV: group, consumer, n, entry ids... Returns {1} when every entry
+ * is still pending with this consumer, or else bumps the claims counter (this
+ * connection watches it: the transaction that follows is then discarded)
+ * and returns {0, ids still pending with this consumer...}. */
+static const char guard_script[] =
+    "local group, consumer, n = ARGV[1], ARGV[2], tonumber(ARGV[3])\n"
+    "local mine = {0}\n"
+    "for i = 1, n do\n"
+    "  local id = ARGV[3 + i]\n"
+    "  if #redis.call('XPENDING', KEYS[1], group, id, id, 1, consumer) == 1 then\n"
+    "    mine[#mine + 1] = id\n"
     "  end\n"
     "end\n"
-    "local claimed = {}\n"
-    "each_chunk({'XCLAIM', KEYS[1], group, consumer, 0}, 'JUSTID', function(got)\n"
-    "  for _, id in ipairs(got) do claimed[#claimed + 1] = id end\n"
-    "end)\n"
-    "if #claimed ~= n then\n"
-    "  table.insert(claimed, 1, 0)\n"
-    "  return claimed\n"
-    "end\n"
-    "local events = ARGV[4 + n]\n"
-    "apply_agg(5 + n, nil)\n"
-    "each_chunk({'XACK', KEYS[1], group}, nil, function() end)\n"
-    "redis.call('INCRBY', KEYS[2], events)\n"
-    "redis.call('INCR', KEYS[3])\n"
-    "return {1}\n";
+    "if #mine == n + 1 then return {1} end\n"
+    "redis.call('INCR', KEYS[2])\n"
+    "return mine\n";
+
+/* Take over entries idle for a while (a dead scorer's), bumping the claims
+ * counter when any changes hands: an apply of them in flight elsewhere is then
+ * discarded. KEYS[1] stream, KEYS[2] claims counter. ARGV: group, consumer,
+ * min idle ms, cursor, count. Returns what XAUTOCLAIM returns. */
+static const char reclaim_script[] =
+    "local r = redis.call('XAUTOCLAIM', KEYS[1], ARGV[1], ARGV[2], ARGV[3], ARGV[4],\n"
+    "                     'COUNT', ARGV[5])\n"
+    "if #r[2] > 0 then redis.call('INCR', KEYS[2]) end\n"
+    "return r\n";
 
 /* KEYS[1] stream, KEYS[2] pause flag. ARGV: group, consumer, events, entries.
  * New entries for this consumer, one at a time until they hold `events`
@@ -87,8 +81,8 @@ typedef struct batch {
     char **ids;                 /* their stream ids */
     nq_actlog_entry_t *entries; /* decoded (empty for poison entries) */
     size_t events;              /* events that count, over the entries */
-    nq_redis_args_t call;       /* the apply call (batch_sum) */
-    bool summed;                /* call is built */
+    nq_redis_pipe_t apply;      /* the apply transaction (batch_sum) */
+    bool overlap;               /* its guard found entries applied elsewhere (batch_keep done) */
 } batch_t;
 
 static void pull(scorer_t *sc);
@@ -102,8 +96,7 @@ static void batch_free(batch_t *b)
     }
     free(b->ids);
     free(b->entries);
-    if (b->summed)
-        nq_redis_args_free(&b->call);
+    nq_redis_pipe_free(&b->apply);
     free(b);
 }
 
@@ -223,14 +216,25 @@ static void batch_keep(batch_t *b, const redisReply *pending)
     b->n = kept;
 }
 
-/* Sum the batch into its apply call. Returns 0, or -1 (a time outside the
- * calendar, out of memory). */
+static void on_guarded(nq_redis_t *r, redisReply *reply, void *data);
+static void on_applied(nq_redis_t *r, redisReply *reply, void *data);
+
+/* Sum the batch into its apply transaction:
+ *   WATCH claims; EVAL guard ids; MULTI; HINCRBY ... SADD ...; XACK ids;
+ *   INCRBY scored events; INCR KPI version (kept leaderboards are computed
+ *   afresh); EXEC
+ * in one pipeline. Exactly once: the guard checks that every entry is still
+ * pending with this scorer; if not, it bumps the watched claims counter, as
+ * does a reclaim (the only other way an entry changes hands), so EXEC
+ * applies nothing whenever an entry may have been taken or applied
+ * elsewhere since the WATCH. Counters go as plain commands, not from a
+ * script: a command issued by Lua costs Redis about a microsecond more.
+ * Returns 0, or -1 (a time outside the calendar, out of memory). */
 static int batch_sum(batch_t *b)
 {
     scorer_t *sc = b->sc;
-    if (b->summed)
-        nq_redis_args_free(&b->call);
-    b->summed = true;
+    nq_redis_pipe_free(&b->apply);
+    b->overlap = false;
     scoring_agg_t agg;
     scoring_agg_init(&agg);
     int rc = 0;
@@ -239,39 +243,55 @@ static int batch_sum(batch_t *b)
             rc = scoring_agg_add_event(&agg, b->entries[i].events[k]);
     }
     scoring_agg_unique_members(&agg);
-    nq_redis_args_t *a = &b->call;
-    nq_redis_args_init(a);
-    nq_redis_args_adds(a, "EVAL");
-    nq_redis_args_adds(a, apply_script);
-    nq_redis_args_adds(a, "3");
-    nq_redis_args_adds(a, NQ_KEY_ACTIVITIES);
-    nq_redis_args_adds(a, NQ_KEY_STATS_SCORED);
-    nq_redis_args_adds(a, NQ_KEY_KPI_VERSION);
-    nq_redis_args_adds(a, NQ_GROUP_SCORING);
-    nq_redis_args_adds(a, nq_service_member(sc->svc));
-    nq_redis_args_addf(a, "%zu", b->n);
+    nq_redis_pipe_t *p = &b->apply;
+    const char *member = nq_service_member(sc->svc);
+    nq_redis_pipe_cmd(p, NULL, NULL, 2);
+    nq_redis_pipe_adds(p, "WATCH");
+    nq_redis_pipe_adds(p, NQ_KEY_SCORING_CLAIMS);
+    nq_redis_pipe_cmd(p, on_guarded, b, 8 + b->n);
+    nq_redis_pipe_adds(p, "EVAL");
+    nq_redis_pipe_adds(p, guard_script);
+    nq_redis_pipe_adds(p, "2");
+    nq_redis_pipe_adds(p, NQ_KEY_ACTIVITIES);
+    nq_redis_pipe_adds(p, NQ_KEY_SCORING_CLAIMS);
+    nq_redis_pipe_adds(p, NQ_GROUP_SCORING);
+    nq_redis_pipe_adds(p, member);
+    nq_redis_pipe_addf(p, "%zu", b->n);
     for (size_t i = 0; i < b->n; i++)
-        nq_redis_args_adds(a, b->ids[i]);
-    nq_redis_args_addf(a, "%zu", b->events);
-    scoring_agg_to_args(a, &agg, NULL, NULL);
+        nq_redis_pipe_adds(p, b->ids[i]);
+    nq_redis_pipe_cmd(p, NULL, NULL, 1);
+    nq_redis_pipe_adds(p, "MULTI");
+    scoring_agg_to_pipe(p, &agg);
     scoring_agg_free(&agg);
-    return rc == 0 && !a->failed ? 0 : -1;
+    nq_redis_pipe_cmd(p, NULL, NULL, 3 + b->n);
+    nq_redis_pipe_adds(p, "XACK");
+    nq_redis_pipe_adds(p, NQ_KEY_ACTIVITIES);
+    nq_redis_pipe_adds(p, NQ_GROUP_SCORING);
+    for (size_t i = 0; i < b->n; i++)
+        nq_redis_pipe_adds(p, b->ids[i]);
+    nq_redis_pipe_cmd(p, NULL, NULL, 3);
+    nq_redis_pipe_adds(p, "INCRBY");
+    nq_redis_pipe_adds(p, NQ_KEY_STATS_SCORED);
+    nq_redis_pipe_addf(p, "%zu", b->events);
+    nq_redis_pipe_cmd(p, NULL, NULL, 2);
+    nq_redis_pipe_adds(p, "INCR");
+    nq_redis_pipe_adds(p, NQ_KEY_KPI_VERSION);
+    nq_redis_pipe_cmd(p, on_applied, b, 1);
+    nq_redis_pipe_adds(p, "EXEC");
+    return rc == 0 && !p->failed ? 0 : -1;
 }
 
-static void on_applied(nq_redis_t *r, redisReply *reply, void *data);
-
-/* Send the batch's apply call now. On failure the batch is dropped from
- * memory; its entries stay pending and are taken again later. */
+/* Send the batch's apply transaction now. On failure the batch is dropped
+ * from memory; its entries stay pending and are taken again later. */
 static void batch_send(batch_t *b)
 {
     scorer_t *sc = b->sc;
-    int rc = nq_redis_command_args(sc->svc->redis, on_applied, b, &b->call);
-    nq_redis_args_free(&b->call); /* hiredis holds its own copy of the command */
-    b->summed = false;
-    if (rc == 0) {
-        sc->applying++;
+    sc->applying++; /* before: a failed send may run on_guarded at once */
+    int rc = nq_redis_pipe_send(sc->svc->redis, &b->apply);
+    nq_redis_pipe_free(&b->apply); /* hiredis holds its own copy of the commands */
+    if (rc == 0)
         return;
-    }
+    sc->applying--;
     nq_log_warn("apply_deferred", "batch of %zu entries not sent; it stays pending", b->n);
     batch_free(b);
 }
@@ -310,31 +330,60 @@ static void apply_done(scorer_t *sc)
     }
 }
 
+/* The guard's answer comes before EXEC's: when some entries went elsewhere,
+ * keep only the rest (EXEC then reports the transaction discarded). */
+static void on_guarded(nq_redis_t *r, redisReply *reply, void *data)
+{
+    batch_t *b = data;
+    if (!reply || reply->type != REDIS_REPLY_ARRAY || reply->elements < 1 ||
+        reply->element[0]->type != REDIS_REPLY_INTEGER || reply->element[0]->integer == 1)
+        return;
+    size_t before = b->n;
+    batch_keep(b, reply);
+    b->overlap = true;
+    nq_log_info("batch_overlap", "%zu of %zu entries were taken or applied elsewhere%s",
+                before - b->n, before, b->n ? "; re-summing the rest" : "");
+}
+
+/* Whether an EXEC reply says the transaction ran; errors of its commands
+ * (a counter key of the wrong type) are logged: the rest was applied. */
+static bool exec_ran(const batch_t *b, const redisReply *reply)
+{
+    if (!reply || reply->type != REDIS_REPLY_ARRAY)
+        return false;
+    for (size_t i = 0; i < reply->elements; i++) {
+        if (reply->element[i]->type == REDIS_REPLY_ERROR)
+            nq_log_error("apply_command_failed", "in a batch of %zu entries: %s", b->n,
+                         reply->element[i]->str);
+    }
+    return true;
+}
+
 static void on_applied(nq_redis_t *r, redisReply *reply, void *data)
 {
     batch_t *b = data;
     scorer_t *sc = b->sc;
     if (sc->applying > 0)
         sc->applying--;
-    if (!reply || reply->type != REDIS_REPLY_ARRAY || reply->elements < 1 ||
-        reply->element[0]->type != REDIS_REPLY_INTEGER) {
-        nq_log_error("apply_failed", "batch of %zu entries not applied: %s; it stays pending", b->n,
-                     reply && reply->type == REDIS_REPLY_ERROR ? reply->str : "no reply");
-        batch_free(b);
-        apply_done(sc);
-        return;
-    }
-    if (reply->element[0]->integer == 1) {
+    if (exec_ran(b, reply)) {
         sc->applied += b->events;
         publish_change(sc, b);
         batch_free(b);
         apply_done(sc);
         return;
     }
-    size_t before = b->n;
-    batch_keep(b, reply);
-    nq_log_info("batch_overlap", "%zu of %zu entries were applied elsewhere%s", before - b->n,
-                before, b->n ? "; re-summing the rest" : "");
+    if (!reply || reply->type != REDIS_REPLY_NIL) {
+        nq_log_error("apply_failed", "batch of %zu entries not applied: %s; it stays pending", b->n,
+                     reply && reply->type == REDIS_REPLY_ERROR ? reply->str : "no reply");
+        batch_free(b);
+        apply_done(sc);
+        return;
+    }
+    /* Discarded: entries changed hands somewhere since the WATCH. Check again
+     * with what is still ours. */
+    if (!b->overlap)
+        nq_log_info("batch_retry", "entries changed hands elsewhere; applying %zu entries again",
+                    b->n);
     if (b->n == 0 || sc->stopping || batch_sum(b) != 0) {
         batch_free(b);
         apply_done(sc);
@@ -422,9 +471,10 @@ static void on_reclaimed(nq_redis_t *r, redisReply *reply, void *data)
 static void reclaim(scorer_t *sc)
 {
     sc->reclaim_due = false;
-    if (nq_redis_command(sc->puller, on_reclaimed, sc, "XAUTOCLAIM %s %s %s %d %s COUNT %d",
-                         NQ_KEY_ACTIVITIES, NQ_GROUP_SCORING, nq_service_member(sc->svc),
-                         SCORER_RECLAIM_IDLE_MS, sc->reclaim_cursor, SCORER_RECLAIM_ENTRIES) == 0)
+    if (nq_redis_command(sc->puller, on_reclaimed, sc, "EVAL %s 2 %s %s %s %s %d %s %d",
+                         reclaim_script, NQ_KEY_ACTIVITIES, NQ_KEY_SCORING_CLAIMS, NQ_GROUP_SCORING,
+                         nq_service_member(sc->svc), SCORER_RECLAIM_IDLE_MS, sc->reclaim_cursor,
+                         SCORER_RECLAIM_ENTRIES) == 0)
         sc->pulling = true;
 }
 

@@ -2,19 +2,18 @@
  *
  * Scorers share the work through the Redis consumer group "scoring" on the
  * activity log: each pulls new entries (XREADGROUP; one entry is one stored
- * batch of events, nq/actlog.h), applies them with one Lua call, and
+ * batch of events, nq/actlog.h), applies them with one transaction, and
  * publishes what changed. Pulls go over a connection of their own, so the
  * next batch is pulled and summed while the previous one is applied (at most
  * SCORER_APPLIES applying, one ready, one being pulled). One apply at a time:
- * ingest's appends then wait behind at most one apply script in Redis, not
+ * ingest's appends then wait behind at most one apply in Redis, not
  * two (with two, batches of 500 over 2 connections: 39 k/s, p99 51 ms; with
  * one: 47 k/s, p99 44 ms), and what arrives meanwhile makes the next batch.
- * Exactly once: the Lua call
- * re-claims the batch's entries (XCLAIM ... JUSTID) and only if every one is
- * still pending applies the summed increments and XACKs them, atomically; if
- * some were already applied elsewhere it returns the ones still pending and
- * the scorer re-sums just those. Entries left pending by a scorer that died
- * are taken over after SCORER_RECLAIM_IDLE_MS (XAUTOCLAIM).
+ * Exactly once: the transaction (scorer.c, batch_sum) applies the summed
+ * increments and XACKs the entries only if every one is still pending with
+ * this scorer; if some went elsewhere it applies nothing and the scorer
+ * re-sums just the rest. Entries left pending by a scorer that died are taken
+ * over after SCORER_RECLAIM_IDLE_MS (XAUTOCLAIM, bumping nq:scoring:claims).
  *
  * Bus: SUB to cfg.stored_endpoint ("activity.stored.v1" wakes the scorer);
  * PUB connected to cfg.changes_endpoint ("kpi.changed.v1").

@@ -557,6 +557,50 @@ static void test_agg_to_args(void)
     scoring_agg_free(&agg);
 }
 
+/* Whether the pipeline's bytes hold `len` bytes equal to `s`. */
+static const char *contains(const nq_redis_pipe_t *p, const char *s, size_t len)
+{
+    for (size_t i = 0; i + len <= p->len; i++) {
+        if (memcmp(p->buf + i, s, len) == 0)
+            return p->buf + i;
+    }
+    return NULL;
+}
+
+/* The aggregate as pipelined commands: one HINCRBY per (key, counter), one
+ * SADD per visited set, deltas as signed integers. */
+static void test_agg_to_pipe(void)
+{
+    scoring_agg_t agg;
+    scoring_agg_init(&agg);
+    Nq__Activity visit = event("visit", "A", THU_0930, 0);
+    Nq__Activity back = event("return", "A", THU_0930, 12345);
+    with_customer(&visit, "c-1");
+    CU_ASSERT_EQUAL_FATAL(scoring_agg_add_event(&agg, &visit), 0);
+    CU_ASSERT_EQUAL_FATAL(scoring_agg_add_event(&agg, &back), 0);
+    scoring_agg_unique_members(&agg);
+
+    nq_redis_pipe_t p;
+    nq_redis_pipe_init(&p);
+    scoring_agg_to_pipe(&p, &agg);
+    CU_ASSERT_FALSE_FATAL(p.failed);
+    CU_ASSERT_EQUAL_FATAL(p.n, 4 + 2);
+    char want[512];
+    int n = snprintf(want, sizeof(want),
+                     "*4\r\n$7\r\nHINCRBY\r\n$%zu\r\n%s\r\n$%zu\r\n%s\r\n$1\r\n1\r\n",
+                     strlen("nq:{sp:A}:kpi:2026-11-26"), "nq:{sp:A}:kpi:2026-11-26",
+                     strlen(nq_kpi_defs[NQ_KPI_VISITS].field), nq_kpi_defs[NQ_KPI_VISITS].field);
+    CU_ASSERT_EQUAL(p.cmds[0].end, (size_t)n);
+    CU_ASSERT_EQUAL(memcmp(p.buf, want, (size_t)n), 0);
+    CU_ASSERT_PTR_NOT_NULL(contains(&p, "$6\r\n-12345\r\n", 12));
+    n = snprintf(want, sizeof(want), "*3\r\n$4\r\nSADD\r\n$%zu\r\n%s\r\n$3\r\nc-1\r\n",
+                 strlen("nq:{sp:A}:visited:2026-11"), "nq:{sp:A}:visited:2026-11");
+    CU_ASSERT_PTR_NOT_NULL(contains(&p, want, (size_t)n));
+    CU_ASSERT_PTR_NULL(p.cmds[5].cb);
+    nq_redis_pipe_free(&p);
+    scoring_agg_free(&agg);
+}
+
 static void test_add_direct(void)
 {
     scoring_agg_t agg;
@@ -931,6 +975,7 @@ static CU_TestInfo agg_tests[] = {
     {"more days than cached: every key still sums", test_many_days},
     {"scoring_agg_add direct", test_add_direct},
     {"the aggregate as script arguments, keys mapped", test_agg_to_args},
+    {"the aggregate as pipelined commands", test_agg_to_pipe},
     {"a failing event adds nothing", test_event_failures_add_nothing},
     {"a visit adds its customer to 5 visited sets", test_visit_members},
     {"visited sets: zone, widest ids, too wide", test_visit_members_zone_and_width},

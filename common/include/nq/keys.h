@@ -29,6 +29,7 @@
  * | nq:stats:accepted / nq:stats:scored | STRING | forever           | ingest / scoring: events appended / applied (counters for benchmarks and /metrics) |
  * | nq:rebuild:job                  | HASH   | forever (last job)        | ingest requests, a scorer runs: state, from, owner, lease_until, scanned, total, ... |
  * | nq:scoring:paused                | STRING | 30 s, refreshed           | the rebuilding scorer: no new deliveries while set |
+ * | nq:scoring:claims                | STRING | forever                   | scoring: +1 when log entries change hands (reclaim, or an apply found some gone); every apply WATCHes it |
  * | nq:rb:<attempt>:<live key minus "nq:"> | HASH/SET | until swapped     | rebuild shadow of a KPI hash / visited set |
  * | nq:heartbeats                    | ZSET   | members pruned after 60 s | every service: "<service>/<instance>" -> Unix ms |
  */
@@ -54,6 +55,7 @@
 #define NQ_KEY_HEARTBEATS           "nq:heartbeats"
 #define NQ_KEY_REBUILD_JOB          "nq:rebuild:job"
 #define NQ_KEY_SCORING_PAUSED       "nq:scoring:paused"
+#define NQ_KEY_SCORING_CLAIMS       "nq:scoring:claims"
 #define NQ_KEY_SHADOW_PREFIX        "nq:rb:"
 #define NQ_KEY_STATS_ACCEPTED       "nq:stats:accepted"
 #define NQ_KEY_STATS_SCORED         "nq:stats:scored"

@@ -96,4 +96,56 @@ void nq_redis_args_free(nq_redis_args_t *a);
 /* Issue the vector `a` (does not free it). Same contract as nq_redis_commandv. */
 int nq_redis_command_args(nq_redis_t *r, nq_redis_cb cb, void *data, const nq_redis_args_t *a);
 
+/* ---- pipelines ------------------------------------------------------------
+ * Many commands formatted back to back and issued together, in order, each
+ * with its own callback or none (its reply is read and dropped): a
+ * transaction of thousands of small commands (WATCH, MULTI ... EXEC) without
+ * an argument vector, a callback or an allocation per command.
+ *
+ *   nq_redis_pipe_t p;
+ *   nq_redis_pipe_init(&p);
+ *   nq_redis_pipe_cmd(&p, NULL, NULL, 1);          // MULTI, reply dropped
+ *   nq_redis_pipe_adds(&p, "MULTI");
+ *   nq_redis_pipe_cmd(&p, NULL, NULL, 4);          // HINCRBY key field 5
+ *   nq_redis_pipe_adds(&p, "HINCRBY"); ...; nq_redis_pipe_addf(&p, "%d", 5);
+ *   nq_redis_pipe_cmd(&p, on_exec, data, 1);
+ *   nq_redis_pipe_adds(&p, "EXEC");
+ *   if (nq_redis_pipe_send(r, &p) != 0) ...;
+ *   nq_redis_pipe_free(&p);                        // hiredis holds its own copy
+ * A command must get exactly the arguments its nq_redis_pipe_cmd announced;
+ * otherwise, or on allocation failure, `failed` is set, later adds do nothing
+ * and nq_redis_pipe_send refuses the pipeline. */
+typedef struct nq_redis_piped {
+    size_t end;     /* where the command ends in buf */
+    nq_redis_cb cb; /* its callback, NULL: reply dropped */
+    void *data;     /* the callback's argument */
+} nq_redis_piped_t;
+
+typedef struct nq_redis_pipe {
+    char *buf;              /* the commands in the protocol's encoding */
+    size_t len, cap;        /* bytes used, allocated */
+    nq_redis_piped_t *cmds; /* one per command, in order */
+    size_t n, cap_cmds;     /* commands, slots allocated */
+    size_t args_due;        /* arguments the last command still expects */
+    bool failed;            /* an allocation failed, or an argument count was wrong */
+} nq_redis_pipe_t;
+
+void nq_redis_pipe_init(nq_redis_pipe_t *p);
+/* Start a command of `argc` arguments (the command name included). */
+void nq_redis_pipe_cmd(nq_redis_pipe_t *p, nq_redis_cb cb, void *data, size_t argc);
+void nq_redis_pipe_add(nq_redis_pipe_t *p, const void *bytes, size_t len);
+void nq_redis_pipe_adds(nq_redis_pipe_t *p, const char *s);
+void nq_redis_pipe_addf(nq_redis_pipe_t *p, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+/* Add an integer argument (thousands per apply: without printf). */
+void nq_redis_pipe_addll(nq_redis_pipe_t *p, long long v);
+void nq_redis_pipe_free(nq_redis_pipe_t *p);
+
+/* Issue every command of `p`, in order. Returns 0 when all were issued; -1
+ * when not connected or `p` failed (nothing issued, no callback runs), or
+ * when issuing failed part way: then the connection is dropped (Redis drops
+ * an unfinished transaction with it), the callbacks of the commands already
+ * issued run with NULL before this returns, and a new connection is made. */
+int nq_redis_pipe_send(nq_redis_t *r, const nq_redis_pipe_t *p);
+
 #endif
