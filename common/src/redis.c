@@ -76,14 +76,21 @@ static void on_socket(uv_poll_t *h, int status, int events)
 {
     uv_events_t *e = h->data;
     int ready = status < 0 ? e->events : events;
+    if (status < 0)
+        e->events = 0; /* libuv stopped the handle */
     if (e->ac && (ready & UV_READABLE))
         redisAsyncHandleRead(e->ac);
     if (e->ac && (ready & UV_WRITABLE))
         redisAsyncHandleWrite(e->ac);
 }
 
+/* Only a change is passed on: libuv's uv_poll_start removes the socket from
+ * epoll (a system call) before adding it back on the next turn, and hiredis
+ * asks to write once per command issued (thousands in a pipeline). */
 static void watch(uv_events_t *e, int events)
 {
+    if (events == e->events)
+        return;
     e->events = events;
     if (events)
         uv_poll_start(&e->poll, events, on_socket);
