@@ -12,6 +12,7 @@
 struct nq_zsock {
     uv_poll_t poll;               /* readiness of ZMQ_FD */
     uv_prepare_t prepare;         /* re-checks ZMQ_EVENTS before the loop blocks */
+    bool touched;                 /* sent on since the last drain (see on_prepare) */
     void *zsock;                  /* the ZeroMQ socket */
     int type;                     /* ZMQ_ROUTER, ZMQ_DEALER, ... */
     const nq_bus_route_t *routes; /* dispatch table, borrowed (static) */
@@ -115,6 +116,7 @@ static int recv_message(nq_zsock_t *s, zmq_msg_t *parts)
 
 static void drain(nq_zsock_t *s)
 {
+    s->touched = false; /* every send below is followed by a ZMQ_EVENTS check */
     size_t n_ids = s->type == ZMQ_ROUTER ? 1 : 0;
     while (!s->closing && has_pollin(s)) {
         zmq_msg_t parts[MAX_FRAMES];
@@ -145,9 +147,15 @@ static void on_poll(uv_poll_t *h, int status, int events)
     drain(h->data);
 }
 
+/* ZMQ_FD signals an edge, which any call on the socket may spend: after a
+ * send, messages can wait with the descriptor quiet, so ZMQ_EVENTS is checked
+ * before the loop blocks. Only then: the check costs system calls (poll,
+ * getpid), several per turn of a busy loop with four sockets. */
 static void on_prepare(uv_prepare_t *h)
 {
-    drain(h->data);
+    nq_zsock_t *s = h->data;
+    if (s->touched)
+        drain(s);
 }
 
 nq_zsock_t *nq_zsock_new(uv_loop_t *loop, void *zctx, int type, const char *endpoint,
@@ -198,6 +206,7 @@ nq_zsock_t *nq_zsock_new(uv_loop_t *loop, void *zctx, int type, const char *endp
     s->poll.data = s;
     s->prepare.data = s;
     s->open_handles = 2;
+    s->touched = true; /* check once before the first wait */
     if (n_routes > 0) {
         uv_poll_start(&s->poll, UV_READABLE, on_poll);
         uv_prepare_start(&s->prepare, on_prepare);
@@ -221,6 +230,7 @@ static int send_frames(nq_zsock_t *s, const uint8_t *id, size_t id_len, const ch
     protobuf_c_message_pack(msg, zmq_msg_data(&payload));
 
     int rc = 0;
+    s->touched = true;
     if (id && zmq_send(s->zsock, id, id_len, ZMQ_SNDMORE | ZMQ_DONTWAIT) < 0)
         rc = -1;
     if (rc == 0 && zmq_send(s->zsock, type, strlen(type), ZMQ_SNDMORE | ZMQ_DONTWAIT) < 0)
