@@ -96,23 +96,6 @@ scenario_field() {
 
 # ---- ports and processes --------------------------------------------------------------
 
-# port_in_use PORT: true when something accepts TCP connections on 127.0.0.1:PORT.
-port_in_use() {
-    # shellcheck disable=SC2016 # $0 is the inner shell's argument
-    timeout 1 bash -c 'exec 3<>"/dev/tcp/127.0.0.1/$0"' "$1" 2>/dev/null
-}
-
-# free_ports N: N distinct ports on 127.0.0.1 that nothing listens on now.
-free_ports() {
-    local ports=() p tries=0
-    while ((${#ports[@]} < $1)); do
-        ((tries++ < 1000)) || die "no free ports found"
-        p=$((20000 + RANDOM % 40000))
-        [[ " ${ports[*]} " == *" $p "* ]] && continue
-        port_in_use "$p" || ports+=("$p")
-    done
-    echo "${ports[@]}"
-}
 
 # live_pid NAME: the pid of the suite's process NAME while it runs (not a zombie).
 live_pid() {
@@ -180,7 +163,8 @@ start_suite() {
     local scorers=$1 i ports
     SUITE_DIR=$(mktemp -d /tmp/nq-bench-suite.XXXXXX)
     mkdir -p "$SUITE_DIR/run" "$SUITE_DIR/log" "$SUITE_DIR/redis"
-    read -r -a ports <<<"$(free_ports 8)"
+    ports=$(free_ports 8) || die "no free ports found"
+    read -r -a ports <<<"$ports"
     export NQ_LOG_LEVEL=warn NQ_REDIS_HOST=127.0.0.1 NQ_REDIS_PORT=${ports[0]}
     export NQ_HTTP_HOST=127.0.0.1 NQ_HTTP_PORT=${ports[1]}
     export NQ_INGEST_ENDPOINT=tcp://127.0.0.1:${ports[2]}

@@ -44,3 +44,22 @@ start_services() {
     start_process nq-reporting "$bin/nq-reporting"
     start_process nq-gateway "$bin/nq-gateway"
 }
+
+# port_in_use PORT: true when something accepts TCP connections on 127.0.0.1:PORT.
+port_in_use() {
+    # shellcheck disable=SC2016 # $0 is the inner shell's argument
+    timeout 1 bash -c 'exec 3<>"/dev/tcp/127.0.0.1/$0"' "$1" 2>/dev/null
+}
+
+# free_ports N: N distinct ports on 127.0.0.1 that nothing listens on now (fails
+# after 1,000 tries).
+free_ports() {
+    local ports=() p tries=0
+    while ((${#ports[@]} < $1)); do
+        ((tries++ < 1000)) || return 1
+        p=$((20000 + RANDOM % 40000))
+        [[ " ${ports[*]} " == *" $p "* ]] && continue
+        port_in_use "$p" || ports+=("$p")
+    done
+    echo "${ports[@]}"
+}
