@@ -581,20 +581,6 @@ void nq_redis_pipe_adds(nq_redis_pipe_t *p, const char *s)
     nq_redis_pipe_add(p, s, strlen(s));
 }
 
-void nq_redis_pipe_addf(nq_redis_pipe_t *p, const char *fmt, ...)
-{
-    char buf[256];
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vformat(buf, fmt, ap);
-    va_end(ap);
-    if (n < 0) {
-        p->failed = true;
-        return;
-    }
-    nq_redis_pipe_add(p, buf, (size_t)n);
-}
-
 void nq_redis_pipe_addll(nq_redis_pipe_t *p, long long v)
 {
     char tmp[24], *end = tmp + sizeof(tmp);

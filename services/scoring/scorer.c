@@ -256,7 +256,7 @@ static int batch_sum(batch_t *b)
     nq_redis_pipe_adds(p, NQ_KEY_SCORING_CLAIMS);
     nq_redis_pipe_adds(p, NQ_GROUP_SCORING);
     nq_redis_pipe_adds(p, member);
-    nq_redis_pipe_addf(p, "%zu", b->n);
+    nq_redis_pipe_addll(p, (long long)b->n);
     for (size_t i = 0; i < b->n; i++)
         nq_redis_pipe_adds(p, b->ids[i]);
     nq_redis_pipe_cmd(p, NULL, NULL, 1);
@@ -272,7 +272,7 @@ static int batch_sum(batch_t *b)
     nq_redis_pipe_cmd(p, NULL, NULL, 3);
     nq_redis_pipe_adds(p, "INCRBY");
     nq_redis_pipe_adds(p, NQ_KEY_STATS_SCORED);
-    nq_redis_pipe_addf(p, "%zu", b->events);
+    nq_redis_pipe_addll(p, (long long)b->events);
     nq_redis_pipe_cmd(p, NULL, NULL, 2);
     nq_redis_pipe_adds(p, "INCR");
     nq_redis_pipe_adds(p, NQ_KEY_KPI_VERSION);

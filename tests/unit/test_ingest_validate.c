@@ -174,8 +174,8 @@ static void make(event_t *e, const char *type)
 static void set_attrs(event_t *e, size_t n, char keys[][8], char vals[][8])
 {
     for (size_t i = 0; i < n; i++) {
-        snprintf(keys[i], 8, "k%zu", i);
-        snprintf(vals[i], 8, "v%zu", i);
+        snprintf(keys[i], 8, "k%u", (unsigned)(i % 1000000));
+        snprintf(vals[i], 8, "v%u", (unsigned)(i % 1000000));
         e->attr[i].key = keys[i];
         e->attr[i].value = vals[i];
     }

@@ -107,7 +107,7 @@ int nq_redis_command_args(nq_redis_t *r, nq_redis_cb cb, void *data, const nq_re
  *   nq_redis_pipe_cmd(&p, NULL, NULL, 1);          // MULTI, reply dropped
  *   nq_redis_pipe_adds(&p, "MULTI");
  *   nq_redis_pipe_cmd(&p, NULL, NULL, 4);          // HINCRBY key field 5
- *   nq_redis_pipe_adds(&p, "HINCRBY"); ...; nq_redis_pipe_addf(&p, "%d", 5);
+ *   nq_redis_pipe_adds(&p, "HINCRBY"); ...; nq_redis_pipe_addll(&p, 5);
  *   nq_redis_pipe_cmd(&p, on_exec, data, 1);
  *   nq_redis_pipe_adds(&p, "EXEC");
  *   if (nq_redis_pipe_send(r, &p) != 0) ...;
@@ -135,8 +135,6 @@ void nq_redis_pipe_init(nq_redis_pipe_t *p);
 void nq_redis_pipe_cmd(nq_redis_pipe_t *p, nq_redis_cb cb, void *data, size_t argc);
 void nq_redis_pipe_add(nq_redis_pipe_t *p, const void *bytes, size_t len);
 void nq_redis_pipe_adds(nq_redis_pipe_t *p, const char *s);
-void nq_redis_pipe_addf(nq_redis_pipe_t *p, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
 /* Add an integer argument (thousands per apply: without printf). */
 void nq_redis_pipe_addll(nq_redis_pipe_t *p, long long v);
 void nq_redis_pipe_free(nq_redis_pipe_t *p);
