@@ -52,12 +52,14 @@ port_in_use() {
 }
 
 # free_ports N: N distinct ports on 127.0.0.1 that nothing listens on now (fails
-# after 1,000 tries).
+# after 1,000 tries). Drawn from 20000-31999, below Linux's ephemeral range
+# (32768-60999), where an outgoing connection could take one between this check
+# and the bind.
 free_ports() {
     local ports=() p tries=0
     while ((${#ports[@]} < $1)); do
         ((tries++ < 1000)) || return 1
-        p=$((20000 + RANDOM % 40000))
+        p=$((20000 + RANDOM % 12000))
         [[ " ${ports[*]} " == *" $p "* ]] && continue
         port_in_use "$p" || ports+=("$p")
     done
