@@ -24,9 +24,10 @@
  * whose first 128 bits are the digest now. An id twice in one batch counts
  * once. The batch becomes one stream entry, with the indexes of the events
  * that did not count (x); a batch with none new appends nothing.
- * Returns n status integers (0 accepted, 1 duplicate, 2 conflict), the
- * stream id of the entry ("" if none), and the scoring backlog (events
- * accepted but not yet scored). unpack() takes at most a few thousand values:
+ * Returns the stream id of the entry ("" if none), the scoring backlog
+ * (events accepted but not yet scored), then (index, 1 duplicate or 2
+ * conflict) for each event that did not count: every other one was accepted
+ * (a reply of two values for a batch of new events, however large). unpack() takes at most a few thousand values:
  * ids go in chunks of 1000. */
 static const char append_script[] =
     "local now, span, window = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])\n"
@@ -52,28 +53,30 @@ static const char append_script[] =
     "    return redis.call('MGET', unpack(keys))\n"
     "  end)\n"
     "end\n"
-    "local out, skipped, fresh, mine = {}, {}, {}, {}\n"
+    "local skipped, told, fresh, mine = {}, {}, {}, {}\n"
+    "local ns, nf = 0, 0\n"
     "for i = 1, n do\n"
     "  local d = ARGV[7 + i * 2]\n"
     "  local prev = known[i] or mine[ids[i]]\n"
     "  if not prev then\n"
-    "    out[i] = 0\n"
     "    mine[ids[i]] = d\n"
-    "    fresh[#fresh + 1] = ids[i]\n"
-    "    fresh[#fresh + 1] = d\n"
+    "    fresh[nf + 1] = ids[i]\n"
+    "    fresh[nf + 2] = d\n"
+    "    nf = nf + 2\n"
     "  else\n"
     "    local same = prev == d or (#prev == 64 and string.sub(prev, 1, #d) == d)\n"
-    "    out[i] = same and 1 or 2\n"
-    "    skipped[#skipped + 1] = i - 1\n"
+    "    ns = ns + 1\n"
+    "    skipped[ns] = i - 1\n"
+    "    told[ns] = same and 1 or 2\n"
     "  end\n"
     "end\n"
-    "local accepted = n - #skipped\n"
+    "local accepted = n - ns\n"
     "local id = ''\n"
     "if accepted > 0 then\n"
     "  local start = now - now % span\n"
     "  local bucket = ARGV[6] .. start\n"
-    "  for c = 1, #fresh, 2000 do\n"
-    "    redis.call('HSET', bucket, unpack(fresh, c, math.min(c + 1999, #fresh)))\n"
+    "  for c = 1, nf, 2000 do\n"
+    "    redis.call('HSET', bucket, unpack(fresh, c, math.min(c + 1999, nf)))\n"
     "  end\n"
     "  local listed = false\n"
     "  for _, b in ipairs(buckets) do listed = listed or b == bucket end\n"
@@ -81,7 +84,7 @@ static const char append_script[] =
     "    redis.call('ZADD', KEYS[4], start + span + window, bucket)\n"
     "    redis.call('EXPIREAT', bucket, start + span + window)\n"
     "  end\n"
-    "  if #skipped > 0 then\n"
+    "  if ns > 0 then\n"
     "    id = redis.call('XADD', KEYS[1], '*', 'n', accepted, 'b', ARGV[5], 'x',\n"
     "                    table.concat(skipped, ','))\n"
     "  else\n"
@@ -89,9 +92,12 @@ static const char append_script[] =
     "  end\n"
     "  redis.call('INCRBY', KEYS[2], accepted)\n"
     "end\n"
-    "out[n + 1] = id\n"
-    "out[n + 2] = tonumber(redis.call('GET', KEYS[2]) or '0') -\n"
-    "             tonumber(redis.call('GET', KEYS[3]) or '0')\n"
+    "local out = {id, tonumber(redis.call('GET', KEYS[2]) or '0') -\n"
+    "                 tonumber(redis.call('GET', KEYS[3]) or '0')}\n"
+    "for k = 1, ns do\n"
+    "  out[1 + k * 2] = skipped[k]\n"
+    "  out[2 + k * 2] = told[k]\n"
+    "end\n"
     "return out\n";
 
 struct ingest_append {
@@ -113,17 +119,22 @@ typedef struct sent {
 int ingest_store_parse_reply(const redisReply *reply, size_t n, int *status, const char **last_id,
                              int64_t *backlog)
 {
-    if (!reply || reply->type != REDIS_REPLY_ARRAY || reply->elements != n + 2)
+    if (!reply || reply->type != REDIS_REPLY_ARRAY || reply->elements < 2 ||
+        reply->elements % 2 != 0 || (reply->elements - 2) / 2 > n)
         return -1;
-    for (size_t i = 0; i < n; i++) {
-        const redisReply *e = reply->element[i];
-        if (e->type != REDIS_REPLY_INTEGER || e->integer < 0 || e->integer > 2)
-            return -1;
-        status[i] = (int)e->integer;
-    }
-    const redisReply *last = reply->element[n], *left = reply->element[n + 1];
+    const redisReply *last = reply->element[0], *left = reply->element[1];
     if (last->type != REDIS_REPLY_STRING || left->type != REDIS_REPLY_INTEGER)
         return -1;
+    for (size_t i = 0; i < n; i++)
+        status[i] = INGEST_APPEND_ACCEPTED;
+    for (size_t k = 2; k < reply->elements; k += 2) {
+        const redisReply *at = reply->element[k], *told = reply->element[k + 1];
+        if (at->type != REDIS_REPLY_INTEGER || at->integer < 0 || (size_t)at->integer >= n ||
+            told->type != REDIS_REPLY_INTEGER ||
+            (told->integer != INGEST_APPEND_DUPLICATE && told->integer != INGEST_APPEND_CONFLICT))
+            return -1;
+        status[at->integer] = (int)told->integer;
+    }
     *last_id = last->str;
     *backlog = left->integer;
     return 0;

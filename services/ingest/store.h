@@ -77,9 +77,11 @@ int ingest_store_send(nq_redis_t *r, ingest_append_t *const *appends, size_t k, 
 /* Free an append. Safe on NULL. */
 void ingest_store_drop(ingest_append_t *a);
 
-/* Parse the script's reply: n integers, the entry id, the backlog. Pure; used
- * by the callback and by tests. Returns 0, or -1 when the reply has another
- * shape. */
+/* Parse the script's reply for n events: the entry id, the backlog, then
+ * (index, status) for each event not accepted; status[] gets every event's.
+ * Pure; used by the callback and by tests. Returns 0, or -1 when the reply
+ * has another shape (an index outside the batch, a status that is neither
+ * duplicate nor conflict). */
 int ingest_store_parse_reply(const redisReply *reply, size_t n, int *status, const char **last_id,
                              int64_t *backlog);
 

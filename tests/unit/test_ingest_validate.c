@@ -905,30 +905,46 @@ static void test_digest_differs(void)
 
 static void test_parse_reply_good(void)
 {
-    redisReply e[5] = {fake_integer(0), fake_integer(1), fake_integer(2),
-                       fake_string("1795656600000-3"), fake_integer(4200)};
-    redisReply *items[5] = {&e[0], &e[1], &e[2], &e[3], &e[4]};
-    redisReply r = fake_array(items, 5);
-    int status[3] = {-9, -9, -9};
+    /* Four events: the second a duplicate, the fourth a conflict. */
+    redisReply e[6] = {fake_string("1795656600000-3"),
+                       fake_integer(4200),
+                       fake_integer(1),
+                       fake_integer(1),
+                       fake_integer(3),
+                       fake_integer(2)};
+    redisReply *items[6] = {&e[0], &e[1], &e[2], &e[3], &e[4], &e[5]};
+    redisReply r = fake_array(items, 6);
+    int status[4] = {-9, -9, -9, -9};
     const char *last = NULL;
     int64_t backlog = -1;
-    CU_ASSERT_EQUAL(ingest_store_parse_reply(&r, 3, status, &last, &backlog), 0);
+    CU_ASSERT_EQUAL(ingest_store_parse_reply(&r, 4, status, &last, &backlog), 0);
     CU_ASSERT_EQUAL(status[0], INGEST_APPEND_ACCEPTED);
     CU_ASSERT_EQUAL(status[1], INGEST_APPEND_DUPLICATE);
-    CU_ASSERT_EQUAL(status[2], INGEST_APPEND_CONFLICT);
+    CU_ASSERT_EQUAL(status[2], INGEST_APPEND_ACCEPTED);
+    CU_ASSERT_EQUAL(status[3], INGEST_APPEND_CONFLICT);
     CU_ASSERT_PTR_NOT_NULL_FATAL(last);
     CU_ASSERT_STRING_EQUAL(last, "1795656600000-3");
     CU_ASSERT_EQUAL(backlog, 4200);
 
+    /* All new: just the id and the backlog, whatever the batch's size. */
+    int many[3000];
+    memset(many, 0x7f, sizeof(many));
+    r = fake_array(items, 2);
+    CU_ASSERT_EQUAL(ingest_store_parse_reply(&r, 3000, many, &last, &backlog), 0);
+    int accepted = 0;
+    for (int i = 0; i < 3000; i++)
+        accepted += many[i] == INGEST_APPEND_ACCEPTED;
+    CU_ASSERT_EQUAL(accepted, 3000);
+
     /* Nothing appended: the id is "". An empty batch is just the id and the backlog. */
-    redisReply e2[3] = {fake_integer(1), fake_string(""), fake_integer(0)};
-    redisReply *items2[3] = {&e2[0], &e2[1], &e2[2]};
-    redisReply r2 = fake_array(items2, 3);
+    redisReply e2[4] = {fake_string(""), fake_integer(0), fake_integer(0), fake_integer(1)};
+    redisReply *items2[4] = {&e2[0], &e2[1], &e2[2], &e2[3]};
+    redisReply r2 = fake_array(items2, 4);
     CU_ASSERT_EQUAL(ingest_store_parse_reply(&r2, 1, status, &last, &backlog), 0);
-    CU_ASSERT_EQUAL(status[0], 1);
+    CU_ASSERT_EQUAL(status[0], INGEST_APPEND_DUPLICATE);
     CU_ASSERT_STRING_EQUAL(last, "");
     CU_ASSERT_EQUAL(backlog, 0);
-    redisReply r3 = fake_array(&items2[1], 2);
+    redisReply r3 = fake_array(items2, 2);
     last = NULL;
     CU_ASSERT_EQUAL(ingest_store_parse_reply(&r3, 0, status, &last, &backlog), 0);
     CU_ASSERT_PTR_NOT_NULL(last);
@@ -951,50 +967,58 @@ static void test_parse_reply_bad(void)
     int status[4];
     const char *last = "untouched";
     int64_t backlog = -7;
-    redisReply e[5] = {fake_integer(0), fake_integer(1), fake_string("1-1"), fake_string("1-2"),
-                       fake_integer(5)};
-    redisReply *items[5] = {&e[0], &e[1], &e[2], &e[3], &e[4]};
+    redisReply id = fake_string("1-1"), left = fake_integer(5), zero = fake_integer(0),
+               one = fake_integer(1), two = fake_integer(2), three = fake_integer(3),
+               minus = fake_integer(-1), text = fake_string("1-2");
+    redisReply nil = {0};
+    nil.type = REDIS_REPLY_NIL;
 
-    /* Wrong element counts. */
-    redisReply r = fake_array(items, 3);
-    CU_ASSERT_EQUAL(ingest_store_parse_reply(&r, 3, status, &last, &backlog), -1);
-    CU_ASSERT_EQUAL(ingest_store_parse_reply(&r, 0, status, &last, &backlog), -1);
-    r = fake_array(items, 0);
-    CU_ASSERT_EQUAL(ingest_store_parse_reply(&r, 0, status, &last, &backlog), -1);
     /* Not an array at all. */
     CU_ASSERT_EQUAL(ingest_store_parse_reply(NULL, 0, status, &last, &backlog), -1);
     redisReply err = fake_string("ERR something");
     err.type = REDIS_REPLY_ERROR;
     CU_ASSERT_EQUAL(ingest_store_parse_reply(&err, 0, status, &last, &backlog), -1);
-    redisReply s = fake_string("1-1");
-    CU_ASSERT_EQUAL(ingest_store_parse_reply(&s, 0, status, &last, &backlog), -1);
-    redisReply nil = {0};
-    nil.type = REDIS_REPLY_NIL;
+    CU_ASSERT_EQUAL(ingest_store_parse_reply(&id, 0, status, &last, &backlog), -1);
     CU_ASSERT_EQUAL(ingest_store_parse_reply(&nil, 0, status, &last, &backlog), -1);
 
-    /* A string where a status belongs: [0, "1-1", "1-2", 5] for n=2. */
-    redisReply *mixed[4] = {&e[0], &e[2], &e[3], &e[4]};
-    r = fake_array(mixed, 4);
+    /* Too short, a pair cut in half, more pairs than events. */
+    redisReply *items[6] = {&id, &left, &zero, &one, &one, &two};
+    redisReply r = fake_array(items, 1);
+    CU_ASSERT_EQUAL(ingest_store_parse_reply(&r, 1, status, &last, &backlog), -1);
+    r = fake_array(items, 0);
+    CU_ASSERT_EQUAL(ingest_store_parse_reply(&r, 0, status, &last, &backlog), -1);
+    r = fake_array(items, 3);
     CU_ASSERT_EQUAL(ingest_store_parse_reply(&r, 2, status, &last, &backlog), -1);
-    /* An integer where the id belongs: [0, 1, 5] for n=1. */
-    redisReply *no_id[3] = {&e[0], &e[1], &e[4]};
-    r = fake_array(no_id, 3);
+    r = fake_array(items, 6);
     CU_ASSERT_EQUAL(ingest_store_parse_reply(&r, 1, status, &last, &backlog), -1);
-    /* A nil id. */
-    redisReply *with_nil[3] = {&e[0], &nil, &e[4]};
-    r = fake_array(with_nil, 3);
+
+    /* An integer where the id belongs, a nil id, a string where the backlog belongs. */
+    redisReply *no_id[2] = {&zero, &left};
+    r = fake_array(no_id, 2);
     CU_ASSERT_EQUAL(ingest_store_parse_reply(&r, 1, status, &last, &backlog), -1);
-    /* A string where the backlog belongs: [0, "1-1", "1-2"] for n=1. */
-    redisReply *no_backlog[3] = {&e[0], &e[2], &e[3]};
-    r = fake_array(no_backlog, 3);
+    redisReply *nil_id[2] = {&nil, &left};
+    r = fake_array(nil_id, 2);
     CU_ASSERT_EQUAL(ingest_store_parse_reply(&r, 1, status, &last, &backlog), -1);
-    /* Statuses out of range. */
-    redisReply three = fake_integer(3), minus = fake_integer(-1);
-    redisReply *oor[3] = {&three, &e[2], &e[4]};
-    r = fake_array(oor, 3);
+    redisReply *no_backlog[2] = {&id, &text};
+    r = fake_array(no_backlog, 2);
     CU_ASSERT_EQUAL(ingest_store_parse_reply(&r, 1, status, &last, &backlog), -1);
-    oor[0] = &minus;
-    CU_ASSERT_EQUAL(ingest_store_parse_reply(&r, 1, status, &last, &backlog), -1);
+
+    /* An index outside the batch or not an integer; a status that is neither
+     * duplicate nor conflict (accepted is never listed). */
+    redisReply *pair[4] = {&id, &left, &three, &one};
+    r = fake_array(pair, 4);
+    CU_ASSERT_EQUAL(ingest_store_parse_reply(&r, 3, status, &last, &backlog), -1);
+    pair[2] = &minus;
+    CU_ASSERT_EQUAL(ingest_store_parse_reply(&r, 3, status, &last, &backlog), -1);
+    pair[2] = &text;
+    CU_ASSERT_EQUAL(ingest_store_parse_reply(&r, 3, status, &last, &backlog), -1);
+    pair[2] = &zero;
+    pair[3] = &three;
+    CU_ASSERT_EQUAL(ingest_store_parse_reply(&r, 3, status, &last, &backlog), -1);
+    pair[3] = &zero;
+    CU_ASSERT_EQUAL(ingest_store_parse_reply(&r, 3, status, &last, &backlog), -1);
+    pair[3] = &text;
+    CU_ASSERT_EQUAL(ingest_store_parse_reply(&r, 3, status, &last, &backlog), -1);
     CU_ASSERT_STRING_EQUAL(last, "untouched");
     CU_ASSERT_EQUAL(backlog, -7);
 }
