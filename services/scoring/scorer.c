@@ -5,39 +5,15 @@
 #include <string.h>
 
 #include "apply.h"
+#include "claims.h"
 #include "rebuild.h"
 #include "nq/actlog.h"
 #include "nq/bus.h"
 #include "nq/keys.h"
 #include "nq/log.h"
 
-/* The guard of an apply (see batch_sum). KEYS[1] stream, KEYS[2] the claims
- * counter. ARGV: group, consumer, n, entry ids... Returns {1} when every entry
- * is still pending with this consumer, or else bumps the claims counter (this
- * connection watches it: the transaction that follows is then discarded)
- * and returns {0, ids still pending with this consumer...}. */
-static const char guard_script[] =
-    "local group, consumer, n = ARGV[1], ARGV[2], tonumber(ARGV[3])\n"
-    "local mine = {0}\n"
-    "for i = 1, n do\n"
-    "  local id = ARGV[3 + i]\n"
-    "  if #redis.call('XPENDING', KEYS[1], group, id, id, 1, consumer) == 1 then\n"
-    "    mine[#mine + 1] = id\n"
-    "  end\n"
-    "end\n"
-    "if #mine == n + 1 then return {1} end\n"
-    "redis.call('INCR', KEYS[2])\n"
-    "return mine\n";
-
-/* Take over entries idle for a while (a dead scorer's), bumping the claims
- * counter when any changes hands: an apply of them in flight elsewhere is then
- * discarded. KEYS[1] stream, KEYS[2] claims counter. ARGV: group, consumer,
- * min idle ms, cursor, count. Returns what XAUTOCLAIM returns. */
-static const char reclaim_script[] =
-    "local r = redis.call('XAUTOCLAIM', KEYS[1], ARGV[1], ARGV[2], ARGV[3], ARGV[4],\n"
-    "                     'COUNT', ARGV[5])\n"
-    "if #r[2] > 0 then redis.call('INCR', KEYS[2]) end\n"
-    "return r\n";
+static const char guard_script[] = SCORER_LUA_GUARD;
+static const char reclaim_script[] = SCORER_LUA_RECLAIM;
 
 /* KEYS[1] stream, KEYS[2] pause flag. ARGV: group, consumer, events, entries.
  * New entries for this consumer, one at a time until they hold `events`
