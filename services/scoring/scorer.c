@@ -311,6 +311,8 @@ static void apply_done(scorer_t *sc)
 static void on_guarded(nq_redis_t *r, redisReply *reply, void *data)
 {
     batch_t *b = data;
+    if (reply && reply->type == REDIS_REPLY_ERROR) /* the transaction still runs */
+        nq_log_error("apply_guard_failed", "batch of %zu entries: %s", b->n, reply->str);
     if (!reply || reply->type != REDIS_REPLY_ARRAY || reply->elements < 1 ||
         reply->element[0]->type != REDIS_REPLY_INTEGER || reply->element[0]->integer == 1)
         return;
