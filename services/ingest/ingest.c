@@ -293,11 +293,8 @@ static void flush(ingest_t *in)
 /* Queue a batch for the next append (or answer that it expired while held). */
 static void send_job(ingest_t *in, batch_job_t *job)
 {
-    if (job->deadline && nq_now_ms() > job->deadline) {
-        in->inflight--;
-        reply(job, NQ__STATUS__STATUS_UNAVAILABLE,
-              "the request expired while scoring caught up; nothing was stored");
-        job_free(job);
+    if (job->deadline && nq_now_ms() > job->deadline) { /* job->next is NULL: never queued */
+        fail_jobs(in, job, "the request expired while scoring caught up; nothing was stored");
         return;
     }
     if (in->queue_tail)
@@ -482,10 +479,8 @@ void ingest_stop(void *app)
         return;
     in->stopping = true;
     batch_job_t *job;
-    while ((job = hold_pop(&in->hold))) { /* nothing of theirs is stored */
-        job->next = NULL;
+    while ((job = hold_pop(&in->hold))) /* nothing of theirs is stored; never queued */
         fail_jobs(in, job, "ingest is stopping, retry later");
-    }
     fail_jobs(in, in->queue_head, "ingest is stopping, retry later");
     in->queue_head = in->queue_tail = NULL;
     if (in->has_tick)

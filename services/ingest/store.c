@@ -221,68 +221,56 @@ ingest_append_t *ingest_store_prepare(Nq__Activity *const *events, size_t n, int
     return a;
 }
 
-/* The script's arguments before the events' pairs; which of them is the packed batch. */
-enum { HEAD_ARGS = 15, PACKED_ARG = 12 };
-
 int ingest_store_send(nq_redis_t *r, ingest_append_t *const *appends, size_t k, ingest_append_cb cb,
                       void *data)
 {
     if (k == 0 || !nq_redis_ready(r))
         return -1;
-    size_t n = 0, packed_len = 0;
+    size_t n = 0, packed_len = 0, pairs = 0;
     for (size_t j = 0; j < k; j++) {
         n += appends[j]->n;
         packed_len += appends[j]->packed_len;
+        pairs += appends[j]->pairs.argc;
     }
     /* Entries of a repeated field, packed one after the other, are the
      * packing of all of them: the batches' events make one log entry. */
     uint8_t *packed = malloc(packed_len ? packed_len : 1);
-    const char **argv = malloc((HEAD_ARGS + 2 * n) * sizeof(*argv));
-    size_t *lens = malloc((HEAD_ARGS + 2 * n) * sizeof(*lens));
     sent_t *sent = malloc(sizeof(*sent));
+    nq_redis_pipe_t p;
+    nq_redis_pipe_init(&p);
     int rc = -1;
-    if (!packed || !argv || !lens || !sent)
-        goto out;
-    *sent = (sent_t){n, cb, data};
-    char now[24], span[24], window[24], count[24];
-    snprintf(now, sizeof(now), "%lld", (long long)appends[0]->now_s);
-    snprintf(span, sizeof(span), "%lld", (long long)ingest_dedupe_span_s(appends[0]->window_s));
-    snprintf(window, sizeof(window), "%lld", (long long)appends[0]->window_s);
-    snprintf(count, sizeof(count), "%zu", n);
-    const char *head[HEAD_ARGS] = {"EVAL",
-                                   append_script,
-                                   "5",
-                                   NQ_KEY_ACTIVITIES,
-                                   NQ_KEY_STATS_ACCEPTED,
-                                   NQ_KEY_STATS_SCORED,
-                                   NQ_KEY_DEDUPE_BUCKETS,
-                                   NQ_KEY_DEDUPE_LEGACY,
-                                   now,
-                                   span,
-                                   window,
-                                   count,
-                                   (const char *)packed,
-                                   NQ_KEY_DEDUPE_BUCKET_PREFIX,
-                                   NQ_KEY_EVENT_PREFIX};
-    size_t argc = 0, at = 0;
-    for (; argc < HEAD_ARGS; argc++) {
-        argv[argc] = head[argc];
-        lens[argc] = argc == PACKED_ARG ? packed_len : strlen(head[argc]);
-    }
-    for (size_t j = 0; j < k; j++) {
-        memcpy(packed + at, appends[j]->packed, appends[j]->packed_len);
-        at += appends[j]->packed_len;
-        for (size_t i = 0; i < appends[j]->pairs.argc; i++, argc++) {
-            argv[argc] = appends[j]->pairs.argv[i];
-            lens[argc] = appends[j]->pairs.lens[i];
+    if (packed && sent) {
+        *sent = (sent_t){n, cb, data};
+        for (size_t j = 0, at = 0; j < k; at += appends[j]->packed_len, j++)
+            memcpy(packed + at, appends[j]->packed, appends[j]->packed_len);
+        static const char *const head[] = {"EVAL",
+                                           append_script,
+                                           "5",
+                                           NQ_KEY_ACTIVITIES,
+                                           NQ_KEY_STATS_ACCEPTED,
+                                           NQ_KEY_STATS_SCORED,
+                                           NQ_KEY_DEDUPE_BUCKETS,
+                                           NQ_KEY_DEDUPE_LEGACY};
+        size_t n_head = sizeof(head) / sizeof(head[0]);
+        nq_redis_pipe_cmd(&p, on_appended, sent, n_head + 7 + pairs);
+        for (size_t i = 0; i < n_head; i++)
+            nq_redis_pipe_adds(&p, head[i]);
+        nq_redis_pipe_addll(&p, appends[0]->now_s);
+        nq_redis_pipe_addll(&p, ingest_dedupe_span_s(appends[0]->window_s));
+        nq_redis_pipe_addll(&p, appends[0]->window_s);
+        nq_redis_pipe_addll(&p, (long long)n);
+        nq_redis_pipe_add(&p, packed, packed_len);
+        nq_redis_pipe_adds(&p, NQ_KEY_DEDUPE_BUCKET_PREFIX);
+        nq_redis_pipe_adds(&p, NQ_KEY_EVENT_PREFIX);
+        for (size_t j = 0; j < k; j++) {
+            for (size_t i = 0; i < appends[j]->pairs.argc; i++)
+                nq_redis_pipe_add(&p, appends[j]->pairs.argv[i], appends[j]->pairs.lens[i]);
         }
+        rc = nq_redis_pipe_send(r, &p); /* one command: issued whole or not at all */
     }
-    rc = nq_redis_commandv(r, on_appended, sent, (int)argc, argv, lens);
-out:
     if (rc != 0)
         free(sent);
-    free(packed); /* hiredis formatted its own copy of the command */
-    free(argv);
-    free(lens);
+    free(packed);
+    nq_redis_pipe_free(&p); /* hiredis holds its own copy of the command */
     return rc;
 }

@@ -12,9 +12,6 @@
 #include "nq/keys.h"
 #include "nq/log.h"
 
-static const char guard_script[] = SCORER_LUA_GUARD;
-static const char reclaim_script[] = SCORER_LUA_RECLAIM;
-
 /* KEYS[1] stream, KEYS[2] pause flag. ARGV: group, consumer, events, entries.
  * New entries for this consumer, one at a time until they hold `events`
  * events or make `entries` entries (a log entry is a whole stored batch, of
@@ -226,7 +223,7 @@ static int batch_sum(batch_t *b)
     nq_redis_pipe_adds(p, NQ_KEY_SCORING_CLAIMS);
     nq_redis_pipe_cmd(p, on_guarded, b, 8 + b->n);
     nq_redis_pipe_adds(p, "EVAL");
-    nq_redis_pipe_adds(p, guard_script);
+    nq_redis_pipe_adds(p, SCORER_LUA_GUARD);
     nq_redis_pipe_adds(p, "2");
     nq_redis_pipe_adds(p, NQ_KEY_ACTIVITIES);
     nq_redis_pipe_adds(p, NQ_KEY_SCORING_CLAIMS);
@@ -450,9 +447,9 @@ static void reclaim(scorer_t *sc)
 {
     sc->reclaim_due = false;
     if (nq_redis_command(sc->puller, on_reclaimed, sc, "EVAL %s 2 %s %s %s %s %d %s %d",
-                         reclaim_script, NQ_KEY_ACTIVITIES, NQ_KEY_SCORING_CLAIMS, NQ_GROUP_SCORING,
-                         nq_service_member(sc->svc), SCORER_RECLAIM_IDLE_MS, sc->reclaim_cursor,
-                         SCORER_RECLAIM_ENTRIES) == 0)
+                         SCORER_LUA_RECLAIM, NQ_KEY_ACTIVITIES, NQ_KEY_SCORING_CLAIMS,
+                         NQ_GROUP_SCORING, nq_service_member(sc->svc), SCORER_RECLAIM_IDLE_MS,
+                         sc->reclaim_cursor, SCORER_RECLAIM_ENTRIES) == 0)
         sc->pulling = true;
 }
 
