@@ -279,52 +279,54 @@ static const char *mapped(const char *key, char *buf, size_t len, scoring_key_ma
     return map(key, buf, len, ctx) == 0 ? buf : NULL;
 }
 
-void scoring_agg_to_args(nq_redis_args_t *a, const scoring_agg_t *agg, scoring_key_map_fn map,
+void scoring_agg_to_pipe(nq_redis_pipe_t *p, const scoring_agg_t *agg, scoring_key_map_fn map,
                          void *ctx)
 {
     char buf[SCORING_KEY_MAX + 64];
-    size_t count_at = a->argc, m = 0;
-    nq_redis_args_adds(a, "0"); /* m, set below */
     for (size_t i = 0; i < agg->n; i++) {
         const char *key = mapped(agg->cells[i].key, buf, sizeof(buf), map, ctx);
         if (!key)
             continue;
-        nq_redis_args_adds(a, key);
-        nq_redis_args_adds(a, nq_kpi_defs[agg->cells[i].kpi].field);
-        nq_redis_args_addf(a, "%lld", (long long)agg->cells[i].delta);
-        m++;
-    }
-    nq_redis_args_setf(a, count_at, "%zu", m);
-    size_t set_at = a->argc, s = 0;
-    nq_redis_args_adds(a, "0"); /* s, set below */
-    for (size_t i = 0; i < agg->n_members; i++) {
-        const char *key = mapped(agg->members[i].key, buf, sizeof(buf), map, ctx);
-        if (!key)
-            continue;
-        nq_redis_args_adds(a, key);
-        nq_redis_args_adds(a, agg->members[i].member);
-        s++;
-    }
-    nq_redis_args_setf(a, set_at, "%zu", s);
-}
-
-void scoring_agg_to_pipe(nq_redis_pipe_t *p, const scoring_agg_t *agg)
-{
-    for (size_t i = 0; i < agg->n; i++) {
         nq_redis_pipe_cmd(p, NULL, NULL, 4);
         nq_redis_pipe_adds(p, "HINCRBY");
-        nq_redis_pipe_adds(p, agg->cells[i].key);
+        nq_redis_pipe_adds(p, key);
         nq_redis_pipe_adds(p, nq_kpi_defs[agg->cells[i].kpi].field);
         nq_redis_pipe_addll(p, agg->cells[i].delta);
     }
     for (size_t i = 0, run; i < agg->n_members; i += run) {
-        const char *key = agg->members[i].key;
-        for (run = 1; i + run < agg->n_members && strcmp(agg->members[i + run].key, key) == 0;)
+        const char *live = agg->members[i].key;
+        for (run = 1; i + run < agg->n_members && strcmp(agg->members[i + run].key, live) == 0;)
             run++;
+        const char *key = mapped(live, buf, sizeof(buf), map, ctx);
+        if (!key)
+            continue;
         nq_redis_pipe_cmd(p, NULL, NULL, 2 + run);
         nq_redis_pipe_adds(p, "SADD");
         nq_redis_pipe_adds(p, key);
         for (size_t k = 0; k < run; k++)
             nq_redis_pipe_adds(p, agg->members[i + k].member);
     }
+}
+
+/* Add `live` as mapped unless it is the key added last. */
+static void add_key(nq_redis_args_t *out, const char *live, const char **last,
+                    scoring_key_map_fn map, void *ctx)
+{
+    char buf[SCORING_KEY_MAX + 64];
+    if (*last && strcmp(*last, live) == 0)
+        return;
+    *last = live;
+    const char *key = mapped(live, buf, sizeof(buf), map, ctx);
+    if (key)
+        nq_redis_args_adds(out, key);
+}
+
+void scoring_agg_keys(nq_redis_args_t *out, const scoring_agg_t *agg, scoring_key_map_fn map,
+                      void *ctx)
+{
+    const char *last = NULL;
+    for (size_t i = 0; i < agg->n; i++)
+        add_key(out, agg->cells[i].key, &last, map, ctx);
+    for (size_t i = 0; i < agg->n_members; i++)
+        add_key(out, agg->members[i].key, &last, map, ctx);
 }

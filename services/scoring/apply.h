@@ -76,32 +76,6 @@ typedef struct scoring_delta {
  * Returns how many were written to out. */
 size_t scoring_event_deltas(const Nq__Activity *ev, scoring_delta_t out[SCORING_DELTAS_MAX]);
 
-/* Lua for the scripts that write an aggregate (scorer, rebuild): a function
- * apply_agg(at, on_key) that applies what scoring_agg_to_args wrote into ARGV
- * from index `at` on: one HINCRBY per (key, counter), then one SADD per set
- * key (at most 1000 members each: unpack() limits), calling on_key(key) for
- * every key written when on_key is not nil. */
-#define SCORING_LUA_APPLY_AGG                                                                      \
-    "local function apply_agg(at, on_key)\n"                                                       \
-    "  local m = tonumber(ARGV[at])\n"                                                             \
-    "  for j = 0, m - 1 do\n"                                                                      \
-    "    local k = at + j * 3\n"                                                                   \
-    "    redis.call('HINCRBY', ARGV[k + 1], ARGV[k + 2], ARGV[k + 3])\n"                           \
-    "    if on_key then on_key(ARGV[k + 1]) end\n"                                                 \
-    "  end\n"                                                                                      \
-    "  at = at + 1 + m * 3\n"                                                                      \
-    "  local s, j = tonumber(ARGV[at]), 0\n"                                                       \
-    "  while j < s do\n"                                                                           \
-    "    local key, members = ARGV[at + 1 + j * 2], {}\n"                                          \
-    "    while j < s and #members < 1000 and ARGV[at + 1 + j * 2] == key do\n"                     \
-    "      members[#members + 1] = ARGV[at + 2 + j * 2]\n"                                         \
-    "      j = j + 1\n"                                                                            \
-    "    end\n"                                                                                    \
-    "    redis.call('SADD', key, unpack(members))\n"                                               \
-    "    if on_key then on_key(key) end\n"                                                         \
-    "  end\n"                                                                                      \
-    "end\n"
-
 void scoring_agg_init(scoring_agg_t *agg);
 void scoring_agg_free(scoring_agg_t *agg);
 
@@ -117,17 +91,19 @@ int scoring_agg_add_event(scoring_agg_t *agg, const Nq__Activity *ev);
  * leave what the aggregate holds for it out. */
 typedef int (*scoring_key_map_fn)(const char *key, char *buf, size_t len, void *ctx);
 
-/* Append the aggregate to a script call as apply_agg reads it: m, (key,
- * counter field, delta) * m, s, (set key, member) * s, with every key as
- * `map` names it (itself when map is NULL). Members must be sorted
- * (scoring_agg_unique_members). Failures set a->failed. */
-void scoring_agg_to_args(nq_redis_args_t *a, const scoring_agg_t *agg, scoring_key_map_fn map,
-                         void *ctx);
-
 /* Append the aggregate to a pipeline as commands: one HINCRBY per (key,
  * counter), one SADD per set key with all its members (sorted first with
- * scoring_agg_unique_members). Failures set p->failed. */
-void scoring_agg_to_pipe(nq_redis_pipe_t *p, const scoring_agg_t *agg);
+ * scoring_agg_unique_members), every key as `map` names it (itself when map
+ * is NULL; left out when map leaves it out). Failures set p->failed. */
+void scoring_agg_to_pipe(nq_redis_pipe_t *p, const scoring_agg_t *agg, scoring_key_map_fn map,
+                         void *ctx);
+
+/* Append to `out` every key the aggregate writes, as `map` names it (as in
+ * scoring_agg_to_pipe): each at least once, a key repeated only when other
+ * keys were written between (for SADD, which keeps one). Failures set
+ * out->failed. */
+void scoring_agg_keys(nq_redis_args_t *out, const scoring_agg_t *agg, scoring_key_map_fn map,
+                      void *ctx);
 
 /* Drop repeated set members (the same customer visited twice in a batch)
  * and sort them by key, then member: one SADD per key takes them all. */

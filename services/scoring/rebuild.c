@@ -33,19 +33,6 @@ static const char update_script[] =
     "for i = 3, #ARGV, 2 do redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1]) end\n"
     "return 1\n";
 
-/* KEYS[1] the attempt's set of shadow keys. ARGV: the aggregate
- * (scoring_agg_to_args), keys named as their shadows; each key written is
- * added to KEYS[1] once. */
-static const char shadow_apply_script[] =
-    SCORING_LUA_APPLY_AGG "local kept = {}\n"
-                          "apply_agg(1, function(key)\n"
-                          "  if not kept[key] then\n"
-                          "    kept[key] = true\n"
-                          "    redis.call('SADD', KEYS[1], key)\n"
-                          "  end\n"
-                          "end)\n"
-                          "return 1\n";
-
 /* KEYS[1] the set of shadow keys, KEYS[2] the KPI version. ARGV: prefix of
  * shadow keys, n, live keys to drop... Drops the given in-scope live keys,
  * renames every shadow key to its live name, drops the set and bumps the KPI
@@ -255,7 +242,9 @@ static int shadow_of(const char *key, char *buf, size_t len, void *ctx)
     return 0;
 }
 
-/* Sum a chunk of entries into shadow increments and send them. */
+/* Sum a chunk of entries into shadow increments and send them as one
+ * transaction: the counters, the sets, and every shadow key written added to
+ * the attempt's set of them (the swap renames that set's keys). */
 static int apply_chunk(rebuild_t *rb, const redisReply *entries, nq_redis_cb cb)
 {
     scoring_agg_t agg;
@@ -272,25 +261,42 @@ static int apply_chunk(rebuild_t *rb, const redisReply *entries, nq_redis_cb cb)
         nq_actlog_free(&e);
     }
     scoring_agg_unique_members(&agg);
-    nq_redis_args_t a;
-    nq_redis_args_init(&a);
-    nq_redis_args_adds(&a, "EVAL");
-    nq_redis_args_adds(&a, shadow_apply_script);
-    nq_redis_args_adds(&a, "1");
-    nq_redis_args_adds(&a, rb->keys_set);
-    scoring_agg_to_args(&a, &agg, shadow_of, rb);
-    int rc = a.failed ? -1 : nq_redis_command_args(rb->svc->redis, cb, rb, &a);
-    nq_redis_args_free(&a);
+    nq_redis_args_t keys;
+    nq_redis_args_init(&keys);
+    scoring_agg_keys(&keys, &agg, shadow_of, rb);
+    nq_redis_pipe_t p;
+    nq_redis_pipe_init(&p);
+    nq_redis_pipe_cmd(&p, NULL, NULL, 1);
+    nq_redis_pipe_adds(&p, "MULTI");
+    scoring_agg_to_pipe(&p, &agg, shadow_of, rb);
+    if (keys.argc > 0) {
+        nq_redis_pipe_cmd(&p, NULL, NULL, 2 + keys.argc);
+        nq_redis_pipe_adds(&p, "SADD");
+        nq_redis_pipe_adds(&p, rb->keys_set);
+        for (size_t i = 0; i < keys.argc; i++)
+            nq_redis_pipe_add(&p, keys.argv[i], keys.lens[i]);
+    }
+    nq_redis_pipe_cmd(&p, cb, rb, 1);
+    nq_redis_pipe_adds(&p, "EXEC");
+    int rc = keys.failed ? -1 : nq_redis_pipe_send(rb->svc->redis, &p);
+    nq_redis_pipe_free(&p);
+    nq_redis_args_free(&keys);
     scoring_agg_free(&agg);
     return rc;
 }
 
+/* EXEC's answer: one reply per command, none an error. */
 static void on_chunk_applied(nq_redis_t *r, redisReply *reply, void *data)
 {
     rebuild_t *rb = data;
     rb->busy = false;
-    if (reply_is(rb, reply, REDIS_REPLY_INTEGER, "shadow apply"))
-        step(rb);
+    if (!reply_is(rb, reply, REDIS_REPLY_ARRAY, "shadow apply"))
+        return;
+    for (size_t i = 0; i < reply->elements; i++) {
+        if (!reply_is(rb, reply->element[i], REDIS_REPLY_INTEGER, "shadow apply"))
+            return;
+    }
+    step(rb);
 }
 
 static void on_range(nq_redis_t *r, redisReply *reply, void *data)

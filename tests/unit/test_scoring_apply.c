@@ -509,54 +509,6 @@ static int only_a(const char *key, char *buf, size_t len, void *ctx)
     return snprintf(buf, len, "x:%s", key) < (int)len ? 0 : -1;
 }
 
-static const char *arg(const nq_redis_args_t *a, size_t i)
-{
-    return i < a->argc ? a->argv[i] : "";
-}
-
-/* The call's arguments as apply_agg reads them: m, the (key, field, delta)
- * triples, s, the (set key, member) pairs; a map renames keys and leaves
- * some out, and the counts say what was kept. */
-static void test_agg_to_args(void)
-{
-    scoring_agg_t agg;
-    scoring_agg_init(&agg);
-    Nq__Activity visit = event("visit", "A", THU_0930, 0), call = event("call", "B", THU_0930, 0);
-    with_customer(&visit, "c-1");
-    CU_ASSERT_EQUAL_FATAL(scoring_agg_add_event(&agg, &visit), 0);
-    CU_ASSERT_EQUAL_FATAL(scoring_agg_add_event(&agg, &call), 0);
-    scoring_agg_unique_members(&agg);
-
-    nq_redis_args_t a;
-    nq_redis_args_init(&a);
-    scoring_agg_to_args(&a, &agg, NULL, NULL);
-    CU_ASSERT_FALSE(a.failed);
-    CU_ASSERT_EQUAL(a.argc, 1 + 4 * 3 + 1 + 2 * 2);
-    CU_ASSERT_STRING_EQUAL(arg(&a, 0), "4");
-    CU_ASSERT_STRING_EQUAL(arg(&a, 1), "nq:{sp:A}:kpi:2026-11-26");
-    CU_ASSERT_STRING_EQUAL(arg(&a, 2), nq_kpi_defs[NQ_KPI_VISITS].field);
-    CU_ASSERT_STRING_EQUAL(arg(&a, 3), "1");
-    CU_ASSERT_STRING_EQUAL(arg(&a, 13), "2");
-    CU_ASSERT_STRING_EQUAL(arg(&a, 14), "nq:{sp:A}:visited:2026-11");
-    CU_ASSERT_STRING_EQUAL(arg(&a, 15), "c-1");
-    nq_redis_args_free(&a);
-
-    int calls = 0;
-    nq_redis_args_init(&a);
-    nq_redis_args_adds(&a, "EVAL");
-    scoring_agg_to_args(&a, &agg, only_a, &calls);
-    CU_ASSERT_FALSE(a.failed);
-    CU_ASSERT_EQUAL(calls, 4 + 2);
-    CU_ASSERT_EQUAL(a.argc, 1 + 1 + 2 * 3 + 1 + 2 * 2);
-    CU_ASSERT_STRING_EQUAL(arg(&a, 1), "2");
-    CU_ASSERT_STRING_EQUAL(arg(&a, 2), "x:nq:{sp:A}:kpi:2026-11-26");
-    CU_ASSERT_STRING_EQUAL(arg(&a, 5), "x:nq:{sp:A}:kpi:2026-11");
-    CU_ASSERT_STRING_EQUAL(arg(&a, 8), "2");
-    CU_ASSERT_STRING_EQUAL(arg(&a, 9), "x:nq:{sp:A}:visited:2026-11");
-    nq_redis_args_free(&a);
-    scoring_agg_free(&agg);
-}
-
 /* Whether the pipeline's bytes hold `len` bytes equal to `s`. */
 static const char *contains(const nq_redis_pipe_t *p, const char *s, size_t len)
 {
@@ -582,7 +534,7 @@ static void test_agg_to_pipe(void)
 
     nq_redis_pipe_t p;
     nq_redis_pipe_init(&p);
-    scoring_agg_to_pipe(&p, &agg);
+    scoring_agg_to_pipe(&p, &agg, NULL, NULL);
     CU_ASSERT_FALSE_FATAL(p.failed);
     CU_ASSERT_EQUAL_FATAL(p.n, 4 + 2);
     char want[512];
@@ -598,6 +550,50 @@ static void test_agg_to_pipe(void)
     CU_ASSERT_PTR_NOT_NULL(contains(&p, want, (size_t)n));
     CU_ASSERT_PTR_NULL(p.cmds[5].cb);
     nq_redis_pipe_free(&p);
+    scoring_agg_free(&agg);
+}
+
+/* A map renames keys and leaves some out: the commands and the keys written
+ * follow it, and every key is asked about once per command or key listed. */
+static void test_agg_to_pipe_mapped(void)
+{
+    scoring_agg_t agg;
+    scoring_agg_init(&agg);
+    Nq__Activity visit = event("visit", "A", THU_0930, 0), call = event("call", "B", THU_0930, 0);
+    with_customer(&visit, "c-1");
+    CU_ASSERT_EQUAL_FATAL(scoring_agg_add_event(&agg, &visit), 0);
+    CU_ASSERT_EQUAL_FATAL(scoring_agg_add_event(&agg, &call), 0);
+    scoring_agg_unique_members(&agg);
+    CU_ASSERT_EQUAL_FATAL(agg.n, 4);
+
+    int calls = 0;
+    nq_redis_pipe_t p;
+    nq_redis_pipe_init(&p);
+    scoring_agg_to_pipe(&p, &agg, only_a, &calls);
+    CU_ASSERT_FALSE_FATAL(p.failed);
+    CU_ASSERT_EQUAL(calls, 4 + 2);
+    CU_ASSERT_EQUAL_FATAL(p.n, 2 + 2); /* A's day and month counters and visited sets */
+    CU_ASSERT_PTR_NOT_NULL(contains(&p, "\r\nx:nq:{sp:A}:kpi:2026-11-26\r\n", 30));
+    CU_ASSERT_PTR_NOT_NULL(contains(&p, "\r\nx:nq:{sp:A}:kpi:2026-11\r\n", 27));
+    CU_ASSERT_PTR_NOT_NULL(contains(&p, "\r\nx:nq:{sp:A}:visited:2026-11\r\n$3\r\nc-1\r\n", 40));
+    CU_ASSERT_PTR_NULL(contains(&p, "{sp:B}", 6));
+    nq_redis_pipe_free(&p);
+
+    nq_redis_args_t keys;
+    nq_redis_args_init(&keys);
+    scoring_agg_keys(&keys, &agg, only_a, &calls);
+    CU_ASSERT_FALSE(keys.failed);
+    CU_ASSERT_EQUAL_FATAL(keys.argc, 4);
+    CU_ASSERT_STRING_EQUAL(keys.argv[0], "x:nq:{sp:A}:kpi:2026-11-26");
+    CU_ASSERT_STRING_EQUAL(keys.argv[1], "x:nq:{sp:A}:kpi:2026-11");
+    CU_ASSERT_STRING_EQUAL(keys.argv[2], "x:nq:{sp:A}:visited:2026-11");
+    CU_ASSERT_STRING_EQUAL(keys.argv[3], "x:nq:{sp:A}:visited:2026-11-26");
+    nq_redis_args_free(&keys);
+
+    nq_redis_args_init(&keys); /* without a map: the live keys */
+    scoring_agg_keys(&keys, &agg, NULL, NULL);
+    CU_ASSERT_EQUAL(keys.argc, 2 + 2 + 2);
+    nq_redis_args_free(&keys);
     scoring_agg_free(&agg);
 }
 
@@ -974,7 +970,7 @@ static CU_TestInfo agg_tests[] = {
     {"2027-01-01 is in ISO week 2026-W53", test_new_year_iso_week},
     {"more days than cached: every key still sums", test_many_days},
     {"scoring_agg_add direct", test_add_direct},
-    {"the aggregate as script arguments, keys mapped", test_agg_to_args},
+    {"the aggregate as commands, keys mapped", test_agg_to_pipe_mapped},
     {"the aggregate as pipelined commands", test_agg_to_pipe},
     {"a failing event adds nothing", test_event_failures_add_nothing},
     {"a visit adds its customer to 5 visited sets", test_visit_members},
