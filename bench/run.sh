@@ -29,6 +29,8 @@
 # same as text), -top.txt, -redis.txt (INFO commandstats, cpu, memory), -perf.txt,
 # and logs/. Scenario r writes <r>-<n>-seed.json, then one set of files per read step,
 # <r>-<n>-<step>.json (.txt, -top.txt, -redis.txt: commandstats of that step alone).
+# Scenario rb writes <rb>-<n>-seed.json, -rebuild.txt (nqctl's output, then the job's
+# hash and the figures), -top.txt and -redis.txt (commandstats of the rebuild alone).
 # At the end tables of every run, also in summary.txt.
 set -euo pipefail
 
@@ -54,6 +56,7 @@ SCENARIOS=(
     "ar|1|--connections 4 --batch 500 --rate 50000|batches of 500 at a set 50,000 events/s over 4 connections (latency also from when each was due)"
     "c|3|--connections 8 --batch 500 --rate 0|scenario a with 3 scorers"
     "r|1|@reads|KPI reads after seeding a team of 200 and 100,000 events (steps below)"
+    "rb|1|@rebuild|a full rebuild (nqctl rebuild) after seeding like r, timed by the job's own clock"
     "f|1|--mode freshness --connections 4 --batch 200 --rate 10000|freshness: 10,000 events/s in batches of 200; a marker order every 50 ms, its KPIs polled every 2 ms"
     "g|3|--mode freshness --connections 4 --batch 200 --rate 10000|scenario f with 3 scorers"
 )
@@ -263,15 +266,21 @@ bench_load() {
     return "$rc"
 }
 
-# run_reads SCENARIO N SCORERS: a fresh suite, seeded by nq-bench --mode seed, then every
-# READ_STEPS load in turn (Redis commandstats reset before each), then stop the suite.
-run_reads() {
-    local sc=$1 n=$2 prefix=$OUT/$1-$2 row step opts bg_opts rc
-    start_suite "$3"
+# seed PREFIX: nq-bench --mode seed on the running suite (a team of 200, SEED_EVENTS
+# events, waits until they are scored); its report goes to PREFIX-seed.json.
+seed() {
     say "seeding $SEED_EVENTS events"
     "$BIN_DIR/nq-bench" --url "http://127.0.0.1:$NQ_HTTP_PORT" --mode seed \
         --seed-events "$SEED_EVENTS" --scored-wait 300 --redis-port "$NQ_REDIS_PORT" --json \
-        >"$prefix-seed.json" || die "the seed step failed (see $prefix-seed.json)"
+        >"$1-seed.json" || die "the seed step failed (see $1-seed.json)"
+}
+
+# run_reads SCENARIO N SCORERS: a fresh suite, seeded, then every READ_STEPS load in
+# turn (Redis commandstats reset before each), then stop the suite.
+run_reads() {
+    local sc=$1 n=$2 prefix=$OUT/$1-$2 row step opts bg_opts rc
+    start_suite "$3"
+    seed "$prefix"
     for row in "${READ_STEPS[@]}"; do
         IFS='|' read -r step opts bg_opts <<<"$row"
         say "scenario $sc run $n step $step: nq-bench $opts${bg_opts:+ (meanwhile: $bg_opts)}"
@@ -286,6 +295,35 @@ run_reads() {
     stop_suite
 }
 
+# run_rebuild SCENARIO N SCORERS: a fresh suite, seeded, then one full rebuild followed
+# by nqctl to its end; the time is the job's own (started_at to finished_at, Unix ms).
+run_rebuild() {
+    local prefix=$OUT/$1-$2 events entries job ms sampler
+    start_suite "$3"
+    seed "$prefix"
+    events=$(redis-cli -p "$NQ_REDIS_PORT" get nq:stats:accepted)
+    entries=$(redis-cli -p "$NQ_REDIS_PORT" xlen nq:activities)
+    redis-cli -p "$NQ_REDIS_PORT" config resetstat >/dev/null 2>&1 || true
+    sample_during 2 "$prefix" &
+    sampler=$!
+    NQ_URL="http://127.0.0.1:$NQ_HTTP_PORT" "$BIN_DIR/nqctl" rebuild >"$prefix-rebuild.txt" 2>&1 ||
+        die "the rebuild failed (see $prefix-rebuild.txt)"
+    wait "$sampler" || true
+    redis_info "$prefix"
+    job=$(redis-cli -p "$NQ_REDIS_PORT" hgetall nq:rebuild:job | paste -sd' ')
+    ms=$(redis-cli -p "$NQ_REDIS_PORT" eval \
+        "return redis.call('HGET', KEYS[1], 'finished_at') - redis.call('HGET', KEYS[1], 'started_at')" \
+        1 nq:rebuild:job)
+    [[ $ms =~ ^[0-9]+$ && $ms -gt 0 ]] || die "the rebuild job has no times: $job"
+    {
+        printf '\njob: %s\n' "$job"
+        printf 'rebuild of %s events in %s log entries: %s ms, %s events/s\n' "$events" \
+            "$entries" "$ms" $((events * 1000 / ms))
+    } >>"$prefix-rebuild.txt"
+    tail -n 1 "$prefix-rebuild.txt" >&2
+    stop_suite
+}
+
 # run_one SCENARIO N: a fresh suite, the load, the samples, then stop the suite.
 run_one() {
     local sc=$1 n=$2 scorers opts prefix rc=0
@@ -293,8 +331,8 @@ run_one() {
     opts=$(scenario_field "$sc" 2)
     prefix=$OUT/$sc-$n
     say "scenario $sc run $n: $(scenario_field "$sc" 3), $scorers scorer(s), ${DURATION}s"
-    if [[ $opts == @reads ]]; then
-        run_reads "$sc" "$n" "$scorers"
+    if [[ $opts == @* ]]; then
+        "run_${opts#@}" "$sc" "$n" "$scorers"
         mkdir -p "$OUT/logs/$sc-$n"
         cp "$SUITE_DIR"/log/*.log "$OUT/logs/$sc-$n/" 2>/dev/null || true
         rm -rf "$SUITE_DIR"
@@ -422,8 +460,10 @@ main() {
         for row in "${SCENARIOS[@]}"; do
             IFS='|' read -r sc n opts what <<<"$row"
             printf '%s: %s (%s scorer(s); nq-bench %s)\n' "$sc" "$what" "$n" "$opts"
-            if [[ $opts == @reads ]]; then
+            if [[ $opts == @* ]]; then
                 printf '   seed: nq-bench --mode seed --seed-events %s\n' "$SEED_EVENTS"
+            fi
+            if [[ $opts == @reads ]]; then
                 for step in "${READ_STEPS[@]}"; do
                     IFS='|' read -r step opts what <<<"$step"
                     printf '   %s: nq-bench %s%s\n' "$step" "$opts" "${what:+ (meanwhile: nq-bench $what)}"
@@ -466,6 +506,10 @@ main() {
         if grep -lq '"probe"' "$OUT"/*-[0-9].json 2>/dev/null; then
             echo
             summary_fresh
+        fi
+        if compgen -G "$OUT/*-rebuild.txt" >/dev/null; then
+            echo
+            tail -qn 1 "$OUT"/*-rebuild.txt
         fi
     } | tee "$OUT/summary.txt"
     say "reports in $OUT"
