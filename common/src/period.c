@@ -19,9 +19,10 @@
 
 /* The zone in force for this process. */
 static struct {
-    char name[64]; /* IANA name or "UTC" */
-    int applied;   /* TZ has been set to `name` in this process */
-} g_zone = {DEFAULT_ZONE, 0};
+    char name[64];       /* IANA name or "UTC" */
+    int applied;         /* TZ has been set to `name` in this process */
+    unsigned generation; /* bumped whenever TZ is set: cached zone work is stale */
+} g_zone = {DEFAULT_ZONE, 0, 0};
 
 /* A calendar date, proleptic Gregorian. */
 typedef struct civil {
@@ -71,6 +72,7 @@ static void zone_apply(void)
     setenv("TZ", g_zone.name, 1);
     tzset();
     g_zone.applied = 1;
+    g_zone.generation++;
 }
 
 /* Apply the zone on first use, so that a process that never called
@@ -152,15 +154,34 @@ static int iso_weekday(civil_t c)
 }
 
 /* Unix ms of 00:00 local time on date c in the configured zone. */
+/* Recently asked local midnights, by date. mktime does the zone's work anew
+ * on every call (glibc parses the zone's rule string for any instant after its
+ * last transition: every date of Asia/Shanghai since 1991), and a rebuild or a
+ * scorer asks for the same few dates thousands of times. Direct-mapped. */
+#define MIDNIGHTS_CACHED 64
+
+typedef struct midnight {
+    civil_t date;        /* as asked (mktime also takes days past the month's end) */
+    int64_t ms;          /* its local midnight */
+    unsigned generation; /* g_zone.generation it was computed in; 0: empty */
+} midnight_t;
+
+static _Thread_local midnight_t t_midnights[MIDNIGHTS_CACHED];
+
 static int64_t local_midnight_ms(civil_t c)
 {
+    zone_ensure();
+    midnight_t *m = &t_midnights[(uint64_t)days_from_civil(c) % MIDNIGHTS_CACHED];
+    if (m->generation == g_zone.generation && m->date.year == c.year && m->date.month == c.month &&
+        m->date.day == c.day)
+        return m->ms;
     struct tm tm = {0};
     tm.tm_year = c.year - 1900;
     tm.tm_mon = c.month - 1;
     tm.tm_mday = c.day;
     tm.tm_isdst = -1;
-    zone_ensure();
-    return (int64_t)mktime(&tm) * MS_PER_SEC;
+    *m = (midnight_t){c, (int64_t)mktime(&tm) * MS_PER_SEC, g_zone.generation};
+    return m->ms;
 }
 
 /* ---- periods ------------------------------------------------------------- */

@@ -186,6 +186,29 @@ static void test_dst_zone(void)
     CU_ASSERT_EQUAL(nq_zone_set("Asia/Shanghai"), 0);
 }
 
+/* Local midnights are remembered per date: a date asked in one zone, then in
+ * another, then in the first again gets each zone's own bounds every time. */
+static void test_zone_change_forgets_midnights(void)
+{
+    static const struct {
+        const char *zone;
+        int64_t start; /* 2026-03-08 00:00 there */
+    } asks[] = {
+        {"Asia/Shanghai", 1772899200000LL},    {"America/New_York", 1772946000000LL},
+        {"Asia/Shanghai", 1772899200000LL},    {"UTC", 1772928000000LL},
+        {"America/New_York", 1772946000000LL},
+    };
+    for (size_t i = 0; i < sizeof(asks) / sizeof(asks[0]); i++) {
+        nq_period_t p;
+        CU_ASSERT_EQUAL_FATAL(nq_zone_set(asks[i].zone), 0);
+        for (int again = 0; again < 2; again++) { /* the second answer comes remembered */
+            CU_ASSERT_EQUAL_FATAL(nq_period_from_key(NQ_PERIOD_DAY, "2026-03-08", &p), 0);
+            CU_ASSERT_EQUAL(p.start_ms, asks[i].start);
+        }
+    }
+    CU_ASSERT_EQUAL(nq_zone_set("Asia/Shanghai"), 0);
+}
+
 static void test_unknown_zone(void)
 {
     static const char *const bad[] = {
@@ -372,6 +395,7 @@ static CU_TestInfo period_tests[] = {
     {"periods tile time (Shanghai)", test_tiling_shanghai},
     {"the same instant in UTC", test_same_instant_in_utc},
     {"a zone with DST", test_dst_zone},
+    {"a zone change forgets remembered midnights", test_zone_change_forgets_midnights},
     {"unknown zone rejected", test_unknown_zone},
     {"invalid kind and range", test_invalid_period_args},
     {"kind names", test_kind_names},
