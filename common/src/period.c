@@ -243,6 +243,17 @@ static void period_days(nq_period_kind_t kind, civil_t d, civil_t *start, civil_
     }
 }
 
+/* The period of `kind` containing local date `d`. */
+static void period_of_date(nq_period_kind_t kind, civil_t d, nq_period_t *out)
+{
+    civil_t start, end;
+    nq_period_t p = {.kind = kind};
+    period_days(kind, d, &start, &end, p.key, sizeof(p.key));
+    p.start_ms = local_midnight_ms(start);
+    p.end_ms = local_midnight_ms(end);
+    *out = p;
+}
+
 int nq_period_of(nq_period_kind_t kind, int64_t at_ms, nq_period_t *out)
 {
     if ((unsigned)kind >= NQ_PERIOD_KIND_COUNT)
@@ -257,14 +268,7 @@ int nq_period_of(nq_period_kind_t kind, int64_t at_ms, nq_period_t *out)
     zone_ensure();
     if (!localtime_r(&t, &tm) || tm.tm_year + 1900 < 1970 || tm.tm_year + 1900 > 9999)
         return -1;
-
-    civil_t start, end;
-    nq_period_t p = {.kind = kind};
-    period_days(kind, (civil_t){tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday}, &start, &end, p.key,
-                sizeof(p.key));
-    p.start_ms = local_midnight_ms(start);
-    p.end_ms = local_midnight_ms(end);
-    *out = p;
+    period_of_date(kind, (civil_t){tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday}, out);
     return 0;
 }
 
@@ -484,9 +488,12 @@ int nq_period_from_key(nq_period_kind_t kind, const char *key, nq_period_t *out)
     nq_period_t p;
     if ((unsigned)kind >= NQ_PERIOD_KIND_COUNT || !key || key_first_day(kind, key, &first) != 0)
         return -1;
-    /* Noon of the first day is inside the period whatever the zone does at midnight. */
-    if (nq_period_of(kind, local_midnight_ms(first) + 12 * 3600 * MS_PER_SEC, &p) != 0 ||
-        strcmp(p.key, key) != 0) /* e.g. week 53 of a year that has 52 */
+    /* Straight from the date, without the zone's work of an instant (a rebuild
+     * asks for thousands of keys); the years nq_period_of accepts. */
+    if (first.year < 1970 || first.year > 9999)
+        return -1;
+    period_of_date(kind, first, &p);
+    if (strcmp(p.key, key) != 0) /* e.g. week 53 of a year that has 52 */
         return -1;
     *out = p;
     return 0;

@@ -333,6 +333,7 @@ static void test_from_key_invalid(void)
         {NQ_PERIOD_YEAR, "26"},
         {NQ_PERIOD_YEAR, "20266"},
         {NQ_PERIOD_YEAR, "1969"},
+        {NQ_PERIOD_WEEK, "1970-W01"}, /* starts on Monday 1969-12-29 */
         {NQ_PERIOD_YEAR, "+2026"},
         {NQ_PERIOD_YEAR, ""},
         {NQ_PERIOD_YEAR, "junk"},
