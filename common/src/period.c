@@ -153,7 +153,6 @@ static int iso_weekday(civil_t c)
     return (int)((days_from_civil(c) % 7 + 7 + 3) % 7);
 }
 
-/* Unix ms of 00:00 local time on date c in the configured zone. */
 /* Recently asked local midnights, by date. mktime does the zone's work anew
  * on every call (glibc parses the zone's rule string for any instant after its
  * last transition: every date of Asia/Shanghai since 1991), and a rebuild or a
@@ -168,6 +167,7 @@ typedef struct midnight {
 
 static _Thread_local midnight_t t_midnights[MIDNIGHTS_CACHED];
 
+/* Unix ms of 00:00 local time on date c in the configured zone. */
 static int64_t local_midnight_ms(civil_t c)
 {
     zone_ensure();
