@@ -27,8 +27,8 @@
  * Returns the stream id of the entry ("" if none), the scoring backlog
  * (events accepted but not yet scored), then (index, 1 duplicate or 2
  * conflict) for each event that did not count: every other one was accepted
- * (a reply of two values for a batch of new events, however large). unpack() takes at most a few thousand values:
- * ids go in chunks of 1000. */
+ * (a reply of two values for a batch of new events, however large).
+ * unpack() takes at most a few thousand values: ids go in chunks of 1000. */
 static const char append_script[] =
     "local now, span, window = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])\n"
     "local n = tonumber(ARGV[4])\n"

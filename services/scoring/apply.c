@@ -271,20 +271,40 @@ void scoring_agg_unique_members(scoring_agg_t *agg)
     agg->n_members = kept;
 }
 
-/* The key to write for `key` into buf: `key` itself without a map. */
-static const char *mapped(const char *key, char *buf, size_t len, scoring_key_map_fn map, void *ctx)
+/* Names live keys as scoring_agg_to_pipe writes them: `map` is asked once
+ * per run of equal keys (cells of one key sit together; a rebuild's map does
+ * calendar work), and each run's key is listed in `written`. */
+typedef struct mapper {
+    scoring_key_map_fn map;         /* NULL: keys as they are */
+    void *ctx;                      /* map's argument */
+    nq_redis_args_t *written;       /* NULL, or where the keys written go */
+    const char *live;               /* the live key asked last, NULL: none yet */
+    const char *key;                /* what it is written as, NULL: left out */
+    char buf[SCORING_KEY_MAX + 64]; /* map's output */
+} mapper_t;
+
+static const char *map_key(mapper_t *m, const char *live)
 {
-    if (!map)
-        return key;
-    return map(key, buf, len, ctx) == 0 ? buf : NULL;
+    if (!m->map && !m->written) /* the scorer's case: nothing to ask or list */
+        return live;
+    if (m->live && strcmp(m->live, live) == 0)
+        return m->key;
+    m->live = live;
+    if (!m->map)
+        m->key = live;
+    else
+        m->key = m->map(live, m->buf, sizeof(m->buf), m->ctx) == 0 ? m->buf : NULL;
+    if (m->key && m->written)
+        nq_redis_args_adds(m->written, m->key);
+    return m->key;
 }
 
 void scoring_agg_to_pipe(nq_redis_pipe_t *p, const scoring_agg_t *agg, scoring_key_map_fn map,
-                         void *ctx)
+                         void *ctx, nq_redis_args_t *written)
 {
-    char buf[SCORING_KEY_MAX + 64];
+    mapper_t m = {.map = map, .ctx = ctx, .written = written};
     for (size_t i = 0; i < agg->n; i++) {
-        const char *key = mapped(agg->cells[i].key, buf, sizeof(buf), map, ctx);
+        const char *key = map_key(&m, agg->cells[i].key);
         if (!key)
             continue;
         nq_redis_pipe_cmd(p, NULL, NULL, 4);
@@ -297,7 +317,7 @@ void scoring_agg_to_pipe(nq_redis_pipe_t *p, const scoring_agg_t *agg, scoring_k
         const char *live = agg->members[i].key;
         for (run = 1; i + run < agg->n_members && strcmp(agg->members[i + run].key, live) == 0;)
             run++;
-        const char *key = mapped(live, buf, sizeof(buf), map, ctx);
+        const char *key = map_key(&m, live);
         if (!key)
             continue;
         nq_redis_pipe_cmd(p, NULL, NULL, 2 + run);
@@ -306,27 +326,4 @@ void scoring_agg_to_pipe(nq_redis_pipe_t *p, const scoring_agg_t *agg, scoring_k
         for (size_t k = 0; k < run; k++)
             nq_redis_pipe_adds(p, agg->members[i + k].member);
     }
-}
-
-/* Add `live` as mapped unless it is the key added last. */
-static void add_key(nq_redis_args_t *out, const char *live, const char **last,
-                    scoring_key_map_fn map, void *ctx)
-{
-    char buf[SCORING_KEY_MAX + 64];
-    if (*last && strcmp(*last, live) == 0)
-        return;
-    *last = live;
-    const char *key = mapped(live, buf, sizeof(buf), map, ctx);
-    if (key)
-        nq_redis_args_adds(out, key);
-}
-
-void scoring_agg_keys(nq_redis_args_t *out, const scoring_agg_t *agg, scoring_key_map_fn map,
-                      void *ctx)
-{
-    const char *last = NULL;
-    for (size_t i = 0; i < agg->n; i++)
-        add_key(out, agg->cells[i].key, &last, map, ctx);
-    for (size_t i = 0; i < agg->n_members; i++)
-        add_key(out, agg->members[i].key, &last, map, ctx);
 }

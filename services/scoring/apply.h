@@ -94,16 +94,12 @@ typedef int (*scoring_key_map_fn)(const char *key, char *buf, size_t len, void *
 /* Append the aggregate to a pipeline as commands: one HINCRBY per (key,
  * counter), one SADD per set key with all its members (sorted first with
  * scoring_agg_unique_members), every key as `map` names it (itself when map
- * is NULL; left out when map leaves it out). Failures set p->failed. */
+ * is NULL; left out when map leaves it out). When `written` is not NULL,
+ * every key written is appended to it: each at least once, repeated only
+ * when other keys came between (for SADD, which keeps one). Failures set
+ * p->failed or written->failed. */
 void scoring_agg_to_pipe(nq_redis_pipe_t *p, const scoring_agg_t *agg, scoring_key_map_fn map,
-                         void *ctx);
-
-/* Append to `out` every key the aggregate writes, as `map` names it (as in
- * scoring_agg_to_pipe): each at least once, a key repeated only when other
- * keys were written between (for SADD, which keeps one). Failures set
- * out->failed. */
-void scoring_agg_keys(nq_redis_args_t *out, const scoring_agg_t *agg, scoring_key_map_fn map,
-                      void *ctx);
+                         void *ctx, nq_redis_args_t *written);
 
 /* Drop repeated set members (the same customer visited twice in a batch)
  * and sort them by key, then member: one SADD per key takes them all. */

@@ -263,12 +263,11 @@ static int apply_chunk(rebuild_t *rb, const redisReply *entries, nq_redis_cb cb)
     scoring_agg_unique_members(&agg);
     nq_redis_args_t keys;
     nq_redis_args_init(&keys);
-    scoring_agg_keys(&keys, &agg, shadow_of, rb);
     nq_redis_pipe_t p;
     nq_redis_pipe_init(&p);
     nq_redis_pipe_cmd(&p, NULL, NULL, 1);
     nq_redis_pipe_adds(&p, "MULTI");
-    scoring_agg_to_pipe(&p, &agg, shadow_of, rb);
+    scoring_agg_to_pipe(&p, &agg, shadow_of, rb, &keys);
     if (keys.argc > 0) {
         nq_redis_pipe_cmd(&p, NULL, NULL, 2 + keys.argc);
         nq_redis_pipe_adds(&p, "SADD");

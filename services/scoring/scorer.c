@@ -234,7 +234,7 @@ static int batch_sum(batch_t *b)
         nq_redis_pipe_adds(p, b->ids[i]);
     nq_redis_pipe_cmd(p, NULL, NULL, 1);
     nq_redis_pipe_adds(p, "MULTI");
-    scoring_agg_to_pipe(p, &agg, NULL, NULL);
+    scoring_agg_to_pipe(p, &agg, NULL, NULL, NULL);
     scoring_agg_free(&agg);
     nq_redis_pipe_cmd(p, NULL, NULL, 3 + b->n);
     nq_redis_pipe_adds(p, "XACK");

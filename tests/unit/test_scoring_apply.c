@@ -534,7 +534,7 @@ static void test_agg_to_pipe(void)
 
     nq_redis_pipe_t p;
     nq_redis_pipe_init(&p);
-    scoring_agg_to_pipe(&p, &agg, NULL, NULL);
+    scoring_agg_to_pipe(&p, &agg, NULL, NULL, NULL);
     CU_ASSERT_FALSE_FATAL(p.failed);
     CU_ASSERT_EQUAL_FATAL(p.n, 4 + 2);
     char want[512];
@@ -567,9 +567,11 @@ static void test_agg_to_pipe_mapped(void)
     CU_ASSERT_EQUAL_FATAL(agg.n, 4);
 
     int calls = 0;
+    nq_redis_args_t keys;
+    nq_redis_args_init(&keys);
     nq_redis_pipe_t p;
     nq_redis_pipe_init(&p);
-    scoring_agg_to_pipe(&p, &agg, only_a, &calls);
+    scoring_agg_to_pipe(&p, &agg, only_a, &calls, &keys);
     CU_ASSERT_FALSE_FATAL(p.failed);
     CU_ASSERT_EQUAL(calls, 4 + 2);
     CU_ASSERT_EQUAL_FATAL(p.n, 2 + 2); /* A's day and month counters and visited sets */
@@ -579,9 +581,6 @@ static void test_agg_to_pipe_mapped(void)
     CU_ASSERT_PTR_NULL(contains(&p, "{sp:B}", 6));
     nq_redis_pipe_free(&p);
 
-    nq_redis_args_t keys;
-    nq_redis_args_init(&keys);
-    scoring_agg_keys(&keys, &agg, only_a, &calls);
     CU_ASSERT_FALSE(keys.failed);
     CU_ASSERT_EQUAL_FATAL(keys.argc, 4);
     CU_ASSERT_STRING_EQUAL(keys.argv[0], "x:nq:{sp:A}:kpi:2026-11-26");
@@ -591,8 +590,10 @@ static void test_agg_to_pipe_mapped(void)
     nq_redis_args_free(&keys);
 
     nq_redis_args_init(&keys); /* without a map: the live keys */
-    scoring_agg_keys(&keys, &agg, NULL, NULL);
+    nq_redis_pipe_init(&p);
+    scoring_agg_to_pipe(&p, &agg, NULL, NULL, &keys);
     CU_ASSERT_EQUAL(keys.argc, 2 + 2 + 2);
+    nq_redis_pipe_free(&p);
     nq_redis_args_free(&keys);
     scoring_agg_free(&agg);
 }
