@@ -168,7 +168,8 @@ start_suite() {
     mkdir -p "$SUITE_DIR/run" "$SUITE_DIR/log" "$SUITE_DIR/redis"
     ports=$(free_ports 8) || die "no free ports found"
     read -r -a ports <<<"$ports"
-    export NQ_LOG_LEVEL=warn NQ_REDIS_HOST=127.0.0.1 NQ_REDIS_PORT=${ports[0]}
+    export NQ_LOG_LEVEL=warn NQ_REDIS_PORT=${ports[0]}
+    use_redis_socket "$SUITE_DIR/redis" # and NQ_REDIS_HOST
     export NQ_HTTP_HOST=127.0.0.1 NQ_HTTP_PORT=${ports[1]}
     export NQ_INGEST_ENDPOINT=tcp://127.0.0.1:${ports[2]}
     export NQ_CUSTOMERS_ENDPOINT=tcp://127.0.0.1:${ports[3]}
@@ -179,7 +180,8 @@ start_suite() {
     if [[ -d $ROOT/gateway/web ]]; then export NQ_WEB_ROOT=$ROOT/gateway/web; fi
 
     start_process redis redis-server --port "$NQ_REDIS_PORT" --bind 127.0.0.1 \
-        --protected-mode yes --daemonize no --dir "$SUITE_DIR/redis" "${REDIS_PERSISTENCE[@]}"
+        --protected-mode yes --daemonize no --dir "$SUITE_DIR/redis" "${REDIS_SOCKET_ARGS[@]}" \
+        "${REDIS_PERSISTENCE[@]}"
     for ((i = 0; i < 100; i++)); do
         [[ $(redis-cli -p "$NQ_REDIS_PORT" ping 2>/dev/null) == PONG ]] && break
         sleep 0.1

@@ -11,7 +11,7 @@
 # other NQ_* variable, which the services read themselves.
 #
 # Files: var/log/<name>.log (each process's stdout and stderr), var/run/<name>.pid,
-# var/redis/ (Redis data: AOF and snapshot).
+# var/redis/ (Redis data: AOF and snapshot; redis.sock, the socket the services use).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -33,7 +33,7 @@ DEMO_CUSTOMER=c-hz-jinda   # both seeded by `nqctl seed-demo`
 
 # One configuration for the script and the processes it starts: the script checks
 # and waits on the same ports the services bind.
-export NQ_REDIS_HOST=127.0.0.1
+use_redis_socket "$REDIS_DIR" # and NQ_REDIS_HOST (scripts/suite.sh)
 export NQ_REDIS_PORT=${NQ_REDIS_PORT:-6390}
 export NQ_HTTP_HOST=${NQ_HTTP_HOST:-127.0.0.1}
 export NQ_HTTP_PORT=${NQ_HTTP_PORT:-8080}
@@ -186,7 +186,8 @@ http_base() {
 
 start_redis() {
     start_process redis redis-server --port "$NQ_REDIS_PORT" --bind 127.0.0.1 \
-        --protected-mode yes --daemonize no --dir "$REDIS_DIR" "${REDIS_PERSISTENCE[@]}"
+        --protected-mode yes --daemonize no --dir "$REDIS_DIR" "${REDIS_SOCKET_ARGS[@]}" \
+        "${REDIS_PERSISTENCE[@]}"
     local i
     for ((i = 0; i < 100; i++)); do
         if [[ $(redis-cli -h 127.0.0.1 -p "$NQ_REDIS_PORT" ping 2>/dev/null) == PONG ]]; then

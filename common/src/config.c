@@ -9,11 +9,13 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include "nq/log.h"
 #include "nq/money.h"
 #include "nq/period.h"
+#include "nq/redis.h"
 
 /* How an option's text becomes a field value. */
 typedef enum {
@@ -25,6 +27,7 @@ typedef enum {
     OPT_ZONE,         /* IANA zone present on this host, or UTC (char[]) */
     OPT_FEED_SECRETS, /* "source=secret,..." (char[]), see nq/feedsig.h */
     OPT_DAYS,         /* "YYYY-MM-DD,a..b,..." (char[]), see nq/workdays.h */
+    OPT_REDIS_HOST,   /* host name or address, or a Unix socket's path (char[]) */
 } opt_type_t;
 
 /* One configurable setting. */
@@ -48,7 +51,8 @@ static const option_t options[] = {
      "minimum log level: debug, info, warn, error"},
     {"zone", "NQ_ZONE", OPT_ZONE, FIELD(zone), 0, 0, "Asia/Shanghai",
      "time zone of days, weeks, months (IANA name)"},
-    {"redis-host", "NQ_REDIS_HOST", OPT_STRING, FIELD(redis_host), 0, 0, "127.0.0.1", "Redis host"},
+    {"redis-host", "NQ_REDIS_HOST", OPT_REDIS_HOST, FIELD(redis_host), 0, 0, "127.0.0.1",
+     "Redis host, or the path of its Unix socket (starting with /)"},
     {"redis-port", "NQ_REDIS_PORT", OPT_INT, FIELD(redis_port), 1, 65535, "6390", "Redis port"},
     {"http-host", "NQ_HTTP_HOST", OPT_STRING, FIELD(http_host), 0, 0, "127.0.0.1",
      "gateway HTTP listen address"},
@@ -167,6 +171,22 @@ static int set_endpoint(const option_t *opt, void *field, const char *text, char
     return -1;
 }
 
+/* A path names a Unix socket (nq/redis.h), which must fit in sun_path. */
+static int set_redis_host(const option_t *opt, void *field, const char *text, char *why,
+                          size_t whylen)
+{
+    const size_t path_max = sizeof(((struct sockaddr_un *)0)->sun_path) - 1;
+    if (text[0] == '\0') {
+        snprintf(why, whylen, "must be a host name or address, or the path of a Unix socket");
+        return -1;
+    }
+    if (nq_redis_is_socket(text) && strlen(text) > path_max) {
+        snprintf(why, whylen, "a Unix socket's path is at most %zu bytes", path_max);
+        return -1;
+    }
+    return set_string(opt, field, text, why, whylen);
+}
+
 static int set_money_yuan(const option_t *opt, void *field, const char *text, char *why,
                           size_t whylen)
 {
@@ -232,6 +252,7 @@ static const setter_fn setters[] = {
     [OPT_ZONE] = set_zone,
     [OPT_FEED_SECRETS] = set_feed_secrets,
     [OPT_DAYS] = set_days,
+    [OPT_REDIS_HOST] = set_redis_host,
 };
 
 /* ---- loader -------------------------------------------------------------- */

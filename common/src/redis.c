@@ -26,8 +26,9 @@ struct nq_redis {
     uint64_t last_progress;             /* uv_now of the last reply (or first pending command) */
     uint64_t last_tick;                 /* uv_now of the last watchdog run */
     redisAsyncContext *ac;              /* live context, NULL between connections */
-    char host[256];                     /* server address */
-    int port;                           /* server port */
+    char host[256];                     /* server address, or its Unix socket's path */
+    int port;                           /* server port (TCP only) */
+    char where[272];                    /* host:port, or the socket's path: for logs */
     char name[64];                      /* CLIENT SETNAME value */
     bool connected;                     /* connect callback said yes */
     bool closing;                       /* destroy called */
@@ -159,8 +160,8 @@ static void on_retry(uv_timer_t *t)
 {
     nq_redis_t *r = t->data;
     if (r->ac && !r->connected) {
-        nq_log_warn("redis_connect", "%s:%d: no answer within %d ms; retrying in %llu ms", r->host,
-                    r->port, CONNECT_TIMEOUT_MS, (unsigned long long)r->backoff_ms);
+        nq_log_warn("redis_connect", "%s: no answer within %d ms; retrying in %llu ms", r->where,
+                    CONNECT_TIMEOUT_MS, (unsigned long long)r->backoff_ms);
         redisAsyncContext *ac = r->ac;
         r->ac = NULL;
         redisAsyncFree(ac);
@@ -183,7 +184,7 @@ static void on_connect(const redisAsyncContext *ac, int status)
 {
     nq_redis_t *r = ac->data;
     if (status != REDIS_OK) {
-        nq_log_warn("redis_connect", "%s:%d: %s; retrying in %llu ms", r->host, r->port, ac->errstr,
+        nq_log_warn("redis_connect", "%s: %s; retrying in %llu ms", r->where, ac->errstr,
                     (unsigned long long)r->backoff_ms);
         r->ac = NULL; /* hiredis frees a context that failed to connect */
         schedule_retry(r);
@@ -192,7 +193,7 @@ static void on_connect(const redisAsyncContext *ac, int status)
     uv_timer_stop(&r->retry);
     r->connected = true;
     r->backoff_ms = BACKOFF_MIN_MS;
-    nq_log_info("redis_connected", "%s:%d", r->host, r->port);
+    nq_log_info("redis_connected", "%s", r->where);
     redisAsyncCommand(r->ac, NULL, NULL, "CLIENT SETNAME %s", r->name);
     if (r->on_connected)
         r->on_connected(r, r->on_connected_data);
@@ -207,16 +208,17 @@ static void on_disconnect(const redisAsyncContext *ac, int status)
         close_timers(r);
         return;
     }
-    nq_log_warn("redis_disconnected", "%s:%d: %s", r->host, r->port,
+    nq_log_warn("redis_disconnected", "%s: %s", r->where,
                 status == REDIS_OK ? "closed" : ac->errstr);
     schedule_retry(r);
 }
 
 static void start_connect(nq_redis_t *r)
 {
-    redisAsyncContext *ac = redisAsyncConnect(r->host, r->port);
+    redisAsyncContext *ac = nq_redis_is_socket(r->host) ? redisAsyncConnectUnix(r->host)
+                                                        : redisAsyncConnect(r->host, r->port);
     if (!ac || ac->err) {
-        nq_log_warn("redis_connect", "%s:%d: %s", r->host, r->port, ac ? ac->errstr : "no memory");
+        nq_log_warn("redis_connect", "%s: %s", r->where, ac ? ac->errstr : "no memory");
         if (ac)
             redisAsyncFree(ac);
         schedule_retry(r);
@@ -249,8 +251,8 @@ static void on_watchdog(uv_timer_t *t)
     r->last_tick = now;
     if (!r->ac || r->pending == 0 || now - r->last_progress < REPLY_TIMEOUT_MS)
         return;
-    nq_log_warn("redis_stalled", "%s:%d: %zu commands without a reply for %d ms; reconnecting",
-                r->host, r->port, r->pending, REPLY_TIMEOUT_MS);
+    nq_log_warn("redis_stalled", "%s: %zu commands without a reply for %d ms; reconnecting",
+                r->where, r->pending, REPLY_TIMEOUT_MS);
     drop_connection(r);
 }
 
@@ -271,6 +273,16 @@ static void drop_connection(nq_redis_t *r)
     }
 }
 
+bool nq_redis_is_socket(const char *host)
+{
+    return host[0] == '/';
+}
+
+const char *nq_redis_where(const nq_redis_t *r)
+{
+    return r->where;
+}
+
 nq_redis_t *nq_redis_new(uv_loop_t *loop, const char *host, int port, const char *name)
 {
     nq_redis_t *r = calloc(1, sizeof(*r));
@@ -280,6 +292,10 @@ nq_redis_t *nq_redis_new(uv_loop_t *loop, const char *host, int port, const char
     snprintf(r->host, sizeof(r->host), "%s", host);
     snprintf(r->name, sizeof(r->name), "%s", name);
     r->port = port;
+    if (nq_redis_is_socket(host))
+        snprintf(r->where, sizeof(r->where), "%s", host);
+    else
+        snprintf(r->where, sizeof(r->where), "%s:%d", host, port);
     r->backoff_ms = BACKOFF_MIN_MS;
     uv_timer_init(loop, &r->retry);
     uv_timer_init(loop, &r->watchdog);
@@ -618,8 +634,8 @@ int nq_redis_pipe_send(nq_redis_t *r, const nq_redis_pipe_t *p)
         }
         if (rc != REDIS_OK) {
             if (i > 0) {
-                nq_log_warn("redis_pipe_broken", "%s:%d: %zu of %zu commands issued; reconnecting",
-                            r->host, r->port, i, p->n);
+                nq_log_warn("redis_pipe_broken", "%s: %zu of %zu commands issued; reconnecting",
+                            r->where, i, p->n);
                 drop_connection(r);
             }
             return -1;

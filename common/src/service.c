@@ -69,8 +69,8 @@ int nq_service_init(nq_service_t *s, const char *name, int argc, char **argv)
     uv_signal_start(&s->sigterm, on_signal, SIGTERM);
     uv_signal_start(&s->sigint, on_signal, SIGINT);
     uv_timer_start(&s->heartbeat, on_heartbeat, 0, NQ_HEARTBEAT_MS);
-    nq_log_info("starting", "%s instance %s, zone %s, redis %s:%d", name, s->cfg.instance,
-                s->cfg.zone, s->cfg.redis_host, s->cfg.redis_port);
+    nq_log_info("starting", "%s instance %s, zone %s, redis %s", name, s->cfg.instance, s->cfg.zone,
+                nq_redis_where(s->redis));
     return 0;
 }
 

@@ -14,6 +14,7 @@
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -47,6 +48,7 @@ struct nq_harness {
     char dir[256];           /* temporary directory: logs, Redis dir */
     char url[64];            /* gateway base URL */
     int redis_port;          /* private Redis on 127.0.0.1 */
+    char redis_socket[280];  /* and on this Unix socket: <dir>/redis.sock */
     char *env[MAX_ENV];      /* "NAME=value" for the suite, NULL-terminated, strings owned */
     size_t n_env;            /* entries in env */
     proc_t redis;            /* the private Redis */
@@ -152,8 +154,17 @@ static int build_env(nq_harness_t *h, const int *ports, const char *const *extra
         rc = env_putf(h, "NQ_HTTP_PORT", "%d", ports[1]);
     for (size_t i = 0; rc == 0 && i < N_ENDPOINTS; i++)
         rc = env_putf(h, endpoint_vars[i], "tcp://127.0.0.1:%d", ports[2 + i]);
-    for (; rc == 0 && extra && *extra; extra++)
-        rc = env_put(h, *extra);
+    for (; rc == 0 && extra && *extra; extra++) {
+        if (strcmp(*extra, NQ_HARNESS_REDIS_SOCKET) != 0) {
+            rc = env_put(h, *extra);
+            continue;
+        }
+        char host[320];
+        snprintf(host, sizeof(host), "NQ_REDIS_HOST=%s", h->redis_socket);
+        rc = h->redis_socket[0] ? env_put(h, host) : -1;
+        if (rc != 0)
+            fprintf(stderr, "harness: %s/redis.sock is too long for a Unix socket\n", h->dir);
+    }
     return rc;
 }
 
@@ -329,8 +340,12 @@ static int start_redis(nq_harness_t *h)
 {
     char port[16];
     snprintf(port, sizeof(port), "%d", h->redis_port);
-    char *argv[] = {"redis-server", "--port", port,    "--bind", "127.0.0.1", "--save", "",
-                    "--appendonly", "no",     "--dir", h->dir,   NULL};
+    char *argv[16] = {"redis-server", "--port", port,    "--bind", "127.0.0.1", "--save", "",
+                      "--appendonly", "no",     "--dir", h->dir};
+    if (h->redis_socket[0]) { /* else no room for it: TCP only */
+        char *socket_args[] = {"--unixsocket", h->redis_socket, "--unixsocketperm", "700"};
+        memcpy(argv + 11, socket_args, sizeof(socket_args));
+    }
     snprintf(h->redis.name, sizeof(h->redis.name), "redis");
     snprintf(h->redis.binary, sizeof(h->redis.binary), "redis-server");
     if (spawn(h, &h->redis, argv) != 0)
@@ -423,6 +438,9 @@ nq_harness_t *nq_harness_start(const char *const *extra_env)
         free(h);
         return NULL;
     }
+    snprintf(h->redis_socket, sizeof(h->redis_socket), "%s/redis.sock", h->dir);
+    if (strlen(h->redis_socket) >= sizeof(((struct sockaddr_un *)0)->sun_path))
+        h->redis_socket[0] = '\0';
     if (free_ports(ports, N_PORTS) != 0 || build_env(h, ports, extra_env) != 0) {
         fprintf(stderr, "harness: cannot pick ports or build the environment\n");
         goto fail;
@@ -480,6 +498,11 @@ const char *nq_harness_url(const nq_harness_t *h)
 int nq_harness_redis_port(const nq_harness_t *h)
 {
     return h->redis_port;
+}
+
+const char *nq_harness_redis_socket(const nq_harness_t *h)
+{
+    return h->redis_socket;
 }
 
 const char *nq_harness_dir(const nq_harness_t *h)

@@ -1,11 +1,12 @@
 /* tests/integration/harness.h — a private, complete neiqin suite for one test.
  *
  * nq_harness_start() makes a temporary directory, starts a redis-server of
- * its own on a free port (no persistence, data under that directory), picks
- * free ports for HTTP and for the six ZeroMQ endpoints, starts every process
- * of the suite from NQ_BIN_DIR (each one's stdout and stderr go to
- * <dir>/<name>.log) and waits until GET /readyz answers 200. Children die with
- * the test process if it crashes (PR_SET_PDEATHSIG).
+ * its own on a free port and a Unix socket (no persistence, data and socket
+ * under that directory), picks free ports for HTTP and for the six ZeroMQ
+ * endpoints, starts every process of the suite from NQ_BIN_DIR (each one's
+ * stdout and stderr go to <dir>/<name>.log) and waits until GET /readyz
+ * answers 200. Children die with the test process if it crashes
+ * (PR_SET_PDEATHSIG).
  *
  * nq_harness_stop() sends SIGTERM to each process (gateway first), waits for
  * it, then stops Redis and removes the directory (kept when NQ_TEST_KEEP=1).
@@ -40,10 +41,14 @@
 
 typedef struct nq_harness nq_harness_t;
 
+/* An extra_env entry: the processes reach Redis over its Unix socket
+ * (nq_harness_redis_socket) instead of TCP. */
+#define NQ_HARNESS_REDIS_SOCKET "NQ_REDIS_HOST=<the harness's socket>"
+
 /* Start Redis and the suite and wait until it is ready. extra_env is NULL or
- * a NULL-terminated list of "NAME=value" that is added to (and overrides) the
- * environment every process gets. Returns NULL after explaining why on
- * stderr; nothing is left running then. */
+ * a NULL-terminated list of "NAME=value" (or NQ_HARNESS_REDIS_SOCKET) that is
+ * added to (and overrides) the environment every process gets. Returns NULL
+ * after explaining why on stderr; nothing is left running then. */
 nq_harness_t *nq_harness_start(const char *const *extra_env);
 
 /* Stop every process with SIGTERM (up to NQ_HARNESS_STOP_MS each, then
@@ -57,6 +62,10 @@ const char *nq_harness_url(const nq_harness_t *h);
 
 /* Port of the private Redis (on 127.0.0.1). */
 int nq_harness_redis_port(const nq_harness_t *h);
+
+/* Path of the private Redis's Unix socket (it listens on both), or "" when
+ * the directory's path leaves no room for one (107 bytes). Borrowed. */
+const char *nq_harness_redis_socket(const nq_harness_t *h);
 
 /* The temporary directory (logs, Redis dir). Borrowed. */
 const char *nq_harness_dir(const nq_harness_t *h);

@@ -223,6 +223,32 @@ static void test_health(void)
     json_decref(j);
 }
 
+/* The suite runs with NQ_REDIS_HOST set to the private Redis's Unix socket
+ * (as the run command does): every process's connection is on it. */
+static void test_redis_socket(void)
+{
+    redisContext *c = redisConnect("127.0.0.1", nq_harness_redis_port(s_h));
+    CU_ASSERT_FATAL(c && !c->err);
+    redisReply *r = redisCommand(c, "CLIENT LIST");
+    CU_ASSERT_FATAL(r && r->type == REDIS_REPLY_STRING);
+    char want[320];
+    snprintf(want, sizeof(want), "addr=%s:0 ", nq_harness_redis_socket(s_h));
+    size_t named = 0;
+    for (char *line = strtok(r->str, "\n"); line; line = strtok(NULL, "\n")) {
+        const char *name = strstr(line, " name=");
+        if (!name || name[6] == ' ') /* unnamed: the test's own connection */
+            continue;
+        named++;
+        if (!strstr(line, want))
+            fprintf(stderr, "not on the socket: %s\n", line);
+        CU_ASSERT_PTR_NOT_NULL(strstr(line, want));
+    }
+    /* ingest, scoring (applies and pulls), customers, alerting, reporting, gateway */
+    CU_ASSERT(named >= 7);
+    freeReplyObject(r);
+    redisFree(c);
+}
+
 /* PUT path with body (stolen), expect 200, and GET it back; returns the GET
  * answer (caller decrefs). */
 static json_t *put_and_get(const char *path, json_t *body)
@@ -495,7 +521,7 @@ static int suite_init(void)
     s_week0 = week.start_ms;
     s_d1 = s_week0 - 5 * DAY_MS + 10 * HOUR_MS;
     s_d2 = s_d1 - 7 * DAY_MS;
-    s_h = nq_harness_start(NULL);
+    s_h = nq_harness_start((const char *[]){NQ_HARNESS_REDIS_SOCKET, NULL});
     s_http = s_h ? nq_httpc_new(nq_harness_url(s_h)) : NULL;
     return s_http ? 0 : -1;
 }
@@ -510,6 +536,7 @@ static int suite_cleanup(void)
 
 static CU_TestInfo path_tests[] = {
     {"livez and readyz", test_health},
+    {"every process on Redis's Unix socket", test_redis_socket},
     {"teams, salespeople, customers", test_org},
     {"org errors: 404 and field errors", test_org_errors},
     {"big order accepted, alert streamed", test_big_order_alert},

@@ -8,7 +8,7 @@
 
 /* ---- a fake environment --------------------------------------------------- */
 
-#define ENV_MAX 8
+#define ENV_MAX 16
 
 /* Variables visible to stub_getenv, set per test with env_set. */
 static struct {
@@ -152,7 +152,9 @@ static void test_environment(void)
     env_set("NQ_WEB_ROOT", "/srv/neiqin/web");
     env_set("NQ_STORED_ENDPOINT", "ipc:///tmp/nq-stored");
     env_set("NQ_MAX_FRAME_BYTES", "268435456");
+    env_set("NQ_REDIS_HOST", "/run/neiqin/redis.sock");
     CU_ASSERT_EQUAL_FATAL(load(NULL), 0);
+    CU_ASSERT_STRING_EQUAL(g_cfg.redis_host, "/run/neiqin/redis.sock");
     CU_ASSERT_EQUAL(g_cfg.redis_port, 6391);
     CU_ASSERT_STRING_EQUAL(g_cfg.zone, "UTC");
     CU_ASSERT_EQUAL(g_cfg.big_order_fen, 123450);
@@ -271,6 +273,20 @@ static void test_bad_other_values(void)
                "--zone: unknown time zone (not UTC nor under /usr/share/zoneinfo), "
                "got '../../etc/passwd'");
 
+    load_fails((const char *[]){"--redis-host=", NULL},
+               "--redis-host: must be a host name or address, or the path of a Unix socket, "
+               "got ''");
+    /* sun_path holds 107 bytes and a NUL: one more does not fit. */
+    char socket_path[110] = "/";
+    memset(socket_path + 1, 's', 106);
+    CU_ASSERT_EQUAL_FATAL(load((const char *[]){"--redis-host", socket_path, NULL}), 0);
+    strcat(socket_path, "s");
+    env_clear();
+    env_set("NQ_REDIS_HOST", socket_path);
+    CU_ASSERT_EQUAL(load(NULL), -1);
+    CU_ASSERT_EQUAL(
+        strncmp(g_err, "NQ_REDIS_HOST: a Unix socket's path is at most 107 bytes, got '/", 64), 0);
+
     char long_name[100];
     memset(long_name, 'x', sizeof(long_name) - 1);
     long_name[sizeof(long_name) - 1] = '\0';
@@ -375,7 +391,7 @@ static CU_TestInfo config_tests[] = {
     {"flags override the environment", test_flags_win},
     {"bad integers name their source", test_bad_integers},
     {"bad endpoints", test_bad_endpoints},
-    {"bad amounts, levels, zones, strings", test_bad_other_values},
+    {"bad amounts, levels, zones, Redis hosts, strings", test_bad_other_values},
     {"bad arguments", test_bad_arguments},
     {"--help prints usage and returns 1", test_help},
     {"usage lists every option", test_usage_lists_every_option},
