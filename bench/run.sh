@@ -99,7 +99,6 @@ scenario_field() {
 
 # ---- ports and processes --------------------------------------------------------------
 
-
 # live_pid NAME: the pid of the suite's process NAME while it runs (not a zombie).
 live_pid() {
     local pid

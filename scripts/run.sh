@@ -144,14 +144,6 @@ recorded_names() {
 
 # ---- checks -------------------------------------------------------------------------
 
-# port_in_use HOST PORT: true when something accepts TCP connections there.
-port_in_use() {
-    local host=$1
-    if [[ $host == 0.0.0.0 || $host == '*' ]]; then host=127.0.0.1; fi
-    # shellcheck disable=SC2016 # $0 and $1 are the inner shell's arguments
-    timeout 1 bash -c 'exec 3<>"/dev/tcp/$0/$1"' "$host" "$2" 2>/dev/null
-}
-
 # check_free: refuse to start over a running suite or on a port that is taken.
 check_free() {
     local name ep rest

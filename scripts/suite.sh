@@ -60,10 +60,13 @@ start_services() {
     start_process nq-gateway "$bin/nq-gateway"
 }
 
-# port_in_use PORT: true when something accepts TCP connections on 127.0.0.1:PORT.
+# port_in_use HOST PORT: true when something accepts TCP connections there (a
+# wildcard HOST is asked on 127.0.0.1).
 port_in_use() {
-    # shellcheck disable=SC2016 # $0 is the inner shell's argument
-    timeout 1 bash -c 'exec 3<>"/dev/tcp/127.0.0.1/$0"' "$1" 2>/dev/null
+    local host=$1
+    if [[ $host == 0.0.0.0 || $host == '*' ]]; then host=127.0.0.1; fi
+    # shellcheck disable=SC2016 # $0 and $1 are the inner shell's arguments
+    timeout 1 bash -c 'exec 3<>"/dev/tcp/$0/$1"' "$host" "$2" 2>/dev/null
 }
 
 # free_ports N: N distinct ports on 127.0.0.1 that nothing listens on now (fails
@@ -76,7 +79,7 @@ free_ports() {
         ((tries++ < 1000)) || return 1
         p=$((20000 + RANDOM % 12000))
         [[ " ${ports[*]} " == *" $p "* ]] && continue
-        port_in_use "$p" || ports+=("$p")
+        port_in_use 127.0.0.1 "$p" || ports+=("$p")
     done
     echo "${ports[@]}"
 }

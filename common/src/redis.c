@@ -443,44 +443,18 @@ void nq_redis_args_adds(nq_redis_args_t *a, const char *s)
     nq_redis_args_add(a, s, strlen(s));
 }
 
-/* Format into buf (256 bytes); the length, or -1 when it does not fit. */
-static int vformat(char buf[static 256], const char *fmt, va_list ap)
-{
-    int n = vsnprintf(buf, 256, fmt, ap);
-    return n >= 0 && n < 256 ? n : -1;
-}
-
 void nq_redis_args_addf(nq_redis_args_t *a, const char *fmt, ...)
 {
     char buf[256];
     va_list ap;
     va_start(ap, fmt);
-    int n = vformat(buf, fmt, ap);
+    int n = vsnprintf(buf, sizeof(buf), fmt, ap);
     va_end(ap);
-    if (n < 0) {
+    if (n < 0 || (size_t)n >= sizeof(buf)) { /* does not fit: fail rather than truncate */
         a->failed = true;
         return;
     }
     nq_redis_args_add(a, buf, (size_t)n);
-}
-
-void nq_redis_args_setf(nq_redis_args_t *a, size_t i, const char *fmt, ...)
-{
-    if (a->failed)
-        return;
-    char buf[256];
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vformat(buf, fmt, ap);
-    va_end(ap);
-    char *copy = n >= 0 && i < a->argc ? strdup(buf) : NULL;
-    if (!copy) {
-        a->failed = true;
-        return;
-    }
-    free(a->argv[i]);
-    a->argv[i] = copy;
-    a->lens[i] = (size_t)n;
 }
 
 void nq_redis_args_free(nq_redis_args_t *a)

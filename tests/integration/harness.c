@@ -342,9 +342,12 @@ static int start_redis(nq_harness_t *h)
     snprintf(port, sizeof(port), "%d", h->redis_port);
     char *argv[16] = {"redis-server", "--port", port,    "--bind", "127.0.0.1", "--save", "",
                       "--appendonly", "no",     "--dir", h->dir};
-    if (h->redis_socket[0]) { /* else no room for it: TCP only */
+    if (h->redis_socket[0]) { /* else no room for one: TCP only */
         char *socket_args[] = {"--unixsocket", h->redis_socket, "--unixsocketperm", "700"};
-        memcpy(argv + 11, socket_args, sizeof(socket_args));
+        size_t argc = 0;
+        while (argv[argc])
+            argc++;
+        memcpy(argv + argc, socket_args, sizeof(socket_args));
     }
     snprintf(h->redis.name, sizeof(h->redis.name), "redis");
     snprintf(h->redis.binary, sizeof(h->redis.binary), "redis-server");

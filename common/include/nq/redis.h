@@ -96,10 +96,6 @@ void nq_redis_args_add(nq_redis_args_t *a, const void *bytes, size_t len);
 void nq_redis_args_adds(nq_redis_args_t *a, const char *s);
 void nq_redis_args_addf(nq_redis_args_t *a, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
-/* Replace argument `i` (already added) with a formatted one: for a count
- * known only once what it counts was added. */
-void nq_redis_args_setf(nq_redis_args_t *a, size_t i, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
 void nq_redis_args_free(nq_redis_args_t *a);
 
 /* Issue the vector `a` (does not free it). Same contract as nq_redis_commandv. */
