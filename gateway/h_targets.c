@@ -170,17 +170,20 @@ static void get_targets(const gw_request_t *req)
 
 /* ---- overviews -------------------------------------------------------------- */
 
+/* Derived ratios (attainment, pace, change) are given with 4 decimals. */
+#define RATIO_SCALE 10000
+
 /* (a - b) / b, or null. */
 static json_t *change_json(const Nq__MetricRow *r, bool has_base, double base)
 {
     if (!r->has_actual || !has_base || base == 0)
         return json_null();
-    return json_real(round((r->actual - base) / fabs(base) * 10000) / 10000);
+    return json_real(nq_round_to((r->actual - base) / fabs(base), RATIO_SCALE));
 }
 
 static json_t *ratio_json(bool has, double v)
 {
-    return has ? json_real(round(v * 10000) / 10000) : json_null();
+    return has ? json_real(nq_round_to(v, RATIO_SCALE)) : json_null();
 }
 
 static json_t *row_json(const Nq__MetricRow *r)
@@ -189,16 +192,16 @@ static json_t *row_json(const Nq__MetricRow *r)
     if (m < 0)
         return NULL;
     nq_metric_id_t id = (nq_metric_id_t)m;
-    return json_pack("{s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:{s:o, s:o}}", "zh",
-                     nq_metric_defs[m].zh, "actual", nq_metric_json(id, r->actual, r->has_actual),
-                     "target", nq_metric_json(id, r->target, r->has_target), "attainment",
-                     ratio_json(r->has_attainment, r->attainment), "pace",
-                     ratio_json(r->has_pace, r->pace), "projection",
-                     nq_metric_json(id, r->projection, r->has_projection), "previous",
-                     nq_metric_json(id, r->previous, r->has_previous), "last_year",
-                     nq_metric_json(id, r->last_year, r->has_last_year), "change", "previous",
-                     change_json(r, r->has_previous, r->previous), "last_year",
-                     change_json(r, r->has_last_year, r->last_year));
+    return json_pack(
+        "{s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:{s:o, s:o}, s:s?, s:s?}", "zh",
+        nq_metric_defs[m].zh, "actual", nq_metric_json(id, r->actual, r->has_actual), "target",
+        nq_metric_json(id, r->target, r->has_target), "attainment",
+        ratio_json(r->has_attainment, r->attainment), "pace", ratio_json(r->has_pace, r->pace),
+        "projection", nq_metric_json(id, r->projection, r->has_projection), "previous",
+        nq_metric_json(id, r->previous, r->has_previous), "last_year",
+        nq_metric_json(id, r->last_year, r->has_last_year), "change", "previous",
+        change_json(r, r->has_previous, r->previous), "last_year",
+        change_json(r, r->has_last_year, r->last_year), "note", r->note, "note_zh", r->note_zh);
 }
 
 static void on_overview(nq_http_conn_t *conn, const ProtobufCMessage *msg,
