@@ -8,9 +8,10 @@
  *       ?period=month&at=2026-11-26: every metric with its target, attainment,
  *       pace, projection, the period before and the same period last year.
  *   POST /api/v1/targets/teams/{id}/{period}/{key}/split
- *       {"method":"even|weights|last_period","weights":{"sp-1":2},"confirm":false}
- *       the team's targets split among its members: a proposal, or with
- *       "confirm": true written as their targets.
+ *       {"method":"even|weights|last_period","weights":{"sp-1":2},"min_share":0.5,
+ *        "confirm":false}
+ *       the team's targets split among its members: a proposal (with warnings),
+ *       or with "confirm": true written as their targets.
  *   GET /api/v1/leaderboards?scope=company|team:{id}&metric=sales_amount|score&period=week
  *       the salespeople ranked by a metric or by score, with movement since the
  *       end of the day before.
@@ -298,10 +299,14 @@ static void post_split(const gw_request_t *req)
         ptrs[i] = &weights[i];
     const json_t *method = json_object_get(body, "method");
     const json_t *confirm = json_object_get(body, "confirm");
+    const json_t *min_share = json_object_get(body, "min_share");
     if (method && !json_is_string(method))
         nq_field_errors_add(&errs, "method", "must be even, weights or last_period");
     if (confirm && !json_is_boolean(confirm))
         nq_field_errors_add(&errs, "confirm", "must be true or false");
+    if (min_share && !(json_is_number(min_share) && json_number_value(min_share) >= 0 &&
+                       json_number_value(min_share) <= 1))
+        nq_field_errors_add(&errs, "min_share", "must be a fraction of the even share from 0 to 1");
     if (errs.n) {
         gw_respond_error(req->conn, 400, "invalid", "invalid split request", &errs);
     } else {
@@ -314,6 +319,8 @@ static void post_split(const gw_request_t *req)
         msg.n_weights = ptrs ? n : 0;
         msg.has_confirm = 1;
         msg.confirm = json_is_true(confirm);
+        msg.has_min_share = min_share != NULL;
+        msg.min_share = json_number_value(min_share);
         gw_call(req, req->gw->reporting, "target.split.v1", &msg.base, on_split, NULL, NULL);
     }
     free(ptrs);

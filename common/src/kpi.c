@@ -94,7 +94,7 @@ double nq_round_to(double v, double scale)
 /* num / den rounded half away from zero to 1 / scale, exactly (den > 0). */
 static double quotient(int64_t num, int64_t den, int64_t scale)
 {
-    int64_t q = num / den, r = num % den; /* |r| < den */
+    int64_t q = num / den, r = num % den;  /* |r| < den */
     int64_t limit = INT64_MAX / scale - 1; /* q x scale + f stays an int64 */
     if (den > limit || q > limit || q < -limit)
         return nq_round_to((double)num / (double)den, (double)scale);
