@@ -8,9 +8,10 @@
  *       ?period=month&at=2026-11-26: every metric with its target, attainment,
  *       pace, projection, the period before and the same period last year.
  *   POST /api/v1/targets/teams/{id}/{period}/{key}/split
- *       {"method":"even|weights|last_period","weights":{"sp-1":2},"confirm":false}
- *       the team's targets split among its members: a proposal, or with
- *       "confirm": true written as their targets.
+ *       {"method":"even|weights|last_period","weights":{"sp-1":2},"min_share":0.5,
+ *        "confirm":false}
+ *       the team's targets split among its members: a proposal (with warnings),
+ *       or with "confirm": true written as their targets.
  *   GET /api/v1/leaderboards?scope=company|team:{id}&metric=sales_amount|score&period=week
  *       the salespeople ranked by a metric or by score, with movement since the
  *       end of the day before.
@@ -170,17 +171,20 @@ static void get_targets(const gw_request_t *req)
 
 /* ---- overviews -------------------------------------------------------------- */
 
+/* Derived ratios (attainment, pace, change) are given with 4 decimals. */
+#define RATIO_SCALE 10000
+
 /* (a - b) / b, or null. */
 static json_t *change_json(const Nq__MetricRow *r, bool has_base, double base)
 {
     if (!r->has_actual || !has_base || base == 0)
         return json_null();
-    return json_real(round((r->actual - base) / fabs(base) * 10000) / 10000);
+    return json_real(nq_round_to((r->actual - base) / fabs(base), RATIO_SCALE));
 }
 
 static json_t *ratio_json(bool has, double v)
 {
-    return has ? json_real(round(v * 10000) / 10000) : json_null();
+    return has ? json_real(nq_round_to(v, RATIO_SCALE)) : json_null();
 }
 
 static json_t *row_json(const Nq__MetricRow *r)
@@ -189,16 +193,16 @@ static json_t *row_json(const Nq__MetricRow *r)
     if (m < 0)
         return NULL;
     nq_metric_id_t id = (nq_metric_id_t)m;
-    return json_pack("{s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:{s:o, s:o}}", "zh",
-                     nq_metric_defs[m].zh, "actual", nq_metric_json(id, r->actual, r->has_actual),
-                     "target", nq_metric_json(id, r->target, r->has_target), "attainment",
-                     ratio_json(r->has_attainment, r->attainment), "pace",
-                     ratio_json(r->has_pace, r->pace), "projection",
-                     nq_metric_json(id, r->projection, r->has_projection), "previous",
-                     nq_metric_json(id, r->previous, r->has_previous), "last_year",
-                     nq_metric_json(id, r->last_year, r->has_last_year), "change", "previous",
-                     change_json(r, r->has_previous, r->previous), "last_year",
-                     change_json(r, r->has_last_year, r->last_year));
+    return json_pack(
+        "{s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:{s:o, s:o}, s:s?, s:s?}", "zh",
+        nq_metric_defs[m].zh, "actual", nq_metric_json(id, r->actual, r->has_actual), "target",
+        nq_metric_json(id, r->target, r->has_target), "attainment",
+        ratio_json(r->has_attainment, r->attainment), "pace", ratio_json(r->has_pace, r->pace),
+        "projection", nq_metric_json(id, r->projection, r->has_projection), "previous",
+        nq_metric_json(id, r->previous, r->has_previous), "last_year",
+        nq_metric_json(id, r->last_year, r->has_last_year), "change", "previous",
+        change_json(r, r->has_previous, r->previous), "last_year",
+        change_json(r, r->has_last_year, r->last_year), "note", r->note, "note_zh", r->note_zh);
 }
 
 static void on_overview(nq_http_conn_t *conn, const ProtobufCMessage *msg,
@@ -295,10 +299,14 @@ static void post_split(const gw_request_t *req)
         ptrs[i] = &weights[i];
     const json_t *method = json_object_get(body, "method");
     const json_t *confirm = json_object_get(body, "confirm");
+    const json_t *min_share = json_object_get(body, "min_share");
     if (method && !json_is_string(method))
         nq_field_errors_add(&errs, "method", "must be even, weights or last_period");
     if (confirm && !json_is_boolean(confirm))
         nq_field_errors_add(&errs, "confirm", "must be true or false");
+    if (min_share && !(json_is_number(min_share) && json_number_value(min_share) >= 0 &&
+                       json_number_value(min_share) <= 1))
+        nq_field_errors_add(&errs, "min_share", "must be a fraction of the even share from 0 to 1");
     if (errs.n) {
         gw_respond_error(req->conn, 400, "invalid", "invalid split request", &errs);
     } else {
@@ -311,6 +319,8 @@ static void post_split(const gw_request_t *req)
         msg.n_weights = ptrs ? n : 0;
         msg.has_confirm = 1;
         msg.confirm = json_is_true(confirm);
+        msg.has_min_share = min_share != NULL;
+        msg.min_share = json_number_value(min_share);
         gw_call(req, req->gw->reporting, "target.split.v1", &msg.base, on_split, NULL, NULL);
     }
     free(ptrs);

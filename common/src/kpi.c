@@ -75,27 +75,60 @@ int nq_metric_find(const char *name)
     return -1;
 }
 
+/* Decimals a value of each unit is given with (and, for a quotient, computed
+ * to): counts and money whole (units, fen), ratios and scores 4 decimals. */
+static const int64_t unit_scale[] = {
+    [NQ_UNIT_COUNT] = 1, [NQ_UNIT_MONEY] = 1, [NQ_UNIT_RATIO] = 10000, [NQ_UNIT_SCORE] = 10000};
+
+double nq_round_to(double v, double scale)
+{
+    if (!isfinite(v))
+        return v;
+    double x = v * scale;
+    double snapped = round(x * 1e6) / 1e6;
+    if (isfinite(snapped))
+        x = snapped; /* drop binary noise: 0.666675 x 1e4 is 6666.7499999... */
+    return round(x) / scale;
+}
+
+/* num / den rounded half away from zero to 1 / scale, exactly (den > 0). */
+static double quotient(int64_t num, int64_t den, int64_t scale)
+{
+    int64_t q = num / den, r = num % den;  /* |r| < den */
+    int64_t limit = INT64_MAX / scale - 1; /* q x scale + f stays an int64 */
+    if (den > limit || q > limit || q < -limit)
+        return nq_round_to((double)num / (double)den, (double)scale);
+    int64_t rs = r * scale, f = rs / den, rem = rs % den, half = rem < 0 ? -rem : rem;
+    if (half != 0 && half >= den - half)
+        f += rem < 0 ? -1 : 1; /* what is left is half a unit or more */
+    int64_t scaled = q * scale + f;
+    if (scaled < (INT64_C(1) << 53) && scaled > -(INT64_C(1) << 53))
+        return (double)scaled / (double)scale; /* the double nearest the decimal */
+    return (double)q + (double)f / (double)scale;
+}
+
 bool nq_metric_value(nq_metric_id_t m, const nq_kpi_values_t *v, double *out)
 {
     const nq_metric_def_t *d = &nq_metric_defs[m];
-    double num = 0;
+    int64_t num = 0;
     for (int i = 0; i < 2; i++) {
         if (d->num[i] != NQ_KPI_NONE)
-            num += (double)v->v[d->num[i]];
+            num += v->v[d->num[i]];
     }
     if (d->den == NQ_KPI_NONE) {
-        *out = num;
+        *out = (double)num;
         return true;
     }
-    if (v->v[d->den] == 0)
+    int64_t den = v->v[d->den];
+    if (den == 0)
         return false;
-    *out = num / (double)v->v[d->den];
+    if (den < 0) { /* counters never go below zero; keep the sign rule anyway */
+        num = -num;
+        den = -den;
+    }
+    *out = quotient(num, den, unit_scale[d->unit]);
     return true;
 }
-
-/* Decimals shown per unit. */
-static const double unit_scale[] = {
-    [NQ_UNIT_COUNT] = 1, [NQ_UNIT_MONEY] = 1, [NQ_UNIT_RATIO] = 10000, [NQ_UNIT_SCORE] = 100};
 
 json_t *nq_metric_json(nq_metric_id_t m, double value, bool defined)
 {
@@ -104,12 +137,12 @@ json_t *nq_metric_json(nq_metric_id_t m, double value, bool defined)
     nq_unit_t unit = nq_metric_defs[m].unit;
     if (unit == NQ_UNIT_MONEY) {
         char buf[NQ_MONEY_BUF];
-        nq_money_format((int64_t)llround(value), buf, sizeof(buf));
+        nq_money_format((int64_t)nq_round_to(value, 1), buf, sizeof(buf));
         return json_string(buf);
     }
     if (unit == NQ_UNIT_COUNT)
-        return json_integer((json_int_t)llround(value));
-    return json_real(round(value * unit_scale[unit]) / unit_scale[unit]);
+        return json_integer((json_int_t)nq_round_to(value, 1));
+    return json_real(nq_round_to(value, (double)unit_scale[unit]));
 }
 
 /* Upper bounds of a target per unit (money and counts: any non-negative). */
@@ -263,9 +296,10 @@ void nq_targets_from_reply(const redisReply *reply, double target[NQ_METRIC_COUN
     for (size_t i = 0; reply && reply->type == REDIS_REPLY_ARRAY && i + 1 < reply->elements;
          i += 2) {
         int m = nq_metric_find(reply->element[i]->str);
-        if (m >= 0) {
+        double t = m >= 0 ? strtod(reply->element[i + 1]->str, NULL) : 0;
+        if (m >= 0 && t > 0) { /* a stored 0 is no target */
             has[m] = true;
-            target[m] = strtod(reply->element[i + 1]->str, NULL);
+            target[m] = t;
         }
     }
 }

@@ -768,17 +768,19 @@ typedef struct split_call {
     nq_period_t period;           /* the period split */
     nq_period_t previous;         /* for last_period */
     split_method_t method;        /* how */
+    double min_share;             /* least share, fraction of the even share */
     bool confirm;                 /* write the proposal */
     bool written;                 /* the writes are done */
     double team[NQ_METRIC_COUNT]; /* the team's targets */
     bool has_team[NQ_METRIC_COUNT];
-    char (*ids)[NQ_ID_MAX + 1]; /* members */
-    double *weights;            /* given weights, by member */
-    nq_kpi_values_t *last;      /* members' previous period */
-    split_read_t *reads;        /* their reads */
-    size_t n;                   /* members */
-    json_t *doc;                /* the proposal */
-    Nq__MetricValue *given;     /* request weights (copied) */
+    bool team_zero[NQ_METRIC_COUNT]; /* set to 0: no target, not split */
+    char (*ids)[NQ_ID_MAX + 1];      /* members */
+    double *weights;                 /* given weights, by member */
+    nq_kpi_values_t *last;           /* members' previous period */
+    split_read_t *reads;             /* their reads */
+    size_t n;                        /* members */
+    json_t *doc;                     /* the proposal */
+    Nq__MetricValue *given;          /* request weights (copied) */
     size_t n_given;
 } split_call_t;
 
@@ -845,10 +847,44 @@ static void write_member(split_call_t *c, size_t i, json_t *targets)
     nq_redis_args_free(&a);
 }
 
+/* One entry of the proposal's warnings: who (NULL: the team), which metric,
+ * why, in English and Chinese. */
+static void split_warn(json_t *warnings, const char *sp, nq_metric_id_t m, const char *en,
+                       const char *zh)
+{
+    json_array_append_new(warnings,
+                          json_pack("{s:s?, s:s, s:s, s:s}", "salesperson_id", sp, "metric",
+                                    nq_metric_defs[m].name, "reason", en, "zh", zh));
+}
+
+/* What the coordinator should look at in metric m's shares: a team target
+ * of 0, a member given 0 (no target: too little to share), a member without
+ * a base in the period before (given the even share). */
+static void split_warnings(const split_call_t *c, nq_metric_id_t m, const double *weights,
+                           const double *shares, json_t *warnings)
+{
+    if (c->team_zero[m])
+        split_warn(warnings, NULL, m, "the team target is 0, which means no target: not split",
+                   "团队目标为 0，即未设目标：未拆分");
+    if (!c->has_team[m])
+        return;
+    for (size_t i = 0; i < c->n; i++) {
+        if (shares[i] <= 0)
+            split_warn(warnings, c->ids[i], m,
+                       "the share is 0, which means no target: the team target is less than one "
+                       "unit per member",
+                       "分配为 0，即未设目标：团队目标不足每人一个单位");
+        else if (c->method == SPLIT_LAST_PERIOD && weights[i] <= 0 && overview_accumulates(m))
+            split_warn(warnings, c->ids[i], m, "nothing in the period before: given the even share",
+                       "上期无业绩：按平均份额分配");
+    }
+}
+
 /* Build {"sp":{"metric":{"raw":x}}} shares, then the JSON answer. */
 static void split_compute(split_call_t *c)
 {
     json_t *raw = json_object(), *proposal = json_object(), *team = json_object();
+    json_t *warnings = json_array();
     double *shares = calloc(c->n + 1, sizeof(*shares));
     double *weights = calloc(c->n + 1, sizeof(*weights));
     for (size_t i = 0; i < c->n; i++) {
@@ -856,13 +892,16 @@ static void split_compute(split_call_t *c)
         json_object_set_new(proposal, c->ids[i], json_object());
     }
     for (int m = 0; shares && weights && m < NQ_METRIC_COUNT; m++) {
-        if (!c->has_team[m])
+        if (!c->has_team[m]) {
+            split_warnings(c, (nq_metric_id_t)m, weights, shares, warnings);
             continue;
+        }
         json_object_set_new(team, nq_metric_defs[m].name,
                             nq_metric_json((nq_metric_id_t)m, c->team[m], true));
         for (size_t i = 0; i < c->n; i++)
             weights[i] = member_weight(c, i, (nq_metric_id_t)m);
-        split_target((nq_metric_id_t)m, c->team[m], weights, c->n, shares);
+        split_target((nq_metric_id_t)m, c->team[m], weights, c->n, c->min_share, shares);
+        split_warnings(c, (nq_metric_id_t)m, weights, shares, warnings);
         for (size_t i = 0; i < c->n; i++) {
             json_object_set_new(json_object_get(raw, c->ids[i]), nq_metric_defs[m].name,
                                 json_pack("{s:f}", "raw", shares[i]));
@@ -872,9 +911,10 @@ static void split_compute(split_call_t *c)
     }
     free(shares);
     free(weights);
-    c->doc = json_pack("{s:s, s:o, s:s, s:o, s:o, s:b}", "team_id", c->sc.who.id, "period",
-                       nq_period_to_json(&c->period), "method", split_method_name(c->method),
-                       "team_targets", team, "proposal", proposal, "confirmed", c->confirm);
+    c->doc = json_pack("{s:s, s:o, s:s, s:f, s:o, s:o, s:o, s:b}", "team_id", c->sc.who.id,
+                       "period", nq_period_to_json(&c->period), "method",
+                       split_method_name(c->method), "min_share", c->min_share, "team_targets",
+                       team, "proposal", proposal, "warnings", warnings, "confirmed", c->confirm);
     if (c->confirm) {
         c->sc.base.pending = 1; /* held while the writes are issued */
         for (size_t i = 0; i < c->n; i++)
@@ -892,8 +932,9 @@ static void split_answer(nq_call_t *base)
         for (int m = 0; m < NQ_METRIC_COUNT; m++)
             any = any || c->has_team[m];
         if (!any)
-            nq_call_fail(base, NQ__STATUS__STATUS_NOT_FOUND, "team %s has no targets for %s",
-                         c->sc.who.id, c->period.key);
+            nq_call_fail(base, NQ__STATUS__STATUS_NOT_FOUND,
+                         "team %s has no targets for %s (a target of 0 is none)", c->sc.who.id,
+                         c->period.key);
         else if (c->n == 0)
             nq_call_fail(base, NQ__STATUS__STATUS_INVALID, "team %s has no members", c->sc.who.id);
         else {
@@ -918,6 +959,30 @@ static void on_split_last(int status, const nq_kpi_values_t *values, void *data)
     nq_call_release(&c->sc.base);
 }
 
+/* The given weights by member (split_match_weights); false after failing
+ * the call when they do not match the members. */
+static bool match_weights(split_call_t *c, const char *const *ids, size_t n)
+{
+    const char **given_ids = calloc(c->n_given + 1, sizeof(*given_ids));
+    double *given = calloc(c->n_given + 1, sizeof(*given));
+    char detail[1024];
+    bool ok = given_ids && given;
+    for (size_t k = 0; ok && k < c->n_given; k++) {
+        given_ids[k] = c->given[k].metric;
+        given[k] = c->given[k].value;
+    }
+    if (!ok)
+        nq_call_fail(&c->sc.base, NQ__STATUS__STATUS_UNAVAILABLE, "out of memory");
+    else if (split_match_weights(ids, n, given_ids, given, c->n_given, c->weights, &c->sc.base.errs,
+                                 detail, sizeof(detail)) != 0) {
+        nq_call_fail(&c->sc.base, NQ__STATUS__STATUS_INVALID, "%s", detail);
+        ok = false;
+    }
+    free(given_ids);
+    free(given);
+    return ok;
+}
+
 static void split_members(subject_call_t *sc, const char *const *ids, size_t n)
 {
     split_call_t *c = (split_call_t *)sc;
@@ -930,12 +995,10 @@ static void split_members(subject_call_t *sc, const char *const *ids, size_t n)
         return;
     }
     c->n = n;
+    if (c->method == SPLIT_WEIGHTS && !match_weights(c, ids, n))
+        return;
     for (size_t i = 0; i < n; i++) {
         snprintf(c->ids[i], sizeof(c->ids[i]), "%s", ids[i]);
-        for (size_t k = 0; k < c->n_given; k++) {
-            if (strcmp(c->given[k].metric, ids[i]) == 0)
-                c->weights[i] = c->given[k].value;
-        }
         if (c->method != SPLIT_LAST_PERIOD)
             continue;
         c->reads[i] = (split_read_t){c, i};
@@ -947,8 +1010,14 @@ static void split_members(subject_call_t *sc, const char *const *ids, size_t n)
 static void on_team_targets(nq_redis_t *r, redisReply *reply, void *data)
 {
     split_call_t *c = data;
-    if (nq_call_reply_ok(&c->sc.base, reply, REDIS_REPLY_ARRAY))
+    if (nq_call_reply_ok(&c->sc.base, reply, REDIS_REPLY_ARRAY)) {
         nq_targets_from_reply(reply, c->team, c->has_team);
+        for (size_t i = 0; i + 1 < reply->elements; i += 2) { /* stored 0s, to flag */
+            int m = nq_metric_find(reply->element[i]->str);
+            if (m >= 0 && !c->has_team[m] && strtod(reply->element[i + 1]->str, NULL) == 0)
+                c->team_zero[m] = true;
+        }
+    }
     nq_call_release(&c->sc.base);
 }
 
@@ -974,16 +1043,25 @@ void kpiview_on_split(nq_zsock_t *sock, const nq_bus_envelope_t *env, const Prot
         nq_field_errors_add(errs, "method", "must be even, weights or last_period");
     c->method = method < 0 ? SPLIT_EVEN : (split_method_t)method;
     c->confirm = req->has_confirm && req->confirm;
+    c->min_share = req->has_min_share ? req->min_share : 0;
+    if (!(c->min_share >= 0 && c->min_share <= 1))
+        nq_field_errors_add(errs, "min_share", "must be a fraction of the even share from 0 to 1");
     c->given = calloc(req->n_weights + 1, sizeof(*c->given));
     for (size_t i = 0; c->given && i < req->n_weights; i++) {
         const Nq__MetricValue *w = req->weights[i];
-        if (!nq_valid_id(w->metric) || !(w->value >= 0 && w->value <= 1e9))
-            nq_field_errors_add(errs, "weights", "ids need weights from 0 to 10^9");
+        char field[NQ_ID_MAX + 16];
+        snprintf(field, sizeof(field), "weights.%s", w->metric ? w->metric : "");
+        if (!nq_valid_id(w->metric))
+            nq_field_errors_add(errs, "weights", "salesperson ids %s", NQ_ID_RULE);
+        else if (!(w->has_value && w->value > 0 && w->value <= SPLIT_WEIGHT_MAX))
+            nq_field_errors_add(errs, field, "must be a number above 0, at most 10^9");
         else if ((c->given[c->n_given].metric = strdup(w->metric)))
             c->given[c->n_given++].value = w->value;
     }
-    if (c->method == SPLIT_WEIGHTS && c->n_given == 0)
+    if (c->method == SPLIT_WEIGHTS && req->n_weights == 0)
         nq_field_errors_add(errs, "weights", "are required for method weights");
+    if (c->method != SPLIT_WEIGHTS && req->n_weights > 0)
+        nq_field_errors_add(errs, "weights", "apply only to method weights");
     if (errs->n)
         nq_call_fail(&sc->base, NQ__STATUS__STATUS_INVALID, "invalid split: %s %s",
                      errs->items[0].field, errs->items[0].reason);

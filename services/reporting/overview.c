@@ -1,6 +1,8 @@
 /* overview.c — metrics against targets. See overview.h. */
 #include "overview.h"
 
+#include "notes.h"
+
 bool overview_accumulates(nq_metric_id_t m)
 {
     return nq_metric_defs[m].den == NQ_KPI_NONE;
@@ -8,6 +10,12 @@ bool overview_accumulates(nq_metric_id_t m)
 
 /* Set an optional double of a row. */
 #define SET(row, field, v) ((row)->has_##field = 1, (row)->field = (v))
+
+/* Attainment, pace and projection of a negative actual count as 0. */
+static double floor0(double v)
+{
+    return v > 0 ? v : 0;
+}
 
 void overview_compute(const overview_input_t *in, overview_rows_t *out)
 {
@@ -27,14 +35,18 @@ void overview_compute(const overview_input_t *in, overview_rows_t *out)
         bool accumulates = overview_accumulates((nq_metric_id_t)m);
         double share = in->workdays_total > 0 ? in->workdays_elapsed / in->workdays_total : 0;
         if (defined && accumulates && share > 0)
-            SET(row, projection, actual / share);
-        if (!in->has_target[m])
-            continue;
+            SET(row, projection, floor0(actual / share));
         double target = in->target[m];
-        SET(row, target, target);
-        if (defined && target > 0)
-            SET(row, attainment, actual / target);
-        if (defined && accumulates && target > 0 && share > 0)
-            SET(row, pace, actual / (target * share));
+        if (in->has_target[m] && target > 0) { /* a target of 0 is no target */
+            SET(row, target, target);
+            if (defined)
+                SET(row, attainment, floor0(actual / target));
+            if (defined && accumulates && share > 0)
+                SET(row, pace, floor0(actual / (target * share)));
+        }
+        if (defined && actual < 0 && (row->has_projection || row->has_attainment)) {
+            row->note = (char *)note_negative.en;
+            row->note_zh = (char *)note_negative.zh;
+        }
     }
 }

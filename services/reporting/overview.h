@@ -5,7 +5,9 @@
  * elapsed working days call for), projection to the end of the period
  * (actual x total / elapsed working days), and the values of the period
  * before and of the same period last year. Pace and projection apply to
- * metrics that accumulate (counts and amounts), not to ratios.
+ * metrics that accumulate (counts and amounts), not to ratios. A target of 0
+ * is no target. A negative actual (net sales after returns) stays as it is,
+ * but its attainment, pace and projection are 0 and the row says why (note).
  *
  *   overview_input_t in = {.current = cur, .previous = prev, .last_year = ly,
  *                          .workdays_total = 21, .workdays_elapsed = 18.5};
@@ -37,7 +39,7 @@ typedef struct overview_rows {
 } overview_rows_t;
 
 /* Fill one row per metric. Undefined values (a ratio over zero, no target,
- * no elapsed working day) are left absent. */
+ * no elapsed working day) are left absent. Notes point at static text. */
 void overview_compute(const overview_input_t *in, overview_rows_t *out);
 
 /* True for metrics that accumulate over a period (pace and projection make

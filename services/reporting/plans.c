@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "notes.h"
 #include "nq/money.h"
 #include "nq/period.h"
 
@@ -143,19 +144,32 @@ int scorecard_parse(const json_t *doc, scorecard_t *out, nq_field_errors_t *errs
 /* One metric's part of a score. */
 typedef struct sc_line {
     bool has_actual, has_target;
-    double actual, target, attainment, counted, contribution;
+    double actual, target;
+    double attainment;      /* actual / target, 0 when the actual is below zero */
+    double counted;         /* attainment up to the cap */
+    double contribution;    /* points */
+    const kpi_note_t *note; /* why it counts as it does, or NULL */
 } sc_line_t;
+
+/* A target of 0 is no target. */
+static bool target_set(const plan_input_t *in, nq_metric_id_t m)
+{
+    return in->has_target[m] && in->target[m] > 0;
+}
 
 static void score_line(const sc_metric_t *sm, const plan_input_t *in, sc_line_t *l)
 {
     memset(l, 0, sizeof(*l));
     l->has_actual = nq_metric_value(sm->metric, &in->values, &l->actual);
-    l->has_target = in->has_target[sm->metric] && in->target[sm->metric] > 0;
+    l->has_target = target_set(in, sm->metric);
     l->target = in->target[sm->metric];
+    l->note = !l->has_target ? &note_no_target : !l->has_actual ? &note_no_data : NULL;
     if (!l->has_actual || !l->has_target)
         return;
-    l->attainment = l->actual / l->target;
-    l->counted = fmin(fmax(l->attainment, 0), sm->cap);
+    l->attainment = fmax(l->actual / l->target, 0);
+    if (l->actual < 0)
+        l->note = &note_negative;
+    l->counted = fmin(l->attainment, sm->cap);
     l->contribution = 100 * sm->weight * l->counted;
 }
 
@@ -172,7 +186,7 @@ double scorecard_score(const scorecard_t *sc, const plan_input_t *in)
 
 static double round_to(double v, double scale)
 {
-    return round(v * scale) / scale;
+    return nq_round_to(v, scale);
 }
 
 /* "more" of metric m to add `extra` to its value: text in zh and en. */
@@ -244,16 +258,16 @@ json_t *scorecard_explain(const scorecard_t *sc, const plan_input_t *in)
         sc_line_t l;
         score_line(sm, in, &l);
         score += l.contribution;
-        const char *note = !l.has_target ? "no target" : !l.has_actual ? "no data" : NULL;
         json_array_append_new(
-            lines, json_pack("{s:s, s:s, s:o, s:o, s:o, s:f, s:f, s:f, s:s?}", "metric",
+            lines, json_pack("{s:s, s:s, s:o, s:o, s:o, s:f, s:f, s:f, s:s?, s:s?}", "metric",
                              nq_metric_defs[sm->metric].name, "zh", nq_metric_defs[sm->metric].zh,
                              "actual", value_json(sm->metric, l.has_actual, l.actual), "target",
                              value_json(sm->metric, l.has_target, l.target), "attainment",
                              l.has_target && l.has_actual ? json_real(round_to(l.attainment, 1e4))
                                                           : json_null(),
                              "cap", sm->cap, "weight", sm->weight, "contribution",
-                             round_to(l.contribution, 100), "note", note));
+                             round_to(l.contribution, 100), "note", l.note ? l.note->en : NULL,
+                             "note_zh", l.note ? l.note->zh : NULL));
     }
     size_t band = 0;
     bool in_band = false;
@@ -339,52 +353,79 @@ static double rate_at(const commission_plan_t *p, double a)
     return a + EPSILON >= p->accel_above ? rate * p->accel_multiplier : rate;
 }
 
+/* The attainment points where the rate changes: every tier start and the
+ * accelerator, ascending. Returns how many. */
+static size_t breakpoints(const commission_plan_t *p, double points[PLAN_TIERS_MAX + 1])
+{
+    size_t n = 0;
+    for (size_t i = 0; i < p->n_tiers; i++)
+        points[n++] = p->tiers[i].from;
+    if (p->accel_multiplier != 1) {
+        size_t k = n;
+        while (k > 0 && points[k - 1] > p->accel_above)
+            k--;
+        if (k == 0 || fabs(points[k - 1] - p->accel_above) > EPSILON) {
+            memmove(&points[k + 1], &points[k], (n - k) * sizeof(points[0]));
+            points[k] = p->accel_above;
+            n++;
+        }
+    }
+    return n;
+}
+
+/* Where attainment `a` of `target` fen falls, in whole fen (half up). */
+static int64_t fen_at(double a, double target)
+{
+    return (int64_t)nq_round_to(a * target, 1);
+}
+
+/* One line per tier the actual reaches: its amount in fen (tier bounds at
+ * whole fen, so the amounts add up to the actual) and its commission rounded
+ * half up to the fen. Returns the sum of the lines' commissions. */
+static int64_t commission_lines(const commission_plan_t *p, int64_t actual, double target,
+                                json_t *lines)
+{
+    double points[PLAN_TIERS_MAX + 1];
+    size_t n = breakpoints(p, points);
+    int64_t total = 0;
+    for (size_t i = 0; i < n; i++) {
+        int64_t lo = fen_at(points[i], target);
+        int64_t hi = i + 1 < n ? fen_at(points[i + 1], target) : INT64_MAX;
+        if (actual <= lo)
+            break;
+        int64_t part = (actual < hi ? actual : hi) - lo;
+        if (part <= 0)
+            continue; /* a tier narrower than a fen */
+        double rate = rate_at(p, points[i]);
+        int64_t fen = (int64_t)nq_round_to((double)part * rate, 1);
+        total += fen;
+        json_array_append_new(
+            lines, json_pack("{s:f, s:o, s:f, s:o, s:o}", "from", points[i], "to",
+                             i + 1 < n ? json_real(points[i + 1]) : json_null(), "rate", rate,
+                             "amount", nq_metric_json(p->metric, (double)part, true), "commission",
+                             nq_metric_json(p->metric, (double)fen, true)));
+    }
+    return total;
+}
+
 json_t *commission_explain(const commission_plan_t *p, const plan_input_t *in, int64_t *fen)
 {
     double actual = 0;
     bool has_actual = nq_metric_value(p->metric, &in->values, &actual);
-    bool has_target = in->has_target[p->metric] && in->target[p->metric] > 0;
+    bool has_target = target_set(in, p->metric);
     double target = in->target[p->metric];
-    json_t *segments = json_array();
-    double total = 0;
-    if (has_actual && has_target && actual > 0) {
-        /* Breakpoints in attainment: every tier start and the accelerator. */
-        double points[PLAN_TIERS_MAX + 2];
-        size_t n = 0;
-        for (size_t i = 0; i < p->n_tiers; i++)
-            points[n++] = p->tiers[i].from;
-        if (p->accel_multiplier != 1) {
-            size_t k = n;
-            while (k > 0 && points[k - 1] > p->accel_above)
-                k--;
-            if (k == 0 || fabs(points[k - 1] - p->accel_above) > EPSILON) {
-                memmove(&points[k + 1], &points[k], (n - k) * sizeof(points[0]));
-                points[k] = p->accel_above;
-                n++;
-            }
-        }
-        for (size_t i = 0; i < n; i++) {
-            double lo = points[i] * target;
-            double hi = i + 1 < n ? points[i + 1] * target : INFINITY;
-            double part = fmin(actual, hi) - lo;
-            if (part <= 0)
-                break;
-            double rate = rate_at(p, points[i]);
-            total += part * rate;
-            json_array_append_new(
-                segments, json_pack("{s:f, s:o, s:f, s:o, s:o}", "from", points[i], "to",
-                                    i + 1 < n ? json_real(points[i + 1]) : json_null(), "rate",
-                                    rate, "amount", nq_metric_json(p->metric, part, true),
-                                    "commission", nq_metric_json(p->metric, part * rate, true)));
-        }
-    }
-    *fen = llround(total);
-    const char *note = !has_target ? "no target: no commission" : NULL;
+    json_t *lines = json_array();
+    *fen = has_actual && has_target && actual > 0
+               ? commission_lines(p, (int64_t)actual, target, lines)
+               : 0;
+    const kpi_note_t *note = !has_target                ? &note_no_commission
+                             : has_actual && actual < 0 ? &note_negative
+                                                        : NULL;
     return json_pack(
-        "{s:s, s:o, s:o, s:o, s:o, s:o, s:s?}", "metric", nq_metric_defs[p->metric].name, "actual",
-        nq_metric_json(p->metric, actual, has_actual), "target",
+        "{s:s, s:o, s:o, s:o, s:o, s:o, s:s?, s:s?}", "metric", nq_metric_defs[p->metric].name,
+        "actual", nq_metric_json(p->metric, actual, has_actual), "target",
         nq_metric_json(p->metric, target, has_target), "attainment",
-        has_actual && has_target ? json_real(round_to(actual / target, 1e4)) : json_null(),
-        "commission", nq_metric_json(p->metric, (double)*fen, true), "tiers", segments, "note",
-        note);
+        has_actual && has_target ? json_real(round_to(fmax(actual / target, 0), 1e4)) : json_null(),
+        "commission", nq_metric_json(p->metric, (double)*fen, true), "tiers", lines, "note",
+        note ? note->en : NULL, "note_zh", note ? note->zh : NULL);
 }

@@ -6,7 +6,8 @@
  *               {"metric":"visits","weight":0.2,"cap":1.5}, ...],   weights sum to 1
  *    "bands":[{"name":"C","min":0},{"name":"B","min":60},{"name":"A","min":80}]}
  * score = 100 x sum(weight x min(attainment, cap)); a metric without a target
- * contributes 0 (and says so). The explanation names, for the next band,
+ * (or with a target of 0) contributes 0 (and says so); a negative actual
+ * counts attainment 0 (and says so). The explanation names, for the next band,
  * what one metric alone would take ("2 more visits or 8000.00 yuan more sales").
  *
  * A commission plan pays a base metric (an amount) by attainment tiers, each
@@ -89,9 +90,13 @@ typedef struct commission_plan {
 
 int commission_parse(const json_t *doc, commission_plan_t *out, nq_field_errors_t *errs);
 
-/* The commission in fen (rounded to the fen) and its explanation:
+/* The commission in fen and its explanation:
  * {"metric","actual","target","attainment","commission","tiers":[{"from","to","rate",
- *   "amount","commission"}...]}; without a target the commission is 0 with a note.
+ *   "amount","commission"}...],"note","note_zh"}. Tier bounds fall on whole fen
+ * (half up), so the amounts add up to the actual; each line's commission is
+ * rounded half up to the fen, and the commission is the sum of the lines.
+ * Without a target (or a target of 0) the commission is 0 with a note; a
+ * negative actual pays 0 and shows attainment 0 with a note.
  * New reference; *fen receives the total. */
 json_t *commission_explain(const commission_plan_t *p, const plan_input_t *in, int64_t *fen);
 

@@ -526,12 +526,20 @@ static const struct {
     [M_TICKETS] = {"tickets_opened", U_COUNT, true},
 };
 
-static bool ratio(long long a, long long b, double *v)
+/* a / b as shown (docs/metrics.md): rounded half up to 1 / scale, scale 10^4
+ * for ratios and scores, 1 (the fen) for an average amount. */
+static bool ratio(long long a, long long b, long long scale, double *v)
 {
     if (b == 0)
         return false;
-    *v = (double)a / (double)b;
+    *v = (double)((2 * a * scale + b) / (2 * b)) / (double)scale;
     return true;
+}
+
+/* A derived ratio (attainment, change) to 4 decimals, half up. */
+static double round4(double x)
+{
+    return (x < 0 ? -1 : 1) * floor(fabs(x) * 10000 + 0.5 + 1e-7) / 10000;
 }
 
 /* The metric's value (fen for money); false when undefined (a ratio over zero). */
@@ -548,15 +556,15 @@ static bool metric_of(const agg_t *a, metric_t m, double *v)
                                       [M_TICKETS] = c->tickets};
     switch (m) {
     case M_COVERAGE:
-        return ratio(a->key_visited, a->key_customers, v);
+        return ratio(a->key_visited, a->key_customers, 10000, v);
     case M_COMPLETION:
-        return ratio(c->on_time, c->due, v);
+        return ratio(c->on_time, c->due, 10000, v);
     case M_AVG:
-        return ratio(c->order_value, c->orders, v);
+        return ratio(c->order_value, c->orders, 1, v);
     case M_A2O:
-        return ratio(c->visits + c->calls, c->orders, v);
+        return ratio(c->visits + c->calls, c->orders, 10000, v);
     case M_FEEDBACK:
-        return ratio(c->fb_sum, c->fb_count, v);
+        return ratio(c->fb_sum, c->fb_count, 10000, v);
     default:
         *v = (double)plain[m];
         return true;
@@ -569,7 +577,7 @@ static void fmt_fen(long long fen, char *buf, size_t len)
 }
 
 /* Check an answer's value of metric m: null when undefined, money as a
- * string to the fen, counts whole, ratios to 4 decimals, scores to 2. */
+ * string to the fen, counts whole, ratios and scores to 4 decimals. */
 static void check_metric(const json_t *got, metric_t m, bool defined, double v, const char *ctx)
 {
     char want[48];
@@ -592,8 +600,8 @@ static void check_metric(const json_t *got, metric_t m, bool defined, double v, 
               s_metrics[m].name, round(v * 10000) / 10000, text_of(got));
         break;
     case U_SCORE:
-        check(near(got, round(v * 100) / 100), "%s %s: want %.2f, got %s", ctx, s_metrics[m].name,
-              round(v * 100) / 100, text_of(got));
+        check(near(got, round4(v)), "%s %s: want %.4f, got %s", ctx, s_metrics[m].name, round4(v),
+              text_of(got));
         break;
     }
 }
@@ -644,7 +652,7 @@ static void check_change(const json_t *got, bool has_a, double a, bool has_b, do
         check(json_is_null(got), "%s change.%s: want null, got %s", ctx, what, text_of(got));
         return;
     }
-    double want = round((a - b) / fabs(b) * 10000) / 10000;
+    double want = round4((a - b) / fabs(b));
     check(near(got, want), "%s change.%s: want %.4f, got %s", ctx, what, want, text_of(got));
 }
 
@@ -699,19 +707,19 @@ static json_t *check_overview(const char *path, const char *subject, const char 
         snprintf(ctx, sizeof(ctx), "%s target", path);
         check_metric(json_object_get(row, "target"), (metric_t)m, has_t, has_t ? t->v[m] : 0, ctx);
         bool has_att = has_t && has_a && t->v[m] > 0;
-        double att = has_att ? a / t->v[m] : 0;
+        double att = has_att ? round4(fmax(a / t->v[m], 0)) : 0; /* of the value shown */
         if (has_att)
-            check(near(json_object_get(row, "attainment"), round(att * 10000) / 10000),
-                  "%s %s attainment: want %.4f, got %s", path, name, round(att * 10000) / 10000,
+            check(near(json_object_get(row, "attainment"), att),
+                  "%s %s attainment: want %.4f, got %s", path, name, att,
                   text_of(json_object_get(row, "attainment")));
         else
             check(json_is_null(json_object_get(row, "attainment")),
                   "%s %s attainment: want null, got %s", path, name,
                   text_of(json_object_get(row, "attainment")));
         if (past && accum && has_att)
-            check(near(json_object_get(row, "pace"), round(att * 10000) / 10000),
-                  "%s %s pace (= attainment in a past period): want %.4f, got %s", path, name,
-                  round(att * 10000) / 10000, text_of(json_object_get(row, "pace")));
+            check(near(json_object_get(row, "pace"), att),
+                  "%s %s pace (= attainment in a past period): want %.4f, got %s", path, name, att,
+                  text_of(json_object_get(row, "pace")));
         else if (!has_t)
             check(json_is_null(json_object_get(row, "pace")), "%s %s: pace without a target: %s",
                   path, name, text_of(json_object_get(row, "pace")));
@@ -929,7 +937,7 @@ static void test_overviews(void)
     check_like(ov(j, "coverage", "actual"), "0.6", "team coverage (1 + 2 + 0) / (2 + 3 + 0)");
     check_like(ov(j, "order_completion_rate", "actual"), "0.6", "team completion (1+2)/(2+3)");
     check_like(ov(j, "activity_to_order", "actual"), "2.2857", "team (8 + 8) / 7");
-    check_like(ov(j, "feedback_score", "actual"), "3.67", "team (5 + 4 + 2) / 3");
+    check_like(ov(j, "feedback_score", "actual"), "3.6667", "team (5 + 4 + 2) / 3");
     check_like(ov(j, "sales_amount", "previous"), "\"30000.00\"", "team sales 2026-09");
     check_like(ov_change(j, "sales_amount", "previous"), "3.95", "team (148499.5 - 30000) / 30000");
     check_like(ov_change(j, "sales_amount", "last_year"), "1.5603",
@@ -1631,10 +1639,12 @@ static void check_score_a_oct(const json_t *sc, const json_t *cm, const char *ct
 }
 
 /* sp-li, October: sales 47000 / 60000 -> 31.3333; visits 3 / 6 -> 10; new
- * customers 0 / 1 -> 0; completion (2/3) / 0.8 = 0.8333 -> 16.6667; score
- * 58 (band C). B needs 2 points: sales 2 / 40 x 60000 = 3000; visits 0.1 x
- * 6 = 0.6 -> 1; new customers 0.1 x 1 -> 1; completion up to 0.6667 + 0.1 x
- * 0.8 = 74.67 % -> 74.7 %. Commission: 30000 x 1% + 17000 x 2% = 640. */
+ * customers 0 / 1 -> 0; completion 2/3 is 0.6667 as shown, 0.6667 / 0.8 =
+ * 0.833375 -> 0.8334, 16.6675 points; score 58.0008 (band C). B needs
+ * 1.9992 points: sales 1.9992 / 40 x 60000 = 2998.8 -> 2999; visits 0.1 x 6
+ * = 0.6 -> 1; new customers 0.1 x 1 -> 1; completion up to (0.833375 +
+ * 0.09996) x 0.8 = 74.67 % -> 74.7 %. Commission: 30000 x 1% + 17000 x 2%
+ * = 640. */
 static void check_score_b_oct(const json_t *sc, const json_t *cm, const char *ctx)
 {
     check_like(json_object_get(sc, "version"), "3", ctx);
@@ -1645,17 +1655,17 @@ static void check_score_b_oct(const json_t *sc, const json_t *cm, const char *ct
                NULL, ctx);
     check_line(lines, 1, "visits", "3", "6", "0.5", 2, 0.2, 10, NULL, ctx);
     check_line(lines, 2, "new_customers", "0", "1", "0.0", 1.5, 0.2, 0, NULL, ctx);
-    check_line(lines, 3, "order_completion_rate", "0.6667", "0.8", "0.8333", 1.5, 0.2, 16.67, NULL,
+    check_line(lines, 3, "order_completion_rate", "0.6667", "0.8", "0.8334", 1.5, 0.2, 16.67, NULL,
                ctx);
-    static const char *const options[][2] = {{"sales_amount", "3000.00"},
+    static const char *const options[][2] = {{"sales_amount", "2999.00"},
                                              {"visits", "1"},
                                              {"new_customers", "1"},
                                              {"order_completion_rate", "74.7%"}};
     check_next(
         sc, "B", 2.0, options, 4,
-        "销售额再增加 ¥3000.00，或拜访数再增加 1，或新客户数再增加 1，或订单按时完成率提高到 "
+        "销售额再增加 ¥2999.00，或拜访数再增加 1，或新客户数再增加 1，或订单按时完成率提高到 "
         "74.7%",
-        "CNY 3000.00 more sales or 1 more visits or 1 more new customers or on-time order "
+        "CNY 2999.00 more sales or 1 more visits or 1 more new customers or on-time order "
         "completion up to 74.7%",
         ctx);
     check_str(json_object_get(cm, "commission"), "640.00", ctx);
@@ -1894,6 +1904,226 @@ static void test_simulation(void)
         json_decref(before[i]);
         json_decref(after[i]);
     }
+}
+
+/* ---- zero targets, negative net sales, split rules ---- */
+
+/* A stored target of 0 is no target on every read path. sp-wang's week 42
+ * (10-12..10-18, scorecard v3, commission v2): sales 47000.00 against a
+ * target of 0.00, 1 visit of 1. /kpis shows no sales target, attainment or
+ * pace; /scores says "no target" for sales and for the commission; the
+ * score (visits 1 / 1 x 20 = 20) is the same on the board by score. */
+static void test_zero_target_is_none(void)
+{
+    put_targets("/api/v1/targets/salespeople/" SP_C "/week/2026-W42",
+                "{\"targets\":{\"sales_amount\":\"0.00\",\"visits\":1}}",
+                "{\"sales_amount\":\"0.00\",\"visits\":1}");
+    json_t *j = get_ok("/api/v1/kpis/salespeople/" SP_C "?period=week&at=2026-10-16");
+    check_like(ov(j, "sales_amount", "actual"), "\"47000.00\"", "sp-wang W42 sales");
+    check_like(ov(j, "sales_amount", "target"), "null", "a target of 0 is no target (/kpis)");
+    check_like(ov(j, "sales_amount", "attainment"), "null", "no attainment without a target");
+    check_like(ov(j, "sales_amount", "pace"), "null", "no pace without a target");
+    check_like(ov(j, "visits", "target"), "1", "sp-wang W42 visits target");
+    check_like(ov(j, "visits", "attainment"), "1.0", "sp-wang W42 visits 1 / 1");
+    json_decref(j);
+
+    j = get_score(SP_C, "week", "2026-10-16");
+    const json_t *sc = json_object_get(j, "scorecard"), *cm = json_object_get(j, "commission");
+    check_like(json_object_get(sc, "version"), "3", "sp-wang W42 scorecard version");
+    const json_t *lines = json_object_get(sc, "metrics");
+    check_line(lines, 0, "sales_amount", "\"47000.00\"", "null", "null", 1.5, 0.4, 0, "no target",
+               "sp-wang W42");
+    check_str(json_object_get(json_array_get(lines, 0), "note_zh"), "未设目标", "sp-wang W42 zh");
+    check_line(lines, 1, "visits", "1", "1", "1.0", 2, 0.2, 20, NULL, "sp-wang W42");
+    check_num(json_object_get(sc, "score"), 20, "sp-wang W42 score");
+    check_str(json_object_get(cm, "commission"), "0.00", "sp-wang W42 commission");
+    check_like(json_object_get(cm, "target"), "null", "a target of 0 is no target (/scores)");
+    check_str(json_object_get(cm, "note"), "no target: no commission", "sp-wang W42 commission");
+    json_decref(j);
+
+    j = get_ok("/api/v1/leaderboards?scope=team:" TEAM "&metric=score&period=week&at=2026-10-16");
+    size_t i;
+    json_t *e;
+    bool seen = false;
+    json_array_foreach (json_object_get(j, "entries"), i, e) {
+        if (strcmp(str(e, "salesperson_id"), SP_C) == 0) {
+            seen = true;
+            check_like(json_object_get(e, "value"), "20.0", "sp-wang W42 on the board by score");
+        }
+    }
+    check(seen, "sp-wang on the W42 board by score: %s", text_of(j));
+    json_decref(j);
+}
+
+/* A return-only week: sp-zhang's week 44 (10-26..11-01) has -1500.50 of net
+ * sales against 10000.00 (set in test_scores). The actual stays -1500.50,
+ * attainment, pace and projection are 0 with a note saying why, on /kpis
+ * and /scores alike; no commission. */
+static void test_negative_net_sales(void)
+{
+    json_t *j = get_ok("/api/v1/kpis/salespeople/" SP_A "?period=week&at=2026-10-28");
+    check_like(ov(j, "sales_amount", "actual"), "\"-1500.50\"", "sp-zhang W44 sales");
+    check_like(ov(j, "sales_amount", "target"), "\"10000.00\"", "sp-zhang W44 target");
+    check_like(ov(j, "sales_amount", "attainment"), "0.0", "negative sales: attainment 0");
+    check_like(ov(j, "sales_amount", "pace"), "0.0", "negative sales: pace 0");
+    check_like(ov(j, "sales_amount", "projection"), "\"0.00\"", "negative sales: projection 0");
+    char note[200];
+    const char *en = json_string_value(ov(j, "sales_amount", "note"));
+    const char *zh = json_string_value(ov(j, "sales_amount", "note_zh"));
+    snprintf(note, sizeof(note), "%s", en ? en : "(none)");
+    check(en && strstr(en, "negative") && zh && strstr(zh, "为负"),
+          "sp-zhang W44: the sales row says why: %s",
+          text_of(json_object_get(json_object_get(j, "metrics"), "sales_amount")));
+    check_like(ov(j, "visits", "note"), "null", "other rows have no note");
+    json_decref(j);
+
+    j = get_score(SP_A, "week", "2026-10-28");
+    const json_t *line =
+        json_array_get(json_object_get(json_object_get(j, "scorecard"), "metrics"), 0);
+    check_like(json_object_get(line, "attainment"), "0.0", "sp-zhang W44 scorecard attainment");
+    check_str(json_object_get(line, "note"), note, "sp-zhang W44 scorecard note");
+    const json_t *cm = json_object_get(j, "commission");
+    check_like(json_object_get(cm, "attainment"), "0.0", "sp-zhang W44 commission attainment");
+    check_str(json_object_get(cm, "commission"), "0.00", "sp-zhang W44 commission");
+    check_str(json_object_get(cm, "note"), note, "sp-zhang W44 commission note");
+    json_decref(j);
+}
+
+/* The feedback score shown is the one used: ratings 3, 3, 2 (sp-li's first
+ * days of August 2026, a month nothing else looks at) are 2.6667, and against a target of 4 the attainment is
+ * 2.6667 / 4 = 0.666675 -> 0.6667 (from 2.67 it would be 0.6675). */
+static void test_ratio_shown_is_used(void)
+{
+    json_t *arr = json_array();
+    static const int ratings[] = {3, 3, 2};
+    for (int i = 0; i < 3; i++) {
+        char id[32], at[40];
+        snprintf(id, sizeof(id), "k-b-aug-fb%d", i);
+        snprintf(at, sizeof(at), "2026-08-0%dT10:00:00+08:00", i + 3);
+        ev_t e = EFB(id, SP_B, "c-b1", at, ratings[i], 0);
+        json_array_append_new(arr, ev_json(&e));
+    }
+    post_events(arr, 3, 0);
+    CU_ASSERT_FATAL(wait_scored());
+    put_targets("/api/v1/targets/salespeople/" SP_B "/month/2026-08",
+                "{\"targets\":{\"feedback_score\":4}}", "{\"feedback_score\":4.0}");
+    json_t *j = get_ok("/api/v1/kpis/salespeople/" SP_B "?period=month&at=2026-08-10");
+    check_like(ov(j, "feedback_score", "actual"), "2.6667", "sp-li 2026-08 feedback 8 / 3");
+    check_like(ov(j, "feedback_score", "attainment"), "0.6667", "sp-li 2026-08 2.6667 / 4");
+    json_decref(j);
+    j = get_ok("/api/v1/salespeople/" SP_B "/kpis?period=month&at=2026-08-10");
+    check_like(json_object_get(json_object_get(j, "kpis"), "feedback_score"), "2.6667",
+               "sp-li 2026-08 kpis feedback");
+    json_decref(j);
+}
+
+#define SPLIT_OCT "/api/v1/targets/teams/" TEAM "/month/2026-10/split"
+#define SPLIT_DEC "/api/v1/targets/teams/" TEAM "/month/2026-12/split"
+
+/* The warnings of a split answer: want n, and one on (sp, metric) whose
+ * reason contains `part` (sp NULL: the team's). */
+static void check_warning(const json_t *j, const char *sp, const char *metric, const char *part)
+{
+    size_t i;
+    json_t *w;
+    json_array_foreach (json_object_get(j, "warnings"), i, w) {
+        const json_t *who = json_object_get(w, "salesperson_id");
+        if ((sp ? json_is_string(who) && strcmp(json_string_value(who), sp) == 0
+                : json_is_null(who)) &&
+            strcmp(str(w, "metric"), metric) == 0 && strstr(str(w, "reason"), part) &&
+            *str(w, "zh"))
+            return;
+    }
+    check(false, "split: want a warning on %s %s (%s): %s", sp ? sp : "the team", metric, part,
+          text_of(json_object_get(j, "warnings")));
+}
+
+/* Nobody is proposed 0 while there is enough to share, 0 shares and team
+ * targets of 0 are flagged, and weights must match the members. */
+static void test_split_rules(void)
+{
+    /* last_period of October (the team's 150000.00, 10 visits, coverage 0.7)
+     * on September: sales 20000 : 10000 : 0 and visits 1 : 1 : 0. sp-wang sold
+     * nothing and is weighted like the average (15000, 1): 2 : 1 : 1.5 ->
+     * 66666.67, 33333.33, 50000.00 (= even); visits 1 : 1 : 1 -> 4, 3, 3. */
+    int status;
+    json_t *j = api_raw("POST", SPLIT_OCT, "{\"method\":\"last_period\"}", &status);
+    check(status == 200, "split 2026-10 last_period: want 200, got %d %s", status, text_of(j));
+    json_t *want =
+        json_loads("{\"sp-zhang\":{\"sales_amount\":\"66666.67\",\"visits\":4,\"coverage\":0.7},"
+                   "\"sp-li\":{\"sales_amount\":\"33333.33\",\"visits\":3,\"coverage\":0.7},"
+                   "\"sp-wang\":{\"sales_amount\":\"50000.00\",\"visits\":3,\"coverage\":0.7}}",
+                   0, NULL);
+    check(json_equal(json_object_get(j, "proposal"), want),
+          "split 2026-10 last_period: nobody gets 0: %s", text_of(json_object_get(j, "proposal")));
+    json_decref(want);
+    check_warning(j, SP_C, "sales_amount", "even share");
+    check_warning(j, SP_C, "visits", "even share");
+    check(json_array_size(json_object_get(j, "warnings")) == 2, "want 2 warnings: %s",
+          text_of(json_object_get(j, "warnings")));
+    json_decref(j);
+
+    /* min_share 0.5 with weights 8 : 1 : 1 of 10 visits: even 3.33, at least
+     * 1.67 each: 6.67, 1.67, 1.67 -> 7, 2, 1 (remainders .67 .67 .67 -> the
+     * first two); sales 150000.00 -> 100000.00, 25000.00, 25000.00. */
+    j = api_raw("POST", SPLIT_OCT,
+                "{\"method\":\"weights\",\"weights\":{\"sp-zhang\":8,\"sp-li\":1,\"sp-wang\":1},"
+                "\"min_share\":0.5}",
+                &status);
+    check(status == 200, "split with min_share: want 200, got %d %s", status, text_of(j));
+    want =
+        json_loads("{\"sp-zhang\":{\"sales_amount\":\"100000.00\",\"visits\":7,\"coverage\":0.7},"
+                   "\"sp-li\":{\"sales_amount\":\"25000.00\",\"visits\":2,\"coverage\":0.7},"
+                   "\"sp-wang\":{\"sales_amount\":\"25000.00\",\"visits\":1,\"coverage\":0.7}}",
+                   0, NULL);
+    check(json_equal(json_object_get(j, "proposal"), want), "split with min_share 0.5: %s",
+          text_of(json_object_get(j, "proposal")));
+    check_num(json_object_get(j, "min_share"), 0.5, "split min_share");
+    json_decref(want);
+    json_decref(j);
+
+    /* December: a team target of 0 is no target and is flagged; 2 meetings
+     * among 3 leave sp-wang with 0, flagged. */
+    put_targets("/api/v1/targets/teams/" TEAM "/month/2026-12",
+                "{\"targets\":{\"sales_amount\":\"0.00\",\"meetings\":2,\"visits\":30}}",
+                "{\"sales_amount\":\"0.00\",\"meetings\":2,\"visits\":30}");
+    j = api_raw("POST", SPLIT_DEC, "{\"method\":\"even\"}", &status);
+    check(status == 200, "split 2026-12: want 200, got %d %s", status, text_of(j));
+    want = json_loads("{\"meetings\":2,\"visits\":30}", 0, NULL);
+    check(json_equal(json_object_get(j, "team_targets"), want),
+          "a team target of 0 is not split: %s", text_of(json_object_get(j, "team_targets")));
+    json_decref(want);
+    check_like(json_object_get(json_object_get(json_object_get(j, "proposal"), SP_C), "meetings"),
+               "0", "2 meetings among 3");
+    check_warning(j, NULL, "sales_amount", "team target is 0");
+    check_warning(j, SP_C, "meetings", "share is 0");
+    json_decref(j);
+
+    /* Weights that leave members out or name strangers: 400, each named. */
+    j = api_raw("POST", SPLIT_OCT,
+                "{\"method\":\"weights\",\"weights\":{\"sp-zhang\":1.5,\"sp99\":2}}", &status);
+    check(status == 400 && strcmp(str(j, "error"), "invalid") == 0,
+          "weights with sp99 and members missing: want 400, got %d %s", status, text_of(j));
+    static const char *const fields[] = {"weights.sp99", "weights.sp-li", "weights.sp-wang"};
+    for (size_t k = 0; k < 3; k++)
+        check(names_field(json_object_get(j, "errors"), fields[k]), "errors should name %s: %s",
+              fields[k], text_of(j));
+    check(!names_field(json_object_get(j, "errors"), "weights.sp-zhang"),
+          "sp-zhang's weight is fine: %s", text_of(j));
+    check(strstr(str(j, "detail"), "sp99") && strstr(str(j, "detail"), "sp-li, sp-wang"),
+          "the detail lists them: %s", text_of(j));
+    json_decref(j);
+    expect_400("POST", SPLIT_OCT,
+               "{\"method\":\"weights\",\"weights\":{\"sp-zhang\":1,\"sp-li\":0,\"sp-wang\":1}}",
+               "weights.sp-li");
+    expect_400("POST", SPLIT_OCT, "{\"method\":\"even\",\"weights\":{\"sp-zhang\":1}}", "weights");
+    expect_400("POST", SPLIT_OCT, "{\"method\":\"even\",\"min_share\":2}", "min_share");
+    expect_400("POST", SPLIT_OCT, "{\"method\":\"even\",\"min_share\":\"half\"}", "min_share");
+    /* Nothing was written by any of these. */
+    j = get_ok("/api/v1/targets/salespeople/" SP_C "/month/2026-12");
+    check(json_object_size(json_object_get(j, "targets")) == 0, "proposals store nothing: %s",
+          text_of(j));
+    json_decref(j);
 }
 
 /* Coverage counts the key customers a salesperson owns now. c-b3 moves to
@@ -2444,6 +2674,10 @@ static CU_TestInfo kpi_tests[] = {
     {"leaderboards by score", test_score_boards},
     {"simulations: live and draft side by side, nothing stored", test_simulation},
     {"a scorecard without bands", test_scorecard_without_bands},
+    {"a target of 0 is no target on every read path", test_zero_target_is_none},
+    {"negative net sales: attainment, pace, projection 0 with a note", test_negative_net_sales},
+    {"a ratio is used as it is shown", test_ratio_shown_is_used},
+    {"splits: nobody 0, warnings, weights match the members", test_split_rules},
     {"coverage follows the customers' class and owner", test_coverage_follows_customers},
     {"rebuild: corrupted aggregates restored, events during it counted once", test_rebuild},
     {"nqctl rebuild --from: only later periods", test_nqctl_rebuild},

@@ -2,9 +2,10 @@
  * (nq_metric_value), its JSON in its unit (nq_metric_json, nq_kpi_to_json), lookup by API name
  * (nq_metric_find) and parsing targets given from outside (nq_metric_parse).
  *
- * Every expected value is computed by hand in the comment next to it. Ratios and scores are
- * compared as doubles against the decimal literal: round(x * 10^k) / 10^k divides two exact
- * integers, so it is the double nearest that literal. */
+ * Every expected value is computed by hand in the comment next to it. A quotient (ratio, score,
+ * average) is the figure shown: rounded half up to 4 decimals (to the fen for money) from the
+ * exact counters, and compared as a double against the decimal literal: the value is an exact
+ * integer divided by 10^4, so it is the double nearest that literal. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -197,9 +198,9 @@ static void test_coverage(void)
     CU_ASSERT_EQUAL(real_of(j, "coverage"), 0.375);
     json_decref(j);
 
-    /* 2 of 3: 0.666666... -> 0.6667. */
+    /* 2 of 3: 0.666666... -> 0.6667, the value itself (what attainment is computed from). */
     nq_kpi_values_t t = {{[NQ_KPI_KEY_VISITED] = 2, [NQ_KPI_KEY_CUSTOMERS] = 3}};
-    CU_ASSERT_DOUBLE_EQUAL(value_of(NQ_METRIC_COVERAGE, &t), 2.0 / 3.0, 1e-15);
+    CU_ASSERT_EQUAL(value_of(NQ_METRIC_COVERAGE, &t), 0.6667);
     j = nq_kpi_to_json(&t);
     CU_ASSERT_EQUAL(real_of(j, "coverage"), 0.6667);
     json_decref(j);
@@ -221,7 +222,7 @@ static void test_order_completion_rate(void)
     /* 7 of 9 due orders fulfilled on time: 0.777... -> 0.7778. */
     nq_kpi_values_t v = {
         {[NQ_KPI_ORDERS_ON_TIME] = 7, [NQ_KPI_ORDERS_DUE] = 9, [NQ_KPI_ORDERS] = 2}};
-    CU_ASSERT_DOUBLE_EQUAL(value_of(NQ_METRIC_ORDER_COMPLETION_RATE, &v), 7.0 / 9.0, 1e-15);
+    CU_ASSERT_EQUAL(value_of(NQ_METRIC_ORDER_COMPLETION_RATE, &v), 0.7778);
     json_t *j = nq_kpi_to_json(&v);
     CU_ASSERT_PTR_NOT_NULL_FATAL(j);
     CU_ASSERT_EQUAL(real_of(j, "order_completion_rate"), 0.7778);
@@ -241,19 +242,27 @@ static void test_order_completion_rate(void)
 
 static void test_avg_order_value(void)
 {
-    /* 3 orders totalling 100.00: 10000 / 3 = 3333.33... fen -> "33.33". */
+    /* 3 orders totalling 100.00: 10000 / 3 = 3333.33... fen -> 3333 fen, "33.33". */
     nq_kpi_values_t v = {{[NQ_KPI_ORDER_VALUE_FEN] = 10000, [NQ_KPI_ORDERS] = 3}};
-    CU_ASSERT_DOUBLE_EQUAL(value_of(NQ_METRIC_AVG_ORDER_VALUE, &v), 10000.0 / 3.0, 1e-9);
+    CU_ASSERT_EQUAL(value_of(NQ_METRIC_AVG_ORDER_VALUE, &v), 3333.0);
     json_t *j = nq_kpi_to_json(&v);
     CU_ASSERT_PTR_NOT_NULL_FATAL(j);
     CU_ASSERT_STRING_EQUAL(str_of(j, "avg_order_value"), "33.33");
     json_decref(j);
 
-    /* 3 orders totalling 200.00: 6666.66... fen rounds up -> "66.67". */
+    /* 3 orders totalling 200.00: 6666.66... fen rounds up -> 6667 fen, "66.67". */
     nq_kpi_values_t up = {{[NQ_KPI_ORDER_VALUE_FEN] = 20000, [NQ_KPI_ORDERS] = 3}};
+    CU_ASSERT_EQUAL(value_of(NQ_METRIC_AVG_ORDER_VALUE, &up), 6667.0);
     j = nq_kpi_to_json(&up);
     CU_ASSERT_STRING_EQUAL(str_of(j, "avg_order_value"), "66.67");
     json_decref(j);
+
+    /* Half a fen goes up: 0.01 + 0.02 in 2 orders = 1.5 fen -> 2 fen; 100.01 in 2 = 5000.5 fen
+     * -> 5001 fen, "50.01". */
+    nq_kpi_values_t half = {{[NQ_KPI_ORDER_VALUE_FEN] = 3, [NQ_KPI_ORDERS] = 2}};
+    CU_ASSERT_EQUAL(value_of(NQ_METRIC_AVG_ORDER_VALUE, &half), 2.0);
+    nq_kpi_values_t half2 = {{[NQ_KPI_ORDER_VALUE_FEN] = 10001, [NQ_KPI_ORDERS] = 2}};
+    CU_ASSERT_EQUAL(value_of(NQ_METRIC_AVG_ORDER_VALUE, &half2), 5001.0);
 
     /* The gross amount, not net sales: everything cancelled still leaves the average. */
     nq_kpi_values_t gross = {
@@ -282,7 +291,7 @@ static void test_activity_to_order(void)
     /* (4 visits + 5 calls) / 7 orders = 9 / 7 = 1.285714... -> 1.2857. Meetings do not count. */
     nq_kpi_values_t v = {
         {[NQ_KPI_VISITS] = 4, [NQ_KPI_CALLS] = 5, [NQ_KPI_ORDERS] = 7, [NQ_KPI_MEETINGS] = 100}};
-    CU_ASSERT_DOUBLE_EQUAL(value_of(NQ_METRIC_ACTIVITY_TO_ORDER, &v), 9.0 / 7.0, 1e-15);
+    CU_ASSERT_EQUAL(value_of(NQ_METRIC_ACTIVITY_TO_ORDER, &v), 1.2857);
     json_t *j = nq_kpi_to_json(&v);
     CU_ASSERT_PTR_NOT_NULL_FATAL(j);
     CU_ASSERT_EQUAL(real_of(j, "activity_to_order"), 1.2857);
@@ -291,8 +300,8 @@ static void test_activity_to_order(void)
     /* Visits alone, calls alone: each half of the numerator counts. 2 / 3 -> 0.6667. */
     nq_kpi_values_t visits = {{[NQ_KPI_VISITS] = 2, [NQ_KPI_ORDERS] = 3}};
     nq_kpi_values_t calls = {{[NQ_KPI_CALLS] = 2, [NQ_KPI_ORDERS] = 3}};
-    CU_ASSERT_DOUBLE_EQUAL(value_of(NQ_METRIC_ACTIVITY_TO_ORDER, &visits), 2.0 / 3.0, 1e-15);
-    CU_ASSERT_DOUBLE_EQUAL(value_of(NQ_METRIC_ACTIVITY_TO_ORDER, &calls), 2.0 / 3.0, 1e-15);
+    CU_ASSERT_EQUAL(value_of(NQ_METRIC_ACTIVITY_TO_ORDER, &visits), 0.6667);
+    CU_ASSERT_EQUAL(value_of(NQ_METRIC_ACTIVITY_TO_ORDER, &calls), 0.6667);
     j = nq_kpi_to_json(&calls);
     CU_ASSERT_EQUAL(real_of(j, "activity_to_order"), 0.6667);
     json_decref(j);
@@ -307,18 +316,24 @@ static void test_activity_to_order(void)
 
 static void test_feedback_score(void)
 {
-    /* Ratings 5, 5, 4: 14 / 3 = 4.666... -> 4.67. */
+    /* Ratings 5, 5, 4: 14 / 3 = 4.666... -> 4.6667, like every ratio. */
     nq_kpi_values_t v = {{[NQ_KPI_FEEDBACK_SUM] = 14, [NQ_KPI_FEEDBACK_COUNT] = 3}};
-    CU_ASSERT_DOUBLE_EQUAL(value_of(NQ_METRIC_FEEDBACK_SCORE, &v), 14.0 / 3.0, 1e-15);
+    CU_ASSERT_EQUAL(value_of(NQ_METRIC_FEEDBACK_SCORE, &v), 4.6667);
     json_t *j = nq_kpi_to_json(&v);
     CU_ASSERT_PTR_NOT_NULL_FATAL(j);
-    CU_ASSERT_EQUAL(real_of(j, "feedback_score"), 4.67);
+    CU_ASSERT_EQUAL(real_of(j, "feedback_score"), 4.6667);
     json_decref(j);
 
-    /* Ratings 1, 2, 2: 5 / 3 = 1.666... -> 1.67; one rating of 3: 3.0. */
+    /* Ratings 3, 3, 2: 8 / 3 = 2.666... -> 2.6667 shown and used (against a target of 4,
+     * attainment is 2.6667 / 4 = 0.666675); ratings 1, 2, 2: 1.6667; one rating of 3: 3.0. */
+    nq_kpi_values_t issue = {{[NQ_KPI_FEEDBACK_SUM] = 8, [NQ_KPI_FEEDBACK_COUNT] = 3}};
+    CU_ASSERT_EQUAL(value_of(NQ_METRIC_FEEDBACK_SCORE, &issue), 2.6667);
+    j = nq_kpi_to_json(&issue);
+    CU_ASSERT_EQUAL(real_of(j, "feedback_score"), 2.6667);
+    json_decref(j);
     nq_kpi_values_t low = {{[NQ_KPI_FEEDBACK_SUM] = 5, [NQ_KPI_FEEDBACK_COUNT] = 3}};
     j = nq_kpi_to_json(&low);
-    CU_ASSERT_EQUAL(real_of(j, "feedback_score"), 1.67);
+    CU_ASSERT_EQUAL(real_of(j, "feedback_score"), 1.6667);
     json_decref(j);
     nq_kpi_values_t one = {{[NQ_KPI_FEEDBACK_SUM] = 3, [NQ_KPI_FEEDBACK_COUNT] = 1}};
     CU_ASSERT_EQUAL(value_of(NQ_METRIC_FEEDBACK_SCORE, &one), 3.0);
@@ -528,14 +543,48 @@ static void test_json_ratio(void)
 
 static void test_json_score(void)
 {
-    /* Two decimals. */
-    CU_ASSERT_EQUAL(json_real_of(NQ_METRIC_FEEDBACK_SCORE, 14.0 / 3.0), 4.67);
-    CU_ASSERT_EQUAL(json_real_of(NQ_METRIC_FEEDBACK_SCORE, 13.0 / 3.0), 4.33);
+    /* Four decimals, like ratios. */
+    CU_ASSERT_EQUAL(json_real_of(NQ_METRIC_FEEDBACK_SCORE, 14.0 / 3.0), 4.6667);
+    CU_ASSERT_EQUAL(json_real_of(NQ_METRIC_FEEDBACK_SCORE, 13.0 / 3.0), 4.3333);
     CU_ASSERT_EQUAL(json_real_of(NQ_METRIC_FEEDBACK_SCORE, 4.5), 4.5);
-    CU_ASSERT_EQUAL(json_real_of(NQ_METRIC_FEEDBACK_SCORE, 4.994), 4.99);
-    CU_ASSERT_EQUAL(json_real_of(NQ_METRIC_FEEDBACK_SCORE, 4.996), 5.0);
+    CU_ASSERT_EQUAL(json_real_of(NQ_METRIC_FEEDBACK_SCORE, 4.99994), 4.9999);
+    CU_ASSERT_EQUAL(json_real_of(NQ_METRIC_FEEDBACK_SCORE, 4.99996), 5.0);
     TEXT_IS(NQ_METRIC_FEEDBACK_SCORE, 5, "5.0");
     TEXT_IS(NQ_METRIC_FEEDBACK_SCORE, 4.5, "4.5");
+}
+
+/* Quotients are rounded once, half up, from the exact counters: 1 / 32 = 0.03125 -> 0.0313,
+ * 5 / 32 = 0.15625 -> 0.1563, 1 / 20000 = 0.00005 -> 0.0001, 1 / 20001 -> 0.0; a quotient whose
+ * 4-decimal form is past 2^53 is still the whole number it is. */
+static void test_quotient_half_up(void)
+{
+    nq_kpi_values_t a = {{[NQ_KPI_KEY_VISITED] = 1, [NQ_KPI_KEY_CUSTOMERS] = 32}};
+    CU_ASSERT_EQUAL(value_of(NQ_METRIC_COVERAGE, &a), 0.0313);
+    nq_kpi_values_t b = {{[NQ_KPI_KEY_VISITED] = 5, [NQ_KPI_KEY_CUSTOMERS] = 32}};
+    CU_ASSERT_EQUAL(value_of(NQ_METRIC_COVERAGE, &b), 0.1563);
+    nq_kpi_values_t c = {{[NQ_KPI_ORDERS_ON_TIME] = 1, [NQ_KPI_ORDERS_DUE] = 20000}};
+    CU_ASSERT_EQUAL(value_of(NQ_METRIC_ORDER_COMPLETION_RATE, &c), 0.0001);
+    nq_kpi_values_t d = {{[NQ_KPI_ORDERS_ON_TIME] = 1, [NQ_KPI_ORDERS_DUE] = 20001}};
+    CU_ASSERT_EQUAL(value_of(NQ_METRIC_ORDER_COMPLETION_RATE, &d), 0.0);
+    /* 2 x 10^14 + 1 visits in 3 orders: 66666666666667 (exactly 666666666666670000 / 10^4). */
+    nq_kpi_values_t e = {{[NQ_KPI_VISITS] = 200000000000001LL, [NQ_KPI_ORDERS] = 3}};
+    CU_ASSERT_EQUAL(value_of(NQ_METRIC_ACTIVITY_TO_ORDER, &e), 66666666666667.0);
+}
+
+/* nq_round_to: half away from zero on the decimal the double stands for (1.005 is stored as
+ * 1.00499999999999989..., and 0.6667 / 0.8 = 0.833375 as 0.83337499999...). */
+static void test_round_to(void)
+{
+    CU_ASSERT_EQUAL(nq_round_to(1.005, 100), 1.01);
+    CU_ASSERT_EQUAL(nq_round_to(0.285, 100), 0.29);
+    CU_ASSERT_EQUAL(nq_round_to(-1.005, 100), -1.01);
+    CU_ASSERT_EQUAL(nq_round_to(0.6667 / 0.8, 10000), 0.8334);
+    CU_ASSERT_EQUAL(nq_round_to(0.12344, 10000), 0.1234);
+    CU_ASSERT_EQUAL(nq_round_to(0.44999, 10), 0.4);
+    CU_ASSERT_EQUAL(nq_round_to(3380275 * 0.02, 1), 67606.0); /* 67605.5 fen */
+    CU_ASSERT_EQUAL(nq_round_to(1e15, 1), 1e15);
+    CU_ASSERT_EQUAL(nq_round_to(0, 10000), 0.0);
+    CU_ASSERT_TRUE(isnan(nq_round_to(NAN, 100)));
 }
 
 /* What a client reads: gateway/respond.c dumps with JSON_REAL_PRECISION(10), so the rounded
@@ -552,8 +601,8 @@ static void test_json_as_served(void)
         {NQ_METRIC_ACTIVITY_TO_ORDER, 9.0 / 7.0, "1.2857"},
         {NQ_METRIC_COVERAGE, 2.0 / 3.0, "0.6667"},
         {NQ_METRIC_ACTIVITY_TO_ORDER, 12, "12.0"},
-        {NQ_METRIC_FEEDBACK_SCORE, 14.0 / 3.0, "4.67"},
-        {NQ_METRIC_FEEDBACK_SCORE, 13.0 / 3.0, "4.33"},
+        {NQ_METRIC_FEEDBACK_SCORE, 14.0 / 3.0, "4.6667"},
+        {NQ_METRIC_FEEDBACK_SCORE, 13.0 / 3.0, "4.3333"},
         {NQ_METRIC_AVG_ORDER_VALUE, 10000.0 / 3.0, "\"33.33\""},
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -754,7 +803,7 @@ static CU_TestInfo formula_tests[] = {
     {"order_completion_rate: on time / due, null over 0", test_order_completion_rate},
     {"avg_order_value: gross / orders, to the fen", test_avg_order_value},
     {"activity_to_order: (visits + calls) / orders", test_activity_to_order},
-    {"feedback_score: sum / count, 2 decimals", test_feedback_score},
+    {"feedback_score: sum / count, 4 decimals", test_feedback_score},
     {"to_json: a whole week", test_to_json_whole},
     {"to_json: exact past 2^53", test_to_json_exact_past_2_53},
     {"to_json agrees with metric_value + metric_json", test_to_json_agrees},
@@ -765,7 +814,9 @@ static CU_TestInfo json_tests[] = {
     {"money: yuan string", test_json_money},
     {"count: integer", test_json_count},
     {"ratio: 4 decimals", test_json_ratio},
-    {"score: 2 decimals", test_json_score},
+    {"score: 4 decimals", test_json_score},
+    {"quotients round half up, exactly", test_quotient_half_up},
+    {"nq_round_to: half away from zero on the decimal", test_round_to},
     {"as the gateway serves it", test_json_as_served},
     {"undefined: null", test_json_undefined},
     CU_TEST_INFO_NULL,

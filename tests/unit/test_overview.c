@@ -131,7 +131,7 @@ static void test_ratio(void)
 }
 
 /* No target: no target, no attainment, no pace; the projection does not need one. Orders 0:
- * projection 0. A target of 0 is shown but divides nothing. */
+ * projection 0. A target of 0 is no target either: not shown, no attainment, no pace. */
 static void test_no_target(void)
 {
     overview_input_t in = half_month();
@@ -151,9 +151,72 @@ static void test_no_target(void)
     in.has_target[NQ_METRIC_CALLS] = true;
     in.target[NQ_METRIC_CALLS] = 0;
     overview_compute(&in, &r);
-    CU_ASSERT_TRUE(c->has_target && c->target == 0);
+    CU_ASSERT_FALSE(c->has_target);
     CU_ASSERT_FALSE(c->has_attainment);
     CU_ASSERT_FALSE(c->has_pace);
+    CU_ASSERT_TRUE(c->has_projection && near(c->projection, 14));
+    CU_ASSERT_PTR_NULL(c->note);
+}
+
+/* A return-only month: net sales -2300.06 against 83636.36 (-0.0275 of it), 10 of 20 working
+ * days gone. The actual stays -2300.06 (and the change against the month before is honest);
+ * attainment, pace and projection are 0, and the row says why. */
+static void test_negative_actual(void)
+{
+    overview_input_t in = half_month();
+    in.current.v[NQ_KPI_SALES_FEN] = -230006;
+    in.target[NQ_METRIC_SALES_AMOUNT] = 8363636;
+    overview_rows_t r;
+    overview_compute(&in, &r);
+    const Nq__MetricRow *s = &r.pb[NQ_METRIC_SALES_AMOUNT];
+    CU_ASSERT_TRUE(s->has_actual && s->actual == -230006);
+    CU_ASSERT_TRUE(s->has_target && s->target == 8363636);
+    CU_ASSERT_TRUE(s->has_attainment && s->attainment == 0);
+    CU_ASSERT_TRUE(s->has_pace && s->pace == 0);
+    CU_ASSERT_TRUE(s->has_projection && s->projection == 0);
+    CU_ASSERT_TRUE(s->has_previous && s->previous == 4500000);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(s->note);
+    CU_ASSERT_PTR_NOT_NULL(strstr(s->note, "negative"));
+    CU_ASSERT_PTR_NOT_NULL_FATAL(s->note_zh);
+    CU_ASSERT_PTR_NOT_NULL(strstr(s->note_zh, "为负"));
+    /* Without a target, the projection alone is clamped, with the same note. */
+    in.has_target[NQ_METRIC_SALES_AMOUNT] = false;
+    overview_compute(&in, &r);
+    CU_ASSERT_FALSE(s->has_attainment);
+    CU_ASSERT_TRUE(s->has_projection && s->projection == 0);
+    CU_ASSERT_PTR_NOT_NULL(s->note);
+    /* Zero is not negative: no note. Other rows never have one here. */
+    in.current.v[NQ_KPI_SALES_FEN] = 0;
+    overview_compute(&in, &r);
+    CU_ASSERT_PTR_NULL(s->note);
+    for (int m = 0; m < NQ_METRIC_COUNT; m++)
+        CU_ASSERT_PTR_NULL(r.pb[m].note);
+}
+
+/* Attainment is computed from the ratio as shown: 2 calls per 3 orders is 0.6667, against 0.8
+ * that is 0.833375 (shown 0.8334), not 0.6666.../0.8 = 0.83333 (0.8333). Ratings 3, 3, 2 are
+ * 2.6667 against 4: 0.666675. */
+static void test_attainment_of_shown_ratio(void)
+{
+    overview_input_t in = half_month();
+    in.current.v[NQ_KPI_CALLS] = 2;
+    in.current.v[NQ_KPI_VISITS] = 0;
+    in.current.v[NQ_KPI_ORDERS] = 3;
+    in.current.v[NQ_KPI_FEEDBACK_SUM] = 8;
+    in.current.v[NQ_KPI_FEEDBACK_COUNT] = 3;
+    in.has_target[NQ_METRIC_ACTIVITY_TO_ORDER] = in.has_target[NQ_METRIC_FEEDBACK_SCORE] = true;
+    in.target[NQ_METRIC_ACTIVITY_TO_ORDER] = 0.8;
+    in.target[NQ_METRIC_FEEDBACK_SCORE] = 4;
+    overview_rows_t r;
+    overview_compute(&in, &r);
+    const Nq__MetricRow *a = &r.pb[NQ_METRIC_ACTIVITY_TO_ORDER];
+    CU_ASSERT_TRUE(a->has_actual && a->actual == 0.6667);
+    CU_ASSERT_TRUE(a->has_attainment && near(a->attainment, 0.833375));
+    CU_ASSERT_EQUAL(nq_round_to(a->attainment, 10000), 0.8334);
+    const Nq__MetricRow *f = &r.pb[NQ_METRIC_FEEDBACK_SCORE];
+    CU_ASSERT_TRUE(f->has_actual && f->actual == 2.6667);
+    CU_ASSERT_TRUE(f->has_attainment && near(f->attainment, 0.666675));
+    CU_ASSERT_EQUAL(nq_round_to(f->attainment, 10000), 0.6667);
 }
 
 /* No working day gone (first day of the month before 00:00, or a month of holidays): no pace
@@ -201,7 +264,9 @@ static CU_TestInfo overview_tests[] = {
     {"amounts and counts: attainment, pace, projection", test_amount},
     {"fractional working days", test_fractional_days},
     {"ratios: no pace, no projection", test_ratio},
-    {"no target: no attainment", test_no_target},
+    {"no target, or a target of 0: no attainment", test_no_target},
+    {"negative actual: attainment, pace, projection 0 with a note", test_negative_actual},
+    {"attainment of a ratio as shown", test_attainment_of_shown_ratio},
     {"zero elapsed: no pace, no projection", test_zero_elapsed},
     {"overview_accumulates", test_accumulates},
     CU_TEST_INFO_NULL,

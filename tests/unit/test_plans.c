@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "nq/money.h"
 #include "nq_test.h"
 #include "reporting/plans.h"
 
@@ -939,6 +940,191 @@ static void test_cp_explain_rounds_to_fen(void)
     json_decref(x);
 }
 
+/* The coordinator's month (issue 14): target 169013.75, sales 283921.25 (1.6799 of it), the
+ * example plan:
+ *   0..80 %     135211.00 x 1 %        = 1352.11
+ *   80..100 %    33802.75 x 2 %        =  676.055  -> 676.06 (half up)
+ *   100 %..     114907.50 x 3 % x 1.5  = 5170.8375 -> 5170.84
+ * The lines as shown add up to 7199.01, and that is the commission (the sum of the unrounded
+ * parts, 7199.0025, rounded once, was 7199.00). */
+static void test_cp_lines_add_up_issue(void)
+{
+    commission_plan_t p = parse_plan(example_cp);
+    plan_input_t in = sales_input(28392125, 16901375);
+    int64_t fen = -1;
+    json_t *x = commission_explain(&p, &in, &fen);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(x);
+    const json_t *segs = json_object_get(x, "tiers");
+    CU_ASSERT_EQUAL_FATAL(json_array_size(segs), 3);
+    segment_is(json_array_get(segs, 0), 0, 0.8, 0.01, "135211.00", "1352.11");
+    segment_is(json_array_get(segs, 1), 0.8, 1.0, 0.02, "33802.75", "676.06");
+    segment_is(json_array_get(segs, 2), 1.0, -1, 0.045, "114907.50", "5170.84");
+    CU_ASSERT_EQUAL(fen, 719901);
+    CU_ASSERT_STRING_EQUAL(str_of(x, "commission"), "7199.01");
+    CU_ASSERT_EQUAL(real_of(x, "attainment"), 1.6799);
+    json_decref(x);
+}
+
+/* Tier bounds fall on whole fen, so the amounts shown add up to the actual: tiers 1 % and 2 %
+ * from 50 %, target and sales 333.33. 50 % is 16666.5 fen -> 16667: amounts 166.67 + 166.66 =
+ * 333.33 (two halves of 16666.5 would both show 166.67); commissions 166.67 fen -> 1.67 and
+ * 333.32 fen -> 3.33, 5.00 in all. */
+static void test_cp_bounds_whole_fen(void)
+{
+    commission_plan_t p =
+        parse_plan("{\"effective_from\":\"2026-11-01\",\"metric\":\"sales_amount\","
+                   " \"tiers\":[{\"from\":0,\"rate\":0.01},{\"from\":0.5,\"rate\":0.02}]}");
+    plan_input_t in = sales_input(33333, 33333);
+    int64_t fen = -1;
+    json_t *x = commission_explain(&p, &in, &fen);
+    const json_t *segs = json_object_get(x, "tiers");
+    CU_ASSERT_EQUAL_FATAL(json_array_size(segs), 2);
+    segment_is(json_array_get(segs, 0), 0, 0.5, 0.01, "166.67", "1.67");
+    segment_is(json_array_get(segs, 1), 0.5, -1, 0.02, "166.66", "3.33");
+    CU_ASSERT_EQUAL(fen, 500);
+    CU_ASSERT_STRING_EQUAL(str_of(x, "commission"), "5.00");
+    json_decref(x);
+}
+
+/* Deterministic pseudo-random numbers (xorshift64*). */
+static uint64_t rnd(uint64_t *s)
+{
+    *s ^= *s >> 12;
+    *s ^= *s << 25;
+    *s ^= *s >> 27;
+    return *s * 2685821657736338717ULL;
+}
+
+/* A money string of an explanation in fen. */
+static int64_t fen_of(const json_t *obj, const char *name)
+{
+    int64_t fen = INT64_MIN;
+    CU_ASSERT_EQUAL(nq_money_parse(str_of(obj, name), &fen, NULL), 0);
+    return fen;
+}
+
+/* For random plans, targets and actuals: the commission is exactly the sum of the lines shown,
+ * every line is >= 0, and the amounts shown add up to the actual (when it is positive). */
+static void test_cp_lines_add_up_random(void)
+{
+    uint64_t seed = 0x6e656971696e2d31ULL;
+    for (int round = 0; round < 20000; round++) {
+        commission_plan_t p;
+        memset(&p, 0, sizeof(p));
+        p.metric = NQ_METRIC_SALES_AMOUNT;
+        p.n_tiers = 1 + rnd(&seed) % PLAN_TIERS_MAX;
+        double from = 0;
+        for (size_t i = 0; i < p.n_tiers; i++) {
+            p.tiers[i].from = from;
+            p.tiers[i].rate = (double)(rnd(&seed) % 10001) / 100000; /* 0 .. 10 %, 5 decimals */
+            from += (double)(1 + rnd(&seed) % 50) / 100;             /* 1 .. 50 % further */
+        }
+        p.accel_above = (double)(rnd(&seed) % 300) / 100;
+        p.accel_multiplier = rnd(&seed) % 3 ? 1 + (double)(rnd(&seed) % 40) / 10 : 1;
+        int64_t target = 1 + (int64_t)(rnd(&seed) % (rnd(&seed) % 2 ? 1000 : 10000000000ULL));
+        int64_t actual = (int64_t)(rnd(&seed) % (uint64_t)(3 * target + 1)) - target / 4;
+        plan_input_t in = sales_input(actual, (double)target);
+        int64_t fen = -1, sum = 0, amounts = 0;
+        json_t *x = commission_explain(&p, &in, &fen);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(x);
+        size_t i;
+        json_t *seg;
+        json_array_foreach (json_object_get(x, "tiers"), i, seg) {
+            int64_t c = fen_of(seg, "commission"), a = fen_of(seg, "amount");
+            CU_ASSERT_TRUE(c >= 0 && a > 0);
+            sum += c;
+            amounts += a;
+        }
+        CU_ASSERT_EQUAL(fen_of(x, "commission"), fen);
+        CU_ASSERT_EQUAL(sum, fen);
+        CU_ASSERT_EQUAL(amounts, actual > 0 ? actual : 0);
+        if (sum != fen || amounts != (actual > 0 ? actual : 0)) {
+            fprintf(stderr, "\n    round %d: target %lld actual %lld: %lld != %lld\n", round,
+                    (long long)target, (long long)actual, (long long)sum, (long long)fen);
+            json_decref(x);
+            break;
+        }
+        json_decref(x);
+    }
+}
+
+/* Net sales below zero (a return-only month): -2300.06 against 83636.36 is -0.0275 of it. The
+ * actual stays as it is, attainment is 0 with a note, no commission; the scorecard counts 0
+ * and shows the same attainment and note. */
+static void test_negative_actual(void)
+{
+    commission_plan_t p = parse_plan(example_cp);
+    plan_input_t in = sales_input(-230006, 8363636);
+    int64_t fen = -1;
+    json_t *x = commission_explain(&p, &in, &fen);
+    CU_ASSERT_EQUAL(fen, 0);
+    CU_ASSERT_STRING_EQUAL(str_of(x, "actual"), "-2300.06");
+    CU_ASSERT_EQUAL(real_of(x, "attainment"), 0.0);
+    CU_ASSERT_STRING_EQUAL(str_of(x, "commission"), "0.00");
+    CU_ASSERT_PTR_NOT_NULL(strstr(str_of(x, "note"), "negative"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(str_of(x, "note_zh"), "为负"));
+    json_decref(x);
+
+    scorecard_t sc = example_scorecard();
+    plan_input_t e = example_input();
+    e.values.v[NQ_KPI_SALES_FEN] = -230006;
+    /* 0 + 10 + 100 x 0.2 x 0.75 / 0.9 + 18 = 44.6667 */
+    CU_ASSERT_TRUE(near(scorecard_score(&sc, &e), 10 + 20 * (0.75 / 0.9) + 18));
+    x = scorecard_explain(&sc, &e);
+    const json_t *sales = json_array_get(json_object_get(x, "metrics"), 0);
+    CU_ASSERT_STRING_EQUAL(str_of(sales, "actual"), "-2300.06");
+    CU_ASSERT_EQUAL(real_of(sales, "attainment"), 0.0);
+    CU_ASSERT_EQUAL(real_of(sales, "contribution"), 0.0);
+    CU_ASSERT_PTR_NOT_NULL(strstr(str_of(sales, "note"), "negative"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(str_of(sales, "note_zh"), "为负"));
+    const json_t *visits = json_array_get(json_object_get(x, "metrics"), 3);
+    CU_ASSERT_TRUE(no_note(visits));
+    CU_ASSERT_TRUE(is_null(visits, "note_zh"));
+    json_decref(x);
+}
+
+/* A ratio scores as shown: ratings 3, 3, 2 are 2.6667 against 4 -> 0.666675 (0.6667), weight 1:
+ * 66.6675 points -> 66.67; 2 of 3 orders on time, 0.6667 against 0.8 -> 0.833375 (0.8334),
+ * weight 1: 83.34 (from 2/3 it was 83.33). */
+static void test_sc_ratio_as_shown(void)
+{
+    scorecard_t sc;
+    nq_field_errors_t errs;
+    CU_ASSERT_EQUAL_FATAL(sc_parse_text("{\"effective_from\":\"2026-11-01\",\"metrics\":["
+                                        "{\"metric\":\"feedback_score\",\"weight\":1}]}",
+                                        &sc, &errs),
+                          0);
+    plan_input_t in;
+    memset(&in, 0, sizeof(in));
+    in.values.v[NQ_KPI_FEEDBACK_SUM] = 8;
+    in.values.v[NQ_KPI_FEEDBACK_COUNT] = 3;
+    in.target[NQ_METRIC_FEEDBACK_SCORE] = 4;
+    in.has_target[NQ_METRIC_FEEDBACK_SCORE] = true;
+    CU_ASSERT_TRUE(near(scorecard_score(&sc, &in), 66.6675));
+    json_t *x = scorecard_explain(&sc, &in);
+    const json_t *line = json_array_get(json_object_get(x, "metrics"), 0);
+    CU_ASSERT_EQUAL(real_of(line, "actual"), 2.6667);
+    CU_ASSERT_EQUAL(real_of(line, "attainment"), 0.6667);
+    CU_ASSERT_EQUAL(real_of(x, "score"), 66.67);
+    json_decref(x);
+
+    CU_ASSERT_EQUAL_FATAL(sc_parse_text("{\"effective_from\":\"2026-11-01\",\"metrics\":["
+                                        "{\"metric\":\"order_completion_rate\",\"weight\":1}]}",
+                                        &sc, &errs),
+                          0);
+    memset(&in, 0, sizeof(in));
+    in.values.v[NQ_KPI_ORDERS_ON_TIME] = 2;
+    in.values.v[NQ_KPI_ORDERS_DUE] = 3;
+    in.target[NQ_METRIC_ORDER_COMPLETION_RATE] = 0.8;
+    in.has_target[NQ_METRIC_ORDER_COMPLETION_RATE] = true;
+    x = scorecard_explain(&sc, &in);
+    line = json_array_get(json_object_get(x, "metrics"), 0);
+    CU_ASSERT_EQUAL(real_of(line, "actual"), 0.6667);
+    CU_ASSERT_EQUAL(real_of(line, "attainment"), 0.8334);
+    CU_ASSERT_EQUAL(real_of(x, "score"), 83.34);
+    json_decref(x);
+}
+
 static CU_TestInfo sc_parse_tests[] = {
     {"the worked example", test_sc_parse_example},
     {"server fields version/created_at, bands optional", test_sc_parse_server_fields},
@@ -959,6 +1145,7 @@ static CU_TestInfo sc_score_tests[] = {
     {"cap: 2.0 counts 1.5; top band has no next", test_sc_cap},
     {"no target: 0 with a note", test_sc_no_target},
     {"no data: 0 with a note", test_sc_no_data},
+    {"a ratio scores as shown", test_sc_ratio_as_shown},
     {"a metric past its cap is not offered", test_sc_option_beyond_cap},
     {"no bands", test_sc_no_bands},
     CU_TEST_INFO_NULL,
@@ -973,6 +1160,10 @@ static CU_TestInfo cp_tests[] = {
     {"explain: accelerator between tiers splits", test_cp_explain_accelerator_between_tiers},
     {"explain: accelerator past the last tier", test_cp_explain_accelerator_past_tiers},
     {"explain: rounded to the fen", test_cp_explain_rounds_to_fen},
+    {"lines add up: the coordinator's 7199.01", test_cp_lines_add_up_issue},
+    {"tier bounds on whole fen", test_cp_bounds_whole_fen},
+    {"lines add up: random plans", test_cp_lines_add_up_random},
+    {"negative actual: attainment 0 with a note", test_negative_actual},
     CU_TEST_INFO_NULL,
 };
 

@@ -22,6 +22,9 @@
  * | activity_to_order     | (visits + calls) / orders                 | ratio |
  * | feedback_score        | sum of ratings / ratings                  | score |
  *
+ * Quotients are rounded once, half away from zero, to 4 decimals (ratios,
+ * scores) or to the fen (average order value); see nq_metric_value.
+ *
  *   nq_kpi_values_t v;
  *   nq_kpi_from_fields(fields, n, &v);   // HGETALL reply pairs
  *   json_t *obj = nq_kpi_to_json(&v);    // {"sales_amount":"80000.00","orders":1,...}
@@ -78,8 +81,8 @@ typedef struct nq_kpi_values {
 typedef enum {
     NQ_UNIT_COUNT, /* whole number */
     NQ_UNIT_MONEY, /* fen, shown as decimal yuan */
-    NQ_UNIT_RATIO, /* 0.8 = 80 %, shown with 4 decimals */
-    NQ_UNIT_SCORE, /* a mean rating, shown with 2 decimals */
+    NQ_UNIT_RATIO, /* 0.8 = 80 %, 4 decimals */
+    NQ_UNIT_SCORE, /* a mean rating 0..5, 4 decimals */
 } nq_unit_t;
 
 #define NQ_KPI_NONE (-1)
@@ -115,13 +118,22 @@ extern const nq_metric_def_t nq_metric_defs[NQ_METRIC_COUNT];
 /* Metric for an API name, or -1. */
 int nq_metric_find(const char *name);
 
-/* The metric's value from counters (fen for money). Returns false when it is
- * undefined (a ratio over zero). */
+/* The metric's value from counters (fen for money), exactly as it is shown:
+ * a quotient (ratio, score, average) is rounded half away from zero to its
+ * unit's precision (4 decimals; the fen for money) from the exact integers,
+ * so everything derived from it (attainment, score) uses the figure people
+ * see. Returns false when it is undefined (a ratio over zero). */
 bool nq_metric_value(nq_metric_id_t m, const nq_kpi_values_t *v, double *out);
 
 /* The value as JSON in the metric's unit: money "1234.50", count 3, ratio
- * 0.8125, score 4.67; null when undefined. New reference. */
+ * 0.8125, score 4.6667; null when undefined. New reference. */
 json_t *nq_metric_json(nq_metric_id_t m, double value, bool defined);
+
+/* v rounded half away from zero to 1 / scale (scale 10000: 4 decimals, 1:
+ * whole units), ignoring binary noise below a millionth of that unit, so a
+ * product or quotient of decimals that is exactly half rounds up:
+ * nq_round_to(0.6667 / 0.8, 10000) == 0.8334 (0.833375). */
+double nq_round_to(double v, double scale);
 
 /* Parse a value given from outside (a target) in the metric's unit: money as
  * decimal yuan (string or number) into fen, counts as integers, ratios 0..10,
@@ -152,7 +164,8 @@ json_t *nq_kpi_to_json(const nq_kpi_values_t *v);
 void nq_period_to_proto(const nq_period_t *p, Nq__PeriodRef *out);
 
 /* Fill targets from an HGETALL reply of a target hash: field = metric name,
- * value = target in the metric's unit. Unknown fields are ignored. */
+ * value = target in the metric's unit. Unknown fields are ignored, and so is
+ * a target of 0: it means no target (docs/metrics.md). */
 void nq_targets_from_reply(const redisReply *reply, double target[NQ_METRIC_COUNT],
                            bool has[NQ_METRIC_COUNT]);
 
