@@ -38,9 +38,7 @@
 /* The due-set member of an order without an order id: this, then its
  * event id. An order id has no control characters, so none equals it and no
  * fulfilment can match it: such an order is due and never on time. */
-#define SCORING_DUE_NO_ID_PREFIX                                                                   \
-    "\x01"                                                                                         \
-    "event:"
+#define SCORING_DUE_NO_ID_PREFIX "\001event:"
 
 /* One counter of one key and its summed delta. */
 typedef struct scoring_cell {
