@@ -16,10 +16,15 @@
 static const pbjson_special_t entity_specials[] = {
     {"id", "id", PBJSON_PLAIN, true},
     {"updated_at", "updated_at", PBJSON_TIME, true},
+    {"since", "since", PBJSON_TIME, false}, /* customers only */
 };
 #define ENTITY_SCHEMA(desc)                                                                        \
     {                                                                                              \
         &desc, entity_specials, 2                                                                  \
+    }
+#define CUSTOMER_SCHEMA                                                                            \
+    {                                                                                              \
+        &nq__customer__descriptor, entity_specials, 3                                              \
     }
 
 typedef struct org_kind {
@@ -37,9 +42,8 @@ static const org_kind_t kinds[] = {
     {"/api/v1/salespeople/:id", "salesperson.put.v1", "salesperson.get.v1",
      ENTITY_SCHEMA(nq__salesperson__descriptor), offsetof(Nq__OrgRequest, salesperson),
      offsetof(Nq__OrgReply, salesperson)},
-    {"/api/v1/customers/:id", "customer.put.v1", "customer.get.v1",
-     ENTITY_SCHEMA(nq__customer__descriptor), offsetof(Nq__OrgRequest, customer),
-     offsetof(Nq__OrgReply, customer)},
+    {"/api/v1/customers/:id", "customer.put.v1", "customer.get.v1", CUSTOMER_SCHEMA,
+     offsetof(Nq__OrgRequest, customer), offsetof(Nq__OrgReply, customer)},
 };
 
 static const org_kind_t *kind_of(const gw_request_t *req)

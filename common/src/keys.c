@@ -28,18 +28,32 @@ static int join4(char *buf, size_t len, const char *a, const char *b, const char
 
 int nq_key_kpi(char *buf, size_t len, const char *salesperson_id, const nq_period_t *period)
 {
-    return join4(buf, len, NQ_KEY_SP_PREFIX, salesperson_id, "}:kpi:", period->key);
+    return join4(buf, len, NQ_KEY_SP_PREFIX, salesperson_id, NQ_KEY_KPI_INFIX, period->key);
 }
 
 int nq_key_visited(char *buf, size_t len, const char *salesperson_id, const nq_period_t *period)
 {
-    return join4(buf, len, NQ_KEY_SP_PREFIX, salesperson_id, "}:visited:", period->key);
+    return join4(buf, len, NQ_KEY_SP_PREFIX, salesperson_id, NQ_KEY_VISITED_INFIX, period->key);
+}
+
+int nq_key_due(char *buf, size_t len, const char *salesperson_id, const nq_period_t *period)
+{
+    return join4(buf, len, NQ_KEY_SP_PREFIX, salesperson_id, NQ_KEY_DUE_INFIX, period->key);
+}
+
+int nq_key_on_time(char *buf, size_t len, const char *salesperson_id)
+{
+    return join4(buf, len, NQ_KEY_SP_PREFIX, salesperson_id, NQ_KEY_ON_TIME_SUFFIX, "");
 }
 
 int nq_key_key_customers(char *buf, size_t len, const char *salesperson_id)
 {
-    return fit(
-        snprintf(buf, len, NQ_KEY_SP_PREFIX "%s" NQ_KEY_KEY_CUSTOMERS_SUFFIX, salesperson_id), len);
+    return join4(buf, len, NQ_KEY_SP_PREFIX, salesperson_id, "}:key_customers", "");
+}
+
+int nq_key_key_log(char *buf, size_t len, const char *salesperson_id)
+{
+    return join4(buf, len, NQ_KEY_SP_PREFIX, salesperson_id, "}:key_log", "");
 }
 
 int nq_key_salesperson(char *buf, size_t len, const char *salesperson_id)

@@ -9,6 +9,7 @@
 #include "nq/bus.h"
 #include "nq/call.h"
 #include "nq/keys.h"
+#include "nq/keyset.h"
 #include "nq/log.h"
 #include "nq/reply.h"
 #include "nq/period.h"
@@ -120,31 +121,6 @@ static void on_written(nq_redis_t *r, redisReply *reply, void *data)
     nq_call_release(&c->base);
 }
 
-/* KEYS[1] the customer hash. ARGV: customer id, new owner ("" for none), new
- * class, key-set prefix, key-set suffix. Moves the customer between the
- * owners' key-customer sets (coverage counts them) according to the old and
- * new owner and class; runs before the hash is overwritten. */
-static const char key_owner_script[] =
-    "local old = redis.call('HMGET', KEYS[1], 'owner_id', 'class')\n"
-    "if old[1] and old[1] ~= '' then\n"
-    "  redis.call('SREM', ARGV[4] .. old[1] .. ARGV[5], ARGV[1])\n"
-    "end\n"
-    "if ARGV[2] ~= '' and ARGV[3] == 'key' then\n"
-    "  redis.call('SADD', ARGV[4] .. ARGV[2] .. ARGV[5], ARGV[1])\n"
-    "end\n"
-    "return 1\n";
-
-/* Keep the owner's set of key customers in step with a customer put. */
-static void index_customer(org_call_t *c, const char *key, const Nq__OrgRequest *req)
-{
-    const Nq__Customer *cu = req->customer;
-    const char *cls = cu->class_ ? cu->class_ : "normal";
-    nq_call_issued(&c->base, nq_redis_command(c->app->svc->redis, on_written, c,
-                                              "EVAL %s 1 %s %s %s %s %s %s", key_owner_script, key,
-                                              c->id, cu->owner_id ? cu->owner_id : "", cls,
-                                              NQ_KEY_SP_PREFIX, NQ_KEY_KEY_CUSTOMERS_SUFFIX));
-}
-
 /* Keep the names index (every salesperson's name in one hash) in step. */
 static void index_salesperson(org_call_t *c, const char *key, const Nq__OrgRequest *req)
 {
@@ -158,10 +134,142 @@ static void index_salesperson(org_call_t *c, const char *key, const Nq__OrgReque
 
 /* Extra bookkeeping a kind needs before its hash is written, or NULL. */
 typedef void (*index_fn)(org_call_t *c, const char *key, const Nq__OrgRequest *req);
-static const index_fn put_index[ORG_KIND_COUNT] = {
-    [ORG_SALESPERSON] = index_salesperson, [ORG_CUSTOMER] = index_customer};
+static const index_fn put_index[ORG_KIND_COUNT] = {[ORG_SALESPERSON] = index_salesperson};
 
-/* HSET the whole hash and SADD the id to the index. The reply entity is
+/* The id into the kind's index, then the org version: last, so the put is
+ * answered only once kept leaderboards are stale. */
+static void put_done(org_call_t *c)
+{
+    nq_redis_t *redis = c->app->svc->redis;
+    nq_call_issued(&c->base,
+                   nq_redis_command(redis, on_written, c, "SADD %s %s", c->kind->index, c->id));
+    nq_call_issued(&c->base, nq_redis_command(redis, on_written, c, "INCR %s", NQ_KEY_ORG_VERSION));
+}
+
+/* Write the hash: `a` is HSET, key, fields. */
+static void write_hash(org_call_t *c, const nq_redis_args_t *a, const Nq__OrgRequest *req,
+                       int64_t now)
+{
+    nq_call_issued(&c->base, nq_redis_command_args(c->app->svc->redis, on_written, c, a));
+    if (c->base.status == NQ__STATUS__STATUS_OK) /* no index entry for a hash never written */
+        put_done(c);
+}
+
+/* ---- customers: the hash and the key-customer sets with their history ---- */
+
+/* KEYS[1] the customer hash. ARGV: now (Unix ms), since (Unix ms, "" for
+ * now), then the hash's field/value pairs (owner_id and class among them).
+ * `since` is when the customer's owner and class took effect: kept when the
+ * put changes neither, else ARGV since (or now), which may not be before the
+ * stored one (the customer's history stays in order). Returns {1, old owner,
+ * old class, since} once written, or {0, stored since} when refused. */
+static const char customer_put_script[] =
+    "local old = redis.call('HMGET', KEYS[1], 'owner_id', 'class', 'since')\n"
+    "local owner, class = '', ''\n"
+    "for i = 3, #ARGV, 2 do\n"
+    "  if ARGV[i] == 'owner_id' then owner = ARGV[i + 1] end\n"
+    "  if ARGV[i] == 'class' then class = ARGV[i + 1] end\n"
+    "end\n"
+    "local since = old[3]\n"
+    "if not old[2] or old[1] ~= owner or old[2] ~= class then\n"
+    "  since = ARGV[2] ~= '' and ARGV[2] or ARGV[1]\n"
+    "  if old[3] and tonumber(since) < tonumber(old[3]) then return {0, old[3]} end\n"
+    "end\n"
+    "redis.call('HSET', KEYS[1], unpack(ARGV, 3))\n"
+    "if since then redis.call('HSET', KEYS[1], 'since', since) end\n"
+    "return {1, old[1] or '', old[2] or '', since or ''}\n";
+
+/* Apply one key-customer move (org_key_moves) from `since` on. */
+static void move_key_customer(org_call_t *c, const org_key_move_t *m, const char *since)
+{
+    char set[KEY_MAX], log[KEY_MAX];
+    if (nq_key_key_customers(set, sizeof(set), m->salesperson_id) < 0 ||
+        nq_key_key_log(log, sizeof(log), m->salesperson_id) < 0) {
+        nq_call_fail(&c->base, NQ__STATUS__STATUS_UNAVAILABLE, "key too long");
+        return;
+    }
+    nq_call_issued(&c->base, nq_redis_command(c->app->svc->redis, on_written, c,
+                                              "EVAL %s 2 %s %s %s %s %s", NQ_KEYSET_LUA_CHANGE, set,
+                                              log, m->added ? "+" : "-", c->id, since));
+}
+
+static void on_customer_written(nq_redis_t *r, redisReply *reply, void *data)
+{
+    org_call_t *c = data;
+    if (!nq_call_reply_ok(&c->base, reply, REDIS_REPLY_ARRAY))
+        goto out;
+    bool refused = reply->elements == 2 && reply->element[0]->type == REDIS_REPLY_INTEGER &&
+                   reply->element[0]->integer == 0 && reply->element[1]->type == REDIS_REPLY_STRING;
+    bool written = reply->elements == 4 && reply->element[0]->type == REDIS_REPLY_INTEGER &&
+                   reply->element[0]->integer == 1;
+    for (size_t i = 1; written && i < 4; i++)
+        written = reply->element[i]->type == REDIS_REPLY_STRING;
+    if (refused) {
+        char when[40] = "";
+        nq_time_format(strtoll(reply->element[1]->str, NULL, 10), when, sizeof(when));
+        nq_field_errors_add(&c->base.errs, "since",
+                            "must not be before %s, when the customer's owner and class last "
+                            "changed",
+                            when);
+        nq_call_fail(&c->base, NQ__STATUS__STATUS_INVALID, "invalid customer: since too early");
+        goto out;
+    }
+    if (!written) {
+        nq_call_fail(&c->base, NQ__STATUS__STATUS_UNAVAILABLE, "unexpected customer put answer");
+        goto out;
+    }
+    const char *since = reply->element[3]->str;
+    Nq__Customer *cu = (Nq__Customer *)c->stored;
+    cu->has_since = *since != '\0';
+    cu->since = strtoll(since, NULL, 10);
+    org_key_move_t moves[2];
+    int n = org_key_moves(reply->element[1]->str, reply->element[2]->str, cu->owner_id, cu->class_,
+                          moves);
+    for (int i = 0; i < n; i++)
+        move_key_customer(c, &moves[i], since);
+    put_done(c);
+out:
+    nq_call_release(&c->base);
+}
+
+/* Write a customer: its hash first (the script answers the owner and class
+ * it replaced), then the key-customer sets it leaves and joins, logged from
+ * when the change takes effect (nq/keyset.h). `a` is HSET, key, fields. */
+static void write_customer(org_call_t *c, const nq_redis_args_t *a, const Nq__OrgRequest *req,
+                           int64_t now)
+{
+    const Nq__Customer *cu = req->customer;
+    if (cu->has_since && cu->since > now) {
+        nq_field_errors_add(&c->base.errs, "since", "must not be in the future");
+        nq_call_fail(&c->base, NQ__STATUS__STATUS_INVALID, "invalid customer: since in the future");
+        return;
+    }
+    nq_redis_args_t e;
+    nq_redis_args_init(&e);
+    nq_redis_args_adds(&e, "EVAL");
+    nq_redis_args_adds(&e, customer_put_script);
+    nq_redis_args_adds(&e, "1");
+    nq_redis_args_add(&e, a->argv[1], a->lens[1]);
+    nq_redis_args_addf(&e, "%lld", (long long)now);
+    if (cu->has_since)
+        nq_redis_args_addf(&e, "%lld", (long long)cu->since);
+    else
+        nq_redis_args_adds(&e, "");
+    for (size_t i = 2; i < a->argc; i++)
+        nq_redis_args_add(&e, a->argv[i], a->lens[i]);
+    nq_call_issued(
+        &c->base,
+        e.failed ? -1 : nq_redis_command_args(c->app->svc->redis, on_customer_written, c, &e));
+    nq_redis_args_free(&e);
+}
+
+/* How a kind's hash is written. */
+typedef void (*write_fn)(org_call_t *c, const nq_redis_args_t *a, const Nq__OrgRequest *req,
+                         int64_t now);
+static const write_fn put_write[ORG_KIND_COUNT] = {
+    [ORG_TEAM] = write_hash, [ORG_SALESPERSON] = write_hash, [ORG_CUSTOMER] = write_customer};
+
+/* Build the hash (HSET, key, every field) and write it. The reply entity is
  * built back from the very fields written, so it is exactly what a get
  * returns. */
 static void start_put(org_call_t *c, const Nq__OrgRequest *req)
@@ -169,28 +277,21 @@ static void start_put(org_call_t *c, const Nq__OrgRequest *req)
     const org_kind_t *k = c->kind;
     char key[KEY_MAX];
     k->key(key, sizeof(key), c->id);
+    int64_t now = nq_now_ms();
     nq_redis_args_t a;
     nq_redis_args_init(&a);
     nq_redis_args_adds(&a, "HSET");
     nq_redis_args_adds(&a, key);
-    if (org_to_fields(k, org_request_entity(k, req), nq_now_ms(), &a) == 0)
+    if (org_to_fields(k, org_request_entity(k, req), now, &a) == 0)
         c->stored = k->from_fields(c->id, (const char *const *)a.argv + 2, a.argc - 2);
     if (!c->stored) {
         nq_call_fail(&c->base, NQ__STATUS__STATUS_UNAVAILABLE, "out of memory");
         goto out_free_args;
     }
-    nq_redis_t *redis = c->app->svc->redis;
     index_fn index = put_index[k - org_kinds];
     if (index)
         index(c, key, req);
-    nq_call_issued(&c->base, nq_redis_command_args(redis, on_written, c, &a));
-    if (c->base.status == NQ__STATUS__STATUS_OK) { /* no index entry for a hash never written */
-        nq_call_issued(&c->base,
-                       nq_redis_command(redis, on_written, c, "SADD %s %s", k->index, c->id));
-        /* Last, so the put is answered only once kept leaderboards are stale. */
-        nq_call_issued(&c->base,
-                       nq_redis_command(redis, on_written, c, "INCR %s", NQ_KEY_ORG_VERSION));
-    }
+    put_write[k - org_kinds](c, &a, req, now);
 out_free_args:
     nq_redis_args_free(&a);
 }

@@ -282,7 +282,27 @@ static ProtobufCMessage *customer_from_fields(const char *id, const char *const 
     rc |= copy_text(&c->class_, lookup(fields, n, "class"));
     rc |= copy_text(&c->owner_id, lookup(fields, n, "owner_id"));
     rc |= parse_time(lookup(fields, n, "updated_at"), &c->has_updated_at, &c->updated_at);
+    rc |= parse_time(lookup(fields, n, "since"), &c->has_since, &c->since);
     return built(&c->base, rc);
+}
+
+/* Whether (owner, class) puts the customer in its owner's key-customer set. */
+static bool is_key_of(const char *owner, const char *cls)
+{
+    return owner && *owner && cls && strcmp(cls, "key") == 0;
+}
+
+int org_key_moves(const char *old_owner, const char *old_class, const char *new_owner,
+                  const char *new_class, org_key_move_t out[2])
+{
+    bool was = is_key_of(old_owner, old_class), is = is_key_of(new_owner, new_class);
+    bool same_owner = was && is && strcmp(old_owner, new_owner) == 0;
+    int n = 0;
+    if (was && !same_owner)
+        out[n++] = (org_key_move_t){old_owner, false};
+    if (is && !same_owner)
+        out[n++] = (org_key_move_t){new_owner, true};
+    return n;
 }
 
 /* ---------------------------------------------------------------- the table */

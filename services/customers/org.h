@@ -27,6 +27,7 @@
 #ifndef NQ_CUSTOMERS_ORG_H
 #define NQ_CUSTOMERS_ORG_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -89,5 +90,18 @@ void org_reply_set_entity(const org_kind_t *k, Nq__OrgReply *reply, ProtobufCMes
  * `updated_at` (Unix ms). Returns 0, or -1 on allocation failure. */
 int org_to_fields(const org_kind_t *k, const ProtobufCMessage *entity, int64_t updated_at,
                   nq_redis_args_t *out);
+
+/* A customer joining or leaving a salesperson's key customers. */
+typedef struct org_key_move {
+    const char *salesperson_id; /* whose set (borrowed from the arguments) */
+    bool added;                 /* joins it; false: leaves it */
+} org_key_move_t;
+
+/* What a customer's change from (old owner, old class) to (new owner, new
+ * class) does to key-customer sets (a customer is a key customer of its
+ * owner when its class is "key"; NULL or "" owner: in the pool): 0, 1 or 2
+ * moves, a leave before a join. */
+int org_key_moves(const char *old_owner, const char *old_class, const char *new_owner,
+                  const char *new_class, org_key_move_t out[2]);
 
 #endif

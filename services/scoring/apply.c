@@ -26,16 +26,6 @@ static bool by_minus_amount(const Nq__Activity *ev, int64_t *d)
     *d = -ev->amount_fen;
     return ev->has_amount_fen;
 }
-static bool one_if_due(const Nq__Activity *ev, int64_t *d)
-{
-    *d = 1;
-    return ev->has_due_at;
-}
-static bool one_if_on_time(const Nq__Activity *ev, int64_t *d)
-{
-    *d = 1;
-    return ev->has_on_time && ev->on_time;
-}
 static bool by_rating(const Nq__Activity *ev, int64_t *d)
 {
     *d = ev->rating;
@@ -47,32 +37,27 @@ static bool one_if_rating(const Nq__Activity *ev, int64_t *d)
     return ev->has_rating;
 }
 
-typedef enum { AT_OCCURRED, AT_DUE } time_source_t;
-
 typedef struct counter_rule {
     const char *type; /* event type */
     nq_kpi_id_t kpi;  /* counter it moves */
     delta_fn delta;   /* by how much, if at all */
-    time_source_t at; /* which instant picks the periods */
 } counter_rule_t;
 
 /* One row per (event type, counter); docs/metrics.md explains each. */
 static const counter_rule_t rules[] = {
-    {"visit", NQ_KPI_VISITS, by_one, AT_OCCURRED},
-    {"call", NQ_KPI_CALLS, by_one, AT_OCCURRED},
-    {"meeting", NQ_KPI_MEETINGS, by_one, AT_OCCURRED},
-    {"order", NQ_KPI_ORDERS, by_one, AT_OCCURRED},
-    {"order", NQ_KPI_SALES_FEN, by_amount, AT_OCCURRED},
-    {"order", NQ_KPI_ORDER_VALUE_FEN, by_amount, AT_OCCURRED},
-    {"order", NQ_KPI_ORDERS_DUE, one_if_due, AT_DUE},
-    {"order_fulfilled", NQ_KPI_ORDERS_ON_TIME, one_if_on_time, AT_OCCURRED},
-    {"order_cancelled", NQ_KPI_SALES_FEN, by_minus_amount, AT_OCCURRED},
-    {"return", NQ_KPI_SALES_FEN, by_minus_amount, AT_OCCURRED},
-    {"payment", NQ_KPI_COLLECTIONS_FEN, by_amount, AT_OCCURRED},
-    {"new_customer", NQ_KPI_NEW_CUSTOMERS, by_one, AT_OCCURRED},
-    {"feedback", NQ_KPI_FEEDBACK_SUM, by_rating, AT_OCCURRED},
-    {"feedback", NQ_KPI_FEEDBACK_COUNT, one_if_rating, AT_OCCURRED},
-    {"ticket_opened", NQ_KPI_TICKETS_OPENED, by_one, AT_OCCURRED},
+    {"visit", NQ_KPI_VISITS, by_one},
+    {"call", NQ_KPI_CALLS, by_one},
+    {"meeting", NQ_KPI_MEETINGS, by_one},
+    {"order", NQ_KPI_ORDERS, by_one},
+    {"order", NQ_KPI_SALES_FEN, by_amount},
+    {"order", NQ_KPI_ORDER_VALUE_FEN, by_amount},
+    {"order_cancelled", NQ_KPI_SALES_FEN, by_minus_amount},
+    {"return", NQ_KPI_SALES_FEN, by_minus_amount},
+    {"payment", NQ_KPI_COLLECTIONS_FEN, by_amount},
+    {"new_customer", NQ_KPI_NEW_CUSTOMERS, by_one},
+    {"feedback", NQ_KPI_FEEDBACK_SUM, by_rating},
+    {"feedback", NQ_KPI_FEEDBACK_COUNT, one_if_rating},
+    {"ticket_opened", NQ_KPI_TICKETS_OPENED, by_one},
 };
 
 size_t scoring_event_deltas(const Nq__Activity *ev, scoring_delta_t out[SCORING_DELTAS_MAX])
@@ -85,7 +70,85 @@ size_t scoring_event_deltas(const Nq__Activity *ev, scoring_delta_t out[SCORING_
             continue;
         out[n].kpi = rules[i].kpi;
         out[n].delta = delta;
-        out[n].at_ms = rules[i].at == AT_DUE ? ev->due_at : ev->occurred_at;
+        out[n].at_ms = ev->occurred_at;
+        n++;
+    }
+    return n;
+}
+
+/* Copy `src` into dst (size bytes) if it fits. */
+static bool copy_fits(char *dst, size_t size, const char *src)
+{
+    size_t n = strlen(src);
+    if (n >= size)
+        return false;
+    memcpy(dst, src, n + 1);
+    return true;
+}
+
+/* An event's member of a set: 1 written to out (len bytes), 0 when the rule
+ * does not apply, -1 when it does not fit. */
+typedef int (*member_fn)(const Nq__Activity *ev, char *out, size_t len);
+
+/* The instant whose day and month a member goes to. */
+typedef enum { AT_OCCURRED, AT_DUE } time_source_t;
+
+static int member_of(const char *id, char *out, size_t len)
+{
+    if (!id || !*id)
+        return 0;
+    return copy_fits(out, len, id) ? 1 : -1;
+}
+static int visited_customer(const Nq__Activity *ev, char *out, size_t len)
+{
+    return member_of(ev->customer_id, out, len);
+}
+/* An order falling due: its order id, or its event id behind a prefix no
+ * order id has (due, never matched by a fulfilment). */
+static int due_order(const Nq__Activity *ev, char *out, size_t len)
+{
+    if (!ev->has_due_at)
+        return 0;
+    if (ev->order_id && *ev->order_id)
+        return member_of(ev->order_id, out, len);
+    if (!ev->event_id)
+        return 0;
+    int n = snprintf(out, len, SCORING_DUE_NO_ID_PREFIX "%s", ev->event_id);
+    return n >= 0 && (size_t)n < len ? 1 : -1;
+}
+static int on_time_order(const Nq__Activity *ev, char *out, size_t len)
+{
+    return ev->has_on_time && ev->on_time ? member_of(ev->order_id, out, len) : 0;
+}
+
+typedef struct member_rule {
+    const char *type;  /* event type */
+    scoring_set_t set; /* the family it adds to */
+    member_fn member;  /* what, if anything */
+    time_source_t at;  /* which instant picks the day and month (per-period families) */
+} member_rule_t;
+
+/* One row per (event type, set family); docs/metrics.md explains each. */
+static const member_rule_t member_rules[] = {
+    {"visit", SCORING_SET_VISITED, visited_customer, AT_OCCURRED},
+    {"order", SCORING_SET_DUE, due_order, AT_DUE},
+    {"order_fulfilled", SCORING_SET_ON_TIME, on_time_order, AT_OCCURRED},
+};
+
+int scoring_event_members(const Nq__Activity *ev, scoring_add_t out[SCORING_ADDS_MAX])
+{
+    int n = 0;
+    for (size_t i = 0; ev->type && i < sizeof(member_rules) / sizeof(member_rules[0]); i++) {
+        const member_rule_t *r = &member_rules[i];
+        if (strcmp(r->type, ev->type) != 0 || n == SCORING_ADDS_MAX)
+            continue;
+        int rc = r->member(ev, out[n].member, sizeof(out[n].member));
+        if (rc < 0)
+            return -1;
+        if (rc == 0)
+            continue;
+        out[n].set = r->set;
+        out[n].at_ms = r->at == AT_DUE ? ev->due_at : ev->occurred_at;
         n++;
     }
     return n;
@@ -161,16 +224,6 @@ int scoring_agg_add(scoring_agg_t *agg, const char *key, nq_kpi_id_t kpi, int64_
     return 0;
 }
 
-/* Copy `src` into dst (size bytes) if it fits. */
-static bool copy_fits(char *dst, size_t size, const char *src)
-{
-    size_t n = strlen(src);
-    if (n >= size)
-        return false;
-    memcpy(dst, src, n + 1);
-    return true;
-}
-
 static int add_member(scoring_agg_t *agg, const char *key, const char *member)
 {
     if (agg->n_members == agg->cap_members) {
@@ -224,17 +277,28 @@ static int add_delta(scoring_agg_t *agg, const char *sp, const scoring_delta_t *
     return periods ? 0 : -1;
 }
 
-/* A visit marks its customer visited in its day and its month (coverage;
- * weeks, quarters and years are their union when read, nq/kpi.h). */
-static int add_visited(scoring_agg_t *agg, const Nq__Activity *ev)
+/* The key of each set family: per stored period, or one per salesperson. */
+static const struct {
+    int (*per_period)(char *buf, size_t len, const char *sp, const nq_period_t *period);
+    int (*whole)(char *buf, size_t len, const char *sp);
+} set_keys[SCORING_SET_COUNT] = {
+    [SCORING_SET_VISITED] = {nq_key_visited, NULL},
+    [SCORING_SET_DUE] = {nq_key_due, NULL},
+    [SCORING_SET_ON_TIME] = {NULL, nq_key_on_time},
+};
+
+/* Add one set addition: to the day's and the month's set of its instant
+ * (weeks, quarters and years read their union, nq/kpi.h), or to the one set. */
+static int add_to_sets(scoring_agg_t *agg, const char *sp, const scoring_add_t *a)
 {
-    if (!ev->type || strcmp(ev->type, "visit") != 0 || !ev->customer_id)
-        return 0;
-    const nq_period_t *periods = periods_of(agg, ev->occurred_at);
+    char key[SCORING_KEY_MAX];
+    if (set_keys[a->set].whole)
+        return set_keys[a->set].whole(key, sizeof(key), sp) < 0 ? -1
+                                                                : add_member(agg, key, a->member);
+    const nq_period_t *periods = periods_of(agg, a->at_ms);
     for (int k = 0; periods && k < NQ_KPI_STORED_KINDS; k++) {
-        char key[SCORING_KEY_MAX];
-        if (nq_key_visited(key, sizeof(key), ev->salesperson_id, &periods[k]) < 0 ||
-            add_member(agg, key, ev->customer_id) != 0)
+        if (set_keys[a->set].per_period(key, sizeof(key), sp, &periods[k]) < 0 ||
+            add_member(agg, key, a->member) != 0)
             return -1;
     }
     return periods ? 0 : -1;
@@ -248,7 +312,13 @@ int scoring_agg_add_event(scoring_agg_t *agg, const Nq__Activity *ev)
         if (add_delta(agg, ev->salesperson_id, &deltas[i]) != 0)
             return -1;
     }
-    return add_visited(agg, ev);
+    scoring_add_t adds[SCORING_ADDS_MAX];
+    int n_adds = scoring_event_members(ev, adds);
+    for (int i = 0; i < n_adds; i++) {
+        if (add_to_sets(agg, ev->salesperson_id, &adds[i]) != 0)
+            return -1;
+    }
+    return n_adds < 0 ? -1 : 0;
 }
 
 static int cmp_member(const void *a, const void *b)

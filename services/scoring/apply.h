@@ -1,13 +1,18 @@
-/* services/scoring/apply.h — what an activity adds to which counters (pure).
+/* services/scoring/apply.h — what an activity adds to which counters and sets (pure).
  *
  * A table (apply.c) says, per event type, which KPI counters move, by what
- * (one, the amount, minus the amount, the rating ...) and in which day and
- * month (those containing occurred_at, or due_at for orders falling due;
- * weeks, quarters and years are summed from them when read, nq/kpi.h).
- * scoring_agg_t sums those deltas over a batch of events for every (Redis
+ * (one, the amount, minus the amount, the rating ...) in the day and month
+ * containing occurred_at (weeks, quarters and years are summed from them
+ * when read, nq/kpi.h). A second table says which sets an event adds a
+ * member to: a visit its customer to the visited sets of its day and month
+ * (coverage); an order with due_at its order id to the due sets of the day
+ * and month of due_at; an on-time fulfilment its order id to the
+ * salesperson's one on-time set (on-time completion, docs/metrics.md).
+ * scoring_agg_t sums the deltas over a batch of events for every (Redis
  * key, counter) they touch, so a batch of thousands of events becomes one
- * HINCRBY per distinct key and counter; it also collects set members (the
- * customers visited in each day and month, for coverage).
+ * HINCRBY per distinct key and counter, and collects the set members (one
+ * SADD per set). Both are idempotent or additive: applying stays
+ * order-independent.
  *
  *   scoring_agg_t agg;
  *   scoring_agg_init(&agg);
@@ -27,6 +32,13 @@
 #include "nq/redis.h"
 
 #define SCORING_KEY_MAX 128
+/* Longest set member: an order id (128 bytes) or an event id behind
+ * SCORING_DUE_NO_ID_PREFIX, and the NUL. */
+#define SCORING_MEMBER_MAX 144
+/* The due-set member of an order without an order id: this, then its
+ * event id. An order id has no control characters, so none equals it and no
+ * fulfilment can match it: such an order is due and never on time. */
+#define SCORING_DUE_NO_ID_PREFIX "\001event:"
 
 /* One counter of one key and its summed delta. */
 typedef struct scoring_cell {
@@ -37,9 +49,26 @@ typedef struct scoring_cell {
 
 /* A member to add to a set (SADD). */
 typedef struct scoring_member {
-    char key[SCORING_KEY_MAX]; /* Redis set key */
-    char member[72];           /* the member, an id */
+    char key[SCORING_KEY_MAX];       /* Redis set key */
+    char member[SCORING_MEMBER_MAX]; /* the member, an id */
 } scoring_member_t;
+
+/* The set families events add members to. */
+typedef enum {
+    SCORING_SET_VISITED, /* customers visited, per day and month (nq_key_visited) */
+    SCORING_SET_DUE,     /* orders falling due, per day and month (nq_key_due) */
+    SCORING_SET_ON_TIME, /* orders fulfilled on time, one set (nq_key_on_time) */
+    SCORING_SET_COUNT
+} scoring_set_t;
+
+/* One set addition of an event. */
+typedef struct scoring_add {
+    scoring_set_t set;               /* which family */
+    char member[SCORING_MEMBER_MAX]; /* what joins it */
+    int64_t at_ms;                   /* per-period families: the instant whose day and month */
+} scoring_add_t;
+
+#define SCORING_ADDS_MAX 2
 
 /* The stored periods containing one local day (the same for every instant
  * of it): periods[i] is of kind nq_kpi_stored_kinds[i], the day first. */
@@ -67,7 +96,7 @@ typedef struct scoring_agg {
 typedef struct scoring_delta {
     nq_kpi_id_t kpi; /* which counter */
     int64_t delta;   /* by how much */
-    int64_t at_ms;   /* the instant whose periods it counts in */
+    int64_t at_ms;   /* the instant whose periods it counts in (occurred_at) */
 } scoring_delta_t;
 
 #define SCORING_DELTAS_MAX 8
@@ -76,6 +105,10 @@ typedef struct scoring_delta {
  * Returns how many were written to out. */
 size_t scoring_event_deltas(const Nq__Activity *ev, scoring_delta_t out[SCORING_DELTAS_MAX]);
 
+/* The set additions of one event (none for most types). Returns how many
+ * were written to out, or -1 when a member does not fit SCORING_MEMBER_MAX. */
+int scoring_event_members(const Nq__Activity *ev, scoring_add_t out[SCORING_ADDS_MAX]);
+
 void scoring_agg_init(scoring_agg_t *agg);
 void scoring_agg_free(scoring_agg_t *agg);
 
@@ -83,8 +116,9 @@ void scoring_agg_free(scoring_agg_t *agg);
 int scoring_agg_add(scoring_agg_t *agg, const char *key, nq_kpi_id_t kpi, int64_t delta);
 
 /* Add every movement of `ev` to the day and the month containing its
- * instant, and its set members likewise. Returns 0, or -1 (out of memory, or
- * a time outside the calendar; the batch is then unusable). */
+ * instant, and its set members to their sets (scoring_event_members).
+ * Returns 0, or -1 (out of memory, a time outside the calendar, a member too
+ * long; the batch is then unusable). */
 int scoring_agg_add_event(scoring_agg_t *agg, const Nq__Activity *ev);
 
 /* The key to write for live key `key`, in buf (len bytes): 0, or -1 to

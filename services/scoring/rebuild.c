@@ -237,7 +237,7 @@ static void on_limit(nq_redis_t *r, redisReply *reply, void *data)
 static int shadow_of(const char *key, char *buf, size_t len, void *ctx)
 {
     const rebuild_t *rb = ctx;
-    if (!rebuild_in_scope(key, rb->from_ms) || nq_key_shadow(buf, len, rb->attempt, key) < 0)
+    if (!rebuild_recomputes(key, rb->from_ms) || nq_key_shadow(buf, len, rb->attempt, key) < 0)
         return -1;
     return 0;
 }
@@ -403,7 +403,7 @@ static int drop_add(rebuild_t *rb, const char *key)
     return 0;
 }
 
-/* SCAN the live KPI hashes and visited sets; keep the in-scope ones. */
+/* SCAN the live aggregates; keep those the rebuild recomputes. */
 static void on_live_scan(nq_redis_t *r, redisReply *reply, void *data)
 {
     rebuild_t *rb = data;
@@ -414,8 +414,7 @@ static void on_live_scan(nq_redis_t *r, redisReply *reply, void *data)
     const redisReply *keys = reply->element[1];
     for (size_t i = 0; i < keys->elements; i++) {
         const char *k = keys->element[i]->str;
-        bool ours = strstr(k, "}:kpi:") || strstr(k, "}:visited:");
-        if (ours && rebuild_in_scope(k, rb->from_ms) && drop_add(rb, k) != 0) {
+        if (rebuild_recomputes(k, rb->from_ms) && drop_add(rb, k) != 0) {
             finish(rb, "out of memory");
             return;
         }

@@ -807,8 +807,11 @@ static void test_org(void)
         char path[128], name[64];
         snprintf(path, sizeof(path), "/api/v1/customers/%s", customers[i][0]);
         snprintf(name, sizeof(name), "客户 %s", customers[i][0]);
-        json_decref(put_ok(path, json_pack("{s:s, s:s, s:s}", "name", name, "class",
-                                           customers[i][1], "owner_id", customers[i][2])));
+        /* Owned since before every period read here (the events are from 2025 and 2026):
+         * a key customer counts in the periods that end after it became one. */
+        json_decref(put_ok(path, json_pack("{s:s, s:s, s:s, s:s}", "name", name, "class",
+                                           customers[i][1], "owner_id", customers[i][2], "since",
+                                           "2025-01-01T00:00:00+08:00")));
     }
 }
 
@@ -860,11 +863,18 @@ static void test_salesperson_kpis(void)
     check_num(json_object_get(json_object_get(j, "kpis"), "coverage"), 1.0,
               "sp-zhang 2026 coverage (c-a1 and c-a2 visited)");
     json_decref(j);
-    /* An order falls due in the period of its due_at: on 10-20 SO-A1 was due
-     * (and fulfilled the day before), so that day's rate is 0 of 1, not null. */
+    /* An order falls due in the period of its due_at and its on-time
+     * fulfilment counts with it, whenever recorded: on 10-20 SO-A1 was due
+     * (and fulfilled on time the day before), so that day's rate is 1 of 1;
+     * on 10-19 nothing was due. */
     j = get_ok("/api/v1/salespeople/" SP_A "/kpis?period=day&at=2026-10-20");
-    check_num(json_object_get(json_object_get(j, "kpis"), "order_completion_rate"), 0.0,
+    check_num(json_object_get(json_object_get(j, "kpis"), "order_completion_rate"), 1.0,
               "sp-zhang 2026-10-20 completion");
+    json_decref(j);
+    j = get_ok("/api/v1/salespeople/" SP_A "/kpis?period=day&at=2026-10-19");
+    check(json_is_null(json_object_get(json_object_get(j, "kpis"), "order_completion_rate")),
+          "sp-zhang 2026-10-19 completion: want null (nothing due), got %s",
+          text_of(json_object_get(json_object_get(j, "kpis"), "order_completion_rate")));
     json_decref(j);
     j = get_ok("/api/v1/salespeople/" SP_A "/kpis?period=day&at=2026-10-16");
     check_str(json_object_get(json_object_get(j, "kpis"), "sales_amount"), "-4000.00",
@@ -2126,14 +2136,19 @@ static void test_split_rules(void)
     json_decref(j);
 }
 
-/* Coverage counts the key customers a salesperson owns now. c-b3 moves to
- * sp-zhang (who visited it on 10-21): sp-zhang 2 of 3, sp-li 1 of 2. Then
- * c-a2 becomes a normal customer: sp-zhang 2 of 2; in September (c-a2 was
- * the only customer visited) 0 of 2. */
+/* Coverage counts the key customers a salesperson owns at the end of the
+ * period; a change given a `since` counts from then. Both changes here take
+ * effect from 2025-01-01, when the customers were set up, so they reach every
+ * period read (a change without `since` takes effect now and leaves these
+ * closed months alone: test_cohorts.c). c-b3 moves to sp-zhang (who visited
+ * it on 10-21): sp-zhang 2 of 3, sp-li 1 of 2. Then c-a2 becomes a normal
+ * customer: sp-zhang 2 of 2; in September (c-a2 was the only customer
+ * visited) 0 of 2. */
 static void test_coverage_follows_customers(void)
 {
-    json_decref(put_ok("/api/v1/customers/c-b3", json_pack("{s:s, s:s, s:s}", "name", "客户 c-b3",
-                                                           "class", "key", "owner_id", SP_A)));
+    json_decref(put_ok("/api/v1/customers/c-b3",
+                       json_pack("{s:s, s:s, s:s, s:s}", "name", "客户 c-b3", "class", "key",
+                                 "owner_id", SP_A, "since", "2025-01-01T00:00:00+08:00")));
     s_keys[0][2] = "c-b3";
     s_keys[1][2] = NULL;
     check_sp_kpis(SP_A, "month", "2026-10-15", "2026-10");
@@ -2151,8 +2166,9 @@ static void test_coverage_follows_customers(void)
     json_decref(check_overview("/api/v1/kpis/teams/" TEAM "?period=month&at=2026-10-15", "team",
                                s_team, 3, "2026-10", "2026-09", "2025-10", &s_t_team_oct, true));
 
-    json_decref(put_ok("/api/v1/customers/c-a2", json_pack("{s:s, s:s, s:s}", "name", "客户 c-a2",
-                                                           "class", "normal", "owner_id", SP_A)));
+    json_decref(put_ok("/api/v1/customers/c-a2",
+                       json_pack("{s:s, s:s, s:s, s:s}", "name", "客户 c-a2", "class", "normal",
+                                 "owner_id", SP_A, "since", "2025-01-01T00:00:00+08:00")));
     s_keys[0][1] = "c-b3";
     s_keys[0][2] = NULL;
     j = check_overview("/api/v1/kpis/salespeople/" SP_A "?period=month&at=2026-10-15",
@@ -2678,7 +2694,7 @@ static CU_TestInfo kpi_tests[] = {
     {"negative net sales: attainment, pace, projection 0 with a note", test_negative_net_sales},
     {"a ratio is used as it is shown", test_ratio_shown_is_used},
     {"splits: nobody 0, warnings, weights match the members", test_split_rules},
-    {"coverage follows the customers' class and owner", test_coverage_follows_customers},
+    {"coverage follows class and owner changes from their since", test_coverage_follows_customers},
     {"rebuild: corrupted aggregates restored, events during it counted once", test_rebuild},
     {"nqctl rebuild --from: only later periods", test_nqctl_rebuild},
     {"kept boards: computed afresh after an event, a member, a rename", test_kept_boards},

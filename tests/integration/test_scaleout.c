@@ -129,8 +129,6 @@ enum {
     C_NEW_CUSTOMERS,
     C_COLLECTIONS,
     C_ORDER_VALUE,
-    C_ORDERS_DUE,
-    C_ON_TIME,
     C_FEEDBACK_SUM,
     C_FEEDBACK_COUNT,
     C_TICKETS,
@@ -138,13 +136,13 @@ enum {
 };
 
 static const char *const counter_names[N_COUNTERS] = {
-    "sales_fen",     "orders",          "visits",          "calls",      "meetings",
-    "new_customers", "collections_fen", "order_value_fen", "orders_due", "orders_on_time",
-    "feedback_sum",  "feedback_count",  "tickets_opened",
+    "sales_fen",    "orders",         "visits",          "calls",
+    "meetings",     "new_customers",  "collections_fen", "order_value_fen",
+    "feedback_sum", "feedback_count", "tickets_opened",
 };
 
 typedef enum { BY_ONE, BY_AMOUNT, BY_MINUS_AMOUNT, BY_RATING } how_t;
-typedef enum { ALWAYS, IF_DUE, IF_ON_TIME, IF_RATING } when_t;
+typedef enum { ALWAYS, IF_RATING } when_t;
 
 /* The counter table of docs/metrics.md, written out independently. */
 static const struct {
@@ -152,23 +150,20 @@ static const struct {
     int counter;
     how_t how;
     when_t when;
-    bool at_due; /* period of due_at instead of occurred_at */
 } rules[] = {
-    {T_ORDER, C_ORDERS, BY_ONE, ALWAYS, false},
-    {T_ORDER, C_SALES, BY_AMOUNT, ALWAYS, false},
-    {T_ORDER, C_ORDER_VALUE, BY_AMOUNT, ALWAYS, false},
-    {T_ORDER, C_ORDERS_DUE, BY_ONE, IF_DUE, true},
-    {T_CANCEL, C_SALES, BY_MINUS_AMOUNT, ALWAYS, false},
-    {T_RETURN, C_SALES, BY_MINUS_AMOUNT, ALWAYS, false},
-    {T_FULFILLED, C_ON_TIME, BY_ONE, IF_ON_TIME, false},
-    {T_PAYMENT, C_COLLECTIONS, BY_AMOUNT, ALWAYS, false},
-    {T_VISIT, C_VISITS, BY_ONE, ALWAYS, false},
-    {T_CALL, C_CALLS, BY_ONE, ALWAYS, false},
-    {T_MEETING, C_MEETINGS, BY_ONE, ALWAYS, false},
-    {T_NEW_CUSTOMER, C_NEW_CUSTOMERS, BY_ONE, ALWAYS, false},
-    {T_FEEDBACK, C_FEEDBACK_SUM, BY_RATING, IF_RATING, false},
-    {T_FEEDBACK, C_FEEDBACK_COUNT, BY_ONE, IF_RATING, false},
-    {T_TICKET_OPENED, C_TICKETS, BY_ONE, ALWAYS, false},
+    {T_ORDER, C_ORDERS, BY_ONE, ALWAYS},
+    {T_ORDER, C_SALES, BY_AMOUNT, ALWAYS},
+    {T_ORDER, C_ORDER_VALUE, BY_AMOUNT, ALWAYS},
+    {T_CANCEL, C_SALES, BY_MINUS_AMOUNT, ALWAYS},
+    {T_RETURN, C_SALES, BY_MINUS_AMOUNT, ALWAYS},
+    {T_PAYMENT, C_COLLECTIONS, BY_AMOUNT, ALWAYS},
+    {T_VISIT, C_VISITS, BY_ONE, ALWAYS},
+    {T_CALL, C_CALLS, BY_ONE, ALWAYS},
+    {T_MEETING, C_MEETINGS, BY_ONE, ALWAYS},
+    {T_NEW_CUSTOMER, C_NEW_CUSTOMERS, BY_ONE, ALWAYS},
+    {T_FEEDBACK, C_FEEDBACK_SUM, BY_RATING, IF_RATING},
+    {T_FEEDBACK, C_FEEDBACK_COUNT, BY_ONE, IF_RATING},
+    {T_TICKET_OPENED, C_TICKETS, BY_ONE, ALWAYS},
 };
 
 /* One event as generated (a conflict variant is its own ev_t with the same
@@ -612,16 +607,14 @@ static void expect_event(const ev_t *e)
     for (size_t i = 0; i < sizeof(rules) / sizeof(rules[0]); i++) {
         if (rules[i].type != e->type)
             continue;
-        bool applies = rules[i].when == ALWAYS || (rules[i].when == IF_DUE && e->due) ||
-                       (rules[i].when == IF_ON_TIME && e->on_time == 1) ||
-                       (rules[i].when == IF_RATING && e->rating);
+        bool applies = rules[i].when == ALWAYS || (rules[i].when == IF_RATING && e->rating);
         if (!applies)
             continue;
         int64_t by = rules[i].how == BY_ONE            ? 1
                      : rules[i].how == BY_AMOUNT       ? e->amount
                      : rules[i].how == BY_MINUS_AMOUNT ? -e->amount
                                                        : e->rating;
-        expect_add(e->sp, rules[i].counter, rules[i].at_due ? e->due : e->at, by);
+        expect_add(e->sp, rules[i].counter, e->at, by);
     }
     if (e->type == T_VISIT && e->cust != NO_CUST)
         expect_visit(e);

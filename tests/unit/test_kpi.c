@@ -36,9 +36,9 @@ static char *dump(json_t *j)
 
 /* Every counter's hash field, in table order, written out independently of kpi.c. */
 static const char *const field_names[NQ_KPI_COUNT] = {
-    "sales_fen",     "orders",          "visits",          "calls",       "meetings",
-    "new_customers", "collections_fen", "order_value_fen", "orders_due",  "orders_on_time",
-    "feedback_sum",  "feedback_count",  "tickets_opened",  "key_visited", "key_customers",
+    "sales_fen",      "orders",          "visits",          "calls",        "meetings",
+    "new_customers",  "collections_fen", "order_value_fen", "feedback_sum", "feedback_count",
+    "tickets_opened", "orders_due",      "orders_on_time",  "key_visited",  "key_customers",
 };
 
 static void test_defs(void)
@@ -54,9 +54,11 @@ static void test_defs(void)
             i == NQ_KPI_SALES_FEN || i == NQ_KPI_COLLECTIONS_FEN || i == NQ_KPI_ORDER_VALUE_FEN;
         CU_ASSERT_EQUAL(nq_kpi_defs[i].money, amount);
     }
-    /* The two set-backed counters come last, after every hash field. */
-    CU_ASSERT_EQUAL(NQ_KPI_HASH_COUNT, 13);
-    CU_ASSERT_EQUAL(NQ_KPI_KEY_VISITED, NQ_KPI_HASH_COUNT);
+    /* The four set-backed counters come last, after every hash field. */
+    CU_ASSERT_EQUAL(NQ_KPI_HASH_COUNT, 11);
+    CU_ASSERT_EQUAL(NQ_KPI_ORDERS_DUE, NQ_KPI_HASH_COUNT);
+    CU_ASSERT_EQUAL(NQ_KPI_ORDERS_ON_TIME, NQ_KPI_HASH_COUNT + 1);
+    CU_ASSERT_EQUAL(NQ_KPI_KEY_VISITED, NQ_KPI_HASH_COUNT + 2);
     CU_ASSERT_EQUAL(NQ_KPI_KEY_CUSTOMERS, NQ_KPI_COUNT - 1);
     CU_ASSERT_STRING_EQUAL(nq_metric_defs[NQ_METRIC_SALES_AMOUNT].name, "sales_amount");
     CU_ASSERT_EQUAL(nq_metric_find("coverage"), NQ_METRIC_COVERAGE);
@@ -155,7 +157,7 @@ static void test_add(void)
     nq_kpi_add(&acc, &a);
     nq_kpi_add(&acc, &a);
     CU_ASSERT_EQUAL(acc.v[NQ_KPI_SALES_FEN], -14);
-    CU_ASSERT_EQUAL(acc.v[NQ_KPI_ORDERS_DUE], 2);
+    CU_ASSERT_EQUAL(acc.v[NQ_KPI_ORDERS_DUE], 2 * (NQ_KPI_ORDERS_DUE - 7));
     CU_ASSERT_EQUAL(acc.v[NQ_KPI_KEY_VISITED], 12);
 
     /* Amounts past 2^53 add exactly (no detour through double). */
@@ -380,10 +382,11 @@ static void test_keys(void)
     KEY_IS(nq_key_kpi(buf, buf_len, "A", &month), "nq:{sp:A}:kpi:2026-11");
     KEY_IS(nq_key_visited(buf, buf_len, "sp-001", &week), "nq:{sp:sp-001}:visited:2026-W48");
     KEY_IS(nq_key_visited(buf, buf_len, "A", &month), "nq:{sp:A}:visited:2026-11");
+    KEY_IS(nq_key_due(buf, buf_len, "sp-001", &month), "nq:{sp:sp-001}:due:2026-11");
+    KEY_IS(nq_key_due(buf, buf_len, "A", &week), "nq:{sp:A}:due:2026-W48");
+    KEY_IS(nq_key_on_time(buf, buf_len, "sp-001"), "nq:{sp:sp-001}:ontime");
     KEY_IS(nq_key_key_customers(buf, buf_len, "sp-001"), "nq:{sp:sp-001}:key_customers");
-    /* The Lua script in services/customers builds the same key from the two parts. */
-    CU_ASSERT_STRING_EQUAL(NQ_KEY_SP_PREFIX "sp-001" NQ_KEY_KEY_CUSTOMERS_SUFFIX,
-                           "nq:{sp:sp-001}:key_customers");
+    KEY_IS(nq_key_key_log(buf, buf_len, "sp-001"), "nq:{sp:sp-001}:key_log");
     KEY_IS(nq_key_salesperson(buf, buf_len, "sp-001"), "nq:{sp:sp-001}:profile");
     KEY_IS(nq_key_team(buf, buf_len, "east.1"), "nq:team:east.1");
     KEY_IS(nq_key_customer(buf, buf_len, "C:9"), "nq:cust:C:9");
@@ -420,6 +423,17 @@ static void test_hash_tag_shared(void)
     CU_ASSERT_STRING_EQUAL(t1, t2);
     hash_tag(keyset, t2, sizeof(t2));
     CU_ASSERT_STRING_EQUAL(t1, t2);
+    /* So do the sets of on-time completion and the key-customer log read with them. */
+    char other[128];
+    CU_ASSERT(nq_key_due(other, sizeof(other), "s.7", &p) > 0);
+    hash_tag(other, t2, sizeof(t2));
+    CU_ASSERT_STRING_EQUAL(t1, t2);
+    CU_ASSERT(nq_key_on_time(other, sizeof(other), "s.7") > 0);
+    hash_tag(other, t2, sizeof(t2));
+    CU_ASSERT_STRING_EQUAL(t1, t2);
+    CU_ASSERT(nq_key_key_log(other, sizeof(other), "s.7") > 0);
+    hash_tag(other, t2, sizeof(t2));
+    CU_ASSERT_STRING_EQUAL(t1, t2);
     /* A 64-character id still fits the 128-byte scoring key buffer. */
     char id[65];
     memset(id, 'x', 64);
@@ -430,6 +444,9 @@ static void test_hash_tag_shared(void)
     CU_ASSERT_EQUAL_FATAL(nq_period_of(NQ_PERIOD_DAY, SH_2026_11_26_0930, &day), 0);
     CU_ASSERT_EQUAL(nq_key_visited(visited, sizeof(visited), id, &day), 7 + 64 + 10 + 10);
     CU_ASSERT_EQUAL(nq_key_key_customers(keyset, sizeof(keyset), id), 7 + 64 + 15);
+    CU_ASSERT_EQUAL(nq_key_due(other, sizeof(other), id, &day), 7 + 64 + 6 + 10);
+    CU_ASSERT_EQUAL(nq_key_on_time(other, sizeof(other), id), 7 + 64 + 8);
+    CU_ASSERT_EQUAL(nq_key_key_log(other, sizeof(other), id), 7 + 64 + 9);
 }
 
 /* The KPI hashes period (kind, key) is read from: their keys, in order. */

@@ -511,6 +511,53 @@ static void test_customer_round_trip(void)
     nq_redis_args_free(&a);
 }
 
+/* The stored `since` (when owner and class took effect) is read back. */
+static void test_customer_since(void)
+{
+    static const char *const stored[] = {"name", "A",     "class",         "key",        "owner_id",
+                                         "sp1",  "since", "1793462400000", "updated_at", "99"};
+    Nq__Customer *c =
+        (Nq__Customer *)org_kinds[ORG_CUSTOMER].from_fields("c1", stored, N_ELEMS(stored));
+    CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+    CU_ASSERT_TRUE(c->has_since);
+    CU_ASSERT_EQUAL(c->since, 1793462400000LL);
+    protobuf_c_message_free_unpacked(&c->base, NULL);
+    static const char *const bad[] = {"since", "yesterday"};
+    CU_ASSERT_PTR_NULL(org_kinds[ORG_CUSTOMER].from_fields("c1", bad, 2));
+}
+
+/* Moves of a customer between key-customer sets, for every kind of change. */
+static void test_key_moves(void)
+{
+    static const struct {
+        const char *old_owner, *old_class, *new_owner, *new_class;
+        int n;
+        const char *sp[2];
+        bool added[2];
+    } cases[] = {
+        {NULL, NULL, "a", "key", 1, {"a"}, {true}},             /* a new key customer */
+        {NULL, NULL, "a", "normal", 0, {NULL}, {false}},        /* a new normal one */
+        {"a", "key", "a", "key", 0, {NULL}, {false}},           /* unchanged */
+        {"a", "key", "b", "key", 2, {"a", "b"}, {false, true}}, /* moved: leave, then join */
+        {"a", "key", "a", "normal", 1, {"a"}, {false}},         /* no longer key */
+        {"a", "potential", "a", "key", 1, {"a"}, {true}},       /* became key */
+        {"a", "key", "", "key", 1, {"a"}, {false}},             /* to the pool */
+        {"", "key", "b", "key", 1, {"b"}, {true}},              /* from the pool */
+        {"a", "normal", "b", "potential", 0, {NULL}, {false}},  /* never key */
+        {"a", "key", "b", "normal", 1, {"a"}, {false}},         /* moved and demoted */
+    };
+    for (size_t i = 0; i < N_ELEMS(cases); i++) {
+        org_key_move_t m[2];
+        int n = org_key_moves(cases[i].old_owner, cases[i].old_class, cases[i].new_owner,
+                              cases[i].new_class, m);
+        CU_ASSERT_EQUAL(n, cases[i].n);
+        for (int k = 0; k < n && n == cases[i].n; k++) {
+            CU_ASSERT_STRING_EQUAL(m[k].salesperson_id, cases[i].sp[k]);
+            CU_ASSERT_EQUAL(m[k].added, cases[i].added[k]);
+        }
+    }
+}
+
 static void test_from_fields_tolerates_extras(void)
 {
     /* Unknown fields are ignored; missing ones are absent. */
@@ -585,6 +632,8 @@ static CU_TestInfo hash_tests[] = {
     {"team round trip", test_team_round_trip},
     {"salesperson round trip and defaults", test_salesperson_round_trip},
     {"customer round trip and default class", test_customer_round_trip},
+    {"customer since read back", test_customer_since},
+    {"key-customer moves of a customer change", test_key_moves},
     {"unknown and missing fields", test_from_fields_tolerates_extras},
     {"corrupt stored values", test_from_fields_rejects_corrupt},
     {"reply header", test_header},

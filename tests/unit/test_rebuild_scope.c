@@ -4,6 +4,7 @@
  * A key's period is its last ':'-separated part; a period is in scope when it ends after the
  * date, so a period straddling the date is rebuilt whole and one ending exactly at it is not.
  * Instants are 00:00 +08:00, from `date -d <date>T00:00:00+08:00 +%s`. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -133,6 +134,39 @@ static void test_scope_at_boundary(void)
     CU_ASSERT_TRUE(rebuild_in_scope("nq:{sp:42}:kpi:2026-W44", SH_2026_10_26));
 }
 
+/* Which live keys a rebuild replaces: the log's aggregates, nothing of the org. */
+static void test_recomputes(void)
+{
+    int64_t from = SH_2026_11_26;
+    CU_ASSERT_TRUE(rebuild_recomputes("nq:{sp:42}:kpi:2026-11", 0));
+    CU_ASSERT_TRUE(rebuild_recomputes("nq:{sp:42}:visited:2026-11-26", from));
+    CU_ASSERT_TRUE(rebuild_recomputes("nq:{sp:42}:due:2026-12", from));
+    CU_ASSERT_TRUE(rebuild_recomputes("nq:{sp:42}:due:2026-11-26", 0));
+    CU_ASSERT_FALSE(rebuild_recomputes("nq:{sp:42}:due:2026-10", from)); /* over before */
+    CU_ASSERT_FALSE(rebuild_recomputes("nq:{sp:42}:kpi:2026-11-25", from));
+    /* The on-time set has no period: every rebuild recomputes it whole. */
+    CU_ASSERT_TRUE(rebuild_recomputes("nq:{sp:42}:ontime", 0));
+    CU_ASSERT_TRUE(rebuild_recomputes("nq:{sp:a:b}:ontime", from));
+    /* Org history and everything else stays. */
+    static const char *const kept[] = {
+        "nq:{sp:42}:key_customers",
+        "nq:{sp:42}:key_log",
+        "nq:{sp:42}:profile",
+        "nq:{sp:42}:target:2026-11",
+        "nq:team:t1:target:2026-11",
+        "nq:activities",
+        "nq:rb:3:{sp:42}:ontime",
+        "nq:{sp:42}:ontime:x",
+        "nq:{sp:42}:due",
+        "",
+    };
+    for (size_t i = 0; i < sizeof(kept) / sizeof(kept[0]); i++) {
+        CU_ASSERT_FALSE(rebuild_recomputes(kept[i], 0));
+        if (rebuild_recomputes(kept[i], 0))
+            fprintf(stderr, "\n    %s would be replaced\n", kept[i]);
+    }
+}
+
 static CU_TestInfo key_tests[] = {
     {"the period of a key, all five kinds", test_key_period},
     {"keys without a period", test_key_without_period},
@@ -143,6 +177,7 @@ static CU_TestInfo scope_tests[] = {
     {"from 0: every period", test_scope_everything},
     {"from a date in a month", test_scope_mid_month},
     {"from a period boundary", test_scope_at_boundary},
+    {"the aggregates a rebuild replaces", test_recomputes},
     CU_TEST_INFO_NULL,
 };
 

@@ -14,7 +14,10 @@
  * | nq:evt:<event_id>                | STRING | dedupe window             | first layout (read while nq:dedupe:legacy exists): content digest of the event |
  * | nq:{sp:<id>}:kpi:<period key>    | HASH   | forever                   | scoring: counters of a day or a month (see nq/kpi.h; weeks, quarters, years are summed from them) |
  * | nq:{sp:<id>}:visited:<period key> | SET | forever                | scoring: customers visited in a day or a month (coverage; longer periods read the union) |
- * | nq:{sp:<id>}:key_customers       | SET    | forever                   | customers: the key customers the salesperson owns |
+ * | nq:{sp:<id>}:due:<period key>    | SET    | forever                   | scoring: orders falling due in a day or a month (order ids; an order without one by its event id, nq/kpi.h) |
+ * | nq:{sp:<id>}:ontime              | SET    | forever                   | scoring: order ids fulfilled on time (on-time completion: due sets ∩ this) |
+ * | nq:{sp:<id>}:key_customers       | SET    | forever                   | customers: the key customers the salesperson owns now |
+ * | nq:{sp:<id>}:key_log             | ZSET   | forever (history)         | customers: every change of that set, score = when it takes effect (ms), member per nq/keyset.h; not rebuilt (org history, not log aggregates) |
  * | nq:{sp:<id>}:target:<period key> / nq:team:<id>:target:<period key> / nq:company:target:<period key> | HASH | forever | reporting: metric -> target (money in fen), _updated_at |
  * | nq:team:<id>:plans:<scorecard|commission> | ZSET | forever (history) | reporting: plan versions (JSON), score = effective_from ms |
  * | nq:{sp:<id>}:profile             | HASH   | forever                   | customers: name, team_id, status, updated_at |
@@ -30,7 +33,7 @@
  * | nq:rebuild:job                  | HASH   | forever (last job)        | ingest requests, a scorer runs: state, from, owner, lease_until, scanned, total, ... |
  * | nq:scoring:paused                | STRING | 30 s, refreshed           | the rebuilding scorer: no new deliveries while set |
  * | nq:scoring:claims                | STRING | forever                   | scoring: +1 when log entries change hands (reclaim, or an apply found some gone); every apply WATCHes it |
- * | nq:rb:<attempt>:<live key minus "nq:"> | HASH/SET | until swapped     | rebuild shadow of a KPI hash / visited set |
+ * | nq:rb:<attempt>:<live key minus "nq:"> | HASH/SET | until swapped     | rebuild shadow of a KPI hash / visited, due or on-time set |
  * | nq:heartbeats                    | ZSET   | members pruned after 60 s | every service: "<service>/<instance>" -> Unix ms |
  */
 #ifndef NQ_KEYS_H
@@ -66,10 +69,14 @@
 #define NQ_KEY_KPI_VERSION          "nq:kpi:version"
 #define NQ_KEY_ORG_VERSION          "nq:org:version"
 
-/* nq:{sp:<id>}:key_customers is also built inside a Lua script (the owner is
- * read there): from these two parts. */
-#define NQ_KEY_SP_PREFIX            "nq:{sp:"
-#define NQ_KEY_KEY_CUSTOMERS_SUFFIX "}:key_customers"
+#define NQ_KEY_SP_PREFIX "nq:{sp:"
+
+/* What follows a salesperson's id in the keys of the aggregates a rebuild
+ * recomputes from the log: per period ("<infix><period key>") or whole. */
+#define NQ_KEY_KPI_INFIX      "}:kpi:"
+#define NQ_KEY_VISITED_INFIX  "}:visited:"
+#define NQ_KEY_DUE_INFIX      "}:due:"
+#define NQ_KEY_ON_TIME_SUFFIX "}:ontime"
 
 /* Whose KPIs: values match the protobuf enum nq.Subject. */
 typedef enum { NQ_SUBJECT_SALESPERSON, NQ_SUBJECT_TEAM, NQ_SUBJECT_COMPANY } nq_subject_t;
@@ -78,7 +85,10 @@ typedef enum { NQ_SUBJECT_SALESPERSON, NQ_SUBJECT_TEAM, NQ_SUBJECT_COMPANY } nq_
  * -1 when it does not fit. */
 int nq_key_kpi(char *buf, size_t len, const char *salesperson_id, const nq_period_t *period);
 int nq_key_visited(char *buf, size_t len, const char *salesperson_id, const nq_period_t *period);
+int nq_key_due(char *buf, size_t len, const char *salesperson_id, const nq_period_t *period);
+int nq_key_on_time(char *buf, size_t len, const char *salesperson_id);
 int nq_key_key_customers(char *buf, size_t len, const char *salesperson_id);
+int nq_key_key_log(char *buf, size_t len, const char *salesperson_id);
 int nq_key_salesperson(char *buf, size_t len, const char *salesperson_id);
 /* The rebuild shadow of live key `live` ("nq:..."), for rebuild `attempt`. */
 int nq_key_shadow(char *buf, size_t len, const char *attempt, const char *live);

@@ -4,9 +4,13 @@
  * salesperson and month (a Redis hash, one field per counter, see
  * services/scoring/apply.c for what moves them); a week is read as the sum
  * of its days, a quarter and a year as the sum of their months
- * (nq_kpi_parts), so an event costs two hashes, not five. Two more counters
- * are read from sets at read time (key customers visited / owned; visited
- * sets are kept per day and month too, a longer period reads their union).
+ * (nq_kpi_parts), so an event costs two hashes, not five. Four more counters
+ * are read from sets at read time: key customers visited / owned (visited
+ * sets per day and month, a longer period reads their union; the key
+ * customers at the period's end, nq/keyset.h) and orders due / of them
+ * fulfilled on time (due sets per day and month of due_at, their union
+ * intersected with the salesperson's on-time set: one cohort, so the rate
+ * is within [0, 1] whatever order events arrive in).
  * Metrics are what people see: each is a row of the metric table, a formula
  * over counters ((a + b) / d), with a unit. Adding a metric is adding a row.
  *
@@ -17,7 +21,7 @@
  * | visits, calls, meetings, new_customers, tickets_opened | count    | count |
  * | collections           | payments (amount)                         | money |
  * | coverage              | key customers visited / key customers     | ratio |
- * | order_completion_rate | fulfilled on time / orders due            | ratio |
+ * | order_completion_rate | of orders due, fulfilled on time / due    | ratio |
  * | avg_order_value       | gross order amount / orders               | money |
  * | activity_to_order     | (visits + calls) / orders                 | ratio |
  * | feedback_score        | sum of ratings / ratings                  | score |
@@ -50,18 +54,18 @@ typedef enum {
     NQ_KPI_NEW_CUSTOMERS,
     NQ_KPI_COLLECTIONS_FEN,
     NQ_KPI_ORDER_VALUE_FEN,
-    NQ_KPI_ORDERS_DUE,
-    NQ_KPI_ORDERS_ON_TIME,
     NQ_KPI_FEEDBACK_SUM,
     NQ_KPI_FEEDBACK_COUNT,
     NQ_KPI_TICKETS_OPENED,
+    NQ_KPI_ORDERS_DUE,
+    NQ_KPI_ORDERS_ON_TIME,
     NQ_KPI_KEY_VISITED,
     NQ_KPI_KEY_CUSTOMERS,
     NQ_KPI_COUNT
 } nq_kpi_id_t;
 
 /* Counters below this are kept in the KPI hash; the rest are read from sets. */
-#define NQ_KPI_HASH_COUNT NQ_KPI_KEY_VISITED
+#define NQ_KPI_HASH_COUNT NQ_KPI_ORDERS_DUE
 
 typedef struct nq_kpi_def {
     const char *field; /* Redis hash field / name, "sales_fen" */
@@ -175,8 +179,8 @@ json_t *nq_period_to_json(const nq_period_t *p);
 /* The most stored periods one period is read from (a year: 12 months). */
 #define NQ_KPI_PARTS_MAX 12
 
-/* The period kinds with KPI hashes and visited sets of their own: the day
- * first, then the month. */
+/* The period kinds with KPI hashes and visited and due sets of their own:
+ * the day first, then the month. */
 #define NQ_KPI_STORED_KINDS 2
 extern const nq_period_kind_t nq_kpi_stored_kinds[NQ_KPI_STORED_KINDS];
 
@@ -189,15 +193,17 @@ bool nq_kpi_kind_stored(nq_period_kind_t kind);
 int nq_kpi_parts(const nq_period_t *p, nq_period_t out[NQ_KPI_PARTS_MAX]);
 
 /* Read one salesperson's counters for a period: the KPI hashes
- * (nq_kpi_parts), the key customers visited in the period and the key
- * customers owned, in one pipeline. `cb` runs exactly once: status 0 with
- * the values, or -1 (values zero) when Redis failed. Returns -1 without
+ * (nq_kpi_parts), and from sets the key customers at the period's end and
+ * how many were visited in it, the orders due in it and how many of those
+ * were fulfilled on time, in one pipeline. `cb` runs exactly once: status 0
+ * with the values, or -1 (values zero) when Redis failed. Returns -1 without
  * calling cb when Redis is not connected. */
 typedef void (*nq_kpi_fetch_cb)(int status, const nq_kpi_values_t *values, void *data);
 int nq_kpi_fetch(nq_redis_t *r, const char *salesperson_id, const nq_period_t *period,
                  nq_kpi_fetch_cb cb, void *data);
 
-/* True when metric m needs the set-based counters (coverage). */
+/* True when metric m needs the set-based counters (coverage, on-time
+ * completion). */
 bool nq_metric_needs_sets(nq_metric_id_t m);
 
 #endif
