@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "msg.h"
+
 #define READ_CHUNK 65536
 
 /* Where in a record the tokenizer is. */
@@ -38,7 +40,7 @@ struct import_csv {
     size_t n, cap;            /* fields used / slots in starts, lens, fields */
     bool bad;                 /* the record is malformed (why says how) */
     bool nomem;               /* an allocation failed for this record */
-    char why[112];            /* the first thing wrong with the record */
+    char why[200];            /* the first thing wrong with the record */
 };
 
 long import_csv_read_file(void *ctx, char *buf, size_t cap)
@@ -168,7 +170,7 @@ static void end_field(import_csv_t *r)
     if (r->bad || r->nomem)
         return;
     if (r->n == r->opt.max_fields) {
-        set_bad(r, "more than %zu fields", r->opt.max_fields);
+        set_bad(r, msg_tr(M_CSV_TOO_MANY_FIELDS), r->opt.max_fields);
         return;
     }
     if (r->n == r->cap) {
@@ -255,9 +257,9 @@ static bool quoted_crlf(import_csv_t *r)
 static state_t step(import_csv_t *r, state_t st, int c)
 {
     if (c == 0)
-        set_bad(r, "NUL byte in the record");
+        set_bad(r, "%s", msg_tr(M_CSV_NUL));
     if (++r->raw > r->opt.max_record)
-        set_bad(r, "record longer than %zu bytes", r->opt.max_record);
+        set_bad(r, msg_tr(M_CSV_TOO_LONG), r->opt.max_record);
     switch (st) {
     case S_START:
         if (c == r->opt.quote)
@@ -269,7 +271,7 @@ static state_t step(import_csv_t *r, state_t st, int c)
             return S_START;
         }
         if (c == r->opt.quote)
-            set_bad(r, "quote inside an unquoted field (quote the field and double the quote)");
+            set_bad(r, "%s", msg_tr(M_CSV_QUOTE_INSIDE));
         put(r, (char)c);
         return S_PLAIN;
     case S_QUOTED:
@@ -286,7 +288,7 @@ static state_t step(import_csv_t *r, state_t st, int c)
             end_field(r);
             return S_START;
         }
-        set_bad(r, "text after the closing quote of a field");
+        set_bad(r, "%s", msg_tr(M_CSV_AFTER_QUOTE));
         put(r, (char)c);
         return S_PLAIN;
     }
@@ -304,7 +306,7 @@ int import_csv_next(import_csv_t *r, import_csv_row_t *row, const char **why)
             return IMPORT_CSV_EREAD;
         if (c < 0) {
             if (st == S_QUOTED)
-                set_bad(r, "quoted field not closed before the end of the file");
+                set_bad(r, "%s", msg_tr(M_CSV_UNCLOSED));
             else if (st == S_START && r->n == 0 && r->raw == 0)
                 return IMPORT_CSV_END;
             return finish(r, row, line, why);

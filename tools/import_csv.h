@@ -101,8 +101,8 @@ void import_csv_destroy(import_csv_t **r);
 
 /* The next record: IMPORT_CSV_ROW with *row filled, IMPORT_CSV_END, or an
  * error above. On IMPORT_CSV_EBAD, row->line is set (row->n is 0) and *why
- * is an English reason ("record longer than 1048576 bytes"), borrowed like
- * the row. */
+ * is the reason in the language of msg.h ("record longer than 1048576
+ * bytes"), borrowed like the row. */
 int import_csv_next(import_csv_t *r, import_csv_row_t *row, const char **why);
 
 /* Input bytes consumed so far (BOM included): for progress against a size. */
