@@ -206,7 +206,8 @@ int import_activity_plan_new(const import_csv_row_t *header, import_activity_pla
     }
     p->event_id = -1;
     int rc = 0;
-    for (size_t i = 0; rc == 0 && i < header->n; i++) {
+    size_t width = import_csv_width(header);
+    for (size_t i = 0; rc == 0 && i < width; i++) {
         char label[IMPORT_LABEL_MAX], reason[300];
         rc = import_label_of(header, i, label, sizeof(label), why, why_len);
         if (rc == 0 && map_column(label, &p->cols[i], reason, sizeof(reason)) != 0) {
@@ -313,7 +314,7 @@ static int set_in(json_t **obj, const char *key, json_t *v)
 json_t *import_activity_event(const import_activity_plan_t *plan, const import_csv_row_t *row,
                               nq_field_errors_t *errs)
 {
-    if (row->n != plan->n) {
+    if (!import_csv_fits(row, plan->n)) {
         nq_field_errors_add(errs, "(row)", msg_tr(M_ROW_FIELDS), row->n, plan->n);
         return NULL;
     }

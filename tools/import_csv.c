@@ -375,3 +375,33 @@ char *import_csv_trim(char *s)
     s[n - lead] = '\0';
     return s;
 }
+
+/* Whether a field is empty or only spaces and tabs. */
+static bool empty(const char *field)
+{
+    return field[strspn(field, " \t")] == '\0';
+}
+
+size_t import_csv_width(const import_csv_row_t *header)
+{
+    size_t n = header->n;
+    while (n > 1 && empty(header->fields[n - 1]))
+        n--;
+    return n;
+}
+
+bool import_csv_blank(const import_csv_row_t *row)
+{
+    return import_csv_fits(row, 0);
+}
+
+bool import_csv_fits(const import_csv_row_t *row, size_t width)
+{
+    if (row->n < width)
+        return false;
+    for (size_t i = width; i < row->n; i++) {
+        if (!empty(row->fields[i]))
+            return false;
+    }
+    return true;
+}

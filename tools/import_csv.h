@@ -40,6 +40,7 @@
 #ifndef NQ_TOOLS_IMPORT_CSV_H
 #define NQ_TOOLS_IMPORT_CSV_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -124,5 +125,20 @@ int import_csv_number(const char *s, double *out);
 
 /* Trim spaces and tabs at both ends of s in place; returns s. */
 char *import_csv_trim(char *s);
+
+/* ---- Excel's empty cells ------------------------------------------------------
+ * Excel writes the empty columns after the data when a cell beyond it was
+ * ever touched ("id,name,,,"), and rows of empty cells (",,,,") below it. */
+
+/* The fields of a header without the empty names at its end (>= 1 when the
+ * first name is not empty). */
+size_t import_csv_width(const import_csv_row_t *header);
+
+/* Whether every field of row is empty or only spaces and tabs. */
+bool import_csv_blank(const import_csv_row_t *row);
+
+/* Whether row has `width` fields, or more whose extra ones are empty (or
+ * only spaces and tabs). */
+bool import_csv_fits(const import_csv_row_t *row, size_t width);
 
 #endif

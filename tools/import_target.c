@@ -137,9 +137,9 @@ int import_target_plan_new(const import_csv_row_t *header, import_target_plan_t 
         snprintf(why, why_len, "%s", msg_tr(M_OUT_OF_MEMORY));
         return -1;
     }
-    p->n = header->n;
+    p->n = import_csv_width(header);
     int rc = 0;
-    for (size_t i = 0; rc == 0 && i < header->n; i++) {
+    for (size_t i = 0; rc == 0 && i < p->n; i++) {
         char label[IMPORT_LABEL_MAX];
         rc = import_label_of(header, i, label, sizeof(label), why, why_len);
         if (rc == 0 && !(p->labels[i] = strdup(label))) {
@@ -263,7 +263,7 @@ static json_t *metric_value(int m, const char *label, const char *cell, nq_field
 json_t *import_target_request(const import_target_plan_t *plan, const import_csv_row_t *row,
                               char *path, size_t path_len, nq_field_errors_t *errs)
 {
-    if (row->n != plan->n) {
+    if (!import_csv_fits(row, plan->n)) {
         nq_field_errors_add(errs, "(row)", msg_tr(M_ROW_FIELDS), row->n, plan->n);
         return NULL;
     }

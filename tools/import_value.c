@@ -6,7 +6,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <time.h>
 
 #include "import_alias.h"
@@ -16,7 +15,6 @@
 #include "nq/period.h"
 
 #define SHOWN_MAX   40             /* longest cell quoted in a message */
-#define DIGITS_MAX  18             /* a whole number fits an int64 */
 #define YUAN        "\xC2\xA5"     /* ¥ U+00A5 */
 #define YUAN_WIDE   "\xEF\xBF\xA5" /* ￥ U+FFE5 */
 #define IDEO_SPACE  "\xE3\x80\x80" /* U+3000 */

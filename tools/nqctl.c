@@ -1387,6 +1387,8 @@ static int cmd_import_activities(ctl_t *ctl, char **argv)
         int got = import_csv_next(imp.reader, &row, &why);
         if (got == IMPORT_CSV_END)
             break;
+        if (got == IMPORT_CSV_ROW && plan && import_csv_blank(&row))
+            continue; /* Excel's row of empty cells */
         if (got == IMPORT_CSV_ROW)
             add_event(&imp, plan, &row);
         else
@@ -1522,6 +1524,8 @@ static int import_puts(ctl_t *ctl, const char *file, put_kind_t kind)
         int got = import_csv_next(imp.reader, &row, &why);
         if (got == IMPORT_CSV_END)
             break;
+        if (got == IMPORT_CSV_ROW && import_csv_blank(&row))
+            continue; /* Excel's row of empty cells */
         if (got != IMPORT_CSV_ROW)
             record_failed(&imp, got, row.line, why, json_object());
         else if ((body = put_request(&plan, &row, path, &errs)))

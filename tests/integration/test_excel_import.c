@@ -204,9 +204,9 @@ static const char salespeople_csv[] = "工号,姓名,团队,状态\r\n"
                                       "sp-ln,李娜,t-hd,在职\r\n"
                                       "sp-wf,王芳,t/hd,在职\r\n";
 
-static const char customers_csv[] = "编号,客户名称,级别,负责人\r\n"
-                                    "c-jd,杭州金达机电有限公司,重点客户,sp-zw\r\n"
-                                    "c-hx,上海华信电子科技有限公司,普通,sp-ln\r\n";
+static const char customers_csv[] = "编号,客户名称,级别,负责人,,\r\n" /* empty columns after */
+                                    "c-jd,杭州金达机电有限公司,重点客户,sp-zw,,\r\n"
+                                    "c-hx,上海华信电子科技有限公司,普通,sp-ln,,\r\n";
 
 static const char activities_csv[] =
     "编号,类型,业务员,客户,时间,金额（元）,时长(秒),备注\r\n"
@@ -218,7 +218,9 @@ static const char activities_csv[] =
     "imp-6,订单,sp-zw,c-jd,2026/11/30 23:30,\"1,000.00\",,月末\r\n"
     "imp-7,订单,sp-ln,c-hx,2026/12/1 0:10,500.00,,\r\n"
     "imp-8,路过,sp-zw,c-jd,2026/11/12 9:00,,,\r\n"
-    "imp-9,订单,sp-ln,c-hx,2026/11/13 9:00,8.6万,,\r\n";
+    "imp-9,订单,sp-ln,c-hx,2026/11/13 9:00,8.6万,,\r\n"
+    ",,,,,,,\r\n" /* Excel's rows of empty cells below the data */
+    ",,,,,,,\r\n";
 
 static const char targets_csv[] = "对象,编号,周期,期间,销售额（元）,重点客户覆盖率\r\n"
                                   "业务员,sp-zw,月,2026年11月,\"100,000.00\",80%\r\n";

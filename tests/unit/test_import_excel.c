@@ -580,6 +580,13 @@ static void test_activity_chinese(void)
         "{\"channel\":\"callback\",\"direction\":\"outbound\",\"event_id\":\"e-2\",\"occurred_at\":"
         "\"2026-12-04T00:00:00.000+08:00\",\"priority\":\"urgent\",\"salesperson_id\":\"sp-1\","
         "\"type\":\"call\"}");
+    /* Excel's empty columns after the data are no columns. */
+    CU_ASSERT_STRING_EQUAL(
+        activity("编号,类型,业务员,时间,,,\ne-6,会议,sp-1,2026-12-04,,,\n"),
+        "{\"event_id\":\"e-6\",\"occurred_at\":\"2026-12-04T00:00:00.000+08:00\","
+        "\"salesperson_id\":\"sp-1\",\"type\":\"meeting\"}");
+    CU_ASSERT_STRING_EQUAL(activity("编号,类型,业务员,时间,,\ne-7,会议,sp-1,2026-12-04,,x\n"),
+                           "(row): has 6 fields, the header has 4");
     /* Every refusal names the column as the header does and what was expected. */
     CU_ASSERT_STRING_EQUAL(
         activity("编号,类型,业务员,时间,金额\ne-3,走路,sp-1,明天,8.6万\n"),
@@ -694,6 +701,28 @@ static const char *org(import_org_kind_t kind, const char *text)
     import_org_plan_destroy(&plan);
     import_org_plan_destroy(&plan);
     return out;
+}
+
+static void test_blank_cells(void)
+{
+    static const struct {
+        const char *text;
+        size_t width;
+        bool blank;
+    } rows[] = {
+        {"a,b,,,\n", 2, false}, {",,,\n", 1, true},   {"a\n", 1, false},
+        {" , \t,\n", 1, true},  {",a,,\n", 2, false}, {"a,,b\n", 3, false},
+    };
+    for (size_t i = 0; i < COUNT(rows); i++) {
+        import_csv_row_t row;
+        rows_of(rows[i].text, &row, NULL);
+        CU_ASSERT_EQUAL(import_csv_width(&row), rows[i].width);
+        CU_ASSERT_EQUAL(import_csv_blank(&row), rows[i].blank);
+        CU_ASSERT(import_csv_fits(&row, row.n));
+        CU_ASSERT(import_csv_fits(&row, import_csv_width(&row)));
+        CU_ASSERT_FALSE(import_csv_fits(&row, row.n + 1));
+    }
+    rows_of("a,b,c\n", &(import_csv_row_t){0}, NULL);
 }
 
 static void test_org_rows(void)
@@ -895,6 +924,7 @@ static CU_TestInfo row_tests[] = {
     {"activities with Chinese headers and values", test_activity_chinese},
     {"targets with Chinese headers, percentages, keys", test_target_chinese},
     {"teams, salespeople, customers", test_org_rows},
+    {"Excel's empty columns and rows", test_blank_cells},
     CU_TEST_INFO_NULL,
 };
 
