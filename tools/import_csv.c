@@ -1,7 +1,6 @@
 /* import_csv.c — streaming CSV / line tokenizer (see import_csv.h). */
 #include "import_csv.h"
 
-#include <math.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -335,34 +334,6 @@ int import_csv_int(const char *s, long long *out)
     if (n == 0 || n > 18 || d[n] != '\0')
         return -1;
     *out = strtoll(s, NULL, 10);
-    return 0;
-}
-
-int import_csv_number(const char *s, double *out)
-{
-    const char *p = s + (*s == '-');
-    size_t digits = strspn(p, "0123456789");
-    p += digits;
-    if (*p == '.') {
-        size_t frac = strspn(p + 1, "0123456789");
-        digits += frac;
-        p += 1 + frac;
-    }
-    if (digits == 0)
-        return -1;
-    if (*p == 'e' || *p == 'E') {
-        p += 1 + (p[1] == '-' || p[1] == '+');
-        size_t exp = strspn(p, "0123456789");
-        if (exp == 0)
-            return -1;
-        p += exp;
-    }
-    if (*p != '\0')
-        return -1;
-    double v = strtod(s, NULL);
-    if (!isfinite(v))
-        return -1;
-    *out = v;
     return 0;
 }
 

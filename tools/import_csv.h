@@ -113,15 +113,11 @@ uint64_t import_csv_offset(const import_csv_t *r);
 long import_csv_line(const import_csv_t *r);
 
 /* ---- cells ----------------------------------------------------------------
- * Strict conversions of a cell's text for columns that hold numbers: no
- * spaces, no '+', no hex, inf or nan. Both return 0, or -1 (out untouched). */
+ * (What people write in cells is read by import_value.h; this is its base.) */
 
-/* A whole number: optional '-' and 1..18 digits ("-12", "0042"). */
+/* A whole number: optional '-' and 1..18 digits ("-12", "0042"); no spaces,
+ * no '+'. Returns 0, or -1 (out untouched). */
 int import_csv_int(const char *s, long long *out);
-
-/* A finite decimal number: optional '-', digits with an optional '.' and
- * fraction, optional exponent ("31.2304", "-0.5", "1e3", ".5"). */
-int import_csv_number(const char *s, double *out);
 
 /* Trim spaces and tabs at both ends of s in place; returns s. */
 char *import_csv_trim(char *s);

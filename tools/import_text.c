@@ -275,7 +275,7 @@ long import_text_read(void *p, char *buf, size_t cap)
     for (;;) {
         if (t->failed)
             return -1;
-        size_t avail = t->len - t->pos, high = first_high(t);
+        size_t avail = t->len - t->pos, high = t->decided ? t->pos : first_high(t);
         bool short_window = !t->decided && high == t->pos && avail < IMPORT_TEXT_WINDOW;
         bool more = avail == 0 || t->want_more || (!t->started && avail < 4) || short_window;
         if (more && !t->eof) {
