@@ -1,12 +1,13 @@
 /* import_csv.c — streaming CSV / line tokenizer (see import_csv.h). */
 #include "import_csv.h"
 
-#include <math.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "msg.h"
 
 #define READ_CHUNK 65536
 
@@ -38,7 +39,7 @@ struct import_csv {
     size_t n, cap;            /* fields used / slots in starts, lens, fields */
     bool bad;                 /* the record is malformed (why says how) */
     bool nomem;               /* an allocation failed for this record */
-    char why[112];            /* the first thing wrong with the record */
+    char why[200];            /* the first thing wrong with the record */
 };
 
 long import_csv_read_file(void *ctx, char *buf, size_t cap)
@@ -168,7 +169,7 @@ static void end_field(import_csv_t *r)
     if (r->bad || r->nomem)
         return;
     if (r->n == r->opt.max_fields) {
-        set_bad(r, "more than %zu fields", r->opt.max_fields);
+        set_bad(r, msg_tr(M_CSV_TOO_MANY_FIELDS), r->opt.max_fields);
         return;
     }
     if (r->n == r->cap) {
@@ -255,9 +256,9 @@ static bool quoted_crlf(import_csv_t *r)
 static state_t step(import_csv_t *r, state_t st, int c)
 {
     if (c == 0)
-        set_bad(r, "NUL byte in the record");
+        set_bad(r, "%s", msg_tr(M_CSV_NUL));
     if (++r->raw > r->opt.max_record)
-        set_bad(r, "record longer than %zu bytes", r->opt.max_record);
+        set_bad(r, msg_tr(M_CSV_TOO_LONG), r->opt.max_record);
     switch (st) {
     case S_START:
         if (c == r->opt.quote)
@@ -269,7 +270,7 @@ static state_t step(import_csv_t *r, state_t st, int c)
             return S_START;
         }
         if (c == r->opt.quote)
-            set_bad(r, "quote inside an unquoted field (quote the field and double the quote)");
+            set_bad(r, "%s", msg_tr(M_CSV_QUOTE_INSIDE));
         put(r, (char)c);
         return S_PLAIN;
     case S_QUOTED:
@@ -286,7 +287,7 @@ static state_t step(import_csv_t *r, state_t st, int c)
             end_field(r);
             return S_START;
         }
-        set_bad(r, "text after the closing quote of a field");
+        set_bad(r, "%s", msg_tr(M_CSV_AFTER_QUOTE));
         put(r, (char)c);
         return S_PLAIN;
     }
@@ -304,7 +305,7 @@ int import_csv_next(import_csv_t *r, import_csv_row_t *row, const char **why)
             return IMPORT_CSV_EREAD;
         if (c < 0) {
             if (st == S_QUOTED)
-                set_bad(r, "quoted field not closed before the end of the file");
+                set_bad(r, "%s", msg_tr(M_CSV_UNCLOSED));
             else if (st == S_START && r->n == 0 && r->raw == 0)
                 return IMPORT_CSV_END;
             return finish(r, row, line, why);
@@ -336,34 +337,6 @@ int import_csv_int(const char *s, long long *out)
     return 0;
 }
 
-int import_csv_number(const char *s, double *out)
-{
-    const char *p = s + (*s == '-');
-    size_t digits = strspn(p, "0123456789");
-    p += digits;
-    if (*p == '.') {
-        size_t frac = strspn(p + 1, "0123456789");
-        digits += frac;
-        p += 1 + frac;
-    }
-    if (digits == 0)
-        return -1;
-    if (*p == 'e' || *p == 'E') {
-        p += 1 + (p[1] == '-' || p[1] == '+');
-        size_t exp = strspn(p, "0123456789");
-        if (exp == 0)
-            return -1;
-        p += exp;
-    }
-    if (*p != '\0')
-        return -1;
-    double v = strtod(s, NULL);
-    if (!isfinite(v))
-        return -1;
-    *out = v;
-    return 0;
-}
-
 char *import_csv_trim(char *s)
 {
     size_t n = strlen(s), lead = strspn(s, " \t");
@@ -372,4 +345,34 @@ char *import_csv_trim(char *s)
     memmove(s, s + lead, n - lead);
     s[n - lead] = '\0';
     return s;
+}
+
+/* Whether a field is empty or only spaces and tabs. */
+static bool empty(const char *field)
+{
+    return field[strspn(field, " \t")] == '\0';
+}
+
+size_t import_csv_width(const import_csv_row_t *header)
+{
+    size_t n = header->n;
+    while (n > 1 && empty(header->fields[n - 1]))
+        n--;
+    return n;
+}
+
+bool import_csv_blank(const import_csv_row_t *row)
+{
+    return import_csv_fits(row, 0);
+}
+
+bool import_csv_fits(const import_csv_row_t *row, size_t width)
+{
+    if (row->n < width)
+        return false;
+    for (size_t i = width; i < row->n; i++) {
+        if (!empty(row->fields[i]))
+            return false;
+    }
+    return true;
 }

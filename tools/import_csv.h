@@ -40,6 +40,7 @@
 #ifndef NQ_TOOLS_IMPORT_CSV_H
 #define NQ_TOOLS_IMPORT_CSV_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -101,8 +102,8 @@ void import_csv_destroy(import_csv_t **r);
 
 /* The next record: IMPORT_CSV_ROW with *row filled, IMPORT_CSV_END, or an
  * error above. On IMPORT_CSV_EBAD, row->line is set (row->n is 0) and *why
- * is an English reason ("record longer than 1048576 bytes"), borrowed like
- * the row. */
+ * is the reason in the language of msg.h ("record longer than 1048576
+ * bytes"), borrowed like the row. */
 int import_csv_next(import_csv_t *r, import_csv_row_t *row, const char **why);
 
 /* Input bytes consumed so far (BOM included): for progress against a size. */
@@ -112,17 +113,28 @@ uint64_t import_csv_offset(const import_csv_t *r);
 long import_csv_line(const import_csv_t *r);
 
 /* ---- cells ----------------------------------------------------------------
- * Strict conversions of a cell's text for columns that hold numbers: no
- * spaces, no '+', no hex, inf or nan. Both return 0, or -1 (out untouched). */
+ * (What people write in cells is read by import_value.h; this is its base.) */
 
-/* A whole number: optional '-' and 1..18 digits ("-12", "0042"). */
+/* A whole number: optional '-' and 1..18 digits ("-12", "0042"); no spaces,
+ * no '+'. Returns 0, or -1 (out untouched). */
 int import_csv_int(const char *s, long long *out);
-
-/* A finite decimal number: optional '-', digits with an optional '.' and
- * fraction, optional exponent ("31.2304", "-0.5", "1e3", ".5"). */
-int import_csv_number(const char *s, double *out);
 
 /* Trim spaces and tabs at both ends of s in place; returns s. */
 char *import_csv_trim(char *s);
+
+/* ---- Excel's empty cells ------------------------------------------------------
+ * Excel writes the empty columns after the data when a cell beyond it was
+ * ever touched ("id,name,,,"), and rows of empty cells (",,,,") below it. */
+
+/* The fields of a header without the empty names at its end (>= 1 when the
+ * first name is not empty). */
+size_t import_csv_width(const import_csv_row_t *header);
+
+/* Whether every field of row is empty or only spaces and tabs. */
+bool import_csv_blank(const import_csv_row_t *row);
+
+/* Whether row has `width` fields, or more whose extra ones are empty (or
+ * only spaces and tabs). */
+bool import_csv_fits(const import_csv_row_t *row, size_t width);
 
 #endif

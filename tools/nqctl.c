@@ -6,10 +6,12 @@
  *   nqctl seed-demo
  *   nqctl import activities events.csv --batch 1000
  *   nqctl import targets targets-2026.csv
+ *   nqctl import salespeople 业务员.csv --encoding gbk
  *
  * Commands live in one table {name, handler, arguments, help}, options in
  * another; adding one is adding a row. `nqctl help` prints both tables and
- * the exit codes. docs/nqctl.md is the manual.
+ * the exit codes. Every message is in msg_en.h and msg_zh.c (NQ_LANG or
+ * --lang, else the locale). docs/nqctl.md is the manual.
  */
 #include <errno.h>
 #include <jansson.h>
@@ -25,7 +27,11 @@
 
 #include "import_activity.h"
 #include "import_csv.h"
+#include "import_org.h"
 #include "import_target.h"
+#include "import_text.h"
+#include "import_value.h"
+#include "msg.h"
 #include "nq/httpc.h"
 #include "nq/period.h"
 
@@ -48,6 +54,9 @@
 #define PROGRESS_TTY_MS 250
 #define PROGRESS_LOG_MS 10000
 #define REJECTS_SUFFIX  ".rejects.ndjson"
+/* import targets, teams...: room for any path of a row */
+#define IMPORT_PUT_PATH_MAX                                                                        \
+    (IMPORT_TARGET_PATH_MAX > IMPORT_ORG_PATH_MAX ? IMPORT_TARGET_PATH_MAX : IMPORT_ORG_PATH_MAX)
 
 #define STR_(x) #x
 #define STR(x)  STR_(x)
@@ -62,13 +71,15 @@ enum {
 };
 
 typedef struct ctl {
-    const char *url;     /* gateway base URL */
-    nq_httpc_t *http;    /* client, one keep-alive connection */
-    int timeout_ms;      /* --timeout, 0 = the client's default */
-    const char *format;  /* --format: "csv", "ndjson", or NULL (by the file's extension) */
-    long batch;          /* --batch: events per request of import activities */
-    const char *rejects; /* --rejects: rejects file of import, NULL = FILE.rejects.ndjson */
-    const char *from;    /* --from: rebuild only periods ending after this date */
+    const char *url;       /* gateway base URL */
+    nq_httpc_t *http;      /* client, one keep-alive connection */
+    int timeout_ms;        /* --timeout, 0 = the client's default */
+    const char *format;    /* --format: "csv", "ndjson", or NULL (by the file's extension) */
+    long batch;            /* --batch: events per request of import activities */
+    const char *rejects;   /* --rejects: rejects file of import, NULL = FILE.rejects.ndjson */
+    const char *from;      /* --from: rebuild only periods ending after this date */
+    import_enc_t encoding; /* --encoding of import files, IMPORT_ENC_AUTO = detect */
+    char headers[96];      /* extra request headers: Accept and Accept-Language */
 } ctl_t;
 
 typedef struct command {
@@ -77,7 +88,7 @@ typedef struct command {
     int nargs;                           /* words after the name */
     bool offline;                        /* runs without a gateway (ctl->http is NULL) */
     const char *args;                    /* usage of the words */
-    const char *help;                    /* one line */
+    const char *help;                    /* one line (a message) */
 } command_t;
 
 static int cmd_get(ctl_t *ctl, char **argv);
@@ -86,24 +97,24 @@ static int cmd_put(ctl_t *ctl, char **argv);
 static int cmd_seed_demo(ctl_t *ctl, char **argv);
 static int cmd_import_activities(ctl_t *ctl, char **argv);
 static int cmd_import_targets(ctl_t *ctl, char **argv);
+static int cmd_import_teams(ctl_t *ctl, char **argv);
+static int cmd_import_salespeople(ctl_t *ctl, char **argv);
+static int cmd_import_customers(ctl_t *ctl, char **argv);
 static int cmd_rebuild(ctl_t *ctl, char **argv);
 static int cmd_help(ctl_t *ctl, char **argv);
 
 static const command_t commands[] = {
-    {"get", cmd_get, 1, false, "PATH", "GET PATH and print the body (exit 0 on 2xx)"},
-    {"send", cmd_send, 1, false, "FILE|-",
-     "POST a JSON event or array of events to " ACTIVITY_PATH " and summarise the answer"},
-    {"put", cmd_put, 2, false, "PATH FILE|-",
-     "PUT a JSON object to PATH and print the stored object"},
-    {"seed-demo", cmd_seed_demo, 0, false, "",
-     "store a demo team, salespeople, customers and activities (safe to re-run)"},
-    {"import activities", cmd_import_activities, 1, false, "FILE|-",
-     "stream a .csv or .ndjson file of events to " ACTIVITY_PATH " in batches"},
-    {"import targets", cmd_import_targets, 1, false, "FILE|-",
-     "PUT the targets of each row of a CSV file (subject,id,period,key,metrics...)"},
-    {"rebuild", cmd_rebuild, 0, false, "",
-     "recompute the aggregates from the activity log (--from DATE: periods ending after it)"},
-    {"help", cmd_help, 0, true, "", "show this help"},
+    {"get", cmd_get, 1, false, "PATH", M_HELP_GET},
+    {"send", cmd_send, 1, false, "FILE|-", M_HELP_SEND},
+    {"put", cmd_put, 2, false, "PATH FILE|-", M_HELP_PUT},
+    {"seed-demo", cmd_seed_demo, 0, false, "", M_HELP_SEED_DEMO},
+    {"import activities", cmd_import_activities, 1, false, "FILE|-", M_HELP_IMPORT_ACTIVITIES},
+    {"import targets", cmd_import_targets, 1, false, "FILE|-", M_HELP_IMPORT_TARGETS},
+    {"import teams", cmd_import_teams, 1, false, "FILE|-", M_HELP_IMPORT_TEAMS},
+    {"import salespeople", cmd_import_salespeople, 1, false, "FILE|-", M_HELP_IMPORT_SALESPEOPLE},
+    {"import customers", cmd_import_customers, 1, false, "FILE|-", M_HELP_IMPORT_CUSTOMERS},
+    {"rebuild", cmd_rebuild, 0, false, "", M_HELP_REBUILD},
+    {"help", cmd_help, 0, true, "", M_HELP_HELP},
 };
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
 
@@ -111,8 +122,8 @@ static const command_t commands[] = {
 typedef struct option {
     const char *name;                              /* "--url" */
     const char *arg;                               /* its value's name, NULL for a flag */
-    const char *(*set)(ctl_t *ctl, const char *v); /* NULL, or why v is refused */
-    const char *help;                              /* one line */
+    const char *(*set)(ctl_t *ctl, const char *v); /* NULL, or why v is refused (a message) */
+    const char *help;                              /* one line (a message) */
 } option_t;
 
 static const char *set_url(ctl_t *ctl, const char *v)
@@ -126,7 +137,7 @@ static const char *set_timeout(ctl_t *ctl, const char *v)
     char *end;
     long ms = strtol(v, &end, 10);
     if (*v == '\0' || *end != '\0' || ms <= 0 || ms > 3600000)
-        return "expected milliseconds from 1 to 3600000";
+        return M_OPT_TIMEOUT;
     ctl->timeout_ms = (int)ms;
     return NULL;
 }
@@ -135,7 +146,7 @@ static const char *set_from(ctl_t *ctl, const char *v)
 {
     int64_t ms;
     if (nq_time_parse(v, &ms, NULL) != 0)
-        return "expected a date (2026-11-01) or an RFC 3339 time";
+        return M_OPT_FROM;
     ctl->from = v;
     return NULL;
 }
@@ -143,7 +154,7 @@ static const char *set_from(ctl_t *ctl, const char *v)
 static const char *set_format(ctl_t *ctl, const char *v)
 {
     if (strcmp(v, "csv") != 0 && strcmp(v, "ndjson") != 0)
-        return "expected csv or ndjson";
+        return M_OPT_FORMAT;
     ctl->format = v;
     return NULL;
 }
@@ -153,7 +164,7 @@ static const char *set_batch(ctl_t *ctl, const char *v)
     char *end;
     long n = strtol(v, &end, 10);
     if (*v == '\0' || *end != '\0' || n < 1 || n > IMPORT_BATCH_MAX)
-        return "expected a number of events from 1 to 5000";
+        return M_OPT_BATCH;
     ctl->batch = n;
     return NULL;
 }
@@ -161,49 +172,54 @@ static const char *set_batch(ctl_t *ctl, const char *v)
 static const char *set_rejects(ctl_t *ctl, const char *v)
 {
     if (!*v)
-        return "expected a file name";
+        return M_OPT_REJECTS;
     ctl->rejects = v;
     return NULL;
 }
 
+static const char *set_encoding(ctl_t *ctl, const char *v)
+{
+    return import_enc_parse(v, &ctl->encoding) == 0 ? NULL : M_OPT_ENCODING;
+}
+
+static const char *set_lang(ctl_t *ctl, const char *v)
+{
+    int lang = msg_lang_choose(v, NULL, NULL, NULL, NULL);
+    if (lang < 0)
+        return M_OPT_LANG;
+    msg_set_lang((msg_lang_t)lang);
+    return NULL;
+}
+
 static const option_t options[] = {
-    {"--url", "URL", set_url, "gateway base URL (env NQ_URL, default " DEFAULT_URL ")"},
-    {"--timeout", "MS", set_timeout,
-     "time allowed per request (default " STR(NQ_HTTPC_TIMEOUT_MS) ")"},
-    {"--format", "csv|ndjson", set_format,
-     "import activities: the file's format (default: by its extension)"},
-    {"--batch", "N", set_batch, "import activities: events per request (1-5000, default 500)"},
-    {"--rejects", "PATH", set_rejects,
-     "import: where rejected rows go (default FILE" REJECTS_SUFFIX ")"},
-    {"--from", "DATE", set_from, "rebuild: only periods that end after DATE (default: all)"},
-    {"--help", NULL, NULL, "show this help"},
+    {"--url", "URL", set_url, M_HELP_OPT_URL},
+    {"--timeout", "MS", set_timeout, M_HELP_OPT_TIMEOUT},
+    {"--format", "csv|ndjson", set_format, M_HELP_OPT_FORMAT},
+    {"--batch", "N", set_batch, M_HELP_OPT_BATCH},
+    {"--rejects", "PATH", set_rejects, M_HELP_OPT_REJECTS},
+    {"--encoding", "ENC", set_encoding, M_HELP_OPT_ENCODING},
+    {"--lang", "zh-CN|en", set_lang, M_HELP_OPT_LANG},
+    {"--from", "DATE", set_from, M_HELP_OPT_FROM},
+    {"--help", NULL, NULL, M_HELP_HELP},
 };
 #define N_OPTIONS (sizeof(options) / sizeof(options[0]))
 
 static int cmd_help(ctl_t *ctl, char **argv)
 {
     char head[64];
-    printf("usage: nqctl [OPTIONS] COMMAND [ARGS]\n\ncommands:\n");
+    printf("%s", msg_tr(M_HELP_USAGE));
     for (size_t i = 0; i < N_COMMANDS; i++) {
         snprintf(head, sizeof(head), "%s %s", commands[i].name, commands[i].args);
-        printf("  %-26s %s\n", head, commands[i].help);
+        printf("  %-30s %s\n", head, msg_tr(commands[i].help));
     }
-    printf("\noptions (anywhere on the line, also as --name=VALUE):\n");
+    printf("%s", msg_tr(M_HELP_OPTIONS));
     for (size_t i = 0; i < N_OPTIONS; i++) {
         snprintf(head, sizeof(head), "%s %s", options[i].name,
                  options[i].arg ? options[i].arg : "");
-        printf("  %-26s %s\n", head, options[i].help);
+        printf("  %-30s %s\n", head, msg_tr(options[i].help));
     }
-    printf("\nenvironment:\n"
-           "  NQ_URL         gateway base URL\n"
-           "  NQ_ZONE        zone for demo times (default " DEFAULT_ZONE ")\n"
-           "\nexit codes:\n"
-           "  %d  done; the gateway answered 2xx (import: every row accepted or duplicate)\n"
-           "  %d  the gateway answered with an error, or some events or rows were not stored\n"
-           "  %d  bad command line\n"
-           "  %d  input file unreadable, not the JSON expected, or a bad CSV header\n"
-           "  %d  gateway unreachable (refused, timed out, or not speaking HTTP)\n",
-           CTL_OK, CTL_REFUSED, CTL_USAGE, CTL_INPUT, CTL_UNREACHABLE);
+    printf(msg_tr(M_HELP_ENVIRONMENT), DEFAULT_URL, DEFAULT_ZONE);
+    printf(msg_tr(M_HELP_EXIT_CODES), CTL_OK, CTL_REFUSED, CTL_USAGE, CTL_INPUT, CTL_UNREACHABLE);
     return CTL_OK;
 }
 
@@ -214,8 +230,8 @@ static int cmd_help(ctl_t *ctl, char **argv)
 static int request(ctl_t *ctl, const char *method, const char *path, const char *ctype,
                    const char *body, size_t len, nq_httpc_response_t *r)
 {
-    return nq_httpc_request(ctl->http, method, path, body ? ctype : NULL, body, len,
-                            "Accept: application/json\r\n", r);
+    return nq_httpc_request(ctl->http, method, path, body ? ctype : NULL, body, len, ctl->headers,
+                            r);
 }
 
 /* One request with a JSON body (or none). Returns CTL_OK with r filled (any
@@ -225,13 +241,12 @@ static int call(ctl_t *ctl, const char *method, const char *path, const char *bo
 {
     int rc = request(ctl, method, path, "application/json", body, len, r);
     if (rc == NQ_HTTPC_EINVAL) {
-        fprintf(stderr, "nqctl: %s %s: invalid path (must start with '/', no spaces)\n", method,
-                path);
+        fprintf(stderr, msg_tr(M_BAD_PATH), method, path);
         return CTL_USAGE;
     }
     if (rc < 0) {
-        fprintf(stderr, "nqctl: %s %s%s: %s (is nq-gateway running? set NQ_URL or --url)\n", method,
-                ctl->url, path, nq_httpc_strerror(rc));
+        fprintf(stderr, msg_tr(M_UNREACHABLE), method, ctl->url, path,
+                msg_tr(nq_httpc_strerror(rc)));
         return CTL_UNREACHABLE;
     }
     return CTL_OK;
@@ -268,14 +283,14 @@ static void explain_failure(const char *method, const char *path, const nq_httpc
     json_t *j = json_loadb(r->body, r->len, 0, NULL);
     char text[512];
     error_text(r, text, sizeof(text));
-    fprintf(stderr, "nqctl: %s %s: HTTP %d%s%s\n", method, path, r->status, *text ? " " : "", text);
+    fprintf(stderr, msg_tr(M_HTTP_FAILED), method, path, r->status, *text ? " " : "", text);
     size_t i;
     json_t *e;
     json_array_foreach (json_object_get(j, "errors"), i, e) {
         fprintf(stderr, "  %s: %s\n", str_of(e, "field"), str_of(e, "reason"));
     }
     if (r->retry_after[0])
-        fprintf(stderr, "  the gateway asks to retry after %s s\n", r->retry_after);
+        fprintf(stderr, msg_tr(M_RETRY_AFTER), r->retry_after);
     json_decref(j);
 }
 
@@ -311,7 +326,7 @@ static char *read_file(const char *file, size_t *len)
 {
     FILE *f = strcmp(file, "-") == 0 ? stdin : fopen(file, "rb");
     if (!f) {
-        fprintf(stderr, "nqctl: %s: %s\n", file, strerror(errno));
+        fprintf(stderr, msg_tr(M_FILE_ERROR), file, strerror(errno));
         return NULL;
     }
     size_t cap = 0, n = 0, got = 1;
@@ -320,17 +335,17 @@ static char *read_file(const char *file, size_t *len)
     while (!why && got > 0) {
         if (n == cap) {
             char *p = cap < MAX_INPUT ? realloc(text, cap = cap ? cap * 2 : 65536) : NULL;
-            why = cap >= MAX_INPUT && !p ? "larger than 64 MiB" : !p ? "out of memory" : NULL;
+            why = cap >= MAX_INPUT && !p ? M_FILE_TOO_BIG : !p ? M_OUT_OF_MEMORY : NULL;
             text = p ? p : text;
         }
         got = why ? 0 : fread(text + n, 1, cap - n, f);
         n += got;
-        why = why ? why : ferror(f) ? "read error" : NULL;
+        why = why ? why : ferror(f) ? M_READ_ERROR : NULL;
     }
     if (f != stdin)
         fclose(f);
     if (why) {
-        fprintf(stderr, "nqctl: %s: %s\n", file, why);
+        fprintf(stderr, msg_tr(M_FILE_ERROR), file, msg_tr(why));
         free(text);
         return NULL;
     }
@@ -346,10 +361,9 @@ static char *read_json(const char *file, bool allow_array, size_t *len)
     char *text = read_file(file, len);
     json_t *j = text ? json_loadb(text, *len, JSON_DECODE_ANY, &err) : NULL;
     if (text && !j)
-        fprintf(stderr, "nqctl: %s:%d:%d: %s\n", file, err.line, err.column, err.text);
+        fprintf(stderr, msg_tr(M_JSON_ERROR), file, err.line, err.column, err.text);
     else if (j && !json_is_object(j) && !(allow_array && json_is_array(j)))
-        fprintf(stderr, "nqctl: %s: must hold a JSON object%s\n", file,
-                allow_array ? " or an array of objects" : "");
+        fprintf(stderr, msg_tr(allow_array ? M_JSON_NOT_OBJECT_OR_ARRAY : M_JSON_NOT_OBJECT), file);
     else if (j)
         goto out;
     free(text);
@@ -363,7 +377,7 @@ static bool valid_path_arg(const char *path)
 {
     if (path[0] == '/')
         return true;
-    fprintf(stderr, "nqctl: PATH must start with '/', e.g. /api/v1/teams/t-east\n");
+    fprintf(stderr, "%s", msg_tr(M_PATH_SLASH));
     return false;
 }
 
@@ -383,8 +397,7 @@ static int rebuild_status(ctl_t *ctl, json_t **status)
         return rc;
     *status = r.status == 200 ? json_loads(r.body, 0, NULL) : NULL;
     if (!*status)
-        fprintf(stderr, "nqctl: GET %s: HTTP %d %s\n", REBUILD_PATH, r.status,
-                r.body ? r.body : "");
+        fprintf(stderr, msg_tr(M_HTTP_BODY), "GET", REBUILD_PATH, r.status, r.body ? r.body : "");
     nq_httpc_response_free(&r);
     return *status ? CTL_OK : CTL_REFUSED;
 }
@@ -402,13 +415,12 @@ static int cmd_rebuild(ctl_t *ctl, char **argv)
         return rc;
     bool running = r.status == 400 && r.body && strstr(r.body, "already running");
     if (!is_2xx(r.status) && !running) {
-        fprintf(stderr, "nqctl: rebuild refused: HTTP %d %s\n", r.status, r.body ? r.body : "");
+        fprintf(stderr, msg_tr(M_REBUILD_REFUSED), r.status, r.body ? r.body : "");
         nq_httpc_response_free(&r);
         return CTL_REFUSED;
     }
     nq_httpc_response_free(&r);
-    fprintf(stderr, running ? "a rebuild is already running: following it\n"
-                            : "rebuild requested; a scorer takes it within a second\n");
+    fprintf(stderr, "%s", msg_tr(running ? M_REBUILD_FOLLOWING : M_REBUILD_REQUESTED));
     for (;;) {
         json_t *st = NULL;
         if ((rc = rebuild_status(ctl, &st)) != CTL_OK)
@@ -416,13 +428,13 @@ static int cmd_rebuild(ctl_t *ctl, char **argv)
         const char *state = str_of(st, "state");
         long long scanned = json_integer_value(json_object_get(st, "scanned"));
         long long total = json_integer_value(json_object_get(st, "total"));
-        fprintf(stderr, "\r%-10s %lld / %lld log entries (%.0f%%)   ", state, scanned, total,
+        fprintf(stderr, msg_tr(M_REBUILD_PROGRESS), state, scanned, total,
                 total > 0 ? 100.0 * (double)scanned / (double)total : 0.0);
         bool done = strcmp(state, "done") == 0, failed = strcmp(state, "failed") == 0;
         if (failed)
-            fprintf(stderr, "\nnqctl: rebuild failed: %s\n", str_of(st, "error"));
+            fprintf(stderr, msg_tr(M_REBUILD_FAILED), str_of(st, "error"));
         else if (done)
-            fprintf(stderr, "\nrebuild done: the aggregates are recomputed from the log\n");
+            fprintf(stderr, "%s", msg_tr(M_REBUILD_DONE));
         json_decref(st);
         if (done || failed)
             return done ? CTL_OK : CTL_REFUSED;
@@ -522,8 +534,8 @@ static int cmd_send(ctl_t *ctl, char **argv)
     free(body);
     if (rc != CTL_OK)
         return rc;
-    printf("accepted %lld, duplicate %lld, conflict %lld, rejected %lld\n", (long long)o.accepted,
-           (long long)o.duplicate, (long long)o.conflict, (long long)o.rejected);
+    printf(msg_tr(M_SEND_COUNTS), (long long)o.accepted, (long long)o.duplicate,
+           (long long)o.conflict, (long long)o.rejected);
     return o.conflict || o.rejected ? CTL_REFUSED : CTL_OK;
 }
 
@@ -611,7 +623,7 @@ static int put_object(ctl_t *ctl, const char *path, json_t *obj)
     char *body = json_dumps(obj, JSON_COMPACT);
     json_decref(obj);
     if (!body) {
-        fprintf(stderr, "nqctl: out of memory\n");
+        fprintf(stderr, "%s", msg_tr(M_NQCTL_OUT_OF_MEMORY));
         return CTL_INPUT;
     }
     int rc = call(ctl, "PUT", path, body, strlen(body), &r);
@@ -647,8 +659,8 @@ static int seed_org(ctl_t *ctl)
                                   demo_people[c->owner].id));
     }
     if (rc == CTL_OK)
-        printf("team %s %s, %zu salespeople, %zu customers stored\n", DEMO_TEAM, DEMO_TEAM_NAME,
-               COUNT(demo_people), COUNT(demo_customers));
+        printf(msg_tr(M_DEMO_ORG), DEMO_TEAM, DEMO_TEAM_NAME, COUNT(demo_people),
+               COUNT(demo_customers));
     return rc;
 }
 
@@ -701,7 +713,7 @@ static int seed_activities(ctl_t *ctl)
     char *body = events ? json_dumps(events, JSON_COMPACT) : NULL;
     json_decref(events);
     if (!body) {
-        fprintf(stderr, "nqctl: cannot build the demo events\n");
+        fprintf(stderr, "%s", msg_tr(M_DEMO_EVENTS_FAILED));
         return CTL_INPUT;
     }
     int rc = post_events(ctl, body, strlen(body), false, &o);
@@ -710,8 +722,8 @@ static int seed_activities(ctl_t *ctl)
         return rc;
     /* Same ids as an earlier run: a duplicate (same hour) or a conflict (other
      * times). Either way the gateway stored nothing twice. */
-    printf("activities: %lld new, %lld already present, %lld rejected\n", (long long)o.accepted,
-           (long long)(o.duplicate + o.conflict), (long long)o.rejected);
+    printf(msg_tr(M_DEMO_ACTIVITIES), (long long)o.accepted, (long long)(o.duplicate + o.conflict),
+           (long long)o.rejected);
     return o.rejected ? CTL_REFUSED : CTL_OK;
 }
 
@@ -774,18 +786,25 @@ static int seed_plans(ctl_t *ctl)
                                   0, "rate", 0.01, "from", 0.8, "rate", 0.02, "from", 1.0, "rate",
                                   0.03, "accelerator", "above", 1.0, "multiplier", 1.5));
     if (rc == CTL_OK)
-        printf("targets for %s stored; scorecard and commission plan %s\n", month.key,
-               plans ? "stored" : "already there");
+        printf(msg_tr(plans ? M_DEMO_PLANS_STORED : M_DEMO_PLANS_THERE), month.key);
     return rc;
+}
+
+/* Compute periods and read local times in NQ_ZONE (default Asia/Shanghai).
+ * Returns CTL_OK, or CTL_USAGE after saying why. */
+static int use_zone(void)
+{
+    const char *zone = getenv("NQ_ZONE");
+    if (nq_zone_set(zone && *zone ? zone : DEFAULT_ZONE) == 0)
+        return CTL_OK;
+    fprintf(stderr, msg_tr(M_BAD_ZONE), zone);
+    return CTL_USAGE;
 }
 
 static int cmd_seed_demo(ctl_t *ctl, char **argv)
 {
-    const char *zone = getenv("NQ_ZONE");
-    if (nq_zone_set(zone && *zone ? zone : DEFAULT_ZONE) != 0) {
-        fprintf(stderr, "nqctl: NQ_ZONE: unknown zone '%s'\n", zone);
+    if (use_zone() != CTL_OK)
         return CTL_USAGE;
-    }
     int rc = seed_org(ctl);
     if (rc == CTL_OK)
         rc = seed_activities(ctl);
@@ -794,37 +813,50 @@ static int cmd_seed_demo(ctl_t *ctl, char **argv)
 
 /* ------------------------------------------------------------------ import */
 
+#define SHOW_REFUSALS 20 /* refused rows told on stderr; all of them go to the rejects file */
+
+/* The plan of a file sent row by row: targets, or teams / salespeople /
+ * customers. Exactly one is set. */
+typedef struct put_plan {
+    import_target_plan_t *target; /* import targets */
+    import_org_plan_t *org;       /* import teams, salespeople, customers */
+} put_plan_t;
+
 /* One import run: the input, the batch being built, the counts, the rejects
  * file, the progress shown. Lives on the stack of the command. */
 typedef struct import {
-    ctl_t *ctl;           /* gateway and options */
-    const char *what;     /* "events" or "rows", for messages */
-    const char *file;     /* input path, "-" for stdin */
-    bool csv;             /* CSV (else NDJSON) */
-    FILE *in;             /* the input */
-    import_csv_t *reader; /* its records */
-    uint64_t size;        /* input bytes, 0 when unknown (not a regular file) */
-    char *rejects_path;   /* rejects file name (malloc'd) */
-    FILE *rejects;        /* the rejects file, open once the header is read */
-    uint64_t rejects_n;   /* lines written to it */
-    bool rejects_failed;  /* a write to it failed */
-    char *body;           /* import activities: NDJSON of the batch */
-    size_t len, cap;      /* bytes used / allocated in body */
-    long *lines;          /* line of each event of the batch */
-    size_t n, max;        /* events in the batch / most per batch */
-    uint64_t sent;        /* events or rows the gateway answered for */
-    uint64_t requests;    /* requests answered */
-    uint64_t accepted;    /* stored (activities: accepted; targets: 2xx) */
-    uint64_t duplicate;   /* activities: already stored with the same content */
-    uint64_t conflict;    /* activities: already stored with other content */
-    uint64_t rejected;    /* refused by the gateway */
-    uint64_t local;       /* refused here, never sent */
-    bool tty;             /* stderr is a terminal */
-    bool progress_shown;  /* a progress line is on the terminal, to clear */
-    int64_t start_ms;     /* monotonic clock at the start */
-    int64_t shown_ms;     /* monotonic clock of the last progress */
-    uint64_t offset;      /* input bytes handled (sent or rejected) */
-    int stop;             /* CTL_OK, or the exit code that stopped the run */
+    ctl_t *ctl;                        /* gateway and options */
+    const char *what;                  /* M_WHAT_EVENTS or M_WHAT_ROWS, for messages */
+    const char *file;                  /* input path, "-" for stdin */
+    bool csv;                          /* CSV (else NDJSON) */
+    FILE *in;                          /* the input */
+    import_text_t *text;               /* its bytes as UTF-8 */
+    import_csv_t *reader;              /* its records */
+    uint64_t size;                     /* input bytes, 0 when unknown (not a regular file) */
+    const import_activity_plan_t *act; /* import activities (CSV): names of columns */
+    const put_plan_t *put;             /* the other imports: likewise */
+    char *rejects_path;                /* rejects file name (malloc'd) */
+    FILE *rejects;                     /* the rejects file, open once the header is read */
+    uint64_t rejects_n;                /* lines written to it */
+    bool rejects_failed;               /* a write to it failed */
+    uint64_t told;                     /* refused rows told on stderr (or not: past the cap) */
+    char *body;                        /* import activities: NDJSON of the batch */
+    size_t len, cap;                   /* bytes used / allocated in body */
+    long *lines;                       /* line of each event of the batch */
+    size_t n, max;                     /* events in the batch / most per batch */
+    uint64_t sent;                     /* events or rows the gateway answered for */
+    uint64_t requests;                 /* requests answered */
+    uint64_t accepted;                 /* stored (activities: accepted; others: 2xx) */
+    uint64_t duplicate;                /* activities: already stored with the same content */
+    uint64_t conflict;                 /* activities: already stored with other content */
+    uint64_t rejected;                 /* refused by the gateway */
+    uint64_t local;                    /* refused here, never sent */
+    bool tty;                          /* stderr is a terminal */
+    bool progress_shown;               /* a progress line is on the terminal, to clear */
+    int64_t start_ms;                  /* monotonic clock at the start */
+    int64_t shown_ms;                  /* monotonic clock of the last progress */
+    uint64_t offset;                   /* input bytes handled (sent or rejected) */
+    int stop;                          /* CTL_OK, or the exit code that stopped the run */
 } import_t;
 
 static int64_t mono_ms(void)
@@ -849,6 +881,7 @@ static void progress_clear(import_t *imp)
     imp->progress_shown = false;
 }
 
+/* A line on stderr: "nqctl: " and the message. */
 __attribute__((format(printf, 2, 3))) static void say(import_t *imp, const char *fmt, ...)
 {
     va_list ap;
@@ -883,21 +916,23 @@ static void progress(import_t *imp)
     uint64_t done = imp->sent + imp->local;
     double elapsed = (double)(now - imp->start_ms) / 1000.0;
     double share = imp->size > 0 ? (double)imp->offset / (double)imp->size : 0;
-    char total[64] = "", eta[64] = "", left[48];
+    char total[96] = "", eta[64] = "", left[48];
+    share = share > 1 ? 1 : share;
     if (share > 0) {
         format_duration(elapsed * (1 - share) / share, left, sizeof(left));
-        snprintf(total, sizeof(total), " of ~%.0f (%.1f%%)", (double)done / share, 100 * share);
-        snprintf(eta, sizeof(eta), ", ETA %s", left);
+        snprintf(total, sizeof(total), msg_tr(M_PROGRESS_TOTAL), (double)done / share, 100 * share);
+        snprintf(eta, sizeof(eta), msg_tr(M_PROGRESS_ETA), left);
     }
-    const char *fmt = imp->tty ? "\r\033[Kimport: %llu %s%s, %.0f %s/s%s"
-                               : "nqctl: import: %llu %s%s, %.0f %s/s%s\n";
-    fprintf(stderr, fmt, (unsigned long long)done, imp->what, total,
-            elapsed > 0 ? (double)done / elapsed : 0.0, imp->what, eta);
+    fputs(imp->tty ? "\r\033[K" : "nqctl: ", stderr);
+    fprintf(stderr, msg_tr(M_PROGRESS), (unsigned long long)done, msg_tr(imp->what), total,
+            elapsed > 0 ? (double)done / elapsed : 0.0, msg_tr(imp->what), eta);
+    fputs(imp->tty ? "" : "\n", stderr);
     imp->progress_shown = imp->tty;
 }
 
-/* A JSON string of s; bytes that are not valid UTF-8 (a truncated reason)
- * become '?'. New reference (null for NULL). */
+/* A JSON string of s; an incomplete UTF-8 character at the end (a reason
+ * cut to fit) is dropped, other bytes that are not UTF-8 become '?'. New
+ * reference (null for NULL). */
 static json_t *safe_string(const char *s)
 {
     if (!s)
@@ -906,8 +941,16 @@ static json_t *safe_string(const char *s)
     if (v)
         return v;
     char *copy = strdup(s);
-    for (char *p = copy; p && *p; p++)
-        *p = (unsigned char)*p >= 0x80 ? '?' : *p;
+    size_t n = copy ? strlen(copy) : 0, i = 0;
+    while (i < n) {
+        int len = import_value_utf8_seq((const unsigned char *)copy + i, n - i);
+        if (len < 0)
+            copy[n = i] = '\0';
+        else if (len == 0)
+            copy[i++] = '?';
+        else
+            i += (size_t)len;
+    }
     v = json_string(copy ? copy : "?");
     free(copy);
     return v;
@@ -922,19 +965,56 @@ static json_t *errors_json(const nq_field_errors_t *errs)
                                            "reason", safe_string(errs->items[i].reason)));
     if (a && errs->dropped)
         json_array_append_new(
-            a, json_pack("{s:s, s:s}", "field", "(more)", "reason", "more errors not shown"));
+            a, json_pack("{s:s, s:s}", "field", "(more)", "reason", msg_tr(M_MORE_ERRORS)));
     return a;
 }
 
+/* The header's name of the column holding the API field `field`, or NULL. */
+static const char *column_of(const import_t *imp, const char *field)
+{
+    if (imp->act)
+        return import_activity_label(imp->act, field);
+    if (imp->put && imp->put->target)
+        return import_target_label(imp->put->target, field);
+    if (imp->put && imp->put->org)
+        return import_org_label(imp->put->org, field);
+    return NULL;
+}
+
+/* Tell a refused row on stderr, one line per error ("line 12, column 金额:
+ * expected ..."); a field of the gateway's is named as the header names it.
+ * Only the first SHOW_REFUSALS rows: the rejects file has them all. */
+static void tell_refusal(import_t *imp, long line, const char *status, const json_t *errors,
+                         bool local)
+{
+    size_t i;
+    json_t *e;
+    if (imp->told++ >= SHOW_REFUSALS)
+        return;
+    if (json_array_size(errors) == 0)
+        say(imp, msg_tr(strcmp(status, "conflict") == 0 ? M_REFUSAL_CONFLICT : M_REFUSAL_BARE),
+            line);
+    json_array_foreach (errors, i, e) {
+        const char *field = str_of(e, "field"), *reason = str_of(e, "reason");
+        const char *label = local ? field : column_of(imp, field);
+        if (field[0] == '(')
+            say(imp, msg_tr(M_REFUSAL_ROW), line, reason);
+        else
+            say(imp, msg_tr(M_REFUSAL_COLUMN), line, label ? label : field, reason);
+    }
+}
+
 /* Write one rejects line: `entry` (stolen) gets "line", "status", "by" and
- * "errors" (stolen; NULL for none). */
+ * "errors" (stolen; NULL for none). The first ones are told on stderr too. */
 static void write_reject(import_t *imp, json_t *entry, long line, const char *status, bool local,
                          json_t *errors)
 {
+    errors = errors ? errors : json_array();
+    tell_refusal(imp, line, status, errors, local);
     if (entry && json_object_set_new(entry, "line", json_integer(line)) == 0 &&
         json_object_set_new(entry, "status", json_string(status)) == 0 &&
         json_object_set_new(entry, "by", json_string(local ? "nqctl" : "gateway")) == 0 &&
-        json_object_set_new(entry, "errors", errors ? errors : json_array()) == 0 &&
+        json_object_set_new(entry, "errors", errors) == 0 &&
         json_dumpf(entry, imp->rejects, JSON_COMPACT) == 0 && fputc('\n', imp->rejects) != EOF)
         imp->rejects_n++;
     else
@@ -967,8 +1047,15 @@ static char *rejects_name(const import_t *imp)
     return name;
 }
 
-/* Open the input, find its size, set up the reader. Returns CTL_OK or
- * CTL_INPUT after saying why. */
+/* Why reading the input failed: the text layer's reason or errno's. */
+static const char *read_error(const import_t *imp)
+{
+    const char *why = imp->text ? import_text_why(imp->text) : NULL;
+    return why ? why : strerror(errno);
+}
+
+/* Open the input, find its size, set up the reader (through the encoding
+ * layer). Returns CTL_OK, or CTL_INPUT / CTL_USAGE after saying why. */
 static int import_open(import_t *imp, ctl_t *ctl, const char *file, bool csv, const char *what)
 {
     static const import_csv_options_t csv_opt = IMPORT_CSV_DEFAULTS, lines_opt = IMPORT_CSV_LINES;
@@ -980,19 +1067,32 @@ static int import_open(import_t *imp, ctl_t *ctl, const char *file, bool csv, co
     imp->what = what;
     imp->tty = isatty(STDERR_FILENO);
     imp->start_ms = imp->shown_ms = mono_ms();
+    if (use_zone() != CTL_OK)
+        return CTL_USAGE;
     imp->in = strcmp(file, "-") == 0 ? stdin : fopen(file, "rb");
     if (!imp->in) {
-        fprintf(stderr, "nqctl: %s: %s\n", file, strerror(errno));
+        fprintf(stderr, msg_tr(M_FILE_ERROR), file, strerror(errno));
         return CTL_INPUT;
     }
     if (fstat(fileno(imp->in), &st) == 0 && S_ISREG(st.st_mode))
         imp->size = (uint64_t)st.st_size;
-    imp->reader = import_csv_new(csv ? &csv_opt : &lines_opt, import_csv_read_file, imp->in);
+    imp->text = import_text_new(ctl->encoding, import_csv_read_file, imp->in);
+    if (!imp->text) {
+        fprintf(stderr, msg_tr(M_NO_ICONV), import_enc_name(ctl->encoding));
+        return CTL_INPUT;
+    }
+    imp->reader = import_csv_new(csv ? &csv_opt : &lines_opt, import_text_read, imp->text);
     if (!imp->reader) {
-        fprintf(stderr, "nqctl: out of memory\n");
+        fprintf(stderr, "%s", msg_tr(M_NQCTL_OUT_OF_MEMORY));
         return CTL_INPUT;
     }
     return CTL_OK;
+}
+
+/* Bytes of the input handled, for progress. */
+static uint64_t input_offset(const import_t *imp)
+{
+    return import_text_in_offset(imp->text, import_csv_offset(imp->reader));
 }
 
 /* Read the CSV header into *row. Returns CTL_OK or CTL_INPUT after saying why. */
@@ -1003,12 +1103,12 @@ static int read_header(import_t *imp, import_csv_row_t *row)
     if (rc == IMPORT_CSV_ROW)
         return CTL_OK;
     if (rc == IMPORT_CSV_END)
-        fprintf(stderr, "nqctl: %s: empty, expected a header row naming the columns\n", imp->file);
+        fprintf(stderr, msg_tr(M_FILE_EMPTY), imp->file);
     else if (rc == IMPORT_CSV_EBAD)
-        fprintf(stderr, "nqctl: %s:%ld: header: %s\n", imp->file, row->line, why);
+        fprintf(stderr, msg_tr(M_FILE_HEADER), imp->file, row->line, why);
     else
-        fprintf(stderr, "nqctl: %s: %s\n", imp->file,
-                rc == IMPORT_CSV_EREAD ? strerror(errno) : "out of memory");
+        fprintf(stderr, msg_tr(M_FILE_ERROR), imp->file,
+                rc == IMPORT_CSV_EREAD ? read_error(imp) : msg_tr(M_OUT_OF_MEMORY));
     return CTL_INPUT;
 }
 
@@ -1019,16 +1119,16 @@ static int rejects_open(import_t *imp)
 {
     struct stat in, out;
     if (!(imp->rejects_path = rejects_name(imp))) {
-        fprintf(stderr, "nqctl: out of memory\n");
+        fprintf(stderr, "%s", msg_tr(M_NQCTL_OUT_OF_MEMORY));
         return CTL_INPUT;
     }
     if (fstat(fileno(imp->in), &in) == 0 && stat(imp->rejects_path, &out) == 0 &&
         in.st_dev == out.st_dev && in.st_ino == out.st_ino) {
-        fprintf(stderr, "nqctl: --rejects %s is the input file\n", imp->rejects_path);
+        fprintf(stderr, msg_tr(M_REJECTS_IS_INPUT), imp->rejects_path);
         return CTL_USAGE;
     }
     if (!(imp->rejects = fopen(imp->rejects_path, "w"))) {
-        fprintf(stderr, "nqctl: %s: %s\n", imp->rejects_path, strerror(errno));
+        fprintf(stderr, msg_tr(M_FILE_ERROR), imp->rejects_path, strerror(errno));
         return CTL_INPUT;
     }
     return CTL_OK;
@@ -1043,6 +1143,7 @@ static void import_close(import_t *imp)
     if (imp->in && imp->in != stdin)
         fclose(imp->in);
     import_csv_destroy(&imp->reader);
+    import_text_destroy(&imp->text);
     free(imp->rejects_path);
     free(imp->body);
     free(imp->lines);
@@ -1077,58 +1178,64 @@ static int send_retrying(import_t *imp, const char *method, const char *path, co
         if (rc == 0 && r->status != 503)
             return 0;
         if (rc == NQ_HTTPC_EINVAL) {
-            say(imp, "%s %s: invalid path", method, path);
+            say(imp, msg_tr(M_INVALID_PATH), method, path);
             imp->stop = CTL_USAGE;
             return -1;
         }
         if (rc == 0)
             error_text(r, text, sizeof(text));
-        snprintf(why, sizeof(why), "%s%s", rc == 0 ? "HTTP 503 " : nq_httpc_strerror(rc),
+        snprintf(why, sizeof(why), "%s%s", rc == 0 ? "HTTP 503 " : msg_tr(nq_httpc_strerror(rc)),
                  rc == 0 ? text : "");
         int64_t wait = backoff_ms(tries + 1, rc == 0 ? r->retry_after : "");
         nq_httpc_response_free(r);
         if (tries == IMPORT_TRIES) {
-            say(imp, "%s %s%s: %s; gave up after %d tries", method, imp->ctl->url, path, why,
-                tries);
+            say(imp, msg_tr(M_GAVE_UP), method, imp->ctl->url, path, why, tries);
             imp->stop = rc < 0 ? CTL_UNREACHABLE : CTL_REFUSED;
             return -1;
         }
-        say(imp, "%s %s%s: %s (try %d of %d); trying again in %.1f s", method, imp->ctl->url, path,
-            why, tries, IMPORT_TRIES, (double)wait / 1000.0);
+        say(imp, msg_tr(M_TRYING_AGAIN), method, imp->ctl->url, path, why, tries, IMPORT_TRIES,
+            (double)wait / 1000.0);
         sleep_ms(wait);
     }
 }
 
-/* The closing summary on stdout, and the exit code. */
-static int import_summary(import_t *imp, bool activities)
+/* The closing summary on stdout, and the exit code. `safe` says why running
+ * the same command again is harmless (a message). */
+static int import_summary(import_t *imp, bool activities, const char *safe)
 {
     double elapsed = (double)(mono_ms() - imp->start_ms) / 1000.0;
     uint64_t done = imp->sent + imp->local;
+    import_enc_t enc = import_text_encoding(imp->text);
     progress_clear(imp);
-    printf("%s %s: %llu %s in %.1f s (%.0f %s/s)\n",
-           imp->stop ? "stopped before the end of" : "imported",
-           strcmp(imp->file, "-") == 0 ? "stdin" : imp->file, (unsigned long long)done, imp->what,
-           elapsed, elapsed > 0 ? (double)done / elapsed : 0.0, imp->what);
-    printf("  sent       %llu in %llu request%s\n", (unsigned long long)imp->sent,
-           (unsigned long long)imp->requests, imp->requests == 1 ? "" : "s");
-    printf("  %-10s %llu\n", activities ? "accepted" : "stored", (unsigned long long)imp->accepted);
+    printf(msg_tr(imp->stop ? M_SUM_STOPPED : M_SUM_IMPORTED),
+           strcmp(imp->file, "-") == 0 ? "stdin" : imp->file, (unsigned long long)done,
+           msg_tr(imp->what), elapsed, elapsed > 0 ? (double)done / elapsed : 0.0,
+           msg_tr(imp->what));
+    if (!import_text_why(imp->text)) /* else the encoding was refused, and said so */
+        printf(msg_tr(imp->ctl->encoding != IMPORT_ENC_AUTO ? M_SUM_ENCODING_GIVEN
+                      : enc == IMPORT_ENC_AUTO              ? M_SUM_ENCODING_ASCII
+                                                            : M_SUM_ENCODING_DETECTED),
+               import_enc_name(enc));
+    printf(msg_tr(imp->requests == 1 ? M_SUM_SENT_ONE : M_SUM_SENT), (unsigned long long)imp->sent,
+           (unsigned long long)imp->requests);
+    printf(msg_tr(activities ? M_SUM_ACCEPTED : M_SUM_STORED), (unsigned long long)imp->accepted);
     if (activities)
-        printf("  duplicate  %llu\n  conflict   %llu\n", (unsigned long long)imp->duplicate,
+        printf(msg_tr(M_SUM_DUPLICATE), (unsigned long long)imp->duplicate,
                (unsigned long long)imp->conflict);
-    printf("  rejected   %llu by the gateway + %llu here (not sent)\n",
-           (unsigned long long)imp->rejected, (unsigned long long)imp->local);
+    printf(msg_tr(M_SUM_REJECTED), (unsigned long long)imp->rejected,
+           (unsigned long long)imp->local);
     if (imp->rejects_n)
-        printf("  rejects    %s (%llu lines)\n", imp->rejects_path,
-               (unsigned long long)imp->rejects_n);
+        printf(msg_tr(M_SUM_REJECTS), imp->rejects_path, (unsigned long long)imp->rejects_n);
     else
-        printf("  rejects    none\n");
+        printf("%s", msg_tr(M_SUM_NO_REJECTS));
     fflush(stdout);
+    if (imp->told > SHOW_REFUSALS)
+        say(imp, msg_tr(M_MORE_REFUSALS), (unsigned long long)(imp->told - SHOW_REFUSALS),
+            imp->rejects_path);
     if (imp->rejects_failed)
-        say(imp, "%s: could not write every rejected row", imp->rejects_path);
+        say(imp, msg_tr(M_REJECTS_WRITE_FAILED), imp->rejects_path);
     if (imp->stop == CTL_REFUSED || imp->stop == CTL_UNREACHABLE)
-        say(imp, "it is safe to run the same command again: %s",
-            activities ? "event ids are idempotent, stored events come back as duplicates"
-                       : "each row replaces its period's targets");
+        say(imp, msg_tr(M_SAFE_AGAIN), msg_tr(safe));
     if (imp->stop)
         return imp->stop;
     bool all = !imp->conflict && !imp->rejected && !imp->local && !imp->rejects_failed;
@@ -1183,15 +1290,14 @@ static void flush_events(import_t *imp)
         imp->conflict += (uint64_t)o.conflict;
         imp->rejected += (uint64_t)o.rejected;
         imp->n = imp->len = 0;
-        imp->offset = import_csv_offset(imp->reader);
+        imp->offset = input_offset(imp);
         fflush(imp->rejects);
         progress(imp);
     } else {
         progress_clear(imp);
         explain_failure("POST", ACTIVITY_PATH, &r);
         if (r.status == 413)
-            fprintf(stderr, "  lower --batch: the gateway takes at most NQ_MAX_BATCH_EVENTS events "
-                            "and NQ_MAX_BODY_BYTES bytes per request\n");
+            fprintf(stderr, "%s", msg_tr(M_LOWER_BATCH));
         imp->stop = CTL_REFUSED;
     }
     nq_httpc_response_free(&r);
@@ -1219,7 +1325,7 @@ static void add_event(import_t *imp, const import_activity_plan_t *plan,
     if (ev && rc == 0 && (rc = append_body("\n", 1, imp)) == 0)
         imp->lines[imp->n++] = row->line;
     if (rc != 0) {
-        say(imp, "out of memory");
+        say(imp, "%s", msg_tr(M_OUT_OF_MEMORY));
         imp->stop = CTL_INPUT;
     }
     json_decref(ev);
@@ -1237,7 +1343,7 @@ static const char *format_of_file(const char *file)
 }
 
 /* A record the reader could not give: a malformed one is rejected, a read
- * error or lack of memory stops the import. */
+ * error, a refused encoding or a lack of memory stops the import. */
 static void record_failed(import_t *imp, int got, long line, const char *why, json_t *entry)
 {
     if (got == IMPORT_CSV_EBAD) {
@@ -1248,7 +1354,7 @@ static void record_failed(import_t *imp, int got, long line, const char *why, js
     }
     json_decref(entry);
     say(imp, "%s:%ld: %s", imp->file, import_csv_line(imp->reader),
-        got == IMPORT_CSV_EREAD ? strerror(errno) : "out of memory");
+        got == IMPORT_CSV_EREAD ? read_error(imp) : msg_tr(M_OUT_OF_MEMORY));
     imp->stop = CTL_INPUT;
 }
 
@@ -1258,23 +1364,21 @@ static int cmd_import_activities(ctl_t *ctl, char **argv)
     import_csv_row_t row;
     import_activity_plan_t *plan = NULL;
     const char *format = ctl->format ? ctl->format : format_of_file(argv[0]), *why;
-    char reason[300];
+    char reason[400];
     if (!format) {
-        fprintf(stderr,
-                "nqctl: %s: cannot tell the format by the name (.csv, .ndjson, .jsonl); give "
-                "--format csv|ndjson\n",
-                argv[0]);
+        fprintf(stderr, msg_tr(M_FORMAT_UNKNOWN), argv[0]);
         return CTL_USAGE;
     }
-    int rc = import_open(&imp, ctl, argv[0], strcmp(format, "csv") == 0, "events");
+    int rc = import_open(&imp, ctl, argv[0], strcmp(format, "csv") == 0, M_WHAT_EVENTS);
     if (rc == CTL_OK && imp.csv && (rc = read_header(&imp, &row)) == CTL_OK &&
         import_activity_plan_new(&row, &plan, reason, sizeof(reason)) != 0) {
-        fprintf(stderr, "nqctl: %s:%ld: %s\n", argv[0], row.line, reason);
+        fprintf(stderr, msg_tr(M_FILE_LINE), argv[0], row.line, reason);
         rc = CTL_INPUT;
     }
+    imp.act = plan;
     imp.max = ctl->batch ? (size_t)ctl->batch : IMPORT_BATCH_DEFAULT;
     if (rc == CTL_OK && !(imp.lines = calloc(imp.max, sizeof(*imp.lines)))) {
-        fprintf(stderr, "nqctl: out of memory\n");
+        fprintf(stderr, "%s", msg_tr(M_NQCTL_OUT_OF_MEMORY));
         rc = CTL_INPUT;
     }
     if (rc == CTL_OK)
@@ -1283,6 +1387,8 @@ static int cmd_import_activities(ctl_t *ctl, char **argv)
         int got = import_csv_next(imp.reader, &row, &why);
         if (got == IMPORT_CSV_END)
             break;
+        if (got == IMPORT_CSV_ROW && plan && import_csv_blank(&row))
+            continue; /* Excel's row of empty cells */
         if (got == IMPORT_CSV_ROW)
             add_event(&imp, plan, &row);
         else
@@ -1295,13 +1401,54 @@ static int cmd_import_activities(ctl_t *ctl, char **argv)
     if (rc == CTL_OK && imp.stop == CTL_OK)
         flush_events(&imp);
     if (rc == CTL_OK)
-        rc = import_summary(&imp, true);
+        rc = import_summary(&imp, true, M_SAFE_EVENTS);
     import_activity_plan_destroy(&plan);
     import_close(&imp);
     return rc;
 }
 
-/* ---------------------------------------------------------- import targets */
+/* ------------------------------------ import targets, teams, salespeople, customers */
+
+/* The kinds of file sent row by row, one PUT per row. Adding one is adding a
+ * row here and a command. */
+typedef enum { PUT_TARGETS, PUT_TEAMS, PUT_SALESPEOPLE, PUT_CUSTOMERS } put_kind_t;
+static const struct {
+    const char *command;    /* "targets", for messages */
+    int org;                /* import_org_kind_t, or -1 for targets */
+    const char *safe;       /* why importing again is harmless (a message) */
+    const char *order_hint; /* what to import first (a message), or NULL */
+} put_kinds[] = {
+    [PUT_TARGETS] = {"targets", -1, M_SAFE_TARGETS, NULL},
+    [PUT_TEAMS] = {"teams", IMPORT_ORG_TEAMS, M_SAFE_ORG, NULL},
+    [PUT_SALESPEOPLE] = {"salespeople", IMPORT_ORG_SALESPEOPLE, M_SAFE_ORG, M_ORG_ORDER_HINT},
+    [PUT_CUSTOMERS] = {"customers", IMPORT_ORG_CUSTOMERS, M_SAFE_ORG, M_ORG_ORDER_HINT},
+};
+
+static int put_plan_new(put_kind_t kind, const import_csv_row_t *header, put_plan_t *p, char *why,
+                        size_t why_len)
+{
+    int org = put_kinds[kind].org;
+    return org < 0 ? import_target_plan_new(header, &p->target, why, why_len)
+                   : import_org_plan_new((import_org_kind_t)org, header, &p->org, why, why_len);
+}
+
+static json_t *put_request(const put_plan_t *p, const import_csv_row_t *row, char *path,
+                           nq_field_errors_t *errs)
+{
+    return p->target ? import_target_request(p->target, row, path, IMPORT_PUT_PATH_MAX, errs)
+                     : import_org_request(p->org, row, path, IMPORT_PUT_PATH_MAX, errs);
+}
+
+static json_t *put_ident(const put_plan_t *p, const import_csv_row_t *row)
+{
+    return p->target ? import_target_ident(p->target, row) : import_org_ident(p->org, row);
+}
+
+static void put_plan_destroy(put_plan_t *p)
+{
+    import_target_plan_destroy(&p->target);
+    import_org_plan_destroy(&p->org);
+}
 
 /* The reasons of a refused PUT: the answer's field errors, or its error and
  * detail as one. New reference. */
@@ -1310,7 +1457,7 @@ static json_t *answer_errors(const nq_httpc_response_t *r)
     json_t *answer = json_loadb(r->body, r->len, 0, NULL);
     json_t *errors = json_object_get(answer, "errors");
     char text[200], reason[240];
-    if (json_is_array(errors)) {
+    if (json_is_array(errors) && json_array_size(errors) > 0) {
         json_incref(errors);
     } else {
         error_text(r, text, sizeof(text));
@@ -1321,15 +1468,14 @@ static json_t *answer_errors(const nq_httpc_response_t *r)
     return errors;
 }
 
-/* PUT one row's targets (body stolen); a refusal goes to the rejects file. */
-static void put_targets(import_t *imp, const import_target_plan_t *plan,
-                        const import_csv_row_t *row, const char *path, json_t *body)
+/* PUT one row (body stolen); a refusal goes to the rejects file. */
+static void put_row(import_t *imp, const import_csv_row_t *row, const char *path, json_t *body)
 {
     nq_httpc_response_t r;
     char *text = json_dumps(body, JSON_COMPACT);
     json_decref(body);
     if (!text) {
-        say(imp, "out of memory");
+        say(imp, "%s", msg_tr(M_OUT_OF_MEMORY));
         imp->stop = CTL_INPUT;
         return;
     }
@@ -1343,31 +1489,33 @@ static void put_targets(import_t *imp, const import_target_plan_t *plan,
         imp->accepted++;
     } else {
         imp->rejected++;
-        write_reject(imp, import_target_ident(plan, row), row->line, "rejected", false,
+        write_reject(imp, put_ident(imp->put, row), row->line, "rejected", false,
                      answer_errors(&r));
     }
     nq_httpc_response_free(&r);
-    imp->offset = import_csv_offset(imp->reader);
+    imp->offset = input_offset(imp);
     progress(imp);
 }
 
-static int cmd_import_targets(ctl_t *ctl, char **argv)
+/* import targets / teams / salespeople / customers FILE: one PUT per row. */
+static int import_puts(ctl_t *ctl, const char *file, put_kind_t kind)
 {
     import_t imp;
     import_csv_row_t row;
-    import_target_plan_t *plan = NULL;
-    char reason[600], path[IMPORT_TARGET_PATH_MAX];
+    put_plan_t plan = {NULL, NULL};
+    char reason[600], path[IMPORT_PUT_PATH_MAX];
     const char *why;
     if (ctl->format && strcmp(ctl->format, "csv") != 0) {
-        fprintf(stderr, "nqctl: import targets reads CSV only\n");
+        fprintf(stderr, msg_tr(M_CSV_ONLY), put_kinds[kind].command);
         return CTL_USAGE;
     }
-    int rc = import_open(&imp, ctl, argv[0], true, "rows");
+    int rc = import_open(&imp, ctl, file, true, M_WHAT_ROWS);
     if (rc == CTL_OK && (rc = read_header(&imp, &row)) == CTL_OK &&
-        import_target_plan_new(&row, &plan, reason, sizeof(reason)) != 0) {
-        fprintf(stderr, "nqctl: %s:%ld: %s\n", argv[0], row.line, reason);
+        put_plan_new(kind, &row, &plan, reason, sizeof(reason)) != 0) {
+        fprintf(stderr, msg_tr(M_FILE_LINE), file, row.line, reason);
         rc = CTL_INPUT;
     }
+    imp.put = &plan;
     if (rc == CTL_OK)
         rc = rejects_open(&imp);
     while (rc == CTL_OK && imp.stop == CTL_OK) {
@@ -1376,20 +1524,44 @@ static int cmd_import_targets(ctl_t *ctl, char **argv)
         int got = import_csv_next(imp.reader, &row, &why);
         if (got == IMPORT_CSV_END)
             break;
+        if (got == IMPORT_CSV_ROW && import_csv_blank(&row))
+            continue; /* Excel's row of empty cells */
         if (got != IMPORT_CSV_ROW)
             record_failed(&imp, got, row.line, why, json_object());
-        else if ((body = import_target_request(plan, &row, path, sizeof(path), &errs)))
-            put_targets(&imp, plan, &row, path, body);
+        else if ((body = put_request(&plan, &row, path, &errs)))
+            put_row(&imp, &row, path, body);
         else if (errs.n > 0)
-            reject_local(&imp, row.line, import_target_ident(plan, &row), &errs);
+            reject_local(&imp, row.line, put_ident(&plan, &row), &errs);
         else
             record_failed(&imp, IMPORT_CSV_ENOMEM, row.line, "", NULL);
     }
+    if (rc == CTL_OK && imp.rejected > 0 && put_kinds[kind].order_hint)
+        say(&imp, "%s", msg_tr(put_kinds[kind].order_hint));
     if (rc == CTL_OK)
-        rc = import_summary(&imp, false);
-    import_target_plan_destroy(&plan);
+        rc = import_summary(&imp, false, put_kinds[kind].safe);
+    put_plan_destroy(&plan);
     import_close(&imp);
     return rc;
+}
+
+static int cmd_import_targets(ctl_t *ctl, char **argv)
+{
+    return import_puts(ctl, argv[0], PUT_TARGETS);
+}
+
+static int cmd_import_teams(ctl_t *ctl, char **argv)
+{
+    return import_puts(ctl, argv[0], PUT_TEAMS);
+}
+
+static int cmd_import_salespeople(ctl_t *ctl, char **argv)
+{
+    return import_puts(ctl, argv[0], PUT_SALESPEOPLE);
+}
+
+static int cmd_import_customers(ctl_t *ctl, char **argv)
+{
+    return import_puts(ctl, argv[0], PUT_CUSTOMERS);
 }
 
 /* -------------------------------------------------------------------- main */
@@ -1422,7 +1594,7 @@ __attribute__((format(printf, 1, 2))) static int usage_error(const char *fmt, ..
     va_start(ap, fmt);
     vfprintf(stderr, fmt, ap);
     va_end(ap);
-    fprintf(stderr, "\nrun 'nqctl help' for the commands\n");
+    fprintf(stderr, "%s", msg_tr(M_RUN_HELP));
     return CTL_USAGE;
 }
 
@@ -1435,8 +1607,7 @@ static int usage_of(const char *word)
     for (size_t i = 0; i < N_COMMANDS; i++) {
         const char *name = commands[i].name;
         if (strncmp(name, word, len) == 0 && name[len] == ' ')
-            fprintf(stderr, "%s nqctl %s %s\n", found++ ? "      " : "usage:", name,
-                    commands[i].args);
+            fprintf(stderr, msg_tr(found++ ? M_USAGE_MORE : M_USAGE), name, commands[i].args);
     }
     return found;
 }
@@ -1452,13 +1623,13 @@ static int apply_option(ctl_t *ctl, int argc, char **argv, int *i)
         if (strlen(options[k].name) == len && strncmp(options[k].name, arg, len) == 0)
             o = &options[k];
     if (!o)
-        return usage_error("unknown option '%s'", arg);
+        return usage_error(msg_tr(M_UNKNOWN_OPTION), arg);
     if (!o->arg)
-        return arg[len] ? usage_error("%s takes no value", o->name) : cmd_help(ctl, NULL);
+        return arg[len] ? usage_error(msg_tr(M_OPTION_NO_VALUE), o->name) : cmd_help(ctl, NULL);
     const char *v = arg[len] == '=' ? arg + len + 1 : *i + 1 < argc ? argv[++*i] : NULL;
-    const char *why = v ? o->set(ctl, v) : "missing value";
+    const char *why = v ? o->set(ctl, v) : M_MISSING_VALUE;
     if (why)
-        return usage_error("%s %s: %s", o->name, v ? v : "", why);
+        return usage_error("%s %s: %s", o->name, v ? v : "", msg_tr(why));
     return -1;
 }
 
@@ -1466,7 +1637,13 @@ int main(int argc, char **argv)
 {
     ctl_t ctl = {.url = getenv("NQ_URL")};
     int n = 0, used = 0;
-    /* Options anywhere; the other words move to argv[1..n]. */
+    const char *why = NULL;
+    int lang = msg_lang_choose(getenv("NQ_LANG"), getenv("LC_ALL"), getenv("LC_MESSAGES"),
+                               getenv("LANG"), &why);
+    if (lang < 0)
+        return usage_error("NQ_LANG=%s: %s", getenv("NQ_LANG"), msg_tr(M_OPT_LANG));
+    msg_set_lang((msg_lang_t)lang);
+    /* Options anywhere (--lang among them); the other words move to argv[1..n]. */
     for (int i = 1; i < argc; i++) {
         bool is_option = strncmp(argv[i], "--", 2) == 0;
         int rc = is_option ? apply_option(&ctl, argc, argv, &i) : -1;
@@ -1477,21 +1654,23 @@ int main(int argc, char **argv)
     }
     char **words = argv + 1;
     if (n == 0)
-        return usage_error("missing command");
+        return usage_error("%s", msg_tr(M_MISSING_COMMAND));
     const command_t *cmd = find_command(words, n, &used);
     if (!cmd && usage_of(words[0]) > 0)
         return CTL_USAGE;
     if (!cmd)
-        return usage_error("unknown command '%s'", words[0]);
+        return usage_error(msg_tr(M_UNKNOWN_COMMAND), words[0]);
     if (n - used != cmd->nargs) {
-        fprintf(stderr, "usage: nqctl %s %s\n", cmd->name, cmd->args);
+        fprintf(stderr, msg_tr(M_USAGE), cmd->name, cmd->args);
         return CTL_USAGE;
     }
     if (!ctl.url || !*ctl.url)
         ctl.url = DEFAULT_URL;
+    snprintf(ctl.headers, sizeof(ctl.headers),
+             "Accept: application/json\r\nAccept-Language: %s\r\n", msg_accept_language());
     ctl.http = cmd->offline ? NULL : nq_httpc_new(ctl.url);
     if (!cmd->offline && !ctl.http)
-        return usage_error("bad gateway URL '%s' (expected http://host:port)", ctl.url);
+        return usage_error(msg_tr(M_BAD_URL), ctl.url);
     if (ctl.http && ctl.timeout_ms > 0)
         nq_httpc_set_timeout(ctl.http, ctl.timeout_ms);
     srand((unsigned)time(NULL) ^ (unsigned)getpid());
