@@ -3,7 +3,7 @@
  * A generator writes activity events as the JSON of POST /api/v1/activities
  * (docs/api-draft.md, services/ingest/validate.c). The mix, by weight, is the
  * table in bench_events.c: visits (with a location near Shanghai), calls,
- * orders (yuan amounts as strings; about 1 in 100 is a big order that raises
+ * orders (yuan amounts as strings; 1 in 1000 is a big order that raises
  * an alert), payments, feedback with a rating, and meetings, spread
  * uniformly over `salespeople` ids "sp-00001".. and `customers` ids
  * "c-000001"... Every event_id is "<run id>-<seq>", so the ids of one run are
@@ -21,6 +21,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
+/* Where the events are posted. */
+#define BENCH_ACTIVITY_PATH "/api/v1/activities"
 
 /* Longest run id, and the most bytes one event (plus its ',') can take:
  * a buffer of BENCH_EVENT_MAX * n + 2 always holds a batch of n. */

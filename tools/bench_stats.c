@@ -1,4 +1,4 @@
-/* tools/bench_stats.c — histogram, answer counts, /proc readers. See bench_stats.h. */
+/* tools/bench_stats.c — histogram, answer counts, time, /proc readers. See bench_stats.h. */
 #include "bench_stats.h"
 
 #include <ctype.h>
@@ -198,6 +198,13 @@ int bench_answer_counts(const char *body, size_t len, bench_counts_t *out)
         return -1;
     }
     return 0;
+}
+
+/* ---- time ------------------------------------------------------------------ */
+
+double bench_since_s(uint64_t from_ns, uint64_t to_ns)
+{
+    return to_ns > from_ns ? (double)(to_ns - from_ns) / 1e9 : 0.0;
 }
 
 /* ---- /proc ------------------------------------------------------------------ */

@@ -1,8 +1,9 @@
 /* tools/bench_stats.h — the pure pieces of nq-bench (no sockets, no clock).
  *
  * A latency histogram with bounded memory and bounded relative error, a
- * reader of the per-status counts in an activity answer, and readers of the
- * numbers nq-bench samples from /proc/<pid>/status and /proc/<pid>/stat.
+ * reader of the per-status counts in an activity answer, the time between two
+ * clock readings, and readers of the numbers nq-bench samples from
+ * /proc/<pid>/status and /proc/<pid>/stat.
  * Everything here takes plain data and returns plain data, so the unit test
  * (tests/unit/test_bench_stats.c) needs no running process.
  *
@@ -73,6 +74,13 @@ typedef struct bench_counts {
  * Returns 0, or -1 when the body is not an object with an "accepted" number
  * (an error answer such as {"error":"unavailable",...}); *out is zeroed then. */
 int bench_answer_counts(const char *body, size_t len, bench_counts_t *out);
+
+/* ---- time ----------------------------------------------------------------- */
+
+#define BENCH_NS_PER_MS 1000000ULL
+
+/* Seconds from from_ns to to_ns (uv_hrtime() values); 0 when to_ns is not later. */
+double bench_since_s(uint64_t from_ns, uint64_t to_ns);
 
 /* ---- /proc ---------------------------------------------------------------- */
 

@@ -201,7 +201,8 @@ static void on_applied(nq_redis_t *r, redisReply *reply, void *data);
  * does a reclaim (the only other way an entry changes hands), so EXEC
  * applies nothing whenever an entry may have been taken or applied
  * elsewhere since the WATCH. Counters go as plain commands, not from a
- * script: a command issued by Lua costs Redis about a microsecond more.
+ * script: Redis spends more on a command issued by Lua
+ * (bench/script-vs-transaction.sh measures it).
  * Returns 0, or -1 (a time outside the calendar, out of memory). */
 static int batch_sum(batch_t *b)
 {

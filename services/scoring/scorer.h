@@ -6,9 +6,9 @@
  * publishes what changed. Pulls go over a connection of their own, so the
  * next batch is pulled and summed while the previous one is applied (at most
  * SCORER_APPLIES applying, one ready, one being pulled). One apply at a time:
- * ingest's appends then wait behind at most one apply in Redis, not
- * two (with two, batches of 500 over 2 connections: 39 k/s, p99 51 ms; with
- * one: 47 k/s, p99 44 ms), and what arrives meanwhile makes the next batch.
+ * ingest's appends then wait behind at most one apply in Redis, not two
+ * (bench/README.md has the figures), and what arrives meanwhile makes the
+ * next batch.
  * Exactly once: the transaction (scorer.c, batch_sum) applies the summed
  * increments and XACKs the entries only if every one is still pending with
  * this scorer; if some went elsewhere it applies nothing and the scorer

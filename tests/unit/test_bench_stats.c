@@ -1,11 +1,13 @@
 /* test_bench_stats.c — nq-bench's pure helpers: tools/bench_stats.h (histogram,
- * answer counts, /proc readers) and tools/bench_events.h (the event mix, read
- * path templates, the freshness probe's marker). */
+ * answer counts, time, /proc readers), tools/bench_events.h (the event mix, read
+ * path templates, the freshness probe's marker) and tools/bench_opts.h (the
+ * option table). */
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "bench_events.h"
+#include "bench_opts.h"
 #include "bench_stats.h"
 #include "nq_test.h"
 
@@ -328,6 +330,93 @@ static void test_probe_write(void)
     CU_ASSERT_EQUAL(bench_probe_write(buf, 20, "r", "sp-p", 1, 1), -1);
 }
 
+/* ---- time ----------------------------------------------------------------- */
+
+static void test_since_s(void)
+{
+    CU_ASSERT_DOUBLE_EQUAL(bench_since_s(1000, 1500001000), 1.5, 1e-12);
+    CU_ASSERT_DOUBLE_EQUAL(bench_since_s(5, 5), 0.0, 0.0);
+    /* A later start than end (a phase that never began) is 0, not a wrap. */
+    CU_ASSERT_DOUBLE_EQUAL(bench_since_s(10, 3), 0.0, 0.0);
+}
+
+/* ---- options -------------------------------------------------------------- */
+
+/* Parse a NULL-terminated argument list after "nq-bench". */
+static int parse(bench_opts_t *o, char *err, size_t len, const char *const *args)
+{
+    char *argv[32] = {"nq-bench"};
+    int argc = 1;
+    while (args[argc - 1] && argc < 31) {
+        argv[argc] = (char *)args[argc - 1];
+        argc++;
+    }
+    return bench_opts_parse(o, argc, argv, err, len);
+}
+
+static void test_opts_defaults(void)
+{
+    bench_opts_t o;
+    char err[256] = "";
+    static const char *const none[] = {NULL};
+    CU_ASSERT_EQUAL_FATAL(parse(&o, err, sizeof(err), none), 0);
+    CU_ASSERT_STRING_EQUAL(o.mode, "write");
+    CU_ASSERT_STRING_EQUAL(o.url, "http://127.0.0.1:8080");
+    CU_ASSERT_EQUAL(o.connections, 4);
+    CU_ASSERT_EQUAL(o.batch, 1);
+    CU_ASSERT_EQUAL(o.rate, 0);
+    CU_ASSERT_EQUAL(o.duration_s, 10);
+    CU_ASSERT_EQUAL(o.redis_port, 6390);
+    CU_ASSERT_EQUAL(o.seed_events, 100000);
+    CU_ASSERT_EQUAL(o.probe_poll_ms, 2);
+    CU_ASSERT_PTR_NULL(o.run_id);
+    CU_ASSERT_PTR_NULL(o.pids_dir);
+    CU_ASSERT_FALSE(o.json);
+    CU_ASSERT_FALSE(o.rate_given);
+}
+
+static void test_opts_values(void)
+{
+    bench_opts_t o;
+    char err[256] = "";
+    static const char *const args[] = {"--mode", "read",   "--connections=8", "--rate",  "0",
+                                       "--json", "--path", "/x/{sp}",         "--setup", NULL};
+    CU_ASSERT_EQUAL_FATAL(parse(&o, err, sizeof(err), args), 0);
+    CU_ASSERT_STRING_EQUAL(o.mode, "read");
+    CU_ASSERT_EQUAL(o.connections, 8);
+    CU_ASSERT_EQUAL(o.rate, 0);
+    CU_ASSERT_TRUE(o.rate_given); /* --rate 0 given: --mode read keeps it */
+    CU_ASSERT_TRUE(o.json);
+    CU_ASSERT_TRUE(o.setup);
+    CU_ASSERT_STRING_EQUAL(o.path, "/x/{sp}");
+    CU_ASSERT_EQUAL(bench_mode_of("read"), MODE_READ);
+    CU_ASSERT_EQUAL(bench_mode_of("freshness"), MODE_FRESHNESS);
+    CU_ASSERT_EQUAL(bench_mode_of("Read"), -1);
+}
+
+static void test_opts_errors(void)
+{
+    static const struct {
+        const char *args[4];
+        const char *err;
+    } cases[] = {
+        {{"--connections", "0"}, "--connections: must be an integer in 1..10000, got '0'"},
+        {{"--duration", "3601"}, "--duration: must be an integer in 1..3600, got '3601'"},
+        {{"--batch", "12x"}, "--batch: must be an integer in 1..10000, got '12x'"},
+        {{"--rate"}, "--rate needs a value (R)"},
+        {{"--json=1"}, "--json takes no value"},
+        {{"extra"}, "unexpected argument 'extra' (see --help)"},
+        {{"--nope"}, "unknown option '--nope' (see --help)"},
+        {{"--connection", "2"}, "unknown option '--connection' (see --help)"},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        bench_opts_t o;
+        char err[256] = "";
+        CU_ASSERT_EQUAL(parse(&o, err, sizeof(err), cases[i].args), -1);
+        CU_ASSERT_STRING_EQUAL(err, cases[i].err);
+    }
+}
+
 static CU_TestInfo hist_tests[] = {
     {"buckets", test_hist_buckets},
     {"percentiles", test_hist_percentiles},
@@ -357,11 +446,25 @@ static CU_TestInfo read_tests[] = {
     CU_TEST_INFO_NULL,
 };
 
+static CU_TestInfo time_tests[] = {
+    {"since", test_since_s},
+    CU_TEST_INFO_NULL,
+};
+
+static CU_TestInfo opts_tests[] = {
+    {"defaults", test_opts_defaults},
+    {"values", test_opts_values},
+    {"errors", test_opts_errors},
+    CU_TEST_INFO_NULL,
+};
+
 static CU_SuiteInfo suites[] = {
     {"bench_hist", NULL, NULL, NULL, NULL, hist_tests},
     {"bench_parse", NULL, NULL, NULL, NULL, parse_tests},
     {"bench_events", NULL, NULL, NULL, NULL, event_tests},
     {"bench_reads", NULL, NULL, NULL, NULL, read_tests},
+    {"bench_time", NULL, NULL, NULL, NULL, time_tests},
+    {"bench_opts", NULL, NULL, NULL, NULL, opts_tests},
     CU_SUITE_INFO_NULL,
 };
 
