@@ -383,6 +383,35 @@ static void test_big_order_unknown_names(void)
     }
 }
 
+/* A backfill: a big order of three weeks ago (outside the recency window the
+ * suite runs with, 14 days) raises nothing; the recent one after it in the
+ * same batch does, and says when its order happened. */
+static void test_backfill_no_alert(void)
+{
+    json_t *batch =
+        json_pack("[o, o]", event("e-it-backfill", "order", SP4, s_d1 - 21 * DAY_MS, "70000.00"),
+                  event("e-it-after-backfill", "order", SP4, s_d1 + 2 * HOUR_MS, "70000.00"));
+    json_decref(post(batch, 202, 2, 0, 0, 0));
+    /* Alerting raises a batch's alerts in order: the old one would come first. */
+    nq_httpc_sse_event_t ev;
+    json_t *alert = NULL;
+    for (int64_t left, deadline = mono_ms() + ALERT_MS;
+         !alert && (left = deadline - mono_ms()) > 0 &&
+         nq_httpc_sse_next(s_sse, &ev, (int)left) == 1;) {
+        json_t *a = json_loads(ev.data, 0, NULL);
+        CU_ASSERT_STRING_NOT_EQUAL(str(a, "event_id"), "e-it-backfill");
+        if (strcmp(str(a, "event_id"), "e-it-after-backfill") == 0)
+            alert = json_incref(a);
+        json_decref(a);
+    }
+    CU_ASSERT_PTR_NOT_NULL_FATAL(alert);
+    char when[48];
+    nq_time_format(s_d1 + 2 * HOUR_MS, when, sizeof(when));
+    CU_ASSERT_STRING_EQUAL(str(alert, "occurred_at"), when);
+    CU_ASSERT(str(alert, "raised_at")[0] != '\0');
+    json_decref(alert);
+}
+
 static void test_duplicate_and_conflict(void)
 {
     json_t *a = post(event(ORDER1, "order", SP1, s_d1, "80000.00"), 202, 0, 1, 0, 0);
@@ -516,21 +545,26 @@ static void test_alert_replay(void)
     /* The list, newest first; other rules' alerts (if any) are skipped. */
     int status;
     size_t i, n = 0;
-    json_t *j = api("GET", "/api/v1/alerts?limit=50", NULL, &status), *a, *big[8] = {NULL};
+    json_t *j = api("GET", "/api/v1/alerts?limit=50", NULL, &status), *a, *big[9] = {NULL};
     CU_ASSERT_EQUAL(status, 200);
     json_array_foreach (json_object_get(j, "alerts"), i, a) {
         if (strcmp(str(a, "rule"), "big_order") != 0)
             continue;
-        if (n < 8)
+        CU_ASSERT_STRING_NOT_EQUAL(str(a, "event_id"), "e-it-backfill");
+        if (n < 9)
             big[n] = a;
         n++;
     }
-    CU_ASSERT_EQUAL_FATAL(n, 8); /* ORDER1, three known, three unknown, ORDER2 */
+    /* ORDER1, three known, three unknown, the one after the backfill, ORDER2 */
+    CU_ASSERT_EQUAL_FATAL(n, 9);
     CU_ASSERT_STRING_EQUAL(str(big[0], "event_id"), ORDER2);
-    CU_ASSERT_STRING_EQUAL(str(big[7], "event_id"), ORDER1);
-    CU_ASSERT_STRING_EQUAL(str(big[7], "amount"), "80000.00");
-    CU_ASSERT_STRING_EQUAL(str(big[7], "salesperson_id"), SP1);
-    CU_ASSERT_STRING_EQUAL(str(big[7], "title"),
+    CU_ASSERT_STRING_EQUAL(str(big[8], "event_id"), ORDER1);
+    CU_ASSERT_STRING_EQUAL(str(big[8], "amount"), "80000.00");
+    CU_ASSERT_STRING_EQUAL(str(big[8], "salesperson_id"), SP1);
+    char when[48];
+    nq_time_format(s_d1, when, sizeof(when));
+    CU_ASSERT_STRING_EQUAL(str(big[8], "occurred_at"), when);
+    CU_ASSERT_STRING_EQUAL(str(big[8], "title"),
                            "大额订单：张伟 的客户 杭州金达机电有限公司 下单 ¥80000.00");
     json_decref(j);
 }
@@ -573,7 +607,9 @@ static int suite_init(void)
     s_week0 = week.start_ms;
     s_d1 = s_week0 - 5 * DAY_MS + 10 * HOUR_MS;
     s_d2 = s_d1 - 7 * DAY_MS;
-    s_h = nq_harness_start((const char *[]){NQ_HARNESS_REDIS_SOCKET, NULL});
+    /* Every event here is at most 12 days old; the backfill test's is 3 weeks. */
+    s_h = nq_harness_start(
+        (const char *[]){NQ_HARNESS_REDIS_SOCKET, "NQ_ALERT_RECENCY_S=1209600", NULL});
     s_http = s_h ? nq_httpc_new(nq_harness_url(s_h)) : NULL;
     return s_http ? 0 : -1;
 }
@@ -593,6 +629,7 @@ static CU_TestInfo path_tests[] = {
     {"org errors: 404 and field errors", test_org_errors},
     {"big order accepted, alert streamed", test_big_order_alert},
     {"big order of unknown people: titled with their ids", test_big_order_unknown_names},
+    {"backfilled big order: no alert; alerts carry occurred_at", test_backfill_no_alert},
     {"duplicate and conflict", test_duplicate_and_conflict},
     {"batch of 2,500: duplicates and conflicts across chunk edges", test_large_batch},
     {"invalid events", test_invalid_events},
