@@ -327,6 +327,18 @@ static void test_org_errors(void)
     j = api("GET", "/api/v1/customers/c-it-bad", NULL, &status);
     CU_ASSERT_EQUAL(status, 404); /* nothing stored */
     json_decref(j);
+
+    /* A malformed \u escape before a multi-byte character: 400, and the
+     * reason (which quotes the text) is valid UTF-8, so the answer parses. */
+    static const char *const bodies[] = {"{\"name\":\"\\u\xe5\xae\xa2\"}",
+                                         "{\"notes\":\"\\u\xc3\xa9\"}"};
+    for (size_t i = 0; i < 2; i++) {
+        j = api_raw("PUT", "/api/v1/teams/t-x", bodies[i], &status);
+        CU_ASSERT_EQUAL(status, 400);
+        CU_ASSERT_STRING_EQUAL(str(j, "error"), "invalid");
+        CU_ASSERT_PTR_NOT_NULL(strstr(str(j, "detail"), "invalid escape"));
+        json_decref(j);
+    }
 }
 
 /* The stream is opened first, so the alert for the order must arrive on it. */
