@@ -217,6 +217,7 @@ static bool short_string(cursor_t *c, char *buf, size_t size)
     return true;
 }
 
+/* A number is judged on its text, as the general path does (jnum.h). */
 static bool value_money(cursor_t *c, void *member)
 {
     const char *why;
@@ -224,7 +225,8 @@ static bool value_money(cursor_t *c, void *member)
     if (string_next(c))
         return short_string(c, buf, sizeof(buf)) && nq_money_parse(buf, member, &why) == 0;
     number_t n;
-    return number(c, &n) && nq_money_from_double(n.d, member, &why) == 0;
+    const char *start = c->p; /* string_next skipped the blanks */
+    return number(c, &n) && nq_money_parse_number(start, (size_t)(c->p - start), member, &why) == 0;
 }
 
 static bool value_time(cursor_t *c, void *member)

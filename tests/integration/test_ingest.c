@@ -775,6 +775,31 @@ static void test_amounts_and_times(void)
     answer_free(&a);
     expect_kpis("sp-it-amt", NQ_PERIOD_DAY, at, 2, 123451, 0);
 
+    /* Numbers are judged on the text sent, as strings are: these read as 1.5
+     * and 0.3 once parsed, but have more than two decimals. Both on the fast
+     * path (a plain body) and the general one (an escape sends it there). */
+    char when[48], body[1024];
+    time_of(at, when, sizeof(when));
+    static const char *const notes[] = {"plain", "esc\\u00e9"};
+    for (size_t k = 0; k < 2; k++) {
+        snprintf(
+            body, sizeof(body),
+            "[{\"event_id\":\"amt-n1-%zu\",\"type\":\"order\",\"salesperson_id\":\"sp-it-amt\","
+            "\"occurred_at\":\"%s\",\"amount\":1.50000000000000000001,\"notes\":\"%s\"},"
+            "{\"event_id\":\"amt-n2-%zu\",\"type\":\"order\",\"salesperson_id\":\"sp-it-amt\","
+            "\"occurred_at\":\"%s\",\"amount\":0.29999999999999999}]",
+            k, when, notes[k], k, when);
+        a = post_text(body);
+        expect_counts(&a, 400, 0, 0, 0, 2);
+        for (size_t i = 0; i < 2; i++) {
+            json_t *r = json_array_get(json_object_get(a.json, "results"), i);
+            json_t *e = json_array_get(json_object_get(r, "errors"), 0);
+            CU_ASSERT_STRING_EQUAL(str(e, "field"), "amount");
+            CU_ASSERT_STRING_EQUAL(str(e, "reason"), "more than two decimals");
+        }
+        answer_free(&a);
+    }
+
     /* occurred_at: beyond now + skew is refused, within it is fine, before 2000 is refused. */
     a = post_json(json_pack("[o, o, o, o]", visit("tm-future", "sp-it-time", nq_now_ms() + 600000),
                             visit("tm-skew", "sp-it-time", nq_now_ms() + 60000),
