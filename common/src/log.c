@@ -100,7 +100,9 @@ void nq_log(nq_log_level_t level, const char *event, const char *fmt, ...)
     char msg[MSG_MAX];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof(msg), fmt ? fmt : "", ap);
+    msg[0] = '\0';
+    if (fmt) /* clang refuses an empty literal as the format */
+        vsnprintf(msg, sizeof(msg), fmt, ap);
     va_end(ap);
 
     char ts[32];
