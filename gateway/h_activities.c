@@ -147,11 +147,12 @@ static int batch_reject(batch_t *b, const char *event_id, json_t *errors)
     return 0;
 }
 
-/* One JSON event: mapped, or rejected with its field errors. */
-static int batch_add_json(batch_t *b, const json_t *obj)
+/* One JSON event: mapped, or rejected with its field errors. `nums` has the
+ * texts of the document's numbers. */
+static int batch_add_json(batch_t *b, const json_t *obj, const jnum_index_t *nums)
 {
     nq_field_errors_t errs = {0};
-    Nq__Activity *ev = (Nq__Activity *)pbjson_decode(&activity_schema, obj, &errs);
+    Nq__Activity *ev = (Nq__Activity *)pbjson_decode(&activity_schema, obj, nums, &errs);
     if (ev)
         return batch_add(b, ev);
     return batch_reject(b, json_string_value(json_object_get(obj, "event_id")),
@@ -197,19 +198,21 @@ static int parse_json(const gw_request_t *req, batch_t *b, const char **why)
         *why = detail;
         return -1;
     }
+    jnum_index_t *nums = jnum_index(root, req->http->body, req->http->body_len);
     if (json_is_object(root)) {
-        rc = batch_add_json(b, root);
+        rc = batch_add_json(b, root, nums);
     } else if (json_is_array(root) && json_array_size(root) > 0) {
         size_t i;
         json_t *ev;
         json_array_foreach (root, i, ev) {
-            if ((rc = batch_add_json(b, ev)) != 0)
+            if ((rc = batch_add_json(b, ev, nums)) != 0)
                 break;
         }
     } else {
         *why = "body must be an event object or a non-empty array of them";
         rc = -2;
     }
+    jnum_free(&nums);
     json_decref(root);
     return rc;
 }
@@ -228,7 +231,9 @@ static int parse_ndjson(const gw_request_t *req, batch_t *b, const char **why)
         json_t *obj = json_loadb(text, len, JSON_REJECT_DUPLICATES, &err);
         int rc;
         if (obj) {
-            rc = batch_add_json(b, obj);
+            jnum_index_t *nums = jnum_index(obj, text, len);
+            rc = batch_add_json(b, obj, nums);
+            jnum_free(&nums);
         } else {
             nq_field_errors_t errs = {0};
             nq_field_errors_add(&errs, "(line)", "line %zu is not valid JSON: %s", line, err.text);

@@ -27,8 +27,10 @@
 static const pbjson_special_t alert_specials[] = {
     {"amount", "amount_fen", PBJSON_MONEY, false},
     {"raised_at", "raised_at", PBJSON_TIME, false},
+    {"occurred_at", "occurred_at", PBJSON_TIME, false},
 };
-static const pbjson_schema_t alert_schema = {&nq__alert__descriptor, alert_specials, 2};
+static const pbjson_schema_t alert_schema = {&nq__alert__descriptor, alert_specials,
+                                             sizeof(alert_specials) / sizeof(alert_specials[0])};
 
 /* A stream id "ms-seq" as a comparable pair. */
 typedef struct stream_id {

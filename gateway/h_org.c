@@ -75,7 +75,9 @@ static void put_entity(const gw_request_t *req)
     if (!obj)
         return;
     nq_field_errors_t errs = {0};
-    ProtobufCMessage *entity = pbjson_decode(&kind->schema, obj, &errs);
+    jnum_index_t *nums = jnum_index(obj, req->http->body, req->http->body_len);
+    ProtobufCMessage *entity = pbjson_decode(&kind->schema, obj, nums, &errs);
+    jnum_free(&nums);
     json_decref(obj);
     if (!entity) {
         gw_respond_error(req->conn, 400, "invalid", "the body has invalid fields", &errs);

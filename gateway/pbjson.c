@@ -121,14 +121,28 @@ static const scalar_codec_t *find_codec(ProtobufCType type)
 
 /* ---- special conversions ------------------------------------------------ */
 
-static int dec_money(const json_t *v, void *member, const char **why)
+/* A JSON value -> a protobuf field, with the texts of the document's reals. */
+typedef int (*special_decode_fn)(const json_t *v, const jnum_index_t *nums, void *member,
+                                 const char **why);
+
+/* Amounts are judged on their text, numbers too: an integer's is its value,
+ * a real's comes from the index (a tree built in memory has none: its double
+ * is judged). */
+static int dec_money(const json_t *v, const jnum_index_t *nums, void *member, const char **why)
 {
     if (json_is_string(v))
         return nq_money_parse(json_string_value(v), member, why);
-    if (json_is_integer(v))
-        return nq_money_from_double((double)json_integer_value(v), member, why);
-    if (json_is_real(v))
-        return nq_money_from_double(json_real_value(v), member, why);
+    if (json_is_integer(v)) {
+        char text[32];
+        int n = snprintf(text, sizeof(text), "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+        return nq_money_parse_number(text, (size_t)n, member, why);
+    }
+    if (json_is_real(v)) {
+        size_t len;
+        const char *text = jnum_text(nums, v, &len);
+        return text ? nq_money_parse_number(text, len, member, why)
+                    : nq_money_from_double(json_real_value(v), member, why);
+    }
     *why = "must be decimal yuan, as a string (\"1234.50\") or a number";
     return -1;
 }
@@ -140,7 +154,7 @@ static json_t *enc_money(const void *member)
     return json_string(buf);
 }
 
-static int dec_time(const json_t *v, void *member, const char **why)
+static int dec_time(const json_t *v, const jnum_index_t *nums, void *member, const char **why)
 {
     if (json_is_integer(v)) {
         *(int64_t *)member = json_integer_value(v);
@@ -159,10 +173,13 @@ static json_t *enc_time(const void *member)
     return json_string(buf);
 }
 
-static const scalar_codec_t special_codecs[] = {
-    [PBJSON_PLAIN] = {PROTOBUF_C_TYPE_INT64, NULL, NULL}, /* unused: plain fields use their type */
-    [PBJSON_MONEY] = {PROTOBUF_C_TYPE_INT64, dec_money, enc_money},
-    [PBJSON_TIME] = {PROTOBUF_C_TYPE_INT64, dec_time, enc_time},
+static const struct {
+    special_decode_fn decode;        /* JSON -> field */
+    json_t *(*encode)(const void *); /* field -> JSON */
+} special_codecs[] = {
+    [PBJSON_PLAIN] = {NULL, NULL}, /* unused: plain fields use their type */
+    [PBJSON_MONEY] = {dec_money, enc_money},
+    [PBJSON_TIME] = {dec_time, enc_time},
 };
 
 /* ---- fields ------------------------------------------------------------- */
@@ -215,7 +232,8 @@ static bool is_present(const ProtobufCMessage *msg, const ProtobufCFieldDescript
            *(const protobuf_c_boolean *)((const char *)msg + f->quantifier_offset);
 }
 
-static ProtobufCMessage *decode_in(const pbjson_schema_t *s, const json_t *obj, const char *path,
+static ProtobufCMessage *decode_in(const pbjson_schema_t *s, const json_t *obj,
+                                   const jnum_index_t *nums, const char *path,
                                    nq_field_errors_t *errs);
 
 static ProtobufCMessage *new_message(const ProtobufCMessageDescriptor *d)
@@ -308,7 +326,8 @@ static void field_error(nq_field_errors_t *errs, const char *path, const char *k
 }
 
 static void decode_field(const pbjson_schema_t *s, ProtobufCMessage *msg, const char *key,
-                         const json_t *val, const char *path, nq_field_errors_t *errs)
+                         const json_t *val, const jnum_index_t *nums, const char *path,
+                         nq_field_errors_t *errs)
 {
     const pbjson_special_t *sp;
     const ProtobufCFieldDescriptor *f = pbjson_field(s, key, &sp);
@@ -325,7 +344,7 @@ static void decode_field(const pbjson_schema_t *s, ProtobufCMessage *msg, const 
     const char *why = "has an unsupported type";
     int rc = -1;
     if (sp && sp->kind != PBJSON_PLAIN) {
-        rc = special_codecs[sp->kind].decode(val, pbjson_member(msg, f), &why);
+        rc = special_codecs[sp->kind].decode(val, nums, pbjson_member(msg, f), &why);
     } else if (is_map_entry(f)) {
         rc = decode_map(msg, f, val, &why);
     } else if (f->label == PROTOBUF_C_LABEL_REPEATED) {
@@ -334,7 +353,7 @@ static void decode_field(const pbjson_schema_t *s, ProtobufCMessage *msg, const 
         pbjson_schema_t sub = {pbjson_msg_desc(f), NULL, 0};
         char name[64];
         field_name(name, sizeof(name), path, key);
-        ProtobufCMessage *m = decode_in(&sub, val, name, errs);
+        ProtobufCMessage *m = decode_in(&sub, val, nums, name, errs);
         *(ProtobufCMessage **)pbjson_member(msg, f) = m;
         return; /* decode_in reported its own errors */
     } else if (find_codec(f->type)) {
@@ -347,7 +366,8 @@ static void decode_field(const pbjson_schema_t *s, ProtobufCMessage *msg, const 
     pbjson_mark_present(msg, f);
 }
 
-static ProtobufCMessage *decode_in(const pbjson_schema_t *s, const json_t *obj, const char *path,
+static ProtobufCMessage *decode_in(const pbjson_schema_t *s, const json_t *obj,
+                                   const jnum_index_t *nums, const char *path,
                                    nq_field_errors_t *errs)
 {
     if (!json_is_object(obj)) {
@@ -361,7 +381,7 @@ static ProtobufCMessage *decode_in(const pbjson_schema_t *s, const json_t *obj, 
     const char *key;
     json_t *val;
     json_object_foreach ((json_t *)obj, key, val) {
-        decode_field(s, msg, key, val, path, errs);
+        decode_field(s, msg, key, val, nums, path, errs);
     }
     if (errs->n + errs->dropped != before) {
         protobuf_c_message_free_unpacked(msg, NULL);
@@ -371,9 +391,9 @@ static ProtobufCMessage *decode_in(const pbjson_schema_t *s, const json_t *obj, 
 }
 
 ProtobufCMessage *pbjson_decode(const pbjson_schema_t *schema, const json_t *obj,
-                                nq_field_errors_t *errs)
+                                const jnum_index_t *nums, nq_field_errors_t *errs)
 {
-    return decode_in(schema, obj, "", errs);
+    return decode_in(schema, obj, nums, "", errs);
 }
 
 /* ---- encoding ----------------------------------------------------------- */

@@ -7,12 +7,15 @@
  * messages, repeated strings and map<string,string> are supported.
  *
  * Decoding is strict: an unknown field, a wrong JSON type, an out-of-range
- * integer or a bad amount or time is a field error, named as in the JSON.
+ * integer or a bad amount or time is a field error, named as in the JSON. An
+ * amount given as a number is judged on its text (jnum.h), as a string is.
  *
  *   static const pbjson_special_t specials[] = {{"amount", "amount_fen", PBJSON_MONEY, false}};
  *   static const pbjson_schema_t schema = {&nq__activity__descriptor, specials, 1};
  *   nq_field_errors_t errs = {0};
- *   Nq__Activity *ev = (Nq__Activity *)pbjson_decode(&schema, obj, &errs);
+ *   jnum_index_t *nums = jnum_index(obj, body, body_len);
+ *   Nq__Activity *ev = (Nq__Activity *)pbjson_decode(&schema, obj, nums, &errs);
+ *   jnum_free(&nums);
  *   ... protobuf_c_message_free_unpacked(&ev->base, NULL);
  *   json_t *out = pbjson_encode(&schema, &ev->base);
  */
@@ -23,6 +26,7 @@
 #include <stdbool.h>
 #include <protobuf-c/protobuf-c.h>
 
+#include "jnum.h"
 #include "nq/fielderr.h"
 
 typedef enum {
@@ -49,11 +53,13 @@ typedef struct pbjson_schema {
 /* Most items in a repeated field or map. */
 #define PBJSON_ITEMS_MAX 1000
 
-/* Build a message from a JSON object. Returns it (free with
- * protobuf_c_message_free_unpacked(msg, NULL)), or NULL with errs filled (or
- * with errs empty when out of memory). */
+/* Build a message from a JSON object. `nums` holds the texts of the reals of
+ * the document obj was parsed from (jnum_index), or is NULL for a tree built
+ * in memory (a real amount is then judged by its double). Returns the message
+ * (free with protobuf_c_message_free_unpacked(msg, NULL)), or NULL with errs
+ * filled (or with errs empty when out of memory). */
 ProtobufCMessage *pbjson_decode(const pbjson_schema_t *schema, const json_t *obj,
-                                nq_field_errors_t *errs);
+                                const jnum_index_t *nums, nq_field_errors_t *errs);
 
 /* The JSON object of a message (fields that are set). New reference. */
 json_t *pbjson_encode(const pbjson_schema_t *schema, const ProtobufCMessage *msg);

@@ -8,6 +8,7 @@
 
 #include "nq/money.h"
 #include "nq/period.h"
+#include "nq/utf8.h"
 
 /* Digits of the longest integer taken here (fits int64 whatever they are). */
 #define INT_DIGITS_MAX 18
@@ -37,25 +38,6 @@ static bool eat(cursor_t *c, char ch)
     return false;
 }
 
-/* Length of the valid UTF-8 sequence at p (lead byte >= 0x80), or 0: no
- * overlong forms, no surrogates, nothing above U+10FFFF (as jansson). */
-static size_t utf8_len(const unsigned char *p, const unsigned char *end)
-{
-    size_t n = *p >= 0xF0 ? 4 : *p >= 0xE0 ? 3 : *p >= 0xC0 ? 2 : 0;
-    if (n == 0 || *p > 0xF4 || (size_t)(end - p) < n)
-        return 0;
-    uint32_t cp = *p & (0xFF >> (n + 1));
-    for (size_t i = 1; i < n; i++) {
-        if ((p[i] & 0xC0) != 0x80)
-            return 0;
-        cp = cp << 6 | (p[i] & 0x3F);
-    }
-    static const uint32_t min_cp[] = {0, 0, 0x80, 0x800, 0x10000};
-    if (cp < min_cp[n] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-        return 0;
-    return n;
-}
-
 /* A string without escapes or control characters. */
 static bool string(cursor_t *c, const char **s, size_t *len)
 {
@@ -77,7 +59,7 @@ static bool string(cursor_t *c, const char **s, size_t *len)
             c->p++;
             continue;
         }
-        size_t n = utf8_len((const unsigned char *)c->p, (const unsigned char *)c->end);
+        size_t n = nq_utf8_seq(c->p, (size_t)(c->end - c->p), NULL);
         if (n == 0)
             return false;
         c->p += n;
@@ -235,6 +217,7 @@ static bool short_string(cursor_t *c, char *buf, size_t size)
     return true;
 }
 
+/* A number is judged on its text, as the general path does (jnum.h). */
 static bool value_money(cursor_t *c, void *member)
 {
     const char *why;
@@ -242,7 +225,8 @@ static bool value_money(cursor_t *c, void *member)
     if (string_next(c))
         return short_string(c, buf, sizeof(buf)) && nq_money_parse(buf, member, &why) == 0;
     number_t n;
-    return number(c, &n) && nq_money_from_double(n.d, member, &why) == 0;
+    const char *start = c->p; /* string_next skipped the blanks */
+    return number(c, &n) && nq_money_parse_number(start, (size_t)(c->p - start), member, &why) == 0;
 }
 
 static bool value_time(cursor_t *c, void *member)

@@ -4,6 +4,7 @@
 
 #include "gateway.h"
 #include "nq/log.h"
+#include "nq/utf8.h"
 
 #define JSON_TYPE "application/json; charset=utf-8"
 
@@ -11,8 +12,11 @@ int gw_respond_json(nq_http_conn_t *conn, int status, json_t *body, const char *
 {
     char *text = body ? json_dumps(body, JSON_COMPACT | JSON_REAL_PRECISION(10)) : NULL;
     json_decref(body);
-    if (!text)
+    if (!text) {
+        nq_log_error("answer_failed", "the JSON of a %d answer could not be %s", status,
+                     body ? "written (out of memory)" : "built (out of memory, or not UTF-8)");
         return nq_http_respond(conn, 500, JSON_TYPE, "{\"error\":\"internal\"}", 20, NULL);
+    }
     int rc = nq_http_respond(conn, status, JSON_TYPE, text, strlen(text), extra_headers);
     free(text);
     return rc;
@@ -32,20 +36,30 @@ json_t *gw_field_errors_json(const nq_field_errors_t *errs)
     return arr;
 }
 
+/* Services' field errors, which may quote their input: kept valid UTF-8. */
 json_t *gw_pb_field_errors_json(Nq__FieldError *const *errs, size_t n)
 {
     json_t *arr = json_array();
-    for (size_t i = 0; arr && i < n; i++)
-        json_array_append_new(arr,
-                              json_pack("{s:s, s:s}", "field", errs[i]->field ? errs[i]->field : "",
-                                        "reason", errs[i]->reason ? errs[i]->reason : ""));
+    for (size_t i = 0; arr && i < n; i++) {
+        char field[128], reason[512];
+        nq_utf8_clean(field, sizeof(field), errs[i]->field);
+        nq_utf8_clean(reason, sizeof(reason), errs[i]->reason);
+        json_array_append_new(arr, json_pack("{s:s, s:s}", "field", field, "reason", reason));
+    }
     return arr;
 }
 
+/* The error answer. `detail` may quote the request (a parser's message): it is
+ * made valid UTF-8 first, so that the answer can always be built. A 5xx other
+ * than 503 (a service away, said in the answer) is logged with its detail. */
 static int respond_error_with(nq_http_conn_t *conn, int status, const char *code,
                               const char *detail, json_t *errors, const char *extra_headers)
 {
-    json_t *body = json_pack("{s:s, s:s}", "error", code, "detail", detail ? detail : code);
+    char text[512];
+    nq_utf8_clean(text, sizeof(text), detail ? detail : code);
+    if (status >= 500 && status != 503)
+        nq_log_error("internal_error", "answering %d %s: %s", status, code, text);
+    json_t *body = json_pack("{s:s, s:s}", "error", code, "detail", text);
     if (body && errors && json_array_size(errors) > 0)
         json_object_set(body, "errors", errors);
     json_decref(errors);

@@ -5,6 +5,9 @@
 # and only when something is missing, and nothing is printed when all are present.
 # Works as root, or through sudo otherwise.
 #
+# valgrind, clang, libclang-rt-14-dev: the test command's memcheck stage and its
+# sanitizer and libFuzzer stage (scripts/test.sh).
+#
 # redis-server: the run and test commands start their own private redis-server, so the
 # system service that the package ships is not needed. While this script installs it,
 # service starts are denied (policy-rc.d), so apt does not start a system-wide Redis
@@ -15,7 +18,7 @@ PACKAGES=(
     build-essential cmake pkg-config git ca-certificates tzdata curl
     libzmq3-dev libprotobuf-c-dev protobuf-c-compiler libhiredis-dev libuv1-dev
     libcunit1-dev redis-server libhttp-parser-dev libjansson-dev libsodium-dev
-    docker-compose valgrind
+    docker-compose valgrind clang libclang-rt-14-dev
 )
 POLICY_RC=/usr/sbin/policy-rc.d
 

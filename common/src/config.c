@@ -74,6 +74,8 @@ static const option_t options[] = {
      "static files served by the gateway (empty: none)"},
     {"big-order-yuan", "NQ_BIG_ORDER_YUAN", OPT_MONEY_YUAN, FIELD(big_order_fen), 0, 0, "50000",
      "big-order alert threshold, yuan"},
+    {"alert-recency-s", "NQ_ALERT_RECENCY_S", OPT_INT, FIELD(alert_recency_s), 0, 31622400, "86400",
+     "event-time alerts fire only for events that occurred within this many seconds (0: any age)"},
     {"max-frame-bytes", "NQ_MAX_FRAME_BYTES", OPT_INT, FIELD(max_frame_bytes), 1024, 268435456,
      "8388608", "largest ZeroMQ frame accepted"},
     {"max-body-bytes", "NQ_MAX_BODY_BYTES", OPT_INT, FIELD(max_body_bytes), 1024, 268435456,

@@ -6,6 +6,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "nq/utf8.h"
+
 /* Longest formatted message kept; longer ones are truncated. */
 #define MSG_MAX 2048
 /* Worst case of escaping: every byte becomes \u00XX. */
@@ -47,37 +49,6 @@ void nq_log_set_stream(FILE *out)
     g_log.out = out;
 }
 
-/* Length of the valid UTF-8 sequence at s (1..4), or 0 if the bytes there are
- * not one (overlong forms, surrogates and code points past U+10FFFF included). */
-static size_t utf8_seq_len(const unsigned char *s)
-{
-    size_t n;
-    uint32_t cp;
-    if (s[0] < 0x80)
-        return 1;
-    if ((s[0] & 0xE0) == 0xC0) {
-        n = 2;
-        cp = s[0] & 0x1F;
-    } else if ((s[0] & 0xF0) == 0xE0) {
-        n = 3;
-        cp = s[0] & 0x0F;
-    } else if ((s[0] & 0xF8) == 0xF0) {
-        n = 4;
-        cp = s[0] & 0x07;
-    } else {
-        return 0;
-    }
-    for (size_t i = 1; i < n; i++) {
-        if ((s[i] & 0xC0) != 0x80)
-            return 0;
-        cp = (cp << 6) | (s[i] & 0x3F);
-    }
-    static const uint32_t min_cp[] = {0, 0, 0x80, 0x800, 0x10000};
-    if (cp < min_cp[n] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-        return 0;
-    return n;
-}
-
 /* Quotes, backslashes and control characters are escaped (controls as \u00XX);
  * valid UTF-8 is copied as is and each invalid byte becomes \ufffd, so the
  * output is always valid JSON. A unit that does not fit whole is not written. */
@@ -87,9 +58,9 @@ size_t nq_json_escape(char *buf, size_t len, const char *s)
     if (len == 0)
         return 0;
     const unsigned char *p = (const unsigned char *)(s ? s : "");
-    while (*p) {
+    for (size_t left = strlen((const char *)p); left > 0;) {
         char unit[8];
-        size_t n = utf8_seq_len(p);
+        size_t n = nq_utf8_seq((const char *)p, left, NULL);
         size_t consumed = n ? n : 1;
         if (n == 0)
             n = (size_t)snprintf(unit, sizeof(unit), "\\ufffd");
@@ -104,6 +75,7 @@ size_t nq_json_escape(char *buf, size_t len, const char *s)
         memcpy(buf + w, unit, n);
         w += n;
         p += consumed;
+        left -= consumed;
     }
     buf[w] = '\0';
     return w;
@@ -128,7 +100,9 @@ void nq_log(nq_log_level_t level, const char *event, const char *fmt, ...)
     char msg[MSG_MAX];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof(msg), fmt ? fmt : "", ap);
+    msg[0] = '\0';
+    if (fmt) /* clang refuses an empty literal as the format */
+        vsnprintf(msg, sizeof(msg), fmt, ap);
     va_end(ap);
 
     char ts[32];

@@ -6,6 +6,7 @@
 #include <math.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <string.h>
 
 /* Largest |yuan| nq_money_from_double looks at, before the fen limit applies. */
 #define DOUBLE_MAX_YUAN 9e13
@@ -32,27 +33,28 @@ static bool push_digit(int64_t *acc, int d, int64_t scale)
     return true;
 }
 
-int nq_money_parse(const char *s, int64_t *fen, const char **reason)
+/* s[0..len) as decimal yuan (see nq_money_parse). */
+static int parse_n(const char *s, size_t len, int64_t *fen, const char **reason)
 {
-    if (!s || !*s)
+    if (!s || len == 0)
         return fail(reason, "empty amount");
-    const char *p = s;
+    const char *p = s, *end = s + len;
     bool negative = (*p == '-');
     if (negative)
         p++;
-    if (!is_digit(*p))
+    if (p == end || !is_digit(*p))
         return fail(reason, "not a decimal number");
 
     int64_t yuan = 0;
-    for (; is_digit(*p); p++)
+    for (; p < end && is_digit(*p); p++)
         if (!push_digit(&yuan, *p - '0', 100))
             return fail(reason, "amount out of range");
 
     int64_t cents = 0;
-    if (*p == '.') {
+    if (p < end && *p == '.') {
         p++;
         int decimals = 0;
-        for (; is_digit(*p); p++, decimals++)
+        for (; p < end && is_digit(*p); p++, decimals++)
             if (decimals < 2)
                 cents = cents * 10 + (*p - '0');
         if (decimals == 0)
@@ -62,7 +64,7 @@ int nq_money_parse(const char *s, int64_t *fen, const char **reason)
         if (decimals == 1)
             cents *= 10;
     }
-    if (*p != '\0')
+    if (p != end)
         return fail(reason, "not a decimal number");
 
     int64_t total = yuan * 100 + cents;
@@ -70,6 +72,18 @@ int nq_money_parse(const char *s, int64_t *fen, const char **reason)
         return fail(reason, "amount out of range");
     *fen = negative ? -total : total;
     return 0;
+}
+
+int nq_money_parse(const char *s, int64_t *fen, const char **reason)
+{
+    return parse_n(s, s ? strlen(s) : 0, fen, reason);
+}
+
+int nq_money_parse_number(const char *text, size_t len, int64_t *fen, const char **reason)
+{
+    if (text && (memchr(text, 'e', len) || memchr(text, 'E', len)))
+        return fail(reason, "must be decimal yuan without an exponent");
+    return parse_n(text, len, fen, reason);
 }
 
 /* A double is taken as an amount of fen r when it is the double nearest to the

@@ -482,13 +482,13 @@ void nq_redis_pipe_init(nq_redis_pipe_t *p)
     memset(p, 0, sizeof(*p));
 }
 
-/* Room for `more` bytes in p->buf. */
+/* Room for `more` bytes in p->buf, and for the NUL after them. */
 static bool pipe_reserve(nq_redis_pipe_t *p, size_t more)
 {
-    if (p->len + more <= p->cap)
+    if (p->len + more < p->cap)
         return true;
     size_t cap = p->cap ? p->cap : 4096;
-    while (cap < p->len + more)
+    while (cap <= p->len + more)
         cap *= 2;
     char *buf = realloc(p->buf, cap);
     if (!buf) {
@@ -523,6 +523,7 @@ static void pipe_header(nq_redis_pipe_t *p, char mark, size_t n)
         return;
     memcpy(p->buf + p->len, at, len);
     p->len += len;
+    p->buf[p->len] = '\0';
 }
 
 void nq_redis_pipe_cmd(nq_redis_pipe_t *p, nq_redis_cb cb, void *data, size_t argc)
@@ -562,6 +563,7 @@ void nq_redis_pipe_add(nq_redis_pipe_t *p, const void *bytes, size_t len)
     memcpy(p->buf + p->len, bytes, len);
     memcpy(p->buf + p->len + len, "\r\n", 2);
     p->len += len + 2;
+    p->buf[p->len] = '\0';
     p->cmds[p->n - 1].end = p->len;
     p->args_due--;
 }

@@ -78,15 +78,17 @@ static void raise_alert(alerting_t *al, raise_job_t *job)
     }
 }
 
-/* The names for the titles, then the alert: a missing name shows the id. */
+/* The names for the titles, then the alert: a name that is not in the reply
+ * (unknown, or Redis down) is "", so the title shows the id. */
 static void on_names(nq_redis_t *r, redisReply *reply, void *data)
 {
     raise_job_t *job = data;
     char *const targets[2] = {job->names.salesperson, job->names.customer};
-    for (size_t i = 0; reply && reply->type == REDIS_REPLY_ARRAY && i < reply->elements && i < 2;
-         i++) {
-        if (reply->element[i]->type == REDIS_REPLY_STRING)
-            snprintf(targets[i], sizeof(job->names.salesperson), "%s", reply->element[i]->str);
+    bool listed = reply && reply->type == REDIS_REPLY_ARRAY;
+    for (size_t i = 0; i < 2; i++) {
+        bool known = listed && i < reply->elements && reply->element[i]->type == REDIS_REPLY_STRING;
+        snprintf(targets[i], sizeof(job->names.salesperson), "%s",
+                 known ? reply->element[i]->str : "");
     }
     job->rule->title(&job->draft, &job->names);
     raise_alert(job->al, job);
@@ -108,11 +110,12 @@ static void look_up_names(alerting_t *al, raise_job_t *job)
 
 static void evaluate(alerting_t *al, const Nq__Activity *ev)
 {
+    int64_t now = nq_now_ms();
     for (size_t i = 0; i < alert_rules_count; i++) {
-        raise_job_t *job = malloc(sizeof(*job));
+        raise_job_t *job = calloc(1, sizeof(*job));
         if (!job)
             return;
-        if (!alert_rules[i].evaluate(ev, &al->thresholds, &job->draft)) {
+        if (!alert_rule_fires(&alert_rules[i], ev, &al->thresholds, now, &job->draft)) {
             free(job);
             continue;
         }
@@ -120,7 +123,7 @@ static void evaluate(alerting_t *al, const Nq__Activity *ev)
         job->rule = &alert_rules[i];
         job->draft.rule = alert_rules[i].key;
         job->draft.severity = alert_rules[i].severity;
-        job->raised_at = nq_now_ms();
+        job->raised_at = now;
         look_up_names(al, job);
     }
 }
@@ -145,6 +148,7 @@ void *alerting_new(nq_service_t *svc)
     al->svc = svc;
     const nq_config_t *cfg = &svc->cfg;
     al->thresholds.big_order_fen = cfg->big_order_fen;
+    al->thresholds.recency_ms = cfg->alert_recency_s * 1000;
     al->sub = nq_zsock_new(&svc->loop, svc->zctx, ZMQ_SUB, cfg->changes_endpoint, NQ_ZSOCK_BIND,
                            routes, 1, al, (size_t)cfg->max_frame_bytes);
     al->pub = nq_zsock_new(&svc->loop, svc->zctx, ZMQ_PUB, cfg->alerts_endpoint, NQ_ZSOCK_BIND,

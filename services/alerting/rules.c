@@ -13,6 +13,7 @@ static void draft_about(alert_draft_t *d, const Nq__Activity *ev)
              ev->salesperson_id ? ev->salesperson_id : "");
     snprintf(d->customer_id, sizeof(d->customer_id), "%s", ev->customer_id ? ev->customer_id : "");
     snprintf(d->event_id, sizeof(d->event_id), "%s", ev->event_id ? ev->event_id : "");
+    d->occurred_at = ev->has_occurred_at ? ev->occurred_at : 0;
 }
 
 /* An order at or above the big-order threshold. */
@@ -45,9 +46,24 @@ static void big_order_title(alert_draft_t *d, const alert_names_t *names)
 }
 
 const alert_rule_t alert_rules[] = {
-    {"big_order", "warning", big_order, big_order_title},
+    {"big_order", "warning", true, big_order, big_order_title},
 };
 const size_t alert_rules_count = sizeof(alert_rules) / sizeof(alert_rules[0]);
+
+bool alert_event_recent(const Nq__Activity *ev, int64_t recency_ms, int64_t now_ms)
+{
+    if (recency_ms <= 0)
+        return true;
+    return ev->has_occurred_at && ev->occurred_at >= now_ms - recency_ms;
+}
+
+bool alert_rule_fires(const alert_rule_t *r, const Nq__Activity *ev, const alert_thresholds_t *t,
+                      int64_t now_ms, alert_draft_t *out)
+{
+    if (r->event_time && !alert_event_recent(ev, t->recency_ms, now_ms))
+        return false;
+    return r->evaluate(ev, t, out);
+}
 
 void alert_draft_to_proto(const alert_draft_t *d, int64_t raised_at, Nq__Alert *out)
 {
@@ -62,4 +78,6 @@ void alert_draft_to_proto(const alert_draft_t *d, int64_t raised_at, Nq__Alert *
     out->amount_fen = d->amount_fen;
     out->has_raised_at = 1;
     out->raised_at = raised_at;
+    out->has_occurred_at = d->occurred_at != 0;
+    out->occurred_at = d->occurred_at;
 }

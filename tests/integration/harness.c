@@ -27,11 +27,13 @@
 #error "NQ_BIN_DIR must name the build's bin directory (target_compile_definitions)"
 #endif
 
-#define MAX_PROCS 16
-#define MAX_ENV   512
-#define LOG_TAIL  30
-#define REDIS_MS  10000
-#define STILL_UP  (-2) /* reap(): the process has not exited yet */
+#define MAX_PROCS   16
+#define MAX_ENV     512
+#define MAX_WRAP    32 /* words of NQ_HARNESS_WRAP */
+#define LOG_TAIL    30
+#define FAILED_TAIL 200 /* of a process that failed: a sanitizer's or valgrind's report is long */
+#define REDIS_MS    10000
+#define STILL_UP    (-2) /* reap(): the process has not exited yet */
 
 extern char **environ;
 
@@ -55,6 +57,9 @@ struct nq_harness {
     proc_t procs[MAX_PROCS]; /* the suite, in start order */
     size_t n_procs;          /* entries in procs */
     bool logs_printed;       /* the log tails were shown already */
+    char *wrap_text;         /* NQ_HARNESS_WRAP, split in place; NULL when unset */
+    char *wrap[MAX_WRAP];    /* its words, NULL-terminated; wrap[0] NULL: not wrapped */
+    int slow;                /* factor on start-up and shutdown waits (1, or WRAP_SLOW) */
 };
 
 /* The suite, in start order: {binary, instance name}. Stopped in reverse. */
@@ -170,9 +175,49 @@ static int build_env(nq_harness_t *h, const int *ports, const char *const *extra
 
 /* -------------------------------------------------------------- processes */
 
+/* NQ_HARNESS_WRAP ("valgrind --error-exitcode=99 ..."): split on blanks into
+ * h->wrap. Returns 0, or -1 when it has too many words. */
+static int wrap_parse(nq_harness_t *h)
+{
+    const char *text = getenv("NQ_HARNESS_WRAP");
+    h->slow = 1;
+    if (!text || !*text)
+        return 0;
+    if (!(h->wrap_text = strdup(text)))
+        return -1;
+    size_t n = 0;
+    for (char *save, *w = strtok_r(h->wrap_text, " \t", &save); w;
+         w = strtok_r(NULL, " \t", &save)) {
+        if (n == MAX_WRAP - 2) /* room for the binary and the NULL */
+            return -1;
+        h->wrap[n++] = w;
+    }
+    h->slow = n ? NQ_HARNESS_WRAP_SLOW : 1;
+    return 0;
+}
+
+/* Exec a suite binary, under the wrapper when there is one. Returns only on
+ * failure. */
+static void exec_suite(nq_harness_t *h, const char *path, const char *binary)
+{
+    if (!h->wrap[0]) {
+        execve(path, (char *[]){(char *)binary, NULL}, h->env);
+        return;
+    }
+    char *argv[MAX_WRAP];
+    size_t n = 0;
+    for (; h->wrap[n]; n++)
+        argv[n] = h->wrap[n];
+    argv[n++] = (char *)path;
+    argv[n] = NULL;
+    environ = h->env; /* the wrapper is found on PATH and runs with the suite's environment */
+    execvp(argv[0], argv);
+}
+
 /* Fork and exec p with output to <dir>/<name>.log. A suite binary runs from
- * NQ_BIN_DIR with the suite's environment plus NQ_INSTANCE; argv (Redis) runs
- * from PATH with the caller's environment. */
+ * NQ_BIN_DIR with the suite's environment plus NQ_INSTANCE (under the
+ * wrapper, if any); argv (Redis) runs from PATH with the caller's
+ * environment. */
 static int spawn(nq_harness_t *h, proc_t *p, char *const *argv)
 {
     char log[512], path[512], instance[64];
@@ -197,8 +242,12 @@ static int spawn(nq_harness_t *h, proc_t *p, char *const *argv)
         if (argv)
             execvp(argv[0], argv);
         else
-            execve(path, (char *[]){p->binary, NULL}, h->env);
-        dprintf(2, "harness: cannot run %s: %s\n", argv ? argv[0] : path, strerror(errno));
+            exec_suite(h, path, p->binary);
+        dprintf(2, "harness: cannot run %s: %s\n",
+                argv         ? argv[0]
+                : h->wrap[0] ? h->wrap[0]
+                             : path,
+                strerror(errno));
         _exit(127);
     }
     h->env[h->n_env] = NULL;
@@ -234,19 +283,19 @@ static int reap(proc_t *p, int timeout_ms)
     }
 }
 
-/* Signal p and wait for it; SIGKILL when it does not end in time. */
-static int stop_proc(proc_t *p, int sig)
+/* Signal p and wait up to timeout_ms for it; SIGKILL when it does not end in time. */
+static int stop_proc(proc_t *p, int sig, int timeout_ms)
 {
     if (reap(p, 0) != STILL_UP)
         return -1;
     p->stopping = true;
     kill(p->pid, sig);
-    int rc = reap(p, NQ_HARNESS_STOP_MS);
+    int rc = reap(p, timeout_ms);
     if (rc == STILL_UP) {
         fprintf(stderr, "harness: %s still running %d ms after signal %d; killing it\n", p->name,
-                NQ_HARNESS_STOP_MS, sig);
+                timeout_ms, sig);
         kill(p->pid, SIGKILL);
-        rc = reap(p, NQ_HARNESS_STOP_MS);
+        rc = reap(p, timeout_ms);
     }
     return rc;
 }
@@ -262,7 +311,7 @@ static proc_t *find_proc(nq_harness_t *h, const char *name)
 int nq_harness_proc_stop(nq_harness_t *h, const char *name, int sig)
 {
     proc_t *p = find_proc(h, name);
-    return p ? stop_proc(p, sig) : -1;
+    return p ? stop_proc(p, sig, NQ_HARNESS_STOP_MS * h->slow) : -1;
 }
 
 int nq_harness_proc_signal(nq_harness_t *h, const char *name, int sig)
@@ -330,8 +379,10 @@ void nq_harness_print_logs(nq_harness_t *h, int lines)
 {
     h->logs_printed = true;
     print_tail(h->dir, h->redis.name, lines);
-    for (size_t i = 0; i < h->n_procs; i++)
-        print_tail(h->dir, h->procs[i].name, lines);
+    for (size_t i = 0; i < h->n_procs; i++) {
+        bool failed = h->procs[i].status != 0 || h->procs[i].unexpected;
+        print_tail(h->dir, h->procs[i].name, failed && lines < FAILED_TAIL ? FAILED_TAIL : lines);
+    }
 }
 
 /* ------------------------------------------------------------------ Redis */
@@ -441,6 +492,10 @@ nq_harness_t *nq_harness_start(const char *const *extra_env)
         free(h);
         return NULL;
     }
+    if (wrap_parse(h) != 0) {
+        fprintf(stderr, "harness: NQ_HARNESS_WRAP has more than %d words\n", MAX_WRAP - 2);
+        goto fail;
+    }
     snprintf(h->redis_socket, sizeof(h->redis_socket), "%s/redis.sock", h->dir);
     if (strlen(h->redis_socket) >= sizeof(((struct sockaddr_un *)0)->sun_path))
         h->redis_socket[0] = '\0';
@@ -455,7 +510,7 @@ nq_harness_t *nq_harness_start(const char *const *extra_env)
     for (size_t i = 0; i < sizeof(suite) / sizeof(suite[0]); i++)
         if (nq_harness_proc_add(h, suite[i][0], suite[i][1]) != 0)
             goto fail;
-    if (!nq_harness_wait_ready(h, NQ_HARNESS_READY_MS))
+    if (!nq_harness_wait_ready(h, NQ_HARNESS_READY_MS * h->slow))
         goto fail;
     return h;
 fail:
@@ -471,16 +526,17 @@ int nq_harness_stop(nq_harness_t **hp)
         return 0;
     for (size_t i = h->n_procs; i-- > 0;) {
         proc_t *p = &h->procs[i];
-        int rc = reap(p, 0) == STILL_UP ? stop_proc(p, SIGTERM) : -1;
+        int rc = reap(p, 0) == STILL_UP ? stop_proc(p, SIGTERM, NQ_HARNESS_STOP_MS * h->slow) : -1;
         if (rc > 0 || (rc == -1 && p->unexpected)) {
-            fprintf(stderr, "harness: %s %s with status %d (graceful shutdown exits 0)\n", p->name,
-                    rc > 0 ? "stopped" : "had exited by itself", p->status);
+            fprintf(stderr, "harness: %s %s with status %d (graceful shutdown exits 0%s)\n",
+                    p->name, rc > 0 ? "stopped" : "had exited by itself", p->status,
+                    h->wrap[0] ? "; the wrapper's own errors change it" : "");
             failures++;
         }
     }
     if (failures > 0 && !h->logs_printed)
         nq_harness_print_logs(h, LOG_TAIL);
-    stop_proc(&h->redis, SIGTERM);
+    stop_proc(&h->redis, SIGTERM, NQ_HARNESS_STOP_MS);
     const char *keep = getenv("NQ_TEST_KEEP");
     if (keep && strcmp(keep, "1") == 0)
         fprintf(stderr, "harness: kept %s\n", h->dir);
@@ -488,6 +544,7 @@ int nq_harness_stop(nq_harness_t **hp)
         remove_tree(h->dir);
     for (size_t i = 0; i < h->n_env; i++)
         free(h->env[i]);
+    free(h->wrap_text);
     free(h);
     *hp = NULL;
     return failures;

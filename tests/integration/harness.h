@@ -23,6 +23,15 @@
  * "nq-customers", "nq-alerting", "nq-reporting"; more can be added
  * ("nq-scoring-2"). Each gets NQ_INSTANCE=<name>.
  *
+ * NQ_HARNESS_WRAP, when set in the test's environment, is a command (words
+ * split on blanks, found on PATH) that every suite process runs under, e.g.
+ *   NQ_HARNESS_WRAP="valgrind --error-exitcode=99 --track-origins=yes"
+ * Its reports go to the process's log; the wrapper's error exit makes
+ * nq_harness_stop count the process as failed, and so fails the test. The
+ * harness then waits NQ_HARNESS_WRAP_SLOW times longer for start-up and for
+ * each process to stop. The log of a process that failed is printed with a
+ * longer tail (a sanitizer's or valgrind's report).
+ *
  * Problems are reported on stderr with the tails of the logs. Not
  * thread-safe; one harness at a time per test process is the intended use.
  */
@@ -36,8 +45,9 @@
 #include "neiqin.pb-c.h"
 #include "nq/httpc.h"
 
-#define NQ_HARNESS_READY_MS 20000 /* how long start-up may take */
-#define NQ_HARNESS_STOP_MS  10000 /* how long one process may take to exit */
+#define NQ_HARNESS_READY_MS  20000 /* how long start-up may take */
+#define NQ_HARNESS_STOP_MS   10000 /* how long one process may take to exit */
+#define NQ_HARNESS_WRAP_SLOW 10    /* both, times this, under NQ_HARNESS_WRAP */
 
 typedef struct nq_harness nq_harness_t;
 

@@ -775,6 +775,31 @@ static void test_amounts_and_times(void)
     answer_free(&a);
     expect_kpis("sp-it-amt", NQ_PERIOD_DAY, at, 2, 123451, 0);
 
+    /* Numbers are judged on the text sent, as strings are: these read as 1.5
+     * and 0.3 once parsed, but have more than two decimals. Both on the fast
+     * path (a plain body) and the general one (an escape sends it there). */
+    char when[48], body[1024];
+    time_of(at, when, sizeof(when));
+    static const char *const notes[] = {"plain", "esc\\u00e9"};
+    for (size_t k = 0; k < 2; k++) {
+        snprintf(
+            body, sizeof(body),
+            "[{\"event_id\":\"amt-n1-%zu\",\"type\":\"order\",\"salesperson_id\":\"sp-it-amt\","
+            "\"occurred_at\":\"%s\",\"amount\":1.50000000000000000001,\"notes\":\"%s\"},"
+            "{\"event_id\":\"amt-n2-%zu\",\"type\":\"order\",\"salesperson_id\":\"sp-it-amt\","
+            "\"occurred_at\":\"%s\",\"amount\":0.29999999999999999}]",
+            k, when, notes[k], k, when);
+        a = post_text(body);
+        expect_counts(&a, 400, 0, 0, 0, 2);
+        for (size_t i = 0; i < 2; i++) {
+            json_t *r = json_array_get(json_object_get(a.json, "results"), i);
+            json_t *e = json_array_get(json_object_get(r, "errors"), 0);
+            CU_ASSERT_STRING_EQUAL(str(e, "field"), "amount");
+            CU_ASSERT_STRING_EQUAL(str(e, "reason"), "more than two decimals");
+        }
+        answer_free(&a);
+    }
+
     /* occurred_at: beyond now + skew is refused, within it is fine, before 2000 is refused. */
     a = post_json(json_pack("[o, o, o, o]", visit("tm-future", "sp-it-time", nq_now_ms() + 600000),
                             visit("tm-skew", "sp-it-time", nq_now_ms() + 60000),
@@ -838,6 +863,61 @@ static void test_ndjson(void)
 
     a = post_raw(ACTIVITIES, "application/x-ndjson; charset=utf-8", "\n\n", 2, NULL);
     CU_ASSERT_EQUAL(a.status, 400);
+    answer_free(&a);
+}
+
+/* A malformed \u escape followed by a multi-byte character: the parser's
+ * message quotes part of that character, which once made the answer
+ * impossible to build (500 {"error":"internal"}). Every variant is a 400
+ * whose reasons are valid UTF-8 (the answer parses as JSON: jansson refuses
+ * invalid UTF-8). */
+static void test_malformed_escapes(void)
+{
+    static const char *const bodies[] = {
+        "{\"event_id\":\"esc-1\",\"type\":\"visit\",\"salesperson_id\":\"sp-it-esc\","
+        "\"occurred_at\":\"2026-01-01\",\"notes\":\"\\u\xc3\xa9\"}",
+        "{\"name\":\"\\u\xe5\xae\xa2\"}",
+        "[{\"event_id\":\"esc-2\",\"type\":\"visit\",\"salesperson_id\":\"sp-it-esc\","
+        "\"occurred_at\":\"2026-01-01\"},{\"notes\":\"\\u\xe5\xae\xa2\"}]",
+        "{\"notes\":\"\\u12\xe5\xae\xa2\"}",
+    };
+    for (size_t i = 0; i < sizeof(bodies) / sizeof(bodies[0]); i++) {
+        answer_t a = post_text(bodies[i]);
+        CU_ASSERT_PTR_NOT_NULL(a.json);
+        CU_ASSERT_PTR_NOT_NULL(strstr(str(a.json, "detail"), "invalid escape"));
+        expect_refused(a, 400, "invalid");
+    }
+
+    /* NDJSON: the bad line is rejected with its reason, the others taken. */
+    char when[48], body[1024];
+    time_of(s_now - HOUR_MS, when, sizeof(when));
+    snprintf(body, sizeof(body),
+             "{\"event_id\":\"esc-nd-1\",\"type\":\"call\",\"salesperson_id\":\"sp-it-esc\","
+             "\"occurred_at\":\"%s\"}\n"
+             "{\"event_id\":\"esc-nd-2\",\"type\":\"visit\",\"salesperson_id\":\"sp-it-esc\","
+             "\"occurred_at\":\"%s\",\"notes\":\"\\u\xc3\xa9\"}\n"
+             "{\"name\":\"\\u\xe5\xae\xa2\"}\n",
+             when, when);
+    answer_t a = post_raw(ACTIVITIES, "application/x-ndjson", body, strlen(body), NULL);
+    expect_counts(&a, 207, 1, 0, 0, 2);
+    for (size_t i = 1; i < 3; i++) {
+        json_t *r = json_array_get(json_object_get(a.json, "results"), i);
+        json_t *e = json_array_get(json_object_get(r, "errors"), 0);
+        CU_ASSERT_STRING_EQUAL(str(e, "field"), "(line)");
+        CU_ASSERT_PTR_NOT_NULL(strstr(str(e, "reason"), "invalid escape"));
+    }
+    answer_free(&a);
+
+    /* An unknown field whose name is cut to fit the error: cut between
+     * characters, so the error is in the answer. */
+    json_t *ev = visit("esc-long-key", "sp-it-esc", s_now - HOUR_MS);
+    json_object_set_new(ev, "客户客户客户客户客户客户客户客户客户客户", json_string("x"));
+    a = post_json(ev);
+    expect_counts(&a, 400, 0, 0, 0, 1);
+    json_t *r = json_array_get(json_object_get(a.json, "results"), 0);
+    json_t *e = json_array_get(json_object_get(r, "errors"), 0);
+    CU_ASSERT_EQUAL(strncmp(str(e, "field"), "客户客户", strlen("客户客户")), 0);
+    CU_ASSERT_STRING_EQUAL(str(e, "reason"), "unknown field");
     answer_free(&a);
 }
 
@@ -1777,6 +1857,7 @@ static CU_TestInfo tests[] = {
     {"every documented type accepted, required fields named", test_every_type},
     {"amounts, future and late times", test_amounts_and_times},
     {"NDJSON with a bad line", test_ndjson},
+    {"malformed escapes: 400 with UTF-8 reasons (object, array, NDJSON)", test_malformed_escapes},
     {"protobuf batches, garbage refused", test_protobuf},
     {"signed webhooks: accepted, refused, source", test_feed_signed},
     {"signed webhooks: replay 409, nothing counted twice", test_feed_replay},

@@ -176,11 +176,12 @@ static void expect_kpis(const char *sp, nq_period_kind_t kind, int64_t at, const
 }
 
 /* Read the stream until an `alert` event for event_id arrives or timeout_ms
- * pass. Copies its stream id into id_out. Alerts for other events before it
- * are skipped, except the one whose stream id is `not_id` (when not NULL),
- * which fails the test: it must not be sent again. */
-static bool await_alert(nq_httpc_sse_t *s, const char *event_id, const char *not_id, char *id_out,
-                        size_t len)
+ * pass. Copies its stream id into id_out, and the alert into *alert_out when
+ * not NULL (caller decrefs). Alerts for other events before it are skipped,
+ * except the one whose stream id is `not_id` (when not NULL), which fails the
+ * test: it must not be sent again. */
+static bool await_alert_json(nq_httpc_sse_t *s, const char *event_id, const char *not_id,
+                             char *id_out, size_t len, json_t **alert_out)
 {
     nq_httpc_sse_event_t ev;
     int64_t deadline = mono_ms() + ALERT_MS;
@@ -195,6 +196,8 @@ static bool await_alert(nq_httpc_sse_t *s, const char *event_id, const char *not
             CU_ASSERT_STRING_EQUAL(str(a, "id"), ev.id);
             CU_ASSERT(ev.id[0] != '\0');
             snprintf(id_out, len, "%s", ev.id);
+            if (alert_out)
+                *alert_out = json_incref(a);
         }
         json_decref(a);
         if (mine)
@@ -202,6 +205,12 @@ static bool await_alert(nq_httpc_sse_t *s, const char *event_id, const char *not
     }
     fprintf(stderr, "\nno alert for %s on the stream within %d ms\n", event_id, ALERT_MS);
     return false;
+}
+
+static bool await_alert(nq_httpc_sse_t *s, const char *event_id, const char *not_id, char *id_out,
+                        size_t len)
+{
+    return await_alert_json(s, event_id, not_id, id_out, len, NULL);
 }
 
 /* ------------------------------------------------------------------ tests */
@@ -318,6 +327,18 @@ static void test_org_errors(void)
     j = api("GET", "/api/v1/customers/c-it-bad", NULL, &status);
     CU_ASSERT_EQUAL(status, 404); /* nothing stored */
     json_decref(j);
+
+    /* A malformed \u escape before a multi-byte character: 400, and the
+     * reason (which quotes the text) is valid UTF-8, so the answer parses. */
+    static const char *const bodies[] = {"{\"name\":\"\\u\xe5\xae\xa2\"}",
+                                         "{\"notes\":\"\\u\xc3\xa9\"}"};
+    for (size_t i = 0; i < 2; i++) {
+        j = api_raw("PUT", "/api/v1/teams/t-x", bodies[i], &status);
+        CU_ASSERT_EQUAL(status, 400);
+        CU_ASSERT_STRING_EQUAL(str(j, "error"), "invalid");
+        CU_ASSERT_PTR_NOT_NULL(strstr(str(j, "detail"), "invalid escape"));
+        json_decref(j);
+    }
 }
 
 /* The stream is opened first, so the alert for the order must arrive on it. */
@@ -331,6 +352,76 @@ static void test_big_order_alert(void)
     CU_ASSERT_STRING_EQUAL(str(r, "status"), "accepted");
     json_decref(a);
     CU_ASSERT(await_alert(s_sse, ORDER1, NULL, s_alert1, sizeof(s_alert1)));
+}
+
+/* Big orders of a salesperson and a customer the directory does not know,
+ * right after big orders of known ones (a batch each, so that alerting has
+ * several in flight): each title shows the ids, never names left from the
+ * alerts before. */
+static void test_big_order_unknown_names(void)
+{
+    static const char *const known[] = {"e-it-known-0", "e-it-known-1", "e-it-known-2"};
+    static const char *const unknown[] = {"e-it-unknown-0", "e-it-unknown-1", "e-it-unknown-2"};
+    char id[128];
+    CU_ASSERT_PTR_NOT_NULL_FATAL(s_sse);
+    json_t *batch = json_array();
+    for (size_t i = 0; i < 3; i++)
+        json_array_append_new(batch, event(known[i], "order", SP4, s_d1 + HOUR_MS, "60000.00"));
+    json_decref(post(batch, 202, 3, 0, 0, 0));
+    batch = json_array();
+    for (size_t i = 0; i < 3; i++) {
+        json_t *e = event(unknown[i], "order", "sp-typo", s_d1 + HOUR_MS, "99000.00");
+        json_object_set_new(e, "customer_id", json_string("c-nobody"));
+        json_array_append_new(batch, e);
+    }
+    for (size_t i = 0; i < 3; i++) {
+        json_t *alert = NULL;
+        CU_ASSERT_FATAL(await_alert_json(s_sse, known[i], NULL, id, sizeof(id), &alert));
+        CU_ASSERT_STRING_EQUAL(str(alert, "title"),
+                               "大额订单：刘洋 的客户 杭州金达机电有限公司 下单 ¥60000.00");
+        json_decref(alert);
+    }
+    json_decref(post(batch, 202, 3, 0, 0, 0));
+    for (size_t i = 0; i < 3; i++) {
+        json_t *alert = NULL;
+        CU_ASSERT_FATAL(await_alert_json(s_sse, unknown[i], NULL, id, sizeof(id), &alert));
+        CU_ASSERT_STRING_EQUAL(str(alert, "title"),
+                               "大额订单：sp-typo 的客户 c-nobody 下单 ¥99000.00");
+        CU_ASSERT_STRING_EQUAL(str(alert, "title_en"),
+                               "Big order: sp-typo's customer c-nobody ordered CNY 99000.00");
+        CU_ASSERT_STRING_EQUAL(str(alert, "salesperson_id"), "sp-typo");
+        CU_ASSERT_STRING_EQUAL(str(alert, "customer_id"), "c-nobody");
+        json_decref(alert);
+    }
+}
+
+/* A backfill: a big order of three weeks ago (outside the recency window the
+ * suite runs with, 14 days) raises nothing; the recent one after it in the
+ * same batch does, and says when its order happened. */
+static void test_backfill_no_alert(void)
+{
+    json_t *batch =
+        json_pack("[o, o]", event("e-it-backfill", "order", SP4, s_d1 - 21 * DAY_MS, "70000.00"),
+                  event("e-it-after-backfill", "order", SP4, s_d1 + 2 * HOUR_MS, "70000.00"));
+    json_decref(post(batch, 202, 2, 0, 0, 0));
+    /* Alerting raises a batch's alerts in order: the old one would come first. */
+    nq_httpc_sse_event_t ev;
+    json_t *alert = NULL;
+    for (int64_t left, deadline = mono_ms() + ALERT_MS;
+         !alert && (left = deadline - mono_ms()) > 0 &&
+         nq_httpc_sse_next(s_sse, &ev, (int)left) == 1;) {
+        json_t *a = json_loads(ev.data, 0, NULL);
+        CU_ASSERT_STRING_NOT_EQUAL(str(a, "event_id"), "e-it-backfill");
+        if (strcmp(str(a, "event_id"), "e-it-after-backfill") == 0)
+            alert = json_incref(a);
+        json_decref(a);
+    }
+    CU_ASSERT_PTR_NOT_NULL_FATAL(alert);
+    char when[48];
+    nq_time_format(s_d1 + 2 * HOUR_MS, when, sizeof(when));
+    CU_ASSERT_STRING_EQUAL(str(alert, "occurred_at"), when);
+    CU_ASSERT(str(alert, "raised_at")[0] != '\0');
+    json_decref(alert);
 }
 
 static void test_duplicate_and_conflict(void)
@@ -466,20 +557,27 @@ static void test_alert_replay(void)
     /* The list, newest first; other rules' alerts (if any) are skipped. */
     int status;
     size_t i, n = 0;
-    json_t *j = api("GET", "/api/v1/alerts?limit=50", NULL, &status), *a, *big[2] = {NULL, NULL};
+    json_t *j = api("GET", "/api/v1/alerts?limit=50", NULL, &status), *a, *big[9] = {NULL};
     CU_ASSERT_EQUAL(status, 200);
     json_array_foreach (json_object_get(j, "alerts"), i, a) {
         if (strcmp(str(a, "rule"), "big_order") != 0)
             continue;
-        if (n < 2)
+        CU_ASSERT_STRING_NOT_EQUAL(str(a, "event_id"), "e-it-backfill");
+        if (n < 9)
             big[n] = a;
         n++;
     }
-    CU_ASSERT_EQUAL(n, 2);
+    /* ORDER1, three known, three unknown, the one after the backfill, ORDER2 */
+    CU_ASSERT_EQUAL_FATAL(n, 9);
     CU_ASSERT_STRING_EQUAL(str(big[0], "event_id"), ORDER2);
-    CU_ASSERT_STRING_EQUAL(str(big[1], "event_id"), ORDER1);
-    CU_ASSERT_STRING_EQUAL(str(big[1], "amount"), "80000.00");
-    CU_ASSERT_STRING_EQUAL(str(big[1], "salesperson_id"), SP1);
+    CU_ASSERT_STRING_EQUAL(str(big[8], "event_id"), ORDER1);
+    CU_ASSERT_STRING_EQUAL(str(big[8], "amount"), "80000.00");
+    CU_ASSERT_STRING_EQUAL(str(big[8], "salesperson_id"), SP1);
+    char when[48];
+    nq_time_format(s_d1, when, sizeof(when));
+    CU_ASSERT_STRING_EQUAL(str(big[8], "occurred_at"), when);
+    CU_ASSERT_STRING_EQUAL(str(big[8], "title"),
+                           "大额订单：张伟 的客户 杭州金达机电有限公司 下单 ¥80000.00");
     json_decref(j);
 }
 
@@ -521,7 +619,9 @@ static int suite_init(void)
     s_week0 = week.start_ms;
     s_d1 = s_week0 - 5 * DAY_MS + 10 * HOUR_MS;
     s_d2 = s_d1 - 7 * DAY_MS;
-    s_h = nq_harness_start((const char *[]){NQ_HARNESS_REDIS_SOCKET, NULL});
+    /* Every event here is at most 12 days old; the backfill test's is 3 weeks. */
+    s_h = nq_harness_start(
+        (const char *[]){NQ_HARNESS_REDIS_SOCKET, "NQ_ALERT_RECENCY_S=1209600", NULL});
     s_http = s_h ? nq_httpc_new(nq_harness_url(s_h)) : NULL;
     return s_http ? 0 : -1;
 }
@@ -540,6 +640,8 @@ static CU_TestInfo path_tests[] = {
     {"teams, salespeople, customers", test_org},
     {"org errors: 404 and field errors", test_org_errors},
     {"big order accepted, alert streamed", test_big_order_alert},
+    {"big order of unknown people: titled with their ids", test_big_order_unknown_names},
+    {"backfilled big order: no alert; alerts carry occurred_at", test_backfill_no_alert},
     {"duplicate and conflict", test_duplicate_and_conflict},
     {"batch of 2,500: duplicates and conflicts across chunk edges", test_large_batch},
     {"invalid events", test_invalid_events},

@@ -5,10 +5,12 @@
 #include "nq/fielderr.h"
 #include "nq_test.h"
 
-#define THRESHOLD 5000000 /* 50,000.00 yuan */
-#define RAISED_AT 1795656600120LL
+#define THRESHOLD   5000000 /* 50,000.00 yuan */
+#define RAISED_AT   1795656600120LL
+#define OCCURRED_AT 1795657200000LL
+#define DAY_MS      86400000LL
 
-static const alert_thresholds_t thresholds = {THRESHOLD};
+static const alert_thresholds_t thresholds = {THRESHOLD, DAY_MS};
 
 static const alert_rule_t *rule(const char *key)
 {
@@ -27,7 +29,7 @@ static Nq__Activity order(int64_t amount)
     ev.salesperson_id = "sp-zhangwei";
     ev.customer_id = "cust-001";
     ev.has_occurred_at = 1;
-    ev.occurred_at = 1795657200000LL;
+    ev.occurred_at = OCCURRED_AT;
     ev.has_amount_fen = 1;
     ev.amount_fen = amount;
     return ev;
@@ -46,6 +48,7 @@ static void test_table(void)
     const alert_rule_t *r = rule("big_order");
     CU_ASSERT_PTR_NOT_NULL_FATAL(r);
     CU_ASSERT_STRING_EQUAL(r->severity, "warning");
+    CU_ASSERT_TRUE(r->event_time); /* about the order as it came in */
     CU_ASSERT_PTR_NOT_NULL(r->evaluate);
     for (size_t i = 0; i < alert_rules_count; i++) {
         CU_ASSERT_PTR_NOT_NULL(alert_rules[i].key);
@@ -98,6 +101,7 @@ static void test_draft(void)
     CU_ASSERT_STRING_EQUAL(d.salesperson_id, "sp-zhangwei");
     CU_ASSERT_STRING_EQUAL(d.customer_id, "cust-001");
     CU_ASSERT_EQUAL(d.amount_fen, 8600050);
+    CU_ASSERT_EQUAL(d.occurred_at, OCCURRED_AT);
     /* Titles come with the names once they are known; ids stand in for unknown ones. */
     alert_names_t names = {"张伟", ""};
     alert_rules[0].title(&d, &names);
@@ -172,6 +176,8 @@ static void test_to_proto(void)
     CU_ASSERT_EQUAL(a.amount_fen, 8600050);
     CU_ASSERT_TRUE(a.has_raised_at);
     CU_ASSERT_EQUAL(a.raised_at, RAISED_AT);
+    CU_ASSERT_TRUE(a.has_occurred_at);
+    CU_ASSERT_EQUAL(a.occurred_at, OCCURRED_AT);
 
     /* Through the wire. */
     uint8_t buf[1024];
@@ -183,15 +189,59 @@ static void test_to_proto(void)
                            "大额订单：张伟 的客户 杭州金达机电有限公司 下单 ¥86000.50");
     CU_ASSERT_EQUAL(back->amount_fen, 8600050);
     CU_ASSERT_EQUAL(back->raised_at, RAISED_AT);
+    CU_ASSERT_EQUAL(back->occurred_at, OCCURRED_AT);
     nq__alert__free_unpacked(back, NULL);
 
-    /* No customer: the field is absent, not "". No amount: absent. */
+    /* No customer: the field is absent, not "". No amount, no time: absent. */
     d.customer_id[0] = '\0';
     d.amount_fen = 0;
+    d.occurred_at = 0;
     Nq__Alert b = NQ__ALERT__INIT;
     alert_draft_to_proto(&d, RAISED_AT, &b);
     CU_ASSERT_PTR_NULL(b.customer_id);
     CU_ASSERT_FALSE(b.has_amount_fen);
+    CU_ASSERT_FALSE(b.has_occurred_at);
+}
+
+static void test_event_recent(void)
+{
+    Nq__Activity ev = order(THRESHOLD);
+    int64_t now = OCCURRED_AT + DAY_MS;
+    CU_ASSERT_TRUE(alert_event_recent(&ev, DAY_MS, now)); /* exactly the window ago */
+    CU_ASSERT_FALSE(alert_event_recent(&ev, DAY_MS, now + 1));
+    CU_ASSERT_TRUE(alert_event_recent(&ev, DAY_MS, OCCURRED_AT));
+    CU_ASSERT_TRUE(alert_event_recent(&ev, DAY_MS, OCCURRED_AT - 60000)); /* a little ahead */
+    CU_ASSERT_TRUE(alert_event_recent(&ev, 0, now + 365 * DAY_MS));       /* no window */
+    CU_ASSERT_TRUE(alert_event_recent(&ev, 1, OCCURRED_AT));
+    CU_ASSERT_FALSE(alert_event_recent(&ev, 1, OCCURRED_AT + 2));
+    ev.has_occurred_at = 0; /* when it happened is not known: not recent */
+    CU_ASSERT_FALSE(alert_event_recent(&ev, DAY_MS, OCCURRED_AT));
+    CU_ASSERT_TRUE(alert_event_recent(&ev, 0, OCCURRED_AT));
+}
+
+static void test_fires_recent_only(void)
+{
+    const alert_rule_t *r = rule("big_order");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(r);
+    alert_draft_t d;
+    Nq__Activity ev = order(THRESHOLD);
+    /* A backfilled big order of last month: nothing now. */
+    CU_ASSERT_FALSE(alert_rule_fires(r, &ev, &thresholds, OCCURRED_AT + 30 * DAY_MS, &d));
+    CU_ASSERT_FALSE(alert_rule_fires(r, &ev, &thresholds, OCCURRED_AT + DAY_MS + 1, &d));
+    memset(&d, 0x5a, sizeof(d));
+    CU_ASSERT_TRUE(alert_rule_fires(r, &ev, &thresholds, OCCURRED_AT + DAY_MS, &d));
+    CU_ASSERT_STRING_EQUAL(d.event_id, "erp-o-4001");
+    CU_ASSERT_EQUAL(d.occurred_at, OCCURRED_AT);
+    /* Without a window, any age fires. */
+    alert_thresholds_t any = {THRESHOLD, 0};
+    CU_ASSERT_TRUE(alert_rule_fires(r, &ev, &any, OCCURRED_AT + 3650 * DAY_MS, &d));
+    /* The window only lets through what the rule itself takes. */
+    Nq__Activity small = order(THRESHOLD - 1);
+    CU_ASSERT_FALSE(alert_rule_fires(r, &small, &thresholds, OCCURRED_AT, &d));
+    /* A rule that is not about the event's time ignores the window. */
+    alert_rule_t timer = *r;
+    timer.event_time = false;
+    CU_ASSERT_TRUE(alert_rule_fires(&timer, &ev, &thresholds, OCCURRED_AT + 30 * DAY_MS, &d));
 }
 
 static CU_TestInfo rule_tests[] = {
@@ -202,6 +252,8 @@ static CU_TestInfo rule_tests[] = {
     {"draft is rebuilt each time", test_draft_fresh_each_time},
     {"draft keeps the longest ids whole", test_draft_long_ids},
     {"draft to proto", test_to_proto},
+    {"recency window of an event", test_event_recent},
+    {"event-time rules fire for recent events only", test_fires_recent_only},
     CU_TEST_INFO_NULL,
 };
 

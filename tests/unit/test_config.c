@@ -118,6 +118,7 @@ static void test_defaults(void)
     CU_ASSERT_STRING_EQUAL(g_cfg.alerts_endpoint, "tcp://127.0.0.1:7106");
     CU_ASSERT_STRING_EQUAL(g_cfg.web_root, "");
     CU_ASSERT_EQUAL(g_cfg.big_order_fen, 5000000);
+    CU_ASSERT_EQUAL(g_cfg.alert_recency_s, 86400);
     CU_ASSERT_EQUAL(g_cfg.max_frame_bytes, 8388608);
     CU_ASSERT_EQUAL(g_cfg.max_body_bytes, 4194304);
     CU_ASSERT_EQUAL(g_cfg.max_batch_events, 5000);
@@ -153,7 +154,9 @@ static void test_environment(void)
     env_set("NQ_STORED_ENDPOINT", "ipc:///tmp/nq-stored");
     env_set("NQ_MAX_FRAME_BYTES", "268435456");
     env_set("NQ_REDIS_HOST", "/run/neiqin/redis.sock");
+    env_set("NQ_ALERT_RECENCY_S", "0");
     CU_ASSERT_EQUAL_FATAL(load(NULL), 0);
+    CU_ASSERT_EQUAL(g_cfg.alert_recency_s, 0);
     CU_ASSERT_STRING_EQUAL(g_cfg.redis_host, "/run/neiqin/redis.sock");
     CU_ASSERT_EQUAL(g_cfg.redis_port, 6391);
     CU_ASSERT_STRING_EQUAL(g_cfg.zone, "UTC");
@@ -222,6 +225,8 @@ static void test_bad_integers(void)
               "NQ_DEDUPE_WINDOW_S: must be an integer in 60..31622400, got '59'");
     env_fails("NQ_FUTURE_SKEW_S", "-1",
               "NQ_FUTURE_SKEW_S: must be an integer in 0..86400, got '-1'");
+    env_fails("NQ_ALERT_RECENCY_S", "-1",
+              "NQ_ALERT_RECENCY_S: must be an integer in 0..31622400, got '-1'");
     load_fails((const char *[]){"--max-batch-events=100001", NULL},
                "--max-batch-events: must be an integer in 1..100000, got '100001'");
     load_fails((const char *[]){"--request-timeout-ms=9", NULL},
@@ -334,13 +339,14 @@ static void test_help(void)
 static void test_usage_lists_every_option(void)
 {
     static const char *const names[] = {
-        "instance",           "log-level",       "zone",
-        "redis-host",         "redis-port",      "http-host",
-        "http-port",          "ingest-endpoint", "customers-endpoint",
-        "reporting-endpoint", "stored-endpoint", "changes-endpoint",
-        "alerts-endpoint",    "web-root",        "big-order-yuan",
-        "max-frame-bytes",    "max-body-bytes",  "max-batch-events",
-        "request-timeout-ms", "dedupe-window-s", "future-skew-s",
+        "instance",           "log-level",          "zone",
+        "redis-host",         "redis-port",         "http-host",
+        "http-port",          "ingest-endpoint",    "customers-endpoint",
+        "reporting-endpoint", "stored-endpoint",    "changes-endpoint",
+        "alerts-endpoint",    "web-root",           "big-order-yuan",
+        "alert-recency-s",    "max-frame-bytes",    "max-body-bytes",
+        "max-batch-events",   "request-timeout-ms", "dedupe-window-s",
+        "future-skew-s",
     };
     char out[8192];
     FILE *f = tmpfile();

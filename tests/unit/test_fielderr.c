@@ -55,6 +55,30 @@ static void test_add_truncates(void)
     CU_ASSERT_EQUAL(errs.items[0].reason[0], 'r');
 }
 
+/* Field names and reasons quote the input: they stay valid UTF-8, and a
+ * character that does not fit is left out whole. */
+static void test_add_keeps_utf8(void)
+{
+    nq_field_errors_t errs = {0};
+    nq_field_errors_add(&errs, "no\xe5", "line %d is not valid JSON: %s", 2,
+                        "invalid escape near '\"\\u\xe5'");
+    CU_ASSERT_STRING_EQUAL(errs.items[0].field, "no\xEF\xBF\xBD");
+    CU_ASSERT_STRING_EQUAL(errs.items[0].reason,
+                           "line 2 is not valid JSON: invalid escape near '\"\\u\xEF\xBF\xBD'");
+    char field[64] = "";
+    for (int i = 0; i < 10; i++)
+        strcat(field, "客户"); /* 60 bytes, more than a field name holds */
+    nq_field_errors_add(&errs, field, "unknown field");
+    CU_ASSERT_EQUAL(strlen(errs.items[1].field), 45); /* 15 whole characters of 3 bytes */
+    CU_ASSERT_EQUAL(strncmp(errs.items[1].field, field, 45), 0);
+    char reason[400] = "";
+    for (int i = 0; i < 60; i++)
+        strcat(reason, "客"); /* 180 bytes */
+    nq_field_errors_add(&errs, "x", "%s", reason);
+    CU_ASSERT_EQUAL(strlen(errs.items[2].reason), 159);
+    CU_ASSERT_TRUE(nq_valid_text(errs.items[2].reason, 1000));
+}
+
 /* ---- ids ---------------------------------------------------------------- */
 
 static void test_valid_id(void)
@@ -211,6 +235,7 @@ static CU_TestInfo errors_tests[] = {
     {"add records field and formatted reason", test_add},
     {"add beyond the cap counts dropped", test_add_beyond_cap},
     {"add truncates long field and reason", test_add_truncates},
+    {"add keeps field and reason valid UTF-8", test_add_keeps_utf8},
     CU_TEST_INFO_NULL,
 };
 

@@ -54,6 +54,39 @@ static void test_parse_invalid(void)
     CU_ASSERT_STRING_EQUAL(parse_bad("0.001"), "more than two decimals");
 }
 
+/* A JSON number's text, as sent: judged like a string. */
+static void test_parse_number(void)
+{
+    int64_t fen = -777;
+    const char *reason = NULL;
+    static const struct {
+        const char *text;
+        int64_t fen;
+    } ok[] = {{"12", 1200}, {"12.5", 1250}, {"12.50", 1250}, {"-0", 0}, {"0.29", 29}};
+    for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+        CU_ASSERT_EQUAL(nq_money_parse_number(ok[i].text, strlen(ok[i].text), &fen, &reason), 0);
+        CU_ASSERT_EQUAL(fen, ok[i].fen);
+    }
+    /* Only len bytes are read: the rest of the body follows the number. */
+    CU_ASSERT_EQUAL(nq_money_parse_number("12.345,\"x\":1", 5, &fen, &reason), 0);
+    CU_ASSERT_EQUAL(fen, 1234);
+    fen = -777;
+    static const char *const more[] = {"1.50000000000000000001", "0.29999999999999999", "1.500"};
+    for (size_t i = 0; i < sizeof(more) / sizeof(more[0]); i++) {
+        CU_ASSERT_EQUAL(nq_money_parse_number(more[i], strlen(more[i]), &fen, &reason), -1);
+        CU_ASSERT_STRING_EQUAL(reason, "more than two decimals");
+    }
+    static const char *const exp[] = {"1e3", "1E3", "1.5e0", "15e-1"};
+    for (size_t i = 0; i < sizeof(exp) / sizeof(exp[0]); i++) {
+        CU_ASSERT_EQUAL(nq_money_parse_number(exp[i], strlen(exp[i]), &fen, &reason), -1);
+        CU_ASSERT_STRING_EQUAL(reason, "must be decimal yuan without an exponent");
+    }
+    CU_ASSERT_EQUAL(nq_money_parse_number("100000000000000", 15, &fen, &reason), -1);
+    CU_ASSERT_STRING_EQUAL(reason, "amount out of range");
+    CU_ASSERT_EQUAL(nq_money_parse_number("", 0, &fen, &reason), -1);
+    CU_ASSERT_EQUAL(fen, -777);
+}
+
 static void test_parse_range(void)
 {
     CU_ASSERT_STRING_EQUAL(parse_bad("10000000000000.01"), "amount out of range");
@@ -168,6 +201,7 @@ static CU_TestInfo money_tests[] = {
     {"parse rejects malformed input", test_parse_invalid},
     {"parse rejects out-of-range amounts", test_parse_range},
     {"parse without a reason pointer", test_parse_null_reason},
+    {"parse a JSON number's text", test_parse_number},
     {"from_double accepts two decimals", test_from_double},
     {"from_double rejects the rest", test_from_double_invalid},
     {"format", test_format},

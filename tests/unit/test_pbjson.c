@@ -47,12 +47,16 @@ static json_t *parse(const char *text)
     return j;
 }
 
-/* Decode `text`; expect success. Free with protobuf_c_message_free_unpacked. */
+/* Decode `text` (with the texts of its numbers); expect success. Free with
+ * protobuf_c_message_free_unpacked. */
 static ProtobufCMessage *decode_ok(const pbjson_schema_t *s, const char *text)
 {
     json_t *j = parse(text);
+    jnum_index_t *nums = jnum_index(j, text, strlen(text));
+    CU_ASSERT_PTR_NOT_NULL(nums);
     nq_field_errors_t errs = {0};
-    ProtobufCMessage *m = pbjson_decode(s, j, &errs);
+    ProtobufCMessage *m = pbjson_decode(s, j, nums, &errs);
+    jnum_free(&nums);
     json_decref(j);
     CU_ASSERT_EQUAL(errs.n, 0);
     if (errs.n)
@@ -62,13 +66,15 @@ static ProtobufCMessage *decode_ok(const pbjson_schema_t *s, const char *text)
     return m;
 }
 
-/* Decode `j` (borrowed); expect NULL and at least one error, the first on `field`. Returns
- * the first reason (static). */
-static const char *decode_bad_json(const pbjson_schema_t *s, const json_t *j, const char *field)
+/* Decode `j` (borrowed; nums: the texts of its numbers, or NULL); expect NULL
+ * and at least one error, the first on `field`. Returns the first reason
+ * (static). */
+static const char *decode_bad_nums(const pbjson_schema_t *s, const json_t *j,
+                                   const jnum_index_t *nums, const char *field)
 {
     static nq_field_errors_t errs;
     memset(&errs, 0, sizeof(errs));
-    ProtobufCMessage *m = pbjson_decode(s, j, &errs);
+    ProtobufCMessage *m = pbjson_decode(s, j, nums, &errs);
     CU_ASSERT_PTR_NULL(m);
     if (m)
         protobuf_c_message_free_unpacked(m, NULL);
@@ -82,10 +88,18 @@ static const char *decode_bad_json(const pbjson_schema_t *s, const json_t *j, co
     return errs.items[0].reason;
 }
 
+static const char *decode_bad_json(const pbjson_schema_t *s, const json_t *j, const char *field)
+{
+    return decode_bad_nums(s, j, NULL, field);
+}
+
 static const char *decode_bad(const pbjson_schema_t *s, const char *text, const char *field)
 {
     json_t *j = parse(text);
-    const char *why = decode_bad_json(s, j, field);
+    jnum_index_t *nums = jnum_index(j, text, strlen(text));
+    CU_ASSERT_PTR_NOT_NULL(nums);
+    const char *why = decode_bad_nums(s, j, nums, field);
+    jnum_free(&nums);
     json_decref(j);
     return why;
 }
@@ -183,7 +197,47 @@ static void test_decode_money(void)
     decode_bad(&activity, "{\"amount\":[1]}", "amount");
     decode_bad(&activity, "{\"amount\":{}}", "amount");
     CU_ASSERT_STRING_EQUAL(decode_bad(&activity, "{\"amount\":1e20}", "amount"),
+                           "must be decimal yuan without an exponent");
+    CU_ASSERT_STRING_EQUAL(decode_bad(&activity, "{\"amount\":100000000000000000}", "amount"),
                            "amount out of range");
+}
+
+/* A number is judged on the text that was sent, as a string is: these are
+ * 1.5, 0.3, 1.5 and 1000 as doubles, but not amounts with two decimals. */
+static void test_decode_money_number_text(void)
+{
+    static const char *const bad[] = {
+        "{\"amount\":1.50000000000000000001}",
+        "{\"amount\":0.29999999999999999}",
+        "{\"amount\":1.500}",
+        "{\"amount\":-0.000}",
+    };
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+        CU_ASSERT_STRING_EQUAL(decode_bad(&activity, bad[i], "amount"), "more than two decimals");
+    CU_ASSERT_STRING_EQUAL(decode_bad(&activity, "{\"amount\":1E3}", "amount"),
+                           "must be decimal yuan without an exponent");
+    CU_ASSERT_STRING_EQUAL(decode_bad(&activity, "{\"amount\":1.5e0}", "amount"),
+                           "must be decimal yuan without an exponent");
+    /* The same text as a string is refused alike. */
+    CU_ASSERT_STRING_EQUAL(
+        decode_bad(&activity, "{\"amount\":\"1.50000000000000000001\"}", "amount"),
+        "more than two decimals");
+    /* Nested among other reals, the amount's own text is the one judged. */
+    ProtobufCMessage *m = decode_ok(&activity, "{\"location\":{\"lat\":31.230416,\"lng\":121.4737},"
+                                               "\"amount\":0.30,\"score\":7}");
+    CU_ASSERT_EQUAL(ACT(m)->amount_fen, 30);
+    protobuf_c_message_free_unpacked(m, NULL);
+    decode_bad(&activity,
+               "{\"location\":{\"lat\":31.23,\"lng\":121.4737},\"amount\":0.29999999999999999}",
+               "amount");
+    /* A tree built in memory has no text: its double is judged. */
+    json_t *j = json_pack("{s:f}", "amount", 1234.5);
+    nq_field_errors_t errs = {0};
+    m = pbjson_decode(&activity, j, NULL, &errs);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(m);
+    CU_ASSERT_EQUAL(ACT(m)->amount_fen, 123450);
+    protobuf_c_message_free_unpacked(m, NULL);
+    json_decref(j);
 }
 
 static void test_decode_time(void)
@@ -242,7 +296,7 @@ static void test_decode_string_limits(void)
     big[PBJSON_STRING_MAX] = '\0';
     json_t *j = json_pack("{s:s}", "notes", big);
     nq_field_errors_t errs = {0};
-    ProtobufCMessage *m = pbjson_decode(&activity, j, &errs);
+    ProtobufCMessage *m = pbjson_decode(&activity, j, NULL, &errs);
     CU_ASSERT_PTR_NOT_NULL(m);
     if (m) {
         CU_ASSERT_EQUAL(strlen(ACT(m)->notes), PBJSON_STRING_MAX);
@@ -332,7 +386,7 @@ static void test_decode_map(void)
     }
     json_t *j = json_pack("{s:O}", "attributes", attrs);
     nq_field_errors_t errs = {0};
-    m = pbjson_decode(&activity, j, &errs);
+    m = pbjson_decode(&activity, j, NULL, &errs);
     CU_ASSERT_PTR_NOT_NULL(m);
     if (m) {
         CU_ASSERT_EQUAL(ACT(m)->n_attributes, PBJSON_ITEMS_MAX);
@@ -351,7 +405,7 @@ static void test_decode_many_errors(void)
     json_t *j = parse("{\"event_id\":1,\"amount\":\"x\",\"colour\":2,\"on_time\":3,"
                       "\"location\":{\"lat\":\"n\"}}");
     nq_field_errors_t errs = {0};
-    CU_ASSERT_PTR_NULL(pbjson_decode(&activity, j, &errs));
+    CU_ASSERT_PTR_NULL(pbjson_decode(&activity, j, NULL, &errs));
     json_decref(j);
     CU_ASSERT_EQUAL_FATAL(errs.n, 5);
     CU_ASSERT_STRING_EQUAL(errs.items[0].field, "event_id");
@@ -368,11 +422,11 @@ static void test_decode_many_errors(void)
         json_object_set_new(j, key, json_true());
     }
     memset(&errs, 0, sizeof(errs));
-    CU_ASSERT_PTR_NULL(pbjson_decode(&activity, j, &errs));
+    CU_ASSERT_PTR_NULL(pbjson_decode(&activity, j, NULL, &errs));
     CU_ASSERT_EQUAL(errs.n, NQ_FIELD_ERRORS_MAX);
     CU_ASSERT_EQUAL(errs.dropped, 2);
     /* Even when the list is already full before this message's first error. */
-    CU_ASSERT_PTR_NULL(pbjson_decode(&activity, j, &errs));
+    CU_ASSERT_PTR_NULL(pbjson_decode(&activity, j, NULL, &errs));
     CU_ASSERT_EQUAL(errs.dropped, 2 + NQ_FIELD_ERRORS_MAX + 2);
     json_decref(j);
 }
@@ -497,7 +551,7 @@ static void test_repeated_errors(void)
         json_array_append_new(arr, json_string("m"));
     json_t *j = json_pack("{s:O}", "members", arr);
     nq_field_errors_t errs = {0};
-    ProtobufCMessage *m = pbjson_decode(&team_plain, j, &errs);
+    ProtobufCMessage *m = pbjson_decode(&team_plain, j, NULL, &errs);
     CU_ASSERT_PTR_NOT_NULL(m);
     if (m) {
         CU_ASSERT_EQUAL(((Nq__Team *)m)->n_members, PBJSON_ITEMS_MAX);
@@ -514,6 +568,7 @@ static void test_repeated_errors(void)
 static CU_TestInfo decode_tests[] = {
     {"a full activity", test_decode_full},
     {"money: string or number, two decimals", test_decode_money},
+    {"money: a number's text is judged, not its double", test_decode_money_number_text},
     {"time: RFC 3339, date, Unix ms", test_decode_time},
     {"int32, int64, bool, double, string types", test_decode_scalars},
     {"string length and NUL", test_decode_string_limits},

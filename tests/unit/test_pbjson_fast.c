@@ -18,18 +18,23 @@ static const pbjson_special_t specials[] = {
 static const pbjson_schema_t schema = {&nq__activity__descriptor, specials,
                                        sizeof(specials) / sizeof(specials[0])};
 
-/* The general path: every object of the body through pbjson_decode. Returns
- * how many decoded (into out[]), or -1 when the JSON or an event is bad. */
+/* The general path: every object of the body through pbjson_decode, with the
+ * texts of its numbers as the gateway has them (the body's, or the line's).
+ * Returns how many decoded (into out[]), or -1 when the JSON or an event is
+ * bad. */
 static long general(const char *body, size_t len, pbjson_fast_format_t fmt, ProtobufCMessage **out,
                     size_t cap)
 {
-    json_t *roots[4096];
-    size_t n_roots = 0;
+    static json_t *roots[4096];
+    static jnum_index_t *nums[4096]; /* owned, one per root for NDJSON; [0] for JSON */
+    size_t n_roots = 0, n_nums = 0;
+    bool bad = false;
     if (fmt == PBJSON_FAST_JSON) {
         json_error_t err;
         json_t *root = json_loadb(body, len, JSON_REJECT_DUPLICATES, &err);
         if (!root)
             return -1;
+        nums[n_nums++] = jnum_index(root, body, len);
         if (json_is_array(root)) {
             size_t i;
             json_t *v;
@@ -42,32 +47,33 @@ static long general(const char *body, size_t len, pbjson_fast_format_t fmt, Prot
     } else {
         const char *p = body, *line;
         size_t l;
-        while (pbjson_ndjson_line(&p, body + len, &line, &l)) {
+        while (!bad && pbjson_ndjson_line(&p, body + len, &line, &l)) {
             json_error_t err;
             json_t *v = l ? json_loadb(line, l, JSON_REJECT_DUPLICATES, &err) : NULL;
-            if (l && !v)
-                n_roots = 4096 + 1; /* a bad line */
-            else if (v && n_roots < 4096)
+            bad = (l && !v) || n_roots == 4096; /* a bad line, or too many */
+            if (v && !bad) {
+                nums[n_nums++] = jnum_index(v, line, l);
                 roots[n_roots++] = v;
-            if (n_roots > 4096)
-                break;
+            } else {
+                json_decref(v);
+            }
         }
-        if (n_roots > 4096)
-            return -1;
     }
-    long n = 0;
+    long n = bad ? -1 : 0;
     for (size_t i = 0; i < n_roots; i++) {
         nq_field_errors_t errs = {0};
+        const jnum_index_t *idx = fmt == PBJSON_FAST_JSON ? nums[0] : nums[i];
+        CU_ASSERT_PTR_NOT_NULL(idx);
         ProtobufCMessage *m =
-            n >= 0 && (size_t)n < cap ? pbjson_decode(&schema, roots[i], &errs) : NULL;
+            n >= 0 && (size_t)n < cap ? pbjson_decode(&schema, roots[i], idx, &errs) : NULL;
         if (m)
             out[n++] = m;
-        else
+        else if (n >= 0)
             n = -1 - n; /* remember the failure, keep freeing */
         json_decref(roots[i]);
-        if (n < 0)
-            break;
     }
+    for (size_t i = 0; i < n_nums; i++)
+        jnum_free(&nums[i]);
     return n;
 }
 
@@ -221,6 +227,10 @@ static void test_declines(void)
         "[1]",                                   /* not an object */
         "\"visit\"",                             /* not an object */
         "{\"amount\":\"1.234\"}",                /* three decimals */
+        "{\"amount\":1.50000000000000000001}",   /* the double is 1.5, the text is not */
+        "{\"amount\":0.29999999999999999}",      /* the double is 0.3, the text is not */
+        "{\"amount\":1.500}",                    /* three decimals, as a number */
+        "{\"price\":18.801}",                    /* another amount */
         "{\"amount\":\"abc\"}",                  /* not money */
         "{\"occurred_at\":\"yesterday\"}",       /* not a time */
         "{\"occurred_at\":1.5}",                 /* a real time */
@@ -255,11 +265,31 @@ static void test_ndjson(void)
     declines("[{\"type\":\"visit\"}]\n", PBJSON_FAST_NDJSON, 5000);
 }
 
+/* Amounts given as numbers: the two paths agree on the text, whether it is
+ * taken or refused (the fast path declines, the general path refuses). */
+static void test_money_numbers(void)
+{
+    accepts("[{\"amount\":12.50},{\"amount\":0.3},{\"amount\":-0},{\"amount\":0.29},"
+            "{\"price\":1234567890.12}]");
+    static const char *const refused[] = {
+        "{\"amount\":1.50000000000000000001}",
+        "{\"amount\":0.29999999999999999}",
+        "{\"amount\":1.500}",
+        "[{\"amount\":1.5},{\"price\":0.001}]",
+    };
+    static ProtobufCMessage *out[8];
+    for (size_t i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
+        declines(refused[i], PBJSON_FAST_JSON, 5000);
+        CU_ASSERT(general(refused[i], strlen(refused[i]), PBJSON_FAST_JSON, out, 8) < 0);
+    }
+}
+
 static CU_TestInfo tests[] = {
     {"generated mixes: same messages as pbjson", test_generated},
     {"every kind of value: same messages as pbjson", test_every_type_of_value},
     {"outside the subset: declined", test_declines},
     {"NDJSON lines", test_ndjson},
+    {"amounts as numbers: judged on their text on both paths", test_money_numbers},
     CU_TEST_INFO_NULL,
 };
 

@@ -41,6 +41,33 @@ static void test_encoding(void)
     CU_ASSERT_EQUAL(p.n, 0);
 }
 
+/* hiredis reads the byte after a command of a single argument (EXEC, the
+ * last of a transaction) to see whether more arguments follow: the buffer
+ * always has that byte, a NUL, also when the commands fill its first 4096
+ * bytes exactly. */
+static void test_terminated(void)
+{
+    nq_redis_pipe_t p;
+    nq_redis_pipe_init(&p);
+    nq_redis_pipe_cmd(&p, NULL, NULL, 1);
+    nq_redis_pipe_adds(&p, "EXEC");
+    CU_ASSERT_FALSE_FATAL(p.failed);
+    CU_ASSERT(p.cap > p.len);
+    CU_ASSERT_EQUAL(p.buf[p.len], '\0');
+    nq_redis_pipe_free(&p);
+
+    static char arg[4083 + 1];
+    memset(arg, 'x', sizeof(arg) - 1);
+    nq_redis_pipe_init(&p);
+    nq_redis_pipe_cmd(&p, NULL, NULL, 1); /* "*1\r\n$4083\r\n" + 4083 + "\r\n": 4096 bytes */
+    nq_redis_pipe_adds(&p, arg);
+    CU_ASSERT_FALSE_FATAL(p.failed);
+    CU_ASSERT_EQUAL(p.len, 4096);
+    CU_ASSERT_FATAL(p.cap > p.len);
+    CU_ASSERT_EQUAL(p.buf[p.len], '\0');
+    nq_redis_pipe_free(&p);
+}
+
 /* Integers: zero, the extremes, and what printf writes agree. */
 static void test_integers(void)
 {
@@ -130,6 +157,7 @@ static void test_growth(void)
 
 static CU_TestInfo pipe_tests[] = {
     {"two commands, binary argument, callbacks", test_encoding},
+    {"the buffer is NUL-terminated, also when exactly full", test_terminated},
     {"integers without printf agree with printf", test_integers},
     {"wrong argument counts fail the pipeline", test_argument_counts},
     {"5,000 commands: every end", test_growth},

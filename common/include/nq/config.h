@@ -41,6 +41,7 @@ typedef struct nq_config {
     char alerts_endpoint[NQ_CONFIG_STR];    /* alerting PUB bind; gateway SUB connects */
     char web_root[NQ_CONFIG_STR];           /* static files served by the gateway */
     int64_t big_order_fen;                  /* big-order alert threshold, fen */
+    int64_t alert_recency_s;                /* event-time alerts only this recent (0: any age) */
     int64_t max_frame_bytes;                /* largest ZeroMQ frame accepted */
     int64_t max_body_bytes;                 /* largest HTTP request body */
     int64_t max_batch_events;               /* most events in one request */

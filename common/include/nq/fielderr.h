@@ -9,7 +9,8 @@
  *   if (errs.n) ... errs.items[0].field ...
  *
  * At most NQ_FIELD_ERRORS_MAX errors are kept (later ones are counted in
- * `dropped`); field names and reasons are truncated to fit.
+ * `dropped`); field names and reasons are always valid UTF-8 (an invalid byte
+ * of the input they quote becomes U+FFFD), truncated between characters to fit.
  */
 #ifndef NQ_FIELDERR_H
 #define NQ_FIELDERR_H

@@ -27,7 +27,14 @@
  * NULL it is set to a static English reason ("more than two decimals"). */
 int nq_money_parse(const char *s, int64_t *fen, const char **reason);
 
-/* Convert a JSON number of yuan. Accepts it only when it has at most two
+/* The text of a JSON number of yuan, text[0..len) as it was sent: judged
+ * exactly as nq_money_parse judges a string (1.50000000000000000001 and
+ * 0.29999999999999999 have more than two decimals, though their doubles
+ * are 1.5 and 0.3), and an exponent is refused with its own reason. */
+int nq_money_parse_number(const char *text, size_t len, int64_t *fen, const char **reason);
+
+/* Convert a double of yuan computed in memory (no text to judge: prefer
+ * nq_money_parse_number for input). Accepts it only when it has at most two
  * decimals (within binary rounding of the double) and is within
  * ±9e13 yuan, where doubles are still exact to the fen. Same contract as
  * nq_money_parse. */

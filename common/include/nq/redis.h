@@ -127,7 +127,8 @@ typedef struct nq_redis_piped {
 } nq_redis_piped_t;
 
 typedef struct nq_redis_pipe {
-    char *buf;              /* the commands in the protocol's encoding */
+    char *buf;              /* the commands in the protocol's encoding, then a NUL (hiredis
+                               reads the byte after a command of one argument, as EXEC) */
     size_t len, cap;        /* bytes used, allocated */
     nq_redis_piped_t *cmds; /* one per command, in order */
     size_t n, cap_cmds;     /* commands, slots allocated */
