@@ -13,32 +13,51 @@
 #include "nq/kpi.h"
 #include "pbjson.h"
 
-static const pbjson_special_t entity_specials[] = {
+/* Server-set fields are written out and refused on input; effective_from
+ * and status_from are input only (the day a change applies from). */
+static const pbjson_special_t team_specials[] = {
     {"id", "id", PBJSON_PLAIN, true},
     {"updated_at", "updated_at", PBJSON_TIME, true},
+    {"deleted_at", "deleted_at", PBJSON_TIME, true},
+    {"effective_from", "effective_from", PBJSON_TIME, false},
 };
-#define ENTITY_SCHEMA(desc)                                                                        \
+static const pbjson_special_t salesperson_specials[] = {
+    {"id", "id", PBJSON_PLAIN, true},
+    {"updated_at", "updated_at", PBJSON_TIME, true},
+    {"deleted_at", "deleted_at", PBJSON_TIME, true},
+    {"history", "history", PBJSON_PLAIN, true},
+    {"effective_from", "effective_from", PBJSON_TIME, false},
+    {"status_from", "status_from", PBJSON_TIME, false},
+};
+static const pbjson_special_t customer_specials[] = {
+    {"id", "id", PBJSON_PLAIN, true},
+    {"updated_at", "updated_at", PBJSON_TIME, true},
+    {"deleted_at", "deleted_at", PBJSON_TIME, true},
+};
+#define SCHEMA(desc, specials)                                                                     \
     {                                                                                              \
-        &desc, entity_specials, 2                                                                  \
+        &desc, specials, sizeof(specials) / sizeof(specials[0])                                    \
     }
 
 typedef struct org_kind {
-    const char *pattern;    /* "/api/v1/teams/:id" */
-    const char *put_type;   /* "team.put.v1" */
-    const char *get_type;   /* "team.get.v1" */
-    pbjson_schema_t schema; /* the entity's JSON */
-    size_t req_offset;      /* entity pointer in Nq__OrgRequest */
-    size_t reply_offset;    /* entity pointer in Nq__OrgReply */
+    const char *pattern;     /* "/api/v1/teams/:id" */
+    const char *put_type;    /* "team.put.v1" */
+    const char *get_type;    /* "team.get.v1" */
+    const char *delete_type; /* "team.delete.v1" */
+    pbjson_schema_t schema;  /* the entity's JSON */
+    size_t req_offset;       /* entity pointer in Nq__OrgRequest */
+    size_t reply_offset;     /* entity pointer in Nq__OrgReply */
 } org_kind_t;
 
 static const org_kind_t kinds[] = {
-    {"/api/v1/teams/:id", "team.put.v1", "team.get.v1", ENTITY_SCHEMA(nq__team__descriptor),
-     offsetof(Nq__OrgRequest, team), offsetof(Nq__OrgReply, team)},
-    {"/api/v1/salespeople/:id", "salesperson.put.v1", "salesperson.get.v1",
-     ENTITY_SCHEMA(nq__salesperson__descriptor), offsetof(Nq__OrgRequest, salesperson),
-     offsetof(Nq__OrgReply, salesperson)},
-    {"/api/v1/customers/:id", "customer.put.v1", "customer.get.v1",
-     ENTITY_SCHEMA(nq__customer__descriptor), offsetof(Nq__OrgRequest, customer),
+    {"/api/v1/teams/:id", "team.put.v1", "team.get.v1", "team.delete.v1",
+     SCHEMA(nq__team__descriptor, team_specials), offsetof(Nq__OrgRequest, team),
+     offsetof(Nq__OrgReply, team)},
+    {"/api/v1/salespeople/:id", "salesperson.put.v1", "salesperson.get.v1", "salesperson.delete.v1",
+     SCHEMA(nq__salesperson__descriptor, salesperson_specials),
+     offsetof(Nq__OrgRequest, salesperson), offsetof(Nq__OrgReply, salesperson)},
+    {"/api/v1/customers/:id", "customer.put.v1", "customer.get.v1", "customer.delete.v1",
+     SCHEMA(nq__customer__descriptor, customer_specials), offsetof(Nq__OrgRequest, customer),
      offsetof(Nq__OrgReply, customer)},
 };
 
@@ -51,6 +70,21 @@ static const org_kind_t *kind_of(const gw_request_t *req)
     return NULL;
 }
 
+/* A salesperson's history stretches start on days: "from" as RFC 3339 (the
+ * first, since the start, has none). */
+static void history_times(json_t *body)
+{
+    size_t i;
+    json_t *change;
+    json_array_foreach (json_object_get(body, "history"), i, change) {
+        json_t *from = json_object_get(change, "from");
+        char text[40];
+        if (json_is_integer(from) &&
+            nq_time_format(json_integer_value(from), text, sizeof(text)) > 0)
+            json_object_set_new(change, "from", json_string(text));
+    }
+}
+
 static void on_org_reply(nq_http_conn_t *conn, const ProtobufCMessage *msg,
                          const Nq__ReplyHeader *hdr, void *data)
 {
@@ -58,6 +92,10 @@ static void on_org_reply(nq_http_conn_t *conn, const ProtobufCMessage *msg,
     const ProtobufCMessage *entity =
         *(ProtobufCMessage *const *)((const char *)msg + kind->reply_offset);
     json_t *body = entity ? pbjson_encode(&kind->schema, entity) : json_object();
+    if (entity == (const ProtobufCMessage *)((const Nq__OrgReply *)msg)->team &&
+        !json_object_get(body, "members"))
+        json_object_set_new(body, "members", json_array());
+    history_times(body);
     gw_respond_reply(conn, hdr, 200, body);
 }
 
@@ -72,6 +110,7 @@ static void put_entity(const gw_request_t *req)
         return;
     nq_field_errors_t errs = {0};
     ProtobufCMessage *entity = pbjson_decode(&kind->schema, obj, &errs);
+    bool members_given = json_object_get(obj, "members") != NULL;
     json_decref(obj);
     if (!entity) {
         gw_respond_error(req->conn, 400, "invalid", "the body has invalid fields", &errs);
@@ -84,12 +123,15 @@ static void put_entity(const gw_request_t *req)
     *slot = strdup(id);
     Nq__OrgRequest msg = NQ__ORG_REQUEST__INIT;
     msg.id = (char *)id;
+    msg.has_members_given = members_given;
+    msg.members_given = members_given;
     *(ProtobufCMessage **)((char *)&msg + kind->req_offset) = entity;
     gw_call(req, req->gw->customers, kind->put_type, &msg.base, on_org_reply, (void *)kind, NULL);
     protobuf_c_message_free_unpacked(entity, NULL);
 }
 
-static void get_entity(const gw_request_t *req)
+/* GET and DELETE carry only the id. */
+static void id_only(const gw_request_t *req, bool delete)
 {
     const org_kind_t *kind = kind_of(req);
     const char *id = gw_path_id(req, "id");
@@ -97,7 +139,18 @@ static void get_entity(const gw_request_t *req)
         return;
     Nq__OrgRequest msg = NQ__ORG_REQUEST__INIT;
     msg.id = (char *)id;
-    gw_call(req, req->gw->customers, kind->get_type, &msg.base, on_org_reply, (void *)kind, NULL);
+    gw_call(req, req->gw->customers, delete ? kind->delete_type : kind->get_type, &msg.base,
+            on_org_reply, (void *)kind, NULL);
+}
+
+static void get_entity(const gw_request_t *req)
+{
+    id_only(req, false);
+}
+
+static void delete_entity(const gw_request_t *req)
+{
+    id_only(req, true);
 }
 
 /* ---- reports ------------------------------------------------------------ */
@@ -149,10 +202,13 @@ static void get_salesperson_report(const gw_request_t *req)
 static const nq_route_t rows[] = {
     {"PUT", "/api/v1/teams/:id", (void *)put_entity},
     {"GET", "/api/v1/teams/:id", (void *)get_entity},
+    {"DELETE", "/api/v1/teams/:id", (void *)delete_entity},
     {"PUT", "/api/v1/salespeople/:id", (void *)put_entity},
     {"GET", "/api/v1/salespeople/:id", (void *)get_entity},
+    {"DELETE", "/api/v1/salespeople/:id", (void *)delete_entity},
     {"PUT", "/api/v1/customers/:id", (void *)put_entity},
     {"GET", "/api/v1/customers/:id", (void *)get_entity},
+    {"DELETE", "/api/v1/customers/:id", (void *)delete_entity},
     {"GET", "/api/v1/reports/salespeople/:id", (void *)get_salesperson_report},
 };
 

@@ -427,13 +427,15 @@ static int issue_key_visited(fetch_req_t *req, nq_redis_t *r, const char *salesp
     return rc;
 }
 
-int nq_kpi_fetch(nq_redis_t *r, const char *salesperson_id, const nq_period_t *period,
-                 nq_kpi_fetch_cb cb, void *data)
+/* Issue the reads of one salesperson's counters summed over stored periods
+ * `parts` (n_parts >= 1): their KPI hashes, the key customers visited in
+ * any of them, the key customers owned. The sets are read by the helpers
+ * above, so every way of naming the days reads them alike. */
+static int fetch_parts(nq_redis_t *r, const char *salesperson_id, const nq_period_t *parts,
+                       int n_parts, nq_kpi_fetch_cb cb, void *data)
 {
     char kpi[256], keyset[256];
-    nq_period_t parts[NQ_KPI_PARTS_MAX];
-    int n_parts = nq_kpi_parts(period, parts);
-    if (n_parts < 0 || nq_key_key_customers(keyset, sizeof(keyset), salesperson_id) < 0 ||
+    if (n_parts < 1 || nq_key_key_customers(keyset, sizeof(keyset), salesperson_id) < 0 ||
         !nq_redis_ready(r))
         return -1;
     fetch_req_t *req = calloc(1, sizeof(*req));
@@ -457,6 +459,52 @@ int nq_kpi_fetch(nq_redis_t *r, const char *salesperson_id, const nq_period_t *p
     req->waiting = issued;
     req->failed = issued != n_parts + 2;
     return 0;
+}
+
+int nq_kpi_fetch(nq_redis_t *r, const char *salesperson_id, const nq_period_t *period,
+                 nq_kpi_fetch_cb cb, void *data)
+{
+    nq_period_t parts[NQ_KPI_PARTS_MAX];
+    int n_parts = nq_kpi_parts(period, parts);
+    return n_parts < 0 ? -1 : fetch_parts(r, salesperson_id, parts, n_parts, cb, data);
+}
+
+static bool is_midnight(int64_t t)
+{
+    nq_period_t day;
+    return nq_period_of(NQ_PERIOD_DAY, t, &day) == 0 && day.start_ms == t;
+}
+
+int nq_kpi_span_parts(const nq_span_t *spans, size_t n, nq_period_t *out, size_t max)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        int64_t at = spans[i].start_ms, end = spans[i].end_ms;
+        if (!is_midnight(at) || !is_midnight(end) || (i && at < spans[i - 1].end_ms))
+            return -1;
+        while (at < end) {
+            nq_period_t p;
+            if (k == max || nq_period_of(NQ_PERIOD_MONTH, at, &p) != 0)
+                return -1;
+            if (p.start_ms != at || p.end_ms > end) {
+                if (nq_period_of(NQ_PERIOD_DAY, at, &p) != 0)
+                    return -1;
+            }
+            out[k++] = p;
+            at = p.end_ms;
+        }
+    }
+    return (int)k;
+}
+
+int nq_kpi_fetch_spans(nq_redis_t *r, const char *salesperson_id, const nq_span_t *spans, size_t n,
+                       nq_kpi_fetch_cb cb, void *data)
+{
+    nq_period_t *parts = malloc(NQ_KPI_SPAN_PARTS_MAX * sizeof(*parts));
+    int n_parts = parts ? nq_kpi_span_parts(spans, n, parts, NQ_KPI_SPAN_PARTS_MAX) : -1;
+    int rc = n_parts < 0 ? -1 : fetch_parts(r, salesperson_id, parts, n_parts, cb, data);
+    free(parts);
+    return rc;
 }
 
 bool nq_metric_needs_sets(nq_metric_id_t m)

@@ -20,9 +20,10 @@
 #define NQ_REPORTING_KPIVIEW_H
 
 #include "nq/bus.h"
+#include "roster.h"
 
 /* Most salespeople summed for one team or company overview. */
-#define KPIVIEW_MAX_MEMBERS 5000
+#define KPIVIEW_MAX_MEMBERS ROSTER_MAX
 
 void kpiview_on_target(nq_zsock_t *sock, const nq_bus_envelope_t *env, const ProtobufCMessage *msg,
                        void *app);
