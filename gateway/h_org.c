@@ -6,10 +6,12 @@
  * entity sits in OrgRequest / OrgReply.
  */
 #include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "gateway.h"
+#include "nq/keys.h"
 #include "nq/kpi.h"
 #include "pbjson.h"
 
@@ -153,6 +155,104 @@ static void delete_entity(const gw_request_t *req)
     id_only(req, true);
 }
 
+/* ---- ids seen in events but not in the directory ------------------------- */
+
+/* KEYS: 1 unknown salespeople, 2 unknown customers, 3 salespeople, 4 archived
+ * salespeople, 5 customers. Answers {{id, "<events> <first> <last>", ...},
+ * {...}}: the ids recorded by ingest that are still not in the directory
+ * (one added since drops off here). */
+static const char unknown_script[] =
+    "local function still(hash, sets)\n"
+    "  local out, all = {}, redis.call('HGETALL', hash)\n"
+    "  for i = 1, #all, 2 do\n"
+    "    local known = false\n"
+    "    for _, set in ipairs(sets) do\n"
+    "      known = known or redis.call('SISMEMBER', set, all[i]) == 1\n"
+    "    end\n"
+    "    if not known then out[#out + 1] = all[i]; out[#out + 1] = all[i + 1] end\n"
+    "  end\n"
+    "  return out\n"
+    "end\n"
+    "return {still(KEYS[1], {KEYS[3], KEYS[4]}), still(KEYS[2], {KEYS[5]})}\n";
+
+/* Most ids listed per kind (the most frequent first). */
+#define UNKNOWN_LIST_MAX 1000
+
+static int by_events(const void *a, const void *b)
+{
+    const json_t *x = *(json_t *const *)a, *y = *(json_t *const *)b;
+    json_int_t ex = json_integer_value(json_object_get(x, "events"));
+    json_int_t ey = json_integer_value(json_object_get(y, "events"));
+    if (ex != ey)
+        return ex > ey ? -1 : 1;
+    return strcmp(json_string_value(json_object_get(x, "id")),
+                  json_string_value(json_object_get(y, "id")));
+}
+
+/* [{"id","events","first_seen","last_seen"}...] of an id, value array reply. */
+static json_t *unknown_list(const redisReply *r, size_t *total)
+{
+    size_t n = r->elements / 2;
+    json_t **rows = calloc(n + 1, sizeof(*rows));
+    json_t *out = json_array();
+    *total = n;
+    for (size_t i = 0; rows && i < n; i++) {
+        long long events = 0, first = 0, last = 0;
+        const char *v = r->element[2 * i + 1]->str;
+        if (!v || sscanf(v, "%lld %lld %lld", &events, &first, &last) != 3)
+            events = first = last = 0;
+        char t1[40] = "", t2[40] = "";
+        nq_time_format(first, t1, sizeof(t1));
+        nq_time_format(last, t2, sizeof(t2));
+        rows[i] = json_pack("{s:s, s:I, s:s, s:s}", "id",
+                            r->element[2 * i]->str ? r->element[2 * i]->str : "", "events",
+                            (json_int_t)events, "first_seen", t1, "last_seen", t2);
+    }
+    if (rows)
+        qsort(rows, n, sizeof(*rows), by_events);
+    for (size_t i = 0; rows && i < n; i++) {
+        if (i < UNKNOWN_LIST_MAX)
+            json_array_append(out, rows[i]);
+        json_decref(rows[i]);
+    }
+    free(rows);
+    return out;
+}
+
+static void on_unknown(nq_redis_t *r, redisReply *reply, void *data)
+{
+    nq_http_conn_t *conn = data;
+    if (!nq_http_conn_open(conn)) {
+        /* client left */
+    } else if (!reply || reply->type != REDIS_REPLY_ARRAY || reply->elements != 2 ||
+               reply->element[0]->type != REDIS_REPLY_ARRAY ||
+               reply->element[1]->type != REDIS_REPLY_ARRAY) {
+        gw_respond_unavailable(conn, "the org directory");
+    } else {
+        size_t n_sp, n_cu;
+        json_t *sp = unknown_list(reply->element[0], &n_sp);
+        json_t *cu = unknown_list(reply->element[1], &n_cu);
+        gw_respond_json(conn, 200,
+                        json_pack("{s:o, s:I, s:o, s:I}", "salespeople", sp, "salespeople_total",
+                                  (json_int_t)n_sp, "customers", cu, "customers_total",
+                                  (json_int_t)n_cu),
+                        NULL);
+    }
+    nq_http_conn_release(conn);
+}
+
+/* GET /api/v1/org/unknown: read straight from Redis (ingest records them). */
+static void get_unknown(const gw_request_t *req)
+{
+    nq_http_conn_retain(req->conn);
+    if (nq_redis_command(req->gw->svc->redis, on_unknown, req->conn, "EVAL_RO %s 5 %s %s %s %s %s",
+                         unknown_script, NQ_KEY_UNKNOWN_SALESPEOPLE, NQ_KEY_UNKNOWN_CUSTOMERS,
+                         NQ_KEY_SALESPEOPLE, NQ_KEY_SALESPEOPLE_ARCHIVED, NQ_KEY_CUSTOMERS) != 0) {
+        nq_http_conn_release(req->conn);
+        gw_respond_unavailable(req->conn, "the org directory");
+    }
+}
+
 /* ---- reports ------------------------------------------------------------ */
 
 static json_t *period_values_json(const nq_period_t *p, const Nq__KpiValues *pb)
@@ -210,6 +310,7 @@ static const nq_route_t rows[] = {
     {"GET", "/api/v1/customers/:id", (void *)get_entity},
     {"DELETE", "/api/v1/customers/:id", (void *)delete_entity},
     {"GET", "/api/v1/reports/salespeople/:id", (void *)get_salesperson_report},
+    {"GET", "/api/v1/org/unknown", (void *)get_unknown},
 };
 
 const gw_routes_t gw_org_routes = {rows, sizeof(rows) / sizeof(rows[0])};

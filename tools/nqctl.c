@@ -3,7 +3,7 @@
  *   nqctl get /api/v1/salespeople/sp-zhangwei/kpis?period=month
  *   nqctl send events.json            # or - for stdin
  *   nqctl put /api/v1/customers/c-1 customer.json
- *   nqctl seed-demo
+ *   nqctl seed-demo                   # --remove deletes the demo org
  *   nqctl import activities events.csv --batch 1000
  *   nqctl import targets targets-2026.csv
  *
@@ -69,6 +69,7 @@ typedef struct ctl {
     long batch;          /* --batch: events per request of import activities */
     const char *rejects; /* --rejects: rejects file of import, NULL = FILE.rejects.ndjson */
     const char *from;    /* --from: rebuild only periods ending after this date */
+    bool remove;         /* --remove: seed-demo deletes the demo org instead */
 } ctl_t;
 
 typedef struct command {
@@ -96,7 +97,8 @@ static const command_t commands[] = {
     {"put", cmd_put, 2, false, "PATH FILE|-",
      "PUT a JSON object to PATH and print the stored object"},
     {"seed-demo", cmd_seed_demo, 0, false, "",
-     "store a demo team, salespeople, customers and activities (safe to re-run)"},
+     "store a demo team, salespeople, customers and activities (safe to re-run; --remove "
+     "deletes the demo org)"},
     {"import activities", cmd_import_activities, 1, false, "FILE|-",
      "stream a .csv or .ndjson file of events to " ACTIVITY_PATH " in batches"},
     {"import targets", cmd_import_targets, 1, false, "FILE|-",
@@ -158,6 +160,12 @@ static const char *set_batch(ctl_t *ctl, const char *v)
     return NULL;
 }
 
+static const char *set_remove(ctl_t *ctl, const char *v)
+{
+    ctl->remove = true;
+    return NULL;
+}
+
 static const char *set_rejects(ctl_t *ctl, const char *v)
 {
     if (!*v)
@@ -176,6 +184,8 @@ static const option_t options[] = {
     {"--rejects", "PATH", set_rejects,
      "import: where rejected rows go (default FILE" REJECTS_SUFFIX ")"},
     {"--from", "DATE", set_from, "rebuild: only periods that end after DATE (default: all)"},
+    {"--remove", NULL, set_remove,
+     "seed-demo: delete the demo's customers, salespeople and team (its events stay)"},
     {"--help", NULL, NULL, "show this help"},
 };
 #define N_OPTIONS (sizeof(options) / sizeof(options[0]))
@@ -624,15 +634,15 @@ static int put_object(ctl_t *ctl, const char *path, json_t *obj)
     return rc;
 }
 
+/* The team first (a salesperson's team must exist), then its salespeople
+ * (their team makes them members), then the customers (an owner must
+ * exist). */
 static int seed_org(ctl_t *ctl)
 {
     char path[128];
-    json_t *members = json_array();
-    for (size_t i = 0; i < COUNT(demo_people); i++)
-        json_array_append_new(members, json_string(demo_people[i].id));
-    int rc = put_object(ctl, "/api/v1/teams/" DEMO_TEAM,
-                        json_pack("{s:s, s:[s], s:o}", "name", DEMO_TEAM_NAME, "coordinators",
-                                  DEMO_COORDINATOR, "members", members));
+    int rc = put_object(
+        ctl, "/api/v1/teams/" DEMO_TEAM,
+        json_pack("{s:s, s:[s]}", "name", DEMO_TEAM_NAME, "coordinators", DEMO_COORDINATOR));
     for (size_t i = 0; rc == CTL_OK && i < COUNT(demo_people); i++) {
         snprintf(path, sizeof(path), "/api/v1/salespeople/%s", demo_people[i].id);
         rc = put_object(ctl, path,
@@ -649,6 +659,43 @@ static int seed_org(ctl_t *ctl)
     if (rc == CTL_OK)
         printf("team %s %s, %zu salespeople, %zu customers stored\n", DEMO_TEAM, DEMO_TEAM_NAME,
                COUNT(demo_people), COUNT(demo_customers));
+    return rc;
+}
+
+/* DELETE path; one already gone (404) is fine. Quiet on success. */
+static int delete_object(ctl_t *ctl, const char *path)
+{
+    nq_httpc_response_t r;
+    int rc = call(ctl, "DELETE", path, NULL, 0, &r);
+    if (rc == CTL_OK && !is_2xx(r.status) && r.status != 404) {
+        explain_failure("DELETE", path, &r);
+        rc = CTL_REFUSED;
+    }
+    nq_httpc_response_free(&r);
+    return rc;
+}
+
+/* seed-demo --remove: the customers, the salespeople (archived: no team and
+ * status left from today), then the team (archived). The demo's events stay
+ * in the activity log and count where they happened. */
+static int remove_demo(ctl_t *ctl)
+{
+    char path[128];
+    int rc = CTL_OK;
+    for (size_t i = 0; rc == CTL_OK && i < COUNT(demo_customers); i++) {
+        snprintf(path, sizeof(path), "/api/v1/customers/%s", demo_customers[i].id);
+        rc = delete_object(ctl, path);
+    }
+    for (size_t i = 0; rc == CTL_OK && i < COUNT(demo_people); i++) {
+        snprintf(path, sizeof(path), "/api/v1/salespeople/%s", demo_people[i].id);
+        rc = delete_object(ctl, path);
+    }
+    if (rc == CTL_OK)
+        rc = delete_object(ctl, "/api/v1/teams/" DEMO_TEAM);
+    if (rc == CTL_OK)
+        printf("demo removed: %zu customers, %zu salespeople and team %s deleted (its "
+               "activities stay in the log)\n",
+               COUNT(demo_customers), COUNT(demo_people), DEMO_TEAM);
     return rc;
 }
 
@@ -786,6 +833,8 @@ static int cmd_seed_demo(ctl_t *ctl, char **argv)
         fprintf(stderr, "nqctl: NQ_ZONE: unknown zone '%s'\n", zone);
         return CTL_USAGE;
     }
+    if (ctl->remove)
+        return remove_demo(ctl);
     int rc = seed_org(ctl);
     if (rc == CTL_OK)
         rc = seed_activities(ctl);
@@ -1453,8 +1502,10 @@ static int apply_option(ctl_t *ctl, int argc, char **argv, int *i)
             o = &options[k];
     if (!o)
         return usage_error("unknown option '%s'", arg);
+    if (!o->arg && arg[len])
+        return usage_error("%s takes no value", o->name);
     if (!o->arg)
-        return arg[len] ? usage_error("%s takes no value", o->name) : cmd_help(ctl, NULL);
+        return o->set ? (o->set(ctl, ""), -1) : cmd_help(ctl, NULL);
     const char *v = arg[len] == '=' ? arg + len + 1 : *i + 1 < argc ? argv[++*i] : NULL;
     const char *why = v ? o->set(ctl, v) : "missing value";
     if (why)

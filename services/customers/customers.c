@@ -14,6 +14,7 @@
 #include "nq/log.h"
 #include "nq/period.h"
 #include "nq/reply.h"
+#include "migrate.h"
 #include "org.h"
 #include "orgcall.h"
 
@@ -489,6 +490,7 @@ void *customers_new(nq_service_t *svc)
         free(app);
         return NULL;
     }
+    nq_redis_on_connected(svc->redis, migrate_on_connected, NULL);
     nq_log_info("listening", "customers ROUTER on %s", cfg->customers_endpoint);
     return app;
 }

@@ -1,6 +1,7 @@
 /* membership.c — team membership and status over time. See membership.h. */
 #include "membership.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "nq/period.h"
@@ -82,4 +83,24 @@ size_t membership_view(const nq_orghist_t *teams, const nq_orghist_t *status,
         c->status = s ? status->changes[s - 1].value : (char *)MEMBERSHIP_ACTIVE;
     }
     return n;
+}
+
+static int by_text(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+const char *membership_legacy_team(const char *id, const char *profile_team, char *const *teams,
+                                   size_t n_teams, char **const *members, const size_t *n_members)
+{
+    if (profile_team && *profile_team &&
+        bsearch(&profile_team, teams, n_teams, sizeof(*teams), by_text))
+        return profile_team;
+    for (size_t t = 0; t < n_teams; t++) {
+        for (size_t i = 0; i < n_members[t]; i++) {
+            if (strcmp(members[t][i], id) == 0)
+                return teams[t];
+        }
+    }
+    return "";
 }

@@ -69,4 +69,11 @@ bool membership_is_current(const nq_orghist_t *h, const char *team);
 size_t membership_view(const nq_orghist_t *teams, const nq_orghist_t *status,
                        Nq__SalespersonChange *out);
 
+/* The team of a salesperson of the first layout (a team_id in the profile,
+ * a members list in each team): the profile's team when it is one of
+ * `teams` (sorted), else the first of them whose list names them, else "".
+ * Borrowed from the arguments. */
+const char *membership_legacy_team(const char *id, const char *profile_team, char *const *teams,
+                                   size_t n_teams, char **const *members, const size_t *n_members);
+
 #endif

@@ -360,3 +360,8 @@ int org_to_fields(const org_kind_t *k, const ProtobufCMessage *entity, int64_t u
     nq_redis_args_addf(out, "%lld", (long long)updated_at);
     return out->failed ? -1 : 0;
 }
+
+int org_parse_ids(const char *json, char ***ids, size_t *n)
+{
+    return parse_id_list(json, ids, n);
+}

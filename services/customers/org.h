@@ -91,4 +91,9 @@ void org_reply_set_entity(const org_kind_t *k, Nq__OrgReply *reply, ProtobufCMes
 int org_to_fields(const org_kind_t *k, const ProtobufCMessage *entity, int64_t updated_at,
                   nq_redis_args_t *out);
 
+/* Parse a stored JSON array of ids (a first-layout team's members) into a
+ * malloc'd array of malloc'd strings (the caller frees both). Returns 0, or
+ * -1 with whatever was parsed (free it all the same). */
+int org_parse_ids(const char *json, char ***ids, size_t *n);
+
 #endif
