@@ -69,20 +69,23 @@ size_t membership_view(const nq_orghist_t *teams, const nq_orghist_t *status,
                        Nq__SalespersonChange *out)
 {
     size_t n = 0, t = 0, s = 0;
-    while (t < teams->n || s < status->n) {
-        int64_t next_t = t < teams->n ? teams->changes[t].from : INT64_MAX;
-        int64_t next_s = s < status->n ? status->changes[s].from : INT64_MAX;
-        int64_t day = next_t < next_s ? next_t : next_s;
-        t += next_t == day;
-        s += next_s == day;
+    for (int64_t day = 0;;) {
+        while (t < teams->n && teams->changes[t].from <= day)
+            t++;
+        while (s < status->n && status->changes[s].from <= day)
+            s++;
         Nq__SalespersonChange *c = &out[n++];
         nq__salesperson_change__init(c);
         c->has_from = day > 0;
         c->from = day;
         c->team_id = t ? teams->changes[t - 1].value : (char *)"";
         c->status = s ? status->changes[s - 1].value : (char *)MEMBERSHIP_ACTIVE;
+        int64_t next_t = t < teams->n ? teams->changes[t].from : INT64_MAX;
+        int64_t next_s = s < status->n ? status->changes[s].from : INT64_MAX;
+        if (next_t == INT64_MAX && next_s == INT64_MAX)
+            return n;
+        day = next_t < next_s ? next_t : next_s;
     }
-    return n;
 }
 
 static int by_text(const void *a, const void *b)

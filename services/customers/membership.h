@@ -61,11 +61,11 @@ int membership_team_put(member_change_t *people, size_t n, const char *team, boo
 /* Whether h's last entry (the team now) is `team`. */
 bool membership_is_current(const nq_orghist_t *h, const char *team);
 
-/* The stretches of a salesperson's history, oldest first: each day on which
- * the team or the status changes starts one, with both as from then. The
- * array and its strings point into the histories (valid while they are);
- * the first has no `from` when it holds since the start. Returns how many
- * were written to out (room for teams->n + status->n + 1). */
+/* The stretches of a salesperson's history, oldest first: the first since
+ * the start (no `from`), then one from each day on which the team or the
+ * status changes, each with both as from then. The strings point into the
+ * histories (valid while they are). Returns how many were written to out
+ * (room for teams->n + status->n + 1). */
 size_t membership_view(const nq_orghist_t *teams, const nq_orghist_t *status,
                        Nq__SalespersonChange *out);
 
