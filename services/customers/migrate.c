@@ -12,19 +12,19 @@
 
 #define KEY_MAX 128
 
-/* KEYS: 1 layout mark, then per salesperson their team history, status
- * history and profile, then per team its hash and its set of everyone ever
- * in it.
+/* KEYS: 1 layout mark, 2 org version, then per salesperson their team
+ * history, status history and profile, then per team its hash and its set
+ * of everyone ever in it.
  * ARGV: 1 the mark, 2 how many salespeople, 3 how many teams, then per
  * salesperson: id, team ("" none), status; then the team ids. A salesperson
  * who has a history already is left as they are. */
 static const char migrate_script[] =
     "local ns, nt = tonumber(ARGV[2]), tonumber(ARGV[3])\n"
     "local ever = {}\n"
-    "for i = 1, nt do ever[ARGV[3 + 3 * ns + i]] = KEYS[1 + 3 * ns + 2 * i] end\n"
+    "for i = 1, nt do ever[ARGV[3 + 3 * ns + i]] = KEYS[2 + 3 * ns + 2 * i] end\n"
     "for i = 1, ns do\n"
     "  local id, team, status = ARGV[1 + 3 * i], ARGV[2 + 3 * i], ARGV[3 + 3 * i]\n"
-    "  local teams, statuses, profile = KEYS[3 * i - 1], KEYS[3 * i], KEYS[3 * i + 1]\n"
+    "  local teams, statuses, profile = KEYS[3 * i], KEYS[3 * i + 1], KEYS[3 * i + 2]\n"
     "  if redis.call('EXISTS', teams) == 0 and redis.call('EXISTS', statuses) == 0 then\n"
     "    redis.call('HSET', profile, 'team_id', team)\n"
     "    if team ~= '' then\n"
@@ -36,8 +36,9 @@ static const char migrate_script[] =
     "    end\n"
     "  end\n"
     "end\n"
-    "for i = 1, nt do redis.call('HDEL', KEYS[3 * ns + 2 * i], 'members') end\n"
+    "for i = 1, nt do redis.call('HDEL', KEYS[1 + 3 * ns + 2 * i], 'members') end\n"
     "redis.call('SET', KEYS[1], ARGV[1])\n"
+    "redis.call('INCR', KEYS[2])\n"
     "return ns\n";
 
 typedef struct migration {
@@ -113,8 +114,9 @@ static void write_histories(migration_t *m)
     nq_redis_args_init(&a);
     nq_redis_args_adds(&a, "EVAL");
     nq_redis_args_adds(&a, migrate_script);
-    nq_redis_args_addf(&a, "%zu", 1 + 3 * m->n_sps + 2 * m->n_teams);
+    nq_redis_args_addf(&a, "%zu", 2 + 3 * m->n_sps + 2 * m->n_teams);
     nq_redis_args_adds(&a, NQ_KEY_ORG_LAYOUT);
+    nq_redis_args_adds(&a, NQ_KEY_ORG_VERSION);
     for (size_t i = 0; i < m->n_sps; i++) {
         nq_key_sp_teams(key, sizeof(key), m->sps[i]);
         nq_redis_args_adds(&a, key);

@@ -19,8 +19,9 @@
  * then per event: event_id, digest; then (from b = 8 + 2n) the policy
  * ("reject" or "accept"), now (Unix ms), per event "<s>,<c>;" (the 1-based
  * index of its salesperson and of its customer, 0: none, among the ids
- * below), how many salesperson ids (ns), the ns distinct salesperson ids,
- * the distinct customer ids.
+ * below), how many distinct salesperson ids (ns), those ids, how many
+ * events name each, then the distinct customer ids and how many events
+ * name each.
  * The event ids of a bucket's span are the fields of one hash (value: the
  * digest), so a batch costs one HMGET per live bucket and one HSET, not a
  * command per event. A bucket lives until its span ended and a whole window
@@ -29,13 +30,15 @@
  * also looked up as keys of the first layout (one MGET per batch).
  * A digest of 64 hex digits was written by an earlier version: whole SHA-256,
  * whose first 128 bits are the digest now. An id twice in one batch counts
- * once. The distinct ids are looked up in the directory (SMISMEMBER); only
- * when some are unknown are the per-event indexes read: an unknown id is
- * counted in KEYS[9] / KEYS[10] ("<events> <first ms> <last ms>") for each
- * new event naming it, and under "reject" a new event of an unknown
- * salesperson is refused (status 3), neither remembered nor counted. The
- * batch becomes one stream entry, with the indexes of the events that did
- * not count (x); a batch with none new appends nothing.
+ * once. The distinct ids are looked up in the directory (SMISMEMBER). An
+ * unknown id is counted in KEYS[9] / KEYS[10] ("<events> <first ms> <last
+ * ms>", one HMGET and one HSET per batch) with the events naming it, less
+ * those that did not count (the per-event indexes are read only then, or
+ * to refuse): under "reject" a new event of an unknown salesperson is
+ * refused (status 3), neither remembered nor counted (its salesperson is
+ * counted as seen, its customer not). The batch becomes one stream entry,
+ * with the indexes of the events that did not count (x); a batch with none
+ * new appends nothing.
  * Returns the stream id of the entry ("" if none), the scoring backlog
  * (events accepted but not yet scored), then (index, 1 duplicate, 2
  * conflict or 3 unknown salesperson) for each event that did not count:
@@ -47,6 +50,9 @@ static const char append_script[] =
     "local n = tonumber(ARGV[4])\n"
     "local b = 8 + 2 * n\n"
     "local reject, now_ms, ns = ARGV[b] == 'reject', ARGV[b + 1], tonumber(ARGV[b + 3])\n"
+    "local sp0 = b + 3\n"
+    "local nc = (#ARGV - sp0 - 2 * ns) / 2\n"
+    "local cu0 = sp0 + 2 * ns\n"
     "local function unknown_of(first, last, sets)\n"
     "  local out, any = {}, false\n"
     "  for c = first, last, 1000 do\n"
@@ -66,16 +72,20 @@ static const char append_script[] =
     "  end\n"
     "  return out, any\n"
     "end\n"
-    "local usp, any_sp = unknown_of(b + 4, b + 3 + ns, {KEYS[6], KEYS[7]})\n"
-    "local ucu, any_cu = unknown_of(b + 4 + ns, #ARGV, {KEYS[8]})\n"
-    "local ev_sp, ev_cu = {}, {}\n"
-    "if any_sp or any_cu then\n"
+    "local usp, any_sp = unknown_of(sp0 + 1, sp0 + ns, {KEYS[6], KEYS[7]})\n"
+    "local ucu, any_cu = unknown_of(cu0 + 1, cu0 + nc, {KEYS[8]})\n"
+    "local ev_sp, ev_cu\n"
+    "local function who()\n"
+    "  if ev_sp then return end\n"
+    "  ev_sp, ev_cu = {}, {}\n"
     "  local i = 0\n"
     "  for sp, cu in string.gmatch(ARGV[b + 2], '(%d+),(%d+);') do\n"
     "    i = i + 1\n"
     "    ev_sp[i], ev_cu[i] = tonumber(sp), tonumber(cu)\n"
     "  end\n"
     "end\n"
+    "local refuse = reject and any_sp\n"
+    "if refuse then who() end\n"
     "local ids, known = {}, {}\n"
     "for i = 1, n do ids[i] = ARGV[6 + i * 2] end\n"
     "local function look(fetch)\n"
@@ -97,22 +107,20 @@ static const char append_script[] =
     "    return redis.call('MGET', unpack(keys))\n"
     "  end)\n"
     "end\n"
-    "local skipped, told, fresh, mine, new = {}, {}, {}, {}, {}\n"
+    "local skipped, told, fresh, mine = {}, {}, {}, {}\n"
     "local ns_, nf = 0, 0\n"
     "for i = 1, n do\n"
     "  local d = ARGV[7 + i * 2]\n"
     "  local prev = known[i] or mine[ids[i]]\n"
-    "  if not prev and reject and any_sp and usp[ev_sp[i]] then\n"
+    "  if not prev and refuse and usp[ev_sp[i]] then\n"
     "    ns_ = ns_ + 1\n"
     "    skipped[ns_] = i - 1\n"
     "    told[ns_] = 3\n"
-    "    new[i] = true\n"
     "  elseif not prev then\n"
     "    mine[ids[i]] = d\n"
     "    fresh[nf + 1] = ids[i]\n"
     "    fresh[nf + 2] = d\n"
     "    nf = nf + 2\n"
-    "    new[i] = true\n"
     "  else\n"
     "    local same = prev == d or (#prev == 64 and string.sub(prev, 1, #d) == d)\n"
     "    ns_ = ns_ + 1\n"
@@ -121,26 +129,36 @@ static const char append_script[] =
     "  end\n"
     "end\n"
     "if any_sp or any_cu then\n"
-    "  local counts = {{}, {}}\n"
-    "  for i = 1, n do\n"
-    "    if new[i] then\n"
-    "      if usp[ev_sp[i]] then counts[1][ev_sp[i]] = (counts[1][ev_sp[i]] or 0) + 1 end\n"
-    "      if ev_cu[i] > 0 and ucu[ev_cu[i]] then\n"
-    "        counts[2][ev_cu[i]] = (counts[2][ev_cu[i]] or 0) + 1\n"
-    "      end\n"
-    "    end\n"
+    "  local counts, first = {{}, {}}, {sp0, cu0}\n"
+    "  for j in pairs(usp) do counts[1][j] = tonumber(ARGV[sp0 + ns + j]) end\n"
+    "  for j in pairs(ucu) do counts[2][j] = tonumber(ARGV[cu0 + nc + j]) end\n"
+    "  if ns_ > 0 then who() end\n"
+    "  for k = 1, ns_ do\n"
+    "    local i = skipped[k] + 1\n"
+    "    local s, c = ev_sp[i], ev_cu[i]\n"
+    "    if told[k] ~= 3 and counts[1][s] then counts[1][s] = counts[1][s] - 1 end\n"
+    "    if c > 0 and counts[2][c] then counts[2][c] = counts[2][c] - 1 end\n"
     "  end\n"
-    "  local firsts = {b + 3, b + 3 + ns}\n"
     "  for k = 1, 2 do\n"
-    "    for at, add in pairs(counts[k]) do\n"
-    "      local id = ARGV[firsts[k] + at]\n"
-    "      local old = redis.call('HGET', KEYS[8 + k], id)\n"
-    "      local seen, first = 0, now_ms\n"
-    "      if old then\n"
-    "        local a, f = string.match(old, '^(%d+) (%d+)')\n"
-    "        seen, first = tonumber(a) or 0, f or now_ms\n"
+    "    local who_ids, adds = {}, {}\n"
+    "    for j, add in pairs(counts[k]) do\n"
+    "      if add > 0 then who_ids[#who_ids + 1] = ARGV[first[k] + j]; adds[#adds + 1] = add end\n"
+    "    end\n"
+    "    for c = 1, #who_ids, 1000 do\n"
+    "      local hi = math.min(c + 999, #who_ids)\n"
+    "      local old = redis.call('HMGET', KEYS[8 + k], unpack(who_ids, c, hi))\n"
+    "      local kv = {}\n"
+    "      for i = c, hi do\n"
+    "        local seen, since = 0, now_ms\n"
+    "        local o = old[i - c + 1]\n"
+    "        if o then\n"
+    "          local a, f = string.match(o, '^(%d+) (%d+)')\n"
+    "          seen, since = tonumber(a) or 0, f or now_ms\n"
+    "        end\n"
+    "        kv[#kv + 1] = who_ids[i]\n"
+    "        kv[#kv + 1] = (seen + adds[i]) .. ' ' .. since .. ' ' .. now_ms\n"
     "      end\n"
-    "      redis.call('HSET', KEYS[8 + k], id, (seen + add) .. ' ' .. first .. ' ' .. now_ms)\n"
+    "      redis.call('HSET', KEYS[8 + k], unpack(kv))\n"
     "    end\n"
     "  end\n"
     "end\n"
@@ -305,6 +323,7 @@ ingest_append_t *ingest_store_prepare(Nq__Activity *const *events, size_t n, int
  * found again by an open-addressing table. */
 typedef struct distinct {
     const char **ids;   /* distinct ids */
+    uint32_t *events;   /* per distinct id: the events naming it */
     size_t n;           /* how many */
     const char **slots; /* the table: an id or NULL */
     uint32_t *at;       /* per slot: 1-based index into ids */
@@ -316,14 +335,16 @@ static int distinct_init(distinct_t *d, size_t max)
     size_t cap = 16;
     while (cap < 2 * max)
         cap *= 2;
-    *d = (distinct_t){calloc(max + 1, sizeof(*d->ids)), 0, calloc(cap, sizeof(*d->slots)),
-                      calloc(cap, sizeof(*d->at)), cap - 1};
-    return d->ids && d->slots && d->at ? 0 : -1;
+    *d = (distinct_t){
+        calloc(max + 1, sizeof(*d->ids)), calloc(max + 1, sizeof(*d->events)), 0,
+        calloc(cap, sizeof(*d->slots)),   calloc(cap, sizeof(*d->at)),         cap - 1};
+    return d->ids && d->events && d->slots && d->at ? 0 : -1;
 }
 
 static void distinct_free(distinct_t *d)
 {
     free(d->ids);
+    free(d->events);
     free(d->slots);
     free(d->at);
 }
@@ -343,6 +364,7 @@ static uint32_t distinct_add(distinct_t *d, const char *id)
         d->slots[i] = d->ids[d->n++] = id;
         d->at[i] = (uint32_t)d->n;
     }
+    d->events[d->at[i] - 1]++;
     return d->at[i];
 }
 
@@ -404,7 +426,7 @@ int ingest_store_send(nq_redis_t *r, ingest_append_t *const *appends, size_t k, 
                                            NQ_KEY_UNKNOWN_SALESPEOPLE,
                                            NQ_KEY_UNKNOWN_CUSTOMERS};
         size_t n_head = sizeof(head) / sizeof(head[0]);
-        nq_redis_pipe_cmd(&p, on_appended, sent, n_head + 7 + pairs + 4 + sp.n + cu.n);
+        nq_redis_pipe_cmd(&p, on_appended, sent, n_head + 7 + pairs + 4 + 2 * (sp.n + cu.n));
         for (size_t i = 0; i < n_head; i++)
             nq_redis_pipe_adds(&p, head[i]);
         nq_redis_pipe_addll(&p, appends[0]->now_ms / 1000);
@@ -422,10 +444,13 @@ int ingest_store_send(nq_redis_t *r, ingest_append_t *const *appends, size_t k, 
         nq_redis_pipe_addll(&p, appends[0]->now_ms);
         nq_redis_pipe_add(&p, map, map_len);
         nq_redis_pipe_addll(&p, (long long)sp.n);
-        for (size_t i = 0; i < sp.n; i++)
-            nq_redis_pipe_adds(&p, sp.ids[i]);
-        for (size_t i = 0; i < cu.n; i++)
-            nq_redis_pipe_adds(&p, cu.ids[i]);
+        const distinct_t *lists[] = {&sp, &cu};
+        for (int l = 0; l < 2; l++) {
+            for (size_t i = 0; i < lists[l]->n; i++)
+                nq_redis_pipe_adds(&p, lists[l]->ids[i]);
+            for (size_t i = 0; i < lists[l]->n; i++)
+                nq_redis_pipe_addll(&p, lists[l]->events[i]);
+        }
         rc = nq_redis_pipe_send(r, &p); /* one command: issued whole or not at all */
     }
     if (rc != 0)

@@ -347,6 +347,33 @@ static void test_events(void)
     CU_ASSERT_FATAL(wait_scored());
 }
 
+/* Item 7 as the issue found it: a salesperson's team_id set to another
+ * team moved their scores but the old team's board still listed them. */
+static void test_move_today(void)
+{
+    ok("PUT", "/api/v1/teams/t-x", "{\"name\":\"旧\"}");
+    ok("PUT", "/api/v1/teams/t-y", "{\"name\":\"新\"}");
+    ok("PUT", "/api/v1/salespeople/sp-x", "{\"name\":\"调动\",\"team_id\":\"t-x\"}");
+    ok("PUT", "/api/v1/teams/t-x", "{\"name\":\"旧\",\"members\":[\"sp-x\"]}");
+    ok("PUT", "/api/v1/salespeople/sp-x", "{\"name\":\"调动\",\"team_id\":\"t-y\"}");
+    nq_period_t today;
+    nq_period_of(NQ_PERIOD_DAY, nq_now_ms(), &today);
+    check_board("team:t-x", "sales_amount", today.key, "");
+    check_board("team:t-y", "sales_amount", today.key, "sp-x");
+    check(strcmp(team_members("t-x"), "") == 0, "t-x members: %s", team_members("t-x"));
+    check(strcmp(team_members("t-y"), "sp-x") == 0, "t-y members: %s", team_members("t-y"));
+    char path[160];
+    snprintf(path, sizeof(path), "/api/v1/scores/salespeople/sp-x?period=month&at=%s", today.key);
+    json_t *j = call("GET", path, NULL, 200);
+    check(strcmp(str(j, "team_id"), "t-y") == 0, "sp-x score: team %s", text_of(j));
+    json_decref(j);
+    /* Yesterday they were still in t-x. */
+    nq_period_t yesterday;
+    nq_period_prev(&today, &yesterday);
+    if (strncmp(yesterday.key, today.key, 7) == 0) /* the same month */
+        check_board("team:t-x", "sales_amount", yesterday.key, "sp-x");
+}
+
 /* Item 7: sp-1 moves to t-b from 11-15 (recorded later, dated back). */
 static void test_move(void)
 {
@@ -437,8 +464,8 @@ static void test_leave(void)
     /* Off boards and member counts from that day; figures stay. */
     check_board("team:t-a", "sales_amount", "2026-11-19", "sp-2");
     check_board("team:t-a", "sales_amount", "2026-11-30", "");
-    check_board("company", "sales_amount", "2026-11-30", "sp-3,sp-1,sp-4");
-    check_board("company", "score", "2026-11-30", "sp-1,sp-3,sp-4");
+    check_board("company", "sales_amount", "2026-11-30", "sp-3,sp-1,sp-4,sp-x");
+    check_board("company", "score", "2026-11-30", "sp-1,sp-3,sp-4,sp-x");
     json_t *j = overview("teams/t-a", "month", "2026-11-19", "\"3107.00\"", "4");
     check_members(j, 1, "t-a on 11-19");
     json_decref(j);
@@ -938,6 +965,7 @@ static CU_TestInfo org_tests[] = {
     {"setup: teams, then their salespeople, customers", test_setup},
     {"integrity: missing salespeople, teams, owners; dates", test_integrity},
     {"events of October and November", test_events},
+    {"a move today: the old team's board no longer lists them", test_move_today},
     {"a move dated back: figures by day, boards, members, scores agree", test_move},
     {"leave with a date: off boards, counts, splits; figures stay", test_leave},
     {"unknown salespeople: unassigned in the company, listed", test_unknown},
