@@ -63,6 +63,9 @@ static void test_kind_for_type(void)
         {"salesperson.get.v1", ORG_SALESPERSON, ORG_GET},
         {"customer.put.v1", ORG_CUSTOMER, ORG_PUT},
         {"customer.get.v1", ORG_CUSTOMER, ORG_GET},
+        {"team.delete.v1", ORG_TEAM, ORG_DELETE},
+        {"salesperson.delete.v1", ORG_SALESPERSON, ORG_DELETE},
+        {"customer.delete.v1", ORG_CUSTOMER, ORG_DELETE},
     };
     for (size_t i = 0; i < N_ELEMS(ok); i++) {
         org_op_t op = ORG_GET == ok[i].op ? ORG_PUT : ORG_GET;
@@ -194,6 +197,15 @@ static void test_get_takes_only_an_id(void)
     memset(&errs, 0, sizeof(errs));
     CU_ASSERT_EQUAL(org_check(&org_kinds[ORG_TEAM], ORG_GET, &req, &errs), -1);
     CU_ASSERT_PTR_NOT_NULL(reason_of(&errs, "id"));
+
+    /* A delete is the same: an id and nothing else. */
+    req.id = "sp1";
+    memset(&errs, 0, sizeof(errs));
+    CU_ASSERT_EQUAL(org_check(&org_kinds[ORG_CUSTOMER], ORG_DELETE, &req, &errs), 0);
+    req.salesperson = &sp;
+    CU_ASSERT_EQUAL(org_check(&org_kinds[ORG_SALESPERSON], ORG_DELETE, &req, &errs), -1);
+    CU_ASSERT_STRING_EQUAL(reason_of(&errs, "salesperson"),
+                           "must not be set in salesperson.delete.v1");
 }
 
 /* ---------------------------------------------------------------- names */
