@@ -70,7 +70,8 @@ int nq_orghist_parse(nq_orghist_t *h, const char *const *entries, size_t n)
         }
         h->n++;
     }
-    qsort(h->changes, h->n, sizeof(*h->changes), by_from);
+    if (h->n > 1)
+        qsort(h->changes, h->n, sizeof(*h->changes), by_from);
     for (size_t i = 1; i < h->n; i++) {
         if (h->changes[i].from == h->changes[i - 1].from) { /* one change per day */
             nq_orghist_free(h);

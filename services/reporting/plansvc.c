@@ -482,9 +482,10 @@ void plansvc_on_score(nq_zsock_t *sock, const nq_bus_envelope_t *env, const Prot
     if (!nq_valid_id(who))
         nq_field_errors_add(errs, c->simulate ? "team_id" : "salesperson_id", NQ_ID_RULE);
     nq_period_kind_t kind;
+    c->at = req->has_at ? req->at : nq_now_ms();
     if (nq_period_kind_parse(req->period_kind, &kind) != 0)
         nq_field_errors_add(errs, "period", "must be day, week, month, quarter or year");
-    else if (nq_period_of(kind, c->at = req->has_at ? req->at : nq_now_ms(), &c->period) != 0)
+    else if (nq_period_of(kind, c->at, &c->period) != 0)
         nq_field_errors_add(errs, "at", "is outside the calendar");
     if (c->simulate)
         check_drafts(c, req);
