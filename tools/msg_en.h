@@ -94,7 +94,7 @@
 #define M_HELP_GET "GET PATH and print the body (exit 0 on 2xx)"
 #define M_HELP_SEND "POST a JSON event or array of events to /api/v1/activities and summarise the answer"
 #define M_HELP_PUT "PUT a JSON object to PATH and print the stored object"
-#define M_HELP_SEED_DEMO "store a demo team, salespeople, customers and activities (safe to re-run)"
+#define M_HELP_SEED_DEMO "store a demo team, salespeople, customers and activities (safe to re-run; --remove deletes the demo org)"
 #define M_HELP_IMPORT_ACTIVITIES "stream a .csv or .ndjson file of events to /api/v1/activities in batches"
 #define M_HELP_IMPORT_TARGETS "PUT the targets of each row of a CSV file (subject,id,period,key,metrics...)"
 #define M_HELP_IMPORT_TEAMS "PUT each row of a CSV file as a team (id,name,coordinators); first"
@@ -110,6 +110,7 @@
 #define M_HELP_OPT_ENCODING "import: the file's encoding, auto (default: UTF-8 if valid, else GB18030), utf-8, gbk or gb18030"
 #define M_HELP_OPT_LANG "the language of nqctl's messages (env NQ_LANG; default: by LANG)"
 #define M_HELP_OPT_FROM "rebuild: only periods that end after DATE (default: all)"
+#define M_HELP_OPT_REMOVE "seed-demo: delete the demo's customers, salespeople and team (its events stay)"
 #define M_OPT_TIMEOUT "expected milliseconds from 1 to 3600000"
 #define M_OPT_FROM "expected a date (2026-11-01) or an RFC 3339 time"
 #define M_OPT_FORMAT "expected csv or ndjson"
@@ -157,6 +158,7 @@
 #define M_DEMO_ACTIVITIES "activities: %lld new, %lld already present, %lld rejected\n"
 #define M_DEMO_PLANS_STORED "targets for %s stored; scorecard and commission plan stored\n"
 #define M_DEMO_PLANS_THERE "targets for %s stored; scorecard and commission plan already there\n"
+#define M_DEMO_REMOVED "demo removed: %zu customers, %zu salespeople and team %s deleted (its activities stay in the log)\n"
 
 /* ---- import */
 #define M_WHAT_EVENTS "events"

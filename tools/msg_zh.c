@@ -86,7 +86,7 @@ const msg_pair_t msg_zh_catalogue[] = {
     {M_HELP_GET, "GET 路径并打印应答（2xx 时退出码为 0）"},
     {M_HELP_SEND, "把一个 JSON 事件或事件数组 POST 到 /api/v1/activities，并汇总应答"},
     {M_HELP_PUT, "把一个 JSON 对象 PUT 到路径，并打印保存的对象"},
-    {M_HELP_SEED_DEMO, "写入演示团队、业务员、客户和活动（可重复执行）"},
+    {M_HELP_SEED_DEMO, "写入演示团队、业务员、客户和活动（可重复执行；--remove 删除演示组织）"},
     {M_HELP_IMPORT_ACTIVITIES, "把 .csv 或 .ndjson 事件文件分批流式导入 /api/v1/activities"},
     {M_HELP_IMPORT_TARGETS, "按 CSV 文件逐行 PUT 目标（subject,id,period,key,各指标…）"},
     {M_HELP_IMPORT_TEAMS, "按 CSV 文件逐行 PUT 团队（编号,名称,内勤）；最先导入"},
@@ -102,6 +102,7 @@ const msg_pair_t msg_zh_catalogue[] = {
     {M_HELP_OPT_ENCODING, "import：文件编码，auto（默认：是有效 UTF-8 则按 UTF-8，否则按 GB18030）、utf-8、gbk 或 gb18030"},
     {M_HELP_OPT_LANG, "nqctl 消息的语言（环境变量 NQ_LANG；默认按 LANG）"},
     {M_HELP_OPT_FROM, "rebuild：只重算在该日期之后结束的期间（默认全部）"},
+    {M_HELP_OPT_REMOVE, "seed-demo：删除演示的客户、业务员和团队（其活动保留）"},
     {M_OPT_TIMEOUT, "应为 1 到 3600000 之间的毫秒数"},
     {M_OPT_FROM, "应为日期（2026-11-01）或 RFC 3339 时间"},
     {M_OPT_FORMAT, "应为 csv 或 ndjson"},
@@ -149,6 +150,7 @@ const msg_pair_t msg_zh_catalogue[] = {
     {M_DEMO_ACTIVITIES, "活动：新增 %lld，已存在 %lld，拒绝 %lld\n"},
     {M_DEMO_PLANS_STORED, "已保存 %s 的目标；评分卡和提成方案已保存\n"},
     {M_DEMO_PLANS_THERE, "已保存 %s 的目标；评分卡和提成方案已存在\n"},
+    {M_DEMO_REMOVED, "演示已删除：%zu 个客户、%zu 名业务员和团队 %s（其活动仍保留在日志中）\n"},
 
     /* ---- 导入 */
     {M_WHAT_EVENTS, "条事件"},

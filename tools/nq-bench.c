@@ -1828,8 +1828,9 @@ static int resolve(bench_t *b, char *err, size_t len)
 
 /* ---- seed step (--mode seed, --setup) ----------------------------------------------------
  * Blocking HTTP (nq/httpc.h) before the loop runs:
- *   PUT /api/v1/teams/{team}             {"name":...,"members":[sp-00001..sp-N]}
- *   PUT /api/v1/salespeople/sp-0000i     {"name":...,"team_id":team}, and --probe-sp (no team)
+ *   PUT /api/v1/teams/{team}             {"name":...} (first: a salesperson's team must exist)
+ *   PUT /api/v1/salespeople/sp-0000i     {"name":...,"team_id":team} (a member from then on),
+ *                                        and --probe-sp (no team)
  *   PUT /api/v1/targets/salespeople/sp-0000i/month/{this month}, and the team's (N times one)
  *   POST /api/v1/activities              --seed-events generated events, 1000 per request,
  *                                        spread from the start of this month to now
@@ -1904,13 +1905,8 @@ static int seed_org(bench_t *b, nq_httpc_t *h)
 {
     char path[256], sp[16];
     uint32_t n = (uint32_t)b->o.salespeople;
-    json_t *members = json_array();
-    for (uint32_t i = 1; i <= n; i++) {
-        bench_sp_id(sp, sizeof(sp), i);
-        json_array_append_new(members, json_string(sp));
-    }
     snprintf(path, sizeof(path), "/api/v1/teams/%s", b->o.team);
-    if (seed_put(b, h, path, json_pack("{s:s, s:o}", "name", "nq-bench team", "members", members)))
+    if (seed_put(b, h, path, json_pack("{s:s}", "name", "nq-bench team")))
         return -1;
     for (uint32_t i = 1; i <= n; i++) {
         bench_sp_id(sp, sizeof(sp), i);
