@@ -516,8 +516,8 @@ static void test_since_refused(void)
     expect_400_since("k1-c", SP_K1, s_since);                     /* before today's move */
     expect_400_since("k2-a", SP_K1, "2099-01-01T00:00:00+08:00"); /* in the future */
     json_t *j = get_ok("/api/v1/customers/k1-c");
-    check(strcmp(json_string_value(json_object_get(j, "owner_id")), SP_K2) == 0,
-          "a refused put changed k1-c: %s", text_of(j));
+    const char *owner = json_string_value(json_object_get(j, "owner_id"));
+    check(owner && strcmp(owner, SP_K2) == 0, "a refused put changed k1-c: %s", text_of(j));
     json_decref(j);
     check_last_month();
     check_sp(SP_K2, "month", s_cur_at, "coverage", 1.0 / 2);
