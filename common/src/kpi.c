@@ -112,17 +112,25 @@ bool nq_metric_value(nq_metric_id_t m, const nq_kpi_values_t *v, double *out)
 {
     const nq_metric_def_t *d = &nq_metric_defs[m];
     int64_t num = 0;
+    double approx = 0; /* the same sum in doubles, for when num would overflow */
+    bool fits = true;  /* num holds the exact sum */
     for (int i = 0; i < 2; i++) {
-        if (d->num[i] != NQ_KPI_NONE)
-            num += v->v[d->num[i]];
+        if (d->num[i] == NQ_KPI_NONE)
+            continue;
+        approx += (double)v->v[d->num[i]];
+        fits = fits && !__builtin_add_overflow(num, v->v[d->num[i]], &num);
     }
     if (d->den == NQ_KPI_NONE) {
-        *out = (double)num;
+        *out = fits ? (double)num : approx;
         return true;
     }
     int64_t den = v->v[d->den];
     if (den == 0)
         return false;
+    if (!fits || num == INT64_MIN || den == INT64_MIN) { /* beyond int64: as near as doubles go */
+        *out = nq_round_to(approx / (double)den, (double)unit_scale[d->unit]);
+        return true;
+    }
     if (den < 0) { /* counters never go below zero; keep the sign rule anyway */
         num = -num;
         den = -den;
