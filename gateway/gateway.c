@@ -41,10 +41,13 @@ static const upstream_reply_t ingest_replies[] = {
 static const upstream_reply_t customers_replies[] = {
     {"team.put.v1", &nq__org_reply__descriptor},
     {"team.get.v1", &nq__org_reply__descriptor},
+    {"team.delete.v1", &nq__org_reply__descriptor},
     {"salesperson.put.v1", &nq__org_reply__descriptor},
     {"salesperson.get.v1", &nq__org_reply__descriptor},
+    {"salesperson.delete.v1", &nq__org_reply__descriptor},
     {"customer.put.v1", &nq__org_reply__descriptor},
     {"customer.get.v1", &nq__org_reply__descriptor},
+    {"customer.delete.v1", &nq__org_reply__descriptor},
     {"sys.ping.v1", &nq__pong__descriptor},
 };
 static const upstream_reply_t reporting_replies[] = {

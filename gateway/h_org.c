@@ -6,44 +6,63 @@
  * entity sits in OrgRequest / OrgReply.
  */
 #include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "gateway.h"
+#include "nq/keys.h"
 #include "nq/kpi.h"
 #include "pbjson.h"
 
-static const pbjson_special_t entity_specials[] = {
+/* Server-set fields are written out and refused on input; effective_from
+ * and status_from are input only (the day a change applies from); a
+ * customer's since is both (when its owner and class took effect). */
+static const pbjson_special_t team_specials[] = {
     {"id", "id", PBJSON_PLAIN, true},
     {"updated_at", "updated_at", PBJSON_TIME, true},
-    {"since", "since", PBJSON_TIME, false}, /* customers only */
+    {"deleted_at", "deleted_at", PBJSON_TIME, true},
+    {"effective_from", "effective_from", PBJSON_TIME, false},
 };
-#define ENTITY_SCHEMA(desc)                                                                        \
+static const pbjson_special_t salesperson_specials[] = {
+    {"id", "id", PBJSON_PLAIN, true},
+    {"updated_at", "updated_at", PBJSON_TIME, true},
+    {"deleted_at", "deleted_at", PBJSON_TIME, true},
+    {"history", "history", PBJSON_PLAIN, true},
+    {"effective_from", "effective_from", PBJSON_TIME, false},
+    {"status_from", "status_from", PBJSON_TIME, false},
+};
+static const pbjson_special_t customer_specials[] = {
+    {"id", "id", PBJSON_PLAIN, true},
+    {"updated_at", "updated_at", PBJSON_TIME, true},
+    {"deleted_at", "deleted_at", PBJSON_TIME, true},
+    {"since", "since", PBJSON_TIME, false},
+};
+#define SCHEMA(desc, specials)                                                                     \
     {                                                                                              \
-        &desc, entity_specials, 2                                                                  \
-    }
-#define CUSTOMER_SCHEMA                                                                            \
-    {                                                                                              \
-        &nq__customer__descriptor, entity_specials, 3                                              \
+        &desc, specials, sizeof(specials) / sizeof(specials[0])                                    \
     }
 
 typedef struct org_kind {
-    const char *pattern;    /* "/api/v1/teams/:id" */
-    const char *put_type;   /* "team.put.v1" */
-    const char *get_type;   /* "team.get.v1" */
-    pbjson_schema_t schema; /* the entity's JSON */
-    size_t req_offset;      /* entity pointer in Nq__OrgRequest */
-    size_t reply_offset;    /* entity pointer in Nq__OrgReply */
+    const char *pattern;     /* "/api/v1/teams/:id" */
+    const char *put_type;    /* "team.put.v1" */
+    const char *get_type;    /* "team.get.v1" */
+    const char *delete_type; /* "team.delete.v1" */
+    pbjson_schema_t schema;  /* the entity's JSON */
+    size_t req_offset;       /* entity pointer in Nq__OrgRequest */
+    size_t reply_offset;     /* entity pointer in Nq__OrgReply */
 } org_kind_t;
 
 static const org_kind_t kinds[] = {
-    {"/api/v1/teams/:id", "team.put.v1", "team.get.v1", ENTITY_SCHEMA(nq__team__descriptor),
-     offsetof(Nq__OrgRequest, team), offsetof(Nq__OrgReply, team)},
-    {"/api/v1/salespeople/:id", "salesperson.put.v1", "salesperson.get.v1",
-     ENTITY_SCHEMA(nq__salesperson__descriptor), offsetof(Nq__OrgRequest, salesperson),
-     offsetof(Nq__OrgReply, salesperson)},
-    {"/api/v1/customers/:id", "customer.put.v1", "customer.get.v1", CUSTOMER_SCHEMA,
-     offsetof(Nq__OrgRequest, customer), offsetof(Nq__OrgReply, customer)},
+    {"/api/v1/teams/:id", "team.put.v1", "team.get.v1", "team.delete.v1",
+     SCHEMA(nq__team__descriptor, team_specials), offsetof(Nq__OrgRequest, team),
+     offsetof(Nq__OrgReply, team)},
+    {"/api/v1/salespeople/:id", "salesperson.put.v1", "salesperson.get.v1", "salesperson.delete.v1",
+     SCHEMA(nq__salesperson__descriptor, salesperson_specials),
+     offsetof(Nq__OrgRequest, salesperson), offsetof(Nq__OrgReply, salesperson)},
+    {"/api/v1/customers/:id", "customer.put.v1", "customer.get.v1", "customer.delete.v1",
+     SCHEMA(nq__customer__descriptor, customer_specials), offsetof(Nq__OrgRequest, customer),
+     offsetof(Nq__OrgReply, customer)},
 };
 
 static const org_kind_t *kind_of(const gw_request_t *req)
@@ -55,6 +74,21 @@ static const org_kind_t *kind_of(const gw_request_t *req)
     return NULL;
 }
 
+/* A salesperson's history stretches start on days: "from" as RFC 3339 (the
+ * first, since the start, has none). */
+static void history_times(json_t *body)
+{
+    size_t i;
+    json_t *change;
+    json_array_foreach (json_object_get(body, "history"), i, change) {
+        json_t *from = json_object_get(change, "from");
+        char text[40];
+        if (json_is_integer(from) &&
+            nq_time_format(json_integer_value(from), text, sizeof(text)) > 0)
+            json_object_set_new(change, "from", json_string(text));
+    }
+}
+
 static void on_org_reply(nq_http_conn_t *conn, const ProtobufCMessage *msg,
                          const Nq__ReplyHeader *hdr, void *data)
 {
@@ -62,6 +96,10 @@ static void on_org_reply(nq_http_conn_t *conn, const ProtobufCMessage *msg,
     const ProtobufCMessage *entity =
         *(ProtobufCMessage *const *)((const char *)msg + kind->reply_offset);
     json_t *body = entity ? pbjson_encode(&kind->schema, entity) : json_object();
+    if (entity == (const ProtobufCMessage *)((const Nq__OrgReply *)msg)->team &&
+        !json_object_get(body, "members"))
+        json_object_set_new(body, "members", json_array());
+    history_times(body);
     gw_respond_reply(conn, hdr, 200, body);
 }
 
@@ -78,6 +116,7 @@ static void put_entity(const gw_request_t *req)
     jnum_index_t *nums = jnum_index(obj, req->http->body, req->http->body_len);
     ProtobufCMessage *entity = pbjson_decode(&kind->schema, obj, nums, &errs);
     jnum_free(&nums);
+    bool members_given = json_object_get(obj, "members") != NULL;
     json_decref(obj);
     if (!entity) {
         gw_respond_error(req->conn, 400, "invalid", "the body has invalid fields", &errs);
@@ -90,12 +129,15 @@ static void put_entity(const gw_request_t *req)
     *slot = strdup(id);
     Nq__OrgRequest msg = NQ__ORG_REQUEST__INIT;
     msg.id = (char *)id;
+    msg.has_members_given = members_given;
+    msg.members_given = members_given;
     *(ProtobufCMessage **)((char *)&msg + kind->req_offset) = entity;
     gw_call(req, req->gw->customers, kind->put_type, &msg.base, on_org_reply, (void *)kind, NULL);
     protobuf_c_message_free_unpacked(entity, NULL);
 }
 
-static void get_entity(const gw_request_t *req)
+/* GET and DELETE carry only the id. */
+static void id_only(const gw_request_t *req, bool delete)
 {
     const org_kind_t *kind = kind_of(req);
     const char *id = gw_path_id(req, "id");
@@ -103,7 +145,116 @@ static void get_entity(const gw_request_t *req)
         return;
     Nq__OrgRequest msg = NQ__ORG_REQUEST__INIT;
     msg.id = (char *)id;
-    gw_call(req, req->gw->customers, kind->get_type, &msg.base, on_org_reply, (void *)kind, NULL);
+    gw_call(req, req->gw->customers, delete ? kind->delete_type : kind->get_type, &msg.base,
+            on_org_reply, (void *)kind, NULL);
+}
+
+static void get_entity(const gw_request_t *req)
+{
+    id_only(req, false);
+}
+
+static void delete_entity(const gw_request_t *req)
+{
+    id_only(req, true);
+}
+
+/* ---- ids seen in events but not in the directory ------------------------- */
+
+/* KEYS: 1 unknown salespeople, 2 unknown customers, 3 salespeople, 4 archived
+ * salespeople, 5 customers. Answers {{id, "<events> <first> <last>", ...},
+ * {...}}: the ids recorded by ingest that are still not in the directory
+ * (one added since drops off here). */
+static const char unknown_script[] =
+    "local function still(hash, sets)\n"
+    "  local out, all = {}, redis.call('HGETALL', hash)\n"
+    "  for i = 1, #all, 2 do\n"
+    "    local known = false\n"
+    "    for _, set in ipairs(sets) do\n"
+    "      known = known or redis.call('SISMEMBER', set, all[i]) == 1\n"
+    "    end\n"
+    "    if not known then out[#out + 1] = all[i]; out[#out + 1] = all[i + 1] end\n"
+    "  end\n"
+    "  return out\n"
+    "end\n"
+    "return {still(KEYS[1], {KEYS[3], KEYS[4]}), still(KEYS[2], {KEYS[5]})}\n";
+
+/* Most ids listed per kind (the most frequent first). */
+#define UNKNOWN_LIST_MAX 1000
+
+static int by_events(const void *a, const void *b)
+{
+    const json_t *x = *(json_t *const *)a, *y = *(json_t *const *)b;
+    json_int_t ex = json_integer_value(json_object_get(x, "events"));
+    json_int_t ey = json_integer_value(json_object_get(y, "events"));
+    if (ex != ey)
+        return ex > ey ? -1 : 1;
+    return strcmp(json_string_value(json_object_get(x, "id")),
+                  json_string_value(json_object_get(y, "id")));
+}
+
+/* [{"id","events","first_seen","last_seen"}...] of an id, value array reply. */
+static json_t *unknown_list(const redisReply *r, size_t *total)
+{
+    size_t n = r->elements / 2;
+    json_t **rows = calloc(n + 1, sizeof(*rows));
+    json_t *out = json_array();
+    *total = n;
+    for (size_t i = 0; rows && i < n; i++) {
+        long long events = 0, first = 0, last = 0;
+        const char *v = r->element[2 * i + 1]->str;
+        if (!v || sscanf(v, "%lld %lld %lld", &events, &first, &last) != 3)
+            events = first = last = 0;
+        char t1[40] = "", t2[40] = "";
+        nq_time_format(first, t1, sizeof(t1));
+        nq_time_format(last, t2, sizeof(t2));
+        rows[i] = json_pack("{s:s, s:I, s:s, s:s}", "id",
+                            r->element[2 * i]->str ? r->element[2 * i]->str : "", "events",
+                            (json_int_t)events, "first_seen", t1, "last_seen", t2);
+    }
+    if (rows)
+        qsort(rows, n, sizeof(*rows), by_events);
+    for (size_t i = 0; rows && i < n; i++) {
+        if (i < UNKNOWN_LIST_MAX)
+            json_array_append(out, rows[i]);
+        json_decref(rows[i]);
+    }
+    free(rows);
+    return out;
+}
+
+static void on_unknown(nq_redis_t *r, redisReply *reply, void *data)
+{
+    nq_http_conn_t *conn = data;
+    if (!nq_http_conn_open(conn)) {
+        /* client left */
+    } else if (!reply || reply->type != REDIS_REPLY_ARRAY || reply->elements != 2 ||
+               reply->element[0]->type != REDIS_REPLY_ARRAY ||
+               reply->element[1]->type != REDIS_REPLY_ARRAY) {
+        gw_respond_unavailable(conn, "the org directory");
+    } else {
+        size_t n_sp, n_cu;
+        json_t *sp = unknown_list(reply->element[0], &n_sp);
+        json_t *cu = unknown_list(reply->element[1], &n_cu);
+        gw_respond_json(conn, 200,
+                        json_pack("{s:o, s:I, s:o, s:I}", "salespeople", sp, "salespeople_total",
+                                  (json_int_t)n_sp, "customers", cu, "customers_total",
+                                  (json_int_t)n_cu),
+                        NULL);
+    }
+    nq_http_conn_release(conn);
+}
+
+/* GET /api/v1/org/unknown: read straight from Redis (ingest records them). */
+static void get_unknown(const gw_request_t *req)
+{
+    nq_http_conn_retain(req->conn);
+    if (nq_redis_command(req->gw->svc->redis, on_unknown, req->conn, "EVAL_RO %s 5 %s %s %s %s %s",
+                         unknown_script, NQ_KEY_UNKNOWN_SALESPEOPLE, NQ_KEY_UNKNOWN_CUSTOMERS,
+                         NQ_KEY_SALESPEOPLE, NQ_KEY_SALESPEOPLE_ARCHIVED, NQ_KEY_CUSTOMERS) != 0) {
+        nq_http_conn_release(req->conn);
+        gw_respond_unavailable(req->conn, "the org directory");
+    }
 }
 
 /* ---- reports ------------------------------------------------------------ */
@@ -155,11 +306,15 @@ static void get_salesperson_report(const gw_request_t *req)
 static const nq_route_t rows[] = {
     {"PUT", "/api/v1/teams/:id", (void *)put_entity},
     {"GET", "/api/v1/teams/:id", (void *)get_entity},
+    {"DELETE", "/api/v1/teams/:id", (void *)delete_entity},
     {"PUT", "/api/v1/salespeople/:id", (void *)put_entity},
     {"GET", "/api/v1/salespeople/:id", (void *)get_entity},
+    {"DELETE", "/api/v1/salespeople/:id", (void *)delete_entity},
     {"PUT", "/api/v1/customers/:id", (void *)put_entity},
     {"GET", "/api/v1/customers/:id", (void *)get_entity},
+    {"DELETE", "/api/v1/customers/:id", (void *)delete_entity},
     {"GET", "/api/v1/reports/salespeople/:id", (void *)get_salesperson_report},
+    {"GET", "/api/v1/org/unknown", (void *)get_unknown},
 };
 
 const gw_routes_t gw_org_routes = {rows, sizeof(rows) / sizeof(rows[0])};

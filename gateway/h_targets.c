@@ -225,6 +225,13 @@ static void on_overview(nq_http_conn_t *conn, const ProtobufCMessage *msg,
         "{s:s, s:s?, s:o?, s:{s:f, s:f}, s:i, s:o}", "subject", (const char *)data, "name",
         ov->name, "period", period, "workdays", "total", ov->workdays_total, "elapsed",
         round(ov->workdays_elapsed * 100) / 100, "members", ov->members, "metrics", metrics);
+    if (body && ov->unassigned) { /* the company: the part from days without a team */
+        nq_kpi_values_t v;
+        nq_kpi_from_proto(ov->unassigned, &v);
+        json_object_set_new(body, "unassigned",
+                            json_pack("{s:i, s:o}", "salespeople", ov->unassigned_salespeople,
+                                      "kpis", nq_kpi_to_json(&v)));
+    }
     gw_respond_reply(conn, hdr, 200, body);
 }
 

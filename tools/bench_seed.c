@@ -84,14 +84,9 @@ static int seed_org(bench_seed_t *sd, nq_httpc_t *h, const bench_opts_t *o)
 {
     char path[256], sp[16];
     uint32_t n = (uint32_t)o->salespeople;
-    json_t *members = json_array();
-    for (uint32_t i = 1; i <= n; i++) {
-        bench_sp_id(sp, sizeof(sp), i);
-        json_array_append_new(members, json_string(sp));
-    }
     snprintf(path, sizeof(path), "/api/v1/teams/%s", o->team);
-    if (seed_put(sd, h, path, json_pack("{s:s, s:o}", "name", "nq-bench team", "members", members)))
-        return -1;
+    if (seed_put(sd, h, path, json_pack("{s:s}", "name", "nq-bench team")))
+        return -1; /* first: a salesperson's team must exist */
     for (uint32_t i = 1; i <= n; i++) {
         bench_sp_id(sp, sizeof(sp), i);
         snprintf(path, sizeof(path), "/api/v1/salespeople/%s", sp);

@@ -2,7 +2,7 @@
  * any load.
  *
  * Blocking HTTP (nq/httpc.h) before the loop runs:
- *   PUT /api/v1/teams/{team}             {"name":...,"members":[sp-00001..sp-N]}
+ *   PUT /api/v1/teams/{team}             {"name":...} (first: a salesperson's team must exist)
  *   PUT /api/v1/salespeople/sp-0000i     {"name":...,"team_id":team}, and --probe-sp (no team)
  *   PUT /api/v1/targets/salespeople/sp-0000i/month/{this month}, and the team's (N times one)
  *   POST /api/v1/activities              --seed-events generated events, 1000 per request,

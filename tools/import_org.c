@@ -19,6 +19,7 @@ typedef enum {
     K_REF,  /* the id of another entity */
     K_LIST, /* ids separated by , ; 、 or spaces, as an array */
     K_ENUM, /* a value of a value table, by its API or Chinese name */
+    K_TIME, /* a date or time (import_value.h), as RFC 3339 in the zone */
 } kind_t;
 
 /* A column of an org file. */
@@ -34,6 +35,7 @@ static const column_def_t team_columns[] = {
     {{"name", "名称|团队名称|团队"}, K_TEXT, NULL, NULL},
     {{"coordinators", "内勤|销售内勤|协调人"}, K_LIST, NULL, NULL},
     {{"members", "成员|组员"}, K_LIST, NULL, NULL},
+    {{"effective_from", "生效日期|起始日期|成员生效日期"}, K_TIME, NULL, NULL},
 };
 
 static const column_def_t salesperson_columns[] = {
@@ -41,6 +43,8 @@ static const column_def_t salesperson_columns[] = {
     {{"name", "姓名|名称|业务员|销售员|业务员姓名"}, K_TEXT, NULL, NULL},
     {{"team_id", "团队|团队编号|所属团队|小组"}, K_REF, NULL, NULL},
     {{"status", "状态|在职状态"}, K_ENUM, import_statuses, &import_statuses_n},
+    {{"effective_from", "生效日期|起始日期|调入日期|入组日期"}, K_TIME, NULL, NULL},
+    {{"status_from", "状态生效日期|状态日期|状态起始日期"}, K_TIME, NULL, NULL},
 };
 
 static const column_def_t customer_columns[] = {
@@ -48,6 +52,7 @@ static const column_def_t customer_columns[] = {
     {{"name", "名称|客户名称|客户|公司名称"}, K_TEXT, NULL, NULL},
     {{"class", "级别|分类|类别|客户级别|客户分类"}, K_ENUM, import_classes, &import_classes_n},
     {{"owner_id", "负责人|业务员|销售员|归属业务员|负责业务员"}, K_REF, NULL, NULL},
+    {{"since", "起始|生效日期|起始日期|负责起始日期"}, K_TIME, NULL, NULL},
 };
 
 /* The kinds: their columns and where their entities live. Adding one is
@@ -218,7 +223,7 @@ static json_t *cell_value(const column_def_t *col, const char *label, const char
                           nq_field_errors_t *errs)
 {
     const import_name_t *v;
-    char list[200];
+    char list[200], time[IMPORT_VALUE_MAX];
     if (!import_value_is_utf8(cell)) {
         nq_field_errors_add(errs, label, "%s", msg_tr(M_EXPECT_TEXT));
         return NULL;
@@ -239,6 +244,11 @@ static json_t *cell_value(const column_def_t *col, const char *label, const char
             return json_string(v->name);
         import_name_list(col->values, *col->n_values, list, sizeof(list));
         nq_field_errors_add(errs, label, msg_tr(M_EXPECT_ONE_OF), list);
+        return NULL;
+    case K_TIME:
+        if (import_value_time(cell, time, sizeof(time)) == 0)
+            return json_string(time);
+        import_value_refuse(errs, label, msg_tr(M_EXPECT_TIME), cell);
         return NULL;
     }
     return NULL;

@@ -6,15 +6,21 @@
  *
  * Columns, by their English name (any case) or a Chinese one; a unit in
  * brackets after a name is ignored; `id` and `name` are required:
- *   teams        id 编号 · name 名称 · coordinators 内勤 · members 成员
- *   salespeople  id 编号/工号 · name 姓名 · team_id 团队 · status 状态
- *   customers    id 编号 · name 名称 · class 级别/分类 · owner_id 负责人
+ *   teams        id 编号 · name 名称 · coordinators 内勤 · members 成员 ·
+ *                effective_from 生效日期
+ *   salespeople  id 编号/工号 · name 姓名 · team_id 团队 · status 状态 ·
+ *                effective_from 生效日期 · status_from 状态生效日期
+ *   customers    id 编号 · name 名称 · class 级别/分类 · owner_id 负责人 ·
+ *                since 起始/生效日期
  * (all names: the tables in import_org.c and docs/nqctl.md). Cells:
  *   - id, team_id, owner_id: ids (1-64 of A-Z a-z 0-9 _ . : -), checked here;
  *   - name: text, required;
  *   - coordinators, members: ids separated by , ; 、 ， ； or spaces;
  *   - status: active 在职 | leave 休假 | left 离职; class: key 重点 |
- *     normal 普通 | potential 潜在 (API or Chinese names, any case).
+ *     normal 普通 | potential 潜在 (API or Chinese names, any case);
+ *   - effective_from, status_from, since: dates or times as import_value.h
+ *     reads them, sent as RFC 3339 in the zone (the day a team or status
+ *     applies from; when a customer's owner and class took effect).
  * An empty cell leaves the field out (the API's default: status active,
  * class normal, no team, no owner = in the pool, no members). Reasons are in
  * the language of msg.h; a field error names the column as the header does.

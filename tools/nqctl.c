@@ -3,7 +3,7 @@
  *   nqctl get /api/v1/salespeople/sp-zhangwei/kpis?period=month
  *   nqctl send events.json            # or - for stdin
  *   nqctl put /api/v1/customers/c-1 customer.json
- *   nqctl seed-demo
+ *   nqctl seed-demo                   # --remove deletes the demo org
  *   nqctl import activities events.csv --batch 1000
  *   nqctl import targets targets-2026.csv
  *   nqctl import salespeople 业务员.csv --encoding gbk
@@ -80,6 +80,7 @@ typedef struct ctl {
     const char *from;      /* --from: rebuild only periods ending after this date */
     import_enc_t encoding; /* --encoding of import files, IMPORT_ENC_AUTO = detect */
     char headers[96];      /* extra request headers: Accept and Accept-Language */
+    bool remove;           /* --remove: seed-demo deletes the demo org instead */
 } ctl_t;
 
 typedef struct command {
@@ -169,6 +170,12 @@ static const char *set_batch(ctl_t *ctl, const char *v)
     return NULL;
 }
 
+static const char *set_remove(ctl_t *ctl, const char *v)
+{
+    ctl->remove = true;
+    return NULL;
+}
+
 static const char *set_rejects(ctl_t *ctl, const char *v)
 {
     if (!*v)
@@ -200,6 +207,7 @@ static const option_t options[] = {
     {"--encoding", "ENC", set_encoding, M_HELP_OPT_ENCODING},
     {"--lang", "zh-CN|en", set_lang, M_HELP_OPT_LANG},
     {"--from", "DATE", set_from, M_HELP_OPT_FROM},
+    {"--remove", NULL, set_remove, M_HELP_OPT_REMOVE},
     {"--help", NULL, NULL, M_HELP_HELP},
 };
 #define N_OPTIONS (sizeof(options) / sizeof(options[0]))
@@ -636,15 +644,15 @@ static int put_object(ctl_t *ctl, const char *path, json_t *obj)
     return rc;
 }
 
+/* The team first (a salesperson's team must exist), then its salespeople
+ * (their team makes them members), then the customers (an owner must
+ * exist). */
 static int seed_org(ctl_t *ctl)
 {
     char path[128];
-    json_t *members = json_array();
-    for (size_t i = 0; i < COUNT(demo_people); i++)
-        json_array_append_new(members, json_string(demo_people[i].id));
-    int rc = put_object(ctl, "/api/v1/teams/" DEMO_TEAM,
-                        json_pack("{s:s, s:[s], s:o}", "name", DEMO_TEAM_NAME, "coordinators",
-                                  DEMO_COORDINATOR, "members", members));
+    int rc = put_object(
+        ctl, "/api/v1/teams/" DEMO_TEAM,
+        json_pack("{s:s, s:[s]}", "name", DEMO_TEAM_NAME, "coordinators", DEMO_COORDINATOR));
     for (size_t i = 0; rc == CTL_OK && i < COUNT(demo_people); i++) {
         snprintf(path, sizeof(path), "/api/v1/salespeople/%s", demo_people[i].id);
         rc = put_object(ctl, path,
@@ -661,6 +669,41 @@ static int seed_org(ctl_t *ctl)
     if (rc == CTL_OK)
         printf(msg_tr(M_DEMO_ORG), DEMO_TEAM, DEMO_TEAM_NAME, COUNT(demo_people),
                COUNT(demo_customers));
+    return rc;
+}
+
+/* DELETE path; one already gone (404) is fine. Quiet on success. */
+static int delete_object(ctl_t *ctl, const char *path)
+{
+    nq_httpc_response_t r;
+    int rc = call(ctl, "DELETE", path, NULL, 0, &r);
+    if (rc == CTL_OK && !is_2xx(r.status) && r.status != 404) {
+        explain_failure("DELETE", path, &r);
+        rc = CTL_REFUSED;
+    }
+    nq_httpc_response_free(&r);
+    return rc;
+}
+
+/* seed-demo --remove: the customers, the salespeople (archived: no team and
+ * status left from today), then the team (archived). The demo's events stay
+ * in the activity log and count where they happened. */
+static int remove_demo(ctl_t *ctl)
+{
+    char path[128];
+    int rc = CTL_OK;
+    for (size_t i = 0; rc == CTL_OK && i < COUNT(demo_customers); i++) {
+        snprintf(path, sizeof(path), "/api/v1/customers/%s", demo_customers[i].id);
+        rc = delete_object(ctl, path);
+    }
+    for (size_t i = 0; rc == CTL_OK && i < COUNT(demo_people); i++) {
+        snprintf(path, sizeof(path), "/api/v1/salespeople/%s", demo_people[i].id);
+        rc = delete_object(ctl, path);
+    }
+    if (rc == CTL_OK)
+        rc = delete_object(ctl, "/api/v1/teams/" DEMO_TEAM);
+    if (rc == CTL_OK)
+        printf(msg_tr(M_DEMO_REMOVED), COUNT(demo_customers), COUNT(demo_people), DEMO_TEAM);
     return rc;
 }
 
@@ -805,6 +848,8 @@ static int cmd_seed_demo(ctl_t *ctl, char **argv)
 {
     if (use_zone() != CTL_OK)
         return CTL_USAGE;
+    if (ctl->remove)
+        return remove_demo(ctl);
     int rc = seed_org(ctl);
     if (rc == CTL_OK)
         rc = seed_activities(ctl);
@@ -1624,8 +1669,10 @@ static int apply_option(ctl_t *ctl, int argc, char **argv, int *i)
             o = &options[k];
     if (!o)
         return usage_error(msg_tr(M_UNKNOWN_OPTION), arg);
+    if (!o->arg && arg[len])
+        return usage_error(msg_tr(M_OPTION_NO_VALUE), o->name);
     if (!o->arg)
-        return arg[len] ? usage_error(msg_tr(M_OPTION_NO_VALUE), o->name) : cmd_help(ctl, NULL);
+        return o->set ? (o->set(ctl, ""), -1) : cmd_help(ctl, NULL);
     const char *v = arg[len] == '=' ? arg + len + 1 : *i + 1 < argc ? argv[++*i] : NULL;
     const char *why = v ? o->set(ctl, v) : M_MISSING_VALUE;
     if (why)

@@ -28,6 +28,7 @@ typedef enum {
     OPT_FEED_SECRETS, /* "source=secret,..." (char[]), see nq/feedsig.h */
     OPT_DAYS,         /* "YYYY-MM-DD,a..b,..." (char[]), see nq/workdays.h */
     OPT_REDIS_HOST,   /* host name or address, or a Unix socket's path (char[]) */
+    OPT_UNKNOWN,      /* accept / reject (char[]) */
 } opt_type_t;
 
 /* One configurable setting. */
@@ -76,6 +77,10 @@ static const option_t options[] = {
      "big-order alert threshold, yuan"},
     {"alert-recency-s", "NQ_ALERT_RECENCY_S", OPT_INT, FIELD(alert_recency_s), 0, 31622400, "86400",
      "event-time alerts fire only for events that occurred within this many seconds (0: any age)"},
+    {"unknown-salesperson", "NQ_UNKNOWN_SALESPERSON", OPT_UNKNOWN, FIELD(unknown_salesperson), 0, 0,
+     "accept",
+     "events of salespeople not in the directory: accept (stored, scored, listed as unknown) or "
+     "reject"},
     {"max-frame-bytes", "NQ_MAX_FRAME_BYTES", OPT_INT, FIELD(max_frame_bytes), 1024, 268435456,
      "8388608", "largest ZeroMQ frame accepted"},
     {"max-body-bytes", "NQ_MAX_BODY_BYTES", OPT_INT, FIELD(max_body_bytes), 1024, 268435456,
@@ -213,6 +218,15 @@ static int set_log_level(const option_t *opt, void *field, const char *text, cha
     return set_string(opt, field, text, why, whylen);
 }
 
+static int set_unknown(const option_t *opt, void *field, const char *text, char *why, size_t whylen)
+{
+    if (strcmp(text, "accept") != 0 && strcmp(text, "reject") != 0) {
+        snprintf(why, whylen, "must be accept or reject");
+        return -1;
+    }
+    return set_string(opt, field, text, why, whylen);
+}
+
 static int set_zone(const option_t *opt, void *field, const char *text, char *why, size_t whylen)
 {
     if (!nq_zone_exists(text)) {
@@ -255,6 +269,7 @@ static const setter_fn setters[] = {
     [OPT_FEED_SECRETS] = set_feed_secrets,
     [OPT_DAYS] = set_days,
     [OPT_REDIS_HOST] = set_redis_host,
+    [OPT_UNKNOWN] = set_unknown,
 };
 
 /* ---- loader -------------------------------------------------------------- */

@@ -61,6 +61,21 @@ int nq_key_salesperson(char *buf, size_t len, const char *salesperson_id)
     return fit(snprintf(buf, len, "nq:{sp:%s}:profile", salesperson_id), len);
 }
 
+int nq_key_sp_teams(char *buf, size_t len, const char *salesperson_id)
+{
+    return fit(snprintf(buf, len, "nq:{sp:%s}:teams", salesperson_id), len);
+}
+
+int nq_key_sp_status(char *buf, size_t len, const char *salesperson_id)
+{
+    return fit(snprintf(buf, len, "nq:{sp:%s}:status", salesperson_id), len);
+}
+
+int nq_key_team_members(char *buf, size_t len, const char *team_id)
+{
+    return fit(snprintf(buf, len, "nq:team:%s:members", team_id), len);
+}
+
 int nq_key_team(char *buf, size_t len, const char *team_id)
 {
     return fit(snprintf(buf, len, "nq:team:%s", team_id), len);

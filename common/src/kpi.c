@@ -112,17 +112,25 @@ bool nq_metric_value(nq_metric_id_t m, const nq_kpi_values_t *v, double *out)
 {
     const nq_metric_def_t *d = &nq_metric_defs[m];
     int64_t num = 0;
+    double approx = 0; /* the same sum in doubles, for when num would overflow */
+    bool fits = true;  /* num holds the exact sum */
     for (int i = 0; i < 2; i++) {
-        if (d->num[i] != NQ_KPI_NONE)
-            num += v->v[d->num[i]];
+        if (d->num[i] == NQ_KPI_NONE)
+            continue;
+        approx += (double)v->v[d->num[i]];
+        fits = fits && !__builtin_add_overflow(num, v->v[d->num[i]], &num);
     }
     if (d->den == NQ_KPI_NONE) {
-        *out = (double)num;
+        *out = fits ? (double)num : approx;
         return true;
     }
     int64_t den = v->v[d->den];
     if (den == 0)
         return false;
+    if (!fits || num == INT64_MIN || den == INT64_MIN) { /* beyond int64: as near as doubles go */
+        *out = nq_round_to(approx / (double)den, (double)unit_scale[d->unit]);
+        return true;
+    }
     if (den < 0) { /* counters never go below zero; keep the sign rule anyway */
         num = -num;
         den = -den;
@@ -547,13 +555,16 @@ static int issue_set_counters(fetch_req_t *req, nq_redis_t *r, const char *sales
            (issue_completion(req, r, salesperson_id, parts, n_parts) == 0);
 }
 
-int nq_kpi_fetch(nq_redis_t *r, const char *salesperson_id, const nq_period_t *period,
-                 nq_kpi_fetch_cb cb, void *data)
+/* Issue the reads of one salesperson's counters summed over stored periods
+ * `parts` (n_parts >= 1) of a span of time ending at end_ms: their KPI
+ * hashes, and the set counters over all the parts at once (the key
+ * customers at end_ms and of them those visited in any part, the orders due
+ * in any part), so every way of naming the days reads them alike. */
+static int fetch_parts(nq_redis_t *r, const char *salesperson_id, const nq_period_t *parts,
+                       int n_parts, int64_t end_ms, nq_kpi_fetch_cb cb, void *data)
 {
     char kpi[256];
-    nq_period_t parts[NQ_KPI_PARTS_MAX];
-    int n_parts = nq_kpi_parts(period, parts);
-    if (n_parts < 0 || !nq_redis_ready(r))
+    if (n_parts < 1 || !nq_redis_ready(r))
         return -1;
     fetch_req_t *req = calloc(1, sizeof(*req));
     if (!req)
@@ -567,7 +578,7 @@ int nq_kpi_fetch(nq_redis_t *r, const char *salesperson_id, const nq_period_t *p
         issued += nq_key_kpi(kpi, sizeof(kpi), salesperson_id, &parts[i]) >= 0 &&
                   nq_redis_command(r, on_hgetall, req, "HGETALL %s", kpi) == 0;
     }
-    issued += issue_set_counters(req, r, salesperson_id, parts, n_parts, period->end_ms);
+    issued += issue_set_counters(req, r, salesperson_id, parts, n_parts, end_ms);
     if (issued == 0) {
         free(req);
         return -1;
@@ -575,6 +586,55 @@ int nq_kpi_fetch(nq_redis_t *r, const char *salesperson_id, const nq_period_t *p
     req->waiting = issued;
     req->failed = issued != n_parts + SETS_READS;
     return 0;
+}
+
+int nq_kpi_fetch(nq_redis_t *r, const char *salesperson_id, const nq_period_t *period,
+                 nq_kpi_fetch_cb cb, void *data)
+{
+    nq_period_t parts[NQ_KPI_PARTS_MAX];
+    int n_parts = nq_kpi_parts(period, parts);
+    return n_parts < 0 ? -1
+                       : fetch_parts(r, salesperson_id, parts, n_parts, period->end_ms, cb, data);
+}
+
+static bool is_midnight(int64_t t)
+{
+    nq_period_t day;
+    return nq_period_of(NQ_PERIOD_DAY, t, &day) == 0 && day.start_ms == t;
+}
+
+int nq_kpi_span_parts(const nq_span_t *spans, size_t n, nq_period_t *out, size_t max)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        int64_t at = spans[i].start_ms, end = spans[i].end_ms;
+        if (!is_midnight(at) || !is_midnight(end) || (i && at < spans[i - 1].end_ms))
+            return -1;
+        while (at < end) {
+            nq_period_t p;
+            if (k == max || nq_period_of(NQ_PERIOD_MONTH, at, &p) != 0)
+                return -1;
+            if (p.start_ms != at || p.end_ms > end) {
+                if (nq_period_of(NQ_PERIOD_DAY, at, &p) != 0)
+                    return -1;
+            }
+            out[k++] = p;
+            at = p.end_ms;
+        }
+    }
+    return (int)k;
+}
+
+int nq_kpi_fetch_spans(nq_redis_t *r, const char *salesperson_id, const nq_span_t *spans, size_t n,
+                       nq_kpi_fetch_cb cb, void *data)
+{
+    nq_period_t *parts = malloc(NQ_KPI_SPAN_PARTS_MAX * sizeof(*parts));
+    int n_parts = parts ? nq_kpi_span_parts(spans, n, parts, NQ_KPI_SPAN_PARTS_MAX) : -1;
+    int rc = n_parts < 1
+                 ? -1
+                 : fetch_parts(r, salesperson_id, parts, n_parts, spans[n - 1].end_ms, cb, data);
+    free(parts);
+    return rc;
 }
 
 bool nq_metric_needs_sets(nq_metric_id_t m)

@@ -4,13 +4,25 @@
  * Bus: ROUTER at cfg.customers_endpoint. Each request type is answered with
  * a reply of the same type:
  *   team.put.v1, salesperson.put.v1, customer.put.v1   OrgRequest -> OrgReply
- *       store the entity (HSET of its hash, SADD of its id to the kind's
- *       index set) with updated_at = now; the reply carries what was stored.
+ *       store the entity with updated_at = now; the reply carries what was
+ *       stored. A salesperson's team and status, and a team's members, are
+ *       changes of the salespeople's histories from a day on (membership.h,
+ *       people.c); what an entity names must exist (INVALID otherwise). A
+ *       customer's owner and class take effect at its `since` (default now,
+ *       never before the previous change nor ahead), and the key-customer
+ *       sets they leave and join log the change from then (nq/keyset.h).
  *   team.get.v1, salesperson.get.v1, customer.get.v1   OrgRequest -> OrgReply
- *       read it back (HGETALL); NOT_FOUND when there is none.
+ *       read it back (a team with its members now, a salesperson with their
+ *       history); NOT_FOUND when there is none.
+ *   team.delete.v1, salesperson.delete.v1, customer.delete.v1
+ *       archive a team (INVALID while it has members) or a salesperson (no
+ *       team, status left, from today), remove a customer (out of its
+ *       owner's key customers from now, through the same log); the reply
+ *       carries the entity as deleted.
  *   sys.ping.v1                                        Ping -> Pong ("customers")
  * INVALID carries per-field errors; UNAVAILABLE says what went wrong with
- * Redis. Rules and the hash layout are in org.h.
+ * Redis. Rules and the hash layout are in org.h. On every connect the
+ * histories of a first-layout org are made (migrate.h).
  *
  * The functions below are the app hooks of nq_service_main (nq/service.h).
  */

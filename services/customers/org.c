@@ -10,7 +10,8 @@
 
 #include "nq/keys.h"
 
-static const char *const op_suffix[] = {[ORG_GET] = ".get.v1", [ORG_PUT] = ".put.v1"};
+static const char *const op_suffix[ORG_OPS] = {
+    [ORG_GET] = ".get.v1", [ORG_PUT] = ".put.v1", [ORG_DELETE] = ".delete.v1"};
 
 static const char *const sp_statuses[] = {"active", "leave", "left", NULL};
 static const char *const customer_classes[] = {"key", "normal", "potential", NULL};
@@ -191,12 +192,12 @@ static void team_validate(const ProtobufCMessage *entity, const char *id, nq_fie
     check_id_list(t->members, t->n_members, "members", errs);
 }
 
+/* Members are not a field: they are read from the salespeople's histories. */
 static int team_to_fields(const ProtobufCMessage *entity, nq_redis_args_t *out)
 {
     const Nq__Team *t = (const Nq__Team *)entity;
     add_field(out, "name", t->name);
     add_id_list(out, "coordinators", t->coordinators, t->n_coordinators);
-    add_id_list(out, "members", t->members, t->n_members);
     return out->failed ? -1 : 0;
 }
 
@@ -209,8 +210,8 @@ static ProtobufCMessage *team_from_fields(const char *id, const char *const *fie
     int rc = copy_text(&t->id, id);
     rc |= copy_text(&t->name, lookup(fields, n, "name"));
     rc |= parse_id_list(lookup(fields, n, "coordinators"), &t->coordinators, &t->n_coordinators);
-    rc |= parse_id_list(lookup(fields, n, "members"), &t->members, &t->n_members);
     rc |= parse_time(lookup(fields, n, "updated_at"), &t->has_updated_at, &t->updated_at);
+    rc |= parse_time(lookup(fields, n, "deleted_at"), &t->has_deleted_at, &t->deleted_at);
     return built(&t->base, rc);
 }
 
@@ -247,6 +248,7 @@ static ProtobufCMessage *salesperson_from_fields(const char *id, const char *con
     rc |= copy_text(&sp->team_id, lookup(fields, n, "team_id"));
     rc |= copy_text(&sp->status, lookup(fields, n, "status"));
     rc |= parse_time(lookup(fields, n, "updated_at"), &sp->has_updated_at, &sp->updated_at);
+    rc |= parse_time(lookup(fields, n, "deleted_at"), &sp->has_deleted_at, &sp->deleted_at);
     return built(&sp->base, rc);
 }
 
@@ -324,7 +326,7 @@ const org_kind_t *org_kind_for_type(const char *type, org_op_t *op)
         size_t len = strlen(org_kinds[i].name);
         if (strncmp(type, org_kinds[i].name, len) != 0)
             continue;
-        for (size_t o = 0; o < sizeof(op_suffix) / sizeof(op_suffix[0]); o++) {
+        for (size_t o = 0; o < ORG_OPS; o++) {
             if (strcmp(type + len, op_suffix[o]) == 0) {
                 *op = (org_op_t)o;
                 return &org_kinds[i];
@@ -377,4 +379,9 @@ int org_to_fields(const org_kind_t *k, const ProtobufCMessage *entity, int64_t u
     nq_redis_args_adds(out, "updated_at");
     nq_redis_args_addf(out, "%lld", (long long)updated_at);
     return out->failed ? -1 : 0;
+}
+
+int org_parse_ids(const char *json, char ***ids, size_t *n)
+{
+    return parse_id_list(json, ids, n);
 }

@@ -44,7 +44,7 @@
 typedef enum { ORG_TEAM, ORG_SALESPERSON, ORG_CUSTOMER, ORG_KIND_COUNT } org_kind_id_t;
 
 /* What a request does with one entity. */
-typedef enum { ORG_GET, ORG_PUT } org_op_t;
+typedef enum { ORG_GET, ORG_PUT, ORG_DELETE, ORG_OPS } org_op_t;
 
 typedef struct org_kind {
     const char *name; /* "team": prefix of its message types, name in errors and logs */
@@ -71,12 +71,13 @@ typedef struct org_kind {
 extern const org_kind_t org_kinds[ORG_KIND_COUNT];
 
 /* The kind and operation named by a message type ("team.put.v1" -> team,
- * ORG_PUT; "customer.get.v1" -> customer, ORG_GET), or NULL. */
+ * ORG_PUT; "customer.get.v1" -> customer, ORG_GET; "salesperson.delete.v1"),
+ * or NULL. */
 const org_kind_t *org_kind_for_type(const char *type, org_op_t *op);
 
 /* Check a request for `op` on kind `k`: `id` must be a valid id; a put must
  * carry this kind's entity and nothing else, and the entity must pass the
- * kind's rules; a get must carry no entity. Returns 0, or -1 with errs filled
+ * kind's rules; a get or a delete must carry no entity. Returns 0, or -1 with errs filled
  * (field names as in the JSON API: "id", "name", "members[3]", ...). */
 int org_check(const org_kind_t *k, org_op_t op, const Nq__OrgRequest *req, nq_field_errors_t *errs);
 
@@ -103,5 +104,10 @@ typedef struct org_key_move {
  * moves, a leave before a join. */
 int org_key_moves(const char *old_owner, const char *old_class, const char *new_owner,
                   const char *new_class, org_key_move_t out[2]);
+
+/* Parse a stored JSON array of ids (a first-layout team's members) into a
+ * malloc'd array of malloc'd strings (the caller frees both). Returns 0, or
+ * -1 with whatever was parsed (free it all the same). */
+int org_parse_ids(const char *json, char ***ids, size_t *n);
 
 #endif

@@ -181,13 +181,19 @@ static void on_appended(int rc, const ingest_append_result_t *res, void *data)
         [INGEST_APPEND_ACCEPTED] = NQ__EVENT_STATUS__EVENT_ACCEPTED,
         [INGEST_APPEND_DUPLICATE] = NQ__EVENT_STATUS__EVENT_DUPLICATE,
         [INGEST_APPEND_CONFLICT] = NQ__EVENT_STATUS__EVENT_CONFLICT,
+        [INGEST_APPEND_UNKNOWN] = NQ__EVENT_STATUS__EVENT_REJECTED,
     };
     size_t accepted = 0, at = 0;
     while (jobs) {
         batch_job_t *next = jobs->next;
         for (size_t k = 0; k < jobs->n_stored && at < res->n; k++, at++) {
-            jobs->status[jobs->stored_index[k]] = map[res->status[at]];
+            size_t i = jobs->stored_index[k];
+            jobs->status[i] = map[res->status[at]];
             accepted += res->status[at] == INGEST_APPEND_ACCEPTED;
+            if (res->status[at] == INGEST_APPEND_UNKNOWN &&
+                (jobs->errors[i] = calloc(1, sizeof(nq_field_errors_t))))
+                nq_field_errors_add(jobs->errors[i], "salesperson_id",
+                                    "unknown salesperson (not in the directory)");
         }
         in->inflight--;
         reply(jobs, NQ__STATUS__STATUS_OK, NULL);
@@ -383,8 +389,11 @@ static void on_batch(nq_zsock_t *sock, const nq_bus_envelope_t *env, const Proto
         goto out_free;
     }
     job->deadline = req->has_deadline ? req->deadline : 0;
-    job->append =
-        ingest_store_prepare(valid, job->n_stored, in->svc->cfg.dedupe_window_s, nq_now_ms());
+    const nq_config_t *cfg = &in->svc->cfg;
+    job->append = ingest_store_prepare(valid, job->n_stored, cfg->dedupe_window_s, nq_now_ms(),
+                                       strcmp(cfg->unknown_salesperson, "reject") == 0
+                                           ? INGEST_UNKNOWN_REJECT
+                                           : INGEST_UNKNOWN_ACCEPT);
     if (!job->append) {
         reply(job, NQ__STATUS__STATUS_UNAVAILABLE, "out of memory, retry later");
         goto out_free;

@@ -11,13 +11,21 @@
  * The batch then becomes one entry of the stream nq:activities (format in
  * nq/actlog.h) in which only the new events count; a batch with no new event
  * appends nothing.
+ * In the same script the batch's distinct salesperson and customer ids are
+ * looked up in the directory (SMISMEMBER: a few commands per batch, none
+ * per event); those it does not hold are counted, with when they were first
+ * and last seen, in nq:org:unknown:salespeople / :customers (events that
+ * count, and events refused for their salesperson), and under the policy
+ * reject an event whose salesperson is unknown is refused, never counted nor
+ * remembered (so it can be sent again once the salesperson exists).
  * The callback runs once, after Redis has answered (so an "accepted" event is
  * stored), or with status -1 when Redis failed or dropped the connection.
  * An append is prepared first (everything it needs is copied), so that it
  * can wait before it is sent (ingest holds batches while scoring is behind,
  * and sends the batches that came while an append was out as one).
  *
- *   ingest_append_t *a = ingest_store_prepare(events, n, cfg->dedupe_window_s, nq_now_ms());
+ *   ingest_append_t *a = ingest_store_prepare(events, n, cfg->dedupe_window_s, nq_now_ms(),
+ *                                             INGEST_UNKNOWN_ACCEPT);
  *   if (ingest_store_send(redis, (ingest_append_t *[]){a, b}, 2, on_done, group) != 0) ...;
  *   ingest_store_drop(a); ingest_store_drop(b);     // sent or not
  *   static void on_done(int status, const ingest_append_result_t *res, void *group);
@@ -35,7 +43,15 @@ typedef enum {
     INGEST_APPEND_ACCEPTED = 0,
     INGEST_APPEND_DUPLICATE = 1,
     INGEST_APPEND_CONFLICT = 2,
+    INGEST_APPEND_UNKNOWN = 3, /* refused: salesperson not in the directory (policy reject) */
 } ingest_append_status_t;
+
+/* What happens to an event whose salesperson is not in the directory
+ * (NQ_UNKNOWN_SALESPERSON); either way the id is listed as unknown. */
+typedef enum {
+    INGEST_UNKNOWN_ACCEPT, /* stored and scored like any other */
+    INGEST_UNKNOWN_REJECT, /* refused: INGEST_APPEND_UNKNOWN */
+} ingest_unknown_policy_t;
 
 typedef struct ingest_append_result {
     const int *status;   /* per event, ingest_append_status_t, in input order */
@@ -52,7 +68,7 @@ typedef struct ingest_append ingest_append_t;
  * dedupe bucket). Returns it, or NULL when out of memory or an event has no
  * usable id (cannot happen after validation). */
 ingest_append_t *ingest_store_prepare(Nq__Activity *const *events, size_t n, int64_t window_s,
-                                      int64_t now_ms);
+                                      int64_t now_ms, ingest_unknown_policy_t policy);
 
 /* The span of one dedupe bucket: a quarter of the window (rounded up). An id
  * is remembered for at least the window and at most the window plus a span;
@@ -67,7 +83,7 @@ int64_t ingest_dedupe_span_s(int64_t window_s);
 void ingest_store_layout_call(nq_redis_args_t *a, int64_t window_s);
 
 /* Send prepared appends together: one script call, one log entry holding
- * all their events (the dedupe bucket is the first one's). Returns 0 when
+ * all their events (the dedupe bucket and the policy are the first one's). Returns 0 when
  * issued (cb runs once; its statuses follow the appends' events in order),
  * -1 when Redis is not connected (cb never runs). The appends stay the
  * caller's either way. */
@@ -80,8 +96,8 @@ void ingest_store_drop(ingest_append_t *a);
 /* Parse the script's reply for n events: the entry id, the backlog, then
  * (index, status) for each event not accepted; status[] gets every event's.
  * Pure; used by the callback and by tests. Returns 0, or -1 when the reply
- * has another shape (an index outside the batch, a status that is neither
- * duplicate nor conflict). */
+ * has another shape (an index outside the batch, a status that is not
+ * duplicate, conflict or unknown). */
 int ingest_store_parse_reply(const redisReply *reply, size_t n, int *status, const char **last_id,
                              int64_t *backlog);
 

@@ -15,7 +15,7 @@
 #include "nq/period.h"
 #include "nq/reply.h"
 #include "leaderboard.h"
-#include "members.h"
+#include "roster.h"
 #include "overview.h"
 #include "split.h"
 #include "reporting_app.h"
@@ -211,15 +211,18 @@ void kpiview_on_target(nq_zsock_t *sock, const nq_bus_envelope_t *env, const Pro
 
 typedef struct subject_call subject_call_t;
 
-/* Called once the subject's salespeople are known (ids borrowed for the call). */
-typedef void (*members_fn)(subject_call_t *c, const char *const *ids, size_t n);
+/* Called once the subject's roster is read: the team's or the company's
+ * (roster.h), or for one salesperson a roster of that one person. */
+typedef void (*members_fn)(subject_call_t *c, roster_t *ro);
 
 struct subject_call {
     nq_call_t base;        /* must be first */
     reporting_t *app;      /* the service */
     subject_ref_t who;     /* whose */
     char *name;            /* display name, or NULL */
-    members_fn on_members; /* what to do with the salespeople */
+    roster_t *roster;      /* whose figures */
+    bool with_unknown;     /* the company's roster includes ids seen only in events */
+    members_fn on_members; /* what to do with them */
 };
 
 /* A call of `size` bytes that starts with a subject_call_t, counted as in
@@ -229,7 +232,10 @@ static void *subject_call_new(size_t size, reporting_t *app, const nq_bus_envelo
                               members_fn on_members)
 {
     subject_call_t *c = calloc(1, size);
-    if (!c || nq_call_init(&c->base, env, correlation_id, answer) != 0) {
+    if (!c || !(c->roster = roster_new()) ||
+        nq_call_init(&c->base, env, correlation_id, answer) != 0) {
+        if (c)
+            free(c->roster);
         free(c);
         nq_log_error("kpiview_request", "cannot serve %s: out of memory", env->type);
         return NULL;
@@ -245,58 +251,22 @@ static void subject_cleanup(subject_call_t *c)
     c->app->inflight--;
     nq_call_cleanup(&c->base);
     free(c->name);
+    roster_free(&c->roster);
 }
 
-static void members_found(subject_call_t *c, const char *const *ids, size_t n)
-{
-    if (n > KPIVIEW_MAX_MEMBERS)
-        nq_call_fail(&c->base, NQ__STATUS__STATUS_INVALID, "more than %d salespeople",
-                     KPIVIEW_MAX_MEMBERS);
-    else
-        c->on_members(c, ids, n);
-}
-
-static void set_name(subject_call_t *c, const redisReply *r)
-{
-    if (r && r->type == REDIS_REPLY_STRING && !c->name)
-        c->name = strdup(r->str);
-}
-
-/* A team: HMGET name members. */
-static void on_team(nq_redis_t *r, redisReply *reply, void *data)
+static void on_roster(roster_t *ro, void *data)
 {
     subject_call_t *c = data;
-    if (nq_call_reply_ok(&c->base, reply, REDIS_REPLY_ARRAY) && reply->elements == 2) {
-        if (reply->element[0]->type != REDIS_REPLY_STRING) {
-            nq_call_fail(&c->base, NQ__STATUS__STATUS_NOT_FOUND, "team %s not found", c->who.id);
-        } else {
-            set_name(c, reply->element[0]);
-            member_ids_t m; /* a team without a members list has none */
-            member_ids_from_json(reply->element[1]->str, &m);
-            members_found(c, m.ids, m.n);
-            member_ids_free(&m);
-        }
-    }
-    nq_call_release(&c->base);
-}
-
-/* The company: every salesperson in the directory. */
-static void on_company(nq_redis_t *r, redisReply *reply, void *data)
-{
-    subject_call_t *c = data;
-    member_ids_t m;
-    if (nq_call_reply_ok(&c->base, reply, REDIS_REPLY_ARRAY) &&
-        member_ids_from_reply(reply, &m) == 0) {
-        members_found(c, m.ids, m.n);
-        member_ids_free(&m);
-    }
-    nq_call_release(&c->base);
+    if (ro->name && !c->name)
+        c->name = strdup(ro->name);
+    c->on_members(c, ro);
 }
 
 static void on_sp_name(nq_redis_t *r, redisReply *reply, void *data)
 {
     subject_call_t *c = data;
-    set_name(c, reply);
+    if (reply && reply->type == REDIS_REPLY_STRING && !c->name)
+        c->name = strdup(reply->str);
     nq_call_release(&c->base);
 }
 
@@ -305,23 +275,24 @@ static void resolve_members(subject_call_t *c)
 {
     nq_redis_t *redis = c->app->svc->redis;
     char key[KEY_MAX];
-    switch (c->who.subject) {
-    case NQ_SUBJECT_SALESPERSON: {
-        const char *ids[] = {c->who.id};
-        members_found(c, ids, 1);
-        nq_key_salesperson(key, sizeof(key), c->who.id);
-        nq_call_issued(&c->base, nq_redis_command(redis, on_sp_name, c, "HGET %s name", key));
-        break;
+    if (c->who.subject != NQ_SUBJECT_SALESPERSON) {
+        roster_read(redis, &c->base, c->who.subject, c->who.id, c->with_unknown, c->roster,
+                    on_roster, c);
+        return;
     }
-    case NQ_SUBJECT_TEAM:
-        nq_key_team(key, sizeof(key), c->who.id);
-        nq_call_issued(&c->base, nq_redis_command(redis, on_team, c, "HMGET %s name members", key));
-        break;
-    default:
-        nq_call_issued(&c->base,
-                       nq_redis_command(redis, on_company, c, "SMEMBERS %s", NQ_KEY_SALESPEOPLE));
-        break;
+    if (roster_add(c->roster, c->who.id, true) != 0) {
+        nq_call_fail(&c->base, NQ__STATUS__STATUS_UNAVAILABLE, "out of memory");
+        return;
     }
+    c->on_members(c, c->roster);
+    nq_key_salesperson(key, sizeof(key), c->who.id);
+    nq_call_issued(&c->base, nq_redis_command(redis, on_sp_name, c, "HGET %s name", key));
+}
+
+/* The team whose roster lists people (NULL for the company). */
+static const char *listed_team(const subject_call_t *c)
+{
+    return c->who.subject == NQ_SUBJECT_TEAM ? c->who.id : NULL;
 }
 
 /* Check kind and `at` into the period containing it; problems go to errs. */
@@ -337,27 +308,33 @@ static void check_period(const char *kind_name, bool has_at, int64_t at, nq_peri
 
 /* ---- overviews ------------------------------------------------------------- */
 
-enum { CUR, PREV, LAST_YEAR, N_PERIODS };
+/* The figures read: the three periods, and the company's unassigned part
+ * of the current one. */
+enum { CUR, PREV, LAST_YEAR, N_PERIODS, UNASSIGNED = N_PERIODS, N_SLOTS };
 
 struct overview_call;
 
-/* One member's counters for one of the three periods. */
+/* One member's counters for one slot. */
 typedef struct member_read {
     struct overview_call *call; /* owner */
-    int which;                  /* CUR, PREV or LAST_YEAR */
+    int which;                  /* a slot: CUR, PREV, LAST_YEAR or UNASSIGNED */
 } member_read_t;
 
 typedef struct overview_call {
     subject_call_t sc;              /* must be first */
     nq_period_t periods[N_PERIODS]; /* the period, the one before, last year's */
+    int64_t at;                     /* the reference instant: whom the member count lists */
     overview_input_t in;            /* summed counters and targets */
-    int members;                    /* salespeople summed */
-    member_read_t *reads;           /* 3 per member */
+    nq_kpi_values_t unassigned;     /* company: the current period's figures without a team */
+    int members;                    /* salespeople listed (roster.h) */
+    int unassigned_people;          /* company: salespeople with figures in `unassigned` */
+    member_read_t *reads;           /* N_SLOTS per member */
 } overview_call_t;
 
 static nq_kpi_values_t *slot_of(overview_call_t *c, int which)
 {
-    nq_kpi_values_t *slots[N_PERIODS] = {&c->in.current, &c->in.previous, &c->in.last_year};
+    nq_kpi_values_t *slots[N_SLOTS] = {&c->in.current, &c->in.previous, &c->in.last_year,
+                                       &c->unassigned};
     return slots[which];
 }
 
@@ -372,6 +349,7 @@ static void overview_answer(nq_call_t *base)
                              &base->errs);
         Nq__Overview reply = NQ__OVERVIEW__INIT;
         Nq__PeriodRef period = NQ__PERIOD_REF__INIT;
+        Nq__KpiValues unassigned = NQ__KPI_VALUES__INIT;
         overview_rows_t rows;
         reply.header = &h.pb;
         if (ok) {
@@ -387,6 +365,12 @@ static void overview_answer(nq_call_t *base)
             reply.workdays_elapsed = c->in.workdays_elapsed;
             reply.members = c->members;
             reply.name = c->sc.name;
+            if (c->sc.who.subject == NQ_SUBJECT_COMPANY) {
+                nq_kpi_to_proto(&c->unassigned, &unassigned);
+                reply.unassigned = &unassigned;
+                reply.has_unassigned_salespeople = 1;
+                reply.unassigned_salespeople = c->unassigned_people;
+            }
         }
         nq_zsock_reply(app->sock, &base->env, base->env.type, &reply.base);
     }
@@ -405,23 +389,58 @@ static void on_member_kpis(int status, const nq_kpi_values_t *values, void *data
     nq_call_release(&rd->call->sc.base);
 }
 
-/* Read the three periods of every member; each read releases the call. */
-static void read_members(subject_call_t *sc, const char *const *ids, size_t n)
+/* Read p's figures of [period] that go to `team` ("": the unassigned part)
+ * into slot `which`: one whole-period read in the common case, the days of
+ * their spans otherwise, nothing when none. Returns whether any. */
+static bool read_share(overview_call_t *c, const roster_person_t *p, const char *team,
+                       const nq_period_t *period, int which, member_read_t *rd, nq_span_t *spans)
+{
+    nq_redis_t *redis = c->sc.app->svc->redis;
+    size_t n = roster_spans(p, team, period->start_ms, period->end_ms, spans);
+    *rd = (member_read_t){c, which};
+    if (n == 0)
+        return false;
+    nq_call_issued(&c->sc.base,
+                   roster_whole(spans, n, period->start_ms, period->end_ms)
+                       ? nq_kpi_fetch(redis, p->id, period, on_member_kpis, rd)
+                       : nq_kpi_fetch_spans(redis, p->id, spans, n, on_member_kpis, rd));
+    return true;
+}
+
+/* Read the figures of every member (each read releases the call): a
+ * salesperson's own; a team's over the days each member was in it; the
+ * company's everyone's, and the current period's days without a team apart. */
+static void read_members(subject_call_t *sc, roster_t *ro)
 {
     overview_call_t *c = (overview_call_t *)sc;
-    c->reads = calloc(n * N_PERIODS + 1, sizeof(*c->reads));
+    nq_redis_t *redis = sc->app->svc->redis;
+    c->reads = calloc(ro->n * N_SLOTS + 1, sizeof(*c->reads));
     if (!c->reads) {
         nq_call_fail(&sc->base, NQ__STATUS__STATUS_UNAVAILABLE, "out of memory");
         return;
     }
-    c->members = (int)n;
-    for (size_t i = 0; i < n; i++) {
-        for (int w = 0; w < N_PERIODS; w++) {
-            member_read_t *rd = &c->reads[i * N_PERIODS + (size_t)w];
-            *rd = (member_read_t){c, w};
-            nq_call_issued(&sc->base, nq_kpi_fetch(sc->app->svc->redis, ids[i], &c->periods[w],
-                                                   on_member_kpis, rd));
+    for (size_t i = 0; i < ro->n && sc->base.status == NQ__STATUS__STATUS_OK; i++) {
+        const roster_person_t *p = &ro->people[i];
+        member_read_t *rd = &c->reads[i * N_SLOTS];
+        nq_span_t *spans = malloc((p->teams.n + 1) * sizeof(*spans));
+        if (!spans) {
+            nq_call_fail(&sc->base, NQ__STATUS__STATUS_UNAVAILABLE, "out of memory");
+            break;
         }
+        bool salesperson = sc->who.subject == NQ_SUBJECT_SALESPERSON;
+        c->members += salesperson || roster_listed(p, listed_team(sc), c->at);
+        for (int w = 0; w < N_PERIODS; w++) {
+            rd[w] = (member_read_t){c, w};
+            if (sc->who.subject == NQ_SUBJECT_TEAM)
+                read_share(c, p, sc->who.id, &c->periods[w], w, &rd[w], spans);
+            else
+                nq_call_issued(&sc->base,
+                               nq_kpi_fetch(redis, p->id, &c->periods[w], on_member_kpis, &rd[w]));
+        }
+        if (sc->who.subject == NQ_SUBJECT_COMPANY)
+            c->unassigned_people +=
+                read_share(c, p, "", &c->periods[CUR], UNASSIGNED, &rd[UNASSIGNED], spans);
+        free(spans);
     }
 }
 
@@ -438,6 +457,7 @@ static void start_overview(overview_call_t *c)
 {
     subject_call_t *sc = &c->sc;
     char key[KEY_MAX];
+    sc->with_unknown = true;
     resolve_members(sc);
     nq_key_target(key, sizeof(key), sc->who.subject, sc->who.id, &c->periods[CUR]);
     nq_call_issued(&sc->base, nq_redis_command(sc->app->svc->redis, on_overview_targets, c,
@@ -453,8 +473,9 @@ void kpiview_on_overview(nq_zsock_t *sock, const nq_bus_envelope_t *env,
     if (!c)
         return;
     subject_call_t *sc = &c->sc;
+    c->at = req->has_at ? req->at : nq_now_ms();
     check_subject(req->has_subject, req->subject, req->id, &sc->who, &sc->base.errs);
-    check_period(req->period_kind, req->has_at, req->at, &c->periods[CUR], &sc->base.errs);
+    check_period(req->period_kind, true, c->at, &c->periods[CUR], &sc->base.errs);
     if (!sc->base.errs.n && (nq_period_prev(&c->periods[CUR], &c->periods[PREV]) != 0 ||
                              nq_period_last_year(&c->periods[CUR], &c->periods[LAST_YEAR]) != 0))
         nq_field_errors_add(&sc->base.errs, "at", "is outside the calendar");
@@ -689,23 +710,35 @@ static void read_board_at_once(board_call_t *c, const char *const *ids, size_t n
     }
 }
 
-static void read_board(subject_call_t *sc, const char *const *ids, size_t n)
+/* The board's entries: the roster's people listed on the reference day
+ * (roster.h), each ranked on their own figures of the period. */
+static void read_board(subject_call_t *sc, roster_t *ro)
 {
     board_call_t *c = (board_call_t *)sc;
-    c->entries = calloc(n + 1, sizeof(*c->entries));
-    c->now = calloc(n + 1, sizeof(*c->now));
-    c->today = calloc(n + 1, sizeof(*c->today));
-    c->reads = calloc(n * (BOARD_READS + 1) + 1, sizeof(*c->reads));
-    if (!c->entries || !c->now || !c->today || !c->reads) {
+    c->entries = calloc(ro->n + 1, sizeof(*c->entries));
+    c->now = calloc(ro->n + 1, sizeof(*c->now));
+    c->today = calloc(ro->n + 1, sizeof(*c->today));
+    c->reads = calloc(ro->n * (BOARD_READS + 1) + 1, sizeof(*c->reads));
+    const char **ids = calloc(ro->n + 1, sizeof(*ids));
+    if (!c->entries || !c->now || !c->today || !c->reads || !ids) {
         nq_call_fail(&sc->base, NQ__STATUS__STATUS_UNAVAILABLE, "out of memory");
+        free(ids);
         return;
     }
+    size_t n = 0;
+    for (size_t i = 0; i < ro->n; i++) {
+        if (!roster_listed(&ro->people[i], listed_team(sc), c->day.start_ms))
+            continue;
+        ids[n] = ro->people[i].id;
+        snprintf(c->entries[n].id, sizeof(c->entries[n].id), "%s", ids[n]);
+        n++;
+    }
     c->n = n;
-    for (size_t i = 0; i < n; i++)
-        snprintf(c->entries[i].id, sizeof(c->entries[i].id), "%s", ids[i]);
-    read_board_names(c);
-    if (!nq_metric_needs_sets(c->metric)) {
+    if (n)
+        read_board_names(c);
+    if (n && !nq_metric_needs_sets(c->metric)) {
         read_board_at_once(c, ids, n);
+        free(ids);
         return;
     }
     const nq_period_t *periods[BOARD_READS] = {&c->period, &c->day};
@@ -717,6 +750,7 @@ static void read_board(subject_call_t *sc, const char *const *ids, size_t n)
                                                    on_board_kpis, rd));
         }
     }
+    free(ids);
 }
 
 void kpiview_on_leaderboard(nq_zsock_t *sock, const nq_bus_envelope_t *env,
@@ -959,50 +993,60 @@ static void on_split_last(int status, const nq_kpi_values_t *values, void *data)
     nq_call_release(&c->sc.base);
 }
 
-/* The given weights by member (split_match_weights); false after failing
- * the call when they do not match the members. */
-static bool match_weights(split_call_t *c, const char *const *ids, size_t n)
+/* The given weights by member (split_match_weights) for the c->n members
+ * in c->ids; false after failing the call when they do not match them. */
+static bool match_weights(split_call_t *c)
 {
+    const char **ids = calloc(c->n + 1, sizeof(*ids));
     const char **given_ids = calloc(c->n_given + 1, sizeof(*given_ids));
     double *given = calloc(c->n_given + 1, sizeof(*given));
     char detail[1024];
-    bool ok = given_ids && given;
+    bool ok = ids && given_ids && given;
+    for (size_t i = 0; ok && i < c->n; i++)
+        ids[i] = c->ids[i];
     for (size_t k = 0; ok && k < c->n_given; k++) {
         given_ids[k] = c->given[k].metric;
         given[k] = c->given[k].value;
     }
     if (!ok)
         nq_call_fail(&c->sc.base, NQ__STATUS__STATUS_UNAVAILABLE, "out of memory");
-    else if (split_match_weights(ids, n, given_ids, given, c->n_given, c->weights, &c->sc.base.errs,
-                                 detail, sizeof(detail)) != 0) {
+    else if (split_match_weights(ids, c->n, given_ids, given, c->n_given, c->weights,
+                                 &c->sc.base.errs, detail, sizeof(detail)) != 0) {
         nq_call_fail(&c->sc.base, NQ__STATUS__STATUS_INVALID, "%s", detail);
         ok = false;
     }
+    free(ids);
     free(given_ids);
     free(given);
     return ok;
 }
 
-static void split_members(subject_call_t *sc, const char *const *ids, size_t n)
+/* The members a split shares among: those listed (roster.h) at the end of
+ * the period, or now while it is not over. Given weights must match exactly
+ * these. */
+static void split_members(subject_call_t *sc, roster_t *ro)
 {
     split_call_t *c = (split_call_t *)sc;
-    c->ids = calloc(n + 1, sizeof(*c->ids));
-    c->weights = calloc(n + 1, sizeof(*c->weights));
-    c->last = calloc(n + 1, sizeof(*c->last));
-    c->reads = calloc(n + 1, sizeof(*c->reads));
+    int64_t now = nq_now_ms(), ref = now < c->period.end_ms ? now : c->period.end_ms - 1;
+    c->ids = calloc(ro->n + 1, sizeof(*c->ids));
+    c->weights = calloc(ro->n + 1, sizeof(*c->weights));
+    c->last = calloc(ro->n + 1, sizeof(*c->last));
+    c->reads = calloc(ro->n + 1, sizeof(*c->reads));
     if (!c->ids || !c->weights || !c->last || !c->reads) {
         nq_call_fail(&sc->base, NQ__STATUS__STATUS_UNAVAILABLE, "out of memory");
         return;
     }
-    c->n = n;
-    if (c->method == SPLIT_WEIGHTS && !match_weights(c, ids, n))
-        return;
-    for (size_t i = 0; i < n; i++) {
-        snprintf(c->ids[i], sizeof(c->ids[i]), "%s", ids[i]);
-        if (c->method != SPLIT_LAST_PERIOD)
+    for (size_t k = 0; k < ro->n; k++) {
+        if (!roster_listed(&ro->people[k], sc->who.id, ref))
             continue;
+        snprintf(c->ids[c->n], sizeof(c->ids[c->n]), "%s", ro->people[k].id);
+        c->n++;
+    }
+    if (c->method == SPLIT_WEIGHTS && !match_weights(c))
+        return;
+    for (size_t i = 0; c->method == SPLIT_LAST_PERIOD && i < c->n; i++) {
         c->reads[i] = (split_read_t){c, i};
-        nq_call_issued(&sc->base, nq_kpi_fetch(sc->app->svc->redis, ids[i], &c->previous,
+        nq_call_issued(&sc->base, nq_kpi_fetch(sc->app->svc->redis, c->ids[i], &c->previous,
                                                on_split_last, &c->reads[i]));
     }
 }

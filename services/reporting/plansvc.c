@@ -11,10 +11,11 @@
 #include "nq/keys.h"
 #include "nq/kpi.h"
 #include "nq/log.h"
+#include "nq/orghist.h"
 #include "nq/period.h"
 #include "nq/reply.h"
 #include "leaderboard.h"
-#include "members.h"
+#include "roster.h"
 #include "plans.h"
 #include "reporting_app.h"
 
@@ -190,13 +191,6 @@ static void fail_invalid(nq_call_t *c, const char *what)
                      c->errs.items[0].field, c->errs.items[0].reason);
 }
 
-/* A string or nil reply (HGET); anything else fails the call. */
-static bool string_or_nil(nq_call_t *c, const redisReply *reply)
-{
-    return nq_call_reply_ok(
-        c, reply, reply && reply->type == REDIS_REPLY_NIL ? REDIS_REPLY_NIL : REDIS_REPLY_STRING);
-}
-
 /* ---- plan.put.v1 / plan.get.v1 ---------------------------------------------- */
 
 static void on_version_added(nq_redis_t *r, redisReply *reply, void *data)
@@ -279,6 +273,8 @@ typedef struct score_call {
     doc_call_t dc;               /* must be first */
     bool simulate;               /* simulate.v1 */
     nq_period_t period;          /* scored */
+    int64_t at;                  /* the reference instant: whose team, who is listed */
+    roster_t *roster;            /* simulate: the team's */
     char team_id[NQ_ID_MAX + 1]; /* whose plans */
     plan_t live[PLAN_KINDS];     /* versions in force at the period start */
     plan_t draft[PLAN_KINDS];    /* simulate: the drafts */
@@ -341,6 +337,7 @@ static void score_answer(nq_call_t *base)
         }
     }
     free(c->members);
+    roster_free(&c->roster);
     doc_answer(base);
 }
 
@@ -422,32 +419,43 @@ static void read_live_plans(score_call_t *c)
     }
 }
 
-/* score.v1: the salesperson's team decides the plans. */
+/* score.v1: the plans are those of the salesperson's team on the
+ * reference day (the day of `at`): the last change of the team history not
+ * after it. */
 static void on_sp_team(nq_redis_t *r, redisReply *reply, void *data)
 {
     score_call_t *c = data;
-    if (string_or_nil(&c->dc.base, reply) && reply->type == REDIS_REPLY_STRING &&
-        nq_valid_id(reply->str)) {
-        snprintf(c->team_id, sizeof(c->team_id), "%s", reply->str);
-        read_live_plans(c);
+    nq_orghist_t h = {0};
+    if (nq_call_reply_ok(&c->dc.base, reply, REDIS_REPLY_ARRAY)) {
+        const char *entry = reply->elements == 1 ? reply->element[0]->str : NULL;
+        if (entry && nq_orghist_parse(&h, &entry, 1) != 0)
+            nq_call_fail(&c->dc.base, NQ__STATUS__STATUS_UNAVAILABLE, "unreadable team history");
+        const char *team = nq_orghist_at(&h, c->at, "");
+        if (nq_valid_id(team)) {
+            snprintf(c->team_id, sizeof(c->team_id), "%s", team);
+            read_live_plans(c);
+        }
     }
+    nq_orghist_free(&h);
     nq_call_release(&c->dc.base);
 }
 
-/* simulate.v1: the team's members. */
-static void on_team_members(nq_redis_t *r, redisReply *reply, void *data)
+/* simulate.v1: the team's members listed on the reference day. */
+static void on_team_roster(roster_t *ro, void *data)
 {
     score_call_t *c = data;
-    member_ids_t m;
-    if (!string_or_nil(&c->dc.base, reply)) {
-        /* failed */
-    } else if (member_ids_from_json(reply->str, &m) != 0) {
-        nq_call_fail(&c->dc.base, NQ__STATUS__STATUS_NOT_FOUND, "team %s not found", c->team_id);
-    } else {
-        read_members(c, m.ids, m.n);
-        member_ids_free(&m);
+    const char **ids = calloc(ro->n + 1, sizeof(*ids));
+    size_t n = 0;
+    if (!ids) {
+        nq_call_fail(&c->dc.base, NQ__STATUS__STATUS_UNAVAILABLE, "out of memory");
+        return;
     }
-    nq_call_release(&c->dc.base);
+    for (size_t i = 0; i < ro->n; i++) {
+        if (roster_listed(&ro->people[i], c->team_id, c->at))
+            ids[n++] = ro->people[i].id;
+    }
+    read_members(c, ids, n);
+    free(ids);
 }
 
 static void check_drafts(score_call_t *c, const Nq__ScoreRequest *req)
@@ -474,9 +482,10 @@ void plansvc_on_score(nq_zsock_t *sock, const nq_bus_envelope_t *env, const Prot
     if (!nq_valid_id(who))
         nq_field_errors_add(errs, c->simulate ? "team_id" : "salesperson_id", NQ_ID_RULE);
     nq_period_kind_t kind;
+    c->at = req->has_at ? req->at : nq_now_ms();
     if (nq_period_kind_parse(req->period_kind, &kind) != 0)
         nq_field_errors_add(errs, "period", "must be day, week, month, quarter or year");
-    else if (nq_period_of(kind, req->has_at ? req->at : nq_now_ms(), &c->period) != 0)
+    else if (nq_period_of(kind, c->at, &c->period) != 0)
         nq_field_errors_add(errs, "at", "is outside the calendar");
     if (c->simulate)
         check_drafts(c, req);
@@ -486,15 +495,19 @@ void plansvc_on_score(nq_zsock_t *sock, const nq_bus_envelope_t *env, const Prot
     char key[KEY_MAX];
     if (c->dc.base.status == NQ__STATUS__STATUS_OK && c->simulate) {
         snprintf(c->team_id, sizeof(c->team_id), "%s", who);
-        nq_key_team(key, sizeof(key), who);
-        nq_call_issued(&c->dc.base,
-                       nq_redis_command(redis, on_team_members, c, "HGET %s members", key));
+        if (!(c->roster = roster_new()))
+            nq_call_fail(&c->dc.base, NQ__STATUS__STATUS_UNAVAILABLE, "out of memory");
+        else
+            roster_read(redis, &c->dc.base, NQ_SUBJECT_TEAM, who, false, c->roster, on_team_roster,
+                        c);
         read_live_plans(c);
     } else if (c->dc.base.status == NQ__STATUS__STATUS_OK) {
         const char *ids[] = {who};
         read_members(c, ids, 1);
-        nq_key_salesperson(key, sizeof(key), who);
-        nq_call_issued(&c->dc.base, nq_redis_command(redis, on_sp_team, c, "HGET %s team_id", key));
+        nq_key_sp_teams(key, sizeof(key), who);
+        nq_call_issued(&c->dc.base, nq_redis_command(redis, on_sp_team, c,
+                                                     "ZREVRANGEBYSCORE %s %lld -inf LIMIT 0 1", key,
+                                                     (long long)c->at));
     }
     nq_call_release(&c->dc.base);
 }
@@ -514,13 +527,15 @@ typedef struct sboard_member {
 } sboard_member_t;
 
 typedef struct sboard_call {
-    nq_call_t base;             /* must be first */
-    reporting_t *app;           /* the service */
-    nq_period_t period;         /* ranked */
-    nq_period_t day;            /* reference day */
-    board_entry_t *entries;     /* the board */
-    sboard_member_t *members;   /* by entry index */
-    sboard_member_t *day_reads; /* a second slot per member for the day read */
+    nq_call_t base;              /* must be first */
+    reporting_t *app;            /* the service */
+    roster_t *roster;            /* whom the board lists */
+    char team_id[NQ_ID_MAX + 1]; /* a team's board, "" for the company's */
+    nq_period_t period;          /* ranked */
+    nq_period_t day;             /* reference day */
+    board_entry_t *entries;      /* the board */
+    sboard_member_t *members;    /* by entry index */
+    sboard_member_t *day_reads;  /* a second slot per member for the day read */
     size_t n;
 } sboard_call_t;
 
@@ -544,6 +559,7 @@ static void sboard_answer(nq_call_t *base)
     free(c->entries);
     free(c->members);
     free(c->day_reads);
+    roster_free(&c->roster);
     free(c);
 }
 
@@ -576,27 +592,17 @@ static void on_sboard_plan(nq_redis_t *r, redisReply *reply, void *data)
     nq_call_release(&m->call->base);
 }
 
-/* The member's profile: its name, and its team whose scorecard applies. */
-static void on_sboard_profile(nq_redis_t *r, redisReply *reply, void *data)
+static void on_sboard_name(nq_redis_t *r, redisReply *reply, void *data)
 {
     sboard_member_t *m = data;
-    sboard_call_t *c = m->call;
-    if (nq_call_reply_ok(&c->base, reply, REDIS_REPLY_ARRAY) && reply->elements == 2) {
-        const redisReply *team = reply->element[0], *name = reply->element[1];
-        if (name->type == REDIS_REPLY_STRING)
-            snprintf(m->entry->name, sizeof(m->entry->name), "%s", name->str);
-        char key[KEY_MAX];
-        if (team->type == REDIS_REPLY_STRING && nq_valid_id(team->str) &&
-            nq_key_plans(key, sizeof(key), team->str, kinds[PLAN_SCORECARD].name) >= 0)
-            nq_call_issued(&c->base,
-                           nq_redis_command(r, on_sboard_plan, m,
-                                            "ZREVRANGEBYSCORE %s %lld -inf WITHSCORES LIMIT 0 %d",
-                                            key, (long long)c->period.start_ms, VERSIONS_SCAN));
-    }
-    nq_call_release(&c->base);
+    if (reply && reply->type == REDIS_REPLY_STRING)
+        snprintf(m->entry->name, sizeof(m->entry->name), "%s", reply->str);
+    nq_call_release(&m->call->base);
 }
 
-static void sboard_read(sboard_call_t *c, const char *const *ids, size_t n)
+/* Each listed person's figures, targets, name, and the scorecard of their
+ * team on the reference day. */
+static void sboard_read(sboard_call_t *c, const roster_person_t *const *people, size_t n)
 {
     c->entries = calloc(n + 1, sizeof(*c->entries));
     c->members = calloc(n + 1, sizeof(*c->members));
@@ -608,36 +614,46 @@ static void sboard_read(sboard_call_t *c, const char *const *ids, size_t n)
     c->n = n;
     nq_redis_t *redis = c->app->svc->redis;
     for (size_t i = 0; i < n; i++) {
+        const char *id = people[i]->id,
+                   *team = nq_orghist_at(&people[i]->teams, c->day.start_ms, "");
         sboard_member_t *m = &c->members[i];
         m->call = c;
         m->entry = &c->entries[i];
         c->day_reads[i] = (sboard_member_t){.call = c, .which = 1};
-        snprintf(m->entry->id, sizeof(m->entry->id), "%s", ids[i]);
+        snprintf(m->entry->id, sizeof(m->entry->id), "%s", id);
         char key[KEY_MAX];
-        nq_call_issued(&c->base, nq_kpi_fetch(redis, ids[i], &c->period, on_sboard_kpis, m));
+        nq_call_issued(&c->base, nq_kpi_fetch(redis, id, &c->period, on_sboard_kpis, m));
         nq_call_issued(&c->base,
-                       nq_kpi_fetch(redis, ids[i], &c->day, on_sboard_kpis, &c->day_reads[i]));
-        nq_key_target(key, sizeof(key), NQ_SUBJECT_SALESPERSON, ids[i], &c->period);
+                       nq_kpi_fetch(redis, id, &c->day, on_sboard_kpis, &c->day_reads[i]));
+        nq_key_target(key, sizeof(key), NQ_SUBJECT_SALESPERSON, id, &c->period);
         nq_call_issued(&c->base, nq_redis_command(redis, on_sboard_targets, m, "HGETALL %s", key));
-        nq_key_salesperson(key, sizeof(key), ids[i]);
-        nq_call_issued(&c->base,
-                       nq_redis_command(redis, on_sboard_profile, m, "HMGET %s team_id name", key));
+        nq_call_issued(&c->base, nq_redis_command(redis, on_sboard_name, m, "HGET %s %s",
+                                                  NQ_KEY_SALESPEOPLE_NAMES, id));
+        if (nq_valid_id(team) &&
+            nq_key_plans(key, sizeof(key), team, kinds[PLAN_SCORECARD].name) >= 0)
+            nq_call_issued(&c->base,
+                           nq_redis_command(redis, on_sboard_plan, m,
+                                            "ZREVRANGEBYSCORE %s %lld -inf WITHSCORES LIMIT 0 %d",
+                                            key, (long long)c->period.start_ms, VERSIONS_SCAN));
     }
 }
 
-/* The board's salespeople: a team's members or everyone. */
-static void on_sboard_ids(nq_redis_t *r, redisReply *reply, void *data)
+/* The board's salespeople: the roster's people listed on the reference day. */
+static void on_sboard_roster(roster_t *ro, void *data)
 {
     sboard_call_t *c = data;
-    member_ids_t m = {0};
-    if (reply && reply->type == REDIS_REPLY_ARRAY) /* SMEMBERS */
-        member_ids_from_reply(reply, &m);
-    else if (string_or_nil(&c->base, reply) && member_ids_from_json(reply->str, &m) != 0)
-        nq_call_fail(&c->base, NQ__STATUS__STATUS_NOT_FOUND, "no such team"); /* HGET members */
-    if (c->base.status == NQ__STATUS__STATUS_OK)
-        sboard_read(c, m.ids, m.n);
-    member_ids_free(&m);
-    nq_call_release(&c->base);
+    const roster_person_t **people = calloc(ro->n + 1, sizeof(*people));
+    size_t n = 0;
+    if (!people) {
+        nq_call_fail(&c->base, NQ__STATUS__STATUS_UNAVAILABLE, "out of memory");
+        return;
+    }
+    for (size_t i = 0; i < ro->n; i++) {
+        if (roster_listed(&ro->people[i], *c->team_id ? c->team_id : NULL, c->day.start_ms))
+            people[n++] = &ro->people[i];
+    }
+    sboard_read(c, people, n);
+    free(people);
 }
 
 void plansvc_on_score_board(nq_zsock_t *sock, const nq_bus_envelope_t *env,
@@ -668,14 +684,12 @@ void plansvc_on_score_board(nq_zsock_t *sock, const nq_bus_envelope_t *env,
         nq_period_of(NQ_PERIOD_DAY, at, &c->day);
     }
     fail_invalid(&c->base, "score board");
-    char key[KEY_MAX];
-    nq_redis_t *redis = c->app->svc->redis;
-    if (c->base.status == NQ__STATUS__STATUS_OK && team) {
-        nq_key_team(key, sizeof(key), req->id);
-        nq_call_issued(&c->base, nq_redis_command(redis, on_sboard_ids, c, "HGET %s members", key));
-    } else if (c->base.status == NQ__STATUS__STATUS_OK) {
-        nq_call_issued(
-            &c->base, nq_redis_command(redis, on_sboard_ids, c, "SMEMBERS %s", NQ_KEY_SALESPEOPLE));
+    if (c->base.status == NQ__STATUS__STATUS_OK && !(c->roster = roster_new()))
+        nq_call_fail(&c->base, NQ__STATUS__STATUS_UNAVAILABLE, "out of memory");
+    if (c->base.status == NQ__STATUS__STATUS_OK) {
+        snprintf(c->team_id, sizeof(c->team_id), "%s", team ? req->id : "");
+        roster_read(c->app->svc->redis, &c->base, team ? NQ_SUBJECT_TEAM : NQ_SUBJECT_COMPANY,
+                    c->team_id, false, c->roster, on_sboard_roster, c);
     }
     nq_call_release(&c->base);
 }

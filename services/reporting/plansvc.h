@@ -5,12 +5,15 @@
  *   plan.get.v1   PlanRequest -> DocumentReply {"versions":[...]}
  *   score.v1      ScoreRequest (salesperson_id) -> DocumentReply: the
  *                 salesperson's score and commission for the period, with
- *                 the plan versions in force at the period's start, explained
+ *                 the plans of their team on the day of `at` in the versions
+ *                 in force at the period's start, explained
  *   simulate.v1   ScoreRequest (team_id, drafts) -> DocumentReply: every
- *                 member under the live and the draft plans, side by side
+ *                 member on the day of `at` under the live and the draft
+ *                 plans, side by side
  *   score.board.v1 LeaderboardRequest -> Leaderboard: a team's (or every)
- *                 salesperson ranked by score, each under their team's
- *                 scorecard, with the rank at the end of the day before
+ *                 salesperson on the reference day ranked by score, each
+ *                 under the scorecard of their team that day, with the rank
+ *                 at the end of the day before (membership: roster.h)
  * Handlers for the reporting ROUTER; `app` is reporting_t.
  */
 #ifndef NQ_REPORTING_PLANSVC_H

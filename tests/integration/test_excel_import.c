@@ -199,14 +199,14 @@ static const char teams_csv[] = "\xEF\xBB\xBF" /* Excel's "CSV UTF-8" */
                                 "编号,名称,内勤\r\n"
                                 "t-hd,华东一组,\"u-zhou, u-li\"\r\n";
 
-static const char salespeople_csv[] = "工号,姓名,团队,状态\r\n"
-                                      "sp-zw,张伟,t-hd,在职\r\n"
-                                      "sp-ln,李娜,t-hd,在职\r\n"
-                                      "sp-wf,王芳,t/hd,在职\r\n";
+static const char salespeople_csv[] = "工号,姓名,团队,状态,生效日期\r\n"
+                                      "sp-zw,张伟,t-hd,在职,\r\n"
+                                      "sp-ln,李娜,t-hd,在职,2026/10/1\r\n"
+                                      "sp-wf,王芳,t/hd,在职,\r\n";
 
-static const char customers_csv[] = "编号,客户名称,级别,负责人,,\r\n" /* empty columns after */
-                                    "c-jd,杭州金达机电有限公司,重点客户,sp-zw,,\r\n"
-                                    "c-hx,上海华信电子科技有限公司,普通,sp-ln,,\r\n";
+static const char customers_csv[] = "编号,客户名称,级别,负责人,起始,,\r\n" /* empty columns after */
+                                    "c-jd,杭州金达机电有限公司,重点客户,sp-zw,2026/1/1,,\r\n"
+                                    "c-hx,上海华信电子科技有限公司,普通,sp-ln,,,\r\n";
 
 static const char activities_csv[] =
     "编号,类型,业务员,客户,时间,金额（元）,时长(秒),备注\r\n"
@@ -277,7 +277,15 @@ static void test_import_org(void)
     str_is(c, "name", "杭州金达机电有限公司");
     str_is(c, "class", "key");
     str_is(c, "owner_id", "sp-zw");
+    str_is(c, "since", "2026-01-01T00:00:00.000+08:00"); /* the 起始 column */
     json_decref(c);
+    /* the 生效日期 column: sp-ln is in t-hd from 2026-10-01 (no team before) */
+    json_t *ln = get("/api/v1/salespeople/sp-ln");
+    json_t *history = json_object_get(ln, "history");
+    json_t *last = json_array_get(history, json_array_size(history) - 1);
+    str_is(last, "from", "2026-10-01T00:00:00.000+08:00");
+    str_is(last, "team_id", "t-hd");
+    json_decref(ln);
     /* a second import stores the same again */
     CU_ASSERT_EQUAL(NQCTL("en", &out, "import", "teams", path_of("teams.csv", 1)), 0);
     holds(out, "stored     1");

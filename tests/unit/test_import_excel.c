@@ -753,6 +753,34 @@ static void test_org_rows(void)
     CU_ASSERT_STRING_EQUAL(org(C, "ID,Name,Class,Owner_ID\nc-2,某公司,潜在客户,\n"),
                            "/api/v1/customers/c-2 {\"class\":\"potential\",\"name\":\"某公司\"}");
 
+    /* The days changes apply from (API: effective_from, status_from, since), as Excel
+     * writes dates, sent as RFC 3339 in the zone; empty = the API's default. */
+    CU_ASSERT_STRING_EQUAL(
+        org(S, "工号,姓名,团队,生效日期,状态,状态生效日期\nsp-03,王芳,t-west,2026/11/15,离职,"
+               "2026年11月20日\n"),
+        "/api/v1/salespeople/sp-03 {\"effective_from\":\"2026-11-15T00:00:00.000+08:00\","
+        "\"name\":\"王芳\",\"status\":\"left\",\"status_from\":\"2026-11-20T00:00:00.000+08:"
+        "00\",\"team_id\":\"t-west\"}");
+    CU_ASSERT_STRING_EQUAL(org(S, "id,name,team_id,effective_from\nsp-04,赵强,t-east,\n"),
+                           "/api/v1/salespeople/sp-04 {\"name\":\"赵强\",\"team_id\":\"t-east\"}");
+    CU_ASSERT_STRING_EQUAL(
+        org(C, "编号,客户名称,级别,负责人,起始\nc-3,宁波海悦,重点,sp-01,2026/1/1\n"),
+        "/api/v1/customers/c-3 {\"class\":\"key\",\"name\":\"宁波海悦\",\"owner_id\":\"sp-"
+        "01\",\"since\":\"2026-01-01T00:00:00.000+08:00\"}");
+    CU_ASSERT_STRING_EQUAL(
+        org(C, "id,name,owner_id,since\nc-4,某厂,sp-01,2026-03-01T08:00:00+08:00\n"),
+        "/api/v1/customers/c-4 {\"name\":\"某厂\",\"owner_id\":\"sp-01\",\"since\":"
+        "\"2026-03-01T08:00:00+08:00\"}");
+    CU_ASSERT_STRING_EQUAL(org(T, "编号,名称,成员,生效日期\nt-3,三组,sp-1,2026-11-15\n"),
+                           "/api/v1/teams/t-3 {\"effective_from\":\"2026-11-15T00:00:00.000+08:"
+                           "00\",\"members\":[\"sp-1\"],\"name\":\"三组\"}");
+    CU_ASSERT_STRING_EQUAL(org(C, "编号,名称,生效日期\nc-5,x,2026/2/30\n"),
+                           "生效日期: expected a time such as 2026-12-04 09:30, 2026/12/4 9:30 or "
+                           "2026-12-04T09:30:00+08:00 (got '2026/2/30')");
+    CU_ASSERT_STRING_EQUAL(org(S, "工号,姓名,状态日期\nsp-5,x,明天\n"),
+                           "状态日期: expected a time such as 2026-12-04 09:30, 2026/12/4 9:30 or "
+                           "2026-12-04T09:30:00+08:00 (got '明天')");
+
     /* Refusals: by column as the header names it. */
     CU_ASSERT_STRING_EQUAL(org(S, "工号,姓名,团队,状态\nsp 1,,t/e,退休\n"),
                            "工号: expected an id: 1-64 characters of A-Z a-z 0-9 _ . : - (got 'sp "
@@ -771,7 +799,8 @@ static void test_org_rows(void)
     /* Headers. */
     CU_ASSERT_STRING_EQUAL(org(S, "工号,姓名,电话\n"),
                            "header: column 3 '电话' is not a column of a salespeople file (id "
-                           "(编号), name (姓名), team_id (团队), status (状态))");
+                           "(编号), name (姓名), team_id (团队), status (状态), effective_from "
+                           "(生效日期), status_from (状态生效日期))");
     CU_ASSERT_STRING_EQUAL(org(C, "编号,名称,分类,级别\n"),
                            "header: column 4 '级别' names the same column as column 3");
     CU_ASSERT_STRING_EQUAL(org(T, "名称,内勤\n"),

@@ -923,6 +923,16 @@ static void test_parse_reply_good(void)
     CU_ASSERT_EQUAL(status[2], INGEST_APPEND_ACCEPTED);
     CU_ASSERT_EQUAL(status[3], INGEST_APPEND_CONFLICT);
     CU_ASSERT_PTR_NOT_NULL_FATAL(last);
+    /* 3: refused, its salesperson is not in the directory (policy reject). */
+    redisReply u[4] = {fake_string("1-1"), fake_integer(0), fake_integer(1), fake_integer(3)};
+    redisReply *u_items[4] = {&u[0], &u[1], &u[2], &u[3]};
+    redisReply ur = fake_array(u_items, 4);
+    int u_status[2];
+    const char *u_last;
+    int64_t u_backlog;
+    CU_ASSERT_EQUAL(ingest_store_parse_reply(&ur, 2, u_status, &u_last, &u_backlog), 0);
+    CU_ASSERT_EQUAL(u_status[0], INGEST_APPEND_ACCEPTED);
+    CU_ASSERT_EQUAL(u_status[1], INGEST_APPEND_UNKNOWN);
     CU_ASSERT_STRING_EQUAL(last, "1795656600000-3");
     CU_ASSERT_EQUAL(backlog, 4200);
 
@@ -969,7 +979,7 @@ static void test_parse_reply_bad(void)
     int64_t backlog = -7;
     redisReply id = fake_string("1-1"), left = fake_integer(5), zero = fake_integer(0),
                one = fake_integer(1), two = fake_integer(2), three = fake_integer(3),
-               minus = fake_integer(-1), text = fake_string("1-2");
+               four = fake_integer(4), minus = fake_integer(-1), text = fake_string("1-2");
     redisReply nil = {0};
     nil.type = REDIS_REPLY_NIL;
 
@@ -1003,8 +1013,8 @@ static void test_parse_reply_bad(void)
     r = fake_array(no_backlog, 2);
     CU_ASSERT_EQUAL(ingest_store_parse_reply(&r, 1, status, &last, &backlog), -1);
 
-    /* An index outside the batch or not an integer; a status that is neither
-     * duplicate nor conflict (accepted is never listed). */
+    /* An index outside the batch or not an integer; a status that is not
+     * duplicate, conflict or unknown (accepted is never listed). */
     redisReply *pair[4] = {&id, &left, &three, &one};
     r = fake_array(pair, 4);
     CU_ASSERT_EQUAL(ingest_store_parse_reply(&r, 3, status, &last, &backlog), -1);
@@ -1013,7 +1023,7 @@ static void test_parse_reply_bad(void)
     pair[2] = &text;
     CU_ASSERT_EQUAL(ingest_store_parse_reply(&r, 3, status, &last, &backlog), -1);
     pair[2] = &zero;
-    pair[3] = &three;
+    pair[3] = &four;
     CU_ASSERT_EQUAL(ingest_store_parse_reply(&r, 3, status, &last, &backlog), -1);
     pair[3] = &zero;
     CU_ASSERT_EQUAL(ingest_store_parse_reply(&r, 3, status, &last, &backlog), -1);

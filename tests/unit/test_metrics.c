@@ -428,6 +428,9 @@ static void test_to_json_exact_past_2_53(void)
     char *s = json_dumps(json_object_get(j, "orders"), JSON_ENCODE_ANY);
     CU_ASSERT_STRING_EQUAL(s, "9007199254740993");
     free(s);
+    /* visits + calls is past INT64_MAX: the quotient is still the right one (2^63 / 2^53 +
+     * 1 = 1025), not that of a wrapped sum. */
+    CU_ASSERT_DOUBLE_EQUAL(json_real_value(json_object_get(j, "activity_to_order")), 1025.0, 1e-9);
     json_decref(j);
 }
 

@@ -63,6 +63,9 @@ static void test_kind_for_type(void)
         {"salesperson.get.v1", ORG_SALESPERSON, ORG_GET},
         {"customer.put.v1", ORG_CUSTOMER, ORG_PUT},
         {"customer.get.v1", ORG_CUSTOMER, ORG_GET},
+        {"team.delete.v1", ORG_TEAM, ORG_DELETE},
+        {"salesperson.delete.v1", ORG_SALESPERSON, ORG_DELETE},
+        {"customer.delete.v1", ORG_CUSTOMER, ORG_DELETE},
     };
     for (size_t i = 0; i < N_ELEMS(ok); i++) {
         org_op_t op = ORG_GET == ok[i].op ? ORG_PUT : ORG_GET;
@@ -194,6 +197,15 @@ static void test_get_takes_only_an_id(void)
     memset(&errs, 0, sizeof(errs));
     CU_ASSERT_EQUAL(org_check(&org_kinds[ORG_TEAM], ORG_GET, &req, &errs), -1);
     CU_ASSERT_PTR_NOT_NULL(reason_of(&errs, "id"));
+
+    /* A delete is the same: an id and nothing else. */
+    req.id = "sp1";
+    memset(&errs, 0, sizeof(errs));
+    CU_ASSERT_EQUAL(org_check(&org_kinds[ORG_CUSTOMER], ORG_DELETE, &req, &errs), 0);
+    req.salesperson = &sp;
+    CU_ASSERT_EQUAL(org_check(&org_kinds[ORG_SALESPERSON], ORG_DELETE, &req, &errs), -1);
+    CU_ASSERT_STRING_EQUAL(reason_of(&errs, "salesperson"),
+                           "must not be set in salesperson.delete.v1");
 }
 
 /* ---------------------------------------------------------------- names */
@@ -407,9 +419,10 @@ static void test_team_round_trip(void)
     t.updated_at = 5; /* ignored: the store sets updated_at */
     nq_redis_args_t a;
     fields_of(ORG_TEAM, &t.base, 1795363200000LL, &a);
-    static const char *const want[] = {"name",       "华东一组",     "coordinators",
-                                       "[\"u1\"]",   "members",      "[\"sp1\",\"sp2\"]",
-                                       "updated_at", "1795363200000"};
+    /* Members are not stored with the team: they are read from the
+     * salespeople's team histories (membership.h). */
+    static const char *const want[] = {"name",     "华东一组",   "coordinators",
+                                       "[\"u1\"]", "updated_at", "1795363200000"};
     fields_are(&a, want, N_ELEMS(want));
 
     Nq__Team *back = (Nq__Team *)read_back(ORG_TEAM, "t1", &a);
@@ -419,9 +432,7 @@ static void test_team_round_trip(void)
     CU_ASSERT_STRING_EQUAL(back->name, "华东一组");
     CU_ASSERT_EQUAL_FATAL(back->n_coordinators, 1);
     CU_ASSERT_STRING_EQUAL(back->coordinators[0], "u1");
-    CU_ASSERT_EQUAL_FATAL(back->n_members, 2);
-    CU_ASSERT_STRING_EQUAL(back->members[0], "sp1");
-    CU_ASSERT_STRING_EQUAL(back->members[1], "sp2");
+    CU_ASSERT_EQUAL(back->n_members, 0);
     CU_ASSERT_TRUE(back->has_updated_at);
     CU_ASSERT_EQUAL(back->updated_at, 1795363200000LL);
     protobuf_c_message_free_unpacked(&back->base, NULL);
@@ -432,7 +443,6 @@ static void test_team_round_trip(void)
     t.coordinators = t.members = NULL;
     fields_of(ORG_TEAM, &t.base, 7, &a);
     CU_ASSERT_STRING_EQUAL(a.argv[3], "[]");
-    CU_ASSERT_STRING_EQUAL(a.argv[5], "[]");
     back = (Nq__Team *)read_back(ORG_TEAM, "t1", &a);
     CU_ASSERT_PTR_NOT_NULL_FATAL(back);
     CU_ASSERT_EQUAL(back->n_coordinators, 0);
@@ -560,13 +570,14 @@ static void test_key_moves(void)
 
 static void test_from_fields_tolerates_extras(void)
 {
-    /* Unknown fields are ignored; missing ones are absent. */
+    /* Unknown fields are ignored, the first layout's members list too (the
+     * salespeople's histories say who is in a team); missing ones are absent. */
     static const char *const stored[] = {"name", "East", "legacy", "x", "members", "[\"sp1\"]"};
     Nq__Team *t = (Nq__Team *)org_kinds[ORG_TEAM].from_fields("t1", stored, N_ELEMS(stored));
     CU_ASSERT_PTR_NOT_NULL_FATAL(t);
     CU_ASSERT_STRING_EQUAL(t->name, "East");
     CU_ASSERT_EQUAL(t->n_coordinators, 0);
-    CU_ASSERT_EQUAL(t->n_members, 1);
+    CU_ASSERT_EQUAL(t->n_members, 0);
     CU_ASSERT_FALSE(t->has_updated_at);
     protobuf_c_message_free_unpacked(&t->base, NULL);
 }
@@ -574,8 +585,8 @@ static void test_from_fields_tolerates_extras(void)
 static void test_from_fields_rejects_corrupt(void)
 {
     static const char *const bad_team[][2] = {
-        {"members", "[\"sp1\""},  {"members", "{\"a\":1}"}, {"coordinators", "[1]"},
-        {"members", "[\"a\",2]"}, {"updated_at", "soon"},   {"updated_at", "12x"},
+        {"coordinators", "[\"u1\""}, {"coordinators", "{\"a\":1}"}, {"coordinators", "[1]"},
+        {"deleted_at", "later"},     {"updated_at", "soon"},        {"updated_at", "12x"},
     };
     for (size_t i = 0; i < N_ELEMS(bad_team); i++)
         CU_ASSERT_PTR_NULL(org_kinds[ORG_TEAM].from_fields("t1", bad_team[i], 2));

@@ -42,18 +42,19 @@ typedef struct nq_config {
     char web_root[NQ_CONFIG_STR];           /* static files served by the gateway */
     int64_t big_order_fen;                  /* big-order alert threshold, fen */
     int64_t alert_recency_s;                /* event-time alerts only this recent (0: any age) */
-    int64_t max_frame_bytes;                /* largest ZeroMQ frame accepted */
-    int64_t max_body_bytes;                 /* largest HTTP request body */
-    int64_t max_batch_events;               /* most events in one request */
-    int64_t request_timeout_ms;             /* gateway -> service reply deadline */
-    int64_t dedupe_window_s;                /* how long an event_id is remembered, seconds */
-    int64_t future_skew_s;                  /* how far in the future occurred_at may be, seconds */
-    int64_t scoring_backlog_max;            /* accepted-but-unscored events before ingest holds */
-    int64_t ingest_hold_max_ms;             /* longest ingest holds a batch, ms */
-    char feed_secrets[2048];                /* webhook secrets "source=secret,..." (nq/feedsig.h) */
-    int64_t feed_tolerance_s;               /* webhook timestamp window, seconds */
-    char holidays[4096];                    /* public holidays, nq/workdays.h */
-    char makeup_workdays[1024];             /* make-up working days, nq/workdays.h */
+    char unknown_salesperson[16]; /* "accept" / "reject": events of ids not in the directory */
+    int64_t max_frame_bytes;      /* largest ZeroMQ frame accepted */
+    int64_t max_body_bytes;       /* largest HTTP request body */
+    int64_t max_batch_events;     /* most events in one request */
+    int64_t request_timeout_ms;   /* gateway -> service reply deadline */
+    int64_t dedupe_window_s;      /* how long an event_id is remembered, seconds */
+    int64_t future_skew_s;        /* how far in the future occurred_at may be, seconds */
+    int64_t scoring_backlog_max;  /* accepted-but-unscored events before ingest holds */
+    int64_t ingest_hold_max_ms;   /* longest ingest holds a batch, ms */
+    char feed_secrets[2048];      /* webhook secrets "source=secret,..." (nq/feedsig.h) */
+    int64_t feed_tolerance_s;     /* webhook timestamp window, seconds */
+    char holidays[4096];          /* public holidays, nq/workdays.h */
+    char makeup_workdays[1024];   /* make-up working days, nq/workdays.h */
 } nq_config_t;
 
 /* Fill `cfg` from defaults, then `getenv_fn` (pass getenv, or a stub in tests),

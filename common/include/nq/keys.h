@@ -20,10 +20,16 @@
  * | nq:{sp:<id>}:key_log             | ZSET   | forever (history)         | customers: every change of that set, score = when it takes effect (ms), member per nq/keyset.h; not rebuilt (org history, not log aggregates) |
  * | nq:{sp:<id>}:target:<period key> / nq:team:<id>:target:<period key> / nq:company:target:<period key> | HASH | forever | reporting: metric -> target (money in fen), _updated_at |
  * | nq:team:<id>:plans:<scorecard|commission> | ZSET | forever (history) | reporting: plan versions (JSON), score = effective_from ms |
- * | nq:{sp:<id>}:profile             | HASH   | forever                   | customers: name, team_id, status, updated_at |
- * | nq:team:<id>                     | HASH   | forever                   | customers: name, coordinators, members (JSON arrays), updated_at |
- * | nq:cust:<id>                     | HASH   | forever                   | customers: name, class, owner_id, updated_at |
- * | nq:teams / nq:salespeople / nq:customers | SET | forever            | customers: ids, for listing |
+ * | nq:{sp:<id>}:profile             | HASH   | forever                   | customers: name, team_id and status (now: the last entries of the two histories below), updated_at, deleted_at |
+ * | nq:{sp:<id>}:teams               | ZSET   | forever (history)         | customers: "<from ms>|<team id>" scored by from (a local midnight; 0 = since the start; "" = no team), nq/orghist.h: the one source of team membership |
+ * | nq:{sp:<id>}:status              | ZSET   | forever (history)         | customers: "<from ms>|<active/leave/left>", likewise |
+ * | nq:team:<id>                     | HASH   | forever                   | customers: name, coordinators (JSON array), updated_at, deleted_at |
+ * | nq:team:<id>:members             | SET    | forever                   | customers: every salesperson who was ever in the team (whose history reads consider) |
+ * | nq:cust:<id>                     | HASH   | until deleted             | customers: name, class, owner_id, updated_at |
+ * | nq:teams / nq:salespeople / nq:customers | SET | forever            | customers: ids in the directory, for listing |
+ * | nq:teams:archived / nq:salespeople:archived | SET | forever         | customers: deleted teams and salespeople (kept for their past figures) |
+ * | nq:org:layout                    | STRING | forever                   | customers: "2" once histories were made from the first layout's team_id / members |
+ * | nq:org:unknown:salespeople / nq:org:unknown:customers | HASH | forever | ingest: id seen in events but not in the directory -> "<events> <first seen ms> <last seen ms>" |
  * | nq:salespeople:names             | HASH   | forever                   | customers: salesperson id -> name (boards read every name at once) |
  * | nq:alerts                        | STREAM | trimmed to NQ_ALERT_STREAM_MAXLEN | alerting |
  * | nq:alert:seen:<rule>:<subject>   | STRING | 30 days                   | alerting: dedupe of a raised alert |
@@ -68,6 +74,12 @@
 #define NQ_KEY_CUSTOMERS            "nq:customers"
 #define NQ_KEY_KPI_VERSION          "nq:kpi:version"
 #define NQ_KEY_ORG_VERSION          "nq:org:version"
+#define NQ_KEY_TEAMS_ARCHIVED       "nq:teams:archived"
+#define NQ_KEY_SALESPEOPLE_ARCHIVED "nq:salespeople:archived"
+#define NQ_KEY_ORG_LAYOUT           "nq:org:layout"
+#define NQ_ORG_LAYOUT               "2"
+#define NQ_KEY_UNKNOWN_SALESPEOPLE  "nq:org:unknown:salespeople"
+#define NQ_KEY_UNKNOWN_CUSTOMERS    "nq:org:unknown:customers"
 
 #define NQ_KEY_SP_PREFIX "nq:{sp:"
 
@@ -90,6 +102,9 @@ int nq_key_on_time(char *buf, size_t len, const char *salesperson_id);
 int nq_key_key_customers(char *buf, size_t len, const char *salesperson_id);
 int nq_key_key_log(char *buf, size_t len, const char *salesperson_id);
 int nq_key_salesperson(char *buf, size_t len, const char *salesperson_id);
+int nq_key_sp_teams(char *buf, size_t len, const char *salesperson_id);
+int nq_key_sp_status(char *buf, size_t len, const char *salesperson_id);
+int nq_key_team_members(char *buf, size_t len, const char *team_id);
 /* The rebuild shadow of live key `live` ("nq:..."), for rebuild `attempt`. */
 int nq_key_shadow(char *buf, size_t len, const char *attempt, const char *live);
 int nq_key_plans(char *buf, size_t len, const char *team_id, const char *kind);

@@ -202,6 +202,28 @@ typedef void (*nq_kpi_fetch_cb)(int status, const nq_kpi_values_t *values, void 
 int nq_kpi_fetch(nq_redis_t *r, const char *salesperson_id, const nq_period_t *period,
                  nq_kpi_fetch_cb cb, void *data);
 
+/* Most stored periods nq_kpi_span_parts may give (a year of single days and
+ * then some). */
+#define NQ_KPI_SPAN_PARTS_MAX 400
+
+/* The stored periods whose counters add up to the days of `spans` (n spans
+ * of whole days, ascending, not overlapping): every whole month a span
+ * covers, and its other days one by one, in order. Returns how many were
+ * written to out (room for max), or -1 when they do not fit or a span does
+ * not start and end at local midnights. */
+int nq_kpi_span_parts(const nq_span_t *spans, size_t n, nq_period_t *out, size_t max);
+
+/* Read one salesperson's counters over the days of `spans` (as for
+ * nq_kpi_span_parts): the same reads as nq_kpi_fetch over those parts, the
+ * last span's end standing for the period's end. So the key customers are
+ * those at the end of the last span, of them the ones visited on any day of
+ * the spans, and the orders due on any of those days with those of them
+ * fulfilled on time: each counted once over all the spans. Same contract as
+ * nq_kpi_fetch (-1 also for n == 0). Reading a team's figures, each
+ * member's days in the team are their spans. */
+int nq_kpi_fetch_spans(nq_redis_t *r, const char *salesperson_id, const nq_span_t *spans, size_t n,
+                       nq_kpi_fetch_cb cb, void *data);
+
 /* True when metric m needs the set-based counters (coverage, on-time
  * completion). */
 bool nq_metric_needs_sets(nq_metric_id_t m);

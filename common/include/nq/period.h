@@ -67,6 +67,13 @@ int nq_period_from_key(nq_period_kind_t kind, const char *key, nq_period_t *out)
  * 2028-02-29 -> 2027-02-28, 2026-W53 -> 2025-W52. Returns 0 or -1. */
 int nq_period_last_year(const nq_period_t *p, nq_period_t *out);
 
+/* A stretch of time [start_ms, end_ms), Unix ms; for org history, whole
+ * days (local midnights). */
+typedef struct nq_span {
+    int64_t start_ms; /* first instant, inclusive */
+    int64_t end_ms;   /* first instant after it, exclusive */
+} nq_span_t;
+
 /* Current wall-clock time, Unix ms. */
 int64_t nq_now_ms(void);
 

@@ -1,0 +1,86 @@
+/* services/customers/orgcall.h — one org request from its arrival to its
+ * reply, shared by the customers service's I/O modules (customers.c for
+ * the request table and customers, people.c for teams and salespeople).
+ * Not for other services.
+ *
+ * A request that needs several Redis steps reads with org_gather (every
+ * reply of a step kept until the next step runs), computes with the pure
+ * modules (org.h, membership.h), then writes with one Lua script that first
+ * checks that what was read is unchanged; when it is not, the script
+ * answers "retry" and the flow starts over (org_restart). */
+#ifndef NQ_CUSTOMERS_ORGCALL_H
+#define NQ_CUSTOMERS_ORGCALL_H
+
+#include <stdbool.h>
+
+#include "customers.h"
+#include "nq/call.h"
+#include "nq/fielderr.h"
+#include "org.h"
+
+/* Requests waiting for Redis beyond which new ones are refused (UNAVAILABLE). */
+#define ORG_MAX_INFLIGHT 1024
+/* Longest Redis key of an entity (ids are at most NQ_ID_MAX bytes). */
+#define ORG_KEY_MAX 128
+/* How often a write starts over when the org changed under it. */
+#define ORG_TRIES 5
+
+typedef struct org_call org_call_t;
+typedef void (*org_start_fn)(org_call_t *c);
+
+struct org_call {
+    nq_call_t base;           /* must be first */
+    customers_t *app;         /* the service */
+    const org_kind_t *kind;   /* the kind of entity asked for */
+    org_op_t op;              /* what is done with it */
+    char id[NQ_ID_MAX + 1];   /* the entity id (valid once org_check passed) */
+    Nq__OrgRequest *req;      /* a copy of the request, the call's */
+    ProtobufCMessage *stored; /* the entity to answer with */
+    org_start_fn start;       /* the flow's first step (org_restart runs it again) */
+    int tries;                /* starts so far */
+    int64_t now;              /* when the request came (updated_at, the day of changes) */
+    char **ids;               /* a flow's salespeople between two steps (sorted, malloc'd) */
+    size_t n_ids;             /* how many */
+};
+
+/* The app's Redis client. */
+nq_redis_t *org_redis(const org_call_t *c);
+
+/* A reply kept past its callback: the strings of an array reply, or one
+ * string ("" and nil = true for a nil reply; an integer as its digits). */
+typedef struct org_kept {
+    char **strs; /* n strings, malloc'd */
+    size_t n;
+    bool nil; /* the reply was nil */
+} org_kept_t;
+
+typedef void (*org_gathered_fn)(org_call_t *c, org_kept_t *kept, size_t n);
+
+/* Issue the n commands (argument vectors, freed here), then run `next` with
+ * their replies in order once all are back, unless the call failed. */
+void org_gather(org_call_t *c, nq_redis_args_t *cmds, size_t n, org_gathered_fn next);
+
+/* Start the flow again (the org changed under it), or fail the call after
+ * ORG_TRIES starts. */
+void org_restart(org_call_t *c);
+
+/* Fail the call as INVALID with its field errors (the detail names the
+ * first). */
+void org_fail_invalid(org_call_t *c, const char *what);
+
+/* Replace c->ids with the union of the lists given (each id once, sorted).
+ * Returns 0, or -1 (the call failed) when out of memory. */
+int org_set_ids(org_call_t *c, char *const *const *lists, const size_t *counts, size_t n_lists);
+
+/* "a, b, c" of n ids into buf (cut with "..." when it does not fit). */
+void org_join_ids(char *buf, size_t len, const char *const *ids, size_t n);
+
+/* ---- flows of teams and salespeople (people.c) ---------------------------- */
+void people_team_get(org_call_t *c);
+void people_team_put(org_call_t *c);
+void people_team_delete(org_call_t *c);
+void people_salesperson_get(org_call_t *c);
+void people_salesperson_put(org_call_t *c);
+void people_salesperson_delete(org_call_t *c);
+
+#endif
