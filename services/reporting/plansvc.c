@@ -10,6 +10,8 @@
 #include "nq/call.h"
 #include "nq/keys.h"
 #include "nq/kpi.h"
+#include "nq/kpi_fetch.h"
+#include "nq/kpi_json.h"
 #include "nq/log.h"
 #include "nq/orghist.h"
 #include "nq/period.h"

@@ -10,6 +10,7 @@
 #include "nq/call.h"
 #include "nq/keys.h"
 #include "nq/kpi.h"
+#include "nq/kpi_fetch.h"
 #include "nq/log.h"
 #include "nq/reply.h"
 #include "kpiview.h"

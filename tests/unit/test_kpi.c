@@ -9,6 +9,8 @@
 
 #include "nq/keys.h"
 #include "nq/kpi.h"
+#include "nq/kpi_json.h"
+#include "nq/kpi_pb.h"
 #include "nq_test.h"
 
 #define SH_2026_11_23      1795363200000LL /* Monday 00:00 +08:00 */
