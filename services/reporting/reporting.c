@@ -13,10 +13,15 @@
 #include "nq/kpi_fetch.h"
 #include "nq/log.h"
 #include "nq/reply.h"
-#include "kpiview.h"
+#include "boardsvc.h"
+#include "overviewsvc.h"
 #include "plansvc.h"
 #include "report.h"
 #include "reporting_app.h"
+#include "scoreboardsvc.h"
+#include "scoresvc.h"
+#include "splitsvc.h"
+#include "targetsvc.h"
 
 /* Longest Redis key of a profile (ids are at most NQ_ID_MAX bytes). */
 #define KEY_MAX 128
@@ -141,16 +146,16 @@ static void on_ping(nq_zsock_t *sock, const nq_bus_envelope_t *env, const Protob
 
 static const nq_bus_route_t routes[] = {
     {"report.salesperson.v1", &nq__salesperson_report_request__descriptor, on_report},
-    {"target.put.v1", &nq__target_request__descriptor, kpiview_on_target},
-    {"target.get.v1", &nq__target_request__descriptor, kpiview_on_target},
-    {"kpi.overview.v1", &nq__overview_request__descriptor, kpiview_on_overview},
-    {"leaderboard.v1", &nq__leaderboard_request__descriptor, kpiview_on_leaderboard},
-    {"target.split.v1", &nq__target_split_request__descriptor, kpiview_on_split},
+    {"target.put.v1", &nq__target_request__descriptor, targetsvc_on_target},
+    {"target.get.v1", &nq__target_request__descriptor, targetsvc_on_target},
+    {"kpi.overview.v1", &nq__overview_request__descriptor, overviewsvc_on_overview},
+    {"leaderboard.v1", &nq__leaderboard_request__descriptor, boardsvc_on_leaderboard},
+    {"target.split.v1", &nq__target_split_request__descriptor, splitsvc_on_split},
     {"plan.put.v1", &nq__plan_request__descriptor, plansvc_on_plan},
     {"plan.get.v1", &nq__plan_request__descriptor, plansvc_on_plan},
-    {"score.v1", &nq__score_request__descriptor, plansvc_on_score},
-    {"score.board.v1", &nq__leaderboard_request__descriptor, plansvc_on_score_board},
-    {"simulate.v1", &nq__score_request__descriptor, plansvc_on_score},
+    {"score.v1", &nq__score_request__descriptor, scoresvc_on_score},
+    {"score.board.v1", &nq__leaderboard_request__descriptor, scoreboardsvc_on_score_board},
+    {"simulate.v1", &nq__score_request__descriptor, scoresvc_on_score},
     {"sys.ping.v1", &nq__ping__descriptor, on_ping},
 };
 
