@@ -34,13 +34,19 @@ static void customer_got(org_call_t *c, org_kept_t *kept, size_t n)
                      c->kind->name, c->id);
 }
 
-void customer_get(org_call_t *c)
+/* Step 1 of a get or a delete: HGETALL the customer. */
+static void customer_read(org_call_t *c, org_gathered_fn next)
 {
     char key[ORG_KEY_MAX];
     nq_redis_args_t cmd;
     c->kind->key(key, sizeof(key), c->id);
     org_args_cmd(&cmd, "HGETALL", key);
-    org_gather(c, &cmd, 1, customer_got);
+    org_gather(c, &cmd, 1, next);
+}
+
+void customer_get(org_call_t *c)
+{
+    customer_read(c, customer_got);
 }
 
 /* Apply one key-customer move (org_key_moves) from `since` (Unix ms, as
@@ -221,9 +227,5 @@ static void customer_deleted(org_call_t *c, org_kept_t *kept, size_t n)
 
 void customer_delete(org_call_t *c)
 {
-    char key[ORG_KEY_MAX];
-    nq_redis_args_t cmd;
-    c->kind->key(key, sizeof(key), c->id);
-    org_args_cmd(&cmd, "HGETALL", key);
-    org_gather(c, &cmd, 1, customer_deleted);
+    customer_read(c, customer_deleted);
 }
