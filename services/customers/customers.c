@@ -13,19 +13,9 @@
 #include "nq/period.h"
 #include "nq/reply.h"
 #include "migrate.h"
+#include "customers_app.h"
 #include "org.h"
 #include "orgcall.h"
-
-struct customers {
-    nq_service_t *svc; /* shared process state: config, loop, Redis */
-    nq_zsock_t *sock;  /* ROUTER for the gateway; NULL once stopped */
-    size_t inflight;   /* calls not yet answered */
-};
-
-nq_redis_t *org_redis(const org_call_t *c)
-{
-    return c->app->svc->redis;
-}
 
 /* Send the reply (unless the socket is closed by now) and free the call. */
 static void call_answer(nq_call_t *base)

@@ -31,8 +31,6 @@
 
 #include "nq/service.h"
 
-typedef struct customers customers_t;
-
 /* Bind the ROUTER. Returns a customers_t, or NULL on failure (logged). */
 void *customers_new(nq_service_t *svc);
 

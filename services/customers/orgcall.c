@@ -9,6 +9,11 @@
 
 #include "nq/log.h"
 
+nq_redis_t *org_redis(const org_call_t *c)
+{
+    return c->app->svc->redis;
+}
+
 void org_fail_invalid(org_call_t *c, const char *what)
 {
     nq_field_errors_t *e = &c->base.errs;

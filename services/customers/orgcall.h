@@ -14,7 +14,7 @@
 
 #include <stdbool.h>
 
-#include "customers.h"
+#include "customers_app.h"
 #include "nq/call.h"
 #include "nq/fielderr.h"
 #include "nq/orghist.h"
