@@ -223,7 +223,7 @@ void plansvc_on_plan(nq_zsock_t *sock, const nq_bus_envelope_t *env, const Proto
     doc_call_t *c = doc_call_new(sizeof(*c), app, env, req->correlation_id, doc_answer);
     if (!c)
         return;
-    bool put = strcmp(env->type, "plan.put.v1") == 0;
+    bool put = env->msg == NQ_MSG(PLAN_PUT);
     int k = kind_find(req->kind);
     nq_field_errors_t *errs = &c->base.errs;
     if (!nq_valid_id(req->team_id))
@@ -476,7 +476,7 @@ void plansvc_on_score(nq_zsock_t *sock, const nq_bus_envelope_t *env, const Prot
     score_call_t *c = doc_call_new(sizeof(*c), app, env, req->correlation_id, score_answer);
     if (!c)
         return;
-    c->simulate = strcmp(env->type, "simulate.v1") == 0;
+    c->simulate = env->msg == NQ_MSG(SIMULATE);
     nq_field_errors_t *errs = &c->dc.base.errs;
     const char *who = c->simulate ? req->team_id : req->salesperson_id;
     if (!nq_valid_id(who))
