@@ -94,7 +94,7 @@ static void on_org(nq_zsock_t *sock, const nq_bus_envelope_t *env, const Protobu
     customers_t *app = data;
     const Nq__OrgRequest *req = (const Nq__OrgRequest *)msg;
     org_op_t op;
-    const org_kind_t *k = org_kind_for_type(env->type, &op);
+    const org_kind_t *k = org_kind_for_msg(env->msg, &op);
     org_call_t *c = k ? call_new(app, k, op, env, req) : NULL;
     if (!c) {
         nq_log_error("org_request", "cannot serve %s: %s", env->type,
@@ -120,22 +120,20 @@ static void on_ping(nq_zsock_t *sock, const nq_bus_envelope_t *env, const Protob
 }
 
 static const nq_bus_route_t routes[] = {
-    {"team.put.v1", &nq__org_request__descriptor, on_org},
-    {"team.get.v1", &nq__org_request__descriptor, on_org},
-    {"team.delete.v1", &nq__org_request__descriptor, on_org},
-    {"salesperson.put.v1", &nq__org_request__descriptor, on_org},
-    {"salesperson.get.v1", &nq__org_request__descriptor, on_org},
-    {"salesperson.delete.v1", &nq__org_request__descriptor, on_org},
-    {"customer.put.v1", &nq__org_request__descriptor, on_org},
-    {"customer.get.v1", &nq__org_request__descriptor, on_org},
-    {"customer.delete.v1", &nq__org_request__descriptor, on_org},
-    {"sys.ping.v1", &nq__ping__descriptor, on_ping},
+    {NQ_MSG(TEAM_PUT), on_org},        {NQ_MSG(TEAM_GET), on_org},
+    {NQ_MSG(TEAM_DELETE), on_org},     {NQ_MSG(SALESPERSON_PUT), on_org},
+    {NQ_MSG(SALESPERSON_GET), on_org}, {NQ_MSG(SALESPERSON_DELETE), on_org},
+    {NQ_MSG(CUSTOMER_PUT), on_org},    {NQ_MSG(CUSTOMER_GET), on_org},
+    {NQ_MSG(CUSTOMER_DELETE), on_org}, {NQ_MSG(SYS_PING), on_ping},
 };
+#define N_ROUTES (sizeof(routes) / sizeof(routes[0]))
 
 /* ---------------------------------------------------------------- app hooks */
 
 void *customers_new(nq_service_t *svc)
 {
+    if (nq_bus_routes_check(routes, N_ROUTES, ZMQ_ROUTER, NQ_SVC_CUSTOMERS) != 0)
+        return NULL;
     customers_t *app = calloc(1, sizeof(*app));
     if (!app) {
         nq_log_error("customers_start", "out of memory");
@@ -143,9 +141,8 @@ void *customers_new(nq_service_t *svc)
     }
     app->svc = svc;
     const nq_config_t *cfg = &svc->cfg;
-    app->sock =
-        nq_zsock_new(&svc->loop, svc->zctx, ZMQ_ROUTER, cfg->customers_endpoint, NQ_ZSOCK_BIND,
-                     routes, sizeof(routes) / sizeof(routes[0]), app, (size_t)cfg->max_frame_bytes);
+    app->sock = nq_zsock_new(&svc->loop, svc->zctx, ZMQ_ROUTER, cfg->customers_endpoint,
+                             NQ_ZSOCK_BIND, routes, N_ROUTES, app, (size_t)cfg->max_frame_bytes);
     if (!app->sock) {
         free(app);
         return NULL;

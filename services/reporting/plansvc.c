@@ -74,7 +74,7 @@ void plansvc_on_plan(nq_zsock_t *sock, const nq_bus_envelope_t *env, const Proto
     doc_call_t *c = doc_call_new(sizeof(*c), app, env, req->correlation_id, doc_call_answer);
     if (!c)
         return;
-    bool put = strcmp(env->type, "plan.put.v1") == 0;
+    bool put = env->msg == NQ_MSG(PLAN_PUT);
     int k = plan_kind_find(req->kind);
     nq_field_errors_t *errs = &c->base.errs;
     if (!nq_valid_id(req->team_id))

@@ -233,7 +233,7 @@ void scoresvc_on_score(nq_zsock_t *sock, const nq_bus_envelope_t *env, const Pro
     score_call_t *c = doc_call_new(sizeof(*c), app, env, req->correlation_id, score_answer);
     if (!c)
         return;
-    c->simulate = strcmp(env->type, "simulate.v1") == 0;
+    c->simulate = env->msg == NQ_MSG(SIMULATE);
     nq_field_errors_t *errs = &c->dc.base.errs;
     const char *who = c->simulate ? req->team_id : req->salesperson_id;
     if (!nq_valid_id(who))

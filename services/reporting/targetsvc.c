@@ -148,7 +148,7 @@ void targetsvc_on_target(nq_zsock_t *sock, const nq_bus_envelope_t *env,
     }
     c->app = app;
     app->inflight++;
-    bool put = strcmp(env->type, "target.put.v1") == 0;
+    bool put = env->msg == NQ_MSG(TARGET_PUT);
     subject_ref_t who;
     nq_period_kind_t kind = NQ_PERIOD_MONTH;
     nq_period_t period;
