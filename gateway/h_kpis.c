@@ -5,6 +5,8 @@
 
 #include "gateway.h"
 #include "nq/kpi.h"
+#include "nq/kpi_fetch.h"
+#include "nq/kpi_json.h"
 
 /* State of one KPI read. */
 typedef struct kpi_read {

@@ -13,6 +13,8 @@
 #include "gateway.h"
 #include "nq/keys.h"
 #include "nq/kpi.h"
+#include "nq/kpi_json.h"
+#include "nq/kpi_pb.h"
 #include "pbjson.h"
 
 /* Server-set fields are written out and refused on input; effective_from

@@ -24,6 +24,8 @@
 #include "jtext.h"
 #include "nq/keys.h"
 #include "nq/kpi.h"
+#include "nq/kpi_json.h"
+#include "nq/kpi_pb.h"
 
 /* Which subject a route is about: the argument of its rows. */
 typedef struct subject {

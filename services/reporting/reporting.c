@@ -10,12 +10,18 @@
 #include "nq/call.h"
 #include "nq/keys.h"
 #include "nq/kpi.h"
+#include "nq/kpi_fetch.h"
 #include "nq/log.h"
 #include "nq/reply.h"
-#include "kpiview.h"
+#include "boardsvc.h"
+#include "overviewsvc.h"
 #include "plansvc.h"
 #include "report.h"
 #include "reporting_app.h"
+#include "scoreboardsvc.h"
+#include "scoresvc.h"
+#include "splitsvc.h"
+#include "targetsvc.h"
 
 /* Longest Redis key of a profile (ids are at most NQ_ID_MAX bytes). */
 #define KEY_MAX 128
@@ -140,16 +146,16 @@ static void on_ping(nq_zsock_t *sock, const nq_bus_envelope_t *env, const Protob
 
 static const nq_bus_route_t routes[] = {
     {NQ_MSG(REPORT_SALESPERSON), on_report},
-    {NQ_MSG(TARGET_PUT), kpiview_on_target},
-    {NQ_MSG(TARGET_GET), kpiview_on_target},
-    {NQ_MSG(KPI_OVERVIEW), kpiview_on_overview},
-    {NQ_MSG(LEADERBOARD), kpiview_on_leaderboard},
-    {NQ_MSG(TARGET_SPLIT), kpiview_on_split},
+    {NQ_MSG(TARGET_PUT), targetsvc_on_target},
+    {NQ_MSG(TARGET_GET), targetsvc_on_target},
+    {NQ_MSG(KPI_OVERVIEW), overviewsvc_on_overview},
+    {NQ_MSG(LEADERBOARD), boardsvc_on_leaderboard},
+    {NQ_MSG(TARGET_SPLIT), splitsvc_on_split},
     {NQ_MSG(PLAN_PUT), plansvc_on_plan},
     {NQ_MSG(PLAN_GET), plansvc_on_plan},
-    {NQ_MSG(SCORE), plansvc_on_score},
-    {NQ_MSG(SCORE_BOARD), plansvc_on_score_board},
-    {NQ_MSG(SIMULATE), plansvc_on_score},
+    {NQ_MSG(SCORE), scoresvc_on_score},
+    {NQ_MSG(SCORE_BOARD), scoreboardsvc_on_score_board},
+    {NQ_MSG(SIMULATE), scoresvc_on_score},
     {NQ_MSG(SYS_PING), on_ping},
 };
 #define N_ROUTES (sizeof(routes) / sizeof(routes[0]))
