@@ -13,28 +13,24 @@
 #include "nq/log.h"
 #include "nq/period.h"
 #include "nq/reply.h"
+#include "nq/scripts.h"
 #include "reporting_app.h"
 #include "subject.h"
-
-/* KEYS[1] the target hash; ARGV: field, value, ... Replaces the hash. */
-static const char replace_script[] =
-    "redis.call('DEL', KEYS[1])\n"
-    "if #ARGV > 0 then redis.call('HSET', KEYS[1], unpack(ARGV)) end\n"
-    "return 1\n";
 
 void targetsvc_replace_begin(nq_redis_args_t *a, const char *key)
 {
     nq_redis_args_init(a);
-    nq_redis_args_adds(a, "EVAL");
-    nq_redis_args_adds(a, replace_script);
-    nq_redis_args_adds(a, "1");
     nq_redis_args_adds(a, key);
 }
 
-void targetsvc_replace_end(nq_redis_args_t *a, int64_t updated_at)
+int targetsvc_replace_send(nq_redis_t *r, nq_redis_args_t *a, int64_t updated_at, nq_redis_cb cb,
+                           void *data)
 {
     nq_redis_args_adds(a, "_updated_at");
     nq_redis_args_addf(a, "%lld", (long long)updated_at);
+    int rc = nq_script_call_args(r, NQ_SCRIPT(TARGET_REPLACE), cb, data, 1, a);
+    nq_redis_args_free(a);
+    return rc;
 }
 
 typedef struct target_call {
@@ -130,9 +126,8 @@ static void write_targets(target_call_t *c, const char *key)
         nq_redis_args_adds(&a, c->values[i].metric);
         nq_redis_args_addf(&a, "%.17g", c->values[i].value);
     }
-    targetsvc_replace_end(&a, c->updated_at);
-    nq_call_issued(&c->base, nq_redis_command_args(c->app->svc->redis, on_targets_written, c, &a));
-    nq_redis_args_free(&a);
+    nq_call_issued(&c->base, targetsvc_replace_send(c->app->svc->redis, &a, c->updated_at,
+                                                    on_targets_written, c));
 }
 
 void targetsvc_on_target(nq_zsock_t *sock, const nq_bus_envelope_t *env,
