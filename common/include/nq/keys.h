@@ -2,7 +2,11 @@
  *
  * All keys start with "nq:". Keys that belong to one salesperson share the
  * hash tag {sp:<id>} so the data set can move to Redis Cluster. Nothing
- * outside this header spells a key.
+ * outside this header spells a key, and a Lua script never builds one: every
+ * key a script touches is given in its KEYS, named in C with these
+ * (nq/scripts.h; checked by tests/unit/test_scripts.c and on a cluster-mode
+ * Redis by tests/integration/test_scripts_cluster.c). Calls on a batch still
+ * span many slots (docs/architecture.md, "Redis keys and Redis Cluster").
  *
  * | key                              | type   | lifetime                  | owner     |
  * |----------------------------------|--------|---------------------------|-----------|
