@@ -280,3 +280,95 @@ int nq_kpi_fetch_spans(nq_redis_t *r, const char *salesperson_id, const nq_span_
     free(parts);
     return rc;
 }
+
+/* ---- targets --------------------------------------------------------------- */
+
+struct targets_req;
+
+/* Where one target hash's reply goes. */
+typedef struct targets_slot {
+    struct targets_req *req; /* the fetch */
+    size_t i;                /* which read */
+} targets_slot_t;
+
+typedef struct targets_req {
+    nq_targets_fetch_cb cb;                    /* caller's callback */
+    void *data;                                /* its argument */
+    const nq_calendar_t *cal;                  /* working days, the weights of quotients */
+    int metric;                                /* the one field read, or -1 */
+    nq_period_t reads[NQ_TARGET_READS_MAX];    /* the hashes' periods */
+    nq_targets_t set[NQ_TARGET_READS_MAX];     /* what each has set */
+    targets_slot_t slots[NQ_TARGET_READS_MAX]; /* reply slots */
+    size_t n;                                  /* reads */
+    int waiting;                               /* replies outstanding */
+    bool failed;                               /* a reply was missing or wrong */
+} targets_req_t;
+
+static void on_target_hash(nq_redis_t *r, redisReply *reply, void *data)
+{
+    targets_slot_t *slot = data;
+    targets_req_t *req = slot->req;
+    nq_targets_t *t = &req->set[slot->i];
+    if (!reply || reply->type != REDIS_REPLY_ARRAY) {
+        req->failed = true;
+    } else if (req->metric >= 0) { /* HMGET of one field */
+        const redisReply *v = reply->elements == 1 ? reply->element[0] : NULL;
+        if (v && v->type == REDIS_REPLY_STRING)
+            nq_targets_set_field(t, nq_metric_defs[req->metric].name, v->str);
+    } else {
+        for (size_t k = 0; k + 1 < reply->elements; k += 2)
+            nq_targets_set_field(t, reply->element[k]->str, reply->element[k + 1]->str);
+    }
+    if (--req->waiting > 0)
+        return;
+    nq_targets_t out;
+    double workdays[NQ_TARGET_READS_MAX];
+    for (size_t i = 0; i < req->n; i++) {
+        double elapsed;
+        nq_workdays(req->cal, &req->reads[i], req->reads[i].start_ms, &workdays[i], &elapsed);
+    }
+    nq_targets_clear(&out);
+    if (req->failed || nq_targets_resolve(req->set, workdays, req->n, &out) != 0) {
+        req->failed = true;
+        nq_targets_clear(&out);
+    }
+    req->cb(req->failed ? -1 : 0, &out, req->data);
+    free(req);
+}
+
+int nq_targets_fetch(nq_redis_t *r, nq_subject_t subject, const char *id, const nq_period_t *period,
+                     const nq_calendar_t *cal, int metric, nq_targets_fetch_cb cb, void *data)
+{
+    nq_period_t reads[NQ_TARGET_READS_MAX];
+    int n = nq_target_reads(period, reads);
+    if (n < 1 || !nq_redis_ready(r) || metric >= NQ_METRIC_COUNT)
+        return -1;
+    targets_req_t *req = calloc(1, sizeof(*req));
+    if (!req)
+        return -1;
+    req->cb = cb;
+    req->data = data;
+    req->cal = cal;
+    req->metric = metric;
+    req->n = (size_t)n;
+    int issued = 0;
+    for (size_t i = 0; i < req->n; i++) {
+        char key[256];
+        req->reads[i] = reads[i];
+        req->slots[i] = (targets_slot_t){req, i};
+        nq_targets_clear(&req->set[i]);
+        if (nq_key_target(key, sizeof(key), subject, id, &reads[i]) < 0)
+            continue;
+        issued += (metric >= 0 ? nq_redis_command(r, on_target_hash, &req->slots[i], "HMGET %s %s",
+                                                  key, nq_metric_defs[metric].name)
+                               : nq_redis_command(r, on_target_hash, &req->slots[i], "HGETALL %s",
+                                                  key)) == 0;
+    }
+    if (issued == 0) {
+        free(req);
+        return -1;
+    }
+    req->waiting = issued;
+    req->failed = issued != n;
+    return 0;
+}

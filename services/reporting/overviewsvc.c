@@ -153,24 +153,26 @@ static void read_members(subject_call_t *sc, roster_t *ro)
     }
 }
 
-static void on_overview_targets(nq_redis_t *r, redisReply *reply, void *data)
+static void on_overview_targets(int status, const nq_targets_t *t, void *data)
 {
     overview_call_t *c = data;
-    if (nq_call_reply_ok(&c->sc.base, reply, REDIS_REPLY_ARRAY))
-        nq_targets_from_reply(reply, c->in.target, c->in.has_target);
+    if (status != 0)
+        nq_call_fail(&c->sc.base, NQ__STATUS__STATUS_UNAVAILABLE, "could not read targets");
+    else
+        nq_targets_export(t, c->in.target, c->in.has_target, c->in.target_derived);
     nq_call_release(&c->sc.base);
 }
 
-/* Resolve the subject's members (and name), and read its targets. */
+/* Resolve the subject's members (and name), and read its targets (a
+ * quarter's or year's derived from its months' where not set). */
 static void start_overview(overview_call_t *c)
 {
     subject_call_t *sc = &c->sc;
-    char key[REPORTING_KEY_MAX];
     sc->with_unknown = true;
     subject_resolve(sc);
-    nq_key_target(key, sizeof(key), sc->who.subject, sc->who.id, &c->periods[CUR]);
-    nq_call_issued(&sc->base, nq_redis_command(sc->app->svc->redis, on_overview_targets, c,
-                                               "HGETALL %s", key));
+    nq_call_issued(&sc->base,
+                   nq_targets_fetch(sc->app->svc->redis, sc->who.subject, sc->who.id,
+                                    &c->periods[CUR], &sc->app->cal, -1, on_overview_targets, c));
 }
 
 void overviewsvc_on_overview(nq_zsock_t *sock, const nq_bus_envelope_t *env,
