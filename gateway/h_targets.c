@@ -3,7 +3,9 @@
  *   PUT|GET /api/v1/targets/salespeople/{id}/{period}/{key}
  *   PUT|GET /api/v1/targets/teams/{id}/{period}/{key}
  *   PUT|GET /api/v1/targets/company/{period}/{key}
- *       body / answer {"targets":{"sales_amount":"500000.00","visits":80,...}}
+ *       body / answer {"targets":{"sales_amount":"500000.00","visits":80,...}}; a get
+ *       also answers "derived" (a quarter's or year's targets derived from the
+ *       months', not set) and "incomplete" (metrics lacking some months' targets)
  *   GET /api/v1/kpis/salespeople/{id}  /api/v1/kpis/teams/{id}  /api/v1/kpis/company
  *       ?period=month&at=2026-11-26: every metric with its target, attainment,
  *       pace, projection, the period before and the same period last year.
@@ -12,9 +14,11 @@
  *        "confirm":false}
  *       the team's targets split among its members: a proposal (with warnings),
  *       or with "confirm": true written as their targets.
- *   GET /api/v1/leaderboards?scope=company|team:{id}&metric=sales_amount|score&period=week
- *       the salespeople ranked by a metric or by score, with movement since the
- *       end of the day before.
+ *   GET /api/v1/leaderboards?scope=company|team:{id}&metric=sales_amount|score
+ *       &by=value|attainment|pace&period=week
+ *       the salespeople ranked by a metric (its value, or its attainment or pace
+ *       against each one's target, with the gap to plan) or by score, with
+ *       movement since the end of the day before.
  */
 #include <math.h>
 #include <stdlib.h>

@@ -2,7 +2,8 @@
  * async). The counters are read as nq/kpi.h says: the KPI hashes of the
  * stored periods (nq_kpi_parts, nq_kpi_span_parts) summed, and the set
  * counters (key customers visited / owned, orders due / on time) from one
- * read-only script each, all in one pipeline.
+ * read-only script each, all in one pipeline. Targets as nq/targets.h says:
+ * set, or for a quarter or year derived from the months'.
  *
  *   static void on_kpis(int status, const nq_kpi_values_t *v, void *data) { ... }
  *   nq_kpi_fetch(redis, "sp-zhangwei", &month, on_kpis, call);
