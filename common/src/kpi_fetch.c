@@ -10,13 +10,14 @@
 void nq_targets_from_reply(const redisReply *reply, double target[NQ_METRIC_COUNT],
                            bool has[NQ_METRIC_COUNT])
 {
-    for (size_t i = 0; reply && reply->type == REDIS_REPLY_ARRAY && i + 1 < reply->elements;
-         i += 2) {
-        int m = nq_metric_find(reply->element[i]->str);
-        double t = m >= 0 ? strtod(reply->element[i + 1]->str, NULL) : 0;
-        if (m >= 0 && t > 0) { /* a stored 0 is no target */
+    nq_targets_t t;
+    nq_targets_clear(&t);
+    for (size_t i = 0; reply && reply->type == REDIS_REPLY_ARRAY && i + 1 < reply->elements; i += 2)
+        nq_targets_set_field(&t, reply->element[i]->str, reply->element[i + 1]->str);
+    for (int m = 0; m < NQ_METRIC_COUNT; m++) {
+        if (t.source[m] == NQ_TARGET_SET) { /* a stored 0 is no target */
             has[m] = true;
-            target[m] = t;
+            target[m] = t.value[m];
         }
     }
 }
@@ -288,20 +289,18 @@ struct targets_req;
 /* Where one target hash's reply goes. */
 typedef struct targets_slot {
     struct targets_req *req; /* the fetch */
-    size_t i;                /* which read */
+    size_t i;                /* which hash */
 } targets_slot_t;
 
 typedef struct targets_req {
     nq_targets_fetch_cb cb;                    /* caller's callback */
     void *data;                                /* its argument */
-    const nq_calendar_t *cal;                  /* working days, the weights of quotients */
+    const nq_target_reads_t *reads;            /* the hashes (borrowed until cb) */
     int metric;                                /* the one field read, or -1 */
-    nq_period_t reads[NQ_TARGET_READS_MAX];    /* the hashes' periods */
-    nq_targets_t set[NQ_TARGET_READS_MAX];     /* what each has set */
-    targets_slot_t slots[NQ_TARGET_READS_MAX]; /* reply slots */
-    size_t n;                                  /* reads */
     int waiting;                               /* replies outstanding */
     bool failed;                               /* a reply was missing or wrong */
+    targets_slot_t slots[NQ_TARGET_READS_MAX]; /* reply slots */
+    nq_targets_t set[];                        /* what each hash sets (reads->n) */
 } targets_req_t;
 
 static void on_target_hash(nq_redis_t *r, redisReply *reply, void *data)
@@ -322,13 +321,8 @@ static void on_target_hash(nq_redis_t *r, redisReply *reply, void *data)
     if (--req->waiting > 0)
         return;
     nq_targets_t out;
-    double workdays[NQ_TARGET_READS_MAX];
-    for (size_t i = 0; i < req->n; i++) {
-        double elapsed;
-        nq_workdays(req->cal, &req->reads[i], req->reads[i].start_ms, &workdays[i], &elapsed);
-    }
     nq_targets_clear(&out);
-    if (req->failed || nq_targets_resolve(req->set, workdays, req->n, &out) != 0) {
+    if (req->failed || nq_targets_resolve(req->set, req->reads, &out) != 0) {
         req->failed = true;
         nq_targets_clear(&out);
     }
@@ -336,28 +330,25 @@ static void on_target_hash(nq_redis_t *r, redisReply *reply, void *data)
     free(req);
 }
 
-int nq_targets_fetch(nq_redis_t *r, nq_subject_t subject, const char *id, const nq_period_t *period,
-                     const nq_calendar_t *cal, int metric, nq_targets_fetch_cb cb, void *data)
+int nq_targets_fetch(nq_redis_t *r, nq_subject_t subject, const char *id,
+                     const nq_target_reads_t *reads, int metric, nq_targets_fetch_cb cb, void *data)
 {
-    nq_period_t reads[NQ_TARGET_READS_MAX];
-    int n = nq_target_reads(period, reads);
-    if (n < 1 || !nq_redis_ready(r) || metric >= NQ_METRIC_COUNT)
+    if (reads->n < 1 || reads->n > NQ_TARGET_READS_MAX || !nq_redis_ready(r) ||
+        metric >= NQ_METRIC_COUNT)
         return -1;
-    targets_req_t *req = calloc(1, sizeof(*req));
+    targets_req_t *req = calloc(1, sizeof(*req) + reads->n * sizeof(req->set[0]));
     if (!req)
         return -1;
     req->cb = cb;
     req->data = data;
-    req->cal = cal;
+    req->reads = reads;
     req->metric = metric;
-    req->n = (size_t)n;
     int issued = 0;
-    for (size_t i = 0; i < req->n; i++) {
+    for (size_t i = 0; i < reads->n; i++) {
         char key[256];
-        req->reads[i] = reads[i];
         req->slots[i] = (targets_slot_t){req, i};
         nq_targets_clear(&req->set[i]);
-        if (nq_key_target(key, sizeof(key), subject, id, &reads[i]) < 0)
+        if (nq_key_target(key, sizeof(key), subject, id, &reads->period[i]) < 0)
             continue;
         issued += (metric >= 0 ? nq_redis_command(r, on_target_hash, &req->slots[i], "HMGET %s %s",
                                                   key, nq_metric_defs[metric].name)
@@ -369,6 +360,6 @@ int nq_targets_fetch(nq_redis_t *r, nq_subject_t subject, const char *id, const 
         return -1;
     }
     req->waiting = issued;
-    req->failed = issued != n;
+    req->failed = issued != (int)reads->n;
     return 0;
 }

@@ -8,32 +8,48 @@
 
 enum { QUARTER_READS = 4, YEAR_READS = 17, QUARTERS = 4, MONTHS_PER_QUARTER = 3 };
 
-int nq_target_reads(const nq_period_t *p, nq_period_t out[NQ_TARGET_READS_MAX])
+/* Append `count` periods of `kind` to r from the one containing start_ms. */
+static int append_run(nq_target_reads_t *r, nq_period_kind_t kind, int64_t start_ms, size_t count)
 {
-    int n = 0;
+    for (size_t k = 0; k < count; k++, r->n++) {
+        if (k == 0 ? nq_period_of(kind, start_ms, &r->period[r->n]) != 0
+                   : nq_period_next(&r->period[r->n - 1], &r->period[r->n]) != 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* The periods of r for p: p, then (a year) its quarters, then its months. */
+static int reads_of(nq_target_reads_t *r, const nq_period_t *p)
+{
     if (p->start_ms >= p->end_ms)
         return -1;
-    if (p->kind != NQ_PERIOD_QUARTER && p->kind != NQ_PERIOD_YEAR) {
-        out[0] = *p;
-        return 1;
-    }
-    out[n++] = *p;
-    if (p->kind == NQ_PERIOD_YEAR) {
-        if (nq_period_of(NQ_PERIOD_QUARTER, p->start_ms, &out[n]) != 0)
-            return -1;
-        for (n++; n < 1 + QUARTERS; n++) {
-            if (nq_period_next(&out[n - 1], &out[n]) != 0)
-                return -1;
-        }
-    }
-    int first = n;
-    if (nq_period_of(NQ_PERIOD_MONTH, p->start_ms, &out[n]) != 0)
+    r->period[r->n++] = *p;
+    if (p->kind != NQ_PERIOD_QUARTER && p->kind != NQ_PERIOD_YEAR)
+        return 0;
+    bool year = p->kind == NQ_PERIOD_YEAR;
+    if ((year && append_run(r, NQ_PERIOD_QUARTER, p->start_ms, QUARTERS) != 0) ||
+        append_run(r, NQ_PERIOD_MONTH, p->start_ms, year ? 12 : MONTHS_PER_QUARTER) != 0)
         return -1;
-    for (n++; out[n - 1].end_ms < p->end_ms; n++) {
-        if (n >= NQ_TARGET_READS_MAX || nq_period_next(&out[n - 1], &out[n]) != 0)
-            return -1;
+    return r->period[r->n - 1].end_ms == p->end_ms ? 0 : -1;
+}
+
+int nq_target_reads_init(nq_target_reads_t *r, const nq_period_t *p, const nq_calendar_t *cal)
+{
+    memset(r, 0, sizeof(*r));
+    if (reads_of(r, p) != 0) {
+        r->n = 0;
+        return -1;
     }
-    return n - first == (p->kind == NQ_PERIOD_YEAR ? 12 : 3) ? n : -1;
+    size_t quarters = r->n == YEAR_READS ? QUARTERS : 0, first = 1 + quarters;
+    for (size_t i = first; i < r->n; i++) {
+        double elapsed;
+        nq_workdays(cal, &r->period[i], r->period[i].start_ms, &r->workdays[i], &elapsed);
+        r->workdays[0] += r->workdays[i];
+        if (quarters)
+            r->workdays[1 + (i - first) / MONTHS_PER_QUARTER] += r->workdays[i];
+    }
+    return 0;
 }
 
 void nq_targets_clear(nq_targets_t *t)
@@ -113,8 +129,10 @@ static uint16_t lacking(const nq_targets_t *months, size_t k, int m, unsigned sh
     return bits;
 }
 
-int nq_targets_resolve(const nq_targets_t *set, const double *workdays, size_t n, nq_targets_t *out)
+int nq_targets_resolve(const nq_targets_t *set, const nq_target_reads_t *r, nq_targets_t *out)
 {
+    size_t n = r->n;
+    const double *workdays = r->workdays;
     if (n == 1) {
         *out = set[0];
         for (int m = 0; m < NQ_METRIC_COUNT; m++)
@@ -164,9 +182,11 @@ const char *nq_target_source_name(nq_target_source_t s)
     return s == NQ_TARGET_SET ? "set" : s == NQ_TARGET_DERIVED ? "derived" : NULL;
 }
 
-size_t nq_targets_missing(const nq_targets_t *t, nq_metric_id_t m, const nq_period_t *reads,
-                          size_t n, const char *keys[12])
+size_t nq_targets_missing(const nq_targets_t *t, nq_metric_id_t m, const nq_target_reads_t *r,
+                          const char *keys[12])
 {
+    size_t n = r->n;
+    const nq_period_t *reads = r->period;
     size_t months = n == YEAR_READS ? 12 : n == QUARTER_READS ? MONTHS_PER_QUARTER : 0, k = 0;
     for (size_t i = 0; i < months; i++) {
         if (t->missing[m] & (1u << i))

@@ -38,18 +38,19 @@ typedef struct board_target {
 } board_target_t;
 
 typedef struct board_call {
-    subject_call_t sc;       /* must be first */
-    nq_period_t period;      /* ranked on */
-    nq_period_t day;         /* the reference day: "before" is the period without it */
-    nq_metric_id_t metric;   /* ranked by */
-    board_by_t by;           /* its value, attainment or pace */
-    board_entry_t *entries;  /* one per salesperson */
-    nq_kpi_values_t *now;    /* each one's counters of the period */
-    nq_kpi_values_t *today;  /* of the reference day */
-    board_target_t *targets; /* by attainment or pace: each one's target */
-    board_read_t *reads;     /* BOARD_READS per entry, then one name read each, then one
+    subject_call_t sc;        /* must be first */
+    nq_period_t period;       /* ranked on */
+    nq_period_t day;          /* the reference day: "before" is the period without it */
+    nq_metric_id_t metric;    /* ranked by */
+    board_by_t by;            /* its value, attainment or pace */
+    board_entry_t *entries;   /* one per salesperson */
+    nq_kpi_values_t *now;     /* each one's counters of the period */
+    nq_kpi_values_t *today;   /* of the reference day */
+    board_target_t *targets;  /* by attainment or pace: each one's target */
+    nq_target_reads_t hashes; /* ... read from these target hashes */
+    board_read_t *reads;      /* BOARD_READS per entry, then one name read each, then one
                                  target read each */
-    size_t n;                /* entries */
+    size_t n;                 /* entries */
 } board_call_t;
 
 /* Set each entry's values: the metric's, or its attainment or pace with the
@@ -110,12 +111,13 @@ static void on_board_target(int status, const nq_targets_t *t, void *data)
  * year from its months' where not set). */
 static void read_board_targets(board_call_t *c)
 {
+    nq_target_reads_init(&c->hashes, &c->period, &c->sc.app->cal);
     for (size_t i = 0; i < c->n; i++) {
         board_read_t *rd = &c->reads[c->n * (BOARD_READS + 1) + i];
         *rd = (board_read_t){c, i, BOARD_READS};
         nq_call_issued(&c->sc.base, nq_targets_fetch(c->sc.app->svc->redis, NQ_SUBJECT_SALESPERSON,
-                                                     c->entries[i].id, &c->period, &c->sc.app->cal,
-                                                     (int)c->metric, on_board_target, rd));
+                                                     c->entries[i].id, &c->hashes, (int)c->metric,
+                                                     on_board_target, rd));
     }
 }
 

@@ -34,6 +34,7 @@ typedef struct overview_call {
     nq_period_t periods[N_PERIODS]; /* the period, the one before, last year's */
     int64_t at;                     /* the reference instant: whom the member count lists */
     overview_input_t in;            /* summed counters and targets */
+    nq_target_reads_t targets;      /* the target hashes of the period */
     nq_kpi_values_t unassigned;     /* company: the current period's figures without a team */
     int members;                    /* salespeople listed (roster.h) */
     int unassigned_people;          /* company: salespeople with figures in `unassigned` */
@@ -170,9 +171,9 @@ static void start_overview(overview_call_t *c)
     subject_call_t *sc = &c->sc;
     sc->with_unknown = true;
     subject_resolve(sc);
-    nq_call_issued(&sc->base,
-                   nq_targets_fetch(sc->app->svc->redis, sc->who.subject, sc->who.id,
-                                    &c->periods[CUR], &sc->app->cal, -1, on_overview_targets, c));
+    nq_target_reads_init(&c->targets, &c->periods[CUR], &sc->app->cal);
+    nq_call_issued(&sc->base, nq_targets_fetch(sc->app->svc->redis, sc->who.subject, sc->who.id,
+                                               &c->targets, -1, on_overview_targets, c));
 }
 
 void overviewsvc_on_overview(nq_zsock_t *sock, const nq_bus_envelope_t *env,

@@ -36,6 +36,7 @@ typedef struct sboard_call {
     roster_t *roster;            /* whom the board lists */
     char team_id[NQ_ID_MAX + 1]; /* a team's board, "" for the company's */
     nq_period_t period;          /* ranked */
+    nq_target_reads_t targets;   /* its target hashes */
     nq_period_t day;             /* reference day */
     board_entry_t *entries;      /* the board */
     sboard_member_t *members;    /* by entry index */
@@ -119,6 +120,7 @@ static void sboard_read(sboard_call_t *c, const roster_person_t *const *people, 
     }
     c->n = n;
     nq_redis_t *redis = c->app->svc->redis;
+    nq_target_reads_init(&c->targets, &c->period, &c->app->cal);
     for (size_t i = 0; i < n; i++) {
         const char *id = people[i]->id,
                    *team = nq_orghist_at(&people[i]->teams, c->day.start_ms, "");
@@ -131,8 +133,8 @@ static void sboard_read(sboard_call_t *c, const roster_person_t *const *people, 
         nq_call_issued(&c->base, nq_kpi_fetch(redis, id, &c->period, on_sboard_kpis, m));
         nq_call_issued(&c->base,
                        nq_kpi_fetch(redis, id, &c->day, on_sboard_kpis, &c->day_reads[i]));
-        nq_call_issued(&c->base, nq_targets_fetch(redis, NQ_SUBJECT_SALESPERSON, id, &c->period,
-                                                  &c->app->cal, -1, on_sboard_targets, m));
+        nq_call_issued(&c->base, nq_targets_fetch(redis, NQ_SUBJECT_SALESPERSON, id, &c->targets,
+                                                  -1, on_sboard_targets, m));
         nq_call_issued(&c->base, nq_redis_command(redis, on_sboard_name, m, "HGET %s %s",
                                                   NQ_KEY_SALESPEOPLE_NAMES, id));
         if (nq_valid_id(team) &&

@@ -30,6 +30,7 @@ typedef struct score_call {
     doc_call_t dc;               /* must be first */
     bool simulate;               /* simulate.v1 */
     nq_period_t period;          /* scored */
+    nq_target_reads_t targets;   /* its target hashes */
     int64_t at;                  /* the reference instant: whose team, who is listed */
     roster_t *roster;            /* simulate: the team's */
     char team_id[NQ_ID_MAX + 1]; /* whose plans */
@@ -127,14 +128,14 @@ static void read_members(score_call_t *c, const char *const *ids, size_t n)
     }
     c->n_members = n;
     nq_redis_t *redis = c->dc.app->svc->redis;
+    nq_target_reads_init(&c->targets, &c->period, &c->dc.app->cal);
     for (size_t i = 0; i < n; i++) {
         member_t *m = &c->members[i];
         m->call = c;
         snprintf(m->id, sizeof(m->id), "%s", ids[i]);
         nq_call_issued(&c->dc.base, nq_kpi_fetch(redis, m->id, &c->period, on_member_values, m));
-        nq_call_issued(&c->dc.base,
-                       nq_targets_fetch(redis, NQ_SUBJECT_SALESPERSON, m->id, &c->period,
-                                        &c->dc.app->cal, -1, on_member_targets, m));
+        nq_call_issued(&c->dc.base, nq_targets_fetch(redis, NQ_SUBJECT_SALESPERSON, m->id,
+                                                     &c->targets, -1, on_member_targets, m));
     }
 }
 

@@ -44,8 +44,7 @@ void targetsvc_replace_end(nq_redis_args_t *a, int64_t updated_at)
 /* A get's targets derived from the months' (a quarter's or year's), and the
  * metrics that have none for want of some months' targets. */
 typedef struct target_derived {
-    nq_period_t reads[NQ_TARGET_READS_MAX];   /* the hashes read (nq_target_reads) */
-    size_t n_reads;                           /* how many */
+    nq_target_reads_t reads;                  /* the hashes read */
     Nq__MetricValue values[NQ_METRIC_COUNT];  /* reply.derived */
     Nq__MetricValue *ptrs[NQ_METRIC_COUNT];   /* ... as the reply points at them */
     size_t n;                                 /* derived */
@@ -118,7 +117,7 @@ static void on_targets_derived(int status, const nq_targets_t *t, void *data)
     for (int m = 0; status == 0 && m < NQ_METRIC_COUNT; m++) {
         if (t->source[m] == NQ_TARGET_DERIVED)
             value_add(d->values, d->ptrs, &d->n, (nq_metric_id_t)m, t->value[m]);
-        size_t k = nq_targets_missing(t, (nq_metric_id_t)m, d->reads, d->n_reads, d->missing[m]);
+        size_t k = nq_targets_missing(t, (nq_metric_id_t)m, &d->reads, d->missing[m]);
         if (k == 0)
             continue;
         Nq__TargetGap *g = &d->gaps[d->n_gaps];
@@ -196,11 +195,10 @@ static void read_targets(target_call_t *c, const subject_ref_t *who, const nq_pe
 {
     nq_redis_t *redis = c->app->svc->redis;
     nq_call_issued(&c->base, nq_redis_command(redis, on_targets_read, c, "HGETALL %s", key));
-    int n = nq_target_reads(period, c->derived.reads);
-    c->derived.n_reads = n > 0 ? (size_t)n : 0;
-    if (n > 1)
-        nq_call_issued(&c->base, nq_targets_fetch(redis, who->subject, who->id, period,
-                                                  &c->app->cal, -1, on_targets_derived, c));
+    nq_target_reads_init(&c->derived.reads, period, &c->app->cal);
+    if (c->derived.reads.n != 1)
+        nq_call_issued(&c->base, nq_targets_fetch(redis, who->subject, who->id, &c->derived.reads,
+                                                  -1, on_targets_derived, c));
 }
 
 void targetsvc_on_target(nq_zsock_t *sock, const nq_bus_envelope_t *env,

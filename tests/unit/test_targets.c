@@ -19,11 +19,29 @@ static int zone_shanghai(void)
     return nq_zone_set("Asia/Shanghai") == 0 ? 0 : -1;
 }
 
-static nq_period_t period(nq_period_kind_t kind, const char *key)
+static nq_calendar_t s_none; /* no holidays: Monday to Friday */
+
+/* The hashes of period `key` of `kind`, with working days on the calendar `cal`. */
+static nq_target_reads_t reads_on(const nq_calendar_t *cal, nq_period_kind_t kind, const char *key)
 {
     nq_period_t p;
+    nq_target_reads_t r;
     CU_ASSERT_FATAL(nq_period_from_key(kind, key, &p) == 0);
-    return p;
+    CU_ASSERT_FATAL(nq_target_reads_init(&r, &p, cal) == 0);
+    return r;
+}
+
+static nq_target_reads_t reads(nq_period_kind_t kind, const char *key)
+{
+    return reads_on(&s_none, kind, key);
+}
+
+/* A quarter's months' working days, as a test wants them. */
+static void month_days(nq_target_reads_t *r, double a, double b, double c)
+{
+    r->workdays[1] = a;
+    r->workdays[2] = b;
+    r->workdays[3] = c;
 }
 
 /* A target hash with the given metric/value text pairs set (NULL-terminated). */
@@ -48,25 +66,43 @@ static void is(const nq_targets_t *t, nq_metric_id_t m, nq_target_source_t sourc
 }
 
 /* The hashes of a quarter (itself, then its months) and of a year (itself, its quarters, its
- * months); a day, week or month is its own. */
+ * months), with their working days; a day, week or month is its own. Without holidays the
+ * third quarter of 2026 has 23 + 21 + 22 = 66 working days and 2026 has 261 (52 weeks and a
+ * Thursday). With the National Day week off and two make-up days (2026-09-27, 2026-10-10):
+ * September 23, October 18. */
 static void test_reads(void)
 {
-    nq_period_t r[NQ_TARGET_READS_MAX];
-    nq_period_t q4 = period(NQ_PERIOD_QUARTER, "2026-Q4");
-    CU_ASSERT_EQUAL_FATAL(nq_target_reads(&q4, r), 4);
-    static const char *const q_keys[] = {"2026-Q4", "2026-10", "2026-11", "2026-12"};
-    for (int i = 0; i < 4; i++)
-        CU_ASSERT_STRING_EQUAL(r[i].key, q_keys[i]);
-    CU_ASSERT_EQUAL(r[1].kind, NQ_PERIOD_MONTH);
+    nq_target_reads_t r = reads(NQ_PERIOD_QUARTER, "2026-Q3");
+    CU_ASSERT_EQUAL_FATAL(r.n, 4);
+    static const char *const q_keys[] = {"2026-Q3", "2026-07", "2026-08", "2026-09"};
+    static const double q_days[] = {66, 23, 21, 22};
+    for (int i = 0; i < 4; i++) {
+        CU_ASSERT_STRING_EQUAL(r.period[i].key, q_keys[i]);
+        CU_ASSERT_EQUAL(r.workdays[i], q_days[i]);
+    }
+    CU_ASSERT_EQUAL(r.period[1].kind, NQ_PERIOD_MONTH);
 
-    nq_period_t y = period(NQ_PERIOD_YEAR, "2026");
-    CU_ASSERT_EQUAL_FATAL(nq_target_reads(&y, r), 17);
+    r = reads(NQ_PERIOD_YEAR, "2026");
+    CU_ASSERT_EQUAL_FATAL(r.n, 17);
     static const char *const y_keys[] = {"2026",    "2026-Q1", "2026-Q2", "2026-Q3", "2026-Q4",
                                          "2026-01", "2026-02", "2026-03", "2026-04", "2026-05",
                                          "2026-06", "2026-07", "2026-08", "2026-09", "2026-10",
                                          "2026-11", "2026-12"};
     for (int i = 0; i < 17; i++)
-        CU_ASSERT_STRING_EQUAL(r[i].key, y_keys[i]);
+        CU_ASSERT_STRING_EQUAL(r.period[i].key, y_keys[i]);
+    CU_ASSERT_EQUAL(r.workdays[0], 261);
+    CU_ASSERT_EQUAL(r.workdays[3], 66);
+    CU_ASSERT_EQUAL(r.workdays[1] + r.workdays[2] + r.workdays[3] + r.workdays[4], 261);
+
+    nq_calendar_t cal;
+    const char *why;
+    CU_ASSERT_FATAL(
+        nq_calendar_parse(&cal, "2026-10-01..2026-10-07", "2026-09-27,2026-10-10", &why) == 0);
+    r = reads_on(&cal, NQ_PERIOD_YEAR, "2026");
+    CU_ASSERT_EQUAL(r.workdays[5 + 8], 23); /* September */
+    CU_ASSERT_EQUAL(r.workdays[5 + 9], 18); /* October */
+    CU_ASSERT_EQUAL(r.workdays[0], 261 + 2 - 5);
+    nq_calendar_free(&cal);
 
     static const struct {
         nq_period_kind_t kind;
@@ -74,12 +110,13 @@ static void test_reads(void)
     } own[] = {
         {NQ_PERIOD_MONTH, "2026-11"}, {NQ_PERIOD_WEEK, "2026-W48"}, {NQ_PERIOD_DAY, "2026-11-26"}};
     for (size_t i = 0; i < sizeof(own) / sizeof(own[0]); i++) {
-        nq_period_t p = period(own[i].kind, own[i].key);
-        CU_ASSERT_EQUAL(nq_target_reads(&p, r), 1);
-        CU_ASSERT_STRING_EQUAL(r[0].key, own[i].key);
+        r = reads(own[i].kind, own[i].key);
+        CU_ASSERT_EQUAL(r.n, 1);
+        CU_ASSERT_STRING_EQUAL(r.period[0].key, own[i].key);
     }
     nq_period_t bad = {.kind = NQ_PERIOD_QUARTER};
-    CU_ASSERT_EQUAL(nq_target_reads(&bad, r), -1);
+    CU_ASSERT_EQUAL(nq_target_reads_init(&r, &bad, &s_none), -1);
+    CU_ASSERT_EQUAL(r.n, 0);
 }
 
 /* A value above 0 is set; 0 (no target), a negative, text, an overflow and unknown fields are
@@ -113,9 +150,9 @@ static void test_quarter(void)
         hash("sales_amount", "12000000", "visits", "90", "orders", "12", "calls", "100", NULL),
         hash("sales_amount", "8000000", "visits", "100", "calls", "100", NULL),
     };
-    double days[4] = {62, 18, 21, 23};
+    nq_target_reads_t r = reads(NQ_PERIOD_QUARTER, "2026-Q4");
     nq_targets_t t;
-    CU_ASSERT_EQUAL_FATAL(nq_targets_resolve(set, days, 4, &t), 0);
+    CU_ASSERT_EQUAL_FATAL(nq_targets_resolve(set, &r, &t), 0);
     is(&t, NQ_METRIC_SALES_AMOUNT, NQ_TARGET_DERIVED, 30000000);
     is(&t, NQ_METRIC_VISITS, NQ_TARGET_DERIVED, 270);
     is(&t, NQ_METRIC_CALLS, NQ_TARGET_SET, 500);
@@ -125,22 +162,20 @@ static void test_quarter(void)
     CU_ASSERT_EQUAL(t.missing[NQ_METRIC_MEETINGS], 0);
     CU_ASSERT_EQUAL(t.missing[NQ_METRIC_SALES_AMOUNT], 0);
 
-    nq_period_t q4 = period(NQ_PERIOD_QUARTER, "2026-Q4"), reads[NQ_TARGET_READS_MAX];
-    CU_ASSERT_EQUAL_FATAL(nq_target_reads(&q4, reads), 4);
     const char *keys[12];
-    CU_ASSERT_EQUAL_FATAL(nq_targets_missing(&t, NQ_METRIC_ORDERS, reads, 4, keys), 1);
+    CU_ASSERT_EQUAL_FATAL(nq_targets_missing(&t, NQ_METRIC_ORDERS, &r, keys), 1);
     CU_ASSERT_STRING_EQUAL(keys[0], "2026-12");
-    CU_ASSERT_EQUAL(nq_targets_missing(&t, NQ_METRIC_MEETINGS, reads, 4, keys), 0);
+    CU_ASSERT_EQUAL(nq_targets_missing(&t, NQ_METRIC_MEETINGS, &r, keys), 0);
 
     /* Only October has orders: November and December named. */
     set[2] = hash("sales_amount", "12000000", NULL);
-    CU_ASSERT_EQUAL_FATAL(nq_targets_resolve(set, days, 4, &t), 0);
-    CU_ASSERT_EQUAL(nq_targets_missing(&t, NQ_METRIC_ORDERS, reads, 4, keys), 2);
+    CU_ASSERT_EQUAL_FATAL(nq_targets_resolve(set, &r, &t), 0);
+    CU_ASSERT_EQUAL(nq_targets_missing(&t, NQ_METRIC_ORDERS, &r, keys), 2);
     CU_ASSERT_STRING_EQUAL(keys[0], "2026-11");
     CU_ASSERT_STRING_EQUAL(keys[1], "2026-12");
     /* Set for the quarter: nothing missing, whatever the months have. */
     set[0] = hash("orders", "30", NULL);
-    CU_ASSERT_EQUAL_FATAL(nq_targets_resolve(set, days, 4, &t), 0);
+    CU_ASSERT_EQUAL_FATAL(nq_targets_resolve(set, &r, &t), 0);
     is(&t, NQ_METRIC_ORDERS, NQ_TARGET_SET, 30);
     CU_ASSERT_EQUAL(t.missing[NQ_METRIC_ORDERS], 0);
 }
@@ -158,16 +193,17 @@ static void test_quotients(void)
         hash("coverage", "0.8", "feedback_score", "4.5", "avg_order_value", "200000", NULL),
         hash("coverage", "0.9", "feedback_score", "4.5", "avg_order_value", "150000", NULL),
     };
-    double days[4] = {62, 18, 21, 23};
+    nq_target_reads_t r = reads(NQ_PERIOD_QUARTER, "2026-Q4");
+    month_days(&r, 18, 21, 23);
     nq_targets_t t;
-    CU_ASSERT_EQUAL_FATAL(nq_targets_resolve(set, days, 4, &t), 0);
+    CU_ASSERT_EQUAL_FATAL(nq_targets_resolve(set, &r, &t), 0);
     is(&t, NQ_METRIC_COVERAGE, NQ_TARGET_DERIVED, 0.8081);
     is(&t, NQ_METRIC_FEEDBACK_SCORE, NQ_TARGET_DERIVED, 4.5);
-    double aov_days[4] = {63, 20, 21, 22};
-    CU_ASSERT_EQUAL_FATAL(nq_targets_resolve(set, aov_days, 4, &t), 0);
+    month_days(&r, 20, 21, 22);
+    CU_ASSERT_EQUAL_FATAL(nq_targets_resolve(set, &r, &t), 0);
     is(&t, NQ_METRIC_AVG_ORDER_VALUE, NQ_TARGET_DERIVED, 150794);
-    double none[4] = {0, 0, 0, 0};
-    CU_ASSERT_EQUAL_FATAL(nq_targets_resolve(set, none, 4, &t), 0);
+    month_days(&r, 0, 0, 0);
+    CU_ASSERT_EQUAL_FATAL(nq_targets_resolve(set, &r, &t), 0);
     is(&t, NQ_METRIC_COVERAGE, NQ_TARGET_DERIVED, 0.8); /* (0.7 + 0.8 + 0.9) / 3 */
     is(&t, NQ_METRIC_AVG_ORDER_VALUE, NQ_TARGET_DERIVED, 150000);
 }
@@ -191,22 +227,21 @@ static void test_year(void)
     for (int m = 9; m < 12; m++) /* October .. December */
         set[5 + m] = hash("sales_amount", "10000000", "coverage", "0.6", NULL);
     set[5 + 11] = hash("coverage", "0.6", NULL); /* December: no sales target */
-    double days[17] = {247, 60, 61, 64, 62};
-    for (int i = 5; i < 17; i++)
-        days[i] = 20;
+    nq_target_reads_t r = reads(NQ_PERIOD_YEAR, "2026");
+    static const double quarter_days[] = {60, 61, 64, 62};
+    for (int q = 0; q < 4; q++)
+        r.workdays[1 + q] = quarter_days[q];
     nq_targets_t t;
-    CU_ASSERT_EQUAL_FATAL(nq_targets_resolve(set, days, 17, &t), 0);
+    CU_ASSERT_EQUAL_FATAL(nq_targets_resolve(set, &r, &t), 0);
     is(&t, NQ_METRIC_SALES_AMOUNT, NQ_TARGET_NONE, 0);
     CU_ASSERT_EQUAL(t.missing[NQ_METRIC_SALES_AMOUNT], 1u << 11);
-    nq_period_t y = period(NQ_PERIOD_YEAR, "2026"), reads[NQ_TARGET_READS_MAX];
-    CU_ASSERT_EQUAL_FATAL(nq_target_reads(&y, reads), 17);
     const char *keys[12];
-    CU_ASSERT_EQUAL_FATAL(nq_targets_missing(&t, NQ_METRIC_SALES_AMOUNT, reads, 17, keys), 1);
+    CU_ASSERT_EQUAL_FATAL(nq_targets_missing(&t, NQ_METRIC_SALES_AMOUNT, &r, keys), 1);
     CU_ASSERT_STRING_EQUAL(keys[0], "2026-12");
     is(&t, NQ_METRIC_COVERAGE, NQ_TARGET_DERIVED, 0.7004);
 
     set[5 + 11] = hash("sales_amount", "11000000", "coverage", "0.6", NULL);
-    CU_ASSERT_EQUAL_FATAL(nq_targets_resolve(set, days, 17, &t), 0);
+    CU_ASSERT_EQUAL_FATAL(nq_targets_resolve(set, &r, &t), 0);
     is(&t, NQ_METRIC_SALES_AMOUNT, NQ_TARGET_DERIVED, 124000000);
     CU_ASSERT_EQUAL(t.missing[NQ_METRIC_SALES_AMOUNT], 0);
 
@@ -214,14 +249,14 @@ static void test_year(void)
     for (int m = 3; m < 6; m++)
         nq_targets_clear(&set[5 + m]);
     set[5 + 11] = hash("coverage", "0.6", NULL);
-    CU_ASSERT_EQUAL_FATAL(nq_targets_resolve(set, days, 17, &t), 0);
-    CU_ASSERT_EQUAL(nq_targets_missing(&t, NQ_METRIC_SALES_AMOUNT, reads, 17, keys), 4);
+    CU_ASSERT_EQUAL_FATAL(nq_targets_resolve(set, &r, &t), 0);
+    CU_ASSERT_EQUAL(nq_targets_missing(&t, NQ_METRIC_SALES_AMOUNT, &r, keys), 4);
     CU_ASSERT_STRING_EQUAL(keys[0], "2026-04");
     CU_ASSERT_STRING_EQUAL(keys[2], "2026-06");
     CU_ASSERT_STRING_EQUAL(keys[3], "2026-12");
 
     set[0] = hash("sales_amount", "150000000", NULL);
-    CU_ASSERT_EQUAL_FATAL(nq_targets_resolve(set, days, 17, &t), 0);
+    CU_ASSERT_EQUAL_FATAL(nq_targets_resolve(set, &r, &t), 0);
     is(&t, NQ_METRIC_SALES_AMOUNT, NQ_TARGET_SET, 150000000);
 }
 
@@ -229,17 +264,19 @@ static void test_year(void)
 static void test_own_and_export(void)
 {
     nq_targets_t set[1] = {hash("sales_amount", "5000000", NULL)};
-    double days[1] = {21};
+    nq_target_reads_t r = reads(NQ_PERIOD_MONTH, "2026-11");
     nq_targets_t t;
-    CU_ASSERT_EQUAL_FATAL(nq_targets_resolve(set, days, 1, &t), 0);
+    CU_ASSERT_EQUAL_FATAL(nq_targets_resolve(set, &r, &t), 0);
     is(&t, NQ_METRIC_SALES_AMOUNT, NQ_TARGET_SET, 5000000);
-    CU_ASSERT_EQUAL(nq_targets_resolve(set, days, 2, &t), -1);
-    CU_ASSERT_EQUAL(nq_targets_resolve(set, days, 0, &t), -1);
+    r.n = 2;
+    CU_ASSERT_EQUAL(nq_targets_resolve(set, &r, &t), -1);
+    r.n = 0;
+    CU_ASSERT_EQUAL(nq_targets_resolve(set, &r, &t), -1);
 
     nq_targets_t q[4] = {EMPTY, hash("visits", "10", NULL), hash("visits", "10", NULL),
                          hash("visits", "10", NULL)};
-    double qd[4] = {1, 1, 1, 1};
-    CU_ASSERT_EQUAL_FATAL(nq_targets_resolve(q, qd, 4, &t), 0);
+    r = reads(NQ_PERIOD_QUARTER, "2026-Q4");
+    CU_ASSERT_EQUAL_FATAL(nq_targets_resolve(q, &r, &t), 0);
     double target[NQ_METRIC_COUNT];
     bool has[NQ_METRIC_COUNT], derived[NQ_METRIC_COUNT];
     nq_targets_export(&t, target, has, derived);

@@ -19,7 +19,6 @@
 #include "nq/period.h"
 #include "nq/redis.h"
 #include "nq/targets.h"
-#include "nq/workdays.h"
 
 /* Read one salesperson's counters for a period: the KPI hashes
  * (nq_kpi_parts), and from sets the key customers at the period's end and
@@ -43,19 +42,21 @@ int nq_kpi_fetch_spans(nq_redis_t *r, const char *salesperson_id, const nq_span_
                        nq_kpi_fetch_cb cb, void *data);
 
 /* Read a subject's targets of a period as they are used (nq/targets.h):
- * the target hashes of nq_target_reads(period) in one pipeline (1 for a
- * day, week or month; 4 for a quarter; 17 for a year), resolved with the
- * working days of `cal` (borrowed until cb runs) as the weights of
- * quotients. metric >= 0 reads only that metric's field (HMGET), -1 every
- * metric (HGETALL). `cb` runs exactly once: status 0 with the targets, or
- * -1 (no targets) when Redis failed. Returns -1 without calling cb when
- * Redis is not connected or the period or id is invalid.
+ * the target hashes of `reads` (nq_target_reads_init, once per request for
+ * every subject; borrowed until cb runs) in one pipeline (1 for a day, week
+ * or month; 4 for a quarter; 17 for a year), resolved. metric >= 0 reads
+ * only that metric's field (HMGET), -1 every metric (HGETALL). `cb` runs
+ * exactly once: status 0 with the targets, or -1 (no targets) when Redis
+ * failed. Returns -1 without calling cb when Redis is not connected or
+ * `reads` is empty.
  *
- *   nq_targets_fetch(redis, NQ_SUBJECT_TEAM, "t-east", &quarter, &app->cal, -1, on_t, call);
+ *   nq_target_reads_init(&call->reads, &quarter, &app->cal);
+ *   nq_targets_fetch(redis, NQ_SUBJECT_TEAM, "t-east", &call->reads, -1, on_t, call);
  */
 typedef void (*nq_targets_fetch_cb)(int status, const nq_targets_t *targets, void *data);
-int nq_targets_fetch(nq_redis_t *r, nq_subject_t subject, const char *id, const nq_period_t *period,
-                     const nq_calendar_t *cal, int metric, nq_targets_fetch_cb cb, void *data);
+int nq_targets_fetch(nq_redis_t *r, nq_subject_t subject, const char *id,
+                     const nq_target_reads_t *reads, int metric, nq_targets_fetch_cb cb,
+                     void *data);
 
 /* Fill targets from an HGETALL reply of a target hash: field = metric name,
  * value = target in the metric's unit. Unknown fields are ignored, and so is

@@ -16,13 +16,12 @@
  *     (nq_metric_round): equal monthly targets give that target.
  * Day, week and month targets are never derived (a week straddles months).
  *
- *   nq_period_t reads[NQ_TARGET_READS_MAX];
- *   int n = nq_target_reads(&quarter, reads);   // the quarter, then its months
- *   nq_targets_t set[NQ_TARGET_READS_MAX];      // each read's hash: nq_targets_clear,
+ *   nq_target_reads_t r;
+ *   nq_target_reads_init(&r, &quarter, &cal);   // the quarter, then its months
+ *   nq_targets_t set[NQ_TARGET_READS_MAX];      // each hash of r: nq_targets_clear,
  *   ...                                         // then nq_targets_set_field per field
- *   double workdays[NQ_TARGET_READS_MAX];       // working days of each read
  *   nq_targets_t t;
- *   nq_targets_resolve(set, workdays, n, &t);   // t.source[m]: NONE, SET or DERIVED
+ *   nq_targets_resolve(set, &r, &t);            // t.source[m]: NONE, SET or DERIVED
  */
 #ifndef NQ_TARGETS_H
 #define NQ_TARGETS_H
@@ -33,6 +32,7 @@
 
 #include "nq/kpi.h"
 #include "nq/period.h"
+#include "nq/workdays.h"
 
 /* Where a period's target of a metric comes from. */
 typedef enum {
@@ -53,11 +53,20 @@ typedef struct nq_targets {
  * and its 12 months. */
 #define NQ_TARGET_READS_MAX 17
 
-/* The periods whose target hashes resolve p's, in the order
- * nq_targets_resolve takes them: p itself; for a quarter then its 3 months;
- * for a year its 4 quarters, then its 12 months. Returns how many (1, 4 or
- * 17), or -1 when p is invalid. */
-int nq_target_reads(const nq_period_t *p, nq_period_t out[NQ_TARGET_READS_MAX]);
+/* The target hashes a period is resolved from, with their working days:
+ * worked out once per request, for every subject it reads. */
+typedef struct nq_target_reads {
+    nq_period_t period[NQ_TARGET_READS_MAX]; /* the period itself; then a quarter's 3 months,
+                                                or a year's 4 quarters and 12 months */
+    double workdays[NQ_TARGET_READS_MAX];    /* working days of each (the weights of quotients);
+                                                0 for a day, week or month: not derived */
+    size_t n;                                /* 1, 4 or 17 */
+} nq_target_reads_t;
+
+/* Fill r for period p, with the working days of `cal` (each month counted
+ * once; a quarter or year is its months' sum). Returns 0, or -1 when p is
+ * invalid. */
+int nq_target_reads_init(nq_target_reads_t *r, const nq_period_t *p, const nq_calendar_t *cal);
 
 /* No target of any metric. */
 void nq_targets_clear(nq_targets_t *t);
@@ -67,20 +76,18 @@ void nq_targets_clear(nq_targets_t *t);
  * unknown field (_updated_at) are not a target. */
 void nq_targets_set_field(nq_targets_t *t, const char *field, const char *value);
 
-/* Resolve the targets of the period whose reads (nq_target_reads) are
- * `set` (n of them, each with only what was set) with `workdays` the
- * working days of each read. Returns 0, or -1 when n is not 1, 4 or 17. */
-int nq_targets_resolve(const nq_targets_t *set, const double *workdays, size_t n,
-                       nq_targets_t *out);
+/* Resolve the targets of r's period from `set`, what each of r's hashes
+ * sets (r->n of them, in r's order). Returns 0, or -1 when r->n is not 1, 4
+ * or 17. */
+int nq_targets_resolve(const nq_targets_t *set, const nq_target_reads_t *r, nq_targets_t *out);
 
 /* "set", "derived", or NULL for none (the name answers use). */
 const char *nq_target_source_name(nq_target_source_t s);
 
-/* The keys of the months t.missing names for metric m, given the period's
- * reads (n of them): written to keys (room for 12, borrowed from reads).
- * Returns how many. */
-size_t nq_targets_missing(const nq_targets_t *t, nq_metric_id_t m, const nq_period_t *reads,
-                          size_t n, const char *keys[12]);
+/* The keys of the months t.missing names for metric m, of r's period:
+ * written to keys (room for 12, borrowed from r). Returns how many. */
+size_t nq_targets_missing(const nq_targets_t *t, nq_metric_id_t m, const nq_target_reads_t *r,
+                          const char *keys[12]);
 
 /* Copy t into the arrays plans and overviews take: target, has (a source)
  * and derived. */
