@@ -394,6 +394,15 @@ static void board_value(jtext_t *t, int m, bool by, const Nq__LeaderboardEntry *
     }
 }
 
+/* A string, or null. */
+static void str_text(jtext_t *t, const char *s)
+{
+    if (s)
+        jtext_str(t, s);
+    else
+        jtext_raw(t, "null");
+}
+
 /* The fields of an entry of a board by attainment or pace: the metric
  * against the entry's own target. */
 static void plan_text(jtext_t *t, int m, const Nq__LeaderboardEntry *e)
@@ -403,10 +412,7 @@ static void plan_text(jtext_t *t, int m, const Nq__LeaderboardEntry *e)
     jtext_raw(t, ",\"target\":");
     metric_text(t, m, e->has_target, e->target);
     jtext_raw(t, ",\"target_source\":");
-    if (e->target_source)
-        jtext_str(t, e->target_source);
-    else
-        jtext_raw(t, "null");
+    str_text(t, e->target_source);
     jtext_raw(t, ",\"attainment\":");
     ratio_text(t, e->has_attainment, e->attainment);
     jtext_raw(t, ",\"pace\":");
@@ -416,15 +422,9 @@ static void plan_text(jtext_t *t, int m, const Nq__LeaderboardEntry *e)
     jtext_raw(t, ",\"behind\":");
     jtext_raw(t, !e->has_gap ? "null" : e->gap > 0 ? "true" : "false");
     jtext_raw(t, ",\"note\":");
-    if (e->note)
-        jtext_str(t, e->note);
-    else
-        jtext_raw(t, "null");
+    str_text(t, e->note);
     jtext_raw(t, ",\"note_zh\":");
-    if (e->note_zh)
-        jtext_str(t, e->note_zh);
-    else
-        jtext_raw(t, "null");
+    str_text(t, e->note_zh);
 }
 
 /* A board by a metric on its way: the request as sent to reporting, and
