@@ -472,7 +472,7 @@ static void post_feed(const gw_request_t *req)
         gw_respond_error(req->conn, 500, "internal", "out of memory", NULL);
         return;
     }
-    b->source = source; /* the route's parameter: valid until the request is answered */
+    b->source = source; /* the route's parameter: read only while the body is parsed */
     snprintf(b->delivery, sizeof(b->delivery), "%s:%s", source, sig + 7);
     /* Hex digits in either case are the same delivery. */
     for (char *p = b->delivery + strlen(source) + 1; *p; p++)
