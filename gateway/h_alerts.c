@@ -335,8 +335,8 @@ void sse_hub_destroy(sse_hub_t **hubp)
 }
 
 static const nq_route_t rows[] = {
-    {"GET", "/api/v1/alerts/stream", get_stream, NULL},
-    {"GET", "/api/v1/alerts", get_list, NULL},
+    {"GET", "/api/v1/alerts/stream", NQ_READ(ALERT), get_stream, NULL},
+    {"GET", "/api/v1/alerts", NQ_READ(ALERT), get_list, NULL},
 };
 
 const gw_routes_t gw_alert_routes = {rows, sizeof(rows) / sizeof(rows[0])};

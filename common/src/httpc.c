@@ -776,10 +776,26 @@ static bool valid_method(const char *m)
     return true;
 }
 
-/* Serialise a request: request line, Host, User-Agent, body headers, extra
- * header lines, empty line, body. */
+#define AUTH_LINE 160 /* "Authorization: Bearer <key>\r\n" */
+
+/* The Authorization header line for API key `key` into buf, or "" when key
+ * is NULL, empty, or not a plain token (spaces, controls, too long). */
+static void auth_line(char *buf, const char *key)
+{
+    buf[0] = '\0';
+    if (!key || !*key || strlen(key) > AUTH_LINE - 32)
+        return;
+    for (const char *p = key; *p; p++)
+        if ((unsigned char)*p <= ' ' || *p == 0x7f)
+            return;
+    snprintf(buf, AUTH_LINE, "Authorization: Bearer %s\r\n", key);
+}
+
+/* Serialise a request: request line, Host, User-Agent, Authorization (`auth`,
+ * a complete line or ""), body headers, extra header lines, empty line, body. */
 static int build_request(buf_t *req, const nq_httpc_url_t *u, const char *method, const char *path,
-                         const char *content_type, const char *body, size_t len, const char *extra)
+                         const char *content_type, const char *body, size_t len, const char *extra,
+                         const char *auth)
 {
     if (!valid_method(method) || !valid_path(path) || (extra && !valid_header_lines(extra)) ||
         (content_type && strpbrk(content_type, "\r\n")))
@@ -788,8 +804,8 @@ static int build_request(buf_t *req, const nq_httpc_url_t *u, const char *method
     char port[8] = "";
     if (u->port != 80)
         snprintf(port, sizeof(port), ":%d", u->port);
-    int rc = buf_printf(req, "%s %s%s HTTP/1.1\r\nHost: %s%s%s%s\r\nUser-Agent: nq-httpc/1\r\n",
-                        method, u->prefix, path, v6 ? "[" : "", u->host, v6 ? "]" : "", port);
+    int rc = buf_printf(req, "%s %s%s HTTP/1.1\r\nHost: %s%s%s%s\r\nUser-Agent: nq-httpc/1\r\n%s",
+                        method, u->prefix, path, v6 ? "[" : "", u->host, v6 ? "]" : "", port, auth);
     if (rc == 0 && body && content_type)
         rc = buf_printf(req, "Content-Type: %s\r\n", content_type);
     if (rc == 0 && body)
@@ -802,9 +818,10 @@ static int build_request(buf_t *req, const nq_httpc_url_t *u, const char *method
 }
 
 struct nq_httpc {
-    nq_httpc_url_t url; /* where requests go */
-    int fd;             /* the keep-alive connection, -1 when none */
-    int timeout_ms;     /* time allowed for one attempt */
+    nq_httpc_url_t url;   /* where requests go */
+    int fd;               /* the keep-alive connection, -1 when none */
+    int timeout_ms;       /* time allowed for one attempt */
+    char auth[AUTH_LINE]; /* the Authorization line sent with every request, or "" */
 };
 
 nq_httpc_t *nq_httpc_new(const char *base_url)
@@ -818,7 +835,13 @@ nq_httpc_t *nq_httpc_new(const char *base_url)
     c->url = u;
     c->fd = -1;
     c->timeout_ms = NQ_HTTPC_TIMEOUT_MS;
+    auth_line(c->auth, getenv("NQ_API_KEY"));
     return c;
+}
+
+void nq_httpc_set_api_key(nq_httpc_t *c, const char *key)
+{
+    auth_line(c->auth, key);
 }
 
 static void drop_connection(nq_httpc_t *c)
@@ -882,7 +905,8 @@ int nq_httpc_request(nq_httpc_t *c, const char *method, const char *path, const 
     memset(out, 0, sizeof(*out));
     if (!c)
         return NQ_HTTPC_EINVAL;
-    int rc = build_request(&req, &c->url, method, path, content_type, body, len, extra_headers);
+    int rc =
+        build_request(&req, &c->url, method, path, content_type, body, len, extra_headers, c->auth);
     bool no_body = method && strcmp(method, "HEAD") == 0;
     for (int tries = 0; rc == 0 && tries < 2; tries++) {
         if (c->fd >= 0 && idle_connection_dead(c->fd))
@@ -977,11 +1001,13 @@ static int sse_handshake(nq_httpc_sse_t *s, const nq_httpc_url_t *u, const char 
     buf_t req = {0}, extra = {0};
     nq_httpc_head_t h;
     bool got_any = false;
+    char auth[AUTH_LINE];
+    auth_line(auth, getenv("NQ_API_KEY"));
     int rc = buf_printf(&extra, "Accept: text/event-stream\r\nCache-Control: no-cache\r\n");
     if (rc == 0 && last_event_id)
         rc = buf_printf(&extra, "Last-Event-ID: %s\r\n", last_event_id);
     if (rc == 0)
-        rc = build_request(&req, u, "GET", path, NULL, NULL, 0, extra.p);
+        rc = build_request(&req, u, "GET", path, NULL, NULL, 0, extra.p, auth);
     if (rc == 0)
         rc = send_all(s->fd, req.p, req.len, deadline);
     if (rc == 0)

@@ -19,6 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "nq/access.h"
 #include "nq/actlog.h"
 #include "nq/httpc.h"
 #include "nq/keys.h"
@@ -60,6 +61,7 @@ struct nq_harness {
     char *wrap_text;         /* NQ_HARNESS_WRAP, split in place; NULL when unset */
     char *wrap[MAX_WRAP];    /* its words, NULL-terminated; wrap[0] NULL: not wrapped */
     int slow;                /* factor on start-up and shutdown waits (1, or WRAP_SLOW) */
+    char api_key[NQ_APIKEY_LEN + 1]; /* admin key of the tests (NQ_API_KEY) */
 };
 
 /* The suite, in start order: {binary, instance name}. Stopped in reverse. */
@@ -507,6 +509,9 @@ nq_harness_t *nq_harness_start(const char *const *extra_env)
     snprintf(h->url, sizeof(h->url), "http://127.0.0.1:%d", ports[1]);
     if (start_redis(h) != 0)
         goto fail;
+    nq_apikey_new(h->api_key);
+    if (nq_harness_grant(h) != 0 || setenv("NQ_API_KEY", h->api_key, 1) != 0)
+        goto fail;
     for (size_t i = 0; i < sizeof(suite) / sizeof(suite[0]); i++)
         if (nq_harness_proc_add(h, suite[i][0], suite[i][1]) != 0)
             goto fail;
@@ -548,6 +553,28 @@ int nq_harness_stop(nq_harness_t **hp)
     free(h);
     *hp = NULL;
     return failures;
+}
+
+const char *nq_harness_api_key(const nq_harness_t *h)
+{
+    return h->api_key;
+}
+
+int nq_harness_grant(nq_harness_t *h)
+{
+    char err[256] = "";
+    redisContext *c = redisConnectWithTimeout("127.0.0.1", h->redis_port, (struct timeval){2, 0});
+    int rc = c && !c->err
+                 ? nq_access_key_put(c, h->api_key, "admin", "", "harness", NULL, err, sizeof(err))
+                 : -1;
+    if (rc != 0)
+        fprintf(stderr, "harness: cannot store the API key: %s\n",
+                err[0] ? err
+                : c    ? c->errstr
+                       : "out of memory");
+    if (c)
+        redisFree(c);
+    return rc == 0 ? 0 : -1;
 }
 
 const char *nq_harness_url(const nq_harness_t *h)

@@ -46,6 +46,13 @@
  * | nq:rb:<attempt>:<live key minus "nq:"> | HASH/SET | until swapped     | rebuild shadow of a KPI hash / visited, due or on-time set |
  * | nq:rb:<attempt>                  | SET    | until swapped             | the rebuild: the shadow keys the attempt wrote (the swap renames them) |
  * | nq:heartbeats                    | ZSET   | members pruned after 60 s | every service: "<service>/<instance>" -> Unix ms |
+ * | nq:user:<id>                     | HASH   | forever                   | nqctl user / gateway sign-in: name, role, teams, salesperson, status, pwhash (argon2id), created, updated, last_login (nq/access.h) |
+ * | nq:users                         | SET    | forever                   | nqctl user: every user id, for listing |
+ * | nq:apikey:<SHA-256 hex of the key> | HASH | forever (revoked kept)    | nqctl apikey: id, name, scope, teams, created, last_used (gateway, at most once a second), revoked |
+ * | nq:apikeys                       | HASH   | forever                   | nqctl apikey: key id -> its hash, for listing and revoking |
+ * | nq:session:<SHA-256 hex of the id> | HASH | NQ_SESSION_IDLE_S, renewed on use | gateway: user, csrf, created, expires (absolute, ms) |
+ * | nq:auth:version                  | STRING | forever                   | +1 on every change that may withdraw access (revoke, disable, passwd, logout); gateways poll it and drop their caches |
+ * | nq:login:fail:<user|addr>:<name> | STRING | NQ_LOGIN_WINDOW_S         | gateway: failed sign-ins of an account or address in the window (lockout) |
  */
 #ifndef NQ_KEYS_H
 #define NQ_KEYS_H
@@ -85,6 +92,14 @@
 #define NQ_KEY_UNKNOWN_SALESPEOPLE  "nq:org:unknown:salespeople"
 #define NQ_KEY_UNKNOWN_CUSTOMERS    "nq:org:unknown:customers"
 
+#define NQ_KEY_USER_PREFIX    "nq:user:"
+#define NQ_KEY_USERS          "nq:users"
+#define NQ_KEY_APIKEY_PREFIX  "nq:apikey:"
+#define NQ_KEY_APIKEYS        "nq:apikeys"
+#define NQ_KEY_SESSION_PREFIX "nq:session:"
+#define NQ_KEY_AUTH_VERSION   "nq:auth:version"
+#define NQ_KEY_LOGIN_FAIL     "nq:login:fail:"
+
 #define NQ_KEY_SP_PREFIX "nq:{sp:"
 
 /* What follows a salesperson's id in the keys of the aggregates a rebuild
@@ -120,6 +135,13 @@ int nq_key_customer(char *buf, size_t len, const char *customer_id);
 int nq_key_dedupe_bucket(char *buf, size_t len, long long start);
 /* A scorer's "apply not checked yet" flag; `member` is "<service>/<instance>". */
 int nq_key_scoring_unchecked(char *buf, size_t len, const char *member);
+/* The record of user `id`, of the API key / session whose token hashes to
+ * `hash_hex` (nq/token.h), and the failure counter of a sign-in `what`
+ * ("user" or "addr") named `name`. */
+int nq_key_user(char *buf, size_t len, const char *id);
+int nq_key_apikey(char *buf, size_t len, const char *hash_hex);
+int nq_key_session(char *buf, size_t len, const char *hash_hex);
+int nq_key_login_fail(char *buf, size_t len, const char *what, const char *name);
 /* The replay key of feed delivery `delivery` ("<source>:<signature hex>"). */
 int nq_key_feed_seen(char *buf, size_t len, const char *delivery);
 
