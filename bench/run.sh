@@ -185,6 +185,8 @@ start_suite() {
         [[ $(redis-cli -p "$NQ_REDIS_PORT" ping 2>/dev/null) == PONG ]] && break
         sleep 0.1
     done
+    NQ_API_KEY=$(make_api_key "$BIN_DIR" bench) || die "could not make the benchmark's API key"
+    export NQ_API_KEY
     start_services "$BIN_DIR" "$scorers"
 
     local url=http://127.0.0.1:$NQ_HTTP_PORT/readyz deadline=$((SECONDS + READY_TIMEOUT_S))

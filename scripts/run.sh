@@ -11,7 +11,12 @@
 # other NQ_* variable, which the services read themselves.
 #
 # Files: var/log/<name>.log (each process's stdout and stderr), var/run/<name>.pid,
-# var/redis/ (Redis data: AOF and snapshot; redis.sock, the socket the services use).
+# var/redis/ (Redis data: AOF and snapshot; redis.sock, the socket the services use),
+# var/api-key (the run command's own admin API key, mode 600, reused across runs).
+#
+# Access: the first start makes three demo users (admin, the demo team's coordinator
+# u-zhoumin, the salesperson u-zhangwei) with random passwords printed once, and an
+# API key for the script's own requests (seed-demo, the curl examples).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -30,6 +35,11 @@ READY_TIMEOUT_S=30   # how long the gateway has to report /readyz 200
 STOP_TIMEOUT_S=10    # how long a process has to exit after SIGTERM before SIGKILL
 DEMO_SALESPERSON=sp-zhangwei
 DEMO_CUSTOMER=c-hz-jinda   # both seeded by `nqctl seed-demo`
+KEY_FILE=$VAR_DIR/api-key  # the run command's admin key, kept across runs
+# Demo users: id|role|more nqctl options (no blanks inside an option's value).
+DEMO_USERS=("admin|admin|--name 管理员" "u-zhoumin|coordinator|--teams t-east --name 周敏"
+    "u-zhangwei|salesperson|--salesperson sp-zhangwei --name 张伟")
+DEMO_LOGINS=()  # "id (role): password" of the users made by this run
 
 # One configuration for the script and the processes it starts: the script checks
 # and waits on the same ports the services bind.
@@ -220,6 +230,34 @@ wait_ready() {
     exit 1
 }
 
+# run_key: the run command's API key (var/api-key), reused while the gateway accepts
+# it, else made anew (nqctl writes it straight into Redis). Exports NQ_API_KEY.
+run_key() {
+    local key=""
+    if [[ -s $KEY_FILE ]]; then key=$(<"$KEY_FILE"); fi
+    if [[ -z $key || $(curl -s -o /dev/null -w '%{http_code}' --max-time 2 \
+        -H "Authorization: Bearer $key" "$(http_base)/api/v1/auth/me") != 200 ]]; then
+        key=$(make_api_key "$BIN_DIR" run-command) || die "could not make an API key (nqctl apikey create)"
+        (umask 077 && printf '%s\n' "$key" >"$KEY_FILE")
+    fi
+    export NQ_API_KEY=$key
+}
+
+# demo_users: the demo's users, each with a random password kept in DEMO_LOGINS to be
+# printed once; users that exist already (an earlier run made them) are left alone.
+demo_users() {
+    local row id role extra pw
+    for row in "${DEMO_USERS[@]}"; do
+        IFS='|' read -r id role extra <<<"$row"
+        pw=$(head -c 12 /dev/urandom | base64 | tr -d '/+=')
+        # shellcheck disable=SC2086 # extra holds whole options, split on purpose
+        if printf '%s\n' "$pw" | "$BIN_DIR/nqctl" user add "$id" --role "$role" $extra \
+            --password-stdin >/dev/null 2>&1; then
+            DEMO_LOGINS+=("$id ($role): $pw")
+        fi
+    done
+}
+
 seed_demo() {
     say "seeding the demo data (nqctl seed-demo)"
     NQ_URL=$(http_base) "$BIN_DIR/nqctl" seed-demo ||
@@ -235,15 +273,25 @@ print_usage_hints() {
 neiqin is running: $base/
 Logs are in var/log/. Ctrl-C (or 'scripts/run.sh stop' from another terminal) stops it all.
 
+Every API request needs a credential. The run command's admin API key is in var/api-key:
+  export NQ_API_KEY=\$(cat var/api-key)   # nqctl and nq-bench read it too
 Post an order (a big one: it raises an alert):
-  curl -s -X POST $base/api/v1/activities -H 'Content-Type: application/json' \\
+  curl -s -X POST $base/api/v1/activities -H "Authorization: Bearer \$NQ_API_KEY" \\
+    -H 'Content-Type: application/json' \\
     -d '{"event_id":"try-$now","type":"order","salesperson_id":"$DEMO_SALESPERSON","customer_id":"$DEMO_CUSTOMER","occurred_at":${now}000,"amount":"80000.00","source":"erp"}'
 The week's KPIs of a demo salesperson:
-  curl -s '$base/api/v1/salespeople/$DEMO_SALESPERSON/kpis?period=week'
+  curl -s -H "Authorization: Bearer \$NQ_API_KEY" '$base/api/v1/salespeople/$DEMO_SALESPERSON/kpis?period=week'
 Watch alerts as they are raised:
-  curl -N $base/api/v1/alerts/stream
-
+  curl -N -H "Authorization: Bearer \$NQ_API_KEY" $base/api/v1/alerts/stream
 EOF
+    if ((${#DEMO_LOGINS[@]} > 0)); then
+        printf '\nDemo sign-ins (POST %s/api/v1/auth/login), shown this once:\n' "$base"
+        printf '  %s\n' "${DEMO_LOGINS[@]}"
+    else
+        printf '\nThe demo users (admin, u-zhoumin, u-zhangwei) exist from an earlier run; give one a\n'
+        printf 'new password with: nqctl user passwd ID --password-stdin (docs/operations.md)\n'
+    fi
+    echo
 }
 
 # on_exit: whatever ends this script (Ctrl-C, SIGTERM, an error) stops what it started.
@@ -310,6 +358,8 @@ cmd_start() {
     start_redis
     start_services "$BIN_DIR" "$NQ_SCORERS"
     wait_ready
+    run_key
+    demo_users
     seed_demo
     print_usage_hints
     supervise

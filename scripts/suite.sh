@@ -83,3 +83,10 @@ free_ports() {
     done
     echo "${ports[@]}"
 }
+
+# make_api_key BIN_DIR NAME: print a new API key of scope admin named NAME, written by
+# nqctl straight into the suite's Redis (NQ_REDIS_HOST / NQ_REDIS_PORT), for the
+# script's own requests (nqctl, nq-bench, curl) now that the gateway wants one.
+make_api_key() {
+    "$1/nqctl" apikey create --scope admin --name "$2" 2>/dev/null
+}
