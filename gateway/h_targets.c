@@ -338,16 +338,16 @@ static void post_split(const gw_request_t *req)
 /* ---- leaderboards ------------------------------------------------------------ */
 
 /* A board's value: a metric in its unit; a score (0..) with two decimals. */
-static void board_value(jtext_t *t, int m, const Nq__LeaderboardEntry *e)
+static void board_value(nq_buf_t *t, int m, const Nq__LeaderboardEntry *e)
 {
     if (!e->has_value) {
-        jtext_raw(t, "null");
+        nq_buf_adds(t, "null");
         return;
     }
     json_t *v = m >= 0 ? nq_metric_json((nq_metric_id_t)m, e->value, true)
                        : json_real(round(e->value * 100) / 100);
     if (json_is_integer(v))
-        jtext_int(t, json_integer_value(v));
+        nq_buf_addi64(t, json_integer_value(v));
     else if (json_is_string(v))
         jtext_str(t, json_string_value(v));
     else
@@ -379,38 +379,38 @@ static void on_leaderboard(nq_http_conn_t *conn, const ProtobufCMessage *msg,
     }
     const Nq__Leaderboard *lb = (const Nq__Leaderboard *)msg;
     int m = nq_metric_find(lb->metric);
-    jtext_t t = {0};
-    jtext_raw(&t, "{\"metric\":");
+    nq_buf_t t = NQ_BUF_INIT;
+    nq_buf_adds(&t, "{\"metric\":");
     jtext_str(&t, lb->metric);
     nq_period_t p;
     nq_period_kind_t kind;
     if (lb->period && nq_period_kind_parse(lb->period->kind, &kind) == 0 &&
         nq_period_from_key(kind, lb->period->key, &p) == 0) {
-        jtext_raw(&t, ",\"period\":");
+        nq_buf_adds(&t, ",\"period\":");
         json_t *period = nq_period_to_json(&p);
         jtext_json(&t, period);
         json_decref(period);
     }
-    jtext_raw(&t, ",\"entries\":[");
+    nq_buf_adds(&t, ",\"entries\":[");
     for (size_t i = 0; i < lb->n_entries; i++) {
         const Nq__LeaderboardEntry *e = lb->entries[i];
-        jtext_raw(&t, i ? ",{\"rank\":" : "{\"rank\":");
-        jtext_int(&t, e->rank);
-        jtext_raw(&t, ",\"previous_rank\":");
-        jtext_int(&t, e->previous_rank);
-        jtext_raw(&t, ",\"movement\":");
-        jtext_int(&t, (int64_t)e->previous_rank - e->rank);
-        jtext_raw(&t, ",\"salesperson_id\":");
+        nq_buf_adds(&t, i ? ",{\"rank\":" : "{\"rank\":");
+        nq_buf_addi64(&t, e->rank);
+        nq_buf_adds(&t, ",\"previous_rank\":");
+        nq_buf_addi64(&t, e->previous_rank);
+        nq_buf_adds(&t, ",\"movement\":");
+        nq_buf_addi64(&t, (int64_t)e->previous_rank - e->rank);
+        nq_buf_adds(&t, ",\"salesperson_id\":");
         jtext_str(&t, e->salesperson_id ? e->salesperson_id : "");
         if (e->name) {
-            jtext_raw(&t, ",\"name\":");
+            nq_buf_adds(&t, ",\"name\":");
             jtext_str(&t, e->name);
         }
-        jtext_raw(&t, ",\"value\":");
+        nq_buf_adds(&t, ",\"value\":");
         board_value(&t, m, e);
-        jtext_raw(&t, "}");
+        nq_buf_adds(&t, "}");
     }
-    jtext_raw(&t, "]}");
+    nq_buf_adds(&t, "]}");
     const board_get_t *bg = data;
     if (t.failed) {
         gw_respond_error(conn, 500, "internal", "out of memory", NULL);
@@ -419,7 +419,7 @@ static void on_leaderboard(nq_http_conn_t *conn, const ProtobufCMessage *msg,
         if (bg && bg->stamp[0])
             board_cache_put(bg->gw->boards, bg->key, bg->stamp, nq_now_ms(), t.buf, t.len);
     }
-    jtext_free(&t);
+    nq_buf_release(&t);
 }
 
 static void board_get_free(void *data)

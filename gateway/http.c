@@ -15,6 +15,7 @@
  */
 #include "http.h"
 
+#include "nq/buf.h"
 #include "nq/log.h"
 
 #include <http_parser.h>
@@ -24,7 +25,7 @@
 #include <strings.h>
 #include <time.h>
 
-#define IN_CHUNK      65536 /* bytes offered to each read */
+#define IN_CHUNK      65535 /* bytes offered to each read, at least (64 KiB with the NUL) */
 #define IN_MAX        65536 /* unparsed input held while handling; reading pauses past it */
 #define LINGER_MS     2000  /* how long a closing connection drains input */
 #define HEAD_FIXED    256   /* response head bytes besides content type and extra headers */
@@ -61,10 +62,8 @@ struct nq_http_conn {
     bool in_process;                     /* conn_process is on the stack */
     bool lingering;                      /* shutdown done, draining input */
     http_parser parser;                  /* paused while a request is handled */
-    char *in;                            /* input buffer, NULL when empty */
+    nq_buf_t in;                         /* input, freed whenever it is all parsed */
     size_t in_off;                       /* bytes of `in` already parsed */
-    size_t in_len;                       /* bytes of `in` filled */
-    size_t in_cap;                       /* capacity of `in` */
     char head[NQ_HTTP_MAX_HEADER_BYTES]; /* URL and header items, each NUL-terminated */
     size_t head_len;                     /* where the item being filled starts in head */
     size_t item_len;                     /* bytes of the item being filled */
@@ -73,8 +72,7 @@ struct nq_http_conn {
     int reject_status;                   /* answer when a parser callback stops the parser */
     bool keep_alive;                     /* another request may follow the current one */
     bool is_head;                        /* the current request is HEAD: answer without body */
-    char *body;                          /* body of the current request, NUL-terminated */
-    size_t body_cap;                     /* capacity of body */
+    nq_buf_t body;                       /* body of the current request */
     nq_http_request_t req;               /* the current request; points into head and body */
     char remote[64];                     /* peer address as text */
     nq_http_stream_closed_fn on_closed;  /* stream close callback, or NULL */
@@ -194,16 +192,8 @@ static int on_body(http_parser *p, const char *at, size_t len)
 
     if (need > c->server->max_body)
         return reject(c, 413);
-    if (need + 1 > c->body_cap) {
-        size_t cap = c->body_cap * 2 > need + 1 ? c->body_cap * 2 : need + 1;
-        char *b = realloc(c->body, cap);
-        if (!b)
-            return reject(c, 503);
-        c->body = b;
-        c->body_cap = cap;
-    }
-    memcpy(c->body + c->req.body_len, at, len);
-    c->body[need] = '\0';
+    if (nq_buf_add(&c->body, at, len) != 0)
+        return reject(c, 503);
     c->req.body_len = need;
     return 0;
 }
@@ -302,7 +292,7 @@ static int request_finish(nq_http_conn_t *c)
         return -1;
     r->path = path;
     r->method = http_method_str((enum http_method)c->parser.method);
-    r->body = c->body ? c->body : "";
+    r->body = c->body.buf;
     r->remote_addr = c->remote;
     return 0;
 }
@@ -310,9 +300,7 @@ static int request_finish(nq_http_conn_t *c)
 /* Forget the current request (its pointers become invalid). */
 static void request_reset(nq_http_conn_t *c)
 {
-    free(c->body);
-    c->body = NULL;
-    c->body_cap = 0;
+    nq_buf_release(&c->body);
     c->req.n_headers = 0;
     c->req.body_len = 0;
     c->head_len = 0;
@@ -497,20 +485,14 @@ static void on_alloc(uv_handle_t *h, size_t suggested, uv_buf_t *buf)
     nq_http_conn_t *c = h->data;
 
     if (c->in_off > 0) {
-        memmove(c->in, c->in + c->in_off, c->in_len - c->in_off);
-        c->in_len -= c->in_off;
+        nq_buf_remove(&c->in, 0, c->in_off);
         c->in_off = 0;
     }
-    if (c->in_cap - c->in_len < IN_CHUNK) {
-        char *in = realloc(c->in, c->in_len + IN_CHUNK);
-        if (!in) {
-            *buf = uv_buf_init(NULL, 0); /* the read callback gets UV_ENOBUFS */
-            return;
-        }
-        c->in = in;
-        c->in_cap = c->in_len + IN_CHUNK;
+    if (nq_buf_avail(&c->in) < IN_CHUNK && nq_buf_grow(&c->in, IN_CHUNK) != 0) {
+        *buf = uv_buf_init(NULL, 0); /* the read callback gets UV_ENOBUFS: closed */
+        return;
     }
-    *buf = uv_buf_init(c->in + c->in_len, (unsigned)(c->in_cap - c->in_len));
+    *buf = uv_buf_init(c->in.buf + c->in.len, (unsigned)nq_buf_avail(&c->in));
 }
 
 static void on_read(uv_stream_t *stream, ssize_t n, const uv_buf_t *buf)
@@ -527,7 +509,7 @@ static void on_read(uv_stream_t *stream, ssize_t n, const uv_buf_t *buf)
     } else if (n < 0) {
         conn_close(c);
     } else if (c->state == ST_READING || c->state == ST_HANDLING) {
-        c->in_len += (size_t)n;
+        nq_buf_setlen(&c->in, c->in.len + (size_t)n);
         conn_process(c);
     }
     /* Otherwise (streaming, closing) the bytes are dropped. */
@@ -536,7 +518,7 @@ static void on_read(uv_stream_t *stream, ssize_t n, const uv_buf_t *buf)
 /* Read while input is wanted: open, not at EOF, not too much buffered. */
 static void reading_update(nq_http_conn_t *c)
 {
-    bool want = c->state != ST_CLOSED && !c->eof && c->in_len - c->in_off < IN_MAX;
+    bool want = c->state != ST_CLOSED && !c->eof && c->in.len - c->in_off < IN_MAX;
 
     if (want && !c->reading) {
         if (uv_read_start((uv_stream_t *)&c->tcp, on_alloc, on_read) < 0) {
@@ -554,7 +536,7 @@ static void reading_update(nq_http_conn_t *c)
 static void input_drop(nq_http_conn_t *c)
 {
     c->in_off = 0;
-    c->in_len = 0;
+    nq_buf_reset(&c->in);
 }
 
 /* The answer to a request the parser gave up on. */
@@ -571,9 +553,9 @@ static void conn_process(nq_http_conn_t *c)
     if (c->in_process)
         return;
     c->in_process = true;
-    while (c->state == ST_READING && c->in_off < c->in_len) {
-        size_t n =
-            http_parser_execute(&c->parser, &s_settings, c->in + c->in_off, c->in_len - c->in_off);
+    while (c->state == ST_READING && c->in_off < c->in.len) {
+        size_t n = http_parser_execute(&c->parser, &s_settings, c->in.buf + c->in_off,
+                                       c->in.len - c->in_off);
         enum http_errno err = HTTP_PARSER_ERRNO(&c->parser);
         c->in_off += n;
         if (err == HPE_PAUSED)
@@ -581,11 +563,9 @@ static void conn_process(nq_http_conn_t *c)
         else if (err != HPE_OK || n == 0)
             answer_error(c, parse_error_status(c, err));
     }
-    if (c->in_off == c->in_len) {
-        free(c->in);
-        c->in = NULL;
-        c->in_cap = 0;
-        input_drop(c);
+    if (c->in_off == c->in.len) {
+        nq_buf_release(&c->in);
+        c->in_off = 0;
     }
     if (c->state == ST_READING && c->eof)
         conn_finish(c);
@@ -678,6 +658,8 @@ static void on_connection(uv_stream_t *listener, int status)
         return;
     }
     c->server = s;
+    nq_buf_init(&c->in);
+    nq_buf_init(&c->body);
     c->refs = 1;
     c->open_handles = 2;
     c->state = ST_READING;
@@ -862,8 +844,8 @@ void nq_http_conn_release(nq_http_conn_t *conn)
 {
     if (!conn || --conn->refs > 0)
         return;
-    free(conn->in);
-    free(conn->body);
+    nq_buf_release(&conn->in);
+    nq_buf_release(&conn->body);
     free(conn);
 }
 

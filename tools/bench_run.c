@@ -210,6 +210,7 @@ static int make_conns(bench_t *b)
         c->net = &b->net;
         c->b = b;
         c->role = i < load ? ROLE_LOAD : i == load ? ROLE_PROBE_POST : ROLE_PROBE_POLL;
+        nq_buf_init(&c->in);
         uv_timer_init(b->net.loop, &c->pace);
         c->pace.data = c;
         /* Stagger the schedules so that paced connections do not send in step. */
@@ -230,7 +231,7 @@ static void free_conns(bench_t *b)
 {
     for (size_t i = 0; b->conns && i < b->n_conns; i++) {
         free(b->conns[i].body);
-        free(b->conns[i].in);
+        nq_buf_release(&b->conns[i].in);
     }
     free(b->conns);
     b->conns = NULL;

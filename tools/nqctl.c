@@ -32,6 +32,7 @@
 #include "import_text.h"
 #include "import_value.h"
 #include "msg.h"
+#include "nq/buf.h"
 #include "nq/httpc.h"
 #include "nq/period.h"
 
@@ -337,28 +338,26 @@ static char *read_file(const char *file, size_t *len)
         fprintf(stderr, msg_tr(M_FILE_ERROR), file, strerror(errno));
         return NULL;
     }
-    size_t cap = 0, n = 0, got = 1;
-    char *text = NULL;
+    nq_buf_t text = NQ_BUF_INIT;
     const char *why = NULL;
-    while (!why && got > 0) {
-        if (n == cap) {
-            char *p = cap < MAX_INPUT ? realloc(text, cap = cap ? cap * 2 : 65536) : NULL;
-            why = cap >= MAX_INPUT && !p ? M_FILE_TOO_BIG : !p ? M_OUT_OF_MEMORY : NULL;
-            text = p ? p : text;
-        }
-        got = why ? 0 : fread(text + n, 1, cap - n, f);
-        n += got;
+    for (size_t got = 1; !why && got > 0;) {
+        if (text.len >= MAX_INPUT)
+            why = M_FILE_TOO_BIG;
+        else if (nq_buf_avail(&text) == 0 && nq_buf_grow(&text, 65536) != 0)
+            why = M_OUT_OF_MEMORY;
+        size_t room = nq_buf_avail(&text), left = MAX_INPUT - text.len;
+        got = why ? 0 : fread(text.buf + text.len, 1, room < left ? room : left, f);
+        nq_buf_setlen(&text, text.len + got);
         why = why ? why : ferror(f) ? M_READ_ERROR : NULL;
     }
     if (f != stdin)
         fclose(f);
-    if (why) {
-        fprintf(stderr, msg_tr(M_FILE_ERROR), file, msg_tr(why));
-        free(text);
-        return NULL;
+    char *bytes = why ? NULL : nq_buf_detach(&text, len);
+    if (!bytes) {
+        fprintf(stderr, msg_tr(M_FILE_ERROR), file, msg_tr(why ? why : M_OUT_OF_MEMORY));
+        nq_buf_release(&text);
     }
-    *len = n;
-    return text;
+    return bytes;
 }
 
 /* Read FILE and check it is a JSON object (or, when allow_array, an array).
@@ -885,8 +884,7 @@ typedef struct import {
     uint64_t rejects_n;                /* lines written to it */
     bool rejects_failed;               /* a write to it failed */
     uint64_t told;                     /* refused rows told on stderr (or not: past the cap) */
-    char *body;                        /* import activities: NDJSON of the batch */
-    size_t len, cap;                   /* bytes used / allocated in body */
+    nq_buf_t body;                     /* import activities: NDJSON of the batch */
     long *lines;                       /* line of each event of the batch */
     size_t n, max;                     /* events in the batch / most per batch */
     uint64_t sent;                     /* events or rows the gateway answered for */
@@ -1106,6 +1104,7 @@ static int import_open(import_t *imp, ctl_t *ctl, const char *file, bool csv, co
     static const import_csv_options_t csv_opt = IMPORT_CSV_DEFAULTS, lines_opt = IMPORT_CSV_LINES;
     struct stat st;
     memset(imp, 0, sizeof(*imp));
+    nq_buf_init(&imp->body);
     imp->ctl = ctl;
     imp->file = file;
     imp->csv = csv;
@@ -1190,7 +1189,7 @@ static void import_close(import_t *imp)
     import_csv_destroy(&imp->reader);
     import_text_destroy(&imp->text);
     free(imp->rejects_path);
-    free(imp->body);
+    nq_buf_release(&imp->body);
     free(imp->lines);
 }
 
@@ -1293,19 +1292,7 @@ static int import_summary(import_t *imp, bool activities, const char *safe)
 static int append_body(const char *buf, size_t size, void *data)
 {
     import_t *imp = data;
-    if (imp->len + size > imp->cap) {
-        size_t cap = imp->cap ? imp->cap : 65536;
-        while (cap < imp->len + size)
-            cap *= 2;
-        char *p = realloc(imp->body, cap);
-        if (!p)
-            return -1;
-        imp->body = p;
-        imp->cap = cap;
-    }
-    memcpy(imp->body + imp->len, buf, size);
-    imp->len += size;
-    return 0;
+    return nq_buf_add(&imp->body, buf, size);
 }
 
 /* result_fn of import: one rejects line per rejected or conflicting event. */
@@ -1324,8 +1311,8 @@ static void flush_events(import_t *imp)
 {
     nq_httpc_response_t r;
     outcome_t o;
-    if (imp->n == 0 || send_retrying(imp, "POST", ACTIVITY_PATH, "application/x-ndjson", imp->body,
-                                     imp->len, &r) != 0)
+    if (imp->n == 0 || send_retrying(imp, "POST", ACTIVITY_PATH, "application/x-ndjson",
+                                     imp->body.buf, imp->body.len, &r) != 0)
         return;
     if (read_outcome(&r, &o, reject_result, imp)) {
         imp->sent += imp->n;
@@ -1334,7 +1321,8 @@ static void flush_events(import_t *imp)
         imp->duplicate += (uint64_t)o.duplicate;
         imp->conflict += (uint64_t)o.conflict;
         imp->rejected += (uint64_t)o.rejected;
-        imp->n = imp->len = 0;
+        imp->n = 0;
+        nq_buf_reset(&imp->body);
         imp->offset = input_offset(imp);
         fflush(imp->rejects);
         progress(imp);
@@ -1438,7 +1426,7 @@ static int cmd_import_activities(ctl_t *ctl, char **argv)
             add_event(&imp, plan, &row);
         else
             record_failed(&imp, got, row.line, why, event_entry(NULL));
-        if (imp.n == imp.max || imp.len >= IMPORT_BATCH_BYTES)
+        if (imp.n == imp.max || imp.body.len >= IMPORT_BATCH_BYTES)
             flush_events(&imp);
         else if ((imp.local & 1023) == 1023)
             progress(&imp);

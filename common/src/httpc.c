@@ -1,6 +1,6 @@
 /* httpc.c — blocking HTTP/1.1 client and SSE reader (see nq/httpc.h).
  *
- * Layout: a growable buffer, the pure parsers (URL, head, chunked, SSE), the
+ * Layout: buffer limits (nq/buf.h), the pure parsers (URL, head, chunked, SSE), the
  * socket helpers (every wait is a poll bounded by an absolute deadline on the
  * monotonic clock), then the client and the stream built from them. */
 #include "nq/httpc.h"
@@ -20,82 +20,36 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "nq/buf.h"
+
 #define READ_CHUNK 16384
 /* Everything a response may occupy in the receive buffer, framing included. */
 #define MAX_BUFFERED ((size_t)NQ_HTTPC_MAX_BODY + NQ_HTTPC_MAX_HEAD + READ_CHUNK)
 
 /* ----------------------------------------------------------------- buffer */
 
-typedef struct buf {
-    char *p;    /* malloc'd bytes, NUL-terminated once anything was reserved */
-    size_t len; /* bytes in use */
-    size_t cap; /* bytes allocated */
-} buf_t;
-
-/* Make room for `extra` more bytes plus a NUL without exceeding `limit`. */
-static int buf_reserve(buf_t *b, size_t extra, size_t limit)
+/* Make room in b for `extra` more bytes, its content staying within `limit`. */
+static int reserve(nq_buf_t *b, size_t extra, size_t limit)
 {
     if (extra > limit || b->len > limit - extra)
         return NQ_HTTPC_ETOOBIG;
-    if (b->len + extra + 1 <= b->cap)
-        return 0;
-    size_t cap = b->cap ? b->cap : 256;
-    while (cap < b->len + extra + 1)
-        cap *= 2;
-    char *p = realloc(b->p, cap);
-    if (!p)
-        return NQ_HTTPC_ENOMEM;
-    b->p = p;
-    b->cap = cap;
-    return 0;
+    return nq_buf_grow(b, extra) == 0 ? 0 : NQ_HTTPC_ENOMEM;
 }
 
-static int buf_append(buf_t *b, const void *s, size_t n, size_t limit)
+static int append(nq_buf_t *b, const void *s, size_t n, size_t limit)
 {
-    int rc = buf_reserve(b, n, limit);
-    if (rc < 0)
-        return rc;
-    if (n)
-        memcpy(b->p + b->len, s, n);
-    b->len += n;
-    b->p[b->len] = '\0';
-    return 0;
+    int rc = reserve(b, n, limit);
+    return rc < 0 ? rc : nq_buf_add(b, s, n);
 }
 
-static int buf_printf(buf_t *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static int buf_printf(buf_t *b, const char *fmt, ...)
+static int appendf(nq_buf_t *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int appendf(nq_buf_t *b, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    int n = vsnprintf(NULL, 0, fmt, ap);
+    int rc = nq_buf_vaddf(b, fmt, ap);
     va_end(ap);
-    int rc = n < 0 ? NQ_HTTPC_EINVAL : buf_reserve(b, (size_t)n, MAX_BUFFERED);
-    if (rc < 0)
-        return rc;
-    va_start(ap, fmt);
-    vsnprintf(b->p + b->len, (size_t)n + 1, fmt, ap);
-    va_end(ap);
-    b->len += (size_t)n;
-    return 0;
-}
-
-/* Drop the first n bytes. */
-static void buf_consume(buf_t *b, size_t n)
-{
-    memmove(b->p, b->p + n, b->len - n);
-    b->len -= n;
-    b->p[b->len] = '\0';
-}
-
-static const char *buf_str(const buf_t *b)
-{
-    return b->len ? b->p : "";
-}
-
-static void buf_free(buf_t *b)
-{
-    free(b->p);
-    *b = (buf_t){0};
+    return rc < 0 ? NQ_HTTPC_ENOMEM : b->len > MAX_BUFFERED ? NQ_HTTPC_ETOOBIG : 0;
 }
 
 /* ------------------------------------------------------------------ text */
@@ -414,10 +368,10 @@ int nq_httpc_chunked_decode(nq_httpc_chunked_t *st, char *buf, size_t len, size_
 /* ------------------------------------------------------------ SSE parser */
 
 struct nq_httpc_sse_parser {
-    buf_t line;      /* the line being read, without its end */
-    buf_t id;        /* last event id in force */
-    buf_t event;     /* event type of the event being built */
-    buf_t data;      /* data of the event being built */
+    nq_buf_t line;   /* the line being read, without its end */
+    nq_buf_t id;     /* last event id in force */
+    nq_buf_t event;  /* event type of the event being built */
+    nq_buf_t data;   /* data of the event being built */
     bool has_data;   /* a data field was seen for this event */
     bool skip_lf;    /* the last line ended in CR: a LF right after belongs to it */
     bool dispatched; /* an event was returned: clear event and data first */
@@ -425,7 +379,14 @@ struct nq_httpc_sse_parser {
 
 nq_httpc_sse_parser_t *nq_httpc_sse_parser_new(void)
 {
-    return calloc(1, sizeof(nq_httpc_sse_parser_t));
+    nq_httpc_sse_parser_t *p = calloc(1, sizeof(*p));
+    if (p) {
+        nq_buf_init(&p->line);
+        nq_buf_init(&p->id);
+        nq_buf_init(&p->event);
+        nq_buf_init(&p->data);
+    }
+    return p;
 }
 
 void nq_httpc_sse_parser_destroy(nq_httpc_sse_parser_t **pp)
@@ -433,18 +394,18 @@ void nq_httpc_sse_parser_destroy(nq_httpc_sse_parser_t **pp)
     if (!pp || !*pp)
         return;
     nq_httpc_sse_parser_t *p = *pp;
-    buf_free(&p->line);
-    buf_free(&p->id);
-    buf_free(&p->event);
-    buf_free(&p->data);
+    nq_buf_release(&p->line);
+    nq_buf_release(&p->id);
+    nq_buf_release(&p->event);
+    nq_buf_release(&p->data);
     free(p);
     *pp = NULL;
 }
 
-static int buf_set(buf_t *b, const char *s, size_t n)
+static int set(nq_buf_t *b, const char *s, size_t n)
 {
-    b->len = 0;
-    return buf_append(b, s, n, NQ_HTTPC_MAX_EVENT);
+    nq_buf_reset(b);
+    return append(b, s, n, NQ_HTTPC_MAX_EVENT);
 }
 
 /* Apply one "field: value" line. */
@@ -454,14 +415,14 @@ static int sse_field(nq_httpc_sse_parser_t *p, const char *name, size_t nl, cons
     int rc = 0;
     if (span_eq(name, nl, "data")) {
         if (p->has_data)
-            rc = buf_append(&p->data, "\n", 1, NQ_HTTPC_MAX_EVENT);
+            rc = append(&p->data, "\n", 1, NQ_HTTPC_MAX_EVENT);
         if (rc == 0)
-            rc = buf_append(&p->data, v, vl, NQ_HTTPC_MAX_EVENT);
+            rc = append(&p->data, v, vl, NQ_HTTPC_MAX_EVENT);
         p->has_data = true;
     } else if (span_eq(name, nl, "event")) {
-        rc = buf_set(&p->event, v, vl);
+        rc = set(&p->event, v, vl);
     } else if (span_eq(name, nl, "id") && !memchr(v, '\0', vl)) {
-        rc = buf_set(&p->id, v, vl);
+        rc = set(&p->id, v, vl);
     }
     return rc;
 }
@@ -469,20 +430,19 @@ static int sse_field(nq_httpc_sse_parser_t *p, const char *name, size_t nl, cons
 /* Process the complete line in p->line. Returns 1 when it dispatched an event. */
 static int sse_line(nq_httpc_sse_parser_t *p, nq_httpc_sse_event_t *ev)
 {
-    const char *l = buf_str(&p->line);
+    const char *l = p->line.buf;
     size_t n = p->line.len;
     int rc = 0;
-    p->line.len = 0;
     if (n == 0 && p->has_data) {
-        ev->id = buf_str(&p->id);
-        ev->event = p->event.len ? p->event.p : "message";
-        ev->data = buf_str(&p->data);
+        ev->id = p->id.buf;
+        ev->event = p->event.len ? p->event.buf : "message";
+        ev->data = p->data.buf;
         ev->data_len = p->data.len;
         p->dispatched = true;
         return 1;
     }
     if (n == 0) {
-        p->event.len = 0;
+        nq_buf_reset(&p->event);
     } else if (l[0] != ':') {
         const char *colon = memchr(l, ':', n);
         size_t nl = colon ? (size_t)(colon - l) : n;
@@ -491,6 +451,7 @@ static int sse_line(nq_httpc_sse_parser_t *p, nq_httpc_sse_event_t *ev)
             v++;
         rc = sse_field(p, l, nl, v, (size_t)(l + n - v));
     }
+    nq_buf_reset(&p->line);
     return rc;
 }
 
@@ -498,8 +459,8 @@ int nq_httpc_sse_parser_feed(nq_httpc_sse_parser_t *p, const char *data, size_t 
                              nq_httpc_sse_event_t *ev)
 {
     if (p->dispatched) {
-        p->event.len = 0;
-        p->data.len = 0;
+        nq_buf_reset(&p->event);
+        nq_buf_reset(&p->data);
         p->has_data = false;
         p->dispatched = false;
     }
@@ -515,7 +476,7 @@ int nq_httpc_sse_parser_feed(nq_httpc_sse_parser_t *p, const char *data, size_t 
         size_t j = i;
         while (j < len && data[j] != '\r' && data[j] != '\n')
             j++;
-        int rc = buf_append(&p->line, data + i, j - i, NQ_HTTPC_MAX_EVENT);
+        int rc = append(&p->line, data + i, j - i, NQ_HTTPC_MAX_EVENT);
         if (rc < 0 || j == len) {
             *used = rc < 0 ? i : len;
             return rc;
@@ -614,16 +575,15 @@ static int send_all(int fd, const char *p, size_t n, int64_t deadline)
 
 /* Receive what is available (waiting until the deadline) and append it to b.
  * Returns bytes read (> 0), 0 on orderly close, or a negative error. */
-static int recv_more(int fd, buf_t *b, int64_t deadline)
+static int recv_more(int fd, nq_buf_t *b, int64_t deadline)
 {
-    int rc = buf_reserve(b, READ_CHUNK, MAX_BUFFERED);
+    int rc = reserve(b, READ_CHUNK, MAX_BUFFERED);
     if (rc < 0)
         return rc;
     for (;;) {
-        ssize_t r = recv(fd, b->p + b->len, READ_CHUNK, 0);
+        ssize_t r = recv(fd, b->buf + b->len, READ_CHUNK, 0);
         if (r >= 0) {
-            b->len += (size_t)r;
-            b->p[b->len] = '\0';
+            nq_buf_setlen(b, b->len + (size_t)r);
             return (int)r;
         }
         if (errno == EAGAIN || errno == EWOULDBLOCK) {
@@ -638,18 +598,18 @@ static int recv_more(int fd, buf_t *b, int64_t deadline)
 
 /* Read until a final (non-1xx) head is parsed; leaves the bytes after it at
  * the front of b. *got_any is set once any byte arrived. */
-static int read_head(int fd, buf_t *b, int64_t deadline, nq_httpc_head_t *h, bool *got_any)
+static int read_head(int fd, nq_buf_t *b, int64_t deadline, nq_httpc_head_t *h, bool *got_any)
 {
     for (;;) {
-        int n = nq_httpc_parse_head(b->p ? b->p : "", b->len, h);
+        int n = nq_httpc_parse_head(b->buf, b->len, h);
         if (n > 0 && h->status >= 200) {
-            buf_consume(b, (size_t)n);
+            nq_buf_remove(b, 0, (size_t)n);
             return 0;
         }
         if (n > 0 && h->status == 101)
             return NQ_HTTPC_EPROTO; /* no protocol switch was asked for */
         if (n > 0) {
-            buf_consume(b, (size_t)n); /* 1xx interim answer */
+            nq_buf_remove(b, 0, (size_t)n); /* 1xx interim answer */
             continue;
         }
         if (n < 0)
@@ -662,17 +622,16 @@ static int read_head(int fd, buf_t *b, int64_t deadline, nq_httpc_head_t *h, boo
 }
 
 /* Read a body framed by chunked coding; b holds its first bytes. */
-static int read_chunked(int fd, buf_t *b, int64_t deadline, bool *keep)
+static int read_chunked(int fd, nq_buf_t *b, int64_t deadline, bool *keep)
 {
     nq_httpc_chunked_t st;
     size_t done = 0, out, used;
     nq_httpc_chunked_init(&st);
     for (;;) {
-        int rc = nq_httpc_chunked_decode(&st, b->p + done, b->len - done, &out, &used);
+        int rc = nq_httpc_chunked_decode(&st, b->buf + done, b->len - done, &out, &used);
         if (rc == 1 && used < b->len - done)
             *keep = false; /* bytes after the body: nothing was pipelined */
-        b->len = done + out;
-        b->p[b->len] = '\0';
+        nq_buf_setlen(b, done + out);
         done = b->len;
         if (rc != 0)
             return rc < 0 ? rc : done > NQ_HTTPC_MAX_BODY ? NQ_HTTPC_ETOOBIG : 0;
@@ -683,13 +642,13 @@ static int read_chunked(int fd, buf_t *b, int64_t deadline, bool *keep)
 }
 
 /* Read the body the head announces; b holds its first bytes. */
-static int read_body(int fd, buf_t *b, const nq_httpc_head_t *h, bool no_body, int64_t deadline,
+static int read_body(int fd, nq_buf_t *b, const nq_httpc_head_t *h, bool no_body, int64_t deadline,
                      bool *keep)
 {
     *keep = h->keep_alive;
     if (no_body || h->status == 204 || h->status == 304) {
         *keep = *keep && b->len == 0;
-        b->len = 0;
+        nq_buf_setlen(b, 0);
         return 0;
     }
     if (h->chunked)
@@ -699,7 +658,7 @@ static int read_body(int fd, buf_t *b, const nq_httpc_head_t *h, bool no_body, i
     for (;;) {
         if (h->content_length >= 0 && b->len >= (size_t)h->content_length) {
             *keep = *keep && b->len == (size_t)h->content_length;
-            b->len = (size_t)h->content_length;
+            nq_buf_setlen(b, (size_t)h->content_length);
             return 0;
         }
         int rc = recv_more(fd, b, deadline);
@@ -716,21 +675,18 @@ static int read_body(int fd, buf_t *b, const nq_httpc_head_t *h, bool no_body, i
 static int read_response(int fd, bool no_body, int64_t deadline, nq_httpc_response_t *out,
                          bool *got_any, bool *keep)
 {
-    buf_t b = {0};
+    nq_buf_t b = NQ_BUF_INIT;
     nq_httpc_head_t h;
     int rc = read_head(fd, &b, deadline, &h, got_any);
     if (rc == 0)
         rc = read_body(fd, &b, &h, no_body, deadline, keep);
-    if (rc == 0)
-        rc = buf_reserve(&b, 0, MAX_BUFFERED); /* an empty body still gets its NUL */
-    if (rc < 0) {
-        buf_free(&b);
-        return rc;
+    char *body = rc == 0 ? nq_buf_detach(&b, &out->len) : NULL;
+    if (!body) {
+        nq_buf_release(&b);
+        return rc < 0 ? rc : NQ_HTTPC_ENOMEM;
     }
-    b.p[b.len] = '\0';
     out->status = h.status;
-    out->body = b.p;
-    out->len = b.len;
+    out->body = body;
     memcpy(out->content_type, h.content_type, sizeof(out->content_type));
     memcpy(out->retry_after, h.retry_after, sizeof(out->retry_after));
     return 0;
@@ -778,8 +734,9 @@ static bool valid_method(const char *m)
 
 /* Serialise a request: request line, Host, User-Agent, body headers, extra
  * header lines, empty line, body. */
-static int build_request(buf_t *req, const nq_httpc_url_t *u, const char *method, const char *path,
-                         const char *content_type, const char *body, size_t len, const char *extra)
+static int build_request(nq_buf_t *req, const nq_httpc_url_t *u, const char *method,
+                         const char *path, const char *content_type, const char *body, size_t len,
+                         const char *extra)
 {
     if (!valid_method(method) || !valid_path(path) || (extra && !valid_header_lines(extra)) ||
         (content_type && strpbrk(content_type, "\r\n")))
@@ -788,16 +745,16 @@ static int build_request(buf_t *req, const nq_httpc_url_t *u, const char *method
     char port[8] = "";
     if (u->port != 80)
         snprintf(port, sizeof(port), ":%d", u->port);
-    int rc = buf_printf(req, "%s %s%s HTTP/1.1\r\nHost: %s%s%s%s\r\nUser-Agent: nq-httpc/1\r\n",
-                        method, u->prefix, path, v6 ? "[" : "", u->host, v6 ? "]" : "", port);
+    int rc = appendf(req, "%s %s%s HTTP/1.1\r\nHost: %s%s%s%s\r\nUser-Agent: nq-httpc/1\r\n",
+                     method, u->prefix, path, v6 ? "[" : "", u->host, v6 ? "]" : "", port);
     if (rc == 0 && body && content_type)
-        rc = buf_printf(req, "Content-Type: %s\r\n", content_type);
+        rc = appendf(req, "Content-Type: %s\r\n", content_type);
     if (rc == 0 && body)
-        rc = buf_printf(req, "Content-Length: %zu\r\n", len);
+        rc = appendf(req, "Content-Length: %zu\r\n", len);
     if (rc == 0)
-        rc = buf_printf(req, "%s\r\n", extra ? extra : "");
+        rc = appendf(req, "%s\r\n", extra ? extra : "");
     if (rc == 0 && body)
-        rc = buf_append(req, body, len, MAX_BUFFERED);
+        rc = append(req, body, len, MAX_BUFFERED);
     return rc;
 }
 
@@ -854,7 +811,7 @@ static bool idle_connection_dead(int fd)
 }
 
 /* One attempt on the current connection (connecting first if none). */
-static int attempt(nq_httpc_t *c, const buf_t *req, bool no_body, nq_httpc_response_t *out,
+static int attempt(nq_httpc_t *c, const nq_buf_t *req, bool no_body, nq_httpc_response_t *out,
                    bool *got_any)
 {
     int64_t deadline = now_ms() + c->timeout_ms;
@@ -866,7 +823,7 @@ static int attempt(nq_httpc_t *c, const buf_t *req, bool no_body, nq_httpc_respo
         c->fd = -1;
         return rc;
     }
-    int rc = send_all(c->fd, req->p, req->len, deadline);
+    int rc = send_all(c->fd, req->buf, req->len, deadline);
     if (rc == 0)
         rc = read_response(c->fd, no_body, deadline, out, got_any, &keep);
     if (rc < 0 || !keep)
@@ -878,7 +835,7 @@ int nq_httpc_request(nq_httpc_t *c, const char *method, const char *path, const 
                      const char *body, size_t len, const char *extra_headers,
                      nq_httpc_response_t *out)
 {
-    buf_t req = {0};
+    nq_buf_t req = NQ_BUF_INIT;
     memset(out, 0, sizeof(*out));
     if (!c)
         return NQ_HTTPC_EINVAL;
@@ -894,7 +851,7 @@ int nq_httpc_request(nq_httpc_t *c, const char *method, const char *path, const 
             break;
         rc = 0;
     }
-    buf_free(&req);
+    nq_buf_release(&req);
     return rc;
 }
 
@@ -932,7 +889,7 @@ const char *nq_httpc_strerror(int code)
 
 struct nq_httpc_sse {
     int fd;                        /* the stream's connection, -1 once closed */
-    buf_t in;                      /* body bytes received (decoded), not yet parsed */
+    nq_buf_t in;                   /* body bytes received (decoded), not yet parsed */
     size_t off;                    /* how much of `in` the parser consumed */
     bool chunked;                  /* the body uses chunked coding */
     nq_httpc_chunked_t ck;         /* chunk decoder state */
@@ -946,7 +903,7 @@ void nq_httpc_sse_close(nq_httpc_sse_t **ps)
     nq_httpc_sse_t *s = *ps;
     if (s->fd >= 0)
         close(s->fd);
-    buf_free(&s->in);
+    nq_buf_release(&s->in);
     nq_httpc_sse_parser_destroy(&s->parser);
     free(s);
     *ps = NULL;
@@ -961,8 +918,8 @@ static int sse_decode(nq_httpc_sse_t *s, size_t from)
     size_t out, used;
     if (!s->chunked || from == s->in.len)
         return 1;
-    int rc = nq_httpc_chunked_decode(&s->ck, s->in.p + from, s->in.len - from, &out, &used);
-    s->in.len = from + out;
+    int rc = nq_httpc_chunked_decode(&s->ck, s->in.buf + from, s->in.len - from, &out, &used);
+    nq_buf_setlen(&s->in, from + out);
     if (rc == 0)
         return 1;
     close(s->fd);
@@ -974,23 +931,23 @@ static int sse_decode(nq_httpc_sse_t *s, size_t from)
 static int sse_handshake(nq_httpc_sse_t *s, const nq_httpc_url_t *u, const char *path,
                          const char *last_event_id, int64_t deadline)
 {
-    buf_t req = {0}, extra = {0};
-    nq_httpc_head_t h;
+    nq_buf_t req = NQ_BUF_INIT, extra = NQ_BUF_INIT;
+    nq_httpc_head_t h = {0};
     bool got_any = false;
-    int rc = buf_printf(&extra, "Accept: text/event-stream\r\nCache-Control: no-cache\r\n");
+    int rc = appendf(&extra, "Accept: text/event-stream\r\nCache-Control: no-cache\r\n");
     if (rc == 0 && last_event_id)
-        rc = buf_printf(&extra, "Last-Event-ID: %s\r\n", last_event_id);
+        rc = appendf(&extra, "Last-Event-ID: %s\r\n", last_event_id);
     if (rc == 0)
-        rc = build_request(&req, u, "GET", path, NULL, NULL, 0, extra.p);
+        rc = build_request(&req, u, "GET", path, NULL, NULL, 0, extra.buf);
     if (rc == 0)
-        rc = send_all(s->fd, req.p, req.len, deadline);
+        rc = send_all(s->fd, req.buf, req.len, deadline);
     if (rc == 0)
         rc = read_head(s->fd, &s->in, deadline, &h, &got_any);
     if (rc == 0 && (h.status != 200 || strncasecmp(h.content_type, "text/event-stream", 17) != 0))
         rc = NQ_HTTPC_EPROTO;
     s->chunked = h.chunked;
-    buf_free(&req);
-    buf_free(&extra);
+    nq_buf_release(&req);
+    nq_buf_release(&extra);
     return rc;
 }
 
@@ -1004,6 +961,7 @@ nq_httpc_sse_t *nq_httpc_sse_open(const char *base_url, const char *path, const 
     nq_httpc_sse_t *s = calloc(1, sizeof(*s));
     if (!s)
         return NULL;
+    nq_buf_init(&s->in);
     s->parser = nq_httpc_sse_parser_new();
     s->fd = s->parser ? connect_to(&u, deadline) : -1;
     if (s->fd < 0)
@@ -1022,7 +980,7 @@ nq_httpc_sse_t *nq_httpc_sse_open(const char *base_url, const char *path, const 
 static int sse_fill(nq_httpc_sse_t *s, int64_t deadline)
 {
     if (s->off > 0) {
-        buf_consume(&s->in, s->off);
+        nq_buf_remove(&s->in, 0, s->off);
         s->off = 0;
     }
     size_t before = s->in.len;
@@ -1043,7 +1001,7 @@ int nq_httpc_sse_next(nq_httpc_sse_t *s, nq_httpc_sse_event_t *ev, int timeout_m
     for (;;) {
         if (s->off < s->in.len) {
             size_t used;
-            int rc = nq_httpc_sse_parser_feed(s->parser, s->in.p + s->off, s->in.len - s->off,
+            int rc = nq_httpc_sse_parser_feed(s->parser, s->in.buf + s->off, s->in.len - s->off,
                                               &used, ev);
             s->off += used;
             if (rc == 1)

@@ -413,11 +413,12 @@ void nq_redis_args_add(nq_redis_args_t *a, const void *bytes, size_t len)
     if (a->failed)
         return;
     if (a->argc == a->cap) {
-        size_t cap = a->cap ? a->cap * 2 : 16;
-        char **argv = realloc(a->argv, cap * sizeof(*argv));
+        size_t cap = a->cap;
+        char **argv = nq_array_grow(a->argv, &cap, a->argc + 1, sizeof(*argv));
         if (argv)
             a->argv = argv;
-        size_t *lens = argv ? realloc(a->lens, cap * sizeof(*lens)) : NULL;
+        cap = a->cap;
+        size_t *lens = argv ? nq_array_grow(a->lens, &cap, a->argc + 1, sizeof(*lens)) : NULL;
         if (lens)
             a->lens = lens;
         if (!argv || !lens) {
@@ -479,92 +480,65 @@ void nq_redis_ensure_group(nq_redis_t *r, const char *stream, const char *group)
 
 void nq_redis_pipe_init(nq_redis_pipe_t *p)
 {
-    memset(p, 0, sizeof(*p));
+    *p = (nq_redis_pipe_t){.buf = NQ_BUF_INIT};
 }
 
-/* Room for `more` bytes in p->buf, and for the NUL after them. */
-static bool pipe_reserve(nq_redis_pipe_t *p, size_t more)
+/* The first allocation of a pipeline's buffer: most transactions fit. */
+#define PIPE_FIRST_BYTES 4096
+
+/* Whether p can take more; a failed add to its buffer fails the pipeline. */
+static bool pipe_ok(nq_redis_pipe_t *p)
 {
-    if (p->len + more < p->cap)
-        return true;
-    size_t cap = p->cap ? p->cap : 4096;
-    while (cap <= p->len + more)
-        cap *= 2;
-    char *buf = realloc(p->buf, cap);
-    if (!buf) {
+    if (p->buf.failed)
         p->failed = true;
-        return false;
-    }
-    p->buf = buf;
-    p->cap = cap;
-    return true;
-}
-
-/* Write `v` in decimal ending at `end` (backwards); returns where it starts. */
-static char *decimal_before(char *end, unsigned long long v)
-{
-    do {
-        *--end = (char)('0' + v % 10);
-        v /= 10;
-    } while (v);
-    return end;
+    return !p->failed;
 }
 
 /* Append "<mark><n>\r\n" (a count or a length header): thousands per
  * apply, so without printf. */
 static void pipe_header(nq_redis_pipe_t *p, char mark, size_t n)
 {
-    char tmp[24], *end = tmp + sizeof(tmp) - 2;
+    char text[NQ_INT_TEXT + 3], *end = text + sizeof(text) - 2;
     memcpy(end, "\r\n", 2);
-    char *at = decimal_before(end, n);
+    char *at = nq_u64_before(end, n);
     *--at = mark;
-    size_t len = (size_t)(tmp + sizeof(tmp) - at);
-    if (!pipe_reserve(p, len))
-        return;
-    memcpy(p->buf + p->len, at, len);
-    p->len += len;
-    p->buf[p->len] = '\0';
+    nq_buf_add(&p->buf, at, (size_t)(text + sizeof(text) - at));
 }
 
 void nq_redis_pipe_cmd(nq_redis_pipe_t *p, nq_redis_cb cb, void *data, size_t argc)
 {
-    if (p->failed)
+    if (!pipe_ok(p))
         return;
     if (p->args_due != 0 || argc == 0) {
         p->failed = true;
         return;
     }
-    if (p->n == p->cap_cmds) {
-        size_t cap = p->cap_cmds ? p->cap_cmds * 2 : 64;
-        nq_redis_piped_t *cmds = realloc(p->cmds, cap * sizeof(*cmds));
-        if (!cmds) {
-            p->failed = true;
-            return;
-        }
-        p->cmds = cmds;
-        p->cap_cmds = cap;
+    nq_redis_piped_t *cmds = nq_array_grow(p->cmds, &p->cap_cmds, p->n + 1, sizeof(*cmds));
+    if (!cmds || (p->buf.alloc == 0 && nq_buf_grow(&p->buf, PIPE_FIRST_BYTES - 1) != 0)) {
+        p->failed = true;
+        return;
     }
+    p->cmds = cmds;
     pipe_header(p, '*', argc);
-    p->cmds[p->n++] = (nq_redis_piped_t){.end = p->len, .cb = cb, .data = data};
+    p->cmds[p->n++] = (nq_redis_piped_t){.end = p->buf.len, .cb = cb, .data = data};
     p->args_due = argc;
+    pipe_ok(p);
 }
 
 void nq_redis_pipe_add(nq_redis_pipe_t *p, const void *bytes, size_t len)
 {
-    if (p->failed)
+    if (!pipe_ok(p))
         return;
     if (p->args_due == 0) {
         p->failed = true;
         return;
     }
     pipe_header(p, '$', len);
-    if (!pipe_reserve(p, len + 2))
+    nq_buf_add(&p->buf, bytes, len);
+    nq_buf_add(&p->buf, "\r\n", 2);
+    if (!pipe_ok(p))
         return;
-    memcpy(p->buf + p->len, bytes, len);
-    memcpy(p->buf + p->len + len, "\r\n", 2);
-    p->len += len + 2;
-    p->buf[p->len] = '\0';
-    p->cmds[p->n - 1].end = p->len;
+    p->cmds[p->n - 1].end = p->buf.len;
     p->args_due--;
 }
 
@@ -575,16 +549,14 @@ void nq_redis_pipe_adds(nq_redis_pipe_t *p, const char *s)
 
 void nq_redis_pipe_addll(nq_redis_pipe_t *p, long long v)
 {
-    char tmp[24], *end = tmp + sizeof(tmp);
-    char *at = decimal_before(end, v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v);
-    if (v < 0)
-        *--at = '-';
+    char text[NQ_INT_TEXT], *end = text + sizeof(text);
+    char *at = nq_i64_before(end, v);
     nq_redis_pipe_add(p, at, (size_t)(end - at));
 }
 
 void nq_redis_pipe_free(nq_redis_pipe_t *p)
 {
-    free(p->buf);
+    nq_buf_release(&p->buf);
     free(p->cmds);
     nq_redis_pipe_init(p);
 }
@@ -598,12 +570,12 @@ int nq_redis_pipe_send(nq_redis_t *r, const nq_redis_pipe_t *p)
         const nq_redis_piped_t *c = &p->cmds[i];
         int rc = REDIS_ERR;
         if (!c->cb) {
-            rc = redisAsyncFormattedCommand(r->ac, NULL, NULL, p->buf + start, c->end - start);
+            rc = redisAsyncFormattedCommand(r->ac, NULL, NULL, p->buf.buf + start, c->end - start);
         } else {
             pending_cmd_t *cmd = new_cmd(r, c->cb, c->data);
             if (cmd)
                 rc = issued(r, cmd,
-                            redisAsyncFormattedCommand(r->ac, on_reply, cmd, p->buf + start,
+                            redisAsyncFormattedCommand(r->ac, on_reply, cmd, p->buf.buf + start,
                                                        c->end - start)) == 0
                          ? REDIS_OK
                          : REDIS_ERR;

@@ -27,6 +27,8 @@
 #include <stdint.h>
 #include <uv.h>
 
+#include "nq/buf.h"
+
 typedef struct nq_redis nq_redis_t;
 
 typedef void (*nq_redis_cb)(nq_redis_t *r, redisReply *reply, void *data);
@@ -127,9 +129,8 @@ typedef struct nq_redis_piped {
 } nq_redis_piped_t;
 
 typedef struct nq_redis_pipe {
-    char *buf;              /* the commands in the protocol's encoding, then a NUL (hiredis
-                               reads the byte after a command of one argument, as EXEC) */
-    size_t len, cap;        /* bytes used, allocated */
+    nq_buf_t buf;           /* the commands in the protocol's encoding; NUL-terminated, as
+                               hiredis reads the byte after a command of one argument (EXEC) */
     nq_redis_piped_t *cmds; /* one per command, in order */
     size_t n, cap_cmds;     /* commands, slots allocated */
     size_t args_due;        /* arguments the last command still expects */
