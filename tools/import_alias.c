@@ -8,6 +8,7 @@
 #include "import_csv.h"
 #include "import_value.h"
 #include "msg.h"
+#include "nq/utf8.h"
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -99,7 +100,7 @@ int import_label_of(const import_csv_row_t *header, size_t i, char *label, size_
         return -1;
     }
     memcpy(label, tmp, n + 1);
-    if (!import_value_is_utf8(label)) {
+    if (!nq_utf8_valid(label, strlen(label))) {
         snprintf(why, why_len, msg_tr(M_HDR_NOT_TEXT), i + 1);
         return -1;
     }

@@ -13,38 +13,32 @@
 #include "msg.h"
 #include "nq/fielderr.h"
 #include "nq/period.h"
+#include "nq/utf8.h"
 
-#define SHOWN_MAX   40             /* longest cell quoted in a message */
-#define YUAN        "\xC2\xA5"     /* ¥ U+00A5 */
-#define YUAN_WIDE   "\xEF\xBF\xA5" /* ￥ U+FFE5 */
-#define IDEO_SPACE  "\xE3\x80\x80" /* U+3000 */
-#define WIDE_LEAD_1 0xEF
-#define WIDE_LEAD_2 0xBC /* U+FF00..U+FF3F */
-#define WIDE_LEAD_3 0xBD /* U+FF40..U+FF7F */
+#define SHOWN_MAX  40             /* longest cell quoted in a message */
+#define YUAN       "\xC2\xA5"     /* ¥ U+00A5 */
+#define YUAN_WIDE  "\xEF\xBF\xA5" /* ￥ U+FFE5 */
+#define IDEO_SPACE 0x3000         /* U+3000, folded to ' ' */
+#define WIDE_FIRST 0xFF01         /* U+FF01..U+FF5E: ASCII 0x21..0x7E ... */
+#define WIDE_LAST  0xFF5E
+#define WIDE_SHIFT 0xFEE0 /* ... shifted by this */
 
 int import_value_fold(const char *cell, char *out, size_t cap)
 {
-    const unsigned char *p = (const unsigned char *)cell;
     size_t n = 0;
-    while (*p) {
-        unsigned c = *p;
-        size_t used = 1;
-        if (c == WIDE_LEAD_1 && (p[1] == WIDE_LEAD_2 || p[1] == WIDE_LEAD_3) && p[2] >= 0x80 &&
-            p[2] <= 0xBF) {
-            /* U+FF01..U+FF5E are ASCII 0x21..0x7E shifted by 0xFEE0 */
-            unsigned cp = 0xFF00u + ((unsigned)(p[1] - WIDE_LEAD_2) << 6) + (p[2] - 0x80u);
-            if (cp >= 0xFF01 && cp <= 0xFF5E) {
-                c = cp - 0xFEE0u;
-                used = 3;
-            }
-        } else if (strncmp((const char *)p, IDEO_SPACE, 3) == 0) {
+    for (size_t left = strlen(cell), used; left > 0; cell += used, left -= used) {
+        uint32_t cp = 0;
+        unsigned c = (unsigned char)*cell;
+        used = nq_utf8_seq(cell, left, &cp);
+        if (cp >= WIDE_FIRST && cp <= WIDE_LAST)
+            c = cp - WIDE_SHIFT;
+        else if (cp == IDEO_SPACE)
             c = ' ';
-            used = 3;
-        }
+        else
+            used = 1; /* other characters byte by byte, as they are */
         if (n + 1 >= cap)
             return -1;
         out[n++] = (char)c;
-        p += used;
     }
     out[n] = '\0';
     import_csv_trim(out);
@@ -375,45 +369,6 @@ const char *import_value_shown(const char *cell)
 {
     return strlen(cell) <= SHOWN_MAX && nq_valid_text(cell, SHOWN_MAX) && !strchr(cell, '\n') ? cell
                                                                                               : "";
-}
-
-int import_value_utf8_seq(const unsigned char *s, size_t n)
-{
-    unsigned c = s[0], lo = 0x80, hi = 0xBF;
-    int len;
-    if (c < 0x80)
-        return 1;
-    if (c >= 0xC2 && c <= 0xDF)
-        len = 2;
-    else if (c >= 0xE0 && c <= 0xEF)
-        len = 3;
-    else if (c >= 0xF0 && c <= 0xF4)
-        len = 4;
-    else
-        return 0;
-    lo = c == 0xE0 ? 0xA0 : c == 0xF0 ? 0x90 : lo; /* no overlong forms */
-    hi = c == 0xED ? 0x9F : c == 0xF4 ? 0x8F : hi; /* no surrogates, nothing past U+10FFFF */
-    for (int i = 1; i < len; i++) {
-        if ((size_t)i >= n)
-            return -1;
-        if (s[i] < (i == 1 ? lo : 0x80) || s[i] > (i == 1 ? hi : 0xBF))
-            return 0;
-    }
-    return len;
-}
-
-bool import_value_is_utf8(const char *s)
-{
-    const unsigned char *p = (const unsigned char *)s;
-    size_t n = strlen(s);
-    while (n > 0) {
-        int len = import_value_utf8_seq(p, n);
-        if (len <= 0)
-            return false;
-        p += len;
-        n -= (size_t)len;
-    }
-    return true;
 }
 
 void import_value_refuse(nq_field_errors_t *errs, const char *column, const char *expected,

@@ -79,14 +79,6 @@ int import_value_period_key(nq_period_kind_t kind, const char *cell, char *out, 
 /* A yes/no cell (see above). Returns 0 or -1. */
 int import_value_bool(const char *cell, bool *out);
 
-/* Length of the UTF-8 sequence at s (n > 0 bytes there): > 0 when valid
- * (no overlong forms, surrogates or code points past U+10FFFF), 0 when not,
- * -1 when it is the valid start of a sequence cut by the end. */
-int import_value_utf8_seq(const unsigned char *s, size_t n);
-
-/* Whether s is valid UTF-8. */
-bool import_value_is_utf8(const char *s);
-
 /* Add the refusal of a cell to errs: field `column`, reason `expected`
  * (a message: "expected an amount such as 86000.00") and the cell when
  * import_value_shown shows it (" (got '8.6万')"). */

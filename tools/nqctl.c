@@ -35,6 +35,7 @@
 #include "nq/buf.h"
 #include "nq/httpc.h"
 #include "nq/period.h"
+#include "nq/utf8.h"
 
 #define DEFAULT_URL   "http://127.0.0.1:8080"
 #define DEFAULT_ZONE  "Asia/Shanghai"
@@ -986,13 +987,13 @@ static json_t *safe_string(const char *s)
     char *copy = strdup(s);
     size_t n = copy ? strlen(copy) : 0, i = 0;
     while (i < n) {
-        int len = import_value_utf8_seq((const unsigned char *)copy + i, n - i);
-        if (len < 0)
+        size_t len = nq_utf8_seq(copy + i, n - i, NULL);
+        if (len == 0 && nq_utf8_cut(copy + i, n - i))
             copy[n = i] = '\0';
         else if (len == 0)
             copy[i++] = '?';
         else
-            i += (size_t)len;
+            i += len;
     }
     v = json_string(copy ? copy : "?");
     free(copy);
