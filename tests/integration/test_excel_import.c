@@ -32,6 +32,7 @@
 #include "harness.h"
 #include "nq/httpc.h"
 #include "nq_test.h"
+#include "testkit.h"
 
 #ifndef NQ_BIN_DIR
 #error "NQ_BIN_DIR must name the build's bin directory"
@@ -42,13 +43,6 @@
 
 static nq_harness_t *s_h;
 static nq_httpc_t *s_http;
-
-static int64_t mono_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 /* ---- files --------------------------------------------------------------------- */
 
@@ -119,7 +113,7 @@ static int nqctl(const char *lang, const char **out, const char *const *words)
     }
     CU_ASSERT_FATAL(pid > 0);
     int status = -1, st;
-    for (int64_t deadline = mono_ms() + NQCTL_MS; mono_ms() < deadline; usleep(20000)) {
+    for (int64_t deadline = tk_mono_ms() + NQCTL_MS; tk_mono_ms() < deadline; usleep(20000)) {
         if (waitpid(pid, &st, WNOHANG) == pid) {
             status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
             break;
@@ -184,7 +178,7 @@ static void kpi_text(const char *sp, const char *at, const char *metric, char *b
 static bool kpi_is(const char *sp, const char *at, const char *metric, const char *want)
 {
     char got[64] = "";
-    for (int64_t deadline = mono_ms() + SCORE_MS; mono_ms() < deadline; usleep(50000)) {
+    for (int64_t deadline = tk_mono_ms() + SCORE_MS; tk_mono_ms() < deadline; usleep(50000)) {
         kpi_text(sp, at, metric, got, sizeof(got));
         if (strcmp(got, want) == 0)
             return true;
