@@ -88,7 +88,8 @@ static void flush(coalescer_t *c)
     msg.has_deadline = 1;
     msg.deadline = nq_now_ms() + (int64_t)c->timeout_ms;
     g->total = g->n_events;
-    if (upstream_call(c->ingest, "activity.batch.v1", &msg.base, c->timeout_ms, on_reply, g) != 0) {
+    if (upstream_call(c->ingest, NQ_MSG(ACTIVITY_BATCH), &msg.base, c->timeout_ms, on_reply, g) !=
+        0) {
         group_answer(g, NULL);
         group_free(g);
         return;

@@ -31,41 +31,6 @@ static int build_routes(void)
     return 0;
 }
 
-/* Reply types each upstream accepts (ping plus its own). */
-static const upstream_reply_t ingest_replies[] = {
-    {"activity.batch.v1", &nq__activity_batch_reply__descriptor},
-    {"rebuild.start.v1", &nq__rebuild_status__descriptor},
-    {"rebuild.status.v1", &nq__rebuild_status__descriptor},
-    {"sys.ping.v1", &nq__pong__descriptor},
-};
-static const upstream_reply_t customers_replies[] = {
-    {"team.put.v1", &nq__org_reply__descriptor},
-    {"team.get.v1", &nq__org_reply__descriptor},
-    {"team.delete.v1", &nq__org_reply__descriptor},
-    {"salesperson.put.v1", &nq__org_reply__descriptor},
-    {"salesperson.get.v1", &nq__org_reply__descriptor},
-    {"salesperson.delete.v1", &nq__org_reply__descriptor},
-    {"customer.put.v1", &nq__org_reply__descriptor},
-    {"customer.get.v1", &nq__org_reply__descriptor},
-    {"customer.delete.v1", &nq__org_reply__descriptor},
-    {"sys.ping.v1", &nq__pong__descriptor},
-};
-static const upstream_reply_t reporting_replies[] = {
-    {"report.salesperson.v1", &nq__salesperson_report__descriptor},
-    {"target.put.v1", &nq__target_reply__descriptor},
-    {"target.get.v1", &nq__target_reply__descriptor},
-    {"kpi.overview.v1", &nq__overview__descriptor},
-    {"leaderboard.v1", &nq__leaderboard__descriptor},
-    {"score.board.v1", &nq__leaderboard__descriptor},
-    {"target.split.v1", &nq__document_reply__descriptor},
-    {"plan.put.v1", &nq__document_reply__descriptor},
-    {"plan.get.v1", &nq__document_reply__descriptor},
-    {"score.v1", &nq__document_reply__descriptor},
-    {"simulate.v1", &nq__document_reply__descriptor},
-    {"sys.ping.v1", &nq__pong__descriptor},
-};
-#define N_OF(a) (sizeof(a) / sizeof((a)[0]))
-
 static void on_request(nq_http_conn_t *conn, const nq_http_request_t *http, void *ctx)
 {
     gateway_t *gw = ctx;
@@ -81,7 +46,7 @@ static void on_request(nq_http_conn_t *conn, const nq_http_request_t *http, void
     }
     gw->requests++;
     gw_request_t req = {gw, conn, http, route, &params};
-    ((gw_handler_fn)route->handler)(&req);
+    route->handler(&req);
 }
 
 void *gateway_new(nq_service_t *svc)
@@ -94,12 +59,12 @@ void *gateway_new(nq_service_t *svc)
     gw->svc = svc;
     const nq_config_t *cfg = &svc->cfg;
     size_t max_frame = (size_t)cfg->max_frame_bytes;
-    gw->ingest = upstream_new(&svc->loop, svc->zctx, cfg->ingest_endpoint, "ingest", ingest_replies,
-                              N_OF(ingest_replies), max_frame);
-    gw->customers = upstream_new(&svc->loop, svc->zctx, cfg->customers_endpoint, "customers",
-                                 customers_replies, N_OF(customers_replies), max_frame);
-    gw->reporting = upstream_new(&svc->loop, svc->zctx, cfg->reporting_endpoint, "reporting",
-                                 reporting_replies, N_OF(reporting_replies), max_frame);
+    gw->ingest =
+        upstream_new(&svc->loop, svc->zctx, cfg->ingest_endpoint, NQ_SVC_INGEST, max_frame);
+    gw->customers =
+        upstream_new(&svc->loop, svc->zctx, cfg->customers_endpoint, NQ_SVC_CUSTOMERS, max_frame);
+    gw->reporting =
+        upstream_new(&svc->loop, svc->zctx, cfg->reporting_endpoint, NQ_SVC_REPORTING, max_frame);
     gw->coalescer = gw->ingest
                         ? coalescer_new(&svc->loop, gw->ingest, (size_t)cfg->max_batch_events,
                                         max_frame / 2, (uint64_t)cfg->request_timeout_ms)

@@ -24,9 +24,9 @@ typedef struct coalescer coalescer_t;
 typedef struct gateway {
     nq_service_t *svc;      /* shared process state */
     nq_http_server_t *http; /* the HTTP server */
-    upstream_t *ingest;     /* activity.batch.v1 */
-    upstream_t *customers;  /* org and customers */
-    upstream_t *reporting;  /* reports */
+    upstream_t *ingest;     /* the messages nq-ingest answers (nq/msgtypes.def) */
+    upstream_t *customers;  /* nq-customers' */
+    upstream_t *reporting;  /* nq-reporting's */
     sse_hub_t *alerts;      /* SSE clients + alert SUB */
     coalescer_t *coalescer; /* one ingest batch per loop turn */
     board_cache_t *boards;  /* leaderboard answers, kept until a KPI or the org changes */
@@ -38,18 +38,16 @@ void *gateway_new(nq_service_t *svc);
 void gateway_stop(void *gateway);
 void gateway_free(void *gateway);
 
-/* What a route's handler gets. */
+/* What a route's handler (gw_handler_fn, router.h) gets. */
 typedef struct gw_request {
     gateway_t *gw;                   /* the app */
     nq_http_conn_t *conn;            /* answer here */
     const nq_http_request_t *http;   /* the request (borrowed until answered) */
-    const nq_route_t *route;         /* the matched route row */
+    const nq_route_t *route;         /* the matched route row; route->arg is the row's argument */
     const nq_route_params_t *params; /* path parameters */
 } gw_request_t;
 
-typedef void (*gw_handler_fn)(const gw_request_t *req);
-
-/* A handler module's routes: rows whose handler is a gw_handler_fn. */
+/* A handler module's routes. */
 typedef struct gw_routes {
     const nq_route_t *rows;
     size_t n;
@@ -108,13 +106,14 @@ int gw_period_query(const gw_request_t *req, nq_period_kind_t *kind, int64_t *at
 
 /* ---- calls to services that answer an HTTP request later ----------------- */
 
-/* Send `msg` to `up`; when the reply comes (or not), `done` runs with the
+/* Send `msg` as message `type` (NQ_MSG(TARGET_GET)) to the service that
+ * answers it; when the reply comes (or not), `done` runs with the
  * connection (retained meanwhile; skipped if the client left) and `data`,
  * then free_data(data). Returns 0 when sent; -1 when the call could not be
  * sent, after answering 503 and freeing data. */
 typedef void (*gw_reply_fn)(nq_http_conn_t *conn, const ProtobufCMessage *reply,
                             const Nq__ReplyHeader *hdr, void *data);
-int gw_call(const gw_request_t *req, upstream_t *up, const char *type, ProtobufCMessage *msg,
+int gw_call(const gw_request_t *req, const nq_msgtype_t *type, ProtobufCMessage *msg,
             gw_reply_fn done, void *data, void (*free_data)(void *));
 
 /* SSE hub (h_alerts.c) lifecycle, used by gateway.c; clients connected. */

@@ -54,19 +54,18 @@ static void post_rebuild(const gw_request_t *req)
         }
     }
     static const int accepted = 202;
-    gw_call(req, req->gw->ingest, "rebuild.start.v1", &msg.base, on_status, (void *)&accepted,
-            NULL);
+    gw_call(req, NQ_MSG(REBUILD_START), &msg.base, on_status, (void *)&accepted, NULL);
 }
 
 static void get_rebuild(const gw_request_t *req)
 {
     Nq__RebuildRequest msg = NQ__REBUILD_REQUEST__INIT;
-    gw_call(req, req->gw->ingest, "rebuild.status.v1", &msg.base, on_status, NULL, NULL);
+    gw_call(req, NQ_MSG(REBUILD_STATUS), &msg.base, on_status, NULL, NULL);
 }
 
 static const nq_route_t rows[] = {
-    {"POST", "/api/v1/admin/rebuild", (void *)post_rebuild},
-    {"GET", "/api/v1/admin/rebuild", (void *)get_rebuild},
+    {"POST", "/api/v1/admin/rebuild", post_rebuild, NULL},
+    {"GET", "/api/v1/admin/rebuild", get_rebuild, NULL},
 };
 
 const gw_routes_t gw_admin_routes = {rows, sizeof(rows) / sizeof(rows[0])};

@@ -281,18 +281,22 @@ static void on_keepalive(uv_timer_t *t)
 }
 
 static const nq_bus_route_t sub_routes[] = {
-    {"alert.raised.v1", &nq__alert__descriptor, on_alert},
+    {NQ_MSG(ALERT_RAISED), on_alert},
 };
+#define N_SUB_ROUTES (sizeof(sub_routes) / sizeof(sub_routes[0]))
 
 sse_hub_t *sse_hub_new(gateway_t *gw)
 {
+    if (nq_bus_routes_check(sub_routes, N_SUB_ROUTES, ZMQ_SUB, NQ_SVC_GATEWAY) != 0)
+        return NULL;
     sse_hub_t *hub = calloc(1, sizeof(*hub));
     if (!hub)
         return NULL;
     hub->gw = gw;
     nq_service_t *svc = gw->svc;
-    hub->sub = nq_zsock_new(&svc->loop, svc->zctx, ZMQ_SUB, svc->cfg.alerts_endpoint,
-                            NQ_ZSOCK_CONNECT, sub_routes, 1, hub, (size_t)svc->cfg.max_frame_bytes);
+    hub->sub =
+        nq_zsock_new(&svc->loop, svc->zctx, ZMQ_SUB, svc->cfg.alerts_endpoint, NQ_ZSOCK_CONNECT,
+                     sub_routes, N_SUB_ROUTES, hub, (size_t)svc->cfg.max_frame_bytes);
     if (!hub->sub) {
         free(hub);
         return NULL;
@@ -331,8 +335,8 @@ void sse_hub_destroy(sse_hub_t **hubp)
 }
 
 static const nq_route_t rows[] = {
-    {"GET", "/api/v1/alerts/stream", (void *)get_stream},
-    {"GET", "/api/v1/alerts", (void *)get_list},
+    {"GET", "/api/v1/alerts/stream", get_stream, NULL},
+    {"GET", "/api/v1/alerts", get_list, NULL},
 };
 
 const gw_routes_t gw_alert_routes = {rows, sizeof(rows) / sizeof(rows[0])};

@@ -63,7 +63,7 @@ static void ping(probe_t *p, upstream_t *up, const char *name)
     Nq__Ping msg = NQ__PING__INIT;
     if (pg) {
         *pg = (ping_t){p, name};
-        if (up && upstream_call(up, "sys.ping.v1", &msg.base, PING_TIMEOUT_MS, on_pong, pg) == 0)
+        if (up && upstream_call(up, NQ_MSG(SYS_PING), &msg.base, PING_TIMEOUT_MS, on_pong, pg) == 0)
             return;
     }
     free(pg);
@@ -111,8 +111,8 @@ static void get_livez(const gw_request_t *req)
 }
 
 static const nq_route_t rows[] = {
-    {"GET", "/livez", (void *)get_livez},
-    {"GET", "/readyz", (void *)get_readyz},
+    {"GET", "/livez", get_livez, NULL},
+    {"GET", "/readyz", get_readyz, NULL},
 };
 
 const gw_routes_t gw_health_routes = {rows, sizeof(rows) / sizeof(rows[0])};

@@ -5,6 +5,8 @@
 
 #include "gateway.h"
 #include "nq/kpi.h"
+#include "nq/kpi_fetch.h"
+#include "nq/kpi_json.h"
 
 /* State of one KPI read. */
 typedef struct kpi_read {
@@ -55,7 +57,7 @@ static void get_kpis(const gw_request_t *req)
 }
 
 static const nq_route_t rows[] = {
-    {"GET", "/api/v1/salespeople/:id/kpis", (void *)get_kpis},
+    {"GET", "/api/v1/salespeople/:id/kpis", get_kpis, NULL},
 };
 
 const gw_routes_t gw_kpi_routes = {rows, sizeof(rows) / sizeof(rows[0])};

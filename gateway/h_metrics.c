@@ -134,7 +134,7 @@ static void get_metrics(const gw_request_t *req)
 }
 
 static const nq_route_t rows[] = {
-    {"GET", "/metrics", (void *)get_metrics},
+    {"GET", "/metrics", get_metrics, NULL},
 };
 
 const gw_routes_t gw_metrics_routes = {rows, sizeof(rows) / sizeof(rows[0])};

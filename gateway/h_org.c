@@ -1,9 +1,9 @@
 /* h_org.c — teams, salespeople, customers (nq-customers) and salesperson
  * reports (nq-reporting), relayed over the bus.
  *
- * The three org entities share one PUT and one GET handler, driven by a
- * table of kinds: its URL pattern, bus types, JSON schema and where the
- * entity sits in OrgRequest / OrgReply.
+ * The three org entities share one PUT, one GET and one DELETE handler,
+ * driven by their kind (the argument of their route rows): its bus
+ * messages, JSON schema and where the entity sits in OrgRequest / OrgReply.
  */
 #include <stddef.h>
 #include <stdio.h>
@@ -13,6 +13,8 @@
 #include "gateway.h"
 #include "nq/keys.h"
 #include "nq/kpi.h"
+#include "nq/kpi_json.h"
+#include "nq/kpi_pb.h"
 #include "pbjson.h"
 
 /* Server-set fields are written out and refused on input; effective_from
@@ -44,34 +46,31 @@ static const pbjson_special_t customer_specials[] = {
     }
 
 typedef struct org_kind {
-    const char *pattern;     /* "/api/v1/teams/:id" */
-    const char *put_type;    /* "team.put.v1" */
-    const char *get_type;    /* "team.get.v1" */
-    const char *delete_type; /* "team.delete.v1" */
+    const nq_msgtype_t *put; /* NQ_MSG(TEAM_PUT) */
+    const nq_msgtype_t *get; /* NQ_MSG(TEAM_GET) */
+    const nq_msgtype_t *del; /* NQ_MSG(TEAM_DELETE) */
     pbjson_schema_t schema;  /* the entity's JSON */
     size_t req_offset;       /* entity pointer in Nq__OrgRequest */
     size_t reply_offset;     /* entity pointer in Nq__OrgReply */
 } org_kind_t;
 
+#define ENTITY(member) offsetof(Nq__OrgRequest, member), offsetof(Nq__OrgReply, member)
+
+enum { TEAM, SALESPERSON, CUSTOMER };
 static const org_kind_t kinds[] = {
-    {"/api/v1/teams/:id", "team.put.v1", "team.get.v1", "team.delete.v1",
-     SCHEMA(nq__team__descriptor, team_specials), offsetof(Nq__OrgRequest, team),
-     offsetof(Nq__OrgReply, team)},
-    {"/api/v1/salespeople/:id", "salesperson.put.v1", "salesperson.get.v1", "salesperson.delete.v1",
-     SCHEMA(nq__salesperson__descriptor, salesperson_specials),
-     offsetof(Nq__OrgRequest, salesperson), offsetof(Nq__OrgReply, salesperson)},
-    {"/api/v1/customers/:id", "customer.put.v1", "customer.get.v1", "customer.delete.v1",
-     SCHEMA(nq__customer__descriptor, customer_specials), offsetof(Nq__OrgRequest, customer),
-     offsetof(Nq__OrgReply, customer)},
+    [TEAM] = {NQ_MSG(TEAM_PUT), NQ_MSG(TEAM_GET), NQ_MSG(TEAM_DELETE),
+              SCHEMA(nq__team__descriptor, team_specials), ENTITY(team)},
+    [SALESPERSON] = {NQ_MSG(SALESPERSON_PUT), NQ_MSG(SALESPERSON_GET), NQ_MSG(SALESPERSON_DELETE),
+                     SCHEMA(nq__salesperson__descriptor, salesperson_specials),
+                     ENTITY(salesperson)},
+    [CUSTOMER] = {NQ_MSG(CUSTOMER_PUT), NQ_MSG(CUSTOMER_GET), NQ_MSG(CUSTOMER_DELETE),
+                  SCHEMA(nq__customer__descriptor, customer_specials), ENTITY(customer)},
 };
 
+/* The kind a route is about: the argument of its rows. */
 static const org_kind_t *kind_of(const gw_request_t *req)
 {
-    for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
-        if (strcmp(kinds[i].pattern, req->route->pattern) == 0)
-            return &kinds[i];
-    }
-    return NULL;
+    return req->route->arg;
 }
 
 /* A salesperson's history stretches start on days: "from" as RFC 3339 (the
@@ -107,7 +106,7 @@ static void put_entity(const gw_request_t *req)
 {
     const org_kind_t *kind = kind_of(req);
     const char *id = gw_path_id(req, "id");
-    if (!kind || !id)
+    if (!id)
         return;
     json_t *obj = gw_parse_json_body(req);
     if (!obj)
@@ -132,7 +131,7 @@ static void put_entity(const gw_request_t *req)
     msg.has_members_given = members_given;
     msg.members_given = members_given;
     *(ProtobufCMessage **)((char *)&msg + kind->req_offset) = entity;
-    gw_call(req, req->gw->customers, kind->put_type, &msg.base, on_org_reply, (void *)kind, NULL);
+    gw_call(req, kind->put, &msg.base, on_org_reply, (void *)kind, NULL);
     protobuf_c_message_free_unpacked(entity, NULL);
 }
 
@@ -141,12 +140,11 @@ static void id_only(const gw_request_t *req, bool delete)
 {
     const org_kind_t *kind = kind_of(req);
     const char *id = gw_path_id(req, "id");
-    if (!kind || !id)
+    if (!id)
         return;
     Nq__OrgRequest msg = NQ__ORG_REQUEST__INIT;
     msg.id = (char *)id;
-    gw_call(req, req->gw->customers, delete ? kind->delete_type : kind->get_type, &msg.base,
-            on_org_reply, (void *)kind, NULL);
+    gw_call(req, delete ? kind->del : kind->get, &msg.base, on_org_reply, (void *)kind, NULL);
 }
 
 static void get_entity(const gw_request_t *req)
@@ -300,21 +298,21 @@ static void get_salesperson_report(const gw_request_t *req)
     msg.period_kind = (char *)nq_period_kind_name(kind);
     msg.has_at = 1;
     msg.at = at;
-    gw_call(req, req->gw->reporting, "report.salesperson.v1", &msg.base, on_report, NULL, NULL);
+    gw_call(req, NQ_MSG(REPORT_SALESPERSON), &msg.base, on_report, NULL, NULL);
 }
 
 static const nq_route_t rows[] = {
-    {"PUT", "/api/v1/teams/:id", (void *)put_entity},
-    {"GET", "/api/v1/teams/:id", (void *)get_entity},
-    {"DELETE", "/api/v1/teams/:id", (void *)delete_entity},
-    {"PUT", "/api/v1/salespeople/:id", (void *)put_entity},
-    {"GET", "/api/v1/salespeople/:id", (void *)get_entity},
-    {"DELETE", "/api/v1/salespeople/:id", (void *)delete_entity},
-    {"PUT", "/api/v1/customers/:id", (void *)put_entity},
-    {"GET", "/api/v1/customers/:id", (void *)get_entity},
-    {"DELETE", "/api/v1/customers/:id", (void *)delete_entity},
-    {"GET", "/api/v1/reports/salespeople/:id", (void *)get_salesperson_report},
-    {"GET", "/api/v1/org/unknown", (void *)get_unknown},
+    {"PUT", "/api/v1/teams/:id", put_entity, &kinds[TEAM]},
+    {"GET", "/api/v1/teams/:id", get_entity, &kinds[TEAM]},
+    {"DELETE", "/api/v1/teams/:id", delete_entity, &kinds[TEAM]},
+    {"PUT", "/api/v1/salespeople/:id", put_entity, &kinds[SALESPERSON]},
+    {"GET", "/api/v1/salespeople/:id", get_entity, &kinds[SALESPERSON]},
+    {"DELETE", "/api/v1/salespeople/:id", delete_entity, &kinds[SALESPERSON]},
+    {"PUT", "/api/v1/customers/:id", put_entity, &kinds[CUSTOMER]},
+    {"GET", "/api/v1/customers/:id", get_entity, &kinds[CUSTOMER]},
+    {"DELETE", "/api/v1/customers/:id", delete_entity, &kinds[CUSTOMER]},
+    {"GET", "/api/v1/reports/salespeople/:id", get_salesperson_report, NULL},
+    {"GET", "/api/v1/org/unknown", get_unknown, NULL},
 };
 
 const gw_routes_t gw_org_routes = {rows, sizeof(rows) / sizeof(rows[0])};

@@ -9,26 +9,14 @@
  *        {"scorecard":{draft},"commission":{draft}}: live and draft side by side
  */
 #include <stdlib.h>
-#include <string.h>
 
 #include "gateway.h"
 
-/* Plan kind by route pattern. */
-static const struct {
-    const char *pattern;
-    const char *kind;
-} plan_kinds[] = {
-    {"/api/v1/teams/:id/scorecard", "scorecard"},
-    {"/api/v1/teams/:id/commission-plan", "commission"},
-};
-
+/* The plan kind a route is about ("scorecard", "commission"): the argument
+ * of its rows. */
 static const char *kind_of(const gw_request_t *req)
 {
-    for (size_t i = 0; i < sizeof(plan_kinds) / sizeof(plan_kinds[0]); i++) {
-        if (strcmp(plan_kinds[i].pattern, req->route->pattern) == 0)
-            return plan_kinds[i].kind;
-    }
-    return "";
+    return req->route->arg;
 }
 
 static void on_document(nq_http_conn_t *conn, const ProtobufCMessage *msg,
@@ -67,7 +55,7 @@ static void plan_request(const gw_request_t *req, bool put)
         msg.document = member_text(body, NULL);
         json_decref(body);
     }
-    gw_call(req, req->gw->reporting, put ? "plan.put.v1" : "plan.get.v1", &msg.base, on_document,
+    gw_call(req, put ? NQ_MSG(PLAN_PUT) : NQ_MSG(PLAN_GET), &msg.base, on_document,
             put ? (void *)&created : NULL, NULL);
     free(msg.document);
 }
@@ -104,8 +92,7 @@ static void score_request(const gw_request_t *req, bool simulate)
     } else {
         msg.salesperson_id = (char *)id;
     }
-    gw_call(req, req->gw->reporting, simulate ? "simulate.v1" : "score.v1", &msg.base, on_document,
-            NULL, NULL);
+    gw_call(req, simulate ? NQ_MSG(SIMULATE) : NQ_MSG(SCORE), &msg.base, on_document, NULL, NULL);
     free(msg.draft_scorecard);
     free(msg.draft_commission);
 }
@@ -121,12 +108,12 @@ static void post_simulation(const gw_request_t *req)
 }
 
 static const nq_route_t rows[] = {
-    {"PUT", "/api/v1/teams/:id/scorecard", (void *)put_plan},
-    {"GET", "/api/v1/teams/:id/scorecard", (void *)get_plan},
-    {"PUT", "/api/v1/teams/:id/commission-plan", (void *)put_plan},
-    {"GET", "/api/v1/teams/:id/commission-plan", (void *)get_plan},
-    {"GET", "/api/v1/scores/salespeople/:id", (void *)get_score},
-    {"POST", "/api/v1/teams/:id/simulations", (void *)post_simulation},
+    {"PUT", "/api/v1/teams/:id/scorecard", put_plan, "scorecard"},
+    {"GET", "/api/v1/teams/:id/scorecard", get_plan, "scorecard"},
+    {"PUT", "/api/v1/teams/:id/commission-plan", put_plan, "commission"},
+    {"GET", "/api/v1/teams/:id/commission-plan", get_plan, "commission"},
+    {"GET", "/api/v1/scores/salespeople/:id", get_score, NULL},
+    {"POST", "/api/v1/teams/:id/simulations", post_simulation, NULL},
 };
 
 const gw_routes_t gw_plan_routes = {rows, sizeof(rows) / sizeof(rows[0])};

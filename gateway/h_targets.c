@@ -24,34 +24,22 @@
 #include "jtext.h"
 #include "nq/keys.h"
 #include "nq/kpi.h"
+#include "nq/kpi_json.h"
+#include "nq/kpi_pb.h"
 
-/* Which subject a route is about, by its pattern. */
-static const struct {
-    const char *pattern;
-    Nq__Subject subject;
-} subjects[] = {
-    {"/api/v1/targets/salespeople/:id/:period/:key", NQ__SUBJECT__SUBJECT_SALESPERSON},
-    {"/api/v1/targets/teams/:id/:period/:key", NQ__SUBJECT__SUBJECT_TEAM},
-    {"/api/v1/targets/teams/:id/:period/:key/split", NQ__SUBJECT__SUBJECT_TEAM},
-    {"/api/v1/targets/company/:period/:key", NQ__SUBJECT__SUBJECT_COMPANY},
-    {"/api/v1/kpis/salespeople/:id", NQ__SUBJECT__SUBJECT_SALESPERSON},
-    {"/api/v1/kpis/teams/:id", NQ__SUBJECT__SUBJECT_TEAM},
-    {"/api/v1/kpis/company", NQ__SUBJECT__SUBJECT_COMPANY},
-};
+/* Which subject a route is about: the argument of its rows. */
+typedef struct subject {
+    Nq__Subject pb;   /* as sent to reporting */
+    const char *name; /* as answered */
+} subject_t;
 
-static const char *const subject_names[] = {
-    [NQ__SUBJECT__SUBJECT_SALESPERSON] = "salesperson",
-    [NQ__SUBJECT__SUBJECT_TEAM] = "team",
-    [NQ__SUBJECT__SUBJECT_COMPANY] = "company",
-};
+static const subject_t salesperson_subject = {NQ__SUBJECT__SUBJECT_SALESPERSON, "salesperson"};
+static const subject_t team_subject = {NQ__SUBJECT__SUBJECT_TEAM, "team"};
+static const subject_t company_subject = {NQ__SUBJECT__SUBJECT_COMPANY, "company"};
 
-static Nq__Subject subject_of(const gw_request_t *req)
+static const subject_t *subject_of(const gw_request_t *req)
 {
-    for (size_t i = 0; i < sizeof(subjects) / sizeof(subjects[0]); i++) {
-        if (strcmp(subjects[i].pattern, req->route->pattern) == 0)
-            return subjects[i].subject;
-    }
-    return NQ__SUBJECT__SUBJECT_COMPANY;
+    return req->route->arg;
 }
 
 /* The path id (NULL for the company), or "" after answering 400. */
@@ -137,7 +125,7 @@ static void target_request(const gw_request_t *req, bool put)
         return;
     Nq__TargetRequest msg = NQ__TARGET_REQUEST__INIT;
     msg.has_subject = 1;
-    msg.subject = subject_of(req);
+    msg.subject = subject_of(req)->pb;
     msg.id = (char *)(id ? id : "");
     msg.period_kind = (char *)nq_route_param(req->params, "period");
     msg.period_key = (char *)nq_route_param(req->params, "key");
@@ -153,8 +141,7 @@ static void target_request(const gw_request_t *req, bool put)
         msg.values = ptrs;
         msg.n_values = ptrs ? n : 0;
     }
-    gw_call(req, req->gw->reporting, put ? "target.put.v1" : "target.get.v1", &msg.base, on_targets,
-            NULL, NULL);
+    gw_call(req, put ? NQ_MSG(TARGET_PUT) : NQ_MSG(TARGET_GET), &msg.base, on_targets, NULL, NULL);
     free(ptrs);
     free(values);
 }
@@ -244,13 +231,12 @@ static void get_overview(const gw_request_t *req)
         return;
     Nq__OverviewRequest msg = NQ__OVERVIEW_REQUEST__INIT;
     msg.has_subject = 1;
-    msg.subject = subject_of(req);
+    msg.subject = subject_of(req)->pb;
     msg.id = (char *)(id ? id : "");
     msg.period_kind = (char *)nq_period_kind_name(kind);
     msg.has_at = 1;
     msg.at = at;
-    gw_call(req, req->gw->reporting, "kpi.overview.v1", &msg.base, on_overview,
-            (void *)subject_names[msg.subject], NULL);
+    gw_call(req, NQ_MSG(KPI_OVERVIEW), &msg.base, on_overview, (void *)subject_of(req)->name, NULL);
 }
 
 /* ---- splits ------------------------------------------------------------------ */
@@ -328,7 +314,7 @@ static void post_split(const gw_request_t *req)
         msg.confirm = json_is_true(confirm);
         msg.has_min_share = min_share != NULL;
         msg.min_share = json_number_value(min_share);
-        gw_call(req, req->gw->reporting, "target.split.v1", &msg.base, on_split, NULL, NULL);
+        gw_call(req, NQ_MSG(TARGET_SPLIT), &msg.base, on_split, NULL, NULL);
     }
     free(ptrs);
     free(weights);
@@ -452,8 +438,7 @@ static void on_board_stamp(nq_redis_t *r, redisReply *reply, void *data)
         return;
     }
     gw_request_t req = {.gw = bg->gw, .conn = bg->conn};
-    gw_call(&req, bg->gw->reporting, "leaderboard.v1", &bg->msg.base, on_leaderboard, bg,
-            board_get_free);
+    gw_call(&req, NQ_MSG(LEADERBOARD), &bg->msg.base, on_leaderboard, bg, board_get_free);
 }
 
 /* A board by a metric: from the kept answers when nothing changed since. */
@@ -509,23 +494,23 @@ static void get_leaderboard(const gw_request_t *req)
     msg.at = at;
     msg.metric = metric;
     if (strcmp(metric, "score") == 0)
-        gw_call(req, req->gw->reporting, "score.board.v1", &msg.base, on_leaderboard, NULL, NULL);
+        gw_call(req, NQ_MSG(SCORE_BOARD), &msg.base, on_leaderboard, NULL, NULL);
     else
         get_metric_board(req, &msg);
 }
 
 static const nq_route_t rows[] = {
-    {"GET", "/api/v1/leaderboards", (void *)get_leaderboard},
-    {"POST", "/api/v1/targets/teams/:id/:period/:key/split", (void *)post_split},
-    {"PUT", "/api/v1/targets/salespeople/:id/:period/:key", (void *)put_targets},
-    {"GET", "/api/v1/targets/salespeople/:id/:period/:key", (void *)get_targets},
-    {"PUT", "/api/v1/targets/teams/:id/:period/:key", (void *)put_targets},
-    {"GET", "/api/v1/targets/teams/:id/:period/:key", (void *)get_targets},
-    {"PUT", "/api/v1/targets/company/:period/:key", (void *)put_targets},
-    {"GET", "/api/v1/targets/company/:period/:key", (void *)get_targets},
-    {"GET", "/api/v1/kpis/salespeople/:id", (void *)get_overview},
-    {"GET", "/api/v1/kpis/teams/:id", (void *)get_overview},
-    {"GET", "/api/v1/kpis/company", (void *)get_overview},
+    {"GET", "/api/v1/leaderboards", get_leaderboard, NULL},
+    {"POST", "/api/v1/targets/teams/:id/:period/:key/split", post_split, &team_subject},
+    {"PUT", "/api/v1/targets/salespeople/:id/:period/:key", put_targets, &salesperson_subject},
+    {"GET", "/api/v1/targets/salespeople/:id/:period/:key", get_targets, &salesperson_subject},
+    {"PUT", "/api/v1/targets/teams/:id/:period/:key", put_targets, &team_subject},
+    {"GET", "/api/v1/targets/teams/:id/:period/:key", get_targets, &team_subject},
+    {"PUT", "/api/v1/targets/company/:period/:key", put_targets, &company_subject},
+    {"GET", "/api/v1/targets/company/:period/:key", get_targets, &company_subject},
+    {"GET", "/api/v1/kpis/salespeople/:id", get_overview, &salesperson_subject},
+    {"GET", "/api/v1/kpis/teams/:id", get_overview, &team_subject},
+    {"GET", "/api/v1/kpis/company", get_overview, &company_subject},
 };
 
 const gw_routes_t gw_target_routes = {rows, sizeof(rows) / sizeof(rows[0])};

@@ -188,9 +188,22 @@ static void on_call_reply(const ProtobufCMessage *reply, const Nq__ReplyHeader *
     free(p);
 }
 
-int gw_call(const gw_request_t *req, upstream_t *up, const char *type, ProtobufCMessage *msg,
+/* The upstream of the service that answers `msg` (its owner in the message
+ * table), or NULL. */
+static upstream_t *upstream_of(const gateway_t *gw, const nq_msgtype_t *msg)
+{
+    upstream_t *const ups[] = {gw->ingest, gw->customers, gw->reporting};
+    for (size_t i = 0; i < sizeof(ups) / sizeof(ups[0]); i++) {
+        if (ups[i] && upstream_answers(ups[i], msg))
+            return ups[i];
+    }
+    return NULL;
+}
+
+int gw_call(const gw_request_t *req, const nq_msgtype_t *type, ProtobufCMessage *msg,
             gw_reply_fn done, void *data, void (*free_data)(void *))
 {
+    upstream_t *up = upstream_of(req->gw, type);
     pending_t *p = malloc(sizeof(*p));
     if (p) {
         *p = (pending_t){req->conn, done, data, free_data};

@@ -1,6 +1,10 @@
 /* gateway/router.h — HTTP route table.
  *
- * A route is a row {method, pattern, handler}. A pattern is a path whose
+ * A route is a row {method, pattern, handler, arg}. The handler is the
+ * gateway's (it gets the request, whose route field is the matched row); arg
+ * is what the row tells its handler, so one handler can serve several rows
+ * (which entity kind, which subject, ...) without looking at the pattern
+ * again. A pattern is a path whose
  * segments are literal or a parameter ":name" that matches one non-empty
  * segment. nq_route_find picks the first row whose pattern matches; it tells
  * apart "no such path" (404) from "path exists, method not allowed" (405).
@@ -11,11 +15,13 @@
  * and no allocation; the table is the caller's and must outlive the params.
  *
  *   static const nq_route_t routes[] = {
- *       {"GET", "/api/v1/salespeople/:id/kpis", handle_kpis},
+ *       {"GET", "/api/v1/salespeople/:id/kpis", get_kpis, NULL},
+ *       {"GET", "/api/v1/teams/:id", get_entity, &team_kind},
  *   };
  *   nq_route_params_t params;
- *   const nq_route_t *r = nq_route_find(routes, 1, "GET", path, &params, &status);
+ *   const nq_route_t *r = nq_route_find(routes, 2, "GET", path, &params, &status);
  *   const char *id = nq_route_param(&params, "id");
+ *   r->handler(&req);   // which reads r->arg
  */
 #ifndef NQ_GATEWAY_ROUTER_H
 #define NQ_GATEWAY_ROUTER_H
@@ -31,10 +37,15 @@ typedef struct nq_route_params {
     char values[NQ_ROUTE_MAX_PARAMS][NQ_ROUTE_PARAM_LEN]; /* copied segment text */
 } nq_route_params_t;
 
+/* A route's handler; gw_request (gateway.h) is what the gateway hands it. */
+struct gw_request;
+typedef void (*gw_handler_fn)(const struct gw_request *req);
+
 typedef struct nq_route {
-    const char *method;  /* "GET", "PUT", "POST", ... */
-    const char *pattern; /* "/api/v1/teams/:id" */
-    void *handler;       /* the caller's handler; the router does not call it */
+    const char *method;    /* "GET", "PUT", "POST", ... */
+    const char *pattern;   /* "/api/v1/teams/:id" */
+    gw_handler_fn handler; /* the gateway's handler; the router does not call it */
+    const void *arg;       /* the row's argument for its handler, or NULL */
 } nq_route_t;
 
 /* Find the route for method + path. On a match returns it and fills params.

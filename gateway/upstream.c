@@ -9,8 +9,7 @@
 #include "nq/bus.h"
 #include "nq/log.h"
 
-#define SWEEP_MS        50
-#define MAX_REPLY_TYPES 16
+#define SWEEP_MS 50
 
 /* One call waiting for its reply. Calls are kept in send order; replies
  * mostly come back in that order, so lookups start at the oldest. The sweep
@@ -28,12 +27,13 @@ struct upstream {
     nq_zsock_t *sock; /* DEALER */
     uv_timer_t sweep; /* expires late calls */
     uv_loop_t *loop;  /* for uv_now */
-    char name[32];    /* service name, for logs */
+    nq_svc_t svc;     /* the service that answers */
+    const char *name; /* its name, for logs */
     uint64_t next_id; /* last correlation id used */
     call_t *head;     /* waiting calls, oldest first */
     call_t *tail;
-    size_t inflight;                        /* calls in the list */
-    nq_bus_route_t routes[MAX_REPLY_TYPES]; /* reply types -> on_reply */
+    size_t inflight;                     /* calls in the list */
+    nq_bus_route_t routes[NQ_MSG_COUNT]; /* the service's messages -> on_reply */
 };
 
 static void unlink_call(upstream_t *up, call_t *c)
@@ -104,20 +104,22 @@ static void on_sweep(uv_timer_t *t)
     }
 }
 
-upstream_t *upstream_new(uv_loop_t *loop, void *zctx, const char *endpoint, const char *name,
-                         const upstream_reply_t *replies, size_t n_replies, size_t max_frame)
+upstream_t *upstream_new(uv_loop_t *loop, void *zctx, const char *endpoint, nq_svc_t svc,
+                         size_t max_frame)
 {
-    if (n_replies > MAX_REPLY_TYPES)
-        return NULL;
     upstream_t *up = calloc(1, sizeof(*up));
     if (!up)
         return NULL;
     up->loop = loop;
-    snprintf(up->name, sizeof(up->name), "%s", name);
-    for (size_t i = 0; i < n_replies; i++)
-        up->routes[i] = (nq_bus_route_t){replies[i].type, replies[i].descriptor, on_reply};
-    up->sock = nq_zsock_new(loop, zctx, ZMQ_DEALER, endpoint, NQ_ZSOCK_CONNECT, up->routes,
-                            n_replies, up, max_frame);
+    up->svc = svc;
+    up->name = nq_svc_name(svc);
+    size_t n = 0;
+    for (size_t i = 0; i < NQ_MSG_COUNT; i++) {
+        if (upstream_answers(up, &nq_msgtypes[i]))
+            up->routes[n++] = (nq_bus_route_t){&nq_msgtypes[i], on_reply};
+    }
+    up->sock = nq_zsock_new(loop, zctx, ZMQ_DEALER, endpoint, NQ_ZSOCK_CONNECT, up->routes, n, up,
+                            max_frame);
     if (!up->sock) {
         free(up);
         return NULL;
@@ -128,9 +130,18 @@ upstream_t *upstream_new(uv_loop_t *loop, void *zctx, const char *endpoint, cons
     return up;
 }
 
-int upstream_call(upstream_t *up, const char *type, ProtobufCMessage *req, uint64_t timeout_ms,
-                  upstream_cb cb, void *data)
+bool upstream_answers(const upstream_t *up, const nq_msgtype_t *msg)
 {
+    return msg->kind != NQ_MSG_KIND_PUB && (msg->owner & up->svc) && (msg->peers & NQ_SVC_GATEWAY);
+}
+
+int upstream_call(upstream_t *up, const nq_msgtype_t *msg, ProtobufCMessage *req,
+                  uint64_t timeout_ms, upstream_cb cb, void *data)
+{
+    if (!upstream_answers(up, msg)) {
+        nq_log_error("upstream_call", "%s does not answer %s", up->name, msg->type);
+        return -1;
+    }
     const ProtobufCFieldDescriptor *f =
         protobuf_c_message_descriptor_get_field_by_name(req->descriptor, "correlation_id");
     call_t *c = f && f->type == PROTOBUF_C_TYPE_STRING ? calloc(1, sizeof(*c)) : NULL;
@@ -142,7 +153,7 @@ int upstream_call(upstream_t *up, const char *type, ProtobufCMessage *req, uint6
     char **slot = (char **)((char *)req + f->offset);
     char *saved = *slot;
     *slot = corr;
-    int rc = nq_zsock_send(up->sock, type, req);
+    int rc = nq_zsock_send(up->sock, msg, req);
     *slot = saved;
     if (rc != 0) {
         free(c);

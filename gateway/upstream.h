@@ -5,46 +5,45 @@
  * correlation id finds the waiting call. A call's callback runs exactly once:
  * with the reply (valid only during the callback), or with NULL when the
  * service did not answer within the deadline or the upstream is closing.
+ * The messages it sends and the replies it accepts are those the message
+ * table (nq/msgtypes.h) gives the service.
  *
- *   static const upstream_reply_t replies[] = {
- *       {"sys.ping.v1", &nq__pong__descriptor},
- *   };
- *   upstream_t *up = upstream_new(loop, zctx, "tcp://127.0.0.1:7101", "ingest",
- *                                 replies, 1, max_frame);
+ *   upstream_t *up = upstream_new(loop, zctx, "tcp://127.0.0.1:7101", NQ_SVC_INGEST,
+ *                                 max_frame);
  *   Nq__Ping ping = NQ__PING__INIT;
- *   upstream_call(up, "sys.ping.v1", &ping.base, 1000, on_pong, data);
+ *   upstream_call(up, NQ_MSG(SYS_PING), &ping.base, 1000, on_pong, data);
  *   static void on_pong(const ProtobufCMessage *reply, const Nq__ReplyHeader *hdr, void *data);
  */
 #ifndef NQ_GATEWAY_UPSTREAM_H
 #define NQ_GATEWAY_UPSTREAM_H
 
 #include <protobuf-c/protobuf-c.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <uv.h>
 
 #include "neiqin.pb-c.h"
+#include "nq/msgtypes.h"
 
 typedef struct upstream upstream_t;
-
-/* A reply type this upstream accepts. */
-typedef struct upstream_reply {
-    const char *type;                             /* same as the request type */
-    const ProtobufCMessageDescriptor *descriptor; /* reply message */
-} upstream_reply_t;
 
 /* reply/hdr are NULL on timeout or shutdown. */
 typedef void (*upstream_cb)(const ProtobufCMessage *reply, const Nq__ReplyHeader *hdr, void *data);
 
-/* Connect a DEALER to `endpoint`. `name` is for logs. NULL on failure. */
-upstream_t *upstream_new(uv_loop_t *loop, void *zctx, const char *endpoint, const char *name,
-                         const upstream_reply_t *replies, size_t n_replies, size_t max_frame);
+/* Connect a DEALER to `endpoint`, where service `svc` answers. NULL on
+ * failure. */
+upstream_t *upstream_new(uv_loop_t *loop, void *zctx, const char *endpoint, nq_svc_t svc,
+                         size_t max_frame);
 
-/* Send `req` (its correlation_id field is overwritten) and wait up to
- * timeout_ms. Returns 0 when sent (cb will run), -1 when it could not be sent
- * (cb never runs). */
-int upstream_call(upstream_t *up, const char *type, ProtobufCMessage *req, uint64_t timeout_ms,
-                  upstream_cb cb, void *data);
+/* Does this upstream's service answer `msg`? */
+bool upstream_answers(const upstream_t *up, const nq_msgtype_t *msg);
+
+/* Send `req` as message `msg` (its correlation_id field is overwritten) and
+ * wait up to timeout_ms. Returns 0 when sent (cb will run), -1 when it could
+ * not be sent or the service does not answer `msg` (cb never runs). */
+int upstream_call(upstream_t *up, const nq_msgtype_t *msg, ProtobufCMessage *req,
+                  uint64_t timeout_ms, upstream_cb cb, void *data);
 
 /* Calls waiting for a reply. */
 size_t upstream_inflight(const upstream_t *up);

@@ -10,6 +10,7 @@
 #include "import_value.h"
 #include "msg.h"
 #include "nq/kpi.h"
+#include "nq/kpi_json.h"
 #include "nq/period.h"
 
 /* The columns that say what a row is about, in this order in plan->ident. */

@@ -42,7 +42,8 @@ static const nq_bus_route_t *find_route(const nq_bus_route_t *routes, size_t n, 
                                         size_t len)
 {
     for (size_t i = 0; i < n; i++) {
-        if (strlen(routes[i].type) == len && memcmp(routes[i].type, type, len) == 0)
+        const char *have = routes[i].msg->type;
+        if (strlen(have) == len && memcmp(have, type, len) == 0)
             return &routes[i];
     }
     return NULL;
@@ -50,8 +51,9 @@ static const nq_bus_route_t *find_route(const nq_bus_route_t *routes, size_t n, 
 
 int nq_bus_dispatch(const nq_bus_route_t *routes, size_t n_routes, size_t max_frame,
                     nq_zsock_t *sock, const uint8_t *const *frames, const size_t *lens, size_t n,
-                    size_t n_ids, void *app)
+                    int zmq_type, void *app)
 {
+    size_t n_ids = zmq_type == ZMQ_ROUTER ? 1 : 0;
     if (n != n_ids + 2 || (n_ids == 1 && lens[0] > NQ_BUS_ID_MAX))
         return NQ_BUS_EFRAMES;
     const uint8_t *type = frames[n_ids];
@@ -61,11 +63,16 @@ int nq_bus_dispatch(const nq_bus_route_t *routes, size_t n_routes, size_t max_fr
     const nq_bus_route_t *route = find_route(routes, n_routes, type, type_len);
     if (!route)
         return NQ_BUS_ETYPE;
+    /* A DEALER is the caller's side: what it receives are replies. */
+    const ProtobufCMessageDescriptor *desc =
+        zmq_type == ZMQ_DEALER ? route->msg->reply : route->msg->request;
+    if (!desc)
+        return NQ_BUS_ETYPE;
     if (lens[n_ids + 1] > max_frame)
         return NQ_BUS_ETOOBIG;
 
     ProtobufCMessage *msg =
-        protobuf_c_message_unpack(route->descriptor, NULL, lens[n_ids + 1], frames[n_ids + 1]);
+        protobuf_c_message_unpack(desc, NULL, lens[n_ids + 1], frames[n_ids + 1]);
     if (!msg)
         return NQ_BUS_EDECODE;
 
@@ -75,11 +82,56 @@ int nq_bus_dispatch(const nq_bus_route_t *routes, size_t n_routes, size_t max_fr
         memcpy(env.id, frames[0], env.id_len);
     memcpy(env.type, type, type_len);
     env.type[type_len] = '\0';
+    env.msg = route->msg;
     env.payload = frames[n_ids + 1];
     env.payload_len = lens[n_ids + 1];
     route->handler(sock, &env, msg, app);
     protobuf_c_message_free_unpacked(msg, NULL);
     return NQ_BUS_OK;
+}
+
+/* Does a `zmq_type` socket of `svc` receive message `m`: a SUB the
+ * publications `svc` subscribes to, any other the requests `svc` answers? */
+static bool receives(const nq_msgtype_t *m, int zmq_type, nq_svc_t svc)
+{
+    if (zmq_type == ZMQ_SUB)
+        return m->kind == NQ_MSG_KIND_PUB && (m->peers & svc);
+    return m->kind != NQ_MSG_KIND_PUB && (m->owner & svc);
+}
+
+static const nq_bus_route_t *route_of(const nq_bus_route_t *routes, size_t n, const nq_msgtype_t *m)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (routes[i].msg == m)
+            return &routes[i];
+    }
+    return NULL;
+}
+
+int nq_bus_routes_check(const nq_bus_route_t *routes, size_t n_routes, int zmq_type, nq_svc_t svc)
+{
+    const char *name = nq_svc_name(svc);
+    for (size_t i = 0; i < n_routes; i++) {
+        const nq_msgtype_t *m = routes[i].msg;
+        if (!receives(m, zmq_type, svc)) {
+            nq_log_error("bus_routes", "%s routes %s, which the message table does not send it",
+                         name, m->type);
+            return -1;
+        }
+        if (route_of(routes, i, m)) {
+            nq_log_error("bus_routes", "%s routes %s twice", name, m->type);
+            return -1;
+        }
+    }
+    for (size_t i = 0; i < NQ_MSG_COUNT; i++) {
+        const nq_msgtype_t *m = &nq_msgtypes[i];
+        if (receives(m, zmq_type, svc) && !route_of(routes, n_routes, m)) {
+            nq_log_error("bus_routes", "%s has no route for %s, which the message table sends it",
+                         name, m->type);
+            return -1;
+        }
+    }
+    return 0;
 }
 
 static bool has_pollin(nq_zsock_t *s)
@@ -117,7 +169,6 @@ static int recv_message(nq_zsock_t *s, zmq_msg_t *parts)
 static void drain(nq_zsock_t *s)
 {
     s->touched = false; /* every send below is followed by a ZMQ_EVENTS check */
-    size_t n_ids = s->type == ZMQ_ROUTER ? 1 : 0;
     while (!s->closing && has_pollin(s)) {
         zmq_msg_t parts[MAX_FRAMES];
         int n = recv_message(s, parts);
@@ -131,7 +182,7 @@ static void drain(nq_zsock_t *s)
             lens[i] = zmq_msg_size(&parts[i]);
         }
         int rc = nq_bus_dispatch(s->routes, s->n_routes, s->max_frame, s, frames, lens, (size_t)n,
-                                 n_ids, s->app);
+                                 s->type, s->app);
         if (rc != NQ_BUS_OK) {
             s->rejected++;
             nq_log_warn("bus_reject", "dropped a message with %d frames: %s", n,
@@ -187,7 +238,8 @@ nq_zsock_t *nq_zsock_new(uv_loop_t *loop, void *zctx, int type, const char *endp
     zmq_setsockopt(s->zsock, ZMQ_MAXMSGSIZE, &maxmsg, sizeof(maxmsg));
     if (type == ZMQ_SUB) {
         for (size_t i = 0; i < n_routes; i++)
-            zmq_setsockopt(s->zsock, ZMQ_SUBSCRIBE, routes[i].type, strlen(routes[i].type));
+            zmq_setsockopt(s->zsock, ZMQ_SUBSCRIBE, routes[i].msg->type,
+                           strlen(routes[i].msg->type));
     }
     int rc = mode == NQ_ZSOCK_BIND ? zmq_bind(s->zsock, endpoint) : zmq_connect(s->zsock, endpoint);
     if (rc != 0) {
@@ -243,14 +295,29 @@ static int send_frames(nq_zsock_t *s, const uint8_t *id, size_t id_len, const ch
     return rc;
 }
 
-int nq_zsock_send(nq_zsock_t *s, const char *type, const ProtobufCMessage *msg)
+/* Is `msg` what the message table says travels as `want` for `type`? */
+static bool payload_ok(const char *type, const ProtobufCMessageDescriptor *want,
+                       const ProtobufCMessage *msg)
 {
-    return send_frames(s, NULL, 0, type, msg);
+    if (want && msg->descriptor == want)
+        return true;
+    nq_log_error("bus_send", "refused to send %s as %s: the message table says %s",
+                 msg->descriptor->name, type, want ? want->name : "nothing");
+    return false;
+}
+
+int nq_zsock_send(nq_zsock_t *s, const nq_msgtype_t *type, const ProtobufCMessage *msg)
+{
+    if (!payload_ok(type->type, type->request, msg))
+        return -1;
+    return send_frames(s, NULL, 0, type->type, msg);
 }
 
 int nq_zsock_reply(nq_zsock_t *s, const nq_bus_envelope_t *env, const char *type,
                    const ProtobufCMessage *msg)
 {
+    if (env->msg && !payload_ok(type, env->msg->reply, msg))
+        return -1;
     return send_frames(s, env->id, env->id_len, type, msg);
 }
 

@@ -32,5 +32,5 @@ void nq_reply_pong(nq_zsock_t *sock, const nq_bus_envelope_t *env, const Protobu
     pong.header = &h.pb;
     pong.service = (char *)name;
     pong.instance = (char *)svc->cfg.instance;
-    nq_zsock_reply(sock, env, "sys.ping.v1", &pong.base);
+    nq_zsock_reply(sock, env, env->type, &pong.base);
 }

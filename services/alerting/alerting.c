@@ -43,7 +43,7 @@ static void on_raised(nq_redis_t *r, redisReply *reply, void *data)
         alert.id = reply->str;
         al->raised++;
         if (al->pub)
-            nq_zsock_send(al->pub, "alert.raised.v1", &alert.base);
+            nq_zsock_send(al->pub, NQ_MSG(ALERT_RAISED), &alert.base);
         nq_log_info("alert_raised", "%s %s: %s", alert.id, job->draft.rule, job->draft.title_en);
     } else if (reply && reply->type == REDIS_REPLY_ERROR) {
         nq_log_error("alert_store_failed", "%s: %s", job->draft.rule, reply->str);
@@ -137,11 +137,14 @@ static void on_change(nq_zsock_t *sock, const nq_bus_envelope_t *env, const Prot
 }
 
 static const nq_bus_route_t routes[] = {
-    {"kpi.changed.v1", &nq__kpi_change__descriptor, on_change},
+    {NQ_MSG(KPI_CHANGED), on_change},
 };
+#define N_ROUTES (sizeof(routes) / sizeof(routes[0]))
 
 void *alerting_new(nq_service_t *svc)
 {
+    if (nq_bus_routes_check(routes, N_ROUTES, ZMQ_SUB, NQ_SVC_ALERTING) != 0)
+        return NULL;
     alerting_t *al = calloc(1, sizeof(*al));
     if (!al)
         return NULL;
@@ -150,7 +153,7 @@ void *alerting_new(nq_service_t *svc)
     al->thresholds.big_order_fen = cfg->big_order_fen;
     al->thresholds.recency_ms = cfg->alert_recency_s * 1000;
     al->sub = nq_zsock_new(&svc->loop, svc->zctx, ZMQ_SUB, cfg->changes_endpoint, NQ_ZSOCK_BIND,
-                           routes, 1, al, (size_t)cfg->max_frame_bytes);
+                           routes, N_ROUTES, al, (size_t)cfg->max_frame_bytes);
     al->pub = nq_zsock_new(&svc->loop, svc->zctx, ZMQ_PUB, cfg->alerts_endpoint, NQ_ZSOCK_BIND,
                            NULL, 0, al, (size_t)cfg->max_frame_bytes);
     if (!al->sub || !al->pub) {

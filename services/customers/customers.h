@@ -7,7 +7,7 @@
  *       store the entity with updated_at = now; the reply carries what was
  *       stored. A salesperson's team and status, and a team's members, are
  *       changes of the salespeople's histories from a day on (membership.h,
- *       people.c); what an entity names must exist (INVALID otherwise). A
+ *       team.c, salesperson.c); what an entity names must exist (INVALID otherwise). A
  *       customer's owner and class take effect at its `since` (default now,
  *       never before the previous change nor ahead), and the key-customer
  *       sets they leave and join log the change from then (nq/keyset.h).
@@ -30,8 +30,6 @@
 #define NQ_CUSTOMERS_H
 
 #include "nq/service.h"
-
-typedef struct customers customers_t;
 
 /* Bind the ROUTER. Returns a customers_t, or NULL on failure (logged). */
 void *customers_new(nq_service_t *svc);

@@ -10,9 +10,6 @@
 
 #include "nq/keys.h"
 
-static const char *const op_suffix[ORG_OPS] = {
-    [ORG_GET] = ".get.v1", [ORG_PUT] = ".put.v1", [ORG_DELETE] = ".delete.v1"};
-
 static const char *const sp_statuses[] = {"active", "leave", "left", NULL};
 static const char *const customer_classes[] = {"key", "normal", "potential", NULL};
 #define SP_STATUS_DEFAULT      "active"
@@ -310,24 +307,28 @@ int org_key_moves(const char *old_owner, const char *old_class, const char *new_
 /* ---------------------------------------------------------------- the table */
 
 #define ENTITY(member) offsetof(Nq__OrgRequest, member), offsetof(Nq__OrgReply, member)
+#define MSGS(KIND)                                                                                 \
+    {                                                                                              \
+        [ORG_GET] = NQ_MSG(KIND##_GET), [ORG_PUT] = NQ_MSG(KIND##_PUT),                            \
+        [ORG_DELETE] = NQ_MSG(KIND##_DELETE)                                                       \
+    }
 
 const org_kind_t org_kinds[ORG_KIND_COUNT] = {
-    [ORG_TEAM] = {"team", nq_key_team, NQ_KEY_TEAMS, ENTITY(team), team_validate, team_to_fields,
-                  team_from_fields},
-    [ORG_SALESPERSON] = {"salesperson", nq_key_salesperson, NQ_KEY_SALESPEOPLE, ENTITY(salesperson),
-                         salesperson_validate, salesperson_to_fields, salesperson_from_fields},
-    [ORG_CUSTOMER] = {"customer", nq_key_customer, NQ_KEY_CUSTOMERS, ENTITY(customer),
-                      customer_validate, customer_to_fields, customer_from_fields},
+    [ORG_TEAM] = {"team", MSGS(TEAM), nq_key_team, NQ_KEY_TEAMS, ENTITY(team), team_validate,
+                  team_to_fields, team_from_fields},
+    [ORG_SALESPERSON] = {"salesperson", MSGS(SALESPERSON), nq_key_salesperson, NQ_KEY_SALESPEOPLE,
+                         ENTITY(salesperson), salesperson_validate, salesperson_to_fields,
+                         salesperson_from_fields},
+    [ORG_CUSTOMER] = {"customer", MSGS(CUSTOMER), nq_key_customer, NQ_KEY_CUSTOMERS,
+                      ENTITY(customer), customer_validate, customer_to_fields,
+                      customer_from_fields},
 };
 
-const org_kind_t *org_kind_for_type(const char *type, org_op_t *op)
+const org_kind_t *org_kind_for_msg(const nq_msgtype_t *msg, org_op_t *op)
 {
-    for (size_t i = 0; type && i < ORG_KIND_COUNT; i++) {
-        size_t len = strlen(org_kinds[i].name);
-        if (strncmp(type, org_kinds[i].name, len) != 0)
-            continue;
+    for (size_t i = 0; msg && i < ORG_KIND_COUNT; i++) {
         for (size_t o = 0; o < ORG_OPS; o++) {
-            if (strcmp(type + len, op_suffix[o]) == 0) {
+            if (org_kinds[i].msgs[o] == msg) {
                 *op = (org_op_t)o;
                 return &org_kinds[i];
             }
@@ -363,8 +364,7 @@ int org_check(const org_kind_t *k, org_op_t op, const Nq__OrgRequest *req, nq_fi
         if (wanted && !entity)
             nq_field_errors_add(errs, kind->name, "is required");
         else if (!wanted && entity)
-            nq_field_errors_add(errs, kind->name, "must not be set in %s%s", k->name,
-                                op_suffix[op]);
+            nq_field_errors_add(errs, kind->name, "must not be set in %s", k->msgs[op]->type);
         else if (entity)
             kind->validate(entity, req->id, errs);
     }

@@ -11,7 +11,7 @@
  * field, always (optional ones as "" when absent), so an HSET replaces a
  * previous version completely; the id is not stored, it is in the key.
  *
- *   const org_kind_t *k = org_kind_for_type("team.put.v1", &op);   // ORG_PUT
+ *   const org_kind_t *k = org_kind_for_msg(NQ_MSG(TEAM_PUT), &op);   // ORG_PUT
  *   nq_field_errors_t errs = {0};
  *   if (org_check(k, op, req, &errs) != 0) ... answer INVALID with errs ...
  *   nq_redis_args_t a;                       // "HSET", key, then the fields
@@ -33,6 +33,7 @@
 
 #include "neiqin.pb-c.h"
 #include "nq/fielderr.h"
+#include "nq/msgtypes.h"
 #include "nq/reply.h"
 #include "nq/redis.h"
 
@@ -47,7 +48,8 @@ typedef enum { ORG_TEAM, ORG_SALESPERSON, ORG_CUSTOMER, ORG_KIND_COUNT } org_kin
 typedef enum { ORG_GET, ORG_PUT, ORG_DELETE, ORG_OPS } org_op_t;
 
 typedef struct org_kind {
-    const char *name; /* "team": prefix of its message types, name in errors and logs */
+    const char *name;                                  /* "team": name in errors and logs */
+    const nq_msgtype_t *msgs[ORG_OPS];                 /* its bus message of each operation */
     int (*key)(char *buf, size_t len, const char *id); /* Redis key (nq/keys.h contract) */
     const char *index;                                 /* Redis SET of every id of the kind */
     size_t request_offset; /* offset of the entity pointer in Nq__OrgRequest */
@@ -70,10 +72,10 @@ typedef struct org_kind {
 /* One row per kind, indexed by org_kind_id_t. */
 extern const org_kind_t org_kinds[ORG_KIND_COUNT];
 
-/* The kind and operation named by a message type ("team.put.v1" -> team,
- * ORG_PUT; "customer.get.v1" -> customer, ORG_GET; "salesperson.delete.v1"),
- * or NULL. */
-const org_kind_t *org_kind_for_type(const char *type, org_op_t *op);
+/* The kind and operation of a bus message (NQ_MSG(TEAM_PUT) -> team,
+ * ORG_PUT; NQ_MSG(CUSTOMER_GET) -> customer, ORG_GET), or NULL for any other
+ * message and for NULL. */
+const org_kind_t *org_kind_for_msg(const nq_msgtype_t *msg, org_op_t *op);
 
 /* Check a request for `op` on kind `k`: `id` must be a valid id; a put must
  * carry this kind's entity and nothing else, and the entity must pass the

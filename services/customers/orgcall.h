@@ -1,7 +1,8 @@
 /* services/customers/orgcall.h — one org request from its arrival to its
- * reply, shared by the customers service's I/O modules (customers.c for
- * the request table and customers, people.c for teams and salespeople).
- * Not for other services.
+ * reply, shared by the customers service's I/O modules: customers.c (the
+ * request table and the call's lifecycle), orgcall.c (the steps below),
+ * and one module of flows per kind of entity: team.c, salesperson.c,
+ * customer.c. Not for other services.
  *
  * A request that needs several Redis steps reads with org_gather (every
  * reply of a step kept until the next step runs), computes with the pure
@@ -13,9 +14,10 @@
 
 #include <stdbool.h>
 
-#include "customers.h"
+#include "customers_app.h"
 #include "nq/call.h"
 #include "nq/fielderr.h"
+#include "nq/orghist.h"
 #include "org.h"
 
 /* Requests waiting for Redis beyond which new ones are refused (UNAVAILABLE). */
@@ -75,12 +77,42 @@ int org_set_ids(org_call_t *c, char *const *const *lists, const size_t *counts, 
 /* "a, b, c" of n ids into buf (cut with "..." when it does not fit). */
 void org_join_ids(char *buf, size_t len, const char *const *ids, size_t n);
 
-/* ---- flows of teams and salespeople (people.c) ---------------------------- */
-void people_team_get(org_call_t *c);
-void people_team_put(org_call_t *c);
-void people_team_delete(org_call_t *c);
-void people_salesperson_get(org_call_t *c);
-void people_salesperson_put(org_call_t *c);
-void people_salesperson_delete(org_call_t *c);
+/* strcmp of two char * behind a and b: for qsort and bsearch of ids. */
+int org_by_text(const void *a, const void *b);
+
+/* ---- argument vectors and replies of the histories' reads and writes -------- */
+
+/* Initialise `a` as "<cmd> <key>". */
+void org_args_cmd(nq_redis_args_t *a, const char *cmd, const char *key);
+
+/* Initialise `a` as "ZRANGE <key> 0 -1" (a whole history). */
+void org_args_zrange(nq_redis_args_t *a, const char *key);
+
+/* A kept history reply parsed into h; on failure the call fails. 0 or -1. */
+int org_parse_history(org_call_t *c, const org_kept_t *k, nq_orghist_t *h);
+
+/* Add the stored entries as read, one per line: what a write script
+ * compares with what it finds. */
+void org_args_add_joined(nq_redis_args_t *a, const org_kept_t *k);
+
+/* Add the entries of h: their count, then each. */
+void org_args_add_entries(nq_redis_args_t *a, const nq_orghist_t *h);
+
+/* The value of h's last change (what is in force now), or `none`. */
+const char *org_last_value(const nq_orghist_t *h, const char *none);
+
+/* The first string of a script's reply ("ok", "retry", ...). */
+const char *org_outcome(const org_kept_t *k);
+
+/* ---- the flows of each kind, one per operation (customers.c's table) ------- */
+void team_get(org_call_t *c); /* team.c */
+void team_put(org_call_t *c);
+void team_delete(org_call_t *c);
+void salesperson_get(org_call_t *c); /* salesperson.c */
+void salesperson_put(org_call_t *c);
+void salesperson_delete(org_call_t *c);
+void customer_get(org_call_t *c); /* customer.c */
+void customer_put(org_call_t *c);
+void customer_delete(org_call_t *c);
 
 #endif

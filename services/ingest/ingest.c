@@ -133,7 +133,7 @@ static void reply(batch_job_t *job, Nq__Status status, const char *detail)
     rep.results = ptrs;
     rep.n_results = n;
     if (job->in->router)
-        nq_zsock_reply(job->in->router, &job->env, "activity.batch.v1", &rep.base);
+        nq_zsock_reply(job->in->router, &job->env, job->env.type, &rep.base);
     free(results);
     free(ptrs);
     free(errs);
@@ -148,7 +148,7 @@ static void publish_stored(ingest_t *in, size_t count, const char *last_id)
     msg.has_count = 1;
     msg.count = (int32_t)count;
     msg.last_stream_id = (char *)last_id;
-    nq_zsock_send(in->pub, "activity.stored.v1", &msg.base);
+    nq_zsock_send(in->pub, NQ_MSG(ACTIVITY_STORED), &msg.base);
 }
 
 /* Answer every job of a list with `status` and free them. */
@@ -415,11 +415,12 @@ static void on_ping(nq_zsock_t *sock, const nq_bus_envelope_t *env, const Protob
 }
 
 static const nq_bus_route_t routes[] = {
-    {"activity.batch.v1", &nq__activity_batch_request__descriptor, on_batch},
-    {"rebuild.start.v1", &nq__rebuild_request__descriptor, rebuild_admin_on_request},
-    {"rebuild.status.v1", &nq__rebuild_request__descriptor, rebuild_admin_on_request},
-    {"sys.ping.v1", &nq__ping__descriptor, on_ping},
+    {NQ_MSG(ACTIVITY_BATCH), on_batch},
+    {NQ_MSG(REBUILD_START), rebuild_admin_on_request},
+    {NQ_MSG(REBUILD_STATUS), rebuild_admin_on_request},
+    {NQ_MSG(SYS_PING), on_ping},
 };
+#define N_ROUTES (sizeof(routes) / sizeof(routes[0]))
 
 static void on_layout(nq_redis_t *r, redisReply *reply, void *data)
 {
@@ -446,14 +447,15 @@ static void on_redis_connected(nq_redis_t *r, void *data)
 
 void *ingest_new(nq_service_t *svc)
 {
+    if (nq_bus_routes_check(routes, N_ROUTES, ZMQ_ROUTER, NQ_SVC_INGEST) != 0)
+        return NULL;
     ingest_t *in = calloc(1, sizeof(*in));
     if (!in)
         return NULL;
     in->svc = svc;
     const nq_config_t *cfg = &svc->cfg;
-    in->router =
-        nq_zsock_new(&svc->loop, svc->zctx, ZMQ_ROUTER, cfg->ingest_endpoint, NQ_ZSOCK_BIND, routes,
-                     sizeof(routes) / sizeof(routes[0]), in, (size_t)cfg->max_frame_bytes);
+    in->router = nq_zsock_new(&svc->loop, svc->zctx, ZMQ_ROUTER, cfg->ingest_endpoint,
+                              NQ_ZSOCK_BIND, routes, N_ROUTES, in, (size_t)cfg->max_frame_bytes);
     in->pub = nq_zsock_new(&svc->loop, svc->zctx, ZMQ_PUB, cfg->stored_endpoint, NQ_ZSOCK_BIND,
                            NULL, 0, in, (size_t)cfg->max_frame_bytes);
     if (!in->router || !in->pub) {

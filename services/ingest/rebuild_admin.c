@@ -134,7 +134,7 @@ void rebuild_admin_on_request(nq_zsock_t *sock, const nq_bus_envelope_t *env,
     c->app = app;
     nq__rebuild_status__init(&c->status);
     nq_redis_t *redis = ingest_service(app)->redis;
-    if (strcmp(env->type, "rebuild.start.v1") != 0) {
+    if (env->msg != NQ_MSG(REBUILD_START)) {
         read_status(c);
     } else if (req->has_from && req->from < 0) {
         nq_field_errors_add(&c->base.errs, "from", "must be a date");

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "notes.h"
+#include "nq/kpi_json.h"
 #include "nq/money.h"
 #include "nq/period.h"
 

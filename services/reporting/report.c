@@ -4,6 +4,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "nq/kpi_pb.h"
+
 int report_query_parse(const Nq__SalespersonReportRequest *req, int64_t now_ms, report_query_t *q,
                        nq_field_errors_t *errs)
 {

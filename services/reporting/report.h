@@ -12,7 +12,7 @@
  *   ... nq_kpi_fetch(q.period), nq_kpi_fetch(q.previous), HGET name ...
  *   report_reply_t r;
  *   report_reply_ok(&r, req->correlation_id, &q, name, &current, &previous);
- *   nq_zsock_reply(sock, env, "report.salesperson.v1", &r.pb.base);
+ *   nq_zsock_reply(sock, env, env->type, &r.pb.base);
  */
 #ifndef NQ_REPORTING_REPORT_H
 #define NQ_REPORTING_REPORT_H

@@ -10,12 +10,18 @@
 #include "nq/call.h"
 #include "nq/keys.h"
 #include "nq/kpi.h"
+#include "nq/kpi_fetch.h"
 #include "nq/log.h"
 #include "nq/reply.h"
-#include "kpiview.h"
+#include "boardsvc.h"
+#include "overviewsvc.h"
 #include "plansvc.h"
 #include "report.h"
 #include "reporting_app.h"
+#include "scoreboardsvc.h"
+#include "scoresvc.h"
+#include "splitsvc.h"
+#include "targetsvc.h"
 
 /* Longest Redis key of a profile (ids are at most NQ_ID_MAX bytes). */
 #define KEY_MAX 128
@@ -139,22 +145,25 @@ static void on_ping(nq_zsock_t *sock, const nq_bus_envelope_t *env, const Protob
 }
 
 static const nq_bus_route_t routes[] = {
-    {"report.salesperson.v1", &nq__salesperson_report_request__descriptor, on_report},
-    {"target.put.v1", &nq__target_request__descriptor, kpiview_on_target},
-    {"target.get.v1", &nq__target_request__descriptor, kpiview_on_target},
-    {"kpi.overview.v1", &nq__overview_request__descriptor, kpiview_on_overview},
-    {"leaderboard.v1", &nq__leaderboard_request__descriptor, kpiview_on_leaderboard},
-    {"target.split.v1", &nq__target_split_request__descriptor, kpiview_on_split},
-    {"plan.put.v1", &nq__plan_request__descriptor, plansvc_on_plan},
-    {"plan.get.v1", &nq__plan_request__descriptor, plansvc_on_plan},
-    {"score.v1", &nq__score_request__descriptor, plansvc_on_score},
-    {"score.board.v1", &nq__leaderboard_request__descriptor, plansvc_on_score_board},
-    {"simulate.v1", &nq__score_request__descriptor, plansvc_on_score},
-    {"sys.ping.v1", &nq__ping__descriptor, on_ping},
+    {NQ_MSG(REPORT_SALESPERSON), on_report},
+    {NQ_MSG(TARGET_PUT), targetsvc_on_target},
+    {NQ_MSG(TARGET_GET), targetsvc_on_target},
+    {NQ_MSG(KPI_OVERVIEW), overviewsvc_on_overview},
+    {NQ_MSG(LEADERBOARD), boardsvc_on_leaderboard},
+    {NQ_MSG(TARGET_SPLIT), splitsvc_on_split},
+    {NQ_MSG(PLAN_PUT), plansvc_on_plan},
+    {NQ_MSG(PLAN_GET), plansvc_on_plan},
+    {NQ_MSG(SCORE), scoresvc_on_score},
+    {NQ_MSG(SCORE_BOARD), scoreboardsvc_on_score_board},
+    {NQ_MSG(SIMULATE), scoresvc_on_score},
+    {NQ_MSG(SYS_PING), on_ping},
 };
+#define N_ROUTES (sizeof(routes) / sizeof(routes[0]))
 
 void *reporting_new(nq_service_t *svc)
 {
+    if (nq_bus_routes_check(routes, N_ROUTES, ZMQ_ROUTER, NQ_SVC_REPORTING) != 0)
+        return NULL;
     reporting_t *app = calloc(1, sizeof(*app));
     if (!app) {
         nq_log_error("reporting_start", "out of memory");
@@ -168,9 +177,8 @@ void *reporting_new(nq_service_t *svc)
         free(app);
         return NULL;
     }
-    app->sock =
-        nq_zsock_new(&svc->loop, svc->zctx, ZMQ_ROUTER, cfg->reporting_endpoint, NQ_ZSOCK_BIND,
-                     routes, sizeof(routes) / sizeof(routes[0]), app, (size_t)cfg->max_frame_bytes);
+    app->sock = nq_zsock_new(&svc->loop, svc->zctx, ZMQ_ROUTER, cfg->reporting_endpoint,
+                             NQ_ZSOCK_BIND, routes, N_ROUTES, app, (size_t)cfg->max_frame_bytes);
     if (!app->sock) {
         nq_calendar_free(&app->cal);
         free(app);

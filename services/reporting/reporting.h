@@ -17,8 +17,6 @@
 
 #include "nq/service.h"
 
-typedef struct reporting reporting_t;
-
 /* Bind the ROUTER. Returns a reporting_t, or NULL on failure (logged). */
 void *reporting_new(nq_service_t *svc);
 

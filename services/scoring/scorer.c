@@ -136,7 +136,7 @@ static void publish_part(scorer_t *sc, Nq__Activity **events, size_t n)
     msg.n_applied = n;
     msg.has_at = 1;
     msg.at = nq_now_ms();
-    nq_zsock_send(sc->pub, "kpi.changed.v1", &msg.base);
+    nq_zsock_send(sc->pub, NQ_MSG(KPI_CHANGED), &msg.base);
 }
 
 /* Tell alerting what was applied, in messages of at most half the frame
@@ -475,8 +475,9 @@ static void on_stored(nq_zsock_t *sock, const nq_bus_envelope_t *env, const Prot
 }
 
 static const nq_bus_route_t routes[] = {
-    {"activity.stored.v1", &nq__activity_stored__descriptor, on_stored},
+    {NQ_MSG(ACTIVITY_STORED), on_stored},
 };
+#define N_ROUTES (sizeof(routes) / sizeof(routes[0]))
 
 static void on_redis_connected(nq_redis_t *r, void *data)
 {
@@ -494,6 +495,8 @@ static void on_puller_connected(nq_redis_t *r, void *data)
 
 void *scorer_new(nq_service_t *svc)
 {
+    if (nq_bus_routes_check(routes, N_ROUTES, ZMQ_SUB, NQ_SVC_SCORING) != 0)
+        return NULL;
     scorer_t *sc = calloc(1, sizeof(*sc));
     if (!sc)
         return NULL;
@@ -501,7 +504,7 @@ void *scorer_new(nq_service_t *svc)
     strcpy(sc->reclaim_cursor, "0-0");
     const nq_config_t *cfg = &svc->cfg;
     sc->sub = nq_zsock_new(&svc->loop, svc->zctx, ZMQ_SUB, cfg->stored_endpoint, NQ_ZSOCK_CONNECT,
-                           routes, 1, sc, (size_t)cfg->max_frame_bytes);
+                           routes, N_ROUTES, sc, (size_t)cfg->max_frame_bytes);
     sc->pub = nq_zsock_new(&svc->loop, svc->zctx, ZMQ_PUB, cfg->changes_endpoint, NQ_ZSOCK_CONNECT,
                            NULL, 0, sc, (size_t)cfg->max_frame_bytes);
     if (!sc->sub || !sc->pub) {

@@ -6,9 +6,10 @@
  * parsing (both JSON paths, NDJSON, protobuf), the mapping to protobuf
  * (pbjson*.c) and every answer (respond.c, jtext.c). What lies beyond the
  * gateway is replaced at its edge, since no service runs here:
- *   - upstream_call (a service call) checks that the request message packs
- *     and unpacks again, then reports the service unavailable (the handler
- *     answers 503 "unavailable", as with a service down);
+ *   - upstream_call (a service call) checks that the request message is the
+ *     one the message table gives its type and that it packs and unpacks
+ *     again, then reports the service unavailable (the handler answers 503
+ *     "unavailable", as with a service down);
  *   - coalescer_add (events for ingest) checks each event the same way and,
  *     on the next loop turn, answers every event "accepted", so the batch
  *     answer is built as for a real one.
@@ -77,11 +78,19 @@ static void fail(const char *what, const char *detail, size_t len)
     abort();
 }
 
-int upstream_call(upstream_t *up, const char *type, ProtobufCMessage *req, uint64_t timeout_ms,
-                  upstream_cb cb, void *data)
+/* Every upstream stands in for every service the gateway calls. */
+bool upstream_answers(const upstream_t *up, const nq_msgtype_t *msg)
 {
+    return msg->kind != NQ_MSG_KIND_PUB && (msg->peers & NQ_SVC_GATEWAY);
+}
+
+int upstream_call(upstream_t *up, const nq_msgtype_t *msg, ProtobufCMessage *req,
+                  uint64_t timeout_ms, upstream_cb cb, void *data)
+{
+    if (req->descriptor != msg->request)
+        fail("a request message is not its type's (nq/msgtypes.def)", msg->type, strlen(msg->type));
     if (!message_travels(req))
-        fail("a request message does not survive pack/unpack", type, strlen(type));
+        fail("a request message does not survive pack/unpack", msg->type, strlen(msg->type));
     return -1; /* the service is away: cb never runs */
 }
 
@@ -219,7 +228,7 @@ static void on_request(nq_http_conn_t *conn, const nq_http_request_t *http, void
         return;
     }
     gw_request_t req = {&g.gw, conn, http, route, &params};
-    ((gw_handler_fn)route->handler)(&req);
+    route->handler(&req);
 }
 
 /* Stand-ins for the upstreams and the coalescer: never dereferenced. */

@@ -45,11 +45,19 @@ static void record(nq_zsock_t *sock, const nq_bus_envelope_t *env, const Protobu
 /* 64 characters: one too many. */
 #define TYPE_64 TYPE_63 "4"
 
+/* Messages of the tests only, beside the table's sys.ping.v1. */
+static const nq_msgtype_t other = {
+    "OTHER", "other.v1", NQ_MSG_KIND_PUB, 0, 0, &nq__pong__descriptor, NULL, "a second descriptor"};
+static const nq_msgtype_t type_63 = {
+    "TYPE_63", TYPE_63, NQ_MSG_KIND_PUB, 0, 0, &nq__ping__descriptor, NULL, "the longest type"};
+static const nq_msgtype_t type_64 = {
+    "TYPE_64", TYPE_64, NQ_MSG_KIND_PUB, 0, 0, &nq__ping__descriptor, NULL, "one byte too long"};
+
 static const nq_bus_route_t pure_routes[] = {
-    {"other.v1", &nq__pong__descriptor, record},
-    {PING, &nq__ping__descriptor, record},
-    {TYPE_63, &nq__ping__descriptor, record},
-    {TYPE_64, &nq__ping__descriptor, record},
+    {&other, record},
+    {NQ_MSG(SYS_PING), record},
+    {&type_63, record},
+    {&type_64, record},
 };
 #define N_PURE (sizeof(pure_routes) / sizeof(pure_routes[0]))
 
@@ -63,13 +71,15 @@ static size_t pack_ping(const char *corr, uint8_t *buf, size_t cap)
     return nq__ping__pack(&ping, buf);
 }
 
-/* Dispatch [type][payload] (n_ids 0) with the given cap. */
+/* Dispatch [type][payload] as received by a socket without identities
+ * (here a SUB, which unpacks requests) with the given cap. */
 static int dispatch2(const char *type, size_t type_len, const uint8_t *payload, size_t len,
                      size_t cap, seen_t *s)
 {
     const uint8_t *frames[2] = {(const uint8_t *)type, payload};
     size_t lens[2] = {type_len, len};
-    return nq_bus_dispatch(pure_routes, N_PURE, cap, (nq_zsock_t *)0x1, frames, lens, 2, 0, s);
+    return nq_bus_dispatch(pure_routes, N_PURE, cap, (nq_zsock_t *)0x1, frames, lens, 2, ZMQ_SUB,
+                           s);
 }
 
 static void test_dispatch_dealer(void)
@@ -85,6 +95,7 @@ static void test_dispatch_dealer(void)
     CU_ASSERT_STRING_EQUAL(s.corr, "c-42");
     CU_ASSERT_EQUAL(s.env.id_len, 0);
     CU_ASSERT_STRING_EQUAL(s.env.type, PING);
+    CU_ASSERT_PTR_EQUAL(s.env.msg, NQ_MSG(SYS_PING));
     CU_ASSERT_PTR_EQUAL(s.env.payload, buf);
     CU_ASSERT_EQUAL(s.env.payload_len, len);
     CU_ASSERT_EQUAL(len, 6); /* tag 0x0a, length 4, "c-42" */
@@ -98,8 +109,9 @@ static void test_dispatch_router_identity(void)
     const uint8_t *frames[3] = {id, (const uint8_t *)PING, buf};
     size_t lens[3] = {sizeof(id), strlen(PING), len};
     seen_t s = {0};
-    CU_ASSERT_EQUAL(nq_bus_dispatch(pure_routes, N_PURE, 1024, NULL, frames, lens, 3, 1, &s),
-                    NQ_BUS_OK);
+    CU_ASSERT_EQUAL(
+        nq_bus_dispatch(pure_routes, N_PURE, 1024, NULL, frames, lens, 3, ZMQ_ROUTER, &s),
+        NQ_BUS_OK);
     CU_ASSERT_EQUAL_FATAL(s.calls, 1);
     CU_ASSERT_EQUAL(s.env.id_len, 5);
     CU_ASSERT_EQUAL(memcmp(s.env.id, id, sizeof(id)), 0);
@@ -118,15 +130,17 @@ static void test_dispatch_identity_sizes(void)
     const uint8_t *frames[3] = {id, (const uint8_t *)PING, buf};
     size_t lens[3] = {NQ_BUS_ID_MAX, strlen(PING), len};
     seen_t s = {0};
-    CU_ASSERT_EQUAL(nq_bus_dispatch(pure_routes, N_PURE, 1024, NULL, frames, lens, 3, 1, &s),
-                    NQ_BUS_OK);
+    CU_ASSERT_EQUAL(
+        nq_bus_dispatch(pure_routes, N_PURE, 1024, NULL, frames, lens, 3, ZMQ_ROUTER, &s),
+        NQ_BUS_OK);
     CU_ASSERT_EQUAL(s.calls, 1);
     CU_ASSERT_EQUAL(s.env.id_len, NQ_BUS_ID_MAX);
     CU_ASSERT_EQUAL(s.env.id[NQ_BUS_ID_MAX - 1], 'z');
 
     lens[0] = NQ_BUS_ID_MAX + 1;
-    CU_ASSERT_EQUAL(nq_bus_dispatch(pure_routes, N_PURE, 1024, NULL, frames, lens, 3, 1, &s),
-                    NQ_BUS_EFRAMES);
+    CU_ASSERT_EQUAL(
+        nq_bus_dispatch(pure_routes, N_PURE, 1024, NULL, frames, lens, 3, ZMQ_ROUTER, &s),
+        NQ_BUS_EFRAMES);
     CU_ASSERT_EQUAL(s.calls, 1);
 }
 
@@ -144,6 +158,32 @@ static void test_dispatch_second_descriptor(void)
     CU_ASSERT_STRING_EQUAL(s.env.type, "other.v1");
 }
 
+/* A DEALER unpacks the row's reply, any other socket its request; a row
+ * without the descriptor a socket needs is no route there. */
+static void test_dispatch_reply_side(void)
+{
+    Nq__Pong pong = NQ__PONG__INIT;
+    pong.service = "svc";
+    uint8_t buf[32];
+    size_t len = nq__pong__pack(&pong, buf);
+    const uint8_t *frames[2] = {(const uint8_t *)PING, buf};
+    size_t lens[2] = {strlen(PING), len};
+    seen_t s = {0};
+    CU_ASSERT_EQUAL(
+        nq_bus_dispatch(pure_routes, N_PURE, 1024, NULL, frames, lens, 2, ZMQ_DEALER, &s),
+        NQ_BUS_OK);
+    CU_ASSERT_EQUAL(s.calls, 1);
+    CU_ASSERT_PTR_EQUAL(s.desc, &nq__pong__descriptor);
+    CU_ASSERT_PTR_EQUAL(s.env.msg, NQ_MSG(SYS_PING));
+    /* other.v1 is published: it has no reply to unpack. */
+    frames[0] = (const uint8_t *)"other.v1";
+    lens[0] = 8;
+    CU_ASSERT_EQUAL(
+        nq_bus_dispatch(pure_routes, N_PURE, 1024, NULL, frames, lens, 2, ZMQ_DEALER, &s),
+        NQ_BUS_ETYPE);
+    CU_ASSERT_EQUAL(s.calls, 1);
+}
+
 static void test_dispatch_unknown_type(void)
 {
     uint8_t buf[16];
@@ -159,7 +199,8 @@ static void test_dispatch_unknown_type(void)
     /* No routes at all. */
     const uint8_t *frames[2] = {(const uint8_t *)PING, buf};
     size_t lens[2] = {strlen(PING), len};
-    CU_ASSERT_EQUAL(nq_bus_dispatch(NULL, 0, 1024, NULL, frames, lens, 2, 0, &s), NQ_BUS_ETYPE);
+    CU_ASSERT_EQUAL(nq_bus_dispatch(NULL, 0, 1024, NULL, frames, lens, 2, ZMQ_SUB, &s),
+                    NQ_BUS_ETYPE);
     CU_ASSERT_EQUAL(s.calls, 0);
 }
 
@@ -189,20 +230,23 @@ static void test_dispatch_frame_count(void)
     const uint8_t *frames[4] = {(const uint8_t *)PING, buf, buf, buf};
     size_t lens[4] = {strlen(PING), len, len, len};
     seen_t s = {0};
-    CU_ASSERT_EQUAL(nq_bus_dispatch(pure_routes, N_PURE, 1024, NULL, frames, lens, 1, 0, &s),
+    CU_ASSERT_EQUAL(nq_bus_dispatch(pure_routes, N_PURE, 1024, NULL, frames, lens, 1, ZMQ_SUB, &s),
                     NQ_BUS_EFRAMES);
-    CU_ASSERT_EQUAL(nq_bus_dispatch(pure_routes, N_PURE, 1024, NULL, frames, lens, 3, 0, &s),
+    CU_ASSERT_EQUAL(nq_bus_dispatch(pure_routes, N_PURE, 1024, NULL, frames, lens, 3, ZMQ_SUB, &s),
                     NQ_BUS_EFRAMES);
-    CU_ASSERT_EQUAL(nq_bus_dispatch(pure_routes, N_PURE, 1024, NULL, frames, lens, 0, 0, &s),
+    CU_ASSERT_EQUAL(nq_bus_dispatch(pure_routes, N_PURE, 1024, NULL, frames, lens, 0, ZMQ_SUB, &s),
                     NQ_BUS_EFRAMES);
     /* A ROUTER needs the identity in front: [type][payload] alone is one short. */
-    CU_ASSERT_EQUAL(nq_bus_dispatch(pure_routes, N_PURE, 1024, NULL, frames, lens, 2, 1, &s),
-                    NQ_BUS_EFRAMES);
-    CU_ASSERT_EQUAL(nq_bus_dispatch(pure_routes, N_PURE, 1024, NULL, frames, lens, 4, 1, &s),
-                    NQ_BUS_EFRAMES);
+    CU_ASSERT_EQUAL(
+        nq_bus_dispatch(pure_routes, N_PURE, 1024, NULL, frames, lens, 2, ZMQ_ROUTER, &s),
+        NQ_BUS_EFRAMES);
+    CU_ASSERT_EQUAL(
+        nq_bus_dispatch(pure_routes, N_PURE, 1024, NULL, frames, lens, 4, ZMQ_ROUTER, &s),
+        NQ_BUS_EFRAMES);
     /* More frames than the driver keeps (it passes the real count). */
-    CU_ASSERT_EQUAL(nq_bus_dispatch(pure_routes, N_PURE, 1024, NULL, frames, lens, 9, 1, &s),
-                    NQ_BUS_EFRAMES);
+    CU_ASSERT_EQUAL(
+        nq_bus_dispatch(pure_routes, N_PURE, 1024, NULL, frames, lens, 9, ZMQ_ROUTER, &s),
+        NQ_BUS_EFRAMES);
     CU_ASSERT_EQUAL(s.calls, 0);
 }
 
@@ -325,8 +369,8 @@ static void on_dealer_pong(nq_zsock_t *sock, const nq_bus_envelope_t *env,
         uv_stop(&f->loop);
 }
 
-static const nq_bus_route_t router_routes[] = {{PING, &nq__ping__descriptor, on_router_ping}};
-static const nq_bus_route_t dealer_routes[] = {{PING, &nq__pong__descriptor, on_dealer_pong}};
+static const nq_bus_route_t router_routes[] = {{NQ_MSG(SYS_PING), on_router_ping}};
+static const nq_bus_route_t dealer_routes[] = {{NQ_MSG(SYS_PING), on_dealer_pong}};
 
 /* One-way traffic: count, never answer, so nothing but the drain wakes the router. */
 static void on_router_count(nq_zsock_t *sock, const nq_bus_envelope_t *env,
@@ -342,7 +386,7 @@ static void on_router_count(nq_zsock_t *sock, const nq_bus_envelope_t *env,
         uv_stop(&f->loop);
 }
 
-static const nq_bus_route_t count_routes[] = {{PING, &nq__ping__descriptor, on_router_count}};
+static const nq_bus_route_t count_routes[] = {{NQ_MSG(SYS_PING), on_router_count}};
 
 static void on_guard(uv_timer_t *t)
 {
@@ -401,7 +445,7 @@ static int send_ping(int i)
     snprintf(corr, sizeof(corr), "c-%d", i);
     Nq__Ping ping = NQ__PING__INIT;
     ping.correlation_id = corr;
-    return nq_zsock_send(fx.dealer, PING, &ping.base);
+    return nq_zsock_send(fx.dealer, NQ_MSG(SYS_PING), &ping.base);
 }
 
 static void test_ping_pong(void)
@@ -595,6 +639,31 @@ static void test_rejects(void)
     teardown();
 }
 
+/* What is sent is what the message table says travels: a request as the
+ * row's request, a reply as its reply; anything else is refused unsent. */
+static void test_send_checks_payload(void)
+{
+    setup("inproc://bus-payload", 65536);
+    Nq__Ping ping = NQ__PING__INIT;
+    Nq__Pong pong = NQ__PONG__INIT;
+    const nq_bus_envelope_t env = {.msg = NQ_MSG(SYS_PING)};
+    CU_ASSERT_EQUAL(nq_zsock_send(fx.dealer, NQ_MSG(SYS_PING), &pong.base), -1);
+    CU_ASSERT_EQUAL(nq_zsock_send(fx.dealer, NQ_MSG(ACTIVITY_BATCH), &ping.base), -1);
+    CU_ASSERT_EQUAL(nq_zsock_reply(fx.router, &env, PING, &ping.base), -1);
+    /* Nothing went out: the only ping the router sees, and the only pong
+     * coming back, are those of the round trip below. */
+    fx.want_pongs = 1;
+    CU_ASSERT_EQUAL(send_ping(0), 0);
+    uv_run(&fx.loop, UV_RUN_DEFAULT);
+    CU_ASSERT_FALSE(fx.timed_out);
+    CU_ASSERT_EQUAL(fx.pings, 1);
+    CU_ASSERT_EQUAL(fx.pongs, 1);
+    CU_ASSERT_STRING_EQUAL(fx.last_corr, "c-0");
+    CU_ASSERT_EQUAL(nq_zsock_rejected(fx.router), 0);
+    CU_ASSERT_EQUAL(nq_zsock_rejected(fx.dealer), 0);
+    teardown();
+}
+
 static void test_new_failures(void)
 {
     uv_loop_t loop;
@@ -624,10 +693,11 @@ static void test_new_failures(void)
 }
 
 static CU_TestInfo dispatch_tests[] = {
-    {"DEALER framing: handler sees message and envelope", test_dispatch_dealer},
+    {"framing without identity: handler sees message and envelope", test_dispatch_dealer},
     {"ROUTER framing: identity copied", test_dispatch_router_identity},
     {"identity up to NQ_BUS_ID_MAX bytes", test_dispatch_identity_sizes},
     {"the route's own descriptor unpacks", test_dispatch_second_descriptor},
+    {"a DEALER unpacks replies, other sockets requests", test_dispatch_reply_side},
     {"unknown type -> ETYPE", test_dispatch_unknown_type},
     {"empty and overlong type -> ETYPE", test_dispatch_type_length},
     {"wrong frame count -> EFRAMES", test_dispatch_frame_count},
@@ -643,6 +713,7 @@ static CU_TestInfo socket_tests[] = {
     {"1000 one-way messages all arrive (edge-triggered drain)", test_one_way_burst},
     {"a send that consumes the ZMQ_FD edge loses nothing", test_send_consumes_edge},
     {"malformed messages are counted and dropped", test_rejects},
+    {"a payload the message table does not give is not sent", test_send_checks_payload},
     {"nq_zsock_new failures return NULL", test_new_failures},
     CU_TEST_INFO_NULL,
 };

@@ -16,6 +16,7 @@
 
 #include "nq/keys.h"
 #include "nq/kpi.h"
+#include "nq/kpi_fetch.h"
 #include "nq_test.h"
 #include "scoring/apply.h"
 

@@ -1,6 +1,7 @@
-/* test_kpi.c — nq/kpi.h (counter table, Redis fields, protobuf and JSON) and nq/keys.h (key
- * spellings). The host TZ is forced to UTC and the module zone set to Asia/Shanghai, so the
- * +08:00 offsets below prove the module applies its own zone. Instants: `date -d '<RFC 3339>' +%s`.
+/* test_kpi.c — nq/kpi.h (counter table, Redis fields), nq/kpi_pb.h and nq/kpi_json.h (protobuf
+ * and JSON) and nq/keys.h (key spellings). The host TZ is forced to UTC and the module zone set
+ * to Asia/Shanghai, so the +08:00 offsets below prove the module applies its own zone. Instants:
+ * `date -d '<RFC 3339>' +%s`.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,6 +10,8 @@
 
 #include "nq/keys.h"
 #include "nq/kpi.h"
+#include "nq/kpi_json.h"
+#include "nq/kpi_pb.h"
 #include "nq_test.h"
 
 #define SH_2026_11_23      1795363200000LL /* Monday 00:00 +08:00 */

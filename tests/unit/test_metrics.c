@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "nq/kpi.h"
+#include "nq/kpi_json.h"
 #include "nq_test.h"
 
 #define TWO_53 9007199254740992LL

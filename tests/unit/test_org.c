@@ -69,7 +69,7 @@ static void test_kind_for_type(void)
     };
     for (size_t i = 0; i < N_ELEMS(ok); i++) {
         org_op_t op = ORG_GET == ok[i].op ? ORG_PUT : ORG_GET;
-        CU_ASSERT_PTR_EQUAL(org_kind_for_type(ok[i].type, &op), &org_kinds[ok[i].kind]);
+        CU_ASSERT_PTR_EQUAL(org_kind_for_msg(nq_msg_find(ok[i].type), &op), &org_kinds[ok[i].kind]);
         CU_ASSERT_EQUAL(op, ok[i].op);
     }
     static const char *const bad[] = {"team.del.v1", "teams.put.v1", "team.put.v2",
@@ -77,7 +77,7 @@ static void test_kind_for_type(void)
                                       "sys.ping.v1", ".put.v1"};
     for (size_t i = 0; i < N_ELEMS(bad); i++) {
         org_op_t op;
-        CU_ASSERT_PTR_NULL(org_kind_for_type(bad[i], &op));
+        CU_ASSERT_PTR_NULL(org_kind_for_msg(nq_msg_find(bad[i]), &op));
     }
 }
 

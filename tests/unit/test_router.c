@@ -1,26 +1,43 @@
-/* tests/unit/test_router.c — route matching: literals, parameters, 404 vs 405. */
+/* tests/unit/test_router.c — route matching: literals, parameters, 404 vs 405, row arguments. */
 #include "nq_test.h"
 #include "router.h"
 
 #include <string.h>
 
-/* Stand-ins for handlers: the router only hands the pointer back. */
-static int h_root, h_list, h_top, h_get, h_put, h_kpis, h_member, h_five;
+/* Stand-ins for handlers: the router only hands the row back. */
+#define STAND_IN(name)                                                                             \
+    static void name(const struct gw_request *req)                                                 \
+    {                                                                                              \
+    }
+STAND_IN(h_root)
+STAND_IN(h_list)
+STAND_IN(h_top)
+STAND_IN(h_get)
+STAND_IN(h_put)
+STAND_IN(h_kpis)
+STAND_IN(h_member)
+STAND_IN(h_five)
+
+/* Row arguments: one handler, told apart by its rows. */
+static const char kind_team[] = "team", kind_person[] = "salesperson";
 
 static const nq_route_t routes[] = {
-    {"GET", "/", &h_root},
-    {"GET", "/api/v1/teams", &h_list},
-    {"GET", "/api/v1/teams/top", &h_top},
-    {"GET", "/api/v1/teams/:id", &h_get},
-    {"PUT", "/api/v1/teams/:id", &h_put},
-    {"GET", "/api/v1/salespeople/:id/kpis", &h_kpis},
-    {"GET", "/api/v1/teams/:team/members/:member", &h_member},
-    {"GET", "/five/:a/:b/:c/:d/:e", &h_five},
+    {"GET", "/", h_root, NULL},
+    {"GET", "/api/v1/teams", h_list, NULL},
+    {"GET", "/api/v1/teams/top", h_top, NULL},
+    {"GET", "/api/v1/teams/:id", h_get, kind_team},
+    {"PUT", "/api/v1/teams/:id", h_put, kind_team},
+    {"GET", "/api/v1/salespeople/:id/kpis", h_kpis, NULL},
+    {"GET", "/api/v1/salespeople/:id", h_get, kind_person},
+    {"PUT", "/api/v1/salespeople/:id", h_put, kind_person},
+    {"GET", "/api/v1/teams/:team/members/:member", h_member, NULL},
+    {"GET", "/five/:a/:b/:c/:d/:e", h_five, NULL},
 };
 #define N_ROUTES (sizeof(routes) / sizeof(routes[0]))
 
 /* The handler found for method + path, or NULL with *status set. */
-static void *find(const char *method, const char *path, nq_route_params_t *params, int *status)
+static gw_handler_fn find(const char *method, const char *path, nq_route_params_t *params,
+                          int *status)
 {
     const nq_route_t *r = nq_route_find(routes, N_ROUTES, method, path, params, status);
     return r ? r->handler : NULL;
@@ -31,9 +48,9 @@ static int miss(const char *method, const char *path)
 {
     nq_route_params_t params;
     int status = 0;
-    void *h = find(method, path, &params, &status);
+    gw_handler_fn h = find(method, path, &params, &status);
 
-    CU_ASSERT_PTR_NULL(h);
+    CU_ASSERT(h == NULL);
     CU_ASSERT_EQUAL(params.n, 0);
     return status;
 }
@@ -43,27 +60,27 @@ static void test_literals(void)
     nq_route_params_t params;
     int status = 0;
 
-    CU_ASSERT_PTR_EQUAL(find("GET", "/", &params, &status), &h_root);
+    CU_ASSERT(find("GET", "/", &params, &status) == h_root);
     CU_ASSERT_EQUAL(params.n, 0);
-    CU_ASSERT_PTR_EQUAL(find("GET", "/api/v1/teams", &params, &status), &h_list);
+    CU_ASSERT(find("GET", "/api/v1/teams", &params, &status) == h_list);
     CU_ASSERT_EQUAL(params.n, 0);
     CU_ASSERT_EQUAL(status, 0); /* untouched on a match */
     /* The first matching row wins: the literal sits before the parameter. */
-    CU_ASSERT_PTR_EQUAL(find("GET", "/api/v1/teams/top", &params, &status), &h_top);
+    CU_ASSERT(find("GET", "/api/v1/teams/top", &params, &status) == h_top);
 }
 
 static void test_params(void)
 {
     nq_route_params_t params;
 
-    CU_ASSERT_PTR_EQUAL(find("GET", "/api/v1/teams/42", &params, NULL), &h_get);
+    CU_ASSERT(find("GET", "/api/v1/teams/42", &params, NULL) == h_get);
     CU_ASSERT_EQUAL(params.n, 1);
     CU_ASSERT_STRING_EQUAL(nq_route_param(&params, "id"), "42");
-    CU_ASSERT_PTR_EQUAL(find("PUT", "/api/v1/teams/42", &params, NULL), &h_put);
-    CU_ASSERT_PTR_EQUAL(find("GET", "/api/v1/salespeople/s-7/kpis", &params, NULL), &h_kpis);
+    CU_ASSERT(find("PUT", "/api/v1/teams/42", &params, NULL) == h_put);
+    CU_ASSERT(find("GET", "/api/v1/salespeople/s-7/kpis", &params, NULL) == h_kpis);
     CU_ASSERT_STRING_EQUAL(nq_route_param(&params, "id"), "s-7");
 
-    CU_ASSERT_PTR_EQUAL(find("GET", "/api/v1/teams/north/members/ana", &params, NULL), &h_member);
+    CU_ASSERT(find("GET", "/api/v1/teams/north/members/ana", &params, NULL) == h_member);
     CU_ASSERT_EQUAL(params.n, 2);
     CU_ASSERT_STRING_EQUAL(nq_route_param(&params, "team"), "north");
     CU_ASSERT_STRING_EQUAL(nq_route_param(&params, "member"), "ana");
@@ -72,7 +89,7 @@ static void test_params(void)
     CU_ASSERT_PTR_NULL(nq_route_param(&params, "members")); /* nor is the next segment */
 
     /* params may be NULL when the caller needs none. */
-    CU_ASSERT_PTR_EQUAL(find("GET", "/api/v1/teams/42", NULL, NULL), &h_get);
+    CU_ASSERT(find("GET", "/api/v1/teams/42", NULL, NULL) == h_get);
 }
 
 static void test_not_found_vs_not_allowed(void)
@@ -115,7 +132,7 @@ static void test_long_segment(void)
     memcpy(path, "/api/v1/teams/", prefix);
     memset(path + prefix, 'x', NQ_ROUTE_PARAM_LEN - 1);
     path[prefix + NQ_ROUTE_PARAM_LEN - 1] = '\0';
-    CU_ASSERT_PTR_EQUAL(find("GET", path, &params, NULL), &h_get);
+    CU_ASSERT(find("GET", path, &params, NULL) == h_get);
     CU_ASSERT_EQUAL(strlen(nq_route_param(&params, "id")), NQ_ROUTE_PARAM_LEN - 1);
 
     /* One more byte never matches a parameter. */
@@ -130,6 +147,32 @@ static void test_too_many_params(void)
     CU_ASSERT_EQUAL(miss("GET", "/five/1/2/3/4/5"), 404);
 }
 
+/* The matched row carries its argument: one handler serves several rows and
+ * tells them apart by it, without matching the pattern again. */
+static void test_row_argument(void)
+{
+    static const struct {
+        const char *method, *path;
+        gw_handler_fn handler;
+        const void *arg;
+    } cases[] = {
+        {"GET", "/api/v1/teams/42", h_get, kind_team},
+        {"PUT", "/api/v1/teams/42", h_put, kind_team},
+        {"GET", "/api/v1/salespeople/s-7", h_get, kind_person},
+        {"PUT", "/api/v1/salespeople/s-7", h_put, kind_person},
+        {"GET", "/api/v1/salespeople/s-7/kpis", h_kpis, NULL},
+        {"GET", "/", h_root, NULL},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        nq_route_params_t params;
+        const nq_route_t *r =
+            nq_route_find(routes, N_ROUTES, cases[i].method, cases[i].path, &params, NULL);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(r);
+        CU_ASSERT(r->handler == cases[i].handler);
+        CU_ASSERT_PTR_EQUAL(r->arg, cases[i].arg);
+    }
+}
+
 static CU_TestInfo router_tests[] = {
     {"literal paths", test_literals},
     {"parameters", test_params},
@@ -138,6 +181,7 @@ static CU_TestInfo router_tests[] = {
     {"empty segment", test_empty_segment},
     {"too-long segment", test_long_segment},
     {"too many parameters", test_too_many_params},
+    {"a row's argument comes with it", test_row_argument},
     CU_TEST_INFO_NULL,
 };
 

@@ -3,30 +3,35 @@
  * Wire format: one ZeroMQ message = frames [type][payload]. `type` is a short
  * ASCII name ("activity.batch.v1"), `payload` a packed protobuf-c message. A
  * ROUTER socket sees one identity frame in front: [identity][type][payload].
+ * Every type is a row of the message table (nq/msgtypes.h), which pairs it
+ * with its request and reply descriptors.
  *
- * A receiver dispatches through a static table of routes {type, descriptor,
- * handler}. Before a handler runs, the frame count is checked, the payload is
- * capped at max_frame bytes, and unpacking must succeed; anything else is
- * logged and dropped (a reply to an unknown request type is never invented).
+ * A receiver dispatches through a static table of routes {message, handler}.
+ * Before a handler runs, the frame count is checked, the payload is capped
+ * at max_frame bytes, and unpacking must succeed; anything else is logged
+ * and dropped (a reply to an unknown request type is never invented). A
+ * DEALER (the caller's side) unpacks the row's reply, every other socket its
+ * request (or, on a SUB, the published message).
  *
  *   static const nq_bus_route_t routes[] = {
- *       {"sys.ping.v1", &nq__ping__descriptor, on_ping},
+ *       {NQ_MSG(SYS_PING), on_ping},
  *   };
+ *   if (nq_bus_routes_check(routes, 1, ZMQ_ROUTER, NQ_SVC_INGEST) != 0) ...fail...
  *   nq_zsock_t *s = nq_zsock_new(loop, zctx, ZMQ_ROUTER, endpoint, NQ_ZSOCK_BIND,
  *                                routes, 1, app, cfg->max_frame_bytes);
  *   ...
  *   static void on_ping(nq_zsock_t *s, const nq_bus_envelope_t *env,
  *                       const ProtobufCMessage *msg, void *app) {
  *       Nq__Pong pong = NQ__PONG__INIT; ...
- *       nq_zsock_reply(s, env, "sys.ping.v1", &pong.base);
+ *       nq_zsock_reply(s, env, env->type, &pong.base);
  *   }
  *   nq_zsock_destroy(&s);   // handles closed; memory freed in the close callbacks
  *
  * Loop integration: ZMQ_FD is edge-triggered and only says "look at
  * ZMQ_EVENTS". Each socket has a uv_poll on ZMQ_FD and a uv_prepare that
- * re-checks ZMQ_EVENTS before the loop blocks, and every receive drains until
- * ZMQ_EVENTS has no POLLIN. So a message never sits unread because an edge
- * was consumed by a send.
+ * re-checks ZMQ_EVENTS before the loop blocks, and every receive drains
+ * until ZMQ_EVENTS has no POLLIN. So a message never sits unread because an
+ * edge was consumed by a send.
  */
 #ifndef NQ_BUS_H
 #define NQ_BUS_H
@@ -38,6 +43,8 @@
 #include <uv.h>
 #include <zmq.h>
 
+#include "nq/msgtypes.h"
+
 #define NQ_BUS_TYPE_MAX 64  /* longest type name, bytes incl. NUL */
 #define NQ_BUS_ID_MAX   256 /* longest ROUTER identity we keep */
 
@@ -47,7 +54,8 @@ typedef struct nq_zsock nq_zsock_t;
 typedef struct nq_bus_envelope {
     uint8_t id[NQ_BUS_ID_MAX];  /* ROUTER identity of the sender (empty otherwise) */
     size_t id_len;              /* bytes in id */
-    char type[NQ_BUS_TYPE_MAX]; /* message type name */
+    char type[NQ_BUS_TYPE_MAX]; /* message type name, as received */
+    const nq_msgtype_t *msg;    /* its row in the message table */
     const uint8_t *payload;     /* packed protobuf */
     size_t payload_len;         /* bytes in payload */
 } nq_bus_envelope_t;
@@ -57,9 +65,8 @@ typedef void (*nq_bus_handler_fn)(nq_zsock_t *sock, const nq_bus_envelope_t *env
                                   const ProtobufCMessage *msg, void *app);
 
 typedef struct nq_bus_route {
-    const char *type;                             /* "activity.batch.v1" */
-    const ProtobufCMessageDescriptor *descriptor; /* how to unpack the payload */
-    nq_bus_handler_fn handler;                    /* what to do with it */
+    const nq_msgtype_t *msg;   /* NQ_MSG(ACTIVITY_BATCH): its type and descriptors */
+    nq_bus_handler_fn handler; /* what to do with it */
 } nq_bus_route_t;
 
 /* Why a received message was refused (also counted per socket). */
@@ -72,13 +79,21 @@ typedef enum {
 } nq_bus_error_t;
 
 /* Dispatch one message already split into frames: pure, no sockets, used by
- * the socket driver and by tests. `frames`/`lens` hold n frames; `n_ids` is
- * how many identity frames precede [type][payload] (1 for ROUTER, else 0).
- * Returns NQ_BUS_OK after calling the handler, or an error without calling
- * anything. */
+ * the socket driver and by tests. `frames`/`lens` hold the n frames received
+ * on a socket of type `zmq_type`: a ZMQ_ROUTER's start with the sender's
+ * identity; a ZMQ_DEALER's payload is unpacked as the row's reply, any other
+ * socket's as its request. Returns NQ_BUS_OK after calling the handler, or
+ * an error without calling anything. */
 int nq_bus_dispatch(const nq_bus_route_t *routes, size_t n_routes, size_t max_frame,
                     nq_zsock_t *sock, const uint8_t *const *frames, const size_t *lens, size_t n,
-                    size_t n_ids, void *app);
+                    int zmq_type, void *app);
+
+/* Does the route table of a `zmq_type` socket of service `svc` agree with
+ * the message table? A ZMQ_SUB's must route every publication `svc`
+ * subscribes to, any other socket's (a ROUTER's) every request `svc`
+ * answers: each once, and nothing else. Returns 0, or -1 after logging the
+ * first discrepancy. */
+int nq_bus_routes_check(const nq_bus_route_t *routes, size_t n_routes, int zmq_type, nq_svc_t svc);
 
 /* Text for an nq_bus_error_t. */
 const char *nq_bus_strerror(int err);
@@ -93,11 +108,15 @@ nq_zsock_t *nq_zsock_new(uv_loop_t *loop, void *zctx, int type, const char *endp
                          nq_zsock_mode_t mode, const nq_bus_route_t *routes, size_t n_routes,
                          void *app, size_t max_frame);
 
-/* Send [type][payload] (DEALER, PUB, PUSH ...). Never blocks: returns 0, or
- * -1 when the message cannot be queued now (EAGAIN) or packing failed. */
-int nq_zsock_send(nq_zsock_t *s, const char *type, const ProtobufCMessage *msg);
+/* Send message `type` (a row of nq/msgtypes.h) as [type][payload] (DEALER,
+ * PUB, PUSH ...); `msg` must be the row's request (or published message).
+ * Never blocks: returns 0, or -1 when `msg` is not of the row's request
+ * type, the message cannot be queued now (EAGAIN) or packing failed. */
+int nq_zsock_send(nq_zsock_t *s, const nq_msgtype_t *type, const ProtobufCMessage *msg);
 
-/* Reply on a ROUTER to the sender of `env`: [identity][type][payload]. */
+/* Reply on a ROUTER to the sender of `env`: [identity][type][payload], where
+ * `type` is the request's (env->type). Returns -1 without sending when `msg`
+ * is not the reply the message table gives env->msg. */
 int nq_zsock_reply(nq_zsock_t *s, const nq_bus_envelope_t *env, const char *type,
                    const ProtobufCMessage *msg);
 

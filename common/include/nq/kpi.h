@@ -31,19 +31,22 @@
  *
  *   nq_kpi_values_t v;
  *   nq_kpi_from_fields(fields, n, &v);   // HGETALL reply pairs
- *   json_t *obj = nq_kpi_to_json(&v);    // {"sales_amount":"80000.00","orders":1,...}
+ *   double amount;
+ *   nq_metric_value(NQ_METRIC_SALES_AMOUNT, &v, &amount);   // fen
+ *
+ * This header is pure (no JSON, protobuf or Redis). Beside it:
+ * nq/kpi_json.h (values and periods as JSON, targets parsed from JSON),
+ * nq/kpi_pb.h (values and periods as protobuf), nq/kpi_fetch.h (the
+ * asynchronous Redis reads of counters and targets).
  */
 #ifndef NQ_KPI_H
 #define NQ_KPI_H
 
-#include <jansson.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
-#include "neiqin.pb-c.h"
 #include "nq/period.h"
-#include "nq/redis.h"
 
 typedef enum {
     NQ_KPI_SALES_FEN,
@@ -70,8 +73,6 @@ typedef enum {
 typedef struct nq_kpi_def {
     const char *field; /* Redis hash field / name, "sales_fen" */
     bool money;        /* value is fen */
-    size_t pb_offset;  /* offset of the int64 in Nq__KpiValues */
-    size_t pb_has;     /* offset of its has_ flag */
 } nq_kpi_def_t;
 
 extern const nq_kpi_def_t nq_kpi_defs[NQ_KPI_COUNT];
@@ -129,20 +130,15 @@ int nq_metric_find(const char *name);
  * see. Returns false when it is undefined (a ratio over zero). */
 bool nq_metric_value(nq_metric_id_t m, const nq_kpi_values_t *v, double *out);
 
-/* The value as JSON in the metric's unit: money "1234.50", count 3, ratio
- * 0.8125, score 4.6667; null when undefined. New reference. */
-json_t *nq_metric_json(nq_metric_id_t m, double value, bool defined);
-
 /* v rounded half away from zero to 1 / scale (scale 10000: 4 decimals, 1:
  * whole units), ignoring binary noise below a millionth of that unit, so a
  * product or quotient of decimals that is exactly half rounds up:
  * nq_round_to(0.6667 / 0.8, 10000) == 0.8334 (0.833375). */
 double nq_round_to(double v, double scale);
 
-/* Parse a value given from outside (a target) in the metric's unit: money as
- * decimal yuan (string or number) into fen, counts as integers, ratios 0..10,
- * scores 0..5. Returns 0, or -1 with a static reason. */
-int nq_metric_parse(nq_metric_id_t m, const json_t *value, double *out, const char **why);
+/* v rounded (nq_round_to) to the precision metric m's unit is shown with:
+ * whole units for counts and money (fen), 4 decimals for ratios and scores. */
+double nq_metric_round(nq_metric_id_t m, double v);
 
 /* ---- counters ------------------------------------------------------------- */
 
@@ -156,25 +152,6 @@ int nq_kpi_from_fields(const char *const *fields, size_t n, nq_kpi_values_t *out
 
 /* out += v, counter by counter. */
 void nq_kpi_add(nq_kpi_values_t *out, const nq_kpi_values_t *v);
-
-void nq_kpi_to_proto(const nq_kpi_values_t *v, Nq__KpiValues *out);
-void nq_kpi_from_proto(const Nq__KpiValues *pb, nq_kpi_values_t *out);
-
-/* Every metric: {"sales_amount":"80000.00","orders":1,...,"coverage":null}.
- * New reference, NULL on OOM. */
-json_t *nq_kpi_to_json(const nq_kpi_values_t *v);
-
-/* Point `out` (initialised) at `p`: kind, key, start, end (borrowed from p). */
-void nq_period_to_proto(const nq_period_t *p, Nq__PeriodRef *out);
-
-/* Fill targets from an HGETALL reply of a target hash: field = metric name,
- * value = target in the metric's unit. Unknown fields are ignored, and so is
- * a target of 0: it means no target (docs/metrics.md). */
-void nq_targets_from_reply(const redisReply *reply, double target[NQ_METRIC_COUNT],
-                           bool has[NQ_METRIC_COUNT]);
-
-/* {"kind":"week","key":"2026-W48","start":"...+08:00","end":"..."}. */
-json_t *nq_period_to_json(const nq_period_t *p);
 
 /* The most stored periods one period is read from (a year: 12 months). */
 #define NQ_KPI_PARTS_MAX 12
@@ -192,16 +169,6 @@ bool nq_kpi_kind_stored(nq_period_kind_t kind);
  * year. Returns how many (1..NQ_KPI_PARTS_MAX), or -1 when p is invalid. */
 int nq_kpi_parts(const nq_period_t *p, nq_period_t out[NQ_KPI_PARTS_MAX]);
 
-/* Read one salesperson's counters for a period: the KPI hashes
- * (nq_kpi_parts), and from sets the key customers at the period's end and
- * how many were visited in it, the orders due in it and how many of those
- * were fulfilled on time, in one pipeline. `cb` runs exactly once: status 0
- * with the values, or -1 (values zero) when Redis failed. Returns -1 without
- * calling cb when Redis is not connected. */
-typedef void (*nq_kpi_fetch_cb)(int status, const nq_kpi_values_t *values, void *data);
-int nq_kpi_fetch(nq_redis_t *r, const char *salesperson_id, const nq_period_t *period,
-                 nq_kpi_fetch_cb cb, void *data);
-
 /* Most stored periods nq_kpi_span_parts may give (a year of single days and
  * then some). */
 #define NQ_KPI_SPAN_PARTS_MAX 400
@@ -212,17 +179,6 @@ int nq_kpi_fetch(nq_redis_t *r, const char *salesperson_id, const nq_period_t *p
  * written to out (room for max), or -1 when they do not fit or a span does
  * not start and end at local midnights. */
 int nq_kpi_span_parts(const nq_span_t *spans, size_t n, nq_period_t *out, size_t max);
-
-/* Read one salesperson's counters over the days of `spans` (as for
- * nq_kpi_span_parts): the same reads as nq_kpi_fetch over those parts, the
- * last span's end standing for the period's end. So the key customers are
- * those at the end of the last span, of them the ones visited on any day of
- * the spans, and the orders due on any of those days with those of them
- * fulfilled on time: each counted once over all the spans. Same contract as
- * nq_kpi_fetch (-1 also for n == 0). Reading a team's figures, each
- * member's days in the team are their spans. */
-int nq_kpi_fetch_spans(nq_redis_t *r, const char *salesperson_id, const nq_span_t *spans, size_t n,
-                       nq_kpi_fetch_cb cb, void *data);
 
 /* True when metric m needs the set-based counters (coverage, on-time
  * completion). */

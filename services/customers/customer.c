@@ -1,0 +1,231 @@
+/* customer.c — a customer's get, put and delete: its hash, and the
+ * key-customer sets (nq/keyset.h) its owner and class put it in. See
+ * orgcall.h; rules in org.c. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "nq/keys.h"
+#include "nq/keyset.h"
+#include "nq/period.h"
+#include "orgcall.h"
+
+/* The entity from alternating field/value strings, or NULL (OOM, or stored
+ * data unreadable). */
+static ProtobufCMessage *entity_from_kept(const org_kind_t *k, const char *id, const org_kept_t *h)
+{
+    return k->from_fields(id, (const char *const *)h->strs, h->n);
+}
+
+static void on_written(nq_redis_t *r, redisReply *reply, void *data)
+{
+    org_call_t *c = data;
+    nq_call_reply_ok(&c->base, reply, REDIS_REPLY_INTEGER);
+    nq_call_release(&c->base);
+}
+
+static void customer_got(org_call_t *c, org_kept_t *kept, size_t n)
+{
+    if (kept[0].n == 0)
+        nq_call_fail(&c->base, NQ__STATUS__STATUS_NOT_FOUND, "%s %s not found", c->kind->name,
+                     c->id);
+    else if (!(c->stored = entity_from_kept(c->kind, c->id, &kept[0])))
+        nq_call_fail(&c->base, NQ__STATUS__STATUS_UNAVAILABLE, "stored %s %s could not be read",
+                     c->kind->name, c->id);
+}
+
+/* Step 1 of a get or a delete: HGETALL the customer. */
+static void customer_read(org_call_t *c, org_gathered_fn next)
+{
+    char key[ORG_KEY_MAX];
+    nq_redis_args_t cmd;
+    c->kind->key(key, sizeof(key), c->id);
+    org_args_cmd(&cmd, "HGETALL", key);
+    org_gather(c, &cmd, 1, next);
+}
+
+void customer_get(org_call_t *c)
+{
+    customer_read(c, customer_got);
+}
+
+/* Apply one key-customer move (org_key_moves) from `since` (Unix ms, as
+ * digits) on: the owner's set and its log (nq/keyset.h), so periods that
+ * ended before `since` keep their key customers. */
+static void move_key_customer(org_call_t *c, const org_key_move_t *m, const char *since)
+{
+    char set[ORG_KEY_MAX], log[ORG_KEY_MAX];
+    if (nq_key_key_customers(set, sizeof(set), m->salesperson_id) < 0 ||
+        nq_key_key_log(log, sizeof(log), m->salesperson_id) < 0) {
+        nq_call_fail(&c->base, NQ__STATUS__STATUS_UNAVAILABLE, "key too long");
+        return;
+    }
+    nq_call_issued(&c->base, nq_redis_command(org_redis(c), on_written, c,
+                                              "EVAL %s 2 %s %s %s %s %s", NQ_KEYSET_LUA_CHANGE, set,
+                                              log, m->added ? "+" : "-", c->id, since));
+}
+
+/* Apply the key-customer moves of a change from (old owner, old class) to
+ * the new ones, from `since` on. */
+static void move_key_customers(org_call_t *c, const char *old_owner, const char *old_class,
+                               const char *new_owner, const char *new_class, const char *since)
+{
+    org_key_move_t moves[2];
+    int n = org_key_moves(old_owner, old_class, new_owner, new_class, moves);
+    for (int i = 0; i < n; i++)
+        move_key_customer(c, &moves[i], since);
+}
+
+/* KEYS[1] the customer hash. ARGV: now (Unix ms), since (Unix ms, "" for
+ * now), then the hash's field/value pairs (owner_id and class among them).
+ * `since` is when the customer's owner and class took effect: kept when the
+ * put changes neither, else ARGV since (or now), which may not be before the
+ * stored one (the customer's history stays in order). Returns {1, old owner,
+ * old class, since} once written, or {0, stored since} when refused. */
+static const char customer_put_script[] =
+    "local old = redis.call('HMGET', KEYS[1], 'owner_id', 'class', 'since')\n"
+    "local owner, class = '', ''\n"
+    "for i = 3, #ARGV, 2 do\n"
+    "  if ARGV[i] == 'owner_id' then owner = ARGV[i + 1] end\n"
+    "  if ARGV[i] == 'class' then class = ARGV[i + 1] end\n"
+    "end\n"
+    "local since = old[3]\n"
+    "if not old[2] or old[1] ~= owner or old[2] ~= class then\n"
+    "  since = ARGV[2] ~= '' and ARGV[2] or ARGV[1]\n"
+    "  if old[3] and tonumber(since) < tonumber(old[3]) then return {0, old[3]} end\n"
+    "end\n"
+    "redis.call('HSET', KEYS[1], unpack(ARGV, 3))\n"
+    "if since then redis.call('HSET', KEYS[1], 'since', since) end\n"
+    "return {1, old[1] or '', old[2] or '', since or ''}\n";
+
+/* The customer put script's answer: the key-customer moves, then the id
+ * into the index and the org version (last, so the put is answered only
+ * once kept leaderboards are stale). */
+static void on_customer_written(nq_redis_t *r, redisReply *reply, void *data)
+{
+    org_call_t *c = data;
+    if (!nq_call_reply_ok(&c->base, reply, REDIS_REPLY_ARRAY))
+        goto out;
+    bool refused = reply->elements == 2 && reply->element[0]->type == REDIS_REPLY_INTEGER &&
+                   reply->element[0]->integer == 0 && reply->element[1]->type == REDIS_REPLY_STRING;
+    bool written = reply->elements == 4 && reply->element[0]->type == REDIS_REPLY_INTEGER &&
+                   reply->element[0]->integer == 1;
+    for (size_t i = 1; written && i < 4; i++)
+        written = reply->element[i]->type == REDIS_REPLY_STRING;
+    if (refused) {
+        char when[40] = "";
+        nq_time_format(strtoll(reply->element[1]->str, NULL, 10), when, sizeof(when));
+        nq_field_errors_add(&c->base.errs, "since",
+                            "must not be before %s, when the customer's owner and class last "
+                            "changed",
+                            when);
+        org_fail_invalid(c, "customer");
+        goto out;
+    }
+    if (!written) {
+        nq_call_fail(&c->base, NQ__STATUS__STATUS_UNAVAILABLE, "unexpected customer put answer");
+        goto out;
+    }
+    const char *since = reply->element[3]->str;
+    Nq__Customer *cu = (Nq__Customer *)c->stored;
+    cu->has_since = *since != '\0';
+    cu->since = strtoll(since, NULL, 10);
+    move_key_customers(c, reply->element[1]->str, reply->element[2]->str, cu->owner_id, cu->class_,
+                       since);
+    nq_redis_t *redis = org_redis(c);
+    nq_call_issued(&c->base,
+                   nq_redis_command(redis, on_written, c, "SADD %s %s", NQ_KEY_CUSTOMERS, c->id));
+    nq_call_issued(&c->base, nq_redis_command(redis, on_written, c, "INCR %s", NQ_KEY_ORG_VERSION));
+out:
+    nq_call_release(&c->base);
+}
+
+/* Write a customer: its hash first (the script answers the owner and class
+ * it replaced), then the key-customer sets it leaves and joins, logged from
+ * when the change takes effect. The reply entity is built back from the
+ * very fields written, so it is exactly what a get returns. */
+static void customer_write(org_call_t *c)
+{
+    const org_kind_t *k = c->kind;
+    const Nq__Customer *cu = c->req->customer;
+    if (cu->has_since && cu->since > c->now) {
+        nq_field_errors_add(&c->base.errs, "since", "must not be in the future");
+        org_fail_invalid(c, "customer");
+        return;
+    }
+    char key[ORG_KEY_MAX];
+    k->key(key, sizeof(key), c->id);
+    nq_redis_args_t a;
+    nq_redis_args_init(&a);
+    nq_redis_args_adds(&a, "EVAL");
+    nq_redis_args_adds(&a, customer_put_script);
+    nq_redis_args_adds(&a, "1");
+    nq_redis_args_adds(&a, key);
+    nq_redis_args_addf(&a, "%lld", (long long)c->now);
+    if (cu->has_since)
+        nq_redis_args_addf(&a, "%lld", (long long)cu->since);
+    else
+        nq_redis_args_adds(&a, "");
+    size_t fields = a.argc;
+    if (org_to_fields(k, org_request_entity(k, c->req), c->now, &a) == 0)
+        c->stored = k->from_fields(c->id, (const char *const *)a.argv + fields, a.argc - fields);
+    if (!c->stored)
+        nq_call_fail(&c->base, NQ__STATUS__STATUS_UNAVAILABLE, "out of memory");
+    else
+        nq_call_issued(&c->base, nq_redis_command_args(org_redis(c), on_customer_written, c, &a));
+    nq_redis_args_free(&a);
+}
+
+/* The owner must be a salesperson of the directory (archived ones are not). */
+static void customer_owner_checked(org_call_t *c, org_kept_t *kept, size_t n)
+{
+    if (strcmp(kept[0].strs[0], "1") != 0) {
+        nq_field_errors_add(&c->base.errs, "owner_id", "no salesperson %s in the directory",
+                            c->req->customer->owner_id);
+        org_fail_invalid(c, "customer");
+        return;
+    }
+    customer_write(c);
+}
+
+void customer_put(org_call_t *c)
+{
+    const char *owner = c->req->customer->owner_id;
+    if (!owner || !*owner) { /* in the public pool */
+        customer_write(c);
+        return;
+    }
+    nq_redis_args_t cmd;
+    nq_redis_args_init(&cmd);
+    nq_redis_args_adds(&cmd, "SISMEMBER");
+    nq_redis_args_adds(&cmd, NQ_KEY_SALESPEOPLE);
+    nq_redis_args_adds(&cmd, owner);
+    org_gather(c, &cmd, 1, customer_owner_checked);
+}
+
+/* A deleted customer leaves the directory and, from now on, its owner's key
+ * customers (through the key log, so the periods closed before keep it);
+ * its events stay in the log and its figures where they count. */
+static void customer_deleted(org_call_t *c, org_kept_t *kept, size_t n)
+{
+    customer_got(c, kept, n);
+    if (c->base.status != NQ__STATUS__STATUS_OK)
+        return;
+    Nq__Customer *cu = (Nq__Customer *)c->stored;
+    cu->has_deleted_at = 1;
+    cu->deleted_at = c->now;
+    char key[ORG_KEY_MAX], now[24];
+    c->kind->key(key, sizeof(key), c->id);
+    snprintf(now, sizeof(now), "%lld", (long long)c->now);
+    nq_redis_t *redis = org_redis(c);
+    move_key_customers(c, cu->owner_id, cu->class_, "", cu->class_, now);
+    nq_call_issued(&c->base, nq_redis_command(redis, on_written, c, "DEL %s", key));
+    nq_call_issued(&c->base,
+                   nq_redis_command(redis, on_written, c, "SREM %s %s", NQ_KEY_CUSTOMERS, c->id));
+    nq_call_issued(&c->base, nq_redis_command(redis, on_written, c, "INCR %s", NQ_KEY_ORG_VERSION));
+}
+
+void customer_delete(org_call_t *c)
+{
+    customer_read(c, customer_deleted);
+}

@@ -1,0 +1,257 @@
+/* salesperson.c — a salesperson's get, put and delete, over their team and
+ * status histories (membership.h). See orgcall.h for the shape of a flow:
+ * read, compute, write with one script that checks what was read is
+ * unchanged. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "membership.h"
+#include "nq/keys.h"
+#include "orgcall.h"
+
+/* The value of `field` in a kept HGETALL reply, or NULL. */
+static const char *field_of(const org_kept_t *k, const char *field)
+{
+    for (size_t i = 0; i + 1 < k->n; i += 2) {
+        if (strcmp(k->strs[i], field) == 0)
+            return k->strs[i + 1];
+    }
+    return NULL;
+}
+
+/* KEYS: 1 profile, 2 team history, 3 status history, 4 names index,
+ * 5 directory, 6 archived, 7 teams directory, 8 org version, 9 (when a team
+ * is named) the team's set of everyone ever in it. ARGV: 1 id, 2 name,
+ * 3 team now, 4 status now, 5 now (ms), 6 team that must exist ("" none),
+ * 7 team history as read, 8 status history as read (entries one per line),
+ * 9 "1" to archive, 10 deleted_at ("" none), then the new team history
+ * (count, entries) and the new status history (count, entries).
+ * Answers {"retry"} when a history changed since it was read, {"no_team"}
+ * when the team is not in the directory, else writes and answers {"ok"}. */
+static const char sp_write_script[] =
+    "local function joined(key) return table.concat(redis.call('ZRANGE', key, 0, -1), '\\n') end\n"
+    "if joined(KEYS[2]) ~= ARGV[7] or joined(KEYS[3]) ~= ARGV[8] then return {'retry'} end\n"
+    "if ARGV[6] ~= '' and redis.call('SISMEMBER', KEYS[7], ARGV[6]) == 0 then\n"
+    "  return {'no_team'}\n"
+    "end\n"
+    "local at = 11\n"
+    "for _, key in ipairs({KEYS[2], KEYS[3]}) do\n"
+    "  redis.call('DEL', key)\n"
+    "  local n = tonumber(ARGV[at])\n"
+    "  for i = 1, n do\n"
+    "    local e = ARGV[at + i]\n"
+    "    redis.call('ZADD', key, tonumber(string.match(e, '^%d+')), e)\n"
+    "  end\n"
+    "  at = at + n + 1\n"
+    "end\n"
+    "redis.call('HSET', KEYS[1], 'name', ARGV[2], 'team_id', ARGV[3], 'status', ARGV[4],\n"
+    "           'updated_at', ARGV[5], 'deleted_at', ARGV[10])\n"
+    "redis.call('HSET', KEYS[4], ARGV[1], ARGV[2])\n"
+    "if ARGV[9] == '1' then\n"
+    "  redis.call('SREM', KEYS[5], ARGV[1])\n"
+    "  redis.call('SADD', KEYS[6], ARGV[1])\n"
+    "else\n"
+    "  redis.call('SADD', KEYS[5], ARGV[1])\n"
+    "  redis.call('SREM', KEYS[6], ARGV[1])\n"
+    "end\n"
+    "if KEYS[9] then redis.call('SADD', KEYS[9], ARGV[1]) end\n"
+    "redis.call('INCR', KEYS[8])\n"
+    "return {'ok'}\n";
+
+/* Point sp's history at copies of the histories' stretches. 0 or -1 (OOM). */
+static int attach_history(Nq__Salesperson *sp, const nq_orghist_t *teams,
+                          const nq_orghist_t *status)
+{
+    Nq__SalespersonChange *view = calloc(teams->n + status->n + 1, sizeof(*view));
+    size_t n = view ? membership_view(teams, status, view) : 0;
+    int rc = view && (sp->history = calloc(n + 1, sizeof(*sp->history))) ? 0 : -1;
+    for (size_t i = 0; rc == 0 && i < n; i++) {
+        Nq__SalespersonChange *e = malloc(sizeof(*e));
+        if (!e) {
+            rc = -1;
+            break;
+        }
+        *e = view[i];
+        e->team_id = strdup(view[i].team_id);
+        e->status = strdup(view[i].status);
+        sp->history[sp->n_history++] = e;
+        if (!e->team_id || !e->status)
+            rc = -1;
+    }
+    free(view);
+    return rc;
+}
+
+/* The answer: the salesperson as stored, with their history. */
+static void sp_answer(org_call_t *c, const char *const *fields, size_t n, const nq_orghist_t *teams,
+                      const nq_orghist_t *status)
+{
+    Nq__Salesperson *sp = (Nq__Salesperson *)c->kind->from_fields(c->id, fields, n);
+    c->stored = &sp->base;
+    if (!sp || attach_history(sp, teams, status) != 0)
+        nq_call_fail(&c->base, NQ__STATUS__STATUS_UNAVAILABLE,
+                     "salesperson %s could not be read back", c->id);
+}
+
+/* HGETALL profile, ZRANGE team history, ZRANGE status history. */
+static void sp_read(org_call_t *c, org_gathered_fn next)
+{
+    char key[ORG_KEY_MAX];
+    nq_redis_args_t cmds[3];
+    nq_key_salesperson(key, sizeof(key), c->id);
+    org_args_cmd(&cmds[0], "HGETALL", key);
+    nq_key_sp_teams(key, sizeof(key), c->id);
+    org_args_zrange(&cmds[1], key);
+    nq_key_sp_status(key, sizeof(key), c->id);
+    org_args_zrange(&cmds[2], key);
+    org_gather(c, cmds, 3, next);
+}
+
+static void sp_got(org_call_t *c, org_kept_t *kept, size_t n)
+{
+    nq_orghist_t teams = {0}, status = {0};
+    if (kept[0].n == 0)
+        nq_call_fail(&c->base, NQ__STATUS__STATUS_NOT_FOUND, "salesperson %s not found", c->id);
+    else if (org_parse_history(c, &kept[1], &teams) == 0 &&
+             org_parse_history(c, &kept[2], &status) == 0)
+        sp_answer(c, (const char *const *)kept[0].strs, kept[0].n, &teams, &status);
+    nq_orghist_free(&teams);
+    nq_orghist_free(&status);
+}
+
+void salesperson_get(org_call_t *c)
+{
+    sp_read(c, sp_got);
+}
+
+/* The script's answer to a salesperson write; c->stored holds the answer
+ * already (built from what was written). */
+static void sp_written(org_call_t *c, org_kept_t *kept, size_t n)
+{
+    const char *out = org_outcome(&kept[0]);
+    if (strcmp(out, "retry") == 0) {
+        protobuf_c_message_free_unpacked(c->stored, NULL);
+        c->stored = NULL;
+        org_restart(c);
+    } else if (strcmp(out, "no_team") == 0) {
+        nq_field_errors_add(&c->base.errs, "team_id", "no team %s in the directory",
+                            c->req->salesperson->team_id);
+        org_fail_invalid(c, "salesperson");
+    } else if (strcmp(out, "ok") != 0) {
+        nq_call_fail(&c->base, NQ__STATUS__STATUS_UNAVAILABLE, "unexpected answer %s", out);
+    }
+}
+
+/* Build the answer from what is written, then write salesperson c->id:
+ * name, histories (read as old_*), archived or not. `team` must be in the
+ * directory unless "". */
+static void sp_write(org_call_t *c, const char *name, const org_kept_t *old_teams,
+                     const org_kept_t *old_status, const nq_orghist_t *teams,
+                     const nq_orghist_t *status, const char *team, bool archive,
+                     const char *deleted_at)
+{
+    char now[24];
+    snprintf(now, sizeof(now), "%lld", (long long)c->now);
+    const char *team_now = org_last_value(teams, ""),
+               *status_now = org_last_value(status, "active");
+    const char *fields[] = {"name",     name,         "team_id", team_now,     "status",
+                            status_now, "updated_at", now,       "deleted_at", deleted_at};
+    sp_answer(c, fields, sizeof(fields) / sizeof(fields[0]), teams, status);
+    if (c->base.status != NQ__STATUS__STATUS_OK)
+        return;
+    char key[ORG_KEY_MAX];
+    nq_redis_args_t a;
+    nq_redis_args_init(&a);
+    nq_redis_args_adds(&a, "EVAL");
+    nq_redis_args_adds(&a, sp_write_script);
+    nq_redis_args_adds(&a, *team ? "9" : "8");
+    nq_key_salesperson(key, sizeof(key), c->id);
+    nq_redis_args_adds(&a, key);
+    nq_key_sp_teams(key, sizeof(key), c->id);
+    nq_redis_args_adds(&a, key);
+    nq_key_sp_status(key, sizeof(key), c->id);
+    nq_redis_args_adds(&a, key);
+    nq_redis_args_adds(&a, NQ_KEY_SALESPEOPLE_NAMES);
+    nq_redis_args_adds(&a, NQ_KEY_SALESPEOPLE);
+    nq_redis_args_adds(&a, NQ_KEY_SALESPEOPLE_ARCHIVED);
+    nq_redis_args_adds(&a, NQ_KEY_TEAMS);
+    nq_redis_args_adds(&a, NQ_KEY_ORG_VERSION);
+    if (*team) {
+        nq_key_team_members(key, sizeof(key), team);
+        nq_redis_args_adds(&a, key);
+    }
+    const char *head[] = {c->id, name, team_now, status_now, now, team};
+    for (size_t i = 0; i < sizeof(head) / sizeof(head[0]); i++)
+        nq_redis_args_adds(&a, head[i]);
+    org_args_add_joined(&a, old_teams);
+    org_args_add_joined(&a, old_status);
+    nq_redis_args_adds(&a, archive ? "1" : "0");
+    nq_redis_args_adds(&a, deleted_at);
+    org_args_add_entries(&a, teams);
+    org_args_add_entries(&a, status);
+    org_gather(c, &a, 1, sp_written);
+}
+
+/* A put: team_id from effective_from, status from status_from (membership.h). */
+static void sp_put_read(org_call_t *c, org_kept_t *kept, size_t n)
+{
+    const Nq__Salesperson *sp = c->req->salesperson;
+    const char *team = sp->team_id ? sp->team_id : "";
+    const char *st = sp->status ? sp->status : MEMBERSHIP_ACTIVE;
+    nq_field_errors_t *errs = &c->base.errs;
+    nq_orghist_t teams = {0}, status = {0};
+    int64_t team_day, status_day;
+    if (org_parse_history(c, &kept[1], &teams) != 0 || org_parse_history(c, &kept[2], &status) != 0)
+        goto out_free;
+    if (membership_day(sp->has_effective_from, sp->effective_from, teams.n == 0, c->now,
+                       "effective_from", errs, &team_day) == 0)
+        membership_set(&teams, team_day, team, "", "team_id", errs);
+    if (membership_day(sp->has_status_from, sp->status_from, status.n == 0, c->now, "status_from",
+                       errs, &status_day) == 0)
+        membership_set(&status, status_day, st, MEMBERSHIP_ACTIVE, "status", errs);
+    if (errs->n)
+        org_fail_invalid(c, "salesperson");
+    else
+        sp_write(c, sp->name, &kept[1], &kept[2], &teams, &status, team, false, "");
+out_free:
+    nq_orghist_free(&teams);
+    nq_orghist_free(&status);
+}
+
+void salesperson_put(org_call_t *c)
+{
+    sp_read(c, sp_put_read);
+}
+
+/* A delete archives: no team and status left from today, out of the
+ * directory (kept, with their history, for the figures of the past). */
+static void sp_delete_read(org_call_t *c, org_kept_t *kept, size_t n)
+{
+    nq_orghist_t teams = {0}, status = {0};
+    nq_field_errors_t *errs = &c->base.errs;
+    int64_t today;
+    const char *deleted = field_of(&kept[0], "deleted_at");
+    char now[24];
+    snprintf(now, sizeof(now), "%lld", (long long)c->now);
+    if (kept[0].n == 0)
+        nq_call_fail(&c->base, NQ__STATUS__STATUS_NOT_FOUND, "salesperson %s not found", c->id);
+    else if (org_parse_history(c, &kept[1], &teams) == 0 &&
+             org_parse_history(c, &kept[2], &status) == 0 &&
+             membership_day(false, 0, false, c->now, "id", errs, &today) == 0 &&
+             membership_set(&teams, today, "", "", "id", errs) == 0 &&
+             membership_set(&status, today, MEMBERSHIP_LEFT, MEMBERSHIP_ACTIVE, "id", errs) == 0) {
+        const char *name = field_of(&kept[0], "name");
+        sp_write(c, name ? name : c->id, &kept[1], &kept[2], &teams, &status, "", true,
+                 deleted && *deleted ? deleted : now);
+    }
+    if (errs->n)
+        org_fail_invalid(c, "delete");
+    nq_orghist_free(&teams);
+    nq_orghist_free(&status);
+}
+
+void salesperson_delete(org_call_t *c)
+{
+    sp_read(c, sp_delete_read);
+}
