@@ -7,6 +7,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <hiredis/hiredis.h>
 #include <netdb.h>
 #include <netinet/in.h>
@@ -666,6 +667,11 @@ nq_suite_t *nq_suite_new(const nq_suite_opts_t *opts)
     }
     snprintf(s->dir, sizeof(s->dir), "%s", opts->dir);
     snprintf(s->bin_dir, sizeof(s->bin_dir), "%s", opts->bin_dir);
+    char abs[PATH_MAX];
+    if (mkdir(s->dir, 0755) == 0 || errno == EEXIST) { /* absolute: children run in it */
+        if (realpath(opts->dir, abs) && strlen(abs) < 200)
+            snprintf(s->dir, sizeof(s->dir), "%s", abs);
+    }
     s->o.dir = s->dir;
     s->o.bin_dir = s->bin_dir;
     s->o.who = s->who;
