@@ -116,11 +116,12 @@ int coalescer_add(coalescer_t *c, nq_http_conn_t *conn, Nq__Activity **events, s
         flush(c);
     group_t *g = c->queued ? c->queued : calloc(1, sizeof(*g));
     part_t *parts =
-        g ? nq_array_grow(g->parts, &g->cap_parts, g->n_parts + 1, sizeof(*parts)) : NULL;
+        g ? nq_array_grow(g->parts, &g->cap_parts, g->n_parts + 1, 16, sizeof(*parts)) : NULL;
     if (parts)
         g->parts = parts;
     Nq__Activity **grown =
-        parts ? nq_array_grow(g->events, &g->cap_events, g->n_events + n, sizeof(*grown)) : NULL;
+        parts ? nq_array_grow(g->events, &g->cap_events, g->n_events + n, 16, sizeof(*grown))
+              : NULL;
     if (!grown) {
         if (g && !c->queued)
             group_free(g);

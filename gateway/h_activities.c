@@ -103,15 +103,16 @@ static int batch_grow(batch_t *b)
     if (b->n_results >= b->max)
         return -1;
     size_t need = b->n_results + 1;
-    event_result_t *results = nq_array_grow(b->results, &b->cap_results, need, sizeof(*results));
+    event_result_t *results =
+        nq_array_grow(b->results, &b->cap_results, need, 16, sizeof(*results));
     if (!results)
         return -1;
     b->results = results;
-    Nq__Activity **events = nq_array_grow(b->events, &b->cap_events, need, sizeof(*events));
+    Nq__Activity **events = nq_array_grow(b->events, &b->cap_events, need, 16, sizeof(*events));
     if (!events)
         return -1;
     b->events = events;
-    size_t *sent = nq_array_grow(b->sent, &b->cap_sent, need, sizeof(*sent));
+    size_t *sent = nq_array_grow(b->sent, &b->cap_sent, need, 16, sizeof(*sent));
     if (!sent)
         return -1;
     b->sent = sent;

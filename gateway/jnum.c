@@ -23,7 +23,7 @@ struct jnum_index {
 
 static int push(jnum_index_t *x, const json_t *node, const char *text, size_t len)
 {
-    jnum_t *items = nq_array_grow(x->items, &x->cap, x->n + 1, sizeof(*items));
+    jnum_t *items = nq_array_grow(x->items, &x->cap, x->n + 1, 16, sizeof(*items));
     if (!items)
         return -1;
     x->items = items;

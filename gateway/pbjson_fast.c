@@ -338,7 +338,7 @@ static bool take_object(const pbjson_schema_t *s, cursor_t *c, out_list_t *l)
 {
     if (l->n == l->max)
         return false;
-    ProtobufCMessage **items = nq_array_grow(l->items, &l->cap, l->n + 1, sizeof(*items));
+    ProtobufCMessage **items = nq_array_grow(l->items, &l->cap, l->n + 1, 64, sizeof(*items));
     if (!items)
         return false;
     l->items = items;

@@ -166,11 +166,11 @@ static void end_field(import_csv_t *r)
     }
     if (r->n == r->cap) { /* the three arrays grow together: each from the common size */
         size_t cap_s = r->cap, cap_l = r->cap, cap_f = r->cap;
-        size_t *s = nq_array_grow(r->starts, &cap_s, r->n + 1, sizeof(*s));
+        size_t *s = nq_array_grow(r->starts, &cap_s, r->n + 1, 16, sizeof(*s));
         r->starts = s ? s : r->starts;
-        size_t *l = s ? nq_array_grow(r->lens, &cap_l, r->n + 1, sizeof(*l)) : NULL;
+        size_t *l = s ? nq_array_grow(r->lens, &cap_l, r->n + 1, 16, sizeof(*l)) : NULL;
         r->lens = l ? l : r->lens;
-        const char **f = l ? nq_array_grow(r->fields, &cap_f, r->n + 1, sizeof(*f)) : NULL;
+        const char **f = l ? nq_array_grow(r->fields, &cap_f, r->n + 1, 16, sizeof(*f)) : NULL;
         r->fields = f ? f : r->fields;
         if (!f) {
             r->nomem = true;

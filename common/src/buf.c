@@ -142,13 +142,13 @@ void nq_buf_remove(nq_buf_t *b, size_t pos, size_t n)
     nq_buf_setlen(b, b->len - n);
 }
 
-void *nq_array_grow(void *array, size_t *cap, size_t need, size_t size)
+void *nq_array_grow(void *array, size_t *cap, size_t need, size_t first, size_t size)
 {
     if (need <= *cap)
         return array;
     if (size == 0 || need > SIZE_MAX / size)
         return NULL;
-    size_t n = grown(*cap, need, NQ_ARRAY_MIN);
+    size_t n = grown(*cap, need, first ? first : 1);
     if (n > SIZE_MAX / size)
         n = need;
     void *p = realloc(array, n * size);

@@ -414,11 +414,11 @@ void nq_redis_args_add(nq_redis_args_t *a, const void *bytes, size_t len)
         return;
     if (a->argc == a->cap) {
         size_t cap = a->cap;
-        char **argv = nq_array_grow(a->argv, &cap, a->argc + 1, sizeof(*argv));
+        char **argv = nq_array_grow(a->argv, &cap, a->argc + 1, 16, sizeof(*argv));
         if (argv)
             a->argv = argv;
         cap = a->cap;
-        size_t *lens = argv ? nq_array_grow(a->lens, &cap, a->argc + 1, sizeof(*lens)) : NULL;
+        size_t *lens = argv ? nq_array_grow(a->lens, &cap, a->argc + 1, 16, sizeof(*lens)) : NULL;
         if (lens)
             a->lens = lens;
         if (!argv || !lens) {
@@ -513,7 +513,7 @@ void nq_redis_pipe_cmd(nq_redis_pipe_t *p, nq_redis_cb cb, void *data, size_t ar
         p->failed = true;
         return;
     }
-    nq_redis_piped_t *cmds = nq_array_grow(p->cmds, &p->cap_cmds, p->n + 1, sizeof(*cmds));
+    nq_redis_piped_t *cmds = nq_array_grow(p->cmds, &p->cap_cmds, p->n + 1, 64, sizeof(*cmds));
     if (!cmds || (p->buf.alloc == 0 && nq_buf_grow(&p->buf, PIPE_FIRST_BYTES - 1) != 0)) {
         p->failed = true;
         return;

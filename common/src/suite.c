@@ -137,7 +137,7 @@ int nq_suite_setenv(nq_suite_t *s, const char *assignment)
     while (i < s->n_env && strncmp(s->env[i], assignment, n) != 0)
         i++;
     /* Two slots beyond the last entry stay free: NQ_INSTANCE and the NULL (spawn). */
-    char **env = nq_array_grow(s->env, &s->cap_env, s->n_env + 3, sizeof(*env));
+    char **env = nq_array_grow(s->env, &s->cap_env, s->n_env + 3, 64, sizeof(*env));
     if (env)
         s->env = env;
     char *copy = env ? strdup(assignment) : NULL;
@@ -444,7 +444,7 @@ static proc_t *add_proc(nq_suite_t *s, const char *binary, const char *name, cha
     proc_t *procs = NULL;
     if (!find(s, name) && strlen(name) < sizeof(procs->name) &&
         strlen(binary) < sizeof(procs->binary))
-        procs = nq_array_grow(s->procs, &s->cap, s->n_procs + 1, sizeof(*procs));
+        procs = nq_array_grow(s->procs, &s->cap, s->n_procs + 1, 16, sizeof(*procs));
     if (!procs)
         return NULL;
     s->procs = procs;
@@ -679,7 +679,7 @@ nq_suite_t *nq_suite_new(const nq_suite_opts_t *opts)
     snprintf(s->redis_socket, sizeof(s->redis_socket), "%s/redis/redis.sock", s->dir);
     if (strlen(s->redis_socket) >= sizeof(((struct sockaddr_un *)0)->sun_path))
         s->redis_socket[0] = '\0'; /* no room: TCP only */
-    s->env = nq_array_grow(NULL, &s->cap_env, 3, sizeof(*s->env));
+    s->env = nq_array_grow(NULL, &s->cap_env, 3, 64, sizeof(*s->env));
     int rc = s->env && make_dirs(s) == 0 && wrap_parse(s, opts->wrap) == 0 ? 0 : -1;
     if (rc == 0)
         s->env[0] = NULL;

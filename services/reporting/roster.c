@@ -37,7 +37,7 @@ bool roster_whole(const nq_span_t *spans, size_t n, int64_t start, int64_t end)
 
 int roster_add(roster_t *ro, const char *id, bool known)
 {
-    roster_person_t *grown = nq_array_grow(ro->people, &ro->cap, ro->n + 1, sizeof(*grown));
+    roster_person_t *grown = nq_array_grow(ro->people, &ro->cap, ro->n + 1, 16, sizeof(*grown));
     if (!grown)
         return -1;
     ro->people = grown;

@@ -209,7 +209,7 @@ int scoring_agg_add(scoring_agg_t *agg, const char *key, nq_kpi_id_t kpi, int64_
             return 0;
         }
     }
-    scoring_cell_t *cells = nq_array_grow(agg->cells, &agg->cap, agg->n + 1, sizeof(*cells));
+    scoring_cell_t *cells = nq_array_grow(agg->cells, &agg->cap, agg->n + 1, 32, sizeof(*cells));
     if (!cells)
         return -1;
     agg->cells = cells;
@@ -224,7 +224,7 @@ int scoring_agg_add(scoring_agg_t *agg, const char *key, nq_kpi_id_t kpi, int64_
 static int add_member(scoring_agg_t *agg, const char *key, const char *member)
 {
     scoring_member_t *m =
-        nq_array_grow(agg->members, &agg->cap_members, agg->n_members + 1, sizeof(*m));
+        nq_array_grow(agg->members, &agg->cap_members, agg->n_members + 1, 32, sizeof(*m));
     if (!m)
         return -1;
     agg->members = m;

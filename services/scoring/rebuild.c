@@ -389,7 +389,7 @@ static void swap(rebuild_t *rb)
 
 static int drop_add(rebuild_t *rb, const char *key)
 {
-    char **grown = nq_array_grow(rb->drop, &rb->cap_drop, rb->n_drop + 1, sizeof(*grown));
+    char **grown = nq_array_grow(rb->drop, &rb->cap_drop, rb->n_drop + 1, 256, sizeof(*grown));
     if (!grown)
         return -1;
     rb->drop = grown;

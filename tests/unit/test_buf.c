@@ -68,7 +68,7 @@ static void test_growth_one_by_one(void)
     }
     CU_ASSERT_EQUAL(bad, 0);
     CU_ASSERT_EQUAL(b.alloc, 8192);
-    CU_ASSERT_EQUAL(grows, 8); /* 64, 128, ..., 8192 */
+    CU_ASSERT_EQUAL(grows, 6); /* 256, 512, ..., 8192 */
     nq_buf_release(&b);
 }
 
@@ -232,25 +232,25 @@ static void test_remove(void)
     nq_buf_release(&b);
 }
 
-/* Arrays double from NQ_ARRAY_MIN; a failure leaves the array as it was. */
+/* Arrays double from their first size; a failure leaves the array as it was. */
 static void test_array(void)
 {
     int *a = NULL;
     size_t cap = 0;
     int bad = 0;
     for (size_t n = 0; n < 100; n++) {
-        int *grown = nq_array_grow(a, &cap, n + 1, sizeof(*a));
+        int *grown = nq_array_grow(a, &cap, n + 1, 16, sizeof(*a));
         CU_ASSERT_PTR_NOT_NULL_FATAL(grown);
         a = grown;
         a[n] = (int)n;
-        bad += cap < n + 1 || (cap != NQ_ARRAY_MIN && cap != 32 && cap != 64 && cap != 128);
+        bad += cap < n + 1 || (cap != 16 && cap != 32 && cap != 64 && cap != 128);
     }
     for (int i = 0; i < 100; i++)
         bad += a[i] != i;
     CU_ASSERT_EQUAL(bad, 0);
     CU_ASSERT_EQUAL(cap, 128);
-    CU_ASSERT_PTR_EQUAL(nq_array_grow(a, &cap, 128, sizeof(*a)), a); /* room already */
-    CU_ASSERT_PTR_NULL(nq_array_grow(a, &cap, SIZE_MAX / 2, sizeof(*a)));
+    CU_ASSERT_PTR_EQUAL(nq_array_grow(a, &cap, 128, 16, sizeof(*a)), a); /* room already */
+    CU_ASSERT_PTR_NULL(nq_array_grow(a, &cap, SIZE_MAX / 2, 16, sizeof(*a)));
     CU_ASSERT_EQUAL(cap, 128);
     CU_ASSERT_EQUAL(a[99], 99);
     free(a);

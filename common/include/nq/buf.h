@@ -32,12 +32,15 @@
  *   nq_buf_release(&b);
  *
  * Growth: the allocation at least doubles, from NQ_BUF_MIN bytes, so n
- * bytes added one by one cost O(n) copies. To write in place (a read, an
+ * bytes added one by one cost O(n) copies. A hot path that knows its usual
+ * size grows the buffer to it once, first (the Redis pipeline: 4 KiB). To write in place (a read, an
  * encoder), make room with nq_buf_grow(), write at b->buf + b->len at most
  * nq_buf_avail() bytes, then nq_buf_setlen().
  *
- * Arrays: nq_array_grow() gives a typed array the same doubling (from
- * NQ_ARRAY_MIN elements).
+ * Arrays: nq_array_grow() gives a typed array the same doubling, from a
+ * first size each caller names (the allocator then sees the sizes it saw
+ * before the growth was shared: on hot paths that decides whether a freed
+ * block is given back to the kernel and faulted in again).
  */
 #ifndef NQ_BUF_H
 #define NQ_BUF_H
@@ -48,8 +51,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#define NQ_BUF_MIN   64 /* bytes of a buffer's first allocation, at least */
-#define NQ_ARRAY_MIN 16 /* elements of an array's first allocation, at least */
+#define NQ_BUF_MIN 256 /* bytes of a buffer's first allocation, at least */
 
 typedef struct nq_buf {
     char *buf;    /* the content, then a NUL; nq_buf_empty while alloc is 0 */
@@ -150,15 +152,16 @@ void nq_buf_remove(nq_buf_t *b, size_t pos, size_t n);
 
 /* Room for `need` elements of `size` bytes in `array` (malloc'd or NULL),
  * whose allocation holds *cap elements: returns the array, moved when it had
- * to grow (*cap updated, at least doubled), or NULL when out of memory, the
- * array then unchanged and still the caller's. need must be > 0.
+ * to grow (*cap updated: `first` elements or more the first time, then at
+ * least doubled), or NULL when out of memory, the array then unchanged and
+ * still the caller's. need and first must be > 0.
  *
- *   item_t *items = nq_array_grow(l->items, &l->cap, l->n + 1, sizeof(*items));
+ *   item_t *items = nq_array_grow(l->items, &l->cap, l->n + 1, 16, sizeof(*items));
  *   if (!items)
  *       return -1;
  *   l->items = items;
  *   l->items[l->n++] = item;
  */
-void *nq_array_grow(void *array, size_t *cap, size_t need, size_t size);
+void *nq_array_grow(void *array, size_t *cap, size_t need, size_t first, size_t size);
 
 #endif
