@@ -247,8 +247,8 @@ static bool gone_within(pid_t pid, const char *comm, int ms)
     return true;
 }
 
-/* The pid files in DIR/run/ matching `pattern` ("*", "nq-scoring-*") into g
- * (globfree it); false when none. */
+/* The pid files in DIR/run/ matching `pattern` into g (globfree it); false
+ * when none. */
 static bool pid_files(const char *dir, const char *pattern, glob_t *g)
 {
     char path[600];
@@ -263,34 +263,41 @@ static void name_of(const char *path, char *name, size_t len)
     snprintf(name, len, "%.*s", (int)(strlen(base) - 4), base);
 }
 
-/* Stop what DIR/run/ names, services before Redis: the supervisor is gone. */
+/* Stop one process a pid file names (not our child: watched through /proc). */
+static int stop_named(const char *path, int stop_s)
+{
+    char name[64];
+    name_of(path, name, sizeof(name));
+    pid_t pid = read_pid(path);
+    const char *comm = binary_of(name);
+    int stopped = 0;
+    if (pid && runs_as(pid, comm)) {
+        kill(pid, SIGTERM);
+        if (!gone_within(pid, comm, stop_s * 1000)) {
+            say("%s (pid %d) ignored SIGTERM for %d s: SIGKILL", name, (int)pid, stop_s);
+            kill(pid, SIGKILL);
+        }
+        say("stopped %s (pid %d)", name, (int)pid);
+        stopped = 1;
+    }
+    unlink(path);
+    return stopped;
+}
+
+/* Stop what DIR/run/ names, the services before Redis: the supervisor is gone. */
 static int stop_orphans(const char *dir, int stop_s)
 {
-    static const char *const patterns[] = {"nq-gateway",   "nq-reporting", "nq-alerting",
-                                           "nq-customers", "nq-scoring-*", "nq-ingest",
-                                           "redis"};
+    glob_t g = {0};
+    bool any = pid_files(dir, "*", &g);
     int stopped = 0;
-    for (size_t i = 0; i < sizeof(patterns) / sizeof(patterns[0]); i++) {
-        glob_t g = {0};
-        bool any = pid_files(dir, patterns[i], &g);
+    for (int redis = 0; redis < 2; redis++) {
         for (size_t k = 0; any && k < g.gl_pathc; k++) {
-            char name[64];
-            name_of(g.gl_pathv[k], name, sizeof(name));
-            pid_t pid = read_pid(g.gl_pathv[k]);
-            const char *comm = binary_of(name);
-            if (pid && runs_as(pid, comm)) {
-                kill(pid, SIGTERM);
-                if (!gone_within(pid, comm, stop_s * 1000)) {
-                    say("%s (pid %d) ignored SIGTERM for %d s: SIGKILL", name, (int)pid, stop_s);
-                    kill(pid, SIGKILL);
-                }
-                say("stopped %s (pid %d)", name, (int)pid);
-                stopped++;
-            }
-            unlink(g.gl_pathv[k]);
+            bool is_redis = strcmp(strrchr(g.gl_pathv[k], '/'), "/redis.pid") == 0;
+            if (is_redis == (redis == 1))
+                stopped += stop_named(g.gl_pathv[k], stop_s);
         }
-        globfree(&g);
     }
+    globfree(&g);
     if (stopped == 0)
         say("nothing to stop (no running suite in %s)", dir);
     return EXIT_OK;
