@@ -1,10 +1,11 @@
 /* gateway/boardcache.h — leaderboard answers kept between requests (pure).
  *
  * The JSON answer of a board by a metric is kept under its request (scope,
- * metric, period kind, day of `at`) with the stamp it was computed at: the
- * versions of everything a board is made of, read from Redis before the
+ * metric, by, period kind, day of `at`) with the stamp it was computed at:
+ * the versions of everything a board is made of, read from Redis before the
  * request went to reporting (nq:kpi:version, bumped by every scored batch
- * and rebuild swap; nq:org:version, bumped by every org write). A later
+ * and rebuild swap; nq:org:version, bumped by every org write;
+ * nq:target:version, bumped by every target write). A later
  * request whose stamp still matches is answered from here without reaching
  * reporting; any change in between gives a new stamp and the board is
  * computed afresh, so a kept answer is never older than what was

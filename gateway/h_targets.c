@@ -3,7 +3,9 @@
  *   PUT|GET /api/v1/targets/salespeople/{id}/{period}/{key}
  *   PUT|GET /api/v1/targets/teams/{id}/{period}/{key}
  *   PUT|GET /api/v1/targets/company/{period}/{key}
- *       body / answer {"targets":{"sales_amount":"500000.00","visits":80,...}}
+ *       body / answer {"targets":{"sales_amount":"500000.00","visits":80,...}}; a get
+ *       also answers "derived" (a quarter's or year's targets derived from the
+ *       months', not set) and "incomplete" (metrics lacking some months' targets)
  *   GET /api/v1/kpis/salespeople/{id}  /api/v1/kpis/teams/{id}  /api/v1/kpis/company
  *       ?period=month&at=2026-11-26: every metric with its target, attainment,
  *       pace, projection, the period before and the same period last year.
@@ -12,9 +14,11 @@
  *        "confirm":false}
  *       the team's targets split among its members: a proposal (with warnings),
  *       or with "confirm": true written as their targets.
- *   GET /api/v1/leaderboards?scope=company|team:{id}&metric=sales_amount|score&period=week
- *       the salespeople ranked by a metric or by score, with movement since the
- *       end of the day before.
+ *   GET /api/v1/leaderboards?scope=company|team:{id}&metric=sales_amount|score
+ *       &by=value|attainment|pace&period=week
+ *       the salespeople ranked by a metric (its value, or its attainment or pace
+ *       against each one's target, with the gap to plan) or by score, with
+ *       movement since the end of the day before.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -65,11 +69,36 @@ static json_t *targets_json(Nq__MetricValue *const *values, size_t n)
     return obj;
 }
 
+/* The data of a get's call (a put's is NULL). */
+static const char target_get[] = "get";
+
+/* {"visits":["2026-12"],...}: the months whose targets a quarter's or a
+ * year's lacks to be derived. */
+static json_t *incomplete_json(Nq__TargetGap *const *gaps, size_t n)
+{
+    json_t *obj = json_object();
+    for (size_t i = 0; obj && i < n; i++) {
+        json_t *months = json_array();
+        for (size_t k = 0; months && k < gaps[i]->n_missing; k++)
+            json_array_append_new(months, json_string(gaps[i]->missing[k]));
+        if (gaps[i]->metric && months)
+            json_object_set_new(obj, gaps[i]->metric, months);
+        else
+            json_decref(months);
+    }
+    return obj;
+}
+
 static void on_targets(nq_http_conn_t *conn, const ProtobufCMessage *msg,
                        const Nq__ReplyHeader *hdr, void *data)
 {
     const Nq__TargetReply *rep = (const Nq__TargetReply *)msg;
     json_t *body = json_pack("{s:o}", "targets", targets_json(rep->values, rep->n_values));
+    if (body && data == target_get) { /* a get: also the targets as used */
+        json_object_set_new(body, "derived", targets_json(rep->derived, rep->n_derived));
+        json_object_set_new(body, "incomplete",
+                            incomplete_json(rep->incomplete, rep->n_incomplete));
+    }
     if (body && rep->has_updated_at) {
         char when[48];
         nq_time_format(rep->updated_at, when, sizeof(when));
@@ -141,7 +170,8 @@ static void target_request(const gw_request_t *req, bool put)
         msg.values = ptrs;
         msg.n_values = ptrs ? n : 0;
     }
-    gw_call(req, put ? NQ_MSG(TARGET_PUT) : NQ_MSG(TARGET_GET), &msg.base, on_targets, NULL, NULL);
+    gw_call(req, put ? NQ_MSG(TARGET_PUT) : NQ_MSG(TARGET_GET), &msg.base, on_targets,
+            put ? NULL : (void *)target_get, NULL);
     free(ptrs);
     free(values);
 }
@@ -181,11 +211,12 @@ static json_t *row_json(const Nq__MetricRow *r)
         return NULL;
     nq_metric_id_t id = (nq_metric_id_t)m;
     return json_pack(
-        "{s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:{s:o, s:o}, s:s?, s:s?}", "zh",
+        "{s:s, s:o, s:o, s:s?, s:o, s:o, s:o, s:o, s:o, s:{s:o, s:o}, s:s?, s:s?}", "zh",
         nq_metric_defs[m].zh, "actual", nq_metric_json(id, r->actual, r->has_actual), "target",
-        nq_metric_json(id, r->target, r->has_target), "attainment",
-        ratio_json(r->has_attainment, r->attainment), "pace", ratio_json(r->has_pace, r->pace),
-        "projection", nq_metric_json(id, r->projection, r->has_projection), "previous",
+        nq_metric_json(id, r->target, r->has_target), "target_source", r->target_source,
+        "attainment", ratio_json(r->has_attainment, r->attainment), "pace",
+        ratio_json(r->has_pace, r->pace), "projection",
+        nq_metric_json(id, r->projection, r->has_projection), "previous",
         nq_metric_json(id, r->previous, r->has_previous), "last_year",
         nq_metric_json(id, r->last_year, r->has_last_year), "change", "previous",
         change_json(r, r->has_previous, r->previous), "last_year",
@@ -323,15 +354,22 @@ static void post_split(const gw_request_t *req)
 
 /* ---- leaderboards ------------------------------------------------------------ */
 
-/* A board's value: a metric in its unit; a score (0..) with two decimals. */
-static void board_value(nq_buf_t *t, int m, const Nq__LeaderboardEntry *e)
+/* Derived ratios (attainment, pace) as shown: 4 decimals. */
+static void ratio_text(nq_buf_t *t, bool has, double v)
 {
-    if (!e->has_value) {
+    if (!has) {
         nq_buf_adds(t, "null");
         return;
     }
-    json_t *v = m >= 0 ? nq_metric_json((nq_metric_id_t)m, e->value, true)
-                       : json_real(round(e->value * 100) / 100);
+    json_t *j = json_real(nq_round_to(v, RATIO_SCALE));
+    jtext_json(t, j);
+    json_decref(j);
+}
+
+/* Metric m's value in its unit as text. */
+static void metric_text(nq_buf_t *t, int m, bool has, double value)
+{
+    json_t *v = has && m >= 0 ? nq_metric_json((nq_metric_id_t)m, value, true) : json_null();
     if (json_is_integer(v))
         nq_buf_addi64(t, json_integer_value(v));
     else if (json_is_string(v))
@@ -339,6 +377,54 @@ static void board_value(nq_buf_t *t, int m, const Nq__LeaderboardEntry *e)
     else
         jtext_json(t, v);
     json_decref(v);
+}
+
+/* A board's value: a metric in its unit; a score (0..) with two decimals;
+ * an attainment or pace (`by`) with 4. */
+static void board_value(nq_buf_t *t, int m, bool by, const Nq__LeaderboardEntry *e)
+{
+    if (by || !e->has_value) {
+        ratio_text(t, e->has_value, e->value);
+    } else if (m >= 0) {
+        metric_text(t, m, true, e->value);
+    } else {
+        json_t *v = json_real(round(e->value * 100) / 100);
+        jtext_json(t, v);
+        json_decref(v);
+    }
+}
+
+/* A string, or null. */
+static void str_text(nq_buf_t *t, const char *s)
+{
+    if (s)
+        jtext_str(t, s);
+    else
+        nq_buf_adds(t, "null");
+}
+
+/* The fields of an entry of a board by attainment or pace: the metric
+ * against the entry's own target. */
+static void plan_text(nq_buf_t *t, int m, const Nq__LeaderboardEntry *e)
+{
+    nq_buf_adds(t, ",\"actual\":");
+    metric_text(t, m, e->has_actual, e->actual);
+    nq_buf_adds(t, ",\"target\":");
+    metric_text(t, m, e->has_target, e->target);
+    nq_buf_adds(t, ",\"target_source\":");
+    str_text(t, e->target_source);
+    nq_buf_adds(t, ",\"attainment\":");
+    ratio_text(t, e->has_attainment, e->attainment);
+    nq_buf_adds(t, ",\"pace\":");
+    ratio_text(t, e->has_pace, e->pace);
+    nq_buf_adds(t, ",\"gap\":");
+    metric_text(t, m, e->has_gap, e->gap);
+    nq_buf_adds(t, ",\"behind\":");
+    nq_buf_adds(t, !e->has_gap ? "null" : e->gap > 0 ? "true" : "false");
+    nq_buf_adds(t, ",\"note\":");
+    str_text(t, e->note);
+    nq_buf_adds(t, ",\"note_zh\":");
+    str_text(t, e->note_zh);
 }
 
 /* A board by a metric on its way: the request as sent to reporting, and
@@ -349,6 +435,7 @@ typedef struct board_get {
     Nq__LeaderboardRequest msg;
     char id[NQ_ID_MAX + 8]; /* as long as the scope parameter it came from, so */
     char metric[64];        /* reporting sees (and refuses) a too-long id whole */
+    char by[64];            /* value, attainment, pace */
     char key[BOARD_CACHE_KEY_MAX + 1];
     char stamp[BOARD_CACHE_STAMP_MAX + 1]; /* "" when unknown: nothing kept */
 } board_get_t;
@@ -366,8 +453,18 @@ static void on_leaderboard(nq_http_conn_t *conn, const ProtobufCMessage *msg,
     const Nq__Leaderboard *lb = (const Nq__Leaderboard *)msg;
     int m = nq_metric_find(lb->metric);
     nq_buf_t t = NQ_BUF_INIT;
+    bool by = lb->by != NULL; /* by attainment or pace */
     nq_buf_adds(&t, "{\"metric\":");
     jtext_str(&t, lb->metric);
+    if (by) {
+        nq_buf_adds(&t, ",\"by\":");
+        jtext_str(&t, lb->by);
+        json_t *days = json_pack("{s:f, s:f}", "total", lb->workdays_total, "elapsed",
+                                 round(lb->workdays_elapsed * 100) / 100);
+        nq_buf_adds(&t, ",\"workdays\":");
+        jtext_json(&t, days);
+        json_decref(days);
+    }
     nq_period_t p;
     nq_period_kind_t kind;
     if (lb->period && nq_period_kind_parse(lb->period->kind, &kind) == 0 &&
@@ -393,7 +490,9 @@ static void on_leaderboard(nq_http_conn_t *conn, const ProtobufCMessage *msg,
             jtext_str(&t, e->name);
         }
         nq_buf_adds(&t, ",\"value\":");
-        board_value(&t, m, e);
+        board_value(&t, m, by, e);
+        if (by)
+            plan_text(&t, m, e);
         nq_buf_adds(&t, "}");
     }
     nq_buf_adds(&t, "]}");
@@ -421,11 +520,11 @@ static void board_get_free(void *data)
 static void on_board_stamp(nq_redis_t *r, redisReply *reply, void *data)
 {
     board_get_t *bg = data;
-    if (bg->key[0] && reply && reply->type == REDIS_REPLY_ARRAY && reply->elements == 2) {
-        const redisReply *kpi = reply->element[0], *org = reply->element[1];
-        snprintf(bg->stamp, sizeof(bg->stamp), "%s:%s",
-                 kpi->type == REDIS_REPLY_STRING ? kpi->str : "0",
-                 org->type == REDIS_REPLY_STRING ? org->str : "0");
+    if (bg->key[0] && reply && reply->type == REDIS_REPLY_ARRAY && reply->elements == 3) {
+        const char *v[3];
+        for (int i = 0; i < 3; i++)
+            v[i] = reply->element[i]->type == REDIS_REPLY_STRING ? reply->element[i]->str : "0";
+        snprintf(bg->stamp, sizeof(bg->stamp), "%s:%s:%s", v[0], v[1], v[2]);
     }
     size_t len = 0;
     const char *kept = bg->stamp[0]
@@ -454,28 +553,34 @@ static void get_metric_board(const gw_request_t *req, const Nq__LeaderboardReque
     nq_http_conn_retain(req->conn);
     snprintf(bg->id, sizeof(bg->id), "%s", msg->id);
     snprintf(bg->metric, sizeof(bg->metric), "%s", msg->metric);
+    snprintf(bg->by, sizeof(bg->by), "%s", msg->by ? msg->by : "");
     bg->msg = *msg;
     bg->msg.id = bg->id;
     bg->msg.metric = bg->metric;
-    /* The board depends on the period and on the day of `at` (its reference day). */
+    bg->msg.by = msg->by ? bg->by : NULL;
+    /* The board depends on the period, on the day of `at` (its reference
+     * day) and on what it ranks. */
     nq_period_t day;
-    if (nq_period_of(NQ_PERIOD_DAY, msg->at, &day) == 0) /* else reporting says why */
-        snprintf(bg->key, sizeof(bg->key), "%d|%s|%s|%s|%lld", (int)msg->subject, bg->id,
-                 bg->metric, msg->period_kind, (long long)day.start_ms);
-    if (nq_redis_command(req->gw->svc->redis, on_board_stamp, bg, "MGET %s %s", NQ_KEY_KPI_VERSION,
-                         NQ_KEY_ORG_VERSION) != 0)
+    if (nq_period_of(NQ_PERIOD_DAY, msg->at, &day) == 0 && /* else reporting says why */
+        snprintf(bg->key, sizeof(bg->key), "%d|%s|%s|%s|%s|%lld", (int)msg->subject, bg->id,
+                 bg->metric, bg->by, msg->period_kind,
+                 (long long)day.start_ms) >= (int)sizeof(bg->key))
+        bg->key[0] = '\0'; /* too long to be a valid request: nothing kept */
+    if (nq_redis_command(req->gw->svc->redis, on_board_stamp, bg, "MGET %s %s %s",
+                         NQ_KEY_KPI_VERSION, NQ_KEY_ORG_VERSION, NQ_KEY_TARGET_VERSION) != 0)
         on_board_stamp(NULL, NULL, bg); /* Redis not at hand: ask reporting, keep nothing */
 }
 
 static void get_leaderboard(const gw_request_t *req)
 {
-    char scope[NQ_ID_MAX + 8] = "company", metric[64] = "sales_amount";
+    char scope[NQ_ID_MAX + 8] = "company", metric[64] = "sales_amount", by[64] = "";
     nq_period_kind_t kind;
     int64_t at;
     if (gw_period_query(req, &kind, &at) != 0)
         return;
     nq_http_query_param(req->http, "scope", scope, sizeof(scope));
     nq_http_query_param(req->http, "metric", metric, sizeof(metric));
+    bool has_by = nq_http_query_param(req->http, "by", by, sizeof(by)) >= 0;
     Nq__LeaderboardRequest msg = NQ__LEADERBOARD_REQUEST__INIT;
     msg.has_subject = 1;
     msg.subject = NQ__SUBJECT__SUBJECT_COMPANY;
@@ -493,7 +598,12 @@ static void get_leaderboard(const gw_request_t *req)
     msg.has_at = 1;
     msg.at = at;
     msg.metric = metric;
-    if (strcmp(metric, "score") == 0)
+    msg.by = has_by ? by : NULL;
+    if (strcmp(metric, "score") == 0 && has_by && strcmp(by, "value") != 0) {
+        nq_field_errors_t errs = {0};
+        nq_field_errors_add(&errs, "by", "applies to a metric: a board by score ranks scores");
+        gw_respond_error(req->conn, 400, "invalid", "bad query parameter", &errs);
+    } else if (strcmp(metric, "score") == 0)
         gw_call(req, NQ_MSG(SCORE_BOARD), &msg.base, on_leaderboard, NULL, NULL);
     else
         get_metric_board(req, &msg);

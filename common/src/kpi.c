@@ -248,3 +248,8 @@ bool nq_metric_needs_sets(nq_metric_id_t m)
     }
     return d->den >= NQ_KPI_HASH_COUNT;
 }
+
+bool nq_metric_accumulates(nq_metric_id_t m)
+{
+    return nq_metric_defs[m].den == NQ_KPI_NONE;
+}

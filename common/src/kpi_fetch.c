@@ -10,13 +10,14 @@
 void nq_targets_from_reply(const redisReply *reply, double target[NQ_METRIC_COUNT],
                            bool has[NQ_METRIC_COUNT])
 {
-    for (size_t i = 0; reply && reply->type == REDIS_REPLY_ARRAY && i + 1 < reply->elements;
-         i += 2) {
-        int m = nq_metric_find(reply->element[i]->str);
-        double t = m >= 0 ? strtod(reply->element[i + 1]->str, NULL) : 0;
-        if (m >= 0 && t > 0) { /* a stored 0 is no target */
+    nq_targets_t t;
+    nq_targets_clear(&t);
+    for (size_t i = 0; reply && reply->type == REDIS_REPLY_ARRAY && i + 1 < reply->elements; i += 2)
+        nq_targets_set_field(&t, reply->element[i]->str, reply->element[i + 1]->str);
+    for (int m = 0; m < NQ_METRIC_COUNT; m++) {
+        if (t.source[m] == NQ_TARGET_SET) { /* a stored 0 is no target */
             has[m] = true;
-            target[m] = t;
+            target[m] = t.value[m];
         }
     }
 }
@@ -279,4 +280,86 @@ int nq_kpi_fetch_spans(nq_redis_t *r, const char *salesperson_id, const nq_span_
                  : fetch_parts(r, salesperson_id, parts, n_parts, spans[n - 1].end_ms, cb, data);
     free(parts);
     return rc;
+}
+
+/* ---- targets --------------------------------------------------------------- */
+
+struct targets_req;
+
+/* Where one target hash's reply goes. */
+typedef struct targets_slot {
+    struct targets_req *req; /* the fetch */
+    size_t i;                /* which hash */
+} targets_slot_t;
+
+typedef struct targets_req {
+    nq_targets_fetch_cb cb;                    /* caller's callback */
+    void *data;                                /* its argument */
+    const nq_target_reads_t *reads;            /* the hashes (borrowed until cb) */
+    int metric;                                /* the one field read, or -1 */
+    int waiting;                               /* replies outstanding */
+    bool failed;                               /* a reply was missing or wrong */
+    targets_slot_t slots[NQ_TARGET_READS_MAX]; /* reply slots */
+    nq_targets_t set[];                        /* what each hash sets (reads->n) */
+} targets_req_t;
+
+static void on_target_hash(nq_redis_t *r, redisReply *reply, void *data)
+{
+    targets_slot_t *slot = data;
+    targets_req_t *req = slot->req;
+    nq_targets_t *t = &req->set[slot->i];
+    if (!reply || reply->type != REDIS_REPLY_ARRAY) {
+        req->failed = true;
+    } else if (req->metric >= 0) { /* HMGET of one field */
+        const redisReply *v = reply->elements == 1 ? reply->element[0] : NULL;
+        if (v && v->type == REDIS_REPLY_STRING)
+            nq_targets_set_field(t, nq_metric_defs[req->metric].name, v->str);
+    } else {
+        for (size_t k = 0; k + 1 < reply->elements; k += 2)
+            nq_targets_set_field(t, reply->element[k]->str, reply->element[k + 1]->str);
+    }
+    if (--req->waiting > 0)
+        return;
+    nq_targets_t out;
+    nq_targets_clear(&out);
+    if (req->failed || nq_targets_resolve(req->set, req->reads, &out) != 0) {
+        req->failed = true;
+        nq_targets_clear(&out);
+    }
+    req->cb(req->failed ? -1 : 0, &out, req->data);
+    free(req);
+}
+
+int nq_targets_fetch(nq_redis_t *r, nq_subject_t subject, const char *id,
+                     const nq_target_reads_t *reads, int metric, nq_targets_fetch_cb cb, void *data)
+{
+    if (reads->n < 1 || reads->n > NQ_TARGET_READS_MAX || !nq_redis_ready(r) ||
+        metric >= NQ_METRIC_COUNT)
+        return -1;
+    targets_req_t *req = calloc(1, sizeof(*req) + reads->n * sizeof(req->set[0]));
+    if (!req)
+        return -1;
+    req->cb = cb;
+    req->data = data;
+    req->reads = reads;
+    req->metric = metric;
+    int issued = 0;
+    for (size_t i = 0; i < reads->n; i++) {
+        char key[256];
+        req->slots[i] = (targets_slot_t){req, i};
+        nq_targets_clear(&req->set[i]);
+        if (nq_key_target(key, sizeof(key), subject, id, &reads->period[i]) < 0)
+            continue;
+        issued += (metric >= 0 ? nq_redis_command(r, on_target_hash, &req->slots[i], "HMGET %s %s",
+                                                  key, nq_metric_defs[metric].name)
+                               : nq_redis_command(r, on_target_hash, &req->slots[i], "HGETALL %s",
+                                                  key)) == 0;
+    }
+    if (issued == 0) {
+        free(req);
+        return -1;
+    }
+    req->waiting = issued;
+    req->failed = issued != (int)reads->n;
+    return 0;
 }

@@ -24,7 +24,7 @@ void answer_fail_invalid(nq_call_t *c, const char *what)
 }
 
 void answer_board(reporting_t *app, nq_call_t *base, board_entry_t *entries, size_t n,
-                  const nq_period_t *period, const char *metric)
+                  const nq_period_t *period, const char *metric, const board_basis_t *basis)
 {
     bool ok = base->status == NQ__STATUS__STATUS_OK;
     Nq__LeaderboardEntry *pb = ok ? calloc(n + 1, sizeof(*pb)) : NULL;
@@ -48,6 +48,12 @@ void answer_board(reporting_t *app, nq_call_t *base, board_entry_t *entries, siz
             reply.metric = (char *)metric;
             reply.entries = ptrs;
             reply.n_entries = n;
+            if (basis) {
+                reply.by = (char *)board_by_name(basis->by);
+                reply.has_workdays_total = reply.has_workdays_elapsed = 1;
+                reply.workdays_total = basis->workdays_total;
+                reply.workdays_elapsed = basis->workdays_elapsed;
+            }
         }
         nq_zsock_reply(app->sock, &base->env, base->env.type, &reply.base);
     }

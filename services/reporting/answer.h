@@ -29,11 +29,18 @@ bool answer_busy(reporting_t *app, nq_call_t *c);
  * "invalid <what>: <field> <reason>". */
 void answer_fail_invalid(nq_call_t *c, const char *what);
 
+/* What a board by attainment or pace says beside its entries. */
+typedef struct board_basis {
+    board_by_t by;           /* attainment or pace */
+    double workdays_total;   /* the period's working days */
+    double workdays_elapsed; /* of them elapsed when it was computed */
+} board_basis_t;
+
 /* Rank a board (entries with their values set) and send it as the
  * Leaderboard reply of call `base` (or its failure). The entries are sorted
- * in place. */
+ * in place. `basis` is NULL for a board by value or by score. */
 void answer_board(reporting_t *app, nq_call_t *base, board_entry_t *entries, size_t n,
-                  const nq_period_t *period, const char *metric);
+                  const nq_period_t *period, const char *metric, const board_basis_t *basis);
 
 /* Send `doc` (JSON, borrowed) as the DocumentReply of call `base`, or the
  * call's failure. */

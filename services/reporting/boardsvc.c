@@ -13,6 +13,9 @@
 #include "nq/kpi.h"
 #include "nq/kpi_fetch.h"
 #include "nq/period.h"
+#include "nq/targets.h"
+#include "nq/workdays.h"
+#include "overview.h"
 #include "reporting_app.h"
 #include "roster.h"
 #include "subject.h"
@@ -28,33 +31,94 @@ typedef struct board_read {
     int which;               /* BOARD_PERIOD or BOARD_DAY */
 } board_read_t;
 
+/* An entry's target of the board's metric (boards by attainment or pace). */
+typedef struct board_target {
+    double value;              /* when source is not NONE */
+    nq_target_source_t source; /* set, derived, or none */
+} board_target_t;
+
 typedef struct board_call {
-    subject_call_t sc;      /* must be first */
-    nq_period_t period;     /* ranked on */
-    nq_period_t day;        /* the reference day: "before" is the period without it */
-    nq_metric_id_t metric;  /* ranked by */
-    board_entry_t *entries; /* one per salesperson */
-    nq_kpi_values_t *now;   /* each one's counters of the period */
-    nq_kpi_values_t *today; /* of the reference day */
-    board_read_t *reads;    /* BOARD_READS per entry, then one name read each */
-    size_t n;               /* entries */
+    subject_call_t sc;        /* must be first */
+    nq_period_t period;       /* ranked on */
+    nq_period_t day;          /* the reference day: "before" is the period without it */
+    nq_metric_id_t metric;    /* ranked by */
+    board_by_t by;            /* its value, attainment or pace */
+    board_entry_t *entries;   /* one per salesperson */
+    nq_kpi_values_t *now;     /* each one's counters of the period */
+    nq_kpi_values_t *today;   /* of the reference day */
+    board_target_t *targets;  /* by attainment or pace: each one's target */
+    nq_target_reads_t hashes; /* ... read from these target hashes */
+    board_read_t *reads;      /* BOARD_READS per entry, then one name read each, then one
+                                 target read each */
+    size_t n;                 /* entries */
 } board_call_t;
+
+/* Set each entry's values: the metric's, or its attainment or pace with the
+ * working days elapsed now and at the end of the day before (as the
+ * overview counts them). Fills `basis` for the latter. */
+static void board_values(board_call_t *c, board_basis_t *basis)
+{
+    double total = 0, elapsed = 0, before_total = 0, before_elapsed = 0;
+    int64_t now = nq_now_ms();
+    if (c->by != BOARD_BY_VALUE) {
+        nq_workdays(&c->sc.app->cal, &c->period, now, &total, &elapsed);
+        nq_workdays(&c->sc.app->cal, &c->period, now < c->day.start_ms ? now : c->day.start_ms,
+                    &before_total, &before_elapsed);
+        *basis = (board_basis_t){c->by, total, elapsed};
+    }
+    for (size_t i = 0; i < c->n; i++) {
+        nq_kpi_values_t before;
+        board_minus_day(&c->now[i], &c->today[i], &before);
+        if (c->by == BOARD_BY_VALUE)
+            board_set_metric(&c->entries[i], c->metric, &c->now[i], &before);
+        else
+            board_set_against(&c->entries[i], c->metric, c->by, &c->now[i], &before,
+                              c->targets[i].value, c->targets[i].source,
+                              overview_share(total, elapsed),
+                              overview_share(before_total, before_elapsed));
+    }
+}
 
 static void board_answer(nq_call_t *base)
 {
     board_call_t *c = (board_call_t *)base;
-    for (size_t i = 0; base->status == NQ__STATUS__STATUS_OK && i < c->n; i++) {
-        nq_kpi_values_t before;
-        board_minus_day(&c->now[i], &c->today[i], &before);
-        board_set_metric(&c->entries[i], c->metric, &c->now[i], &before);
-    }
-    answer_board(c->sc.app, base, c->entries, c->n, &c->period, nq_metric_defs[c->metric].name);
+    board_basis_t basis;
+    if (base->status == NQ__STATUS__STATUS_OK)
+        board_values(c, &basis);
+    answer_board(c->sc.app, base, c->entries, c->n, &c->period, nq_metric_defs[c->metric].name,
+                 c->by == BOARD_BY_VALUE ? NULL : &basis);
     subject_cleanup(&c->sc);
     free(c->entries);
     free(c->now);
     free(c->today);
+    free(c->targets);
     free(c->reads);
     free(c);
+}
+
+static void on_board_target(int status, const nq_targets_t *t, void *data)
+{
+    board_read_t *rd = data;
+    board_call_t *c = rd->call;
+    if (status != 0)
+        nq_call_fail(&c->sc.base, NQ__STATUS__STATUS_UNAVAILABLE, "could not read targets");
+    else
+        c->targets[rd->entry] = (board_target_t){t->value[c->metric], t->source[c->metric]};
+    nq_call_release(&c->sc.base);
+}
+
+/* Each entry's target of the metric (its own, derived for a quarter or a
+ * year from its months' where not set). */
+static void read_board_targets(board_call_t *c)
+{
+    nq_target_reads_init(&c->hashes, &c->period, &c->sc.app->cal);
+    for (size_t i = 0; i < c->n; i++) {
+        board_read_t *rd = &c->reads[c->n * (BOARD_READS + 1) + i];
+        *rd = (board_read_t){c, i, BOARD_READS};
+        nq_call_issued(&c->sc.base, nq_targets_fetch(c->sc.app->svc->redis, NQ_SUBJECT_SALESPERSON,
+                                                     c->entries[i].id, &c->hashes, (int)c->metric,
+                                                     on_board_target, rd));
+    }
 }
 
 static void on_board_kpis(int status, const nq_kpi_values_t *values, void *data)
@@ -214,9 +278,10 @@ static void read_board(subject_call_t *sc, roster_t *ro)
     c->entries = calloc(ro->n + 1, sizeof(*c->entries));
     c->now = calloc(ro->n + 1, sizeof(*c->now));
     c->today = calloc(ro->n + 1, sizeof(*c->today));
-    c->reads = calloc(ro->n * (BOARD_READS + 1) + 1, sizeof(*c->reads));
+    c->targets = calloc(ro->n + 1, sizeof(*c->targets));
+    c->reads = calloc(ro->n * (BOARD_READS + 2) + 1, sizeof(*c->reads));
     const char **ids = calloc(ro->n + 1, sizeof(*ids));
-    if (!c->entries || !c->now || !c->today || !c->reads || !ids) {
+    if (!c->entries || !c->now || !c->today || !c->targets || !c->reads || !ids) {
         nq_call_fail(&sc->base, NQ__STATUS__STATUS_UNAVAILABLE, "out of memory");
         free(ids);
         return;
@@ -232,6 +297,8 @@ static void read_board(subject_call_t *sc, roster_t *ro)
     c->n = n;
     if (n)
         read_board_names(c);
+    if (n && c->by != BOARD_BY_VALUE)
+        read_board_targets(c);
     if (n && !nq_metric_needs_sets(c->metric)) {
         read_board_at_once(c, ids, n);
         free(ids);
@@ -267,6 +334,13 @@ void boardsvc_on_leaderboard(nq_zsock_t *sock, const nq_bus_envelope_t *env,
     if (metric < 0)
         nq_field_errors_add(errs, "metric", "unknown metric (see docs/metrics.md)");
     c->metric = metric < 0 ? NQ_METRIC_SALES_AMOUNT : (nq_metric_id_t)metric;
+    int by = board_by_parse(req->by);
+    const char *refused = by < 0 ? NULL : board_by_refused((board_by_t)by, c->metric);
+    if (by < 0)
+        nq_field_errors_add(errs, "by", "must be value, attainment or pace");
+    else if (refused && metric >= 0)
+        nq_field_errors_add(errs, "by", "%s", refused);
+    c->by = by < 0 ? BOARD_BY_VALUE : (board_by_t)by;
     /* The reference day: the day of `at`, kept inside the period. */
     int64_t at = req->has_at ? req->at : nq_now_ms();
     if (!errs->n) {

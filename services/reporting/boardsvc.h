@@ -2,8 +2,10 @@
  *
  *   leaderboard.v1   LeaderboardRequest -> Leaderboard: the salespeople of a
  *                    team or the company on the day of `at` ranked by one
- *                    metric, with each one's rank at the end of the day before
- *                    (ranking in leaderboard.h; by score: scoreboardsvc.h)
+ *                    metric (`by`: its value, or its attainment or pace
+ *                    against each one's own target, nq/targets.h), with each
+ *                    one's rank at the end of the day before (ranking in
+ *                    leaderboard.h; by score: scoreboardsvc.h)
  * Handler for the reporting ROUTER's route table; `app` is reporting_t.
  */
 #ifndef NQ_REPORTING_BOARDSVC_H

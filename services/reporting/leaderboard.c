@@ -46,6 +46,69 @@ void board_set_metric(board_entry_t *e, nq_metric_id_t m, const nq_kpi_values_t 
     e->defined_before = nq_metric_value(m, before, &e->before);
 }
 
+static const char *const by_names[BOARD_BY_COUNT] = {"value", "attainment", "pace"};
+
+const char *board_by_name(board_by_t by)
+{
+    return (unsigned)by < BOARD_BY_COUNT ? by_names[by] : NULL;
+}
+
+int board_by_parse(const char *name)
+{
+    if (!name || !*name)
+        return BOARD_BY_VALUE;
+    for (int i = 0; i < BOARD_BY_COUNT; i++) {
+        if (strcmp(name, by_names[i]) == 0)
+            return i;
+    }
+    return -1;
+}
+
+const char *board_by_refused(board_by_t by, nq_metric_id_t m)
+{
+    return by == BOARD_BY_PACE && !nq_metric_accumulates(m)
+               ? "pace applies to counts and amounts, not to ratios or averages"
+               : NULL;
+}
+
+/* Derived ratios are shown (and ranked) with 4 decimals. */
+#define RATIO_SCALE 10000
+
+/* The figure ranked by `by`, as shown; false when undefined. */
+static bool against_value(board_by_t by, const overview_against_t *a, double *out)
+{
+    bool has = by == BOARD_BY_PACE ? a->has_pace : a->has_attainment;
+    *out = has ? nq_round_to(by == BOARD_BY_PACE ? a->pace : a->attainment, RATIO_SCALE) : 0;
+    return has;
+}
+
+void board_set_against(board_entry_t *e, nq_metric_id_t m, board_by_t by,
+                       const nq_kpi_values_t *now, const nq_kpi_values_t *before, double target,
+                       nq_target_source_t source, double share, double share_before)
+{
+    board_plan_t *p = &e->plan;
+    bool has_target = source != NQ_TARGET_NONE && target > 0;
+    double was;
+    bool had = nq_metric_value(m, before, &was);
+    overview_against_t then;
+    memset(p, 0, sizeof(*p));
+    e->has_plan = true;
+    p->has_actual = nq_metric_value(m, now, &p->actual);
+    p->source = has_target ? source : NQ_TARGET_NONE;
+    p->target = has_target ? target : 0;
+    overview_against(m, p->has_actual, p->actual, has_target, target, share, &p->now);
+    overview_against(m, had, was, has_target, target, share_before, &then);
+    p->now.attainment = nq_round_to(p->now.attainment, RATIO_SCALE);
+    p->now.pace = nq_round_to(p->now.pace, RATIO_SCALE);
+    p->now.gap = nq_metric_round(m, p->now.gap);
+    p->note = !has_target       ? &note_no_target
+              : !p->has_actual  ? &note_no_data
+              : p->now.negative ? &note_negative
+                                : NULL;
+    e->defined = against_value(by, &p->now, &e->value);
+    e->defined_before = against_value(by, &then, &e->before);
+}
+
 void board_minus_day(const nq_kpi_values_t *period, const nq_kpi_values_t *day,
                      nq_kpi_values_t *before)
 {
@@ -77,6 +140,28 @@ void board_rank(board_entry_t *entries, size_t n)
     qsort(entries, n, sizeof(*entries), cmp_entries);
 }
 
+/* Set an optional double of an entry. */
+#define SET(pb, field, v) ((pb)->has_##field = 1, (pb)->field = (v))
+
+/* The entry's figures against its target (pointing into p). */
+static void plan_to_proto(const board_plan_t *p, Nq__LeaderboardEntry *pb)
+{
+    if (p->has_actual)
+        SET(pb, actual, p->actual);
+    if (p->source != NQ_TARGET_NONE) {
+        SET(pb, target, p->target);
+        pb->target_source = (char *)nq_target_source_name(p->source);
+    }
+    if (p->now.has_attainment)
+        SET(pb, attainment, p->now.attainment);
+    if (p->now.has_pace)
+        SET(pb, pace, p->now.pace);
+    if (p->now.has_gap)
+        SET(pb, gap, p->now.gap);
+    pb->note = p->note ? (char *)p->note->en : NULL;
+    pb->note_zh = p->note ? (char *)p->note->zh : NULL;
+}
+
 void board_to_proto(const board_entry_t *entries, size_t n, Nq__LeaderboardEntry *pb,
                     Nq__LeaderboardEntry **ptrs)
 {
@@ -90,6 +175,8 @@ void board_to_proto(const board_entry_t *entries, size_t n, Nq__LeaderboardEntry
         pb[i].has_rank = pb[i].has_previous_rank = 1;
         pb[i].rank = e->rank;
         pb[i].previous_rank = e->previous_rank;
+        if (e->has_plan)
+            plan_to_proto(&e->plan, &pb[i]);
         ptrs[i] = &pb[i];
     }
 }

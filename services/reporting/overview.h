@@ -24,13 +24,14 @@
 #include "nq/kpi.h"
 
 typedef struct overview_input {
-    nq_kpi_values_t current;          /* counters of the period */
-    nq_kpi_values_t previous;         /* of the period before */
-    nq_kpi_values_t last_year;        /* of the same period a year earlier */
-    double target[NQ_METRIC_COUNT];   /* targets, in the metric's unit (fen for money) */
-    bool has_target[NQ_METRIC_COUNT]; /* which are set */
-    double workdays_total;            /* working days in the period */
-    double workdays_elapsed;          /* of which have passed */
+    nq_kpi_values_t current;              /* counters of the period */
+    nq_kpi_values_t previous;             /* of the period before */
+    nq_kpi_values_t last_year;            /* of the same period a year earlier */
+    double target[NQ_METRIC_COUNT];       /* targets, in the metric's unit (fen for money) */
+    bool has_target[NQ_METRIC_COUNT];     /* which are set (or derived) */
+    bool target_derived[NQ_METRIC_COUNT]; /* which are derived from the months' (nq/targets.h) */
+    double workdays_total;                /* working days in the period */
+    double workdays_elapsed;              /* of which have passed */
 } overview_input_t;
 
 typedef struct overview_rows {
@@ -45,5 +46,30 @@ void overview_compute(const overview_input_t *in, overview_rows_t *out);
 /* True for metrics that accumulate over a period (pace and projection make
  * sense): counts and amounts without a denominator. */
 bool overview_accumulates(nq_metric_id_t m);
+
+/* The share of the period's working days elapsed (0..1; 0 when it has
+ * none). */
+double overview_share(double workdays_total, double workdays_elapsed);
+
+/* One metric's actual against its target, `share` of the period's working
+ * days elapsed. Exact (not rounded); a figure is absent (has_ false) when
+ * undefined. */
+typedef struct overview_against {
+    bool has_attainment, has_pace, has_projection, has_gap;
+    double attainment; /* actual / target */
+    double pace;       /* actual / (target x share): metrics that accumulate, share > 0 */
+    double projection; /* actual / share: metrics that accumulate, share > 0 (no target needed) */
+    double gap;        /* the plan to date minus the actual: target x share - actual for metrics
+                          that accumulate, target - actual for quotients; > 0 = behind plan */
+    bool negative;     /* the actual is below 0: attainment, pace, projection shown as 0 */
+} overview_against_t;
+
+/* Metric m's actual (when `defined`) against its target (when has_target;
+ * a target of 0 is none). A negative actual counts 0 in attainment, pace and
+ * projection (and sets `negative` when one of them is given); the gap is
+ * the plain difference. The overview's rows and the boards by attainment
+ * and pace are computed by this one function. */
+void overview_against(nq_metric_id_t m, bool defined, double actual, bool has_target, double target,
+                      double share, overview_against_t *out);
 
 #endif

@@ -34,6 +34,7 @@ typedef struct overview_call {
     nq_period_t periods[N_PERIODS]; /* the period, the one before, last year's */
     int64_t at;                     /* the reference instant: whom the member count lists */
     overview_input_t in;            /* summed counters and targets */
+    nq_target_reads_t targets;      /* the target hashes of the period */
     nq_kpi_values_t unassigned;     /* company: the current period's figures without a team */
     int members;                    /* salespeople listed (roster.h) */
     int unassigned_people;          /* company: salespeople with figures in `unassigned` */
@@ -153,24 +154,26 @@ static void read_members(subject_call_t *sc, roster_t *ro)
     }
 }
 
-static void on_overview_targets(nq_redis_t *r, redisReply *reply, void *data)
+static void on_overview_targets(int status, const nq_targets_t *t, void *data)
 {
     overview_call_t *c = data;
-    if (nq_call_reply_ok(&c->sc.base, reply, REDIS_REPLY_ARRAY))
-        nq_targets_from_reply(reply, c->in.target, c->in.has_target);
+    if (status != 0)
+        nq_call_fail(&c->sc.base, NQ__STATUS__STATUS_UNAVAILABLE, "could not read targets");
+    else
+        nq_targets_export(t, c->in.target, c->in.has_target, c->in.target_derived);
     nq_call_release(&c->sc.base);
 }
 
-/* Resolve the subject's members (and name), and read its targets. */
+/* Resolve the subject's members (and name), and read its targets (a
+ * quarter's or year's derived from its months' where not set). */
 static void start_overview(overview_call_t *c)
 {
     subject_call_t *sc = &c->sc;
-    char key[REPORTING_KEY_MAX];
     sc->with_unknown = true;
     subject_resolve(sc);
-    nq_key_target(key, sizeof(key), sc->who.subject, sc->who.id, &c->periods[CUR]);
-    nq_call_issued(&sc->base, nq_redis_command(sc->app->svc->redis, on_overview_targets, c,
-                                               "HGETALL %s", key));
+    nq_target_reads_init(&c->targets, &c->periods[CUR], &sc->app->cal);
+    nq_call_issued(&sc->base, nq_targets_fetch(sc->app->svc->redis, sc->who.subject, sc->who.id,
+                                               &c->targets, -1, on_overview_targets, c));
 }
 
 void overviewsvc_on_overview(nq_zsock_t *sock, const nq_bus_envelope_t *env,

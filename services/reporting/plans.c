@@ -9,6 +9,7 @@
 #include "nq/kpi_json.h"
 #include "nq/money.h"
 #include "nq/period.h"
+#include "nq/targets.h"
 
 #define DEFAULT_CAP 1.5
 #define EPSILON     1e-9
@@ -158,6 +159,14 @@ static bool target_set(const plan_input_t *in, nq_metric_id_t m)
     return in->has_target[m] && in->target[m] > 0;
 }
 
+/* "set", "derived" (from the months' targets), or NULL without a target. */
+static const char *target_source(const plan_input_t *in, nq_metric_id_t m)
+{
+    return !target_set(in, m)      ? NULL
+           : in->target_derived[m] ? nq_target_source_name(NQ_TARGET_DERIVED)
+                                   : nq_target_source_name(NQ_TARGET_SET);
+}
+
 static void score_line(const sc_metric_t *sm, const plan_input_t *in, sc_line_t *l)
 {
     memset(l, 0, sizeof(*l));
@@ -260,10 +269,11 @@ json_t *scorecard_explain(const scorecard_t *sc, const plan_input_t *in)
         score_line(sm, in, &l);
         score += l.contribution;
         json_array_append_new(
-            lines, json_pack("{s:s, s:s, s:o, s:o, s:o, s:f, s:f, s:f, s:s?, s:s?}", "metric",
+            lines, json_pack("{s:s, s:s, s:o, s:o, s:s?, s:o, s:f, s:f, s:f, s:s?, s:s?}", "metric",
                              nq_metric_defs[sm->metric].name, "zh", nq_metric_defs[sm->metric].zh,
                              "actual", value_json(sm->metric, l.has_actual, l.actual), "target",
-                             value_json(sm->metric, l.has_target, l.target), "attainment",
+                             value_json(sm->metric, l.has_target, l.target), "target_source",
+                             target_source(in, sm->metric), "attainment",
                              l.has_target && l.has_actual ? json_real(round_to(l.attainment, 1e4))
                                                           : json_null(),
                              "cap", sm->cap, "weight", sm->weight, "contribution",
@@ -423,9 +433,10 @@ json_t *commission_explain(const commission_plan_t *p, const plan_input_t *in, i
                              : has_actual && actual < 0 ? &note_negative
                                                         : NULL;
     return json_pack(
-        "{s:s, s:o, s:o, s:o, s:o, s:o, s:s?, s:s?}", "metric", nq_metric_defs[p->metric].name,
-        "actual", nq_metric_json(p->metric, actual, has_actual), "target",
-        nq_metric_json(p->metric, target, has_target), "attainment",
+        "{s:s, s:o, s:o, s:s?, s:o, s:o, s:o, s:s?, s:s?}", "metric",
+        nq_metric_defs[p->metric].name, "actual", nq_metric_json(p->metric, actual, has_actual),
+        "target", nq_metric_json(p->metric, target, has_target), "target_source",
+        target_source(in, p->metric), "attainment",
         has_actual && has_target ? json_real(round_to(fmax(actual / target, 0), 1e4)) : json_null(),
         "commission", nq_metric_json(p->metric, (double)*fen, true), "tiers", lines, "note",
         note ? note->en : NULL, "note_zh", note ? note->zh : NULL);

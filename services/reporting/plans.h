@@ -54,9 +54,10 @@ typedef struct scorecard {
 
 /* Everything a plan is evaluated on: the counters and the targets. */
 typedef struct plan_input {
-    nq_kpi_values_t values;           /* the period's counters */
-    double target[NQ_METRIC_COUNT];   /* targets, metric unit (fen for money) */
-    bool has_target[NQ_METRIC_COUNT]; /* which are set */
+    nq_kpi_values_t values;               /* the period's counters */
+    double target[NQ_METRIC_COUNT];       /* targets, metric unit (fen for money) */
+    bool has_target[NQ_METRIC_COUNT];     /* which are set (or derived) */
+    bool target_derived[NQ_METRIC_COUNT]; /* which are derived from the months' (nq/targets.h) */
 } plan_input_t;
 
 /* Parse and check a scorecard document. Returns 0, or -1 with errs filled
@@ -64,8 +65,8 @@ typedef struct plan_input {
 int scorecard_parse(const json_t *doc, scorecard_t *out, nq_field_errors_t *errs);
 
 /* The score and its explanation:
- * {"score":72.5,"band":"B","metrics":[{"metric","zh","actual","target","attainment",
- *   "cap","weight","contribution","note"}...],
+ * {"score":72.5,"band":"B","metrics":[{"metric","zh","actual","target","target_source",
+ *   "attainment","cap","weight","contribution","note"}...],
  *  "next_band":{"band":"A","points":7.5,"options":[{"metric","more","zh","en"}...],
  *               "zh":"…或…","en":"… or …"}}  (next_band null at the top band)
  * New reference. */
@@ -91,7 +92,7 @@ typedef struct commission_plan {
 int commission_parse(const json_t *doc, commission_plan_t *out, nq_field_errors_t *errs);
 
 /* The commission in fen and its explanation:
- * {"metric","actual","target","attainment","commission","tiers":[{"from","to","rate",
+ * {"metric","actual","target","target_source","attainment","commission","tiers":[{"from","to","rate",
  *   "amount","commission"}...],"note","note_zh"}. Tier bounds fall on whole fen
  * (half up), so the amounts add up to the actual; each line's commission is
  * rounded half up to the fen, and the commission is the sum of the lines.

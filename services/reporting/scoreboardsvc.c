@@ -36,6 +36,7 @@ typedef struct sboard_call {
     roster_t *roster;            /* whom the board lists */
     char team_id[NQ_ID_MAX + 1]; /* a team's board, "" for the company's */
     nq_period_t period;          /* ranked */
+    nq_target_reads_t targets;   /* its target hashes */
     nq_period_t day;             /* reference day */
     board_entry_t *entries;      /* the board */
     sboard_member_t *members;    /* by entry index */
@@ -57,7 +58,7 @@ static void sboard_answer(nq_call_t *base)
             e->before = scorecard_score(&m->plan.scorecard, &before);
         }
     }
-    answer_board(c->app, base, c->entries, c->n, &c->period, "score");
+    answer_board(c->app, base, c->entries, c->n, &c->period, "score", NULL);
     c->app->inflight--;
     nq_call_cleanup(base);
     free(c->entries);
@@ -80,11 +81,13 @@ static void on_sboard_kpis(int status, const nq_kpi_values_t *values, void *data
     nq_call_release(&c->base);
 }
 
-static void on_sboard_targets(nq_redis_t *r, redisReply *reply, void *data)
+static void on_sboard_targets(int status, const nq_targets_t *t, void *data)
 {
     sboard_member_t *m = data;
-    if (nq_call_reply_ok(&m->call->base, reply, REDIS_REPLY_ARRAY))
-        nq_targets_from_reply(reply, m->in.target, m->in.has_target);
+    if (status != 0)
+        nq_call_fail(&m->call->base, NQ__STATUS__STATUS_UNAVAILABLE, "could not read targets");
+    else
+        nq_targets_export(t, m->in.target, m->in.has_target, m->in.target_derived);
     nq_call_release(&m->call->base);
 }
 
@@ -117,6 +120,7 @@ static void sboard_read(sboard_call_t *c, const roster_person_t *const *people, 
     }
     c->n = n;
     nq_redis_t *redis = c->app->svc->redis;
+    nq_target_reads_init(&c->targets, &c->period, &c->app->cal);
     for (size_t i = 0; i < n; i++) {
         const char *id = people[i]->id,
                    *team = nq_orghist_at(&people[i]->teams, c->day.start_ms, "");
@@ -129,8 +133,8 @@ static void sboard_read(sboard_call_t *c, const roster_person_t *const *people, 
         nq_call_issued(&c->base, nq_kpi_fetch(redis, id, &c->period, on_sboard_kpis, m));
         nq_call_issued(&c->base,
                        nq_kpi_fetch(redis, id, &c->day, on_sboard_kpis, &c->day_reads[i]));
-        nq_key_target(key, sizeof(key), NQ_SUBJECT_SALESPERSON, id, &c->period);
-        nq_call_issued(&c->base, nq_redis_command(redis, on_sboard_targets, m, "HGETALL %s", key));
+        nq_call_issued(&c->base, nq_targets_fetch(redis, NQ_SUBJECT_SALESPERSON, id, &c->targets,
+                                                  -1, on_sboard_targets, m));
         nq_call_issued(&c->base, nq_redis_command(redis, on_sboard_name, m, "HGET %s %s",
                                                   NQ_KEY_SALESPEOPLE_NAMES, id));
         if (nq_valid_id(team) &&

@@ -30,6 +30,7 @@ typedef struct score_call {
     doc_call_t dc;               /* must be first */
     bool simulate;               /* simulate.v1 */
     nq_period_t period;          /* scored */
+    nq_target_reads_t targets;   /* its target hashes */
     int64_t at;                  /* the reference instant: whose team, who is listed */
     roster_t *roster;            /* simulate: the team's */
     char team_id[NQ_ID_MAX + 1]; /* whose plans */
@@ -108,11 +109,13 @@ static void on_member_values(int status, const nq_kpi_values_t *values, void *da
     nq_call_release(&m->call->dc.base);
 }
 
-static void on_member_targets(nq_redis_t *r, redisReply *reply, void *data)
+static void on_member_targets(int status, const nq_targets_t *t, void *data)
 {
     member_t *m = data;
-    if (nq_call_reply_ok(&m->call->dc.base, reply, REDIS_REPLY_ARRAY))
-        nq_targets_from_reply(reply, m->in.target, m->in.has_target);
+    if (status != 0)
+        nq_call_fail(&m->call->dc.base, NQ__STATUS__STATUS_UNAVAILABLE, "could not read targets");
+    else
+        nq_targets_export(t, m->in.target, m->in.has_target, m->in.target_derived);
     nq_call_release(&m->call->dc.base);
 }
 
@@ -125,15 +128,14 @@ static void read_members(score_call_t *c, const char *const *ids, size_t n)
     }
     c->n_members = n;
     nq_redis_t *redis = c->dc.app->svc->redis;
+    nq_target_reads_init(&c->targets, &c->period, &c->dc.app->cal);
     for (size_t i = 0; i < n; i++) {
         member_t *m = &c->members[i];
         m->call = c;
         snprintf(m->id, sizeof(m->id), "%s", ids[i]);
-        char key[REPORTING_KEY_MAX];
-        nq_key_target(key, sizeof(key), NQ_SUBJECT_SALESPERSON, m->id, &c->period);
         nq_call_issued(&c->dc.base, nq_kpi_fetch(redis, m->id, &c->period, on_member_values, m));
-        nq_call_issued(&c->dc.base,
-                       nq_redis_command(redis, on_member_targets, m, "HGETALL %s", key));
+        nq_call_issued(&c->dc.base, nq_targets_fetch(redis, NQ_SUBJECT_SALESPERSON, m->id,
+                                                     &c->targets, -1, on_member_targets, m));
     }
 }
 

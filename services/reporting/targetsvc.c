@@ -10,16 +10,19 @@
 #include "nq/call.h"
 #include "nq/keys.h"
 #include "nq/kpi.h"
+#include "nq/kpi_fetch.h"
 #include "nq/log.h"
 #include "nq/period.h"
 #include "nq/reply.h"
 #include "reporting_app.h"
 #include "subject.h"
 
-/* KEYS[1] the target hash; ARGV: field, value, ... Replaces the hash. */
+/* KEYS[1] the target hash, KEYS[2] the target version; ARGV: field,
+ * value, ... Replaces the hash and bumps the version (kept boards check it). */
 static const char replace_script[] =
     "redis.call('DEL', KEYS[1])\n"
     "if #ARGV > 0 then redis.call('HSET', KEYS[1], unpack(ARGV)) end\n"
+    "redis.call('INCR', KEYS[2])\n"
     "return 1\n";
 
 void targetsvc_replace_begin(nq_redis_args_t *a, const char *key)
@@ -27,8 +30,9 @@ void targetsvc_replace_begin(nq_redis_args_t *a, const char *key)
     nq_redis_args_init(a);
     nq_redis_args_adds(a, "EVAL");
     nq_redis_args_adds(a, replace_script);
-    nq_redis_args_adds(a, "1");
+    nq_redis_args_adds(a, "2");
     nq_redis_args_adds(a, key);
+    nq_redis_args_adds(a, NQ_KEY_TARGET_VERSION);
 }
 
 void targetsvc_replace_end(nq_redis_args_t *a, int64_t updated_at)
@@ -37,6 +41,19 @@ void targetsvc_replace_end(nq_redis_args_t *a, int64_t updated_at)
     nq_redis_args_addf(a, "%lld", (long long)updated_at);
 }
 
+/* A get's targets derived from the months' (a quarter's or year's), and the
+ * metrics that have none for want of some months' targets. */
+typedef struct target_derived {
+    nq_target_reads_t reads;                  /* the hashes read */
+    Nq__MetricValue values[NQ_METRIC_COUNT];  /* reply.derived */
+    Nq__MetricValue *ptrs[NQ_METRIC_COUNT];   /* ... as the reply points at them */
+    size_t n;                                 /* derived */
+    Nq__TargetGap gaps[NQ_METRIC_COUNT];      /* reply.incomplete */
+    Nq__TargetGap *gap_ptrs[NQ_METRIC_COUNT]; /* ... as the reply points at them */
+    const char *missing[NQ_METRIC_COUNT][12]; /* each gap's month keys (in reads) */
+    size_t n_gaps;                            /* incomplete */
+} target_derived_t;
+
 typedef struct target_call {
     nq_call_t base;                          /* must be first */
     reporting_t *app;                        /* the service */
@@ -44,6 +61,7 @@ typedef struct target_call {
     Nq__MetricValue *ptrs[NQ_METRIC_COUNT];  /* reply.values */
     size_t n;                                /* values used */
     int64_t updated_at;                      /* when they were set, 0 if never */
+    target_derived_t derived;                /* a get of a quarter or year */
 } target_call_t;
 
 static void target_answer(nq_call_t *base)
@@ -60,6 +78,10 @@ static void target_answer(nq_call_t *base)
         reply.n_values = ok ? c->n : 0;
         reply.has_updated_at = ok && c->updated_at;
         reply.updated_at = c->updated_at;
+        reply.derived = ok ? c->derived.ptrs : NULL;
+        reply.n_derived = ok ? c->derived.n : 0;
+        reply.incomplete = ok ? c->derived.gap_ptrs : NULL;
+        reply.n_incomplete = ok ? c->derived.n_gaps : 0;
         nq_zsock_reply(c->app->sock, &base->env, base->env.type, &reply.base);
     }
     c->app->inflight--;
@@ -67,14 +89,45 @@ static void target_answer(nq_call_t *base)
     free(c);
 }
 
-static void target_add(target_call_t *c, nq_metric_id_t m, double value)
+/* Add metric m's value to values / ptrs (n of them so far). */
+static void value_add(Nq__MetricValue *values, Nq__MetricValue **ptrs, size_t *n, nq_metric_id_t m,
+                      double value)
 {
-    Nq__MetricValue *v = &c->values[c->n];
+    Nq__MetricValue *v = &values[*n];
     nq__metric_value__init(v);
     v->metric = (char *)nq_metric_defs[m].name;
     v->has_value = 1;
     v->value = value;
-    c->ptrs[c->n++] = v;
+    ptrs[(*n)++] = v;
+}
+
+static void target_add(target_call_t *c, nq_metric_id_t m, double value)
+{
+    value_add(c->values, c->ptrs, &c->n, m, value);
+}
+
+/* The targets as used: those derived, and the metrics with none for want
+ * of some months' targets. */
+static void on_targets_derived(int status, const nq_targets_t *t, void *data)
+{
+    target_call_t *c = data;
+    target_derived_t *d = &c->derived;
+    if (status != 0)
+        nq_call_fail(&c->base, NQ__STATUS__STATUS_UNAVAILABLE, "could not read targets");
+    for (int m = 0; status == 0 && m < NQ_METRIC_COUNT; m++) {
+        if (t->source[m] == NQ_TARGET_DERIVED)
+            value_add(d->values, d->ptrs, &d->n, (nq_metric_id_t)m, t->value[m]);
+        size_t k = nq_targets_missing(t, (nq_metric_id_t)m, &d->reads, d->missing[m]);
+        if (k == 0)
+            continue;
+        Nq__TargetGap *g = &d->gaps[d->n_gaps];
+        nq__target_gap__init(g);
+        g->metric = (char *)nq_metric_defs[m].name;
+        g->missing = (char **)d->missing[m];
+        g->n_missing = k;
+        d->gap_ptrs[d->n_gaps++] = g;
+    }
+    nq_call_release(&c->base);
 }
 
 static void on_targets_read(nq_redis_t *r, redisReply *reply, void *data)
@@ -135,6 +188,19 @@ static void write_targets(target_call_t *c, const char *key)
     nq_redis_args_free(&a);
 }
 
+/* A get: the hash as set, and for a quarter or year the targets derived
+ * from the months'. */
+static void read_targets(target_call_t *c, const subject_ref_t *who, const nq_period_t *period,
+                         const char *key)
+{
+    nq_redis_t *redis = c->app->svc->redis;
+    nq_call_issued(&c->base, nq_redis_command(redis, on_targets_read, c, "HGETALL %s", key));
+    nq_target_reads_init(&c->derived.reads, period, &c->app->cal);
+    if (c->derived.reads.n != 1)
+        nq_call_issued(&c->base, nq_targets_fetch(redis, who->subject, who->id, &c->derived.reads,
+                                                  -1, on_targets_derived, c));
+}
+
 void targetsvc_on_target(nq_zsock_t *sock, const nq_bus_envelope_t *env,
                          const ProtobufCMessage *msg, void *data)
 {
@@ -169,8 +235,7 @@ void targetsvc_on_target(nq_zsock_t *sock, const nq_bus_envelope_t *env,
         if (put)
             write_targets(c, key);
         else
-            nq_call_issued(
-                &c->base, nq_redis_command(app->svc->redis, on_targets_read, c, "HGETALL %s", key));
+            read_targets(c, &who, &period, key);
     }
     nq_call_release(&c->base);
 }

@@ -2,11 +2,14 @@
  *
  *   target.put.v1    TargetRequest (values) -> TargetReply: replace the
  *                    targets of a subject for one period
- *   target.get.v1    TargetRequest -> TargetReply
+ *   target.get.v1    TargetRequest -> TargetReply: the targets set, and for a
+ *                    quarter or year those derived from its months' and the
+ *                    months missing for the others (nq/targets.h)
  * Handler for the reporting ROUTER's route table; `app` is reporting_t.
- * A target hash is replaced whole, by one script: targetsvc_replace_begin,
- * then the caller's field/value pairs, then targetsvc_replace_end (a
- * confirmed split writes its members' targets the same way, splitsvc.h).
+ * A target hash is replaced whole, by one script that also bumps
+ * nq:target:version (kept boards check it): targetsvc_replace_begin, then
+ * the caller's field/value pairs, then targetsvc_replace_end (a confirmed
+ * split writes its members' targets the same way, splitsvc.h).
  */
 #ifndef NQ_REPORTING_TARGETSVC_H
 #define NQ_REPORTING_TARGETSVC_H

@@ -259,6 +259,39 @@ static void test_accumulates(void)
     CU_ASSERT_EQUAL(sizeof(yes) / sizeof(yes[0]) + sizeof(no) / sizeof(no[0]), NQ_METRIC_COUNT);
 }
 
+/* The one computation rows and boards share: half the days gone, sales 30,000.00 of 50,000.00 is
+ * attainment 0.6, pace 1.2, projection 60,000.00 and 5,000.00 ahead of the plan to date (gap
+ * -500,000 fen); coverage 0.5 of 0.8 is 0.3 short of its target, without pace. A derived target
+ * is marked in the row. */
+static void test_against(void)
+{
+    CU_ASSERT(near(overview_share(20, 10), 0.5));
+    CU_ASSERT(near(overview_share(0, 3), 0));
+    overview_against_t a;
+    overview_against(NQ_METRIC_SALES_AMOUNT, true, 3000000, true, 5000000, 0.5, &a);
+    CU_ASSERT_TRUE(a.has_attainment && a.has_pace && a.has_projection && a.has_gap);
+    CU_ASSERT(near(a.attainment, 0.6) && near(a.pace, 1.2) && near(a.projection, 6000000));
+    CU_ASSERT(near(a.gap, -500000));
+    CU_ASSERT_FALSE(a.negative);
+    overview_against(NQ_METRIC_COVERAGE, true, 0.5, true, 0.8, 0.5, &a);
+    CU_ASSERT_TRUE(a.has_attainment && a.has_gap);
+    CU_ASSERT_FALSE(a.has_pace || a.has_projection);
+    CU_ASSERT(near(a.attainment, 0.625) && near(a.gap, 0.3));
+    overview_against(NQ_METRIC_SALES_AMOUNT, true, 3000000, false, 0, 0.5, &a);
+    CU_ASSERT_FALSE(a.has_attainment || a.has_pace || a.has_gap);
+    CU_ASSERT_TRUE(a.has_projection);
+    overview_against(NQ_METRIC_COVERAGE, false, 0, true, 0.8, 0.5, &a);
+    CU_ASSERT_FALSE(a.has_attainment || a.has_gap || a.negative);
+
+    overview_input_t in = half_month();
+    in.target_derived[NQ_METRIC_VISITS] = true;
+    overview_rows_t r;
+    overview_compute(&in, &r);
+    CU_ASSERT_STRING_EQUAL(r.pb[NQ_METRIC_SALES_AMOUNT].target_source, "set");
+    CU_ASSERT_STRING_EQUAL(r.pb[NQ_METRIC_VISITS].target_source, "derived");
+    CU_ASSERT_PTR_NULL(r.pb[NQ_METRIC_MEETINGS].target_source);
+}
+
 static CU_TestInfo overview_tests[] = {
     {"one row per metric, in table order", test_rows},
     {"amounts and counts: attainment, pace, projection", test_amount},
@@ -269,6 +302,7 @@ static CU_TestInfo overview_tests[] = {
     {"attainment of a ratio as shown", test_attainment_of_shown_ratio},
     {"zero elapsed: no pace, no projection", test_zero_elapsed},
     {"overview_accumulates", test_accumulates},
+    {"overview_against, target_source", test_against},
     CU_TEST_INFO_NULL,
 };
 

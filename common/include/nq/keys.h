@@ -35,6 +35,7 @@
  * | nq:alert:seen:<rule>:<subject>   | STRING | 30 days                   | alerting: dedupe of a raised alert |
  * | nq:kpi:version                  | STRING | forever                   | scoring: +1 by every applied batch and rebuild swap (kept leaderboards check it) |
  * | nq:org:version                  | STRING | forever                   | customers: +1 by every org write (kept leaderboards check it) |
+ * | nq:target:version               | STRING | forever                   | reporting: +1 by every target write, in the same script (kept leaderboards check it) |
  * | nq:stats:accepted / nq:stats:scored | STRING | forever           | ingest / scoring: events appended / applied (counters for benchmarks and /metrics) |
  * | nq:rebuild:job                  | HASH   | forever (last job)        | ingest requests, a scorer runs: state, from, owner, lease_until, scanned, total, ... |
  * | nq:scoring:paused                | STRING | 30 s, refreshed           | the rebuilding scorer: no new deliveries while set |
@@ -74,6 +75,7 @@
 #define NQ_KEY_CUSTOMERS            "nq:customers"
 #define NQ_KEY_KPI_VERSION          "nq:kpi:version"
 #define NQ_KEY_ORG_VERSION          "nq:org:version"
+#define NQ_KEY_TARGET_VERSION       "nq:target:version"
 #define NQ_KEY_TEAMS_ARCHIVED       "nq:teams:archived"
 #define NQ_KEY_SALESPEOPLE_ARCHIVED "nq:salespeople:archived"
 #define NQ_KEY_ORG_LAYOUT           "nq:org:layout"

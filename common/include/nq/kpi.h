@@ -184,4 +184,9 @@ int nq_kpi_span_parts(const nq_span_t *spans, size_t n, nq_period_t *out, size_t
  * completion). */
 bool nq_metric_needs_sets(nq_metric_id_t m);
 
+/* True for metrics that accumulate over a period (counts and amounts, no
+ * denominator): they add up over parts of a period, and pace and projection
+ * apply to them. The others are quotients (ratios, scores, averages). */
+bool nq_metric_accumulates(nq_metric_id_t m);
+
 #endif

@@ -2,7 +2,8 @@
  * async). The counters are read as nq/kpi.h says: the KPI hashes of the
  * stored periods (nq_kpi_parts, nq_kpi_span_parts) summed, and the set
  * counters (key customers visited / owned, orders due / on time) from one
- * read-only script each, all in one pipeline.
+ * read-only script each, all in one pipeline. Targets as nq/targets.h says:
+ * set, or for a quarter or year derived from the months'.
  *
  *   static void on_kpis(int status, const nq_kpi_values_t *v, void *data) { ... }
  *   nq_kpi_fetch(redis, "sp-zhangwei", &month, on_kpis, call);
@@ -13,9 +14,11 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "nq/keys.h"
 #include "nq/kpi.h"
 #include "nq/period.h"
 #include "nq/redis.h"
+#include "nq/targets.h"
 
 /* Read one salesperson's counters for a period: the KPI hashes
  * (nq_kpi_parts), and from sets the key customers at the period's end and
@@ -37,6 +40,23 @@ int nq_kpi_fetch(nq_redis_t *r, const char *salesperson_id, const nq_period_t *p
  * member's days in the team are their spans. */
 int nq_kpi_fetch_spans(nq_redis_t *r, const char *salesperson_id, const nq_span_t *spans, size_t n,
                        nq_kpi_fetch_cb cb, void *data);
+
+/* Read a subject's targets of a period as they are used (nq/targets.h):
+ * the target hashes of `reads` (nq_target_reads_init, once per request for
+ * every subject; borrowed until cb runs) in one pipeline (1 for a day, week
+ * or month; 4 for a quarter; 17 for a year), resolved. metric >= 0 reads
+ * only that metric's field (HMGET), -1 every metric (HGETALL). `cb` runs
+ * exactly once: status 0 with the targets, or -1 (no targets) when Redis
+ * failed. Returns -1 without calling cb when Redis is not connected or
+ * `reads` is empty.
+ *
+ *   nq_target_reads_init(&call->reads, &quarter, &app->cal);
+ *   nq_targets_fetch(redis, NQ_SUBJECT_TEAM, "t-east", &call->reads, -1, on_t, call);
+ */
+typedef void (*nq_targets_fetch_cb)(int status, const nq_targets_t *targets, void *data);
+int nq_targets_fetch(nq_redis_t *r, nq_subject_t subject, const char *id,
+                     const nq_target_reads_t *reads, int metric, nq_targets_fetch_cb cb,
+                     void *data);
 
 /* Fill targets from an HGETALL reply of a target hash: field = metric name,
  * value = target in the metric's unit. Unknown fields are ignored, and so is
