@@ -1,7 +1,9 @@
 /* suite.c — a whole neiqin suite on this machine. See nq/suite.h.
  *
  * Layout: environment, ports, processes (spawn, reap, stop), Redis, logs,
- * then the suite's lifecycle. */
+ * then the suite's lifecycle. One file over 600 lines on purpose: every part
+ * works on the one process table and environment of `struct nq_suite`, which
+ * a second file would have to share through a private header. */
 #include "nq/suite.h"
 
 #include <arpa/inet.h>
