@@ -24,8 +24,9 @@ typedef struct group {
     size_t n_parts, cap_parts;
     Nq__Activity **events; /* queued events (owned until sent) */
     size_t n_events, cap_events;
-    size_t total; /* events in the batch (kept once they are sent) */
-    size_t bytes; /* their packed size, about */
+    size_t total;      /* events in the batch (kept once they are sent) */
+    size_t bytes;      /* their packed size, about */
+    char *delivery_id; /* a feed delivery's, sent alone; NULL otherwise */
 } group_t;
 
 struct coalescer {
@@ -43,6 +44,7 @@ static void group_free(group_t *g)
         protobuf_c_message_free_unpacked(&g->events[i]->base, NULL);
     free(g->events);
     free(g->parts);
+    free(g->delivery_id);
     free(g);
 }
 
@@ -59,10 +61,11 @@ static void group_answer(group_t *g, const Nq__ActivityBatchReply *rep)
                 slice[r->index] = (Nq__EventResult *)r;
         }
     }
+    bool replayed = rep && rep->replayed;
     for (size_t i = 0; i < g->n_parts; i++) {
         part_t *p = &g->parts[i];
         p->done(p->conn, rep && slice ? rep->header : NULL, slice ? slice + p->offset : NULL, p->n,
-                p->data);
+                replayed, p->data);
         nq_http_conn_release(p->conn);
     }
     free(slice);
@@ -87,6 +90,7 @@ static void flush(coalescer_t *c)
     msg.n_events = g->n_events;
     msg.has_deadline = 1;
     msg.deadline = nq_now_ms() + (int64_t)c->timeout_ms;
+    msg.delivery_id = g->delivery_id;
     g->total = g->n_events;
     if (upstream_call(c->ingest, NQ_MSG(ACTIVITY_BATCH), &msg.base, c->timeout_ms, on_reply, g) !=
         0) {
@@ -106,13 +110,13 @@ static void on_check(uv_check_t *h)
 }
 
 int coalescer_add(coalescer_t *c, nq_http_conn_t *conn, Nq__Activity **events, size_t n,
-                  coalesce_done_fn done, void *data)
+                  const char *delivery_id, coalesce_done_fn done, void *data)
 {
     size_t bytes = 0;
     for (size_t i = 0; i < n; i++)
         bytes += nq_actlog_framed_size(events[i]);
-    if (c->queued &&
-        (c->queued->n_events + n > c->max_events || c->queued->bytes + bytes > c->max_bytes))
+    if (c->queued && (delivery_id || c->queued->n_events + n > c->max_events ||
+                      c->queued->bytes + bytes > c->max_bytes))
         flush(c);
     group_t *g = c->queued ? c->queued : calloc(1, sizeof(*g));
     part_t *parts =
@@ -122,12 +126,13 @@ int coalescer_add(coalescer_t *c, nq_http_conn_t *conn, Nq__Activity **events, s
     Nq__Activity **grown =
         parts ? nq_array_grow(g->events, &g->cap_events, g->n_events + n, 16, sizeof(*grown))
               : NULL;
-    if (!grown) {
+    if (grown)
+        g->events = grown;
+    if (!grown || (delivery_id && !(g->delivery_id = strdup(delivery_id)))) {
         if (g && !c->queued)
             group_free(g);
         return -1;
     }
-    g->events = grown;
     g->parts[g->n_parts++] = (part_t){conn, g->n_events, n, done, data};
     memcpy(&g->events[g->n_events], events, n * sizeof(*events));
     g->n_events += n;
@@ -137,6 +142,8 @@ int coalescer_add(coalescer_t *c, nq_http_conn_t *conn, Nq__Activity **events, s
         c->queued = g;
         uv_check_start(&c->check, on_check);
     }
+    if (delivery_id)
+        flush(c); /* alone */
     return 0;
 }
 

@@ -11,7 +11,8 @@
  * POST /api/v1/feeds/{source} is the same for webhooks of another system:
  * the delivery must be signed with the source's secret (nq/feedsig.h); a
  * replayed delivery (same signature) is refused with 409 once the first one
- * was taken; events without a `source` get the feed's name.
+ * was taken (ingest checks and remembers it in the script that stores it,
+ * services/ingest/store.h); events without a `source` get the feed's name.
  */
 #include <ctype.h>
 #include <sodium.h>
@@ -26,10 +27,6 @@
 #include "nq/log.h"
 #include "pbjson.h"
 #include "pbjson_fast.h"
-
-/* How long a delivery's signature is remembered against replay: twice the
- * timestamp window covers both edges. */
-#define FEED_SEEN_PREFIX "nq:feed:seen:"
 
 static const pbjson_special_t activity_specials[] = {
     {"amount", "amount_fen", PBJSON_MONEY, false},      {"price", "price_fen", PBJSON_MONEY, false},
@@ -70,9 +67,7 @@ typedef struct batch {
     size_t cap_events;       /* slots in events */
     size_t cap_sent;         /* slots in sent */
     const char *source;      /* feed name for events without one, or NULL */
-    char seen_key[160];      /* feeds: replay key to set once taken, "" otherwise */
-    nq_redis_t *redis;       /* for seen_key */
-    int64_t seen_ttl_s;      /* its lifetime */
+    char delivery[160];      /* feeds: "<source>:<signature hex>", "" otherwise */
 } batch_t;
 
 static void batch_free_events(batch_t *b)
@@ -354,9 +349,6 @@ static void respond_batch(nq_http_conn_t *conn, batch_t *b, const char *const *i
         nq_buf_adds(&t, "}");
     }
     nq_buf_adds(&t, "]}");
-    if (status < 300 && b->seen_key[0] && b->redis)
-        nq_redis_command(b->redis, NULL, NULL, "SET %s 1 EX %lld", b->seen_key,
-                         (long long)b->seen_ttl_s);
     if (t.failed)
         gw_respond_error(conn, 500, "internal", "out of memory", NULL);
     else
@@ -365,7 +357,7 @@ static void respond_batch(nq_http_conn_t *conn, batch_t *b, const char *const *i
 }
 
 static void on_ingest_results(nq_http_conn_t *conn, const Nq__ReplyHeader *hdr,
-                              Nq__EventResult *const *results, size_t n, void *data)
+                              Nq__EventResult *const *results, size_t n, bool replayed, void *data)
 {
     batch_t *b = data;
     const char **ids = NULL;
@@ -375,6 +367,9 @@ static void on_ingest_results(nq_http_conn_t *conn, const Nq__ReplyHeader *hdr,
         gw_respond_unavailable(conn, "ingest");
     } else if (hdr->has_status && hdr->status != NQ__STATUS__STATUS_OK) {
         gw_respond_reply(conn, hdr, 200, NULL);
+    } else if (replayed) {
+        gw_respond_error(conn, 409, "replayed",
+                         "this delivery was already received (same signature)", NULL);
     } else if (!(ids = calloc(b->n_sent + 1, sizeof(*ids)))) {
         gw_respond_error(conn, 500, "internal", "out of memory", NULL);
     } else {
@@ -432,8 +427,8 @@ static void take_batch(const gw_request_t *req, batch_t *b)
     }
     /* The events go to ingest with the other requests of this loop turn. */
     b->n_sent = b->n_events;
-    if (coalescer_add(req->gw->coalescer, req->conn, b->events, b->n_events, on_ingest_results,
-                      b) != 0) {
+    if (coalescer_add(req->gw->coalescer, req->conn, b->events, b->n_events,
+                      b->delivery[0] ? b->delivery : NULL, on_ingest_results, b) != 0) {
         gw_respond_unavailable(req->conn, "the gateway (out of memory)");
         batch_free(b);
         return;
@@ -452,44 +447,6 @@ static void post_activities(const gw_request_t *req)
 }
 
 /* ---- signed webhooks ------------------------------------------------------ */
-
-/* A feed delivery while its replay check is read. */
-typedef struct feed_job {
-    gateway_t *gw;              /* the app */
-    nq_http_conn_t *conn;       /* retained */
-    nq_http_request_t http;     /* copy of the request (pointers stay valid: not yet answered) */
-    nq_route_params_t params;   /* copy of the path parameters */
-    const nq_route_t *route;    /* matched row */
-    char source[NQ_ID_MAX + 1]; /* feed name */
-    char seen_key[160];         /* replay key */
-} feed_job_t;
-
-static void on_seen(nq_redis_t *r, redisReply *reply, void *data)
-{
-    feed_job_t *job = data;
-    if (!nq_http_conn_open(job->conn)) {
-        /* client left */
-    } else if (!reply || reply->type == REDIS_REPLY_ERROR) {
-        gw_respond_unavailable(job->conn, "the activity store");
-    } else if (reply->type != REDIS_REPLY_NIL) {
-        gw_respond_error(job->conn, 409, "replayed",
-                         "this delivery was already received (same signature)", NULL);
-    } else {
-        gw_request_t req = {job->gw, job->conn, &job->http, job->route, &job->params};
-        batch_t *b = batch_new(&req);
-        if (b) {
-            b->source = job->source;
-            snprintf(b->seen_key, sizeof(b->seen_key), "%s", job->seen_key);
-            b->redis = job->gw->svc->redis;
-            b->seen_ttl_s = 2 * job->gw->svc->cfg.feed_tolerance_s;
-            take_batch(&req, b);
-        } else {
-            gw_respond_error(job->conn, 500, "internal", "out of memory", NULL);
-        }
-    }
-    nq_http_conn_release(job->conn);
-    free(job);
-}
 
 static void post_feed(const gw_request_t *req)
 {
@@ -512,23 +469,17 @@ static void post_feed(const gw_request_t *req)
         gw_respond_error(req->conn, 401, "unauthorized", why, NULL);
         return;
     }
-    feed_job_t *job = calloc(1, sizeof(*job));
-    if (!job) {
+    batch_t *b = batch_new(req);
+    if (!b) {
         gw_respond_error(req->conn, 500, "internal", "out of memory", NULL);
         return;
     }
-    *job = (feed_job_t){req->gw, req->conn, *req->http, *req->params, req->route, "", ""};
-    snprintf(job->source, sizeof(job->source), "%s", source);
-    snprintf(job->seen_key, sizeof(job->seen_key), FEED_SEEN_PREFIX "%s:%s", source, sig + 7);
+    b->source = source; /* the route's parameter: read only while the body is parsed */
+    snprintf(b->delivery, sizeof(b->delivery), "%s:%s", source, sig + 7);
     /* Hex digits in either case are the same delivery. */
-    for (char *p = job->seen_key + strlen(FEED_SEEN_PREFIX) + strlen(source) + 1; *p; p++)
+    for (char *p = b->delivery + strlen(source) + 1; *p; p++)
         *p = (char)tolower((unsigned char)*p);
-    nq_http_conn_retain(req->conn);
-    if (nq_redis_command(req->gw->svc->redis, on_seen, job, "GET %s", job->seen_key) != 0) {
-        nq_http_conn_release(req->conn);
-        free(job);
-        gw_respond_unavailable(req->conn, "the activity store");
-    }
+    take_batch(req, b);
 }
 
 static const nq_route_t rows[] = {

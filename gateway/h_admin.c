@@ -3,11 +3,13 @@
  *   POST /api/v1/admin/rebuild  {"from":"2026-11-01"} (optional) -> 202 status
  *        recompute the aggregates from the activity log while the suite runs
  *   GET  /api/v1/admin/rebuild  -> the last rebuild's status and progress
+ * The job's record and states: nq/rebuild_job.h.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "gateway.h"
+#include "nq/rebuild_job.h"
 
 static json_t *time_or_null(bool has, int64_t ms)
 {
@@ -24,10 +26,11 @@ static void on_status(nq_http_conn_t *conn, const ProtobufCMessage *msg, const N
     const Nq__RebuildStatus *st = (const Nq__RebuildStatus *)msg;
     json_t *body =
         json_pack("{s:s, s:o, s:I, s:I, s:s?, s:o, s:o, s:o, s:s?, s:I}", "state",
-                  st->state ? st->state : "none", "from", time_or_null(st->has_from, st->from),
-                  "scanned", (json_int_t)st->scanned, "total", (json_int_t)st->total, "owner",
-                  st->owner, "requested_at", time_or_null(st->has_requested_at, st->requested_at),
-                  "started_at", time_or_null(st->has_started_at, st->started_at), "finished_at",
+                  st->state ? st->state : nq_rebuild_state_name(NQ_REBUILD_NONE), "from",
+                  time_or_null(st->has_from, st->from), "scanned", (json_int_t)st->scanned, "total",
+                  (json_int_t)st->total, "owner", st->owner, "requested_at",
+                  time_or_null(st->has_requested_at, st->requested_at), "started_at",
+                  time_or_null(st->has_started_at, st->started_at), "finished_at",
                   time_or_null(st->has_finished_at, st->finished_at), "error", st->error,
                   "attempts", (json_int_t)st->attempts);
     gw_respond_reply(conn, hdr, data ? 202 : 200, body);

@@ -15,6 +15,7 @@
 #include "nq/kpi.h"
 #include "nq/kpi_json.h"
 #include "nq/kpi_pb.h"
+#include "nq/scripts.h"
 #include "pbjson.h"
 
 /* Server-set fields are written out and refused on input; effective_from
@@ -159,24 +160,6 @@ static void delete_entity(const gw_request_t *req)
 
 /* ---- ids seen in events but not in the directory ------------------------- */
 
-/* KEYS: 1 unknown salespeople, 2 unknown customers, 3 salespeople, 4 archived
- * salespeople, 5 customers. Answers {{id, "<events> <first> <last>", ...},
- * {...}}: the ids recorded by ingest that are still not in the directory
- * (one added since drops off here). */
-static const char unknown_script[] =
-    "local function still(hash, sets)\n"
-    "  local out, all = {}, redis.call('HGETALL', hash)\n"
-    "  for i = 1, #all, 2 do\n"
-    "    local known = false\n"
-    "    for _, set in ipairs(sets) do\n"
-    "      known = known or redis.call('SISMEMBER', set, all[i]) == 1\n"
-    "    end\n"
-    "    if not known then out[#out + 1] = all[i]; out[#out + 1] = all[i + 1] end\n"
-    "  end\n"
-    "  return out\n"
-    "end\n"
-    "return {still(KEYS[1], {KEYS[3], KEYS[4]}), still(KEYS[2], {KEYS[5]})}\n";
-
 /* Most ids listed per kind (the most frequent first). */
 #define UNKNOWN_LIST_MAX 1000
 
@@ -243,13 +226,14 @@ static void on_unknown(nq_redis_t *r, redisReply *reply, void *data)
     nq_http_conn_release(conn);
 }
 
-/* GET /api/v1/org/unknown: read straight from Redis (ingest records them). */
+/* GET /api/v1/org/unknown: read straight from Redis (ingest records them;
+ * common/lua/org_unknown.lua leaves out those added since). */
 static void get_unknown(const gw_request_t *req)
 {
     nq_http_conn_retain(req->conn);
-    if (nq_redis_command(req->gw->svc->redis, on_unknown, req->conn, "EVAL_RO %s 5 %s %s %s %s %s",
-                         unknown_script, NQ_KEY_UNKNOWN_SALESPEOPLE, NQ_KEY_UNKNOWN_CUSTOMERS,
-                         NQ_KEY_SALESPEOPLE, NQ_KEY_SALESPEOPLE_ARCHIVED, NQ_KEY_CUSTOMERS) != 0) {
+    if (nq_script_callf(req->gw->svc->redis, NQ_SCRIPT(ORG_UNKNOWN), on_unknown, req->conn, 5,
+                        "%s %s %s %s %s", NQ_KEY_UNKNOWN_SALESPEOPLE, NQ_KEY_UNKNOWN_CUSTOMERS,
+                        NQ_KEY_SALESPEOPLE, NQ_KEY_SALESPEOPLE_ARCHIVED, NQ_KEY_CUSTOMERS) != 0) {
         nq_http_conn_release(req->conn);
         gw_respond_unavailable(req->conn, "the org directory");
     }

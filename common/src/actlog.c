@@ -112,30 +112,10 @@ long long nq_actlog_count(const redisReply *entry)
     return *end == '\0' && end != n->str && v >= 0 ? v : 0;
 }
 
-/* An entry of the first format, one event in field e: the same bytes framed
- * as a one-event ActivityLogEntry (field 1, length-delimited). */
-static int decode_single(const redisReply *e, nq_actlog_entry_t *out)
-{
-    uint8_t *buf = malloc(e->len + 11);
-    if (!buf)
-        return -1;
-    size_t at = 0;
-    buf[at++] = 0x0a; /* field 1, wire type 2 */
-    for (uint64_t v = e->len; at == 1 || v; v >>= 7)
-        buf[at++] = (uint8_t)((v & 0x7f) | (v > 0x7f ? 0x80 : 0));
-    memcpy(buf + at, e->str, e->len);
-    int rc = nq_actlog_decode(buf, at + e->len, NULL, 1, out);
-    free(buf);
-    return rc;
-}
-
 int nq_actlog_from_entry(const redisReply *entry, nq_actlog_entry_t *out)
 {
     memset(out, 0, sizeof(*out));
     const redisReply *n = field(entry, "n"), *b = field(entry, "b"), *x = field(entry, "x");
-    const redisReply *single = field(entry, "e");
-    if (!n && !b && single)
-        return decode_single(single, out);
     if (!n || !b)
         return -1;
     char *end;

@@ -110,3 +110,18 @@ int nq_key_shadow(char *buf, size_t len, const char *attempt, const char *live)
         return -1;
     return fit(snprintf(buf, len, NQ_KEY_SHADOW_PREFIX "%s:%s", attempt, live + 3), len);
 }
+
+int nq_key_dedupe_bucket(char *buf, size_t len, long long start)
+{
+    return fit(snprintf(buf, len, NQ_KEY_DEDUPE_BUCKET_PREFIX "%lld", start), len);
+}
+
+int nq_key_scoring_unchecked(char *buf, size_t len, const char *member)
+{
+    return fit(snprintf(buf, len, NQ_KEY_SCORING_UNCHECKED "%s", member), len);
+}
+
+int nq_key_feed_seen(char *buf, size_t len, const char *delivery)
+{
+    return fit(snprintf(buf, len, NQ_KEY_FEED_SEEN_PREFIX "%s", delivery), len);
+}

@@ -6,6 +6,7 @@
 
 #include "nq/keys.h"
 #include "nq/keyset.h"
+#include "nq/scripts.h"
 
 void nq_targets_from_reply(const redisReply *reply, double target[NQ_METRIC_COUNT],
                            bool has[NQ_METRIC_COUNT])
@@ -89,30 +90,28 @@ static void on_sets(nq_redis_t *r, redisReply *reply, void *data)
     fetch_done(req);
 }
 
-/* Send one read-only script whose reply `fill` reads. */
-static int issue_sets(fetch_req_t *req, nq_redis_t *r, nq_redis_args_t *a, sets_fn fill)
+/* Call read-only script `s` with the nkeys keys and the arguments of `a`;
+ * `fill` reads its reply. */
+static int issue_sets(fetch_req_t *req, nq_redis_t *r, const nq_script_t *s, size_t nkeys,
+                      const nq_redis_args_t *a, sets_fn fill)
 {
     sets_slot_t *slot = a->failed ? NULL : malloc(sizeof(*slot));
     if (!slot)
         return -1;
     *slot = (sets_slot_t){req, fill};
-    int rc = nq_redis_command_args(r, on_sets, slot, a);
+    int rc = nq_script_call_args(r, s, on_sets, slot, nkeys, a);
     if (rc != 0)
         free(slot);
     return rc;
 }
 
-/* Start an EVAL_RO of `script` with the salesperson's key `first` (and
- * `second`, when not NULL), then the per-part keys of `family`. */
-static void script_args(nq_redis_args_t *a, const char *script, const char *first,
-                        const char *second,
-                        int (*family)(char *, size_t, const char *, const nq_period_t *),
-                        const char *salesperson_id, const nq_period_t *parts, int n_parts)
+/* The keys of a set read: the salesperson's key `first` (and `second`, when
+ * not NULL), then the per-part keys of `family`. Returns how many. */
+static size_t script_keys(nq_redis_args_t *a, const char *first, const char *second,
+                          int (*family)(char *, size_t, const char *, const nq_period_t *),
+                          const char *salesperson_id, const nq_period_t *parts, int n_parts)
 {
     nq_redis_args_init(a);
-    nq_redis_args_adds(a, "EVAL_RO");
-    nq_redis_args_adds(a, script);
-    nq_redis_args_addf(a, "%d", n_parts + 1 + (second != NULL));
     nq_redis_args_adds(a, first);
     if (second)
         nq_redis_args_adds(a, second);
@@ -122,6 +121,7 @@ static void script_args(nq_redis_args_t *a, const char *script, const char *firs
             a->failed = true;
         nq_redis_args_adds(a, key);
     }
+    return (size_t)n_parts + 1 + (second != NULL);
 }
 
 /* Integer element i of an array reply, or -1. */
@@ -132,7 +132,7 @@ static long long int_at(const redisReply *reply, size_t i)
                : -1;
 }
 
-/* The coverage facts (NQ_KEYSET_LUA_AT_END): key customers at the period's
+/* The coverage facts (common/lua/keyset_at_end.lua): key customers at the period's
  * end and how many of them were visited. */
 static void fill_coverage(fetch_req_t *req, const redisReply *reply)
 {
@@ -166,31 +166,13 @@ static int issue_coverage(fetch_req_t *req, nq_redis_t *r, const char *salespers
         nq_key_key_log(log, sizeof(log), salesperson_id) < 0)
         return -1;
     nq_redis_args_t a;
-    script_args(&a, NQ_KEYSET_LUA_AT_END, keyset, log, nq_key_visited, salesperson_id, parts,
-                n_parts);
+    size_t nkeys = script_keys(&a, keyset, log, nq_key_visited, salesperson_id, parts, n_parts);
     nq_redis_args_addf(&a, "%lld", (long long)end_ms);
-    int rc = issue_sets(req, r, &a, fill_coverage);
+    nq_redis_args_addf(&a, "%d", NQ_KEYSET_SEQ_DIGITS);
+    int rc = issue_sets(req, r, NQ_SCRIPT(KEYSET_AT_END), nkeys, &a, fill_coverage);
     nq_redis_args_free(&a);
     return rc;
 }
-
-/* KEYS[1] the on-time set, KEYS[2..] due sets: {orders due in any of them,
- * of those, how many were fulfilled on time}. */
-static const char completion_script[] =
-    "if #KEYS == 2 then\n"
-    "  return {redis.call('SCARD', KEYS[2]),\n"
-    "          redis.call('SINTERCARD', 2, KEYS[2], KEYS[1])}\n"
-    "end\n"
-    "local due, seen, on_time = 0, {}, 0\n"
-    "for i = 2, #KEYS do\n"
-    "  for _, m in ipairs(redis.call('SMEMBERS', KEYS[i])) do\n"
-    "    if not seen[m] then\n"
-    "      seen[m] = true; due = due + 1\n"
-    "      on_time = on_time + redis.call('SISMEMBER', KEYS[1], m)\n"
-    "    end\n"
-    "  end\n"
-    "end\n"
-    "return {due, on_time}\n";
 
 static void fill_completion(fetch_req_t *req, const redisReply *reply)
 {
@@ -204,7 +186,8 @@ static void fill_completion(fetch_req_t *req, const redisReply *reply)
 }
 
 /* The cohort of on-time completion: orders due in any of the parts, and of
- * those the ones fulfilled on time (whenever that was recorded). */
+ * those the ones fulfilled on time (whenever that was recorded;
+ * common/lua/kpi_completion.lua). */
 static int issue_completion(fetch_req_t *req, nq_redis_t *r, const char *salesperson_id,
                             const nq_period_t *parts, int n_parts)
 {
@@ -212,8 +195,8 @@ static int issue_completion(fetch_req_t *req, nq_redis_t *r, const char *salespe
     if (nq_key_on_time(on_time, sizeof(on_time), salesperson_id) < 0)
         return -1;
     nq_redis_args_t a;
-    script_args(&a, completion_script, on_time, NULL, nq_key_due, salesperson_id, parts, n_parts);
-    int rc = issue_sets(req, r, &a, fill_completion);
+    size_t nkeys = script_keys(&a, on_time, NULL, nq_key_due, salesperson_id, parts, n_parts);
+    int rc = issue_sets(req, r, NQ_SCRIPT(KPI_COMPLETION), nkeys, &a, fill_completion);
     nq_redis_args_free(&a);
     return rc;
 }

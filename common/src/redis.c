@@ -36,6 +36,8 @@ struct nq_redis {
     size_t pending;                     /* commands issued, not answered */
     nq_redis_connected_fn on_connected; /* hook after each connect */
     void *on_connected_data;            /* its argument */
+    nq_redis_connected_fn first;        /* hook after each connect, before on_connected */
+    void *first_data;                   /* its argument */
 };
 
 /* One issued command: the caller's callback and argument. */
@@ -195,6 +197,8 @@ static void on_connect(const redisAsyncContext *ac, int status)
     r->backoff_ms = BACKOFF_MIN_MS;
     nq_log_info("redis_connected", "%s", r->where);
     redisAsyncCommand(r->ac, NULL, NULL, "CLIENT SETNAME %s", r->name);
+    if (r->first)
+        r->first(r, r->first_data);
     if (r->on_connected)
         r->on_connected(r, r->on_connected_data);
 }
@@ -311,6 +315,12 @@ void nq_redis_on_connected(nq_redis_t *r, nq_redis_connected_fn fn, void *data)
 {
     r->on_connected = fn;
     r->on_connected_data = data;
+}
+
+void nq_redis_on_connect_first(nq_redis_t *r, nq_redis_connected_fn fn, void *data)
+{
+    r->first = fn;
+    r->first_data = data;
 }
 
 bool nq_redis_ready(const nq_redis_t *r)

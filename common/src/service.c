@@ -10,6 +10,7 @@
 #include "nq/keys.h"
 #include "nq/log.h"
 #include "nq/period.h"
+#include "nq/scripts.h"
 
 const char *nq_service_member(const nq_service_t *s)
 {
@@ -62,6 +63,7 @@ int nq_service_init(nq_service_t *s, const char *name, int argc, char **argv)
         fprintf(stderr, "%s: out of memory\n", name);
         return -1;
     }
+    nq_scripts_attach(s->redis);
     uv_signal_init(&s->loop, &s->sigterm);
     uv_signal_init(&s->loop, &s->sigint);
     uv_timer_init(&s->loop, &s->heartbeat);

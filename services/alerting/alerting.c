@@ -8,13 +8,8 @@
 #include "nq/keys.h"
 #include "nq/log.h"
 #include "nq/period.h"
+#include "nq/scripts.h"
 #include "rules.h"
-
-/* KEYS[1] seen key, KEYS[2] alert stream. ARGV: ttl, maxlen, payload.
- * Returns the new alert's stream id, or false when already raised. */
-static const char raise_script[] =
-    "if not redis.call('SET', KEYS[1], '1', 'NX', 'EX', ARGV[1]) then return false end\n"
-    "return redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[2], '*', 'a', ARGV[3])\n";
 
 struct alerting {
     nq_service_t *svc;             /* shared process state */
@@ -66,9 +61,9 @@ static void raise_alert(alerting_t *al, raise_job_t *job)
     int rc = -1;
     if (buf) {
         nq__alert__pack(&alert, buf);
-        rc = nq_redis_command(al->svc->redis, on_raised, job, "EVAL %s 2 %s %s %d %d %b",
-                              raise_script, seen, NQ_KEY_ALERTS, NQ_ALERT_SEEN_TTL_S,
-                              NQ_ALERT_STREAM_MAXLEN, buf, len);
+        rc = nq_script_callf(al->svc->redis, NQ_SCRIPT(ALERT_RAISE), on_raised, job, 2,
+                             "%s %s %d %d %b", seen, NQ_KEY_ALERTS, NQ_ALERT_SEEN_TTL_S,
+                             NQ_ALERT_STREAM_MAXLEN, buf, len);
     }
     free(buf);
     if (rc != 0) {
@@ -94,17 +89,13 @@ static void on_names(nq_redis_t *r, redisReply *reply, void *data)
     raise_alert(job->al, job);
 }
 
-/* KEYS[1] the salesperson's profile, KEYS[2] the customer. Returns both names. */
-static const char names_script[] =
-    "return {redis.call('HGET', KEYS[1], 'name'), redis.call('HGET', KEYS[2], 'name')}\n";
-
 static void look_up_names(alerting_t *al, raise_job_t *job)
 {
     char sp[128], cu[128];
     nq_key_salesperson(sp, sizeof(sp), job->draft.salesperson_id);
     nq_key_customer(cu, sizeof(cu), *job->draft.customer_id ? job->draft.customer_id : "-");
-    if (nq_redis_command(al->svc->redis, on_names, job, "EVAL %s 2 %s %s", names_script, sp, cu) !=
-        0)
+    if (nq_script_callf(al->svc->redis, NQ_SCRIPT(ALERT_NAMES), on_names, job, 2, "%s %s", sp,
+                        cu) != 0)
         on_names(NULL, NULL, job); /* titles with ids; raise_alert reports Redis down */
 }
 

@@ -8,6 +8,7 @@
 #include "nq/keys.h"
 #include "nq/keyset.h"
 #include "nq/period.h"
+#include "nq/scripts.h"
 #include "orgcall.h"
 
 /* The entity from alternating field/value strings, or NULL (OOM, or stored
@@ -60,9 +61,9 @@ static void move_key_customer(org_call_t *c, const org_key_move_t *m, const char
         nq_call_fail(&c->base, NQ__STATUS__STATUS_UNAVAILABLE, "key too long");
         return;
     }
-    nq_call_issued(&c->base, nq_redis_command(org_redis(c), on_written, c,
-                                              "EVAL %s 2 %s %s %s %s %s", NQ_KEYSET_LUA_CHANGE, set,
-                                              log, m->added ? "+" : "-", c->id, since));
+    nq_call_issued(&c->base, nq_script_callf(org_redis(c), NQ_SCRIPT(KEYSET_CHANGE), on_written, c,
+                                             2, "%s %s %s %s %s %d", set, log, m->added ? "+" : "-",
+                                             c->id, since, NQ_KEYSET_SEQ_DIGITS));
 }
 
 /* Apply the key-customer moves of a change from (old owner, old class) to
@@ -75,28 +76,6 @@ static void move_key_customers(org_call_t *c, const char *old_owner, const char 
     for (int i = 0; i < n; i++)
         move_key_customer(c, &moves[i], since);
 }
-
-/* KEYS[1] the customer hash. ARGV: now (Unix ms), since (Unix ms, "" for
- * now), then the hash's field/value pairs (owner_id and class among them).
- * `since` is when the customer's owner and class took effect: kept when the
- * put changes neither, else ARGV since (or now), which may not be before the
- * stored one (the customer's history stays in order). Returns {1, old owner,
- * old class, since} once written, or {0, stored since} when refused. */
-static const char customer_put_script[] =
-    "local old = redis.call('HMGET', KEYS[1], 'owner_id', 'class', 'since')\n"
-    "local owner, class = '', ''\n"
-    "for i = 3, #ARGV, 2 do\n"
-    "  if ARGV[i] == 'owner_id' then owner = ARGV[i + 1] end\n"
-    "  if ARGV[i] == 'class' then class = ARGV[i + 1] end\n"
-    "end\n"
-    "local since = old[3]\n"
-    "if not old[2] or old[1] ~= owner or old[2] ~= class then\n"
-    "  since = ARGV[2] ~= '' and ARGV[2] or ARGV[1]\n"
-    "  if old[3] and tonumber(since) < tonumber(old[3]) then return {0, old[3]} end\n"
-    "end\n"
-    "redis.call('HSET', KEYS[1], unpack(ARGV, 3))\n"
-    "if since then redis.call('HSET', KEYS[1], 'since', since) end\n"
-    "return {1, old[1] or '', old[2] or '', since or ''}\n";
 
 /* The customer put script's answer: the key-customer moves, then the id
  * into the index and the org version (last, so the put is answered only
@@ -155,11 +134,8 @@ static void customer_write(org_call_t *c)
     }
     char key[ORG_KEY_MAX];
     k->key(key, sizeof(key), c->id);
-    nq_redis_args_t a;
+    nq_redis_args_t a; /* common/lua/customer_put.lua */
     nq_redis_args_init(&a);
-    nq_redis_args_adds(&a, "EVAL");
-    nq_redis_args_adds(&a, customer_put_script);
-    nq_redis_args_adds(&a, "1");
     nq_redis_args_adds(&a, key);
     nq_redis_args_addf(&a, "%lld", (long long)c->now);
     if (cu->has_since)
@@ -172,7 +148,8 @@ static void customer_write(org_call_t *c)
     if (!c->stored)
         nq_call_fail(&c->base, NQ__STATUS__STATUS_UNAVAILABLE, "out of memory");
     else
-        nq_call_issued(&c->base, nq_redis_command_args(org_redis(c), on_customer_written, c, &a));
+        nq_call_issued(&c->base, nq_script_call_args(org_redis(c), NQ_SCRIPT(CUSTOMER_PUT),
+                                                     on_customer_written, c, 1, &a));
     nq_redis_args_free(&a);
 }
 

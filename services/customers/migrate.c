@@ -8,38 +8,10 @@
 #include "membership.h"
 #include "nq/keys.h"
 #include "nq/log.h"
+#include "nq/scripts.h"
 #include "org.h"
 
 #define KEY_MAX 128
-
-/* KEYS: 1 layout mark, 2 org version, then per salesperson their team
- * history, status history and profile, then per team its hash and its set
- * of everyone ever in it.
- * ARGV: 1 the mark, 2 how many salespeople, 3 how many teams, then per
- * salesperson: id, team ("" none), status; then the team ids. A salesperson
- * who has a history already is left as they are. */
-static const char migrate_script[] =
-    "local ns, nt = tonumber(ARGV[2]), tonumber(ARGV[3])\n"
-    "local ever = {}\n"
-    "for i = 1, nt do ever[ARGV[3 + 3 * ns + i]] = KEYS[2 + 3 * ns + 2 * i] end\n"
-    "for i = 1, ns do\n"
-    "  local id, team, status = ARGV[1 + 3 * i], ARGV[2 + 3 * i], ARGV[3 + 3 * i]\n"
-    "  local teams, statuses, profile = KEYS[3 * i], KEYS[3 * i + 1], KEYS[3 * i + 2]\n"
-    "  if redis.call('EXISTS', teams) == 0 and redis.call('EXISTS', statuses) == 0 then\n"
-    "    redis.call('HSET', profile, 'team_id', team)\n"
-    "    if team ~= '' then\n"
-    "      redis.call('ZADD', teams, 0, '0|' .. team)\n"
-    "      redis.call('SADD', ever[team], id)\n"
-    "    end\n"
-    "    if status ~= '' and status ~= 'active' then\n"
-    "      redis.call('ZADD', statuses, 0, '0|' .. status)\n"
-    "    end\n"
-    "  end\n"
-    "end\n"
-    "for i = 1, nt do redis.call('HDEL', KEYS[1 + 3 * ns + 2 * i], 'members') end\n"
-    "redis.call('SET', KEYS[1], ARGV[1])\n"
-    "redis.call('INCR', KEYS[2])\n"
-    "return ns\n";
 
 typedef struct migration {
     nq_redis_t *r;
@@ -106,15 +78,13 @@ static void on_migrated(nq_redis_t *r, redisReply *reply, void *data)
     migration_free(m);
 }
 
-/* Step 3: one script writes every history that does not exist yet. */
+/* Step 3: one script writes every history that does not exist yet
+ * (common/lua/org_layout_write.lua). */
 static void write_histories(migration_t *m)
 {
     char key[KEY_MAX];
     nq_redis_args_t a;
     nq_redis_args_init(&a);
-    nq_redis_args_adds(&a, "EVAL");
-    nq_redis_args_adds(&a, migrate_script);
-    nq_redis_args_addf(&a, "%zu", 2 + 3 * m->n_sps + 2 * m->n_teams);
     nq_redis_args_adds(&a, NQ_KEY_ORG_LAYOUT);
     nq_redis_args_adds(&a, NQ_KEY_ORG_VERSION);
     for (size_t i = 0; i < m->n_sps; i++) {
@@ -142,7 +112,8 @@ static void write_histories(migration_t *m)
     }
     for (size_t t = 0; t < m->n_teams; t++)
         nq_redis_args_adds(&a, m->teams[t]);
-    if (a.failed || nq_redis_command_args(m->r, on_migrated, m, &a) != 0) {
+    if (nq_script_call_args(m->r, NQ_SCRIPT(ORG_LAYOUT_WRITE), on_migrated, m,
+                            2 + 3 * m->n_sps + 2 * m->n_teams, &a) != 0) {
         nq_log_error("org_layout", "cannot make the histories now; next connect tries again");
         migration_free(m);
     }
@@ -226,12 +197,8 @@ static void read_rows(migration_t *m)
     row_done(m);
 }
 
-/* Step 1: the mark, the salespeople and the teams, in one script reply:
- * {mark, {salespeople...}, {teams...}}. */
-static const char list_script[] = "return {redis.call('GET', KEYS[1]) or '',\n"
-                                  "        redis.call('SMEMBERS', KEYS[2]),\n"
-                                  "        redis.call('SMEMBERS', KEYS[3])}\n";
-
+/* Step 1: the mark, the salespeople and the teams, in one script reply
+ * (common/lua/org_layout_read.lua): {mark, {salespeople...}, {teams...}}. */
 static void on_lists(nq_redis_t *r, redisReply *reply, void *data)
 {
     migration_t *m = data;
@@ -254,8 +221,8 @@ void migrate_on_connected(nq_redis_t *r, void *data)
 {
     migration_t *m = calloc(1, sizeof(*m));
     if (!m ||
-        (m->r = r, nq_redis_command(r, on_lists, m, "EVAL_RO %s 3 %s %s %s", list_script,
-                                    NQ_KEY_ORG_LAYOUT, NQ_KEY_SALESPEOPLE, NQ_KEY_TEAMS) != 0)) {
+        (m->r = r, nq_script_callf(r, NQ_SCRIPT(ORG_LAYOUT_READ), on_lists, m, 3, "%s %s %s",
+                                   NQ_KEY_ORG_LAYOUT, NQ_KEY_SALESPEOPLE, NQ_KEY_TEAMS) != 0)) {
         nq_log_error("org_layout", "cannot look at the org layout now");
         free(m);
     }

@@ -153,7 +153,17 @@ static void on_gathered(nq_redis_t *r, redisReply *reply, void *data)
     nq_call_release(&c->base);
 }
 
-void org_gather(org_call_t *c, nq_redis_args_t *cmds, size_t n, org_gathered_fn next)
+/* Issue one command of a step: the vector `cmd`, or when `s` is not NULL a
+ * call of that script with cmd's keys (the first nkeys) and arguments. */
+static int issue(org_call_t *c, const nq_script_t *s, size_t nkeys, const nq_redis_args_t *cmd,
+                 gather_slot_t *slot)
+{
+    return s ? nq_script_call_args(org_redis(c), s, on_gathered, slot, nkeys, cmd)
+             : nq_redis_command_args(org_redis(c), on_gathered, slot, cmd);
+}
+
+static void gather(org_call_t *c, const nq_script_t *s, size_t nkeys, nq_redis_args_t *cmds,
+                   size_t n, org_gathered_fn next)
 {
     gather_t *g = calloc(1, sizeof(*g));
     if (g && !(g->kept = calloc(n + 1, sizeof(*g->kept)))) {
@@ -167,7 +177,7 @@ void org_gather(org_call_t *c, nq_redis_args_t *cmds, size_t n, org_gathered_fn 
             int rc = -1;
             if (slot && !cmds[i].failed) {
                 *slot = (gather_slot_t){g, i};
-                rc = nq_redis_command_args(org_redis(c), on_gathered, slot, &cmds[i]);
+                rc = issue(c, s, nkeys, &cmds[i], slot);
             }
             if (rc != 0)
                 free(slot);
@@ -185,6 +195,17 @@ void org_gather(org_call_t *c, nq_redis_args_t *cmds, size_t n, org_gathered_fn 
             g->next(c, g->kept, g->n);
         gather_free(g);
     }
+}
+
+void org_gather(org_call_t *c, nq_redis_args_t *cmds, size_t n, org_gathered_fn next)
+{
+    gather(c, NULL, 0, cmds, n, next);
+}
+
+void org_gather_script(org_call_t *c, const nq_script_t *s, size_t nkeys, nq_redis_args_t *a,
+                       org_gathered_fn next)
+{
+    gather(c, s, nkeys, a, 1, next);
 }
 
 /* ---------------------------------------------------------------- histories */

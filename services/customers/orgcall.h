@@ -18,6 +18,7 @@
 #include "nq/call.h"
 #include "nq/fielderr.h"
 #include "nq/orghist.h"
+#include "nq/scripts.h"
 #include "org.h"
 
 /* Requests waiting for Redis beyond which new ones are refused (UNAVAILABLE). */
@@ -61,6 +62,11 @@ typedef void (*org_gathered_fn)(org_call_t *c, org_kept_t *kept, size_t n);
 /* Issue the n commands (argument vectors, freed here), then run `next` with
  * their replies in order once all are back, unless the call failed. */
 void org_gather(org_call_t *c, nq_redis_args_t *cmds, size_t n, org_gathered_fn next);
+
+/* The same for one call of script `s` whose keys (the first nkeys) and
+ * arguments are `a` (freed here): a flow's write. */
+void org_gather_script(org_call_t *c, const nq_script_t *s, size_t nkeys, nq_redis_args_t *a,
+                       org_gathered_fn next);
 
 /* Start the flow again (the org changed under it), or fail the call after
  * ORG_TRIES starts. */

@@ -20,45 +20,6 @@ static const char *field_of(const org_kept_t *k, const char *field)
     return NULL;
 }
 
-/* KEYS: 1 profile, 2 team history, 3 status history, 4 names index,
- * 5 directory, 6 archived, 7 teams directory, 8 org version, 9 (when a team
- * is named) the team's set of everyone ever in it. ARGV: 1 id, 2 name,
- * 3 team now, 4 status now, 5 now (ms), 6 team that must exist ("" none),
- * 7 team history as read, 8 status history as read (entries one per line),
- * 9 "1" to archive, 10 deleted_at ("" none), then the new team history
- * (count, entries) and the new status history (count, entries).
- * Answers {"retry"} when a history changed since it was read, {"no_team"}
- * when the team is not in the directory, else writes and answers {"ok"}. */
-static const char sp_write_script[] =
-    "local function joined(key) return table.concat(redis.call('ZRANGE', key, 0, -1), '\\n') end\n"
-    "if joined(KEYS[2]) ~= ARGV[7] or joined(KEYS[3]) ~= ARGV[8] then return {'retry'} end\n"
-    "if ARGV[6] ~= '' and redis.call('SISMEMBER', KEYS[7], ARGV[6]) == 0 then\n"
-    "  return {'no_team'}\n"
-    "end\n"
-    "local at = 11\n"
-    "for _, key in ipairs({KEYS[2], KEYS[3]}) do\n"
-    "  redis.call('DEL', key)\n"
-    "  local n = tonumber(ARGV[at])\n"
-    "  for i = 1, n do\n"
-    "    local e = ARGV[at + i]\n"
-    "    redis.call('ZADD', key, tonumber(string.match(e, '^%d+')), e)\n"
-    "  end\n"
-    "  at = at + n + 1\n"
-    "end\n"
-    "redis.call('HSET', KEYS[1], 'name', ARGV[2], 'team_id', ARGV[3], 'status', ARGV[4],\n"
-    "           'updated_at', ARGV[5], 'deleted_at', ARGV[10])\n"
-    "redis.call('HSET', KEYS[4], ARGV[1], ARGV[2])\n"
-    "if ARGV[9] == '1' then\n"
-    "  redis.call('SREM', KEYS[5], ARGV[1])\n"
-    "  redis.call('SADD', KEYS[6], ARGV[1])\n"
-    "else\n"
-    "  redis.call('SADD', KEYS[5], ARGV[1])\n"
-    "  redis.call('SREM', KEYS[6], ARGV[1])\n"
-    "end\n"
-    "if KEYS[9] then redis.call('SADD', KEYS[9], ARGV[1]) end\n"
-    "redis.call('INCR', KEYS[8])\n"
-    "return {'ok'}\n";
-
 /* Point sp's history at copies of the histories' stretches. 0 or -1 (OOM). */
 static int attach_history(Nq__Salesperson *sp, const nq_orghist_t *teams,
                           const nq_orghist_t *status)
@@ -161,11 +122,8 @@ static void sp_write(org_call_t *c, const char *name, const org_kept_t *old_team
     if (c->base.status != NQ__STATUS__STATUS_OK)
         return;
     char key[ORG_KEY_MAX];
-    nq_redis_args_t a;
+    nq_redis_args_t a; /* common/lua/salesperson_write.lua */
     nq_redis_args_init(&a);
-    nq_redis_args_adds(&a, "EVAL");
-    nq_redis_args_adds(&a, sp_write_script);
-    nq_redis_args_adds(&a, *team ? "9" : "8");
     nq_key_salesperson(key, sizeof(key), c->id);
     nq_redis_args_adds(&a, key);
     nq_key_sp_teams(key, sizeof(key), c->id);
@@ -190,7 +148,7 @@ static void sp_write(org_call_t *c, const char *name, const org_kept_t *old_team
     nq_redis_args_adds(&a, deleted_at);
     org_args_add_entries(&a, teams);
     org_args_add_entries(&a, status);
-    org_gather(c, &a, 1, sp_written);
+    org_gather_script(c, NQ_SCRIPT(SALESPERSON_WRITE), *team ? 9 : 8, &a, sp_written);
 }
 
 /* A put: team_id from effective_from, status from status_from (membership.h). */

@@ -10,62 +10,6 @@
 #include "nq/keys.h"
 #include "orgcall.h"
 
-/* KEYS: 1 team hash, 2 teams directory, 3 archived teams, 4 salespeople
- * directory, 5 the team's set of everyone ever in it, 6 org version, then
- * per salesperson looked at: their team history, their profile. ARGV:
- * 1 team id, 2 name, 3 coordinators (JSON), 4 now (ms), 5 the set as read
- * (sorted, one per line), 6 how many salespeople, 7 "1" to archive (delete),
- * then per salesperson: id, "1" when listed in the put's members, team
- * history as read, team now, count of new entries (-1: unchanged), entries.
- * Answers {"retry"} when the set or a history changed since they were read;
- * {"missing", ids...} when listed salespeople are not in the directory;
- * {"members", ids...} when archiving a team that has members now; else
- * writes and answers {"ok"}. */
-static const char team_write_script[] =
-    "local ever = redis.call('SMEMBERS', KEYS[5])\n"
-    "table.sort(ever)\n"
-    "if table.concat(ever, '\\n') ~= ARGV[5] then return {'retry'} end\n"
-    "local n, archive = tonumber(ARGV[6]), ARGV[7] == '1'\n"
-    "local people, at, missing, current = {}, 8, {'missing'}, {'members'}\n"
-    "for i = 1, n do\n"
-    "  local p = {id = ARGV[at], listed = ARGV[at + 1] == '1', now = ARGV[at + 3],\n"
-    "             count = tonumber(ARGV[at + 4]), first = at + 5,\n"
-    "             hist = KEYS[5 + 2 * i], profile = KEYS[6 + 2 * i]}\n"
-    "  local old = table.concat(redis.call('ZRANGE', p.hist, 0, -1), '\\n')\n"
-    "  if old ~= ARGV[at + 2] then return {'retry'} end\n"
-    "  if p.listed and redis.call('SISMEMBER', KEYS[4], p.id) == 0 then\n"
-    "    missing[#missing + 1] = p.id\n"
-    "  end\n"
-    "  if archive and p.now == ARGV[1] then current[#current + 1] = p.id end\n"
-    "  people[i] = p\n"
-    "  at = p.first + math.max(p.count, 0)\n"
-    "end\n"
-    "if #missing > 1 then return missing end\n"
-    "if #current > 1 then return current end\n"
-    "if archive then\n"
-    "  redis.call('HSET', KEYS[1], 'updated_at', ARGV[4], 'deleted_at', ARGV[4])\n"
-    "  redis.call('SREM', KEYS[2], ARGV[1])\n"
-    "  redis.call('SADD', KEYS[3], ARGV[1])\n"
-    "else\n"
-    "  redis.call('HSET', KEYS[1], 'name', ARGV[2], 'coordinators', ARGV[3],\n"
-    "             'updated_at', ARGV[4], 'deleted_at', '')\n"
-    "  redis.call('HDEL', KEYS[1], 'members')\n"
-    "  redis.call('SADD', KEYS[2], ARGV[1])\n"
-    "  redis.call('SREM', KEYS[3], ARGV[1])\n"
-    "end\n"
-    "for _, p in ipairs(people) do\n"
-    "  if p.count >= 0 then\n"
-    "    redis.call('DEL', p.hist)\n"
-    "    for k = p.first, p.first + p.count - 1 do\n"
-    "      redis.call('ZADD', p.hist, tonumber(string.match(ARGV[k], '^%d+')), ARGV[k])\n"
-    "    end\n"
-    "    redis.call('HSET', p.profile, 'team_id', p.now)\n"
-    "  end\n"
-    "  if p.listed then redis.call('SADD', KEYS[5], p.id) end\n"
-    "end\n"
-    "redis.call('INCR', KEYS[6])\n"
-    "return {'ok'}\n";
-
 /* Step 1 of every team flow: HGETALL the team, SMEMBERS everyone ever in it. */
 static void team_read(org_call_t *c, org_gathered_fn next)
 {
@@ -195,11 +139,8 @@ static void team_write(org_call_t *c, org_kept_t *kept, const member_change_t *p
 {
     const Nq__Team *t = c->req->team;
     char key[ORG_KEY_MAX];
-    nq_redis_args_t a;
+    nq_redis_args_t a; /* common/lua/team_write.lua */
     nq_redis_args_init(&a);
-    nq_redis_args_adds(&a, "EVAL");
-    nq_redis_args_adds(&a, team_write_script);
-    nq_redis_args_addf(&a, "%zu", 6 + 2 * c->n_ids);
     nq_key_team(key, sizeof(key), c->id);
     nq_redis_args_adds(&a, key);
     nq_redis_args_adds(&a, NQ_KEY_TEAMS);
@@ -238,7 +179,7 @@ static void team_write(org_call_t *c, org_kept_t *kept, const member_change_t *p
         else
             org_args_add_entries(&a, &p->after);
     }
-    org_gather(c, &a, 1, team_written);
+    org_gather_script(c, NQ_SCRIPT(TEAM_WRITE), 6 + 2 * c->n_ids, &a, team_written);
 }
 
 /* Whether `id` is among the put's members. */

@@ -9,8 +9,9 @@
 #include "nq/log.h"
 #include "nq/reply.h"
 #include "nq/period.h"
-#include "rebuild_admin.h"
+#include "dedupe.h"
 #include "hold.h"
+#include "rebuild_admin.h"
 #include "store.h"
 #include "validate.h"
 
@@ -33,6 +34,8 @@ struct ingest {
     bool polling;                              /* a backlog read is out */
     struct batch_job *queue_head, *queue_tail; /* batches waiting for the append in flight */
     bool appending;                            /* an append is in flight */
+    ingest_dedupe_t dedupe;                    /* the live dedupe buckets known */
+    rebuild_admin_t admin;                     /* the rebuild's front: Redis and the router */
     bool has_tick;                             /* hold_tick was initialised */
     bool stopping;                             /* stop hook ran */
 };
@@ -50,6 +53,7 @@ typedef struct batch_job {
     size_t n_stored;            /* events sent to Redis */
     ingest_append_t *append;    /* the prepared append (freed with the job) */
     int64_t deadline;           /* Unix ms after which the caller gave up; 0: none */
+    bool replayed;              /* a feed delivery taken before: refused whole */
     struct batch_job *next;     /* the next one queued, or of its group */
 } batch_job_t;
 
@@ -95,6 +99,7 @@ static batch_job_t *job_new(ingest_t *in, const nq_bus_envelope_t *env, const ch
 static void reply(batch_job_t *job, Nq__Status status, const char *detail)
 {
     Nq__ActivityBatchReply rep = NQ__ACTIVITY_BATCH_REPLY__INIT;
+    rep.has_replayed = rep.replayed = job->replayed;
     Nq__ReplyHeader hdr = NQ__REPLY_HEADER__INIT;
     hdr.correlation_id = job->correlation_id;
     hdr.has_status = 1;
@@ -102,7 +107,7 @@ static void reply(batch_job_t *job, Nq__Status status, const char *detail)
     hdr.detail = (char *)detail;
     rep.header = &hdr;
 
-    size_t n = status == NQ__STATUS__STATUS_OK ? job->n : 0;
+    size_t n = status == NQ__STATUS__STATUS_OK && !job->replayed ? job->n : 0;
     Nq__EventResult *results = calloc(n + 1, sizeof(*results));
     Nq__EventResult **ptrs = calloc(n + 1, sizeof(*ptrs));
     Nq__FieldError *errs = calloc(n * NQ_FIELD_ERRORS_MAX + 1, sizeof(*errs));
@@ -176,6 +181,14 @@ static void on_appended(int rc, const ingest_append_result_t *res, void *data)
         flush(in);
         return;
     }
+    if (res->replayed) { /* a delivery goes alone: this is its job */
+        jobs->replayed = true;
+        in->inflight--;
+        reply(jobs, NQ__STATUS__STATUS_OK, NULL);
+        job_free(jobs);
+        flush(in);
+        return;
+    }
     hold_backlog(&in->hold, res->backlog);
     static const Nq__EventStatus map[] = {
         [INGEST_APPEND_ACCEPTED] = NQ__EVENT_STATUS__EVENT_ACCEPTED,
@@ -245,12 +258,17 @@ static Nq__Status admit(const ingest_t *in, const Nq__ActivityBatchRequest *req,
         *why = "the request expired before ingest got it; nothing was stored";
         return NQ__STATUS__STATUS_UNAVAILABLE;
     }
+    if (req->delivery_id && !ingest_delivery_valid(req->delivery_id)) {
+        *why = "delivery_id must be <source>:<signature as 64 lower-case hex digits>";
+        return NQ__STATUS__STATUS_INVALID;
+    }
     return NQ__STATUS__STATUS_OK;
 }
 
 /* Take the queued jobs of the next group off the queue (at most
- * GROUP_EVENTS_MAX events unless one job alone has more), answering those
- * whose caller gave up. Returns them linked, or NULL when none is left. */
+ * GROUP_EVENTS_MAX events unless one job alone has more; a feed delivery
+ * alone), answering those whose caller gave up. Returns them linked, or NULL
+ * when none is left. */
 static batch_job_t *take_group(ingest_t *in, ingest_append_t **appends, size_t *k)
 {
     batch_job_t *first = NULL, *last = NULL;
@@ -258,7 +276,8 @@ static batch_job_t *take_group(ingest_t *in, ingest_append_t **appends, size_t *
     *k = 0;
     while (in->queue_head && *k < MAX_INFLIGHT_BATCHES) {
         batch_job_t *job = in->queue_head;
-        if (*k > 0 && events + job->n_stored > GROUP_EVENTS_MAX)
+        bool alone = ingest_store_is_delivery(job->append);
+        if (*k > 0 && (alone || events + job->n_stored > GROUP_EVENTS_MAX))
             break;
         in->queue_head = job->next;
         job->next = NULL;
@@ -275,6 +294,8 @@ static batch_job_t *take_group(ingest_t *in, ingest_append_t **appends, size_t *
         last = job;
         appends[(*k)++] = job->append;
         events += job->n_stored;
+        if (alone)
+            break;
     }
     if (!in->queue_head)
         in->queue_tail = NULL;
@@ -290,7 +311,8 @@ static void flush(ingest_t *in)
         batch_job_t *jobs = take_group(in, appends, &k);
         if (!jobs)
             return;
-        in->appending = ingest_store_send(in->svc->redis, appends, k, on_appended, jobs) == 0;
+        in->appending =
+            ingest_store_send(in->svc->redis, &in->dedupe, appends, k, on_appended, jobs) == 0;
         if (!in->appending)
             fail_jobs(in, jobs, "activity log unavailable, retry later");
     }
@@ -390,10 +412,12 @@ static void on_batch(nq_zsock_t *sock, const nq_bus_envelope_t *env, const Proto
     }
     job->deadline = req->has_deadline ? req->deadline : 0;
     const nq_config_t *cfg = &in->svc->cfg;
+    /* A delivery is remembered across the signature's whole window, both edges. */
     job->append = ingest_store_prepare(valid, job->n_stored, cfg->dedupe_window_s, nq_now_ms(),
                                        strcmp(cfg->unknown_salesperson, "reject") == 0
                                            ? INGEST_UNKNOWN_REJECT
-                                           : INGEST_UNKNOWN_ACCEPT);
+                                           : INGEST_UNKNOWN_ACCEPT,
+                                       req->delivery_id, 2 * cfg->feed_tolerance_s);
     if (!job->append) {
         reply(job, NQ__STATUS__STATUS_UNAVAILABLE, "out of memory, retry later");
         goto out_free;
@@ -414,34 +438,22 @@ static void on_ping(nq_zsock_t *sock, const nq_bus_envelope_t *env, const Protob
     nq_reply_pong(sock, env, msg, ((ingest_t *)app)->svc, "ingest");
 }
 
+static void on_rebuild(nq_zsock_t *sock, const nq_bus_envelope_t *env, const ProtobufCMessage *msg,
+                       void *app)
+{
+    rebuild_admin_on_request(&((ingest_t *)app)->admin, env, msg);
+}
+
 static const nq_bus_route_t routes[] = {
     {NQ_MSG(ACTIVITY_BATCH), on_batch},
-    {NQ_MSG(REBUILD_START), rebuild_admin_on_request},
-    {NQ_MSG(REBUILD_STATUS), rebuild_admin_on_request},
+    {NQ_MSG(REBUILD_START), on_rebuild},
+    {NQ_MSG(REBUILD_STATUS), on_rebuild},
     {NQ_MSG(SYS_PING), on_ping},
 };
 #define N_ROUTES (sizeof(routes) / sizeof(routes[0]))
 
-static void on_layout(nq_redis_t *r, redisReply *reply, void *data)
-{
-    if (!reply || reply->type != REDIS_REPLY_INTEGER)
-        nq_log_error("dedupe_layout", "marking the dedupe layout failed: %s",
-                     reply && reply->type == REDIS_REPLY_ERROR ? reply->str : "no reply");
-    else if (reply->integer == 1)
-        nq_log_warn("dedupe_layout", "the activity log was written by an earlier version: its "
-                                     "dedupe keys (nq:evt:*) are read as well for one window");
-}
-
-/* Runs before anything else is sent on a new connection: the dedupe layout
- * is marked before the first append (store.h). */
 static void on_redis_connected(nq_redis_t *r, void *data)
 {
-    ingest_t *in = data;
-    nq_redis_args_t layout;
-    ingest_store_layout_call(&layout, in->svc->cfg.dedupe_window_s);
-    if (layout.failed || nq_redis_command_args(r, on_layout, in, &layout) != 0)
-        nq_log_error("dedupe_layout", "cannot mark the dedupe layout");
-    nq_redis_args_free(&layout);
     nq_redis_ensure_group(r, NQ_KEY_ACTIVITIES, NQ_GROUP_SCORING);
 }
 
@@ -453,6 +465,7 @@ void *ingest_new(nq_service_t *svc)
     if (!in)
         return NULL;
     in->svc = svc;
+    ingest_dedupe_init(&in->dedupe);
     const nq_config_t *cfg = &svc->cfg;
     in->router = nq_zsock_new(&svc->loop, svc->zctx, ZMQ_ROUTER, cfg->ingest_endpoint,
                               NQ_ZSOCK_BIND, routes, N_ROUTES, in, (size_t)cfg->max_frame_bytes);
@@ -463,6 +476,7 @@ void *ingest_new(nq_service_t *svc)
         free(in);
         return NULL;
     }
+    in->admin = (rebuild_admin_t){svc->redis, in->router};
     hold_init(&in->hold, cfg->scoring_backlog_max, cfg->ingest_hold_max_ms);
     uv_timer_init(&svc->loop, &in->hold_tick);
     in->hold_tick.data = in;
@@ -471,16 +485,6 @@ void *ingest_new(nq_service_t *svc)
     nq_log_info("listening", "router %s, stored pub %s", cfg->ingest_endpoint,
                 cfg->stored_endpoint);
     return in;
-}
-
-nq_service_t *ingest_service(void *app)
-{
-    return ((ingest_t *)app)->svc;
-}
-
-nq_zsock_t *ingest_router(void *app)
-{
-    return ((ingest_t *)app)->router;
 }
 
 void ingest_stop(void *app)
@@ -496,6 +500,7 @@ void ingest_stop(void *app)
     in->queue_head = in->queue_tail = NULL;
     if (in->has_tick)
         uv_close((uv_handle_t *)&in->hold_tick, NULL);
+    in->admin.router = NULL;
     nq_zsock_destroy(&in->router);
     nq_zsock_destroy(&in->pub);
 }

@@ -4,19 +4,26 @@
  *                      (refused while one is running) — a scorer runs it,
  *                      see services/scoring/rebuild.h
  *   rebuild.status.v1  RebuildRequest -> RebuildStatus
- * Handlers for ingest's ROUTER; `app` is the ingest app.
+ * The job record and its states: nq/rebuild_job.h.
+ *
+ *   rebuild_admin_t admin = {svc->redis, router};   // embedded in the ingest app
+ *   rebuild_admin_on_request(&admin, env, msg);     // from its route handler
+ *   admin.router = NULL;                            // once the router is gone
  */
 #ifndef NQ_INGEST_REBUILD_ADMIN_H
 #define NQ_INGEST_REBUILD_ADMIN_H
 
 #include "nq/bus.h"
-#include "nq/service.h"
+#include "nq/redis.h"
 
-/* What the handlers need of the ingest app (implemented in ingest.c). */
-nq_service_t *ingest_service(void *app);
-nq_zsock_t *ingest_router(void *app); /* NULL once stopped */
+/* What the handlers need of the service; it must outlive their replies. */
+typedef struct rebuild_admin {
+    nq_redis_t *redis;  /* the service's Redis client */
+    nq_zsock_t *router; /* where answers go; NULL once the service stopped */
+} rebuild_admin_t;
 
-void rebuild_admin_on_request(nq_zsock_t *sock, const nq_bus_envelope_t *env,
-                              const ProtobufCMessage *msg, void *app);
+/* Serve a rebuild.start.v1 or rebuild.status.v1 request. */
+void rebuild_admin_on_request(rebuild_admin_t *admin, const nq_bus_envelope_t *env,
+                              const ProtobufCMessage *msg);
 
 #endif

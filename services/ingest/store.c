@@ -8,189 +8,12 @@
 #include "nq/actlog.h"
 #include "nq/keys.h"
 #include "nq/log.h"
+#include "nq/scripts.h"
 #include "validate.h"
 
-/* KEYS[1] stream, KEYS[2] accepted counter, KEYS[3] scored counter, KEYS[4]
- * the index of dedupe buckets, KEYS[5] the flag "keys of the first layout
- * may remain", KEYS[6] the salespeople of the directory, KEYS[7] the
- * archived ones, KEYS[8] the customers, KEYS[9] / KEYS[10] the unknown
- * salespeople / customers. ARGV: now (Unix s), bucket span (s), window (s),
- * n, the packed batch (nq/actlog.h), bucket prefix, first-layout prefix,
- * then per event: event_id, digest; then (from b = 8 + 2n) the policy
- * ("reject" or "accept"), now (Unix ms), per event "<s>,<c>;" (the 1-based
- * index of its salesperson and of its customer, 0: none, among the ids
- * below), how many distinct salesperson ids (ns), those ids, how many
- * events name each, then the distinct customer ids and how many events
- * name each.
- * The event ids of a bucket's span are the fields of one hash (value: the
- * digest), so a batch costs one HMGET per live bucket and one HSET, not a
- * command per event. A bucket lives until its span ended and a whole window
- * passed: an id is remembered for at least the window. The index (score:
- * when a bucket expires) names the live ones. While KEYS[5] exists, ids are
- * also looked up as keys of the first layout (one MGET per batch).
- * A digest of 64 hex digits was written by an earlier version: whole SHA-256,
- * whose first 128 bits are the digest now. An id twice in one batch counts
- * once. The distinct ids are looked up in the directory (SMISMEMBER). An
- * unknown id is counted in KEYS[9] / KEYS[10] ("<events> <first ms> <last
- * ms>", one HMGET and one HSET per batch) with the events naming it, less
- * those that did not count (the per-event indexes are read only then, or
- * to refuse): under "reject" a new event of an unknown salesperson is
- * refused (status 3), neither remembered nor counted (its salesperson is
- * counted as seen, its customer not). The batch becomes one stream entry,
- * with the indexes of the events that did not count (x); a batch with none
- * new appends nothing.
- * Returns the stream id of the entry ("" if none), the scoring backlog
- * (events accepted but not yet scored), then (index, 1 duplicate, 2
- * conflict or 3 unknown salesperson) for each event that did not count:
- * every other one was accepted (a reply of two values for a batch of new
- * events, however large).
- * unpack() takes at most a few thousand values: ids go in chunks of 1000. */
-static const char append_script[] =
-    "local now, span, window = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])\n"
-    "local n = tonumber(ARGV[4])\n"
-    "local b = 8 + 2 * n\n"
-    "local reject, now_ms, ns = ARGV[b] == 'reject', ARGV[b + 1], tonumber(ARGV[b + 3])\n"
-    "local sp0 = b + 3\n"
-    "local nc = (#ARGV - sp0 - 2 * ns) / 2\n"
-    "local cu0 = sp0 + 2 * ns\n"
-    "local function unknown_of(first, last, sets)\n"
-    "  local out, any = {}, false\n"
-    "  for c = first, last, 1000 do\n"
-    "    local hi = math.min(c + 999, last)\n"
-    "    local seen, left = {}, hi - c + 1\n"
-    "    for _, key in ipairs(sets) do\n"
-    "      if left > 0 then\n"
-    "        local got = redis.call('SMISMEMBER', key, unpack(ARGV, c, hi))\n"
-    "        for i = 1, #got do\n"
-    "          if got[i] == 1 and not seen[i] then seen[i] = true; left = left - 1 end\n"
-    "        end\n"
-    "      end\n"
-    "    end\n"
-    "    for i = c, hi do\n"
-    "      if not seen[i - c + 1] then out[i - first + 1] = true; any = true end\n"
-    "    end\n"
-    "  end\n"
-    "  return out, any\n"
-    "end\n"
-    "local usp, any_sp = unknown_of(sp0 + 1, sp0 + ns, {KEYS[6], KEYS[7]})\n"
-    "local ucu, any_cu = unknown_of(cu0 + 1, cu0 + nc, {KEYS[8]})\n"
-    "local ev_sp, ev_cu\n"
-    "local function who()\n"
-    "  if ev_sp then return end\n"
-    "  ev_sp, ev_cu = {}, {}\n"
-    "  local i = 0\n"
-    "  for sp, cu in string.gmatch(ARGV[b + 2], '(%d+),(%d+);') do\n"
-    "    i = i + 1\n"
-    "    ev_sp[i], ev_cu[i] = tonumber(sp), tonumber(cu)\n"
-    "  end\n"
-    "end\n"
-    "local refuse = reject and any_sp\n"
-    "if refuse then who() end\n"
-    "local ids, known = {}, {}\n"
-    "for i = 1, n do ids[i] = ARGV[6 + i * 2] end\n"
-    "local function look(fetch)\n"
-    "  for c = 1, n, 1000 do\n"
-    "    local last = math.min(c + 999, n)\n"
-    "    local got = fetch(c, last)\n"
-    "    for i = c, last do known[i] = known[i] or got[i - c + 1] end\n"
-    "  end\n"
-    "end\n"
-    "redis.call('ZREMRANGEBYSCORE', KEYS[4], '-inf', now)\n"
-    "local buckets = redis.call('ZRANGE', KEYS[4], 0, -1)\n"
-    "for _, bk in ipairs(buckets) do\n"
-    "  look(function(c, last) return redis.call('HMGET', bk, unpack(ids, c, last)) end)\n"
-    "end\n"
-    "if redis.call('EXISTS', KEYS[5]) == 1 then\n"
-    "  look(function(c, last)\n"
-    "    local keys = {}\n"
-    "    for i = c, last do keys[#keys + 1] = ARGV[7] .. ids[i] end\n"
-    "    return redis.call('MGET', unpack(keys))\n"
-    "  end)\n"
-    "end\n"
-    "local skipped, told, fresh, mine = {}, {}, {}, {}\n"
-    "local ns_, nf = 0, 0\n"
-    "for i = 1, n do\n"
-    "  local d = ARGV[7 + i * 2]\n"
-    "  local prev = known[i] or mine[ids[i]]\n"
-    "  if not prev and refuse and usp[ev_sp[i]] then\n"
-    "    ns_ = ns_ + 1\n"
-    "    skipped[ns_] = i - 1\n"
-    "    told[ns_] = 3\n"
-    "  elseif not prev then\n"
-    "    mine[ids[i]] = d\n"
-    "    fresh[nf + 1] = ids[i]\n"
-    "    fresh[nf + 2] = d\n"
-    "    nf = nf + 2\n"
-    "  else\n"
-    "    local same = prev == d or (#prev == 64 and string.sub(prev, 1, #d) == d)\n"
-    "    ns_ = ns_ + 1\n"
-    "    skipped[ns_] = i - 1\n"
-    "    told[ns_] = same and 1 or 2\n"
-    "  end\n"
-    "end\n"
-    "if any_sp or any_cu then\n"
-    "  local counts, first = {{}, {}}, {sp0, cu0}\n"
-    "  for j in pairs(usp) do counts[1][j] = tonumber(ARGV[sp0 + ns + j]) end\n"
-    "  for j in pairs(ucu) do counts[2][j] = tonumber(ARGV[cu0 + nc + j]) end\n"
-    "  if ns_ > 0 then who() end\n"
-    "  for k = 1, ns_ do\n"
-    "    local i = skipped[k] + 1\n"
-    "    local s, c = ev_sp[i], ev_cu[i]\n"
-    "    if told[k] ~= 3 and counts[1][s] then counts[1][s] = counts[1][s] - 1 end\n"
-    "    if c > 0 and counts[2][c] then counts[2][c] = counts[2][c] - 1 end\n"
-    "  end\n"
-    "  for k = 1, 2 do\n"
-    "    local who_ids, adds = {}, {}\n"
-    "    for j, add in pairs(counts[k]) do\n"
-    "      if add > 0 then who_ids[#who_ids + 1] = ARGV[first[k] + j]; adds[#adds + 1] = add end\n"
-    "    end\n"
-    "    for c = 1, #who_ids, 1000 do\n"
-    "      local hi = math.min(c + 999, #who_ids)\n"
-    "      local old = redis.call('HMGET', KEYS[8 + k], unpack(who_ids, c, hi))\n"
-    "      local kv = {}\n"
-    "      for i = c, hi do\n"
-    "        local seen, since = 0, now_ms\n"
-    "        local o = old[i - c + 1]\n"
-    "        if o then\n"
-    "          local a, f = string.match(o, '^(%d+) (%d+)')\n"
-    "          seen, since = tonumber(a) or 0, f or now_ms\n"
-    "        end\n"
-    "        kv[#kv + 1] = who_ids[i]\n"
-    "        kv[#kv + 1] = (seen + adds[i]) .. ' ' .. since .. ' ' .. now_ms\n"
-    "      end\n"
-    "      redis.call('HSET', KEYS[8 + k], unpack(kv))\n"
-    "    end\n"
-    "  end\n"
-    "end\n"
-    "local accepted = n - ns_\n"
-    "local id = ''\n"
-    "if accepted > 0 then\n"
-    "  local start = now - now % span\n"
-    "  local bucket = ARGV[6] .. start\n"
-    "  for c = 1, nf, 2000 do\n"
-    "    redis.call('HSET', bucket, unpack(fresh, c, math.min(c + 1999, nf)))\n"
-    "  end\n"
-    "  local listed = false\n"
-    "  for _, bk in ipairs(buckets) do listed = listed or bk == bucket end\n"
-    "  if not listed then\n"
-    "    redis.call('ZADD', KEYS[4], start + span + window, bucket)\n"
-    "    redis.call('EXPIREAT', bucket, start + span + window)\n"
-    "  end\n"
-    "  if ns_ > 0 then\n"
-    "    id = redis.call('XADD', KEYS[1], '*', 'n', accepted, 'b', ARGV[5], 'x',\n"
-    "                    table.concat(skipped, ','))\n"
-    "  else\n"
-    "    id = redis.call('XADD', KEYS[1], '*', 'n', accepted, 'b', ARGV[5])\n"
-    "  end\n"
-    "  redis.call('INCRBY', KEYS[2], accepted)\n"
-    "end\n"
-    "local out = {id, tonumber(redis.call('GET', KEYS[2]) or '0') -\n"
-    "                 tonumber(redis.call('GET', KEYS[3]) or '0')}\n"
-    "for k = 1, ns_ do\n"
-    "  out[1 + k * 2] = skipped[k]\n"
-    "  out[2 + k * 2] = told[k]\n"
-    "end\n"
-    "return out\n";
+/* How often an append is sent again after the script named buckets it was
+ * not given (another ingest may add one meanwhile; more is a fault). */
+#define STALE_TRIES 3
 
 struct ingest_append {
     size_t n;                       /* events in the batch */
@@ -201,14 +24,22 @@ struct ingest_append {
     size_t packed_len;              /* its length */
     nq_redis_args_t pairs;          /* event_id, digest per event */
     nq_redis_args_t who;            /* salesperson_id, customer_id ("" none) per event */
+    char delivery[160];             /* a feed delivery's replay key, "" when none */
+    int64_t delivery_ttl_s;         /* how long it is kept */
 };
 
-/* A sent append: who is told, about how many events. */
+/* Sent appends: who is told, about how many events; what to send again. */
 typedef struct sent {
-    size_t n;            /* events over the appends sent together */
-    ingest_append_cb cb; /* caller's callback */
-    void *data;          /* its argument */
+    size_t n;                  /* events over the appends sent together */
+    ingest_append_cb cb;       /* caller's callback */
+    void *data;                /* its argument */
+    ingest_dedupe_t *dedupe;   /* the live buckets known */
+    ingest_append_t **appends; /* the appends (the caller's, alive until cb) */
+    size_t k;                  /* how many */
+    int tries;                 /* sends so far */
 } sent_t;
+
+static int send_appends(nq_redis_t *r, sent_t *sent);
 
 int ingest_store_parse_reply(const redisReply *reply, size_t n, int *status, const char **last_id,
                              int64_t *backlog)
@@ -244,19 +75,51 @@ void ingest_store_drop(ingest_append_t *a)
     free(a);
 }
 
+static void sent_free(sent_t *sent)
+{
+    free(sent->appends);
+    free(sent);
+}
+
+ingest_reply_kind_t ingest_store_reply_kind(const redisReply *reply, ingest_dedupe_t *dedupe)
+{
+    if (!reply || reply->type != REDIS_REPLY_ARRAY || reply->elements < 1 ||
+        reply->element[0]->type != REDIS_REPLY_INTEGER)
+        return INGEST_REPLY_OTHER;
+    long long kind = reply->element[0]->integer;
+    if (kind == -2 && reply->elements == 1)
+        return INGEST_REPLY_REPLAYED;
+    if (kind != -1 || reply->elements < 3 || reply->elements % 2 == 0)
+        return INGEST_REPLY_OTHER;
+    for (size_t i = 1; i + 1 < reply->elements; i += 2) {
+        const redisReply *name = reply->element[i], *expires = reply->element[i + 1];
+        if (name->type != REDIS_REPLY_STRING || expires->type != REDIS_REPLY_STRING ||
+            ingest_dedupe_learn(dedupe, name->str, (int64_t)strtod(expires->str, NULL)) != 0)
+            return INGEST_REPLY_OTHER;
+    }
+    return INGEST_REPLY_STALE;
+}
+
 static void on_appended(nq_redis_t *r, redisReply *reply, void *data)
 {
     sent_t *sent = data;
+    ingest_reply_kind_t kind = ingest_store_reply_kind(reply, sent->dedupe);
+    if (kind == INGEST_REPLY_STALE && sent->tries < STALE_TRIES && send_appends(r, sent) == 0)
+        return; /* on_appended runs again */
     int *status = calloc(sent->n ? sent->n : 1, sizeof(*status));
-    ingest_append_result_t res = {status, sent->n, "", 0};
-    int rc =
-        status ? ingest_store_parse_reply(reply, sent->n, status, &res.last_id, &res.backlog) : -1;
+    ingest_append_result_t res = {status, sent->n, "", 0, kind == INGEST_REPLY_REPLAYED};
+    int rc = !status ? -1
+             : res.replayed
+                 ? 0
+                 : ingest_store_parse_reply(reply, sent->n, status, &res.last_id, &res.backlog);
     if (rc != 0)
         nq_log_error("append_failed", "activity log append failed: %s",
-                     reply && reply->type == REDIS_REPLY_ERROR ? reply->str : "no reply");
+                     reply && reply->type == REDIS_REPLY_ERROR ? reply->str
+                     : kind == INGEST_REPLY_STALE              ? "dedupe buckets kept changing"
+                                                               : "no reply");
     sent->cb(rc, &res, sent->data);
     free(status);
-    free(sent);
+    sent_free(sent);
 }
 
 /* Add one event's id and digest to the pairs, and whose it is to who. */
@@ -272,40 +135,19 @@ static int add_event(ingest_append_t *a, const Nq__Activity *ev)
     return 0;
 }
 
-/* KEYS[1] layout mark, KEYS[2] stream, KEYS[3] legacy flag. ARGV: window,
- * this layout's mark. Returns 1 when keys of the first layout may remain. */
-static const char layout_script[] =
-    "if redis.call('GET', KEYS[1]) == ARGV[2] then return 0 end\n"
-    "local legacy = redis.call('XLEN', KEYS[2]) > 0\n"
-    "if legacy then redis.call('SET', KEYS[3], '1', 'EX', ARGV[1]) end\n"
-    "redis.call('SET', KEYS[1], ARGV[2])\n"
-    "return legacy and 1 or 0\n";
-
-void ingest_store_layout_call(nq_redis_args_t *a, int64_t window_s)
-{
-    nq_redis_args_init(a);
-    nq_redis_args_adds(a, "EVAL");
-    nq_redis_args_adds(a, layout_script);
-    nq_redis_args_adds(a, "3");
-    nq_redis_args_adds(a, NQ_KEY_DEDUPE_LAYOUT);
-    nq_redis_args_adds(a, NQ_KEY_ACTIVITIES);
-    nq_redis_args_adds(a, NQ_KEY_DEDUPE_LEGACY);
-    nq_redis_args_addf(a, "%lld", (long long)window_s);
-    nq_redis_args_adds(a, NQ_DEDUPE_LAYOUT);
-}
-
-int64_t ingest_dedupe_span_s(int64_t window_s)
-{
-    return window_s > 4 ? (window_s + 3) / 4 : 1;
-}
-
 ingest_append_t *ingest_store_prepare(Nq__Activity *const *events, size_t n, int64_t window_s,
-                                      int64_t now_ms, ingest_unknown_policy_t policy)
+                                      int64_t now_ms, ingest_unknown_policy_t policy,
+                                      const char *delivery, int64_t delivery_ttl_s)
 {
     ingest_append_t *a = calloc(1, sizeof(*a));
     if (!a)
         return NULL;
     *a = (ingest_append_t){.n = n, .now_ms = now_ms, .window_s = window_s, .policy = policy};
+    if (delivery && nq_key_feed_seen(a->delivery, sizeof(a->delivery), delivery) < 0) {
+        free(a);
+        return NULL;
+    }
+    a->delivery_ttl_s = delivery_ttl_s;
     nq_redis_args_init(&a->pairs);
     nq_redis_args_init(&a->who);
     a->packed = nq_actlog_pack(events, n, &a->packed_len);
@@ -317,6 +159,11 @@ ingest_append_t *ingest_store_prepare(Nq__Activity *const *events, size_t n, int
         return NULL;
     }
     return a;
+}
+
+bool ingest_store_is_delivery(const ingest_append_t *a)
+{
+    return a->delivery[0] != '\0';
 }
 
 /* The distinct non-empty ids of a batch, in first-seen order (borrowed),
@@ -388,77 +235,108 @@ static char *who_map(ingest_append_t *const *appends, size_t k, size_t n, distin
     return map;
 }
 
-int ingest_store_send(nq_redis_t *r, ingest_append_t *const *appends, size_t k, ingest_append_cb cb,
-                      void *data)
+/* The script's KEYS that are always there, in its order. */
+static const char *const fixed_keys[] = {
+    NQ_KEY_ACTIVITIES,     NQ_KEY_STATS_ACCEPTED,      NQ_KEY_STATS_SCORED,
+    NQ_KEY_DEDUPE_BUCKETS, NQ_KEY_SALESPEOPLE,         NQ_KEY_SALESPEOPLE_ARCHIVED,
+    NQ_KEY_CUSTOMERS,      NQ_KEY_UNKNOWN_SALESPEOPLE, NQ_KEY_UNKNOWN_CUSTOMERS,
+};
+#define N_FIXED_KEYS (sizeof(fixed_keys) / sizeof(fixed_keys[0]))
+
+/* The append call of sent->appends (common/lua/ingest_append.lua for its
+ * KEYS and ARGV), or NULL when out of memory or out of room for buckets. */
+static nq_script_call_t *append_call(sent_t *sent)
 {
-    if (k == 0 || !nq_redis_ready(r))
-        return -1;
-    size_t n = 0, packed_len = 0, pairs = 0, map_len = 0;
+    ingest_append_t *const *appends = sent->appends, *first = appends[0];
+    size_t k = sent->k, n = 0, packed_len = 0, pairs = 0, map_len = 0;
     for (size_t j = 0; j < k; j++) {
         n += appends[j]->n;
         packed_len += appends[j]->packed_len;
         pairs += appends[j]->pairs.argc;
     }
+    size_t nb = ingest_dedupe_live(sent->dedupe, first->now_ms / 1000, first->window_s);
+    bool delivery = ingest_store_is_delivery(first);
     /* Entries of a repeated field, packed one after the other, are the
      * packing of all of them: the batches' events make one log entry. */
     uint8_t *packed = malloc(packed_len ? packed_len : 1);
-    sent_t *sent = malloc(sizeof(*sent));
     distinct_t sp = {0}, cu = {0};
     char *map = who_map(appends, k, n, &sp, &cu, &map_len);
-    nq_redis_pipe_t p;
-    nq_redis_pipe_init(&p);
-    int rc = -1;
-    if (packed && sent && map) {
-        *sent = (sent_t){n, cb, data};
+    nq_script_call_t *c = NULL;
+    if (nb > 0 && packed && map)
+        c = nq_script_call_new(NQ_SCRIPT(INGEST_APPEND), N_FIXED_KEYS + nb + delivery,
+                               10 + pairs + 2 * (sp.n + cu.n));
+    if (c) {
         for (size_t j = 0, at = 0; j < k; at += appends[j]->packed_len, j++)
             memcpy(packed + at, appends[j]->packed, appends[j]->packed_len);
-        static const char *const head[] = {"EVAL",
-                                           append_script,
-                                           "10",
-                                           NQ_KEY_ACTIVITIES,
-                                           NQ_KEY_STATS_ACCEPTED,
-                                           NQ_KEY_STATS_SCORED,
-                                           NQ_KEY_DEDUPE_BUCKETS,
-                                           NQ_KEY_DEDUPE_LEGACY,
-                                           NQ_KEY_SALESPEOPLE,
-                                           NQ_KEY_SALESPEOPLE_ARCHIVED,
-                                           NQ_KEY_CUSTOMERS,
-                                           NQ_KEY_UNKNOWN_SALESPEOPLE,
-                                           NQ_KEY_UNKNOWN_CUSTOMERS};
-        size_t n_head = sizeof(head) / sizeof(head[0]);
-        nq_redis_pipe_cmd(&p, on_appended, sent, n_head + 7 + pairs + 4 + 2 * (sp.n + cu.n));
-        for (size_t i = 0; i < n_head; i++)
-            nq_redis_pipe_adds(&p, head[i]);
-        nq_redis_pipe_addll(&p, appends[0]->now_ms / 1000);
-        nq_redis_pipe_addll(&p, ingest_dedupe_span_s(appends[0]->window_s));
-        nq_redis_pipe_addll(&p, appends[0]->window_s);
-        nq_redis_pipe_addll(&p, (long long)n);
-        nq_redis_pipe_add(&p, packed, packed_len);
-        nq_redis_pipe_adds(&p, NQ_KEY_DEDUPE_BUCKET_PREFIX);
-        nq_redis_pipe_adds(&p, NQ_KEY_EVENT_PREFIX);
+        for (size_t i = 0; i < N_FIXED_KEYS; i++)
+            nq_script_call_adds(c, fixed_keys[i]);
+        for (size_t i = 0; i < nb; i++)
+            nq_script_call_adds(c, sent->dedupe->b[i].name);
+        if (delivery)
+            nq_script_call_adds(c, first->delivery);
+        nq_script_call_addll(c, first->now_ms / 1000);
+        nq_script_call_addll(c, sent->dedupe->b[nb - 1].expires);
+        nq_script_call_addll(c, (long long)nb);
+        if (delivery)
+            nq_script_call_addll(c, first->delivery_ttl_s);
+        else
+            nq_script_call_adds(c, "");
+        nq_script_call_addll(c, (long long)n);
+        nq_script_call_add(c, packed, packed_len);
+        nq_script_call_adds(c, first->policy == INGEST_UNKNOWN_REJECT ? "reject" : "accept");
+        nq_script_call_addll(c, first->now_ms);
+        nq_script_call_add(c, map, map_len);
+        nq_script_call_addll(c, (long long)sp.n);
         for (size_t j = 0; j < k; j++) {
             for (size_t i = 0; i < appends[j]->pairs.argc; i++)
-                nq_redis_pipe_add(&p, appends[j]->pairs.argv[i], appends[j]->pairs.lens[i]);
+                nq_script_call_add(c, appends[j]->pairs.argv[i], appends[j]->pairs.lens[i]);
         }
-        nq_redis_pipe_adds(&p, appends[0]->policy == INGEST_UNKNOWN_REJECT ? "reject" : "accept");
-        nq_redis_pipe_addll(&p, appends[0]->now_ms);
-        nq_redis_pipe_add(&p, map, map_len);
-        nq_redis_pipe_addll(&p, (long long)sp.n);
         const distinct_t *lists[] = {&sp, &cu};
         for (int l = 0; l < 2; l++) {
             for (size_t i = 0; i < lists[l]->n; i++)
-                nq_redis_pipe_adds(&p, lists[l]->ids[i]);
+                nq_script_call_adds(c, lists[l]->ids[i]);
             for (size_t i = 0; i < lists[l]->n; i++)
-                nq_redis_pipe_addll(&p, lists[l]->events[i]);
+                nq_script_call_addll(c, lists[l]->events[i]);
         }
-        rc = nq_redis_pipe_send(r, &p); /* one command: issued whole or not at all */
     }
-    if (rc != 0)
-        free(sent);
     free(packed);
     free(map);
     distinct_free(&sp);
     distinct_free(&cu);
-    nq_redis_pipe_free(&p); /* hiredis holds its own copy of the command */
-    return rc;
+    return c;
+}
+
+/* Send (again) the appends of `sent`. 0 when issued, -1 when not. */
+static int send_appends(nq_redis_t *r, sent_t *sent)
+{
+    nq_script_call_t *c = append_call(sent);
+    sent->tries++;
+    return nq_script_call_send(r, &c, on_appended, sent); /* one command: issued whole or not */
+}
+
+int ingest_store_send(nq_redis_t *r, ingest_dedupe_t *dedupe, ingest_append_t *const *appends,
+                      size_t k, ingest_append_cb cb, void *data)
+{
+    if (k == 0 || !nq_redis_ready(r))
+        return -1;
+    for (size_t j = 0; k > 1 && j < k; j++) {
+        if (ingest_store_is_delivery(appends[j]))
+            return -1; /* a delivery goes alone */
+    }
+    sent_t *sent = calloc(1, sizeof(*sent));
+    ingest_append_t **copy = malloc(k * sizeof(*copy));
+    if (!sent || !copy) {
+        free(sent);
+        free(copy);
+        return -1;
+    }
+    memcpy(copy, appends, k * sizeof(*copy));
+    *sent = (sent_t){0, cb, data, dedupe, copy, k, 0};
+    for (size_t j = 0; j < k; j++)
+        sent->n += appends[j]->n;
+    if (send_appends(r, sent) != 0) {
+        sent_free(sent);
+        return -1;
+    }
+    return 0;
 }

@@ -1,16 +1,12 @@
 /* services/ingest/store.h — the durable activity log in Redis.
  *
- * One batch is appended by one Lua script, atomically: for each event, its
- * event_id is looked up in the dedupe buckets (nq:dedupe:<start>: one hash of
- * ids per quarter of the dedupe window, each kept until a whole window has
- * passed after its span, nq/keys.h). A new id is remembered with the event's
- * content digest; a known id with the same digest is a duplicate, with
- * another digest a conflict. After an upgrade from the first layout (one key
- * nq:evt:<id> per event) those keys are read too for one window
- * (ingest_store_layout_call).
- * The batch then becomes one entry of the stream nq:activities (format in
- * nq/actlog.h) in which only the new events count; a batch with no new event
- * appends nothing.
+ * One batch is appended by one Lua script (common/lua/ingest_append.lua),
+ * atomically: for each event, its event_id is looked up in the live dedupe
+ * buckets (dedupe.h); a new id is remembered with the event's content
+ * digest, a known id with the same digest is a duplicate, with another digest
+ * a conflict. The batch then becomes one entry of the stream nq:activities
+ * (format in nq/actlog.h) in which only the new events count; a batch with no
+ * new event appends nothing.
  * In the same script the batch's distinct salesperson and customer ids are
  * looked up in the directory (SMISMEMBER: a few commands per batch, none
  * per event); those it does not hold are counted, with when they were first
@@ -18,6 +14,9 @@
  * count, and events refused for their salesperson), and under the policy
  * reject an event whose salesperson is unknown is refused, never counted nor
  * remembered (so it can be sent again once the salesperson exists).
+ * A signed feed delivery (ingest_store_prepare's `delivery`) is appended
+ * alone: the script refuses it whole, storing nothing, when its replay key
+ * exists, and sets that key when some of its events were taken.
  * The callback runs once, after Redis has answered (so an "accepted" event is
  * stored), or with status -1 when Redis failed or dropped the connection.
  * An append is prepared first (everything it needs is copied), so that it
@@ -25,17 +24,20 @@
  * and sends the batches that came while an append was out as one).
  *
  *   ingest_append_t *a = ingest_store_prepare(events, n, cfg->dedupe_window_s, nq_now_ms(),
- *                                             INGEST_UNKNOWN_ACCEPT);
- *   if (ingest_store_send(redis, (ingest_append_t *[]){a, b}, 2, on_done, group) != 0) ...;
- *   ingest_store_drop(a); ingest_store_drop(b);     // sent or not
+ *                                             INGEST_UNKNOWN_ACCEPT, NULL, 0);
+ *   if (ingest_store_send(redis, &dedupe, (ingest_append_t *[]){a, b}, 2, on_done, group) != 0)
+ *       ...;
+ *   ingest_store_drop(a); ingest_store_drop(b);     // once on_done ran, or when not sent
  *   static void on_done(int status, const ingest_append_result_t *res, void *group);
  */
 #ifndef NQ_INGEST_STORE_H
 #define NQ_INGEST_STORE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
+#include "dedupe.h"
 #include "neiqin.pb-c.h"
 #include "nq/redis.h"
 
@@ -58,6 +60,7 @@ typedef struct ingest_append_result {
     size_t n;            /* events */
     const char *last_id; /* stream id of the batch's log entry, "" if none */
     int64_t backlog;     /* events accepted but not yet scored, after this append */
+    bool replayed;       /* the delivery was taken before: nothing stored, status unset */
 } ingest_append_result_t;
 
 typedef void (*ingest_append_cb)(int status, const ingest_append_result_t *res, void *data);
@@ -65,30 +68,25 @@ typedef void (*ingest_append_cb)(int status, const ingest_append_result_t *res, 
 typedef struct ingest_append ingest_append_t;
 
 /* Prepare the append of `n` events received at `now_ms` (it picks their
- * dedupe bucket). Returns it, or NULL when out of memory or an event has no
- * usable id (cannot happen after validation). */
+ * dedupe bucket). `delivery` ("<source>:<signature hex>", or NULL) makes it a
+ * feed delivery remembered for delivery_ttl_s against replay. Returns it, or
+ * NULL when out of memory or an event has no usable id (cannot happen after
+ * validation). */
 ingest_append_t *ingest_store_prepare(Nq__Activity *const *events, size_t n, int64_t window_s,
-                                      int64_t now_ms, ingest_unknown_policy_t policy);
+                                      int64_t now_ms, ingest_unknown_policy_t policy,
+                                      const char *delivery, int64_t delivery_ttl_s);
 
-/* The span of one dedupe bucket: a quarter of the window (rounded up). An id
- * is remembered for at least the window and at most the window plus a span;
- * a lookup reads at most five buckets. */
-int64_t ingest_dedupe_span_s(int64_t window_s);
-
-/* The script ingest runs first on every connection to Redis (before any
- * append): when the dedupe layout is not yet marked as this one and the
- * activity log already holds events, an earlier version wrote them, so its
- * per-event keys are read as well until a window has passed; then the layout
- * is marked. Fills `a` (caller frees); failures set a->failed. */
-void ingest_store_layout_call(nq_redis_args_t *a, int64_t window_s);
+/* Whether the append is a feed delivery (it must be sent alone). */
+bool ingest_store_is_delivery(const ingest_append_t *a);
 
 /* Send prepared appends together: one script call, one log entry holding
- * all their events (the dedupe bucket and the policy are the first one's). Returns 0 when
- * issued (cb runs once; its statuses follow the appends' events in order),
- * -1 when Redis is not connected (cb never runs). The appends stay the
- * caller's either way. */
-int ingest_store_send(nq_redis_t *r, ingest_append_t *const *appends, size_t k, ingest_append_cb cb,
-                      void *data);
+ * all their events (the dedupe bucket and the policy are the first one's; a
+ * delivery goes alone, k == 1). `dedupe` is the live buckets known, updated
+ * as the script tells. Returns 0 when issued (cb runs once; its statuses
+ * follow the appends' events in order), -1 when Redis is not connected (cb
+ * never runs). The appends stay the caller's, and must live until cb ran. */
+int ingest_store_send(nq_redis_t *r, ingest_dedupe_t *dedupe, ingest_append_t *const *appends,
+                      size_t k, ingest_append_cb cb, void *data);
 
 /* Free an append. Safe on NULL. */
 void ingest_store_drop(ingest_append_t *a);
@@ -100,5 +98,16 @@ void ingest_store_drop(ingest_append_t *a);
  * duplicate, conflict or unknown). */
 int ingest_store_parse_reply(const redisReply *reply, size_t n, int *status, const char **last_id,
                              int64_t *backlog);
+
+/* What else the script may answer instead: */
+typedef enum {
+    INGEST_REPLY_OTHER,    /* neither (a result for ingest_store_parse_reply) */
+    INGEST_REPLY_STALE,    /* {-1, bucket, expiry, ...}: buckets to declare, nothing written */
+    INGEST_REPLY_REPLAYED, /* {-2}: the delivery was taken before, nothing written */
+} ingest_reply_kind_t;
+
+/* Which of them `reply` is. For STALE every bucket is learnt into `dedupe`
+ * (STALE only when all were). Pure apart from `dedupe`. */
+ingest_reply_kind_t ingest_store_reply_kind(const redisReply *reply, ingest_dedupe_t *dedupe);
 
 #endif

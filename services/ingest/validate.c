@@ -392,3 +392,19 @@ int ingest_digest(const Nq__Activity *ev, char hex[INGEST_DIGEST_LEN + 1])
     free(sorted);
     return 0;
 }
+
+bool ingest_delivery_valid(const char *delivery)
+{
+    const char *colon = delivery ? strrchr(delivery, ':') : NULL;
+    char source[NQ_ID_MAX + 1];
+    size_t len = colon ? (size_t)(colon - delivery) : 0;
+    if (!colon || len == 0 || len > NQ_ID_MAX || strlen(colon + 1) != 64)
+        return false;
+    memcpy(source, delivery, len);
+    source[len] = '\0';
+    for (const char *h = colon + 1; *h; h++) {
+        if (!((*h >= '0' && *h <= '9') || (*h >= 'a' && *h <= 'f')))
+            return false;
+    }
+    return nq_valid_id(source);
+}

@@ -36,6 +36,10 @@ int ingest_validate(const Nq__Activity *ev, int64_t now_ms, int64_t skew_ms,
 /* True for a known event type. */
 bool ingest_type_known(const char *type);
 
+/* True for a feed delivery id: "<source>:<signature>", the source an id
+ * (nq_valid_id), the signature 64 lower-case hex digits. */
+bool ingest_delivery_valid(const char *delivery);
+
 /* Content digest of an event for idempotency: the first 128 bits of SHA-256
  * (hex, INGEST_DIGEST_LEN chars + NUL; short enough for Redis to keep inline
  * as a dedupe bucket's value) of the packed event with received_at cleared and

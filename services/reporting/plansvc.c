@@ -11,19 +11,9 @@
 #include "nq/keys.h"
 #include "nq/log.h"
 #include "nq/period.h"
+#include "nq/scripts.h"
 #include "plankind.h"
 #include "reporting_app.h"
-
-/* KEYS[1] the plan versions. ARGV: effective_from ms, the document's members
- * (compact JSON of the object without its braces, server fields removed), now
- * ms. Stores {"version":N,"created_at":T,...} as the next version and returns
- * N. (Built as text: Redis's cjson would turn an empty array into an object.) */
-static const char add_version_script[] =
-    "local n = redis.call('ZCARD', KEYS[1]) + 1\n"
-    "local doc = '{\"version\":' .. n .. ',\"created_at\":' .. ARGV[3]\n"
-    "if ARGV[2] ~= '' then doc = doc .. ',' .. ARGV[2] end\n"
-    "redis.call('ZADD', KEYS[1], ARGV[1], doc .. '}')\n"
-    "return n\n";
 
 /* The members of a document to store: compact JSON of the object without its
  * braces, without the fields the server sets. Caller frees; NULL on OOM. */
@@ -96,12 +86,11 @@ void plansvc_on_plan(nq_zsock_t *sock, const nq_bus_envelope_t *env, const Proto
             int64_t from = k == PLAN_SCORECARD ? plan.scorecard.effective_from
                                                : plan.commission.effective_from;
             char *members = stored_members(req->document);
-            nq_call_issued(&c->base,
-                           members ? nq_redis_command(redis, on_version_added, c,
-                                                      "EVAL %s 1 %s %lld %s %lld",
-                                                      add_version_script, key, (long long)from,
-                                                      members, (long long)nq_now_ms())
-                                   : -1);
+            nq_call_issued(&c->base, members ? nq_script_callf(
+                                                   redis, NQ_SCRIPT(PLAN_ADD_VERSION),
+                                                   on_version_added, c, 1, "%s %lld %s %lld", key,
+                                                   (long long)from, members, (long long)nq_now_ms())
+                                             : -1);
             free(members);
         } else {
             nq_call_issued(&c->base,

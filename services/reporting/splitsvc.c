@@ -102,10 +102,8 @@ static void write_member(split_call_t *c, size_t i, json_t *targets)
         nq_redis_args_adds(&a, name);
         nq_redis_args_addf(&a, "%.17g", json_number_value(json_object_get(v, "raw")));
     }
-    targetsvc_replace_end(&a, nq_now_ms());
-    nq_call_issued(&c->sc.base,
-                   nq_redis_command_args(c->sc.app->svc->redis, on_split_written, c, &a));
-    nq_redis_args_free(&a);
+    nq_call_issued(&c->sc.base, targetsvc_replace_send(c->sc.app->svc->redis, &a, nq_now_ms(),
+                                                       on_split_written, c));
 }
 
 /* One entry of the proposal's warnings: who (NULL: the team), which metric,

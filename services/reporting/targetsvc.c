@@ -14,31 +14,25 @@
 #include "nq/log.h"
 #include "nq/period.h"
 #include "nq/reply.h"
+#include "nq/scripts.h"
 #include "reporting_app.h"
 #include "subject.h"
-
-/* KEYS[1] the target hash, KEYS[2] the target version; ARGV: field,
- * value, ... Replaces the hash and bumps the version (kept boards check it). */
-static const char replace_script[] =
-    "redis.call('DEL', KEYS[1])\n"
-    "if #ARGV > 0 then redis.call('HSET', KEYS[1], unpack(ARGV)) end\n"
-    "redis.call('INCR', KEYS[2])\n"
-    "return 1\n";
 
 void targetsvc_replace_begin(nq_redis_args_t *a, const char *key)
 {
     nq_redis_args_init(a);
-    nq_redis_args_adds(a, "EVAL");
-    nq_redis_args_adds(a, replace_script);
-    nq_redis_args_adds(a, "2");
     nq_redis_args_adds(a, key);
     nq_redis_args_adds(a, NQ_KEY_TARGET_VERSION);
 }
 
-void targetsvc_replace_end(nq_redis_args_t *a, int64_t updated_at)
+int targetsvc_replace_send(nq_redis_t *r, nq_redis_args_t *a, int64_t updated_at, nq_redis_cb cb,
+                           void *data)
 {
     nq_redis_args_adds(a, "_updated_at");
     nq_redis_args_addf(a, "%lld", (long long)updated_at);
+    int rc = nq_script_call_args(r, NQ_SCRIPT(TARGET_REPLACE), cb, data, 2, a);
+    nq_redis_args_free(a);
+    return rc;
 }
 
 /* A get's targets derived from the months' (a quarter's or year's), and the
@@ -183,9 +177,8 @@ static void write_targets(target_call_t *c, const char *key)
         nq_redis_args_adds(&a, c->values[i].metric);
         nq_redis_args_addf(&a, "%.17g", c->values[i].value);
     }
-    targetsvc_replace_end(&a, c->updated_at);
-    nq_call_issued(&c->base, nq_redis_command_args(c->app->svc->redis, on_targets_written, c, &a));
-    nq_redis_args_free(&a);
+    nq_call_issued(&c->base, targetsvc_replace_send(c->app->svc->redis, &a, c->updated_at,
+                                                    on_targets_written, c));
 }
 
 /* A get: the hash as set, and for a quarter or year the targets derived

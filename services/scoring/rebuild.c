@@ -10,62 +10,21 @@
 #include "nq/keys.h"
 #include "nq/log.h"
 #include "nq/period.h"
+#include "nq/rebuild_job.h"
+#include "nq/scripts.h"
 #include "rebuild_scope.h"
 
 #define ID_MAX 48
-
-/* KEYS[1] job. ARGV: me, now, lease ms. Takes a requested job, or one whose
- * owner's lease ran out. Returns {attempt, from} or false. */
-static const char claim_script[] =
-    "local st = redis.call('HGET', KEYS[1], 'state')\n"
-    "local lease = tonumber(redis.call('HGET', KEYS[1], 'lease_until') or '0')\n"
-    "local running = st == 'scanning' or st == 'pausing' or st == 'swapping'\n"
-    "if st ~= 'requested' and not (running and lease < tonumber(ARGV[2])) then return false end\n"
-    "local attempt = redis.call('HINCRBY', KEYS[1], 'attempts', 1)\n"
-    "redis.call('HSET', KEYS[1], 'state', 'scanning', 'owner', ARGV[1], 'attempt', attempt,\n"
-    "  'lease_until', tonumber(ARGV[2]) + tonumber(ARGV[3]), 'scanned', 0, 'started_at', ARGV[2])\n"
-    "return {attempt, redis.call('HGET', KEYS[1], 'from') or '0'}\n";
-
-/* KEYS[1] job. ARGV: me, attempt, field, value, ... Updates the job if this
- * scorer still owns this attempt; returns 1, or 0 when it lost it. */
-static const char update_script[] =
-    "if redis.call('HGET', KEYS[1], 'owner') ~= ARGV[1] or\n"
-    "   redis.call('HGET', KEYS[1], 'attempt') ~= ARGV[2] then return 0 end\n"
-    "for i = 3, #ARGV, 2 do redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1]) end\n"
-    "return 1\n";
-
-/* KEYS[1] the set of shadow keys, KEYS[2] the KPI version. ARGV: prefix of
- * shadow keys, n, live keys to drop... Drops the given in-scope live keys,
- * renames every shadow key to its live name, drops the set and bumps the KPI
- * version (kept leaderboards are computed afresh). Returns the keys swapped in. */
-static const char swap_script[] = "local n = tonumber(ARGV[2])\n"
-                                  "for i = 1, n do redis.call('DEL', ARGV[2 + i]) end\n"
-                                  "local shadows = redis.call('SMEMBERS', KEYS[1])\n"
-                                  "local plen = #ARGV[1]\n"
-                                  "for _, k in ipairs(shadows) do\n"
-                                  "  redis.call('RENAME', k, 'nq:' .. string.sub(k, plen + 1))\n"
-                                  "end\n"
-                                  "redis.call('DEL', KEYS[1])\n"
-                                  "redis.call('INCR', KEYS[2])\n"
-                                  "return #shadows\n";
-
-/* KEYS[1] stream. ARGV: after (exclusive), up to (inclusive), events,
- * entries. The entries after the cursor, one at a time until they hold
- * `events` events or make `entries` entries (a log entry is a whole stored
- * batch, nq/actlog.h). */
-static const char range_script[] = NQ_ACTLOG_LUA_TAKE
-    "local cursor = ARGV[1]\n"
-    "return take_entries(function()\n"
-    "  local e = redis.call('XRANGE', KEYS[1], '(' .. cursor, ARGV[2], 'COUNT', 1)[1]\n"
-    "  if e then cursor = e[1] end\n"
-    "  return e\n"
-    "end, tonumber(ARGV[3]), tonumber(ARGV[4]))\n";
+/* Keys per DEL command of the swap. */
+#define SWAP_DEL_KEYS 1000
 
 typedef enum { RB_IDLE, RB_CLEAN, RB_SCAN, RB_PAUSE, RB_CATCHUP, RB_SWAP } rb_phase_t;
 
-static const char *const phase_states[] = {
-    [RB_IDLE] = "idle",     [RB_CLEAN] = "scanning",  [RB_SCAN] = "scanning",
-    [RB_PAUSE] = "pausing", [RB_CATCHUP] = "pausing", [RB_SWAP] = "swapping",
+/* The job's state in each phase (nq/rebuild_job.h); idle writes none. */
+static const nq_rebuild_state_t phase_states[] = {
+    [RB_IDLE] = NQ_REBUILD_NONE,       [RB_CLEAN] = NQ_REBUILD_SCANNING,
+    [RB_SCAN] = NQ_REBUILD_SCANNING,   [RB_PAUSE] = NQ_REBUILD_PAUSING,
+    [RB_CATCHUP] = NQ_REBUILD_PAUSING, [RB_SWAP] = NQ_REBUILD_SWAPPING,
 };
 
 struct rebuild {
@@ -84,6 +43,7 @@ struct rebuild {
     uint64_t scanned;     /* entries applied to the shadow */
     char **drop;          /* in-scope live keys found (swap) */
     size_t n_drop, cap_drop;
+    size_t n_shadows; /* shadow keys swapped in */
 };
 
 static void step(rebuild_t *rb);
@@ -101,29 +61,28 @@ static void on_update(nq_redis_t *r, redisReply *reply, void *data)
     }
 }
 
-static void job_update(rebuild_t *rb, const char *state, const char *extra_field,
+/* Record the job's state, a new lease and the progress, and one more field
+ * when extra_field is not NULL (common/lua/rebuild_update.lua). */
+static void job_update(rebuild_t *rb, nq_rebuild_state_t state, const char *extra_field,
                        const char *extra_value)
 {
-    nq_redis_args_t a;
-    nq_redis_args_init(&a);
-    nq_redis_args_adds(&a, "EVAL");
-    nq_redis_args_adds(&a, update_script);
-    nq_redis_args_adds(&a, "1");
-    nq_redis_args_adds(&a, NQ_KEY_REBUILD_JOB);
-    nq_redis_args_adds(&a, nq_service_member(rb->svc));
-    nq_redis_args_adds(&a, rb->attempt);
-    nq_redis_args_adds(&a, "state");
-    nq_redis_args_adds(&a, state);
-    nq_redis_args_adds(&a, "lease_until");
-    nq_redis_args_addf(&a, "%lld", (long long)(nq_now_ms() + REBUILD_LEASE_MS));
-    nq_redis_args_adds(&a, "scanned");
-    nq_redis_args_addf(&a, "%llu", (unsigned long long)rb->scanned);
+    nq_script_call_t *c = nq_script_call_new(NQ_SCRIPT(REBUILD_UPDATE), 1, extra_field ? 10 : 8);
+    if (!c)
+        return;
+    nq_script_call_adds(c, NQ_KEY_REBUILD_JOB);
+    nq_script_call_adds(c, nq_service_member(rb->svc));
+    nq_script_call_adds(c, rb->attempt);
+    nq_script_call_adds(c, NQ_REBUILD_F_STATE);
+    nq_script_call_adds(c, nq_rebuild_state_stored(state));
+    nq_script_call_adds(c, NQ_REBUILD_F_LEASE_UNTIL);
+    nq_script_call_addll(c, nq_now_ms() + REBUILD_LEASE_MS);
+    nq_script_call_adds(c, NQ_REBUILD_F_SCANNED);
+    nq_script_call_addll(c, (long long)rb->scanned);
     if (extra_field) {
-        nq_redis_args_adds(&a, extra_field);
-        nq_redis_args_adds(&a, extra_value);
+        nq_script_call_adds(c, extra_field);
+        nq_script_call_adds(c, extra_value);
     }
-    nq_redis_command_args(rb->svc->redis, on_update, rb, &a);
-    nq_redis_args_free(&a);
+    nq_script_call_send(rb->svc->redis, &c, on_update, rb);
 }
 
 static void drop_list_free(rebuild_t *rb)
@@ -142,11 +101,11 @@ static void finish(rebuild_t *rb, const char *why)
     snprintf(when, sizeof(when), "%lld", (long long)nq_now_ms());
     if (why) {
         nq_log_error("rebuild_failed", "attempt %s: %s", rb->attempt, why);
-        job_update(rb, "failed", "error", why);
+        job_update(rb, NQ_REBUILD_FAILED, NQ_REBUILD_F_ERROR, why);
     } else {
         nq_log_info("rebuild_done", "attempt %s: %llu log entries recomputed", rb->attempt,
                     (unsigned long long)rb->scanned);
-        job_update(rb, "done", "finished_at", when);
+        job_update(rb, NQ_REBUILD_DONE, NQ_REBUILD_F_FINISHED_AT, when);
     }
     nq_redis_command(rb->svc->redis, NULL, NULL, "DEL %s", NQ_KEY_SCORING_PAUSED);
     drop_list_free(rb);
@@ -188,6 +147,30 @@ static void on_claim(nq_redis_t *r, redisReply *reply, void *data)
     nq_log_info("rebuild_started", "attempt %s, periods ending after %lld", rb->attempt,
                 (long long)rb->from_ms);
     step(rb);
+}
+
+/* Claim a job waiting for a scorer, or take over one whose owner's lease
+ * ran out (common/lua/rebuild_claim.lua). 0 when issued. */
+static int claim(rebuild_t *rb)
+{
+    const char *claimed[NQ_REBUILD_STATE_COUNT], *taken[NQ_REBUILD_STATE_COUNT];
+    size_t n_claimed = nq_rebuild_sources(NQ_REBUILD_CLAIM, claimed, NQ_REBUILD_STATE_COUNT);
+    size_t n_taken = nq_rebuild_sources(NQ_REBUILD_TAKE_OVER, taken, NQ_REBUILD_STATE_COUNT);
+    nq_script_call_t *c = nq_script_call_new(NQ_SCRIPT(REBUILD_CLAIM), 1, 5 + n_claimed + n_taken);
+    if (!c)
+        return -1;
+    nq_script_call_adds(c, NQ_KEY_REBUILD_JOB);
+    nq_script_call_adds(c, nq_service_member(rb->svc));
+    nq_script_call_addll(c, nq_now_ms());
+    nq_script_call_addll(c, REBUILD_LEASE_MS);
+    nq_script_call_adds(
+        c, nq_rebuild_state_stored(nq_rebuild_next(NQ_REBUILD_REQUESTED, NQ_REBUILD_CLAIM)));
+    nq_script_call_addll(c, (long long)n_claimed);
+    for (size_t i = 0; i < n_claimed; i++)
+        nq_script_call_adds(c, claimed[i]);
+    for (size_t i = 0; i < n_taken; i++)
+        nq_script_call_adds(c, taken[i]);
+    return nq_script_call_send(rb->svc->redis, &c, on_claim, rb);
 }
 
 /* ---- clean: drop shadows of earlier attempts ------------------------------ */
@@ -332,9 +315,9 @@ static void scan_step(rebuild_t *rb, rb_phase_t next)
         step(rb);
         return;
     } else {
-        rc = nq_redis_command(redis, on_range, rb, "EVAL %s 1 %s %s %s %d %d", range_script,
-                              NQ_KEY_ACTIVITIES, rb->cursor, rb->limit, REBUILD_CHUNK_EVENTS,
-                              REBUILD_CHUNK_ENTRIES);
+        rc = nq_script_callf(redis, NQ_SCRIPT(REBUILD_RANGE), on_range, rb, 1, "%s %s %s %d %d",
+                             NQ_KEY_ACTIVITIES, rb->cursor, rb->limit, REBUILD_CHUNK_EVENTS,
+                             REBUILD_CHUNK_ENTRIES);
     }
     rb->busy = rc == 0;
     if (rc != 0)
@@ -358,33 +341,87 @@ static void on_pending(nq_redis_t *r, redisReply *reply, void *data)
 
 /* ---- swap ---------------------------------------------------------------- */
 
+/* EXEC's answer: one reply per command, none an error. */
 static void on_swapped(nq_redis_t *r, redisReply *reply, void *data)
 {
     rebuild_t *rb = data;
-    if (reply_is(rb, reply, REDIS_REPLY_INTEGER, "swap")) {
-        nq_log_info("rebuild_swapped", "%lld aggregates replaced, %zu dropped", reply->integer,
-                    rb->n_drop);
-        finish(rb, NULL);
+    if (!reply_is(rb, reply, REDIS_REPLY_ARRAY, "swap"))
+        return;
+    for (size_t i = 0; i < reply->elements; i++) {
+        if (reply->element[i]->type == REDIS_REPLY_ERROR) {
+            char why[200];
+            snprintf(why, sizeof(why), "swap: %s", reply->element[i]->str);
+            finish(rb, why);
+            return;
+        }
     }
+    nq_log_info("rebuild_swapped", "%zu aggregates replaced, %zu dropped", rb->n_shadows,
+                rb->n_drop);
+    finish(rb, NULL);
+}
+
+/* Add DEL commands of `keys` to p, at most SWAP_DEL_KEYS keys each. */
+static void pipe_dels(nq_redis_pipe_t *p, char *const *keys, size_t n)
+{
+    for (size_t i = 0; i < n; i += SWAP_DEL_KEYS) {
+        size_t m = n - i < SWAP_DEL_KEYS ? n - i : SWAP_DEL_KEYS;
+        nq_redis_pipe_cmd(p, NULL, NULL, 1 + m);
+        nq_redis_pipe_adds(p, "DEL");
+        for (size_t k = 0; k < m; k++)
+            nq_redis_pipe_adds(p, keys[i + k]);
+    }
+}
+
+/* The swap, one transaction: drop the in-scope live keys, rename every
+ * shadow key (the set's members) to its live name, drop the set and bump the
+ * KPI version (kept leaderboards are computed afresh). MULTI/EXEC runs it
+ * whole, as one step for every reader, and every key it touches is named in
+ * it. Deliveries are paused and the scan is over, so nothing else writes
+ * these keys between the SMEMBERS and the EXEC. */
+static void on_shadows(nq_redis_t *r, redisReply *reply, void *data)
+{
+    rebuild_t *rb = data;
+    rb->busy = false;
+    if (!reply_is(rb, reply, REDIS_REPLY_ARRAY, "SMEMBERS shadows"))
+        return;
+    size_t plen = strlen(rb->prefix);
+    nq_redis_pipe_t p;
+    nq_redis_pipe_init(&p);
+    nq_redis_pipe_cmd(&p, NULL, NULL, 1);
+    nq_redis_pipe_adds(&p, "MULTI");
+    pipe_dels(&p, rb->drop, rb->n_drop);
+    rb->n_shadows = 0;
+    for (size_t i = 0; i < reply->elements; i++) {
+        const redisReply *k = reply->element[i];
+        char live[512];
+        if (k->type != REDIS_REPLY_STRING || k->len <= plen ||
+            strncmp(k->str, rb->prefix, plen) != 0 ||
+            snprintf(live, sizeof(live), "nq:%s", k->str + plen) >= (int)sizeof(live))
+            continue; /* not this attempt's: left alone */
+        nq_redis_pipe_cmd(&p, NULL, NULL, 3);
+        nq_redis_pipe_adds(&p, "RENAME");
+        nq_redis_pipe_add(&p, k->str, k->len);
+        nq_redis_pipe_adds(&p, live);
+        rb->n_shadows++;
+    }
+    char *tail[] = {rb->keys_set};
+    pipe_dels(&p, tail, 1);
+    nq_redis_pipe_cmd(&p, NULL, NULL, 2);
+    nq_redis_pipe_adds(&p, "INCR");
+    nq_redis_pipe_adds(&p, NQ_KEY_KPI_VERSION);
+    nq_redis_pipe_cmd(&p, on_swapped, rb, 1);
+    nq_redis_pipe_adds(&p, "EXEC");
+    rb->busy = nq_redis_pipe_send(r, &p) == 0;
+    nq_redis_pipe_free(&p);
+    if (!rb->busy)
+        finish(rb, "could not send the swap");
 }
 
 static void swap(rebuild_t *rb)
 {
-    nq_redis_args_t a;
-    nq_redis_args_init(&a);
-    nq_redis_args_adds(&a, "EVAL");
-    nq_redis_args_adds(&a, swap_script);
-    nq_redis_args_adds(&a, "2");
-    nq_redis_args_adds(&a, rb->keys_set);
-    nq_redis_args_adds(&a, NQ_KEY_KPI_VERSION);
-    nq_redis_args_adds(&a, rb->prefix);
-    nq_redis_args_addf(&a, "%zu", rb->n_drop);
-    for (size_t i = 0; i < rb->n_drop; i++)
-        nq_redis_args_adds(&a, rb->drop[i]);
-    rb->busy = nq_redis_command_args(rb->svc->redis, on_swapped, rb, &a) == 0;
-    nq_redis_args_free(&a);
+    rb->busy = nq_redis_command(rb->svc->redis, on_shadows, rb, "SMEMBERS %s", rb->keys_set) == 0;
     if (!rb->busy)
-        finish(rb, "could not send the swap");
+        finish(rb, "could not read the shadow keys");
 }
 
 static int drop_add(rebuild_t *rb, const char *key)
@@ -481,10 +518,7 @@ static void on_tick(uv_timer_t *t)
     if (rb->stopping || !nq_redis_ready(rb->svc->redis))
         return;
     if (rb->phase == RB_IDLE) {
-        if (!rb->busy &&
-            nq_redis_command(rb->svc->redis, on_claim, rb, "EVAL %s 1 %s %s %lld %d", claim_script,
-                             NQ_KEY_REBUILD_JOB, nq_service_member(rb->svc), (long long)nq_now_ms(),
-                             REBUILD_LEASE_MS) == 0)
+        if (!rb->busy && claim(rb) == 0)
             rb->busy = true;
         return;
     }

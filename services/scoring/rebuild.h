@@ -11,8 +11,11 @@
  *      atomically by every scorer's pull); once nothing is pending, the
  *      scan catches up to the final delivery point, so the shadow holds
  *      exactly what the live aggregates are supposed to hold;
- *   3. swap: in one Lua call, in-scope live keys are replaced by their
- *      shadows; deliveries resume. Ingest never stops accepting events.
+ *   3. swap: in one MULTI/EXEC transaction, in-scope live keys are
+ *      replaced by their shadows (every key named by the scorer: the live
+ *      keys from a SCAN, the shadows from the attempt's set); deliveries
+ *      resume. Ingest never stops accepting events.
+ * The job record and its states: nq/rebuild_job.h.
  * Progress (scanned / total) is kept in the job hash for `nqctl rebuild`.
  */
 #ifndef NQ_SCORING_REBUILD_H

@@ -11,21 +11,7 @@
 #include "nq/bus.h"
 #include "nq/keys.h"
 #include "nq/log.h"
-
-/* KEYS[1] stream, KEYS[2] pause flag. ARGV: group, consumer, events, entries.
- * New entries for this consumer, one at a time until they hold `events`
- * events or make `entries` entries (a log entry is a whole stored batch, of
- * one to thousands of events), or nil while a rebuild has paused deliveries
- * (checked in the same atomic step, so none slips past the pause). */
-static const char pull_script[] = NQ_ACTLOG_LUA_TAKE
-    "if redis.call('EXISTS', KEYS[2]) == 1 then return false end\n"
-    "local out = take_entries(function()\n"
-    "  local r = redis.call('XREADGROUP', 'GROUP', ARGV[1], ARGV[2], 'COUNT', 1, 'STREAMS',\n"
-    "                       KEYS[1], '>')\n"
-    "  return r and r[1][2][1]\n"
-    "end, tonumber(ARGV[3]), tonumber(ARGV[4]))\n"
-    "if #out == 0 then return false end\n"
-    "return out\n";
+#include "nq/scripts.h"
 
 struct scorer {
     nq_service_t *svc;       /* shared process state (svc->redis: applies) */
@@ -45,6 +31,7 @@ struct scorer {
     uint64_t applied;        /* events applied by this scorer */
     uint64_t poison;         /* entries that did not decode (acknowledged) */
     rebuild_t *rebuild;      /* runs rebuild jobs this scorer claims */
+    char unchecked[192];     /* this scorer's "apply not checked yet" flag (claims.h) */
 };
 
 /* A batch of log entries: pulled, summed into its apply call, applied. */
@@ -193,15 +180,16 @@ static void on_guarded(nq_redis_t *r, redisReply *reply, void *data);
 static void on_applied(nq_redis_t *r, redisReply *reply, void *data);
 
 /* Sum the batch into its apply transaction:
- *   WATCH claims; EVAL guard ids; MULTI; HINCRBY ... SADD ...; XACK ids;
- *   INCRBY scored events; INCR KPI version (kept leaderboards are computed
- *   afresh); EXEC
+ *   SET unchecked; WATCH claims; EVALSHA guard ids; COPY unchecked claims;
+ *   MULTI; HINCRBY ... SADD ...; XACK ids; INCRBY scored events; INCR KPI
+ *   version (kept leaderboards are computed afresh); EXEC
  * in one pipeline. Exactly once: the guard checks that every entry is still
  * pending with this scorer; if not, it bumps the watched claims counter, as
  * does a reclaim (the only other way an entry changes hands), so EXEC
  * applies nothing whenever an entry may have been taken or applied
- * elsewhere since the WATCH. Counters go as plain commands, not from a
- * script: Redis spends more on a command issued by Lua
+ * elsewhere since the WATCH; a guard that did not run leaves the flag that
+ * the COPY writes over the claims (claims.h). Counters go as plain
+ * commands, not from a script: Redis spends more on a command issued by Lua
  * (bench/script-vs-transaction.sh measures it).
  * Returns 0, or -1 (a time outside the calendar, out of memory). */
 static int batch_sum(batch_t *b)
@@ -219,20 +207,29 @@ static int batch_sum(batch_t *b)
     scoring_agg_unique_members(&agg);
     nq_redis_pipe_t *p = &b->apply;
     const char *member = nq_service_member(sc->svc);
+    nq_redis_pipe_cmd(p, NULL, NULL, 5);
+    nq_redis_pipe_adds(p, "SET");
+    nq_redis_pipe_adds(p, sc->unchecked);
+    nq_redis_pipe_adds(p, "1");
+    nq_redis_pipe_adds(p, "EX");
+    nq_redis_pipe_addll(p, SCORER_UNCHECKED_TTL_S);
     nq_redis_pipe_cmd(p, NULL, NULL, 2);
     nq_redis_pipe_adds(p, "WATCH");
     nq_redis_pipe_adds(p, NQ_KEY_SCORING_CLAIMS);
-    nq_redis_pipe_cmd(p, on_guarded, b, 8 + b->n);
-    nq_redis_pipe_adds(p, "EVAL");
-    nq_redis_pipe_adds(p, SCORER_LUA_GUARD);
-    nq_redis_pipe_adds(p, "2");
+    nq_script_pipe_cmd(p, NQ_SCRIPT(SCORER_GUARD), on_guarded, b, 3, 3 + b->n);
     nq_redis_pipe_adds(p, NQ_KEY_ACTIVITIES);
     nq_redis_pipe_adds(p, NQ_KEY_SCORING_CLAIMS);
+    nq_redis_pipe_adds(p, sc->unchecked);
     nq_redis_pipe_adds(p, NQ_GROUP_SCORING);
     nq_redis_pipe_adds(p, member);
     nq_redis_pipe_addll(p, (long long)b->n);
     for (size_t i = 0; i < b->n; i++)
         nq_redis_pipe_adds(p, b->ids[i]);
+    nq_redis_pipe_cmd(p, NULL, NULL, 4);
+    nq_redis_pipe_adds(p, "COPY");
+    nq_redis_pipe_adds(p, sc->unchecked);
+    nq_redis_pipe_adds(p, NQ_KEY_SCORING_CLAIMS);
+    nq_redis_pipe_adds(p, "REPLACE");
     nq_redis_pipe_cmd(p, NULL, NULL, 1);
     nq_redis_pipe_adds(p, "MULTI");
     scoring_agg_to_pipe(p, &agg, NULL, NULL, NULL);
@@ -309,8 +306,13 @@ static void apply_done(scorer_t *sc)
 static void on_guarded(nq_redis_t *r, redisReply *reply, void *data)
 {
     batch_t *b = data;
-    if (reply && reply->type == REDIS_REPLY_ERROR) /* the transaction still runs */
+    if (nq_script_missing(reply)) { /* the flag discards the transaction (claims.h) */
+        nq_log_warn("apply_guard_missing", "the scripts were not loaded in Redis: loading them "
+                                           "again; the batch is applied again");
+        nq_scripts_load(r);
+    } else if (reply && reply->type == REDIS_REPLY_ERROR) { /* the transaction still runs */
         nq_log_error("apply_guard_failed", "batch of %zu entries: %s", b->n, reply->str);
+    }
     if (!reply || reply->type != REDIS_REPLY_ARRAY || reply->elements < 1 ||
         reply->element[0]->type != REDIS_REPLY_INTEGER || reply->element[0]->integer == 1)
         return;
@@ -417,10 +419,9 @@ static void pull(scorer_t *sc)
         reclaim(sc);
         return;
     }
-    if (nq_redis_command(sc->puller, on_read, sc, "EVAL %s 2 %s %s %s %s %d %d", pull_script,
-                         NQ_KEY_ACTIVITIES, NQ_KEY_SCORING_PAUSED, NQ_GROUP_SCORING,
-                         nq_service_member(sc->svc), SCORER_BATCH_EVENTS,
-                         SCORER_BATCH_ENTRIES) == 0)
+    if (nq_script_callf(sc->puller, NQ_SCRIPT(SCORER_PULL), on_read, sc, 2, "%s %s %s %s %d %d",
+                        NQ_KEY_ACTIVITIES, NQ_KEY_SCORING_PAUSED, NQ_GROUP_SCORING,
+                        nq_service_member(sc->svc), SCORER_BATCH_EVENTS, SCORER_BATCH_ENTRIES) == 0)
         sc->pulling = true;
 }
 
@@ -447,10 +448,10 @@ static void on_reclaimed(nq_redis_t *r, redisReply *reply, void *data)
 static void reclaim(scorer_t *sc)
 {
     sc->reclaim_due = false;
-    if (nq_redis_command(sc->puller, on_reclaimed, sc, "EVAL %s 2 %s %s %s %s %d %s %d",
-                         SCORER_LUA_RECLAIM, NQ_KEY_ACTIVITIES, NQ_KEY_SCORING_CLAIMS,
-                         NQ_GROUP_SCORING, nq_service_member(sc->svc), SCORER_RECLAIM_IDLE_MS,
-                         sc->reclaim_cursor, SCORER_RECLAIM_ENTRIES) == 0)
+    if (nq_script_callf(sc->puller, NQ_SCRIPT(SCORER_RECLAIM), on_reclaimed, sc, 2,
+                        "%s %s %s %s %d %s %d", NQ_KEY_ACTIVITIES, NQ_KEY_SCORING_CLAIMS,
+                        NQ_GROUP_SCORING, nq_service_member(sc->svc), SCORER_RECLAIM_IDLE_MS,
+                        sc->reclaim_cursor, SCORER_RECLAIM_ENTRIES) == 0)
         sc->pulling = true;
 }
 
@@ -502,6 +503,11 @@ void *scorer_new(nq_service_t *svc)
         return NULL;
     sc->svc = svc;
     strcpy(sc->reclaim_cursor, "0-0");
+    if (nq_key_scoring_unchecked(sc->unchecked, sizeof(sc->unchecked), nq_service_member(svc)) <
+        0) {
+        free(sc);
+        return NULL;
+    }
     const nq_config_t *cfg = &svc->cfg;
     sc->sub = nq_zsock_new(&svc->loop, svc->zctx, ZMQ_SUB, cfg->stored_endpoint, NQ_ZSOCK_CONNECT,
                            routes, N_ROUTES, sc, (size_t)cfg->max_frame_bytes);
@@ -522,6 +528,7 @@ void *scorer_new(nq_service_t *svc)
         free(sc);
         return NULL;
     }
+    nq_scripts_attach(sc->puller);
     nq_redis_on_connected(sc->puller, on_puller_connected, sc);
     sc->rebuild = rebuild_new(svc);
     uv_timer_init(&svc->loop, &sc->poll);

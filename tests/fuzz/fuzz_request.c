@@ -107,7 +107,7 @@ typedef struct queued {
 static queued_t *s_queue;
 
 int coalescer_add(coalescer_t *c, nq_http_conn_t *conn, Nq__Activity **events, size_t n,
-                  coalesce_done_fn done, void *data)
+                  const char *delivery_id, coalesce_done_fn done, void *data)
 {
     queued_t *q = calloc(1, sizeof(*q));
     Nq__Activity **mine = q ? calloc(n ? n : 1, sizeof(*mine)) : NULL;
@@ -147,7 +147,7 @@ static void deliver_queue(uv_check_t *check)
             results[i].status = NQ__EVENT_STATUS__EVENT_ACCEPTED;
             ptrs[i] = &results[i];
         }
-        q->done(q->conn, &hdr, ptrs, q->n, q->data);
+        q->done(q->conn, &hdr, ptrs, q->n, false, q->data);
         for (size_t i = 0; i < q->n; i++)
             protobuf_c_message_free_unpacked(&q->events[i]->base, NULL);
         nq_http_conn_release(q->conn);

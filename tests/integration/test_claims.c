@@ -2,9 +2,10 @@
  * (services/scoring/claims.h), run against the suite's Redis on a stream of
  * their own, one race at a time.
  *
- * "Scorer" A applies as scorer.c does: WATCH the claims counter, the guard,
- * MULTI, its counter, XACK, EXEC, each command on its own connection in
- * turn; "scorer" B reclaims on another connection in the middle. Every case
+ * "Scorer" A applies as scorer.c does: SET its unchecked flag, WATCH the
+ * claims counter, the guard, COPY the flag over the counter, MULTI, its
+ * counter, XACK, EXEC, each command on its own connection in turn;
+ * "scorer" B reclaims on another connection in the middle. Every case
  * checks what EXEC did and what the counter and the pending entries say.
  */
 #include <hiredis/hiredis.h>
@@ -15,11 +16,13 @@
 
 #include "claims.h"
 #include "harness.h"
+#include "nq/scripts.h"
 #include "nq_test.h"
 
 #define LOG     "t:claims:log"
 #define CLAIMS  "t:claims:counter"
-#define APPLIED "t:claims:applied" /* what the applies added up */
+#define APPLIED "t:claims:applied"   /* what the applies added up */
+#define FLAG    "t:claims:unchecked" /* A's unchecked flag */
 #define GROUP   "g"
 
 static nq_harness_t *s_h;
@@ -65,16 +68,27 @@ static long long pending_of(const char *who)
     return n;
 }
 
-/* A's guard for n ids (WATCH first): its reply's first integer, and the ids
- * it kept in kept (when not NULL). */
-static long long watch_and_guard(char ids[][64], size_t n, size_t *kept)
+/* A's guard for n ids (its flag set and WATCH first, the flag copied after,
+ * as scorer.c sends them): its reply's first integer, and the ids it kept in
+ * kept (when not NULL). `guard` is the script's text; "" calls a script that
+ * is not loaded (NOSCRIPT), as after SCRIPT FLUSH. */
+static long long watch_and_guard_with(const char *guard, char ids[][64], size_t n, size_t *kept)
 {
+    freeReplyObject(cmd(s_a, "SET " FLAG " 1 EX %d", SCORER_UNCHECKED_TTL_S));
     freeReplyObject(cmd(s_a, "WATCH " CLAIMS));
     const char *argv[16];
     size_t argc = 0;
     char count[16];
     snprintf(count, sizeof(count), "%zu", n);
-    const char *head[] = {"EVAL", SCORER_LUA_GUARD, "2", LOG, CLAIMS, GROUP, "A", count};
+    const char *head[] = {*guard ? "EVAL" : "EVALSHA",
+                          *guard ? guard : "0000000000000000000000000000000000000000",
+                          "3",
+                          LOG,
+                          CLAIMS,
+                          FLAG,
+                          GROUP,
+                          "A",
+                          count};
     for (size_t i = 0; i < sizeof(head) / sizeof(head[0]); i++)
         argv[argc++] = head[i];
     for (size_t i = 0; i < n && argc < 16; i++)
@@ -87,7 +101,13 @@ static long long watch_and_guard(char ids[][64], size_t n, size_t *kept)
     if (kept)
         *kept = r && r->type == REDIS_REPLY_ARRAY && r->elements > 0 ? r->elements - 1 : 0;
     freeReplyObject(r);
+    freeReplyObject(cmd(s_a, "COPY " FLAG " " CLAIMS " REPLACE"));
     return first;
+}
+
+static long long watch_and_guard(char ids[][64], size_t n, size_t *kept)
+{
+    return watch_and_guard_with(NQ_SCRIPT(SCORER_GUARD)->text, ids, n, kept);
 }
 
 /* A's transaction after its guard: add `add` to APPLIED and XACK the ids.
@@ -107,8 +127,8 @@ static int apply(char ids[][64], size_t n, int add)
 /* B takes over whatever was idle at least min_idle ms: how many it took. */
 static long long reclaim(const char *min_idle)
 {
-    redisReply *r = cmd(s_b, "EVAL %s 2 %s %s %s %s %s %s %s", SCORER_LUA_RECLAIM, LOG, CLAIMS,
-                        GROUP, "B", min_idle, "0-0", "100");
+    redisReply *r = cmd(s_b, "EVAL %s 2 %s %s %s %s %s %s %s", NQ_SCRIPT(SCORER_RECLAIM)->text, LOG,
+                        CLAIMS, GROUP, "B", min_idle, "0-0", "100");
     long long n = r && r->type == REDIS_REPLY_ARRAY && r->elements >= 2 &&
                           r->element[1]->type == REDIS_REPLY_ARRAY
                       ? (long long)r->element[1]->elements
@@ -198,6 +218,25 @@ static void test_empty_reclaim(void)
     CU_ASSERT_EQUAL(integer(s_a, "GET %s", CLAIMS), before);
 }
 
+/* The guard did not run (the scripts were flushed): its flag, copied over
+ * the counter A watches, makes EXEC apply nothing; once the guard runs again
+ * the batch is applied, once. */
+static void test_guard_not_run(void)
+{
+    char ids[1][64];
+    deliver("A", ids[0]);
+    long long applied = integer(s_a, "GET %s", APPLIED);
+    CU_ASSERT_EQUAL(watch_and_guard_with("", ids, 1, NULL), -1);
+    CU_ASSERT_EQUAL(apply(ids, 1, 7), 0);
+    CU_ASSERT_EQUAL(integer(s_a, "GET %s", APPLIED), applied);
+    CU_ASSERT_EQUAL(pending_of("A"), 1);
+    CU_ASSERT_EQUAL(watch_and_guard(ids, 1, NULL), 1);
+    CU_ASSERT_EQUAL(integer(s_a, "EXISTS %s", FLAG), 0); /* the guard dropped it */
+    CU_ASSERT_EQUAL(apply(ids, 1, 7), 1);
+    CU_ASSERT_EQUAL(integer(s_a, "GET %s", APPLIED), applied + 7);
+    CU_ASSERT_EQUAL(pending_of("A"), 0);
+}
+
 static int suite_init(void)
 {
     s_h = nq_harness_start(NULL);
@@ -226,6 +265,7 @@ static CU_TestInfo claims_tests[] = {
     {"entries gone: the guard discards its own EXEC", test_guard_finds_them_gone},
     {"some gone: discarded, the rest applied on retry", test_partial_then_retry},
     {"a reclaim that takes nothing bumps nothing", test_empty_reclaim},
+    {"a guard that did not run: nothing applied until it runs", test_guard_not_run},
     CU_TEST_INFO_NULL,
 };
 

@@ -35,6 +35,7 @@
 #include "nq/kpi.h"
 #include "nq/money.h"
 #include "nq/period.h"
+#include "nq/scripts.h"
 #include "nq_test.h"
 #include "testkit.h"
 
@@ -1039,6 +1040,65 @@ static void test_feed_replay_upper_case(void)
     answer_free(&a);
 }
 
+/* The same new delivery posted on several connections at once: taken once,
+ * the others refused as replays (the check and the mark are one script in
+ * ingest, so no two can both pass the check). */
+static void test_feed_replay_race(void)
+{
+    enum { CONNS = 4 };
+    char when[48], ts[24], body[512], sig[80], headers[256];
+    nq_time_format(s_now - HOUR_MS, when, sizeof(when));
+    snprintf(body, sizeof(body),
+             "{\"event_id\":\"fd-race-1\",\"type\":\"call\",\"salesperson_id\":\"sp-it-race\","
+             "\"occurred_at\":\"%s\",\"duration_s\":60}",
+             when);
+    snprintf(ts, sizeof(ts), "%lld", (long long)(nq_now_ms() / 1000));
+    CU_ASSERT_EQUAL_FATAL(nq_feed_sign(ERP_SECRET, ts, body, strlen(body), sig, sizeof(sig)), 0);
+    snprintf(headers, sizeof(headers), "X-Neiqin-Timestamp: %s\r\nX-Neiqin-Signature: %s\r\n", ts,
+             sig);
+    long long accepted = stat_accepted();
+    int start[2], results[2];
+    CU_ASSERT_EQUAL_FATAL(pipe(start), 0);
+    CU_ASSERT_EQUAL_FATAL(pipe(results), 0);
+    pid_t kids[CONNS];
+    for (int i = 0; i < CONNS; i++) {
+        if ((kids[i] = fork()) == 0) { /* each posts once the parent lets them all go */
+            nq_httpc_t *http = nq_httpc_new(nq_harness_url(tk_h));
+            char go;
+            close(start[1]);
+            while (read(start[0], &go, 1) > 0) {
+            }
+            nq_httpc_response_t r;
+            int status = http && nq_httpc_request(http, "POST", FEED_ERP, JSON_TYPE, body,
+                                                  strlen(body), headers, &r) == 0
+                             ? r.status
+                             : 0;
+            if (status)
+                nq_httpc_response_free(&r);
+            ssize_t w = write(results[1], &status, sizeof(status));
+            _exit(w == sizeof(status) ? 0 : 1);
+        }
+    }
+    close(start[0]);
+    close(start[1]); /* go */
+    close(results[1]);
+    int taken = 0, replayed = 0, status;
+    for (int i = 0; i < CONNS && read(results[0], &status, sizeof(status)) == sizeof(status); i++) {
+        taken += status == 202;
+        replayed += status == 409;
+    }
+    close(results[0]);
+    for (int i = 0; i < CONNS; i++)
+        waitpid(kids[i], NULL, 0);
+    tk_accepted += taken; /* the ledger's sum of answers: the taken one accepted its event */
+    CU_ASSERT_EQUAL(taken, 1);
+    CU_ASSERT_EQUAL(replayed, CONNS - 1);
+    if (taken != 1 || replayed != CONNS - 1)
+        fprintf(stderr, "\n%d deliveries taken, %d refused as replays (want 1, %d)\n", taken,
+                replayed, CONNS - 1);
+    CU_ASSERT_EQUAL(stat_accepted(), accepted + 1);
+}
+
 /* ---- the ledger ---- */
 
 typedef struct ledger_cell {
@@ -1354,56 +1414,6 @@ static bool bucket_of(const char *id, char *buf, size_t len)
     return found;
 }
 
-/* Data written by the first version stays good after an upgrade: its dedupe
- * keys (one per event, a whole SHA-256 of 64 hex digits) still tell a
- * duplicate from a conflict once ingest starts on its data set, and a log
- * entry of one event in field e is scored. */
-static void test_upgrade_compat(void)
-{
-    int64_t at = s_now - HOUR_MS;
-    /* This data set was new: it was marked as the bucket layout at once. */
-    CU_ASSERT_EQUAL(redis_int("EXISTS %s", NQ_KEY_DEDUPE_LEGACY), 0);
-    CU_ASSERT_EQUAL(redis_int("GET %s", NQ_KEY_DEDUPE_LAYOUT), atoi(NQ_DEDUPE_LAYOUT));
-    answer_t a = post_json(order("compat-1", "sp-it-compat", at, "5.00"));
-    expect_counts(&a, 202, 1, 0, 0, 0);
-    answer_free(&a);
-    char bucket[96];
-    CU_ASSERT_FATAL(bucket_of("compat-1", bucket, sizeof(bucket)));
-    redisReply *r = redis_do("HGET %s compat-1", bucket);
-    CU_ASSERT_FATAL(r && r->type == REDIS_REPLY_STRING && r->len == 32);
-    char old[65];
-    snprintf(old, sizeof(old), "%s%s", r->str, "0123456789abcdef0123456789abcdef");
-    freeReplyObject(r);
-
-    /* As the first version left it: the id as a key of its own and no layout
-     * mark. Ingest starts on that. */
-    CU_ASSERT_EQUAL_FATAL(nq_harness_proc_stop(tk_h, "nq-ingest", SIGTERM), 0);
-    freeReplyObject(redis_do("HDEL %s compat-1", bucket));
-    freeReplyObject(redis_do("SET " NQ_KEY_EVENT_PREFIX "compat-1 %s", old));
-    freeReplyObject(redis_do("DEL %s", NQ_KEY_DEDUPE_LAYOUT));
-    CU_ASSERT_EQUAL_FATAL(nq_harness_proc_start(tk_h, "nq-ingest"), 0);
-    CU_ASSERT_FATAL(nq_harness_wait_ready(tk_h, 10000));
-    a = post_json(order("compat-1", "sp-it-compat", at, "5.00"));
-    expect_counts(&a, 202, 0, 1, 0, 0);
-    answer_free(&a);
-    a = post_json(order("compat-1", "sp-it-compat", at, "6.00"));
-    expect_counts(&a, 409, 0, 0, 1, 0);
-    answer_free(&a);
-    long long ttl = redis_int("TTL %s", NQ_KEY_DEDUPE_LEGACY); /* for one window */
-    CU_ASSERT(ttl > 2592000 - 60 && ttl <= 2592000);
-    CU_ASSERT_EQUAL(redis_int("GET %s", NQ_KEY_DEDUPE_LAYOUT), atoi(NQ_DEDUPE_LAYOUT));
-
-    /* The first log format: XADD ... e <Activity>, and the accepted count. */
-    Nq__Activity ev = pb_activity("compat-legacy-1", "visit", "sp-it-compat", at);
-    uint8_t buf[256];
-    size_t len = nq__activity__pack(&ev, buf);
-    long long before = log_events();
-    freeReplyObject(redis_do("XADD %s * e %b", NQ_KEY_ACTIVITIES, buf, len));
-    freeReplyObject(redis_do("INCRBY %s 1", NQ_KEY_STATS_ACCEPTED));
-    CU_ASSERT_EQUAL(log_events(), before + 1);
-    expect_kpis("sp-it-compat", NQ_PERIOD_DAY, at, 1, 500, 1);
-}
-
 /* An id is remembered while its bucket is live: the bucket is listed until
  * its quarter-window span ended and a whole window passed; once the index
  * says it expired, a resent event counts again (docs/api.md). */
@@ -1435,6 +1445,34 @@ static void test_dedupe_window(void)
     a = post_json(order("win-1", "sp-it-window", at, "1.00")); /* remembered anew */
     expect_counts(&a, 202, 0, 1, 0, 0);
     answer_free(&a);
+}
+
+/* Redis forgets the scripts (SCRIPT FLUSH, or a restart behind a proxy that
+ * keeps the connections): each call that meets NOSCRIPT is sent again as
+ * EVAL and the scripts are loaded again; nothing is refused, lost or counted
+ * twice. */
+static void test_scripts_flushed(void)
+{
+    int64_t at = s_now - HOUR_MS;
+    freeReplyObject(redis_do("SCRIPT FLUSH"));
+    answer_t a = post_json(order("flush-1", "sp-it-flush", at, "2.00"));
+    expect_counts(&a, 202, 1, 0, 0, 0);
+    answer_free(&a);
+    expect_kpis("sp-it-flush", NQ_PERIOD_DAY, at, 1, 200, 0);
+    redisReply *r = redis_do("SCRIPT EXISTS %s %s %s", NQ_SCRIPT(INGEST_APPEND)->sha,
+                             NQ_SCRIPT(SCORER_GUARD)->sha, NQ_SCRIPT(ORG_UNKNOWN)->sha);
+    CU_ASSERT_FATAL(r && r->type == REDIS_REPLY_ARRAY && r->elements == 3);
+    for (size_t i = 0; i < 3; i++)
+        CU_ASSERT_EQUAL(r->element[i]->integer, 1); /* every script, not only those called */
+    freeReplyObject(r);
+    freeReplyObject(redis_do("SCRIPT FLUSH"));
+    a = post_json(order("flush-1", "sp-it-flush", at, "2.00"));
+    expect_counts(&a, 202, 0, 1, 0, 0);
+    answer_free(&a);
+    a = post_json(order("flush-2", "sp-it-flush", at, "3.00"));
+    expect_counts(&a, 202, 1, 0, 0, 0);
+    answer_free(&a);
+    expect_kpis("sp-it-flush", NQ_PERIOD_DAY, at, 2, 500, 0);
 }
 
 /* Entries in the alert stream. */
@@ -1731,11 +1769,13 @@ static CU_TestInfo tests[] = {
     {"signed webhooks: accepted, refused, source", test_feed_signed},
     {"signed webhooks: replay 409, nothing counted twice", test_feed_replay},
     {"signed webhooks: replay with upper-case hex is a replay", test_feed_replay_upper_case},
+    {"signed webhooks: one delivery on four connections at once is taken once",
+     test_feed_replay_race},
     {"ledger: 3000 events stored and scored once", test_ledger},
     {"counters exact to the fen beyond 2^53", test_counters_exact},
     {"scoring behind: batches held, then stored", test_hold_while_scoring_behind},
-    {"upgrade: old dedupe keys and one-event log entries still count", test_upgrade_compat},
     {"dedupe window: ids remembered while their bucket is live", test_dedupe_window},
+    {"scripts flushed: sent again as EVAL, loaded again, nothing lost", test_scripts_flushed},
     {"grouped appends: batches that waited go as one, answered each", test_grouped_appends},
     {"long events: batches larger than a frame still raise alerts", test_long_events},
     {"ingest down: 503, and nothing stored when it returns", test_ingest_down},

@@ -972,6 +972,95 @@ static void test_dedupe_span(void)
     CU_ASSERT_EQUAL(ingest_dedupe_span_s(1), 1);
 }
 
+/* The buckets an append declares: those known and live, the bucket of now
+ * last (the script writes new ids there). */
+static void test_dedupe_buckets(void)
+{
+    ingest_dedupe_t d;
+    ingest_dedupe_init(&d);
+    int64_t window = 60, span = 15, now = 1795000007; /* span start: 1795000005 */
+    CU_ASSERT_EQUAL_FATAL(ingest_dedupe_live(&d, now, window), 1);
+    CU_ASSERT_STRING_EQUAL(d.b[0].name, "nq:dedupe:1795000005");
+    CU_ASSERT_EQUAL(d.b[0].expires, 1795000005 + span + window);
+    /* Learnt from the script: another window's bucket, one expiring soon. */
+    CU_ASSERT_EQUAL(ingest_dedupe_learn(&d, "nq:dedupe:1794999000", 1795000100), 0);
+    CU_ASSERT_EQUAL(ingest_dedupe_learn(&d, "nq:dedupe:1794999990", 1795000010), 0);
+    CU_ASSERT_EQUAL(ingest_dedupe_learn(&d, "nq:dedupe:1794999000", 1795000100), 0); /* once */
+    CU_ASSERT_EQUAL_FATAL(ingest_dedupe_live(&d, now, window), 3);
+    CU_ASSERT_STRING_EQUAL(d.b[2].name, "nq:dedupe:1795000005");
+    /* Later: the one expiring at ...010 is gone (the index drops it then too). */
+    CU_ASSERT_EQUAL_FATAL(ingest_dedupe_live(&d, 1795000010, window), 2);
+    CU_ASSERT_STRING_EQUAL(d.b[0].name, "nq:dedupe:1794999000");
+    CU_ASSERT_STRING_EQUAL(d.b[1].name, "nq:dedupe:1795000005");
+    /* The next span: its bucket comes last, the previous one stays. */
+    CU_ASSERT_EQUAL_FATAL(ingest_dedupe_live(&d, 1795000021, window), 3);
+    CU_ASSERT_STRING_EQUAL(d.b[2].name, "nq:dedupe:1795000020");
+    /* Not a bucket's name, too long a name, and a full list are refused. */
+    CU_ASSERT_EQUAL(ingest_dedupe_learn(&d, "nq:activities", 1795009999), -1);
+    char name[80];
+    snprintf(name, sizeof(name), "nq:dedupe:%060d", 1);
+    CU_ASSERT_EQUAL(ingest_dedupe_learn(&d, name, 1795009999), -1);
+    for (int i = 0; (size_t)i < DEDUPE_BUCKETS_MAX; i++) {
+        snprintf(name, sizeof(name), "nq:dedupe:%d", 1700000000 + i);
+        ingest_dedupe_learn(&d, name, 1795009999);
+    }
+    CU_ASSERT_EQUAL(d.n, DEDUPE_BUCKETS_MAX);
+    CU_ASSERT_EQUAL(ingest_dedupe_learn(&d, "nq:dedupe:1", 1795009999), -1);
+    CU_ASSERT_EQUAL(ingest_dedupe_live(&d, 1795000036, window), 0); /* no room for the next span */
+}
+
+/* The script's other answers: buckets it was not given, a replayed delivery. */
+static void test_reply_kind(void)
+{
+    ingest_dedupe_t d;
+    ingest_dedupe_init(&d);
+    redisReply minus1 = fake_integer(-1), minus2 = fake_integer(-2), zero = fake_integer(0),
+               name = fake_string("nq:dedupe:1795000005"), expiry = fake_string("1795000080"),
+               bad = fake_string("nq:other"), id = fake_string("1-1");
+    redisReply *stale[3] = {&minus1, &name, &expiry};
+    redisReply r = fake_array(stale, 3);
+    CU_ASSERT_EQUAL(ingest_store_reply_kind(&r, &d), INGEST_REPLY_STALE);
+    CU_ASSERT_EQUAL_FATAL(d.n, 1);
+    CU_ASSERT_STRING_EQUAL(d.b[0].name, "nq:dedupe:1795000005");
+    CU_ASSERT_EQUAL(d.b[0].expires, 1795000080);
+    r = fake_array(stale, 2); /* a name without its expiry */
+    CU_ASSERT_EQUAL(ingest_store_reply_kind(&r, &d), INGEST_REPLY_OTHER);
+    stale[1] = &bad;
+    r = fake_array(stale, 3);
+    CU_ASSERT_EQUAL(ingest_store_reply_kind(&r, &d), INGEST_REPLY_OTHER);
+    redisReply *replayed[1] = {&minus2};
+    r = fake_array(replayed, 1);
+    CU_ASSERT_EQUAL(ingest_store_reply_kind(&r, &d), INGEST_REPLY_REPLAYED);
+    redisReply *stored[2] = {&id, &zero};
+    r = fake_array(stored, 2);
+    CU_ASSERT_EQUAL(ingest_store_reply_kind(&r, &d), INGEST_REPLY_OTHER);
+    redisReply *zero_head[2] = {&zero, &zero};
+    r = fake_array(zero_head, 2);
+    CU_ASSERT_EQUAL(ingest_store_reply_kind(&r, &d), INGEST_REPLY_OTHER);
+    CU_ASSERT_EQUAL(ingest_store_reply_kind(NULL, &d), INGEST_REPLY_OTHER);
+    CU_ASSERT_EQUAL(d.n, 1);
+}
+
+static void test_delivery_id(void)
+{
+    const char *sig = "5d0c8f1e0a3b4c5d6e7f8091a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5";
+    char id[160];
+    snprintf(id, sizeof(id), "erp:%s", sig);
+    CU_ASSERT_TRUE(ingest_delivery_valid(id));
+    snprintf(id, sizeof(id), "erp.cn-1:%s", sig);
+    CU_ASSERT_TRUE(ingest_delivery_valid(id));
+    CU_ASSERT_FALSE(ingest_delivery_valid(NULL));
+    CU_ASSERT_FALSE(ingest_delivery_valid(sig)); /* no source */
+    snprintf(id, sizeof(id), ":%s", sig);
+    CU_ASSERT_FALSE(ingest_delivery_valid(id));
+    snprintf(id, sizeof(id), "erp:%.63s", sig); /* short */
+    CU_ASSERT_FALSE(ingest_delivery_valid(id));
+    snprintf(id, sizeof(id), "erp:%.63sA", sig); /* upper case */
+    CU_ASSERT_FALSE(ingest_delivery_valid(id));
+    snprintf(id, sizeof(id), "e r p:%s", sig);
+    CU_ASSERT_FALSE(ingest_delivery_valid(id));
+}
+
 static void test_parse_reply_bad(void)
 {
     int status[4];
@@ -1069,6 +1158,9 @@ static CU_TestInfo store_tests[] = {
     {"parse a good reply", test_parse_reply_good},
     {"reject replies of another shape", test_parse_reply_bad},
     {"dedupe buckets span a quarter window", test_dedupe_span},
+    {"dedupe buckets declared: known, live, now's last", test_dedupe_buckets},
+    {"the append's other answers: stale buckets, a replayed delivery", test_reply_kind},
+    {"feed delivery ids", test_delivery_id},
     CU_TEST_INFO_NULL,
 };
 

@@ -9,10 +9,6 @@
  *      append time: their indexes in b, ascending, comma-separated ("3,17").
  *      They are stored (the batch is appended as it came) but never count.
  *
- * Entries written before this format hold one event in a field e (its
- * packed Activity); they decode as entries of that one event, so that a log
- * kept across an upgrade is scored and rebuilt whole.
- *
  * Ingest packs b (nq_actlog_pack) and its append script adds n and x; the
  * scorers and the rebuild decode entries (nq_actlog_from_entry). An entry
  * that does not decode, or whose n disagrees with b and x, is poison: it
@@ -32,27 +28,6 @@
 #include <stdint.h>
 
 #include "neiqin.pb-c.h"
-
-/* Lua for the scripts that read entries one at a time (a pull, a rebuild
- * scan): take_entries(next, max_events, max_entries) calls next() for the
- * next entry [id, fields] (nil at the end) until the entries taken hold
- * max_events events (their n fields) or make max_entries entries, and
- * returns them. Entries are whole batches of 1 to thousands of events, so
- * COUNT alone could not bound what one read returns. */
-#define NQ_ACTLOG_LUA_TAKE                                                                         \
-    "local function take_entries(next, max_events, max_entries)\n"                                 \
-    "  local out, events = {}, 0\n"                                                                \
-    "  while events < max_events and #out < max_entries do\n"                                      \
-    "    local e = next()\n"                                                                       \
-    "    if not e then break end\n"                                                                \
-    "    out[#out + 1] = e\n"                                                                      \
-    "    local f = e[2]\n"                                                                         \
-    "    for i = 1, #f, 2 do\n"                                                                    \
-    "      if f[i] == 'n' then events = events + (tonumber(f[i + 1]) or 0) end\n"                  \
-    "    end\n"                                                                                    \
-    "  end\n"                                                                                      \
-    "  return out\n"                                                                               \
-    "end\n"
 
 typedef struct nq_actlog_entry {
     Nq__ActivityLogEntry *log; /* the unpacked entry; owns every event */

@@ -2,16 +2,18 @@
  *
  * All keys start with "nq:". Keys that belong to one salesperson share the
  * hash tag {sp:<id>} so the data set can move to Redis Cluster. Nothing
- * outside this header spells a key.
+ * outside this header spells a key, and a Lua script never builds one: every
+ * key a script touches is given in its KEYS, named in C with these
+ * (nq/scripts.h; checked by tests/unit/test_scripts.c and on a cluster-mode
+ * Redis by tests/integration/test_scripts_cluster.c). Calls on a batch still
+ * span many slots (docs/architecture.md, "Redis keys and Redis Cluster").
  *
  * | key                              | type   | lifetime                  | owner     |
  * |----------------------------------|--------|---------------------------|-----------|
  * | nq:activities                    | STREAM | kept whole (the rebuild reads it) | ingest: one entry per stored batch, nq/actlog.h (scorers read via group "scoring") |
  * | nq:dedupe:<start Unix s>         | HASH   | its span (a quarter of NQ_DEDUPE_WINDOW_S) plus a window | ingest: event_id -> content digest (128 bits, hex) of the events received in the span |
  * | nq:dedupe                        | ZSET   | forever (members pruned)  | ingest: live dedupe buckets -> when they expire (Unix s) |
- * | nq:dedupe:layout                 | STRING | forever                   | ingest: "2" once the dedupe buckets are the layout |
- * | nq:dedupe:legacy                 | STRING | one window after an upgrade | ingest: set while keys of the first layout may remain |
- * | nq:evt:<event_id>                | STRING | dedupe window             | first layout (read while nq:dedupe:legacy exists): content digest of the event |
+ * | nq:feed:seen:<source>:<signature> | STRING | 2 x NQ_FEED_TOLERANCE_S  | ingest: a signed feed delivery (signature in lower-case hex) that was taken; set by the append script that stored it |
  * | nq:{sp:<id>}:kpi:<period key>    | HASH   | forever                   | scoring: counters of a day or a month (see nq/kpi.h; weeks, quarters, years are summed from them) |
  * | nq:{sp:<id>}:visited:<period key> | SET | forever                | scoring: customers visited in a day or a month (coverage; longer periods read the union) |
  * | nq:{sp:<id>}:due:<period key>    | SET    | forever                   | scoring: orders falling due in a day or a month (order ids; an order without one by its event id, nq/kpi.h) |
@@ -39,8 +41,10 @@
  * | nq:stats:accepted / nq:stats:scored | STRING | forever           | ingest / scoring: events appended / applied (counters for benchmarks and /metrics) |
  * | nq:rebuild:job                  | HASH   | forever (last job)        | ingest requests, a scorer runs: state, from, owner, lease_until, scanned, total, ... |
  * | nq:scoring:paused                | STRING | 30 s, refreshed           | the rebuilding scorer: no new deliveries while set |
- * | nq:scoring:claims                | STRING | forever                   | scoring: +1 when log entries change hands (reclaim, or an apply found some gone); every apply WATCHes it |
+ * | nq:scoring:claims                | STRING | forever                   | scoring: changes when log entries change hands (reclaim, or an apply found some gone, +1) or an apply's guard did not run (copied over by the flag below); every apply WATCHes it |
+ * | nq:scoring:unchecked:<member>    | STRING | within one apply          | scoring: set before an apply's guard, which drops it (services/scoring/claims.h) |
  * | nq:rb:<attempt>:<live key minus "nq:"> | HASH/SET | until swapped     | rebuild shadow of a KPI hash / visited, due or on-time set |
+ * | nq:rb:<attempt>                  | SET    | until swapped             | the rebuild: the shadow keys the attempt wrote (the swap renames them) |
  * | nq:heartbeats                    | ZSET   | members pruned after 60 s | every service: "<service>/<instance>" -> Unix ms |
  */
 #ifndef NQ_KEYS_H
@@ -52,12 +56,8 @@
 
 #define NQ_KEY_ACTIVITIES           "nq:activities"
 #define NQ_GROUP_SCORING            "scoring"
-#define NQ_KEY_EVENT_PREFIX         "nq:evt:"
 #define NQ_KEY_DEDUPE_BUCKETS       "nq:dedupe"
 #define NQ_KEY_DEDUPE_BUCKET_PREFIX "nq:dedupe:"
-#define NQ_KEY_DEDUPE_LAYOUT        "nq:dedupe:layout"
-#define NQ_KEY_DEDUPE_LEGACY        "nq:dedupe:legacy"
-#define NQ_DEDUPE_LAYOUT            "2"
 #define NQ_KEY_ALERTS               "nq:alerts"
 #define NQ_ALERT_STREAM_MAXLEN      100000
 #define NQ_KEY_ALERT_SEEN_PREFIX    "nq:alert:seen:"
@@ -66,6 +66,8 @@
 #define NQ_KEY_REBUILD_JOB          "nq:rebuild:job"
 #define NQ_KEY_SCORING_PAUSED       "nq:scoring:paused"
 #define NQ_KEY_SCORING_CLAIMS       "nq:scoring:claims"
+#define NQ_KEY_SCORING_UNCHECKED    "nq:scoring:unchecked:"
+#define NQ_KEY_FEED_SEEN_PREFIX     "nq:feed:seen:"
 #define NQ_KEY_SHADOW_PREFIX        "nq:rb:"
 #define NQ_KEY_STATS_ACCEPTED       "nq:stats:accepted"
 #define NQ_KEY_STATS_SCORED         "nq:stats:scored"
@@ -114,5 +116,11 @@ int nq_key_target(char *buf, size_t len, nq_subject_t subject, const char *id,
                   const nq_period_t *period);
 int nq_key_team(char *buf, size_t len, const char *team_id);
 int nq_key_customer(char *buf, size_t len, const char *customer_id);
+/* The dedupe bucket of the span starting at `start` (Unix s). */
+int nq_key_dedupe_bucket(char *buf, size_t len, long long start);
+/* A scorer's "apply not checked yet" flag; `member` is "<service>/<instance>". */
+int nq_key_scoring_unchecked(char *buf, size_t len, const char *member);
+/* The replay key of feed delivery `delivery` ("<source>:<signature hex>"). */
+int nq_key_feed_seen(char *buf, size_t len, const char *delivery);
 
 #endif

@@ -53,6 +53,10 @@ const char *nq_redis_where(const nq_redis_t *r);
 /* Call `fn(r, data)` after every (re)connect. */
 void nq_redis_on_connected(nq_redis_t *r, nq_redis_connected_fn fn, void *data);
 
+/* The same, for what every connection of the client needs first (the
+ * scripts, nq/scripts.h): runs before the on_connected hook. */
+void nq_redis_on_connect_first(nq_redis_t *r, nq_redis_connected_fn fn, void *data);
+
 /* True while connected. A NULL client (already destroyed: replies still
  * arriving during a stop) is never ready, so every command on it returns -1. */
 bool nq_redis_ready(const nq_redis_t *r);

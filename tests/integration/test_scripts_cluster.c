@@ -1,0 +1,346 @@
+/* test_scripts_cluster.c — every registered script on a private Redis in
+ * cluster mode (redis-server --cluster-enabled yes, every slot its own).
+ *
+ * What it checks, per script of nq/scripts.def:
+ *   - SCRIPT LOAD answers the SHA1 the build computed (nq/scripts.h): the
+ *     EVALSHA the services send names the text they embed;
+ *   - run once on a realistic call (the table below, every path of the
+ *     script that touches keys) with every key it is given under one hash
+ *     tag, it touches no other key. A script flagged as new-style (a
+ *     "#!lua" first line) may touch keys of one slot only, so any key it
+ *     built itself (from ARGV, from a reply) would be in another slot and
+ *     fail the call;
+ *   - a read-only row (EVALSHA_RO) writes nothing ("#!lua flags=no-writes"
+ *     under EVAL_RO refuses every write).
+ * The static check (tests/unit/test_scripts.c) covers every line; this one
+ * confirms with Redis itself, on the paths the calls below take.
+ */
+#include <hiredis/hiredis.h>
+#include <netinet/in.h>
+#include <stdint.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "nq/scripts.h"
+#include "nq_test.h"
+
+#define T "{t}:" /* every key: one slot */
+
+static pid_t s_redis;
+static redisContext *s_c;
+static char s_dir[] = "/tmp/nq-scripts-cluster.XXXXXX";
+
+/* A call of a script: its keys and arguments (NULL-terminated). */
+typedef struct sample {
+    nq_script_id_t id;
+    const char *keys[16];
+    const char *args[40];
+} sample_t;
+
+/* Realistic calls, one or more per script, in an order where each finds what
+ * the earlier ones wrote (setup below adds the rest). */
+static const sample_t samples[] = {
+    {NQ_SCRIPT_ID_INGEST_APPEND,
+     {T "log", T "accepted", T "scored", T "buckets", T "sps", T "sps:archived", T "customers",
+      T "unknown:sps", T "unknown:customers", T "bucket:1", T "feed:seen:erp:ab"},
+     {"1795000000", "4102444800", "1", "600", "2", "packed", "accept", "1795000000000", "1,1;1,0;",
+      "1", "ev-1", "d1", "ev-2", "d2", "sp-1", "2", "cu-1", "1"}},
+    /* the same delivery again: refused */
+    {NQ_SCRIPT_ID_INGEST_APPEND,
+     {T "log", T "accepted", T "scored", T "buckets", T "sps", T "sps:archived", T "customers",
+      T "unknown:sps", T "unknown:customers", T "bucket:1", T "feed:seen:erp:ab"},
+     {"1795000000", "4102444800", "1", "600", "1", "packed", "accept", "1795000000000", "0,0;", "0",
+      "ev-3", "d3"}},
+    /* no delivery: a duplicate, a conflict, a new event of an unknown salesperson */
+    {NQ_SCRIPT_ID_INGEST_APPEND,
+     {T "log", T "accepted", T "scored", T "buckets", T "sps", T "sps:archived", T "customers",
+      T "unknown:sps", T "unknown:customers", T "bucket:1"},
+     {"1795000001", "4102444800", "1", "", "3", "packed", "accept", "1795000001000", "1,0;1,0;1,0;",
+      "1", "ev-1", "d1", "ev-2", "dX", "ev-4", "d4", "sp-x", "3"}},
+    /* the index lists a bucket not given: nothing written, it is named */
+    {NQ_SCRIPT_ID_INGEST_APPEND,
+     {T "log", T "accepted", T "scored", T "buckets2", T "sps", T "sps:archived", T "customers",
+      T "unknown:sps", T "unknown:customers", T "bucket:2"},
+     {"1795000002", "4102444800", "1", "", "1", "packed", "accept", "1795000002000", "0,0;", "0",
+      "ev-9", "d9"}},
+    {NQ_SCRIPT_ID_REBUILD_REQUEST,
+     {T "job"},
+     {"0", "1795000000000", "requested", "", "done", "failed"}},
+    {NQ_SCRIPT_ID_REBUILD_CLAIM,
+     {T "job"},
+     {"me", "1795000000000", "15000", "scanning", "1", "requested", "scanning", "pausing",
+      "swapping"}},
+    {NQ_SCRIPT_ID_REBUILD_UPDATE, {T "job"}, {"me", "1", "state", "pausing", "scanned", "3"}},
+    {NQ_SCRIPT_ID_REBUILD_RANGE, {T "stream"}, {"0-0", "+", "100", "10"}},
+    {NQ_SCRIPT_ID_SCORER_PULL, {T "stream", T "paused"}, {"g", "c1", "100", "10"}},
+    {NQ_SCRIPT_ID_SCORER_GUARD, {T "stream", T "claims", T "unchecked"}, {"g", "c1", "1", "1-1"}},
+    {NQ_SCRIPT_ID_SCORER_GUARD, {T "stream", T "claims", T "unchecked"}, {"g", "c2", "1", "1-1"}},
+    {NQ_SCRIPT_ID_SCORER_RECLAIM, {T "stream", T "claims"}, {"g", "c2", "0", "0-0", "10"}},
+    {NQ_SCRIPT_ID_SALESPERSON_WRITE,
+     {T "sp:1", T "sp:1:teams", T "sp:1:status", T "names", T "sps", T "sps:archived", T "teams",
+      T "version", T "team:t1:members"},
+     {"sp-1", "Li", "t1", "active", "1795000000000", "", "", "", "0", "", "1", "0|t1", "0"}},
+    {NQ_SCRIPT_ID_SALESPERSON_WRITE,
+     {T "sp:1", T "sp:1:teams", T "sp:1:status", T "names", T "sps", T "sps:archived", T "teams",
+      T "version"},
+     {"sp-1", "Li", "", "left", "1795000000000", "", "0|t1", "", "1", "1795000000000", "2", "0|t1",
+      "1794960000000|", "1", "1794960000000|left"}},
+    {NQ_SCRIPT_ID_TEAM_WRITE,
+     {T "team:t1", T "teams", T "teams:archived", T "sps", T "team:t1:members", T "version",
+      T "sp:2:teams", T "sp:2"},
+     {"t1", "East", "[]", "1795000000000", "sp-1", "1", "0", "sp-2", "1", "", "t1", "1", "0|t1"}},
+    {NQ_SCRIPT_ID_CUSTOMER_PUT,
+     {T "cust:1"},
+     {"1795000000000", "", "name", "Acme", "owner_id", "sp-1", "class", "A"}},
+    {NQ_SCRIPT_ID_KEYSET_CHANGE,
+     {T "sp:1:key", T "sp:1:key_log"},
+     {"+", "cu-1", "1795000000000", "12"}},
+    {NQ_SCRIPT_ID_ORG_LAYOUT_READ, {T "layout", T "sps", T "teams"}, {NULL}},
+    {NQ_SCRIPT_ID_ORG_LAYOUT_WRITE,
+     {T "layout", T "version", T "sp:9:teams", T "sp:9:status", T "sp:9", T "team:t9",
+      T "team:t9:members"},
+     {"2", "1", "1", "sp-9", "t9", "leave", "t9"}},
+    {NQ_SCRIPT_ID_KEYSET_AT_END,
+     {T "sp:1:key", T "sp:1:key_log", T "sp:1:visited:1", T "sp:1:visited:2"},
+     {"1794000000000", "12"}},
+    {NQ_SCRIPT_ID_KPI_COMPLETION, {T "sp:1:ontime", T "sp:1:due:1"}, {NULL}},
+    {NQ_SCRIPT_ID_KPI_COMPLETION, {T "sp:1:ontime", T "sp:1:due:1", T "sp:1:due:2"}, {NULL}},
+    {NQ_SCRIPT_ID_TARGET_REPLACE,
+     {T "target", T "target:version"},
+     {"visits", "5", "_updated_at", "1"}},
+    {NQ_SCRIPT_ID_PLAN_ADD_VERSION, {T "plans"}, {"1794000000000", "\"a\":1", "1795000000000"}},
+    {NQ_SCRIPT_ID_ALERT_RAISE, {T "seen:r:sp-1", T "alerts"}, {"60", "1000", "payload"}},
+    {NQ_SCRIPT_ID_ALERT_RAISE, {T "seen:r:sp-1", T "alerts"}, {"60", "1000", "payload"}},
+    {NQ_SCRIPT_ID_ALERT_NAMES, {T "sp:1", T "cust:1"}, {NULL}},
+    {NQ_SCRIPT_ID_ORG_UNKNOWN,
+     {T "unknown:sps", T "unknown:customers", T "sps", T "sps:archived", T "customers"},
+     {NULL}},
+};
+
+static redisReply *cmd(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    redisReply *r = redisvCommand(s_c, fmt, ap);
+    va_end(ap);
+    return r;
+}
+
+/* Whether `port` on 127.0.0.1 is free now. */
+static bool port_free(int port)
+{
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in a = {.sin_family = AF_INET,
+                            .sin_port = htons((uint16_t)port),
+                            .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    bool ok = fd >= 0 && bind(fd, (struct sockaddr *)&a, sizeof(a)) == 0;
+    if (fd >= 0)
+        close(fd);
+    return ok;
+}
+
+/* A port free with its cluster bus port (port + 10000, so below 55536). */
+static int free_port(void)
+{
+    srand((unsigned)getpid() ^ (unsigned)time(NULL));
+    for (int i = 0; i < 200; i++) {
+        int port = 20000 + rand() % 10000;
+        if (port_free(port) && port_free(port + 10000))
+            return port;
+    }
+    return -1;
+}
+
+static void sleep_ms(int ms)
+{
+    struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+    nanosleep(&ts, NULL);
+}
+
+/* Whether CLUSTER INFO says the cluster is up. */
+static bool cluster_ok(void)
+{
+    redisReply *r = cmd("CLUSTER INFO");
+    bool ok = r && r->type == REDIS_REPLY_STRING && strstr(r->str, "cluster_state:ok");
+    freeReplyObject(r);
+    return ok;
+}
+
+static int suite_init(void)
+{
+    int port = free_port();
+    if (port < 0 || !mkdtemp(s_dir))
+        return -1;
+    char port_s[16], conf[128];
+    snprintf(port_s, sizeof(port_s), "%d", port);
+    snprintf(conf, sizeof(conf), "%s/nodes.conf", s_dir);
+    s_redis = fork();
+    if (s_redis == 0) {
+        prctl(PR_SET_PDEATHSIG, SIGKILL);
+        execlp("redis-server", "redis-server", "--port", port_s, "--bind", "127.0.0.1", "--save",
+               "", "--appendonly", "no", "--dir", s_dir, "--cluster-enabled", "yes",
+               "--cluster-config-file", conf, "--loglevel", "warning", (char *)NULL);
+        _exit(127);
+    }
+    for (int i = 0; i < 100 && !s_c; i++) { /* up to 5 s */
+        sleep_ms(50);
+        redisContext *c = redisConnect("127.0.0.1", port);
+        if (c && !c->err)
+            s_c = c;
+        else if (c)
+            redisFree(c);
+    }
+    if (!s_c) {
+        fprintf(stderr, "redis-server in cluster mode did not answer on port %d\n", port);
+        return -1;
+    }
+    redisReply *r = cmd("CLUSTER ADDSLOTSRANGE 0 16383");
+    if (!r || r->type == REDIS_REPLY_ERROR)
+        fprintf(stderr, "CLUSTER ADDSLOTSRANGE: %s\n", r ? r->str : s_c->errstr);
+    freeReplyObject(r);
+    for (int i = 0; i < 200 && !cluster_ok(); i++)
+        sleep_ms(50);
+    if (!cluster_ok()) {
+        fprintf(stderr, "the cluster is not up after 10 s\n");
+        return -1;
+    }
+    /* What the calls find: a log with a group and an entry pending with c1,
+     * a salesperson in the directory, a bucket the index lists but the 4th
+     * append is not given. */
+    freeReplyObject(cmd("XGROUP CREATE " T "stream g 0 MKSTREAM"));
+    freeReplyObject(cmd("XADD " T "stream 1-1 n 1 b x"));
+    freeReplyObject(cmd("SADD " T "sps sp-1 sp-2"));
+    freeReplyObject(cmd("ZADD " T "buckets2 4102444800 " T "bucket:other"));
+    return 0;
+}
+
+static int suite_cleanup(void)
+{
+    if (s_c)
+        redisFree(s_c);
+    if (s_redis > 0) {
+        kill(s_redis, SIGTERM);
+        waitpid(s_redis, NULL, 0);
+    }
+    char rm[160];
+    snprintf(rm, sizeof(rm), "rm -rf %s", s_dir);
+    return system(rm) == 0 ? 0 : -1;
+}
+
+/* SCRIPT LOAD of every text answers the SHA1 the build computed. */
+static void test_sha(void)
+{
+    for (size_t i = 0; i < NQ_SCRIPT_COUNT; i++) {
+        redisReply *r = cmd("SCRIPT LOAD %s", nq_scripts[i].text);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(r);
+        CU_ASSERT_EQUAL(r->type, REDIS_REPLY_STRING);
+        if (r->type == REDIS_REPLY_STRING) {
+            CU_ASSERT_STRING_EQUAL(r->str, nq_scripts[i].sha);
+        } else {
+            fprintf(stderr, "\n    %s: %s\n", nq_scripts[i].name, r->str);
+        }
+        freeReplyObject(r);
+    }
+}
+
+/* Run sample `s` as a new-style script (one slot; no writes when read-only). */
+static redisReply *run(const sample_t *s)
+{
+    const nq_script_t *script = &nq_scripts[s->id];
+    const char *head = script->read_only ? "#!lua flags=no-writes\n" : "#!lua\n";
+    size_t len = strlen(head) + strlen(script->text) + 1;
+    char *text = malloc(len), nkeys[8];
+    snprintf(text, len, "%s%s", head, script->text);
+    const char *argv[64];
+    size_t argc = 0, n = 0;
+    while (s->keys[n])
+        n++;
+    snprintf(nkeys, sizeof(nkeys), "%zu", n);
+    argv[argc++] = script->read_only ? "EVAL_RO" : "EVAL";
+    argv[argc++] = text;
+    argv[argc++] = nkeys;
+    for (size_t k = 0; s->keys[k]; k++)
+        argv[argc++] = s->keys[k];
+    for (size_t k = 0; s->args[k]; k++)
+        argv[argc++] = s->args[k];
+    redisReply *r = redisCommandArgv(s_c, (int)argc, argv, NULL);
+    free(text);
+    return r;
+}
+
+static void test_samples(void)
+{
+    bool tried[NQ_SCRIPT_COUNT] = {false};
+    for (size_t i = 0; i < sizeof(samples) / sizeof(samples[0]); i++) {
+        const sample_t *s = &samples[i];
+        tried[s->id] = true;
+        redisReply *r = run(s);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(r);
+        CU_ASSERT_NOT_EQUAL(r->type, REDIS_REPLY_ERROR);
+        if (r->type == REDIS_REPLY_ERROR)
+            fprintf(stderr, "\n    %s (call %zu): %s\n", nq_scripts[s->id].name, i, r->str);
+        freeReplyObject(r);
+    }
+    for (size_t i = 0; i < NQ_SCRIPT_COUNT; i++) {
+        CU_ASSERT_TRUE(tried[i]);
+        if (!tried[i])
+            fprintf(stderr, "\n    %s has no call in test_scripts_cluster.c\n", nq_scripts[i].name);
+    }
+}
+
+/* The calls took the paths they are there for. */
+static void test_sample_outcomes(void)
+{
+    redisReply *r = cmd("GET " T "feed:seen:erp:ab"); /* the delivery was remembered */
+    CU_ASSERT(r && r->type == REDIS_REPLY_STRING);
+    freeReplyObject(r);
+    r = cmd("XLEN " T "log"); /* the delivery, then ev-4; not the replay, not the stale call */
+    CU_ASSERT(r && r->type == REDIS_REPLY_INTEGER && r->integer == 2);
+    freeReplyObject(r);
+    r = cmd("HGETALL " T "bucket:2"); /* the stale call wrote nothing */
+    CU_ASSERT(r && r->type == REDIS_REPLY_ARRAY && r->elements == 0);
+    freeReplyObject(r);
+    r = cmd("GET " T "claims"); /* c2's guard found the entry c1's */
+    CU_ASSERT(r && r->type == REDIS_REPLY_STRING);
+    freeReplyObject(r);
+    r = cmd("HGET " T "unknown:sps sp-x"); /* counted: the one event that counted */
+    CU_ASSERT(r && r->type == REDIS_REPLY_STRING && strncmp(r->str, "1 ", 2) == 0);
+    freeReplyObject(r);
+}
+
+/* What this test is for: a key the script builds itself fails the call. */
+static void test_undeclared_key_fails(void)
+{
+    redisReply *r = redisCommand(s_c, "EVAL %s 1 %s %s",
+                                 "#!lua\n"
+                                 "redis.call('GET', KEYS[1])\n"
+                                 "return redis.call('HSET', ARGV[1], 'a', 'b')\n",
+                                 T "x", "nq:dedupe:1795000000");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(r);
+    CU_ASSERT_EQUAL(r->type, REDIS_REPLY_ERROR);
+    freeReplyObject(r);
+}
+
+static CU_TestInfo tests[] = {
+    {"SCRIPT LOAD answers the SHA1 of the build", test_sha},
+    {"every script, in cluster mode, touches only its KEYS", test_samples},
+    {"the calls took their paths", test_sample_outcomes},
+    {"a key built in the script fails in cluster mode", test_undeclared_key_fails},
+    CU_TEST_INFO_NULL,
+};
+
+static CU_SuiteInfo suites[] = {
+    {"scripts in cluster mode", suite_init, suite_cleanup, NULL, NULL, tests},
+    CU_SUITE_INFO_NULL,
+};
+
+NQ_TEST_MAIN(suites)
