@@ -255,6 +255,11 @@ static bool port_taken(const char *host, int port)
     return taken;
 }
 
+bool nq_suite_port_free(const char *host, int port)
+{
+    return !port_taken(host, port);
+}
+
 int nq_suite_check_ports(nq_suite_t *s)
 {
     if (configure(s) != 0)
@@ -551,7 +556,7 @@ int nq_suite_reap(nq_suite_t *s)
 
 /* ------------------------------------------------------------------ Redis */
 
-/* Redis's arguments: port and socket, its directory, the persistence. */
+/* Redis's arguments: port and socket, its directory, the persistence, the caller's. */
 static char **redis_argv(const nq_suite_t *s)
 {
     char port[16], dir[300];
@@ -564,7 +569,10 @@ static char **redis_argv(const nq_suite_t *s)
     size_t n_head = sizeof(head) / sizeof(head[0]), n_sock = s->redis_socket[0] ? 4 : 0;
     size_t n_keep = s->o.redis_aof ? sizeof(redis_aof) / sizeof(redis_aof[0])
                                    : sizeof(redis_volatile) / sizeof(redis_volatile[0]);
-    char **argv = calloc(n_head + n_sock + n_keep + 1, sizeof(*argv));
+    size_t n_more = 0;
+    while (s->o.redis_args && s->o.redis_args[n_more])
+        n_more++;
+    char **argv = calloc(n_head + n_sock + n_keep + n_more + 1, sizeof(*argv));
     const char *sock[] = {"--unixsocket", s->redis_socket, "--unixsocketperm", "700"};
     size_t k = 0;
     bool ok = argv != NULL;
@@ -574,6 +582,8 @@ static char **redis_argv(const nq_suite_t *s)
         ok = (argv[k++] = strdup(sock[i])) != NULL;
     for (size_t i = 0; ok && i < n_keep; i++)
         ok = (argv[k++] = strdup(keep[i])) != NULL;
+    for (size_t i = 0; ok && i < n_more; i++)
+        ok = (argv[k++] = strdup(s->o.redis_args[i])) != NULL;
     if (!ok && argv) {
         for (size_t i = 0; i < k; i++)
             free(argv[i]);

@@ -47,18 +47,20 @@
 typedef struct nq_suite nq_suite_t;
 
 typedef struct nq_suite_opts {
-    const char *dir;      /* the suite's directory (made when missing) */
-    const char *bin_dir;  /* where nq-ingest, nq-gateway ... are */
-    const char *who;      /* prefix of messages ("harness", "nq-supervise") */
-    const char *wrap;     /* NULL, or a command (words split on blanks, found on PATH)
+    const char *dir;               /* the suite's directory (made when missing) */
+    const char *bin_dir;           /* where nq-ingest, nq-gateway ... are */
+    const char *who;               /* prefix of messages ("harness", "nq-supervise") */
+    const char *wrap;              /* NULL, or a command (words split on blanks, found on PATH)
                               every neiqin process runs under ("valgrind ...") */
-    bool redis_aof;       /* Redis keeps an append-only file, fsynced every second (the
+    bool redis_aof;                /* Redis keeps an append-only file, fsynced every second (the
                               run command's persistence); false: no persistence */
-    bool clean_env;       /* the caller's NQ_* variables do not reach the suite */
-    bool die_with_parent; /* children get SIGKILL when the caller dies (tests) */
-    bool own_sessions;    /* each child in a session of its own: a terminal's Ctrl-C
+    const char *const *redis_args; /* NULL, or more redis-server arguments, NULL-terminated
+                                      ("--cluster-enabled", "yes", ...) */
+    bool clean_env;                /* the caller's NQ_* variables do not reach the suite */
+    bool die_with_parent;          /* children get SIGKILL when the caller dies (tests) */
+    bool own_sessions;             /* each child in a session of its own: a terminal's Ctrl-C
                               reaches only the caller, which stops them in order */
-    int stop_ms;          /* how long one process has to exit after SIGTERM */
+    int stop_ms;                   /* how long one process has to exit after SIGTERM */
     const volatile sig_atomic_t *cancel; /* NULL, or a flag that, once set, ends the
                                             waits for readiness early (a signal) */
 } nq_suite_opts_t;
@@ -76,6 +78,10 @@ int nq_suite_setenv(nq_suite_t *s, const char *assignment);
  * NQ_REDIS_PORT, NQ_HTTP_HOST and NQ_HTTP_PORT, and tcp:// endpoints for the
  * six ZeroMQ endpoint variables. Returns 0 or -1. */
 int nq_suite_use_free_ports(nq_suite_t *s);
+
+/* Whether nothing listens on host:port (a bind there, as the services do it
+ * with SO_REUSEADDR, would work). */
+bool nq_suite_port_free(const char *host, int port);
 
 /* Refuse ports that something already listens on: Redis's, the gateway's,
  * and every tcp:// endpoint's, as configured. Returns 0, or -1 after saying
