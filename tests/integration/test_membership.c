@@ -50,6 +50,7 @@
 #endif
 
 #define SCORE_MS 15000 /* how long scorers may take to apply what was accepted */
+#define NQCTL_MS 60000 /* how long one nqctl run may take */
 
 /* ================================================================ helpers */
 
@@ -487,23 +488,10 @@ static void test_deletes(void)
     json_decref(overview("salespeople/sp-1", "month", "2026-11-30", "\"318.00\"", "4"));
 }
 
-/* Run nqctl with the suite's URL; its exit code. */
+/* Run nqctl seed-demo against the suite; its exit code. */
 static int nqctl(const char *const *args)
 {
-    pid_t pid = fork();
-    if (pid == 0) {
-        char *argv[8] = {NQ_BIN_DIR "/nqctl"};
-        for (int i = 0; args[i] && i < 6; i++)
-            argv[i + 1] = (char *)args[i];
-        setenv("NQ_URL", nq_harness_url(tk_h), 1);
-        int null = open("/dev/null", O_WRONLY);
-        dup2(null, STDOUT_FILENO);
-        execv(argv[0], argv);
-        _exit(127);
-    }
-    int status = -1;
-    waitpid(pid, &status, 0);
-    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    return tk_nqctl(NULL, NULL, NQCTL_MS, args);
 }
 
 static void test_seed_demo_remove(void)

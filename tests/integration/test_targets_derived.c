@@ -89,16 +89,9 @@ static void test_setup(void)
     };
     json_t *arr = json_array();
     for (size_t i = 0; i < sizeof(orders) / sizeof(orders[0]); i++)
-        json_array_append_new(arr, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "event_id",
-                                             orders[i][0], "type", "order", "salesperson_id",
-                                             orders[i][1], "customer_id", "c-td", "occurred_at",
-                                             orders[i][2], "amount", orders[i][3]));
-    int status;
-    json_t *a = tk_api("POST", "/api/v1/activities", arr, &status);
-    tk_accepted += json_integer_value(json_object_get(a, "accepted"));
-    tk_check(status == 202 && tk_accepted == 8, "POST orders: want 202, 8 accepted; got %d %s",
-             status, tk_text(a));
-    json_decref(a);
+        json_array_append_new(arr, tk_event_at(orders[i][0], "order", orders[i][1], "c-td",
+                                               orders[i][2], orders[i][3]));
+    tk_post_counts(arr, 8, 0);
     CU_ASSERT_FATAL(tk_wait_scored(SCORE_MS));
 
     static const char *const targets[][2] = {

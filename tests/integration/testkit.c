@@ -2,11 +2,14 @@
 #include "testkit.h"
 
 #include <CUnit/CUnit.h>
+#include <fcntl.h>
 #include <math.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -268,4 +271,40 @@ void tk_date_of(int64_t ms, char *buf, size_t len)
     char t[48];
     nq_time_format(ms, t, sizeof(t));
     snprintf(buf, len, "%.10s", t);
+}
+
+/* ---- nqctl ---------------------------------------------------------------------------- */
+
+#ifndef NQ_BIN_DIR
+#error "NQ_BIN_DIR must name the build's bin directory"
+#endif
+
+int tk_nqctl(const char *lang, const char *out, int timeout_ms, const char *const *words)
+{
+    pid_t pid = fork();
+    if (pid == 0) {
+        const char *argv[16] = {"nqctl", "--url", nq_harness_url(tk_h)};
+        int n = 3;
+        while (*words && n < 15)
+            argv[n++] = *words++;
+        argv[n] = NULL;
+        int fd = out ? open(out, O_WRONLY | O_CREAT | O_TRUNC, 0644) : open("/dev/null", O_WRONLY);
+        if (fd < 0 || dup2(fd, STDOUT_FILENO) < 0 || (out && dup2(fd, STDERR_FILENO) < 0))
+            _exit(127);
+        close(fd);
+        if (lang)
+            setenv("NQ_LANG", lang, 1);
+        execv(NQ_BIN_DIR "/nqctl", (char *const *)argv);
+        _exit(127);
+    }
+    if (pid < 0)
+        return -1;
+    int st;
+    for (int64_t deadline = tk_mono_ms() + timeout_ms; tk_mono_ms() < deadline; usleep(20000)) {
+        if (waitpid(pid, &st, WNOHANG) == pid)
+            return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+    }
+    kill(pid, SIGKILL);
+    waitpid(pid, NULL, 0);
+    return -1;
 }

@@ -116,4 +116,13 @@ void tk_redis_do(const char *fmt, ...);
 /* The date of instant ms in the zone, "2026-11-25". */
 void tk_date_of(int64_t ms, char *buf, size_t len);
 
+/* ---- nqctl ---------------------------------------------------------------------- */
+
+/* Run this build's nqctl against the suite (--url, then `words`, NULL-ended)
+ * with NQ_LANG=lang (NULL: as inherited); its stdout and stderr into the file
+ * `out`, or with out NULL its stdout to /dev/null. Waits up to timeout_ms,
+ * then kills it. Returns its exit status, 128 + signal when one ended it, or
+ * -1 when it did not end in time or could not start. */
+int tk_nqctl(const char *lang, const char *out, int timeout_ms, const char *const *words);
+
 #endif
