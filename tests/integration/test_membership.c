@@ -555,6 +555,21 @@ static void test_first_layout(void)
     /* Everyone else kept their history. */
     tk_check(strcmp(team_members("t-b"), "sp-1,sp-typo") == 0, "t-b members: %s",
              team_members("t-b"));
+    /* The list indexes are built again after the upgrade: the list has them. */
+    char ids[256] = "";
+    for (int64_t end = tk_mono_ms() + 5000; strcmp(ids, "sp-o1,sp-o2") != 0 && tk_mono_ms() < end;
+         usleep(50000)) {
+        json_t *l = tk_call("GET", "/api/v1/salespeople?team=t-old", NULL, 200);
+        size_t i;
+        json_t *e;
+        ids[0] = '\0';
+        json_array_foreach (json_object_get(l, "items"), i, e) {
+            size_t len = strlen(ids);
+            snprintf(ids + len, sizeof(ids) - len, "%s%s", i ? "," : "", tk_str(e, "id"));
+        }
+        json_decref(l);
+    }
+    tk_check(strcmp(ids, "sp-o1,sp-o2") == 0, "GET /api/v1/salespeople?team=t-old: [%s]", ids);
 }
 
 static void test_stop(void)
