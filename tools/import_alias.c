@@ -6,7 +6,7 @@
 #include <strings.h>
 
 #include "import_csv.h"
-#include "import_value.h"
+#include "import_fold.h"
 #include "msg.h"
 #include "nq/utf8.h"
 
@@ -39,7 +39,7 @@ static int find(const void *table, size_t count, size_t stride, const char *text
 int import_name_find(const void *table, size_t count, size_t stride, const char *text)
 {
     char s[128];
-    if (import_value_fold(text, s, sizeof(s)) != 0)
+    if (import_fold(text, s, sizeof(s)) != 0)
         return -1;
     int i = find(table, count, stride, s);
     /* "金额（元）" (folded to "金额(元)"): the name before the unit */

@@ -10,7 +10,6 @@
 #include <string.h>
 #include <strings.h>
 
-#include "import_value.h"
 #include "msg.h"
 #include "nq/utf8.h"
 

@@ -10,40 +10,14 @@
 
 #include "import_alias.h"
 #include "import_csv.h"
+#include "import_fold.h"
 #include "msg.h"
 #include "nq/fielderr.h"
 #include "nq/period.h"
-#include "nq/utf8.h"
 
-#define SHOWN_MAX  40             /* longest cell quoted in a message */
-#define YUAN       "\xC2\xA5"     /* ¥ U+00A5 */
-#define YUAN_WIDE  "\xEF\xBF\xA5" /* ￥ U+FFE5 */
-#define IDEO_SPACE 0x3000         /* U+3000, folded to ' ' */
-#define WIDE_FIRST 0xFF01         /* U+FF01..U+FF5E: ASCII 0x21..0x7E ... */
-#define WIDE_LAST  0xFF5E
-#define WIDE_SHIFT 0xFEE0 /* ... shifted by this */
-
-int import_value_fold(const char *cell, char *out, size_t cap)
-{
-    size_t n = 0;
-    for (size_t left = strlen(cell), used; left > 0; cell += used, left -= used) {
-        uint32_t cp = 0;
-        unsigned c = (unsigned char)*cell;
-        used = nq_utf8_seq(cell, left, &cp);
-        if (cp >= WIDE_FIRST && cp <= WIDE_LAST)
-            c = cp - WIDE_SHIFT;
-        else if (cp == IDEO_SPACE)
-            c = ' ';
-        else
-            used = 1; /* other characters byte by byte, as they are */
-        if (n + 1 >= cap)
-            return -1;
-        out[n++] = (char)c;
-    }
-    out[n] = '\0';
-    import_csv_trim(out);
-    return 0;
-}
+#define SHOWN_MAX 40             /* longest cell quoted in a message */
+#define YUAN      "\xC2\xA5"     /* ¥ U+00A5 */
+#define YUAN_WIDE "\xEF\xBF\xA5" /* ￥ U+FFE5 */
 
 /* Take digits at *p into the buffer at *o (at most `room` more); with
  * groups, "1,234,567" is read as one run. Returns the count, or -1 for
@@ -104,7 +78,7 @@ static int write_decimal(bool minus, const char *ip, size_t ni, const char *fp, 
 int import_value_decimal(const char *cell, unsigned flags, char *out, size_t cap)
 {
     char s[IMPORT_VALUE_MAX], ip[IMPORT_VALUE_MAX], fp[IMPORT_VALUE_MAX];
-    if (import_value_fold(cell, s, sizeof(s)) != 0)
+    if (import_fold(cell, s, sizeof(s)) != 0)
         return -1;
     const char *p = s;
     bool minus = *p == '-';
@@ -270,7 +244,7 @@ static int local_ms(const civil_t *c, int64_t *ms)
 int import_value_time(const char *cell, char *out, size_t cap)
 {
     char s[IMPORT_VALUE_MAX];
-    if (import_value_fold(cell, s, sizeof(s)) != 0 || !*s)
+    if (import_fold(cell, s, sizeof(s)) != 0 || !*s)
         return -1;
     const char *p = s;
     civil_t c = {0};
@@ -312,7 +286,7 @@ int import_value_period_key(nq_period_kind_t kind, const char *cell, char *out, 
     civil_t c = {0};
     int y, n = -1, k = 0;
     nq_period_t period;
-    if (import_value_fold(cell, s, sizeof(s)) != 0)
+    if (import_fold(cell, s, sizeof(s)) != 0)
         return -1;
     const char *p = s;
     bool date = parse_date(&p, &c) == 0 && !*p;
@@ -356,7 +330,7 @@ int import_value_bool(const char *cell, bool *out)
         {"false", "no|n|0|否|错|×"},
     };
     char s[IMPORT_VALUE_MAX];
-    if (import_value_fold(cell, s, sizeof(s)) != 0)
+    if (import_fold(cell, s, sizeof(s)) != 0)
         return -1;
     int i = import_name_find(yes_no, 2, sizeof(yes_no[0]), s);
     if (i < 0)

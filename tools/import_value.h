@@ -4,7 +4,7 @@
  * besides the arguments is the zone of nq/period.h (nq_zone_set), in which
  * times without an offset are read.
  *
- * Every reader first folds full-width forms to ASCII (１２，３４５．６ -> 12,345.6,
+ * Every reader first folds full-width forms to ASCII (import_fold.h: １２，３４５．６ -> 12,345.6,
  * ％ ： ／ － and the ideographic space too) and trims spaces and tabs, so what
  * a Chinese input method types reads like ASCII. Then:
  *
@@ -41,12 +41,6 @@ enum {
     IMPORT_NUM_PERCENT = 1 << 2,  /* a trailing %: "80%" is "0.8" */
     IMPORT_NUM_EXPONENT = 1 << 3, /* an exponent: "1e3", "2.5E-4" */
 };
-
-/* Fold full-width ASCII forms (U+FF01..U+FF5E) to ASCII and U+3000 to a
- * space, then trim spaces and tabs at both ends. Other bytes are copied as
- * they are. Returns 0, or -1 when the result needs more than cap bytes
- * (with its NUL). */
-int import_value_fold(const char *cell, char *out, size_t cap);
 
 /* A decimal number as a person writes it (see above), as plain decimal text:
  * "-1,234.50" -> "-1234.50" (the digits as written: no rounding, no
