@@ -17,6 +17,9 @@
  *   nq_redis_command(r, on_pong, NULL, "PING");
  *   ...
  *   nq_redis_destroy(&r);   // pending replies are still read and delivered
+ *
+ * The client is redis.c (its socket driven through redis_uv.c); argument
+ * vectors and pipelines are built in redis_build.c.
  */
 #ifndef NQ_REDIS_H
 #define NQ_REDIS_H
