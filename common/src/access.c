@@ -1,12 +1,15 @@
 /* access.c — user and API key records, and their store. See nq/access.h. */
 #include "nq/access.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <sodium.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "nq/fielderr.h"
 #include "nq/keys.h"
@@ -414,6 +417,43 @@ int nq_access_key_put(redisContext *c, const char *key_text, const char *scope, 
     if (rc == 0 && rec)
         *rec = k;
     return rc;
+}
+
+int nq_access_key_keep(redisContext *c, const char *path, const char *name,
+                       char key_out[NQ_APIKEY_LEN + 1], char *err, size_t errlen)
+{
+    char hash[NQ_TOKEN_HASH_HEX + 1], key[128];
+    FILE *f = fopen(path, "r");
+    bool have = f && fgets(key_out, NQ_APIKEY_LEN + 1, f) &&
+                nq_apikey_well_formed(key_out, strlen(key_out));
+    if (f)
+        fclose(f);
+    if (have) {
+        nq_token_hash(key_out, NQ_APIKEY_LEN, hash);
+        nq_key_apikey(key, sizeof(key), hash);
+        redisReply *r = redisCommand(c, "HMGET %s id revoked", key);
+        if (!r || r->type != REDIS_REPLY_ARRAY || r->elements != 2)
+            return unexpected(c, r, err, errlen);
+        bool known = r->element[0]->type == REDIS_REPLY_STRING;
+        bool revoked = r->element[1]->type == REDIS_REPLY_STRING;
+        freeReplyObject(r);
+        if (known && !revoked)
+            return 0;
+        if (!known)
+            return nq_access_key_put(c, key_out, "admin", "", name, NULL, err, errlen);
+    }
+    int rc = nq_access_key_create(c, "admin", "", name, key_out, NULL, err, errlen);
+    if (rc != 0)
+        return rc;
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    f = fd >= 0 ? fdopen(fd, "w") : NULL;
+    bool written = f && fprintf(f, "%s\n", key_out) > 0;
+    if (f ? fclose(f) != 0 : (fd >= 0 && close(fd) != 0))
+        written = false;
+    if (!written)
+        return fail(NQ_ACCESS_EINVAL, err, errlen, "%s: cannot write the key: %s", path,
+                    strerror(errno));
+    return 0;
 }
 
 int nq_access_key_create(redisContext *c, const char *scope, const char *teams, const char *name,

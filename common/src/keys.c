@@ -145,3 +145,10 @@ int nq_key_login_fail(char *buf, size_t len, const char *what, const char *name)
 {
     return fit(snprintf(buf, len, NQ_KEY_LOGIN_FAIL "%s:%s", what, name), len);
 }
+
+int nq_key_index(char *buf, size_t len, const char *list, const char *filter, const char *value)
+{
+    if (!filter)
+        return fit(snprintf(buf, len, "nq:ix:%s", list), len);
+    return fit(snprintf(buf, len, "nq:ix:%s:%s=%s", list, filter, value), len);
+}

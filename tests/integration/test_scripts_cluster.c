@@ -16,7 +16,6 @@
  * confirms with Redis itself, on the paths the calls below take.
  */
 #include <hiredis/hiredis.h>
-#include <netinet/in.h>
 #include <stdint.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -24,25 +23,23 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/prctl.h>
-#include <sys/socket.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "nq/scripts.h"
+#include "nq/suite.h"
 #include "nq_test.h"
 
 #define T "{t}:" /* every key: one slot */
 
-static pid_t s_redis;
+static nq_suite_t *s_suite; /* the private Redis in cluster mode (nq/suite.h) */
 static redisContext *s_c;
 static char s_dir[] = "/tmp/nq-scripts-cluster.XXXXXX";
 
 /* A call of a script: its keys and arguments (NULL-terminated). */
 typedef struct sample {
     nq_script_id_t id;
-    const char *keys[16];
+    const char *keys[24];
     const char *args[40];
 } sample_t;
 
@@ -87,20 +84,29 @@ static const sample_t samples[] = {
     {NQ_SCRIPT_ID_SCORER_RECLAIM, {T "stream", T "claims"}, {"g", "c2", "0", "0-0", "10"}},
     {NQ_SCRIPT_ID_SALESPERSON_WRITE,
      {T "sp:1", T "sp:1:teams", T "sp:1:status", T "names", T "sps", T "sps:archived", T "teams",
-      T "version", T "team:t1:members"},
-     {"sp-1", "Li", "t1", "active", "1795000000000", "", "", "", "0", "", "1", "0|t1", "0"}},
+      T "version", T "team:t1:members", T "ix:sps:status=leave", T "ix:sps:status=left",
+      T "ix:sps:archived=1", T "ix:sps", T "ix:sps:team=t1", T "ix:sps:status=active",
+      T "ix:sps:archived=0"},
+     {"sp-1", "Li", "t1", "active", "1795000000000", "", "", "", "0", "", "3", "4", "1", "0|t1",
+      "0"}},
     {NQ_SCRIPT_ID_SALESPERSON_WRITE,
      {T "sp:1", T "sp:1:teams", T "sp:1:status", T "names", T "sps", T "sps:archived", T "teams",
-      T "version"},
-     {"sp-1", "Li", "", "left", "1795000000000", "", "0|t1", "", "1", "1795000000000", "2", "0|t1",
-      "1794960000000|", "1", "1794960000000|left"}},
+      T "version", T "ix:sps:team=t1", T "ix:sps:status=active", T "ix:sps:status=leave",
+      T "ix:sps:archived=0", T "ix:sps", T "ix:sps:team=", T "ix:sps:status=left",
+      T "ix:sps:archived=1"},
+     {"sp-1", "Li", "", "left", "1795000000000", "", "0|t1", "", "1", "1795000000000", "4", "4",
+      "2", "0|t1", "1794960000000|", "1", "1794960000000|left"}},
     {NQ_SCRIPT_ID_TEAM_WRITE,
      {T "team:t1", T "teams", T "teams:archived", T "sps", T "team:t1:members", T "version",
-      T "sp:2:teams", T "sp:2"},
-     {"t1", "East", "[]", "1795000000000", "sp-1", "1", "0", "sp-2", "1", "", "t1", "1", "0|t1"}},
+      T "ix:teams:archived=1", T "ix:teams", T "ix:teams:archived=0", T "sp:2:teams", T "sp:2",
+      T "ix:sps:team=", T "ix:sps:team=t1"},
+     {"t1", "East", "[]", "1795000000000", "sp-1", "1", "0", "1", "2", "sp-2", "1", "", "t1", "1",
+      "0|t1"}},
     {NQ_SCRIPT_ID_CUSTOMER_PUT,
-     {T "cust:1"},
-     {"1795000000000", "", "name", "Acme", "owner_id", "sp-1", "class", "A"}},
+     {T "cust:1", T "customers", T "sps", T "ix:cu:owner=", T "ix:cu:class=normal",
+      T "ix:cu:class=potential", T "ix:cu", T "ix:cu:owner=sp-2", T "ix:cu:class=key"},
+     {"cu-1", "1795000000000", "", "", "3", "3", "name", "Acme", "owner_id", "sp-2", "class",
+      "key"}},
     {NQ_SCRIPT_ID_KEYSET_CHANGE,
      {T "sp:1:key", T "sp:1:key_log"},
      {"+", "cu-1", "1795000000000", "12"}},
@@ -124,6 +130,20 @@ static const sample_t samples[] = {
     {NQ_SCRIPT_ID_ORG_UNKNOWN,
      {T "unknown:sps", T "unknown:customers", T "sps", T "sps:archived", T "customers"},
      {NULL}},
+    /* the org lists: a page, the indexes built, a customer put then deleted */
+    {NQ_SCRIPT_ID_LIST_PAGE, {T "ix:cu:class=key", T "ix:cu:owner=sp-2"}, {"", "50", "200"}},
+    {NQ_SCRIPT_ID_IX_BUILD,
+     {T "cust:1", T "ix:cu", T "ix:cu:owner=sp-2", T "ix:cu:class=key"},
+     {"1", "3", "2", "owner_id", "class", "cu-1", "sp-2", "key"}},
+    {NQ_SCRIPT_ID_CUSTOMER_PUT,
+     {T "cust:2", T "customers", T "sps", T "ix:cu:class=normal", T "ix:cu:class=potential",
+      T "ix:cu", T "ix:cu:owner=sp-2", T "ix:cu:class=key"},
+     {"cu-2", "1795000000000", "", "", "2", "3", "name", "Beta", "owner_id", "sp-2", "class",
+      "key"}},
+    {NQ_SCRIPT_ID_CUSTOMER_DELETE,
+     {T "cust:2", T "customers", T "ix:cu", T "ix:cu:owner=sp-2", T "ix:cu:class=key",
+      T "ix:cu:class=normal", T "ix:cu:class=potential"},
+     {"cu-2", "sp-2"}},
 };
 
 static redisReply *cmd(const char *fmt, ...)
@@ -135,26 +155,13 @@ static redisReply *cmd(const char *fmt, ...)
     return r;
 }
 
-/* Whether `port` on 127.0.0.1 is free now. */
-static bool port_free(int port)
-{
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    struct sockaddr_in a = {.sin_family = AF_INET,
-                            .sin_port = htons((uint16_t)port),
-                            .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-    bool ok = fd >= 0 && bind(fd, (struct sockaddr *)&a, sizeof(a)) == 0;
-    if (fd >= 0)
-        close(fd);
-    return ok;
-}
-
 /* A port free with its cluster bus port (port + 10000, so below 55536). */
 static int free_port(void)
 {
     srand((unsigned)getpid() ^ (unsigned)time(NULL));
     for (int i = 0; i < 200; i++) {
         int port = 20000 + rand() % 10000;
-        if (port_free(port) && port_free(port + 10000))
+        if (nq_suite_port_free("127.0.0.1", port) && nq_suite_port_free("127.0.0.1", port + 10000))
             return port;
     }
     return -1;
@@ -177,29 +184,27 @@ static bool cluster_ok(void)
 
 static int suite_init(void)
 {
+    static const char *const cluster[] = {
+        "--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf", "--loglevel",
+        "warning",           NULL};
     int port = free_port();
     if (port < 0 || !mkdtemp(s_dir))
         return -1;
-    char port_s[16], conf[128];
-    snprintf(port_s, sizeof(port_s), "%d", port);
-    snprintf(conf, sizeof(conf), "%s/nodes.conf", s_dir);
-    s_redis = fork();
-    if (s_redis == 0) {
-        prctl(PR_SET_PDEATHSIG, SIGKILL);
-        execlp("redis-server", "redis-server", "--port", port_s, "--bind", "127.0.0.1", "--save",
-               "", "--appendonly", "no", "--dir", s_dir, "--cluster-enabled", "yes",
-               "--cluster-config-file", conf, "--loglevel", "warning", (char *)NULL);
-        _exit(127);
-    }
-    for (int i = 0; i < 100 && !s_c; i++) { /* up to 5 s */
-        sleep_ms(50);
-        redisContext *c = redisConnect("127.0.0.1", port);
-        if (c && !c->err)
-            s_c = c;
-        else if (c)
-            redisFree(c);
-    }
-    if (!s_c) {
+    nq_suite_opts_t o = {.dir = s_dir,
+                         .bin_dir = NQ_BIN_DIR,
+                         .who = "test_scripts_cluster",
+                         .redis_args = cluster,
+                         .clean_env = true,
+                         .die_with_parent = true,
+                         .stop_ms = 10000};
+    char port_env[32];
+    snprintf(port_env, sizeof(port_env), "NQ_REDIS_PORT=%d", port);
+    s_suite = nq_suite_new(&o);
+    if (!s_suite || nq_suite_setenv(s_suite, port_env) != 0 ||
+        nq_suite_start_redis(s_suite, 5000) != 0)
+        return -1;
+    s_c = redisConnect("127.0.0.1", port);
+    if (!s_c || s_c->err) {
         fprintf(stderr, "redis-server in cluster mode did not answer on port %d\n", port);
         return -1;
     }
@@ -227,13 +232,10 @@ static int suite_cleanup(void)
 {
     if (s_c)
         redisFree(s_c);
-    if (s_redis > 0) {
-        kill(s_redis, SIGTERM);
-        waitpid(s_redis, NULL, 0);
-    }
+    int failed = nq_suite_stop(&s_suite);
     char rm[160];
     snprintf(rm, sizeof(rm), "rm -rf %s", s_dir);
-    return system(rm) == 0 ? 0 : -1;
+    return system(rm) == 0 && failed == 0 ? 0 : -1;
 }
 
 /* SCRIPT LOAD of every text answers the SHA1 the build computed. */
@@ -314,6 +316,16 @@ static void test_sample_outcomes(void)
     freeReplyObject(r);
     r = cmd("HGET " T "unknown:sps sp-x"); /* counted: the one event that counted */
     CU_ASSERT(r && r->type == REDIS_REPLY_STRING && strncmp(r->str, "1 ", 2) == 0);
+    freeReplyObject(r);
+    r = cmd("ZRANGE " T "ix:cu:class=key 0 -1"); /* cu-1 put and indexed, cu-2 deleted */
+    CU_ASSERT(r && r->type == REDIS_REPLY_ARRAY && r->elements == 1 &&
+              strcmp(r->element[0]->str, "cu-1") == 0);
+    freeReplyObject(r);
+    r = cmd("ZRANGE " T "ix:sps:status=left 0 -1"); /* sp-1 archived: left, not active */
+    CU_ASSERT(r && r->type == REDIS_REPLY_ARRAY && r->elements == 1);
+    freeReplyObject(r);
+    r = cmd("ZCARD " T "ix:sps:status=active");
+    CU_ASSERT(r && r->type == REDIS_REPLY_INTEGER && r->integer == 0);
     freeReplyObject(r);
 }
 

@@ -138,6 +138,14 @@ int nq_access_key_create(redisContext *c, const char *scope, const char *teams, 
 int nq_access_key_put(redisContext *c, const char *key, const char *scope, const char *teams,
                       const char *name, nq_apikey_t *rec, char *err, size_t errlen);
 
+/* The admin key a tool keeps in file `path` for its own requests (the run
+ * command's and the benchmark's): the file's key when Redis knows it and it
+ * is not revoked; stored again when Redis does not know it (a fresh Redis);
+ * otherwise a new key of scope admin named `name`, written to the file (mode
+ * 0600). The key goes into key_out. */
+int nq_access_key_keep(redisContext *c, const char *path, const char *name,
+                       char key_out[NQ_APIKEY_LEN + 1], char *err, size_t errlen);
+
 /* Call fn for every key (revoked ones too), in id order. */
 int nq_access_key_list(redisContext *c, void (*fn)(const nq_apikey_t *k, void *data), void *data,
                        char *err, size_t errlen);
