@@ -137,10 +137,12 @@ int gw_principal_from_user(gw_principal_t *p, const char *hash, const nq_session
                            const nq_user_t *u)
 {
     const nq_role_t *role = nq_role_find(u->role);
+    char h[NQ_TOKEN_HASH_HEX + 1];
     if (!role || u->disabled)
         return -1;
+    snprintf(h, sizeof(h), "%s", hash); /* hash may be p->hash */
     memset(p, 0, sizeof(*p));
-    snprintf(p->hash, sizeof(p->hash), "%s", hash);
+    memcpy(p->hash, h, sizeof(h));
     p->role = role;
     snprintf(p->id, sizeof(p->id), "%s", u->id);
     snprintf(p->name, sizeof(p->name), "%s", u->name);

@@ -359,6 +359,52 @@ static void test_sign_in_and_out(void)
     CU_ASSERT_EQUAL(status_of("GET", "/api/v1/auth/me", s.cookie, NULL), 401);
 }
 
+/* The gateway's count of credentials it read from Redis (/metrics). */
+static long long lookups(void)
+{
+    static char buf[1 << 14];
+    const char *url = nq_harness_url(s_h);
+    nq_httpc_t *c = nq_httpc_new(url);
+    nq_httpc_response_t r;
+    long long n = -1;
+    if (c && nq_httpc_request(c, "GET", "/metrics", NULL, NULL, 0, NULL, &r) == 0) {
+        snprintf(buf, sizeof(buf), "%s", r.body ? r.body : "");
+        const char *p = strstr(buf, "\nnq_gateway_auth_lookups_total ");
+        n = p ? atoll(p + strlen("\nnq_gateway_auth_lookups_total ")) : -1;
+        nq_httpc_response_free(&r);
+    }
+    nq_httpc_destroy(&c);
+    return n;
+}
+
+/* A known key or session costs no Redis read: only the first request of each
+ * after the cache was emptied (the admin key's /metrics reads hit it too). */
+static void test_hot_path_cached(void)
+{
+    char err[256], key[NQ_APIKEY_LEN + 1];
+    CU_ASSERT_EQUAL_FATAL(
+        nq_access_key_create(s_redis, "ingest", "", "hot", key, NULL, err, sizeof(err)), 0);
+    add_user("sun", "coordinator", "t-east");
+    session_t s = sign_in("sun");
+    /* every cache drops what it knew (a version bump), so both are read from Redis once */
+    freeReplyObject(redisCommand(s_redis, "INCR %s", NQ_KEY_AUTH_VERSION));
+    usleep(1200000);
+    CU_ASSERT_EQUAL(status_of("POST", "/api/v1/activities", bearer(key), event_body("hot-0")), 202);
+    CU_ASSERT_EQUAL(status_of("GET", "/api/v1/auth/me", s.cookie, NULL), 200);
+    long long before = lookups();
+    char id[32];
+    for (int i = 1; i <= 5; i++) {
+        snprintf(id, sizeof(id), "hot-%d", i);
+        CU_ASSERT_EQUAL(status_of("POST", "/api/v1/activities", bearer(key), event_body(id)), 202);
+        CU_ASSERT_EQUAL(status_of("GET", "/api/v1/auth/me", s.cookie, NULL), 200);
+    }
+    long long after = lookups();
+    CU_ASSERT(before >= 0);
+    if (after != before)
+        fprintf(stderr, "\n%lld Redis lookups for known credentials\n", after - before);
+    CU_ASSERT_EQUAL(after, before);
+}
+
 static void test_disabled_user(void)
 {
     char err[256];
@@ -588,6 +634,7 @@ static CU_TestInfo tests[] = {
     {"key scopes: ingest posts, read reads", test_key_scopes},
     {"a revoked key is refused within a second", test_revoked_key},
     {"sign in, session, CSRF, sign out", test_sign_in_and_out},
+    {"known keys and sessions cost no Redis read", test_hot_path_cached},
     {"a disabled user is refused within a second", test_disabled_user},
     {"wrong password and unknown user: one answer", test_wrong_password},
     {"bad sign-in input: 400 with reasons", test_bad_sign_in},
