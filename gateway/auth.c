@@ -18,8 +18,9 @@ struct gw_auth {
     long long version;      /* nq:auth:version last read; -1 before the first */
     uint64_t trusted_until; /* uv_now() until which the cache may answer */
     bool polling;           /* a poll is out */
+    int pending;            /* replies still to come that name this struct (polls, renewals) */
     bool stopped;           /* stop was called */
-    bool closed;            /* the timer has closed: freed once no poll is out */
+    bool closed;            /* the timer has closed: freed once nothing is pending */
     uint64_t hits;          /* requests the cache answered */
     uint64_t misses;        /* requests that read Redis */
 };
@@ -80,6 +81,8 @@ static void decide(const gw_request_t *req, gw_principal_t *p)
     req->route->handler(&go);
 }
 
+static void session_touch(gw_auth_t *a, gw_principal_t *p, uint64_t now);
+
 /* ---- Redis reads on a miss ---------------------------------------------- */
 
 static void lookup_free(lookup_t *l)
@@ -108,6 +111,8 @@ static void lookup_done(lookup_t *l)
 {
     auth_cache_put(l->auth->cache, &l->p);
     gw_principal_t *kept = auth_cache_get(l->auth->cache, l->p.hash);
+    if (kept && !kept->is_key) /* renew the idle expiry now: the session was just used */
+        session_touch(l->auth, kept, uv_now(&l->auth->gw->svc->loop));
     decide(&l->req, kept ? kept : &l->p);
     lookup_free(l);
 }
@@ -165,7 +170,7 @@ static void on_session_user(nq_redis_t *r, redisReply *reply, void *data)
         lookup_free(l);
         return;
     }
-    l->p.touched_ms = (int64_t)uv_now(&l->auth->gw->svc->loop);
+    l->p.touched_ms = -AUTH_RENEW_MS; /* renewed at once by lookup_done */
     lookup_done(l);
 }
 
@@ -257,16 +262,51 @@ static int credential(const gw_request_t *req, char hash[NQ_TOKEN_HASH_HEX + 1])
     return -1;
 }
 
-/* Renew a session's idle expiry in Redis, at most every AUTH_RENEW_MS. */
+static void auth_free_when_done(gw_auth_t *a)
+{
+    if (a->closed && a->pending == 0) {
+        auth_cache_free(a->cache);
+        free(a);
+    }
+}
+
+/* A renewal's session (its hash), for when Redis says it is gone. */
+typedef struct renewal {
+    gw_auth_t *auth;
+    char hash[NQ_TOKEN_HASH_HEX + 1];
+} renewal_t;
+
+static void on_renewed(nq_redis_t *r, redisReply *reply, void *data)
+{
+    renewal_t *rn = data;
+    gw_auth_t *a = rn->auth;
+    a->pending--;
+    /* EXPIRE of a key that is gone (idle too long, signed out elsewhere): not here either */
+    if (!a->closed && reply && reply->type == REDIS_REPLY_INTEGER && reply->integer == 0)
+        gw_auth_forget(a, rn->hash);
+    free(rn);
+    auth_free_when_done(a);
+}
+
+/* Renew a session's idle expiry in Redis, at most every AUTH_RENEW_MS; when
+ * Redis no longer has it, stop trusting the cached entry. */
 static void session_touch(gw_auth_t *a, gw_principal_t *p, uint64_t now)
 {
     char key[128];
-    if (now - (uint64_t)p->touched_ms < AUTH_RENEW_MS)
+    if ((int64_t)now - p->touched_ms < AUTH_RENEW_MS)
+        return;
+    renewal_t *rn = malloc(sizeof(*rn));
+    if (!rn)
         return;
     p->touched_ms = (int64_t)now;
+    rn->auth = a;
+    memcpy(rn->hash, p->hash, sizeof(rn->hash));
     nq_key_session(key, sizeof(key), p->hash);
-    nq_redis_command(a->gw->svc->redis, NULL, NULL, "EXPIRE %s %lld", key,
-                     (long long)a->gw->svc->cfg.session_idle_s);
+    if (nq_redis_command(a->gw->svc->redis, on_renewed, rn, "EXPIRE %s %lld", key,
+                         (long long)a->gw->svc->cfg.session_idle_s) == 0)
+        a->pending++;
+    else
+        free(rn);
 }
 
 void gw_auth_door(gw_auth_t *a, const gw_request_t *req)
@@ -287,7 +327,7 @@ void gw_auth_door(gw_auth_t *a, const gw_request_t *req)
     /* A session past its end, or idle longer than allowed here, is asked for again. */
     if (p && !p->is_key &&
         (p->expires_ms <= nq_now_ms() ||
-         now - (uint64_t)p->touched_ms > (uint64_t)a->gw->svc->cfg.session_idle_s * 1000))
+         (int64_t)now - p->touched_ms > a->gw->svc->cfg.session_idle_s * 1000))
         p = NULL;
     if (!p || p->is_key != (kind == 1)) {
         lookup_start(a, req, hash, kind == 1);
@@ -301,12 +341,13 @@ void gw_auth_door(gw_auth_t *a, const gw_request_t *req)
 
 void gw_auth_remember(gw_auth_t *a, const gw_principal_t *p)
 {
-    auth_cache_put(a->cache, p);
+    if (a)
+        auth_cache_put(a->cache, p);
 }
 
 void gw_auth_forget(gw_auth_t *a, const char *hash)
 {
-    gw_principal_t *p = auth_cache_get(a->cache, hash);
+    gw_principal_t *p = a ? auth_cache_get(a->cache, hash) : NULL;
     if (p && !p->is_key)
         p->expires_ms = 0;
 }
@@ -324,9 +365,9 @@ static void on_version(nq_redis_t *r, redisReply *reply, void *data)
 {
     gw_auth_t *a = data;
     a->polling = false;
+    a->pending--;
     if (a->closed) {
-        auth_cache_free(a->cache);
-        free(a);
+        auth_free_when_done(a);
         return;
     }
     if (a->stopped || !reply ||
@@ -353,8 +394,10 @@ static void on_poll(uv_timer_t *t)
 {
     gw_auth_t *a = t->data;
     if (!a->polling &&
-        nq_redis_command(a->gw->svc->redis, on_version, a, "GET %s", NQ_KEY_AUTH_VERSION) == 0)
+        nq_redis_command(a->gw->svc->redis, on_version, a, "GET %s", NQ_KEY_AUTH_VERSION) == 0) {
         a->polling = true;
+        a->pending++;
+    }
     if (nq_redis_ready(a->gw->svc->redis))
         auth_cache_take_used(a->cache, write_last_used, a);
 }
@@ -378,10 +421,7 @@ static void on_closed(uv_handle_t *h)
 {
     gw_auth_t *a = h->data;
     a->closed = true;
-    if (!a->polling) {
-        auth_cache_free(a->cache);
-        free(a);
-    }
+    auth_free_when_done(a);
 }
 
 void gw_auth_stop(gw_auth_t **ap)
