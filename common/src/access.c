@@ -299,37 +299,54 @@ static int cmp_str(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* The members of set/hash-keys reply r, sorted (pointers into r). */
-static char **sorted_strings(const redisReply *r, size_t step)
+/* Call one(c, id, ...) for every member of the set (SMEMBERS) or field of the
+ * hash (HKEYS) `key`, in id order; an id whose record is gone meanwhile
+ * (NQ_ACCESS_ENOENT) is skipped. Stops at the first other failure. */
+static int each_id(redisContext *c, const char *cmd, const char *key,
+                   int (*one)(redisContext *c, const char *id, void *ctx, char *err, size_t errlen),
+                   void *ctx, char *err, size_t errlen)
 {
-    size_t n = r->elements / step;
-    char **v = calloc(n + 1, sizeof(*v));
-    for (size_t i = 0; v && i < n; i++)
-        v[i] = r->element[i * step]->str;
-    if (v)
-        qsort(v, n, sizeof(*v), cmp_str);
-    return v;
-}
-
-int nq_access_user_list(redisContext *c, void (*fn)(const nq_user_t *u, void *data), void *data,
-                        char *err, size_t errlen)
-{
-    redisReply *r = redisCommand(c, "SMEMBERS %s", NQ_KEY_USERS);
+    redisReply *r = redisCommand(c, "%s %s", cmd, key);
     if (!r || r->type != REDIS_REPLY_ARRAY)
         return unexpected(c, r, err, errlen);
-    char **ids = sorted_strings(r, 1);
+    char **ids = calloc(r->elements + 1, sizeof(*ids));
     int rc = ids ? 0 : NQ_ACCESS_ENOMEM;
+    for (size_t i = 0; ids && i < r->elements; i++)
+        ids[i] = r->element[i]->str;
+    if (ids)
+        qsort(ids, r->elements, sizeof(*ids), cmp_str);
     for (size_t i = 0; ids && ids[i] && rc == 0; i++) {
-        nq_user_t u;
-        rc = nq_access_user_get(c, ids[i], &u, err, errlen);
-        if (rc == 0)
-            fn(&u, data);
-        else if (rc == NQ_ACCESS_ENOENT)
+        rc = one(c, ids[i], ctx, err, errlen);
+        if (rc == NQ_ACCESS_ENOENT)
             rc = 0;
     }
     free(ids);
     freeReplyObject(r);
     return rc;
+}
+
+/* What a listing calls back. */
+typedef struct listing {
+    void (*user)(const nq_user_t *u, void *data);  /* users */
+    void (*key)(const nq_apikey_t *k, void *data); /* keys */
+    void *data;                                    /* theirs */
+} listing_t;
+
+static int list_user(redisContext *c, const char *id, void *ctx, char *err, size_t errlen)
+{
+    const listing_t *l = ctx;
+    nq_user_t u;
+    int rc = nq_access_user_get(c, id, &u, err, errlen);
+    if (rc == 0)
+        l->user(&u, l->data);
+    return rc;
+}
+
+int nq_access_user_list(redisContext *c, void (*fn)(const nq_user_t *u, void *data), void *data,
+                        char *err, size_t errlen)
+{
+    listing_t l = {fn, NULL, data};
+    return each_id(c, "SMEMBERS", NQ_KEY_USERS, list_user, &l, err, errlen);
 }
 
 /* HSET key field value [updated <now>] and INCR the auth version, in one
@@ -485,33 +502,30 @@ static int key_hash(redisContext *c, const char *id, char hash[NQ_TOKEN_HASH_HEX
     return rc;
 }
 
+static int list_key(redisContext *c, const char *id, void *ctx, char *err, size_t errlen)
+{
+    const listing_t *l = ctx;
+    char hash[NQ_TOKEN_HASH_HEX + 1], key[128];
+    nq_apikey_t k;
+    int rc = key_hash(c, id, hash, err, errlen);
+    if (rc != 0)
+        return rc;
+    nq_key_apikey(key, sizeof(key), hash);
+    redisReply *h = redisCommand(c, "HGETALL %s", key);
+    rc = h ? nq_apikey_from_reply(&k, hash, h) : NQ_ACCESS_EREDIS;
+    freeReplyObject(h);
+    if (rc == 0)
+        l->key(&k, l->data);
+    else if (rc != NQ_ACCESS_ENOENT)
+        fail(rc, err, errlen, "API key %s: unreadable record", id);
+    return rc;
+}
+
 int nq_access_key_list(redisContext *c, void (*fn)(const nq_apikey_t *k, void *data), void *data,
                        char *err, size_t errlen)
 {
-    redisReply *r = redisCommand(c, "HKEYS %s", NQ_KEY_APIKEYS);
-    if (!r || r->type != REDIS_REPLY_ARRAY)
-        return unexpected(c, r, err, errlen);
-    char **ids = sorted_strings(r, 1);
-    int rc = ids ? 0 : NQ_ACCESS_ENOMEM;
-    for (size_t i = 0; ids && ids[i] && rc == 0; i++) {
-        char hash[NQ_TOKEN_HASH_HEX + 1], key[128];
-        nq_apikey_t k;
-        if ((rc = key_hash(c, ids[i], hash, err, errlen)) != 0)
-            break;
-        nq_key_apikey(key, sizeof(key), hash);
-        redisReply *h = redisCommand(c, "HGETALL %s", key);
-        rc = h ? nq_apikey_from_reply(&k, hash, h) : NQ_ACCESS_EREDIS;
-        freeReplyObject(h);
-        if (rc == 0)
-            fn(&k, data);
-        else if (rc == NQ_ACCESS_ENOENT)
-            rc = 0;
-        else
-            fail(rc, err, errlen, "API key %s: unreadable record", ids[i]);
-    }
-    free(ids);
-    freeReplyObject(r);
-    return rc;
+    listing_t l = {NULL, fn, data};
+    return each_id(c, "HKEYS", NQ_KEY_APIKEYS, list_key, &l, err, errlen);
 }
 
 int nq_access_key_revoke(redisContext *c, const char *id, char *err, size_t errlen)

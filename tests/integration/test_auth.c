@@ -456,10 +456,14 @@ static void test_wrong_password(void)
 
 static void test_bad_sign_in(void)
 {
-    char longpw[400], body[600];
+    char longpw[400], body[600], userbody[300];
     memset(longpw, 'p', 300);
     longpw[300] = '\0';
     snprintf(body, sizeof(body), "{\"user\":\"li\",\"password\":\"%s\"}", longpw);
+    char longuser[200];
+    memset(longuser, 'u', 100);
+    longuser[100] = '\0';
+    snprintf(userbody, sizeof(userbody), "{\"user\":\"%s\",\"password\":\"x\"}", longuser);
     const struct {
         const char *body;
         const char *field;
@@ -471,6 +475,7 @@ static void test_bad_sign_in(void)
         {"{\"user\":\"has space\",\"password\":\"x\"}", "user"},
         {"{\"user\":\"li\",\"password\":\"\"}", "password"},
         {body, "password"},
+        {userbody, "user"},
         {"{\"user\":\"li\",\"password\":\"x\",\"remember\":true}", "remember"},
         {"{\"user\":\"\xff\xfe\",\"password\":\"x\"}", NULL},
         {"[\"li\",\"x\"]", NULL},
