@@ -265,7 +265,7 @@ static void on_tick(uv_timer_t *t)
     if (ix->stopping)
         return;
     nq_script_callf(ix->redis, NQ_SCRIPT(ACTINDEX_REPLAY), on_replay, ix, 3, "%s %s %s %s %s",
-                    NQ_KEY_REBUILD_JOB, NQ_KEY_INDEX_REPLAYED, NQ_KEY_ACTIVITIES,
+                    NQ_KEY_REBUILD_JOB, NQ_KEY_ACTINDEX_REPLAYED, NQ_KEY_ACTIVITIES,
                     NQ_REBUILD_F_REQUESTED_AT, NQ_GROUP_INDEX);
     if (++ix->ticks % INDEXER_RECLAIM_TICKS == 0)
         ix->reclaim_due = true;

@@ -14,7 +14,7 @@
  *
  * A rebuild request (nq:rebuild:job, POST /api/v1/admin/rebuild) sets the
  * group back to the log's start once (actindex_replay.lua, remembered in
- * nq:index:replayed): the whole log is indexed again, which fills in what is
+ * nq:actindex:replayed): the whole log is indexed again, which fills in what is
  * missing and rewrites the rest unchanged, while readers see the index whole.
  *
  * Bus: SUB to cfg.stored_endpoint ("activity.stored.v1" pulls at once);

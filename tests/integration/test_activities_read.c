@@ -833,9 +833,9 @@ static void test_rebuild(void)
     freeReplyObject(r);
     check(requested > 0, "the job was requested");
     for (int64_t deadline = mono_ms() + INDEX_MS;
-         mono_ms() < deadline && redis_ll("GET %s", NQ_KEY_INDEX_REPLAYED) != requested;)
+         mono_ms() < deadline && redis_ll("GET %s", NQ_KEY_ACTINDEX_REPLAYED) != requested;)
         usleep(20000);
-    check(redis_ll("GET %s", NQ_KEY_INDEX_REPLAYED) == requested,
+    check(redis_ll("GET %s", NQ_KEY_ACTINDEX_REPLAYED) == requested,
           "the indexer replayed for the request");
     CU_ASSERT_TRUE_FATAL(wait_indexed());
     dump_t after = dump_index(&keys_after);

@@ -334,6 +334,7 @@ static unsigned rnd(unsigned n)
  * of its days (as the scorers keep them). */
 typedef struct model {
     int64_t start;                    /* 2026-10-01 */
+    int64_t day_start[M_DAYS];        /* each day's start, computed once: periods are costly */
     long long day[M_PEOPLE][M_DAYS];  /* counter per day */
     char team[M_PEOPLE][M_DAYS][8];   /* oracle: the team on each day ("" none) */
     roster_person_t people[M_PEOPLE]; /* histories as nq-customers writes them */
@@ -343,12 +344,9 @@ typedef struct model {
 static long long stored(const model_t *m, int i, const nq_period_t *p)
 {
     long long sum = 0;
-    for (int d = 0; d < M_DAYS; d++) {
-        nq_period_t k;
-        nq_period_of(NQ_PERIOD_DAY, m->start + (int64_t)d * DAY_MS + 12 * 3600000, &k);
-        if (k.start_ms >= p->start_ms && k.start_ms < p->end_ms)
+    for (int d = 0; d < M_DAYS; d++)
+        if (m->day_start[d] >= p->start_ms && m->day_start[d] < p->end_ms)
             sum += m->day[i][d];
-    }
     return sum;
 }
 
@@ -392,6 +390,11 @@ static void test_model_property(void)
         s_seed = seed + (unsigned)round;
         memset(m, 0, sizeof(*m));
         m->start = day_of("2026-10-01");
+        for (int d = 0; d < M_DAYS; d++) {
+            nq_period_t k;
+            nq_period_of(NQ_PERIOD_DAY, m->start + (int64_t)d * DAY_MS + 12 * 3600000, &k);
+            m->day_start[d] = k.start_ms;
+        }
         /* Everyone starts in a team or none, since the start. */
         for (int i = 0; i < M_PEOPLE; i++) {
             m->people[i].known = i < M_PEOPLE - 1; /* the last one is seen only in events */
