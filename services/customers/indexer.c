@@ -219,18 +219,12 @@ static void pull(indexer_t *ix)
 static void on_reclaimed(nq_redis_t *r, redisReply *reply, void *data)
 {
     indexer_t *ix = data;
-    /* [next cursor, [entries], [deleted ids]] */
-    const redisReply *entries = NULL;
-    if (reply && reply->type == REDIS_REPLY_ARRAY && reply->elements >= 2) {
-        if (reply->element[0]->type == REDIS_REPLY_STRING)
-            snprintf(ix->reclaim_cursor, sizeof(ix->reclaim_cursor), "%s", reply->element[0]->str);
-        entries = reply->element[1];
-        if (!ix->stopping && entries->type == REDIS_REPLY_ARRAY && entries->elements > 0)
-            nq_log_info("index_reclaimed", "took over %zu log entries left pending",
-                        entries->elements);
-    } else if (reply && reply->type == REDIS_REPLY_ERROR) {
+    const redisReply *entries =
+        nq_actlog_claimed(reply, ix->reclaim_cursor, sizeof(ix->reclaim_cursor));
+    if (!ix->stopping && entries && entries->elements > 0)
+        nq_log_info("index_reclaimed", "took over %zu log entries left pending", entries->elements);
+    else if (reply && reply->type == REDIS_REPLY_ERROR)
         nq_log_warn("index_reclaim_failed", "%s", reply->str);
-    }
     ix->more = true; /* go on with new entries */
     taken(ix, entries, false);
 }
