@@ -663,8 +663,10 @@ static void kill_and_restart(int round)
     }
     if (round == 12)
         check(nq_harness_proc_start(s_h, "nq-customers") == 0, "nq-customers started again");
-    if (round == 20)
-        check(nq_harness_proc_stop(s_h, "nq-customers", SIGTERM) == 0, "nq-customers stopped");
+    if (round == 20) /* a clean stop of a running instance (slow to start under valgrind) */
+        check(nq_harness_wait_ready(s_h, 30000) &&
+                  nq_harness_proc_stop(s_h, "nq-customers", SIGTERM) == 0,
+              "nq-customers stopped");
     if (round == 22)
         check(nq_harness_proc_start(s_h, "nq-customers") == 0, "nq-customers started again");
     usleep(20000);
