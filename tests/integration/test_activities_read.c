@@ -23,102 +23,21 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "harness.h"
 #include "nq/actindex.h"
-#include "nq/httpc.h"
 #include "nq/keys.h"
 #include "nq/period.h"
 #include "nq_test.h"
+#include "testkit.h"
 
 #define INDEX_MS 30000 /* how long the indexer may take to catch up */
 
-static nq_harness_t *s_h;
-static nq_httpc_t *s_http;
-static redisContext *s_redis;
-
 /* ================================================================ helpers */
-
-static int64_t mono_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static bool check(bool ok, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static bool check(bool ok, const char *fmt, ...)
-{
-    if (!ok) {
-        va_list ap;
-        va_start(ap, fmt);
-        fprintf(stderr, "\n    FAILED: ");
-        vfprintf(stderr, fmt, ap);
-        fprintf(stderr, "\n");
-        va_end(ap);
-    }
-    CU_ASSERT(ok);
-    return ok;
-}
-
-static const char *text_of(const json_t *j)
-{
-    static char buf[4096];
-    char *t = j ? json_dumps(j, JSON_COMPACT | JSON_ENCODE_ANY) : NULL;
-    snprintf(buf, sizeof(buf), "%s", t ? t : "(none)");
-    free(t);
-    return buf;
-}
-
-static const char *str(const json_t *o, const char *key)
-{
-    const char *s = json_string_value(json_object_get(o, key));
-    return s ? s : "";
-}
-
-/* method path body: want `want`; the answer. */
-static json_t *call(const char *method, const char *path, const char *body, int want)
-{
-    int status;
-    json_t *j = nq_harness_api_raw(s_http, method, path, body, &status);
-    check(status == want, "%s %s: want %d, got %d %s", method, path, want, status, text_of(j));
-    return j;
-}
-
-static void ok(const char *method, const char *path, const char *body)
-{
-    json_decref(call(method, path, body, 200));
-}
-
-/* GET path: a 400 whose errors name `field`. */
-static void refused(const char *path, const char *field)
-{
-    json_t *j = call("GET", path, NULL, 400);
-    bool named = false;
-    size_t i;
-    json_t *e;
-    json_array_foreach (json_object_get(j, "errors"), i, e) {
-        named = named || strcmp(str(e, "field"), field) == 0;
-    }
-    check(named, "GET %s: errors should name %s: %s", path, field, text_of(j));
-    json_decref(j);
-}
-
-/* POST events (a JSON array, stolen): want `status`; the answer. */
-static json_t *post(json_t *events, int want)
-{
-    char *text = json_dumps(events, JSON_COMPACT);
-    json_decref(events);
-    json_t *a = call("POST", "/api/v1/activities", text, want);
-    free(text);
-    return a;
-}
 
 static redisReply *cmd(const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    redisReply *r = redisvCommand(s_redis, fmt, ap);
+    redisReply *r = redisvCommand(tk_redis, fmt, ap);
     va_end(ap);
     return r;
 }
@@ -156,11 +75,11 @@ static bool indexed(void)
 
 static bool wait_indexed(void)
 {
-    for (int64_t deadline = mono_ms() + INDEX_MS; mono_ms() < deadline; usleep(20000)) {
+    for (int64_t deadline = tk_mono_ms() + INDEX_MS; tk_mono_ms() < deadline; usleep(20000)) {
         if (indexed())
             return true;
     }
-    return check(false, "the indexer did not catch up with the log in %d ms", INDEX_MS);
+    return tk_check(false, "the indexer did not catch up with the log in %d ms", INDEX_MS);
 }
 
 /* Every page of GET /api/v1/activities?<query>&limit=<limit>, items
@@ -174,13 +93,14 @@ static json_t *read_all(const char *query, int limit, int *pages)
         char path[1024];
         snprintf(path, sizeof(path), "/api/v1/activities?%s&limit=%d%s%s", query, limit,
                  *cursor ? "&cursor=" : "", cursor);
-        json_t *j = call("GET", path, NULL, 200);
+        json_t *j = tk_call("GET", path, NULL, 200);
         json_t *items = json_object_get(j, "items");
-        check(json_is_array(items) && json_array_size(items) <= (size_t)limit,
-              "%s: a page of at most %d items: %s", path, limit, text_of(j));
+        tk_check(json_is_array(items) && json_array_size(items) <= (size_t)limit,
+                 "%s: a page of at most %d items: %s", path, limit, tk_text(j));
         json_array_extend(all, items);
         const char *next = json_string_value(json_object_get(j, "next_cursor"));
-        check(json_object_get(j, "next_cursor") != NULL, "%s: next_cursor is always there", path);
+        tk_check(json_object_get(j, "next_cursor") != NULL, "%s: next_cursor is always there",
+                 path);
         snprintf(cursor, sizeof(cursor), "%s", next ? next : "");
         json_decref(j);
         if (!next)
@@ -200,7 +120,7 @@ static const char *ids_of(const json_t *items)
     buf[0] = '\0';
     json_array_foreach (items, i, e) {
         len += (size_t)snprintf(buf + len, sizeof(buf) - len, "%s%s", i ? "," : "",
-                                str(e, "event_id"));
+                                tk_str(e, "event_id"));
         if (len >= sizeof(buf))
             break;
     }
@@ -213,8 +133,8 @@ static void check_ids_or(const char *query, int limit, const char *want, const c
 {
     json_t *all = read_all(query, limit, NULL);
     const char *got = ids_of(all);
-    check(strcmp(got, want) == 0 || (or &&strcmp(got, or) == 0),
-          "%s (pages of %d): want [%s], got [%s]", query, limit, want, got);
+    tk_check(strcmp(got, want) == 0 || (or &&strcmp(got, or) == 0),
+             "%s (pages of %d): want [%s], got [%s]", query, limit, want, got);
     json_decref(all);
 }
 
@@ -231,33 +151,11 @@ static bool newest_first(const json_t *items)
     json_t *e;
     json_array_foreach (items, i, e) {
         int64_t at;
-        if (nq_time_parse(str(e, "occurred_at"), &at, NULL) != 0 || at > prev)
+        if (nq_time_parse(tk_str(e, "occurred_at"), &at, NULL) != 0 || at > prev)
             return false;
         prev = at;
     }
     return true;
-}
-
-static int start_harness(void)
-{
-    if (nq_zone_set("Asia/Shanghai") != 0)
-        return -1;
-    s_h = nq_harness_start(NULL);
-    if (!s_h)
-        return -1;
-    s_http = nq_httpc_new(nq_harness_url(s_h));
-    s_redis =
-        redisConnectWithTimeout("127.0.0.1", nq_harness_redis_port(s_h), (struct timeval){5, 0});
-    return s_http && s_redis && !s_redis->err ? 0 : -1;
-}
-
-static int stop_harness(void)
-{
-    nq_httpc_destroy(&s_http);
-    if (s_redis)
-        redisFree(s_redis);
-    s_redis = NULL;
-    return nq_harness_stop(&s_h) == 0 ? 0 : -1;
 }
 
 /* ================================================================ the data */
@@ -314,47 +212,38 @@ static const char *const s_sp_a[] = {
 #define SP_A_NEWEST_FIRST                                                                          \
     "a-15,a-14,a-13,a-12,a-11,a-10,a-09,a-08,a-07,a-06,a-05,a-04,a-03,a-02,a-01"
 
-static json_t *event(const char *id, const char *type, const char *sp, const char *cust,
-                     const char *at)
-{
-    json_t *e = json_pack("{s:s, s:s, s:s}", "event_id", id, "type", type, "salesperson_id", sp);
-    if (at)
-        json_object_set_new(e, "occurred_at", json_string(at));
-    if (cust)
-        json_object_set_new(e, "customer_id", json_string(cust));
-    return e;
-}
-
 static void test_setup(void)
 {
-    ok("PUT", "/api/v1/salespeople/sp-a", "{\"name\":\"张甲\"}");
-    ok("PUT", "/api/v1/salespeople/sp-b", "{\"name\":\"李乙\"}");
-    ok("PUT", "/api/v1/salespeople/sp-c", "{\"name\":\"王丙\"}");
-    ok("PUT", "/api/v1/teams/t-1", "{\"name\":\"一组\",\"members\":[\"sp-a\",\"sp-b\"]}");
-    ok("PUT", "/api/v1/teams/t-empty", "{\"name\":\"空组\"}");
+    json_decref(tk_call("PUT", "/api/v1/salespeople/sp-a", "{\"name\":\"张甲\"}", 200));
+    json_decref(tk_call("PUT", "/api/v1/salespeople/sp-b", "{\"name\":\"李乙\"}", 200));
+    json_decref(tk_call("PUT", "/api/v1/salespeople/sp-c", "{\"name\":\"王丙\"}", 200));
+    json_decref(tk_call("PUT", "/api/v1/teams/t-1",
+                        "{\"name\":\"一组\",\"members\":[\"sp-a\",\"sp-b\"]}", 200));
+    json_decref(tk_call("PUT", "/api/v1/teams/t-empty", "{\"name\":\"空组\"}", 200));
     json_t *batch = json_array();
     for (size_t i = 0; i < N_SP_A; i++)
         json_array_append_new(batch, json_loads(s_sp_a[i], 0, NULL));
-    json_decref(post(batch, 202));
+    json_decref(tk_post(batch, 202));
     /* sp-b at c-1 and c-2; one at the same instant as sp-a's visit */
     batch =
-        json_pack("[o, o, o, o]", event("b-1", "visit", "sp-b", "c-1", "2026-11-02T09:30:00+08:00"),
-                  event("b-2", "call", "sp-b", "c-1", "2026-11-20T08:00:00+08:00"),
-                  event("b-3", "visit", "sp-b", "c-2", "2026-11-21T08:00:00+08:00"),
-                  event("b-4", "call", "sp-b", NULL, "2026-10-31T23:59:59.999+08:00"));
-    json_decref(post(batch, 202));
+        json_pack("[o, o, o, o]",
+                  tk_event_at("b-1", "visit", "sp-b", "c-1", "2026-11-02T09:30:00+08:00", NULL),
+                  tk_event_at("b-2", "call", "sp-b", "c-1", "2026-11-20T08:00:00+08:00", NULL),
+                  tk_event_at("b-3", "visit", "sp-b", "c-2", "2026-11-21T08:00:00+08:00", NULL),
+                  tk_event_at("b-4", "call", "sp-b", NULL, "2026-10-31T23:59:59.999+08:00", NULL));
+    json_decref(tk_post(batch, 202));
     /* resent (a duplicate), and the same id with other content (a conflict) */
     json_t *again = json_loads(s_sp_a[1], 0, NULL);
-    json_t *other = event("b-2", "call", "sp-b", "c-2", "2026-11-20T08:00:00+08:00");
-    json_t *a = post(json_pack("[o, o]", again, other), 207);
-    check(json_integer_value(json_object_get(a, "duplicate")) == 1 &&
-              json_integer_value(json_object_get(a, "conflict")) == 1,
-          "a duplicate and a conflict: %s", text_of(a));
+    json_t *other = tk_event_at("b-2", "call", "sp-b", "c-2", "2026-11-20T08:00:00+08:00", NULL);
+    json_t *a = tk_post(json_pack("[o, o]", again, other), 207);
+    tk_check(json_integer_value(json_object_get(a, "duplicate")) == 1 &&
+                 json_integer_value(json_object_get(a, "conflict")) == 1,
+             "a duplicate and a conflict: %s", tk_text(a));
     json_decref(a);
     /* a salesperson in no directory */
-    json_decref(post(
-        json_pack("[o]", event("typo-1", "visit", "sp-typo", "c-1", "2026-11-22T10:00:00+08:00")),
-        202));
+    json_decref(tk_post(json_pack("[o]", tk_event_at("typo-1", "visit", "sp-typo", "c-1",
+                                                     "2026-11-22T10:00:00+08:00", NULL)),
+                        202));
     CU_ASSERT_TRUE_FATAL(wait_indexed());
 }
 
@@ -363,22 +252,22 @@ static void test_setup(void)
 /* sp-a's events, every type, read back as posted plus received_at. */
 static void test_every_type(void)
 {
-    json_t *j = call("GET", "/api/v1/activities?salesperson=sp-a", NULL, 200);
+    json_t *j = tk_call("GET", "/api/v1/activities?salesperson=sp-a", NULL, 200);
     json_t *items = json_object_get(j, "items");
-    check(strcmp(ids_of(items), SP_A_NEWEST_FIRST) == 0, "sp-a newest first: %s", ids_of(items));
-    check(json_is_null(json_object_get(j, "next_cursor")), "one page: %s",
-          text_of(json_object_get(j, "next_cursor")));
+    tk_check(strcmp(ids_of(items), SP_A_NEWEST_FIRST) == 0, "sp-a newest first: %s", ids_of(items));
+    tk_check(json_is_null(json_object_get(j, "next_cursor")), "one page: %s",
+             tk_text(json_object_get(j, "next_cursor")));
     for (size_t i = 0; i < json_array_size(items) && i < N_SP_A; i++) {
         json_t *item = json_deep_copy(json_array_get(items, i));
         json_t *posted = json_loads(s_sp_a[N_SP_A - 1 - i], 0, NULL);
         int64_t at;
-        check(nq_time_parse(str(item, "received_at"), &at, NULL) == 0 && at > 1790000000000LL,
-              "%s: received_at %s", str(item, "event_id"), str(item, "received_at"));
+        tk_check(nq_time_parse(tk_str(item, "received_at"), &at, NULL) == 0 && at > 1790000000000LL,
+                 "%s: received_at %s", tk_str(item, "event_id"), tk_str(item, "received_at"));
         json_object_del(item, "received_at");
-        check(json_equal(item, posted), "%s read back:\n      got  %s", str(posted, "event_id"),
-              text_of(item));
+        tk_check(json_equal(item, posted), "%s read back:\n      got  %s",
+                 tk_str(posted, "event_id"), tk_text(item));
         if (!json_equal(item, posted))
-            fprintf(stderr, "      want %s\n", text_of(posted));
+            fprintf(stderr, "      want %s\n", tk_text(posted));
         json_decref(item);
         json_decref(posted);
     }
@@ -386,18 +275,18 @@ static void test_every_type(void)
     /* a duplicate is there once, a conflict not at all, an unknown salesperson's is */
     check_ids("salesperson=sp-b", 50, "b-3,b-2,b-1,b-4");
     json_t *b = read_all("salesperson=sp-b", 50, NULL);
-    check(strcmp(str(json_array_get(b, 1), "customer_id"), "c-1") == 0,
-          "b-2 as first stored, not the conflict: %s", text_of(json_array_get(b, 1)));
+    tk_check(strcmp(tk_str(json_array_get(b, 1), "customer_id"), "c-1") == 0,
+             "b-2 as first stored, not the conflict: %s", tk_text(json_array_get(b, 1)));
     json_decref(b);
     check_ids("salesperson=sp-typo", 50, "typo-1");
     check_ids("salesperson=sp-nobody", 50, "");
     /* what the index holds: one event per field, one member per event */
     redisReply *r = cmd("HLEN nq:{sp:sp-a}:acts");
-    check(r && r->integer == (long long)N_SP_A, "sp-a events stored once: %lld",
-          r ? r->integer : -1);
+    tk_check(r && r->integer == (long long)N_SP_A, "sp-a events stored once: %lld",
+             r ? r->integer : -1);
     freeReplyObject(r);
     r = cmd("ZCARD nq:{sp:sp-a}:timeline");
-    check(r && r->integer == (long long)N_SP_A, "sp-a timeline: %lld", r ? r->integer : -1);
+    tk_check(r && r->integer == (long long)N_SP_A, "sp-a timeline: %lld", r ? r->integer : -1);
     freeReplyObject(r);
 }
 
@@ -442,14 +331,15 @@ static void test_paging(void)
     for (int limit = 1; limit <= 16; limit++) {
         int pages = 0;
         json_t *all = read_all("salesperson=sp-a", limit, &pages);
-        check(strcmp(ids_of(all), SP_A_NEWEST_FIRST) == 0, "pages of %d: %s", limit, ids_of(all));
-        check(pages == (int)((N_SP_A + (size_t)limit - 1) / (size_t)limit),
-              "pages of %d: %d pages, no empty one at the end", limit, pages);
+        tk_check(strcmp(ids_of(all), SP_A_NEWEST_FIRST) == 0, "pages of %d: %s", limit,
+                 ids_of(all));
+        tk_check(pages == (int)((N_SP_A + (size_t)limit - 1) / (size_t)limit),
+                 "pages of %d: %d pages, no empty one at the end", limit, pages);
         json_decref(all);
     }
     /* the default page is 50, the most 200 */
-    json_t *j = call("GET", "/api/v1/activities?salesperson=sp-a&limit=200", NULL, 200);
-    check(json_array_size(json_object_get(j, "items")) == N_SP_A, "limit 200: %s", text_of(j));
+    json_t *j = tk_call("GET", "/api/v1/activities?salesperson=sp-a&limit=200", NULL, 200);
+    tk_check(json_array_size(json_object_get(j, "items")) == N_SP_A, "limit 200: %s", tk_text(j));
     json_decref(j);
 }
 
@@ -460,61 +350,65 @@ static void test_team(void)
     json_t *t = read_all("team=t-1", 50, NULL);
     /* a-01 and b-1 share an instant: either order; b-4 is the oldest */
     const char *got = ids_of(t);
-    check(strncmp(got, all, strlen(all)) == 0 && (strcmp(got + strlen(all), "a-01,b-1,b-4") == 0 ||
-                                                  strcmp(got + strlen(all), "b-1,a-01,b-4") == 0),
-          "team t-1: %s", got);
-    check(newest_first(t), "team t-1 newest first");
+    tk_check(strncmp(got, all, strlen(all)) == 0 &&
+                 (strcmp(got + strlen(all), "a-01,b-1,b-4") == 0 ||
+                  strcmp(got + strlen(all), "b-1,a-01,b-4") == 0),
+             "team t-1: %s", got);
+    tk_check(newest_first(t), "team t-1 newest first");
     for (int limit = 1; limit <= 5; limit++) {
         json_t *paged = read_all("team=t-1", limit, NULL);
-        check(strcmp(ids_of(paged), got) == 0, "team t-1 in pages of %d: %s", limit, ids_of(paged));
+        tk_check(strcmp(ids_of(paged), got) == 0, "team t-1 in pages of %d: %s", limit,
+                 ids_of(paged));
         json_decref(paged);
     }
     json_decref(t);
     check_ids_or("team=t-1&type=visit", 2, "b-3,a-01,b-1", "b-3,b-1,a-01");
     check_ids_or("team=t-1&type=visit&to=2026-11-20", 1, "a-01,b-1", "b-1,a-01");
     check_ids("team=t-empty", 50, "");
-    json_decref(call("GET", "/api/v1/activities?team=t-ghost", NULL, 404));
+    json_decref(tk_call("GET", "/api/v1/activities?team=t-ghost", NULL, 404));
 }
 
 static void test_bad_parameters(void)
 {
-    refused("/api/v1/activities", "salesperson");
-    refused("/api/v1/activities?type=visit", "salesperson");
-    refused("/api/v1/activities?salesperson=sp%20a", "salesperson");
-    refused("/api/v1/activities?salesperson=", "salesperson");
-    refused("/api/v1/activities?customer=c{1}", "customer");
-    refused("/api/v1/activities?team=t-1&customer=c-1", "team");
-    refused("/api/v1/activities?team=t-1&salesperson=sp-a", "team");
-    refused("/api/v1/activities?salesperson=sp-a&type=vist", "type");
-    refused("/api/v1/activities?salesperson=sp-a&type=visit,", "type");
-    refused("/api/v1/activities?salesperson=sp-a&type=", "type");
-    refused("/api/v1/activities?salesperson=sp-a&from=yesterday", "from");
-    refused("/api/v1/activities?salesperson=sp-a&to=2026-13-01", "to");
-    refused("/api/v1/activities?salesperson=sp-a&from=2026-11-05&to=2026-11-04", "to");
-    refused("/api/v1/activities?salesperson=sp-a&from=2026-11-05T00:00:00%2B08:00&to="
-            "2026-11-05T00:00:00%2B08:00",
-            "to");
-    refused("/api/v1/activities?salesperson=sp-a&limit=0", "limit");
-    refused("/api/v1/activities?salesperson=sp-a&limit=201", "limit");
-    refused("/api/v1/activities?salesperson=sp-a&limit=5x", "limit");
-    refused("/api/v1/activities?salesperson=sp-a&limit=-5", "limit");
-    refused("/api/v1/activities?salesperson=sp-a&limit=", "limit");
-    refused("/api/v1/activities?salesperson=sp-a&cursor=xyz", "cursor");
-    refused("/api/v1/activities?salesperson=sp-a&cursor=%zz", "cursor");
-    refused("/api/v1/activities?salesperson=%ff", "salesperson");
+    tk_expect_400("GET", "/api/v1/activities", NULL, "salesperson");
+    tk_expect_400("GET", "/api/v1/activities?type=visit", NULL, "salesperson");
+    tk_expect_400("GET", "/api/v1/activities?salesperson=sp%20a", NULL, "salesperson");
+    tk_expect_400("GET", "/api/v1/activities?salesperson=", NULL, "salesperson");
+    tk_expect_400("GET", "/api/v1/activities?customer=c{1}", NULL, "customer");
+    tk_expect_400("GET", "/api/v1/activities?team=t-1&customer=c-1", NULL, "team");
+    tk_expect_400("GET", "/api/v1/activities?team=t-1&salesperson=sp-a", NULL, "team");
+    tk_expect_400("GET", "/api/v1/activities?salesperson=sp-a&type=vist", NULL, "type");
+    tk_expect_400("GET", "/api/v1/activities?salesperson=sp-a&type=visit,", NULL, "type");
+    tk_expect_400("GET", "/api/v1/activities?salesperson=sp-a&type=", NULL, "type");
+    tk_expect_400("GET", "/api/v1/activities?salesperson=sp-a&from=yesterday", NULL, "from");
+    tk_expect_400("GET", "/api/v1/activities?salesperson=sp-a&to=2026-13-01", NULL, "to");
+    tk_expect_400("GET", "/api/v1/activities?salesperson=sp-a&from=2026-11-05&to=2026-11-04", NULL,
+                  "to");
+    tk_expect_400("GET",
+                  "/api/v1/activities?salesperson=sp-a&from=2026-11-05T00:00:00%2B08:00&to="
+                  "2026-11-05T00:00:00%2B08:00",
+                  NULL, "to");
+    tk_expect_400("GET", "/api/v1/activities?salesperson=sp-a&limit=0", NULL, "limit");
+    tk_expect_400("GET", "/api/v1/activities?salesperson=sp-a&limit=201", NULL, "limit");
+    tk_expect_400("GET", "/api/v1/activities?salesperson=sp-a&limit=5x", NULL, "limit");
+    tk_expect_400("GET", "/api/v1/activities?salesperson=sp-a&limit=-5", NULL, "limit");
+    tk_expect_400("GET", "/api/v1/activities?salesperson=sp-a&limit=", NULL, "limit");
+    tk_expect_400("GET", "/api/v1/activities?salesperson=sp-a&cursor=xyz", NULL, "cursor");
+    tk_expect_400("GET", "/api/v1/activities?salesperson=sp-a&cursor=%zz", NULL, "cursor");
+    tk_expect_400("GET", "/api/v1/activities?salesperson=%ff", NULL, "salesperson");
     /* a salesperson's cursor is not a customer's */
-    json_t *j = call("GET", "/api/v1/activities?salesperson=sp-a&limit=1", NULL, 200);
+    json_t *j = tk_call("GET", "/api/v1/activities?salesperson=sp-a&limit=1", NULL, 200);
     char path[512];
     snprintf(path, sizeof(path), "/api/v1/activities?customer=c-1&cursor=%s",
-             str(j, "next_cursor"));
+             tk_str(j, "next_cursor"));
     json_decref(j);
-    refused(path, "cursor");
+    tk_expect_400("GET", path, NULL, "cursor");
     /* several wrong at once: each named */
-    j = call("GET", "/api/v1/activities?salesperson=sp-a&type=x&limit=0&from=z", NULL, 400);
-    check(json_array_size(json_object_get(j, "errors")) == 3, "three errors: %s", text_of(j));
+    j = tk_call("GET", "/api/v1/activities?salesperson=sp-a&type=x&limit=0&from=z", NULL, 400);
+    tk_check(json_array_size(json_object_get(j, "errors")) == 3, "three errors: %s", tk_text(j));
     json_decref(j);
     /* other methods on the path are the POST's or 405 */
-    json_decref(call("DELETE", "/api/v1/activities", NULL, 405));
+    json_decref(tk_call("DELETE", "/api/v1/activities", NULL, 405));
 }
 
 /* 1,200 events of one millisecond (an import without times): paged whole. */
@@ -527,35 +421,35 @@ static void test_one_millisecond(void)
             char id[32];
             snprintf(id, sizeof(id), "ms-%04d", n);
             bool visit = i % 2; /* a visit has a customer, a call some */
-            json_array_append_new(batch, event(id, visit ? "visit" : "call", "sp-c",
-                                               visit || i % 3 ? "c-9" : NULL,
-                                               "2026-11-25T00:00:00+08:00"));
+            json_array_append_new(batch, tk_event_at(id, visit ? "visit" : "call", "sp-c",
+                                                     visit || i % 3 ? "c-9" : NULL,
+                                                     "2026-11-25T00:00:00+08:00", NULL));
             c9_visits += visit;
         }
-        json_decref(post(batch, 202));
+        json_decref(tk_post(batch, 202));
     }
     CU_ASSERT_TRUE_FATAL(wait_indexed());
     const int limits[] = {50, 7, 200};
     for (size_t k = 0; k < sizeof(limits) / sizeof(limits[0]); k++) {
         json_t *all = read_all("salesperson=sp-c", limits[k], NULL);
-        check(json_array_size(all) == 1200, "pages of %d: %zu events", limits[k],
-              json_array_size(all));
+        tk_check(json_array_size(all) == 1200, "pages of %d: %zu events", limits[k],
+                 json_array_size(all));
         char *seen = calloc(1200, 1);
         size_t i;
         json_t *e;
         int twice = 0;
         json_array_foreach (all, i, e) {
-            int id = atoi(str(e, "event_id") + 3);
+            int id = atoi(tk_str(e, "event_id") + 3);
             if (id >= 0 && id < 1200)
                 twice += seen[id]++ ? 1 : 0;
         }
-        check(twice == 0, "pages of %d: %d events twice", limits[k], twice);
+        tk_check(twice == 0, "pages of %d: %d events twice", limits[k], twice);
         free(seen);
         json_decref(all);
     }
     json_t *visits = read_all("customer=c-9&type=visit", 50, NULL);
-    check(json_array_size(visits) == (size_t)c9_visits, "c-9's visits: %zu of %d",
-          json_array_size(visits), c9_visits);
+    tk_check(json_array_size(visits) == (size_t)c9_visits, "c-9's visits: %zu of %d",
+             json_array_size(visits), c9_visits);
     json_decref(visits);
 }
 
@@ -569,38 +463,39 @@ static void test_scan_bound(void)
         char id[32], at[40];
         snprintf(id, sizeof(id), "far-v-%d", i);
         snprintf(at, sizeof(at), "2026-10-0%dT09:00:00+08:00", i + 1);
-        json_array_append_new(batch, event(id, "visit", "sp-e", "c-e", at));
+        json_array_append_new(batch, tk_event_at(id, "visit", "sp-e", "c-e", at, NULL));
     }
-    json_decref(post(batch, 202));
+    json_decref(tk_post(batch, 202));
     for (int b = 0; b < 5; b++) {
         batch = json_array();
         for (int i = 0; i < 500; i++) {
             char id[32];
             snprintf(id, sizeof(id), "far-c-%d-%d", b, i);
-            json_t *e = event(id, "call", "sp-e", "c-e", "2026-11-01T09:00:00+08:00");
+            json_t *e = tk_event_at(id, "call", "sp-e", "c-e", "2026-11-01T09:00:00+08:00", NULL);
             json_object_set_new(e, "occurred_at", json_integer(1793494800000LL + b * 1000 + i));
             json_array_append_new(batch, e);
         }
-        json_decref(post(batch, 202));
+        json_decref(tk_post(batch, 202));
     }
     CU_ASSERT_TRUE_FATAL(wait_indexed());
-    json_t *j = call("GET", "/api/v1/activities?salesperson=sp-e&type=visit", NULL, 200);
-    check(json_array_size(json_object_get(j, "items")) == 0 &&
-              json_is_string(json_object_get(j, "next_cursor")),
-          "the first page of visits is short, with a cursor: %s", text_of(j));
+    json_t *j = tk_call("GET", "/api/v1/activities?salesperson=sp-e&type=visit", NULL, 200);
+    tk_check(json_array_size(json_object_get(j, "items")) == 0 &&
+                 json_is_string(json_object_get(j, "next_cursor")),
+             "the first page of visits is short, with a cursor: %s", tk_text(j));
     json_decref(j);
     int pages = 0;
     json_t *all = read_all("salesperson=sp-e&type=visit", 50, &pages);
-    check(strcmp(ids_of(all), "far-v-2,far-v-1,far-v-0") == 0 && pages == 2,
-          "the visits on the second page: %s in %d pages", ids_of(all), pages);
+    tk_check(strcmp(ids_of(all), "far-v-2,far-v-1,far-v-0") == 0 && pages == 2,
+             "the visits on the second page: %s in %d pages", ids_of(all), pages);
     json_decref(all);
     all = read_all("customer=c-e&type=visit", 2, &pages);
-    check(strcmp(ids_of(all), "far-v-2,far-v-1,far-v-0") == 0, "c-e's visits: %s", ids_of(all));
+    tk_check(strcmp(ids_of(all), "far-v-2,far-v-1,far-v-0") == 0, "c-e's visits: %s", ids_of(all));
     json_decref(all);
     /* unfiltered, a page reads only what it shows */
-    j = call("GET", "/api/v1/activities?salesperson=sp-e&limit=3", NULL, 200);
-    check(strcmp(ids_of(json_object_get(j, "items")), "far-c-4-499,far-c-4-498,far-c-4-497") == 0,
-          "the newest calls: %s", text_of(j));
+    j = tk_call("GET", "/api/v1/activities?salesperson=sp-e&limit=3", NULL, 200);
+    tk_check(strcmp(ids_of(json_object_get(j, "items")), "far-c-4-499,far-c-4-498,far-c-4-497") ==
+                 0,
+             "the newest calls: %s", tk_text(j));
     json_decref(j);
 }
 
@@ -615,13 +510,11 @@ static void flow(int rounds, int per, int *next, void (*act)(int round))
         for (int i = 0; i < per; i++, (*next)++) {
             char id[32];
             snprintf(id, sizeof(id), "r-%05d", *next);
-            json_t *e = event(id, *next % 2 ? "visit" : "order", "sp-r", "c-r", NULL);
-            json_object_set_new(e, "occurred_at", json_integer(1793500000000LL + *next * 1000));
-            if (*next % 2 == 0)
-                json_object_set_new(e, "amount", json_string("10.00"));
-            json_array_append_new(batch, e);
+            json_array_append_new(batch, tk_event(id, *next % 2 ? "visit" : "order", "sp-r", "c-r",
+                                                  1793500000000LL + *next * 1000,
+                                                  *next % 2 ? NULL : "10.00"));
         }
-        json_decref(post(batch, 202));
+        json_decref(tk_post(batch, 202));
         if (act)
             act(r);
     }
@@ -634,7 +527,7 @@ static long long metric(const char *name)
     long long v = -1;
     char line[96];
     snprintf(line, sizeof(line), "\n%s ", name);
-    if (nq_httpc_request(s_http, "GET", "/metrics", NULL, NULL, 0, NULL, &m) != 0)
+    if (nq_httpc_request(tk_http, "GET", "/metrics", NULL, NULL, 0, NULL, &m) != 0)
         return -1;
     const char *at = m.status == 200 && m.body ? strstr(m.body, line) : NULL;
     if (at)
@@ -646,29 +539,29 @@ static long long metric(const char *name)
 static void kill_and_restart(int round)
 {
     if (round == 5)
-        check(nq_harness_proc_stop(s_h, "nq-customers", SIGKILL) == 128 + SIGKILL,
-              "nq-customers killed");
+        tk_check(nq_harness_proc_stop(tk_h, "nq-customers", SIGKILL) == 128 + SIGKILL,
+                 "nq-customers killed");
     if (round == 8) { /* another instance takes two entries and dies with them */
         redisReply *r = cmd("XREADGROUP GROUP %s nq-customers/ghost COUNT 2 STREAMS %s >",
                             NQ_GROUP_INDEX, NQ_KEY_ACTIVITIES);
-        check(r && r->type == REDIS_REPLY_ARRAY, "the ghost read: %s",
-              r && r->type == REDIS_REPLY_ERROR ? r->str : "ok");
+        tk_check(r && r->type == REDIS_REPLY_ARRAY, "the ghost read: %s",
+                 r && r->type == REDIS_REPLY_ERROR ? r->str : "ok");
         freeReplyObject(r);
     }
     if (round == 11) { /* /metrics shows the index behind: entries unread, the ghost's pending */
         long long lag = metric("nq_index_lag_entries"),
                   pending = metric("nq_index_pending_entries");
-        check(lag >= 1 && pending >= 2,
-              "/metrics while the indexer is down: lag %lld, pending %lld", lag, pending);
+        tk_check(lag >= 1 && pending >= 2,
+                 "/metrics while the indexer is down: lag %lld, pending %lld", lag, pending);
     }
     if (round == 12)
-        check(nq_harness_proc_start(s_h, "nq-customers") == 0, "nq-customers started again");
+        tk_check(nq_harness_proc_start(tk_h, "nq-customers") == 0, "nq-customers started again");
     if (round == 20) /* a clean stop of a running instance (slow to start under valgrind) */
-        check(nq_harness_wait_ready(s_h, 30000) &&
-                  nq_harness_proc_stop(s_h, "nq-customers", SIGTERM) == 0,
-              "nq-customers stopped");
+        tk_check(nq_harness_wait_ready(tk_h, 30000) &&
+                     nq_harness_proc_stop(tk_h, "nq-customers", SIGTERM) == 0,
+                 "nq-customers stopped");
     if (round == 22)
-        check(nq_harness_proc_start(s_h, "nq-customers") == 0, "nq-customers started again");
+        tk_check(nq_harness_proc_start(tk_h, "nq-customers") == 0, "nq-customers started again");
     usleep(20000);
 }
 
@@ -683,22 +576,22 @@ static void check_flowed(int n)
         size_t i;
         json_t *e;
         json_array_foreach (lists[l], i, e) {
-            int id = atoi(str(e, "event_id") + 2);
+            int id = atoi(tk_str(e, "event_id") + 2);
             if (id >= 0 && id < n)
                 twice += seen[id]++ ? 1 : 0;
         }
         for (int k = 0; k < n; k++)
             missing += !seen[k];
-        check(json_array_size(lists[l]) == (size_t)n && twice == 0 && missing == 0,
-              "%s: %zu events of %d, %d twice, %d missing", l ? "c-r" : "sp-r",
-              json_array_size(lists[l]), n, twice, missing);
-        check(newest_first(lists[l]), "newest first");
+        tk_check(json_array_size(lists[l]) == (size_t)n && twice == 0 && missing == 0,
+                 "%s: %zu events of %d, %d twice, %d missing", l ? "c-r" : "sp-r",
+                 json_array_size(lists[l]), n, twice, missing);
+        tk_check(newest_first(lists[l]), "newest first");
         free(seen);
         json_decref(lists[l]);
     }
     redisReply *h = cmd("HLEN nq:{sp:sp-r}:acts"), *z = cmd("ZCARD nq:{sp:sp-r}:timeline");
-    check(h && z && h->integer == n && z->integer == n, "sp-r holds %lld events, %lld members",
-          h ? h->integer : -1, z ? z->integer : -1);
+    tk_check(h && z && h->integer == n && z->integer == n, "sp-r holds %lld events, %lld members",
+             h ? h->integer : -1, z ? z->integer : -1);
     freeReplyObject(h);
     freeReplyObject(z);
 }
@@ -707,11 +600,12 @@ static void test_restart_while_flowing(void)
 {
     int next = 0;
     flow(30, 40, &next, kill_and_restart);
-    CU_ASSERT_TRUE_FATAL(nq_harness_proc_running(s_h, "nq-customers"));
+    CU_ASSERT_TRUE_FATAL(nq_harness_proc_running(tk_h, "nq-customers"));
     CU_ASSERT_TRUE_FATAL(wait_indexed());
     check_flowed(next);
     long long lag = metric("nq_index_lag_entries"), pending = metric("nq_index_pending_entries");
-    check(lag == 0 && pending == 0, "/metrics once indexed: lag %lld, pending %lld", lag, pending);
+    tk_check(lag == 0 && pending == 0, "/metrics once indexed: lag %lld, pending %lld", lag,
+             pending);
 }
 
 /* ---- the index as a whole ---- */
@@ -800,23 +694,13 @@ static bool same_dump(const dump_t *a, const dump_t *b)
     return a->len == b->len && memcmp(a->buf, b->buf, a->len) == 0;
 }
 
-static long long redis_ll(const char *fmt, const char *arg)
-{
-    redisReply *r = cmd(fmt, arg);
-    long long v = r && r->type == REDIS_REPLY_INTEGER  ? r->integer
-                  : r && r->type == REDIS_REPLY_STRING ? strtoll(r->str, NULL, 10)
-                                                       : 0;
-    freeReplyObject(r);
-    return v;
-}
-
 /* A rebuild request sets the index group back to the start of the log: with
  * some of the index deleted first, the replay puts back exactly what was. */
 static void test_rebuild(void)
 {
     size_t keys_before, keys_after;
     dump_t before = dump_index(&keys_before);
-    check(keys_before > 10, "index keys: %zu", keys_before);
+    tk_check(keys_before > 10, "index keys: %zu", keys_before);
     freeReplyObject(cmd("DEL nq:{sp:sp-a}:acts nq:cust:c-1:timeline nq:{sp:sp-r}:timeline"));
     redisReply *m = cmd("ZRANGE nq:{sp:sp-b}:timeline 0 0");
     if (m && m->elements == 1)
@@ -826,27 +710,27 @@ static void test_rebuild(void)
     if (m && m->type == REDIS_REPLY_STRING)
         freeReplyObject(cmd("HDEL nq:{sp:sp-c}:acts %s", m->str));
     freeReplyObject(m);
-    json_t *j = call("POST", "/api/v1/admin/rebuild", NULL, 202);
+    json_t *j = tk_call("POST", "/api/v1/admin/rebuild", NULL, 202);
     json_decref(j);
     long long requested = 0;
     redisReply *r = cmd("HGET %s %s", NQ_KEY_REBUILD_JOB, "requested_at");
     if (r && r->type == REDIS_REPLY_STRING)
         requested = strtoll(r->str, NULL, 10);
     freeReplyObject(r);
-    check(requested > 0, "the job was requested");
-    for (int64_t deadline = mono_ms() + INDEX_MS;
-         mono_ms() < deadline && redis_ll("GET %s", NQ_KEY_ACTINDEX_REPLAYED) != requested;)
+    tk_check(requested > 0, "the job was requested");
+    for (int64_t deadline = tk_mono_ms() + INDEX_MS;
+         tk_mono_ms() < deadline && tk_redis_int("GET %s", NQ_KEY_ACTINDEX_REPLAYED) != requested;)
         usleep(20000);
-    check(redis_ll("GET %s", NQ_KEY_ACTINDEX_REPLAYED) == requested,
-          "the indexer replayed for the request");
+    tk_check(tk_redis_int("GET %s", NQ_KEY_ACTINDEX_REPLAYED) == requested,
+             "the indexer replayed for the request");
     CU_ASSERT_TRUE_FATAL(wait_indexed());
     dump_t after = dump_index(&keys_after);
-    check(keys_after == keys_before && same_dump(&before, &after),
-          "the index after the replay equals before: %zu keys then, %zu now", keys_before,
-          keys_after);
+    tk_check(keys_after == keys_before && same_dump(&before, &after),
+             "the index after the replay equals before: %zu keys then, %zu now", keys_before,
+             keys_after);
     /* and a second look for the same request replays nothing */
     sleep(2);
-    check(indexed(), "nothing more to index");
+    tk_check(indexed(), "nothing more to index");
     free(before.buf);
     free(after.buf);
 }
@@ -856,7 +740,7 @@ static void test_backfill(void)
 {
     size_t keys_before, keys_after;
     dump_t before = dump_index(&keys_before);
-    check(nq_harness_proc_stop(s_h, "nq-customers", SIGTERM) == 0, "nq-customers stopped");
+    tk_check(nq_harness_proc_stop(tk_h, "nq-customers", SIGTERM) == 0, "nq-customers stopped");
     freeReplyObject(cmd("XGROUP DESTROY %s %s", NQ_KEY_ACTIVITIES, NQ_GROUP_INDEX));
     const char *patterns[] = {"nq:{sp:*}:acts", "nq:{sp:*}:timeline", "nq:cust:*:timeline"};
     for (size_t p = 0; p < 3; p++) {
@@ -867,29 +751,39 @@ static void test_backfill(void)
     }
     size_t none;
     dump_t empty = dump_index(&none);
-    check(none == 0, "the index is gone: %zu keys", none);
+    tk_check(none == 0, "the index is gone: %zu keys", none);
     free(empty.buf);
-    check(nq_harness_proc_start(s_h, "nq-customers") == 0, "nq-customers started");
-    CU_ASSERT_TRUE_FATAL(nq_harness_wait_ready(s_h, 20000));
-    for (int64_t deadline = mono_ms() + INDEX_MS; mono_ms() < deadline && !indexed();)
+    tk_check(nq_harness_proc_start(tk_h, "nq-customers") == 0, "nq-customers started");
+    CU_ASSERT_TRUE_FATAL(nq_harness_wait_ready(tk_h, 20000));
+    for (int64_t deadline = tk_mono_ms() + INDEX_MS; tk_mono_ms() < deadline && !indexed();)
         usleep(20000);
     CU_ASSERT_TRUE_FATAL(wait_indexed());
     dump_t after = dump_index(&keys_after);
-    check(keys_after == keys_before && same_dump(&before, &after),
-          "the index made from the whole log equals before: %zu keys then, %zu now", keys_before,
-          keys_after);
+    tk_check(keys_after == keys_before && same_dump(&before, &after),
+             "the index made from the whole log equals before: %zu keys then, %zu now", keys_before,
+             keys_after);
     char path[512], line[1024];
-    snprintf(path, sizeof(path), "%s/nq-customers.log", nq_harness_dir(s_h));
+    nq_harness_log_path(tk_h, "nq-customers", path, sizeof(path));
     FILE *f = fopen(path, "r");
     bool created = false;
     while (f && fgets(line, sizeof(line), f))
         created |= strstr(line, "index_group_created") != NULL;
     if (f)
         fclose(f);
-    check(created, "the log says the group was created and the log indexed from its start");
+    tk_check(created, "the log says the group was created and the log indexed from its start");
     check_flowed(1200);
     free(before.buf);
     free(after.buf);
+}
+
+static int suite_init(void)
+{
+    return tk_start(NULL);
+}
+
+static int suite_cleanup(void)
+{
+    return tk_stop() == 0 ? 0 : -1;
 }
 
 static CU_TestInfo tests[] = {
@@ -909,7 +803,7 @@ static CU_TestInfo tests[] = {
 };
 
 static CU_SuiteInfo suites[] = {
-    {"activities read back", start_harness, stop_harness, NULL, NULL, tests},
+    {"activities read back", suite_init, suite_cleanup, NULL, NULL, tests},
     CU_SUITE_INFO_NULL,
 };
 

@@ -71,7 +71,7 @@ static int suite_clean(void)
 static size_t commands(const nq_redis_pipe_t *p, char lines[][1024], size_t max)
 {
     redisReader *rd = redisReaderCreate();
-    redisReaderFeed(rd, p->buf, p->len);
+    redisReaderFeed(rd, p->buf.buf, p->buf.len);
     size_t n = 0;
     void *reply;
     while (n < max && redisReaderGetReply(rd, &reply) == REDIS_OK && reply) {
@@ -135,7 +135,7 @@ static void test_transaction(void)
 
     /* the stored value is the event as the log holds it */
     redisReader *rd = redisReaderCreate();
-    redisReaderFeed(rd, p.buf, p.len);
+    redisReaderFeed(rd, p.buf.buf, p.buf.len);
     void *reply = NULL;
     for (int i = 0; i < 2; i++) {
         freeReplyObject(reply);
@@ -163,8 +163,8 @@ static void test_idempotent(void)
     nq_redis_pipe_init(&c);
     actwrite_pipe(&a, s_ids, s_entries, 2, noop, NULL, &st);
     actwrite_pipe(&b, s_ids, s_entries, 2, noop, NULL, &st);
-    CU_ASSERT_EQUAL_FATAL(a.len, b.len);
-    CU_ASSERT_EQUAL(memcmp(a.buf, b.buf, a.len), 0);
+    CU_ASSERT_EQUAL_FATAL(a.buf.len, b.buf.len);
+    CU_ASSERT_EQUAL(memcmp(a.buf.buf, b.buf.buf, a.buf.len), 0);
     const char *rev_ids[] = {s_ids[1], s_ids[0]};
     nq_actlog_entry_t rev[] = {s_entries[1], s_entries[0]};
     actwrite_pipe(&c, rev_ids, rev, 2, noop, NULL, &st);
