@@ -320,6 +320,7 @@ static void respond_batch(nq_http_conn_t *conn, batch_t *b, const char *const *i
     for (size_t i = 0; i < b->n_results; i++)
         count[b->results[i].status]++;
     int status = batch_status(count, b->n_results);
+    int lang = -1; /* read from the request at the first error */
     jtext_t t = {0};
     for (int k = 0; k < N_STATUS; k++) {
         jtext_raw(&t, k ? ",\"" : "{\"");
@@ -341,6 +342,9 @@ static void respond_batch(nq_http_conn_t *conn, batch_t *b, const char *const *i
         jtext_raw(&t, status_names[r->status]);
         jtext_raw(&t, "\"");
         if (r->errors && json_array_size(r->errors) > 0) {
+            if (lang < 0)
+                lang = (int)gw_lang(conn);
+            gw_localize_errors(r->errors, (nq_lang_t)lang);
             jtext_raw(&t, ",\"errors\":");
             jtext_json(&t, r->errors);
         }

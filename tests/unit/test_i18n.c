@@ -253,12 +253,20 @@ static void add_text(scan_t *sc, const char *en, const char *file, int line)
 
 /* The texts of the expression [p, end): each run of adjacent string literals
  * and string macros is one ("a" "b" NQ_ID_RULE); anything else separates
- * them (c ? "x" : "y" gives two). */
+ * them (c ? "x" : "y" gives two). Literals inside parentheses are another
+ * call's arguments (json_object_get(e, "reason")) and do not count. */
 static void texts_of(scan_t *sc, const char *p, const char *end, const char *file, int line)
 {
     char buf[512];
     size_t k = 0;
     while (p < end) {
+        if (*p == '(') {
+            const char *close = expr_end(p + 1);
+            while (*close == ',')
+                close = expr_end(close + 1);
+            p = close < end ? close + 1 : end;
+            continue;
+        }
         if (*p == '"') {
             for (p++; p < end && *p != '"'; p++) {
                 char c = *p;
