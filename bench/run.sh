@@ -5,6 +5,7 @@
 #   bench/run.sh              # scenarios a and b, each run twice
 #   bench/run.sh a c          # the scenarios named, in that order
 #   bench/run.sh r f          # KPI reads (after seeding), freshness under 10 k events/s
+#   bench/run.sh l            # org lists: pages of customers by class out of 100,000
 #   bench/run.sh --list       # what each scenario does
 #
 # Every run starts a suite of its own, like scripts/run.sh but on free ports and in a
@@ -24,6 +25,7 @@
 #                      for 10 s in the middle of the load; keeps samples by process,
 #                      library and symbol (needs perf; perturbs the run a little)
 #   NQ_BENCH_SEED_EVENTS [100000] events scenario r seeds before its reads
+#   NQ_BENCH_CUSTOMERS   [100000] customers scenario l imports before its list reads
 #
 # Output per run, in NQ_BENCH_OUT: <scenario>-<n>.json (nq-bench --json), .txt (the
 # same as text), -top.txt, -redis.txt (INFO commandstats, cpu, memory), -perf.txt,
@@ -57,6 +59,7 @@ SCENARIOS=(
     "c|3|--connections 8 --batch 500 --rate 0|scenario a with 3 scorers"
     "r|1|@reads|KPI reads after seeding a team of 200 and 100,000 events (steps below)"
     "rb|1|@rebuild|a full rebuild (nqctl rebuild) after seeding like r, timed by the job's own clock"
+    "l|1|@lists|org lists: pages of 50 customers by class out of 100,000 (steps below, 1,000 requests each)"
     "f|1|--mode freshness --connections 4 --batch 200 --rate 10000|freshness: 10,000 events/s in batches of 200; a marker order every 50 ms, its KPIs polled every 2 ms"
     "g|3|--mode freshness --connections 4 --batch 200 --rate 10000|scenario f with 3 scorers"
 )
@@ -75,6 +78,17 @@ READ_STEPS=(
     "boardlive|--mode read --connections 8 --rate 100 --path /api/v1/leaderboards?scope=team:{team}&period=month&metric=sales_amount|--connections 1 --batch 10 --rate 1000"
 )
 SEED_EVENTS=${NQ_BENCH_SEED_EVENTS:-100000}
+
+# Scenario l: NQ_BENCH_CUSTOMERS customers imported with nqctl (a team of 200
+# salespeople; customer i is key / normal / potential by i % 3, owned by salesperson
+# i % 200 + 1, in the pool when i % 10 == 0), then each step GETs its path 1,000 times,
+# 100/s over one connection: step|path ("@MID" is a cursor halfway along class=key).
+LIST_STEPS=(
+    "class|/api/v1/customers?class=key&limit=50"
+    "class_mid|/api/v1/customers?class=key&limit=50&cursor=@MID"
+    "owner_class|/api/v1/customers?owner=sp-0007&class=key&limit=50"
+)
+LIST_CUSTOMERS=${NQ_BENCH_CUSTOMERS:-100000}
 
 SUITE_DIR=""  # the running suite's directory (pids, logs, Redis data), "" when none
 STARTED=()    # names of the processes the running suite started, in start order
@@ -296,6 +310,65 @@ run_reads() {
     stop_suite
 }
 
+# import_org DIR: the org of scenario l, as CSV files imported with nqctl (timed).
+import_org() {
+    local dir=$1 kind t0
+    {
+        printf 'id,name\nt-bench,基准组\n' >"$dir/teams.csv"
+        printf 'id,name,team_id\n'
+        for ((i = 1; i <= 200; i++)); do printf 'sp-%04d,业务员%d,t-bench\n' "$i" "$i"; done
+    } >"$dir/salespeople.csv"
+    awk -v n="$LIST_CUSTOMERS" 'BEGIN {
+        print "id,name,class,owner_id"
+        split("key normal potential", cls, " ")
+        for (i = 1; i <= n; i++)
+            printf "c-%06d,客户%d,%s,%s\n", i, i, cls[i % 3 + 1],
+                   i % 10 == 0 ? "" : sprintf("sp-%04d", i % 200 + 1)
+    }' >"$dir/customers.csv"
+    for kind in teams salespeople customers; do
+        t0=$SECONDS
+        NQ_URL="http://127.0.0.1:$NQ_HTTP_PORT" "$BIN_DIR/nqctl" import "$kind" "$dir/$kind.csv" \
+            >"$dir/import-$kind.txt" 2>&1 || die "nqctl import $kind failed (see $dir/import-$kind.txt)"
+        say "imported $kind in $((SECONDS - t0)) s"
+    done
+}
+
+# mid_cursor PATH: the cursor of the page halfway along the list at PATH (pages of 500).
+mid_cursor() {
+    local url=http://127.0.0.1:$NQ_HTTP_PORT$1 cursor="" pages=0 cursors=()
+    while :; do
+        cursor=$(curl -sf "$url&limit=500${cursor:+&cursor=$cursor}" | jq -r '.next_cursor // empty')
+        [[ -n $cursor ]] || break
+        cursors+=("$cursor")
+        pages=$((pages + 1))
+    done
+    ((pages > 0)) || die "the list $1 has one page only"
+    echo "${cursors[$((pages / 2))]}"
+}
+
+# run_lists SCENARIO N SCORERS: a fresh suite, the org imported, then every LIST_STEPS
+# load (Redis commandstats reset before each), then stop the suite.
+run_lists() {
+    local sc=$1 n=$2 prefix=$OUT/$1-$2 row step path mid rc DURATION=10
+    start_suite "$3"
+    import_org "$SUITE_DIR"
+    cp "$SUITE_DIR"/import-*.txt "$OUT/" 2>/dev/null || true
+    mid=$(mid_cursor "/api/v1/customers?class=key")
+    for row in "${LIST_STEPS[@]}"; do
+        IFS='|' read -r step path <<<"$row"
+        path=${path//@MID/$mid}
+        say "scenario $sc run $n step $step: GET $path"
+        redis-cli -p "$NQ_REDIS_PORT" config resetstat >/dev/null 2>&1 || true
+        rc=0
+        bench_load "$prefix-$step" "--mode read --connections 1 --rate 100 --path $path" || rc=$?
+        redis_info "$prefix-$step"
+        text_report "$prefix-$step.json" >"$prefix-$step.txt" || true
+        cat "$prefix-$step.txt" >&2
+        ((rc == 0)) || say "nq-bench exited $rc in scenario $sc run $n step $step"
+    done
+    stop_suite
+}
+
 # run_rebuild SCENARIO N SCORERS: a fresh suite, seeded, then one full rebuild followed
 # by nqctl to its end; the time is the job's own (started_at to finished_at, Unix ms).
 run_rebuild() {
@@ -461,8 +534,16 @@ main() {
         for row in "${SCENARIOS[@]}"; do
             IFS='|' read -r sc n opts what <<<"$row"
             printf '%s: %s (%s scorer(s); nq-bench %s)\n' "$sc" "$what" "$n" "$opts"
-            if [[ $opts == @* ]]; then
+            if [[ $opts == @reads || $opts == @rebuild ]]; then
                 printf '   seed: nq-bench --mode seed --seed-events %s\n' "$SEED_EVENTS"
+            fi
+            if [[ $opts == @lists ]]; then
+                printf '   seed: nqctl import of a team, 200 salespeople, %s customers\n' \
+                    "$LIST_CUSTOMERS"
+                for step in "${LIST_STEPS[@]}"; do
+                    printf '   %s: nq-bench --mode read --connections 1 --rate 100 --path %s (10 s)\n' \
+                        "${step%%|*}" "${step#*|}"
+                done
             fi
             if [[ $opts == @reads ]]; then
                 for step in "${READ_STEPS[@]}"; do

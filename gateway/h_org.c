@@ -1,9 +1,10 @@
 /* h_org.c — teams, salespeople, customers (nq-customers) and salesperson
  * reports (nq-reporting), relayed over the bus.
  *
- * The three org entities share one PUT, one GET and one DELETE handler,
- * driven by their kind (the argument of their route rows): its bus
- * messages, JSON schema and where the entity sits in OrgRequest / OrgReply.
+ * The three org entities share one PUT, one GET, one DELETE and one list
+ * handler, driven by their kind (the argument of their route rows): its bus
+ * messages, JSON schema and where the entity sits in OrgRequest / OrgReply /
+ * OrgListReply.
  */
 #include <stddef.h>
 #include <stdio.h>
@@ -47,25 +48,31 @@ static const pbjson_special_t customer_specials[] = {
     }
 
 typedef struct org_kind {
-    const nq_msgtype_t *put; /* NQ_MSG(TEAM_PUT) */
-    const nq_msgtype_t *get; /* NQ_MSG(TEAM_GET) */
-    const nq_msgtype_t *del; /* NQ_MSG(TEAM_DELETE) */
-    pbjson_schema_t schema;  /* the entity's JSON */
-    size_t req_offset;       /* entity pointer in Nq__OrgRequest */
-    size_t reply_offset;     /* entity pointer in Nq__OrgReply */
+    const nq_msgtype_t *put;  /* NQ_MSG(TEAM_PUT) */
+    const nq_msgtype_t *get;  /* NQ_MSG(TEAM_GET) */
+    const nq_msgtype_t *del;  /* NQ_MSG(TEAM_DELETE) */
+    const nq_msgtype_t *list; /* NQ_MSG(TEAM_LIST) */
+    pbjson_schema_t schema;   /* the entity's JSON */
+    size_t req_offset;        /* entity pointer in Nq__OrgRequest */
+    size_t reply_offset;      /* entity pointer in Nq__OrgReply */
+    size_t page_n_offset;     /* how many entities in Nq__OrgListReply */
+    size_t page_offset;       /* their array in Nq__OrgListReply */
 } org_kind_t;
 
 #define ENTITY(member) offsetof(Nq__OrgRequest, member), offsetof(Nq__OrgReply, member)
+#define PAGE(items)    offsetof(Nq__OrgListReply, n_##items), offsetof(Nq__OrgListReply, items)
 
 enum { TEAM, SALESPERSON, CUSTOMER };
 static const org_kind_t kinds[] = {
-    [TEAM] = {NQ_MSG(TEAM_PUT), NQ_MSG(TEAM_GET), NQ_MSG(TEAM_DELETE),
-              SCHEMA(nq__team__descriptor, team_specials), ENTITY(team)},
+    [TEAM] = {NQ_MSG(TEAM_PUT), NQ_MSG(TEAM_GET), NQ_MSG(TEAM_DELETE), NQ_MSG(TEAM_LIST),
+              SCHEMA(nq__team__descriptor, team_specials), ENTITY(team), PAGE(teams)},
     [SALESPERSON] = {NQ_MSG(SALESPERSON_PUT), NQ_MSG(SALESPERSON_GET), NQ_MSG(SALESPERSON_DELETE),
-                     SCHEMA(nq__salesperson__descriptor, salesperson_specials),
-                     ENTITY(salesperson)},
+                     NQ_MSG(SALESPERSON_LIST),
+                     SCHEMA(nq__salesperson__descriptor, salesperson_specials), ENTITY(salesperson),
+                     PAGE(salespeople)},
     [CUSTOMER] = {NQ_MSG(CUSTOMER_PUT), NQ_MSG(CUSTOMER_GET), NQ_MSG(CUSTOMER_DELETE),
-                  SCHEMA(nq__customer__descriptor, customer_specials), ENTITY(customer)},
+                  NQ_MSG(CUSTOMER_LIST), SCHEMA(nq__customer__descriptor, customer_specials),
+                  ENTITY(customer), PAGE(customers)},
 };
 
 /* The kind a route is about: the argument of its rows. */
@@ -89,18 +96,23 @@ static void history_times(json_t *body)
     }
 }
 
+/* An entity's JSON, the same in a get's answer and in a list's page. */
+static json_t *entity_json(const org_kind_t *kind, const ProtobufCMessage *entity)
+{
+    json_t *body = pbjson_encode(&kind->schema, entity);
+    if (kind == &kinds[TEAM] && !json_object_get(body, "members"))
+        json_object_set_new(body, "members", json_array());
+    history_times(body);
+    return body;
+}
+
 static void on_org_reply(nq_http_conn_t *conn, const ProtobufCMessage *msg,
                          const Nq__ReplyHeader *hdr, void *data)
 {
     const org_kind_t *kind = data;
     const ProtobufCMessage *entity =
         *(ProtobufCMessage *const *)((const char *)msg + kind->reply_offset);
-    json_t *body = entity ? pbjson_encode(&kind->schema, entity) : json_object();
-    if (entity == (const ProtobufCMessage *)((const Nq__OrgReply *)msg)->team &&
-        !json_object_get(body, "members"))
-        json_object_set_new(body, "members", json_array());
-    history_times(body);
-    gw_respond_reply(conn, hdr, 200, body);
+    gw_respond_reply(conn, hdr, 200, entity ? entity_json(kind, entity) : json_object());
 }
 
 static void put_entity(const gw_request_t *req)
@@ -156,6 +168,68 @@ static void get_entity(const gw_request_t *req)
 static void delete_entity(const gw_request_t *req)
 {
     id_only(req, true);
+}
+
+/* ---- lists: GET /api/v1/teams, /salespeople, /customers ------------------ */
+
+/* Most query parameters relayed, and the longest name or value (a cursor is
+ * the longest value; nq-customers checks what they say, orgix.h). */
+#define LIST_PARAMS_MAX 16
+#define LIST_PARAM_MAX  256
+
+/* {"items":[...],"next_cursor":"..."|null}, every list's page. */
+static void on_list_reply(nq_http_conn_t *conn, const ProtobufCMessage *msg,
+                          const Nq__ReplyHeader *hdr, void *data)
+{
+    const org_kind_t *kind = data;
+    size_t n;
+    ProtobufCMessage **items;
+    memcpy(&n, (const char *)msg + kind->page_n_offset, sizeof(n));
+    memcpy(&items, (const char *)msg + kind->page_offset, sizeof(items));
+    const char *next = ((const Nq__OrgListReply *)msg)->next_cursor;
+    json_t *page = json_array();
+    for (size_t i = 0; i < n; i++)
+        json_array_append_new(page, entity_json(kind, items[i]));
+    gw_respond_reply(conn, hdr, 200,
+                     json_pack("{s:o, s:o}", "items", page, "next_cursor",
+                               next ? json_string(next) : json_null()));
+}
+
+/* The query's parameters, as sent, to nq-customers: which are taken and
+ * what they must be is the list's business there. */
+static void list_entities(const gw_request_t *req)
+{
+    const org_kind_t *kind = kind_of(req);
+    char names[LIST_PARAMS_MAX + 1][LIST_PARAM_MAX], values[LIST_PARAMS_MAX + 1][LIST_PARAM_MAX];
+    Nq__QueryParam params[LIST_PARAMS_MAX], *ptrs[LIST_PARAMS_MAX];
+    nq_field_errors_t errs = {0};
+    const char *at = req->http->query;
+    size_t n = 0;
+    int rc;
+    while (errs.n == 0 && (rc = nq_http_query_next(&at, names[n], LIST_PARAM_MAX, values[n],
+                                                   LIST_PARAM_MAX)) != 0) {
+        if (rc < 0) {
+            nq_field_errors_add(&errs, "query",
+                                "parameter %zu is malformed or longer than %d bytes", n + 1,
+                                LIST_PARAM_MAX - 1);
+        } else if (n == LIST_PARAMS_MAX) {
+            nq_field_errors_add(&errs, "query", "has more than %d parameters", LIST_PARAMS_MAX);
+        } else {
+            nq__query_param__init(&params[n]);
+            params[n].name = names[n];
+            params[n].value = values[n];
+            ptrs[n] = &params[n];
+            n++;
+        }
+    }
+    if (errs.n) {
+        gw_respond_error(req->conn, 400, "invalid", "bad query parameter", &errs);
+        return;
+    }
+    Nq__OrgListRequest msg = NQ__ORG_LIST_REQUEST__INIT;
+    msg.n_params = n;
+    msg.params = ptrs;
+    gw_call(req, kind->list, &msg.base, on_list_reply, (void *)kind, NULL);
 }
 
 /* ---- ids seen in events but not in the directory ------------------------- */
@@ -286,6 +360,11 @@ static void get_salesperson_report(const gw_request_t *req)
 }
 
 static const nq_route_t rows[] = {
+    /* the org lists */
+    {"GET", "/api/v1/teams", list_entities, &kinds[TEAM]},
+    {"GET", "/api/v1/salespeople", list_entities, &kinds[SALESPERSON]},
+    {"GET", "/api/v1/customers", list_entities, &kinds[CUSTOMER]},
+    /* the entities */
     {"PUT", "/api/v1/teams/:id", put_entity, &kinds[TEAM]},
     {"GET", "/api/v1/teams/:id", get_entity, &kinds[TEAM]},
     {"DELETE", "/api/v1/teams/:id", delete_entity, &kinds[TEAM]},

@@ -801,6 +801,25 @@ int nq_http_query_param(const nq_http_request_t *req, const char *name, char *bu
     return -1;
 }
 
+int nq_http_query_next(const char **at, char *name, size_t nlen, char *value, size_t vlen)
+{
+    const char *p = *at;
+    while (p && *p == '&')
+        p++;
+    if (!p || !*p) {
+        *at = p;
+        return 0;
+    }
+    size_t pair = strcspn(p, "&");
+    size_t klen = strcspn(p, "=&");
+    const char *v = p + klen + (klen < pair);
+    *at = p + pair;
+    if (pct_decode(name, nlen, p, klen, true) < 0 ||
+        pct_decode(value, vlen, v, pair - (size_t)(v - p), true) < 0)
+        return -1;
+    return 1;
+}
+
 int nq_http_respond(nq_http_conn_t *conn, int status, const char *content_type, const char *body,
                     size_t body_len, const char *extra_headers)
 {

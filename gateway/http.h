@@ -103,6 +103,19 @@ const char *nq_http_header(const nq_http_request_t *req, const char *name);
  * %-escape or one that decodes to NUL). */
 int nq_http_query_param(const nq_http_request_t *req, const char *name, char *buf, size_t len);
 
+/* Every query parameter in turn: *at starts at req->query; each call
+ * percent-decodes the next name and value (as nq_http_query_param; empty
+ * pairs "&&" are skipped) into name and value, and moves *at past them.
+ * Returns 1 with a parameter, 0 at the end, -1 when one is malformed or too
+ * long for its buffer (*at moves past it all the same).
+ *
+ *   const char *at = req->query;
+ *   int rc;
+ *   while ((rc = nq_http_query_next(&at, name, sizeof(name), value, sizeof(value))) != 0)
+ *       ...
+ */
+int nq_http_query_next(const char **at, char *name, size_t nlen, char *value, size_t vlen);
+
 /* Answer the current request. `extra_headers` is NULL or a string of complete
  * header lines each ending in "\r\n" ("Retry-After: 1\r\n"). Content-Length,
  * Date, Connection are added; content_type may be NULL for none. The body is

@@ -125,3 +125,10 @@ int nq_key_feed_seen(char *buf, size_t len, const char *delivery)
 {
     return fit(snprintf(buf, len, NQ_KEY_FEED_SEEN_PREFIX "%s", delivery), len);
 }
+
+int nq_key_index(char *buf, size_t len, const char *list, const char *filter, const char *value)
+{
+    if (!filter)
+        return fit(snprintf(buf, len, "nq:ix:%s", list), len);
+    return fit(snprintf(buf, len, "nq:ix:%s:%s=%s", list, filter, value), len);
+}

@@ -77,20 +77,34 @@ static void move_key_customers(org_call_t *c, const char *old_owner, const char 
         move_key_customer(c, &moves[i], since);
 }
 
-/* The customer put script's answer: the key-customer moves, then the id
- * into the index and the org version (last, so the put is answered only
- * once kept leaderboards are stale). */
+/* The customer put script's answer: the key-customer moves, then the org
+ * version (last, so the put is answered only once kept leaderboards are
+ * stale). */
 static void on_customer_written(nq_redis_t *r, redisReply *reply, void *data)
 {
     org_call_t *c = data;
     if (!nq_call_reply_ok(&c->base, reply, REDIS_REPLY_ARRAY))
         goto out;
-    bool refused = reply->elements == 2 && reply->element[0]->type == REDIS_REPLY_INTEGER &&
-                   reply->element[0]->integer == 0 && reply->element[1]->type == REDIS_REPLY_STRING;
-    bool written = reply->elements == 4 && reply->element[0]->type == REDIS_REPLY_INTEGER &&
-                   reply->element[0]->integer == 1;
+    long long outcome = reply->elements > 0 && reply->element[0]->type == REDIS_REPLY_INTEGER
+                            ? reply->element[0]->integer
+                            : -1;
+    bool refused =
+        outcome == 0 && reply->elements == 2 && reply->element[1]->type == REDIS_REPLY_STRING;
+    bool written = outcome == 1 && reply->elements == 4;
     for (size_t i = 1; written && i < 4; i++)
         written = reply->element[i]->type == REDIS_REPLY_STRING;
+    if (outcome == 2) { /* the owner changed since it was read */
+        protobuf_c_message_free_unpacked(c->stored, NULL);
+        c->stored = NULL;
+        org_restart(c);
+        goto out;
+    }
+    if (outcome == 3) {
+        nq_field_errors_add(&c->base.errs, "owner_id", "no salesperson %s in the directory",
+                            c->req->customer->owner_id);
+        org_fail_invalid(c, "customer");
+        goto out;
+    }
     if (refused) {
         char when[40] = "";
         nq_time_format(strtoll(reply->element[1]->str, NULL, 10), when, sizeof(when));
@@ -111,19 +125,37 @@ static void on_customer_written(nq_redis_t *r, redisReply *reply, void *data)
     cu->since = strtoll(since, NULL, 10);
     move_key_customers(c, reply->element[1]->str, reply->element[2]->str, cu->owner_id, cu->class_,
                        since);
-    nq_redis_t *redis = org_redis(c);
     nq_call_issued(&c->base,
-                   nq_redis_command(redis, on_written, c, "SADD %s %s", NQ_KEY_CUSTOMERS, c->id));
-    nq_call_issued(&c->base, nq_redis_command(redis, on_written, c, "INCR %s", NQ_KEY_ORG_VERSION));
+                   nq_redis_command(org_redis(c), on_written, c, "INCR %s", NQ_KEY_ORG_VERSION));
 out:
     nq_call_release(&c->base);
 }
 
-/* Write a customer: its hash first (the script answers the owner and class
- * it replaced), then the key-customer sets it leaves and joins, logged from
- * when the change takes effect. The reply entity is built back from the
- * very fields written, so it is exactly what a get returns. */
-static void customer_write(org_call_t *c)
+/* The list index moves of a customer whose owner was `old_owner` ("": none,
+ * or a new customer) and whose hash is now the n alternating `fields` (NULL:
+ * removed). 0, or -1 (the call failed). */
+static int customer_moves(org_call_t *c, const char *old_owner, const char *const *fields, size_t n,
+                          orgix_moves_t *m)
+{
+    const orgix_list_t *l = &orgix_lists[ORG_CUSTOMER];
+    const char *was[] = {"owner_id", old_owner};
+    orgix_values_t before, after;
+    orgix_values_of(l, was, 2, &before);
+    if (fields)
+        orgix_values_of(l, fields, n, &after);
+    if (orgix_moves(l, &before, fields ? &after : NULL, m) == 0)
+        return 0;
+    nq_call_fail(&c->base, NQ__STATUS__STATUS_UNAVAILABLE, "index key too long");
+    return -1;
+}
+
+/* Write a customer whose owner was `old_owner` when read: one script checks
+ * that it still is and that the new owner is a salesperson of the directory,
+ * writes its hash, the directory and its list indexes, and answers the owner
+ * and class it replaced; then the key-customer sets it leaves and joins,
+ * logged from when the change takes effect. The reply entity is built back
+ * from the very fields written, so it is exactly what a get returns. */
+static void customer_write(org_call_t *c, const char *old_owner)
 {
     const org_kind_t *k = c->kind;
     const Nq__Customer *cu = c->req->customer;
@@ -132,57 +164,86 @@ static void customer_write(org_call_t *c)
         org_fail_invalid(c, "customer");
         return;
     }
+    nq_redis_args_t fields, a; /* the hash's fields; common/lua/customer_put.lua */
+    nq_redis_args_init(&fields);
+    nq_redis_args_init(&a);
+    orgix_moves_t moves;
+    if (org_to_fields(k, org_request_entity(k, c->req), c->now, &fields) != 0 ||
+        !(c->stored = k->from_fields(c->id, (const char *const *)fields.argv, fields.argc))) {
+        nq_call_fail(&c->base, NQ__STATUS__STATUS_UNAVAILABLE, "out of memory");
+        goto out;
+    }
+    if (customer_moves(c, old_owner, (const char *const *)fields.argv, fields.argc, &moves) != 0)
+        goto out;
     char key[ORG_KEY_MAX];
     k->key(key, sizeof(key), c->id);
-    nq_redis_args_t a; /* common/lua/customer_put.lua */
-    nq_redis_args_init(&a);
     nq_redis_args_adds(&a, key);
+    nq_redis_args_adds(&a, NQ_KEY_CUSTOMERS);
+    nq_redis_args_adds(&a, NQ_KEY_SALESPEOPLE);
+    org_args_add_moves(&a, &moves);
+    size_t nkeys = a.argc;
+    nq_redis_args_adds(&a, c->id);
     nq_redis_args_addf(&a, "%lld", (long long)c->now);
     if (cu->has_since)
         nq_redis_args_addf(&a, "%lld", (long long)cu->since);
     else
         nq_redis_args_adds(&a, "");
-    size_t fields = a.argc;
-    if (org_to_fields(k, org_request_entity(k, c->req), c->now, &a) == 0)
-        c->stored = k->from_fields(c->id, (const char *const *)a.argv + fields, a.argc - fields);
-    if (!c->stored)
-        nq_call_fail(&c->base, NQ__STATUS__STATUS_UNAVAILABLE, "out of memory");
-    else
-        nq_call_issued(&c->base, nq_script_call_args(org_redis(c), NQ_SCRIPT(CUSTOMER_PUT),
-                                                     on_customer_written, c, 1, &a));
+    nq_redis_args_adds(&a, old_owner);
+    org_args_add_move_counts(&a, &moves);
+    for (size_t i = 0; i < fields.argc; i++)
+        nq_redis_args_add(&a, fields.argv[i], fields.lens[i]);
+    nq_call_issued(&c->base, a.failed ? -1
+                                      : nq_script_call_args(org_redis(c), NQ_SCRIPT(CUSTOMER_PUT),
+                                                            on_customer_written, c, nkeys, &a));
+out:
+    nq_redis_args_free(&fields);
     nq_redis_args_free(&a);
 }
 
-/* The owner must be a salesperson of the directory (archived ones are not). */
-static void customer_owner_checked(org_call_t *c, org_kept_t *kept, size_t n)
+/* The owner as read (nil: a new customer). */
+static void customer_put_read(org_call_t *c, org_kept_t *kept, size_t n)
 {
-    if (strcmp(kept[0].strs[0], "1") != 0) {
-        nq_field_errors_add(&c->base.errs, "owner_id", "no salesperson %s in the directory",
-                            c->req->customer->owner_id);
-        org_fail_invalid(c, "customer");
-        return;
-    }
-    customer_write(c);
+    customer_write(c, kept[0].n ? kept[0].strs[0] : "");
 }
 
+/* Step 1 of a put: the owner it has now, which the write checks again. */
 void customer_put(org_call_t *c)
 {
-    const char *owner = c->req->customer->owner_id;
-    if (!owner || !*owner) { /* in the public pool */
-        customer_write(c);
-        return;
-    }
+    char key[ORG_KEY_MAX];
     nq_redis_args_t cmd;
-    nq_redis_args_init(&cmd);
-    nq_redis_args_adds(&cmd, "SISMEMBER");
-    nq_redis_args_adds(&cmd, NQ_KEY_SALESPEOPLE);
-    nq_redis_args_adds(&cmd, owner);
-    org_gather(c, &cmd, 1, customer_owner_checked);
+    c->kind->key(key, sizeof(key), c->id);
+    org_args_cmd(&cmd, "HGET", key);
+    nq_redis_args_adds(&cmd, "owner_id");
+    org_gather(c, &cmd, 1, customer_put_read);
 }
 
-/* A deleted customer leaves the directory and, from now on, its owner's key
- * customers (through the key log, so the periods closed before keep it);
- * its events stay in the log and its figures where they count. */
+/* The delete script's answer; then the key-customer sets and the version. */
+static void customer_removed(org_call_t *c, org_kept_t *kept, size_t n)
+{
+    const char *out = org_outcome(&kept[0]);
+    Nq__Customer *cu = (Nq__Customer *)c->stored;
+    if (strcmp(out, "retry") == 0) {
+        protobuf_c_message_free_unpacked(c->stored, NULL);
+        c->stored = NULL;
+        org_restart(c);
+    } else if (strcmp(out, "gone") == 0) {
+        nq_call_fail(&c->base, NQ__STATUS__STATUS_NOT_FOUND, "%s %s not found", c->kind->name,
+                     c->id);
+    } else if (strcmp(out, "ok") != 0) {
+        nq_call_fail(&c->base, NQ__STATUS__STATUS_UNAVAILABLE, "unexpected answer %s", out);
+    } else {
+        char now[24];
+        snprintf(now, sizeof(now), "%lld", (long long)c->now);
+        move_key_customers(c, cu->owner_id, cu->class_, "", cu->class_, now);
+        nq_call_issued(
+            &c->base, nq_redis_command(org_redis(c), on_written, c, "INCR %s", NQ_KEY_ORG_VERSION));
+    }
+}
+
+/* A deleted customer leaves the directory and its list indexes (one script,
+ * if its owner is still the one read) and, from now on, its owner's key
+ * customers (through the key log, so the periods closed before keep it); its
+ * events stay in the log and its figures where they count. */
 static void customer_deleted(org_call_t *c, org_kept_t *kept, size_t n)
 {
     customer_got(c, kept, n);
@@ -191,15 +252,21 @@ static void customer_deleted(org_call_t *c, org_kept_t *kept, size_t n)
     Nq__Customer *cu = (Nq__Customer *)c->stored;
     cu->has_deleted_at = 1;
     cu->deleted_at = c->now;
-    char key[ORG_KEY_MAX], now[24];
+    const char *owner = cu->owner_id ? cu->owner_id : "";
+    orgix_moves_t moves;
+    if (customer_moves(c, owner, NULL, 0, &moves) != 0)
+        return;
+    char key[ORG_KEY_MAX];
+    nq_redis_args_t a; /* common/lua/customer_delete.lua */
+    nq_redis_args_init(&a);
     c->kind->key(key, sizeof(key), c->id);
-    snprintf(now, sizeof(now), "%lld", (long long)c->now);
-    nq_redis_t *redis = org_redis(c);
-    move_key_customers(c, cu->owner_id, cu->class_, "", cu->class_, now);
-    nq_call_issued(&c->base, nq_redis_command(redis, on_written, c, "DEL %s", key));
-    nq_call_issued(&c->base,
-                   nq_redis_command(redis, on_written, c, "SREM %s %s", NQ_KEY_CUSTOMERS, c->id));
-    nq_call_issued(&c->base, nq_redis_command(redis, on_written, c, "INCR %s", NQ_KEY_ORG_VERSION));
+    nq_redis_args_adds(&a, key);
+    nq_redis_args_adds(&a, NQ_KEY_CUSTOMERS);
+    org_args_add_moves(&a, &moves);
+    size_t nkeys = a.argc;
+    nq_redis_args_adds(&a, c->id);
+    nq_redis_args_adds(&a, owner);
+    org_gather_script(c, NQ_SCRIPT(CUSTOMER_DELETE), nkeys, &a, customer_removed);
 }
 
 void customer_delete(org_call_t *c)

@@ -1,7 +1,7 @@
 /* customers.c — the customers service's I/O: the request table, the call
  * lifecycle, the app hooks. The flows of each kind are in team.c,
- * salesperson.c and customer.c, their shared steps in orgcall.c; rules in
- * org.c and membership.c. See customers.h. */
+ * salesperson.c and customer.c, the lists' in lists.c, their shared steps in
+ * orgcall.c; rules in org.c, membership.c and orgix.c. See customers.h. */
 #include "customers.h"
 
 #include <stdio.h>
@@ -113,6 +113,13 @@ static void on_org(nq_zsock_t *sock, const nq_bus_envelope_t *env, const Protobu
     nq_call_release(&c->base);
 }
 
+/* Every list request type: a page of teams, salespeople or customers. */
+static void on_list(nq_zsock_t *sock, const nq_bus_envelope_t *env, const ProtobufCMessage *msg,
+                    void *data)
+{
+    list_serve(data, env, (const Nq__OrgListRequest *)msg);
+}
+
 static void on_ping(nq_zsock_t *sock, const nq_bus_envelope_t *env, const ProtobufCMessage *msg,
                     void *app)
 {
@@ -120,11 +127,20 @@ static void on_ping(nq_zsock_t *sock, const nq_bus_envelope_t *env, const Protob
 }
 
 static const nq_bus_route_t routes[] = {
-    {NQ_MSG(TEAM_PUT), on_org},        {NQ_MSG(TEAM_GET), on_org},
-    {NQ_MSG(TEAM_DELETE), on_org},     {NQ_MSG(SALESPERSON_PUT), on_org},
-    {NQ_MSG(SALESPERSON_GET), on_org}, {NQ_MSG(SALESPERSON_DELETE), on_org},
-    {NQ_MSG(CUSTOMER_PUT), on_org},    {NQ_MSG(CUSTOMER_GET), on_org},
-    {NQ_MSG(CUSTOMER_DELETE), on_org}, {NQ_MSG(SYS_PING), on_ping},
+    {NQ_MSG(TEAM_PUT), on_org},
+    {NQ_MSG(TEAM_GET), on_org},
+    {NQ_MSG(TEAM_DELETE), on_org},
+    {NQ_MSG(SALESPERSON_PUT), on_org},
+    {NQ_MSG(SALESPERSON_GET), on_org},
+    {NQ_MSG(SALESPERSON_DELETE), on_org},
+    {NQ_MSG(CUSTOMER_PUT), on_org},
+    {NQ_MSG(CUSTOMER_GET), on_org},
+    {NQ_MSG(CUSTOMER_DELETE), on_org},
+    {NQ_MSG(SYS_PING), on_ping},
+    /* the org lists (lists.c) */
+    {NQ_MSG(TEAM_LIST), on_list},
+    {NQ_MSG(SALESPERSON_LIST), on_list},
+    {NQ_MSG(CUSTOMER_LIST), on_list},
 };
 #define N_ROUTES (sizeof(routes) / sizeof(routes[0]))
 

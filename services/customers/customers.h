@@ -19,10 +19,15 @@
  *       team, status left, from today), remove a customer (out of its
  *       owner's key customers from now, through the same log); the reply
  *       carries the entity as deleted.
+ *   team.list.v1, salesperson.list.v1, customer.list.v1
+ *                                           OrgListRequest -> OrgListReply
+ *       a page of the list in id order, filtered, each entity as its get
+ *       answers it, and the cursor of the next page (orgix.h, lists.c).
  *   sys.ping.v1                                        Ping -> Pong ("customers")
  * INVALID carries per-field errors; UNAVAILABLE says what went wrong with
  * Redis. Rules and the hash layout are in org.h. On every connect the
- * histories of a first-layout org are made (migrate.h).
+ * histories of a first-layout org are made (migrate.h), then the list
+ * indexes of what was stored without them (ixbuild.h).
  *
  * The functions below are the app hooks of nq_service_main (nq/service.h).
  */

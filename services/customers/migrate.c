@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ixbuild.h"
 #include "membership.h"
 #include "nq/keys.h"
 #include "nq/log.h"
@@ -67,7 +68,8 @@ static int copy_sorted(const redisReply *r, char ***out, size_t *n)
 static void on_migrated(nq_redis_t *r, redisReply *reply, void *data)
 {
     migration_t *m = data;
-    if (reply && reply->type == REDIS_REPLY_INTEGER)
+    bool ok = reply && reply->type == REDIS_REPLY_INTEGER;
+    if (ok)
         nq_log_info("org_layout",
                     "team and status histories made for %lld salespeople of the "
                     "first layout",
@@ -76,6 +78,8 @@ static void on_migrated(nq_redis_t *r, redisReply *reply, void *data)
         nq_log_error("org_layout", "making histories failed: %s",
                      reply && reply->type == REDIS_REPLY_ERROR ? reply->str : "no reply");
     migration_free(m);
+    if (ok)
+        ixbuild_start(r, true);
 }
 
 /* Step 3: one script writes every history that does not exist yet
@@ -206,6 +210,7 @@ static void on_lists(nq_redis_t *r, redisReply *reply, void *data)
               reply->element[0]->type == REDIS_REPLY_STRING;
     if (ok && strcmp(reply->element[0]->str, NQ_ORG_LAYOUT) == 0) {
         migration_free(m);
+        ixbuild_start(r, false);
         return;
     }
     if (!ok || copy_sorted(reply->element[1], &m->sps, &m->n_sps) != 0 ||

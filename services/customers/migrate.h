@@ -9,7 +9,9 @@
  * everyone ever in it, drops the teams' lists and marks the layout — all in
  * one script, so the histories reproduce the first layout's figures ("the
  * team's figures are its members' of all time"). Runs in the background;
- * failures are logged and tried again on the next connect.
+ * failures are logged and tried again on the next connect. Once the
+ * histories exist, the list indexes are built from the records
+ * (ixbuild.h), which read a salesperson's team as the histories left it.
  *
  *   nq_redis_on_connected(redis, migrate_on_connected, NULL);
  */

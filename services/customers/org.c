@@ -10,10 +10,8 @@
 
 #include "nq/keys.h"
 
-static const char *const sp_statuses[] = {"active", "leave", "left", NULL};
-static const char *const customer_classes[] = {"key", "normal", "potential", NULL};
-#define SP_STATUS_DEFAULT      "active"
-#define CUSTOMER_CLASS_DEFAULT "normal"
+const char *const org_sp_statuses[] = {"active", "leave", "left", NULL};
+const char *const org_customer_classes[] = {"key", "normal", "potential", NULL};
 
 /* ---------------------------------------------------------------- checks */
 
@@ -221,7 +219,7 @@ static void salesperson_validate(const ProtobufCMessage *entity, const char *id,
     check_same_id(sp->id, id, errs);
     check_name(sp->name, errs);
     check_optional_id(sp->team_id, "team_id", errs);
-    check_choice(sp->status, "status", sp_statuses, errs);
+    check_choice(sp->status, "status", org_sp_statuses, errs);
 }
 
 static int salesperson_to_fields(const ProtobufCMessage *entity, nq_redis_args_t *out)
@@ -229,7 +227,7 @@ static int salesperson_to_fields(const ProtobufCMessage *entity, nq_redis_args_t
     const Nq__Salesperson *sp = (const Nq__Salesperson *)entity;
     add_field(out, "name", sp->name);
     add_field(out, "team_id", sp->team_id);
-    add_field(out, "status", sp->status ? sp->status : SP_STATUS_DEFAULT);
+    add_field(out, "status", sp->status ? sp->status : ORG_SP_STATUS_DEFAULT);
     return out->failed ? -1 : 0;
 }
 
@@ -257,7 +255,7 @@ static void customer_validate(const ProtobufCMessage *entity, const char *id,
     const Nq__Customer *c = (const Nq__Customer *)entity;
     check_same_id(c->id, id, errs);
     check_name(c->name, errs);
-    check_choice(c->class_, "class", customer_classes, errs);
+    check_choice(c->class_, "class", org_customer_classes, errs);
     check_optional_id(c->owner_id, "owner_id", errs);
 }
 
@@ -265,7 +263,7 @@ static int customer_to_fields(const ProtobufCMessage *entity, nq_redis_args_t *o
 {
     const Nq__Customer *c = (const Nq__Customer *)entity;
     add_field(out, "name", c->name);
-    add_field(out, "class", c->class_ ? c->class_ : CUSTOMER_CLASS_DEFAULT);
+    add_field(out, "class", c->class_ ? c->class_ : ORG_CUSTOMER_CLASS_DEFAULT);
     add_field(out, "owner_id", c->owner_id);
     return out->failed ? -1 : 0;
 }

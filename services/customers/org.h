@@ -42,6 +42,13 @@
 /* Most ids in a team's coordinators, and in its members. */
 #define ORG_LIST_MAX 500
 
+/* A salesperson's statuses and a customer's classes (NULL-terminated), and
+ * what a put without one stores. */
+extern const char *const org_sp_statuses[];
+extern const char *const org_customer_classes[];
+#define ORG_SP_STATUS_DEFAULT      "active"
+#define ORG_CUSTOMER_CLASS_DEFAULT "normal"
+
 typedef enum { ORG_TEAM, ORG_SALESPERSON, ORG_CUSTOMER, ORG_KIND_COUNT } org_kind_id_t;
 
 /* What a request does with one entity. */

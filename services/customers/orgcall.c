@@ -272,3 +272,17 @@ const char *org_outcome(const org_kept_t *k)
 {
     return k->n ? k->strs[0] : "";
 }
+
+void org_args_add_moves(nq_redis_args_t *a, const orgix_moves_t *m)
+{
+    for (size_t i = 0; i < m->rem.n; i++)
+        nq_redis_args_adds(a, m->rem.key[i]);
+    for (size_t i = 0; i < m->add.n; i++)
+        nq_redis_args_adds(a, m->add.key[i]);
+}
+
+void org_args_add_move_counts(nq_redis_args_t *a, const orgix_moves_t *m)
+{
+    nq_redis_args_addf(a, "%zu", m->rem.n);
+    nq_redis_args_addf(a, "%zu", m->add.n);
+}

@@ -20,6 +20,7 @@
 #include "nq/orghist.h"
 #include "nq/scripts.h"
 #include "org.h"
+#include "orgix.h"
 
 /* Requests waiting for Redis beyond which new ones are refused (UNAVAILABLE). */
 #define ORG_MAX_INFLIGHT 1024
@@ -110,6 +111,12 @@ const char *org_last_value(const nq_orghist_t *h, const char *none);
 /* The first string of a script's reply ("ok", "retry", ...). */
 const char *org_outcome(const org_kept_t *k);
 
+/* Add the keys of a write's list index moves (orgix.h): rem's, then add's. */
+void org_args_add_moves(nq_redis_args_t *a, const orgix_moves_t *m);
+
+/* Add how many keys each of the two lists has. */
+void org_args_add_move_counts(nq_redis_args_t *a, const orgix_moves_t *m);
+
 /* ---- the flows of each kind, one per operation (customers.c's table) ------- */
 void team_get(org_call_t *c); /* team.c */
 void team_put(org_call_t *c);
@@ -120,5 +127,16 @@ void salesperson_delete(org_call_t *c);
 void customer_get(org_call_t *c); /* customer.c */
 void customer_put(org_call_t *c);
 void customer_delete(org_call_t *c);
+
+/* A salesperson as a get answers them: the profile's n alternating
+ * field/value strings and the two histories. A new message the caller frees
+ * (protobuf_c_message_free_unpacked), or NULL when out of memory or the
+ * profile does not parse. salesperson.c */
+ProtobufCMessage *salesperson_entity(const char *id, const char *const *fields, size_t n,
+                                     const nq_orghist_t *teams, const nq_orghist_t *status);
+
+/* A list request (team.list.v1, salesperson.list.v1, customer.list.v1):
+ * answers a page, or INVALID naming the parameters that are wrong. lists.c */
+void list_serve(customers_t *app, const nq_bus_envelope_t *env, const Nq__OrgListRequest *req);
 
 #endif

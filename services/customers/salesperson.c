@@ -44,13 +44,22 @@ static int attach_history(Nq__Salesperson *sp, const nq_orghist_t *teams,
     return rc;
 }
 
+ProtobufCMessage *salesperson_entity(const char *id, const char *const *fields, size_t n,
+                                     const nq_orghist_t *teams, const nq_orghist_t *status)
+{
+    ProtobufCMessage *msg = org_kinds[ORG_SALESPERSON].from_fields(id, fields, n);
+    if (msg && attach_history((Nq__Salesperson *)msg, teams, status) != 0) {
+        protobuf_c_message_free_unpacked(msg, NULL);
+        msg = NULL;
+    }
+    return msg;
+}
+
 /* The answer: the salesperson as stored, with their history. */
 static void sp_answer(org_call_t *c, const char *const *fields, size_t n, const nq_orghist_t *teams,
                       const nq_orghist_t *status)
 {
-    Nq__Salesperson *sp = (Nq__Salesperson *)c->kind->from_fields(c->id, fields, n);
-    c->stored = &sp->base;
-    if (!sp || attach_history(sp, teams, status) != 0)
+    if (!(c->stored = salesperson_entity(c->id, fields, n, teams, status)))
         nq_call_fail(&c->base, NQ__STATUS__STATUS_UNAVAILABLE,
                      "salesperson %s could not be read back", c->id);
 }
@@ -104,23 +113,43 @@ static void sp_written(org_call_t *c, org_kept_t *kept, size_t n)
     }
 }
 
-/* Build the answer from what is written, then write salesperson c->id:
- * name, histories (read as old_*), archived or not. `team` must be in the
- * directory unless "". */
-static void sp_write(org_call_t *c, const char *name, const org_kept_t *old_teams,
-                     const org_kept_t *old_status, const nq_orghist_t *teams,
-                     const nq_orghist_t *status, const char *team, bool archive,
-                     const char *deleted_at)
+/* A salesperson's write: what it was read as, and what it writes. */
+typedef struct sp_change {
+    const char *name;             /* the name written */
+    const org_kept_t *old_teams;  /* the team history as read */
+    const org_kept_t *old_status; /* the status history as read */
+    const char *old_team;         /* the team as read (the last entry of old_teams) */
+    const nq_orghist_t *teams;    /* the team history written */
+    const nq_orghist_t *status;   /* the status history written */
+    const char *team;             /* must be in the directory unless "" */
+    bool archive;                 /* out of the directory, into the archived */
+    const char *deleted_at;       /* "" when not archived */
+} sp_change_t;
+
+/* Build the answer from what is written, then write salesperson c->id
+ * (histories, profile, directory, list indexes) as `w` says. */
+static void sp_write(org_call_t *c, const sp_change_t *w)
 {
     char now[24];
     snprintf(now, sizeof(now), "%lld", (long long)c->now);
-    const char *team_now = org_last_value(teams, ""),
-               *status_now = org_last_value(status, "active");
-    const char *fields[] = {"name",     name,         "team_id", team_now,     "status",
-                            status_now, "updated_at", now,       "deleted_at", deleted_at};
-    sp_answer(c, fields, sizeof(fields) / sizeof(fields[0]), teams, status);
+    const char *team_now = org_last_value(w->teams, ""),
+               *status_now = org_last_value(w->status, MEMBERSHIP_ACTIVE);
+    const char *fields[] = {"name",     w->name,      "team_id", team_now,     "status",
+                            status_now, "updated_at", now,       "deleted_at", w->deleted_at};
+    const size_t n_fields = sizeof(fields) / sizeof(fields[0]);
+    sp_answer(c, fields, n_fields, w->teams, w->status);
     if (c->base.status != NQ__STATUS__STATUS_OK)
         return;
+    const orgix_list_t *l = &orgix_lists[ORG_SALESPERSON];
+    const char *was[] = {"team_id", w->old_team};
+    orgix_values_t before, after;
+    orgix_moves_t moves;
+    orgix_values_of(l, was, 2, &before);
+    orgix_values_of(l, fields, n_fields, &after);
+    if (orgix_moves(l, &before, &after, &moves) != 0) {
+        nq_call_fail(&c->base, NQ__STATUS__STATUS_UNAVAILABLE, "index key too long");
+        return;
+    }
     char key[ORG_KEY_MAX];
     nq_redis_args_t a; /* common/lua/salesperson_write.lua */
     nq_redis_args_init(&a);
@@ -135,20 +164,23 @@ static void sp_write(org_call_t *c, const char *name, const org_kept_t *old_team
     nq_redis_args_adds(&a, NQ_KEY_SALESPEOPLE_ARCHIVED);
     nq_redis_args_adds(&a, NQ_KEY_TEAMS);
     nq_redis_args_adds(&a, NQ_KEY_ORG_VERSION);
-    if (*team) {
-        nq_key_team_members(key, sizeof(key), team);
+    if (*w->team) {
+        nq_key_team_members(key, sizeof(key), w->team);
         nq_redis_args_adds(&a, key);
     }
-    const char *head[] = {c->id, name, team_now, status_now, now, team};
+    org_args_add_moves(&a, &moves);
+    size_t nkeys = a.argc;
+    const char *head[] = {c->id, w->name, team_now, status_now, now, w->team};
     for (size_t i = 0; i < sizeof(head) / sizeof(head[0]); i++)
         nq_redis_args_adds(&a, head[i]);
-    org_args_add_joined(&a, old_teams);
-    org_args_add_joined(&a, old_status);
-    nq_redis_args_adds(&a, archive ? "1" : "0");
-    nq_redis_args_adds(&a, deleted_at);
-    org_args_add_entries(&a, teams);
-    org_args_add_entries(&a, status);
-    org_gather_script(c, NQ_SCRIPT(SALESPERSON_WRITE), *team ? 9 : 8, &a, sp_written);
+    org_args_add_joined(&a, w->old_teams);
+    org_args_add_joined(&a, w->old_status);
+    nq_redis_args_adds(&a, w->archive ? "1" : "0");
+    nq_redis_args_adds(&a, w->deleted_at);
+    org_args_add_move_counts(&a, &moves);
+    org_args_add_entries(&a, w->teams);
+    org_args_add_entries(&a, w->status);
+    org_gather_script(c, NQ_SCRIPT(SALESPERSON_WRITE), nkeys, &a, sp_written);
 }
 
 /* A put: team_id from effective_from, status from status_from (membership.h). */
@@ -162,6 +194,8 @@ static void sp_put_read(org_call_t *c, org_kept_t *kept, size_t n)
     int64_t team_day, status_day;
     if (org_parse_history(c, &kept[1], &teams) != 0 || org_parse_history(c, &kept[2], &status) != 0)
         goto out_free;
+    char old_team[NQ_ID_MAX + 1];
+    snprintf(old_team, sizeof(old_team), "%s", org_last_value(&teams, ""));
     if (membership_day(sp->has_effective_from, sp->effective_from, teams.n == 0, c->now,
                        "effective_from", errs, &team_day) == 0)
         membership_set(&teams, team_day, team, "", "team_id", errs);
@@ -171,7 +205,8 @@ static void sp_put_read(org_call_t *c, org_kept_t *kept, size_t n)
     if (errs->n)
         org_fail_invalid(c, "salesperson");
     else
-        sp_write(c, sp->name, &kept[1], &kept[2], &teams, &status, team, false, "");
+        sp_write(c, &(sp_change_t){sp->name, &kept[1], &kept[2], old_team, &teams, &status, team,
+                                   false, ""});
 out_free:
     nq_orghist_free(&teams);
     nq_orghist_free(&status);
@@ -195,13 +230,15 @@ static void sp_delete_read(org_call_t *c, org_kept_t *kept, size_t n)
     if (kept[0].n == 0)
         nq_call_fail(&c->base, NQ__STATUS__STATUS_NOT_FOUND, "salesperson %s not found", c->id);
     else if (org_parse_history(c, &kept[1], &teams) == 0 &&
-             org_parse_history(c, &kept[2], &status) == 0 &&
-             membership_day(false, 0, false, c->now, "id", errs, &today) == 0 &&
-             membership_set(&teams, today, "", "", "id", errs) == 0 &&
-             membership_set(&status, today, MEMBERSHIP_LEFT, MEMBERSHIP_ACTIVE, "id", errs) == 0) {
+             org_parse_history(c, &kept[2], &status) == 0) {
+        char old_team[NQ_ID_MAX + 1];
+        snprintf(old_team, sizeof(old_team), "%s", org_last_value(&teams, ""));
         const char *name = field_of(&kept[0], "name");
-        sp_write(c, name ? name : c->id, &kept[1], &kept[2], &teams, &status, "", true,
-                 deleted && *deleted ? deleted : now);
+        if (membership_day(false, 0, false, c->now, "id", errs, &today) == 0 &&
+            membership_set(&teams, today, "", "", "id", errs) == 0 &&
+            membership_set(&status, today, MEMBERSHIP_LEFT, MEMBERSHIP_ACTIVE, "id", errs) == 0)
+            sp_write(c, &(sp_change_t){name ? name : c->id, &kept[1], &kept[2], old_team, &teams,
+                                       &status, "", true, deleted && *deleted ? deleted : now});
     }
     if (errs->n)
         org_fail_invalid(c, "delete");

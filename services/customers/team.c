@@ -138,6 +138,11 @@ static void team_written(org_call_t *c, org_kept_t *kept, size_t n)
 static void team_write(org_call_t *c, org_kept_t *kept, const member_change_t *people, bool archive)
 {
     const Nq__Team *t = c->req->team;
+    const orgix_list_t *l = &orgix_lists[ORG_TEAM];
+    const char *state[] = {"deleted_at", archive ? "1" : ""};
+    orgix_values_t after;
+    orgix_moves_t moves;
+    orgix_values_of(l, state, 2, &after);
     char key[ORG_KEY_MAX];
     nq_redis_args_t a; /* common/lua/team_write.lua */
     nq_redis_args_init(&a);
@@ -149,12 +154,22 @@ static void team_write(org_call_t *c, org_kept_t *kept, const member_change_t *p
     nq_key_team_members(key, sizeof(key), c->id);
     nq_redis_args_adds(&a, key);
     nq_redis_args_adds(&a, NQ_KEY_ORG_VERSION);
+    if (orgix_moves(l, NULL, &after, &moves) != 0)
+        a.failed = true;
+    org_args_add_moves(&a, &moves);
     for (size_t i = 0; i < c->n_ids; i++) {
         nq_key_sp_teams(key, sizeof(key), c->ids[i]);
         nq_redis_args_adds(&a, key);
         nq_key_salesperson(key, sizeof(key), c->ids[i]);
         nq_redis_args_adds(&a, key);
+        if (orgix_team_key(key, sizeof(key), org_last_value(&people[i].before, "")) < 0)
+            a.failed = true;
+        nq_redis_args_adds(&a, key);
+        if (orgix_team_key(key, sizeof(key), org_last_value(&people[i].after, "")) < 0)
+            a.failed = true;
+        nq_redis_args_adds(&a, key);
     }
+    size_t nkeys = a.argc;
     /* The stored coordinators, exactly as a put writes them. */
     nq_redis_args_t fields;
     nq_redis_args_init(&fields);
@@ -168,6 +183,7 @@ static void team_write(org_call_t *c, org_kept_t *kept, const member_change_t *p
     org_args_add_joined(&a, &kept[0]);
     nq_redis_args_addf(&a, "%zu", c->n_ids);
     nq_redis_args_adds(&a, archive ? "1" : "0");
+    org_args_add_move_counts(&a, &moves);
     for (size_t i = 0; i < c->n_ids; i++) {
         const member_change_t *p = &people[i];
         nq_redis_args_adds(&a, p->id);
@@ -179,7 +195,7 @@ static void team_write(org_call_t *c, org_kept_t *kept, const member_change_t *p
         else
             org_args_add_entries(&a, &p->after);
     }
-    org_gather_script(c, NQ_SCRIPT(TEAM_WRITE), 6 + 2 * c->n_ids, &a, team_written);
+    org_gather_script(c, NQ_SCRIPT(TEAM_WRITE), nkeys, &a, team_written);
 }
 
 /* Whether `id` is among the put's members. */

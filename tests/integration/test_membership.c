@@ -683,6 +683,21 @@ static void test_first_layout(void)
     json_decref(j);
     /* Everyone else kept their history. */
     check(strcmp(team_members("t-b"), "sp-1,sp-typo") == 0, "t-b members: %s", team_members("t-b"));
+    /* The list indexes are built again after the upgrade: the list has them. */
+    char ids[256] = "";
+    for (int64_t end = mono_ms() + 5000; strcmp(ids, "sp-o1,sp-o2") != 0 && mono_ms() < end;
+         usleep(50000)) {
+        json_t *l = call("GET", "/api/v1/salespeople?team=t-old", NULL, 200);
+        size_t i;
+        json_t *e;
+        ids[0] = '\0';
+        json_array_foreach (json_object_get(l, "items"), i, e) {
+            size_t len = strlen(ids);
+            snprintf(ids + len, sizeof(ids) - len, "%s%s", i ? "," : "", str(e, "id"));
+        }
+        json_decref(l);
+    }
+    check(strcmp(ids, "sp-o1,sp-o2") == 0, "GET /api/v1/salespeople?team=t-old: [%s]", ids);
 }
 
 static void test_stop(void)

@@ -42,7 +42,7 @@ static char s_dir[] = "/tmp/nq-scripts-cluster.XXXXXX";
 /* A call of a script: its keys and arguments (NULL-terminated). */
 typedef struct sample {
     nq_script_id_t id;
-    const char *keys[16];
+    const char *keys[24];
     const char *args[40];
 } sample_t;
 
@@ -87,20 +87,29 @@ static const sample_t samples[] = {
     {NQ_SCRIPT_ID_SCORER_RECLAIM, {T "stream", T "claims"}, {"g", "c2", "0", "0-0", "10"}},
     {NQ_SCRIPT_ID_SALESPERSON_WRITE,
      {T "sp:1", T "sp:1:teams", T "sp:1:status", T "names", T "sps", T "sps:archived", T "teams",
-      T "version", T "team:t1:members"},
-     {"sp-1", "Li", "t1", "active", "1795000000000", "", "", "", "0", "", "1", "0|t1", "0"}},
+      T "version", T "team:t1:members", T "ix:sps:status=leave", T "ix:sps:status=left",
+      T "ix:sps:archived=1", T "ix:sps", T "ix:sps:team=t1", T "ix:sps:status=active",
+      T "ix:sps:archived=0"},
+     {"sp-1", "Li", "t1", "active", "1795000000000", "", "", "", "0", "", "3", "4", "1", "0|t1",
+      "0"}},
     {NQ_SCRIPT_ID_SALESPERSON_WRITE,
      {T "sp:1", T "sp:1:teams", T "sp:1:status", T "names", T "sps", T "sps:archived", T "teams",
-      T "version"},
-     {"sp-1", "Li", "", "left", "1795000000000", "", "0|t1", "", "1", "1795000000000", "2", "0|t1",
-      "1794960000000|", "1", "1794960000000|left"}},
+      T "version", T "ix:sps:team=t1", T "ix:sps:status=active", T "ix:sps:status=leave",
+      T "ix:sps:archived=0", T "ix:sps", T "ix:sps:team=", T "ix:sps:status=left",
+      T "ix:sps:archived=1"},
+     {"sp-1", "Li", "", "left", "1795000000000", "", "0|t1", "", "1", "1795000000000", "4", "4",
+      "2", "0|t1", "1794960000000|", "1", "1794960000000|left"}},
     {NQ_SCRIPT_ID_TEAM_WRITE,
      {T "team:t1", T "teams", T "teams:archived", T "sps", T "team:t1:members", T "version",
-      T "sp:2:teams", T "sp:2"},
-     {"t1", "East", "[]", "1795000000000", "sp-1", "1", "0", "sp-2", "1", "", "t1", "1", "0|t1"}},
+      T "ix:teams:archived=1", T "ix:teams", T "ix:teams:archived=0", T "sp:2:teams", T "sp:2",
+      T "ix:sps:team=", T "ix:sps:team=t1"},
+     {"t1", "East", "[]", "1795000000000", "sp-1", "1", "0", "1", "2", "sp-2", "1", "", "t1", "1",
+      "0|t1"}},
     {NQ_SCRIPT_ID_CUSTOMER_PUT,
-     {T "cust:1"},
-     {"1795000000000", "", "name", "Acme", "owner_id", "sp-1", "class", "A"}},
+     {T "cust:1", T "customers", T "sps", T "ix:cu:owner=", T "ix:cu:class=normal",
+      T "ix:cu:class=potential", T "ix:cu", T "ix:cu:owner=sp-2", T "ix:cu:class=key"},
+     {"cu-1", "1795000000000", "", "", "3", "3", "name", "Acme", "owner_id", "sp-2", "class",
+      "key"}},
     {NQ_SCRIPT_ID_KEYSET_CHANGE,
      {T "sp:1:key", T "sp:1:key_log"},
      {"+", "cu-1", "1795000000000", "12"}},
@@ -124,6 +133,20 @@ static const sample_t samples[] = {
     {NQ_SCRIPT_ID_ORG_UNKNOWN,
      {T "unknown:sps", T "unknown:customers", T "sps", T "sps:archived", T "customers"},
      {NULL}},
+    /* the org lists: a page, the indexes built, a customer put then deleted */
+    {NQ_SCRIPT_ID_LIST_PAGE, {T "ix:cu:class=key", T "ix:cu:owner=sp-2"}, {"", "50", "200"}},
+    {NQ_SCRIPT_ID_IX_BUILD,
+     {T "cust:1", T "ix:cu", T "ix:cu:owner=sp-2", T "ix:cu:class=key"},
+     {"1", "3", "2", "owner_id", "class", "cu-1", "sp-2", "key"}},
+    {NQ_SCRIPT_ID_CUSTOMER_PUT,
+     {T "cust:2", T "customers", T "sps", T "ix:cu:class=normal", T "ix:cu:class=potential",
+      T "ix:cu", T "ix:cu:owner=sp-2", T "ix:cu:class=key"},
+     {"cu-2", "1795000000000", "", "", "2", "3", "name", "Beta", "owner_id", "sp-2", "class",
+      "key"}},
+    {NQ_SCRIPT_ID_CUSTOMER_DELETE,
+     {T "cust:2", T "customers", T "ix:cu", T "ix:cu:owner=sp-2", T "ix:cu:class=key",
+      T "ix:cu:class=normal", T "ix:cu:class=potential"},
+     {"cu-2", "sp-2"}},
 };
 
 static redisReply *cmd(const char *fmt, ...)
@@ -314,6 +337,16 @@ static void test_sample_outcomes(void)
     freeReplyObject(r);
     r = cmd("HGET " T "unknown:sps sp-x"); /* counted: the one event that counted */
     CU_ASSERT(r && r->type == REDIS_REPLY_STRING && strncmp(r->str, "1 ", 2) == 0);
+    freeReplyObject(r);
+    r = cmd("ZRANGE " T "ix:cu:class=key 0 -1"); /* cu-1 put and indexed, cu-2 deleted */
+    CU_ASSERT(r && r->type == REDIS_REPLY_ARRAY && r->elements == 1 &&
+              strcmp(r->element[0]->str, "cu-1") == 0);
+    freeReplyObject(r);
+    r = cmd("ZRANGE " T "ix:sps:status=left 0 -1"); /* sp-1 archived: left, not active */
+    CU_ASSERT(r && r->type == REDIS_REPLY_ARRAY && r->elements == 1);
+    freeReplyObject(r);
+    r = cmd("ZCARD " T "ix:sps:status=active");
+    CU_ASSERT(r && r->type == REDIS_REPLY_INTEGER && r->integer == 0);
     freeReplyObject(r);
 }
 

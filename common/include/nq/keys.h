@@ -33,6 +33,9 @@
  * | nq:org:layout                    | STRING | forever                   | customers: "2" once histories were made from the first layout's team_id / members |
  * | nq:org:unknown:salespeople / nq:org:unknown:customers | HASH | forever | ingest: id seen in events but not in the directory -> "<events> <first seen ms> <last seen ms>" |
  * | nq:salespeople:names             | HASH   | forever                   | customers: salesperson id -> name (boards read every name at once) |
+ * | nq:ix:<list>                     | ZSET   | forever                   | customers: every id of a list (teams, salespeople: archived ones too; customers), score 0, read in id order with ZRANGEBYLEX (services/customers/orgix.h) |
+ * | nq:ix:<list>:<filter>=<value>    | ZSET   | forever                   | customers: the ids of the list whose <filter> is <value> now: customers:owner=<sp> (owner= : the pool), customers:class=<c>, salespeople:team=<t> (team= : none; from the team history's last entry), salespeople:status=<s>, salespeople:archived=0/1, teams:archived=0/1; written by the script that writes the record |
+ * | nq:ix:layout                     | STRING | forever                   | customers: "1" once the list indexes were built from the records (services/customers/ixbuild.h) |
  * | nq:alerts                        | STREAM | trimmed to NQ_ALERT_STREAM_MAXLEN | alerting |
  * | nq:alert:seen:<rule>:<subject>   | STRING | 30 days                   | alerting: dedupe of a raised alert |
  * | nq:kpi:version                  | STRING | forever                   | scoring: +1 by every applied batch and rebuild swap (kept leaderboards check it) |
@@ -84,6 +87,8 @@
 #define NQ_ORG_LAYOUT               "2"
 #define NQ_KEY_UNKNOWN_SALESPEOPLE  "nq:org:unknown:salespeople"
 #define NQ_KEY_UNKNOWN_CUSTOMERS    "nq:org:unknown:customers"
+#define NQ_KEY_INDEX_LAYOUT         "nq:ix:layout"
+#define NQ_INDEX_LAYOUT             "1"
 
 #define NQ_KEY_SP_PREFIX "nq:{sp:"
 
@@ -116,6 +121,9 @@ int nq_key_target(char *buf, size_t len, nq_subject_t subject, const char *id,
                   const nq_period_t *period);
 int nq_key_team(char *buf, size_t len, const char *team_id);
 int nq_key_customer(char *buf, size_t len, const char *customer_id);
+/* A list's index: "nq:ix:<list>" when filter is NULL, else
+ * "nq:ix:<list>:<filter>=<value>" (value may be "": none). */
+int nq_key_index(char *buf, size_t len, const char *list, const char *filter, const char *value);
 /* The dedupe bucket of the span starting at `start` (Unix s). */
 int nq_key_dedupe_bucket(char *buf, size_t len, long long start);
 /* A scorer's "apply not checked yet" flag; `member` is "<service>/<instance>". */

@@ -1,0 +1,40 @@
+-- list_page — a page of a list's ids (services/customers/orgix.h). Read-only.
+-- KEYS: the indexes every id of the page is in (sorted sets, score 0).
+-- ARGV: 1 the page starts after this id ("" from the first), 2 how many ids
+--   at most, 3 how many entries it may look at.
+-- Walks the smallest index in id order from the start and keeps the ids that
+-- are in all the others. Returns {the last id it looked at ("" none), 1 when
+-- that index has entries after it (else 0), the ids kept...}.
+local drive, size = 1, redis.call('ZCARD', KEYS[1])
+for i = 2, #KEYS do
+  local n = redis.call('ZCARD', KEYS[i])
+  if n < size then drive, size = i, n end
+end
+local want, budget = tonumber(ARGV[2]), tonumber(ARGV[3])
+local from = ARGV[1] == '' and '-' or '(' .. ARGV[1]
+local out, last, ended = {'', 0}, nil, false
+while #out - 2 < want and budget > 0 do
+  local n = math.min(want - (#out - 2), budget)
+  local ids = redis.call('ZRANGEBYLEX', KEYS[drive], from, '+', 'LIMIT', 0, n)
+  budget = budget - #ids
+  for _, id in ipairs(ids) do
+    local all = true
+    for i = 1, #KEYS do
+      if all and i ~= drive and not redis.call('ZSCORE', KEYS[i], id) then all = false end
+    end
+    if all then out[#out + 1] = id end
+    last = id
+  end
+  if #ids < n then
+    ended = true
+    break
+  end
+  from = '(' .. last
+end
+if last then
+  out[1] = last
+  if not ended and #redis.call('ZRANGEBYLEX', KEYS[drive], '(' .. last, '+', 'LIMIT', 0, 1) > 0 then
+    out[2] = 1
+  end
+end
+return out

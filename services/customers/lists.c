@@ -1,0 +1,253 @@
+/* lists.c — a page of one of the org directory's lists: the page script
+ * picks the ids from the list's indexes (orgix.h), then each entity is read
+ * the way its get reads it, checked against the filters again (it may have
+ * changed since its id was picked) and answered in id order. See orgcall.h
+ * for the steps of a flow. */
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "nq/keys.h"
+#include "nq/log.h"
+#include "nq/page.h"
+#include "nq/period.h"
+#include "orgcall.h"
+
+typedef struct list_call {
+    org_call_t org;           /* must be first: the steps of orgcall.h */
+    const orgix_list_t *list; /* which list */
+    orgix_query_t q;          /* what was asked */
+    char last[NQ_ID_MAX + 1]; /* the last id the page looked at ("" none) */
+    bool more;                /* the list's index has entries after it */
+    ProtobufCMessage **items; /* the page, in id order */
+    size_t n_items;
+} list_call_t;
+
+/* How the entities of a kind are read: `reads` commands per entity, the
+ * first its HGETALL; `build` makes the entity from their replies (NULL when
+ * out of memory or unreadable); where the page goes in Nq__OrgListReply. */
+typedef struct item_kind {
+    size_t reads;
+    void (*read)(const char *id, nq_redis_args_t *cmds);
+    ProtobufCMessage *(*build)(org_call_t *c, const char *id, org_kept_t *kept);
+    size_t n_offset;     /* size_t n_<items> */
+    size_t items_offset; /* <Item> **<items> */
+} item_kind_t;
+
+/* ---------------------------------------------------------------- the kinds */
+
+static void read_hash(const org_kind_t *k, const char *id, nq_redis_args_t *cmd)
+{
+    char key[ORG_KEY_MAX];
+    k->key(key, sizeof(key), id);
+    org_args_cmd(cmd, "HGETALL", key);
+}
+
+/* A team's hash and its members now: the salespeople list's index of the
+ * team, kept with the team histories by the same scripts. */
+static void team_read(const char *id, nq_redis_args_t *cmds)
+{
+    char key[ORG_KEY_MAX];
+    read_hash(&org_kinds[ORG_TEAM], id, &cmds[0]);
+    if (orgix_team_key(key, sizeof(key), id) < 0)
+        key[0] = '\0'; /* an id is at most 64 bytes: cannot happen */
+    org_args_zrange(&cmds[1], key);
+}
+
+static ProtobufCMessage *team_build(org_call_t *c, const char *id, org_kept_t *kept)
+{
+    Nq__Team *t = (Nq__Team *)org_kinds[ORG_TEAM].from_fields(id, (const char *const *)kept[0].strs,
+                                                              kept[0].n);
+    if (t && kept[1].n) {
+        t->members = kept[1].strs; /* taken over: the kept reply forgets them */
+        t->n_members = kept[1].n;
+        kept[1].strs = NULL;
+        kept[1].n = 0;
+    }
+    return t ? &t->base : NULL;
+}
+
+/* A salesperson's profile and their two histories, as their get reads them. */
+static void sp_read(const char *id, nq_redis_args_t *cmds)
+{
+    char key[ORG_KEY_MAX];
+    read_hash(&org_kinds[ORG_SALESPERSON], id, &cmds[0]);
+    nq_key_sp_teams(key, sizeof(key), id);
+    org_args_zrange(&cmds[1], key);
+    nq_key_sp_status(key, sizeof(key), id);
+    org_args_zrange(&cmds[2], key);
+}
+
+static ProtobufCMessage *sp_build(org_call_t *c, const char *id, org_kept_t *kept)
+{
+    nq_orghist_t teams = {0}, status = {0};
+    ProtobufCMessage *msg = NULL;
+    if (org_parse_history(c, &kept[1], &teams) == 0 && org_parse_history(c, &kept[2], &status) == 0)
+        msg = salesperson_entity(id, (const char *const *)kept[0].strs, kept[0].n, &teams, &status);
+    nq_orghist_free(&teams);
+    nq_orghist_free(&status);
+    return msg;
+}
+
+static void customer_read(const char *id, nq_redis_args_t *cmds)
+{
+    read_hash(&org_kinds[ORG_CUSTOMER], id, &cmds[0]);
+}
+
+static ProtobufCMessage *customer_build(org_call_t *c, const char *id, org_kept_t *kept)
+{
+    return org_kinds[ORG_CUSTOMER].from_fields(id, (const char *const *)kept[0].strs, kept[0].n);
+}
+
+#define PAGE(items) offsetof(Nq__OrgListReply, n_##items), offsetof(Nq__OrgListReply, items)
+
+static const item_kind_t item_kinds[ORG_KIND_COUNT] = {
+    [ORG_TEAM] = {2, team_read, team_build, PAGE(teams)},
+    [ORG_SALESPERSON] = {3, sp_read, sp_build, PAGE(salespeople)},
+    [ORG_CUSTOMER] = {1, customer_read, customer_build, PAGE(customers)},
+};
+
+static const item_kind_t *item_kind(const list_call_t *c)
+{
+    return &item_kinds[c->org.kind - org_kinds];
+}
+
+/* ---------------------------------------------------------------- the answer */
+
+static void list_answer(nq_call_t *base)
+{
+    list_call_t *c = (list_call_t *)base;
+    customers_t *app = c->org.app;
+    bool ok = base->status == NQ__STATUS__STATUS_OK;
+    if (base->status == NQ__STATUS__STATUS_UNAVAILABLE)
+        nq_log_warn("org_unavailable", "%s: %s", base->env.type, base->detail);
+    char next[NQ_CURSOR_MAX] = "";
+    if (ok && c->more && c->last[0] && orgix_next_cursor(&c->q, c->last, next, sizeof(next)) < 0)
+        nq_call_fail(base, NQ__STATUS__STATUS_UNAVAILABLE, "the next cursor does not fit");
+    ok = base->status == NQ__STATUS__STATUS_OK;
+    if (app->sock) {
+        nq_reply_header_t h;
+        nq_reply_header_init(&h, base->correlation_id, base->status, ok ? NULL : base->detail,
+                             &base->errs);
+        Nq__OrgListReply reply = NQ__ORG_LIST_REPLY__INIT;
+        reply.header = &h.pb;
+        if (ok) {
+            const item_kind_t *ik = item_kind(c);
+            memcpy((char *)&reply + ik->n_offset, &c->n_items, sizeof(c->n_items));
+            memcpy((char *)&reply + ik->items_offset, &c->items, sizeof(c->items));
+            reply.next_cursor = next[0] ? next : NULL;
+        }
+        nq_zsock_reply(app->sock, &base->env, base->env.type, &reply.base);
+    } else {
+        nq_log_debug("reply_dropped", "%s: stopping", base->env.type);
+    }
+    app->inflight--;
+    for (size_t i = 0; i < c->n_items; i++)
+        protobuf_c_message_free_unpacked(c->items[i], NULL);
+    free(c->items);
+    org_set_ids(&c->org, NULL, NULL, 0);
+    nq_call_cleanup(base);
+    free(c);
+}
+
+/* ---------------------------------------------------------------- the steps */
+
+/* Step 3: each entity as read, in id order; those gone or no longer matching
+ * the filters are left out. */
+static void list_got_items(org_call_t *oc, org_kept_t *kept, size_t n)
+{
+    list_call_t *c = (list_call_t *)oc;
+    const item_kind_t *ik = item_kind(c);
+    if (!(c->items = calloc(oc->n_ids + 1, sizeof(*c->items)))) {
+        nq_call_fail(&oc->base, NQ__STATUS__STATUS_UNAVAILABLE, "out of memory");
+        return;
+    }
+    for (size_t i = 0; i < oc->n_ids && oc->base.status == NQ__STATUS__STATUS_OK; i++) {
+        org_kept_t *k = &kept[i * ik->reads];
+        orgix_values_t v;
+        if (k[0].n == 0) /* removed since its id was picked */
+            continue;
+        orgix_values_of(c->list, (const char *const *)k[0].strs, k[0].n, &v);
+        if (!orgix_matches(&c->q, &v))
+            continue;
+        if (!(c->items[c->n_items] = ik->build(oc, oc->ids[i], k)))
+            nq_call_fail(&oc->base, NQ__STATUS__STATUS_UNAVAILABLE,
+                         "stored %s %s could not be read", oc->kind->name, oc->ids[i]);
+        else
+            c->n_items++;
+    }
+}
+
+/* Step 2: the page script's answer {last looked at, more, ids...}; read the
+ * entities of the ids. */
+static void list_got_ids(org_call_t *oc, org_kept_t *kept, size_t n)
+{
+    list_call_t *c = (list_call_t *)oc;
+    const item_kind_t *ik = item_kind(c);
+    org_kept_t *k = &kept[0];
+    if (k->n < 2) {
+        nq_call_fail(&oc->base, NQ__STATUS__STATUS_UNAVAILABLE, "unexpected page answer");
+        return;
+    }
+    snprintf(c->last, sizeof(c->last), "%s", k->strs[0]);
+    c->more = strcmp(k->strs[1], "1") == 0;
+    char *const *lists[] = {k->strs + 2};
+    size_t counts[] = {k->n - 2};
+    if (org_set_ids(oc, lists, counts, 1) != 0 || oc->n_ids == 0)
+        return;
+    nq_redis_args_t *cmds = calloc(oc->n_ids * ik->reads, sizeof(*cmds));
+    if (!cmds) {
+        nq_call_fail(&oc->base, NQ__STATUS__STATUS_UNAVAILABLE, "out of memory");
+        return;
+    }
+    for (size_t i = 0; i < oc->n_ids; i++)
+        ik->read(oc->ids[i], &cmds[i * ik->reads]);
+    org_gather(oc, cmds, oc->n_ids * ik->reads, list_got_items);
+    free(cmds);
+}
+
+/* Step 1: the page's ids, from the plan's indexes (common/lua/list_page.lua). */
+static void list_page(list_call_t *c)
+{
+    orgix_plan_t p;
+    if (orgix_plan(&c->q, &p) != 0) {
+        nq_call_fail(&c->org.base, NQ__STATUS__STATUS_UNAVAILABLE, "index key too long");
+        return;
+    }
+    nq_redis_args_t a;
+    nq_redis_args_init(&a);
+    for (size_t i = 0; i < p.keys.n; i++)
+        nq_redis_args_adds(&a, p.keys.key[i]);
+    nq_redis_args_adds(&a, c->q.after);
+    nq_redis_args_addf(&a, "%u", p.limit);
+    nq_redis_args_addf(&a, "%u", p.budget);
+    org_gather_script(&c->org, NQ_SCRIPT(LIST_PAGE), p.keys.n, &a, list_got_ids);
+}
+
+void list_serve(customers_t *app, const nq_bus_envelope_t *env, const Nq__OrgListRequest *req)
+{
+    org_kind_id_t kind;
+    const orgix_list_t *l = orgix_list_for_msg(env->msg, &kind);
+    list_call_t *c = l ? calloc(1, sizeof(*c)) : NULL;
+    if (!c || nq_call_init(&c->org.base, env, req->correlation_id, list_answer) != 0) {
+        nq_log_error("org_request", "cannot serve %s: %s", env->type,
+                     l ? "out of memory" : "no list for this type");
+        free(c);
+        return;
+    }
+    c->org.app = app;
+    c->org.kind = &org_kinds[kind];
+    c->org.now = nq_now_ms();
+    snprintf(c->org.id, sizeof(c->org.id), "%s", l->name);
+    c->list = l;
+    app->inflight++;
+    if (app->inflight > ORG_MAX_INFLIGHT)
+        nq_call_fail(&c->org.base, NQ__STATUS__STATUS_UNAVAILABLE,
+                     "busy: %d requests waiting for redis", ORG_MAX_INFLIGHT);
+    else if (orgix_query_parse(l, req->params, req->n_params, &c->q, &c->org.base.errs) != 0)
+        org_fail_invalid(&c->org, "query");
+    else
+        list_page(c);
+    nq_call_release(&c->org.base);
+}

@@ -1,0 +1,332 @@
+/* orgix.c — the org directory's lists and their indexes. See orgix.h. */
+#include "orgix.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "nq/keys.h"
+#include "nq/page.h"
+
+/* ---------------------------------------------------------------- the table */
+
+static const char *const flags[] = {"0", "1", NULL};
+
+enum { TEAM_ARCHIVED };
+static const orgix_filter_t team_filters[] = {
+    [TEAM_ARCHIVED] = {"archived", "deleted_at", ORGIX_FLAG, flags, NULL, true},
+};
+
+enum { SP_TEAM, SP_STATUS, SP_ARCHIVED };
+static const orgix_filter_t salesperson_filters[] = {
+    [SP_TEAM] = {"team", "team_id", ORGIX_ID, NULL, NULL, false},
+    [SP_STATUS] = {"status", "status", ORGIX_CHOICE, org_sp_statuses, ORG_SP_STATUS_DEFAULT, false},
+    [SP_ARCHIVED] = {"archived", "deleted_at", ORGIX_FLAG, flags, NULL, true},
+};
+
+static const orgix_filter_t customer_filters[] = {
+    {"owner", "owner_id", ORGIX_ID, NULL, NULL, false},
+    {"class", "class", ORGIX_CHOICE, org_customer_classes, ORG_CUSTOMER_CLASS_DEFAULT, false},
+};
+
+static void set_term(orgix_query_t *q, size_t i, const char *value)
+{
+    q->set[i] = true;
+    snprintf(q->value[i], sizeof(q->value[i]), "%s", value);
+}
+
+/* Archived teams only with include_archived=true. */
+static void team_defaults(orgix_query_t *q)
+{
+    if (!q->include_archived)
+        set_term(q, TEAM_ARCHIVED, "0");
+}
+
+/* Archived salespeople only with include_archived=true or status=left
+ * (everyone archived has left). */
+static void salesperson_defaults(orgix_query_t *q)
+{
+    bool left = q->set[SP_STATUS] && strcmp(q->value[SP_STATUS], "left") == 0;
+    if (!q->include_archived && !left)
+        set_term(q, SP_ARCHIVED, "0");
+}
+
+#define FILTERS(a) a, sizeof(a) / sizeof(a[0])
+
+const orgix_list_t orgix_lists[ORG_KIND_COUNT] = {
+    [ORG_TEAM] = {"teams", NQ_MSG(TEAM_LIST), FILTERS(team_filters), team_defaults},
+    [ORG_SALESPERSON] = {"salespeople", NQ_MSG(SALESPERSON_LIST), FILTERS(salesperson_filters),
+                         salesperson_defaults},
+    [ORG_CUSTOMER] = {"customers", NQ_MSG(CUSTOMER_LIST), FILTERS(customer_filters), NULL},
+};
+
+const orgix_list_t *orgix_list_for_msg(const nq_msgtype_t *msg, org_kind_id_t *kind)
+{
+    for (size_t i = 0; msg && i < ORG_KIND_COUNT; i++) {
+        if (orgix_lists[i].msg == msg) {
+            *kind = (org_kind_id_t)i;
+            return &orgix_lists[i];
+        }
+    }
+    return NULL;
+}
+
+const orgix_filter_t *orgix_filter(const orgix_list_t *l, const char *name)
+{
+    for (size_t i = 0; i < l->n_filters; i++) {
+        if (strcmp(l->filters[i].name, name) == 0)
+            return &l->filters[i];
+    }
+    return NULL;
+}
+
+/* ---------------------------------------------------------------- values and keys */
+
+static const char *field_value(const char *const *fields, size_t n, const char *field)
+{
+    for (size_t i = 0; i + 1 < n; i += 2) {
+        if (strcmp(fields[i], field) == 0)
+            return fields[i + 1];
+    }
+    return "";
+}
+
+void orgix_values_of(const orgix_list_t *l, const char *const *fields, size_t n,
+                     orgix_values_t *out)
+{
+    memset(out, 0, sizeof(*out));
+    for (size_t i = 0; i < l->n_filters; i++) {
+        const orgix_filter_t *f = &l->filters[i];
+        const char *v = field_value(fields, n, f->field);
+        if (f->type == ORGIX_FLAG)
+            v = *v ? "1" : "0";
+        else if (f->type == ORGIX_CHOICE && !*v)
+            v = f->dflt;
+        snprintf(out->v[i], sizeof(out->v[i]), "%s", v);
+    }
+}
+
+int orgix_key(char *buf, size_t len, const orgix_list_t *l, const orgix_filter_t *f,
+              const char *value)
+{
+    return nq_key_index(buf, len, l->name, f ? f->name : NULL, value);
+}
+
+/* Append the index of f's `value` (f NULL: the list's own). 0 or -1. */
+static int push_key(orgix_keys_t *out, const orgix_list_t *l, const orgix_filter_t *f,
+                    const char *value)
+{
+    if (out->n == ORGIX_KEYS_MAX)
+        return -1;
+    return orgix_key(out->key[out->n++], ORGIX_KEY_MAX, l, f, value) < 0 ? -1 : 0;
+}
+
+int orgix_add_keys(const orgix_list_t *l, const orgix_values_t *now, orgix_keys_t *out)
+{
+    out->n = 0;
+    int rc = push_key(out, l, NULL, NULL);
+    for (size_t i = 0; rc == 0 && i < l->n_filters; i++)
+        rc = push_key(out, l, &l->filters[i], now->v[i]);
+    return rc;
+}
+
+int orgix_rem_keys(const orgix_list_t *l, const orgix_values_t *before, const orgix_values_t *now,
+                   orgix_keys_t *out)
+{
+    out->n = 0;
+    int rc = now ? 0 : push_key(out, l, NULL, NULL);
+    for (size_t i = 0; rc == 0 && i < l->n_filters; i++) {
+        const orgix_filter_t *f = &l->filters[i];
+        if (f->type == ORGIX_ID) {
+            if (before && !(now && strcmp(before->v[i], now->v[i]) == 0))
+                rc = push_key(out, l, f, before->v[i]);
+            continue;
+        }
+        for (const char *const *c = f->choices; rc == 0 && *c; c++) {
+            if (!now || strcmp(*c, now->v[i]) != 0)
+                rc = push_key(out, l, f, *c);
+        }
+    }
+    return rc;
+}
+
+int orgix_moves(const orgix_list_t *l, const orgix_values_t *before, const orgix_values_t *now,
+                orgix_moves_t *m)
+{
+    m->add.n = 0;
+    if (orgix_rem_keys(l, before, now, &m->rem) != 0)
+        return -1;
+    return now ? orgix_add_keys(l, now, &m->add) : 0;
+}
+
+int orgix_team_key(char *buf, size_t len, const char *team)
+{
+    return orgix_key(buf, len, &orgix_lists[ORG_SALESPERSON], &salesperson_filters[SP_TEAM], team);
+}
+
+/* ---------------------------------------------------------------- queries */
+
+/* "limit, cursor, include_archived, team, status": what l takes. */
+static void parameters_text(const orgix_list_t *l, bool archived, char *buf, size_t len)
+{
+    size_t at = (size_t)snprintf(buf, len, "limit, cursor%s", archived ? ", include_archived" : "");
+    for (size_t i = 0; i < l->n_filters && at < len; i++) {
+        if (!l->filters[i].hidden)
+            at += (size_t)snprintf(buf + at, len - at, ", %s", l->filters[i].name);
+    }
+}
+
+/* Check `value` for filter f; errors on the filter's name. */
+static void check_value(const orgix_filter_t *f, const char *value, nq_field_errors_t *errs)
+{
+    if (f->type == ORGIX_ID && *value && !nq_valid_id(value))
+        nq_field_errors_add(errs, f->name, "%s, or empty for none", NQ_ID_RULE);
+    if (f->type != ORGIX_CHOICE || nq_one_of(value, f->choices))
+        return;
+    char text[120] = "";
+    size_t at = 0;
+    for (const char *const *c = f->choices; *c && at < sizeof(text); c++)
+        at += (size_t)snprintf(text + at, sizeof(text) - at, "%s%s", at ? ", " : "", *c);
+    nq_field_errors_add(errs, f->name, "must be one of %s", text);
+}
+
+/* Whether l has a hidden filter (archived), which include_archived lifts. */
+static bool has_hidden(const orgix_list_t *l)
+{
+    for (size_t i = 0; i < l->n_filters; i++) {
+        if (l->filters[i].hidden)
+            return true;
+    }
+    return false;
+}
+
+/* Parameters other than filters, in the order of `seen` below. */
+enum { P_LIMIT, P_CURSOR, P_ARCHIVED, P_FILTERS };
+
+/* Which parameter `name` is (P_*, or P_FILTERS + a filter's index), or -1. */
+static int parameter_of(const orgix_list_t *l, const char *name)
+{
+    if (strcmp(name, "limit") == 0)
+        return P_LIMIT;
+    if (strcmp(name, "cursor") == 0)
+        return P_CURSOR;
+    if (strcmp(name, "include_archived") == 0)
+        return has_hidden(l) ? P_ARCHIVED : -1;
+    const orgix_filter_t *f = orgix_filter(l, name);
+    return f && !f->hidden ? P_FILTERS + (int)(f - l->filters) : -1;
+}
+
+/* Take one parameter (which: parameter_of's answer, known). */
+static void take(orgix_query_t *q, int which, const char *value, const char **cursor,
+                 nq_field_errors_t *errs)
+{
+    const char *why = NULL;
+    if (which == P_LIMIT) {
+        if (nq_page_limit(value, &q->limit, &why) != 0)
+            nq_field_errors_add(errs, "limit", "%s", why);
+    } else if (which == P_CURSOR) {
+        *cursor = value;
+    } else if (which == P_ARCHIVED) {
+        q->include_archived = strcmp(value, "true") == 0;
+        if (!q->include_archived && strcmp(value, "false") != 0)
+            nq_field_errors_add(errs, "include_archived", "must be true or false");
+    } else {
+        const orgix_filter_t *f = &q->list->filters[which - P_FILTERS];
+        size_t before = errs->n + errs->dropped;
+        check_value(f, value, errs);
+        if (errs->n + errs->dropped == before)
+            set_term(q, (size_t)(which - P_FILTERS), value);
+    }
+}
+
+int orgix_query_parse(const orgix_list_t *l, Nq__QueryParam *const *params, size_t n,
+                      orgix_query_t *q, nq_field_errors_t *errs)
+{
+    size_t before = errs->n + errs->dropped;
+    bool seen[P_FILTERS + ORGIX_FILTERS_MAX] = {0};
+    const char *cursor = NULL;
+    memset(q, 0, sizeof(*q));
+    q->list = l;
+    q->limit = NQ_PAGE_LIMIT_DEFAULT;
+    if (n > ORGIX_PARAMS_MAX) {
+        nq_field_errors_add(errs, "query", "has more than %d parameters", ORGIX_PARAMS_MAX);
+        return -1;
+    }
+    for (size_t i = 0; i < n; i++) {
+        const char *name = params[i]->name ? params[i]->name : "";
+        const char *value = params[i]->value ? params[i]->value : "";
+        int which = parameter_of(l, name);
+        if (which < 0) {
+            char known[160];
+            parameters_text(l, has_hidden(l), known, sizeof(known));
+            nq_field_errors_add(errs, *name ? name : "query",
+                                "is not a parameter of this list (%s)", known);
+        } else if (seen[which]) {
+            nq_field_errors_add(errs, name, "is given more than once");
+        } else {
+            seen[which] = true;
+            take(q, which, value, &cursor, errs);
+        }
+    }
+    if (errs->n + errs->dropped > before)
+        return -1;
+    if (l->defaults)
+        l->defaults(q);
+    if (cursor) {
+        char scope[512];
+        const char *why = "is not a cursor of this list";
+        if (orgix_scope(q, scope, sizeof(scope)) < 0 ||
+            nq_page_cursor_decode(cursor, scope, q->after, sizeof(q->after), &why) != 0 ||
+            !nq_valid_id(q->after))
+            nq_field_errors_add(errs, "cursor", "%s", why);
+    }
+    return errs->n + errs->dropped > before ? -1 : 0;
+}
+
+int orgix_scope(const orgix_query_t *q, char *buf, size_t len)
+{
+    const orgix_list_t *l = q->list;
+    int at = snprintf(buf, len, "%s", l->name);
+    char sep = '?';
+    for (size_t i = 0; i < l->n_filters && at >= 0 && (size_t)at < len; i++) {
+        if (!q->set[i])
+            continue;
+        int w =
+            snprintf(buf + at, len - (size_t)at, "%c%s=%s", sep, l->filters[i].name, q->value[i]);
+        at = w < 0 ? -1 : at + w;
+        sep = '&';
+    }
+    return at < 0 || (size_t)at >= len ? -1 : at;
+}
+
+int orgix_plan(const orgix_query_t *q, orgix_plan_t *p)
+{
+    const orgix_list_t *l = q->list;
+    int rc = 0;
+    p->keys.n = 0;
+    for (size_t i = 0; rc == 0 && i < l->n_filters; i++) {
+        if (q->set[i])
+            rc = push_key(&p->keys, l, &l->filters[i], q->value[i]);
+    }
+    if (rc == 0 && p->keys.n == 0)
+        rc = push_key(&p->keys, l, NULL, NULL);
+    p->limit = q->limit;
+    p->budget = q->limit * ORGIX_SCAN_FACTOR;
+    return rc;
+}
+
+bool orgix_matches(const orgix_query_t *q, const orgix_values_t *v)
+{
+    for (size_t i = 0; i < q->list->n_filters; i++) {
+        if (q->set[i] && strcmp(q->value[i], v->v[i]) != 0)
+            return false;
+    }
+    return true;
+}
+
+int orgix_next_cursor(const orgix_query_t *q, const char *last, char *buf, size_t len)
+{
+    char scope[512];
+    if (orgix_scope(q, scope, sizeof(scope)) < 0)
+        return -1;
+    return nq_page_cursor_encode(buf, len, scope, last);
+}

@@ -1,0 +1,188 @@
+/* services/customers/orgix.h — the org directory's lists and their indexes
+ * (pure).
+ *
+ * Each list (teams, salespeople, customers) is one row of orgix_lists[]: its
+ * name, its bus message and its filters. A filter is a query parameter whose
+ * value every entity of the list has now, read from one field of the
+ * entity's hash; each value has an index, a sorted set of the ids that have
+ * it (score 0, so it is read in id order from any position with
+ * ZRANGEBYLEX), and the list has one of every id. Keys (nq/keys.h):
+ * nq:ix:<list> and nq:ix:<list>:<filter>=<value>.
+ *
+ * Writes: the script that writes a record moves its id between indexes in
+ * the same call (common/lua/lib/ix_move.lua): out of orgix_rem_keys, into
+ * orgix_add_keys, so an index never disagrees with its record. Adding a
+ * filter is adding a row (its field must be one the records' write scripts
+ * store).
+ *
+ * Reads: a query (limit, cursor, include_archived, filters) is a set of
+ * terms, filter = value; the plan is the indexes every item is in (one per
+ * term; the list's own when there is none) and how many entries a page may
+ * look at. The page script (common/lua/list_page.lua) walks the smallest of
+ * them from the cursor's position and keeps the ids that are in all the
+ * others (ZSCORE): the intersection costs the smallest index's entries, not
+ * the largest's. It looks at no more than limit × ORGIX_SCAN_FACTOR entries,
+ * so when filters leave few matches a page can hold fewer than `limit`
+ * items, even none, and still have a next cursor: only a missing next
+ * cursor means the end.
+ *
+ *   orgix_query_t q;
+ *   nq_field_errors_t errs = {0};
+ *   if (orgix_query_parse(&orgix_lists[ORG_CUSTOMER], req->params, req->n_params, &q,
+ *                         &errs) != 0) ... INVALID with errs ...
+ *   orgix_plan_t p;
+ *   orgix_plan(&q, &p);             // p.keys: the script's KEYS
+ *   ... then per item read: orgix_values_of(...) and orgix_matches(&q, &v) ...
+ *   orgix_next_cursor(&q, last_looked_at, buf, sizeof(buf));
+ */
+#ifndef NQ_CUSTOMERS_ORGIX_H
+#define NQ_CUSTOMERS_ORGIX_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "neiqin.pb-c.h"
+#include "nq/fielderr.h"
+#include "nq/msgtypes.h"
+#include "org.h"
+
+/* Most filters of one list (hidden ones included). */
+#define ORGIX_FILTERS_MAX 4
+/* A page looks at no more than limit × this many entries. */
+#define ORGIX_SCAN_FACTOR 4
+/* Longest index key. */
+#define ORGIX_KEY_MAX 128
+/* Most keys of one move (the list's own, every value of the closed filters). */
+#define ORGIX_KEYS_MAX 16
+/* Most parameters of one query. */
+#define ORGIX_PARAMS_MAX 16
+
+/* What a filter's values are. */
+typedef enum {
+    ORGIX_ID,     /* an id, or "" (no team, in the pool) */
+    ORGIX_CHOICE, /* one of `choices`; a stored "" is `dflt` */
+    ORGIX_FLAG,   /* "1" when the field is set (not ""), else "0" */
+} orgix_type_t;
+
+typedef struct orgix_filter {
+    const char *name;           /* query parameter and its part of the keys: "owner" */
+    const char *field;          /* the hash field the value is read from: "owner_id" */
+    orgix_type_t type;          /* what its values are */
+    const char *const *choices; /* ORGIX_CHOICE: every value, NULL-terminated */
+    const char *dflt;           /* ORGIX_CHOICE: the value of a stored "" */
+    bool hidden;                /* not a parameter: set by the list's defaults only */
+} orgix_filter_t;
+
+typedef struct orgix_query orgix_query_t;
+
+typedef struct orgix_list {
+    const char *name;              /* "customers": its keys, and its cursors' scope */
+    const nq_msgtype_t *msg;       /* its bus message, NQ_MSG(CUSTOMER_LIST) */
+    const orgix_filter_t *filters; /* in a fixed order: values[i] is filters[i]'s */
+    size_t n_filters;
+    /* Set the terms a query has unless it lifts them (not archived);
+     * NULL: none. */
+    void (*defaults)(orgix_query_t *q);
+} orgix_list_t;
+
+/* One row per list, indexed by org_kind_id_t. */
+extern const orgix_list_t orgix_lists[ORG_KIND_COUNT];
+
+/* The list a bus message asks for, with its kind; NULL for any other. */
+const orgix_list_t *orgix_list_for_msg(const nq_msgtype_t *msg, org_kind_id_t *kind);
+
+/* The filter of `l` named `name`, or NULL. */
+const orgix_filter_t *orgix_filter(const orgix_list_t *l, const char *name);
+
+/* ---- an entity's values, and the indexes they put it in ------------------- */
+
+typedef struct orgix_values {
+    char v[ORGIX_FILTERS_MAX][NQ_ID_MAX + 1]; /* v[i]: filters[i]'s value */
+} orgix_values_t;
+
+/* The values of an entity from n alternating field/value strings (an
+ * HGETALL reply, or the fields a write stores); an absent field reads "". */
+void orgix_values_of(const orgix_list_t *l, const char *const *fields, size_t n,
+                     orgix_values_t *out);
+
+typedef struct orgix_keys {
+    char key[ORGIX_KEYS_MAX][ORGIX_KEY_MAX];
+    size_t n;
+} orgix_keys_t;
+
+/* The index of filter f's value `value` (f NULL: the list's own) into buf.
+ * Returns its length, or -1 when it does not fit. */
+int orgix_key(char *buf, size_t len, const orgix_list_t *l, const orgix_filter_t *f,
+              const char *value);
+
+/* The indexes an entity with values `now` is in: the list's own, then one
+ * per filter. Returns 0, or -1 when a key does not fit. */
+int orgix_add_keys(const orgix_list_t *l, const orgix_values_t *now, orgix_keys_t *out);
+
+/* The indexes to take an entity out of, before it is put in those of `now`:
+ * for a filter of ids, the index of its value in `before` (none when before
+ * is NULL: a new entity); for a filter of choices or a flag, every value's
+ * index but the one of `now`, so no earlier value needs to be known. With
+ * `now` NULL (the entity is removed): the list's own too, and every value's.
+ * Returns 0, or -1 when a key does not fit. */
+int orgix_rem_keys(const orgix_list_t *l, const orgix_values_t *before, const orgix_values_t *now,
+                   orgix_keys_t *out);
+
+/* The moves of an entity's write: out of rem, then into add. */
+typedef struct orgix_moves {
+    orgix_keys_t rem; /* orgix_rem_keys */
+    orgix_keys_t add; /* orgix_add_keys; none when the entity is removed */
+} orgix_moves_t;
+
+/* Both lists of keys of a write from `before` (NULL: a new entity) to `now`
+ * (NULL: removed). Returns 0, or -1 when a key does not fit. */
+int orgix_moves(const orgix_list_t *l, const orgix_values_t *before, const orgix_values_t *now,
+                orgix_moves_t *m);
+
+/* The index of the salespeople whose team now is `team` ("": none) into
+ * buf: a team's members now, which a team write moves its members between.
+ * Returns its length, or -1. */
+int orgix_team_key(char *buf, size_t len, const char *team);
+
+/* ---- a query, its plan, its pages ------------------------------------------ */
+
+struct orgix_query {
+    const orgix_list_t *list;                     /* which list */
+    bool set[ORGIX_FILTERS_MAX];                  /* filters[i] is a term (given or default) */
+    char value[ORGIX_FILTERS_MAX][NQ_ID_MAX + 1]; /* and its value */
+    bool include_archived;                        /* include_archived=true */
+    unsigned limit;                               /* items per page, 1..NQ_PAGE_LIMIT_MAX */
+    char after[NQ_ID_MAX + 1];                    /* the page starts after this id; "": first */
+};
+
+/* Read a list request's parameters: `limit` (nq/page.h), `cursor` (one of
+ * this list with these filters), `include_archived` (true/false), and the
+ * list's filters (an id or "" for a filter of ids, one of its values for a
+ * filter of choices); then the list's defaults. Every parameter at most
+ * once; any other parameter is refused. Returns 0, or -1 with an error on
+ * each parameter that is wrong (field: its name). */
+int orgix_query_parse(const orgix_list_t *l, Nq__QueryParam *const *params, size_t n,
+                      orgix_query_t *q, nq_field_errors_t *errs);
+
+/* The scope of q's cursors: "<list>?<filter>=<value>&..." over its terms, in
+ * the table's order. Returns its length, or -1 when it does not fit. */
+int orgix_scope(const orgix_query_t *q, char *buf, size_t len);
+
+typedef struct orgix_plan {
+    orgix_keys_t keys; /* the indexes every item is in: the terms', or the list's own */
+    unsigned limit;    /* items wanted */
+    unsigned budget;   /* entries a page may look at: limit × ORGIX_SCAN_FACTOR */
+} orgix_plan_t;
+
+/* The plan of q. Returns 0, or -1 when a key does not fit. */
+int orgix_plan(const orgix_query_t *q, orgix_plan_t *p);
+
+/* Whether an entity with values v has every term of q (checked again on
+ * the entity as read, which may have changed since the page's ids were). */
+bool orgix_matches(const orgix_query_t *q, const orgix_values_t *v);
+
+/* The cursor of the page after the entry `last` (the last one a page looked
+ * at). Returns its length, or -1. */
+int orgix_next_cursor(const orgix_query_t *q, const char *last, char *buf, size_t len);
+
+#endif

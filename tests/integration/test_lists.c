@@ -1,0 +1,631 @@
+/* test_lists.c — the org lists (GET /api/v1/teams, /salespeople,
+ * /customers) over real HTTP against a private suite (harness.h):
+ *   - teams, salespeople and customers by each filter, archived ones only
+ *     when asked (include_archived=true; status=left for salespeople), each
+ *     item exactly what the get of its kind answers;
+ *   - a salesperson moved (dated back) is listed under the new team only, a
+ *     customer moved between owners under the new owner only, a deleted
+ *     customer nowhere, a restored salesperson again;
+ *   - pages: in id order across pages while customers are added between
+ *     them (no id twice, none missed that existed before the first page),
+ *     filters that match few entries (short pages that still have a cursor);
+ *   - bad limits, cursors, filters and parameters: 400 naming them;
+ *   - the page script looks at no more than limit × ORGIX_SCAN_FACTOR entries
+ *     of the smallest index;
+ *   - the indexes of records stored without them, built once when
+ *     nq-customers connects.
+ *
+ * The org (customers by hand: c-000 .. c-119, c-<i>: owner sp-0<1 + i % 4>,
+ * none when i % 10 == 9; class key / normal / potential by i % 3):
+ *   t-a: sp-01, sp-02, sp-03, and sp-08 until archived
+ *   t-b: sp-04, sp-05 (on leave), sp-09 (moved to t-c, dated back)
+ *   t-c: sp-06 (left)
+ *   sp-07: no team. t-x: archived.
+ */
+#include <hiredis/hiredis.h>
+#include <jansson.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "harness.h"
+#include "nq/httpc.h"
+#include "nq/fielderr.h"
+#include "nq/keys.h"
+#include "nq/page.h"
+#include "nq/period.h"
+#include "nq/scripts.h"
+#include "nq_test.h"
+
+#define N_CUSTOMERS 120
+#define IDS_MAX     (64 * 1024) /* "a,b,c" of a whole list */
+
+static nq_harness_t *s_h;
+static nq_httpc_t *s_http;
+static redisContext *s_redis;
+
+/* ================================================================ helpers */
+
+static int64_t mono_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static const char *str(const json_t *o, const char *key)
+{
+    const char *s = json_string_value(json_object_get(o, key));
+    return s ? s : "";
+}
+
+static bool check(bool ok, const char *fmt, ...)
+{
+    if (!ok) {
+        va_list ap;
+        va_start(ap, fmt);
+        fprintf(stderr, "\n    FAILED: ");
+        vfprintf(stderr, fmt, ap);
+        fprintf(stderr, "\n");
+        va_end(ap);
+    }
+    CU_ASSERT(ok);
+    return ok;
+}
+
+static const char *text_of(const json_t *j)
+{
+    static char buf[4096];
+    char *t = j ? json_dumps(j, JSON_COMPACT | JSON_ENCODE_ANY) : NULL;
+    snprintf(buf, sizeof(buf), "%s", t ? t : "(none)");
+    free(t);
+    return buf;
+}
+
+/* method path body (JSON text or NULL): want `want`; the answer is returned. */
+static json_t *call(const char *method, const char *path, const char *body, int want)
+{
+    int status;
+    json_t *j = nq_harness_api_raw(s_http, method, path, body, &status);
+    check(status == want, "%s %s %s: want %d, got %d %s", method, path, body ? body : "", want,
+          status, text_of(j));
+    return j;
+}
+
+static void ok(const char *method, const char *path, const char *body)
+{
+    json_decref(call(method, path, body, 200));
+}
+
+/* GET path: a 400 whose errors name `field`. */
+static void refused(const char *path, const char *field)
+{
+    json_t *j = call("GET", path, NULL, 400);
+    bool named = false;
+    size_t i;
+    json_t *e;
+    json_array_foreach (json_object_get(j, "errors"), i, e) {
+        named = named || strcmp(str(e, "field"), field) == 0;
+    }
+    check(named, "GET %s: errors should name %s: %s", path, field, text_of(j));
+    json_decref(j);
+}
+
+/* Append id to "a,b" in buf. */
+static void join(char *buf, size_t len, const char *id)
+{
+    size_t at = strlen(buf);
+    snprintf(buf + at, len - at, "%s%s", at ? "," : "", id);
+}
+
+/* The kind of a list path ("/api/v1/customers?class=key" -> "customers"). */
+static void kind_of(const char *path, char *kind, size_t len)
+{
+    const char *k = path + strlen("/api/v1/");
+    snprintf(kind, len, "%.*s", (int)strcspn(k, "?"), k);
+}
+
+/* Every item of the list at `path` (with its query, without limit or cursor),
+ * page by page of `limit`, as "a,b,c"; each page checked: items in id order,
+ * at most `limit`, and with `against_get` each item equal to what the get
+ * of its kind answers. `pages` counts them (may be NULL). */
+static const char *collect(const char *path, int limit, bool against_get, int *pages)
+{
+    static char ids[IDS_MAX];
+    char kind[32], last[NQ_ID_MAX + 1] = "", cursor[NQ_CURSOR_MAX] = "";
+    ids[0] = '\0';
+    kind_of(path, kind, sizeof(kind));
+    if (pages)
+        *pages = 0;
+    for (int n = 0; n < 10000; n++) {
+        char url[512];
+        snprintf(url, sizeof(url), "%s%climit=%d%s%s", path, strchr(path, '?') ? '&' : '?', limit,
+                 cursor[0] ? "&cursor=" : "", cursor);
+        json_t *j = call("GET", url, NULL, 200);
+        json_t *items = json_object_get(j, "items");
+        if (!check(json_is_array(items) && json_object_get(j, "next_cursor"), "%s: %s", url,
+                   text_of(j))) {
+            json_decref(j);
+            break;
+        }
+        check(json_array_size(items) <= (size_t)limit, "%s: %zu items", url,
+              json_array_size(items));
+        if (pages)
+            (*pages)++;
+        size_t i;
+        json_t *e;
+        json_array_foreach (items, i, e) {
+            const char *id = str(e, "id");
+            check(strcmp(id, last) > 0, "%s: %s after %s", url, id, last);
+            snprintf(last, sizeof(last), "%s", id);
+            join(ids, sizeof(ids), id);
+            if (against_get) {
+                char one[256];
+                snprintf(one, sizeof(one), "/api/v1/%s/%s", kind, id);
+                json_t *g = call("GET", one, NULL, 200);
+                char *a = json_dumps(e, JSON_COMPACT | JSON_SORT_KEYS);
+                char *b = json_dumps(g, JSON_COMPACT | JSON_SORT_KEYS);
+                check(json_equal(e, g), "%s: the item %s differs from GET %s: %s", url, a, one, b);
+                free(a);
+                free(b);
+                json_decref(g);
+            }
+        }
+        const char *next = json_string_value(json_object_get(j, "next_cursor"));
+        snprintf(cursor, sizeof(cursor), "%s", next ? next : "");
+        json_decref(j);
+        if (!next)
+            return ids;
+    }
+    check(false, "%s: no end of the list", path);
+    return ids;
+}
+
+static void check_list(const char *path, const char *want)
+{
+    const char *got = collect(path, 50, true, NULL);
+    check(strcmp(got, want) == 0, "%s: want [%s], got [%s]", path, want, got);
+}
+
+/* The customers the org puts in a list: owner and class of c-<i>. */
+static const char *owner_of(int i)
+{
+    static const char *const owners[] = {"sp-01", "sp-02", "sp-03", "sp-04"};
+    return i % 10 == 9 ? "" : owners[i % 4];
+}
+
+static const char *class_of(int i)
+{
+    static const char *const classes[] = {"key", "normal", "potential"};
+    return classes[i % 3];
+}
+
+/* "c-000,c-003,..." of the customers for which keep(i) holds. */
+static const char *expected(bool (*keep)(int i, const void *arg), const void *arg)
+{
+    static char ids[IDS_MAX];
+    ids[0] = '\0';
+    for (int i = 0; i < N_CUSTOMERS; i++) {
+        char id[16];
+        snprintf(id, sizeof(id), "c-%03d", i);
+        if (keep(i, arg))
+            join(ids, sizeof(ids), id);
+    }
+    return ids;
+}
+
+/* ================================================================ suite */
+
+static int suite_init(void)
+{
+    if (nq_zone_set("Asia/Shanghai") != 0)
+        return -1;
+    s_h = nq_harness_start(NULL);
+    if (!s_h)
+        return -1;
+    s_http = nq_httpc_new(nq_harness_url(s_h));
+    s_redis =
+        redisConnectWithTimeout("127.0.0.1", nq_harness_redis_port(s_h), (struct timeval){5, 0});
+    return s_http && s_redis && !s_redis->err ? 0 : -1;
+}
+
+static int suite_cleanup(void)
+{
+    nq_httpc_destroy(&s_http);
+    if (s_redis)
+        redisFree(s_redis);
+    s_redis = NULL;
+    nq_harness_stop(&s_h);
+    return 0;
+}
+
+static void put_customer(int i, const char *owner, const char *cls)
+{
+    char path[64], body[160];
+    snprintf(path, sizeof(path), "/api/v1/customers/c-%03d", i);
+    snprintf(body, sizeof(body), "{\"name\":\"客户%d\",\"class\":\"%s\"%s%s%s}", i, cls,
+             *owner ? ",\"owner_id\":\"" : "", owner, *owner ? "\"" : "");
+    ok("PUT", path, body);
+}
+
+static void test_setup(void)
+{
+    static const char *const puts[][2] = {
+        {"/api/v1/teams/t-a", "{\"name\":\"甲组\"}"},
+        {"/api/v1/teams/t-b", "{\"name\":\"乙组\",\"coordinators\":[\"u-zhao\"]}"},
+        {"/api/v1/teams/t-c", "{\"name\":\"丙组\"}"},
+        {"/api/v1/teams/t-x", "{\"name\":\"撤销组\"}"},
+        {"/api/v1/salespeople/sp-01", "{\"name\":\"一\",\"team_id\":\"t-a\"}"},
+        {"/api/v1/salespeople/sp-02", "{\"name\":\"二\",\"team_id\":\"t-a\"}"},
+        {"/api/v1/salespeople/sp-03", "{\"name\":\"三\",\"team_id\":\"t-a\"}"},
+        {"/api/v1/salespeople/sp-04", "{\"name\":\"四\",\"team_id\":\"t-b\"}"},
+        {"/api/v1/salespeople/sp-05", "{\"name\":\"五\",\"team_id\":\"t-b\",\"status\":\"leave\"}"},
+        {"/api/v1/salespeople/sp-06", "{\"name\":\"六\",\"team_id\":\"t-c\",\"status\":\"left\"}"},
+        {"/api/v1/salespeople/sp-07", "{\"name\":\"七\"}"},
+        {"/api/v1/salespeople/sp-08", "{\"name\":\"八\",\"team_id\":\"t-a\"}"},
+        {"/api/v1/salespeople/sp-09", "{\"name\":\"九\",\"team_id\":\"t-b\"}"},
+    };
+    for (size_t i = 0; i < sizeof(puts) / sizeof(puts[0]); i++)
+        ok("PUT", puts[i][0], puts[i][1]);
+    ok("DELETE", "/api/v1/teams/t-x", NULL);
+    ok("DELETE", "/api/v1/salespeople/sp-08", NULL);
+    for (int i = 0; i < N_CUSTOMERS; i++)
+        put_customer(i, owner_of(i), class_of(i));
+}
+
+static void test_teams(void)
+{
+    check_list("/api/v1/teams", "t-a,t-b,t-c");
+    check_list("/api/v1/teams?include_archived=true", "t-a,t-b,t-c,t-x");
+    check_list("/api/v1/teams?include_archived=false", "t-a,t-b,t-c");
+    /* the members now, as GET /teams/{id} answers them (checked item by item) */
+    json_t *j = call("GET", "/api/v1/teams?limit=1", NULL, 200);
+    json_t *t = json_array_get(json_object_get(j, "items"), 0);
+    check(strcmp(text_of(json_object_get(t, "members")), "[\"sp-01\",\"sp-02\",\"sp-03\"]") == 0,
+          "t-a members: %s", text_of(j));
+    check(json_is_string(json_object_get(j, "next_cursor")), "a cursor after t-a: %s", text_of(j));
+    json_decref(j);
+    /* restored: listed again */
+    ok("PUT", "/api/v1/teams/t-x", "{\"name\":\"恢复组\"}");
+    check_list("/api/v1/teams", "t-a,t-b,t-c,t-x");
+    ok("DELETE", "/api/v1/teams/t-x", NULL);
+    check_list("/api/v1/teams", "t-a,t-b,t-c");
+}
+
+static void test_salespeople(void)
+{
+    check_list("/api/v1/salespeople", "sp-01,sp-02,sp-03,sp-04,sp-05,sp-06,sp-07,sp-09");
+    check_list("/api/v1/salespeople?include_archived=true",
+               "sp-01,sp-02,sp-03,sp-04,sp-05,sp-06,sp-07,sp-08,sp-09");
+    check_list("/api/v1/salespeople?team=t-a", "sp-01,sp-02,sp-03");
+    check_list("/api/v1/salespeople?team=t-b", "sp-04,sp-05,sp-09");
+    check_list("/api/v1/salespeople?status=leave", "sp-05");
+    /* status=left: everyone who left, the archived too */
+    check_list("/api/v1/salespeople?status=left", "sp-06,sp-08");
+    check_list("/api/v1/salespeople?status=active", "sp-01,sp-02,sp-03,sp-04,sp-07,sp-09");
+    /* team= : in no team now */
+    check_list("/api/v1/salespeople?team=", "sp-07");
+    check_list("/api/v1/salespeople?team=&include_archived=true", "sp-07,sp-08");
+    check_list("/api/v1/salespeople?team=t-b&status=active", "sp-04,sp-09");
+    check_list("/api/v1/salespeople?team=t-nobody", "");
+    /* a move dated back: under the new team only */
+    ok("PUT", "/api/v1/salespeople/sp-09",
+       "{\"name\":\"九\",\"team_id\":\"t-c\",\"effective_from\":\"2026-01-05\"}");
+    check_list("/api/v1/salespeople?team=t-b", "sp-04,sp-05");
+    check_list("/api/v1/salespeople?team=t-c", "sp-06,sp-09");
+    /* a team put with members moves them too: sp-07 in, sp-02 out of t-a */
+    ok("PUT", "/api/v1/teams/t-a",
+       "{\"name\":\"甲组\",\"members\":[\"sp-01\",\"sp-03\",\"sp-07\"]}");
+    check_list("/api/v1/salespeople?team=t-a", "sp-01,sp-03,sp-07");
+    check_list("/api/v1/salespeople?team=", "sp-02");
+    check_list("/api/v1/teams", "t-a,t-b,t-c");
+    /* a status change, then the archived salesperson restored */
+    ok("PUT", "/api/v1/salespeople/sp-05", "{\"name\":\"五\",\"team_id\":\"t-b\"}");
+    check_list("/api/v1/salespeople?status=leave", "");
+    ok("PUT", "/api/v1/salespeople/sp-08", "{\"name\":\"八\",\"team_id\":\"t-b\"}");
+    check_list("/api/v1/salespeople?team=t-b", "sp-04,sp-05,sp-08");
+    check_list("/api/v1/salespeople?status=left", "sp-06");
+    check_list("/api/v1/salespeople", "sp-01,sp-02,sp-03,sp-04,sp-05,sp-06,sp-07,sp-08,sp-09");
+}
+
+static bool by_owner(int i, const void *arg)
+{
+    return strcmp(owner_of(i), arg) == 0;
+}
+
+static bool by_class(int i, const void *arg)
+{
+    return strcmp(class_of(i), arg) == 0;
+}
+
+static bool key_of_sp01(int i, const void *arg)
+{
+    return by_owner(i, "sp-01") && by_class(i, "key");
+}
+
+static bool any(int i, const void *arg)
+{
+    return true;
+}
+
+static void test_customers(void)
+{
+    static const char *const owners[] = {"sp-01", "sp-02", "sp-03", "sp-04", ""};
+    static const char *const classes[] = {"key", "normal", "potential"};
+    char path[128];
+    check_list("/api/v1/customers", expected(any, NULL));
+    for (size_t i = 0; i < sizeof(owners) / sizeof(owners[0]); i++) {
+        snprintf(path, sizeof(path), "/api/v1/customers?owner=%s", owners[i]);
+        check_list(path, expected(by_owner, owners[i]));
+    }
+    for (size_t i = 0; i < sizeof(classes) / sizeof(classes[0]); i++) {
+        snprintf(path, sizeof(path), "/api/v1/customers?class=%s", classes[i]);
+        check_list(path, expected(by_class, classes[i]));
+    }
+    check_list("/api/v1/customers?owner=sp-01&class=key", expected(key_of_sp01, NULL));
+    check_list("/api/v1/customers?class=key&owner=sp-01", expected(key_of_sp01, NULL));
+    check_list("/api/v1/customers?owner=sp-nobody", "");
+    /* c-001 moves from sp-02 to sp-03: under the new owner only */
+    put_customer(1, "sp-03", "normal");
+    const char *was = expected(by_owner, "sp-02"); /* the model has c-001 under sp-02 */
+    char want[IDS_MAX];
+    snprintf(want, sizeof(want), "%s", strstr(was, "c-001,") + strlen("c-001,"));
+    check_list("/api/v1/customers?owner=sp-02", want);
+    json_t *j = call("GET", "/api/v1/customers?owner=sp-03&limit=1", NULL, 200);
+    check(strcmp(str(json_array_get(json_object_get(j, "items"), 0), "id"), "c-001") == 0,
+          "c-001 under sp-03 first: %s", text_of(j));
+    json_decref(j);
+    put_customer(1, owner_of(1), class_of(1)); /* back, for the tests after */
+    check_list("/api/v1/customers?owner=sp-02", expected(by_owner, "sp-02"));
+    check_list("/api/v1/customers?owner=sp-03", expected(by_owner, "sp-03"));
+    /* a class change moves it between the class lists */
+    put_customer(0, owner_of(0), "potential");
+    j = call("GET", "/api/v1/customers?class=key&limit=1", NULL, 200);
+    check(strcmp(str(json_array_get(json_object_get(j, "items"), 0), "id"), "c-003") == 0,
+          "c-000 no longer key: %s", text_of(j));
+    json_decref(j);
+    put_customer(0, owner_of(0), class_of(0));
+    check_list("/api/v1/customers?class=key", expected(by_class, "key"));
+    /* deleted: in no list */
+    put_customer(500, "sp-01", "key");
+    check(strstr(collect("/api/v1/customers?owner=sp-01&class=key", 50, false, NULL), "c-500") !=
+              NULL,
+          "c-500 listed");
+    ok("DELETE", "/api/v1/customers/c-500", NULL);
+    check_list("/api/v1/customers?owner=sp-01&class=key", expected(key_of_sp01, NULL));
+    check_list("/api/v1/customers", expected(any, NULL));
+}
+
+/* Pages of 7 while customers are added between them, before and after the
+ * page's position: every customer that existed before the first page comes
+ * exactly once, in id order. */
+static void test_pages_while_adding(void)
+{
+    char cursor[NQ_CURSOR_MAX] = "", last[NQ_ID_MAX + 1] = "";
+    static char seen[IDS_MAX];
+    seen[0] = '\0';
+    int pages = 0, added = 0;
+    for (; pages < 1000; pages++) {
+        char url[256];
+        snprintf(url, sizeof(url), "/api/v1/customers?limit=7%s%s", cursor[0] ? "&cursor=" : "",
+                 cursor);
+        json_t *j = call("GET", url, NULL, 200);
+        size_t i;
+        json_t *e;
+        json_array_foreach (json_object_get(j, "items"), i, e) {
+            const char *id = str(e, "id");
+            check(strcmp(id, last) > 0, "page %d: %s after %s (twice or out of order)", pages, id,
+                  last);
+            snprintf(last, sizeof(last), "%s", id);
+            join(seen, sizeof(seen), id);
+        }
+        const char *next = json_string_value(json_object_get(j, "next_cursor"));
+        snprintf(cursor, sizeof(cursor), "%s", next ? next : "");
+        json_decref(j);
+        if (!next)
+            break;
+        /* one before the position (missed: it did not exist), one after it */
+        char path[64];
+        snprintf(path, sizeof(path), "/api/v1/customers/c-000-new-%02d", pages);
+        ok("PUT", path, "{\"name\":\"新客户\"}");
+        snprintf(path, sizeof(path), "/api/v1/customers/c-zzz-new-%02d", pages);
+        ok("PUT", path, "{\"name\":\"新客户\"}");
+        added += 2;
+    }
+    check(pages > N_CUSTOMERS / 7, "%d pages", pages);
+    char want[IDS_MAX];
+    snprintf(want, sizeof(want), "%s", expected(any, NULL));
+    check(strncmp(seen, want, strlen(want)) == 0, "pages: want [%s...], got [%s]", want, seen);
+    /* those added after the position came too, once each */
+    const char *tail = seen + strlen(want);
+    int after = 0;
+    for (const char *p = tail; (p = strstr(p, "c-zzz-new-")); p++)
+        after++;
+    check(after == added / 2, "%d of the %d added after the position were listed", after,
+          added / 2);
+    for (int i = 0; i < added / 2; i++) {
+        char path[64];
+        snprintf(path, sizeof(path), "/api/v1/customers/c-000-new-%02d", i);
+        ok("DELETE", path, NULL);
+        snprintf(path, sizeof(path), "/api/v1/customers/c-zzz-new-%02d", i);
+        ok("DELETE", path, NULL);
+    }
+}
+
+/* Filters that leave few matches: short pages (even empty ones) keep a
+ * cursor, and paging still finds every match. */
+static void test_sparse_filters(void)
+{
+    /* sp-01's key customers: 1 in 12 of the customers; pages of 2 look at
+     * 8 entries of the smaller index each */
+    int pages = 0;
+    const char *got = collect("/api/v1/customers?owner=sp-01&class=key", 2, false, &pages);
+    check(strcmp(got, expected(key_of_sp01, NULL)) == 0, "sp-01's key customers: %s", got);
+    json_t *j = call("GET", "/api/v1/customers?owner=sp-01&class=key&limit=1", NULL, 200);
+    check(json_array_size(json_object_get(j, "items")) <= 1 &&
+              json_is_string(json_object_get(j, "next_cursor")),
+          "a first page of 1 with a cursor: %s", text_of(j));
+    json_decref(j);
+    /* every page of 1 holds at most one item, none twice */
+    got = collect("/api/v1/customers?owner=sp-01&class=key", 1, false, &pages);
+    check(strcmp(got, expected(key_of_sp01, NULL)) == 0, "pages of 1: %s", got);
+    check(pages >= 10, "%d pages of 1", pages);
+    /* the last page ends the list */
+    got = collect("/api/v1/customers?owner=sp-01", 500, false, &pages);
+    check(pages == 1, "one page of 500: %d", pages);
+}
+
+static void test_bad_queries(void)
+{
+    refused("/api/v1/customers?limit=0", "limit");
+    refused("/api/v1/customers?limit=501", "limit");
+    refused("/api/v1/customers?limit=abc", "limit");
+    refused("/api/v1/customers?limit=", "limit");
+    refused("/api/v1/customers?limit=-1", "limit");
+    refused("/api/v1/customers?cursor=not-a-cursor", "cursor");
+    refused("/api/v1/customers?cursor=", "cursor");
+    refused("/api/v1/customers?cursor=%FF%FE", "cursor");
+    refused("/api/v1/customers?class=vip", "class");
+    refused("/api/v1/customers?owner=bad%20id", "owner");
+    refused("/api/v1/customers?include_archived=true", "include_archived");
+    refused("/api/v1/customers?onwer=sp-01", "onwer");
+    refused("/api/v1/customers?class=key&class=normal", "class");
+    refused("/api/v1/customers?owner=%zz", "query");
+    refused("/api/v1/salespeople?status=gone", "status");
+    refused("/api/v1/salespeople?include_archived=maybe", "include_archived");
+    refused("/api/v1/salespeople?archived=1", "archived");
+    refused("/api/v1/teams?team=t-a", "team");
+    refused("/api/v1/teams?a=1&b=2&c=3&d=4&e=5&f=6&g=7&h=8&i=9&j=10&k=11&l=12&m=13&n=14&o=15&p="
+            "16&q=17",
+            "query");
+    /* a cursor of other filters or another list */
+    json_t *j = call("GET", "/api/v1/customers?class=key&limit=2", NULL, 200);
+    char cursor[NQ_CURSOR_MAX], path[512];
+    snprintf(cursor, sizeof(cursor), "%s", str(j, "next_cursor"));
+    json_decref(j);
+    check(*cursor != '\0', "a cursor");
+    snprintf(path, sizeof(path), "/api/v1/customers?class=key&limit=2&cursor=%s", cursor);
+    json_decref(call("GET", path, NULL, 200));
+    snprintf(path, sizeof(path), "/api/v1/customers?class=normal&cursor=%s", cursor);
+    refused(path, "cursor");
+    snprintf(path, sizeof(path), "/api/v1/customers?cursor=%s", cursor);
+    refused(path, "cursor");
+    snprintf(path, sizeof(path), "/api/v1/salespeople?cursor=%s", cursor);
+    refused(path, "cursor");
+    /* altered by a character */
+    cursor[3] = cursor[3] == 'A' ? 'B' : 'A';
+    snprintf(path, sizeof(path), "/api/v1/customers?class=key&cursor=%s", cursor);
+    refused(path, "cursor");
+    /* a cursor made without include_archived is not one with it */
+    j = call("GET", "/api/v1/teams?limit=1", NULL, 200);
+    snprintf(path, sizeof(path), "/api/v1/teams?include_archived=true&cursor=%s",
+             str(j, "next_cursor"));
+    json_decref(j);
+    refused(path, "cursor");
+}
+
+/* The page script itself: it walks the smallest index and looks at no more
+ * than its budget, whatever the others hold. */
+static void test_bounded_work(void)
+{
+    const char *small = "nq:ix:customers:owner=sp-01", *big = "nq:ix:customers:class=key";
+    const nq_script_t *s = NQ_SCRIPT(LIST_PAGE);
+    /* sp-01 owns c-000, c-004, c-008 ... (30), the key ones c-000, c-012,
+     * c-024 ... (10); class=key has 40. A page of 5 that may look at 8
+     * entries walks sp-01's, the smaller, whichever comes first in KEYS. */
+    redisReply *r =
+        redisCommand(s_redis, "EVAL %s 2 %s %s %s %s %s", s->text, big, small, "", "5", "8");
+    if (check(r && r->type == REDIS_REPLY_ARRAY && r->elements == 5, "8 looked at, 3 kept")) {
+        check(strcmp(r->element[0]->str, "c-028") == 0 && r->element[1]->integer == 1,
+              "the last looked at is sp-01's 8th, c-028: %s", r->element[0]->str);
+        check(strcmp(r->element[2]->str, "c-000") == 0 &&
+                  strcmp(r->element[3]->str, "c-012") == 0 &&
+                  strcmp(r->element[4]->str, "c-024") == 0,
+              "c-000, c-012, c-024 kept");
+    }
+    freeReplyObject(r);
+    /* from a position, with a budget of 3: c-032, c-036, c-040 */
+    r = redisCommand(s_redis, "EVAL %s 2 %s %s %s %s %s", s->text, small, big, "c-028", "50", "3");
+    if (check(r && r->type == REDIS_REPLY_ARRAY && r->elements == 3, "3 looked at, 1 kept"))
+        check(strcmp(r->element[0]->str, "c-040") == 0 && strcmp(r->element[2]->str, "c-036") == 0,
+              "c-036 kept, c-040 the last looked at");
+    freeReplyObject(r);
+}
+
+/* Records stored without indexes (before this version) get them once, when
+ * nq-customers connects; the lists are then what they were, plus them. */
+static void test_build_once(void)
+{
+    char before_sp[IDS_MAX], before_cu[IDS_MAX];
+    snprintf(before_sp, sizeof(before_sp), "%s",
+             collect("/api/v1/salespeople?include_archived=true", 500, false, NULL));
+    snprintf(before_cu, sizeof(before_cu), "%s", collect("/api/v1/customers", 500, false, NULL));
+    CU_ASSERT_EQUAL_FATAL(nq_harness_proc_stop(s_h, "nq-customers", SIGTERM), 0);
+    redisReply *keys = redisCommand(s_redis, "KEYS nq:ix:*");
+    CU_ASSERT_FATAL(keys && keys->type == REDIS_REPLY_ARRAY && keys->elements > 10);
+    for (size_t i = 0; i < keys->elements; i++)
+        freeReplyObject(redisCommand(s_redis, "DEL %s", keys->element[i]->str));
+    freeReplyObject(keys);
+    static const char *const raw[][8] = {
+        {"HSET", "nq:cust:c-raw", "name", "旧客户", "class", "key", "owner_id", "sp-04"},
+        {"SADD", "nq:customers", "c-raw", NULL},
+    };
+    for (size_t i = 0; i < sizeof(raw) / sizeof(raw[0]); i++) {
+        int argc = 0;
+        while (argc < 8 && raw[i][argc])
+            argc++;
+        freeReplyObject(redisCommandArgv(s_redis, argc, (const char **)raw[i], NULL));
+    }
+    CU_ASSERT_EQUAL_FATAL(nq_harness_proc_start(s_h, "nq-customers"), 0);
+    CU_ASSERT_FATAL(nq_harness_wait_ready(s_h, 10000));
+    bool built = false;
+    for (int64_t end = mono_ms() + 10000; !built && mono_ms() < end; usleep(50000)) {
+        redisReply *r = redisCommand(s_redis, "GET %s", NQ_KEY_INDEX_LAYOUT);
+        built = r && r->type == REDIS_REPLY_STRING && strcmp(r->str, NQ_INDEX_LAYOUT) == 0;
+        freeReplyObject(r);
+    }
+    CU_ASSERT_FATAL(built);
+    const char *sp = collect("/api/v1/salespeople?include_archived=true", 500, true, NULL);
+    check(strcmp(sp, before_sp) == 0, "salespeople rebuilt: want [%s], got [%s]", before_sp, sp);
+    check_list("/api/v1/salespeople?team=t-b", "sp-04,sp-05,sp-08");
+    check_list("/api/v1/teams", "t-a,t-b,t-c");
+    check_list("/api/v1/teams?include_archived=true", "t-a,t-b,t-c,t-x");
+    char want[IDS_MAX + 8];
+    snprintf(want, sizeof(want), "%s,c-raw", before_cu);
+    check_list("/api/v1/customers", want);
+    json_t *j = call("GET", "/api/v1/customers?owner=sp-04&class=key", NULL, 200);
+    check(strstr(text_of(j), "\"c-raw\"") != NULL, "c-raw under sp-04's key customers: %s",
+          text_of(j));
+    json_decref(j);
+}
+
+static void test_stop(void)
+{
+    nq_httpc_destroy(&s_http);
+    CU_ASSERT_EQUAL(nq_harness_stop(&s_h), 0);
+}
+
+static CU_TestInfo tests[] = {
+    {"setup: 4 teams, 9 salespeople, 120 customers", test_setup},
+    {"teams, archived ones on request", test_teams},
+    {"salespeople by team and status; moves, archived, restored", test_salespeople},
+    {"customers by owner and class; moved, deleted", test_customers},
+    {"pages while customers are added", test_pages_while_adding},
+    {"filters with few matches", test_sparse_filters},
+    {"bad limits, cursors, filters, parameters", test_bad_queries},
+    {"a page looks at limit x 4 entries at most", test_bounded_work},
+    {"indexes of records stored without them, built once", test_build_once},
+    {"graceful shutdown", test_stop},
+    CU_TEST_INFO_NULL,
+};
+
+static CU_SuiteInfo suites[] = {
+    {"org lists", suite_init, suite_cleanup, NULL, NULL, tests},
+    CU_SUITE_INFO_NULL,
+};
+
+NQ_TEST_MAIN(suites)
