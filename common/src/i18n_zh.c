@@ -193,6 +193,21 @@ const nq_i18n_pair_t nq_i18n_zh_catalogue[] = {
     {"must be a day from 2000-01-01 to today (a change cannot be dated ahead: send it on its day)", "应为 2000-01-01 到今天之间的日期（变更不能预先生效：请在当天提交）"},
     {"the history already holds %d changes", "历史中已有 %d 次变更"},
 
+    /* ---- 列表：分页与筛选 */
+    {"query", "列表查询"},
+    {"parameter %zu is malformed or longer than %d bytes", "第 %zu 个参数格式有误或超过 %d 字节"},
+    {"has more than %d parameters", "参数超过 %d 个"},
+    {"%s, or empty for none", "%#s；或留空表示不限"},
+    {"is not a parameter of this list (%s)", "不是该列表的参数（可用：%s）"},
+    {"is given more than once", "重复给出"},
+    {"is not a cursor of this list", "不是该列表的游标"},
+    {"must be a whole number from 1 to 500", "应为 1 到 500 之间的整数"},
+    {"is not a cursor of this API (pass next_cursor as it came)", "不是本接口的游标（请原样传回 next_cursor）"},
+    {"was made for another list or other filters (start again without a cursor)", "属于另一个列表或另一组筛选条件（请不带游标重新开始）"},
+    {"the next cursor does not fit", "下一页的游标过长"},
+    {"unexpected page answer", "分页时收到意外的应答"},
+    {"index key too long", "索引键名过长"},
+
     /* ---- 目标、分配、排行榜、报表 */
     {"invalid targets", "目标有误"},
     {"invalid targets: %s %s", "目标有误：%s %#s"},
