@@ -8,12 +8,13 @@
 #   bench/run.sh l            # org lists: pages of customers by class out of 100,000
 #   bench/run.sh --list       # what each scenario does
 #
-# Every run starts a suite of its own, like scripts/run.sh but on free ports and in a
-# fresh directory: redis-server (the run command's, scripts/suite.sh), nq-ingest,
+# Every run starts a suite of its own with nq-supervise, like scripts/run.sh but on free
+# ports and in a fresh directory: redis-server (the run command's persistence), nq-ingest,
 # NQ scorers, nq-customers, nq-alerting, nq-reporting and nq-gateway, all with
-# NQ_LOG_LEVEL=warn; waits for /readyz; runs nq-bench with --pids-dir on the suite's
-# pid files; samples `top` in the middle of the load and Redis INFO after it; and stops
-# everything it started, whatever happens (trap).
+# NQ_LOG_LEVEL=warn; once /readyz answers, this script runs again inside it (--in-suite)
+# to run nq-bench with --pids-dir on the suite's pid files, sample `top` in the middle of
+# the load and read Redis INFO after it; then nq-supervise stops everything it started,
+# whatever happens.
 #
 # Settings (environment, defaults in brackets):
 #   NQ_BUILD_DIR       [/tmp/build-bench] a Release build; configured and built when it
@@ -33,12 +34,11 @@
 # <r>-<n>-<step>.json (.txt, -top.txt, -redis.txt: commandstats of that step alone).
 # Scenario rb writes <rb>-<n>-seed.json, -rebuild.txt (nqctl's output, then the job's
 # hash and the figures), -top.txt and -redis.txt (commandstats of the rebuild alone).
+# Each run's logs go to logs/<scenario>-<n>/.
 # At the end tables of every run, also in summary.txt.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-# shellcheck source=scripts/suite.sh
-source "$ROOT/scripts/suite.sh"
 BUILD_DIR=${NQ_BUILD_DIR:-/tmp/build-bench}
 BIN_DIR=$BUILD_DIR/bin
 RUNS=${NQ_BENCH_RUNS:-2}
@@ -90,8 +90,7 @@ LIST_STEPS=(
 )
 LIST_CUSTOMERS=${NQ_BENCH_CUSTOMERS:-100000}
 
-SUITE_DIR=""  # the running suite's directory (pids, logs, Redis data), "" when none
-STARTED=()    # names of the processes the running suite started, in start order
+SUITE_DIR="" # the running suite's directory (pids, logs, Redis data), "" when none
 
 say() { printf 'bench/run.sh: %s\n' "$*" >&2; }
 die() {
@@ -111,115 +110,36 @@ scenario_field() {
     return 1
 }
 
-# ---- ports and processes --------------------------------------------------------------
+# ---- the suite ----------------------------------------------------------------------
 
-# live_pid NAME: the pid of the suite's process NAME while it runs (not a zombie).
-live_pid() {
-    local pid
-    pid=$(cat "$SUITE_DIR/run/$1.pid" 2>/dev/null) && [[ $pid =~ ^[0-9]+$ ]] &&
-        runs_as "$pid" "$(binary_of "$1")" && echo "$pid"
-}
-
-# start_process NAME CMD...: run CMD in its own session, logging to logs/NAME.log.
-start_process() {
-    local name=$1 pid i
-    shift
-    setsid "$@" >>"$SUITE_DIR/log/$name.log" 2>&1 </dev/null &
-    pid=$!
-    echo "$pid" >"$SUITE_DIR/run/$name.pid"
-    STARTED+=("$name")
-    for ((i = 0; i < 100; i++)); do
-        live_pid "$name" >/dev/null && return 0
-        [[ -e /proc/$pid ]] || break
-        sleep 0.02
-    done
-    tail -n 20 "$SUITE_DIR/log/$name.log" >&2 || true
-    die "$name did not start: $*"
-}
-
-# group_of NAME: "redis" for Redis, "services" for the rest (stopped first).
-group_of() {
-    if [[ $1 == redis ]]; then echo redis; else echo services; fi
-}
-
-# stop_suite: SIGTERM the services, then Redis (so they can finish writing); SIGKILL
-# what ignores it for STOP_TIMEOUT_S; the logs stay.
-stop_suite() {
-    local group name pid waited left
-    ((${#STARTED[@]} > 0)) || return 0
-    for group in services redis; do
-        for name in "${STARTED[@]}"; do
-            [[ $(group_of "$name") == "$group" ]] || continue
-            if pid=$(live_pid "$name"); then kill -TERM "$pid" 2>/dev/null || true; fi
-        done
-        for ((waited = 0; waited < STOP_TIMEOUT_S * 10; waited++)); do
-            left=0
-            for name in "${STARTED[@]}"; do
-                if [[ $(group_of "$name") == "$group" ]] && live_pid "$name" >/dev/null; then
-                    left=1
-                fi
-            done
-            ((left)) || break
-            sleep 0.1
-        done
-        for name in "${STARTED[@]}"; do
-            [[ $(group_of "$name") == "$group" ]] || continue
-            if pid=$(live_pid "$name"); then
-                say "$name (pid $pid) ignored SIGTERM for ${STOP_TIMEOUT_S}s: SIGKILL"
-                kill -KILL "$pid" 2>/dev/null || true
-            fi
-        done
-    done
-    STARTED=()
-    rm -f "$SUITE_DIR"/run/*.pid
-}
-
-# start_suite SCORERS LOGDIR: a fresh suite on free ports; sets SUITE_DIR and the NQ_* env.
-start_suite() {
-    local scorers=$1 i ports
+# in_suite SCORERS LABEL FUNCTION ARGS...: a fresh suite (nq-supervise: free ports, the run
+# command's Redis persistence) in a new directory; once it is ready, FUNCTION ARGS runs in
+# this script started again inside it (with the suite's NQ_* settings, NQ_URL and
+# NQ_SUITE_DIR); then the suite stops and its logs go to $OUT/logs/LABEL. Fails when the
+# suite did not start or FUNCTION failed.
+in_suite() {
+    local scorers=$1 label=$2 rc=0
+    shift 2
     SUITE_DIR=$(mktemp -d /tmp/nq-bench-suite.XXXXXX)
-    mkdir -p "$SUITE_DIR/run" "$SUITE_DIR/log" "$SUITE_DIR/redis"
-    ports=$(free_ports 8) || die "no free ports found"
-    read -r -a ports <<<"$ports"
-    export NQ_LOG_LEVEL=warn NQ_REDIS_PORT=${ports[0]}
-    use_redis_socket "$SUITE_DIR/redis" # and NQ_REDIS_HOST
-    export NQ_HTTP_HOST=127.0.0.1 NQ_HTTP_PORT=${ports[1]}
-    export NQ_INGEST_ENDPOINT=tcp://127.0.0.1:${ports[2]}
-    export NQ_CUSTOMERS_ENDPOINT=tcp://127.0.0.1:${ports[3]}
-    export NQ_REPORTING_ENDPOINT=tcp://127.0.0.1:${ports[4]}
-    export NQ_STORED_ENDPOINT=tcp://127.0.0.1:${ports[5]}
-    export NQ_CHANGES_ENDPOINT=tcp://127.0.0.1:${ports[6]}
-    export NQ_ALERTS_ENDPOINT=tcp://127.0.0.1:${ports[7]}
-    if [[ -d $ROOT/gateway/web ]]; then export NQ_WEB_ROOT=$ROOT/gateway/web; fi
-
-    start_process redis redis-server --port "$NQ_REDIS_PORT" --bind 127.0.0.1 \
-        --protected-mode yes --daemonize no --dir "$SUITE_DIR/redis" "${REDIS_SOCKET_ARGS[@]}" \
-        "${REDIS_PERSISTENCE[@]}"
-    for ((i = 0; i < 100; i++)); do
-        [[ $(redis-cli -p "$NQ_REDIS_PORT" ping 2>/dev/null) == PONG ]] && break
-        sleep 0.1
-    done
-    start_services "$BIN_DIR" "$scorers"
-
-    local url=http://127.0.0.1:$NQ_HTTP_PORT/readyz deadline=$((SECONDS + READY_TIMEOUT_S))
-    while [[ $(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$url") != 200 ]]; do
-        if ((SECONDS >= deadline)); then
-            curl -s --max-time 2 "$url" >&2 || true
-            die "the suite was not ready within ${READY_TIMEOUT_S}s"
-        fi
-        sleep 0.3
-    done
+    NQ_LOG_LEVEL=warn "$BIN_DIR/nq-supervise" --dir "$SUITE_DIR" --bin "$BIN_DIR" --free-ports \
+        --redis-aof --scorers "$scorers" --ready-timeout "$READY_TIMEOUT_S" \
+        --stop-timeout "$STOP_TIMEOUT_S" -- "$ROOT/bench/run.sh" --in-suite "$@" || rc=$?
+    mkdir -p "$OUT/logs/$label"
+    cp "$SUITE_DIR"/log/*.log "$OUT/logs/$label/" 2>/dev/null || true
+    rm -rf "$SUITE_DIR"
+    SUITE_DIR=""
+    return "$rc"
 }
 
 # ---- one run --------------------------------------------------------------------------
 
 # sample_during DELAY FILE PREFIX: after DELAY s, `top` of the suite (and perf if asked).
 sample_during() {
-    local delay=$1 prefix=$2 pids name pid
+    local delay=$1 prefix=$2 pids name pid sort
     sleep "$delay"
     pids=()
-    for name in "${STARTED[@]}"; do
-        if pid=$(live_pid "$name"); then pids+=("$pid"); fi
+    for name in "$NQ_SUITE_DIR"/run/*.pid; do
+        if pid=$(cat "$name" 2>/dev/null); then pids+=("$pid"); fi
     done
     ((${#pids[@]})) || return 0
     {
@@ -256,8 +176,8 @@ redis_info() {
 
 # nq_bench OPTIONS...: nq-bench for DURATION s against the running suite.
 nq_bench() {
-    "$BIN_DIR/nq-bench" --url "http://127.0.0.1:$NQ_HTTP_PORT" "$@" --duration "$DURATION" \
-        --redis-port "$NQ_REDIS_PORT" --pids-dir "$SUITE_DIR/run" --spread week --json
+    "$BIN_DIR/nq-bench" --url "$NQ_URL" "$@" --duration "$DURATION" \
+        --redis-port "$NQ_REDIS_PORT" --pids-dir "$NQ_SUITE_DIR/run" --spread week --json
 }
 
 # bench_load PREFIX OPTIONS [BACKGROUND]: one nq-bench load of DURATION s against the
@@ -285,16 +205,15 @@ bench_load() {
 # events, waits until they are scored); its report goes to PREFIX-seed.json.
 seed() {
     say "seeding $SEED_EVENTS events"
-    "$BIN_DIR/nq-bench" --url "http://127.0.0.1:$NQ_HTTP_PORT" --mode seed \
+    "$BIN_DIR/nq-bench" --url "$NQ_URL" --mode seed \
         --seed-events "$SEED_EVENTS" --scored-wait 300 --redis-port "$NQ_REDIS_PORT" --json \
         >"$1-seed.json" || die "the seed step failed (see $1-seed.json)"
 }
 
-# run_reads SCENARIO N SCORERS: a fresh suite, seeded, then every READ_STEPS load in
-# turn (Redis commandstats reset before each), then stop the suite.
+# run_reads SCENARIO N (in a suite): seed, then every READ_STEPS load in turn (Redis
+# commandstats reset before each).
 run_reads() {
     local sc=$1 n=$2 prefix=$OUT/$1-$2 row step opts bg_opts rc
-    start_suite "$3"
     seed "$prefix"
     for row in "${READ_STEPS[@]}"; do
         IFS='|' read -r step opts bg_opts <<<"$row"
@@ -307,7 +226,6 @@ run_reads() {
         cat "$prefix-$step.txt" >&2
         ((rc == 0)) || say "nq-bench exited $rc in scenario $sc run $n step $step"
     done
-    stop_suite
 }
 
 # import_org DIR: the org of scenario l, as CSV files imported with nqctl (timed).
@@ -327,7 +245,7 @@ import_org() {
     }' >"$dir/customers.csv"
     for kind in teams salespeople customers; do
         t0=$SECONDS
-        NQ_URL="http://127.0.0.1:$NQ_HTTP_PORT" "$BIN_DIR/nqctl" import "$kind" "$dir/$kind.csv" \
+        "$BIN_DIR/nqctl" import "$kind" "$dir/$kind.csv" \
             >"$dir/import-$kind.txt" 2>&1 || die "nqctl import $kind failed (see $dir/import-$kind.txt)"
         say "imported $kind in $((SECONDS - t0)) s"
     done
@@ -335,7 +253,7 @@ import_org() {
 
 # mid_cursor PATH: the cursor of the page halfway along the list at PATH (pages of 500).
 mid_cursor() {
-    local url=http://127.0.0.1:$NQ_HTTP_PORT$1 cursor="" pages=0 cursors=()
+    local url=$NQ_URL$1 cursor="" pages=0 cursors=()
     while :; do
         cursor=$(curl -sf "$url&limit=500${cursor:+&cursor=$cursor}" | jq -r '.next_cursor // empty')
         [[ -n $cursor ]] || break
@@ -346,13 +264,12 @@ mid_cursor() {
     echo "${cursors[$((pages / 2))]}"
 }
 
-# run_lists SCENARIO N SCORERS: a fresh suite, the org imported, then every LIST_STEPS
-# load (Redis commandstats reset before each), then stop the suite.
+# run_lists SCENARIO N (in a suite): the org imported, then every LIST_STEPS load (Redis
+# commandstats reset before each).
 run_lists() {
     local sc=$1 n=$2 prefix=$OUT/$1-$2 row step path mid rc DURATION=10
-    start_suite "$3"
-    import_org "$SUITE_DIR"
-    cp "$SUITE_DIR"/import-*.txt "$OUT/" 2>/dev/null || true
+    import_org "$NQ_SUITE_DIR"
+    cp "$NQ_SUITE_DIR"/import-*.txt "$OUT/" 2>/dev/null || true
     mid=$(mid_cursor "/api/v1/customers?class=key")
     for row in "${LIST_STEPS[@]}"; do
         IFS='|' read -r step path <<<"$row"
@@ -366,21 +283,19 @@ run_lists() {
         cat "$prefix-$step.txt" >&2
         ((rc == 0)) || say "nq-bench exited $rc in scenario $sc run $n step $step"
     done
-    stop_suite
 }
 
-# run_rebuild SCENARIO N SCORERS: a fresh suite, seeded, then one full rebuild followed
-# by nqctl to its end; the time is the job's own (started_at to finished_at, Unix ms).
+# run_rebuild SCENARIO N (in a suite): seed, then one full rebuild followed by nqctl to
+# its end; the time is the job's own (started_at to finished_at, Unix ms).
 run_rebuild() {
     local prefix=$OUT/$1-$2 events entries job ms sampler
-    start_suite "$3"
     seed "$prefix"
     events=$(redis-cli -p "$NQ_REDIS_PORT" get nq:stats:accepted)
     entries=$(redis-cli -p "$NQ_REDIS_PORT" xlen nq:activities)
     redis-cli -p "$NQ_REDIS_PORT" config resetstat >/dev/null 2>&1 || true
     sample_during 2 "$prefix" &
     sampler=$!
-    NQ_URL="http://127.0.0.1:$NQ_HTTP_PORT" "$BIN_DIR/nqctl" rebuild >"$prefix-rebuild.txt" 2>&1 ||
+    "$BIN_DIR/nqctl" rebuild >"$prefix-rebuild.txt" 2>&1 ||
         die "the rebuild failed (see $prefix-rebuild.txt)"
     wait "$sampler" || true
     redis_info "$prefix"
@@ -395,35 +310,29 @@ run_rebuild() {
             "$entries" "$ms" $((events * 1000 / ms))
     } >>"$prefix-rebuild.txt"
     tail -n 1 "$prefix-rebuild.txt" >&2
-    stop_suite
 }
 
-# run_one SCENARIO N: a fresh suite, the load, the samples, then stop the suite.
-run_one() {
-    local sc=$1 n=$2 scorers opts prefix rc=0
-    scorers=$(scenario_field "$sc" 1)
-    opts=$(scenario_field "$sc" 2)
-    prefix=$OUT/$sc-$n
-    say "scenario $sc run $n: $(scenario_field "$sc" 3), $scorers scorer(s), ${DURATION}s"
-    if [[ $opts == @* ]]; then
-        "run_${opts#@}" "$sc" "$n" "$scorers"
-        mkdir -p "$OUT/logs/$sc-$n"
-        cp "$SUITE_DIR"/log/*.log "$OUT/logs/$sc-$n/" 2>/dev/null || true
-        rm -rf "$SUITE_DIR"
-        SUITE_DIR=""
-        return 0
-    fi
-    start_suite "$scorers"
-    bench_load "$prefix" "$opts" || rc=$?
+# run_load SCENARIO N OPTIONS (in a suite): one nq-bench load, its samples and its report.
+run_load() {
+    local sc=$1 n=$2 prefix=$OUT/$1-$2 rc=0
+    bench_load "$prefix" "$3" || rc=$?
     redis_info "$prefix"
-    stop_suite
-    mkdir -p "$OUT/logs/$sc-$n"
-    cp "$SUITE_DIR"/log/*.log "$OUT/logs/$sc-$n/" 2>/dev/null || true
-    rm -rf "$SUITE_DIR"
-    SUITE_DIR=""
     text_report "$prefix.json" >"$prefix.txt" || true
     cat "$prefix.txt" >&2
     ((rc == 0)) || say "nq-bench exited $rc in scenario $sc run $n (see $prefix.json)"
+}
+
+# run_one SCENARIO N: a fresh suite, the load or the steps in it, then the suite stops.
+run_one() {
+    local sc=$1 n=$2 scorers opts
+    scorers=$(scenario_field "$sc" 1)
+    opts=$(scenario_field "$sc" 2)
+    say "scenario $sc run $n: $(scenario_field "$sc" 3), $scorers scorer(s), ${DURATION}s"
+    if [[ $opts == @* ]]; then
+        in_suite "$scorers" "$sc-$n" "run_${opts#@}" "$sc" "$n"
+    else
+        in_suite "$scorers" "$sc-$n" run_load "$sc" "$n" "$opts"
+    fi || die "scenario $sc run $n failed (logs in $OUT/logs/$sc-$n)"
 }
 
 # text_report FILE: the essentials of one nq-bench --json report, as text.
@@ -516,20 +425,19 @@ summary_fresh() {
 on_exit() {
     local rc=$?
     trap '' INT TERM HUP
-    stop_suite
-    if [[ -n $SUITE_DIR ]]; then
-        if ((rc != 0)) && [[ -n ${OUT:-} && -d $SUITE_DIR/log ]]; then
-            mkdir -p "$OUT/logs/failed"
-            cp "$SUITE_DIR"/log/*.log "$OUT/logs/failed/" 2>/dev/null || true
-            echo "bench/run.sh: the failed suite's logs are in $OUT/logs/failed" >&2
-        fi
-        rm -rf "$SUITE_DIR"
-    fi
+    if [[ -n $SUITE_DIR ]]; then rm -rf "$SUITE_DIR"; fi
     exit "$rc"
 }
 
 main() {
     local sc n row step
+    if [[ ${1:-} == --in-suite ]]; then # run by in_suite, inside nq-supervise
+        shift
+        [[ $1 == run_load || $1 == run_reads || $1 == run_rebuild || $1 == run_lists ]] ||
+            die "no such step: $1"
+        "$@"
+        return
+    fi
     if [[ ${1:-} == --list ]]; then
         for row in "${SCENARIOS[@]}"; do
             IFS='|' read -r sc n opts what <<<"$row"
@@ -566,12 +474,13 @@ main() {
     [[ $RUNS =~ ^[1-9][0-9]*$ ]] || die "NQ_BENCH_RUNS must be a positive integer"
     command -v jq >/dev/null || die "jq is needed for the reports: apt-get install jq"
     command -v redis-server >/dev/null || die "redis-server not found: apt-get install redis-server"
-    if [[ ! -x $BIN_DIR/nq-bench ]]; then
+    if [[ ! -x $BIN_DIR/nq-bench || ! -x $BIN_DIR/nq-supervise ]]; then
         say "building Release into $BUILD_DIR"
         cmake -S "$ROOT" -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE=Release >/dev/null
         cmake --build "$BUILD_DIR" -j"$(nproc)" >/dev/null
     fi
     mkdir -p "$OUT"
+    export NQ_BENCH_OUT=$OUT # the steps run in this script again, inside each suite
     trap on_exit EXIT
     trap 'exit 130' INT TERM HUP
     for sc in "${scenarios[@]}"; do

@@ -3,7 +3,8 @@
 # they are written from a Lua script (one EVALSHA of HINCRBYs, as scorers did
 # before commit 21c6a90) or as plain commands in a MULTI/EXEC transaction (as they
 # do now), on a private redis-server with the run command's persistence
-# (AOF, fsync every second).
+# (AOF, fsync every second; started by nq-supervise --redis-only, built into
+# NQ_BUILD_DIR [/tmp/build-bench] when missing).
 #
 #   bench/script-vs-transaction.sh            # 300 applies of 2,000 counters each way
 #   bench/script-vs-transaction.sh 100 5000   # APPLIES COUNTERS
@@ -14,8 +15,12 @@
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-# shellcheck source=scripts/suite.sh
-source "$ROOT/scripts/suite.sh"
+BUILD_DIR=${NQ_BUILD_DIR:-/tmp/build-bench}
+MEASURE=""
+if [[ ${1:-} == --measure ]]; then # run by one_way, inside nq-supervise
+    MEASURE=$2
+    shift 2
+fi
 APPLIES=${1:-300}
 COUNTERS=${2:-2000}
 SCRIPT="for j=0,tonumber(ARGV[1])-1 do local k=2+j*3 redis.call('HINCRBY',ARGV[k],ARGV[k+1],ARGV[k+2]) end return 1"
@@ -25,13 +30,7 @@ say() { printf 'bench/script-vs-transaction.sh: %s\n' "$*" >&2; }
     { say "APPLIES and COUNTERS are whole numbers from 1 to 999999"; exit 2; }
 command -v redis-server >/dev/null || { say "needs redis-server (scripts/install-deps.sh)"; exit 2; }
 
-DIR=$(mktemp -d /tmp/nq-script-vs-tx.XXXXXX)
-PORT=""
-stop_redis() {
-    if [[ -n $PORT ]]; then redis-cli -p "$PORT" shutdown nosave >/dev/null 2>&1 || true; fi
-    PORT=""
-}
-trap 'stop_redis; rm -rf "$DIR"' EXIT
+PORT=${NQ_REDIS_PORT:-}
 
 # commands MODE SHA: APPLIES applies of COUNTERS counters in the protocol's
 # encoding, as one EVALSHA each (script) or MULTI, HINCRBY..., EXEC (transaction).
@@ -67,26 +66,39 @@ cpu_s() {
     redis-cli -p "$PORT" info cpu | awk -F: '/^used_cpu_(user|sys):/ { s += $2 } END { print s }'
 }
 
-# one_way MODE: a fresh Redis, the applies, and the CPU per counter in µs.
-one_way() {
-    local ports before after
-    ports=$(free_ports 1) || { say "no free port"; exit 1; }
-    rm -rf "${DIR:?}/data" && mkdir -p "$DIR/data"
-    redis-server --port "$ports" --dir "$DIR/data" --save '' --daemonize yes \
-        --logfile "$DIR/redis.log" "${REDIS_PERSISTENCE[@]}" >/dev/null
-    PORT=$ports
-    for _ in $(seq 50); do redis-cli -p "$PORT" ping >/dev/null 2>&1 && break; sleep 0.1; done
-    local sha
+# measure MODE (in the suite, Redis on PORT, no snapshots): the applies, and the CPU per
+# counter in µs.
+measure() {
+    local before after sha commands=$NQ_SUITE_DIR/commands
+    redis-cli -p "$PORT" config set save '' >/dev/null
     sha=$(redis-cli -p "$PORT" script load "$SCRIPT")
-    commands "$1" "$sha" >"$DIR/commands"
+    commands "$1" "$sha" >"$commands"
     before=$(cpu_s)
-    redis-cli -p "$PORT" --pipe <"$DIR/commands" >/dev/null
+    redis-cli -p "$PORT" --pipe <"$commands" >/dev/null
     after=$(cpu_s)
-    stop_redis
     awk -v m="$1" -v b="$before" -v a="$after" -v n=$((APPLIES * COUNTERS)) \
         'BEGIN { printf "%-11s %8.3f s of Redis CPU for %d counters: %.2f us each\n", m, a - b, n, (a - b) * 1e6 / n }'
 }
 
+# one_way MODE: a fresh Redis with the run command's persistence, then measure MODE in it.
+one_way() {
+    local dir
+    dir=$(mktemp -d /tmp/nq-script-vs-tx.XXXXXX)
+    "$BUILD_DIR/bin/nq-supervise" --dir "$dir" --free-ports --redis-aof --redis-only -- \
+        "${BASH_SOURCE[0]}" --measure "$1" "$APPLIES" "$COUNTERS" 2>"$dir/supervise.txt" ||
+        { cat "$dir/supervise.txt" >&2; rm -rf "$dir"; exit 1; }
+    rm -rf "$dir"
+}
+
+if [[ -n $MEASURE ]]; then
+    measure "$MEASURE"
+    exit 0
+fi
+if [[ ! -x $BUILD_DIR/bin/nq-supervise ]]; then
+    say "building Release into $BUILD_DIR"
+    cmake -S "$ROOT" -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE=Release >/dev/null
+    cmake --build "$BUILD_DIR" -j"$(nproc)" >/dev/null
+fi
 say "$APPLIES applies of $COUNTERS counters each way, twice"
 for _ in 1 2; do
     one_way script

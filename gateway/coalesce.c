@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "nq/actlog.h"
+#include "nq/buf.h"
 #include "nq/log.h"
 #include "nq/period.h"
 
@@ -108,21 +109,6 @@ static void on_check(uv_check_t *h)
     flush(h->data);
 }
 
-static int grow(void **array, size_t *cap, size_t need, size_t size)
-{
-    if (need <= *cap)
-        return 0;
-    size_t cap2 = *cap ? *cap * 2 : 16;
-    while (cap2 < need)
-        cap2 *= 2;
-    void *p = realloc(*array, cap2 * size);
-    if (!p)
-        return -1;
-    *array = p;
-    *cap = cap2;
-    return 0;
-}
-
 int coalescer_add(coalescer_t *c, nq_http_conn_t *conn, Nq__Activity **events, size_t n,
                   const char *delivery_id, coalesce_done_fn done, void *data)
 {
@@ -133,9 +119,16 @@ int coalescer_add(coalescer_t *c, nq_http_conn_t *conn, Nq__Activity **events, s
                       c->queued->bytes + bytes > c->max_bytes))
         flush(c);
     group_t *g = c->queued ? c->queued : calloc(1, sizeof(*g));
-    if (!g || grow((void **)&g->parts, &g->cap_parts, g->n_parts + 1, sizeof(*g->parts)) != 0 ||
-        grow((void **)&g->events, &g->cap_events, g->n_events + n, sizeof(*g->events)) != 0 ||
-        (delivery_id && !(g->delivery_id = strdup(delivery_id)))) {
+    part_t *parts =
+        g ? nq_array_grow(g->parts, &g->cap_parts, g->n_parts + 1, 16, sizeof(*parts)) : NULL;
+    if (parts)
+        g->parts = parts;
+    Nq__Activity **grown =
+        parts ? nq_array_grow(g->events, &g->cap_events, g->n_events + n, 16, sizeof(*grown))
+              : NULL;
+    if (grown)
+        g->events = grown;
+    if (!grown || (delivery_id && !(g->delivery_id = strdup(delivery_id)))) {
         if (g && !c->queued)
             group_free(g);
         return -1;

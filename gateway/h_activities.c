@@ -22,6 +22,7 @@
 #include "coalesce.h"
 #include "gateway.h"
 #include "jtext.h"
+#include "nq/buf.h"
 #include "nq/feedsig.h"
 #include "nq/log.h"
 #include "pbjson.h"
@@ -62,7 +63,9 @@ typedef struct batch {
     size_t *sent;            /* body index of each event to send */
     size_t n_events;         /* events held (0 once sent) */
     size_t n_sent;           /* events sent to ingest */
-    size_t cap;              /* slots in results / events / sent */
+    size_t cap_results;      /* slots in results */
+    size_t cap_events;       /* slots in events */
+    size_t cap_sent;         /* slots in sent */
     const char *source;      /* feed name for events without one, or NULL */
     char delivery[160];      /* feeds: "<source>:<signature hex>", "" otherwise */
 } batch_t;
@@ -94,21 +97,20 @@ static int batch_grow(batch_t *b)
 {
     if (b->n_results >= b->max)
         return -1;
-    if (b->n_results < b->cap)
-        return 0;
-    size_t cap = b->cap * 2 + 16;
-    event_result_t *results = realloc(b->results, cap * sizeof(*results));
-    if (results)
-        b->results = results;
-    Nq__Activity **events = results ? realloc(b->events, cap * sizeof(*events)) : NULL;
-    if (events)
-        b->events = events;
-    size_t *sent = events ? realloc(b->sent, cap * sizeof(*sent)) : NULL;
-    if (sent)
-        b->sent = sent;
+    size_t need = b->n_results + 1;
+    event_result_t *results =
+        nq_array_grow(b->results, &b->cap_results, need, 16, sizeof(*results));
+    if (!results)
+        return -1;
+    b->results = results;
+    Nq__Activity **events = nq_array_grow(b->events, &b->cap_events, need, 16, sizeof(*events));
+    if (!events)
+        return -1;
+    b->events = events;
+    size_t *sent = nq_array_grow(b->sent, &b->cap_sent, need, 16, sizeof(*sent));
     if (!sent)
         return -1;
-    b->cap = cap;
+    b->sent = sent;
     return 0;
 }
 
@@ -321,41 +323,41 @@ static void respond_batch(nq_http_conn_t *conn, batch_t *b, const char *const *i
         count[b->results[i].status]++;
     int status = batch_status(count, b->n_results);
     int lang = -1; /* read from the request at the first error */
-    jtext_t t = {0};
+    nq_buf_t t = NQ_BUF_INIT;
     for (int k = 0; k < N_STATUS; k++) {
-        jtext_raw(&t, k ? ",\"" : "{\"");
-        jtext_raw(&t, status_names[k]);
-        jtext_raw(&t, "\":");
-        jtext_uint(&t, count[k]);
+        nq_buf_adds(&t, k ? ",\"" : "{\"");
+        nq_buf_adds(&t, status_names[k]);
+        nq_buf_adds(&t, "\":");
+        nq_buf_addu64(&t, count[k]);
     }
-    jtext_raw(&t, ",\"results\":[");
+    nq_buf_adds(&t, ",\"results\":[");
     for (size_t i = 0, k = 0; i < b->n_results; i++) {
         const event_result_t *r = &b->results[i];
         const char *id = r->event_id;
         if (k < b->n_sent && b->sent[k] == i)
             id = ids ? ids[k++] : NULL;
-        jtext_raw(&t, i ? ",{\"index\":" : "{\"index\":");
-        jtext_uint(&t, i);
-        jtext_raw(&t, ",\"event_id\":");
+        nq_buf_adds(&t, i ? ",{\"index\":" : "{\"index\":");
+        nq_buf_addu64(&t, i);
+        nq_buf_adds(&t, ",\"event_id\":");
         jtext_str(&t, id);
-        jtext_raw(&t, ",\"status\":\"");
-        jtext_raw(&t, status_names[r->status]);
-        jtext_raw(&t, "\"");
+        nq_buf_adds(&t, ",\"status\":\"");
+        nq_buf_adds(&t, status_names[r->status]);
+        nq_buf_adds(&t, "\"");
         if (r->errors && json_array_size(r->errors) > 0) {
             if (lang < 0)
                 lang = (int)gw_lang(conn);
             gw_localize_errors(r->errors, (nq_lang_t)lang);
-            jtext_raw(&t, ",\"errors\":");
+            nq_buf_adds(&t, ",\"errors\":");
             jtext_json(&t, r->errors);
         }
-        jtext_raw(&t, "}");
+        nq_buf_adds(&t, "}");
     }
-    jtext_raw(&t, "]}");
+    nq_buf_adds(&t, "]}");
     if (t.failed)
         gw_respond_error(conn, 500, "internal", "out of memory", NULL);
     else
         gw_respond_json_text(conn, status, t.buf, t.len);
-    jtext_free(&t);
+    nq_buf_release(&t);
 }
 
 static void on_ingest_results(nq_http_conn_t *conn, const Nq__ReplyHeader *hdr,

@@ -355,10 +355,10 @@ static void post_split(const gw_request_t *req)
 /* ---- leaderboards ------------------------------------------------------------ */
 
 /* Derived ratios (attainment, pace) as shown: 4 decimals. */
-static void ratio_text(jtext_t *t, bool has, double v)
+static void ratio_text(nq_buf_t *t, bool has, double v)
 {
     if (!has) {
-        jtext_raw(t, "null");
+        nq_buf_adds(t, "null");
         return;
     }
     json_t *j = json_real(nq_round_to(v, RATIO_SCALE));
@@ -367,11 +367,11 @@ static void ratio_text(jtext_t *t, bool has, double v)
 }
 
 /* Metric m's value in its unit as text. */
-static void metric_text(jtext_t *t, int m, bool has, double value)
+static void metric_text(nq_buf_t *t, int m, bool has, double value)
 {
     json_t *v = has && m >= 0 ? nq_metric_json((nq_metric_id_t)m, value, true) : json_null();
     if (json_is_integer(v))
-        jtext_int(t, json_integer_value(v));
+        nq_buf_addi64(t, json_integer_value(v));
     else if (json_is_string(v))
         jtext_str(t, json_string_value(v));
     else
@@ -381,7 +381,7 @@ static void metric_text(jtext_t *t, int m, bool has, double value)
 
 /* A board's value: a metric in its unit; a score (0..) with two decimals;
  * an attainment or pace (`by`) with 4. */
-static void board_value(jtext_t *t, int m, bool by, const Nq__LeaderboardEntry *e)
+static void board_value(nq_buf_t *t, int m, bool by, const Nq__LeaderboardEntry *e)
 {
     if (by || !e->has_value) {
         ratio_text(t, e->has_value, e->value);
@@ -395,35 +395,35 @@ static void board_value(jtext_t *t, int m, bool by, const Nq__LeaderboardEntry *
 }
 
 /* A string, or null. */
-static void str_text(jtext_t *t, const char *s)
+static void str_text(nq_buf_t *t, const char *s)
 {
     if (s)
         jtext_str(t, s);
     else
-        jtext_raw(t, "null");
+        nq_buf_adds(t, "null");
 }
 
 /* The fields of an entry of a board by attainment or pace: the metric
  * against the entry's own target. */
-static void plan_text(jtext_t *t, int m, const Nq__LeaderboardEntry *e)
+static void plan_text(nq_buf_t *t, int m, const Nq__LeaderboardEntry *e)
 {
-    jtext_raw(t, ",\"actual\":");
+    nq_buf_adds(t, ",\"actual\":");
     metric_text(t, m, e->has_actual, e->actual);
-    jtext_raw(t, ",\"target\":");
+    nq_buf_adds(t, ",\"target\":");
     metric_text(t, m, e->has_target, e->target);
-    jtext_raw(t, ",\"target_source\":");
+    nq_buf_adds(t, ",\"target_source\":");
     str_text(t, e->target_source);
-    jtext_raw(t, ",\"attainment\":");
+    nq_buf_adds(t, ",\"attainment\":");
     ratio_text(t, e->has_attainment, e->attainment);
-    jtext_raw(t, ",\"pace\":");
+    nq_buf_adds(t, ",\"pace\":");
     ratio_text(t, e->has_pace, e->pace);
-    jtext_raw(t, ",\"gap\":");
+    nq_buf_adds(t, ",\"gap\":");
     metric_text(t, m, e->has_gap, e->gap);
-    jtext_raw(t, ",\"behind\":");
-    jtext_raw(t, !e->has_gap ? "null" : e->gap > 0 ? "true" : "false");
-    jtext_raw(t, ",\"note\":");
+    nq_buf_adds(t, ",\"behind\":");
+    nq_buf_adds(t, !e->has_gap ? "null" : e->gap > 0 ? "true" : "false");
+    nq_buf_adds(t, ",\"note\":");
     str_text(t, e->note);
-    jtext_raw(t, ",\"note_zh\":");
+    nq_buf_adds(t, ",\"note_zh\":");
     str_text(t, e->note_zh);
 }
 
@@ -452,16 +452,16 @@ static void on_leaderboard(nq_http_conn_t *conn, const ProtobufCMessage *msg,
     }
     const Nq__Leaderboard *lb = (const Nq__Leaderboard *)msg;
     int m = nq_metric_find(lb->metric);
-    jtext_t t = {0};
+    nq_buf_t t = NQ_BUF_INIT;
     bool by = lb->by != NULL; /* by attainment or pace */
-    jtext_raw(&t, "{\"metric\":");
+    nq_buf_adds(&t, "{\"metric\":");
     jtext_str(&t, lb->metric);
     if (by) {
-        jtext_raw(&t, ",\"by\":");
+        nq_buf_adds(&t, ",\"by\":");
         jtext_str(&t, lb->by);
         json_t *days = json_pack("{s:f, s:f}", "total", lb->workdays_total, "elapsed",
                                  round(lb->workdays_elapsed * 100) / 100);
-        jtext_raw(&t, ",\"workdays\":");
+        nq_buf_adds(&t, ",\"workdays\":");
         jtext_json(&t, days);
         json_decref(days);
     }
@@ -469,33 +469,33 @@ static void on_leaderboard(nq_http_conn_t *conn, const ProtobufCMessage *msg,
     nq_period_kind_t kind;
     if (lb->period && nq_period_kind_parse(lb->period->kind, &kind) == 0 &&
         nq_period_from_key(kind, lb->period->key, &p) == 0) {
-        jtext_raw(&t, ",\"period\":");
+        nq_buf_adds(&t, ",\"period\":");
         json_t *period = nq_period_to_json(&p);
         jtext_json(&t, period);
         json_decref(period);
     }
-    jtext_raw(&t, ",\"entries\":[");
+    nq_buf_adds(&t, ",\"entries\":[");
     for (size_t i = 0; i < lb->n_entries; i++) {
         const Nq__LeaderboardEntry *e = lb->entries[i];
-        jtext_raw(&t, i ? ",{\"rank\":" : "{\"rank\":");
-        jtext_int(&t, e->rank);
-        jtext_raw(&t, ",\"previous_rank\":");
-        jtext_int(&t, e->previous_rank);
-        jtext_raw(&t, ",\"movement\":");
-        jtext_int(&t, (int64_t)e->previous_rank - e->rank);
-        jtext_raw(&t, ",\"salesperson_id\":");
+        nq_buf_adds(&t, i ? ",{\"rank\":" : "{\"rank\":");
+        nq_buf_addi64(&t, e->rank);
+        nq_buf_adds(&t, ",\"previous_rank\":");
+        nq_buf_addi64(&t, e->previous_rank);
+        nq_buf_adds(&t, ",\"movement\":");
+        nq_buf_addi64(&t, (int64_t)e->previous_rank - e->rank);
+        nq_buf_adds(&t, ",\"salesperson_id\":");
         jtext_str(&t, e->salesperson_id ? e->salesperson_id : "");
         if (e->name) {
-            jtext_raw(&t, ",\"name\":");
+            nq_buf_adds(&t, ",\"name\":");
             jtext_str(&t, e->name);
         }
-        jtext_raw(&t, ",\"value\":");
+        nq_buf_adds(&t, ",\"value\":");
         board_value(&t, m, by, e);
         if (by)
             plan_text(&t, m, e);
-        jtext_raw(&t, "}");
+        nq_buf_adds(&t, "}");
     }
-    jtext_raw(&t, "]}");
+    nq_buf_adds(&t, "]}");
     const board_get_t *bg = data;
     if (t.failed) {
         gw_respond_error(conn, 500, "internal", "out of memory", NULL);
@@ -504,7 +504,7 @@ static void on_leaderboard(nq_http_conn_t *conn, const ProtobufCMessage *msg,
         if (bg && bg->stamp[0])
             board_cache_put(bg->gw->boards, bg->key, bg->stamp, nq_now_ms(), t.buf, t.len);
     }
-    jtext_free(&t);
+    nq_buf_release(&t);
 }
 
 static void board_get_free(void *data)

@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "nq/buf.h"
+
 /* One real: its node and its text. */
 typedef struct jnum {
     const json_t *node; /* the jansson real */
@@ -21,14 +23,10 @@ struct jnum_index {
 
 static int push(jnum_index_t *x, const json_t *node, const char *text, size_t len)
 {
-    if (x->n == x->cap) {
-        size_t cap = x->cap ? x->cap * 2 : 16;
-        jnum_t *items = realloc(x->items, cap * sizeof(*items));
-        if (!items)
-            return -1;
-        x->items = items;
-        x->cap = cap;
-    }
+    jnum_t *items = nq_array_grow(x->items, &x->cap, x->n + 1, 16, sizeof(*items));
+    if (!items)
+        return -1;
+    x->items = items;
     x->items[x->n++] = (jnum_t){node, text, len};
     return 0;
 }

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "nq/buf.h"
 #include "nq/money.h"
 #include "nq/period.h"
 #include "nq/utf8.h"
@@ -337,14 +338,10 @@ static bool take_object(const pbjson_schema_t *s, cursor_t *c, out_list_t *l)
 {
     if (l->n == l->max)
         return false;
-    if (l->n == l->cap) {
-        size_t cap = l->cap ? l->cap * 2 : 64;
-        ProtobufCMessage **items = realloc(l->items, cap * sizeof(*items));
-        if (!items)
-            return false;
-        l->items = items;
-        l->cap = cap;
-    }
+    ProtobufCMessage **items = nq_array_grow(l->items, &l->cap, l->n + 1, 64, sizeof(*items));
+    if (!items)
+        return false;
+    l->items = items;
     ProtobufCMessage *msg = NULL;
     bool ok = decode_object(s, c, 0, &msg);
     if (msg && !ok)

@@ -51,7 +51,7 @@ void bench_conn_fail(bench_conn_t *c, const char *why)
 /* Forget the answer held, ready for the next one. */
 static void reset_answer(bench_conn_t *c)
 {
-    c->in_len = 0;
+    nq_buf_reset(&c->in);
     c->have_head = false;
     c->head_len = 0;
     c->body_len = 0;
@@ -99,7 +99,7 @@ static void set_framing(bench_conn_t *c)
 static void process_chunked(bench_conn_t *c, size_t have)
 {
     /* Decoded payload stays packed after the head; undecoded bytes follow it. */
-    char *raw = c->in + c->head_len + c->body_len;
+    char *raw = c->in.buf + c->head_len + c->body_len;
     size_t raw_len = have - c->body_len, out, used;
     int r = nq_httpc_chunked_decode(&c->chunked, raw, raw_len, &out, &used);
     if (r < 0) {
@@ -108,11 +108,11 @@ static void process_chunked(bench_conn_t *c, size_t have)
     }
     memmove(raw + out, raw + used, raw_len - used);
     c->body_len += out;
-    c->in_len = c->head_len + c->body_len + (raw_len - used);
+    nq_buf_setlen(&c->in, c->head_len + c->body_len + (raw_len - used));
     if (r == 1 && raw_len > used)
         protocol_error(c, "bytes after the last chunk (no request was pipelined)");
     else if (r == 1)
-        on_answer(c, c->in + c->head_len, c->body_len);
+        on_answer(c, c->in.buf + c->head_len, c->body_len);
 }
 
 /* Consume the bytes in `in`: parse the head (skipping 1xx interim answers),
@@ -124,7 +124,7 @@ static void process_input(bench_conn_t *c)
         return;
     }
     while (!c->have_head) {
-        int n = nq_httpc_parse_head(c->in, c->in_len, &c->resp);
+        int n = nq_httpc_parse_head(c->in.buf, c->in.len, &c->resp);
         if (n == 0)
             return;
         if (n < 0) {
@@ -132,22 +132,21 @@ static void process_input(bench_conn_t *c)
             return;
         }
         if (c->resp.status < 200) {
-            memmove(c->in, c->in + n, c->in_len - (size_t)n);
-            c->in_len -= (size_t)n;
+            nq_buf_remove(&c->in, 0, (size_t)n);
             continue;
         }
         c->have_head = true;
         c->head_len = (size_t)n;
         set_framing(c);
     }
-    size_t have = c->in_len - c->head_len;
+    size_t have = c->in.len - c->head_len;
     if (c->framing == FRAME_LENGTH) {
         if (have < (uint64_t)c->resp.content_length)
             return;
         if (have > (uint64_t)c->resp.content_length)
             protocol_error(c, "more bytes than Content-Length (no request was pipelined)");
         else
-            on_answer(c, c->in + c->head_len, have);
+            on_answer(c, c->in.buf + c->head_len, have);
     } else if (c->framing == FRAME_CHUNKED) {
         process_chunked(c, have);
     }
@@ -158,33 +157,25 @@ static void process_input(bench_conn_t *c)
 static void on_alloc(uv_handle_t *h, size_t suggested, uv_buf_t *buf)
 {
     bench_conn_t *c = h->data;
-    if (c->in_cap - c->in_len < READ_CHUNK && c->in_len < MAX_ANSWER) {
-        size_t cap = c->in_cap ? c->in_cap * 2 : 2 * READ_CHUNK;
-        while (cap - c->in_len < READ_CHUNK)
-            cap *= 2;
-        char *grown = realloc(c->in, cap);
-        if (grown) {
-            c->in = grown;
-            c->in_cap = cap;
-        }
-    }
+    if (c->in.len < MAX_ANSWER && nq_buf_avail(&c->in) < READ_CHUNK)
+        nq_buf_grow(&c->in, READ_CHUNK);
     /* No room (answer too big, or no memory): libuv reports UV_ENOBUFS to on_read. */
-    *buf = uv_buf_init(c->in + c->in_len,
-                       c->in_len < MAX_ANSWER ? (unsigned)(c->in_cap - c->in_len) : 0);
+    *buf = uv_buf_init(c->in.buf + c->in.len,
+                       c->in.len < MAX_ANSWER ? (unsigned)nq_buf_avail(&c->in) : 0);
 }
 
 static void on_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf)
 {
     bench_conn_t *c = s->data;
     if (nread > 0) {
-        c->in_len += (size_t)nread;
+        nq_buf_setlen(&c->in, c->in.len + (size_t)nread);
         process_input(c);
         return;
     }
     if (nread == 0)
         return;
     if (c->busy && c->have_head && c->framing == FRAME_CLOSE && nread == UV_EOF) {
-        on_answer(c, c->in + c->head_len, c->in_len - c->head_len);
+        on_answer(c, c->in.buf + c->head_len, c->in.len - c->head_len);
         return;
     }
     if (c->busy)

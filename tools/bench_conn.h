@@ -21,6 +21,7 @@
 #include <stdint.h>
 #include <uv.h>
 
+#include "nq/buf.h"
 #include "nq/httpc.h"
 
 #define BENCH_REQUEST_HEAD_MAX 1024 /* request line and headers */
@@ -88,9 +89,7 @@ typedef struct bench_conn {
     uint64_t sent_ns;                  /* when the request out was written */
     uint64_t due_ns;                   /* when it was due (--rate; <= sent_ns), 0 = when written */
     uint64_t next_ns;                  /* when the next request is due (--rate) */
-    char *in;                          /* answer bytes received (in_cap bytes) */
-    size_t in_len;                     /* bytes held */
-    size_t in_cap;                     /* buffer size */
+    nq_buf_t in;                       /* answer bytes received */
     bool have_head;                    /* resp and head_len are valid */
     nq_httpc_head_t resp;              /* the answer's head */
     size_t head_len;                   /* bytes of the head in `in` */

@@ -5,7 +5,6 @@
 #include <stdbool.h>
 #include <stdio.h>
 
-#include "bench.h"
 #include "nq/period.h"
 
 static void on_probe_timer(uv_timer_t *t)
@@ -20,12 +19,10 @@ static void probe_arm(bench_probe_t *p, uint64_t due, uint64_t now)
                    0);
 }
 
-static void send_marker(bench_t *b)
+static void send_marker(bench_probe_t *p)
 {
-    bench_probe_t *p = &b->probe;
     bench_conn_t *c = p->post;
-    int len =
-        bench_probe_write(c->body, c->body_cap, b->gen.run_id, b->o.probe_sp, p->k, p->occurred_ms);
+    int len = bench_probe_write(c->body, c->body_cap, p->run_id, p->sp, p->k, p->occurred_ms);
     int head_len = len < 0 ? -1 : bench_conn_head(c, "POST", BENCH_ACTIVITY_PATH, len);
     if (head_len < 0) {
         bench_conn_fail(c, "a probe marker did not fit its buffer (a bug in nq-bench)");
@@ -38,9 +35,8 @@ static void send_marker(bench_t *b)
         p->posts++;
 }
 
-static void send_poll(bench_t *b)
+static void send_poll(bench_probe_t *p)
 {
-    bench_probe_t *p = &b->probe;
     bench_conn_t *c = p->poll;
     int head_len = bench_conn_head(c, "GET", p->path, -1);
     if (head_len < 0) {
@@ -51,15 +47,14 @@ static void send_poll(bench_t *b)
     c->due_ns = 0;
     if (bench_conn_write(c, &buf, 1) == 0) {
         p->polls++;
-        p->poll_due_ns = c->sent_ns + (uint64_t)b->o.probe_poll_ms * BENCH_NS_PER_MS;
+        p->poll_due_ns = c->sent_ns + (uint64_t)p->poll_ms * BENCH_NS_PER_MS;
     }
 }
 
-void bench_probe_kick(bench_t *b)
+void bench_probe_kick(bench_probe_t *p)
 {
-    bench_probe_t *p = &b->probe;
     uint64_t now = uv_hrtime();
-    if (b->stopping || b->finished || p->state == PROBE_OFF)
+    if (p->state == PROBE_OFF)
         return;
     switch (p->state) {
     case PROBE_IDLE:
@@ -68,11 +63,11 @@ void bench_probe_kick(bench_t *b)
             return;
         }
         p->state = PROBE_POSTING;
-        p->due_ns = now + (uint64_t)b->o.probe_every_ms * BENCH_NS_PER_MS;
+        p->due_ns = now + (uint64_t)p->every_ms * BENCH_NS_PER_MS;
         /* fall through */
     case PROBE_POSTING:
         if (bench_conn_ready(p->post))
-            send_marker(b);
+            send_marker(p);
         return;
     case PROBE_BASE:
     case PROBE_POLLING:
@@ -81,7 +76,7 @@ void bench_probe_kick(bench_t *b)
         if (now < p->poll_due_ns)
             probe_arm(p, p->poll_due_ns, now);
         else
-            send_poll(b);
+            send_poll(p);
         return;
     case PROBE_OFF:
         return;
@@ -115,10 +110,9 @@ static void marker_answer(bench_probe_t *p, bool ok, const char *body, size_t le
     }
 }
 
-void bench_probe_answer(bench_conn_t *c, const char *body, size_t len, uint64_t now)
+void bench_probe_answer(bench_probe_t *p, bench_conn_t *c, const char *body, size_t len,
+                        uint64_t now)
 {
-    bench_t *b = c->b;
-    bench_probe_t *p = &b->probe;
     bool ok = c->resp.status >= 200 && c->resp.status < 300;
     if (c == p->post) {
         marker_answer(p, ok, body, len, now);
@@ -138,20 +132,18 @@ void bench_probe_answer(bench_conn_t *c, const char *body, size_t len, uint64_t 
         p->k++;
         p->state = PROBE_IDLE;
     }
-    if (p->state == PROBE_POLLING &&
-        now - p->ack_ns > (uint64_t)b->o.probe_wait_ms * BENCH_NS_PER_MS) {
+    if (p->state == PROBE_POLLING && now - p->ack_ns > (uint64_t)p->wait_ms * BENCH_NS_PER_MS) {
         p->late++; /* counted in base + acked all the same once it shows */
         p->k++;
         p->state = PROBE_IDLE;
     }
 }
 
-void bench_probe_start(bench_t *b)
+void bench_probe_start(bench_probe_t *p)
 {
-    bench_probe_t *p = &b->probe;
     p->occurred_ms = nq_now_ms();
-    snprintf(p->path, sizeof(p->path), "/api/v1/salespeople/%s/kpis?period=day&at=%lld",
-             b->o.probe_sp, (long long)p->occurred_ms);
+    snprintf(p->path, sizeof(p->path), "/api/v1/salespeople/%s/kpis?period=day&at=%lld", p->sp,
+             (long long)p->occurred_ms);
     p->state = PROBE_BASE;
     p->poll_due_ns = 0;
 }

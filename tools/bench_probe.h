@@ -12,8 +12,10 @@
  * connection) is posted again with the same event_id, so the order count
  * stays exact whatever happened to the answer.
  *
- * bench_run.c initialises and closes the probe's timer and calls
- * bench_probe_kick whenever a probe connection is ready.
+ * bench_run.c initialises and closes the probe's timer (its data: the probe),
+ * calls bench_probe_kick whenever a probe connection is ready, and stops the
+ * probe when the load stops or the run is aborted. The probe sees nothing of
+ * the run but its own settings and connections.
  */
 #ifndef NQ_TOOLS_BENCH_PROBE_H
 #define NQ_TOOLS_BENCH_PROBE_H
@@ -26,8 +28,6 @@
 #include "bench_events.h"
 #include "bench_stats.h"
 
-struct bench;
-
 typedef enum {
     PROBE_OFF,     /* not started, or the load is over */
     PROBE_BASE,    /* reading the probe salesperson's order count before any marker */
@@ -37,6 +37,11 @@ typedef enum {
 } bench_probe_state_t;
 
 typedef struct bench_probe {
+    const char *run_id;        /* prefix of the markers' event_id; borrowed */
+    const char *sp;            /* --probe-sp: whose orders the markers are; borrowed */
+    int64_t every_ms;          /* --probe-every-ms */
+    int64_t poll_ms;           /* --probe-poll-ms */
+    int64_t wait_ms;           /* --probe-wait-ms */
     bench_conn_t *post;        /* connection posting the markers */
     bench_conn_t *poll;        /* connection reading the KPIs */
     uv_timer_t timer;          /* next marker or next poll; data: the run */
@@ -59,19 +64,22 @@ typedef struct bench_probe {
     bench_hist_t poll_hist;    /* one KPI read, microseconds (the probe's resolution) */
 } bench_probe_t;
 
-/* Start the probe: the first read learns the order count before any marker. */
-void bench_probe_start(struct bench *b);
+/* Start the probe (its settings, connections and timer set): the first read
+ * learns the order count before any marker. */
+void bench_probe_start(bench_probe_t *p);
 
 /* Do what the probe's state asks for now, or arm the timer for when it is
- * due. Called by the timer, when a probe connection (re)connects, and after
- * each probe answer. */
-void bench_probe_kick(struct bench *b);
+ * due; nothing once stopped. Called by the timer, when a probe connection
+ * (re)connects, and after each probe answer. */
+void bench_probe_kick(bench_probe_t *p);
 
 /* A probe answer on c (its post or poll connection): move the state on
  * (bench_probe_kick sends what comes next). */
-void bench_probe_answer(bench_conn_t *c, const char *body, size_t len, uint64_t now);
+void bench_probe_answer(bench_probe_t *p, bench_conn_t *c, const char *body, size_t len,
+                        uint64_t now);
 
-/* The load is over: no more markers, and the one still out is not waited for. */
+/* The load is over or the run aborted: no more markers, and the one still
+ * out is not waited for. */
 void bench_probe_stop(bench_probe_t *p);
 
 #endif

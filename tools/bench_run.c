@@ -18,6 +18,7 @@ static void abort_run(bench_t *b, const char *reason)
     if (!b->abort_reason[0])
         snprintf(b->abort_reason, sizeof(b->abort_reason), "%s", reason);
     b->stopping = true;
+    bench_probe_stop(&b->probe);
     finish(b);
 }
 
@@ -38,7 +39,7 @@ static void on_connected(bench_conn_t *c)
     else if (c->role == ROLE_LOAD)
         bench_load_next(c, uv_hrtime(), false);
     else
-        bench_probe_kick(b);
+        bench_probe_kick(&b->probe);
 }
 
 static void on_answer(bench_conn_t *c, const char *body, size_t len, uint64_t now)
@@ -46,7 +47,7 @@ static void on_answer(bench_conn_t *c, const char *body, size_t len, uint64_t no
     if (c->role == ROLE_LOAD)
         bench_load_count(c, body, len, now);
     else
-        bench_probe_answer(c, body, len, now);
+        bench_probe_answer(&c->b->probe, c, body, len, now);
 }
 
 static void on_idle(bench_conn_t *c, uint64_t now)
@@ -57,7 +58,7 @@ static void on_idle(bench_conn_t *c, uint64_t now)
     else if (c->role == ROLE_LOAD)
         bench_load_next(c, now, true);
     else
-        bench_probe_kick(b);
+        bench_probe_kick(&b->probe);
 }
 
 static void on_closed(bench_conn_t *c)
@@ -210,6 +211,7 @@ static int make_conns(bench_t *b)
         c->net = &b->net;
         c->b = b;
         c->role = i < load ? ROLE_LOAD : i == load ? ROLE_PROBE_POST : ROLE_PROBE_POLL;
+        nq_buf_init(&c->in);
         uv_timer_init(b->net.loop, &c->pace);
         c->pace.data = c;
         /* Stagger the schedules so that paced connections do not send in step. */
@@ -230,7 +232,7 @@ static void free_conns(bench_t *b)
 {
     for (size_t i = 0; b->conns && i < b->n_conns; i++) {
         free(b->conns[i].body);
-        free(b->conns[i].in);
+        nq_buf_release(&b->conns[i].in);
     }
     free(b->conns);
     b->conns = NULL;
@@ -242,8 +244,14 @@ static void start_load(bench_t *b)
     b->self_cpu_s[0] = bench_self_cpu_s();
     bench_procs_sample_rss(&b->procs);
     bench_procs_sample_cpu(&b->procs, BENCH_AT_START);
-    if (b->mode == MODE_FRESHNESS)
-        bench_probe_start(b);
+    if (b->mode == MODE_FRESHNESS) {
+        b->probe.run_id = b->gen.run_id;
+        b->probe.sp = b->o.probe_sp;
+        b->probe.every_ms = b->o.probe_every_ms;
+        b->probe.poll_ms = b->o.probe_poll_ms;
+        b->probe.wait_ms = b->o.probe_wait_ms;
+        bench_probe_start(&b->probe);
+    }
     uv_signal_start(&b->sigint, on_sigint, SIGINT);
     uv_timer_start(&b->stop_timer, on_stop_timer, (uint64_t)b->o.duration_s * 1000, 0);
     uv_timer_start(&b->cron, on_cron, CRON_MS, CRON_MS);
@@ -264,7 +272,8 @@ int bench_run(bench_t *b)
     uv_timer_init(&loop, &b->poll);
     uv_timer_init(&loop, &b->probe.timer);
     uv_signal_init(&loop, &b->sigint);
-    b->stop_timer.data = b->cron.data = b->poll.data = b->probe.timer.data = b->sigint.data = b;
+    b->stop_timer.data = b->cron.data = b->poll.data = b->sigint.data = b;
+    b->probe.timer.data = &b->probe;
     int rc = make_conns(b);
     if (rc != 0) {
         if (!b->conns)

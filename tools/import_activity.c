@@ -10,6 +10,7 @@
 #include "import_alias.h"
 #include "import_value.h"
 #include "msg.h"
+#include "nq/utf8.h"
 
 #define ATTR_PREFIX     "attr."
 #define LOCATION_PREFIX "location."
@@ -131,7 +132,7 @@ static int map_column(const char *label, column_t *col, char *why, size_t why_le
     const char *name = label;
     if (strncmp(label, ATTR_PREFIX, strlen(ATTR_PREFIX)) == 0) {
         name = label + strlen(ATTR_PREFIX);
-        if (!*name || strlen(name) > 64 || !import_value_is_utf8(name)) {
+        if (!*name || strlen(name) > 64 || !nq_utf8_valid(name, strlen(name))) {
             snprintf(why, why_len, "%s", msg_tr(M_ACT_HDR_ATTR_KEY));
             return -1;
         }
@@ -254,7 +255,7 @@ static json_t *cell_value(const column_t *col, const char *cell, nq_field_errors
     double d;
     bool b;
     const import_name_t *v;
-    if (!import_value_is_utf8(cell)) {
+    if (!nq_utf8_valid(cell, strlen(cell))) {
         nq_field_errors_add(errs, col->label, "%s", msg_tr(M_EXPECT_TEXT));
         return NULL;
     }

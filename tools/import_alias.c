@@ -6,8 +6,9 @@
 #include <strings.h>
 
 #include "import_csv.h"
-#include "import_value.h"
+#include "import_fold.h"
 #include "msg.h"
+#include "nq/utf8.h"
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -38,7 +39,7 @@ static int find(const void *table, size_t count, size_t stride, const char *text
 int import_name_find(const void *table, size_t count, size_t stride, const char *text)
 {
     char s[128];
-    if (import_value_fold(text, s, sizeof(s)) != 0)
+    if (import_fold(text, s, sizeof(s)) != 0)
         return -1;
     int i = find(table, count, stride, s);
     /* "金额（元）" (folded to "金额(元)"): the name before the unit */
@@ -99,7 +100,7 @@ int import_label_of(const import_csv_row_t *header, size_t i, char *label, size_
         return -1;
     }
     memcpy(label, tmp, n + 1);
-    if (!import_value_is_utf8(label)) {
+    if (!nq_utf8_valid(label, strlen(label))) {
         snprintf(why, why_len, msg_tr(M_HDR_NOT_TEXT), i + 1);
         return -1;
     }

@@ -5,7 +5,7 @@
  * whose rows start with an import_name_t (the API name and its aliases);
  * the value tables below (types, statuses, ...) are import_name_t arrays.
  * A text names an entry when, after folding full-width forms and trimming
- * (import_value_fold), it equals the name or one of the aliases, ASCII
+ * (import_fold.h), it equals the name or one of the aliases, ASCII
  * letters in any case. A header may add a unit in brackets: "金额（元）" and
  * "时长(秒)" name 金额 and 时长.
  *

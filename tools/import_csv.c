@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "msg.h"
+#include "nq/buf.h"
 
 #define READ_CHUNK 65536
 
@@ -30,8 +31,7 @@ struct import_csv {
     bool failed;              /* read returned -1 */
     uint64_t offset;          /* bytes consumed */
     long line;                /* current line, 1-based */
-    char *rec;                /* the record's fields, each NUL-terminated */
-    size_t rec_len, rec_cap;  /* bytes used / allocated in rec */
+    nq_buf_t rec;             /* the record's fields, each NUL-terminated */
     size_t field_start;       /* where the current field starts in rec */
     size_t raw;               /* input bytes of the record so far, without its line end */
     size_t *starts, *lens;    /* offset and length of each field */
@@ -59,6 +59,7 @@ import_csv_t *import_csv_new(const import_csv_options_t *opt, import_csv_read_fn
     import_csv_t *r = calloc(1, sizeof(*r));
     if (!r)
         return NULL;
+    nq_buf_init(&r->rec);
     r->opt = *opt;
     r->read = read;
     r->ctx = ctx;
@@ -71,7 +72,7 @@ void import_csv_destroy(import_csv_t **rp)
     if (!rp || !*rp)
         return;
     import_csv_t *r = *rp;
-    free(r->rec);
+    nq_buf_release(&r->rec);
     free(r->starts);
     free(r->lens);
     free(r->fields);
@@ -150,17 +151,8 @@ static void put(import_csv_t *r, char c)
 {
     if (r->bad || r->nomem)
         return;
-    if (r->rec_len + 1 >= r->rec_cap) {
-        size_t cap = r->rec_cap ? r->rec_cap * 2 : 256;
-        char *p = realloc(r->rec, cap);
-        if (!p) {
-            r->nomem = true;
-            return;
-        }
-        r->rec = p;
-        r->rec_cap = cap;
-    }
-    r->rec[r->rec_len++] = c;
+    if (nq_buf_addch(&r->rec, c) != 0)
+        r->nomem = true;
 }
 
 /* Close the current field: NUL-terminate it and record where it is. */
@@ -172,32 +164,33 @@ static void end_field(import_csv_t *r)
         set_bad(r, msg_tr(M_CSV_TOO_MANY_FIELDS), r->opt.max_fields);
         return;
     }
-    if (r->n == r->cap) {
-        size_t cap = r->cap ? r->cap * 2 : 16;
-        size_t *s = realloc(r->starts, cap * sizeof(*s));
+    if (r->n == r->cap) { /* the three arrays grow together: each from the common size */
+        size_t cap_s = r->cap, cap_l = r->cap, cap_f = r->cap;
+        size_t *s = nq_array_grow(r->starts, &cap_s, r->n + 1, 16, sizeof(*s));
         r->starts = s ? s : r->starts;
-        size_t *l = s ? realloc(r->lens, cap * sizeof(*l)) : NULL;
+        size_t *l = s ? nq_array_grow(r->lens, &cap_l, r->n + 1, 16, sizeof(*l)) : NULL;
         r->lens = l ? l : r->lens;
-        const char **f = l ? realloc(r->fields, cap * sizeof(*f)) : NULL;
+        const char **f = l ? nq_array_grow(r->fields, &cap_f, r->n + 1, 16, sizeof(*f)) : NULL;
         r->fields = f ? f : r->fields;
         if (!f) {
             r->nomem = true;
             return;
         }
-        r->cap = cap;
+        r->cap = cap_f;
     }
     put(r, '\0');
     if (r->nomem)
         return;
     r->starts[r->n] = r->field_start;
-    r->lens[r->n] = r->rec_len - 1 - r->field_start;
+    r->lens[r->n] = r->rec.len - 1 - r->field_start;
     r->n++;
-    r->field_start = r->rec_len;
+    r->field_start = r->rec.len;
 }
 
 static void reset_record(import_csv_t *r)
 {
-    r->rec_len = r->field_start = r->raw = r->n = 0;
+    nq_buf_reset(&r->rec);
+    r->field_start = r->raw = r->n = 0;
     r->bad = false;
     r->nomem = false;
 }
@@ -217,7 +210,7 @@ static int finish(import_csv_t *r, import_csv_row_t *row, long line, const char 
         return IMPORT_CSV_EBAD;
     }
     for (size_t i = 0; i < r->n; i++)
-        r->fields[i] = r->rec + r->starts[i];
+        r->fields[i] = r->rec.buf + r->starts[i];
     row->n = r->n;
     row->fields = r->fields;
     row->lens = r->lens;

@@ -9,6 +9,7 @@
 #include "import_alias.h"
 #include "import_value.h"
 #include "msg.h"
+#include "nq/utf8.h"
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -224,7 +225,7 @@ static json_t *cell_value(const column_def_t *col, const char *label, const char
 {
     const import_name_t *v;
     char list[200], time[IMPORT_VALUE_MAX];
-    if (!import_value_is_utf8(cell)) {
+    if (!nq_utf8_valid(cell, strlen(cell))) {
         nq_field_errors_add(errs, label, "%s", msg_tr(M_EXPECT_TEXT));
         return NULL;
     }

@@ -10,8 +10,8 @@
 #include <string.h>
 #include <strings.h>
 
-#include "import_value.h"
 #include "msg.h"
+#include "nq/utf8.h"
 
 #define IN_CAP (2 * IMPORT_TEXT_WINDOW) /* input buffer: a whole window and more */
 #define NO_CD  ((iconv_t)-1)
@@ -171,16 +171,12 @@ __attribute__((format(printf, 2, 3))) static long refuse(import_text_t *t, const
 
 /* Offset of the first byte of s[0..n) that is not UTF-8, or n. A sequence
  * cut by the end is valid unless `final`. */
-static size_t utf8_bad(const unsigned char *s, size_t n, bool final)
+static size_t utf8_bad(const char *s, size_t n, bool final)
 {
-    size_t i = 0;
-    while (i < n) {
-        int len = import_value_utf8_seq(s + i, n - i);
-        if (len == 0 || (len < 0 && final))
-            return i;
-        if (len < 0)
-            return n;
-        i += (size_t)len;
+    for (size_t i = 0, len; i < n; i += len) {
+        len = nq_utf8_seq(s + i, n - i, NULL);
+        if (len == 0)
+            return !final && nq_utf8_cut(s + i, n - i) ? n : i;
     }
     return n;
 }
@@ -227,7 +223,7 @@ static int decide(import_text_t *t)
 {
     const char *w = t->in + t->pos;
     size_t n = t->len - t->pos;
-    size_t u = utf8_bad((const unsigned char *)w, n, t->eof);
+    size_t u = utf8_bad(w, n, t->eof);
     if (u == n) {
         t->enc = IMPORT_ENC_UTF8;
     } else {

@@ -10,46 +10,14 @@
 
 #include "import_alias.h"
 #include "import_csv.h"
+#include "import_fold.h"
 #include "msg.h"
 #include "nq/fielderr.h"
 #include "nq/period.h"
 
-#define SHOWN_MAX   40             /* longest cell quoted in a message */
-#define YUAN        "\xC2\xA5"     /* ¥ U+00A5 */
-#define YUAN_WIDE   "\xEF\xBF\xA5" /* ￥ U+FFE5 */
-#define IDEO_SPACE  "\xE3\x80\x80" /* U+3000 */
-#define WIDE_LEAD_1 0xEF
-#define WIDE_LEAD_2 0xBC /* U+FF00..U+FF3F */
-#define WIDE_LEAD_3 0xBD /* U+FF40..U+FF7F */
-
-int import_value_fold(const char *cell, char *out, size_t cap)
-{
-    const unsigned char *p = (const unsigned char *)cell;
-    size_t n = 0;
-    while (*p) {
-        unsigned c = *p;
-        size_t used = 1;
-        if (c == WIDE_LEAD_1 && (p[1] == WIDE_LEAD_2 || p[1] == WIDE_LEAD_3) && p[2] >= 0x80 &&
-            p[2] <= 0xBF) {
-            /* U+FF01..U+FF5E are ASCII 0x21..0x7E shifted by 0xFEE0 */
-            unsigned cp = 0xFF00u + ((unsigned)(p[1] - WIDE_LEAD_2) << 6) + (p[2] - 0x80u);
-            if (cp >= 0xFF01 && cp <= 0xFF5E) {
-                c = cp - 0xFEE0u;
-                used = 3;
-            }
-        } else if (strncmp((const char *)p, IDEO_SPACE, 3) == 0) {
-            c = ' ';
-            used = 3;
-        }
-        if (n + 1 >= cap)
-            return -1;
-        out[n++] = (char)c;
-        p += used;
-    }
-    out[n] = '\0';
-    import_csv_trim(out);
-    return 0;
-}
+#define SHOWN_MAX 40             /* longest cell quoted in a message */
+#define YUAN      "\xC2\xA5"     /* ¥ U+00A5 */
+#define YUAN_WIDE "\xEF\xBF\xA5" /* ￥ U+FFE5 */
 
 /* Take digits at *p into the buffer at *o (at most `room` more); with
  * groups, "1,234,567" is read as one run. Returns the count, or -1 for
@@ -110,7 +78,7 @@ static int write_decimal(bool minus, const char *ip, size_t ni, const char *fp, 
 int import_value_decimal(const char *cell, unsigned flags, char *out, size_t cap)
 {
     char s[IMPORT_VALUE_MAX], ip[IMPORT_VALUE_MAX], fp[IMPORT_VALUE_MAX];
-    if (import_value_fold(cell, s, sizeof(s)) != 0)
+    if (import_fold(cell, s, sizeof(s)) != 0)
         return -1;
     const char *p = s;
     bool minus = *p == '-';
@@ -276,7 +244,7 @@ static int local_ms(const civil_t *c, int64_t *ms)
 int import_value_time(const char *cell, char *out, size_t cap)
 {
     char s[IMPORT_VALUE_MAX];
-    if (import_value_fold(cell, s, sizeof(s)) != 0 || !*s)
+    if (import_fold(cell, s, sizeof(s)) != 0 || !*s)
         return -1;
     const char *p = s;
     civil_t c = {0};
@@ -318,7 +286,7 @@ int import_value_period_key(nq_period_kind_t kind, const char *cell, char *out, 
     civil_t c = {0};
     int y, n = -1, k = 0;
     nq_period_t period;
-    if (import_value_fold(cell, s, sizeof(s)) != 0)
+    if (import_fold(cell, s, sizeof(s)) != 0)
         return -1;
     const char *p = s;
     bool date = parse_date(&p, &c) == 0 && !*p;
@@ -362,7 +330,7 @@ int import_value_bool(const char *cell, bool *out)
         {"false", "no|n|0|否|错|×"},
     };
     char s[IMPORT_VALUE_MAX];
-    if (import_value_fold(cell, s, sizeof(s)) != 0)
+    if (import_fold(cell, s, sizeof(s)) != 0)
         return -1;
     int i = import_name_find(yes_no, 2, sizeof(yes_no[0]), s);
     if (i < 0)
@@ -375,45 +343,6 @@ const char *import_value_shown(const char *cell)
 {
     return strlen(cell) <= SHOWN_MAX && nq_valid_text(cell, SHOWN_MAX) && !strchr(cell, '\n') ? cell
                                                                                               : "";
-}
-
-int import_value_utf8_seq(const unsigned char *s, size_t n)
-{
-    unsigned c = s[0], lo = 0x80, hi = 0xBF;
-    int len;
-    if (c < 0x80)
-        return 1;
-    if (c >= 0xC2 && c <= 0xDF)
-        len = 2;
-    else if (c >= 0xE0 && c <= 0xEF)
-        len = 3;
-    else if (c >= 0xF0 && c <= 0xF4)
-        len = 4;
-    else
-        return 0;
-    lo = c == 0xE0 ? 0xA0 : c == 0xF0 ? 0x90 : lo; /* no overlong forms */
-    hi = c == 0xED ? 0x9F : c == 0xF4 ? 0x8F : hi; /* no surrogates, nothing past U+10FFFF */
-    for (int i = 1; i < len; i++) {
-        if ((size_t)i >= n)
-            return -1;
-        if (s[i] < (i == 1 ? lo : 0x80) || s[i] > (i == 1 ? hi : 0xBF))
-            return 0;
-    }
-    return len;
-}
-
-bool import_value_is_utf8(const char *s)
-{
-    const unsigned char *p = (const unsigned char *)s;
-    size_t n = strlen(s);
-    while (n > 0) {
-        int len = import_value_utf8_seq(p, n);
-        if (len <= 0)
-            return false;
-        p += len;
-        n -= (size_t)len;
-    }
-    return true;
 }
 
 void import_value_refuse(nq_field_errors_t *errs, const char *column, const char *expected,

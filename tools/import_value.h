@@ -4,7 +4,7 @@
  * besides the arguments is the zone of nq/period.h (nq_zone_set), in which
  * times without an offset are read.
  *
- * Every reader first folds full-width forms to ASCII (１２，３４５．６ -> 12,345.6,
+ * Every reader first folds full-width forms to ASCII (import_fold.h: １２，３４５．６ -> 12,345.6,
  * ％ ： ／ － and the ideographic space too) and trims spaces and tabs, so what
  * a Chinese input method types reads like ASCII. Then:
  *
@@ -42,12 +42,6 @@ enum {
     IMPORT_NUM_EXPONENT = 1 << 3, /* an exponent: "1e3", "2.5E-4" */
 };
 
-/* Fold full-width ASCII forms (U+FF01..U+FF5E) to ASCII and U+3000 to a
- * space, then trim spaces and tabs at both ends. Other bytes are copied as
- * they are. Returns 0, or -1 when the result needs more than cap bytes
- * (with its NUL). */
-int import_value_fold(const char *cell, char *out, size_t cap);
-
 /* A decimal number as a person writes it (see above), as plain decimal text:
  * "-1,234.50" -> "-1234.50" (the digits as written: no rounding, no
  * trailing zeros dropped), "12.5%" -> "0.125". Returns 0, or -1 when the
@@ -78,14 +72,6 @@ int import_value_period_key(nq_period_kind_t kind, const char *cell, char *out, 
 
 /* A yes/no cell (see above). Returns 0 or -1. */
 int import_value_bool(const char *cell, bool *out);
-
-/* Length of the UTF-8 sequence at s (n > 0 bytes there): > 0 when valid
- * (no overlong forms, surrogates or code points past U+10FFFF), 0 when not,
- * -1 when it is the valid start of a sequence cut by the end. */
-int import_value_utf8_seq(const unsigned char *s, size_t n);
-
-/* Whether s is valid UTF-8. */
-bool import_value_is_utf8(const char *s);
 
 /* Add the refusal of a cell to errs: field `column`, reason `expected`
  * (a message: "expected an amount such as 86000.00") and the cell when

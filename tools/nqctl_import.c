@@ -25,19 +25,7 @@
 static int append_body(const char *buf, size_t size, void *data)
 {
     import_t *imp = data;
-    if (imp->len + size > imp->cap) {
-        size_t cap = imp->cap ? imp->cap : 65536;
-        while (cap < imp->len + size)
-            cap *= 2;
-        char *p = realloc(imp->body, cap);
-        if (!p)
-            return -1;
-        imp->body = p;
-        imp->cap = cap;
-    }
-    memcpy(imp->body + imp->len, buf, size);
-    imp->len += size;
-    return 0;
+    return nq_buf_add(&imp->body, buf, size);
 }
 
 /* result_fn of import: one rejects line per rejected or conflicting event. */
@@ -57,7 +45,7 @@ static void flush_events(import_t *imp)
     nq_httpc_response_t r;
     outcome_t o;
     if (imp->n == 0 || imp_send_retrying(imp, "POST", ACTIVITY_PATH, "application/x-ndjson",
-                                         imp->body, imp->len, &r) != 0)
+                                         imp->body.buf, imp->body.len, &r) != 0)
         return;
     if (ctl_read_outcome(&r, &o, reject_result, imp)) {
         imp->sent += imp->n;
@@ -66,7 +54,8 @@ static void flush_events(import_t *imp)
         imp->duplicate += (uint64_t)o.duplicate;
         imp->conflict += (uint64_t)o.conflict;
         imp->rejected += (uint64_t)o.rejected;
-        imp->n = imp->len = 0;
+        imp->n = 0;
+        nq_buf_reset(&imp->body);
         imp->offset = imp_input_offset(imp);
         fflush(imp->rejects);
         imp_progress(imp);
@@ -154,7 +143,7 @@ int cmd_import_activities(ctl_t *ctl, char **argv)
             add_event(&imp, plan, &row);
         else
             imp_record_failed(&imp, got, row.line, why, imp_event_entry(NULL));
-        if (imp.n == imp.max || imp.len >= IMPORT_BATCH_BYTES)
+        if (imp.n == imp.max || imp.body.len >= IMPORT_BATCH_BYTES)
             flush_events(&imp);
         else if ((imp.local & 1023) == 1023)
             imp_progress(&imp);

@@ -14,6 +14,7 @@
 
 #include "import_value.h"
 #include "msg.h"
+#include "nq/utf8.h"
 #include "nqctl_http.h"
 
 /* import: tries of one request while the gateway answers 503 or cannot be
@@ -110,13 +111,13 @@ json_t *imp_safe_string(const char *s)
     char *copy = strdup(s);
     size_t n = copy ? strlen(copy) : 0, i = 0;
     while (i < n) {
-        int len = import_value_utf8_seq((const unsigned char *)copy + i, n - i);
-        if (len < 0)
+        size_t len = nq_utf8_seq(copy + i, n - i, NULL);
+        if (len == 0 && nq_utf8_cut(copy + i, n - i))
             copy[n = i] = '\0';
         else if (len == 0)
             copy[i++] = '?';
         else
-            i += (size_t)len;
+            i += len;
     }
     v = json_string(copy ? copy : "?");
     free(copy);
@@ -229,6 +230,7 @@ int imp_open(import_t *imp, ctl_t *ctl, const char *file, bool csv, const char *
     static const import_csv_options_t csv_opt = IMPORT_CSV_DEFAULTS, lines_opt = IMPORT_CSV_LINES;
     struct stat st;
     memset(imp, 0, sizeof(*imp));
+    nq_buf_init(&imp->body);
     imp->ctl = ctl;
     imp->file = file;
     imp->csv = csv;
@@ -313,7 +315,7 @@ void imp_close(import_t *imp)
     import_csv_destroy(&imp->reader);
     import_text_destroy(&imp->text);
     free(imp->rejects_path);
-    free(imp->body);
+    nq_buf_release(&imp->body);
     free(imp->lines);
 }
 

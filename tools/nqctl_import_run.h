@@ -25,6 +25,7 @@
 #include "import_org.h"
 #include "import_target.h"
 #include "import_text.h"
+#include "nq/buf.h"
 #include "nq/fielderr.h"
 #include "nq/httpc.h"
 #include "nqctl.h"
@@ -56,8 +57,7 @@ typedef struct import {
     uint64_t rejects_n;                /* lines written to it */
     bool rejects_failed;               /* a write to it failed */
     uint64_t told;                     /* refused rows told on stderr (or not: past the cap) */
-    char *body;                        /* import activities: NDJSON of the batch */
-    size_t len, cap;                   /* bytes used / allocated in body */
+    nq_buf_t body;                     /* import activities: NDJSON of the batch */
     long *lines;                       /* line of each event of the batch */
     size_t n, max;                     /* events in the batch / most per batch */
     uint64_t sent;                     /* events or rows the gateway answered for */

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "msg.h"
+#include "nq/buf.h"
 #include "nqctl.h"
 #include "nqctl_http.h"
 
@@ -23,28 +24,26 @@ static char *read_file(const char *file, size_t *len)
         fprintf(stderr, msg_tr(M_FILE_ERROR), file, strerror(errno));
         return NULL;
     }
-    size_t cap = 0, n = 0, got = 1;
-    char *text = NULL;
+    nq_buf_t text = NQ_BUF_INIT;
     const char *why = NULL;
-    while (!why && got > 0) {
-        if (n == cap) {
-            char *p = cap < MAX_INPUT ? realloc(text, cap = cap ? cap * 2 : 65536) : NULL;
-            why = cap >= MAX_INPUT && !p ? M_FILE_TOO_BIG : !p ? M_OUT_OF_MEMORY : NULL;
-            text = p ? p : text;
-        }
-        got = why ? 0 : fread(text + n, 1, cap - n, f);
-        n += got;
+    for (size_t got = 1; !why && got > 0;) {
+        if (text.len >= MAX_INPUT)
+            why = M_FILE_TOO_BIG;
+        else if (nq_buf_avail(&text) == 0 && nq_buf_grow(&text, 65536) != 0)
+            why = M_OUT_OF_MEMORY;
+        size_t room = nq_buf_avail(&text), left = MAX_INPUT - text.len;
+        got = why ? 0 : fread(text.buf + text.len, 1, room < left ? room : left, f);
+        nq_buf_setlen(&text, text.len + got);
         why = why ? why : ferror(f) ? M_READ_ERROR : NULL;
     }
     if (f != stdin)
         fclose(f);
-    if (why) {
-        fprintf(stderr, msg_tr(M_FILE_ERROR), file, msg_tr(why));
-        free(text);
-        return NULL;
+    char *bytes = why ? NULL : nq_buf_detach(&text, len);
+    if (!bytes) {
+        fprintf(stderr, msg_tr(M_FILE_ERROR), file, msg_tr(why ? why : M_OUT_OF_MEMORY));
+        nq_buf_release(&text);
     }
-    *len = n;
-    return text;
+    return bytes;
 }
 
 /* Read FILE and check it is a JSON object (or, when allow_array, an array).

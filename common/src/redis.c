@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "nq/log.h"
+#include "redis_uv.h"
 
 #define BACKOFF_MIN_MS 100
 #define BACKOFF_MAX_MS 5000
@@ -61,98 +62,6 @@ static void close_timers(nq_redis_t *r)
 {
     uv_close((uv_handle_t *)&r->retry, on_timer_closed);
     uv_close((uv_handle_t *)&r->watchdog, on_timer_closed);
-}
-
-/* ---- the event-library adapter ---------------------------------------------
- * hiredis drives its socket through a small hook table. Ours differs from the
- * libuv adapter hiredis 0.14 ships in one point: when libuv reports a poll
- * error (connection refused or reset), hiredis is told to read and write, so
- * it sees the error and disconnects, instead of the socket going quiet. */
-
-typedef struct uv_events {
-    redisAsyncContext *ac; /* NULL once hiredis cleaned up */
-    uv_poll_t poll;        /* the socket */
-    int events;            /* UV_READABLE | UV_WRITABLE wanted */
-} uv_events_t;
-
-static void on_socket(uv_poll_t *h, int status, int events)
-{
-    uv_events_t *e = h->data;
-    int ready = status < 0 ? e->events : events;
-    if (status < 0)
-        e->events = 0; /* libuv stopped the handle */
-    if (e->ac && (ready & UV_READABLE))
-        redisAsyncHandleRead(e->ac);
-    if (e->ac && (ready & UV_WRITABLE))
-        redisAsyncHandleWrite(e->ac);
-}
-
-/* Only a change is passed on: libuv's uv_poll_start removes the socket from
- * epoll (a system call) before adding it back on the next turn, and hiredis
- * asks to write once per command issued (thousands in a pipeline). */
-static void watch(uv_events_t *e, int events)
-{
-    if (events == e->events)
-        return;
-    e->events = events;
-    if (events)
-        uv_poll_start(&e->poll, events, on_socket);
-    else
-        uv_poll_stop(&e->poll);
-}
-
-static void ev_add_read(void *p)
-{
-    uv_events_t *e = p;
-    watch(e, e->events | UV_READABLE);
-}
-
-static void ev_del_read(void *p)
-{
-    uv_events_t *e = p;
-    watch(e, e->events & ~UV_READABLE);
-}
-
-static void ev_add_write(void *p)
-{
-    uv_events_t *e = p;
-    watch(e, e->events | UV_WRITABLE);
-}
-
-static void ev_del_write(void *p)
-{
-    uv_events_t *e = p;
-    watch(e, e->events & ~UV_WRITABLE);
-}
-
-static void on_poll_closed(uv_handle_t *h)
-{
-    free(h->data);
-}
-
-static void ev_cleanup(void *p)
-{
-    uv_events_t *e = p;
-    e->ac = NULL;
-    uv_close((uv_handle_t *)&e->poll, on_poll_closed);
-}
-
-static int attach(redisAsyncContext *ac, uv_loop_t *loop)
-{
-    uv_events_t *e = calloc(1, sizeof(*e));
-    if (!e || uv_poll_init_socket(loop, &e->poll, ac->c.fd) != 0) {
-        free(e);
-        return -1;
-    }
-    e->ac = ac;
-    e->poll.data = e;
-    ac->ev.data = e;
-    ac->ev.addRead = ev_add_read;
-    ac->ev.delRead = ev_del_read;
-    ac->ev.addWrite = ev_add_write;
-    ac->ev.delWrite = ev_del_write;
-    ac->ev.cleanup = ev_cleanup;
-    return 0;
 }
 
 static void schedule_retry(nq_redis_t *r);
@@ -229,7 +138,7 @@ static void start_connect(nq_redis_t *r)
         return;
     }
     ac->data = r;
-    if (attach(ac, r->loop) != 0) {
+    if (nq_redis__attach(ac, r->loop) != 0) {
         redisAsyncFree(ac);
         schedule_retry(r);
         return;
@@ -413,69 +322,6 @@ void nq_redis_destroy(nq_redis_t **rp)
     close_timers(r);
 }
 
-void nq_redis_args_init(nq_redis_args_t *a)
-{
-    memset(a, 0, sizeof(*a));
-}
-
-void nq_redis_args_add(nq_redis_args_t *a, const void *bytes, size_t len)
-{
-    if (a->failed)
-        return;
-    if (a->argc == a->cap) {
-        size_t cap = a->cap ? a->cap * 2 : 16;
-        char **argv = realloc(a->argv, cap * sizeof(*argv));
-        if (argv)
-            a->argv = argv;
-        size_t *lens = argv ? realloc(a->lens, cap * sizeof(*lens)) : NULL;
-        if (lens)
-            a->lens = lens;
-        if (!argv || !lens) {
-            a->failed = true;
-            return;
-        }
-        a->cap = cap;
-    }
-    char *copy = malloc(len + 1);
-    if (!copy) {
-        a->failed = true;
-        return;
-    }
-    memcpy(copy, bytes, len);
-    copy[len] = '\0';
-    a->argv[a->argc] = copy;
-    a->lens[a->argc] = len;
-    a->argc++;
-}
-
-void nq_redis_args_adds(nq_redis_args_t *a, const char *s)
-{
-    nq_redis_args_add(a, s, strlen(s));
-}
-
-void nq_redis_args_addf(nq_redis_args_t *a, const char *fmt, ...)
-{
-    char buf[256];
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(buf, sizeof(buf), fmt, ap);
-    va_end(ap);
-    if (n < 0 || (size_t)n >= sizeof(buf)) { /* does not fit: fail rather than truncate */
-        a->failed = true;
-        return;
-    }
-    nq_redis_args_add(a, buf, (size_t)n);
-}
-
-void nq_redis_args_free(nq_redis_args_t *a)
-{
-    for (size_t i = 0; i < a->argc; i++)
-        free(a->argv[i]);
-    free(a->argv);
-    free(a->lens);
-    nq_redis_args_init(a);
-}
-
 static void on_group(nq_redis_t *r, redisReply *reply, void *data)
 {
     if (reply && reply->type == REDIS_REPLY_ERROR && strncmp(reply->str, "BUSYGROUP", 9) != 0)
@@ -487,118 +333,6 @@ void nq_redis_ensure_group(nq_redis_t *r, const char *stream, const char *group)
     nq_redis_command(r, on_group, NULL, "XGROUP CREATE %s %s 0 MKSTREAM", stream, group);
 }
 
-void nq_redis_pipe_init(nq_redis_pipe_t *p)
-{
-    memset(p, 0, sizeof(*p));
-}
-
-/* Room for `more` bytes in p->buf, and for the NUL after them. */
-static bool pipe_reserve(nq_redis_pipe_t *p, size_t more)
-{
-    if (p->len + more < p->cap)
-        return true;
-    size_t cap = p->cap ? p->cap : 4096;
-    while (cap <= p->len + more)
-        cap *= 2;
-    char *buf = realloc(p->buf, cap);
-    if (!buf) {
-        p->failed = true;
-        return false;
-    }
-    p->buf = buf;
-    p->cap = cap;
-    return true;
-}
-
-/* Write `v` in decimal ending at `end` (backwards); returns where it starts. */
-static char *decimal_before(char *end, unsigned long long v)
-{
-    do {
-        *--end = (char)('0' + v % 10);
-        v /= 10;
-    } while (v);
-    return end;
-}
-
-/* Append "<mark><n>\r\n" (a count or a length header): thousands per
- * apply, so without printf. */
-static void pipe_header(nq_redis_pipe_t *p, char mark, size_t n)
-{
-    char tmp[24], *end = tmp + sizeof(tmp) - 2;
-    memcpy(end, "\r\n", 2);
-    char *at = decimal_before(end, n);
-    *--at = mark;
-    size_t len = (size_t)(tmp + sizeof(tmp) - at);
-    if (!pipe_reserve(p, len))
-        return;
-    memcpy(p->buf + p->len, at, len);
-    p->len += len;
-    p->buf[p->len] = '\0';
-}
-
-void nq_redis_pipe_cmd(nq_redis_pipe_t *p, nq_redis_cb cb, void *data, size_t argc)
-{
-    if (p->failed)
-        return;
-    if (p->args_due != 0 || argc == 0) {
-        p->failed = true;
-        return;
-    }
-    if (p->n == p->cap_cmds) {
-        size_t cap = p->cap_cmds ? p->cap_cmds * 2 : 64;
-        nq_redis_piped_t *cmds = realloc(p->cmds, cap * sizeof(*cmds));
-        if (!cmds) {
-            p->failed = true;
-            return;
-        }
-        p->cmds = cmds;
-        p->cap_cmds = cap;
-    }
-    pipe_header(p, '*', argc);
-    p->cmds[p->n++] = (nq_redis_piped_t){.end = p->len, .cb = cb, .data = data};
-    p->args_due = argc;
-}
-
-void nq_redis_pipe_add(nq_redis_pipe_t *p, const void *bytes, size_t len)
-{
-    if (p->failed)
-        return;
-    if (p->args_due == 0) {
-        p->failed = true;
-        return;
-    }
-    pipe_header(p, '$', len);
-    if (!pipe_reserve(p, len + 2))
-        return;
-    memcpy(p->buf + p->len, bytes, len);
-    memcpy(p->buf + p->len + len, "\r\n", 2);
-    p->len += len + 2;
-    p->buf[p->len] = '\0';
-    p->cmds[p->n - 1].end = p->len;
-    p->args_due--;
-}
-
-void nq_redis_pipe_adds(nq_redis_pipe_t *p, const char *s)
-{
-    nq_redis_pipe_add(p, s, strlen(s));
-}
-
-void nq_redis_pipe_addll(nq_redis_pipe_t *p, long long v)
-{
-    char tmp[24], *end = tmp + sizeof(tmp);
-    char *at = decimal_before(end, v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v);
-    if (v < 0)
-        *--at = '-';
-    nq_redis_pipe_add(p, at, (size_t)(end - at));
-}
-
-void nq_redis_pipe_free(nq_redis_pipe_t *p)
-{
-    free(p->buf);
-    free(p->cmds);
-    nq_redis_pipe_init(p);
-}
-
 int nq_redis_pipe_send(nq_redis_t *r, const nq_redis_pipe_t *p)
 {
     if (p->failed || p->args_due != 0 || !nq_redis_ready(r) || !r->ac)
@@ -608,12 +342,12 @@ int nq_redis_pipe_send(nq_redis_t *r, const nq_redis_pipe_t *p)
         const nq_redis_piped_t *c = &p->cmds[i];
         int rc = REDIS_ERR;
         if (!c->cb) {
-            rc = redisAsyncFormattedCommand(r->ac, NULL, NULL, p->buf + start, c->end - start);
+            rc = redisAsyncFormattedCommand(r->ac, NULL, NULL, p->buf.buf + start, c->end - start);
         } else {
             pending_cmd_t *cmd = new_cmd(r, c->cb, c->data);
             if (cmd)
                 rc = issued(r, cmd,
-                            redisAsyncFormattedCommand(r->ac, on_reply, cmd, p->buf + start,
+                            redisAsyncFormattedCommand(r->ac, on_reply, cmd, p->buf.buf + start,
                                                        c->end - start)) == 0
                          ? REDIS_OK
                          : REDIS_ERR;

@@ -137,13 +137,13 @@ static int send_text(nq_redis_t *r, nq_script_call_t *c)
     const nq_redis_pipe_t *sent = &c->pipe;
     nq_redis_pipe_t p;
     nq_redis_pipe_init(&p);
-    long argc = each_arg(sent->buf, sent->len, 0, NULL, NULL);
+    long argc = each_arg(sent->buf.buf, sent->buf.len, 0, NULL, NULL);
     int rc = -1;
     if (argc >= 3) {
         nq_redis_pipe_cmd(&p, on_reply, c, (size_t)argc);
         nq_redis_pipe_adds(&p, c->script->read_only ? "EVAL_RO" : "EVAL");
         nq_redis_pipe_adds(&p, c->script->text);
-        each_arg(sent->buf, sent->len, 2, add_to_pipe, &p);
+        each_arg(sent->buf.buf, sent->buf.len, 2, add_to_pipe, &p);
         rc = nq_redis_pipe_send(r, &p);
     }
     nq_redis_pipe_free(&p);

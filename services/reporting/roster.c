@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "nq/buf.h"
 #include "nq/log.h"
 
 #define KEY_MAX 192
@@ -36,14 +37,10 @@ bool roster_whole(const nq_span_t *spans, size_t n, int64_t start, int64_t end)
 
 int roster_add(roster_t *ro, const char *id, bool known)
 {
-    if (ro->n == ro->cap) {
-        size_t cap = ro->cap ? ro->cap * 2 : 16;
-        roster_person_t *grown = realloc(ro->people, cap * sizeof(*grown));
-        if (!grown)
-            return -1;
-        ro->people = grown;
-        ro->cap = cap;
-    }
+    roster_person_t *grown = nq_array_grow(ro->people, &ro->cap, ro->n + 1, 16, sizeof(*grown));
+    if (!grown)
+        return -1;
+    ro->people = grown;
     roster_person_t *p = &ro->people[ro->n++];
     memset(p, 0, sizeof(*p));
     snprintf(p->id, sizeof(p->id), "%s", id);

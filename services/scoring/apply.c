@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "nq/buf.h"
 #include "nq/keys.h"
 
 /* What a rule moves its counter by; false when the rule does not apply. */
@@ -208,14 +209,10 @@ int scoring_agg_add(scoring_agg_t *agg, const char *key, nq_kpi_id_t kpi, int64_
             return 0;
         }
     }
-    if (agg->n == agg->cap) {
-        size_t cap = agg->cap ? agg->cap * 2 : 32;
-        scoring_cell_t *cells = realloc(agg->cells, cap * sizeof(*cells));
-        if (!cells)
-            return -1;
-        agg->cells = cells;
-        agg->cap = cap;
-    }
+    scoring_cell_t *cells = nq_array_grow(agg->cells, &agg->cap, agg->n + 1, 32, sizeof(*cells));
+    if (!cells)
+        return -1;
+    agg->cells = cells;
     scoring_cell_t *c = &agg->cells[agg->n];
     strcpy(c->key, key);
     c->kpi = kpi;
@@ -226,15 +223,12 @@ int scoring_agg_add(scoring_agg_t *agg, const char *key, nq_kpi_id_t kpi, int64_
 
 static int add_member(scoring_agg_t *agg, const char *key, const char *member)
 {
-    if (agg->n_members == agg->cap_members) {
-        size_t cap = agg->cap_members ? agg->cap_members * 2 : 32;
-        scoring_member_t *m = realloc(agg->members, cap * sizeof(*m));
-        if (!m)
-            return -1;
-        agg->members = m;
-        agg->cap_members = cap;
-    }
-    scoring_member_t *m = &agg->members[agg->n_members];
+    scoring_member_t *m =
+        nq_array_grow(agg->members, &agg->cap_members, agg->n_members + 1, 32, sizeof(*m));
+    if (!m)
+        return -1;
+    agg->members = m;
+    m = &agg->members[agg->n_members];
     if (!copy_fits(m->key, sizeof(m->key), key) || !copy_fits(m->member, sizeof(m->member), member))
         return -1;
     agg->n_members++;

@@ -6,6 +6,7 @@
 
 #include "apply.h"
 #include "nq/actlog.h"
+#include "nq/buf.h"
 #include "nq/keys.h"
 #include "nq/log.h"
 #include "nq/period.h"
@@ -425,14 +426,10 @@ static void swap(rebuild_t *rb)
 
 static int drop_add(rebuild_t *rb, const char *key)
 {
-    if (rb->n_drop == rb->cap_drop) {
-        size_t cap = rb->cap_drop ? rb->cap_drop * 2 : 256;
-        char **grown = realloc(rb->drop, cap * sizeof(*grown));
-        if (!grown)
-            return -1;
-        rb->drop = grown;
-        rb->cap_drop = cap;
-    }
+    char **grown = nq_array_grow(rb->drop, &rb->cap_drop, rb->n_drop + 1, 256, sizeof(*grown));
+    if (!grown)
+        return -1;
+    rb->drop = grown;
     rb->drop[rb->n_drop] = strdup(key);
     if (!rb->drop[rb->n_drop])
         return -1;

@@ -1,15 +1,16 @@
 /* tests/integration/harness.h — a private, complete neiqin suite for one test.
  *
- * nq_harness_start() makes a temporary directory, starts a redis-server of
- * its own on a free port and a Unix socket (no persistence, data and socket
- * under that directory), picks free ports for HTTP and for the six ZeroMQ
- * endpoints, starts every process of the suite from NQ_BIN_DIR (each one's
- * stdout and stderr go to <dir>/<name>.log) and waits until GET /readyz
+ * nq_harness_start() makes a temporary directory and starts the suite in it
+ * the way the run command and the benchmark do (nq/suite.h: one
+ * implementation): a redis-server of its own on a free port and a Unix
+ * socket (no persistence), free ports for HTTP and for the six ZeroMQ
+ * endpoints, every process of the suite from NQ_BIN_DIR (each one's stdout
+ * and stderr in <dir>/log/<name>.log), then it waits until GET /readyz
  * answers 200. Children die with the test process if it crashes
- * (PR_SET_PDEATHSIG).
+ * (PR_SET_PDEATHSIG). The developer's NQ_* variables do not reach the suite.
  *
- * nq_harness_stop() sends SIGTERM to each process (gateway first), waits for
- * it, then stops Redis and removes the directory (kept when NQ_TEST_KEEP=1).
+ * nq_harness_stop() sends SIGTERM to each process (gateway first, Redis
+ * last), waits for it, then removes the directory (kept when NQ_TEST_KEEP=1).
  * It returns how many processes did not exit 0: graceful shutdown is part of
  * what the tests check.
  *
@@ -19,12 +20,13 @@
  *   ...
  *   CU_ASSERT_EQUAL(nq_harness_stop(&h), 0);
  *
- * Processes are named by instance: "nq-gateway", "nq-ingest", "nq-scoring-1",
- * "nq-customers", "nq-alerting", "nq-reporting"; more can be added
- * ("nq-scoring-2"). Each gets NQ_INSTANCE=<name>.
+ * Processes are named by instance: "redis", "nq-ingest", "nq-scoring-1",
+ * "nq-customers", "nq-alerting", "nq-reporting", "nq-gateway"; more can be
+ * added ("nq-scoring-2"). Each neiqin process gets NQ_INSTANCE=<name>. The
+ * nq_harness_proc_* functions take any of them, Redis too.
  *
  * NQ_HARNESS_WRAP, when set in the test's environment, is a command (words
- * split on blanks, found on PATH) that every suite process runs under, e.g.
+ * split on blanks, found on PATH) that every neiqin process runs under, e.g.
  *   NQ_HARNESS_WRAP="valgrind --error-exitcode=99 --track-origins=yes"
  * Its reports go to the process's log; the wrapper's error exit makes
  * nq_harness_stop count the process as failed, and so fails the test. The
@@ -77,8 +79,12 @@ int nq_harness_redis_port(const nq_harness_t *h);
  * the directory's path leaves no room for one (107 bytes). Borrowed. */
 const char *nq_harness_redis_socket(const nq_harness_t *h);
 
-/* The temporary directory (logs, Redis dir). Borrowed. */
+/* The temporary directory (log/, run/, redis/; a test may put files of its
+ * own there). Borrowed. */
 const char *nq_harness_dir(const nq_harness_t *h);
+
+/* Path of process `name`'s log into buf. */
+void nq_harness_log_path(const nq_harness_t *h, const char *name, char *buf, size_t len);
 
 /* Send `sig` to process `name` and wait for it to end (SIGKILL after
  * NQ_HARNESS_STOP_MS). Returns its exit status (0..255), 128 + signal when a

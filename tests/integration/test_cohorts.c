@@ -33,121 +33,27 @@
 #include "nq/keys.h"
 #include "nq/period.h"
 #include "nq_test.h"
+#include "testkit.h"
 
 #define SCORE_MS   15000 /* how long scorers may take to apply what was accepted */
 #define REBUILD_MS 60000 /* how long a rebuild may take */
 /* Ratios are shown rounded (4 decimals): a figure is right within half the last one. */
 #define TOL 5.1e-5
 
-static nq_harness_t *s_h;
-static nq_httpc_t *s_http;
-static redisContext *s_redis;
-static long long s_accepted; /* `accepted` summed over every activity answer */
-
 /* ================================================================ helpers */
-
-static int64_t mono_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static bool check(bool ok, const char *fmt, ...)
-{
-    if (!ok) {
-        va_list ap;
-        va_start(ap, fmt);
-        fprintf(stderr, "\n    FAILED: ");
-        vfprintf(stderr, fmt, ap);
-        fprintf(stderr, "\n");
-        va_end(ap);
-    }
-    CU_ASSERT(ok);
-    return ok;
-}
-
-static const char *text_of(const json_t *j)
-{
-    static char buf[4096];
-    char *t = j ? json_dumps(j, JSON_COMPACT | JSON_ENCODE_ANY) : NULL;
-    snprintf(buf, sizeof(buf), "%s", t ? t : "(none)");
-    free(t);
-    return buf;
-}
-
-static json_t *api(const char *method, const char *path, json_t *body, int *status)
-{
-    return nq_harness_api(s_http, method, path, body, status);
-}
-
-static json_t *get_ok(const char *path)
-{
-    int status;
-    json_t *j = api("GET", path, NULL, &status);
-    check(status == 200, "GET %s: want 200, got %d %s", path, status, text_of(j));
-    return j;
-}
-
-static json_t *put(const char *path, json_t *body, int want)
-{
-    int status;
-    json_t *j = api("PUT", path, body, &status);
-    check(status == want, "PUT %s: want %d, got %d %s", path, want, status, text_of(j));
-    return j;
-}
-
-static long long redis_int(const char *fmt, const char *arg)
-{
-    redisReply *r = redisCommand(s_redis, fmt, arg);
-    long long v = -1;
-    if (r && r->type == REDIS_REPLY_INTEGER)
-        v = r->integer;
-    else if (r && r->type == REDIS_REPLY_STRING)
-        v = strtoll(r->str, NULL, 10);
-    else if (r && r->type == REDIS_REPLY_NIL)
-        v = 0;
-    freeReplyObject(r);
-    return v;
-}
-
-static bool wait_scored(void)
-{
-    long long scored = -1;
-    for (int64_t deadline = mono_ms() + SCORE_MS; mono_ms() < deadline; usleep(50000)) {
-        scored = redis_int("GET %s", NQ_KEY_STATS_SCORED);
-        if (scored == s_accepted && redis_int("EXISTS %s", NQ_KEY_SCORING_PAUSED) == 0)
-            return true;
-    }
-    return check(false, "scorers applied %lld of %lld accepted events", scored, s_accepted);
-}
-
-static void post(json_t *arr, int accepted, int duplicate)
-{
-    int status;
-    size_t n = json_array_size(arr);
-    json_t *a = api("POST", "/api/v1/activities", arr, &status);
-    json_int_t got_acc = json_integer_value(json_object_get(a, "accepted"));
-    json_int_t got_dup = json_integer_value(json_object_get(a, "duplicate"));
-    s_accepted += got_acc;
-    check(status == 202 && got_acc == accepted && got_dup == duplicate,
-          "POST %zu events: want 202, %d accepted, %d duplicate; got %d %s", n, accepted, duplicate,
-          status, text_of(a));
-    json_decref(a);
-}
 
 /* A ratio in an answer: `want` < 0 means null. Defined ratios must be within [0, 1]. */
 static void check_ratio(const json_t *got, double want, const char *ctx)
 {
     if (want < 0) {
-        check(json_is_null(got), "%s: want null, got %s", ctx, text_of(got));
+        tk_check(json_is_null(got), "%s: want null, got %s", ctx, tk_text(got));
         return;
     }
     double v = json_number_value(got);
-    check(json_is_number(got) && fabs(v - want) < TOL, "%s: want %.4f, got %s", ctx, want,
-          text_of(got));
-    check(json_is_number(got) && v >= 0 && v <= 1, "%s: %s is not within [0, 1]", ctx,
-          text_of(got));
+    tk_check(json_is_number(got) && fabs(v - want) < TOL, "%s: want %.4f, got %s", ctx, want,
+             tk_text(got));
+    tk_check(json_is_number(got) && v >= 0 && v <= 1, "%s: %s is not within [0, 1]", ctx,
+             tk_text(got));
 }
 
 /* A salesperson's metric for the period of `kind` containing `at` (a date). */
@@ -157,7 +63,7 @@ static void check_sp(const char *sp, const char *kind, const char *at, const cha
     char path[256], ctx[256];
     snprintf(path, sizeof(path), "/api/v1/salespeople/%s/kpis?period=%s&at=%s", sp, kind, at);
     snprintf(ctx, sizeof(ctx), "%s %s of %s %s", sp, metric, kind, at);
-    json_t *j = get_ok(path);
+    json_t *j = tk_get_ok(path);
     check_ratio(json_object_get(json_object_get(j, "kpis"), metric), want, ctx);
     json_decref(j);
 }
@@ -167,7 +73,7 @@ static void check_overview(const char *path, const char *metric, double want)
 {
     char ctx[256];
     snprintf(ctx, sizeof(ctx), "%s %s", path, metric);
-    json_t *j = get_ok(path);
+    json_t *j = tk_get_ok(path);
     const json_t *m = json_object_get(json_object_get(j, "metrics"), metric);
     check_ratio(json_object_get(m, "actual"), want, ctx);
     json_decref(j);
@@ -177,27 +83,20 @@ static void check_overview(const char *path, const char *metric, double want)
 static void rebuild(void)
 {
     int status;
-    json_t *j = nq_harness_api_raw(s_http, "POST", "/api/v1/admin/rebuild", NULL, &status);
-    check(status == 202, "POST rebuild: want 202, got %d %s", status, text_of(j));
+    json_t *j = tk_api_raw("POST", "/api/v1/admin/rebuild", NULL, &status);
+    tk_check(status == 202, "POST rebuild: want 202, got %d %s", status, tk_text(j));
     json_decref(j);
     const char *state = "";
-    for (int64_t deadline = mono_ms() + REBUILD_MS; mono_ms() < deadline; usleep(100000)) {
-        j = api("GET", "/api/v1/admin/rebuild", NULL, &status);
+    for (int64_t deadline = tk_mono_ms() + REBUILD_MS; tk_mono_ms() < deadline; usleep(100000)) {
+        j = tk_api("GET", "/api/v1/admin/rebuild", NULL, &status);
         state = json_string_value(json_object_get(j, "state"));
         bool over = state && (strcmp(state, "done") == 0 || strcmp(state, "failed") == 0);
-        check(!state || strcmp(state, "failed") != 0, "rebuild failed: %s", text_of(j));
+        tk_check(!state || strcmp(state, "failed") != 0, "rebuild failed: %s", tk_text(j));
         json_decref(j);
         if (over)
             return;
     }
-    check(false, "rebuild not done within %d ms", REBUILD_MS);
-}
-
-static void redis_do(const char *fmt, const char *arg)
-{
-    redisReply *r = redisCommand(s_redis, fmt, arg);
-    check(r && r->type != REDIS_REPLY_ERROR, "redis %s %s: %s", fmt, arg, r ? r->str : "no reply");
-    freeReplyObject(r);
+    tk_check(false, "rebuild not done within %d ms", REBUILD_MS);
 }
 
 /* ================================================================ on-time completion */
@@ -294,8 +193,8 @@ static const oev_t *find_order(const char *id)
 
 static void test_post_orders(void)
 {
-    json_decref(put("/api/v1/salespeople/" SP_A, json_pack("{s:s}", "name", "甲"), 200));
-    json_decref(put("/api/v1/salespeople/" SP_B, json_pack("{s:s}", "name", "乙"), 200));
+    json_decref(tk_put("/api/v1/salespeople/" SP_A, json_pack("{s:s}", "name", "甲"), 200));
+    json_decref(tk_put("/api/v1/salespeople/" SP_B, json_pack("{s:s}", "name", "乙"), 200));
     /* A fixed shuffle: fulfilments often come before their orders. */
     size_t order[N_ORDERS];
     for (size_t i = 0; i < N_ORDERS; i++)
@@ -322,11 +221,11 @@ static void test_post_orders(void)
         }
     }
     int n_first = (int)json_array_size(first);
-    post(first, n_first, 0);
+    tk_post_counts(first, n_first, 0);
     json_array_append_new(again, oev_json(find_order("ot-a1n"))); /* A1 late, after on time */
     json_array_append_new(again, oev_json(find_order("ot-b4")));  /* B4, due 11-05 */
-    post(again, 2, n_again);
-    wait_scored();
+    tk_post_counts(again, 2, n_again);
+    tk_wait_scored(SCORE_MS);
 }
 
 /* Every figure of the cohorts above; b_nov_on_time is 1 before B4's fulfilment, 2 after. */
@@ -363,17 +262,17 @@ static void test_late_fulfilment(void)
     oev_t late = FUL("ot-b4f", SP_B, T("11-04", "18:00"), "B4", 1);
     json_t *arr = json_array();
     json_array_append_new(arr, oev_json(&late));
-    post(arr, 1, 0);
-    wait_scored();
+    tk_post_counts(arr, 1, 0);
+    tk_wait_scored(SCORE_MS);
     check_cohorts(2);
 }
 
 /* The due and on-time sets damaged, then rebuilt from the log: the same figures. */
 static void test_rebuild_cohorts(void)
 {
-    redis_do("DEL %s", "nq:{sp:" SP_A "}:ontime");
-    redis_do("DEL %s", "nq:{sp:" SP_B "}:due:2026-11");
-    redis_do("SADD %s X9", "nq:{sp:" SP_A "}:due:2026-12");
+    tk_redis_do("DEL %s", "nq:{sp:" SP_A "}:ontime");
+    tk_redis_do("DEL %s", "nq:{sp:" SP_B "}:due:2026-11");
+    tk_redis_do("SADD %s X9", "nq:{sp:" SP_A "}:due:2026-12");
     check_sp(SP_A, "month", "2026-12-15", "order_completion_rate", 0.0);
     rebuild();
     check_cohorts(2);
@@ -396,15 +295,12 @@ static void put_customer(const char *id, const char *cls, const char *owner, con
     json_t *body = json_pack("{s:s, s:s, s:s}", "name", id, "class", cls, "owner_id", owner);
     if (since)
         json_object_set_new(body, "since", json_string(since));
-    json_decref(put(path, body, want));
+    json_decref(tk_put(path, body, want));
 }
 
 static json_t *visit(const char *id, const char *sp, const char *cust, int64_t at)
 {
-    char when[40];
-    nq_time_format(at, when, sizeof(when));
-    return json_pack("{s:s, s:s, s:s, s:s, s:s}", "event_id", id, "type", "visit", "salesperson_id",
-                     sp, "customer_id", cust, "occurred_at", when);
+    return tk_event(id, "visit", sp, cust, at, NULL);
 }
 
 /* Last month: sp-key-1 owns k1-a, k1-b, k1-c (key) and visits k1-a and k1-c; sp-key-2 owns
@@ -423,11 +319,11 @@ static void test_key_setup(void)
 
     /* The team first, then its salespeople (their team_id makes them members since the
      * start), then their customers: an org is entered in that order (docs/api.md). */
-    json_decref(put("/api/v1/teams/" TEAM_K, json_pack("{s:s}", "name", "重点组"), 200));
-    json_decref(put("/api/v1/salespeople/" SP_K1,
-                    json_pack("{s:s, s:s}", "name", "丙", "team_id", TEAM_K), 200));
-    json_decref(put("/api/v1/salespeople/" SP_K2,
-                    json_pack("{s:s, s:s}", "name", "丁", "team_id", TEAM_K), 200));
+    json_decref(tk_put("/api/v1/teams/" TEAM_K, json_pack("{s:s}", "name", "重点组"), 200));
+    json_decref(tk_put("/api/v1/salespeople/" SP_K1,
+                       json_pack("{s:s, s:s}", "name", "丙", "team_id", TEAM_K), 200));
+    json_decref(tk_put("/api/v1/salespeople/" SP_K2,
+                       json_pack("{s:s, s:s}", "name", "丁", "team_id", TEAM_K), 200));
     put_customer("k1-a", "key", SP_K1, s_since, 200);
     put_customer("k1-b", "key", SP_K1, s_since, 200);
     put_customer("k1-c", "key", SP_K1, s_since, 200);
@@ -441,8 +337,8 @@ static void test_key_setup(void)
     json_array_append_new(arr, visit("kv-4", SP_K1, "k1-a", now));
     json_array_append_new(arr, visit("kv-5", SP_K1, "k1-c", now));
     json_array_append_new(arr, visit("kv-6", SP_K2, "k2-a", now));
-    post(arr, 6, 0);
-    wait_scored();
+    tk_post_counts(arr, 6, 0);
+    tk_wait_scored(SCORE_MS);
 
     check_sp(SP_K1, "month", s_prev_at, "coverage", 2.0 / 3);
     check_sp(SP_K2, "month", s_prev_at, "coverage", 1.0);
@@ -469,10 +365,10 @@ static void test_move_now(void)
     check_sp(SP_K1, "month", s_cur_at, "coverage", 1.0 / 2);
     check_sp(SP_K2, "month", s_cur_at, "coverage", 1.0 / 2);
     /* The customer reads back with when its new owner took over: now, today. */
-    json_t *j = get_ok("/api/v1/customers/k1-c");
+    json_t *j = tk_get_ok("/api/v1/customers/k1-c");
     const char *since = json_string_value(json_object_get(j, "since"));
-    check(since && strncmp(since, s_cur_at, 10) == 0, "k1-c since: want today %s, got %s", s_cur_at,
-          text_of(j));
+    tk_check(since && strncmp(since, s_cur_at, 10) == 0, "k1-c since: want today %s, got %s",
+             s_cur_at, tk_text(j));
     json_decref(j);
 }
 
@@ -483,11 +379,11 @@ static void test_class_change_now(void)
     check_last_month();
     check_sp(SP_K1, "month", s_cur_at, "coverage", 1.0);
     /* Put again unchanged: nothing moves, since stays. */
-    json_t *before = get_ok("/api/v1/customers/k1-b");
+    json_t *before = tk_get_ok("/api/v1/customers/k1-b");
     put_customer("k1-b", "normal", SP_K1, NULL, 200);
-    json_t *after = get_ok("/api/v1/customers/k1-b");
-    check(json_equal(json_object_get(before, "since"), json_object_get(after, "since")),
-          "an unchanged put moved since: %s", text_of(after));
+    json_t *after = tk_get_ok("/api/v1/customers/k1-b");
+    tk_check(json_equal(json_object_get(before, "since"), json_object_get(after, "since")),
+             "an unchanged put moved since: %s", tk_text(after));
     json_decref(before);
     json_decref(after);
     check_last_month();
@@ -498,14 +394,14 @@ static void expect_400_since(const char *id, const char *owner, const char *sinc
     char path[128];
     snprintf(path, sizeof(path), "/api/v1/customers/%s", id);
     int status;
-    json_t *j = api("PUT", path,
-                    json_pack("{s:s, s:s, s:s, s:s}", "name", id, "class", "key", "owner_id", owner,
-                              "since", since),
-                    &status);
+    json_t *j = tk_api("PUT", path,
+                       json_pack("{s:s, s:s, s:s, s:s}", "name", id, "class", "key", "owner_id",
+                                 owner, "since", since),
+                       &status);
     const char *field = json_string_value(
         json_object_get(json_array_get(json_object_get(j, "errors"), 0), "field"));
-    check(status == 400 && field && strcmp(field, "since") == 0,
-          "PUT %s since %s: want 400 naming since, got %d %s", path, since, status, text_of(j));
+    tk_check(status == 400 && field && strcmp(field, "since") == 0,
+             "PUT %s since %s: want 400 naming since, got %d %s", path, since, status, tk_text(j));
     json_decref(j);
 }
 
@@ -515,9 +411,9 @@ static void test_since_refused(void)
 {
     expect_400_since("k1-c", SP_K1, s_since);                     /* before today's move */
     expect_400_since("k2-a", SP_K1, "2099-01-01T00:00:00+08:00"); /* in the future */
-    json_t *j = get_ok("/api/v1/customers/k1-c");
+    json_t *j = tk_get_ok("/api/v1/customers/k1-c");
     const char *owner = json_string_value(json_object_get(j, "owner_id"));
-    check(owner && strcmp(owner, SP_K2) == 0, "a refused put changed k1-c: %s", text_of(j));
+    tk_check(owner && strcmp(owner, SP_K2) == 0, "a refused put changed k1-c: %s", tk_text(j));
     json_decref(j);
     check_last_month();
     check_sp(SP_K2, "month", s_cur_at, "coverage", 1.0 / 2);
@@ -540,12 +436,12 @@ static void test_rebuild_keeps_history(void)
 static void test_delete_now(void)
 {
     int status;
-    json_t *j = api("DELETE", "/api/v1/customers/k2-a", NULL, &status);
-    check(status == 200 && json_is_string(json_object_get(j, "deleted_at")),
-          "DELETE k2-a: want 200 with deleted_at, got %d %s", status, text_of(j));
+    json_t *j = tk_api("DELETE", "/api/v1/customers/k2-a", NULL, &status);
+    tk_check(status == 200 && json_is_string(json_object_get(j, "deleted_at")),
+             "DELETE k2-a: want 200 with deleted_at, got %d %s", status, tk_text(j));
     json_decref(j);
-    j = api("GET", "/api/v1/customers/k2-a", NULL, &status);
-    check(status == 404, "GET k2-a after its delete: want 404, got %d %s", status, text_of(j));
+    j = tk_api("GET", "/api/v1/customers/k2-a", NULL, &status);
+    tk_check(status == 404, "GET k2-a after its delete: want 404, got %d %s", status, tk_text(j));
     json_decref(j);
     check_last_month();
     check_sp(SP_K2, "month", s_cur_at, "coverage", 0.0);
@@ -566,8 +462,8 @@ static void test_partial_span(void)
     nq_time_format(prev.start_ms + 10 * 86400000LL, day11, sizeof(day11));
     nq_time_format(prev.start_ms + 19 * 86400000LL, day20, sizeof(day20));
     put_customer("k1-d", "key", SP_K1, day20, 200);
-    json_decref(put("/api/v1/teams/t-key2", json_pack("{s:s}", "name", "重点二组"), 200));
-    json_decref(put(
+    json_decref(tk_put("/api/v1/teams/t-key2", json_pack("{s:s}", "name", "重点二组"), 200));
+    json_decref(tk_put(
         "/api/v1/salespeople/" SP_K1,
         json_pack("{s:s, s:s, s:s}", "name", "丙", "team_id", "t-key2", "effective_from", day11),
         200));
@@ -580,32 +476,19 @@ static void test_partial_span(void)
 
 static void test_shutdown(void)
 {
-    nq_httpc_destroy(&s_http);
-    CU_ASSERT_EQUAL(nq_harness_stop(&s_h), 0);
+    CU_ASSERT_EQUAL(tk_stop(), 0);
 }
 
 /* ================================================================ suite */
 
 static int suite_init(void)
 {
-    if (nq_zone_set("Asia/Shanghai") != 0)
-        return -1;
-    s_h = nq_harness_start(NULL);
-    if (!s_h)
-        return -1;
-    s_http = nq_httpc_new(nq_harness_url(s_h));
-    s_redis =
-        redisConnectWithTimeout("127.0.0.1", nq_harness_redis_port(s_h), (struct timeval){5, 0});
-    return s_http && s_redis && !s_redis->err ? 0 : -1;
+    return tk_start(NULL);
 }
 
 static int suite_cleanup(void)
 {
-    nq_httpc_destroy(&s_http);
-    if (s_redis)
-        redisFree(s_redis);
-    s_redis = NULL;
-    nq_harness_stop(&s_h);
+    tk_stop();
     return 0;
 }
 

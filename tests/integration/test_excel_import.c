@@ -32,23 +32,10 @@
 #include "harness.h"
 #include "nq/httpc.h"
 #include "nq_test.h"
-
-#ifndef NQ_BIN_DIR
-#error "NQ_BIN_DIR must name the build's bin directory"
-#endif
+#include "testkit.h"
 
 #define NQCTL_MS 60000 /* how long one nqctl run may take */
 #define SCORE_MS 15000 /* how long scorers may take to apply what was accepted */
-
-static nq_harness_t *s_h;
-static nq_httpc_t *s_http;
-
-static int64_t mono_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 /* ---- files --------------------------------------------------------------------- */
 
@@ -56,7 +43,7 @@ static int64_t mono_ms(void)
 static const char *path_of(const char *name, int slot)
 {
     static char paths[4][600];
-    snprintf(paths[slot], sizeof(paths[slot]), "%s/%s", nq_harness_dir(s_h), name);
+    snprintf(paths[slot], sizeof(paths[slot]), "%s/%s", nq_harness_dir(tk_h), name);
     return paths[slot];
 }
 
@@ -104,31 +91,7 @@ static int nqctl(const char *lang, const char **out, const char *const *words)
     char name[32];
     snprintf(name, sizeof(name), "nqctl-%d.out", ++runs);
     const char *log = path_of(name, 3);
-    pid_t pid = fork();
-    if (pid == 0) {
-        const char *argv[16] = {"nqctl", "--url", nq_harness_url(s_h)};
-        int n = 3;
-        while (*words && n < 15)
-            argv[n++] = *words++;
-        argv[n] = NULL;
-        if (freopen(log, "w", stdout) && dup2(fileno(stdout), STDERR_FILENO) >= 0) {
-            setenv("NQ_LANG", lang, 1);
-            execv(NQ_BIN_DIR "/nqctl", (char *const *)argv);
-        }
-        _exit(127);
-    }
-    CU_ASSERT_FATAL(pid > 0);
-    int status = -1, st;
-    for (int64_t deadline = mono_ms() + NQCTL_MS; mono_ms() < deadline; usleep(20000)) {
-        if (waitpid(pid, &st, WNOHANG) == pid) {
-            status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
-            break;
-        }
-    }
-    if (status < 0) {
-        kill(pid, SIGKILL);
-        waitpid(pid, NULL, 0);
-    }
+    int status = tk_nqctl(lang, log, NQCTL_MS, words);
     *out = read_text(log);
     return status;
 }
@@ -145,31 +108,12 @@ static void holds(const char *text, const char *part)
 
 /* ---- the API ------------------------------------------------------------------- */
 
-/* Check that string member `key` of j is `want` (j may be NULL). */
-static void str_is(const json_t *j, const char *key, const char *want)
-{
-    const char *got = json_string_value(json_object_get(j, key));
-    if (!got || strcmp(got, want) != 0)
-        fprintf(stderr, "\n  %s: want '%s', got '%s'\n", key, want, got ? got : "(none)");
-    CU_ASSERT(got && strcmp(got, want) == 0);
-}
-
-static json_t *get(const char *path)
-{
-    int status;
-    json_t *j = nq_harness_api(s_http, "GET", path, NULL, &status);
-    if (status != 200)
-        fprintf(stderr, "\n  GET %s: %d\n", path, status);
-    CU_ASSERT_EQUAL(status, 200);
-    return j;
-}
-
 /* KPI `metric` of a salesperson's month containing `at`, as text ("87000.00", "2"). */
 static void kpi_text(const char *sp, const char *at, const char *metric, char *buf, size_t len)
 {
     char path[200];
     snprintf(path, sizeof(path), "/api/v1/salespeople/%s/kpis?period=month&at=%s", sp, at);
-    json_t *j = get(path), *v = json_object_get(json_object_get(j, "kpis"), metric);
+    json_t *j = tk_get_ok(path), *v = json_object_get(json_object_get(j, "kpis"), metric);
     if (json_is_string(v))
         snprintf(buf, len, "%s", json_string_value(v));
     else if (json_is_integer(v))
@@ -184,7 +128,7 @@ static void kpi_text(const char *sp, const char *at, const char *metric, char *b
 static bool kpi_is(const char *sp, const char *at, const char *metric, const char *want)
 {
     char got[64] = "";
-    for (int64_t deadline = mono_ms() + SCORE_MS; mono_ms() < deadline; usleep(50000)) {
+    for (int64_t deadline = tk_mono_ms() + SCORE_MS; tk_mono_ms() < deadline; usleep(50000)) {
         kpi_text(sp, at, metric, got, sizeof(got));
         if (strcmp(got, want) == 0)
             return true;
@@ -229,10 +173,7 @@ static const char targets_csv[] = "对象,编号,周期,期间,销售额（元�
 
 static void test_start(void)
 {
-    s_h = nq_harness_start(NULL);
-    CU_ASSERT_PTR_NOT_NULL_FATAL(s_h);
-    s_http = nq_httpc_new(nq_harness_url(s_h));
-    CU_ASSERT_PTR_NOT_NULL_FATAL(s_http);
+    CU_ASSERT_EQUAL_FATAL(tk_start(NULL), 0);
     write_file("teams.csv", teams_csv, "UTF-8");
     write_file("salespeople.csv", salespeople_csv, "GBK");
     write_file("customers.csv", customers_csv, "GBK");
@@ -268,29 +209,30 @@ static void test_import_org(void)
     holds(out, "stored     2");
     holds(out, "encoding   gbk (--encoding)");
 
-    json_t *sp = get("/api/v1/salespeople/sp-zw");
-    str_is(sp, "name", "张伟");
-    str_is(sp, "team_id", "t-hd");
-    str_is(sp, "status", "active");
+    json_t *sp = tk_get_ok("/api/v1/salespeople/sp-zw");
+    tk_check_str(json_object_get(sp, "name"), "张伟", "name");
+    tk_check_str(json_object_get(sp, "team_id"), "t-hd", "team_id");
+    tk_check_str(json_object_get(sp, "status"), "active", "status");
     json_decref(sp);
-    json_t *c = get("/api/v1/customers/c-jd");
-    str_is(c, "name", "杭州金达机电有限公司");
-    str_is(c, "class", "key");
-    str_is(c, "owner_id", "sp-zw");
-    str_is(c, "since", "2026-01-01T00:00:00.000+08:00"); /* the 起始 column */
+    json_t *c = tk_get_ok("/api/v1/customers/c-jd");
+    tk_check_str(json_object_get(c, "name"), "杭州金达机电有限公司", "name");
+    tk_check_str(json_object_get(c, "class"), "key", "class");
+    tk_check_str(json_object_get(c, "owner_id"), "sp-zw", "owner_id");
+    tk_check_str(json_object_get(c, "since"), "2026-01-01T00:00:00.000+08:00",
+                 "since"); /* the 起始 column */
     json_decref(c);
     /* the 生效日期 column: sp-ln is in t-hd from 2026-10-01 (no team before) */
-    json_t *ln = get("/api/v1/salespeople/sp-ln");
+    json_t *ln = tk_get_ok("/api/v1/salespeople/sp-ln");
     json_t *history = json_object_get(ln, "history");
     json_t *last = json_array_get(history, json_array_size(history) - 1);
-    str_is(last, "from", "2026-10-01T00:00:00.000+08:00");
-    str_is(last, "team_id", "t-hd");
+    tk_check_str(json_object_get(last, "from"), "2026-10-01T00:00:00.000+08:00", "from");
+    tk_check_str(json_object_get(last, "team_id"), "t-hd", "team_id");
     json_decref(ln);
     /* a second import stores the same again */
     CU_ASSERT_EQUAL(NQCTL("en", &out, "import", "teams", path_of("teams.csv", 1)), 0);
     holds(out, "stored     1");
-    json_t *t = get("/api/v1/teams/t-hd");
-    str_is(t, "name", "华东一组");
+    json_t *t = tk_get_ok("/api/v1/teams/t-hd");
+    tk_check_str(json_object_get(t, "name"), "华东一组", "name");
     CU_ASSERT_EQUAL(json_array_size(json_object_get(t, "coordinators")), 2);
     json_decref(t);
 }
@@ -316,9 +258,9 @@ static void test_import_activities(void)
     CU_ASSERT(kpi_is("sp-ln", "2026-11-15", "calls", "1"));
     CU_ASSERT(kpi_is("sp-ln", "2026-12-03", "sales_amount", "500.00"));
 
-    json_t *company = get("/api/v1/kpis/company?period=month&at=2026-11-15");
+    json_t *company = tk_get_ok("/api/v1/kpis/company?period=month&at=2026-11-15");
     json_t *sales = json_object_get(json_object_get(company, "metrics"), "sales_amount");
-    str_is(sales, "actual", "99345.60");
+    tk_check_str(json_object_get(sales, "actual"), "99345.60", "actual");
     json_decref(company);
 }
 
@@ -340,12 +282,12 @@ static void test_import_targets(void)
     const char *out;
     CU_ASSERT_EQUAL(NQCTL("en", &out, "import", "targets", path_of("targets.csv", 1)), 0);
     holds(out, "stored     1");
-    json_t *t = get("/api/v1/targets/salespeople/sp-zw/month/2026-11");
+    json_t *t = tk_get_ok("/api/v1/targets/salespeople/sp-zw/month/2026-11");
     json_t *targets = json_object_get(t, "targets");
-    str_is(targets, "sales_amount", "100000.00");
+    tk_check_str(json_object_get(targets, "sales_amount"), "100000.00", "sales_amount");
     CU_ASSERT(fabs(json_number_value(json_object_get(targets, "coverage")) - 0.8) < 1e-9);
     json_decref(t);
-    json_t *k = get("/api/v1/kpis/salespeople/sp-zw?period=month&at=2026-11-15");
+    json_t *k = tk_get_ok("/api/v1/kpis/salespeople/sp-zw?period=month&at=2026-11-15");
     json_t *sales = json_object_get(json_object_get(k, "metrics"), "sales_amount");
     CU_ASSERT(fabs(json_number_value(json_object_get(sales, "attainment")) - 0.87) < 1e-9);
     json_decref(k);
@@ -363,7 +305,7 @@ static void test_import_neither(void)
     CU_ASSERT_EQUAL(NQCTL("en", &out, "import", "teams", path_of("broken.csv", 1)), 3);
     holds(out, "the file is neither UTF-8 (line 2 is not) nor GB18030 (line 2 is not)");
     int status;
-    json_t *j = nq_harness_api(s_http, "GET", "/api/v1/teams/t-x", NULL, &status);
+    json_t *j = tk_api("GET", "/api/v1/teams/t-x", NULL, &status);
     CU_ASSERT_EQUAL(status, 404);
     json_decref(j);
 }
@@ -413,8 +355,7 @@ static void test_accept_language(void)
 
 static void test_stop(void)
 {
-    nq_httpc_destroy(&s_http);
-    CU_ASSERT_EQUAL(nq_harness_stop(&s_h), 0);
+    CU_ASSERT_EQUAL(tk_stop(), 0);
 }
 
 static CU_TestInfo tests[] = {

@@ -9,14 +9,13 @@
  * The suite runs with small limits (NQ_MAX_BODY_BYTES=65536,
  * NQ_MAX_BATCH_EVENTS=100: the ledger posts batches of exactly 100) and one
  * feed secret. Tests run in order: every answer's `accepted` count is added
- * to s_accepted, which the ledger compares with Redis; the Redis outage comes
+ * to tk_accepted, which the ledger compares with Redis; the Redis outage comes
  * last because the Redis started again is empty (the harness's Redis keeps
  * nothing on disk).
  *
  * harness.h has no call to stop and start its Redis: the outage test kills
  * it (by the pid Redis reports) and starts a redis-server of its own on the
  * same port, which the last test stops after the suite. */
-#include <fcntl.h>
 #include <stdarg.h>
 #include <hiredis/hiredis.h>
 #include <jansson.h>
@@ -24,7 +23,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -39,6 +37,7 @@
 #include "nq/period.h"
 #include "nq/scripts.h"
 #include "nq_test.h"
+#include "testkit.h"
 
 #define HOUR_MS        3600000LL
 #define DAY_MS         (24 * HOUR_MS)
@@ -64,46 +63,10 @@
 #define LEDGER_DUP_MOD 10  /* every 10th event (i % 10 == 5) resends an earlier one */
 #define LEDGER_CON_MOD 150 /* every 150th (i % 150 == 77) changes an earlier one */
 
-static nq_harness_t *s_h;
-static nq_httpc_t *s_http;
-static int64_t s_now;        /* when the suite started, Unix ms */
-static long long s_accepted; /* `accepted` summed over every answer */
-static pid_t s_redis2;       /* the Redis this test started again, 0 if none */
-static int s_redis_port;     /* the harness's Redis port (also after the harness stopped) */
+static int64_t s_now;    /* when the suite started, Unix ms */
+static int s_redis_port; /* the harness's Redis port (also after the harness stopped) */
 
 /* ---------------------------------------------------------------- helpers */
-
-static int64_t mono_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static const char *str(const json_t *o, const char *key)
-{
-    const char *s = json_string_value(json_object_get(o, key));
-    return s ? s : "";
-}
-
-static json_int_t num(const json_t *o, const char *key)
-{
-    return json_integer_value(json_object_get(o, key));
-}
-
-/* RFC 3339 text of instant ms in the zone. */
-static void time_of(int64_t ms, char *buf, size_t len)
-{
-    nq_time_format(ms, buf, len);
-}
-
-/* The date of instant ms in the zone, "2026-11-25". */
-static void date_of(int64_t ms, char *buf, size_t len)
-{
-    char t[48];
-    nq_time_format(ms, t, sizeof(t));
-    snprintf(buf, len, "%.10s", t);
-}
 
 /* One answer: HTTP status (0 when none came), Retry-After, parsed body. */
 typedef struct answer {
@@ -119,19 +82,19 @@ static void answer_free(answer_t *a)
 }
 
 /* POST body[0..len) to path with content_type (NULL: none) and extra header
- * lines. The answer's `accepted` is added to s_accepted. */
+ * lines. The answer's `accepted` is added to tk_accepted. */
 static answer_t post_raw(const char *path, const char *content_type, const char *body, size_t len,
                          const char *headers)
 {
     nq_httpc_response_t r;
     answer_t a = {0};
-    int rc = nq_httpc_request(s_http, "POST", path, content_type, body, len, headers, &r);
+    int rc = nq_httpc_request(tk_http, "POST", path, content_type, body, len, headers, &r);
     if (rc != 0)
         fprintf(stderr, "\nPOST %s: %s\n", path, nq_httpc_strerror(rc));
     a.status = rc == 0 ? r.status : 0;
     snprintf(a.retry_after, sizeof(a.retry_after), "%s", rc == 0 ? r.retry_after : "");
     a.json = rc == 0 ? json_loadb(r.body, r.len, 0, NULL) : NULL;
-    s_accepted += num(a.json, "accepted");
+    tk_accepted += tk_num(a.json, "accepted");
     nq_httpc_response_free(&r);
     return a;
 }
@@ -154,7 +117,7 @@ static answer_t post_json(json_t *body)
 static json_t *get_json(const char *path, int *status)
 {
     nq_httpc_response_t r;
-    int rc = nq_httpc_request(s_http, "GET", path, NULL, NULL, 0, NULL, &r);
+    int rc = nq_httpc_request(tk_http, "GET", path, NULL, NULL, 0, NULL, &r);
     *status = rc == 0 ? r.status : 0;
     json_t *j = rc == 0 ? json_loadb(r.body, r.len, 0, NULL) : NULL;
     nq_httpc_response_free(&r);
@@ -166,10 +129,10 @@ static void expect_counts(const answer_t *a, int status, int accepted, int dupli
                           int rejected)
 {
     CU_ASSERT_EQUAL(a->status, status);
-    CU_ASSERT_EQUAL(num(a->json, "accepted"), accepted);
-    CU_ASSERT_EQUAL(num(a->json, "duplicate"), duplicate);
-    CU_ASSERT_EQUAL(num(a->json, "conflict"), conflict);
-    CU_ASSERT_EQUAL(num(a->json, "rejected"), rejected);
+    CU_ASSERT_EQUAL(tk_num(a->json, "accepted"), accepted);
+    CU_ASSERT_EQUAL(tk_num(a->json, "duplicate"), duplicate);
+    CU_ASSERT_EQUAL(tk_num(a->json, "conflict"), conflict);
+    CU_ASSERT_EQUAL(tk_num(a->json, "rejected"), rejected);
     CU_ASSERT_EQUAL(json_array_size(json_object_get(a->json, "results")),
                     (size_t)(accepted + duplicate + conflict + rejected));
     if (a->status != status) {
@@ -179,30 +142,18 @@ static void expect_counts(const answer_t *a, int status, int accepted, int dupli
     }
 }
 
-/* Does the error list `errors` name `field`? */
-static bool names_field(const json_t *errors, const char *field)
-{
-    size_t i;
-    json_t *e;
-    json_array_foreach (errors, i, e) {
-        if (strcmp(str(e, "field"), field) == 0)
-            return true;
-    }
-    return false;
-}
-
 /* Check result i of an answer: its index, event id (NULL: not checked),
  * status and, for a rejected event, that `field` is named. */
 static void expect_result(const answer_t *a, size_t i, const char *event_id, const char *status,
                           const char *field)
 {
     json_t *r = json_array_get(json_object_get(a->json, "results"), i);
-    CU_ASSERT_EQUAL(num(r, "index"), (json_int_t)i);
+    CU_ASSERT_EQUAL(tk_num(r, "index"), (json_int_t)i);
     if (event_id)
-        CU_ASSERT_STRING_EQUAL(str(r, "event_id"), event_id);
-    CU_ASSERT_STRING_EQUAL(str(r, "status"), status);
+        CU_ASSERT_STRING_EQUAL(tk_str(r, "event_id"), event_id);
+    CU_ASSERT_STRING_EQUAL(tk_str(r, "status"), status);
     if (field) {
-        bool named = names_field(json_object_get(r, "errors"), field);
+        bool named = tk_names_field(json_object_get(r, "errors"), field);
         if (!named) {
             char *text = json_dumps(r, JSON_COMPACT);
             fprintf(stderr, "\nresult %zu does not name '%s': %s\n", i, field, text ? text : "");
@@ -214,29 +165,14 @@ static void expect_result(const answer_t *a, size_t i, const char *event_id, con
         CU_ASSERT_PTR_NULL(json_object_get(r, "errors"));
 }
 
-/* An event of salesperson sp at `at`; customer and amount NULL for none. */
-static json_t *event(const char *id, const char *type, const char *sp, const char *customer,
-                     int64_t at, const char *amount)
-{
-    char when[48];
-    time_of(at, when, sizeof(when));
-    json_t *e = json_pack("{s:s, s:s, s:s, s:s}", "event_id", id, "type", type, "salesperson_id",
-                          sp, "occurred_at", when);
-    if (customer)
-        json_object_set_new(e, "customer_id", json_string(customer));
-    if (amount)
-        json_object_set_new(e, "amount", json_string(amount));
-    return e;
-}
-
 static json_t *order(const char *id, const char *sp, int64_t at, const char *amount)
 {
-    return event(id, "order", sp, "cust-it-001", at, amount);
+    return tk_event(id, "order", sp, "cust-it-001", at, amount);
 }
 
 static json_t *visit(const char *id, const char *sp, int64_t at)
 {
-    return event(id, "visit", sp, "cust-it-001", at, NULL);
+    return tk_event(id, "visit", sp, "cust-it-001", at, NULL);
 }
 
 /* The KPIs of sp for the period of `kind` containing `at`, polled until
@@ -248,16 +184,16 @@ static void expect_kpis(const char *sp, nq_period_kind_t kind, int64_t at, int o
     int status = 0;
     json_t *got = NULL;
     bool ok = false;
-    date_of(at, date, sizeof(date));
+    tk_date_of(at, date, sizeof(date));
     nq_money_format(sales_fen, want, sizeof(want));
     snprintf(path, sizeof(path), "/api/v1/salespeople/%s/kpis?period=%s&at=%s", sp,
              nq_period_kind_name(kind), date);
-    for (int64_t deadline = mono_ms() + POLL_MS; !ok && mono_ms() < deadline;) {
+    for (int64_t deadline = tk_mono_ms() + POLL_MS; !ok && tk_mono_ms() < deadline;) {
         json_decref(got);
         got = get_json(path, &status);
         json_t *k = json_object_get(got, "kpis");
-        ok = status == 200 && num(k, "orders") == orders && num(k, "visits") == visits &&
-             strcmp(str(k, "sales_amount"), want) == 0;
+        ok = status == 200 && tk_num(k, "orders") == orders && tk_num(k, "visits") == visits &&
+             strcmp(tk_str(k, "sales_amount"), want) == 0;
         if (!ok)
             usleep(100000);
     }
@@ -270,7 +206,7 @@ static void expect_kpis(const char *sp, nq_period_kind_t kind, int64_t at, int o
     CU_ASSERT(ok);
     nq_period_t p;
     nq_period_of(kind, at, &p);
-    CU_ASSERT_STRING_EQUAL(str(json_object_get(got, "period"), "key"), p.key);
+    CU_ASSERT_STRING_EQUAL(tk_str(json_object_get(got, "period"), "key"), p.key);
     json_decref(got);
 }
 
@@ -292,13 +228,7 @@ static long long redis_int(const char *fmt, const char *arg)
 {
     redisContext *c = redis_connect();
     redisReply *r = c ? redisCommand(c, fmt, arg) : NULL;
-    long long v = -1;
-    if (r && r->type == REDIS_REPLY_INTEGER)
-        v = r->integer;
-    else if (r && r->type == REDIS_REPLY_STRING)
-        v = strtoll(r->str, NULL, 10);
-    else if (r && r->type == REDIS_REPLY_NIL)
-        v = 0;
+    long long v = tk_reply_int(r);
     freeReplyObject(r);
     if (c)
         redisFree(c);
@@ -353,40 +283,16 @@ static int suite_init(void)
         NULL,
     };
     s_now = nq_now_ms();
-    s_h = nq_harness_start(env);
-    if (!s_h)
+    if (tk_start(env) != 0)
         return 1;
-    s_redis_port = nq_harness_redis_port(s_h);
-    s_http = nq_httpc_new(nq_harness_url(s_h));
-    if (s_http)
-        nq_httpc_set_timeout(s_http, 5000); /* > NQ_REQUEST_TIMEOUT_MS: its 503 comes first */
-    return s_http ? 0 : 1;
-}
-
-/* Stop our own Redis (the outage test's), if it runs. */
-static void stop_redis2(void)
-{
-    if (s_redis2 <= 0)
-        return;
-    redisContext *c = redis_connect();
-    if (c) {
-        freeReplyObject(redisCommand(c, "SHUTDOWN NOSAVE"));
-        redisFree(c);
-    }
-    for (int i = 0; i < 100 && waitpid(s_redis2, NULL, WNOHANG) == 0; i++)
-        usleep(50000);
-    if (waitpid(s_redis2, NULL, WNOHANG) == 0) {
-        kill(s_redis2, SIGKILL);
-        waitpid(s_redis2, NULL, 0);
-    }
-    s_redis2 = 0;
+    s_redis_port = nq_harness_redis_port(tk_h);
+    nq_httpc_set_timeout(tk_http, 5000); /* > NQ_REQUEST_TIMEOUT_MS: its 503 comes first */
+    return 0;
 }
 
 static int suite_clean(void)
 {
-    nq_httpc_destroy(&s_http);
-    nq_harness_stop(&s_h); /* left over when a test failed before the last one */
-    stop_redis2();
+    tk_stop(); /* left over when a test failed before the last one */
     return 0;
 }
 
@@ -418,29 +324,30 @@ static void test_batch_mixed(void)
     json_t *bad_location = visit("mx-bad-location", "sp-it-mix", at);
     json_object_set_new(bad_location, "location",
                         json_pack("{s:f, s:f}", "lat", 123.0, "lng", 1.0));
-    json_t *bad_rating = event("mx-bad-rating", "feedback", "sp-it-mix", "cust-it-001", at, NULL);
+    json_t *bad_rating =
+        tk_event("mx-bad-rating", "feedback", "sp-it-mix", "cust-it-001", at, NULL);
     json_object_set_new(bad_rating, "rating", json_integer(9));
 
     json_t *batch = json_pack(
         "[o, o, o, o, o, o, o, o, o, o, o, o, o, o, o, o, o, i]",
-        order("mx-good-1", "sp-it-mix", at, "200.00"),           /* 0 accepted */
-        no_sp,                                                   /* 1 salesperson_id */
-        order("mx-prior-1", "sp-it-mix", at, "100.00"),          /* 2 duplicate */
-        order("mx-bad-decimals", "sp-it-mix", at, "12.345"),     /* 3 amount */
-        order("mx-prior-1", "sp-it-mix", at, "101.00"),          /* 4 conflict */
-        bad_type,                                                /* 5 type */
-        visit("mx-good-2", "sp-it-mix", at),                     /* 6 accepted */
-        unknown,                                                 /* 7 colour */
-        visit("mx-good-2", "sp-it-mix", at),                     /* 8 duplicate in the batch */
-        wrong_type,                                              /* 9 duration_s */
-        event("mx-good-2", "call", "sp-it-mix", NULL, at, NULL), /* 10 conflict in the batch */
-        bad_time,                                                /* 11 occurred_at */
-        not_applicable,                                          /* 12 amount */
-        bad_location,                                            /* 13 location */
-        bad_rating,                                              /* 14 rating */
-        no_id,                                                   /* 15 event_id */
-        event("mx-good-3", "call", "sp-it-mix", NULL, at, NULL), /* 16 accepted */
-        42);                                                     /* 17 not an object */
+        order("mx-good-1", "sp-it-mix", at, "200.00"),              /* 0 accepted */
+        no_sp,                                                      /* 1 salesperson_id */
+        order("mx-prior-1", "sp-it-mix", at, "100.00"),             /* 2 duplicate */
+        order("mx-bad-decimals", "sp-it-mix", at, "12.345"),        /* 3 amount */
+        order("mx-prior-1", "sp-it-mix", at, "101.00"),             /* 4 conflict */
+        bad_type,                                                   /* 5 type */
+        visit("mx-good-2", "sp-it-mix", at),                        /* 6 accepted */
+        unknown,                                                    /* 7 colour */
+        visit("mx-good-2", "sp-it-mix", at),                        /* 8 duplicate in the batch */
+        wrong_type,                                                 /* 9 duration_s */
+        tk_event("mx-good-2", "call", "sp-it-mix", NULL, at, NULL), /* 10 conflict in the batch */
+        bad_time,                                                   /* 11 occurred_at */
+        not_applicable,                                             /* 12 amount */
+        bad_location,                                               /* 13 location */
+        bad_rating,                                                 /* 14 rating */
+        no_id,                                                      /* 15 event_id */
+        tk_event("mx-good-3", "call", "sp-it-mix", NULL, at, NULL), /* 16 accepted */
+        42);                                                        /* 17 not an object */
     CU_ASSERT_PTR_NOT_NULL_FATAL(batch);
     a = post_json(batch);
     expect_counts(&a, 207, 3, 2, 2, 11);
@@ -522,12 +429,12 @@ static void test_batch_all_one_kind(void)
 static void expect_refused(answer_t a, int status, const char *error)
 {
     CU_ASSERT_EQUAL(a.status, status);
-    CU_ASSERT_STRING_EQUAL(str(a.json, "error"), error);
-    CU_ASSERT(strlen(str(a.json, "detail")) > 0);
+    CU_ASSERT_STRING_EQUAL(tk_str(a.json, "error"), error);
+    CU_ASSERT(strlen(tk_str(a.json, "detail")) > 0);
     CU_ASSERT_PTR_NULL(json_object_get(a.json, "results"));
     if (a.status != status)
         fprintf(stderr, "\nwant HTTP %d %s, got %d %s\n", status, error, a.status,
-                str(a.json, "detail"));
+                tk_str(a.json, "detail"));
     answer_free(&a);
 }
 
@@ -558,7 +465,7 @@ static void test_bodies_refused(void)
     expect_refused(post_text("[]"), 400, "invalid");
     expect_refused(post_text("42"), 400, "invalid");
     answer_t a = post_text("this is not JSON");
-    CU_ASSERT(strstr(str(a.json, "detail"), "JSON") != NULL);
+    CU_ASSERT(strstr(tk_str(a.json, "detail"), "JSON") != NULL);
     expect_refused(a, 400, "invalid");
     expect_refused(post_text("[{\"event_id\": \"x\""), 400, "invalid");
 
@@ -697,12 +604,12 @@ static json_t *doc_example(size_t i, const char *prefix)
     char id[160], when[48], due[16];
     json_t *e = json_loads(doc_examples[i], JSON_REJECT_DUPLICATES, NULL);
     CU_ASSERT_PTR_NOT_NULL_FATAL(e);
-    snprintf(id, sizeof(id), "%s-%s", prefix, str(e, "event_id"));
+    snprintf(id, sizeof(id), "%s-%s", prefix, tk_str(e, "event_id"));
     json_object_set_new(e, "event_id", json_string(id));
-    time_of(s_now - 2 * HOUR_MS, when, sizeof(when));
+    nq_time_format(s_now - 2 * HOUR_MS, when, sizeof(when));
     json_object_set_new(e, "occurred_at", json_string(when));
     if (json_object_get(e, "due_at")) {
-        date_of(s_now + 14 * DAY_MS, due, sizeof(due));
+        tk_date_of(s_now + 14 * DAY_MS, due, sizeof(due));
         json_object_set_new(e, "due_at", json_string(due));
     }
     return e;
@@ -717,7 +624,7 @@ static void test_every_type(void)
     expect_counts(&a, 202, (int)N_TYPES, 0, 0, 0);
     for (size_t i = 0; i < N_TYPES; i++) {
         json_t *e = doc_example(i, "ty");
-        expect_result(&a, i, str(e, "event_id"), "accepted", NULL);
+        expect_result(&a, i, tk_str(e, "event_id"), "accepted", NULL);
         json_decref(e);
     }
     answer_free(&a);
@@ -726,7 +633,7 @@ static void test_every_type(void)
     for (size_t i = 0; i < N_TYPES; i++) {
         json_t *e = doc_example(i, "ty1");
         char id[160];
-        snprintf(id, sizeof(id), "%s", str(e, "event_id"));
+        snprintf(id, sizeof(id), "%s", tk_str(e, "event_id"));
         a = post_json(e);
         expect_counts(&a, 202, 1, 0, 0, 0);
         expect_result(&a, 0, id, "accepted", NULL);
@@ -744,7 +651,7 @@ static void test_every_type(void)
     expect_counts(&a, 400, 0, 0, 0, (int)N_TYPES);
     for (size_t i = 0; i < N_TYPES; i++) {
         json_t *e = doc_example(i, "rq");
-        expect_result(&a, i, str(e, "event_id"), "rejected", required_field[i][2]);
+        expect_result(&a, i, tk_str(e, "event_id"), "rejected", required_field[i][2]);
         json_decref(e);
     }
     answer_free(&a);
@@ -780,7 +687,7 @@ static void test_amounts_and_times(void)
      * and 0.3 once parsed, but have more than two decimals. Both on the fast
      * path (a plain body) and the general one (an escape sends it there). */
     char when[48], body[1024];
-    time_of(at, when, sizeof(when));
+    nq_time_format(at, when, sizeof(when));
     static const char *const notes[] = {"plain", "esc\\u00e9"};
     for (size_t k = 0; k < 2; k++) {
         snprintf(
@@ -795,8 +702,8 @@ static void test_amounts_and_times(void)
         for (size_t i = 0; i < 2; i++) {
             json_t *r = json_array_get(json_object_get(a.json, "results"), i);
             json_t *e = json_array_get(json_object_get(r, "errors"), 0);
-            CU_ASSERT_STRING_EQUAL(str(e, "field"), "amount");
-            CU_ASSERT_STRING_EQUAL(str(e, "reason"), "more than two decimals");
+            CU_ASSERT_STRING_EQUAL(tk_str(e, "field"), "amount");
+            CU_ASSERT_STRING_EQUAL(tk_str(e, "reason"), "more than two decimals");
         }
         answer_free(&a);
     }
@@ -836,7 +743,7 @@ static void test_amounts_and_times(void)
 static void test_ndjson(void)
 {
     char when[48], body[2048];
-    time_of(s_now - HOUR_MS, when, sizeof(when));
+    nq_time_format(s_now - HOUR_MS, when, sizeof(when));
     snprintf(body, sizeof(body),
              "{\"event_id\":\"nd-1\",\"type\":\"visit\",\"salesperson_id\":\"sp-it-nd\","
              "\"customer_id\":\"cust-it-001\",\"occurred_at\":\"%s\"}\n"
@@ -885,13 +792,13 @@ static void test_malformed_escapes(void)
     for (size_t i = 0; i < sizeof(bodies) / sizeof(bodies[0]); i++) {
         answer_t a = post_text(bodies[i]);
         CU_ASSERT_PTR_NOT_NULL(a.json);
-        CU_ASSERT_PTR_NOT_NULL(strstr(str(a.json, "detail"), "invalid escape"));
+        CU_ASSERT_PTR_NOT_NULL(strstr(tk_str(a.json, "detail"), "invalid escape"));
         expect_refused(a, 400, "invalid");
     }
 
     /* NDJSON: the bad line is rejected with its reason, the others taken. */
     char when[48], body[1024];
-    time_of(s_now - HOUR_MS, when, sizeof(when));
+    nq_time_format(s_now - HOUR_MS, when, sizeof(when));
     snprintf(body, sizeof(body),
              "{\"event_id\":\"esc-nd-1\",\"type\":\"call\",\"salesperson_id\":\"sp-it-esc\","
              "\"occurred_at\":\"%s\"}\n"
@@ -904,8 +811,8 @@ static void test_malformed_escapes(void)
     for (size_t i = 1; i < 3; i++) {
         json_t *r = json_array_get(json_object_get(a.json, "results"), i);
         json_t *e = json_array_get(json_object_get(r, "errors"), 0);
-        CU_ASSERT_STRING_EQUAL(str(e, "field"), "(line)");
-        CU_ASSERT_PTR_NOT_NULL(strstr(str(e, "reason"), "invalid escape"));
+        CU_ASSERT_STRING_EQUAL(tk_str(e, "field"), "(line)");
+        CU_ASSERT_PTR_NOT_NULL(strstr(tk_str(e, "reason"), "invalid escape"));
     }
     answer_free(&a);
 
@@ -917,8 +824,8 @@ static void test_malformed_escapes(void)
     expect_counts(&a, 400, 0, 0, 0, 1);
     json_t *r = json_array_get(json_object_get(a.json, "results"), 0);
     json_t *e = json_array_get(json_object_get(r, "errors"), 0);
-    CU_ASSERT_EQUAL(strncmp(str(e, "field"), "客户客户", strlen("客户客户")), 0);
-    CU_ASSERT_STRING_EQUAL(str(e, "reason"), "unknown field");
+    CU_ASSERT_EQUAL(strncmp(tk_str(e, "field"), "客户客户", strlen("客户客户")), 0);
+    CU_ASSERT_STRING_EQUAL(tk_str(e, "reason"), "unknown field");
     answer_free(&a);
 }
 
@@ -989,7 +896,7 @@ static void test_protobuf(void)
     static const char garbage[] = "\xff\xff\xff\xff\xff\x01not a protobuf at all\x0a\xff";
     a = post_raw(ACTIVITIES, "application/x-protobuf", garbage, sizeof(garbage) - 1, NULL);
     CU_ASSERT_EQUAL(a.status, 400);
-    CU_ASSERT_STRING_EQUAL(str(a.json, "error"), "invalid");
+    CU_ASSERT_STRING_EQUAL(tk_str(a.json, "error"), "invalid");
     answer_free(&a);
     a = post_raw(ACTIVITIES, "application/x-protobuf", "", 0, NULL);
     CU_ASSERT_EQUAL(a.status, 400);
@@ -1024,8 +931,8 @@ static answer_t post_feed(const char *path, const char *secret, const char *ts, 
 static void expect_unauthorized(answer_t a)
 {
     CU_ASSERT_EQUAL(a.status, 401);
-    CU_ASSERT_STRING_EQUAL(str(a.json, "error"), "unauthorized");
-    CU_ASSERT(strlen(str(a.json, "detail")) > 0);
+    CU_ASSERT_STRING_EQUAL(tk_str(a.json, "error"), "unauthorized");
+    CU_ASSERT(strlen(tk_str(a.json, "detail")) > 0);
     answer_free(&a);
 }
 
@@ -1036,7 +943,7 @@ static char s_feed_sig[80];
 static void test_feed_signed(void)
 {
     char when[48], ts[24], old[24];
-    time_of(s_now - HOUR_MS, when, sizeof(when));
+    nq_time_format(s_now - HOUR_MS, when, sizeof(when));
     snprintf(s_feed_body, sizeof(s_feed_body),
              "[{\"event_id\":\"fd-1\",\"type\":\"payment\",\"salesperson_id\":\"sp-it-feed\","
              "\"customer_id\":\"cust-it-001\",\"occurred_at\":\"%s\",\"amount\":\"1200.00\"},"
@@ -1098,7 +1005,7 @@ static void test_feed_replay(void)
              s_feed_ts, s_feed_sig);
     answer_t a = post_raw(FEED_ERP, JSON_TYPE, s_feed_body, strlen(s_feed_body), headers);
     CU_ASSERT_EQUAL(a.status, 409);
-    CU_ASSERT_STRING_EQUAL(str(a.json, "error"), "replayed");
+    CU_ASSERT_STRING_EQUAL(tk_str(a.json, "error"), "replayed");
     answer_free(&a);
 
     /* The same events in a new delivery (new timestamp): idempotent. */
@@ -1126,7 +1033,7 @@ static void test_feed_replay_upper_case(void)
              s_feed_ts, sig);
     answer_t a = post_raw(FEED_ERP, JSON_TYPE, s_feed_body, strlen(s_feed_body), headers);
     CU_ASSERT_EQUAL(a.status, 409);
-    CU_ASSERT_STRING_EQUAL(str(a.json, "error"), "replayed");
+    CU_ASSERT_STRING_EQUAL(tk_str(a.json, "error"), "replayed");
     if (a.status != 409)
         fprintf(stderr, "\nreplay with upper-case signature: HTTP %d (want 409 replayed)\n",
                 a.status);
@@ -1140,7 +1047,7 @@ static void test_feed_replay_race(void)
 {
     enum { CONNS = 4 };
     char when[48], ts[24], body[512], sig[80], headers[256];
-    time_of(s_now - HOUR_MS, when, sizeof(when));
+    nq_time_format(s_now - HOUR_MS, when, sizeof(when));
     snprintf(body, sizeof(body),
              "{\"event_id\":\"fd-race-1\",\"type\":\"call\",\"salesperson_id\":\"sp-it-race\","
              "\"occurred_at\":\"%s\",\"duration_s\":60}",
@@ -1156,7 +1063,7 @@ static void test_feed_replay_race(void)
     pid_t kids[CONNS];
     for (int i = 0; i < CONNS; i++) {
         if ((kids[i] = fork()) == 0) { /* each posts once the parent lets them all go */
-            nq_httpc_t *http = nq_httpc_new(nq_harness_url(s_h));
+            nq_httpc_t *http = nq_httpc_new(nq_harness_url(tk_h));
             char go;
             close(start[1]);
             while (read(start[0], &go, 1) > 0) {
@@ -1183,7 +1090,7 @@ static void test_feed_replay_race(void)
     close(results[0]);
     for (int i = 0; i < CONNS; i++)
         waitpid(kids[i], NULL, 0);
-    s_accepted += taken; /* the ledger's sum of answers: the taken one accepted its event */
+    tk_accepted += taken; /* the ledger's sum of answers: the taken one accepted its event */
     CU_ASSERT_EQUAL(taken, 1);
     CU_ASSERT_EQUAL(replayed, CONNS - 1);
     if (taken != 1 || replayed != CONNS - 1)
@@ -1244,7 +1151,7 @@ static void test_ledger(void)
         } else if (kind < 9) {
             e = visit(id, sp, at);
         } else {
-            e = event(id, "call", sp, NULL, at, NULL);
+            e = tk_event(id, "call", sp, NULL, at, NULL);
         }
         original[i] = true;
         orig_at[n_orig++] = i;
@@ -1264,8 +1171,8 @@ static void test_ledger(void)
         json_t *e = sent[i];
         int64_t at;
         const char *why;
-        CU_ASSERT_EQUAL_FATAL(nq_time_parse(str(e, "occurred_at"), &at, &why), 0);
-        int spi = atoi(str(e, "salesperson_id") + strlen("sp-lg-"));
+        CU_ASSERT_EQUAL_FATAL(nq_time_parse(tk_str(e, "occurred_at"), &at, &why), 0);
+        int spi = atoi(tk_str(e, "salesperson_id") + strlen("sp-lg-"));
         nq_period_t m;
         nq_period_of(NQ_PERIOD_MONTH, at, &m);
         ledger_cell_t *c = NULL;
@@ -1278,7 +1185,7 @@ static void test_ledger(void)
         }
         snprintf(c->month, sizeof(c->month), "%s", m.key);
         c->at = m.start_ms;
-        if (strcmp(str(e, "type"), "order") == 0) {
+        if (strcmp(tk_str(e, "type"), "order") == 0) {
             json_t *amt = json_object_get(e, "amount");
             int64_t fen = 0;
             if (json_is_integer(amt))
@@ -1296,7 +1203,7 @@ static void test_ledger(void)
 
     /* Send, 100 at a time, counting the answers. */
     long long got[4] = {0, 0, 0, 0}; /* accepted, duplicate, conflict, rejected */
-    int64_t t0 = mono_ms();
+    int64_t t0 = tk_mono_ms();
     for (size_t b = 0; b < LEDGER_EVENTS / LEDGER_BATCH; b++) {
         json_t *batch = json_array();
         size_t conflicts = 0;
@@ -1306,14 +1213,14 @@ static void test_ledger(void)
         }
         answer_t a = post_json(batch);
         CU_ASSERT_EQUAL(a.status, conflicts ? 207 : 202);
-        got[0] += num(a.json, "accepted");
-        got[1] += num(a.json, "duplicate");
-        got[2] += num(a.json, "conflict");
-        got[3] += num(a.json, "rejected");
+        got[0] += tk_num(a.json, "accepted");
+        got[1] += tk_num(a.json, "duplicate");
+        got[2] += tk_num(a.json, "conflict");
+        got[3] += tk_num(a.json, "rejected");
         answer_free(&a);
     }
     fprintf(stderr, "\n  ledger: %d events posted in %lld ms", LEDGER_EVENTS,
-            (long long)(mono_ms() - t0));
+            (long long)(tk_mono_ms() - t0));
     CU_ASSERT_EQUAL(got[0], (long long)want_accepted);
     CU_ASSERT_EQUAL(got[1], (long long)want_dup);
     CU_ASSERT_EQUAL(got[2], (long long)want_con);
@@ -1323,21 +1230,21 @@ static void test_ledger(void)
 
     /* Every acknowledged event is in the log once and scored once. */
     long long accepted = -1, scored = -2;
-    for (int64_t deadline = mono_ms() + SCORE_MS; mono_ms() < deadline;) {
+    for (int64_t deadline = tk_mono_ms() + SCORE_MS; tk_mono_ms() < deadline;) {
         accepted = stat_accepted();
         scored = stat_scored();
         if (accepted >= 0 && scored == accepted)
             break;
         usleep(100000);
     }
-    fprintf(stderr, " (scored after %lld ms) ", (long long)(mono_ms() - t0));
-    CU_ASSERT_EQUAL(accepted, s_accepted);
+    fprintf(stderr, " (scored after %lld ms) ", (long long)(tk_mono_ms() - t0));
+    CU_ASSERT_EQUAL(accepted, tk_accepted);
     CU_ASSERT_EQUAL(scored, accepted);
     CU_ASSERT_EQUAL(log_events(), accepted);
-    if (accepted != s_accepted || scored != accepted)
+    if (accepted != tk_accepted || scored != accepted)
         fprintf(stderr,
                 "\nanswers accepted %lld, nq:stats:accepted %lld, scored %lld, log events %lld\n",
-                s_accepted, accepted, scored, log_events());
+                tk_accepted, accepted, scored, log_events());
 
     /* The month KPIs, per salesperson and month, and in total. */
     long long kpi_orders = 0, kpi_sales = 0;
@@ -1345,7 +1252,7 @@ static void test_ledger(void)
         for (int k = 0; k < LEDGER_MONTHS && cells[s][k].month[0]; k++) {
             char path[256], date[16];
             int status;
-            date_of(cells[s][k].at, date, sizeof(date));
+            tk_date_of(cells[s][k].at, date, sizeof(date));
             snprintf(path, sizeof(path), "/api/v1/salespeople/sp-lg-%d/kpis?period=month&at=%s", s,
                      date);
             json_t *j = get_json(path, &status);
@@ -1353,15 +1260,15 @@ static void test_ledger(void)
             int64_t fen = -1;
             const char *why;
             CU_ASSERT_EQUAL(status, 200);
-            CU_ASSERT_STRING_EQUAL(str(json_object_get(j, "period"), "key"), cells[s][k].month);
-            CU_ASSERT_EQUAL(nq_money_parse(str(kp, "sales_amount"), &fen, &why), 0);
-            CU_ASSERT_EQUAL(num(kp, "orders"), cells[s][k].orders);
+            CU_ASSERT_STRING_EQUAL(tk_str(json_object_get(j, "period"), "key"), cells[s][k].month);
+            CU_ASSERT_EQUAL(nq_money_parse(tk_str(kp, "sales_amount"), &fen, &why), 0);
+            CU_ASSERT_EQUAL(tk_num(kp, "orders"), cells[s][k].orders);
             CU_ASSERT_EQUAL(fen, cells[s][k].sales);
-            if (num(kp, "orders") != cells[s][k].orders || fen != cells[s][k].sales)
+            if (tk_num(kp, "orders") != cells[s][k].orders || fen != cells[s][k].sales)
                 fprintf(stderr, "\nsp-lg-%d %s: want %lld orders, %lld fen; got %lld, %lld\n", s,
                         cells[s][k].month, cells[s][k].orders, cells[s][k].sales,
-                        (long long)num(kp, "orders"), (long long)fen);
-            kpi_orders += num(kp, "orders");
+                        (long long)tk_num(kp, "orders"), (long long)fen);
+            kpi_orders += tk_num(kp, "orders");
             kpi_sales += fen;
             json_decref(j);
         }
@@ -1380,7 +1287,7 @@ static void test_ledger(void)
 static bool hash_field_becomes(const char *key, const char *field, const char *want)
 {
     char got[64] = "";
-    for (int64_t deadline = mono_ms() + POLL_MS; mono_ms() < deadline; usleep(50000)) {
+    for (int64_t deadline = tk_mono_ms() + POLL_MS; tk_mono_ms() < deadline; usleep(50000)) {
         redisContext *c = redis_connect();
         redisReply *r = c ? redisCommand(c, "HGET %s %s", key, field) : NULL;
         snprintf(got, sizeof(got), "%s", r && r->type == REDIS_REPLY_STRING ? r->str : "(nil)");
@@ -1441,7 +1348,7 @@ static int post_visits(const char *prefix, int first, int n, const char *sp)
         json_array_append_new(batch, visit(id, sp, s_now - HOUR_MS));
     }
     answer_t a = post_json(batch);
-    int accepted = a.status == 202 ? (int)num(a.json, "accepted") : -1;
+    int accepted = a.status == 202 ? (int)tk_num(a.json, "accepted") : -1;
     answer_free(&a);
     return accepted;
 }
@@ -1451,7 +1358,7 @@ static int post_visits(const char *prefix, int first, int n, const char *sp)
  * answer cannot come sooner), and is then stored; scoring catches up after. */
 static void test_hold_while_scoring_behind(void)
 {
-    CU_ASSERT_EQUAL_FATAL(nq_harness_proc_signal(s_h, "nq-scoring-1", SIGSTOP), 0);
+    CU_ASSERT_EQUAL_FATAL(nq_harness_proc_signal(tk_h, "nq-scoring-1", SIGSTOP), 0);
     long long before = log_events();
     int sent = 0;
     while (sent <= HOLD_BACKLOG) {
@@ -1461,17 +1368,17 @@ static void test_hold_while_scoring_behind(void)
             break;
         sent += got;
     }
-    int64_t t0 = mono_ms();
+    int64_t t0 = tk_mono_ms();
     CU_ASSERT_EQUAL(post_visits("hold", sent, 100, "sp-it-hold"), 100);
-    int64_t waited = mono_ms() - t0;
+    int64_t waited = tk_mono_ms() - t0;
     sent += 100;
     CU_ASSERT(waited >= HOLD_MS);
     if (waited < HOLD_MS)
         fprintf(stderr, "\nheld batch answered after %lld ms (< %d)\n", (long long)waited, HOLD_MS);
     CU_ASSERT_EQUAL(log_events(), before + sent);
-    CU_ASSERT_EQUAL(nq_harness_proc_signal(s_h, "nq-scoring-1", SIGCONT), 0);
-    int64_t deadline = mono_ms() + SCORE_MS;
-    while (stat_scored() != stat_accepted() && mono_ms() < deadline)
+    CU_ASSERT_EQUAL(nq_harness_proc_signal(tk_h, "nq-scoring-1", SIGCONT), 0);
+    int64_t deadline = tk_mono_ms() + SCORE_MS;
+    while (stat_scored() != stat_accepted() && tk_mono_ms() < deadline)
         usleep(50000);
     CU_ASSERT_EQUAL(stat_scored(), stat_accepted());
     expect_kpis("sp-it-hold", NQ_PERIOD_DAY, s_now - HOUR_MS, 0, 0, sent);
@@ -1579,7 +1486,7 @@ static long long alert_count(void)
  * raises its alert. */
 static void test_long_events(void)
 {
-    CU_ASSERT_EQUAL_FATAL(nq_harness_proc_signal(s_h, "nq-scoring-1", SIGSTOP), 0);
+    CU_ASSERT_EQUAL_FATAL(nq_harness_proc_signal(tk_h, "nq-scoring-1", SIGSTOP), 0);
     char notes[2001];
     memset(notes, 'n', sizeof(notes) - 1);
     notes[sizeof(notes) - 1] = '\0';
@@ -1602,10 +1509,10 @@ static void test_long_events(void)
     answer_t a = post_json(order("long-big", "sp-it-long", s_now - HOUR_MS, "88888.00"));
     expect_counts(&a, 202, 1, 0, 0, 0);
     answer_free(&a);
-    CU_ASSERT_EQUAL(nq_harness_proc_signal(s_h, "nq-scoring-1", SIGCONT), 0);
+    CU_ASSERT_EQUAL(nq_harness_proc_signal(tk_h, "nq-scoring-1", SIGCONT), 0);
     expect_kpis("sp-it-long", NQ_PERIOD_DAY, s_now - HOUR_MS, 1, 8888800, sent);
-    int64_t deadline = mono_ms() + POLL_MS;
-    while (alert_count() <= alerts && mono_ms() < deadline)
+    int64_t deadline = tk_mono_ms() + POLL_MS;
+    while (alert_count() <= alerts && tk_mono_ms() < deadline)
         usleep(50000);
     CU_ASSERT(alert_count() > alerts);
 }
@@ -1613,20 +1520,20 @@ static void test_long_events(void)
 static void test_ingest_down(void)
 {
     char when[48], body[512];
-    time_of(s_now - HOUR_MS, when, sizeof(when));
+    nq_time_format(s_now - HOUR_MS, when, sizeof(when));
     snprintf(body, sizeof(body),
              "{\"event_id\":\"down-1\",\"type\":\"order\",\"salesperson_id\":\"sp-it-down\","
              "\"customer_id\":\"cust-it-001\",\"occurred_at\":\"%s\",\"amount\":\"4.56\"}",
              when);
     long long accepted = stat_accepted(), length = log_events();
-    CU_ASSERT_EQUAL_FATAL(nq_harness_proc_stop(s_h, "nq-ingest", SIGTERM), 0);
+    CU_ASSERT_EQUAL_FATAL(nq_harness_proc_stop(tk_h, "nq-ingest", SIGTERM), 0);
     answer_t a = post_text(body);
     CU_ASSERT_EQUAL(a.status, 503);
     CU_ASSERT(a.retry_after[0] != '\0');
-    CU_ASSERT_STRING_EQUAL(str(a.json, "error"), "unavailable");
+    CU_ASSERT_STRING_EQUAL(tk_str(a.json, "error"), "unavailable");
     answer_free(&a);
-    CU_ASSERT_EQUAL_FATAL(nq_harness_proc_start(s_h, "nq-ingest"), 0);
-    CU_ASSERT_FATAL(nq_harness_wait_ready(s_h, 10000));
+    CU_ASSERT_EQUAL_FATAL(nq_harness_proc_start(tk_h, "nq-ingest"), 0);
+    CU_ASSERT_FATAL(nq_harness_wait_ready(tk_h, 10000));
     usleep(1000000); /* time for anything left queued to arrive */
     CU_ASSERT_EQUAL(stat_accepted(), accepted);
     CU_ASSERT_EQUAL(log_events(), length);
@@ -1634,12 +1541,12 @@ static void test_ingest_down(void)
     /* The client retries, as the 503 told it to: its event is new. */
     a = post_text(body);
     expect_counts(&a, 202, 1, 0, 0, 0);
-    if (a.status == 202 && num(a.json, "accepted") != 1)
+    if (a.status == 202 && tk_num(a.json, "accepted") != 1)
         fprintf(stderr, "\nretry after 503: %s (the 503'd batch was stored after all)\n",
-                str(json_array_get(json_object_get(a.json, "results"), 0), "status"));
+                tk_str(json_array_get(json_object_get(a.json, "results"), 0), "status"));
     answer_free(&a);
     /* Keep the ledger of the later tests straight whatever happened above. */
-    s_accepted = stat_accepted();
+    tk_accepted = stat_accepted();
 }
 
 /* ---- Redis away and back ---- */
@@ -1653,38 +1560,6 @@ static bool redis_answers(void)
     if (c)
         redisFree(c);
     return ok;
-}
-
-/* Start redis-server again on the harness's port, as the harness does. */
-static pid_t start_redis_again(void)
-{
-    char port[16], log[512];
-    snprintf(port, sizeof(port), "%d", nq_harness_redis_port(s_h));
-    snprintf(log, sizeof(log), "%s/redis-again.log", nq_harness_dir(s_h));
-    pid_t parent = getpid(), pid = fork();
-    if (pid == 0) {
-        int out = open(log, O_WRONLY | O_CREAT | O_APPEND, 0644);
-        prctl(PR_SET_PDEATHSIG, SIGKILL);
-        if (getppid() != parent || out < 0 || dup2(out, 1) < 0 || dup2(out, 2) < 0)
-            _exit(127);
-        execlp("redis-server", "redis-server", "--port", port, "--bind", "127.0.0.1", "--save", "",
-               "--appendonly", "no", "--dir", nq_harness_dir(s_h), (char *)NULL);
-        _exit(127);
-    }
-    return pid;
-}
-
-/* The pid of the harness's Redis (INFO server), or -1. */
-static pid_t redis_pid(void)
-{
-    redisContext *c = redis_connect();
-    redisReply *r = c ? redisCommand(c, "INFO server") : NULL;
-    const char *p = r && r->type == REDIS_REPLY_STRING ? strstr(r->str, "process_id:") : NULL;
-    pid_t pid = p ? (pid_t)strtol(p + strlen("process_id:"), NULL, 10) : -1;
-    freeReplyObject(r);
-    if (c)
-        redisFree(c);
-    return pid;
 }
 
 /* A POST made by a child process, so that several wait at once. */
@@ -1707,7 +1582,7 @@ static bg_post_t post_in_child(json_t *body)
     bg.pid = fork();
     if (bg.pid == 0) {
         close(p[0]);
-        nq_httpc_t *c = nq_httpc_new(nq_harness_url(s_h));
+        nq_httpc_t *c = nq_httpc_new(nq_harness_url(tk_h));
         nq_httpc_response_t r;
         if (c &&
             nq_httpc_request(c, "POST", ACTIVITIES, JSON_TYPE, text, strlen(text), NULL, &r) == 0 &&
@@ -1741,7 +1616,7 @@ static answer_t bg_answer(bg_post_t bg)
     char *body;
     a.status = (int)strtol(buf, &body, 10);
     a.json = json_loads(body, 0, NULL);
-    s_accepted += num(a.json, "accepted");
+    tk_accepted += tk_num(a.json, "accepted");
     return a;
 }
 
@@ -1752,9 +1627,8 @@ static void test_grouped_appends(void)
 {
     int64_t at = s_now - HOUR_MS;
     long long entries = redis_int("XLEN %s", NQ_KEY_ACTIVITIES);
-    pid_t redis = redis_pid();
-    CU_ASSERT_FATAL(redis > 0);
-    kill(redis, SIGSTOP); /* the first append stays in flight */
+    /* the first append stays in flight */
+    CU_ASSERT_EQUAL_FATAL(nq_harness_proc_signal(tk_h, "redis", SIGSTOP), 0);
     bg_post_t first = post_in_child(order("grp-1", "sp-it-group", at, "1.00"));
     usleep(200000);
     json_t *b2 = json_array();
@@ -1768,7 +1642,7 @@ static void test_grouped_appends(void)
     json_array_append_new(b3, order("grp-3", "sp-it-group", at, "3.00"));
     bg_post_t third = post_in_child(b3);
     usleep(200000); /* both wait in ingest for the first */
-    kill(redis, SIGCONT);
+    CU_ASSERT_EQUAL(nq_harness_proc_signal(tk_h, "redis", SIGCONT), 0);
 
     answer_t a = bg_answer(first);
     expect_counts(&a, 202, 1, 0, 0, 0);
@@ -1796,18 +1670,16 @@ static void test_grouped_appends(void)
 static void test_redis_outage(void)
 {
     char when[48], body[512];
-    time_of(s_now - HOUR_MS, when, sizeof(when));
+    nq_time_format(s_now - HOUR_MS, when, sizeof(when));
     snprintf(body, sizeof(body),
              "[{\"event_id\":\"out-1\",\"type\":\"order\",\"salesperson_id\":\"sp-it-out\","
              "\"customer_id\":\"cust-it-001\",\"occurred_at\":\"%s\",\"amount\":\"9.99\"}]",
              when);
 
-    pid_t pid = redis_pid();
-    CU_ASSERT_FATAL(pid > 0);
-    kill(pid, SIGSTOP);
+    CU_ASSERT_EQUAL_FATAL(nq_harness_proc_signal(tk_h, "redis", SIGSTOP), 0);
     usleep(1500000); /* > NQ_HEARTBEAT_MS: every service has a command in flight */
-    kill(pid, SIGKILL);
-    for (int64_t deadline = mono_ms() + 5000; redis_answers() && mono_ms() < deadline;)
+    CU_ASSERT_EQUAL(nq_harness_proc_stop(tk_h, "redis", SIGKILL), 128 + SIGKILL);
+    for (int64_t deadline = tk_mono_ms() + 5000; redis_answers() && tk_mono_ms() < deadline;)
         usleep(50000);
     CU_ASSERT_FATAL(!redis_answers());
 
@@ -1816,7 +1688,7 @@ static void test_redis_outage(void)
         answer_t a = post_text(body);
         CU_ASSERT_EQUAL(a.status, 503);
         CU_ASSERT(a.retry_after[0] != '\0');
-        CU_ASSERT_STRING_EQUAL(str(a.json, "error"), "unavailable");
+        CU_ASSERT_STRING_EQUAL(tk_str(a.json, "error"), "unavailable");
         CU_ASSERT_PTR_NULL(json_object_get(a.json, "results"));
         CU_ASSERT_PTR_NULL(json_object_get(a.json, "accepted"));
         answer_free(&a);
@@ -1834,21 +1706,20 @@ static void test_redis_outage(void)
     int status;
     json_t *j = get_json("/readyz", &status);
     CU_ASSERT_EQUAL(status, 503);
-    CU_ASSERT_STRING_EQUAL(str(json_object_get(j, "checks"), "redis"), "down");
+    CU_ASSERT_STRING_EQUAL(tk_str(json_object_get(j, "checks"), "redis"), "down");
     if (status != 503)
         fprintf(stderr, "\nGET /readyz while Redis is away: %s\n",
                 status ? "wrong status" : "no answer within the client's 5 s");
     json_decref(j);
 
     /* Back on the same port: the services reconnect by themselves. */
-    s_redis2 = start_redis_again();
-    CU_ASSERT_FATAL(s_redis2 > 0);
-    for (int64_t deadline = mono_ms() + 5000; !redis_answers() && mono_ms() < deadline;)
+    CU_ASSERT_EQUAL_FATAL(nq_harness_proc_start(tk_h, "redis"), 0);
+    for (int64_t deadline = tk_mono_ms() + 5000; !redis_answers() && tk_mono_ms() < deadline;)
         usleep(50000);
     CU_ASSERT_FATAL(redis_answers());
-    int64_t t0 = mono_ms();
+    int64_t t0 = tk_mono_ms();
     status = 0;
-    while (status != 202 && mono_ms() - t0 < RECOVER_MS) {
+    while (status != 202 && tk_mono_ms() - t0 < RECOVER_MS) {
         a = post_text(body);
         status = a.status;
         if (status == 202) {
@@ -1859,10 +1730,10 @@ static void test_redis_outage(void)
         }
         answer_free(&a);
     }
-    int64_t posted = mono_ms() - t0;
+    int64_t posted = tk_mono_ms() - t0;
     CU_ASSERT_EQUAL(status, 202);
     bool ready = false;
-    while (!ready && mono_ms() - t0 < RECOVER_MS) {
+    while (!ready && tk_mono_ms() - t0 < RECOVER_MS) {
         json_decref(get_json("/readyz", &status));
         ready = status == 200;
         if (!ready)
@@ -1871,7 +1742,7 @@ static void test_redis_outage(void)
     CU_ASSERT(ready);
     fprintf(stderr, "\n  redis back: POST %s after %lld ms, readyz %s after %lld ms ",
             posted < RECOVER_MS ? "202" : "still not 202", (long long)posted,
-            ready ? "200" : "still not 200", (long long)(mono_ms() - t0));
+            ready ? "200" : "still not 200", (long long)(tk_mono_ms() - t0));
     CU_ASSERT(posted < 10000);
 
     /* The new log holds exactly that event, and the scorers take it. */
@@ -1882,10 +1753,8 @@ static void test_redis_outage(void)
 
 static void test_graceful_shutdown(void)
 {
-    nq_httpc_destroy(&s_http);
-    CU_ASSERT_PTR_NOT_NULL_FATAL(s_h);
-    CU_ASSERT_EQUAL(nq_harness_stop(&s_h), 0);
-    stop_redis2();
+    CU_ASSERT_PTR_NOT_NULL_FATAL(tk_h);
+    CU_ASSERT_EQUAL(tk_stop(), 0);
 }
 
 static CU_TestInfo tests[] = {

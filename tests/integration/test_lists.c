@@ -40,78 +40,24 @@
 #include "nq/period.h"
 #include "nq/scripts.h"
 #include "nq_test.h"
+#include "testkit.h"
 
 #define N_CUSTOMERS 120
 #define IDS_MAX     (64 * 1024) /* "a,b,c" of a whole list */
 
-static nq_harness_t *s_h;
-static nq_httpc_t *s_http;
-static redisContext *s_redis;
-
 /* ================================================================ helpers */
-
-static int64_t mono_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static const char *str(const json_t *o, const char *key)
-{
-    const char *s = json_string_value(json_object_get(o, key));
-    return s ? s : "";
-}
-
-static bool check(bool ok, const char *fmt, ...)
-{
-    if (!ok) {
-        va_list ap;
-        va_start(ap, fmt);
-        fprintf(stderr, "\n    FAILED: ");
-        vfprintf(stderr, fmt, ap);
-        fprintf(stderr, "\n");
-        va_end(ap);
-    }
-    CU_ASSERT(ok);
-    return ok;
-}
-
-static const char *text_of(const json_t *j)
-{
-    static char buf[4096];
-    char *t = j ? json_dumps(j, JSON_COMPACT | JSON_ENCODE_ANY) : NULL;
-    snprintf(buf, sizeof(buf), "%s", t ? t : "(none)");
-    free(t);
-    return buf;
-}
-
-/* method path body (JSON text or NULL): want `want`; the answer is returned. */
-static json_t *call(const char *method, const char *path, const char *body, int want)
-{
-    int status;
-    json_t *j = nq_harness_api_raw(s_http, method, path, body, &status);
-    check(status == want, "%s %s %s: want %d, got %d %s", method, path, body ? body : "", want,
-          status, text_of(j));
-    return j;
-}
 
 static void ok(const char *method, const char *path, const char *body)
 {
-    json_decref(call(method, path, body, 200));
+    json_decref(tk_call(method, path, body, 200));
 }
 
 /* GET path: a 400 whose errors name `field`. */
 static void refused(const char *path, const char *field)
 {
-    json_t *j = call("GET", path, NULL, 400);
-    bool named = false;
-    size_t i;
-    json_t *e;
-    json_array_foreach (json_object_get(j, "errors"), i, e) {
-        named = named || strcmp(str(e, "field"), field) == 0;
-    }
-    check(named, "GET %s: errors should name %s: %s", path, field, text_of(j));
+    json_t *j = tk_call("GET", path, NULL, 400);
+    tk_check(tk_names_field(json_object_get(j, "errors"), field),
+             "GET %s: errors should name %s: %s", path, field, tk_text(j));
     json_decref(j);
 }
 
@@ -145,31 +91,32 @@ static const char *collect(const char *path, int limit, bool against_get, int *p
         char url[512];
         snprintf(url, sizeof(url), "%s%climit=%d%s%s", path, strchr(path, '?') ? '&' : '?', limit,
                  cursor[0] ? "&cursor=" : "", cursor);
-        json_t *j = call("GET", url, NULL, 200);
+        json_t *j = tk_call("GET", url, NULL, 200);
         json_t *items = json_object_get(j, "items");
-        if (!check(json_is_array(items) && json_object_get(j, "next_cursor"), "%s: %s", url,
-                   text_of(j))) {
+        if (!tk_check(json_is_array(items) && json_object_get(j, "next_cursor"), "%s: %s", url,
+                      tk_text(j))) {
             json_decref(j);
             break;
         }
-        check(json_array_size(items) <= (size_t)limit, "%s: %zu items", url,
-              json_array_size(items));
+        tk_check(json_array_size(items) <= (size_t)limit, "%s: %zu items", url,
+                 json_array_size(items));
         if (pages)
             (*pages)++;
         size_t i;
         json_t *e;
         json_array_foreach (items, i, e) {
-            const char *id = str(e, "id");
-            check(strcmp(id, last) > 0, "%s: %s after %s", url, id, last);
+            const char *id = tk_str(e, "id");
+            tk_check(strcmp(id, last) > 0, "%s: %s after %s", url, id, last);
             snprintf(last, sizeof(last), "%s", id);
             join(ids, sizeof(ids), id);
             if (against_get) {
                 char one[256];
                 snprintf(one, sizeof(one), "/api/v1/%s/%s", kind, id);
-                json_t *g = call("GET", one, NULL, 200);
+                json_t *g = tk_call("GET", one, NULL, 200);
                 char *a = json_dumps(e, JSON_COMPACT | JSON_SORT_KEYS);
                 char *b = json_dumps(g, JSON_COMPACT | JSON_SORT_KEYS);
-                check(json_equal(e, g), "%s: the item %s differs from GET %s: %s", url, a, one, b);
+                tk_check(json_equal(e, g), "%s: the item %s differs from GET %s: %s", url, a, one,
+                         b);
                 free(a);
                 free(b);
                 json_decref(g);
@@ -181,14 +128,14 @@ static const char *collect(const char *path, int limit, bool against_get, int *p
         if (!next)
             return ids;
     }
-    check(false, "%s: no end of the list", path);
+    tk_check(false, "%s: no end of the list", path);
     return ids;
 }
 
 static void check_list(const char *path, const char *want)
 {
     const char *got = collect(path, 50, true, NULL);
-    check(strcmp(got, want) == 0, "%s: want [%s], got [%s]", path, want, got);
+    tk_check(strcmp(got, want) == 0, "%s: want [%s], got [%s]", path, want, got);
 }
 
 /* The customers the org puts in a list: owner and class of c-<i>. */
@@ -222,24 +169,12 @@ static const char *expected(bool (*keep)(int i, const void *arg), const void *ar
 
 static int suite_init(void)
 {
-    if (nq_zone_set("Asia/Shanghai") != 0)
-        return -1;
-    s_h = nq_harness_start(NULL);
-    if (!s_h)
-        return -1;
-    s_http = nq_httpc_new(nq_harness_url(s_h));
-    s_redis =
-        redisConnectWithTimeout("127.0.0.1", nq_harness_redis_port(s_h), (struct timeval){5, 0});
-    return s_http && s_redis && !s_redis->err ? 0 : -1;
+    return tk_start(NULL);
 }
 
 static int suite_cleanup(void)
 {
-    nq_httpc_destroy(&s_http);
-    if (s_redis)
-        redisFree(s_redis);
-    s_redis = NULL;
-    nq_harness_stop(&s_h);
+    tk_stop();
     return 0;
 }
 
@@ -283,11 +218,12 @@ static void test_teams(void)
     check_list("/api/v1/teams?include_archived=true", "t-a,t-b,t-c,t-x");
     check_list("/api/v1/teams?include_archived=false", "t-a,t-b,t-c");
     /* the members now, as GET /teams/{id} answers them (checked item by item) */
-    json_t *j = call("GET", "/api/v1/teams?limit=1", NULL, 200);
+    json_t *j = tk_call("GET", "/api/v1/teams?limit=1", NULL, 200);
     json_t *t = json_array_get(json_object_get(j, "items"), 0);
-    check(strcmp(text_of(json_object_get(t, "members")), "[\"sp-01\",\"sp-02\",\"sp-03\"]") == 0,
-          "t-a members: %s", text_of(j));
-    check(json_is_string(json_object_get(j, "next_cursor")), "a cursor after t-a: %s", text_of(j));
+    tk_check(strcmp(tk_text(json_object_get(t, "members")), "[\"sp-01\",\"sp-02\",\"sp-03\"]") == 0,
+             "t-a members: %s", tk_text(j));
+    tk_check(json_is_string(json_object_get(j, "next_cursor")), "a cursor after t-a: %s",
+             tk_text(j));
     json_decref(j);
     /* restored: listed again */
     ok("PUT", "/api/v1/teams/t-x", "{\"name\":\"恢复组\"}");
@@ -375,26 +311,26 @@ static void test_customers(void)
     char want[IDS_MAX];
     snprintf(want, sizeof(want), "%s", strstr(was, "c-001,") + strlen("c-001,"));
     check_list("/api/v1/customers?owner=sp-02", want);
-    json_t *j = call("GET", "/api/v1/customers?owner=sp-03&limit=1", NULL, 200);
-    check(strcmp(str(json_array_get(json_object_get(j, "items"), 0), "id"), "c-001") == 0,
-          "c-001 under sp-03 first: %s", text_of(j));
+    json_t *j = tk_call("GET", "/api/v1/customers?owner=sp-03&limit=1", NULL, 200);
+    tk_check(strcmp(tk_str(json_array_get(json_object_get(j, "items"), 0), "id"), "c-001") == 0,
+             "c-001 under sp-03 first: %s", tk_text(j));
     json_decref(j);
     put_customer(1, owner_of(1), class_of(1)); /* back, for the tests after */
     check_list("/api/v1/customers?owner=sp-02", expected(by_owner, "sp-02"));
     check_list("/api/v1/customers?owner=sp-03", expected(by_owner, "sp-03"));
     /* a class change moves it between the class lists */
     put_customer(0, owner_of(0), "potential");
-    j = call("GET", "/api/v1/customers?class=key&limit=1", NULL, 200);
-    check(strcmp(str(json_array_get(json_object_get(j, "items"), 0), "id"), "c-003") == 0,
-          "c-000 no longer key: %s", text_of(j));
+    j = tk_call("GET", "/api/v1/customers?class=key&limit=1", NULL, 200);
+    tk_check(strcmp(tk_str(json_array_get(json_object_get(j, "items"), 0), "id"), "c-003") == 0,
+             "c-000 no longer key: %s", tk_text(j));
     json_decref(j);
     put_customer(0, owner_of(0), class_of(0));
     check_list("/api/v1/customers?class=key", expected(by_class, "key"));
     /* deleted: in no list */
     put_customer(500, "sp-01", "key");
-    check(strstr(collect("/api/v1/customers?owner=sp-01&class=key", 50, false, NULL), "c-500") !=
-              NULL,
-          "c-500 listed");
+    tk_check(strstr(collect("/api/v1/customers?owner=sp-01&class=key", 50, false, NULL), "c-500") !=
+                 NULL,
+             "c-500 listed");
     ok("DELETE", "/api/v1/customers/c-500", NULL);
     check_list("/api/v1/customers?owner=sp-01&class=key", expected(key_of_sp01, NULL));
     check_list("/api/v1/customers", expected(any, NULL));
@@ -413,13 +349,13 @@ static void test_pages_while_adding(void)
         char url[256];
         snprintf(url, sizeof(url), "/api/v1/customers?limit=7%s%s", cursor[0] ? "&cursor=" : "",
                  cursor);
-        json_t *j = call("GET", url, NULL, 200);
+        json_t *j = tk_call("GET", url, NULL, 200);
         size_t i;
         json_t *e;
         json_array_foreach (json_object_get(j, "items"), i, e) {
-            const char *id = str(e, "id");
-            check(strcmp(id, last) > 0, "page %d: %s after %s (twice or out of order)", pages, id,
-                  last);
+            const char *id = tk_str(e, "id");
+            tk_check(strcmp(id, last) > 0, "page %d: %s after %s (twice or out of order)", pages,
+                     id, last);
             snprintf(last, sizeof(last), "%s", id);
             join(seen, sizeof(seen), id);
         }
@@ -436,17 +372,17 @@ static void test_pages_while_adding(void)
         ok("PUT", path, "{\"name\":\"新客户\"}");
         added += 2;
     }
-    check(pages > N_CUSTOMERS / 7, "%d pages", pages);
+    tk_check(pages > N_CUSTOMERS / 7, "%d pages", pages);
     char want[IDS_MAX];
     snprintf(want, sizeof(want), "%s", expected(any, NULL));
-    check(strncmp(seen, want, strlen(want)) == 0, "pages: want [%s...], got [%s]", want, seen);
+    tk_check(strncmp(seen, want, strlen(want)) == 0, "pages: want [%s...], got [%s]", want, seen);
     /* those added after the position came too, once each */
     const char *tail = seen + strlen(want);
     int after = 0;
     for (const char *p = tail; (p = strstr(p, "c-zzz-new-")); p++)
         after++;
-    check(after == added / 2, "%d of the %d added after the position were listed", after,
-          added / 2);
+    tk_check(after == added / 2, "%d of the %d added after the position were listed", after,
+             added / 2);
     for (int i = 0; i < added / 2; i++) {
         char path[64];
         snprintf(path, sizeof(path), "/api/v1/customers/c-000-new-%02d", i);
@@ -464,19 +400,19 @@ static void test_sparse_filters(void)
      * 8 entries of the smaller index each */
     int pages = 0;
     const char *got = collect("/api/v1/customers?owner=sp-01&class=key", 2, false, &pages);
-    check(strcmp(got, expected(key_of_sp01, NULL)) == 0, "sp-01's key customers: %s", got);
-    json_t *j = call("GET", "/api/v1/customers?owner=sp-01&class=key&limit=1", NULL, 200);
-    check(json_array_size(json_object_get(j, "items")) <= 1 &&
-              json_is_string(json_object_get(j, "next_cursor")),
-          "a first page of 1 with a cursor: %s", text_of(j));
+    tk_check(strcmp(got, expected(key_of_sp01, NULL)) == 0, "sp-01's key customers: %s", got);
+    json_t *j = tk_call("GET", "/api/v1/customers?owner=sp-01&class=key&limit=1", NULL, 200);
+    tk_check(json_array_size(json_object_get(j, "items")) <= 1 &&
+                 json_is_string(json_object_get(j, "next_cursor")),
+             "a first page of 1 with a cursor: %s", tk_text(j));
     json_decref(j);
     /* every page of 1 holds at most one item, none twice */
     got = collect("/api/v1/customers?owner=sp-01&class=key", 1, false, &pages);
-    check(strcmp(got, expected(key_of_sp01, NULL)) == 0, "pages of 1: %s", got);
-    check(pages >= 10, "%d pages of 1", pages);
+    tk_check(strcmp(got, expected(key_of_sp01, NULL)) == 0, "pages of 1: %s", got);
+    tk_check(pages >= 10, "%d pages of 1", pages);
     /* the last page ends the list */
     got = collect("/api/v1/customers?owner=sp-01", 500, false, &pages);
-    check(pages == 1, "one page of 500: %d", pages);
+    tk_check(pages == 1, "one page of 500: %d", pages);
 }
 
 static void test_bad_queries(void)
@@ -503,13 +439,13 @@ static void test_bad_queries(void)
             "16&q=17",
             "query");
     /* a cursor of other filters or another list */
-    json_t *j = call("GET", "/api/v1/customers?class=key&limit=2", NULL, 200);
+    json_t *j = tk_call("GET", "/api/v1/customers?class=key&limit=2", NULL, 200);
     char cursor[NQ_CURSOR_MAX], path[512];
-    snprintf(cursor, sizeof(cursor), "%s", str(j, "next_cursor"));
+    snprintf(cursor, sizeof(cursor), "%s", tk_str(j, "next_cursor"));
     json_decref(j);
-    check(*cursor != '\0', "a cursor");
+    tk_check(*cursor != '\0', "a cursor");
     snprintf(path, sizeof(path), "/api/v1/customers?class=key&limit=2&cursor=%s", cursor);
-    json_decref(call("GET", path, NULL, 200));
+    json_decref(tk_call("GET", path, NULL, 200));
     snprintf(path, sizeof(path), "/api/v1/customers?class=normal&cursor=%s", cursor);
     refused(path, "cursor");
     snprintf(path, sizeof(path), "/api/v1/customers?cursor=%s", cursor);
@@ -521,9 +457,9 @@ static void test_bad_queries(void)
     snprintf(path, sizeof(path), "/api/v1/customers?class=key&cursor=%s", cursor);
     refused(path, "cursor");
     /* a cursor made without include_archived is not one with it */
-    j = call("GET", "/api/v1/teams?limit=1", NULL, 200);
+    j = tk_call("GET", "/api/v1/teams?limit=1", NULL, 200);
     snprintf(path, sizeof(path), "/api/v1/teams?include_archived=true&cursor=%s",
-             str(j, "next_cursor"));
+             tk_str(j, "next_cursor"));
     json_decref(j);
     refused(path, "cursor");
 }
@@ -538,21 +474,22 @@ static void test_bounded_work(void)
      * c-024 ... (10); class=key has 40. A page of 5 that may look at 8
      * entries walks sp-01's, the smaller, whichever comes first in KEYS. */
     redisReply *r =
-        redisCommand(s_redis, "EVAL %s 2 %s %s %s %s %s", s->text, big, small, "", "5", "8");
-    if (check(r && r->type == REDIS_REPLY_ARRAY && r->elements == 5, "8 looked at, 3 kept")) {
-        check(strcmp(r->element[0]->str, "c-028") == 0 && r->element[1]->integer == 1,
-              "the last looked at is sp-01's 8th, c-028: %s", r->element[0]->str);
-        check(strcmp(r->element[2]->str, "c-000") == 0 &&
-                  strcmp(r->element[3]->str, "c-012") == 0 &&
-                  strcmp(r->element[4]->str, "c-024") == 0,
-              "c-000, c-012, c-024 kept");
+        redisCommand(tk_redis, "EVAL %s 2 %s %s %s %s %s", s->text, big, small, "", "5", "8");
+    if (tk_check(r && r->type == REDIS_REPLY_ARRAY && r->elements == 5, "8 looked at, 3 kept")) {
+        tk_check(strcmp(r->element[0]->str, "c-028") == 0 && r->element[1]->integer == 1,
+                 "the last looked at is sp-01's 8th, c-028: %s", r->element[0]->str);
+        tk_check(strcmp(r->element[2]->str, "c-000") == 0 &&
+                     strcmp(r->element[3]->str, "c-012") == 0 &&
+                     strcmp(r->element[4]->str, "c-024") == 0,
+                 "c-000, c-012, c-024 kept");
     }
     freeReplyObject(r);
     /* from a position, with a budget of 3: c-032, c-036, c-040 */
-    r = redisCommand(s_redis, "EVAL %s 2 %s %s %s %s %s", s->text, small, big, "c-028", "50", "3");
-    if (check(r && r->type == REDIS_REPLY_ARRAY && r->elements == 3, "3 looked at, 1 kept"))
-        check(strcmp(r->element[0]->str, "c-040") == 0 && strcmp(r->element[2]->str, "c-036") == 0,
-              "c-036 kept, c-040 the last looked at");
+    r = redisCommand(tk_redis, "EVAL %s 2 %s %s %s %s %s", s->text, small, big, "c-028", "50", "3");
+    if (tk_check(r && r->type == REDIS_REPLY_ARRAY && r->elements == 3, "3 looked at, 1 kept"))
+        tk_check(strcmp(r->element[0]->str, "c-040") == 0 &&
+                     strcmp(r->element[2]->str, "c-036") == 0,
+                 "c-036 kept, c-040 the last looked at");
     freeReplyObject(r);
 }
 
@@ -564,11 +501,11 @@ static void test_build_once(void)
     snprintf(before_sp, sizeof(before_sp), "%s",
              collect("/api/v1/salespeople?include_archived=true", 500, false, NULL));
     snprintf(before_cu, sizeof(before_cu), "%s", collect("/api/v1/customers", 500, false, NULL));
-    CU_ASSERT_EQUAL_FATAL(nq_harness_proc_stop(s_h, "nq-customers", SIGTERM), 0);
-    redisReply *keys = redisCommand(s_redis, "KEYS nq:ix:*");
+    CU_ASSERT_EQUAL_FATAL(nq_harness_proc_stop(tk_h, "nq-customers", SIGTERM), 0);
+    redisReply *keys = redisCommand(tk_redis, "KEYS nq:ix:*");
     CU_ASSERT_FATAL(keys && keys->type == REDIS_REPLY_ARRAY && keys->elements > 10);
     for (size_t i = 0; i < keys->elements; i++)
-        freeReplyObject(redisCommand(s_redis, "DEL %s", keys->element[i]->str));
+        freeReplyObject(redisCommand(tk_redis, "DEL %s", keys->element[i]->str));
     freeReplyObject(keys);
     static const char *const raw[][8] = {
         {"HSET", "nq:cust:c-raw", "name", "旧客户", "class", "key", "owner_id", "sp-04"},
@@ -578,35 +515,34 @@ static void test_build_once(void)
         int argc = 0;
         while (argc < 8 && raw[i][argc])
             argc++;
-        freeReplyObject(redisCommandArgv(s_redis, argc, (const char **)raw[i], NULL));
+        freeReplyObject(redisCommandArgv(tk_redis, argc, (const char **)raw[i], NULL));
     }
-    CU_ASSERT_EQUAL_FATAL(nq_harness_proc_start(s_h, "nq-customers"), 0);
-    CU_ASSERT_FATAL(nq_harness_wait_ready(s_h, 10000));
+    CU_ASSERT_EQUAL_FATAL(nq_harness_proc_start(tk_h, "nq-customers"), 0);
+    CU_ASSERT_FATAL(nq_harness_wait_ready(tk_h, 10000));
     bool built = false;
-    for (int64_t end = mono_ms() + 10000; !built && mono_ms() < end; usleep(50000)) {
-        redisReply *r = redisCommand(s_redis, "GET %s", NQ_KEY_INDEX_LAYOUT);
+    for (int64_t end = tk_mono_ms() + 10000; !built && tk_mono_ms() < end; usleep(50000)) {
+        redisReply *r = redisCommand(tk_redis, "GET %s", NQ_KEY_INDEX_LAYOUT);
         built = r && r->type == REDIS_REPLY_STRING && strcmp(r->str, NQ_INDEX_LAYOUT) == 0;
         freeReplyObject(r);
     }
     CU_ASSERT_FATAL(built);
     const char *sp = collect("/api/v1/salespeople?include_archived=true", 500, true, NULL);
-    check(strcmp(sp, before_sp) == 0, "salespeople rebuilt: want [%s], got [%s]", before_sp, sp);
+    tk_check(strcmp(sp, before_sp) == 0, "salespeople rebuilt: want [%s], got [%s]", before_sp, sp);
     check_list("/api/v1/salespeople?team=t-b", "sp-04,sp-05,sp-08");
     check_list("/api/v1/teams", "t-a,t-b,t-c");
     check_list("/api/v1/teams?include_archived=true", "t-a,t-b,t-c,t-x");
     char want[IDS_MAX + 8];
     snprintf(want, sizeof(want), "%s,c-raw", before_cu);
     check_list("/api/v1/customers", want);
-    json_t *j = call("GET", "/api/v1/customers?owner=sp-04&class=key", NULL, 200);
-    check(strstr(text_of(j), "\"c-raw\"") != NULL, "c-raw under sp-04's key customers: %s",
-          text_of(j));
+    json_t *j = tk_call("GET", "/api/v1/customers?owner=sp-04&class=key", NULL, 200);
+    tk_check(strstr(tk_text(j), "\"c-raw\"") != NULL, "c-raw under sp-04's key customers: %s",
+             tk_text(j));
     json_decref(j);
 }
 
 static void test_stop(void)
 {
-    nq_httpc_destroy(&s_http);
-    CU_ASSERT_EQUAL(nq_harness_stop(&s_h), 0);
+    CU_ASSERT_EQUAL(tk_stop(), 0);
 }
 
 static CU_TestInfo tests[] = {

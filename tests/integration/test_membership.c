@@ -43,74 +43,20 @@
 #include "nq/keys.h"
 #include "nq/period.h"
 #include "nq_test.h"
+#include "testkit.h"
 
 #ifndef NQ_BIN_DIR
 #error "NQ_BIN_DIR must name the build's bin directory"
 #endif
 
 #define SCORE_MS 15000 /* how long scorers may take to apply what was accepted */
-
-static nq_harness_t *s_h;
-static nq_httpc_t *s_http;
-static redisContext *s_redis;
-static long long s_accepted; /* `accepted` summed over every activity answer */
+#define NQCTL_MS 60000 /* how long one nqctl run may take */
 
 /* ================================================================ helpers */
 
-static int64_t mono_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static const char *str(const json_t *o, const char *key)
-{
-    const char *s = json_string_value(json_object_get(o, key));
-    return s ? s : "";
-}
-
-static bool check(bool ok, const char *fmt, ...)
-{
-    if (!ok) {
-        va_list ap;
-        va_start(ap, fmt);
-        fprintf(stderr, "\n    FAILED: ");
-        vfprintf(stderr, fmt, ap);
-        fprintf(stderr, "\n");
-        va_end(ap);
-    }
-    CU_ASSERT(ok);
-    return ok;
-}
-
-static const char *text_of(const json_t *j)
-{
-    static char buf[4096];
-    char *t = j ? json_dumps(j, JSON_COMPACT | JSON_ENCODE_ANY) : NULL;
-    snprintf(buf, sizeof(buf), "%s", t ? t : "(none)");
-    free(t);
-    return buf;
-}
-
-static json_t *api_raw(const char *method, const char *path, const char *body, int *status)
-{
-    return nq_harness_api_raw(s_http, method, path, body, status);
-}
-
-/* method path body (JSON text or NULL): want `want`; the answer is returned. */
-static json_t *call(const char *method, const char *path, const char *body, int want)
-{
-    int status;
-    json_t *j = api_raw(method, path, body, &status);
-    check(status == want, "%s %s %s: want %d, got %d %s", method, path, body ? body : "", want,
-          status, text_of(j));
-    return j;
-}
-
 static void ok(const char *method, const char *path, const char *body)
 {
-    json_decref(call(method, path, body, 200));
+    json_decref(tk_call(method, path, body, 200));
 }
 
 /* A 400 whose errors name `field`, and whose text (detail + reasons)
@@ -118,74 +64,19 @@ static void ok(const char *method, const char *path, const char *body)
 static void refused(const char *method, const char *path, const char *body, const char *field,
                     const char *mention)
 {
-    json_t *j = call(method, path, body, 400);
-    bool named = false;
-    size_t i;
-    json_t *e;
-    json_array_foreach (json_object_get(j, "errors"), i, e) {
-        named = named || strcmp(str(e, "field"), field) == 0;
-    }
-    check(named, "%s %s: errors should name %s: %s", method, path, field, text_of(j));
+    json_t *j = tk_call(method, path, body, 400);
+    tk_check(tk_names_field(json_object_get(j, "errors"), field),
+             "%s %s: errors should name %s: %s", method, path, field, tk_text(j));
     if (mention)
-        check(strstr(text_of(j), mention) != NULL, "%s %s: should mention %s: %s", method, path,
-              mention, text_of(j));
+        tk_check(strstr(tk_text(j), mention) != NULL, "%s %s: should mention %s: %s", method, path,
+                 mention, tk_text(j));
     json_decref(j);
-}
-
-static long long redis_int(const char *fmt, const char *arg)
-{
-    redisReply *r = redisCommand(s_redis, fmt, arg);
-    long long v = -1;
-    if (r && r->type == REDIS_REPLY_INTEGER)
-        v = r->integer;
-    else if (r && r->type == REDIS_REPLY_STRING)
-        v = strtoll(r->str, NULL, 10);
-    else if (r && r->type == REDIS_REPLY_NIL)
-        v = 0;
-    freeReplyObject(r);
-    return v;
-}
-
-static bool wait_scored(void)
-{
-    long long scored = -1;
-    for (int64_t deadline = mono_ms() + SCORE_MS; mono_ms() < deadline; usleep(50000)) {
-        scored = redis_int("GET %s", NQ_KEY_STATS_SCORED);
-        if (scored == s_accepted)
-            return true;
-    }
-    return check(false, "scorers applied %lld of %lld accepted events", scored, s_accepted);
-}
-
-/* POST events (a JSON array, stolen); want `status`; returns the answer. */
-static json_t *post(json_t *events, int want)
-{
-    char *text = json_dumps(events, JSON_COMPACT);
-    json_decref(events);
-    json_t *a = call("POST", "/api/v1/activities", text, want);
-    free(text);
-    s_accepted += json_integer_value(json_object_get(a, "accepted"));
-    return a;
-}
-
-static json_t *order(const char *id, const char *sp, const char *cust, const char *at,
-                     const char *amount)
-{
-    return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "event_id", id, "type", "order",
-                     "salesperson_id", sp, "customer_id", cust, "occurred_at", at, "amount",
-                     amount);
-}
-
-static json_t *visit(const char *id, const char *sp, const char *cust, const char *at)
-{
-    return json_pack("{s:s, s:s, s:s, s:s, s:s}", "event_id", id, "type", "visit", "salesperson_id",
-                     sp, "customer_id", cust, "occurred_at", at);
 }
 
 /* The actual of `metric` in an overview answer, as JSON text. */
 static const char *actual(const json_t *ov, const char *metric)
 {
-    return text_of(
+    return tk_text(
         json_object_get(json_object_get(json_object_get(ov, "metrics"), metric), "actual"));
 }
 
@@ -196,20 +87,20 @@ static json_t *overview(const char *subject, const char *period, const char *at,
 {
     char path[200];
     snprintf(path, sizeof(path), "/api/v1/kpis/%s?period=%s&at=%s", subject, period, at);
-    json_t *j = call("GET", path, NULL, 200);
+    json_t *j = tk_call("GET", path, NULL, 200);
     char s[4096];
     snprintf(s, sizeof(s), "%s", actual(j, "sales_amount"));
-    check(strcmp(s, sales) == 0, "%s: sales want %s, got %s", path, sales, s);
+    tk_check(strcmp(s, sales) == 0, "%s: sales want %s, got %s", path, sales, s);
     if (orders)
-        check(strcmp(actual(j, "orders"), orders) == 0, "%s: orders want %s, got %s", path, orders,
-              actual(j, "orders"));
+        tk_check(strcmp(actual(j, "orders"), orders) == 0, "%s: orders want %s, got %s", path,
+                 orders, actual(j, "orders"));
     return j;
 }
 
 static void check_members(const json_t *ov, int want, const char *ctx)
 {
-    check(json_integer_value(json_object_get(ov, "members")) == want, "%s: want %d members: %s",
-          ctx, want, text_of(json_object_get(ov, "members")));
+    tk_check(json_integer_value(json_object_get(ov, "members")) == want, "%s: want %d members: %s",
+             ctx, want, tk_text(json_object_get(ov, "members")));
 }
 
 /* The ids of a board, "a,b,c" in rank order. */
@@ -219,13 +110,13 @@ static const char *board(const char *scope, const char *metric, const char *at)
     char path[200];
     snprintf(path, sizeof(path), "/api/v1/leaderboards?scope=%s&metric=%s&period=month&at=%s",
              scope, metric, at);
-    json_t *j = call("GET", path, NULL, 200);
+    json_t *j = tk_call("GET", path, NULL, 200);
     size_t i;
     json_t *e;
     ids[0] = '\0';
     json_array_foreach (json_object_get(j, "entries"), i, e) {
         size_t len = strlen(ids);
-        snprintf(ids + len, sizeof(ids) - len, "%s%s", i ? "," : "", str(e, "salesperson_id"));
+        snprintf(ids + len, sizeof(ids) - len, "%s%s", i ? "," : "", tk_str(e, "salesperson_id"));
     }
     json_decref(j);
     return ids;
@@ -234,8 +125,8 @@ static const char *board(const char *scope, const char *metric, const char *at)
 static void check_board(const char *scope, const char *metric, const char *at, const char *want)
 {
     const char *got = board(scope, metric, at);
-    check(strcmp(got, want) == 0, "board %s %s at %s: want [%s], got [%s]", scope, metric, at, want,
-          got);
+    tk_check(strcmp(got, want) == 0, "board %s %s at %s: want [%s], got [%s]", scope, metric, at,
+             want, got);
 }
 
 /* The members of GET /api/v1/teams/{id}, "a,b". */
@@ -244,7 +135,7 @@ static const char *team_members(const char *team)
     static char ids[512];
     char path[128];
     snprintf(path, sizeof(path), "/api/v1/teams/%s", team);
-    json_t *j = call("GET", path, NULL, 200);
+    json_t *j = tk_call("GET", path, NULL, 200);
     size_t i;
     json_t *e;
     ids[0] = '\0';
@@ -254,29 +145,6 @@ static const char *team_members(const char *team)
     }
     json_decref(j);
     return ids;
-}
-
-static int start_harness(const char *const *env)
-{
-    if (nq_zone_set("Asia/Shanghai") != 0)
-        return -1;
-    s_accepted = 0;
-    s_h = nq_harness_start(env);
-    if (!s_h)
-        return -1;
-    s_http = nq_httpc_new(nq_harness_url(s_h));
-    s_redis =
-        redisConnectWithTimeout("127.0.0.1", nq_harness_redis_port(s_h), (struct timeval){5, 0});
-    return s_http && s_redis && !s_redis->err ? 0 : -1;
-}
-
-static int stop_harness(void)
-{
-    nq_httpc_destroy(&s_http);
-    if (s_redis)
-        redisFree(s_redis);
-    s_redis = NULL;
-    return nq_harness_stop(&s_h) == 0 ? 0 : -1;
 }
 
 /* ================================================================ suite 1: the org over time */
@@ -296,8 +164,8 @@ static void test_setup(void)
     ok("PUT", "/api/v1/customers/c-2", "{\"name\":\"二号\",\"owner_id\":\"sp-2\"}");
     ok("PUT", "/api/v1/customers/c-3", "{\"name\":\"三号\",\"owner_id\":\"sp-3\"}");
     ok("PUT", "/api/v1/customers/c-pool", "{\"name\":\"公海客户\"}"); /* no owner: the pool */
-    check(strcmp(team_members("t-a"), "sp-1,sp-2,sp-4") == 0, "t-a members: %s",
-          team_members("t-a"));
+    tk_check(strcmp(team_members("t-a"), "sp-1,sp-2,sp-4") == 0, "t-a members: %s",
+             team_members("t-a"));
 }
 
 /* A team lists only salespeople of the directory; a salesperson's team and
@@ -306,13 +174,13 @@ static void test_integrity(void)
 {
     refused("PUT", "/api/v1/teams/t-c", "{\"name\":\"丙组\",\"members\":[\"sp-1\",\"sp-ghost\"]}",
             "members[1]", "sp-ghost");
-    json_decref(call("GET", "/api/v1/teams/t-c", NULL, 404));
+    json_decref(tk_call("GET", "/api/v1/teams/t-c", NULL, 404));
     refused("PUT", "/api/v1/salespeople/sp-5", "{\"name\":\"钱五\",\"team_id\":\"t-ghost\"}",
             "team_id", "t-ghost");
-    json_decref(call("GET", "/api/v1/salespeople/sp-5", NULL, 404));
+    json_decref(tk_call("GET", "/api/v1/salespeople/sp-5", NULL, 404));
     refused("PUT", "/api/v1/customers/c-x", "{\"name\":\"某\",\"owner_id\":\"sp-ghost\"}",
             "owner_id", "sp-ghost");
-    json_decref(call("GET", "/api/v1/customers/c-x", NULL, 404));
+    json_decref(tk_call("GET", "/api/v1/customers/c-x", NULL, 404));
     /* A change cannot be dated ahead, nor before 2000. */
     refused("PUT", "/api/v1/salespeople/sp-1",
             "{\"name\":\"张一\",\"team_id\":\"t-b\",\"effective_from\":\"2099-01-01\"}",
@@ -321,30 +189,32 @@ static void test_integrity(void)
             "{\"name\":\"张一\",\"team_id\":\"t-a\",\"status\":\"leave\",\"status_from\":"
             "\"1999-12-31\"}",
             "status_from", NULL);
-    check(strcmp(team_members("t-a"), "sp-1,sp-2,sp-4") == 0, "t-a members unchanged: %s",
-          team_members("t-a"));
+    tk_check(strcmp(team_members("t-a"), "sp-1,sp-2,sp-4") == 0, "t-a members unchanged: %s",
+             team_members("t-a"));
 }
 
 static void test_events(void)
 {
-    json_t *a =
-        post(json_pack("[o,o,o,o,o,o,o,o,o,o,o,o,o]",
-                       order("m-1", "sp-1", "c-1", "2026-10-20T10:00:00+08:00", "50.00"),
-                       order("m-2", "sp-1", "c-1", "2026-11-05T10:00:00+08:00", "100.00"),
-                       order("m-3", "sp-1", "c-1", "2026-11-14T23:30:00+08:00", "7.00"),
-                       order("m-4", "sp-1", "c-1", "2026-11-15T00:10:00+08:00", "11.00"),
-                       order("m-5", "sp-1", "c-1", "2026-11-20T10:00:00+08:00", "200.00"),
-                       order("m-6", "sp-2", "c-2", "2026-11-10T10:00:00+08:00", "1000.00"),
-                       order("m-7", "sp-2", "c-2", "2026-11-25T10:00:00+08:00", "2000.00"),
-                       order("m-8", "sp-3", "c-3", "2026-11-12T10:00:00+08:00", "10000.00"),
-                       order("m-9", "sp-typo", "c-nobody", "2026-11-26T10:00:00+08:00", "99000.00"),
-                       order("m-10", "sp-4", "c-pool", "2026-11-28T10:00:00+08:00", "5.00"),
-                       order("m-11", "sp-4", "c-pool", "2026-12-02T10:00:00+08:00", "3.00"),
-                       visit("m-12", "sp-1", "c-1", "2026-11-14T10:00:00+08:00"),
-                       visit("m-13", "sp-1", "c-1", "2026-11-16T10:00:00+08:00")),
-             202);
+    json_t *a = tk_post(
+        json_pack(
+            "[o,o,o,o,o,o,o,o,o,o,o,o,o]",
+            tk_event_at("m-1", "order", "sp-1", "c-1", "2026-10-20T10:00:00+08:00", "50.00"),
+            tk_event_at("m-2", "order", "sp-1", "c-1", "2026-11-05T10:00:00+08:00", "100.00"),
+            tk_event_at("m-3", "order", "sp-1", "c-1", "2026-11-14T23:30:00+08:00", "7.00"),
+            tk_event_at("m-4", "order", "sp-1", "c-1", "2026-11-15T00:10:00+08:00", "11.00"),
+            tk_event_at("m-5", "order", "sp-1", "c-1", "2026-11-20T10:00:00+08:00", "200.00"),
+            tk_event_at("m-6", "order", "sp-2", "c-2", "2026-11-10T10:00:00+08:00", "1000.00"),
+            tk_event_at("m-7", "order", "sp-2", "c-2", "2026-11-25T10:00:00+08:00", "2000.00"),
+            tk_event_at("m-8", "order", "sp-3", "c-3", "2026-11-12T10:00:00+08:00", "10000.00"),
+            tk_event_at("m-9", "order", "sp-typo", "c-nobody", "2026-11-26T10:00:00+08:00",
+                        "99000.00"),
+            tk_event_at("m-10", "order", "sp-4", "c-pool", "2026-11-28T10:00:00+08:00", "5.00"),
+            tk_event_at("m-11", "order", "sp-4", "c-pool", "2026-12-02T10:00:00+08:00", "3.00"),
+            tk_event_at("m-12", "visit", "sp-1", "c-1", "2026-11-14T10:00:00+08:00", NULL),
+            tk_event_at("m-13", "visit", "sp-1", "c-1", "2026-11-16T10:00:00+08:00", NULL)),
+        202);
     json_decref(a);
-    CU_ASSERT_FATAL(wait_scored());
+    CU_ASSERT_FATAL(tk_wait_scored(SCORE_MS));
 }
 
 /* Item 7 as the issue found it: a salesperson's team_id set to another
@@ -360,12 +230,12 @@ static void test_move_today(void)
     nq_period_of(NQ_PERIOD_DAY, nq_now_ms(), &today);
     check_board("team:t-x", "sales_amount", today.key, "");
     check_board("team:t-y", "sales_amount", today.key, "sp-x");
-    check(strcmp(team_members("t-x"), "") == 0, "t-x members: %s", team_members("t-x"));
-    check(strcmp(team_members("t-y"), "sp-x") == 0, "t-y members: %s", team_members("t-y"));
+    tk_check(strcmp(team_members("t-x"), "") == 0, "t-x members: %s", team_members("t-x"));
+    tk_check(strcmp(team_members("t-y"), "sp-x") == 0, "t-y members: %s", team_members("t-y"));
     char path[160];
     snprintf(path, sizeof(path), "/api/v1/scores/salespeople/sp-x?period=month&at=%s", today.key);
-    json_t *j = call("GET", path, NULL, 200);
-    check(strcmp(str(j, "team_id"), "t-y") == 0, "sp-x score: team %s", text_of(j));
+    json_t *j = tk_call("GET", path, NULL, 200);
+    tk_check(strcmp(tk_str(j, "team_id"), "t-y") == 0, "sp-x score: team %s", tk_text(j));
     json_decref(j);
     /* Yesterday they were still in t-x. */
     nq_period_t yesterday;
@@ -379,17 +249,18 @@ static void test_move(void)
 {
     ok("PUT", "/api/v1/salespeople/sp-1",
        "{\"name\":\"张一\",\"team_id\":\"t-b\",\"effective_from\":\"2026-11-15\"}");
-    json_t *j = call("GET", "/api/v1/salespeople/sp-1", NULL, 200);
-    check(strcmp(str(j, "team_id"), "t-b") == 0, "sp-1 team now: %s", text_of(j));
+    json_t *j = tk_call("GET", "/api/v1/salespeople/sp-1", NULL, 200);
+    tk_check(strcmp(tk_str(j, "team_id"), "t-b") == 0, "sp-1 team now: %s", tk_text(j));
     json_t *h = json_object_get(j, "history");
-    check(json_array_size(h) == 2 && !json_object_get(json_array_get(h, 0), "from") &&
-              strcmp(str(json_array_get(h, 0), "team_id"), "t-a") == 0 &&
-              strcmp(str(json_array_get(h, 1), "from"), "2026-11-15T00:00:00.000+08:00") == 0 &&
-              strcmp(str(json_array_get(h, 1), "team_id"), "t-b") == 0,
-          "sp-1 history: t-a since the start, t-b from 11-15: %s", text_of(h));
+    tk_check(json_array_size(h) == 2 && !json_object_get(json_array_get(h, 0), "from") &&
+                 strcmp(tk_str(json_array_get(h, 0), "team_id"), "t-a") == 0 &&
+                 strcmp(tk_str(json_array_get(h, 1), "from"), "2026-11-15T00:00:00.000+08:00") ==
+                     0 &&
+                 strcmp(tk_str(json_array_get(h, 1), "team_id"), "t-b") == 0,
+             "sp-1 history: t-a since the start, t-b from 11-15: %s", tk_text(h));
     json_decref(j);
-    check(strcmp(team_members("t-a"), "sp-2,sp-4") == 0, "t-a members: %s", team_members("t-a"));
-    check(strcmp(team_members("t-b"), "sp-1,sp-3") == 0, "t-b members: %s", team_members("t-b"));
+    tk_check(strcmp(team_members("t-a"), "sp-2,sp-4") == 0, "t-a members: %s", team_members("t-a"));
+    tk_check(strcmp(team_members("t-b"), "sp-1,sp-3") == 0, "t-b members: %s", team_members("t-b"));
 
     /* November: each team has sp-1's days in it. */
     json_decref(overview("teams/t-a", "month", "2026-11-30", "\"3107.00\"", "4"));
@@ -400,10 +271,10 @@ static void test_move(void)
     json_decref(overview("teams/t-a", "week", "2026-11-12", "\"1007.00\"", "2"));
     json_decref(overview("teams/t-b", "week", "2026-11-12", "\"10011.00\"", "2"));
     j = overview("teams/t-a", "day", "2026-11-14", "\"7.00\"", "1");
-    check(strcmp(actual(j, "visits"), "1") == 0, "t-a 11-14 visits: %s", actual(j, "visits"));
+    tk_check(strcmp(actual(j, "visits"), "1") == 0, "t-a 11-14 visits: %s", actual(j, "visits"));
     json_decref(j);
     j = overview("teams/t-b", "day", "2026-11-16", "\"0.00\"", "0");
-    check(strcmp(actual(j, "visits"), "1") == 0, "t-b 11-16 visits: %s", actual(j, "visits"));
+    tk_check(strcmp(actual(j, "visits"), "1") == 0, "t-b 11-16 visits: %s", actual(j, "visits"));
     json_decref(j);
     /* A quarter: October and November as above, and sp-4's December in t-a. */
     json_decref(overview("teams/t-a", "quarter", "2026-11-30", "\"3160.00\"", "6"));
@@ -423,11 +294,11 @@ static void test_move(void)
     json_decref(j);
 
     /* Scores use the team of the day of `at`. */
-    j = call("GET", "/api/v1/scores/salespeople/sp-1?period=month&at=2026-11-30", NULL, 200);
-    check(strcmp(str(j, "team_id"), "t-b") == 0, "sp-1 score on 11-30: team %s", text_of(j));
+    j = tk_call("GET", "/api/v1/scores/salespeople/sp-1?period=month&at=2026-11-30", NULL, 200);
+    tk_check(strcmp(tk_str(j, "team_id"), "t-b") == 0, "sp-1 score on 11-30: team %s", tk_text(j));
     json_decref(j);
-    j = call("GET", "/api/v1/scores/salespeople/sp-1?period=month&at=2026-11-10", NULL, 200);
-    check(strcmp(str(j, "team_id"), "t-a") == 0, "sp-1 score on 11-10: team %s", text_of(j));
+    j = tk_call("GET", "/api/v1/scores/salespeople/sp-1?period=month&at=2026-11-10", NULL, 200);
+    tk_check(strcmp(tk_str(j, "team_id"), "t-a") == 0, "sp-1 score on 11-10: team %s", tk_text(j));
     json_decref(j);
 
     /* A team put with members is a batch of moves from its day: sp-4 (listed)
@@ -435,10 +306,12 @@ static void test_move(void)
      * then; a put without members leaves them as they are. */
     ok("PUT", "/api/v1/teams/t-a",
        "{\"name\":\"甲组\",\"members\":[\"sp-4\"],\"effective_from\":\"2026-11-01\"}");
-    check(strcmp(team_members("t-a"), "sp-4") == 0, "t-a after the batch: %s", team_members("t-a"));
+    tk_check(strcmp(team_members("t-a"), "sp-4") == 0, "t-a after the batch: %s",
+             team_members("t-a"));
     json_decref(overview("teams/t-a", "month", "2026-11-30", "\"112.00\"", "3"));
     ok("PUT", "/api/v1/teams/t-a", "{\"name\":\"甲组（更名）\"}");
-    check(strcmp(team_members("t-a"), "sp-4") == 0, "t-a after a rename: %s", team_members("t-a"));
+    tk_check(strcmp(team_members("t-a"), "sp-4") == 0, "t-a after a rename: %s",
+             team_members("t-a"));
     /* Undone: the same batch back, dated the same day. */
     ok("PUT", "/api/v1/teams/t-a",
        "{\"name\":\"甲组\",\"members\":[\"sp-2\"],\"effective_from\":\"2026-11-01\"}");
@@ -446,11 +319,12 @@ static void test_move(void)
        "{\"name\":\"赵四\",\"team_id\":\"t-a\",\"effective_from\":\"2026-12-01\"}");
     /* sp-4 had no team before 11-01, so they have none at all now, until the
      * put of their own: from 12-01 again. */
-    json_t *sp4 = call("GET", "/api/v1/salespeople/sp-4", NULL, 200);
+    json_t *sp4 = tk_call("GET", "/api/v1/salespeople/sp-4", NULL, 200);
     json_t *h4 = json_object_get(sp4, "history");
-    check(json_array_size(h4) == 2 && !*str(json_array_get(h4, 0), "team_id") &&
-              strcmp(str(json_array_get(h4, 1), "from"), "2026-12-01T00:00:00.000+08:00") == 0,
-          "sp-4 history: no team, then t-a from 12-01: %s", text_of(h4));
+    tk_check(json_array_size(h4) == 2 && !*tk_str(json_array_get(h4, 0), "team_id") &&
+                 strcmp(tk_str(json_array_get(h4, 1), "from"), "2026-12-01T00:00:00.000+08:00") ==
+                     0,
+             "sp-4 history: no team, then t-a from 12-01: %s", tk_text(h4));
     json_decref(sp4);
     json_decref(overview("teams/t-a", "month", "2026-11-30", "\"3107.00\"", "4"));
 }
@@ -475,18 +349,20 @@ static void test_leave(void)
     /* A split of December shares among the active members now: sp-4 only. */
     ok("PUT", "/api/v1/targets/teams/t-a/month/2026-12",
        "{\"targets\":{\"sales_amount\":\"300.00\"}}");
-    j = call("POST", "/api/v1/targets/teams/t-a/month/2026-12/split", "{\"method\":\"even\"}", 200);
+    j = tk_call("POST", "/api/v1/targets/teams/t-a/month/2026-12/split", "{\"method\":\"even\"}",
+                200);
     json_t *want = json_loads("{\"sp-4\":{\"sales_amount\":\"300.00\"}}", 0, NULL);
-    check(json_equal(json_object_get(j, "proposal"), want), "split t-a 2026-12: %s",
-          text_of(json_object_get(j, "proposal")));
+    tk_check(json_equal(json_object_get(j, "proposal"), want), "split t-a 2026-12: %s",
+             tk_text(json_object_get(j, "proposal")));
     json_decref(want);
     json_decref(j);
     /* The simulation lists the members of the day of at. */
-    j = call("POST", "/api/v1/teams/t-a/simulations?period=month&at=2026-11-19", "{}", 200);
-    check(json_array_size(json_object_get(j, "salespeople")) == 1 &&
-              strcmp(str(json_array_get(json_object_get(j, "salespeople"), 0), "salesperson_id"),
-                     "sp-2") == 0,
-          "simulation t-a on 11-19: %s", text_of(json_object_get(j, "salespeople")));
+    j = tk_call("POST", "/api/v1/teams/t-a/simulations?period=month&at=2026-11-19", "{}", 200);
+    tk_check(
+        json_array_size(json_object_get(j, "salespeople")) == 1 &&
+            strcmp(tk_str(json_array_get(json_object_get(j, "salespeople"), 0), "salesperson_id"),
+                   "sp-2") == 0,
+        "simulation t-a on 11-19: %s", tk_text(json_object_get(j, "salespeople")));
     json_decref(j);
     /* Back from leave from 11-28: on the board of 11-30 again. */
     ok("PUT", "/api/v1/salespeople/sp-2",
@@ -502,7 +378,7 @@ static json_t *unknown_entry(json_t *list, const char *kind, const char *id)
     size_t i;
     json_t *e;
     json_array_foreach (json_object_get(list, kind), i, e) {
-        if (strcmp(str(e, "id"), id) == 0)
+        if (strcmp(tk_str(e, "id"), id) == 0)
             return e;
     }
     return NULL;
@@ -514,41 +390,43 @@ static void test_unknown(void)
 {
     json_t *j = overview("company", "month", "2026-11-30", "\"112323.00\"", "9");
     json_t *un = json_object_get(j, "unassigned");
-    check(strcmp(str(json_object_get(un, "kpis"), "sales_amount"), "99005.00") == 0 &&
-              json_integer_value(json_object_get(un, "salespeople")) == 2,
-          "company 2026-11 unassigned: %s", text_of(un));
+    tk_check(strcmp(tk_str(json_object_get(un, "kpis"), "sales_amount"), "99005.00") == 0 &&
+                 json_integer_value(json_object_get(un, "salespeople")) == 2,
+             "company 2026-11 unassigned: %s", tk_text(un));
     json_decref(j);
-    j = call("GET", "/api/v1/org/unknown", NULL, 200);
+    j = tk_call("GET", "/api/v1/org/unknown", NULL, 200);
     json_t *sp = unknown_entry(j, "salespeople", "sp-typo");
-    check(sp && json_integer_value(json_object_get(sp, "events")) == 1 && *str(sp, "first_seen") &&
-              *str(sp, "last_seen"),
-          "unknown salespeople: %s", text_of(j));
-    check(json_array_size(json_object_get(j, "salespeople")) == 1, "only sp-typo: %s", text_of(j));
+    tk_check(sp && json_integer_value(json_object_get(sp, "events")) == 1 &&
+                 *tk_str(sp, "first_seen") && *tk_str(sp, "last_seen"),
+             "unknown salespeople: %s", tk_text(j));
+    tk_check(json_array_size(json_object_get(j, "salespeople")) == 1, "only sp-typo: %s",
+             tk_text(j));
     json_t *cu = unknown_entry(j, "customers", "c-nobody");
-    check(cu && json_integer_value(json_object_get(cu, "events")) == 1, "unknown customers: %s",
-          text_of(j));
+    tk_check(cu && json_integer_value(json_object_get(cu, "events")) == 1, "unknown customers: %s",
+             tk_text(j));
     json_decref(j);
     /* Resent: a duplicate is not counted again. */
-    json_decref(post(json_pack("[o]", order("m-9", "sp-typo", "c-nobody",
-                                            "2026-11-26T10:00:00+08:00", "99000.00")),
-                     202));
-    j = call("GET", "/api/v1/org/unknown", NULL, 200);
+    json_decref(tk_post(json_pack("[o]", tk_event_at("m-9", "order", "sp-typo", "c-nobody",
+                                                     "2026-11-26T10:00:00+08:00", "99000.00")),
+                        202));
+    j = tk_call("GET", "/api/v1/org/unknown", NULL, 200);
     sp = unknown_entry(j, "salespeople", "sp-typo");
-    check(sp && json_integer_value(json_object_get(sp, "events")) == 1,
-          "a duplicate is not counted: %s", text_of(j));
+    tk_check(sp && json_integer_value(json_object_get(sp, "events")) == 1,
+             "a duplicate is not counted: %s", tk_text(j));
     json_decref(j);
 
     /* The typo fixed in the directory: sp-typo is t-b's since the start, off
      * the list, and the company total stays. */
     ok("PUT", "/api/v1/salespeople/sp-typo", "{\"name\":\"错号\",\"team_id\":\"t-b\"}");
-    j = call("GET", "/api/v1/org/unknown", NULL, 200);
-    check(!unknown_entry(j, "salespeople", "sp-typo"), "sp-typo still listed: %s", text_of(j));
+    j = tk_call("GET", "/api/v1/org/unknown", NULL, 200);
+    tk_check(!unknown_entry(j, "salespeople", "sp-typo"), "sp-typo still listed: %s", tk_text(j));
     json_decref(j);
     json_decref(overview("teams/t-b", "month", "2026-11-30", "\"109211.00\"", "4"));
     j = overview("company", "month", "2026-11-30", "\"112323.00\"", "9");
-    check(strcmp(str(json_object_get(json_object_get(j, "unassigned"), "kpis"), "sales_amount"),
-                 "5.00") == 0,
-          "company unassigned after the fix: %s", text_of(json_object_get(j, "unassigned")));
+    tk_check(
+        strcmp(tk_str(json_object_get(json_object_get(j, "unassigned"), "kpis"), "sales_amount"),
+               "5.00") == 0,
+        "company unassigned after the fix: %s", tk_text(json_object_get(j, "unassigned")));
     json_decref(j);
 }
 
@@ -557,24 +435,26 @@ static void test_unknown(void)
 static void test_deletes(void)
 {
     refused("DELETE", "/api/v1/teams/t-b", NULL, "members", "sp-3");
-    json_t *j = call("DELETE", "/api/v1/salespeople/sp-3", NULL, 200);
-    check(strcmp(str(j, "status"), "left") == 0 && *str(j, "deleted_at") && !*str(j, "team_id"),
-          "deleted sp-3: %s", text_of(j));
+    json_t *j = tk_call("DELETE", "/api/v1/salespeople/sp-3", NULL, 200);
+    tk_check(strcmp(tk_str(j, "status"), "left") == 0 && *tk_str(j, "deleted_at") &&
+                 !*tk_str(j, "team_id"),
+             "deleted sp-3: %s", tk_text(j));
     json_decref(j);
-    j = call("GET", "/api/v1/salespeople/sp-3", NULL, 200);
-    check(*str(j, "deleted_at"), "sp-3 is kept, archived: %s", text_of(j));
+    j = tk_call("GET", "/api/v1/salespeople/sp-3", NULL, 200);
+    tk_check(*tk_str(j, "deleted_at"), "sp-3 is kept, archived: %s", tk_text(j));
     json_decref(j);
-    json_decref(call("DELETE", "/api/v1/salespeople/sp-3", NULL, 200)); /* again: the same */
+    json_decref(tk_call("DELETE", "/api/v1/salespeople/sp-3", NULL, 200)); /* again: the same */
     /* Past figures stay with t-b and the company; the past board keeps them. */
     json_decref(overview("teams/t-b", "month", "2026-11-30", "\"109211.00\"", "4"));
     json_decref(overview("company", "month", "2026-11-30", "\"112323.00\"", "9"));
-    check(strstr(board("team:t-b", "sales_amount", "2026-11-30"), "sp-3") != NULL,
-          "sp-3 on t-b's November board");
+    tk_check(strstr(board("team:t-b", "sales_amount", "2026-11-30"), "sp-3") != NULL,
+             "sp-3 on t-b's November board");
     /* ...but not today's, nor anyone's team or owner any more. */
     nq_period_t now;
     nq_period_of(NQ_PERIOD_DAY, nq_now_ms(), &now);
-    check(!strstr(board("company", "sales_amount", now.key), "sp-3"), "sp-3 on today's board");
-    check(strcmp(team_members("t-b"), "sp-1,sp-typo") == 0, "t-b members: %s", team_members("t-b"));
+    tk_check(!strstr(board("company", "sales_amount", now.key), "sp-3"), "sp-3 on today's board");
+    tk_check(strcmp(team_members("t-b"), "sp-1,sp-typo") == 0, "t-b members: %s",
+             team_members("t-b"));
     refused("PUT", "/api/v1/customers/c-3", "{\"name\":\"三号\",\"owner_id\":\"sp-3\"}", "owner_id",
             "sp-3");
     refused("PUT", "/api/v1/teams/t-b", "{\"name\":\"乙组\",\"members\":[\"sp-1\",\"sp-3\"]}",
@@ -582,69 +462,59 @@ static void test_deletes(void)
 
     /* A team without members: archived, kept for its past, no one joins it. */
     ok("PUT", "/api/v1/teams/t-c", "{\"name\":\"丙组\"}");
-    j = call("DELETE", "/api/v1/teams/t-c", NULL, 200);
-    check(*str(j, "deleted_at"), "deleted t-c: %s", text_of(j));
+    j = tk_call("DELETE", "/api/v1/teams/t-c", NULL, 200);
+    tk_check(*tk_str(j, "deleted_at"), "deleted t-c: %s", tk_text(j));
     json_decref(j);
-    j = call("GET", "/api/v1/teams/t-c", NULL, 200);
-    check(*str(j, "deleted_at"), "t-c kept, archived: %s", text_of(j));
+    j = tk_call("GET", "/api/v1/teams/t-c", NULL, 200);
+    tk_check(*tk_str(j, "deleted_at"), "t-c kept, archived: %s", tk_text(j));
     json_decref(j);
     refused("PUT", "/api/v1/salespeople/sp-4", "{\"name\":\"赵四\",\"team_id\":\"t-c\"}", "team_id",
             "t-c");
-    json_decref(call("DELETE", "/api/v1/teams/t-nobody", NULL, 404));
+    json_decref(tk_call("DELETE", "/api/v1/teams/t-nobody", NULL, 404));
 
     /* A customer: gone from the directory and its owner's key customers. */
-    j = call("GET", "/api/v1/salespeople/sp-1/kpis?period=month&at=2026-11-30", NULL, 200);
-    check(json_integer_value(json_object_get(json_object_get(j, "kpis"), "orders")) == 4,
-          "sp-1 orders: %s", text_of(j));
+    j = tk_call("GET", "/api/v1/salespeople/sp-1/kpis?period=month&at=2026-11-30", NULL, 200);
+    tk_check(json_integer_value(json_object_get(json_object_get(j, "kpis"), "orders")) == 4,
+             "sp-1 orders: %s", tk_text(j));
     json_decref(j);
-    check(redis_int("SCARD %s", "nq:{sp:sp-1}:key_customers") == 1, "c-1 is sp-1's key customer");
-    json_decref(call("DELETE", "/api/v1/customers/c-1", NULL, 200));
-    json_decref(call("GET", "/api/v1/customers/c-1", NULL, 404));
-    json_decref(call("DELETE", "/api/v1/customers/c-1", NULL, 404));
-    check(redis_int("SCARD %s", "nq:{sp:sp-1}:key_customers") == 0, "c-1 left the key customers");
+    tk_check(tk_redis_int("SCARD %s", "nq:{sp:sp-1}:key_customers") == 1,
+             "c-1 is sp-1's key customer");
+    json_decref(tk_call("DELETE", "/api/v1/customers/c-1", NULL, 200));
+    json_decref(tk_call("GET", "/api/v1/customers/c-1", NULL, 404));
+    json_decref(tk_call("DELETE", "/api/v1/customers/c-1", NULL, 404));
+    tk_check(tk_redis_int("SCARD %s", "nq:{sp:sp-1}:key_customers") == 0,
+             "c-1 left the key customers");
     /* Its events stay. */
     json_decref(overview("salespeople/sp-1", "month", "2026-11-30", "\"318.00\"", "4"));
 }
 
-/* Run nqctl with the suite's URL; its exit code. */
+/* Run nqctl seed-demo against the suite; its exit code. */
 static int nqctl(const char *const *args)
 {
-    pid_t pid = fork();
-    if (pid == 0) {
-        char *argv[8] = {NQ_BIN_DIR "/nqctl"};
-        for (int i = 0; args[i] && i < 6; i++)
-            argv[i + 1] = (char *)args[i];
-        setenv("NQ_URL", nq_harness_url(s_h), 1);
-        int null = open("/dev/null", O_WRONLY);
-        dup2(null, STDOUT_FILENO);
-        execv(argv[0], argv);
-        _exit(127);
-    }
-    int status = -1;
-    waitpid(pid, &status, 0);
-    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    return tk_nqctl(NULL, NULL, NQCTL_MS, args);
 }
 
 static void test_seed_demo_remove(void)
 {
-    check(nqctl((const char *[]){"seed-demo", NULL}) == 0, "nqctl seed-demo");
-    check(strcmp(team_members("t-east"), "sp-lina,sp-liuyang,sp-wangfang,sp-zhangwei") == 0,
-          "demo team: %s", team_members("t-east"));
-    check(nqctl((const char *[]){"seed-demo", "--remove", NULL}) == 0, "nqctl seed-demo --remove");
-    json_t *j = call("GET", "/api/v1/teams/t-east", NULL, 200);
-    check(*str(j, "deleted_at") && json_array_size(json_object_get(j, "members")) == 0,
-          "demo team archived: %s", text_of(j));
+    tk_check(nqctl((const char *[]){"seed-demo", NULL}) == 0, "nqctl seed-demo");
+    tk_check(strcmp(team_members("t-east"), "sp-lina,sp-liuyang,sp-wangfang,sp-zhangwei") == 0,
+             "demo team: %s", team_members("t-east"));
+    tk_check(nqctl((const char *[]){"seed-demo", "--remove", NULL}) == 0,
+             "nqctl seed-demo --remove");
+    json_t *j = tk_call("GET", "/api/v1/teams/t-east", NULL, 200);
+    tk_check(*tk_str(j, "deleted_at") && json_array_size(json_object_get(j, "members")) == 0,
+             "demo team archived: %s", tk_text(j));
     json_decref(j);
-    j = call("GET", "/api/v1/salespeople/sp-zhangwei", NULL, 200);
-    check(strcmp(str(j, "status"), "left") == 0 && *str(j, "deleted_at"), "demo salesperson: %s",
-          text_of(j));
+    j = tk_call("GET", "/api/v1/salespeople/sp-zhangwei", NULL, 200);
+    tk_check(strcmp(tk_str(j, "status"), "left") == 0 && *tk_str(j, "deleted_at"),
+             "demo salesperson: %s", tk_text(j));
     json_decref(j);
-    json_decref(call("GET", "/api/v1/customers/c-hz-jinda", NULL, 404));
-    check(nqctl((const char *[]){"seed-demo", "--remove", NULL}) == 0, "--remove twice");
+    json_decref(tk_call("GET", "/api/v1/customers/c-hz-jinda", NULL, 404));
+    tk_check(nqctl((const char *[]){"seed-demo", "--remove", NULL}) == 0, "--remove twice");
     /* Seeding again restores it. */
-    check(nqctl((const char *[]){"seed-demo", NULL}) == 0, "nqctl seed-demo again");
-    check(strcmp(team_members("t-east"), "sp-lina,sp-liuyang,sp-wangfang,sp-zhangwei") == 0,
-          "demo team again: %s", team_members("t-east"));
+    tk_check(nqctl((const char *[]){"seed-demo", NULL}) == 0, "nqctl seed-demo again");
+    tk_check(strcmp(team_members("t-east"), "sp-lina,sp-liuyang,sp-wangfang,sp-zhangwei") == 0,
+             "demo team again: %s", team_members("t-east"));
 }
 
 /* An org written by the first layout (a members list per team, team_id in
@@ -659,50 +529,52 @@ static void test_first_layout(void)
         {"SADD", "nq:salespeople", "sp-o1", "sp-o2"},
         {"DEL", "nq:org:layout", NULL},
     };
-    CU_ASSERT_EQUAL_FATAL(nq_harness_proc_stop(s_h, "nq-customers", SIGTERM), 0);
+    CU_ASSERT_EQUAL_FATAL(nq_harness_proc_stop(tk_h, "nq-customers", SIGTERM), 0);
     for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
         int argc = 0;
         while (argc < 6 && cmds[i][argc])
             argc++;
-        freeReplyObject(redisCommandArgv(s_redis, argc, (const char **)cmds[i], NULL));
+        freeReplyObject(redisCommandArgv(tk_redis, argc, (const char **)cmds[i], NULL));
     }
-    CU_ASSERT_EQUAL_FATAL(nq_harness_proc_start(s_h, "nq-customers"), 0);
-    CU_ASSERT_FATAL(nq_harness_wait_ready(s_h, 10000));
-    for (int64_t end = mono_ms() + 5000; mono_ms() < end; usleep(50000)) {
-        redisReply *r = redisCommand(s_redis, "GET nq:org:layout");
+    CU_ASSERT_EQUAL_FATAL(nq_harness_proc_start(tk_h, "nq-customers"), 0);
+    CU_ASSERT_FATAL(nq_harness_wait_ready(tk_h, 10000));
+    for (int64_t end = tk_mono_ms() + 5000; tk_mono_ms() < end; usleep(50000)) {
+        redisReply *r = redisCommand(tk_redis, "GET nq:org:layout");
         bool done = r && r->type == REDIS_REPLY_STRING && strcmp(r->str, NQ_ORG_LAYOUT) == 0;
         freeReplyObject(r);
         if (done)
             break;
     }
-    check(strcmp(team_members("t-old"), "sp-o1,sp-o2") == 0, "t-old members: %s",
-          team_members("t-old"));
-    json_t *j = call("GET", "/api/v1/salespeople/sp-o2", NULL, 200);
-    check(strcmp(str(j, "team_id"), "t-old") == 0 && strcmp(str(j, "status"), "leave") == 0,
-          "sp-o2 from the first layout: %s", text_of(j));
+    tk_check(strcmp(team_members("t-old"), "sp-o1,sp-o2") == 0, "t-old members: %s",
+             team_members("t-old"));
+    json_t *j = tk_call("GET", "/api/v1/salespeople/sp-o2", NULL, 200);
+    tk_check(strcmp(tk_str(j, "team_id"), "t-old") == 0 &&
+                 strcmp(tk_str(j, "status"), "leave") == 0,
+             "sp-o2 from the first layout: %s", tk_text(j));
     json_decref(j);
     /* Everyone else kept their history. */
-    check(strcmp(team_members("t-b"), "sp-1,sp-typo") == 0, "t-b members: %s", team_members("t-b"));
+    tk_check(strcmp(team_members("t-b"), "sp-1,sp-typo") == 0, "t-b members: %s",
+             team_members("t-b"));
     /* The list indexes are built again after the upgrade: the list has them. */
     char ids[256] = "";
-    for (int64_t end = mono_ms() + 5000; strcmp(ids, "sp-o1,sp-o2") != 0 && mono_ms() < end;
+    for (int64_t end = tk_mono_ms() + 5000; strcmp(ids, "sp-o1,sp-o2") != 0 && tk_mono_ms() < end;
          usleep(50000)) {
-        json_t *l = call("GET", "/api/v1/salespeople?team=t-old", NULL, 200);
+        json_t *l = tk_call("GET", "/api/v1/salespeople?team=t-old", NULL, 200);
         size_t i;
         json_t *e;
         ids[0] = '\0';
         json_array_foreach (json_object_get(l, "items"), i, e) {
             size_t len = strlen(ids);
-            snprintf(ids + len, sizeof(ids) - len, "%s%s", i ? "," : "", str(e, "id"));
+            snprintf(ids + len, sizeof(ids) - len, "%s%s", i ? "," : "", tk_str(e, "id"));
         }
         json_decref(l);
     }
-    check(strcmp(ids, "sp-o1,sp-o2") == 0, "GET /api/v1/salespeople?team=t-old: [%s]", ids);
+    tk_check(strcmp(ids, "sp-o1,sp-o2") == 0, "GET /api/v1/salespeople?team=t-old: [%s]", ids);
 }
 
 static void test_stop(void)
 {
-    CU_ASSERT_EQUAL(stop_harness(), 0);
+    CU_ASSERT_EQUAL(tk_stop(), 0);
 }
 
 /* ================================================================ suite 2: reject */
@@ -711,30 +583,32 @@ static void test_reject(void)
 {
     ok("PUT", "/api/v1/teams/t-r", "{\"name\":\"拒组\"}");
     ok("PUT", "/api/v1/salespeople/sp-r1", "{\"name\":\"在册\",\"team_id\":\"t-r\"}");
-    json_t *a =
-        post(json_pack("[o,o]", order("r-1", "sp-r1", "c-r", "2026-11-26T10:00:00+08:00", "10.00"),
-                       order("r-2", "sp-ghost", "c-r", "2026-11-26T10:00:00+08:00", "99000.00")),
-             207);
+    json_t *a = tk_post(
+        json_pack("[o,o]",
+                  tk_event_at("r-1", "order", "sp-r1", "c-r", "2026-11-26T10:00:00+08:00", "10.00"),
+                  tk_event_at("r-2", "order", "sp-ghost", "c-r", "2026-11-26T10:00:00+08:00",
+                              "99000.00")),
+        207);
     json_t *r = json_array_get(json_object_get(a, "results"), 1);
     json_t *e = json_array_get(json_object_get(r, "errors"), 0);
-    check(strcmp(str(r, "status"), "rejected") == 0 &&
-              strcmp(str(e, "field"), "salesperson_id") == 0 &&
-              strstr(str(e, "reason"), "unknown salesperson"),
-          "r-2 refused: %s", text_of(a));
+    tk_check(strcmp(tk_str(r, "status"), "rejected") == 0 &&
+                 strcmp(tk_str(e, "field"), "salesperson_id") == 0 &&
+                 strstr(tk_str(e, "reason"), "unknown salesperson"),
+             "r-2 refused: %s", tk_text(a));
     json_decref(a);
-    CU_ASSERT_FATAL(wait_scored());
+    CU_ASSERT_FATAL(tk_wait_scored(SCORE_MS));
     json_decref(overview("company", "month", "2026-11-30", "\"10.00\"", "1"));
-    json_t *j = call("GET", "/api/v1/org/unknown", NULL, 200);
+    json_t *j = tk_call("GET", "/api/v1/org/unknown", NULL, 200);
     json_t *sp = unknown_entry(j, "salespeople", "sp-ghost");
-    check(sp && json_integer_value(json_object_get(sp, "events")) == 1, "sp-ghost listed: %s",
-          text_of(j));
+    tk_check(sp && json_integer_value(json_object_get(sp, "events")) == 1, "sp-ghost listed: %s",
+             tk_text(j));
     json_decref(j);
     /* Once in the directory, the same event is accepted (it was not remembered). */
     ok("PUT", "/api/v1/salespeople/sp-ghost", "{\"name\":\"补录\",\"team_id\":\"t-r\"}");
-    json_decref(post(
-        json_pack("[o]", order("r-2", "sp-ghost", "c-r", "2026-11-26T10:00:00+08:00", "99000.00")),
-        202));
-    CU_ASSERT_FATAL(wait_scored());
+    json_decref(tk_post(json_pack("[o]", tk_event_at("r-2", "order", "sp-ghost", "c-r",
+                                                     "2026-11-26T10:00:00+08:00", "99000.00")),
+                        202));
+    CU_ASSERT_FATAL(tk_wait_scored(SCORE_MS));
     json_decref(overview("teams/t-r", "month", "2026-11-30", "\"99010.00\"", "2"));
 }
 
@@ -841,11 +715,11 @@ static void test_property(void)
         nq_time_format(p_day(d) + (int64_t)rnd(86400) * 1000, at, sizeof(at));
         snprintf(amount, sizeof(amount), "%lld.%02lld", fen / 100, fen % 100);
         p_id(id, sizeof(id), i);
-        json_array_append_new(batch, order(ev_id, id, "c-any", at, amount));
+        json_array_append_new(batch, tk_event_at(ev_id, "order", id, "c-any", at, amount));
         o->fen[i][d] += fen;
         o->orders[i][d]++;
         if (json_array_size(batch) == 40 || k == P_EVENTS - 1) {
-            json_decref(post(batch, 202));
+            json_decref(tk_post(batch, 202));
             batch = json_array();
         }
     }
@@ -901,7 +775,7 @@ static void test_property(void)
             }
         }
     }
-    CU_ASSERT_FATAL(wait_scored());
+    CU_ASSERT_FATAL(tk_wait_scored(SCORE_MS));
 
     /* Every month, week and some days of October and November, and the
      * quarter: each team's total, the unassigned part and the company's. */
@@ -925,14 +799,14 @@ static void test_property(void)
                 if (t < 0) {
                     snprintf(path, sizeof(path), "/api/v1/kpis/company?period=%s&at=%s",
                              nq_period_kind_name(p.kind), at);
-                    json_t *j = call("GET", path, NULL, 200);
+                    json_t *j = tk_call("GET", path, NULL, 200);
                     json_t *un = json_object_get(json_object_get(j, "unassigned"), "kpis");
                     char got[48];
-                    snprintf(got, sizeof(got), "\"%s\"", str(un, "sales_amount"));
-                    good = check(strcmp(got, want) == 0 &&
-                                     json_integer_value(json_object_get(un, "orders")) == orders,
-                                 "%s unassigned: want %s / %s, got %s", path, want, want_orders,
-                                 text_of(un));
+                    snprintf(got, sizeof(got), "\"%s\"", tk_str(un, "sales_amount"));
+                    good = tk_check(strcmp(got, want) == 0 &&
+                                        json_integer_value(json_object_get(un, "orders")) == orders,
+                                    "%s unassigned: want %s / %s, got %s", path, want, want_orders,
+                                    tk_text(un));
                     json_decref(j);
                     continue;
                 }
@@ -942,8 +816,8 @@ static void test_property(void)
                 json_decref(j);
             }
             p_sum(o, -2, p.start_ms, p.end_ms, &fen, &orders);
-            good = check(fen == sum_fen && orders == sum_orders,
-                         "oracle: everyone %lld = teams + unassigned %lld", fen, sum_fen) &&
+            good = tk_check(fen == sum_fen && orders == sum_orders,
+                            "oracle: everyone %lld = teams + unassigned %lld", fen, sum_fen) &&
                    good;
             snprintf(want, sizeof(want), "\"%lld.%02lld\"", fen / 100, fen % 100);
             snprintf(want_orders, sizeof(want_orders), "%lld", orders);
@@ -960,19 +834,19 @@ static void test_property(void)
 static int suite1_init(void)
 {
     static const char *const env[] = {NULL};
-    return start_harness(env);
+    return tk_start(env);
 }
 
 static int suite_reject_init(void)
 {
     static const char *const env[] = {"NQ_UNKNOWN_SALESPERSON=reject", NULL};
-    return start_harness(env);
+    return tk_start(env);
 }
 
 static int suite_cleanup(void)
 {
-    if (s_h)
-        stop_harness();
+    if (tk_h)
+        tk_stop();
     return 0;
 }
 

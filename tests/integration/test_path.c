@@ -19,6 +19,7 @@
 #include "nq/httpc.h"
 #include "nq/period.h"
 #include "nq_test.h"
+#include "testkit.h"
 
 #define HOUR_MS  3600000LL
 #define DAY_MS   (24 * HOUR_MS)
@@ -35,8 +36,6 @@
 #define ORDER2   "e-it-order-2"
 #define STREAM   "/api/v1/alerts/stream"
 
-static nq_harness_t *s_h;
-static nq_httpc_t *s_http;
 static nq_httpc_sse_t *s_sse; /* opened before the first big order */
 static int64_t s_week0;       /* Monday 00:00 of the current week */
 static int64_t s_d1, s_d2;    /* event days of SP1 and SP2 (10:00) */
@@ -44,54 +43,12 @@ static char s_alert1[128];    /* stream id of the alert for ORDER1 */
 
 /* ---------------------------------------------------------------- helpers */
 
-static int64_t mono_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-/* Member `key` of object o as a string, "" when absent or not a string. */
-static const char *str(const json_t *o, const char *key)
-{
-    const char *s = json_string_value(json_object_get(o, key));
-    return s ? s : "";
-}
-
-static json_int_t num(const json_t *o, const char *key)
-{
-    return json_integer_value(json_object_get(o, key));
-}
-
-/* The date of instant ms in the zone, "2026-11-25". */
-static void date_of(int64_t ms, char *buf, size_t len)
-{
-    char t[48];
-    nq_time_format(ms, t, sizeof(t));
-    snprintf(buf, len, "%.10s", t);
-}
-
-static json_t *api_raw(const char *method, const char *path, const char *body, int *status)
-{
-    return nq_harness_api_raw(s_http, method, path, body, status);
-}
-
-static json_t *api(const char *method, const char *path, json_t *body, int *status)
-{
-    return nq_harness_api(s_http, method, path, body, status);
-}
-
 /* An activity event of SP `sp` on CUSTOMER at `at`; amount NULL if none. */
 static json_t *event(const char *id, const char *type, const char *sp, int64_t at,
                      const char *amount)
 {
-    char when[48];
-    nq_time_format(at, when, sizeof(when));
-    json_t *e =
-        json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "event_id", id, "type", type, "salesperson_id",
-                  sp, "customer_id", CUSTOMER, "occurred_at", when, "source", "integration");
-    if (amount)
-        json_object_set_new(e, "amount", json_string(amount));
+    json_t *e = tk_event(id, type, sp, CUSTOMER, at, amount);
+    json_object_set_new(e, "source", json_string("integration"));
     return e;
 }
 
@@ -101,27 +58,15 @@ static json_t *post(json_t *events, int want_status, int accepted, int duplicate
                     int rejected)
 {
     int status;
-    json_t *a = api("POST", "/api/v1/activities", events, &status);
+    json_t *a = tk_api("POST", "/api/v1/activities", events, &status);
     CU_ASSERT_EQUAL(status, want_status);
-    CU_ASSERT_EQUAL(num(a, "accepted"), accepted);
-    CU_ASSERT_EQUAL(num(a, "duplicate"), duplicate);
-    CU_ASSERT_EQUAL(num(a, "conflict"), conflict);
-    CU_ASSERT_EQUAL(num(a, "rejected"), rejected);
+    CU_ASSERT_EQUAL(tk_num(a, "accepted"), accepted);
+    CU_ASSERT_EQUAL(tk_num(a, "duplicate"), duplicate);
+    CU_ASSERT_EQUAL(tk_num(a, "conflict"), conflict);
+    CU_ASSERT_EQUAL(tk_num(a, "rejected"), rejected);
     CU_ASSERT_EQUAL(json_array_size(json_object_get(a, "results")),
                     (size_t)(accepted + duplicate + conflict + rejected));
     return a;
-}
-
-/* Does the error list `errors` name `field`? */
-static bool names_field(const json_t *errors, const char *field)
-{
-    size_t i;
-    json_t *e;
-    json_array_foreach (errors, i, e) {
-        if (strcmp(str(e, "field"), field) == 0)
-            return true;
-    }
-    return false;
 }
 
 /* Check a period object against the period of `kind` containing `at`. */
@@ -132,16 +77,16 @@ static void check_period(const json_t *p, nq_period_kind_t kind, int64_t at)
     CU_ASSERT_EQUAL_FATAL(nq_period_of(kind, at, &want), 0);
     nq_time_format(want.start_ms, start, sizeof(start));
     nq_time_format(want.end_ms, end, sizeof(end));
-    CU_ASSERT_STRING_EQUAL(str(p, "kind"), nq_period_kind_name(kind));
-    CU_ASSERT_STRING_EQUAL(str(p, "key"), want.key);
-    CU_ASSERT_STRING_EQUAL(str(p, "start"), start);
-    CU_ASSERT_STRING_EQUAL(str(p, "end"), end);
+    CU_ASSERT_STRING_EQUAL(tk_str(p, "kind"), nq_period_kind_name(kind));
+    CU_ASSERT_STRING_EQUAL(tk_str(p, "key"), want.key);
+    CU_ASSERT_STRING_EQUAL(tk_str(p, "start"), start);
+    CU_ASSERT_STRING_EQUAL(tk_str(p, "end"), end);
 }
 
 static bool kpis_are(const json_t *k, const char *amount, int orders, int visits, int calls)
 {
-    return strcmp(str(k, "sales_amount"), amount) == 0 && num(k, "orders") == orders &&
-           num(k, "visits") == visits && num(k, "calls") == calls;
+    return strcmp(tk_str(k, "sales_amount"), amount) == 0 && tk_num(k, "orders") == orders &&
+           tk_num(k, "visits") == visits && tk_num(k, "calls") == calls;
 }
 
 /* Poll the KPIs of `sp` for the period of `kind` containing `at` until they
@@ -153,12 +98,12 @@ static void expect_kpis(const char *sp, nq_period_kind_t kind, int64_t at, const
     int status = 0;
     json_t *got = NULL;
     bool ok = false;
-    date_of(at, date, sizeof(date));
+    tk_date_of(at, date, sizeof(date));
     snprintf(path, sizeof(path), "/api/v1/salespeople/%s/kpis?period=%s&at=%s", sp,
              nq_period_kind_name(kind), date);
-    for (int64_t deadline = mono_ms() + POLL_MS; !ok && mono_ms() < deadline;) {
+    for (int64_t deadline = tk_mono_ms() + POLL_MS; !ok && tk_mono_ms() < deadline;) {
         json_decref(got);
-        got = api("GET", path, NULL, &status);
+        got = tk_api("GET", path, NULL, &status);
         ok = status == 200 && kpis_are(json_object_get(got, "kpis"), amount, orders, visits, calls);
         if (!ok)
             usleep(100000);
@@ -170,7 +115,7 @@ static void expect_kpis(const char *sp, nq_period_kind_t kind, int64_t at, const
         free(text);
     }
     CU_ASSERT(ok);
-    CU_ASSERT_STRING_EQUAL(str(got, "salesperson_id"), sp);
+    CU_ASSERT_STRING_EQUAL(tk_str(got, "salesperson_id"), sp);
     check_period(json_object_get(got, "period"), kind, at);
     json_decref(got);
 }
@@ -184,16 +129,16 @@ static bool await_alert_json(nq_httpc_sse_t *s, const char *event_id, const char
                              char *id_out, size_t len, json_t **alert_out)
 {
     nq_httpc_sse_event_t ev;
-    int64_t deadline = mono_ms() + ALERT_MS;
-    for (int64_t left; s && (left = deadline - mono_ms()) > 0;) {
+    int64_t deadline = tk_mono_ms() + ALERT_MS;
+    for (int64_t left; s && (left = deadline - tk_mono_ms()) > 0;) {
         if (nq_httpc_sse_next(s, &ev, (int)left) != 1)
             break;
         CU_ASSERT(!not_id || strcmp(ev.id, not_id) != 0);
         json_t *a = json_loads(ev.data, 0, NULL);
-        bool mine = strcmp(ev.event, "alert") == 0 && strcmp(str(a, "event_id"), event_id) == 0;
+        bool mine = strcmp(ev.event, "alert") == 0 && strcmp(tk_str(a, "event_id"), event_id) == 0;
         if (mine) {
-            CU_ASSERT_STRING_EQUAL(str(a, "rule"), "big_order");
-            CU_ASSERT_STRING_EQUAL(str(a, "id"), ev.id);
+            CU_ASSERT_STRING_EQUAL(tk_str(a, "rule"), "big_order");
+            CU_ASSERT_STRING_EQUAL(tk_str(a, "id"), ev.id);
             CU_ASSERT(ev.id[0] != '\0');
             snprintf(id_out, len, "%s", ev.id);
             if (alert_out)
@@ -218,17 +163,17 @@ static bool await_alert(nq_httpc_sse_t *s, const char *event_id, const char *not
 static void test_health(void)
 {
     int status;
-    json_t *j = api("GET", "/livez", NULL, &status);
+    json_t *j = tk_api("GET", "/livez", NULL, &status);
     CU_ASSERT_EQUAL(status, 200);
-    CU_ASSERT_STRING_EQUAL(str(j, "status"), "ok");
+    CU_ASSERT_STRING_EQUAL(tk_str(j, "status"), "ok");
     json_decref(j);
-    j = api("GET", "/readyz", NULL, &status);
+    j = tk_api("GET", "/readyz", NULL, &status);
     CU_ASSERT_EQUAL(status, 200);
-    CU_ASSERT_STRING_EQUAL(str(j, "status"), "ready");
+    CU_ASSERT_STRING_EQUAL(tk_str(j, "status"), "ready");
     static const char *const checks[] = {"redis",     "ingest",  "customers",
                                          "reporting", "scoring", "alerting"};
     for (size_t i = 0; i < sizeof(checks) / sizeof(checks[0]); i++)
-        CU_ASSERT_STRING_EQUAL(str(json_object_get(j, "checks"), checks[i]), "ok");
+        CU_ASSERT_STRING_EQUAL(tk_str(json_object_get(j, "checks"), checks[i]), "ok");
     json_decref(j);
 }
 
@@ -236,12 +181,12 @@ static void test_health(void)
  * (as the run command does): every process's connection is on it. */
 static void test_redis_socket(void)
 {
-    redisContext *c = redisConnect("127.0.0.1", nq_harness_redis_port(s_h));
+    redisContext *c = redisConnect("127.0.0.1", nq_harness_redis_port(tk_h));
     CU_ASSERT_FATAL(c && !c->err);
     redisReply *r = redisCommand(c, "CLIENT LIST");
     CU_ASSERT_FATAL(r && r->type == REDIS_REPLY_STRING);
     char want[320];
-    snprintf(want, sizeof(want), "addr=%s:0 ", nq_harness_redis_socket(s_h));
+    snprintf(want, sizeof(want), "addr=%s:0 ", nq_harness_redis_socket(tk_h));
     size_t named = 0;
     for (char *line = strtok(r->str, "\n"); line; line = strtok(NULL, "\n")) {
         const char *name = strstr(line, " name=");
@@ -263,10 +208,10 @@ static void test_redis_socket(void)
 static json_t *put_and_get(const char *path, json_t *body)
 {
     int status;
-    json_t *j = api("PUT", path, body, &status);
+    json_t *j = tk_api("PUT", path, body, &status);
     CU_ASSERT_EQUAL(status, 200);
     json_decref(j);
-    j = api("GET", path, NULL, &status);
+    j = tk_api("GET", path, NULL, &status);
     CU_ASSERT_EQUAL(status, 200);
     return j;
 }
@@ -277,8 +222,8 @@ static void test_org(void)
 {
     json_t *j = put_and_get("/api/v1/teams/" TEAM, json_pack("{s:s, s:[s]}", "name", "华东一组",
                                                              "coordinators", "u-it-zhoumin"));
-    CU_ASSERT_STRING_EQUAL(str(j, "id"), TEAM);
-    CU_ASSERT_STRING_EQUAL(str(j, "name"), "华东一组");
+    CU_ASSERT_STRING_EQUAL(tk_str(j, "id"), TEAM);
+    CU_ASSERT_STRING_EQUAL(tk_str(j, "name"), "华东一组");
     CU_ASSERT_EQUAL(json_array_size(json_object_get(j, "members")), 0);
     const char *coordinator =
         json_string_value(json_array_get(json_object_get(j, "coordinators"), 0));
@@ -292,12 +237,12 @@ static void test_org(void)
         snprintf(path, sizeof(path), "/api/v1/salespeople/%s", people[i][0]);
         j = put_and_get(path, json_pack("{s:s, s:s, s:s}", "name", people[i][1], "team_id", TEAM,
                                         "status", "active"));
-        CU_ASSERT_STRING_EQUAL(str(j, "name"), people[i][1]);
-        CU_ASSERT_STRING_EQUAL(str(j, "team_id"), TEAM);
+        CU_ASSERT_STRING_EQUAL(tk_str(j, "name"), people[i][1]);
+        CU_ASSERT_STRING_EQUAL(tk_str(j, "team_id"), TEAM);
         json_decref(j);
     }
     int status;
-    j = api("GET", "/api/v1/teams/" TEAM, NULL, &status);
+    j = tk_api("GET", "/api/v1/teams/" TEAM, NULL, &status);
     CU_ASSERT_EQUAL(status, 200);
     CU_ASSERT_EQUAL(json_array_size(json_object_get(j, "members")), 4);
     json_decref(j);
@@ -305,9 +250,9 @@ static void test_org(void)
     j = put_and_get("/api/v1/customers/" CUSTOMER,
                     json_pack("{s:s, s:s, s:s}", "name", "杭州金达机电有限公司", "class", "key",
                               "owner_id", SP1));
-    CU_ASSERT_STRING_EQUAL(str(j, "name"), "杭州金达机电有限公司");
-    CU_ASSERT_STRING_EQUAL(str(j, "class"), "key");
-    CU_ASSERT_STRING_EQUAL(str(j, "owner_id"), SP1);
+    CU_ASSERT_STRING_EQUAL(tk_str(j, "name"), "杭州金达机电有限公司");
+    CU_ASSERT_STRING_EQUAL(tk_str(j, "class"), "key");
+    CU_ASSERT_STRING_EQUAL(tk_str(j, "owner_id"), SP1);
     json_decref(j);
 }
 
@@ -317,19 +262,19 @@ static void test_org_errors(void)
     static const char *const unknown[] = {"/api/v1/teams/t-nobody", "/api/v1/salespeople/sp-nobody",
                                           "/api/v1/customers/c-nobody"};
     for (size_t i = 0; i < 3; i++) {
-        json_t *j = api("GET", unknown[i], NULL, &status);
+        json_t *j = tk_api("GET", unknown[i], NULL, &status);
         CU_ASSERT_EQUAL(status, 404);
-        CU_ASSERT_STRING_EQUAL(str(j, "error"), "not_found");
+        CU_ASSERT_STRING_EQUAL(tk_str(j, "error"), "not_found");
         json_decref(j);
     }
-    json_t *j = api("PUT", "/api/v1/customers/c-it-bad",
-                    json_pack("{s:s, s:s, s:s}", "name", "坏客户", "class", "vip", "owner_id", SP1),
-                    &status);
+    json_t *j = tk_api(
+        "PUT", "/api/v1/customers/c-it-bad",
+        json_pack("{s:s, s:s, s:s}", "name", "坏客户", "class", "vip", "owner_id", SP1), &status);
     CU_ASSERT_EQUAL(status, 400);
-    CU_ASSERT_STRING_EQUAL(str(j, "error"), "invalid");
-    CU_ASSERT(names_field(json_object_get(j, "errors"), "class"));
+    CU_ASSERT_STRING_EQUAL(tk_str(j, "error"), "invalid");
+    CU_ASSERT(tk_names_field(json_object_get(j, "errors"), "class"));
     json_decref(j);
-    j = api("GET", "/api/v1/customers/c-it-bad", NULL, &status);
+    j = tk_api("GET", "/api/v1/customers/c-it-bad", NULL, &status);
     CU_ASSERT_EQUAL(status, 404); /* nothing stored */
     json_decref(j);
 
@@ -338,10 +283,10 @@ static void test_org_errors(void)
     static const char *const bodies[] = {"{\"name\":\"\\u\xe5\xae\xa2\"}",
                                          "{\"notes\":\"\\u\xc3\xa9\"}"};
     for (size_t i = 0; i < 2; i++) {
-        j = api_raw("PUT", "/api/v1/teams/t-x", bodies[i], &status);
+        j = tk_api_raw("PUT", "/api/v1/teams/t-x", bodies[i], &status);
         CU_ASSERT_EQUAL(status, 400);
-        CU_ASSERT_STRING_EQUAL(str(j, "error"), "invalid");
-        CU_ASSERT_PTR_NOT_NULL(strstr(str(j, "detail"), "invalid escape"));
+        CU_ASSERT_STRING_EQUAL(tk_str(j, "error"), "invalid");
+        CU_ASSERT_PTR_NOT_NULL(strstr(tk_str(j, "detail"), "invalid escape"));
         json_decref(j);
     }
 }
@@ -349,12 +294,12 @@ static void test_org_errors(void)
 /* The stream is opened first, so the alert for the order must arrive on it. */
 static void test_big_order_alert(void)
 {
-    s_sse = nq_httpc_sse_open(nq_harness_url(s_h), STREAM, NULL, 5000);
+    s_sse = nq_httpc_sse_open(nq_harness_url(tk_h), STREAM, NULL, 5000);
     CU_ASSERT_PTR_NOT_NULL_FATAL(s_sse);
     json_t *a = post(event(ORDER1, "order", SP1, s_d1, "80000.00"), 202, 1, 0, 0, 0);
     json_t *r = json_array_get(json_object_get(a, "results"), 0);
-    CU_ASSERT_STRING_EQUAL(str(r, "event_id"), ORDER1);
-    CU_ASSERT_STRING_EQUAL(str(r, "status"), "accepted");
+    CU_ASSERT_STRING_EQUAL(tk_str(r, "event_id"), ORDER1);
+    CU_ASSERT_STRING_EQUAL(tk_str(r, "status"), "accepted");
     json_decref(a);
     CU_ASSERT(await_alert(s_sse, ORDER1, NULL, s_alert1, sizeof(s_alert1)));
 }
@@ -382,7 +327,7 @@ static void test_big_order_unknown_names(void)
     for (size_t i = 0; i < 3; i++) {
         json_t *alert = NULL;
         CU_ASSERT_FATAL(await_alert_json(s_sse, known[i], NULL, id, sizeof(id), &alert));
-        CU_ASSERT_STRING_EQUAL(str(alert, "title"),
+        CU_ASSERT_STRING_EQUAL(tk_str(alert, "title"),
                                "大额订单：刘洋 的客户 杭州金达机电有限公司 下单 ¥60000.00");
         json_decref(alert);
     }
@@ -390,12 +335,12 @@ static void test_big_order_unknown_names(void)
     for (size_t i = 0; i < 3; i++) {
         json_t *alert = NULL;
         CU_ASSERT_FATAL(await_alert_json(s_sse, unknown[i], NULL, id, sizeof(id), &alert));
-        CU_ASSERT_STRING_EQUAL(str(alert, "title"),
+        CU_ASSERT_STRING_EQUAL(tk_str(alert, "title"),
                                "大额订单：sp-typo 的客户 c-nobody 下单 ¥99000.00");
-        CU_ASSERT_STRING_EQUAL(str(alert, "title_en"),
+        CU_ASSERT_STRING_EQUAL(tk_str(alert, "title_en"),
                                "Big order: sp-typo's customer c-nobody ordered CNY 99000.00");
-        CU_ASSERT_STRING_EQUAL(str(alert, "salesperson_id"), "sp-typo");
-        CU_ASSERT_STRING_EQUAL(str(alert, "customer_id"), "c-nobody");
+        CU_ASSERT_STRING_EQUAL(tk_str(alert, "salesperson_id"), "sp-typo");
+        CU_ASSERT_STRING_EQUAL(tk_str(alert, "customer_id"), "c-nobody");
         json_decref(alert);
     }
 }
@@ -412,31 +357,31 @@ static void test_backfill_no_alert(void)
     /* Alerting raises a batch's alerts in order: the old one would come first. */
     nq_httpc_sse_event_t ev;
     json_t *alert = NULL;
-    for (int64_t left, deadline = mono_ms() + ALERT_MS;
-         !alert && (left = deadline - mono_ms()) > 0 &&
+    for (int64_t left, deadline = tk_mono_ms() + ALERT_MS;
+         !alert && (left = deadline - tk_mono_ms()) > 0 &&
          nq_httpc_sse_next(s_sse, &ev, (int)left) == 1;) {
         json_t *a = json_loads(ev.data, 0, NULL);
-        CU_ASSERT_STRING_NOT_EQUAL(str(a, "event_id"), "e-it-backfill");
-        if (strcmp(str(a, "event_id"), "e-it-after-backfill") == 0)
+        CU_ASSERT_STRING_NOT_EQUAL(tk_str(a, "event_id"), "e-it-backfill");
+        if (strcmp(tk_str(a, "event_id"), "e-it-after-backfill") == 0)
             alert = json_incref(a);
         json_decref(a);
     }
     CU_ASSERT_PTR_NOT_NULL_FATAL(alert);
     char when[48];
     nq_time_format(s_d1 + 2 * HOUR_MS, when, sizeof(when));
-    CU_ASSERT_STRING_EQUAL(str(alert, "occurred_at"), when);
-    CU_ASSERT(str(alert, "raised_at")[0] != '\0');
+    CU_ASSERT_STRING_EQUAL(tk_str(alert, "occurred_at"), when);
+    CU_ASSERT(tk_str(alert, "raised_at")[0] != '\0');
     json_decref(alert);
 }
 
 static void test_duplicate_and_conflict(void)
 {
     json_t *a = post(event(ORDER1, "order", SP1, s_d1, "80000.00"), 202, 0, 1, 0, 0);
-    CU_ASSERT_STRING_EQUAL(str(json_array_get(json_object_get(a, "results"), 0), "status"),
+    CU_ASSERT_STRING_EQUAL(tk_str(json_array_get(json_object_get(a, "results"), 0), "status"),
                            "duplicate");
     json_decref(a);
     a = post(event(ORDER1, "order", SP1, s_d1, "81000.00"), 409, 0, 0, 1, 0);
-    CU_ASSERT_STRING_EQUAL(str(json_array_get(json_object_get(a, "results"), 0), "status"),
+    CU_ASSERT_STRING_EQUAL(tk_str(json_array_get(json_object_get(a, "results"), 0), "status"),
                            "conflict");
     json_decref(a);
 }
@@ -444,7 +389,7 @@ static void test_duplicate_and_conflict(void)
 /* The status of result i of answer a. */
 static const char *status_of(const json_t *a, size_t i)
 {
-    return str(json_array_get(json_object_get(a, "results"), i), "status");
+    return tk_str(json_array_get(json_object_get(a, "results"), i), "status");
 }
 
 /* A batch of 2,500: ingest looks ids up and remembers them in chunks of 1,000
@@ -488,15 +433,16 @@ static void test_invalid_events(void)
     json_t *a = post(json_pack("[o, o]", no_sp, event("e-it-bad-2", "order", SP1, s_d1, "12.345")),
                      400, 0, 0, 0, 2);
     json_t *results = json_object_get(a, "results");
-    CU_ASSERT_STRING_EQUAL(str(json_array_get(results, 0), "status"), "rejected");
-    CU_ASSERT(names_field(json_object_get(json_array_get(results, 0), "errors"), "salesperson_id"));
-    CU_ASSERT(names_field(json_object_get(json_array_get(results, 1), "errors"), "amount"));
+    CU_ASSERT_STRING_EQUAL(tk_str(json_array_get(results, 0), "status"), "rejected");
+    CU_ASSERT(
+        tk_names_field(json_object_get(json_array_get(results, 0), "errors"), "salesperson_id"));
+    CU_ASSERT(tk_names_field(json_object_get(json_array_get(results, 1), "errors"), "amount"));
     json_decref(a);
 
     int status;
-    a = api_raw("POST", "/api/v1/activities", "{\"event_id\": ", &status);
+    a = tk_api_raw("POST", "/api/v1/activities", "{\"event_id\": ", &status);
     CU_ASSERT_EQUAL(status, 400);
-    CU_ASSERT_STRING_EQUAL(str(a, "error"), "invalid");
+    CU_ASSERT_STRING_EQUAL(tk_str(a, "error"), "invalid");
     json_decref(a);
 }
 
@@ -553,7 +499,7 @@ static void test_alert_replay(void)
     CU_ASSERT_FATAL(await_alert(s_sse, ORDER2, NULL, id2, sizeof(id2)));
     nq_httpc_sse_close(&s_sse);
 
-    nq_httpc_sse_t *s = nq_httpc_sse_open(nq_harness_url(s_h), STREAM, s_alert1, 5000);
+    nq_httpc_sse_t *s = nq_httpc_sse_open(nq_harness_url(tk_h), STREAM, s_alert1, 5000);
     CU_ASSERT_PTR_NOT_NULL_FATAL(s);
     CU_ASSERT(await_alert(s, ORDER2, s_alert1, replayed, sizeof(replayed)));
     CU_ASSERT_STRING_EQUAL(replayed, id2);
@@ -562,26 +508,26 @@ static void test_alert_replay(void)
     /* The list, newest first; other rules' alerts (if any) are skipped. */
     int status;
     size_t i, n = 0;
-    json_t *j = api("GET", "/api/v1/alerts?limit=50", NULL, &status), *a, *big[9] = {NULL};
+    json_t *j = tk_api("GET", "/api/v1/alerts?limit=50", NULL, &status), *a, *big[9] = {NULL};
     CU_ASSERT_EQUAL(status, 200);
     json_array_foreach (json_object_get(j, "alerts"), i, a) {
-        if (strcmp(str(a, "rule"), "big_order") != 0)
+        if (strcmp(tk_str(a, "rule"), "big_order") != 0)
             continue;
-        CU_ASSERT_STRING_NOT_EQUAL(str(a, "event_id"), "e-it-backfill");
+        CU_ASSERT_STRING_NOT_EQUAL(tk_str(a, "event_id"), "e-it-backfill");
         if (n < 9)
             big[n] = a;
         n++;
     }
     /* ORDER1, three known, three unknown, the one after the backfill, ORDER2 */
     CU_ASSERT_EQUAL_FATAL(n, 9);
-    CU_ASSERT_STRING_EQUAL(str(big[0], "event_id"), ORDER2);
-    CU_ASSERT_STRING_EQUAL(str(big[8], "event_id"), ORDER1);
-    CU_ASSERT_STRING_EQUAL(str(big[8], "amount"), "80000.00");
-    CU_ASSERT_STRING_EQUAL(str(big[8], "salesperson_id"), SP1);
+    CU_ASSERT_STRING_EQUAL(tk_str(big[0], "event_id"), ORDER2);
+    CU_ASSERT_STRING_EQUAL(tk_str(big[8], "event_id"), ORDER1);
+    CU_ASSERT_STRING_EQUAL(tk_str(big[8], "amount"), "80000.00");
+    CU_ASSERT_STRING_EQUAL(tk_str(big[8], "salesperson_id"), SP1);
     char when[48];
     nq_time_format(s_d1, when, sizeof(when));
-    CU_ASSERT_STRING_EQUAL(str(big[8], "occurred_at"), when);
-    CU_ASSERT_STRING_EQUAL(str(big[8], "title"),
+    CU_ASSERT_STRING_EQUAL(tk_str(big[8], "occurred_at"), when);
+    CU_ASSERT_STRING_EQUAL(tk_str(big[8], "title"),
                            "大额订单：张伟 的客户 杭州金达机电有限公司 下单 ¥80000.00");
     json_decref(j);
 }
@@ -590,12 +536,12 @@ static void test_report(void)
 {
     char path[256], date[16];
     int status;
-    date_of(s_d1, date, sizeof(date));
+    tk_date_of(s_d1, date, sizeof(date));
     snprintf(path, sizeof(path), "/api/v1/reports/salespeople/%s?period=month&at=%s", SP1, date);
-    json_t *j = api("GET", path, NULL, &status);
+    json_t *j = tk_api("GET", path, NULL, &status);
     CU_ASSERT_EQUAL(status, 200);
-    CU_ASSERT_STRING_EQUAL(str(j, "salesperson_id"), SP1);
-    CU_ASSERT_STRING_EQUAL(str(j, "name"), "张伟");
+    CU_ASSERT_STRING_EQUAL(tk_str(j, "salesperson_id"), SP1);
+    CU_ASSERT_STRING_EQUAL(tk_str(j, "name"), "张伟");
     check_period(json_object_get(j, "period"), NQ_PERIOD_MONTH, s_d1);
     CU_ASSERT(kpis_are(json_object_get(j, "kpis"), "80000.00", 1, 1, 1));
     nq_period_t month, prev;
@@ -609,9 +555,9 @@ static void test_report(void)
 static void test_graceful_shutdown(void)
 {
     nq_httpc_sse_close(&s_sse);
-    nq_httpc_destroy(&s_http); /* idle connections must not hold the gateway up */
-    CU_ASSERT_PTR_NOT_NULL_FATAL(s_h);
-    CU_ASSERT_EQUAL(nq_harness_stop(&s_h), 0);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(tk_h);
+    CU_ASSERT_EQUAL(tk_stop(), 0); /* the client first: idle connections must not hold the
+                                      gateway up */
 }
 
 /* ------------------------------------------------------------------ suite */
@@ -625,17 +571,13 @@ static int suite_init(void)
     s_d1 = s_week0 - 5 * DAY_MS + 10 * HOUR_MS;
     s_d2 = s_d1 - 7 * DAY_MS;
     /* Every event here is at most 12 days old; the backfill test's is 3 weeks. */
-    s_h = nq_harness_start(
-        (const char *[]){NQ_HARNESS_REDIS_SOCKET, "NQ_ALERT_RECENCY_S=1209600", NULL});
-    s_http = s_h ? nq_httpc_new(nq_harness_url(s_h)) : NULL;
-    return s_http ? 0 : -1;
+    return tk_start((const char *[]){NQ_HARNESS_REDIS_SOCKET, "NQ_ALERT_RECENCY_S=1209600", NULL});
 }
 
 static int suite_cleanup(void)
 {
     nq_httpc_sse_close(&s_sse);
-    nq_httpc_destroy(&s_http);
-    nq_harness_stop(&s_h);
+    tk_stop();
     return 0;
 }
 

@@ -50,6 +50,7 @@
 #include "nq/keys.h"
 #include "nq/period.h"
 #include "nq_test.h"
+#include "testkit.h"
 
 #define N_UNIQUE       50000 /* distinct event_ids */
 #define N_SP           100   /* salespeople */
@@ -222,16 +223,9 @@ static int64_t s_t0;           /* test start, monotonic ms */
 
 /* ---------------------------------------------------------------- helpers */
 
-static int64_t mono_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static void phase(const char *what)
 {
-    fprintf(stderr, "\n[scaleout %6.1f s] %s", (mono_ms() - s_t0) / 1000.0, what);
+    fprintf(stderr, "\n[scaleout %6.1f s] %s", (tk_mono_ms() - s_t0) / 1000.0, what);
 }
 
 static uint64_t s_rng;
@@ -812,7 +806,7 @@ static bool await_heartbeat(const char *instance, int timeout_ms)
 {
     char member[64];
     snprintf(member, sizeof(member), "nq-scoring/%s", instance);
-    for (int64_t end = mono_ms() + timeout_ms; mono_ms() < end; usleep(50000)) {
+    for (int64_t end = tk_mono_ms() + timeout_ms; tk_mono_ms() < end; usleep(50000)) {
         redisReply *r = cmd("ZSCORE %s %s", NQ_KEY_HEARTBEATS, member);
         bool there = r && r->type == REDIS_REPLY_STRING;
         freeReplyObject(r);
@@ -826,10 +820,10 @@ static bool await_heartbeat(const char *instance, int timeout_ms)
 /* Wait until scored == accepted and nothing is pending. */
 static bool settle(int64_t *took_ms)
 {
-    int64_t start = mono_ms();
+    int64_t start = tk_mono_ms();
     long long acc = 0, scored = 0;
     long pend = -1;
-    while (mono_ms() - start < SETTLE_MS) {
+    while (tk_mono_ms() - start < SETTLE_MS) {
         acc = get_int(NQ_KEY_STATS_ACCEPTED);
         scored = get_int(NQ_KEY_STATS_SCORED);
         pend = pending(NULL);
@@ -837,7 +831,7 @@ static bool settle(int64_t *took_ms)
             break;
         usleep(100000);
     }
-    *took_ms = mono_ms() - start;
+    *took_ms = tk_mono_ms() - start;
     bool ok = acc > 0 && scored == acc && pend == 0;
     if (!ok) {
         fprintf(stderr, "\nnot settled after %d ms: accepted %lld, scored %lld, pending %ld",
@@ -1040,11 +1034,11 @@ static long post_batch(nq_httpc_t *c, ev_t *const *sends, const uint8_t *expect,
     return accepted;
 }
 
-/* Lines of <harness dir>/<name>.log that contain `what`. */
+/* Lines of process `name`'s log that contain `what`. */
 static int log_count(const char *name, const char *what)
 {
     char path[512], line[8192];
-    snprintf(path, sizeof(path), "%s/%s.log", nq_harness_dir(s_h), name);
+    nq_harness_log_path(s_h, name, path, sizeof(path));
     FILE *f = fopen(path, "r");
     int n = 0;
     while (f && fgets(line, sizeof(line), f))
@@ -1074,7 +1068,7 @@ static void test_send_with_kill(void)
     phase("posting");
     size_t mismatches = 0, sent = 0, kill_tries = 0, stall_tries = 0;
     bool killed = false, stalled = false, added = false;
-    int64_t t_post = mono_ms(), t_stall = 0;
+    int64_t t_post = tk_mono_ms(), t_stall = 0;
     pid_t others[4];
     size_t n_others = 0; /* scorers stopped while one is hunted (stop_others) */
     while (sent < s_n_sends) {
@@ -1108,7 +1102,7 @@ static void test_send_with_kill(void)
             n_others = 0;
             s_stalled_pending = held > 0 ? held : 0;
             s_stalled_pid = held > 0 ? pid : 0;
-            t_stall = mono_ms();
+            t_stall = tk_mono_ms();
             fprintf(stderr, "\n  froze %s after %zu sends, holding %ld pending entries", STALLED,
                     sent, s_stalled_pending);
         }
@@ -1119,7 +1113,7 @@ static void test_send_with_kill(void)
         }
     }
     resume(others, n_others); /* still hunting when the sends ran out */
-    int64_t took = mono_ms() - t_post;
+    int64_t took = tk_mono_ms() - t_post;
     fprintf(stderr,
             "\n  posted %zu events in %lld ms (%.0f events/s); accepted seen %zu + %zu "
             "recovered after a lost answer",
@@ -1130,17 +1124,17 @@ static void test_send_with_kill(void)
         /* Wait for the others to take its entries over and apply them (while
          * a taker's apply is still in flight, the stalled scorer could claim
          * them back first, and the overlap would be logged by the taker). */
-        while ((pending(STALLED) != 0 || pending(NULL) != 0) && mono_ms() - t_stall < STALL_MS)
+        while ((pending(STALLED) != 0 || pending(NULL) != 0) && tk_mono_ms() - t_stall < STALL_MS)
             usleep(100000);
         long left = pending(STALLED);
         fprintf(stderr, "\n  resumed %s after %lld ms frozen; %ld entries still in its name",
-                STALLED, (long long)(mono_ms() - t_stall), left);
+                STALLED, (long long)(tk_mono_ms() - t_stall), left);
         CU_ASSERT_EQUAL(left, 0);
         kill(s_stalled_pid, SIGCONT);
         s_stalled_pid = 0;
         /* It must find its batch applied elsewhere and drop it. */
-        for (int64_t end = mono_ms() + 5000;
-             log_count(STALLED, "batch_overlap") == 0 && mono_ms() < end;)
+        for (int64_t end = tk_mono_ms() + 5000;
+             log_count(STALLED, "batch_overlap") == 0 && tk_mono_ms() < end;)
             usleep(50000);
     }
     CU_ASSERT(killed);
@@ -1354,13 +1348,6 @@ static void test_visited_sets(void)
             s_visited.n, bad, total);
 }
 
-/* Member `key` of o as a string, "" when absent or not a string. */
-static const char *jstr(const json_t *o, const char *key)
-{
-    const char *v = json_string_value(json_object_get(o, key));
-    return v ? v : "";
-}
-
 static void money_text(int64_t fen, char *buf, size_t len)
 {
     int64_t mag = fen < 0 ? -fen : fen;
@@ -1409,14 +1396,14 @@ static void test_api_sample(void)
                           {"new_customers", C_NEW_CUSTOMERS},
                           {"tickets_opened", C_TICKETS}};
             bool ok = rc == 0 && r.status == 200 &&
-                      strcmp(jstr(json_object_get(j, "period"), "key"), p.key) == 0;
+                      strcmp(tk_str(json_object_get(j, "period"), "key"), p.key) == 0;
             for (size_t m = 0; ok && m < sizeof(counts) / sizeof(counts[0]); m++)
                 ok = json_integer_value(json_object_get(kpis, counts[m].metric)) ==
                      cell->c[counts[m].counter];
             money_text(cell->c[C_SALES], want, sizeof(want));
-            ok = ok && strcmp(jstr(kpis, "sales_amount"), want) == 0;
+            ok = ok && strcmp(tk_str(kpis, "sales_amount"), want) == 0;
             money_text(cell->c[C_COLLECTIONS], want, sizeof(want));
-            ok = ok && strcmp(jstr(kpis, "collections"), want) == 0;
+            ok = ok && strcmp(tk_str(kpis, "collections"), want) == 0;
             if (!ok && bad++ < 5)
                 fprintf(stderr, "\n  GET %s: HTTP %d %.400s", path, rc == 0 ? r.status : 0,
                         rc == 0 ? r.body : nq_httpc_strerror(rc));
@@ -1475,14 +1462,15 @@ static void test_replay_one_scorer(void)
     }
     phase("replaying");
     size_t mismatches = 0, seen = 0;
-    int64_t t_post = mono_ms();
+    int64_t t_post = tk_mono_ms();
     for (size_t sent = 0; sent < N_UNIQUE; sent += REPLAY_BATCH) {
         size_t n = N_UNIQUE - sent < REPLAY_BATCH ? N_UNIQUE - sent : REPLAY_BATCH;
         long acc = post_batch(c, replay + sent, expect, n, &mismatches);
         CU_ASSERT_FATAL(acc >= 0);
         seen += (size_t)acc;
     }
-    fprintf(stderr, "\n  replayed %d events in %lld ms", N_UNIQUE, (long long)(mono_ms() - t_post));
+    fprintf(stderr, "\n  replayed %d events in %lld ms", N_UNIQUE,
+            (long long)(tk_mono_ms() - t_post));
     nq_httpc_destroy(&c);
     free(replay);
     free(expect);
@@ -1560,7 +1548,7 @@ static void test_reclaim_under_backlog(void)
     size_t cap = (size_t)BACKLOG_BATCH * 320 + 8;
     char *body = malloc(cap);
     CU_ASSERT_PTR_NOT_NULL_FATAL(body);
-    int64_t now = nq_now_ms(), t = mono_ms();
+    int64_t now = nq_now_ms(), t = tk_mono_ms();
     long accepted = 0;
     for (long k0 = 0; k0 < BACKLOG; k0 += BACKLOG_BATCH) {
         size_t off = 0;
@@ -1583,13 +1571,13 @@ static void test_reclaim_under_backlog(void)
     free(body);
     nq_httpc_destroy(&c);
     CU_ASSERT_EQUAL(accepted, BACKLOG);
-    fprintf(stderr, "\n  queued %ld events in %lld ms", accepted, (long long)(mono_ms() - t));
+    fprintf(stderr, "\n  queued %ld events in %lld ms", accepted, (long long)(tk_mono_ms() - t));
 
     /* Let scorer-2 take a batch, then kill it holding it. */
     long held = 0;
     for (int tries = 0; held <= 0 && tries < 50; tries++) {
         kill(p2, SIGCONT);
-        for (int64_t end = mono_ms() + 2000; pending(KILLED) <= 0 && mono_ms() < end;)
+        for (int64_t end = tk_mono_ms() + 2000; pending(KILLED) <= 0 && tk_mono_ms() < end;)
             usleep(1000);
         kill(p2, SIGSTOP);
         for (int i = 0; i < 100 && !is_stopped(p2); i++)
@@ -1602,19 +1590,19 @@ static void test_reclaim_under_backlog(void)
     long long backlog = get_int(NQ_KEY_STATS_ACCEPTED) - get_int(NQ_KEY_STATS_SCORED);
 
     /* The survivor works through the backlog; when are the dead one's taken? */
-    int64_t t0 = mono_ms(), reclaimed = -1, drained = -1, next_print = 0;
+    int64_t t0 = tk_mono_ms(), reclaimed = -1, drained = -1, next_print = 0;
     kill(p1, SIGCONT);
     long long unscored = backlog;
-    while (mono_ms() - t0 < SETTLE_MS && (reclaimed < 0 || unscored > 0)) {
+    while (tk_mono_ms() - t0 < SETTLE_MS && (reclaimed < 0 || unscored > 0)) {
         long dead = pending(KILLED);
         unscored = get_int(NQ_KEY_STATS_ACCEPTED) - get_int(NQ_KEY_STATS_SCORED);
         if (dead == 0 && reclaimed < 0)
-            reclaimed = mono_ms() - t0;
+            reclaimed = tk_mono_ms() - t0;
         if (unscored <= held && drained < 0)
-            drained = mono_ms() - t0;
-        if (mono_ms() - t0 >= next_print) {
+            drained = tk_mono_ms() - t0;
+        if (tk_mono_ms() - t0 >= next_print) {
             fprintf(stderr, "\n    t=%5lld ms: XPENDING of %s %ld, unscored %lld",
-                    (long long)(mono_ms() - t0), KILLED, dead, unscored);
+                    (long long)(tk_mono_ms() - t0), KILLED, dead, unscored);
             next_print += 2000;
         }
         usleep(50000);
@@ -1646,7 +1634,7 @@ static void test_reclaim_under_backlog(void)
 
 static int suite_init(void)
 {
-    s_t0 = mono_ms();
+    s_t0 = tk_mono_ms();
     return nq_zone_set("Asia/Shanghai");
 }
 

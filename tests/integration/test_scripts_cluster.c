@@ -16,7 +16,6 @@
  * confirms with Redis itself, on the paths the calls below take.
  */
 #include <hiredis/hiredis.h>
-#include <netinet/in.h>
 #include <stdint.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -24,18 +23,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/prctl.h>
-#include <sys/socket.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "nq/scripts.h"
+#include "nq/suite.h"
 #include "nq_test.h"
 
 #define T "{t}:" /* every key: one slot */
 
-static pid_t s_redis;
+static nq_suite_t *s_suite; /* the private Redis in cluster mode (nq/suite.h) */
 static redisContext *s_c;
 static char s_dir[] = "/tmp/nq-scripts-cluster.XXXXXX";
 
@@ -158,26 +155,13 @@ static redisReply *cmd(const char *fmt, ...)
     return r;
 }
 
-/* Whether `port` on 127.0.0.1 is free now. */
-static bool port_free(int port)
-{
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    struct sockaddr_in a = {.sin_family = AF_INET,
-                            .sin_port = htons((uint16_t)port),
-                            .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-    bool ok = fd >= 0 && bind(fd, (struct sockaddr *)&a, sizeof(a)) == 0;
-    if (fd >= 0)
-        close(fd);
-    return ok;
-}
-
 /* A port free with its cluster bus port (port + 10000, so below 55536). */
 static int free_port(void)
 {
     srand((unsigned)getpid() ^ (unsigned)time(NULL));
     for (int i = 0; i < 200; i++) {
         int port = 20000 + rand() % 10000;
-        if (port_free(port) && port_free(port + 10000))
+        if (nq_suite_port_free("127.0.0.1", port) && nq_suite_port_free("127.0.0.1", port + 10000))
             return port;
     }
     return -1;
@@ -200,29 +184,27 @@ static bool cluster_ok(void)
 
 static int suite_init(void)
 {
+    static const char *const cluster[] = {
+        "--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf", "--loglevel",
+        "warning",           NULL};
     int port = free_port();
     if (port < 0 || !mkdtemp(s_dir))
         return -1;
-    char port_s[16], conf[128];
-    snprintf(port_s, sizeof(port_s), "%d", port);
-    snprintf(conf, sizeof(conf), "%s/nodes.conf", s_dir);
-    s_redis = fork();
-    if (s_redis == 0) {
-        prctl(PR_SET_PDEATHSIG, SIGKILL);
-        execlp("redis-server", "redis-server", "--port", port_s, "--bind", "127.0.0.1", "--save",
-               "", "--appendonly", "no", "--dir", s_dir, "--cluster-enabled", "yes",
-               "--cluster-config-file", conf, "--loglevel", "warning", (char *)NULL);
-        _exit(127);
-    }
-    for (int i = 0; i < 100 && !s_c; i++) { /* up to 5 s */
-        sleep_ms(50);
-        redisContext *c = redisConnect("127.0.0.1", port);
-        if (c && !c->err)
-            s_c = c;
-        else if (c)
-            redisFree(c);
-    }
-    if (!s_c) {
+    nq_suite_opts_t o = {.dir = s_dir,
+                         .bin_dir = NQ_BIN_DIR,
+                         .who = "test_scripts_cluster",
+                         .redis_args = cluster,
+                         .clean_env = true,
+                         .die_with_parent = true,
+                         .stop_ms = 10000};
+    char port_env[32];
+    snprintf(port_env, sizeof(port_env), "NQ_REDIS_PORT=%d", port);
+    s_suite = nq_suite_new(&o);
+    if (!s_suite || nq_suite_setenv(s_suite, port_env) != 0 ||
+        nq_suite_start_redis(s_suite, 5000) != 0)
+        return -1;
+    s_c = redisConnect("127.0.0.1", port);
+    if (!s_c || s_c->err) {
         fprintf(stderr, "redis-server in cluster mode did not answer on port %d\n", port);
         return -1;
     }
@@ -250,13 +232,10 @@ static int suite_cleanup(void)
 {
     if (s_c)
         redisFree(s_c);
-    if (s_redis > 0) {
-        kill(s_redis, SIGTERM);
-        waitpid(s_redis, NULL, 0);
-    }
+    int failed = nq_suite_stop(&s_suite);
     char rm[160];
     snprintf(rm, sizeof(rm), "rm -rf %s", s_dir);
-    return system(rm) == 0 ? 0 : -1;
+    return system(rm) == 0 && failed == 0 ? 0 : -1;
 }
 
 /* SCRIPT LOAD of every text answers the SHA1 the build computed. */

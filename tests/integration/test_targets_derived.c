@@ -38,118 +38,29 @@
 #include "nq/keys.h"
 #include "nq/period.h"
 #include "nq_test.h"
+#include "testkit.h"
 
 #define SCORE_MS 15000 /* how long scorers may take to apply what was accepted */
-#define TOL      1e-6  /* numbers in answers carry 10 significant digits */
 #define TEAM     "t-d"
 #define SP_A     "sp-da"
 #define SP_B     "sp-db"
 #define SP_C     "sp-dc"
 #define SP_D     "sp-dd"
 
-static nq_harness_t *s_h;
-static nq_httpc_t *s_http;
-static redisContext *s_redis;
-static long long s_accepted; /* `accepted` summed over every activity answer */
-
 /* ================================================================ helpers */
-
-static int64_t mono_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static bool check(bool ok, const char *fmt, ...)
-{
-    if (!ok) {
-        va_list ap;
-        va_start(ap, fmt);
-        fprintf(stderr, "\n    FAILED: ");
-        vfprintf(stderr, fmt, ap);
-        fprintf(stderr, "\n");
-        va_end(ap);
-    }
-    CU_ASSERT(ok);
-    return ok;
-}
-
-static const char *text_of(const json_t *j)
-{
-    static char buf[4096];
-    char *t = j ? json_dumps(j, JSON_COMPACT | JSON_ENCODE_ANY) : NULL;
-    snprintf(buf, sizeof(buf), "%s", t ? t : "(none)");
-    free(t);
-    return buf;
-}
-
-static json_t *request(const char *method, const char *path, const char *body, int want)
-{
-    int status;
-    json_t *j = nq_harness_api_raw(s_http, method, path, body, &status);
-    check(status == want, "%s %s: want %d, got %d %s", method, path, want, status, text_of(j));
-    return j;
-}
-
-static json_t *get_ok(const char *path)
-{
-    return request("GET", path, NULL, 200);
-}
 
 static void put_ok(const char *path, const char *body)
 {
-    json_decref(request("PUT", path, body, 200));
+    json_decref(tk_call("PUT", path, body, 200));
 }
 
 /* A 400 that names `field` among its errors. */
 static void expect_400(const char *path, const char *field)
 {
-    json_t *j = request("GET", path, NULL, 400);
-    bool named = false;
-    json_t *errors = json_object_get(j, "errors");
-    for (size_t i = 0; i < json_array_size(errors); i++) {
-        const char *f = json_string_value(json_object_get(json_array_get(errors, i), "field"));
-        named = named || (f && strcmp(f, field) == 0);
-    }
-    check(named, "GET %s: want an error on %s, got %s", path, field, text_of(j));
+    json_t *j = tk_call("GET", path, NULL, 400);
+    tk_check(tk_names_field(json_object_get(j, "errors"), field),
+             "GET %s: want an error on %s, got %s", path, field, tk_text(j));
     json_decref(j);
-}
-
-/* `v` is the JSON text `want` ("\"300000.00\"", "0.6", "null"), numbers within TOL. */
-static void check_like(const json_t *v, const char *want, const char *ctx)
-{
-    json_t *w = json_loads(want, JSON_DECODE_ANY, NULL);
-    bool ok = w && (json_is_number(w) ? json_is_number(v) &&
-                                            fabs(json_number_value(v) - json_number_value(w)) < TOL
-                                      : json_equal(v, w));
-    check(ok, "%s: want %s, got %s", ctx, want, text_of(v));
-    json_decref(w);
-}
-
-static long long redis_int(const char *fmt, const char *arg)
-{
-    redisReply *r = redisCommand(s_redis, fmt, arg);
-    long long v = -1;
-    if (r && r->type == REDIS_REPLY_INTEGER)
-        v = r->integer;
-    else if (r && r->type == REDIS_REPLY_STRING)
-        v = strtoll(r->str, NULL, 10);
-    else if (r && r->type == REDIS_REPLY_NIL)
-        v = 0;
-    freeReplyObject(r);
-    return v;
-}
-
-static bool wait_scored(void)
-{
-    long long scored = -1;
-    for (int64_t deadline = mono_ms() + SCORE_MS; mono_ms() < deadline; usleep(50000)) {
-        scored = redis_int("GET %s", NQ_KEY_STATS_SCORED);
-        if (scored == s_accepted)
-            return true;
-    }
-    return check(false, "scorers applied %lld of %lld accepted events", scored, s_accepted);
 }
 
 /* ================================================================ the org, orders, targets */
@@ -178,17 +89,10 @@ static void test_setup(void)
     };
     json_t *arr = json_array();
     for (size_t i = 0; i < sizeof(orders) / sizeof(orders[0]); i++)
-        json_array_append_new(arr, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "event_id",
-                                             orders[i][0], "type", "order", "salesperson_id",
-                                             orders[i][1], "customer_id", "c-td", "occurred_at",
-                                             orders[i][2], "amount", orders[i][3]));
-    int status;
-    json_t *a = nq_harness_api(s_http, "POST", "/api/v1/activities", arr, &status);
-    s_accepted += json_integer_value(json_object_get(a, "accepted"));
-    check(status == 202 && s_accepted == 8, "POST orders: want 202, 8 accepted; got %d %s", status,
-          text_of(a));
-    json_decref(a);
-    CU_ASSERT_FATAL(wait_scored());
+        json_array_append_new(arr, tk_event_at(orders[i][0], "order", orders[i][1], "c-td",
+                                               orders[i][2], orders[i][3]));
+    tk_post_counts(arr, 8, 0);
+    CU_ASSERT_FATAL(tk_wait_scored(SCORE_MS));
 
     static const char *const targets[][2] = {
         {"salespeople/" SP_A "/month/2026-07", "{\"targets\":{\"sales_amount\":\"100000.00\","
@@ -229,11 +133,11 @@ static void check_line(const json_t *ov, const char *metric, const char *target,
     char c[200];
     const json_t *m = metric_of(ov, metric);
     snprintf(c, sizeof(c), "%s %s target", ctx, metric);
-    check_like(json_object_get(m, "target"), target, c);
+    tk_check_like(json_object_get(m, "target"), target, c);
     snprintf(c, sizeof(c), "%s %s target_source", ctx, metric);
-    check_like(json_object_get(m, "target_source"), source, c);
+    tk_check_like(json_object_get(m, "target_source"), source, c);
     snprintf(c, sizeof(c), "%s %s attainment", ctx, metric);
-    check_like(json_object_get(m, "attainment"), attainment, c);
+    tk_check_like(json_object_get(m, "attainment"), attainment, c);
 }
 
 /* A quarter overview shows the sum of its months' targets, marked derived: 180,000 of 300,000
@@ -241,32 +145,32 @@ static void check_line(const json_t *ov, const char *metric, const char *target,
  * no attainment); orders have no September target: none. */
 static void test_quarter_overview(void)
 {
-    json_t *j = get_ok("/api/v1/kpis/salespeople/" SP_A "?period=quarter&at=2026-08-15");
-    check_like(json_object_get(json_object_get(j, "period"), "key"), "\"2026-Q3\"", "period");
+    json_t *j = tk_get_ok("/api/v1/kpis/salespeople/" SP_A "?period=quarter&at=2026-08-15");
+    tk_check_like(json_object_get(json_object_get(j, "period"), "key"), "\"2026-Q3\"", "period");
     check_line(j, "sales_amount", "\"300000.00\"", "\"derived\"", "0.6", "sp-da Q3");
-    check_like(json_object_get(metric_of(j, "sales_amount"), "actual"), "\"180000.00\"",
-               "sp-da Q3 sales");
-    check_like(json_object_get(metric_of(j, "sales_amount"), "pace"), "0.6", "sp-da Q3 pace");
+    tk_check_like(json_object_get(metric_of(j, "sales_amount"), "actual"), "\"180000.00\"",
+                  "sp-da Q3 sales");
+    tk_check_like(json_object_get(metric_of(j, "sales_amount"), "pace"), "0.6", "sp-da Q3 pace");
     check_line(j, "visits", "60", "\"derived\"", "0.0", "sp-da Q3");
     check_line(j, "coverage", "0.7985", "\"derived\"", "null", "sp-da Q3");
     check_line(j, "orders", "null", "null", "null", "sp-da Q3");
     json_decref(j);
 
     /* A month's target is its own: set. */
-    j = get_ok("/api/v1/kpis/salespeople/" SP_A "?period=month&at=2026-09-15");
+    j = tk_get_ok("/api/v1/kpis/salespeople/" SP_A "?period=month&at=2026-09-15");
     check_line(j, "sales_amount", "\"80000.00\"", "\"set\"", "0.375", "sp-da 2026-09");
     json_decref(j);
 
     /* The team's from its own months: 334,000 of 600,000 = 0.55666... -> 0.5567. */
-    j = get_ok("/api/v1/kpis/teams/" TEAM "?period=quarter&at=2026-08-15");
+    j = tk_get_ok("/api/v1/kpis/teams/" TEAM "?period=quarter&at=2026-08-15");
     check_line(j, "sales_amount", "\"600000.00\"", "\"derived\"", "0.5567", "t-d Q3");
     json_decref(j);
     /* The company set its quarter: that wins over the months' 1,500,000; 334,000 / 1,000,000. */
-    j = get_ok("/api/v1/kpis/company?period=quarter&at=2026-08-15");
+    j = tk_get_ok("/api/v1/kpis/company?period=quarter&at=2026-08-15");
     check_line(j, "sales_amount", "\"1000000.00\"", "\"set\"", "0.334", "company Q3");
     json_decref(j);
     /* The year: only Q3's months have targets, so none. */
-    j = get_ok("/api/v1/kpis/salespeople/" SP_A "?period=year&at=2026-08-15");
+    j = tk_get_ok("/api/v1/kpis/salespeople/" SP_A "?period=year&at=2026-08-15");
     check_line(j, "sales_amount", "null", "null", "null", "sp-da 2026");
     json_decref(j);
 }
@@ -275,59 +179,60 @@ static void test_quarter_overview(void)
  * which months keep a metric from being derived. */
 static void test_targets_get(void)
 {
-    json_t *j = get_ok("/api/v1/targets/salespeople/" SP_A "/quarter/2026-Q3");
-    check_like(json_object_get(j, "targets"), "{}", "Q3 set");
-    check_like(json_object_get(j, "derived"),
-               "{\"sales_amount\":\"300000.00\",\"visits\":60,\"coverage\":0.7985}", "Q3 derived");
-    check_like(json_object_get(j, "incomplete"), "{\"orders\":[\"2026-09\"]}", "Q3 incomplete");
+    json_t *j = tk_get_ok("/api/v1/targets/salespeople/" SP_A "/quarter/2026-Q3");
+    tk_check_like(json_object_get(j, "targets"), "{}", "Q3 set");
+    tk_check_like(json_object_get(j, "derived"),
+                  "{\"sales_amount\":\"300000.00\",\"visits\":60,\"coverage\":0.7985}",
+                  "Q3 derived");
+    tk_check_like(json_object_get(j, "incomplete"), "{\"orders\":[\"2026-09\"]}", "Q3 incomplete");
     json_decref(j);
-    check(redis_int("EXISTS nq:{sp:%s}:target:2026-Q3", SP_A) == 0,
-          "derived targets are not stored");
+    tk_check(tk_redis_int("EXISTS nq:{sp:%s}:target:2026-Q3", SP_A) == 0,
+             "derived targets are not stored");
 
-    j = get_ok("/api/v1/targets/salespeople/" SP_A "/year/2026");
-    check_like(json_object_get(j, "derived"), "{}", "2026 derived");
-    check_like(json_object_get(json_object_get(j, "incomplete"), "sales_amount"),
-               "[\"2026-01\",\"2026-02\",\"2026-03\",\"2026-04\",\"2026-05\",\"2026-06\","
-               "\"2026-10\",\"2026-11\",\"2026-12\"]",
-               "2026 incomplete sales");
-    json_decref(j);
-
-    j = get_ok("/api/v1/targets/company/quarter/2026-Q3");
-    check_like(json_object_get(j, "targets"), "{\"sales_amount\":\"1000000.00\"}", "company Q3");
-    check_like(json_object_get(j, "derived"), "{}", "company Q3: set, nothing derived");
+    j = tk_get_ok("/api/v1/targets/salespeople/" SP_A "/year/2026");
+    tk_check_like(json_object_get(j, "derived"), "{}", "2026 derived");
+    tk_check_like(json_object_get(json_object_get(j, "incomplete"), "sales_amount"),
+                  "[\"2026-01\",\"2026-02\",\"2026-03\",\"2026-04\",\"2026-05\",\"2026-06\","
+                  "\"2026-10\",\"2026-11\",\"2026-12\"]",
+                  "2026 incomplete sales");
     json_decref(j);
 
-    j = get_ok("/api/v1/targets/salespeople/" SP_A "/month/2026-09");
-    check_like(json_object_get(j, "derived"), "{}", "a month is never derived");
-    check_like(json_object_get(j, "incomplete"), "{}", "a month is never incomplete");
+    j = tk_get_ok("/api/v1/targets/company/quarter/2026-Q3");
+    tk_check_like(json_object_get(j, "targets"), "{\"sales_amount\":\"1000000.00\"}", "company Q3");
+    tk_check_like(json_object_get(j, "derived"), "{}", "company Q3: set, nothing derived");
+    json_decref(j);
+
+    j = tk_get_ok("/api/v1/targets/salespeople/" SP_A "/month/2026-09");
+    tk_check_like(json_object_get(j, "derived"), "{}", "a month is never derived");
+    tk_check_like(json_object_get(j, "incomplete"), "{}", "a month is never incomplete");
     json_decref(j);
 
     /* A split shares what is set for the period: the quarter's derived target is not split. */
-    json_decref(request("POST", "/api/v1/targets/teams/" TEAM "/quarter/2026-Q3/split", "{}", 404));
+    json_decref(tk_call("POST", "/api/v1/targets/teams/" TEAM "/quarter/2026-Q3/split", "{}", 404));
 }
 
 /* Score and commission of a quarter use the derived target: 100 x 1 x 0.6 = 60.0; 1 % of
  * 180,000.00 = 1,800.00. */
 static void test_quarter_score(void)
 {
-    json_decref(request("PUT", "/api/v1/teams/" TEAM "/scorecard",
+    json_decref(tk_call("PUT", "/api/v1/teams/" TEAM "/scorecard",
                         "{\"effective_from\":\"2026-07-01\",\"metrics\":[{\"metric\":"
                         "\"sales_amount\",\"weight\":1}],\"bands\":[{\"name\":\"C\",\"min\":0},"
                         "{\"name\":\"B\",\"min\":50}]}",
                         201));
-    json_decref(request("PUT", "/api/v1/teams/" TEAM "/commission-plan",
+    json_decref(tk_call("PUT", "/api/v1/teams/" TEAM "/commission-plan",
                         "{\"effective_from\":\"2026-07-01\",\"metric\":\"sales_amount\","
                         "\"tiers\":[{\"from\":0,\"rate\":0.01}]}",
                         201));
-    json_t *j = get_ok("/api/v1/scores/salespeople/" SP_A "?period=quarter&at=2026-08-15");
+    json_t *j = tk_get_ok("/api/v1/scores/salespeople/" SP_A "?period=quarter&at=2026-08-15");
     json_t *sc = json_object_get(j, "scorecard");
-    check_like(json_object_get(sc, "score"), "60.0", "Q3 score");
+    tk_check_like(json_object_get(sc, "score"), "60.0", "Q3 score");
     json_t *line = json_array_get(json_object_get(sc, "metrics"), 0);
-    check_like(json_object_get(line, "target"), "\"300000.00\"", "Q3 scorecard target");
-    check_like(json_object_get(line, "target_source"), "\"derived\"", "Q3 scorecard source");
+    tk_check_like(json_object_get(line, "target"), "\"300000.00\"", "Q3 scorecard target");
+    tk_check_like(json_object_get(line, "target_source"), "\"derived\"", "Q3 scorecard source");
     json_t *cm = json_object_get(j, "commission");
-    check_like(json_object_get(cm, "commission"), "\"1800.00\"", "Q3 commission");
-    check_like(json_object_get(cm, "target_source"), "\"derived\"", "Q3 commission source");
+    tk_check_like(json_object_get(cm, "commission"), "\"1800.00\"", "Q3 commission");
+    tk_check_like(json_object_get(cm, "target_source"), "\"derived\"", "Q3 commission source");
     json_decref(j);
 }
 
@@ -346,26 +251,28 @@ typedef struct want {
 
 static void check_board(const char *path, const char *by, const want_t *want, size_t n)
 {
-    json_t *j = get_ok(path);
-    check_like(json_object_get(j, "by"), by, path);
-    check_like(json_object_get(json_object_get(j, "workdays"), "total"), "22.0", "workdays");
-    check_like(json_object_get(json_object_get(j, "workdays"), "elapsed"), "22.0", "elapsed");
+    json_t *j = tk_get_ok(path);
+    tk_check_like(json_object_get(j, "by"), by, path);
+    tk_check_like(json_object_get(json_object_get(j, "workdays"), "total"), "22.0", "workdays");
+    tk_check_like(json_object_get(json_object_get(j, "workdays"), "elapsed"), "22.0", "elapsed");
     json_t *entries = json_object_get(j, "entries");
-    check(json_array_size(entries) == n, "%s: want %zu entries, got %s", path, n, text_of(entries));
+    tk_check(json_array_size(entries) == n, "%s: want %zu entries, got %s", path, n,
+             tk_text(entries));
     for (size_t i = 0; i < n && i < json_array_size(entries); i++) {
         json_t *e = json_array_get(entries, i);
         char ctx[300];
         snprintf(ctx, sizeof(ctx), "%s entry %zu (%s)", path, i, want[i].sp);
-        check_like(json_object_get(e, "salesperson_id"), want[i].sp, ctx);
-        check(json_integer_value(json_object_get(e, "rank")) == want[i].rank &&
-                  json_integer_value(json_object_get(e, "previous_rank")) == want[i].previous_rank,
-              "%s: want rank %d, previous %d; got %s", ctx, want[i].rank, want[i].previous_rank,
-              text_of(e));
-        check_like(json_object_get(e, "value"), want[i].value, ctx);
-        check_like(json_object_get(e, "target"), want[i].target, ctx);
-        check_like(json_object_get(e, "target_source"), want[i].source, ctx);
-        check_like(json_object_get(e, "gap"), want[i].gap, ctx);
-        check_like(json_object_get(e, "behind"), want[i].behind, ctx);
+        tk_check_like(json_object_get(e, "salesperson_id"), want[i].sp, ctx);
+        tk_check(json_integer_value(json_object_get(e, "rank")) == want[i].rank &&
+                     json_integer_value(json_object_get(e, "previous_rank")) ==
+                         want[i].previous_rank,
+                 "%s: want rank %d, previous %d; got %s", ctx, want[i].rank, want[i].previous_rank,
+                 tk_text(e));
+        tk_check_like(json_object_get(e, "value"), want[i].value, ctx);
+        tk_check_like(json_object_get(e, "target"), want[i].target, ctx);
+        tk_check_like(json_object_get(e, "target_source"), want[i].source, ctx);
+        tk_check_like(json_object_get(e, "gap"), want[i].gap, ctx);
+        tk_check_like(json_object_get(e, "behind"), want[i].behind, ctx);
     }
     json_decref(j);
 }
@@ -388,31 +295,31 @@ static void test_boards(void)
 {
     check_board(BOARD("attainment"), "\"attainment\"", s_sep, 4);
     check_board(BOARD("pace"), "\"pace\"", s_sep, 4);
-    json_t *j = get_ok(BOARD("pace"));
+    json_t *j = tk_get_ok(BOARD("pace"));
     json_t *c = json_array_get(json_object_get(j, "entries"), 3);
-    check_like(json_object_get(c, "actual"), "\"50000.00\"", "sp-dc actual");
-    check_like(json_object_get(c, "note"), "\"no target\"", "sp-dc note");
-    check_like(json_object_get(c, "note_zh"), "\"未设目标\"", "sp-dc note_zh");
+    tk_check_like(json_object_get(c, "actual"), "\"50000.00\"", "sp-dc actual");
+    tk_check_like(json_object_get(c, "note"), "\"no target\"", "sp-dc note");
+    tk_check_like(json_object_get(c, "note_zh"), "\"未设目标\"", "sp-dc note_zh");
     json_t *a = json_array_get(json_object_get(j, "entries"), 2);
-    check_like(json_object_get(a, "attainment"), "0.375", "sp-da attainment");
-    check_like(json_object_get(a, "pace"), "0.375", "sp-da pace");
-    check_like(json_object_get(a, "name"), "\"陈明\"", "sp-da name");
+    tk_check_like(json_object_get(a, "attainment"), "0.375", "sp-da attainment");
+    tk_check_like(json_object_get(a, "pace"), "0.375", "sp-da pace");
+    tk_check_like(json_object_get(a, "name"), "\"陈明\"", "sp-da name");
     json_decref(j);
     /* The same request by value is a board of its own (the kept answers key on by). */
-    j = get_ok(BOARD("value"));
-    check(!json_object_get(j, "by"), "by value: no by in the answer: %s", text_of(j));
-    check_like(json_object_get(json_array_get(json_object_get(j, "entries"), 0), "value"),
-               "\"60000.00\"", "by value: sp-db first");
+    j = tk_get_ok(BOARD("value"));
+    tk_check(!json_object_get(j, "by"), "by value: no by in the answer: %s", tk_text(j));
+    tk_check_like(json_object_get(json_array_get(json_object_get(j, "entries"), 0), "value"),
+                  "\"60000.00\"", "by value: sp-db first");
     json_decref(j);
 
     /* A quarter's board uses each one's derived target: only sp-da has one (300,000.00). */
-    j = get_ok("/api/v1/leaderboards?scope=team:" TEAM
-               "&metric=sales_amount&period=quarter&at=2026-09-30&by=attainment");
+    j = tk_get_ok("/api/v1/leaderboards?scope=team:" TEAM
+                  "&metric=sales_amount&period=quarter&at=2026-09-30&by=attainment");
     json_t *first = json_array_get(json_object_get(j, "entries"), 0);
-    check_like(json_object_get(first, "salesperson_id"), "\"" SP_A "\"", "Q3 board first");
-    check_like(json_object_get(first, "value"), "0.6", "Q3 board sp-da");
-    check_like(json_object_get(first, "target_source"), "\"derived\"", "Q3 board source");
-    check_like(json_object_get(first, "gap"), "\"120000.00\"", "Q3 board gap");
+    tk_check_like(json_object_get(first, "salesperson_id"), "\"" SP_A "\"", "Q3 board first");
+    tk_check_like(json_object_get(first, "value"), "0.6", "Q3 board sp-da");
+    tk_check_like(json_object_get(first, "target_source"), "\"derived\"", "Q3 board source");
+    tk_check_like(json_object_get(first, "gap"), "\"120000.00\"", "Q3 board gap");
     json_decref(j);
 
     expect_400(BOARD("speed"), "by");
@@ -438,47 +345,35 @@ static void test_target_changes_kept_board(void)
 
     /* A month's target moves the quarter's derived one: sp-da's July at 160,000.00 makes the
      * quarter 360,000.00 and its attainment 0.5. */
-    json_t *j = get_ok("/api/v1/leaderboards?scope=team:" TEAM
-                       "&metric=sales_amount&period=quarter&at=2026-09-30&by=attainment");
+    json_t *j = tk_get_ok("/api/v1/leaderboards?scope=team:" TEAM
+                          "&metric=sales_amount&period=quarter&at=2026-09-30&by=attainment");
     json_decref(j);
     put_ok("/api/v1/targets/salespeople/" SP_A "/month/2026-07",
            "{\"targets\":{\"sales_amount\":\"160000.00\"}}");
-    j = get_ok("/api/v1/leaderboards?scope=team:" TEAM
-               "&metric=sales_amount&period=quarter&at=2026-09-30&by=attainment");
+    j = tk_get_ok("/api/v1/leaderboards?scope=team:" TEAM
+                  "&metric=sales_amount&period=quarter&at=2026-09-30&by=attainment");
     json_t *first = json_array_get(json_object_get(j, "entries"), 0);
-    check_like(json_object_get(first, "target"), "\"360000.00\"", "Q3 board after July's change");
-    check_like(json_object_get(first, "value"), "0.5", "Q3 board sp-da after July's change");
+    tk_check_like(json_object_get(first, "target"), "\"360000.00\"",
+                  "Q3 board after July's change");
+    tk_check_like(json_object_get(first, "value"), "0.5", "Q3 board sp-da after July's change");
     json_decref(j);
 }
 
 static void test_shutdown(void)
 {
-    nq_httpc_destroy(&s_http);
-    CU_ASSERT_EQUAL(nq_harness_stop(&s_h), 0);
+    CU_ASSERT_EQUAL(tk_stop(), 0);
 }
 
 /* ================================================================ suite */
 
 static int suite_init(void)
 {
-    if (nq_zone_set("Asia/Shanghai") != 0)
-        return -1;
-    s_h = nq_harness_start(NULL);
-    if (!s_h)
-        return -1;
-    s_http = nq_httpc_new(nq_harness_url(s_h));
-    s_redis =
-        redisConnectWithTimeout("127.0.0.1", nq_harness_redis_port(s_h), (struct timeval){5, 0});
-    return s_http && s_redis && !s_redis->err ? 0 : -1;
+    return tk_start(NULL);
 }
 
 static int suite_cleanup(void)
 {
-    nq_httpc_destroy(&s_http);
-    if (s_redis)
-        redisFree(s_redis);
-    s_redis = NULL;
-    nq_harness_stop(&s_h);
+    tk_stop();
     return 0;
 }
 

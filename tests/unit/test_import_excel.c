@@ -18,6 +18,7 @@
 #include "nq/i18n.h"
 #include "nq/kpi.h"
 #include "nq/period.h"
+#include "nq/utf8.h"
 #include "nq_test.h"
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
@@ -175,8 +176,8 @@ static void test_text_bad_bytes_later(void)
     TEXT(IMPORT_ENC_GBK, "\x80", "€", IMPORT_ENC_GBK);      /* glibc's GBK is code page 936 */
     TEXT(IMPORT_ENC_GBK, "x\xd5", "x\xd5", IMPORT_ENC_GBK); /* a lead byte cut by the end */
     TEXT(IMPORT_ENC_UTF8, "a\xFF\n", "a\xFF\n", IMPORT_ENC_UTF8);
-    CU_ASSERT_FALSE(import_value_is_utf8("\xFF,张伟"));
-    CU_ASSERT_FALSE(import_value_is_utf8("a\xd5"));
+    CU_ASSERT_FALSE(nq_utf8_valid("\xFF,张伟", strlen("\xFF,张伟")));
+    CU_ASSERT_FALSE(nq_utf8_valid("a\xd5", 2));
 }
 
 static void test_text_csv_and_offset(void)
@@ -888,7 +889,7 @@ static void test_catalogues(void)
     for (size_t i = 0; i < msg_zh_count; i++) {
         for (size_t j = 0; j < i; j++)
             CU_ASSERT(strcmp(msg_zh_catalogue[i].en, msg_zh_catalogue[j].en) != 0);
-        CU_ASSERT(import_value_is_utf8(msg_zh_catalogue[i].zh));
+        CU_ASSERT(nq_utf8_valid(msg_zh_catalogue[i].zh, strlen(msg_zh_catalogue[i].zh)));
     }
     /* msg_en.h as read equals what the compiler sees. */
     CU_ASSERT_PTR_NOT_NULL(msg_zh_of(M_EXPECT_AMOUNT));

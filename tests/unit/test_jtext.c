@@ -1,5 +1,5 @@
 /* test_jtext.c — gateway/jtext.h: JSON text written straight into a buffer
- * must always parse back (jansson) to what was written. */
+ * (nq/buf.h) must always parse back (jansson) to what was written. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -9,10 +9,10 @@
 /* Write {"s": <s>} and return the string jansson reads back (NULL for null). */
 static char *roundtrip(const char *s)
 {
-    jtext_t t = {0};
-    jtext_raw(&t, "{\"s\":");
+    nq_buf_t t = NQ_BUF_INIT;
+    nq_buf_adds(&t, "{\"s\":");
     jtext_str(&t, s);
-    jtext_raw(&t, "}");
+    nq_buf_adds(&t, "}");
     CU_ASSERT_FALSE(t.failed);
     json_error_t err;
     json_t *v = json_loadb(t.buf, t.len, 0, &err);
@@ -21,7 +21,7 @@ static char *roundtrip(const char *s)
     char *copy = got ? strdup(got) : NULL;
     CU_ASSERT(got || json_is_null(json_object_get(v, "s")));
     json_decref(v);
-    jtext_free(&t);
+    nq_buf_release(&t);
     return copy;
 }
 
@@ -58,35 +58,35 @@ static void test_strings(void)
 
 static void test_numbers_and_values(void)
 {
-    jtext_t t = {0};
-    jtext_raw(&t, "[");
-    jtext_uint(&t, 0);
-    jtext_raw(&t, ",");
-    jtext_uint(&t, 1234567890123ULL);
-    jtext_raw(&t, ",");
-    jtext_uint(&t, UINT64_MAX);
-    jtext_raw(&t, ",");
-    jtext_int(&t, INT64_MIN);
-    jtext_raw(&t, ",");
-    jtext_int(&t, -42);
-    jtext_raw(&t, ",");
-    jtext_int(&t, 7);
-    jtext_raw(&t, ",");
+    nq_buf_t t = NQ_BUF_INIT;
+    nq_buf_adds(&t, "[");
+    nq_buf_addu64(&t, 0);
+    nq_buf_adds(&t, ",");
+    nq_buf_addu64(&t, 1234567890123ULL);
+    nq_buf_adds(&t, ",");
+    nq_buf_addu64(&t, UINT64_MAX);
+    nq_buf_adds(&t, ",");
+    nq_buf_addi64(&t, INT64_MIN);
+    nq_buf_adds(&t, ",");
+    nq_buf_addi64(&t, -42);
+    nq_buf_adds(&t, ",");
+    nq_buf_addi64(&t, 7);
+    nq_buf_adds(&t, ",");
     json_t *real = json_real(0.1);
     jtext_json(&t, real); /* 10 significant digits, as every answer */
     json_decref(real);
-    jtext_raw(&t, ",");
+    nq_buf_adds(&t, ",");
     json_t *obj = json_pack("{s:s, s:i}", "field", "amount", "n", 7);
     jtext_json(&t, obj);
     json_decref(obj);
-    jtext_raw(&t, "]");
+    nq_buf_adds(&t, "]");
     CU_ASSERT_FALSE(t.failed);
     CU_ASSERT_STRING_EQUAL(t.buf,
                            "[0,1234567890123,18446744073709551615,-9223372036854775808,-42,7,0.1,"
                            "{\"field\":\"amount\",\"n\":7}]");
     CU_ASSERT_EQUAL(t.len, strlen(t.buf));
-    jtext_free(&t);
-    CU_ASSERT_PTR_NULL(t.buf);
+    nq_buf_release(&t);
+    CU_ASSERT_EQUAL(t.alloc, 0);
     CU_ASSERT_EQUAL(t.len, 0);
 }
 

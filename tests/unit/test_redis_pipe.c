@@ -28,16 +28,16 @@ static void test_encoding(void)
     CU_ASSERT_FALSE_FATAL(p.failed);
     static const char want[] = "*4\r\n$7\r\nHINCRBY\r\n$1\r\nk\r\n$3\r\na\0b\r\n$5\r\n-1205\r\n"
                                "*1\r\n$4\r\nEXEC\r\n";
-    CU_ASSERT_EQUAL_FATAL(p.len, sizeof(want) - 1);
-    CU_ASSERT_EQUAL(memcmp(p.buf, want, p.len), 0);
+    CU_ASSERT_EQUAL_FATAL(p.buf.len, sizeof(want) - 1);
+    CU_ASSERT_EQUAL(memcmp(p.buf.buf, want, p.buf.len), 0);
     CU_ASSERT_EQUAL(p.n, 2);
     CU_ASSERT_EQUAL(p.cmds[0].end, sizeof(want) - 1 - strlen("*1\r\n$4\r\nEXEC\r\n"));
     CU_ASSERT_PTR_NULL(p.cmds[0].cb);
-    CU_ASSERT_EQUAL(p.cmds[1].end, p.len);
+    CU_ASSERT_EQUAL(p.cmds[1].end, p.buf.len);
     CU_ASSERT_PTR_EQUAL(p.cmds[1].cb, noop);
     CU_ASSERT_PTR_EQUAL(p.cmds[1].data, &token);
     nq_redis_pipe_free(&p);
-    CU_ASSERT_PTR_NULL(p.buf);
+    CU_ASSERT_EQUAL(p.buf.alloc, 0);
     CU_ASSERT_EQUAL(p.n, 0);
 }
 
@@ -52,8 +52,8 @@ static void test_terminated(void)
     nq_redis_pipe_cmd(&p, NULL, NULL, 1);
     nq_redis_pipe_adds(&p, "EXEC");
     CU_ASSERT_FALSE_FATAL(p.failed);
-    CU_ASSERT(p.cap > p.len);
-    CU_ASSERT_EQUAL(p.buf[p.len], '\0');
+    CU_ASSERT(p.buf.alloc > p.buf.len);
+    CU_ASSERT_EQUAL(p.buf.buf[p.buf.len], '\0');
     nq_redis_pipe_free(&p);
 
     static char arg[4083 + 1];
@@ -62,9 +62,9 @@ static void test_terminated(void)
     nq_redis_pipe_cmd(&p, NULL, NULL, 1); /* "*1\r\n$4083\r\n" + 4083 + "\r\n": 4096 bytes */
     nq_redis_pipe_adds(&p, arg);
     CU_ASSERT_FALSE_FATAL(p.failed);
-    CU_ASSERT_EQUAL(p.len, 4096);
-    CU_ASSERT_FATAL(p.cap > p.len);
-    CU_ASSERT_EQUAL(p.buf[p.len], '\0');
+    CU_ASSERT_EQUAL(p.buf.len, 4096);
+    CU_ASSERT_FATAL(p.buf.alloc > p.buf.len);
+    CU_ASSERT_EQUAL(p.buf.buf[p.buf.len], '\0');
     nq_redis_pipe_free(&p);
 }
 
@@ -84,10 +84,10 @@ static void test_integers(void)
         nq_redis_pipe_add(&q, text, (size_t)snprintf(text, sizeof(text), "%lld", values[i]));
     }
     CU_ASSERT_FALSE_FATAL(p.failed || q.failed);
-    CU_ASSERT_EQUAL_FATAL(p.len, q.len);
-    CU_ASSERT_EQUAL(memcmp(p.buf, q.buf, p.len), 0);
+    CU_ASSERT_EQUAL_FATAL(p.buf.len, q.buf.len);
+    CU_ASSERT_EQUAL(memcmp(p.buf.buf, q.buf.buf, p.buf.len), 0);
     static const char last[] = "$20\r\n-9223372036854775808\r\n";
-    CU_ASSERT_EQUAL(memcmp(p.buf + p.len - (sizeof(last) - 1), last, sizeof(last) - 1), 0);
+    CU_ASSERT_EQUAL(memcmp(p.buf.buf + p.buf.len - (sizeof(last) - 1), last, sizeof(last) - 1), 0);
     nq_redis_pipe_free(&p);
     nq_redis_pipe_free(&q);
 }
@@ -102,9 +102,9 @@ static void test_argument_counts(void)
     nq_redis_pipe_adds(&p, "GET");
     nq_redis_pipe_cmd(&p, NULL, NULL, 1); /* GET still wants its key */
     CU_ASSERT_TRUE(p.failed);
-    size_t len = p.len;
+    size_t len = p.buf.len;
     nq_redis_pipe_adds(&p, "PING");
-    CU_ASSERT_EQUAL(p.len, len);
+    CU_ASSERT_EQUAL(p.buf.len, len);
     CU_ASSERT_EQUAL(nq_redis_pipe_send(NULL, &p), -1);
     nq_redis_pipe_free(&p);
 
@@ -147,11 +147,12 @@ static void test_growth(void)
         char want[64];
         int n = snprintf(want, sizeof(want), "*2\r\n$4\r\nINCR\r\n$%d\r\n%d\r\n",
                          snprintf(NULL, 0, "%d", i), i);
-        bad += p.cmds[i].end - start != (size_t)n || memcmp(p.buf + start, want, (size_t)n) != 0;
+        bad +=
+            p.cmds[i].end - start != (size_t)n || memcmp(p.buf.buf + start, want, (size_t)n) != 0;
         start = p.cmds[i].end;
     }
     CU_ASSERT_EQUAL(bad, 0);
-    CU_ASSERT_EQUAL(start, p.len);
+    CU_ASSERT_EQUAL(start, p.buf.len);
     nq_redis_pipe_free(&p);
 }
 

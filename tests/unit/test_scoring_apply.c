@@ -578,9 +578,9 @@ static int only_a(const char *key, char *buf, size_t len, void *ctx)
 /* Whether the pipeline's bytes hold `len` bytes equal to `s`. */
 static const char *contains(const nq_redis_pipe_t *p, const char *s, size_t len)
 {
-    for (size_t i = 0; i + len <= p->len; i++) {
-        if (memcmp(p->buf + i, s, len) == 0)
-            return p->buf + i;
+    for (size_t i = 0; i + len <= p->buf.len; i++) {
+        if (memcmp(p->buf.buf + i, s, len) == 0)
+            return p->buf.buf + i;
     }
     return NULL;
 }
@@ -609,7 +609,7 @@ static void test_agg_to_pipe(void)
                      strlen("nq:{sp:A}:kpi:2026-11-26"), "nq:{sp:A}:kpi:2026-11-26",
                      strlen(nq_kpi_defs[NQ_KPI_VISITS].field), nq_kpi_defs[NQ_KPI_VISITS].field);
     CU_ASSERT_EQUAL(p.cmds[0].end, (size_t)n);
-    CU_ASSERT_EQUAL(memcmp(p.buf, want, (size_t)n), 0);
+    CU_ASSERT_EQUAL(memcmp(p.buf.buf, want, (size_t)n), 0);
     CU_ASSERT_PTR_NOT_NULL(contains(&p, "$6\r\n-12345\r\n", 12));
     n = snprintf(want, sizeof(want), "*3\r\n$4\r\nSADD\r\n$%zu\r\n%s\r\n$3\r\nc-1\r\n",
                  strlen("nq:{sp:A}:visited:2026-11"), "nq:{sp:A}:visited:2026-11");

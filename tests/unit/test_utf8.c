@@ -111,9 +111,45 @@ static void test_clean_always_json(void)
     }
 }
 
+/* A valid start cut short by the end is told apart from invalid bytes (a text
+ * read in blocks reads on; a cut reason is shortened, not garbled). */
+static void test_cut(void)
+{
+    static const char *const cut[] = {"\xc3",         "\xe5",         "\xe5\xae", "\xf0\x9f",
+                                      "\xf0\x9f\x98", "\xf4\x8f\xbf", "\xe0\xa0", "\xed\x9f"};
+    for (size_t i = 0; i < sizeof(cut) / sizeof(cut[0]); i++) {
+        CU_ASSERT_TRUE(nq_utf8_cut(cut[i], strlen(cut[i])));
+        CU_ASSERT_EQUAL(seq(cut[i]), 0);
+    }
+    static const char *const not_cut[] = {
+        "a",        "\xc3\xa9", "\x80",
+        "\xc0",     "\xc1",     "\xe0\x80", /* overlong whatever follows */
+        "\xed\xa0",                         /* a surrogate whatever follows */
+        "\xf4\x90",                         /* past U+10FFFF */
+        "\xf5",     "\xff",     "\xe5\x41",
+    };
+    for (size_t i = 0; i < sizeof(not_cut) / sizeof(not_cut[0]); i++)
+        CU_ASSERT_FALSE(nq_utf8_cut(not_cut[i], strlen(not_cut[i])));
+}
+
+static void test_valid(void)
+{
+    CU_ASSERT_TRUE(nq_utf8_valid("", 0));
+    CU_ASSERT_TRUE(
+        nq_utf8_valid("plain 中文 é \xf0\x9f\x98\x80", strlen("plain 中文 é \xf0\x9f\x98\x80")));
+    CU_ASSERT_TRUE(nq_utf8_valid("a\0b", 3)); /* NUL is a character */
+    CU_ASSERT_FALSE(nq_utf8_valid("\xFF,张伟", strlen("\xFF,张伟")));
+    CU_ASSERT_FALSE(nq_utf8_valid("a\xd5", 2)); /* cut at the end: not valid */
+    CU_ASSERT_FALSE(nq_utf8_valid("\xed\xa0\x80", 3));
+    CU_ASSERT_TRUE(nq_utf8_valid("\xe5\xae\xa2", 3));
+    CU_ASSERT_FALSE(nq_utf8_valid("\xe5\xae\xa2", 2));
+}
+
 static CU_TestInfo utf8_tests[] = {
     {"valid sequences", test_seq},
     {"invalid sequences", test_seq_invalid},
+    {"a valid start cut by the end", test_cut},
+    {"whole texts", test_valid},
     {"clean: invalid bytes become U+FFFD", test_clean},
     {"clean: truncated between characters", test_clean_truncates_between_characters},
     {"clean: any bytes give a JSON string", test_clean_always_json},

@@ -17,6 +17,9 @@
  *   nq_redis_command(r, on_pong, NULL, "PING");
  *   ...
  *   nq_redis_destroy(&r);   // pending replies are still read and delivered
+ *
+ * The client is redis.c (its socket driven through redis_uv.c); argument
+ * vectors and pipelines are built in redis_build.c.
  */
 #ifndef NQ_REDIS_H
 #define NQ_REDIS_H
@@ -26,6 +29,8 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <uv.h>
+
+#include "nq/buf.h"
 
 typedef struct nq_redis nq_redis_t;
 
@@ -131,9 +136,8 @@ typedef struct nq_redis_piped {
 } nq_redis_piped_t;
 
 typedef struct nq_redis_pipe {
-    char *buf;              /* the commands in the protocol's encoding, then a NUL (hiredis
-                               reads the byte after a command of one argument, as EXEC) */
-    size_t len, cap;        /* bytes used, allocated */
+    nq_buf_t buf;           /* the commands in the protocol's encoding; NUL-terminated, as
+                               hiredis reads the byte after a command of one argument (EXEC) */
     nq_redis_piped_t *cmds; /* one per command, in order */
     size_t n, cap_cmds;     /* commands, slots allocated */
     size_t args_due;        /* arguments the last command still expects */

@@ -1,5 +1,5 @@
-/* nq/utf8.h — UTF-8 checks shared by the validators, the log and the JSON
- * answers.
+/* nq/utf8.h — the one UTF-8 decoder: the validators, the log, the JSON
+ * answers, the gateway's fast JSON path and nqctl's imports use it.
  *
  * Valid means what jansson and JSON take: no overlong forms, no surrogates
  * (U+D800..U+DFFF), nothing above U+10FFFF.
@@ -10,6 +10,7 @@
 #ifndef NQ_UTF8_H
 #define NQ_UTF8_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -21,6 +22,14 @@
  * bytes there are not one (bad lead byte, bad or missing continuation,
  * overlong, surrogate, > U+10FFFF). A NUL byte is a sequence of length 1. */
 size_t nq_utf8_seq(const char *p, size_t avail, uint32_t *cp);
+
+/* Whether the `avail` bytes at p (avail >= 1) are the valid start of a
+ * sequence that the end cuts short: more bytes could complete it (a text
+ * read in blocks, a reason cut to fit). */
+bool nq_utf8_cut(const char *p, size_t avail);
+
+/* Whether the n bytes at s are valid UTF-8 throughout (n = 0: true). */
+bool nq_utf8_valid(const char *s, size_t n);
 
 /* Copy the NUL-terminated src into dst (size bytes, size >= 1; always
  * NUL-terminated) as valid UTF-8: each byte of src that does not start a

@@ -1,0 +1,310 @@
+/* testkit.c — what the integration tests share. See testkit.h. */
+#include "testkit.h"
+
+#include <CUnit/CUnit.h>
+#include <fcntl.h>
+#include <math.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "nq/keys.h"
+#include "nq/period.h"
+
+nq_harness_t *tk_h;
+nq_httpc_t *tk_http;
+redisContext *tk_redis;
+long long tk_accepted;
+
+int tk_start(const char *const *env)
+{
+    if (nq_zone_set("Asia/Shanghai") != 0)
+        return -1;
+    tk_accepted = 0;
+    tk_h = nq_harness_start(env);
+    if (!tk_h)
+        return -1;
+    tk_http = nq_httpc_new(nq_harness_url(tk_h));
+    tk_redis =
+        redisConnectWithTimeout("127.0.0.1", nq_harness_redis_port(tk_h), (struct timeval){5, 0});
+    return tk_http && tk_redis && !tk_redis->err ? 0 : -1;
+}
+
+int tk_stop(void)
+{
+    nq_httpc_destroy(&tk_http);
+    if (tk_redis)
+        redisFree(tk_redis);
+    tk_redis = NULL;
+    return nq_harness_stop(&tk_h);
+}
+
+/* ---- checks ---------------------------------------------------------------------- */
+
+int64_t tk_mono_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+bool tk_check(bool ok, const char *fmt, ...)
+{
+    if (!ok) {
+        va_list ap;
+        va_start(ap, fmt);
+        fprintf(stderr, "\n    FAILED: ");
+        vfprintf(stderr, fmt, ap);
+        fprintf(stderr, "\n");
+        va_end(ap);
+    }
+    CU_ASSERT(ok);
+    return ok;
+}
+
+const char *tk_text(const json_t *j)
+{
+    static char buf[4096];
+    char *t = j ? json_dumps(j, JSON_COMPACT | JSON_ENCODE_ANY) : NULL;
+    snprintf(buf, sizeof(buf), "%s", t ? t : "(none)");
+    free(t);
+    return buf;
+}
+
+const char *tk_str(const json_t *o, const char *key)
+{
+    const char *s = json_string_value(json_object_get(o, key));
+    return s ? s : "";
+}
+
+json_int_t tk_num(const json_t *o, const char *key)
+{
+    return json_integer_value(json_object_get(o, key));
+}
+
+bool tk_near(const json_t *v, double want)
+{
+    return json_is_number(v) && fabs(json_number_value(v) - want) < TK_TOL;
+}
+
+void tk_check_num(const json_t *v, double want, const char *ctx)
+{
+    tk_check(tk_near(v, want), "%s: want %.10g, got %s", ctx, want, tk_text(v));
+}
+
+void tk_check_str(const json_t *v, const char *want, const char *ctx)
+{
+    const char *got = json_string_value(v);
+    tk_check(got && strcmp(got, want) == 0, "%s: want \"%s\", got %s", ctx, want, tk_text(v));
+}
+
+void tk_check_like(const json_t *got, const char *want_text, const char *ctx)
+{
+    json_t *want = json_loads(want_text, JSON_DECODE_ANY, NULL);
+    bool ok;
+    if (json_is_integer(want))
+        ok = json_is_integer(got) && json_integer_value(got) == json_integer_value(want);
+    else if (json_is_real(want))
+        ok = tk_near(got, json_real_value(want));
+    else
+        ok = json_equal(got, want);
+    tk_check(ok, "%s: want %s, got %s", ctx, want_text, tk_text(got));
+    json_decref(want);
+}
+
+bool tk_names_field(const json_t *errors, const char *field)
+{
+    size_t i;
+    json_t *e;
+    json_array_foreach (errors, i, e) {
+        if (strcmp(tk_str(e, "field"), field) == 0)
+            return true;
+    }
+    return false;
+}
+
+/* ---- HTTP -------------------------------------------------------------------------- */
+
+json_t *tk_api_raw(const char *method, const char *path, const char *body, int *status)
+{
+    return nq_harness_api_raw(tk_http, method, path, body, status);
+}
+
+json_t *tk_api(const char *method, const char *path, json_t *body, int *status)
+{
+    return nq_harness_api(tk_http, method, path, body, status);
+}
+
+json_t *tk_call(const char *method, const char *path, const char *body, int want)
+{
+    int status;
+    json_t *j = tk_api_raw(method, path, body, &status);
+    tk_check(status == want, "%s %s %s: want %d, got %d %s", method, path, body ? body : "", want,
+             status, tk_text(j));
+    return j;
+}
+
+json_t *tk_put(const char *path, json_t *body, int want)
+{
+    int status;
+    json_t *j = tk_api("PUT", path, body, &status);
+    tk_check(status == want, "PUT %s: want %d, got %d %s", path, want, status, tk_text(j));
+    return j;
+}
+
+json_t *tk_get_ok(const char *path)
+{
+    int status;
+    json_t *j = tk_api("GET", path, NULL, &status);
+    tk_check(status == 200, "GET %s: want 200, got %d %s", path, status, tk_text(j));
+    return j;
+}
+
+void tk_expect_400(const char *method, const char *path, const char *body, const char *field)
+{
+    int status;
+    json_t *j = tk_api_raw(method, path, body, &status);
+    tk_check(status == 400, "%s %s %s: want 400, got %d %s", method, path, body ? body : "", status,
+             tk_text(j));
+    tk_check(strcmp(tk_str(j, "error"), "invalid") == 0, "%s %s: error should be invalid: %s",
+             method, path, tk_text(j));
+    if (field)
+        tk_check(tk_names_field(json_object_get(j, "errors"), field),
+                 "%s %s %s: errors should name \"%s\": %s", method, path, body ? body : "", field,
+                 tk_text(j));
+    json_decref(j);
+}
+
+/* ---- activities -------------------------------------------------------------------- */
+
+json_t *tk_event_at(const char *id, const char *type, const char *sp, const char *customer,
+                    const char *at, const char *amount)
+{
+    json_t *e = json_pack("{s:s, s:s, s:s, s:s}", "event_id", id, "type", type, "salesperson_id",
+                          sp, "occurred_at", at);
+    if (customer)
+        json_object_set_new(e, "customer_id", json_string(customer));
+    if (amount)
+        json_object_set_new(e, "amount", json_string(amount));
+    return e;
+}
+
+json_t *tk_event(const char *id, const char *type, const char *sp, const char *customer,
+                 int64_t at_ms, const char *amount)
+{
+    char when[48];
+    nq_time_format(at_ms, when, sizeof(when));
+    return tk_event_at(id, type, sp, customer, when, amount);
+}
+
+void tk_post_counts(json_t *events, int accepted, int duplicate)
+{
+    int status;
+    size_t n = json_array_size(events);
+    json_t *a = tk_api("POST", "/api/v1/activities", events, &status);
+    tk_accepted += tk_num(a, "accepted");
+    tk_check(status == 202 && tk_num(a, "accepted") == accepted &&
+                 tk_num(a, "duplicate") == duplicate,
+             "POST %zu events: want 202 with %d accepted, %d duplicate; got %d %s", n, accepted,
+             duplicate, status, tk_text(a));
+    json_decref(a);
+}
+
+json_t *tk_post(json_t *events, int want)
+{
+    char *text = json_dumps(events, JSON_COMPACT);
+    json_decref(events);
+    json_t *a = tk_call("POST", "/api/v1/activities", text, want);
+    free(text);
+    tk_accepted += tk_num(a, "accepted");
+    return a;
+}
+
+bool tk_wait_scored(int timeout_ms)
+{
+    long long scored = -1;
+    for (int64_t deadline = tk_mono_ms() + timeout_ms; tk_mono_ms() < deadline; usleep(50000)) {
+        scored = tk_redis_int("GET %s", NQ_KEY_STATS_SCORED);
+        if (scored == tk_accepted && tk_redis_int("EXISTS %s", NQ_KEY_SCORING_PAUSED) == 0)
+            return true;
+    }
+    return tk_check(false, "scorers applied %lld of %lld accepted events within %d ms", scored,
+                    tk_accepted, timeout_ms);
+}
+
+/* ---- Redis ---------------------------------------------------------------------------- */
+
+long long tk_reply_int(const redisReply *r)
+{
+    if (r && r->type == REDIS_REPLY_INTEGER)
+        return r->integer;
+    if (r && r->type == REDIS_REPLY_STRING)
+        return strtoll(r->str, NULL, 10);
+    return r && r->type == REDIS_REPLY_NIL ? 0 : -1;
+}
+
+long long tk_redis_int(const char *fmt, const char *arg)
+{
+    redisReply *r = redisCommand(tk_redis, fmt, arg);
+    long long v = tk_reply_int(r);
+    freeReplyObject(r);
+    return v;
+}
+
+void tk_redis_do(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    redisReply *r = redisvCommand(tk_redis, fmt, ap);
+    va_end(ap);
+    tk_check(r && r->type != REDIS_REPLY_ERROR, "redis %s: %s", fmt, r ? r->str : "no reply");
+    freeReplyObject(r);
+}
+
+void tk_date_of(int64_t ms, char *buf, size_t len)
+{
+    char t[48];
+    nq_time_format(ms, t, sizeof(t));
+    snprintf(buf, len, "%.10s", t);
+}
+
+/* ---- nqctl ---------------------------------------------------------------------------- */
+
+#ifndef NQ_BIN_DIR
+#error "NQ_BIN_DIR must name the build's bin directory"
+#endif
+
+int tk_nqctl(const char *lang, const char *out, int timeout_ms, const char *const *words)
+{
+    pid_t pid = fork();
+    if (pid == 0) {
+        const char *argv[16] = {"nqctl", "--url", nq_harness_url(tk_h)};
+        int n = 3;
+        while (*words && n < 15)
+            argv[n++] = *words++;
+        argv[n] = NULL;
+        int fd = out ? open(out, O_WRONLY | O_CREAT | O_TRUNC, 0644) : open("/dev/null", O_WRONLY);
+        if (fd < 0 || dup2(fd, STDOUT_FILENO) < 0 || (out && dup2(fd, STDERR_FILENO) < 0))
+            _exit(127);
+        close(fd);
+        if (lang)
+            setenv("NQ_LANG", lang, 1);
+        execv(NQ_BIN_DIR "/nqctl", (char *const *)argv);
+        _exit(127);
+    }
+    if (pid < 0)
+        return -1;
+    int st;
+    for (int64_t deadline = tk_mono_ms() + timeout_ms; tk_mono_ms() < deadline; usleep(20000)) {
+        if (waitpid(pid, &st, WNOHANG) == pid)
+            return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+    }
+    kill(pid, SIGKILL);
+    waitpid(pid, NULL, 0);
+    return -1;
+}
