@@ -313,6 +313,7 @@ static void respond_batch(nq_http_conn_t *conn, batch_t *b, const char *const *i
     for (size_t i = 0; i < b->n_results; i++)
         count[b->results[i].status]++;
     int status = batch_status(count, b->n_results);
+    int lang = -1; /* read from the request at the first error */
     nq_buf_t t = NQ_BUF_INIT;
     for (int k = 0; k < N_STATUS; k++) {
         nq_buf_adds(&t, k ? ",\"" : "{\"");
@@ -334,6 +335,9 @@ static void respond_batch(nq_http_conn_t *conn, batch_t *b, const char *const *i
         nq_buf_adds(&t, status_names[r->status]);
         nq_buf_adds(&t, "\"");
         if (r->errors && json_array_size(r->errors) > 0) {
+            if (lang < 0)
+                lang = (int)gw_lang(conn);
+            gw_localize_errors(r->errors, (nq_lang_t)lang);
             nq_buf_adds(&t, ",\"errors\":");
             jtext_json(&t, r->errors);
         }
