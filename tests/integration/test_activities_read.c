@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "nq/actindex.h"
+#include "nq/httpc.h"
 #include "nq/keys.h"
 #include "nq/period.h"
 #include "nq_test.h"
@@ -409,6 +410,19 @@ static void test_bad_parameters(void)
     json_decref(j);
     /* other methods on the path are the POST's or 405 */
     json_decref(tk_call("DELETE", "/api/v1/activities", NULL, 405));
+    /* in Chinese when asked */
+    nq_httpc_response_t r;
+    CU_ASSERT_EQUAL_FATAL(nq_httpc_request(tk_http, "GET",
+                                           "/api/v1/activities?salesperson=sp-a&type=vist&limit=1",
+                                           NULL, NULL, 0, "Accept-Language: zh-CN\r\n", &r),
+                          0);
+    j = r.body ? json_loads(r.body, 0, NULL) : NULL;
+    json_t *e = json_array_get(json_object_get(j, "errors"), 0);
+    tk_check(r.status == 400 && strcmp(tk_str(e, "field"), "type") == 0 &&
+                 strcmp(tk_str(e, "reason"), "含有未知的活动类型（见 API 文档中的活动类型）") == 0,
+             "zh-CN: %d %s", r.status, r.body ? r.body : "(none)");
+    json_decref(j);
+    nq_httpc_response_free(&r);
 }
 
 /* 1,200 events of one millisecond (an import without times): paged whole. */
