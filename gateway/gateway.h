@@ -55,6 +55,7 @@ typedef struct gw_routes {
 } gw_routes_t;
 
 extern const gw_routes_t gw_activity_routes;
+extern const gw_routes_t gw_activity_read_routes;
 extern const gw_routes_t gw_kpi_routes;
 extern const gw_routes_t gw_org_routes;
 extern const gw_routes_t gw_alert_routes;

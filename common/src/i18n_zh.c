@@ -208,6 +208,18 @@ const nq_i18n_pair_t nq_i18n_zh_catalogue[] = {
     {"unexpected page answer", "分页时收到意外的应答"},
     {"index key too long", "索引键名过长"},
 
+    /* ---- 活动回看（GET /api/v1/activities） */
+    {"is too long or badly %%-encoded", "过长或百分号编码（%%）有误"},
+    {"cannot be combined with salesperson or customer", "不能与 salesperson 或 customer 同时使用"},
+    {"one of salesperson, customer or team is required", "须给出 salesperson、customer 或 team 之一"},
+    {"must be after from", "应晚于 from"},
+    {"is not a cursor of this list (pass the next_cursor of its page before)", "不是该列表的游标（请传回上一页的 next_cursor）"},
+    {"the activity index", "活动索引"},
+    {"has %zu members now; at most %d are read together: ask per salesperson", "目前有 %zu 名成员，一次最多合并读取 %d 名：请按业务员分别查询"},
+    {"too many types", "类型过多"},
+    {"must be a comma-separated list of event types (visit,call,...)", "应为以逗号分隔的活动类型列表（visit,call,...）"},
+    {"names an unknown event type (see the event types in the API docs)", "含有未知的活动类型（见 API 文档中的活动类型）"},
+
     /* ---- 目标、分配、排行榜、报表 */
     {"invalid targets", "目标有误"},
     {"invalid targets: %s %s", "目标有误：%s %#s"},
