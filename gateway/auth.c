@@ -59,8 +59,8 @@ static void decide(const gw_request_t *req, gw_principal_t *p)
     nq_perm_t want = req->route->perm;
     if (!nq_role_allows(p->role, want)) {
         snprintf(detail, sizeof(detail), "%s '%s' does not allow %s",
-                 p->is_key ? "this API key's scope" : "your role", p->role->name,
-                 nq_perm_name(want, perm, sizeof(perm)));
+                 p->is_key ? NQ_REASON("this API key's scope") : NQ_REASON("your role"),
+                 p->role->name, nq_perm_name(want, perm, sizeof(perm)));
         forbidden(req->conn, "forbidden", detail);
         return;
     }

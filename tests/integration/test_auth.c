@@ -444,6 +444,12 @@ static void test_wrong_password(void)
     CU_ASSERT_PTR_NOT_NULL_FATAL(u);
     CU_ASSERT_STRING_EQUAL(w, u);
     CU_ASSERT_PTR_NULL(strstr(wrong.head, "Set-Cookie"));
+    /* in Chinese when asked (docs/api.md, errors by Accept-Language) */
+    answer_t zh = http("POST", "/api/v1/auth/login", "Accept-Language: zh-CN\r\n",
+                       "{\"user\":\"zhou\",\"password\":\"not the password\"}");
+    CU_ASSERT_EQUAL(zh.status, 401);
+    CU_ASSERT_STRING_EQUAL(str(zh.json, "detail"), "用户名或密码错误");
+    answer_free(&zh);
     /* both ran the password hash (tens of ms), not a shortcut for the unknown user */
     CU_ASSERT(t1 - t0 >= 5);
     CU_ASSERT(t2 - t1 >= 5);
