@@ -28,10 +28,12 @@
 #define MAX_FAILURES "4"
 #define REVOKE_MS    1500 /* a revoked key or disabled user is refused within this */
 #define PASSWORD     "correct horse battery"
+#define METRICS_ADDR "127.0.0.2" /* NQ_METRICS_ALLOW */
 
 static nq_harness_t *s_h;
 static redisContext *s_redis;
 static char s_ingest[NQ_APIKEY_LEN + 1], s_read[NQ_APIKEY_LEN + 1];
+static const char *s_source; /* the client address requests come from, NULL: any */
 
 /* ---------------------------------------------------------------- helpers */
 
@@ -81,6 +83,13 @@ static answer_t http(const char *method, const char *path, const char *headers, 
     int fd = socket(AF_INET, SOCK_STREAM, 0);
     struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
     inet_pton(AF_INET, "127.0.0.1", &sa.sin_addr);
+    struct sockaddr_in from = {.sin_family = AF_INET};
+    if (fd >= 0 && s_source &&
+        (inet_pton(AF_INET, s_source, &from.sin_addr) != 1 ||
+         bind(fd, (struct sockaddr *)&from, sizeof(from)) != 0)) {
+        close(fd);
+        fd = -1;
+    }
     if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof(sa)) != 0) {
         if (fd >= 0)
             close(fd);
@@ -231,8 +240,13 @@ static void test_no_credentials(void)
                     401);
     CU_ASSERT_EQUAL(status_of("GET", "/api/v1/kpis/company", "Cookie: nq_session=abc\r\n", NULL),
                     401);
-    /* the tests' admin key reads /metrics */
+    /* the tests' admin key reads /metrics; so does an address of NQ_METRICS_ALLOW, without
+     * a key (127.0.0.2 is loopback too), and only /metrics */
     CU_ASSERT_EQUAL(status_of("GET", "/metrics", bearer(nq_harness_api_key(s_h)), NULL), 200);
+    s_source = METRICS_ADDR;
+    CU_ASSERT_EQUAL(status_of("GET", "/metrics", NULL, NULL), 200);
+    CU_ASSERT_EQUAL(status_of("GET", "/api/v1/kpis/company", NULL, NULL), 401);
+    s_source = NULL;
 }
 
 static void test_key_scopes(void)
@@ -625,7 +639,8 @@ static void test_nqctl(void)
 
 static int suite_init(void)
 {
-    static const char *const env[] = {"NQ_LOGIN_MAX_FAILURES=" MAX_FAILURES, NULL};
+    static const char *const env[] = {"NQ_LOGIN_MAX_FAILURES=" MAX_FAILURES,
+                                      "NQ_METRICS_ALLOW=::1, " METRICS_ADDR, NULL};
     s_h = nq_harness_start(env);
     if (!s_h)
         return -1;
