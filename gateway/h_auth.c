@@ -124,8 +124,7 @@ static void cookie_headers(char *buf, size_t len, const gateway_t *gw, const cha
     snprintf(buf, len,
              "Set-Cookie: " NQ_COOKIE_SESSION
              "=%s; Path=/; Max-Age=%lld; HttpOnly; SameSite=Strict%s\r\n"
-             "Set-Cookie: " NQ_COOKIE_CSRF "=%s; Path=/; Max-Age=%lld; SameSite=Strict%s\r\n"
-             "Cache-Control: no-store\r\n",
+             "Set-Cookie: " NQ_COOKIE_CSRF "=%s; Path=/; Max-Age=%lld; SameSite=Strict%s\r\n",
              sid, max_age, secure, csrf, max_age, secure);
 }
 
@@ -329,7 +328,7 @@ static void post_logout(const gw_request_t *req)
 
 static void get_me(const gw_request_t *req)
 {
-    gw_respond_json(req->conn, 200, principal_json(req->who), "Cache-Control: no-store\r\n");
+    gw_respond_json(req->conn, 200, principal_json(req->who), NULL);
 }
 
 static const nq_route_t rows[] = {

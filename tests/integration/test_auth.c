@@ -334,6 +334,9 @@ static void test_sign_in_and_out(void)
     CU_ASSERT_PTR_NOT_NULL(strstr(v, "; Path=/"));
     CU_ASSERT_PTR_NULL(strstr(v, "Secure;"));
     CU_ASSERT_PTR_NOT_NULL(strstr(a.head, "Set-Cookie: nq_csrf="));
+    CU_ASSERT_STRING_EQUAL(header(&a, "Cache-Control", v, sizeof(v)), "no-store");
+    CU_ASSERT_STRING_EQUAL(header(&a, "X-Frame-Options", v, sizeof(v)), "DENY");
+    CU_ASSERT_STRING_EQUAL(header(&a, "X-Content-Type-Options", v, sizeof(v)), "nosniff");
     answer_free(&a);
 
     session_t s = sign_in("li");
