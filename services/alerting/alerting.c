@@ -712,12 +712,13 @@ void *alerting_new(nq_service_t *svc)
                            routes, N_ROUTES, al, (size_t)cfg->max_frame_bytes);
     al->pub = nq_zsock_new(&svc->loop, svc->zctx, ZMQ_PUB, cfg->alerts_endpoint, NQ_ZSOCK_BIND,
                            NULL, 0, al, (size_t)cfg->max_frame_bytes);
-    if (!al->sub || !al->pub) {
-        nq_zsock_destroy(&al->sub);
-        nq_zsock_destroy(&al->pub);
-        free(al);
-        return NULL;
-    }
+    /* Replicas on one host cannot all bind these: the others wake by polling
+     * (and gateways read the alert stream once a second anyway). */
+    if (!al->sub || !al->pub)
+        nq_log_warn("polling",
+                    "cannot bind %s or %s (another replica has them?): reading the "
+                    "log every %d ms",
+                    cfg->changes_endpoint, cfg->alerts_endpoint, ALERTING_POLL_MS);
     uv_timer_init(&svc->loop, &al->poll);
     uv_timer_init(&svc->loop, &al->reclaim);
     al->poll.data = al->reclaim.data = al;
