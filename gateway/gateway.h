@@ -13,6 +13,7 @@
 #include "boardcache.h"
 #include "http.h"
 #include "nq/fielderr.h"
+#include "nq/i18n.h"
 #include "nq/period.h"
 #include "nq/service.h"
 #include "router.h"
@@ -54,6 +55,7 @@ typedef struct gw_routes {
 } gw_routes_t;
 
 extern const gw_routes_t gw_activity_routes;
+extern const gw_routes_t gw_activity_read_routes;
 extern const gw_routes_t gw_kpi_routes;
 extern const gw_routes_t gw_org_routes;
 extern const gw_routes_t gw_alert_routes;
@@ -71,11 +73,21 @@ int gw_respond_json(nq_http_conn_t *conn, int status, json_t *body, const char *
 /* Answer `status` with JSON text already written (len bytes). */
 int gw_respond_json_text(nq_http_conn_t *conn, int status, const char *text, size_t len);
 
-/* Answer {"error": code, "detail": detail, "errors": [...]} (errs may be NULL). */
+/* Answer {"error": code, "detail": detail, "errors": [...]} (errs may be NULL).
+ * Every error answer is in the language the request asks for (gw_lang): the
+ * detail and each reason translated, the code and the field names never. */
 int gw_respond_error(nq_http_conn_t *conn, int status, const char *code, const char *detail,
                      const nq_field_errors_t *errs);
 
-/* JSON array of field errors, from the C struct or from a reply header. */
+/* The language of the answer to the request being handled on conn: its
+ * Accept-Language (nq/i18n.h), English when absent. */
+nq_lang_t gw_lang(const nq_http_conn_t *conn);
+
+/* Each "reason" of a JSON array of field errors, in `lang`. */
+void gw_localize_errors(json_t *errors, nq_lang_t lang);
+
+/* JSON array of field errors, from the C struct or from a reply header, in
+ * English. */
 json_t *gw_field_errors_json(const nq_field_errors_t *errs);
 json_t *gw_pb_field_errors_json(Nq__FieldError *const *errs, size_t n);
 

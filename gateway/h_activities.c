@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "activity_json.h"
 #include "coalesce.h"
 #include "gateway.h"
 #include "jtext.h"
@@ -27,16 +28,6 @@
 #include "nq/log.h"
 #include "pbjson.h"
 #include "pbjson_fast.h"
-
-static const pbjson_special_t activity_specials[] = {
-    {"amount", "amount_fen", PBJSON_MONEY, false},      {"price", "price_fen", PBJSON_MONEY, false},
-    {"occurred_at", "occurred_at", PBJSON_TIME, false}, {"due_at", "due_at", PBJSON_TIME, false},
-    {"received_at", "received_at", PBJSON_TIME, true},
-};
-
-static const pbjson_schema_t activity_schema = {&nq__activity__descriptor, activity_specials,
-                                                sizeof(activity_specials) /
-                                                    sizeof(activity_specials[0])};
 
 /* Result names, indexed by Nq__EventStatus. */
 static const char *const status_names[] = {
@@ -149,7 +140,7 @@ static int batch_reject(batch_t *b, const char *event_id, json_t *errors)
 static int batch_add_json(batch_t *b, const json_t *obj, const jnum_index_t *nums)
 {
     nq_field_errors_t errs = {0};
-    Nq__Activity *ev = (Nq__Activity *)pbjson_decode(&activity_schema, obj, nums, &errs);
+    Nq__Activity *ev = (Nq__Activity *)pbjson_decode(&gw_activity_schema, obj, nums, &errs);
     if (ev)
         return batch_add(b, ev);
     return batch_reject(b, json_string_value(json_object_get(obj, "event_id")),
@@ -166,8 +157,8 @@ static int parse_fast(const gw_request_t *req, batch_t *b, pbjson_fast_format_t 
 {
     ProtobufCMessage **msgs;
     size_t n;
-    if (pbjson_fast_decode(&activity_schema, req->http->body, req->http->body_len, format, b->max,
-                           &msgs, &n) != 0)
+    if (pbjson_fast_decode(&gw_activity_schema, req->http->body, req->http->body_len, format,
+                           b->max, &msgs, &n) != 0)
         return 1;
     int rc = 0;
     for (size_t i = 0; i < n; i++) {
@@ -322,6 +313,7 @@ static void respond_batch(nq_http_conn_t *conn, batch_t *b, const char *const *i
     for (size_t i = 0; i < b->n_results; i++)
         count[b->results[i].status]++;
     int status = batch_status(count, b->n_results);
+    int lang = -1; /* read from the request at the first error */
     nq_buf_t t = NQ_BUF_INIT;
     for (int k = 0; k < N_STATUS; k++) {
         nq_buf_adds(&t, k ? ",\"" : "{\"");
@@ -343,6 +335,9 @@ static void respond_batch(nq_http_conn_t *conn, batch_t *b, const char *const *i
         nq_buf_adds(&t, status_names[r->status]);
         nq_buf_adds(&t, "\"");
         if (r->errors && json_array_size(r->errors) > 0) {
+            if (lang < 0)
+                lang = (int)gw_lang(conn);
+            gw_localize_errors(r->errors, (nq_lang_t)lang);
             nq_buf_adds(&t, ",\"errors\":");
             jtext_json(&t, r->errors);
         }

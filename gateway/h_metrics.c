@@ -1,7 +1,8 @@
 /* h_metrics.c — GET /metrics: Prometheus text exposition of the suite's
  * counters (from Redis: events accepted and scored, log length, entries
- * pending with scorers, alerts) and of this gateway (requests, calls in
- * flight per service, SSE clients, Redis connection). */
+ * pending with scorers, how far the activity index is behind, alerts) and of
+ * this gateway (requests, calls in flight per service, SSE clients, Redis
+ * connection). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,15 +10,16 @@
 #include "gateway.h"
 #include "nq/keys.h"
 
+/* The suite's counters read from Redis, one slot each. */
+enum { ACCEPTED, SCORED, LOG_LENGTH, PENDING, INDEX_PENDING, INDEX_LAG, ALERTS, N_SLOTS };
+
 /* One pipelined read of the suite's counters. */
 typedef struct scrape {
-    gateway_t *gw;        /* the app */
-    nq_http_conn_t *conn; /* retained until answered */
-    long long value[5];   /* by slot below; -1 when unknown */
-    int waiting;          /* replies outstanding */
+    gateway_t *gw;            /* the app */
+    nq_http_conn_t *conn;     /* retained until answered */
+    long long value[N_SLOTS]; /* by slot above; -1 when unknown */
+    int waiting;              /* replies outstanding */
 } scrape_t;
-
-enum { ACCEPTED, SCORED, LOG_LENGTH, PENDING, ALERTS, N_SLOTS };
 
 static const struct {
     const char *name; /* metric name */
@@ -29,6 +31,10 @@ static const struct {
     [LOG_LENGTH] = {"nq_activity_log_entries", "gauge",
                     "Entries in the activity log (one per stored batch)."},
     [PENDING] = {"nq_scoring_pending_entries", "gauge", "Entries delivered, not yet applied."},
+    [INDEX_PENDING] = {"nq_index_pending_entries", "gauge",
+                       "Entries delivered to the activity indexer, not yet indexed."},
+    [INDEX_LAG] = {"nq_index_lag_entries", "gauge",
+                   "Entries of the activity log the indexer has not read yet."},
     [ALERTS] = {"nq_alerts_stored", "gauge", "Alerts in the alert stream."},
 };
 
@@ -77,11 +83,36 @@ static void answer(scrape_t *sc)
     free(sc);
 }
 
+/* The lag of the index group in an XINFO GROUPS reply (a list of flat
+ * field/value lists), or -1 when Redis does not know it. */
+static long long index_lag(const redisReply *groups)
+{
+    for (size_t g = 0; groups && groups->type == REDIS_REPLY_ARRAY && g < groups->elements; g++) {
+        const redisReply *f = groups->element[g];
+        bool ours = false;
+        long long lag = -1;
+        for (size_t i = 0; f->type == REDIS_REPLY_ARRAY && i + 1 < f->elements; i += 2) {
+            const redisReply *k = f->element[i], *v = f->element[i + 1];
+            if (k->type != REDIS_REPLY_STRING)
+                continue;
+            if (strcmp(k->str, "name") == 0)
+                ours = v->type == REDIS_REPLY_STRING && strcmp(v->str, NQ_GROUP_INDEX) == 0;
+            else if (strcmp(k->str, "lag") == 0 && v->type == REDIS_REPLY_INTEGER)
+                lag = v->integer;
+        }
+        if (ours)
+            return lag;
+    }
+    return -1;
+}
+
 static void on_value(nq_redis_t *r, redisReply *reply, void *data)
 {
     slot_ref_t *ref = data;
     scrape_t *sc = ref->scrape;
-    if (reply && reply->type == REDIS_REPLY_INTEGER)
+    if (ref->slot == INDEX_LAG)
+        sc->value[ref->slot] = index_lag(reply);
+    else if (reply && reply->type == REDIS_REPLY_INTEGER)
         sc->value[ref->slot] = reply->integer;
     else if (reply && reply->type == REDIS_REPLY_STRING)
         sc->value[ref->slot] = strtoll(reply->str, NULL, 10);
@@ -113,6 +144,8 @@ static void get_metrics(const gw_request_t *req)
         [SCORED] = {"GET", NQ_KEY_STATS_SCORED, NULL},
         [LOG_LENGTH] = {"XLEN", NQ_KEY_ACTIVITIES, NULL},
         [PENDING] = {"XPENDING", NQ_KEY_ACTIVITIES, NQ_GROUP_SCORING},
+        [INDEX_PENDING] = {"XPENDING", NQ_KEY_ACTIVITIES, NQ_GROUP_INDEX},
+        [INDEX_LAG] = {"XINFO", "GROUPS", NQ_KEY_ACTIVITIES},
         [ALERTS] = {"XLEN", NQ_KEY_ALERTS, NULL},
     };
     sc->waiting = 1; /* held while issuing */

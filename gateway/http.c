@@ -377,3 +377,8 @@ bool nq_http_conn_open(const nq_http_conn_t *conn)
 {
     return conn && conn->state < ST_CLOSING;
 }
+
+const nq_http_request_t *nq_http_conn_request(const nq_http_conn_t *conn)
+{
+    return conn && conn->state == ST_HANDLING ? &conn->req : NULL;
+}

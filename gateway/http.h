@@ -146,6 +146,10 @@ void nq_http_conn_retain(nq_http_conn_t *conn);
 void nq_http_conn_release(nq_http_conn_t *conn);
 bool nq_http_conn_open(const nq_http_conn_t *conn);
 
+/* The request being handled on conn, the one the next answer goes to (valid
+ * until answered), or NULL when none is. */
+const nq_http_request_t *nq_http_conn_request(const nq_http_conn_t *conn);
+
 /* Reason phrase for a status code ("Accepted"). */
 const char *nq_http_status_text(int status);
 

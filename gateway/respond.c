@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "gateway.h"
+#include "nq/i18n.h"
 #include "nq/log.h"
 #include "nq/utf8.h"
 
@@ -49,17 +50,45 @@ json_t *gw_pb_field_errors_json(Nq__FieldError *const *errs, size_t n)
     return arr;
 }
 
-/* The error answer. `detail` may quote the request (a parser's message): it is
- * made valid UTF-8 first, so that the answer can always be built. A 5xx other
- * than 503 (a service away, said in the answer) is logged with its detail. */
+nq_lang_t gw_lang(const nq_http_conn_t *conn)
+{
+    const nq_http_request_t *req = nq_http_conn_request(conn);
+    return nq_lang_accept(req ? nq_http_header(req, "Accept-Language") : NULL);
+}
+
+void gw_localize_errors(json_t *errors, nq_lang_t lang)
+{
+    size_t i;
+    json_t *e;
+    if (lang == NQ_LANG_EN)
+        return;
+    json_array_foreach (errors, i, e) {
+        char text[512];
+        const char *reason = json_string_value(json_object_get(e, "reason"));
+        if (reason)
+            json_object_set_new(e, "reason",
+                                json_string(nq_i18n_tr(lang, reason, text, sizeof(text))));
+    }
+}
+
+/* The error answer, in the request's language. `detail` may quote the
+ * request (a parser's message): it is made valid UTF-8 first, so that the
+ * answer can always be built. A 5xx other than 503 (a service away, said in
+ * the answer) is logged with its detail, in English. */
 static int respond_error_with(nq_http_conn_t *conn, int status, const char *code,
                               const char *detail, json_t *errors, const char *extra_headers)
 {
-    char text[512];
+    char text[512], translated[1024];
     nq_utf8_clean(text, sizeof(text), detail ? detail : code);
     if (status >= 500 && status != 503)
         nq_log_error("internal_error", "answering %d %s: %s", status, code, text);
-    json_t *body = json_pack("{s:s, s:s}", "error", code, "detail", text);
+    nq_lang_t lang = gw_lang(conn);
+    if (lang != NQ_LANG_EN) {
+        nq_i18n_tr(lang, text, translated, sizeof(translated));
+        gw_localize_errors(errors, lang);
+    }
+    json_t *body =
+        json_pack("{s:s, s:s}", "error", code, "detail", lang != NQ_LANG_EN ? translated : text);
     if (body && errors && json_array_size(errors) > 0)
         json_object_set(body, "errors", errors);
     json_decref(errors);

@@ -4,30 +4,21 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
+
+#include "nq/i18n.h"
 
 static msg_lang_t s_lang = MSG_EN;
 
 /* The Chinese catalogue sorted by English text, built on the first lookup. */
 static const msg_pair_t **s_sorted;
 
-/* "zh..." or "en..." followed by nothing, '-', '_' or '.' (a locale's
- * codeset, "zh_CN.UTF-8"). */
-static bool has_lang(const char *tag, const char *lang)
-{
-    size_t n = strlen(lang);
-    return strncasecmp(tag, lang, n) == 0 &&
-           (tag[n] == '\0' || tag[n] == '-' || tag[n] == '_' || tag[n] == '.');
-}
-
 int msg_lang_choose(const char *nq_lang, const char *lc_all, const char *lc_messages,
                     const char *lang, const char **why)
 {
     if (nq_lang && *nq_lang) {
-        if (has_lang(nq_lang, "zh"))
-            return MSG_ZH;
-        if (has_lang(nq_lang, "en"))
-            return MSG_EN;
+        int l = nq_lang_of_tag(nq_lang, strlen(nq_lang));
+        if (l >= 0)
+            return l == NQ_LANG_ZH ? MSG_ZH : MSG_EN;
         if (why)
             *why = "expected zh-CN or en";
         return -1;
@@ -35,7 +26,7 @@ int msg_lang_choose(const char *nq_lang, const char *lc_all, const char *lc_mess
     const char *locale = lc_all && *lc_all             ? lc_all
                          : lc_messages && *lc_messages ? lc_messages
                                                        : lang;
-    return locale && has_lang(locale, "zh") ? MSG_ZH : MSG_EN;
+    return locale && nq_lang_of_tag(locale, strlen(locale)) == NQ_LANG_ZH ? MSG_ZH : MSG_EN;
 }
 
 void msg_set_lang(msg_lang_t lang)

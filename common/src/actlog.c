@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -110,6 +111,16 @@ long long nq_actlog_count(const redisReply *entry)
     char *end;
     long long v = strtoll(n->str, &end, 10);
     return *end == '\0' && end != n->str && v >= 0 ? v : 0;
+}
+
+const redisReply *nq_actlog_claimed(const redisReply *reply, char *cursor, size_t len)
+{
+    if (!reply || reply->type != REDIS_REPLY_ARRAY || reply->elements < 2)
+        return NULL;
+    if (reply->element[0]->type == REDIS_REPLY_STRING)
+        snprintf(cursor, len, "%s", reply->element[0]->str);
+    const redisReply *entries = reply->element[1];
+    return entries->type == REDIS_REPLY_ARRAY ? entries : NULL;
 }
 
 int nq_actlog_from_entry(const redisReply *entry, nq_actlog_entry_t *out)

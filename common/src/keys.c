@@ -76,6 +76,21 @@ int nq_key_team_members(char *buf, size_t len, const char *team_id)
     return fit(snprintf(buf, len, "nq:team:%s:members", team_id), len);
 }
 
+int nq_key_sp_acts(char *buf, size_t len, const char *salesperson_id)
+{
+    return join4(buf, len, NQ_KEY_SP_PREFIX, salesperson_id, "}:acts", "");
+}
+
+int nq_key_sp_timeline(char *buf, size_t len, const char *salesperson_id)
+{
+    return join4(buf, len, NQ_KEY_SP_PREFIX, salesperson_id, "}:timeline", "");
+}
+
+int nq_key_customer_timeline(char *buf, size_t len, const char *customer_id)
+{
+    return join4(buf, len, "nq:cust:", customer_id, ":timeline", "");
+}
+
 int nq_key_team(char *buf, size_t len, const char *team_id)
 {
     return fit(snprintf(buf, len, "nq:team:%s", team_id), len);

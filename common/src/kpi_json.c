@@ -1,6 +1,7 @@
 /* kpi_json.c — KPI values, metric values and periods as JSON. See nq/kpi_json.h. */
 #include "nq/kpi_json.h"
 
+#include "nq/fielderr.h"
 #include "nq/money.h"
 
 json_t *nq_metric_json(nq_metric_id_t m, double value, bool defined)
@@ -52,9 +53,9 @@ int nq_metric_parse(nq_metric_id_t m, const json_t *value, double *out, const ch
     double v = json_number_value(value);
     /* The reason for each unit's range (money is handled above). */
     static const char *const range_reason[] = {
-        [NQ_UNIT_COUNT] = "must be a whole number from 0 to 10^12",
-        [NQ_UNIT_RATIO] = "must be a ratio from 0 to 10 (0.9 = 90 %)",
-        [NQ_UNIT_SCORE] = "must be from 0 to 5",
+        [NQ_UNIT_COUNT] = NQ_REASON("must be a whole number from 0 to 10^12"),
+        [NQ_UNIT_RATIO] = NQ_REASON("must be a ratio from 0 to 10 (0.9 = 90 %)"),
+        [NQ_UNIT_SCORE] = NQ_REASON("must be from 0 to 5"),
     };
     if (!(v >= 0 && v <= unit_max[unit])) {
         *why = v < 0 && unit == NQ_UNIT_COUNT ? "must not be negative" : range_reason[unit];

@@ -619,16 +619,12 @@ static void on_read(nq_redis_t *r, redisReply *reply, void *data)
 static void on_reclaimed(nq_redis_t *r, redisReply *reply, void *data)
 {
     alerting_t *al = data;
-    const redisReply *entries = NULL;
-    if (reply && reply->type == REDIS_REPLY_ARRAY && reply->elements >= 2) {
-        if (reply->element[0]->type == REDIS_REPLY_STRING)
-            snprintf(al->reclaim_cursor, sizeof(al->reclaim_cursor), "%s", reply->element[0]->str);
-        entries = reply->element[1];
-        if (entries->type == REDIS_REPLY_ARRAY && entries->elements > 0)
-            nq_log_info("reclaimed", "took over %zu log entries left pending", entries->elements);
-    } else if (reply && reply->type == REDIS_REPLY_ERROR) {
+    const redisReply *entries =
+        nq_actlog_claimed(reply, al->reclaim_cursor, sizeof(al->reclaim_cursor));
+    if (entries && entries->elements > 0)
+        nq_log_info("reclaimed", "took over %zu log entries left pending", entries->elements);
+    else if (reply && reply->type == REDIS_REPLY_ERROR)
         nq_log_warn("reclaim_failed", "%s", reply->str);
-    }
     al->more = true; /* then the new ones */
     if (!al->stopping && cycle_start(al, entries, ALERTING_RECLAIM_ENTRIES))
         return;

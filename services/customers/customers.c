@@ -163,6 +163,12 @@ void *customers_new(nq_service_t *svc)
         free(app);
         return NULL;
     }
+    app->indexer = indexer_new(svc);
+    if (!app->indexer) {
+        nq_zsock_destroy(&app->sock);
+        free(app);
+        return NULL;
+    }
     nq_redis_on_connected(svc->redis, migrate_on_connected, NULL);
     nq_log_info("listening", "customers ROUTER on %s", cfg->customers_endpoint);
     return app;
@@ -171,11 +177,16 @@ void *customers_new(nq_service_t *svc)
 void customers_stop(void *data)
 {
     customers_t *app = data;
-    if (app)
-        nq_zsock_destroy(&app->sock);
+    if (!app)
+        return;
+    nq_zsock_destroy(&app->sock);
+    indexer_stop(app->indexer);
 }
 
 void customers_free(void *data)
 {
-    free(data);
+    customers_t *app = data;
+    if (app)
+        indexer_free(app->indexer);
+    free(app);
 }

@@ -6,13 +6,15 @@
 
 #include <stddef.h>
 
+#include "indexer.h"
 #include "nq/bus.h"
 #include "nq/service.h"
 
 typedef struct customers {
-    nq_service_t *svc; /* shared process state: config, loop, Redis */
-    nq_zsock_t *sock;  /* ROUTER for the gateway; NULL once stopped */
-    size_t inflight;   /* calls not yet answered */
+    nq_service_t *svc;  /* shared process state: config, loop, Redis */
+    nq_zsock_t *sock;   /* ROUTER for the gateway; NULL once stopped */
+    size_t inflight;    /* calls not yet answered */
+    indexer_t *indexer; /* keeps the activity index from the log (indexer.h) */
 } customers_t;
 
 #endif

@@ -312,12 +312,12 @@ int org_key_moves(const char *old_owner, const char *old_class, const char *new_
     }
 
 const org_kind_t org_kinds[ORG_KIND_COUNT] = {
-    [ORG_TEAM] = {"team", MSGS(TEAM), nq_key_team, NQ_KEY_TEAMS, ENTITY(team), team_validate,
-                  team_to_fields, team_from_fields},
-    [ORG_SALESPERSON] = {"salesperson", MSGS(SALESPERSON), nq_key_salesperson, NQ_KEY_SALESPEOPLE,
-                         ENTITY(salesperson), salesperson_validate, salesperson_to_fields,
-                         salesperson_from_fields},
-    [ORG_CUSTOMER] = {"customer", MSGS(CUSTOMER), nq_key_customer, NQ_KEY_CUSTOMERS,
+    [ORG_TEAM] = {NQ_REASON("team"), MSGS(TEAM), nq_key_team, NQ_KEY_TEAMS, ENTITY(team),
+                  team_validate, team_to_fields, team_from_fields},
+    [ORG_SALESPERSON] = {NQ_REASON("salesperson"), MSGS(SALESPERSON), nq_key_salesperson,
+                         NQ_KEY_SALESPEOPLE, ENTITY(salesperson), salesperson_validate,
+                         salesperson_to_fields, salesperson_from_fields},
+    [ORG_CUSTOMER] = {NQ_REASON("customer"), MSGS(CUSTOMER), nq_key_customer, NQ_KEY_CUSTOMERS,
                       ENTITY(customer), customer_validate, customer_to_fields,
                       customer_from_fields},
 };

@@ -19,7 +19,8 @@ void org_fail_invalid(org_call_t *c, const char *what)
     nq_field_errors_t *e = &c->base.errs;
     if (e->n)
         nq_call_fail(&c->base, NQ__STATUS__STATUS_INVALID, "invalid %s: %s %s%s", what,
-                     e->items[0].field, e->items[0].reason, e->n > 1 ? " (and more)" : "");
+                     e->items[0].field, e->items[0].reason,
+                     e->n > 1 ? NQ_REASON(" (and more)") : "");
 }
 
 void org_join_ids(char *buf, size_t len, const char *const *ids, size_t n)

@@ -61,7 +61,8 @@ static const char *range_reason(int64_t v, int64_t lo, int64_t hi)
 
 static const char *choice_reason(const char *v, const char *const *choices)
 {
-    return nq_one_of(v, choices) ? NULL : "is not one of the allowed values (see the API docs)";
+    return nq_one_of(v, choices) ? NULL
+                                 : NQ_REASON("is not one of the allowed values (see the API docs)");
 }
 
 static const char *chk_customer(const Nq__Activity *ev)
@@ -70,7 +71,7 @@ static const char *chk_customer(const Nq__Activity *ev)
 }
 static const char *chk_amount(const Nq__Activity *ev)
 {
-    return ev->amount_fen > 0 ? NULL : "must be greater than 0";
+    return ev->amount_fen > 0 ? NULL : NQ_REASON("must be greater than 0");
 }
 static const char *chk_order_id(const Nq__Activity *ev)
 {
@@ -80,7 +81,7 @@ static const char *chk_due_at(const Nq__Activity *ev)
 {
     return ev->due_at >= INGEST_EARLIEST_MS && ev->due_at < INGEST_LATEST_MS
                ? NULL
-               : "must be from 2000-01-01 to 2099-12-31";
+               : NQ_REASON("must be from 2000-01-01 to 2099-12-31");
 }
 static const char *chk_duration(const Nq__Activity *ev)
 {
@@ -102,12 +103,12 @@ static const char *chk_location(const Nq__Activity *ev)
 {
     const Nq__GeoPoint *p = ev->location;
     if (!p->has_lat || !p->has_lng)
-        return "needs lat and lng";
+        return NQ_REASON("needs lat and lng");
     /* Written so that NaN (possible in protobuf input) fails every range. */
     if (!(p->lat >= -90 && p->lat <= 90 && p->lng >= -180 && p->lng <= 180))
-        return "lat must be within -90..90 and lng within -180..180";
+        return NQ_REASON("lat must be within -90..90 and lng within -180..180");
     if (p->has_accuracy_m && !(p->accuracy_m >= 0 && p->accuracy_m <= 100000))
-        return "accuracy_m must be within 0..100000";
+        return NQ_REASON("accuracy_m must be within 0..100000");
     return NULL;
 }
 static const char *chk_ok(const Nq__Activity *ev)
@@ -152,7 +153,7 @@ static const char *chk_product(const Nq__Activity *ev)
 }
 static const char *chk_price(const Nq__Activity *ev)
 {
-    return ev->price_fen >= 0 ? NULL : "must not be negative";
+    return ev->price_fen >= 0 ? NULL : NQ_REASON("must not be negative");
 }
 static const char *chk_course(const Nq__Activity *ev)
 {

@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "nq/fielderr.h"
+
 /* A value to rank: defined ones first, higher first. */
 typedef struct ranked {
     double value;
@@ -67,7 +69,7 @@ int board_by_parse(const char *name)
 const char *board_by_refused(board_by_t by, nq_metric_id_t m)
 {
     return by == BOARD_BY_PACE && !nq_metric_accumulates(m)
-               ? "pace applies to counts and amounts, not to ratios or averages"
+               ? NQ_REASON("pace applies to counts and amounts, not to ratios or averages")
                : NULL;
 }
 

@@ -132,7 +132,7 @@ static void on_report(nq_zsock_t *sock, const nq_bus_envelope_t *env, const Prot
     else if (report_query_parse(req, nq_now_ms(), &c->q, &c->base.errs) != 0)
         nq_call_fail(&c->base, NQ__STATUS__STATUS_INVALID, "invalid report request: %s %s%s",
                      c->base.errs.items[0].field, c->base.errs.items[0].reason,
-                     c->base.errs.n > 1 ? " (and more)" : "");
+                     c->base.errs.n > 1 ? NQ_REASON(" (and more)") : "");
     else
         start_reads(c);
     nq_call_release(&c->base);

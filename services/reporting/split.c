@@ -161,16 +161,14 @@ static void list_add(id_list_t *l, const char *id)
     snprintf(l->text + used, sizeof(l->text) - used, "%s%s", used ? ", " : "", id);
 }
 
-/* " what: a, b (+3 more)" into buf at its end, when the list has any. */
-static void list_put(char *buf, size_t len, const char *what, const id_list_t *l)
+/* The list as text: "a, b" or "a, b (+3 more)". */
+static const char *list_text(const id_list_t *l, char *buf, size_t len)
 {
-    size_t used = strlen(buf);
-    if (!l->text[0] || used >= len)
-        return;
     if (l->more)
-        snprintf(buf + used, len - used, " %s: %s (+%zu more);", what, l->text, l->more);
+        snprintf(buf, len, NQ_REASON("%s (+%zu more)"), l->text, l->more);
     else
-        snprintf(buf + used, len - used, " %s: %s;", what, l->text);
+        snprintf(buf, len, "%s", l->text);
+    return buf;
 }
 
 int split_match_weights(const char *const *members, size_t n, const char *const *ids,
@@ -204,11 +202,19 @@ int split_match_weights(const char *const *members, size_t n, const char *const 
     }
     if (!unknown.text[0] && !missing.text[0])
         return 0;
-    snprintf(detail, len, "the weights do not match the team's members:");
-    list_put(detail, len, "not members", &unknown);
-    list_put(detail, len, "members without a weight", &missing);
-    size_t end = strlen(detail);
-    if (end && detail[end - 1] == ';')
-        detail[end - 1] = '\0';
+    char u[96], m[96];
+    list_text(&unknown, u, sizeof(u));
+    list_text(&missing, m, sizeof(m));
+    /* One whole sentence per case, so that the gateway can translate it. */
+    if (!missing.text[0])
+        snprintf(detail, len, "the weights do not match the team's members: not members: %s", u);
+    else if (!unknown.text[0])
+        snprintf(detail, len,
+                 "the weights do not match the team's members: members without a weight: %s", m);
+    else
+        snprintf(detail, len,
+                 "the weights do not match the team's members: not members: %s; members without "
+                 "a weight: %s",
+                 u, m);
     return -1;
 }

@@ -428,18 +428,13 @@ static void pull(scorer_t *sc)
 static void on_reclaimed(nq_redis_t *r, redisReply *reply, void *data)
 {
     scorer_t *sc = data;
-    /* [next cursor, [entries], [deleted ids]] */
-    const redisReply *entries = NULL;
-    if (reply && reply->type == REDIS_REPLY_ARRAY && reply->elements >= 2) {
-        if (reply->element[0]->type == REDIS_REPLY_STRING)
-            snprintf(sc->reclaim_cursor, sizeof(sc->reclaim_cursor), "%s", reply->element[0]->str);
-        entries = reply->element[1];
-        if (!sc->stopping && entries->type == REDIS_REPLY_ARRAY && entries->elements > 0)
-            nq_log_info("reclaimed", "took over %zu entries left pending by another scorer",
-                        entries->elements);
-    } else if (reply && reply->type == REDIS_REPLY_ERROR) {
+    const redisReply *entries =
+        nq_actlog_claimed(reply, sc->reclaim_cursor, sizeof(sc->reclaim_cursor));
+    if (!sc->stopping && entries && entries->elements > 0)
+        nq_log_info("reclaimed", "took over %zu entries left pending by another scorer",
+                    entries->elements);
+    else if (reply && reply->type == REDIS_REPLY_ERROR)
         nq_log_warn("reclaim_failed", "%s", reply->str);
-    }
     sc->more = true; /* go on with new entries */
     pull_done(sc, entries);
 }

@@ -14,7 +14,8 @@
  *     on the next loop turn, answers every event "accepted", so the batch
  *     answer is built as for a real one.
  * Routes that read Redis (feeds, leaderboards, KPIs, alerts, health,
- * metrics) are left out: they answer 404 here.
+ * metrics) are left out: they answer 404 here. The activity read is in: its
+ * query is checked before Redis is read, and reading finds no Redis (503).
  *
  * Input: "METHOD TARGET\nCONTENT-TYPE\nBODY..." (an empty second line: no
  * Content-Type), sent with a correct Content-Length and Connection: close;
@@ -199,7 +200,8 @@ static struct {
 static void build_routes(void)
 {
     static const gw_routes_t *const modules[] = {
-        &gw_activity_routes, &gw_org_routes, &gw_target_routes, &gw_plan_routes, &gw_admin_routes,
+        &gw_activity_routes, &gw_activity_read_routes, &gw_org_routes,
+        &gw_target_routes,   &gw_plan_routes,          &gw_admin_routes,
     };
     static const char *const redis_readers[] = {"/api/v1/feeds/:source", "/api/v1/leaderboards"};
     for (size_t m = 0; m < sizeof(modules) / sizeof(modules[0]); m++) {

@@ -149,6 +149,17 @@ static const sample_t samples[] = {
     {NQ_SCRIPT_ID_ORG_UNKNOWN,
      {T "unknown:sps", T "unknown:customers", T "sps", T "sps:archived", T "customers"},
      {NULL}},
+    /* the activity index: a pull of the indexer's group, a replay for the
+     * job requested above (then none: done already), pages filtered or not */
+    {NQ_SCRIPT_ID_ACTINDEX_PULL, {T "stream"}, {"ix", "i1", "100", "10"}},
+    {NQ_SCRIPT_ID_ACTINDEX_REPLAY,
+     {T "job", T "actindex:replayed", T "stream"},
+     {"requested_at", "ix"}},
+    {NQ_SCRIPT_ID_ACTINDEX_REPLAY,
+     {T "job", T "actindex:replayed", T "stream"},
+     {"requested_at", "ix"}},
+    {NQ_SCRIPT_ID_ACTINDEX_PAGE, {T "sp:1:timeline"}, {"+", "-", "2", "2", "", ""}},
+    {NQ_SCRIPT_ID_ACTINDEX_PAGE, {T "cust:1:timeline"}, {"+", "-", "51", "2000", ",call,", "sp-1"}},
     /* the org lists: a page, the indexes built, a customer put then deleted */
     {NQ_SCRIPT_ID_LIST_PAGE, {T "ix:cu:class=key", T "ix:cu:owner=sp-2"}, {"", "50", "200"}},
     {NQ_SCRIPT_ID_IX_BUILD,
@@ -244,6 +255,11 @@ static int suite_init(void)
     freeReplyObject(cmd("XADD " T "stream 1-1 n 1 b x"));
     freeReplyObject(cmd("SADD " T "sps sp-1 sp-2"));
     freeReplyObject(cmd("ZADD " T "buckets2 4102444800 " T "bucket:other"));
+    freeReplyObject(cmd("XGROUP CREATE " T "stream ix 0"));
+    freeReplyObject(cmd("ZADD " T "sp:1:timeline 0 1764120600000|visit|1-1/0 0 "
+                        "1764120600001|call|1-1/1 0 1764120600002|call|1-1/2"));
+    freeReplyObject(cmd("ZADD " T "cust:1:timeline 0 1764120600000|visit|1-1/0|sp-1 0 "
+                        "1764120600001|call|1-1/1|sp-2 0 1764120600002|call|1-1/2|sp-1"));
     return 0;
 }
 
@@ -335,6 +351,9 @@ static void test_sample_outcomes(void)
     freeReplyObject(r);
     r = cmd("HGET " T "unknown:sps sp-x"); /* counted: the one event that counted */
     CU_ASSERT(r && r->type == REDIS_REPLY_STRING && strncmp(r->str, "1 ", 2) == 0);
+    freeReplyObject(r);
+    r = cmd("GET " T "actindex:replayed"); /* replayed once, for the job's request */
+    CU_ASSERT(r && r->type == REDIS_REPLY_STRING && strcmp(r->str, "1795000000000") == 0);
     freeReplyObject(r);
     r = cmd("ZRANGE " T "ix:cu:class=key 0 -1"); /* cu-1 put and indexed, cu-2 deleted */
     CU_ASSERT(r && r->type == REDIS_REPLY_ARRAY && r->elements == 1 &&

@@ -240,6 +240,7 @@ static bool key_bound(const toks_t *ts, const tok_t *n)
 typedef enum {
     K_FIRST,   /* the first argument is the key */
     K_TWO,     /* the first two (RENAME src dst) */
+    K_SECOND,  /* the second, after a subcommand (XGROUP SETID key ...) */
     K_ALL,     /* every argument */
     K_NUMKEYS, /* numkeys, then that many keys */
     K_STREAMS, /* after STREAMS: the keys, then as many ids */
@@ -292,6 +293,7 @@ static const struct {
     {"XAUTOCLAIM", K_FIRST},
     {"XACK", K_FIRST},
     {"XREADGROUP", K_STREAMS},
+    {"XGROUP", K_SECOND},
 };
 /* clang-format on */
 
@@ -370,6 +372,9 @@ static void check_call(check_t *c, size_t open)
         break;
     case K_TWO:
         to = 2;
+        break;
+    case K_SECOND:
+        from = to = 2;
         break;
     case K_ALL:
         to = n - 1;

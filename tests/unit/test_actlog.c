@@ -1,6 +1,7 @@
 /* test_actlog.c — the activity log's entry format (nq/actlog.h): packing a
  * batch, decoding it with and without skipped events, and rejecting every
  * malformed entry instead of counting it. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -173,12 +174,44 @@ static void test_from_entry(void)
     CU_ASSERT_EQUAL(nq_actlog_from_entry(NULL, &e), -1);
 }
 
+/* XAUTOCLAIM's [next cursor, [entries], [deleted ids]]: the entries, the cursor kept. */
+static void test_claimed(void)
+{
+    char cursor[16] = "0-0";
+    redisReply id = fake_string("1-0"), fields = fake_array(NULL, 0);
+    redisReply *entry_items[] = {&id, &fields};
+    redisReply entry = fake_array(entry_items, 2);
+    redisReply *entries_items[] = {&entry};
+    redisReply next = fake_string("1795000000000-3"), entries = fake_array(entries_items, 1),
+               deleted = fake_array(NULL, 0);
+    redisReply *items[] = {&next, &entries, &deleted};
+    redisReply reply = fake_array(items, 3);
+    CU_ASSERT_PTR_EQUAL(nq_actlog_claimed(&reply, cursor, sizeof(cursor)), &entries);
+    CU_ASSERT_STRING_EQUAL(cursor, "1795000000000-3");
+
+    /* not a claim: no entries, the cursor unchanged */
+    redisReply err = {0};
+    err.type = REDIS_REPLY_ERROR;
+    err.str = "NOGROUP";
+    redisReply *short_items[] = {&next};
+    redisReply too_short = fake_array(short_items, 1);
+    redisReply *odd_items[] = {&next, &next};
+    redisReply odd = fake_array(odd_items, 2);
+    snprintf(cursor, sizeof(cursor), "0-0");
+    CU_ASSERT_PTR_NULL(nq_actlog_claimed(NULL, cursor, sizeof(cursor)));
+    CU_ASSERT_PTR_NULL(nq_actlog_claimed(&err, cursor, sizeof(cursor)));
+    CU_ASSERT_PTR_NULL(nq_actlog_claimed(&too_short, cursor, sizeof(cursor)));
+    CU_ASSERT_STRING_EQUAL(cursor, "0-0");
+    CU_ASSERT_PTR_NULL(nq_actlog_claimed(&odd, cursor, sizeof(cursor))); /* entries not a list */
+}
+
 static CU_TestInfo tests[] = {
     {"pack then decode keeps every event and field", test_roundtrip},
     {"framed sizes add up to the packed message", test_framed_size},
     {"skipped indexes are left out", test_skips},
     {"malformed skip lists, counts and blobs are rejected", test_rejects},
     {"stream entries decode; others are rejected", test_from_entry},
+    {"an XAUTOCLAIM reply gives its entries and next cursor", test_claimed},
     CU_TEST_INFO_NULL,
 };
 

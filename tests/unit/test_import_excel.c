@@ -15,6 +15,7 @@
 #include "import_text.h"
 #include "import_value.h"
 #include "msg.h"
+#include "nq/i18n.h"
 #include "nq/kpi.h"
 #include "nq/period.h"
 #include "nq/utf8.h"
@@ -832,21 +833,6 @@ static void test_org_rows(void)
 
 /* ---- the catalogues ---------------------------------------------------------------- */
 
-/* The printf conversions of fmt ("%zu%s%%"), flags and widths included; a
- * '%' that starts none ("90 %)") is text. */
-static void conversions(const char *fmt, char *out, size_t len)
-{
-    size_t used = 0;
-    out[0] = '\0';
-    for (const char *p = fmt; (p = strchr(p, '%')); p++) {
-        size_t n = 1 + strspn(p + 1, "-+ #0123456789.*hlLqjzt");
-        if (!p[n] || !strchr("diouxXeEfFgGcsp%", p[n]))
-            continue;
-        used += (size_t)snprintf(out + used, len - used, "%.*s", (int)n + 1, p);
-        p += n;
-    }
-}
-
 /* Every English message of msg_en.h ("#define M_X \"...\""), read from the file. */
 static size_t english_messages(char names[][48], char texts[][512], size_t max)
 {
@@ -892,8 +878,8 @@ static void test_catalogues(void)
             CU_FAIL("a message without translation");
             continue;
         }
-        conversions(texts[i], want, sizeof(want));
-        conversions(zh, got, sizeof(got));
+        nq_i18n_conversions(texts[i], want, sizeof(want));
+        nq_i18n_conversions(zh, got, sizeof(got));
         if (strcmp(want, got) != 0)
             fprintf(stderr, "\n  %s: English %s, Chinese %s\n", names[i], want, got);
         CU_ASSERT_STRING_EQUAL(got, want);

@@ -10,6 +10,7 @@
 
 #include "ingest/store.h"
 #include "ingest/validate.h"
+#include "nq/actindex.h"
 #include "nq_test.h"
 #include "reply_fake.h"
 
@@ -230,6 +231,17 @@ static void test_type_table(void)
     CU_ASSERT_FALSE(ingest_type_known("order "));
     CU_ASSERT_FALSE(ingest_type_known(""));
     CU_ASSERT_FALSE(ingest_type_known(NULL));
+}
+
+/* The activity index's list of types (a filter names them) is ingest's. */
+static void test_index_types(void)
+{
+    size_t n = 0;
+    for (; nq_activity_types[n]; n++)
+        CU_ASSERT_TRUE(ingest_type_known(nq_activity_types[n]));
+    CU_ASSERT_EQUAL(n, N_TYPES);
+    for (size_t i = 0; i < N_TYPES; i++)
+        CU_ASSERT_TRUE(nq_activity_type_known(type_rules[i].name));
 }
 
 static void test_required_only_is_valid(void)
@@ -1131,6 +1143,7 @@ static CU_TestInfo validate_tests[] = {
     {"feedback needs rating or nps", test_feedback_any_of},
     {"missing event_id, type, salesperson_id, occurred_at", test_missing_common},
     {"unknown type", test_unknown_type},
+    {"the activity index knows the same types", test_index_types},
     {"every error is reported, in order", test_everything_wrong},
     {"occurred_at window", test_time_window},
     {"amount > 0, price >= 0", test_amount},

@@ -147,7 +147,7 @@ static void test_recomputes(void)
     /* The on-time set has no period: every rebuild recomputes it whole. */
     CU_ASSERT_TRUE(rebuild_recomputes("nq:{sp:42}:ontime", 0));
     CU_ASSERT_TRUE(rebuild_recomputes("nq:{sp:a:b}:ontime", from));
-    /* Org history and everything else stays. */
+    /* Org history, the activity index (replayed by its indexer) and everything else stays. */
     static const char *const kept[] = {
         "nq:{sp:42}:key_customers",
         "nq:{sp:42}:key_log",
@@ -158,6 +158,9 @@ static void test_recomputes(void)
         "nq:rb:3:{sp:42}:ontime",
         "nq:{sp:42}:ontime:x",
         "nq:{sp:42}:due",
+        "nq:{sp:42}:acts",
+        "nq:{sp:42}:timeline",
+        "nq:{sp:kpi:2026-11}:timeline",
         "",
     };
     for (size_t i = 0; i < sizeof(kept) / sizeof(kept[0]); i++) {

@@ -59,6 +59,11 @@ int nq_actlog_from_entry(const redisReply *entry, nq_actlog_entry_t *out);
  * decoding it. */
 long long nq_actlog_count(const redisReply *entry);
 
+/* The entries of an XAUTOCLAIM reply on the log ([next cursor, [entries],
+ * [deleted ids]]), or NULL when it is not one (an error, no reply); the next
+ * cursor goes into cursor (len bytes), where the next claim starts. */
+const redisReply *nq_actlog_claimed(const redisReply *reply, char *cursor, size_t len);
+
 void nq_actlog_free(nq_actlog_entry_t *e);
 
 #endif

@@ -40,6 +40,11 @@ void nq_field_errors_add(nq_field_errors_t *errs, const char *field, const char 
  * safe in Redis keys and hash tags, URLs and logs). */
 bool nq_valid_id(const char *s);
 
+/* Marks a reason literal that reaches an answer through a variable or a table
+ * (a checker's return value), so that tests/unit/test_i18n.c finds it and
+ * checks its translation (nq/i18n.h). Expands to the literal. */
+#define NQ_REASON(text) text
+
 /* The reason text for an invalid id, for error messages. */
 #define NQ_ID_RULE "must be 1-64 characters of A-Z a-z 0-9 _ . : -"
 

@@ -54,6 +54,10 @@
  * | nq:rb:<attempt>:<live key minus "nq:"> | HASH/SET | until swapped     | rebuild shadow of a KPI hash / visited, due or on-time set |
  * | nq:rb:<attempt>                  | SET    | until swapped             | the rebuild: the shadow keys the attempt wrote (the swap renames them) |
  * | nq:heartbeats                    | ZSET   | members pruned after 60 s | every service: "<service>/<instance>" -> Unix ms |
+ * | nq:{sp:<id>}:acts                | HASH   | forever                   | customers (activity index, nq/actindex.h): ref -> the event (packed Activity) of every event that counts; read via group "index" |
+ * | nq:{sp:<id>}:timeline            | ZSET   | forever                   | customers (activity index): "<occurred_at>|<type>|<ref>", every score 0 (BYLEX), newest last |
+ * | nq:cust:<id>:timeline            | ZSET   | forever                   | customers (activity index): "<occurred_at>|<type>|<ref>|<salesperson id>", likewise |
+ * | nq:actindex:replayed             | STRING | forever                   | customers: requested_at of the last rebuild job the activity index was replayed for |
  */
 #ifndef NQ_KEYS_H
 #define NQ_KEYS_H
@@ -64,6 +68,7 @@
 
 #define NQ_KEY_ACTIVITIES           "nq:activities"
 #define NQ_GROUP_SCORING            "scoring"
+#define NQ_GROUP_INDEX              "index"
 #define NQ_KEY_DEDUPE_BUCKETS       "nq:dedupe"
 #define NQ_KEY_DEDUPE_BUCKET_PREFIX "nq:dedupe:"
 #define NQ_KEY_ALERTS               "nq:alerts"
@@ -96,6 +101,7 @@
 #define NQ_ORG_LAYOUT               "2"
 #define NQ_KEY_UNKNOWN_SALESPEOPLE  "nq:org:unknown:salespeople"
 #define NQ_KEY_UNKNOWN_CUSTOMERS    "nq:org:unknown:customers"
+#define NQ_KEY_ACTINDEX_REPLAYED    "nq:actindex:replayed"
 #define NQ_KEY_INDEX_LAYOUT         "nq:ix:layout"
 #define NQ_INDEX_LAYOUT             "1"
 
@@ -123,6 +129,11 @@ int nq_key_salesperson(char *buf, size_t len, const char *salesperson_id);
 int nq_key_sp_teams(char *buf, size_t len, const char *salesperson_id);
 int nq_key_sp_status(char *buf, size_t len, const char *salesperson_id);
 int nq_key_team_members(char *buf, size_t len, const char *team_id);
+/* The activity index (nq/actindex.h): a salesperson's events, a salesperson's
+ * and a customer's timelines. */
+int nq_key_sp_acts(char *buf, size_t len, const char *salesperson_id);
+int nq_key_sp_timeline(char *buf, size_t len, const char *salesperson_id);
+int nq_key_customer_timeline(char *buf, size_t len, const char *customer_id);
 /* The rebuild shadow of live key `live` ("nq:..."), for rebuild `attempt`. */
 int nq_key_shadow(char *buf, size_t len, const char *attempt, const char *live);
 int nq_key_plans(char *buf, size_t len, const char *team_id, const char *kind);

@@ -1,0 +1,200 @@
+/* actwrite.c — a batch of log entries as one index transaction. See actwrite.h. */
+#include "actwrite.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "nq/actindex.h"
+#include "nq/fielderr.h"
+#include "nq/keys.h"
+
+/* One event to index. */
+typedef struct row {
+    const Nq__Activity *ev; /* the event (borrowed from its entry) */
+    char ref[NQ_ACTINDEX_REF_MAX];
+    uint8_t *packed; /* the event as stored */
+    size_t packed_len;
+    size_t order; /* its place in the batch: ties keep it */
+} row_t;
+
+static int by_salesperson(const void *a, const void *b)
+{
+    const row_t *x = *(row_t *const *)a, *y = *(row_t *const *)b;
+    int c = strcmp(x->ev->salesperson_id, y->ev->salesperson_id);
+    return c ? c : (x->order > y->order) - (x->order < y->order);
+}
+
+static int by_customer(const void *a, const void *b)
+{
+    const row_t *x = *(row_t *const *)a, *y = *(row_t *const *)b;
+    int c = strcmp(x->ev->customer_id, y->ev->customer_id);
+    return c ? c : (x->order > y->order) - (x->order < y->order);
+}
+
+/* Whether ev can be indexed: its salesperson, type and time make keys and
+ * a member (ingest validated them; an entry written otherwise is not
+ * trusted). */
+static bool indexable(const Nq__Activity *ev)
+{
+    char m[NQ_ACTINDEX_MEMBER_MAX];
+    return nq_valid_id(ev->salesperson_id) && nq_activity_type_known(ev->type) &&
+           ev->has_occurred_at &&
+           nq_actindex_member(m, sizeof(m), ev->occurred_at, ev->type, "r", ev->salesperson_id) >=
+               0;
+}
+
+/* The rows of the counted events of every entry. Returns how many, or -1. */
+static long collect(const char *const *ids, const nq_actlog_entry_t *entries, size_t n, row_t **out,
+                    actwrite_stats_t *st)
+{
+    size_t cap = 0, at = 0;
+    for (size_t i = 0; i < n; i++)
+        cap += entries[i].n;
+    row_t *rows = calloc(cap + 1, sizeof(*rows));
+    if (!rows)
+        return -1;
+    for (size_t i = 0; i < n; i++) {
+        const nq_actlog_entry_t *e = &entries[i];
+        for (size_t c = 0, k = 0; c < e->n && e->log; c++) {
+            while (k < e->log->n_events && e->log->events[k] != e->events[c])
+                k++; /* the counted event's place in the batch: its ref */
+            const Nq__Activity *ev = e->events[c];
+            row_t *r = &rows[at];
+            if (!indexable(ev) || nq_actindex_ref(r->ref, sizeof(r->ref), ids[i], k) < 0) {
+                st->skipped++;
+                continue;
+            }
+            r->ev = ev;
+            r->order = at;
+            r->packed_len = nq__activity__get_packed_size(ev);
+            if (!(r->packed = malloc(r->packed_len ? r->packed_len : 1))) {
+                for (size_t j = 0; j < at; j++)
+                    free(rows[j].packed);
+                free(rows);
+                return -1;
+            }
+            nq__activity__pack(ev, r->packed);
+            at++;
+        }
+    }
+    *out = rows;
+    return (long)at;
+}
+
+typedef void (*add_fn)(nq_redis_pipe_t *p, const row_t *r);
+
+static void add_member(nq_redis_pipe_t *p, const row_t *r, const char *salesperson)
+{
+    char m[NQ_ACTINDEX_MEMBER_MAX];
+    int n = nq_actindex_member(m, sizeof(m), r->ev->occurred_at, r->ev->type, r->ref, salesperson);
+    nq_redis_pipe_add(p, m, n > 0 ? (size_t)n : 0);
+}
+
+static void add_sp_member(nq_redis_pipe_t *p, const row_t *r)
+{
+    add_member(p, r, NULL);
+}
+
+static void add_customer_member(nq_redis_pipe_t *p, const row_t *r)
+{
+    add_member(p, r, r->ev->salesperson_id);
+}
+
+/* HSET key ref1 event1 ref2 event2 ... of rows sorted[from, to). */
+static void hset(nq_redis_pipe_t *p, const char *key, row_t *const *sorted, size_t from, size_t to)
+{
+    nq_redis_pipe_cmd(p, NULL, NULL, 2 + (to - from) * 2);
+    nq_redis_pipe_adds(p, "HSET");
+    nq_redis_pipe_adds(p, key);
+    for (size_t i = from; i < to; i++) {
+        nq_redis_pipe_adds(p, sorted[i]->ref);
+        nq_redis_pipe_add(p, sorted[i]->packed, sorted[i]->packed_len);
+    }
+}
+
+/* ZADD key 0 m1 0 m2 ... of rows sorted[from, to), members by `member`. */
+static void zadd(nq_redis_pipe_t *p, const char *key, row_t *const *sorted, size_t from, size_t to,
+                 add_fn member)
+{
+    nq_redis_pipe_cmd(p, NULL, NULL, 2 + (to - from) * 2);
+    nq_redis_pipe_adds(p, "ZADD");
+    nq_redis_pipe_adds(p, key);
+    for (size_t i = from; i < to; i++) {
+        nq_redis_pipe_adds(p, "0");
+        member(p, sorted[i]);
+    }
+}
+
+/* Per salesperson: HSET of the events, ZADD of the timeline. */
+static void write_salespeople(nq_redis_pipe_t *p, row_t **sorted, size_t n)
+{
+    qsort(sorted, n, sizeof(*sorted), by_salesperson);
+    for (size_t from = 0, to; from < n; from = to) {
+        const char *sp = sorted[from]->ev->salesperson_id;
+        for (to = from + 1; to < n && strcmp(sorted[to]->ev->salesperson_id, sp) == 0; to++)
+            ;
+        char key[160];
+        nq_key_sp_acts(key, sizeof(key), sp);
+        hset(p, key, sorted, from, to);
+        nq_key_sp_timeline(key, sizeof(key), sp);
+        zadd(p, key, sorted, from, to, add_sp_member);
+    }
+}
+
+/* Per customer: ZADD of the timeline. Returns how many customers. */
+static size_t write_customers(nq_redis_pipe_t *p, row_t **sorted, size_t n)
+{
+    size_t with = 0, customers = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (nq_valid_id(sorted[i]->ev->customer_id))
+            sorted[with++] = sorted[i];
+    }
+    qsort(sorted, with, sizeof(*sorted), by_customer);
+    for (size_t from = 0, to; from < with; from = to, customers++) {
+        const char *cust = sorted[from]->ev->customer_id;
+        for (to = from + 1; to < with && strcmp(sorted[to]->ev->customer_id, cust) == 0; to++)
+            ;
+        char key[160];
+        nq_key_customer_timeline(key, sizeof(key), cust);
+        zadd(p, key, sorted, from, to, add_customer_member);
+    }
+    return customers;
+}
+
+int actwrite_pipe(nq_redis_pipe_t *p, const char *const *ids, const nq_actlog_entry_t *entries,
+                  size_t n, nq_redis_cb on_exec, void *data, actwrite_stats_t *stats)
+{
+    memset(stats, 0, sizeof(*stats));
+    row_t *rows = NULL;
+    long count = collect(ids, entries, n, &rows, stats);
+    row_t **sorted = count >= 0 ? calloc((size_t)count + 1, sizeof(*sorted)) : NULL;
+    if (!sorted) {
+        for (long i = 0; rows && i < count; i++)
+            free(rows[i].packed);
+        free(rows);
+        p->failed = true;
+        return -1;
+    }
+    nq_redis_pipe_cmd(p, NULL, NULL, 1);
+    nq_redis_pipe_adds(p, "MULTI");
+    for (long i = 0; i < count; i++)
+        sorted[i] = &rows[i];
+    write_salespeople(p, sorted, (size_t)count);
+    for (long i = 0; i < count; i++)
+        sorted[i] = &rows[i];
+    stats->customers = write_customers(p, sorted, (size_t)count);
+    nq_redis_pipe_cmd(p, NULL, NULL, 3 + n);
+    nq_redis_pipe_adds(p, "XACK");
+    nq_redis_pipe_adds(p, NQ_KEY_ACTIVITIES);
+    nq_redis_pipe_adds(p, NQ_GROUP_INDEX);
+    for (size_t i = 0; i < n; i++)
+        nq_redis_pipe_adds(p, ids[i]);
+    nq_redis_pipe_cmd(p, on_exec, data, 1);
+    nq_redis_pipe_adds(p, "EXEC");
+    stats->events = (size_t)count;
+    for (long i = 0; i < count; i++)
+        free(rows[i].packed);
+    free(rows);
+    free(sorted);
+    return p->failed ? -1 : 0;
+}

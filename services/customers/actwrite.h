@@ -1,0 +1,45 @@
+/* services/customers/actwrite.h — what a batch of log entries writes to the
+ * activity index (nq/actindex.h), as one transaction. Pure: it fills a
+ * pipeline, the indexer sends it.
+ *
+ *   MULTI
+ *   HSET nq:{sp:<id>}:acts <ref> <event> ...          one per salesperson
+ *   ZADD nq:{sp:<id>}:timeline 0 <member> ...         one per salesperson
+ *   ZADD nq:cust:<id>:timeline 0 <member> ...         one per customer
+ *   XACK nq:activities index <entry id> ...
+ *   EXEC
+ *
+ * Only the events that count are written (nq/actlog.h: not the duplicates
+ * and conflicts listed in x); an entry that does not decode is acknowledged
+ * and writes nothing. Every write sets a field or a member to what the log
+ * determines, so a batch written twice, or batches written in any order,
+ * leave the same index: a redelivered or replayed entry changes nothing.
+ *
+ *   nq_redis_pipe_t p;
+ *   nq_redis_pipe_init(&p);
+ *   actwrite_stats_t st;
+ *   if (actwrite_pipe(&p, ids, entries, n, on_exec, batch, &st) == 0) nq_redis_pipe_send(r, &p);
+ *   nq_redis_pipe_free(&p);
+ */
+#ifndef NQ_CUSTOMERS_ACTWRITE_H
+#define NQ_CUSTOMERS_ACTWRITE_H
+
+#include <stddef.h>
+
+#include "nq/actlog.h"
+#include "nq/redis.h"
+
+typedef struct actwrite_stats {
+    size_t events;    /* events written */
+    size_t skipped;   /* counted events that could not be indexed (no valid salesperson id,
+                         type or time): logged, acknowledged */
+    size_t customers; /* customer timelines written */
+} actwrite_stats_t;
+
+/* Append the transaction of n entries (ids[i] and the decoded entries[i];
+ * an entry that did not decode is all zero) to p, `on_exec` receiving
+ * EXEC's reply. Returns 0, or -1 when out of memory (p failed). */
+int actwrite_pipe(nq_redis_pipe_t *p, const char *const *ids, const nq_actlog_entry_t *entries,
+                  size_t n, nq_redis_cb on_exec, void *data, actwrite_stats_t *stats);
+
+#endif

@@ -1,0 +1,235 @@
+/* test_actwrite.c — what a batch of log entries writes to the activity index
+ * (services/customers/actwrite.h), read back from the pipeline's bytes: one
+ * HSET and one ZADD per salesperson, one ZADD per customer, refs that are
+ * the events' places in their entries (the duplicates in x skipped, not
+ * renumbered), the XACK of every entry (a poison one included), all inside
+ * MULTI/EXEC; the same batch twice gives the same bytes, and batches in
+ * another order the same set of writes. */
+#include <hiredis/hiredis.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "actwrite.h"
+#include "nq/actindex.h"
+#include "nq_test.h"
+
+static void noop(nq_redis_t *r, redisReply *reply, void *data)
+{
+    (void)r, (void)reply, (void)data;
+}
+
+/* Events of two entries: e0 (sp-a c-1 visit, sp-b c-1 call, a duplicate of
+ * sp-a, sp-a training without a customer), e1 (sp-b c-2 order). */
+static Nq__Activity s_ev[5];
+static nq_actlog_entry_t s_entries[3]; /* the third: poison (all zero) */
+static const char *s_ids[] = {"1764120700000-0", "1764120700001-0", "1764120700002-0"};
+
+static void event(Nq__Activity *e, const char *id, const char *type, const char *sp,
+                  const char *cust, int64_t at)
+{
+    nq__activity__init(e);
+    e->event_id = (char *)id;
+    e->type = (char *)type;
+    e->salesperson_id = (char *)sp;
+    e->customer_id = (char *)cust;
+    e->has_occurred_at = 1;
+    e->occurred_at = at;
+}
+
+static int entry(nq_actlog_entry_t *out, Nq__Activity **evs, size_t n, const char *skip,
+                 long long counted)
+{
+    size_t len;
+    uint8_t *blob = nq_actlog_pack(evs, n, &len);
+    int rc = blob ? nq_actlog_decode(blob, len, skip, counted, out) : -1;
+    free(blob);
+    return rc;
+}
+
+static int suite_init(void)
+{
+    event(&s_ev[0], "v-1", "visit", "sp-a", "c-1", 1764120600000LL);
+    event(&s_ev[1], "c-1", "call", "sp-b", "c-1", 1764120600000LL);
+    event(&s_ev[2], "v-1", "visit", "sp-a", "c-1", 1764120600000LL);
+    event(&s_ev[3], "t-1", "training", "sp-a", NULL, 1764120500000LL);
+    event(&s_ev[4], "o-1", "order", "sp-b", "c-2", 1764120400000LL);
+    Nq__Activity *e0[] = {&s_ev[0], &s_ev[1], &s_ev[2], &s_ev[3]}, *e1[] = {&s_ev[4]};
+    if (entry(&s_entries[0], e0, 4, "2", 3) != 0 || entry(&s_entries[1], e1, 1, NULL, 1) != 0)
+        return 1;
+    return 0;
+}
+
+static int suite_clean(void)
+{
+    nq_actlog_free(&s_entries[0]);
+    nq_actlog_free(&s_entries[1]);
+    return 0;
+}
+
+/* The pipeline's commands, each as one space-joined line (binary values as
+ * <n bytes>), in order. */
+static size_t commands(const nq_redis_pipe_t *p, char lines[][1024], size_t max)
+{
+    redisReader *rd = redisReaderCreate();
+    redisReaderFeed(rd, p->buf.buf, p->buf.len);
+    size_t n = 0;
+    void *reply;
+    while (n < max && redisReaderGetReply(rd, &reply) == REDIS_OK && reply) {
+        redisReply *r = reply;
+        lines[n][0] = '\0';
+        for (size_t i = 0; i < r->elements; i++) {
+            const redisReply *a = r->element[i];
+            char part[256];
+            bool text = a->len < 200;
+            for (size_t k = 0; k < a->len && text; k++)
+                text = a->str[k] >= ' ' && a->str[k] < 127;
+            if (text)
+                snprintf(part, sizeof(part), "%s%s", i ? " " : "", a->str);
+            else
+                snprintf(part, sizeof(part), "%s<%zu bytes>", i ? " " : "", a->len);
+            strncat(lines[n], part, 1023 - strlen(lines[n]));
+        }
+        freeReplyObject(r);
+        n++;
+    }
+    redisReaderFree(rd);
+    return n;
+}
+
+static void test_transaction(void)
+{
+    nq_redis_pipe_t p;
+    nq_redis_pipe_init(&p);
+    actwrite_stats_t st;
+    CU_ASSERT_EQUAL_FATAL(actwrite_pipe(&p, s_ids, s_entries, 3, noop, NULL, &st), 0);
+    CU_ASSERT_EQUAL(st.events, 4);
+    CU_ASSERT_EQUAL(st.skipped, 0);
+    CU_ASSERT_EQUAL(st.customers, 2);
+    char lines[16][1024];
+    size_t n = commands(&p, lines, 16);
+    CU_ASSERT_EQUAL_FATAL(n, 9);
+    CU_ASSERT_STRING_EQUAL(lines[0], "MULTI");
+    /* sp-a: the visit (place 0) and the training (place 3: the duplicate at 2 keeps its place) */
+    CU_ASSERT_EQUAL(strncmp(lines[1], "HSET nq:{sp:sp-a}:acts 1764120700000-0/0 <", 42), 0);
+    CU_ASSERT_PTR_NOT_NULL(strstr(lines[1], " 1764120700000-0/3 <"));
+    CU_ASSERT_PTR_NULL(strstr(lines[1], "/2 "));
+    CU_ASSERT_STRING_EQUAL(lines[2], "ZADD nq:{sp:sp-a}:timeline 0 "
+                                     "1764120600000|visit|1764120700000-0/0 0 "
+                                     "1764120500000|training|1764120700000-0/3");
+    CU_ASSERT_EQUAL(strncmp(lines[3], "HSET nq:{sp:sp-b}:acts 1764120700000-0/1 <", 42), 0);
+    CU_ASSERT_PTR_NOT_NULL(strstr(lines[3], " 1764120700001-0/0 <"));
+    CU_ASSERT_STRING_EQUAL(lines[4], "ZADD nq:{sp:sp-b}:timeline 0 "
+                                     "1764120600000|call|1764120700000-0/1 0 "
+                                     "1764120400000|order|1764120700001-0/0");
+    /* customers: c-1 has two salespeople's events, c-2 one; the training none */
+    CU_ASSERT_STRING_EQUAL(lines[5], "ZADD nq:cust:c-1:timeline 0 "
+                                     "1764120600000|visit|1764120700000-0/0|sp-a 0 "
+                                     "1764120600000|call|1764120700000-0/1|sp-b");
+    CU_ASSERT_STRING_EQUAL(lines[6], "ZADD nq:cust:c-2:timeline 0 "
+                                     "1764120400000|order|1764120700001-0/0|sp-b");
+    CU_ASSERT_STRING_EQUAL(lines[7], "XACK nq:activities index 1764120700000-0 1764120700001-0 "
+                                     "1764120700002-0");
+    CU_ASSERT_STRING_EQUAL(lines[8], "EXEC");
+    CU_ASSERT_EQUAL(p.n, 9);
+    CU_ASSERT_PTR_EQUAL(p.cmds[8].cb, noop);
+
+    /* the stored value is the event as the log holds it */
+    redisReader *rd = redisReaderCreate();
+    redisReaderFeed(rd, p.buf.buf, p.buf.len);
+    void *reply = NULL;
+    for (int i = 0; i < 2; i++) {
+        freeReplyObject(reply);
+        redisReaderGetReply(rd, &reply);
+    }
+    redisReply *hset = reply;
+    Nq__Activity *back =
+        nq__activity__unpack(NULL, hset->element[3]->len, (const uint8_t *)hset->element[3]->str);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(back);
+    CU_ASSERT_STRING_EQUAL(back->event_id, "v-1");
+    CU_ASSERT_STRING_EQUAL(back->customer_id, "c-1");
+    nq__activity__free_unpacked(back, NULL);
+    freeReplyObject(reply);
+    redisReaderFree(rd);
+    nq_redis_pipe_free(&p);
+}
+
+/* Written twice: the same bytes. In the other order: the same writes. */
+static void test_idempotent(void)
+{
+    nq_redis_pipe_t a, b, c;
+    actwrite_stats_t st;
+    nq_redis_pipe_init(&a);
+    nq_redis_pipe_init(&b);
+    nq_redis_pipe_init(&c);
+    actwrite_pipe(&a, s_ids, s_entries, 2, noop, NULL, &st);
+    actwrite_pipe(&b, s_ids, s_entries, 2, noop, NULL, &st);
+    CU_ASSERT_EQUAL_FATAL(a.buf.len, b.buf.len);
+    CU_ASSERT_EQUAL(memcmp(a.buf.buf, b.buf.buf, a.buf.len), 0);
+    const char *rev_ids[] = {s_ids[1], s_ids[0]};
+    nq_actlog_entry_t rev[] = {s_entries[1], s_entries[0]};
+    actwrite_pipe(&c, rev_ids, rev, 2, noop, NULL, &st);
+    char la[16][1024], lc[16][1024];
+    size_t na = commands(&a, la, 16), nc = commands(&c, lc, 16);
+    CU_ASSERT_EQUAL_FATAL(na, nc);
+    /* the same (field, value) and (score, member) pairs per key */
+    for (size_t i = 1; i + 2 < na; i++) {
+        char *words_a[64], *words_c[64];
+        size_t wa = 0, wc = 0;
+        for (char *t = strtok(la[i], " "); t && wa < 64; t = strtok(NULL, " "))
+            words_a[wa++] = t;
+        for (char *t = strtok(lc[i], " "); t && wc < 64; t = strtok(NULL, " "))
+            words_c[wc++] = t;
+        CU_ASSERT_EQUAL_FATAL(wa, wc);
+        for (size_t k = 0; k < wa; k++) {
+            bool found = false;
+            for (size_t j = 0; j < wc && !found; j++)
+                found = strcmp(words_a[k], words_c[j]) == 0;
+            CU_ASSERT(found);
+        }
+    }
+    nq_redis_pipe_free(&a);
+    nq_redis_pipe_free(&b);
+    nq_redis_pipe_free(&c);
+}
+
+/* An event that cannot make keys (a forged entry: no salesperson, an id
+ * with a brace, an unknown type) is skipped and counted; its entry is still
+ * acknowledged. */
+static void test_skips(void)
+{
+    Nq__Activity bad[3];
+    event(&bad[0], "x-1", "visit", NULL, "c-1", 1764120600000LL);
+    event(&bad[1], "x-2", "visit", "sp}x", "c-1", 1764120600000LL);
+    event(&bad[2], "x-3", "dance", "sp-a", "c-1", 1764120600000LL);
+    Nq__Activity *evs[] = {&bad[0], &bad[1], &bad[2], &s_ev[0]};
+    nq_actlog_entry_t e;
+    CU_ASSERT_EQUAL_FATAL(entry(&e, evs, 4, NULL, 4), 0);
+    nq_redis_pipe_t p;
+    nq_redis_pipe_init(&p);
+    actwrite_stats_t st;
+    const char *ids[] = {"5-0"};
+    CU_ASSERT_EQUAL(actwrite_pipe(&p, ids, &e, 1, noop, NULL, &st), 0);
+    CU_ASSERT_EQUAL(st.events, 1);
+    CU_ASSERT_EQUAL(st.skipped, 3);
+    char lines[8][1024];
+    size_t n = commands(&p, lines, 8);
+    CU_ASSERT_EQUAL_FATAL(n, 6);
+    CU_ASSERT_STRING_EQUAL(lines[2], "ZADD nq:{sp:sp-a}:timeline 0 1764120600000|visit|5-0/3");
+    CU_ASSERT_STRING_EQUAL(lines[4], "XACK nq:activities index 5-0");
+    nq_redis_pipe_free(&p);
+    nq_actlog_free(&e);
+}
+
+static CU_TestInfo tests[] = {
+    {"one transaction: events, timelines, acknowledgements", test_transaction},
+    {"the same batch twice, or in another order, writes the same", test_idempotent},
+    {"events that make no keys are skipped, their entry acknowledged", test_skips},
+    CU_TEST_INFO_NULL,
+};
+
+static CU_SuiteInfo suites[] = {
+    {"activity index writes", suite_init, suite_clean, NULL, NULL, tests},
+    CU_SUITE_INFO_NULL,
+};
+
+NQ_TEST_MAIN(suites)
