@@ -13,10 +13,9 @@ json_t *gw_alert_json(const Nq__Alert *alert);
  * NULL), or NULL when the alert does not exist. */
 Nq__Alert *gw_alert_from_fetch(const redisReply *row, long long *version);
 
-/* Call alert_fetch for the alerts of ids (strings): cb gets one row each.
- * Returns 0, or -1 when not sent (cb never runs). */
-int gw_alerts_fetch(gateway_t *gw, const redisReply *const *ids, size_t n, nq_redis_cb cb,
-                    void *data);
+/* Call alert_fetch for the alerts ids[0..n): cb gets one row each. Returns 0,
+ * or -1 when not sent (cb never runs). */
+int gw_alerts_fetch(gateway_t *gw, const char *const *ids, size_t n, nq_redis_cb cb, void *data);
 
 /* Something was written to the alert stream: the SSE hub reads it now. */
 void gw_alerts_wake(gateway_t *gw);

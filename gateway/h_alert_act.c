@@ -124,9 +124,8 @@ static void on_fetched(nq_redis_t *r, redisReply *reply, void *data)
 
 static void fetch(act_job_t *j)
 {
-    redisReply idr = {.type = REDIS_REPLY_STRING, .str = j->id, .len = strlen(j->id)};
-    const redisReply *ids[1] = {&idr};
-    if (gw_alerts_fetch(j->gw, ids, 1, on_fetched, j) != 0) {
+    const char *id = j->id;
+    if (gw_alerts_fetch(j->gw, &id, 1, on_fetched, j) != 0) {
         gw_respond_unavailable(j->conn, "the alert store");
         job_end(j);
     }

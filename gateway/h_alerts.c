@@ -455,15 +455,13 @@ static void on_list_fetch(nq_redis_t *r, redisReply *reply, void *data)
     list_job_end(j);
 }
 
-/* Fetch the hashes of alert ids ids[from..n). Returns like nq_script_call_args. */
-int gw_alerts_fetch(gateway_t *gw, const redisReply *const *ids, size_t n, nq_redis_cb cb,
-                    void *data)
+int gw_alerts_fetch(gateway_t *gw, const char *const *ids, size_t n, nq_redis_cb cb, void *data)
 {
     nq_redis_args_t a;
     nq_redis_args_init(&a);
     char key[160];
     for (size_t i = 0; i < n; i++) {
-        nq_key_alert(key, sizeof(key), ids[i]->str);
+        nq_key_alert(key, sizeof(key), ids[i]);
         nq_redis_args_adds(&a, key);
     }
     int rc = a.failed ? -1
@@ -490,11 +488,16 @@ static void on_list_page(nq_redis_t *r, redisReply *reply, void *data)
     j->more = reply->element[1]->type == REDIS_REPLY_INTEGER && reply->element[1]->integer == 1;
     if (j->more)
         nq_page_cursor_encode(j->next, sizeof(j->next), j->scope, reply->element[0]->str);
-    if (gw_alerts_fetch(j->gw, (const redisReply *const *)reply->element + 2, reply->elements - 2,
-                        on_list_fetch, j) != 0) {
+    size_t n = reply->elements - 2;
+    const char **ids = calloc(n + 1, sizeof(*ids));
+    for (size_t i = 0; ids && i < n; i++)
+        ids[i] =
+            reply->element[2 + i]->type == REDIS_REPLY_STRING ? reply->element[2 + i]->str : "";
+    if (!ids || gw_alerts_fetch(j->gw, ids, n, on_list_fetch, j) != 0) {
         gw_respond_unavailable(j->conn, "the alert store");
         list_job_end(j);
     }
+    free(ids);
 }
 
 static void bad_query(const gw_request_t *req, const char *field, const char *why)
@@ -604,10 +607,8 @@ static void get_one(const gw_request_t *req)
     const char *id = gw_path_id(req, "id");
     if (!id)
         return;
-    redisReply idr = {.type = REDIS_REPLY_STRING, .str = (char *)id, .len = strlen(id)};
-    const redisReply *ids[1] = {&idr};
     nq_http_conn_retain(req->conn);
-    if (gw_alerts_fetch(req->gw, ids, 1, on_get_one, req->conn) != 0) {
+    if (gw_alerts_fetch(req->gw, &id, 1, on_get_one, req->conn) != 0) {
         nq_http_conn_release(req->conn);
         gw_respond_unavailable(req->conn, "the alert store");
     }

@@ -301,7 +301,6 @@ const nq_i18n_pair_t nq_i18n_zh_catalogue[] = {
     {"must be an object of rule -> settings", "应为“规则 -> 设置”的对象"},
     {"must be an object of parameter -> value", "应为“参数 -> 取值”的对象"},
     {"must be an amount in yuan (\"50000.00\")", "应为以元为单位的金额（\"50000.00\"）"},
-    {"out of range", "超出范围"},
 };
 /* clang-format on */
 

@@ -42,8 +42,8 @@ typedef struct person {
 
 /* A team with rule overrides. */
 typedef struct team_cfg {
-    char id[72];
-    alert_config_t cfg;
+    char id[72];        /* the team */
+    alert_config_t cfg; /* the company defaults with its overrides */
 } team_cfg_t;
 
 /* The last competitor price of a competitor+product the batch reads. */
@@ -55,11 +55,11 @@ typedef struct price {
 
 /* A fired rule. */
 typedef struct fired {
-    const alert_rule_t *rule;
-    alert_draft_t d;
-    const person_t *who;
-    alert_names_t names;
-    char id[40]; /* given when raised */
+    const alert_rule_t *rule; /* its row */
+    alert_draft_t d;          /* what it found */
+    const person_t *who;      /* the salesperson (NULL: the event named none) */
+    alert_names_t names;      /* for the titles */
+    char id[40];              /* the alert's id, given when raised */
 } fired_t;
 
 /* One cycle: log entries read, evaluated, raised and acknowledged. */
@@ -70,15 +70,16 @@ typedef struct cycle {
     nq_actlog_entry_t *entries; /* decoded (empty for poison entries) */
     bool watched;               /* some event is of a type a rule looks at */
     person_t *people;           /* distinct salespeople of watched events */
-    size_t n_people;
-    team_cfg_t *teams; /* teams with overrides */
-    size_t n_teams;
-    price_t *prices; /* competitor+product of the batch's intel */
-    size_t n_prices;
-    fired_t *fired; /* alerts to raise */
-    size_t n_fired;
-    int attempts; /* context reads (price conflicts start again) */
-    bool full;    /* the read came back full: read again at once */
+    size_t n_people;            /* how many */
+    team_cfg_t *teams;          /* teams with overrides */
+    size_t n_teams;             /* how many */
+    price_t *prices;            /* competitor+product of the batch's intel */
+    size_t n_prices;            /* how many */
+    fired_t *fired;             /* alerts to raise */
+    size_t n_fired;             /* how many */
+    size_t fired_cap;           /* room in fired */
+    int attempts;               /* context reads (price conflicts start again) */
+    bool full;                  /* the read came back full: read again at once */
 } cycle_t;
 
 static void pull(alerting_t *al);
@@ -92,7 +93,7 @@ static void cycle_reset(cycle_t *c)
     c->people = NULL;
     c->teams = NULL;
     c->fired = NULL;
-    c->n_people = c->n_teams = c->n_fired = 0;
+    c->n_people = c->n_teams = c->n_fired = c->fired_cap = 0;
     for (size_t i = 0; i < c->n_prices; i++) {
         free(c->prices[i].field);
         c->prices[i].field = NULL;
@@ -165,31 +166,48 @@ static price_t *price_of(cycle_t *c, const char *field)
     return NULL;
 }
 
+/* Make room for one more element in *arr of *n (capacity *cap), zeroed. */
+static int grow(void **arr, size_t n, size_t *cap, size_t size)
+{
+    if (n < *cap)
+        return 0;
+    size_t want = *cap ? 2 * *cap : 16;
+    void *p = realloc(*arr, want * size);
+    if (!p)
+        return -1;
+    memset((char *)p + n * size, 0, (want - n) * size);
+    *arr = p;
+    *cap = want;
+    return 0;
+}
+
 /* Collect the distinct salespeople and price fields of watched events. */
 static int cycle_collect(cycle_t *c)
 {
-    size_t events = 0;
-    for (size_t i = 0; i < c->n; i++)
-        events += c->entries[i].n;
-    c->people = calloc(events + 1, sizeof(*c->people));
-    c->prices = calloc(events + 1, sizeof(*c->prices));
-    if (!c->people || !c->prices)
-        return -1;
+    size_t people_cap = 0, prices_cap = 0;
     Nq__Activity *ev;
     FOR_EACH_EVENT(c, ev)
     {
         if (!alert_type_watched(ev->type))
             continue;
         c->watched = true;
-        if (ev->salesperson_id && !person_of(c, ev->salesperson_id))
+        if (ev->salesperson_id && !person_of(c, ev->salesperson_id)) {
+            if (grow((void **)&c->people, c->n_people, &people_cap, sizeof(*c->people)) != 0)
+                return -1;
             c->people[c->n_people++].id = ev->salesperson_id;
+        }
         char *field;
         if (price_field(ev, &field) != 0)
             return -1;
-        if (field && !price_of(c, field))
-            c->prices[c->n_prices++].field = field;
-        else
+        if (!field || price_of(c, field)) {
             free(field);
+            continue;
+        }
+        if (grow((void **)&c->prices, c->n_prices, &prices_cap, sizeof(*c->prices)) != 0) {
+            free(field);
+            return -1;
+        }
+        c->prices[c->n_prices++].field = field;
     }
     return 0;
 }
@@ -420,12 +438,9 @@ static int price_ctx(cycle_t *c, const Nq__Activity *ev, alert_ctx_t *ctx)
 
 static int fire(cycle_t *c, const alert_rule_t *r, const alert_draft_t *d, const person_t *who)
 {
-    fired_t *f = realloc(c->fired, (c->n_fired + 1) * sizeof(*f));
-    if (!f)
+    if (grow((void **)&c->fired, c->n_fired, &c->fired_cap, sizeof(*c->fired)) != 0)
         return -1;
-    c->fired = f;
-    f = &c->fired[c->n_fired++];
-    memset(f, 0, sizeof(*f));
+    fired_t *f = &c->fired[c->n_fired++];
     f->rule = r;
     f->d = *d;
     f->who = who;

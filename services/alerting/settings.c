@@ -2,6 +2,7 @@
 #include "settings.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "nq/money.h"
@@ -21,36 +22,28 @@ void alert_config_defaults(alert_config_t *c, int64_t big_order_fen)
         c->rule[big - alert_rules].v[alert_param_find(big, "min_amount")] = big_order_fen;
 }
 
-/* Read one parameter's JSON value. Returns 0 with *v, or -1 with *why. */
-static int read_param(const alert_param_t *p, const json_t *j, int64_t *v, const char **why)
+/* Read one parameter's JSON value into *v. Returns 0, or -1 with the reason
+ * added to errs under `field`. */
+static int read_param(const alert_param_t *p, const json_t *j, int64_t *v, const char *field,
+                      nq_field_errors_t *errs)
 {
-    static char msg[160];
+    const char *why = NULL;
     switch (p->type) {
     case ALERT_PARAM_MONEY:
-        if (json_is_string(j)) {
-            if (nq_money_parse(json_string_value(j), v, why) != 0)
-                return -1;
-        } else if (json_is_integer(j)) {
-            json_int_t n = json_integer_value(j);
-            if (n > NQ_MONEY_MAX_FEN / 100 || n < -NQ_MONEY_MAX_FEN / 100) {
-                *why = "out of range";
-                return -1;
-            }
-            *v = (int64_t)n * 100;
-        } else if (json_is_real(j)) {
-            if (nq_money_from_double(json_real_value(j), v, why) != 0)
-                return -1;
-        } else {
-            *why = "must be an amount in yuan (\"50000.00\")";
-            return -1;
-        }
+        if (json_is_string(j))
+            nq_money_parse(json_string_value(j), v, &why);
+        else if (json_is_integer(j) && llabs(json_integer_value(j)) <= NQ_MONEY_MAX_FEN / 100)
+            *v = (int64_t)json_integer_value(j) * 100;
+        else if (json_is_real(j))
+            nq_money_from_double(json_real_value(j), v, &why);
+        else
+            why = "must be an amount in yuan (\"50000.00\")";
         break;
     case ALERT_PARAM_INT:
-        if (!json_is_integer(j)) {
-            *why = "must be a whole number";
-            return -1;
-        }
-        *v = json_integer_value(j);
+        if (json_is_integer(j))
+            *v = json_integer_value(j);
+        else
+            why = "must be a whole number";
         break;
     case ALERT_PARAM_CHOICE:
         for (int64_t i = 0; json_is_string(j) && p->choices[i]; i++) {
@@ -59,23 +52,25 @@ static int read_param(const alert_param_t *p, const json_t *j, int64_t *v, const
                 return 0;
             }
         }
-        snprintf(msg, sizeof(msg), "must be one of");
+        char list[120] = "";
         for (size_t i = 0; p->choices[i]; i++)
-            snprintf(msg + strlen(msg), sizeof(msg) - strlen(msg), "%s %s", i ? "," : "",
+            snprintf(list + strlen(list), sizeof(list) - strlen(list), "%s%s", i ? ", " : "",
                      p->choices[i]);
-        *why = msg;
+        nq_field_errors_add(errs, field, "must be one of %s", list);
         return -1;
     }
-    if (*v < p->min || *v > p->max) {
-        if (p->type == ALERT_PARAM_MONEY)
-            snprintf(msg, sizeof(msg), "must be greater than 0");
-        else
-            snprintf(msg, sizeof(msg), "must be from %lld to %lld", (long long)p->min,
-                     (long long)p->max);
-        *why = msg;
+    if (why) {
+        nq_field_errors_add(errs, field, "%s", why);
         return -1;
     }
-    return 0;
+    if (*v >= p->min && *v <= p->max)
+        return 0;
+    if (p->type == ALERT_PARAM_MONEY)
+        nq_field_errors_add(errs, field, "must be greater than 0");
+    else
+        nq_field_errors_add(errs, field, "must be from %lld to %lld", (long long)p->min,
+                            (long long)p->max);
+    return -1;
 }
 
 static json_t *param_json(const alert_param_t *p, int64_t v)
@@ -113,12 +108,9 @@ static void apply_rule(const alert_rule_t *r, const json_t *obj, alert_settings_
             nq_field_errors_add(errs, field, "unknown parameter of rule %s", r->key);
             continue;
         }
-        const char *why = NULL;
         int64_t v;
-        if (read_param(&r->params[k], val, &v, &why) != 0) {
-            nq_field_errors_add(errs, field, "%s", why);
+        if (read_param(&r->params[k], val, &v, field, errs) != 0)
             continue;
-        }
         s->v[k] = v;
         json_object_set_new(canon, name, param_json(&r->params[k], v));
     }
@@ -129,14 +121,10 @@ int alert_config_apply(alert_config_t *c, const json_t *overrides, json_t **cano
 {
     if (canon)
         *canon = NULL;
-    if (!overrides)
-        overrides = json_object(); /* leaked never: only when NULL, freed below */
-    else
-        json_incref((json_t *)overrides);
     size_t before = errs->n + errs->dropped;
     alert_config_t next = *c;
     json_t *out = json_object();
-    if (!json_is_object(overrides))
+    if (overrides && !json_is_object(overrides))
         nq_field_errors_add(errs, "rules", "must be an object of rule -> settings");
     const char *key;
     json_t *obj;
@@ -156,7 +144,6 @@ int alert_config_apply(alert_config_t *c, const json_t *overrides, json_t **cano
         apply_rule(r, obj, &next.rule[r - alert_rules], rc, errs);
         json_object_set_new(out, key, rc);
     }
-    json_decref((json_t *)overrides);
     if (errs->n + errs->dropped != before) {
         json_decref(out);
         return -1;

@@ -278,6 +278,10 @@ static void test_redelivered(void)
     CU_ASSERT_EQUAL(json_array_size(after), json_array_size(before) + 1);
     CU_ASSERT_EQUAL(count_for(after, "rd-big"), 1);
     CU_ASSERT_EQUAL(tk_redis_int("XLEN %s", NQ_KEY_ALERTS), alerts + 1);
+    /* An operator sees alerting caught up. */
+    CU_ASSERT_EQUAL(tk_metric("nq_alerting_lag_entries"), 0);
+    CU_ASSERT_EQUAL(tk_metric("nq_alerting_pending_entries"), 0);
+    CU_ASSERT_EQUAL(tk_metric("nq_alerts_stored"), alerts + 1);
     json_decref(before);
     json_decref(after);
 }
