@@ -2,6 +2,7 @@
 #include "import_alias.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -105,6 +106,36 @@ int import_label_of(const import_csv_row_t *header, size_t i, char *label, size_
         return -1;
     }
     return 0;
+}
+
+int import_labels_of(const import_csv_row_t *header, size_t n, char ***labels, char *why,
+                     size_t why_len)
+{
+    char **out = calloc(n ? n : 1, sizeof(*out));
+    int rc = out ? 0 : -1;
+    if (!out)
+        snprintf(why, why_len, "%s", msg_tr(M_OUT_OF_MEMORY));
+    for (size_t i = 0; rc == 0 && i < n; i++) {
+        char label[IMPORT_LABEL_MAX];
+        rc = import_label_of(header, i, label, sizeof(label), why, why_len);
+        if (rc == 0 && !(out[i] = strdup(label))) {
+            snprintf(why, why_len, "%s", msg_tr(M_OUT_OF_MEMORY));
+            rc = -1;
+        }
+    }
+    if (rc != 0) {
+        import_labels_free(out, n);
+        out = NULL;
+    }
+    *labels = out;
+    return rc;
+}
+
+void import_labels_free(char **labels, size_t n)
+{
+    for (size_t i = 0; labels && i < n; i++)
+        free(labels[i]);
+    free(labels);
 }
 
 /* ---- value tables ------------------------------------------------------------- */

@@ -51,6 +51,14 @@ void import_name_aliases(const import_name_t *n, char *buf, size_t len);
 int import_label_of(const import_csv_row_t *header, size_t i, char *label, size_t cap, char *why,
                     size_t why_len);
 
+/* The names of a header's first n columns (import_label_of each), in *labels,
+ * an array of n strings for import_labels_free. Returns 0, or -1 with the
+ * reason in why (*labels NULL). */
+int import_labels_of(const import_csv_row_t *header, size_t n, char ***labels, char *why,
+                     size_t why_len);
+
+void import_labels_free(char **labels, size_t n);
+
 /* Activity types (docs/api.md) and their Chinese names. */
 extern const import_name_t import_types[];
 extern const size_t import_types_n;

@@ -85,9 +85,7 @@ void import_org_plan_destroy(import_org_plan_t **pp)
 {
     if (!pp || !*pp)
         return;
-    for (size_t i = 0; (*pp)->labels && i < (*pp)->n; i++)
-        free((*pp)->labels[i]);
-    free((*pp)->labels);
+    import_labels_free((*pp)->labels, (*pp)->n);
     free((*pp)->cols);
     free(*pp);
     *pp = NULL;
@@ -152,27 +150,17 @@ int import_org_plan_new(import_org_kind_t kind, const import_csv_row_t *header,
 {
     import_org_plan_t *p = calloc(1, sizeof(*p));
     *out = NULL;
-    if (!p || !(p->cols = calloc(header->n, sizeof(*p->cols))) ||
-        !(p->labels = calloc(header->n, sizeof(*p->labels)))) {
-        if (p)
-            free(p->cols);
+    if (!p || !(p->cols = calloc(header->n, sizeof(*p->cols)))) {
         free(p);
         snprintf(why, why_len, "%s", msg_tr(M_OUT_OF_MEMORY));
         return -1;
     }
     p->kind = kind;
-    p->n = import_csv_width(header);
-    int rc = 0;
-    for (size_t i = 0; rc == 0 && i < p->n; i++) {
-        char label[IMPORT_LABEL_MAX];
-        rc = import_label_of(header, i, label, sizeof(label), why, why_len);
-        if (rc == 0 && !(p->labels[i] = strdup(label))) {
-            snprintf(why, why_len, "%s", msg_tr(M_OUT_OF_MEMORY));
-            rc = -1;
-        }
-        if (rc == 0)
-            rc = map_column(p, i, label, why, why_len);
-    }
+    size_t width = import_csv_width(header);
+    int rc = import_labels_of(header, width, &p->labels, why, why_len);
+    p->n = rc == 0 ? width : 0;
+    for (size_t i = 0; rc == 0 && i < p->n; i++)
+        rc = map_column(p, i, p->labels[i], why, why_len);
     if (rc == 0)
         rc = check_required(p, why, why_len);
     if (rc != 0)

@@ -84,9 +84,7 @@ void import_target_plan_destroy(import_target_plan_t **pp)
 {
     if (!pp || !*pp)
         return;
-    for (size_t i = 0; (*pp)->labels && i < (*pp)->n; i++)
-        free((*pp)->labels[i]);
-    free((*pp)->labels);
+    import_labels_free((*pp)->labels, (*pp)->n);
     free((*pp)->metric);
     free(*pp);
     *pp = NULL;
@@ -130,26 +128,16 @@ int import_target_plan_new(const import_csv_row_t *header, import_target_plan_t 
     bool seen[N_IDENT] = {false};
     size_t n_metrics = 0;
     *out = NULL;
-    if (!p || !(p->metric = calloc(header->n, sizeof(*p->metric))) ||
-        !(p->labels = calloc(header->n, sizeof(*p->labels)))) {
-        if (p)
-            free(p->metric);
+    if (!p || !(p->metric = calloc(header->n, sizeof(*p->metric)))) {
         free(p);
         snprintf(why, why_len, "%s", msg_tr(M_OUT_OF_MEMORY));
         return -1;
     }
-    p->n = import_csv_width(header);
-    int rc = 0;
-    for (size_t i = 0; rc == 0 && i < p->n; i++) {
-        char label[IMPORT_LABEL_MAX];
-        rc = import_label_of(header, i, label, sizeof(label), why, why_len);
-        if (rc == 0 && !(p->labels[i] = strdup(label))) {
-            snprintf(why, why_len, "%s", msg_tr(M_OUT_OF_MEMORY));
-            rc = -1;
-        }
-        if (rc == 0)
-            rc = map_column(p, i, label, seen, &n_metrics, why, why_len);
-    }
+    size_t width = import_csv_width(header);
+    int rc = import_labels_of(header, width, &p->labels, why, why_len);
+    p->n = rc == 0 ? width : 0;
+    for (size_t i = 0; rc == 0 && i < p->n; i++)
+        rc = map_column(p, i, p->labels[i], seen, &n_metrics, why, why_len);
     for (int k = 0; rc == 0 && k < N_IDENT; k++) {
         if (!seen[k]) {
             char aliases[100];

@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "nq/log.h"
+
 size_t nq_actlog_framed_size(const Nq__Activity *ev)
 {
     size_t len = nq__activity__get_packed_size(ev), varint = 1;
@@ -134,4 +136,43 @@ int nq_actlog_from_entry(const redisReply *entry, nq_actlog_entry_t *out)
     if (*end != '\0' || end == n->str)
         return -1;
     return nq_actlog_decode((const uint8_t *)b->str, b->len, x ? x->str : NULL, counted, out);
+}
+
+int nq_actlog_batch_take(nq_actlog_batch_t *b, const redisReply *entries, const char *effect)
+{
+    memset(b, 0, sizeof(*b));
+    size_t cap = entries && entries->type == REDIS_REPLY_ARRAY ? entries->elements : 0;
+    if (cap == 0)
+        return 0;
+    b->ids = calloc(cap, sizeof(*b->ids));
+    b->entries = calloc(cap, sizeof(*b->entries));
+    if (!b->ids || !b->entries)
+        return -1;
+    for (size_t i = 0; i < cap; i++) {
+        const redisReply *entry = entries->element[i];
+        if (entry->type != REDIS_REPLY_ARRAY || entry->elements != 2 ||
+            entry->element[0]->type != REDIS_REPLY_STRING)
+            continue;
+        if (!(b->ids[b->n] = strdup(entry->element[0]->str)))
+            return -1;
+        nq_actlog_entry_t *e = &b->entries[b->n++];
+        if (nq_actlog_from_entry(entry, e) != 0) {
+            b->poison++;
+            nq_log_error("poison_entry", "log entry %s does not decode; acknowledged, %s",
+                         entry->element[0]->str, effect);
+        }
+        b->events += e->n;
+    }
+    return 0;
+}
+
+void nq_actlog_batch_free(nq_actlog_batch_t *b)
+{
+    for (size_t i = 0; i < b->n; i++) {
+        free(b->ids[i]);
+        nq_actlog_free(&b->entries[i]);
+    }
+    free(b->ids);
+    free(b->entries);
+    memset(b, 0, sizeof(*b));
 }

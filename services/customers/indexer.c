@@ -37,12 +37,10 @@ struct indexer {
 
 /* One pulled set of entries, while its transaction runs. */
 typedef struct batch {
-    indexer_t *ix;              /* owner */
-    size_t n;                   /* entries */
-    char **ids;                 /* their stream ids */
-    nq_actlog_entry_t *entries; /* decoded (all zero when poison) */
-    actwrite_stats_t stats;     /* what the transaction writes */
-    bool full;                  /* the pull was full: more is waiting */
+    indexer_t *ix;          /* owner */
+    nq_actlog_batch_t log;  /* the entries, decoded */
+    actwrite_stats_t stats; /* what the transaction writes */
+    bool full;              /* the pull was full: more is waiting */
 } batch_t;
 
 static void pull(indexer_t *ix);
@@ -50,12 +48,7 @@ static void reclaim(indexer_t *ix);
 
 static void batch_free(batch_t *b)
 {
-    for (size_t i = 0; i < b->n; i++) {
-        free(b->ids[i]);
-        nq_actlog_free(&b->entries[i]);
-    }
-    free(b->ids);
-    free(b->entries);
+    nq_actlog_batch_free(&b->log);
     free(b);
 }
 
@@ -79,11 +72,11 @@ static void log_progress(indexer_t *ix, const batch_t *b)
         ix->progress_at = now;
         nq_log_info("index_progress", "%llu events in %llu log entries indexed so far, up to %s",
                     (unsigned long long)ix->events, (unsigned long long)ix->entries,
-                    b->ids[b->n - 1]);
+                    b->log.ids[b->log.n - 1]);
     } else if (!b->full && ix->backlog) {
         nq_log_info("index_caught_up", "%llu events in %llu log entries indexed; up to %s",
                     (unsigned long long)ix->events, (unsigned long long)ix->entries,
-                    b->ids[b->n - 1]);
+                    b->log.ids[b->log.n - 1]);
     }
     ix->backlog = b->full;
 }
@@ -96,11 +89,11 @@ static void on_written(nq_redis_t *r, redisReply *reply, void *data)
     if (reply && reply->type == REDIS_REPLY_ARRAY) {
         for (size_t i = 0; i < reply->elements; i++) {
             if (reply->element[i]->type == REDIS_REPLY_ERROR)
-                nq_log_error("index_command_failed", "in a batch of %zu entries: %s", b->n,
+                nq_log_error("index_command_failed", "in a batch of %zu entries: %s", b->log.n,
                              reply->element[i]->str);
         }
         ix->events += b->stats.events;
-        ix->entries += b->n;
+        ix->entries += b->log.n;
         if (b->stats.skipped)
             nq_log_warn("index_skipped",
                         "%zu counted events without a valid salesperson, type "
@@ -109,27 +102,11 @@ static void on_written(nq_redis_t *r, redisReply *reply, void *data)
         log_progress(ix, b);
     } else {
         nq_log_error("index_write_failed", "batch of %zu entries not indexed: %s; it stays pending",
-                     b->n, reply && reply->type == REDIS_REPLY_ERROR ? reply->str : "no reply");
+                     b->log.n, reply && reply->type == REDIS_REPLY_ERROR ? reply->str : "no reply");
         ix->backlog = false; /* taken over again once idle for a while */
     }
     batch_free(b);
     go_on(ix);
-}
-
-/* Decode one stream entry [id, [field, value, ...]] into the batch. */
-static void batch_add_entry(batch_t *b, const redisReply *entry)
-{
-    if (entry->type != REDIS_REPLY_ARRAY || entry->elements != 2 ||
-        entry->element[0]->type != REDIS_REPLY_STRING)
-        return;
-    if (!(b->ids[b->n] = strdup(entry->element[0]->str)))
-        return;
-    if (nq_actlog_from_entry(entry, &b->entries[b->n]) != 0) {
-        b->ix->poison++;
-        nq_log_error("poison_entry", "log entry %s does not decode; acknowledged, not indexed",
-                     entry->element[0]->str);
-    }
-    b->n++;
 }
 
 /* Write the entries of a pull or a reclaim (an array of stream entries) in
@@ -144,15 +121,14 @@ static int write_entries(indexer_t *ix, const redisReply *entries, bool full)
         return -1;
     b->ix = ix;
     b->full = full;
-    b->ids = calloc(entries->elements, sizeof(*b->ids));
-    b->entries = calloc(entries->elements, sizeof(*b->entries));
-    for (size_t i = 0; b->ids && b->entries && i < entries->elements; i++)
-        batch_add_entry(b, entries->element[i]);
+    bool taken = nq_actlog_batch_take(&b->log, entries, "not indexed") == 0;
+    ix->poison += b->log.poison;
     nq_redis_pipe_t p;
     nq_redis_pipe_init(&p);
-    int rc = b->n > 0 ? actwrite_pipe(&p, (const char *const *)b->ids, b->entries, b->n, on_written,
-                                      b, &b->stats)
-                      : -1;
+    int rc = taken && b->log.n > 0
+                 ? actwrite_pipe(&p, (const char *const *)b->log.ids, b->log.entries, b->log.n,
+                                 on_written, b, &b->stats)
+                 : -1;
     if (rc == 0) {
         ix->busy = true; /* before: a failed send runs on_written at once */
         rc = nq_redis_pipe_send(ix->redis, &p);
@@ -161,8 +137,9 @@ static int write_entries(indexer_t *ix, const redisReply *entries, bool full)
     }
     nq_redis_pipe_free(&p);
     if (rc != 0) {
-        if (b->n > 0)
-            nq_log_warn("index_deferred", "batch of %zu entries not sent; it stays pending", b->n);
+        if (b->log.n > 0)
+            nq_log_warn("index_deferred", "batch of %zu entries not sent; it stays pending",
+                        b->log.n);
         batch_free(b);
     }
     return rc;

@@ -36,13 +36,10 @@ struct scorer {
 
 /* A batch of log entries: pulled, summed into its apply call, applied. */
 typedef struct batch {
-    scorer_t *sc;               /* owner */
-    size_t n;                   /* entries */
-    char **ids;                 /* their stream ids */
-    nq_actlog_entry_t *entries; /* decoded (empty for poison entries) */
-    size_t events;              /* events that count, over the entries */
-    nq_redis_pipe_t apply;      /* the apply transaction (batch_sum) */
-    bool overlap;               /* its guard found entries applied elsewhere (batch_keep done) */
+    scorer_t *sc;          /* owner */
+    nq_actlog_batch_t log; /* the entries, decoded */
+    nq_redis_pipe_t apply; /* the apply transaction (batch_sum) */
+    bool overlap;          /* its guard found entries applied elsewhere (batch_keep done) */
 } batch_t;
 
 static void pull(scorer_t *sc);
@@ -50,50 +47,9 @@ static void batch_apply(batch_t *b);
 
 static void batch_free(batch_t *b)
 {
-    for (size_t i = 0; i < b->n; i++) {
-        free(b->ids[i]);
-        nq_actlog_free(&b->entries[i]);
-    }
-    free(b->ids);
-    free(b->entries);
+    nq_actlog_batch_free(&b->log);
     nq_redis_pipe_free(&b->apply);
     free(b);
-}
-
-static batch_t *batch_new(scorer_t *sc, size_t cap)
-{
-    batch_t *b = calloc(1, sizeof(*b));
-    if (!b)
-        return NULL;
-    b->sc = sc;
-    b->ids = calloc(cap + 1, sizeof(*b->ids));
-    b->entries = calloc(cap + 1, sizeof(*b->entries));
-    if (!b->ids || !b->entries) {
-        batch_free(b);
-        return NULL;
-    }
-    return b;
-}
-
-/* Decode one stream entry [id, [field, value, ...]] into the batch. */
-static void batch_add_entry(batch_t *b, const redisReply *entry)
-{
-    if (entry->type != REDIS_REPLY_ARRAY || entry->elements != 2 ||
-        entry->element[0]->type != REDIS_REPLY_STRING)
-        return;
-    nq_actlog_entry_t *e = &b->entries[b->n];
-    if (nq_actlog_from_entry(entry, e) != 0) {
-        b->sc->poison++;
-        nq_log_error("poison_entry", "log entry %s does not decode; acknowledged without effect",
-                     entry->element[0]->str);
-    }
-    b->ids[b->n] = strdup(entry->element[0]->str);
-    if (!b->ids[b->n]) {
-        nq_actlog_free(e);
-        return;
-    }
-    b->events += e->n;
-    b->n++;
 }
 
 /* Build a batch from an array of entries and apply it. Returns the number of
@@ -102,16 +58,17 @@ static size_t take_entries(scorer_t *sc, const redisReply *entries)
 {
     if (!entries || entries->type != REDIS_REPLY_ARRAY || entries->elements == 0)
         return 0;
-    batch_t *b = batch_new(sc, entries->elements);
+    batch_t *b = calloc(1, sizeof(*b));
     if (!b)
         return 0;
-    for (size_t i = 0; i < entries->elements; i++)
-        batch_add_entry(b, entries->element[i]);
-    if (b->n == 0) {
+    b->sc = sc;
+    bool taken = nq_actlog_batch_take(&b->log, entries, "without effect") == 0;
+    sc->poison += b->log.poison;
+    if (!taken || b->log.n == 0) {
         batch_free(b);
         return 0;
     }
-    size_t n = b->n;
+    size_t n = b->log.n;
     batch_apply(b);
     return n;
 }
@@ -130,15 +87,15 @@ static void publish_part(scorer_t *sc, Nq__Activity **events, size_t n)
  * limit (a batch of thousands of long events would not fit in one). */
 static void publish_change(scorer_t *sc, batch_t *b)
 {
-    if (!sc->pub || b->events == 0)
+    if (!sc->pub || b->log.events == 0)
         return;
-    Nq__Activity **applied = calloc(b->events, sizeof(*applied));
+    Nq__Activity **applied = calloc(b->log.events, sizeof(*applied));
     if (!applied)
         return;
     size_t limit = (size_t)sc->svc->cfg.max_frame_bytes / 2, n = 0, from = 0, bytes = 0;
-    for (size_t i = 0; i < b->n; i++) {
-        for (size_t k = 0; k < b->entries[i].n; k++) {
-            Nq__Activity *ev = b->entries[i].events[k];
+    for (size_t i = 0; i < b->log.n; i++) {
+        for (size_t k = 0; k < b->log.entries[i].n; k++) {
+            Nq__Activity *ev = b->log.entries[i].events[k];
             size_t size = nq_actlog_framed_size(ev);
             if (n > from && bytes + size > limit) {
                 publish_part(sc, applied + from, n - from);
@@ -157,23 +114,23 @@ static void publish_change(scorer_t *sc, batch_t *b)
 static void batch_keep(batch_t *b, const redisReply *pending)
 {
     size_t kept = 0;
-    b->events = 0;
-    for (size_t i = 0; i < b->n; i++) {
+    b->log.events = 0;
+    for (size_t i = 0; i < b->log.n; i++) {
         bool keep = false;
         for (size_t k = 1; k < pending->elements && !keep; k++)
             keep = pending->element[k]->type == REDIS_REPLY_STRING &&
-                   strcmp(pending->element[k]->str, b->ids[i]) == 0;
+                   strcmp(pending->element[k]->str, b->log.ids[i]) == 0;
         if (keep) {
-            b->ids[kept] = b->ids[i];
-            b->entries[kept] = b->entries[i];
-            b->events += b->entries[i].n;
+            b->log.ids[kept] = b->log.ids[i];
+            b->log.entries[kept] = b->log.entries[i];
+            b->log.events += b->log.entries[i].n;
             kept++;
             continue;
         }
-        free(b->ids[i]);
-        nq_actlog_free(&b->entries[i]);
+        free(b->log.ids[i]);
+        nq_actlog_free(&b->log.entries[i]);
     }
-    b->n = kept;
+    b->log.n = kept;
 }
 
 static void on_guarded(nq_redis_t *r, redisReply *reply, void *data);
@@ -200,9 +157,9 @@ static int batch_sum(batch_t *b)
     scoring_agg_t agg;
     scoring_agg_init(&agg);
     int rc = 0;
-    for (size_t i = 0; i < b->n; i++) {
-        for (size_t k = 0; k < b->entries[i].n && rc == 0; k++)
-            rc = scoring_agg_add_event(&agg, b->entries[i].events[k]);
+    for (size_t i = 0; i < b->log.n; i++) {
+        for (size_t k = 0; k < b->log.entries[i].n && rc == 0; k++)
+            rc = scoring_agg_add_event(&agg, b->log.entries[i].events[k]);
     }
     scoring_agg_unique_members(&agg);
     nq_redis_pipe_t *p = &b->apply;
@@ -216,15 +173,15 @@ static int batch_sum(batch_t *b)
     nq_redis_pipe_cmd(p, NULL, NULL, 2);
     nq_redis_pipe_adds(p, "WATCH");
     nq_redis_pipe_adds(p, NQ_KEY_SCORING_CLAIMS);
-    nq_script_pipe_cmd(p, NQ_SCRIPT(SCORER_GUARD), on_guarded, b, 3, 3 + b->n);
+    nq_script_pipe_cmd(p, NQ_SCRIPT(SCORER_GUARD), on_guarded, b, 3, 3 + b->log.n);
     nq_redis_pipe_adds(p, NQ_KEY_ACTIVITIES);
     nq_redis_pipe_adds(p, NQ_KEY_SCORING_CLAIMS);
     nq_redis_pipe_adds(p, sc->unchecked);
     nq_redis_pipe_adds(p, NQ_GROUP_SCORING);
     nq_redis_pipe_adds(p, member);
-    nq_redis_pipe_addll(p, (long long)b->n);
-    for (size_t i = 0; i < b->n; i++)
-        nq_redis_pipe_adds(p, b->ids[i]);
+    nq_redis_pipe_addll(p, (long long)b->log.n);
+    for (size_t i = 0; i < b->log.n; i++)
+        nq_redis_pipe_adds(p, b->log.ids[i]);
     nq_redis_pipe_cmd(p, NULL, NULL, 4);
     nq_redis_pipe_adds(p, "COPY");
     nq_redis_pipe_adds(p, sc->unchecked);
@@ -234,16 +191,16 @@ static int batch_sum(batch_t *b)
     nq_redis_pipe_adds(p, "MULTI");
     scoring_agg_to_pipe(p, &agg, NULL, NULL, NULL);
     scoring_agg_free(&agg);
-    nq_redis_pipe_cmd(p, NULL, NULL, 3 + b->n);
+    nq_redis_pipe_cmd(p, NULL, NULL, 3 + b->log.n);
     nq_redis_pipe_adds(p, "XACK");
     nq_redis_pipe_adds(p, NQ_KEY_ACTIVITIES);
     nq_redis_pipe_adds(p, NQ_GROUP_SCORING);
-    for (size_t i = 0; i < b->n; i++)
-        nq_redis_pipe_adds(p, b->ids[i]);
+    for (size_t i = 0; i < b->log.n; i++)
+        nq_redis_pipe_adds(p, b->log.ids[i]);
     nq_redis_pipe_cmd(p, NULL, NULL, 3);
     nq_redis_pipe_adds(p, "INCRBY");
     nq_redis_pipe_adds(p, NQ_KEY_STATS_SCORED);
-    nq_redis_pipe_addll(p, (long long)b->events);
+    nq_redis_pipe_addll(p, (long long)b->log.events);
     nq_redis_pipe_cmd(p, NULL, NULL, 2);
     nq_redis_pipe_adds(p, "INCR");
     nq_redis_pipe_adds(p, NQ_KEY_KPI_VERSION);
@@ -263,7 +220,7 @@ static void batch_send(batch_t *b)
     if (rc == 0)
         return;
     sc->applying--;
-    nq_log_warn("apply_deferred", "batch of %zu entries not sent; it stays pending", b->n);
+    nq_log_warn("apply_deferred", "batch of %zu entries not sent; it stays pending", b->log.n);
     batch_free(b);
 }
 
@@ -273,7 +230,8 @@ static void batch_apply(batch_t *b)
 {
     scorer_t *sc = b->sc;
     if (batch_sum(b) != 0) {
-        nq_log_warn("apply_deferred", "batch of %zu entries not summed; it stays pending", b->n);
+        nq_log_warn("apply_deferred", "batch of %zu entries not summed; it stays pending",
+                    b->log.n);
         batch_free(b);
         return;
     }
@@ -311,16 +269,16 @@ static void on_guarded(nq_redis_t *r, redisReply *reply, void *data)
                                            "again; the batch is applied again");
         nq_scripts_load(r);
     } else if (reply && reply->type == REDIS_REPLY_ERROR) { /* the transaction still runs */
-        nq_log_error("apply_guard_failed", "batch of %zu entries: %s", b->n, reply->str);
+        nq_log_error("apply_guard_failed", "batch of %zu entries: %s", b->log.n, reply->str);
     }
     if (!reply || reply->type != REDIS_REPLY_ARRAY || reply->elements < 1 ||
         reply->element[0]->type != REDIS_REPLY_INTEGER || reply->element[0]->integer == 1)
         return;
-    size_t before = b->n;
+    size_t before = b->log.n;
     batch_keep(b, reply);
     b->overlap = true;
     nq_log_info("batch_overlap", "%zu of %zu entries were taken or applied elsewhere%s",
-                before - b->n, before, b->n ? "; re-summing the rest" : "");
+                before - b->log.n, before, b->log.n ? "; re-summing the rest" : "");
 }
 
 /* Whether an EXEC reply says the transaction ran; errors of its commands
@@ -331,7 +289,7 @@ static bool exec_ran(const batch_t *b, const redisReply *reply)
         return false;
     for (size_t i = 0; i < reply->elements; i++) {
         if (reply->element[i]->type == REDIS_REPLY_ERROR)
-            nq_log_error("apply_command_failed", "in a batch of %zu entries: %s", b->n,
+            nq_log_error("apply_command_failed", "in a batch of %zu entries: %s", b->log.n,
                          reply->element[i]->str);
     }
     return true;
@@ -344,15 +302,15 @@ static void on_applied(nq_redis_t *r, redisReply *reply, void *data)
     if (sc->applying > 0)
         sc->applying--;
     if (exec_ran(b, reply)) {
-        sc->applied += b->events;
+        sc->applied += b->log.events;
         publish_change(sc, b);
         batch_free(b);
         apply_done(sc);
         return;
     }
     if (!reply || reply->type != REDIS_REPLY_NIL) {
-        nq_log_error("apply_failed", "batch of %zu entries not applied: %s; it stays pending", b->n,
-                     reply && reply->type == REDIS_REPLY_ERROR ? reply->str : "no reply");
+        nq_log_error("apply_failed", "batch of %zu entries not applied: %s; it stays pending",
+                     b->log.n, reply && reply->type == REDIS_REPLY_ERROR ? reply->str : "no reply");
         batch_free(b);
         apply_done(sc);
         return;
@@ -361,8 +319,8 @@ static void on_applied(nq_redis_t *r, redisReply *reply, void *data)
      * with what is still ours. */
     if (!b->overlap)
         nq_log_info("batch_retry", "entries changed hands elsewhere; applying %zu entries again",
-                    b->n);
-    if (b->n == 0 || sc->stopping || batch_sum(b) != 0) {
+                    b->log.n);
+    if (b->log.n == 0 || sc->stopping || batch_sum(b) != 0) {
         batch_free(b);
         apply_done(sc);
         return;

@@ -205,6 +205,40 @@ static void test_claimed(void)
     CU_ASSERT_PTR_NULL(nq_actlog_claimed(&odd, cursor, sizeof(cursor))); /* entries not a list */
 }
 
+/* A pull's entries: a good one, a poison one (kept, no events), a malformed
+ * element (passed over). */
+static void test_batch(void)
+{
+    redisReply good_f[4] = {fake_bytes("n", 1), fake_bytes("5", 1), fake_bytes("b", 1),
+                            fake_bytes((const char *)s_blob, s_len)};
+    redisReply bad_f[4] = {fake_bytes("n", 1), fake_bytes("4", 1), fake_bytes("b", 1),
+                           fake_bytes((const char *)s_blob, s_len)};
+    redisReply *gp[4] = {&good_f[0], &good_f[1], &good_f[2], &good_f[3]};
+    redisReply *bp[4] = {&bad_f[0], &bad_f[1], &bad_f[2], &bad_f[3]};
+    redisReply good_fields = fake_array(gp, 4), bad_fields = fake_array(bp, 4);
+    redisReply id1 = fake_string("1-0"), id2 = fake_string("2-0"), stray = fake_integer(7);
+    redisReply *e1[] = {&id1, &good_fields}, *e2[] = {&id2, &bad_fields};
+    redisReply good = fake_array(e1, 2), poison = fake_array(e2, 2);
+    redisReply *items[] = {&good, &stray, &poison};
+    redisReply entries = fake_array(items, 3);
+    nq_actlog_batch_t b;
+    CU_ASSERT_EQUAL_FATAL(nq_actlog_batch_take(&b, &entries, "test"), 0);
+    CU_ASSERT_EQUAL(b.n, 2);
+    CU_ASSERT_EQUAL(b.events, 5);
+    CU_ASSERT_EQUAL(b.poison, 1);
+    CU_ASSERT_STRING_EQUAL(b.ids[0], "1-0");
+    CU_ASSERT_STRING_EQUAL(b.ids[1], "2-0");
+    CU_ASSERT_EQUAL(b.entries[0].n, 5);
+    CU_ASSERT_EQUAL(b.entries[1].n, 0);
+    nq_actlog_batch_free(&b);
+    CU_ASSERT_EQUAL(b.n, 0);
+    /* Not an array, or an empty one: nothing taken. */
+    CU_ASSERT_EQUAL(nq_actlog_batch_take(&b, &stray, "test"), 0);
+    CU_ASSERT_EQUAL(b.n, 0);
+    CU_ASSERT_EQUAL(nq_actlog_batch_take(&b, NULL, "test"), 0);
+    nq_actlog_batch_free(&b);
+}
+
 static CU_TestInfo tests[] = {
     {"pack then decode keeps every event and field", test_roundtrip},
     {"framed sizes add up to the packed message", test_framed_size},
@@ -212,6 +246,7 @@ static CU_TestInfo tests[] = {
     {"malformed skip lists, counts and blobs are rejected", test_rejects},
     {"stream entries decode; others are rejected", test_from_entry},
     {"an XAUTOCLAIM reply gives its entries and next cursor", test_claimed},
+    {"a pull's entries: decoded, poison kept without events, strays passed over", test_batch},
     CU_TEST_INFO_NULL,
 };
 

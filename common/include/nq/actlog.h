@@ -66,4 +66,22 @@ const redisReply *nq_actlog_claimed(const redisReply *reply, char *cursor, size_
 
 void nq_actlog_free(nq_actlog_entry_t *e);
 
+/* The entries of a pull or a reclaim, decoded, for a consumer of the log. An
+ * entry that does not decode is kept without events (so that it is still
+ * acknowledged), logged as poison with `effect` ("not indexed") and counted. */
+typedef struct nq_actlog_batch {
+    size_t n;                   /* entries */
+    char **ids;                 /* their stream ids */
+    nq_actlog_entry_t *entries; /* decoded (no events when poison) */
+    size_t events;              /* events that count, over the entries */
+    size_t poison;              /* entries that did not decode */
+} nq_actlog_batch_t;
+
+/* Decode `entries` (an array of [id, [field, value, ...]]) into *b, which it
+ * zeroes first; elements of another shape are passed over. Returns 0, or -1
+ * when out of memory (*b then holds what was decoded so far). */
+int nq_actlog_batch_take(nq_actlog_batch_t *b, const redisReply *entries, const char *effect);
+
+void nq_actlog_batch_free(nq_actlog_batch_t *b);
+
 #endif
