@@ -64,22 +64,20 @@ typedef struct fired {
 
 /* One cycle: log entries read, evaluated, raised and acknowledged. */
 typedef struct cycle {
-    alerting_t *al;             /* owner */
-    size_t n;                   /* entries */
-    char **ids;                 /* their stream ids */
-    nq_actlog_entry_t *entries; /* decoded (empty for poison entries) */
-    bool watched;               /* some event is of a type a rule looks at */
-    person_t *people;           /* distinct salespeople of watched events */
-    size_t n_people;            /* how many */
-    team_cfg_t *teams;          /* teams with overrides */
-    size_t n_teams;             /* how many */
-    price_t *prices;            /* competitor+product of the batch's intel */
-    size_t n_prices;            /* how many */
-    fired_t *fired;             /* alerts to raise */
-    size_t n_fired;             /* how many */
-    size_t fired_cap;           /* room in fired */
-    int attempts;               /* context reads (price conflicts start again) */
-    bool full;                  /* the read came back full: read again at once */
+    alerting_t *al;        /* owner */
+    nq_actlog_batch_t log; /* the log entries, decoded */
+    bool watched;          /* some event is of a type a rule looks at */
+    person_t *people;      /* distinct salespeople of watched events */
+    size_t n_people;       /* how many */
+    team_cfg_t *teams;     /* teams with overrides */
+    size_t n_teams;        /* how many */
+    price_t *prices;       /* competitor+product of the batch's intel */
+    size_t n_prices;       /* how many */
+    fired_t *fired;        /* alerts to raise */
+    size_t n_fired;        /* how many */
+    size_t fired_cap;      /* room in fired */
+    int attempts;          /* context reads (price conflicts start again) */
+    bool full;             /* the read came back full: read again at once */
 } cycle_t;
 
 static void pull(alerting_t *al);
@@ -106,12 +104,7 @@ static void cycle_reset(cycle_t *c)
 static void cycle_free(cycle_t *c)
 {
     cycle_reset(c);
-    for (size_t i = 0; i < c->n; i++) {
-        free(c->ids[i]);
-        nq_actlog_free(&c->entries[i]);
-    }
-    free(c->ids);
-    free(c->entries);
+    nq_actlog_batch_free(&c->log);
     free(c);
 }
 
@@ -131,8 +124,9 @@ static void cycle_end(cycle_t *c)
 /* ---- the batch's events -------------------------------------------------- */
 
 #define FOR_EACH_EVENT(c, ev)                                                                      \
-    for (size_t e_ = 0; e_ < (c)->n; e_++)                                                         \
-        for (size_t k_ = 0; k_ < (c)->entries[e_].n && ((ev) = (c)->entries[e_].events[k_]); k_++)
+    for (size_t e_ = 0; e_ < (c)->log.n; e_++)                                                     \
+        for (size_t k_ = 0;                                                                        \
+             k_ < (c)->log.entries[e_].n && ((ev) = (c)->log.entries[e_].events[k_]); k_++)
 
 static person_t *person_of(cycle_t *c, const char *id)
 {
@@ -247,12 +241,12 @@ static void on_raised(nq_redis_t *r, redisReply *reply, void *data)
                 return;
             }
         }
-        nq_log_warn("alert_deferred", "%zu entries stay pending (price conflicts)", c->n);
+        nq_log_warn("alert_deferred", "%zu entries stay pending (price conflicts)", c->log.n);
         cycle_end(c);
         return;
     }
     if (!ok || reply->elements != c->n_fired + 1) {
-        nq_log_error("alert_store_failed", "%zu entries stay pending: %s", c->n,
+        nq_log_error("alert_store_failed", "%zu entries stay pending: %s", c->log.n,
                      reply && reply->type == REDIS_REPLY_ERROR ? reply->str : "Redis unavailable");
         cycle_end(c);
         return;
@@ -322,9 +316,9 @@ static void cycle_raise(cycle_t *c)
     nq_redis_args_adds(&a, NQ_GROUP_ALERTING);
     nq_redis_args_addf(&a, "%d", NQ_ALERT_SEEN_TTL_S);
     nq_redis_args_addf(&a, "%d", NQ_ALERT_STREAM_MAXLEN);
-    nq_redis_args_addf(&a, "%zu", c->n);
-    for (size_t i = 0; i < c->n; i++)
-        nq_redis_args_adds(&a, c->ids[i]);
+    nq_redis_args_addf(&a, "%zu", c->log.n);
+    for (size_t i = 0; i < c->log.n; i++)
+        nq_redis_args_adds(&a, c->log.ids[i]);
     size_t changed = 0;
     for (size_t i = 0; i < c->n_prices; i++)
         changed += strcmp(c->prices[i].before, c->prices[i].now) != 0;
@@ -357,7 +351,7 @@ static void cycle_raise(cycle_t *c)
     nq_redis_args_free(&a);
     if (sent != 0) {
         free(rc);
-        nq_log_warn("alert_deferred", "%zu entries stay pending: Redis unavailable", c->n);
+        nq_log_warn("alert_deferred", "%zu entries stay pending: Redis unavailable", c->log.n);
         cycle_end(c);
     }
 }
@@ -516,7 +510,7 @@ static void on_context(nq_redis_t *r, redisReply *reply, void *data)
     if (!reply || reply->type != REDIS_REPLY_ARRAY || reply->elements != 3 ||
         reply->element[0]->elements != c->n_prices ||
         reply->element[1]->elements != 2 * c->n_people) {
-        nq_log_warn("alert_deferred", "%zu entries stay pending: %s", c->n,
+        nq_log_warn("alert_deferred", "%zu entries stay pending: %s", c->log.n,
                     reply && reply->type == REDIS_REPLY_ERROR ? reply->str : "Redis unavailable");
         cycle_end(c);
         return;
@@ -533,7 +527,7 @@ static void on_context(nq_redis_t *r, redisReply *reply, void *data)
         p->cfg = team_config(c, p->team);
     }
     if (cycle_evaluate(c) != 0) {
-        nq_log_warn("alert_deferred", "%zu entries stay pending: out of memory", c->n);
+        nq_log_warn("alert_deferred", "%zu entries stay pending: out of memory", c->log.n);
         cycle_end(c);
         return;
     }
@@ -566,7 +560,7 @@ static void cycle_context(cycle_t *c)
                                             c, nkeys, &a);
     nq_redis_args_free(&a);
     if (rc != 0) {
-        nq_log_warn("alert_deferred", "%zu entries stay pending: Redis unavailable", c->n);
+        nq_log_warn("alert_deferred", "%zu entries stay pending: Redis unavailable", c->log.n);
         cycle_end(c);
     }
 }
@@ -584,24 +578,9 @@ static bool cycle_start(alerting_t *al, const redisReply *entries, size_t full)
         return false;
     c->al = al;
     c->full = entries->elements >= full;
-    c->ids = calloc(entries->elements, sizeof(*c->ids));
-    c->entries = calloc(entries->elements, sizeof(*c->entries));
-    for (size_t i = 0; c->ids && c->entries && i < entries->elements; i++) {
-        const redisReply *e = entries->element[i];
-        if (e->type != REDIS_REPLY_ARRAY || e->elements != 2 ||
-            e->element[0]->type != REDIS_REPLY_STRING)
-            continue;
-        /* A poison entry (or one deleted from the log) counts nothing: acknowledged. */
-        if (nq_actlog_from_entry(e, &c->entries[c->n]) != 0)
-            nq_log_error("poison_entry", "log entry %s does not decode; acknowledged",
-                         e->element[0]->str);
-        c->ids[c->n] = strdup(e->element[0]->str);
-        if (c->ids[c->n])
-            c->n++;
-        else
-            nq_actlog_free(&c->entries[c->n]);
-    }
-    if (c->n == 0 || cycle_collect(c) != 0) {
+    /* A poison entry (or one deleted from the log) counts nothing: acknowledged. */
+    if (nq_actlog_batch_take(&c->log, entries, "no alert raised") != 0 || c->log.n == 0 ||
+        cycle_collect(c) != 0) {
         cycle_free(c);
         return false;
     }
