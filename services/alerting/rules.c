@@ -38,16 +38,24 @@ static void draft_about(alert_draft_t *d, const Nq__Activity *ev)
 
 /* ---- evaluators: one per rule, pure ------------------------------------- */
 
+/* An event of at least `min` fen: the draft with its amount, threshold and order. */
+static bool amount_at_least(const Nq__Activity *ev, int64_t min, alert_draft_t *d)
+{
+    if (!ev->has_amount_fen || ev->amount_fen < min)
+        return false;
+    draft_about(d, ev);
+    d->amount_fen = ev->amount_fen;
+    d->threshold_fen = min;
+    COPY(d->order_id, ev->order_id);
+    return true;
+}
+
 /* An order at or above min_amount. Subject: the event. */
 static bool big_order(const Nq__Activity *ev, const int64_t *p, const alert_ctx_t *ctx,
                       alert_draft_t *d)
 {
-    if (!ev->has_amount_fen || ev->amount_fen < p[0])
+    if (!amount_at_least(ev, p[0], d))
         return false;
-    draft_about(d, ev);
-    d->amount_fen = ev->amount_fen;
-    d->threshold_fen = p[0];
-    COPY(d->order_id, ev->order_id);
     COPY(d->subject, ev->event_id);
     d->window[0] = '\0';
     return true;
@@ -57,12 +65,8 @@ static bool big_order(const Nq__Activity *ev, const int64_t *p, const alert_ctx_
 static bool cancel_or_return(const Nq__Activity *ev, const int64_t *p, const alert_ctx_t *ctx,
                              alert_draft_t *d)
 {
-    if (!ev->has_amount_fen || ev->amount_fen < p[0])
+    if (!amount_at_least(ev, p[0], d))
         return false;
-    draft_about(d, ev);
-    d->amount_fen = ev->amount_fen;
-    d->threshold_fen = p[0];
-    COPY(d->order_id, ev->order_id);
     COPY(d->subject, ev->order_id && *ev->order_id ? ev->order_id : ev->event_id);
     return true;
 }
