@@ -14,20 +14,20 @@
 #define READ_ALL                                                                                   \
     (NQ_BIT_READ(NQ_KIND_ACTIVITY) | NQ_BIT_READ(NQ_KIND_KPI) | NQ_BIT_READ(NQ_KIND_ORG) |         \
      NQ_BIT_READ(NQ_KIND_TARGET) | NQ_BIT_READ(NQ_KIND_PLAN) | NQ_BIT_READ(NQ_KIND_ALERT) |        \
-     NQ_BIT_READ(NQ_KIND_SYSTEM) | NQ_BIT_READ(NQ_KIND_METRICS))
+     NQ_BIT_READ(NQ_KIND_SYSTEM) | NQ_BIT_READ(NQ_KIND_METRICS) | NQ_BIT_READ(NQ_KIND_RULES))
 
 static const nq_role_t roles[] = {
     {"admin", ALL_BITS, "everything, including users, API keys, rebuilds and /metrics"},
     {"manager",
      READ_ALL - NQ_BIT_READ(NQ_KIND_METRICS) + NQ_BIT_WRITE(NQ_KIND_ACTIVITY) +
          NQ_BIT_WRITE(NQ_KIND_ORG) + NQ_BIT_WRITE(NQ_KIND_TARGET) + NQ_BIT_WRITE(NQ_KIND_PLAN) +
-         NQ_BIT_WRITE(NQ_KIND_ALERT) + SELF_BITS,
-     "reads and writes the figures, org, targets and plans of every team; no users, keys, "
-     "rebuilds"},
+         NQ_BIT_WRITE(NQ_KIND_ALERT) + NQ_BIT_WRITE(NQ_KIND_RULES) + SELF_BITS,
+     "reads and writes the figures, org, targets, plans and alert rules of every team; no "
+     "users, keys, rebuilds"},
     {"coordinator",
      NQ_BIT_READ(NQ_KIND_KPI) | RW(NQ_KIND_ACTIVITY) | RW(NQ_KIND_ORG) | RW(NQ_KIND_TARGET) |
-         NQ_BIT_READ(NQ_KIND_PLAN) | RW(NQ_KIND_ALERT) | SELF_BITS,
-     "reads figures, writes activities, org, targets and alerts; reads plans"},
+         NQ_BIT_READ(NQ_KIND_PLAN) | RW(NQ_KIND_ALERT) | NQ_BIT_READ(NQ_KIND_RULES) | SELF_BITS,
+     "reads figures, writes activities, org, targets and alerts; reads plans and alert rules"},
     {"salesperson",
      NQ_BIT_READ(NQ_KIND_KPI) | NQ_BIT_WRITE(NQ_KIND_ACTIVITY) | NQ_BIT_READ(NQ_KIND_ORG) |
          NQ_BIT_READ(NQ_KIND_TARGET) | NQ_BIT_READ(NQ_KIND_PLAN) | NQ_BIT_READ(NQ_KIND_ALERT) |
@@ -49,7 +49,7 @@ static const char *const kind_names[NQ_KIND_COUNT] = {
     [NQ_KIND_NONE] = "none",     [NQ_KIND_ACTIVITY] = "activity", [NQ_KIND_KPI] = "kpi",
     [NQ_KIND_ORG] = "org",       [NQ_KIND_TARGET] = "target",     [NQ_KIND_PLAN] = "plan",
     [NQ_KIND_ALERT] = "alert",   [NQ_KIND_SYSTEM] = "system",     [NQ_KIND_METRICS] = "metrics",
-    [NQ_KIND_ACCESS] = "access", [NQ_KIND_SELF] = "self",
+    [NQ_KIND_ACCESS] = "access", [NQ_KIND_SELF] = "self",         [NQ_KIND_RULES] = "rules",
 };
 
 static const nq_role_t *find(const nq_role_t *rows, int n, const char *name)

@@ -282,6 +282,7 @@ static const struct {
     {"ZCARD", K_FIRST},
     {"ZRANGE", K_FIRST},
     {"ZRANGEBYLEX", K_FIRST},
+    {"ZREVRANGEBYLEX", K_FIRST},
     {"ZREM", K_FIRST},
     {"ZSCORE", K_FIRST},
     {"ZREMRANGEBYSCORE", K_FIRST},

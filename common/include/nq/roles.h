@@ -42,6 +42,7 @@ typedef enum {
     NQ_KIND_METRICS,  /* /metrics */
     NQ_KIND_ACCESS,   /* users and API keys */
     NQ_KIND_SELF,     /* one's own session: who am I, sign out */
+    NQ_KIND_RULES,    /* alert rules and other per-team settings */
     NQ_KIND_COUNT
 } nq_kind_t;
 
