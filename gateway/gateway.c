@@ -16,7 +16,7 @@ static const gw_routes_t *const modules[] = {
     &gw_admin_routes,    &gw_metrics_routes,       &gw_auth_routes,
 };
 #define N_MODULES  (sizeof(modules) / sizeof(modules[0]))
-#define MAX_ROUTES 64
+#define MAX_ROUTES 128
 
 static nq_route_t routes[MAX_ROUTES];
 static size_t n_routes;
