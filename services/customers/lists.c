@@ -90,14 +90,9 @@ static ProtobufCMessage *sp_build(org_call_t *c, const char *id, org_kept_t *kep
     return msg;
 }
 
-static void customer_read(const char *id, nq_redis_args_t *cmds)
-{
-    read_hash(&org_kinds[ORG_CUSTOMER], id, &cmds[0]);
-}
-
 static ProtobufCMessage *customer_build(org_call_t *c, const char *id, org_kept_t *kept)
 {
-    return org_kinds[ORG_CUSTOMER].from_fields(id, (const char *const *)kept[0].strs, kept[0].n);
+    return customer_entity(id, kept);
 }
 
 #define PAGE(items) offsetof(Nq__OrgListReply, n_##items), offsetof(Nq__OrgListReply, items)
@@ -105,7 +100,7 @@ static ProtobufCMessage *customer_build(org_call_t *c, const char *id, org_kept_
 static const item_kind_t item_kinds[ORG_KIND_COUNT] = {
     [ORG_TEAM] = {2, team_read, team_build, PAGE(teams)},
     [ORG_SALESPERSON] = {3, sp_read, sp_build, PAGE(salespeople)},
-    [ORG_CUSTOMER] = {1, customer_read, customer_build, PAGE(customers)},
+    [ORG_CUSTOMER] = {2, customer_reads, customer_build, PAGE(customers)},
 };
 
 static const item_kind_t *item_kind(const list_call_t *c)

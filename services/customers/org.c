@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "custrec.h"
 #include "nq/keys.h"
 
 const char *const org_sp_statuses[] = {"active", "leave", "left", NULL};
@@ -257,6 +258,7 @@ static void customer_validate(const ProtobufCMessage *entity, const char *id,
     check_name(c->name, errs);
     check_choice(c->class_, "class", org_customer_classes, errs);
     check_optional_id(c->owner_id, "owner_id", errs);
+    custrec_validate(c, errs);
 }
 
 static int customer_to_fields(const ProtobufCMessage *entity, nq_redis_args_t *out)
@@ -265,7 +267,7 @@ static int customer_to_fields(const ProtobufCMessage *entity, nq_redis_args_t *o
     add_field(out, "name", c->name);
     add_field(out, "class", c->class_ ? c->class_ : ORG_CUSTOMER_CLASS_DEFAULT);
     add_field(out, "owner_id", c->owner_id);
-    return out->failed ? -1 : 0;
+    return custrec_to_fields(c, out);
 }
 
 static ProtobufCMessage *customer_from_fields(const char *id, const char *const *fields, size_t n)
@@ -280,6 +282,15 @@ static ProtobufCMessage *customer_from_fields(const char *id, const char *const 
     rc |= copy_text(&c->owner_id, lookup(fields, n, "owner_id"));
     rc |= parse_time(lookup(fields, n, "updated_at"), &c->has_updated_at, &c->updated_at);
     rc |= parse_time(lookup(fields, n, "since"), &c->has_since, &c->since);
+    rc |= parse_time(lookup(fields, n, "created_at"), &c->has_created_at, &c->created_at);
+    rc |= parse_time(lookup(fields, n, "last_contact_at"), &c->has_last_contact_at,
+                     &c->last_contact_at);
+    rc |= parse_time(lookup(fields, n, "followup_due_at"), &c->has_followup_due_at,
+                     &c->followup_due_at);
+    int64_t cadence = 0;
+    rc |= parse_time(lookup(fields, n, "cadence_days"), &c->has_cadence_days, &cadence);
+    c->cadence_days = (int32_t)cadence;
+    rc |= custrec_from_fields(c, fields, n);
     return built(&c->base, rc);
 }
 
@@ -355,6 +366,8 @@ int org_check(const org_kind_t *k, org_op_t op, const Nq__OrgRequest *req, nq_fi
     size_t before = errs->n + errs->dropped;
     if (!nq_valid_id(req->id))
         nq_field_errors_add(errs, "id", "%s", req->id ? NQ_ID_RULE : "is required");
+    if (req->patch && (op != ORG_PUT || k != &org_kinds[ORG_CUSTOMER]))
+        nq_field_errors_add(errs, "patch", "is only for a customer's put");
     for (size_t i = 0; i < ORG_KIND_COUNT; i++) {
         const org_kind_t *kind = &org_kinds[i];
         const ProtobufCMessage *entity = org_request_entity(kind, req);
@@ -363,8 +376,8 @@ int org_check(const org_kind_t *k, org_op_t op, const Nq__OrgRequest *req, nq_fi
             nq_field_errors_add(errs, kind->name, "is required");
         else if (!wanted && entity)
             nq_field_errors_add(errs, kind->name, "must not be set in %s", k->msgs[op]->type);
-        else if (entity)
-            kind->validate(entity, req->id, errs);
+        else if (entity && !req->patch)
+            kind->validate(entity, req->id, errs); /* a PATCH's once merged (customer.c) */
     }
     return errs->n + errs->dropped > before ? -1 : 0;
 }

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "custrec.h"
 #include "nq/keys.h"
 #include "nq/page.h"
 
@@ -23,9 +24,16 @@ static const orgix_filter_t salesperson_filters[] = {
     [SP_ARCHIVED] = {"archived", "deleted_at", ORGIX_FLAG, flags, NULL, true},
 };
 
+static const char *const overdue_kinds[] = {"followup", NULL};
+
 static const orgix_filter_t customer_filters[] = {
     {"owner", "owner_id", ORGIX_ID, NULL, NULL, false},
     {"class", "class", ORGIX_CHOICE, org_customer_classes, ORG_CUSTOMER_CLASS_DEFAULT, false},
+    {"status", "status", ORGIX_CHOICE, custrec_statuses, CUSTREC_STATUS_DEFAULT, false},
+    {"region", "region", ORGIX_TEXT, NULL, NULL, false},
+    {"industry", "industry", ORGIX_TEXT, NULL, NULL, false},
+    /* kept by common/lua/lib/followup.lua (services/customers/followup.h) */
+    {"overdue", "", ORGIX_KEPT, overdue_kinds, NULL, false},
 };
 
 static void set_term(orgix_query_t *q, size_t i, const char *value)
@@ -97,7 +105,9 @@ void orgix_values_of(const orgix_list_t *l, const char *const *fields, size_t n,
     for (size_t i = 0; i < l->n_filters; i++) {
         const orgix_filter_t *f = &l->filters[i];
         const char *v = field_value(fields, n, f->field);
-        if (f->type == ORGIX_FLAG)
+        if (f->type == ORGIX_KEPT)
+            v = "";
+        else if (f->type == ORGIX_FLAG)
             v = *v ? "1" : "0";
         else if (f->type == ORGIX_CHOICE && !*v)
             v = f->dflt;
@@ -124,9 +134,19 @@ int orgix_add_keys(const orgix_list_t *l, const orgix_values_t *now, orgix_keys_
 {
     out->n = 0;
     int rc = push_key(out, l, NULL, NULL);
-    for (size_t i = 0; rc == 0 && i < l->n_filters; i++)
-        rc = push_key(out, l, &l->filters[i], now->v[i]);
+    for (size_t i = 0; rc == 0 && i < l->n_filters; i++) {
+        if (l->filters[i].type != ORGIX_KEPT)
+            rc = push_key(out, l, &l->filters[i], now->v[i]);
+    }
     return rc;
+}
+
+size_t orgix_add_count(const orgix_list_t *l)
+{
+    size_t n = 1;
+    for (size_t i = 0; i < l->n_filters; i++)
+        n += l->filters[i].type != ORGIX_KEPT;
+    return n;
 }
 
 int orgix_rem_keys(const orgix_list_t *l, const orgix_values_t *before, const orgix_values_t *now,
@@ -136,7 +156,9 @@ int orgix_rem_keys(const orgix_list_t *l, const orgix_values_t *before, const or
     int rc = now ? 0 : push_key(out, l, NULL, NULL);
     for (size_t i = 0; rc == 0 && i < l->n_filters; i++) {
         const orgix_filter_t *f = &l->filters[i];
-        if (f->type == ORGIX_ID) {
+        if (f->type == ORGIX_KEPT && now)
+            continue;
+        if (f->type == ORGIX_ID || f->type == ORGIX_TEXT) {
             if (before && !(now && strcmp(before->v[i], now->v[i]) == 0))
                 rc = push_key(out, l, f, before->v[i]);
             continue;
@@ -180,7 +202,10 @@ static void check_value(const orgix_filter_t *f, const char *value, nq_field_err
 {
     if (f->type == ORGIX_ID && *value && !nq_valid_id(value))
         nq_field_errors_add(errs, f->name, "%s, or empty for none", NQ_ID_RULE);
-    if (f->type != ORGIX_CHOICE || nq_one_of(value, f->choices))
+    if (f->type == ORGIX_TEXT && *value && !nq_valid_text(value, NQ_ID_MAX))
+        nq_field_errors_add(errs, f->name,
+                            "must be at most %d bytes of UTF-8 text, or empty for none", NQ_ID_MAX);
+    if ((f->type != ORGIX_CHOICE && f->type != ORGIX_KEPT) || nq_one_of(value, f->choices))
         return;
     char text[120] = "";
     size_t at = 0;
@@ -317,7 +342,8 @@ int orgix_plan(const orgix_query_t *q, orgix_plan_t *p)
 bool orgix_matches(const orgix_query_t *q, const orgix_values_t *v)
 {
     for (size_t i = 0; i < q->list->n_filters; i++) {
-        if (q->set[i] && strcmp(q->value[i], v->v[i]) != 0)
+        if (q->set[i] && q->list->filters[i].type != ORGIX_KEPT &&
+            strcmp(q->value[i], v->v[i]) != 0)
             return false;
     }
     return true;

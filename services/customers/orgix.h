@@ -47,7 +47,7 @@
 #include "org.h"
 
 /* Most filters of one list (hidden ones included). */
-#define ORGIX_FILTERS_MAX 4
+#define ORGIX_FILTERS_MAX 8
 /* A page looks at no more than limit × this many entries. */
 #define ORGIX_SCAN_FACTOR 4
 /* Longest index key. */
@@ -62,6 +62,10 @@ typedef enum {
     ORGIX_ID,     /* an id, or "" (no team, in the pool) */
     ORGIX_CHOICE, /* one of `choices`; a stored "" is `dflt` */
     ORGIX_FLAG,   /* "1" when the field is set (not ""), else "0" */
+    ORGIX_TEXT,   /* a short text (nq_valid_text, at most NQ_ID_MAX bytes), or "" (none) */
+    ORGIX_KEPT,   /* one of `choices`, an index its own scripts keep (it depends on time,
+                     not on a field): never moved by a write, only left on removal, and
+                     trusted as read */
 } orgix_type_t;
 
 typedef struct orgix_filter {
@@ -118,6 +122,9 @@ int orgix_key(char *buf, size_t len, const orgix_list_t *l, const orgix_filter_t
 /* The indexes an entity with values `now` is in: the list's own, then one
  * per filter. Returns 0, or -1 when a key does not fit. */
 int orgix_add_keys(const orgix_list_t *l, const orgix_values_t *now, orgix_keys_t *out);
+
+/* How many indexes orgix_add_keys gives for an entity of l. */
+size_t orgix_add_count(const orgix_list_t *l);
 
 /* The indexes to take an entity out of, before it is put in those of `now`:
  * for a filter of ids, the index of its value in `before` (none when before

@@ -81,7 +81,9 @@ static void test_table(void)
             size_t n = 0;
             for (const char *const *c = l->filters[f].choices; c && *c; c++)
                 n++;
-            CU_ASSERT_TRUE(l->filters[f].type == ORGIX_ID || n > 1);
+            orgix_type_t t = l->filters[f].type;
+            CU_ASSERT_TRUE(t == ORGIX_ID || t == ORGIX_TEXT || (t == ORGIX_KEPT && n >= 1) ||
+                           n > 1);
         }
     }
     CU_ASSERT_PTR_NULL(orgix_filter(customers, "team"));
@@ -186,7 +188,8 @@ static void test_refused(void)
     const char *typo[] = {"onwer=sp-1", NULL};
     CU_ASSERT_EQUAL(parse(customers, typo, &q, &errs), -1);
     CU_ASSERT_STRING_EQUAL(reason_of(&errs, "onwer"),
-                           "is not a parameter of this list (limit, cursor, owner, class)");
+                           "is not a parameter of this list (limit, cursor, owner, class, status, "
+                           "region, industry, overdue)");
     const char *typo2[] = {"stauts=left", NULL};
     CU_ASSERT_EQUAL(parse(salespeople, typo2, &q, &errs), -1);
     CU_ASSERT_STRING_EQUAL(
@@ -323,23 +326,32 @@ static void test_moves(void)
     orgix_values_of(customers, was, N_ELEMS(was), &before);
     orgix_values_of(customers, now, N_ELEMS(now), &after);
     CU_ASSERT_EQUAL_FATAL(orgix_moves(customers, &before, &after, &m), 0);
-    CU_ASSERT_EQUAL_FATAL(m.rem.n, 3);
+    /* the owner left, every other class and status; region and industry ("") stay */
+    CU_ASSERT_EQUAL_FATAL(m.rem.n, 6);
     CU_ASSERT_STRING_EQUAL(m.rem.key[0], "nq:ix:customers:owner=sp-1");
     CU_ASSERT_STRING_EQUAL(m.rem.key[1], "nq:ix:customers:class=key");
     CU_ASSERT_STRING_EQUAL(m.rem.key[2], "nq:ix:customers:class=potential");
-    CU_ASSERT_EQUAL_FATAL(m.add.n, 3);
+    CU_ASSERT_STRING_EQUAL(m.rem.key[3], "nq:ix:customers:status=dormant");
+    CU_ASSERT_STRING_EQUAL(m.rem.key[5], "nq:ix:customers:status=pool");
+    /* the overdue index is the follow-up scripts': never moved by a write */
+    CU_ASSERT_EQUAL_FATAL(m.add.n, 6);
     CU_ASSERT_STRING_EQUAL(m.add.key[0], "nq:ix:customers");
     CU_ASSERT_STRING_EQUAL(m.add.key[1], "nq:ix:customers:owner=sp-2");
     CU_ASSERT_STRING_EQUAL(m.add.key[2], "nq:ix:customers:class=normal");
+    CU_ASSERT_STRING_EQUAL(m.add.key[3], "nq:ix:customers:status=active");
+    CU_ASSERT_STRING_EQUAL(m.add.key[4], "nq:ix:customers:region=");
+    CU_ASSERT_STRING_EQUAL(m.add.key[5], "nq:ix:customers:industry=");
+    CU_ASSERT_EQUAL(orgix_add_count(customers), 6);
     /* the same owner: not taken out of it */
     CU_ASSERT_EQUAL_FATAL(orgix_moves(customers, &after, &after, &m), 0);
-    CU_ASSERT_EQUAL(m.rem.n, 2);
+    CU_ASSERT_EQUAL(m.rem.n, 5);
     /* a new one: no owner to leave */
     CU_ASSERT_EQUAL_FATAL(orgix_moves(customers, NULL, &after, &m), 0);
-    CU_ASSERT_EQUAL(m.rem.n, 2);
-    /* removed: out of everything, into nothing */
-    CU_ASSERT_EQUAL_FATAL(orgix_moves(customers, &after, NULL, &m), 0);
     CU_ASSERT_EQUAL(m.rem.n, 5);
+    /* removed: out of everything, the overdue index too, into nothing */
+    CU_ASSERT_EQUAL_FATAL(orgix_moves(customers, &after, NULL, &m), 0);
+    CU_ASSERT_EQUAL(m.rem.n, 12);
+    CU_ASSERT_STRING_EQUAL(m.rem.key[11], "nq:ix:customers:overdue=followup");
     CU_ASSERT_STRING_EQUAL(m.rem.key[0], "nq:ix:customers");
     CU_ASSERT_EQUAL(m.add.n, 0);
 }
@@ -388,8 +400,10 @@ static size_t random_fields(const orgix_list_t *l, const char *fields[], char bu
         const orgix_filter_t *flt = &l->filters[f];
         int r = rand() % P_VALUES;
         fields[n++] = flt->field;
-        if (flt->type == ORGIX_ID)
+        if (flt->type == ORGIX_ID || flt->type == ORGIX_TEXT)
             snprintf(buf[f], 16, "%s", r ? (r == 1 ? "a1" : "a2") : "");
+        else if (flt->type == ORGIX_KEPT)
+            snprintf(buf[f], 16, "%s", "");
         else if (flt->type == ORGIX_FLAG)
             snprintf(buf[f], 16, "%s", r ? "1795000000000" : "");
         else
@@ -423,7 +437,7 @@ static void test_property(void)
                 orgix_values_t known;
                 memset(&known, 0, sizeof(known));
                 for (size_t f = 0; f < l->n_filters; f++) {
-                    if (l->filters[f].type == ORGIX_ID)
+                    if (l->filters[f].type == ORGIX_ID || l->filters[f].type == ORGIX_TEXT)
                         snprintf(known.v[f], sizeof(known.v[f]), "%s", vals[id].v[f]);
                     else
                         snprintf(known.v[f], sizeof(known.v[f]), "junk");
