@@ -287,6 +287,7 @@ const nq_i18n_pair_t nq_i18n_zh_catalogue[] = {
     {"team cadence", "团队跟进周期"},
     {"must be at most %d bytes of UTF-8 text, or empty for none", "须为最多 %d 字节的 UTF-8 文本，或留空表示无"},
     {"is read-only", "为只读字段"},
+    {"must be an array of at most 1000 objects", "应为最多 1000 个对象的数组"},
     {"is only for a customer's put", "仅用于客户的写入"},
     {"must be one of active, dormant, lost, pool", "应为 active、dormant、lost、pool（活跃、休眠、流失、公海）之一"},
     {"must be %d characters at most of digits, spaces and + - ( ), with at least 3 digits", "须为最多 %d 个字符，仅含数字、空格和 + - ( )，且至少 3 位数字"},
