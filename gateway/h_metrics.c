@@ -1,6 +1,7 @@
 /* h_metrics.c — GET /metrics: Prometheus text exposition of the suite's
  * counters (from Redis: events accepted and scored, log length, entries
- * pending with scorers, how far the activity index is behind, alerts) and of
+ * pending with scorers, how far the activity index and alerting are behind,
+ * alerts) and of
  * this gateway (requests, calls in flight per service, SSE clients, Redis
  * connection). */
 #include <stdio.h>
@@ -11,7 +12,18 @@
 #include "nq/keys.h"
 
 /* The suite's counters read from Redis, one slot each. */
-enum { ACCEPTED, SCORED, LOG_LENGTH, PENDING, INDEX_PENDING, INDEX_LAG, ALERTS, N_SLOTS };
+enum {
+    ACCEPTED,
+    SCORED,
+    LOG_LENGTH,
+    PENDING,
+    INDEX_PENDING,
+    INDEX_LAG,
+    ALERTING_PENDING,
+    ALERTING_LAG,
+    ALERTS,
+    N_SLOTS
+};
 
 /* One pipelined read of the suite's counters. */
 typedef struct scrape {
@@ -35,7 +47,12 @@ static const struct {
                        "Entries delivered to the activity indexer, not yet indexed."},
     [INDEX_LAG] = {"nq_index_lag_entries", "gauge",
                    "Entries of the activity log the indexer has not read yet."},
-    [ALERTS] = {"nq_alerts_stored", "gauge", "Alerts in the alert stream."},
+    [ALERTING_PENDING] = {"nq_alerting_pending_entries", "gauge",
+                          "Entries delivered to alerting, not yet evaluated."},
+    [ALERTING_LAG] = {"nq_alerting_lag_entries", "gauge",
+                      "Entries of the activity log alerting has not read yet."},
+    [ALERTS] = {"nq_alerts_stored", "gauge",
+                "Entries in the alert stream (one per alert raised and per change)."},
 };
 
 /* Where a reply goes. */
@@ -83,9 +100,9 @@ static void answer(scrape_t *sc)
     free(sc);
 }
 
-/* The lag of the index group in an XINFO GROUPS reply (a list of flat
+/* The lag of consumer group `group` in an XINFO GROUPS reply (a list of flat
  * field/value lists), or -1 when Redis does not know it. */
-static long long index_lag(const redisReply *groups)
+static long long group_lag(const redisReply *groups, const char *group)
 {
     for (size_t g = 0; groups && groups->type == REDIS_REPLY_ARRAY && g < groups->elements; g++) {
         const redisReply *f = groups->element[g];
@@ -96,7 +113,7 @@ static long long index_lag(const redisReply *groups)
             if (k->type != REDIS_REPLY_STRING)
                 continue;
             if (strcmp(k->str, "name") == 0)
-                ours = v->type == REDIS_REPLY_STRING && strcmp(v->str, NQ_GROUP_INDEX) == 0;
+                ours = v->type == REDIS_REPLY_STRING && strcmp(v->str, group) == 0;
             else if (strcmp(k->str, "lag") == 0 && v->type == REDIS_REPLY_INTEGER)
                 lag = v->integer;
         }
@@ -110,8 +127,9 @@ static void on_value(nq_redis_t *r, redisReply *reply, void *data)
 {
     slot_ref_t *ref = data;
     scrape_t *sc = ref->scrape;
-    if (ref->slot == INDEX_LAG)
-        sc->value[ref->slot] = index_lag(reply);
+    if (ref->slot == INDEX_LAG || ref->slot == ALERTING_LAG)
+        sc->value[ref->slot] =
+            group_lag(reply, ref->slot == INDEX_LAG ? NQ_GROUP_INDEX : NQ_GROUP_ALERTING);
     else if (reply && reply->type == REDIS_REPLY_INTEGER)
         sc->value[ref->slot] = reply->integer;
     else if (reply && reply->type == REDIS_REPLY_STRING)
@@ -146,6 +164,8 @@ static void get_metrics(const gw_request_t *req)
         [PENDING] = {"XPENDING", NQ_KEY_ACTIVITIES, NQ_GROUP_SCORING},
         [INDEX_PENDING] = {"XPENDING", NQ_KEY_ACTIVITIES, NQ_GROUP_INDEX},
         [INDEX_LAG] = {"XINFO", "GROUPS", NQ_KEY_ACTIVITIES},
+        [ALERTING_PENDING] = {"XPENDING", NQ_KEY_ACTIVITIES, NQ_GROUP_ALERTING},
+        [ALERTING_LAG] = {"XINFO", "GROUPS", NQ_KEY_ACTIVITIES},
         [ALERTS] = {"XLEN", NQ_KEY_ALERTS, NULL},
     };
     sc->waiting = 1; /* held while issuing */

@@ -1,5 +1,7 @@
 -- alert_names — the names an alert's titles show (services/alerting).
 -- Read-only.
--- KEYS: 1 the salesperson's profile, 2 the customer.
--- Returns {salesperson's name or false, customer's name or false}.
-return {redis.call('HGET', KEYS[1], 'name'), redis.call('HGET', KEYS[2], 'name')}
+-- KEYS: the customers and teams (hashes) whose names are wanted.
+-- Returns the name of each, or false.
+local out = {}
+for k = 1, #KEYS do out[k] = redis.call('HGET', KEYS[k], 'name') end
+return out

@@ -1,7 +1,8 @@
 -- list_page — a page of a list's ids (services/customers/orgix.h). Read-only.
 -- KEYS: the indexes every id of the page is in (sorted sets, score 0).
 -- ARGV: 1 the page starts after this id ("" from the first), 2 how many ids
---   at most, 3 how many entries it may look at.
+--   at most, 3 how many entries it may look at, 4 (optional) "desc": in
+--   reverse id order.
 -- Walks the smallest index in id order from the start and keeps the ids that
 -- are in all the others. Returns {the last id it looked at ("" none), 1 when
 -- that index has entries after it (else 0), the ids kept...}.
@@ -11,11 +12,17 @@ for i = 2, #KEYS do
   if n < size then drive, size = i, n end
 end
 local want, budget = tonumber(ARGV[2]), tonumber(ARGV[3])
-local from = ARGV[1] == '' and '-' or '(' .. ARGV[1]
+local desc = ARGV[4] == 'desc'
+local from = ARGV[1] == '' and (desc and '+' or '-') or '(' .. ARGV[1]
+local to = desc and '-' or '+'
+local function range(lo, n)
+  if desc then return redis.call('ZREVRANGEBYLEX', KEYS[drive], lo, to, 'LIMIT', 0, n) end
+  return redis.call('ZRANGEBYLEX', KEYS[drive], lo, to, 'LIMIT', 0, n)
+end
 local out, last, ended = {'', 0}, nil, false
 while #out - 2 < want and budget > 0 do
   local n = math.min(want - (#out - 2), budget)
-  local ids = redis.call('ZRANGEBYLEX', KEYS[drive], from, '+', 'LIMIT', 0, n)
+  local ids = range(from, n)
   budget = budget - #ids
   for _, id in ipairs(ids) do
     local all = true
@@ -33,7 +40,7 @@ while #out - 2 < want and budget > 0 do
 end
 if last then
   out[1] = last
-  if not ended and #redis.call('ZRANGEBYLEX', KEYS[drive], '(' .. last, '+', 'LIMIT', 0, 1) > 0 then
+  if not ended and #range('(' .. last, 1) > 0 then
     out[2] = 1
   end
 end

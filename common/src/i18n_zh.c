@@ -294,6 +294,24 @@ const nq_i18n_pair_t nq_i18n_zh_catalogue[] = {
     {"must be an e-mail address (name@example.com) of at most %d bytes", "须为电子邮件地址（name@example.com），最多 %d 字节"},
     {"must be from 0 to %lld yuan", "应在 0 到 %lld 元之间"},
     {"must be an integer from 0 to %d", "应为 0 到 %d 之间的整数"},
+
+    /* ---- 预警：列表、处理、团队规则 */
+    {"no such alert", "没有这条预警"},
+    {"no such action: use ack, resolve, assign or comment", "没有这个操作：可用 ack、resolve、assign 或 comment（确认、解决、指派、评论）"},
+    {"the alert keeps changing; try again", "这条预警正被反复修改，请重试"},
+    {"bad request body", "请求体有误"},
+    {"unknown field for %s", "%s 操作没有这个字段"},
+    {"must be 1-%d bytes of text", "应为 1 到 %d 字节的文字"},
+    {"the alert has as many comments as it may have", "这条预警的评论已达上限"},
+    {"the alert rules", "预警规则"},
+    {"bad alert rules", "预警规则有误"},
+    {"unknown field: send {\"rules\": {...}}", "未知字段：请发送 {\"rules\": {...}}"},
+    {"is required (an object; {} clears the overrides)", "必须填写（对象；{} 表示清除本团队的设置）"},
+    {"unknown rule", "未知预警规则"},
+    {"unknown parameter of rule %s", "规则 %s 没有这个参数"},
+    {"must be an object of rule -> settings", "应为“规则 -> 设置”的对象"},
+    {"must be an object of parameter -> value", "应为“参数 -> 取值”的对象"},
+    {"must be an amount in yuan (\"50000.00\")", "应为以元为单位的金额（\"50000.00\"）"},
 };
 /* clang-format on */
 

@@ -152,3 +152,16 @@ int nq_key_index(char *buf, size_t len, const char *list, const char *filter, co
         return fit(snprintf(buf, len, "nq:ix:%s", list), len);
     return fit(snprintf(buf, len, "nq:ix:%s:%s=%s", list, filter, value), len);
 }
+
+int nq_key_alert(char *buf, size_t len, const char *id)
+{
+    return fit(snprintf(buf, len, "nq:alert:%s", id), len);
+}
+
+int nq_key_alert_seen(char *buf, size_t len, const char *rule, const char *subject,
+                      const char *window)
+{
+    return fit(snprintf(buf, len, NQ_KEY_ALERT_SEEN_PREFIX "%s:%zu:%s:%s", rule, strlen(subject),
+                        subject, window),
+               len);
+}

@@ -1,130 +1,684 @@
 /* alerting.c — the alerting service's I/O. See alerting.h. */
 #include "alerting.h"
 
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "nq/actlog.h"
 #include "nq/bus.h"
 #include "nq/keys.h"
 #include "nq/log.h"
 #include "nq/period.h"
 #include "nq/scripts.h"
 #include "rules.h"
+#include "settings.h"
 
 struct alerting {
-    nq_service_t *svc;             /* shared process state */
-    nq_zsock_t *sub;               /* kpi.changed.v1 from scorers */
-    nq_zsock_t *pub;               /* alert.raised.v1 to gateways */
-    alert_thresholds_t thresholds; /* rule settings */
-    uint64_t raised;               /* alerts raised by this process */
+    nq_service_t *svc;       /* shared process state */
+    nq_zsock_t *sub;         /* kpi.changed.v1 from scorers: a nudge to read the log */
+    nq_zsock_t *pub;         /* alert.raised.v1 to gateways */
+    uv_timer_t poll;         /* reads even without a nudge */
+    uv_timer_t reclaim;      /* takes over entries of dead replicas */
+    alert_config_t defaults; /* company defaults of every rule */
+    int64_t recency_ms;      /* event-time rules: only events this recent */
+    char reclaim_cursor[64]; /* XAUTOCLAIM position */
+    bool busy;               /* a cycle (or a read) is in flight */
+    bool more;               /* nudged while busy: read again after it */
+    bool reclaim_due;        /* the reclaim timer fired */
+    bool own_pending;        /* read this consumer's own pending entries first */
+    bool stopping;           /* stop hook ran */
+    uint64_t raised;         /* alerts raised by this process */
+    uint64_t repeated;       /* alerts found raised already */
 };
 
-/* An alert on its way into the stream. */
-typedef struct raise_job {
-    alerting_t *al;           /* owner */
-    const alert_rule_t *rule; /* which rule fired */
-    alert_draft_t draft;      /* what to raise */
-    alert_names_t names;      /* looked up for the titles */
-    int64_t raised_at;        /* when */
-} raise_job_t;
+/* A salesperson of the batch. */
+typedef struct person {
+    const char *id;            /* borrowed from an event */
+    char name[128];            /* from the profile, "" unknown */
+    char team[72];             /* team now, "" none */
+    const alert_config_t *cfg; /* the team's settings (or the defaults) */
+} person_t;
+
+/* A team with rule overrides. */
+typedef struct team_cfg {
+    char id[72];        /* the team */
+    alert_config_t cfg; /* the company defaults with its overrides */
+} team_cfg_t;
+
+/* The last competitor price of a competitor+product the batch reads. */
+typedef struct price {
+    char *field;     /* "<competitor length>:<competitor><product>" */
+    char before[64]; /* value as read ("" none) */
+    char now[64];    /* value after the batch's events */
+} price_t;
+
+/* A fired rule. */
+typedef struct fired {
+    const alert_rule_t *rule; /* its row */
+    alert_draft_t d;          /* what it found */
+    const person_t *who;      /* the salesperson (NULL: the event named none) */
+    alert_names_t names;      /* for the titles */
+    char id[40];              /* the alert's id, given when raised */
+} fired_t;
+
+/* One cycle: log entries read, evaluated, raised and acknowledged. */
+typedef struct cycle {
+    alerting_t *al;        /* owner */
+    nq_actlog_batch_t log; /* the log entries, decoded */
+    bool watched;          /* some event is of a type a rule looks at */
+    person_t *people;      /* distinct salespeople of watched events */
+    size_t n_people;       /* how many */
+    team_cfg_t *teams;     /* teams with overrides */
+    size_t n_teams;        /* how many */
+    price_t *prices;       /* competitor+product of the batch's intel */
+    size_t n_prices;       /* how many */
+    fired_t *fired;        /* alerts to raise */
+    size_t n_fired;        /* how many */
+    size_t fired_cap;      /* room in fired */
+    int attempts;          /* context reads (price conflicts start again) */
+    bool full;             /* the read came back full: read again at once */
+} cycle_t;
+
+static void pull(alerting_t *al);
+static void cycle_context(cycle_t *c);
+
+static void cycle_reset(cycle_t *c)
+{
+    free(c->people);
+    free(c->teams);
+    free(c->fired);
+    c->people = NULL;
+    c->teams = NULL;
+    c->fired = NULL;
+    c->n_people = c->n_teams = c->n_fired = c->fired_cap = 0;
+    for (size_t i = 0; i < c->n_prices; i++) {
+        free(c->prices[i].field);
+        c->prices[i].field = NULL;
+    }
+    free(c->prices);
+    c->prices = NULL;
+    c->n_prices = 0;
+}
+
+static void cycle_free(cycle_t *c)
+{
+    cycle_reset(c);
+    nq_actlog_batch_free(&c->log);
+    free(c);
+}
+
+/* The cycle is over (done or given up): read on. */
+static void cycle_end(cycle_t *c)
+{
+    alerting_t *al = c->al;
+    bool again = c->full;
+    cycle_free(c);
+    al->busy = false;
+    if (again || al->more) {
+        al->more = false;
+        pull(al);
+    }
+}
+
+/* ---- the batch's events -------------------------------------------------- */
+
+#define FOR_EACH_EVENT(c, ev)                                                                      \
+    for (size_t e_ = 0; e_ < (c)->log.n; e_++)                                                     \
+        for (size_t k_ = 0;                                                                        \
+             k_ < (c)->log.entries[e_].n && ((ev) = (c)->log.entries[e_].events[k_]); k_++)
+
+static person_t *person_of(cycle_t *c, const char *id)
+{
+    for (size_t i = 0; i < c->n_people; i++) {
+        if (strcmp(c->people[i].id, id) == 0)
+            return &c->people[i];
+    }
+    return NULL;
+}
+
+static int price_field(const Nq__Activity *ev, char **out)
+{
+    *out = NULL;
+    if (!ev->type || strcmp(ev->type, "competitor_intel") != 0 || !ev->has_price_fen ||
+        !ev->competitor || !ev->product || !*ev->product)
+        return 0;
+    size_t len = strlen(ev->competitor) + strlen(ev->product) + 24;
+    *out = malloc(len);
+    if (!*out)
+        return -1;
+    snprintf(*out, len, "%zu:%s%s", strlen(ev->competitor), ev->competitor, ev->product);
+    return 0;
+}
+
+static price_t *price_of(cycle_t *c, const char *field)
+{
+    for (size_t i = 0; field && i < c->n_prices; i++) {
+        if (strcmp(c->prices[i].field, field) == 0)
+            return &c->prices[i];
+    }
+    return NULL;
+}
+
+/* Make room for one more element in *arr of *n (capacity *cap), zeroed. */
+static int grow(void **arr, size_t n, size_t *cap, size_t size)
+{
+    if (n < *cap)
+        return 0;
+    size_t want = *cap ? 2 * *cap : 16;
+    void *p = realloc(*arr, want * size);
+    if (!p)
+        return -1;
+    memset((char *)p + n * size, 0, (want - n) * size);
+    *arr = p;
+    *cap = want;
+    return 0;
+}
+
+/* Collect the distinct salespeople and price fields of watched events. */
+static int cycle_collect(cycle_t *c)
+{
+    size_t people_cap = 0, prices_cap = 0;
+    Nq__Activity *ev;
+    FOR_EACH_EVENT(c, ev)
+    {
+        if (!alert_type_watched(ev->type))
+            continue;
+        c->watched = true;
+        if (ev->salesperson_id && !person_of(c, ev->salesperson_id)) {
+            if (grow((void **)&c->people, c->n_people, &people_cap, sizeof(*c->people)) != 0)
+                return -1;
+            c->people[c->n_people++].id = ev->salesperson_id;
+        }
+        char *field;
+        if (price_field(ev, &field) != 0)
+            return -1;
+        if (!field || price_of(c, field)) {
+            free(field);
+            continue;
+        }
+        if (grow((void **)&c->prices, c->n_prices, &prices_cap, sizeof(*c->prices)) != 0) {
+            free(field);
+            return -1;
+        }
+        c->prices[c->n_prices++].field = field;
+    }
+    return 0;
+}
+
+/* ---- 3. raise ------------------------------------------------------------- */
+
+static void publish(alerting_t *al, const fired_t *f, const char *id, int64_t raised_at)
+{
+    Nq__Alert alert = NQ__ALERT__INIT;
+    alert_draft_to_proto(&f->d, &f->names, f->who ? f->who->team : NULL, raised_at, &alert);
+    alert.id = (char *)id;
+    if (al->pub)
+        nq_zsock_send(al->pub, NQ_MSG(ALERT_RAISED), &alert.base);
+    nq_log_info("alert_raised", "%s %s: %s", id, f->d.rule, f->d.title_en);
+}
+
+typedef struct raise_call {
+    cycle_t *c;
+    int64_t raised_at;
+} raise_call_t;
 
 static void on_raised(nq_redis_t *r, redisReply *reply, void *data)
 {
-    raise_job_t *job = data;
-    alerting_t *al = job->al;
-    if (reply && reply->type == REDIS_REPLY_STRING) {
-        Nq__Alert alert = NQ__ALERT__INIT;
-        alert_draft_to_proto(&job->draft, job->raised_at, &alert);
-        alert.id = reply->str;
-        al->raised++;
-        if (al->pub)
-            nq_zsock_send(al->pub, NQ_MSG(ALERT_RAISED), &alert.base);
-        nq_log_info("alert_raised", "%s %s: %s", alert.id, job->draft.rule, job->draft.title_en);
-    } else if (reply && reply->type == REDIS_REPLY_ERROR) {
-        nq_log_error("alert_store_failed", "%s: %s", job->draft.rule, reply->str);
-    } else if (!reply) {
-        nq_log_error("alert_store_failed", "%s for %s: Redis unavailable", job->draft.rule,
-                     job->draft.subject);
+    raise_call_t *rc = data;
+    cycle_t *c = rc->c;
+    alerting_t *al = c->al;
+    int64_t raised_at = rc->raised_at;
+    free(rc);
+    bool ok = reply && reply->type == REDIS_REPLY_ARRAY && reply->elements >= 1 &&
+              reply->element[0]->type == REDIS_REPLY_STRING;
+    if (ok && strcmp(reply->element[0]->str, "conflict") == 0) {
+        if (++c->attempts <= ALERTING_RETRIES && !al->stopping) {
+            nq_log_info("alert_retry", "a competitor price changed meanwhile: evaluating again");
+            cycle_reset(c);
+            if (cycle_collect(c) == 0) {
+                cycle_context(c);
+                return;
+            }
+        }
+        nq_log_warn("alert_deferred", "%zu entries stay pending (price conflicts)", c->log.n);
+        cycle_end(c);
+        return;
     }
-    free(job);
+    if (!ok || reply->elements != c->n_fired + 1) {
+        nq_log_error("alert_store_failed", "%zu entries stay pending: %s", c->log.n,
+                     reply && reply->type == REDIS_REPLY_ERROR ? reply->str : "Redis unavailable");
+        cycle_end(c);
+        return;
+    }
+    for (size_t i = 0; i < c->n_fired; i++) {
+        if (reply->element[i + 1]->integer == 1) {
+            al->raised++;
+            publish(al, &c->fired[i], c->fired[i].id, raised_at);
+        } else {
+            al->repeated++;
+        }
+    }
+    cycle_end(c);
 }
 
-static void raise_alert(alerting_t *al, raise_job_t *job)
+/* An alert's id: when it was raised, then the FNV-1a 64 of its dedupe key, so
+ * ids sort in raise order and the script can be told its hash's key. */
+static void alert_id(char *buf, size_t len, int64_t raised_at, const char *seen)
 {
-    Nq__Alert alert = NQ__ALERT__INIT;
-    alert_draft_to_proto(&job->draft, job->raised_at, &alert);
-    size_t len = nq__alert__get_packed_size(&alert);
-    uint8_t *buf = malloc(len ? len : 1);
-    char seen[256];
-    snprintf(seen, sizeof(seen), NQ_KEY_ALERT_SEEN_PREFIX "%s:%s", job->draft.rule,
-             job->draft.subject);
-    int rc = -1;
-    if (buf) {
-        nq__alert__pack(&alert, buf);
-        rc = nq_script_callf(al->svc->redis, NQ_SCRIPT(ALERT_RAISE), on_raised, job, 2,
-                             "%s %s %d %d %b", seen, NQ_KEY_ALERTS, NQ_ALERT_SEEN_TTL_S,
-                             NQ_ALERT_STREAM_MAXLEN, buf, len);
+    uint64_t h = 14695981039346656037ULL;
+    for (const unsigned char *p = (const unsigned char *)seen; *p; p++)
+        h = (h ^ *p) * 1099511628211ULL;
+    snprintf(buf, len, "%013" PRId64 "-%016" PRIx64, raised_at, h);
+}
+
+/* The keys of one alert: dedupe, hash, rule's, team's and salesperson's indexes. */
+static void add_alert_keys(nq_redis_args_t *a, const fired_t *f, char *id, size_t id_len,
+                           int64_t raised_at)
+{
+    char key[600];
+    nq_key_alert_seen(key, sizeof(key), f->d.rule, f->d.subject, f->d.window);
+    nq_redis_args_adds(a, key);
+    alert_id(id, id_len, raised_at, key);
+    nq_key_alert(key, sizeof(key), id);
+    nq_redis_args_adds(a, key);
+    nq_key_index(key, sizeof(key), NQ_IX_ALERTS, "rule", f->d.rule);
+    nq_redis_args_adds(a, key);
+    nq_key_index(key, sizeof(key), NQ_IX_ALERTS, "team", f->who ? f->who->team : "");
+    nq_redis_args_adds(a, key);
+    nq_key_index(key, sizeof(key), NQ_IX_ALERTS, "salesperson", f->d.salesperson_id);
+    nq_redis_args_adds(a, key);
+}
+
+static void cycle_raise(cycle_t *c)
+{
+    alerting_t *al = c->al;
+    raise_call_t *rc = malloc(sizeof(*rc));
+    if (!rc) {
+        cycle_end(c);
+        return;
     }
-    free(buf);
-    if (rc != 0) {
-        nq_log_error("alert_store_failed", "%s for %s: Redis unavailable", job->draft.rule,
-                     job->draft.subject);
-        free(job);
+    rc->c = c;
+    rc->raised_at = nq_now_ms();
+    nq_redis_args_t a;
+    nq_redis_args_init(&a);
+    char key[128];
+    nq_redis_args_adds(&a, NQ_KEY_ACTIVITIES);
+    nq_redis_args_adds(&a, NQ_KEY_ALERTS);
+    nq_redis_args_adds(&a, NQ_KEY_ALERT_PRICES);
+    nq_key_index(key, sizeof(key), NQ_IX_ALERTS, NULL, NULL);
+    nq_redis_args_adds(&a, key);
+    nq_key_index(key, sizeof(key), NQ_IX_ALERTS, "state", "open");
+    nq_redis_args_adds(&a, key);
+    for (size_t i = 0; i < c->n_fired; i++)
+        add_alert_keys(&a, &c->fired[i], c->fired[i].id, sizeof(c->fired[i].id), rc->raised_at);
+    size_t nkeys = a.argc;
+    nq_redis_args_adds(&a, NQ_GROUP_ALERTING);
+    nq_redis_args_addf(&a, "%d", NQ_ALERT_SEEN_TTL_S);
+    nq_redis_args_addf(&a, "%d", NQ_ALERT_STREAM_MAXLEN);
+    nq_redis_args_addf(&a, "%zu", c->log.n);
+    for (size_t i = 0; i < c->log.n; i++)
+        nq_redis_args_adds(&a, c->log.ids[i]);
+    size_t changed = 0;
+    for (size_t i = 0; i < c->n_prices; i++)
+        changed += strcmp(c->prices[i].before, c->prices[i].now) != 0;
+    nq_redis_args_addf(&a, "%zu", changed);
+    for (size_t i = 0; i < c->n_prices; i++) {
+        if (strcmp(c->prices[i].before, c->prices[i].now) == 0)
+            continue;
+        nq_redis_args_adds(&a, c->prices[i].field);
+        nq_redis_args_adds(&a, c->prices[i].before);
+        nq_redis_args_adds(&a, c->prices[i].now);
+    }
+    for (size_t i = 0; i < c->n_fired; i++) {
+        fired_t *f = &c->fired[i];
+        Nq__Alert alert = NQ__ALERT__INIT;
+        alert_draft_to_proto(&f->d, &f->names, f->who ? f->who->team : NULL, rc->raised_at, &alert);
+        size_t len = nq__alert__get_packed_size(&alert);
+        uint8_t *buf = malloc(len ? len : 1);
+        if (!buf) {
+            a.failed = true;
+            break;
+        }
+        nq__alert__pack(&alert, buf);
+        nq_redis_args_adds(&a, f->id);
+        nq_redis_args_add(&a, buf, len);
+        free(buf);
+    }
+    int sent = a.failed ? -1
+                        : nq_script_call_args(al->svc->redis, NQ_SCRIPT(ALERT_RAISE), on_raised, rc,
+                                              nkeys, &a);
+    nq_redis_args_free(&a);
+    if (sent != 0) {
+        free(rc);
+        nq_log_warn("alert_deferred", "%zu entries stay pending: Redis unavailable", c->log.n);
+        cycle_end(c);
     }
 }
 
-/* The names for the titles, then the alert: a name that is not in the reply
- * (unknown, or Redis down) is "", so the title shows the id. */
+/* ---- 2b. names ------------------------------------------------------------ */
+
+static void copy_name(char *dst, size_t len, const redisReply *r)
+{
+    snprintf(dst, len, "%s", r && r->type == REDIS_REPLY_STRING ? r->str : "");
+}
+
+/* Two names per alert: its customer's, its team's. A name that is not in the
+ * reply (unknown, or Redis down) is "", so the titles show the id. */
 static void on_names(nq_redis_t *r, redisReply *reply, void *data)
 {
-    raise_job_t *job = data;
-    char *const targets[2] = {job->names.salesperson, job->names.customer};
-    bool listed = reply && reply->type == REDIS_REPLY_ARRAY;
-    for (size_t i = 0; i < 2; i++) {
-        bool known = listed && i < reply->elements && reply->element[i]->type == REDIS_REPLY_STRING;
-        snprintf(targets[i], sizeof(job->names.salesperson), "%s",
-                 known ? reply->element[i]->str : "");
+    cycle_t *c = data;
+    bool listed = reply && reply->type == REDIS_REPLY_ARRAY && reply->elements == 2 * c->n_fired;
+    for (size_t i = 0; i < c->n_fired; i++) {
+        fired_t *f = &c->fired[i];
+        copy_name(f->names.customer, sizeof(f->names.customer),
+                  listed ? reply->element[2 * i] : NULL);
+        copy_name(f->names.team, sizeof(f->names.team), listed ? reply->element[2 * i + 1] : NULL);
+        f->rule->describe(&f->d, &f->names);
     }
-    job->rule->title(&job->draft, &job->names);
-    raise_alert(job->al, job);
+    cycle_raise(c);
 }
 
-static void look_up_names(alerting_t *al, raise_job_t *job)
+static void cycle_names(cycle_t *c)
 {
-    char sp[128], cu[128];
-    nq_key_salesperson(sp, sizeof(sp), job->draft.salesperson_id);
-    nq_key_customer(cu, sizeof(cu), *job->draft.customer_id ? job->draft.customer_id : "-");
-    if (nq_script_callf(al->svc->redis, NQ_SCRIPT(ALERT_NAMES), on_names, job, 2, "%s %s", sp,
-                        cu) != 0)
-        on_names(NULL, NULL, job); /* titles with ids; raise_alert reports Redis down */
+    nq_redis_args_t a;
+    nq_redis_args_init(&a);
+    char key[128];
+    for (size_t i = 0; i < c->n_fired; i++) {
+        const fired_t *f = &c->fired[i];
+        nq_key_customer(key, sizeof(key), *f->d.customer_id ? f->d.customer_id : "-");
+        nq_redis_args_adds(&a, key);
+        nq_key_team(key, sizeof(key), f->who && *f->who->team ? f->who->team : "-");
+        nq_redis_args_adds(&a, key);
+    }
+    if (a.failed || nq_script_call_args(c->al->svc->redis, NQ_SCRIPT(ALERT_NAMES), on_names, c,
+                                        a.argc, &a) != 0)
+        on_names(NULL, NULL, c); /* titles with ids; the raise reports Redis down */
+    nq_redis_args_free(&a);
 }
 
-static void evaluate(alerting_t *al, const Nq__Activity *ev)
+/* ---- 2a. evaluate --------------------------------------------------------- */
+
+/* "<price fen> <observed at ms>" */
+static bool price_parse(const char *v, int64_t *fen, int64_t *at)
 {
+    long long p, t;
+    if (!v || sscanf(v, "%lld %lld", &p, &t) != 2)
+        return false;
+    *fen = p;
+    *at = t;
+    return true;
+}
+
+/* What the rules know of ev's competitor+product; the observation then moves
+ * on to ev when ev is not older. */
+static int price_ctx(cycle_t *c, const Nq__Activity *ev, alert_ctx_t *ctx)
+{
+    memset(ctx, 0, sizeof(*ctx));
+    char *field;
+    if (price_field(ev, &field) != 0)
+        return -1;
+    price_t *p = price_of(c, field);
+    free(field);
+    if (!p)
+        return 0;
+    int64_t at = ev->has_occurred_at ? ev->occurred_at : 0;
+    ctx->has_last_price =
+        price_parse(p->now, &ctx->last_price_fen, &ctx->last_price_at) && ctx->last_price_at <= at;
+    if (!*p->now || ctx->has_last_price)
+        snprintf(p->now, sizeof(p->now), "%" PRId64 " %" PRId64, ev->price_fen, at);
+    return 0;
+}
+
+static int fire(cycle_t *c, const alert_rule_t *r, const alert_draft_t *d, const person_t *who)
+{
+    if (grow((void **)&c->fired, c->n_fired, &c->fired_cap, sizeof(*c->fired)) != 0)
+        return -1;
+    fired_t *f = &c->fired[c->n_fired++];
+    f->rule = r;
+    f->d = *d;
+    f->who = who;
+    if (who)
+        snprintf(f->names.salesperson, sizeof(f->names.salesperson), "%s", who->name);
+    return 0;
+}
+
+static int cycle_evaluate(cycle_t *c)
+{
+    alerting_t *al = c->al;
     int64_t now = nq_now_ms();
-    for (size_t i = 0; i < alert_rules_count; i++) {
-        raise_job_t *job = calloc(1, sizeof(*job));
-        if (!job)
-            return;
-        if (!alert_rule_fires(&alert_rules[i], ev, &al->thresholds, now, &job->draft)) {
-            free(job);
+    alert_draft_t *d = malloc(sizeof(*d));
+    if (!d)
+        return -1;
+    int rc = 0;
+    Nq__Activity *ev;
+    FOR_EACH_EVENT(c, ev)
+    {
+        if (rc != 0 || !alert_type_watched(ev->type))
             continue;
+        const person_t *who = ev->salesperson_id ? person_of(c, ev->salesperson_id) : NULL;
+        const alert_config_t *cfg = who && who->cfg ? who->cfg : &al->defaults;
+        alert_ctx_t ctx;
+        rc = price_ctx(c, ev, &ctx);
+        for (size_t i = 0; rc == 0 && i < alert_rules_count; i++) {
+            if (alert_rule_fires(&alert_rules[i], ev, &cfg->rule[i], &ctx, al->recency_ms, now, d))
+                rc = fire(c, &alert_rules[i], d, who);
         }
-        job->al = al;
-        job->rule = &alert_rules[i];
-        job->draft.rule = alert_rules[i].key;
-        job->draft.severity = alert_rules[i].severity;
-        job->raised_at = now;
-        look_up_names(al, job);
     }
+    free(d);
+    return rc;
+}
+
+/* ---- 1. context ----------------------------------------------------------- */
+
+static const alert_config_t *team_config(cycle_t *c, const char *team)
+{
+    for (size_t i = 0; *team && i < c->n_teams; i++) {
+        if (strcmp(c->teams[i].id, team) == 0)
+            return &c->teams[i].cfg;
+    }
+    return NULL;
+}
+
+/* Read the overrides of the teams that have some: [team, json, ...]. */
+static void read_teams(cycle_t *c, const redisReply *list)
+{
+    c->teams = calloc(list->elements / 2 + 1, sizeof(*c->teams));
+    for (size_t i = 0; c->teams && i + 1 < list->elements; i += 2) {
+        if (list->element[i]->type != REDIS_REPLY_STRING ||
+            list->element[i + 1]->type != REDIS_REPLY_STRING)
+            continue;
+        team_cfg_t *t = &c->teams[c->n_teams];
+        snprintf(t->id, sizeof(t->id), "%s", list->element[i]->str);
+        t->cfg = c->al->defaults;
+        json_t *j = json_loads(list->element[i + 1]->str, 0, NULL);
+        nq_field_errors_t errs = {0};
+        if (!j || alert_config_apply(&t->cfg, j, NULL, &errs) != 0)
+            nq_log_warn("alert_rules_ignored",
+                        "team %s: stored rule overrides do not read (%s); "
+                        "the company defaults apply",
+                        t->id, errs.n ? errs.items[0].field : "not JSON");
+        else
+            c->n_teams++;
+        json_decref(j);
+    }
+}
+
+static void on_context(nq_redis_t *r, redisReply *reply, void *data)
+{
+    cycle_t *c = data;
+    if (!reply || reply->type != REDIS_REPLY_ARRAY || reply->elements != 3 ||
+        reply->element[0]->elements != c->n_prices ||
+        reply->element[1]->elements != 2 * c->n_people) {
+        nq_log_warn("alert_deferred", "%zu entries stay pending: %s", c->log.n,
+                    reply && reply->type == REDIS_REPLY_ERROR ? reply->str : "Redis unavailable");
+        cycle_end(c);
+        return;
+    }
+    for (size_t i = 0; i < c->n_prices; i++) {
+        copy_name(c->prices[i].before, sizeof(c->prices[i].before), reply->element[0]->element[i]);
+        memcpy(c->prices[i].now, c->prices[i].before, sizeof(c->prices[i].now));
+    }
+    read_teams(c, reply->element[2]);
+    for (size_t i = 0; i < c->n_people; i++) {
+        person_t *p = &c->people[i];
+        copy_name(p->name, sizeof(p->name), reply->element[1]->element[2 * i]);
+        copy_name(p->team, sizeof(p->team), reply->element[1]->element[2 * i + 1]);
+        p->cfg = team_config(c, p->team);
+    }
+    if (cycle_evaluate(c) != 0) {
+        nq_log_warn("alert_deferred", "%zu entries stay pending: out of memory", c->log.n);
+        cycle_end(c);
+        return;
+    }
+    if (c->n_fired > 0)
+        cycle_names(c);
+    else
+        cycle_raise(c);
+}
+
+static void cycle_context(cycle_t *c)
+{
+    if (!c->watched) { /* nothing to evaluate: acknowledge only */
+        cycle_raise(c);
+        return;
+    }
+    nq_redis_args_t a;
+    nq_redis_args_init(&a);
+    char key[128];
+    nq_redis_args_adds(&a, NQ_KEY_ALERT_RULES);
+    nq_redis_args_adds(&a, NQ_KEY_ALERT_PRICES);
+    for (size_t i = 0; i < c->n_people; i++) {
+        nq_key_salesperson(key, sizeof(key), c->people[i].id);
+        nq_redis_args_adds(&a, key);
+    }
+    size_t nkeys = a.argc;
+    for (size_t i = 0; i < c->n_prices; i++)
+        nq_redis_args_adds(&a, c->prices[i].field);
+    int rc = a.failed ? -1
+                      : nq_script_call_args(c->al->svc->redis, NQ_SCRIPT(ALERT_CONTEXT), on_context,
+                                            c, nkeys, &a);
+    nq_redis_args_free(&a);
+    if (rc != 0) {
+        nq_log_warn("alert_deferred", "%zu entries stay pending: Redis unavailable", c->log.n);
+        cycle_end(c);
+    }
+}
+
+/* ---- reading the log ------------------------------------------------------ */
+
+/* Start a cycle on an array of entries [id, fields]. Returns false when there
+ * were none. */
+static bool cycle_start(alerting_t *al, const redisReply *entries, size_t full)
+{
+    if (!entries || entries->type != REDIS_REPLY_ARRAY || entries->elements == 0)
+        return false;
+    cycle_t *c = calloc(1, sizeof(*c));
+    if (!c)
+        return false;
+    c->al = al;
+    c->full = entries->elements >= full;
+    /* A poison entry (or one deleted from the log) counts nothing: acknowledged. */
+    if (nq_actlog_batch_take(&c->log, entries, "no alert raised") != 0 || c->log.n == 0 ||
+        cycle_collect(c) != 0) {
+        cycle_free(c);
+        return false;
+    }
+    cycle_context(c);
+    return true;
+}
+
+/* XREADGROUP reply: [[stream, [entries]]], or nil when nothing is new. */
+static void on_read(nq_redis_t *r, redisReply *reply, void *data)
+{
+    alerting_t *al = data;
+    const redisReply *entries = NULL;
+    if (reply && reply->type == REDIS_REPLY_ARRAY && reply->elements == 1 &&
+        reply->element[0]->type == REDIS_REPLY_ARRAY && reply->element[0]->elements == 2)
+        entries = reply->element[0]->element[1];
+    else if (reply && reply->type == REDIS_REPLY_ERROR)
+        nq_log_warn("read_failed", "%s", reply->str);
+    bool own = al->own_pending;
+    if (own && reply && reply->type != REDIS_REPLY_ERROR &&
+        (!entries || entries->elements < ALERTING_PULL_ENTRIES))
+        al->own_pending = false; /* the rest of them come by reclaim */
+    if (!al->stopping && cycle_start(al, entries, ALERTING_PULL_ENTRIES))
+        return;
+    al->busy = false;
+    if (own && !al->own_pending && !al->stopping)
+        pull(al); /* now the new ones */
+}
+
+/* XAUTOCLAIM reply: [next cursor, [entries], [deleted ids]]. */
+static void on_reclaimed(nq_redis_t *r, redisReply *reply, void *data)
+{
+    alerting_t *al = data;
+    const redisReply *entries =
+        nq_actlog_claimed(reply, al->reclaim_cursor, sizeof(al->reclaim_cursor));
+    if (entries && entries->elements > 0)
+        nq_log_info("reclaimed", "took over %zu log entries left pending", entries->elements);
+    else if (reply && reply->type == REDIS_REPLY_ERROR)
+        nq_log_warn("reclaim_failed", "%s", reply->str);
+    al->more = true; /* then the new ones */
+    if (!al->stopping && cycle_start(al, entries, ALERTING_RECLAIM_ENTRIES))
+        return;
+    al->busy = false;
+    al->more = false;
+    pull(al);
+}
+
+/* Read the next entries: this consumer's own pending ones after a start, a
+ * dead replica's when the reclaim timer fired, else new ones. One at a time. */
+static void pull(alerting_t *al)
+{
+    if (al->stopping)
+        return;
+    if (al->busy) {
+        al->more = true;
+        return;
+    }
+    nq_redis_t *r = al->svc->redis;
+    const char *me = nq_service_member(al->svc);
+    int rc;
+    if (al->reclaim_due) {
+        al->reclaim_due = false;
+        rc = nq_redis_command(r, on_reclaimed, al, "XAUTOCLAIM %s %s %s %d %s COUNT %d",
+                              NQ_KEY_ACTIVITIES, NQ_GROUP_ALERTING, me, ALERTING_RECLAIM_IDLE_MS,
+                              al->reclaim_cursor, ALERTING_RECLAIM_ENTRIES);
+    } else {
+        rc = nq_redis_command(r, on_read, al, "XREADGROUP GROUP %s %s COUNT %d STREAMS %s %s",
+                              NQ_GROUP_ALERTING, me, ALERTING_PULL_ENTRIES, NQ_KEY_ACTIVITIES,
+                              al->own_pending ? "0" : ">");
+    }
+    if (rc == 0)
+        al->busy = true;
+}
+
+static void on_poll_timer(uv_timer_t *t)
+{
+    pull(t->data);
+}
+
+static void on_reclaim_timer(uv_timer_t *t)
+{
+    alerting_t *al = t->data;
+    al->reclaim_due = true;
+    pull(al);
 }
 
 static void on_change(nq_zsock_t *sock, const nq_bus_envelope_t *env, const ProtobufCMessage *msg,
                       void *app)
 {
-    const Nq__KpiChange *change = (const Nq__KpiChange *)msg;
-    for (size_t i = 0; i < change->n_applied; i++)
-        evaluate(app, change->applied[i]);
+    pull(app);
+}
+
+static void on_redis_connected(nq_redis_t *r, void *data)
+{
+    alerting_t *al = data;
+    nq_redis_ensure_group(r, NQ_KEY_ACTIVITIES, NQ_GROUP_ALERTING);
+    al->busy = false; /* a call of the old connection was answered NULL */
+    al->own_pending = true;
+    pull(al);
 }
 
 static const nq_bus_route_t routes[] = {
@@ -140,29 +694,44 @@ void *alerting_new(nq_service_t *svc)
     if (!al)
         return NULL;
     al->svc = svc;
+    strcpy(al->reclaim_cursor, "0-0");
     const nq_config_t *cfg = &svc->cfg;
-    al->thresholds.big_order_fen = cfg->big_order_fen;
-    al->thresholds.recency_ms = cfg->alert_recency_s * 1000;
+    alert_config_defaults(&al->defaults, cfg->big_order_fen);
+    al->recency_ms = cfg->alert_recency_s * 1000;
     al->sub = nq_zsock_new(&svc->loop, svc->zctx, ZMQ_SUB, cfg->changes_endpoint, NQ_ZSOCK_BIND,
                            routes, N_ROUTES, al, (size_t)cfg->max_frame_bytes);
     al->pub = nq_zsock_new(&svc->loop, svc->zctx, ZMQ_PUB, cfg->alerts_endpoint, NQ_ZSOCK_BIND,
                            NULL, 0, al, (size_t)cfg->max_frame_bytes);
-    if (!al->sub || !al->pub) {
-        alerting_stop(al);
-        free(al);
-        return NULL;
-    }
-    nq_log_info("listening", "changes %s, alerts %s", cfg->changes_endpoint, cfg->alerts_endpoint);
+    /* Replicas on one host cannot all bind these: the others wake by polling
+     * (and gateways read the alert stream once a second anyway). */
+    if (!al->sub || !al->pub)
+        nq_log_warn("polling",
+                    "cannot bind %s or %s (another replica has them?): reading the "
+                    "log every %d ms",
+                    cfg->changes_endpoint, cfg->alerts_endpoint, ALERTING_POLL_MS);
+    uv_timer_init(&svc->loop, &al->poll);
+    uv_timer_init(&svc->loop, &al->reclaim);
+    al->poll.data = al->reclaim.data = al;
+    uv_timer_start(&al->poll, on_poll_timer, ALERTING_POLL_MS, ALERTING_POLL_MS);
+    uv_timer_start(&al->reclaim, on_reclaim_timer, ALERTING_RECLAIM_MS, ALERTING_RECLAIM_MS);
+    nq_redis_on_connected(svc->redis, on_redis_connected, al);
+    nq_log_info("listening", "consumer %s, changes %s, alerts %s", nq_service_member(svc),
+                cfg->changes_endpoint, cfg->alerts_endpoint);
     return al;
 }
 
 void alerting_stop(void *app)
 {
     alerting_t *al = app;
-    if (!al)
+    if (!al || al->stopping)
         return;
+    al->stopping = true;
     nq_zsock_destroy(&al->sub);
     nq_zsock_destroy(&al->pub);
+    uv_close((uv_handle_t *)&al->poll, NULL);
+    uv_close((uv_handle_t *)&al->reclaim, NULL);
+    nq_log_info("alerting_stopped", "raised %llu alerts, %llu found raised already",
+                (unsigned long long)al->raised, (unsigned long long)al->repeated);
 }
 
 void alerting_free(void *app)

@@ -1,16 +1,41 @@
 /* services/alerting/alerting.h — the alerting service.
  *
- * Evaluates every rule (rules.h) on every applied activity it hears about,
- * stores a raised alert in the alert stream (deduplicated per rule and
- * subject, atomically with the append) and publishes it to the gateway.
+ * Reads the activity log (nq/actlog.h) through its own consumer group
+ * "alerting", so an event stored while alerting was down still raises its
+ * alert once alerting runs again; it may run as several replicas (entries are
+ * shared out by the group; entries a dead replica left pending are taken over
+ * with XAUTOCLAIM after ALERTING_RECLAIM_IDLE_MS, its own ones at start).
  *
- * Bus: SUB bound at cfg.changes_endpoint ("kpi.changed.v1" from scorers);
- * PUB bound at cfg.alerts_endpoint ("alert.raised.v1").
+ * One cycle at a time, three Redis calls at most:
+ *   1. alert_context: the team and name of each salesperson of the batch,
+ *      their teams' rule overrides (settings.h), the last competitor prices;
+ *   2. every rule of the table (rules.h) on every event, in log order; when
+ *      some fired, alert_names: the customers' and teams' names;
+ *   3. alert_raise: each alert once per (rule, subject, window) — the dedupe
+ *      key is set in the same script that stores the alert, adds it to the
+ *      alert stream and the list indexes — the prices seen, and the XACK of
+ *      the batch's entries. A price that changed since step 1 (another
+ *      replica) makes the script do nothing, and the cycle starts again at 1.
+ * An entry redelivered after a crash anywhere in between is evaluated again
+ * and its alerts are found raised already: never twice, never lost.
+ * A batch without an event any rule looks at is only acknowledged.
+ *
+ * Bus: SUB bound at cfg.changes_endpoint ("kpi.changed.v1" from scorers: only
+ * a wake-up, the events are read from the log; it also reads once a second);
+ * PUB bound at cfg.alerts_endpoint ("alert.raised.v1" wakes the gateways'
+ * SSE hubs, which read the alert stream: the stream is the truth).
  */
 #ifndef NQ_ALERTING_H
 #define NQ_ALERTING_H
 
 #include "nq/service.h"
+
+#define ALERTING_PULL_ENTRIES    32   /* log entries per cycle */
+#define ALERTING_RECLAIM_ENTRIES 16   /* entries taken over per reclaim */
+#define ALERTING_POLL_MS         1000 /* reads even without a nudge */
+#define ALERTING_RECLAIM_MS      2000 /* how often it looks for a dead replica's entries */
+#define ALERTING_RECLAIM_IDLE_MS 5000 /* pending this long: its replica is taken for dead */
+#define ALERTING_RETRIES         8    /* cycles started again after a price conflict */
 
 typedef struct alerting alerting_t;
 

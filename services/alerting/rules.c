@@ -6,27 +6,130 @@
 
 #include "nq/money.h"
 
-static void draft_about(alert_draft_t *d, const Nq__Activity *ev)
+#define COPY(dst, src) snprintf((dst), sizeof(dst), "%s", (src) ? (src) : "")
+
+static const char *const priorities[] = {"low", "normal", "high", "urgent", NULL};
+
+static int priority_rank(const char *p)
 {
-    memset(d, 0, sizeof(*d));
-    snprintf(d->salesperson_id, sizeof(d->salesperson_id), "%s",
-             ev->salesperson_id ? ev->salesperson_id : "");
-    snprintf(d->customer_id, sizeof(d->customer_id), "%s", ev->customer_id ? ev->customer_id : "");
-    snprintf(d->event_id, sizeof(d->event_id), "%s", ev->event_id ? ev->event_id : "");
-    d->occurred_at = ev->has_occurred_at ? ev->occurred_at : 0;
+    for (int i = 0; p && priorities[i]; i++) {
+        if (strcmp(p, priorities[i]) == 0)
+            return i;
+    }
+    return -1;
 }
 
-/* An order at or above the big-order threshold. */
-static bool big_order(const Nq__Activity *ev, const alert_thresholds_t *t, alert_draft_t *d)
+/* A fresh draft about ev: who, which customer, which event; window = the event
+ * (event rules fire once per event unless they say otherwise). */
+static void draft_about(alert_draft_t *d, const Nq__Activity *ev)
 {
-    if (!ev->type || strcmp(ev->type, "order") != 0 || !ev->has_amount_fen ||
-        ev->amount_fen < t->big_order_fen)
+    const char *rule = d->rule, *severity = d->severity;
+    memset(d, 0, sizeof(*d));
+    d->rule = rule;
+    d->severity = severity;
+    COPY(d->salesperson_id, ev->salesperson_id);
+    COPY(d->customer_id, ev->customer_id);
+    COPY(d->event_id, ev->event_id);
+    COPY(d->event_type, ev->type);
+    COPY(d->window, ev->event_id);
+    d->occurred_at = ev->has_occurred_at ? ev->occurred_at : 0;
+    d->rating = d->nps = -1;
+}
+
+/* ---- evaluators: one per rule, pure ------------------------------------- */
+
+/* An event of at least `min` fen: the draft with its amount, threshold and order. */
+static bool amount_at_least(const Nq__Activity *ev, int64_t min, alert_draft_t *d)
+{
+    if (!ev->has_amount_fen || ev->amount_fen < min)
         return false;
     draft_about(d, ev);
     d->amount_fen = ev->amount_fen;
-    snprintf(d->subject, sizeof(d->subject), "%s", d->event_id);
+    d->threshold_fen = min;
+    COPY(d->order_id, ev->order_id);
     return true;
 }
+
+/* An order at or above min_amount. Subject: the event. */
+static bool big_order(const Nq__Activity *ev, const int64_t *p, const alert_ctx_t *ctx,
+                      alert_draft_t *d)
+{
+    if (!amount_at_least(ev, p[0], d))
+        return false;
+    COPY(d->subject, ev->event_id);
+    d->window[0] = '\0';
+    return true;
+}
+
+/* An order cancelled or returned for at least min_amount. Subject: the order. */
+static bool cancel_or_return(const Nq__Activity *ev, const int64_t *p, const alert_ctx_t *ctx,
+                             alert_draft_t *d)
+{
+    if (!amount_at_least(ev, p[0], d))
+        return false;
+    COPY(d->subject, ev->order_id && *ev->order_id ? ev->order_id : ev->event_id);
+    return true;
+}
+
+/* Feedback with a rating at or below max_rating or an NPS at or below max_nps.
+ * Subject: the customer. */
+static bool negative_feedback(const Nq__Activity *ev, const int64_t *p, const alert_ctx_t *ctx,
+                              alert_draft_t *d)
+{
+    bool low_rating = ev->has_rating && ev->rating <= p[0];
+    bool low_nps = ev->has_nps && ev->nps <= p[1];
+    if (!low_rating && !low_nps)
+        return false;
+    draft_about(d, ev);
+    d->rating = ev->has_rating ? ev->rating : -1;
+    d->nps = ev->has_nps ? ev->nps : -1;
+    d->max_rating = (int32_t)p[0];
+    d->max_nps = (int32_t)p[1];
+    COPY(d->subject, ev->customer_id);
+    return true;
+}
+
+/* A ticket opened with a priority at or above min_priority; urgent ones are
+ * critical. Subject: the ticket, once whatever its events. */
+static bool urgent_ticket(const Nq__Activity *ev, const int64_t *p, const alert_ctx_t *ctx,
+                          alert_draft_t *d)
+{
+    int rank = priority_rank(ev->priority);
+    if (rank < 0 || rank < p[0])
+        return false;
+    draft_about(d, ev);
+    if (strcmp(ev->priority, "urgent") == 0)
+        d->severity = "critical";
+    COPY(d->priority, ev->priority);
+    COPY(d->ticket_id, ev->ticket_id);
+    COPY(d->subject, ev->ticket_id);
+    d->window[0] = '\0';
+    return true;
+}
+
+/* A competitor's price for a product below its last observation, by at least
+ * drop_pct percent (0: any drop). Subject: competitor and product. */
+static bool competitor_price(const Nq__Activity *ev, const int64_t *p, const alert_ctx_t *ctx,
+                             alert_draft_t *d)
+{
+    if (!ev->has_price_fen || !ev->product || !*ev->product || !ev->competitor ||
+        !ctx->has_last_price || ctx->last_price_fen <= 0 || ev->price_fen >= ctx->last_price_fen)
+        return false;
+    /* (last - price) / last >= pct / 100, in integers (prices are far below 2^63 / 100) */
+    if ((ctx->last_price_fen - ev->price_fen) * 100 < p[0] * ctx->last_price_fen)
+        return false;
+    draft_about(d, ev);
+    d->price_fen = ev->price_fen;
+    d->previous_price_fen = ctx->last_price_fen;
+    d->drop_pct =
+        (double)((ctx->last_price_fen - ev->price_fen) * 10000 / ctx->last_price_fen) / 100.0;
+    COPY(d->competitor, ev->competitor);
+    COPY(d->product, ev->product);
+    snprintf(d->subject, sizeof(d->subject), "%s|%s", ev->competitor, ev->product);
+    return true;
+}
+
+/* ---- titles and explanations -------------------------------------------- */
 
 /* The name when known, else the id. */
 static const char *shown(const char *name, const char *id)
@@ -34,21 +137,203 @@ static const char *shown(const char *name, const char *id)
     return name && *name ? name : id;
 }
 
-static void big_order_title(alert_draft_t *d, const alert_names_t *names)
+/* The console page of what needs attention: the customer, else the salesperson. */
+static void link_to(alert_draft_t *d)
 {
-    char yuan[NQ_MONEY_BUF];
+    if (*d->customer_id)
+        snprintf(d->link, sizeof(d->link), "/console/customers/%s", d->customer_id);
+    else
+        snprintf(d->link, sizeof(d->link), "/console/salespeople/%s", d->salesperson_id);
+}
+
+static void big_order_describe(alert_draft_t *d, const alert_names_t *n)
+{
+    char yuan[NQ_MONEY_BUF], min[NQ_MONEY_BUF];
     nq_money_format(d->amount_fen, yuan, sizeof(yuan));
-    const char *sp = shown(names->salesperson, d->salesperson_id);
-    const char *cu = shown(names->customer, d->customer_id);
+    nq_money_format(d->threshold_fen, min, sizeof(min));
+    const char *sp = shown(n->salesperson, d->salesperson_id);
+    const char *cu = shown(n->customer, d->customer_id);
     snprintf(d->title, sizeof(d->title), "大额订单：%s 的客户 %s 下单 ¥%s", sp, cu, yuan);
     snprintf(d->title_en, sizeof(d->title_en), "Big order: %s's customer %s ordered CNY %s", sp, cu,
              yuan);
+    snprintf(d->explanation, sizeof(d->explanation), "订单金额 ¥%s，达到大额订单门槛 ¥%s。", yuan,
+             min);
+    snprintf(d->explanation_en, sizeof(d->explanation_en),
+             "The order of CNY %s is at or above the big-order threshold of CNY %s.", yuan, min);
+    link_to(d);
 }
 
+static void cancel_or_return_describe(alert_draft_t *d, const alert_names_t *n)
+{
+    char yuan[NQ_MONEY_BUF], min[NQ_MONEY_BUF];
+    nq_money_format(d->amount_fen, yuan, sizeof(yuan));
+    nq_money_format(d->threshold_fen, min, sizeof(min));
+    const char *sp = shown(n->salesperson, d->salesperson_id);
+    const char *cu = shown(n->customer, d->customer_id);
+    bool ret = strcmp(d->event_type, "return") == 0;
+    snprintf(d->title, sizeof(d->title), "%s：%s 的客户 %s %s订单 %s ¥%s",
+             ret ? "退货" : "订单取消", sp, cu, ret ? "退回" : "取消", d->order_id, yuan);
+    snprintf(d->title_en, sizeof(d->title_en), "%s: %s's customer %s %s order %s, CNY %s",
+             ret ? "Return" : "Order cancelled", sp, cu, ret ? "returned" : "cancelled",
+             d->order_id, yuan);
+    snprintf(d->explanation, sizeof(d->explanation), "%s金额 ¥%s，不低于提醒金额 ¥%s。",
+             ret ? "退货" : "取消", yuan, min);
+    snprintf(d->explanation_en, sizeof(d->explanation_en),
+             "The %s of CNY %s is at or above the alert amount of CNY %s.",
+             ret ? "return" : "cancellation", yuan, min);
+    link_to(d);
+}
+
+static void negative_feedback_describe(alert_draft_t *d, const alert_names_t *n)
+{
+    char zh[96] = "", en[96] = "";
+    if (d->rating >= 0) {
+        snprintf(zh, sizeof(zh), "评分 %d", d->rating);
+        snprintf(en, sizeof(en), "rating %d", d->rating);
+    }
+    if (d->nps >= 0) {
+        size_t z = strlen(zh), e = strlen(en);
+        snprintf(zh + z, sizeof(zh) - z, "%sNPS %d", z ? "，" : "", d->nps);
+        snprintf(en + e, sizeof(en) - e, "%sNPS %d", e ? ", " : "", d->nps);
+    }
+    const char *sp = shown(n->salesperson, d->salesperson_id);
+    const char *cu = shown(n->customer, d->customer_id);
+    snprintf(d->title, sizeof(d->title), "差评：%s 的客户 %s %s", sp, cu, zh);
+    snprintf(d->title_en, sizeof(d->title_en), "Negative feedback: %s's customer %s, %s", sp, cu,
+             en);
+    snprintf(d->explanation, sizeof(d->explanation),
+             "%s：评分不高于 %d 或 NPS 不高于 %d 即为差评。", zh, d->max_rating, d->max_nps);
+    snprintf(d->explanation_en, sizeof(d->explanation_en),
+             "%s: a rating of %d or less or an NPS of %d or less is negative.", en, d->max_rating,
+             d->max_nps);
+    link_to(d);
+}
+
+static void urgent_ticket_describe(alert_draft_t *d, const alert_names_t *n)
+{
+    static const char *const zh[] = {"低", "普通", "高", "紧急"};
+    int rank = priority_rank(d->priority);
+    const char *pz = rank >= 0 ? zh[rank] : d->priority;
+    const char *sp = shown(n->salesperson, d->salesperson_id);
+    const char *cu = shown(n->customer, d->customer_id);
+    snprintf(d->title, sizeof(d->title), "%s优先级工单：%s 的客户 %s 工单 %s", pz, sp, cu,
+             d->ticket_id);
+    static const char *const en[] = {"Low-priority", "Normal-priority", "High-priority", "Urgent"};
+    snprintf(d->title_en, sizeof(d->title_en), "%s ticket: %s's customer %s, ticket %s",
+             rank >= 0 ? en[rank] : d->priority, sp, cu, d->ticket_id);
+    snprintf(d->explanation, sizeof(d->explanation), "客户 %s 新开%s优先级工单 %s，请尽快跟进。",
+             cu, pz, d->ticket_id);
+    snprintf(d->explanation_en, sizeof(d->explanation_en),
+             "Customer %s opened ticket %s with priority %s: follow up soon.", cu, d->ticket_id,
+             d->priority);
+    link_to(d);
+}
+
+static void competitor_price_describe(alert_draft_t *d, const alert_names_t *n)
+{
+    char now[NQ_MONEY_BUF], before[NQ_MONEY_BUF];
+    nq_money_format(d->price_fen, now, sizeof(now));
+    nq_money_format(d->previous_price_fen, before, sizeof(before));
+    const char *sp = shown(n->salesperson, d->salesperson_id);
+    snprintf(d->title, sizeof(d->title), "竞品降价：%s 的 %s ¥%s（此前 ¥%s，降 %.2f%%）",
+             d->competitor, d->product, now, before, d->drop_pct);
+    snprintf(d->title_en, sizeof(d->title_en),
+             "Competitor price drop: %s's %s at CNY %s (was CNY %s, down %.2f%%)", d->competitor,
+             d->product, now, before, d->drop_pct);
+    snprintf(d->explanation, sizeof(d->explanation),
+             "%s 报告 %s 的 %s 报价 ¥%s，低于上次观察的 ¥%s。", sp, d->competitor, d->product, now,
+             before);
+    snprintf(d->explanation_en, sizeof(d->explanation_en),
+             "%s reported %s's %s at CNY %s, below the last observed CNY %s.", sp, d->competitor,
+             d->product, now, before);
+    link_to(d);
+}
+
+/* ---- the table ------------------------------------------------------------ */
+
+#define MAX_FEN NQ_MONEY_MAX_FEN
+
+static const alert_param_t big_order_params[] = {
+    {"min_amount", ALERT_PARAM_MONEY, 5000000, 1, MAX_FEN, NULL,
+     "an order of at least this many yuan (company default: NQ_BIG_ORDER_YUAN)"},
+};
+static const alert_param_t cancel_params[] = {
+    {"min_amount", ALERT_PARAM_MONEY, 1000000, 1, MAX_FEN, NULL,
+     "a cancellation or return of at least this many yuan"},
+};
+static const alert_param_t feedback_params[] = {
+    {"max_rating", ALERT_PARAM_INT, 2, 0, 5, NULL, "a rating (1-5) at or below this is negative"},
+    {"max_nps", ALERT_PARAM_INT, 6, -1, 10, NULL,
+     "an NPS (0-10) at or below this is negative (-1: NPS never)"},
+};
+static const alert_param_t ticket_params[] = {
+    {"min_priority", ALERT_PARAM_CHOICE, 2, 0, 3, priorities,
+     "tickets opened with this priority or higher"},
+};
+static const alert_param_t competitor_params[] = {
+    {"drop_pct", ALERT_PARAM_INT, 5, 0, 100, NULL,
+     "below the last observed price by at least this many percent (0: any drop)"},
+};
+
+static const char *const order_types[] = {"order", NULL};
+static const char *const reversal_types[] = {"order_cancelled", "return", NULL};
+static const char *const feedback_types[] = {"feedback", NULL};
+static const char *const ticket_types[] = {"ticket_opened", NULL};
+static const char *const intel_types[] = {"competitor_intel", NULL};
+
+#define PARAMS(a) a, sizeof(a) / sizeof(a[0])
+
 const alert_rule_t alert_rules[] = {
-    {"big_order", "warning", true, big_order, big_order_title},
+    {"big_order", ALERT_KIND_EVENT, "warning", true, order_types, PARAMS(big_order_params),
+     big_order, big_order_describe},
+    {"cancel_or_return", ALERT_KIND_EVENT, "warning", true, reversal_types, PARAMS(cancel_params),
+     cancel_or_return, cancel_or_return_describe},
+    {"negative_feedback", ALERT_KIND_EVENT, "warning", true, feedback_types,
+     PARAMS(feedback_params), negative_feedback, negative_feedback_describe},
+    {"urgent_ticket", ALERT_KIND_EVENT, "warning", true, ticket_types, PARAMS(ticket_params),
+     urgent_ticket, urgent_ticket_describe},
+    {"competitor_price", ALERT_KIND_EVENT, "warning", true, intel_types, PARAMS(competitor_params),
+     competitor_price, competitor_price_describe},
 };
 const size_t alert_rules_count = sizeof(alert_rules) / sizeof(alert_rules[0]);
+
+_Static_assert(sizeof(alert_rules) / sizeof(alert_rules[0]) <= ALERT_RULES_MAX, "table too long");
+
+const alert_rule_t *alert_rule_find(const char *key)
+{
+    for (size_t i = 0; key && i < alert_rules_count; i++) {
+        if (strcmp(alert_rules[i].key, key) == 0)
+            return &alert_rules[i];
+    }
+    return NULL;
+}
+
+int alert_param_find(const alert_rule_t *r, const char *name)
+{
+    for (size_t i = 0; name && i < r->n_params; i++) {
+        if (strcmp(r->params[i].name, name) == 0)
+            return (int)i;
+    }
+    return -1;
+}
+
+static bool looks_at(const alert_rule_t *r, const char *type)
+{
+    for (size_t i = 0; type && r->types[i]; i++) {
+        if (strcmp(r->types[i], type) == 0)
+            return true;
+    }
+    return false;
+}
+
+bool alert_type_watched(const char *type)
+{
+    for (size_t i = 0; i < alert_rules_count; i++) {
+        if (looks_at(&alert_rules[i], type))
+            return true;
+    }
+    return false;
+}
 
 bool alert_event_recent(const Nq__Activity *ev, int64_t recency_ms, int64_t now_ms)
 {
@@ -57,27 +342,74 @@ bool alert_event_recent(const Nq__Activity *ev, int64_t recency_ms, int64_t now_
     return ev->has_occurred_at && ev->occurred_at >= now_ms - recency_ms;
 }
 
-bool alert_rule_fires(const alert_rule_t *r, const Nq__Activity *ev, const alert_thresholds_t *t,
-                      int64_t now_ms, alert_draft_t *out)
+bool alert_rule_fires(const alert_rule_t *r, const Nq__Activity *ev, const alert_settings_t *s,
+                      const alert_ctx_t *ctx, int64_t recency_ms, int64_t now_ms,
+                      alert_draft_t *out)
 {
-    if (r->event_time && !alert_event_recent(ev, t->recency_ms, now_ms))
+    if (!s->enabled || !looks_at(r, ev->type))
         return false;
-    return r->evaluate(ev, t, out);
+    if (r->event_time && !alert_event_recent(ev, recency_ms, now_ms))
+        return false;
+    out->rule = r->key;
+    out->severity = r->severity;
+    return r->evaluate(ev, s->v, ctx, out);
 }
 
-void alert_draft_to_proto(const alert_draft_t *d, int64_t raised_at, Nq__Alert *out)
+static char *opt(const char *s)
+{
+    return *s ? (char *)s : NULL;
+}
+
+void alert_draft_to_proto(const alert_draft_t *d, const alert_names_t *names, const char *team_id,
+                          int64_t raised_at, Nq__Alert *out)
 {
     out->rule = (char *)d->rule;
     out->severity = (char *)d->severity;
+    out->state = "open";
+    out->change = "raised";
+    out->has_version = 1;
+    out->version = 1;
+    out->subject = (char *)d->subject;
     out->salesperson_id = (char *)d->salesperson_id;
-    out->customer_id = *d->customer_id ? (char *)d->customer_id : NULL;
+    out->customer_id = opt(d->customer_id);
+    out->team_id = team_id ? opt(team_id) : NULL;
+    out->salesperson_name = names ? opt(names->salesperson) : NULL;
+    out->customer_name = names ? opt(names->customer) : NULL;
+    out->team_name = names ? opt(names->team) : NULL;
     out->title = (char *)d->title;
     out->title_en = (char *)d->title_en;
+    out->explanation = opt(d->explanation);
+    out->explanation_en = opt(d->explanation_en);
+    out->link = opt(d->link);
     out->event_id = (char *)d->event_id;
+    out->event_type = opt(d->event_type);
+    out->order_id = opt(d->order_id);
+    out->ticket_id = opt(d->ticket_id);
+    out->priority = opt(d->priority);
+    out->competitor = opt(d->competitor);
+    out->product = opt(d->product);
     out->has_amount_fen = d->amount_fen != 0;
     out->amount_fen = d->amount_fen;
+    out->has_threshold_fen = d->threshold_fen != 0;
+    out->threshold_fen = d->threshold_fen;
+    out->has_price_fen = d->price_fen != 0;
+    out->price_fen = d->price_fen;
+    out->has_previous_price_fen = d->previous_price_fen != 0;
+    out->previous_price_fen = d->previous_price_fen;
+    out->has_drop_pct = d->previous_price_fen != 0;
+    out->drop_pct = d->drop_pct;
+    out->has_rating = d->rating >= 0;
+    out->rating = d->rating;
+    out->has_nps = d->nps >= 0;
+    out->nps = d->nps;
+    out->has_max_rating = d->rating >= 0 || d->nps >= 0; /* negative_feedback */
+    out->max_rating = d->max_rating;
+    out->has_max_nps = out->has_max_rating;
+    out->max_nps = d->max_nps;
     out->has_raised_at = 1;
     out->raised_at = raised_at;
+    out->has_updated_at = 1;
+    out->updated_at = raised_at;
     out->has_occurred_at = d->occurred_at != 0;
     out->occurred_at = d->occurred_at;
 }

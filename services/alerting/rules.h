@@ -1,10 +1,17 @@
-/* services/alerting/rules.h — alert rules on applied activities (pure).
+/* services/alerting/rules.h — the alert rule table (pure).
  *
- * Each rule is a row {key, severity, event_time, evaluate, title}.
- * evaluate() looks at one applied activity and, when the rule fires, fills an
- * alert draft with a dedupe subject (the same rule never fires twice for the
- * same subject); title() then writes its zh-CN and English titles with the
- * names of the salesperson and customer, once they are looked up.
+ * One row per rule: {key, kind, severity, event types, parameters with their
+ * defaults, evaluate, describe}. Adding a rule is adding a row (rules.c) and
+ * its lines in docs/alerts.md. Only event rules exist so far; timer and
+ * schedule rules get rows once their evaluators exist.
+ *
+ * evaluate() looks at one stored activity with the rule's settings for the
+ * salesperson's team (settings.h) and what alerting knows besides the event
+ * (alert_ctx_t: the last competitor price), and when the rule fires fills an
+ * alert draft: the dedupe key's subject and window (the rule fires once per
+ * (rule, subject, window)), the numbers that triggered it. describe() then
+ * writes the zh-CN and English title and explanation with the names of the
+ * salesperson, team and customer, once they are looked up.
  *
  * An event-time rule is about the event as it happened ("a big order came
  * in"): alert_rule_fires() lets it fire only for an event that occurred
@@ -13,7 +20,8 @@
  *
  *   alert_draft_t d;
  *   for (size_t i = 0; i < alert_rules_count; i++)
- *       if (alert_rule_fires(&alert_rules[i], ev, &thresholds, nq_now_ms(), &d)) ... store d ...
+ *       if (alert_rule_fires(&alert_rules[i], ev, &cfg->rule[i], &ctx, recency, now, &d))
+ *           ... look up names, alert_rules[i].describe(&d, &names), store d ...
  */
 #ifndef NQ_ALERTING_RULES_H
 #define NQ_ALERTING_RULES_H
@@ -24,54 +32,115 @@
 
 #include "neiqin.pb-c.h"
 
-/* Rule settings, from the configuration. */
-typedef struct alert_thresholds {
-    int64_t big_order_fen; /* an order at or above this is a big order */
-    int64_t recency_ms;    /* event-time rules: only events this recent fire (0: any age) */
-} alert_thresholds_t;
+#define ALERT_PARAMS_MAX 3  /* parameters of one rule */
+#define ALERT_RULES_MAX  16 /* rows of the table */
+
+typedef enum { ALERT_KIND_EVENT, ALERT_KIND_TIMER, ALERT_KIND_SCHEDULE } alert_kind_t;
+
+/* How a parameter reads and prints: money (yuan in JSON, fen inside), a
+ * whole number, or one of its choices (the index inside). */
+typedef enum { ALERT_PARAM_MONEY, ALERT_PARAM_INT, ALERT_PARAM_CHOICE } alert_param_type_t;
+
+typedef struct alert_param {
+    const char *name;           /* "min_amount" */
+    alert_param_type_t type;    /* how it reads */
+    int64_t def;                /* company default (fen for money, index for a choice) */
+    int64_t min, max;           /* allowed range, inclusive (MONEY, INT) */
+    const char *const *choices; /* CHOICE: the names, NULL-terminated */
+    const char *what;           /* one line for the docs and errors */
+} alert_param_t;
+
+/* One rule's settings: on or off, and its parameters' values in row order. */
+typedef struct alert_settings {
+    bool enabled;                /* off: the rule raises nothing */
+    int64_t v[ALERT_PARAMS_MAX]; /* parameter values */
+} alert_settings_t;
+
+/* What an evaluator knows besides the event. */
+typedef struct alert_ctx {
+    bool has_last_price; /* competitor_price: an earlier observation of this competitor+product */
+    int64_t last_price_fen; /* its price */
+    int64_t last_price_at;  /* when it was observed, Unix ms */
+} alert_ctx_t;
 
 /* What a rule produces; strings are held inside. */
 typedef struct alert_draft {
-    const char *rule;        /* rule key, static */
-    const char *severity;    /* info / warning / critical, static */
-    char subject[160];       /* dedupe subject: the same (rule, subject) fires once */
-    char title[512];         /* zh-CN */
-    char title_en[512];      /* English */
-    char salesperson_id[72]; /* who it is about */
-    char customer_id[72];    /* customer involved, "" if none */
-    char event_id[136];      /* event that fired it */
-    int64_t amount_fen;      /* amount involved, 0 if none */
-    int64_t occurred_at;     /* when that event happened, Unix ms (0: not known) */
+    const char *rule;            /* rule key, static */
+    const char *severity;        /* info / warning / critical, static */
+    char subject[400];           /* what it is about: an order, a customer, a ticket, ... */
+    char window[136];            /* with subject: the same (rule, subject, window) fires once */
+    char title[512];             /* zh-CN */
+    char title_en[512];          /* English */
+    char explanation[768];       /* zh-CN */
+    char explanation_en[768];    /* English */
+    char link[200];              /* console path */
+    char salesperson_id[72];     /* who it is about */
+    char customer_id[72];        /* customer involved, "" if none */
+    char event_id[136];          /* event that fired it */
+    char event_type[32];         /* its type */
+    char order_id[136];          /* order involved, "" if none */
+    char ticket_id[136];         /* ticket involved, "" if none */
+    char priority[16];           /* ticket priority, "" if none */
+    char competitor[136];        /* competitor_price */
+    char product[136];           /* competitor_price */
+    int64_t amount_fen;          /* amount involved, 0 if none */
+    int64_t threshold_fen;       /* money threshold crossed, 0 if none */
+    int64_t price_fen;           /* competitor_price: observed */
+    int64_t previous_price_fen;  /* competitor_price: the observation before */
+    double drop_pct;             /* competitor_price: down by this percentage */
+    int32_t rating, nps;         /* negative_feedback: as given (-1: not given) */
+    int32_t max_rating, max_nps; /* negative_feedback: the thresholds */
+    int64_t occurred_at;         /* when that event happened, Unix ms (0: not known) */
 } alert_draft_t;
 
-/* Display names for titles; "" when unknown (the id is shown then). */
+/* Display names; "" when unknown (the id is shown then). */
 typedef struct alert_names {
     char salesperson[128]; /* 张伟 */
     char customer[128];    /* 杭州金达机电有限公司 */
+    char team[128];        /* 华东一组 */
 } alert_names_t;
 
 typedef struct alert_rule {
-    const char *key;      /* "big_order" */
-    const char *severity; /* default severity */
-    bool event_time;      /* about the event as it happened: fires only for recent events */
-    bool (*evaluate)(const Nq__Activity *ev, const alert_thresholds_t *t, alert_draft_t *out);
-    /* Write the zh-CN and English titles of a draft with the names known. */
-    void (*title)(alert_draft_t *d, const alert_names_t *names);
+    const char *key;             /* "big_order" */
+    alert_kind_t kind;           /* event, timer or schedule */
+    const char *severity;        /* info / warning / critical */
+    bool event_time;             /* about the event as it happened: only recent events fire */
+    const char *const *types;    /* event types it looks at, NULL-terminated */
+    const alert_param_t *params; /* its parameters */
+    size_t n_params;             /* how many (at most ALERT_PARAMS_MAX) */
+    /* Does it fire on ev with settings p (values in row order)? Fills *out when true. */
+    bool (*evaluate)(const Nq__Activity *ev, const int64_t *p, const alert_ctx_t *ctx,
+                     alert_draft_t *out);
+    /* Write the titles, explanations and link of a draft with the names known. */
+    void (*describe)(alert_draft_t *d, const alert_names_t *names);
 } alert_rule_t;
 
 extern const alert_rule_t alert_rules[];
 extern const size_t alert_rules_count;
 
+/* The row of rule `key`, or NULL. */
+const alert_rule_t *alert_rule_find(const char *key);
+
+/* The index of parameter `name` in r's params, or -1. */
+int alert_param_find(const alert_rule_t *r, const char *name);
+
+/* Does any rule look at events of `type`? (A batch of none is only acknowledged.) */
+bool alert_type_watched(const char *type);
+
 /* Did `ev` occur within the last `recency_ms` before now_ms (or after it)?
  * Always true for recency_ms 0; false when ev has no occurred_at. */
 bool alert_event_recent(const Nq__Activity *ev, int64_t recency_ms, int64_t now_ms);
 
-/* Rule r on ev at now_ms: false for an event-time rule on an event that is
- * not recent (t->recency_ms), else r->evaluate(). Fills *out when true. */
-bool alert_rule_fires(const alert_rule_t *r, const Nq__Activity *ev, const alert_thresholds_t *t,
-                      int64_t now_ms, alert_draft_t *out);
+/* Rule r on ev: false when s is off, when r does not look at ev's type, or
+ * for an event-time rule on an event that is not recent; else
+ * r->evaluate(). Fills *out (rule and severity too) when true. */
+bool alert_rule_fires(const alert_rule_t *r, const Nq__Activity *ev, const alert_settings_t *s,
+                      const alert_ctx_t *ctx, int64_t recency_ms, int64_t now_ms,
+                      alert_draft_t *out);
 
-/* Fill an Nq__Alert (already initialised) that points into `d`. */
-void alert_draft_to_proto(const alert_draft_t *d, int64_t raised_at, Nq__Alert *out);
+/* Fill an Nq__Alert (already initialised) that points into `d` and `names`;
+ * state "open", change "raised", version 1. */
+void alert_draft_to_proto(const alert_draft_t *d, const alert_names_t *names, const char *team_id,
+                          int64_t raised_at, Nq__Alert *out);
 
 #endif

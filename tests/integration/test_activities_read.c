@@ -535,21 +535,6 @@ static void flow(int rounds, int per, int *next, void (*act)(int round))
 }
 
 /* The value of gauge `name` in /metrics, or -1 when it is not there. */
-static long long metric(const char *name)
-{
-    nq_httpc_response_t m;
-    long long v = -1;
-    char line[96];
-    snprintf(line, sizeof(line), "\n%s ", name);
-    if (nq_httpc_request(tk_http, "GET", "/metrics", NULL, NULL, 0, NULL, &m) != 0)
-        return -1;
-    const char *at = m.status == 200 && m.body ? strstr(m.body, line) : NULL;
-    if (at)
-        v = strtoll(at + strlen(line), NULL, 10);
-    nq_httpc_response_free(&m);
-    return v;
-}
-
 static void kill_and_restart(int round)
 {
     if (round == 5)
@@ -563,8 +548,8 @@ static void kill_and_restart(int round)
         freeReplyObject(r);
     }
     if (round == 11) { /* /metrics shows the index behind: entries unread, the ghost's pending */
-        long long lag = metric("nq_index_lag_entries"),
-                  pending = metric("nq_index_pending_entries");
+        long long lag = tk_metric("nq_index_lag_entries"),
+                  pending = tk_metric("nq_index_pending_entries");
         tk_check(lag >= 1 && pending >= 2,
                  "/metrics while the indexer is down: lag %lld, pending %lld", lag, pending);
     }
@@ -617,7 +602,8 @@ static void test_restart_while_flowing(void)
     CU_ASSERT_TRUE_FATAL(nq_harness_proc_running(tk_h, "nq-customers"));
     CU_ASSERT_TRUE_FATAL(wait_indexed());
     check_flowed(next);
-    long long lag = metric("nq_index_lag_entries"), pending = metric("nq_index_pending_entries");
+    long long lag = tk_metric("nq_index_lag_entries"),
+              pending = tk_metric("nq_index_pending_entries");
     tk_check(lag == 0 && pending == 0, "/metrics once indexed: lag %lld, pending %lld", lag,
              pending);
 }

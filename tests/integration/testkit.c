@@ -308,3 +308,18 @@ int tk_nqctl(const char *lang, const char *out, int timeout_ms, const char *cons
     waitpid(pid, NULL, 0);
     return -1;
 }
+
+long long tk_metric(const char *name)
+{
+    nq_httpc_response_t m;
+    long long v = -1;
+    char line[96];
+    snprintf(line, sizeof(line), "\n%s ", name);
+    if (nq_httpc_request(tk_http, "GET", "/metrics", NULL, NULL, 0, NULL, &m) != 0)
+        return -1;
+    const char *at = m.status == 200 && m.body ? strstr(m.body, line) : NULL;
+    if (at)
+        v = strtoll(at + strlen(line), NULL, 10);
+    nq_httpc_response_free(&m);
+    return v;
+}

@@ -102,6 +102,10 @@ json_t *tk_post(json_t *events, int want);
  * them (false after saying how far they got). */
 bool tk_wait_scored(int timeout_ms);
 
+/* The value of gauge or counter `name` in GET /metrics, or -1 when it is not
+ * there (or the gateway does not answer). */
+long long tk_metric(const char *name);
+
 /* ---- Redis ---------------------------------------------------------------------- */
 
 /* A reply as an integer: integer, decimal string, 0 for nil, -1 otherwise. */

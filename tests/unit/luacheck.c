@@ -287,6 +287,7 @@ static const struct {
     {"ZRANGE", K_FIRST},
     {"ZRANGEBYLEX", K_FIRST},
     {"ZRANGEBYSCORE", K_FIRST},
+    {"ZREVRANGEBYLEX", K_FIRST},
     {"ZREM", K_FIRST},
     {"ZSCORE", K_FIRST},
     {"ZREMRANGEBYSCORE", K_FIRST},

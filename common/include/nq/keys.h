@@ -41,8 +41,13 @@
  * | nq:ix:<list>                     | ZSET   | forever                   | customers: every id of a list (teams, salespeople: archived ones too; customers), score 0, read in id order with ZRANGEBYLEX (services/customers/orgix.h) |
  * | nq:ix:<list>:<filter>=<value>    | ZSET   | forever                   | customers: the ids of the list whose <filter> is <value> now: customers:owner=<sp> (owner= : the pool), customers:class=<c>, customers:status=<s>, customers:region=<text>, customers:industry=<text>, customers:overdue=followup (kept by the follow-up scripts, services/customers/followup.h), salespeople:team=<t> (team= : none; from the team history's last entry), salespeople:status=<s>, salespeople:archived=0/1, teams:archived=0/1; written by the script that writes the record |
  * | nq:ix:layout                     | STRING | forever                   | customers: "1" once the list indexes were built from the records (services/customers/ixbuild.h) |
- * | nq:alerts                        | STREAM | trimmed to NQ_ALERT_STREAM_MAXLEN | alerting |
- * | nq:alert:seen:<rule>:<subject>   | STRING | 30 days                   | alerting: dedupe of a raised alert |
+ * | nq:activities group "alerting"   | (group) | kept                     | alerting: its own consumer group on the log (services/alerting/alerting.h) |
+ * | nq:alerts                        | STREAM | trimmed to NQ_ALERT_STREAM_MAXLEN | alerting raises, the gateway changes: one entry per raise or change, fields id and a (the packed alert after it); the SSE stream's replay |
+ * | nq:alert:<id>                    | HASH   | forever                   | alerting raises, the gateway changes: id, a (packed nq.Alert without id), state, v (version, +1 per change); ids "<raised at ms, 13 digits>-<16 hex of the dedupe key>" sort in raise order |
+ * | nq:alert:seen:<rule>:<subject length>:<subject>:<window> | STRING | NQ_ALERT_SEEN_TTL_S | alerting: the alert of (rule, subject, window) was raised; set by the script that raises it |
+ * | nq:alert:rules                   | HASH   | forever                   | gateway (PUT alert-rules): team id -> that team's rule overrides, JSON (services/alerting/settings.h) |
+ * | nq:alert:prices                  | HASH   | forever                   | alerting: "<competitor length>:<competitor><product>" -> "<price fen> <observed at ms>", the latest observation |
+ * | nq:ix:alerts[:<filter>=<value>]  | ZSET   | forever                   | alerting / gateway: alert ids, score 0 (list_page, newest first): all, state=, rule=, team= (team= : none), salesperson= |
  * | nq:kpi:version                  | STRING | forever                   | scoring: +1 by every applied batch and rebuild swap (kept leaderboards check it) |
  * | nq:org:version                  | STRING | forever                   | customers: +1 by every org write (kept leaderboards check it) |
  * | nq:target:version               | STRING | forever                   | reporting: +1 by every target write, in the same script (kept leaderboards check it) |
@@ -75,6 +80,10 @@
 #define NQ_ALERT_STREAM_MAXLEN      100000
 #define NQ_KEY_ALERT_SEEN_PREFIX    "nq:alert:seen:"
 #define NQ_ALERT_SEEN_TTL_S         (30 * 86400)
+#define NQ_GROUP_ALERTING           "alerting"
+#define NQ_KEY_ALERT_RULES          "nq:alert:rules"
+#define NQ_KEY_ALERT_PRICES         "nq:alert:prices"
+#define NQ_IX_ALERTS                "alerts" /* the list of nq_key_index */
 #define NQ_KEY_HEARTBEATS           "nq:heartbeats"
 #define NQ_KEY_REBUILD_JOB          "nq:rebuild:job"
 #define NQ_KEY_SCORING_PAUSED       "nq:scoring:paused"
@@ -150,6 +159,11 @@ int nq_key_index(char *buf, size_t len, const char *list, const char *filter, co
 int nq_key_dedupe_bucket(char *buf, size_t len, long long start);
 /* A scorer's "apply not checked yet" flag; `member` is "<service>/<instance>". */
 int nq_key_scoring_unchecked(char *buf, size_t len, const char *member);
+/* An alert's hash. */
+int nq_key_alert(char *buf, size_t len, const char *id);
+/* The dedupe key of the alert of (rule, subject, window). */
+int nq_key_alert_seen(char *buf, size_t len, const char *rule, const char *subject,
+                      const char *window);
 /* The replay key of feed delivery `delivery` ("<source>:<signature hex>"). */
 int nq_key_feed_seen(char *buf, size_t len, const char *delivery);
 

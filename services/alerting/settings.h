@@ -1,0 +1,50 @@
+/* services/alerting/settings.h — rule settings per team over company defaults (pure).
+ *
+ * Every rule of the table (rules.h) has settings: on or off, and its
+ * parameters. The company defaults are the table's, with big_order's amount
+ * from the configuration (NQ_BIG_ORDER_YUAN). A team may override any of
+ * them; its overrides are kept as one JSON object per team (nq:alert:rules,
+ * nq/keys.h), in the shape PUT /api/v1/teams/{id}/alert-rules takes:
+ *
+ *   {"big_order": {"min_amount": "80000.00"}, "negative_feedback": {"enabled": false}}
+ *
+ * The gateway checks a PUT with alert_config_apply (an unknown rule or
+ * parameter, or a bad value, is refused naming "rules.<rule>.<param>") and
+ * stores what it returns as canonical; alerting applies the stored object
+ * over the defaults the same way.
+ *
+ *   alert_config_t c;
+ *   alert_config_defaults(&c, cfg->big_order_fen);
+ *   if (alert_config_apply(&c, overrides, &canon, &errs) != 0) ... 400 ...
+ *   if (alert_rules[i].... c.rule[i].enabled ...
+ */
+#ifndef NQ_ALERTING_SETTINGS_H
+#define NQ_ALERTING_SETTINGS_H
+
+#include <jansson.h>
+
+#include "nq/fielderr.h"
+#include "rules.h"
+
+/* The settings of every rule, indexed like alert_rules[]. */
+typedef struct alert_config {
+    alert_settings_t rule[ALERT_RULES_MAX];
+} alert_config_t;
+
+/* The company defaults: every rule on, the table's values, big_order's
+ * min_amount = big_order_fen (when > 0). */
+void alert_config_defaults(alert_config_t *c, int64_t big_order_fen);
+
+/* Apply `overrides` (a JSON object as above; NULL: none) onto c. Returns 0,
+ * and when canon is not NULL a new canonical object of what was given (money
+ * as yuan strings with two decimals, choices by name); or -1 with the reasons
+ * in errs (fields "rules", "rules.<rule>", "rules.<rule>.<param>"), c untouched. */
+int alert_config_apply(alert_config_t *c, const json_t *overrides, json_t **canon,
+                       nq_field_errors_t *errs);
+
+/* The rules as GET /api/v1/teams/{id}/alert-rules shows them: an array of
+ * {rule, kind, severity, enabled, params, defaults: {enabled, params}}, with
+ * the values of `eff` and the defaults of `defaults`. New reference. */
+json_t *alert_config_json(const alert_config_t *eff, const alert_config_t *defaults);
+
+#endif
