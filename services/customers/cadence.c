@@ -1,8 +1,9 @@
 /* cadence.c — a team's follow-up cadence (team.cadence.get.v1 / .put.v1):
  * its overrides of the company defaults in nq:cadence, and on a put the
  * customers its members own now falling due again by it
- * (common/lua/followup_recompute.lua, a chunk of customers per call). Rules
- * in followup.h. */
+ * (common/lua/followup_recompute.lua, a chunk of customers per call); and
+ * the same re-dating of a salesperson's customers when their team changes.
+ * Rules in followup.h. */
 #include "cadence.h"
 
 #include <stdio.h>
@@ -74,17 +75,25 @@ static void field_of(const cadence_call_t *c, int i, char *buf, size_t len)
     snprintf(buf, len, "%s:%s", c->team, org_customer_classes[i]);
 }
 
-/* ---------------------------------------------------------------- recompute */
+/* ---------------------------------------------------------------- re-dating */
+
+/* One salesperson's customers re-dated, as steps of a call. */
+typedef struct rehome {
+    nq_call_t *call;           /* whose steps these are */
+    nq_redis_t *r;             /* where */
+    char owner[NQ_ID_MAX + 1]; /* the salesperson */
+    char team[NQ_ID_MAX + 1];  /* their team now ("" none) */
+} rehome_t;
 
 static void on_recomputed(nq_redis_t *r, redisReply *reply, void *data)
 {
-    cadence_call_t *c = data;
-    nq_call_reply_ok(&c->base, reply, REDIS_REPLY_INTEGER);
-    nq_call_release(&c->base);
+    nq_call_t *call = data;
+    nq_call_reply_ok(call, reply, REDIS_REPLY_INTEGER);
+    nq_call_release(call);
 }
 
-/* One recompute call for ids[0..n). */
-static void recompute(cadence_call_t *c, char *const *ids, size_t n, const char *members)
+/* One recompute call for ids[0..n) (common/lua/followup_recompute.lua). */
+static void recompute(const rehome_t *h, char *const *ids, size_t n)
 {
     nq_redis_args_t a;
     char key[160];
@@ -95,7 +104,8 @@ static void recompute(cadence_call_t *c, char *const *ids, size_t n, const char 
     nq_redis_args_adds(&a, NQ_KEY_FOLLOWUP_DUE);
     nq_key_index(key, sizeof(key), orgix_lists[ORG_CUSTOMER].name, "overdue", "followup");
     nq_redis_args_adds(&a, key);
-    nq_redis_args_adds(&a, members);
+    orgix_team_key(key, sizeof(key), h->team);
+    nq_redis_args_adds(&a, key);
     for (size_t i = 0; i < n; i++) {
         nq_key_customer(key, sizeof(key), ids[i]);
         nq_redis_args_adds(&a, key);
@@ -103,51 +113,82 @@ static void recompute(cadence_call_t *c, char *const *ids, size_t n, const char 
     size_t nkeys = a.argc;
     nq_redis_args_addf(&a, "%lld", (long long)nq_now_ms());
     nq_redis_args_addf(&a, "%lld", (long long)followup_zone_offset());
-    nq_redis_args_adds(&a, c->team);
+    nq_redis_args_adds(&a, h->team);
     for (int i = 0; i < FOLLOWUP_CLASSES; i++)
         nq_redis_args_addf(&a, "%d", defaults[i]);
     for (size_t i = 0; i < n; i++)
         nq_redis_args_adds(&a, ids[i]);
-    nq_call_issued(&c->base, a.failed
-                                 ? -1
-                                 : nq_script_call_args(redis_of(c), NQ_SCRIPT(FOLLOWUP_RECOMPUTE),
-                                                       on_recomputed, c, nkeys, &a));
+    nq_call_issued(h->call, a.failed ? -1
+                                     : nq_script_call_args(h->r, NQ_SCRIPT(FOLLOWUP_RECOMPUTE),
+                                                           on_recomputed, h->call, nkeys, &a));
     nq_redis_args_free(&a);
 }
 
-/* A member's customers: recompute them a chunk at a time. */
+/* The customers the salesperson owns: re-dated a chunk at a time. */
 static void on_owned(nq_redis_t *r, redisReply *reply, void *data)
 {
-    cadence_call_t *c = data;
-    if (nq_call_reply_ok(&c->base, reply, REDIS_REPLY_ARRAY)) {
-        char members[160];
-        orgix_team_key(members, sizeof(members), c->team);
+    rehome_t *h = data;
+    if (nq_call_reply_ok(h->call, reply, REDIS_REPLY_ARRAY)) {
         char **ids = calloc(reply->elements + 1, sizeof(*ids));
         for (size_t i = 0; ids && i < reply->elements; i++)
             ids[i] = reply->element[i]->str;
         for (size_t at = 0; ids && at < reply->elements; at += CADENCE_CHUNK) {
             size_t n = reply->elements - at < CADENCE_CHUNK ? reply->elements - at : CADENCE_CHUNK;
-            recompute(c, ids + at, n, members);
+            recompute(h, ids + at, n);
         }
         if (!ids)
-            nq_call_fail(&c->base, NQ__STATUS__STATUS_UNAVAILABLE, "out of memory");
+            nq_call_fail(h->call, NQ__STATUS__STATUS_UNAVAILABLE, "out of memory");
         free(ids);
     }
-    nq_call_release(&c->base);
+    nq_call_release(h->call);
+    free(h);
 }
 
-/* The team's members now: read what each owns. */
+/* The salesperson's team now: then what they own. */
+static void on_team(nq_redis_t *r, redisReply *reply, void *data)
+{
+    rehome_t *h = data;
+    nq_call_t *call = h->call;
+    if (reply && (reply->type == REDIS_REPLY_STRING || reply->type == REDIS_REPLY_NIL)) {
+        snprintf(h->team, sizeof(h->team), "%s",
+                 reply->type == REDIS_REPLY_STRING ? reply->str : "");
+        char key[160];
+        nq_key_index(key, sizeof(key), orgix_lists[ORG_CUSTOMER].name, "owner", h->owner);
+        int rc = nq_redis_command(h->r, on_owned, h, "ZRANGE %s 0 -1", key);
+        nq_call_issued(call, rc);
+        if (rc != 0)
+            free(h);
+    } else {
+        nq_call_reply_ok(call, reply, REDIS_REPLY_STRING);
+        free(h);
+    }
+    nq_call_release(call);
+}
+
+void cadence_rehome(nq_call_t *call, nq_redis_t *r, const char *owner)
+{
+    rehome_t *h = calloc(1, sizeof(*h));
+    if (!h) {
+        nq_call_fail(call, NQ__STATUS__STATUS_UNAVAILABLE, "out of memory");
+        return;
+    }
+    *h = (rehome_t){.call = call, .r = r};
+    snprintf(h->owner, sizeof(h->owner), "%s", owner);
+    char key[160];
+    nq_key_salesperson(key, sizeof(key), owner);
+    int rc = nq_redis_command(r, on_team, h, "HGET %s team_id", key);
+    nq_call_issued(call, rc);
+    if (rc != 0)
+        free(h);
+}
+
+/* The team's members now: re-date what each owns. */
 static void on_members(nq_redis_t *r, redisReply *reply, void *data)
 {
     cadence_call_t *c = data;
     if (nq_call_reply_ok(&c->base, reply, REDIS_REPLY_ARRAY)) {
-        char key[160];
-        for (size_t i = 0; i < reply->elements; i++) {
-            nq_key_index(key, sizeof(key), orgix_lists[ORG_CUSTOMER].name, "owner",
-                         reply->element[i]->str);
-            nq_call_issued(&c->base,
-                           nq_redis_command(redis_of(c), on_owned, c, "ZRANGE %s 0 -1", key));
-        }
+        for (size_t i = 0; i < reply->elements; i++)
+            cadence_rehome(&c->base, redis_of(c), reply->element[i]->str);
     }
     nq_call_release(&c->base);
 }

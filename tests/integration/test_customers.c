@@ -399,6 +399,20 @@ static void test_followup(void)
     tk_expect_400("PUT", "/api/v1/teams/t-east/cadence", "{\"overridden\":[\"key\"]}",
                   "overridden");
     json_decref(tk_call("PUT", "/api/v1/teams/t-none/cadence", "{\"key_days\":3}", 404));
+    /* a salesperson joining the team: their customers follow its cadence at once */
+    g = tk_get_ok("/api/v1/customers/l-03");
+    tk_check(tk_num(g, "cadence_days") == 7, "sp-2's key customer, no team: %s", tk_text(g));
+    json_decref(g);
+    json_decref(tk_put("/api/v1/salespeople/sp-2",
+                       json_pack("{s:s, s:s}", "name", "李娜", "team_id", "t-east"), 200));
+    g = tk_get_ok("/api/v1/customers/l-03");
+    tk_check(tk_num(g, "cadence_days") == 1, "sp-2 joined t-east: %s", tk_text(g));
+    json_decref(g);
+    json_decref(tk_put("/api/v1/teams/t-east",
+                       json_pack("{s:s, s:[s]}", "name", "华东团队", "members", "sp-1"), 200));
+    g = tk_get_ok("/api/v1/customers/l-03");
+    tk_check(tk_num(g, "cadence_days") == 7, "sp-2 left t-east by a team put: %s", tk_text(g));
+    json_decref(g);
     /* back to the defaults */
     json_decref(tk_call("PUT", "/api/v1/teams/t-east/cadence", "{}", 200));
     g = tk_get_ok("/api/v1/customers/c-1");
