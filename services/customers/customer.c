@@ -182,22 +182,32 @@ out:
     nq_call_release(&c->base);
 }
 
-/* The list index moves of a customer whose owner was `old_owner` ("": none,
- * or a new customer) and whose hash is now the n alternating `fields` (NULL:
- * removed). 0, or -1 (the call failed). */
-static int customer_moves(org_call_t *c, const char *old_owner, const char *const *fields, size_t n,
-                          orgix_moves_t *m)
+/* The list index moves of a customer read as the nb alternating field/value
+ * strings `before` (none: a new customer) whose hash is now the n
+ * alternating `fields` (NULL: removed). 0, or -1 (the call failed). */
+static int customer_moves(org_call_t *c, const char *const *before, size_t nb,
+                          const char *const *fields, size_t n, orgix_moves_t *m)
 {
     const orgix_list_t *l = &orgix_lists[ORG_CUSTOMER];
-    const char *was[] = {"owner_id", old_owner};
-    orgix_values_t before, after;
-    orgix_values_of(l, was, 2, &before);
+    orgix_values_t was, now;
+    orgix_values_of(l, before, nb, &was);
     if (fields)
-        orgix_values_of(l, fields, n, &after);
-    if (orgix_moves(l, &before, fields ? &after : NULL, m) == 0)
+        orgix_values_of(l, fields, n, &now);
+    if (orgix_moves(l, &was, fields ? &now : NULL, m) == 0 &&
+        orgix_multi_moves(l, before, nb, fields, fields ? n : 0, m) == 0)
         return 0;
     nq_call_fail(&c->base, NQ__STATUS__STATUS_UNAVAILABLE, "index key too long");
     return -1;
+}
+
+/* The value of `field` among n alternating field/value strings, or "". */
+static const char *field_in(const char *const *fields, size_t n, const char *field)
+{
+    for (size_t i = 0; i + 1 < n; i += 2) {
+        if (strcmp(fields[i], field) == 0)
+            return fields[i + 1];
+    }
+    return "";
 }
 
 /* The keys of a write before its list index moves (common/lua/customer_put.lua). */
@@ -220,15 +230,17 @@ static int write_keys(org_call_t *c, const char *owner, nq_redis_args_t *a)
     return rc < 0 ? -1 : 0;
 }
 
-/* Write a customer whose owner was `old_owner` and rev `rev` ("": not
- * checked) when read: one script checks that they still are and that the new
+/* Write a customer read as the nb alternating field/value strings `before`
+ * (owner_id, tags and rev among them; none: a new customer): one script
+ * checks that its owner and rev still are those and that the new
  * owner is a salesperson of the directory, writes its hash, the directory,
  * its list indexes, its owner history and its follow-up, and answers the
  * owner and class it replaced; then the key-customer sets it leaves and
  * joins, logged from when the change takes effect, and the answer is read
  * back as a get reads it. */
-static void customer_write(org_call_t *c, const char *old_owner, const char *rev)
+static void customer_write(org_call_t *c, const char *const *before, size_t nb)
 {
+    const char *old_owner = field_in(before, nb, "owner_id"), *rev = field_in(before, nb, "rev");
     const org_kind_t *k = c->kind;
     const Nq__Customer *cu = c->req->customer;
     if (cu->has_since && cu->since > c->now) {
@@ -245,7 +257,7 @@ static void customer_write(org_call_t *c, const char *old_owner, const char *rev
         nq_call_fail(&c->base, NQ__STATUS__STATUS_UNAVAILABLE, "out of memory");
         goto out;
     }
-    if (customer_moves(c, old_owner, (const char *const *)fields.argv, fields.argc, &moves) != 0)
+    if (customer_moves(c, before, nb, (const char *const *)fields.argv, fields.argc, &moves) != 0)
         goto out;
     if (write_keys(c, cu->owner_id ? cu->owner_id : "", &a) != 0) {
         nq_call_fail(&c->base, NQ__STATUS__STATUS_UNAVAILABLE, "key too long");
@@ -262,7 +274,7 @@ static void customer_write(org_call_t *c, const char *old_owner, const char *rev
     else
         nq_redis_args_adds(&a, "");
     nq_redis_args_adds(&a, old_owner);
-    nq_redis_args_adds(&a, rev);
+    nq_redis_args_adds(&a, nb ? (*rev ? rev : "0") : ""); /* a new one: nothing to check */
     nq_redis_args_adds(&a, cu->owner_reason ? cu->owner_reason : "");
     nq_redis_args_addf(&a, "%lld", (long long)followup_zone_offset());
     for (int i = 0; i < FOLLOWUP_CLASSES; i++)
@@ -278,20 +290,15 @@ out:
     nq_redis_args_free(&a);
 }
 
-/* The owner as read (nil: a new customer). */
+/* What a put read: owner_id, tags and rev (all nil: a new customer). */
 static void customer_put_read(org_call_t *c, org_kept_t *kept, size_t n)
 {
-    customer_write(c, kept[0].n ? kept[0].strs[0] : "", "");
-}
-
-/* The value of `field` in a kept HGETALL, or "". */
-static const char *kept_field(const org_kept_t *k, const char *field)
-{
-    for (size_t i = 0; i + 1 < k->n; i += 2) {
-        if (strcmp(k->strs[i], field) == 0)
-            return k->strs[i + 1];
-    }
-    return "";
+    const char *k = kept[0].n == 3 ? kept[0].strs[0] : NULL;
+    const char *before[] = {"owner_id", k ? kept[0].strs[0] : "", "tags", k ? kept[0].strs[1] : "",
+                            "rev",      k ? kept[0].strs[2] : ""};
+    bool exists = k && !(kept[0].strs[0][0] == '\0' && kept[0].strs[1][0] == '\0' &&
+                         kept[0].strs[2][0] == '\0');
+    customer_write(c, before, exists ? 6 : 0);
 }
 
 /* A PATCH's read: the stored customer, the fields not given kept from it,
@@ -311,12 +318,11 @@ static void customer_patch_read(org_call_t *c, org_kept_t *kept, size_t n)
         org_fail_invalid(c, "customer");
         return;
     }
-    const char *rev = kept_field(&kept[0], "rev");
-    customer_write(c, kept_field(&kept[0], "owner_id"), *rev ? rev : "0");
+    customer_write(c, (const char *const *)kept[0].strs, kept[0].n);
 }
 
-/* Step 1 of a put: the owner it has now, which the write checks again; of a
- * PATCH, the whole customer. */
+/* Step 1 of a put: the owner, tags and rev it has now, which the write
+ * checks again; of a PATCH, the whole customer. */
 void customer_put(org_call_t *c)
 {
     if (c->req->patch) {
@@ -326,8 +332,10 @@ void customer_put(org_call_t *c)
     char key[ORG_KEY_MAX];
     nq_redis_args_t cmd;
     c->kind->key(key, sizeof(key), c->id);
-    org_args_cmd(&cmd, "HGET", key);
+    org_args_cmd(&cmd, "HMGET", key);
     nq_redis_args_adds(&cmd, "owner_id");
+    nq_redis_args_adds(&cmd, "tags");
+    nq_redis_args_adds(&cmd, "rev");
     org_gather(c, &cmd, 1, customer_put_read);
 }
 
@@ -368,7 +376,7 @@ static void customer_deleted(org_call_t *c, org_kept_t *kept, size_t n)
     cu->deleted_at = c->now;
     const char *owner = cu->owner_id ? cu->owner_id : "";
     orgix_moves_t moves;
-    if (customer_moves(c, owner, NULL, 0, &moves) != 0)
+    if (customer_moves(c, (const char *const *)kept[0].strs, kept[0].n, NULL, 0, &moves) != 0)
         return;
     char key[ORG_KEY_MAX];
     nq_redis_args_t a; /* common/lua/customer_delete.lua */

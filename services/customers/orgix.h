@@ -52,8 +52,9 @@
 #define ORGIX_SCAN_FACTOR 4
 /* Longest index key. */
 #define ORGIX_KEY_MAX 128
-/* Most keys of one move (the list's own, every value of the closed filters). */
-#define ORGIX_KEYS_MAX 16
+/* Most keys of one move (the list's own, every value of the closed filters,
+ * a multi-valued filter's values before and after). */
+#define ORGIX_KEYS_MAX 64
 /* Most parameters of one query. */
 #define ORGIX_PARAMS_MAX 16
 
@@ -66,6 +67,8 @@ typedef enum {
     ORGIX_KEPT,   /* one of `choices`, an index its own scripts keep (it depends on time,
                      not on a field): never moved by a write, only left on removal, and
                      trusted as read */
+    ORGIX_MULTI,  /* each string of a JSON array field (tags): the entity is in the index
+                     of every one; moved by orgix_multi_moves, trusted as read */
 } orgix_type_t;
 
 typedef struct orgix_filter {
@@ -145,6 +148,14 @@ typedef struct orgix_moves {
  * (NULL: removed). Returns 0, or -1 when a key does not fit. */
 int orgix_moves(const orgix_list_t *l, const orgix_values_t *before, const orgix_values_t *now,
                 orgix_moves_t *m);
+
+/* Append to m the moves of l's multi-valued filters from the record as read
+ * (nb alternating field/value strings; none for a new entity) to the one
+ * written (na; none when removed): out of the indexes of the values it
+ * loses, into those of every value it has. Returns 0, or -1 when a key does
+ * not fit or a stored array does not parse. */
+int orgix_multi_moves(const orgix_list_t *l, const char *const *before, size_t nb,
+                      const char *const *after, size_t na, orgix_moves_t *m);
 
 /* The index of the salespeople whose team now is `team` ("": none) into
  * buf: a team's members now, which a team write moves its members between.

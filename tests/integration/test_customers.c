@@ -256,6 +256,22 @@ static void test_lists(void)
     json_decref(tk_call("PATCH", "/api/v1/customers/l-02", "{\"status\":\"active\"}", 200));
     got = ids_of("/api/v1/customers?status=dormant", 50, &pages);
     tk_check(strcmp(got, "l-06,l-07") == 0, "status=dormant after the PATCH: %s", got);
+    /* tags: an index per tag, kept as tags change and when the customer goes */
+    json_decref(tk_call("PATCH", "/api/v1/customers/l-01", "{\"tags\":[\"vip\",\"a\"]}", 200));
+    json_decref(tk_call("PATCH", "/api/v1/customers/l-05", "{\"tags\":[\"vip\"]}", 200));
+    json_decref(tk_call("PUT", "/api/v1/customers/l-09",
+                        "{\"name\":\"l-09\",\"tags\":[\"vip\",\"标签\"]}", 200));
+    got = ids_of("/api/v1/customers?tag=vip", 50, &pages);
+    tk_check(strcmp(got, "l-01,l-05,l-09") == 0, "tag=vip: %s", got);
+    got = ids_of("/api/v1/customers?tag=%E6%A0%87%E7%AD%BE", 50, &pages);
+    tk_check(strcmp(got, "l-09") == 0, "tag=标签: %s", got);
+    json_decref(tk_call("PATCH", "/api/v1/customers/l-01", "{\"tags\":[\"a\"]}", 200));
+    json_decref(tk_call("DELETE", "/api/v1/customers/l-09", NULL, 200));
+    got = ids_of("/api/v1/customers?tag=vip&owner=sp-1", 50, &pages);
+    tk_check(strcmp(got, "l-05") == 0, "tag=vip after a PATCH and a DELETE: %s", got);
+    got = ids_of("/api/v1/customers?tag=a", 50, &pages);
+    tk_check(strcmp(got, "l-01") == 0, "tag=a: %s", got);
+    tk_check(tk_redis_int("ZCARD %s", "nq:ix:customers:tag=标签") == 0, "l-09 left its tags");
     tk_expect_400("GET", "/api/v1/customers?status=asleep", NULL, "status");
     tk_expect_400("GET", "/api/v1/customers?overdue=receivable", NULL, "overdue");
     tk_expect_400("GET", "/api/v1/customers?limit=501", NULL, "limit");

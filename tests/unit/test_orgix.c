@@ -82,8 +82,8 @@ static void test_table(void)
             for (const char *const *c = l->filters[f].choices; c && *c; c++)
                 n++;
             orgix_type_t t = l->filters[f].type;
-            CU_ASSERT_TRUE(t == ORGIX_ID || t == ORGIX_TEXT || (t == ORGIX_KEPT && n >= 1) ||
-                           n > 1);
+            CU_ASSERT_TRUE(t == ORGIX_ID || t == ORGIX_TEXT || t == ORGIX_MULTI ||
+                           (t == ORGIX_KEPT && n >= 1) || n > 1);
         }
     }
     CU_ASSERT_PTR_NULL(orgix_filter(customers, "team"));
@@ -189,7 +189,7 @@ static void test_refused(void)
     CU_ASSERT_EQUAL(parse(customers, typo, &q, &errs), -1);
     CU_ASSERT_STRING_EQUAL(reason_of(&errs, "onwer"),
                            "is not a parameter of this list (limit, cursor, owner, class, status, "
-                           "region, industry, overdue)");
+                           "region, industry, overdue, tag)");
     const char *typo2[] = {"stauts=left", NULL};
     CU_ASSERT_EQUAL(parse(salespeople, typo2, &q, &errs), -1);
     CU_ASSERT_STRING_EQUAL(
@@ -356,6 +356,35 @@ static void test_moves(void)
     CU_ASSERT_EQUAL(m.add.n, 0);
 }
 
+/* A multi-valued filter (tags): out of the values lost, into every value
+ * kept; all of them on removal; none for a record without. */
+static void test_multi_moves(void)
+{
+    const char *was[] = {"owner_id", "sp-1", "tags", "[\"vip\",\"华东\",\"old\"]"};
+    const char *now[] = {"owner_id", "sp-1", "tags", "[\"华东\",\"new\"]"};
+    orgix_moves_t m = {0};
+    CU_ASSERT_EQUAL_FATAL(orgix_multi_moves(customers, was, 4, now, 4, &m), 0);
+    CU_ASSERT_EQUAL_FATAL(m.rem.n, 2);
+    CU_ASSERT_STRING_EQUAL(m.rem.key[0], "nq:ix:customers:tag=vip");
+    CU_ASSERT_STRING_EQUAL(m.rem.key[1], "nq:ix:customers:tag=old");
+    CU_ASSERT_EQUAL_FATAL(m.add.n, 2);
+    CU_ASSERT_STRING_EQUAL(m.add.key[0], "nq:ix:customers:tag=华东");
+    CU_ASSERT_STRING_EQUAL(m.add.key[1], "nq:ix:customers:tag=new");
+    memset(&m, 0, sizeof(m));
+    CU_ASSERT_EQUAL_FATAL(orgix_multi_moves(customers, was, 4, NULL, 0, &m), 0);
+    CU_ASSERT_EQUAL(m.rem.n, 3);
+    CU_ASSERT_EQUAL(m.add.n, 0);
+    memset(&m, 0, sizeof(m));
+    CU_ASSERT_EQUAL_FATAL(orgix_multi_moves(customers, NULL, 0, now, 2, &m), 0);
+    CU_ASSERT_EQUAL(m.rem.n + m.add.n, 0);
+    const char *bad[] = {"tags", "{oops"};
+    CU_ASSERT_EQUAL(orgix_multi_moves(customers, bad, 2, now, 4, &m), -1);
+    /* the other lists have none */
+    memset(&m, 0, sizeof(m));
+    CU_ASSERT_EQUAL(orgix_multi_moves(salespeople, was, 4, now, 4, &m), 0);
+    CU_ASSERT_EQUAL(m.rem.n + m.add.n, 0);
+}
+
 /* ---------------------------------------------------------------- property */
 
 #define P_IDS    12
@@ -402,7 +431,7 @@ static size_t random_fields(const orgix_list_t *l, const char *fields[], char bu
         fields[n++] = flt->field;
         if (flt->type == ORGIX_ID || flt->type == ORGIX_TEXT)
             snprintf(buf[f], 16, "%s", r ? (r == 1 ? "a1" : "a2") : "");
-        else if (flt->type == ORGIX_KEPT)
+        else if (flt->type == ORGIX_KEPT || flt->type == ORGIX_MULTI)
             snprintf(buf[f], 16, "%s", "");
         else if (flt->type == ORGIX_FLAG)
             snprintf(buf[f], 16, "%s", r ? "1795000000000" : "");
@@ -480,6 +509,7 @@ static CU_TestInfo tests[] = {
     {"plans: the indexes and the budget", test_plan},
     {"an entity's values; matching a query", test_values},
     {"a write's moves, by hand", test_moves},
+    {"a multi-valued filter's moves", test_multi_moves},
     {"random writes: every index exact", test_property},
     CU_TEST_INFO_NULL,
 };
