@@ -36,6 +36,7 @@ static const orgix_filter_t customer_filters[] = {
     /* kept by common/lua/lib/followup.lua (services/customers/followup.h) */
     {"overdue", "", ORGIX_KEPT, overdue_kinds, NULL, false},
     {"tag", "tags", ORGIX_MULTI, NULL, NULL, false},
+    {"team", "", ORGIX_TEAM, NULL, NULL, false},
 };
 
 static void set_term(orgix_query_t *q, size_t i, const char *value)
@@ -107,7 +108,7 @@ void orgix_values_of(const orgix_list_t *l, const char *const *fields, size_t n,
     for (size_t i = 0; i < l->n_filters; i++) {
         const orgix_filter_t *f = &l->filters[i];
         const char *v = field_value(fields, n, f->field);
-        if (f->type == ORGIX_KEPT || f->type == ORGIX_MULTI)
+        if (f->type == ORGIX_KEPT || f->type == ORGIX_MULTI || f->type == ORGIX_TEAM)
             v = "";
         else if (f->type == ORGIX_FLAG)
             v = *v ? "1" : "0";
@@ -137,7 +138,8 @@ int orgix_add_keys(const orgix_list_t *l, const orgix_values_t *now, orgix_keys_
     out->n = 0;
     int rc = push_key(out, l, NULL, NULL);
     for (size_t i = 0; rc == 0 && i < l->n_filters; i++) {
-        if (l->filters[i].type != ORGIX_KEPT && l->filters[i].type != ORGIX_MULTI)
+        orgix_type_t t = l->filters[i].type;
+        if (t != ORGIX_KEPT && t != ORGIX_MULTI && t != ORGIX_TEAM)
             rc = push_key(out, l, &l->filters[i], now->v[i]);
     }
     return rc;
@@ -147,7 +149,8 @@ size_t orgix_add_count(const orgix_list_t *l)
 {
     size_t n = 1;
     for (size_t i = 0; i < l->n_filters; i++)
-        n += l->filters[i].type != ORGIX_KEPT && l->filters[i].type != ORGIX_MULTI;
+        n += l->filters[i].type != ORGIX_KEPT && l->filters[i].type != ORGIX_MULTI &&
+             l->filters[i].type != ORGIX_TEAM;
     return n;
 }
 
@@ -158,7 +161,7 @@ int orgix_rem_keys(const orgix_list_t *l, const orgix_values_t *before, const or
     int rc = now ? 0 : push_key(out, l, NULL, NULL);
     for (size_t i = 0; rc == 0 && i < l->n_filters; i++) {
         const orgix_filter_t *f = &l->filters[i];
-        if ((f->type == ORGIX_KEPT && now) || f->type == ORGIX_MULTI)
+        if ((f->type == ORGIX_KEPT && now) || f->type == ORGIX_MULTI || f->type == ORGIX_TEAM)
             continue;
         if (f->type == ORGIX_ID || f->type == ORGIX_TEXT) {
             if (before && !(now && strcmp(before->v[i], now->v[i]) == 0))
@@ -255,7 +258,7 @@ static void parameters_text(const orgix_list_t *l, bool archived, char *buf, siz
 /* Check `value` for filter f; errors on the filter's name. */
 static void check_value(const orgix_filter_t *f, const char *value, nq_field_errors_t *errs)
 {
-    if (f->type == ORGIX_ID && *value && !nq_valid_id(value))
+    if ((f->type == ORGIX_ID || f->type == ORGIX_TEAM) && *value && !nq_valid_id(value))
         nq_field_errors_add(errs, f->name, "%s, or empty for none", NQ_ID_RULE);
     if ((f->type == ORGIX_TEXT || f->type == ORGIX_MULTI) && *value &&
         !nq_valid_text(value, NQ_ID_MAX))
@@ -384,8 +387,11 @@ int orgix_plan(const orgix_query_t *q, orgix_plan_t *p)
     const orgix_list_t *l = q->list;
     int rc = 0;
     p->keys.n = 0;
+    p->team = NULL;
     for (size_t i = 0; rc == 0 && i < l->n_filters; i++) {
-        if (q->set[i])
+        if (q->set[i] && l->filters[i].type == ORGIX_TEAM)
+            p->team = q->value[i];
+        else if (q->set[i])
             rc = push_key(&p->keys, l, &l->filters[i], q->value[i]);
     }
     if (rc == 0 && p->keys.n == 0)
@@ -399,7 +405,8 @@ bool orgix_matches(const orgix_query_t *q, const orgix_values_t *v)
 {
     for (size_t i = 0; i < q->list->n_filters; i++) {
         orgix_type_t t = q->list->filters[i].type;
-        if (q->set[i] && t != ORGIX_KEPT && t != ORGIX_MULTI && strcmp(q->value[i], v->v[i]) != 0)
+        if (q->set[i] && t != ORGIX_KEPT && t != ORGIX_MULTI && t != ORGIX_TEAM &&
+            strcmp(q->value[i], v->v[i]) != 0)
             return false;
     }
     return true;

@@ -69,6 +69,8 @@ typedef enum {
                      trusted as read */
     ORGIX_MULTI,  /* each string of a JSON array field (tags): the entity is in the index
                      of every one; moved by orgix_multi_moves, trusted as read */
+    ORGIX_TEAM,   /* a team id: the entity's owner is a member of it now; no index of its
+                     own, read as the union of its members' owner indexes (lists.c) */
 } orgix_type_t;
 
 typedef struct orgix_filter {
@@ -188,6 +190,8 @@ int orgix_scope(const orgix_query_t *q, char *buf, size_t len);
 
 typedef struct orgix_plan {
     orgix_keys_t keys; /* the indexes every item is in: the terms', or the list's own */
+    const char *team;  /* an ORGIX_TEAM term's team: items are also in one of its members'
+                          owner indexes (NULL: none) */
     unsigned limit;    /* items wanted */
     unsigned budget;   /* entries a page may look at: limit × ORGIX_SCAN_FACTOR */
 } orgix_plan_t;

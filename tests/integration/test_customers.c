@@ -410,6 +410,16 @@ static void test_followup(void)
     json_decref(g);
     got = ids_of("/api/v1/customers?overdue=followup&owner=sp-1&class=key", 50, &pages);
     tk_check(strstr(got, "c-1") != NULL, "c-1 overdue by the team's cadence: %s", got);
+    /* the team's overdue list: its members' customers only */
+    got = ids_of("/api/v1/customers?team=t-east&overdue=followup", 50, &pages);
+    tk_check(strcmp(got, "c-1") == 0, "t-east's overdue: %s", got);
+    got = ids_of("/api/v1/customers?overdue=followup", 50, &pages);
+    tk_check(strcmp(got, "c-1,c-old2") == 0, "the company's overdue: %s", got);
+    got = ids_of("/api/v1/customers?team=t-east&class=key&status=active", 2, &pages);
+    tk_check(strcmp(got, "c-1,l-01,l-05,l-08") == 0, "t-east's active key customers: %s", got);
+    got = ids_of("/api/v1/customers?team=t-none", 50, &pages);
+    tk_check(strcmp(got, "") == 0, "no such team: none: %s", got);
+    tk_expect_400("GET", "/api/v1/customers?team=t%20east", NULL, "team");
     tk_expect_400("PUT", "/api/v1/teams/t-east/cadence", "{\"key_days\":0}", "key_days");
     tk_expect_400("PUT", "/api/v1/teams/t-east/cadence", "{\"normal_days\":366}", "normal_days");
     tk_expect_400("PUT", "/api/v1/teams/t-east/cadence", "{\"overridden\":[\"key\"]}",

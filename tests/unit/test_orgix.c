@@ -83,10 +83,11 @@ static void test_table(void)
                 n++;
             orgix_type_t t = l->filters[f].type;
             CU_ASSERT_TRUE(t == ORGIX_ID || t == ORGIX_TEXT || t == ORGIX_MULTI ||
-                           (t == ORGIX_KEPT && n >= 1) || n > 1);
+                           t == ORGIX_TEAM || (t == ORGIX_KEPT && n >= 1) || n > 1);
         }
     }
-    CU_ASSERT_PTR_NULL(orgix_filter(customers, "team"));
+    CU_ASSERT_PTR_NOT_NULL(orgix_filter(customers, "team"));
+    CU_ASSERT_PTR_NULL(orgix_filter(customers, "archived"));
     char key[ORGIX_KEY_MAX];
     CU_ASSERT_TRUE(orgix_key(key, sizeof(key), customers, orgix_filter(customers, "owner"), "") >
                    0);
@@ -159,7 +160,7 @@ static void test_refused(void)
         {&orgix_lists[ORG_CUSTOMER], {"owner=sp-1", "owner=sp-2"}, "owner"},
         {&orgix_lists[ORG_CUSTOMER], {"limit=5", "limit=5"}, "limit"},
         {&orgix_lists[ORG_CUSTOMER], {"include_archived=true"}, "include_archived"},
-        {&orgix_lists[ORG_CUSTOMER], {"team=t-a"}, "team"},
+        {&orgix_lists[ORG_CUSTOMER], {"team=t a"}, "team"},
         {&orgix_lists[ORG_CUSTOMER], {"=x"}, "query"},
         {&orgix_lists[ORG_SALESPERSON], {"status=gone"}, "status"},
         {&orgix_lists[ORG_SALESPERSON], {"archived=1"}, "archived"},
@@ -189,7 +190,7 @@ static void test_refused(void)
     CU_ASSERT_EQUAL(parse(customers, typo, &q, &errs), -1);
     CU_ASSERT_STRING_EQUAL(reason_of(&errs, "onwer"),
                            "is not a parameter of this list (limit, cursor, owner, class, status, "
-                           "region, industry, overdue, tag)");
+                           "region, industry, overdue, tag, team)");
     const char *typo2[] = {"stauts=left", NULL};
     CU_ASSERT_EQUAL(parse(salespeople, typo2, &q, &errs), -1);
     CU_ASSERT_STRING_EQUAL(
@@ -385,6 +386,32 @@ static void test_multi_moves(void)
     CU_ASSERT_EQUAL(m.rem.n + m.add.n, 0);
 }
 
+/* team=: no index of its own; the plan names the team, whose members' owner
+ * indexes the page reads as a group. */
+static void test_team_plan(void)
+{
+    orgix_query_t q;
+    nq_field_errors_t errs;
+    orgix_plan_t p;
+    const char *team[] = {"team=t-east", "overdue=followup", NULL};
+    CU_ASSERT_EQUAL_FATAL(parse(customers, team, &q, &errs), 0);
+    CU_ASSERT_EQUAL_FATAL(orgix_plan(&q, &p), 0);
+    CU_ASSERT_STRING_EQUAL(p.team, "t-east");
+    CU_ASSERT_EQUAL_FATAL(p.keys.n, 1);
+    CU_ASSERT_STRING_EQUAL(p.keys.key[0], "nq:ix:customers:overdue=followup");
+    const char *alone[] = {"team=t-east", NULL};
+    CU_ASSERT_EQUAL_FATAL(parse(customers, alone, &q, &errs), 0);
+    CU_ASSERT_EQUAL_FATAL(orgix_plan(&q, &p), 0);
+    CU_ASSERT_EQUAL_FATAL(p.keys.n, 1);
+    CU_ASSERT_STRING_EQUAL(p.keys.key[0], "nq:ix:customers");
+    const char *none[] = {"owner=sp-1", NULL};
+    CU_ASSERT_EQUAL_FATAL(parse(customers, none, &q, &errs), 0);
+    CU_ASSERT_EQUAL_FATAL(orgix_plan(&q, &p), 0);
+    CU_ASSERT_PTR_NULL(p.team);
+    const char *bad[] = {"team=t east", NULL};
+    CU_ASSERT_EQUAL(parse(customers, bad, &q, &errs), -1);
+}
+
 /* ---------------------------------------------------------------- property */
 
 #define P_IDS    12
@@ -431,7 +458,7 @@ static size_t random_fields(const orgix_list_t *l, const char *fields[], char bu
         fields[n++] = flt->field;
         if (flt->type == ORGIX_ID || flt->type == ORGIX_TEXT)
             snprintf(buf[f], 16, "%s", r ? (r == 1 ? "a1" : "a2") : "");
-        else if (flt->type == ORGIX_KEPT || flt->type == ORGIX_MULTI)
+        else if (flt->type == ORGIX_KEPT || flt->type == ORGIX_MULTI || flt->type == ORGIX_TEAM)
             snprintf(buf[f], 16, "%s", "");
         else if (flt->type == ORGIX_FLAG)
             snprintf(buf[f], 16, "%s", r ? "1795000000000" : "");
@@ -510,6 +537,7 @@ static CU_TestInfo tests[] = {
     {"an entity's values; matching a query", test_values},
     {"a write's moves, by hand", test_moves},
     {"a multi-valued filter's moves", test_multi_moves},
+    {"team=: a group of owner indexes", test_team_plan},
     {"random writes: every index exact", test_property},
     CU_TEST_INFO_NULL,
 };
