@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "auth.h"
 #include "coalesce.h"
 #include "nq/log.h"
 
@@ -12,10 +13,10 @@
 static const gw_routes_t *const modules[] = {
     &gw_activity_routes, &gw_activity_read_routes, &gw_kpi_routes,    &gw_org_routes,
     &gw_alert_routes,    &gw_health_routes,        &gw_target_routes, &gw_plan_routes,
-    &gw_admin_routes,    &gw_metrics_routes,
+    &gw_admin_routes,    &gw_metrics_routes,       &gw_auth_routes,
 };
 #define N_MODULES  (sizeof(modules) / sizeof(modules[0]))
-#define MAX_ROUTES 64
+#define MAX_ROUTES 128
 
 static nq_route_t routes[MAX_ROUTES];
 static size_t n_routes;
@@ -32,6 +33,14 @@ static int build_routes(void)
     return 0;
 }
 
+const nq_route_t *gateway_routes(size_t *n)
+{
+    if (n_routes == 0 && build_routes() != 0)
+        return NULL;
+    *n = n_routes;
+    return routes;
+}
+
 static void on_request(nq_http_conn_t *conn, const nq_http_request_t *http, void *ctx)
 {
     gateway_t *gw = ctx;
@@ -46,8 +55,8 @@ static void on_request(nq_http_conn_t *conn, const nq_http_request_t *http, void
         return;
     }
     gw->requests++;
-    gw_request_t req = {gw, conn, http, route, &params};
-    route->handler(&req);
+    gw_request_t req = {gw, conn, http, route, &params, NULL};
+    gw_auth_door(gw->auth, &req);
 }
 
 void *gateway_new(nq_service_t *svc)
@@ -72,10 +81,11 @@ void *gateway_new(nq_service_t *svc)
                         : NULL;
     gw->alerts = sse_hub_new(gw);
     gw->boards = board_cache_new(BOARD_CACHE_BOARDS, BOARD_CACHE_BYTES);
+    gw->auth = gw_auth_new(gw);
     gw->http = nq_http_server_new(&svc->loop, cfg->http_host, cfg->http_port,
                                   (size_t)cfg->max_body_bytes, on_request, gw);
     if (!gw->ingest || !gw->coalescer || !gw->customers || !gw->reporting || !gw->alerts ||
-        !gw->boards || !gw->http) {
+        !gw->boards || !gw->auth || !gw->http) {
         gateway_stop(gw);
         gateway_free(gw);
         return NULL;
@@ -91,6 +101,7 @@ void gateway_stop(void *app)
         return;
     sse_hub_destroy(&gw->alerts);
     nq_http_server_destroy(&gw->http);
+    gw_auth_stop(&gw->auth);
     coalescer_destroy(&gw->coalescer);
     upstream_destroy(&gw->ingest);
     upstream_destroy(&gw->customers);

@@ -21,6 +21,7 @@
 
 typedef struct sse_hub sse_hub_t;
 typedef struct coalescer coalescer_t;
+typedef struct gw_auth gw_auth_t;
 
 typedef struct gateway {
     nq_service_t *svc;      /* shared process state */
@@ -31,6 +32,7 @@ typedef struct gateway {
     sse_hub_t *alerts;      /* SSE clients + alert SUB */
     coalescer_t *coalescer; /* one ingest batch per loop turn */
     board_cache_t *boards;  /* leaderboard answers, kept until a KPI or the org changes */
+    gw_auth_t *auth;        /* who is asking: the check at the door (auth.h) */
     uint64_t requests;      /* HTTP requests routed */
 } gateway_t;
 
@@ -46,6 +48,7 @@ typedef struct gw_request {
     const nq_http_request_t *http;   /* the request (borrowed until answered) */
     const nq_route_t *route;         /* the matched route row; route->arg is the row's argument */
     const nq_route_params_t *params; /* path parameters */
+    const struct gw_principal *who;  /* who asked (authcache.h); NULL on open routes */
 } gw_request_t;
 
 /* A handler module's routes. */
@@ -64,6 +67,10 @@ extern const gw_routes_t gw_target_routes;
 extern const gw_routes_t gw_plan_routes;
 extern const gw_routes_t gw_admin_routes;
 extern const gw_routes_t gw_metrics_routes;
+extern const gw_routes_t gw_auth_routes;
+
+/* The whole route table (every module's rows), for the door and the tests. */
+const nq_route_t *gateway_routes(size_t *n);
 
 /* ---- answers (respond.c) ----------------------------------------------- */
 
@@ -78,6 +85,10 @@ int gw_respond_json_text(nq_http_conn_t *conn, int status, const char *text, siz
  * detail and each reason translated, the code and the field names never. */
 int gw_respond_error(nq_http_conn_t *conn, int status, const char *code, const char *detail,
                      const nq_field_errors_t *errs);
+
+/* The same with extra header lines (WWW-Authenticate, Retry-After, ...). */
+int gw_respond_error_headers(nq_http_conn_t *conn, int status, const char *code, const char *detail,
+                             const char *extra_headers);
 
 /* The language of the answer to the request being handled on conn: its
  * Accept-Language (nq/i18n.h), English when absent. */

@@ -111,8 +111,8 @@ static void get_livez(const gw_request_t *req)
 }
 
 static const nq_route_t rows[] = {
-    {"GET", "/livez", get_livez, NULL},
-    {"GET", "/readyz", get_readyz, NULL},
+    {"GET", "/livez", NQ_OPEN, get_livez, NULL},
+    {"GET", "/readyz", NQ_OPEN, get_readyz, NULL},
 };
 
 const gw_routes_t gw_health_routes = {rows, sizeof(rows) / sizeof(rows[0])};

@@ -3,11 +3,12 @@
  * pending with scorers, how far the activity index and alerting are behind,
  * alerts) and of
  * this gateway (requests, calls in flight per service, SSE clients, Redis
- * connection). */
+ * connection, credentials answered from the cache and looked up in Redis). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "auth.h"
 #include "gateway.h"
 #include "nq/keys.h"
 
@@ -93,6 +94,21 @@ static void answer(scrape_t *sc)
         len += (size_t)snprintf(body + len, sizeof(body) - len,
                                 "nq_gateway_upstream_inflight{service=\"%s\"} %zu\n",
                                 ups[i].service, ups[i].up ? upstream_inflight(ups[i].up) : 0);
+    uint64_t hits, misses;
+    size_t entries;
+    gw_auth_counts(gw->auth, &hits, &misses, &entries);
+    if (len < sizeof(body))
+        len += (size_t)snprintf(
+            body + len, sizeof(body) - len,
+            "# HELP nq_gateway_auth_cache_hits_total Requests whose credential the cache knew.\n"
+            "# TYPE nq_gateway_auth_cache_hits_total counter\n"
+            "nq_gateway_auth_cache_hits_total %llu\n"
+            "# HELP nq_gateway_auth_lookups_total Credentials looked up in Redis.\n"
+            "# TYPE nq_gateway_auth_lookups_total counter\n"
+            "nq_gateway_auth_lookups_total %llu\n"
+            "# HELP nq_gateway_auth_cache_entries Credentials in the cache.\n"
+            "# TYPE nq_gateway_auth_cache_entries gauge\nnq_gateway_auth_cache_entries %zu\n",
+            (unsigned long long)hits, (unsigned long long)misses, entries);
     if (nq_http_conn_open(sc->conn))
         nq_http_respond(sc->conn, 200, "text/plain; version=0.0.4; charset=utf-8", body,
                         len < sizeof(body) ? len : sizeof(body) - 1, NULL);
@@ -187,7 +203,7 @@ static void get_metrics(const gw_request_t *req)
 }
 
 static const nq_route_t rows[] = {
-    {"GET", "/metrics", get_metrics, NULL},
+    {"GET", "/metrics", NQ_READ(METRICS), get_metrics, NULL},
 };
 
 const gw_routes_t gw_metrics_routes = {rows, sizeof(rows) / sizeof(rows[0])};

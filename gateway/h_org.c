@@ -455,24 +455,24 @@ static void get_salesperson_report(const gw_request_t *req)
 
 static const nq_route_t rows[] = {
     /* the org lists */
-    {"GET", "/api/v1/teams", list_entities, &kinds[TEAM]},
-    {"GET", "/api/v1/salespeople", list_entities, &kinds[SALESPERSON]},
-    {"GET", "/api/v1/customers", list_entities, &kinds[CUSTOMER]},
+    {"GET", "/api/v1/teams", NQ_READ(ORG), list_entities, &kinds[TEAM]},
+    {"GET", "/api/v1/salespeople", NQ_READ(ORG), list_entities, &kinds[SALESPERSON]},
+    {"GET", "/api/v1/customers", NQ_READ(ORG), list_entities, &kinds[CUSTOMER]},
     /* the entities */
-    {"PUT", "/api/v1/teams/:id", put_entity, &kinds[TEAM]},
-    {"GET", "/api/v1/teams/:id", get_entity, &kinds[TEAM]},
-    {"DELETE", "/api/v1/teams/:id", delete_entity, &kinds[TEAM]},
-    {"PUT", "/api/v1/salespeople/:id", put_entity, &kinds[SALESPERSON]},
-    {"GET", "/api/v1/salespeople/:id", get_entity, &kinds[SALESPERSON]},
-    {"DELETE", "/api/v1/salespeople/:id", delete_entity, &kinds[SALESPERSON]},
-    {"PUT", "/api/v1/customers/:id", put_entity, &kinds[CUSTOMER]},
-    {"PATCH", "/api/v1/customers/:id", patch_entity, &kinds[CUSTOMER]},
-    {"GET", "/api/v1/teams/:id/cadence", get_cadence, NULL},
-    {"PUT", "/api/v1/teams/:id/cadence", put_cadence, NULL},
-    {"GET", "/api/v1/customers/:id", get_entity, &kinds[CUSTOMER]},
-    {"DELETE", "/api/v1/customers/:id", delete_entity, &kinds[CUSTOMER]},
-    {"GET", "/api/v1/reports/salespeople/:id", get_salesperson_report, NULL},
-    {"GET", "/api/v1/org/unknown", get_unknown, NULL},
+    {"PUT", "/api/v1/teams/:id", NQ_WRITE(ORG), put_entity, &kinds[TEAM]},
+    {"GET", "/api/v1/teams/:id", NQ_READ(ORG), get_entity, &kinds[TEAM]},
+    {"DELETE", "/api/v1/teams/:id", NQ_WRITE(ORG), delete_entity, &kinds[TEAM]},
+    {"PUT", "/api/v1/salespeople/:id", NQ_WRITE(ORG), put_entity, &kinds[SALESPERSON]},
+    {"GET", "/api/v1/salespeople/:id", NQ_READ(ORG), get_entity, &kinds[SALESPERSON]},
+    {"DELETE", "/api/v1/salespeople/:id", NQ_WRITE(ORG), delete_entity, &kinds[SALESPERSON]},
+    {"PUT", "/api/v1/customers/:id", NQ_WRITE(ORG), put_entity, &kinds[CUSTOMER]},
+    {"PATCH", "/api/v1/customers/:id", NQ_WRITE(ORG), patch_entity, &kinds[CUSTOMER]},
+    {"GET", "/api/v1/customers/:id", NQ_READ(ORG), get_entity, &kinds[CUSTOMER]},
+    {"DELETE", "/api/v1/customers/:id", NQ_WRITE(ORG), delete_entity, &kinds[CUSTOMER]},
+    {"GET", "/api/v1/teams/:id/cadence", NQ_READ(ORG), get_cadence, NULL},
+    {"PUT", "/api/v1/teams/:id/cadence", NQ_WRITE(ORG), put_cadence, NULL},
+    {"GET", "/api/v1/reports/salespeople/:id", NQ_READ(KPI), get_salesperson_report, NULL},
+    {"GET", "/api/v1/org/unknown", NQ_READ(ORG), get_unknown, NULL},
 };
 
 const gw_routes_t gw_org_routes = {rows, sizeof(rows) / sizeof(rows[0])};

@@ -108,12 +108,12 @@ static void post_simulation(const gw_request_t *req)
 }
 
 static const nq_route_t rows[] = {
-    {"PUT", "/api/v1/teams/:id/scorecard", put_plan, "scorecard"},
-    {"GET", "/api/v1/teams/:id/scorecard", get_plan, "scorecard"},
-    {"PUT", "/api/v1/teams/:id/commission-plan", put_plan, "commission"},
-    {"GET", "/api/v1/teams/:id/commission-plan", get_plan, "commission"},
-    {"GET", "/api/v1/scores/salespeople/:id", get_score, NULL},
-    {"POST", "/api/v1/teams/:id/simulations", post_simulation, NULL},
+    {"PUT", "/api/v1/teams/:id/scorecard", NQ_WRITE(PLAN), put_plan, "scorecard"},
+    {"GET", "/api/v1/teams/:id/scorecard", NQ_READ(PLAN), get_plan, "scorecard"},
+    {"PUT", "/api/v1/teams/:id/commission-plan", NQ_WRITE(PLAN), put_plan, "commission"},
+    {"GET", "/api/v1/teams/:id/commission-plan", NQ_READ(PLAN), get_plan, "commission"},
+    {"GET", "/api/v1/scores/salespeople/:id", NQ_READ(KPI), get_score, NULL},
+    {"POST", "/api/v1/teams/:id/simulations", NQ_READ(PLAN), post_simulation, NULL},
 };
 
 const gw_routes_t gw_plan_routes = {rows, sizeof(rows) / sizeof(rows[0])};

@@ -17,7 +17,9 @@
  * connection that has not sent a complete request within
  * NQ_HTTP_IDLE_TIMEOUT_MS (from accept or from the last answer) is closed;
  * requests with the handler and streams have no timeout. Every answer carries
- * Date and Connection ("close" when the client asked for it, for HTTP/1.0
+ * X-Content-Type-Options: nosniff, X-Frame-Options: DENY, Referrer-Policy:
+ * no-referrer, Cache-Control: no-store unless its extra headers set a
+ * Cache-Control, Date and Connection ("close" when the client asked for it, for HTTP/1.0
  * without keep-alive, and for streams). "Expect: 100-continue" is honoured.
  *
  * Everything runs on the loop's thread. The process must ignore SIGPIPE

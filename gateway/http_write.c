@@ -7,7 +7,14 @@
 #include <string.h>
 #include <time.h>
 
-#define HEAD_FIXED 256 /* response head bytes besides content type and extra headers */
+#define HEAD_FIXED 384 /* response head bytes besides content type and extra headers */
+
+/* On every answer: no content sniffing, no framing, no referrer. */
+#define SECURITY_HEADERS                                                                           \
+    "X-Content-Type-Options: nosniff\r\nX-Frame-Options: DENY\r\nReferrer-Policy: no-referrer\r\n"
+/* On every answer whose extra headers say nothing of caching: the API's answers are
+ * per caller and per moment. */
+#define NO_STORE "Cache-Control: no-store\r\n"
 
 /* One queued write, freed in its callback. */
 typedef struct wbuf {
@@ -106,11 +113,13 @@ static wbuf_t *head_format(const nq_http_conn_t *c, int status, const char *cont
     http_date(date, sizeof(date));
     if (content_length >= 0)
         snprintf(length, sizeof(length), "Content-Length: %lld\r\n", content_length);
-    int n = snprintf(w->data, cap - room,
-                     "HTTP/1.1 %d %s\r\nDate: %s\r\n%s%s%s%sConnection: %s\r\n%s\r\n", status,
-                     nq_http_status_text(status), date, content_type ? "Content-Type: " : "",
-                     content_type ? content_type : "", content_type ? "\r\n" : "", length,
-                     c->keep_alive ? "keep-alive" : "close", extra ? extra : "");
+    bool cache_said = extra && strstr(extra, "Cache-Control:");
+    int n = snprintf(
+        w->data, cap - room,
+        "HTTP/1.1 %d %s\r\nDate: %s\r\n%s%s%s%sConnection: %s\r\n" SECURITY_HEADERS "%s%s\r\n",
+        status, nq_http_status_text(status), date, content_type ? "Content-Type: " : "",
+        content_type ? content_type : "", content_type ? "\r\n" : "", length,
+        c->keep_alive ? "keep-alive" : "close", cache_said ? "" : NO_STORE, extra ? extra : "");
     if (n < 0 || (size_t)n >= cap - room) {
         free(w);
         return NULL;

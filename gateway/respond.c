@@ -102,6 +102,12 @@ int gw_respond_error(nq_http_conn_t *conn, int status, const char *code, const c
                               NULL);
 }
 
+int gw_respond_error_headers(nq_http_conn_t *conn, int status, const char *code, const char *detail,
+                             const char *extra_headers)
+{
+    return respond_error_with(conn, status, code, detail, NULL, extra_headers);
+}
+
 int gw_respond_unavailable(nq_http_conn_t *conn, const char *what)
 {
     char detail[128];

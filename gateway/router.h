@@ -1,6 +1,9 @@
 /* gateway/router.h — HTTP route table.
  *
- * A route is a row {method, pattern, handler, arg}. The handler is the
+ * A route is a row {method, pattern, permission, handler, arg}. The
+ * permission (nq/roles.h) is what the gateway checks before the handler runs:
+ * NQ_OPEN, NQ_READ(KPI), NQ_WRITE(ORG)...; a row without one does not compile
+ * (the handler would land in it) or fails tests/unit/test_route_perms.c. The handler is the
  * gateway's (it gets the request, whose route field is the matched row); arg
  * is what the row tells its handler, so one handler can serve several rows
  * (which entity kind, which subject, ...) without looking at the pattern
@@ -15,8 +18,8 @@
  * and no allocation; the table is the caller's and must outlive the params.
  *
  *   static const nq_route_t routes[] = {
- *       {"GET", "/api/v1/salespeople/:id/kpis", get_kpis, NULL},
- *       {"GET", "/api/v1/teams/:id", get_entity, &team_kind},
+ *       {"GET", "/api/v1/salespeople/:id/kpis", NQ_READ(KPI), get_kpis, NULL},
+ *       {"GET", "/api/v1/teams/:id", NQ_READ(ORG), get_entity, &team_kind},
  *   };
  *   nq_route_params_t params;
  *   const nq_route_t *r = nq_route_find(routes, 2, "GET", path, &params, &status);
@@ -27,6 +30,8 @@
 #define NQ_GATEWAY_ROUTER_H
 
 #include <stddef.h>
+
+#include "nq/roles.h"
 
 #define NQ_ROUTE_MAX_PARAMS 4
 #define NQ_ROUTE_PARAM_LEN  128
@@ -44,6 +49,7 @@ typedef void (*gw_handler_fn)(const struct gw_request *req);
 typedef struct nq_route {
     const char *method;    /* "GET", "PUT", "POST", ... */
     const char *pattern;   /* "/api/v1/teams/:id" */
+    nq_perm_t perm;        /* what a caller must be allowed (checked before the handler) */
     gw_handler_fn handler; /* the gateway's handler; the router does not call it */
     const void *arg;       /* the row's argument for its handler, or NULL */
 } nq_route_t;

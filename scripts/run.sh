@@ -20,7 +20,12 @@
 #
 # Files: var/log/<name>.log (each process's stdout and stderr; the previous run's kept as
 # <name>.log.1), var/run/<name>.pid, var/redis/ (Redis data: AOF and snapshot; redis.sock,
-# the socket the services use), var/nq-supervise.pid.
+# the socket the services use), var/nq-supervise.pid, var/api-key (nq-supervise's admin
+# API key, mode 600, which the demo seeding and the curl examples use).
+#
+# Access: the first start also makes three demo users, admin, u-zhoumin (coordinator of
+# the demo team t-east) and u-zhangwei (salesperson sp-zhangwei), each with a random
+# password printed once (docs/operations.md: first admin, keys, passwords).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -31,6 +36,10 @@ BIN_DIR=$BUILD_DIR/bin
 NQ_SCORERS=${NQ_SCORERS:-2}
 DEMO_SALESPERSON=sp-zhangwei
 DEMO_CUSTOMER=c-hz-jinda # both seeded by `nqctl seed-demo`
+# Demo users: id|role|more nqctl options (no blanks inside an option's value).
+DEMO_USERS=("admin|admin|--name 管理员" "u-zhoumin|coordinator|--teams t-east --name 周敏"
+    "u-zhangwei|salesperson|--salesperson sp-zhangwei --name 张伟")
+DEMO_LOGINS=() # "id (role): password" of the users this run made
 
 say() { printf 'run.sh: %s\n' "$*"; }
 die() {
@@ -61,19 +70,47 @@ print_usage_hints() {
 neiqin is running: $base/
 Logs are in var/log/. Ctrl-C (or 'scripts/run.sh stop' from another terminal) stops it all.
 
+Every API request needs a credential. The run command's admin API key is in var/api-key:
+  export NQ_API_KEY=\$(cat var/api-key)   # nqctl and nq-bench send it too
 Post an order (a big one: it raises an alert):
-  curl -s -X POST $base/api/v1/activities -H 'Content-Type: application/json' \\
+  curl -s -X POST $base/api/v1/activities -H "Authorization: Bearer \$NQ_API_KEY" \\
+    -H 'Content-Type: application/json' \\
     -d '{"event_id":"try-$now","type":"order","salesperson_id":"$DEMO_SALESPERSON","customer_id":"$DEMO_CUSTOMER","occurred_at":${now}000,"amount":"80000.00","source":"erp"}'
 The week's KPIs of a demo salesperson:
-  curl -s '$base/api/v1/salespeople/$DEMO_SALESPERSON/kpis?period=week'
+  curl -s -H "Authorization: Bearer \$NQ_API_KEY" '$base/api/v1/salespeople/$DEMO_SALESPERSON/kpis?period=week'
 Watch alerts as they are raised:
-  curl -N $base/api/v1/alerts/stream
-
+  curl -N -H "Authorization: Bearer \$NQ_API_KEY" $base/api/v1/alerts/stream
 EOF
+    if ((${#DEMO_LOGINS[@]} > 0)); then
+        printf '\nDemo sign-ins (POST %s/api/v1/auth/login), shown this once:\n' "$base"
+        printf '  %s\n' "${DEMO_LOGINS[@]}"
+    else
+        printf '\nThe demo users (admin, u-zhoumin, u-zhangwei) exist from an earlier run; give one\n'
+        printf 'a new password with: nqctl user passwd ID --password-stdin (docs/operations.md)\n'
+    fi
+    echo
 }
 
-# cmd_ready: what nq-supervise runs once the suite is ready (NQ_URL: the gateway).
+# demo_users: the demo's users, each with a random password kept in DEMO_LOGINS to be
+# printed once; users that exist already (an earlier run made them) are left alone. nqctl
+# writes them straight into the suite's Redis (NQ_REDIS_HOST, NQ_REDIS_PORT).
+demo_users() {
+    local row id role extra pw
+    for row in "${DEMO_USERS[@]}"; do
+        IFS='|' read -r id role extra <<<"$row"
+        pw=$(head -c 12 /dev/urandom | base64 | tr -d '/+=')
+        # shellcheck disable=SC2086 # extra holds whole options, split on purpose
+        if printf '%s\n' "$pw" | "$BIN_DIR/nqctl" user add "$id" --role "$role" $extra \
+            --password-stdin >/dev/null 2>&1; then
+            DEMO_LOGINS+=("$id ($role): $pw")
+        fi
+    done
+}
+
+# cmd_ready: what nq-supervise runs once the suite is ready (NQ_URL: the gateway;
+# NQ_API_KEY: its admin key).
 cmd_ready() {
+    demo_users
     say "seeding the demo data (nqctl seed-demo)"
     "$BIN_DIR/nqctl" seed-demo ||
         say "warning: 'nqctl seed-demo' failed; the suite runs without demo data" >&2

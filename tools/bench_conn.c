@@ -197,8 +197,9 @@ int bench_conn_head(bench_conn_t *c, const char *method, const char *path, int b
 {
     const nq_httpc_url_t *url = &c->net->parsed;
     bool v6 = strchr(url->host, ':') != NULL;
-    int n = snprintf(c->head, sizeof(c->head), "%s %s%s HTTP/1.1\r\nHost: %s%s%s:%d\r\n", method,
-                     url->prefix, path, v6 ? "[" : "", url->host, v6 ? "]" : "", url->port);
+    int n = snprintf(c->head, sizeof(c->head), "%s %s%s HTTP/1.1\r\nHost: %s%s%s:%d\r\n%s", method,
+                     url->prefix, path, v6 ? "[" : "", url->host, v6 ? "]" : "", url->port,
+                     c->net->auth);
     if (n < 0 || (size_t)n >= sizeof(c->head))
         return -1;
     size_t room = sizeof(c->head) - (size_t)n;

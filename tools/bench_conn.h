@@ -62,6 +62,7 @@ typedef struct bench_net {
     struct sockaddr_storage addr;    /* the resolved gateway address */
     const bench_conn_hooks_t *hooks; /* the owner's */
     bench_errors_t errors;           /* transport errors of every connection */
+    char auth[160];                  /* "Authorization: Bearer <NQ_API_KEY>\r\n", or "" */
 } bench_net_t;
 
 /* What a connection carries: the load (events or reads), or one of the

@@ -92,7 +92,8 @@ void bench_opts_usage(FILE *out)
                  "--mode read GETs a path template instead (KPIs, overviews, leaderboards);\n"
                  "--mode freshness adds a probe measuring ack -> visible in the KPIs;\n"
                  "--mode seed (or --setup) creates a team, its salespeople, their targets\n"
-                 "and --seed-events events first.\n\n"
+                 "and --seed-events events first.\n"
+                 "Every request carries the API key in NQ_API_KEY (Authorization: Bearer).\n\n"
                  "options (--flag VALUE or --flag=VALUE):\n");
     for (size_t i = 0; i < N_OPTIONS; i++) {
         const option_row_t *o = &options[i];

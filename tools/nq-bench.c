@@ -27,6 +27,7 @@
  *   bench_events, bench_stats   the pure pieces (event mix, histogram, parsers)
  */
 #include <signal.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -37,6 +38,7 @@
 #include "bench_run.h"
 #include "nq/fielderr.h"
 #include "nq/period.h"
+#include "nq/token.h"
 
 #define MAX_BODY_BUFFERS (1LL << 30) /* request buffers of all connections together */
 
@@ -109,6 +111,13 @@ static int check_options(bench_t *b, char *err, size_t len)
     }
     b->mode = (bench_mode_t)mode;
     b->net.url = b->o.url;
+    const char *key = getenv("NQ_API_KEY");
+    if (key && *key && !nq_apikey_well_formed(key, strlen(key))) {
+        snprintf(err, len, "NQ_API_KEY: not an API key (nq_ and 43 characters)");
+        return -1;
+    }
+    if (key && *key)
+        snprintf(b->net.auth, sizeof(b->net.auth), "Authorization: Bearer %s\r\n", key);
     if (nq_httpc_parse_url(b->o.url, &b->net.parsed) != 0) {
         snprintf(err, len, "--url: '%s' is not http://host[:port][/prefix]", b->o.url);
         return -1;

@@ -25,6 +25,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "nq/access.h"
 #include "nq/suite.h"
 
 #define WHO      "nq-supervise"
@@ -96,9 +97,11 @@ static void usage(FILE *out)
             "  --on-ready CMD     run `sh -c CMD` once ready; the suite keeps running\n"
             "  --wrap CMD         run every neiqin process under CMD (words split on blanks)\n"
             "  --help             this text\n\n"
-            "COMMAND and CMD get the suite's environment, NQ_URL (the gateway's base URL) and\n"
-            "NQ_SUITE_DIR (DIR). `stop` asks the supervisor running in DIR to stop its suite and\n"
-            "waits for it; when none runs, it stops the processes DIR/run/ names.\n\n"
+            "COMMAND and CMD get the suite's environment, NQ_URL (the gateway's base URL),\n"
+            "NQ_SUITE_DIR (DIR) and NQ_API_KEY, an admin API key kept in DIR/api-key (mode\n"
+            "0600; made when missing or revoked, stored again in a fresh Redis). `stop` asks\n"
+            "the supervisor running in DIR to stop its suite and waits for it; when none runs,\n"
+            "it stops the processes DIR/run/ names.\n\n"
             "Exit: 0 stopped as asked (with COMMAND: COMMAND's status), 1 the suite did not\n"
             "start or a process failed, 2 a bad command line.\n");
 }
@@ -412,6 +415,24 @@ static int start(nq_suite_t *s, const opts_t *o)
     return 0;
 }
 
+/* The supervisor's admin API key, kept in DIR/api-key (nq_access_key_keep),
+ * in NQ_API_KEY of the hook and the command: what the run command's demo and
+ * the benchmark send. Returns 0 or -1. */
+static int api_key(nq_suite_t *s)
+{
+    char path[PATH_MAX], key[NQ_APIKEY_LEN + 1], env[NQ_APIKEY_LEN + 16], err[256] = "";
+    snprintf(path, sizeof(path), "%s/api-key", nq_suite_dir(s));
+    redisContext *c =
+        redisConnectWithTimeout("127.0.0.1", nq_suite_redis_port(s), (struct timeval){5, 0});
+    int rc = c && !c->err ? nq_access_key_keep(c, path, WHO, key, err, sizeof(err)) : -1;
+    if (rc != 0)
+        say("cannot make the API key in %s: %s", path, err[0] ? err : c ? c->errstr : "no memory");
+    if (c)
+        redisFree(c);
+    snprintf(env, sizeof(env), "NQ_API_KEY=%s", key);
+    return rc == 0 && nq_suite_setenv(s, env) == 0 ? 0 : -1;
+}
+
 /* Once ready: run the hook and the command with the suite's environment,
  * report processes that exit on their own, until the command ends or a
  * signal comes. Returns the command's status, or -1 without a command. */
@@ -421,6 +442,8 @@ static int watch(nq_suite_t *s, const opts_t *o)
     snprintf(url, sizeof(url), "NQ_URL=%s", nq_suite_url(s));
     snprintf(dir, sizeof(dir), "NQ_SUITE_DIR=%s", nq_suite_dir(s));
     if (nq_suite_setenv(s, url) != 0 || nq_suite_setenv(s, dir) != 0)
+        return -1;
+    if (!o->redis_only && api_key(s) != 0)
         return -1;
     say("ready: %s (logs in %s/log/)", o->redis_only ? "redis" : nq_suite_url(s), o->dir);
     pid_t hook = o->on_ready ? run_child(s, NULL, o->on_ready) : 0;

@@ -7,6 +7,8 @@
  *   nqctl import activities events.csv --batch 1000
  *   nqctl import targets targets-2026.csv
  *   nqctl import salespeople 业务员.csv --encoding gbk
+ *   nqctl user add li --role coordinator --teams t-east --password-stdin
+ *   nqctl apikey create --scope ingest --name erp
  *
  * Commands live in one table {name, handler, arguments, help}, options in
  * another; adding one is adding a row (the handlers are in the modules
@@ -23,14 +25,23 @@
 
 #include "msg.h"
 #include "nq/httpc.h"
+#include "nq/access.h"
 #include "nq/period.h"
+#include "nq/roles.h"
 #include "nqctl.h"
+
+/* What a command talks to. */
+typedef enum {
+    TALKS_GATEWAY, /* HTTP: ctl->http */
+    TALKS_NOTHING, /* help */
+    TALKS_REDIS,   /* users and keys, written by an operator on the server: ctl->redis */
+} talks_t;
 
 typedef struct command {
     const char *name;                    /* word(s) on the command line: "get", "import targets" */
     int (*run)(ctl_t *ctl, char **argv); /* argv holds exactly `nargs` words */
     int nargs;                           /* words after the name */
-    bool offline;                        /* runs without a gateway (ctl->http is NULL) */
+    talks_t talks;                       /* what it needs opened first */
     const char *args;                    /* usage of the words */
     const char *help;                    /* one line (a message) */
 } command_t;
@@ -38,17 +49,26 @@ typedef struct command {
 static int cmd_help(ctl_t *ctl, char **argv);
 
 static const command_t commands[] = {
-    {"get", cmd_get, 1, false, "PATH", M_HELP_GET},
-    {"send", cmd_send, 1, false, "FILE|-", M_HELP_SEND},
-    {"put", cmd_put, 2, false, "PATH FILE|-", M_HELP_PUT},
-    {"seed-demo", cmd_seed_demo, 0, false, "", M_HELP_SEED_DEMO},
-    {"import activities", cmd_import_activities, 1, false, "FILE|-", M_HELP_IMPORT_ACTIVITIES},
-    {"import targets", cmd_import_targets, 1, false, "FILE|-", M_HELP_IMPORT_TARGETS},
-    {"import teams", cmd_import_teams, 1, false, "FILE|-", M_HELP_IMPORT_TEAMS},
-    {"import salespeople", cmd_import_salespeople, 1, false, "FILE|-", M_HELP_IMPORT_SALESPEOPLE},
-    {"import customers", cmd_import_customers, 1, false, "FILE|-", M_HELP_IMPORT_CUSTOMERS},
-    {"rebuild", cmd_rebuild, 0, false, "", M_HELP_REBUILD},
-    {"help", cmd_help, 0, true, "", M_HELP_HELP},
+    {"get", cmd_get, 1, TALKS_GATEWAY, "PATH", M_HELP_GET},
+    {"send", cmd_send, 1, TALKS_GATEWAY, "FILE|-", M_HELP_SEND},
+    {"put", cmd_put, 2, TALKS_GATEWAY, "PATH FILE|-", M_HELP_PUT},
+    {"seed-demo", cmd_seed_demo, 0, TALKS_GATEWAY, "", M_HELP_SEED_DEMO},
+    {"import activities", cmd_import_activities, 1, TALKS_GATEWAY, "FILE|-",
+     M_HELP_IMPORT_ACTIVITIES},
+    {"import targets", cmd_import_targets, 1, TALKS_GATEWAY, "FILE|-", M_HELP_IMPORT_TARGETS},
+    {"import teams", cmd_import_teams, 1, TALKS_GATEWAY, "FILE|-", M_HELP_IMPORT_TEAMS},
+    {"import salespeople", cmd_import_salespeople, 1, TALKS_GATEWAY, "FILE|-",
+     M_HELP_IMPORT_SALESPEOPLE},
+    {"import customers", cmd_import_customers, 1, TALKS_GATEWAY, "FILE|-", M_HELP_IMPORT_CUSTOMERS},
+    {"rebuild", cmd_rebuild, 0, TALKS_GATEWAY, "", M_HELP_REBUILD},
+    {"user add", cmd_user_add, 1, TALKS_REDIS, "ID", M_HELP_USER_ADD},
+    {"user list", cmd_user_list, 0, TALKS_REDIS, "", M_HELP_USER_LIST},
+    {"user disable", cmd_user_disable, 1, TALKS_REDIS, "ID", M_HELP_USER_DISABLE},
+    {"user passwd", cmd_user_passwd, 1, TALKS_REDIS, "ID", M_HELP_USER_PASSWD},
+    {"apikey create", cmd_apikey_create, 0, TALKS_REDIS, "", M_HELP_APIKEY_CREATE},
+    {"apikey list", cmd_apikey_list, 0, TALKS_REDIS, "", M_HELP_APIKEY_LIST},
+    {"apikey revoke", cmd_apikey_revoke, 1, TALKS_REDIS, "ID", M_HELP_APIKEY_REVOKE},
+    {"help", cmd_help, 0, TALKS_NOTHING, "", M_HELP_HELP},
 };
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
 
@@ -131,6 +151,49 @@ static const char *set_lang(ctl_t *ctl, const char *v)
     return NULL;
 }
 
+static const char *set_role(ctl_t *ctl, const char *v)
+{
+    if (!nq_role_find(v))
+        return M_OPT_ROLE;
+    ctl->role = v;
+    return NULL;
+}
+
+static const char *set_scope(ctl_t *ctl, const char *v)
+{
+    if (!nq_scope_find(v))
+        return M_OPT_SCOPE;
+    ctl->scope = v;
+    return NULL;
+}
+
+static const char *set_teams(ctl_t *ctl, const char *v)
+{
+    const char *why = NULL;
+    if (!nq_teams_valid(v, &why))
+        return why;
+    ctl->teams = v;
+    return NULL;
+}
+
+static const char *set_salesperson(ctl_t *ctl, const char *v)
+{
+    ctl->salesperson = v;
+    return NULL;
+}
+
+static const char *set_name(ctl_t *ctl, const char *v)
+{
+    ctl->name = v;
+    return NULL;
+}
+
+static const char *set_password_stdin(ctl_t *ctl, const char *v)
+{
+    ctl->password_stdin = true;
+    return NULL;
+}
+
 static const option_t options[] = {
     {"--url", "URL", set_url, M_HELP_OPT_URL},
     {"--timeout", "MS", set_timeout, M_HELP_OPT_TIMEOUT},
@@ -141,6 +204,12 @@ static const option_t options[] = {
     {"--lang", "zh-CN|en", set_lang, M_HELP_OPT_LANG},
     {"--from", "DATE", set_from, M_HELP_OPT_FROM},
     {"--remove", NULL, set_remove, M_HELP_OPT_REMOVE},
+    {"--role", "ROLE", set_role, M_HELP_OPT_ROLE},
+    {"--teams", "T1,T2", set_teams, M_HELP_OPT_TEAMS},
+    {"--salesperson", "ID", set_salesperson, M_HELP_OPT_SALESPERSON},
+    {"--name", "NAME", set_name, M_HELP_OPT_NAME},
+    {"--scope", "SCOPE", set_scope, M_HELP_OPT_SCOPE},
+    {"--password-stdin", NULL, set_password_stdin, M_HELP_OPT_PASSWORD_STDIN},
     {"--help", NULL, NULL, M_HELP_HELP},
 };
 #define N_OPTIONS (sizeof(options) / sizeof(options[0]))
@@ -270,13 +339,17 @@ int main(int argc, char **argv)
         ctl.url = DEFAULT_URL;
     snprintf(ctl.headers, sizeof(ctl.headers),
              "Accept: application/json\r\nAccept-Language: %s\r\n", msg_accept_language());
-    ctl.http = cmd->offline ? NULL : nq_httpc_new(ctl.url);
-    if (!cmd->offline && !ctl.http)
+    ctl.http = cmd->talks == TALKS_GATEWAY ? nq_httpc_new(ctl.url) : NULL;
+    if (cmd->talks == TALKS_GATEWAY && !ctl.http)
         return usage_error(msg_tr(M_BAD_URL), ctl.url);
+    if (cmd->talks == TALKS_REDIS && ctl_redis_connect(&ctl) != CTL_OK)
+        return CTL_UNREACHABLE;
     if (ctl.http && ctl.timeout_ms > 0)
         nq_httpc_set_timeout(ctl.http, ctl.timeout_ms);
     srand((unsigned)time(NULL) ^ (unsigned)getpid());
     int rc = cmd->run(&ctl, words + used);
     nq_httpc_destroy(&ctl.http);
+    if (ctl.redis)
+        redisFree(ctl.redis);
     return rc;
 }

@@ -10,11 +10,14 @@
  *   nqctl_import.c      import activities / targets / teams / salespeople / customers
  *   nqctl_import_run.c  one import run: input, rejects, progress, retries, summary
  *   nqctl_zone.c        the zone periods are computed in (NQ_ZONE)
+ *   nqctl_access.c      user and apikey: users and API keys, written to Redis directly
  */
 #ifndef NQ_TOOLS_NQCTL_H
 #define NQ_TOOLS_NQCTL_H
 
 #include <stdbool.h>
+
+#include <hiredis/hiredis.h>
 
 #include "import_text.h"
 #include "nq/httpc.h"
@@ -38,16 +41,23 @@ enum {
 };
 
 typedef struct ctl {
-    const char *url;       /* gateway base URL */
-    nq_httpc_t *http;      /* client, one keep-alive connection */
-    int timeout_ms;        /* --timeout, 0 = the client's default */
-    const char *format;    /* --format: "csv", "ndjson", or NULL (by the file's extension) */
-    long batch;            /* --batch: events per request of import activities */
-    const char *rejects;   /* --rejects: rejects file of import, NULL = FILE.rejects.ndjson */
-    const char *from;      /* --from: rebuild only periods ending after this date */
-    import_enc_t encoding; /* --encoding of import files, IMPORT_ENC_AUTO = detect */
-    char headers[96];      /* extra request headers: Accept and Accept-Language */
-    bool remove;           /* --remove: seed-demo deletes the demo org instead */
+    const char *url;         /* gateway base URL */
+    nq_httpc_t *http;        /* client, one keep-alive connection */
+    int timeout_ms;          /* --timeout, 0 = the client's default */
+    const char *format;      /* --format: "csv", "ndjson", or NULL (by the file's extension) */
+    long batch;              /* --batch: events per request of import activities */
+    const char *rejects;     /* --rejects: rejects file of import, NULL = FILE.rejects.ndjson */
+    const char *from;        /* --from: rebuild only periods ending after this date */
+    import_enc_t encoding;   /* --encoding of import files, IMPORT_ENC_AUTO = detect */
+    char headers[96];        /* extra request headers: Accept and Accept-Language */
+    bool remove;             /* --remove: seed-demo deletes the demo org instead */
+    const char *role;        /* --role of user add */
+    const char *teams;       /* --teams of user add / apikey create, NULL = none */
+    const char *salesperson; /* --salesperson of user add */
+    const char *name;        /* --name: a user's display name, a key's purpose */
+    const char *scope;       /* --scope of apikey create */
+    bool password_stdin;     /* --password-stdin */
+    redisContext *redis;     /* Redis, for the user and apikey commands (else NULL) */
 } ctl_t;
 
 /* A command of the table: argv holds exactly the command's `nargs` words.
@@ -62,6 +72,17 @@ int cmd_import_targets(ctl_t *ctl, char **argv);
 int cmd_import_teams(ctl_t *ctl, char **argv);
 int cmd_import_salespeople(ctl_t *ctl, char **argv);
 int cmd_import_customers(ctl_t *ctl, char **argv);
+int cmd_user_add(ctl_t *ctl, char **argv); /* nqctl_access.c */
+int cmd_user_list(ctl_t *ctl, char **argv);
+int cmd_user_disable(ctl_t *ctl, char **argv);
+int cmd_user_passwd(ctl_t *ctl, char **argv);
+int cmd_apikey_create(ctl_t *ctl, char **argv);
+int cmd_apikey_list(ctl_t *ctl, char **argv);
+int cmd_apikey_revoke(ctl_t *ctl, char **argv);
+
+/* Connect ctl->redis to NQ_REDIS_HOST / NQ_REDIS_PORT. Returns CTL_OK, or
+ * CTL_UNREACHABLE after saying why (nqctl_access.c). */
+int ctl_redis_connect(ctl_t *ctl);
 
 /* Compute periods and read local times in NQ_ZONE (default Asia/Shanghai).
  * Returns CTL_OK, or CTL_USAGE after saying why (nqctl_zone.c). */

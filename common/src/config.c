@@ -106,6 +106,18 @@ static const option_t options[] = {
      "public holidays for pacing: YYYY-MM-DD or YYYY-MM-DD..YYYY-MM-DD, comma-separated"},
     {"makeup-workdays", "NQ_MAKEUP_WORKDAYS", OPT_DAYS, FIELD(makeup_workdays), 0, 0, "",
      "weekend days that are working days (调休), same format"},
+    {"session-idle-s", "NQ_SESSION_IDLE_S", OPT_INT, FIELD(session_idle_s), 60, 2592000, "7200",
+     "a signed-in session ends after this many seconds without a request"},
+    {"session-max-s", "NQ_SESSION_MAX_S", OPT_INT, FIELD(session_max_s), 60, 31622400, "43200",
+     "a signed-in session ends this many seconds after sign-in"},
+    {"cookie-secure", "NQ_COOKIE_SECURE", OPT_INT, FIELD(cookie_secure), 0, 1, "0",
+     "1: session cookies carry Secure (set it when TLS is terminated in front of the gateway)"},
+    {"metrics-allow", "NQ_METRICS_ALLOW", OPT_STRING, FIELD(metrics_allow), 0, 0, "",
+     "client addresses that may GET /metrics without an API key, comma-separated (empty: none)"},
+    {"login-max-failures", "NQ_LOGIN_MAX_FAILURES", OPT_INT, FIELD(login_max_failures), 1, 1000,
+     "10", "failed sign-ins of one account or one address before it is locked out"},
+    {"login-window-s", "NQ_LOGIN_WINDOW_S", OPT_INT, FIELD(login_window_s), 1, 86400, "900",
+     "the window those failures are counted in, and how long the lockout lasts, seconds"},
 };
 
 #define N_OPTIONS (sizeof(options) / sizeof(options[0]))

@@ -13,9 +13,10 @@
 #include "httpc_internal.h"
 
 struct nq_httpc {
-    nq_httpc_url_t url; /* where requests go */
-    int fd;             /* the keep-alive connection, -1 when none */
-    int timeout_ms;     /* time allowed for one attempt */
+    nq_httpc_url_t url;             /* where requests go */
+    int fd;                         /* the keep-alive connection, -1 when none */
+    int timeout_ms;                 /* time allowed for one attempt */
+    char auth[NQ_HTTPC__AUTH_LINE]; /* the Authorization line of every request, or "" */
 };
 
 nq_httpc_t *nq_httpc_new(const char *base_url)
@@ -29,7 +30,13 @@ nq_httpc_t *nq_httpc_new(const char *base_url)
     c->url = u;
     c->fd = -1;
     c->timeout_ms = NQ_HTTPC_TIMEOUT_MS;
+    nq_httpc__auth_line(c->auth, getenv("NQ_API_KEY"));
     return c;
+}
+
+void nq_httpc_set_api_key(nq_httpc_t *c, const char *key)
+{
+    nq_httpc__auth_line(c->auth, key);
 }
 
 static void drop_connection(nq_httpc_t *c)
@@ -94,7 +101,7 @@ int nq_httpc_request(nq_httpc_t *c, const char *method, const char *path, const 
     if (!c)
         return NQ_HTTPC_EINVAL;
     int rc = nq_httpc__build_request(&req, &c->url, method, path, content_type, body, len,
-                                     extra_headers);
+                                     extra_headers, c->auth);
     bool no_body = method && strcmp(method, "HEAD") == 0;
     for (int tries = 0; rc == 0 && tries < 2; tries++) {
         if (c->fd >= 0 && idle_connection_dead(c->fd))

@@ -81,11 +81,17 @@ int nq_httpc__read_head(int fd, nq_buf_t *b, int64_t deadline, nq_httpc_head_t *
 int nq_httpc__read_response(int fd, bool no_body, int64_t deadline, nq_httpc_response_t *out,
                             bool *got_any, bool *keep);
 
-/* Serialise a request into req: request line, Host, User-Agent, body headers,
- * extra header lines, empty line, body. NQ_HTTPC_EINVAL for a bad method, path
- * or header lines. */
+/* Serialise a request into req: request line, Host, User-Agent, Authorization
+ * (`auth`, a complete header line or ""), body headers, extra header lines,
+ * empty line, body. NQ_HTTPC_EINVAL for a bad method, path or header lines. */
 int nq_httpc__build_request(nq_buf_t *req, const nq_httpc_url_t *u, const char *method,
                             const char *path, const char *content_type, const char *body,
-                            size_t len, const char *extra);
+                            size_t len, const char *extra, const char *auth);
+
+#define NQ_HTTPC__AUTH_LINE 160 /* "Authorization: Bearer <key>\r\n" */
+
+/* The Authorization header line for API key `key` into buf, or "" when key is
+ * NULL, empty, or not a plain token (blanks, controls, too long). */
+void nq_httpc__auth_line(char buf[NQ_HTTPC__AUTH_LINE], const char *key);
 
 #endif

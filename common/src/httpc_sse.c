@@ -184,11 +184,13 @@ static int sse_handshake(nq_httpc_sse_t *s, const nq_httpc_url_t *u, const char 
     nq_buf_t req = NQ_BUF_INIT, extra = NQ_BUF_INIT;
     nq_httpc_head_t h = {0};
     bool got_any = false;
+    char auth[NQ_HTTPC__AUTH_LINE];
+    nq_httpc__auth_line(auth, getenv("NQ_API_KEY"));
     int rc = nq_httpc__appendf(&extra, "Accept: text/event-stream\r\nCache-Control: no-cache\r\n");
     if (rc == 0 && last_event_id)
         rc = nq_httpc__appendf(&extra, "Last-Event-ID: %s\r\n", last_event_id);
     if (rc == 0)
-        rc = nq_httpc__build_request(&req, u, "GET", path, NULL, NULL, 0, extra.buf);
+        rc = nq_httpc__build_request(&req, u, "GET", path, NULL, NULL, 0, extra.buf, auth);
     if (rc == 0)
         rc = nq_httpc__send_all(s->fd, req.buf, req.len, deadline);
     if (rc == 0)

@@ -282,11 +282,22 @@ static bool valid_method(const char *m)
     return true;
 }
 
-/* Serialise a request: request line, Host, User-Agent, body headers, extra
- * header lines, empty line, body. */
+void nq_httpc__auth_line(char buf[NQ_HTTPC__AUTH_LINE], const char *key)
+{
+    buf[0] = '\0';
+    if (!key || !*key || strlen(key) > NQ_HTTPC__AUTH_LINE - 32)
+        return;
+    for (const char *p = key; *p; p++)
+        if ((unsigned char)*p <= ' ' || *p == 0x7f)
+            return;
+    snprintf(buf, NQ_HTTPC__AUTH_LINE, "Authorization: Bearer %s\r\n", key);
+}
+
+/* Serialise a request: request line, Host, User-Agent, Authorization, body
+ * headers, extra header lines, empty line, body. */
 int nq_httpc__build_request(nq_buf_t *req, const nq_httpc_url_t *u, const char *method,
                             const char *path, const char *content_type, const char *body,
-                            size_t len, const char *extra)
+                            size_t len, const char *extra, const char *auth)
 {
     if (!valid_method(method) || !valid_path(path) || (extra && !valid_header_lines(extra)) ||
         (content_type && strpbrk(content_type, "\r\n")))
@@ -295,9 +306,9 @@ int nq_httpc__build_request(nq_buf_t *req, const nq_httpc_url_t *u, const char *
     char port[8] = "";
     if (u->port != 80)
         snprintf(port, sizeof(port), ":%d", u->port);
-    int rc =
-        nq_httpc__appendf(req, "%s %s%s HTTP/1.1\r\nHost: %s%s%s%s\r\nUser-Agent: nq-httpc/1\r\n",
-                          method, u->prefix, path, v6 ? "[" : "", u->host, v6 ? "]" : "", port);
+    int rc = nq_httpc__appendf(
+        req, "%s %s%s HTTP/1.1\r\nHost: %s%s%s%s\r\nUser-Agent: nq-httpc/1\r\n%s", method,
+        u->prefix, path, v6 ? "[" : "", u->host, v6 ? "]" : "", port, auth ? auth : "");
     if (rc == 0 && body && content_type)
         rc = nq_httpc__appendf(req, "Content-Type: %s\r\n", content_type);
     if (rc == 0 && body)

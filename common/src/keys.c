@@ -146,6 +146,26 @@ int nq_key_feed_seen(char *buf, size_t len, const char *delivery)
     return fit(snprintf(buf, len, NQ_KEY_FEED_SEEN_PREFIX "%s", delivery), len);
 }
 
+int nq_key_user(char *buf, size_t len, const char *id)
+{
+    return fit(snprintf(buf, len, NQ_KEY_USER_PREFIX "%s", id), len);
+}
+
+int nq_key_apikey(char *buf, size_t len, const char *hash_hex)
+{
+    return fit(snprintf(buf, len, NQ_KEY_APIKEY_PREFIX "%s", hash_hex), len);
+}
+
+int nq_key_session(char *buf, size_t len, const char *hash_hex)
+{
+    return fit(snprintf(buf, len, NQ_KEY_SESSION_PREFIX "%s", hash_hex), len);
+}
+
+int nq_key_login_fail(char *buf, size_t len, const char *what, const char *name)
+{
+    return fit(snprintf(buf, len, NQ_KEY_LOGIN_FAIL "%s:%s", what, name), len);
+}
+
 int nq_key_index(char *buf, size_t len, const char *list, const char *filter, const char *value)
 {
     if (!filter)

@@ -229,7 +229,7 @@ static void on_request(nq_http_conn_t *conn, const nq_http_request_t *http, void
                          NULL);
         return;
     }
-    gw_request_t req = {&g.gw, conn, http, route, &params};
+    gw_request_t req = {&g.gw, conn, http, route, &params, NULL};
     route->handler(&req);
 }
 

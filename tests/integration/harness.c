@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "nq/access.h"
 #include "nq/actlog.h"
 #include "nq/httpc.h"
 #include "nq/keys.h"
@@ -20,9 +21,10 @@
 #endif
 
 struct nq_harness {
-    nq_suite_t *suite; /* Redis and the processes */
-    char dir[256];     /* temporary directory: logs, pid files, Redis's */
-    int slow;          /* factor on start-up and shutdown waits (1, or WRAP_SLOW) */
+    nq_suite_t *suite;               /* Redis and the processes */
+    char dir[256];                   /* temporary directory: logs, pid files, Redis's */
+    int slow;                        /* factor on start-up and shutdown waits (1, or WRAP_SLOW) */
+    char api_key[NQ_APIKEY_LEN + 1]; /* the tests' admin key (NQ_API_KEY) */
 };
 
 /* What every test's suite runs with, whatever the developer's NQ_* say. */
@@ -96,7 +98,9 @@ nq_harness_t *nq_harness_start(const char *const *extra_env)
         .stop_ms = NQ_HARNESS_STOP_MS * h->slow,
     };
     h->suite = nq_suite_new(&o);
+    nq_apikey_new(h->api_key);
     if (!h->suite || set_env(h, extra_env) != 0 || nq_suite_start(h->suite, 1) != 0 ||
+        nq_harness_grant(h) != 0 || setenv("NQ_API_KEY", h->api_key, 1) != 0 ||
         !nq_suite_wait_ready(h->suite, NQ_HARNESS_READY_MS * h->slow)) {
         nq_harness_stop(&h);
         return NULL;
@@ -118,6 +122,29 @@ int nq_harness_stop(nq_harness_t **hp)
     free(h);
     *hp = NULL;
     return failures;
+}
+
+const char *nq_harness_api_key(const nq_harness_t *h)
+{
+    return h->api_key;
+}
+
+int nq_harness_grant(nq_harness_t *h)
+{
+    char err[256] = "";
+    redisContext *c =
+        redisConnectWithTimeout("127.0.0.1", nq_suite_redis_port(h->suite), (struct timeval){2, 0});
+    int rc = c && !c->err
+                 ? nq_access_key_put(c, h->api_key, "admin", "", "harness", NULL, err, sizeof(err))
+                 : -1;
+    if (rc != 0)
+        fprintf(stderr, "harness: cannot store the API key: %s\n",
+                err[0] ? err
+                : c    ? c->errstr
+                       : "out of memory");
+    if (c)
+        redisFree(c);
+    return rc == 0 ? 0 : -1;
 }
 
 const char *nq_harness_url(const nq_harness_t *h)

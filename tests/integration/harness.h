@@ -20,6 +20,12 @@
  *   ...
  *   CU_ASSERT_EQUAL(nq_harness_stop(&h), 0);
  *
+ * Access: before the suite starts, the harness stores an API key of scope
+ * admin in its Redis and puts it in this process's NQ_API_KEY, which every
+ * nq_httpc client (and nqctl run from here) sends by default; a test that
+ * wants no credentials calls nq_httpc_set_api_key(c, NULL). A test that
+ * restarts Redis empty calls nq_harness_grant() to store the key again.
+ *
  * Processes are named by instance: "redis", "nq-ingest", "nq-scoring-1",
  * "nq-customers", "nq-alerting", "nq-reporting", "nq-gateway"; more can be
  * added ("nq-scoring-2"). Each neiqin process gets NQ_INSTANCE=<name>. The
@@ -68,6 +74,13 @@ nq_harness_t *nq_harness_start(const char *const *extra_env);
  * processes that were running and did not exit with status 0. Sets *h to
  * NULL; safe on NULL (returns 0). */
 int nq_harness_stop(nq_harness_t **h);
+
+/* The admin API key the harness made (also in NQ_API_KEY). Borrowed. */
+const char *nq_harness_api_key(const nq_harness_t *h);
+
+/* Store that key in Redis again (after a test restarted Redis empty).
+ * Returns 0 or -1 (the reason on stderr). */
+int nq_harness_grant(nq_harness_t *h);
 
 /* "http://127.0.0.1:PORT" of the gateway. Borrowed. */
 const char *nq_harness_url(const nq_harness_t *h);

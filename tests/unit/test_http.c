@@ -384,6 +384,11 @@ static void sc_get(harness_t *h)
     CU_ASSERT_TRUE(has_header(&r, "X-Remote: 127.0.0.1"));
     CU_ASSERT_PTR_NOT_NULL(strstr(r.head, "\r\nDate: "));
     CU_ASSERT_PTR_NOT_NULL(strstr(r.head, " GMT\r\n"));
+    /* security headers on every answer; nothing is to be cached */
+    CU_ASSERT_TRUE(has_header(&r, "X-Content-Type-Options: nosniff"));
+    CU_ASSERT_TRUE(has_header(&r, "X-Frame-Options: DENY"));
+    CU_ASSERT_TRUE(has_header(&r, "Referrer-Policy: no-referrer"));
+    CU_ASSERT_TRUE(has_header(&r, "Cache-Control: no-store"));
     client_close(c);
 }
 
@@ -533,6 +538,8 @@ static void sc_stream(harness_t *h)
     exchange(c, "GET /events HTTP/1.1\r\nHost: t\r\n\r\n", 200, &r);
     CU_ASSERT_TRUE(has_header(&r, "Content-Type: text/event-stream"));
     CU_ASSERT_TRUE(has_header(&r, "Cache-Control: no-cache"));
+    CU_ASSERT_PTR_NULL(strstr(r.head, "no-store")); /* one Cache-Control: the stream's */
+    CU_ASSERT_TRUE(has_header(&r, "X-Content-Type-Options: nosniff"));
     CU_ASSERT_PTR_NULL(strstr(r.head, "Content-Length"));
     while (!strstr(c->buf, "data: two\n\n") && client_fill(c) > 0)
         ;

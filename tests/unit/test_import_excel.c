@@ -846,12 +846,12 @@ static size_t english_messages(char names[][48], char texts[][512], size_t max)
         if (sscanf(line, "#define %47s \"%n", name, &at) != 1 || at == 0 ||
             strncmp(name, "M_", 2) != 0)
             continue;
-        /* the literal, with its escapes \" \\ \n read */
+        /* the literal, with its escapes \" \\ \n \t read */
         size_t k = 0;
         for (const char *p = line + at; *p && *p != '"' && k + 1 < sizeof(texts[0]); p++) {
             if (*p == '\\') {
                 p++;
-                texts[n][k++] = *p == 'n' ? '\n' : *p == 'r' ? '\r' : *p;
+                texts[n][k++] = *p == 'n' ? '\n' : *p == 'r' ? '\r' : *p == 't' ? '\t' : *p;
             } else {
                 texts[n][k++] = *p;
             }

@@ -55,6 +55,12 @@ typedef struct nq_config {
     int64_t feed_tolerance_s;     /* webhook timestamp window, seconds */
     char holidays[4096];          /* public holidays, nq/workdays.h */
     char makeup_workdays[1024];   /* make-up working days, nq/workdays.h */
+    int64_t session_idle_s;       /* a session ends after this long unused, seconds */
+    int64_t session_max_s;        /* and this long after sign-in whatever happens */
+    int64_t cookie_secure;        /* 1: cookies carry Secure (TLS terminated in front) */
+    char metrics_allow[512];      /* addresses that may GET /metrics without a key */
+    int64_t login_max_failures;   /* failed sign-ins of an account or address before lockout */
+    int64_t login_window_s;       /* over this many seconds; the lockout lasts as long */
 } nq_config_t;
 
 /* Fill `cfg` from defaults, then `getenv_fn` (pass getenv, or a stub in tests),

@@ -75,6 +75,13 @@ typedef struct nq_httpc_response {
  * request path). Does not connect yet. Returns NULL on a bad URL or no memory. */
 nq_httpc_t *nq_httpc_new(const char *base_url);
 
+/* Send "Authorization: Bearer <key>" with every request (NULL or "": no
+ * such header). A new client (and nq_httpc_sse_open) starts with the key in
+ * the environment variable NQ_API_KEY, when set: that is how nqctl, nq-bench
+ * and the integration tests authenticate. A key with blanks or controls is
+ * not sent. */
+void nq_httpc_set_api_key(nq_httpc_t *c, const char *key);
+
 /* Close the connection and free the client; sets *c to NULL. Safe on NULL. */
 void nq_httpc_destroy(nq_httpc_t **c);
 

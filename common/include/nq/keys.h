@@ -63,6 +63,13 @@
  * | nq:{sp:<id>}:timeline            | ZSET   | forever                   | customers (activity index): "<occurred_at>|<type>|<ref>", every score 0 (BYLEX), newest last |
  * | nq:cust:<id>:timeline            | ZSET   | forever                   | customers (activity index): "<occurred_at>|<type>|<ref>|<salesperson id>", likewise |
  * | nq:actindex:replayed             | STRING | forever                   | customers: requested_at of the last rebuild job the activity index was replayed for |
+ * | nq:user:<id>                     | HASH   | forever                   | nqctl user / gateway sign-in: name, role, teams, salesperson, status, pwhash (argon2id), created, updated, last_login (nq/access.h) |
+ * | nq:users                         | SET    | forever                   | nqctl user: every user id, for listing |
+ * | nq:apikey:<SHA-256 hex of the key> | HASH | forever (revoked kept)    | nqctl apikey: id, name, scope, teams, created, last_used (gateway, at most once a second), revoked |
+ * | nq:apikeys                       | HASH   | forever                   | nqctl apikey: key id -> its hash, for listing and revoking |
+ * | nq:session:<SHA-256 hex of the id> | HASH | NQ_SESSION_IDLE_S, renewed on use | gateway: user, csrf, created, expires (absolute, ms) |
+ * | nq:auth:version                  | STRING | forever                   | +1 on every change that may withdraw access (revoke, disable, passwd, logout); gateways poll it and drop their caches |
+ * | nq:login:fail:<user|addr>:<name> | STRING | NQ_LOGIN_WINDOW_S         | gateway: failed sign-ins of an account or address in the window (lockout) |
  */
 #ifndef NQ_KEYS_H
 #define NQ_KEYS_H
@@ -114,6 +121,14 @@
 #define NQ_KEY_CADENCE              "nq:cadence"
 #define NQ_INDEX_LAYOUT             "2"
 
+#define NQ_KEY_USER_PREFIX    "nq:user:"
+#define NQ_KEY_USERS          "nq:users"
+#define NQ_KEY_APIKEY_PREFIX  "nq:apikey:"
+#define NQ_KEY_APIKEYS        "nq:apikeys"
+#define NQ_KEY_SESSION_PREFIX "nq:session:"
+#define NQ_KEY_AUTH_VERSION   "nq:auth:version"
+#define NQ_KEY_LOGIN_FAIL     "nq:login:fail:"
+
 #define NQ_KEY_SP_PREFIX "nq:{sp:"
 
 /* What follows a salesperson's id in the keys of the aggregates a rebuild
@@ -164,6 +179,13 @@ int nq_key_alert(char *buf, size_t len, const char *id);
 /* The dedupe key of the alert of (rule, subject, window). */
 int nq_key_alert_seen(char *buf, size_t len, const char *rule, const char *subject,
                       const char *window);
+/* The record of user `id`, of the API key / session whose token hashes to
+ * `hash_hex` (nq/token.h), and the failure counter of a sign-in `what`
+ * ("user" or "addr") named `name`. */
+int nq_key_user(char *buf, size_t len, const char *id);
+int nq_key_apikey(char *buf, size_t len, const char *hash_hex);
+int nq_key_session(char *buf, size_t len, const char *hash_hex);
+int nq_key_login_fail(char *buf, size_t len, const char *what, const char *name);
 /* The replay key of feed delivery `delivery` ("<source>:<signature hex>"). */
 int nq_key_feed_seen(char *buf, size_t len, const char *delivery);
 
