@@ -3,13 +3,14 @@
 --   the group: indexes of which an id must be in at least one (a team's
 --   members' owner indexes; none when no team is asked for).
 -- ARGV: 1 the page starts after this id ("" from the first), 2 how many ids
---   at most, 3 how many entries it may look at, 4 how many of KEYS are the
---   group (the last ones; "0" or absent: none).
+--   at most, 3 how many entries it may look at, 4 (optional) "desc": in
+--   reverse id order, 5 (optional) how many of KEYS are the group (the last
+--   ones; absent: none).
 -- Walks the smallest index in id order from the start and keeps the ids that
 -- are in all the others and in one of the group. Returns {the last id it
 -- looked at ("" none), 1 when that index has entries after it (else 0), the
 -- ids kept...}.
-local ngroup = tonumber(ARGV[4]) or 0
+local ngroup = tonumber(ARGV[5]) or 0
 local nall = #KEYS - ngroup
 local drive, size = 1, redis.call('ZCARD', KEYS[1])
 for i = 2, nall do
@@ -17,25 +18,32 @@ for i = 2, nall do
   if n < size then drive, size = i, n end
 end
 local want, budget = tonumber(ARGV[2]), tonumber(ARGV[3])
-local from = ARGV[1] == '' and '-' or '(' .. ARGV[1]
+local desc = ARGV[4] == 'desc'
+local from = ARGV[1] == '' and (desc and '+' or '-') or '(' .. ARGV[1]
+local to = desc and '-' or '+'
+local function range(lo, n)
+  if desc then return redis.call('ZREVRANGEBYLEX', KEYS[drive], lo, to, 'LIMIT', 0, n) end
+  return redis.call('ZRANGEBYLEX', KEYS[drive], lo, to, 'LIMIT', 0, n)
+end
+-- Whether id is in one index of the group (always, without a group).
+local function in_group(id)
+  if ngroup == 0 then return true end
+  for i = nall + 1, #KEYS do
+    if redis.call('ZSCORE', KEYS[i], id) then return true end
+  end
+  return false
+end
 local out, last, ended = {'', 0}, nil, false
 while #out - 2 < want and budget > 0 do
   local n = math.min(want - (#out - 2), budget)
-  local ids = redis.call('ZRANGEBYLEX', KEYS[drive], from, '+', 'LIMIT', 0, n)
+  local ids = range(from, n)
   budget = budget - #ids
   for _, id in ipairs(ids) do
     local all = true
     for i = 1, nall do
       if all and i ~= drive and not redis.call('ZSCORE', KEYS[i], id) then all = false end
     end
-    if all and ngroup > 0 then
-      local one = false
-      for i = nall + 1, #KEYS do
-        if not one and redis.call('ZSCORE', KEYS[i], id) then one = true end
-      end
-      all = one
-    end
-    if all then out[#out + 1] = id end
+    if all and in_group(id) then out[#out + 1] = id end
     last = id
   end
   if #ids < n then
@@ -46,7 +54,7 @@ while #out - 2 < want and budget > 0 do
 end
 if last then
   out[1] = last
-  if not ended and #redis.call('ZRANGEBYLEX', KEYS[drive], '(' .. last, '+', 'LIMIT', 0, 1) > 0 then
+  if not ended and #range('(' .. last, 1) > 0 then
     out[2] = 1
   end
 end

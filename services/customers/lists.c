@@ -220,6 +220,7 @@ static void list_page_of(list_call_t *c, const orgix_plan_t *p, char *const *mem
     nq_redis_args_adds(&a, c->q.after);
     nq_redis_args_addf(&a, "%u", p->limit);
     nq_redis_args_addf(&a, "%u", p->budget);
+    nq_redis_args_adds(&a, ""); /* in id order */
     nq_redis_args_addf(&a, "%zu", n);
     org_gather_script(&c->org, NQ_SCRIPT(LIST_PAGE), nkeys, &a, list_got_ids);
 }

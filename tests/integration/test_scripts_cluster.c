@@ -166,7 +166,7 @@ static const sample_t samples[] = {
     /* a team's: its members' owner indexes as a group */
     {NQ_SCRIPT_ID_LIST_PAGE,
      {T "ix:cu:class=key", T "ix:cu:owner=sp-1", T "ix:cu:owner=sp-2"},
-     {"", "50", "200", "2"}},
+     {"", "50", "200", "", "2"}},
     {NQ_SCRIPT_ID_IX_BUILD,
      {T "cust:1", T "ix:cu", T "ix:cu:owner=sp-2", T "ix:cu:class=key"},
      {"1", "3", "2", "owner_id", "class", "cu-1", "sp-2", "key"}},
