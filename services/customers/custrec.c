@@ -2,6 +2,8 @@
  * See custrec.h. */
 #include "custrec.h"
 
+#include "org.h"
+
 #include <errno.h>
 #include <jansson.h>
 #include <stdbool.h>
@@ -136,12 +138,6 @@ void custrec_validate(const Nq__Customer *c, nq_field_errors_t *errs)
 
 /* ---------------------------------------------------------------- stored form */
 
-static void add_field(nq_redis_args_t *out, const char *field, const char *value)
-{
-    nq_redis_args_adds(out, field);
-    nq_redis_args_adds(out, value ? value : "");
-}
-
 /* Append field and a JSON value (taken), compact; "" for NULL. */
 static void add_json(nq_redis_args_t *out, const char *field, json_t *v)
 {
@@ -151,7 +147,7 @@ static void add_json(nq_redis_args_t *out, const char *field, json_t *v)
         out->failed = true;
         return;
     }
-    add_field(out, field, text);
+    org_add_field(out, field, text);
     free(text);
 }
 
@@ -183,9 +179,9 @@ static json_t *contacts_json(Nq__CustomerContact *const *cts, size_t n)
 
 int custrec_to_fields(const Nq__Customer *c, nq_redis_args_t *out)
 {
-    add_field(out, "status", c->status ? c->status : CUSTREC_STATUS_DEFAULT);
-    add_field(out, "region", c->region);
-    add_field(out, "industry", c->industry);
+    org_add_field(out, "status", c->status ? c->status : CUSTREC_STATUS_DEFAULT);
+    org_add_field(out, "region", c->region);
+    org_add_field(out, "industry", c->industry);
     add_json(out, "tags", c->n_tags ? tags_json(c->tags, c->n_tags) : json_array());
     add_json(out, "contacts",
              c->n_contacts ? contacts_json(c->contacts, c->n_contacts) : json_array());
@@ -200,21 +196,6 @@ int custrec_to_fields(const Nq__Customer *c, nq_redis_args_t *out)
     else
         nq_redis_args_adds(out, "");
     return out->failed ? -1 : 0;
-}
-
-static const char *lookup(const char *const *fields, size_t n, const char *field)
-{
-    for (size_t i = 0; i + 1 < n; i += 2) {
-        if (strcmp(fields[i], field) == 0)
-            return fields[i + 1];
-    }
-    return NULL;
-}
-
-static int copy_text(char **dst, const char *value)
-{
-    *dst = value && *value ? strdup(value) : NULL;
-    return value && *value && !*dst ? -1 : 0;
 }
 
 static int parse_ll(const char *text, long long min, long long max, protobuf_c_boolean *has,
@@ -277,10 +258,10 @@ static int contacts_from(const char *text, Nq__Customer *c)
         }
         nq__customer_contact__init(ct);
         c->contacts[c->n_contacts++] = ct;
-        rc |= copy_text(&ct->name, json_string_value(json_object_get(o, "name")));
-        rc |= copy_text(&ct->title, json_string_value(json_object_get(o, "title")));
-        rc |= copy_text(&ct->phone, json_string_value(json_object_get(o, "phone")));
-        rc |= copy_text(&ct->email, json_string_value(json_object_get(o, "email")));
+        rc |= org_copy_text(&ct->name, json_string_value(json_object_get(o, "name")));
+        rc |= org_copy_text(&ct->title, json_string_value(json_object_get(o, "title")));
+        rc |= org_copy_text(&ct->phone, json_string_value(json_object_get(o, "phone")));
+        rc |= org_copy_text(&ct->email, json_string_value(json_object_get(o, "email")));
     }
     json_decref(arr);
     return rc;
@@ -289,14 +270,14 @@ static int contacts_from(const char *text, Nq__Customer *c)
 int custrec_from_fields(Nq__Customer *c, const char *const *fields, size_t n)
 {
     long long credit = 0, terms = 0;
-    int rc = copy_text(&c->status, lookup(fields, n, "status"));
-    rc |= copy_text(&c->region, lookup(fields, n, "region"));
-    rc |= copy_text(&c->industry, lookup(fields, n, "industry"));
-    rc |= tags_from(lookup(fields, n, "tags"), c);
-    rc |= contacts_from(lookup(fields, n, "contacts"), c);
-    rc |= parse_ll(lookup(fields, n, "credit_limit_fen"), 0, CUSTREC_CREDIT_MAX,
+    int rc = org_copy_text(&c->status, org_lookup(fields, n, "status"));
+    rc |= org_copy_text(&c->region, org_lookup(fields, n, "region"));
+    rc |= org_copy_text(&c->industry, org_lookup(fields, n, "industry"));
+    rc |= tags_from(org_lookup(fields, n, "tags"), c);
+    rc |= contacts_from(org_lookup(fields, n, "contacts"), c);
+    rc |= parse_ll(org_lookup(fields, n, "credit_limit_fen"), 0, CUSTREC_CREDIT_MAX,
                    &c->has_credit_limit_fen, &credit);
-    rc |= parse_ll(lookup(fields, n, "payment_terms_days"), 0, CUSTREC_TERMS_MAX,
+    rc |= parse_ll(org_lookup(fields, n, "payment_terms_days"), 0, CUSTREC_TERMS_MAX,
                    &c->has_payment_terms_days, &terms);
     c->credit_limit_fen = credit;
     c->payment_terms_days = (int32_t)terms;

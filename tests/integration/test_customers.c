@@ -22,55 +22,6 @@
 #define INDEX_MS 30000 /* how long the indexer may take to catch up */
 #define DAY_MS   86400000LL
 
-static redisReply *cmd(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    redisReply *r = redisvCommand(tk_redis, fmt, ap);
-    va_end(ap);
-    return r;
-}
-
-static const redisReply *field_of(const redisReply *flat, const char *name)
-{
-    for (size_t i = 0; flat && flat->type == REDIS_REPLY_ARRAY && i + 1 < flat->elements; i += 2) {
-        if (flat->element[i]->type == REDIS_REPLY_STRING &&
-            strcmp(flat->element[i]->str, name) == 0)
-            return flat->element[i + 1];
-    }
-    return NULL;
-}
-
-/* Whether the index group has read the whole log and holds nothing pending. */
-static bool indexed(void)
-{
-    redisReply *s = cmd("XINFO STREAM %s", NQ_KEY_ACTIVITIES);
-    redisReply *g = cmd("XINFO GROUPS %s", NQ_KEY_ACTIVITIES);
-    const redisReply *last = field_of(s, "last-generated-id");
-    bool done = false;
-    for (size_t i = 0; last && g && g->type == REDIS_REPLY_ARRAY && i < g->elements; i++) {
-        const redisReply *name = field_of(g->element[i], "name");
-        if (!name || strcmp(name->str, NQ_GROUP_INDEX) != 0)
-            continue;
-        const redisReply *pending = field_of(g->element[i], "pending");
-        const redisReply *delivered = field_of(g->element[i], "last-delivered-id");
-        done =
-            pending && pending->integer == 0 && delivered && strcmp(delivered->str, last->str) == 0;
-    }
-    freeReplyObject(s);
-    freeReplyObject(g);
-    return done;
-}
-
-static bool wait_indexed(void)
-{
-    for (int64_t deadline = tk_mono_ms() + INDEX_MS; tk_mono_ms() < deadline; usleep(20000)) {
-        if (indexed())
-            return true;
-    }
-    return tk_check(false, "the indexer did not catch up with the log in %d ms", INDEX_MS);
-}
-
 /* An instant of the answer (RFC 3339) as Unix ms, -1 when absent. */
 static int64_t time_of(const json_t *o, const char *key)
 {
@@ -297,7 +248,7 @@ static void test_timeline(void)
                   tk_event("t-c", "call", "sp-2", "l-05", now - 1000, NULL),
                   tk_event("t-x", "visit", "sp-1", "l-01", now - 500, NULL));
     tk_post_counts(evs, 4, 0);
-    CU_ASSERT_TRUE_FATAL(wait_indexed());
+    CU_ASSERT_TRUE_FATAL(tk_wait_indexed(INDEX_MS));
     json_t *p1 = tk_get_ok("/api/v1/customers/l-05/timeline?limit=2");
     json_t *items = json_object_get(p1, "items");
     tk_check(json_array_size(items) == 2 &&
@@ -357,7 +308,7 @@ static void test_followup(void)
                              tk_event("f-2", "visit", "sp-1", "c-1", visit - 3 * DAY_MS, NULL),
                              tk_event("f-3", "order", "sp-1", "c-1", now - 1000, "5.00")),
                    2, 0);
-    CU_ASSERT_TRUE_FATAL(wait_indexed());
+    CU_ASSERT_TRUE_FATAL(tk_wait_indexed(INDEX_MS));
     g = tk_get_ok("/api/v1/customers/c-1");
     tk_check(time_of(g, "last_contact_at") == visit &&
                  time_of(g, "followup_due_at") == midnight_after(visit, 7),
@@ -470,7 +421,7 @@ static void test_sweep(void)
  * back equal to live, whatever was lost. */
 static void test_rebuild(void)
 {
-    redisReply *before = cmd("HGETALL %s", NQ_KEY_FOLLOWUP_LAST);
+    redisReply *before = tk_cmd("HGETALL %s", NQ_KEY_FOLLOWUP_LAST);
     CU_ASSERT_FATAL(before && before->type == REDIS_REPLY_ARRAY && before->elements >= 6);
     tk_redis_do("DEL %s", NQ_KEY_FOLLOWUP_LAST);
     tk_redis_do("HDEL %s %s", "nq:cust:c-1", "last_contact_at");
@@ -479,11 +430,11 @@ static void test_rebuild(void)
     for (int64_t deadline = tk_mono_ms() + INDEX_MS;
          tk_mono_ms() < deadline && tk_redis_int("GET %s", NQ_KEY_ACTINDEX_REPLAYED) != requested;)
         usleep(20000);
-    CU_ASSERT_TRUE_FATAL(wait_indexed());
-    redisReply *after = cmd("HGETALL %s", NQ_KEY_FOLLOWUP_LAST);
+    CU_ASSERT_TRUE_FATAL(tk_wait_indexed(INDEX_MS));
+    redisReply *after = tk_cmd("HGETALL %s", NQ_KEY_FOLLOWUP_LAST);
     bool same = after && after->elements == before->elements;
     for (size_t i = 0; same && i < before->elements; i += 2) {
-        const redisReply *v = field_of(after, before->element[i]->str);
+        const redisReply *v = tk_field_of(after, before->element[i]->str);
         same = v && strcmp(v->str, before->element[i + 1]->str) == 0;
     }
     tk_check(same, "the last contacts after the replay equal live: %zu fields then, %zu now",
