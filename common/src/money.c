@@ -115,3 +115,20 @@ int nq_money_format(int64_t fen, char *buf, size_t len)
     return snprintf(buf, len, "%s%" PRIu64 ".%02u", fen < 0 ? "-" : "", mag / 100,
                     (unsigned)(mag % 100));
 }
+
+int nq_money_format_grouped(int64_t fen, char *buf, size_t len)
+{
+    char plain[32], grouped[48];
+    nq_money_format(fen, plain, sizeof(plain));
+    const char *digits = plain + (fen < 0);
+    size_t whole = strlen(digits) - 3, used = 0; /* digits before ".NN" */
+    if (fen < 0)
+        grouped[used++] = '-';
+    for (size_t i = 0; i < whole; i++) {
+        if (i > 0 && (whole - i) % 3 == 0)
+            grouped[used++] = ',';
+        grouped[used++] = digits[i];
+    }
+    memcpy(grouped + used, digits + whole, 4); /* ".NN" and its NUL */
+    return snprintf(buf, len, "%s", grouped);
+}

@@ -149,8 +149,8 @@ static void link_to(alert_draft_t *d)
 static void big_order_describe(alert_draft_t *d, const alert_names_t *n)
 {
     char yuan[NQ_MONEY_BUF], min[NQ_MONEY_BUF];
-    nq_money_format(d->amount_fen, yuan, sizeof(yuan));
-    nq_money_format(d->threshold_fen, min, sizeof(min));
+    nq_money_format_grouped(d->amount_fen, yuan, sizeof(yuan));
+    nq_money_format_grouped(d->threshold_fen, min, sizeof(min));
     const char *sp = shown(n->salesperson, d->salesperson_id);
     const char *cu = shown(n->customer, d->customer_id);
     snprintf(d->title, sizeof(d->title), "大额订单：%s 的客户 %s 下单 ¥%s", sp, cu, yuan);
@@ -166,8 +166,8 @@ static void big_order_describe(alert_draft_t *d, const alert_names_t *n)
 static void cancel_or_return_describe(alert_draft_t *d, const alert_names_t *n)
 {
     char yuan[NQ_MONEY_BUF], min[NQ_MONEY_BUF];
-    nq_money_format(d->amount_fen, yuan, sizeof(yuan));
-    nq_money_format(d->threshold_fen, min, sizeof(min));
+    nq_money_format_grouped(d->amount_fen, yuan, sizeof(yuan));
+    nq_money_format_grouped(d->threshold_fen, min, sizeof(min));
     const char *sp = shown(n->salesperson, d->salesperson_id);
     const char *cu = shown(n->customer, d->customer_id);
     bool ret = strcmp(d->event_type, "return") == 0;
@@ -232,8 +232,8 @@ static void urgent_ticket_describe(alert_draft_t *d, const alert_names_t *n)
 static void competitor_price_describe(alert_draft_t *d, const alert_names_t *n)
 {
     char now[NQ_MONEY_BUF], before[NQ_MONEY_BUF];
-    nq_money_format(d->price_fen, now, sizeof(now));
-    nq_money_format(d->previous_price_fen, before, sizeof(before));
+    nq_money_format_grouped(d->price_fen, now, sizeof(now));
+    nq_money_format_grouped(d->previous_price_fen, before, sizeof(before));
     const char *sp = shown(n->salesperson, d->salesperson_id);
     snprintf(d->title, sizeof(d->title), "竞品降价：%s 的 %s ¥%s（此前 ¥%s，降 %.2f%%）",
              d->competitor, d->product, now, before, d->drop_pct);

@@ -200,7 +200,7 @@ async function checkAlert(page) {
     occurred_at: t0, amount, source: 'erp',
   });
   const item = await waitFor(page, 'the big-order alert', (a) => [...document.querySelectorAll('#alerts li[data-alert-id]')]
-    .find((li) => li.textContent.includes(a))?.dataset.alertId, amount);
+    .find((li) => li.textContent.includes(a))?.dataset.alertId, fmt.money(amount));
   const latency = Date.now() - t0;
   const id = await item.jsonValue();
   console.log(`   alert ${id} on the page ${latency} ms after the order was accepted`);

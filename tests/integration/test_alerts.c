@@ -235,13 +235,13 @@ static void test_rules(void)
     json_t *big = find_alert(all, "r-big");
     CU_ASSERT_PTR_NOT_NULL_FATAL(big);
     tk_check_str(json_object_get(big, "title"),
-                 "大额订单：张伟 的客户 杭州金达机电有限公司 下单 ¥99000.00", "title");
+                 "大额订单：张伟 的客户 杭州金达机电有限公司 下单 ¥99,000.00", "title");
     tk_check_str(json_object_get(big, "title_en"),
-                 "Big order: 张伟's customer 杭州金达机电有限公司 ordered CNY 99000.00",
+                 "Big order: 张伟's customer 杭州金达机电有限公司 ordered CNY 99,000.00",
                  "title_en");
     tk_check_str(
         json_object_get(big, "explanation_en"),
-        "The order of CNY 99000.00 is at or above the big-order threshold of CNY 50000.00.",
+        "The order of CNY 99,000.00 is at or above the big-order threshold of CNY 50,000.00.",
         "explanation_en");
     tk_check_str(json_object_get(big, "salesperson_name"), "张伟", "salesperson_name");
     tk_check_str(json_object_get(big, "customer_name"), "杭州金达机电有限公司", "customer_name");

@@ -331,7 +331,7 @@ static void test_big_order_unknown_names(void)
         json_t *alert = NULL;
         CU_ASSERT_FATAL(await_alert_json(s_sse, known[i], NULL, id, sizeof(id), &alert));
         CU_ASSERT_STRING_EQUAL(tk_str(alert, "title"),
-                               "大额订单：刘洋 的客户 杭州金达机电有限公司 下单 ¥60000.00");
+                               "大额订单：刘洋 的客户 杭州金达机电有限公司 下单 ¥60,000.00");
         json_decref(alert);
     }
     json_decref(post(batch, 202, 3, 0, 0, 0));
@@ -339,9 +339,9 @@ static void test_big_order_unknown_names(void)
         json_t *alert = NULL;
         CU_ASSERT_FATAL(await_alert_json(s_sse, unknown[i], NULL, id, sizeof(id), &alert));
         CU_ASSERT_STRING_EQUAL(tk_str(alert, "title"),
-                               "大额订单：sp-typo 的客户 c-nobody 下单 ¥99000.00");
+                               "大额订单：sp-typo 的客户 c-nobody 下单 ¥99,000.00");
         CU_ASSERT_STRING_EQUAL(tk_str(alert, "title_en"),
-                               "Big order: sp-typo's customer c-nobody ordered CNY 99000.00");
+                               "Big order: sp-typo's customer c-nobody ordered CNY 99,000.00");
         CU_ASSERT_STRING_EQUAL(tk_str(alert, "salesperson_id"), "sp-typo");
         CU_ASSERT_STRING_EQUAL(tk_str(alert, "customer_id"), "c-nobody");
         json_decref(alert);
@@ -531,7 +531,7 @@ static void test_alert_replay(void)
     nq_time_format(s_d1, when, sizeof(when));
     CU_ASSERT_STRING_EQUAL(tk_str(big[8], "occurred_at"), when);
     CU_ASSERT_STRING_EQUAL(tk_str(big[8], "title"),
-                           "大额订单：张伟 的客户 杭州金达机电有限公司 下单 ¥80000.00");
+                           "大额订单：张伟 的客户 杭州金达机电有限公司 下单 ¥80,000.00");
     json_decref(j);
 }
 

@@ -127,15 +127,15 @@ static void test_draft(void)
     /* Titles come with the names once they are known; ids stand in for unknown ones. */
     alert_names_t names = {"张伟", "", ""};
     alert_rules[0].describe(&d, &names);
-    CU_ASSERT_STRING_EQUAL(d.title, "大额订单：张伟 的客户 cust-001 下单 ¥86000.50");
-    CU_ASSERT_STRING_EQUAL(d.title_en, "Big order: 张伟's customer cust-001 ordered CNY 86000.50");
+    CU_ASSERT_STRING_EQUAL(d.title, "大额订单：张伟 的客户 cust-001 下单 ¥86,000.50");
+    CU_ASSERT_STRING_EQUAL(d.title_en, "Big order: 张伟's customer cust-001 ordered CNY 86,000.50");
 
     ev = order(THRESHOLD);
     CU_ASSERT_TRUE_FATAL(big_order(&ev, &d));
     alert_names_t none = {"", "", ""};
     alert_rules[0].describe(&d, &none);
-    CU_ASSERT_STRING_EQUAL(d.title, "大额订单：sp-zhangwei 的客户 cust-001 下单 ¥50000.00");
-    CU_ASSERT_PTR_NOT_NULL(strstr(d.title_en, "CNY 50000.00"));
+    CU_ASSERT_STRING_EQUAL(d.title, "大额订单：sp-zhangwei 的客户 cust-001 下单 ¥50,000.00");
+    CU_ASSERT_PTR_NOT_NULL(strstr(d.title_en, "CNY 50,000.00"));
 }
 
 static void test_draft_fresh_each_time(void)
@@ -199,9 +199,9 @@ static void test_to_proto(void)
     CU_ASSERT_STRING_EQUAL(a.change, "raised");
     CU_ASSERT_EQUAL(a.version, 1);
     CU_ASSERT_STRING_EQUAL(a.link, "/console/customers/cust-001");
-    CU_ASSERT_STRING_EQUAL(a.explanation, "订单金额 ¥86000.50，达到大额订单门槛 ¥50000.00。");
-    CU_ASSERT_STRING_EQUAL(a.explanation_en, "The order of CNY 86000.50 is at or above the "
-                                             "big-order threshold of CNY 50000.00.");
+    CU_ASSERT_STRING_EQUAL(a.explanation, "订单金额 ¥86,000.50，达到大额订单门槛 ¥50,000.00。");
+    CU_ASSERT_STRING_EQUAL(a.explanation_en, "The order of CNY 86,000.50 is at or above the "
+                                             "big-order threshold of CNY 50,000.00.");
     CU_ASSERT_TRUE(a.has_threshold_fen);
     CU_ASSERT_EQUAL(a.threshold_fen, THRESHOLD);
     CU_ASSERT_STRING_EQUAL(a.event_id, "erp-o-4001");
@@ -221,7 +221,7 @@ static void test_to_proto(void)
     Nq__Alert *back = nq__alert__unpack(NULL, len, buf);
     CU_ASSERT_PTR_NOT_NULL_FATAL(back);
     CU_ASSERT_STRING_EQUAL(back->title,
-                           "大额订单：张伟 的客户 杭州金达机电有限公司 下单 ¥86000.50");
+                           "大额订单：张伟 的客户 杭州金达机电有限公司 下单 ¥86,000.50");
     CU_ASSERT_EQUAL(back->amount_fen, 8600050);
     CU_ASSERT_EQUAL(back->raised_at, RAISED_AT);
     CU_ASSERT_EQUAL(back->occurred_at, OCCURRED_AT);
@@ -440,9 +440,9 @@ static void test_rule_texts(void)
     CU_ASSERT_TRUE_FATAL(alert_rule_fires(alert_rule_find("cancel_or_return"), &ev, &s, &no_ctx, 0,
                                           OCCURRED_AT, &d));
     alert_rule_find("cancel_or_return")->describe(&d, &names);
-    CU_ASSERT_STRING_EQUAL(d.title, "订单取消：张伟 的客户 杭州金达 取消订单 SO-1 ¥3200.00");
+    CU_ASSERT_STRING_EQUAL(d.title, "订单取消：张伟 的客户 杭州金达 取消订单 SO-1 ¥3,200.00");
     CU_ASSERT_STRING_EQUAL(
-        d.title_en, "Order cancelled: 张伟's customer 杭州金达 cancelled order SO-1, CNY 3200.00");
+        d.title_en, "Order cancelled: 张伟's customer 杭州金达 cancelled order SO-1, CNY 3,200.00");
     CU_ASSERT_EQUAL(d.threshold_fen, 50000);
 
     ev = case_event(&cases[14]); /* rating 5, nps 3 */
@@ -462,7 +462,7 @@ static void test_rule_texts(void)
     CU_ASSERT_TRUE_FATAL(
         alert_rule_fires(alert_rule_find("competitor_price"), &ev, &cp, &ctx, 0, OCCURRED_AT, &d));
     alert_rule_find("competitor_price")->describe(&d, &names);
-    CU_ASSERT_STRING_EQUAL(d.title, "竞品降价：某竞品 的 A100 ¥900.00（此前 ¥1000.00，降 10.00%）");
+    CU_ASSERT_STRING_EQUAL(d.title, "竞品降价：某竞品 的 A100 ¥900.00（此前 ¥1,000.00，降 10.00%）");
     CU_ASSERT_EQUAL(d.price_fen, 90000);
     CU_ASSERT_EQUAL(d.previous_price_fen, 100000);
     CU_ASSERT_DOUBLE_EQUAL(d.drop_pct, 10.0, 1e-9);

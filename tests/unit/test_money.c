@@ -176,6 +176,25 @@ static void test_format(void)
     format_is(INT64_MAX, "92233720368547758.07");
 }
 
+static void grouped_is(int64_t fen, const char *want)
+{
+    char buf[NQ_MONEY_BUF];
+    CU_ASSERT_EQUAL(nq_money_format_grouped(fen, buf, sizeof(buf)), (int)strlen(want));
+    CU_ASSERT_STRING_EQUAL(buf, want);
+}
+
+static void test_format_grouped(void)
+{
+    grouped_is(0, "0.00");
+    grouped_is(-5, "-0.05");
+    grouped_is(99999, "999.99");
+    grouped_is(100000, "1,000.00");
+    grouped_is(6800000, "68,000.00");
+    grouped_is(-12345678950, "-123,456,789.50");
+    grouped_is(NQ_MONEY_MAX_FEN, "10,000,000,000,000.00");
+    grouped_is(INT64_MIN, "-92,233,720,368,547,758.08");
+}
+
 static void test_format_truncates(void)
 {
     char buf[4];
@@ -197,6 +216,7 @@ static void test_round_trip(void)
 }
 
 static CU_TestInfo money_tests[] = {
+    {"format grouped by thousands", test_format_grouped},
     {"parse valid amounts", test_parse_valid},
     {"parse rejects malformed input", test_parse_invalid},
     {"parse rejects out-of-range amounts", test_parse_range},

@@ -44,4 +44,8 @@ int nq_money_from_double(double yuan, int64_t *fen, const char **reason);
  * Returns the length, like snprintf. */
 int nq_money_format(int64_t fen, char *buf, size_t len);
 
+/* The same for people to read, yuan grouped by thousands ("-1,234,567.50"),
+ * as alert titles and texts show amounts. Returns the length, like snprintf. */
+int nq_money_format_grouped(int64_t fen, char *buf, size_t len);
+
 #endif
