@@ -7,13 +7,14 @@
 
 #include "auth.h"
 #include "coalesce.h"
+#include "door.h"
 #include "nq/log.h"
 
 /* Every handler module's rows, concatenated into one route table. */
 static const gw_routes_t *const modules[] = {
     &gw_activity_routes, &gw_activity_read_routes, &gw_kpi_routes,    &gw_org_routes,
     &gw_alert_routes,    &gw_health_routes,        &gw_target_routes, &gw_plan_routes,
-    &gw_admin_routes,    &gw_metrics_routes,       &gw_auth_routes,
+    &gw_admin_routes,    &gw_metrics_routes,       &gw_auth_routes,   &gw_audit_routes,
 };
 #define N_MODULES  (sizeof(modules) / sizeof(modules[0]))
 #define MAX_ROUTES 128
@@ -46,6 +47,8 @@ static void on_request(nq_http_conn_t *conn, const nq_http_request_t *http, void
     gateway_t *gw = ctx;
     nq_route_params_t params;
     int status = 404;
+    if (gw_door_cors(gw, conn, http))
+        return;
     const nq_route_t *route =
         nq_route_find(routes, n_routes, http->method, http->path, &params, &status);
     if (!route) {
@@ -56,6 +59,8 @@ static void on_request(nq_http_conn_t *conn, const nq_http_request_t *http, void
     }
     gw->requests++;
     gw_request_t req = {gw, conn, http, route, &params, NULL};
+    if (gw_door_media(&req))
+        return;
     gw_auth_door(gw->auth, &req);
 }
 
@@ -82,10 +87,11 @@ void *gateway_new(nq_service_t *svc)
     gw->alerts = sse_hub_new(gw);
     gw->boards = board_cache_new(BOARD_CACHE_BOARDS, BOARD_CACHE_BYTES);
     gw->auth = gw_auth_new(gw);
+    gw->door = gw_door_new(gw);
     gw->http = nq_http_server_new(&svc->loop, cfg->http_host, cfg->http_port,
                                   (size_t)cfg->max_body_bytes, on_request, gw);
     if (!gw->ingest || !gw->coalescer || !gw->customers || !gw->reporting || !gw->alerts ||
-        !gw->boards || !gw->auth || !gw->http) {
+        !gw->boards || !gw->auth || !gw->door || !gw->http) {
         gateway_stop(gw);
         gateway_free(gw);
         return NULL;
@@ -111,7 +117,9 @@ void gateway_stop(void *app)
 void gateway_free(void *app)
 {
     gateway_t *gw = app;
-    if (gw)
+    if (gw) {
         board_cache_free(gw->boards);
+        gw_door_free(&gw->door);
+    }
     free(gw);
 }
