@@ -162,8 +162,8 @@ static void get_audit(const gw_request_t *req)
     snprintf(end, sizeof(end), cursor[0] ? "(%s" : "+", cursor);
     snprintf(start, sizeof(start), since_ms > 0 ? "%lld" : "-", (long long)since_ms);
     nq_http_conn_retain(req->conn);
-    if (nq_redis_command(req->gw->svc->redis, on_range, q, "XREVRANGE %s %s %s COUNT %zu",
-                         NQ_KEY_AUDIT, end, start, q->scan) != 0) {
+    if (nq_redis_command(req->gw->svc->redis, on_range, q, "XREVRANGE %s %s %s COUNT %d",
+                         NQ_KEY_AUDIT, end, start, (int)q->scan) != 0) {
         nq_http_conn_release(req->conn);
         free(q);
         gw_respond_unavailable(req->conn, "the audit log");
