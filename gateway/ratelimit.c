@@ -34,8 +34,11 @@ bool rate_bucket_take(rate_bucket_t *b, int64_t now_ms, double rate, double burs
         b->tokens -= 1.0;
         return true;
     }
-    if (wait_ms)
-        *wait_ms = (int64_t)ceil((1.0 - b->tokens) * 1000.0 / rate);
+    if (wait_ms) { /* the float error of adding up fractions must not add a millisecond */
+        *wait_ms = (int64_t)ceil((1.0 - b->tokens) * 1000.0 / rate - 1e-6);
+        if (*wait_ms < 1)
+            *wait_ms = 1;
+    }
     return false;
 }
 
