@@ -12,7 +12,7 @@
 #include "ratelimit.h"
 
 #define PREFLIGHT_HEADERS                                                                          \
-    "Access-Control-Allow-Methods: GET, POST, PUT, DELETE\r\n"                                     \
+    "Access-Control-Allow-Methods: GET, POST, PUT, PATCH, DELETE\r\n"                              \
     "Access-Control-Allow-Headers: Authorization, Content-Type, X-CSRF-Token, Accept-Language, "   \
     "Last-Event-ID\r\n"                                                                            \
     "Access-Control-Max-Age: 600\r\n"

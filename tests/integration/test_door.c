@@ -263,6 +263,7 @@ static const struct {
     {"PUT", "/api/v1/teams/t-au/alert-rules", "{\"rules\":{}}", "teams.alert-rules", "t-au"},
     {"POST", "/api/v1/alerts/nope/ack", "{}", "alerts", "nope/ack"},
     {"POST", "/api/v1/admin/rebuild", "{}", "admin.rebuild", ""},
+    {"PATCH", "/api/v1/customers/c-au", "{\"region\":\"South\"}", "customers", "c-au"},
     {"DELETE", "/api/v1/customers/c-au", NULL, "customers", "c-au"},
     {"PUT", "/api/v1/teams/t-au2", "{\"name\":\"X\",\"api_token\":\"" SECRET "\"}", "teams",
      "t-au2"},
