@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "door.h"
 #include "nq/keys.h"
 #include "nq/log.h"
 #include "nq/period.h"
@@ -74,6 +75,8 @@ static void decide(const gw_request_t *req, gw_principal_t *p)
             return;
         }
     }
+    if (gw_door_admit(req->gw->door, req, p))
+        return;
     if (p->is_key)
         p->used = true;
     gw_request_t go = *req;
@@ -135,6 +138,7 @@ static void on_key(nq_redis_t *r, redisReply *reply, void *data)
     snprintf(l->p.id, sizeof(l->p.id), "%s", k.id);
     snprintf(l->p.name, sizeof(l->p.name), "%s", k.name);
     snprintf(l->p.teams, sizeof(l->p.teams), "%s", k.teams);
+    snprintf(l->p.sources, sizeof(l->p.sources), "%s", k.sources);
     lookup_done(l);
 }
 

@@ -35,6 +35,7 @@ typedef struct gw_principal {
     char name[NQ_USER_NAME_MAX + 1];  /* display name, or the key's name */
     const nq_role_t *role;            /* the user's role or the key's scope (nq/roles.h) */
     char teams[NQ_TEAMS_TEXT];        /* comma-separated team ids ("" for a key: all teams) */
+    char sources[NQ_TEAMS_TEXT];      /* keys: event sources it may write ("" any) */
     char salesperson[65];             /* the salesperson the user is, or "" */
     char csrf[NQ_TOKEN_LEN + 1];      /* sessions: the token writes must repeat */
     int64_t expires_ms;               /* sessions: absolute end (Unix ms); keys 0 */

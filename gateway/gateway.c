@@ -7,6 +7,7 @@
 
 #include "auth.h"
 #include "coalesce.h"
+#include "door.h"
 #include "nq/log.h"
 #include "webfiles.h"
 
@@ -18,7 +19,7 @@
 static const gw_routes_t *const modules[] = {
     &gw_activity_routes, &gw_activity_read_routes, &gw_kpi_routes,    &gw_org_routes,
     &gw_alert_routes,    &gw_health_routes,        &gw_target_routes, &gw_plan_routes,
-    &gw_admin_routes,    &gw_metrics_routes,       &gw_auth_routes,
+    &gw_admin_routes,    &gw_metrics_routes,       &gw_auth_routes,   &gw_audit_routes,
 };
 #define N_MODULES  (sizeof(modules) / sizeof(modules[0]))
 #define MAX_ROUTES 128
@@ -51,6 +52,8 @@ static void on_request(nq_http_conn_t *conn, const nq_http_request_t *http, void
     gateway_t *gw = ctx;
     nq_route_params_t params;
     int status = 404;
+    if (gw_door_cors(gw, conn, http))
+        return;
     const nq_route_t *route =
         nq_route_find(routes, n_routes, http->method, http->path, &params, &status);
     if (!route) {
@@ -63,6 +66,8 @@ static void on_request(nq_http_conn_t *conn, const nq_http_request_t *http, void
     }
     gw->requests++;
     gw_request_t req = {gw, conn, http, route, &params, NULL};
+    if (gw_door_media(&req))
+        return;
     gw_auth_door(gw->auth, &req);
 }
 
@@ -89,6 +94,7 @@ void *gateway_new(nq_service_t *svc)
     gw->alerts = sse_hub_new(gw);
     gw->boards = board_cache_new(BOARD_CACHE_BOARDS, BOARD_CACHE_BYTES);
     gw->auth = gw_auth_new(gw);
+    gw->door = gw_door_new(gw);
     bool web_set = cfg->web_root[0] != '\0';
     if (gw_static_load(gw, web_set ? cfg->web_root : NQ_WEB_BUILD_ROOT, web_set) != 0) {
         gateway_stop(gw);
@@ -98,7 +104,7 @@ void *gateway_new(nq_service_t *svc)
     gw->http = nq_http_server_new(&svc->loop, cfg->http_host, cfg->http_port,
                                   (size_t)cfg->max_body_bytes, on_request, gw);
     if (!gw->ingest || !gw->coalescer || !gw->customers || !gw->reporting || !gw->alerts ||
-        !gw->boards || !gw->auth || !gw->http) {
+        !gw->boards || !gw->auth || !gw->door || !gw->http) {
         gateway_stop(gw);
         gateway_free(gw);
         return NULL;
@@ -126,6 +132,7 @@ void gateway_free(void *app)
     gateway_t *gw = app;
     if (gw) {
         board_cache_free(gw->boards);
+        gw_door_free(&gw->door);
         gw_webfiles_free(gw->web);
     }
     free(gw);

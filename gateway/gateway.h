@@ -22,6 +22,7 @@
 typedef struct sse_hub sse_hub_t;
 typedef struct coalescer coalescer_t;
 typedef struct gw_auth gw_auth_t;
+typedef struct gw_door gw_door_t;
 typedef struct gw_webfiles gw_webfiles_t;
 
 typedef struct gateway {
@@ -34,6 +35,7 @@ typedef struct gateway {
     coalescer_t *coalescer; /* one ingest batch per loop turn */
     board_cache_t *boards;  /* leaderboard answers, kept until a KPI or the org changes */
     gw_auth_t *auth;        /* who is asking: the check at the door (auth.h) */
+    gw_door_t *door;        /* CORS, body types, rate limits, audit (door.h) */
     gw_webfiles_t *web;     /* the console's files (webfiles.h), or NULL */
     uint64_t requests;      /* HTTP requests routed */
 } gateway_t;
@@ -70,6 +72,7 @@ extern const gw_routes_t gw_plan_routes;
 extern const gw_routes_t gw_admin_routes;
 extern const gw_routes_t gw_metrics_routes;
 extern const gw_routes_t gw_auth_routes;
+extern const gw_routes_t gw_audit_routes;
 
 /* The whole route table (every module's rows), for the door and the tests. */
 const nq_route_t *gateway_routes(size_t *n);

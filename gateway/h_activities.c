@@ -20,9 +20,11 @@
 #include <string.h>
 
 #include "activity_json.h"
+#include "authcache.h"
 #include "coalesce.h"
 #include "gateway.h"
 #include "jtext.h"
+#include "nq/access.h"
 #include "nq/buf.h"
 #include "nq/feedsig.h"
 #include "nq/log.h"
@@ -58,6 +60,7 @@ typedef struct batch {
     size_t cap_events;       /* slots in events */
     size_t cap_sent;         /* slots in sent */
     const char *source;      /* feed name for events without one, or NULL */
+    const char *sources;     /* the key's allowed sources ("" any), read while parsing */
     char delivery[160];      /* feeds: "<source>:<signature hex>", "" otherwise */
 } batch_t;
 
@@ -105,16 +108,28 @@ static int batch_grow(batch_t *b)
     return 0;
 }
 
-/* Take one event (owned) for ingest. Returns 0, or -1 when over the limit
- * or out of memory (the event is freed). */
+static int batch_reject(batch_t *b, const char *event_id, json_t *errors);
+
+/* Take one event (owned) for ingest; an event whose source the key may not
+ * write is rejected instead. Returns 0, or -1 when over the limit or out of
+ * memory (the event is freed). */
 static int batch_add(batch_t *b, Nq__Activity *ev)
 {
+    if (b->source && !ev->source)
+        ev->source = strdup(b->source);
+    if (b->sources && *b->sources && !(ev->source && nq_teams_has(b->sources, ev->source))) {
+        nq_field_errors_t errs = {0};
+        nq_field_errors_add(&errs, "source",
+                            "this API key may not write events of this source "
+                            "(nqctl apikey list shows its sources)");
+        int rc = batch_reject(b, ev->event_id, gw_field_errors_json(&errs));
+        protobuf_c_message_free_unpacked(&ev->base, NULL);
+        return rc;
+    }
     if (batch_grow(b) != 0) {
         protobuf_c_message_free_unpacked(&ev->base, NULL);
         return -1;
     }
-    if (b->source && !ev->source)
-        ev->source = strdup(b->source);
     b->sent[b->n_events] = b->n_results;
     b->events[b->n_events++] = ev;
     /* Accepted is a placeholder: ingest's verdict replaces it. */
@@ -387,8 +402,10 @@ static void on_ingest_results(nq_http_conn_t *conn, const Nq__ReplyHeader *hdr,
 static batch_t *batch_new(const gw_request_t *req)
 {
     batch_t *b = calloc(1, sizeof(*b));
-    if (b)
+    if (b) {
         b->max = (size_t)req->gw->svc->cfg.max_batch_events;
+        b->sources = req->who ? req->who->sources : NULL;
+    }
     return b;
 }
 
@@ -476,6 +493,10 @@ static void post_feed(const gw_request_t *req)
         *p = (char)tolower((unsigned char)*p);
     take_batch(req, b);
 }
+
+/* The body types of both routes (formats[]), checked at the door (door.c). */
+const char *const gw_activity_media[] = {"application/json", "application/x-ndjson",
+                                         "application/x-protobuf", NULL};
 
 static const nq_route_t rows[] = {
     {"POST", "/api/v1/activities", NQ_WRITE(ACTIVITY), post_activities, NULL},

@@ -235,6 +235,8 @@ void nq_http__conn_close(nq_http_conn_t *c)
 {
     if (c->state == ST_CLOSED)
         return;
+    if (c->state == ST_HANDLING)
+        nq_http__answered(c, 0);
     c->state = ST_CLOSED;
     c->reading = false; /* uv_close stops reading */
     uv_close((uv_handle_t *)&c->tcp, on_conn_closed);

@@ -49,6 +49,7 @@
 #define NQ_HTTP_MAX_HEADER_BYTES 16384     /* target + header names/values (+NULs); more: 431 */
 #define NQ_HTTP_IDLE_TIMEOUT_MS  60000     /* to receive a complete request */
 #define NQ_HTTP_STREAM_BACKLOG   (1 << 20) /* unsent stream bytes past which it is dropped */
+#define NQ_HTTP_ANSWER_HEADERS   512       /* bytes of nq_http_conn_answer_headers */
 
 typedef struct nq_http_server nq_http_server_t;
 typedef struct nq_http_conn nq_http_conn_t;
@@ -151,6 +152,21 @@ bool nq_http_conn_open(const nq_http_conn_t *conn);
 /* The request being handled on conn, the one the next answer goes to (valid
  * until answered), or NULL when none is. */
 const nq_http_request_t *nq_http_conn_request(const nq_http_conn_t *conn);
+
+/* Header lines (each ending in "\r\n", at most NQ_HTTP_ANSWER_HEADERS bytes in
+ * all) added to the answer of the request being handled on conn, whoever
+ * answers it: the door's CORS headers. Returns 0, or -1 when they do not fit
+ * or no request is being handled. */
+int nq_http_conn_answer_headers(nq_http_conn_t *conn, const char *lines);
+
+/* Run fn once when the request being handled on conn is answered, with the
+ * request (still valid during the call) and the status sent (200 for a
+ * stream started), or with status 0 when the connection closes first. One
+ * watcher per request; a second replaces the first. The watcher must not
+ * answer. */
+typedef void (*nq_http_answered_fn)(nq_http_conn_t *conn, const nq_http_request_t *req, int status,
+                                    void *data);
+void nq_http_conn_on_answered(nq_http_conn_t *conn, nq_http_answered_fn fn, void *data);
 
 /* Reason phrase for a status code ("Accepted"). */
 const char *nq_http_status_text(int status);

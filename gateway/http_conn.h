@@ -64,8 +64,11 @@ struct nq_http_conn {
     nq_buf_t body;                       /* body of the current request */
     nq_http_request_t req;               /* the current request; points into head and body */
     char remote[64];                     /* peer address as text */
-    nq_http_stream_closed_fn on_closed;  /* stream close callback, or NULL */
-    void *closed_ctx;                    /* its context */
+    char answer_headers[NQ_HTTP_ANSWER_HEADERS]; /* added to the current request's answer */
+    nq_http_answered_fn answered;                /* the current request's watcher, or NULL */
+    void *answered_data;                         /* its data */
+    nq_http_stream_closed_fn on_closed;          /* stream close callback, or NULL */
+    void *closed_ctx;                            /* its context */
 };
 
 /* ---- http.c ---------------------------------------------------------------------- */
@@ -108,6 +111,10 @@ int nq_http__pct_decode(char *dst, size_t cap, const char *src, size_t len, bool
 
 /* Queue a copy of data[0..len). Returns 0, or -1 (and the connection closes). */
 int nq_http__conn_send(nq_http_conn_t *c, const char *data, size_t len);
+
+/* Tell the current request's watcher (if any) it was answered with status
+ * (0: never), once. */
+void nq_http__answered(nq_http_conn_t *c, int status);
 
 /* Answer an error the server found itself, then close. */
 void nq_http__answer_error(nq_http_conn_t *c, int status);

@@ -170,4 +170,6 @@ void nq_http__request_reset(nq_http_conn_t *c)
     c->item = ITEM_NONE;
     c->url = NULL;
     c->reject_status = 0;
+    c->answer_headers[0] = '\0';
+    c->answered = NULL;
 }

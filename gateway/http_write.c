@@ -103,7 +103,7 @@ static wbuf_t *head_format(const nq_http_conn_t *c, int status, const char *cont
 {
     size_t ct_len = content_type ? strlen(content_type) : 0;
     size_t extra_len = extra ? strlen(extra) : 0;
-    size_t cap = HEAD_FIXED + ct_len + extra_len + room;
+    size_t cap = HEAD_FIXED + ct_len + extra_len + strlen(c->answer_headers) + room;
     wbuf_t *w = wbuf_new(cap);
     char date[40];
     char length[48] = "";
@@ -114,12 +114,13 @@ static wbuf_t *head_format(const nq_http_conn_t *c, int status, const char *cont
     if (content_length >= 0)
         snprintf(length, sizeof(length), "Content-Length: %lld\r\n", content_length);
     bool cache_said = extra && strstr(extra, "Cache-Control:");
-    int n = snprintf(
-        w->data, cap - room,
-        "HTTP/1.1 %d %s\r\nDate: %s\r\n%s%s%s%sConnection: %s\r\n" SECURITY_HEADERS "%s%s\r\n",
-        status, nq_http_status_text(status), date, content_type ? "Content-Type: " : "",
-        content_type ? content_type : "", content_type ? "\r\n" : "", length,
-        c->keep_alive ? "keep-alive" : "close", cache_said ? "" : NO_STORE, extra ? extra : "");
+    int n = snprintf(w->data, cap - room,
+                     "HTTP/1.1 %d %s\r\nDate: %s\r\n%s%s%s%sConnection: %s\r\n" SECURITY_HEADERS
+                     "%s%s%s\r\n",
+                     status, nq_http_status_text(status), date,
+                     content_type ? "Content-Type: " : "", content_type ? content_type : "",
+                     content_type ? "\r\n" : "", length, c->keep_alive ? "keep-alive" : "close",
+                     cache_said ? "" : NO_STORE, c->answer_headers, extra ? extra : "");
     if (n < 0 || (size_t)n >= cap - room) {
         free(w);
         return NULL;
@@ -156,8 +157,33 @@ int nq_http_respond(nq_http_conn_t *conn, int status, const char *content_type, 
     w->len += send;
     if (conn_write(conn, w) < 0)
         return -1;
+    nq_http__answered(conn, status);
     nq_http__request_done(conn);
     return 0;
+}
+
+void nq_http__answered(nq_http_conn_t *c, int status)
+{
+    nq_http_answered_fn fn = c->answered;
+    if (!fn)
+        return;
+    c->answered = NULL;
+    fn(c, &c->req, status, c->answered_data);
+}
+
+int nq_http_conn_answer_headers(nq_http_conn_t *conn, const char *lines)
+{
+    size_t have = strlen(conn->answer_headers), len = strlen(lines);
+    if (conn->state != ST_HANDLING || have + len >= sizeof(conn->answer_headers))
+        return -1;
+    memcpy(conn->answer_headers + have, lines, len + 1);
+    return 0;
+}
+
+void nq_http_conn_on_answered(nq_http_conn_t *conn, nq_http_answered_fn fn, void *data)
+{
+    conn->answered = fn;
+    conn->answered_data = data;
 }
 
 int nq_http_stream_start(nq_http_conn_t *conn, const char *content_type,
@@ -172,6 +198,7 @@ int nq_http_stream_start(nq_http_conn_t *conn, const char *content_type,
         return nq_http__conn_fail(conn, "out of memory");
     if (conn_write(conn, w) < 0)
         return -1;
+    nq_http__answered(conn, 200);
     nq_http__request_reset(conn);
     nq_http__input_drop(conn);
     conn->state = ST_STREAMING;

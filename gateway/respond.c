@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "gateway.h"
+#include "mediatype.h"
 #include "nq/i18n.h"
 #include "nq/log.h"
 #include "nq/utf8.h"
@@ -143,7 +144,7 @@ int gw_respond_reply(nq_http_conn_t *conn, const Nq__ReplyHeader *hdr, int ok_st
 json_t *gw_load_json(const gw_request_t *req)
 {
     const char *ct = nq_http_header(req->http, "Content-Type");
-    if (ct && strncmp(ct, "application/json", 16) != 0) {
+    if (ct && !media_type_is(ct, "application/json")) {
         gw_respond_error(req->conn, 415, "unsupported_media_type",
                          "send Content-Type: application/json", NULL);
         return NULL;

@@ -122,6 +122,7 @@
 #define M_HELP_OPT_SALESPERSON "user add: the salesperson id the user is"
 #define M_HELP_OPT_NAME "user add: display name; apikey create: what the key is for (default: the id / \"key\")"
 #define M_HELP_OPT_SCOPE "apikey create: ingest, read or admin"
+#define M_HELP_OPT_SOURCES "apikey create: the event sources the key may write, comma-separated (default: any)"
 #define M_HELP_OPT_PASSWORD_STDIN "user add, user passwd: read the password from the first line of standard input"
 #define M_HELP_OPT_REMOVE "seed-demo: delete the demo's customers, salespeople and team (its events stay)"
 #define M_OPT_TIMEOUT "expected milliseconds from 1 to 3600000"
@@ -218,6 +219,7 @@
 /* ---- users and API keys (written to Redis directly) */
 #define M_OPT_ROLE "must be admin, manager, coordinator or salesperson"
 #define M_OPT_SCOPE "must be ingest, read or admin"
+#define M_OPT_SOURCES "must be source ids (1-64 characters of A-Z a-z 0-9 _ . : -), at most 32, comma-separated"
 #define M_NEED_ROLE "user add needs --role"
 #define M_NEED_SCOPE "apikey create needs --scope"
 #define M_NEED_PASSWORD "give the password on standard input with --password-stdin"
@@ -229,7 +231,7 @@
 #define M_USER_HEAD "id\tname\trole\tteams\tsalesperson\tstatus\tlast sign-in\n"
 #define M_KEY_CREATED "API key %s (%s, scope %s); it is shown this once, keep it now:\n"
 #define M_KEY_REVOKED "API key %s revoked\n"
-#define M_KEY_HEAD "id\tname\tscope\tteams\tcreated\tlast used\tstatus\n"
+#define M_KEY_HEAD "id\tname\tscope\tteams\tsources\tcreated\tlast used\tstatus\n"
 
 /* clang-format on */
 

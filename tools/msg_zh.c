@@ -114,6 +114,7 @@ const msg_pair_t msg_zh_catalogue[] = {
     {M_HELP_OPT_SALESPERSON, "user add：该用户对应的业务员编号"},
     {M_HELP_OPT_NAME, "user add：显示名；apikey create：密钥用途（默认：编号 / \"key\"）"},
     {M_HELP_OPT_SCOPE, "apikey create：ingest、read 或 admin"},
+    {M_HELP_OPT_SOURCES, "apikey create：该密钥可写入的事件来源，用逗号分隔（默认：不限）"},
     {M_HELP_OPT_PASSWORD_STDIN, "user add、user passwd：从标准输入的第一行读取密码"},
     {M_HELP_OPT_REMOVE, "seed-demo：删除演示的客户、业务员和团队（其活动保留）"},
     {M_OPT_TIMEOUT, "应为 1 到 3600000 之间的毫秒数"},
@@ -209,6 +210,7 @@ const msg_pair_t msg_zh_catalogue[] = {
     /* ---- 用户与 API 密钥（直接写入 Redis） */
     {M_OPT_ROLE, "应为 admin、manager、coordinator 或 salesperson"},
     {M_OPT_SCOPE, "应为 ingest、read 或 admin"},
+    {M_OPT_SOURCES, "应为来源编号（1-64 个 A-Z a-z 0-9 _ . : - 字符），最多 32 个，用逗号分隔"},
     {M_NEED_ROLE, "user add 需要 --role"},
     {M_NEED_SCOPE, "apikey create 需要 --scope"},
     {M_NEED_PASSWORD, "请用 --password-stdin 从标准输入提供密码"},
@@ -220,7 +222,7 @@ const msg_pair_t msg_zh_catalogue[] = {
     {M_USER_HEAD, "编号\t姓名\t角色\t团队\t业务员\t状态\t最近登录\n"},
     {M_KEY_CREATED, "API 密钥 %s（%s，权限 %s）；只显示这一次，请立即保存：\n"},
     {M_KEY_REVOKED, "已吊销 API 密钥 %s\n"},
-    {M_KEY_HEAD, "编号\t名称\t权限\t团队\t创建时间\t最近使用\t状态\n"},
+    {M_KEY_HEAD, "编号\t名称\t权限\t团队\t来源\t创建时间\t最近使用\t状态\n"},
 };
 /* clang-format on */
 

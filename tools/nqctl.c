@@ -8,7 +8,7 @@
  *   nqctl import targets targets-2026.csv
  *   nqctl import salespeople 业务员.csv --encoding gbk
  *   nqctl user add li --role coordinator --teams t-east --password-stdin
- *   nqctl apikey create --scope ingest --name erp
+ *   nqctl apikey create --scope ingest --name erp --sources erp
  *
  * Commands live in one table {name, handler, arguments, help}, options in
  * another; adding one is adding a row (the handlers are in the modules
@@ -176,6 +176,14 @@ static const char *set_teams(ctl_t *ctl, const char *v)
     return NULL;
 }
 
+static const char *set_sources(ctl_t *ctl, const char *v)
+{
+    if (!nq_teams_valid(v, NULL) || !*v)
+        return M_OPT_SOURCES;
+    ctl->sources = v;
+    return NULL;
+}
+
 static const char *set_salesperson(ctl_t *ctl, const char *v)
 {
     ctl->salesperson = v;
@@ -209,6 +217,7 @@ static const option_t options[] = {
     {"--salesperson", "ID", set_salesperson, M_HELP_OPT_SALESPERSON},
     {"--name", "NAME", set_name, M_HELP_OPT_NAME},
     {"--scope", "SCOPE", set_scope, M_HELP_OPT_SCOPE},
+    {"--sources", "S1,S2", set_sources, M_HELP_OPT_SOURCES},
     {"--password-stdin", NULL, set_password_stdin, M_HELP_OPT_PASSWORD_STDIN},
     {"--help", NULL, NULL, M_HELP_HELP},
 };

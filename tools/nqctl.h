@@ -56,6 +56,7 @@ typedef struct ctl {
     const char *salesperson; /* --salesperson of user add */
     const char *name;        /* --name: a user's display name, a key's purpose */
     const char *scope;       /* --scope of apikey create */
+    const char *sources;     /* --sources of apikey create, NULL = any */
     bool password_stdin;     /* --password-stdin */
     redisContext *redis;     /* Redis, for the user and apikey commands (else NULL) */
 } ctl_t;

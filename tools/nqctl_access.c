@@ -2,6 +2,7 @@
  * directly (nq/access.h). An operator runs them on the server, with
  * NQ_REDIS_HOST / NQ_REDIS_PORT like the services: that is how the first
  * admin is made, before anyone can sign in (docs/operations.md). See nqctl.h. */
+#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,6 +10,7 @@
 
 #include "msg.h"
 #include "nq/access.h"
+#include "nq/audit.h"
 #include "nq/redis.h"
 #include "nqctl.h"
 
@@ -34,6 +36,34 @@ int ctl_redis_connect(ctl_t *ctl)
             ctl->redis ? ctl->redis->errstr : msg_tr(M_OUT_OF_MEMORY));
     fprintf(stderr, "\n");
     return CTL_UNREACHABLE;
+}
+
+/* Append the audit entry of a change nqctl made (nq/audit.h): actor
+ * nqctl:<login>, the command as method, the subject, and `after` (stolen; no
+ * secret in it) as the body. A failure is said but does not undo the change. */
+static void audit(const ctl_t *ctl, const char *command, const char *subject, const char *id,
+                  json_t *after)
+{
+    const char *login = getenv("USER");
+    const char *days = getenv("NQ_AUDIT_RETENTION_DAYS");
+    char actor[96], err[256];
+    long long keep = days && atoll(days) > 0 ? atoll(days) : 400;
+    char *body = after ? json_dumps(after, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
+    json_decref(after);
+    snprintf(actor, sizeof(actor), "nqctl:%s", login && *login ? login : "?");
+    nq_audit_entry_t e = {.actor = actor,
+                          .actor_name = "nqctl",
+                          .method = command,
+                          .path = "",
+                          .subject = subject,
+                          .subject_id = id,
+                          .status = 200,
+                          .client = "",
+                          .body = body,
+                          .body_len = body ? strlen(body) : 0};
+    if (nq_audit_append_sync(ctl->redis, &e, keep, err, sizeof(err)) != 0)
+        fprintf(stderr, "nqctl: %s\n", err);
+    free(body);
 }
 
 /* The exit code for a store result, after saying what went wrong. */
@@ -90,8 +120,12 @@ int cmd_user_add(ctl_t *ctl, char **argv)
     snprintf(u.salesperson, sizeof(u.salesperson), "%s", ctl->salesperson ? ctl->salesperson : "");
     rc = store_result(nq_access_user_add(ctl->redis, &u, password, err, sizeof(err)), err);
     memset(password, 0, sizeof(password));
-    if (rc == CTL_OK)
+    if (rc == CTL_OK) {
+        audit(ctl, "user add", "users", u.id,
+              json_pack("{s:s, s:s, s:s, s:s}", "name", u.name, "role", u.role, "teams", u.teams,
+                        "salesperson", u.salesperson));
         printf(msg_tr(M_USER_ADDED), u.id, u.role);
+    }
     return rc;
 }
 
@@ -114,8 +148,10 @@ int cmd_user_disable(ctl_t *ctl, char **argv)
 {
     char err[256] = "";
     int rc = store_result(nq_access_user_disable(ctl->redis, argv[0], err, sizeof(err)), err);
-    if (rc == CTL_OK)
+    if (rc == CTL_OK) {
+        audit(ctl, "user disable", "users", argv[0], json_pack("{s:s}", "status", "disabled"));
         printf(msg_tr(M_USER_DISABLED), argv[0]);
+    }
     return rc;
 }
 
@@ -127,8 +163,10 @@ int cmd_user_passwd(ctl_t *ctl, char **argv)
         return rc;
     rc = store_result(nq_access_user_passwd(ctl->redis, argv[0], password, err, sizeof(err)), err);
     memset(password, 0, sizeof(password));
-    if (rc == CTL_OK)
+    if (rc == CTL_OK) {
+        audit(ctl, "user passwd", "users", argv[0], NULL);
         printf(msg_tr(M_USER_PASSWD), argv[0]);
+    }
     return rc;
 }
 
@@ -146,6 +184,17 @@ int cmd_apikey_create(ctl_t *ctl, char **argv)
                      err);
     if (rc != CTL_OK)
         return rc;
+    if (ctl->sources) {
+        rc = store_result(nq_access_key_sources(ctl->redis, k.id, ctl->sources, err, sizeof(err)),
+                          err);
+        if (rc != CTL_OK) { /* never leave the key without the limit asked for */
+            nq_access_key_revoke(ctl->redis, k.id, err, sizeof(err));
+            return rc;
+        }
+    }
+    audit(ctl, "apikey create", "apikeys", k.id,
+          json_pack("{s:s, s:s, s:s, s:s}", "name", k.name, "scope", k.scope, "teams", k.teams,
+                    "sources", ctl->sources ? ctl->sources : ""));
     fprintf(stderr, msg_tr(M_KEY_CREATED), k.id, k.name, k.scope);
     printf("%s\n", key);
     return CTL_OK;
@@ -154,7 +203,8 @@ int cmd_apikey_create(ctl_t *ctl, char **argv)
 static void print_key(const nq_apikey_t *k, void *data)
 {
     char created[32], used[32];
-    printf("%s\t%s\t%s\t%s\t%s\t%s\t%s\n", k->id, k->name, k->scope, k->teams[0] ? k->teams : "-",
+    printf("%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", k->id, k->name, k->scope,
+           k->teams[0] ? k->teams : "-", k->sources[0] ? k->sources : "-",
            when(k->created, created, sizeof(created)), when(k->last_used, used, sizeof(used)),
            k->revoked ? "revoked" : "active");
 }
@@ -170,7 +220,9 @@ int cmd_apikey_revoke(ctl_t *ctl, char **argv)
 {
     char err[256] = "";
     int rc = store_result(nq_access_key_revoke(ctl->redis, argv[0], err, sizeof(err)), err);
-    if (rc == CTL_OK)
+    if (rc == CTL_OK) {
+        audit(ctl, "apikey revoke", "apikeys", argv[0], json_pack("{s:b}", "revoked", 1));
         printf(msg_tr(M_KEY_REVOKED), argv[0]);
+    }
     return rc;
 }

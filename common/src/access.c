@@ -39,9 +39,13 @@ static const field_t user_fields[] = {
 };
 
 static const field_t key_fields[] = {
-    {"id", F_TEXT, KF(id)},         {"name", F_TEXT, KF(name)},
-    {"scope", F_TEXT, KF(scope)},   {"teams", F_TEXT, KF(teams)},
-    {"created", F_MS, KF(created)}, {"last_used", F_MS, KF(last_used)},
+    {"id", F_TEXT, KF(id)},
+    {"name", F_TEXT, KF(name)},
+    {"scope", F_TEXT, KF(scope)},
+    {"teams", F_TEXT, KF(teams)},
+    {"sources", F_TEXT, KF(sources)},
+    {"created", F_MS, KF(created)},
+    {"last_used", F_MS, KF(last_used)},
     {"revoked", F_MS, KF(revoked)},
 };
 
@@ -526,6 +530,21 @@ int nq_access_key_list(redisContext *c, void (*fn)(const nq_apikey_t *k, void *d
 {
     listing_t l = {NULL, fn, data};
     return each_id(c, "HKEYS", NQ_KEY_APIKEYS, list_key, &l, err, errlen);
+}
+
+int nq_access_key_sources(redisContext *c, const char *id, const char *sources, char *err,
+                          size_t errlen)
+{
+    char hash[NQ_TOKEN_HASH_HEX + 1], key[128];
+    const char *why = NULL;
+    if (!sources || !nq_teams_valid(sources, &why))
+        return fail(NQ_ACCESS_EINVAL, err, errlen,
+                    "sources: every source " NQ_ID_RULE ", at most 32, separated by commas");
+    int rc = key_hash(c, id, hash, err, errlen);
+    if (rc != 0)
+        return rc;
+    nq_key_apikey(key, sizeof(key), hash);
+    return hset_bump(c, key, "sources", sources, false, err, errlen);
 }
 
 int nq_access_key_revoke(redisContext *c, const char *id, char *err, size_t errlen)

@@ -21,9 +21,10 @@ static const nq_role_t roles[] = {
     {"manager",
      READ_ALL - NQ_BIT_READ(NQ_KIND_METRICS) + NQ_BIT_WRITE(NQ_KIND_ACTIVITY) +
          NQ_BIT_WRITE(NQ_KIND_ORG) + NQ_BIT_WRITE(NQ_KIND_TARGET) + NQ_BIT_WRITE(NQ_KIND_PLAN) +
-         NQ_BIT_WRITE(NQ_KIND_ALERT) + NQ_BIT_WRITE(NQ_KIND_RULES) + SELF_BITS,
-     "reads and writes the figures, org, targets, plans and alert rules of every team; no "
-     "users, keys, rebuilds"},
+         NQ_BIT_WRITE(NQ_KIND_ALERT) + NQ_BIT_WRITE(NQ_KIND_RULES) + NQ_BIT_READ(NQ_KIND_AUDIT) +
+         SELF_BITS,
+     "reads and writes the figures, org, targets, plans and alert rules of every team; reads "
+     "the audit log; no users, keys, rebuilds"},
     {"coordinator",
      NQ_BIT_READ(NQ_KIND_KPI) | RW(NQ_KIND_ACTIVITY) | RW(NQ_KIND_ORG) | RW(NQ_KIND_TARGET) |
          NQ_BIT_READ(NQ_KIND_PLAN) | RW(NQ_KIND_ALERT) | NQ_BIT_READ(NQ_KIND_RULES) | SELF_BITS,
@@ -50,6 +51,7 @@ static const char *const kind_names[NQ_KIND_COUNT] = {
     [NQ_KIND_ORG] = "org",       [NQ_KIND_TARGET] = "target",     [NQ_KIND_PLAN] = "plan",
     [NQ_KIND_ALERT] = "alert",   [NQ_KIND_SYSTEM] = "system",     [NQ_KIND_METRICS] = "metrics",
     [NQ_KIND_ACCESS] = "access", [NQ_KIND_SELF] = "self",         [NQ_KIND_RULES] = "rules",
+    [NQ_KIND_AUDIT] = "audit",
 };
 
 static const nq_role_t *find(const nq_role_t *rows, int n, const char *name)

@@ -2,13 +2,17 @@
 #include "testkit.h"
 
 #include <CUnit/CUnit.h>
+#include <arpa/inet.h>
 #include <fcntl.h>
+#include <netinet/in.h>
 #include <math.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -370,4 +374,53 @@ long long tk_metric(const char *name)
         v = strtoll(at + strlen(line), NULL, 10);
     nq_httpc_response_free(&m);
     return v;
+}
+
+json_t *tk_raw(const char *method, const char *path, const char *headers, const char *body,
+               int *status, char *head, size_t len)
+{
+    static char buf[1 << 17];
+    int port = atoi(strrchr(nq_harness_url(tk_h), ':') + 1);
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
+    *status = 0;
+    head[0] = '\0';
+    inet_pton(AF_INET, "127.0.0.1", &sa.sin_addr);
+    if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof(sa)) != 0) {
+        if (fd >= 0)
+            close(fd);
+        return NULL;
+    }
+    int n = snprintf(buf, sizeof(buf), "%s %s HTTP/1.1\r\nHost: x\r\nConnection: close\r\n%s",
+                     method, path, headers ? headers : "");
+    if (body)
+        n += snprintf(buf + n, sizeof(buf) - (size_t)n, "Content-Length: %zu\r\n\r\n%s",
+                      strlen(body), body);
+    else
+        n += snprintf(buf + n, sizeof(buf) - (size_t)n, "\r\n");
+    size_t got = 0;
+    ssize_t r = n > 0 && (size_t)n < sizeof(buf) ? write(fd, buf, (size_t)n) : -1;
+    while (r == n && got < sizeof(buf) - 1 && (r = read(fd, buf + got, sizeof(buf) - 1 - got)) > 0)
+        got += (size_t)r, r = n;
+    close(fd);
+    buf[got] = '\0';
+    char *end = strstr(buf, "\r\n\r\n");
+    if (!end || sscanf(buf, "HTTP/1.1 %d", status) != 1)
+        return NULL;
+    snprintf(head, len, "%.*s", (int)(end - buf + 2), buf);
+    return json_loads(end + 4, 0, NULL);
+}
+
+const char *tk_header(const char *head, const char *name, char *buf, size_t len)
+{
+    size_t nlen = strlen(name);
+    buf[0] = '\0';
+    for (const char *p = strstr(head, "\r\n"); p && p[2]; p = strstr(p + 2, "\r\n")) {
+        if (strncasecmp(p + 2, name, nlen) == 0 && p[2 + nlen] == ':') {
+            const char *v = p + 3 + nlen + strspn(p + 3 + nlen, " ");
+            snprintf(buf, len, "%.*s", (int)strcspn(v, "\r"), v);
+            break;
+        }
+    }
+    return buf;
 }

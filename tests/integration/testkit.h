@@ -80,6 +80,18 @@ json_t *tk_call(const char *method, const char *path, const char *body, int want
 json_t *tk_put(const char *path, json_t *body, int want);
 json_t *tk_get_ok(const char *path); /* GET, want 200 */
 
+/* One request written as given: `head` is the header lines after the request
+ * line (each ending in "\r\n"; Host, Connection: close and, with a body,
+ * Content-Length are added), body NULL for none; on a new connection to the
+ * gateway. The answer's status (0 when none came), its head (status line
+ * and headers) into head[0..len), and its body parsed as JSON (NULL when it
+ * is not; caller decrefs). */
+json_t *tk_raw(const char *method, const char *path, const char *headers, const char *body,
+               int *status, char *head, size_t len);
+
+/* The value of header `name` in a head of tk_raw ("" when absent), into buf. */
+const char *tk_header(const char *head, const char *name, char *buf, size_t len);
+
 /* method path body: want a 400 with error "invalid" whose errors name
  * `field` (NULL: not checked). */
 void tk_expect_400(const char *method, const char *path, const char *body, const char *field);

@@ -77,9 +77,10 @@ static void test_scopes(void)
             CU_ASSERT_FALSE(scope_may("ingest", NQ_PERM_READ(k)));
         if (k != NQ_KIND_ACTIVITY)
             CU_ASSERT_FALSE(scope_may("ingest", NQ_PERM_WRITE(k)));
-        /* read: every read but users and keys, no write */
+        /* read: every read but users and keys and the audit log, no write */
         CU_ASSERT_FALSE(scope_may("read", NQ_PERM_WRITE(k)));
-        CU_ASSERT_EQUAL(scope_may("read", NQ_PERM_READ(k)), k != NQ_KIND_ACCESS);
+        CU_ASSERT_EQUAL(scope_may("read", NQ_PERM_READ(k)),
+                        k != NQ_KIND_ACCESS && k != NQ_KIND_AUDIT);
         CU_ASSERT(scope_may("admin", NQ_PERM_WRITE(k)));
     }
 }

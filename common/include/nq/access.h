@@ -70,6 +70,7 @@ typedef struct nq_apikey {
     char name[65];                    /* what it is for ("erp") */
     char scope[NQ_ROLE_TEXT];         /* a row of nq_scopes() */
     char teams[NQ_TEAMS_TEXT];        /* comma-separated, "" = every team */
+    char sources[NQ_TEAMS_TEXT];      /* ingest: event sources it may write, "" = any */
     long long created;                /* Unix ms */
     long long last_used;              /* Unix ms, 0 never (kept to the second) */
     long long revoked;                /* Unix ms, 0 live */
@@ -145,6 +146,12 @@ int nq_access_key_put(redisContext *c, const char *key, const char *scope, const
  * 0600). The key goes into key_out. */
 int nq_access_key_keep(redisContext *c, const char *path, const char *name,
                        char key_out[NQ_APIKEY_LEN + 1], char *err, size_t errlen);
+
+/* Limit key `id` to the comma-separated event sources `sources` (ids, at
+ * most NQ_TEAMS_MAX; "" lifts the limit): an event it sends must name one of
+ * them. Gateways follow within a second. */
+int nq_access_key_sources(redisContext *c, const char *id, const char *sources, char *err,
+                          size_t errlen);
 
 /* Call fn for every key (revoked ones too), in id order. */
 int nq_access_key_list(redisContext *c, void (*fn)(const nq_apikey_t *k, void *data), void *data,

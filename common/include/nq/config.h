@@ -61,6 +61,12 @@ typedef struct nq_config {
     char metrics_allow[512];      /* addresses that may GET /metrics without a key */
     int64_t login_max_failures;   /* failed sign-ins of an account or address before lockout */
     int64_t login_window_s;       /* over this many seconds; the lockout lasts as long */
+    int64_t rate_key_rps;         /* requests a second per API key (0: no limit), per gateway */
+    int64_t rate_key_burst;       /* and the burst a key may send at once */
+    int64_t rate_user_rps;        /* requests a second per signed-in user (0: no limit) */
+    int64_t rate_user_burst;      /* and their burst */
+    char cors_origins[1024];      /* origins browsers may call from, comma-separated ("": none) */
+    int64_t audit_retention_days; /* audit entries older than this are trimmed */
 } nq_config_t;
 
 /* Fill `cfg` from defaults, then `getenv_fn` (pass getenv, or a stub in tests),

@@ -68,6 +68,7 @@
  * | nq:apikey:<SHA-256 hex of the key> | HASH | forever (revoked kept)    | nqctl apikey: id, name, scope, teams, created, last_used (gateway, at most once a second), revoked |
  * | nq:apikeys                       | HASH   | forever                   | nqctl apikey: key id -> its hash, for listing and revoking |
  * | nq:session:<SHA-256 hex of the id> | HASH | NQ_SESSION_IDLE_S, renewed on use | gateway: user, csrf, created, expires (absolute, ms) |
+ * | nq:audit                         | STREAM | NQ_AUDIT_RETENTION_DAYS (trimmed by MINID on every append) | gateway (every write it answers), nqctl (users, keys): one entry per write, nq/audit.h |
  * | nq:auth:version                  | STRING | forever                   | +1 on every change that may withdraw access (revoke, disable, passwd, logout); gateways poll it and drop their caches |
  * | nq:login:fail:<user|addr>:<name> | STRING | NQ_LOGIN_WINDOW_S         | gateway: failed sign-ins of an account or address in the window (lockout) |
  */
@@ -127,6 +128,7 @@
 #define NQ_KEY_APIKEYS        "nq:apikeys"
 #define NQ_KEY_SESSION_PREFIX "nq:session:"
 #define NQ_KEY_AUTH_VERSION   "nq:auth:version"
+#define NQ_KEY_AUDIT          "nq:audit"
 #define NQ_KEY_LOGIN_FAIL     "nq:login:fail:"
 
 #define NQ_KEY_SP_PREFIX "nq:{sp:"
