@@ -289,7 +289,7 @@ static void get_activities(const gw_request_t *req)
 }
 
 static const nq_route_t rows[] = {
-    {"GET", "/api/v1/activities", NQ_READ(ACTIVITY), get_activities, NULL},
+    {"GET", "/api/v1/activities", NQ_READ(ACTIVITY), get_activities, NULL, GW_SUBJ_EVERY_TEAM},
 };
 
 const gw_routes_t gw_activity_read_routes = {rows, sizeof(rows) / sizeof(rows[0])};

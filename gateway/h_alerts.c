@@ -690,12 +690,14 @@ void sse_hub_destroy(sse_hub_t **hubp)
 }
 
 static const nq_route_t rows[] = {
-    {"GET", "/api/v1/alerts/stream", NQ_READ(ALERT), get_stream, NULL},
-    {"GET", "/api/v1/alerts", NQ_READ(ALERT), get_list, NULL},
-    {"GET", "/api/v1/alerts/:id", NQ_READ(ALERT), get_one, NULL},
-    {"POST", "/api/v1/alerts/:id/:action", NQ_WRITE(ALERT), gw_alert_act, NULL},
-    {"GET", "/api/v1/teams/:id/alert-rules", NQ_READ(RULES), gw_alert_rules_get, NULL},
-    {"PUT", "/api/v1/teams/:id/alert-rules", NQ_WRITE(RULES), gw_alert_rules_put, NULL},
+    {"GET", "/api/v1/alerts/stream", NQ_READ(ALERT), get_stream, NULL, GW_SUBJ_EVERY_TEAM},
+    {"GET", "/api/v1/alerts", NQ_READ(ALERT), get_list, NULL, GW_SUBJ_EVERY_TEAM},
+    {"GET", "/api/v1/alerts/:id", NQ_READ(ALERT), get_one, NULL, GW_SUBJ_EVERY_TEAM},
+    {"POST", "/api/v1/alerts/:id/:action", NQ_WRITE(ALERT), gw_alert_act, NULL, GW_SUBJ_EVERY_TEAM},
+    {"GET", "/api/v1/teams/:id/alert-rules", NQ_READ(RULES), gw_alert_rules_get, NULL,
+     GW_SUBJ_TEAM},
+    {"PUT", "/api/v1/teams/:id/alert-rules", NQ_WRITE(RULES), gw_alert_rules_put, NULL,
+     GW_SUBJ_TEAM},
 };
 
 const gw_routes_t gw_alert_routes = {rows, sizeof(rows) / sizeof(rows[0])};

@@ -361,21 +361,27 @@ static void get_salesperson_report(const gw_request_t *req)
 
 static const nq_route_t rows[] = {
     /* the org lists */
-    {"GET", "/api/v1/teams", NQ_READ(ORG), list_entities, &kinds[TEAM]},
-    {"GET", "/api/v1/salespeople", NQ_READ(ORG), list_entities, &kinds[SALESPERSON]},
-    {"GET", "/api/v1/customers", NQ_READ(ORG), list_entities, &kinds[CUSTOMER]},
+    {"GET", "/api/v1/teams", NQ_READ(ORG), list_entities, &kinds[TEAM], GW_SUBJ_EVERY_TEAM},
+    {"GET", "/api/v1/salespeople", NQ_READ(ORG), list_entities, &kinds[SALESPERSON],
+     GW_SUBJ_EVERY_TEAM},
+    {"GET", "/api/v1/customers", NQ_READ(ORG), list_entities, &kinds[CUSTOMER], GW_SUBJ_EVERY_TEAM},
     /* the entities */
-    {"PUT", "/api/v1/teams/:id", NQ_WRITE(ORG), put_entity, &kinds[TEAM]},
-    {"GET", "/api/v1/teams/:id", NQ_READ(ORG), get_entity, &kinds[TEAM]},
-    {"DELETE", "/api/v1/teams/:id", NQ_WRITE(ORG), delete_entity, &kinds[TEAM]},
-    {"PUT", "/api/v1/salespeople/:id", NQ_WRITE(ORG), put_entity, &kinds[SALESPERSON]},
-    {"GET", "/api/v1/salespeople/:id", NQ_READ(ORG), get_entity, &kinds[SALESPERSON]},
-    {"DELETE", "/api/v1/salespeople/:id", NQ_WRITE(ORG), delete_entity, &kinds[SALESPERSON]},
-    {"PUT", "/api/v1/customers/:id", NQ_WRITE(ORG), put_entity, &kinds[CUSTOMER]},
-    {"GET", "/api/v1/customers/:id", NQ_READ(ORG), get_entity, &kinds[CUSTOMER]},
-    {"DELETE", "/api/v1/customers/:id", NQ_WRITE(ORG), delete_entity, &kinds[CUSTOMER]},
-    {"GET", "/api/v1/reports/salespeople/:id", NQ_READ(KPI), get_salesperson_report, NULL},
-    {"GET", "/api/v1/org/unknown", NQ_READ(ORG), get_unknown, NULL},
+    {"PUT", "/api/v1/teams/:id", NQ_WRITE(ORG), put_entity, &kinds[TEAM], GW_SUBJ_TEAM},
+    {"GET", "/api/v1/teams/:id", NQ_READ(ORG), get_entity, &kinds[TEAM], GW_SUBJ_TEAM},
+    {"DELETE", "/api/v1/teams/:id", NQ_WRITE(ORG), delete_entity, &kinds[TEAM], GW_SUBJ_TEAM},
+    {"PUT", "/api/v1/salespeople/:id", NQ_WRITE(ORG), put_entity, &kinds[SALESPERSON],
+     GW_SUBJ_SALESPERSON},
+    {"GET", "/api/v1/salespeople/:id", NQ_READ(ORG), get_entity, &kinds[SALESPERSON],
+     GW_SUBJ_SALESPERSON},
+    {"DELETE", "/api/v1/salespeople/:id", NQ_WRITE(ORG), delete_entity, &kinds[SALESPERSON],
+     GW_SUBJ_SALESPERSON},
+    {"PUT", "/api/v1/customers/:id", NQ_WRITE(ORG), put_entity, &kinds[CUSTOMER], GW_SUBJ_CUSTOMER},
+    {"GET", "/api/v1/customers/:id", NQ_READ(ORG), get_entity, &kinds[CUSTOMER], GW_SUBJ_CUSTOMER},
+    {"DELETE", "/api/v1/customers/:id", NQ_WRITE(ORG), delete_entity, &kinds[CUSTOMER],
+     GW_SUBJ_CUSTOMER},
+    {"GET", "/api/v1/reports/salespeople/:id", NQ_READ(KPI), get_salesperson_report, NULL,
+     GW_SUBJ_SALESPERSON},
+    {"GET", "/api/v1/org/unknown", NQ_READ(ORG), get_unknown, NULL, GW_SUBJ_EVERY_TEAM},
 };
 
 const gw_routes_t gw_org_routes = {rows, sizeof(rows) / sizeof(rows[0])};

@@ -39,13 +39,24 @@ static void test_every_route_declares(void)
             fprintf(stderr, "\n%s: %s, but the open routes are /livez, /readyz, auth/login\n", name,
                     perm);
         CU_ASSERT_EQUAL(listed, routes[i].perm.action == NQ_ACT_OPEN);
+        /* and says what its :id names, for team scoping */
+        bool subject_ok = routes[i].subject > GW_SUBJ_UNSET && routes[i].subject < GW_SUBJ_COUNT;
+        if (!subject_ok)
+            fprintf(stderr, "\n%s: no subject declared (gw_subject_t)\n", name);
+        CU_ASSERT(subject_ok);
+        /* a row naming a record by :id says which kind, or is for every-team callers only */
+        bool by_id = strstr(routes[i].pattern, "/:id") != NULL;
+        bool none = routes[i].subject == GW_SUBJ_NONE || routes[i].subject == GW_SUBJ_COMPANY;
+        if (by_id && none)
+            fprintf(stderr, "\n%s: names a record by :id but declares no team subject\n", name);
+        CU_ASSERT_FALSE(by_id && none);
     }
 }
 
 /* A row of a malformed table is caught the same way. */
 static void test_undeclared_is_caught(void)
 {
-    nq_route_t row = {"GET", "/x", {0, 0}, NULL, NULL};
+    nq_route_t row = {"GET", "/x", {0, 0}, NULL, NULL, GW_SUBJ_UNSET};
     CU_ASSERT_FALSE(nq_perm_valid(row.perm));
     nq_route_t designated = {.method = "GET", .pattern = "/x"};
     CU_ASSERT_FALSE(nq_perm_valid(designated.perm));
