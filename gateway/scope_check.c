@@ -18,6 +18,7 @@ typedef struct pending {
     char owner[NQ_ID_MAX + 1];     /* customers: the stored owner */
     char new_team[NQ_ID_MAX + 1];  /* PUT salesperson: the body's team_id */
     char new_owner[NQ_ID_MAX + 1]; /* PUT customer: the body's owner_id */
+    bool check_body;               /* an org PUT with a JSON object: where the record goes */
     bool exists;                   /* the subject is stored */
     bool seen;                     /* the stored subject is in scope */
 } pending_t;
@@ -35,18 +36,21 @@ static void out_of_scope(nq_http_conn_t *conn, const char *field)
 }
 
 /* A PUT of the org: the body says where the record goes. */
-static bool moves(const gw_request_t *req)
+static bool is_org_put(const gw_request_t *req)
 {
     return strcmp(req->http->method, "PUT") == 0 && req->route->perm.kind == NQ_KIND_ORG;
 }
 
-/* The body's string member `name` into out ("" when absent or no JSON). */
-static void body_member(const gw_request_t *req, const char *name, char *out, size_t len)
+/* The body's string member `name` into out ("" when absent). False when
+ * the body is no JSON object: the handler refuses it (400) before any change. */
+static bool body_member(const gw_request_t *req, const char *name, char *out, size_t len)
 {
     json_t *body = json_loadb(req->http->body ? req->http->body : "", req->http->body_len, 0, NULL);
     const char *v = json_string_value(json_object_get(body, name));
+    bool object = json_is_object(body);
     snprintf(out, len, "%s", v && strlen(v) <= NQ_ID_MAX ? v : "");
     json_decref(body);
+    return object;
 }
 
 static void pending_done(pending_t *pd, bool go, const char *field)
@@ -99,7 +103,7 @@ static bool stored_ok(pending_t *pd)
         pending_done(pd, false, NULL);
         return false;
     }
-    if (!pd->exists && !moves(&pd->req)) {
+    if (!pd->exists && !is_org_put(&pd->req)) {
         pending_done(pd, false, NULL);
         return false;
     }
@@ -117,7 +121,7 @@ static void on_sp_team(nq_redis_t *r, redisReply *reply, void *data)
     pd->seen = gw_scope_sees_salesperson(&pd->scope, nq_route_param(pd->req.params, "id"), team);
     if (!stored_ok(pd))
         return;
-    if (moves(&pd->req) && !gw_scope_sees_team(&pd->scope, pd->new_team))
+    if (pd->check_body && !gw_scope_sees_team(&pd->scope, pd->new_team))
         pending_done(pd, false, "team_id");
     else
         pending_done(pd, true, NULL);
@@ -142,7 +146,7 @@ static void on_owner_team(nq_redis_t *r, redisReply *reply, void *data)
     pd->seen = pd->exists && gw_scope_sees_customer(&pd->scope, pd->owner, str_of(reply));
     if (!stored_ok(pd))
         return;
-    if (moves(&pd->req))
+    if (pd->check_body)
         ask_team(pd, on_new_owner_team, pd->new_owner);
     else
         pending_done(pd, true, NULL);
@@ -177,13 +181,13 @@ static void start(const gw_request_t *req, const gw_scope_t *s, gw_subject_t sub
     pd->scope = *s;
     nq_http_conn_retain(req->conn);
     if (subject == GW_SUBJ_SALESPERSON) {
-        if (moves(req))
-            body_member(req, "team_id", pd->new_team, sizeof(pd->new_team));
+        if (is_org_put(req))
+            pd->check_body = body_member(req, "team_id", pd->new_team, sizeof(pd->new_team));
         ask_team(pd, on_sp_team, id);
         return;
     }
-    if (moves(req))
-        body_member(req, "owner_id", pd->new_owner, sizeof(pd->new_owner));
+    if (is_org_put(req))
+        pd->check_body = body_member(req, "owner_id", pd->new_owner, sizeof(pd->new_owner));
     nq_key_customer(key, sizeof(key), id);
     if (nq_redis_command(req->gw->svc->redis, on_customer, pd, "HGET %s owner_id", key) != 0)
         reply_ok(pd, NULL);

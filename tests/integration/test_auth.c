@@ -347,7 +347,7 @@ static void test_sign_in_and_out(void)
     /* reads need no CSRF token */
     CU_ASSERT_EQUAL(status_of("GET", "/api/v1/kpis/company", s.cookie, NULL), 200);
     /* a write with the cookie needs the token: missing, wrong, right (a team the coordinator
-     * coordinates: another is out of their scope, tests/integration/test_scope.c) */
+     * coordinates: another is out of their scope, tests/integration/test_authz.c) */
     a = http("PUT", "/api/v1/teams/t-east", s.cookie, "{\"name\":\"授权组\"}");
     CU_ASSERT_EQUAL(a.status, 403);
     CU_ASSERT_STRING_EQUAL(str(a.json, "error"), "csrf");
