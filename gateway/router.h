@@ -55,6 +55,7 @@ typedef enum {
     GW_SUBJ_CUSTOMER,    /* :id is a customer (its owner's current team) */
     GW_SUBJ_COMPANY, /* company-wide totals: read by anyone allowed, written by every-team callers */
     GW_SUBJ_FILTERED,   /* a list, board or stream: the handler keeps only what the caller sees */
+    GW_SUBJ_RECORD,     /* :id is a record the handler checks once fetched (an alert: 404) */
     GW_SUBJ_EVERY_TEAM, /* not scoped by team yet: only callers who reach every team (403 others) */
     GW_SUBJ_COUNT
 } gw_subject_t;

@@ -72,3 +72,8 @@ bool gw_scope_sees_company_people(const gw_scope_t *s)
 {
     return s->reach == NQ_REACH_ALL;
 }
+
+bool gw_scope_sees_alert(const gw_scope_t *s, const char *team, const char *sp)
+{
+    return gw_scope_sees_salesperson(s, sp, team);
+}

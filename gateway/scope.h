@@ -58,6 +58,10 @@ bool gw_scope_sees_salesperson(const gw_scope_t *s, const char *sp, const char *
  * whose current team is `owner_team`? The pool is for every-team callers. */
 bool gw_scope_sees_customer(const gw_scope_t *s, const char *owner, const char *owner_team);
 
+/* May the caller see an alert raised for salesperson `sp` of team `team`
+ * (its team when raised)? */
+bool gw_scope_sees_alert(const gw_scope_t *s, const char *team, const char *sp);
+
 /* May the caller see the people of the whole company (boards, lists
  * without a filter)? Only every-team callers; others see company totals. */
 bool gw_scope_sees_company_people(const gw_scope_t *s);

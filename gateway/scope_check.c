@@ -198,7 +198,8 @@ void gw_scope_enter(const gw_request_t *req)
     gw_scope_t s;
     gw_scope_of(&s, req->who);
     gw_subject_t subject = (gw_subject_t)req->route->subject;
-    if (!req->who || gw_scope_all(&s) || subject == GW_SUBJ_NONE || subject == GW_SUBJ_FILTERED) {
+    if (!req->who || gw_scope_all(&s) || subject == GW_SUBJ_NONE || subject == GW_SUBJ_FILTERED ||
+        subject == GW_SUBJ_RECORD) {
         req->route->handler(req);
         return;
     }

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "authz.h"
 #include "gateway.h"
@@ -57,9 +58,12 @@ static void session(const char *user, long long expires, char *headers, size_t l
              csrf);
 }
 
+static char s_team_key[NQ_APIKEY_LEN + 1]; /* the read key of AZ_TEAM_OWN */
+
 static void key(const char *scope, const char *teams, bool revoke, char *headers, size_t len)
 {
-    char k[NQ_APIKEY_LEN + 1], err[256] = "";
+    static char k[NQ_APIKEY_LEN + 1];
+    char err[256] = "";
     nq_apikey_t rec;
     int rc = nq_access_key_create(tk_redis, scope, teams, "matrix", k, &rec, err, sizeof(err));
     tk_check(rc == 0, "key create: %s", err);
@@ -106,6 +110,8 @@ static void test_setup(void)
     session("u-az-coord", later, s_headers[AZ_COORD], 512);
     session("u-az-sales", later, s_headers[AZ_SALES], 512);
     key("read", AZ_TEAM_OWN, false, s_headers[AZ_TEAM_KEY], 512);
+    snprintf(s_team_key, sizeof(s_team_key), "%s", strstr(s_headers[AZ_TEAM_KEY], "Bearer ") + 7);
+    s_team_key[strcspn(s_team_key, "\r")] = '\0';
     for (int w = 0; w < AZ_WHO_COUNT; w++) {
         s_conn[w] = nq_httpc_new(nq_harness_url(tk_h));
         nq_httpc_set_api_key(s_conn[w], NULL); /* not the harness's admin key: only its own */
@@ -197,9 +203,161 @@ static void test_matrix(void)
     CU_ASSERT(out_of_scope > 50);
 }
 
+/* GET path as who: the parsed answer, its status in *status. */
+static json_t *get_as(az_who_t who, const char *path, int *status)
+{
+    static char body[1 << 16];
+    *status = send_as(who, "GET", path, body, sizeof(body));
+    return json_loads(body, 0, NULL);
+}
+
+static int by_text(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* The `field` of a list answer's items, sorted and comma-joined, into buf. */
+static const char *ids_of(const json_t *page, const char *field, char *buf, size_t len)
+{
+    const json_t *items = json_object_get(page, "items");
+    const char *v[64];
+    size_t n = 0, i;
+    json_t *it;
+    json_array_foreach (items, i, it)
+        if (n < 64)
+            v[n++] = tk_str(it, field);
+    qsort(v, n, sizeof(v[0]), by_text);
+    buf[0] = '\0';
+    for (i = 0; i < n; i++) {
+        size_t at = strlen(buf);
+        snprintf(buf + at, len - at, "%s%s", at ? "," : "", v[i]);
+    }
+    return buf;
+}
+
+/* The big-order alert of each of the three salespeople, by salesperson. */
+static char s_alert[3][64];
+static const char *const s_alert_sp[3] = {AZ_SP_OWN, AZ_SP_MATE, AZ_SP_OTHER};
+
+static void raise_alerts(void)
+{
+    static const char *const custs[3] = {AZ_CUST_OWN, AZ_CUST_MATE, AZ_CUST_OTHER};
+    json_t *events = json_array();
+    for (int i = 0; i < 3; i++) {
+        char id[32];
+        snprintf(id, sizeof(id), "az-big-%d", i);
+        json_array_append_new(
+            events, tk_event(id, "order", s_alert_sp[i], custs[i], nq_access_now_ms(), "99000.00"));
+    }
+    tk_post_counts(events, 3, 0);
+    int64_t deadline = tk_mono_ms() + 15000;
+    int found = 0;
+    while (found < 3 && tk_mono_ms() < deadline) {
+        int status;
+        json_t *page = get_as(AZ_ADMIN, "/api/v1/alerts?rule=big_order&limit=50", &status);
+        size_t i;
+        json_t *it;
+        found = 0;
+        json_array_foreach (json_object_get(page, "items"), i, it) {
+            for (int k = 0; k < 3; k++) {
+                if (strcmp(tk_str(it, "salesperson_id"), s_alert_sp[k]) == 0) {
+                    snprintf(s_alert[k], sizeof(s_alert[k]), "%s", tk_str(it, "id"));
+                    found++;
+                }
+            }
+        }
+        json_decref(page);
+        if (found < 3)
+            usleep(100000);
+    }
+    tk_check(found == 3, "%d of 3 big-order alerts raised", found);
+}
+
+/* Alerts: the list, one alert, an action and the stream keep to the caller's scope. */
+static void test_alerts(void)
+{
+    char ids[512], path[256];
+    int status;
+    raise_alerts();
+    static const struct {
+        az_who_t who;
+        const char *sps; /* whose alerts the list holds, sorted */
+    } lists[] = {
+        {AZ_ADMIN, AZ_SP_MATE "," AZ_SP_OTHER "," AZ_SP_OWN},
+        {AZ_MANAGER, AZ_SP_MATE "," AZ_SP_OTHER "," AZ_SP_OWN},
+        {AZ_COORD, AZ_SP_MATE "," AZ_SP_OWN},
+        {AZ_TEAM_KEY, AZ_SP_MATE "," AZ_SP_OWN},
+        {AZ_SALES, AZ_SP_OWN},
+    };
+    for (size_t i = 0; i < sizeof(lists) / sizeof(lists[0]); i++) {
+        json_t *page = get_as(lists[i].who, "/api/v1/alerts?rule=big_order", &status);
+        CU_ASSERT_EQUAL(status, 200);
+        tk_check(strcmp(ids_of(page, "salesperson_id", ids, sizeof(ids)), lists[i].sps) == 0,
+                 "alerts as %s: [%s], want [%s]", az_who_name(lists[i].who), ids, lists[i].sps);
+        json_decref(page);
+    }
+    /* one alert: another team's (a teammate's for a salesperson) is 404 */
+    static const struct {
+        az_who_t who;
+        int want[3];
+    } ones[] = {
+        {AZ_COORD, {200, 200, 404}},
+        {AZ_TEAM_KEY, {200, 200, 404}},
+        {AZ_SALES, {200, 404, 404}},
+        {AZ_MANAGER, {200, 200, 200}},
+    };
+    for (size_t i = 0; i < sizeof(ones) / sizeof(ones[0]); i++) {
+        for (int k = 0; k < 3; k++) {
+            snprintf(path, sizeof(path), "/api/v1/alerts/%s", s_alert[k]);
+            json_decref(get_as(ones[i].who, path, &status));
+            tk_check(status == ones[i].want[k], "GET %s as %s: %d, want %d", path,
+                     az_who_name(ones[i].who), status, ones[i].want[k]);
+        }
+    }
+    /* acknowledging another team's alert: 404, and it stays open */
+    nq_httpc_response_t r;
+    snprintf(path, sizeof(path), "/api/v1/alerts/%s/ack", s_alert[2]);
+    nq_httpc_request(s_conn[AZ_COORD], "POST", path, "application/json", "{}", 2,
+                     s_headers[AZ_COORD], &r);
+    CU_ASSERT_EQUAL(r.status, 404);
+    nq_httpc_response_free(&r);
+    snprintf(path, sizeof(path), "/api/v1/alerts/%s", s_alert[2]);
+    json_t *a = get_as(AZ_ADMIN, path, &status);
+    tk_check_str(json_object_get(a, "state"), "open",
+                 "another team's alert after a coordinator's ack");
+    json_decref(a);
+    snprintf(path, sizeof(path), "/api/v1/alerts/%s/ack", s_alert[0]);
+    nq_httpc_request(s_conn[AZ_COORD], "POST", path, "application/json", "{}", 2,
+                     s_headers[AZ_COORD], &r);
+    CU_ASSERT_EQUAL(r.status, 200);
+    nq_httpc_response_free(&r);
+    /* the stream, replayed from the start, as the team's read key: its team's alerts only */
+    char *was = getenv("NQ_API_KEY") ? strdup(getenv("NQ_API_KEY")) : NULL;
+    setenv("NQ_API_KEY", s_team_key, 1);
+    nq_httpc_sse_t *sse =
+        nq_httpc_sse_open(nq_harness_url(tk_h), "/api/v1/alerts/stream", "0", 5000);
+    if (was)
+        setenv("NQ_API_KEY", was, 1);
+    free(was);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(sse);
+    nq_httpc_sse_event_t e;
+    int own = 0, other = 0;
+    while (nq_httpc_sse_next(sse, &e, 1500) == 1) {
+        json_t *alert = json_loads(e.data, 0, NULL);
+        const char *team = tk_str(alert, "team_id");
+        own += strcmp(team, AZ_TEAM_OWN) == 0;
+        other += strcmp(team, AZ_TEAM_OWN) != 0;
+        json_decref(alert);
+    }
+    nq_httpc_sse_close(&sse);
+    tk_check(own >= 3 && other == 0, "the team key's stream: %d of its team, %d of others", own,
+             other); /* two raised, one acknowledged */
+}
+
 static CU_TestInfo tests[] = {
     {"setup", test_setup},
     {"the authorization matrix", test_matrix},
+    {"alerts: list, one, act, stream", test_alerts},
     CU_TEST_INFO_NULL,
 };
 

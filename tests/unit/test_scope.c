@@ -52,6 +52,20 @@ static void test_teams(void)
     CU_ASSERT_FALSE(gw_scope_sees_salesperson(&s, "sp-a", "t-east"));
 }
 
+static void test_alerts(void)
+{
+    gw_scope_t s;
+    gw_scope_make(&s, NQ_REACH_TEAMS, false, "t-east", "");
+    CU_ASSERT(gw_scope_sees_alert(&s, "t-east", "sp-x"));
+    CU_ASSERT_FALSE(gw_scope_sees_alert(&s, "t-west", "sp-x"));
+    CU_ASSERT_FALSE(gw_scope_sees_alert(&s, "", "sp-x")); /* raised with no team */
+    gw_scope_make(&s, NQ_REACH_SELF, false, "", "sp-me");
+    CU_ASSERT(gw_scope_sees_alert(&s, "t-east", "sp-me"));
+    CU_ASSERT_FALSE(gw_scope_sees_alert(&s, "t-east", "sp-x"));
+    gw_scope_make(&s, NQ_REACH_ALL, false, "", "");
+    CU_ASSERT(gw_scope_sees_alert(&s, "", ""));
+}
+
 static void test_self(void)
 {
     gw_scope_t s;
@@ -102,6 +116,7 @@ static CU_TestInfo tests[] = {
     {"every-team callers see everything", test_every_team},
     {"team-limited callers see their teams", test_teams},
     {"a salesperson sees themselves", test_self},
+    {"alerts by their team and salesperson", test_alerts},
     {"each role's reach", test_roles_reach},
     {"too many teams narrow", test_many_teams},
     CU_TEST_INFO_NULL,
