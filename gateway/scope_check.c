@@ -242,3 +242,76 @@ void gw_scope_enter(const gw_request_t *req)
         return;
     }
 }
+
+/* ---- teams of many salespeople ---------------------------------------------- */
+
+typedef struct teams_job {
+    gw_teams_fn done;
+    void *data;
+    size_t n, left;
+    bool failed;
+    char **teams; /* n slots */
+} teams_job_t;
+
+typedef struct teams_slot {
+    teams_job_t *job;
+    size_t i;
+} teams_slot_t;
+
+/* One reply fewer to wait for; the last runs done and frees the job. */
+static void teams_step(teams_job_t *j)
+{
+    if (--j->left > 0)
+        return;
+    for (size_t i = 0; i < j->n; i++)
+        if (!j->teams[i])
+            j->teams[i] = strdup("");
+    for (size_t i = 0; i < j->n; i++)
+        j->failed |= !j->teams[i];
+    j->done(j->failed ? NULL : (const char *const *)j->teams, j->data);
+    for (size_t i = 0; i < j->n; i++)
+        free(j->teams[i]);
+    free(j->teams);
+    free(j);
+}
+
+static void on_team_slot(nq_redis_t *r, redisReply *reply, void *data)
+{
+    teams_slot_t *slot = data;
+    teams_job_t *j = slot->job;
+    (void)r;
+    if (!reply || reply->type == REDIS_REPLY_ERROR)
+        j->failed = true;
+    else if (reply->type == REDIS_REPLY_STRING)
+        j->teams[slot->i] = strdup(reply->str);
+    free(slot);
+    teams_step(j);
+}
+
+int gw_scope_teams_of(gateway_t *gw, const char *const *ids, size_t n, gw_teams_fn done, void *data)
+{
+    teams_job_t *j = calloc(1, sizeof(*j));
+    if (!j || !(j->teams = calloc(n + 1, sizeof(char *)))) {
+        free(j);
+        return -1;
+    }
+    j->done = done;
+    j->data = data;
+    j->n = n;
+    j->left = n + 1; /* the sends below hold one, so done runs after the last is sent */
+    for (size_t i = 0; i < n; i++) {
+        char key[128];
+        teams_slot_t *slot = malloc(sizeof(*slot));
+        nq_key_salesperson(key, sizeof(key), *ids[i] ? ids[i] : "-");
+        if (slot)
+            *slot = (teams_slot_t){j, i};
+        if (!slot ||
+            nq_redis_command(gw->svc->redis, on_team_slot, slot, "HGET %s team_id", key) != 0) {
+            free(slot);
+            j->failed = true;
+            j->left--;
+        }
+    }
+    teams_step(j);
+    return 0;
+}

@@ -20,4 +20,12 @@
  * the reads above); otherwise answer here (404, 403, or 503 without Redis). */
 void gw_scope_enter(const gw_request_t *req);
 
+/* The current team of each of n salespeople (their profiles' team_id; ""
+ * for none or unknown), read in one round trip; then done(teams, data),
+ * with teams NULL when Redis did not answer. Returns 0, or -1 (done not
+ * called) when the reads could not be sent. */
+typedef void (*gw_teams_fn)(const char *const *teams, void *data);
+int gw_scope_teams_of(gateway_t *gw, const char *const *ids, size_t n, gw_teams_fn done,
+                      void *data);
+
 #endif
