@@ -9,6 +9,9 @@
  *                                      at most NQ_ACTINDEX_MERGE_MAX members
  *   &type=visit,call  &from=<time>  &to=<time>  &cursor=<next_cursor>  &limit=1..200
  *
+ * and GET /api/v1/customers/{id}/timeline, the same read of one customer's
+ * timeline with the customer from the path (`types` naming the type filter).
+ *
  * The answer is {"items":[event, ...], "next_cursor": "..." or null}, each
  * event in the JSON a feed posts (activity_json.h) with its received_at.
  * The index is read straight from Redis (nq/actindex_fetch.h), as KPIs are.
@@ -130,16 +133,17 @@ static void subject_params(const gw_request_t *req, act_read_t *rd, nq_field_err
                             "one of salesperson, customer or team is required");
 }
 
-/* The whole query into rd->q. Returns 0, or -1 with errs filled. */
-static int parse_query(const gw_request_t *req, act_read_t *rd, nq_field_errors_t *errs)
+/* The query but its subject into rd->q, the type filter named `types_name`.
+ * Returns 0, or -1 with errs filled. */
+static int parse_query(const gw_request_t *req, act_read_t *rd, const char *types_name,
+                       nq_field_errors_t *errs)
 {
     nq_actindex_query_t *q = &rd->q;
-    subject_params(req, rd, errs);
     char raw[NQ_ACTINDEX_CURSOR_MAX];
     const char *why;
-    if (param(req, "type", raw, sizeof(raw), errs) == 1 &&
+    if (param(req, types_name, raw, sizeof(raw), errs) == 1 &&
         nq_actindex_types_parse(raw, rd->types, sizeof(rd->types), &why) != 0)
-        nq_field_errors_add(errs, "type", "%s", why);
+        nq_field_errors_add(errs, types_name, "%s", why);
     time_param(req, "from", false, &q->has_from, &q->from, errs);
     time_param(req, "to", true, &q->has_to, &q->to, errs);
     if (q->has_from && q->has_to && q->to <= q->from)
@@ -259,19 +263,31 @@ static void on_team(nq_http_conn_t *conn, const ProtobufCMessage *msg, const Nq_
     fetch(conn, t->redis, t->rd);
 }
 
-static void get_activities(const gw_request_t *req)
+/* A read of the request's query, its subject set by `subject`; NULL when
+ * answered already (bad query, out of memory). */
+static act_read_t *read_of(const gw_request_t *req, const char *types_name,
+                           void (*subject)(const gw_request_t *, act_read_t *, nq_field_errors_t *))
 {
     act_read_t *rd = calloc(1, sizeof(*rd));
     if (!rd) {
         gw_respond_error(req->conn, 500, "internal", "out of memory", NULL);
-        return;
+        return NULL;
     }
     nq_field_errors_t errs = {0};
-    if (parse_query(req, rd, &errs) != 0) {
+    subject(req, rd, &errs);
+    if (parse_query(req, rd, types_name, &errs) != 0) {
         gw_respond_error(req->conn, 400, "invalid", "bad query parameter", &errs);
         free(rd);
-        return;
+        return NULL;
     }
+    return rd;
+}
+
+static void get_activities(const gw_request_t *req)
+{
+    act_read_t *rd = read_of(req, "type", subject_params);
+    if (!rd)
+        return;
     if (!*rd->team) {
         fetch(req->conn, req->gw->svc->redis, rd);
         return;
@@ -288,8 +304,28 @@ static void get_activities(const gw_request_t *req)
     gw_call(req, NQ_MSG(TEAM_GET), &msg.base, on_team, t, team_read_free);
 }
 
+/* The customer of the path, whose timeline is read. */
+static void path_customer(const gw_request_t *req, act_read_t *rd, nq_field_errors_t *errs)
+{
+    const char *id = nq_route_param(req->params, "id");
+    if (!nq_valid_id(id))
+        nq_field_errors_add(errs, "id", NQ_ID_RULE);
+    else
+        memcpy(rd->customer, id, strlen(id) + 1);
+}
+
+/* GET /api/v1/customers/{id}/timeline: every event about the customer, newest first. */
+static void get_customer_timeline(const gw_request_t *req)
+{
+    act_read_t *rd = read_of(req, "types", path_customer);
+    if (rd)
+        fetch(req->conn, req->gw->svc->redis, rd);
+}
+
 static const nq_route_t rows[] = {
     {"GET", "/api/v1/activities", NQ_READ(ACTIVITY), get_activities, NULL, GW_SUBJ_EVERY_TEAM},
+    {"GET", "/api/v1/customers/:id/timeline", NQ_READ(ACTIVITY), get_customer_timeline, NULL,
+     GW_SUBJ_CUSTOMER},
 };
 
 const gw_routes_t gw_activity_read_routes = {rows, sizeof(rows) / sizeof(rows[0])};

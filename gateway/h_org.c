@@ -43,6 +43,15 @@ static const pbjson_special_t customer_specials[] = {
     {"updated_at", "updated_at", PBJSON_TIME, true},
     {"deleted_at", "deleted_at", PBJSON_TIME, true},
     {"since", "since", PBJSON_TIME, false},
+    {"credit_limit", "credit_limit_fen", PBJSON_MONEY, false},
+    {"created_at", "created_at", PBJSON_TIME, true},
+    {"owner_history", "owner_history", PBJSON_PLAIN, true},
+    {"last_contact_at", "last_contact_at", PBJSON_TIME, true},
+    {"followup_due_at", "followup_due_at", PBJSON_TIME, true},
+    {"cadence_days", "cadence_days", PBJSON_PLAIN, true},
+};
+static const pbjson_special_t cadence_specials[] = {
+    {"overridden", "overridden", PBJSON_PLAIN, true},
 };
 #define SCHEMA(desc, specials)                                                                     \
     {                                                                                              \
@@ -83,13 +92,13 @@ static const org_kind_t *kind_of(const gw_request_t *req)
     return req->route->arg;
 }
 
-/* A salesperson's history stretches start on days: "from" as RFC 3339 (the
- * first, since the start, has none). */
-static void history_times(json_t *body)
+/* A salesperson's history stretches start on days, a customer's owners on
+ * instants: "from" as RFC 3339 (the first, since the start, may have none). */
+static void history_times(json_t *body, const char *name)
 {
     size_t i;
     json_t *change;
-    json_array_foreach (json_object_get(body, "history"), i, change) {
+    json_array_foreach (json_object_get(body, name), i, change) {
         json_t *from = json_object_get(change, "from");
         char text[40];
         if (json_is_integer(from) &&
@@ -104,7 +113,8 @@ static json_t *entity_json(const org_kind_t *kind, const ProtobufCMessage *entit
     json_t *body = pbjson_encode(&kind->schema, entity);
     if (kind == &kinds[TEAM] && !json_object_get(body, "members"))
         json_object_set_new(body, "members", json_array());
-    history_times(body);
+    history_times(body, "history");
+    history_times(body, "owner_history");
     return body;
 }
 
@@ -117,7 +127,19 @@ static void on_org_reply(nq_http_conn_t *conn, const ProtobufCMessage *msg,
     gw_respond_reply(conn, hdr, 200, entity ? entity_json(kind, entity) : json_object());
 }
 
-static void put_entity(const gw_request_t *req)
+/* The protobuf name of a body's JSON member (a special's field, else itself). */
+static const char *proto_name(const pbjson_schema_t *schema, const char *json)
+{
+    for (size_t i = 0; i < schema->n_specials; i++) {
+        if (strcmp(schema->specials[i].json, json) == 0)
+            return schema->specials[i].field;
+    }
+    return json;
+}
+
+/* A PUT (patch false) or a PATCH: a PATCH names the fields its body sets;
+ * nq-customers keeps the others as stored. */
+static void write_entity(const gw_request_t *req, bool patch)
 {
     const org_kind_t *kind = kind_of(req);
     const char *id = gw_path_id(req, "id");
@@ -126,13 +148,21 @@ static void put_entity(const gw_request_t *req)
     json_t *obj = gw_parse_json_body(req);
     if (!obj)
         return;
+    const char *given[PBJSON_ITEMS_MAX];
+    size_t n_given = 0;
+    const char *key;
+    json_t *value;
+    json_object_foreach (obj, key, value) {
+        if (n_given < PBJSON_ITEMS_MAX)
+            given[n_given++] = proto_name(&kind->schema, key);
+    }
     nq_field_errors_t errs = {0};
     jnum_index_t *nums = jnum_index(obj, req->http->body, req->http->body_len);
     ProtobufCMessage *entity = pbjson_decode(&kind->schema, obj, nums, &errs);
     jnum_free(&nums);
     bool members_given = json_object_get(obj, "members") != NULL;
-    json_decref(obj);
     if (!entity) {
+        json_decref(obj);
         gw_respond_error(req->conn, 400, "invalid", "the body has invalid fields", &errs);
         return;
     }
@@ -145,9 +175,24 @@ static void put_entity(const gw_request_t *req)
     msg.id = (char *)id;
     msg.has_members_given = members_given;
     msg.members_given = members_given;
+    msg.has_patch = patch;
+    msg.patch = patch;
+    msg.n_patch_fields = patch ? n_given : 0;
+    msg.patch_fields = (char **)given;
     *(ProtobufCMessage **)((char *)&msg + kind->req_offset) = entity;
     gw_call(req, kind->put, &msg.base, on_org_reply, (void *)kind, NULL);
+    json_decref(obj); /* after: given points into it */
     protobuf_c_message_free_unpacked(entity, NULL);
+}
+
+static void put_entity(const gw_request_t *req)
+{
+    write_entity(req, false);
+}
+
+static void patch_entity(const gw_request_t *req)
+{
+    write_entity(req, true);
 }
 
 /* GET and DELETE carry only the id. */
@@ -331,6 +376,55 @@ static void list_entities(const gw_request_t *req)
     gw_call(req, kind->list, &msg.base, on_list_reply, lc, free);
 }
 
+/* ---- a team's follow-up cadence --------------------------------------------- */
+
+static const pbjson_schema_t cadence_schema =
+    SCHEMA(nq__team_cadence__descriptor, cadence_specials);
+
+static void on_cadence(nq_http_conn_t *conn, const ProtobufCMessage *msg,
+                       const Nq__ReplyHeader *hdr, void *data)
+{
+    const Nq__TeamCadence *c = ((const Nq__TeamCadenceReply *)msg)->cadence;
+    gw_respond_reply(conn, hdr, 200, c ? pbjson_encode(&cadence_schema, &c->base) : json_object());
+}
+
+/* GET /api/v1/teams/{id}/cadence */
+static void get_cadence(const gw_request_t *req)
+{
+    const char *id = gw_path_id(req, "id");
+    if (!id)
+        return;
+    Nq__TeamCadenceRequest msg = NQ__TEAM_CADENCE_REQUEST__INIT;
+    msg.team_id = (char *)id;
+    gw_call(req, NQ_MSG(TEAM_CADENCE_GET), &msg.base, on_cadence, NULL, NULL);
+}
+
+/* PUT /api/v1/teams/{id}/cadence: {"key_days":5,...}; a class left out
+ * follows the company default. */
+static void put_cadence(const gw_request_t *req)
+{
+    const char *id = gw_path_id(req, "id");
+    if (!id)
+        return;
+    json_t *obj = gw_parse_json_body(req);
+    if (!obj)
+        return;
+    nq_field_errors_t errs = {0};
+    jnum_index_t *nums = jnum_index(obj, req->http->body, req->http->body_len);
+    ProtobufCMessage *cadence = pbjson_decode(&cadence_schema, obj, nums, &errs);
+    jnum_free(&nums);
+    json_decref(obj);
+    if (!cadence) {
+        gw_respond_error(req->conn, 400, "invalid", "the body has invalid fields", &errs);
+        return;
+    }
+    Nq__TeamCadenceRequest msg = NQ__TEAM_CADENCE_REQUEST__INIT;
+    msg.team_id = (char *)id;
+    msg.cadence = (Nq__TeamCadence *)cadence;
+    gw_call(req, NQ_MSG(TEAM_CADENCE_PUT), &msg.base, on_cadence, NULL, NULL);
+    protobuf_c_message_free_unpacked(cadence, NULL);
+}
+
 /* ---- ids seen in events but not in the directory ------------------------- */
 
 /* Most ids listed per kind (the most frequent first). */
@@ -475,9 +569,13 @@ static const nq_route_t rows[] = {
     {"DELETE", "/api/v1/salespeople/:id", NQ_WRITE(ORG), delete_entity, &kinds[SALESPERSON],
      GW_SUBJ_SALESPERSON},
     {"PUT", "/api/v1/customers/:id", NQ_WRITE(ORG), put_entity, &kinds[CUSTOMER], GW_SUBJ_CUSTOMER},
+    {"PATCH", "/api/v1/customers/:id", NQ_WRITE(ORG), patch_entity, &kinds[CUSTOMER],
+     GW_SUBJ_CUSTOMER},
     {"GET", "/api/v1/customers/:id", NQ_READ(ORG), get_entity, &kinds[CUSTOMER], GW_SUBJ_CUSTOMER},
     {"DELETE", "/api/v1/customers/:id", NQ_WRITE(ORG), delete_entity, &kinds[CUSTOMER],
      GW_SUBJ_CUSTOMER},
+    {"GET", "/api/v1/teams/:id/cadence", NQ_READ(ORG), get_cadence, NULL, GW_SUBJ_TEAM},
+    {"PUT", "/api/v1/teams/:id/cadence", NQ_WRITE(ORG), put_cadence, NULL, GW_SUBJ_TEAM},
     {"GET", "/api/v1/reports/salespeople/:id", NQ_READ(KPI), get_salesperson_report, NULL,
      GW_SUBJ_SALESPERSON},
     {"GET", "/api/v1/org/unknown", NQ_READ(ORG), get_unknown, NULL, GW_SUBJ_EVERY_TEAM},

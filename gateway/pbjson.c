@@ -318,6 +318,42 @@ static void field_name(char *name, size_t len, const char *path, const char *key
         snprintf(name, len, "%s", key);
 }
 
+/* A repeated message from an array of objects, each decoded in turn; errors
+ * name the element ("contacts[2].email"). Returns 0, or -1 with *why set
+ * when v is no array (an element's errors are its own, *why NULL). */
+static int decode_repeated_messages(ProtobufCMessage *msg, const ProtobufCFieldDescriptor *f,
+                                    const json_t *v, const jnum_index_t *nums, const char *path,
+                                    const char *key, nq_field_errors_t *errs, const char **why)
+{
+    if (!json_is_array(v) || json_array_size(v) > PBJSON_ITEMS_MAX) {
+        *why = "must be an array of at most 1000 objects";
+        return -1;
+    }
+    ProtobufCMessage **items = calloc(json_array_size(v) + 1, sizeof(*items));
+    if (!items) {
+        *why = "out of memory";
+        return -1;
+    }
+    *(ProtobufCMessage ***)pbjson_member(msg, f) = items;
+    size_t *n = (size_t *)((char *)msg + f->quantifier_offset);
+    pbjson_schema_t sub = {pbjson_msg_desc(f), NULL, 0};
+    char base[64], name[96];
+    field_name(base, sizeof(base), path, key);
+    size_t i;
+    json_t *item;
+    int rc = 0;
+    json_array_foreach (v, i, item) {
+        snprintf(name, sizeof(name), "%s[%zu]", base, i);
+        ProtobufCMessage *m = decode_in(&sub, item, nums, name, errs);
+        if (m)
+            items[(*n)++] = m;
+        else
+            rc = -1;
+    }
+    *why = NULL;
+    return rc;
+}
+
 static void field_error(nq_field_errors_t *errs, const char *path, const char *key, const char *why)
 {
     char name[64];
@@ -347,6 +383,10 @@ static void decode_field(const pbjson_schema_t *s, ProtobufCMessage *msg, const 
         rc = special_codecs[sp->kind].decode(val, nums, pbjson_member(msg, f), &why);
     } else if (is_map_entry(f)) {
         rc = decode_map(msg, f, val, &why);
+    } else if (f->label == PROTOBUF_C_LABEL_REPEATED && f->type == PROTOBUF_C_TYPE_MESSAGE) {
+        rc = decode_repeated_messages(msg, f, val, nums, path, key, errs, &why);
+        if (rc != 0 && !why)
+            return; /* the elements reported their own errors */
     } else if (f->label == PROTOBUF_C_LABEL_REPEATED) {
         rc = decode_repeated(msg, f, val, &why);
     } else if (f->type == PROTOBUF_C_TYPE_MESSAGE) {

@@ -41,16 +41,24 @@ static bool is_org_put(const gw_request_t *req)
     return strcmp(req->http->method, "PUT") == 0 && req->route->perm.kind == NQ_KIND_ORG;
 }
 
-/* The body's string member `name` into out ("" when absent). False when
- * the body is no JSON object: the handler refuses it (400) before any change. */
+/* A PATCH of the org: the body says where the record goes when it names it. */
+static bool is_org_patch(const gw_request_t *req)
+{
+    return strcmp(req->http->method, "PATCH") == 0 && req->route->perm.kind == NQ_KIND_ORG;
+}
+
+/* The body's string member `name` into out ("" when absent). True when the
+ * body must be checked: a JSON object (else the handler refuses it, 400,
+ * before any change) that names `name`, or any object for a PUT. */
 static bool body_member(const gw_request_t *req, const char *name, char *out, size_t len)
 {
     json_t *body = json_loadb(req->http->body ? req->http->body : "", req->http->body_len, 0, NULL);
-    const char *v = json_string_value(json_object_get(body, name));
-    bool object = json_is_object(body);
+    json_t *member = json_object_get(body, name);
+    const char *v = json_string_value(member);
+    bool check = json_is_object(body) && (member || is_org_put(req));
     snprintf(out, len, "%s", v && strlen(v) <= NQ_ID_MAX ? v : "");
     json_decref(body);
-    return object;
+    return check;
 }
 
 static void pending_done(pending_t *pd, bool go, const char *field)
@@ -181,12 +189,12 @@ static void start(const gw_request_t *req, const gw_scope_t *s, gw_subject_t sub
     pd->scope = *s;
     nq_http_conn_retain(req->conn);
     if (subject == GW_SUBJ_SALESPERSON) {
-        if (is_org_put(req))
+        if (is_org_put(req) || is_org_patch(req))
             pd->check_body = body_member(req, "team_id", pd->new_team, sizeof(pd->new_team));
         ask_team(pd, on_sp_team, id);
         return;
     }
-    if (is_org_put(req))
+    if (is_org_put(req) || is_org_patch(req))
         pd->check_body = body_member(req, "owner_id", pd->new_owner, sizeof(pd->new_owner));
     nq_key_customer(key, sizeof(key), id);
     if (nq_redis_command(req->gw->svc->redis, on_customer, pd, "HGET %s owner_id", key) != 0)

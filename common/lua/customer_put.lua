@@ -1,23 +1,32 @@
--- customer_put — write a customer: its hash, the directory and its list
--- indexes (services/customers/customer.c).
+-- customer_put — write a customer: its hash, the directory, its list
+-- indexes, its owner history and its follow-up (services/customers/customer.c).
 -- KEYS: 1 the customer (HASH), 2 the customers directory, 3 the salespeople
---   directory, then the list indexes to take it out of, then those to put it
---   in (services/customers/orgix.h).
+--   directory, 4 its owner history (LIST), 5 the last contacts (HASH), 6 the
+--   follow-ups due (ZSET), 7 the overdue list index, 8 the cadences (HASH
+--   "<team>:<class>" -> days), 9 the new owner's profile (HASH; any key when
+--   there is none), then the list indexes to take it out of, then those to
+--   put it in (services/customers/orgix.h).
 -- ARGV: 1 id, 2 now (Unix ms), 3 since (Unix ms, "" for now), 4 the owner it
---   had when read ("" none), 5 how many indexes to take it out of, 6 how many
---   to put it in, then the hash's field/value pairs (owner_id and class among
---   them).
+--   had when read ("" none), 5 its rev when read ("" not checked: a PUT),
+--   6 the owner change's reason, 7 the zone offset (ms), 8-10 the company's
+--   cadence for key, normal, potential, 11 how many indexes to take it out
+--   of, 12 how many to put it in, then the hash's field/value pairs (owner_id
+--   and class among them).
 -- `since` is when the customer's owner and class took effect: kept when the
 -- put changes neither, else ARGV since (or now), which may not be before the
--- stored one (the customer's history stays in order).
--- Returns {1, old owner, old class, since} once written, {0, stored since}
--- when since is refused, {2} when the owner changed since it was read (read
--- again), {3} when the new owner is not in the directory.
+-- stored one (the customer's history stays in order). Every change of owner
+-- is appended to the owner history "<since>|<owner>|<reason>" (the last
+-- 100 kept). Returns {1, old owner, old class, since} once written, {0,
+-- stored since} when since is refused, {2} when the owner or rev changed
+-- since it was read (read again), {3} when the new owner is not in the
+-- directory.
 --@include ix_move.lua
-local old = redis.call('HMGET', KEYS[1], 'owner_id', 'class', 'since')
+--@include followup.lua
+local old = redis.call('HMGET', KEYS[1], 'owner_id', 'class', 'since', 'rev')
 if (old[1] or '') ~= ARGV[4] then return {2} end
+if ARGV[5] ~= '' and (old[4] or '0') ~= ARGV[5] then return {2} end
 local owner, class = '', ''
-for i = 7, #ARGV, 2 do
+for i = 13, #ARGV, 2 do
   if ARGV[i] == 'owner_id' then owner = ARGV[i + 1] end
   if ARGV[i] == 'class' then class = ARGV[i + 1] end
 end
@@ -27,8 +36,24 @@ if not old[2] or old[1] ~= owner or old[2] ~= class then
   since = ARGV[3] ~= '' and ARGV[3] or ARGV[2]
   if old[3] and tonumber(since) < tonumber(old[3]) then return {0, old[3]} end
 end
-redis.call('HSET', KEYS[1], unpack(ARGV, 7))
-if since then redis.call('HSET', KEYS[1], 'since', since) end
+if not old[2] or old[1] ~= owner then
+  if old[2] and redis.call('LLEN', KEYS[4]) == 0 then
+    redis.call('RPUSH', KEYS[4], (old[3] or '') .. '|' .. old[1] .. '|')
+  end
+  redis.call('RPUSH', KEYS[4], since .. '|' .. owner .. '|' .. ARGV[6])
+  redis.call('LTRIM', KEYS[4], -100, -1)
+end
+redis.call('HSET', KEYS[1], unpack(ARGV, 13))
+redis.call('HSET', KEYS[1], 'since', since)
+redis.call('HSETNX', KEYS[1], 'created_at', ARGV[2])
+redis.call('HINCRBY', KEYS[1], 'rev', 1)
+local last = redis.call('HGET', KEYS[5], ARGV[1])
+if last then redis.call('HSET', KEYS[1], 'last_contact_at', last) end
+local team = owner ~= '' and redis.call('HGET', KEYS[9], 'team_id') or ''
+local defaults = {key = ARGV[8], normal = ARGV[9], potential = ARGV[10]}
+local days = (team ~= '' and redis.call('HGET', KEYS[8], team .. ':' .. class)) or defaults[class]
+redis.call('HSET', KEYS[1], 'cadence_days', days or '')
+followup_refresh(1, 6, 7, ARGV[1], ARGV[2], tonumber(ARGV[7]))
 redis.call('SADD', KEYS[2], ARGV[1])
-ix_move(ARGV[1], 4, tonumber(ARGV[5]), tonumber(ARGV[6]))
-return {1, old[1] or '', old[2] or '', since or ''}
+ix_move(ARGV[1], 10, tonumber(ARGV[11]), tonumber(ARGV[12]))
+return {1, old[1] or '', old[2] or '', since}

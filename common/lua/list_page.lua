@@ -1,13 +1,19 @@
 -- list_page — a page of a list's ids (services/customers/orgix.h). Read-only.
--- KEYS: the indexes every id of the page is in (sorted sets, score 0).
+-- KEYS: the indexes every id of the page is in (sorted sets, score 0), then
+--   the group: indexes of which an id must be in at least one (a team's
+--   members' owner indexes; none when no team is asked for).
 -- ARGV: 1 the page starts after this id ("" from the first), 2 how many ids
 --   at most, 3 how many entries it may look at, 4 (optional) "desc": in
---   reverse id order.
+--   reverse id order, 5 (optional) how many of KEYS are the group (the last
+--   ones; absent: none).
 -- Walks the smallest index in id order from the start and keeps the ids that
--- are in all the others. Returns {the last id it looked at ("" none), 1 when
--- that index has entries after it (else 0), the ids kept...}.
+-- are in all the others and in one of the group. Returns {the last id it
+-- looked at ("" none), 1 when that index has entries after it (else 0), the
+-- ids kept...}.
+local ngroup = tonumber(ARGV[5]) or 0
+local nall = #KEYS - ngroup
 local drive, size = 1, redis.call('ZCARD', KEYS[1])
-for i = 2, #KEYS do
+for i = 2, nall do
   local n = redis.call('ZCARD', KEYS[i])
   if n < size then drive, size = i, n end
 end
@@ -19,6 +25,14 @@ local function range(lo, n)
   if desc then return redis.call('ZREVRANGEBYLEX', KEYS[drive], lo, to, 'LIMIT', 0, n) end
   return redis.call('ZRANGEBYLEX', KEYS[drive], lo, to, 'LIMIT', 0, n)
 end
+-- Whether id is in one index of the group (always, without a group).
+local function in_group(id)
+  if ngroup == 0 then return true end
+  for i = nall + 1, #KEYS do
+    if redis.call('ZSCORE', KEYS[i], id) then return true end
+  end
+  return false
+end
 local out, last, ended = {'', 0}, nil, false
 while #out - 2 < want and budget > 0 do
   local n = math.min(want - (#out - 2), budget)
@@ -26,10 +40,10 @@ while #out - 2 < want and budget > 0 do
   budget = budget - #ids
   for _, id in ipairs(ids) do
     local all = true
-    for i = 1, #KEYS do
+    for i = 1, nall do
       if all and i ~= drive and not redis.call('ZSCORE', KEYS[i], id) then all = false end
     end
-    if all then out[#out + 1] = id end
+    if all and in_group(id) then out[#out + 1] = id end
     last = id
   end
   if #ids < n then

@@ -283,6 +283,17 @@ const nq_i18n_pair_t nq_i18n_zh_catalogue[] = {
     {"must be a date", "应为日期"},
     {"from must be a date", "from 应为日期"},
     {"a rebuild is already running", "已有重算正在进行"},
+    /* customer records and follow-up cadence (services/customers/custrec.c, followup.c) */
+    {"team cadence", "团队跟进周期"},
+    {"must be at most %d bytes of UTF-8 text, or empty for none", "须为最多 %d 字节的 UTF-8 文本，或留空表示无"},
+    {"is read-only", "为只读字段"},
+    {"must be an array of at most 1000 objects", "应为最多 1000 个对象的数组"},
+    {"is only for a customer's put", "仅用于客户的写入"},
+    {"must be one of active, dormant, lost, pool", "应为 active、dormant、lost、pool（活跃、休眠、流失、公海）之一"},
+    {"must be %d characters at most of digits, spaces and + - ( ), with at least 3 digits", "须为最多 %d 个字符，仅含数字、空格和 + - ( )，且至少 3 位数字"},
+    {"must be an e-mail address (name@example.com) of at most %d bytes", "须为电子邮件地址（name@example.com），最多 %d 字节"},
+    {"must be from 0 to %lld yuan", "应在 0 到 %lld 元之间"},
+    {"must be an integer from 0 to %d", "应为 0 到 %d 之间的整数"},
 
     /* ---- 访问控制：API 密钥、登录、会话 */
     {"%s '%s' does not allow %s", "%#s“%s”不允许 %s"},

@@ -101,6 +101,11 @@ int nq_key_customer(char *buf, size_t len, const char *customer_id)
     return fit(snprintf(buf, len, "nq:cust:%s", customer_id), len);
 }
 
+int nq_key_customer_owners(char *buf, size_t len, const char *customer_id)
+{
+    return fit(snprintf(buf, len, "nq:cust:%s:owners", customer_id), len);
+}
+
 int nq_key_target(char *buf, size_t len, nq_subject_t subject, const char *id,
                   const nq_period_t *period)
 {

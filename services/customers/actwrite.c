@@ -1,12 +1,16 @@
 /* actwrite.c — a batch of log entries as one index transaction. See actwrite.h. */
 #include "actwrite.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "followup.h"
 #include "nq/actindex.h"
 #include "nq/fielderr.h"
 #include "nq/keys.h"
+#include "nq/scripts.h"
+#include "orgix.h"
 
 /* One event to index. */
 typedef struct row {
@@ -141,8 +145,54 @@ static void write_salespeople(nq_redis_pipe_t *p, row_t **sorted, size_t n)
     }
 }
 
-/* Per customer: ZADD of the timeline. Returns how many customers. */
-static size_t write_customers(nq_redis_pipe_t *p, row_t **sorted, size_t n)
+/* One customer's latest contact of the batch (borrowed id). */
+typedef struct contact {
+    const char *customer;
+    int64_t at;
+} contact_t;
+
+/* The latest contact among rows sorted[from, to) of one customer; 0 when
+ * none is a contact. */
+static int64_t latest_contact(row_t *const *sorted, size_t from, size_t to)
+{
+    int64_t at = 0;
+    for (size_t i = from; i < to; i++) {
+        if (followup_is_contact(sorted[i]->ev->type) && sorted[i]->ev->occurred_at > at)
+            at = sorted[i]->ev->occurred_at;
+    }
+    return at;
+}
+
+/* The contact script's call (common/lua/contact_seen.lua) of n contacts. */
+static void write_contacts(nq_redis_pipe_t *p, const contact_t *c, size_t n, int64_t now)
+{
+    if (n == 0)
+        return;
+    nq_script_pipe_cmd(p, NQ_SCRIPT(CONTACT_SEEN), NULL, NULL, 3 + n, 2 + 2 * n);
+    char key[160];
+    nq_redis_pipe_adds(p, NQ_KEY_FOLLOWUP_LAST);
+    nq_redis_pipe_adds(p, NQ_KEY_FOLLOWUP_DUE);
+    nq_key_index(key, sizeof(key), orgix_lists[ORG_CUSTOMER].name, "overdue", "followup");
+    nq_redis_pipe_adds(p, key);
+    for (size_t i = 0; i < n; i++) {
+        nq_key_customer(key, sizeof(key), c[i].customer);
+        nq_redis_pipe_adds(p, key);
+    }
+    char num[24];
+    snprintf(num, sizeof(num), "%lld", (long long)now);
+    nq_redis_pipe_adds(p, num);
+    snprintf(num, sizeof(num), "%lld", (long long)followup_zone_offset());
+    nq_redis_pipe_adds(p, num);
+    for (size_t i = 0; i < n; i++) {
+        nq_redis_pipe_adds(p, c[i].customer);
+        snprintf(num, sizeof(num), "%lld", (long long)c[i].at);
+        nq_redis_pipe_adds(p, num);
+    }
+}
+
+/* Per customer: ZADD of the timeline; then their latest contacts. Returns
+ * how many customers. */
+static size_t write_customers(nq_redis_pipe_t *p, row_t **sorted, size_t n, int64_t now)
 {
     size_t with = 0, customers = 0;
     for (size_t i = 0; i < n; i++) {
@@ -150,6 +200,10 @@ static size_t write_customers(nq_redis_pipe_t *p, row_t **sorted, size_t n)
             sorted[with++] = sorted[i];
     }
     qsort(sorted, with, sizeof(*sorted), by_customer);
+    contact_t *contacts = calloc(with + 1, sizeof(*contacts));
+    size_t n_contacts = 0;
+    if (!contacts)
+        p->failed = true;
     for (size_t from = 0, to; from < with; from = to, customers++) {
         const char *cust = sorted[from]->ev->customer_id;
         for (to = from + 1; to < with && strcmp(sorted[to]->ev->customer_id, cust) == 0; to++)
@@ -157,12 +211,17 @@ static size_t write_customers(nq_redis_pipe_t *p, row_t **sorted, size_t n)
         char key[160];
         nq_key_customer_timeline(key, sizeof(key), cust);
         zadd(p, key, sorted, from, to, add_customer_member);
+        int64_t at = latest_contact(sorted, from, to);
+        if (contacts && at > 0)
+            contacts[n_contacts++] = (contact_t){cust, at};
     }
+    write_contacts(p, contacts, n_contacts, now);
+    free(contacts);
     return customers;
 }
 
 int actwrite_pipe(nq_redis_pipe_t *p, const char *const *ids, const nq_actlog_entry_t *entries,
-                  size_t n, nq_redis_cb on_exec, void *data, actwrite_stats_t *stats)
+                  size_t n, int64_t now, nq_redis_cb on_exec, void *data, actwrite_stats_t *stats)
 {
     memset(stats, 0, sizeof(*stats));
     row_t *rows = NULL;
@@ -182,7 +241,7 @@ int actwrite_pipe(nq_redis_pipe_t *p, const char *const *ids, const nq_actlog_en
     write_salespeople(p, sorted, (size_t)count);
     for (long i = 0; i < count; i++)
         sorted[i] = &rows[i];
-    stats->customers = write_customers(p, sorted, (size_t)count);
+    stats->customers = write_customers(p, sorted, (size_t)count, now);
     nq_redis_pipe_cmd(p, NULL, NULL, 3 + n);
     nq_redis_pipe_adds(p, "XACK");
     nq_redis_pipe_adds(p, NQ_KEY_ACTIVITIES);

@@ -6,6 +6,7 @@
  *   HSET nq:{sp:<id>}:acts <ref> <event> ...          one per salesperson
  *   ZADD nq:{sp:<id>}:timeline 0 <member> ...         one per salesperson
  *   ZADD nq:cust:<id>:timeline 0 <member> ...         one per customer
+ *   EVALSHA <contact_seen> ...                         the customers' latest contacts
  *   XACK nq:activities index <entry id> ...
  *   EXEC
  *
@@ -14,6 +15,10 @@
  * and writes nothing. Every write sets a field or a member to what the log
  * determines, so a batch written twice, or batches written in any order,
  * leave the same index: a redelivered or replayed entry changes nothing.
+ * A customer's last contact (a visit, call or meeting: services/customers/
+ * followup.h) is kept only when newer than the one stored, in the same
+ * transaction (common/lua/contact_seen.lua; `now` decides whether the
+ * follow-up it moves is overdue).
  *
  *   nq_redis_pipe_t p;
  *   nq_redis_pipe_init(&p);
@@ -25,6 +30,7 @@
 #define NQ_CUSTOMERS_ACTWRITE_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "nq/actlog.h"
 #include "nq/redis.h"
@@ -37,9 +43,10 @@ typedef struct actwrite_stats {
 } actwrite_stats_t;
 
 /* Append the transaction of n entries (ids[i] and the decoded entries[i];
- * an entry that did not decode is all zero) to p, `on_exec` receiving
- * EXEC's reply. Returns 0, or -1 when out of memory (p failed). */
+ * an entry that did not decode is all zero) to p, at `now` (Unix ms),
+ * `on_exec` receiving EXEC's reply. Returns 0, or -1 when out of memory (p
+ * failed). */
 int actwrite_pipe(nq_redis_pipe_t *p, const char *const *ids, const nq_actlog_entry_t *entries,
-                  size_t n, nq_redis_cb on_exec, void *data, actwrite_stats_t *stats);
+                  size_t n, int64_t now, nq_redis_cb on_exec, void *data, actwrite_stats_t *stats);
 
 #endif

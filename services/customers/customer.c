@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "custrec.h"
+#include "followup.h"
 #include "nq/keys.h"
 #include "nq/keyset.h"
 #include "nq/period.h"
@@ -25,24 +27,74 @@ static void on_written(nq_redis_t *r, redisReply *reply, void *data)
     nq_call_release(&c->base);
 }
 
+/* The owner history's entries "<since>|<owner>|<reason>" into cu. 0, or -1
+ * when out of memory or an entry does not parse. */
+static int owner_history(Nq__Customer *cu, const org_kept_t *k)
+{
+    if (k->n == 0)
+        return 0;
+    if (!(cu->owner_history = calloc(k->n, sizeof(*cu->owner_history))))
+        return -1;
+    for (size_t i = 0; i < k->n; i++) {
+        const char *e = k->strs[i], *bar1 = strchr(e, '|'),
+                   *bar2 = bar1 ? strchr(bar1 + 1, '|') : NULL;
+        Nq__OwnerChange *ch = malloc(sizeof(*ch));
+        if (!ch || !bar2) {
+            free(ch);
+            return -1;
+        }
+        nq__owner_change__init(ch);
+        cu->owner_history[cu->n_owner_history++] = ch;
+        ch->has_from = bar1 > e;
+        ch->from = strtoll(e, NULL, 10);
+        ch->owner_id = bar2 > bar1 + 1 ? strndup(bar1 + 1, (size_t)(bar2 - bar1 - 1)) : NULL;
+        ch->reason = bar2[1] ? strdup(bar2 + 1) : NULL;
+        if ((bar2 > bar1 + 1 && !ch->owner_id) || (bar2[1] && !ch->reason))
+            return -1;
+    }
+    return 0;
+}
+
+void customer_reads(const char *id, nq_redis_args_t cmds[2])
+{
+    char key[ORG_KEY_MAX];
+    nq_key_customer(key, sizeof(key), id);
+    org_args_cmd(&cmds[0], "HGETALL", key);
+    nq_key_customer_owners(key, sizeof(key), id);
+    org_args_cmd(&cmds[1], "LRANGE", key);
+    nq_redis_args_adds(&cmds[1], "0");
+    nq_redis_args_adds(&cmds[1], "-1");
+}
+
+ProtobufCMessage *customer_entity(const char *id, const org_kept_t *kept)
+{
+    ProtobufCMessage *msg = entity_from_kept(&org_kinds[ORG_CUSTOMER], id, &kept[0]);
+    if (msg && owner_history((Nq__Customer *)msg, &kept[1]) != 0) {
+        protobuf_c_message_free_unpacked(msg, NULL);
+        msg = NULL;
+    }
+    return msg;
+}
+
+/* The customer as read (customer_reads) into c->stored. */
 static void customer_got(org_call_t *c, org_kept_t *kept, size_t n)
 {
+    protobuf_c_message_free_unpacked(c->stored, NULL);
+    c->stored = NULL;
     if (kept[0].n == 0)
         nq_call_fail(&c->base, NQ__STATUS__STATUS_NOT_FOUND, "%s %s not found", c->kind->name,
                      c->id);
-    else if (!(c->stored = entity_from_kept(c->kind, c->id, &kept[0])))
+    else if (!(c->stored = customer_entity(c->id, kept)))
         nq_call_fail(&c->base, NQ__STATUS__STATUS_UNAVAILABLE, "stored %s %s could not be read",
                      c->kind->name, c->id);
 }
 
-/* Step 1 of a get or a delete: HGETALL the customer. */
+/* Read the customer as a get answers it, then go on with `next`. */
 static void customer_read(org_call_t *c, org_gathered_fn next)
 {
-    char key[ORG_KEY_MAX];
-    nq_redis_args_t cmd;
-    c->kind->key(key, sizeof(key), c->id);
-    org_args_cmd(&cmd, "HGETALL", key);
-    org_gather(c, &cmd, 1, next);
+    nq_redis_args_t cmds[2];
+    customer_reads(c->id, cmds);
+    org_gather(c, cmds, 2, next);
 }
 
 void customer_get(org_call_t *c)
@@ -121,42 +173,74 @@ static void on_customer_written(nq_redis_t *r, redisReply *reply, void *data)
     }
     const char *since = reply->element[3]->str;
     Nq__Customer *cu = (Nq__Customer *)c->stored;
-    cu->has_since = *since != '\0';
-    cu->since = strtoll(since, NULL, 10);
     move_key_customers(c, reply->element[1]->str, reply->element[2]->str, cu->owner_id, cu->class_,
                        since);
     nq_call_issued(&c->base,
                    nq_redis_command(org_redis(c), on_written, c, "INCR %s", NQ_KEY_ORG_VERSION));
+    customer_read(c, customer_got); /* answered as a get reads it: history, follow-up */
 out:
     nq_call_release(&c->base);
 }
 
-/* The list index moves of a customer whose owner was `old_owner` ("": none,
- * or a new customer) and whose hash is now the n alternating `fields` (NULL:
- * removed). 0, or -1 (the call failed). */
-static int customer_moves(org_call_t *c, const char *old_owner, const char *const *fields, size_t n,
-                          orgix_moves_t *m)
+/* The list index moves of a customer read as the nb alternating field/value
+ * strings `before` (none: a new customer) whose hash is now the n
+ * alternating `fields` (NULL: removed). 0, or -1 (the call failed). */
+static int customer_moves(org_call_t *c, const char *const *before, size_t nb,
+                          const char *const *fields, size_t n, orgix_moves_t *m)
 {
     const orgix_list_t *l = &orgix_lists[ORG_CUSTOMER];
-    const char *was[] = {"owner_id", old_owner};
-    orgix_values_t before, after;
-    orgix_values_of(l, was, 2, &before);
+    orgix_values_t was, now;
+    orgix_values_of(l, before, nb, &was);
     if (fields)
-        orgix_values_of(l, fields, n, &after);
-    if (orgix_moves(l, &before, fields ? &after : NULL, m) == 0)
+        orgix_values_of(l, fields, n, &now);
+    if (orgix_moves(l, &was, fields ? &now : NULL, m) == 0 &&
+        orgix_multi_moves(l, before, nb, fields, fields ? n : 0, m) == 0)
         return 0;
     nq_call_fail(&c->base, NQ__STATUS__STATUS_UNAVAILABLE, "index key too long");
     return -1;
 }
 
-/* Write a customer whose owner was `old_owner` when read: one script checks
- * that it still is and that the new owner is a salesperson of the directory,
- * writes its hash, the directory and its list indexes, and answers the owner
- * and class it replaced; then the key-customer sets it leaves and joins,
- * logged from when the change takes effect. The reply entity is built back
- * from the very fields written, so it is exactly what a get returns. */
-static void customer_write(org_call_t *c, const char *old_owner)
+/* The value of `field` among n alternating field/value strings, or "". */
+static const char *field_in(const char *const *fields, size_t n, const char *field)
 {
+    for (size_t i = 0; i + 1 < n; i += 2) {
+        if (strcmp(fields[i], field) == 0)
+            return fields[i + 1];
+    }
+    return "";
+}
+
+/* The keys of a write before its list index moves (common/lua/customer_put.lua). */
+static int write_keys(org_call_t *c, const char *owner, nq_redis_args_t *a)
+{
+    char key[ORG_KEY_MAX];
+    int rc = c->kind->key(key, sizeof(key), c->id);
+    nq_redis_args_adds(a, key);
+    nq_redis_args_adds(a, NQ_KEY_CUSTOMERS);
+    nq_redis_args_adds(a, NQ_KEY_SALESPEOPLE);
+    rc |= nq_key_customer_owners(key, sizeof(key), c->id);
+    nq_redis_args_adds(a, key);
+    nq_redis_args_adds(a, NQ_KEY_FOLLOWUP_LAST);
+    nq_redis_args_adds(a, NQ_KEY_FOLLOWUP_DUE);
+    rc |= nq_key_index(key, sizeof(key), orgix_lists[ORG_CUSTOMER].name, "overdue", "followup");
+    nq_redis_args_adds(a, key);
+    nq_redis_args_adds(a, NQ_KEY_CADENCE);
+    rc |= nq_key_salesperson(key, sizeof(key), owner);
+    nq_redis_args_adds(a, key);
+    return rc < 0 ? -1 : 0;
+}
+
+/* Write a customer read as the nb alternating field/value strings `before`
+ * (owner_id, tags and rev among them; none: a new customer): one script
+ * checks that its owner and rev still are those and that the new
+ * owner is a salesperson of the directory, writes its hash, the directory,
+ * its list indexes, its owner history and its follow-up, and answers the
+ * owner and class it replaced; then the key-customer sets it leaves and
+ * joins, logged from when the change takes effect, and the answer is read
+ * back as a get reads it. */
+static void customer_write(org_call_t *c, const char *const *before, size_t nb)
+{
+    const char *old_owner = field_in(before, nb, "owner_id"), *rev = field_in(before, nb, "rev");
     const org_kind_t *k = c->kind;
     const Nq__Customer *cu = c->req->customer;
     if (cu->has_since && cu->since > c->now) {
@@ -173,15 +257,16 @@ static void customer_write(org_call_t *c, const char *old_owner)
         nq_call_fail(&c->base, NQ__STATUS__STATUS_UNAVAILABLE, "out of memory");
         goto out;
     }
-    if (customer_moves(c, old_owner, (const char *const *)fields.argv, fields.argc, &moves) != 0)
+    if (customer_moves(c, before, nb, (const char *const *)fields.argv, fields.argc, &moves) != 0)
         goto out;
-    char key[ORG_KEY_MAX];
-    k->key(key, sizeof(key), c->id);
-    nq_redis_args_adds(&a, key);
-    nq_redis_args_adds(&a, NQ_KEY_CUSTOMERS);
-    nq_redis_args_adds(&a, NQ_KEY_SALESPEOPLE);
+    if (write_keys(c, cu->owner_id ? cu->owner_id : "", &a) != 0) {
+        nq_call_fail(&c->base, NQ__STATUS__STATUS_UNAVAILABLE, "key too long");
+        goto out;
+    }
     org_args_add_moves(&a, &moves);
     size_t nkeys = a.argc;
+    int days[FOLLOWUP_CLASSES];
+    followup_defaults(days);
     nq_redis_args_adds(&a, c->id);
     nq_redis_args_addf(&a, "%lld", (long long)c->now);
     if (cu->has_since)
@@ -189,6 +274,11 @@ static void customer_write(org_call_t *c, const char *old_owner)
     else
         nq_redis_args_adds(&a, "");
     nq_redis_args_adds(&a, old_owner);
+    nq_redis_args_adds(&a, nb ? (*rev ? rev : "0") : ""); /* a new one: nothing to check */
+    nq_redis_args_adds(&a, cu->owner_reason ? cu->owner_reason : "");
+    nq_redis_args_addf(&a, "%lld", (long long)followup_zone_offset());
+    for (int i = 0; i < FOLLOWUP_CLASSES; i++)
+        nq_redis_args_addf(&a, "%d", days[i]);
     org_args_add_move_counts(&a, &moves);
     for (size_t i = 0; i < fields.argc; i++)
         nq_redis_args_add(&a, fields.argv[i], fields.lens[i]);
@@ -200,20 +290,52 @@ out:
     nq_redis_args_free(&a);
 }
 
-/* The owner as read (nil: a new customer). */
+/* What a put read: owner_id, tags and rev (all nil: a new customer). */
 static void customer_put_read(org_call_t *c, org_kept_t *kept, size_t n)
 {
-    customer_write(c, kept[0].n ? kept[0].strs[0] : "");
+    const char *k = kept[0].n == 3 ? kept[0].strs[0] : NULL;
+    const char *before[] = {"owner_id", k ? kept[0].strs[0] : "", "tags", k ? kept[0].strs[1] : "",
+                            "rev",      k ? kept[0].strs[2] : ""};
+    bool exists = k && !(kept[0].strs[0][0] == '\0' && kept[0].strs[1][0] == '\0' &&
+                         kept[0].strs[2][0] == '\0');
+    customer_write(c, before, exists ? 6 : 0);
 }
 
-/* Step 1 of a put: the owner it has now, which the write checks again. */
+/* A PATCH's read: the stored customer, the fields not given kept from it,
+ * then the whole checked as a PUT's would be and written if its owner and
+ * rev are unchanged. */
+static void customer_patch_read(org_call_t *c, org_kept_t *kept, size_t n)
+{
+    customer_got(c, kept, n);
+    if (c->base.status != NQ__STATUS__STATUS_OK)
+        return;
+    Nq__Customer *cu = c->req->customer;
+    custrec_patch(cu, (Nq__Customer *)c->stored, c->req->patch_fields, c->req->n_patch_fields);
+    protobuf_c_message_free_unpacked(c->stored, NULL);
+    c->stored = NULL;
+    c->kind->validate(&cu->base, c->id, &c->base.errs);
+    if (c->base.errs.n) {
+        org_fail_invalid(c, "customer");
+        return;
+    }
+    customer_write(c, (const char *const *)kept[0].strs, kept[0].n);
+}
+
+/* Step 1 of a put: the owner, tags and rev it has now, which the write
+ * checks again; of a PATCH, the whole customer. */
 void customer_put(org_call_t *c)
 {
+    if (c->req->patch) {
+        customer_read(c, customer_patch_read);
+        return;
+    }
     char key[ORG_KEY_MAX];
     nq_redis_args_t cmd;
     c->kind->key(key, sizeof(key), c->id);
-    org_args_cmd(&cmd, "HGET", key);
+    org_args_cmd(&cmd, "HMGET", key);
     nq_redis_args_adds(&cmd, "owner_id");
+    nq_redis_args_adds(&cmd, "tags");
+    nq_redis_args_adds(&cmd, "rev");
     org_gather(c, &cmd, 1, customer_put_read);
 }
 
@@ -254,7 +376,7 @@ static void customer_deleted(org_call_t *c, org_kept_t *kept, size_t n)
     cu->deleted_at = c->now;
     const char *owner = cu->owner_id ? cu->owner_id : "";
     orgix_moves_t moves;
-    if (customer_moves(c, owner, NULL, 0, &moves) != 0)
+    if (customer_moves(c, (const char *const *)kept[0].strs, kept[0].n, NULL, 0, &moves) != 0)
         return;
     char key[ORG_KEY_MAX];
     nq_redis_args_t a; /* common/lua/customer_delete.lua */
@@ -262,6 +384,9 @@ static void customer_deleted(org_call_t *c, org_kept_t *kept, size_t n)
     c->kind->key(key, sizeof(key), c->id);
     nq_redis_args_adds(&a, key);
     nq_redis_args_adds(&a, NQ_KEY_CUSTOMERS);
+    nq_key_customer_owners(key, sizeof(key), c->id);
+    nq_redis_args_adds(&a, key);
+    nq_redis_args_adds(&a, NQ_KEY_FOLLOWUP_DUE);
     org_args_add_moves(&a, &moves);
     size_t nkeys = a.argc;
     nq_redis_args_adds(&a, c->id);

@@ -12,6 +12,7 @@
 #include "nq/log.h"
 #include "nq/period.h"
 #include "nq/reply.h"
+#include "cadence.h"
 #include "migrate.h"
 #include "customers_app.h"
 #include "org.h"
@@ -120,6 +121,18 @@ static void on_list(nq_zsock_t *sock, const nq_bus_envelope_t *env, const Protob
     list_serve(data, env, (const Nq__OrgListRequest *)msg);
 }
 
+static void on_cadence_get(nq_zsock_t *sock, const nq_bus_envelope_t *env,
+                           const ProtobufCMessage *msg, void *data)
+{
+    cadence_serve(data, env, (const Nq__TeamCadenceRequest *)msg, false);
+}
+
+static void on_cadence_put(nq_zsock_t *sock, const nq_bus_envelope_t *env,
+                           const ProtobufCMessage *msg, void *data)
+{
+    cadence_serve(data, env, (const Nq__TeamCadenceRequest *)msg, true);
+}
+
 static void on_ping(nq_zsock_t *sock, const nq_bus_envelope_t *env, const ProtobufCMessage *msg,
                     void *app)
 {
@@ -136,6 +149,8 @@ static const nq_bus_route_t routes[] = {
     {NQ_MSG(CUSTOMER_PUT), on_org},
     {NQ_MSG(CUSTOMER_GET), on_org},
     {NQ_MSG(CUSTOMER_DELETE), on_org},
+    {NQ_MSG(TEAM_CADENCE_GET), on_cadence_get},
+    {NQ_MSG(TEAM_CADENCE_PUT), on_cadence_put},
     {NQ_MSG(SYS_PING), on_ping},
     /* the org lists (lists.c) */
     {NQ_MSG(TEAM_LIST), on_list},

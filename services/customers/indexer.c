@@ -15,6 +15,7 @@
 #include "nq/log.h"
 #include "nq/rebuild_job.h"
 #include "nq/scripts.h"
+#include "orgix.h"
 
 struct indexer {
     nq_service_t *svc;       /* shared process state */
@@ -127,7 +128,7 @@ static int write_entries(indexer_t *ix, const redisReply *entries, bool full)
     nq_redis_pipe_init(&p);
     int rc = taken && b->log.n > 0
                  ? actwrite_pipe(&p, (const char *const *)b->log.ids, b->log.entries, b->log.n,
-                                 on_written, b, &b->stats)
+                                 nq_now_ms(), on_written, b, &b->stats)
                  : -1;
     if (rc == 0) {
         ix->busy = true; /* before: a failed send runs on_written at once */
@@ -230,11 +231,29 @@ static void on_replay(nq_redis_t *r, redisReply *reply, void *data)
     }
 }
 
+static void on_swept(nq_redis_t *r, redisReply *reply, void *data)
+{
+    if (reply && reply->type == REDIS_REPLY_ERROR)
+        nq_log_warn("followup_sweep_failed", "%s", reply->str);
+}
+
+/* Customers whose follow-up fell due since the last sweep join the overdue
+ * list index (services/customers/followup.h). */
+static void sweep(indexer_t *ix)
+{
+    char over[160];
+    nq_key_index(over, sizeof(over), orgix_lists[ORG_CUSTOMER].name, "overdue", "followup");
+    nq_script_callf(ix->redis, NQ_SCRIPT(FOLLOWUP_SWEEP), on_swept, ix, 3, "%s %s %s %lld %d",
+                    NQ_KEY_FOLLOWUP_DUE, over, NQ_KEY_FOLLOWUP_SWEPT, (long long)nq_now_ms(),
+                    INDEXER_SWEEP_OVERLAP_MS);
+}
+
 static void on_tick(uv_timer_t *t)
 {
     indexer_t *ix = t->data;
     if (ix->stopping)
         return;
+    sweep(ix);
     nq_script_callf(ix->redis, NQ_SCRIPT(ACTINDEX_REPLAY), on_replay, ix, 3, "%s %s %s %s %s",
                     NQ_KEY_REBUILD_JOB, NQ_KEY_ACTINDEX_REPLAYED, NQ_KEY_ACTIVITIES,
                     NQ_REBUILD_F_REQUESTED_AT, NQ_GROUP_INDEX);

@@ -177,7 +177,7 @@ static void write_chunk(ixbuild_t *b)
     }
     size_t nkeys = a.argc;
     nq_redis_args_addf(&a, "%zu", n);
-    nq_redis_args_addf(&a, "%zu", 1 + l->n_filters);
+    nq_redis_args_addf(&a, "%zu", orgix_add_count(l));
     nq_redis_args_addf(&a, "%zu", l->n_filters);
     for (size_t f = 0; f < l->n_filters; f++)
         nq_redis_args_adds(&a, l->filters[f].field);

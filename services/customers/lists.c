@@ -90,14 +90,9 @@ static ProtobufCMessage *sp_build(org_call_t *c, const char *id, org_kept_t *kep
     return msg;
 }
 
-static void customer_read(const char *id, nq_redis_args_t *cmds)
-{
-    read_hash(&org_kinds[ORG_CUSTOMER], id, &cmds[0]);
-}
-
 static ProtobufCMessage *customer_build(org_call_t *c, const char *id, org_kept_t *kept)
 {
-    return org_kinds[ORG_CUSTOMER].from_fields(id, (const char *const *)kept[0].strs, kept[0].n);
+    return customer_entity(id, kept);
 }
 
 #define PAGE(items) offsetof(Nq__OrgListReply, n_##items), offsetof(Nq__OrgListReply, items)
@@ -105,7 +100,7 @@ static ProtobufCMessage *customer_build(org_call_t *c, const char *id, org_kept_
 static const item_kind_t item_kinds[ORG_KIND_COUNT] = {
     [ORG_TEAM] = {2, team_read, team_build, PAGE(teams)},
     [ORG_SALESPERSON] = {3, sp_read, sp_build, PAGE(salespeople)},
-    [ORG_CUSTOMER] = {1, customer_read, customer_build, PAGE(customers)},
+    [ORG_CUSTOMER] = {2, customer_reads, customer_build, PAGE(customers)},
 };
 
 static const item_kind_t *item_kind(const list_call_t *c)
@@ -207,7 +202,41 @@ static void list_got_ids(org_call_t *oc, org_kept_t *kept, size_t n)
     free(cmds);
 }
 
-/* Step 1: the page's ids, from the plan's indexes (common/lua/list_page.lua). */
+/* Step 1: the page's ids, from the plan's indexes and the group of the
+ * owner indexes of `members` (common/lua/list_page.lua). */
+static void list_page_of(list_call_t *c, const orgix_plan_t *p, char *const *members, size_t n)
+{
+    nq_redis_args_t a;
+    char key[ORGIX_KEY_MAX];
+    nq_redis_args_init(&a);
+    for (size_t i = 0; i < p->keys.n; i++)
+        nq_redis_args_adds(&a, p->keys.key[i]);
+    for (size_t i = 0; i < n; i++) {
+        if (orgix_key(key, sizeof(key), c->list, orgix_filter(c->list, "owner"), members[i]) < 0)
+            a.failed = true;
+        nq_redis_args_adds(&a, key);
+    }
+    size_t nkeys = a.argc;
+    nq_redis_args_adds(&a, c->q.after);
+    nq_redis_args_addf(&a, "%u", p->limit);
+    nq_redis_args_addf(&a, "%u", p->budget);
+    nq_redis_args_adds(&a, ""); /* in id order */
+    nq_redis_args_addf(&a, "%zu", n);
+    org_gather_script(&c->org, NQ_SCRIPT(LIST_PAGE), nkeys, &a, list_got_ids);
+}
+
+/* Step 0 of a query with team=: its members now, whose customers it lists
+ * (none: an empty page). */
+static void list_got_members(org_call_t *oc, org_kept_t *kept, size_t n)
+{
+    list_call_t *c = (list_call_t *)oc;
+    orgix_plan_t p;
+    if (orgix_plan(&c->q, &p) != 0)
+        nq_call_fail(&oc->base, NQ__STATUS__STATUS_UNAVAILABLE, "index key too long");
+    else if (kept[0].n > 0)
+        list_page_of(c, &p, kept[0].strs, kept[0].n);
+}
+
 static void list_page(list_call_t *c)
 {
     orgix_plan_t p;
@@ -215,14 +244,15 @@ static void list_page(list_call_t *c)
         nq_call_fail(&c->org.base, NQ__STATUS__STATUS_UNAVAILABLE, "index key too long");
         return;
     }
-    nq_redis_args_t a;
-    nq_redis_args_init(&a);
-    for (size_t i = 0; i < p.keys.n; i++)
-        nq_redis_args_adds(&a, p.keys.key[i]);
-    nq_redis_args_adds(&a, c->q.after);
-    nq_redis_args_addf(&a, "%u", p.limit);
-    nq_redis_args_addf(&a, "%u", p.budget);
-    org_gather_script(&c->org, NQ_SCRIPT(LIST_PAGE), p.keys.n, &a, list_got_ids);
+    if (!p.team) {
+        list_page_of(c, &p, NULL, 0);
+        return;
+    }
+    char key[ORGIX_KEY_MAX];
+    nq_redis_args_t cmd;
+    orgix_team_key(key, sizeof(key), p.team);
+    org_args_zrange(&cmd, key);
+    org_gather(&c->org, &cmd, 1, list_got_members);
 }
 
 void list_serve(customers_t *app, const nq_bus_envelope_t *env, const Nq__OrgListRequest *req)

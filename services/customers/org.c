@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "custrec.h"
 #include "nq/keys.h"
 
 const char *const org_sp_statuses[] = {"active", "leave", "left", NULL};
@@ -80,8 +81,7 @@ static void check_id_list(char *const *ids, size_t n, const char *field, nq_fiel
 
 /* ---------------------------------------------------------------- hash form */
 
-/* Append field and value ("" for NULL). */
-static void add_field(nq_redis_args_t *out, const char *field, const char *value)
+void org_add_field(nq_redis_args_t *out, const char *field, const char *value)
 {
     nq_redis_args_adds(out, field);
     nq_redis_args_adds(out, value ? value : "");
@@ -103,12 +103,11 @@ static void add_id_list(nq_redis_args_t *out, const char *field, char *const *id
         out->failed = true;
         return;
     }
-    add_field(out, field, text);
+    org_add_field(out, field, text);
     free(text);
 }
 
-/* The value of `field` among n alternating field/value strings, or NULL. */
-static const char *lookup(const char *const *fields, size_t n, const char *field)
+const char *org_lookup(const char *const *fields, size_t n, const char *field)
 {
     for (size_t i = 0; i + 1 < n; i += 2) {
         if (strcmp(fields[i], field) == 0)
@@ -117,8 +116,7 @@ static const char *lookup(const char *const *fields, size_t n, const char *field
     return NULL;
 }
 
-/* *dst = a copy of value, or NULL when value is absent or "". 0 or -1 (OOM). */
-static int copy_text(char **dst, const char *value)
+int org_copy_text(char **dst, const char *value)
 {
     *dst = value && *value ? strdup(value) : NULL;
     return value && *value && !*dst ? -1 : 0;
@@ -191,7 +189,7 @@ static void team_validate(const ProtobufCMessage *entity, const char *id, nq_fie
 static int team_to_fields(const ProtobufCMessage *entity, nq_redis_args_t *out)
 {
     const Nq__Team *t = (const Nq__Team *)entity;
-    add_field(out, "name", t->name);
+    org_add_field(out, "name", t->name);
     add_id_list(out, "coordinators", t->coordinators, t->n_coordinators);
     return out->failed ? -1 : 0;
 }
@@ -202,11 +200,12 @@ static ProtobufCMessage *team_from_fields(const char *id, const char *const *fie
     if (!t)
         return NULL;
     nq__team__init(t);
-    int rc = copy_text(&t->id, id);
-    rc |= copy_text(&t->name, lookup(fields, n, "name"));
-    rc |= parse_id_list(lookup(fields, n, "coordinators"), &t->coordinators, &t->n_coordinators);
-    rc |= parse_time(lookup(fields, n, "updated_at"), &t->has_updated_at, &t->updated_at);
-    rc |= parse_time(lookup(fields, n, "deleted_at"), &t->has_deleted_at, &t->deleted_at);
+    int rc = org_copy_text(&t->id, id);
+    rc |= org_copy_text(&t->name, org_lookup(fields, n, "name"));
+    rc |=
+        parse_id_list(org_lookup(fields, n, "coordinators"), &t->coordinators, &t->n_coordinators);
+    rc |= parse_time(org_lookup(fields, n, "updated_at"), &t->has_updated_at, &t->updated_at);
+    rc |= parse_time(org_lookup(fields, n, "deleted_at"), &t->has_deleted_at, &t->deleted_at);
     return built(&t->base, rc);
 }
 
@@ -225,9 +224,9 @@ static void salesperson_validate(const ProtobufCMessage *entity, const char *id,
 static int salesperson_to_fields(const ProtobufCMessage *entity, nq_redis_args_t *out)
 {
     const Nq__Salesperson *sp = (const Nq__Salesperson *)entity;
-    add_field(out, "name", sp->name);
-    add_field(out, "team_id", sp->team_id);
-    add_field(out, "status", sp->status ? sp->status : ORG_SP_STATUS_DEFAULT);
+    org_add_field(out, "name", sp->name);
+    org_add_field(out, "team_id", sp->team_id);
+    org_add_field(out, "status", sp->status ? sp->status : ORG_SP_STATUS_DEFAULT);
     return out->failed ? -1 : 0;
 }
 
@@ -238,12 +237,12 @@ static ProtobufCMessage *salesperson_from_fields(const char *id, const char *con
     if (!sp)
         return NULL;
     nq__salesperson__init(sp);
-    int rc = copy_text(&sp->id, id);
-    rc |= copy_text(&sp->name, lookup(fields, n, "name"));
-    rc |= copy_text(&sp->team_id, lookup(fields, n, "team_id"));
-    rc |= copy_text(&sp->status, lookup(fields, n, "status"));
-    rc |= parse_time(lookup(fields, n, "updated_at"), &sp->has_updated_at, &sp->updated_at);
-    rc |= parse_time(lookup(fields, n, "deleted_at"), &sp->has_deleted_at, &sp->deleted_at);
+    int rc = org_copy_text(&sp->id, id);
+    rc |= org_copy_text(&sp->name, org_lookup(fields, n, "name"));
+    rc |= org_copy_text(&sp->team_id, org_lookup(fields, n, "team_id"));
+    rc |= org_copy_text(&sp->status, org_lookup(fields, n, "status"));
+    rc |= parse_time(org_lookup(fields, n, "updated_at"), &sp->has_updated_at, &sp->updated_at);
+    rc |= parse_time(org_lookup(fields, n, "deleted_at"), &sp->has_deleted_at, &sp->deleted_at);
     return built(&sp->base, rc);
 }
 
@@ -257,15 +256,16 @@ static void customer_validate(const ProtobufCMessage *entity, const char *id,
     check_name(c->name, errs);
     check_choice(c->class_, "class", org_customer_classes, errs);
     check_optional_id(c->owner_id, "owner_id", errs);
+    custrec_validate(c, errs);
 }
 
 static int customer_to_fields(const ProtobufCMessage *entity, nq_redis_args_t *out)
 {
     const Nq__Customer *c = (const Nq__Customer *)entity;
-    add_field(out, "name", c->name);
-    add_field(out, "class", c->class_ ? c->class_ : ORG_CUSTOMER_CLASS_DEFAULT);
-    add_field(out, "owner_id", c->owner_id);
-    return out->failed ? -1 : 0;
+    org_add_field(out, "name", c->name);
+    org_add_field(out, "class", c->class_ ? c->class_ : ORG_CUSTOMER_CLASS_DEFAULT);
+    org_add_field(out, "owner_id", c->owner_id);
+    return custrec_to_fields(c, out);
 }
 
 static ProtobufCMessage *customer_from_fields(const char *id, const char *const *fields, size_t n)
@@ -274,12 +274,21 @@ static ProtobufCMessage *customer_from_fields(const char *id, const char *const 
     if (!c)
         return NULL;
     nq__customer__init(c);
-    int rc = copy_text(&c->id, id);
-    rc |= copy_text(&c->name, lookup(fields, n, "name"));
-    rc |= copy_text(&c->class_, lookup(fields, n, "class"));
-    rc |= copy_text(&c->owner_id, lookup(fields, n, "owner_id"));
-    rc |= parse_time(lookup(fields, n, "updated_at"), &c->has_updated_at, &c->updated_at);
-    rc |= parse_time(lookup(fields, n, "since"), &c->has_since, &c->since);
+    int rc = org_copy_text(&c->id, id);
+    rc |= org_copy_text(&c->name, org_lookup(fields, n, "name"));
+    rc |= org_copy_text(&c->class_, org_lookup(fields, n, "class"));
+    rc |= org_copy_text(&c->owner_id, org_lookup(fields, n, "owner_id"));
+    rc |= parse_time(org_lookup(fields, n, "updated_at"), &c->has_updated_at, &c->updated_at);
+    rc |= parse_time(org_lookup(fields, n, "since"), &c->has_since, &c->since);
+    rc |= parse_time(org_lookup(fields, n, "created_at"), &c->has_created_at, &c->created_at);
+    rc |= parse_time(org_lookup(fields, n, "last_contact_at"), &c->has_last_contact_at,
+                     &c->last_contact_at);
+    rc |= parse_time(org_lookup(fields, n, "followup_due_at"), &c->has_followup_due_at,
+                     &c->followup_due_at);
+    int64_t cadence = 0;
+    rc |= parse_time(org_lookup(fields, n, "cadence_days"), &c->has_cadence_days, &cadence);
+    c->cadence_days = (int32_t)cadence;
+    rc |= custrec_from_fields(c, fields, n);
     return built(&c->base, rc);
 }
 
@@ -355,6 +364,8 @@ int org_check(const org_kind_t *k, org_op_t op, const Nq__OrgRequest *req, nq_fi
     size_t before = errs->n + errs->dropped;
     if (!nq_valid_id(req->id))
         nq_field_errors_add(errs, "id", "%s", req->id ? NQ_ID_RULE : "is required");
+    if (req->patch && (op != ORG_PUT || k != &org_kinds[ORG_CUSTOMER]))
+        nq_field_errors_add(errs, "patch", "is only for a customer's put");
     for (size_t i = 0; i < ORG_KIND_COUNT; i++) {
         const org_kind_t *kind = &org_kinds[i];
         const ProtobufCMessage *entity = org_request_entity(kind, req);
@@ -363,8 +374,8 @@ int org_check(const org_kind_t *k, org_op_t op, const Nq__OrgRequest *req, nq_fi
             nq_field_errors_add(errs, kind->name, "is required");
         else if (!wanted && entity)
             nq_field_errors_add(errs, kind->name, "must not be set in %s", k->msgs[op]->type);
-        else if (entity)
-            kind->validate(entity, req->id, errs);
+        else if (entity && !req->patch)
+            kind->validate(entity, req->id, errs); /* a PATCH's once merged (customer.c) */
     }
     return errs->n + errs->dropped > before ? -1 : 0;
 }

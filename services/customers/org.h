@@ -114,6 +114,14 @@ typedef struct org_key_move {
 int org_key_moves(const char *old_owner, const char *old_class, const char *new_owner,
                   const char *new_class, org_key_move_t out[2]);
 
+/* The hash form's pieces, shared by the kinds' rows (and custrec.c):
+ * append field and value ("" for NULL); the value of `field` among n
+ * alternating field/value strings, or NULL; *dst = a copy of value, or NULL
+ * when it is absent or "" (0, or -1 when out of memory). */
+void org_add_field(nq_redis_args_t *out, const char *field, const char *value);
+const char *org_lookup(const char *const *fields, size_t n, const char *field);
+int org_copy_text(char **dst, const char *value);
+
 /* Parse a stored JSON array of ids (a first-layout team's members) into a
  * malloc'd array of malloc'd strings (the caller frees both). Returns 0, or
  * -1 with whatever was parsed (free it all the same). */

@@ -135,6 +135,12 @@ void customer_delete(org_call_t *c);
 ProtobufCMessage *salesperson_entity(const char *id, const char *const *fields, size_t n,
                                      const nq_orghist_t *teams, const nq_orghist_t *status);
 
+/* A customer as a get reads it: its hash, then its owner history (2
+ * commands into cmds); and the entity from those replies, a new message the
+ * caller frees, or NULL when out of memory or unreadable. customer.c */
+void customer_reads(const char *id, nq_redis_args_t cmds[2]);
+ProtobufCMessage *customer_entity(const char *id, const org_kept_t *kept);
+
 /* A list request (team.list.v1, salesperson.list.v1, customer.list.v1):
  * answers a page, or INVALID naming the parameters that are wrong. lists.c */
 void list_serve(customers_t *app, const nq_bus_envelope_t *env, const Nq__OrgListRequest *req);

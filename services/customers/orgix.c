@@ -1,9 +1,11 @@
 /* orgix.c — the org directory's lists and their indexes. See orgix.h. */
 #include "orgix.h"
 
+#include <jansson.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "custrec.h"
 #include "nq/keys.h"
 #include "nq/page.h"
 
@@ -23,9 +25,18 @@ static const orgix_filter_t salesperson_filters[] = {
     [SP_ARCHIVED] = {"archived", "deleted_at", ORGIX_FLAG, flags, NULL, true},
 };
 
+static const char *const overdue_kinds[] = {"followup", NULL};
+
 static const orgix_filter_t customer_filters[] = {
     {"owner", "owner_id", ORGIX_ID, NULL, NULL, false},
     {"class", "class", ORGIX_CHOICE, org_customer_classes, ORG_CUSTOMER_CLASS_DEFAULT, false},
+    {"status", "status", ORGIX_CHOICE, custrec_statuses, CUSTREC_STATUS_DEFAULT, false},
+    {"region", "region", ORGIX_TEXT, NULL, NULL, false},
+    {"industry", "industry", ORGIX_TEXT, NULL, NULL, false},
+    /* kept by common/lua/lib/followup.lua (services/customers/followup.h) */
+    {"overdue", "", ORGIX_KEPT, overdue_kinds, NULL, false},
+    {"tag", "tags", ORGIX_MULTI, NULL, NULL, false},
+    {"team", "", ORGIX_TEAM, NULL, NULL, false},
 };
 
 static void set_term(orgix_query_t *q, size_t i, const char *value)
@@ -97,7 +108,9 @@ void orgix_values_of(const orgix_list_t *l, const char *const *fields, size_t n,
     for (size_t i = 0; i < l->n_filters; i++) {
         const orgix_filter_t *f = &l->filters[i];
         const char *v = field_value(fields, n, f->field);
-        if (f->type == ORGIX_FLAG)
+        if (f->type == ORGIX_KEPT || f->type == ORGIX_MULTI || f->type == ORGIX_TEAM)
+            v = "";
+        else if (f->type == ORGIX_FLAG)
             v = *v ? "1" : "0";
         else if (f->type == ORGIX_CHOICE && !*v)
             v = f->dflt;
@@ -124,9 +137,21 @@ int orgix_add_keys(const orgix_list_t *l, const orgix_values_t *now, orgix_keys_
 {
     out->n = 0;
     int rc = push_key(out, l, NULL, NULL);
-    for (size_t i = 0; rc == 0 && i < l->n_filters; i++)
-        rc = push_key(out, l, &l->filters[i], now->v[i]);
+    for (size_t i = 0; rc == 0 && i < l->n_filters; i++) {
+        orgix_type_t t = l->filters[i].type;
+        if (t != ORGIX_KEPT && t != ORGIX_MULTI && t != ORGIX_TEAM)
+            rc = push_key(out, l, &l->filters[i], now->v[i]);
+    }
     return rc;
+}
+
+size_t orgix_add_count(const orgix_list_t *l)
+{
+    size_t n = 1;
+    for (size_t i = 0; i < l->n_filters; i++)
+        n += l->filters[i].type != ORGIX_KEPT && l->filters[i].type != ORGIX_MULTI &&
+             l->filters[i].type != ORGIX_TEAM;
+    return n;
 }
 
 int orgix_rem_keys(const orgix_list_t *l, const orgix_values_t *before, const orgix_values_t *now,
@@ -136,7 +161,9 @@ int orgix_rem_keys(const orgix_list_t *l, const orgix_values_t *before, const or
     int rc = now ? 0 : push_key(out, l, NULL, NULL);
     for (size_t i = 0; rc == 0 && i < l->n_filters; i++) {
         const orgix_filter_t *f = &l->filters[i];
-        if (f->type == ORGIX_ID) {
+        if ((f->type == ORGIX_KEPT && now) || f->type == ORGIX_MULTI || f->type == ORGIX_TEAM)
+            continue;
+        if (f->type == ORGIX_ID || f->type == ORGIX_TEXT) {
             if (before && !(now && strcmp(before->v[i], now->v[i]) == 0))
                 rc = push_key(out, l, f, before->v[i]);
             continue;
@@ -156,6 +183,59 @@ int orgix_moves(const orgix_list_t *l, const orgix_values_t *before, const orgix
     if (orgix_rem_keys(l, before, now, &m->rem) != 0)
         return -1;
     return now ? orgix_add_keys(l, now, &m->add) : 0;
+}
+
+/* The strings of field `field`'s JSON array among n alternating
+ * field/value strings (absent or "": none), a new reference; NULL when it
+ * does not parse. */
+static json_t *multi_values(const char *const *fields, size_t n, const char *field)
+{
+    const char *text = n ? field_value(fields, n, field) : "";
+    json_t *arr = *text ? json_loads(text, 0, NULL) : json_array();
+    if (!json_is_array(arr)) {
+        json_decref(arr);
+        return NULL;
+    }
+    return arr;
+}
+
+static bool has_value(const json_t *arr, const char *v)
+{
+    size_t i;
+    json_t *e;
+    json_array_foreach (arr, i, e) {
+        if (json_is_string(e) && strcmp(json_string_value(e), v) == 0)
+            return true;
+    }
+    return false;
+}
+
+int orgix_multi_moves(const orgix_list_t *l, const char *const *before, size_t nb,
+                      const char *const *after, size_t na, orgix_moves_t *m)
+{
+    int rc = 0;
+    for (size_t i = 0; rc == 0 && i < l->n_filters; i++) {
+        const orgix_filter_t *f = &l->filters[i];
+        if (f->type != ORGIX_MULTI)
+            continue;
+        json_t *was = multi_values(before, nb, f->field), *is = multi_values(after, na, f->field);
+        rc = was && is ? 0 : -1;
+        size_t k;
+        json_t *e;
+        json_array_foreach (was, k, e) {
+            const char *v = json_string_value(e);
+            if (rc == 0 && v && !has_value(is, v))
+                rc = push_key(&m->rem, l, f, v);
+        }
+        json_array_foreach (is, k, e) {
+            const char *v = json_string_value(e);
+            if (rc == 0 && v)
+                rc = push_key(&m->add, l, f, v);
+        }
+        json_decref(was);
+        json_decref(is);
+    }
+    return rc;
 }
 
 int orgix_team_key(char *buf, size_t len, const char *team)
@@ -178,9 +258,13 @@ static void parameters_text(const orgix_list_t *l, bool archived, char *buf, siz
 /* Check `value` for filter f; errors on the filter's name. */
 static void check_value(const orgix_filter_t *f, const char *value, nq_field_errors_t *errs)
 {
-    if (f->type == ORGIX_ID && *value && !nq_valid_id(value))
+    if ((f->type == ORGIX_ID || f->type == ORGIX_TEAM) && *value && !nq_valid_id(value))
         nq_field_errors_add(errs, f->name, "%s, or empty for none", NQ_ID_RULE);
-    if (f->type != ORGIX_CHOICE || nq_one_of(value, f->choices))
+    if ((f->type == ORGIX_TEXT || f->type == ORGIX_MULTI) && *value &&
+        !nq_valid_text(value, NQ_ID_MAX))
+        nq_field_errors_add(errs, f->name,
+                            "must be at most %d bytes of UTF-8 text, or empty for none", NQ_ID_MAX);
+    if ((f->type != ORGIX_CHOICE && f->type != ORGIX_KEPT) || nq_one_of(value, f->choices))
         return;
     char text[120] = "";
     size_t at = 0;
@@ -303,8 +387,11 @@ int orgix_plan(const orgix_query_t *q, orgix_plan_t *p)
     const orgix_list_t *l = q->list;
     int rc = 0;
     p->keys.n = 0;
+    p->team = NULL;
     for (size_t i = 0; rc == 0 && i < l->n_filters; i++) {
-        if (q->set[i])
+        if (q->set[i] && l->filters[i].type == ORGIX_TEAM)
+            p->team = q->value[i];
+        else if (q->set[i])
             rc = push_key(&p->keys, l, &l->filters[i], q->value[i]);
     }
     if (rc == 0 && p->keys.n == 0)
@@ -317,7 +404,9 @@ int orgix_plan(const orgix_query_t *q, orgix_plan_t *p)
 bool orgix_matches(const orgix_query_t *q, const orgix_values_t *v)
 {
     for (size_t i = 0; i < q->list->n_filters; i++) {
-        if (q->set[i] && strcmp(q->value[i], v->v[i]) != 0)
+        orgix_type_t t = q->list->filters[i].type;
+        if (q->set[i] && t != ORGIX_KEPT && t != ORGIX_MULTI && t != ORGIX_TEAM &&
+            strcmp(q->value[i], v->v[i]) != 0)
             return false;
     }
     return true;

@@ -47,13 +47,14 @@
 #include "org.h"
 
 /* Most filters of one list (hidden ones included). */
-#define ORGIX_FILTERS_MAX 4
+#define ORGIX_FILTERS_MAX 8
 /* A page looks at no more than limit × this many entries. */
 #define ORGIX_SCAN_FACTOR 4
 /* Longest index key. */
 #define ORGIX_KEY_MAX 128
-/* Most keys of one move (the list's own, every value of the closed filters). */
-#define ORGIX_KEYS_MAX 16
+/* Most keys of one move (the list's own, every value of the closed filters,
+ * a multi-valued filter's values before and after). */
+#define ORGIX_KEYS_MAX 64
 /* Most parameters of one query. */
 #define ORGIX_PARAMS_MAX 16
 
@@ -62,6 +63,14 @@ typedef enum {
     ORGIX_ID,     /* an id, or "" (no team, in the pool) */
     ORGIX_CHOICE, /* one of `choices`; a stored "" is `dflt` */
     ORGIX_FLAG,   /* "1" when the field is set (not ""), else "0" */
+    ORGIX_TEXT,   /* a short text (nq_valid_text, at most NQ_ID_MAX bytes), or "" (none) */
+    ORGIX_KEPT,   /* one of `choices`, an index its own scripts keep (it depends on time,
+                     not on a field): never moved by a write, only left on removal, and
+                     trusted as read */
+    ORGIX_MULTI,  /* each string of a JSON array field (tags): the entity is in the index
+                     of every one; moved by orgix_multi_moves, trusted as read */
+    ORGIX_TEAM,   /* a team id: the entity's owner is a member of it now; no index of its
+                     own, read as the union of its members' owner indexes (lists.c) */
 } orgix_type_t;
 
 typedef struct orgix_filter {
@@ -119,6 +128,9 @@ int orgix_key(char *buf, size_t len, const orgix_list_t *l, const orgix_filter_t
  * per filter. Returns 0, or -1 when a key does not fit. */
 int orgix_add_keys(const orgix_list_t *l, const orgix_values_t *now, orgix_keys_t *out);
 
+/* How many indexes orgix_add_keys gives for an entity of l. */
+size_t orgix_add_count(const orgix_list_t *l);
+
 /* The indexes to take an entity out of, before it is put in those of `now`:
  * for a filter of ids, the index of its value in `before` (none when before
  * is NULL: a new entity); for a filter of choices or a flag, every value's
@@ -138,6 +150,14 @@ typedef struct orgix_moves {
  * (NULL: removed). Returns 0, or -1 when a key does not fit. */
 int orgix_moves(const orgix_list_t *l, const orgix_values_t *before, const orgix_values_t *now,
                 orgix_moves_t *m);
+
+/* Append to m the moves of l's multi-valued filters from the record as read
+ * (nb alternating field/value strings; none for a new entity) to the one
+ * written (na; none when removed): out of the indexes of the values it
+ * loses, into those of every value it has. Returns 0, or -1 when a key does
+ * not fit or a stored array does not parse. */
+int orgix_multi_moves(const orgix_list_t *l, const char *const *before, size_t nb,
+                      const char *const *after, size_t na, orgix_moves_t *m);
 
 /* The index of the salespeople whose team now is `team` ("": none) into
  * buf: a team's members now, which a team write moves its members between.
@@ -170,6 +190,8 @@ int orgix_scope(const orgix_query_t *q, char *buf, size_t len);
 
 typedef struct orgix_plan {
     orgix_keys_t keys; /* the indexes every item is in: the terms', or the list's own */
+    const char *team;  /* an ORGIX_TEAM term's team: items are also in one of its members'
+                          owner indexes (NULL: none) */
     unsigned limit;    /* items wanted */
     unsigned budget;   /* entries a page may look at: limit × ORGIX_SCAN_FACTOR */
 } orgix_plan_t;

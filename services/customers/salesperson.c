@@ -8,6 +8,7 @@
 
 #include "membership.h"
 #include "nq/keys.h"
+#include "cadence.h"
 #include "orgcall.h"
 
 /* The value of `field` in a kept HGETALL reply, or NULL. */
@@ -110,6 +111,8 @@ static void sp_written(org_call_t *c, org_kept_t *kept, size_t n)
         org_fail_invalid(c, "salesperson");
     } else if (strcmp(out, "ok") != 0) {
         nq_call_fail(&c->base, NQ__STATUS__STATUS_UNAVAILABLE, "unexpected answer %s", out);
+    } else {
+        cadence_rehome(&c->base, org_redis(c), c->id); /* their customers by their team now */
     }
 }
 

@@ -8,6 +8,7 @@
 
 #include "membership.h"
 #include "nq/keys.h"
+#include "cadence.h"
 #include "orgcall.h"
 
 /* Step 1 of every team flow: HGETALL the team, SMEMBERS everyone ever in it. */
@@ -130,6 +131,9 @@ static void team_written(org_call_t *c, org_kept_t *kept, size_t n)
                      "team %s has members now: %s (move them first)", c->id, ids);
     } else if (strcmp(out, "ok") != 0) {
         nq_call_fail(&c->base, NQ__STATUS__STATUS_UNAVAILABLE, "unexpected answer %s", out);
+    } else if (c->op == ORG_PUT && c->req->members_given) {
+        for (size_t i = 0; i < c->n_ids; i++) /* everyone it looked at may have moved */
+            cadence_rehome(&c->base, org_redis(c), c->ids[i]);
     }
 }
 

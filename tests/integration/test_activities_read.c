@@ -34,55 +34,6 @@
 
 /* ================================================================ helpers */
 
-static redisReply *cmd(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    redisReply *r = redisvCommand(tk_redis, fmt, ap);
-    va_end(ap);
-    return r;
-}
-
-static const redisReply *field_of(const redisReply *flat, const char *name)
-{
-    for (size_t i = 0; flat && flat->type == REDIS_REPLY_ARRAY && i + 1 < flat->elements; i += 2) {
-        if (flat->element[i]->type == REDIS_REPLY_STRING &&
-            strcmp(flat->element[i]->str, name) == 0)
-            return flat->element[i + 1];
-    }
-    return NULL;
-}
-
-/* Whether the index group has read the whole log and holds nothing pending. */
-static bool indexed(void)
-{
-    redisReply *s = cmd("XINFO STREAM %s", NQ_KEY_ACTIVITIES);
-    redisReply *g = cmd("XINFO GROUPS %s", NQ_KEY_ACTIVITIES);
-    const redisReply *last = field_of(s, "last-generated-id");
-    bool done = false;
-    for (size_t i = 0; last && g && g->type == REDIS_REPLY_ARRAY && i < g->elements; i++) {
-        const redisReply *name = field_of(g->element[i], "name");
-        if (!name || strcmp(name->str, NQ_GROUP_INDEX) != 0)
-            continue;
-        const redisReply *pending = field_of(g->element[i], "pending");
-        const redisReply *delivered = field_of(g->element[i], "last-delivered-id");
-        done =
-            pending && pending->integer == 0 && delivered && strcmp(delivered->str, last->str) == 0;
-    }
-    freeReplyObject(s);
-    freeReplyObject(g);
-    return done;
-}
-
-static bool wait_indexed(void)
-{
-    for (int64_t deadline = tk_mono_ms() + INDEX_MS; tk_mono_ms() < deadline; usleep(20000)) {
-        if (indexed())
-            return true;
-    }
-    return tk_check(false, "the indexer did not catch up with the log in %d ms", INDEX_MS);
-}
-
 /* Every page of GET /api/v1/activities?<query>&limit=<limit>, items
  * appended in order; pages counted in *pages. New reference. */
 static json_t *read_all(const char *query, int limit, int *pages)
@@ -245,7 +196,7 @@ static void test_setup(void)
     json_decref(tk_post(json_pack("[o]", tk_event_at("typo-1", "visit", "sp-typo", "c-1",
                                                      "2026-11-22T10:00:00+08:00", NULL)),
                         202));
-    CU_ASSERT_TRUE_FATAL(wait_indexed());
+    CU_ASSERT_TRUE_FATAL(tk_wait_indexed(INDEX_MS));
 }
 
 /* ================================================================ reading back */
@@ -282,11 +233,11 @@ static void test_every_type(void)
     check_ids("salesperson=sp-typo", 50, "typo-1");
     check_ids("salesperson=sp-nobody", 50, "");
     /* what the index holds: one event per field, one member per event */
-    redisReply *r = cmd("HLEN nq:{sp:sp-a}:acts");
+    redisReply *r = tk_cmd("HLEN nq:{sp:sp-a}:acts");
     tk_check(r && r->integer == (long long)N_SP_A, "sp-a events stored once: %lld",
              r ? r->integer : -1);
     freeReplyObject(r);
-    r = cmd("ZCARD nq:{sp:sp-a}:timeline");
+    r = tk_cmd("ZCARD nq:{sp:sp-a}:timeline");
     tk_check(r && r->integer == (long long)N_SP_A, "sp-a timeline: %lld", r ? r->integer : -1);
     freeReplyObject(r);
 }
@@ -442,7 +393,7 @@ static void test_one_millisecond(void)
         }
         json_decref(tk_post(batch, 202));
     }
-    CU_ASSERT_TRUE_FATAL(wait_indexed());
+    CU_ASSERT_TRUE_FATAL(tk_wait_indexed(INDEX_MS));
     const int limits[] = {50, 7, 200};
     for (size_t k = 0; k < sizeof(limits) / sizeof(limits[0]); k++) {
         json_t *all = read_all("salesperson=sp-c", limits[k], NULL);
@@ -491,7 +442,7 @@ static void test_scan_bound(void)
         }
         json_decref(tk_post(batch, 202));
     }
-    CU_ASSERT_TRUE_FATAL(wait_indexed());
+    CU_ASSERT_TRUE_FATAL(tk_wait_indexed(INDEX_MS));
     json_t *j = tk_call("GET", "/api/v1/activities?salesperson=sp-e&type=visit", NULL, 200);
     tk_check(json_array_size(json_object_get(j, "items")) == 0 &&
                  json_is_string(json_object_get(j, "next_cursor")),
@@ -541,8 +492,8 @@ static void kill_and_restart(int round)
         tk_check(nq_harness_proc_stop(tk_h, "nq-customers", SIGKILL) == 128 + SIGKILL,
                  "nq-customers killed");
     if (round == 8) { /* another instance takes two entries and dies with them */
-        redisReply *r = cmd("XREADGROUP GROUP %s nq-customers/ghost COUNT 2 STREAMS %s >",
-                            NQ_GROUP_INDEX, NQ_KEY_ACTIVITIES);
+        redisReply *r = tk_cmd("XREADGROUP GROUP %s nq-customers/ghost COUNT 2 STREAMS %s >",
+                               NQ_GROUP_INDEX, NQ_KEY_ACTIVITIES);
         tk_check(r && r->type == REDIS_REPLY_ARRAY, "the ghost read: %s",
                  r && r->type == REDIS_REPLY_ERROR ? r->str : "ok");
         freeReplyObject(r);
@@ -588,7 +539,7 @@ static void check_flowed(int n)
         free(seen);
         json_decref(lists[l]);
     }
-    redisReply *h = cmd("HLEN nq:{sp:sp-r}:acts"), *z = cmd("ZCARD nq:{sp:sp-r}:timeline");
+    redisReply *h = tk_cmd("HLEN nq:{sp:sp-r}:acts"), *z = tk_cmd("ZCARD nq:{sp:sp-r}:timeline");
     tk_check(h && z && h->integer == n && z->integer == n, "sp-r holds %lld events, %lld members",
              h ? h->integer : -1, z ? z->integer : -1);
     freeReplyObject(h);
@@ -600,7 +551,7 @@ static void test_restart_while_flowing(void)
     int next = 0;
     flow(30, 40, &next, kill_and_restart);
     CU_ASSERT_TRUE_FATAL(nq_harness_proc_running(tk_h, "nq-customers"));
-    CU_ASSERT_TRUE_FATAL(wait_indexed());
+    CU_ASSERT_TRUE_FATAL(tk_wait_indexed(INDEX_MS));
     check_flowed(next);
     long long lag = tk_metric("nq_index_lag_entries"),
               pending = tk_metric("nq_index_pending_entries");
@@ -651,7 +602,7 @@ static dump_t dump_index(size_t *keys)
     for (size_t p = 0; p < 3; p++) {
         char cursor[32] = "0";
         do {
-            redisReply *r = cmd("SCAN %s MATCH %s COUNT 1000", cursor, patterns[p]);
+            redisReply *r = tk_cmd("SCAN %s MATCH %s COUNT 1000", cursor, patterns[p]);
             if (!r || r->type != REDIS_REPLY_ARRAY) {
                 freeReplyObject(r);
                 break;
@@ -666,7 +617,7 @@ static dump_t dump_index(size_t *keys)
     for (size_t k = 0; k < n; k++) {
         dump_add(&d, names[k], strlen(names[k]));
         bool hash = strstr(names[k], ":acts") != NULL;
-        redisReply *r = hash ? cmd("HGETALL %s", names[k]) : cmd("ZRANGE %s 0 -1", names[k]);
+        redisReply *r = hash ? tk_cmd("HGETALL %s", names[k]) : tk_cmd("ZRANGE %s 0 -1", names[k]);
         if (hash) { /* fields in order, each with its value */
             size_t n_pairs = r->elements / 2;
             pair_t *pairs = malloc((n_pairs + 1) * sizeof(*pairs));
@@ -701,19 +652,19 @@ static void test_rebuild(void)
     size_t keys_before, keys_after;
     dump_t before = dump_index(&keys_before);
     tk_check(keys_before > 10, "index keys: %zu", keys_before);
-    freeReplyObject(cmd("DEL nq:{sp:sp-a}:acts nq:cust:c-1:timeline nq:{sp:sp-r}:timeline"));
-    redisReply *m = cmd("ZRANGE nq:{sp:sp-b}:timeline 0 0");
+    freeReplyObject(tk_cmd("DEL nq:{sp:sp-a}:acts nq:cust:c-1:timeline nq:{sp:sp-r}:timeline"));
+    redisReply *m = tk_cmd("ZRANGE nq:{sp:sp-b}:timeline 0 0");
     if (m && m->elements == 1)
-        freeReplyObject(cmd("ZREM nq:{sp:sp-b}:timeline %s", m->element[0]->str));
+        freeReplyObject(tk_cmd("ZREM nq:{sp:sp-b}:timeline %s", m->element[0]->str));
     freeReplyObject(m);
-    m = cmd("HRANDFIELD nq:{sp:sp-c}:acts");
+    m = tk_cmd("HRANDFIELD nq:{sp:sp-c}:acts");
     if (m && m->type == REDIS_REPLY_STRING)
-        freeReplyObject(cmd("HDEL nq:{sp:sp-c}:acts %s", m->str));
+        freeReplyObject(tk_cmd("HDEL nq:{sp:sp-c}:acts %s", m->str));
     freeReplyObject(m);
     json_t *j = tk_call("POST", "/api/v1/admin/rebuild", NULL, 202);
     json_decref(j);
     long long requested = 0;
-    redisReply *r = cmd("HGET %s %s", NQ_KEY_REBUILD_JOB, "requested_at");
+    redisReply *r = tk_cmd("HGET %s %s", NQ_KEY_REBUILD_JOB, "requested_at");
     if (r && r->type == REDIS_REPLY_STRING)
         requested = strtoll(r->str, NULL, 10);
     freeReplyObject(r);
@@ -723,14 +674,14 @@ static void test_rebuild(void)
         usleep(20000);
     tk_check(tk_redis_int("GET %s", NQ_KEY_ACTINDEX_REPLAYED) == requested,
              "the indexer replayed for the request");
-    CU_ASSERT_TRUE_FATAL(wait_indexed());
+    CU_ASSERT_TRUE_FATAL(tk_wait_indexed(INDEX_MS));
     dump_t after = dump_index(&keys_after);
     tk_check(keys_after == keys_before && same_dump(&before, &after),
              "the index after the replay equals before: %zu keys then, %zu now", keys_before,
              keys_after);
     /* and a second look for the same request replays nothing */
     sleep(2);
-    tk_check(indexed(), "nothing more to index");
+    tk_check(tk_indexed(), "nothing more to index");
     free(before.buf);
     free(after.buf);
 }
@@ -741,12 +692,12 @@ static void test_backfill(void)
     size_t keys_before, keys_after;
     dump_t before = dump_index(&keys_before);
     tk_check(nq_harness_proc_stop(tk_h, "nq-customers", SIGTERM) == 0, "nq-customers stopped");
-    freeReplyObject(cmd("XGROUP DESTROY %s %s", NQ_KEY_ACTIVITIES, NQ_GROUP_INDEX));
+    freeReplyObject(tk_cmd("XGROUP DESTROY %s %s", NQ_KEY_ACTIVITIES, NQ_GROUP_INDEX));
     const char *patterns[] = {"nq:{sp:*}:acts", "nq:{sp:*}:timeline", "nq:cust:*:timeline"};
     for (size_t p = 0; p < 3; p++) {
-        redisReply *r = cmd("KEYS %s", patterns[p]);
+        redisReply *r = tk_cmd("KEYS %s", patterns[p]);
         for (size_t i = 0; r && i < r->elements; i++)
-            freeReplyObject(cmd("DEL %s", r->element[i]->str));
+            freeReplyObject(tk_cmd("DEL %s", r->element[i]->str));
         freeReplyObject(r);
     }
     size_t none;
@@ -755,9 +706,9 @@ static void test_backfill(void)
     free(empty.buf);
     tk_check(nq_harness_proc_start(tk_h, "nq-customers") == 0, "nq-customers started");
     CU_ASSERT_TRUE_FATAL(nq_harness_wait_ready(tk_h, 20000));
-    for (int64_t deadline = tk_mono_ms() + INDEX_MS; tk_mono_ms() < deadline && !indexed();)
+    for (int64_t deadline = tk_mono_ms() + INDEX_MS; tk_mono_ms() < deadline && !tk_indexed();)
         usleep(20000);
-    CU_ASSERT_TRUE_FATAL(wait_indexed());
+    CU_ASSERT_TRUE_FATAL(tk_wait_indexed(INDEX_MS));
     dump_t after = dump_index(&keys_after);
     tk_check(keys_after == keys_before && same_dump(&before, &after),
              "the index made from the whole log equals before: %zu keys then, %zu now", keys_before,

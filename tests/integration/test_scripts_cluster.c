@@ -103,10 +103,11 @@ static const sample_t samples[] = {
      {"t1", "East", "[]", "1795000000000", "sp-1", "1", "0", "1", "2", "sp-2", "1", "", "t1", "1",
       "0|t1"}},
     {NQ_SCRIPT_ID_CUSTOMER_PUT,
-     {T "cust:1", T "customers", T "sps", T "ix:cu:owner=", T "ix:cu:class=normal",
+     {T "cust:1", T "customers", T "sps", T "cust:1:owners", T "fu:last", T "fu:due",
+      T "ix:cu:overdue=followup", T "cadence", T "sp:2", T "ix:cu:owner=", T "ix:cu:class=normal",
       T "ix:cu:class=potential", T "ix:cu", T "ix:cu:owner=sp-2", T "ix:cu:class=key"},
-     {"cu-1", "1795000000000", "", "", "3", "3", "name", "Acme", "owner_id", "sp-2", "class",
-      "key"}},
+     {"cu-1", "1795000000000", "", "", "", "new", "28800000", "7", "30", "14", "3", "3", "name",
+      "Acme", "owner_id", "sp-2", "class", "key"}},
     {NQ_SCRIPT_ID_KEYSET_CHANGE,
      {T "sp:1:key", T "sp:1:key_log"},
      {"+", "cu-1", "1795000000000", "12"}},
@@ -162,18 +163,42 @@ static const sample_t samples[] = {
     {NQ_SCRIPT_ID_ACTINDEX_PAGE, {T "cust:1:timeline"}, {"+", "-", "51", "2000", ",call,", "sp-1"}},
     /* the org lists: a page, the indexes built, a customer put then deleted */
     {NQ_SCRIPT_ID_LIST_PAGE, {T "ix:cu:class=key", T "ix:cu:owner=sp-2"}, {"", "50", "200"}},
+    /* a team's: its members' owner indexes as a group */
+    {NQ_SCRIPT_ID_LIST_PAGE,
+     {T "ix:cu:class=key", T "ix:cu:owner=sp-1", T "ix:cu:owner=sp-2"},
+     {"", "50", "200", "", "2"}},
     {NQ_SCRIPT_ID_IX_BUILD,
      {T "cust:1", T "ix:cu", T "ix:cu:owner=sp-2", T "ix:cu:class=key"},
      {"1", "3", "2", "owner_id", "class", "cu-1", "sp-2", "key"}},
     {NQ_SCRIPT_ID_CUSTOMER_PUT,
-     {T "cust:2", T "customers", T "sps", T "ix:cu:class=normal", T "ix:cu:class=potential",
-      T "ix:cu", T "ix:cu:owner=sp-2", T "ix:cu:class=key"},
-     {"cu-2", "1795000000000", "", "", "2", "3", "name", "Beta", "owner_id", "sp-2", "class",
-      "key"}},
+     {T "cust:2", T "customers", T "sps", T "cust:2:owners", T "fu:last", T "fu:due",
+      T "ix:cu:overdue=followup", T "cadence", T "sp:2", T "ix:cu:class=normal",
+      T "ix:cu:class=potential", T "ix:cu", T "ix:cu:owner=sp-2", T "ix:cu:class=key"},
+     {"cu-2", "1795000000000", "", "", "", "", "28800000", "7", "30", "14", "2", "3", "name",
+      "Beta", "owner_id", "sp-2", "class", "key"}},
+    /* a PATCH of it: its rev checked, a new owner with a reason */
+    {NQ_SCRIPT_ID_CUSTOMER_PUT,
+     {T "cust:2", T "customers", T "sps", T "cust:2:owners", T "fu:last", T "fu:due",
+      T "ix:cu:overdue=followup", T "cadence", T "sp:2", T "ix:cu:owner=sp-2"},
+     {"cu-2", "1795000000001", "", "sp-2", "1", "moved", "28800000", "7", "30", "14", "1", "0",
+      "owner_id", "", "class", "key"}},
+    /* follow-ups: contacts of a batch, a team's cadence, the sweep */
+    {NQ_SCRIPT_ID_CONTACT_SEEN,
+     {T "fu:last", T "fu:due", T "ix:cu:overdue=followup", T "cust:1", T "cust:9"},
+     {"1795000000000", "28800000", "cu-1", "1794000000000", "cu-9", "1794000000000"}},
+    {NQ_SCRIPT_ID_CADENCE_PUT,
+     {T "team:t1", T "cadence"},
+     {"t1:key", "t1:normal", "t1:potential", "5", "", ""}},
+    {NQ_SCRIPT_ID_FOLLOWUP_RECOMPUTE,
+     {T "cadence", T "fu:due", T "ix:cu:overdue=followup", T "ix:sp:team=t1", T "cust:1"},
+     {"1795000000000", "28800000", "t1", "7", "30", "14", "cu-1"}},
+    {NQ_SCRIPT_ID_FOLLOWUP_SWEEP,
+     {T "fu:due", T "ix:cu:overdue=followup", T "fu:swept"},
+     {"1795000000000", "3600000"}},
     {NQ_SCRIPT_ID_CUSTOMER_DELETE,
-     {T "cust:2", T "customers", T "ix:cu", T "ix:cu:owner=sp-2", T "ix:cu:class=key",
-      T "ix:cu:class=normal", T "ix:cu:class=potential"},
-     {"cu-2", "sp-2"}},
+     {T "cust:2", T "customers", T "cust:2:owners", T "fu:due", T "ix:cu",
+      T "ix:cu:owner=", T "ix:cu:class=key", T "ix:cu:class=normal", T "ix:cu:class=potential"},
+     {"cu-2", ""}},
 };
 
 static redisReply *cmd(const char *fmt, ...)
@@ -254,6 +279,8 @@ static int suite_init(void)
     freeReplyObject(cmd("XGROUP CREATE " T "stream g 0 MKSTREAM"));
     freeReplyObject(cmd("XADD " T "stream 1-1 n 1 b x"));
     freeReplyObject(cmd("SADD " T "sps sp-1 sp-2"));
+    freeReplyObject(cmd("HSET " T "team:t1 name T1"));
+    freeReplyObject(cmd("ZADD " T "ix:sp:team=t1 0 sp-2"));
     freeReplyObject(cmd("ZADD " T "buckets2 4102444800 " T "bucket:other"));
     freeReplyObject(cmd("XGROUP CREATE " T "stream ix 0"));
     freeReplyObject(cmd("ZADD " T "sp:1:timeline 0 1764120600000|visit|1-1/0 0 "

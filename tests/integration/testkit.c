@@ -266,6 +266,54 @@ void tk_redis_do(const char *fmt, ...)
     freeReplyObject(r);
 }
 
+redisReply *tk_cmd(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    redisReply *r = redisvCommand(tk_redis, fmt, ap);
+    va_end(ap);
+    return r;
+}
+
+const redisReply *tk_field_of(const redisReply *flat, const char *name)
+{
+    for (size_t i = 0; flat && flat->type == REDIS_REPLY_ARRAY && i + 1 < flat->elements; i += 2) {
+        if (flat->element[i]->type == REDIS_REPLY_STRING &&
+            strcmp(flat->element[i]->str, name) == 0)
+            return flat->element[i + 1];
+    }
+    return NULL;
+}
+
+bool tk_indexed(void)
+{
+    redisReply *s = tk_cmd("XINFO STREAM %s", NQ_KEY_ACTIVITIES);
+    redisReply *g = tk_cmd("XINFO GROUPS %s", NQ_KEY_ACTIVITIES);
+    const redisReply *last = tk_field_of(s, "last-generated-id");
+    bool done = false;
+    for (size_t i = 0; last && g && g->type == REDIS_REPLY_ARRAY && i < g->elements; i++) {
+        const redisReply *name = tk_field_of(g->element[i], "name");
+        if (!name || strcmp(name->str, NQ_GROUP_INDEX) != 0)
+            continue;
+        const redisReply *pending = tk_field_of(g->element[i], "pending");
+        const redisReply *delivered = tk_field_of(g->element[i], "last-delivered-id");
+        done =
+            pending && pending->integer == 0 && delivered && strcmp(delivered->str, last->str) == 0;
+    }
+    freeReplyObject(s);
+    freeReplyObject(g);
+    return done;
+}
+
+bool tk_wait_indexed(int timeout_ms)
+{
+    for (int64_t deadline = tk_mono_ms() + timeout_ms; tk_mono_ms() < deadline; usleep(20000)) {
+        if (tk_indexed())
+            return true;
+    }
+    return tk_check(false, "the indexer did not catch up with the log in %d ms", timeout_ms);
+}
+
 void tk_date_of(int64_t ms, char *buf, size_t len)
 {
     char t[48];

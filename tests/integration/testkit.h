@@ -102,6 +102,12 @@ json_t *tk_post(json_t *events, int want);
  * them (false after saying how far they got). */
 bool tk_wait_scored(int timeout_ms);
 
+/* Whether nq-customers' activity index group has read the whole log and
+ * holds nothing pending; tk_wait_indexed waits for it (false after saying
+ * so). */
+bool tk_indexed(void);
+bool tk_wait_indexed(int timeout_ms);
+
 /* The value of gauge or counter `name` in GET /metrics, or -1 when it is not
  * there (or the gateway does not answer). */
 long long tk_metric(const char *name);
@@ -116,6 +122,12 @@ long long tk_redis_int(const char *fmt, const char *arg);
 
 /* A command that must not fail. */
 void tk_redis_do(const char *fmt, ...);
+
+/* A command's reply (the caller frees it; NULL when Redis did not answer). */
+redisReply *tk_cmd(const char *fmt, ...);
+
+/* The value of field `name` in a flat field/value array reply (XINFO), or NULL. */
+const redisReply *tk_field_of(const redisReply *flat, const char *name);
 
 /* The date of instant ms in the zone, "2026-11-25". */
 void tk_date_of(int64_t ms, char *buf, size_t len);

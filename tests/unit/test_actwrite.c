@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "actwrite.h"
+#include "nq/scripts.h"
 #include "nq/actindex.h"
 #include "nq_test.h"
 
@@ -101,13 +102,14 @@ static void test_transaction(void)
     nq_redis_pipe_t p;
     nq_redis_pipe_init(&p);
     actwrite_stats_t st;
-    CU_ASSERT_EQUAL_FATAL(actwrite_pipe(&p, s_ids, s_entries, 3, noop, NULL, &st), 0);
+    CU_ASSERT_EQUAL_FATAL(actwrite_pipe(&p, s_ids, s_entries, 3, 1764120700000LL, noop, NULL, &st),
+                          0);
     CU_ASSERT_EQUAL(st.events, 4);
     CU_ASSERT_EQUAL(st.skipped, 0);
     CU_ASSERT_EQUAL(st.customers, 2);
     char lines[16][1024];
     size_t n = commands(&p, lines, 16);
-    CU_ASSERT_EQUAL_FATAL(n, 9);
+    CU_ASSERT_EQUAL_FATAL(n, 10);
     CU_ASSERT_STRING_EQUAL(lines[0], "MULTI");
     /* sp-a: the visit (place 0) and the training (place 3: the duplicate at 2 keeps its place) */
     CU_ASSERT_EQUAL(strncmp(lines[1], "HSET nq:{sp:sp-a}:acts 1764120700000-0/0 <", 42), 0);
@@ -127,11 +129,18 @@ static void test_transaction(void)
                                      "1764120600000|call|1764120700000-0/1|sp-b");
     CU_ASSERT_STRING_EQUAL(lines[6], "ZADD nq:cust:c-2:timeline 0 "
                                      "1764120400000|order|1764120700001-0/0|sp-b");
-    CU_ASSERT_STRING_EQUAL(lines[7], "XACK nq:activities index 1764120700000-0 1764120700001-0 "
+    /* c-1's latest contact (the visit and the call); c-2's order is none */
+    char want[512];
+    snprintf(want, sizeof(want),
+             "EVALSHA %s 4 nq:followup:last nq:followup:due nq:ix:customers:overdue=followup "
+             "nq:cust:c-1 1764120700000 28800000 c-1 1764120600000",
+             NQ_SCRIPT(CONTACT_SEEN)->sha);
+    CU_ASSERT_STRING_EQUAL(lines[7], want);
+    CU_ASSERT_STRING_EQUAL(lines[8], "XACK nq:activities index 1764120700000-0 1764120700001-0 "
                                      "1764120700002-0");
-    CU_ASSERT_STRING_EQUAL(lines[8], "EXEC");
-    CU_ASSERT_EQUAL(p.n, 9);
-    CU_ASSERT_PTR_EQUAL(p.cmds[8].cb, noop);
+    CU_ASSERT_STRING_EQUAL(lines[9], "EXEC");
+    CU_ASSERT_EQUAL(p.n, 10);
+    CU_ASSERT_PTR_EQUAL(p.cmds[9].cb, noop);
 
     /* the stored value is the event as the log holds it */
     redisReader *rd = redisReaderCreate();
@@ -161,13 +170,13 @@ static void test_idempotent(void)
     nq_redis_pipe_init(&a);
     nq_redis_pipe_init(&b);
     nq_redis_pipe_init(&c);
-    actwrite_pipe(&a, s_ids, s_entries, 2, noop, NULL, &st);
-    actwrite_pipe(&b, s_ids, s_entries, 2, noop, NULL, &st);
+    actwrite_pipe(&a, s_ids, s_entries, 2, 1764120700000LL, noop, NULL, &st);
+    actwrite_pipe(&b, s_ids, s_entries, 2, 1764120700000LL, noop, NULL, &st);
     CU_ASSERT_EQUAL_FATAL(a.buf.len, b.buf.len);
     CU_ASSERT_EQUAL(memcmp(a.buf.buf, b.buf.buf, a.buf.len), 0);
     const char *rev_ids[] = {s_ids[1], s_ids[0]};
     nq_actlog_entry_t rev[] = {s_entries[1], s_entries[0]};
-    actwrite_pipe(&c, rev_ids, rev, 2, noop, NULL, &st);
+    actwrite_pipe(&c, rev_ids, rev, 2, 1764120700000LL, noop, NULL, &st);
     char la[16][1024], lc[16][1024];
     size_t na = commands(&a, la, 16), nc = commands(&c, lc, 16);
     CU_ASSERT_EQUAL_FATAL(na, nc);
@@ -208,19 +217,58 @@ static void test_skips(void)
     nq_redis_pipe_init(&p);
     actwrite_stats_t st;
     const char *ids[] = {"5-0"};
-    CU_ASSERT_EQUAL(actwrite_pipe(&p, ids, &e, 1, noop, NULL, &st), 0);
+    CU_ASSERT_EQUAL(actwrite_pipe(&p, ids, &e, 1, 1764120700000LL, noop, NULL, &st), 0);
     CU_ASSERT_EQUAL(st.events, 1);
     CU_ASSERT_EQUAL(st.skipped, 3);
     char lines[8][1024];
     size_t n = commands(&p, lines, 8);
-    CU_ASSERT_EQUAL_FATAL(n, 6);
+    CU_ASSERT_EQUAL_FATAL(n, 7);
     CU_ASSERT_STRING_EQUAL(lines[2], "ZADD nq:{sp:sp-a}:timeline 0 1764120600000|visit|5-0/3");
-    CU_ASSERT_STRING_EQUAL(lines[4], "XACK nq:activities index 5-0");
+    CU_ASSERT_STRING_EQUAL(lines[5], "XACK nq:activities index 5-0");
+    nq_redis_pipe_free(&p);
+    nq_actlog_free(&e);
+}
+
+/* A customer's latest contact of a batch: the newest visit, call or
+ * meeting, whatever its place; later events of other types do not count. A
+ * batch without contacts has no script call. */
+static void test_contacts(void)
+{
+    Nq__Activity ev[5];
+    event(&ev[0], "m-1", "meeting", "sp-a", "c-9", 1764120000000LL);
+    event(&ev[1], "v-9", "visit", "sp-b", "c-9", 1764125000000LL);
+    event(&ev[2], "c-9", "call", "sp-a", "c-9", 1764121000000LL);
+    event(&ev[3], "o-9", "order", "sp-a", "c-9", 1764129000000LL);
+    event(&ev[4], "o-8", "order", "sp-a", "c-8", 1764129000000LL);
+    Nq__Activity *evs[] = {&ev[0], &ev[1], &ev[2], &ev[3], &ev[4]};
+    nq_actlog_entry_t e;
+    CU_ASSERT_EQUAL_FATAL(entry(&e, evs, 5, NULL, 5), 0);
+    const char *ids[] = {"7-0"};
+    char lines[16][1024];
+    nq_redis_pipe_t p;
+    actwrite_stats_t st;
+    nq_redis_pipe_init(&p);
+    CU_ASSERT_EQUAL(actwrite_pipe(&p, ids, &e, 1, 1764130000000LL, noop, NULL, &st), 0);
+    size_t n = commands(&p, lines, 16);
+    CU_ASSERT_EQUAL_FATAL(n, 10);
+    CU_ASSERT_PTR_NOT_NULL(strstr(lines[7], " 4 nq:followup:last nq:followup:due "
+                                            "nq:ix:customers:overdue=followup nq:cust:c-9 "
+                                            "1764130000000 28800000 c-9 1764125000000"));
+    nq_redis_pipe_free(&p);
+    nq_actlog_free(&e);
+    Nq__Activity *orders[] = {&ev[3], &ev[4]};
+    CU_ASSERT_EQUAL_FATAL(entry(&e, orders, 2, NULL, 2), 0);
+    nq_redis_pipe_init(&p);
+    CU_ASSERT_EQUAL(actwrite_pipe(&p, ids, &e, 1, 1764130000000LL, noop, NULL, &st), 0);
+    n = commands(&p, lines, 16);
+    for (size_t i = 0; i < n; i++)
+        CU_ASSERT_PTR_NULL(strstr(lines[i], "EVALSHA"));
     nq_redis_pipe_free(&p);
     nq_actlog_free(&e);
 }
 
 static CU_TestInfo tests[] = {
+    {"a customer's latest contact of a batch, and only contacts", test_contacts},
     {"one transaction: events, timelines, acknowledgements", test_transaction},
     {"the same batch twice, or in another order, writes the same", test_idempotent},
     {"events that make no keys are skipped, their entry acknowledged", test_skips},

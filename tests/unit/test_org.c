@@ -496,8 +496,28 @@ static void test_customer_round_trip(void)
     c.owner_id = "sp1";
     nq_redis_args_t a;
     fields_of(ORG_CUSTOMER, &c.base, 99, &a);
-    static const char *const want[] = {"name",     "Acme 有限公司", "class",      "normal",
-                                       "owner_id", "sp1",           "updated_at", "99"};
+    static const char *const want[] = {"name",
+                                       "Acme 有限公司",
+                                       "class",
+                                       "normal",
+                                       "owner_id",
+                                       "sp1",
+                                       "status",
+                                       "active",
+                                       "region",
+                                       "",
+                                       "industry",
+                                       "",
+                                       "tags",
+                                       "[]",
+                                       "contacts",
+                                       "[]",
+                                       "credit_limit_fen",
+                                       "",
+                                       "payment_terms_days",
+                                       "",
+                                       "updated_at",
+                                       "99"};
     fields_are(&a, want, N_ELEMS(want));
     Nq__Customer *back = (Nq__Customer *)read_back(ORG_CUSTOMER, "c1", &a);
     CU_ASSERT_PTR_NOT_NULL_FATAL(back);

@@ -81,10 +81,13 @@ static void test_table(void)
             size_t n = 0;
             for (const char *const *c = l->filters[f].choices; c && *c; c++)
                 n++;
-            CU_ASSERT_TRUE(l->filters[f].type == ORGIX_ID || n > 1);
+            orgix_type_t t = l->filters[f].type;
+            CU_ASSERT_TRUE(t == ORGIX_ID || t == ORGIX_TEXT || t == ORGIX_MULTI ||
+                           t == ORGIX_TEAM || (t == ORGIX_KEPT && n >= 1) || n > 1);
         }
     }
-    CU_ASSERT_PTR_NULL(orgix_filter(customers, "team"));
+    CU_ASSERT_PTR_NOT_NULL(orgix_filter(customers, "team"));
+    CU_ASSERT_PTR_NULL(orgix_filter(customers, "archived"));
     char key[ORGIX_KEY_MAX];
     CU_ASSERT_TRUE(orgix_key(key, sizeof(key), customers, orgix_filter(customers, "owner"), "") >
                    0);
@@ -157,7 +160,7 @@ static void test_refused(void)
         {&orgix_lists[ORG_CUSTOMER], {"owner=sp-1", "owner=sp-2"}, "owner"},
         {&orgix_lists[ORG_CUSTOMER], {"limit=5", "limit=5"}, "limit"},
         {&orgix_lists[ORG_CUSTOMER], {"include_archived=true"}, "include_archived"},
-        {&orgix_lists[ORG_CUSTOMER], {"team=t-a"}, "team"},
+        {&orgix_lists[ORG_CUSTOMER], {"team=t a"}, "team"},
         {&orgix_lists[ORG_CUSTOMER], {"=x"}, "query"},
         {&orgix_lists[ORG_SALESPERSON], {"status=gone"}, "status"},
         {&orgix_lists[ORG_SALESPERSON], {"archived=1"}, "archived"},
@@ -186,7 +189,8 @@ static void test_refused(void)
     const char *typo[] = {"onwer=sp-1", NULL};
     CU_ASSERT_EQUAL(parse(customers, typo, &q, &errs), -1);
     CU_ASSERT_STRING_EQUAL(reason_of(&errs, "onwer"),
-                           "is not a parameter of this list (limit, cursor, owner, class)");
+                           "is not a parameter of this list (limit, cursor, owner, class, status, "
+                           "region, industry, overdue, tag, team)");
     const char *typo2[] = {"stauts=left", NULL};
     CU_ASSERT_EQUAL(parse(salespeople, typo2, &q, &errs), -1);
     CU_ASSERT_STRING_EQUAL(
@@ -323,25 +327,89 @@ static void test_moves(void)
     orgix_values_of(customers, was, N_ELEMS(was), &before);
     orgix_values_of(customers, now, N_ELEMS(now), &after);
     CU_ASSERT_EQUAL_FATAL(orgix_moves(customers, &before, &after, &m), 0);
-    CU_ASSERT_EQUAL_FATAL(m.rem.n, 3);
+    /* the owner left, every other class and status; region and industry ("") stay */
+    CU_ASSERT_EQUAL_FATAL(m.rem.n, 6);
     CU_ASSERT_STRING_EQUAL(m.rem.key[0], "nq:ix:customers:owner=sp-1");
     CU_ASSERT_STRING_EQUAL(m.rem.key[1], "nq:ix:customers:class=key");
     CU_ASSERT_STRING_EQUAL(m.rem.key[2], "nq:ix:customers:class=potential");
-    CU_ASSERT_EQUAL_FATAL(m.add.n, 3);
+    CU_ASSERT_STRING_EQUAL(m.rem.key[3], "nq:ix:customers:status=dormant");
+    CU_ASSERT_STRING_EQUAL(m.rem.key[5], "nq:ix:customers:status=pool");
+    /* the overdue index is the follow-up scripts': never moved by a write */
+    CU_ASSERT_EQUAL_FATAL(m.add.n, 6);
     CU_ASSERT_STRING_EQUAL(m.add.key[0], "nq:ix:customers");
     CU_ASSERT_STRING_EQUAL(m.add.key[1], "nq:ix:customers:owner=sp-2");
     CU_ASSERT_STRING_EQUAL(m.add.key[2], "nq:ix:customers:class=normal");
+    CU_ASSERT_STRING_EQUAL(m.add.key[3], "nq:ix:customers:status=active");
+    CU_ASSERT_STRING_EQUAL(m.add.key[4], "nq:ix:customers:region=");
+    CU_ASSERT_STRING_EQUAL(m.add.key[5], "nq:ix:customers:industry=");
+    CU_ASSERT_EQUAL(orgix_add_count(customers), 6);
     /* the same owner: not taken out of it */
     CU_ASSERT_EQUAL_FATAL(orgix_moves(customers, &after, &after, &m), 0);
-    CU_ASSERT_EQUAL(m.rem.n, 2);
+    CU_ASSERT_EQUAL(m.rem.n, 5);
     /* a new one: no owner to leave */
     CU_ASSERT_EQUAL_FATAL(orgix_moves(customers, NULL, &after, &m), 0);
-    CU_ASSERT_EQUAL(m.rem.n, 2);
-    /* removed: out of everything, into nothing */
-    CU_ASSERT_EQUAL_FATAL(orgix_moves(customers, &after, NULL, &m), 0);
     CU_ASSERT_EQUAL(m.rem.n, 5);
+    /* removed: out of everything, the overdue index too, into nothing */
+    CU_ASSERT_EQUAL_FATAL(orgix_moves(customers, &after, NULL, &m), 0);
+    CU_ASSERT_EQUAL(m.rem.n, 12);
+    CU_ASSERT_STRING_EQUAL(m.rem.key[11], "nq:ix:customers:overdue=followup");
     CU_ASSERT_STRING_EQUAL(m.rem.key[0], "nq:ix:customers");
     CU_ASSERT_EQUAL(m.add.n, 0);
+}
+
+/* A multi-valued filter (tags): out of the values lost, into every value
+ * kept; all of them on removal; none for a record without. */
+static void test_multi_moves(void)
+{
+    const char *was[] = {"owner_id", "sp-1", "tags", "[\"vip\",\"华东\",\"old\"]"};
+    const char *now[] = {"owner_id", "sp-1", "tags", "[\"华东\",\"new\"]"};
+    orgix_moves_t m = {0};
+    CU_ASSERT_EQUAL_FATAL(orgix_multi_moves(customers, was, 4, now, 4, &m), 0);
+    CU_ASSERT_EQUAL_FATAL(m.rem.n, 2);
+    CU_ASSERT_STRING_EQUAL(m.rem.key[0], "nq:ix:customers:tag=vip");
+    CU_ASSERT_STRING_EQUAL(m.rem.key[1], "nq:ix:customers:tag=old");
+    CU_ASSERT_EQUAL_FATAL(m.add.n, 2);
+    CU_ASSERT_STRING_EQUAL(m.add.key[0], "nq:ix:customers:tag=华东");
+    CU_ASSERT_STRING_EQUAL(m.add.key[1], "nq:ix:customers:tag=new");
+    memset(&m, 0, sizeof(m));
+    CU_ASSERT_EQUAL_FATAL(orgix_multi_moves(customers, was, 4, NULL, 0, &m), 0);
+    CU_ASSERT_EQUAL(m.rem.n, 3);
+    CU_ASSERT_EQUAL(m.add.n, 0);
+    memset(&m, 0, sizeof(m));
+    CU_ASSERT_EQUAL_FATAL(orgix_multi_moves(customers, NULL, 0, now, 2, &m), 0);
+    CU_ASSERT_EQUAL(m.rem.n + m.add.n, 0);
+    const char *bad[] = {"tags", "{oops"};
+    CU_ASSERT_EQUAL(orgix_multi_moves(customers, bad, 2, now, 4, &m), -1);
+    /* the other lists have none */
+    memset(&m, 0, sizeof(m));
+    CU_ASSERT_EQUAL(orgix_multi_moves(salespeople, was, 4, now, 4, &m), 0);
+    CU_ASSERT_EQUAL(m.rem.n + m.add.n, 0);
+}
+
+/* team=: no index of its own; the plan names the team, whose members' owner
+ * indexes the page reads as a group. */
+static void test_team_plan(void)
+{
+    orgix_query_t q;
+    nq_field_errors_t errs;
+    orgix_plan_t p;
+    const char *team[] = {"team=t-east", "overdue=followup", NULL};
+    CU_ASSERT_EQUAL_FATAL(parse(customers, team, &q, &errs), 0);
+    CU_ASSERT_EQUAL_FATAL(orgix_plan(&q, &p), 0);
+    CU_ASSERT_STRING_EQUAL(p.team, "t-east");
+    CU_ASSERT_EQUAL_FATAL(p.keys.n, 1);
+    CU_ASSERT_STRING_EQUAL(p.keys.key[0], "nq:ix:customers:overdue=followup");
+    const char *alone[] = {"team=t-east", NULL};
+    CU_ASSERT_EQUAL_FATAL(parse(customers, alone, &q, &errs), 0);
+    CU_ASSERT_EQUAL_FATAL(orgix_plan(&q, &p), 0);
+    CU_ASSERT_EQUAL_FATAL(p.keys.n, 1);
+    CU_ASSERT_STRING_EQUAL(p.keys.key[0], "nq:ix:customers");
+    const char *none[] = {"owner=sp-1", NULL};
+    CU_ASSERT_EQUAL_FATAL(parse(customers, none, &q, &errs), 0);
+    CU_ASSERT_EQUAL_FATAL(orgix_plan(&q, &p), 0);
+    CU_ASSERT_PTR_NULL(p.team);
+    const char *bad[] = {"team=t east", NULL};
+    CU_ASSERT_EQUAL(parse(customers, bad, &q, &errs), -1);
 }
 
 /* ---------------------------------------------------------------- property */
@@ -388,8 +456,10 @@ static size_t random_fields(const orgix_list_t *l, const char *fields[], char bu
         const orgix_filter_t *flt = &l->filters[f];
         int r = rand() % P_VALUES;
         fields[n++] = flt->field;
-        if (flt->type == ORGIX_ID)
+        if (flt->type == ORGIX_ID || flt->type == ORGIX_TEXT)
             snprintf(buf[f], 16, "%s", r ? (r == 1 ? "a1" : "a2") : "");
+        else if (flt->type == ORGIX_KEPT || flt->type == ORGIX_MULTI || flt->type == ORGIX_TEAM)
+            snprintf(buf[f], 16, "%s", "");
         else if (flt->type == ORGIX_FLAG)
             snprintf(buf[f], 16, "%s", r ? "1795000000000" : "");
         else
@@ -423,7 +493,7 @@ static void test_property(void)
                 orgix_values_t known;
                 memset(&known, 0, sizeof(known));
                 for (size_t f = 0; f < l->n_filters; f++) {
-                    if (l->filters[f].type == ORGIX_ID)
+                    if (l->filters[f].type == ORGIX_ID || l->filters[f].type == ORGIX_TEXT)
                         snprintf(known.v[f], sizeof(known.v[f]), "%s", vals[id].v[f]);
                     else
                         snprintf(known.v[f], sizeof(known.v[f]), "junk");
@@ -466,6 +536,8 @@ static CU_TestInfo tests[] = {
     {"plans: the indexes and the budget", test_plan},
     {"an entity's values; matching a query", test_values},
     {"a write's moves, by hand", test_moves},
+    {"a multi-valued filter's moves", test_multi_moves},
+    {"team=: a group of owner indexes", test_team_plan},
     {"random writes: every index exact", test_property},
     CU_TEST_INFO_NULL,
 };

@@ -565,7 +565,32 @@ static void test_repeated_errors(void)
     json_decref(arr);
 }
 
+/* A repeated message: an array of objects, each decoded with its own
+ * errors named by its place; encoded back the same. */
+static void test_repeated_messages(void)
+{
+    static const pbjson_schema_t customer = {&nq__customer__descriptor, NULL, 0};
+    ProtobufCMessage *m =
+        decode_ok(&customer, "{\"contacts\":[{\"name\":\"王经理\",\"email\":\"w@x.cn\"},"
+                             "{\"name\":\"李工\"}]}");
+    Nq__Customer *c = (Nq__Customer *)m;
+    CU_ASSERT_EQUAL_FATAL(c->n_contacts, 2);
+    CU_ASSERT_STRING_EQUAL(c->contacts[0]->email, "w@x.cn");
+    CU_ASSERT_STRING_EQUAL(c->contacts[1]->name, "李工");
+    json_t *back = pbjson_encode(&customer, m);
+    json_t *want = parse("{\"contacts\":[{\"name\":\"王经理\",\"email\":\"w@x.cn\"},"
+                         "{\"name\":\"李工\"}]}");
+    CU_ASSERT_TRUE(json_equal(back, want));
+    json_decref(back);
+    json_decref(want);
+    protobuf_c_message_free_unpacked(m, NULL);
+    decode_bad(&customer, "{\"contacts\":[{\"name\":\"a\"},{\"nmae\":\"b\"}]}", "contacts[1].nmae");
+    decode_bad(&customer, "{\"contacts\":[{\"name\":\"a\"},\"b\"]}", "contacts[1]");
+    decode_bad(&customer, "{\"contacts\":{\"name\":\"a\"}}", "contacts");
+}
+
 static CU_TestInfo decode_tests[] = {
+    {"repeated messages: arrays of objects", test_repeated_messages},
     {"a full activity", test_decode_full},
     {"money: string or number, two decimals", test_decode_money},
     {"money: a number's text is judged, not its double", test_decode_money_number_text},

@@ -27,14 +27,19 @@
  * | nq:{sp:<id>}:status              | ZSET   | forever (history)         | customers: "<from ms>|<active/leave/left>", likewise |
  * | nq:team:<id>                     | HASH   | forever                   | customers: name, coordinators (JSON array), updated_at, deleted_at |
  * | nq:team:<id>:members             | SET    | forever                   | customers: every salesperson who was ever in the team (whose history reads consider) |
- * | nq:cust:<id>                     | HASH   | until deleted             | customers: name, class, owner_id, updated_at |
+ * | nq:cust:<id>                     | HASH   | until deleted             | customers: name, class, owner_id, status, region, industry, tags and contacts (JSON), credit_limit_fen, payment_terms_days, since, created_at, updated_at, rev; last_contact_at, cadence_days, followup_due_at (services/customers/custrec.h, followup.h) |
+ * | nq:cust:<id>:owners              | LIST   | until deleted             | customers: the owner history, "<since ms>|<owner id>|<reason>", oldest first, the last 100 |
+ * | nq:followup:last                 | HASH   | forever                   | customers (activity indexer): customer id -> its last visit, call or meeting (Unix ms), kept when newer; recomputed equal by a replay |
+ * | nq:followup:due                  | ZSET   | forever (members removed) | customers: customer id -> when its follow-up is overdue (Unix ms), those with an owner (services/customers/followup.h) |
+ * | nq:followup:swept                | STRING | forever                   | customers: when the overdue index was last swept (Unix ms) |
+ * | nq:cadence                       | HASH   | forever                   | customers: "<team id>:<class>" -> follow-up cadence in days, a team's overrides of the company defaults |
  * | nq:teams / nq:salespeople / nq:customers | SET | forever            | customers: ids in the directory, for listing |
  * | nq:teams:archived / nq:salespeople:archived | SET | forever         | customers: deleted teams and salespeople (kept for their past figures) |
  * | nq:org:layout                    | STRING | forever                   | customers: "2" once histories were made from the first layout's team_id / members |
  * | nq:org:unknown:salespeople / nq:org:unknown:customers | HASH | forever | ingest: id seen in events but not in the directory -> "<events> <first seen ms> <last seen ms>" |
  * | nq:salespeople:names             | HASH   | forever                   | customers: salesperson id -> name (boards read every name at once) |
  * | nq:ix:<list>                     | ZSET   | forever                   | customers: every id of a list (teams, salespeople: archived ones too; customers), score 0, read in id order with ZRANGEBYLEX (services/customers/orgix.h) |
- * | nq:ix:<list>:<filter>=<value>    | ZSET   | forever                   | customers: the ids of the list whose <filter> is <value> now: customers:owner=<sp> (owner= : the pool), customers:class=<c>, salespeople:team=<t> (team= : none; from the team history's last entry), salespeople:status=<s>, salespeople:archived=0/1, teams:archived=0/1; written by the script that writes the record |
+ * | nq:ix:<list>:<filter>=<value>    | ZSET   | forever                   | customers: the ids of the list whose <filter> is <value> now: customers:owner=<sp> (owner= : the pool), customers:class=<c>, customers:status=<s>, customers:region=<text>, customers:industry=<text>, customers:tag=<text> (one per tag of the customer), customers:overdue=followup (kept by the follow-up scripts, services/customers/followup.h), salespeople:team=<t> (team= : none; from the team history's last entry), salespeople:status=<s>, salespeople:archived=0/1, teams:archived=0/1; written by the script that writes the record |
  * | nq:ix:layout                     | STRING | forever                   | customers: "1" once the list indexes were built from the records (services/customers/ixbuild.h) |
  * | nq:activities group "alerting"   | (group) | kept                     | alerting: its own consumer group on the log (services/alerting/alerting.h) |
  * | nq:alerts                        | STREAM | trimmed to NQ_ALERT_STREAM_MAXLEN | alerting raises, the gateway changes: one entry per raise or change, fields id and a (the packed alert after it); the SSE stream's replay |
@@ -110,7 +115,11 @@
 #define NQ_KEY_UNKNOWN_CUSTOMERS    "nq:org:unknown:customers"
 #define NQ_KEY_ACTINDEX_REPLAYED    "nq:actindex:replayed"
 #define NQ_KEY_INDEX_LAYOUT         "nq:ix:layout"
-#define NQ_INDEX_LAYOUT             "1"
+#define NQ_KEY_FOLLOWUP_LAST        "nq:followup:last"
+#define NQ_KEY_FOLLOWUP_DUE         "nq:followup:due"
+#define NQ_KEY_FOLLOWUP_SWEPT       "nq:followup:swept"
+#define NQ_KEY_CADENCE              "nq:cadence"
+#define NQ_INDEX_LAYOUT             "2"
 
 #define NQ_KEY_USER_PREFIX    "nq:user:"
 #define NQ_KEY_USERS          "nq:users"
@@ -156,6 +165,8 @@ int nq_key_target(char *buf, size_t len, nq_subject_t subject, const char *id,
                   const nq_period_t *period);
 int nq_key_team(char *buf, size_t len, const char *team_id);
 int nq_key_customer(char *buf, size_t len, const char *customer_id);
+/* A customer's owner history (LIST). */
+int nq_key_customer_owners(char *buf, size_t len, const char *customer_id);
 /* A list's index: "nq:ix:<list>" when filter is NULL, else
  * "nq:ix:<list>:<filter>=<value>" (value may be "": none). */
 int nq_key_index(char *buf, size_t len, const char *list, const char *filter, const char *value);
