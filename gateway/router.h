@@ -82,6 +82,9 @@ typedef struct nq_route {
 const nq_route_t *nq_route_find(const nq_route_t *routes, size_t n, const char *method,
                                 const char *path, nq_route_params_t *params, int *status);
 
+/* How docs/api.md names a gw_subject_t ("salesperson", "every team"). */
+const char *gw_subject_name(int subject);
+
 /* The value captured for `name`, or NULL. */
 const char *nq_route_param(const nq_route_params_t *params, const char *name);
 

@@ -62,7 +62,7 @@ static void test_undeclared_is_caught(void)
     CU_ASSERT_FALSE(nq_perm_valid(designated.perm));
 }
 
-/* docs/api.md has "| `METHOD /pattern` | permission |" for every route. */
+/* docs/api.md has "| `METHOD /pattern` | permission | scope |" for every route. */
 static void test_docs_table(void)
 {
     FILE *f = fopen(NQ_DOCS_DIR "/api.md", "r");
@@ -75,8 +75,9 @@ static void test_docs_table(void)
     const nq_route_t *routes = gateway_routes(&n);
     for (size_t i = 0; routes && i < n; i++) {
         char row[256], perm[48];
-        snprintf(row, sizeof(row), "| `%s %s` | %s |", routes[i].method, routes[i].pattern,
-                 nq_perm_name(routes[i].perm, perm, sizeof(perm)));
+        snprintf(row, sizeof(row), "| `%s %s` | %s | %s |", routes[i].method, routes[i].pattern,
+                 nq_perm_name(routes[i].perm, perm, sizeof(perm)),
+                 gw_subject_name(routes[i].subject));
         if (!strstr(text, row))
             fprintf(stderr, "\ndocs/api.md lacks the row: %s\n", row);
         CU_ASSERT_PTR_NOT_NULL(strstr(text, row));
