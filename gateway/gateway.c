@@ -8,6 +8,11 @@
 #include "auth.h"
 #include "coalesce.h"
 #include "nq/log.h"
+#include "webfiles.h"
+
+#ifndef NQ_WEB_BUILD_ROOT
+#define NQ_WEB_BUILD_ROOT "web" /* the build sets its own copy of gateway/web */
+#endif
 
 /* Every handler module's rows, concatenated into one route table. */
 static const gw_routes_t *const modules[] = {
@@ -49,6 +54,8 @@ static void on_request(nq_http_conn_t *conn, const nq_http_request_t *http, void
     const nq_route_t *route =
         nq_route_find(routes, n_routes, http->method, http->path, &params, &status);
     if (!route) {
+        if (status == 404 && gw_static_answer(gw, conn, http))
+            return;
         gw_respond_error(conn, status, status == 405 ? "method_not_allowed" : "not_found",
                          status == 405 ? "this path does not take that method" : "no such path",
                          NULL);
@@ -82,6 +89,12 @@ void *gateway_new(nq_service_t *svc)
     gw->alerts = sse_hub_new(gw);
     gw->boards = board_cache_new(BOARD_CACHE_BOARDS, BOARD_CACHE_BYTES);
     gw->auth = gw_auth_new(gw);
+    bool web_set = cfg->web_root[0] != '\0';
+    if (gw_static_load(gw, web_set ? cfg->web_root : NQ_WEB_BUILD_ROOT, web_set) != 0) {
+        gateway_stop(gw);
+        gateway_free(gw);
+        return NULL;
+    }
     gw->http = nq_http_server_new(&svc->loop, cfg->http_host, cfg->http_port,
                                   (size_t)cfg->max_body_bytes, on_request, gw);
     if (!gw->ingest || !gw->coalescer || !gw->customers || !gw->reporting || !gw->alerts ||
@@ -111,7 +124,9 @@ void gateway_stop(void *app)
 void gateway_free(void *app)
 {
     gateway_t *gw = app;
-    if (gw)
+    if (gw) {
         board_cache_free(gw->boards);
+        gw_webfiles_free(gw->web);
+    }
     free(gw);
 }

@@ -22,6 +22,7 @@
 typedef struct sse_hub sse_hub_t;
 typedef struct coalescer coalescer_t;
 typedef struct gw_auth gw_auth_t;
+typedef struct gw_webfiles gw_webfiles_t;
 
 typedef struct gateway {
     nq_service_t *svc;      /* shared process state */
@@ -33,6 +34,7 @@ typedef struct gateway {
     coalescer_t *coalescer; /* one ingest batch per loop turn */
     board_cache_t *boards;  /* leaderboard answers, kept until a KPI or the org changes */
     gw_auth_t *auth;        /* who is asking: the check at the door (auth.h) */
+    gw_webfiles_t *web;     /* the console's files (webfiles.h), or NULL */
     uint64_t requests;      /* HTTP requests routed */
 } gateway_t;
 
@@ -138,6 +140,17 @@ typedef void (*gw_reply_fn)(nq_http_conn_t *conn, const ProtobufCMessage *reply,
                             const Nq__ReplyHeader *hdr, void *data);
 int gw_call(const gw_request_t *req, const nq_msgtype_t *type, ProtobufCMessage *msg,
             gw_reply_fn done, void *data, void (*free_data)(void *));
+
+/* ---- the console's files (h_static.c) ---------------------------------------- */
+
+/* Load the console's files from dir into gw->web. A directory that cannot be
+ * loaded stops the start when `required` (NQ_WEB_ROOT was set); otherwise it is
+ * logged and / answers 404. Returns 0 or -1. */
+int gw_static_load(gateway_t *gw, const char *dir, bool required);
+
+/* Answer a GET or HEAD that matched no route with a console file (open, no
+ * credential). false when none answers the path: the caller answers. */
+bool gw_static_answer(const gateway_t *gw, nq_http_conn_t *conn, const nq_http_request_t *http);
 
 /* SSE hub (h_alerts.c) lifecycle, used by gateway.c; clients connected. */
 sse_hub_t *sse_hub_new(gateway_t *gw);

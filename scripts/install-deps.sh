@@ -8,6 +8,11 @@
 # valgrind, clang, libclang-rt-14-dev: the test command's memcheck stage and its
 # sanitizer and libFuzzer stage (scripts/test.sh).
 #
+# nodejs (with npm), chromium: the build installs the console's pinned npm packages with
+# `npm ci` (gateway/web: ECharts; tests/browser: playwright-core) and the browser test
+# drives Debian's chromium headless (tests/browser/). npm comes with NodeSource's nodejs;
+# Debian's nodejs needs its npm package too.
+#
 # redis-server: the run and test commands start their own private redis-server, so the
 # system service that the package ships is not needed. While this script installs it,
 # service starts are denied (policy-rc.d), so apt does not start a system-wide Redis
@@ -18,8 +23,9 @@ PACKAGES=(
     build-essential cmake pkg-config git ca-certificates tzdata curl
     libzmq3-dev libprotobuf-c-dev protobuf-c-compiler libhiredis-dev libuv1-dev
     libcunit1-dev redis-server libhttp-parser-dev libjansson-dev libsodium-dev
-    docker-compose valgrind clang libclang-rt-14-dev
+    docker-compose valgrind clang libclang-rt-14-dev nodejs chromium
 )
+command -v npm >/dev/null 2>&1 || PACKAGES+=(npm)
 POLICY_RC=/usr/sbin/policy-rc.d
 
 log() { printf 'install-deps: %s\n' "$*" >&2; }

@@ -68,6 +68,8 @@ print_usage_hints() {
     cat <<EOF
 
 neiqin is running: $base/
+The console (控制台) is there: open $base/ in a browser and sign in with a demo user below
+(u-zhoumin, the coordinator of t-east, sees the team's Today / 今日).
 Logs are in var/log/. Ctrl-C (or 'scripts/run.sh stop' from another terminal) stops it all.
 
 Every API request needs a credential. The run command's admin API key is in var/api-key:
@@ -121,9 +123,6 @@ cmd_start() {
     [[ $NQ_SCORERS =~ ^[1-9][0-9]*$ ]] || die "NQ_SCORERS must be a positive integer, got '$NQ_SCORERS'"
     mkdir -p "$VAR_DIR/log"
     build
-    if [[ -z ${NQ_WEB_ROOT:-} && -d $ROOT/gateway/web ]]; then
-        export NQ_WEB_ROOT=$ROOT/gateway/web
-    fi
     local hook
     printf -v hook '%q ready' "$ROOT/scripts/run.sh"
     exec "$BIN_DIR/nq-supervise" --dir "$VAR_DIR" --bin "$BIN_DIR" --scorers "$NQ_SCORERS" \

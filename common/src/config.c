@@ -72,7 +72,7 @@ static const option_t options[] = {
     {"alerts-endpoint", "NQ_ALERTS_ENDPOINT", OPT_ENDPOINT, FIELD(alerts_endpoint), 0, 0,
      "tcp://127.0.0.1:7106", "alerting PUB of alerts"},
     {"web-root", "NQ_WEB_ROOT", OPT_STRING, FIELD(web_root), 0, 0, "",
-     "static files served by the gateway (empty: none)"},
+     "the console's files served at / (empty: the build's copy, <build>/web)"},
     {"big-order-yuan", "NQ_BIG_ORDER_YUAN", OPT_MONEY_YUAN, FIELD(big_order_fen), 0, 0, "50000",
      "big-order alert threshold, yuan"},
     {"alert-recency-s", "NQ_ALERT_RECENCY_S", OPT_INT, FIELD(alert_recency_s), 0, 31622400, "86400",

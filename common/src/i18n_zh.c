@@ -349,6 +349,13 @@ const nq_i18n_pair_t nq_i18n_zh_catalogue[] = {
     {"must be an object of rule -> settings", "应为“规则 -> 设置”的对象"},
     {"must be an object of parameter -> value", "应为“参数 -> 取值”的对象"},
     {"must be an amount in yuan (\"50000.00\")", "应为以元为单位的金额（\"50000.00\"）"},
+    /* ---- 控制台文件（gateway/webfiles.c） */
+    {"more than %s files", "文件超过 %s 个"},
+    {"more than %s bytes of files", "文件总大小超过 %s"},
+    {"cannot read %s", "无法读取 %s"},
+    {"cannot open the directory %s", "无法打开目录 %s"},
+    {"path too long under %s", "%s 下的路径过长"},
+    {"cannot stat %s", "无法获取 %s 的信息"},
 };
 /* clang-format on */
 

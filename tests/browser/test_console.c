@@ -1,0 +1,93 @@
+/* tests/browser/test_console.c — the console in a real browser against the real suite.
+ *
+ * Starts the suite (harness.h), seeds the demo (nqctl seed-demo), waits until every
+ * demo event is scored, makes the demo coordinator u-zhoumin with a random password,
+ * then runs console.test.mjs under node: headless Debian chromium through
+ * playwright-core signs in, compares Today's figures with the API's, watches a big
+ * order's alert arrive live and acknowledges it, switches to English and checks the
+ * 390 px layout. Screenshots: <build>/artifacts/console/. */
+#include <CUnit/Basic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "nq/access.h"
+#include "nq/keys.h"
+#include "testkit.h"
+
+#define TEAM        "t-east"
+#define COORDINATOR "u-zhoumin"
+
+static void make_coordinator(char *password, size_t len)
+{
+    char err[256] = "";
+    nq_user_t u = {0};
+    snprintf(password, len, "pw-%08lx%08lx", (unsigned long)random(), (unsigned long)getpid());
+    snprintf(u.id, sizeof(u.id), COORDINATOR);
+    snprintf(u.name, sizeof(u.name), "周敏");
+    snprintf(u.role, sizeof(u.role), "coordinator");
+    snprintf(u.teams, sizeof(u.teams), TEAM);
+    int rc = nq_access_user_add(tk_redis, &u, password, err, sizeof(err));
+    tk_check(rc == 0, "user add %s: %s", COORDINATOR, err);
+    CU_ASSERT_EQUAL_FATAL(rc, 0);
+}
+
+/* node console.test.mjs with the suite's address and the coordinator; its exit status. */
+static int run_browser(const char *password)
+{
+    pid_t pid = fork();
+    if (pid == 0) {
+        setenv("NQ_URL", nq_harness_url(tk_h), 1);
+        setenv("NQ_USER", COORDINATOR, 1);
+        setenv("NQ_PASSWORD", password, 1);
+        setenv("NQ_TEAM", TEAM, 1);
+        setenv("NQ_ARTIFACTS", NQ_ARTIFACTS_DIR, 1);
+        setenv("NQ_PLAYWRIGHT", NQ_PLAYWRIGHT_DIR, 1);
+        setenv("NQ_CHROMIUM", NQ_CHROMIUM, 1);
+        execl(NQ_NODE, "node", NQ_BROWSER_SCRIPT, (char *)NULL);
+        _exit(127);
+    }
+    int st = 0;
+    if (pid < 0 || waitpid(pid, &st, 0) != pid)
+        return -1;
+    return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+static void test_console(void)
+{
+    char password[64];
+    CU_ASSERT_EQUAL_FATAL(tk_nqctl(NULL, NULL, 30000, (const char *[]){"seed-demo", NULL}), 0);
+    tk_accepted = tk_redis_int("GET %s", NQ_KEY_STATS_ACCEPTED);
+    CU_ASSERT_FATAL(tk_accepted > 0 && tk_wait_scored(15000));
+    make_coordinator(password, sizeof(password));
+    int rc = run_browser(password);
+    tk_check(rc == 0, "the browser test exited %d (its output above)", rc);
+    CU_ASSERT_EQUAL(rc, 0);
+}
+
+static int suite_init(void)
+{
+    srandom((unsigned)tk_mono_ms());
+    return tk_start(NULL);
+}
+
+static int suite_cleanup(void)
+{
+    return tk_stop() == 0 ? 0 : -1;
+}
+
+int main(void)
+{
+    if (CU_initialize_registry() != CUE_SUCCESS)
+        return 1;
+    CU_pSuite s = CU_add_suite("console", suite_init, suite_cleanup);
+    CU_add_test(s, "Today in chromium: sign-in, figures, live alert, English, 390 px",
+                test_console);
+    CU_basic_set_mode(CU_BRM_VERBOSE);
+    CU_basic_run_tests();
+    unsigned failed = CU_get_number_of_failures() + CU_get_number_of_suites_failed();
+    CU_cleanup_registry();
+    return failed ? 1 : 0;
+}
