@@ -610,7 +610,7 @@ static void get_leaderboard(const gw_request_t *req)
 }
 
 static const nq_route_t rows[] = {
-    {"GET", "/api/v1/leaderboards", NQ_READ(KPI), get_leaderboard, NULL, GW_SUBJ_EVERY_TEAM},
+    {"GET", "/api/v1/leaderboards", NQ_READ(KPI), get_leaderboard, NULL, GW_SUBJ_BOARD},
     {"POST", "/api/v1/targets/teams/:id/:period/:key/split", NQ_WRITE(TARGET), post_split,
      &team_subject, GW_SUBJ_TEAM},
     {"PUT", "/api/v1/targets/salespeople/:id/:period/:key", NQ_WRITE(TARGET), put_targets,

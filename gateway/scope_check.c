@@ -220,6 +220,20 @@ void gw_scope_enter(const gw_request_t *req)
             gw_respond_error(req->conn, 403, "scope",
                              "company-wide changes are for callers who reach every team", NULL);
         return;
+    case GW_SUBJ_BOARD: { /* ?scope=team:<id> or company (the default) */
+        char board[NQ_ID_MAX + 8] = "company";
+        nq_http_query_param(req->http, "scope", board, sizeof(board));
+        if (strncmp(board, "team:", 5) == 0 && !gw_scope_sees_team(&s, board + 5))
+            not_found(req->conn);
+        else if (strcmp(board, "company") == 0)
+            gw_respond_error(req->conn, 403, "scope",
+                             "the company board lists every team's people: for callers who reach "
+                             "every team (company totals: GET /api/v1/kpis/company)",
+                             NULL);
+        else
+            req->route->handler(req); /* a team of theirs, or a bad scope (400 there) */
+        return;
+    }
     case GW_SUBJ_TEAM:
         if (gw_scope_sees_team(&s, id))
             req->route->handler(req);

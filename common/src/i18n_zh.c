@@ -59,6 +59,9 @@ const nq_i18n_pair_t nq_i18n_zh_catalogue[] = {
     {"the KPI store", "KPI 存储"},
     {"the alert store", "预警存储"},
     {"the org store", "组织数据存储"},
+    {"the company board lists every team's people: for callers who reach every team (company "
+     "totals: GET /api/v1/kpis/company)",
+     "公司排行榜列出所有团队的人员，仅供可查看所有团队的调用者（公司汇总：GET /api/v1/kpis/company）"},
     {"no such record", "没有这条记录"},
     {"is not in your teams", "不在您的团队中"},
     {"the change would leave your teams", "此修改会使记录离开您的团队"},

@@ -124,6 +124,8 @@ static az_want_t scoped_want(const nq_route_t *r, az_who_t who, names_t names, b
     }
     if (r->subject == GW_SUBJ_EVERY_TEAM)
         return AZ_WANT_403; /* not scoped yet: closed to team-limited callers */
+    if (r->subject == GW_SUBJ_BOARD)
+        return AZ_WANT_403; /* the matrix asks for the company board (the default) */
     switch (names) {
     case NAMES_SP:
     case NAMES_CUSTOMER:

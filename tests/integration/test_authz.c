@@ -390,11 +390,39 @@ static void test_org_lists(void)
     }
 }
 
+/* Leaderboards: a team's board within scope, another's 404, the company board 403. */
+static void test_boards(void)
+{
+    static const struct {
+        az_who_t who;
+        int own, other, company;
+    } want[] = {
+        {AZ_MANAGER, 200, 200, 200},
+        {AZ_COORD, 200, 404, 403},
+        {AZ_TEAM_KEY, 200, 404, 403},
+        {AZ_SALES, 404, 404, 403},
+    };
+    for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+        int got[3];
+        const char *const paths[3] = {
+            "/api/v1/leaderboards?scope=team:" AZ_TEAM_OWN "&metric=sales_amount",
+            "/api/v1/leaderboards?scope=team:" AZ_TEAM_OTHER "&metric=sales_amount",
+            "/api/v1/leaderboards?scope=company&metric=sales_amount"};
+        const int wants[3] = {want[i].own, want[i].other, want[i].company};
+        for (int k = 0; k < 3; k++) {
+            json_decref(get_as(want[i].who, paths[k], &got[k]));
+            tk_check(got[k] == wants[k], "%s as %s: %d, want %d", paths[k],
+                     az_who_name(want[i].who), got[k], wants[k]);
+        }
+    }
+}
+
 static CU_TestInfo tests[] = {
     {"setup", test_setup},
     {"the authorization matrix", test_matrix},
     {"alerts: list, one, act, stream", test_alerts},
     {"org lists", test_org_lists},
+    {"leaderboards", test_boards},
     CU_TEST_INFO_NULL,
 };
 
