@@ -11,7 +11,8 @@
 # nodejs (with npm), chromium: the build installs the console's pinned npm packages with
 # `npm ci` (gateway/web: ECharts; tests/browser: playwright-core) and the browser test
 # drives Debian's chromium headless (tests/browser/). npm comes with NodeSource's nodejs;
-# Debian's nodejs needs its npm package too.
+# Debian's nodejs needs its npm package too. fonts-noto-cjk: the browser test's
+# screenshots show Chinese text, not boxes.
 #
 # redis-server: the run and test commands start their own private redis-server, so the
 # system service that the package ships is not needed. While this script installs it,
@@ -24,6 +25,7 @@ PACKAGES=(
     libzmq3-dev libprotobuf-c-dev protobuf-c-compiler libhiredis-dev libuv1-dev
     libcunit1-dev redis-server libhttp-parser-dev libjansson-dev libsodium-dev
     docker-compose valgrind clang libclang-rt-14-dev nodejs chromium
+    fonts-noto-cjk
 )
 command -v npm >/dev/null 2>&1 || PACKAGES+=(npm)
 POLICY_RC=/usr/sbin/policy-rc.d
