@@ -9,6 +9,7 @@
 #include "nq/keys.h"
 #include "nq/log.h"
 #include "nq/period.h"
+#include "scope_check.h"
 
 #define CHALLENGE "WWW-Authenticate: Bearer realm=\"neiqin\"\r\n"
 
@@ -81,7 +82,7 @@ static void decide(const gw_request_t *req, gw_principal_t *p)
         p->used = true;
     gw_request_t go = *req;
     go.who = p;
-    req->route->handler(&go);
+    gw_scope_enter(&go);
 }
 
 static void session_touch(gw_auth_t *a, gw_principal_t *p, uint64_t now);

@@ -499,8 +499,8 @@ const char *const gw_activity_media[] = {"application/json", "application/x-ndjs
                                          "application/x-protobuf", NULL};
 
 static const nq_route_t rows[] = {
-    {"POST", "/api/v1/activities", NQ_WRITE(ACTIVITY), post_activities, NULL},
-    {"POST", "/api/v1/feeds/:source", NQ_WRITE(ACTIVITY), post_feed, NULL},
+    {"POST", "/api/v1/activities", NQ_WRITE(ACTIVITY), post_activities, NULL, GW_SUBJ_EVERY_TEAM},
+    {"POST", "/api/v1/feeds/:source", NQ_WRITE(ACTIVITY), post_feed, NULL, GW_SUBJ_EVERY_TEAM},
 };
 
 const gw_routes_t gw_activity_routes = {rows, sizeof(rows) / sizeof(rows[0])};

@@ -323,8 +323,9 @@ static void get_customer_timeline(const gw_request_t *req)
 }
 
 static const nq_route_t rows[] = {
-    {"GET", "/api/v1/activities", NQ_READ(ACTIVITY), get_activities, NULL},
-    {"GET", "/api/v1/customers/:id/timeline", NQ_READ(ACTIVITY), get_customer_timeline, NULL},
+    {"GET", "/api/v1/activities", NQ_READ(ACTIVITY), get_activities, NULL, GW_SUBJ_EVERY_TEAM},
+    {"GET", "/api/v1/customers/:id/timeline", NQ_READ(ACTIVITY), get_customer_timeline, NULL,
+     GW_SUBJ_CUSTOMER},
 };
 
 const gw_routes_t gw_activity_read_routes = {rows, sizeof(rows) / sizeof(rows[0])};

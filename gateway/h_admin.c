@@ -67,8 +67,8 @@ static void get_rebuild(const gw_request_t *req)
 }
 
 static const nq_route_t rows[] = {
-    {"POST", "/api/v1/admin/rebuild", NQ_WRITE(SYSTEM), post_rebuild, NULL},
-    {"GET", "/api/v1/admin/rebuild", NQ_READ(SYSTEM), get_rebuild, NULL},
+    {"POST", "/api/v1/admin/rebuild", NQ_WRITE(SYSTEM), post_rebuild, NULL, GW_SUBJ_NONE},
+    {"GET", "/api/v1/admin/rebuild", NQ_READ(SYSTEM), get_rebuild, NULL, GW_SUBJ_NONE},
 };
 
 const gw_routes_t gw_admin_routes = {rows, sizeof(rows) / sizeof(rows[0])};

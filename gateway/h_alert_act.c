@@ -16,6 +16,7 @@
 #include "nq/log.h"
 #include "nq/period.h"
 #include "nq/scripts.h"
+#include "scope.h"
 
 #define ACT_TRIES 4 /* reads of an alert that others keep changing */
 
@@ -30,6 +31,7 @@ typedef struct act_job {
     char state_after[24];
     Nq__Alert *after; /* the alert as answered */
     int tries;
+    gw_scope_t seen; /* what the caller may see: another team's alert is 404 */
 } act_job_t;
 
 static void job_end(act_job_t *j)
@@ -105,6 +107,12 @@ static void on_fetched(nq_redis_t *r, redisReply *reply, void *data)
     }
     long long version = 0;
     j->after = gw_alert_from_fetch(reply->element[0], &version);
+    if (j->after &&
+        !gw_scope_sees_alert(&j->seen, j->after->team_id ? j->after->team_id : "",
+                             j->after->salesperson_id ? j->after->salesperson_id : "")) {
+        nq__alert__free_unpacked(j->after, NULL);
+        j->after = NULL; /* out of the caller's scope: as if there were none */
+    }
     if (!j->after) {
         gw_respond_error(j->conn, 404, "not_found", "no such alert", NULL);
         job_end(j);
@@ -162,6 +170,7 @@ void gw_alert_act(const gw_request_t *req)
     j->conn = req->conn;
     j->gw = req->gw;
     j->act = act;
+    gw_scope_of(&j->seen, req->who);
     snprintf(j->id, sizeof(j->id), "%s", id);
     nq_http_conn_retain(req->conn);
     fetch(j);

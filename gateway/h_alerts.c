@@ -30,6 +30,7 @@
 #include "nq/log.h"
 #include "nq/page.h"
 #include "nq/scripts.h"
+#include "scope.h"
 #include "pbjson.h"
 #include "lifecycle.h"
 #include "rules.h"
@@ -119,6 +120,13 @@ Nq__Alert *gw_alert_from_fetch(const redisReply *row, long long *version)
     return alert_unpack(row->element[1], row->element[0]->str);
 }
 
+/* May a caller of scope s see the alert? */
+static bool alert_seen(const gw_scope_t *s, const Nq__Alert *a)
+{
+    return gw_scope_sees_alert(s, a->team_id ? a->team_id : "",
+                               a->salesperson_id ? a->salesperson_id : "");
+}
+
 /* ---- the SSE hub ----------------------------------------------------------- */
 
 /* A stream id "ms-seq" as a comparable pair. */
@@ -135,6 +143,7 @@ typedef struct sse_client {
     bool closed;             /* the connection has closed */
     sse_hub_t *hub;          /* owner; NULL once the hub is gone */
     struct sse_client *next; /* hub's list */
+    gw_scope_t scope;        /* what the caller may see */
 } sse_client_t;
 
 struct sse_hub {
@@ -167,12 +176,21 @@ static bool id_after(const stream_id_t *a, const stream_id_t *b)
     return a->ms > b->ms || (a->ms == b->ms && a->seq > b->seq);
 }
 
-/* The SSE frame of a stream entry. Caller frees; NULL when it does not decode. */
-static char *entry_frame(const redisReply *entry)
+/* The SSE frame of a stream entry, with the scope (team, salesperson) of its
+ * alert into `who` (an every-team scope's fields unused). Caller frees; NULL
+ * when it does not decode. */
+typedef struct frame_who {
+    char team[NQ_ID_MAX + 1];
+    char sp[NQ_ID_MAX + 1];
+} frame_who_t;
+
+static char *entry_frame(const redisReply *entry, frame_who_t *who)
 {
     Nq__Alert *alert = entry_alert(entry);
     if (!alert)
         return NULL;
+    snprintf(who->team, sizeof(who->team), "%s", alert->team_id ? alert->team_id : "");
+    snprintf(who->sp, sizeof(who->sp), "%s", alert->salesperson_id ? alert->salesperson_id : "");
     json_t *obj = gw_alert_json(alert);
     char *text = obj ? json_dumps(obj, JSON_COMPACT) : NULL;
     json_decref(obj);
@@ -240,9 +258,11 @@ static void on_tail(nq_redis_t *r, redisReply *reply, void *data)
                 e->element[0]->type != REDIS_REPLY_STRING)
                 continue;
             snprintf(hub->last, sizeof(hub->last), "%s", e->element[0]->str);
-            char *frame = entry_frame(e);
+            frame_who_t who;
+            char *frame = entry_frame(e, &who);
             for (sse_client_t *c = hub->clients; frame && c; c = c->next)
-                deliver(c, e->element[0]->str, frame);
+                if (gw_scope_sees_alert(&c->scope, who.team, who.sp))
+                    deliver(c, e->element[0]->str, frame);
             free(frame);
         }
     }
@@ -332,8 +352,9 @@ static void on_replay(nq_redis_t *r, redisReply *reply, void *data)
         return;
     }
     for (size_t i = 0; reply && reply->type == REDIS_REPLY_ARRAY && i < reply->elements; i++) {
-        char *frame = entry_frame(reply->element[i]);
-        if (frame)
+        frame_who_t who;
+        char *frame = entry_frame(reply->element[i], &who);
+        if (frame && gw_scope_sees_alert(&c->scope, who.team, who.sp))
             send_frame(c, reply->element[i]->element[0]->str, frame);
         free(frame);
     }
@@ -367,6 +388,7 @@ static void get_stream(const gw_request_t *req)
         gw_respond_error(req->conn, 500, "internal", "out of memory", NULL);
         return;
     }
+    gw_scope_of(&c->scope, req->who);
     char from[64];
     bool resume = resume_id(req, from, sizeof(from), &c->last);
     if (!resume && *hub->last) /* live from here: nothing already in the stream */
@@ -425,7 +447,8 @@ typedef struct list_job {
     gateway_t *gw;
     char scope[400]; /* the cursor's scope */
     char next[NQ_CURSOR_MAX];
-    bool more; /* a next page */
+    bool more;       /* a next page */
+    gw_scope_t seen; /* what the caller may see: others are left out of the page */
 } list_job_t;
 
 static void list_job_end(list_job_t *j)
@@ -443,7 +466,7 @@ static void on_list_fetch(nq_redis_t *r, redisReply *reply, void *data)
         json_t *items = json_array();
         for (size_t i = 0; i < reply->elements; i++) {
             Nq__Alert *alert = gw_alert_from_fetch(reply->element[i], NULL);
-            if (alert)
+            if (alert && alert_seen(&j->seen, alert))
                 json_array_append_new(items, gw_alert_json(alert));
             if (alert)
                 nq__alert__free_unpacked(alert, NULL);
@@ -572,6 +595,7 @@ static void get_list(const gw_request_t *req)
     nq_redis_args_adds(&a, "desc");
     j->conn = req->conn;
     j->gw = req->gw;
+    gw_scope_of(&j->seen, req->who);
     nq_http_conn_retain(req->conn);
     if (a.failed || nq_script_call_args(req->gw->svc->redis, NQ_SCRIPT(LIST_PAGE), on_list_page, j,
                                         nkeys, &a) != 0) {
@@ -583,15 +607,22 @@ static void get_list(const gw_request_t *req)
 
 /* ---- one alert ------------------------------------------------------------- */
 
+/* A read of one alert: the connection and what its caller may see. */
+typedef struct one_read {
+    nq_http_conn_t *conn;
+    gw_scope_t seen;
+} one_read_t;
+
 static void on_get_one(nq_redis_t *r, redisReply *reply, void *data)
 {
-    nq_http_conn_t *conn = data;
+    one_read_t *rd = data;
+    nq_http_conn_t *conn = rd->conn;
     if (nq_http_conn_open(conn)) {
         if (!reply || reply->type != REDIS_REPLY_ARRAY || reply->elements != 1) {
             gw_respond_unavailable(conn, "the alert store");
         } else {
             Nq__Alert *alert = gw_alert_from_fetch(reply->element[0], NULL);
-            if (alert)
+            if (alert && alert_seen(&rd->seen, alert))
                 gw_respond_json(conn, 200, gw_alert_json(alert), NULL);
             else
                 gw_respond_error(conn, 404, "not_found", "no such alert", NULL);
@@ -600,6 +631,7 @@ static void on_get_one(nq_redis_t *r, redisReply *reply, void *data)
         }
     }
     nq_http_conn_release(conn);
+    free(rd);
 }
 
 static void get_one(const gw_request_t *req)
@@ -607,9 +639,17 @@ static void get_one(const gw_request_t *req)
     const char *id = gw_path_id(req, "id");
     if (!id)
         return;
+    one_read_t *rd = malloc(sizeof(*rd));
+    if (!rd) {
+        gw_respond_error(req->conn, 500, "internal", "out of memory", NULL);
+        return;
+    }
+    rd->conn = req->conn;
+    gw_scope_of(&rd->seen, req->who);
     nq_http_conn_retain(req->conn);
-    if (gw_alerts_fetch(req->gw, &id, 1, on_get_one, req->conn) != 0) {
+    if (gw_alerts_fetch(req->gw, &id, 1, on_get_one, rd) != 0) {
         nq_http_conn_release(req->conn);
+        free(rd);
         gw_respond_unavailable(req->conn, "the alert store");
     }
 }
@@ -690,12 +730,14 @@ void sse_hub_destroy(sse_hub_t **hubp)
 }
 
 static const nq_route_t rows[] = {
-    {"GET", "/api/v1/alerts/stream", NQ_READ(ALERT), get_stream, NULL},
-    {"GET", "/api/v1/alerts", NQ_READ(ALERT), get_list, NULL},
-    {"GET", "/api/v1/alerts/:id", NQ_READ(ALERT), get_one, NULL},
-    {"POST", "/api/v1/alerts/:id/:action", NQ_WRITE(ALERT), gw_alert_act, NULL},
-    {"GET", "/api/v1/teams/:id/alert-rules", NQ_READ(RULES), gw_alert_rules_get, NULL},
-    {"PUT", "/api/v1/teams/:id/alert-rules", NQ_WRITE(RULES), gw_alert_rules_put, NULL},
+    {"GET", "/api/v1/alerts/stream", NQ_READ(ALERT), get_stream, NULL, GW_SUBJ_FILTERED},
+    {"GET", "/api/v1/alerts", NQ_READ(ALERT), get_list, NULL, GW_SUBJ_FILTERED},
+    {"GET", "/api/v1/alerts/:id", NQ_READ(ALERT), get_one, NULL, GW_SUBJ_RECORD},
+    {"POST", "/api/v1/alerts/:id/:action", NQ_WRITE(ALERT), gw_alert_act, NULL, GW_SUBJ_RECORD},
+    {"GET", "/api/v1/teams/:id/alert-rules", NQ_READ(RULES), gw_alert_rules_get, NULL,
+     GW_SUBJ_TEAM},
+    {"PUT", "/api/v1/teams/:id/alert-rules", NQ_WRITE(RULES), gw_alert_rules_put, NULL,
+     GW_SUBJ_TEAM},
 };
 
 const gw_routes_t gw_alert_routes = {rows, sizeof(rows) / sizeof(rows[0])};

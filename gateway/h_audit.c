@@ -171,7 +171,7 @@ static void get_audit(const gw_request_t *req)
 }
 
 static const nq_route_t rows[] = {
-    {"GET", "/api/v1/audit", NQ_READ(AUDIT), get_audit, NULL},
+    {"GET", "/api/v1/audit", NQ_READ(AUDIT), get_audit, NULL, GW_SUBJ_EVERY_TEAM},
 };
 
 const gw_routes_t gw_audit_routes = {rows, sizeof(rows) / sizeof(rows[0])};

@@ -332,9 +332,9 @@ static void get_me(const gw_request_t *req)
 }
 
 static const nq_route_t rows[] = {
-    {"POST", "/api/v1/auth/login", NQ_OPEN, post_login, NULL},
-    {"POST", "/api/v1/auth/logout", NQ_WRITE(SELF), post_logout, NULL},
-    {"GET", "/api/v1/auth/me", NQ_READ(SELF), get_me, NULL},
+    {"POST", "/api/v1/auth/login", NQ_OPEN, post_login, NULL, GW_SUBJ_NONE},
+    {"POST", "/api/v1/auth/logout", NQ_WRITE(SELF), post_logout, NULL, GW_SUBJ_NONE},
+    {"GET", "/api/v1/auth/me", NQ_READ(SELF), get_me, NULL, GW_SUBJ_NONE},
 };
 
 const gw_routes_t gw_auth_routes = {rows, sizeof(rows) / sizeof(rows[0])};

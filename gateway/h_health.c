@@ -111,8 +111,8 @@ static void get_livez(const gw_request_t *req)
 }
 
 static const nq_route_t rows[] = {
-    {"GET", "/livez", NQ_OPEN, get_livez, NULL},
-    {"GET", "/readyz", NQ_OPEN, get_readyz, NULL},
+    {"GET", "/livez", NQ_OPEN, get_livez, NULL, GW_SUBJ_NONE},
+    {"GET", "/readyz", NQ_OPEN, get_readyz, NULL, GW_SUBJ_NONE},
 };
 
 const gw_routes_t gw_health_routes = {rows, sizeof(rows) / sizeof(rows[0])};

@@ -57,7 +57,7 @@ static void get_kpis(const gw_request_t *req)
 }
 
 static const nq_route_t rows[] = {
-    {"GET", "/api/v1/salespeople/:id/kpis", NQ_READ(KPI), get_kpis, NULL},
+    {"GET", "/api/v1/salespeople/:id/kpis", NQ_READ(KPI), get_kpis, NULL, GW_SUBJ_SALESPERSON},
 };
 
 const gw_routes_t gw_kpi_routes = {rows, sizeof(rows) / sizeof(rows[0])};

@@ -203,7 +203,7 @@ static void get_metrics(const gw_request_t *req)
 }
 
 static const nq_route_t rows[] = {
-    {"GET", "/metrics", NQ_READ(METRICS), get_metrics, NULL},
+    {"GET", "/metrics", NQ_READ(METRICS), get_metrics, NULL, GW_SUBJ_NONE},
 };
 
 const gw_routes_t gw_metrics_routes = {rows, sizeof(rows) / sizeof(rows[0])};

@@ -18,6 +18,8 @@
 #include "nq/kpi_pb.h"
 #include "nq/scripts.h"
 #include "pbjson.h"
+#include "scope.h"
+#include "scope_check.h"
 
 /* Server-set fields are written out and refused on input; effective_from
  * and status_from are input only (the day a change applies from); a
@@ -222,11 +224,93 @@ static void delete_entity(const gw_request_t *req)
 #define LIST_PARAMS_MAX 16
 #define LIST_PARAM_MAX  256
 
-/* {"items":[...],"next_cursor":"..."|null}, every list's page. */
+/* A list's call: its kind and what the caller may see. */
+typedef struct list_call {
+    const org_kind_t *kind;
+    gateway_t *gw;
+    gw_scope_t seen;
+    nq_http_conn_t *conn; /* customers of a team-limited caller: while owners' teams are read */
+    json_t *page;         /* likewise: the answer, filtered once they are */
+} list_call_t;
+
+/* Keep the items of page the caller sees; teams[i] is the current team of
+ * item i's owner (customers of a team-limited caller), else NULL. */
+static void filter_page(const list_call_t *lc, json_t *items, const char *const *teams)
+{
+    size_t i, keep = 0;
+    json_t *it;
+    json_array_foreach (items, i, it) {
+        const char *id = json_string_value(json_object_get(it, "id"));
+        bool seen;
+        if (lc->kind == &kinds[TEAM])
+            seen = gw_scope_sees_team(&lc->seen, id);
+        else if (lc->kind == &kinds[SALESPERSON])
+            seen = gw_scope_sees_salesperson(&lc->seen, id,
+                                             json_string_value(json_object_get(it, "team_id")));
+        else
+            seen = gw_scope_sees_customer(&lc->seen,
+                                          json_string_value(json_object_get(it, "owner_id")),
+                                          teams ? teams[i] : NULL);
+        if (seen)
+            json_array_set(items, keep++, it);
+    }
+    while (json_array_size(items) > keep)
+        json_array_remove(items, keep);
+}
+
+static void on_owner_teams(const char *const *teams, void *data)
+{
+    list_call_t *lc = data;
+    if (!nq_http_conn_open(lc->conn)) {
+        /* client left */
+    } else if (!teams) {
+        gw_respond_unavailable(lc->conn, "the org store");
+    } else {
+        filter_page(lc, json_object_get(lc->page, "items"), teams);
+        gw_respond_json(lc->conn, 200, json_incref(lc->page), NULL);
+    }
+    json_decref(lc->page);
+    nq_http_conn_release(lc->conn);
+    free(lc);
+}
+
+/* Customers of a team-limited caller: read their owners' teams, then answer
+ * (with a copy of the call: gw_call frees its own after this returns). */
+static void filter_by_owners(nq_http_conn_t *conn, const list_call_t *call, json_t *page)
+{
+    list_call_t *lc = malloc(sizeof(*lc));
+    if (!lc) {
+        json_decref(page);
+        gw_respond_error(conn, 500, "internal", "out of memory", NULL);
+        return;
+    }
+    *lc = *call;
+    json_t *items = json_object_get(page, "items");
+    size_t n = json_array_size(items);
+    const char **owners = calloc(n + 1, sizeof(*owners));
+    for (size_t i = 0; owners && i < n; i++) {
+        const char *o = json_string_value(json_object_get(json_array_get(items, i), "owner_id"));
+        owners[i] = o ? o : "";
+    }
+    lc->conn = conn;
+    lc->page = page;
+    nq_http_conn_retain(conn);
+    if (!owners || gw_scope_teams_of(lc->gw, owners, n, on_owner_teams, lc) != 0) {
+        gw_respond_unavailable(conn, "the org store");
+        json_decref(page);
+        nq_http_conn_release(conn);
+        free(lc);
+    }
+    free(owners);
+}
+
+/* {"items":[...],"next_cursor":"..."|null}, every list's page, with only
+ * what the caller may see (a page may hold fewer than its limit). */
 static void on_list_reply(nq_http_conn_t *conn, const ProtobufCMessage *msg,
                           const Nq__ReplyHeader *hdr, void *data)
 {
-    const org_kind_t *kind = data;
+    list_call_t *lc = data;
+    const org_kind_t *kind = lc->kind;
     size_t n;
     ProtobufCMessage **items;
     memcpy(&n, (const char *)msg + kind->page_n_offset, sizeof(n));
@@ -235,9 +319,16 @@ static void on_list_reply(nq_http_conn_t *conn, const ProtobufCMessage *msg,
     json_t *page = json_array();
     for (size_t i = 0; i < n; i++)
         json_array_append_new(page, entity_json(kind, items[i]));
-    gw_respond_reply(conn, hdr, 200,
-                     json_pack("{s:o, s:o}", "items", page, "next_cursor",
-                               next ? json_string(next) : json_null()));
+    json_t *body = json_pack("{s:o, s:o}", "items", page, "next_cursor",
+                             next ? json_string(next) : json_null());
+    bool ok = !hdr || !hdr->has_status || hdr->status == NQ__STATUS__STATUS_OK;
+    if (ok && kind == &kinds[CUSTOMER] && lc->seen.reach == NQ_REACH_TEAMS) {
+        filter_by_owners(conn, lc, body);
+        return;
+    }
+    if (ok && !gw_scope_all(&lc->seen))
+        filter_page(lc, page, NULL);
+    gw_respond_reply(conn, hdr, 200, body);
 }
 
 /* The query's parameters, as sent, to nq-customers: which are taken and
@@ -274,7 +365,15 @@ static void list_entities(const gw_request_t *req)
     Nq__OrgListRequest msg = NQ__ORG_LIST_REQUEST__INIT;
     msg.n_params = n;
     msg.params = ptrs;
-    gw_call(req, kind->list, &msg.base, on_list_reply, (void *)kind, NULL);
+    list_call_t *lc = calloc(1, sizeof(*lc));
+    if (!lc) {
+        gw_respond_error(req->conn, 500, "internal", "out of memory", NULL);
+        return;
+    }
+    lc->kind = kind;
+    lc->gw = req->gw;
+    gw_scope_of(&lc->seen, req->who);
+    gw_call(req, kind->list, &msg.base, on_list_reply, lc, free);
 }
 
 /* ---- a team's follow-up cadence --------------------------------------------- */
@@ -455,24 +554,31 @@ static void get_salesperson_report(const gw_request_t *req)
 
 static const nq_route_t rows[] = {
     /* the org lists */
-    {"GET", "/api/v1/teams", NQ_READ(ORG), list_entities, &kinds[TEAM]},
-    {"GET", "/api/v1/salespeople", NQ_READ(ORG), list_entities, &kinds[SALESPERSON]},
-    {"GET", "/api/v1/customers", NQ_READ(ORG), list_entities, &kinds[CUSTOMER]},
+    {"GET", "/api/v1/teams", NQ_READ(ORG), list_entities, &kinds[TEAM], GW_SUBJ_FILTERED},
+    {"GET", "/api/v1/salespeople", NQ_READ(ORG), list_entities, &kinds[SALESPERSON],
+     GW_SUBJ_FILTERED},
+    {"GET", "/api/v1/customers", NQ_READ(ORG), list_entities, &kinds[CUSTOMER], GW_SUBJ_FILTERED},
     /* the entities */
-    {"PUT", "/api/v1/teams/:id", NQ_WRITE(ORG), put_entity, &kinds[TEAM]},
-    {"GET", "/api/v1/teams/:id", NQ_READ(ORG), get_entity, &kinds[TEAM]},
-    {"DELETE", "/api/v1/teams/:id", NQ_WRITE(ORG), delete_entity, &kinds[TEAM]},
-    {"PUT", "/api/v1/salespeople/:id", NQ_WRITE(ORG), put_entity, &kinds[SALESPERSON]},
-    {"GET", "/api/v1/salespeople/:id", NQ_READ(ORG), get_entity, &kinds[SALESPERSON]},
-    {"DELETE", "/api/v1/salespeople/:id", NQ_WRITE(ORG), delete_entity, &kinds[SALESPERSON]},
-    {"PUT", "/api/v1/customers/:id", NQ_WRITE(ORG), put_entity, &kinds[CUSTOMER]},
-    {"PATCH", "/api/v1/customers/:id", NQ_WRITE(ORG), patch_entity, &kinds[CUSTOMER]},
-    {"GET", "/api/v1/customers/:id", NQ_READ(ORG), get_entity, &kinds[CUSTOMER]},
-    {"DELETE", "/api/v1/customers/:id", NQ_WRITE(ORG), delete_entity, &kinds[CUSTOMER]},
-    {"GET", "/api/v1/teams/:id/cadence", NQ_READ(ORG), get_cadence, NULL},
-    {"PUT", "/api/v1/teams/:id/cadence", NQ_WRITE(ORG), put_cadence, NULL},
-    {"GET", "/api/v1/reports/salespeople/:id", NQ_READ(KPI), get_salesperson_report, NULL},
-    {"GET", "/api/v1/org/unknown", NQ_READ(ORG), get_unknown, NULL},
+    {"PUT", "/api/v1/teams/:id", NQ_WRITE(ORG), put_entity, &kinds[TEAM], GW_SUBJ_TEAM},
+    {"GET", "/api/v1/teams/:id", NQ_READ(ORG), get_entity, &kinds[TEAM], GW_SUBJ_TEAM},
+    {"DELETE", "/api/v1/teams/:id", NQ_WRITE(ORG), delete_entity, &kinds[TEAM], GW_SUBJ_TEAM},
+    {"PUT", "/api/v1/salespeople/:id", NQ_WRITE(ORG), put_entity, &kinds[SALESPERSON],
+     GW_SUBJ_SALESPERSON},
+    {"GET", "/api/v1/salespeople/:id", NQ_READ(ORG), get_entity, &kinds[SALESPERSON],
+     GW_SUBJ_SALESPERSON},
+    {"DELETE", "/api/v1/salespeople/:id", NQ_WRITE(ORG), delete_entity, &kinds[SALESPERSON],
+     GW_SUBJ_SALESPERSON},
+    {"PUT", "/api/v1/customers/:id", NQ_WRITE(ORG), put_entity, &kinds[CUSTOMER], GW_SUBJ_CUSTOMER},
+    {"PATCH", "/api/v1/customers/:id", NQ_WRITE(ORG), patch_entity, &kinds[CUSTOMER],
+     GW_SUBJ_CUSTOMER},
+    {"GET", "/api/v1/customers/:id", NQ_READ(ORG), get_entity, &kinds[CUSTOMER], GW_SUBJ_CUSTOMER},
+    {"DELETE", "/api/v1/customers/:id", NQ_WRITE(ORG), delete_entity, &kinds[CUSTOMER],
+     GW_SUBJ_CUSTOMER},
+    {"GET", "/api/v1/teams/:id/cadence", NQ_READ(ORG), get_cadence, NULL, GW_SUBJ_TEAM},
+    {"PUT", "/api/v1/teams/:id/cadence", NQ_WRITE(ORG), put_cadence, NULL, GW_SUBJ_TEAM},
+    {"GET", "/api/v1/reports/salespeople/:id", NQ_READ(KPI), get_salesperson_report, NULL,
+     GW_SUBJ_SALESPERSON},
+    {"GET", "/api/v1/org/unknown", NQ_READ(ORG), get_unknown, NULL, GW_SUBJ_EVERY_TEAM},
 };
 
 const gw_routes_t gw_org_routes = {rows, sizeof(rows) / sizeof(rows[0])};

@@ -108,12 +108,14 @@ static void post_simulation(const gw_request_t *req)
 }
 
 static const nq_route_t rows[] = {
-    {"PUT", "/api/v1/teams/:id/scorecard", NQ_WRITE(PLAN), put_plan, "scorecard"},
-    {"GET", "/api/v1/teams/:id/scorecard", NQ_READ(PLAN), get_plan, "scorecard"},
-    {"PUT", "/api/v1/teams/:id/commission-plan", NQ_WRITE(PLAN), put_plan, "commission"},
-    {"GET", "/api/v1/teams/:id/commission-plan", NQ_READ(PLAN), get_plan, "commission"},
-    {"GET", "/api/v1/scores/salespeople/:id", NQ_READ(KPI), get_score, NULL},
-    {"POST", "/api/v1/teams/:id/simulations", NQ_READ(PLAN), post_simulation, NULL},
+    {"PUT", "/api/v1/teams/:id/scorecard", NQ_WRITE(PLAN), put_plan, "scorecard", GW_SUBJ_TEAM},
+    {"GET", "/api/v1/teams/:id/scorecard", NQ_READ(PLAN), get_plan, "scorecard", GW_SUBJ_TEAM},
+    {"PUT", "/api/v1/teams/:id/commission-plan", NQ_WRITE(PLAN), put_plan, "commission",
+     GW_SUBJ_TEAM},
+    {"GET", "/api/v1/teams/:id/commission-plan", NQ_READ(PLAN), get_plan, "commission",
+     GW_SUBJ_TEAM},
+    {"GET", "/api/v1/scores/salespeople/:id", NQ_READ(KPI), get_score, NULL, GW_SUBJ_SALESPERSON},
+    {"POST", "/api/v1/teams/:id/simulations", NQ_READ(PLAN), post_simulation, NULL, GW_SUBJ_TEAM},
 };
 
 const gw_routes_t gw_plan_routes = {rows, sizeof(rows) / sizeof(rows[0])};

@@ -610,21 +610,25 @@ static void get_leaderboard(const gw_request_t *req)
 }
 
 static const nq_route_t rows[] = {
-    {"GET", "/api/v1/leaderboards", NQ_READ(KPI), get_leaderboard, NULL},
+    {"GET", "/api/v1/leaderboards", NQ_READ(KPI), get_leaderboard, NULL, GW_SUBJ_BOARD},
     {"POST", "/api/v1/targets/teams/:id/:period/:key/split", NQ_WRITE(TARGET), post_split,
-     &team_subject},
+     &team_subject, GW_SUBJ_TEAM},
     {"PUT", "/api/v1/targets/salespeople/:id/:period/:key", NQ_WRITE(TARGET), put_targets,
-     &salesperson_subject},
+     &salesperson_subject, GW_SUBJ_SALESPERSON},
     {"GET", "/api/v1/targets/salespeople/:id/:period/:key", NQ_READ(TARGET), get_targets,
-     &salesperson_subject},
-    {"PUT", "/api/v1/targets/teams/:id/:period/:key", NQ_WRITE(TARGET), put_targets, &team_subject},
-    {"GET", "/api/v1/targets/teams/:id/:period/:key", NQ_READ(TARGET), get_targets, &team_subject},
-    {"PUT", "/api/v1/targets/company/:period/:key", NQ_WRITE(TARGET), put_targets,
-     &company_subject},
-    {"GET", "/api/v1/targets/company/:period/:key", NQ_READ(TARGET), get_targets, &company_subject},
-    {"GET", "/api/v1/kpis/salespeople/:id", NQ_READ(KPI), get_overview, &salesperson_subject},
-    {"GET", "/api/v1/kpis/teams/:id", NQ_READ(KPI), get_overview, &team_subject},
-    {"GET", "/api/v1/kpis/company", NQ_READ(KPI), get_overview, &company_subject},
+     &salesperson_subject, GW_SUBJ_SALESPERSON},
+    {"PUT", "/api/v1/targets/teams/:id/:period/:key", NQ_WRITE(TARGET), put_targets, &team_subject,
+     GW_SUBJ_TEAM},
+    {"GET", "/api/v1/targets/teams/:id/:period/:key", NQ_READ(TARGET), get_targets, &team_subject,
+     GW_SUBJ_TEAM},
+    {"PUT", "/api/v1/targets/company/:period/:key", NQ_WRITE(TARGET), put_targets, &company_subject,
+     GW_SUBJ_COMPANY},
+    {"GET", "/api/v1/targets/company/:period/:key", NQ_READ(TARGET), get_targets, &company_subject,
+     GW_SUBJ_COMPANY},
+    {"GET", "/api/v1/kpis/salespeople/:id", NQ_READ(KPI), get_overview, &salesperson_subject,
+     GW_SUBJ_SALESPERSON},
+    {"GET", "/api/v1/kpis/teams/:id", NQ_READ(KPI), get_overview, &team_subject, GW_SUBJ_TEAM},
+    {"GET", "/api/v1/kpis/company", NQ_READ(KPI), get_overview, &company_subject, GW_SUBJ_COMPANY},
 };
 
 const gw_routes_t gw_target_routes = {rows, sizeof(rows) / sizeof(rows[0])};

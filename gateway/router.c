@@ -70,3 +70,20 @@ const char *nq_route_param(const nq_route_params_t *params, const char *name)
     }
     return NULL;
 }
+
+const char *gw_subject_name(int subject)
+{
+    static const char *const names[GW_SUBJ_COUNT] = {
+        [GW_SUBJ_UNSET] = "undeclared",
+        [GW_SUBJ_NONE] = "none",
+        [GW_SUBJ_SALESPERSON] = "salesperson",
+        [GW_SUBJ_TEAM] = "team",
+        [GW_SUBJ_CUSTOMER] = "customer",
+        [GW_SUBJ_COMPANY] = "company",
+        [GW_SUBJ_FILTERED] = "filtered",
+        [GW_SUBJ_RECORD] = "record",
+        [GW_SUBJ_BOARD] = "board",
+        [GW_SUBJ_EVERY_TEAM] = "every team",
+    };
+    return subject >= 0 && subject < GW_SUBJ_COUNT ? names[subject] : "undeclared";
+}

@@ -18,8 +18,8 @@
  * and no allocation; the table is the caller's and must outlive the params.
  *
  *   static const nq_route_t routes[] = {
- *       {"GET", "/api/v1/salespeople/:id/kpis", NQ_READ(KPI), get_kpis, NULL},
- *       {"GET", "/api/v1/teams/:id", NQ_READ(ORG), get_entity, &team_kind},
+ *       {"GET", "/api/v1/salespeople/:id/kpis", NQ_READ(KPI), get_kpis, NULL, GW_SUBJ_SALESPERSON},
+ *       {"GET", "/api/v1/teams/:id", NQ_READ(ORG), get_entity, &team_kind, GW_SUBJ_TEAM},
  *   };
  *   nq_route_params_t params;
  *   const nq_route_t *r = nq_route_find(routes, 2, "GET", path, &params, &status);
@@ -30,6 +30,7 @@
 #define NQ_GATEWAY_ROUTER_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "nq/roles.h"
 
@@ -42,6 +43,24 @@ typedef struct nq_route_params {
     char values[NQ_ROUTE_MAX_PARAMS][NQ_ROUTE_PARAM_LEN]; /* copied segment text */
 } nq_route_params_t;
 
+/* What a route's :id names, for team scoping (scope.h, scope_check.c): the
+ * scope stage between the door and the handler asks the matching question
+ * and answers 404 when the caller may not see the subject. 0 is "not
+ * declared": a row without one fails tests/unit/test_route_perms.c. */
+typedef enum {
+    GW_SUBJ_UNSET = 0,   /* never valid */
+    GW_SUBJ_NONE,        /* no team's data: health, sign-in, /metrics, admin-only routes */
+    GW_SUBJ_SALESPERSON, /* :id is a salesperson (their current team) */
+    GW_SUBJ_TEAM,        /* :id is a team */
+    GW_SUBJ_CUSTOMER,    /* :id is a customer (its owner's current team) */
+    GW_SUBJ_COMPANY, /* company-wide totals: read by anyone allowed, written by every-team callers */
+    GW_SUBJ_FILTERED, /* a list, board or stream: the handler keeps only what the caller sees */
+    GW_SUBJ_RECORD,   /* :id is a record the handler checks once fetched (an alert: 404) */
+    GW_SUBJ_BOARD,    /* ?scope=team:<id> as a team (404); the company board: every-team callers */
+    GW_SUBJ_EVERY_TEAM, /* not scoped by team yet: only callers who reach every team (403 others) */
+    GW_SUBJ_COUNT
+} gw_subject_t;
+
 /* A route's handler; gw_request (gateway.h) is what the gateway hands it. */
 struct gw_request;
 typedef void (*gw_handler_fn)(const struct gw_request *req);
@@ -52,6 +71,7 @@ typedef struct nq_route {
     nq_perm_t perm;        /* what a caller must be allowed (checked before the handler) */
     gw_handler_fn handler; /* the gateway's handler; the router does not call it */
     const void *arg;       /* the row's argument for its handler, or NULL */
+    uint8_t subject;       /* gw_subject_t: what the row's :id names */
 } nq_route_t;
 
 /* Find the route for method + path. On a match returns it and fills params.
@@ -62,6 +82,9 @@ typedef struct nq_route {
  * and status may be NULL. */
 const nq_route_t *nq_route_find(const nq_route_t *routes, size_t n, const char *method,
                                 const char *path, nq_route_params_t *params, int *status);
+
+/* How docs/api.md names a gw_subject_t ("salesperson", "every team"). */
+const char *gw_subject_name(int subject);
 
 /* The value captured for `name`, or NULL. */
 const char *nq_route_param(const nq_route_params_t *params, const char *name);

@@ -17,30 +17,34 @@
      NQ_BIT_READ(NQ_KIND_SYSTEM) | NQ_BIT_READ(NQ_KIND_METRICS) | NQ_BIT_READ(NQ_KIND_RULES))
 
 static const nq_role_t roles[] = {
-    {"admin", ALL_BITS, "everything, including users, API keys, rebuilds and /metrics"},
+    {"admin", ALL_BITS, "everything, including users, API keys, rebuilds and /metrics",
+     NQ_REACH_ALL},
     {"manager",
      READ_ALL - NQ_BIT_READ(NQ_KIND_METRICS) + NQ_BIT_WRITE(NQ_KIND_ACTIVITY) +
          NQ_BIT_WRITE(NQ_KIND_ORG) + NQ_BIT_WRITE(NQ_KIND_TARGET) + NQ_BIT_WRITE(NQ_KIND_PLAN) +
          NQ_BIT_WRITE(NQ_KIND_ALERT) + NQ_BIT_WRITE(NQ_KIND_RULES) + NQ_BIT_READ(NQ_KIND_AUDIT) +
          SELF_BITS,
      "reads and writes the figures, org, targets, plans and alert rules of every team; reads "
-     "the audit log; no users, keys, rebuilds"},
+     "the audit log; no users, keys, rebuilds",
+     NQ_REACH_ALL},
     {"coordinator",
      NQ_BIT_READ(NQ_KIND_KPI) | RW(NQ_KIND_ACTIVITY) | RW(NQ_KIND_ORG) | RW(NQ_KIND_TARGET) |
          NQ_BIT_READ(NQ_KIND_PLAN) | RW(NQ_KIND_ALERT) | NQ_BIT_READ(NQ_KIND_RULES) | SELF_BITS,
-     "reads figures, writes activities, org, targets and alerts; reads plans and alert rules"},
+     "reads figures, writes activities, org, targets and alerts; reads plans and alert rules",
+     NQ_REACH_TEAMS},
     {"salesperson",
      NQ_BIT_READ(NQ_KIND_KPI) | NQ_BIT_WRITE(NQ_KIND_ACTIVITY) | NQ_BIT_READ(NQ_KIND_ORG) |
          NQ_BIT_READ(NQ_KIND_TARGET) | NQ_BIT_READ(NQ_KIND_PLAN) | NQ_BIT_READ(NQ_KIND_ALERT) |
          SELF_BITS,
-     "reads figures, targets, plans and alerts; writes their own activities"},
+     "reads figures, targets, plans and alerts; writes their own activities", NQ_REACH_SELF},
 };
 
 static const nq_role_t scopes[] = {
     {"ingest", NQ_BIT_WRITE(NQ_KIND_ACTIVITY) | NQ_BIT_READ(NQ_KIND_SELF),
-     "POST activities and feeds only"},
-    {"read", READ_ALL | NQ_BIT_READ(NQ_KIND_SELF), "every GET but users and keys; /metrics"},
-    {"admin", ALL_BITS, "everything"},
+     "POST activities and feeds only", NQ_REACH_ALL},
+    {"read", READ_ALL | NQ_BIT_READ(NQ_KIND_SELF), "every GET but users and keys; /metrics",
+     NQ_REACH_ALL},
+    {"admin", ALL_BITS, "everything", NQ_REACH_ALL},
 };
 
 #define N_ROLES  (int)(sizeof(roles) / sizeof(roles[0]))

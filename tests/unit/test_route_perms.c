@@ -39,19 +39,30 @@ static void test_every_route_declares(void)
             fprintf(stderr, "\n%s: %s, but the open routes are /livez, /readyz, auth/login\n", name,
                     perm);
         CU_ASSERT_EQUAL(listed, routes[i].perm.action == NQ_ACT_OPEN);
+        /* and says what its :id names, for team scoping */
+        bool subject_ok = routes[i].subject > GW_SUBJ_UNSET && routes[i].subject < GW_SUBJ_COUNT;
+        if (!subject_ok)
+            fprintf(stderr, "\n%s: no subject declared (gw_subject_t)\n", name);
+        CU_ASSERT(subject_ok);
+        /* a row naming a record by :id says which kind, or is for every-team callers only */
+        bool by_id = strstr(routes[i].pattern, "/:id") != NULL;
+        bool none = routes[i].subject == GW_SUBJ_NONE || routes[i].subject == GW_SUBJ_COMPANY;
+        if (by_id && none)
+            fprintf(stderr, "\n%s: names a record by :id but declares no team subject\n", name);
+        CU_ASSERT_FALSE(by_id && none);
     }
 }
 
 /* A row of a malformed table is caught the same way. */
 static void test_undeclared_is_caught(void)
 {
-    nq_route_t row = {"GET", "/x", {0, 0}, NULL, NULL};
+    nq_route_t row = {"GET", "/x", {0, 0}, NULL, NULL, GW_SUBJ_UNSET};
     CU_ASSERT_FALSE(nq_perm_valid(row.perm));
     nq_route_t designated = {.method = "GET", .pattern = "/x"};
     CU_ASSERT_FALSE(nq_perm_valid(designated.perm));
 }
 
-/* docs/api.md has "| `METHOD /pattern` | permission |" for every route. */
+/* docs/api.md has "| `METHOD /pattern` | permission | scope |" for every route. */
 static void test_docs_table(void)
 {
     FILE *f = fopen(NQ_DOCS_DIR "/api.md", "r");
@@ -64,8 +75,9 @@ static void test_docs_table(void)
     const nq_route_t *routes = gateway_routes(&n);
     for (size_t i = 0; routes && i < n; i++) {
         char row[256], perm[48];
-        snprintf(row, sizeof(row), "| `%s %s` | %s |", routes[i].method, routes[i].pattern,
-                 nq_perm_name(routes[i].perm, perm, sizeof(perm)));
+        snprintf(row, sizeof(row), "| `%s %s` | %s | %s |", routes[i].method, routes[i].pattern,
+                 nq_perm_name(routes[i].perm, perm, sizeof(perm)),
+                 gw_subject_name(routes[i].subject));
         if (!strstr(text, row))
             fprintf(stderr, "\ndocs/api.md lacks the row: %s\n", row);
         CU_ASSERT_PTR_NOT_NULL(strstr(text, row));

@@ -22,16 +22,16 @@ STAND_IN(h_five)
 static const char kind_team[] = "team", kind_person[] = "salesperson";
 
 static const nq_route_t routes[] = {
-    {"GET", "/", NQ_READ(ORG), h_root, NULL},
-    {"GET", "/api/v1/teams", NQ_READ(ORG), h_list, NULL},
-    {"GET", "/api/v1/teams/top", NQ_READ(ORG), h_top, NULL},
-    {"GET", "/api/v1/teams/:id", NQ_READ(ORG), h_get, kind_team},
-    {"PUT", "/api/v1/teams/:id", NQ_WRITE(ORG), h_put, kind_team},
-    {"GET", "/api/v1/salespeople/:id/kpis", NQ_READ(ORG), h_kpis, NULL},
-    {"GET", "/api/v1/salespeople/:id", NQ_READ(ORG), h_get, kind_person},
-    {"PUT", "/api/v1/salespeople/:id", NQ_WRITE(ORG), h_put, kind_person},
-    {"GET", "/api/v1/teams/:team/members/:member", NQ_READ(ORG), h_member, NULL},
-    {"GET", "/five/:a/:b/:c/:d/:e", NQ_READ(ORG), h_five, NULL},
+    {"GET", "/", NQ_READ(ORG), h_root, NULL, GW_SUBJ_NONE},
+    {"GET", "/api/v1/teams", NQ_READ(ORG), h_list, NULL, GW_SUBJ_NONE},
+    {"GET", "/api/v1/teams/top", NQ_READ(ORG), h_top, NULL, GW_SUBJ_NONE},
+    {"GET", "/api/v1/teams/:id", NQ_READ(ORG), h_get, kind_team, GW_SUBJ_TEAM},
+    {"PUT", "/api/v1/teams/:id", NQ_WRITE(ORG), h_put, kind_team, GW_SUBJ_TEAM},
+    {"GET", "/api/v1/salespeople/:id/kpis", NQ_READ(ORG), h_kpis, NULL, GW_SUBJ_NONE},
+    {"GET", "/api/v1/salespeople/:id", NQ_READ(ORG), h_get, kind_person, GW_SUBJ_SALESPERSON},
+    {"PUT", "/api/v1/salespeople/:id", NQ_WRITE(ORG), h_put, kind_person, GW_SUBJ_SALESPERSON},
+    {"GET", "/api/v1/teams/:team/members/:member", NQ_READ(ORG), h_member, NULL, GW_SUBJ_NONE},
+    {"GET", "/five/:a/:b/:c/:d/:e", NQ_READ(ORG), h_five, NULL, GW_SUBJ_NONE},
 };
 #define N_ROUTES (sizeof(routes) / sizeof(routes[0]))
 

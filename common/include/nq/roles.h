@@ -10,8 +10,9 @@
  *   const nq_role_t *r = nq_role_find("coordinator");
  *   if (r && nq_role_allows(r, NQ_PERM_WRITE(NQ_KIND_TARGET))) ...
  *
- * Team scoping (a coordinator sees only the teams that list them) is a
- * question for the handlers that fetch the data, not for this table.
+ * Each row also says how far it reaches (nq_reach_t): every team, the
+ * caller's teams, or only the caller's own salesperson; the gateway's scope
+ * module (gateway/scope.h) answers "may this caller see that" from it.
  * Everything here is pure.
  */
 #ifndef NQ_ROLES_H
@@ -73,11 +74,20 @@ typedef struct nq_perm {
 #define NQ_BIT_READ(kind)  (UINT32_C(1) << (2 * (kind)))
 #define NQ_BIT_WRITE(kind) (UINT32_C(1) << (2 * (kind) + 1))
 
+/* How far a role reaches. A key of any scope reaches every team unless it
+ * is limited to some (then NQ_REACH_TEAMS with its teams). */
+typedef enum {
+    NQ_REACH_ALL = 0, /* every team (admin, manager, keys without teams) */
+    NQ_REACH_TEAMS,   /* the teams the user coordinates (their teams list) */
+    NQ_REACH_SELF,    /* only the salesperson the user is */
+} nq_reach_t;
+
 /* A role of users, or a scope of API keys. */
 typedef struct nq_role {
     const char *name;  /* "admin", "ingest", ... */
     uint32_t allows;   /* NQ_BIT_READ / NQ_BIT_WRITE of what it may do */
     const char *about; /* one line for docs and nqctl help */
+    uint8_t reach;     /* nq_reach_t */
 } nq_role_t;
 
 /* The role (users) or scope (keys) named `name`, or NULL. */
