@@ -462,7 +462,8 @@ static void test_rule_texts(void)
     CU_ASSERT_TRUE_FATAL(
         alert_rule_fires(alert_rule_find("competitor_price"), &ev, &cp, &ctx, 0, OCCURRED_AT, &d));
     alert_rule_find("competitor_price")->describe(&d, &names);
-    CU_ASSERT_STRING_EQUAL(d.title, "竞品降价：某竞品 的 A100 ¥900.00（此前 ¥1,000.00，降 10.00%）");
+    CU_ASSERT_STRING_EQUAL(d.title,
+                           "竞品降价：某竞品 的 A100 ¥900.00（此前 ¥1,000.00，降 10.00%）");
     CU_ASSERT_EQUAL(d.price_fen, 90000);
     CU_ASSERT_EQUAL(d.previous_price_fen, 100000);
     CU_ASSERT_DOUBLE_EQUAL(d.drop_pct, 10.0, 1e-9);
