@@ -515,7 +515,6 @@ static void test_boards(void)
 
 /* ---------------------------------------------------------------- activities */
 
-
 /* POST events (stolen) with these header lines on conn: the answer, its status in *status. */
 static json_t *post_with(nq_httpc_t *conn, const char *headers, json_t *events, int *status)
 {
