@@ -13,7 +13,7 @@
 
 #include "gateway.h"
 #include "nq/keys.h"
-#include "nq/scripts.h"
+#include "teamdoc.h"
 
 /* The settings, one row each: adding one is adding a row. */
 static const struct {
@@ -24,23 +24,11 @@ static const struct {
 };
 #define N_SETTINGS (sizeof(settings) / sizeof(settings[0]))
 
-typedef struct settings_job {
-    nq_http_conn_t *conn; /* retained */
-    char team[NQ_ID_MAX + 1];
-    json_t *doc; /* PUT: the document written */
-} settings_job_t;
-
-static void job_end(settings_job_t *j)
+/* Answer every setting of team with its value in doc (borrowed; NULL: none set). */
+static void respond_settings(nq_http_conn_t *conn, const char *team, const json_t *doc, void *data)
 {
-    json_decref(j->doc);
-    nq_http_conn_release(j->conn);
-    free(j);
-}
-
-/* Every setting with its value in doc (borrowed; NULL: none set). */
-static void respond_settings(settings_job_t *j, const json_t *doc)
-{
-    json_t *body = json_pack("{s:s}", "team_id", j->team);
+    (void)data;
+    json_t *body = json_pack("{s:s}", "team_id", team);
     for (size_t i = 0; body && i < N_SETTINGS; i++) {
         const json_t *v = json_object_get(doc, settings[i].name);
         json_object_set_new(
@@ -48,80 +36,17 @@ static void respond_settings(settings_job_t *j, const json_t *doc)
             json_boolean(json_is_boolean(v) ? json_is_true(v) : settings[i].fallback));
     }
     if (body)
-        gw_respond_json(j->conn, 200, body, NULL);
+        gw_respond_json(conn, 200, body, NULL);
     else
-        gw_respond_error(j->conn, 500, "internal", "out of memory", NULL);
-}
-
-static int send_call(const gw_request_t *req, settings_job_t *j, const nq_script_t *s,
-                     nq_redis_cb cb, const char *json)
-{
-    char team_key[160];
-    nq_key_team(team_key, sizeof(team_key), j->team);
-    if (json)
-        return nq_script_callf(req->gw->svc->redis, s, cb, j, 2, "%s %s %s %s", team_key,
-                               NQ_KEY_TEAM_SETTINGS, j->team, json);
-    return nq_script_callf(req->gw->svc->redis, s, cb, j, 2, "%s %s %s", team_key,
-                           NQ_KEY_TEAM_SETTINGS, j->team);
-}
-
-static settings_job_t *job_new(const gw_request_t *req, const char *team)
-{
-    settings_job_t *j = calloc(1, sizeof(*j));
-    if (!j) {
-        gw_respond_error(req->conn, 500, "internal", "out of memory", NULL);
-        return NULL;
-    }
-    j->conn = req->conn;
-    snprintf(j->team, sizeof(j->team), "%s", team);
-    nq_http_conn_retain(req->conn);
-    return j;
-}
-
-/* {1 when the team exists, its document or nil} */
-static void on_read(nq_redis_t *r, redisReply *reply, void *data)
-{
-    settings_job_t *j = data;
-    (void)r;
-    if (!nq_http_conn_open(j->conn)) {
-        /* the client left */
-    } else if (!reply || reply->type != REDIS_REPLY_ARRAY || reply->elements != 2) {
-        gw_respond_unavailable(j->conn, "the team settings");
-    } else if (reply->element[0]->integer != 1) {
-        gw_respond_error(j->conn, 404, "not_found", "no such team", NULL);
-    } else {
-        const redisReply *v = reply->element[1];
-        json_t *doc = v->type == REDIS_REPLY_STRING ? json_loads(v->str, 0, NULL) : NULL;
-        respond_settings(j, doc);
-        json_decref(doc);
-    }
-    job_end(j);
+        gw_respond_error(conn, 500, "internal", "out of memory", NULL);
 }
 
 static void get_settings(const gw_request_t *req)
 {
     const char *team = gw_path_id(req, "id");
-    settings_job_t *j = team ? job_new(req, team) : NULL;
-    if (j && send_call(req, j, NQ_SCRIPT(ALERT_RULES_READ), on_read, NULL) != 0) {
-        gw_respond_unavailable(req->conn, "the team settings");
-        job_end(j);
-    }
-}
-
-static void on_written(nq_redis_t *r, redisReply *reply, void *data)
-{
-    settings_job_t *j = data;
-    (void)r;
-    if (!nq_http_conn_open(j->conn)) {
-        /* the client left */
-    } else if (!reply || reply->type != REDIS_REPLY_INTEGER) {
-        gw_respond_unavailable(j->conn, "the team settings");
-    } else if (reply->integer != 1) {
-        gw_respond_error(j->conn, 404, "not_found", "no such team", NULL);
-    } else {
-        respond_settings(j, j->doc);
-    }
-    job_end(j);
+    if (team)
+        gw_team_doc_read(req, NQ_KEY_TEAM_SETTINGS, team, NQ_REASON("the team settings"),
+                         respond_settings, NULL);
 }
 
 /* Is `name` a setting? */
@@ -153,21 +78,8 @@ static void put_settings(const gw_request_t *req)
         json_decref(body);
         return;
     }
-    char *text = json_dumps(body, JSON_COMPACT | JSON_SORT_KEYS);
-    settings_job_t *j = text ? job_new(req, team) : NULL;
-    if (!j) {
-        if (!text)
-            gw_respond_error(req->conn, 500, "internal", "out of memory", NULL);
-        free(text);
-        json_decref(body);
-        return;
-    }
-    j->doc = body;
-    if (send_call(req, j, NQ_SCRIPT(ALERT_RULES_WRITE), on_written, text) != 0) {
-        gw_respond_unavailable(req->conn, "the team settings");
-        job_end(j);
-    }
-    free(text);
+    gw_team_doc_write(req, NQ_KEY_TEAM_SETTINGS, team, body, NQ_REASON("the team settings"),
+                      respond_settings, NULL);
 }
 
 static const nq_route_t rows[] = {

@@ -224,6 +224,18 @@ static int by_text(const void *a, const void *b)
     return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
+/* The n texts of v sorted and comma-joined into buf. */
+static const char *sorted_join(const char **v, size_t n, char *buf, size_t len)
+{
+    qsort(v, n, sizeof(v[0]), by_text);
+    buf[0] = '\0';
+    for (size_t i = 0; i < n; i++) {
+        size_t at = strlen(buf);
+        snprintf(buf + at, len - at, "%s%s", at ? "," : "", v[i]);
+    }
+    return buf;
+}
+
 /* The `field` of a list answer's items, sorted and comma-joined, into buf. */
 static const char *ids_of(const json_t *page, const char *field, char *buf, size_t len)
 {
@@ -234,13 +246,7 @@ static const char *ids_of(const json_t *page, const char *field, char *buf, size
     json_array_foreach (items, i, it)
         if (n < 64)
             v[n++] = tk_str(it, field);
-    qsort(v, n, sizeof(v[0]), by_text);
-    buf[0] = '\0';
-    for (i = 0; i < n; i++) {
-        size_t at = strlen(buf);
-        snprintf(buf + at, len - at, "%s%s", at ? "," : "", v[i]);
-    }
-    return buf;
+    return sorted_join(v, n, buf, len);
 }
 
 /* The big-order alert of each of the three salespeople, by salesperson. */
@@ -416,13 +422,7 @@ static const char *board_rows(const json_t *board, char *buf, size_t len)
         v[n] = rows[n];
         n++;
     }
-    qsort(v, n, sizeof(v[0]), by_text);
-    buf[0] = '\0';
-    for (i = 0; i < n; i++) {
-        size_t at = strlen(buf);
-        snprintf(buf + at, len - at, "%s%s", at ? "," : "", v[i]);
-    }
-    return buf;
+    return sorted_join(v, n, buf, len);
 }
 
 #define BOARD_OWN     "/api/v1/leaderboards?scope=team:" AZ_TEAM_OWN "&metric=sales_amount"
