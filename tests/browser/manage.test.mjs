@@ -122,6 +122,18 @@ async function checkCustomer(page) {
   check((await page.textContent('#owner-history li')).includes('李娜'), 'the newest owner is not first in the history');
   await shot(page, 'customer');
 
+  // Emptied fields are cleared (sent as null), the others kept.
+  await page.click('#edit');
+  await page.fill('#customer-edit [name=region]', '');
+  await page.fill('#customer-edit [name=credit_limit]', '');
+  await page.click('#customer-edit [type=submit]');
+  const cleared = await until('the region and credit limit cleared', async () => {
+    const x = await apiCall('GET', `/api/v1/customers/${id}`);
+    return x.region === undefined && x.credit_limit === undefined && x;
+  });
+  check(cleared.owner_id === 'sp-lina' && cleared.tags.length === 2, `clearing changed more: ${JSON.stringify(cleared)}`);
+  await waitFor(page, 'the cleared region shown', () => document.querySelector('#customer-details [data-field=region]')?.textContent === '—');
+
   // Another team's customer: the API answers the coordinator 404, the page says so.
   await apiCall('PUT', '/api/v1/teams/t-west', { name: '华西组' });
   await apiCall('PUT', '/api/v1/salespeople/sp-west', { name: '西区业务员', team_id: 't-west' });

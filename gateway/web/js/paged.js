@@ -75,3 +75,11 @@ export async function peopleOf(team, get) {
   const list = await get(`/api/v1/salespeople?${qs({ team, limit: 500 })}`);
   return Object.fromEntries((list.items || []).map((p) => [p.id, p.name || p.id]));
 }
+
+// A filter of a list: a select of values with "all" first, labelled `${prefix}.${id}`.
+export function filterSelect(prefix, id, values, current, label, onchange) {
+  return h('label', { class: 'filter' }, h('span', {}, t(`${prefix}.${id}`)),
+    h('select', { id: `f-${id}`, onchange },
+      h('option', { value: '' }, t('common.all')),
+      values.map((v) => h('option', { value: v, selected: v === current }, label(v)))));
+}

@@ -5,18 +5,12 @@
 import { ApiError, get, post } from '../api.js';
 import { h, mount } from '../dom.js';
 import { pick, shortTime, t } from '../i18n.js';
-import { pagedList, peopleOf, qs, teamsOf } from '../paged.js';
+import { filterSelect, pagedList, peopleOf, qs, teamsOf } from '../paged.js';
 import { mayWrite } from '../roles.js';
 
 const STATES = ['open', 'acknowledged', 'resolved'];
 const FILTERS = ['state', 'rule', 'team', 'salesperson'];
-
-function choice(id, values, current, label, onchange) {
-  return h('label', { class: 'filter' }, h('span', {}, t(`alerts.filter.${id}`)),
-    h('select', { id: `f-${id}`, onchange },
-      h('option', { value: '' }, t('common.all')),
-      values.map((v) => h('option', { value: v, selected: v === current }, label(v)))));
-}
+const choice = (...args) => filterSelect('alerts.filter', ...args);
 
 export function alertsCenterPage(main, me) {
   const params = new URLSearchParams(location.search);

@@ -106,7 +106,7 @@ function editor(c, people, saved) {
   function changes() {
     const v = (name) => form.elements[name].value.trim();
     const body = {};
-    for (const k of TEXT) if (v(k) !== String(c[k] ?? '')) body[k] = v(k);
+    for (const k of TEXT) if (v(k) !== String(c[k] ?? '')) body[k] = v(k) || null; // null clears it
     for (const k of ['class', 'status']) if (v(k) !== (c[k] ?? '')) body[k] = v(k);
     if (v('owner_id') !== (c.owner_id ?? '')) {
       body.owner_id = v('owner_id') || null;

@@ -4,19 +4,12 @@
 import { get } from '../api.js';
 import { h, mount } from '../dom.js';
 import { shortTime, t } from '../i18n.js';
-import { pagedList, peopleOf, qs, teamsOf } from '../paged.js';
+import { filterSelect, pagedList, peopleOf, qs, teamsOf } from '../paged.js';
 
 export const CLASSES = ['key', 'normal', 'potential'];
 export const STATUSES = ['active', 'dormant', 'lost', 'pool'];
 const FILTERS = ['team', 'owner', 'class', 'status', 'overdue'];
-
-// A select of values with an "all" first; its labels from the catalogue (prefix.value).
-function choice(id, values, current, label, onchange) {
-  return h('label', { class: 'filter' }, h('span', {}, t(`customers.filter.${id}`)),
-    h('select', { id: `f-${id}`, onchange },
-      h('option', { value: '' }, t('common.all')),
-      values.map((v) => h('option', { value: v, selected: v === current }, label(v)))));
-}
+const choice = (...args) => filterSelect('customers.filter', ...args);
 
 // The follow-up cell: the due time, marked overdue once it has passed.
 export function dueCell(c, overdueListed) {
