@@ -193,6 +193,15 @@ async function checkAlerts(page) {
   check(await page.$(`${row(b)} [data-action=ack]`) === null, 'a resolved alert still offers Acknowledge');
   await shot(page, 'alerts');
 
+  // Live: a new big order's alert comes first without a reload; a change made elsewhere shows.
+  await waitFor(page, 'the alert stream', () => document.getElementById('feed-status')?.dataset.state === 'live');
+  await page.evaluate(() => { window.__nqNoReload = true; });
+  const c = await bigOrder('live', 'sp-wangfang', 'c-nj-yuantong', '77000.00');
+  await waitFor(page, 'the new alert first', (id) => document.querySelector('#alert-list > li')?.dataset.alertId === id, c);
+  await apiCall('POST', `/api/v1/alerts/${c}/ack`, { comment: 'via the API' });
+  await waitFor(page, 'the change seen live', (s) => document.querySelector(s)?.dataset.state === 'acknowledged', row(c));
+  check(await page.evaluate(() => window.__nqNoReload === true), 'the alerts center reloaded');
+
   await page.selectOption('#f-state', 'resolved');
   await compareAlerts(page, 'state=resolved&rule=big_order');
   check(await page.$(row(b)) !== null, 'the resolved alert is not under state=resolved');

@@ -7,10 +7,11 @@ import { t } from './i18n.js';
 
 const FOLLOW = 5; // empty pages followed before asking the user to go on
 
-export function pagedList({ box, fetchPage, row, empty, onDone }) {
+export function pagedList({ box, fetchPage, row, empty }) {
   let cursor = null;
   let runs = 0;
   let rows = [];
+  let loading = false; // between a reload and its first page
   const more = h('button', { type: 'button', class: 'more', 'data-action': 'more' }, t('list.more'));
   const foot = h('div', { class: 'list-foot' });
 
@@ -26,13 +27,15 @@ export function pagedList({ box, fetchPage, row, empty, onDone }) {
         box.append(...items.map(row));
         if (items.length || cursor === null) break;
       }
+      loading = false;
       if (first && !rows.length && cursor === null) mount(box, empty());
       mount(foot, cursor !== null ? more : null);
       box.dataset.complete = String(cursor === null);
       more.disabled = false;
-      onDone?.(rows);
     } catch (e) {
-      if (run === runs) mount(foot, h('p', { class: 'error' }, t('error.load', { detail: e.message })), more);
+      if (run !== runs) return;
+      loading = false;
+      mount(foot, h('p', { class: 'error' }, t('error.load', { detail: e.message })), more);
       more.disabled = false;
     }
   }
@@ -40,8 +43,10 @@ export function pagedList({ box, fetchPage, row, empty, onDone }) {
 
   return {
     foot,
+    get loading() { return loading; },
     reload() {
       const run = ++runs;
+      loading = true;
       cursor = null;
       rows = [];
       box.dataset.complete = 'false';
@@ -49,8 +54,13 @@ export function pagedList({ box, fetchPage, row, empty, onDone }) {
       mount(foot, h('p', { class: 'hint' }, t('common.loading')));
       return next(run, true);
     },
-    // Replaces one row in place (an alert after an action), by the element's key.
+    // Replaces one row in place (an alert after an action or a change seen live).
     replace(el, item) { el.replaceWith(row(item)); },
+    // Puts a new item first (one raised while the page is open), the empty state gone.
+    prepend(item) {
+      box.querySelector(':scope > .empty')?.remove();
+      box.prepend(row(item));
+    },
   };
 }
 

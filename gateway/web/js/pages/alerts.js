@@ -2,7 +2,10 @@
 // (GET /api/v1/alerts) filtered by state, rule, team and salesperson, a page at a time;
 // acknowledge, resolve, assign and comment (POST /api/v1/alerts/{id}/{action}, with the
 // CSRF header of api.js). An action's answer is the alert after it: it replaces the row.
+// Live: the alert stream (js/alerts.js) replaces a listed alert when it changes and puts
+// a new one matching the filters first.
 import { ApiError, get, post } from '../api.js';
+import { alertFeed } from '../alerts.js';
 import { h, mount } from '../dom.js';
 import { pick, shortTime, t } from '../i18n.js';
 import { filterSelect, pagedList, peopleOf, qs, teamsOf } from '../paged.js';
@@ -22,6 +25,8 @@ export function alertsCenterPage(main, me) {
   let rules = [];
   let people = {};
   let gone = false;
+  let feed = null;
+  const status = h('span', { class: 'status', id: 'feed-status' });
 
   // Runs one action; the answer replaces the row, a refusal (409, 400) is shown on it.
   async function act(a, li, action, body) {
@@ -37,7 +42,7 @@ export function alertsCenterPage(main, me) {
   }
 
   function row(a) {
-    const li = h('li', { 'data-alert-id': a.id, 'data-state': a.state, class: `alert ${a.severity || ''}` });
+    const li = h('li', { 'data-alert-id': a.id, 'data-state': a.state, 'data-version': a.version ?? 0, class: `alert ${a.severity || ''}` });
     const text = h('input', { class: 'comment-text', placeholder: t('alerts.comment_hint'), maxlength: 2000 });
     const who = h('select', { class: 'assignee' },
       h('option', { value: '' }, t('alerts.assign_to')),
@@ -97,7 +102,22 @@ export function alertsCenterPage(main, me) {
       choice('salesperson', Object.keys(people), f.salesperson, (v) => people[v], set('salesperson')));
   }
 
+  // An alert from the stream: its listed row replaced, or a new one first when it matches.
+  // Skipped while a listing loads (its pages bring the alert as it is then).
+  function live(a) {
+    if (list.loading) return;
+    const li = [...box.querySelectorAll(':scope > li[data-alert-id]')].find((el) => el.dataset.alertId === a.id);
+    if (li) return (a.version ?? 0) > Number(li.dataset.version) ? list.replace(li, a) : undefined;
+    const matches = (!f.state || a.state === f.state) && (!f.rule || a.rule === f.rule)
+      && (!f.team || a.team_id === f.team) && (!f.salesperson || a.salesperson_id === f.salesperson);
+    if (a.change === 'raised' && matches) list.prepend(a);
+  }
+
   async function start() {
+    feed = alertFeed({
+      onAlert: (a) => { if (!gone) live(a); },
+      onStatus: (s) => { status.textContent = t(`alerts.${s}`); status.dataset.state = s; },
+    });
     teams = await teamsOf(me, get).catch(() => []);
     const ruleTeam = f.team || teams[0];
     const [rs, ps] = await Promise.all([
@@ -112,9 +132,9 @@ export function alertsCenterPage(main, me) {
   }
 
   mount(main,
-    h('div', { class: 'toolbar' }, h('h1', {}, t('alerts.center'))),
+    h('div', { class: 'toolbar' }, h('h1', {}, t('alerts.center')), status),
     bar,
     h('section', { class: 'card' }, box, list.foot));
   start();
-  return () => { gone = true; };
+  return () => { gone = true; feed?.close(); };
 }
