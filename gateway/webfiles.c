@@ -143,10 +143,14 @@ static bool has_gz_suffix(const char *path)
     return len > sl && strcmp(path + len - sl, GZ_SUFFIX) == 0;
 }
 
-/* Attach each "x.gz" whose "x" was loaded to x as its variant; drop it from the table. */
-static void attach_variants(gw_webfiles_t *w)
+/* Attach each "x.gz" whose "x" was loaded to x as its variant; drop it from the table.
+ * The table stays whole (every path set, sorted) until every variant is found, so the
+ * binary search never meets a dropped entry. -1 when out of memory. */
+static int attach_variants(gw_webfiles_t *w)
 {
-    size_t kept = 0;
+    bool *drop = calloc(w->n ? w->n : 1, sizeof(*drop));
+    if (!drop)
+        return -1;
     for (size_t i = 0; i < w->n; i++) {
         gw_webfile_t *f = &w->files[i];
         gw_webfile_t *base = NULL;
@@ -159,14 +163,19 @@ static void attach_variants(gw_webfiles_t *w)
         if (base && !base->gz) {
             base->gz = f->body;
             base->gz_len = f->len;
-            free(f->path);
-            f->path = NULL;
+            drop[i] = true;
         }
     }
-    for (size_t i = 0; i < w->n; i++)
-        if (w->files[i].path)
+    size_t kept = 0;
+    for (size_t i = 0; i < w->n; i++) {
+        if (drop[i])
+            free(w->files[i].path);
+        else
             w->files[kept++] = w->files[i];
+    }
     w->n = kept;
+    free(drop);
+    return 0;
 }
 
 static void describe(gw_webfile_t *f)
@@ -195,7 +204,11 @@ gw_webfiles_t *gw_webfiles_load(const char *dir, char *err, size_t errlen)
         return NULL;
     }
     qsort(l.w->files, l.w->n, sizeof(gw_webfile_t), by_path);
-    attach_variants(l.w);
+    if (attach_variants(l.w) != 0) {
+        snprintf(err, errlen, "out of memory");
+        gw_webfiles_free(l.w);
+        return NULL;
+    }
     for (size_t i = 0; i < l.w->n; i++)
         describe(&l.w->files[i]);
     return l.w;

@@ -107,6 +107,36 @@ static void test_paths(void)
     gw_webfiles_free(w);
 }
 
+/* Many files, each with its .gz copy: every one is found with its variant (the
+ * variants are attached by searching the sorted table, which must stay searchable). */
+static void test_many_variants(void)
+{
+    char path[256], err[256];
+    snprintf(path, sizeof(path), "%s/many", s_dir);
+    CU_ASSERT_EQUAL_FATAL(mkdir(path, 0755), 0);
+    for (int i = 0; i < 40; i++) {
+        char rel[64];
+        snprintf(rel, sizeof(rel), "many/f%02d.js", i);
+        CU_ASSERT_EQUAL_FATAL(write_file(rel, "export {};"), 0);
+        snprintf(rel, sizeof(rel), "many/f%02d.js.gz", i);
+        CU_ASSERT_EQUAL_FATAL(write_file(rel, "GZ"), 0);
+    }
+    gw_webfiles_t *w = gw_webfiles_load(s_dir, err, sizeof(err));
+    CU_ASSERT_PTR_NOT_NULL_FATAL(w);
+    CU_ASSERT_EQUAL(w->n, 43);
+    for (int i = 0; i < 40; i++) {
+        char url[64];
+        snprintf(url, sizeof(url), "/many/f%02d.js", i);
+        const gw_webfile_t *f = gw_webfiles_lookup(w, url);
+        CU_ASSERT_TRUE(f && f->gz_len == 2);
+        snprintf(url, sizeof(url), "/many/f%02d.js.gz", i);
+        CU_ASSERT_PTR_NULL(gw_webfiles_lookup(w, url));
+    }
+    gw_webfiles_free(w);
+    snprintf(path, sizeof(path), "rm -rf '%s/many'", s_dir);
+    CU_ASSERT_EQUAL(system(path), 0);
+}
+
 static void test_missing_directory(void)
 {
     char err[256];
@@ -136,6 +166,7 @@ static void test_headers(void)
 static CU_TestInfo tests[] = {
     {"regular files only, no links out, .gz as variants", test_loads_regular_files_only},
     {"a path answers a loaded file or index.html, never /api/", test_paths},
+    {"many files with .gz copies: each found with its variant", test_many_variants},
     {"a directory that cannot be read is named", test_missing_directory},
     {"MIME, If-None-Match, Accept-Encoding", test_headers},
     CU_TEST_INFO_NULL,
