@@ -2,10 +2,13 @@
  *
  * Starts the suite (harness.h), seeds the demo (nqctl seed-demo), waits until every
  * demo event is scored, makes the demo coordinator u-zhoumin with a random password,
- * then runs console.test.mjs under node: headless Debian chromium through
- * playwright-core signs in, compares Today's figures with the API's, watches a big
- * order's alert arrive live and acknowledges it, switches to English and checks the
- * 390 px layout. Screenshots: <build>/artifacts/console/. */
+ * and the demo salesperson u-zhangwei (sp-zhangwei) with random passwords, then runs
+ * the browser script NQ_BROWSER_SCRIPT under node: console.test.mjs (test_console:
+ * headless Debian chromium through playwright-core signs in, compares Today's figures
+ * with the API's, watches a big order's alert arrive live and acknowledges it,
+ * switches to English and checks the 390 px layout) or people.test.mjs (test_people:
+ * the leaderboard, the salesperson page, no activity today, a colleague's page as 404).
+ * Screenshots: NQ_ARTIFACTS_DIR. */
 #include <CUnit/Basic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,23 +22,28 @@
 
 #define TEAM        "t-east"
 #define COORDINATOR "u-zhoumin"
+#define SALES_USER  "u-zhangwei"
+#define SALESPERSON "sp-zhangwei"
 
-static void make_coordinator(char *password, size_t len)
+/* A demo user (teams and salesperson "" for none) with a random password. */
+static void make_user(const char *id, const char *name, const char *role, const char *teams,
+                      const char *salesperson, char *password, size_t len)
 {
     char err[256] = "";
     nq_user_t u = {0};
     snprintf(password, len, "pw-%08lx%08lx", (unsigned long)random(), (unsigned long)getpid());
-    snprintf(u.id, sizeof(u.id), COORDINATOR);
-    snprintf(u.name, sizeof(u.name), "周敏");
-    snprintf(u.role, sizeof(u.role), "coordinator");
-    snprintf(u.teams, sizeof(u.teams), TEAM);
+    snprintf(u.id, sizeof(u.id), "%s", id);
+    snprintf(u.name, sizeof(u.name), "%s", name);
+    snprintf(u.role, sizeof(u.role), "%s", role);
+    snprintf(u.teams, sizeof(u.teams), "%s", teams);
+    snprintf(u.salesperson, sizeof(u.salesperson), "%s", salesperson);
     int rc = nq_access_user_add(tk_redis, &u, password, err, sizeof(err));
-    tk_check(rc == 0, "user add %s: %s", COORDINATOR, err);
+    tk_check(rc == 0, "user add %s: %s", id, err);
     CU_ASSERT_EQUAL_FATAL(rc, 0);
 }
 
-/* node console.test.mjs with the suite's address and the coordinator; its exit status. */
-static int run_browser(const char *password)
+/* node NQ_BROWSER_SCRIPT with the suite's address and the users; its exit status. */
+static int run_browser(const char *password, const char *sales_password)
 {
     pid_t pid = fork();
     if (pid == 0) {
@@ -43,6 +51,9 @@ static int run_browser(const char *password)
         setenv("NQ_USER", COORDINATOR, 1);
         setenv("NQ_PASSWORD", password, 1);
         setenv("NQ_TEAM", TEAM, 1);
+        setenv("NQ_SALES_USER", SALES_USER, 1);
+        setenv("NQ_SALES_PASSWORD", sales_password, 1);
+        setenv("NQ_SALESPERSON", SALESPERSON, 1);
         setenv("NQ_ARTIFACTS", NQ_ARTIFACTS_DIR, 1);
         setenv("NQ_PLAYWRIGHT", NQ_PLAYWRIGHT_DIR, 1);
         setenv("NQ_CHROMIUM", NQ_CHROMIUM, 1);
@@ -57,12 +68,14 @@ static int run_browser(const char *password)
 
 static void test_console(void)
 {
-    char password[64];
+    char password[64], sales_password[64];
     CU_ASSERT_EQUAL_FATAL(tk_nqctl(NULL, NULL, 30000, (const char *[]){"seed-demo", NULL}), 0);
     tk_accepted = tk_redis_int("GET %s", NQ_KEY_STATS_ACCEPTED);
     CU_ASSERT_FATAL(tk_accepted > 0 && tk_wait_scored(15000));
-    make_coordinator(password, sizeof(password));
-    int rc = run_browser(password);
+    make_user(COORDINATOR, "周敏", "coordinator", TEAM, "", password, sizeof(password));
+    make_user(SALES_USER, "张伟", "salesperson", "", SALESPERSON, sales_password,
+              sizeof(sales_password));
+    int rc = run_browser(password, sales_password);
     tk_check(rc == 0, "the browser test exited %d (its output above)", rc);
     CU_ASSERT_EQUAL(rc, 0);
 }
@@ -83,8 +96,7 @@ int main(void)
     if (CU_initialize_registry() != CUE_SUCCESS)
         return 1;
     CU_pSuite s = CU_add_suite("console", suite_init, suite_cleanup);
-    CU_add_test(s, "Today in chromium: sign-in, figures, live alert, English, 390 px",
-                test_console);
+    CU_add_test(s, "the console in chromium (" NQ_BROWSER_SCRIPT ")", test_console);
     CU_basic_set_mode(CU_BRM_VERBOSE);
     CU_basic_run_tests();
     unsigned failed = CU_get_number_of_failures() + CU_get_number_of_suites_failed();
