@@ -171,6 +171,8 @@ async function checkSalesUser() {
   const { page, problems } = await newPage();
   await signIn(page, env('NQ_SALES_USER'), env('NQ_SALES_PASSWORD'), `/salespeople/${SELF}`);
   await waitFor(page, 'their scorecard', () => document.querySelector('#scorecard [data-field=score]'));
+  await waitFor(page, 'their own activity', () => document.querySelector('#activities li'));
+  check(!(await page.textContent('main')).includes('无权查看'), 'a part of their own page is refused');
   const colleagues = (await apiCall('GET', `/api/v1/teams/${TEAM}`)).members.filter((m) => m !== SELF);
   check(colleagues.length > 0, 'the demo team has no colleague to try');
   await page.goto(page.url().replace(/\/salespeople\/.*/, `/salespeople/${colleagues[0]}`));
