@@ -1,7 +1,7 @@
 // A salesperson's trend (GET /api/v1/salespeople/{id}/trend) as two lines: the last
 // periods and the same periods a year earlier. The values are the API's.
-import { ECHARTS_URL } from './vendor.js';
-import { currentLang, periodLabel, t } from './i18n.js';
+import { chartIn } from './chart.js';
+import { periodLabel, t } from './i18n.js';
 import { formatMetric } from './metrics.js';
 
 // The API's value as a number for the axis only (amounts are decimal strings).
@@ -13,14 +13,7 @@ export async function trendChart(box, trend, metric, chart) {
     chart?.dispose();
     return null;
   }
-  const echarts = await import(ECHARTS_URL);
-  const lang = currentLang() === 'en' ? 'EN' : 'ZH';
-  if (!chart || chart.isDisposed() || chart.__nqLang !== lang) {
-    chart?.dispose();
-    chart = echarts.init(box, null, { renderer: 'canvas', locale: lang });
-    chart.__nqLang = lang;
-    new ResizeObserver(() => chart.isDisposed() || chart.resize()).observe(box);
-  }
+  chart = await chartIn(box, chart);
   const now = t('trend.this_year');
   const before = t('trend.last_year');
   chart.setOption({
