@@ -150,6 +150,17 @@ async function checkSalesperson(page, id, screenshot) {
   const customers = await page.$$eval('#customers tbody tr', (trs) => trs.map((tr) => tr.dataset.customer));
   check(JSON.stringify(customers) === JSON.stringify(cu.items.map((c) => c.id)), `${id}: customers ${customers}`);
   if (screenshot) await page.screenshot({ path: `${ARTIFACTS}/${screenshot}`, fullPage: true });
+  // in English: the labels and the API's English explanation
+  if (sc.scorecard.next_band) {
+    await page.click('#lang');
+    await waitFor(page, 'the English explanation', (en) => document.querySelector('#next-band [data-field=explanation]')
+      ?.textContent === en && document.querySelector('#kpis [data-metric=sales_amount] h3')?.textContent === 'Sales',
+    sc.scorecard.next_band.en);
+    await page.screenshot({ path: `${ARTIFACTS}/salesperson-en.png`, fullPage: true });
+    await page.click('#lang');
+    await waitFor(page, 'the Chinese explanation', (zh) => document.querySelector('#next-band [data-field=explanation]')
+      ?.textContent === zh, sc.scorecard.next_band.zh);
+  }
 }
 
 async function checkNarrow(page) {
