@@ -144,13 +144,10 @@ static bool has_gz_suffix(const char *path)
 }
 
 /* Attach each "x.gz" whose "x" was loaded to x as its variant; drop it from the table.
- * The table stays whole (every path set, sorted) until every variant is found, so the
- * binary search never meets a dropped entry. -1 when out of memory. */
-static int attach_variants(gw_webfiles_t *w)
+ * A variant's bytes move to its file (its body becomes NULL) while every path stays in
+ * place for the searches; the table is compacted after. */
+static void attach_variants(gw_webfiles_t *w)
 {
-    bool *drop = calloc(w->n ? w->n : 1, sizeof(*drop));
-    if (!drop)
-        return -1;
     for (size_t i = 0; i < w->n; i++) {
         gw_webfile_t *f = &w->files[i];
         gw_webfile_t *base = NULL;
@@ -160,22 +157,20 @@ static int attach_variants(gw_webfiles_t *w)
                      f->path);
             base = find(w, plain);
         }
-        if (base && !base->gz) {
+        if (base && base->body && !base->gz) {
             base->gz = f->body;
             base->gz_len = f->len;
-            drop[i] = true;
+            f->body = NULL;
         }
     }
     size_t kept = 0;
     for (size_t i = 0; i < w->n; i++) {
-        if (drop[i])
-            free(w->files[i].path);
-        else
+        if (w->files[i].body)
             w->files[kept++] = w->files[i];
+        else
+            free(w->files[i].path);
     }
     w->n = kept;
-    free(drop);
-    return 0;
 }
 
 static void describe(gw_webfile_t *f)
@@ -204,11 +199,7 @@ gw_webfiles_t *gw_webfiles_load(const char *dir, char *err, size_t errlen)
         return NULL;
     }
     qsort(l.w->files, l.w->n, sizeof(gw_webfile_t), by_path);
-    if (attach_variants(l.w) != 0) {
-        snprintf(err, errlen, "out of memory");
-        gw_webfiles_free(l.w);
-        return NULL;
-    }
+    attach_variants(l.w);
     for (size_t i = 0; i < l.w->n; i++)
         describe(&l.w->files[i]);
     return l.w;

@@ -7,10 +7,9 @@
 // NQ_TEAM, NQ_SALES_USER / NQ_SALES_PASSWORD (the demo salesperson user), NQ_SALESPERSON
 // (theirs). Screenshots to NQ_ARTIFACTS, among them readme-today.png and
 // readme-salesperson.png, the README's (docs/img/).
-import { ARTIFACTS, apiCall, bound, check, closeBrowser, env, fail, fmt, newPage, noHorizontalScroll, openBrowser,
-  signIn, step, value, waitFor, WAIT_MS } from './lib.mjs';
+import { ARTIFACTS, TEAM, WAIT_MS, apiCall, bound, check, env, fail, fmt, newPage, noHorizontalScroll, open, signIn,
+  step, value, waitFor } from './lib.mjs';
 
-const TEAM = env('NQ_TEAM');
 const SELF = env('NQ_SALESPERSON');
 const NEW_HIRE = 'sp-chenjing';
 bound(90000);
@@ -168,37 +167,37 @@ async function checkNarrow(page) {
   await page.setViewportSize({ width: 390, height: 844 });
   await page.goto(page.url().replace(/(https?:\/\/[^/]+).*/, '$1/leaderboard'));
   await waitFor(page, 'the board at 390 px', () => document.querySelector('#board tbody tr'));
-  await noHorizontalScroll(page, 'on the leaderboard at 390 px');
+  await noHorizontalScroll(page, 'the leaderboard at 390 px');
   await page.screenshot({ path: `${ARTIFACTS}/leaderboard-390.png`, fullPage: true });
   await page.goto(page.url().replace(/(https?:\/\/[^/]+).*/, `$1/salespeople/${SELF}`));
   await waitFor(page, 'the scorecard at 390 px', () => document.querySelector('#scorecard [data-field=score]'));
   await waitFor(page, 'the trend at 390 px', () => document.querySelector('#trend-chart canvas'));
-  await noHorizontalScroll(page, 'on the salesperson page at 390 px');
+  await noHorizontalScroll(page, 'the salesperson page at 390 px');
   await page.screenshot({ path: `${ARTIFACTS}/salesperson-390.png`, fullPage: true });
 }
 
 async function checkSalesUser() {
   step('a salesperson user: their own page; a colleague\'s page is the 404 view; no leaderboard');
   const { page, problems } = await newPage();
-  await signIn(page, env('NQ_SALES_USER'), env('NQ_SALES_PASSWORD'), `/salespeople/${SELF}`);
+  await signIn(page, env('NQ_SALES_USER'), env('NQ_SALES_PASSWORD'), '/me');
+  await waitFor(page, 'their own page', (sp) => document.querySelector('main')?.dataset.salesperson === sp, SELF);
   await waitFor(page, 'their scorecard', () => document.querySelector('#scorecard [data-field=score]'));
   await waitFor(page, 'their own activity', () => document.querySelector('#activities li'));
   check(!(await page.textContent('main')).includes('无权查看'), 'a part of their own page is refused');
   const colleagues = (await apiCall('GET', `/api/v1/teams/${TEAM}`)).members.filter((m) => m !== SELF);
   check(colleagues.length > 0, 'the demo team has no colleague to try');
-  await page.goto(page.url().replace(/\/salespeople\/.*/, `/salespeople/${colleagues[0]}`));
+  await page.goto(page.url().replace(/(https?:\/\/[^/]+).*/, `$1/salespeople/${colleagues[0]}`));
   await waitFor(page, 'the 404 view', () => document.querySelector('[data-view=not-found]'));
   const text = await page.textContent('main');
   check(!text.includes((await apiCall('GET', `/api/v1/salespeople/${colleagues[0]}`)).name),
     'the 404 view names the colleague');
   await page.screenshot({ path: `${ARTIFACTS}/salesperson-404.png`, fullPage: true });
   check(await page.$('.top nav a[href="/leaderboard"]') === null, 'a salesperson is offered the leaderboard');
-  check(problems.length === 0, `the salesperson's page reported: ${problems.join('; ')}`);
+  check(problems().length === 0, `the salesperson's page reported: ${problems().join('; ')}`);
 }
 
 async function main() {
-  await openBrowser();
-  const { page, problems } = await newPage();
+  const { browser, page, problems } = await open();
   await checkToday(page);
   await checkLeaderboard(page);
   await checkSalesperson(page, SELF, 'salesperson.png');
@@ -206,8 +205,8 @@ async function main() {
   await page.screenshot({ path: `${ARTIFACTS}/readme-salesperson.png` });
   await checkNarrow(page);
   await checkSalesUser();
-  check(problems.length === 0, `the page reported: ${problems.join('; ')}`);
-  await closeBrowser();
+  check(problems().length === 0, `the page reported: ${problems().join('; ')}`);
+  await browser.close();
   console.log('PASS');
 }
 

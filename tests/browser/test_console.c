@@ -2,13 +2,12 @@
  *
  * Starts the suite (harness.h), seeds the demo (nqctl seed-demo), waits until every
  * demo event is scored, makes the demo coordinator u-zhoumin with a random password,
- * and the demo salesperson u-zhangwei (sp-zhangwei) with random passwords, then runs
- * the browser script NQ_BROWSER_SCRIPT under node: console.test.mjs (test_console:
- * headless Debian chromium through playwright-core signs in, compares Today's figures
- * with the API's, watches a big order's alert arrive live and acknowledges it,
- * switches to English and checks the 390 px layout) or people.test.mjs (test_people:
- * the leaderboard, the salesperson page, no activity today, a colleague's page as 404).
- * Screenshots: NQ_ARTIFACTS_DIR. */
+ * and the demo salesperson u-zhangwei (sp-zhangwei), with random passwords, then runs
+ * console.test.mjs under node: headless Debian chromium through playwright-core signs
+ * in, compares Today's figures with the API's, watches a big order's alert arrive live
+ * and acknowledges it, switches to English and checks the 390 px layout. Screenshots:
+ * <build>/artifacts/console/. The same program runs manage.test.mjs as test_manage and
+ * people.test.mjs as test_people (CMakeLists.txt: NQ_BROWSER_SCRIPT). */
 #include <CUnit/Basic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -96,7 +95,7 @@ int main(void)
     if (CU_initialize_registry() != CUE_SUCCESS)
         return 1;
     CU_pSuite s = CU_add_suite("console", suite_init, suite_cleanup);
-    CU_add_test(s, "the console in chromium (" NQ_BROWSER_SCRIPT ")", test_console);
+    CU_add_test(s, NQ_BROWSER_WHAT, test_console);
     CU_basic_set_mode(CU_BRM_VERBOSE);
     CU_basic_run_tests();
     unsigned failed = CU_get_number_of_failures() + CU_get_number_of_suites_failed();

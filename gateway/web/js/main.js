@@ -4,16 +4,32 @@ import { h, mount } from './dom.js';
 import { currentLang, setLang, setUser, t } from './i18n.js';
 import { loginPage } from './pages/login.js';
 import { todayPage } from './pages/today.js';
+import { customersPage } from './pages/customers.js';
+import { customerPage } from './pages/customer.js';
+import { alertsCenterPage } from './pages/alerts.js';
+import { targetsPage } from './pages/targets.js';
+import { mayWrite } from './roles.js';
 import { leaderboardPage } from './pages/leaderboard.js';
 import { salespersonPage } from './pages/salesperson.js';
 
-// path pattern -> page; ':name' matches one segment, handed to the page as params.name.
-const routes = {
-  '/login': loginPage,
-  '/today': todayPage,
-  '/leaderboard': leaderboardPage,
-  '/salespeople/:id': salespersonPage,
-};
+// A route of one segment more ('/customers/*') takes any id there.
+const routes = { '/login': loginPage, '/today': todayPage };
+routes['/customers'] = customersPage;
+routes['/customers/*'] = customerPage;
+routes['/alerts'] = alertsCenterPage;
+routes['/targets'] = targetsPage;
+routes['/leaderboard'] = leaderboardPage;
+routes['/salespeople/*'] = salespersonPage;
+routes['/me'] = (main, me) => salespersonPage(main, me, me.salesperson_id);
+// The header's links, in order, each with who sees it (null: everyone signed in).
+const nav = [['/today', null]];
+nav.push(['/customers', null]);
+nav.push(['/alerts', null]);
+nav.push(['/targets', (me) => mayWrite(me, 'target')]);
+nav.push(['/leaderboard', (me) => me.role !== 'salesperson']);
+nav.push(['/me', (me) => Boolean(me.salesperson_id)]);
+// Where a user starts: a salesperson on their own page, the others on Today.
+const home = (user) => (user.role === 'salesperson' && user.salesperson_id ? '/me' : '/today');
 const app = document.getElementById('app');
 let me = null;
 let leave = null; // the current page's clean-up (closes its alert stream)
@@ -24,32 +40,7 @@ export function go(path, replace = false) {
   render();
 }
 
-// The page of a path and its parameters, or [null, {}, null].
-function route(path) {
-  const parts = path.split('/');
-  for (const [pattern, page] of Object.entries(routes)) {
-    const want = pattern.split('/');
-    if (want.length !== parts.length) continue;
-    const params = {};
-    const ok = want.every((w, i) => {
-      if (!w.startsWith(':')) return w === parts[i];
-      try { params[w.slice(1)] = decodeURIComponent(parts[i]); } catch { return false; }
-      return parts[i] !== '';
-    });
-    if (ok) return [page, params, pattern];
-  }
-  return [null, {}, null];
-}
-
 const toggle = () => { setLang(currentLang() === 'en' ? 'zh-CN' : 'en'); render(); };
-
-// A salesperson sees their own page; the others Today and the leaderboard.
-function navLinks() {
-  if (me.role === 'salesperson' && me.salesperson_id) {
-    return [[`/salespeople/${encodeURIComponent(me.salesperson_id)}`, 'nav.me']];
-  }
-  return [['/today', 'nav.today'], ['/leaderboard', 'nav.leaderboard']];
-}
 
 function header() {
   const signOut = async () => {
@@ -60,14 +51,17 @@ function header() {
   };
   return h('header', { class: 'top' },
     h('strong', { class: 'brand' }, t('app.name')),
-    h('nav', {}, navLinks().map(([href, label]) => h('a', {
-      href, 'aria-current': location.pathname === href ? 'page' : null,
-    }, t(label)))),
+    h('nav', {}, nav.filter(([, who]) => !who || who(me)).map(([href]) => h('a', {
+      href, 'aria-current': section(location.pathname) === href ? 'page' : null,
+    }, t(`nav${href.replace('/', '.')}`)))),
     h('span', { class: 'grow' }),
     h('span', { class: 'who' }, me.name || me.id),
     h('button', { type: 'button', class: 'link', id: 'lang', onclick: toggle }, t('lang.switch')),
     h('button', { type: 'button', class: 'link', id: 'signout', onclick: signOut }, t('nav.signout')));
 }
+
+// The section of a path: its first segment ('/customers/c-1' -> '/customers').
+const section = (path) => `/${path.split('/')[1]}`;
 
 async function render() {
   leave?.();
@@ -82,29 +76,29 @@ async function render() {
       return go('/login', true);
     }
   }
-  if (path === '/' || (path === '/login' && me)) return go(navLinks()[0][0], true);
-  const [page, params, pattern] = route(path);
+  if (path === '/' || (path === '/login' && me)) return go(home(me), true);
+  const page = routes[path] ?? routes[`${section(path)}/*`];
   if (path === '/login') {
     document.title = `${t('login.title')} · ${t('app.name')}`;
     return mount(app, page({
-      signedIn: (user) => { me = user; setUser(user.id); go(navLinks()[0][0]); },
+      signedIn: (user) => { me = user; setUser(user.id); go(home(user)); },
       switchLang: toggle,
     }));
   }
   const main = h('main', {});
   mount(app, header(), main);
   if (!page) return mount(main, h('p', { class: 'empty' }, t('error.not_found')));
-  document.title = `${t(`nav.${pattern.split('/')[1]}`)} · ${t('app.name')}`;
-  leave = page(main, me, params);
+  document.title = `${t(`nav${section(path).replace('/', '.')}`)} · ${t('app.name')}`;
+  leave = page(main, me);
 }
 
 whenSignedOut(() => { if (me) { me = null; go('/login'); } });
 window.addEventListener('popstate', render);
-// Links inside the console change the route without a reload.
+// The console's own links change the page without loading it again.
 document.addEventListener('click', (ev) => {
   const a = ev.target.closest?.('a[href^="/"]');
-  if (!a || ev.defaultPrevented || ev.button !== 0 || ev.metaKey || ev.ctrlKey || ev.shiftKey || a.target) return;
+  if (!a || a.target || ev.button !== 0 || ev.ctrlKey || ev.metaKey || ev.shiftKey || ev.altKey) return;
   ev.preventDefault();
-  if (a.getAttribute('href') !== location.pathname) go(a.getAttribute('href'));
+  go(a.getAttribute('href'));
 });
 render();

@@ -85,8 +85,10 @@ function customers(list) {
       h('td', {}, shortTime(c.followup_due_at) || t('common.none')))))));
 }
 
-export function salespersonPage(main, me, params) {
-  const id = params.id;
+// `own`: the signed-in salesperson's id (/me); else the id of the path /salespeople/{id}.
+export function salespersonPage(main, me, own) {
+  let id = own;
+  try { id ??= decodeURIComponent(location.pathname.split('/')[2] || ''); } catch { id = ''; }
   let period = PERIODS.includes(localStorage.getItem(PERIOD_KEY)) ? localStorage.getItem(PERIOD_KEY) : 'month';
   let trendPeriod = 'month';
   let trendMetric = 'sales_amount';
