@@ -7,6 +7,8 @@
  *   POST   /api/v1/teams/{id}/channels/{channel}/test  queue a test message (202)
  *   GET    /api/v1/teams/{id}/deliveries/dead          the team's dead letters with the last error
  *   POST   /api/v1/teams/{id}/deliveries/redrive       {"deliveries": [id, ...]}: back to the queue
+ *   GET    /api/v1/teams/{id}/quiet-hours              the team's quiet hours ({} none)
+ *   PUT    /api/v1/teams/{id}/quiet-hours              {"start": "22:00", "end": "08:00"} or {}
  *
  * nq-alerting's sender (services/alerting/deliver.h) does the sending; these
  * only write what it reads. The webhook URL (it carries the robot's token)
@@ -20,6 +22,7 @@
 #include "alerts.h"
 #include "channel.h"
 #include "dlvplan.h"
+#include "quiet.h"
 #include "nq/keys.h"
 #include "nq/period.h"
 #include "nq/scripts.h"
@@ -373,6 +376,80 @@ static void redrive(const gw_request_t *req)
     nq_redis_args_free(&a);
 }
 
+/* ---- quiet hours ----------------------------------------------------------- */
+
+/* {1 when the team exists, its quiet hours or nil} (alert_rules_read), or 1/0
+ * (alert_rules_write): answer the quiet hours in j->answer or read. */
+static void on_quiet(nq_redis_t *r, redisReply *reply, void *data)
+{
+    ch_job_t *j = data;
+    bool read = reply && reply->type == REDIS_REPLY_ARRAY && reply->elements == 2;
+    long long exists = read                                          ? reply->element[0]->integer
+                       : reply && reply->type == REDIS_REPLY_INTEGER ? reply->integer
+                                                                     : -1;
+    if (!nq_http_conn_open(j->conn)) {
+    } else if (exists < 0) {
+        gw_respond_unavailable(j->conn, "the quiet hours");
+    } else if (exists != 1) {
+        gw_respond_error(j->conn, 404, "not_found", "no such team", NULL);
+    } else {
+        quiet_t q = {0};
+        if (read && reply->element[1]->type == REDIS_REPLY_STRING)
+            quiet_load(reply->element[1]->str, &q);
+        json_t *shown = read ? quiet_json(&q) : json_incref(j->answer);
+        gw_respond_json(j->conn, 200,
+                        json_pack("{s:s, s:o}", "team_id", j->team, "quiet_hours", shown), NULL);
+    }
+    job_end(j);
+}
+
+static int quiet_call(ch_job_t *j, const nq_script_t *s, const char *json)
+{
+    char k_team[160];
+    nq_key_team(k_team, sizeof(k_team), j->team);
+    if (json)
+        return nq_script_callf(j->gw->svc->redis, s, on_quiet, j, 2, "%s %s %s %s", k_team,
+                               NQ_KEY_ALERT_QUIET, j->team, json);
+    return nq_script_callf(j->gw->svc->redis, s, on_quiet, j, 2, "%s %s %s", k_team,
+                           NQ_KEY_ALERT_QUIET, j->team);
+}
+
+static void get_quiet(const gw_request_t *req)
+{
+    const char *team = gw_path_id(req, "id");
+    ch_job_t *j = team ? job_new(req, team) : NULL;
+    if (j && quiet_call(j, NQ_SCRIPT(ALERT_RULES_READ), NULL) != 0)
+        not_sent(j);
+}
+
+static void put_quiet(const gw_request_t *req)
+{
+    const char *team = gw_path_id(req, "id");
+    json_t *body = team ? gw_parse_json_body(req) : NULL;
+    if (!body)
+        return;
+    quiet_t q;
+    nq_field_errors_t errs = {0};
+    int bad = quiet_parse(body, &q, &errs);
+    json_decref(body);
+    if (bad) {
+        gw_respond_error(req->conn, 400, "invalid", "bad quiet hours", &errs);
+        return;
+    }
+    json_t *canon = quiet_json(&q);
+    char *text = canon ? json_dumps(canon, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+    ch_job_t *j = text ? job_new(req, team) : NULL;
+    if (j) {
+        j->answer = json_incref(canon);
+        if (quiet_call(j, NQ_SCRIPT(ALERT_RULES_WRITE), text) != 0)
+            not_sent(j);
+    } else if (!text) {
+        gw_respond_error(req->conn, 500, "internal", "out of memory", NULL);
+    }
+    json_decref(canon);
+    free(text);
+}
+
 /* ---- an alert's deliveries (GET /api/v1/alerts/{id}) ----------------------- */
 
 json_t *gw_deliveries_json(const redisReply *pairs, const char *alert_id)
@@ -398,6 +475,8 @@ static const nq_route_t rows[] = {
      GW_SUBJ_TEAM},
     {"GET", "/api/v1/teams/:id/deliveries/dead", NQ_READ(RULES), get_dead, NULL, GW_SUBJ_TEAM},
     {"POST", "/api/v1/teams/:id/deliveries/redrive", NQ_WRITE(RULES), redrive, NULL, GW_SUBJ_TEAM},
+    {"GET", "/api/v1/teams/:id/quiet-hours", NQ_READ(RULES), get_quiet, NULL, GW_SUBJ_TEAM},
+    {"PUT", "/api/v1/teams/:id/quiet-hours", NQ_WRITE(RULES), put_quiet, NULL, GW_SUBJ_TEAM},
 };
 
 const gw_routes_t gw_channel_routes = {rows, sizeof(rows) / sizeof(rows[0])};

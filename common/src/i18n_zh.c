@@ -381,6 +381,11 @@ const nq_i18n_pair_t nq_i18n_zh_catalogue[] = {
     {"the receiver refused the message (its error code is not 0)", "接收方拒收了消息（错误码不为 0）"},
     {"is required: 1 to 100 delivery ids from GET deliveries/dead", "必须填写：1 到 100 个投递编号（见 GET deliveries/dead）"},
     {"item %zu is not a delivery of this team", "第 %zu 项不是本团队的投递"},
+    {"the quiet hours", "免打扰时段"},
+    {"bad quiet hours", "免打扰时段有误"},
+    {"must be a time of day HH:MM (with end)", "应为一天中的时刻 HH:MM（与 end 一起填写）"},
+    {"must be a time of day HH:MM (with start)", "应为一天中的时刻 HH:MM（与 start 一起填写）"},
+    {"must differ from start", "不能与 start 相同"},
     {"must be an amount in yuan (\"50000.00\")", "应为以元为单位的金额（\"50000.00\"）"},
     /* ---- 控制台文件（gateway/webfiles.c） */
     {"more than %s files", "文件超过 %s 个"},

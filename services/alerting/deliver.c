@@ -13,6 +13,7 @@
 #include "nq/log.h"
 #include "nq/period.h"
 #include "nq/scripts.h"
+#include "quiet.h"
 
 struct deliver {
     nq_service_t *svc;           /* shared process state */
@@ -258,6 +259,7 @@ typedef struct group {
     channel_t ch;   /* as stored */
     bool has_ch;    /* it exists */
     long long sent; /* messages this minute */
+    quiet_t quiet;  /* the team's quiet hours */
 } group_t;
 
 typedef struct round {
@@ -421,6 +423,17 @@ static void drop(deliver_t *d, taken_t *t, const char *why)
     store_outcome(d, t, "dropped", 0, 0);
 }
 
+/* Hold t until its team's quiet hours end (looked at again every minute,
+ * so hours cleared meanwhile release it); its retry window starts then. */
+static void hold(deliver_t *d, taken_t *t, int64_t until, int64_t now)
+{
+    strcpy(t->rec.state, "held");
+    t->rec.next_at = until;
+    t->rec.first_at = until;
+    int64_t due = until < now + DELIVER_QUIET_RECHECK_MS ? until : now + DELIVER_QUIET_RECHECK_MS;
+    store_outcome(d, t, "retry", due, 0);
+}
+
 static void dispatch(round_t *rd)
 {
     deliver_t *d = rd->d;
@@ -428,8 +441,11 @@ static void dispatch(round_t *rd)
     if (!pick)
         return;
     int64_t now = nq_now_ms();
+    nq_period_t day;
+    bool day_known = nq_period_of(NQ_PERIOD_DAY, now, &day) == 0;
     for (size_t gi = 0; gi < rd->n_groups; gi++) {
         group_t *g = &rd->g[gi];
+        int64_t quiet = day_known ? quiet_until(&g->quiet, now, day.start_ms, day.end_ms) : 0;
         size_t n = 0, tests = 0;
         for (size_t i = 0; i < rd->n; i++) {
             taken_t *t = &rd->t[i];
@@ -443,6 +459,8 @@ static void dispatch(round_t *rd)
                 drop(d, t, "the alert is gone");
             else if (!t->alert)
                 tests++, post(rd, g, &t, 1); /* a test message goes at once, alone */
+            else if (quiet && quiet_holds(t->alert->severity))
+                hold(d, t, quiet, now);
             else
                 pick[n++] = t;
         }
@@ -493,6 +511,9 @@ static void on_loaded(nq_redis_t *r, redisReply *reply, void *data)
             g->has_ch = row->element[0]->type == REDIS_REPLY_STRING &&
                         channel_from_json(row->element[0]->str, &g->ch) == 0;
             g->sent = row->element[1]->integer;
+            if (row->element[2]->type != REDIS_REPLY_STRING ||
+                quiet_load(row->element[2]->str, &g->quiet) != 0)
+                memset(&g->quiet, 0, sizeof(g->quiet));
         }
         dispatch(rd);
     }
@@ -554,13 +575,16 @@ static void on_claimed(nq_redis_t *r, redisReply *reply, void *data)
         nq_redis_args_adds(&a, key);
         nq_key_dlv_rate(key, sizeof(key), rd->g[j].team, rd->g[j].channel);
         nq_redis_args_adds(&a, key);
+        nq_redis_args_adds(&a, NQ_KEY_ALERT_QUIET);
     }
     size_t nkeys = a.argc;
     nq_redis_args_addf(&a, "%zu", rd->n);
     for (size_t i = 0; i < rd->n; i++)
         nq_redis_args_adds(&a, rd->t[i].id.field);
-    for (size_t j = 0; j < rd->n_groups; j++)
+    for (size_t j = 0; j < rd->n_groups; j++) {
         nq_redis_args_adds(&a, rd->g[j].channel);
+        nq_redis_args_adds(&a, rd->g[j].team);
+    }
     int rc = a.failed || rd->n == 0 ? -1
                                     : nq_script_call_args(d->svc->redis, NQ_SCRIPT(DLV_LOAD),
                                                           on_loaded, rd, nkeys, &a);

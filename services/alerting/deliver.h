@@ -23,6 +23,10 @@
  * until redriven (POST /api/v1/teams/{id}/deliveries/redrive). A delivery
  * whose channel was deleted is dropped.
  *
+ * Quiet hours (quiet.h): during a team's quiet hours its deliveries below
+ * critical are held (state "held", next_at the window's end) and go when it
+ * ends; critical alerts and test messages pass through.
+ *
  * At least once: a sender killed between the receiver's answer and
  * dlv_done sends that message again when the lease ends.
  */
@@ -31,13 +35,14 @@
 
 #include "nq/service.h"
 
-#define DELIVER_TICK_MS      250     /* how often due deliveries and new alerts are looked for */
-#define DELIVER_CLAIM_MAX    64      /* deliveries taken at once */
-#define DELIVER_READ_MAX     64      /* alert stream entries read at once */
-#define DELIVER_INFLIGHT_MAX 256     /* requests in flight before taking more */
-#define DELIVER_LEASE_MS     30000   /* on top of the request timeout */
-#define DELIVER_CAP_MS       3600000 /* the backoff's cap */
-#define DELIVER_WAIT_MS      10000   /* a channel at its rate limit: look again after */
+#define DELIVER_TICK_MS          250   /* how often due deliveries and new alerts are looked for */
+#define DELIVER_CLAIM_MAX        64    /* deliveries taken at once */
+#define DELIVER_READ_MAX         64    /* alert stream entries read at once */
+#define DELIVER_INFLIGHT_MAX     256   /* requests in flight before taking more */
+#define DELIVER_LEASE_MS         30000 /* on top of the request timeout */
+#define DELIVER_CAP_MS           3600000 /* the backoff's cap */
+#define DELIVER_WAIT_MS          10000   /* a channel at its rate limit: look again after */
+#define DELIVER_QUIET_RECHECK_MS 60000   /* a held delivery is looked at again after */
 
 typedef struct deliver deliver_t;
 

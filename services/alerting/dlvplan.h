@@ -8,7 +8,7 @@
  *   {"channel":"ch-1a2b","kind":"wecom","state":"queued","attempts":0,
  *    "first_at":ms,"next_at":ms,"sent_at":0,"error":"","digest":0}
  *
- * state: queued (waiting or being retried), sent, dead (given up after the
+ * state: queued (waiting or being retried), held (the team's quiet hours), sent, dead (given up after the
  * retry window: a dead letter until redriven), dropped (its channel was
  * deleted). A failed attempt is retried after an exponential backoff with
  * jitter (dlv_backoff_ms) until the window since first_at has passed; the last

@@ -403,6 +403,48 @@ static void test_rate_digest(void)
     tk_check(messages <= 2, "the rated channel got %zu messages, at most 2 a minute", messages);
 }
 
+static void test_quiet_hours(void)
+{
+    /* quiet hours around now in the zone: a warning is held, a critical alert passes */
+    nq_period_t day;
+    int64_t now = nq_now_ms();
+    CU_ASSERT_EQUAL_FATAL(nq_period_of(NQ_PERIOD_DAY, now, &day), 0);
+    int minute = (int)((now - day.start_ms) / 60000);
+    int start = (minute + 1440 - 60) % 1440, end = (minute + 60) % 1440;
+    char body[96];
+    snprintf(body, sizeof(body), "{\"start\":\"%02d:%02d\",\"end\":\"%02d:%02d\"}", start / 60,
+             start % 60, end / 60, end % 60);
+    char end_s[8];
+    snprintf(end_s, sizeof(end_s), "%02d:%02d", end / 60, end % 60);
+    json_t *j = tk_call("PUT", "/api/v1/teams/t-north/quiet-hours", body, 200);
+    CU_ASSERT_STRING_EQUAL(tk_str(json_object_get(j, "quiet_hours"), "end"), end_s);
+    json_decref(j);
+    j = tk_get_ok("/api/v1/teams/t-north/quiet-hours");
+    CU_ASSERT_PTR_NOT_NULL(json_object_get(json_object_get(j, "quiet_hours"), "start"));
+    json_decref(j);
+    tk_expect_400("PUT", "/api/v1/teams/t-north/quiet-hours",
+                  "{\"start\":\"25:00\",\"end\":\"08:00\"}", "start");
+    json_decref(tk_call("PUT", "/api/v1/teams/t-nowhere/quiet-hours", "{}", 404));
+    json_t *tk = tk_event("q-urgent", "ticket_opened", "sp-wq", "cust-n", s_now, NULL);
+    json_object_set_new(tk, "ticket_id", json_string("TK-Q1"));
+    json_object_set_new(tk, "priority", json_string("urgent"));
+    tk_post_counts(
+        json_pack("[o, o]", tk_event("q-big", "order", "sp-wq", "cust-n", s_now, "77000.00"), tk),
+        2, 0);
+    CU_ASSERT_TRUE(wait_count(&rx[R_RATED], "TK-Q1", 1, WAIT_MS)); /* critical: through */
+    json_t *a = alert_of("q-big", "held", 1);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(a);
+    json_t *d = json_array_get(json_object_get(a, "deliveries"), 0);
+    int64_t until = day.start_ms + (int64_t)end * 60000;
+    if (end < minute)
+        until += 86400000;
+    CU_ASSERT_EQUAL(tk_num(d, "next_at"), until);
+    json_decref(a);
+    CU_ASSERT_EQUAL(count_ok(&rx[R_RATED], "77,000.00", NULL), 0);
+    CU_ASSERT_EQUAL(count_ok(&rx[R_RATED], "77000.00", NULL), 0);
+    json_decref(tk_call("PUT", "/api/v1/teams/t-north/quiet-hours", "{}", 200));
+}
+
 static void test_secrets_not_logged(void)
 {
     static const char *const names[] = {"nq-alerting", "nq-gateway"};
@@ -455,6 +497,7 @@ static CU_TestInfo tests[] = {
     {"an alert to every vendor; 500s retried; a slow receiver delays no other", test_deliver_all},
     {"down past the retry window: dead letter, then redrive", test_dead_and_redrive},
     {"at the rate limit: a digest, nothing lost", test_rate_digest},
+    {"quiet hours: a warning held, a critical alert through", test_quiet_hours},
     {"no secret in the logs", test_secrets_not_logged},
     CU_TEST_INFO_NULL,
 };

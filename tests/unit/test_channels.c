@@ -11,6 +11,7 @@
 #include "dlvplan.h"
 #include "nq/feedsig.h"
 #include "nq_test.h"
+#include "quiet.h"
 
 #define DT_SECRET "SEC000000000000000000000000000000000000000000000000000000000000000"
 #define DT_TS     1796112000123LL
@@ -301,6 +302,53 @@ static void test_plan(void)
     CU_ASSERT_EQUAL(dlv_plan(3, 20, 25), DLV_WAIT);
 }
 
+static quiet_t quiet_of(const char *text, int want_rc)
+{
+    json_t *j = json_loads(text, 0, NULL);
+    quiet_t q;
+    nq_field_errors_t errs = {0};
+    CU_ASSERT_EQUAL(quiet_parse(j, &q, &errs), want_rc);
+    json_decref(j);
+    return q;
+}
+
+#define H(h, m) (((h)*60LL + (m)) * 60000LL)
+
+static void test_quiet(void)
+{
+    const int64_t day = 1796054400000LL; /* a day's start */
+    const int64_t next = day + H(24, 0);
+    quiet_t night = quiet_of("{\"start\":\"22:00\",\"end\":\"08:00\"}", 0);
+    quiet_t noon = quiet_of("{\"start\":\"12:00\",\"end\":\"13:30\"}", 0);
+    quiet_t none = quiet_of("{}", 0);
+    static const struct {
+        int64_t at;
+        int64_t night, noon;
+    } rows[] = {
+        {H(0, 0), H(8, 0), 0},    {H(7, 59), H(8, 0), 0},    {H(8, 0), 0, 0},
+        {H(12, 0), 0, H(13, 30)}, {H(13, 29), 0, H(13, 30)}, {H(13, 30), 0, 0},
+        {H(21, 59), 0, 0},        {H(22, 0), H(32, 0), 0},   {H(23, 59), H(32, 0), 0},
+    };
+    for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+        int64_t want_n = rows[i].night ? day + rows[i].night : 0;
+        int64_t want_d = rows[i].noon ? day + rows[i].noon : 0;
+        CU_ASSERT_EQUAL(quiet_until(&night, day + rows[i].at, day, next), want_n);
+        CU_ASSERT_EQUAL(quiet_until(&noon, day + rows[i].at, day, next), want_d);
+        CU_ASSERT_EQUAL(quiet_until(&none, day + rows[i].at, day, next), 0);
+    }
+    json_t *j = quiet_json(&night);
+    CU_ASSERT_STRING_EQUAL(json_string_value(json_object_get(j, "start")), "22:00");
+    json_decref(j);
+    quiet_of("{\"start\":\"24:00\",\"end\":\"08:00\"}", -1);
+    quiet_of("{\"start\":\"8:00\",\"end\":\"09:00\"}", -1);
+    quiet_of("{\"start\":\"08:00\"}", -1);
+    quiet_of("{\"start\":\"08:00\",\"end\":\"08:00\"}", -1);
+    quiet_of("{\"start\":\"08:00\",\"end\":\"09:00\",\"x\":1}", -1);
+    CU_ASSERT_TRUE(quiet_holds("warning"));
+    CU_ASSERT_TRUE(quiet_holds("info"));
+    CU_ASSERT_FALSE(quiet_holds("critical"));
+}
+
 static CU_TestInfo channel_tests[] = {
     {"DingTalk and Feishu signatures", test_signatures},
     {"a channel's body checked field by field", test_parse},
@@ -314,6 +362,7 @@ static CU_TestInfo plan_tests[] = {
     {"delivery ids and records", test_ids_records},
     {"backoff with jitter and the retry window", test_backoff},
     {"rate limit: each, digest or wait", test_plan},
+    {"quiet hours: windows, midnight, edges, bodies", test_quiet},
     CU_TEST_INFO_NULL,
 };
 
