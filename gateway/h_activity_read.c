@@ -15,6 +15,11 @@
  * The answer is {"items":[event, ...], "next_cursor": "..." or null}, each
  * event in the JSON a feed posts (activity_json.h) with its received_at.
  * The index is read straight from Redis (nq/actindex_fetch.h), as KPIs are.
+ *
+ * Scoping (scope_check.c, GW_SUBJ_QUERY): the query's customer (else its
+ * salesperson, else its team) must be in the caller's scope, as the :id of
+ * a route would be; 404 otherwise. A customer in scope shows its whole
+ * timeline, as GET /api/v1/customers/{id}/timeline does.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -323,7 +328,7 @@ static void get_customer_timeline(const gw_request_t *req)
 }
 
 static const nq_route_t rows[] = {
-    {"GET", "/api/v1/activities", NQ_READ(ACTIVITY), get_activities, NULL, GW_SUBJ_EVERY_TEAM},
+    {"GET", "/api/v1/activities", NQ_READ(ACTIVITY), get_activities, NULL, GW_SUBJ_QUERY},
     {"GET", "/api/v1/customers/:id/timeline", NQ_READ(ACTIVITY), get_customer_timeline, NULL,
      GW_SUBJ_CUSTOMER},
 };

@@ -23,6 +23,7 @@
 #include "channel.h"
 #include "dlvplan.h"
 #include "quiet.h"
+#include "teamdoc.h"
 #include "nq/keys.h"
 #include "nq/period.h"
 #include "nq/scripts.h"
@@ -378,48 +379,23 @@ static void redrive(const gw_request_t *req)
 
 /* ---- quiet hours ----------------------------------------------------------- */
 
-/* {1 when the team exists, its quiet hours or nil} (alert_rules_read), or 1/0
- * (alert_rules_write): answer the quiet hours in j->answer or read. */
-static void on_quiet(nq_redis_t *r, redisReply *reply, void *data)
+/* Answer the team's quiet hours in doc (borrowed; NULL: none). */
+static void respond_quiet(nq_http_conn_t *conn, const char *team, const json_t *doc, void *data)
 {
-    ch_job_t *j = data;
-    bool read = reply && reply->type == REDIS_REPLY_ARRAY && reply->elements == 2;
-    long long exists = read                                          ? reply->element[0]->integer
-                       : reply && reply->type == REDIS_REPLY_INTEGER ? reply->integer
-                                                                     : -1;
-    if (!nq_http_conn_open(j->conn)) {
-    } else if (exists < 0) {
-        gw_respond_unavailable(j->conn, "the quiet hours");
-    } else if (exists != 1) {
-        gw_respond_error(j->conn, 404, "not_found", "no such team", NULL);
-    } else {
-        quiet_t q = {0};
-        if (read && reply->element[1]->type == REDIS_REPLY_STRING)
-            quiet_load(reply->element[1]->str, &q);
-        json_t *shown = read ? quiet_json(&q) : json_incref(j->answer);
-        gw_respond_json(j->conn, 200,
-                        json_pack("{s:s, s:o}", "team_id", j->team, "quiet_hours", shown), NULL);
-    }
-    job_end(j);
-}
-
-static int quiet_call(ch_job_t *j, const nq_script_t *s, const char *json)
-{
-    char k_team[160];
-    nq_key_team(k_team, sizeof(k_team), j->team);
-    if (json)
-        return nq_script_callf(j->gw->svc->redis, s, on_quiet, j, 2, "%s %s %s %s", k_team,
-                               NQ_KEY_ALERT_QUIET, j->team, json);
-    return nq_script_callf(j->gw->svc->redis, s, on_quiet, j, 2, "%s %s %s", k_team,
-                           NQ_KEY_ALERT_QUIET, j->team);
+    quiet_t q = {0};
+    nq_field_errors_t errs = {0};
+    if (doc && quiet_parse(doc, &q, &errs) != 0)
+        memset(&q, 0, sizeof(q)); /* stored hours that no longer read: none */
+    gw_respond_json(conn, 200,
+                    json_pack("{s:s, s:o}", "team_id", team, "quiet_hours", quiet_json(&q)), NULL);
 }
 
 static void get_quiet(const gw_request_t *req)
 {
     const char *team = gw_path_id(req, "id");
-    ch_job_t *j = team ? job_new(req, team) : NULL;
-    if (j && quiet_call(j, NQ_SCRIPT(ALERT_RULES_READ), NULL) != 0)
-        not_sent(j);
+    if (team)
+        gw_team_doc_read(req, NQ_KEY_ALERT_QUIET, team, NQ_REASON("the quiet hours"), respond_quiet,
+                         NULL);
 }
 
 static void put_quiet(const gw_request_t *req)
@@ -436,18 +412,8 @@ static void put_quiet(const gw_request_t *req)
         gw_respond_error(req->conn, 400, "invalid", "bad quiet hours", &errs);
         return;
     }
-    json_t *canon = quiet_json(&q);
-    char *text = canon ? json_dumps(canon, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
-    ch_job_t *j = text ? job_new(req, team) : NULL;
-    if (j) {
-        j->answer = json_incref(canon);
-        if (quiet_call(j, NQ_SCRIPT(ALERT_RULES_WRITE), text) != 0)
-            not_sent(j);
-    } else if (!text) {
-        gw_respond_error(req->conn, 500, "internal", "out of memory", NULL);
-    }
-    json_decref(canon);
-    free(text);
+    gw_team_doc_write(req, NQ_KEY_ALERT_QUIET, team, quiet_json(&q), NQ_REASON("the quiet hours"),
+                      respond_quiet, NULL);
 }
 
 /* ---- an alert's deliveries (GET /api/v1/alerts/{id}) ----------------------- */
