@@ -253,6 +253,7 @@ void curluv_destroy(curluv_t **cup)
         req_t *r = cu->reqs;
         curl_multi_remove_handle(cu->multi, r->easy);
         curl_easy_cleanup(r->easy);
+        r->cb(0, "", CURLUV_ABANDONED, r->data);
         req_free(r);
     }
     curl_multi_cleanup(cu->multi);

@@ -8,7 +8,7 @@
  *   curluv_t *cu = curluv_new(loop);
  *   curluv_post(cu, url, headers, body, len, 10000, on_done, job);
  *   ... on_done(status, answer, error, job) runs once per request ...
- *   curluv_destroy(&cu); // requests in flight are abandoned, their callbacks never run
+ *   curluv_destroy(&cu); // requests in flight end: cb with error CURLUV_ABANDONED
  */
 #ifndef NQ_ALERTING_CURLUV_H
 #define NQ_ALERTING_CURLUV_H
@@ -23,6 +23,8 @@ typedef struct curluv curluv_t;
  * transport failure's text ("" when an answer came). */
 typedef void (*curluv_cb)(long status, const char *body, const char *error, void *data);
 
+#define CURLUV_ABANDONED "abandoned: the client was destroyed" /* error of curluv_destroy */
+
 /* A client on `loop`, or NULL. */
 curluv_t *curluv_new(uv_loop_t *loop);
 
@@ -35,8 +37,9 @@ int curluv_post(curluv_t *cu, const char *url, char *const *headers, const char 
 /* Requests in flight. */
 size_t curluv_pending(const curluv_t *cu);
 
-/* Abandon every request and free; sets *cu to NULL. Safe on NULL. The
- * loop must run once more for the handles to close. */
+/* Abandon every request (each cb runs now with error CURLUV_ABANDONED, so its
+ * data can be freed) and free; sets *cu to NULL. Safe on NULL. The loop must
+ * run once more for the handles to close. */
 void curluv_destroy(curluv_t **cu);
 
 #endif

@@ -329,6 +329,11 @@ static void on_sent(long status, const char *body, const char *error, void *data
     send_t *s = data;
     deliver_t *d = s->d;
     const nq_config_t *cfg = &d->svc->cfg;
+    if (d->stopping) { /* abandoned: taken again when its lease ends */
+        free(s->t);
+        free(s);
+        return;
+    }
     const char *why = NULL;
     char err[200];
     bool ok = !*error && channel_accepted(&s->ch, status, body, &why);
