@@ -1,5 +1,5 @@
 /* gateway/alerts.h — what the alert handlers share (h_alerts.c, h_alert_act.c,
- * h_alert_rules.c). */
+ * h_alert_rules.c, h_channels.c). */
 #ifndef NQ_GATEWAY_ALERTS_H
 #define NQ_GATEWAY_ALERTS_H
 
@@ -26,5 +26,9 @@ void gw_alert_act(const gw_request_t *req);
 /* GET and PUT /api/v1/teams/{id}/alert-rules (h_alert_rules.c). */
 void gw_alert_rules_get(const gw_request_t *req);
 void gw_alert_rules_put(const gw_request_t *req);
+
+/* The delivery records of an alert (HGETALL of its nq:dlv:alert hash) as the
+ * API shows them (h_channels.c). New reference. */
+json_t *gw_deliveries_json(const redisReply *pairs, const char *alert_id);
 
 #endif

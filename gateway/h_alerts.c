@@ -611,7 +611,25 @@ static void get_list(const gw_request_t *req)
 typedef struct one_read {
     nq_http_conn_t *conn;
     gw_scope_t seen;
+    json_t *alert; /* the alert read, waiting for its deliveries */
 } one_read_t;
+
+/* HGETALL of the alert's delivery records: answer the alert with them. */
+static void on_deliveries(nq_redis_t *r, redisReply *reply, void *data)
+{
+    one_read_t *rd = data;
+    if (!nq_http_conn_open(rd->conn)) {
+    } else if (!reply || reply->type != REDIS_REPLY_ARRAY) {
+        gw_respond_unavailable(rd->conn, "the alert store");
+    } else {
+        const char *id = json_string_value(json_object_get(rd->alert, "id"));
+        json_object_set_new(rd->alert, "deliveries", gw_deliveries_json(reply, id ? id : ""));
+        gw_respond_json(rd->conn, 200, json_incref(rd->alert), NULL);
+    }
+    json_decref(rd->alert);
+    nq_http_conn_release(rd->conn);
+    free(rd);
+}
 
 static void on_get_one(nq_redis_t *r, redisReply *reply, void *data)
 {
@@ -622,10 +640,19 @@ static void on_get_one(nq_redis_t *r, redisReply *reply, void *data)
             gw_respond_unavailable(conn, "the alert store");
         } else {
             Nq__Alert *alert = gw_alert_from_fetch(reply->element[0], NULL);
-            if (alert && alert_seen(&rd->seen, alert))
-                gw_respond_json(conn, 200, gw_alert_json(alert), NULL);
-            else
+            char key[160];
+            if (alert && alert_seen(&rd->seen, alert)) {
+                rd->alert = gw_alert_json(alert);
+                nq_key_dlv_alert(key, sizeof(key), alert->id);
+                if (nq_redis_command(r, on_deliveries, rd, "HGETALL %s", key) == 0) {
+                    nq__alert__free_unpacked(alert, NULL);
+                    return; /* answered with its deliveries */
+                }
+                gw_respond_json(conn, 200, rd->alert, NULL);
+                rd->alert = NULL;
+            } else {
                 gw_respond_error(conn, 404, "not_found", "no such alert", NULL);
+            }
             if (alert)
                 nq__alert__free_unpacked(alert, NULL);
         }
@@ -639,7 +666,7 @@ static void get_one(const gw_request_t *req)
     const char *id = gw_path_id(req, "id");
     if (!id)
         return;
-    one_read_t *rd = malloc(sizeof(*rd));
+    one_read_t *rd = calloc(1, sizeof(*rd));
     if (!rd) {
         gw_respond_error(req->conn, 500, "internal", "out of memory", NULL);
         return;

@@ -14,6 +14,9 @@
 # Debian's nodejs needs its npm package too. fonts-noto-cjk: the browser test's
 # screenshots show Chinese text, not boxes.
 #
+# libcurl4-openssl-dev: nq-alerting posts alerts to WeCom, DingTalk, Feishu and webhooks over
+# HTTPS (libcurl's multi interface on its libuv loop, services/alerting/curluv.h).
+#
 # redis-server: the run and test commands start their own private redis-server, so the
 # system service that the package ships is not needed. While this script installs it,
 # service starts are denied (policy-rc.d), so apt does not start a system-wide Redis
@@ -25,7 +28,7 @@ PACKAGES=(
     libzmq3-dev libprotobuf-c-dev protobuf-c-compiler libhiredis-dev libuv1-dev
     libcunit1-dev redis-server libhttp-parser-dev libjansson-dev libsodium-dev
     docker-compose valgrind clang libclang-rt-14-dev nodejs chromium
-    fonts-noto-cjk
+    fonts-noto-cjk libcurl4-openssl-dev
 )
 command -v npm >/dev/null 2>&1 || PACKAGES+=(npm)
 POLICY_RC=/usr/sbin/policy-rc.d

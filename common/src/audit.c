@@ -16,8 +16,8 @@
 
 /* Words that make a member's name a secret's. */
 static const char *const secret_words[] = {
-    "password", "passwd",        "secret", "token",     "key",
-    "cookie",   "authorization", "csrf",   "signature", "credential",
+    "password",      "passwd", "secret",    "token",      "key",     "cookie",
+    "authorization", "csrf",   "signature", "credential", "webhook",
 };
 
 bool nq_audit_secret_name(const char *name)

@@ -178,6 +178,31 @@ int nq_key_alert(char *buf, size_t len, const char *id)
     return fit(snprintf(buf, len, "nq:alert:%s", id), len);
 }
 
+int nq_key_channels(char *buf, size_t len, const char *team_id)
+{
+    return fit(snprintf(buf, len, "nq:alert:channels:%s", team_id), len);
+}
+
+int nq_key_dlv_alert(char *buf, size_t len, const char *alert_id)
+{
+    return fit(snprintf(buf, len, "nq:dlv:alert:%s", alert_id), len);
+}
+
+int nq_key_dlv_dead(char *buf, size_t len, const char *team_id)
+{
+    return fit(snprintf(buf, len, "nq:dlv:dead:%s", team_id), len);
+}
+
+int nq_key_dlv_rate(char *buf, size_t len, const char *team_id, const char *channel_id)
+{
+    return fit(snprintf(buf, len, "nq:dlv:rate:%s/%s", team_id, channel_id), len);
+}
+
+int nq_key_dlv_last(char *buf, size_t len, const char *team_id)
+{
+    return fit(snprintf(buf, len, "nq:dlv:last:%s", team_id), len);
+}
+
 int nq_key_alert_seen(char *buf, size_t len, const char *rule, const char *subject,
                       const char *window)
 {

@@ -11,6 +11,7 @@
 #include "nq/log.h"
 #include "nq/period.h"
 #include "nq/scripts.h"
+#include "deliver.h"
 #include "rules.h"
 #include "settings.h"
 
@@ -18,6 +19,7 @@ struct alerting {
     nq_service_t *svc;       /* shared process state */
     nq_zsock_t *sub;         /* kpi.changed.v1 from scorers: a nudge to read the log */
     nq_zsock_t *pub;         /* alert.raised.v1 to gateways */
+    deliver_t *deliver;      /* the channels' delivery queue and sender (deliver.h) */
     uv_timer_t poll;         /* reads even without a nudge */
     uv_timer_t reclaim;      /* takes over entries of dead replicas */
     alert_config_t defaults; /* company defaults of every rule */
@@ -259,6 +261,8 @@ static void on_raised(nq_redis_t *r, redisReply *reply, void *data)
             al->repeated++;
         }
     }
+    if (c->n_fired > 0)
+        deliver_nudge(al->deliver);
     cycle_end(c);
 }
 
@@ -679,6 +683,7 @@ static void on_redis_connected(nq_redis_t *r, void *data)
     al->busy = false; /* a call of the old connection was answered NULL */
     al->own_pending = true;
     pull(al);
+    deliver_connected(al->deliver);
 }
 
 static const nq_bus_route_t routes[] = {
@@ -709,6 +714,13 @@ void *alerting_new(nq_service_t *svc)
                     "cannot bind %s or %s (another replica has them?): reading the "
                     "log every %d ms",
                     cfg->changes_endpoint, cfg->alerts_endpoint, ALERTING_POLL_MS);
+    al->deliver = deliver_new(svc);
+    if (!al->deliver) {
+        nq_zsock_destroy(&al->sub);
+        nq_zsock_destroy(&al->pub);
+        free(al);
+        return NULL;
+    }
     uv_timer_init(&svc->loop, &al->poll);
     uv_timer_init(&svc->loop, &al->reclaim);
     al->poll.data = al->reclaim.data = al;
@@ -730,11 +742,15 @@ void alerting_stop(void *app)
     nq_zsock_destroy(&al->pub);
     uv_close((uv_handle_t *)&al->poll, NULL);
     uv_close((uv_handle_t *)&al->reclaim, NULL);
+    deliver_stop(al->deliver);
     nq_log_info("alerting_stopped", "raised %llu alerts, %llu found raised already",
                 (unsigned long long)al->raised, (unsigned long long)al->repeated);
 }
 
 void alerting_free(void *app)
 {
+    alerting_t *al = app;
+    if (al)
+        deliver_free(&al->deliver);
     free(app);
 }

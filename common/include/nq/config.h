@@ -42,29 +42,33 @@ typedef struct nq_config {
     char web_root[NQ_CONFIG_STR];           /* static files served by the gateway */
     int64_t big_order_fen;                  /* big-order alert threshold, fen */
     int64_t alert_recency_s;                /* event-time alerts only this recent (0: any age) */
-    char unknown_salesperson[16]; /* "accept" / "reject": events of ids not in the directory */
-    int64_t max_frame_bytes;      /* largest ZeroMQ frame accepted */
-    int64_t max_body_bytes;       /* largest HTTP request body */
-    int64_t max_batch_events;     /* most events in one request */
-    int64_t request_timeout_ms;   /* gateway -> service reply deadline */
-    int64_t dedupe_window_s;      /* how long an event_id is remembered, seconds */
-    int64_t future_skew_s;        /* how far in the future occurred_at may be, seconds */
-    int64_t scoring_backlog_max;  /* accepted-but-unscored events before ingest holds */
-    int64_t ingest_hold_max_ms;   /* longest ingest holds a batch, ms */
-    char feed_secrets[2048];      /* webhook secrets "source=secret,..." (nq/feedsig.h) */
-    int64_t feed_tolerance_s;     /* webhook timestamp window, seconds */
-    char holidays[4096];          /* public holidays, nq/workdays.h */
-    char makeup_workdays[1024];   /* make-up working days, nq/workdays.h */
-    int64_t session_idle_s;       /* a session ends after this long unused, seconds */
-    int64_t session_max_s;        /* and this long after sign-in whatever happens */
-    int64_t cookie_secure;        /* 1: cookies carry Secure (TLS terminated in front) */
-    char metrics_allow[512];      /* addresses that may GET /metrics without a key */
-    int64_t login_max_failures;   /* failed sign-ins of an account or address before lockout */
-    int64_t login_window_s;       /* over this many seconds; the lockout lasts as long */
-    int64_t rate_key_rps;         /* requests a second per API key (0: no limit), per gateway */
-    int64_t rate_key_burst;       /* and the burst a key may send at once */
-    int64_t rate_user_rps;        /* requests a second per signed-in user (0: no limit) */
-    int64_t rate_user_burst;      /* and their burst */
+    int64_t delivery_retry_ms;       /* first retry of a failed delivery after about this, ms */
+    int64_t delivery_window_s;       /* a delivery is retried this long, then a dead letter */
+    int64_t delivery_timeout_ms;     /* one delivery attempt's deadline, ms */
+    char console_url[NQ_CONFIG_STR]; /* prefix of console links in channel messages */
+    char unknown_salesperson[16];    /* "accept" / "reject": events of ids not in the directory */
+    int64_t max_frame_bytes;         /* largest ZeroMQ frame accepted */
+    int64_t max_body_bytes;          /* largest HTTP request body */
+    int64_t max_batch_events;        /* most events in one request */
+    int64_t request_timeout_ms;      /* gateway -> service reply deadline */
+    int64_t dedupe_window_s;         /* how long an event_id is remembered, seconds */
+    int64_t future_skew_s;           /* how far in the future occurred_at may be, seconds */
+    int64_t scoring_backlog_max;     /* accepted-but-unscored events before ingest holds */
+    int64_t ingest_hold_max_ms;      /* longest ingest holds a batch, ms */
+    char feed_secrets[2048];         /* webhook secrets "source=secret,..." (nq/feedsig.h) */
+    int64_t feed_tolerance_s;        /* webhook timestamp window, seconds */
+    char holidays[4096];             /* public holidays, nq/workdays.h */
+    char makeup_workdays[1024];      /* make-up working days, nq/workdays.h */
+    int64_t session_idle_s;          /* a session ends after this long unused, seconds */
+    int64_t session_max_s;           /* and this long after sign-in whatever happens */
+    int64_t cookie_secure;           /* 1: cookies carry Secure (TLS terminated in front) */
+    char metrics_allow[512];         /* addresses that may GET /metrics without a key */
+    int64_t login_max_failures;      /* failed sign-ins of an account or address before lockout */
+    int64_t login_window_s;          /* over this many seconds; the lockout lasts as long */
+    int64_t rate_key_rps;            /* requests a second per API key (0: no limit), per gateway */
+    int64_t rate_key_burst;          /* and the burst a key may send at once */
+    int64_t rate_user_rps;           /* requests a second per signed-in user (0: no limit) */
+    int64_t rate_user_burst;         /* and their burst */
     char cors_origins[1024];      /* origins browsers may call from, comma-separated ("": none) */
     int64_t audit_retention_days; /* audit entries older than this are trimmed */
 } nq_config_t;

@@ -49,6 +49,14 @@
  * | nq:teams:settings                 | HASH   | forever                   | gateway (PUT /teams/{id}/settings): team id -> that team's settings, JSON {"leaderboard_visible": bool} (gateway/h_team_settings.c) |
  * | nq:alert:prices                  | HASH   | forever                   | alerting: "<competitor length>:<competitor><product>" -> "<price fen> <observed at ms>", the latest observation |
  * | nq:ix:alerts[:<filter>=<value>]  | ZSET   | forever                   | alerting / gateway: alert ids, score 0 (list_page, newest first): all, state=, rule=, team= (team= : none), salesperson= |
+ * | nq:alert:quiet                   | HASH   | forever                   | gateway (PUT quiet-hours): team id -> its quiet hours, JSON (services/alerting/quiet.h) |
+ * | nq:alert:channels:<team>         | HASH   | forever                   | gateway (POST/DELETE channels): channel id -> the channel, JSON with its secret (services/alerting/channel.h) |
+ * | nq:alerts group "delivery"       | (group) | kept                     | alerting's sender: raised alerts become deliveries (services/alerting/deliver.h) |
+ * | nq:dlv:queue                     | ZSET   | forever                   | alerting's sender, gateway (test, redrive): delivery ids "<alert id>/<team>/<channel>" by when due, Unix ms (taken ones pushed a lease ahead) |
+ * | nq:dlv:alert:<alert id>          | HASH   | forever                   | alerting's sender: "<team>/<channel>" -> the delivery's record, JSON (state, attempts, error, times); GET /alerts/{id} shows it |
+ * | nq:dlv:dead:<team>               | ZSET   | forever                   | alerting's sender: the team's dead letters (delivery ids) by when given up; redrive moves them back to the queue |
+ * | nq:dlv:rate:<team>/<channel>     | STRING | NQ_DLV_RATE_WINDOW_S      | alerting's sender: messages sent to a channel in the current minute |
+ * | nq:dlv:last:<team>               | HASH   | forever                   | alerting's sender: channel id -> its last delivery's outcome, JSON (GET channels shows it) |
  * | nq:kpi:version                  | STRING | forever                   | scoring: +1 by every applied batch and rebuild swap (kept leaderboards check it) |
  * | nq:org:version                  | STRING | forever                   | customers: +1 by every org write (kept leaderboards check it) |
  * | nq:target:version               | STRING | forever                   | reporting: +1 by every target write, in the same script (kept leaderboards check it) |
@@ -94,6 +102,10 @@
 #define NQ_KEY_TEAM_SETTINGS        "nq:teams:settings"
 #define NQ_KEY_ALERT_PRICES         "nq:alert:prices"
 #define NQ_IX_ALERTS                "alerts" /* the list of nq_key_index */
+#define NQ_GROUP_DELIVERY           "delivery"
+#define NQ_KEY_ALERT_QUIET          "nq:alert:quiet"
+#define NQ_KEY_DLV_QUEUE            "nq:dlv:queue"
+#define NQ_DLV_RATE_WINDOW_S        60
 #define NQ_KEY_HEARTBEATS           "nq:heartbeats"
 #define NQ_KEY_REBUILD_JOB          "nq:rebuild:job"
 #define NQ_KEY_SCORING_PAUSED       "nq:scoring:paused"
@@ -183,6 +195,14 @@ int nq_key_alert(char *buf, size_t len, const char *id);
 /* The dedupe key of the alert of (rule, subject, window). */
 int nq_key_alert_seen(char *buf, size_t len, const char *rule, const char *subject,
                       const char *window);
+/* A team's delivery channels; the delivery records of an alert (or of a
+ * test message); a team's dead letters; a channel's rate counter; a team's
+ * channels' last outcomes (services/alerting/deliver.h). */
+int nq_key_channels(char *buf, size_t len, const char *team_id);
+int nq_key_dlv_alert(char *buf, size_t len, const char *alert_id);
+int nq_key_dlv_dead(char *buf, size_t len, const char *team_id);
+int nq_key_dlv_rate(char *buf, size_t len, const char *team_id, const char *channel_id);
+int nq_key_dlv_last(char *buf, size_t len, const char *team_id);
 /* The record of user `id`, of the API key / session whose token hashes to
  * `hash_hex` (nq/token.h), and the failure counter of a sign-in `what`
  * ("user" or "addr") named `name`. */
