@@ -168,12 +168,17 @@ static void write_contacts(nq_redis_pipe_t *p, const contact_t *c, size_t n, int
 {
     if (n == 0)
         return;
-    nq_script_pipe_cmd(p, NQ_SCRIPT(CONTACT_SEEN), NULL, NULL, 3 + n, 2 + 2 * n);
+    const orgix_list_t *l = &orgix_lists[ORG_CUSTOMER];
+    nq_script_pipe_cmd(p, NQ_SCRIPT(CONTACT_SEEN), NULL, NULL, 3 + l->n_sorts + n, 2 + 2 * n);
     char key[160];
     nq_redis_pipe_adds(p, NQ_KEY_FOLLOWUP_LAST);
     nq_redis_pipe_adds(p, NQ_KEY_FOLLOWUP_DUE);
-    nq_key_index(key, sizeof(key), orgix_lists[ORG_CUSTOMER].name, "overdue", "followup");
+    nq_key_index(key, sizeof(key), l->name, "overdue", "followup");
     nq_redis_pipe_adds(p, key);
+    for (size_t i = 0; i < l->n_sorts; i++) {
+        orgix_sort_key(key, sizeof(key), l, i);
+        nq_redis_pipe_adds(p, key);
+    }
     for (size_t i = 0; i < n; i++) {
         nq_key_customer(key, sizeof(key), c[i].customer);
         nq_redis_pipe_adds(p, key);

@@ -451,6 +451,85 @@ static int suite_init(void)
     return tk_start(NULL);
 }
 
+/* ---- search (q=) and order (sort=) ---- */
+
+/* PUT customer `id` named `name`, of class `cls`, owned by sp-1. */
+static void put_named(const char *id, const char *name, const char *cls)
+{
+    char path[128];
+    snprintf(path, sizeof(path), "/api/v1/customers/%s", id);
+    json_decref(tk_put(
+        path, json_pack("{s:s, s:s, s:s}", "name", name, "class", cls, "owner_id", "sp-1"), 200));
+}
+
+static void test_search_sort(void)
+{
+    /* created in the order s-6, s-2, s-1; 凌霄 = %E5%87%8C%E9%9C%84 */
+    put_named("s-6", "凌霄A", "potential");
+    usleep(5000);
+    put_named("s-2", "深圳凌霄终端", "normal");
+    usleep(5000);
+    put_named("s-1", "凌霄技术有限公司", "key");
+    put_named("s-3", "ACME Trading", "key");
+    put_named("s-5", "上海凌霄", "key");
+    int pages;
+#define LX "%E5%87%8C%E9%9C%84"
+    const char *got = ids_of("/api/v1/customers?q=" LX, 1, &pages);
+    tk_check(strcmp(got, "s-1,s-2,s-5,s-6") == 0, "q=凌霄: %s", got);
+    got = ids_of("/api/v1/customers?q=acme%20t", 50, &pages);
+    tk_check(strcmp(got, "s-3") == 0, "q=acme t (any case): %s", got);
+    got = ids_of("/api/v1/customers?q=S-5", 50, &pages);
+    tk_check(strcmp(got, "s-5") == 0, "q=S-5 (an id): %s", got);
+    got = ids_of("/api/v1/customers?q=%E6%B7%B1%E5%9C%B3" LX "&owner=sp-1", 50, &pages);
+    tk_check(strcmp(got, "s-2") == 0, "q=深圳凌霄 with owner: %s", got);
+    /* a rename leaves the grams it lost */
+    json_decref(tk_call("PATCH", "/api/v1/customers/s-5", "{\"name\":\"上海某公司\"}", 200));
+    got = ids_of("/api/v1/customers?q=" LX, 50, &pages);
+    tk_check(strcmp(got, "s-1,s-2,s-6") == 0, "q=凌霄 after a rename: %s", got);
+    tk_check(tk_redis_int("ZCARD %s", "nq:ix:customers:q=海凌") == 0, "s-5 still in q=海凌");
+    tk_expect_400("GET", "/api/v1/customers?q=%E5%87%8C", NULL, "q");
+    /* orders: by name (UTF-8 order of the folded name), created, last contact, next follow-up */
+    got = ids_of("/api/v1/customers?q=" LX "&sort=name", 1, &pages);
+    tk_check(strcmp(got, "s-6,s-1,s-2") == 0 && pages >= 3, "sort=name: %s in %d", got, pages);
+    got = ids_of("/api/v1/customers?q=" LX "&sort=-name", 1, &pages);
+    tk_check(strcmp(got, "s-2,s-1,s-6") == 0, "sort=-name: %s", got);
+    got = ids_of("/api/v1/customers?q=" LX "&sort=created", 2, &pages);
+    tk_check(strcmp(got, "s-6,s-2,s-1") == 0, "sort=created: %s", got);
+    got = ids_of("/api/v1/customers?q=" LX "&sort=next_followup", 1, &pages);
+    tk_check(strcmp(got, "s-1,s-6,s-2") == 0, "sort=next_followup (7, 14, 30 days): %s", got);
+    int64_t now = nq_now_ms();
+    tk_post_counts(json_pack("[o, o]", tk_event("s-v2", "visit", "sp-1", "s-2", now - 3000, NULL),
+                             tk_event("s-v1", "call", "sp-1", "s-1", now - 1000, NULL)),
+                   2, 0);
+    CU_ASSERT_TRUE_FATAL(tk_wait_indexed(INDEX_MS));
+    got = ids_of("/api/v1/customers?q=" LX "&sort=-last_contact", 1, &pages);
+    tk_check(strcmp(got, "s-1,s-2,s-6") == 0, "sort=-last_contact: %s", got);
+    got = ids_of("/api/v1/customers?q=" LX "&sort=last_contact", 1, &pages);
+    tk_check(strcmp(got, "s-6,s-2,s-1") == 0, "sort=last_contact (never first): %s", got);
+    /* a cursor of one order is refused by another */
+    json_t *j = tk_get_ok("/api/v1/customers?sort=name&limit=1");
+    char path[512];
+    snprintf(path, sizeof(path), "/api/v1/customers?sort=-name&limit=1&cursor=%s",
+             tk_str(j, "next_cursor"));
+    tk_expect_400("GET", path, NULL, "cursor");
+    json_decref(j);
+    tk_expect_400("GET", "/api/v1/customers?sort=phone", NULL, "sort");
+    /* a removed customer leaves every order */
+    json_decref(tk_call("DELETE", "/api/v1/customers/s-6", NULL, 200));
+    got = ids_of("/api/v1/customers?q=" LX "&sort=name", 1, &pages);
+    tk_check(strcmp(got, "s-1,s-2") == 0, "sort=name after a delete: %s", got);
+    long long left = 0;
+    const char *sorts[] = {"name", "created", "last_contact", "next_followup"};
+    for (size_t i = 0; i < 4; i++) {
+        char key[64];
+        snprintf(key, sizeof(key), "nq:ix:customers:sort=%s", sorts[i]);
+        left += tk_redis_int("ZCARD %s", key);
+    }
+    tk_check(left == 4 * tk_redis_int("SCARD %s", NQ_KEY_CUSTOMERS),
+             "every customer once in each order: %lld", left);
+#undef LX
+}
+
 static int suite_cleanup(void)
 {
     return tk_stop() == 0 ? 0 : -1;
@@ -463,6 +542,7 @@ static CU_TestInfo tests[] = {
     {"follow-ups: contacts, overdue lists, a team's cadence", test_followup},
     {"due dates reached join the overdue list", test_sweep},
     {"last contacts equal after a rebuild's replay", test_rebuild},
+    {"search by name or id, and the orders of the list", test_search_sort},
     CU_TEST_INFO_NULL,
 };
 
