@@ -132,7 +132,9 @@ static void test_transaction(void)
     /* c-1's latest contact (the visit and the call); c-2's order is none */
     char want[512];
     snprintf(want, sizeof(want),
-             "EVALSHA %s 4 nq:followup:last nq:followup:due nq:ix:customers:overdue=followup "
+             "EVALSHA %s 8 nq:followup:last nq:followup:due nq:ix:customers:overdue=followup "
+             "nq:ix:customers:sort=name nq:ix:customers:sort=created "
+             "nq:ix:customers:sort=last_contact nq:ix:customers:sort=next_followup "
              "nq:cust:c-1 1764120700000 28800000 c-1 1764120600000",
              NQ_SCRIPT(CONTACT_SEEN)->sha);
     CU_ASSERT_STRING_EQUAL(lines[7], want);
@@ -251,9 +253,13 @@ static void test_contacts(void)
     CU_ASSERT_EQUAL(actwrite_pipe(&p, ids, &e, 1, 1764130000000LL, noop, NULL, &st), 0);
     size_t n = commands(&p, lines, 16);
     CU_ASSERT_EQUAL_FATAL(n, 10);
-    CU_ASSERT_PTR_NOT_NULL(strstr(lines[7], " 4 nq:followup:last nq:followup:due "
-                                            "nq:ix:customers:overdue=followup nq:cust:c-9 "
-                                            "1764130000000 28800000 c-9 1764125000000"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(lines[7],
+                                  " 8 nq:followup:last nq:followup:due "
+                                  "nq:ix:customers:overdue=followup "
+                                  "nq:ix:customers:sort=name nq:ix:customers:sort=created "
+                                  "nq:ix:customers:sort=last_contact "
+                                  "nq:ix:customers:sort=next_followup nq:cust:c-9 "
+                                  "1764130000000 28800000 c-9 1764125000000"));
     nq_redis_pipe_free(&p);
     nq_actlog_free(&e);
     Nq__Activity *orders[] = {&ev[3], &ev[4]};
