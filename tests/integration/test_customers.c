@@ -419,18 +419,24 @@ static void test_sweep(void)
 
 /* A rebuild request replays the log into the index: the last contacts come
  * back equal to live, whatever was lost. */
-static void test_rebuild(void)
+/* Request a rebuild and wait until the activity index replayed the log. */
+static void rebuild_and_wait(void)
 {
-    redisReply *before = tk_cmd("HGETALL %s", NQ_KEY_FOLLOWUP_LAST);
-    CU_ASSERT_FATAL(before && before->type == REDIS_REPLY_ARRAY && before->elements >= 6);
-    tk_redis_do("DEL %s", NQ_KEY_FOLLOWUP_LAST);
-    tk_redis_do("HDEL %s %s", "nq:cust:c-1", "last_contact_at");
     json_decref(tk_call("POST", "/api/v1/admin/rebuild", NULL, 202));
     long long requested = tk_redis_int("HGET %s requested_at", NQ_KEY_REBUILD_JOB);
     for (int64_t deadline = tk_mono_ms() + INDEX_MS;
          tk_mono_ms() < deadline && tk_redis_int("GET %s", NQ_KEY_ACTINDEX_REPLAYED) != requested;)
         usleep(20000);
     CU_ASSERT_TRUE_FATAL(tk_wait_indexed(INDEX_MS));
+}
+
+static void test_rebuild(void)
+{
+    redisReply *before = tk_cmd("HGETALL %s", NQ_KEY_FOLLOWUP_LAST);
+    CU_ASSERT_FATAL(before && before->type == REDIS_REPLY_ARRAY && before->elements >= 6);
+    tk_redis_do("DEL %s", NQ_KEY_FOLLOWUP_LAST);
+    tk_redis_do("HDEL %s %s", "nq:cust:c-1", "last_contact_at");
+    rebuild_and_wait();
     redisReply *after = tk_cmd("HGETALL %s", NQ_KEY_FOLLOWUP_LAST);
     bool same = after && after->elements == before->elements;
     for (size_t i = 0; same && i < before->elements; i += 2) {
@@ -530,6 +536,95 @@ static void test_search_sort(void)
 #undef LX
 }
 
+/* ---- the customer 360 ---- */
+
+/* An event of m-1 by `sp` at `at` with amount and one more field. */
+static json_t *m1_event(const char *id, const char *type, const char *sp, int64_t at,
+                        const char *amount, const char *field, json_t *value)
+{
+    json_t *e = tk_event(id, type, sp, "m-1", at, amount);
+    if (field)
+        json_object_set_new(e, field, value);
+    return e;
+}
+
+static void test_summary(void)
+{
+    json_decref(tk_put(
+        "/api/v1/customers/m-1",
+        json_pack("{s:s, s:s, s:s}", "name", "明远贸易", "class", "key", "owner_id", "sp-1"), 200));
+    int64_t now = nq_now_ms();
+    nq_period_t year;
+    CU_ASSERT_FATAL(nq_period_of(NQ_PERIOD_YEAR, now, &year) == 0);
+    int64_t last_year = year.start_ms - 10 * DAY_MS;
+    json_t *evs = json_pack(
+        "[o, o, o, o, o, o, o, o, o, o, o, o]",
+        m1_event("m-o1", "order", "sp-1", now - 5000, "100.00", "order_id", json_string("O1")),
+        m1_event("m-o2", "order", "sp-1", last_year, "50.00", NULL, NULL),
+        m1_event("m-r1", "return", "sp-1", now - 4000, "30.00", "order_id", json_string("O1")),
+        m1_event("m-f1", "feedback", "sp-1", now - 3900, NULL, "rating", json_integer(5)),
+        m1_event("m-f2", "feedback", "sp-1", now - 3800, NULL, "rating", json_integer(4)),
+        m1_event("m-n1", "feedback", "sp-1", now - 3700, NULL, "nps", json_integer(10)),
+        m1_event("m-n2", "feedback", "sp-1", now - 3600, NULL, "nps", json_integer(3)),
+        m1_event("m-n3", "feedback", "sp-1", now - 3500, NULL, "nps", json_integer(9)),
+        /* T1 closed before it is opened (the log's order need not be theirs) */
+        m1_event("m-t0", "ticket_closed", "sp-1", now - 3400, NULL, "ticket_id", json_string("T1")),
+        m1_event("m-t1", "ticket_opened", "sp-1", now - 3300, NULL, "ticket_id", json_string("T1")),
+        m1_event("m-t2", "ticket_opened", "sp-1", now - 3200, NULL, "ticket_id", json_string("T2")),
+        m1_event("m-i1", "competitor_intel", "sp-1", now - 3100, NULL, "competitor",
+                 json_string("宏达")));
+    tk_post_counts(evs, 12, 0);
+    tk_post_counts(json_pack("[o, o]",
+                             m1_event("m-c1", "call", "sp-1", now - 2000, NULL, NULL, NULL),
+                             m1_event("m-v1", "visit", "sp-2", now - 1000, NULL, NULL, NULL)),
+                   2, 0);
+    CU_ASSERT_TRUE_FATAL(tk_wait_indexed(INDEX_MS));
+    json_t *s = tk_get_ok("/api/v1/customers/m-1/summary");
+    json_t *sales = json_object_get(s, "sales"), *sat = json_object_get(s, "satisfaction");
+    json_t *month = json_object_get(sales, "month"), *ly = json_object_get(sales, "last_year");
+    json_t *lc = json_object_get(s, "last_contact");
+    tk_check(tk_num(month, "orders") == 1 && strcmp(tk_str(month, "sales_amount"), "70.00") == 0,
+             "this month: 1 order, 100.00 less a 30.00 return: %s", tk_text(month));
+    tk_check(tk_num(json_object_get(sales, "year"), "orders") == 1 && tk_num(ly, "orders") == 1 &&
+                 strcmp(tk_str(ly, "sales_amount"), "50.00") == 0,
+             "this year and last: %s", tk_text(sales));
+    tk_check(tk_num(s, "open_tickets") == 1, "T2 open, T1 closed: %s", tk_text(s));
+    tk_check(tk_num(s, "competitor_mentions") == 1, "one mention: %s", tk_text(s));
+    tk_check(
+        tk_num(sat, "ratings") == 2 && json_real_value(json_object_get(sat, "avg_rating")) == 4.5 &&
+            tk_num(sat, "nps_answers") == 3 && json_real_value(json_object_get(sat, "nps")) == 33.3,
+        "ratings 5, 4; NPS (2 - 1) / 3: %s", tk_text(sat));
+    tk_check(lc && strcmp(tk_str(lc, "salesperson_id"), "sp-2") == 0 &&
+                 strcmp(tk_str(lc, "type"), "visit") == 0 && time_of(lc, "at") == now - 1000,
+             "last contact: sp-2's visit: %s", tk_text(s));
+    tk_check(time_of(s, "followup_due_at") == midnight_after(now - 1000, 7),
+             "next follow-up 7 days after the visit: %s", tk_text(s));
+    /* the same events again change nothing */
+    tk_post_counts(json_pack("[o]", m1_event("m-o1", "order", "sp-1", now - 5000, "100.00",
+                                             "order_id", json_string("O1"))),
+                   0, 1);
+    /* a rebuild's replay over what is kept counts nothing twice; with the figures
+     * gone it recomputes every one equal to live */
+    char *live = json_dumps(s, JSON_SORT_KEYS);
+    for (int gone = 0; gone < 2; gone++) {
+        if (gone) {
+            tk_redis_do("DEL %s", "nq:cust:m-1:sums");
+            tk_redis_do("DEL %s", "nq:cust:m-1:tickets");
+            tk_redis_do("DEL %s", "nq:cust:m-1:timeline");
+        }
+        rebuild_and_wait();
+        json_t *again = tk_get_ok("/api/v1/customers/m-1/summary");
+        char *replayed = json_dumps(again, JSON_SORT_KEYS);
+        tk_check(strcmp(live, replayed) == 0, "after a replay (%s) %s, live %s",
+                 gone ? "figures deleted" : "figures kept", replayed, live);
+        free(replayed);
+        json_decref(again);
+    }
+    free(live);
+    json_decref(s);
+    json_decref(tk_call("GET", "/api/v1/customers/nobody/summary", NULL, 404));
+}
+
 static int suite_cleanup(void)
 {
     return tk_stop() == 0 ? 0 : -1;
@@ -543,6 +638,7 @@ static CU_TestInfo tests[] = {
     {"due dates reached join the overdue list", test_sweep},
     {"last contacts equal after a rebuild's replay", test_rebuild},
     {"search by name or id, and the orders of the list", test_search_sort},
+    {"the customer 360: contact, follow-up, sales, tickets, satisfaction", test_summary},
     CU_TEST_INFO_NULL,
 };
 

@@ -63,6 +63,8 @@
  * | nq:{sp:<id>}:acts                | HASH   | forever                   | customers (activity index, nq/actindex.h): ref -> the event (packed Activity) of every event that counts; read via group "index" |
  * | nq:{sp:<id>}:timeline            | ZSET   | forever                   | customers (activity index): "<occurred_at>|<type>|<ref>", every score 0 (BYLEX), newest last |
  * | nq:cust:<id>:timeline            | ZSET   | forever                   | customers (activity index): "<occurred_at>|<type>|<ref>|<salesperson id>", likewise |
+ * | nq:cust:<id>:sums                | HASH   | forever                   | customers (activity index): the customer's summary figures, "<month>|orders", "<month>|sales_fen", rating_sum, rating_count, nps_count, promoters, detractors, competitor_mentions, open_tickets, last_contact (nq/custsum.h); moved only by an event that joins the timeline |
+ * | nq:cust:<id>:tickets             | HASH   | forever                   | customers (activity index): ticket id -> 1 opened, 2 closed, 3 both (open_tickets counts the 1s) |
  * | nq:actindex:replayed             | STRING | forever                   | customers: requested_at of the last rebuild job the activity index was replayed for |
  * | nq:user:<id>                     | HASH   | forever                   | nqctl user / gateway sign-in: name, role, teams, salesperson, status, pwhash (argon2id), created, updated, last_login (nq/access.h) |
  * | nq:users                         | SET    | forever                   | nqctl user: every user id, for listing |
@@ -161,6 +163,9 @@ int nq_key_team_members(char *buf, size_t len, const char *team_id);
 int nq_key_sp_acts(char *buf, size_t len, const char *salesperson_id);
 int nq_key_sp_timeline(char *buf, size_t len, const char *salesperson_id);
 int nq_key_customer_timeline(char *buf, size_t len, const char *customer_id);
+/* A customer's summary figures (nq/custsum.h) and its tickets' states. */
+int nq_key_customer_sums(char *buf, size_t len, const char *customer_id);
+int nq_key_customer_tickets(char *buf, size_t len, const char *customer_id);
 /* The rebuild shadow of live key `live` ("nq:..."), for rebuild `attempt`. */
 int nq_key_shadow(char *buf, size_t len, const char *attempt, const char *live);
 int nq_key_plans(char *buf, size_t len, const char *team_id, const char *kind);
