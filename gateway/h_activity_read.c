@@ -45,7 +45,6 @@ typedef struct act_read {
     char types[NQ_ACTINDEX_TYPES_MAX];   /* ",visit,call," or "" */
     char cursor[NQ_ACTINDEX_MEMBER_MAX]; /* the member the cursor names, "" when absent */
     const char *one[1];                  /* q.salespeople of a salesperson's read */
-    bool fetching;                       /* handed to nq_actindex_fetch (it frees it then) */
 } act_read_t;
 
 /* ---- the query -------------------------------------------------------------- */
@@ -196,13 +195,6 @@ static void respond_page(nq_http_conn_t *conn, const nq_actindex_page_t *page)
     gw_respond_json(conn, 200, body, NULL);
 }
 
-static void act_read_free(void *data)
-{
-    act_read_t *rd = data;
-    if (rd && !rd->fetching)
-        free(rd);
-}
-
 static void on_page(int status, const nq_actindex_page_t *page, void *data)
 {
     act_read_t *rd = data;
@@ -221,7 +213,6 @@ static void on_page(int status, const nq_actindex_page_t *page, void *data)
 static void fetch(nq_http_conn_t *conn, nq_redis_t *redis, act_read_t *rd)
 {
     rd->conn = conn;
-    rd->fetching = true;
     nq_http_conn_retain(conn);
     if (nq_actindex_fetch(redis, &rd->q, on_page, rd) != 0) {
         nq_http_conn_release(conn);
@@ -233,14 +224,14 @@ static void fetch(nq_http_conn_t *conn, nq_redis_t *redis, act_read_t *rd)
 /* ---- a team: its members now, then their timelines merged ---------------------- */
 
 typedef struct team_read {
-    act_read_t *rd;    /* the read (owned until fetched) */
+    act_read_t *rd;    /* the read (owned until handed to fetch) */
     nq_redis_t *redis; /* where the index is read */
 } team_read_t;
 
 static void team_read_free(void *data)
 {
     team_read_t *t = data;
-    act_read_free(t->rd);
+    free(t->rd);
     free(t);
 }
 
@@ -268,9 +259,11 @@ static void on_team(nq_http_conn_t *conn, const ProtobufCMessage *msg, const Nq_
         respond_page(conn, &empty);
         return;
     }
-    t->rd->q.salespeople = (const char *const *)team->members; /* copied by the fetch */
-    t->rd->q.n_salespeople = n;
-    fetch(conn, t->redis, t->rd);
+    act_read_t *rd = t->rd;
+    t->rd = NULL; /* the fetch's now, whatever it answers */
+    rd->q.salespeople = (const char *const *)team->members; /* copied by the fetch */
+    rd->q.n_salespeople = n;
+    fetch(conn, t->redis, rd);
 }
 
 /* A read of the request's query, its subject set by `subject`; NULL when

@@ -141,9 +141,9 @@ static const char *shown(const char *name, const char *id)
 static void link_to(alert_draft_t *d)
 {
     if (*d->customer_id)
-        snprintf(d->link, sizeof(d->link), "/console/customers/%s", d->customer_id);
+        snprintf(d->link, sizeof(d->link), "/customers/%s", d->customer_id);
     else
-        snprintf(d->link, sizeof(d->link), "/console/salespeople/%s", d->salesperson_id);
+        snprintf(d->link, sizeof(d->link), "/salespeople/%s", d->salesperson_id);
 }
 
 static void big_order_describe(alert_draft_t *d, const alert_names_t *n)

@@ -7,50 +7,11 @@
 // compare with), NQ_USER / NQ_PASSWORD (the demo coordinator), NQ_TEAM, NQ_ARTIFACTS
 // (screenshots), NQ_PLAYWRIGHT (playwright-core's directory), NQ_CHROMIUM.
 import http from 'node:http';
-import { mkdirSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { ARTIFACTS, TEAM, URL_BASE, WAIT_MS, apiCall, bound, check, env, fail, fmt, open, step, value, waitFor } from './lib.mjs';
 
-const env = (name) => {
-  if (!process.env[name]) throw new Error(`${name} is not set`);
-  return process.env[name];
-};
-const URL_BASE = env('NQ_URL');
-const KEY = env('NQ_API_KEY');
-const TEAM = env('NQ_TEAM');
-const ARTIFACTS = env('NQ_ARTIFACTS');
 const RUN_MS = 55000;
-const WAIT_MS = 8000;
 const ALERT_MS = 1000; // a raised alert is on the page this soon (issue 17)
-
-const { chromium } = createRequire(`${env('NQ_PLAYWRIGHT')}/`)('./index.js');
-mkdirSync(ARTIFACTS, { recursive: true });
-setTimeout(() => fail(`the run took over ${RUN_MS} ms`), RUN_MS).unref();
-
-let browser;
-async function fail(why) {
-  console.error(`FAIL: ${why}`);
-  await browser?.close().catch(() => {});
-  process.exit(1);
-}
-function check(ok, why) {
-  if (!ok) throw new Error(why);
-}
-function step(name) {
-  console.log(`-- ${name}`);
-}
-
-// ---- the API as it answers (with the admin key) ----------------------------------------
-
-async function apiCall(method, path, body) {
-  const r = await fetch(URL_BASE + path, {
-    method,
-    headers: { Authorization: `Bearer ${KEY}`, 'Content-Type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const json = await r.json().catch(() => null);
-  check(r.ok, `${method} ${path}: ${r.status} ${JSON.stringify(json)}`);
-  return json;
-}
+bound(RUN_MS);
 
 // Raw HTTP, no decompression: the static files as sent.
 function raw(path, headers = {}) {
@@ -65,20 +26,6 @@ function raw(path, headers = {}) {
     req.end();
   });
 }
-
-// The formats the page promises (docs/console.md), written again independently.
-const grouped = (d) => d.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-const fmt = {
-  money: (s) => {
-    if (s === null) return '—';
-    const [, sign, int, frac = ''] = /^(-?)(\d+)(?:\.(\d*))?$/.exec(s);
-    return `${sign}¥${grouped(int)}.${(frac + '00').slice(0, 2)}`;
-  },
-  count: (n) => (n === null ? '—' : grouped(String(n))),
-  percent: (r) => (r === null ? '—' : `${(r * 100).toFixed(1)}%`),
-};
-const AMOUNTS = new Set(['sales_amount', 'collections']);
-const value = (metric, v) => (AMOUNTS.has(metric) ? fmt.money(v) : fmt.count(v));
 
 // ---- checks ------------------------------------------------------------------------------
 
@@ -103,14 +50,6 @@ async function checkStatic() {
     '/vendor/../../CMakeLists.txt', '/index.html%00.js']) {
     const r = await raw(p);
     check(r.status >= 400 && !r.body.includes('root:'), `${p} answered ${r.status}`);
-  }
-}
-
-async function waitFor(page, what, fn, arg) {
-  try {
-    return await page.waitForFunction(fn, arg, { timeout: WAIT_MS, polling: 50 });
-  } catch {
-    throw new Error(`waited ${WAIT_MS} ms for ${what}`);
   }
 }
 
@@ -242,23 +181,13 @@ async function checkWidths(ctx, page) {
 
 async function main() {
   await checkStatic();
-  browser = await chromium.launch({
-    executablePath: env('NQ_CHROMIUM'),
-    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'],
-  });
-  const ctx = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
-  const page = await ctx.newPage();
-  const problems = [];
-  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-  page.on('console', (m) => {
-    if (m.type() === 'error' && /Content Security Policy|Refused to/i.test(m.text())) problems.push(m.text());
-  });
+  const { browser, ctx, page, problems } = await open();
   await checkSignIn(page, env('NQ_USER'), env('NQ_PASSWORD'));
   await checkToday(page);
   await checkAlert(page);
   await checkEnglish(page);
   await checkWidths(ctx, page);
-  check(problems.length === 0, `the page reported: ${problems.join('; ')}`);
+  check(problems().length === 0, `the page reported: ${problems().join('; ')}`);
   await browser.close();
   console.log('PASS');
 }

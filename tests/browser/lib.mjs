@@ -1,7 +1,7 @@
 // lib.mjs — what a browser test of the console needs around playwright-core: the
 // environment test_console.c sets, the API as the admin key sees it, bounded waits,
 // the formats the console promises (docs/console.md, written again independently),
-// the browser and the sign-in. Used by manage.test.mjs and people.test.mjs.
+// the browser and the sign-in. Used by every *.test.mjs here.
 import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 

@@ -58,13 +58,14 @@ static const nq_role_t *role_of(az_who_t who)
     return who == AZ_TEAM_KEY ? nq_scope_find(whos[who].role) : nq_role_find(whos[who].role);
 }
 
-/* A read whose path ends in a collection of events takes the record it is
- * about in its query (?salesperson=, ?customer=, ?team=). */
+/* A read whose path is a collection of events with no record in it takes the
+ * record it is about in its query (?salesperson=, ?customer=, ?team=). */
 static bool query_named(const nq_route_t *r)
 {
     static const char tail[] = "/activities";
     size_t n = strlen(r->pattern), t = sizeof(tail) - 1;
-    return strcmp(r->method, "GET") == 0 && n >= t && strcmp(r->pattern + n - t, tail) == 0;
+    return strcmp(r->method, "GET") == 0 && n >= t && strcmp(r->pattern + n - t, tail) == 0 &&
+           !strstr(r->pattern, "/:");
 }
 
 static names_t names_of(const char *pattern)

@@ -198,7 +198,7 @@ static void test_to_proto(void)
     CU_ASSERT_STRING_EQUAL(a.state, "open");
     CU_ASSERT_STRING_EQUAL(a.change, "raised");
     CU_ASSERT_EQUAL(a.version, 1);
-    CU_ASSERT_STRING_EQUAL(a.link, "/console/customers/cust-001");
+    CU_ASSERT_STRING_EQUAL(a.link, "/customers/cust-001");
     CU_ASSERT_STRING_EQUAL(a.explanation, "订单金额 ¥86,000.50，达到大额订单门槛 ¥50,000.00。");
     CU_ASSERT_STRING_EQUAL(a.explanation_en, "The order of CNY 86,000.50 is at or above the "
                                              "big-order threshold of CNY 50,000.00.");
@@ -423,7 +423,7 @@ static void test_rule_cases(void)
         r->describe(&d, &names);
         CU_ASSERT(strlen(d.title) > 0 && strlen(d.title_en) > 0);
         CU_ASSERT(strlen(d.explanation) > 0 && strlen(d.explanation_en) > 0);
-        CU_ASSERT_STRING_EQUAL(d.link, "/console/customers/cust-001");
+        CU_ASSERT_STRING_EQUAL(d.link, "/customers/cust-001");
         CU_ASSERT(nq_valid_text(d.title, sizeof(d.title)));
     }
 }
