@@ -4,8 +4,9 @@
 --   directory, 4 its owner history (LIST), 5 the last contacts (HASH), 6 the
 --   follow-ups due (ZSET), 7 the overdue list index, 8 the cadences (HASH
 --   "<team>:<class>" -> days), 9 the new owner's profile (HASH; any key when
---   there is none), then the list indexes to take it out of, then those to
---   put it in (services/customers/orgix.h).
+--   there is none), 10-13 the sort indexes (lib/sort.lua), then the list
+--   indexes to take it out of, then those to put it in
+--   (services/customers/orgix.h).
 -- ARGV: 1 id, 2 now (Unix ms), 3 since (Unix ms, "" for now), 4 the owner it
 --   had when read ("" none), 5 its rev when read ("" not checked: a PUT),
 --   6 the owner change's reason, 7 the zone offset (ms), 8-10 the company's
@@ -21,6 +22,7 @@
 -- since it was read (read again), {3} when the new owner is not in the
 -- directory.
 --@include ix_move.lua
+--@include sort.lua
 --@include followup.lua
 local old = redis.call('HMGET', KEYS[1], 'owner_id', 'class', 'since', 'rev')
 if (old[1] or '') ~= ARGV[4] then return {2} end
@@ -53,7 +55,7 @@ local team = owner ~= '' and redis.call('HGET', KEYS[9], 'team_id') or ''
 local defaults = {key = ARGV[8], normal = ARGV[9], potential = ARGV[10]}
 local days = (team ~= '' and redis.call('HGET', KEYS[8], team .. ':' .. class)) or defaults[class]
 redis.call('HSET', KEYS[1], 'cadence_days', days or '')
-followup_refresh(1, 6, 7, ARGV[1], ARGV[2], tonumber(ARGV[7]))
+followup_refresh(1, 6, 7, 10, ARGV[1], ARGV[2], tonumber(ARGV[7]))
 redis.call('SADD', KEYS[2], ARGV[1])
-ix_move(ARGV[1], 10, tonumber(ARGV[11]), tonumber(ARGV[12]))
+ix_move(ARGV[1], 14, tonumber(ARGV[11]), tonumber(ARGV[12]))
 return {1, old[1] or '', old[2] or '', since}

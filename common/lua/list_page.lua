@@ -5,17 +5,23 @@
 -- ARGV: 1 the page starts after this id ("" from the first), 2 how many ids
 --   at most, 3 how many entries it may look at, 4 (optional) "desc": in
 --   reverse id order, 5 (optional) how many of KEYS are the group (the last
---   ones; absent: none).
--- Walks the smallest index in id order from the start and keeps the ids that
--- are in all the others and in one of the group. Returns {the last id it
--- looked at ("" none), 1 when that index has entries after it (else 0), the
--- ids kept...}.
+--   ones; absent: none), 6 (optional) "sorted": KEYS[1] is a sort index,
+--   whose members are "<sort key>\x1f<id>", and the page walks it.
+-- Walks the smallest index (the sort index when sorted) in its order from
+-- the start and keeps the ids that are in all the others and in one of the
+-- group. Returns {the last entry it looked at ("" none), 1 when that index
+-- has entries after it (else 0), the ids kept...}.
 local ngroup = tonumber(ARGV[5]) or 0
 local nall = #KEYS - ngroup
+local sorted = ARGV[6] == 'sorted'
 local drive, size = 1, redis.call('ZCARD', KEYS[1])
-for i = 2, nall do
+for i = 2, sorted and 0 or nall do
   local n = redis.call('ZCARD', KEYS[i])
   if n < size then drive, size = i, n end
+end
+local function id_of(entry)
+  if sorted then return string.match(entry, '\31([^\31]*)$') or '' end
+  return entry
 end
 local want, budget = tonumber(ARGV[2]), tonumber(ARGV[3])
 local desc = ARGV[4] == 'desc'
@@ -38,13 +44,13 @@ while #out - 2 < want and budget > 0 do
   local n = math.min(want - (#out - 2), budget)
   local ids = range(from, n)
   budget = budget - #ids
-  for _, id in ipairs(ids) do
-    local all = true
+  for _, entry in ipairs(ids) do
+    local id, all = id_of(entry), true
     for i = 1, nall do
       if all and i ~= drive and not redis.call('ZSCORE', KEYS[i], id) then all = false end
     end
     if all and in_group(id) then out[#out + 1] = id end
-    last = id
+    last = entry
   end
   if #ids < n then
     ended = true

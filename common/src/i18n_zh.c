@@ -211,6 +211,9 @@ const nq_i18n_pair_t nq_i18n_zh_catalogue[] = {
     {"is not a parameter of this list (%s)", "不是该列表的参数（可用：%s）"},
     {"is given more than once", "重复给出"},
     {"is not a cursor of this list", "不是该列表的游标"},
+    {"must be at most %d bytes of UTF-8 text", "须为最多 %d 字节的 UTF-8 文本"},
+    {"must have two characters side by side that are not spaces", "须含两个相邻的非空格字符"},
+    {"must be one of %s, with - in front for the reverse order", "应为以下之一：%s；前加 - 表示倒序"},
     {"must be a whole number from 1 to 500", "应为 1 到 500 之间的整数"},
     {"is not a cursor of this API (pass next_cursor as it came)", "不是本接口的游标（请原样传回 next_cursor）"},
     {"was made for another list or other filters (start again without a cursor)", "属于另一个列表或另一组筛选条件（请不带游标重新开始）"},
@@ -348,6 +351,9 @@ const nq_i18n_pair_t nq_i18n_zh_catalogue[] = {
 
     /* ---- 预警：列表、处理、团队规则 */
     {"no such alert", "没有这条预警"},
+    {"no such customer", "没有这个客户"},
+    {"the customer", "客户档案"},
+    {"the customer's figures", "客户汇总数据"},
     {"no such action: use ack, resolve, assign or comment", "没有这个操作：可用 ack、resolve、assign 或 comment（确认、解决、指派、评论）"},
     {"the alert keeps changing; try again", "这条预警正被反复修改，请重试"},
     {"bad request body", "请求体有误"},

@@ -91,6 +91,16 @@ int nq_key_customer_timeline(char *buf, size_t len, const char *customer_id)
     return join4(buf, len, "nq:cust:", customer_id, ":timeline", "");
 }
 
+int nq_key_customer_sums(char *buf, size_t len, const char *customer_id)
+{
+    return join4(buf, len, "nq:cust:", customer_id, ":sums", "");
+}
+
+int nq_key_customer_tickets(char *buf, size_t len, const char *customer_id)
+{
+    return join4(buf, len, "nq:cust:", customer_id, ":tickets", "");
+}
+
 int nq_key_team(char *buf, size_t len, const char *team_id)
 {
     return fit(snprintf(buf, len, "nq:team:%s", team_id), len);

@@ -7,8 +7,10 @@
 
 #include "followup.h"
 #include "nq/actindex.h"
+#include "nq/custsum.h"
 #include "nq/fielderr.h"
 #include "nq/keys.h"
+#include "nq/period.h"
 #include "nq/scripts.h"
 #include "orgix.h"
 
@@ -168,12 +170,17 @@ static void write_contacts(nq_redis_pipe_t *p, const contact_t *c, size_t n, int
 {
     if (n == 0)
         return;
-    nq_script_pipe_cmd(p, NQ_SCRIPT(CONTACT_SEEN), NULL, NULL, 3 + n, 2 + 2 * n);
+    const orgix_list_t *l = &orgix_lists[ORG_CUSTOMER];
+    nq_script_pipe_cmd(p, NQ_SCRIPT(CONTACT_SEEN), NULL, NULL, 3 + l->n_sorts + n, 2 + 2 * n);
     char key[160];
     nq_redis_pipe_adds(p, NQ_KEY_FOLLOWUP_LAST);
     nq_redis_pipe_adds(p, NQ_KEY_FOLLOWUP_DUE);
-    nq_key_index(key, sizeof(key), orgix_lists[ORG_CUSTOMER].name, "overdue", "followup");
+    nq_key_index(key, sizeof(key), l->name, "overdue", "followup");
     nq_redis_pipe_adds(p, key);
+    for (size_t i = 0; i < l->n_sorts; i++) {
+        orgix_sort_key(key, sizeof(key), l, i);
+        nq_redis_pipe_adds(p, key);
+    }
     for (size_t i = 0; i < n; i++) {
         nq_key_customer(key, sizeof(key), c[i].customer);
         nq_redis_pipe_adds(p, key);
@@ -190,7 +197,39 @@ static void write_contacts(nq_redis_pipe_t *p, const contact_t *c, size_t n, int
     }
 }
 
-/* Per customer: ZADD of the timeline; then their latest contacts. Returns
+/* The events script's call (common/lua/customer_events.lua) of customer
+ * `cust`'s rows sorted[from, to): its timeline and its summary figures. */
+static void write_events(nq_redis_pipe_t *p, const char *cust, row_t *const *sorted, size_t from,
+                         size_t to)
+{
+    char key[160], month[16], num[24];
+    nq_script_pipe_cmd(p, NQ_SCRIPT(CUSTOMER_EVENTS), NULL, NULL, 3, (to - from) * 7);
+    nq_key_customer_timeline(key, sizeof(key), cust);
+    nq_redis_pipe_adds(p, key);
+    nq_key_customer_sums(key, sizeof(key), cust);
+    nq_redis_pipe_adds(p, key);
+    nq_key_customer_tickets(key, sizeof(key), cust);
+    nq_redis_pipe_adds(p, key);
+    for (size_t i = from; i < to; i++) {
+        const Nq__Activity *ev = sorted[i]->ev;
+        const char *kind = nq_custsum_kind(ev->type);
+        nq_period_t m;
+        add_customer_member(p, sorted[i]);
+        nq_redis_pipe_adds(p, kind);
+        snprintf(month, sizeof(month), "%s",
+                 nq_period_of(NQ_PERIOD_MONTH, ev->occurred_at, &m) == 0 ? m.key : "");
+        nq_redis_pipe_adds(p, month);
+        snprintf(num, sizeof(num), "%lld", (long long)(ev->has_amount_fen ? ev->amount_fen : 0));
+        nq_redis_pipe_adds(p, num);
+        snprintf(num, sizeof(num), "%d", ev->has_rating ? ev->rating : 0);
+        nq_redis_pipe_adds(p, num);
+        snprintf(num, sizeof(num), "%d", ev->has_nps ? ev->nps : -1);
+        nq_redis_pipe_adds(p, num);
+        nq_redis_pipe_adds(p, ev->ticket_id && strncmp(kind, "t", 1) == 0 ? ev->ticket_id : "");
+    }
+}
+
+/* Per customer: its events' script; then their latest contacts. Returns
  * how many customers. */
 static size_t write_customers(nq_redis_pipe_t *p, row_t **sorted, size_t n, int64_t now)
 {
@@ -208,9 +247,7 @@ static size_t write_customers(nq_redis_pipe_t *p, row_t **sorted, size_t n, int6
         const char *cust = sorted[from]->ev->customer_id;
         for (to = from + 1; to < with && strcmp(sorted[to]->ev->customer_id, cust) == 0; to++)
             ;
-        char key[160];
-        nq_key_customer_timeline(key, sizeof(key), cust);
-        zadd(p, key, sorted, from, to, add_customer_member);
+        write_events(p, cust, sorted, from, to);
         int64_t at = latest_contact(sorted, from, to);
         if (contacts && at > 0)
             contacts[n_contacts++] = (contact_t){cust, at};

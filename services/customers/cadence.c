@@ -17,6 +17,7 @@
 #include "nq/reply.h"
 #include "nq/scripts.h"
 #include "org.h"
+#include "orgcall.h"
 #include "orgix.h"
 
 /* Customers per recompute call. */
@@ -106,6 +107,7 @@ static void recompute(const rehome_t *h, char *const *ids, size_t n)
     nq_redis_args_adds(&a, key);
     orgix_team_key(key, sizeof(key), h->team);
     nq_redis_args_adds(&a, key);
+    org_args_add_sorts(&a);
     for (size_t i = 0; i < n; i++) {
         nq_key_customer(key, sizeof(key), ids[i]);
         nq_redis_args_adds(&a, key);

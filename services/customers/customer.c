@@ -194,7 +194,7 @@ static int customer_moves(org_call_t *c, const char *const *before, size_t nb,
     if (fields)
         orgix_values_of(l, fields, n, &now);
     if (orgix_moves(l, &was, fields ? &now : NULL, m) == 0 &&
-        orgix_multi_moves(l, before, nb, fields, fields ? n : 0, m) == 0)
+        orgix_multi_moves(l, c->id, before, nb, fields, fields ? n : 0, m) == 0)
         return 0;
     nq_call_fail(&c->base, NQ__STATUS__STATUS_UNAVAILABLE, "index key too long");
     return -1;
@@ -227,7 +227,8 @@ static int write_keys(org_call_t *c, const char *owner, nq_redis_args_t *a)
     nq_redis_args_adds(a, NQ_KEY_CADENCE);
     rc |= nq_key_salesperson(key, sizeof(key), owner);
     nq_redis_args_adds(a, key);
-    return rc < 0 ? -1 : 0;
+    org_args_add_sorts(a);
+    return rc < 0 || a->failed ? -1 : 0;
 }
 
 /* Write a customer read as the nb alternating field/value strings `before`
@@ -387,6 +388,7 @@ static void customer_deleted(org_call_t *c, org_kept_t *kept, size_t n)
     nq_key_customer_owners(key, sizeof(key), c->id);
     nq_redis_args_adds(&a, key);
     nq_redis_args_adds(&a, NQ_KEY_FOLLOWUP_DUE);
+    org_args_add_sorts(&a);
     org_args_add_moves(&a, &moves);
     size_t nkeys = a.argc;
     nq_redis_args_adds(&a, c->id);

@@ -1,7 +1,8 @@
 /* lists.c — a page of one of the org directory's lists: the page script
  * picks the ids from the list's indexes (orgix.h), then each entity is read
  * the way its get reads it, checked against the filters again (it may have
- * changed since its id was picked) and answered in id order. See orgcall.h
+ * changed since its id was picked) and answered in the page's order (ids',
+ * or a sort index's). See orgcall.h
  * for the steps of a flow. */
 #include <stddef.h>
 #include <stdio.h>
@@ -15,12 +16,12 @@
 #include "orgcall.h"
 
 typedef struct list_call {
-    org_call_t org;           /* must be first: the steps of orgcall.h */
-    const orgix_list_t *list; /* which list */
-    orgix_query_t q;          /* what was asked */
-    char last[NQ_ID_MAX + 1]; /* the last id the page looked at ("" none) */
-    bool more;                /* the list's index has entries after it */
-    ProtobufCMessage **items; /* the page, in id order */
+    org_call_t org;             /* must be first: the steps of orgcall.h */
+    const orgix_list_t *list;   /* which list */
+    orgix_query_t q;            /* what was asked */
+    char last[ORGIX_AFTER_MAX]; /* the last entry the page looked at ("" none) */
+    bool more;                  /* the list's index has entries after it */
+    ProtobufCMessage **items;   /* the page, in its order */
     size_t n_items;
 } list_call_t;
 
@@ -148,7 +149,7 @@ static void list_answer(nq_call_t *base)
 
 /* ---------------------------------------------------------------- the steps */
 
-/* Step 3: each entity as read, in id order; those gone or no longer matching
+/* Step 3: each entity as read, in the page's order; those gone or no longer matching
  * the filters are left out. */
 static void list_got_items(org_call_t *oc, org_kept_t *kept, size_t n)
 {
@@ -164,7 +165,8 @@ static void list_got_items(org_call_t *oc, org_kept_t *kept, size_t n)
         if (k[0].n == 0) /* removed since its id was picked */
             continue;
         orgix_values_of(c->list, (const char *const *)k[0].strs, k[0].n, &v);
-        if (!orgix_matches(&c->q, &v))
+        if (!orgix_matches(&c->q, &v) ||
+            !orgix_search_matches(&c->q, oc->ids[i], (const char *const *)k[0].strs, k[0].n))
             continue;
         if (!(c->items[c->n_items] = ik->build(oc, oc->ids[i], k)))
             nq_call_fail(&oc->base, NQ__STATUS__STATUS_UNAVAILABLE,
@@ -189,7 +191,7 @@ static void list_got_ids(org_call_t *oc, org_kept_t *kept, size_t n)
     c->more = strcmp(k->strs[1], "1") == 0;
     char *const *lists[] = {k->strs + 2};
     size_t counts[] = {k->n - 2};
-    if (org_set_ids(oc, lists, counts, 1) != 0 || oc->n_ids == 0)
+    if (org_set_page_ids(oc, lists, counts, 1) != 0 || oc->n_ids == 0)
         return;
     nq_redis_args_t *cmds = calloc(oc->n_ids * ik->reads, sizeof(*cmds));
     if (!cmds) {
@@ -220,8 +222,9 @@ static void list_page_of(list_call_t *c, const orgix_plan_t *p, char *const *mem
     nq_redis_args_adds(&a, c->q.after);
     nq_redis_args_addf(&a, "%u", p->limit);
     nq_redis_args_addf(&a, "%u", p->budget);
-    nq_redis_args_adds(&a, ""); /* in id order */
+    nq_redis_args_adds(&a, c->q.desc ? "desc" : "");
     nq_redis_args_addf(&a, "%zu", n);
+    nq_redis_args_adds(&a, p->sorted ? "sorted" : "");
     org_gather_script(&c->org, NQ_SCRIPT(LIST_PAGE), nkeys, &a, list_got_ids);
 }
 

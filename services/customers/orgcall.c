@@ -45,6 +45,22 @@ int org_by_text(const void *a, const void *b)
 
 int org_set_ids(org_call_t *c, char *const *const *lists, const size_t *counts, size_t n_lists)
 {
+    if (org_set_page_ids(c, lists, counts, n_lists) != 0)
+        return -1;
+    qsort(c->ids, c->n_ids, sizeof(*c->ids), org_by_text);
+    size_t w = 0;
+    for (size_t i = 0; i < c->n_ids; i++) {
+        if (w && strcmp(c->ids[w - 1], c->ids[i]) == 0)
+            free(c->ids[i]);
+        else
+            c->ids[w++] = c->ids[i];
+    }
+    c->n_ids = w;
+    return 0;
+}
+
+int org_set_page_ids(org_call_t *c, char *const *const *lists, const size_t *counts, size_t n_lists)
+{
     for (size_t i = 0; i < c->n_ids; i++)
         free(c->ids[i]);
     free(c->ids);
@@ -64,15 +80,6 @@ int org_set_ids(org_call_t *c, char *const *const *lists, const size_t *counts, 
             c->n_ids++;
         }
     }
-    qsort(c->ids, c->n_ids, sizeof(*c->ids), org_by_text);
-    size_t w = 0;
-    for (size_t i = 0; i < c->n_ids; i++) {
-        if (w && strcmp(c->ids[w - 1], c->ids[i]) == 0)
-            free(c->ids[i]);
-        else
-            c->ids[w++] = c->ids[i];
-    }
-    c->n_ids = w;
     return 0;
 out_oom:
     nq_call_fail(&c->base, NQ__STATUS__STATUS_UNAVAILABLE, "out of memory");
@@ -279,6 +286,17 @@ void org_args_add_moves(nq_redis_args_t *a, const orgix_moves_t *m)
         nq_redis_args_adds(a, m->rem.key[i]);
     for (size_t i = 0; i < m->add.n; i++)
         nq_redis_args_adds(a, m->add.key[i]);
+}
+
+void org_args_add_sorts(nq_redis_args_t *a)
+{
+    const orgix_list_t *l = &orgix_lists[ORG_CUSTOMER];
+    char key[ORGIX_KEY_MAX];
+    for (size_t i = 0; i < l->n_sorts; i++) {
+        if (orgix_sort_key(key, sizeof(key), l, i) < 0)
+            a->failed = true;
+        nq_redis_args_adds(a, key);
+    }
 }
 
 void org_args_add_move_counts(nq_redis_args_t *a, const orgix_moves_t *m)

@@ -81,6 +81,11 @@ void org_fail_invalid(org_call_t *c, const char *what);
  * Returns 0, or -1 (the call failed) when out of memory. */
 int org_set_ids(org_call_t *c, char *const *const *lists, const size_t *counts, size_t n_lists);
 
+/* Likewise, but as given: in the lists' order, repeats kept (a page's ids,
+ * which a list script answers in its order, each once). */
+int org_set_page_ids(org_call_t *c, char *const *const *lists, const size_t *counts,
+                     size_t n_lists);
+
 /* "a, b, c" of n ids into buf (cut with "..." when it does not fit). */
 void org_join_ids(char *buf, size_t len, const char *const *ids, size_t n);
 
@@ -116,6 +121,10 @@ void org_args_add_moves(nq_redis_args_t *a, const orgix_moves_t *m);
 
 /* Add how many keys each of the two lists has. */
 void org_args_add_move_counts(nq_redis_args_t *a, const orgix_moves_t *m);
+
+/* Add the customers list's sort indexes, in its table's order (the KEYS of
+ * common/lua/lib/sort.lua). */
+void org_args_add_sorts(nq_redis_args_t *a);
 
 /* ---- the flows of each kind, one per operation (customers.c's table) ------- */
 void team_get(org_call_t *c); /* team.c */

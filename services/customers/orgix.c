@@ -3,11 +3,13 @@
 
 #include <jansson.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "custrec.h"
 #include "nq/keys.h"
 #include "nq/page.h"
+#include "nq/utf8.h"
 
 /* ---------------------------------------------------------------- the table */
 
@@ -37,6 +39,15 @@ static const orgix_filter_t customer_filters[] = {
     {"overdue", "", ORGIX_KEPT, overdue_kinds, NULL, false},
     {"tag", "tags", ORGIX_MULTI, NULL, NULL, false},
     {"team", "", ORGIX_TEAM, NULL, NULL, false},
+    {"q", "name", ORGIX_SEARCH, NULL, NULL, false},
+};
+
+/* In the order of common/lua/lib/sort.lua's table. */
+static const orgix_sort_t customer_sorts[] = {
+    {"name"},
+    {"created"},
+    {"last_contact"},
+    {"next_followup"},
 };
 
 static void set_term(orgix_query_t *q, size_t i, const char *value)
@@ -64,11 +75,26 @@ static void salesperson_defaults(orgix_query_t *q)
 #define FILTERS(a) a, sizeof(a) / sizeof(a[0])
 
 const orgix_list_t orgix_lists[ORG_KIND_COUNT] = {
-    [ORG_TEAM] = {"teams", NQ_MSG(TEAM_LIST), FILTERS(team_filters), team_defaults},
+    [ORG_TEAM] = {"teams", NQ_MSG(TEAM_LIST), FILTERS(team_filters), NULL, 0, team_defaults},
     [ORG_SALESPERSON] = {"salespeople", NQ_MSG(SALESPERSON_LIST), FILTERS(salesperson_filters),
-                         salesperson_defaults},
-    [ORG_CUSTOMER] = {"customers", NQ_MSG(CUSTOMER_LIST), FILTERS(customer_filters), NULL},
+                         NULL, 0, salesperson_defaults},
+    [ORG_CUSTOMER] = {"customers", NQ_MSG(CUSTOMER_LIST), FILTERS(customer_filters),
+                      FILTERS(customer_sorts), NULL},
 };
+
+/* Filters whose values are not one field's: no index per value of a write's
+ * fields (kept by their own scripts, or moved by orgix_multi_moves, or read
+ * through others). */
+static bool derived(orgix_type_t t)
+{
+    return t == ORGIX_KEPT || t == ORGIX_MULTI || t == ORGIX_TEAM || t == ORGIX_SEARCH;
+}
+
+/* Filters with many values per entity, moved by orgix_multi_moves. */
+static bool multi(orgix_type_t t)
+{
+    return t == ORGIX_MULTI || t == ORGIX_SEARCH;
+}
 
 const orgix_list_t *orgix_list_for_msg(const nq_msgtype_t *msg, org_kind_id_t *kind)
 {
@@ -108,7 +134,7 @@ void orgix_values_of(const orgix_list_t *l, const char *const *fields, size_t n,
     for (size_t i = 0; i < l->n_filters; i++) {
         const orgix_filter_t *f = &l->filters[i];
         const char *v = field_value(fields, n, f->field);
-        if (f->type == ORGIX_KEPT || f->type == ORGIX_MULTI || f->type == ORGIX_TEAM)
+        if (derived(f->type))
             v = "";
         else if (f->type == ORGIX_FLAG)
             v = *v ? "1" : "0";
@@ -138,8 +164,7 @@ int orgix_add_keys(const orgix_list_t *l, const orgix_values_t *now, orgix_keys_
     out->n = 0;
     int rc = push_key(out, l, NULL, NULL);
     for (size_t i = 0; rc == 0 && i < l->n_filters; i++) {
-        orgix_type_t t = l->filters[i].type;
-        if (t != ORGIX_KEPT && t != ORGIX_MULTI && t != ORGIX_TEAM)
+        if (!derived(l->filters[i].type))
             rc = push_key(out, l, &l->filters[i], now->v[i]);
     }
     return rc;
@@ -149,8 +174,7 @@ size_t orgix_add_count(const orgix_list_t *l)
 {
     size_t n = 1;
     for (size_t i = 0; i < l->n_filters; i++)
-        n += l->filters[i].type != ORGIX_KEPT && l->filters[i].type != ORGIX_MULTI &&
-             l->filters[i].type != ORGIX_TEAM;
+        n += !derived(l->filters[i].type);
     return n;
 }
 
@@ -161,7 +185,7 @@ int orgix_rem_keys(const orgix_list_t *l, const orgix_values_t *before, const or
     int rc = now ? 0 : push_key(out, l, NULL, NULL);
     for (size_t i = 0; rc == 0 && i < l->n_filters; i++) {
         const orgix_filter_t *f = &l->filters[i];
-        if ((f->type == ORGIX_KEPT && now) || f->type == ORGIX_MULTI || f->type == ORGIX_TEAM)
+        if ((f->type == ORGIX_KEPT && now) || multi(f->type) || f->type == ORGIX_TEAM)
             continue;
         if (f->type == ORGIX_ID || f->type == ORGIX_TEXT) {
             if (before && !(now && strcmp(before->v[i], now->v[i]) == 0))
@@ -185,57 +209,155 @@ int orgix_moves(const orgix_list_t *l, const orgix_values_t *before, const orgix
     return now ? orgix_add_keys(l, now, &m->add) : 0;
 }
 
-/* The strings of field `field`'s JSON array among n alternating
- * field/value strings (absent or "": none), a new reference; NULL when it
- * does not parse. */
-static json_t *multi_values(const char *const *fields, size_t n, const char *field)
+/* Add the strings of field `field`'s JSON array among n alternating
+ * field/value strings (absent or "": none) to out. 0, or -1 when it does
+ * not parse or out is full. */
+static int json_values(const char *const *fields, size_t n, const char *field, orgix_strs_t *out)
 {
     const char *text = n ? field_value(fields, n, field) : "";
     json_t *arr = *text ? json_loads(text, 0, NULL) : json_array();
-    if (!json_is_array(arr)) {
-        json_decref(arr);
-        return NULL;
-    }
-    return arr;
-}
-
-static bool has_value(const json_t *arr, const char *v)
-{
+    int rc = json_is_array(arr) ? 0 : -1;
     size_t i;
     json_t *e;
-    json_array_foreach (arr, i, e) {
-        if (json_is_string(e) && strcmp(json_string_value(e), v) == 0)
+    json_array_foreach (rc == 0 ? arr : NULL, i, e) {
+        const char *v = json_string_value(e);
+        if (!v || rc != 0)
+            continue;
+        if (out->n == ORGIX_VALUES_MAX)
+            rc = -1;
+        else
+            snprintf(out->v[out->n++], sizeof(out->v[0]), "%s", v);
+    }
+    json_decref(arr);
+    return rc;
+}
+
+/* The values of multi-valued filter f of entity `id` with n alternating
+ * fields (none: no values) into out. 0, or -1. */
+static int multi_values(const orgix_filter_t *f, const char *id, const char *const *fields,
+                        size_t n, orgix_strs_t *out)
+{
+    out->n = 0;
+    if (f->type == ORGIX_MULTI)
+        return json_values(fields, n, f->field, out);
+    if (n == 0)
+        return 0;
+    return orgix_grams(field_value(fields, n, f->field), out) == 0 && orgix_grams(id, out) == 0
+               ? 0
+               : -1;
+}
+
+static bool has_value(const orgix_strs_t *s, const char *v)
+{
+    for (size_t i = 0; i < s->n; i++) {
+        if (strcmp(s->v[i], v) == 0)
             return true;
     }
     return false;
 }
 
-int orgix_multi_moves(const orgix_list_t *l, const char *const *before, size_t nb,
+int orgix_multi_moves(const orgix_list_t *l, const char *id, const char *const *before, size_t nb,
                       const char *const *after, size_t na, orgix_moves_t *m)
 {
+    static orgix_strs_t was, is; /* large; the service is one thread */
     int rc = 0;
     for (size_t i = 0; rc == 0 && i < l->n_filters; i++) {
         const orgix_filter_t *f = &l->filters[i];
-        if (f->type != ORGIX_MULTI)
+        if (!multi(f->type))
             continue;
-        json_t *was = multi_values(before, nb, f->field), *is = multi_values(after, na, f->field);
-        rc = was && is ? 0 : -1;
-        size_t k;
-        json_t *e;
-        json_array_foreach (was, k, e) {
-            const char *v = json_string_value(e);
-            if (rc == 0 && v && !has_value(is, v))
-                rc = push_key(&m->rem, l, f, v);
+        rc = multi_values(f, id, before, nb, &was) | multi_values(f, id, after, na, &is);
+        for (size_t k = 0; rc == 0 && k < was.n; k++) {
+            if (!has_value(&is, was.v[k]))
+                rc = push_key(&m->rem, l, f, was.v[k]);
         }
-        json_array_foreach (is, k, e) {
-            const char *v = json_string_value(e);
-            if (rc == 0 && v)
-                rc = push_key(&m->add, l, f, v);
-        }
-        json_decref(was);
-        json_decref(is);
+        for (size_t k = 0; rc == 0 && k < is.n; k++)
+            rc = push_key(&m->add, l, f, is.v[k]);
     }
     return rc;
+}
+
+/* ---------------------------------------------------------------- search */
+
+size_t orgix_fold(char *buf, size_t len, const char *text)
+{
+    size_t at = 0, total = strlen(text);
+    for (size_t i = 0; i < total;) {
+        size_t n = nq_utf8_seq(text + i, total - i, NULL);
+        if (n == 0)
+            n = 1; /* stored text is valid; never loop on a bad byte */
+        if (at + n >= len)
+            break;
+        for (size_t k = 0; k < n; k++) {
+            char ch = text[i + k];
+            buf[at++] = (ch >= 'A' && ch <= 'Z') ? (char)(ch - 'A' + 'a') : ch;
+        }
+        i += n;
+    }
+    buf[at] = '\0';
+    return at;
+}
+
+static bool is_space(const char *p, size_t n)
+{
+    return n == 1 && (*p == ' ' || *p == '\t' || *p == '\n');
+}
+
+/* Add the gram of the n bytes at p unless out has it. 0, or -1 when full. */
+static int add_gram(orgix_strs_t *out, const char *p, size_t n)
+{
+    char g[16];
+    snprintf(g, sizeof(g), "%.*s", (int)n, p);
+    if (has_value(out, g))
+        return 0;
+    if (out->n == ORGIX_VALUES_MAX)
+        return -1;
+    memcpy(out->v[out->n++], g, n + 1);
+    return 0;
+}
+
+int orgix_grams(const char *text, orgix_strs_t *out)
+{
+    char f[256];
+    size_t total = orgix_fold(f, sizeof(f), text), prev = 0, prev_len = 0, chars = 0;
+    int rc = 0;
+    for (size_t i = 0; rc == 0 && i < total;) {
+        size_t n = nq_utf8_seq(f + i, total - i, NULL);
+        n = n ? n : 1;
+        if (chars++ > 0 && !is_space(f + prev, prev_len) && !is_space(f + i, n))
+            rc = add_gram(out, f + prev, prev_len + n);
+        prev = i;
+        prev_len = n;
+        i += n;
+    }
+    return rc;
+}
+
+/* The search term of q, or NULL. */
+static const char *search_term(const orgix_query_t *q)
+{
+    for (size_t i = 0; i < q->list->n_filters; i++) {
+        if (q->set[i] && q->list->filters[i].type == ORGIX_SEARCH)
+            return q->value[i];
+    }
+    return NULL;
+}
+
+bool orgix_search_matches(const orgix_query_t *q, const char *id, const char *const *fields,
+                          size_t n)
+{
+    const char *term = search_term(q);
+    if (!term)
+        return true;
+    char want[NQ_ID_MAX + 1], name[256], fid[NQ_ID_MAX + 1];
+    orgix_fold(want, sizeof(want), term);
+    orgix_fold(name, sizeof(name), field_value(fields, n, "name"));
+    orgix_fold(fid, sizeof(fid), id);
+    return strstr(name, want) || strstr(fid, want);
+}
+
+int orgix_sort_key(char *buf, size_t len, const orgix_list_t *l, size_t s)
+{
+    return nq_key_index(buf, len, l->name, "sort", l->sorts[s].name);
 }
 
 int orgix_team_key(char *buf, size_t len, const char *team)
@@ -248,7 +370,8 @@ int orgix_team_key(char *buf, size_t len, const char *team)
 /* "limit, cursor, include_archived, team, status": what l takes. */
 static void parameters_text(const orgix_list_t *l, bool archived, char *buf, size_t len)
 {
-    size_t at = (size_t)snprintf(buf, len, "limit, cursor%s", archived ? ", include_archived" : "");
+    size_t at = (size_t)snprintf(buf, len, "limit, cursor%s%s",
+                                 archived ? ", include_archived" : "", l->n_sorts ? ", sort" : "");
     for (size_t i = 0; i < l->n_filters && at < len; i++) {
         if (!l->filters[i].hidden)
             at += (size_t)snprintf(buf + at, len - at, ", %s", l->filters[i].name);
@@ -264,6 +387,15 @@ static void check_value(const orgix_filter_t *f, const char *value, nq_field_err
         !nq_valid_text(value, NQ_ID_MAX))
         nq_field_errors_add(errs, f->name,
                             "must be at most %d bytes of UTF-8 text, or empty for none", NQ_ID_MAX);
+    if (f->type == ORGIX_SEARCH) {
+        orgix_strs_t *grams = calloc(1, sizeof(*grams));
+        if (!nq_valid_text(value, NQ_ID_MAX))
+            nq_field_errors_add(errs, f->name, "must be at most %d bytes of UTF-8 text", NQ_ID_MAX);
+        else if (!grams || orgix_grams(value, grams) != 0 || grams->n == 0)
+            nq_field_errors_add(errs, f->name,
+                                "must have two characters side by side that are not spaces");
+        free(grams);
+    }
     if ((f->type != ORGIX_CHOICE && f->type != ORGIX_KEPT) || nq_one_of(value, f->choices))
         return;
     char text[120] = "";
@@ -284,7 +416,7 @@ static bool has_hidden(const orgix_list_t *l)
 }
 
 /* Parameters other than filters, in the order of `seen` below. */
-enum { P_LIMIT, P_CURSOR, P_ARCHIVED, P_FILTERS };
+enum { P_LIMIT, P_CURSOR, P_ARCHIVED, P_SORT, P_FILTERS };
 
 /* Which parameter `name` is (P_*, or P_FILTERS + a filter's index), or -1. */
 static int parameter_of(const orgix_list_t *l, const char *name)
@@ -295,8 +427,50 @@ static int parameter_of(const orgix_list_t *l, const char *name)
         return P_CURSOR;
     if (strcmp(name, "include_archived") == 0)
         return has_hidden(l) ? P_ARCHIVED : -1;
+    if (strcmp(name, "sort") == 0)
+        return l->n_sorts ? P_SORT : -1;
     const orgix_filter_t *f = orgix_filter(l, name);
     return f && !f->hidden ? P_FILTERS + (int)(f - l->filters) : -1;
+}
+
+/* sort=[-]<name>: one of the list's sorts. */
+static void take_sort(orgix_query_t *q, const char *value, nq_field_errors_t *errs)
+{
+    const orgix_list_t *l = q->list;
+    q->desc = *value == '-';
+    for (size_t i = 0; i < l->n_sorts; i++) {
+        if (strcmp(value + q->desc, l->sorts[i].name) == 0)
+            q->sort = (int)i;
+    }
+    if (q->sort >= 0)
+        return;
+    char text[120] = "";
+    size_t at = 0;
+    for (size_t i = 0; i < l->n_sorts && at < sizeof(text); i++)
+        at +=
+            (size_t)snprintf(text + at, sizeof(text) - at, "%s%s", i ? ", " : "", l->sorts[i].name);
+    nq_field_errors_add(errs, "sort", "must be one of %s, with - in front for the reverse order",
+                        text);
+}
+
+/* Read a sorted list's cursor position "<sort key in hex>~<id>" as the sort
+ * index's member "<sort key>\x1f<id>" into q->after. 0, or -1. */
+static int sorted_after(orgix_query_t *q, const char *pos)
+{
+    const char *tilde = strchr(pos, '~');
+    size_t hex = tilde ? (size_t)(tilde - pos) : 0, at = 0;
+    if (!tilde || hex % 2 || hex / 2 + 1 + NQ_ID_MAX + 1 > sizeof(q->after) ||
+        !nq_valid_id(tilde + 1))
+        return -1;
+    for (size_t i = 0; i < hex; i += 2) {
+        unsigned byte;
+        if (sscanf(pos + i, "%2x", &byte) != 1 || byte < 0x20)
+            return -1;
+        q->after[at++] = (char)byte;
+    }
+    q->after[at++] = '\x1f';
+    snprintf(q->after + at, sizeof(q->after) - at, "%s", tilde + 1);
+    return 0;
 }
 
 /* Take one parameter (which: parameter_of's answer, known). */
@@ -309,6 +483,8 @@ static void take(orgix_query_t *q, int which, const char *value, const char **cu
             nq_field_errors_add(errs, "limit", "%s", why);
     } else if (which == P_CURSOR) {
         *cursor = value;
+    } else if (which == P_SORT) {
+        take_sort(q, value, errs);
     } else if (which == P_ARCHIVED) {
         q->include_archived = strcmp(value, "true") == 0;
         if (!q->include_archived && strcmp(value, "false") != 0)
@@ -331,6 +507,7 @@ int orgix_query_parse(const orgix_list_t *l, Nq__QueryParam *const *params, size
     memset(q, 0, sizeof(*q));
     q->list = l;
     q->limit = NQ_PAGE_LIMIT_DEFAULT;
+    q->sort = -1;
     if (n > ORGIX_PARAMS_MAX) {
         nq_field_errors_add(errs, "query", "has more than %d parameters", ORGIX_PARAMS_MAX);
         return -1;
@@ -356,12 +533,14 @@ int orgix_query_parse(const orgix_list_t *l, Nq__QueryParam *const *params, size
     if (l->defaults)
         l->defaults(q);
     if (cursor) {
-        char scope[512];
+        char scope[512], pos[NQ_CURSOR_POS_MAX + 1];
         const char *why = "is not a cursor of this list";
         if (orgix_scope(q, scope, sizeof(scope)) < 0 ||
-            nq_page_cursor_decode(cursor, scope, q->after, sizeof(q->after), &why) != 0 ||
-            !nq_valid_id(q->after))
+            nq_page_cursor_decode(cursor, scope, pos, sizeof(pos), &why) != 0 ||
+            (q->sort < 0 ? !nq_valid_id(pos) : sorted_after(q, pos) != 0))
             nq_field_errors_add(errs, "cursor", "%s", why);
+        else if (q->sort < 0)
+            snprintf(q->after, sizeof(q->after), "%s", pos);
     }
     return errs->n + errs->dropped > before ? -1 : 0;
 }
@@ -379,7 +558,24 @@ int orgix_scope(const orgix_query_t *q, char *buf, size_t len)
         at = w < 0 ? -1 : at + w;
         sep = '&';
     }
+    if (q->sort >= 0 && at >= 0 && (size_t)at < len) {
+        int w = snprintf(buf + at, len - (size_t)at, "%csort=%s%s", sep, q->desc ? "-" : "",
+                         l->sorts[q->sort].name);
+        at = w < 0 ? -1 : at + w;
+    }
     return at < 0 || (size_t)at >= len ? -1 : at;
+}
+
+/* The indexes of the first ORGIX_QUERY_GRAMS grams of search `text`. */
+static int push_grams(orgix_plan_t *p, const orgix_list_t *l, const orgix_filter_t *f,
+                      const char *text)
+{
+    orgix_strs_t *grams = calloc(1, sizeof(*grams));
+    int rc = grams && orgix_grams(text, grams) == 0 ? 0 : -1;
+    for (size_t i = 0; rc == 0 && i < grams->n && i < ORGIX_QUERY_GRAMS; i++)
+        rc = push_key(&p->keys, l, f, grams->v[i]);
+    free(grams);
+    return rc;
 }
 
 int orgix_plan(const orgix_query_t *q, orgix_plan_t *p)
@@ -388,9 +584,16 @@ int orgix_plan(const orgix_query_t *q, orgix_plan_t *p)
     int rc = 0;
     p->keys.n = 0;
     p->team = NULL;
+    p->sorted = q->sort >= 0;
+    if (p->sorted) {
+        p->keys.n = 1;
+        rc = orgix_sort_key(p->keys.key[0], ORGIX_KEY_MAX, l, (size_t)q->sort) < 0 ? -1 : 0;
+    }
     for (size_t i = 0; rc == 0 && i < l->n_filters; i++) {
         if (q->set[i] && l->filters[i].type == ORGIX_TEAM)
             p->team = q->value[i];
+        else if (q->set[i] && l->filters[i].type == ORGIX_SEARCH)
+            rc = push_grams(p, l, &l->filters[i], q->value[i]);
         else if (q->set[i])
             rc = push_key(&p->keys, l, &l->filters[i], q->value[i]);
     }
@@ -404,9 +607,7 @@ int orgix_plan(const orgix_query_t *q, orgix_plan_t *p)
 bool orgix_matches(const orgix_query_t *q, const orgix_values_t *v)
 {
     for (size_t i = 0; i < q->list->n_filters; i++) {
-        orgix_type_t t = q->list->filters[i].type;
-        if (q->set[i] && t != ORGIX_KEPT && t != ORGIX_MULTI && t != ORGIX_TEAM &&
-            strcmp(q->value[i], v->v[i]) != 0)
+        if (q->set[i] && !derived(q->list->filters[i].type) && strcmp(q->value[i], v->v[i]) != 0)
             return false;
     }
     return true;
@@ -414,8 +615,19 @@ bool orgix_matches(const orgix_query_t *q, const orgix_values_t *v)
 
 int orgix_next_cursor(const orgix_query_t *q, const char *last, char *buf, size_t len)
 {
-    char scope[512];
+    char scope[512], pos[NQ_CURSOR_POS_MAX + 1];
     if (orgix_scope(q, scope, sizeof(scope)) < 0)
         return -1;
+    const char *sep = q->sort >= 0 ? strrchr(last, '\x1f') : NULL;
+    if (q->sort >= 0 && !sep)
+        return -1;
+    if (sep) {
+        size_t at = 0;
+        for (const char *p = last; p < sep && at + 3 < sizeof(pos); p++)
+            at += (size_t)snprintf(pos + at, sizeof(pos) - at, "%02x", (unsigned char)*p);
+        if (snprintf(pos + at, sizeof(pos) - at, "~%s", sep + 1) >= (int)(sizeof(pos) - at))
+            return -1;
+        last = pos;
+    }
     return nq_page_cursor_encode(buf, len, scope, last);
 }

@@ -47,14 +47,26 @@
 #include "org.h"
 
 /* Most filters of one list (hidden ones included). */
-#define ORGIX_FILTERS_MAX 8
+#define ORGIX_FILTERS_MAX 10
 /* A page looks at no more than limit × this many entries. */
 #define ORGIX_SCAN_FACTOR 4
 /* Longest index key. */
 #define ORGIX_KEY_MAX 128
 /* Most keys of one move (the list's own, every value of the closed filters,
- * a multi-valued filter's values before and after). */
-#define ORGIX_KEYS_MAX 64
+ * a multi-valued filter's values before and after: tags, and the search
+ * grams of a name and an id). */
+#define ORGIX_KEYS_MAX 256
+/* Most values of one multi-valued filter of one entity. */
+#define ORGIX_VALUES_MAX 192
+/* Most grams of a search query that a plan reads (the rest are checked on
+ * each item as read). */
+#define ORGIX_QUERY_GRAMS 8
+/* Room for a page's start: an id, or a sorted list's position
+ * (orgix_next_cursor). */
+#define ORGIX_AFTER_MAX 256
+/* Bytes of a folded name that order sort=name (cut at a character's start);
+ * longer names tie and go by id. */
+#define ORGIX_NAME_SORT_BYTES 30
 /* Most parameters of one query. */
 #define ORGIX_PARAMS_MAX 16
 
@@ -71,6 +83,10 @@ typedef enum {
                      of every one; moved by orgix_multi_moves, trusted as read */
     ORGIX_TEAM,   /* a team id: the entity's owner is a member of it now; no index of its
                      own, read as the union of its members' owner indexes (lists.c) */
+    ORGIX_SEARCH, /* a text searched for in the entity's name and id (q=): the entity is
+                     in the index of every gram of both (orgix_grams), moved like
+                     ORGIX_MULTI; a query reads its grams' indexes and checks each item
+                     as read (orgix_search_matches) */
 } orgix_type_t;
 
 typedef struct orgix_filter {
@@ -84,11 +100,21 @@ typedef struct orgix_filter {
 
 typedef struct orgix_query orgix_query_t;
 
+/* An order a list may be read in besides its ids' (sort=): an index of
+ * score 0 whose members are "<sort key>\x1f<id>", kept by the scripts that
+ * write what the key is made of (common/lua/lib/sort.lua, the order of the
+ * table there is the list's). */
+typedef struct orgix_sort {
+    const char *name; /* sort=<name>, and its index nq:ix:<list>:sort=<name> */
+} orgix_sort_t;
+
 typedef struct orgix_list {
     const char *name;              /* "customers": its keys, and its cursors' scope */
     const nq_msgtype_t *msg;       /* its bus message, NQ_MSG(CUSTOMER_LIST) */
     const orgix_filter_t *filters; /* in a fixed order: values[i] is filters[i]'s */
     size_t n_filters;
+    const orgix_sort_t *sorts; /* its orders besides ids' (NULL: none) */
+    size_t n_sorts;
     /* Set the terms a query has unless it lifts them (not archived);
      * NULL: none. */
     void (*defaults)(orgix_query_t *q);
@@ -151,13 +177,40 @@ typedef struct orgix_moves {
 int orgix_moves(const orgix_list_t *l, const orgix_values_t *before, const orgix_values_t *now,
                 orgix_moves_t *m);
 
-/* Append to m the moves of l's multi-valued filters from the record as read
- * (nb alternating field/value strings; none for a new entity) to the one
- * written (na; none when removed): out of the indexes of the values it
- * loses, into those of every value it has. Returns 0, or -1 when a key does
- * not fit or a stored array does not parse. */
-int orgix_multi_moves(const orgix_list_t *l, const char *const *before, size_t nb,
+/* Append to m the moves of l's multi-valued filters of entity `id` from
+ * the record as read (nb alternating field/value strings; none for a new
+ * entity) to the one written (na; none when removed): out of the indexes of
+ * the values it loses, into those of every value it has. Returns 0, or -1
+ * when a key does not fit or a stored array does not parse. */
+int orgix_multi_moves(const orgix_list_t *l, const char *id, const char *const *before, size_t nb,
                       const char *const *after, size_t na, orgix_moves_t *m);
+
+/* A multi-valued filter's values of one entity. */
+typedef struct orgix_strs {
+    char v[ORGIX_VALUES_MAX][NQ_ID_MAX + 1];
+    size_t n;
+} orgix_strs_t;
+
+/* Fold `text` for search and name order: ASCII letters to lower case, the
+ * rest as is, into buf (len bytes with the NUL; cut at a character's start).
+ * Returns the length written. */
+size_t orgix_fold(char *buf, size_t len, const char *text);
+
+/* Add to out the distinct grams of the folded `text`: each pair of
+ * neighbouring characters (a text of one character: itself), skipping
+ * pairs with a space. Chinese names have no word breaks, so two-character
+ * grams find any part of two characters or more. Returns 0, or -1 when out
+ * is full. */
+int orgix_grams(const char *text, orgix_strs_t *out);
+
+/* Whether the entity `id` with fields (n alternating field/value strings)
+ * matches q's search term, if any: its folded name or id contains the
+ * folded query. */
+bool orgix_search_matches(const orgix_query_t *q, const char *id, const char *const *fields,
+                          size_t n);
+
+/* The index of l's sort `s` into buf. Returns its length, or -1. */
+int orgix_sort_key(char *buf, size_t len, const orgix_list_t *l, size_t s);
 
 /* The index of the salespeople whose team now is `team` ("": none) into
  * buf: a team's members now, which a team write moves its members between.
@@ -172,12 +225,16 @@ struct orgix_query {
     char value[ORGIX_FILTERS_MAX][NQ_ID_MAX + 1]; /* and its value */
     bool include_archived;                        /* include_archived=true */
     unsigned limit;                               /* items per page, 1..NQ_PAGE_LIMIT_MAX */
-    char after[NQ_ID_MAX + 1];                    /* the page starts after this id; "": first */
+    int sort;                                     /* sort=: index in list->sorts, -1: by id */
+    bool desc;                                    /* sort=-<name>: from the last */
+    char after[ORGIX_AFTER_MAX]; /* the page starts after this id, or this member of the sort
+                                    index; "": first */
 };
 
 /* Read a list request's parameters: `limit` (nq/page.h), `cursor` (one of
- * this list with these filters), `include_archived` (true/false), and the
- * list's filters (an id or "" for a filter of ids, one of its values for a
+ * this list with these filters), `include_archived` (true/false), `sort`
+ * (one of the list's sorts, "-" in front for the reverse), and the list's
+ * filters (an id or "" for a filter of ids, one of its values for a
  * filter of choices); then the list's defaults. Every parameter at most
  * once; any other parameter is refused. Returns 0, or -1 with an error on
  * each parameter that is wrong (field: its name). */
@@ -189,7 +246,9 @@ int orgix_query_parse(const orgix_list_t *l, Nq__QueryParam *const *params, size
 int orgix_scope(const orgix_query_t *q, char *buf, size_t len);
 
 typedef struct orgix_plan {
-    orgix_keys_t keys; /* the indexes every item is in: the terms', or the list's own */
+    orgix_keys_t keys; /* the indexes every item is in: the sort's first when sorted, then
+                          the terms', or the list's own */
+    bool sorted;       /* keys.key[0] is a sort index, which the page walks */
     const char *team;  /* an ORGIX_TEAM term's team: items are also in one of its members'
                           owner indexes (NULL: none) */
     unsigned limit;    /* items wanted */
@@ -204,7 +263,8 @@ int orgix_plan(const orgix_query_t *q, orgix_plan_t *p);
 bool orgix_matches(const orgix_query_t *q, const orgix_values_t *v);
 
 /* The cursor of the page after the entry `last` (the last one a page looked
- * at). Returns its length, or -1. */
+ * at: an id, or a sort index's member, whose key goes in hex). Returns its
+ * length, or -1. */
 int orgix_next_cursor(const orgix_query_t *q, const char *last, char *buf, size_t len);
 
 #endif

@@ -419,18 +419,39 @@ static void test_sweep(void)
 
 /* A rebuild request replays the log into the index: the last contacts come
  * back equal to live, whatever was lost. */
-static void test_rebuild(void)
+/* Whether the last rebuild job ended (done or failed). */
+static bool rebuild_ended(void)
 {
-    redisReply *before = tk_cmd("HGETALL %s", NQ_KEY_FOLLOWUP_LAST);
-    CU_ASSERT_FATAL(before && before->type == REDIS_REPLY_ARRAY && before->elements >= 6);
-    tk_redis_do("DEL %s", NQ_KEY_FOLLOWUP_LAST);
-    tk_redis_do("HDEL %s %s", "nq:cust:c-1", "last_contact_at");
+    int status;
+    json_t *st = tk_api("GET", "/api/v1/admin/rebuild", NULL, &status);
+    const char *state = json_string_value(json_object_get(st, "state"));
+    bool ended = state && (strcmp(state, "done") == 0 || strcmp(state, "failed") == 0);
+    json_decref(st);
+    return ended;
+}
+
+/* Request a rebuild and wait until the activity index replayed the log and
+ * the job ended (another may be requested then). */
+static void rebuild_and_wait(void)
+{
     json_decref(tk_call("POST", "/api/v1/admin/rebuild", NULL, 202));
     long long requested = tk_redis_int("HGET %s requested_at", NQ_KEY_REBUILD_JOB);
     for (int64_t deadline = tk_mono_ms() + INDEX_MS;
          tk_mono_ms() < deadline && tk_redis_int("GET %s", NQ_KEY_ACTINDEX_REPLAYED) != requested;)
         usleep(20000);
     CU_ASSERT_TRUE_FATAL(tk_wait_indexed(INDEX_MS));
+    for (int64_t deadline = tk_mono_ms() + INDEX_MS; tk_mono_ms() < deadline && !rebuild_ended();)
+        usleep(20000);
+    CU_ASSERT_TRUE_FATAL(rebuild_ended());
+}
+
+static void test_rebuild(void)
+{
+    redisReply *before = tk_cmd("HGETALL %s", NQ_KEY_FOLLOWUP_LAST);
+    CU_ASSERT_FATAL(before && before->type == REDIS_REPLY_ARRAY && before->elements >= 6);
+    tk_redis_do("DEL %s", NQ_KEY_FOLLOWUP_LAST);
+    tk_redis_do("HDEL %s %s", "nq:cust:c-1", "last_contact_at");
+    rebuild_and_wait();
     redisReply *after = tk_cmd("HGETALL %s", NQ_KEY_FOLLOWUP_LAST);
     bool same = after && after->elements == before->elements;
     for (size_t i = 0; same && i < before->elements; i += 2) {
@@ -451,6 +472,174 @@ static int suite_init(void)
     return tk_start(NULL);
 }
 
+/* ---- search (q=) and order (sort=) ---- */
+
+/* PUT customer `id` named `name`, of class `cls`, owned by sp-1. */
+static void put_named(const char *id, const char *name, const char *cls)
+{
+    char path[128];
+    snprintf(path, sizeof(path), "/api/v1/customers/%s", id);
+    json_decref(tk_put(
+        path, json_pack("{s:s, s:s, s:s}", "name", name, "class", cls, "owner_id", "sp-1"), 200));
+}
+
+static void test_search_sort(void)
+{
+    /* created in the order s-6, s-2, s-1; 凌霄 = %E5%87%8C%E9%9C%84 */
+    put_named("s-6", "凌霄A", "potential");
+    usleep(5000);
+    put_named("s-2", "深圳凌霄终端", "normal");
+    usleep(5000);
+    put_named("s-1", "凌霄技术有限公司", "key");
+    put_named("s-3", "ACME Trading", "key");
+    put_named("s-5", "上海凌霄", "key");
+    int pages;
+#define LX "%E5%87%8C%E9%9C%84"
+    const char *got = ids_of("/api/v1/customers?q=" LX, 1, &pages);
+    tk_check(strcmp(got, "s-1,s-2,s-5,s-6") == 0, "q=凌霄: %s", got);
+    got = ids_of("/api/v1/customers?q=acme%20t", 50, &pages);
+    tk_check(strcmp(got, "s-3") == 0, "q=acme t (any case): %s", got);
+    got = ids_of("/api/v1/customers?q=S-5", 50, &pages);
+    tk_check(strcmp(got, "s-5") == 0, "q=S-5 (an id): %s", got);
+    got = ids_of("/api/v1/customers?q=%E6%B7%B1%E5%9C%B3" LX "&owner=sp-1", 50, &pages);
+    tk_check(strcmp(got, "s-2") == 0, "q=深圳凌霄 with owner: %s", got);
+    /* a rename leaves the grams it lost */
+    json_decref(tk_call("PATCH", "/api/v1/customers/s-5", "{\"name\":\"上海某公司\"}", 200));
+    got = ids_of("/api/v1/customers?q=" LX, 50, &pages);
+    tk_check(strcmp(got, "s-1,s-2,s-6") == 0, "q=凌霄 after a rename: %s", got);
+    tk_check(tk_redis_int("ZCARD %s", "nq:ix:customers:q=海凌") == 0, "s-5 still in q=海凌");
+    tk_expect_400("GET", "/api/v1/customers?q=%E5%87%8C", NULL, "q");
+    /* orders: by name (UTF-8 order of the folded name), created, last contact, next follow-up */
+    got = ids_of("/api/v1/customers?q=" LX "&sort=name", 1, &pages);
+    tk_check(strcmp(got, "s-6,s-1,s-2") == 0 && pages >= 3, "sort=name: %s in %d", got, pages);
+    got = ids_of("/api/v1/customers?q=" LX "&sort=-name", 1, &pages);
+    tk_check(strcmp(got, "s-2,s-1,s-6") == 0, "sort=-name: %s", got);
+    got = ids_of("/api/v1/customers?q=" LX "&sort=created", 2, &pages);
+    tk_check(strcmp(got, "s-6,s-2,s-1") == 0, "sort=created: %s", got);
+    got = ids_of("/api/v1/customers?q=" LX "&sort=next_followup", 1, &pages);
+    tk_check(strcmp(got, "s-1,s-6,s-2") == 0, "sort=next_followup (7, 14, 30 days): %s", got);
+    int64_t now = nq_now_ms();
+    tk_post_counts(json_pack("[o, o]", tk_event("s-v2", "visit", "sp-1", "s-2", now - 3000, NULL),
+                             tk_event("s-v1", "call", "sp-1", "s-1", now - 1000, NULL)),
+                   2, 0);
+    CU_ASSERT_TRUE_FATAL(tk_wait_indexed(INDEX_MS));
+    got = ids_of("/api/v1/customers?q=" LX "&sort=-last_contact", 1, &pages);
+    tk_check(strcmp(got, "s-1,s-2,s-6") == 0, "sort=-last_contact: %s", got);
+    got = ids_of("/api/v1/customers?q=" LX "&sort=last_contact", 1, &pages);
+    tk_check(strcmp(got, "s-6,s-2,s-1") == 0, "sort=last_contact (never first): %s", got);
+    /* a cursor of one order is refused by another */
+    json_t *j = tk_get_ok("/api/v1/customers?sort=name&limit=1");
+    char path[512];
+    snprintf(path, sizeof(path), "/api/v1/customers?sort=-name&limit=1&cursor=%s",
+             tk_str(j, "next_cursor"));
+    tk_expect_400("GET", path, NULL, "cursor");
+    json_decref(j);
+    tk_expect_400("GET", "/api/v1/customers?sort=phone", NULL, "sort");
+    /* a removed customer leaves every order */
+    json_decref(tk_call("DELETE", "/api/v1/customers/s-6", NULL, 200));
+    got = ids_of("/api/v1/customers?q=" LX "&sort=name", 1, &pages);
+    tk_check(strcmp(got, "s-1,s-2") == 0, "sort=name after a delete: %s", got);
+    long long left = 0;
+    const char *sorts[] = {"name", "created", "last_contact", "next_followup"};
+    for (size_t i = 0; i < 4; i++) {
+        char key[64];
+        snprintf(key, sizeof(key), "nq:ix:customers:sort=%s", sorts[i]);
+        left += tk_redis_int("ZCARD %s", key);
+    }
+    tk_check(left == 4 * tk_redis_int("SCARD %s", NQ_KEY_CUSTOMERS),
+             "every customer once in each order: %lld", left);
+#undef LX
+}
+
+/* ---- the customer 360 ---- */
+
+/* An event of m-1 by `sp` at `at` with amount and one more field. */
+static json_t *m1_event(const char *id, const char *type, const char *sp, int64_t at,
+                        const char *amount, const char *field, json_t *value)
+{
+    json_t *e = tk_event(id, type, sp, "m-1", at, amount);
+    if (field)
+        json_object_set_new(e, field, value);
+    return e;
+}
+
+static void test_summary(void)
+{
+    json_decref(tk_put(
+        "/api/v1/customers/m-1",
+        json_pack("{s:s, s:s, s:s}", "name", "明远贸易", "class", "key", "owner_id", "sp-1"), 200));
+    int64_t now = nq_now_ms();
+    nq_period_t year;
+    CU_ASSERT_FATAL(nq_period_of(NQ_PERIOD_YEAR, now, &year) == 0);
+    int64_t last_year = year.start_ms - 10 * DAY_MS;
+    json_t *evs = json_pack(
+        "[o, o, o, o, o, o, o, o, o, o, o, o]",
+        m1_event("m-o1", "order", "sp-1", now - 5000, "100.00", "order_id", json_string("O1")),
+        m1_event("m-o2", "order", "sp-1", last_year, "50.00", NULL, NULL),
+        m1_event("m-r1", "return", "sp-1", now - 4000, "30.00", "order_id", json_string("O1")),
+        m1_event("m-f1", "feedback", "sp-1", now - 3900, NULL, "rating", json_integer(5)),
+        m1_event("m-f2", "feedback", "sp-1", now - 3800, NULL, "rating", json_integer(4)),
+        m1_event("m-n1", "feedback", "sp-1", now - 3700, NULL, "nps", json_integer(10)),
+        m1_event("m-n2", "feedback", "sp-1", now - 3600, NULL, "nps", json_integer(3)),
+        m1_event("m-n3", "feedback", "sp-1", now - 3500, NULL, "nps", json_integer(9)),
+        /* T1 closed before it is opened (the log's order need not be theirs) */
+        m1_event("m-t0", "ticket_closed", "sp-1", now - 3400, NULL, "ticket_id", json_string("T1")),
+        m1_event("m-t1", "ticket_opened", "sp-1", now - 3300, NULL, "ticket_id", json_string("T1")),
+        m1_event("m-t2", "ticket_opened", "sp-1", now - 3200, NULL, "ticket_id", json_string("T2")),
+        m1_event("m-i1", "competitor_intel", "sp-1", now - 3100, NULL, "competitor",
+                 json_string("宏达")));
+    tk_post_counts(evs, 12, 0);
+    tk_post_counts(json_pack("[o, o]",
+                             m1_event("m-c1", "call", "sp-1", now - 2000, NULL, NULL, NULL),
+                             m1_event("m-v1", "visit", "sp-2", now - 1000, NULL, NULL, NULL)),
+                   2, 0);
+    CU_ASSERT_TRUE_FATAL(tk_wait_indexed(INDEX_MS));
+    json_t *s = tk_get_ok("/api/v1/customers/m-1/summary");
+    json_t *sales = json_object_get(s, "sales"), *sat = json_object_get(s, "satisfaction");
+    json_t *month = json_object_get(sales, "month"), *ly = json_object_get(sales, "last_year");
+    json_t *lc = json_object_get(s, "last_contact");
+    tk_check(tk_num(month, "orders") == 1 && strcmp(tk_str(month, "sales_amount"), "70.00") == 0,
+             "this month: 1 order, 100.00 less a 30.00 return: %s", tk_text(month));
+    tk_check(tk_num(json_object_get(sales, "year"), "orders") == 1 && tk_num(ly, "orders") == 1 &&
+                 strcmp(tk_str(ly, "sales_amount"), "50.00") == 0,
+             "this year and last: %s", tk_text(sales));
+    tk_check(tk_num(s, "open_tickets") == 1, "T2 open, T1 closed: %s", tk_text(s));
+    tk_check(tk_num(s, "competitor_mentions") == 1, "one mention: %s", tk_text(s));
+    tk_check(
+        tk_num(sat, "ratings") == 2 && json_real_value(json_object_get(sat, "avg_rating")) == 4.5 &&
+            tk_num(sat, "nps_answers") == 3 && json_real_value(json_object_get(sat, "nps")) == 33.3,
+        "ratings 5, 4; NPS (2 - 1) / 3: %s", tk_text(sat));
+    tk_check(lc && strcmp(tk_str(lc, "salesperson_id"), "sp-2") == 0 &&
+                 strcmp(tk_str(lc, "type"), "visit") == 0 && time_of(lc, "at") == now - 1000,
+             "last contact: sp-2's visit: %s", tk_text(s));
+    tk_check(time_of(s, "followup_due_at") == midnight_after(now - 1000, 7),
+             "next follow-up 7 days after the visit: %s", tk_text(s));
+    /* the same events again change nothing */
+    tk_post_counts(json_pack("[o]", m1_event("m-o1", "order", "sp-1", now - 5000, "100.00",
+                                             "order_id", json_string("O1"))),
+                   0, 1);
+    /* a rebuild's replay over what is kept counts nothing twice; with the figures
+     * gone it recomputes every one equal to live */
+    char *live = json_dumps(s, JSON_SORT_KEYS);
+    for (int gone = 0; gone < 2; gone++) {
+        if (gone) {
+            tk_redis_do("DEL %s", "nq:cust:m-1:sums");
+            tk_redis_do("DEL %s", "nq:cust:m-1:tickets");
+            tk_redis_do("DEL %s", "nq:cust:m-1:timeline");
+        }
+        rebuild_and_wait();
+        json_t *again = tk_get_ok("/api/v1/customers/m-1/summary");
+        char *replayed = json_dumps(again, JSON_SORT_KEYS);
+        tk_check(strcmp(live, replayed) == 0, "after a replay (%s) %s, live %s",
+                 gone ? "figures deleted" : "figures kept", replayed, live);
+        free(replayed);
+        json_decref(again);
+    }
+    free(live);
+    json_decref(s);
+    json_decref(tk_call("GET", "/api/v1/customers/nobody/summary", NULL, 404));
+}
+
 static int suite_cleanup(void)
 {
     return tk_stop() == 0 ? 0 : -1;
@@ -463,6 +652,8 @@ static CU_TestInfo tests[] = {
     {"follow-ups: contacts, overdue lists, a team's cadence", test_followup},
     {"due dates reached join the overdue list", test_sweep},
     {"last contacts equal after a rebuild's replay", test_rebuild},
+    {"search by name or id, and the orders of the list", test_search_sort},
+    {"the customer 360: contact, follow-up, sales, tickets, satisfaction", test_summary},
     CU_TEST_INFO_NULL,
 };
 

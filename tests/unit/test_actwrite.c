@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "actwrite.h"
+#include "nq/period.h"
 #include "nq/scripts.h"
 #include "nq/actindex.h"
 #include "nq_test.h"
@@ -123,16 +124,28 @@ static void test_transaction(void)
     CU_ASSERT_STRING_EQUAL(lines[4], "ZADD nq:{sp:sp-b}:timeline 0 "
                                      "1764120600000|call|1764120700000-0/1 0 "
                                      "1764120400000|order|1764120700001-0/0");
-    /* customers: c-1 has two salespeople's events, c-2 one; the training none */
-    CU_ASSERT_STRING_EQUAL(lines[5], "ZADD nq:cust:c-1:timeline 0 "
-                                     "1764120600000|visit|1764120700000-0/0|sp-a 0 "
-                                     "1764120600000|call|1764120700000-0/1|sp-b");
-    CU_ASSERT_STRING_EQUAL(lines[6], "ZADD nq:cust:c-2:timeline 0 "
-                                     "1764120400000|order|1764120700001-0/0|sp-b");
-    /* c-1's latest contact (the visit and the call); c-2's order is none */
+    /* customers: c-1 has two salespeople's events, c-2 one; the training none. Each
+     * event: member, kind, month, amount, rating, nps, ticket */
     char want[512];
+    nq_period_t m;
+    CU_ASSERT_FATAL(nq_period_of(NQ_PERIOD_MONTH, 1764120600000LL, &m) == 0);
     snprintf(want, sizeof(want),
-             "EVALSHA %s 4 nq:followup:last nq:followup:due nq:ix:customers:overdue=followup "
+             "EVALSHA %s 3 nq:cust:c-1:timeline nq:cust:c-1:sums nq:cust:c-1:tickets "
+             "1764120600000|visit|1764120700000-0/0|sp-a contact %s 0 0 -1  "
+             "1764120600000|call|1764120700000-0/1|sp-b contact %s 0 0 -1 ",
+             NQ_SCRIPT(CUSTOMER_EVENTS)->sha, m.key, m.key);
+    CU_ASSERT_STRING_EQUAL(lines[5], want);
+    CU_ASSERT_FATAL(nq_period_of(NQ_PERIOD_MONTH, 1764120400000LL, &m) == 0);
+    snprintf(want, sizeof(want),
+             "EVALSHA %s 3 nq:cust:c-2:timeline nq:cust:c-2:sums nq:cust:c-2:tickets "
+             "1764120400000|order|1764120700001-0/0|sp-b order %s 0 0 -1 ",
+             NQ_SCRIPT(CUSTOMER_EVENTS)->sha, m.key);
+    CU_ASSERT_STRING_EQUAL(lines[6], want);
+    /* c-1's latest contact (the visit and the call); c-2's order is none */
+    snprintf(want, sizeof(want),
+             "EVALSHA %s 8 nq:followup:last nq:followup:due nq:ix:customers:overdue=followup "
+             "nq:ix:customers:sort=name nq:ix:customers:sort=created "
+             "nq:ix:customers:sort=last_contact nq:ix:customers:sort=next_followup "
              "nq:cust:c-1 1764120700000 28800000 c-1 1764120600000",
              NQ_SCRIPT(CONTACT_SEEN)->sha);
     CU_ASSERT_STRING_EQUAL(lines[7], want);
@@ -251,9 +264,13 @@ static void test_contacts(void)
     CU_ASSERT_EQUAL(actwrite_pipe(&p, ids, &e, 1, 1764130000000LL, noop, NULL, &st), 0);
     size_t n = commands(&p, lines, 16);
     CU_ASSERT_EQUAL_FATAL(n, 10);
-    CU_ASSERT_PTR_NOT_NULL(strstr(lines[7], " 4 nq:followup:last nq:followup:due "
-                                            "nq:ix:customers:overdue=followup nq:cust:c-9 "
-                                            "1764130000000 28800000 c-9 1764125000000"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(lines[7],
+                                  " 8 nq:followup:last nq:followup:due "
+                                  "nq:ix:customers:overdue=followup "
+                                  "nq:ix:customers:sort=name nq:ix:customers:sort=created "
+                                  "nq:ix:customers:sort=last_contact "
+                                  "nq:ix:customers:sort=next_followup nq:cust:c-9 "
+                                  "1764130000000 28800000 c-9 1764125000000"));
     nq_redis_pipe_free(&p);
     nq_actlog_free(&e);
     Nq__Activity *orders[] = {&ev[3], &ev[4]};
@@ -262,7 +279,7 @@ static void test_contacts(void)
     CU_ASSERT_EQUAL(actwrite_pipe(&p, ids, &e, 1, 1764130000000LL, noop, NULL, &st), 0);
     n = commands(&p, lines, 16);
     for (size_t i = 0; i < n; i++)
-        CU_ASSERT_PTR_NULL(strstr(lines[i], "EVALSHA"));
+        CU_ASSERT_PTR_NULL(strstr(lines[i], NQ_SCRIPT(CONTACT_SEEN)->sha));
     nq_redis_pipe_free(&p);
     nq_actlog_free(&e);
 }

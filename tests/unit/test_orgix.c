@@ -83,7 +83,8 @@ static void test_table(void)
                 n++;
             orgix_type_t t = l->filters[f].type;
             CU_ASSERT_TRUE(t == ORGIX_ID || t == ORGIX_TEXT || t == ORGIX_MULTI ||
-                           t == ORGIX_TEAM || (t == ORGIX_KEPT && n >= 1) || n > 1);
+                           t == ORGIX_TEAM || t == ORGIX_SEARCH || (t == ORGIX_KEPT && n >= 1) ||
+                           n > 1);
         }
     }
     CU_ASSERT_PTR_NOT_NULL(orgix_filter(customers, "team"));
@@ -189,8 +190,8 @@ static void test_refused(void)
     const char *typo[] = {"onwer=sp-1", NULL};
     CU_ASSERT_EQUAL(parse(customers, typo, &q, &errs), -1);
     CU_ASSERT_STRING_EQUAL(reason_of(&errs, "onwer"),
-                           "is not a parameter of this list (limit, cursor, owner, class, status, "
-                           "region, industry, overdue, tag, team)");
+                           "is not a parameter of this list (limit, cursor, sort, owner, class, "
+                           "status, region, industry, overdue, tag, team, q)");
     const char *typo2[] = {"stauts=left", NULL};
     CU_ASSERT_EQUAL(parse(salespeople, typo2, &q, &errs), -1);
     CU_ASSERT_STRING_EQUAL(
@@ -358,32 +359,133 @@ static void test_moves(void)
 }
 
 /* A multi-valued filter (tags): out of the values lost, into every value
- * kept; all of them on removal; none for a record without. */
+ * kept; all of them on removal; none for a record without. The search
+ * grams of the id (c-1: "c-", "-1") come after, the name has none here. */
 static void test_multi_moves(void)
 {
     const char *was[] = {"owner_id", "sp-1", "tags", "[\"vip\",\"华东\",\"old\"]"};
     const char *now[] = {"owner_id", "sp-1", "tags", "[\"华东\",\"new\"]"};
     orgix_moves_t m = {0};
-    CU_ASSERT_EQUAL_FATAL(orgix_multi_moves(customers, was, 4, now, 4, &m), 0);
+    CU_ASSERT_EQUAL_FATAL(orgix_multi_moves(customers, "c-1", was, 4, now, 4, &m), 0);
     CU_ASSERT_EQUAL_FATAL(m.rem.n, 2);
     CU_ASSERT_STRING_EQUAL(m.rem.key[0], "nq:ix:customers:tag=vip");
     CU_ASSERT_STRING_EQUAL(m.rem.key[1], "nq:ix:customers:tag=old");
-    CU_ASSERT_EQUAL_FATAL(m.add.n, 2);
+    CU_ASSERT_EQUAL_FATAL(m.add.n, 4);
     CU_ASSERT_STRING_EQUAL(m.add.key[0], "nq:ix:customers:tag=华东");
     CU_ASSERT_STRING_EQUAL(m.add.key[1], "nq:ix:customers:tag=new");
+    CU_ASSERT_STRING_EQUAL(m.add.key[2], "nq:ix:customers:q=c-");
+    CU_ASSERT_STRING_EQUAL(m.add.key[3], "nq:ix:customers:q=-1");
     memset(&m, 0, sizeof(m));
-    CU_ASSERT_EQUAL_FATAL(orgix_multi_moves(customers, was, 4, NULL, 0, &m), 0);
-    CU_ASSERT_EQUAL(m.rem.n, 3);
+    CU_ASSERT_EQUAL_FATAL(orgix_multi_moves(customers, "c-1", was, 4, NULL, 0, &m), 0);
+    CU_ASSERT_EQUAL(m.rem.n, 3 + 2);
     CU_ASSERT_EQUAL(m.add.n, 0);
     memset(&m, 0, sizeof(m));
-    CU_ASSERT_EQUAL_FATAL(orgix_multi_moves(customers, NULL, 0, now, 2, &m), 0);
-    CU_ASSERT_EQUAL(m.rem.n + m.add.n, 0);
+    CU_ASSERT_EQUAL_FATAL(orgix_multi_moves(customers, "c-1", NULL, 0, now, 2, &m), 0);
+    CU_ASSERT_EQUAL(m.rem.n, 0);
+    CU_ASSERT_EQUAL(m.add.n, 2); /* the id's grams only */
     const char *bad[] = {"tags", "{oops"};
-    CU_ASSERT_EQUAL(orgix_multi_moves(customers, bad, 2, now, 4, &m), -1);
+    CU_ASSERT_EQUAL(orgix_multi_moves(customers, "c-1", bad, 2, now, 4, &m), -1);
     /* the other lists have none */
     memset(&m, 0, sizeof(m));
-    CU_ASSERT_EQUAL(orgix_multi_moves(salespeople, was, 4, now, 4, &m), 0);
+    CU_ASSERT_EQUAL(orgix_multi_moves(salespeople, "s-1", was, 4, now, 4, &m), 0);
     CU_ASSERT_EQUAL(m.rem.n + m.add.n, 0);
+}
+
+/* Search grams: pairs of neighbouring characters of the folded text, each
+ * once, none across a space; a renamed customer leaves the grams it lost. */
+static void test_grams(void)
+{
+    orgix_strs_t g = {0};
+    CU_ASSERT_EQUAL_FATAL(orgix_grams("华为技术", &g), 0);
+    CU_ASSERT_EQUAL_FATAL(g.n, 3);
+    CU_ASSERT_STRING_EQUAL(g.v[0], "华为");
+    CU_ASSERT_STRING_EQUAL(g.v[1], "为技");
+    CU_ASSERT_STRING_EQUAL(g.v[2], "技术");
+    g.n = 0;
+    CU_ASSERT_EQUAL_FATAL(orgix_grams("ACME Co aca", &g), 0);
+    const char *want[] = {"ac", "cm", "me", "co", "ca"}; /* "ac" once; none with the spaces */
+    CU_ASSERT_EQUAL_FATAL(g.n, N_ELEMS(want));
+    for (size_t i = 0; i < N_ELEMS(want); i++)
+        CU_ASSERT_STRING_EQUAL(g.v[i], want[i]);
+    g.n = 0;
+    CU_ASSERT_EQUAL(orgix_grams("华", &g), 0);
+    CU_ASSERT_EQUAL(g.n, 0);
+    char f[32];
+    CU_ASSERT_EQUAL(orgix_fold(f, sizeof(f), "Äbc DEF 上海"), strlen("Äbc def 上海"));
+    CU_ASSERT_STRING_EQUAL(f, "Äbc def 上海");
+    CU_ASSERT_EQUAL(orgix_fold(f, 5, "上海"), 3); /* cut at a character's start */
+    CU_ASSERT_STRING_EQUAL(f, "上");
+    const char *was[] = {"name", "华为技术"};
+    const char *now[] = {"name", "华为"};
+    orgix_moves_t m = {0};
+    CU_ASSERT_EQUAL_FATAL(orgix_multi_moves(customers, "c1", was, 2, now, 2, &m), 0);
+    CU_ASSERT_EQUAL_FATAL(m.rem.n, 2);
+    CU_ASSERT_STRING_EQUAL(m.rem.key[0], "nq:ix:customers:q=为技");
+    CU_ASSERT_STRING_EQUAL(m.rem.key[1], "nq:ix:customers:q=技术");
+    CU_ASSERT_EQUAL_FATAL(m.add.n, 2);
+    CU_ASSERT_STRING_EQUAL(m.add.key[0], "nq:ix:customers:q=华为");
+    CU_ASSERT_STRING_EQUAL(m.add.key[1], "nq:ix:customers:q=c1");
+}
+
+/* q= and sort=: what is refused; the plan reads the query's grams (the
+ * sort index first when sorted); items are checked for the whole text; a
+ * sorted cursor carries the sort key and comes back to its query only. */
+static void test_search_and_sort(void)
+{
+    orgix_query_t q;
+    nq_field_errors_t errs;
+    orgix_plan_t p;
+    const char *one[] = {"q=华", NULL};
+    CU_ASSERT_EQUAL(parse(customers, one, &q, &errs), -1);
+    CU_ASSERT_PTR_NOT_NULL(reason_of(&errs, "q"));
+    const char *badsort[] = {"sort=phone", NULL};
+    CU_ASSERT_EQUAL(parse(customers, badsort, &q, &errs), -1);
+    CU_ASSERT_STRING_EQUAL(reason_of(&errs, "sort"),
+                           "must be one of name, created, last_contact, next_followup, with - in "
+                           "front for the reverse order");
+    const char *nosort[] = {"sort=name", NULL};
+    CU_ASSERT_EQUAL(parse(teams, nosort, &q, &errs), -1);
+    const char *both[] = {"q=华为技术", "sort=-last_contact", "class=key", NULL};
+    CU_ASSERT_EQUAL_FATAL(parse(customers, both, &q, &errs), 0);
+    CU_ASSERT_TRUE(q.desc);
+    CU_ASSERT_STRING_EQUAL(scope_of(&q), "customers?class=key&q=华为技术&sort=-last_contact");
+    CU_ASSERT_EQUAL_FATAL(orgix_plan(&q, &p), 0);
+    CU_ASSERT_TRUE(p.sorted);
+    CU_ASSERT_EQUAL_FATAL(p.keys.n, 5);
+    CU_ASSERT_STRING_EQUAL(p.keys.key[0], "nq:ix:customers:sort=last_contact");
+    CU_ASSERT_STRING_EQUAL(p.keys.key[1], "nq:ix:customers:class=key");
+    CU_ASSERT_STRING_EQUAL(p.keys.key[2], "nq:ix:customers:q=华为");
+    CU_ASSERT_STRING_EQUAL(p.keys.key[4], "nq:ix:customers:q=技术");
+    const char *hit[] = {"name", "深圳华为技术有限公司"}, *miss[] = {"name", "华为 技术"};
+    CU_ASSERT_TRUE(orgix_search_matches(&q, "c-1", hit, 2));
+    CU_ASSERT_FALSE(orgix_search_matches(&q, "c-1", miss, 2));
+    const char *byid[] = {"q=CU-00", NULL};
+    CU_ASSERT_EQUAL_FATAL(parse(customers, byid, &q, &errs), 0);
+    CU_ASSERT_TRUE(orgix_search_matches(&q, "cu-0042", miss, 2));
+    CU_ASSERT_FALSE(orgix_search_matches(&q, "cu-1042", miss, 2));
+    /* a sorted cursor: the member "<key>\x1f<id>" there and back */
+    const char *byname[] = {"sort=name", NULL};
+    CU_ASSERT_EQUAL_FATAL(parse(customers, byname, &q, &errs), 0);
+    char cur[NQ_CURSOR_MAX];
+    CU_ASSERT_TRUE_FATAL(orgix_next_cursor(&q,
+                                           "华为技术\x1f"
+                                           "c-7",
+                                           cur, sizeof(cur)) > 0);
+    const char *back[] = {"sort=name", "cursor=", NULL};
+    char with[NQ_CURSOR_MAX + 8];
+    snprintf(with, sizeof(with), "cursor=%s", cur);
+    back[1] = with;
+    CU_ASSERT_EQUAL_FATAL(parse(customers, back, &q, &errs), 0);
+    CU_ASSERT_STRING_EQUAL(q.after, "华为技术\x1f"
+                                    "c-7");
+    const char *other[] = {"sort=-name", with, NULL};
+    CU_ASSERT_EQUAL(parse(customers, other, &q, &errs), -1);
+    /* the longest name key (30 bytes) with the longest id fits a cursor */
+    char longest[ORGIX_AFTER_MAX];
+    snprintf(longest, sizeof(longest), "%s\x1f%s", "一二三四五六七八九十",
+             "iiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiii");
+    CU_ASSERT_EQUAL_FATAL(parse(customers, byname, &q, &errs), 0);
+    CU_ASSERT_TRUE(orgix_next_cursor(&q, longest, cur, sizeof(cur)) > 0);
 }
 
 /* team=: no index of its own; the plan names the team, whose members' owner
@@ -458,7 +560,8 @@ static size_t random_fields(const orgix_list_t *l, const char *fields[], char bu
         fields[n++] = flt->field;
         if (flt->type == ORGIX_ID || flt->type == ORGIX_TEXT)
             snprintf(buf[f], 16, "%s", r ? (r == 1 ? "a1" : "a2") : "");
-        else if (flt->type == ORGIX_KEPT || flt->type == ORGIX_MULTI || flt->type == ORGIX_TEAM)
+        else if (flt->type == ORGIX_KEPT || flt->type == ORGIX_MULTI || flt->type == ORGIX_TEAM ||
+                 flt->type == ORGIX_SEARCH)
             snprintf(buf[f], 16, "%s", "");
         else if (flt->type == ORGIX_FLAG)
             snprintf(buf[f], 16, "%s", r ? "1795000000000" : "");
@@ -537,6 +640,8 @@ static CU_TestInfo tests[] = {
     {"an entity's values; matching a query", test_values},
     {"a write's moves, by hand", test_moves},
     {"a multi-valued filter's moves", test_multi_moves},
+    {"search grams and their moves", test_grams},
+    {"q= and sort=: terms, plans, sorted cursors", test_search_and_sort},
     {"team=: a group of owner indexes", test_team_plan},
     {"random writes: every index exact", test_property},
     CU_TEST_INFO_NULL,

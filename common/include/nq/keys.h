@@ -39,7 +39,8 @@
  * | nq:org:unknown:salespeople / nq:org:unknown:customers | HASH | forever | ingest: id seen in events but not in the directory -> "<events> <first seen ms> <last seen ms>" |
  * | nq:salespeople:names             | HASH   | forever                   | customers: salesperson id -> name (boards read every name at once) |
  * | nq:ix:<list>                     | ZSET   | forever                   | customers: every id of a list (teams, salespeople: archived ones too; customers), score 0, read in id order with ZRANGEBYLEX (services/customers/orgix.h) |
- * | nq:ix:<list>:<filter>=<value>    | ZSET   | forever                   | customers: the ids of the list whose <filter> is <value> now: customers:owner=<sp> (owner= : the pool), customers:class=<c>, customers:status=<s>, customers:region=<text>, customers:industry=<text>, customers:tag=<text> (one per tag of the customer), customers:overdue=followup (kept by the follow-up scripts, services/customers/followup.h), salespeople:team=<t> (team= : none; from the team history's last entry), salespeople:status=<s>, salespeople:archived=0/1, teams:archived=0/1; written by the script that writes the record |
+ * | nq:ix:<list>:<filter>=<value>    | ZSET   | forever                   | customers: the ids of the list whose <filter> is <value> now: customers:owner=<sp> (owner= : the pool), customers:class=<c>, customers:status=<s>, customers:region=<text>, customers:industry=<text>, customers:tag=<text> (one per tag of the customer), customers:q=<gram> (one per two-character gram of its name and id, orgix_grams), customers:overdue=followup (kept by the follow-up scripts, services/customers/followup.h), salespeople:team=<t> (team= : none; from the team history's last entry), salespeople:status=<s>, salespeople:archived=0/1, teams:archived=0/1; written by the script that writes the record |
+ * | nq:ix:customers:sort=<order>     | ZSET   | forever                   | customers: "<sort key>\x1f<id>", score 0, of every customer, per order name, created, last_contact, next_followup (common/lua/lib/sort.lua; the keys written kept in the customer's field sort_keys) |
  * | nq:ix:layout                     | STRING | forever                   | customers: "1" once the list indexes were built from the records (services/customers/ixbuild.h) |
  * | nq:activities group "alerting"   | (group) | kept                     | alerting: its own consumer group on the log (services/alerting/alerting.h) |
  * | nq:alerts                        | STREAM | trimmed to NQ_ALERT_STREAM_MAXLEN | alerting raises, the gateway changes: one entry per raise or change, fields id and a (the packed alert after it); the SSE stream's replay |
@@ -71,6 +72,8 @@
  * | nq:{sp:<id>}:acts                | HASH   | forever                   | customers (activity index, nq/actindex.h): ref -> the event (packed Activity) of every event that counts; read via group "index" |
  * | nq:{sp:<id>}:timeline            | ZSET   | forever                   | customers (activity index): "<occurred_at>|<type>|<ref>", every score 0 (BYLEX), newest last |
  * | nq:cust:<id>:timeline            | ZSET   | forever                   | customers (activity index): "<occurred_at>|<type>|<ref>|<salesperson id>", likewise |
+ * | nq:cust:<id>:sums                | HASH   | forever                   | customers (activity index): the customer's summary figures, "<month>|orders", "<month>|sales_fen", rating_sum, rating_count, nps_count, promoters, detractors, competitor_mentions, open_tickets, last_contact (nq/custsum.h); moved only by an event that joins the timeline |
+ * | nq:cust:<id>:tickets             | HASH   | forever                   | customers (activity index): ticket id -> 1 opened, 2 closed, 3 both (open_tickets counts the 1s) |
  * | nq:actindex:replayed             | STRING | forever                   | customers: requested_at of the last rebuild job the activity index was replayed for |
  * | nq:user:<id>                     | HASH   | forever                   | nqctl user / gateway sign-in: name, role, teams, salesperson, status, pwhash (argon2id), created, updated, last_login (nq/access.h) |
  * | nq:users                         | SET    | forever                   | nqctl user: every user id, for listing |
@@ -174,6 +177,9 @@ int nq_key_team_members(char *buf, size_t len, const char *team_id);
 int nq_key_sp_acts(char *buf, size_t len, const char *salesperson_id);
 int nq_key_sp_timeline(char *buf, size_t len, const char *salesperson_id);
 int nq_key_customer_timeline(char *buf, size_t len, const char *customer_id);
+/* A customer's summary figures (nq/custsum.h) and its tickets' states. */
+int nq_key_customer_sums(char *buf, size_t len, const char *customer_id);
+int nq_key_customer_tickets(char *buf, size_t len, const char *customer_id);
 /* The rebuild shadow of live key `live` ("nq:..."), for rebuild `attempt`. */
 int nq_key_shadow(char *buf, size_t len, const char *attempt, const char *live);
 int nq_key_plans(char *buf, size_t len, const char *team_id, const char *kind);

@@ -1,0 +1,53 @@
+-- customer_events — one customer's events of a batch of the activity log,
+-- in the activity indexer's transaction (services/customers/actwrite.c,
+-- nq/custsum.h): its timeline and the figures of its summary.
+-- KEYS: 1 the customer's timeline (ZSET), 2 its figures (HASH), 3 its
+--   tickets (HASH ticket id -> 1 opened, 2 closed, 3 both).
+-- ARGV: per event 7 values: its timeline member, its kind (nq_custsum_kind:
+--   order, minus, feedback, intel, topen, tclose, contact, or ""), its month
+--   ("2026-11", Asia/Shanghai), amount (fen), rating (0 none), nps (-1
+--   none), ticket id ("" for other kinds).
+-- An event moves the figures only when its member joins the timeline, so a
+-- redelivered or replayed event counts once; every figure is a sum or a
+-- max, so batches apply in any order alike. Returns how many were new.
+local new = 0
+for i = 1, #ARGV, 7 do
+  local member, kind, month = ARGV[i], ARGV[i + 1], ARGV[i + 2]
+  local amount, rating, nps, who = tonumber(ARGV[i + 3]), tonumber(ARGV[i + 4]),
+                                   tonumber(ARGV[i + 5]), ARGV[i + 6]
+  if redis.call('ZADD', KEYS[1], 0, member) == 1 then
+    new = new + 1
+    if kind == 'order' then
+      redis.call('HINCRBY', KEYS[2], month .. '|orders', 1)
+      redis.call('HINCRBY', KEYS[2], month .. '|sales_fen', amount)
+    elseif kind == 'minus' then
+      redis.call('HINCRBY', KEYS[2], month .. '|sales_fen', -amount)
+    elseif kind == 'feedback' then
+      if rating > 0 then
+        redis.call('HINCRBY', KEYS[2], 'rating_sum', rating)
+        redis.call('HINCRBY', KEYS[2], 'rating_count', 1)
+      end
+      if nps >= 0 then
+        redis.call('HINCRBY', KEYS[2], 'nps_count', 1)
+        if nps >= 9 then redis.call('HINCRBY', KEYS[2], 'promoters', 1) end
+        if nps <= 6 then redis.call('HINCRBY', KEYS[2], 'detractors', 1) end
+      end
+    elseif kind == 'intel' then
+      redis.call('HINCRBY', KEYS[2], 'competitor_mentions', 1)
+    elseif (kind == 'topen' or kind == 'tclose') and who ~= '' then
+      local was = tonumber(redis.call('HGET', KEYS[3], who) or '0')
+      local now = bit.bor(was, kind == 'topen' and 1 or 2)
+      if now ~= was then
+        redis.call('HSET', KEYS[3], who, now)
+        local delta = (now == 1 and 1 or 0) - (was == 1 and 1 or 0)
+        if delta ~= 0 then redis.call('HINCRBY', KEYS[2], 'open_tickets', delta) end
+      end
+    elseif kind == 'contact' then
+      -- the latest contact: its member ("<at>|<type>|<ref>|<salesperson>", time first)
+      if member > (redis.call('HGET', KEYS[2], 'last_contact') or '') then
+        redis.call('HSET', KEYS[2], 'last_contact', member)
+      end
+    end
+  end
+end
+return new

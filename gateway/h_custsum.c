@@ -1,0 +1,182 @@
+/* h_custsum.c — GET /api/v1/customers/{id}/summary: the customer 360 from
+ * its record and the figures the activity indexer keeps for it
+ * (nq/custsum.h): last contact and by whom, next follow-up, orders and
+ * sales this month, quarter, year and last year (Asia/Shanghai), open
+ * tickets, satisfaction, competitor mentions. Two reads, no scan. The
+ * route's subject is the customer (scope_check.h: out of scope 404). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gateway.h"
+#include "nq/custsum.h"
+#include "nq/fielderr.h"
+#include "nq/keys.h"
+#include "nq/money.h"
+#include "nq/period.h"
+
+typedef struct summary_read {
+    nq_http_conn_t *conn;   /* retained until the answer */
+    nq_redis_t *redis;      /* the gateway's */
+    char id[NQ_ID_MAX + 1]; /* the customer */
+    char record[4][128];    /* record_fields as read ("" absent) */
+} summary_read_t;
+
+static const char *const record_fields[] = {"name", "owner_id", "class", "followup_due_at"};
+#define N_RECORD (sizeof(record_fields) / sizeof(record_fields[0]))
+
+static void summary_free(summary_read_t *s)
+{
+    nq_http_conn_release(s->conn);
+    free(s);
+}
+
+/* Field i of record_fields, NULL when absent or empty. */
+static const char *record_value(const summary_read_t *s, size_t i)
+{
+    return s->record[i][0] ? s->record[i] : NULL;
+}
+
+/* A time as RFC 3339 in the zone, or null. */
+static json_t *time_json(int64_t ms)
+{
+    char buf[40];
+    if (ms <= 0)
+        return json_null();
+    nq_time_format(ms, buf, sizeof(buf));
+    return json_string(buf);
+}
+
+static json_t *sales_json(const nq_custsum_sales_t *f, const nq_period_t *p)
+{
+    char amount[32];
+    nq_money_format(f->sales_fen, amount, sizeof(amount));
+    return json_pack("{s:s, s:I, s:s}", "period", p->key, "orders", (json_int_t)f->orders,
+                     "sales_amount", amount);
+}
+
+/* The periods of the spans for now. 0, or -1. */
+static int spans_of(int64_t now, nq_period_t p[NQ_CUSTSUM_SPANS])
+{
+    static const nq_period_kind_t kinds[] = {NQ_PERIOD_MONTH, NQ_PERIOD_QUARTER, NQ_PERIOD_YEAR};
+    for (int i = 0; i < 3; i++) {
+        if (nq_period_of(kinds[i], now, &p[i]) != 0)
+            return -1;
+    }
+    return nq_period_last_year(&p[NQ_CUSTSUM_YEAR], &p[NQ_CUSTSUM_LAST_YEAR]);
+}
+
+static json_t *summary_json(const summary_read_t *s, const redisReply *sums)
+{
+    const char **fields = calloc(sums->elements + 1, sizeof(*fields));
+    nq_period_t p[NQ_CUSTSUM_SPANS];
+    if (!fields || spans_of(nq_now_ms(), p) != 0) {
+        free(fields);
+        return NULL;
+    }
+    size_t n = 0;
+    for (size_t i = 0; i < sums->elements; i++) {
+        const redisReply *e = sums->element[i];
+        fields[n++] = e->type == REDIS_REPLY_STRING ? e->str : "";
+    }
+    nq_custsum_t f;
+    nq_custsum_read(fields, n, p[NQ_CUSTSUM_MONTH].key, &f);
+    free(fields);
+    int64_t due = 0, nps, avg;
+    const char *due_text = record_value(s, 3);
+    if (due_text)
+        due = strtoll(due_text, NULL, 10);
+    json_t *last = f.last_contact_at
+                       ? json_pack("{s:o, s:s, s:s}", "at", time_json(f.last_contact_at), "type",
+                                   f.last_contact_type, "salesperson_id", f.last_contact_by)
+                       : json_null();
+    json_t *sat = json_pack("{s:I, s:I}", "ratings", (json_int_t)f.rating_count, "nps_answers",
+                            (json_int_t)f.nps_count);
+    json_object_set_new(sat, "avg_rating",
+                        nq_custsum_avg_rating(&f, &avg) ? json_real((double)avg / 100)
+                                                        : json_null());
+    json_object_set_new(sat, "nps",
+                        nq_custsum_nps(&f, &nps) ? json_real((double)nps / 10) : json_null());
+    static const char *const span_names[] = {"month", "quarter", "year", "last_year"};
+    json_t *sales = json_object();
+    for (int i = 0; i < NQ_CUSTSUM_SPANS; i++)
+        json_object_set_new(sales, span_names[i], sales_json(&f.sales[i], &p[i]));
+    return json_pack("{s:s, s:s?, s:s?, s:s?, s:o, s:o, s:o, s:I, s:o, s:I}", "id", s->id, "name",
+                     record_value(s, 0), "class", record_value(s, 2), "owner_id",
+                     record_value(s, 1), "last_contact", last, "followup_due_at", time_json(due),
+                     "sales", sales, "open_tickets", (json_int_t)f.open_tickets, "satisfaction",
+                     sat, "competitor_mentions", (json_int_t)f.competitor_mentions);
+}
+
+static void on_sums(nq_redis_t *r, redisReply *reply, void *data)
+{
+    summary_read_t *s = data;
+    json_t *body = NULL;
+    if (!nq_http_conn_open(s->conn)) {
+        /* the client left */
+    } else if (!reply || reply->type != REDIS_REPLY_ARRAY || !(body = summary_json(s, reply))) {
+        gw_respond_unavailable(s->conn, "the customer's figures");
+    } else {
+        gw_respond_json(s->conn, 200, body, NULL);
+    }
+    summary_free(s);
+}
+
+static void on_record(nq_redis_t *r, redisReply *reply, void *data)
+{
+    summary_read_t *s = data;
+    char key[160];
+    if (!nq_http_conn_open(s->conn)) {
+        summary_free(s);
+        return;
+    }
+    if (!reply || reply->type != REDIS_REPLY_ARRAY || reply->elements != N_RECORD) {
+        gw_respond_unavailable(s->conn, "the customer");
+        summary_free(s);
+        return;
+    }
+    if (reply->element[0]->type != REDIS_REPLY_STRING) { /* no name: no such customer */
+        gw_respond_error(s->conn, 404, "not_found", "no such customer", NULL);
+        summary_free(s);
+        return;
+    }
+    for (size_t i = 0; i < N_RECORD; i++) {
+        const redisReply *e = reply->element[i];
+        snprintf(s->record[i], sizeof(s->record[i]), "%s",
+                 e->type == REDIS_REPLY_STRING ? e->str : "");
+    }
+    nq_key_customer_sums(key, sizeof(key), s->id);
+    if (nq_redis_command(s->redis, on_sums, s, "HGETALL %s", key) != 0) {
+        gw_respond_unavailable(s->conn, "the customer's figures");
+        summary_free(s);
+    }
+}
+
+static void get_summary(const gw_request_t *req)
+{
+    const char *id = gw_path_id(req, "id");
+    if (!id)
+        return;
+    summary_read_t *s = calloc(1, sizeof(*s));
+    char key[160];
+    if (!s || nq_key_customer(key, sizeof(key), id) < 0) {
+        free(s);
+        gw_respond_unavailable(req->conn, "the gateway (out of memory)");
+        return;
+    }
+    snprintf(s->id, sizeof(s->id), "%s", id);
+    s->conn = req->conn;
+    s->redis = req->gw->svc->redis;
+    nq_http_conn_retain(req->conn);
+    if (nq_redis_command(s->redis, on_record, s, "HMGET %s %s %s %s %s", key, record_fields[0],
+                         record_fields[1], record_fields[2], record_fields[3]) != 0) {
+        gw_respond_unavailable(req->conn, "the customer");
+        summary_free(s);
+    }
+}
+
+static const nq_route_t rows[] = {
+    {"GET", "/api/v1/customers/:id/summary", NQ_READ(ORG), get_summary, NULL, GW_SUBJ_CUSTOMER},
+};
+
+const gw_routes_t gw_custsum_routes = {rows, sizeof(rows) / sizeof(rows[0])};

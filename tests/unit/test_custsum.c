@@ -1,0 +1,116 @@
+/* test_custsum.c — nq/custsum.h: what each event type does to a customer's
+ * figures, which span a month counts in, the figures read for a month, NPS
+ * and the average rating (exact, in tenths and hundredths). */
+#include <string.h>
+
+#include "nq/custsum.h"
+#include "nq_test.h"
+
+static void test_kinds(void)
+{
+    CU_ASSERT_STRING_EQUAL(nq_custsum_kind("order"), "order");
+    CU_ASSERT_STRING_EQUAL(nq_custsum_kind("order_cancelled"), "minus");
+    CU_ASSERT_STRING_EQUAL(nq_custsum_kind("return"), "minus");
+    CU_ASSERT_STRING_EQUAL(nq_custsum_kind("feedback"), "feedback");
+    CU_ASSERT_STRING_EQUAL(nq_custsum_kind("competitor_intel"), "intel");
+    CU_ASSERT_STRING_EQUAL(nq_custsum_kind("ticket_opened"), "topen");
+    CU_ASSERT_STRING_EQUAL(nq_custsum_kind("ticket_closed"), "tclose");
+    CU_ASSERT_STRING_EQUAL(nq_custsum_kind("meeting"), "contact");
+    CU_ASSERT_STRING_EQUAL(nq_custsum_kind("payment"), "");
+    CU_ASSERT_STRING_EQUAL(nq_custsum_kind(NULL), "");
+}
+
+/* Now in November: November is the month; October the quarter's; March
+ * the year's only; December not yet; any month of last year last year's. */
+static void test_spans(void)
+{
+    CU_ASSERT_EQUAL(nq_custsum_span_of("2026-11", "2026-11"), NQ_CUSTSUM_MONTH);
+    CU_ASSERT_EQUAL(nq_custsum_span_of("2026-10", "2026-11"), NQ_CUSTSUM_QUARTER);
+    CU_ASSERT_EQUAL(nq_custsum_span_of("2026-09", "2026-11"), NQ_CUSTSUM_YEAR);
+    CU_ASSERT_EQUAL(nq_custsum_span_of("2026-03", "2026-11"), NQ_CUSTSUM_YEAR);
+    CU_ASSERT_EQUAL(nq_custsum_span_of("2026-12", "2026-11"), -1);
+    CU_ASSERT_EQUAL(nq_custsum_span_of("2025-12", "2026-11"), NQ_CUSTSUM_LAST_YEAR);
+    CU_ASSERT_EQUAL(nq_custsum_span_of("2025-01", "2026-01"), NQ_CUSTSUM_LAST_YEAR);
+    CU_ASSERT_EQUAL(nq_custsum_span_of("2024-11", "2026-11"), -1);
+    CU_ASSERT_EQUAL(nq_custsum_span_of("2026-13", "2026-11"), -1);
+    CU_ASSERT_EQUAL(nq_custsum_span_of("2026-1", "2026-11"), -1);
+    CU_ASSERT_EQUAL(nq_custsum_span_of("2026-01", "2026-01"), NQ_CUSTSUM_MONTH);
+}
+
+static void test_read(void)
+{
+    const char *fields[] = {
+        "2026-11|orders",      "2",
+        "2026-11|sales_fen",   "150000", /* 1,500.00 */
+        "2026-10|orders",      "1",
+        "2026-10|sales_fen",   "-2500", /* a return */
+        "2026-02|orders",      "3",
+        "2026-02|sales_fen",   "99",
+        "2025-11|orders",      "7",
+        "2025-11|sales_fen",   "70000",
+        "2024-11|orders",      "100",
+        "2026-12|orders",      "5",
+        "open_tickets",        "-1",
+        "rating_sum",          "14",
+        "rating_count",        "3",
+        "nps_count",           "3",
+        "promoters",           "2",
+        "detractors",          "1",
+        "competitor_mentions", "4",
+        "junk|orders",         "9",
+        "rating_count_x",      "1",
+        "last_contact",        "1764120600000|visit|1764120700000-0/0|sp-a",
+    };
+    nq_custsum_t s;
+    nq_custsum_read(fields, sizeof(fields) / sizeof(fields[0]), "2026-11", &s);
+    CU_ASSERT_EQUAL(s.sales[NQ_CUSTSUM_MONTH].orders, 2);
+    CU_ASSERT_EQUAL(s.sales[NQ_CUSTSUM_MONTH].sales_fen, 150000);
+    CU_ASSERT_EQUAL(s.sales[NQ_CUSTSUM_QUARTER].orders, 3);
+    CU_ASSERT_EQUAL(s.sales[NQ_CUSTSUM_QUARTER].sales_fen, 147500);
+    CU_ASSERT_EQUAL(s.sales[NQ_CUSTSUM_YEAR].orders, 6);
+    CU_ASSERT_EQUAL(s.sales[NQ_CUSTSUM_YEAR].sales_fen, 147599);
+    CU_ASSERT_EQUAL(s.sales[NQ_CUSTSUM_LAST_YEAR].orders, 7);
+    CU_ASSERT_EQUAL(s.sales[NQ_CUSTSUM_LAST_YEAR].sales_fen, 70000);
+    CU_ASSERT_EQUAL(s.open_tickets, 0); /* a close seen before its open never shows below 0 */
+    CU_ASSERT_EQUAL(s.rating_count, 3);
+    CU_ASSERT_EQUAL(s.competitor_mentions, 4);
+    CU_ASSERT_EQUAL(s.last_contact_at, 1764120600000LL);
+    CU_ASSERT_STRING_EQUAL(s.last_contact_type, "visit");
+    CU_ASSERT_STRING_EQUAL(s.last_contact_by, "sp-a");
+    int64_t v;
+    CU_ASSERT_TRUE(nq_custsum_nps(&s, &v));
+    CU_ASSERT_EQUAL(v, 333); /* (2 - 1) / 3 = 33.3 % */
+    CU_ASSERT_TRUE(nq_custsum_avg_rating(&s, &v));
+    CU_ASSERT_EQUAL(v, 467); /* 14 / 3 = 4.666... */
+    s.promoters = 0;
+    s.detractors = 2;
+    CU_ASSERT_TRUE(nq_custsum_nps(&s, &v));
+    CU_ASSERT_EQUAL(v, -667);
+    s.rating_sum = 9;
+    s.rating_count = 2;
+    CU_ASSERT_TRUE(nq_custsum_avg_rating(&s, &v));
+    CU_ASSERT_EQUAL(v, 450);
+    nq_custsum_t none;
+    nq_custsum_read(NULL, 0, "2026-11", &none);
+    CU_ASSERT_FALSE(nq_custsum_nps(&none, &v));
+    CU_ASSERT_FALSE(nq_custsum_avg_rating(&none, &v));
+    CU_ASSERT_EQUAL(none.last_contact_at, 0);
+    const char *bad[] = {"last_contact", "17641|visit", "2026-11|orders", "x"};
+    nq_custsum_read(bad, 4, "2026-11", &none);
+    CU_ASSERT_EQUAL(none.last_contact_at, 0);
+    CU_ASSERT_EQUAL(none.sales[NQ_CUSTSUM_MONTH].orders, 0);
+}
+
+static CU_TestInfo tests[] = {
+    {"what each event type moves", test_kinds},
+    {"the span of a month", test_spans},
+    {"figures read for a month; NPS and average rating", test_read},
+    CU_TEST_INFO_NULL,
+};
+
+static CU_SuiteInfo suites[] = {
+    {"custsum", NULL, NULL, NULL, NULL, tests},
+    CU_SUITE_INFO_NULL,
+};
+
+NQ_TEST_MAIN(suites)
