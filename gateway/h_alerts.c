@@ -682,9 +682,9 @@ sse_hub_t *sse_hub_new(gateway_t *gw)
         return NULL;
     hub->gw = gw;
     nq_service_t *svc = gw->svc;
-    hub->sub =
-        nq_zsock_new(&svc->loop, svc->zctx, ZMQ_SUB, svc->cfg.alerts_endpoint, NQ_ZSOCK_CONNECT,
-                     sub_routes, N_SUB_ROUTES, hub, (size_t)svc->cfg.max_frame_bytes);
+    hub->sub = nq_zsock_new(&svc->loop, svc->zctx, ZMQ_SUB, svc->cfg.alerts_endpoint,
+                            NQ_ZSOCK_CONNECT, nq_curve_link(svc->curve, NQ_LINK_ALERTS), sub_routes,
+                            N_SUB_ROUTES, hub, (size_t)svc->cfg.max_frame_bytes);
     if (!hub->sub) {
         free(hub);
         return NULL;

@@ -67,6 +67,7 @@ int cmd_get(ctl_t *ctl, char **argv);               /* nqctl_request.c */
 int cmd_put(ctl_t *ctl, char **argv);               /* nqctl_request.c */
 int cmd_send(ctl_t *ctl, char **argv);              /* nqctl_request.c */
 int cmd_rebuild(ctl_t *ctl, char **argv);           /* nqctl_rebuild.c */
+int cmd_curve_keygen(ctl_t *ctl, char **argv);      /* nqctl_secure.c */
 int cmd_seed_demo(ctl_t *ctl, char **argv);         /* nqctl_demo.c */
 int cmd_import_activities(ctl_t *ctl, char **argv); /* nqctl_import.c */
 int cmd_import_targets(ctl_t *ctl, char **argv);

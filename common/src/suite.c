@@ -28,6 +28,7 @@
 
 #include "nq/buf.h"
 #include "nq/config.h"
+#include "nq/curve.h"
 #include "nq/httpc.h"
 
 #define REDIS_MS    10000 /* how long redis-server has to answer PING */
@@ -705,9 +706,31 @@ nq_suite_t *nq_suite_new(const nq_suite_opts_t *opts)
     return s;
 }
 
+/* CURVE keys for the suite's processes, unless NQ_CURVE=off: those of
+ * NQ_CURVE_DIR, or <dir>/curve; pairs that are missing are made, those
+ * there are kept. Returns 0 or -1 (why on stderr). */
+static int use_curve(nq_suite_t *s)
+{
+    char dir[300], err[600];
+    if (strcmp(s->cfg.curve, "off") == 0)
+        return 0;
+    if (s->cfg.curve_dir[0])
+        snprintf(dir, sizeof(dir), "%s", s->cfg.curve_dir);
+    else
+        snprintf(dir, sizeof(dir), "%s/curve", s->dir);
+    int made = nq_curve_keygen(dir, err, sizeof(err));
+    if (made < 0) {
+        say(s, "CURVE keys: %s", err);
+        return -1;
+    }
+    if (made > 0)
+        say(s, "made %d CURVE key pair%s in %s", made, made == 1 ? "" : "s", dir);
+    return setenvf(s, "NQ_CURVE_DIR=%s", dir);
+}
+
 int nq_suite_start(nq_suite_t *s, int scorers)
 {
-    if (nq_suite_start_redis(s, REDIS_MS) != 0)
+    if (nq_suite_start_redis(s, REDIS_MS) != 0 || use_curve(s) != 0)
         return -1;
     for (size_t i = 0; i < sizeof(services_before) / sizeof(services_before[0]); i++)
         if (nq_suite_add(s, services_before[i], services_before[i]) != 0)

@@ -147,6 +147,15 @@ int nq_harness_grant(nq_harness_t *h)
     return rc == 0 ? 0 : -1;
 }
 
+const char *nq_harness_getenv(const nq_harness_t *h, const char *name)
+{
+    size_t n = strlen(name);
+    for (char *const *e = nq_suite_env(h->suite); *e; e++)
+        if (strncmp(*e, name, n) == 0 && (*e)[n] == '=')
+            return *e + n + 1;
+    return NULL;
+}
+
 const char *nq_harness_url(const nq_harness_t *h)
 {
     return nq_suite_url(h->suite);

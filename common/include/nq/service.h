@@ -1,8 +1,9 @@
 /* nq/service.h — what every neiqin process does around its own logic.
  *
  * Loads the configuration (environment, then flags), starts JSON logging,
- * sets the period zone, creates the libuv loop, the ZeroMQ context and the
- * Redis client, writes a heartbeat to Redis every second, and turns SIGTERM
+ * sets the period zone, loads the CURVE keys (nq/curve.h; a service does not
+ * start without them unless NQ_CURVE=off), creates the libuv loop, the
+ * ZeroMQ context with the ZAP handler and the Redis client, writes a heartbeat to Redis every second, and turns SIGTERM
  * and SIGINT into a clean stop: the app's stop hook closes its handles, the
  * service closes its own, the loop runs dry, and uv_loop_close() must succeed.
  *
@@ -20,6 +21,7 @@
 #include <uv.h>
 
 #include "nq/config.h"
+#include "nq/curve.h"
 #include "nq/redis.h"
 
 #define NQ_HEARTBEAT_MS       1000
@@ -32,6 +34,7 @@ typedef struct nq_service {
     uv_loop_t loop;             /* the one loop of this process */
     void *zctx;                 /* ZeroMQ context */
     nq_redis_t *redis;          /* shared Redis client */
+    nq_curve_t *curve;          /* CURVE keys and ZAP handler; NULL when NQ_CURVE=off */
     uv_signal_t sigterm;        /* SIGTERM -> stop */
     uv_signal_t sigint;         /* SIGINT -> stop */
     uv_timer_t heartbeat;       /* writes the heartbeat */

@@ -10,6 +10,8 @@
  *   run/<name>.pid   each running process's pid (what nq-bench --pids-dir reads)
  *   redis/           Redis's data; redis.sock, its Unix socket, when the path
  *                    fits in 107 bytes
+ *   curve/           the services' CURVE keys (nq/curve.h), made once, kept,
+ *                    unless NQ_CURVE_DIR names other keys or NQ_CURVE=off
  *
  * Settings come from the configuration table (nq/config.h), read from the
  * suite's environment: Redis listens on 127.0.0.1:NQ_REDIS_PORT (and on its
