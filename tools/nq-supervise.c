@@ -422,8 +422,7 @@ static int api_key(nq_suite_t *s)
 {
     char path[PATH_MAX], key[NQ_APIKEY_LEN + 1], env[NQ_APIKEY_LEN + 16], err[256] = "";
     snprintf(path, sizeof(path), "%s/api-key", nq_suite_dir(s));
-    redisContext *c =
-        redisConnectWithTimeout("127.0.0.1", nq_suite_redis_port(s), (struct timeval){5, 0});
+    redisContext *c = nq_suite_redis_connect(s, 5000);
     int rc = c && !c->err ? nq_access_key_keep(c, path, WHO, key, err, sizeof(err)) : -1;
     if (rc != 0)
         say("cannot make the API key in %s: %s", path, err[0] ? err : c ? c->errstr : "no memory");

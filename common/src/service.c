@@ -19,6 +19,14 @@ const char *nq_service_member(const nq_service_t *s)
     return member;
 }
 
+nq_redis_t *nq_service_redis_new(nq_service_t *s, const char *name)
+{
+    nq_redis_t *r = nq_redis_new(&s->loop, s->cfg.redis_host, s->cfg.redis_port, name);
+    if (r && nq_redis_set_auth(r, s->cfg.redis_user, s->cfg.redis_password) != 0)
+        nq_redis_destroy(&r);
+    return r;
+}
+
 static void on_heartbeat(uv_timer_t *t)
 {
     nq_service_t *s = t->data;
@@ -82,7 +90,7 @@ int nq_service_init(nq_service_t *s, const char *name, int argc, char **argv)
     if (uv_loop_init(&s->loop) != 0)
         return -1;
     s->zctx = zmq_ctx_new();
-    s->redis = nq_redis_new(&s->loop, s->cfg.redis_host, s->cfg.redis_port, nq_service_member(s));
+    s->redis = nq_service_redis_new(s, nq_service_member(s));
     if (!s->zctx || !s->redis) {
         fprintf(stderr, "%s: out of memory\n", name);
         return -1;

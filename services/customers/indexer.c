@@ -312,7 +312,7 @@ indexer_t *indexer_new(nq_service_t *svc)
                            (size_t)cfg->max_frame_bytes);
     char name[200];
     snprintf(name, sizeof(name), "%s/index", ix->consumer);
-    ix->redis = ix->sub ? nq_redis_new(&svc->loop, cfg->redis_host, cfg->redis_port, name) : NULL;
+    ix->redis = ix->sub ? nq_service_redis_new(svc, name) : NULL;
     if (!ix->redis) {
         nq_zsock_destroy(&ix->sub);
         free(ix);

@@ -476,7 +476,7 @@ void *scorer_new(nq_service_t *svc)
     }
     char name[160];
     snprintf(name, sizeof(name), "%s/pull", nq_service_member(svc));
-    sc->puller = nq_redis_new(&svc->loop, cfg->redis_host, cfg->redis_port, name);
+    sc->puller = nq_service_redis_new(svc, name);
     if (!sc->puller) {
         nq_zsock_destroy(&sc->sub);
         nq_zsock_destroy(&sc->pub);

@@ -86,6 +86,10 @@ const char *nq_harness_api_key(const nq_harness_t *h);
  * Returns 0 or -1 (the reason on stderr). */
 int nq_harness_grant(nq_harness_t *h);
 
+/* A connection to the suite's Redis, as the operator (authenticated when the
+ * suite runs with NQ_REDIS_ACL=on); check ->err; the caller frees it. */
+redisContext *nq_harness_redis_connect(const nq_harness_t *h);
+
 /* The value of `name` in the suite's environment ("NQ_INGEST_ENDPOINT",
  * "NQ_CURVE_DIR"), NULL when unset. Borrowed until the next change. */
 const char *nq_harness_getenv(const nq_harness_t *h, const char *name);

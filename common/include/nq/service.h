@@ -74,6 +74,11 @@ int nq_service_run(nq_service_t *s);
 /* Tear down without running (the app failed to start). Returns 1. */
 int nq_service_abort(nq_service_t *s);
 
+/* A Redis client of this service (one more connection besides s->redis)
+ * named `name`, authenticated as the service's user (NQ_REDIS_USER /
+ * NQ_REDIS_PASSWORD). NULL when out of memory. */
+nq_redis_t *nq_service_redis_new(nq_service_t *s, const char *name);
+
 /* "service/instance" member name of this process in nq:heartbeats. */
 const char *nq_service_member(const nq_service_t *s);
 
