@@ -103,6 +103,7 @@
 #define M_HELP_REBUILD "recompute the aggregates from the activity log (--from DATE: periods ending after it)"
 #define M_HELP_HELP "show this help"
 #define M_HELP_CURVE_KEYGEN "make the services' CURVE key pairs in DIR (those there are kept)"
+#define M_HELP_REDIS_ACL "make the Redis users' passwords in DIR (those there are kept); print the ACL file"
 #define M_CURVE_MADE "%d CURVE key pair(s) made in %s\n"
 #define M_HELP_USER_ADD "create a user in Redis (--role, --teams, --salesperson, --name; the password from --password-stdin)"
 #define M_HELP_USER_LIST "list the users"

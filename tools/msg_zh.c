@@ -95,6 +95,7 @@ const msg_pair_t msg_zh_catalogue[] = {
     {M_HELP_REBUILD, "根据活动日志重新计算汇总（--from 日期：只算在其后结束的期间）"},
     {M_HELP_HELP, "显示本帮助"},
     {M_HELP_CURVE_KEYGEN, "在 DIR 中为各服务生成 CURVE 密钥对（已有的保留）"},
+    {M_HELP_REDIS_ACL, "在 DIR 中生成各 Redis 用户的密码（已有的保留），并输出 ACL 文件"},
     {M_CURVE_MADE, "已生成 %d 对 CURVE 密钥，位于 %s\n"},
     {M_HELP_OPT_URL, "网关地址（环境变量 NQ_URL，默认 http://127.0.0.1:8080）"},
     {M_HELP_OPT_TIMEOUT, "每个请求允许的时间，毫秒（默认 10000）"},

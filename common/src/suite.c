@@ -660,7 +660,7 @@ static int use_acl(nq_suite_t *s)
     snprintf(path, sizeof(path), "%s/users.acl", s->acl_dir);
     FILE *f = NULL;
     int rc = nq_redis_acl_passwords(s->acl_dir, err, sizeof(err)) < 0 ? -1 : 0;
-    if (rc == 0 && !(f = fopen(path, "w"))) {
+    if (rc == 0 && (!(f = fopen(path, "w")) || fchmod(fileno(f), 0600) != 0)) {
         snprintf(err, sizeof(err), "cannot write %s: %s", path, strerror(errno));
         rc = -1;
     }
