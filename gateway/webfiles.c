@@ -143,10 +143,11 @@ static bool has_gz_suffix(const char *path)
     return len > sl && strcmp(path + len - sl, GZ_SUFFIX) == 0;
 }
 
-/* Attach each "x.gz" whose "x" was loaded to x as its variant; drop it from the table. */
+/* Attach each "x.gz" whose "x" was loaded to x as its variant; drop it from the table.
+ * A variant's bytes move to its file (its body becomes NULL) while every path stays in
+ * place for the searches; the table is compacted after. */
 static void attach_variants(gw_webfiles_t *w)
 {
-    size_t kept = 0;
     for (size_t i = 0; i < w->n; i++) {
         gw_webfile_t *f = &w->files[i];
         gw_webfile_t *base = NULL;
@@ -156,16 +157,19 @@ static void attach_variants(gw_webfiles_t *w)
                      f->path);
             base = find(w, plain);
         }
-        if (base && !base->gz) {
+        if (base && base->body && !base->gz) {
             base->gz = f->body;
             base->gz_len = f->len;
-            free(f->path);
-            f->path = NULL;
+            f->body = NULL;
         }
     }
-    for (size_t i = 0; i < w->n; i++)
-        if (w->files[i].path)
+    size_t kept = 0;
+    for (size_t i = 0; i < w->n; i++) {
+        if (w->files[i].body)
             w->files[kept++] = w->files[i];
+        else
+            free(w->files[i].path);
+    }
     w->n = kept;
 }
 

@@ -203,7 +203,7 @@ static double round_to(double v, double scale)
 static json_t *option_json(nq_metric_id_t m, double value_now, double extra)
 {
     const nq_metric_def_t *d = &nq_metric_defs[m];
-    char zh[160], en[160], more[48];
+    char zh[160], en[160], more[48], shown[48];
     if (d->unit == NQ_UNIT_COUNT) {
         long long n = (long long)ceil(extra - EPSILON);
         snprintf(more, sizeof(more), "%lld", n);
@@ -212,8 +212,9 @@ static json_t *option_json(nq_metric_id_t m, double value_now, double extra)
     } else if (d->unit == NQ_UNIT_MONEY && d->den == NQ_KPI_NONE) {
         int64_t fen = (int64_t)ceil(extra / 100 - EPSILON) * 100; /* whole yuan, rounded up */
         nq_money_format(fen, more, sizeof(more));
-        snprintf(zh, sizeof(zh), "%s再增加 ¥%s", d->zh, more);
-        snprintf(en, sizeof(en), "CNY %s more %s", more, d->en);
+        nq_money_format_grouped(fen, shown, sizeof(shown));
+        snprintf(zh, sizeof(zh), "%s再增加 ¥%s", d->zh, shown);
+        snprintf(en, sizeof(en), "CNY %s more %s", shown, d->en);
     } else {
         double to = value_now + extra;
         if (d->unit == NQ_UNIT_RATIO)

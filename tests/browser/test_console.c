@@ -5,7 +5,8 @@
  * then runs console.test.mjs under node: headless Debian chromium through
  * playwright-core signs in, compares Today's figures with the API's, watches a big
  * order's alert arrive live and acknowledges it, switches to English and checks the
- * 390 px layout. Screenshots: <build>/artifacts/console/. */
+ * 390 px layout. Screenshots: <build>/artifacts/console/. The same program runs
+ * manage.test.mjs as test_manage (CMakeLists.txt: NQ_BROWSER_SCRIPT). */
 #include <CUnit/Basic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -83,8 +84,7 @@ int main(void)
     if (CU_initialize_registry() != CUE_SUCCESS)
         return 1;
     CU_pSuite s = CU_add_suite("console", suite_init, suite_cleanup);
-    CU_add_test(s, "Today in chromium: sign-in, figures, live alert, English, 390 px",
-                test_console);
+    CU_add_test(s, NQ_BROWSER_WHAT, test_console);
     CU_basic_set_mode(CU_BRM_VERBOSE);
     CU_basic_run_tests();
     unsigned failed = CU_get_number_of_failures() + CU_get_number_of_suites_failed();

@@ -405,9 +405,9 @@ static void check_score_b_oct(const json_t *sc, const json_t *cm, const char *ct
                                              {"order_completion_rate", "74.7%"}};
     check_next(
         sc, "B", 2.0, options, 4,
-        "销售额再增加 ¥2999.00，或拜访数再增加 1，或新客户数再增加 1，或订单按时完成率提高到 "
+        "销售额再增加 ¥2,999.00，或拜访数再增加 1，或新客户数再增加 1，或订单按时完成率提高到 "
         "74.7%",
-        "CNY 2999.00 more sales or 1 more visits or 1 more new customers or on-time order "
+        "CNY 2,999.00 more sales or 1 more visits or 1 more new customers or on-time order "
         "completion up to 74.7%",
         ctx);
     tk_check_str(json_object_get(cm, "commission"), "640.00", ctx);
@@ -484,8 +484,8 @@ void test_scores(void)
     static const char *const options[][2] = {
         {"sales_amount", "1389.00"}, {"visits", "1"}, {"order_completion_rate", "112.5%"}};
     check_next(sc, "A", 2.78, options, 3,
-               "销售额再增加 ¥1389.00，或拜访数再增加 1，或订单按时完成率提高到 112.5%",
-               "CNY 1389.00 more sales or 1 more visits or on-time order completion up to 112.5%",
+               "销售额再增加 ¥1,389.00，或拜访数再增加 1，或订单按时完成率提高到 112.5%",
+               "CNY 1,389.00 more sales or 1 more visits or on-time order completion up to 112.5%",
                "score sp-zhang 2026-09");
     tk_check_like(json_object_get(cm, "version"), "1", "commission sp-zhang 2026-09 version");
     tk_check_str(json_object_get(cm, "commission"), "200.00", "commission sp-zhang 2026-09");
@@ -519,7 +519,7 @@ void test_scores(void)
     tk_check_like(json_object_get(json_array_get(json_object_get(sc, "metrics"), 0), "actual"),
                   "\"-1500.50\"", "2026-W44 sales");
     static const char *const up[][2] = {{"sales_amount", "6501.00"}};
-    check_next(sc, "Y", 50, up, 1, "销售额再增加 ¥6501.00", "CNY 6501.00 more sales",
+    check_next(sc, "Y", 50, up, 1, "销售额再增加 ¥6,501.00", "CNY 6,501.00 more sales",
                "score sp-zhang 2026-W44 (net sales -1500.50)");
     json_decref(j);
     /* Before any version: none applies. Another team without plans: none. */
@@ -641,8 +641,8 @@ void test_simulation(void)
     check_next(d, NULL, 0, NULL, 0, NULL, NULL, "simulation sp-zhang draft");
     d = json_object_get(json_object_get(person(people, SP_B), "scorecard"), "draft");
     static const char *const options[][2] = {{"sales_amount", "7000.00"}, {"visits", "1"}};
-    check_next(d, "高", 5.83, options, 2, "销售额再增加 ¥7000.00，或拜访数再增加 1",
-               "CNY 7000.00 more sales or 1 more visits", "simulation sp-li draft");
+    check_next(d, "高", 5.83, options, 2, "销售额再增加 ¥7,000.00，或拜访数再增加 1",
+               "CNY 7,000.00 more sales or 1 more visits", "simulation sp-li draft");
     json_decref(j);
 
     j = tk_api_raw("POST", "/api/v1/teams/t-nobody/simulations?period=month&at=2026-10-15", "{}",

@@ -425,7 +425,7 @@ static void test_sc_explain_example(void)
     const json_t *opts = json_object_get(next, "options");
     CU_ASSERT_EQUAL_FATAL(json_array_size(opts), 4);
     static const char *const want[4][3] = {
-        {"sales_amount", "4167.00", "CNY 4167.00 more sales"},
+        {"sales_amount", "4167.00", "CNY 4,167.00 more sales"},
         {"new_customers", "1", "1 more new customers"},
         {"order_completion_rate", "90.0%", "on-time order completion up to 90.0%"},
         {"visits", "4", "4 more visits"},
@@ -436,12 +436,12 @@ static void test_sc_explain_example(void)
         CU_ASSERT_STRING_EQUAL(str_of(o, "more"), want[i][1]);
         CU_ASSERT_STRING_EQUAL(str_of(o, "en"), want[i][2]);
     }
-    CU_ASSERT_STRING_EQUAL(str_of(json_array_get(opts, 0), "zh"), "销售额再增加 ¥4167.00");
+    CU_ASSERT_STRING_EQUAL(str_of(json_array_get(opts, 0), "zh"), "销售额再增加 ¥4,167.00");
     CU_ASSERT_STRING_EQUAL(str_of(json_array_get(opts, 3), "zh"), "拜访数再增加 4");
     CU_ASSERT_STRING_EQUAL(str_of(next, "en"),
-                           "CNY 4167.00 more sales or 1 more new customers or on-time order "
+                           "CNY 4,167.00 more sales or 1 more new customers or on-time order "
                            "completion up to 90.0% or 4 more visits");
-    CU_ASSERT_STRING_EQUAL(str_of(next, "zh"), "销售额再增加 ¥4167.00，或新客户数再增加 1，"
+    CU_ASSERT_STRING_EQUAL(str_of(next, "zh"), "销售额再增加 ¥4,167.00，或新客户数再增加 1，"
                                                "或订单按时完成率提高到 90.0%，或拜访数再增加 4");
     json_decref(x);
 }
@@ -567,7 +567,7 @@ static void test_sc_no_data(void)
     CU_ASSERT_EQUAL(real_of(next, "points"), 20.0);
     const json_t *opts = json_object_get(next, "options");
     CU_ASSERT_EQUAL_FATAL(json_array_size(opts), 2);
-    CU_ASSERT_STRING_EQUAL(str_of(json_array_get(opts, 0), "en"), "CNY 25000.00 more sales");
+    CU_ASSERT_STRING_EQUAL(str_of(json_array_get(opts, 0), "en"), "CNY 25,000.00 more sales");
     CU_ASSERT_STRING_EQUAL(str_of(json_array_get(opts, 1), "en"), "2 more new customers");
     json_decref(x);
 }
@@ -624,7 +624,7 @@ static void test_sc_option_beyond_cap(void)
     x = scorecard_explain(&sc, &in);
     o = json_object_get(json_object_get(x, "next_band"), "options");
     CU_ASSERT_EQUAL_FATAL(json_array_size(o), 2);
-    CU_ASSERT_STRING_EQUAL(str_of(json_array_get(o, 0), "en"), "CNY 10000.00 more sales");
+    CU_ASSERT_STRING_EQUAL(str_of(json_array_get(o, 0), "en"), "CNY 10,000.00 more sales");
     CU_ASSERT_STRING_EQUAL(str_of(json_array_get(o, 1), "en"), "4 more visits");
     json_decref(x);
 

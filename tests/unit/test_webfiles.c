@@ -133,11 +133,39 @@ static void test_headers(void)
     CU_ASSERT_FALSE(gw_web_accepts_gzip(NULL));
 }
 
+/* 1 to 12 files, each with its .gz: every variant is attached to its file while the
+ * earlier ones are being taken out of the table (with 3 pairs, the search for the
+ * second file's met the first's removed variant and crashed). */
+static void test_many_variants(void)
+{
+    char dir[64], path[256], cmd[128], err[256];
+    snprintf(dir, sizeof(dir), "/tmp/nq-webfiles-many-XXXXXX");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(dir));
+    for (size_t n = 1; n <= 12; n++) {
+        for (const char *const *ext = (const char *const[]){"", ".gz", NULL}; *ext; ext++) {
+            snprintf(path, sizeof(path), "%s/f%02zu.js%s", dir, n, *ext);
+            FILE *f = fopen(path, "wb");
+            CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+            fputs(**ext ? "GZ" : "export {};", f);
+            fclose(f);
+        }
+        gw_webfiles_t *w = gw_webfiles_load(dir, err, sizeof(err));
+        CU_ASSERT_PTR_NOT_NULL_FATAL(w);
+        CU_ASSERT_EQUAL(w->n, n);
+        for (size_t i = 0; i < w->n; i++)
+            CU_ASSERT(w->files[i].gz && w->files[i].gz_len == 2);
+        gw_webfiles_free(w);
+    }
+    snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+    CU_ASSERT_EQUAL(system(cmd), 0);
+}
+
 static CU_TestInfo tests[] = {
     {"regular files only, no links out, .gz as variants", test_loads_regular_files_only},
     {"a path answers a loaded file or index.html, never /api/", test_paths},
     {"a directory that cannot be read is named", test_missing_directory},
     {"MIME, If-None-Match, Accept-Encoding", test_headers},
+    {"many files with .gz variants", test_many_variants},
     CU_TEST_INFO_NULL,
 };
 

@@ -4,8 +4,23 @@ import { h, mount } from './dom.js';
 import { currentLang, setLang, setUser, t } from './i18n.js';
 import { loginPage } from './pages/login.js';
 import { todayPage } from './pages/today.js';
+import { customersPage } from './pages/customers.js';
+import { customerPage } from './pages/customer.js';
+import { alertsCenterPage } from './pages/alerts.js';
+import { targetsPage } from './pages/targets.js';
+import { mayWrite } from './roles.js';
 
+// A route of one segment more ('/customers/*') takes any id there.
 const routes = { '/login': loginPage, '/today': todayPage };
+routes['/customers'] = customersPage;
+routes['/customers/*'] = customerPage;
+routes['/alerts'] = alertsCenterPage;
+routes['/targets'] = targetsPage;
+// The header's links, in order, each with who sees it (null: everyone signed in).
+const nav = [['/today', null]];
+nav.push(['/customers', null]);
+nav.push(['/alerts', null]);
+nav.push(['/targets', (me) => mayWrite(me, 'target')]);
 const app = document.getElementById('app');
 let me = null;
 let leave = null; // the current page's clean-up (closes its alert stream)
@@ -27,12 +42,17 @@ function header() {
   };
   return h('header', { class: 'top' },
     h('strong', { class: 'brand' }, t('app.name')),
-    h('nav', {}, h('a', { href: '/today', 'aria-current': 'page' }, t('nav.today'))),
+    h('nav', {}, nav.filter(([, who]) => !who || who(me)).map(([href]) => h('a', {
+      href, 'aria-current': section(location.pathname) === href ? 'page' : null,
+    }, t(`nav${href.replace('/', '.')}`)))),
     h('span', { class: 'grow' }),
     h('span', { class: 'who' }, me.name || me.id),
     h('button', { type: 'button', class: 'link', id: 'lang', onclick: toggle }, t('lang.switch')),
     h('button', { type: 'button', class: 'link', id: 'signout', onclick: signOut }, t('nav.signout')));
 }
+
+// The section of a path: its first segment ('/customers/c-1' -> '/customers').
+const section = (path) => `/${path.split('/')[1]}`;
 
 async function render() {
   leave?.();
@@ -48,7 +68,7 @@ async function render() {
     }
   }
   if (path === '/' || (path === '/login' && me)) return go('/today', true);
-  const page = routes[path];
+  const page = routes[path] ?? routes[`${section(path)}/*`];
   if (path === '/login') {
     document.title = `${t('login.title')} · ${t('app.name')}`;
     return mount(app, page({
@@ -59,10 +79,17 @@ async function render() {
   const main = h('main', {});
   mount(app, header(), main);
   if (!page) return mount(main, h('p', { class: 'empty' }, t('error.not_found')));
-  document.title = `${t(`nav${path.replace('/', '.')}`)} · ${t('app.name')}`;
+  document.title = `${t(`nav${section(path).replace('/', '.')}`)} · ${t('app.name')}`;
   leave = page(main, me);
 }
 
 whenSignedOut(() => { if (me) { me = null; go('/login'); } });
 window.addEventListener('popstate', render);
+// The console's own links change the page without loading it again.
+document.addEventListener('click', (ev) => {
+  const a = ev.target.closest?.('a[href^="/"]');
+  if (!a || a.target || ev.button !== 0 || ev.ctrlKey || ev.metaKey || ev.shiftKey || ev.altKey) return;
+  ev.preventDefault();
+  go(a.getAttribute('href'));
+});
 render();
