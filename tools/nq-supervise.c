@@ -102,6 +102,9 @@ static void usage(FILE *out)
             "0600; made when missing or revoked, stored again in a fresh Redis). `stop` asks\n"
             "the supervisor running in DIR to stop its suite and waits for it; when none runs,\n"
             "it stops the processes DIR/run/ names.\n\n"
+            "Secrets: the services' CURVE keys in DIR/curve (or NQ_CURVE_DIR), made when\n"
+            "missing, unless NQ_CURVE=off; with NQ_REDIS_ACL=on, a Redis user per service,\n"
+            "passwords and ACL file in DIR/redis-acl (COMMAND and CMD get the operator's).\n\n"
             "Exit: 0 stopped as asked (with COMMAND: COMMAND's status), 1 the suite did not\n"
             "start or a process failed, 2 a bad command line.\n");
 }
