@@ -305,6 +305,11 @@ static void hub_read(sse_hub_t *hub)
     hub->reading = rc == 0;
 }
 
+bool gw_alerts_started(const gateway_t *gw)
+{
+    return gw->alerts && gw->alerts->last[0] != '\0';
+}
+
 void gw_alerts_wake(gateway_t *gw)
 {
     if (gw->alerts && !gw->alerts->closing)
