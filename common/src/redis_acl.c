@@ -30,6 +30,9 @@ static const char *const gateway_writes[] = {
     NQ_KEY_ALERTS,
     "nq:alert:*",              /* nq_key_alert; the team rules NQ_KEY_ALERT_RULES */
     "nq:ix:" NQ_IX_ALERTS "*", /* nq_key_index of the alerts' list */
+    /* A team's hash (nq_key_team): alert_rules_write only checks that it
+     * exists, but Redis wants write access to every key an EVALSHA names. */
+    "nq:team:*",
     NULL,
 };
 

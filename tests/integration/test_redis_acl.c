@@ -1,7 +1,7 @@
 /* test_redis_acl.c — the suite with Redis ACL users (NQ_REDIS_ACL=on, as
  * the run command runs it): every service does its job as its own user (a
- * smoke flow: org, an order scored, indexed and alerted, the alert
- * acknowledged, a sign-in; Redis's ACL LOG stays empty), a connection
+ * smoke flow: org and a team's alert rules, an order scored, indexed and
+ * alerted, the alert acknowledged, a sign-in; Redis's ACL LOG stays empty), a connection
  * without a password gets nothing, the gateway's user cannot wipe Redis nor
  * write the activity log or the aggregates, no service user can run an
  * administrative command. */
@@ -73,6 +73,9 @@ static void test_smoke_flow(void)
 {
     int status;
     json_t *j = tk_put("/api/v1/teams/" TEAM, json_pack("{s:s}", "name", "ACL"), 200);
+    json_decref(j);
+    j = tk_put("/api/v1/teams/" TEAM "/alert-rules",
+               json_pack("{s:{s:{s:s}}}", "rules", "big_order", "min_amount", "60000.00"), 200);
     json_decref(j);
     j = tk_put("/api/v1/salespeople/" SP, json_pack("{s:s, s:s}", "name", "李", "team_id", TEAM),
                200);
