@@ -16,8 +16,10 @@
 struct gw_auth {
     gateway_t *gw;          /* the app */
     auth_cache_t *cache;    /* credential hash -> principal */
+    team_cache_t *teams;    /* salesperson -> current team (teamcache.h) */
     uv_timer_t poll;        /* reads nq:auth:version, writes keys' last_used */
     long long version;      /* nq:auth:version last read; -1 before the first */
+    long long org_version;  /* nq:org:version last read; -1 before the first */
     uint64_t trusted_until; /* uv_now() until which the cache may answer */
     bool polling;           /* a poll is out */
     int pending;            /* replies still to come that name this struct (polls, renewals) */
@@ -76,10 +78,10 @@ static void decide(const gw_request_t *req, gw_principal_t *p)
             return;
         }
     }
-    if (gw_door_admit(req->gw->door, req, p))
-        return;
     if (p->is_key)
         p->used = true;
+    if (gw_door_admit(req->gw->door, req, p))
+        return;
     gw_request_t go = *req;
     go.who = p;
     gw_scope_enter(&go);
@@ -271,6 +273,7 @@ static void auth_free_when_done(gw_auth_t *a)
 {
     if (a->closed && a->pending == 0) {
         auth_cache_free(a->cache);
+        team_cache_free(a->teams);
         free(a);
     }
 }
@@ -357,6 +360,11 @@ void gw_auth_forget(gw_auth_t *a, const char *hash)
         p->expires_ms = 0;
 }
 
+team_cache_t *gw_auth_team_cache(gw_auth_t *a)
+{
+    return a && uv_now(&a->gw->svc->loop) < a->trusted_until ? a->teams : NULL;
+}
+
 void gw_auth_counts(const gw_auth_t *a, uint64_t *hits, uint64_t *misses, size_t *entries)
 {
     *hits = a ? a->hits : 0;
@@ -365,6 +373,15 @@ void gw_auth_counts(const gw_auth_t *a, uint64_t *hits, uint64_t *misses, size_t
 }
 
 /* ---- the poll ------------------------------------------------------------ */
+
+/* A version of the MGET's reply as a number (a missing key is 0); -1 when
+ * the reply is not one. */
+static long long version_of(const redisReply *r)
+{
+    if (r->type == REDIS_REPLY_NIL)
+        return 0;
+    return r->type == REDIS_REPLY_STRING ? strtoll(r->str, NULL, 10) : -1;
+}
 
 static void on_version(nq_redis_t *r, redisReply *reply, void *data)
 {
@@ -375,13 +392,18 @@ static void on_version(nq_redis_t *r, redisReply *reply, void *data)
         auth_free_when_done(a);
         return;
     }
-    if (a->stopped || !reply ||
-        (reply->type != REDIS_REPLY_STRING && reply->type != REDIS_REPLY_NIL))
+    if (a->stopped || !reply || reply->type != REDIS_REPLY_ARRAY || reply->elements != 2)
         return;
-    long long v = reply->type == REDIS_REPLY_STRING ? strtoll(reply->str, NULL, 10) : 0;
+    long long v = version_of(reply->element[0]), org = version_of(reply->element[1]);
+    if (v < 0 || org < 0)
+        return;
     if (v != a->version) {
         auth_cache_clear(a->cache);
         a->version = v;
+    }
+    if (org != a->org_version) {
+        team_cache_clear(a->teams);
+        a->org_version = org;
     }
     a->trusted_until = uv_now(&a->gw->svc->loop) + AUTH_TRUST_MS;
 }
@@ -398,8 +420,8 @@ static void write_last_used(const gw_principal_t *p, void *data)
 static void on_poll(uv_timer_t *t)
 {
     gw_auth_t *a = t->data;
-    if (!a->polling &&
-        nq_redis_command(a->gw->svc->redis, on_version, a, "GET %s", NQ_KEY_AUTH_VERSION) == 0) {
+    if (!a->polling && nq_redis_command(a->gw->svc->redis, on_version, a, "MGET %s %s",
+                                        NQ_KEY_AUTH_VERSION, NQ_KEY_ORG_VERSION) == 0) {
         a->polling = true;
         a->pending++;
     }
@@ -410,12 +432,16 @@ static void on_poll(uv_timer_t *t)
 gw_auth_t *gw_auth_new(gateway_t *gw)
 {
     gw_auth_t *a = calloc(1, sizeof(*a));
-    if (!a || !(a->cache = auth_cache_new(AUTH_CACHE_ENTRIES))) {
+    if (!a || !(a->cache = auth_cache_new(AUTH_CACHE_ENTRIES)) ||
+        !(a->teams = team_cache_new(TEAM_CACHE_ENTRIES))) {
+        if (a)
+            auth_cache_free(a->cache);
         free(a);
         return NULL;
     }
     a->gw = gw;
     a->version = -1;
+    a->org_version = -1;
     uv_timer_init(&gw->svc->loop, &a->poll);
     a->poll.data = a;
     uv_timer_start(&a->poll, on_poll, 0, AUTH_POLL_MS);

@@ -15,13 +15,15 @@
  * The cache is emptied whenever nq:auth:version changes; it is polled every
  * AUTH_POLL_MS, and while the poll fails the cache is not trusted (each
  * request asks Redis, or gets 503), so access withdrawn is gone within a
- * second. Keys' last_used is written from the poll, never per request.
+ * second. The same poll reads nq:org:version for the cache of salespeople's
+ * teams (teamcache.h). Keys' last_used is written from the poll, never per request.
  */
 #ifndef NQ_GATEWAY_AUTH_H
 #define NQ_GATEWAY_AUTH_H
 
 #include "authcache.h"
 #include "gateway.h"
+#include "teamcache.h"
 
 #define AUTH_POLL_MS  500   /* how often nq:auth:version is read */
 #define AUTH_TRUST_MS 1000  /* the cache is used only this long after a good poll */
@@ -53,6 +55,11 @@ int gw_principal_from_user(gw_principal_t *p, const char *hash, const nq_session
 
 /* Is addr one of the comma-separated addresses of `list`? */
 bool gw_addr_listed(const char *list, const char *addr);
+
+/* The salespeople's teams known here (teamcache.h), emptied whenever
+ * nq:org:version moves (read by the same poll); NULL while the poll is not
+ * trusted (ask Redis then). */
+team_cache_t *gw_auth_team_cache(gw_auth_t *a);
 
 /* Cache figures for /metrics: hits, misses (Redis reads), entries. */
 void gw_auth_counts(const gw_auth_t *a, uint64_t *hits, uint64_t *misses, size_t *entries);

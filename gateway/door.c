@@ -5,11 +5,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "auditbefore.h"
 #include "auth.h"
 #include "mediatype.h"
 #include "nq/audit.h"
 #include "nq/log.h"
 #include "ratelimit.h"
+#include "scope_check.h"
 
 #define PREFLIGHT_HEADERS                                                                          \
     "Access-Control-Allow-Methods: GET, POST, PUT, PATCH, DELETE\r\n"                              \
@@ -29,7 +31,19 @@ typedef struct watch {
     char name[NQ_USER_NAME_MAX + 1];         /* display or key name */
     char subject[NQ_AUDIT_SUBJECT];          /* from the route's pattern */
     char subject_id[NQ_ROUTE_PARAM_LEN * 2]; /* the path parameters joined by '/' */
+    char *before;                            /* the record before the write (JSON), or NULL */
 } watch_t;
+
+/* A write held while the record it changes is read (auditbefore.h). The
+ * principal and params are copies: the door's are in its cache and on its
+ * stack. */
+typedef struct held {
+    watch_t *w;               /* its audit entry's parts */
+    gw_request_t req;         /* the request, who and params pointing below */
+    nq_route_params_t params; /* a copy */
+    gw_principal_t who;       /* a copy */
+    audit_read_t rd;          /* the read */
+} held_t;
 
 gw_door_t *gw_door_new(gateway_t *gw)
 {
@@ -129,8 +143,10 @@ static void on_appended(nq_redis_t *r, redisReply *reply, void *data)
 static void on_answered(nq_http_conn_t *conn, const nq_http_request_t *http, int status, void *data)
 {
     watch_t *w = data;
-    nq_audit_entry_t e = {w->actor,      w->name, http->method,      http->path, w->subject,
-                          w->subject_id, status,  http->remote_addr, http->body, http->body_len};
+    nq_audit_entry_t e = {w->actor,       w->name,           http->method,
+                          http->path,     w->subject,        w->subject_id,
+                          status,         http->remote_addr, http->body,
+                          http->body_len, w->before,         w->before ? strlen(w->before) : 0};
     nq_audit_cmd_t cmd;
     if (nq_audit_cmd_build(&cmd, &e, nq_now_ms(), w->gw->svc->cfg.audit_retention_days) == 0) {
         if (nq_redis_commandv(w->gw->svc->redis, on_appended, NULL, cmd.argc, cmd.argv, cmd.lens) !=
@@ -138,16 +154,38 @@ static void on_answered(nq_http_conn_t *conn, const nq_http_request_t *http, int
             on_appended(NULL, NULL, NULL);
         nq_audit_cmd_free(&cmd);
     }
+    free(w->before);
     free(w);
 }
 
-static void watch(const gw_request_t *req, const gw_principal_t *p)
+/* The record is read: keep it for the entry, then go on to the handler. */
+static void on_before(nq_redis_t *r, redisReply *reply, void *data)
+{
+    held_t *h = data;
+    (void)r;
+    if (nq_http_conn_open(h->req.conn)) {
+        /* Redis away: the handler's own call fails the same way, and says so */
+        h->w->before =
+            reply && reply->type != REDIS_REPLY_ERROR ? audit_before_text(&h->rd, reply) : NULL;
+        nq_http_conn_on_answered(h->req.conn, on_answered, h->w);
+        gw_scope_enter(&h->req);
+    } else { /* the client left before anything was written */
+        free(h->w);
+    }
+    nq_http_conn_release(h->req.conn);
+    free(h);
+}
+
+/* Watch the write's answer for its audit entry; a write whose record
+ * auditbefore.h knows is held until that record is read. True when held
+ * (the request goes on from on_before). */
+static bool watch(const gw_request_t *req, const gw_principal_t *p)
 {
     watch_t *w = calloc(1, sizeof(*w));
     if (!w) {
         nq_log_warn("audit_failed", "out of memory: %s %s not audited", req->http->method,
                     req->http->path);
-        return;
+        return false;
     }
     w->gw = req->gw;
     snprintf(w->actor, sizeof(w->actor), "%s:%s", p->is_key ? "key" : "user", p->id);
@@ -161,7 +199,23 @@ static void watch(const gw_request_t *req, const gw_principal_t *p)
             break;
         used += (size_t)n;
     }
+    held_t *h = malloc(sizeof(*h));
+    if (h && audit_before_read(&h->rd, req->route->pattern, req->params)) {
+        h->w = w;
+        h->req = *req;
+        h->params = *req->params;
+        h->who = *p;
+        h->req.params = &h->params;
+        h->req.who = &h->who;
+        nq_http_conn_retain(req->conn);
+        if (nq_redis_commandv(w->gw->svc->redis, on_before, h, h->rd.argc, h->rd.argv,
+                              h->rd.lens) == 0)
+            return true;
+        nq_http_conn_release(req->conn);
+    }
+    free(h);
     nq_http_conn_on_answered(req->conn, on_answered, w);
+    return false;
 }
 
 bool gw_door_admit(gw_door_t *d, const gw_request_t *req, const gw_principal_t *p)
@@ -189,7 +243,5 @@ bool gw_door_admit(gw_door_t *d, const gw_request_t *req, const gw_principal_t *
                                  retry);
         return true;
     }
-    if (gw_door_audited(req->route->perm))
-        watch(req, p);
-    return false;
+    return gw_door_audited(req->route->perm) && watch(req, p);
 }

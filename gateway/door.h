@@ -5,7 +5,8 @@
  * Order, for a request that matched a route: CORS headers (and preflights,
  * before routing), the body type (415), then the credential and permission
  * (auth.h), then the caller's rate (429 with Retry-After), then the audit
- * watch, then the handler. Rate buckets live in this gateway only (no Redis
+ * watch (with one Redis read of the record a write changes), then the
+ * scope stage and the handler. Rate buckets live in this gateway only (no Redis
  * on the way in); an audit entry is appended once the answer is sent, with
  * its status, one XADD that nobody waits for.
  */
@@ -41,8 +42,10 @@ const char *const *gw_door_media_of(const char *pattern);
 bool gw_door_media(const gw_request_t *req);
 
 /* The caller is known and allowed: take a token from their bucket (429 with
- * Retry-After when empty), and watch a write's answer for the audit log.
- * True when answered (429). */
+ * Retry-After when empty), and watch a write's answer for the audit log. A
+ * write whose record auditbefore.h knows is held until that record is read
+ * (the entry's "before"), then goes on to the scope stage from here. True
+ * when answered (429) or held; p is copied when held. */
 bool gw_door_admit(gw_door_t *d, const gw_request_t *req, const gw_principal_t *p);
 
 /* Does a route's permission make its requests audited? (writes but

@@ -13,6 +13,13 @@
  * replayed delivery (same signature) is refused with 409 once the first one
  * was taken (ingest checks and remembers it in the script that stores it,
  * services/ingest/store.h); events without a `source` get the feed's name.
+ *
+ * Both routes keep to the caller's scope event by event: a salesperson posts
+ * only their own events, a team-limited caller (coordinator, key limited to
+ * teams) only those of salespeople now in its teams (their teams from the
+ * gateway's cache, scope_check.h: no Redis read per event); an event out of
+ * scope is rejected with a field error on salesperson_id, like any other
+ * invalid event, and never reaches ingest. Every-team callers skip this.
  */
 #include <ctype.h>
 #include <sodium.h>
@@ -30,6 +37,8 @@
 #include "nq/log.h"
 #include "pbjson.h"
 #include "pbjson_fast.h"
+#include "scope.h"
+#include "scope_check.h"
 
 /* Result names, indexed by Nq__EventStatus. */
 static const char *const status_names[] = {
@@ -62,6 +71,9 @@ typedef struct batch {
     const char *source;      /* feed name for events without one, or NULL */
     const char *sources;     /* the key's allowed sources ("" any), read while parsing */
     char delivery[160];      /* feeds: "<source>:<signature hex>", "" otherwise */
+    gw_scope_t scope;        /* the caller's reach: events out of it are rejected */
+    gateway_t *gw;           /* the app, while the teams are read */
+    nq_http_conn_t *conn;    /* retained while the teams are read */
 } batch_t;
 
 static void batch_free_events(batch_t *b)
@@ -405,12 +417,130 @@ static batch_t *batch_new(const gw_request_t *req)
     if (b) {
         b->max = (size_t)req->gw->svc->cfg.max_batch_events;
         b->sources = req->who ? req->who->sources : NULL;
+        gw_scope_of(&b->scope, req->who);
     }
     return b;
 }
 
-/* Parse the body into `b` and send it to ingest; answers in every case and
+/* Send the batch's events to ingest, or answer at once when none is left;
  * takes ownership of b. */
+static void send_batch(gateway_t *gw, nq_http_conn_t *conn, batch_t *b)
+{
+    if (b->n_events == 0) {
+        respond_batch(conn, b, NULL);
+        batch_free(b);
+        return;
+    }
+    /* The events go to ingest with the other requests of this loop turn. */
+    b->n_sent = b->n_events;
+    if (coalescer_add(gw->coalescer, conn, b->events, b->n_events,
+                      b->delivery[0] ? b->delivery : NULL, on_ingest_results, b) != 0) {
+        gw_respond_unavailable(conn, "the gateway (out of memory)");
+        batch_free(b);
+        return;
+    }
+    b->n_events = 0; /* the events moved into the coalescer */
+}
+
+/* The team of sp among the n distinct ids (NULL: none to look at). */
+static const char *team_in(const char *sp, const char *const *ids, const char *const *teams,
+                           size_t n)
+{
+    for (size_t i = 0; teams && i < n; i++)
+        if (strcmp(ids[i], sp) == 0)
+            return teams[i];
+    return NULL;
+}
+
+/* Reject every event whose salesperson the scope does not see (teams[i]
+ * the team of ids[i]; NULL for a salesperson's own scope). An event without
+ * a salesperson goes on: ingest rejects it for that. */
+static void batch_keep_scope(batch_t *b, const char *const *ids, const char *const *teams, size_t n)
+{
+    size_t kept = 0;
+    for (size_t k = 0; k < b->n_events; k++) {
+        Nq__Activity *ev = b->events[k];
+        const char *sp = ev->salesperson_id;
+        if (!sp || !*sp || gw_scope_sees_salesperson(&b->scope, sp, team_in(sp, ids, teams, n))) {
+            b->sent[kept] = b->sent[k];
+            b->events[kept++] = ev;
+            continue;
+        }
+        nq_field_errors_t errs = {0};
+        nq_field_errors_add(&errs, "salesperson_id",
+                            b->scope.reach == NQ_REACH_SELF
+                                ? "is not you: a salesperson posts only their own events"
+                                : "is not in your teams");
+        event_result_t *r = &b->results[b->sent[k]];
+        r->status = NQ__EVENT_STATUS__EVENT_REJECTED;
+        r->event_id = ev->event_id ? strdup(ev->event_id) : NULL;
+        r->errors = gw_field_errors_json(&errs);
+        protobuf_c_message_free_unpacked(&ev->base, NULL);
+    }
+    b->n_events = kept;
+}
+
+/* The distinct salespeople of the batch's events (borrowed from them) into
+ * ids (room for n_events); returns how many. */
+static size_t batch_salespeople(const batch_t *b, const char **ids)
+{
+    size_t n = 0;
+    for (size_t k = 0; k < b->n_events; k++) {
+        const char *sp = b->events[k]->salesperson_id;
+        if (sp && *sp && !team_in(sp, ids, ids, n)) /* ids as "teams": found or not */
+            ids[n++] = sp;
+    }
+    return n;
+}
+
+static void on_batch_teams(const char *const *teams, void *data)
+{
+    batch_t *b = data;
+    nq_http_conn_t *conn = b->conn;
+    const char **ids = calloc(b->n_events + 1, sizeof(*ids));
+    if (!nq_http_conn_open(conn)) {
+        batch_free(b); /* the client left */
+    } else if (!teams || !ids) {
+        gw_respond_unavailable(conn, teams ? "the gateway (out of memory)" : "the org store");
+        batch_free(b);
+    } else {
+        size_t n = batch_salespeople(b, ids); /* the same ids, in the same order, as asked */
+        batch_keep_scope(b, ids, teams, n);
+        send_batch(b->gw, conn, b);
+    }
+    free(ids);
+    nq_http_conn_release(conn);
+}
+
+/* Keep the batch to the caller's scope, then send it; takes ownership of b.
+ * A team-limited caller's salespeople are looked up in the gateway's cache
+ * first (one Redis round trip for the batch when some are not there). */
+static void scope_batch(const gw_request_t *req, batch_t *b)
+{
+    if (gw_scope_all(&b->scope) || b->n_events == 0) {
+        send_batch(req->gw, req->conn, b);
+        return;
+    }
+    if (b->scope.reach == NQ_REACH_SELF) {
+        batch_keep_scope(b, NULL, NULL, 0);
+        send_batch(req->gw, req->conn, b);
+        return;
+    }
+    const char **ids = calloc(b->n_events + 1, sizeof(*ids));
+    size_t n = ids ? batch_salespeople(b, ids) : 0;
+    b->gw = req->gw;
+    b->conn = req->conn;
+    nq_http_conn_retain(req->conn);
+    if (!ids || gw_scope_teams_cached(req->gw, ids, n, on_batch_teams, b) != 0) {
+        nq_http_conn_release(req->conn);
+        gw_respond_unavailable(req->conn, ids ? "the org store" : "the gateway (out of memory)");
+        batch_free(b);
+    }
+    free(ids);
+}
+
+/* Parse the body into `b`, keep it to the caller's scope and send it to
+ * ingest; answers in every case and takes ownership of b. */
 static void take_batch(const gw_request_t *req, batch_t *b)
 {
     const body_format_t *fmt = format_of(req);
@@ -432,20 +562,7 @@ static void take_batch(const gw_request_t *req, batch_t *b)
         batch_free(b);
         return;
     }
-    if (b->n_events == 0) {
-        respond_batch(req->conn, b, NULL);
-        batch_free(b);
-        return;
-    }
-    /* The events go to ingest with the other requests of this loop turn. */
-    b->n_sent = b->n_events;
-    if (coalescer_add(req->gw->coalescer, req->conn, b->events, b->n_events,
-                      b->delivery[0] ? b->delivery : NULL, on_ingest_results, b) != 0) {
-        gw_respond_unavailable(req->conn, "the gateway (out of memory)");
-        batch_free(b);
-        return;
-    }
-    b->n_events = 0; /* the events moved into the coalescer */
+    scope_batch(req, b);
 }
 
 static void post_activities(const gw_request_t *req)
@@ -499,8 +616,8 @@ const char *const gw_activity_media[] = {"application/json", "application/x-ndjs
                                          "application/x-protobuf", NULL};
 
 static const nq_route_t rows[] = {
-    {"POST", "/api/v1/activities", NQ_WRITE(ACTIVITY), post_activities, NULL, GW_SUBJ_EVERY_TEAM},
-    {"POST", "/api/v1/feeds/:source", NQ_WRITE(ACTIVITY), post_feed, NULL, GW_SUBJ_EVERY_TEAM},
+    {"POST", "/api/v1/activities", NQ_WRITE(ACTIVITY), post_activities, NULL, GW_SUBJ_FILTERED},
+    {"POST", "/api/v1/feeds/:source", NQ_WRITE(ACTIVITY), post_feed, NULL, GW_SUBJ_FILTERED},
 };
 
 const gw_routes_t gw_activity_routes = {rows, sizeof(rows) / sizeof(rows[0])};

@@ -10,11 +10,20 @@
  *   &type=visit,call  &from=<time>  &to=<time>  &cursor=<next_cursor>  &limit=1..200
  *
  * and GET /api/v1/customers/{id}/timeline, the same read of one customer's
- * timeline with the customer from the path (`types` naming the type filter).
+ * timeline with the customer from the path (`types` naming the type filter);
+ * GET /api/v1/salespeople/{id}/activities, one salesperson's with the
+ * salesperson from the path (a route scoped to the salesperson, so a
+ * coordinator reads their own people's); GET /api/v1/teams/{id}/idle, who
+ * of the team's members now has no event in the day (or period) of `at`.
  *
  * The answer is {"items":[event, ...], "next_cursor": "..." or null}, each
  * event in the JSON a feed posts (activity_json.h) with its received_at.
  * The index is read straight from Redis (nq/actindex_fetch.h), as KPIs are.
+ *
+ * Scoping (scope_check.c, GW_SUBJ_QUERY): the query's customer (else its
+ * salesperson, else its team) must be in the caller's scope, as the :id of
+ * a route would be; 404 otherwise. A customer in scope shows its whole
+ * timeline, as GET /api/v1/customers/{id}/timeline does.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +32,7 @@
 #include "gateway.h"
 #include "nq/actindex_fetch.h"
 #include "nq/fielderr.h"
+#include "nq/kpi_json.h"
 #include "nq/log.h"
 
 /* One read, from the query to the answer. */
@@ -322,8 +332,190 @@ static void get_customer_timeline(const gw_request_t *req)
         fetch(req->conn, req->gw->svc->redis, rd);
 }
 
+/* The salesperson of the path, whose events are read. */
+static void path_salesperson(const gw_request_t *req, act_read_t *rd, nq_field_errors_t *errs)
+{
+    const char *id = nq_route_param(req->params, "id");
+    if (!nq_valid_id(id))
+        nq_field_errors_add(errs, "id", NQ_ID_RULE);
+    else
+        memcpy(rd->salesperson, id, strlen(id) + 1);
+}
+
+/* GET /api/v1/salespeople/{id}/activities: the salesperson's events, newest first. */
+static void get_salesperson_activities(const gw_request_t *req)
+{
+    act_read_t *rd = read_of(req, "type", path_salesperson);
+    if (rd)
+        fetch(req->conn, req->gw->svc->redis, rd);
+}
+
+/* ---- who has no activity: each member's index read for one event of the period -- */
+
+typedef struct idle_read {
+    nq_http_conn_t *conn; /* retained until answered */
+    nq_redis_t *redis;    /* where the index is read */
+    nq_period_t period;   /* the day (or period) asked about */
+    char team[NQ_ID_MAX + 1];
+    size_t n, left; /* members; reads not answered yet (+1 while starting) */
+    bool failed;    /* a read failed or could not start */
+    char (*members)[NQ_ID_MAX + 1];
+    bool *active; /* [i]: members[i] has an event in the period */
+} idle_read_t;
+
+typedef struct idle_slot {
+    idle_read_t *rd;
+    size_t i;
+} idle_slot_t;
+
+static void idle_free(idle_read_t *rd)
+{
+    free(rd->members);
+    free(rd->active);
+    free(rd);
+}
+
+/* One read fewer to wait for; the last answers and frees the read. */
+static void idle_step(idle_read_t *rd)
+{
+    if (--rd->left > 0)
+        return;
+    if (!nq_http_conn_open(rd->conn)) {
+        /* the client left */
+    } else if (rd->failed) {
+        gw_respond_unavailable(rd->conn, "the activity index");
+    } else {
+        json_t *idle = json_array();
+        for (size_t i = 0; idle && i < rd->n; i++)
+            if (!rd->active[i])
+                json_array_append_new(idle, json_string(rd->members[i]));
+        json_t *body =
+            json_pack("{s:s, s:o, s:I, s:o?}", "team_id", rd->team, "period",
+                      nq_period_to_json(&rd->period), "members", (json_int_t)rd->n, "idle", idle);
+        if (body)
+            gw_respond_json(rd->conn, 200, body, NULL);
+        else
+            gw_respond_error(rd->conn, 500, "internal", "out of memory", NULL);
+    }
+    nq_http_conn_release(rd->conn);
+    idle_free(rd);
+}
+
+static void on_idle_page(int status, const nq_actindex_page_t *page, void *data)
+{
+    idle_slot_t *slot = data;
+    idle_read_t *rd = slot->rd;
+    if (status != 0)
+        rd->failed = true;
+    else
+        rd->active[slot->i] = page->n > 0;
+    free(slot);
+    idle_step(rd);
+}
+
+/* Read one event of the period from member i's index. */
+static void idle_ask(idle_read_t *rd, size_t i)
+{
+    const char *one[1] = {rd->members[i]};
+    nq_actindex_query_t q = {.salespeople = one,
+                             .n_salespeople = 1,
+                             .types = "",
+                             .has_from = true,
+                             .from = rd->period.start_ms,
+                             .has_to = true,
+                             .to = rd->period.end_ms,
+                             .limit = 1};
+    idle_slot_t *slot = malloc(sizeof(*slot));
+    if (slot)
+        *slot = (idle_slot_t){rd, i};
+    if (!slot || nq_actindex_fetch(rd->redis, &q, on_idle_page, slot) != 0) {
+        free(slot);
+        rd->failed = true;
+        rd->left--;
+    }
+}
+
+/* The team call's data: the read until on_idle_team hands it to the index reads. */
+typedef struct idle_call {
+    idle_read_t *rd;
+} idle_call_t;
+
+static void idle_call_free(void *data)
+{
+    idle_call_t *call = data;
+    if (call->rd)
+        idle_free(call->rd);
+    free(call);
+}
+
+static void on_idle_team(nq_http_conn_t *conn, const ProtobufCMessage *msg,
+                         const Nq__ReplyHeader *hdr, void *data)
+{
+    idle_call_t *call = data;
+    idle_read_t *rd = call->rd;
+    const Nq__Team *team = ((const Nq__OrgReply *)msg)->team;
+    if (hdr->has_status && hdr->status != NQ__STATUS__STATUS_OK) {
+        gw_respond_reply(conn, hdr, 200, NULL);
+        return;
+    }
+    size_t n = team ? team->n_members : 0;
+    rd->members = calloc(n ? n : 1, sizeof(*rd->members));
+    rd->active = calloc(n ? n : 1, sizeof(*rd->active));
+    if (!rd->members || !rd->active) {
+        gw_respond_error(conn, 500, "internal", "out of memory", NULL);
+        return;
+    }
+    rd->n = n;
+    for (size_t i = 0; i < n; i++)
+        snprintf(rd->members[i], sizeof(rd->members[i]), "%s", team->members[i]);
+    call->rd = NULL; /* the reads own it from here on */
+    rd->conn = conn;
+    nq_http_conn_retain(conn);
+    rd->left = n + 1;
+    for (size_t i = 0; i < n; i++)
+        idle_ask(rd, i);
+    idle_step(rd);
+}
+
+/* GET /api/v1/teams/{id}/idle?period=day&at=: the members now without an event in the
+ * period of `at` (default: today). */
+static void get_team_idle(const gw_request_t *req)
+{
+    const char *id = gw_path_id(req, "id");
+    nq_period_kind_t kind;
+    int64_t at;
+    char given[16];
+    if (!id || gw_period_query(req, &kind, &at) != 0)
+        return;
+    if (nq_http_query_param(req->http, "period", given, sizeof(given)) < 0)
+        kind = NQ_PERIOD_DAY;
+    idle_call_t *call = malloc(sizeof(*call));
+    idle_read_t *rd = calloc(1, sizeof(*rd));
+    if (!call || !rd) {
+        free(call);
+        free(rd);
+        gw_respond_error(req->conn, 500, "internal", "out of memory", NULL);
+        return;
+    }
+    call->rd = rd;
+    if (nq_period_of(kind, at, &rd->period) != 0) {
+        free(call);
+        free(rd);
+        gw_respond_error(req->conn, 400, "invalid", "time outside the calendar", NULL);
+        return;
+    }
+    rd->redis = req->gw->svc->redis;
+    snprintf(rd->team, sizeof(rd->team), "%s", id);
+    Nq__OrgRequest msg = NQ__ORG_REQUEST__INIT;
+    msg.id = rd->team;
+    gw_call(req, NQ_MSG(TEAM_GET), &msg.base, on_idle_team, call, idle_call_free);
+}
+
 static const nq_route_t rows[] = {
-    {"GET", "/api/v1/activities", NQ_READ(ACTIVITY), get_activities, NULL, GW_SUBJ_EVERY_TEAM},
+    {"GET", "/api/v1/activities", NQ_READ(ACTIVITY), get_activities, NULL, GW_SUBJ_QUERY},
+    {"GET", "/api/v1/salespeople/:id/activities", NQ_READ(ACTIVITY), get_salesperson_activities,
+     NULL, GW_SUBJ_SALESPERSON},
+    {"GET", "/api/v1/teams/:id/idle", NQ_READ(ACTIVITY), get_team_idle, NULL, GW_SUBJ_TEAM},
     {"GET", "/api/v1/customers/:id/timeline", NQ_READ(ACTIVITY), get_customer_timeline, NULL,
      GW_SUBJ_CUSTOMER},
 };

@@ -65,9 +65,18 @@ static json_t *entry_json(const char *id, const redisReply *f)
     for (size_t i = 0; e && i < sizeof(int_fields) / sizeof(int_fields[0]); i++)
         json_object_set_new(e, int_fields[i],
                             json_integer(strtoll(value_of(f, int_fields[i]), NULL, 10)));
-    const char *after = value_of(f, "after");
-    if (e && *after)
-        json_object_set_new(e, "after", json_loads(after, JSON_DECODE_ANY, NULL));
+    static const char *const doc_fields[] = {"before", "after"};
+    for (size_t i = 0; e && i < sizeof(doc_fields) / sizeof(doc_fields[0]); i++) {
+        const char *doc = value_of(f, doc_fields[i]);
+        if (*doc)
+            json_object_set_new(e, doc_fields[i], json_loads(doc, JSON_DECODE_ANY, NULL));
+    }
+    const char *before_sha = value_of(f, "before_sha256");
+    if (e && *before_sha) { /* a record was there before the write */
+        json_object_set_new(e, "before_sha256", json_string(before_sha));
+        json_object_set_new(e, "before_len",
+                            json_integer(strtoll(value_of(f, "before_len"), NULL, 10)));
+    }
     return e;
 }
 

@@ -441,28 +441,54 @@ static int by_events(const void *a, const void *b)
                   json_string_value(json_object_get(y, "id")));
 }
 
-/* [{"id","events","first_seen","last_seen"}...] of an id, value array reply. */
-static json_t *unknown_list(const redisReply *r, size_t *total)
+/* GET /api/v1/org/unknown on its way: the caller's scope filters it. */
+typedef struct unknown_get {
+    nq_http_conn_t *conn; /* retained while Redis reads */
+    gw_scope_t scope;     /* who asks */
+} unknown_get_t;
+
+/* Whether the caller sees an id of the unknown list: one not in the
+ * directory has no team and no owner, so only every-team callers see it (a
+ * salesperson also their own id). */
+typedef bool (*unknown_seen_fn)(const gw_scope_t *s, const char *id);
+
+static bool unknown_sp_seen(const gw_scope_t *s, const char *id)
 {
-    size_t n = r->elements / 2;
+    return gw_scope_sees_salesperson(s, id, "");
+}
+
+static bool unknown_customer_seen(const gw_scope_t *s, const char *id)
+{
+    (void)id;
+    return gw_scope_sees_customer(s, "", "");
+}
+
+/* [{"id","events","first_seen","last_seen"}...] of an id, value array
+ * reply, of the ids the caller sees. */
+static json_t *unknown_list(const redisReply *r, const gw_scope_t *s, unknown_seen_fn seen,
+                            size_t *total)
+{
+    size_t n = r->elements / 2, kept = 0;
     json_t **rows = calloc(n + 1, sizeof(*rows));
     json_t *out = json_array();
-    *total = n;
     for (size_t i = 0; rows && i < n; i++) {
         long long events = 0, first = 0, last = 0;
+        const char *id = r->element[2 * i]->str ? r->element[2 * i]->str : "";
         const char *v = r->element[2 * i + 1]->str;
+        if (!seen(s, id))
+            continue;
         if (!v || sscanf(v, "%lld %lld %lld", &events, &first, &last) != 3)
             events = first = last = 0;
         char t1[40] = "", t2[40] = "";
         nq_time_format(first, t1, sizeof(t1));
         nq_time_format(last, t2, sizeof(t2));
-        rows[i] = json_pack("{s:s, s:I, s:s, s:s}", "id",
-                            r->element[2 * i]->str ? r->element[2 * i]->str : "", "events",
-                            (json_int_t)events, "first_seen", t1, "last_seen", t2);
+        rows[kept++] = json_pack("{s:s, s:I, s:s, s:s}", "id", id, "events", (json_int_t)events,
+                                 "first_seen", t1, "last_seen", t2);
     }
+    *total = kept;
     if (rows)
-        qsort(rows, n, sizeof(*rows), by_events);
-    for (size_t i = 0; rows && i < n; i++) {
+        qsort(rows, kept, sizeof(*rows), by_events);
+    for (size_t i = 0; rows && i < kept; i++) {
         if (i < UNKNOWN_LIST_MAX)
             json_array_append(out, rows[i]);
         json_decref(rows[i]);
@@ -473,7 +499,8 @@ static json_t *unknown_list(const redisReply *r, size_t *total)
 
 static void on_unknown(nq_redis_t *r, redisReply *reply, void *data)
 {
-    nq_http_conn_t *conn = data;
+    unknown_get_t *ug = data;
+    nq_http_conn_t *conn = ug->conn;
     if (!nq_http_conn_open(conn)) {
         /* client left */
     } else if (!reply || reply->type != REDIS_REPLY_ARRAY || reply->elements != 2 ||
@@ -482,8 +509,8 @@ static void on_unknown(nq_redis_t *r, redisReply *reply, void *data)
         gw_respond_unavailable(conn, "the org directory");
     } else {
         size_t n_sp, n_cu;
-        json_t *sp = unknown_list(reply->element[0], &n_sp);
-        json_t *cu = unknown_list(reply->element[1], &n_cu);
+        json_t *sp = unknown_list(reply->element[0], &ug->scope, unknown_sp_seen, &n_sp);
+        json_t *cu = unknown_list(reply->element[1], &ug->scope, unknown_customer_seen, &n_cu);
         gw_respond_json(conn, 200,
                         json_pack("{s:o, s:I, s:o, s:I}", "salespeople", sp, "salespeople_total",
                                   (json_int_t)n_sp, "customers", cu, "customers_total",
@@ -491,18 +518,27 @@ static void on_unknown(nq_redis_t *r, redisReply *reply, void *data)
                         NULL);
     }
     nq_http_conn_release(conn);
+    free(ug);
 }
 
 /* GET /api/v1/org/unknown: read straight from Redis (ingest records them;
  * common/lua/org_unknown.lua leaves out those added since). */
 static void get_unknown(const gw_request_t *req)
 {
+    unknown_get_t *ug = calloc(1, sizeof(*ug));
+    if (!ug) {
+        gw_respond_error(req->conn, 500, "internal", "out of memory", NULL);
+        return;
+    }
+    ug->conn = req->conn;
+    gw_scope_of(&ug->scope, req->who);
     nq_http_conn_retain(req->conn);
-    if (nq_script_callf(req->gw->svc->redis, NQ_SCRIPT(ORG_UNKNOWN), on_unknown, req->conn, 5,
+    if (nq_script_callf(req->gw->svc->redis, NQ_SCRIPT(ORG_UNKNOWN), on_unknown, ug, 5,
                         "%s %s %s %s %s", NQ_KEY_UNKNOWN_SALESPEOPLE, NQ_KEY_UNKNOWN_CUSTOMERS,
                         NQ_KEY_SALESPEOPLE, NQ_KEY_SALESPEOPLE_ARCHIVED, NQ_KEY_CUSTOMERS) != 0) {
         nq_http_conn_release(req->conn);
         gw_respond_unavailable(req->conn, "the org directory");
+        free(ug);
     }
 }
 
@@ -578,7 +614,7 @@ static const nq_route_t rows[] = {
     {"PUT", "/api/v1/teams/:id/cadence", NQ_WRITE(ORG), put_cadence, NULL, GW_SUBJ_TEAM},
     {"GET", "/api/v1/reports/salespeople/:id", NQ_READ(KPI), get_salesperson_report, NULL,
      GW_SUBJ_SALESPERSON},
-    {"GET", "/api/v1/org/unknown", NQ_READ(ORG), get_unknown, NULL, GW_SUBJ_EVERY_TEAM},
+    {"GET", "/api/v1/org/unknown", NQ_READ(ORG), get_unknown, NULL, GW_SUBJ_FILTERED},
 };
 
 const gw_routes_t gw_org_routes = {rows, sizeof(rows) / sizeof(rows[0])};

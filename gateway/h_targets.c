@@ -18,18 +18,25 @@
  *       &by=value|attainment|pace&period=week
  *       the salespeople ranked by a metric (its value, or its attainment or pace
  *       against each one's target, with the gap to plan) or by score, with
- *       movement since the end of the day before.
+ *       movement since the end of the day before. Callers who do not reach
+ *       every team get the board cut to their scope (boardscope.h): a
+ *       coordinator's company board holds the company totals and their
+ *       teams' people; a salesperson's their own entry, and their teammates'
+ *       rank and name when the team's settings allow.
  */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "boardscope.h"
 #include "gateway.h"
 #include "jtext.h"
 #include "nq/keys.h"
 #include "nq/kpi.h"
 #include "nq/kpi_json.h"
 #include "nq/kpi_pb.h"
+#include "scope.h"
+#include "scope_check.h"
 
 /* Which subject a route is about: the argument of its rows. */
 typedef struct subject {
@@ -438,11 +445,135 @@ typedef struct board_get {
     char by[64];            /* value, attainment, pace */
     char key[BOARD_CACHE_KEY_MAX + 1];
     char stamp[BOARD_CACHE_STAMP_MAX + 1]; /* "" when unknown: nothing kept */
+    gw_scope_t scope;                      /* the caller's: the answer is cut to it */
 } board_get_t;
 
+/* ---- a board cut to its caller (boardscope.h) ----------------------------------- */
+
+/* A board answer on its way to a caller who does not reach every team. */
+typedef struct board_cut {
+    gateway_t *gw;
+    nq_http_conn_t *conn;     /* retained until answered */
+    gw_scope_t scope;         /* the caller's */
+    bool company;             /* the company board; else a team's */
+    char team[NQ_ID_MAX + 8]; /* a team's board: the team */
+    json_t *board;            /* the whole answer */
+    size_t n;                 /* its entries */
+    char **teams;             /* the current team of each entry's salesperson, then the caller's */
+    bool visible;             /* a salesperson's team lets teammates see each other */
+} board_cut_t;
+
+static void board_cut_end(board_cut_t *c)
+{
+    for (size_t i = 0; c->teams && i <= c->n; i++)
+        free(c->teams[i]);
+    free(c->teams);
+    json_decref(c->board);
+    nq_http_conn_release(c->conn);
+    free(c);
+}
+
+static void board_cut_answer(board_cut_t *c)
+{
+    if (nq_http_conn_open(c->conn)) {
+        const char *own = c->scope.reach == NQ_REACH_SELF ? c->teams[c->n] : NULL;
+        gw_board_scope(c->board, &c->scope, c->company, (const char *const *)c->teams, own,
+                       c->visible);
+        gw_respond_json(c->conn, 200, json_incref(c->board), NULL);
+    }
+    board_cut_end(c);
+}
+
+static void on_cut_settings(nq_redis_t *r, redisReply *reply, void *data)
+{
+    board_cut_t *c = data;
+    (void)r;
+    if (!reply || reply->type == REDIS_REPLY_ERROR) {
+        if (nq_http_conn_open(c->conn))
+            gw_respond_unavailable(c->conn, "the team settings");
+        board_cut_end(c);
+        return;
+    }
+    c->visible = gw_board_mates_visible(reply->type == REDIS_REPLY_STRING ? reply->str : NULL);
+    board_cut_answer(c);
+}
+
+static void on_cut_teams(const char *const *teams, void *data)
+{
+    board_cut_t *c = data;
+    if (!teams || !(c->teams = calloc(c->n + 1, sizeof(*c->teams)))) {
+        if (nq_http_conn_open(c->conn))
+            gw_respond_unavailable(c->conn, "the org store");
+        board_cut_end(c);
+        return;
+    }
+    size_t all = c->n + (c->scope.reach == NQ_REACH_SELF);
+    for (size_t i = 0; i < all; i++)
+        c->teams[i] = strdup(teams[i]);
+    for (size_t i = 0; i < all; i++)
+        if (!c->teams[i]) {
+            if (nq_http_conn_open(c->conn))
+                gw_respond_error(c->conn, 500, "internal", "out of memory", NULL);
+            board_cut_end(c);
+            return;
+        }
+    if (c->scope.reach != NQ_REACH_SELF) {
+        board_cut_answer(c);
+        return;
+    }
+    const char *own = c->teams[c->n];
+    if (!c->company && strcmp(c->team, own) != 0) { /* another team's board: as if none */
+        if (nq_http_conn_open(c->conn))
+            gw_respond_error(c->conn, 404, "not_found", "no such record", NULL);
+        board_cut_end(c);
+        return;
+    }
+    if (nq_redis_command(c->gw->svc->redis, on_cut_settings, c, "HGET %s %s", NQ_KEY_TEAM_SETTINGS,
+                         *own ? own : "-") != 0)
+        on_cut_settings(NULL, NULL, c);
+}
+
+/* Answer a board's text: whole to callers who see it whole, else cut. */
+static void board_respond(const board_get_t *bg, nq_http_conn_t *conn, const char *text, size_t len)
+{
+    bool company = bg->msg.subject == NQ__SUBJECT__SUBJECT_COMPANY;
+    if (gw_scope_all(&bg->scope) || (bg->scope.reach == NQ_REACH_TEAMS && !company)) {
+        gw_respond_json_text(conn, 200, text, len);
+        return;
+    }
+    board_cut_t *c = calloc(1, sizeof(*c));
+    json_t *board = json_loadb(text, len, 0, NULL);
+    json_t *entries = json_object_get(board, "entries");
+    size_t n = json_array_size(entries);
+    const char **ids = calloc(n + 2, sizeof(*ids));
+    if (!c || !board || !ids) {
+        gw_respond_error(conn, 500, "internal", "out of memory", NULL);
+        json_decref(board);
+        free(c);
+        free(ids);
+        return;
+    }
+    *c = (board_cut_t){
+        .gw = bg->gw, .conn = conn, .scope = bg->scope, .company = company, .board = board, .n = n};
+    snprintf(c->team, sizeof(c->team), "%s", bg->id);
+    for (size_t i = 0; i < n; i++) {
+        const char *sp =
+            json_string_value(json_object_get(json_array_get(entries, i), "salesperson_id"));
+        ids[i] = sp ? sp : "";
+    }
+    ids[n] = c->scope.self; /* a salesperson's own team: asked last */
+    nq_http_conn_retain(conn);
+    if (gw_scope_teams_cached(bg->gw, ids, n + (c->scope.reach == NQ_REACH_SELF), on_cut_teams,
+                              c) != 0) {
+        gw_respond_unavailable(conn, "the org store");
+        board_cut_end(c);
+    }
+    free(ids);
+}
+
 /* Written as text: 200 entries as json_t trees cost more than the rest of
- * the request. `data` is the board_get_t of a board by a metric (its answer
- * is kept), NULL for a board by score. */
+ * the request. `data` is the board_get_t (a board by a metric: its answer
+ * is kept when it has a stamp). */
 static void on_leaderboard(nq_http_conn_t *conn, const ProtobufCMessage *msg,
                            const Nq__ReplyHeader *hdr, void *data)
 {
@@ -500,8 +631,8 @@ static void on_leaderboard(nq_http_conn_t *conn, const ProtobufCMessage *msg,
     if (t.failed) {
         gw_respond_error(conn, 500, "internal", "out of memory", NULL);
     } else {
-        gw_respond_json_text(conn, 200, t.buf, t.len);
-        if (bg && bg->stamp[0])
+        board_respond(bg, conn, t.buf, t.len);
+        if (bg->stamp[0])
             board_cache_put(bg->gw->boards, bg->key, bg->stamp, nq_now_ms(), t.buf, t.len);
     }
     nq_buf_release(&t);
@@ -532,7 +663,7 @@ static void on_board_stamp(nq_redis_t *r, redisReply *reply, void *data)
                            : NULL;
     if (kept) {
         if (nq_http_conn_open(bg->conn))
-            gw_respond_json_text(bg->conn, 200, kept, len);
+            board_respond(bg, bg->conn, kept, len);
         board_get_free(bg);
         return;
     }
@@ -540,13 +671,13 @@ static void on_board_stamp(nq_redis_t *r, redisReply *reply, void *data)
     gw_call(&req, NQ_MSG(LEADERBOARD), &bg->msg.base, on_leaderboard, bg, board_get_free);
 }
 
-/* A board by a metric: from the kept answers when nothing changed since. */
-static void get_metric_board(const gw_request_t *req, const Nq__LeaderboardRequest *msg)
+/* The board request msg on its way (copied), or NULL (answered). */
+static board_get_t *board_get_new(const gw_request_t *req, const Nq__LeaderboardRequest *msg)
 {
     board_get_t *bg = calloc(1, sizeof(*bg));
     if (!bg) {
         gw_respond_error(req->conn, 500, "internal", "out of memory", NULL);
-        return;
+        return NULL;
     }
     bg->gw = req->gw;
     bg->conn = req->conn;
@@ -558,6 +689,16 @@ static void get_metric_board(const gw_request_t *req, const Nq__LeaderboardReque
     bg->msg.id = bg->id;
     bg->msg.metric = bg->metric;
     bg->msg.by = msg->by ? bg->by : NULL;
+    gw_scope_of(&bg->scope, req->who);
+    return bg;
+}
+
+/* A board by a metric: from the kept answers when nothing changed since. */
+static void get_metric_board(const gw_request_t *req, const Nq__LeaderboardRequest *msg)
+{
+    board_get_t *bg = board_get_new(req, msg);
+    if (!bg)
+        return;
     /* The board depends on the period, on the day of `at` (its reference
      * day) and on what it ranks. */
     nq_period_t day;
@@ -603,10 +744,13 @@ static void get_leaderboard(const gw_request_t *req)
         nq_field_errors_t errs = {0};
         nq_field_errors_add(&errs, "by", "applies to a metric: a board by score ranks scores");
         gw_respond_error(req->conn, 400, "invalid", "bad query parameter", &errs);
-    } else if (strcmp(metric, "score") == 0)
-        gw_call(req, NQ_MSG(SCORE_BOARD), &msg.base, on_leaderboard, NULL, NULL);
-    else
+    } else if (strcmp(metric, "score") == 0) {
+        board_get_t *bg = board_get_new(req, &msg);
+        if (bg)
+            gw_call(req, NQ_MSG(SCORE_BOARD), &bg->msg.base, on_leaderboard, bg, board_get_free);
+    } else {
         get_metric_board(req, &msg);
+    }
 }
 
 static const nq_route_t rows[] = {

@@ -54,10 +54,11 @@ typedef enum {
     GW_SUBJ_TEAM,        /* :id is a team */
     GW_SUBJ_CUSTOMER,    /* :id is a customer (its owner's current team) */
     GW_SUBJ_COMPANY, /* company-wide totals: read by anyone allowed, written by every-team callers */
-    GW_SUBJ_FILTERED, /* a list, board or stream: the handler keeps only what the caller sees */
+    GW_SUBJ_FILTERED, /* a list, stream or batch: the handler keeps only what the caller sees */
     GW_SUBJ_RECORD,   /* :id is a record the handler checks once fetched (an alert: 404) */
-    GW_SUBJ_BOARD,    /* ?scope=team:<id> as a team (404); the company board: every-team callers */
+    GW_SUBJ_BOARD, /* ?scope=team:<id> as a team (404); every board cut to the caller (boardscope.h) */
     GW_SUBJ_EVERY_TEAM, /* not scoped by team yet: only callers who reach every team (403 others) */
+    GW_SUBJ_QUERY,      /* ?customer, ?salesperson or ?team names the subject, checked as its :id */
     GW_SUBJ_COUNT
 } gw_subject_t;
 

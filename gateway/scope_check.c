@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "auth.h"
 #include "nq/keys.h"
 #include "scope.h"
 
@@ -15,6 +16,7 @@ typedef struct pending {
     nq_route_params_t params;
     gw_principal_t who;
     gw_scope_t scope;
+    char id[NQ_ROUTE_PARAM_LEN];   /* the subject's id (from the path or the query) */
     char owner[NQ_ID_MAX + 1];     /* customers: the stored owner */
     char new_team[NQ_ID_MAX + 1];  /* PUT salesperson: the body's team_id */
     char new_owner[NQ_ID_MAX + 1]; /* PUT customer: the body's owner_id */
@@ -126,7 +128,7 @@ static void on_sp_team(nq_redis_t *r, redisReply *reply, void *data)
         return;
     const char *team = str_of(reply);
     pd->exists = team != NULL;
-    pd->seen = gw_scope_sees_salesperson(&pd->scope, nq_route_param(pd->req.params, "id"), team);
+    pd->seen = gw_scope_sees_salesperson(&pd->scope, pd->id, team);
     if (!stored_ok(pd))
         return;
     if (pd->check_body && !gw_scope_sees_team(&pd->scope, pd->new_team))
@@ -187,6 +189,7 @@ static void start(const gw_request_t *req, const gw_scope_t *s, gw_subject_t sub
     pd->req.params = &pd->params;
     pd->who = *req->who;
     pd->scope = *s;
+    snprintf(pd->id, sizeof(pd->id), "%s", id);
     nq_http_conn_retain(req->conn);
     if (subject == GW_SUBJ_SALESPERSON) {
         if (is_org_put(req) || is_org_patch(req))
@@ -201,17 +204,39 @@ static void start(const gw_request_t *req, const gw_scope_t *s, gw_subject_t sub
         reply_ok(pd, NULL);
 }
 
+/* A route whose query names its subject (GW_SUBJ_QUERY): the first of
+ * ?customer, ?salesperson, ?team given as a valid id, into id; NONE when
+ * none is (the handler refuses the query then, 400). */
+static gw_subject_t query_subject(const gw_request_t *req, char *id, size_t len)
+{
+    static const struct {
+        const char *name;
+        gw_subject_t subject;
+    } params[] = {
+        {"customer", GW_SUBJ_CUSTOMER},
+        {"salesperson", GW_SUBJ_SALESPERSON},
+        {"team", GW_SUBJ_TEAM},
+    };
+    for (size_t i = 0; i < sizeof(params) / sizeof(params[0]); i++)
+        if (nq_http_query_param(req->http, params[i].name, id, len) >= 0 && nq_valid_id(id))
+            return params[i].subject;
+    return GW_SUBJ_NONE;
+}
+
 void gw_scope_enter(const gw_request_t *req)
 {
     gw_scope_t s;
+    char qid[NQ_ID_MAX + 2];
     gw_scope_of(&s, req->who);
     gw_subject_t subject = (gw_subject_t)req->route->subject;
+    if (req->who && !gw_scope_all(&s) && subject == GW_SUBJ_QUERY)
+        subject = query_subject(req, qid, sizeof(qid));
     if (!req->who || gw_scope_all(&s) || subject == GW_SUBJ_NONE || subject == GW_SUBJ_FILTERED ||
         subject == GW_SUBJ_RECORD) {
         req->route->handler(req);
         return;
     }
-    const char *id = nq_route_param(req->params, "id");
+    const char *id = req->route->subject == GW_SUBJ_QUERY ? qid : nq_route_param(req->params, "id");
     switch (subject) {
     case GW_SUBJ_COMPANY:
         if (req->route->perm.action == NQ_ACT_READ)
@@ -223,15 +248,13 @@ void gw_scope_enter(const gw_request_t *req)
     case GW_SUBJ_BOARD: { /* ?scope=team:<id> or company (the default) */
         char board[NQ_ID_MAX + 8] = "company";
         nq_http_query_param(req->http, "scope", board, sizeof(board));
-        if (strncmp(board, "team:", 5) == 0 && !gw_scope_sees_team(&s, board + 5))
+        /* a salesperson's own team is known to the handler, which cuts every board
+         * (boardscope.h) */
+        if (strncmp(board, "team:", 5) == 0 && s.reach == NQ_REACH_TEAMS &&
+            !gw_scope_sees_team(&s, board + 5))
             not_found(req->conn);
-        else if (strcmp(board, "company") == 0)
-            gw_respond_error(req->conn, 403, "scope",
-                             "the company board lists every team's people: for callers who reach "
-                             "every team (company totals: GET /api/v1/kpis/company)",
-                             NULL);
         else
-            req->route->handler(req); /* a team of theirs, or a bad scope (400 there) */
+            req->route->handler(req); /* cut there to what the caller sees */
         return;
     }
     case GW_SUBJ_TEAM:
@@ -335,5 +358,68 @@ int gw_scope_teams_of(gateway_t *gw, const char *const *ids, size_t n, gw_teams_
         }
     }
     teams_step(j);
+    return 0;
+}
+
+/* ---- the same through the gateway's cache ------------------------------------ */
+
+typedef struct cached_job {
+    gateway_t *gw;
+    gw_teams_fn done;
+    void *data;
+    size_t n;
+    char **ids;          /* n copies, for keeping the answers */
+    bool kept;           /* the cache was trusted when the read started */
+    uint64_t generation; /* its clears then: answers read before a clear are not kept */
+} cached_job_t;
+
+static void cached_job_free(cached_job_t *j)
+{
+    for (size_t i = 0; j->ids && i < j->n; i++)
+        free(j->ids[i]);
+    free(j->ids);
+    free(j);
+}
+
+static void on_cached_read(const char *const *teams, void *data)
+{
+    cached_job_t *j = data;
+    team_cache_t *tc = gw_auth_team_cache(j->gw->auth);
+    if (teams && tc && j->kept && team_cache_generation(tc) == j->generation)
+        for (size_t i = 0; i < j->n; i++)
+            team_cache_put(tc, j->ids[i], teams[i]);
+    j->done(teams, j->data);
+    cached_job_free(j);
+}
+
+int gw_scope_teams_cached(gateway_t *gw, const char *const *ids, size_t n, gw_teams_fn done,
+                          void *data)
+{
+    team_cache_t *tc = gw_auth_team_cache(gw->auth);
+    const char **teams = calloc(n + 1, sizeof(*teams));
+    size_t known = 0;
+    for (size_t i = 0; teams && tc && i < n; i++)
+        known += (teams[i] = team_cache_get(tc, ids[i])) != NULL;
+    if (teams && known == n) {
+        done(teams, data);
+        free(teams);
+        return 0;
+    }
+    free(teams);
+    cached_job_t *j = calloc(1, sizeof(*j));
+    if (!j || !(j->ids = calloc(n + 1, sizeof(*j->ids)))) {
+        free(j);
+        return -1;
+    }
+    *j = (cached_job_t){gw, done, data, n, j->ids, tc != NULL, team_cache_generation(tc)};
+    for (size_t i = 0; i < n; i++)
+        if (!(j->ids[i] = strdup(ids[i]))) {
+            cached_job_free(j);
+            return -1;
+        }
+    if (gw_scope_teams_of(gw, ids, n, on_cached_read, j) != 0) {
+        cached_job_free(j);
+        return -1;
+    }
     return 0;
 }

@@ -28,4 +28,10 @@ typedef void (*gw_teams_fn)(const char *const *teams, void *data);
 int gw_scope_teams_of(gateway_t *gw, const char *const *ids, size_t n, gw_teams_fn done,
                       void *data);
 
+/* The same from the gateway's cache of salespeople's teams (teamcache.h,
+ * at most a second stale): done runs before this returns when every one is
+ * known there; otherwise all n are read in one round trip and kept. */
+int gw_scope_teams_cached(gateway_t *gw, const char *const *ids, size_t n, gw_teams_fn done,
+                          void *data);
+
 #endif

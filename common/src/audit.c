@@ -100,6 +100,23 @@ static void field(nq_audit_cmd_t *cmd, const char *name, const char *value)
     add(cmd, value);
 }
 
+/* A document's digest and length, and itself (redacted) when small JSON. */
+static void doc_fields(nq_audit_cmd_t *cmd, nq_audit_doc_t *d, const char *sha_name,
+                       const char *len_name, const char *doc_name, const char *text, size_t len)
+{
+    unsigned char digest[crypto_hash_sha256_BYTES];
+    if (!text || len == 0)
+        return;
+    crypto_hash_sha256(digest, (const unsigned char *)text, len);
+    sodium_bin2hex(d->sha, sizeof(d->sha), digest, sizeof(digest));
+    snprintf(d->len, sizeof(d->len), "%zu", len);
+    field(cmd, sha_name, d->sha);
+    field(cmd, len_name, d->len);
+    d->text = nq_audit_redact(text, len);
+    if (d->text)
+        field(cmd, doc_name, d->text);
+}
+
 int nq_audit_cmd_build(nq_audit_cmd_t *cmd, const nq_audit_entry_t *e, int64_t now_ms,
                        int64_t retention_days)
 {
@@ -122,24 +139,17 @@ int nq_audit_cmd_build(nq_audit_cmd_t *cmd, const nq_audit_entry_t *e, int64_t n
     field(cmd, "subject_id", e->subject_id);
     field(cmd, "status", cmd->status);
     field(cmd, "client", e->client);
-    if (e->body && e->body_len > 0) {
-        unsigned char digest[crypto_hash_sha256_BYTES];
-        crypto_hash_sha256(digest, (const unsigned char *)e->body, e->body_len);
-        sodium_bin2hex(cmd->sha, sizeof(cmd->sha), digest, sizeof(digest));
-        snprintf(cmd->blen, sizeof(cmd->blen), "%zu", e->body_len);
-        field(cmd, "body_sha256", cmd->sha);
-        field(cmd, "body_len", cmd->blen);
-        cmd->after = nq_audit_redact(e->body, e->body_len);
-        if (cmd->after)
-            field(cmd, "after", cmd->after);
-    }
+    doc_fields(cmd, &cmd->body, "body_sha256", "body_len", "after", e->body, e->body_len);
+    doc_fields(cmd, &cmd->before, "before_sha256", "before_len", "before", e->before,
+               e->before_len);
     return 0;
 }
 
 void nq_audit_cmd_free(nq_audit_cmd_t *cmd)
 {
-    free(cmd->after);
-    cmd->after = NULL;
+    free(cmd->body.text);
+    free(cmd->before.text);
+    cmd->body.text = cmd->before.text = NULL;
 }
 
 int nq_audit_append_sync(redisContext *c, const nq_audit_entry_t *e, int64_t retention_days,

@@ -33,10 +33,11 @@ static const nq_role_t roles[] = {
      "reads figures, writes activities, org, targets and alerts; reads plans and alert rules",
      NQ_REACH_TEAMS},
     {"salesperson",
-     NQ_BIT_READ(NQ_KIND_KPI) | NQ_BIT_WRITE(NQ_KIND_ACTIVITY) | NQ_BIT_READ(NQ_KIND_ORG) |
+     NQ_BIT_READ(NQ_KIND_KPI) | RW(NQ_KIND_ACTIVITY) | NQ_BIT_READ(NQ_KIND_ORG) |
          NQ_BIT_READ(NQ_KIND_TARGET) | NQ_BIT_READ(NQ_KIND_PLAN) | NQ_BIT_READ(NQ_KIND_ALERT) |
          SELF_BITS,
-     "reads figures, targets, plans and alerts; writes their own activities", NQ_REACH_SELF},
+     "reads figures, targets, plans and alerts; reads and writes their own activities",
+     NQ_REACH_SELF},
 };
 
 static const nq_role_t scopes[] = {

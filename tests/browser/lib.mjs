@@ -1,7 +1,7 @@
 // lib.mjs — what a browser test of the console needs around playwright-core: the
 // environment test_console.c sets, the API as the admin key sees it, bounded waits,
 // the formats the console promises (docs/console.md, written again independently),
-// the browser and the sign-in. Used by manage.test.mjs.
+// the browser and the sign-in. Used by manage.test.mjs and people.test.mjs.
 import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 
@@ -26,6 +26,10 @@ export function check(ok, why) {
 }
 export function step(name) {
   console.log(`-- ${name}`);
+}
+// The whole run is bounded: a test that hangs fails.
+export function bound(ms) {
+  setTimeout(() => fail(`the run took over ${ms} ms`), ms).unref();
 }
 
 // The API with the admin key (NQ_API_KEY): the answers to compare the pages with.
@@ -80,12 +84,16 @@ export const fmt = {
     return `${sign}¥${grouped(int)}.${(frac + '00').slice(0, 2)}`;
   },
   count: (n) => (n === null || n === undefined ? '—' : grouped(String(n))),
+  percent: (r) => (r === null || r === undefined ? '—' : `${(r * 100).toFixed(1)}%`),
   // "2026-11-26T11:00:00.120+08:00" -> "11-26 11:00"
   time: (s) => {
     const m = /^\d{4}-(\d\d)-(\d\d)T(\d\d:\d\d)/.exec(s || '');
     return m ? `${m[1]}-${m[2]} ${m[3]}` : '';
   },
 };
+
+// A metric's value as the console shows it: amounts as money, counts grouped.
+export const value = (metric, v) => (['sales_amount', 'collections'].includes(metric) ? fmt.money(v) : fmt.count(v));
 
 // Chromium headless, a context at 1366×768 in zh-CN and Asia/Shanghai, and a page that
 // collects script errors and CSP refusals (checked at the end with problems()).
@@ -95,6 +103,11 @@ export async function open() {
     executablePath: env('NQ_CHROMIUM'),
     args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'],
   });
+  return { browser, ...(await newPage()) };
+}
+
+// Another context of the browser open() started (another user's cookies), set up alike.
+export async function newPage() {
   const ctx = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
   const page = await ctx.newPage();
   const seen = [];
@@ -102,15 +115,16 @@ export async function open() {
   page.on('console', (m) => {
     if (m.type() === 'error' && /Content Security Policy|Refused to/i.test(m.text())) seen.push(m.text());
   });
-  return { browser, ctx, page, problems: () => seen };
+  return { ctx, page, problems: () => seen };
 }
 
-export async function signIn(page) {
+// Sign in through the form (the demo coordinator unless told) and land on `landing`.
+export async function signIn(page, user = env('NQ_USER'), password = env('NQ_PASSWORD'), landing = '/today') {
   await page.goto(`${URL_BASE}/login`);
-  await page.fill('#user', env('NQ_USER'));
-  await page.fill('#password', env('NQ_PASSWORD'));
+  await page.fill('#user', user);
+  await page.fill('#password', password);
   await page.click('#login-form button[type=submit]');
-  await page.waitForURL('**/today', { timeout: WAIT_MS });
+  await page.waitForURL(`**${landing}`, { timeout: WAIT_MS });
 }
 
 // The API as the signed-in page sees it (its session cookie): a list walked whole.

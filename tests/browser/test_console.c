@@ -2,11 +2,12 @@
  *
  * Starts the suite (harness.h), seeds the demo (nqctl seed-demo), waits until every
  * demo event is scored, makes the demo coordinator u-zhoumin with a random password,
- * then runs console.test.mjs under node: headless Debian chromium through
- * playwright-core signs in, compares Today's figures with the API's, watches a big
- * order's alert arrive live and acknowledges it, switches to English and checks the
- * 390 px layout. Screenshots: <build>/artifacts/console/. The same program runs
- * manage.test.mjs as test_manage (CMakeLists.txt: NQ_BROWSER_SCRIPT). */
+ * and the demo salesperson u-zhangwei (sp-zhangwei), with random passwords, then runs
+ * console.test.mjs under node: headless Debian chromium through playwright-core signs
+ * in, compares Today's figures with the API's, watches a big order's alert arrive live
+ * and acknowledges it, switches to English and checks the 390 px layout. Screenshots:
+ * <build>/artifacts/console/. The same program runs manage.test.mjs as test_manage and
+ * people.test.mjs as test_people (CMakeLists.txt: NQ_BROWSER_SCRIPT). */
 #include <CUnit/Basic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,23 +21,28 @@
 
 #define TEAM        "t-east"
 #define COORDINATOR "u-zhoumin"
+#define SALES_USER  "u-zhangwei"
+#define SALESPERSON "sp-zhangwei"
 
-static void make_coordinator(char *password, size_t len)
+/* A demo user (teams and salesperson "" for none) with a random password. */
+static void make_user(const char *id, const char *name, const char *role, const char *teams,
+                      const char *salesperson, char *password, size_t len)
 {
     char err[256] = "";
     nq_user_t u = {0};
     snprintf(password, len, "pw-%08lx%08lx", (unsigned long)random(), (unsigned long)getpid());
-    snprintf(u.id, sizeof(u.id), COORDINATOR);
-    snprintf(u.name, sizeof(u.name), "周敏");
-    snprintf(u.role, sizeof(u.role), "coordinator");
-    snprintf(u.teams, sizeof(u.teams), TEAM);
+    snprintf(u.id, sizeof(u.id), "%s", id);
+    snprintf(u.name, sizeof(u.name), "%s", name);
+    snprintf(u.role, sizeof(u.role), "%s", role);
+    snprintf(u.teams, sizeof(u.teams), "%s", teams);
+    snprintf(u.salesperson, sizeof(u.salesperson), "%s", salesperson);
     int rc = nq_access_user_add(tk_redis, &u, password, err, sizeof(err));
-    tk_check(rc == 0, "user add %s: %s", COORDINATOR, err);
+    tk_check(rc == 0, "user add %s: %s", id, err);
     CU_ASSERT_EQUAL_FATAL(rc, 0);
 }
 
-/* node console.test.mjs with the suite's address and the coordinator; its exit status. */
-static int run_browser(const char *password)
+/* node NQ_BROWSER_SCRIPT with the suite's address and the users; its exit status. */
+static int run_browser(const char *password, const char *sales_password)
 {
     pid_t pid = fork();
     if (pid == 0) {
@@ -44,6 +50,9 @@ static int run_browser(const char *password)
         setenv("NQ_USER", COORDINATOR, 1);
         setenv("NQ_PASSWORD", password, 1);
         setenv("NQ_TEAM", TEAM, 1);
+        setenv("NQ_SALES_USER", SALES_USER, 1);
+        setenv("NQ_SALES_PASSWORD", sales_password, 1);
+        setenv("NQ_SALESPERSON", SALESPERSON, 1);
         setenv("NQ_ARTIFACTS", NQ_ARTIFACTS_DIR, 1);
         setenv("NQ_PLAYWRIGHT", NQ_PLAYWRIGHT_DIR, 1);
         setenv("NQ_CHROMIUM", NQ_CHROMIUM, 1);
@@ -58,12 +67,14 @@ static int run_browser(const char *password)
 
 static void test_console(void)
 {
-    char password[64];
+    char password[64], sales_password[64];
     CU_ASSERT_EQUAL_FATAL(tk_nqctl(NULL, NULL, 30000, (const char *[]){"seed-demo", NULL}), 0);
     tk_accepted = tk_redis_int("GET %s", NQ_KEY_STATS_ACCEPTED);
     CU_ASSERT_FATAL(tk_accepted > 0 && tk_wait_scored(15000));
-    make_coordinator(password, sizeof(password));
-    int rc = run_browser(password);
+    make_user(COORDINATOR, "周敏", "coordinator", TEAM, "", password, sizeof(password));
+    make_user(SALES_USER, "张伟", "salesperson", "", SALESPERSON, sales_password,
+              sizeof(sales_password));
+    int rc = run_browser(password, sales_password);
     tk_check(rc == 0, "the browser test exited %d (its output above)", rc);
     CU_ASSERT_EQUAL(rc, 0);
 }

@@ -6,8 +6,27 @@
 
 #include "nq/roles.h"
 
-/* What a path's :id names, read from the segment before it. */
-typedef enum { NAMES_NOTHING, NAMES_SP, NAMES_TEAM, NAMES_CUSTOMER, NAMES_OTHER } names_t;
+/* What a path's :id names, read from the segment before it; or, for a read
+ * of activities, its query (NAMES_QUERY: each of query_names in turn). */
+typedef enum {
+    NAMES_NOTHING,
+    NAMES_SP,
+    NAMES_TEAM,
+    NAMES_CUSTOMER,
+    NAMES_OTHER,
+    NAMES_QUERY
+} names_t;
+
+/* The query parameters that name a record on a NAMES_QUERY path. */
+static const struct {
+    const char *param;
+    names_t names;
+} query_names[] = {
+    {"salesperson", NAMES_SP},
+    {"customer", NAMES_CUSTOMER},
+    {"team", NAMES_TEAM},
+};
+#define N_QUERY_NAMES (sizeof(query_names) / sizeof(query_names[0]))
 
 /* A caller: how it authenticates and how far it reaches. */
 typedef struct who {
@@ -37,6 +56,16 @@ static const nq_role_t *role_of(az_who_t who)
     if (!whos[who].role)
         return NULL;
     return who == AZ_TEAM_KEY ? nq_scope_find(whos[who].role) : nq_role_find(whos[who].role);
+}
+
+/* A read whose path is a collection of events with no record in it takes the
+ * record it is about in its query (?salesperson=, ?customer=, ?team=). */
+static bool query_named(const nq_route_t *r)
+{
+    static const char tail[] = "/activities";
+    size_t n = strlen(r->pattern), t = sizeof(tail) - 1;
+    return strcmp(r->method, "GET") == 0 && n >= t && strcmp(r->pattern + n - t, tail) == 0 &&
+           !strstr(r->pattern, "/:");
 }
 
 static names_t names_of(const char *pattern)
@@ -124,8 +153,6 @@ static az_want_t scoped_want(const nq_route_t *r, az_who_t who, names_t names, b
     }
     if (r->subject == GW_SUBJ_EVERY_TEAM)
         return AZ_WANT_403; /* not scoped yet: closed to team-limited callers */
-    if (r->subject == GW_SUBJ_BOARD)
-        return AZ_WANT_403; /* the matrix asks for the company board (the default) */
     switch (names) {
     case NAMES_SP:
     case NAMES_CUSTOMER:
@@ -161,6 +188,24 @@ static az_want_t want_of(const nq_route_t *r, az_who_t who, names_t names, bool 
     return scoped_want(r, who, names, in_scope);
 }
 
+/* One case of route r for who, its :id (or query) naming a record in or out of scope. */
+static int add_case(az_case_t *c, const nq_route_t *r, az_who_t who, names_t names, bool in_scope,
+                    int query, bool stream)
+{
+    c->route = r;
+    c->who = who;
+    c->in_scope = in_scope;
+    c->want = stream ? AZ_WANT_SKIP : want_of(r, who, names, in_scope);
+    const char *id = id_for(names, who, in_scope);
+    if (fill_path(c->path, sizeof(c->path), r->pattern, id) != 0)
+        return -1;
+    if (query < 0)
+        return 0;
+    size_t at = strlen(c->path);
+    int n = snprintf(c->path + at, sizeof(c->path) - at, "?%s=%s", query_names[query].param, id);
+    return n < 0 || (size_t)n >= sizeof(c->path) - at ? -1 : 0;
+}
+
 int az_generate(const nq_route_t *routes, size_t n, az_case_t *out, size_t max, char *err,
                 size_t errlen)
 {
@@ -171,25 +216,25 @@ int az_generate(const nq_route_t *routes, size_t n, az_case_t *out, size_t max, 
             snprintf(err, errlen, "%s %s: no permission declared", r->method, r->pattern);
             return -1;
         }
-        names_t names = names_of(r->pattern);
+        names_t path_names = query_named(r) ? NAMES_QUERY : names_of(r->pattern);
         /* a stream never ends: its scoping is checked by its own test */
         bool stream =
             strlen(r->pattern) > 7 && strcmp(r->pattern + strlen(r->pattern) - 7, "/stream") == 0;
+        int queries = path_names == NAMES_QUERY ? (int)N_QUERY_NAMES : 1;
+        int sides = path_names == NAMES_NOTHING ? 1 : 2;
         for (int w = 0; w < AZ_WHO_COUNT; w++) {
-            for (int side = 0; side < (names == NAMES_NOTHING ? 1 : 2); side++) {
-                if (k == max) {
-                    snprintf(err, errlen, "more than %zu cases", max);
-                    return -1;
-                }
-                az_case_t *c = &out[k++];
-                c->route = r;
-                c->who = (az_who_t)w;
-                c->in_scope = side == 0;
-                c->want = stream ? AZ_WANT_SKIP : want_of(r, c->who, names, c->in_scope);
-                if (fill_path(c->path, sizeof(c->path), r->pattern,
-                              id_for(names, c->who, c->in_scope)) != 0) {
-                    snprintf(err, errlen, "%s %s: path too long", r->method, r->pattern);
-                    return -1;
+            for (int q = 0; q < queries; q++) {
+                names_t names = path_names == NAMES_QUERY ? query_names[q].names : path_names;
+                for (int side = 0; side < sides; side++) {
+                    if (k == max) {
+                        snprintf(err, errlen, "more than %zu cases", max);
+                        return -1;
+                    }
+                    if (add_case(&out[k++], r, (az_who_t)w, names, side == 0,
+                                 path_names == NAMES_QUERY ? q : -1, stream) != 0) {
+                        snprintf(err, errlen, "%s %s: path too long", r->method, r->pattern);
+                        return -1;
+                    }
                 }
             }
         }

@@ -8,8 +8,10 @@
  * from the route's permission (nq/roles.h) and from what its path names —
  * the segment before ":id" (salespeople, teams, customers) — not from the
  * row's declared subject, so a row that declares no scoping, or a handler
- * that lost it, fails the case "another team's record: 404". Lists and
- * boards (no :id) are checked by their content in test_authz.c.
+ * that lost it, fails the case "another team's record: 404". A read of
+ * activities names its record in the query instead (?salesperson=,
+ * ?customer=, ?team=): each is a pair of cases the same way. Lists, boards
+ * and batches are checked by their content in test_authz.c.
  *
  *   az_case_t cases[AZ_CASES_MAX];
  *   char err[256];

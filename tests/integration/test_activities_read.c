@@ -8,6 +8,10 @@
  *     at every page size, thousands of events in one millisecond included,
  *     and a type filter over a long timeline (short pages, a cursor to go on);
  *   - every bad parameter a 400 naming it; an unknown team a 404;
+ *   - the console's salesperson page reads: a salesperson's events by path
+ *     (/salespeople/{id}/activities), their trend (n periods, each beside
+ *     its last year, each equal to that period's KPIs), and a team's
+ *     members without an event in a day or week (/teams/{id}/idle);
  *   - nq-customers killed and restarted while events flow, and entries
  *     left pending by an instance that died: every event is in the index once;
  *   - the index after a rebuild request (with parts of it deleted first) and
@@ -318,6 +322,102 @@ static void test_team(void)
     check_ids_or("team=t-1&type=visit&to=2026-11-20", 1, "a-01,b-1", "b-1,a-01");
     check_ids("team=t-empty", 50, "");
     json_decref(tk_call("GET", "/api/v1/activities?team=t-ghost", NULL, 404));
+}
+
+/* The idle members of `team` in `query`'s period: "sp-a,sp-b" in id order. */
+static void check_idle(const char *team, const char *query, const char *want)
+{
+    char path[256], got[256] = "";
+    snprintf(path, sizeof(path), "/api/v1/teams/%s/idle?%s", team, query);
+    json_t *j = tk_call("GET", path, NULL, 200);
+    size_t i, len = 0;
+    json_t *e;
+    json_array_foreach (json_object_get(j, "idle"), i, e)
+        len += (size_t)snprintf(got + len, sizeof(got) - len, "%s%s", i ? "," : "",
+                                json_string_value(e));
+    tk_check(strcmp(got, want) == 0 && strcmp(tk_str(j, "team_id"), team) == 0,
+             "%s: idle %s, want %s: %s", path, got, want, tk_text(j));
+    json_decref(j);
+}
+
+/* The trend of sp-a: each point's figures are those of its period and of its last year. */
+static void check_trend(const char *query, const char *const *keys, size_t n)
+{
+    char path[256];
+    snprintf(path, sizeof(path), "/api/v1/salespeople/sp-a/trend?%s", query);
+    json_t *j = tk_call("GET", path, NULL, 200);
+    json_t *points = json_object_get(j, "points");
+    tk_check(json_array_size(points) == n && strcmp(tk_str(j, "salesperson_id"), "sp-a") == 0,
+             "%s: %zu points: %s", path, n, tk_text(j));
+    for (size_t i = 0; i < n && i < json_array_size(points); i++) {
+        json_t *p = json_array_get(points, i);
+        json_t *ly = json_object_get(p, "last_year");
+        json_t *period = json_object_get(p, "period");
+        tk_check(strcmp(tk_str(period, "key"), keys[i]) == 0, "%s: point %zu is %s, want %s", path,
+                 i, tk_str(period, "key"), keys[i]);
+        for (json_t *q = p; q; q = q == p ? ly : NULL) {
+            char one[256];
+            json_t *pq = json_object_get(q, "period");
+            snprintf(one, sizeof(one), "/api/v1/salespeople/sp-a/kpis?period=%s&at=%s",
+                     tk_str(pq, "kind"), tk_str(pq, "start"));
+            for (char *c = one; *c; c++)
+                if (*c == '+')
+                    memmove(c + 3, c + 1, strlen(c + 1) + 1), memcpy(c, "%2B", 3);
+            json_t *k = tk_call("GET", one, NULL, 200);
+            tk_check(json_equal(json_object_get(q, "kpis"), json_object_get(k, "kpis")) &&
+                         json_equal(pq, json_object_get(k, "period")),
+                     "%s: %s differs from %s: %s", path, tk_str(pq, "key"), one, tk_text(k));
+            json_decref(k);
+        }
+    }
+    json_decref(j);
+}
+
+static void test_salesperson_page(void)
+{
+    CU_ASSERT_TRUE_FATAL(tk_wait_scored(15000));
+    /* a salesperson's events by path: as ?salesperson= answers them, filters and pages too */
+    json_t *a = tk_call("GET", "/api/v1/salespeople/sp-a/activities?limit=200", NULL, 200);
+    json_t *b = tk_call("GET", "/api/v1/activities?salesperson=sp-a&limit=200", NULL, 200);
+    tk_check(json_equal(a, b) &&
+                 strcmp(ids_of(json_object_get(a, "items")), SP_A_NEWEST_FIRST) == 0,
+             "by path: %s", ids_of(json_object_get(a, "items")));
+    json_decref(a);
+    json_decref(b);
+    a = tk_call("GET", "/api/v1/salespeople/sp-a/activities?type=visit,call&limit=1", NULL, 200);
+    tk_check(strcmp(ids_of(json_object_get(a, "items")), "a-02") == 0 &&
+                 json_is_string(json_object_get(a, "next_cursor")),
+             "by path, filtered, a page of 1: %s", tk_text(a));
+    json_decref(a);
+    tk_expect_400("GET", "/api/v1/salespeople/sp-a/activities?limit=0", NULL, "limit");
+    tk_expect_400("GET", "/api/v1/salespeople/sp-a/activities?type=dance", NULL, "type");
+    /* the trend: oldest first, the period of `at` last */
+    check_trend("period=month&n=3&at=2026-11-15", (const char *[]){"2026-09", "2026-10", "2026-11"},
+                3);
+    check_trend("period=week&n=2&at=2026-11-04", (const char *[]){"2026-W44", "2026-W45"}, 2);
+    json_t *t =
+        tk_call("GET", "/api/v1/salespeople/sp-a/trend?period=month&at=2026-11-15", NULL, 200);
+    json_t *last = json_array_get(json_object_get(t, "points"), 11);
+    json_t *ly = json_object_get(last, "last_year");
+    tk_check(json_array_size(json_object_get(t, "points")) == 12 &&
+                 strcmp(tk_str(json_object_get(last, "period"), "key"), "2026-11") == 0 &&
+                 strcmp(tk_str(json_object_get(ly, "period"), "key"), "2025-11") == 0 &&
+                 strcmp(tk_str(json_object_get(last, "kpis"), "collections"), "40000.00") == 0,
+             "12 months by default, 2026-11 beside 2025-11: %s", tk_text(t));
+    json_decref(t);
+    tk_expect_400("GET", "/api/v1/salespeople/sp-a/trend?n=0", NULL, "n");
+    tk_expect_400("GET", "/api/v1/salespeople/sp-a/trend?n=25", NULL, "n");
+    tk_expect_400("GET", "/api/v1/salespeople/sp-a/trend?n=3x", NULL, "n");
+    tk_expect_400("GET", "/api/v1/salespeople/sp-a/trend?period=decade", NULL, "period");
+    /* who of t-1 (sp-a, sp-b) has no event: a day, a week, the default day */
+    check_idle("t-1", "at=2026-11-20", "sp-a");
+    check_idle("t-1", "at=2026-11-02", "");
+    check_idle("t-1", "at=2026-11-25", "sp-a,sp-b");
+    check_idle("t-1", "period=week&at=2026-11-20", "");
+    check_idle("t-1", "", "sp-a,sp-b");
+    check_idle("t-empty", "at=2026-11-20", "");
+    json_decref(tk_call("GET", "/api/v1/teams/t-ghost/idle", NULL, 404));
+    tk_expect_400("GET", "/api/v1/teams/t-1/idle?at=yesterday", NULL, "at");
 }
 
 static void test_bad_parameters(void)
@@ -744,6 +844,7 @@ static CU_TestInfo tests[] = {
     {"filters: type, from, to", test_filters},
     {"pages at every size", test_paging},
     {"a team: its members' timelines merged", test_team},
+    {"the salesperson page's reads: events by path, trend, idle members", test_salesperson_page},
     {"bad parameters: a 400 naming each", test_bad_parameters},
     {"1,200 events of one millisecond", test_one_millisecond},
     {"a type filter over a long timeline: bounded pages", test_scan_bound},

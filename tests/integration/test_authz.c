@@ -27,6 +27,8 @@
 /* How each caller authenticates: its header lines, on its own connection. */
 static char s_headers[AZ_WHO_COUNT][512];
 static nq_httpc_t *s_conn[AZ_WHO_COUNT];
+static char s_ingest_headers[512]; /* an ingest key limited to AZ_TEAM_OWN (test_post_scoped) */
+static nq_httpc_t *s_ingest_conn;
 
 /* ---------------------------------------------------------------- setup */
 
@@ -124,6 +126,7 @@ static int suite_cleanup(void)
 {
     for (int w = 0; w < AZ_WHO_COUNT; w++)
         nq_httpc_destroy(&s_conn[w]);
+    nq_httpc_destroy(&s_ingest_conn);
     tk_stop();
     return 0;
 }
@@ -221,6 +224,18 @@ static int by_text(const void *a, const void *b)
     return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
+/* The n texts of v sorted and comma-joined into buf. */
+static const char *sorted_join(const char **v, size_t n, char *buf, size_t len)
+{
+    qsort(v, n, sizeof(v[0]), by_text);
+    buf[0] = '\0';
+    for (size_t i = 0; i < n; i++) {
+        size_t at = strlen(buf);
+        snprintf(buf + at, len - at, "%s%s", at ? "," : "", v[i]);
+    }
+    return buf;
+}
+
 /* The `field` of a list answer's items, sorted and comma-joined, into buf. */
 static const char *ids_of(const json_t *page, const char *field, char *buf, size_t len)
 {
@@ -231,13 +246,7 @@ static const char *ids_of(const json_t *page, const char *field, char *buf, size
     json_array_foreach (items, i, it)
         if (n < 64)
             v[n++] = tk_str(it, field);
-    qsort(v, n, sizeof(v[0]), by_text);
-    buf[0] = '\0';
-    for (i = 0; i < n; i++) {
-        size_t at = strlen(buf);
-        snprintf(buf + at, len - at, "%s%s", at ? "," : "", v[i]);
-    }
-    return buf;
+    return sorted_join(v, n, buf, len);
 }
 
 /* The big-order alert of each of the three salespeople, by salesperson. */
@@ -392,30 +401,346 @@ static void test_org_lists(void)
     }
 }
 
-/* Leaderboards: a team's board within scope, another's 404, the company board 403. */
+/* The entries of a board answer: "<salesperson>:<fields>" sorted and
+ * comma-joined, <fields> "v" when the entry carries a value, "-" when only
+ * rank and name. */
+static const char *board_rows(const json_t *board, char *buf, size_t len)
+{
+    const char *v[16];
+    char rows[16][96];
+    size_t n = 0, i;
+    json_t *e;
+    json_array_foreach (json_object_get(board, "entries"), i, e) {
+        if (n == 16)
+            break;
+        bool named = json_is_string(json_object_get(e, "name")) &&
+                     json_is_integer(json_object_get(e, "rank"));
+        snprintf(rows[n], sizeof(rows[n]), "%s:%s", tk_str(e, "salesperson_id"),
+                 !named                        ? "?"
+                 : json_object_get(e, "value") ? "v"
+                                               : "-");
+        v[n] = rows[n];
+        n++;
+    }
+    return sorted_join(v, n, buf, len);
+}
+
+#define BOARD_OWN     "/api/v1/leaderboards?scope=team:" AZ_TEAM_OWN "&metric=sales_amount"
+#define BOARD_OTHER   "/api/v1/leaderboards?scope=team:" AZ_TEAM_OTHER "&metric=sales_amount"
+#define BOARD_COMPANY "/api/v1/leaderboards?scope=company&metric=sales_amount"
+
+/* Leaderboards: a team's board within scope, another's 404; the company
+ * board cut to the caller (boardscope.h); a salesperson's teammates by the
+ * team's setting. */
 static void test_boards(void)
 {
+    char rows[512];
+    int status;
+    /* the big orders of test_alerts are scored: 99000.00 each */
+    int64_t deadline = tk_mono_ms() + 15000;
+    json_t *all = NULL;
+    do {
+        json_decref(all);
+        all = get_as(AZ_ADMIN, BOARD_COMPANY, &status);
+        if (strstr(board_rows(all, rows, sizeof(rows)), AZ_SP_OWN) &&
+            json_array_size(json_object_get(all, "entries")) == 3)
+            break;
+        usleep(100000);
+    } while (tk_mono_ms() < deadline);
+    tk_check(strcmp(rows, AZ_SP_MATE ":v," AZ_SP_OTHER ":v," AZ_SP_OWN ":v") == 0,
+             "the company board as admin: [%s]", rows);
+    CU_ASSERT_PTR_NULL(json_object_get(all, "company_totals"));
+    json_decref(all);
     static const struct {
         az_who_t who;
         int own, other, company;
+        const char *company_rows; /* whom the company board shows, and how */
     } want[] = {
-        {AZ_MANAGER, 200, 200, 200},
-        {AZ_COORD, 200, 404, 403},
-        {AZ_TEAM_KEY, 200, 404, 403},
-        {AZ_SALES, 404, 404, 403},
+        {AZ_MANAGER, 200, 200, 200, AZ_SP_MATE ":v," AZ_SP_OTHER ":v," AZ_SP_OWN ":v"},
+        {AZ_COORD, 200, 404, 200, AZ_SP_MATE ":v," AZ_SP_OWN ":v"},
+        {AZ_TEAM_KEY, 200, 404, 200, AZ_SP_MATE ":v," AZ_SP_OWN ":v"},
+        {AZ_SALES, 200, 404, 200, AZ_SP_OWN ":v"},
     };
     for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
         int got[3];
-        const char *const paths[3] = {
-            "/api/v1/leaderboards?scope=team:" AZ_TEAM_OWN "&metric=sales_amount",
-            "/api/v1/leaderboards?scope=team:" AZ_TEAM_OTHER "&metric=sales_amount",
-            "/api/v1/leaderboards?scope=company&metric=sales_amount"};
+        const char *const paths[3] = {BOARD_OWN, BOARD_OTHER, BOARD_COMPANY};
         const int wants[3] = {want[i].own, want[i].other, want[i].company};
         for (int k = 0; k < 3; k++) {
-            json_decref(get_as(want[i].who, paths[k], &got[k]));
+            json_t *b = get_as(want[i].who, paths[k], &got[k]);
             tk_check(got[k] == wants[k], "%s as %s: %d, want %d", paths[k],
                      az_who_name(want[i].who), got[k], wants[k]);
+            if (k == 2)
+                tk_check(strcmp(board_rows(b, rows, sizeof(rows)), want[i].company_rows) == 0,
+                         "the company board as %s: [%s], want [%s]", az_who_name(want[i].who), rows,
+                         want[i].company_rows);
+            /* a team-limited caller's company board: the totals of all three */
+            json_t *totals = json_object_get(b, "company_totals");
+            if (k == 2 && (want[i].who == AZ_COORD || want[i].who == AZ_TEAM_KEY)) {
+                CU_ASSERT_EQUAL(tk_num(totals, "salespeople"), 3);
+                tk_check_str(json_object_get(totals, "value"), "297000.00", "company total");
+            }
+            json_decref(b);
         }
+    }
+    /* a salesperson's own team board: themselves only, until the team lets them see
+     * each other (rank and name, no figures) */
+    json_t *b = get_as(AZ_SALES, BOARD_OWN, &status);
+    tk_check(strcmp(board_rows(b, rows, sizeof(rows)), AZ_SP_OWN ":v") == 0,
+             "the team board as its salesperson: [%s]", rows);
+    json_decref(b);
+    json_decref(tk_call("PUT", "/api/v1/teams/" AZ_TEAM_OWN "/settings",
+                        "{\"leaderboard_visible\":true}", 200));
+    json_t *set = get_as(AZ_SALES, "/api/v1/teams/" AZ_TEAM_OWN "/settings", &status);
+    CU_ASSERT_EQUAL(status, 403); /* settings are read by coordinators and up */
+    json_decref(set);
+    set = get_as(AZ_COORD, "/api/v1/teams/" AZ_TEAM_OWN "/settings", &status);
+    CU_ASSERT(json_is_true(json_object_get(set, "leaderboard_visible")));
+    json_decref(set);
+    b = get_as(AZ_SALES, BOARD_OWN, &status);
+    tk_check(strcmp(board_rows(b, rows, sizeof(rows)), AZ_SP_MATE ":-," AZ_SP_OWN ":v") == 0,
+             "the team board as its salesperson, teammates visible: [%s]", rows);
+    json_decref(b);
+    b = get_as(AZ_SALES, BOARD_COMPANY, &status);
+    tk_check(strcmp(board_rows(b, rows, sizeof(rows)), AZ_SP_MATE ":-," AZ_SP_OWN ":v") == 0,
+             "the company board as a salesperson, teammates visible: [%s]", rows);
+    json_decref(b);
+    json_decref(tk_call("PUT", "/api/v1/teams/" AZ_TEAM_OWN "/settings",
+                        "{\"leaderboard_visible\":1}", 400));
+    json_decref(tk_call("PUT", "/api/v1/teams/" AZ_TEAM_OWN "/settings", "{}", 200));
+    b = get_as(AZ_SALES, BOARD_OWN, &status);
+    tk_check(strcmp(board_rows(b, rows, sizeof(rows)), AZ_SP_OWN ":v") == 0,
+             "the team board as its salesperson, the setting cleared: [%s]", rows);
+    json_decref(b);
+}
+
+/* ---------------------------------------------------------------- activities */
+
+/* POST events (stolen) with these header lines on conn: the answer, its status in *status. */
+static json_t *post_with(nq_httpc_t *conn, const char *headers, json_t *events, int *status)
+{
+    static char body[1 << 16];
+    char *text = json_dumps(events, JSON_COMPACT);
+    nq_httpc_response_t r;
+    json_decref(events);
+    int rc = nq_httpc_request(conn, "POST", "/api/v1/activities", "application/json", text,
+                              strlen(text), headers, &r);
+    *status = rc == 0 ? r.status : -1;
+    snprintf(body, sizeof(body), "%.*s", (int)(r.body ? r.len : 0), r.body ? r.body : "");
+    nq_httpc_response_free(&r);
+    free(text);
+    return json_loads(body, 0, NULL);
+}
+
+/* "<status>[/<field of the first error>]" of each result, comma-joined. */
+static const char *results_of(const json_t *answer, char *buf, size_t len)
+{
+    size_t i;
+    json_t *r;
+    buf[0] = '\0';
+    json_array_foreach (json_object_get(answer, "results"), i, r) {
+        size_t at = strlen(buf);
+        const json_t *err = json_array_get(json_object_get(r, "errors"), 0);
+        snprintf(buf + at, len - at, "%s%s%s%s", at ? "," : "", tk_str(r, "status"), err ? "/" : "",
+                 err ? tk_str(err, "field") : "");
+    }
+    return buf;
+}
+
+/* Whether the admin finds event `id` among salesperson sp's activities. */
+static bool stored(const char *sp, const char *id)
+{
+    char path[256];
+    int status;
+    snprintf(path, sizeof(path), "/api/v1/activities?salesperson=%s&limit=200", sp);
+    json_t *page = get_as(AZ_ADMIN, path, &status);
+    size_t i;
+    json_t *it;
+    bool found = false;
+    json_array_foreach (json_object_get(page, "items"), i, it)
+        found |= strcmp(tk_str(it, "event_id"), id) == 0;
+    json_decref(page);
+    return found;
+}
+
+/* Salesperson sp's calls this month, as the admin reads them. */
+static long long calls_of(const char *sp)
+{
+    char path[256];
+    int status;
+    snprintf(path, sizeof(path), "/api/v1/salespeople/%s/kpis?period=month", sp);
+    json_t *k = get_as(AZ_ADMIN, path, &status);
+    json_t *calls = json_object_get(json_object_get(k, "kpis"), "calls");
+    long long n =
+        json_integer_value(json_is_object(calls) ? json_object_get(calls, "value") : calls);
+    json_decref(k);
+    return n;
+}
+
+static json_t *call_event(const char *id, const char *sp)
+{
+    return tk_event(id, "call", sp, NULL, nq_access_now_ms(), NULL);
+}
+
+/* Posting activities: each event kept to the caller's scope, with a per-event
+ * reason; what is taken is stored and scored, what is not never reaches ingest. */
+static void test_post_scoped(void)
+{
+    char res[256];
+    int status;
+    char err[256] = "";
+    nq_apikey_t rec;
+    static char k[NQ_APIKEY_LEN + 1];
+    tk_check(nq_access_key_create(tk_redis, "ingest", AZ_TEAM_OWN, "team-feed", k, &rec, err,
+                                  sizeof(err)) == 0,
+             "key create: %s", err);
+    snprintf(s_ingest_headers, sizeof(s_ingest_headers), "Authorization: Bearer %s\r\n", k);
+    s_ingest_conn = nq_httpc_new(nq_harness_url(tk_h));
+    nq_httpc_set_api_key(s_ingest_conn, NULL);
+    long long own_before = calls_of(AZ_SP_OWN);
+
+    /* a coordinator: their team's event taken, another team's rejected */
+    json_t *a = post_with(s_conn[AZ_COORD], s_headers[AZ_COORD],
+                          json_pack("[o]", call_event("az-p-own", AZ_SP_OWN)), &status);
+    CU_ASSERT_EQUAL(status, 202);
+    json_decref(a);
+    a = post_with(s_conn[AZ_COORD], s_headers[AZ_COORD],
+                  json_pack("[o]", call_event("az-p-other", AZ_SP_OTHER)), &status);
+    CU_ASSERT_EQUAL(status, 400);
+    tk_check(strcmp(results_of(a, res, sizeof(res)), "rejected/salesperson_id") == 0,
+             "another team's event: %s", tk_text(a));
+    tk_check_str(
+        json_object_get(
+            json_array_get(
+                json_object_get(json_array_get(json_object_get(a, "results"), 0), "errors"), 0),
+            "reason"),
+        "is not in your teams", "the reason");
+    json_decref(a);
+    /* a batch of both, and one without a salesperson (ingest's own reason) */
+    json_t *no_sp = call_event("az-p-nosp", AZ_SP_OWN);
+    json_object_del(no_sp, "salesperson_id");
+    a = post_with(s_conn[AZ_COORD], s_headers[AZ_COORD],
+                  json_pack("[o,o,o,o]", call_event("az-p-mix1", AZ_SP_MATE),
+                            call_event("az-p-mix2", AZ_SP_OTHER),
+                            call_event("az-p-mix3", AZ_SP_OWN), no_sp),
+                  &status);
+    CU_ASSERT_EQUAL(status, 207);
+    tk_check(strcmp(results_of(a, res, sizeof(res)),
+                    "accepted,rejected/salesperson_id,accepted,rejected/salesperson_id") == 0,
+             "a mixed batch: %s", res);
+    tk_check_str(json_object_get(json_array_get(json_object_get(a, "results"), 1), "event_id"),
+                 "az-p-mix2", "the rejected event's id");
+    json_decref(a);
+
+    /* a salesperson: their own events only */
+    a = post_with(
+        s_conn[AZ_SALES], s_headers[AZ_SALES],
+        json_pack("[o,o]", call_event("az-p-self", AZ_SP_OWN), call_event("az-p-mate", AZ_SP_MATE)),
+        &status);
+    CU_ASSERT_EQUAL(status, 207);
+    tk_check(strcmp(results_of(a, res, sizeof(res)), "accepted,rejected/salesperson_id") == 0,
+             "a salesperson's batch: %s", res);
+    json_decref(a);
+
+    /* an ingest key limited to the team, as NDJSON too */
+    a = post_with(s_ingest_conn, s_ingest_headers,
+                  json_pack("[o,o]", call_event("az-p-key1", AZ_SP_MATE),
+                            call_event("az-p-key2", AZ_SP_OTHER)),
+                  &status);
+    CU_ASSERT_EQUAL(status, 207);
+    tk_check(strcmp(results_of(a, res, sizeof(res)), "accepted,rejected/salesperson_id") == 0,
+             "a team key's batch: %s", res);
+    json_decref(a);
+
+    /* stored and scored: the own team's; nothing of the rest */
+    int64_t deadline = tk_mono_ms() + 15000;
+    while (calls_of(AZ_SP_OWN) < own_before + 3 && tk_mono_ms() < deadline)
+        usleep(100000);
+    CU_ASSERT_EQUAL(calls_of(AZ_SP_OWN), own_before + 3);
+    CU_ASSERT(tk_wait_indexed(15000));
+    static const struct {
+        const char *sp, *id;
+        bool stored;
+    } ev[] = {
+        {AZ_SP_OWN, "az-p-own", true},     {AZ_SP_OWN, "az-p-mix3", true},
+        {AZ_SP_OWN, "az-p-self", true},    {AZ_SP_MATE, "az-p-mix1", true},
+        {AZ_SP_MATE, "az-p-key1", true},   {AZ_SP_OTHER, "az-p-other", false},
+        {AZ_SP_OTHER, "az-p-mix2", false}, {AZ_SP_MATE, "az-p-mate", false},
+        {AZ_SP_OTHER, "az-p-key2", false},
+    };
+    for (size_t i = 0; i < sizeof(ev) / sizeof(ev[0]); i++)
+        tk_check(stored(ev[i].sp, ev[i].id) == ev[i].stored, "%s of %s: %s", ev[i].id, ev[i].sp,
+                 ev[i].stored ? "not stored" : "stored");
+}
+
+/* A salesperson who moves to another team is out of the coordinator's
+ * batches within a second (the gateway's cache follows nq:org:version). */
+static void test_post_after_move(void)
+{
+    char res[256];
+    int status;
+    json_t *a = post_with(s_conn[AZ_COORD], s_headers[AZ_COORD],
+                          json_pack("[o]", call_event("az-m-1", AZ_SP_MATE)), &status);
+    tk_check(strcmp(results_of(a, res, sizeof(res)), "accepted") == 0, "before the move: %s", res);
+    json_decref(a);
+    put("/api/v1/salespeople/" AZ_SP_MATE, "{\"name\":\"同事\",\"team_id\":\"" AZ_TEAM_OTHER "\"}");
+    usleep(1100 * 1000);
+    a = post_with(s_conn[AZ_COORD], s_headers[AZ_COORD],
+                  json_pack("[o]", call_event("az-m-2", AZ_SP_MATE)), &status);
+    tk_check(strcmp(results_of(a, res, sizeof(res)), "rejected/salesperson_id") == 0,
+             "a second after the move: %s", res);
+    json_decref(a);
+    put("/api/v1/salespeople/" AZ_SP_MATE, "{\"name\":\"同事\",\"team_id\":\"" AZ_TEAM_OWN "\"}");
+    usleep(1100 * 1000);
+    a = post_with(s_conn[AZ_COORD], s_headers[AZ_COORD],
+                  json_pack("[o]", call_event("az-m-3", AZ_SP_MATE)), &status);
+    tk_check(strcmp(results_of(a, res, sizeof(res)), "accepted") == 0, "moved back: %s", res);
+    json_decref(a);
+}
+
+/* Reading activities: a team's events for its coordinator, another's 404 (the
+ * matrix checks every parameter's status); the unknown ids only for every-team
+ * callers. */
+static void test_read_scoped(void)
+{
+    char ids[512];
+    int status;
+    json_t *page = get_as(AZ_COORD, "/api/v1/activities?team=" AZ_TEAM_OWN "&limit=200", &status);
+    CU_ASSERT_EQUAL(status, 200);
+    size_t i;
+    json_t *it;
+    json_array_foreach (json_object_get(page, "items"), i, it)
+        CU_ASSERT(strcmp(tk_str(it, "salesperson_id"), AZ_SP_OTHER) != 0);
+    CU_ASSERT(json_array_size(json_object_get(page, "items")) > 0);
+    json_decref(page);
+    json_decref(get_as(AZ_COORD, "/api/v1/activities?team=" AZ_TEAM_OTHER, &status));
+    CU_ASSERT_EQUAL(status, 404);
+
+    tk_post_counts(json_pack("[o]", tk_event("az-ghost-1", "call", "sp-az-ghost", "c-az-ghost",
+                                             nq_access_now_ms(), NULL)),
+                   1, 0);
+    static const struct {
+        az_who_t who;
+        const char *sps;
+        json_int_t customers;
+    } want[] = {
+        {AZ_MANAGER, "sp-az-ghost", 1},
+        {AZ_COORD, "", 0},
+        {AZ_TEAM_KEY, "", 0},
+    };
+    for (size_t k = 0; k < sizeof(want) / sizeof(want[0]); k++) {
+        json_t *u = get_as(want[k].who, "/api/v1/org/unknown", &status);
+        CU_ASSERT_EQUAL(status, 200);
+        json_t *items = json_pack("{s:O}", "items", json_object_get(u, "salespeople"));
+        tk_check(strcmp(ids_of(items, "id", ids, sizeof(ids)), want[k].sps) == 0,
+                 "unknown salespeople as %s: [%s], want [%s]", az_who_name(want[k].who), ids,
+                 want[k].sps);
+        CU_ASSERT_EQUAL(tk_num(u, "salespeople_total"), (json_int_t)strlen(want[k].sps) > 0);
+        tk_check(tk_num(u, "customers_total") >= want[k].customers &&
+                     (want[k].customers > 0 || tk_num(u, "customers_total") == 0),
+                 "unknown customers as %s: %lld", az_who_name(want[k].who),
+                 (long long)tk_num(u, "customers_total"));
+        json_decref(items);
+        json_decref(u);
     }
 }
 
@@ -425,6 +750,9 @@ static CU_TestInfo tests[] = {
     {"alerts: list, one, act, stream", test_alerts},
     {"org lists", test_org_lists},
     {"leaderboards", test_boards},
+    {"posting activities: per event", test_post_scoped},
+    {"posting activities: a move follows", test_post_after_move},
+    {"reading activities, unknown ids", test_read_scoped},
     CU_TEST_INFO_NULL,
 };
 

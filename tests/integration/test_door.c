@@ -375,6 +375,77 @@ static void test_audit_writes(void)
     json_decref(all);
 }
 
+/* The entry of a write as key `auth` (header lines): status, then the
+ * newest audit entry of its subject (a new reference). */
+static json_t *write_entry(const char *auth, const char *method, const char *path, const char *body,
+                           const char *subject, const char *subject_id)
+{
+    char head[4096];
+    int status = status_of(method, path, auth, body, head, sizeof(head));
+    tk_check(status == 200, "%s %s: %d", method, path, status);
+    usleep(200 * 1000); /* appends follow the answers */
+    char query[256];
+    int pages;
+    snprintf(query, sizeof(query), "subject=%s:%s", subject, subject_id);
+    json_t *all = audit_all(query, 50, &pages);
+    json_t *e = json_incref(find_entry(all, subject, subject_id, method));
+    json_decref(all);
+    return e;
+}
+
+/* Writes carry the record before them and the document they sent; a record
+ * over 4 KiB by its digest and length. */
+static void test_audit_before_after(void)
+{
+    char auth[200];
+    snprintf(auth, sizeof(auth), "Authorization: Bearer %s\r\nContent-Type: application/json\r\n",
+             nq_harness_api_key(tk_h));
+    json_t *e =
+        write_entry(auth, "PUT", "/api/v1/teams/t-ba", "{\"name\":\"Before\"}", "teams", "t-ba");
+    CU_ASSERT_PTR_NULL(json_object_get(e, "before")); /* created: nothing before */
+    CU_ASSERT_PTR_NULL(json_object_get(e, "before_sha256"));
+    json_decref(e);
+    e = write_entry(auth, "PUT", "/api/v1/teams/t-ba", "{\"name\":\"After\"}", "teams", "t-ba");
+    tk_check_str(json_object_get(json_object_get(e, "before"), "name"), "Before", "before");
+    tk_check_str(json_object_get(json_object_get(e, "after"), "name"), "After", "after");
+    CU_ASSERT_EQUAL(strlen(tk_str(e, "before_sha256")), 64);
+    CU_ASSERT(tk_num(e, "before_len") > 0);
+    json_decref(e);
+    e = write_entry(auth, "PUT", "/api/v1/teams/t-ba/settings", "{\"leaderboard_visible\":true}",
+                    "teams.settings", "t-ba");
+    CU_ASSERT_PTR_NULL(json_object_get(e, "before"));
+    json_decref(e);
+    e = write_entry(auth, "PUT", "/api/v1/teams/t-ba/settings", "{\"leaderboard_visible\":false}",
+                    "teams.settings", "t-ba");
+    CU_ASSERT(json_is_true(json_object_get(json_object_get(e, "before"), "leaderboard_visible")));
+    CU_ASSERT(json_is_false(json_object_get(json_object_get(e, "after"), "leaderboard_visible")));
+    json_decref(e);
+
+    /* a customer of 20 long contacts: over 4 KiB stored */
+    json_t *contacts = json_array();
+    char email[200];
+    for (int i = 0; i < 20; i++) {
+        snprintf(email, sizeof(email), "buyer%02d.%s@example.com", i,
+                 "a-rather-long-mailbox-name-for-the-purchasing-department-of-this-customer");
+        json_array_append_new(contacts, json_pack("{s:s, s:s, s:s, s:s}", "name", "采购经理",
+                                                  "title", "采购部门负责人", "phone",
+                                                  "+86 571 5555 0101", "email", email));
+    }
+    json_t *cu = json_pack("{s:s, s:o}", "name", "大客户", "contacts", contacts);
+    char *text = json_dumps(cu, JSON_COMPACT);
+    json_decref(cu);
+    json_decref(
+        write_entry(auth, "PUT", "/api/v1/customers/c-ba-big", text, "customers", "c-ba-big"));
+    free(text);
+    e = write_entry(auth, "PATCH", "/api/v1/customers/c-ba-big", "{\"region\":\"North\"}",
+                    "customers", "c-ba-big");
+    CU_ASSERT_PTR_NULL(json_object_get(e, "before"));
+    CU_ASSERT(tk_num(e, "before_len") > 4096);
+    CU_ASSERT_EQUAL(strlen(tk_str(e, "before_sha256")), 64);
+    tk_check_str(json_object_get(json_object_get(e, "after"), "region"), "North", "after");
+    json_decref(e);
+}
+
 /* No password, key, cookie or CSRF token anywhere in the stream. */
 static void test_audit_no_secrets(void)
 {
@@ -440,6 +511,7 @@ static CU_TestInfo tests[] = {
     {"keys: 429 with Retry-After, per key, then recovery", test_rate_key},
     {"an ingest key limited to sources", test_sources},
     {"an audit entry for each kind of write; pages and filters", test_audit_writes},
+    {"audit entries: the record before, the document after", test_audit_before_after},
     {"no secret in the audit log", test_audit_no_secrets},
     {"admins and managers read the audit log; coordinators do not", test_audit_access},
     {"graceful shutdown", test_stop},

@@ -109,6 +109,54 @@ static void test_no_secret(void)
     nq_audit_cmd_free(&cmd);
 }
 
+/* The record before the write: its digest and length, and itself when small
+ * JSON (redacted); a large one by digest and length only. */
+static void test_before(void)
+{
+    const char *before = "{\"name\":\"East\",\"webhook_secret\":\"s3cr3t-x\"}";
+    const char *body = "{\"name\":\"West\"}";
+    nq_audit_entry_t e = {.actor = "user:ana",
+                          .method = "PUT",
+                          .body = body,
+                          .body_len = strlen(body),
+                          .before = before,
+                          .before_len = strlen(before)};
+    nq_audit_cmd_t cmd;
+    CU_ASSERT_EQUAL_FATAL(nq_audit_cmd_build(&cmd, &e, 1, 400), 0);
+    CU_ASSERT_EQUAL(cmd.argc % 2, 0);
+    CU_ASSERT_STRING_EQUAL(value(&cmd, "after"), body);
+    CU_ASSERT_STRING_EQUAL(value(&cmd, "before"),
+                           "{\"name\":\"East\",\"webhook_secret\":\"" NQ_AUDIT_REDACTED "\"}");
+    CU_ASSERT_EQUAL(strlen(value(&cmd, "before_sha256")), 64);
+    CU_ASSERT_STRING_NOT_EQUAL(value(&cmd, "before_sha256"), value(&cmd, "body_sha256"));
+    CU_ASSERT_EQUAL(strtoull(value(&cmd, "before_len"), NULL, 10), strlen(before));
+    CU_ASSERT_FALSE(holds(&cmd, "s3cr3t-x"));
+    nq_audit_cmd_free(&cmd);
+
+    /* over NQ_AUDIT_DOC_MAX: digest and length only */
+    size_t n = NQ_AUDIT_DOC_MAX + 100;
+    char *big = malloc(n + 1);
+    memset(big, 'x', n);
+    memcpy(big, "{\"notes\":\"", 10);
+    memcpy(big + n - 2, "\"}", 2);
+    big[n] = '\0';
+    nq_audit_entry_t large = {.actor = "user:ana", .before = big, .before_len = n};
+    CU_ASSERT_EQUAL_FATAL(nq_audit_cmd_build(&cmd, &large, 1, 400), 0);
+    CU_ASSERT_PTR_NULL(value(&cmd, "before"));
+    CU_ASSERT_EQUAL(strtoull(value(&cmd, "before_len"), NULL, 10), n);
+    CU_ASSERT_EQUAL(strlen(value(&cmd, "before_sha256")), 64);
+    CU_ASSERT_PTR_NULL(value(&cmd, "body_sha256")); /* no body */
+    nq_audit_cmd_free(&cmd);
+    free(big);
+
+    /* a create: nothing before */
+    nq_audit_entry_t create = {.actor = "user:ana", .body = body, .body_len = strlen(body)};
+    CU_ASSERT_EQUAL_FATAL(nq_audit_cmd_build(&cmd, &create, 1, 400), 0);
+    CU_ASSERT_PTR_NULL(value(&cmd, "before"));
+    CU_ASSERT_PTR_NULL(value(&cmd, "before_sha256"));
+    nq_audit_cmd_free(&cmd);
+}
+
 static void test_secret_names(void)
 {
     const char *yes[] = {"password", "Password",      "new_passwd", "secret",    "client_secret",
@@ -142,6 +190,7 @@ static void test_subject(void)
 static CU_TestInfo tests[] = {
     {"the XADD of an entry, trimmed by MINID", test_build},
     {"no secret in an entry", test_no_secret},
+    {"the record before the write", test_before},
     {"which names hold secrets", test_secret_names},
     {"subjects of route patterns", test_subject},
     CU_TEST_INFO_NULL,

@@ -79,18 +79,30 @@ static int fake_gateway(const az_case_t *c, const nq_route_t *unscoped)
     char id[64];
     if (r == unscoped || gw_scope_all(&s))
         return 200;
-    switch (r->subject) {
+    int subject = r->subject;
+    if (subject == GW_SUBJ_QUERY) /* as the scope stage: the query's record as the :id */
+        subject = strstr(c->path, "?customer=")      ? GW_SUBJ_CUSTOMER
+                  : strstr(c->path, "?salesperson=") ? GW_SUBJ_SALESPERSON
+                  : strstr(c->path, "?team=")        ? GW_SUBJ_TEAM
+                                                     : GW_SUBJ_NONE;
+    switch (subject) {
     case GW_SUBJ_EVERY_TEAM:
         return 403;
     case GW_SUBJ_COMPANY:
         return r->perm.action == NQ_ACT_WRITE ? 403 : 200;
     case GW_SUBJ_TEAM:
-        return gw_scope_sees_team(&s, id_after(c->path, "/teams/", id, sizeof(id))) ? 200 : 404;
+        return gw_scope_sees_team(&s, id_after(c->path, "/teams/", id, sizeof(id))) ||
+                       gw_scope_sees_team(&s, id_after(c->path, "?team=", id, sizeof(id)))
+                   ? 200
+                   : 404;
     case GW_SUBJ_SALESPERSON:
-        id_after(c->path, "/salespeople/", id, sizeof(id));
+        if (!*id_after(c->path, "/salespeople/", id, sizeof(id)))
+            id_after(c->path, "?salesperson=", id, sizeof(id));
         return gw_scope_sees_salesperson(&s, id, team_of(id)) ? 200 : 404;
     case GW_SUBJ_CUSTOMER: {
-        const char *owner = owner_of(id_after(c->path, "/customers/", id, sizeof(id)));
+        if (!*id_after(c->path, "/customers/", id, sizeof(id)))
+            id_after(c->path, "?customer=", id, sizeof(id));
+        const char *owner = owner_of(id);
         return gw_scope_sees_customer(&s, owner, team_of(owner)) ? 200 : 404;
     }
     default:
@@ -108,6 +120,7 @@ static const nq_route_t fake[] = {
     {"GET", "/api/v1/kpis/company", NQ_READ(KPI), h, NULL, GW_SUBJ_COMPANY},
     {"PUT", "/api/v1/targets/company/:period/:key", NQ_WRITE(TARGET), h, NULL, GW_SUBJ_COMPANY},
     {"GET", "/api/v1/alerts", NQ_READ(ALERT), h, NULL, GW_SUBJ_EVERY_TEAM},
+    {"GET", "/api/v1/activities", NQ_READ(ACTIVITY), h, NULL, GW_SUBJ_QUERY},
     {"POST", "/api/v1/auth/logout", NQ_WRITE(SELF), h, NULL, GW_SUBJ_NONE},
 };
 #define N_FAKE (sizeof(fake) / sizeof(fake[0]))
@@ -141,7 +154,8 @@ static void test_scoped_table_passes(void)
 static void test_unscoped_handler_fails(void)
 {
     for (size_t i = 0; i < N_FAKE; i++) {
-        bool by_id = strstr(fake[i].pattern, "/:id") != NULL;
+        bool by_id = strstr(fake[i].pattern, "/:id") != NULL ||
+                     fake[i].subject == GW_SUBJ_QUERY; /* by the query's id */
         bool closed = fake[i].subject == GW_SUBJ_EVERY_TEAM ||
                       (fake[i].subject == GW_SUBJ_COMPANY && fake[i].perm.action == NQ_ACT_WRITE);
         int wrong = wrong_answers(fake, N_FAKE, &fake[i]);
@@ -159,8 +173,10 @@ static void test_declared_none_fails(void)
 {
     nq_route_t rows[] = {
         {"GET", "/api/v1/scores/salespeople/:id", NQ_READ(KPI), h, NULL, GW_SUBJ_NONE},
+        {"GET", "/api/v1/activities", NQ_READ(ACTIVITY), h, NULL, GW_SUBJ_NONE},
     };
     CU_ASSERT(wrong_answers(rows, 1, NULL) > 0);
+    CU_ASSERT(wrong_answers(rows + 1, 1, NULL) > 0); /* its query names the record */
 }
 
 /* A row without a permission stops the generator, naming it. */
@@ -180,10 +196,13 @@ static void test_shape(void)
 {
     char err[128];
     int k = az_generate(fake, N_FAKE, s_cases, AZ_CASES_MAX, err, sizeof(err));
-    int by_id = 0;
-    for (size_t i = 0; i < N_FAKE; i++)
+    int by_id = 0, by_query = 0;
+    for (size_t i = 0; i < N_FAKE; i++) {
         by_id += strstr(fake[i].pattern, "/:id") != NULL;
-    CU_ASSERT_EQUAL(k, AZ_WHO_COUNT * ((int)N_FAKE + by_id));
+        by_query += fake[i].subject == GW_SUBJ_QUERY;
+    }
+    /* a by-id route twice; a by-query one twice for each of its 3 parameters */
+    CU_ASSERT_EQUAL(k, AZ_WHO_COUNT * ((int)N_FAKE + by_id + 5 * by_query));
     /* no credentials: 401 but on open routes; the coordinator's other team: 404 */
     for (int i = 0; i < k; i++) {
         const az_case_t *c = &s_cases[i];
@@ -191,7 +210,11 @@ static void test_shape(void)
             CU_ASSERT_EQUAL(c->want, AZ_WANT_401);
         if (c->who == AZ_COORD && !c->in_scope && strstr(c->path, AZ_SP_OTHER))
             CU_ASSERT_EQUAL(c->want, AZ_WANT_404);
-        if (c->who == AZ_SALES && strstr(c->path, AZ_SP_MATE))
+        if (c->who == AZ_SALES && strstr(c->path, AZ_SP_MATE) &&
+            strcmp(c->route->method, "GET") == 0 &&
+            c->route->perm.kind != NQ_KIND_ACTIVITY) /* a salesperson reads no activities: 403 */
+            CU_ASSERT_EQUAL(c->want, AZ_WANT_404);
+        if (c->who == AZ_COORD && !c->in_scope && strstr(c->path, "?salesperson=" AZ_SP_OTHER))
             CU_ASSERT_EQUAL(c->want, AZ_WANT_404);
     }
 }

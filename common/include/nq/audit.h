@@ -4,11 +4,15 @@
  * handled it), nqctl for every user and API key it changes. An entry says
  * who (actor "user:<id>", "key:<id>" or "nqctl:<login>", and a display
  * name), when (the stream id and `at`, Unix ms), what (method, path, subject
- * kind and id), the status answered, the client address, and of the request
- * body its SHA-256 and length and, for a JSON body of at most
- * NQ_AUDIT_DOC_MAX bytes, the document itself ("after") with every member
- * whose name speaks of a secret (password, token, key, cookie, ...) replaced
- * by "[redacted]". Headers (Authorization, Cookie) are never read.
+ * kind and id), the status answered, the client address, and two documents:
+ * "before", the record as stored before the write (gateway/auditbefore.h;
+ * absent for writes without one), and "after", the document the write sent
+ * (the request body: a PUT's new record, a PATCH's changed members). Of
+ * each its SHA-256 and length (before_sha256, before_len; body_sha256,
+ * body_len) and, when it is JSON of at most NQ_AUDIT_DOC_MAX bytes, the
+ * document itself with every member whose name speaks of a secret
+ * (password, token, key, cookie, ...) replaced by "[redacted]". Headers
+ * (Authorization, Cookie) are never read.
  *
  * Old entries go as new ones come: each XADD carries MINID ~ now minus the
  * retention (no scans).
@@ -31,7 +35,7 @@
 #include <stdint.h>
 
 #define NQ_AUDIT_DOC_MAX  4096 /* bodies up to this are kept (redacted); larger: digest only */
-#define NQ_AUDIT_ARGS     32   /* XADD words at most */
+#define NQ_AUDIT_ARGS     40   /* XADD words at most */
 #define NQ_AUDIT_SUBJECT  96   /* bytes of a subject kind */
 #define NQ_AUDIT_REDACTED "[redacted]"
 
@@ -47,19 +51,27 @@ typedef struct nq_audit_entry {
     const char *client;     /* client address, "" when none */
     const char *body;       /* request body (may hold secrets: only digested/redacted) */
     size_t body_len;        /* its length */
+    const char *before;     /* the record before the write (JSON text), or NULL */
+    size_t before_len;      /* its length */
 } nq_audit_entry_t;
+
+/* A document's fields in an entry. */
+typedef struct nq_audit_doc {
+    char sha[65]; /* SHA-256, hex */
+    char len[24]; /* length */
+    char *text;   /* the redacted document, or NULL (owned) */
+} nq_audit_doc_t;
 
 /* The XADD of one entry: argv/lens point into this struct (and `after`). */
 typedef struct nq_audit_cmd {
     int argc;
     const char *argv[NQ_AUDIT_ARGS];
     size_t lens[NQ_AUDIT_ARGS];
-    char minid[24];  /* now - retention, ms */
-    char at[24];     /* now, ms */
-    char status[12]; /* the status as text */
-    char sha[65];    /* SHA-256 of the body, hex */
-    char blen[24];   /* body length */
-    char *after;     /* the redacted document, or NULL (owned) */
+    char minid[24];        /* now - retention, ms */
+    char at[24];           /* now, ms */
+    char status[12];       /* the status as text */
+    nq_audit_doc_t body;   /* the request body: body_sha256, body_len, after */
+    nq_audit_doc_t before; /* the record before: before_sha256, before_len, before */
 } nq_audit_cmd_t;
 
 /* Build the XADD of e at now_ms, trimming entries older than retention_days.

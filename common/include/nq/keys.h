@@ -46,6 +46,7 @@
  * | nq:alert:<id>                    | HASH   | forever                   | alerting raises, the gateway changes: id, a (packed nq.Alert without id), state, v (version, +1 per change); ids "<raised at ms, 13 digits>-<16 hex of the dedupe key>" sort in raise order |
  * | nq:alert:seen:<rule>:<subject length>:<subject>:<window> | STRING | NQ_ALERT_SEEN_TTL_S | alerting: the alert of (rule, subject, window) was raised; set by the script that raises it |
  * | nq:alert:rules                   | HASH   | forever                   | gateway (PUT alert-rules): team id -> that team's rule overrides, JSON (services/alerting/settings.h) |
+ * | nq:teams:settings                 | HASH   | forever                   | gateway (PUT /teams/{id}/settings): team id -> that team's settings, JSON {"leaderboard_visible": bool} (gateway/h_team_settings.c) |
  * | nq:alert:prices                  | HASH   | forever                   | alerting: "<competitor length>:<competitor><product>" -> "<price fen> <observed at ms>", the latest observation |
  * | nq:ix:alerts[:<filter>=<value>]  | ZSET   | forever                   | alerting / gateway: alert ids, score 0 (list_page, newest first): all, state=, rule=, team= (team= : none), salesperson= |
  * | nq:kpi:version                  | STRING | forever                   | scoring: +1 by every applied batch and rebuild swap (kept leaderboards check it) |
@@ -90,6 +91,7 @@
 #define NQ_ALERT_SEEN_TTL_S         (30 * 86400)
 #define NQ_GROUP_ALERTING           "alerting"
 #define NQ_KEY_ALERT_RULES          "nq:alert:rules"
+#define NQ_KEY_TEAM_SETTINGS        "nq:teams:settings"
 #define NQ_KEY_ALERT_PRICES         "nq:alert:prices"
 #define NQ_IX_ALERTS                "alerts" /* the list of nq_key_index */
 #define NQ_KEY_HEARTBEATS           "nq:heartbeats"

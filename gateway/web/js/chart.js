@@ -3,6 +3,19 @@
 import { ECHARTS_URL } from './vendor.js';
 import { currentLang, t } from './i18n.js';
 
+// An ECharts instance drawing in box: `chart` again when it is still alive and in the
+// current language, else a new one (ECharts loaded on first use), resized with the box.
+export async function chartIn(box, chart) {
+  const echarts = await import(ECHARTS_URL);
+  const lang = currentLang() === 'en' ? 'EN' : 'ZH';
+  if (chart && !chart.isDisposed() && chart.__nqLang === lang) return chart;
+  chart?.dispose();
+  const made = echarts.init(box, null, { renderer: 'canvas', locale: lang });
+  made.__nqLang = lang;
+  new ResizeObserver(() => made.isDisposed() || made.resize()).observe(box);
+  return made;
+}
+
 export async function paceChart(box, board, chart) {
   const rows = (board.entries || []).filter((e) => e.pace !== null && e.pace !== undefined);
   box.hidden = rows.length === 0;
@@ -10,14 +23,7 @@ export async function paceChart(box, board, chart) {
     chart?.dispose();
     return null;
   }
-  const echarts = await import(ECHARTS_URL);
-  const lang = currentLang() === 'en' ? 'EN' : 'ZH';
-  if (!chart || chart.isDisposed() || chart.__nqLang !== lang) {
-    chart?.dispose();
-    chart = echarts.init(box, null, { renderer: 'canvas', locale: lang });
-    chart.__nqLang = lang;
-    new ResizeObserver(() => chart.isDisposed() || chart.resize()).observe(box);
-  }
+  chart = await chartIn(box, chart);
   const names = rows.map((e) => e.name || e.salesperson_id).reverse();
   chart.setOption({
     title: { text: t('behind.chart'), textStyle: { fontSize: 13 } },

@@ -9,6 +9,8 @@ import { customerPage } from './pages/customer.js';
 import { alertsCenterPage } from './pages/alerts.js';
 import { targetsPage } from './pages/targets.js';
 import { mayWrite } from './roles.js';
+import { leaderboardPage } from './pages/leaderboard.js';
+import { salespersonPage } from './pages/salesperson.js';
 
 // A route of one segment more ('/customers/*') takes any id there.
 const routes = { '/login': loginPage, '/today': todayPage };
@@ -16,11 +18,18 @@ routes['/customers'] = customersPage;
 routes['/customers/*'] = customerPage;
 routes['/alerts'] = alertsCenterPage;
 routes['/targets'] = targetsPage;
+routes['/leaderboard'] = leaderboardPage;
+routes['/salespeople/*'] = salespersonPage;
+routes['/me'] = (main, me) => salespersonPage(main, me, me.salesperson_id);
 // The header's links, in order, each with who sees it (null: everyone signed in).
 const nav = [['/today', null]];
 nav.push(['/customers', null]);
 nav.push(['/alerts', null]);
 nav.push(['/targets', (me) => mayWrite(me, 'target')]);
+nav.push(['/leaderboard', (me) => me.role !== 'salesperson']);
+nav.push(['/me', (me) => Boolean(me.salesperson_id)]);
+// Where a user starts: a salesperson on their own page, the others on Today.
+const home = (user) => (user.role === 'salesperson' && user.salesperson_id ? '/me' : '/today');
 const app = document.getElementById('app');
 let me = null;
 let leave = null; // the current page's clean-up (closes its alert stream)
@@ -67,12 +76,12 @@ async function render() {
       return go('/login', true);
     }
   }
-  if (path === '/' || (path === '/login' && me)) return go('/today', true);
+  if (path === '/' || (path === '/login' && me)) return go(home(me), true);
   const page = routes[path] ?? routes[`${section(path)}/*`];
   if (path === '/login') {
     document.title = `${t('login.title')} · ${t('app.name')}`;
     return mount(app, page({
-      signedIn: (user) => { me = user; setUser(user.id); go('/today'); },
+      signedIn: (user) => { me = user; setUser(user.id); go(home(user)); },
       switchLang: toggle,
     }));
   }

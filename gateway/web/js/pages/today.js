@@ -1,14 +1,15 @@
 // Today / 今日: a coordinator's team for the day, week or month — the team overview
-// (GET /api/v1/kpis/teams/{id}), who is behind plan (GET /api/v1/leaderboards by=pace)
-// and the live alerts (GET /api/v1/alerts, the SSE stream, POST .../ack). Every figure
+// (GET /api/v1/kpis/teams/{id}), who is behind plan (GET /api/v1/leaderboards by=pace),
+// who has no activity today (GET /api/v1/teams/{id}/idle) and the live alerts (GET /api/v1/alerts, the SSE stream, POST .../ack). Every figure
 // is the API's, formatted only.
 import { get, post } from '../api.js';
 import { h, mount } from '../dom.js';
-import { metricValue, money, percent, periodLabel, pick, shortTime, t } from '../i18n.js';
+import { money, percent, periodLabel, pick, shortTime, t } from '../i18n.js';
+import { kpiCard, personLink, workdaysText } from '../kpi.js';
 import { AlertList, alertFeed } from '../alerts.js';
 import { paceChart } from '../chart.js';
 
-const METRICS = ['sales_amount', 'visits', 'calls', 'new_customers', 'collections'];
+const CARDS = ['sales_amount', 'visits', 'calls', 'new_customers', 'collections'];
 const PERIODS = ['day', 'week', 'month'];
 const PERIOD_KEY = 'nq.today.period';
 
@@ -18,20 +19,13 @@ async function teamsOf(me) {
   return (list.items || []).map((team) => team.id);
 }
 
-function kpiCard(metric, m) {
-  const field = (name, label, value) =>
-    h('div', { class: 'kv' }, h('dt', {}, label), h('dd', { 'data-field': name }, value));
-  const hasTarget = m.target !== null && m.target !== undefined;
-  return h('article', { class: 'kpi', 'data-metric': metric },
-    h('h3', {}, t(`metric.${metric}`)),
-    h('p', { class: 'big', 'data-field': 'actual' }, metricValue(metric, m.actual)),
-    hasTarget ? h('meter', { min: 0, max: 1, low: 0.6, high: 0.9999, optimum: 1, value: m.attainment ?? 0 }) : null,
-    h('dl', {},
-      field('target', t('kpi.target'), hasTarget ? metricValue(metric, m.target) : t('kpi.no_target')),
-      field('attainment', t('kpi.attainment'), percent(m.attainment)),
-      field('pace', t('kpi.pace'), percent(m.pace)),
-      field('projection', t('kpi.projection'), metricValue(metric, m.projection))),
-    m.note ? h('p', { class: 'note' }, pick(m, 'note')) : null);
+// Who has no activity today (GET /api/v1/teams/{id}/idle), named as the board names them.
+function idleList(idle, board) {
+  const names = Object.fromEntries((board.entries || []).map((e) => [e.salesperson_id, e.name]));
+  if (!idle.members) return h('p', { class: 'empty' }, t('idle.no_members'));
+  if (!idle.idle.length) return h('p', { class: 'empty' }, t('idle.none'));
+  return h('ul', { class: 'idle' }, idle.idle.map((id) =>
+    h('li', { 'data-salesperson': id }, personLink(id, names[id]))));
 }
 
 function behindList(board) {
@@ -41,7 +35,7 @@ function behindList(board) {
   if (!behind.length) return h('p', { class: 'empty' }, t('behind.none'));
   return h('ol', { class: 'behind' }, behind.map((e) =>
     h('li', { 'data-salesperson': e.salesperson_id },
-      h('span', { class: 'name' }, e.name || e.salesperson_id),
+      h('span', { class: 'name' }, personLink(e.salesperson_id, e.name)),
       h('span', { class: 'pace', 'data-field': 'pace' }, percent(e.pace)),
       h('span', { class: 'gap', 'data-field': 'gap' }, t('behind.gap', { gap: money(e.gap) })))));
 }
@@ -52,6 +46,7 @@ export function todayPage(main, me) {
   const alertBox = h('ul', { class: 'alerts', id: 'alerts' });
   const kpis = h('section', { class: 'kpis', id: 'kpis' }, h('p', {}, t('common.loading')));
   const behind = h('div', { id: 'behind' });
+  const idle = h('div', { id: 'idle' });
   const chartBox = h('div', { class: 'chart', id: 'pace-chart' });
   const head = h('div', { class: 'toolbar' });
   let period = PERIODS.includes(localStorage.getItem(PERIOD_KEY)) ? localStorage.getItem(PERIOD_KEY) : 'month';
@@ -99,7 +94,7 @@ export function todayPage(main, me) {
       picker,
       h('div', { class: 'tabs', role: 'group' }, tabs),
       h('span', { class: 'period', id: 'period-label' }, overview ? periodLabel(overview.period) : ''),
-      wd ? h('span', { class: 'workdays' }, t('period.workdays', { elapsed: wd.elapsed ?? '', total: wd.total })) : null,
+      wd ? h('span', { class: 'workdays', id: 'workdays' }, workdaysText(wd)) : null,
       overview ? h('span', { class: 'members' }, t('today.members', { n: overview.members })) : null);
   }
 
@@ -109,15 +104,19 @@ export function todayPage(main, me) {
     const mine = ++loads;
     toolbar(null);
     try {
-      const [overview, board] = await Promise.all([
+      const [overview, board, quiet] = await Promise.all([
         get(`/api/v1/kpis/teams/${encodeURIComponent(team)}?${q}`),
         get(`/api/v1/leaderboards?scope=team:${encodeURIComponent(team)}&metric=sales_amount&by=pace&${q}`),
+        get(`/api/v1/teams/${encodeURIComponent(team)}/idle`).catch((e) => e),
       ]);
       if (gone || mine !== loads) return;
       toolbar(overview);
-      mount(kpis, METRICS.map((m) => kpiCard(m, overview.metrics?.[m] || {})));
+      mount(kpis, CARDS.map((m) => kpiCard(m, overview.metrics?.[m] || {})));
       kpis.dataset.period = overview.period.key;
       mount(behind, behindList(board));
+      mount(idle, quiet instanceof Error ? h('p', { class: 'error' }, t('error.load', { detail: quiet.message }))
+        : idleList(quiet, board));
+      idle.dataset.day = quiet.period?.key || '';
       chart = await paceChart(chartBox, board, chart);
     } catch (e) {
       if (!gone && mine === loads) mount(kpis, h('p', { class: 'error' }, t('error.load', { detail: e.message })),
@@ -155,7 +154,9 @@ export function todayPage(main, me) {
     h('div', { class: 'columns' },
       h('div', {}, kpis,
         h('section', { class: 'card' }, h('h2', {}, t('behind.title')), behind, chartBox)),
-      h('section', { class: 'card feed' }, h('h2', {}, t('alerts.title'), ' ', status), alertBox)));
+      h('div', { class: 'side' },
+        h('section', { class: 'card' }, h('h2', {}, t('idle.title')), idle),
+        h('section', { class: 'card feed' }, h('h2', {}, t('alerts.title'), ' ', status), alertBox))));
   start();
   return () => { gone = true; feed?.close(); chart?.dispose(); };
 }

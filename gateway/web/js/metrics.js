@@ -1,0 +1,36 @@
+// The metrics of docs/metrics.md and how each one's values read: amounts as money,
+// counts grouped, the two rates as percentages, the others (activities per order,
+// feedback, scores) as the API's number. Formatting only: the values are the API's.
+import { count, money, percent, t } from './i18n.js';
+
+export const METRICS = ['sales_amount', 'orders', 'visits', 'calls', 'meetings', 'new_customers',
+  'collections', 'coverage', 'order_completion_rate', 'avg_order_value', 'activity_to_order',
+  'feedback_score', 'tickets_opened'];
+// Counts and amounts: what has a target pace (by=pace) and a trend worth drawing.
+export const ACCUMULATING = ['sales_amount', 'orders', 'visits', 'calls', 'meetings', 'new_customers',
+  'collections', 'tickets_opened'];
+
+const UNITS = {
+  sales_amount: 'money', collections: 'money', avg_order_value: 'money',
+  coverage: 'percent', order_completion_rate: 'percent',
+  activity_to_order: 'number', feedback_score: 'number', score: 'number',
+};
+
+export function unitOf(metric) { return UNITS[metric] || 'count'; }
+
+export function formatMetric(metric, v) {
+  if (v === null || v === undefined) return t('common.none');
+  switch (unitOf(metric)) {
+    case 'money': return money(v);
+    case 'percent': return percent(v);
+    case 'number': return String(v);
+    default: return count(v);
+  }
+}
+
+// The metric's name: the console's label where it has one, else the API's Chinese name.
+export function metricName(metric, zh) {
+  const key = `metric.${metric}`;
+  const label = t(key);
+  return label === key ? (zh || metric) : label;
+}
