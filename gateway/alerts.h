@@ -17,6 +17,11 @@ Nq__Alert *gw_alert_from_fetch(const redisReply *row, long long *version);
  * or -1 when not sent (cb never runs). */
 int gw_alerts_fetch(gateway_t *gw, const char *const *ids, size_t n, nq_redis_cb cb, void *data);
 
+/* Whether the SSE hub knows where the alert stream ended when it started
+ * (/readyz waits for it: a client that joined before would miss the alerts
+ * written until then). */
+bool gw_alerts_started(const gateway_t *gw);
+
 /* Something was written to the alert stream: the SSE hub reads it now. */
 void gw_alerts_wake(gateway_t *gw);
 

@@ -82,12 +82,14 @@ void *gateway_new(nq_service_t *svc)
     gw->svc = svc;
     const nq_config_t *cfg = &svc->cfg;
     size_t max_frame = (size_t)cfg->max_frame_bytes;
-    gw->ingest =
-        upstream_new(&svc->loop, svc->zctx, cfg->ingest_endpoint, NQ_SVC_INGEST, max_frame);
+    gw->ingest = upstream_new(&svc->loop, svc->zctx, cfg->ingest_endpoint,
+                              nq_curve_link(svc->curve, NQ_LINK_INGEST), NQ_SVC_INGEST, max_frame);
     gw->customers =
-        upstream_new(&svc->loop, svc->zctx, cfg->customers_endpoint, NQ_SVC_CUSTOMERS, max_frame);
+        upstream_new(&svc->loop, svc->zctx, cfg->customers_endpoint,
+                     nq_curve_link(svc->curve, NQ_LINK_CUSTOMERS), NQ_SVC_CUSTOMERS, max_frame);
     gw->reporting =
-        upstream_new(&svc->loop, svc->zctx, cfg->reporting_endpoint, NQ_SVC_REPORTING, max_frame);
+        upstream_new(&svc->loop, svc->zctx, cfg->reporting_endpoint,
+                     nq_curve_link(svc->curve, NQ_LINK_REPORTING), NQ_SVC_REPORTING, max_frame);
     gw->coalescer = gw->ingest
                         ? coalescer_new(&svc->loop, gw->ingest, (size_t)cfg->max_batch_events,
                                         max_frame / 2, (uint64_t)cfg->request_timeout_ms)

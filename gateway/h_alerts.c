@@ -305,6 +305,11 @@ static void hub_read(sse_hub_t *hub)
     hub->reading = rc == 0;
 }
 
+bool gw_alerts_started(const gateway_t *gw)
+{
+    return gw->alerts && gw->alerts->last[0] != '\0';
+}
+
 void gw_alerts_wake(gateway_t *gw)
 {
     if (gw->alerts && !gw->alerts->closing)
@@ -709,9 +714,9 @@ sse_hub_t *sse_hub_new(gateway_t *gw)
         return NULL;
     hub->gw = gw;
     nq_service_t *svc = gw->svc;
-    hub->sub =
-        nq_zsock_new(&svc->loop, svc->zctx, ZMQ_SUB, svc->cfg.alerts_endpoint, NQ_ZSOCK_CONNECT,
-                     sub_routes, N_SUB_ROUTES, hub, (size_t)svc->cfg.max_frame_bytes);
+    hub->sub = nq_zsock_new(&svc->loop, svc->zctx, ZMQ_SUB, svc->cfg.alerts_endpoint,
+                            NQ_ZSOCK_CONNECT, nq_curve_link(svc->curve, NQ_LINK_ALERTS), sub_routes,
+                            N_SUB_ROUTES, hub, (size_t)svc->cfg.max_frame_bytes);
     if (!hub->sub) {
         free(hub);
         return NULL;

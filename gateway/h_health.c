@@ -1,9 +1,11 @@
 /* h_health.c — GET /livez (the process answers) and GET /readyz (Redis and
  * every service reachable: a ping to each service with a ROUTER, a fresh
- * heartbeat in Redis for those without one). */
+ * heartbeat in Redis for those without one; the alert stream's SSE hub
+ * started). */
 #include <stdlib.h>
 #include <string.h>
 
+#include "alerts.h"
 #include "gateway.h"
 #include "nq/keys.h"
 
@@ -94,12 +96,13 @@ static void get_readyz(const gw_request_t *req)
     }
     p->conn = req->conn;
     p->ready = true;
-    p->waiting = 4 + (int)N_HEARTBEAT; /* redis, three pings, heartbeats */
+    p->waiting = 5 + (int)N_HEARTBEAT; /* redis, three pings, the alert stream, heartbeats */
     nq_http_conn_retain(req->conn);
     int64_t since = nq_now_ms() - NQ_HEARTBEAT_STALE_MS;
     if (nq_redis_command(gw->svc->redis, on_heartbeats, p, "ZRANGEBYSCORE %s %lld +inf",
                          NQ_KEY_HEARTBEATS, (long long)since) != 0)
         on_heartbeats(NULL, NULL, p);
+    check_done(p, "alert_stream", gw_alerts_started(gw));
     ping(p, gw->ingest, "ingest");
     ping(p, gw->customers, "customers");
     ping(p, gw->reporting, "reporting");

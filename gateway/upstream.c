@@ -104,8 +104,8 @@ static void on_sweep(uv_timer_t *t)
     }
 }
 
-upstream_t *upstream_new(uv_loop_t *loop, void *zctx, const char *endpoint, nq_svc_t svc,
-                         size_t max_frame)
+upstream_t *upstream_new(uv_loop_t *loop, void *zctx, const char *endpoint, const nq_zsec_t *sec,
+                         nq_svc_t svc, size_t max_frame)
 {
     upstream_t *up = calloc(1, sizeof(*up));
     if (!up)
@@ -118,8 +118,8 @@ upstream_t *upstream_new(uv_loop_t *loop, void *zctx, const char *endpoint, nq_s
         if (upstream_answers(up, &nq_msgtypes[i]))
             up->routes[n++] = (nq_bus_route_t){&nq_msgtypes[i], on_reply};
     }
-    up->sock = nq_zsock_new(loop, zctx, ZMQ_DEALER, endpoint, NQ_ZSOCK_CONNECT, up->routes, n, up,
-                            max_frame);
+    up->sock = nq_zsock_new(loop, zctx, ZMQ_DEALER, endpoint, NQ_ZSOCK_CONNECT, sec, up->routes, n,
+                            up, max_frame);
     if (!up->sock) {
         free(up);
         return NULL;

@@ -8,8 +8,8 @@
  * The messages it sends and the replies it accepts are those the message
  * table (nq/msgtypes.h) gives the service.
  *
- *   upstream_t *up = upstream_new(loop, zctx, "tcp://127.0.0.1:7101", NQ_SVC_INGEST,
- *                                 max_frame);
+ *   upstream_t *up = upstream_new(loop, zctx, "tcp://127.0.0.1:7101",
+ *                                 nq_curve_link(curve, NQ_LINK_INGEST), NQ_SVC_INGEST, max_frame);
  *   Nq__Ping ping = NQ__PING__INIT;
  *   upstream_call(up, NQ_MSG(SYS_PING), &ping.base, 1000, on_pong, data);
  *   static void on_pong(const ProtobufCMessage *reply, const Nq__ReplyHeader *hdr, void *data);
@@ -24,6 +24,7 @@
 #include <uv.h>
 
 #include "neiqin.pb-c.h"
+#include "nq/bus.h"
 #include "nq/msgtypes.h"
 
 typedef struct upstream upstream_t;
@@ -31,10 +32,10 @@ typedef struct upstream upstream_t;
 /* reply/hdr are NULL on timeout or shutdown. */
 typedef void (*upstream_cb)(const ProtobufCMessage *reply, const Nq__ReplyHeader *hdr, void *data);
 
-/* Connect a DEALER to `endpoint`, where service `svc` answers. NULL on
- * failure. */
-upstream_t *upstream_new(uv_loop_t *loop, void *zctx, const char *endpoint, nq_svc_t svc,
-                         size_t max_frame);
+/* Connect a DEALER to `endpoint`, where service `svc` answers, secured
+ * with `sec` (NULL: plain). NULL on failure. */
+upstream_t *upstream_new(uv_loop_t *loop, void *zctx, const char *endpoint, const nq_zsec_t *sec,
+                         nq_svc_t svc, size_t max_frame);
 
 /* Does this upstream's service answer `msg`? */
 bool upstream_answers(const upstream_t *up, const nq_msgtype_t *msg);

@@ -21,7 +21,15 @@
 # Files: var/log/<name>.log (each process's stdout and stderr; the previous run's kept as
 # <name>.log.1), var/run/<name>.pid, var/redis/ (Redis data: AOF and snapshot; redis.sock,
 # the socket the services use), var/nq-supervise.pid, var/api-key (nq-supervise's admin
-# API key, mode 600, which the demo seeding and the curl examples use).
+# API key, mode 600, which the demo seeding and the curl examples use), var/curve/ (the
+# services' CURVE keys) and var/redis-acl/ (the Redis users' passwords and the ACL file),
+# both made on the first start and kept.
+#
+# Inside the suite nothing trusts the network: the services talk ZeroMQ with CURVE (a key
+# pair each; only the expected peers are let in) and reach Redis each as its own ACL user
+# (NQ_REDIS_ACL=on here; `default` is the operator's, password in
+# var/redis-acl/default.password). NQ_CURVE=off / NQ_REDIS_ACL=off turn these off for
+# development (docs/operations.md).
 #
 # Access: the first start also makes three demo users, admin, u-zhoumin (coordinator of
 # the demo team t-east) and u-zhangwei (salesperson sp-zhangwei), each with a random
@@ -125,6 +133,7 @@ cmd_start() {
     build
     local hook
     printf -v hook '%q ready' "$ROOT/scripts/run.sh"
+    export NQ_REDIS_ACL=${NQ_REDIS_ACL:-on}
     exec "$BIN_DIR/nq-supervise" --dir "$VAR_DIR" --bin "$BIN_DIR" --scorers "$NQ_SCORERS" \
         --redis-aof --on-ready "$hook"
 }

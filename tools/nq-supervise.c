@@ -102,6 +102,9 @@ static void usage(FILE *out)
             "0600; made when missing or revoked, stored again in a fresh Redis). `stop` asks\n"
             "the supervisor running in DIR to stop its suite and waits for it; when none runs,\n"
             "it stops the processes DIR/run/ names.\n\n"
+            "Secrets: the services' CURVE keys in DIR/curve (or NQ_CURVE_DIR), made when\n"
+            "missing, unless NQ_CURVE=off; with NQ_REDIS_ACL=on, a Redis user per service,\n"
+            "passwords and ACL file in DIR/redis-acl (COMMAND and CMD get the operator's).\n\n"
             "Exit: 0 stopped as asked (with COMMAND: COMMAND's status), 1 the suite did not\n"
             "start or a process failed, 2 a bad command line.\n");
 }
@@ -422,8 +425,7 @@ static int api_key(nq_suite_t *s)
 {
     char path[PATH_MAX], key[NQ_APIKEY_LEN + 1], env[NQ_APIKEY_LEN + 16], err[256] = "";
     snprintf(path, sizeof(path), "%s/api-key", nq_suite_dir(s));
-    redisContext *c =
-        redisConnectWithTimeout("127.0.0.1", nq_suite_redis_port(s), (struct timeval){5, 0});
+    redisContext *c = nq_suite_redis_connect(s, 5000);
     int rc = c && !c->err ? nq_access_key_keep(c, path, WHO, key, err, sizeof(err)) : -1;
     if (rc != 0)
         say("cannot make the API key in %s: %s", path, err[0] ? err : c ? c->errstr : "no memory");

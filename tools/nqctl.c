@@ -68,6 +68,8 @@ static const command_t commands[] = {
     {"apikey create", cmd_apikey_create, 0, TALKS_REDIS, "", M_HELP_APIKEY_CREATE},
     {"apikey list", cmd_apikey_list, 0, TALKS_REDIS, "", M_HELP_APIKEY_LIST},
     {"apikey revoke", cmd_apikey_revoke, 1, TALKS_REDIS, "ID", M_HELP_APIKEY_REVOKE},
+    {"curve-keygen", cmd_curve_keygen, 1, TALKS_NOTHING, "DIR", M_HELP_CURVE_KEYGEN},
+    {"redis-acl", cmd_redis_acl, 1, TALKS_NOTHING, "DIR", M_HELP_REDIS_ACL},
     {"help", cmd_help, 0, TALKS_NOTHING, "", M_HELP_HELP},
 };
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))

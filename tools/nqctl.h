@@ -63,10 +63,12 @@ typedef struct ctl {
 
 /* A command of the table: argv holds exactly the command's `nargs` words.
  * Returns the exit code. */
-int cmd_get(ctl_t *ctl, char **argv);               /* nqctl_request.c */
-int cmd_put(ctl_t *ctl, char **argv);               /* nqctl_request.c */
-int cmd_send(ctl_t *ctl, char **argv);              /* nqctl_request.c */
-int cmd_rebuild(ctl_t *ctl, char **argv);           /* nqctl_rebuild.c */
+int cmd_get(ctl_t *ctl, char **argv);          /* nqctl_request.c */
+int cmd_put(ctl_t *ctl, char **argv);          /* nqctl_request.c */
+int cmd_send(ctl_t *ctl, char **argv);         /* nqctl_request.c */
+int cmd_rebuild(ctl_t *ctl, char **argv);      /* nqctl_rebuild.c */
+int cmd_curve_keygen(ctl_t *ctl, char **argv); /* nqctl_secure.c */
+int cmd_redis_acl(ctl_t *ctl, char **argv);
 int cmd_seed_demo(ctl_t *ctl, char **argv);         /* nqctl_demo.c */
 int cmd_import_activities(ctl_t *ctl, char **argv); /* nqctl_import.c */
 int cmd_import_targets(ctl_t *ctl, char **argv);

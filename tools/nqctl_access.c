@@ -16,6 +16,22 @@
 
 #define REDIS_TIMEOUT_S 5
 
+/* AUTH as NQ_REDIS_USER (default user when unset) with NQ_REDIS_PASSWORD,
+ * when that is set. Returns 0, or -1 with the reason in c->errstr. */
+static int authenticate(redisContext *c)
+{
+    const char *user = getenv("NQ_REDIS_USER"), *pw = getenv("NQ_REDIS_PASSWORD");
+    if (!pw || !*pw)
+        return 0;
+    redisReply *r =
+        user && *user ? redisCommand(c, "AUTH %s %s", user, pw) : redisCommand(c, "AUTH %s", pw);
+    int rc = r && r->type != REDIS_REPLY_ERROR ? 0 : -1;
+    if (rc != 0)
+        snprintf(c->errstr, sizeof(c->errstr), "AUTH refused: %.100s", r ? r->str : "no reply");
+    freeReplyObject(r);
+    return rc;
+}
+
 int ctl_redis_connect(ctl_t *ctl)
 {
     const char *host = getenv("NQ_REDIS_HOST");
@@ -28,7 +44,8 @@ int ctl_redis_connect(ctl_t *ctl)
     bool unix_socket = nq_redis_is_socket(host);
     ctl->redis =
         unix_socket ? redisConnectUnixWithTimeout(host, tv) : redisConnectWithTimeout(host, p, tv);
-    if (ctl->redis && !ctl->redis->err && redisSetTimeout(ctl->redis, tv) == REDIS_OK)
+    if (ctl->redis && !ctl->redis->err && redisSetTimeout(ctl->redis, tv) == REDIS_OK &&
+        authenticate(ctl->redis) == 0)
         return CTL_OK;
     snprintf(where, sizeof(where), unix_socket ? "%s" : "%s:%d", host, p);
     fprintf(stderr, "nqctl: ");

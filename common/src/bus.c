@@ -7,7 +7,7 @@
 
 #include "nq/log.h"
 
-#define MAX_FRAMES 4 /* identity + type + payload, plus one to detect extras */
+#define MAX_FRAMES NQ_BUS_RAW_FRAMES /* a ZAP request's 7; a bus message has 2 or 3 */
 
 struct nq_zsock {
     uv_poll_t poll;               /* readiness of ZMQ_FD */
@@ -16,6 +16,7 @@ struct nq_zsock {
     void *zsock;                  /* the ZeroMQ socket */
     int type;                     /* ZMQ_ROUTER, ZMQ_DEALER, ... */
     const nq_bus_route_t *routes; /* dispatch table, borrowed (static) */
+    nq_zsock_raw_fn raw;          /* raw socket: gets the frames instead of dispatch */
     size_t n_routes;              /* rows in routes */
     size_t max_frame;             /* largest payload accepted */
     void *app;                    /* handed to every handler */
@@ -181,7 +182,11 @@ static void drain(nq_zsock_t *s)
             frames[i] = zmq_msg_data(&parts[i]);
             lens[i] = zmq_msg_size(&parts[i]);
         }
-        int rc = nq_bus_dispatch(s->routes, s->n_routes, s->max_frame, s, frames, lens, (size_t)n,
+        int rc = NQ_BUS_OK;
+        if (s->raw)
+            s->raw(s, frames, lens, (size_t)n, s->app);
+        else
+            rc = nq_bus_dispatch(s->routes, s->n_routes, s->max_frame, s, frames, lens, (size_t)n,
                                  s->type, s->app);
         if (rc != NQ_BUS_OK) {
             s->rejected++;
@@ -209,24 +214,31 @@ static void on_prepare(uv_prepare_t *h)
         drain(s);
 }
 
-nq_zsock_t *nq_zsock_new(uv_loop_t *loop, void *zctx, int type, const char *endpoint,
-                         nq_zsock_mode_t mode, const nq_bus_route_t *routes, size_t n_routes,
-                         void *app, size_t max_frame)
+/* CURVE options, set before bind or connect. Returns 0 or -1 (errno). */
+static int secure(void *zsock, const nq_zsec_t *sec)
 {
-    nq_zsock_t *s = calloc(1, sizeof(*s));
-    if (!s)
-        return NULL;
-    s->type = type;
-    s->routes = routes;
-    s->n_routes = n_routes;
-    s->max_frame = max_frame;
-    s->app = app;
+    int on = 1;
+    if (sec->server)
+        return zmq_setsockopt(zsock, ZMQ_CURVE_SERVER, &on, sizeof(on)) |
+               zmq_setsockopt(zsock, ZMQ_ZAP_DOMAIN, sec->domain, strlen(sec->domain)) |
+               zmq_setsockopt(zsock, ZMQ_CURVE_SECRETKEY, sec->secret_key, NQ_Z85_KEY_LEN);
+    return zmq_setsockopt(zsock, ZMQ_CURVE_SERVERKEY, sec->server_key, NQ_Z85_KEY_LEN) |
+           zmq_setsockopt(zsock, ZMQ_CURVE_PUBLICKEY, sec->public_key, NQ_Z85_KEY_LEN) |
+           zmq_setsockopt(zsock, ZMQ_CURVE_SECRETKEY, sec->secret_key, NQ_Z85_KEY_LEN);
+}
+
+/* The common part of nq_zsock_new and nq_zsock_new_raw: `s` has its type,
+ * routes or raw handler; make the ZeroMQ socket, bind or connect, watch it. */
+static nq_zsock_t *open_sock(nq_zsock_t *s, uv_loop_t *loop, void *zctx, const char *endpoint,
+                             nq_zsock_mode_t mode, const nq_zsec_t *sec)
+{
+    int type = s->type;
     s->zsock = zmq_socket(zctx, type);
     if (!s->zsock)
         goto out_free;
 
     int linger = 0;
-    int64_t maxmsg = (int64_t)max_frame + 4096;
+    int64_t maxmsg = (int64_t)s->max_frame + 4096;
     zmq_setsockopt(s->zsock, ZMQ_LINGER, &linger, sizeof(linger));
     if (type == ZMQ_DEALER) {
         /* Queue only to a connected peer: a request to a service that is down
@@ -237,9 +249,14 @@ nq_zsock_t *nq_zsock_new(uv_loop_t *loop, void *zctx, int type, const char *endp
     }
     zmq_setsockopt(s->zsock, ZMQ_MAXMSGSIZE, &maxmsg, sizeof(maxmsg));
     if (type == ZMQ_SUB) {
-        for (size_t i = 0; i < n_routes; i++)
-            zmq_setsockopt(s->zsock, ZMQ_SUBSCRIBE, routes[i].msg->type,
-                           strlen(routes[i].msg->type));
+        for (size_t i = 0; i < s->n_routes; i++)
+            zmq_setsockopt(s->zsock, ZMQ_SUBSCRIBE, s->routes[i].msg->type,
+                           strlen(s->routes[i].msg->type));
+    }
+    if (sec && secure(s->zsock, sec) != 0) {
+        nq_log_error("bus_curve", "cannot secure the socket for %s: %s", endpoint,
+                     zmq_strerror(errno));
+        goto out_close_zsock;
     }
     int rc = mode == NQ_ZSOCK_BIND ? zmq_bind(s->zsock, endpoint) : zmq_connect(s->zsock, endpoint);
     if (rc != 0) {
@@ -259,7 +276,7 @@ nq_zsock_t *nq_zsock_new(uv_loop_t *loop, void *zctx, int type, const char *endp
     s->prepare.data = s;
     s->open_handles = 2;
     s->touched = true; /* check once before the first wait */
-    if (n_routes > 0) {
+    if (s->n_routes > 0 || s->raw) {
         uv_poll_start(&s->poll, UV_READABLE, on_poll);
         uv_prepare_start(&s->prepare, on_prepare);
     }
@@ -270,6 +287,47 @@ out_close_zsock:
 out_free:
     free(s);
     return NULL;
+}
+
+nq_zsock_t *nq_zsock_new(uv_loop_t *loop, void *zctx, int type, const char *endpoint,
+                         nq_zsock_mode_t mode, const nq_zsec_t *sec, const nq_bus_route_t *routes,
+                         size_t n_routes, void *app, size_t max_frame)
+{
+    nq_zsock_t *s = calloc(1, sizeof(*s));
+    if (!s)
+        return NULL;
+    s->type = type;
+    s->routes = routes;
+    s->n_routes = n_routes;
+    s->max_frame = max_frame;
+    s->app = app;
+    return open_sock(s, loop, zctx, endpoint, mode, sec);
+}
+
+nq_zsock_t *nq_zsock_new_raw(uv_loop_t *loop, void *zctx, int type, const char *endpoint,
+                             nq_zsock_mode_t mode, nq_zsock_raw_fn fn, void *app)
+{
+    nq_zsock_t *s = calloc(1, sizeof(*s));
+    if (!s)
+        return NULL;
+    s->type = type;
+    s->raw = fn;
+    s->max_frame = 65536;
+    s->app = app;
+    return open_sock(s, loop, zctx, endpoint, mode, NULL);
+}
+
+int nq_zsock_send_raw(nq_zsock_t *s, const uint8_t *const *frames, const size_t *lens, size_t n)
+{
+    s->touched = true;
+    for (size_t i = 0; i < n; i++) {
+        if (zmq_send(s->zsock, frames[i], lens[i], (i + 1 < n ? ZMQ_SNDMORE : 0) | ZMQ_DONTWAIT) <
+            0) {
+            nq_log_warn("bus_send", "could not send a raw message: %s", zmq_strerror(errno));
+            return -1;
+        }
+    }
+    return 0;
 }
 
 static int send_frames(nq_zsock_t *s, const uint8_t *id, size_t id_len, const char *type,

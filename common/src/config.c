@@ -29,6 +29,8 @@ typedef enum {
     OPT_DAYS,         /* "YYYY-MM-DD,a..b,..." (char[]), see nq/workdays.h */
     OPT_REDIS_HOST,   /* host name or address, or a Unix socket's path (char[]) */
     OPT_UNKNOWN,      /* accept / reject (char[]) */
+    OPT_ONOFF,        /* on / off (char[]) */
+    OPT_SECRET,       /* copied as is, never echoed in an error (char[]) */
 } opt_type_t;
 
 /* One configurable setting. */
@@ -55,6 +57,14 @@ static const option_t options[] = {
     {"redis-host", "NQ_REDIS_HOST", OPT_REDIS_HOST, FIELD(redis_host), 0, 0, "127.0.0.1",
      "Redis host, or the path of its Unix socket (starting with /)"},
     {"redis-port", "NQ_REDIS_PORT", OPT_INT, FIELD(redis_port), 1, 65535, "6390", "Redis port"},
+    {"redis-user", "NQ_REDIS_USER", OPT_STRING, FIELD(redis_user), 0, 0, "",
+     "Redis ACL user of this process (empty: the default user)"},
+    {"redis-password", "NQ_REDIS_PASSWORD", OPT_SECRET, FIELD(redis_password), 0, 0, "",
+     "its password (empty: no AUTH)"},
+    {"curve", "NQ_CURVE", OPT_ONOFF, FIELD(curve), 0, 0, "on",
+     "CURVE authentication and encryption between the services: on, or off (development only)"},
+    {"curve-dir", "NQ_CURVE_DIR", OPT_STRING, FIELD(curve_dir), 0, 0, "",
+     "directory of the CURVE keys, <service>.key and .pub (required when NQ_CURVE=on)"},
     {"http-host", "NQ_HTTP_HOST", OPT_STRING, FIELD(http_host), 0, 0, "127.0.0.1",
      "gateway HTTP listen address"},
     {"http-port", "NQ_HTTP_PORT", OPT_INT, FIELD(http_port), 1, 65535, "8080",
@@ -261,6 +271,15 @@ static int set_unknown(const option_t *opt, void *field, const char *text, char 
     return set_string(opt, field, text, why, whylen);
 }
 
+static int set_onoff(const option_t *opt, void *field, const char *text, char *why, size_t whylen)
+{
+    if (strcmp(text, "on") != 0 && strcmp(text, "off") != 0) {
+        snprintf(why, whylen, "must be on or off");
+        return -1;
+    }
+    return set_string(opt, field, text, why, whylen);
+}
+
 static int set_zone(const option_t *opt, void *field, const char *text, char *why, size_t whylen)
 {
     if (!nq_zone_exists(text)) {
@@ -304,6 +323,8 @@ static const setter_fn setters[] = {
     [OPT_DAYS] = set_days,
     [OPT_REDIS_HOST] = set_redis_host,
     [OPT_UNKNOWN] = set_unknown,
+    [OPT_ONOFF] = set_onoff,
+    [OPT_SECRET] = set_string,
 };
 
 /* ---- loader -------------------------------------------------------------- */
@@ -320,7 +341,7 @@ static int apply(nq_config_t *cfg, const option_t *opt, const char *text, source
     if (setters[opt->type](opt, (char *)cfg + opt->offset, text, why, sizeof(why)) == 0)
         return 0;
     /* Secrets are never echoed back. */
-    bool secret = opt->type == OPT_FEED_SECRETS;
+    bool secret = opt->type == OPT_FEED_SECRETS || opt->type == OPT_SECRET;
     snprintf(err, errlen, "%s%s: %s, got '%s'",
              src == SRC_DEFAULT ? "default of --"
              : src == SRC_FLAG  ? "--"

@@ -31,6 +31,8 @@ struct nq_redis {
     int port;                           /* server port (TCP only) */
     char where[272];                    /* host:port, or the socket's path: for logs */
     char name[64];                      /* CLIENT SETNAME value */
+    char user[64];                      /* ACL user to AUTH as ("": default) */
+    char password[256];                 /* its password ("": no AUTH); never logged */
     bool connected;                     /* connect callback said yes */
     bool closing;                       /* destroy called */
     uint64_t backoff_ms;                /* next retry delay */
@@ -50,6 +52,7 @@ typedef struct pending_cmd {
 
 static void start_connect(nq_redis_t *r);
 static void drop_connection(nq_redis_t *r);
+static void on_auth(redisAsyncContext *ac, void *reply, void *privdata);
 
 static void on_timer_closed(uv_handle_t *h)
 {
@@ -105,11 +108,24 @@ static void on_connect(const redisAsyncContext *ac, int status)
     r->connected = true;
     r->backoff_ms = BACKOFF_MIN_MS;
     nq_log_info("redis_connected", "%s", r->where);
+    if (r->password[0] && r->user[0])
+        redisAsyncCommand(r->ac, on_auth, r, "AUTH %s %s", r->user, r->password);
+    else if (r->password[0])
+        redisAsyncCommand(r->ac, on_auth, r, "AUTH %s", r->password);
     redisAsyncCommand(r->ac, NULL, NULL, "CLIENT SETNAME %s", r->name);
     if (r->first)
         r->first(r, r->first_data);
     if (r->on_connected)
         r->on_connected(r, r->on_connected_data);
+}
+
+static void on_auth(redisAsyncContext *ac, void *reply, void *privdata)
+{
+    nq_redis_t *r = privdata;
+    redisReply *rep = reply;
+    if (rep && rep->type == REDIS_REPLY_ERROR)
+        nq_log_error("redis_auth", "%s: AUTH as %s refused: %s", r->where,
+                     r->user[0] ? r->user : "default", rep->str);
 }
 
 static void on_disconnect(const redisAsyncContext *ac, int status)
@@ -218,6 +234,15 @@ nq_redis_t *nq_redis_new(uv_loop_t *loop, const char *host, int port, const char
     uv_timer_start(&r->watchdog, on_watchdog, WATCHDOG_MS, WATCHDOG_MS);
     start_connect(r);
     return r;
+}
+
+int nq_redis_set_auth(nq_redis_t *r, const char *user, const char *password)
+{
+    if (strlen(user) >= sizeof(r->user) || strlen(password) >= sizeof(r->password))
+        return -1;
+    snprintf(r->user, sizeof(r->user), "%s", user);
+    snprintf(r->password, sizeof(r->password), "%s", password);
+    return 0;
 }
 
 void nq_redis_on_connected(nq_redis_t *r, nq_redis_connected_fn fn, void *data)

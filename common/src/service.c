@@ -19,6 +19,14 @@ const char *nq_service_member(const nq_service_t *s)
     return member;
 }
 
+nq_redis_t *nq_service_redis_new(nq_service_t *s, const char *name)
+{
+    nq_redis_t *r = nq_redis_new(&s->loop, s->cfg.redis_host, s->cfg.redis_port, name);
+    if (r && nq_redis_set_auth(r, s->cfg.redis_user, s->cfg.redis_password) != 0)
+        nq_redis_destroy(&r);
+    return r;
+}
+
 static void on_heartbeat(uv_timer_t *t)
 {
     nq_service_t *s = t->data;
@@ -27,6 +35,28 @@ static void on_heartbeat(uv_timer_t *t)
                      nq_service_member(s));
     nq_redis_command(s->redis, NULL, NULL, "ZREMRANGEBYSCORE %s -inf %lld", NQ_KEY_HEARTBEATS,
                      (long long)(now - 60000));
+}
+
+/* The CURVE keys of this service: required unless NQ_CURVE=off. Returns 0
+ * or -1 after printing why (a path, never a key). */
+static int load_curve(nq_service_t *s, const char *name)
+{
+    char err[700];
+    if (strcmp(s->cfg.curve, "off") == 0)
+        return 0;
+    if (!s->cfg.curve_dir[0]) {
+        fprintf(stderr,
+                "%s: NQ_CURVE_DIR: required, the directory of the suite's CURVE keys (`nqctl "
+                "curve-keygen DIR` makes them); NQ_CURVE=off runs without (development only)\n",
+                name);
+        return -1;
+    }
+    s->curve = nq_curve_new(nq_curve_service_of(name), s->cfg.curve_dir, err, sizeof(err));
+    if (!s->curve) {
+        fprintf(stderr, "%s: %s\n", name, err);
+        return -1;
+    }
+    return 0;
 }
 
 static void on_signal(uv_signal_t *h, int signum)
@@ -53,16 +83,23 @@ int nq_service_init(nq_service_t *s, const char *name, int argc, char **argv)
         fprintf(stderr, "%s: NQ_ZONE: unknown time zone '%s'\n", name, s->cfg.zone);
         return -1;
     }
+    if (load_curve(s, name) != 0)
+        return -1;
     /* A peer that hangs up must not kill the process: writes report EPIPE. */
     signal(SIGPIPE, SIG_IGN);
     if (uv_loop_init(&s->loop) != 0)
         return -1;
     s->zctx = zmq_ctx_new();
-    s->redis = nq_redis_new(&s->loop, s->cfg.redis_host, s->cfg.redis_port, nq_service_member(s));
+    s->redis = nq_service_redis_new(s, nq_service_member(s));
     if (!s->zctx || !s->redis) {
         fprintf(stderr, "%s: out of memory\n", name);
         return -1;
     }
+    if (s->curve && nq_curve_start(s->curve, &s->loop, s->zctx) != 0)
+        return -1;
+    if (!s->curve)
+        nq_log_warn("curve_off", "NQ_CURVE=off: the services' ZeroMQ links are neither "
+                                 "authenticated nor encrypted");
     nq_scripts_attach(s->redis);
     uv_signal_init(&s->loop, &s->sigterm);
     uv_signal_init(&s->loop, &s->sigint);
@@ -89,6 +126,7 @@ void nq_service_stop(nq_service_t *s)
     s->stopping = true;
     if (s->on_stop)
         s->on_stop(s->app);
+    nq_curve_stop(s->curve);
     /* Leave the heartbeat set: the last word before the client closes. */
     nq_redis_command(s->redis, NULL, NULL, "ZREM %s %s", NQ_KEY_HEARTBEATS, nq_service_member(s));
     uv_close((uv_handle_t *)&s->sigterm, NULL);
@@ -103,6 +141,7 @@ static int finish(nq_service_t *s)
     int rc = uv_loop_close(&s->loop);
     if (rc != 0)
         nq_log_error("shutdown", "loop did not close cleanly: %s", uv_strerror(rc));
+    nq_curve_destroy(&s->curve);
     zmq_ctx_term(s->zctx);
     nq_log_info("stopped", "%s", rc == 0 ? "clean" : "with open handles");
     return rc == 0 ? 0 : 1;

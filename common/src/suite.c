@@ -28,7 +28,9 @@
 
 #include "nq/buf.h"
 #include "nq/config.h"
+#include "nq/curve.h"
 #include "nq/httpc.h"
+#include "nq/redis_acl.h"
 
 #define REDIS_MS    10000 /* how long redis-server has to answer PING */
 #define FAILED_TAIL 200   /* lines of a failed process's log: a sanitizer's report is long */
@@ -65,6 +67,9 @@ struct nq_suite {
     proc_t *procs;          /* in start order, Redis first */
     size_t n_procs, cap;    /* entries, slots */
     bool logs_printed;      /* the log tails were shown already */
+    bool acl;               /* Redis runs with the ACL users (NQ_REDIS_ACL=on) */
+    char acl_dir[300];      /* <dir>/redis-acl: passwords and users.acl */
+    char admin_pw[NQ_REDIS_PASSWORD_LEN + 1]; /* the default user's, "" without ACL */
 };
 
 /* The endpoint variables and their fields in nq_config_t. */
@@ -182,6 +187,15 @@ static char *suite_getenv(const char *name)
         if (strncmp(s_env_of->env[i], name, n) == 0 && s_env_of->env[i][n] == '=')
             return s_env_of->env[i] + n + 1;
     return NULL;
+}
+
+/* The value of `name` in the suite's environment, NULL when unset. */
+static const char *env_get(const nq_suite_t *s, const char *name)
+{
+    s_env_of = s;
+    const char *v = suite_getenv(name);
+    s_env_of = NULL;
+    return v;
 }
 
 /* Read the configuration from the suite's environment: the ports to check,
@@ -339,6 +353,22 @@ static void exec_proc(nq_suite_t *s, const proc_t *p)
     execvp(argv[0], argv);
 }
 
+/* In the child, with the ACL: a service's own Redis user and password
+ * instead of the operator's (set in the environment already, so replaced in
+ * place). */
+static void own_credentials(nq_suite_t *s, const proc_t *p)
+{
+    const char *user = nq_redis_acl_user_of(p->binary);
+    char pw[NQ_REDIS_PASSWORD_LEN + 1], err[300];
+    if (!s->acl || p->argv || !user)
+        return;
+    if (nq_redis_acl_password(s->acl_dir, user, pw, sizeof(pw), err, sizeof(err)) != 0 ||
+        setenvf(s, "NQ_REDIS_USER=%s", user) != 0 || setenvf(s, "NQ_REDIS_PASSWORD=%s", pw) != 0) {
+        dprintf(2, "%s: %s\n", s->who, err);
+        _exit(127);
+    }
+}
+
 /* The child's side of spawn: its session, its output, then exec. */
 static void child(nq_suite_t *s, const proc_t *p, pid_t parent, const char *log)
 {
@@ -351,6 +381,7 @@ static void child(nq_suite_t *s, const proc_t *p, pid_t parent, const char *log)
     if ((s->o.die_with_parent && getppid() != parent) || out < 0 || in < 0 || dup2(in, 0) < 0 ||
         dup2(out, 1) < 0 || dup2(out, 2) < 0 || chdir(s->dir) != 0)
         _exit(127);
+    own_credentials(s, p);
     exec_proc(s, p);
     dprintf(2, "%s: cannot run %s: %s\n", s->who,
             p->argv      ? p->argv[0]
@@ -572,7 +603,11 @@ static char **redis_argv(const nq_suite_t *s)
     size_t n_more = 0;
     while (s->o.redis_args && s->o.redis_args[n_more])
         n_more++;
-    char **argv = calloc(n_head + n_sock + n_keep + n_more + 1, sizeof(*argv));
+    char aclfile[340];
+    snprintf(aclfile, sizeof(aclfile), "%s/users.acl", s->acl_dir);
+    const char *acl[] = {"--aclfile", aclfile};
+    size_t n_acl = s->acl ? 2 : 0;
+    char **argv = calloc(n_head + n_sock + n_keep + n_more + n_acl + 1, sizeof(*argv));
     const char *sock[] = {"--unixsocket", s->redis_socket, "--unixsocketperm", "700"};
     size_t k = 0;
     bool ok = argv != NULL;
@@ -584,6 +619,8 @@ static char **redis_argv(const nq_suite_t *s)
         ok = (argv[k++] = strdup(keep[i])) != NULL;
     for (size_t i = 0; ok && i < n_more; i++)
         ok = (argv[k++] = strdup(s->o.redis_args[i])) != NULL;
+    for (size_t i = 0; ok && i < n_acl; i++)
+        ok = (argv[k++] = strdup(acl[i])) != NULL;
     if (!ok && argv) {
         for (size_t i = 0; i < k; i++)
             free(argv[i]);
@@ -593,9 +630,58 @@ static char **redis_argv(const nq_suite_t *s)
     return argv;
 }
 
-static bool redis_pong(int port)
+redisContext *nq_suite_redis_connect(const nq_suite_t *s, int timeout_ms)
 {
-    redisContext *c = redisConnectWithTimeout("127.0.0.1", port, (struct timeval){0, 200000});
+    struct timeval tv = {timeout_ms / 1000, (timeout_ms % 1000) * 1000};
+    redisContext *c = redisConnectWithTimeout("127.0.0.1", s->cfg.redis_port, tv);
+    if (c && !c->err && s->admin_pw[0]) {
+        redisReply *r = redisCommand(c, "AUTH %s %s", NQ_REDIS_ACL_ADMIN, s->admin_pw);
+        if (!r || r->type == REDIS_REPLY_ERROR) {
+            c->err = REDIS_ERR_OTHER;
+            snprintf(c->errstr, sizeof(c->errstr), "AUTH as the operator refused");
+        }
+        freeReplyObject(r);
+    }
+    return c;
+}
+
+/* With NQ_REDIS_ACL=on: the passwords (made once in <dir>/redis-acl), the
+ * ACL file Redis loads, and the operator's credentials in the environment
+ * (nqctl run from the suite uses them; each service gets its own, see
+ * own_credentials). Returns 0 or -1 (why on stderr). */
+static int use_acl(nq_suite_t *s)
+{
+    char err[600], path[340];
+    const char *on = env_get(s, "NQ_REDIS_ACL");
+    s->acl = on && strcmp(on, "on") == 0;
+    if (!s->acl)
+        return 0;
+    snprintf(s->acl_dir, sizeof(s->acl_dir), "%s/redis-acl", s->dir);
+    snprintf(path, sizeof(path), "%s/users.acl", s->acl_dir);
+    FILE *f = NULL;
+    int rc = nq_redis_acl_passwords(s->acl_dir, err, sizeof(err)) < 0 ? -1 : 0;
+    if (rc == 0 && (!(f = fopen(path, "w")) || fchmod(fileno(f), 0600) != 0)) {
+        snprintf(err, sizeof(err), "cannot write %s: %s", path, strerror(errno));
+        rc = -1;
+    }
+    if (rc == 0)
+        rc = nq_redis_acl_write(f, s->acl_dir, err, sizeof(err));
+    if (f && fclose(f) != 0)
+        rc = -1;
+    if (rc == 0)
+        rc = nq_redis_acl_password(s->acl_dir, NQ_REDIS_ACL_ADMIN, s->admin_pw, sizeof(s->admin_pw),
+                                   err, sizeof(err));
+    if (rc == 0)
+        rc = setenvf(s, "NQ_REDIS_USER=%s", NQ_REDIS_ACL_ADMIN) |
+             setenvf(s, "NQ_REDIS_PASSWORD=%s", s->admin_pw);
+    if (rc != 0)
+        say(s, "Redis ACL: %s", err);
+    return rc;
+}
+
+static bool redis_pong(const nq_suite_t *s)
+{
+    redisContext *c = nq_suite_redis_connect(s, 200);
     redisReply *r = c && !c->err ? redisCommand(c, "PING") : NULL;
     bool pong = r && r->type == REDIS_REPLY_STATUS && strcmp(r->str, "PONG") == 0;
     freeReplyObject(r);
@@ -605,7 +691,7 @@ static bool redis_pong(int port)
 
 int nq_suite_start_redis(nq_suite_t *s, int timeout_ms)
 {
-    if (configure(s) != 0)
+    if (configure(s) != 0 || use_acl(s) != 0)
         return -1;
     char **argv = redis_argv(s);
     proc_t *p = argv ? add_proc(s, "redis-server", "redis", argv) : NULL;
@@ -620,7 +706,7 @@ int nq_suite_start_redis(nq_suite_t *s, int timeout_ms)
         return -1;
     int64_t deadline = now_ms() + timeout_ms;
     while (now_ms() < deadline && !cancelled(s) && reap(s, p, 0) == STILL_UP) {
-        if (redis_pong(s->cfg.redis_port))
+        if (redis_pong(s))
             return 0;
         usleep(50000);
     }
@@ -705,9 +791,31 @@ nq_suite_t *nq_suite_new(const nq_suite_opts_t *opts)
     return s;
 }
 
+/* CURVE keys for the suite's processes, unless NQ_CURVE=off: those of
+ * NQ_CURVE_DIR, or <dir>/curve; pairs that are missing are made, those
+ * there are kept. Returns 0 or -1 (why on stderr). */
+static int use_curve(nq_suite_t *s)
+{
+    char dir[300], err[600];
+    if (strcmp(s->cfg.curve, "off") == 0)
+        return 0;
+    if (s->cfg.curve_dir[0])
+        snprintf(dir, sizeof(dir), "%s", s->cfg.curve_dir);
+    else
+        snprintf(dir, sizeof(dir), "%s/curve", s->dir);
+    int made = nq_curve_keygen(dir, err, sizeof(err));
+    if (made < 0) {
+        say(s, "CURVE keys: %s", err);
+        return -1;
+    }
+    if (made > 0)
+        say(s, "made %d CURVE key pair%s in %s", made, made == 1 ? "" : "s", dir);
+    return setenvf(s, "NQ_CURVE_DIR=%s", dir);
+}
+
 int nq_suite_start(nq_suite_t *s, int scorers)
 {
-    if (nq_suite_start_redis(s, REDIS_MS) != 0)
+    if (nq_suite_start_redis(s, REDIS_MS) != 0 || use_curve(s) != 0)
         return -1;
     for (size_t i = 0; i < sizeof(services_before) / sizeof(services_before[0]); i++)
         if (nq_suite_add(s, services_before[i], services_before[i]) != 0)

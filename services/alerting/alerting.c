@@ -704,9 +704,11 @@ void *alerting_new(nq_service_t *svc)
     alert_config_defaults(&al->defaults, cfg->big_order_fen);
     al->recency_ms = cfg->alert_recency_s * 1000;
     al->sub = nq_zsock_new(&svc->loop, svc->zctx, ZMQ_SUB, cfg->changes_endpoint, NQ_ZSOCK_BIND,
-                           routes, N_ROUTES, al, (size_t)cfg->max_frame_bytes);
+                           nq_curve_link(svc->curve, NQ_LINK_CHANGES), routes, N_ROUTES, al,
+                           (size_t)cfg->max_frame_bytes);
     al->pub = nq_zsock_new(&svc->loop, svc->zctx, ZMQ_PUB, cfg->alerts_endpoint, NQ_ZSOCK_BIND,
-                           NULL, 0, al, (size_t)cfg->max_frame_bytes);
+                           nq_curve_link(svc->curve, NQ_LINK_ALERTS), NULL, 0, al,
+                           (size_t)cfg->max_frame_bytes);
     /* Replicas on one host cannot all bind these: the others wake by polling
      * (and gateways read the alert stream once a second anyway). */
     if (!al->sub || !al->pub)

@@ -173,7 +173,8 @@ void *customers_new(nq_service_t *svc)
     app->svc = svc;
     const nq_config_t *cfg = &svc->cfg;
     app->sock = nq_zsock_new(&svc->loop, svc->zctx, ZMQ_ROUTER, cfg->customers_endpoint,
-                             NQ_ZSOCK_BIND, routes, N_ROUTES, app, (size_t)cfg->max_frame_bytes);
+                             NQ_ZSOCK_BIND, nq_curve_link(svc->curve, NQ_LINK_CUSTOMERS), routes,
+                             N_ROUTES, app, (size_t)cfg->max_frame_bytes);
     if (!app->sock) {
         free(app);
         return NULL;

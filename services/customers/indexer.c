@@ -308,10 +308,11 @@ indexer_t *indexer_new(nq_service_t *svc)
     snprintf(ix->consumer, sizeof(ix->consumer), "%s", nq_service_member(svc));
     const nq_config_t *cfg = &svc->cfg;
     ix->sub = nq_zsock_new(&svc->loop, svc->zctx, ZMQ_SUB, cfg->stored_endpoint, NQ_ZSOCK_CONNECT,
-                           routes, N_ROUTES, ix, (size_t)cfg->max_frame_bytes);
+                           nq_curve_link(svc->curve, NQ_LINK_STORED), routes, N_ROUTES, ix,
+                           (size_t)cfg->max_frame_bytes);
     char name[200];
     snprintf(name, sizeof(name), "%s/index", ix->consumer);
-    ix->redis = ix->sub ? nq_redis_new(&svc->loop, cfg->redis_host, cfg->redis_port, name) : NULL;
+    ix->redis = ix->sub ? nq_service_redis_new(svc, name) : NULL;
     if (!ix->redis) {
         nq_zsock_destroy(&ix->sub);
         free(ix);

@@ -468,9 +468,11 @@ void *ingest_new(nq_service_t *svc)
     ingest_dedupe_init(&in->dedupe);
     const nq_config_t *cfg = &svc->cfg;
     in->router = nq_zsock_new(&svc->loop, svc->zctx, ZMQ_ROUTER, cfg->ingest_endpoint,
-                              NQ_ZSOCK_BIND, routes, N_ROUTES, in, (size_t)cfg->max_frame_bytes);
+                              NQ_ZSOCK_BIND, nq_curve_link(svc->curve, NQ_LINK_INGEST), routes,
+                              N_ROUTES, in, (size_t)cfg->max_frame_bytes);
     in->pub = nq_zsock_new(&svc->loop, svc->zctx, ZMQ_PUB, cfg->stored_endpoint, NQ_ZSOCK_BIND,
-                           NULL, 0, in, (size_t)cfg->max_frame_bytes);
+                           nq_curve_link(svc->curve, NQ_LINK_STORED), NULL, 0, in,
+                           (size_t)cfg->max_frame_bytes);
     if (!in->router || !in->pub) {
         ingest_stop(in);
         free(in);

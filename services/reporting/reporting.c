@@ -178,7 +178,8 @@ void *reporting_new(nq_service_t *svc)
         return NULL;
     }
     app->sock = nq_zsock_new(&svc->loop, svc->zctx, ZMQ_ROUTER, cfg->reporting_endpoint,
-                             NQ_ZSOCK_BIND, routes, N_ROUTES, app, (size_t)cfg->max_frame_bytes);
+                             NQ_ZSOCK_BIND, nq_curve_link(svc->curve, NQ_LINK_REPORTING), routes,
+                             N_ROUTES, app, (size_t)cfg->max_frame_bytes);
     if (!app->sock) {
         nq_calendar_free(&app->cal);
         free(app);

@@ -463,9 +463,11 @@ void *scorer_new(nq_service_t *svc)
     }
     const nq_config_t *cfg = &svc->cfg;
     sc->sub = nq_zsock_new(&svc->loop, svc->zctx, ZMQ_SUB, cfg->stored_endpoint, NQ_ZSOCK_CONNECT,
-                           routes, N_ROUTES, sc, (size_t)cfg->max_frame_bytes);
+                           nq_curve_link(svc->curve, NQ_LINK_STORED), routes, N_ROUTES, sc,
+                           (size_t)cfg->max_frame_bytes);
     sc->pub = nq_zsock_new(&svc->loop, svc->zctx, ZMQ_PUB, cfg->changes_endpoint, NQ_ZSOCK_CONNECT,
-                           NULL, 0, sc, (size_t)cfg->max_frame_bytes);
+                           nq_curve_link(svc->curve, NQ_LINK_CHANGES), NULL, 0, sc,
+                           (size_t)cfg->max_frame_bytes);
     if (!sc->sub || !sc->pub) {
         nq_zsock_destroy(&sc->sub);
         nq_zsock_destroy(&sc->pub);
@@ -474,7 +476,7 @@ void *scorer_new(nq_service_t *svc)
     }
     char name[160];
     snprintf(name, sizeof(name), "%s/pull", nq_service_member(svc));
-    sc->puller = nq_redis_new(&svc->loop, cfg->redis_host, cfg->redis_port, name);
+    sc->puller = nq_service_redis_new(svc, name);
     if (!sc->puller) {
         nq_zsock_destroy(&sc->sub);
         nq_zsock_destroy(&sc->pub);

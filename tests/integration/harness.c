@@ -132,8 +132,7 @@ const char *nq_harness_api_key(const nq_harness_t *h)
 int nq_harness_grant(nq_harness_t *h)
 {
     char err[256] = "";
-    redisContext *c =
-        redisConnectWithTimeout("127.0.0.1", nq_suite_redis_port(h->suite), (struct timeval){2, 0});
+    redisContext *c = nq_harness_redis_connect(h);
     int rc = c && !c->err
                  ? nq_access_key_put(c, h->api_key, "admin", "", "harness", NULL, err, sizeof(err))
                  : -1;
@@ -145,6 +144,20 @@ int nq_harness_grant(nq_harness_t *h)
     if (c)
         redisFree(c);
     return rc == 0 ? 0 : -1;
+}
+
+redisContext *nq_harness_redis_connect(const nq_harness_t *h)
+{
+    return nq_suite_redis_connect(h->suite, 5000);
+}
+
+const char *nq_harness_getenv(const nq_harness_t *h, const char *name)
+{
+    size_t n = strlen(name);
+    for (char *const *e = nq_suite_env(h->suite); *e; e++)
+        if (strncmp(*e, name, n) == 0 && (*e)[n] == '=')
+            return *e + n + 1;
+    return NULL;
 }
 
 const char *nq_harness_url(const nq_harness_t *h)

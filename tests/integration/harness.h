@@ -20,6 +20,10 @@
  *   ...
  *   CU_ASSERT_EQUAL(nq_harness_stop(&h), 0);
  *
+ * CURVE: the suite runs with CURVE between its processes, the keys made in
+ * <dir>/curve (nq/suite.h, nq/curve.h); NQ_CURVE=off in extra_env runs it
+ * without.
+ *
  * Access: before the suite starts, the harness stores an API key of scope
  * admin in its Redis and puts it in this process's NQ_API_KEY, which every
  * nq_httpc client (and nqctl run from here) sends by default; a test that
@@ -81,6 +85,14 @@ const char *nq_harness_api_key(const nq_harness_t *h);
 /* Store that key in Redis again (after a test restarted Redis empty).
  * Returns 0 or -1 (the reason on stderr). */
 int nq_harness_grant(nq_harness_t *h);
+
+/* A connection to the suite's Redis, as the operator (authenticated when the
+ * suite runs with NQ_REDIS_ACL=on); check ->err; the caller frees it. */
+redisContext *nq_harness_redis_connect(const nq_harness_t *h);
+
+/* The value of `name` in the suite's environment ("NQ_INGEST_ENDPOINT",
+ * "NQ_CURVE_DIR"), NULL when unset. Borrowed until the next change. */
+const char *nq_harness_getenv(const nq_harness_t *h, const char *name);
 
 /* "http://127.0.0.1:PORT" of the gateway. Borrowed. */
 const char *nq_harness_url(const nq_harness_t *h);

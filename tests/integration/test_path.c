@@ -173,8 +173,8 @@ static void test_health(void)
     j = tk_api("GET", "/readyz", NULL, &status);
     CU_ASSERT_EQUAL(status, 200);
     CU_ASSERT_STRING_EQUAL(tk_str(j, "status"), "ready");
-    static const char *const checks[] = {"redis",     "ingest",  "customers",
-                                         "reporting", "scoring", "alerting"};
+    static const char *const checks[] = {"redis",   "ingest",   "customers",   "reporting",
+                                         "scoring", "alerting", "alert_stream"};
     for (size_t i = 0; i < sizeof(checks) / sizeof(checks[0]); i++)
         CU_ASSERT_STRING_EQUAL(tk_str(json_object_get(j, "checks"), checks[i]), "ok");
     json_decref(j);

@@ -34,8 +34,7 @@ int tk_start(const char *const *env)
     if (!tk_h)
         return -1;
     tk_http = nq_httpc_new(nq_harness_url(tk_h));
-    tk_redis =
-        redisConnectWithTimeout("127.0.0.1", nq_harness_redis_port(tk_h), (struct timeval){5, 0});
+    tk_redis = nq_harness_redis_connect(tk_h);
     return tk_http && tk_redis && !tk_redis->err ? 0 : -1;
 }
 

@@ -404,10 +404,10 @@ static void setup_with(const char *endpoint, size_t cap, const nq_bus_route_t *r
     CU_ASSERT_EQUAL_FATAL(uv_loop_init(&fx.loop), 0);
     fx.zctx = zmq_ctx_new();
     CU_ASSERT_PTR_NOT_NULL_FATAL(fx.zctx);
-    fx.router =
-        nq_zsock_new(&fx.loop, fx.zctx, ZMQ_ROUTER, endpoint, NQ_ZSOCK_BIND, routes, 1, &fx, cap);
+    fx.router = nq_zsock_new(&fx.loop, fx.zctx, ZMQ_ROUTER, endpoint, NQ_ZSOCK_BIND, NULL, routes,
+                             1, &fx, cap);
     CU_ASSERT_PTR_NOT_NULL_FATAL(fx.router);
-    fx.dealer = nq_zsock_new(&fx.loop, fx.zctx, ZMQ_DEALER, endpoint, NQ_ZSOCK_CONNECT,
+    fx.dealer = nq_zsock_new(&fx.loop, fx.zctx, ZMQ_DEALER, endpoint, NQ_ZSOCK_CONNECT, NULL,
                              dealer_routes, 1, &fx, 65536);
     CU_ASSERT_PTR_NOT_NULL_FATAL(fx.dealer);
     uv_timer_init(&fx.loop, &fx.guard);
@@ -670,19 +670,19 @@ static void test_new_failures(void)
     CU_ASSERT_EQUAL_FATAL(uv_loop_init(&loop), 0);
     void *zctx = zmq_ctx_new();
     CU_ASSERT_PTR_NOT_NULL_FATAL(zctx);
-    nq_zsock_t *a = nq_zsock_new(&loop, zctx, ZMQ_ROUTER, "inproc://bus-twice", NQ_ZSOCK_BIND,
+    nq_zsock_t *a = nq_zsock_new(&loop, zctx, ZMQ_ROUTER, "inproc://bus-twice", NQ_ZSOCK_BIND, NULL,
                                  router_routes, 1, NULL, 1024);
     CU_ASSERT_PTR_NOT_NULL(a);
     /* Same endpoint again, a bad transport, a bad socket type: NULL, nothing leaks. */
     CU_ASSERT_PTR_NULL(nq_zsock_new(&loop, zctx, ZMQ_ROUTER, "inproc://bus-twice", NQ_ZSOCK_BIND,
-                                    router_routes, 1, NULL, 1024));
-    CU_ASSERT_PTR_NULL(nq_zsock_new(&loop, zctx, ZMQ_DEALER, "bogus://x", NQ_ZSOCK_CONNECT,
+                                    NULL, router_routes, 1, NULL, 1024));
+    CU_ASSERT_PTR_NULL(nq_zsock_new(&loop, zctx, ZMQ_DEALER, "bogus://x", NQ_ZSOCK_CONNECT, NULL,
                                     dealer_routes, 1, NULL, 1024));
-    CU_ASSERT_PTR_NULL(nq_zsock_new(&loop, zctx, 9999, "inproc://bus-other", NQ_ZSOCK_BIND,
+    CU_ASSERT_PTR_NULL(nq_zsock_new(&loop, zctx, 9999, "inproc://bus-other", NQ_ZSOCK_BIND, NULL,
                                     router_routes, 1, NULL, 1024));
     /* A send-only socket (no routes) is created but not watched. */
-    nq_zsock_t *pub =
-        nq_zsock_new(&loop, zctx, ZMQ_PUB, "inproc://bus-pub", NQ_ZSOCK_BIND, NULL, 0, NULL, 1024);
+    nq_zsock_t *pub = nq_zsock_new(&loop, zctx, ZMQ_PUB, "inproc://bus-pub", NQ_ZSOCK_BIND, NULL,
+                                   NULL, 0, NULL, 1024);
     CU_ASSERT_PTR_NOT_NULL(pub);
     nq_zsock_destroy(&a);
     nq_zsock_destroy(&pub);

@@ -18,6 +18,7 @@
  *   };
  *   if (nq_bus_routes_check(routes, 1, ZMQ_ROUTER, NQ_SVC_INGEST) != 0) ...fail...
  *   nq_zsock_t *s = nq_zsock_new(loop, zctx, ZMQ_ROUTER, endpoint, NQ_ZSOCK_BIND,
+ *                                nq_curve_link(svc->curve, NQ_LINK_INGEST),
  *                                routes, 1, app, cfg->max_frame_bytes);
  *   ...
  *   static void on_ping(nq_zsock_t *s, const nq_bus_envelope_t *env,
@@ -100,13 +101,43 @@ const char *nq_bus_strerror(int err);
 
 typedef enum { NQ_ZSOCK_CONNECT = 0, NQ_ZSOCK_BIND = 1 } nq_zsock_mode_t;
 
+#define NQ_Z85_KEY_LEN 40 /* a CURVE key in Z85 text, without its NUL */
+
+/* CURVE settings of one socket (nq/curve.h makes them for a link). A server
+ * checks every client's key through the process's ZAP handler, which is
+ * asked with `domain`; a client proves its key pair and checks the
+ * server's key. */
+typedef struct nq_zsec {
+    bool server;                         /* CURVE server (else client) */
+    char domain[32];                     /* ZAP domain: the link's name */
+    char public_key[NQ_Z85_KEY_LEN + 1]; /* this side's public key, Z85 */
+    char secret_key[NQ_Z85_KEY_LEN + 1]; /* this side's secret key, Z85 */
+    char server_key[NQ_Z85_KEY_LEN + 1]; /* client only: the server's public key */
+} nq_zsec_t;
+
 /* Create a socket of `type` (ZMQ_ROUTER, ZMQ_DEALER, ZMQ_PUB, ZMQ_SUB, ...),
- * bind or connect it to `endpoint`, set linger 0, and watch it on `loop`
- * (routes may be NULL/0 for send-only sockets). A SUB socket subscribes to
- * every route's type. Returns NULL on failure (logged with the reason). */
+ * secure it with `sec` (NULL: plain, no authentication), bind or connect it
+ * to `endpoint`, set linger 0, and watch it on `loop` (routes may be NULL/0
+ * for send-only sockets). A SUB socket subscribes to every route's type.
+ * Returns NULL on failure (logged with the reason, never a key). */
 nq_zsock_t *nq_zsock_new(uv_loop_t *loop, void *zctx, int type, const char *endpoint,
-                         nq_zsock_mode_t mode, const nq_bus_route_t *routes, size_t n_routes,
-                         void *app, size_t max_frame);
+                         nq_zsock_mode_t mode, const nq_zsec_t *sec, const nq_bus_route_t *routes,
+                         size_t n_routes, void *app, size_t max_frame);
+
+/* A raw socket's handler: the frames of one message (at most NQ_BUS_RAW_FRAMES
+ * of them; `n` counts any beyond), borrowed for the call. */
+#define NQ_BUS_RAW_FRAMES 8
+typedef void (*nq_zsock_raw_fn)(nq_zsock_t *sock, const uint8_t *const *frames, const size_t *lens,
+                                size_t n, void *app);
+
+/* A plain socket driven the same way whose messages go to `fn` as frames,
+ * without the [type][payload] framing (the ZAP handler, nq/curve.h).
+ * Returns NULL on failure (logged). */
+nq_zsock_t *nq_zsock_new_raw(uv_loop_t *loop, void *zctx, int type, const char *endpoint,
+                             nq_zsock_mode_t mode, nq_zsock_raw_fn fn, void *app);
+
+/* Send `n` frames as one message without blocking. Returns 0 or -1. */
+int nq_zsock_send_raw(nq_zsock_t *s, const uint8_t *const *frames, const size_t *lens, size_t n);
 
 /* Send message `type` (a row of nq/msgtypes.h) as [type][payload] (DEALER,
  * PUB, PUSH ...); `msg` must be the row's request (or published message).

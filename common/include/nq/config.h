@@ -31,6 +31,10 @@ typedef struct nq_config {
     char zone[64];                          /* period zone, IANA name */
     char redis_host[NQ_CONFIG_STR];         /* Redis address */
     int redis_port;                         /* Redis port */
+    char redis_user[64];                    /* Redis ACL user ("": the default user) */
+    char redis_password[NQ_CONFIG_STR];     /* its password ("": no AUTH); never logged */
+    char curve[8];                          /* "on" / "off": CURVE between the services */
+    char curve_dir[NQ_CONFIG_STR];          /* the CURVE keys (nq/curve.h) */
     char http_host[NQ_CONFIG_STR];          /* gateway listen address */
     int http_port;                          /* gateway listen port */
     char ingest_endpoint[NQ_CONFIG_STR];    /* ingest ROUTER (gateway connects) */

@@ -47,6 +47,12 @@ typedef void (*nq_redis_connected_fn)(nq_redis_t *r, void *data);
  * an error). */
 nq_redis_t *nq_redis_new(uv_loop_t *loop, const char *host, int port, const char *name);
 
+/* Authenticate every connection from now on (the first one included when
+ * called right after nq_redis_new) as ACL user `user` ("": the default
+ * user) with `password` ("": no AUTH). A refusal is logged, never the
+ * password. Returns 0, or -1 when either is too long. */
+int nq_redis_set_auth(nq_redis_t *r, const char *user, const char *password);
+
 /* Whether a Redis host setting names a Unix socket (a path: starts with "/"). */
 bool nq_redis_is_socket(const char *host);
 

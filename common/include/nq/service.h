@@ -1,8 +1,9 @@
 /* nq/service.h — what every neiqin process does around its own logic.
  *
  * Loads the configuration (environment, then flags), starts JSON logging,
- * sets the period zone, creates the libuv loop, the ZeroMQ context and the
- * Redis client, writes a heartbeat to Redis every second, and turns SIGTERM
+ * sets the period zone, loads the CURVE keys (nq/curve.h; a service does not
+ * start without them unless NQ_CURVE=off), creates the libuv loop, the
+ * ZeroMQ context with the ZAP handler and the Redis client, writes a heartbeat to Redis every second, and turns SIGTERM
  * and SIGINT into a clean stop: the app's stop hook closes its handles, the
  * service closes its own, the loop runs dry, and uv_loop_close() must succeed.
  *
@@ -20,6 +21,7 @@
 #include <uv.h>
 
 #include "nq/config.h"
+#include "nq/curve.h"
 #include "nq/redis.h"
 
 #define NQ_HEARTBEAT_MS       1000
@@ -32,6 +34,7 @@ typedef struct nq_service {
     uv_loop_t loop;             /* the one loop of this process */
     void *zctx;                 /* ZeroMQ context */
     nq_redis_t *redis;          /* shared Redis client */
+    nq_curve_t *curve;          /* CURVE keys and ZAP handler; NULL when NQ_CURVE=off */
     uv_signal_t sigterm;        /* SIGTERM -> stop */
     uv_signal_t sigint;         /* SIGINT -> stop */
     uv_timer_t heartbeat;       /* writes the heartbeat */
@@ -70,6 +73,11 @@ int nq_service_run(nq_service_t *s);
 
 /* Tear down without running (the app failed to start). Returns 1. */
 int nq_service_abort(nq_service_t *s);
+
+/* A Redis client of this service (one more connection besides s->redis)
+ * named `name`, authenticated as the service's user (NQ_REDIS_USER /
+ * NQ_REDIS_PASSWORD). NULL when out of memory. */
+nq_redis_t *nq_service_redis_new(nq_service_t *s, const char *name);
 
 /* "service/instance" member name of this process in nq:heartbeats. */
 const char *nq_service_member(const nq_service_t *s);

@@ -10,6 +10,12 @@
  *   run/<name>.pid   each running process's pid (what nq-bench --pids-dir reads)
  *   redis/           Redis's data; redis.sock, its Unix socket, when the path
  *                    fits in 107 bytes
+ *   redis-acl/       with NQ_REDIS_ACL=on: users.acl, the ACL file Redis loads
+ *                    (nq/redis_acl.h), and each user's password (0600), made
+ *                    once; each service reaches Redis as its own user, the
+ *                    suite and what it runs (nqctl) as the operator (default)
+ *   curve/           the services' CURVE keys (nq/curve.h), made once, kept,
+ *                    unless NQ_CURVE_DIR names other keys or NQ_CURVE=off
  *
  * Settings come from the configuration table (nq/config.h), read from the
  * suite's environment: Redis listens on 127.0.0.1:NQ_REDIS_PORT (and on its
@@ -95,6 +101,11 @@ int nq_suite_start(nq_suite_t *s, int scorers);
 
 /* Start redis-server only (the same way). Returns 0 or -1. */
 int nq_suite_start_redis(nq_suite_t *s, int timeout_ms);
+
+/* A connection to the suite's Redis on 127.0.0.1, authenticated as the
+ * operator when it runs with the ACL (check c->err). The caller frees it. */
+struct redisContext;
+struct redisContext *nq_suite_redis_connect(const nq_suite_t *s, int timeout_ms);
 
 /* Poll GET /readyz until it answers 200 (true) or timeout_ms pass, a
  * process exits, or the cancel flag is set (false: the last answer and the
