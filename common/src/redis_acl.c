@@ -15,8 +15,10 @@
 #define SERVICE_COMMANDS "resetchannels +@all -@admin -@dangerous"
 
 /* The key families the gateway writes (nq/keys.h): sign-in, users, keys,
- * sessions, the audit log, an alert's lifecycle, its heartbeat. Everything
- * else it only reads: the activity log, the aggregates, the org, targets. */
+ * sessions, the audit log, an alert's lifecycle, a team's settings and alert
+ * channels, test messages and redrives of deliveries, its heartbeat.
+ * Everything else it only reads: the activity log, the aggregates, the org,
+ * targets. */
 static const char *const gateway_writes[] = {
     NQ_KEY_SESSION_PREFIX "*",
     NQ_KEY_USER_PREFIX "*",
@@ -30,6 +32,8 @@ static const char *const gateway_writes[] = {
     NQ_KEY_ALERTS,
     "nq:alert:*",              /* nq_key_alert; the team rules NQ_KEY_ALERT_RULES */
     "nq:ix:" NQ_IX_ALERTS "*", /* nq_key_index of the alerts' list */
+    NQ_KEY_TEAM_SETTINGS,
+    "nq:dlv:*", /* NQ_KEY_DLV_QUEUE, nq_key_dlv_alert/_dead/_last */
     /* A team's hash (nq_key_team): alert_rules_write only checks that it
      * exists, but Redis wants write access to every key an EVALSHA names. */
     "nq:team:*",

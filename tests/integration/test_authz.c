@@ -80,10 +80,13 @@ static void put(const char *path, const char *body)
 }
 
 /* The matrix sends hundreds of requests a second as each caller: rate limits
- * (tested in test_door) would answer some of them 429. */
+ * (tested in test_door) would answer some of them 429. It runs with the
+ * services' Redis users on, so every route's writes are checked against the
+ * gateway's ACL as well (a key family the gateway may not write answers 503). */
 static int suite_init(void)
 {
-    return tk_start((const char *[]){"NQ_RATE_USER_RPS=0", "NQ_RATE_KEY_RPS=0", NULL});
+    return tk_start(
+        (const char *[]){"NQ_RATE_USER_RPS=0", "NQ_RATE_KEY_RPS=0", "NQ_REDIS_ACL=on", NULL});
 }
 
 /* The org of authz.h, a user of each role with a session, the keys. */

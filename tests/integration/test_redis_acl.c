@@ -104,6 +104,27 @@ static void test_smoke_flow(void)
     j = tk_api_raw("POST", path, "{}", &status);
     CU_ASSERT_EQUAL(status, 200);
     json_decref(j);
+    /* The team's settings, quiet hours, a channel, its test message and a
+     * redrive: written by the gateway (the receiver is down: alerting's concern). */
+    json_decref(
+        tk_call("PUT", "/api/v1/teams/" TEAM "/settings", "{\"leaderboard_visible\":true}", 200));
+    json_decref(tk_call("PUT", "/api/v1/teams/" TEAM "/quiet-hours",
+                        "{\"start\":\"22:00\",\"end\":\"08:00\"}", 200));
+    j = tk_call("POST", "/api/v1/teams/" TEAM "/channels",
+                "{\"kind\":\"webhook\",\"name\":\"acl\",\"webhook\":\"http://127.0.0.1:9/hook\","
+                "\"secret\":\"acl-secret-0123456789\"}",
+                201);
+    char channel[64], body[400];
+    snprintf(channel, sizeof(channel), "%s", tk_str(j, "id"));
+    json_decref(j);
+    snprintf(path, sizeof(path), "/api/v1/teams/" TEAM "/channels/%s/test", channel);
+    json_decref(tk_call("POST", path, NULL, 202));
+    snprintf(body, sizeof(body), "{\"deliveries\":[\"%s/" TEAM "/%s\"]}", tk_str(first, "id"),
+             channel);
+    j = tk_call("POST", "/api/v1/teams/" TEAM "/deliveries/redrive", body, 200);
+    CU_ASSERT_EQUAL(json_array_size(json_object_get(j, "not_dead")), 1);
+    json_decref(j);
+    json_decref(tk_get_ok("/api/v1/teams/" TEAM "/deliveries/dead"));
     json_decref(alerts);
     j = tk_api_raw("POST", "/api/v1/auth/login", "{\"user\":\"nobody\",\"password\":\"wrong\"}",
                    &status);
