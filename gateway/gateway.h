@@ -147,6 +147,37 @@ typedef void (*gw_reply_fn)(nq_http_conn_t *conn, const ProtobufCMessage *reply,
 int gw_call(const gw_request_t *req, const nq_msgtype_t *type, ProtobufCMessage *msg,
             gw_reply_fn done, void *data, void (*free_data)(void *));
 
+/* The service that answers `msg` asked directly, for an answer sent in
+ * pieces: done(reply, hdr, data) runs once (reply NULL when it did not
+ * answer in time). Returns 0, or -1 when it could not be sent (done not run). */
+int gw_ask(gateway_t *gw, const nq_msgtype_t *type, ProtobufCMessage *msg, upstream_cb done,
+           void *data);
+
+/* ---- the org lists (h_org.c) and the customer export (h_export.c) -------- */
+
+/* A list's query parameters as sent (nq-customers checks what they say), and
+ * the most taken and the longest name or value (a cursor is the longest). */
+#define GW_LIST_PARAMS_MAX 16
+#define GW_LIST_PARAM_MAX  256
+typedef struct gw_list_query {
+    size_t n;
+    char names[GW_LIST_PARAMS_MAX + 1][GW_LIST_PARAM_MAX];
+    char values[GW_LIST_PARAMS_MAX + 1][GW_LIST_PARAM_MAX];
+} gw_list_query_t;
+
+/* Read the request's query into q; answers 400 itself and returns -1 when a
+ * parameter is malformed or too long, or there are too many. */
+int gw_list_query(const gw_request_t *req, gw_list_query_t *q);
+
+/* q's parameters as the list request's (params and ptrs hold q->n); returns q->n. */
+size_t gw_list_params(const gw_list_query_t *q, Nq__QueryParam *params, Nq__QueryParam **ptrs);
+
+/* A customer as GET /api/v1/customers lists it (new reference). */
+json_t *gw_customer_json(const ProtobufCMessage *customer);
+
+/* GET /api/v1/customers/export.csv: the list's filters, as CSV. */
+void gw_customers_export(const gw_request_t *req);
+
 /* ---- the console's files (h_static.c) ---------------------------------------- */
 
 /* Load the console's files from dir into gw->web. A directory that cannot be

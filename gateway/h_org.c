@@ -219,11 +219,6 @@ static void delete_entity(const gw_request_t *req)
 
 /* ---- lists: GET /api/v1/teams, /salespeople, /customers ------------------ */
 
-/* Most query parameters relayed, and the longest name or value (a cursor is
- * the longest value; nq-customers checks what they say, orgix.h). */
-#define LIST_PARAMS_MAX 16
-#define LIST_PARAM_MAX  256
-
 /* A list's call: its kind and what the caller may see. */
 typedef struct list_call {
     const org_kind_t *kind;
@@ -331,39 +326,56 @@ static void on_list_reply(nq_http_conn_t *conn, const ProtobufCMessage *msg,
     gw_respond_reply(conn, hdr, 200, body);
 }
 
+int gw_list_query(const gw_request_t *req, gw_list_query_t *q)
+{
+    nq_field_errors_t errs = {0};
+    const char *at = req->http->query;
+    int rc;
+    q->n = 0;
+    while (errs.n == 0 && (rc = nq_http_query_next(&at, q->names[q->n], GW_LIST_PARAM_MAX,
+                                                   q->values[q->n], GW_LIST_PARAM_MAX)) != 0) {
+        if (rc < 0)
+            nq_field_errors_add(&errs, "query",
+                                "parameter %zu is malformed or longer than %d bytes", q->n + 1,
+                                GW_LIST_PARAM_MAX - 1);
+        else if (q->n == GW_LIST_PARAMS_MAX)
+            nq_field_errors_add(&errs, "query", "has more than %d parameters", GW_LIST_PARAMS_MAX);
+        else
+            q->n++;
+    }
+    if (errs.n == 0)
+        return 0;
+    gw_respond_error(req->conn, 400, "invalid", "bad query parameter", &errs);
+    return -1;
+}
+
+size_t gw_list_params(const gw_list_query_t *q, Nq__QueryParam *params, Nq__QueryParam **ptrs)
+{
+    for (size_t i = 0; i < q->n; i++) {
+        nq__query_param__init(&params[i]);
+        params[i].name = (char *)q->names[i];
+        params[i].value = (char *)q->values[i];
+        ptrs[i] = &params[i];
+    }
+    return q->n;
+}
+
+json_t *gw_customer_json(const ProtobufCMessage *customer)
+{
+    return entity_json(&kinds[CUSTOMER], customer);
+}
+
 /* The query's parameters, as sent, to nq-customers: which are taken and
  * what they must be is the list's business there. */
 static void list_entities(const gw_request_t *req)
 {
     const org_kind_t *kind = kind_of(req);
-    char names[LIST_PARAMS_MAX + 1][LIST_PARAM_MAX], values[LIST_PARAMS_MAX + 1][LIST_PARAM_MAX];
-    Nq__QueryParam params[LIST_PARAMS_MAX], *ptrs[LIST_PARAMS_MAX];
-    nq_field_errors_t errs = {0};
-    const char *at = req->http->query;
-    size_t n = 0;
-    int rc;
-    while (errs.n == 0 && (rc = nq_http_query_next(&at, names[n], LIST_PARAM_MAX, values[n],
-                                                   LIST_PARAM_MAX)) != 0) {
-        if (rc < 0) {
-            nq_field_errors_add(&errs, "query",
-                                "parameter %zu is malformed or longer than %d bytes", n + 1,
-                                LIST_PARAM_MAX - 1);
-        } else if (n == LIST_PARAMS_MAX) {
-            nq_field_errors_add(&errs, "query", "has more than %d parameters", LIST_PARAMS_MAX);
-        } else {
-            nq__query_param__init(&params[n]);
-            params[n].name = names[n];
-            params[n].value = values[n];
-            ptrs[n] = &params[n];
-            n++;
-        }
-    }
-    if (errs.n) {
-        gw_respond_error(req->conn, 400, "invalid", "bad query parameter", &errs);
+    gw_list_query_t q;
+    Nq__QueryParam params[GW_LIST_PARAMS_MAX], *ptrs[GW_LIST_PARAMS_MAX];
+    if (gw_list_query(req, &q) != 0)
         return;
-    }
     Nq__OrgListRequest msg = NQ__ORG_LIST_REQUEST__INIT;
-    msg.n_params = n;
+    msg.n_params = gw_list_params(&q, params, ptrs);
     msg.params = ptrs;
     list_call_t *lc = calloc(1, sizeof(*lc));
     if (!lc) {
@@ -594,6 +606,8 @@ static const nq_route_t rows[] = {
     {"GET", "/api/v1/salespeople", NQ_READ(ORG), list_entities, &kinds[SALESPERSON],
      GW_SUBJ_FILTERED},
     {"GET", "/api/v1/customers", NQ_READ(ORG), list_entities, &kinds[CUSTOMER], GW_SUBJ_FILTERED},
+    {"GET", "/api/v1/customers/export.csv", NQ_READ(ORG), gw_customers_export, NULL,
+     GW_SUBJ_FILTERED},
     /* the entities */
     {"PUT", "/api/v1/teams/:id", NQ_WRITE(ORG), put_entity, &kinds[TEAM], GW_SUBJ_TEAM},
     {"GET", "/api/v1/teams/:id", NQ_READ(ORG), get_entity, &kinds[TEAM], GW_SUBJ_TEAM},

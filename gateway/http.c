@@ -82,6 +82,7 @@ static void dispatch(nq_http_conn_t *c)
     c->state = ST_HANDLING;
     c->keep_alive = http_should_keep_alive(&c->parser) && !c->parser.upgrade;
     c->is_head = c->parser.method == HTTP_HEAD;
+    c->chunked = false;
     uv_timer_stop(&c->timer);
     s->on_request(c, &c->req, s->ctx);
 }

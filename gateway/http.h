@@ -141,6 +141,24 @@ int nq_http_stream_start(nq_http_conn_t *conn, const char *content_type,
  * closes). Returns 0, or -1 when the stream is gone or was just dropped. */
 int nq_http_stream_write(nq_http_conn_t *conn, const char *data, size_t len);
 
+/* A long answer sent piece by piece (a CSV export), with Transfer-Encoding:
+ * chunked on a connection that stays the request's: chunked_start sends
+ * status 200, content_type and the extra header lines (as nq_http_respond);
+ * each chunked_write sends one chunk (an empty one is skipped);
+ * chunked_end(conn, true) sends the last chunk and the request is done
+ * (keep-alive as usual), chunked_end(conn, false) closes the connection so
+ * the client sees the answer was cut short. A HEAD request gets the head
+ * only. Each returns 0, or -1 when the connection is gone or not in that
+ * stage; nq_http_respond is refused meanwhile. */
+int nq_http_chunked_start(nq_http_conn_t *conn, const char *content_type,
+                          const char *extra_headers);
+int nq_http_chunked_write(nq_http_conn_t *conn, const char *data, size_t len);
+int nq_http_chunked_end(nq_http_conn_t *conn, bool complete);
+
+/* Bytes queued on conn that the socket has not taken yet (for a sender
+ * that waits while a slow client reads). */
+size_t nq_http_conn_queued(const nq_http_conn_t *conn);
+
 /* Reference counting for answers that come later: retain inside the handler,
  * release once done with conn (the last release after close frees it).
  * nq_http_conn_open is false once the connection closes or its last answer

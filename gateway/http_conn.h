@@ -61,6 +61,7 @@ struct nq_http_conn {
     int reject_status;                   /* answer when a parser callback stops the parser */
     bool keep_alive;                     /* another request may follow the current one */
     bool is_head;                        /* the current request is HEAD: answer without body */
+    bool chunked;                        /* the current answer is being sent in chunks */
     nq_buf_t body;                       /* body of the current request */
     nq_http_request_t req;               /* the current request; points into head and body */
     char remote[64];                     /* peer address as text */

@@ -142,7 +142,7 @@ void nq_http__answer_error(nq_http_conn_t *c, int status)
 int nq_http_respond(nq_http_conn_t *conn, int status, const char *content_type, const char *body,
                     size_t body_len, const char *extra_headers)
 {
-    if (!conn || conn->state != ST_HANDLING)
+    if (!conn || conn->state != ST_HANDLING || conn->chunked)
         return -1;
     if (status < 200 || status > 599)
         status = 500;
@@ -206,6 +206,65 @@ int nq_http_stream_start(nq_http_conn_t *conn, const char *content_type,
     conn->closed_ctx = ctx;
     nq_http__reading_update(conn); /* to notice the client leaving */
     return 0;
+}
+
+int nq_http_chunked_start(nq_http_conn_t *conn, const char *content_type, const char *extra_headers)
+{
+    if (!conn || conn->state != ST_HANDLING || conn->chunked)
+        return -1;
+    size_t extra_len = extra_headers ? strlen(extra_headers) : 0;
+    char *extra = malloc(extra_len + 32);
+    if (!extra)
+        return nq_http__conn_fail(conn, "out of memory");
+    snprintf(extra, extra_len + 32, "Transfer-Encoding: chunked\r\n%s",
+             extra_headers ? extra_headers : "");
+    wbuf_t *w = head_format(conn, 200, content_type, -1, extra, 0);
+    free(extra);
+    if (!w)
+        return nq_http__conn_fail(conn, "out of memory");
+    if (conn_write(conn, w) < 0)
+        return -1;
+    conn->chunked = true;
+    nq_http__answered(conn, 200);
+    return 0;
+}
+
+int nq_http_chunked_write(nq_http_conn_t *conn, const char *data, size_t len)
+{
+    if (!conn || conn->state != ST_HANDLING || !conn->chunked)
+        return -1;
+    if (len == 0 || conn->is_head)
+        return 0;
+    wbuf_t *w = wbuf_new(len + 24);
+    if (!w)
+        return nq_http__conn_fail(conn, "out of memory");
+    w->len = (size_t)snprintf(w->data, 24, "%zx\r\n", len);
+    memcpy(w->data + w->len, data, len);
+    memcpy(w->data + w->len + len, "\r\n", 2);
+    w->len += len + 2;
+    return conn_write(conn, w);
+}
+
+int nq_http_chunked_end(nq_http_conn_t *conn, bool complete)
+{
+    if (!conn || conn->state != ST_HANDLING || !conn->chunked)
+        return -1;
+    conn->chunked = false;
+    if (!complete) {
+        nq_http__conn_fail(conn, "answer cut short");
+        return 0;
+    }
+    if (!conn->is_head && nq_http__conn_send(conn, "0\r\n\r\n", 5) < 0)
+        return -1;
+    nq_http__request_done(conn);
+    return 0;
+}
+
+size_t nq_http_conn_queued(const nq_http_conn_t *conn)
+{
+    return conn && conn->state != ST_CLOSED
+               ? uv_stream_get_write_queue_size((const uv_stream_t *)&conn->tcp)
+               : 0;
 }
 
 int nq_http_stream_write(nq_http_conn_t *conn, const char *data, size_t len)

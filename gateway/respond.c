@@ -236,16 +236,22 @@ static upstream_t *upstream_of(const gateway_t *gw, const nq_msgtype_t *msg)
     return NULL;
 }
 
+int gw_ask(gateway_t *gw, const nq_msgtype_t *type, ProtobufCMessage *msg, upstream_cb done,
+           void *data)
+{
+    upstream_t *up = upstream_of(gw, type);
+    return up ? upstream_call(up, type, msg, (uint64_t)gw->svc->cfg.request_timeout_ms, done, data)
+              : -1;
+}
+
 int gw_call(const gw_request_t *req, const nq_msgtype_t *type, ProtobufCMessage *msg,
             gw_reply_fn done, void *data, void (*free_data)(void *))
 {
-    upstream_t *up = upstream_of(req->gw, type);
     pending_t *p = malloc(sizeof(*p));
     if (p) {
         *p = (pending_t){req->conn, done, data, free_data};
         nq_http_conn_retain(req->conn);
-        if (up && upstream_call(up, type, msg, (uint64_t)req->gw->svc->cfg.request_timeout_ms,
-                                on_call_reply, p) == 0)
+        if (gw_ask(req->gw, type, msg, on_call_reply, p) == 0)
             return 0;
         nq_http_conn_release(req->conn);
         free(p);

@@ -173,6 +173,14 @@ const import_name_t import_classes[] = {
 };
 const size_t import_classes_n = COUNT(import_classes);
 
+const import_name_t import_customer_statuses[] = {
+    {"active", "活跃|正常"},
+    {"dormant", "休眠"},
+    {"lost", "流失"},
+    {"pool", "公海"},
+};
+const size_t import_customer_statuses_n = COUNT(import_customer_statuses);
+
 const import_name_t import_subjects[] = {
     {"salesperson", "业务员|销售员|个人"},
     {"team", "团队|小组"},

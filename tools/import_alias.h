@@ -71,6 +71,10 @@ extern const size_t import_statuses_n;
 extern const import_name_t import_classes[];
 extern const size_t import_classes_n;
 
+/* Customer statuses: active 活跃, dormant 休眠, lost 流失, pool 公海. */
+extern const import_name_t import_customer_statuses[];
+extern const size_t import_customer_statuses_n;
+
 /* Target subjects: salesperson 业务员, team 团队, company 公司. */
 extern const import_name_t import_subjects[];
 extern const size_t import_subjects_n;

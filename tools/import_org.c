@@ -15,12 +15,16 @@
 
 /* How a column's cell becomes JSON. */
 typedef enum {
-    K_ID,   /* the entity's id: the path, not the body */
-    K_TEXT, /* a string, as written */
-    K_REF,  /* the id of another entity */
-    K_LIST, /* ids separated by , ; 、 or spaces, as an array */
-    K_ENUM, /* a value of a value table, by its API or Chinese name */
-    K_TIME, /* a date or time (import_value.h), as RFC 3339 in the zone */
+    K_ID,    /* the entity's id: the path, not the body */
+    K_TEXT,  /* a string, as written */
+    K_REF,   /* the id of another entity */
+    K_LIST,  /* ids separated by , ; 、 or spaces, as an array */
+    K_ENUM,  /* a value of a value table, by its API or Chinese name */
+    K_TIME,  /* a date or time (import_value.h), as RFC 3339 in the zone */
+    K_TEXTS, /* texts separated by ; (an export's tags), as an array */
+    K_MONEY, /* an amount in yuan, as decimal text */
+    K_WHOLE, /* a whole number */
+    K_SKIP,  /* set by the server (an export's created_at, ...): read, never sent */
 } kind_t;
 
 /* A column of an org file. */
@@ -54,6 +58,16 @@ static const column_def_t customer_columns[] = {
     {{"class", "级别|分类|类别|客户级别|客户分类"}, K_ENUM, import_classes, &import_classes_n},
     {{"owner_id", "负责人|业务员|销售员|归属业务员|负责业务员"}, K_REF, NULL, NULL},
     {{"since", "起始|生效日期|起始日期|负责起始日期"}, K_TIME, NULL, NULL},
+    {{"status", "状态|客户状态"}, K_ENUM, import_customer_statuses, &import_customer_statuses_n},
+    {{"region", "区域|地区"}, K_TEXT, NULL, NULL},
+    {{"industry", "行业"}, K_TEXT, NULL, NULL},
+    {{"tags", "标签"}, K_TEXTS, NULL, NULL},
+    {{"credit_limit", "信用额度"}, K_MONEY, NULL, NULL},
+    {{"payment_terms_days", "账期天数|账期"}, K_WHOLE, NULL, NULL},
+    {{"created_at", "创建时间"}, K_SKIP, NULL, NULL},
+    {{"last_contact_at", "最近联系时间"}, K_SKIP, NULL, NULL},
+    {{"followup_due_at", "跟进到期时间"}, K_SKIP, NULL, NULL},
+    {{"updated_at", "更新时间"}, K_SKIP, NULL, NULL},
 };
 
 /* The kinds: their columns and where their entities live. Adding one is
@@ -207,12 +221,37 @@ static json_t *id_list(const char *label, const char *cell, nq_field_errors_t *e
     return ids;
 }
 
-/* The JSON value of one non-empty cell, or NULL after adding the reason. */
+/* The texts of a cell separated by ; (an export's tags), trimmed, as an array. */
+static json_t *text_list(const char *cell)
+{
+    json_t *out = json_array();
+    for (const char *p = cell; out && *p;) {
+        size_t len = strcspn(p, ";");
+        size_t lead = strspn(p, " "), end = len;
+        while (end > lead && p[end - 1] == ' ')
+            end--;
+        if (end > lead)
+            json_array_append_new(out, json_stringn(p + lead, end - lead));
+        p += len + (p[len] == ';');
+    }
+    return out;
+}
+
+/* A text cell as written, without the apostrophe an export puts before a
+ * text a spreadsheet would run as a formula ('=SUM(...) is =SUM(...)). */
+static const char *unneutralised(const char *cell)
+{
+    return cell[0] == '\'' && cell[1] && strchr("=+-@\t\r", cell[1]) ? cell + 1 : cell;
+}
+
+/* The JSON value of one non-empty cell, or NULL after adding the reason
+ * (K_SKIP: NULL, no reason). */
 static json_t *cell_value(const column_def_t *col, const char *label, const char *cell,
                           nq_field_errors_t *errs)
 {
     const import_name_t *v;
     char list[200], time[IMPORT_VALUE_MAX];
+    long long whole;
     if (!nq_utf8_valid(cell, strlen(cell))) {
         nq_field_errors_add(errs, label, "%s", msg_tr(M_EXPECT_TEXT));
         return NULL;
@@ -225,7 +264,21 @@ static json_t *cell_value(const column_def_t *col, const char *label, const char
         import_value_refuse(errs, label, msg_tr(M_EXPECT_ID), cell);
         return NULL;
     case K_TEXT:
-        return json_string(cell);
+        return json_string(unneutralised(cell));
+    case K_TEXTS:
+        return text_list(cell);
+    case K_MONEY:
+        if (import_value_decimal(cell, IMPORT_NUM_YUAN, time, sizeof(time)) == 0)
+            return json_string(time);
+        import_value_refuse(errs, label, msg_tr(M_EXPECT_AMOUNT), cell);
+        return NULL;
+    case K_WHOLE:
+        if (import_value_int(cell, &whole) == 0)
+            return json_integer(whole);
+        import_value_refuse(errs, label, msg_tr(M_EXPECT_WHOLE), cell);
+        return NULL;
+    case K_SKIP:
+        return NULL;
     case K_LIST:
         return id_list(label, cell, errs);
     case K_ENUM:

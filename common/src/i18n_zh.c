@@ -207,6 +207,7 @@ const nq_i18n_pair_t nq_i18n_zh_catalogue[] = {
     {"query", "列表查询"},
     {"parameter %zu is malformed or longer than %d bytes", "第 %zu 个参数格式有误或超过 %d 字节"},
     {"has more than %d parameters", "参数超过 %d 个"},
+    {"is not taken by the export, which writes the whole list", "导出不接受此参数：导出写出整个列表"},
     {"%s, or empty for none", "%#s；或留空表示不限"},
     {"is not a parameter of this list (%s)", "不是该列表的参数（可用：%s）"},
     {"is given more than once", "重复给出"},

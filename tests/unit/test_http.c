@@ -146,6 +146,40 @@ static void h_events(nq_http_conn_t *conn, const nq_http_request_t *req, harness
     later(conn, h, 10, second_event);
 }
 
+static void second_chunk(nq_http_conn_t *conn, harness_t *h)
+{
+    LOOP_CHECK(h, nq_http_chunked_write(conn, "b,\"c\"\r\n", 7) == 0);
+    LOOP_CHECK(h, nq_http_chunked_write(conn, "", 0) == 0); /* skipped: no early last chunk */
+    LOOP_CHECK(h, nq_http_chunked_end(conn, true) == 0);
+    LOOP_CHECK(h, nq_http_chunked_write(conn, "x", 1) == -1); /* the answer is over */
+}
+
+/* A chunked answer: the head and a first chunk now, the rest later. */
+static void h_chunks(nq_http_conn_t *conn, const nq_http_request_t *req, harness_t *h)
+{
+    LOOP_CHECK(h, nq_http_chunked_write(conn, "x", 1) == -1); /* not started */
+    if (nq_http_chunked_start(conn, "text/csv", "Content-Disposition: attachment\r\n") < 0)
+        return;
+    LOOP_CHECK(h, nq_http_respond(conn, 200, NULL, "", 0, NULL) == -1); /* answering already */
+    LOOP_CHECK(h, nq_http_chunked_write(conn, "a\r\n", 3) == 0);
+    later(conn, h, 10, second_chunk);
+}
+
+static void cut_short(nq_http_conn_t *conn, harness_t *h)
+{
+    LOOP_CHECK(h, nq_http_chunked_end(conn, false) == 0);
+    LOOP_CHECK(h, !nq_http_conn_open(conn));
+}
+
+/* A chunked answer that fails half way: the connection closes, no last chunk. */
+static void h_chunks_cut(nq_http_conn_t *conn, const nq_http_request_t *req, harness_t *h)
+{
+    if (nq_http_chunked_start(conn, "text/csv", NULL) < 0 ||
+        nq_http_chunked_write(conn, "a\r\n", 3) < 0)
+        return;
+    later(conn, h, 10, cut_short);
+}
+
 /* Anything else: 404 with the decoded path as body. */
 static void h_missing(nq_http_conn_t *conn, const nq_http_request_t *req, harness_t *h)
 {
@@ -158,8 +192,9 @@ static const struct {
     const char *path;       /* exact decoded path */
     test_handler_fn handle; /* its handler */
 } handlers[] = {
-    {"/hello", h_hello}, {"/echo", h_echo},     {"/query", h_query},
-    {"/async", h_async}, {"/events", h_events},
+    {"/hello", h_hello},           {"/echo", h_echo},     {"/query", h_query},
+    {"/async", h_async},           {"/events", h_events}, {"/chunks", h_chunks},
+    {"/chunks-cut", h_chunks_cut},
 };
 
 static void on_request(nq_http_conn_t *conn, const nq_http_request_t *req, void *ctx)
@@ -547,6 +582,38 @@ static void sc_stream(harness_t *h)
     client_close(c);
 }
 
+static void sc_chunked(harness_t *h)
+{
+    client_t *c = client_open(h->port);
+    response_t r;
+
+    client_send(c, "GET /chunks HTTP/1.1\r\nHost: t\r\n\r\n");
+    CU_ASSERT_EQUAL(client_head(c, &r), 0);
+    CU_ASSERT_EQUAL(r.status, 200);
+    CU_ASSERT_TRUE(has_header(&r, "Transfer-Encoding: chunked"));
+    CU_ASSERT_TRUE(has_header(&r, "Content-Type: text/csv"));
+    CU_ASSERT_TRUE(has_header(&r, "Content-Disposition: attachment"));
+    CU_ASSERT_TRUE(has_header(&r, "Connection: keep-alive"));
+    CU_ASSERT_PTR_NULL(strstr(r.head, "Content-Length"));
+    while (!strstr(c->buf, "0\r\n\r\n") && client_fill(c) > 0)
+        ;
+    CU_ASSERT_STRING_EQUAL(c->buf, "3\r\na\r\n\r\n7\r\nb,\"c\"\r\n\r\n0\r\n\r\n");
+    client_consume(c, c->len);
+    /* the connection goes on */
+    exchange(c, "GET /hello HTTP/1.1\r\nHost: t\r\n\r\n", 200, &r);
+    CU_ASSERT_STRING_EQUAL(r.body, "hello");
+    client_close(c);
+
+    /* cut short: the connection closes without the last chunk */
+    c = client_open(h->port);
+    client_send(c, "GET /chunks-cut HTTP/1.1\r\nHost: t\r\n\r\n");
+    CU_ASSERT_EQUAL(client_head(c, &r), 0);
+    while (client_fill(c) > 0)
+        ;
+    CU_ASSERT_STRING_EQUAL(c->buf, "3\r\na\r\n\r\n");
+    client_close(c);
+}
+
 static void sc_query(harness_t *h)
 {
     client_t *c = client_open(h->port);
@@ -583,6 +650,7 @@ SCENARIO_TEST(header_limits)
 SCENARIO_TEST(path_decoding)
 SCENARIO_TEST(async)
 SCENARIO_TEST(query)
+SCENARIO_TEST(chunked)
 
 static void test_stream(void)
 {
@@ -671,6 +739,7 @@ static CU_TestInfo server_tests[] = {
     {"answer from a timer, later", test_async},
     {"SSE stream receives written events", test_stream},
     {"query parameters over the wire", test_query},
+    {"chunked answers: in pieces, then keep-alive; cut short: closed", test_chunked},
     {"bind failures", test_bind_failure},
     CU_TEST_INFO_NULL,
 };

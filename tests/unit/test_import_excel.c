@@ -732,6 +732,39 @@ static void test_blank_cells(void)
     rows_of("a,b,c\n", &(import_csv_row_t){0}, NULL);
 }
 
+/* A customer file as GET /api/v1/customers/export.csv writes it (either header) reads
+ * back: server-set columns ignored, the anti-formula apostrophe dropped from text. */
+static void test_customer_export_rows(void)
+{
+    const import_org_kind_t C = IMPORT_ORG_CUSTOMERS;
+    const char *want =
+        "/api/v1/customers/c-1 {\"class\":\"key\",\"credit_limit\":\"50000.00\",\"name\":"
+        "\"=HYPERLINK(\\\"x\\\")\",\"owner_id\":\"sp-01\",\"payment_terms_days\":30,\"region\":"
+        "\"华东\",\"since\":\"2026-01-01T00:00:00.000+08:00\",\"status\":\"dormant\",\"tags\":["
+        "\"vip\",\"老客户\"]}";
+    CU_ASSERT_STRING_EQUAL(
+        org(C, "id,name,class,status,owner_id,region,industry,tags,credit_limit,payment_terms_"
+               "days,since,created_at,last_contact_at,followup_due_at,updated_at\n"
+               "c-1,\"'=HYPERLINK(\"\"x\"\")\",key,dormant,sp-01,华东,,vip;老客户,50000.00,30,"
+               "2026-01-01T00:00:00.000+08:00,2026-01-01T00:00:00.000+08:00,,,"
+               "2026-02-01T00:00:00.000+08:00\n"),
+        want);
+    CU_ASSERT_STRING_EQUAL(
+        org(C, "编号,名称,级别,状态,负责人,区域,行业,标签,信用额度,账期天数,起始,创建时间,"
+               "最近联系时间,跟进到期时间,更新时间\n"
+               "c-1,\"'=HYPERLINK(\"\"x\"\")\",重点,休眠,sp-01,华东,, vip ; 老客户 ,\"¥50,000.00\","
+               "30,2026/1/1,,,,\n"),
+        want);
+    /* only an apostrophe before a formula start is the export's */
+    CU_ASSERT_STRING_EQUAL(org(C, "id,name\nc-2,'abc\n"),
+                           "/api/v1/customers/c-2 {\"name\":\"'abc\"}");
+    CU_ASSERT_STRING_EQUAL(org(C, "id,name\nc-3,'-2+3\n"),
+                           "/api/v1/customers/c-3 {\"name\":\"-2+3\"}");
+    CU_ASSERT_STRING_EQUAL(org(C, "id,name,账期天数,信用额度\nc-4,x,三十,很多\n"),
+                           "账期天数: expected a whole number such as 1800 (got '三十'); 信用额度: "
+                           "expected an amount such as 86000.00 (got '很多')");
+}
+
 static void test_org_rows(void)
 {
     const import_org_kind_t T = IMPORT_ORG_TEAMS, S = IMPORT_ORG_SALESPEOPLE,
@@ -945,6 +978,7 @@ static CU_TestInfo row_tests[] = {
     {"activities with Chinese headers and values", test_activity_chinese},
     {"targets with Chinese headers, percentages, keys", test_target_chinese},
     {"teams, salespeople, customers", test_org_rows},
+    {"customer rows as the export writes them read back", test_customer_export_rows},
     {"Excel's empty columns and rows", test_blank_cells},
     CU_TEST_INFO_NULL,
 };
