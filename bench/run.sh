@@ -219,6 +219,12 @@ seed() {
 run_reads() {
     local sc=$1 n=$2 prefix=$OUT/$1-$2 row step opts bg_opts rc
     seed "$prefix"
+    if [[ -n ${NQ_BENCH_READ_TEAMS:-} ]]; then # read as a caller limited to these teams
+        NQ_API_KEY=$("$BIN_DIR/nqctl" apikey create --scope read --teams "$NQ_BENCH_READ_TEAMS" \
+            --name bench-read) || die "nqctl apikey create failed"
+        export NQ_API_KEY
+        say "reading with a read key limited to $NQ_BENCH_READ_TEAMS"
+    fi
     for row in "${READ_STEPS[@]}"; do
         IFS='|' read -r step opts bg_opts <<<"$row"
         say "scenario $sc run $n step $step: nq-bench $opts${bg_opts:+ (meanwhile: $bg_opts)}"
