@@ -4,7 +4,8 @@
  * lifecycle.h: 409 with the reason when its state does not allow it), and
  * store it with alert_change, which writes only if the alert's version is
  * still the one read and appends the change to the alert stream (the SSE
- * stream carries it). When someone else changed the alert in between, it is
+ * stream carries it) and, once acknowledged or resolved, takes it off the
+ * escalation clock. When someone else changed the alert in between, it is
  * read and the action applied again (a few times, then 409).
  */
 #include <stdlib.h>
@@ -84,9 +85,10 @@ static void store(act_job_t *j, long long version)
         nq__alert__pack(j->after, buf);
     j->after->id = id;
     if (!buf ||
-        nq_script_callf(j->gw->svc->redis, NQ_SCRIPT(ALERT_CHANGE), on_changed, j, 4,
-                        "%s %s %s %s %lld %s %s %b %d", key, NQ_KEY_ALERTS, before, after, version,
-                        j->id, j->state_after, buf, len, NQ_ALERT_STREAM_MAXLEN) != 0) {
+        nq_script_callf(j->gw->svc->redis, NQ_SCRIPT(ALERT_CHANGE), on_changed, j, 5,
+                        "%s %s %s %s %s %lld %s %s %b %d %d", key, NQ_KEY_ALERTS, before, after,
+                        NQ_KEY_ALERT_ESCALATE, version, j->id, j->state_after, buf, len,
+                        NQ_ALERT_STREAM_MAXLEN, alert_escalation_stops(j->after) ? 1 : 0) != 0) {
         gw_respond_unavailable(j->conn, "the alert store");
         job_end(j);
     }

@@ -51,6 +51,7 @@ static const pbjson_special_t alert_specials[] = {
     {"updated_at", "updated_at", PBJSON_TIME, false},
     {"acknowledged_at", "acknowledged_at", PBJSON_TIME, false},
     {"resolved_at", "resolved_at", PBJSON_TIME, false},
+    {"escalated_at", "escalated_at", PBJSON_TIME, false},
 };
 static const pbjson_schema_t alert_schema = {&nq__alert__descriptor, alert_specials,
                                              sizeof(alert_specials) / sizeof(alert_specials[0])};

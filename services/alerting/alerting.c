@@ -12,6 +12,7 @@
 #include "nq/period.h"
 #include "nq/scripts.h"
 #include "deliver.h"
+#include "escalate.h"
 #include "rules.h"
 #include "settings.h"
 
@@ -20,6 +21,7 @@ struct alerting {
     nq_zsock_t *sub;         /* kpi.changed.v1 from scorers: a nudge to read the log */
     nq_zsock_t *pub;         /* alert.raised.v1 to gateways */
     deliver_t *deliver;      /* the channels' delivery queue and sender (deliver.h) */
+    escalate_t *escalate;    /* alerts not acknowledged in time (escalate.h) */
     uv_timer_t poll;         /* reads even without a nudge */
     uv_timer_t reclaim;      /* takes over entries of dead replicas */
     alert_config_t defaults; /* company defaults of every rule */
@@ -314,6 +316,7 @@ static void cycle_raise(cycle_t *c)
     nq_redis_args_adds(&a, key);
     nq_key_index(key, sizeof(key), NQ_IX_ALERTS, "state", "open");
     nq_redis_args_adds(&a, key);
+    nq_redis_args_adds(&a, NQ_KEY_ALERT_ESCALATE);
     for (size_t i = 0; i < c->n_fired; i++)
         add_alert_keys(&a, &c->fired[i], c->fired[i].id, sizeof(c->fired[i].id), rc->raised_at);
     size_t nkeys = a.argc;
@@ -348,6 +351,10 @@ static void cycle_raise(cycle_t *c)
         nq_redis_args_adds(&a, f->id);
         nq_redis_args_add(&a, buf, len);
         free(buf);
+        const alert_config_t *cfg = f->who && f->who->cfg ? f->who->cfg : &al->defaults;
+        nq_redis_args_addf(&a, "%" PRId64,
+                           alert_escalate_due(&cfg->rule[f->rule - alert_rules], rc->raised_at,
+                                              al->svc->cfg.alert_escalate_unit_ms));
     }
     int sent = a.failed ? -1
                         : nq_script_call_args(al->svc->redis, NQ_SCRIPT(ALERT_RAISE), on_raised, rc,
@@ -686,6 +693,15 @@ static void on_redis_connected(nq_redis_t *r, void *data)
     deliver_connected(al->deliver);
 }
 
+/* An alert escalated here: wake the gateways' SSE hubs and the sender. */
+static void on_escalated(void *arg, const Nq__Alert *alert)
+{
+    alerting_t *al = arg;
+    if (al->pub)
+        nq_zsock_send(al->pub, NQ_MSG(ALERT_RAISED), &alert->base);
+    deliver_nudge(al->deliver);
+}
+
 static const nq_bus_route_t routes[] = {
     {NQ_MSG(KPI_CHANGED), on_change},
 };
@@ -717,7 +733,11 @@ void *alerting_new(nq_service_t *svc)
                     "log every %d ms",
                     cfg->changes_endpoint, cfg->alerts_endpoint, ALERTING_POLL_MS);
     al->deliver = deliver_new(svc);
-    if (!al->deliver) {
+    al->escalate = al->deliver ? escalate_new(svc, on_escalated, al) : NULL;
+    if (!al->escalate) {
+        if (al->deliver)
+            deliver_stop(al->deliver);
+        deliver_free(&al->deliver);
         nq_zsock_destroy(&al->sub);
         nq_zsock_destroy(&al->pub);
         free(al);
@@ -745,6 +765,7 @@ void alerting_stop(void *app)
     uv_close((uv_handle_t *)&al->poll, NULL);
     uv_close((uv_handle_t *)&al->reclaim, NULL);
     deliver_stop(al->deliver);
+    escalate_stop(al->escalate);
     nq_log_info("alerting_stopped", "raised %llu alerts, %llu found raised already",
                 (unsigned long long)al->raised, (unsigned long long)al->repeated);
 }
@@ -752,7 +773,9 @@ void alerting_stop(void *app)
 void alerting_free(void *app)
 {
     alerting_t *al = app;
-    if (al)
+    if (al) {
         deliver_free(&al->deliver);
+        escalate_free(&al->escalate);
+    }
     free(app);
 }

@@ -13,8 +13,8 @@
  *      some fired, alert_names: the customers' and teams' names;
  *   3. alert_raise: each alert once per (rule, subject, window) — the dedupe
  *      key is set in the same script that stores the alert, adds it to the
- *      alert stream and the list indexes — the prices seen, and the XACK of
- *      the batch's entries. A price that changed since step 1 (another
+ *      alert stream, the list indexes and the escalation clock (escalate.h) —
+ *      the prices seen, and the XACK of the batch's entries. A price that changed since step 1 (another
  *      replica) makes the script do nothing, and the cycle starts again at 1.
  * An entry redelivered after a crash anywhere in between is evaluated again
  * and its alerts are found raised already: never twice, never lost.

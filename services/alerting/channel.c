@@ -59,6 +59,9 @@ static void link_of(const channel_msg_t *m, const channel_item_t *it, char *out,
     snprintf(out, len, "%s%s", s_or(m->console_url, ""), s_or(it->link, "/console/alerts"));
 }
 
+#define ESCALATED_ZH "已升级"
+#define ESCALATED_EN "Escalated"
+
 static const char *severity_zh(const char *sev)
 {
     if (sev && strcmp(sev, "critical") == 0)
@@ -74,6 +77,9 @@ static void text_alert(text_t *t, const channel_msg_t *m, const channel_item_t *
     char link[600], money[48];
     link_of(m, it, link, sizeof(link));
     putf(t, "### 【%s】%s\n", severity_zh(it->severity), it->title);
+    if (it->escalated)
+        put(t, "**" ESCALATED_ZH "：超过时限仍未确认 · " ESCALATED_EN
+               ": not acknowledged in time**\n\n");
     putf(t, "%s\n\n", it->explanation, NULL);
     if (it->amount_fen) {
         nq_money_format_grouped(it->amount_fen, money, sizeof(money));
@@ -92,7 +98,10 @@ static void text_digest(text_t *t, const channel_msg_t *m)
     for (size_t i = 0; i < m->n && i < CHANNEL_DIGEST_MAX; i++) {
         char link[600];
         link_of(m, &m->items[i], link, sizeof(link));
-        putf(t, "- %s ([查看](%s))\n", m->items[i].title, link);
+        putf(t,
+             m->items[i].escalated ? "- 【" ESCALATED_ZH "】%s ([查看](%s))\n"
+                                   : "- %s ([查看](%s))\n",
+             m->items[i].title, link);
     }
     if (m->n > CHANNEL_DIGEST_MAX) {
         snprintf(head, sizeof(head), "- …… 另有 %zu 条 · %zu more\n", m->n - CHANNEL_DIGEST_MAX,
@@ -122,7 +131,8 @@ static int render(const channel_msg_t *m, char *title, size_t tlen, char **md)
         snprintf(title, tlen, "预警汇总 %zu 条 · %zu alerts", m->n, m->n);
         text_digest(&t, m);
     } else {
-        snprintf(title, tlen, "%s", s_or(m->items[0].title, "预警"));
+        snprintf(title, tlen, "%s%s", m->items[0].escalated ? ESCALATED_ZH " · " : "",
+                 s_or(m->items[0].title, "预警"));
         text_alert(&t, m, &m->items[0]);
     }
     *md = t.buf;
@@ -210,14 +220,14 @@ static json_t *item_json(const channel_item_t *it)
     char money[48] = "";
     if (it->amount_fen)
         nq_money_format(it->amount_fen, money, sizeof(money));
-    return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:I}", "id",
-                     s_or(it->id, ""), "rule", s_or(it->rule, ""), "severity",
-                     s_or(it->severity, ""), "title", s_or(it->title, ""), "title_en",
-                     s_or(it->title_en, ""), "explanation", s_or(it->explanation, ""),
-                     "explanation_en", s_or(it->explanation_en, ""), "link", s_or(it->link, ""),
-                     "team_id", s_or(it->team_id, ""), "salesperson_id",
-                     s_or(it->salesperson_id, ""), "customer_id", s_or(it->customer_id, ""),
-                     "amount", money, "raised_at", (json_int_t)it->raised_at);
+    return json_pack(
+        "{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:b}", "id",
+        s_or(it->id, ""), "rule", s_or(it->rule, ""), "severity", s_or(it->severity, ""), "title",
+        s_or(it->title, ""), "title_en", s_or(it->title_en, ""), "explanation",
+        s_or(it->explanation, ""), "explanation_en", s_or(it->explanation_en, ""), "link",
+        s_or(it->link, ""), "team_id", s_or(it->team_id, ""), "salesperson_id",
+        s_or(it->salesperson_id, ""), "customer_id", s_or(it->customer_id, ""), "amount", money,
+        "raised_at", (json_int_t)it->raised_at, "escalated", it->escalated);
 }
 
 /* Generic webhook: {"event":"alert"|"digest"|"test","sent_at":ms,"alerts":[...]},

@@ -71,6 +71,7 @@ typedef struct channel_item {
     const char *team_id, *salesperson_id, *customer_id;
     int64_t amount_fen; /* 0: none */
     int64_t raised_at;  /* Unix ms */
+    bool escalated;     /* sent as its escalation: "已升级 · Escalated" in front */
 } channel_item_t;
 
 typedef enum { CHANNEL_MSG_ALERT, CHANNEL_MSG_DIGEST, CHANNEL_MSG_TEST } channel_msg_kind_t;

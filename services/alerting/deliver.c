@@ -29,8 +29,9 @@ struct deliver {
 /* ---- feeding the queue: raised alerts into deliveries ---------------------- */
 
 typedef struct raised {
-    char id[80];   /* alert id */
-    char team[72]; /* its team */
+    char id[80];    /* alert id */
+    char team[72];  /* its team */
+    bool escalated; /* the entry is its escalation, not its raise */
 } raised_t;
 
 typedef struct feed {
@@ -80,11 +81,12 @@ static void on_enqueued(nq_redis_t *r, redisReply *reply, void *data)
 static int add_delivery(nq_redis_args_t *keys, nq_redis_args_t *args, const raised_t *a,
                         const channel_t *ch, int64_t now)
 {
-    char key[160], id[240], field[150];
+    char key[160], id[260], field[170];
+    const char *tail = a->escalated ? "/" DLV_ESCALATED : "";
     nq_key_dlv_alert(key, sizeof(key), a->id);
     nq_redis_args_adds(keys, key);
-    snprintf(id, sizeof(id), "%s/%s/%s", a->id, a->team, ch->id);
-    snprintf(field, sizeof(field), "%s/%s", a->team, ch->id);
+    snprintf(id, sizeof(id), "%s/%s/%s%s", a->id, a->team, ch->id, tail);
+    snprintf(field, sizeof(field), "%s/%s%s", a->team, ch->id, tail);
     dlv_record_t rec;
     dlv_record_init(&rec, ch->id, channel_kind_name(ch->kind), now);
     char *text = dlv_record_dump(&rec);
@@ -145,7 +147,7 @@ static void on_channels(nq_redis_t *r, redisReply *reply, void *data)
         on_enqueued(NULL, NULL, f);
 }
 
-/* Keep a raised alert of an entry [stream id, [field, value, ...]]. */
+/* Keep a raised or escalated alert of an entry [stream id, [field, value, ...]]. */
 static int feed_take(feed_t *f, const redisReply *entry)
 {
     if (entry->type != REDIS_REPLY_ARRAY || entry->elements != 2 ||
@@ -168,9 +170,12 @@ static int feed_take(feed_t *f, const redisReply *entry)
     Nq__Alert *a = id && packed && packed->type == REDIS_REPLY_STRING
                        ? nq__alert__unpack(NULL, packed->len, (const uint8_t *)packed->str)
                        : NULL;
-    if (a && (!a->change || strcmp(a->change, "raised") == 0) && a->team_id && *a->team_id &&
-        strlen(id) < sizeof(f->alerts[0].id) && strlen(a->team_id) < sizeof(f->alerts[0].team)) {
+    bool escalated = a && a->change && strcmp(a->change, "escalated") == 0;
+    if (a && (!a->change || strcmp(a->change, "raised") == 0 || escalated) && a->team_id &&
+        *a->team_id && strlen(id) < sizeof(f->alerts[0].id) &&
+        strlen(a->team_id) < sizeof(f->alerts[0].team)) {
         raised_t *x = &f->alerts[f->n_alerts++];
+        x->escalated = escalated;
         snprintf(x->id, sizeof(x->id), "%s", id);
         snprintf(x->team, sizeof(x->team), "%s", a->team_id);
         size_t t = 0;
@@ -246,7 +251,7 @@ static void feed_pull(deliver_t *d)
 /* One delivery taken. */
 typedef struct taken {
     dlv_id_t id;
-    char full[240];   /* the delivery id */
+    char full[260];   /* the delivery id */
     dlv_record_t rec; /* its record */
     bool has_rec;     /* the record read */
     Nq__Alert *alert; /* its alert (NULL for a test message, or gone) */
@@ -394,8 +399,10 @@ static void post(round_t *rd, const group_t *g, taken_t *const *t, size_t n)
     for (size_t i = 0; i < n; i++) {
         s->t[i] = *t[i];
         s->t[i].alert = NULL;
-        if (t[i]->alert)
-            channel_item_of(t[i]->alert, &items[k++]);
+        if (t[i]->alert) {
+            channel_item_of(t[i]->alert, &items[k]);
+            items[k++].escalated = t[i]->id.escalated;
+        }
     }
     channel_msg_t m = {.kind = k == 0  ? CHANNEL_MSG_TEST
                                : k > 1 ? CHANNEL_MSG_DIGEST
@@ -462,6 +469,9 @@ static void dispatch(round_t *rd)
                 drop(d, t, "the channel was deleted");
             else if (!t->alert && !dlv_id_is_test(&t->id))
                 drop(d, t, "the alert is gone");
+            else if (t->id.escalated && t->alert && t->alert->state &&
+                     strcmp(t->alert->state, "open") != 0)
+                drop(d, t, "the alert was acknowledged or resolved before its escalation went out");
             else if (!t->alert)
                 tests++, post(rd, g, &t, 1); /* a test message goes at once, alone */
             else if (quiet && quiet_holds(t->alert->severity))

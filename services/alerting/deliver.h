@@ -11,7 +11,11 @@
  * own consumer group "delivery" (so an alert raised while no sender ran is
  * still delivered), and for each raised alert queues one delivery per
  * channel of the alert's team in the script that acknowledges the entries
- * (dlv_enqueue: a delivery recorded already is not queued again).
+ * (dlv_enqueue: a delivery recorded already is not queued again). An
+ * escalation entry (escalate.h) queues one more per channel, its id ending
+ * in "/escalated" (dlvplan.h), sent marked as an escalation (dropped when
+ * the alert was acknowledged or resolved before it went, e.g. held by quiet
+ * hours).
  *
  * Sending, every DELIVER_TICK_MS: dlv_claim takes the due deliveries for a
  * lease (a sender that dies leaves them to come back when it ends); dlv_load

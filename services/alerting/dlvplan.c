@@ -12,16 +12,19 @@ int dlv_id_parse(const char *s, dlv_id_t *out)
     memset(out, 0, sizeof(*out));
     const char *a = s ? strchr(s, '/') : NULL;
     const char *b = a ? strchr(a + 1, '/') : NULL;
-    if (!b || strchr(b + 1, '/'))
+    const char *c = b ? strchr(b + 1, '/') : NULL;
+    if (!b || (c && strcmp(c + 1, DLV_ESCALATED) != 0))
         return -1;
     int la = (int)(a - s), lt = (int)(b - a - 1);
-    if (la <= 0 || la >= (int)sizeof(out->alert) || lt <= 0 || lt > NQ_ID_MAX ||
-        strlen(b + 1) > NQ_ID_MAX)
+    size_t lc = c ? (size_t)(c - b - 1) : strlen(b + 1);
+    if (la <= 0 || la >= (int)sizeof(out->alert) || lt <= 0 || lt > NQ_ID_MAX || lc > NQ_ID_MAX)
         return -1;
+    out->escalated = c != NULL;
     snprintf(out->alert, sizeof(out->alert), "%.*s", la, s);
     snprintf(out->team, sizeof(out->team), "%.*s", lt, a + 1);
-    snprintf(out->channel, sizeof(out->channel), "%s", b + 1);
-    snprintf(out->field, sizeof(out->field), "%s/%s", out->team, out->channel);
+    snprintf(out->channel, sizeof(out->channel), "%.*s", (int)lc, b + 1);
+    snprintf(out->field, sizeof(out->field), "%s/%s%s", out->team, out->channel,
+             out->escalated ? "/" DLV_ESCALATED : "");
     return nq_valid_id(out->team) && nq_valid_id(out->channel) ? 0 : -1;
 }
 
@@ -88,6 +91,9 @@ json_t *dlv_record_json(const dlv_record_t *r, const char *delivery_id)
         json_object_set_new(j, "digest", json_integer(r->digest));
     if (j && r->redriven)
         json_object_set_new(j, "redriven", json_integer(r->redriven));
+    dlv_id_t id;
+    if (j && dlv_id_parse(delivery_id, &id) == 0 && id.escalated)
+        json_object_set_new(j, "escalation", json_true());
     return j;
 }
 

@@ -2,7 +2,9 @@
  *
  * A delivery is one alert (or test message) to one channel; its id is
  * "<alert id>/<team>/<channel>" (ids never hold '/'), from which every key of
- * it is computed. Its record (JSON in the alert's record hash, shown by
+ * it is computed; the alert's escalation (escalate.h) is a delivery of its
+ * own, "<alert id>/<team>/<channel>/escalated", recorded apart ("<team>/
+ * <channel>/escalated") so that it is never taken for the first one. Its record (JSON in the alert's record hash, shown by
  * GET /api/v1/alerts/{id}) says where it stands:
  *
  *   {"channel":"ch-1a2b","kind":"wecom","state":"queued","attempts":0,
@@ -36,10 +38,13 @@ typedef struct dlv_id {
     char alert[80];   /* alert id, or "test-<hex>" */
     char team[72];    /* the team */
     char channel[72]; /* the channel */
-    char field[150];  /* "<team>/<channel>": the record's field in the alert's hash */
+    char field[160];  /* "<team>/<channel>[/escalated]": the record's field in the alert's hash */
+    bool escalated;   /* the alert's escalation, not its first delivery */
 } dlv_id_t;
 
-/* Split "<alert>/<team>/<channel>". Returns 0, or -1 when it is not one. */
+#define DLV_ESCALATED "escalated" /* the last part of an escalation's delivery id */
+
+/* Split "<alert>/<team>/<channel>[/escalated]". Returns 0, or -1 when it is not one. */
 int dlv_id_parse(const char *s, dlv_id_t *out);
 /* Is it a test message's delivery? */
 bool dlv_id_is_test(const dlv_id_t *id);

@@ -156,3 +156,29 @@ int alert_act(Nq__Alert *a, alert_action_t act, const alert_input_t *in, int64_t
     a->version++;
     return 0;
 }
+
+int alert_escalate(Nq__Alert *a, int64_t now, const char **why)
+{
+    if (strcmp(a->state ? a->state : OPEN, OPEN) != 0) {
+        *why = "only an open alert escalates";
+        return -1;
+    }
+    if (a->has_escalated_at && a->escalated_at) {
+        *why = "the alert escalated already";
+        return -1;
+    }
+    a->has_escalated_at = 1;
+    a->escalated_at = now;
+    set_str(&a->change, "escalated");
+    a->has_updated_at = 1;
+    a->updated_at = now;
+    a->has_version = 1;
+    a->version++;
+    return 0;
+}
+
+bool alert_escalation_stops(const Nq__Alert *a)
+{
+    return strcmp(a->state ? a->state : OPEN, OPEN) != 0 ||
+           (a->has_escalated_at && a->escalated_at);
+}

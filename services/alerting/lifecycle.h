@@ -8,6 +8,12 @@
  * sets updated_at and names itself in `change` (the alert stream entry that
  * carries it to the SSE stream says what happened).
  *
+ * Escalation is not a person's action: nq-alerting applies it to an alert still
+ * open when its rule's escalate_after_min has passed (alert_escalate: the state
+ * stays open, the severity is kept, escalated_at is set, change "escalated").
+ * Acknowledging or resolving stops the escalation clock; assigning and
+ * commenting do not (alert_escalation_stops).
+ *
  * Bodies (JSON objects; every field optional unless said):
  *   ack, resolve   {"comment": text, "author": id}
  *   assign         {"assignee": id (required), "comment", "author"}
@@ -56,5 +62,14 @@ int alert_input_parse(alert_action_t act, const json_t *body, alert_input_t *in,
  * *why (static) when the alert's state does not allow it; a is untouched then. */
 int alert_act(Nq__Alert *a, alert_action_t act, const alert_input_t *in, int64_t now,
               const char **why);
+
+/* Escalate alert a at now: only an open alert not escalated before. Returns
+ * 0 (escalated_at, change "escalated", updated_at, version + 1), or -1 with
+ * *why (static) when a is acknowledged, resolved or escalated already. */
+int alert_escalate(Nq__Alert *a, int64_t now, const char **why);
+
+/* Is a, as stored after a change, off the escalation clock (not open any
+ * more, or escalated)? The change's script then removes it from the clock. */
+bool alert_escalation_stops(const Nq__Alert *a);
 
 #endif

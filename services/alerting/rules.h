@@ -50,10 +50,12 @@ typedef struct alert_param {
     const char *what;           /* one line for the docs and errors */
 } alert_param_t;
 
-/* One rule's settings: on or off, and its parameters' values in row order. */
+/* One rule's settings: on or off, its parameters' values in row order, and
+ * how long an alert of it may stay unacknowledged before it escalates. */
 typedef struct alert_settings {
     bool enabled;                /* off: the rule raises nothing */
     int64_t v[ALERT_PARAMS_MAX]; /* parameter values */
+    int64_t escalate_min;        /* escalate_after_min: minutes, 0 = never */
 } alert_settings_t;
 
 /* What an evaluator knows besides the event. */

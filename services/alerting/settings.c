@@ -9,11 +9,23 @@
 
 static const char *const kind_names[] = {"event", "timer", "schedule"};
 
+/* escalate_after_min reads like an INT parameter of every rule. */
+static const alert_param_t escalate_param = {
+    "escalate_after_min",
+    ALERT_PARAM_INT,
+    ALERT_ESCALATE_DEFAULT_MIN,
+    0,
+    ALERT_ESCALATE_MAX_MIN,
+    NULL,
+    "minutes an alert may stay open before it escalates (0: never)"};
+
 void alert_config_defaults(alert_config_t *c, int64_t big_order_fen)
 {
     memset(c, 0, sizeof(*c));
     for (size_t i = 0; i < alert_rules_count; i++) {
         c->rule[i].enabled = true;
+        c->rule[i].escalate_min =
+            strcmp(alert_rules[i].severity, "info") == 0 ? 0 : ALERT_ESCALATE_DEFAULT_MIN;
         for (size_t k = 0; k < alert_rules[i].n_params; k++)
             c->rule[i].v[k] = alert_rules[i].params[k].def;
     }
@@ -104,15 +116,17 @@ static void apply_rule(const alert_rule_t *r, const json_t *obj, alert_settings_
             continue;
         }
         int k = alert_param_find(r, name);
-        if (k < 0) {
+        bool escalate = strcmp(name, escalate_param.name) == 0;
+        if (k < 0 && !escalate) {
             nq_field_errors_add(errs, field, "unknown parameter of rule %s", r->key);
             continue;
         }
+        const alert_param_t *p = escalate ? &escalate_param : &r->params[k];
         int64_t v;
-        if (read_param(&r->params[k], val, &v, field, errs) != 0)
+        if (read_param(p, val, &v, field, errs) != 0)
             continue;
-        s->v[k] = v;
-        json_object_set_new(canon, name, param_json(&r->params[k], v));
+        *(escalate ? &s->escalate_min : &s->v[k]) = v;
+        json_object_set_new(canon, name, param_json(p, v));
     }
 }
 
@@ -161,7 +175,15 @@ static json_t *settings_json(const alert_rule_t *r, const alert_settings_t *s)
     json_t *params = json_object();
     for (size_t k = 0; k < r->n_params; k++)
         json_object_set_new(params, r->params[k].name, param_json(&r->params[k], s->v[k]));
-    return json_pack("{s:b, s:o}", "enabled", s->enabled, "params", params);
+    return json_pack("{s:b, s:o, s:I}", "enabled", s->enabled, "params", params,
+                     escalate_param.name, (json_int_t)s->escalate_min);
+}
+
+int64_t alert_escalate_due(const alert_settings_t *s, int64_t raised_at, int64_t unit_ms)
+{
+    if (!s->enabled || s->escalate_min <= 0)
+        return 0;
+    return raised_at + s->escalate_min * unit_ms;
 }
 
 json_t *alert_config_json(const alert_config_t *eff, const alert_config_t *defaults)

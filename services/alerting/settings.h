@@ -6,7 +6,13 @@
  * them; its overrides are kept as one JSON object per team (nq:alert:rules,
  * nq/keys.h), in the shape PUT /api/v1/teams/{id}/alert-rules takes:
  *
- *   {"big_order": {"min_amount": "80000.00"}, "negative_feedback": {"enabled": false}}
+ *   {"big_order": {"min_amount": "80000.00", "escalate_after_min": 30},
+ *    "negative_feedback": {"enabled": false}}
+ *
+ * Besides "enabled" and its parameters every rule takes "escalate_after_min":
+ * an alert of it still open (not acknowledged, not resolved) that long after
+ * it was raised escalates (services/alerting/escalate.h); 0 = never. The
+ * default is 60 for a rule of severity warning or critical, 0 for info.
  *
  * The gateway checks a PUT with alert_config_apply (an unknown rule or
  * parameter, or a bad value, is refused naming "rules.<rule>.<param>") and
@@ -26,6 +32,9 @@
 #include "nq/fielderr.h"
 #include "rules.h"
 
+#define ALERT_ESCALATE_DEFAULT_MIN 60    /* warning and critical rules */
+#define ALERT_ESCALATE_MAX_MIN     10080 /* a week */
+
 /* The settings of every rule, indexed like alert_rules[]. */
 typedef struct alert_config {
     alert_settings_t rule[ALERT_RULES_MAX];
@@ -42,8 +51,14 @@ void alert_config_defaults(alert_config_t *c, int64_t big_order_fen);
 int alert_config_apply(alert_config_t *c, const json_t *overrides, json_t **canon,
                        nq_field_errors_t *errs);
 
+/* When an alert raised at raised_at with settings s escalates, Unix ms: raised_at +
+ * s->escalate_min minutes of unit_ms (60000; tests shorten it); 0 when it never
+ * does (escalate_min 0, or the rule off). */
+int64_t alert_escalate_due(const alert_settings_t *s, int64_t raised_at, int64_t unit_ms);
+
 /* The rules as GET /api/v1/teams/{id}/alert-rules shows them: an array of
- * {rule, kind, severity, enabled, params, defaults: {enabled, params}}, with
+ * {rule, kind, severity, enabled, params, escalate_after_min, defaults: {enabled, params,
+ * escalate_after_min}}, with
  * the values of `eff` and the defaults of `defaults`. New reference. */
 json_t *alert_config_json(const alert_config_t *eff, const alert_config_t *defaults);
 

@@ -15,7 +15,7 @@
 #define OCCURRED_AT 1795657200000LL
 #define DAY_MS      86400000LL
 
-static const alert_settings_t big_settings = {true, {THRESHOLD}};
+static const alert_settings_t big_settings = {true, {THRESHOLD}, 0};
 static const alert_ctx_t no_ctx = {false, 0, 0};
 
 static const alert_rule_t *rule(const char *key)
@@ -406,7 +406,7 @@ static void test_rule_cases(void)
         const alert_rule_t *r = alert_rule_find(c->rule);
         CU_ASSERT_PTR_NOT_NULL_FATAL(r);
         Nq__Activity ev = case_event(c);
-        alert_settings_t s = {true, {c->p0, c->p1}};
+        alert_settings_t s = {true, {c->p0, c->p1}, 0};
         alert_ctx_t ctx = {c->last_price >= 0, c->last_price, OCCURRED_AT - 1000};
         alert_draft_t d;
         bool fired = alert_rule_fires(r, &ev, &s, &ctx, DAY_MS, OCCURRED_AT, &d);
@@ -436,7 +436,7 @@ static void test_rule_texts(void)
     rule_case_t c = cases[3]; /* cancel at min */
     c.amount = 320000;
     Nq__Activity ev = case_event(&c);
-    alert_settings_t s = {true, {50000}};
+    alert_settings_t s = {true, {50000}, 0};
     CU_ASSERT_TRUE_FATAL(alert_rule_fires(alert_rule_find("cancel_or_return"), &ev, &s, &no_ctx, 0,
                                           OCCURRED_AT, &d));
     alert_rule_find("cancel_or_return")->describe(&d, &names);
@@ -446,7 +446,7 @@ static void test_rule_texts(void)
     CU_ASSERT_EQUAL(d.threshold_fen, 50000);
 
     ev = case_event(&cases[14]); /* rating 5, nps 3 */
-    alert_settings_t fb = {true, {2, 6}};
+    alert_settings_t fb = {true, {2, 6}, 0};
     CU_ASSERT_TRUE_FATAL(alert_rule_fires(alert_rule_find("negative_feedback"), &ev, &fb, &no_ctx,
                                           0, OCCURRED_AT, &d));
     alert_rule_find("negative_feedback")->describe(&d, &names);
@@ -457,7 +457,7 @@ static void test_rule_texts(void)
     CU_ASSERT_EQUAL(d.nps, 3);
 
     ev = case_event(&cases[24]); /* down 10% */
-    alert_settings_t cp = {true, {10}};
+    alert_settings_t cp = {true, {10}, 0};
     alert_ctx_t ctx = {true, 100000, OCCURRED_AT - 1};
     CU_ASSERT_TRUE_FATAL(
         alert_rule_fires(alert_rule_find("competitor_price"), &ev, &cp, &ctx, 0, OCCURRED_AT, &d));
@@ -558,6 +558,10 @@ static void test_settings_errors(void)
          "rules.urgent_ticket.min_priority"},
         {"{\"competitor_price\":{\"drop_pct\":101}}", "rules.competitor_price.drop_pct"},
         {"[]", "rules"},
+        {"{\"big_order\":{\"escalate_after_min\":-1}}", "rules.big_order.escalate_after_min"},
+        {"{\"big_order\":{\"escalate_after_min\":10081}}", "rules.big_order.escalate_after_min"},
+        {"{\"big_order\":{\"escalate_after_min\":\"30\"}}", "rules.big_order.escalate_after_min"},
+        {"{\"big_order\":{\"escalate_after_min\":1.5}}", "rules.big_order.escalate_after_min"},
     };
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
         alert_config_t c, before;
@@ -597,6 +601,51 @@ static void test_settings_json(void)
     CU_ASSERT_STRING_EQUAL(
         json_string_value(json_object_get(json_object_get(t, "params"), "min_priority")), "high");
     json_decref(list);
+}
+
+/* ---- escalation -------------------------------------------------------------------- */
+
+/* Defaults by severity; a team's minutes, 0 and the rule off; the deadline. */
+static void test_escalate_settings(void)
+{
+    alert_config_t c;
+    alert_config_defaults(&c, 0);
+    for (size_t i = 0; i < alert_rules_count; i++)
+        CU_ASSERT_EQUAL(c.rule[i].escalate_min, strcmp(alert_rules[i].severity, "info") == 0
+                                                    ? 0
+                                                    : ALERT_ESCALATE_DEFAULT_MIN);
+    const alert_settings_t *big = &c.rule[idx("big_order")];
+    CU_ASSERT_EQUAL(alert_escalate_due(big, RAISED_AT, 60000), RAISED_AT + 60 * 60000);
+    CU_ASSERT_EQUAL(alert_escalate_due(big, RAISED_AT, 100), RAISED_AT + 60 * 100);
+    nq_field_errors_t errs = {0};
+    json_t *canon = NULL;
+    json_t *o = parse("{\"big_order\":{\"escalate_after_min\":15},"
+                      "\"negative_feedback\":{\"escalate_after_min\":0},"
+                      "\"urgent_ticket\":{\"escalate_after_min\":10080}}");
+    CU_ASSERT_EQUAL_FATAL(alert_config_apply(&c, o, &canon, &errs), 0);
+    char *text = json_dumps(canon, JSON_COMPACT | JSON_SORT_KEYS);
+    CU_ASSERT_STRING_EQUAL(text, "{\"big_order\":{\"escalate_after_min\":15},"
+                                 "\"negative_feedback\":{\"escalate_after_min\":0},"
+                                 "\"urgent_ticket\":{\"escalate_after_min\":10080}}");
+    free(text);
+    CU_ASSERT_EQUAL(alert_escalate_due(big, RAISED_AT, 60000), RAISED_AT + 15 * 60000);
+    CU_ASSERT_EQUAL(alert_escalate_due(&c.rule[idx("negative_feedback")], RAISED_AT, 60000), 0);
+    CU_ASSERT_EQUAL(alert_escalate_due(&c.rule[idx("urgent_ticket")], RAISED_AT, 60000),
+                    RAISED_AT + 7LL * 86400000);
+    c.rule[idx("big_order")].enabled = false;
+    CU_ASSERT_EQUAL(alert_escalate_due(big, RAISED_AT, 60000), 0);
+    /* The API shows the value and the default. */
+    alert_config_t d;
+    alert_config_defaults(&d, 0);
+    json_t *list = alert_config_json(&c, &d);
+    json_t *row = json_array_get(list, (size_t)idx("big_order"));
+    CU_ASSERT_EQUAL(json_integer_value(json_object_get(row, "escalate_after_min")), 15);
+    CU_ASSERT_EQUAL(
+        json_integer_value(json_object_get(json_object_get(row, "defaults"), "escalate_after_min")),
+        ALERT_ESCALATE_DEFAULT_MIN);
+    json_decref(list);
+    json_decref(canon);
+    json_decref(o);
 }
 
 /* ---- lifecycle ------------------------------------------------------------------ */
@@ -686,6 +735,41 @@ static void test_lifecycle(void)
     CU_ASSERT_FALSE(alert_state_valid("closed"));
 }
 
+/* Escalation: open alerts once; acknowledged, resolved or escalated ones not;
+ * which changes take an alert off the clock. */
+static void test_lifecycle_escalate(void)
+{
+    const char *why = NULL;
+    Nq__Alert *a = stored_alert();
+    CU_ASSERT_PTR_NOT_NULL_FATAL(a);
+    CU_ASSERT_FALSE(alert_escalation_stops(a));
+    alert_input_t in = {"sp-lina", "看一下", NULL};
+    CU_ASSERT_EQUAL(alert_act(a, ALERT_ASSIGN, &in, RAISED_AT + 1, &why), 0);
+    CU_ASSERT_FALSE(alert_escalation_stops(a)); /* assigned: still on the clock */
+    CU_ASSERT_EQUAL(alert_escalate(a, RAISED_AT + 7, &why), 0);
+    CU_ASSERT_STRING_EQUAL(a->state, "open");
+    CU_ASSERT_STRING_EQUAL(a->change, "escalated");
+    CU_ASSERT_EQUAL(a->escalated_at, RAISED_AT + 7);
+    CU_ASSERT_EQUAL(a->updated_at, RAISED_AT + 7);
+    CU_ASSERT_EQUAL(a->version, 3);
+    CU_ASSERT_TRUE(alert_escalation_stops(a));
+    CU_ASSERT_EQUAL(alert_escalate(a, RAISED_AT + 9, &why), -1); /* once */
+    CU_ASSERT_EQUAL(a->version, 3);
+    CU_ASSERT_EQUAL(a->escalated_at, RAISED_AT + 7);
+    alert_input_t none = {NULL, NULL, NULL};
+    CU_ASSERT_EQUAL(alert_act(a, ALERT_ACK, &none, RAISED_AT + 10, &why), 0); /* still ackable */
+    nq__alert__free_unpacked(a, NULL);
+    static const alert_action_t before[] = {ALERT_ACK, ALERT_RESOLVE};
+    for (size_t i = 0; i < 2; i++) {
+        a = stored_alert();
+        CU_ASSERT_EQUAL(alert_act(a, before[i], &none, RAISED_AT, &why), 0);
+        CU_ASSERT_TRUE(alert_escalation_stops(a));
+        CU_ASSERT_EQUAL(alert_escalate(a, RAISED_AT + 1, &why), -1);
+        CU_ASSERT_FALSE(a->has_escalated_at);
+        nq__alert__free_unpacked(a, NULL);
+    }
+}
+
 static void test_lifecycle_input(void)
 {
     static const struct {
@@ -750,11 +834,13 @@ static CU_TestInfo settings_tests[] = {
     {"team overrides and their canonical form", test_settings_apply},
     {"bad overrides are refused naming the field", test_settings_errors},
     {"the rules as the API shows them", test_settings_json},
+    {"escalate_after_min: defaults, overrides, deadline", test_escalate_settings},
     CU_TEST_INFO_NULL,
 };
 
 static CU_TestInfo lifecycle_tests[] = {
     {"transitions allowed and refused", test_lifecycle},
+    {"escalation once, only while open", test_lifecycle_escalate},
     {"action bodies", test_lifecycle_input},
     CU_TEST_INFO_NULL,
 };

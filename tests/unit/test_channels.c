@@ -221,6 +221,50 @@ static void test_payloads(void)
     channel_req_free(&rq);
 }
 
+/* An escalation: marked in the title, the text and the webhook's item. */
+static void test_escalated_payloads(void)
+{
+    channel_t ch = {.kind = channel_kind_find("dingtalk"), .rate_per_min = 20};
+    strcpy(ch.webhook, "http://127.0.0.1:9/hook?key=k");
+    channel_item_t items[2] = {item, item};
+    items[0].escalated = true;
+    channel_msg_t m = {.kind = CHANNEL_MSG_ALERT, .items = items, .n = 1, .console_url = ""};
+    channel_req_t rq;
+    CU_ASSERT_EQUAL_FATAL(channel_request(&ch, &m, DT_TS, &rq), 0);
+    json_t *b = json_loads(rq.body, 0, NULL);
+    json_t *md = json_object_get(b, "markdown");
+    char want[600];
+    snprintf(want, sizeof(want), "已升级 · %s", item.title);
+    CU_ASSERT_STRING_EQUAL(json_string_value(json_object_get(md, "title")), want);
+    CU_ASSERT_PTR_NOT_NULL(strstr(json_string_value(json_object_get(md, "text")),
+                                  "Escalated: not acknowledged in time"));
+    json_decref(b);
+    channel_req_free(&rq);
+    /* the webhook says which item is an escalation; a digest marks it */
+    ch.kind = channel_kind_find("webhook");
+    strcpy(ch.secret, "0123456789abcdef");
+    m.kind = CHANNEL_MSG_DIGEST;
+    m.n = 2;
+    CU_ASSERT_EQUAL_FATAL(channel_request(&ch, &m, DT_TS, &rq), 0);
+    b = json_loads(rq.body, 0, NULL);
+    json_t *alerts = json_object_get(b, "alerts");
+    CU_ASSERT_TRUE(json_is_true(json_object_get(json_array_get(alerts, 0), "escalated")));
+    CU_ASSERT_TRUE(json_is_false(json_object_get(json_array_get(alerts, 1), "escalated")));
+    json_decref(b);
+    channel_req_free(&rq);
+    ch.kind = channel_kind_find("wecom");
+    CU_ASSERT_EQUAL_FATAL(channel_request(&ch, &m, DT_TS, &rq), 0);
+    b = json_loads(rq.body, 0, NULL);
+    const char *text =
+        json_string_value(json_object_get(json_object_get(b, "markdown"), "content"));
+    snprintf(want, sizeof(want), "- 【已升级】%s", item.title);
+    CU_ASSERT_PTR_NOT_NULL(strstr(text, want));
+    snprintf(want, sizeof(want), "- %s", item.title);
+    CU_ASSERT_PTR_NOT_NULL(strstr(text, want)); /* the other one as it is */
+    json_decref(b);
+    channel_req_free(&rq);
+}
+
 static void test_accepted(void)
 {
     channel_t wecom = {.kind = channel_kind_find("wecom")};
@@ -244,7 +288,16 @@ static void test_ids_records(void)
     CU_ASSERT_EQUAL(dlv_id_parse("test-ab/t1/c", &id), 0);
     CU_ASSERT_TRUE(dlv_id_is_test(&id));
     CU_ASSERT_EQUAL(dlv_id_parse("a/b", &id), -1);
+    CU_ASSERT_FALSE(id.escalated);
     CU_ASSERT_EQUAL(dlv_id_parse("a/b/c/d", &id), -1);
+    CU_ASSERT_EQUAL(dlv_id_parse("a/b/c/escalated/x", &id), -1);
+    CU_ASSERT_EQUAL(dlv_id_parse("a/b//escalated", &id), -1);
+    /* an escalation: recorded apart from the first delivery */
+    CU_ASSERT_EQUAL(dlv_id_parse("1796112000123-9c0a/t-east/ch-1a/escalated", &id), 0);
+    CU_ASSERT_TRUE(id.escalated);
+    CU_ASSERT_STRING_EQUAL(id.alert, "1796112000123-9c0a");
+    CU_ASSERT_STRING_EQUAL(id.channel, "ch-1a");
+    CU_ASSERT_STRING_EQUAL(id.field, "t-east/ch-1a/escalated");
     CU_ASSERT_EQUAL(dlv_id_parse("/b/c", &id), -1);
     CU_ASSERT_EQUAL(dlv_id_parse("a/b c/c", &id), -1);
     dlv_record_t r, back;
@@ -354,6 +407,7 @@ static CU_TestInfo channel_tests[] = {
     {"a channel's body checked field by field", test_parse},
     {"stored with its secret, shown masked", test_stored_and_shown},
     {"each vendor's documented payload", test_payloads},
+    {"an escalation is marked in every payload", test_escalated_payloads},
     {"what counts as taken", test_accepted},
     CU_TEST_INFO_NULL,
 };

@@ -46,6 +46,7 @@ typedef struct nq_config {
     char web_root[NQ_CONFIG_STR];           /* static files served by the gateway */
     int64_t big_order_fen;                  /* big-order alert threshold, fen */
     int64_t alert_recency_s;                /* event-time alerts only this recent (0: any age) */
+    int64_t alert_escalate_unit_ms;  /* one "minute" of escalate_after_min, ms (tests shorten it) */
     int64_t delivery_retry_ms;       /* first retry of a failed delivery after about this, ms */
     int64_t delivery_window_s;       /* a delivery is retried this long, then a dead letter */
     int64_t delivery_timeout_ms;     /* one delivery attempt's deadline, ms */

@@ -51,6 +51,7 @@
  * | nq:alert:prices                  | HASH   | forever                   | alerting: "<competitor length>:<competitor><product>" -> "<price fen> <observed at ms>", the latest observation |
  * | nq:ix:alerts[:<filter>=<value>]  | ZSET   | forever                   | alerting / gateway: alert ids, score 0 (list_page, newest first): all, state=, rule=, team= (team= : none), salesperson= |
  * | nq:alert:quiet                   | HASH   | forever                   | gateway (PUT quiet-hours): team id -> its quiet hours, JSON (services/alerting/quiet.h) |
+ * | nq:alert:escalate                | ZSET   | forever                   | alerting raises (member: alert id, score: its escalation deadline, Unix ms), the gateway's ack/resolve and the escalation remove; a replica taking a due one pushes it a lease ahead (services/alerting/escalate.h) |
  * | nq:alert:channels:<team>         | HASH   | forever                   | gateway (POST/DELETE channels): channel id -> the channel, JSON with its secret (services/alerting/channel.h) |
  * | nq:alerts group "delivery"       | (group) | kept                     | alerting's sender: raised alerts become deliveries (services/alerting/deliver.h) |
  * | nq:dlv:queue                     | ZSET   | forever                   | alerting's sender, gateway (test, redrive): delivery ids "<alert id>/<team>/<channel>" by when due, Unix ms (taken ones pushed a lease ahead) |
@@ -107,6 +108,7 @@
 #define NQ_IX_ALERTS                "alerts" /* the list of nq_key_index */
 #define NQ_GROUP_DELIVERY           "delivery"
 #define NQ_KEY_ALERT_QUIET          "nq:alert:quiet"
+#define NQ_KEY_ALERT_ESCALATE       "nq:alert:escalate"
 #define NQ_KEY_DLV_QUEUE            "nq:dlv:queue"
 #define NQ_DLV_RATE_WINDOW_S        60
 #define NQ_KEY_HEARTBEATS           "nq:heartbeats"

@@ -155,6 +155,7 @@ export default {
   'alerts.assign_to': 'Assign to…',
   'alerts.me': 'me ({name})',
   'alerts.assigned': 'Assigned: {who}',
+  'alerts.escalated': 'Escalated',
   'alerts.comment': 'Comment',
   'alerts.comment_hint': 'A note (kept with Acknowledge, Resolve or Assign too)',
   'alerts.empty_center': 'No alerts. Big orders, bad feedback, urgent tickets and the like appear here; a team\'s alert rules set when.',

@@ -155,6 +155,7 @@ export default {
   'alerts.assign_to': '指派给…',
   'alerts.me': '我（{name}）',
   'alerts.assigned': '已指派：{who}',
+  'alerts.escalated': '已升级',
   'alerts.comment': '评论',
   'alerts.comment_hint': '备注（可随确认、解决、指派一起保存）',
   'alerts.empty_center': '暂无预警。大额订单、差评、紧急工单等发生时会出现在这里；规则可在团队的预警规则中调整。',

@@ -70,6 +70,7 @@ export function alertsCenterPage(main, me) {
       h('div', { class: 'meta' },
         h('time', {}, shortTime(a.raised_at)),
         h('span', { class: `state ${a.state}`, 'data-field': 'state' }, t(`state.${a.state}`)),
+        a.escalated_at ? h('span', { class: 'escalated', 'data-field': 'escalated' }, t('alerts.escalated')) : null,
         h('span', {}, t(`rule.${a.rule}`)),
         a.team_name || a.team_id ? h('span', {}, a.team_name || a.team_id) : null,
         a.salesperson_name || a.salesperson_id ? h('span', {}, a.salesperson_name || a.salesperson_id) : null,
