@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "harness.h"
@@ -123,4 +124,27 @@ const char *add_channel(const char *team, receiver_t *r, int rate)
     free(text);
     json_decref(j);
     return r->channel;
+}
+
+int receivers_suite_start(const char *const *env, receiver_t *rx, size_t n)
+{
+    if (tk_start(env) != 0)
+        return -1;
+    for (size_t i = 0; i < n; i++) {
+        if (receiver_start(&rx[i]) != 0)
+            return -1;
+    }
+    return 0;
+}
+
+int receivers_suite_stop(receiver_t *rx, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        nq_httpc_destroy(&rx[i].http);
+        if (rx[i].pid > 0) {
+            kill(rx[i].pid, SIGTERM);
+            waitpid(rx[i].pid, NULL, 0);
+        }
+    }
+    return tk_stop() == 0 ? 0 : -1;
 }

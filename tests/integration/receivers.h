@@ -26,6 +26,12 @@ typedef struct receiver {
 
 /* Start r (name, kind, secret and mode set); 0 once it listens. */
 int receiver_start(receiver_t *r);
+
+/* The suite started with `env`, then the n receivers of rx; 0 once all listen. */
+int receivers_suite_start(const char *const *env, receiver_t *rx, size_t n);
+
+/* Stop the n receivers of rx, then the suite; 0 when it stopped cleanly. */
+int receivers_suite_stop(receiver_t *rx, size_t n);
 /* Every message the receiver got: [{ok, why, at, body}]. New reference. */
 json_t *received(receiver_t *r);
 /* Change how it answers from now on. */

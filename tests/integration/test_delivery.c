@@ -348,25 +348,12 @@ static int suite_init(void)
                                       "NQ_DELIVERY_TIMEOUT_MS=8000",
                                       "NQ_CONSOLE_URL=http://console.test", NULL};
     s_now = nq_now_ms();
-    if (tk_start(env) != 0)
-        return -1;
-    for (int i = 0; i < R_COUNT; i++) {
-        if (receiver_start(&rx[i]) != 0)
-            return -1;
-    }
-    return 0;
+    return receivers_suite_start(env, rx, R_COUNT);
 }
 
 static int suite_cleanup(void)
 {
-    for (int i = 0; i < R_COUNT; i++) {
-        nq_httpc_destroy(&rx[i].http);
-        if (rx[i].pid > 0) {
-            kill(rx[i].pid, SIGTERM);
-            waitpid(rx[i].pid, NULL, 0);
-        }
-    }
-    return tk_stop() == 0 ? 0 : -1;
+    return receivers_suite_stop(rx, R_COUNT);
 }
 
 static CU_TestInfo tests[] = {
