@@ -126,6 +126,11 @@ json_t *gw_load_json(const gw_request_t *req);
  * when it is not one. New reference. */
 json_t *gw_parse_json_body(const gw_request_t *req);
 
+/* Name each member of the object `body` that is not in the NULL-terminated
+ * `known` with `reason` (spelled with NQ_REASON where it is written). */
+void gw_unknown_fields(const json_t *body, const char *const *known, const char *reason,
+                       nq_field_errors_t *errs);
+
 /* The path parameter `name` when it is a valid id; otherwise answers 400
  * naming it and returns NULL. */
 const char *gw_path_id(const gw_request_t *req, const char *name);

@@ -53,12 +53,8 @@ void gw_alert_rules_put(const gw_request_t *req)
     if (!body)
         return;
     nq_field_errors_t errs = {0};
-    const char *key;
-    json_t *v;
-    json_object_foreach (body, key, v) {
-        if (strcmp(key, "rules") != 0)
-            nq_field_errors_add(&errs, key, "unknown field: send {\"rules\": {...}}");
-    }
+    gw_unknown_fields(body, (const char *const[]){"rules", NULL},
+                      NQ_REASON("unknown field: send {\"rules\": {...}}"), &errs);
     json_t *rules = json_object_get(body, "rules");
     if (!rules)
         nq_field_errors_add(&errs, "rules", "is required (an object; {} clears the overrides)");

@@ -258,12 +258,8 @@ static int login_parse(json_t *body, login_t *l, nq_field_errors_t *errs)
 {
     json_t *user = json_object_get(body, "user");
     json_t *password = json_object_get(body, "password");
-    const char *key;
-    json_t *v;
-    json_object_foreach (body, key, v) {
-        if (strcmp(key, "user") != 0 && strcmp(key, "password") != 0)
-            nq_field_errors_add(errs, key, "unknown field (expected user and password)");
-    }
+    gw_unknown_fields(body, (const char *const[]){"user", "password", NULL},
+                      NQ_REASON("unknown field (expected user and password)"), errs);
     if (!json_is_string(user))
         nq_field_errors_add(errs, "user", user ? "must be a string" : "required");
     else if (!nq_valid_id(json_string_value(user)))

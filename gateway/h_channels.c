@@ -322,17 +322,14 @@ static void redrive(const gw_request_t *req)
     if (!body)
         return;
     nq_field_errors_t errs = {0};
-    const char *key;
-    json_t *v;
-    json_object_foreach (body, key, v) {
-        if (strcmp(key, "deliveries") != 0)
-            nq_field_errors_add(&errs, key, "unknown field");
-    }
+    gw_unknown_fields(body, (const char *const[]){"deliveries", NULL}, NQ_REASON("unknown field"),
+                      &errs);
     json_t *ids = json_object_get(body, "deliveries");
     if (!json_is_array(ids) || json_array_size(ids) == 0 || json_array_size(ids) > REDRIVE_MAX)
         nq_field_errors_add(&errs, "deliveries",
                             "is required: 1 to 100 delivery ids from GET deliveries/dead");
     size_t i;
+    json_t *v;
     json_array_foreach (ids, i, v) {
         dlv_id_t id;
         if (errs.n == 0 && (!json_is_string(v) || dlv_id_parse(json_string_value(v), &id) != 0 ||

@@ -160,6 +160,20 @@ json_t *gw_load_json(const gw_request_t *req)
     return root;
 }
 
+void gw_unknown_fields(const json_t *body, const char *const *known, const char *reason,
+                       nq_field_errors_t *errs)
+{
+    const char *key;
+    json_t *v;
+    json_object_foreach ((json_t *)body, key, v) {
+        size_t i = 0;
+        while (known[i] && strcmp(known[i], key) != 0)
+            i++;
+        if (!known[i])
+            nq_field_errors_add(errs, key, "%s", reason);
+    }
+}
+
 json_t *gw_parse_json_body(const gw_request_t *req)
 {
     json_t *obj = gw_load_json(req);
