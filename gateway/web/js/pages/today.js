@@ -8,16 +8,11 @@ import { money, percent, periodLabel, pick, shortTime, t } from '../i18n.js';
 import { kpiCard, personLink, workdaysText } from '../kpi.js';
 import { AlertList, alertFeed } from '../alerts.js';
 import { paceChart } from '../chart.js';
+import { teamsOf } from '../paged.js';
 
 const CARDS = ['sales_amount', 'visits', 'calls', 'new_customers', 'collections'];
 const PERIODS = ['day', 'week', 'month'];
 const PERIOD_KEY = 'nq.today.period';
-
-async function teamsOf(me) {
-  if (me.teams?.length) return me.teams;
-  const list = await get('/api/v1/teams?limit=100');
-  return (list.items || []).map((team) => team.id);
-}
 
 // Who has no activity today (GET /api/v1/teams/{id}/idle), named as the board names them.
 function idleList(idle, board) {
@@ -134,7 +129,7 @@ export function todayPage(main, me) {
 
   async function start() {
     try {
-      teams = await teamsOf(me);
+      teams = await teamsOf(me, get);
     } catch (e) {
       return mount(main, h('p', { class: 'error' }, t('error.load', { detail: e.message })));
     }
