@@ -47,6 +47,8 @@ int org_set_ids(org_call_t *c, char *const *const *lists, const size_t *counts, 
 {
     if (org_set_page_ids(c, lists, counts, n_lists) != 0)
         return -1;
+    if (c->n_ids == 0)
+        return 0; /* no list: c->ids is NULL, which qsort must not get */
     qsort(c->ids, c->n_ids, sizeof(*c->ids), org_by_text);
     size_t w = 0;
     for (size_t i = 0; i < c->n_ids; i++) {
