@@ -454,7 +454,9 @@ static const char *team_in(const char *sp, const char *const *ids, const char *c
 
 /* Reject every event whose salesperson the scope does not see (teams[i]
  * the team of ids[i]; NULL for a salesperson's own scope). An event without
- * a salesperson goes on: ingest rejects it for that. */
+ * a salesperson goes on: ingest rejects it for that. The ids borrow from the
+ * events, so the rejected ones are swapped behind the kept ones and freed
+ * only after the last lookup. */
 static void batch_keep_scope(batch_t *b, const char *const *ids, const char *const *teams, size_t n)
 {
     size_t kept = 0;
@@ -462,7 +464,10 @@ static void batch_keep_scope(batch_t *b, const char *const *ids, const char *con
         Nq__Activity *ev = b->events[k];
         const char *sp = ev->salesperson_id;
         if (!sp || !*sp || gw_scope_sees_salesperson(&b->scope, sp, team_in(sp, ids, teams, n))) {
-            b->sent[kept] = b->sent[k];
+            size_t sent = b->sent[k];
+            b->events[k] = b->events[kept];
+            b->sent[k] = b->sent[kept];
+            b->sent[kept] = sent;
             b->events[kept++] = ev;
             continue;
         }
@@ -475,8 +480,9 @@ static void batch_keep_scope(batch_t *b, const char *const *ids, const char *con
         r->status = NQ__EVENT_STATUS__EVENT_REJECTED;
         r->event_id = ev->event_id ? strdup(ev->event_id) : NULL;
         r->errors = gw_field_errors_json(&errs);
-        protobuf_c_message_free_unpacked(&ev->base, NULL);
     }
+    for (size_t k = kept; k < b->n_events; k++)
+        protobuf_c_message_free_unpacked(&b->events[k]->base, NULL);
     b->n_events = kept;
 }
 
