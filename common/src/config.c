@@ -90,6 +90,8 @@ static const option_t options[] = {
     {"alert-escalate-unit-ms", "NQ_ALERT_ESCALATE_UNIT_MS", OPT_INT, FIELD(alert_escalate_unit_ms),
      1, 60000, "60000",
      "test only: the length of one minute of the rules' escalate_after_min, ms (60000 in use)"},
+    {"clock-offset-ms", "NQ_CLOCK_OFFSET_MS", OPT_INT, FIELD(clock_offset_ms), 0, 315360000000LL,
+     "0", "test only: the process's clock runs this many ms ahead of the host's (0 in use)"},
     {"delivery-retry-ms", "NQ_DELIVERY_RETRY_MS", OPT_INT, FIELD(delivery_retry_ms), 1, 3600000,
      "10000",
      "a failed alert delivery is first retried after about this (doubling, capped at 1 h)"},

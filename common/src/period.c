@@ -284,11 +284,18 @@ int nq_period_next(const nq_period_t *p, nq_period_t *out)
 
 /* ---- instants ------------------------------------------------------------ */
 
+static int64_t clock_offset_ms;
+
+void nq_clock_set_offset_ms(int64_t offset_ms)
+{
+    clock_offset_ms = offset_ms;
+}
+
 int64_t nq_now_ms(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_REALTIME, &ts);
-    return (int64_t)ts.tv_sec * MS_PER_SEC + ts.tv_nsec / 1000000;
+    return (int64_t)ts.tv_sec * MS_PER_SEC + ts.tv_nsec / 1000000 + clock_offset_ms;
 }
 
 static int fail(const char **reason, const char *why)

@@ -83,6 +83,12 @@ int nq_service_init(nq_service_t *s, const char *name, int argc, char **argv)
         fprintf(stderr, "%s: NQ_ZONE: unknown time zone '%s'\n", name, s->cfg.zone);
         return -1;
     }
+    nq_clock_set_offset_ms(s->cfg.clock_offset_ms);
+    if (s->cfg.clock_offset_ms)
+        nq_log_warn("clock_offset",
+                    "NQ_CLOCK_OFFSET_MS=%lld: this process's clock runs ahead "
+                    "of the host's (tests only)",
+                    (long long)s->cfg.clock_offset_ms);
     if (load_curve(s, name) != 0)
         return -1;
     /* A peer that hangs up must not kill the process: writes report EPIPE. */

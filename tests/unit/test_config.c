@@ -155,7 +155,9 @@ static void test_environment(void)
     env_set("NQ_MAX_FRAME_BYTES", "268435456");
     env_set("NQ_REDIS_HOST", "/run/neiqin/redis.sock");
     env_set("NQ_ALERT_RECENCY_S", "0");
+    env_set("NQ_CLOCK_OFFSET_MS", "86400000");
     CU_ASSERT_EQUAL_FATAL(load(NULL), 0);
+    CU_ASSERT_EQUAL(g_cfg.clock_offset_ms, 86400000);
     CU_ASSERT_EQUAL(g_cfg.alert_recency_s, 0);
     CU_ASSERT_STRING_EQUAL(g_cfg.redis_host, "/run/neiqin/redis.sock");
     CU_ASSERT_EQUAL(g_cfg.redis_port, 6391);
@@ -227,6 +229,8 @@ static void test_bad_integers(void)
               "NQ_FUTURE_SKEW_S: must be an integer in 0..86400, got '-1'");
     env_fails("NQ_ALERT_RECENCY_S", "-1",
               "NQ_ALERT_RECENCY_S: must be an integer in 0..31622400, got '-1'");
+    env_fails("NQ_CLOCK_OFFSET_MS", "-1",
+              "NQ_CLOCK_OFFSET_MS: must be an integer in 0..315360000000, got '-1'");
     load_fails((const char *[]){"--max-batch-events=100001", NULL},
                "--max-batch-events: must be an integer in 1..100000, got '100001'");
     load_fails((const char *[]){"--request-timeout-ms=9", NULL},

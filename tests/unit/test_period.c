@@ -378,6 +378,10 @@ static void test_now(void)
     int64_t before = (int64_t)time(NULL) * 1000;
     int64_t now = nq_now_ms();
     CU_ASSERT(now >= before && now < before + 2000);
+    nq_clock_set_offset_ms(7 * 86400000LL);
+    int64_t ahead = nq_now_ms();
+    nq_clock_set_offset_ms(0);
+    CU_ASSERT(ahead >= before + 7 * 86400000LL && ahead < before + 7 * 86400000LL + 2000);
 }
 
 static CU_TestInfo default_tests[] = {

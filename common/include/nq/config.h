@@ -47,6 +47,7 @@ typedef struct nq_config {
     int64_t big_order_fen;                  /* big-order alert threshold, fen */
     int64_t alert_recency_s;                /* event-time alerts only this recent (0: any age) */
     int64_t alert_escalate_unit_ms;  /* one "minute" of escalate_after_min, ms (tests shorten it) */
+    int64_t clock_offset_ms;         /* nq_now_ms() runs this far ahead of the host (tests) */
     int64_t delivery_retry_ms;       /* first retry of a failed delivery after about this, ms */
     int64_t delivery_window_s;       /* a delivery is retried this long, then a dead letter */
     int64_t delivery_timeout_ms;     /* one delivery attempt's deadline, ms */

@@ -74,8 +74,12 @@ typedef struct nq_span {
     int64_t end_ms;   /* first instant after it, exclusive */
 } nq_span_t;
 
-/* Current wall-clock time, Unix ms. */
+/* Current wall-clock time, Unix ms, plus the process's clock offset. */
 int64_t nq_now_ms(void);
+
+/* Run this process's nq_now_ms() `offset_ms` ahead of the host clock, so tests
+ * can move deadlines and schedules past without waiting (NQ_CLOCK_OFFSET_MS). */
+void nq_clock_set_offset_ms(int64_t offset_ms);
 
 /* Parse a time given from outside: RFC 3339 with an offset or 'Z'
  * ("2026-11-26T09:30:00+08:00", fractional seconds allowed), a plain date
