@@ -113,6 +113,8 @@ export function todayPage(main, me) {
         : idleList(quiet, board));
       idle.dataset.day = quiet.period?.key || '';
       chart = await paceChart(chartBox, board, chart);
+      // figures, lists and chart drawn: what bench/console.mjs times navigation to
+      performance.mark('nq:today-ready');
     } catch (e) {
       if (!gone && mine === loads) mount(kpis, h('p', { class: 'error' }, t('error.load', { detail: e.message })),
         h('button', { type: 'button', onclick: load }, t('common.retry')));
