@@ -47,9 +47,13 @@ in_suite() {
     password=pw-$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')
     printf '%s\n' "$password" | "$BIN_DIR/nqctl" user add "$COORDINATOR" --role coordinator \
         --teams t-bench --password-stdin >/dev/null || die "nqctl user add failed"
+    say "load average before: $(cut -d' ' -f1-3 /proc/loadavg) ($(nproc) CPUs)"
+    local rc=0
     NQ_USER=$COORDINATOR NQ_PASSWORD=$password NQ_WEB_DIR=$BUILD_DIR/web NQ_RUNS=$RUNS \
         NQ_PLAYWRIGHT=$PLAYWRIGHT NQ_CHROMIUM=$(command -v chromium) NQ_OUT=$OUT/console.json \
-        node "$ROOT/bench/console.mjs" | tee "$OUT/console.txt"
+        node "$ROOT/bench/console.mjs" | tee "$OUT/console.txt" || rc=$?
+    say "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
+    return "$rc"
 }
 
 main() {
