@@ -89,9 +89,9 @@ static json_t *member_json(score_call_t *c, const member_t *m)
         }
         json_t *draft = plan_result(&c->draft[k], (plan_kind_t)k, &m->in, &draft_v);
         json_t *diff = difference_json((plan_kind_t)k, &c->live[k], &c->draft[k], live_v, draft_v);
-        json_object_set_new(row, plan_kind_name(k),
-                            json_pack("{s:o, s:o, s:o}", "live", live, "draft", draft,
-                                      "difference", diff));
+        json_object_set_new(
+            row, plan_kind_name(k),
+            json_pack("{s:o, s:o, s:o}", "live", live, "draft", draft, "difference", diff));
     }
     return row;
 }
