@@ -13,6 +13,7 @@
 #include "nq/kpi.h"
 #include "nq/kpi_fetch.h"
 #include "nq/kpi_json.h"
+#include "nq/money.h"
 #include "nq/orghist.h"
 #include "nq/period.h"
 #include "plankind.h"
@@ -60,6 +61,22 @@ static json_t *plan_result(const plan_t *p, plan_kind_t k, const plan_input_t *i
     return out;
 }
 
+/* Draft minus live of one plan kind, as the simulation shows it (null unless both
+ * plans are present): the score's points between the two rounded scores, the
+ * commission in yuan from the exact fen. */
+static json_t *difference_json(plan_kind_t k, const plan_t *live, const plan_t *draft,
+                               double live_v, double draft_v)
+{
+    if (!live->present || !draft->present)
+        return json_null();
+    if (k == PLAN_SCORECARD)
+        return json_real(nq_round_to(nq_round_to(draft_v, 100) - nq_round_to(live_v, 100), 100));
+    char buf[32];
+    if (nq_money_format((int64_t)draft_v - (int64_t)live_v, buf, sizeof(buf)) < 0)
+        return json_null();
+    return json_string(buf);
+}
+
 static json_t *member_json(score_call_t *c, const member_t *m)
 {
     json_t *row = json_pack("{s:s}", "salesperson_id", m->id);
@@ -71,8 +88,10 @@ static json_t *member_json(score_call_t *c, const member_t *m)
             continue;
         }
         json_t *draft = plan_result(&c->draft[k], (plan_kind_t)k, &m->in, &draft_v);
-        json_object_set_new(row, plan_kind_name(k),
-                            json_pack("{s:o, s:o}", "live", live, "draft", draft));
+        json_t *diff = difference_json((plan_kind_t)k, &c->live[k], &c->draft[k], live_v, draft_v);
+        json_object_set_new(
+            row, plan_kind_name(k),
+            json_pack("{s:o, s:o, s:o}", "live", live, "draft", draft, "difference", diff));
     }
     return row;
 }

@@ -1,13 +1,14 @@
 /* tests/browser/test_console.c — the console in a real browser against the real suite.
  *
  * Starts the suite (harness.h), seeds the demo (nqctl seed-demo), waits until every
- * demo event is scored, makes the demo coordinator u-zhoumin with a random password,
- * and the demo salesperson u-zhangwei (sp-zhangwei), with random passwords, then runs
+ * demo event is scored, makes the demo coordinator u-zhoumin, the demo salesperson
+ * u-zhangwei (sp-zhangwei) and a manager u-wangqiang, with random passwords, then runs
  * console.test.mjs under node: headless Debian chromium through playwright-core signs
  * in, compares Today's figures with the API's, watches a big order's alert arrive live
  * and acknowledges it, switches to English and checks the 390 px layout. Screenshots:
- * <build>/artifacts/console/. The same program runs manage.test.mjs as test_manage and
- * people.test.mjs as test_people (CMakeLists.txt: NQ_BROWSER_SCRIPT). */
+ * <build>/artifacts/console/. The same program runs manage.test.mjs as test_manage,
+ * people.test.mjs as test_people and plans.test.mjs as test_plans_page (CMakeLists.txt:
+ * NQ_BROWSER_SCRIPT). */
 #include <CUnit/Basic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,6 +24,7 @@
 #define COORDINATOR "u-zhoumin"
 #define SALES_USER  "u-zhangwei"
 #define SALESPERSON "sp-zhangwei"
+#define MANAGER     "u-wangqiang"
 
 /* A demo user (teams and salesperson "" for none) with a random password. */
 static void make_user(const char *id, const char *name, const char *role, const char *teams,
@@ -42,7 +44,8 @@ static void make_user(const char *id, const char *name, const char *role, const 
 }
 
 /* node NQ_BROWSER_SCRIPT with the suite's address and the users; its exit status. */
-static int run_browser(const char *password, const char *sales_password)
+static int run_browser(const char *password, const char *sales_password,
+                       const char *manager_password)
 {
     pid_t pid = fork();
     if (pid == 0) {
@@ -53,6 +56,8 @@ static int run_browser(const char *password, const char *sales_password)
         setenv("NQ_SALES_USER", SALES_USER, 1);
         setenv("NQ_SALES_PASSWORD", sales_password, 1);
         setenv("NQ_SALESPERSON", SALESPERSON, 1);
+        setenv("NQ_MANAGER_USER", MANAGER, 1);
+        setenv("NQ_MANAGER_PASSWORD", manager_password, 1);
         setenv("NQ_ARTIFACTS", NQ_ARTIFACTS_DIR, 1);
         setenv("NQ_PLAYWRIGHT", NQ_PLAYWRIGHT_DIR, 1);
         setenv("NQ_CHROMIUM", NQ_CHROMIUM, 1);
@@ -67,14 +72,15 @@ static int run_browser(const char *password, const char *sales_password)
 
 static void test_console(void)
 {
-    char password[64], sales_password[64];
+    char password[64], sales_password[64], manager_password[64];
     CU_ASSERT_EQUAL_FATAL(tk_nqctl(NULL, NULL, 30000, (const char *[]){"seed-demo", NULL}), 0);
     tk_accepted = tk_redis_int("GET %s", NQ_KEY_STATS_ACCEPTED);
     CU_ASSERT_FATAL(tk_accepted > 0 && tk_wait_scored(15000));
     make_user(COORDINATOR, "周敏", "coordinator", TEAM, "", password, sizeof(password));
     make_user(SALES_USER, "张伟", "salesperson", "", SALESPERSON, sales_password,
               sizeof(sales_password));
-    int rc = run_browser(password, sales_password);
+    make_user(MANAGER, "王强", "manager", "", "", manager_password, sizeof(manager_password));
+    int rc = run_browser(password, sales_password, manager_password);
     tk_check(rc == 0, "the browser test exited %d (its output above)", rc);
     CU_ASSERT_EQUAL(rc, 0);
 }

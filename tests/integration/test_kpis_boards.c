@@ -620,6 +620,9 @@ void test_simulation(void)
     static const double draft_score[] = {94.5, 64.17, 0};
     static const char *const draft_band[] = {"高", "低", "低"};
     static const char *const draft_commission[] = {"2179.98", "1880.00", "0.00"};
+    /* draft minus live: the rounded scores' points, the commission to the fen */
+    static const double score_diff[] = {13.79, 6.17, 0};
+    static const char *const commission_diff[] = {"1170.02", "1240.00", "0.00"};
     for (size_t i = 0; i < 3 && i < json_array_size(people); i++) {
         json_t *p = person(people, ids[i]);
         char ctx[80];
@@ -636,6 +639,8 @@ void test_simulation(void)
         tk_check(!json_object_get(d, "version"), "%s: a draft has no version: %s", ctx, tk_text(d));
         tk_check_str(json_object_get(json_object_get(cm, "draft"), "commission"),
                      draft_commission[i], ctx);
+        tk_check_num(json_object_get(sc, "difference"), score_diff[i], ctx);
+        tk_check_str(json_object_get(cm, "difference"), commission_diff[i], ctx);
     }
     json_t *d = json_object_get(json_object_get(person(people, SP_A), "scorecard"), "draft");
     check_next(d, NULL, 0, NULL, 0, NULL, NULL, "simulation sp-zhang draft");

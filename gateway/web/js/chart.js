@@ -3,10 +3,14 @@
 import { ECHARTS_URL } from './vendor.js';
 import { currentLang, t } from './i18n.js';
 
+// ECharts itself, fetched and evaluated once: a page may start this before its data
+// arrives so that both overlap.
+export const loadECharts = () => import(ECHARTS_URL);
+
 // An ECharts instance drawing in box: `chart` again when it is still alive and in the
 // current language, else a new one (ECharts loaded on first use), resized with the box.
 export async function chartIn(box, chart) {
-  const echarts = await import(ECHARTS_URL);
+  const echarts = await loadECharts();
   const lang = currentLang() === 'en' ? 'EN' : 'ZH';
   if (chart && !chart.isDisposed() && chart.__nqLang === lang) return chart;
   chart?.dispose();

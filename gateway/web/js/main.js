@@ -11,6 +11,7 @@ import { targetsPage } from './pages/targets.js';
 import { mayWrite } from './roles.js';
 import { leaderboardPage } from './pages/leaderboard.js';
 import { salespersonPage } from './pages/salesperson.js';
+import { plansPage } from './pages/plans.js';
 
 // A route of one segment more ('/customers/*') takes any id there.
 const routes = { '/login': loginPage, '/today': todayPage };
@@ -20,6 +21,7 @@ routes['/alerts'] = alertsCenterPage;
 routes['/targets'] = targetsPage;
 routes['/leaderboard'] = leaderboardPage;
 routes['/salespeople/*'] = salespersonPage;
+routes['/plans'] = plansPage;
 routes['/me'] = (main, me) => salespersonPage(main, me, me.salesperson_id);
 // The header's links, in order, each with who sees it (null: everyone signed in).
 const nav = [['/today', null]];
@@ -27,6 +29,7 @@ nav.push(['/customers', null]);
 nav.push(['/alerts', null]);
 nav.push(['/targets', (me) => mayWrite(me, 'target')]);
 nav.push(['/leaderboard', (me) => me.role !== 'salesperson']);
+nav.push(['/plans', (me) => me.role !== 'salesperson']);
 nav.push(['/me', (me) => Boolean(me.salesperson_id)]);
 // Where a user starts: a salesperson on their own page, the others on Today.
 const home = (user) => (user.role === 'salesperson' && user.salesperson_id ? '/me' : '/today');

@@ -7,7 +7,7 @@ import { h, mount } from '../dom.js';
 import { money, percent, periodLabel, pick, shortTime, t } from '../i18n.js';
 import { kpiCard, personLink, workdaysText } from '../kpi.js';
 import { AlertList, alertFeed } from '../alerts.js';
-import { paceChart } from '../chart.js';
+import { loadECharts, paceChart } from '../chart.js';
 import { teamsOf } from '../paged.js';
 
 const CARDS = ['sales_amount', 'visits', 'calls', 'new_customers', 'collections'];
@@ -112,7 +112,10 @@ export function todayPage(main, me) {
       mount(idle, quiet instanceof Error ? h('p', { class: 'error' }, t('error.load', { detail: quiet.message }))
         : idleList(quiet, board));
       idle.dataset.day = quiet.period?.key || '';
+      performance.mark('nq:today-figures');
       chart = await paceChart(chartBox, board, chart);
+      // figures and lists above, chart here: what bench/console.mjs times navigation to
+      performance.mark('nq:today-ready');
     } catch (e) {
       if (!gone && mine === loads) mount(kpis, h('p', { class: 'error' }, t('error.load', { detail: e.message })),
         h('button', { type: 'button', onclick: load }, t('common.retry')));
@@ -143,6 +146,7 @@ export function todayPage(main, me) {
     });
     load();
     loadAlerts();
+    loadECharts().catch(() => {}); // while the figures are on their way
   }
 
   mount(main, head,
