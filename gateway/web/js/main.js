@@ -11,6 +11,7 @@ import { targetsPage } from './pages/targets.js';
 import { mayWrite } from './roles.js';
 import { leaderboardPage } from './pages/leaderboard.js';
 import { salespersonPage } from './pages/salesperson.js';
+import { adminPage } from './pages/admin.js';
 
 // A route of one segment more ('/customers/*') takes any id there.
 const routes = { '/login': loginPage, '/today': todayPage };
@@ -21,6 +22,13 @@ routes['/targets'] = targetsPage;
 routes['/leaderboard'] = leaderboardPage;
 routes['/salespeople/*'] = salespersonPage;
 routes['/me'] = (main, me) => salespersonPage(main, me, me.salesperson_id);
+// Users, keys and team membership: admins only (the API refuses others all the same).
+routes['/admin'] = (main, me) => {
+  if (me.role === 'admin') return adminPage(main, me);
+  mount(main, h('div', { class: 'not-found', 'data-view': 'not-found' },
+    h('h1', {}, t('error.not_found')), h('p', { class: 'empty' }, t('admin.forbidden'))));
+  return null;
+};
 // The header's links, in order, each with who sees it (null: everyone signed in).
 const nav = [['/today', null]];
 nav.push(['/customers', null]);
@@ -28,6 +36,7 @@ nav.push(['/alerts', null]);
 nav.push(['/targets', (me) => mayWrite(me, 'target')]);
 nav.push(['/leaderboard', (me) => me.role !== 'salesperson']);
 nav.push(['/me', (me) => Boolean(me.salesperson_id)]);
+nav.push(['/admin', (me) => me.role === 'admin']);
 // Where a user starts: a salesperson on their own page, the others on Today.
 const home = (user) => (user.role === 'salesperson' && user.salesperson_id ? '/me' : '/today');
 const app = document.getElementById('app');
