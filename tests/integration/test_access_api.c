@@ -102,12 +102,16 @@ static void no_secrets(const json_t *j, const char *ctx)
 
 static int suite_init(void)
 {
-    if (tk_start(NULL) != 0)
-        return -1;
+    return tk_start(NULL);
+}
+
+/* An admin, a coordinator and a manager; the admin signed in. */
+static void test_setup(void)
+{
     add_user("u-acc-admin", "admin", "");
     add_user("u-acc-coord", "coordinator", "t-acc");
     add_user("u-acc-manager", "manager", "");
-    return sign_in("u-acc-admin", PASSWORD, s_admin, sizeof(s_admin)) == 200 ? 0 : -1;
+    CU_ASSERT_EQUAL_FATAL(sign_in("u-acc-admin", PASSWORD, s_admin, sizeof(s_admin)), 200);
 }
 
 static int suite_cleanup(void)
@@ -314,6 +318,7 @@ static void test_bad_input(void)
 }
 
 static CU_TestInfo tests[] = {
+    {"users to work with", test_setup},
     {"create, list, disable, re-enable a user", test_user_lifecycle},
     {"create, list, revoke a key", test_key_lifecycle},
     {"other roles and keys are refused", test_others_refused},
