@@ -1,7 +1,8 @@
 // admin.test.mjs — the Admin page in Debian's chromium against a running suite with the
 // demo seeded; started by test_admin (test_console.c). The demo admin lists users and
 // keys as the API does, makes a user (a bad password first, refused naming the field),
-// who signs in elsewhere; disabling them ends that session within a second and a half;
+// who signs in elsewhere; disabling them ends that session within a second and a half of
+// the answer to the change (the gateways' credential poll: a second at most);
 // a key made is shown once and works, and once revoked is refused; a coordinator is not
 // offered the page and gets the 404 view; no horizontal scroll at 390 px.
 //
@@ -63,7 +64,9 @@ async function checkDisable(page) {
   check(await status(other.page, '/api/v1/auth/me') === 200, 'the new user\'s session does not work');
   const row = `#user-rows tr[data-user-id="${NEW_USER}"]`;
   await page.click(`${row} [data-action=disable]`);
+  const patched = page.waitForResponse((r) => r.request().method() === 'PATCH' && r.url().endsWith(`/api/v1/users/${NEW_USER}`));
   await page.click(`${row} [data-action=confirm]`);
+  check((await patched).status() === 200, 'the PATCH was refused');
   const took = await within('their session refused', () => status(other.page, '/api/v1/auth/me'), 401);
   check(took <= WITHIN_MS, `a disabled user's session worked for ${took} ms`);
   await waitFor(page, 'the row disabled', (sel) => document.querySelector(sel)?.dataset.status === 'disabled', row);
@@ -93,7 +96,9 @@ async function checkKeys(page) {
   await page.screenshot({ path: `${ARTIFACTS}/admin-key-once.png`, fullPage: true });
   const row = `#key-rows tr[data-key-id="${listed.id}"]`;
   await page.click(`${row} [data-action=revoke]`);
+  const deleted = page.waitForResponse((r) => r.request().method() === 'DELETE' && r.url().endsWith(`/api/v1/apikeys/${listed.id}`));
   await page.click(`${row} [data-action=confirm]`);
+  check((await deleted).status() === 204, 'the DELETE was refused');
   const took = await within('the key refused', () => status(page, '/api/v1/kpis/company', bearer), 401);
   check(took <= WITHIN_MS, `a revoked key worked for ${took} ms`);
   await waitFor(page, 'the row revoked', (sel) => document.querySelector(sel)?.dataset.status === 'revoked', row);

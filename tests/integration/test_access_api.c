@@ -162,6 +162,7 @@ static void test_user_lifecycle(void)
     json_decref(j);
     long long took = until_status(theirs, "/api/v1/auth/me", 401);
     tk_check(took >= 0 && took <= WITHIN_MS, "a disabled user's session ended after %lld ms", took);
+    fprintf(stderr, "\na disabled user's session refused after %lld ms\n", took);
     CU_ASSERT_EQUAL(sign_in("u-acc-new", PASSWORD, theirs, sizeof(theirs)), 401);
 
     /* active again with a new password, a new name and no teams */
@@ -227,6 +228,7 @@ static void test_key_lifecycle(void)
     CU_ASSERT_EQUAL(status_as(s_admin, "DELETE", path, NULL), 204);
     long long took = until_status(bearer, "/api/v1/auth/me", 401);
     tk_check(took >= 0 && took <= WITHIN_MS, "a revoked key worked for %lld ms", took);
+    fprintf(stderr, "\na revoked key refused after %lld ms\n", took);
     j = as(s_admin, "GET", "/api/v1/apikeys", NULL, &status);
     tk_check_str(json_object_get(item(j, id), "status"), "revoked", "after revoke");
     CU_ASSERT(json_is_string(json_object_get(item(j, id), "revoked_at")));

@@ -111,7 +111,7 @@ export function adminPage(main, me) {
   }
 
   const userRow = (u) => h('tr', { 'data-user-id': u.id, 'data-status': u.status },
-    h('td', { 'data-label': t('admin.user.name') }, h('strong', {}, u.name), h('span', { class: 'muted' }, ` ${u.id}`)),
+    h('td', { 'data-label': t('admin.user.name') }, h('span', {}, h('strong', {}, u.name), h('span', { class: 'muted' }, ` ${u.id}`))),
     h('td', { 'data-label': t('admin.user.role'), 'data-field': 'role' }, t(`role.${u.role}`)),
     h('td', { 'data-label': t('admin.user.teams'), 'data-field': 'teams' }, teamNames(u.teams)),
     h('td', { 'data-label': t('admin.user.status'), 'data-field': 'status' },
@@ -189,9 +189,9 @@ export function adminPage(main, me) {
   }
 
   const keyRow = (k) => h('tr', { 'data-key-id': k.id, 'data-status': k.status },
-    h('td', { 'data-label': t('admin.key.name') }, h('strong', {}, k.name), h('span', { class: 'muted' }, ` ${k.id}`)),
+    h('td', { 'data-label': t('admin.key.name') }, h('span', {}, h('strong', {}, k.name), h('span', { class: 'muted' }, ` ${k.id}`))),
     h('td', { 'data-label': t('admin.key.scope'), 'data-field': 'scope' }, t(`scope.${k.scope}`)),
-    h('td', { 'data-label': t('admin.key.teams'), 'data-field': 'teams' }, k.teams.length ? teamNames(k.teams) : t('admin.key.every_team')),
+    h('td', { 'data-label': t('admin.user.teams'), 'data-field': 'teams' }, k.teams.length ? teamNames(k.teams) : t('admin.key.every_team')),
     h('td', { 'data-label': t('admin.key.created') }, when(k.created_at)),
     h('td', { 'data-label': t('admin.key.last_used'), 'data-field': 'last_used' }, when(k.last_used_at)),
     h('td', { 'data-label': t('admin.user.status'), 'data-field': 'status' },
@@ -258,7 +258,7 @@ export function adminPage(main, me) {
       h('div', { class: 'toolbar small' }, h('h2', {}, t('admin.keys')),
         h('button', { type: 'button', id: 'key-add', onclick: () => mount(keyForm, keyEditor()) }, t('admin.key.add'))),
       keyForm,
-      h('table', { class: 'list' }, head(['admin.key.name', 'admin.key.scope', 'admin.key.teams', 'admin.key.created', 'admin.key.last_used', 'admin.user.status', 'admin.actions']), keyRows)),
+      h('table', { class: 'list' }, head(['admin.key.name', 'admin.key.scope', 'admin.user.teams', 'admin.key.created', 'admin.key.last_used', 'admin.user.status', 'admin.actions']), keyRows)),
     h('section', { class: 'card', id: 'team' },
       h('div', { class: 'toolbar small' }, h('h2', {}, t('admin.team.title')), teamPicker),
       teamBox));
