@@ -274,12 +274,12 @@ static json_t *ids_json(const char *joined)
 
 json_t *access_user_json(const nq_user_t *u)
 {
-    return json_pack("{s:s, s:s, s:s, s:o, s:o, s:s, s:o, s:o, s:o}", "id", u->id, "name",
-                     u->name[0] ? u->name : u->id, "role", u->role, "teams", ids_json(u->teams),
-                     "salesperson_id", u->salesperson[0] ? json_string(u->salesperson) : json_null(),
-                     "status", u->disabled ? "disabled" : "active", "created_at",
-                     time_or_null(u->created), "updated_at", time_or_null(u->updated),
-                     "last_login_at", time_or_null(u->last_login));
+    return json_pack(
+        "{s:s, s:s, s:s, s:o, s:o, s:s, s:o, s:o, s:o}", "id", u->id, "name",
+        u->name[0] ? u->name : u->id, "role", u->role, "teams", ids_json(u->teams),
+        "salesperson_id", u->salesperson[0] ? json_string(u->salesperson) : json_null(), "status",
+        u->disabled ? "disabled" : "active", "created_at", time_or_null(u->created), "updated_at",
+        time_or_null(u->updated), "last_login_at", time_or_null(u->last_login));
 }
 
 json_t *access_key_json(const nq_apikey_t *k)

@@ -30,10 +30,10 @@ typedef struct access_patch {
 
 /* What a new API key is asked to be. */
 typedef struct access_key_in {
-    char name[NQ_ID_MAX + 1];      /* what it is for ("erp") */
-    char scope[NQ_ROLE_TEXT];      /* ingest, read, admin */
-    char teams[NQ_TEAMS_TEXT];     /* team ids joined by commas, "" every team */
-    char sources[NQ_TEAMS_TEXT];   /* event sources it may write, "" any */
+    char name[NQ_ID_MAX + 1];    /* what it is for ("erp") */
+    char scope[NQ_ROLE_TEXT];    /* ingest, read, admin */
+    char teams[NQ_TEAMS_TEXT];   /* team ids joined by commas, "" every team */
+    char sources[NQ_TEAMS_TEXT]; /* event sources it may write, "" any */
 } access_key_in_t;
 
 /* POST /api/v1/users: {"id", "name"?, "role", "teams"?: [ids], "salesperson_id"?,

@@ -152,9 +152,9 @@ static void work(uv_work_t *w)
 {
     job_t *j = w->data;
     const nq_config_t *cfg = &j->gw->svc->cfg;
-    redisContext *c = nq_redis_connect_sync(cfg->redis_host, cfg->redis_port, cfg->redis_user,
-                                            cfg->redis_password, STORE_TIMEOUT_MS, j->err,
-                                            sizeof(j->err));
+    redisContext *c =
+        nq_redis_connect_sync(cfg->redis_host, cfg->redis_port, cfg->redis_user,
+                              cfg->redis_password, STORE_TIMEOUT_MS, j->err, sizeof(j->err));
     j->rc = c ? j->op->run(c, j) : NQ_ACCESS_EREDIS;
     if (c)
         redisFree(c);
@@ -235,8 +235,7 @@ static int parse_patch(const json_t *body, const gw_request_t *req, job_t *j,
     return access_patch_parse(body, j->id, self, &j->patch, errs);
 }
 
-static int parse_key(const json_t *body, const gw_request_t *req, job_t *j,
-                     nq_field_errors_t *errs)
+static int parse_key(const json_t *body, const gw_request_t *req, job_t *j, nq_field_errors_t *errs)
 {
     return access_key_parse(body, &j->key_in, errs);
 }
@@ -317,13 +316,10 @@ static void handle(const gw_request_t *req)
 static const nq_route_t rows[] = {
     {"GET", "/api/v1/users", NQ_READ(ACCESS), handle, &op_user_list, GW_SUBJ_EVERY_TEAM},
     {"POST", "/api/v1/users", NQ_WRITE(ACCESS), handle, &op_user_add, GW_SUBJ_EVERY_TEAM},
-    {"PATCH", "/api/v1/users/:id", NQ_WRITE(ACCESS), handle, &op_user_update,
-     GW_SUBJ_EVERY_TEAM},
+    {"PATCH", "/api/v1/users/:id", NQ_WRITE(ACCESS), handle, &op_user_update, GW_SUBJ_EVERY_TEAM},
     {"GET", "/api/v1/apikeys", NQ_READ(ACCESS), handle, &op_key_list, GW_SUBJ_EVERY_TEAM},
-    {"POST", "/api/v1/apikeys", NQ_WRITE(ACCESS), handle, &op_key_create,
-     GW_SUBJ_EVERY_TEAM},
-    {"DELETE", "/api/v1/apikeys/:id", NQ_WRITE(ACCESS), handle, &op_key_revoke,
-     GW_SUBJ_EVERY_TEAM},
+    {"POST", "/api/v1/apikeys", NQ_WRITE(ACCESS), handle, &op_key_create, GW_SUBJ_EVERY_TEAM},
+    {"DELETE", "/api/v1/apikeys/:id", NQ_WRITE(ACCESS), handle, &op_key_revoke, GW_SUBJ_EVERY_TEAM},
 };
 
 const gw_routes_t gw_access_routes = {rows, sizeof(rows) / sizeof(rows[0])};

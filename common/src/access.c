@@ -426,7 +426,9 @@ static int patch_args(const nq_user_patch_t *p, const char *pwhash, const char *
         {"role", p->role},
         {"teams", p->teams},
         {"salesperson", p->salesperson},
-        {"status", p->status < 0 ? NULL : p->status ? "disabled" : "active"},
+        {"status", p->status < 0 ? NULL
+                   : p->status   ? "disabled"
+                                 : "active"},
         {"pwhash", p->password ? pwhash : NULL},
     };
     for (size_t i = 0; i < sizeof(set) / sizeof(set[0]); i++) {

@@ -5,8 +5,7 @@
 #include "nq/redis.h"
 
 redisContext *nq_redis_connect_sync(const char *host, int port, const char *user,
-                                    const char *password, int timeout_ms, char *err,
-                                    size_t errlen)
+                                    const char *password, int timeout_ms, char *err, size_t errlen)
 {
     struct timeval tv = {timeout_ms / 1000, (timeout_ms % 1000) * 1000};
     redisContext *c = nq_redis_is_socket(host) ? redisConnectUnixWithTimeout(host, tv)

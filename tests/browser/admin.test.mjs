@@ -3,7 +3,8 @@
 // keys as the API does, makes a user (a bad password first, refused naming the field),
 // who signs in elsewhere; disabling them ends that session within a second and a half of
 // the answer to the change (the gateways' credential poll: a second at most);
-// a key made is shown once and works, and once revoked is refused; a coordinator is not
+// a key made is shown once and works, and once revoked is refused; a team's member and
+// coordinator unticked and ticked again change the API's team; a coordinator is not
 // offered the page and gets the 404 view; no horizontal scroll at 390 px.
 //
 // Environment (besides lib.mjs's): NQ_ADMIN_USER / NQ_ADMIN_PASSWORD (the demo admin),
@@ -105,6 +106,34 @@ async function checkKeys(page) {
   console.log(`revoked key refused after ${took} ms`);
 }
 
+async function checkTeam(page) {
+  step('team membership: a member and the coordinator unticked, saved, then put back, as the API says');
+  const before = await apiCall('GET', `/api/v1/teams/${TEAM}`);
+  check(before.members.length > 0 && before.coordinators.length > 0, `the demo team: ${JSON.stringify(before)}`);
+  const [member, coordinator] = [before.members[0], before.coordinators[0]];
+  await page.selectOption('#admin-team', TEAM);
+  await waitFor(page, 'the team form', (m) => document.querySelector(`#team-edit .t-members input[value="${m}"]`), member);
+  const save = async () => {
+    const put = page.waitForResponse((r) => r.request().method() === 'PUT' && r.url().endsWith(`/api/v1/teams/${TEAM}`));
+    await page.click('#team-save');
+    check((await put).status() === 200, 'the team PUT was refused');
+    const team = await apiCall('GET', `/api/v1/teams/${TEAM}`);
+    return { ...team, members: team.members || [], coordinators: team.coordinators || [] }; // empty lists are left out
+  };
+  await page.uncheck(`#team-edit .t-members input[value="${member}"]`);
+  await page.uncheck(`#team-edit .t-coordinators input[value="${coordinator}"]`);
+  let after = await save();
+  check(!after.members.includes(member) && !after.coordinators.includes(coordinator),
+    `after unticking ${member} and ${coordinator} the API has ${JSON.stringify(after)}`);
+  check(after.name === before.name, `the team's name changed to ${after.name}`);
+  await page.check(`#team-edit .t-members input[value="${member}"]`);
+  await page.check(`#team-edit .t-coordinators input[value="${coordinator}"]`);
+  after = await save();
+  check(JSON.stringify([...after.members].sort()) === JSON.stringify([...before.members].sort())
+    && JSON.stringify(after.coordinators) === JSON.stringify(before.coordinators),
+  `put back, the API has ${JSON.stringify(after)}, before ${JSON.stringify(before)}`);
+}
+
 async function checkNarrow(page) {
   step('390 px: no horizontal scroll; English labels');
   await page.setViewportSize({ width: 390, height: 844 });
@@ -138,6 +167,7 @@ async function main() {
   await checkUsers(page);
   await checkDisable(page);
   await checkKeys(page);
+  await checkTeam(page);
   await checkNarrow(page);
   await checkCoordinator();
   check(problems().length === 0, `the page reported: ${problems().join('; ')}`);

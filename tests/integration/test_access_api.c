@@ -26,7 +26,8 @@ static json_t *as(const char *headers, const char *method, const char *path, con
                   int *status)
 {
     char head[4096], lines[1024];
-    snprintf(lines, sizeof(lines), "%s%s", headers, body ? "Content-Type: application/json\r\n" : "");
+    snprintf(lines, sizeof(lines), "%s%s", headers,
+             body ? "Content-Type: application/json\r\n" : "");
     return tk_raw(method, path, lines, body, status, head, sizeof(head));
 }
 
@@ -242,11 +243,12 @@ static void test_others_refused(void)
     char key[NQ_APIKEY_LEN + 1], err[256];
     CU_ASSERT_EQUAL_FATAL(sign_in("u-acc-coord", PASSWORD, coord, sizeof(coord)), 200);
     CU_ASSERT_EQUAL_FATAL(sign_in("u-acc-manager", PASSWORD, manager, sizeof(manager)), 200);
-    CU_ASSERT_EQUAL(nq_access_key_create(tk_redis, "read", "", "acc-read", key, NULL, err,
-                                         sizeof(err)), 0);
+    CU_ASSERT_EQUAL(
+        nq_access_key_create(tk_redis, "read", "", "acc-read", key, NULL, err, sizeof(err)), 0);
     snprintf(read_key, sizeof(read_key), "Authorization: Bearer %s\r\n", key);
     CU_ASSERT_EQUAL(nq_access_key_create(tk_redis, "admin", "t-acc", "acc-team-admin", key, NULL,
-                                         err, sizeof(err)), 0);
+                                         err, sizeof(err)),
+                    0);
     snprintf(team_admin, sizeof(team_admin), "Authorization: Bearer %s\r\n", key);
     const char *whos[] = {coord, manager, read_key, team_admin};
     for (size_t i = 0; i < 4; i++) {
@@ -256,12 +258,11 @@ static void test_others_refused(void)
                                   "{\"id\":\"u-acc-x\",\"role\":\"admin\",\"password\":\"" PASSWORD
                                   "\"}"),
                         403);
-        CU_ASSERT_EQUAL(status_as(whos[i], "PATCH", "/api/v1/users/u-acc-coord",
-                                  "{\"role\":\"admin\"}"),
-                        403);
-        CU_ASSERT_EQUAL(status_as(whos[i], "POST", "/api/v1/apikeys",
-                                  "{\"name\":\"x\",\"scope\":\"admin\"}"),
-                        403);
+        CU_ASSERT_EQUAL(
+            status_as(whos[i], "PATCH", "/api/v1/users/u-acc-coord", "{\"role\":\"admin\"}"), 403);
+        CU_ASSERT_EQUAL(
+            status_as(whos[i], "POST", "/api/v1/apikeys", "{\"name\":\"x\",\"scope\":\"admin\"}"),
+            403);
     }
     CU_ASSERT_EQUAL(status_as("", "GET", "/api/v1/users", NULL), 401);
     /* nobody became an admin on the way */
@@ -278,8 +279,7 @@ static void bad(const char *method, const char *path, const char *body, const ch
     int status = 0;
     json_t *j = as(s_admin, method, path, body, &status);
     tk_check(status == 400 && tk_names_field(json_object_get(j, "errors"), field),
-             "%s %s %s: %d %s, want 400 naming %s", method, path, body, status, tk_text(j),
-             field);
+             "%s %s %s: %d %s, want 400 naming %s", method, path, body, status, tk_text(j), field);
     json_decref(j);
 }
 
@@ -289,8 +289,8 @@ static void test_bad_input(void)
     char body[512];
     snprintf(body, sizeof(body), "{\"id\":\"has space\",%s}", ok);
     bad("POST", "/api/v1/users", body, "id");
-    bad("POST", "/api/v1/users", "{\"id\":\"u-acc-b\",\"role\":\"root\",\"password\":\"" PASSWORD "\"}",
-        "role");
+    bad("POST", "/api/v1/users",
+        "{\"id\":\"u-acc-b\",\"role\":\"root\",\"password\":\"" PASSWORD "\"}", "role");
     bad("POST", "/api/v1/users", "{\"id\":\"u-acc-b\",\"role\":\"admin\",\"password\":\"short\"}",
         "password");
     snprintf(body, sizeof(body), "{\"id\":\"u-acc-b\",\"teams\":[\"t-1\",\"bad team\"],%s}", ok);
@@ -305,11 +305,11 @@ static void test_bad_input(void)
     bad("PATCH", "/api/v1/users/u-acc-admin", "{\"role\":\"manager\"}", "role");
     bad("POST", "/api/v1/apikeys", "{\"name\":\"x\",\"scope\":\"root\"}", "scope");
     bad("POST", "/api/v1/apikeys", "{\"scope\":\"read\"}", "name");
-    bad("POST", "/api/v1/apikeys", "{\"name\":\"x\",\"scope\":\"read\",\"teams\":\"t-1\"}", "teams");
+    bad("POST", "/api/v1/apikeys", "{\"name\":\"x\",\"scope\":\"read\",\"teams\":\"t-1\"}",
+        "teams");
     CU_ASSERT_EQUAL(status_as(s_admin, "PATCH", "/api/v1/users/u-acc-coord", "{}"), 400);
-    CU_ASSERT_EQUAL(status_as(s_admin, "PATCH", "/api/v1/users/u-acc-nobody",
-                              "{\"status\":\"active\"}"),
-                    404);
+    CU_ASSERT_EQUAL(
+        status_as(s_admin, "PATCH", "/api/v1/users/u-acc-nobody", "{\"status\":\"active\"}"), 404);
     CU_ASSERT_EQUAL(status_as(s_admin, "POST", "/api/v1/users", "[]"), 400);
     /* nothing was made of it */
     int status = 0;

@@ -63,7 +63,8 @@ static void test_user_bad(void)
     j = doc("{\"id\":\"x\",\"role\":\"root\",\"password\":\"a long password\"}");
     CU_ASSERT_EQUAL(access_user_parse(j, &u, pw, &errs), -1);
     CU_ASSERT_EQUAL(errs.n, 1);
-    CU_ASSERT_PTR_NOT_NULL(strstr(errs.items[0].reason, "admin, manager, coordinator, salesperson"));
+    CU_ASSERT_PTR_NOT_NULL(
+        strstr(errs.items[0].reason, "admin, manager, coordinator, salesperson"));
     json_decref(j);
     /* required members; a name over 128 bytes; invalid UTF-8; 33 teams */
     memset(&errs, 0, sizeof(errs));
@@ -83,8 +84,8 @@ static void test_user_bad(void)
     json_t *teams = json_array();
     for (int i = 0; i < NQ_TEAMS_MAX + 1; i++)
         json_array_append_new(teams, json_string("t"));
-    j = json_pack("{s:s, s:s, s:s, s:o}", "id", "x", "role", "admin", "password",
-                  "a long password", "teams", teams);
+    j = json_pack("{s:s, s:s, s:s, s:o}", "id", "x", "role", "admin", "password", "a long password",
+                  "teams", teams);
     memset(&errs, 0, sizeof(errs));
     CU_ASSERT_EQUAL(access_user_parse(j, &u, pw, &errs), -1);
     CU_ASSERT(names(&errs, "teams"));
@@ -147,8 +148,11 @@ static void test_key(void)
 
 static void test_json(void)
 {
-    nq_user_t u = {.id = "u-li", .role = "coordinator", .teams = "t-east,t-west",
-                   .pwhash = "$argon2id$v=19$secret", .created = 1764000000000LL};
+    nq_user_t u = {.id = "u-li",
+                   .role = "coordinator",
+                   .teams = "t-east,t-west",
+                   .pwhash = "$argon2id$v=19$secret",
+                   .created = 1764000000000LL};
     json_t *j = access_user_json(&u);
     char *text = json_dumps(j, JSON_COMPACT);
     CU_ASSERT_PTR_NULL(strstr(text, "argon2"));
@@ -160,8 +164,11 @@ static void test_json(void)
     CU_ASSERT_STRING_EQUAL(json_string_value(json_object_get(j, "status")), "active");
     free(text);
     json_decref(j);
-    nq_apikey_t k = {.id = "0123456789ab", .hash = "0123456789abcdef", .name = "erp",
-                     .scope = "ingest", .revoked = 1764000000000LL};
+    nq_apikey_t k = {.id = "0123456789ab",
+                     .hash = "0123456789abcdef",
+                     .name = "erp",
+                     .scope = "ingest",
+                     .revoked = 1764000000000LL};
     j = access_key_json(&k);
     text = json_dumps(j, JSON_COMPACT);
     CU_ASSERT_PTR_NULL(strstr(text, "0123456789abcdef"));

@@ -93,8 +93,7 @@ void nq_redis_ensure_group(nq_redis_t *r, const char *stream, const char *group)
  * ("" or NULL: the default user) when `password` is given. NULL with the
  * reason in err when it cannot; redisFree() it when done. */
 redisContext *nq_redis_connect_sync(const char *host, int port, const char *user,
-                                    const char *password, int timeout_ms, char *err,
-                                    size_t errlen);
+                                    const char *password, int timeout_ms, char *err, size_t errlen);
 
 /* ---- argument vectors ---------------------------------------------------
  * A growable argv for commands with many arguments (EVAL with a batch).
