@@ -40,6 +40,11 @@ static int customer_key(char *buf, size_t len, const nq_route_params_t *p)
     return nq_key_customer(buf, len, id_of(p));
 }
 
+static int user_key(char *buf, size_t len, const nq_route_params_t *p)
+{
+    return nq_key_user(buf, len, id_of(p));
+}
+
 static int scorecard_key(char *buf, size_t len, const nq_route_params_t *p)
 {
     return nq_key_plans(buf, len, id_of(p), "scorecard");
@@ -93,6 +98,7 @@ static const struct {
     {"/api/v1/targets/salespeople/:id/:period/:key", READ_HASH, sp_target_key, NULL},
     {"/api/v1/targets/teams/:id/:period/:key", READ_HASH, team_target_key, NULL},
     {"/api/v1/targets/company/:period/:key", READ_HASH, company_target_key, NULL},
+    {"/api/v1/users/:id", READ_HASH, user_key, NULL}, /* its pwhash redacted (nq/audit.h) */
 };
 
 static void arg(audit_read_t *rd, const char *s)

@@ -76,6 +76,7 @@ extern const gw_routes_t gw_auth_routes;
 extern const gw_routes_t gw_audit_routes;
 extern const gw_routes_t gw_custsum_routes;
 extern const gw_routes_t gw_team_settings_routes;
+extern const gw_routes_t gw_access_routes;
 
 /* The whole route table (every module's rows), for the door and the tests. */
 const nq_route_t *gateway_routes(size_t *n);

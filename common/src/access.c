@@ -353,17 +353,13 @@ int nq_access_user_list(redisContext *c, void (*fn)(const nq_user_t *u, void *da
     return each_id(c, "SMEMBERS", NQ_KEY_USERS, list_user, &l, err, errlen);
 }
 
-/* HSET key field value [updated <now>] and INCR the auth version, in one
+/* The HSET of argv (argc words) and INCR of the auth version, in one
  * transaction. */
-static int hset_bump(redisContext *c, const char *key, const char *field, const char *value,
-                     bool stamp, char *err, size_t errlen)
+static int hset_argv_bump(redisContext *c, int argc, const char **argv, char *err, size_t errlen)
 {
-    char now[24];
-    const char *argv[6] = {"HSET", key, field, value, "updated", now};
     int rc = 0;
-    snprintf(now, sizeof(now), "%lld", nq_access_now_ms());
     redisAppendCommand(c, "MULTI");
-    redisAppendCommandArgv(c, stamp ? 6 : 4, argv, NULL);
+    redisAppendCommandArgv(c, argc, argv, NULL);
     redisAppendCommand(c, "INCR %s", NQ_KEY_AUTH_VERSION);
     redisAppendCommand(c, "EXEC");
     for (int i = 0; i < 4; i++) {
@@ -376,6 +372,17 @@ static int hset_bump(redisContext *c, const char *key, const char *field, const 
             freeReplyObject(r);
     }
     return rc;
+}
+
+/* HSET key field value [updated <now>] and INCR the auth version, in one
+ * transaction. */
+static int hset_bump(redisContext *c, const char *key, const char *field, const char *value,
+                     bool stamp, char *err, size_t errlen)
+{
+    char now[24];
+    const char *argv[6] = {"HSET", key, field, value, "updated", now};
+    snprintf(now, sizeof(now), "%lld", nq_access_now_ms());
+    return hset_argv_bump(c, stamp ? 6 : 4, argv, err, errlen);
 }
 
 /* Set a field of an existing user and bump the auth version. */
@@ -404,6 +411,85 @@ int nq_access_user_passwd(redisContext *c, const char *id, const char *password,
     if (rc == 0)
         rc = user_update(c, id, "pwhash", pwhash, err, errlen);
     sodium_memzero(pwhash, sizeof(pwhash));
+    return rc;
+}
+
+/* The fields of a patch that are set, as HSET arguments into argv (name,
+ * value pairs; pwhash already hashed). Returns how many words. */
+static int patch_args(const nq_user_patch_t *p, const char *pwhash, const char **argv)
+{
+    int n = 0;
+    const struct {
+        const char *field, *value;
+    } set[] = {
+        {"name", p->name},
+        {"role", p->role},
+        {"teams", p->teams},
+        {"salesperson", p->salesperson},
+        {"status", p->status < 0 ? NULL
+                   : p->status   ? "disabled"
+                                 : "active"},
+        {"pwhash", p->password ? pwhash : NULL},
+    };
+    for (size_t i = 0; i < sizeof(set) / sizeof(set[0]); i++) {
+        if (!set[i].value)
+            continue;
+        argv[n++] = set[i].field;
+        argv[n++] = set[i].value;
+    }
+    return n;
+}
+
+int nq_access_user_update(redisContext *c, const char *id, const nq_user_patch_t *p,
+                          nq_user_t *after, char *err, size_t errlen)
+{
+    nq_user_t u;
+    char key[128], pwhash[NQ_PWHASH_TEXT] = "", now[24];
+    const char *argv[2 + 12 + 2];
+    int rc = nq_access_user_get(c, id, &u, err, errlen);
+    if (rc != 0)
+        return rc;
+    /* the record as it will be, checked whole */
+    const struct {
+        char *to;
+        size_t size;
+        const char *value;
+    } copy[] = {
+        {u.name, sizeof(u.name), p->name},
+        {u.role, sizeof(u.role), p->role},
+        {u.teams, sizeof(u.teams), p->teams},
+        {u.salesperson, sizeof(u.salesperson), p->salesperson},
+    };
+    for (size_t i = 0; i < sizeof(copy) / sizeof(copy[0]); i++) {
+        if (copy[i].value && strlen(copy[i].value) >= copy[i].size)
+            return fail(NQ_ACCESS_EINVAL, err, errlen, "a value is too long");
+        if (copy[i].value)
+            strcpy(copy[i].to, copy[i].value);
+    }
+    if (p->name && !p->name[0])
+        return fail(NQ_ACCESS_EINVAL, err, errlen, "name: at most %d bytes of text",
+                    NQ_USER_NAME_MAX);
+    if (p->status >= 0)
+        u.disabled = p->status == 1;
+    if ((rc = user_check(&u, err, errlen)) != 0)
+        return rc;
+    if (p->password && (rc = hash_password(p->password, pwhash, err, errlen)) != 0)
+        return rc;
+    if (p->password)
+        snprintf(u.pwhash, sizeof(u.pwhash), "%s", pwhash);
+    nq_key_user(key, sizeof(key), id);
+    u.updated = nq_access_now_ms();
+    snprintf(now, sizeof(now), "%lld", u.updated);
+    argv[0] = "HSET";
+    argv[1] = key;
+    int n = 2 + patch_args(p, pwhash, argv + 2);
+    argv[n++] = "updated";
+    argv[n++] = now;
+    rc = hset_argv_bump(c, n, argv, err, errlen);
+    sodium_memzero(pwhash, sizeof(pwhash));
+    if (rc == 0 && after)
+        *after = u;
+    sodium_memzero(u.pwhash, sizeof(u.pwhash));
     return rc;
 }
 

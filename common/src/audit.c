@@ -17,7 +17,7 @@
 /* Words that make a member's name a secret's. */
 static const char *const secret_words[] = {
     "password",      "passwd", "secret",    "token",      "key",     "cookie",
-    "authorization", "csrf",   "signature", "credential", "webhook",
+    "authorization", "csrf",   "signature", "credential", "webhook", "pwhash",
 };
 
 bool nq_audit_secret_name(const char *name)

@@ -397,6 +397,16 @@ const nq_i18n_pair_t nq_i18n_zh_catalogue[] = {
     {"must be a time of day HH:MM (with start)", "应为一天中的时刻 HH:MM（与 start 一起填写）"},
     {"must differ from start", "不能与 start 相同"},
     {"must be an amount in yuan (\"50000.00\")", "应为以元为单位的金额（\"50000.00\"）"},
+    /* ---- 用户与 API 密钥（gateway/h_access.c、accessdoc.c） */
+    {"must be an array of at most %d ids", "应为最多 %d 个编号的数组"},
+    {"you cannot disable your own user", "不能停用自己的账号"},
+    {"you cannot change your own role", "不能修改自己的角色"},
+    {"nothing to change: send name, role, teams, salesperson_id, status or password", "没有要修改的内容：请发送 name、role、teams、salesperson_id、status 或 password"},
+    {"a user with this id exists already", "已有这个编号的用户"},
+    {"bad user", "用户信息有误"},
+    {"bad API key", "API 密钥信息有误"},
+    {"no such user", "没有这个用户"},
+    {"no such API key", "没有这个 API 密钥"},
     /* ---- 控制台文件（gateway/webfiles.c） */
     {"more than %s files", "文件超过 %s 个"},
     {"more than %s bytes of files", "文件总大小超过 %s"},

@@ -2,7 +2,8 @@
  *
  * Starts the suite (harness.h), seeds the demo (nqctl seed-demo), waits until every
  * demo event is scored, makes the demo coordinator u-zhoumin, the demo salesperson
- * u-zhangwei (sp-zhangwei) and a manager u-wangqiang, with random passwords, then runs
+ * u-zhangwei (sp-zhangwei), a manager u-wangqiang and the demo admin `admin`, with random
+ * passwords, then runs
  * console.test.mjs under node: headless Debian chromium through playwright-core signs
  * in, compares Today's figures with the API's, watches a big order's alert arrive live
  * and acknowledges it, switches to English and checks the 390 px layout. Screenshots:
@@ -25,6 +26,9 @@
 #define SALES_USER  "u-zhangwei"
 #define SALESPERSON "sp-zhangwei"
 #define MANAGER     "u-wangqiang"
+#define ADMIN       "admin"
+
+static char s_admin_password[64]; /* the demo admin's (NQ_ADMIN_PASSWORD) */
 
 /* A demo user (teams and salesperson "" for none) with a random password. */
 static void make_user(const char *id, const char *name, const char *role, const char *teams,
@@ -58,6 +62,8 @@ static int run_browser(const char *password, const char *sales_password,
         setenv("NQ_SALESPERSON", SALESPERSON, 1);
         setenv("NQ_MANAGER_USER", MANAGER, 1);
         setenv("NQ_MANAGER_PASSWORD", manager_password, 1);
+        setenv("NQ_ADMIN_USER", ADMIN, 1);
+        setenv("NQ_ADMIN_PASSWORD", s_admin_password, 1);
         setenv("NQ_ARTIFACTS", NQ_ARTIFACTS_DIR, 1);
         setenv("NQ_PLAYWRIGHT", NQ_PLAYWRIGHT_DIR, 1);
         setenv("NQ_CHROMIUM", NQ_CHROMIUM, 1);
@@ -80,6 +86,7 @@ static void test_console(void)
     make_user(SALES_USER, "张伟", "salesperson", "", SALESPERSON, sales_password,
               sizeof(sales_password));
     make_user(MANAGER, "王强", "manager", "", "", manager_password, sizeof(manager_password));
+    make_user(ADMIN, "管理员", "admin", "", "", s_admin_password, sizeof(s_admin_password));
     int rc = run_browser(password, sales_password, manager_password);
     tk_check(rc == 0, "the browser test exited %d (its output above)", rc);
     CU_ASSERT_EQUAL(rc, 0);

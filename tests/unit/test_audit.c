@@ -159,9 +159,10 @@ static void test_before(void)
 
 static void test_secret_names(void)
 {
-    const char *yes[] = {"password", "Password",      "new_passwd", "secret",    "client_secret",
-                         "token",    "access_token",  "key",        "api_key",   "apiKey",
-                         "cookie",   "Authorization", "csrf",       "signature", "credentials"};
+    const char *yes[] = {"password",      "Password",  "new_passwd",   "secret",
+                         "client_secret", "token",     "access_token", "key",
+                         "api_key",       "apiKey",    "cookie",       "Authorization",
+                         "csrf",          "signature", "credentials",  "pwhash"};
     const char *no[] = {"name", "teams", "coordinators", "amount", "url", "rules", "id"};
     for (size_t i = 0; i < sizeof(yes) / sizeof(yes[0]); i++)
         CU_ASSERT(nq_audit_secret_name(yes[i]));

@@ -28,6 +28,10 @@ static void test_reads(void)
     CU_ASSERT_STRING_EQUAL(rd.argv[0], "HGETALL");
     CU_ASSERT_STRING_EQUAL(rd.argv[1], "nq:team:t-east");
     CU_ASSERT(rd.hash);
+    nq_route_params_t user = params((const char *[]){"id"}, (const char *[]){"u-li"}, 1);
+    CU_ASSERT(audit_before_read(&rd, "/api/v1/users/:id", &user));
+    CU_ASSERT_STRING_EQUAL(rd.argv[0], "HGETALL");
+    CU_ASSERT_STRING_EQUAL(rd.argv[1], "nq:user:u-li");
     CU_ASSERT(audit_before_read(&rd, "/api/v1/teams/:id/settings", &p));
     CU_ASSERT_STRING_EQUAL(rd.argv[0], "HGET");
     CU_ASSERT_STRING_EQUAL(rd.argv[1], NQ_KEY_TEAM_SETTINGS);

@@ -128,6 +128,25 @@ int nq_access_user_disable(redisContext *c, const char *id, char *err, size_t er
 int nq_access_user_passwd(redisContext *c, const char *id, const char *password, char *err,
                           size_t errlen);
 
+/* What nq_access_user_update changes: each non-NULL member is set (status:
+ * -1 unchanged, 0 active, 1 disabled). */
+typedef struct nq_user_patch {
+    const char *name;        /* display name, 1..NQ_USER_NAME_MAX bytes */
+    const char *role;        /* a row of nq_roles() */
+    const char *teams;       /* comma-separated team ids, "" for none */
+    const char *salesperson; /* the salesperson they are, "" for none */
+    int status;              /* -1, 0 active, 1 disabled */
+    const char *password;    /* a new password (hashed here) */
+} nq_user_patch_t;
+
+/* Change user `id` as `p` says, checked like nq_access_user_add, in one
+ * transaction that also bumps nq:auth:version (so a role, teams or status
+ * changed, or a password reset, reaches every gateway within a second). The
+ * user as stored afterwards goes into `after` when not NULL. NQ_ACCESS_ENOENT
+ * for an unknown user. */
+int nq_access_user_update(redisContext *c, const char *id, const nq_user_patch_t *p,
+                          nq_user_t *after, char *err, size_t errlen);
+
 /* Create an API key of `scope` for `teams` ("" = all) named `name`; the key
  * is written into key_out (show it once), its record into rec when not NULL. */
 int nq_access_key_create(redisContext *c, const char *scope, const char *teams, const char *name,

@@ -81,7 +81,8 @@ int nq_audit_cmd_build(nq_audit_cmd_t *cmd, const nq_audit_entry_t *e, int64_t n
 void nq_audit_cmd_free(nq_audit_cmd_t *cmd);
 
 /* Does a JSON member of this name hold a secret? (password, secret, token,
- * key, cookie, authorization, csrf, signature, credential, in any case) */
+ * key, cookie, authorization, csrf, signature, credential, webhook, pwhash,
+ * in any case) */
 bool nq_audit_secret_name(const char *name);
 
 /* The JSON body with every secret member redacted (at any depth), compact,

@@ -87,6 +87,14 @@ void nq_redis_destroy(nq_redis_t **r);
  * exists; failures other than "exists" are logged. Fire and forget. */
 void nq_redis_ensure_group(nq_redis_t *r, const char *stream, const char *group);
 
+/* A blocking connection (a hiredis redisContext) for a thread that may block
+ * (a worker of libuv's pool, a tool): host:port, or the Unix socket at
+ * `host`; `timeout_ms` for the connect and for every command; AUTH as `user`
+ * ("" or NULL: the default user) when `password` is given. NULL with the
+ * reason in err when it cannot; redisFree() it when done. */
+redisContext *nq_redis_connect_sync(const char *host, int port, const char *user,
+                                    const char *password, int timeout_ms, char *err, size_t errlen);
+
 /* ---- argument vectors ---------------------------------------------------
  * A growable argv for commands with many arguments (EVAL with a batch).
  *

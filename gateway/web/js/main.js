@@ -12,6 +12,7 @@ import { mayWrite } from './roles.js';
 import { leaderboardPage } from './pages/leaderboard.js';
 import { salespersonPage } from './pages/salesperson.js';
 import { plansPage } from './pages/plans.js';
+import { adminPage } from './pages/admin.js';
 
 // A route of one segment more ('/customers/*') takes any id there.
 const routes = { '/login': loginPage, '/today': todayPage };
@@ -23,6 +24,13 @@ routes['/leaderboard'] = leaderboardPage;
 routes['/salespeople/*'] = salespersonPage;
 routes['/plans'] = plansPage;
 routes['/me'] = (main, me) => salespersonPage(main, me, me.salesperson_id);
+// Users, keys and team membership: admins only (the API refuses others all the same).
+routes['/admin'] = (main, me) => {
+  if (me.role === 'admin') return adminPage(main, me);
+  mount(main, h('div', { class: 'not-found', 'data-view': 'not-found' },
+    h('h1', {}, t('error.not_found')), h('p', { class: 'empty' }, t('admin.forbidden'))));
+  return null;
+};
 // The header's links, in order, each with who sees it (null: everyone signed in).
 const nav = [['/today', null]];
 nav.push(['/customers', null]);
@@ -31,6 +39,7 @@ nav.push(['/targets', (me) => mayWrite(me, 'target')]);
 nav.push(['/leaderboard', (me) => me.role !== 'salesperson']);
 nav.push(['/plans', (me) => me.role !== 'salesperson']);
 nav.push(['/me', (me) => Boolean(me.salesperson_id)]);
+nav.push(['/admin', (me) => me.role === 'admin']);
 // Where a user starts: a salesperson on their own page, the others on Today.
 const home = (user) => (user.role === 'salesperson' && user.salesperson_id ? '/me' : '/today');
 const app = document.getElementById('app');

@@ -80,6 +80,17 @@ export async function teamsOf(me, get) {
   return (list.items || []).map((team) => team.id);
 }
 
+// The teams a user works with and their names: {ids, names: {id: name}}. One list call
+// (GET /api/v1/teams holds only the caller's teams), none for a user of a single team
+// unless `always` (pages name a lone team from their own answer).
+export async function teamsNamed(me, get, always = false) {
+  if (!me.teams?.length && me.role === 'salesperson') return { ids: [], names: {} };
+  if (me.teams?.length === 1 && !always) return { ids: me.teams, names: {} };
+  const items = (await get('/api/v1/teams?limit=500')).items || [];
+  const names = Object.fromEntries(items.map((x) => [x.id, x.name || x.id]));
+  return { ids: me.teams?.length ? me.teams : items.map((x) => x.id), names };
+}
+
 // Salespeople the caller sees (of one team, or all), by id: {id: name}.
 export async function peopleOf(team, get) {
   const list = await get(`/api/v1/salespeople?${qs({ team, limit: 500 })}`);

@@ -7,9 +7,28 @@ import { formatMetric } from './metrics.js';
 // The API's value as a number for the axis only (amounts are decimal strings).
 const plot = (v) => (v === null || v === undefined ? null : Number(v));
 
+const nothing = (v) => v === null || v === undefined || Number(v) === 0;
+
+// The note under the chart's box that says what to do when there is nothing to draw.
+function emptyNote(box, show) {
+  let note = box.nextElementSibling?.classList.contains('trend-empty') ? box.nextElementSibling : null;
+  if (show && !note && box.parentNode) {
+    note = document.createElement('p');
+    note.className = 'empty trend-empty';
+    box.after(note);
+  }
+  if (note) {
+    note.hidden = !show;
+    note.textContent = t('trend.empty');
+  }
+  box.hidden = show;
+}
+
 export async function trendChart(box, trend, metric, chart) {
   const points = trend?.points || [];
-  if (!points.length) {
+  const blank = points.every((p) => nothing(p.kpis?.[metric]) && nothing(p.last_year?.kpis?.[metric]));
+  emptyNote(box, blank);
+  if (blank) {
     chart?.dispose();
     return null;
   }

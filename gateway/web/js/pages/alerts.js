@@ -8,7 +8,7 @@ import { ApiError, get, post } from '../api.js';
 import { alertFeed } from '../alerts.js';
 import { h, mount } from '../dom.js';
 import { pick, shortTime, t } from '../i18n.js';
-import { filterSelect, pagedList, peopleOf, qs, teamsOf } from '../paged.js';
+import { filterSelect, pagedList, peopleOf, qs, teamsNamed } from '../paged.js';
 import { mayWrite } from '../roles.js';
 
 const STATES = ['open', 'acknowledged', 'resolved'];
@@ -22,6 +22,7 @@ export function alertsCenterPage(main, me) {
   const box = h('ul', { class: 'alerts center', id: 'alert-list' });
   const canAct = mayWrite(me, 'alert');
   let teams = [];
+  let teamNames = {};
   let rules = [];
   let people = {};
   let gone = false;
@@ -99,7 +100,7 @@ export function alertsCenterPage(main, me) {
     mount(bar,
       choice('state', STATES, f.state, (v) => t(`state.${v}`), set('state')),
       rules.length ? choice('rule', rules, f.rule, (v) => t(`rule.${v}`), set('rule')) : null,
-      teams.length > 1 ? choice('team', teams, f.team, (v) => v, set('team')) : null,
+      teams.length > 1 ? choice('team', teams, f.team, (v) => teamNames[v] || v, set('team')) : null,
       choice('salesperson', Object.keys(people), f.salesperson, (v) => people[v], set('salesperson')));
   }
 
@@ -119,7 +120,7 @@ export function alertsCenterPage(main, me) {
       onAlert: (a) => { if (!gone) live(a); },
       onStatus: (s) => { status.textContent = t(`alerts.${s}`); status.dataset.state = s; },
     });
-    teams = await teamsOf(me, get).catch(() => []);
+    ({ ids: teams, names: teamNames } = await teamsNamed(me, get).catch(() => ({ ids: [], names: {} })));
     const ruleTeam = f.team || teams[0];
     const [rs, ps] = await Promise.all([
       ruleTeam ? get(`/api/v1/teams/${encodeURIComponent(ruleTeam)}/alert-rules`).catch(() => null) : null,

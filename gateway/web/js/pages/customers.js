@@ -4,7 +4,7 @@
 import { get } from '../api.js';
 import { h, mount } from '../dom.js';
 import { shortTime, t } from '../i18n.js';
-import { filterSelect, pagedList, peopleOf, qs, teamsOf } from '../paged.js';
+import { filterSelect, pagedList, peopleOf, qs, teamsNamed } from '../paged.js';
 
 export const CLASSES = ['key', 'normal', 'potential'];
 export const STATUSES = ['active', 'dormant', 'lost', 'pool'];
@@ -26,6 +26,7 @@ export function customersPage(main, me) {
   const body = h('tbody', { id: 'customer-rows' });
   let people = {};
   let teams = [];
+  let teamNames = {};
   let gone = false;
 
   const owner = (id) => (id ? people[id] || id : t('customers.pool'));
@@ -58,7 +59,7 @@ export function customersPage(main, me) {
 
   function filters() {
     mount(bar,
-      teams.length > 1 ? choice('team', teams, f.team, (v) => v, (ev) => set('team', ev.target.value)) : null,
+      teams.length > 1 ? choice('team', teams, f.team, (v) => teamNames[v] || v, (ev) => set('team', ev.target.value)) : null,
       choice('owner', Object.keys(people), f.owner, owner, (ev) => set('owner', ev.target.value)),
       choice('class', CLASSES, f.class, (v) => t(`class.${v}`), (ev) => set('class', ev.target.value)),
       choice('status', STATUSES, f.status, (v) => t(`cstatus.${v}`), (ev) => set('status', ev.target.value)),
@@ -74,7 +75,7 @@ export function customersPage(main, me) {
   }
 
   async function start() {
-    teams = await teamsOf(me, get).catch(() => []);
+    ({ ids: teams, names: teamNames } = await teamsNamed(me, get).catch(() => ({ ids: [], names: {} })));
     if (gone) return;
     await loadPeople();
     list.reload();

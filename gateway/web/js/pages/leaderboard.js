@@ -7,15 +7,17 @@ import { h, mount } from '../dom.js';
 import { percent, periodLabel, t } from '../i18n.js';
 import { ACCUMULATING, METRICS, formatMetric, metricName } from '../metrics.js';
 import { personLink, workdaysText } from '../kpi.js';
+import { teamsNamed } from '../paged.js';
 
 const PERIODS = ['day', 'week', 'month', 'quarter', 'year'];
 const KEY = 'nq.board';
 
-// Where the caller may look: their teams, or (roles without teams) every team and the company.
+// Where the caller may look: their teams, or (roles without teams) every team and the
+// company; with the teams' names ({id: name}) for the picker.
 async function scopesOf(me) {
-  if (me.teams?.length) return me.teams.map((id) => `team:${id}`);
-  const list = await get('/api/v1/teams?limit=100');
-  return ['company', ...(list.items || []).map((team) => `team:${team.id}`)];
+  const { ids, names } = await teamsNamed(me, get, true);
+  const teams = ids.map((id) => `team:${id}`);
+  return { scopes: me.teams?.length ? teams : ['company', ...teams], names };
 }
 
 function movement(e) {
@@ -29,9 +31,14 @@ function table(board, sel) {
   const entries = board.entries || [];
   if (!entries.length) return h('p', { class: 'empty' }, t('board.empty'));
   const plan = Boolean(board.by);
+  // Names without figures: say what fills the board in.
+  const nothing = (v) => v === null || v === undefined || Number(v) === 0;
+  const note = plan && entries.every((e) => e.target === null || e.target === undefined) ? 'board.no_targets'
+    : entries.every((e) => nothing(e.value)) ? 'board.no_figures' : null;
   const value = (e) => (plan ? percent(e.value) : formatMetric(sel.metric, e.value));
   const cell = (field, text) => h('td', { 'data-field': field }, text);
-  return h('div', { class: 'scroll' }, h('table', { class: 'board', id: 'board' },
+  return [note ? h('p', { class: 'empty', id: 'board-note' }, t(note)) : null,
+    h('div', { class: 'scroll' }, h('table', { class: 'board', id: 'board' },
     h('thead', {}, h('tr', {},
       h('th', {}, t('board.rank')), h('th', {}, t('board.move')), h('th', {}, t('board.name')),
       h('th', {}, plan ? t(`board.by.${board.by}`) : metricName(sel.metric)),
@@ -40,7 +47,7 @@ function table(board, sel) {
       cell('rank', e.rank), h('td', {}, movement(e)), h('td', {}, personLink(e.salesperson_id, e.name)),
       cell('value', value(e)),
       plan ? [cell('actual', formatMetric(sel.metric, e.actual)), cell('target', formatMetric(sel.metric, e.target)),
-        cell('gap', formatMetric(sel.metric, e.gap))] : null)))));
+        cell('gap', formatMetric(sel.metric, e.gap))] : null)))))];
 }
 
 export function leaderboardPage(main, me) {
@@ -49,6 +56,7 @@ export function leaderboardPage(main, me) {
   const head = h('div', { class: 'toolbar' });
   const body = h('section', { class: 'card', id: 'board-box' }, h('p', {}, t('common.loading')));
   let scopes = [];
+  let teamNames = {};
   let gone = false;
   let loads = 0;
 
@@ -60,7 +68,7 @@ export function leaderboardPage(main, me) {
     mount(head,
       h('h1', {}, t('nav.leaderboard')),
       h('select', { id: 'board-scope', 'aria-label': t('board.scope'), onchange: (ev) => set('scope', ev.target.value) },
-        scopes.map((s) => option(s, s === 'company' ? t('board.company') : s.slice(5), sel.scope))),
+        scopes.map((s) => option(s, s === 'company' ? t('board.company') : teamNames[s.slice(5)] || s.slice(5), sel.scope))),
       h('select', { id: 'board-metric', 'aria-label': t('board.metric'), onchange: (ev) => set('metric', ev.target.value) },
         [...METRICS, 'score'].map((m) => option(m, m === 'score' ? t('board.score') : metricName(m), sel.metric))),
       h('select', { id: 'board-by', 'aria-label': t('board.by'), onchange: (ev) => set('by', ev.target.value) },
@@ -95,7 +103,7 @@ export function leaderboardPage(main, me) {
   (async () => {
     if (me.role === 'salesperson') return mount(body, h('p', { class: 'empty' }, t('board.not_allowed')));
     try {
-      scopes = await scopesOf(me);
+      ({ scopes, names: teamNames } = await scopesOf(me));
     } catch (e) {
       return mount(body, h('p', { class: 'error' }, e instanceof ApiError && e.status === 403
         ? t('board.not_allowed') : t('error.load', { detail: e.message })));

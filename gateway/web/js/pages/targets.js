@@ -6,7 +6,7 @@
 import { api, ApiError, get, post } from '../api.js';
 import { h, mount } from '../dom.js';
 import { metricValue, money, pick, t } from '../i18n.js';
-import { peopleOf, teamsOf } from '../paged.js';
+import { peopleOf, teamsNamed } from '../paged.js';
 import { mayWrite } from '../roles.js';
 
 // Every metric a target may be set for, by unit (docs/metrics.md): how its input reads.
@@ -39,6 +39,7 @@ export function targetsPage(main, me) {
   const split = h('section', { class: 'card', id: 'split' });
   const proposalBox = h('div', { id: 'proposal' });
   let teams = [];
+  let teamNames = {};
   let team = null;
   let teamName = '';
   let period = 'month';
@@ -53,7 +54,7 @@ export function targetsPage(main, me) {
     mount(head,
       h('h1', {}, t('targets.title')),
       teams.length > 1 ? h('select', { id: 'team', onchange: (ev) => { team = ev.target.value; start(true); } },
-        teams.map((id) => h('option', { value: id, selected: id === team }, id))) : h('span', { id: 'team' }, teamName || team),
+        teams.map((id) => h('option', { value: id, selected: id === team }, teamNames[id] || id))) : h('span', { id: 'team' }, teamName || team),
       h('select', { id: 'period', onchange: (ev) => { period = ev.target.value; start(true); } },
         PERIODS.map((p) => h('option', { value: p, selected: p === period }, t(`targets.period.${p}`)))),
       h('label', { class: 'inline' }, h('span', {}, t('targets.key')), keyInput));
@@ -185,7 +186,7 @@ export function targetsPage(main, me) {
   async function start(keepTeam) {
     try {
       if (!keepTeam) {
-        teams = await teamsOf(me, get);
+        ({ ids: teams, names: teamNames } = await teamsNamed(me, get));
         team = teams[0];
       }
       if (!team) return mount(main, h('p', { class: 'empty' }, t(me.role === 'salesperson' ? 'targets.not_yours' : 'empty.no_team')));

@@ -8,7 +8,7 @@ import { money, percent, periodLabel, pick, shortTime, t } from '../i18n.js';
 import { kpiCard, personLink, workdaysText } from '../kpi.js';
 import { AlertList, alertFeed } from '../alerts.js';
 import { loadECharts, paceChart } from '../chart.js';
-import { teamsOf } from '../paged.js';
+import { teamsNamed } from '../paged.js';
 
 const CARDS = ['sales_amount', 'visits', 'calls', 'new_customers', 'collections'];
 const PERIODS = ['day', 'week', 'month'];
@@ -46,6 +46,7 @@ export function todayPage(main, me) {
   const head = h('div', { class: 'toolbar' });
   let period = PERIODS.includes(localStorage.getItem(PERIOD_KEY)) ? localStorage.getItem(PERIOD_KEY) : 'month';
   let teams = [];
+  let teamNames = {}; // {id: name} when there is a picker
   let team = null;
   let chart = null;
   let feed = null;
@@ -81,7 +82,7 @@ export function todayPage(main, me) {
     }, t(`period.${p}`)));
     const picker = teams.length > 1
       ? h('select', { id: 'team', onchange: (ev) => { team = ev.target.value; load(); loadAlerts(); } },
-        teams.map((id) => h('option', { value: id, selected: id === team }, id)))
+        teams.map((id) => h('option', { value: id, selected: id === team }, teamNames[id] || id)))
       : null;
     const wd = overview?.workdays;
     mount(head,
@@ -132,7 +133,7 @@ export function todayPage(main, me) {
 
   async function start() {
     try {
-      teams = await teamsOf(me, get);
+      ({ ids: teams, names: teamNames } = await teamsNamed(me, get));
     } catch (e) {
       return mount(main, h('p', { class: 'error' }, t('error.load', { detail: e.message })));
     }
