@@ -118,7 +118,7 @@ static void answer(ar_read_t *r)
     json_object_set_new(body, "scope", json_string(r->scope));
     json_object_set_new(body, "at", json_string(r->day));
     json_object_set_new(body, "customers", json_integer((json_int_t)r->customers));
-    if (r->n_sps > 1) {
+    if (strncmp(r->scope, "team:", 5) == 0) { /* each member */
         json_t *list = json_array();
         for (size_t i = 0; i < r->n_sps; i++) {
             json_t *one = gw_ar_json(&r->per_sp[i]);

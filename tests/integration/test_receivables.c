@@ -139,8 +139,10 @@ static void test_aging_at_a_date(void)
     j = tk_get_ok("/api/v1/receivables?scope=team:t-r1&at=2026-12-15");
     tk_check_str(json_object_get(j, "balance"), "1200.00", "team t-r1");
     json_t *people = json_object_get(j, "salespeople");
-    tk_check(json_array_size(people) == 0 || json_array_size(people) == 1,
-             "t-r1's people: %s", tk_text(j));
+    tk_check(json_array_size(people) == 1 &&
+                 strcmp(tk_str(json_array_get(people, 0), "salesperson_id"), "sp-r1") == 0,
+             "t-r1's people: sp-r1: %s", tk_text(j));
+    tk_check_str(json_object_get(json_array_get(people, 0), "balance"), "1200.00", "sp-r1 in t-r1");
     json_decref(j);
 
     tk_expect_400("GET", "/api/v1/receivables?scope=region:x", NULL, "scope");
