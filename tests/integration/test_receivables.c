@@ -6,7 +6,7 @@
  * payment; another team's figures are 404 for a coordinator; a rebuild's
  * replay gives the same figures.
  *
- * The org: t-r1 (sp-r1, coordinator u-ar), t-r2 (sp-r2). Customer r-1 of
+ * The org: t-r1 (sp-r1, coordinator u-ar, salesperson user u-sp), t-r2 (sp-r2). Customer r-1 of
  * sp-r1 with a credit limit of 1500.00, r-2 of sp-r2.
  */
 #include <stdio.h>
@@ -23,7 +23,8 @@
 #define INDEX_MS 30000
 #define PASSWORD "receivables-test-pass-1"
 
-static char s_cookie[160]; /* the coordinator's session header line */
+static char s_cookie[160];    /* the coordinator's session header line */
+static char s_sp_cookie[160]; /* salesperson sp-r1's */
 
 static int suite_init(void)
 {
@@ -55,6 +56,29 @@ static json_t *ev(const char *id, const char *type, const char *sp, const char *
     return e;
 }
 
+/* Add user `id` with role, teams and salesperson, sign in, and keep the
+ * session's header line in cookie (160 bytes). */
+static void sign_in(const char *id, const char *role, const char *teams, const char *sp,
+                    char *cookie)
+{
+    nq_user_t u = {0};
+    char err[256] = "", body[160];
+    snprintf(u.id, sizeof(u.id), "%s", id);
+    snprintf(u.role, sizeof(u.role), "%s", role);
+    snprintf(u.teams, sizeof(u.teams), "%s", teams);
+    snprintf(u.salesperson, sizeof(u.salesperson), "%s", sp);
+    tk_check(nq_access_user_add(tk_redis, &u, PASSWORD, err, sizeof(err)) == 0, "user add: %s",
+             err);
+    int status;
+    char head[4096], v[256];
+    snprintf(body, sizeof(body), "{\"user\":\"%s\",\"password\":\"" PASSWORD "\"}", id);
+    json_decref(tk_raw("POST", "/api/v1/auth/login", "Content-Type: application/json\r\n", body,
+                       &status, head, sizeof(head)));
+    tk_header(head, "Set-Cookie", v, sizeof(v));
+    tk_check(status == 200 && strncmp(v, "nq_session=", 11) == 0, "sign-in: %d %s", status, head);
+    snprintf(cookie, 160, "Cookie: %.*s\r\n", (int)strcspn(v, ";"), v);
+}
+
 static void test_setup(void)
 {
     put("/api/v1/teams/t-r1", "{\"name\":\"应收一组\",\"coordinators\":[\"u-ar\"]}");
@@ -64,21 +88,8 @@ static void test_setup(void)
     put("/api/v1/customers/r-1", "{\"name\":\"华远贸易\",\"owner_id\":\"sp-r1\","
                                  "\"credit_limit\":\"1500.00\",\"payment_terms_days\":30}");
     put("/api/v1/customers/r-2", "{\"name\":\"北辰实业\",\"owner_id\":\"sp-r2\"}");
-    nq_user_t u = {0};
-    char err[256] = "";
-    snprintf(u.id, sizeof(u.id), "u-ar");
-    snprintf(u.role, sizeof(u.role), "coordinator");
-    snprintf(u.teams, sizeof(u.teams), "t-r1");
-    tk_check(nq_access_user_add(tk_redis, &u, PASSWORD, err, sizeof(err)) == 0, "user add: %s",
-             err);
-    int status;
-    char head[4096], v[256];
-    json_decref(tk_raw("POST", "/api/v1/auth/login", "Content-Type: application/json\r\n",
-                       "{\"user\":\"u-ar\",\"password\":\"" PASSWORD "\"}", &status, head,
-                       sizeof(head)));
-    tk_header(head, "Set-Cookie", v, sizeof(v));
-    tk_check(status == 200 && strncmp(v, "nq_session=", 11) == 0, "sign-in: %d %s", status, head);
-    snprintf(s_cookie, sizeof(s_cookie), "Cookie: %.*s\r\n", (int)strcspn(v, ";"), v);
+    sign_in("u-ar", "coordinator", "t-r1", "", s_cookie);
+    sign_in("u-sp", "salesperson", "", "sp-r1", s_sp_cookie);
 
     /* r-1: three invoices of sp-r1 (1000.00 due 10-31, 500.00 of order SO-2
      * due 11-04, 200.00 due 11-19); a payment of 300.00 (oldest first), one
@@ -221,6 +232,22 @@ static void test_scoping(void)
                head, sizeof(head));
     tk_check(status == 200, "own salesperson: %d %s", status, tk_text(j));
     json_decref(j);
+    /* salesperson sp-r1: themselves and the company totals; no team, nobody else */
+    static const struct {
+        const char *path;
+        int want;
+    } sp_reads[] = {
+        {"/api/v1/receivables?scope=salesperson:sp-r1", 200},
+        {"/api/v1/receivables?scope=company", 200},
+        {"/api/v1/receivables?scope=salesperson:sp-r2", 404},
+        {"/api/v1/receivables?scope=team:t-r1", 404},
+    };
+    for (size_t i = 0; i < sizeof(sp_reads) / sizeof(sp_reads[0]); i++) {
+        j = tk_raw("GET", sp_reads[i].path, s_sp_cookie, NULL, &status, head, sizeof(head));
+        tk_check(status == sp_reads[i].want, "salesperson %s: %d, want %d: %s", sp_reads[i].path,
+                 status, sp_reads[i].want, tk_text(j));
+        json_decref(j);
+    }
 }
 
 /* Whether the last rebuild job ended (done or failed). */
