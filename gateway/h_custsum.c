@@ -156,9 +156,9 @@ static json_t *receivables_json(const summary_read_t *s, const redisReply *facts
         nq_money_format(amount, am, sizeof(am));
         nq_money_format(bal, b, sizeof(b));
         nq_money_format(lim, l, sizeof(l));
-        json_array_append_new(flagged, json_pack("{s:s, s:s, s:s, s:s, s:s}", "order_id", order,
-                                                 "at", t, "amount", am, "balance_before", b,
-                                                 "credit_limit", l));
+        json_array_append_new(flagged,
+                              json_pack("{s:s, s:s, s:s, s:s, s:s}", "order_id", order, "at", t,
+                                        "amount", am, "balance_before", b, "credit_limit", l));
     }
     json_object_set_new(o, "credit_flags", json_integer(s->credit_flags));
     json_object_set_new(o, "flagged_orders", flagged);

@@ -74,18 +74,18 @@ int gw_ar_add(const redisReply *facts, int64_t at, const char *sp, nq_ar_aging_t
 
 /* One read in flight. */
 typedef struct ar_read {
-    nq_http_conn_t *conn;    /* retained until the answer */
-    gateway_t *gw;           /* the gateway */
-    int64_t at;              /* end of the day asked for */
-    char day[16];            /* that day, "2026-12-15" */
+    nq_http_conn_t *conn;       /* retained until the answer */
+    gateway_t *gw;              /* the gateway */
+    int64_t at;                 /* end of the day asked for */
+    char day[16];               /* that day, "2026-12-15" */
     char scope[NQ_ID_MAX + 16]; /* as asked */
-    char **sps;              /* the salespeople counted (NULL: everyone) */
+    char **sps;                 /* the salespeople counted (NULL: everyone) */
     size_t n_sps;
-    nq_ar_aging_t *per_sp;   /* per salesperson of sps */
-    nq_ar_aging_t total;     /* the scope */
-    size_t left;             /* replies to wait for */
-    size_t customers;        /* customers read */
-    bool failed;             /* a read failed */
+    nq_ar_aging_t *per_sp; /* per salesperson of sps */
+    nq_ar_aging_t total;   /* the scope */
+    size_t left;           /* replies to wait for */
+    size_t customers;      /* customers read */
+    bool failed;           /* a read failed */
 } ar_read_t;
 
 static void ar_free(ar_read_t *r)
@@ -194,7 +194,7 @@ static void read_salespeople(ar_read_t *r)
         return;
     }
     const char **argv = calloc(r->n_sps + 1, sizeof(*argv));
-    char (*keys)[160] = calloc(r->n_sps, sizeof(*keys));
+    char(*keys)[160] = calloc(r->n_sps, sizeof(*keys));
     int rc = -1;
     if (argv && keys) {
         argv[0] = "SUNION";

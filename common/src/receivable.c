@@ -244,7 +244,8 @@ bool nq_ar_dso(const nq_ar_aging_t *a, int64_t *tenths)
     int64_t bal = a->balance_fen > 0 ? a->balance_fen : 0;
     /* in 128 bits: a company's balance times 1800 may pass int64 */
     __int128 num = (__int128)bal * 10 * NQ_AR_DSO_DAYS;
-    *tenths = (int64_t)((num * 2 + a->invoiced_window_fen) / (2 * (__int128)a->invoiced_window_fen));
+    *tenths =
+        (int64_t)((num * 2 + a->invoiced_window_fen) / (2 * (__int128)a->invoiced_window_fen));
     return true;
 }
 

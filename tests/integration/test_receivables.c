@@ -95,21 +95,20 @@ static void test_setup(void)
      * due 11-04, 200.00 due 11-19); a payment of 300.00 (oldest first), one
      * of 200.00 naming invoice inv-3. r-2: one invoice of sp-r2, overpaid. */
     tk_post_counts(
-        json_pack("[o, o, o, o, o, o, o]",
-                  ev("inv-1", "invoice", "sp-r1", "r-1", "2026-10-01T10:00:00+08:00", "1000.00",
-                     "{\"due_at\":\"2026-10-31\",\"order_id\":\"SO-1\"}"),
-                  ev("inv-2", "invoice", "sp-r1", "r-1", "2026-10-05T10:00:00+08:00", "500.00",
-                     "{\"due_at\":\"2026-11-04\",\"order_id\":\"SO-2\"}"),
-                  ev("inv-3", "invoice", "sp-r1", "r-1", "2026-10-20T10:00:00+08:00", "200.00",
-                     "{\"due_at\":\"2026-11-19\"}"),
-                  ev("pay-1", "payment", "sp-r1", "r-1", "2026-10-11T10:00:00+08:00", "300.00",
-                     NULL),
-                  ev("pay-2", "payment", "sp-r1", "r-1", "2026-10-23T10:00:00+08:00", "200.00",
-                     "{\"attributes\":{\"invoice_id\":\"inv-3\"}}"),
-                  ev("inv-9", "invoice", "sp-r2", "r-2", "2026-10-02T10:00:00+08:00", "400.00",
-                     "{\"due_at\":\"2026-11-01\"}"),
-                  ev("pay-9", "payment", "sp-r2", "r-2", "2026-10-03T10:00:00+08:00", "450.00",
-                     NULL)),
+        json_pack(
+            "[o, o, o, o, o, o, o]",
+            ev("inv-1", "invoice", "sp-r1", "r-1", "2026-10-01T10:00:00+08:00", "1000.00",
+               "{\"due_at\":\"2026-10-31\",\"order_id\":\"SO-1\"}"),
+            ev("inv-2", "invoice", "sp-r1", "r-1", "2026-10-05T10:00:00+08:00", "500.00",
+               "{\"due_at\":\"2026-11-04\",\"order_id\":\"SO-2\"}"),
+            ev("inv-3", "invoice", "sp-r1", "r-1", "2026-10-20T10:00:00+08:00", "200.00",
+               "{\"due_at\":\"2026-11-19\"}"),
+            ev("pay-1", "payment", "sp-r1", "r-1", "2026-10-11T10:00:00+08:00", "300.00", NULL),
+            ev("pay-2", "payment", "sp-r1", "r-1", "2026-10-23T10:00:00+08:00", "200.00",
+               "{\"attributes\":{\"invoice_id\":\"inv-3\"}}"),
+            ev("inv-9", "invoice", "sp-r2", "r-2", "2026-10-02T10:00:00+08:00", "400.00",
+               "{\"due_at\":\"2026-11-01\"}"),
+            ev("pay-9", "payment", "sp-r2", "r-2", "2026-10-03T10:00:00+08:00", "450.00", NULL)),
         7, 0);
     CU_ASSERT_TRUE_FATAL(tk_wait_indexed(INDEX_MS));
 }
@@ -174,7 +173,8 @@ static void test_credit(void)
     json_decref(s);
 
     int64_t now = nq_now_ms();
-    tk_post_counts(json_pack("[o, o]", tk_event("ord-1", "order", "sp-r1", "r-1", now - 60000, "400.00"),
+    tk_post_counts(json_pack("[o, o]",
+                             tk_event("ord-1", "order", "sp-r1", "r-1", now - 60000, "400.00"),
                              tk_event("ord-2", "order", "sp-r1", "r-1", now - 50000, "100.00")),
                    2, 0);
     CU_ASSERT_TRUE_FATAL(tk_wait_indexed(INDEX_MS));
@@ -188,10 +188,10 @@ static void test_credit(void)
                  "balance before");
     json_decref(s);
 
-    tk_post_counts(json_pack("[o]", ev("inv-4", "invoice", "sp-r1", "r-1",
-                                       "2026-11-20T10:00:00+08:00", "400.00",
-                                       "{\"due_at\":\"2026-12-20\"}")),
-                   1, 0);
+    tk_post_counts(
+        json_pack("[o]", ev("inv-4", "invoice", "sp-r1", "r-1", "2026-11-20T10:00:00+08:00",
+                            "400.00", "{\"due_at\":\"2026-12-20\"}")),
+        1, 0);
     CU_ASSERT_TRUE_FATAL(tk_wait_indexed(INDEX_MS));
     s = tk_get_ok("/api/v1/customers/r-1/summary");
     ar = json_object_get(s, "receivables");
@@ -200,8 +200,8 @@ static void test_credit(void)
     tk_check_str(json_object_get(ar, "credit_headroom"), "-100.00", "headroom below 0");
     json_decref(s);
 
-    tk_post_counts(json_pack("[o]", tk_event("pay-3", "payment", "sp-r1", "r-1", now - 1000, "250.00")),
-                   1, 0);
+    tk_post_counts(
+        json_pack("[o]", tk_event("pay-3", "payment", "sp-r1", "r-1", now - 1000, "250.00")), 1, 0);
     CU_ASSERT_TRUE_FATAL(tk_wait_indexed(INDEX_MS));
     s = tk_get_ok("/api/v1/customers/r-1/summary");
     ar = json_object_get(s, "receivables");
@@ -228,8 +228,8 @@ static void test_scoping(void)
         tk_check(status == 404, "%s: %d %s", hidden[i], status, tk_text(j));
         json_decref(j);
     }
-    j = tk_raw("GET", "/api/v1/receivables?scope=salesperson:sp-r1", s_cookie, NULL, &status,
-               head, sizeof(head));
+    j = tk_raw("GET", "/api/v1/receivables?scope=salesperson:sp-r1", s_cookie, NULL, &status, head,
+               sizeof(head));
     tk_check(status == 200, "own salesperson: %d %s", status, tk_text(j));
     json_decref(j);
     /* salesperson sp-r1: themselves and the company totals; no team, nobody else */

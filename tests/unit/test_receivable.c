@@ -75,7 +75,12 @@ typedef struct scenario {
 #define I3 "i|i-3", "1792461600000|1795053600000|20000|sp-a|"
 
 static const scenario_t scenarios[] = {
-    {"no payment", {I1, I2, I3}, "2026-11-01T00:00", {{"i-1", 100000}, {"i-2", 50000}, {"i-3", 20000}}, 0, 170000},
+    {"no payment",
+     {I1, I2, I3},
+     "2026-11-01T00:00",
+     {{"i-1", 100000}, {"i-2", 50000}, {"i-3", 20000}},
+     0,
+     170000},
     {"partial, oldest first",
      {I1, I2, I3, "p|x/0", "1791684000000|30000|sp-a|"},
      "2026-11-01T00:00",
@@ -210,8 +215,9 @@ static void test_age_and_dso(void)
 
 static void test_malformed(void)
 {
-    const char *f[] = {"i|i-1", "12|x|100|sp-a|", "i|i-2", "1|2|-5|sp-a|", "p|x/0", "1|100|sp-a|z:1",
-                       "q|1",   "1",              "i|",    "1|2|3|sp|",   "i|i-3", "1|2|3|sp-a|SO"};
+    const char *f[] = {"i|i-1", "12|x|100|sp-a|", "i|i-2", "1|2|-5|sp-a|",
+                       "p|x/0", "1|100|sp-a|z:1", "q|1",   "1",
+                       "i|",    "1|2|3|sp|",      "i|i-3", "1|2|3|sp-a|SO"};
     nq_ar_t ar;
     CU_ASSERT_FATAL(nq_ar_parse(&ar, f, 12) == 0);
     CU_ASSERT_EQUAL(ar.n_inv, 1);
@@ -226,8 +232,14 @@ static void test_malformed(void)
 static void test_fact(void)
 {
     char f[128], v[256];
-    nq_ar_event_t inv = {.type = "invoice", .event_id = "erp-i-1", .ref = "1-0/2", .salesperson = "sp-a",
-                         .order_id = "SO-1", .at = 10, .due_at = 20, .amount_fen = 12345};
+    nq_ar_event_t inv = {.type = "invoice",
+                         .event_id = "erp-i-1",
+                         .ref = "1-0/2",
+                         .salesperson = "sp-a",
+                         .order_id = "SO-1",
+                         .at = 10,
+                         .due_at = 20,
+                         .amount_fen = 12345};
     CU_ASSERT_EQUAL(nq_ar_fact(&inv, f, sizeof(f), v, sizeof(v)), 1);
     CU_ASSERT_STRING_EQUAL(f, "i|erp-i-1");
     CU_ASSERT_STRING_EQUAL(v, "10|20|12345|sp-a|SO-1");
@@ -236,8 +248,14 @@ static void test_fact(void)
     CU_ASSERT_EQUAL(nq_ar_fact(&inv, f, sizeof(f), v, sizeof(v)), 1);
     CU_ASSERT_STRING_EQUAL(f, "i|1-0/2");
     CU_ASSERT_STRING_EQUAL(v, "10|20|12345|sp-a|");
-    nq_ar_event_t pay = {.type = "payment", .event_id = "p1", .ref = "1-0/3", .salesperson = "sp-a",
-                         .order_id = "SO-1", .invoice_id = "erp-i-1", .at = 30, .amount_fen = 500};
+    nq_ar_event_t pay = {.type = "payment",
+                         .event_id = "p1",
+                         .ref = "1-0/3",
+                         .salesperson = "sp-a",
+                         .order_id = "SO-1",
+                         .invoice_id = "erp-i-1",
+                         .at = 30,
+                         .amount_fen = 500};
     CU_ASSERT_EQUAL(nq_ar_fact(&pay, f, sizeof(f), v, sizeof(v)), 1);
     CU_ASSERT_STRING_EQUAL(f, "p|1-0/3");
     CU_ASSERT_STRING_EQUAL(v, "30|500|sp-a|i:erp-i-1");

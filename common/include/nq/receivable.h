@@ -38,11 +38,11 @@
 
 /* The aging buckets, by days past due at the date. */
 typedef enum {
-    NQ_AR_NOT_DUE,  /* due today or later */
-    NQ_AR_D1_30,    /* 1-30 days past due */
-    NQ_AR_D31_60,   /* 31-60 */
-    NQ_AR_D61_90,   /* 61-90 */
-    NQ_AR_OVER_90,  /* more than 90 */
+    NQ_AR_NOT_DUE, /* due today or later */
+    NQ_AR_D1_30,   /* 1-30 days past due */
+    NQ_AR_D31_60,  /* 31-60 */
+    NQ_AR_D61_90,  /* 61-90 */
+    NQ_AR_OVER_90, /* more than 90 */
     NQ_AR_BUCKETS
 } nq_ar_bucket_t;
 
@@ -57,12 +57,12 @@ typedef struct nq_ar_invoice {
 } nq_ar_invoice_t;
 
 typedef struct nq_ar_payment {
-    char ref[64];                     /* its timeline ref (order among equal times) */
-    char target[NQ_AR_TARGET_MAX];    /* "o:<order>", "i:<invoice>" or "" */
-    char salesperson[NQ_ID_MAX + 1];  /* who collected it */
-    int64_t at;                       /* received, Unix ms */
-    int64_t amount_fen;               /* received */
-    int64_t left_fen;                 /* nq_ar_apply: not applied (a credit) at the date */
+    char ref[64];                    /* its timeline ref (order among equal times) */
+    char target[NQ_AR_TARGET_MAX];   /* "o:<order>", "i:<invoice>" or "" */
+    char salesperson[NQ_ID_MAX + 1]; /* who collected it */
+    int64_t at;                      /* received, Unix ms */
+    int64_t amount_fen;              /* received */
+    int64_t left_fen;                /* nq_ar_apply: not applied (a credit) at the date */
 } nq_ar_payment_t;
 
 /* A customer's facts. The arrays are owned (nq_ar_free). */
