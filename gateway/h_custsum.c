@@ -2,12 +2,14 @@
  * its record and the figures the activity indexer keeps for it
  * (nq/custsum.h): last contact and by whom, next follow-up, orders and
  * sales this month, quarter, year and last year (Asia/Shanghai), open
- * tickets, satisfaction, competitor mentions. Two reads, no scan. The
+ * tickets, satisfaction, competitor mentions, open receivables with aging,
+ * credit headroom and credit hold (nq/receivable.h). Three reads, no scan. The
  * route's subject is the customer (scope_check.h: out of scope 404). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "arjson.h"
 #include "gateway.h"
 #include "nq/custsum.h"
 #include "nq/fielderr.h"
@@ -19,14 +21,18 @@ typedef struct summary_read {
     nq_http_conn_t *conn;   /* retained until the answer */
     nq_redis_t *redis;      /* the gateway's */
     char id[NQ_ID_MAX + 1]; /* the customer */
-    char record[4][128];    /* record_fields as read ("" absent) */
+    char record[5][128];    /* record_fields as read ("" absent) */
+    json_t *body;           /* the summary, once the figures are read */
+    int64_t credit_flags;   /* orders flagged over the credit limit */
 } summary_read_t;
 
-static const char *const record_fields[] = {"name", "owner_id", "class", "followup_due_at"};
+static const char *const record_fields[] = {"name", "owner_id", "class", "followup_due_at",
+                                            "credit_limit_fen"};
 #define N_RECORD (sizeof(record_fields) / sizeof(record_fields[0]))
 
 static void summary_free(summary_read_t *s)
 {
+    json_decref(s->body);
     nq_http_conn_release(s->conn);
     free(s);
 }
@@ -66,7 +72,7 @@ static int spans_of(int64_t now, nq_period_t p[NQ_CUSTSUM_SPANS])
     return nq_period_last_year(&p[NQ_CUSTSUM_YEAR], &p[NQ_CUSTSUM_LAST_YEAR]);
 }
 
-static json_t *summary_json(const summary_read_t *s, const redisReply *sums)
+static json_t *summary_json(summary_read_t *s, const redisReply *sums)
 {
     const char **fields = calloc(sums->elements + 1, sizeof(*fields));
     nq_period_t p[NQ_CUSTSUM_SPANS];
@@ -78,6 +84,8 @@ static json_t *summary_json(const summary_read_t *s, const redisReply *sums)
     for (size_t i = 0; i < sums->elements; i++) {
         const redisReply *e = sums->element[i];
         fields[n++] = e->type == REDIS_REPLY_STRING ? e->str : "";
+        if (i % 2 == 1 && strcmp(fields[i - 1], "credit_flags") == 0)
+            s->credit_flags = strtoll(fields[i], NULL, 10);
     }
     nq_custsum_t f;
     nq_custsum_read(fields, n, p[NQ_CUSTSUM_MONTH].key, &f);
@@ -108,16 +116,84 @@ static json_t *summary_json(const summary_read_t *s, const redisReply *sums)
                      sat, "competitor_mentions", (json_int_t)f.competitor_mentions);
 }
 
+/* The receivables now, the credit limit, headroom and hold, the flagged
+ * orders (the latest few), into the summary. */
+static json_t *receivables_json(const summary_read_t *s, const redisReply *facts)
+{
+    nq_ar_aging_t a = {0};
+    if (gw_ar_add(facts, nq_now_ms(), NULL, &a) != 0)
+        return NULL;
+    json_t *o = gw_ar_json(&a);
+    const char *limit_text = record_value(s, 4);
+    char buf[32];
+    if (!o)
+        return NULL;
+    if (limit_text) {
+        int64_t limit = strtoll(limit_text, NULL, 10);
+        nq_money_format(limit, buf, sizeof(buf));
+        json_object_set_new(o, "credit_limit", json_string(buf));
+        nq_money_format(limit - a.balance_fen, buf, sizeof(buf));
+        json_object_set_new(o, "credit_headroom", json_string(buf));
+        json_object_set_new(o, "credit_hold", json_boolean(a.balance_fen > limit));
+    } else {
+        json_object_set_new(o, "credit_limit", json_null());
+        json_object_set_new(o, "credit_headroom", json_null());
+        json_object_set_new(o, "credit_hold", json_false());
+    }
+    json_t *flagged = json_array();
+    for (size_t i = 0; i + 1 < facts->elements; i += 2) {
+        const redisReply *f = facts->element[i], *v = facts->element[i + 1];
+        long long at, amount, bal, lim;
+        char order[NQ_ID_MAX + 1] = "";
+        if (f->type != REDIS_REPLY_STRING || v->type != REDIS_REPLY_STRING ||
+            strncmp(f->str, "c|", 2) != 0)
+            continue;
+        if (sscanf(v->str, "%lld|%64[^|]|%lld|%lld|%lld", &at, order, &amount, &bal, &lim) != 5 &&
+            sscanf(v->str, "%lld||%lld|%lld|%lld", &at, &amount, &bal, &lim) != 4)
+            continue;
+        char t[40], am[32], b[32], l[32];
+        nq_time_format(at, t, sizeof(t));
+        nq_money_format(amount, am, sizeof(am));
+        nq_money_format(bal, b, sizeof(b));
+        nq_money_format(lim, l, sizeof(l));
+        json_array_append_new(flagged,
+                              json_pack("{s:s, s:s, s:s, s:s, s:s}", "order_id", order, "at", t,
+                                        "amount", am, "balance_before", b, "credit_limit", l));
+    }
+    json_object_set_new(o, "credit_flags", json_integer(s->credit_flags));
+    json_object_set_new(o, "flagged_orders", flagged);
+    return o;
+}
+
+static void on_ar(nq_redis_t *r, redisReply *reply, void *data)
+{
+    summary_read_t *s = data;
+    json_t *ar = NULL;
+    if (!nq_http_conn_open(s->conn)) {
+        /* the client left */
+    } else if (!reply || reply->type != REDIS_REPLY_ARRAY || !(ar = receivables_json(s, reply))) {
+        gw_respond_unavailable(s->conn, "the customer's receivables");
+    } else {
+        json_object_set_new(s->body, "receivables", ar);
+        gw_respond_json(s->conn, 200, s->body, NULL);
+        s->body = NULL;
+    }
+    summary_free(s);
+}
+
 static void on_sums(nq_redis_t *r, redisReply *reply, void *data)
 {
     summary_read_t *s = data;
-    json_t *body = NULL;
+    char key[160];
     if (!nq_http_conn_open(s->conn)) {
         /* the client left */
-    } else if (!reply || reply->type != REDIS_REPLY_ARRAY || !(body = summary_json(s, reply))) {
+    } else if (!reply || reply->type != REDIS_REPLY_ARRAY || !(s->body = summary_json(s, reply))) {
         gw_respond_unavailable(s->conn, "the customer's figures");
+    } else if (nq_key_customer_ar(key, sizeof(key), s->id) >= 0 &&
+               nq_redis_command(s->redis, on_ar, s, "HGETALL %s", key) == 0) {
+        return;
     } else {
-        gw_respond_json(s->conn, 200, body, NULL);
+        gw_respond_unavailable(s->conn, "the customer's receivables");
     }
     summary_free(s);
 }
@@ -168,8 +244,9 @@ static void get_summary(const gw_request_t *req)
     s->conn = req->conn;
     s->redis = req->gw->svc->redis;
     nq_http_conn_retain(req->conn);
-    if (nq_redis_command(s->redis, on_record, s, "HMGET %s %s %s %s %s", key, record_fields[0],
-                         record_fields[1], record_fields[2], record_fields[3]) != 0) {
+    if (nq_redis_command(s->redis, on_record, s, "HMGET %s %s %s %s %s %s", key, record_fields[0],
+                         record_fields[1], record_fields[2], record_fields[3],
+                         record_fields[4]) != 0) {
         gw_respond_unavailable(req->conn, "the customer");
         summary_free(s);
     }

@@ -2,24 +2,45 @@
 -- in the activity indexer's transaction (services/customers/actwrite.c,
 -- nq/custsum.h): its timeline and the figures of its summary.
 -- KEYS: 1 the customer's timeline (ZSET), 2 its figures (HASH), 3 its
---   tickets (HASH ticket id -> 1 opened, 2 closed, 3 both).
--- ARGV: per event 7 values: its timeline member, its kind (nq_custsum_kind:
---   order, minus, feedback, intel, topen, tclose, contact, or ""), its month
---   ("2026-11", Asia/Shanghai), amount (fen), rating (0 none), nps (-1
---   none), ticket id ("" for other kinds).
+--   tickets (HASH ticket id -> 1 opened, 2 closed, 3 both), 4 its
+--   receivables facts (HASH, nq/receivable.h), 5 its record (credit_limit_fen).
+-- ARGV: per event 9 values: its timeline member, its kind (nq_custsum_kind:
+--   order, minus, feedback, intel, topen, tclose, contact, invoice, payment,
+--   or ""), its month ("2026-11", Asia/Shanghai), amount (fen), rating (0
+--   none), nps (-1 none), ticket id ("" for other kinds), its receivables
+--   fact field and value (nq_ar_fact; for an order "c|<ref>" and
+--   "<at>|<order id>|<amount>", "" for others).
+-- Receivables: ar_balance_fen is invoiced less paid; an order that takes it
+-- plus the order above the customer's credit limit is flagged: the fact
+-- "c|<ref>" -> "<at>|<order id>|<amount>|<balance>|<limit>", and
+-- credit_flags counts them. Returns how many were new and the flagged
+-- orders' facts: {new, field1, value1, ...}.
 -- An event moves the figures only when its member joins the timeline, so a
 -- redelivered or replayed event counts once; every figure is a sum or a
 -- max, so batches apply in any order alike. Returns how many were new.
-local new = 0
-for i = 1, #ARGV, 7 do
+local new, flagged = 0, {}
+for i = 1, #ARGV, 9 do
   local member, kind, month = ARGV[i], ARGV[i + 1], ARGV[i + 2]
   local amount, rating, nps, who = tonumber(ARGV[i + 3]), tonumber(ARGV[i + 4]),
                                    tonumber(ARGV[i + 5]), ARGV[i + 6]
+  local fact, value = ARGV[i + 7], ARGV[i + 8]
   if redis.call('ZADD', KEYS[1], 0, member) == 1 then
     new = new + 1
     if kind == 'order' then
       redis.call('HINCRBY', KEYS[2], month .. '|orders', 1)
       redis.call('HINCRBY', KEYS[2], month .. '|sales_fen', amount)
+      local limit = tonumber(redis.call('HGET', KEYS[5], 'credit_limit_fen') or '')
+      local balance = tonumber(redis.call('HGET', KEYS[2], 'ar_balance_fen') or '0')
+      if limit and fact ~= '' and balance + amount > limit then
+        local v = value .. '|' .. balance .. '|' .. limit
+        redis.call('HSET', KEYS[4], fact, v)
+        redis.call('HINCRBY', KEYS[2], 'credit_flags', 1)
+        flagged[#flagged + 1] = fact
+        flagged[#flagged + 1] = v
+      end
+    elseif (kind == 'invoice' or kind == 'payment') and fact ~= '' then
+      redis.call('HSET', KEYS[4], fact, value)
+      redis.call('HINCRBY', KEYS[2], 'ar_balance_fen', kind == 'invoice' and amount or -amount)
     elseif kind == 'minus' then
       redis.call('HINCRBY', KEYS[2], month .. '|sales_fen', -amount)
     elseif kind == 'feedback' then
@@ -50,4 +71,5 @@ for i = 1, #ARGV, 7 do
     end
   end
 end
-return new
+table.insert(flagged, 1, new)
+return flagged

@@ -11,7 +11,7 @@ static const struct {
     {"order", "order"},          {"order_cancelled", "minus"},  {"return", "minus"},
     {"feedback", "feedback"},    {"competitor_intel", "intel"}, {"ticket_opened", "topen"},
     {"ticket_closed", "tclose"}, {"visit", "contact"},          {"call", "contact"},
-    {"meeting", "contact"},
+    {"meeting", "contact"},      {"invoice", "invoice"},        {"payment", "payment"},
 };
 
 const char *nq_custsum_kind(const char *type)

@@ -101,6 +101,16 @@ int nq_key_customer_tickets(char *buf, size_t len, const char *customer_id)
     return join4(buf, len, "nq:cust:", customer_id, ":tickets", "");
 }
 
+int nq_key_customer_ar(char *buf, size_t len, const char *customer_id)
+{
+    return join4(buf, len, "nq:cust:", customer_id, ":ar", "");
+}
+
+int nq_key_sp_ar(char *buf, size_t len, const char *salesperson_id)
+{
+    return join4(buf, len, NQ_KEY_SP_PREFIX, salesperson_id, "}:ar", "");
+}
+
 int nq_key_team(char *buf, size_t len, const char *team_id)
 {
     return fit(snprintf(buf, len, "nq:team:%s", team_id), len);

@@ -11,6 +11,7 @@
 #include "nq/fielderr.h"
 #include "nq/keys.h"
 #include "nq/period.h"
+#include "nq/receivable.h"
 #include "nq/scripts.h"
 #include "orgix.h"
 
@@ -197,18 +198,85 @@ static void write_contacts(nq_redis_pipe_t *p, const contact_t *c, size_t n, int
     }
 }
 
+/* SADD of the customer to the receivables sets (nq:{sp:<id>}:ar of each
+ * invoice's or payment's salesperson, nq:ar:customers): idempotent, so
+ * outside the script. */
+static void write_ar_sets(nq_redis_pipe_t *p, const char *cust, row_t *const *sorted, size_t from,
+                          size_t to)
+{
+    char key[160];
+    bool any = false;
+    for (size_t i = from; i < to; i++) {
+        const char *kind = nq_custsum_kind(sorted[i]->ev->type);
+        if (strcmp(kind, "invoice") != 0 && strcmp(kind, "payment") != 0)
+            continue;
+        any = true;
+        nq_key_sp_ar(key, sizeof(key), sorted[i]->ev->salesperson_id);
+        nq_redis_pipe_cmd(p, NULL, NULL, 3);
+        nq_redis_pipe_adds(p, "SADD");
+        nq_redis_pipe_adds(p, key);
+        nq_redis_pipe_adds(p, cust);
+    }
+    if (!any)
+        return;
+    nq_redis_pipe_cmd(p, NULL, NULL, 3);
+    nq_redis_pipe_adds(p, "SADD");
+    nq_redis_pipe_adds(p, NQ_KEY_AR_CUSTOMERS);
+    nq_redis_pipe_adds(p, cust);
+}
+
+/* The value of attribute `name` of ev, or NULL. */
+static const char *attribute(const Nq__Activity *ev, const char *name)
+{
+    for (size_t i = 0; i < ev->n_attributes; i++) {
+        if (ev->attributes[i]->key && strcmp(ev->attributes[i]->key, name) == 0)
+            return ev->attributes[i]->value;
+    }
+    return NULL;
+}
+
+/* Row r's receivables fact (nq/receivable.h) into field and value: an
+ * invoice's or payment's, or for an order the flag it would get; "" none. */
+static void ar_fact(const row_t *r, char *field, size_t flen, char *value, size_t vlen)
+{
+    const Nq__Activity *ev = r->ev;
+    nq_ar_event_t a = {.type = ev->type,
+                       .event_id = ev->event_id,
+                       .ref = r->ref,
+                       .salesperson = ev->salesperson_id,
+                       .order_id = ev->order_id,
+                       .invoice_id = attribute(ev, "invoice_id"),
+                       .at = ev->occurred_at,
+                       .due_at = ev->has_due_at ? ev->due_at : ev->occurred_at,
+                       .amount_fen = ev->has_amount_fen ? ev->amount_fen : 0};
+    *field = *value = '\0';
+    if (nq_ar_fact(&a, field, flen, value, vlen) == 1)
+        return;
+    *field = *value = '\0';
+    if (ev->type && strcmp(ev->type, "order") == 0 &&
+        snprintf(field, flen, "c|%s", r->ref) < (int)flen)
+        snprintf(value, vlen, "%lld|%s|%lld", (long long)ev->occurred_at,
+                 ev->order_id && nq_valid_id(ev->order_id) ? ev->order_id : "",
+                 (long long)a.amount_fen);
+}
+
 /* The events script's call (common/lua/customer_events.lua) of customer
- * `cust`'s rows sorted[from, to): its timeline and its summary figures. */
+ * `cust`'s rows sorted[from, to): its timeline, its summary figures and
+ * receivables. */
 static void write_events(nq_redis_pipe_t *p, const char *cust, row_t *const *sorted, size_t from,
                          size_t to)
 {
-    char key[160], month[16], num[24];
-    nq_script_pipe_cmd(p, NQ_SCRIPT(CUSTOMER_EVENTS), NULL, NULL, 3, (to - from) * 7);
+    char key[160], month[16], num[24], fact[128], value[256];
+    nq_script_pipe_cmd(p, NQ_SCRIPT(CUSTOMER_EVENTS), NULL, NULL, 5, (to - from) * 9);
     nq_key_customer_timeline(key, sizeof(key), cust);
     nq_redis_pipe_adds(p, key);
     nq_key_customer_sums(key, sizeof(key), cust);
     nq_redis_pipe_adds(p, key);
     nq_key_customer_tickets(key, sizeof(key), cust);
+    nq_redis_pipe_adds(p, key);
+    nq_key_customer_ar(key, sizeof(key), cust);
+    nq_redis_pipe_adds(p, key);
+    nq_key_customer(key, sizeof(key), cust);
     nq_redis_pipe_adds(p, key);
     for (size_t i = from; i < to; i++) {
         const Nq__Activity *ev = sorted[i]->ev;
@@ -226,7 +294,11 @@ static void write_events(nq_redis_pipe_t *p, const char *cust, row_t *const *sor
         snprintf(num, sizeof(num), "%d", ev->has_nps ? ev->nps : -1);
         nq_redis_pipe_adds(p, num);
         nq_redis_pipe_adds(p, ev->ticket_id && strncmp(kind, "t", 1) == 0 ? ev->ticket_id : "");
+        ar_fact(sorted[i], fact, sizeof(fact), value, sizeof(value));
+        nq_redis_pipe_adds(p, fact);
+        nq_redis_pipe_adds(p, value);
     }
+    write_ar_sets(p, cust, sorted, from, to);
 }
 
 /* Per customer: its events' script; then their latest contacts. Returns

@@ -16,7 +16,9 @@ static void test_kinds(void)
     CU_ASSERT_STRING_EQUAL(nq_custsum_kind("ticket_opened"), "topen");
     CU_ASSERT_STRING_EQUAL(nq_custsum_kind("ticket_closed"), "tclose");
     CU_ASSERT_STRING_EQUAL(nq_custsum_kind("meeting"), "contact");
-    CU_ASSERT_STRING_EQUAL(nq_custsum_kind("payment"), "");
+    CU_ASSERT_STRING_EQUAL(nq_custsum_kind("payment"), "payment");
+    CU_ASSERT_STRING_EQUAL(nq_custsum_kind("invoice"), "invoice");
+    CU_ASSERT_STRING_EQUAL(nq_custsum_kind("new_customer"), "");
     CU_ASSERT_STRING_EQUAL(nq_custsum_kind(NULL), "");
 }
 

@@ -56,7 +56,8 @@ typedef struct nq_custsum {
 
 /* What an event of `type` does to the figures: "order", "minus"
  * (order_cancelled, return), "feedback", "intel", "topen", "tclose",
- * "contact" (visit, call, meeting), or "" (nothing). */
+ * "contact" (visit, call, meeting), "invoice", "payment" (receivables,
+ * nq/receivable.h), or "" (nothing). */
 const char *nq_custsum_kind(const char *type);
 
 /* The span a month key ("2026-11") falls in when now is in month `now`, or

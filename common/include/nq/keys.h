@@ -75,6 +75,9 @@
  * | nq:cust:<id>:timeline            | ZSET   | forever                   | customers (activity index): "<occurred_at>|<type>|<ref>|<salesperson id>", likewise |
  * | nq:cust:<id>:sums                | HASH   | forever                   | customers (activity index): the customer's summary figures, "<month>|orders", "<month>|sales_fen", rating_sum, rating_count, nps_count, promoters, detractors, competitor_mentions, open_tickets, last_contact (nq/custsum.h); moved only by an event that joins the timeline |
  * | nq:cust:<id>:tickets             | HASH   | forever                   | customers (activity index): ticket id -> 1 opened, 2 closed, 3 both (open_tickets counts the 1s) |
+ * | nq:cust:<id>:ar                  | HASH   | forever                   | customers (activity index): the customer's invoice and payment facts "i|<invoice id>", "p|<ref>" and credit-flagged orders "c|<ref>" (nq/receivable.h); set only by an event that joins the timeline |
+ * | nq:{sp:<id>}:ar                  | SET    | forever                   | customers (activity index): customers with an invoice or payment of this salesperson (receivables reads) |
+ * | nq:ar:customers                  | SET    | forever                   | customers (activity index): every customer with an invoice or payment (company receivables) |
  * | nq:actindex:replayed             | STRING | forever                   | customers: requested_at of the last rebuild job the activity index was replayed for |
  * | nq:user:<id>                     | HASH   | forever                   | nqctl user / gateway sign-in: name, role, teams, salesperson, status, pwhash (argon2id), created, updated, last_login (nq/access.h) |
  * | nq:users                         | SET    | forever                   | nqctl user: every user id, for listing |
@@ -135,6 +138,7 @@
 #define NQ_KEY_UNKNOWN_CUSTOMERS    "nq:org:unknown:customers"
 #define NQ_KEY_ACTINDEX_REPLAYED    "nq:actindex:replayed"
 #define NQ_KEY_INDEX_LAYOUT         "nq:ix:layout"
+#define NQ_KEY_AR_CUSTOMERS         "nq:ar:customers"
 #define NQ_KEY_FOLLOWUP_LAST        "nq:followup:last"
 #define NQ_KEY_FOLLOWUP_DUE         "nq:followup:due"
 #define NQ_KEY_FOLLOWUP_SWEPT       "nq:followup:swept"
@@ -182,6 +186,9 @@ int nq_key_customer_timeline(char *buf, size_t len, const char *customer_id);
 /* A customer's summary figures (nq/custsum.h) and its tickets' states. */
 int nq_key_customer_sums(char *buf, size_t len, const char *customer_id);
 int nq_key_customer_tickets(char *buf, size_t len, const char *customer_id);
+/* A customer's receivables facts, a salesperson's customers with any (nq/receivable.h). */
+int nq_key_customer_ar(char *buf, size_t len, const char *customer_id);
+int nq_key_sp_ar(char *buf, size_t len, const char *salesperson_id);
 /* The rebuild shadow of live key `live` ("nq:..."), for rebuild `attempt`. */
 int nq_key_shadow(char *buf, size_t len, const char *attempt, const char *live);
 int nq_key_plans(char *buf, size_t len, const char *team_id, const char *kind);

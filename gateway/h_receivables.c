@@ -1,0 +1,409 @@
+/* h_receivables.c — GET /api/v1/receivables?scope=&at=: open balance,
+ * aging, credit and DSO of a salesperson, a team or the company at the end
+ * of a day, from the customers' receivables facts (nq/receivable.h). Reads
+ * only the customers with an invoice or payment of the scope (a set per
+ * salesperson, one for the company), never every customer. Scoping: the
+ * board stage (scope_check.c) answers 404 for another team; here a
+ * salesperson's scope is checked against the caller, and a salesperson
+ * caller reads only themselves and the company totals. */
+#include <hiredis/hiredis.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "arjson.h"
+#include "gateway.h"
+#include "nq/fielderr.h"
+#include "nq/keys.h"
+#include "nq/money.h"
+#include "nq/period.h"
+#include "scope.h"
+#include "scope_check.h"
+
+#define AR_MAX_CUSTOMERS 200000 /* a scope's customers read at most (refused above: 503) */
+
+static json_t *money(int64_t fen)
+{
+    char buf[32];
+    nq_money_format(fen, buf, sizeof(buf));
+    return json_string(buf);
+}
+
+json_t *gw_ar_json(const nq_ar_aging_t *a)
+{
+    json_t *aging = json_object(), *o = json_object();
+    if (!aging || !o) {
+        json_decref(aging);
+        json_decref(o);
+        return NULL;
+    }
+    for (int b = 0; b < NQ_AR_BUCKETS; b++)
+        json_object_set_new(aging, nq_ar_bucket_name((nq_ar_bucket_t)b), money(a->bucket_fen[b]));
+    int64_t dso;
+    json_object_set_new(o, "balance", money(a->balance_fen));
+    json_object_set_new(o, "open", money(a->open_fen));
+    json_object_set_new(o, "credit", money(a->credit_fen));
+    json_object_set_new(o, "overdue", money(a->overdue_fen));
+    json_object_set_new(o, "open_invoices", json_integer(a->open_invoices));
+    json_object_set_new(o, "aging", aging);
+    json_object_set_new(o, "invoiced_90d", money(a->invoiced_window_fen));
+    json_object_set_new(o, "dso_days",
+                        nq_ar_dso(a, &dso) ? json_real((double)dso / 10) : json_null());
+    return o;
+}
+
+int gw_ar_add(const redisReply *facts, int64_t at, const char *sp, nq_ar_aging_t *sum)
+{
+    if (!facts || facts->type != REDIS_REPLY_ARRAY)
+        return -1;
+    const char **f = calloc(facts->elements + 1, sizeof(*f));
+    if (!f)
+        return -1;
+    for (size_t i = 0; i < facts->elements; i++)
+        f[i] = facts->element[i]->type == REDIS_REPLY_STRING ? facts->element[i]->str : "";
+    nq_ar_t ar;
+    int rc = nq_ar_parse(&ar, f, facts->elements);
+    free(f);
+    if (rc != 0)
+        return -1;
+    nq_ar_apply(&ar, at);
+    nq_ar_age(&ar, at, sp, sum);
+    nq_ar_free(&ar);
+    return 0;
+}
+
+/* One read in flight. */
+typedef struct ar_read {
+    nq_http_conn_t *conn;       /* retained until the answer */
+    gateway_t *gw;              /* the gateway */
+    int64_t at;                 /* end of the day asked for */
+    char day[16];               /* that day, "2026-12-15" */
+    char scope[NQ_ID_MAX + 16]; /* as asked */
+    char **sps;                 /* the salespeople counted (NULL: everyone) */
+    size_t n_sps;
+    nq_ar_aging_t *per_sp; /* per salesperson of sps */
+    nq_ar_aging_t total;   /* the scope */
+    size_t left;           /* replies to wait for */
+    size_t customers;      /* customers read */
+    bool failed;           /* a read failed */
+} ar_read_t;
+
+static void ar_free(ar_read_t *r)
+{
+    for (size_t i = 0; i < r->n_sps; i++)
+        free(r->sps[i]);
+    free(r->sps);
+    free(r->per_sp);
+    nq_http_conn_release(r->conn);
+    free(r);
+}
+
+static void answer(ar_read_t *r)
+{
+    if (!nq_http_conn_open(r->conn)) {
+        ar_free(r);
+        return;
+    }
+    if (r->failed) {
+        gw_respond_unavailable(r->conn, "the receivables");
+        ar_free(r);
+        return;
+    }
+    json_t *body = gw_ar_json(&r->total);
+    if (!body) {
+        gw_respond_unavailable(r->conn, "the gateway (out of memory)");
+        ar_free(r);
+        return;
+    }
+    json_object_set_new(body, "scope", json_string(r->scope));
+    json_object_set_new(body, "at", json_string(r->day));
+    json_object_set_new(body, "customers", json_integer((json_int_t)r->customers));
+    if (strncmp(r->scope, "team:", 5) == 0) { /* each member */
+        json_t *list = json_array();
+        for (size_t i = 0; i < r->n_sps; i++) {
+            json_t *one = gw_ar_json(&r->per_sp[i]);
+            if (one) {
+                json_object_set_new(one, "salesperson_id", json_string(r->sps[i]));
+                json_array_append_new(list, one);
+            }
+        }
+        json_object_set_new(body, "salespeople", list);
+    }
+    gw_respond_json(r->conn, 200, body, NULL);
+    ar_free(r);
+}
+
+static void on_facts(nq_redis_t *redis, redisReply *reply, void *data)
+{
+    ar_read_t *r = data;
+    if (!reply || reply->type != REDIS_REPLY_ARRAY) {
+        r->failed = true;
+    } else if (!r->sps) {
+        r->failed |= gw_ar_add(reply, r->at, NULL, &r->total) != 0;
+    } else {
+        for (size_t i = 0; i < r->n_sps; i++)
+            r->failed |= gw_ar_add(reply, r->at, r->sps[i], &r->per_sp[i]) != 0;
+    }
+    if (--r->left == 0) {
+        for (size_t i = 0; r->sps && i < r->n_sps; i++) { /* the scope: its people's sums */
+            nq_ar_aging_t *t = &r->total, *s = &r->per_sp[i];
+            for (int b = 0; b < NQ_AR_BUCKETS; b++)
+                t->bucket_fen[b] += s->bucket_fen[b];
+            t->open_fen += s->open_fen;
+            t->credit_fen += s->credit_fen;
+            t->balance_fen += s->balance_fen;
+            t->overdue_fen += s->overdue_fen;
+            t->invoiced_window_fen += s->invoiced_window_fen;
+            t->open_invoices += s->open_invoices;
+        }
+        answer(r);
+    }
+}
+
+/* The customers (a SMEMBERS/SUNION reply): read each one's facts. */
+static void on_customers(nq_redis_t *redis, redisReply *reply, void *data)
+{
+    ar_read_t *r = data;
+    if (!reply || reply->type != REDIS_REPLY_ARRAY || reply->elements > AR_MAX_CUSTOMERS) {
+        r->failed = true;
+        answer(r);
+        return;
+    }
+    r->left = 1; /* held until every read is sent */
+    for (size_t i = 0; i < reply->elements; i++) {
+        char key[160];
+        const redisReply *e = reply->element[i];
+        if (e->type != REDIS_REPLY_STRING || nq_key_customer_ar(key, sizeof(key), e->str) < 0)
+            continue;
+        r->left++;
+        r->customers++;
+        if (nq_redis_command(r->gw->svc->redis, on_facts, r, "HGETALL %s", key) != 0) {
+            r->left--;
+            r->failed = true;
+        }
+    }
+    on_facts(NULL, &(redisReply){.type = REDIS_REPLY_ARRAY}, r);
+}
+
+/* Read the customers of the salespeople r->sps (their sets' union). */
+static void read_salespeople(ar_read_t *r)
+{
+    if (r->n_sps == 0) {
+        r->left = 1;
+        on_facts(NULL, &(redisReply){.type = REDIS_REPLY_ARRAY}, r);
+        return;
+    }
+    const char **argv = calloc(r->n_sps + 1, sizeof(*argv));
+    char(*keys)[160] = calloc(r->n_sps, sizeof(*keys));
+    int rc = -1;
+    if (argv && keys) {
+        argv[0] = "SUNION";
+        for (size_t i = 0; i < r->n_sps; i++) {
+            nq_key_sp_ar(keys[i], sizeof(keys[i]), r->sps[i]);
+            argv[i + 1] = keys[i];
+        }
+        rc = nq_redis_commandv(r->gw->svc->redis, on_customers, r, (int)r->n_sps + 1, argv, NULL);
+    }
+    free(argv);
+    free(keys);
+    if (rc != 0) {
+        r->failed = true;
+        answer(r);
+    }
+}
+
+/* The team's members now: those of its member set whose current team it is. */
+typedef struct team_pick {
+    ar_read_t *r;
+    char team[NQ_ID_MAX + 1];
+    char **ids;
+    size_t n;
+} team_pick_t;
+
+static void on_member_teams(const char *const *teams, void *data)
+{
+    team_pick_t *t = data;
+    ar_read_t *r = t->r;
+    if (!teams) {
+        r->failed = true;
+    } else {
+        for (size_t i = 0; i < t->n; i++) {
+            if (strcmp(teams[i], t->team) == 0) {
+                r->sps[r->n_sps++] = t->ids[i];
+                t->ids[i] = NULL;
+            }
+        }
+    }
+    for (size_t i = 0; i < t->n; i++)
+        free(t->ids[i]);
+    free(t->ids);
+    free(t);
+    if (r->failed)
+        answer(r);
+    else
+        read_salespeople(r);
+}
+
+static void on_members(nq_redis_t *redis, redisReply *reply, void *data)
+{
+    team_pick_t *t = data;
+    ar_read_t *r = t->r;
+    size_t n = reply && reply->type == REDIS_REPLY_ARRAY ? reply->elements : 0;
+    t->ids = calloc(n + 1, sizeof(*t->ids));
+    r->sps = calloc(n + 1, sizeof(*r->sps));
+    r->per_sp = calloc(n + 1, sizeof(*r->per_sp));
+    if (!reply || reply->type != REDIS_REPLY_ARRAY || !t->ids || !r->sps || !r->per_sp) {
+        free(t->ids);
+        free(t);
+        r->failed = true;
+        answer(r);
+        return;
+    }
+    for (size_t i = 0; i < n; i++)
+        if (reply->element[i]->type == REDIS_REPLY_STRING)
+            t->ids[t->n++] = strdup(reply->element[i]->str);
+    if (t->n == 0) {
+        on_member_teams((const char *const[]){NULL}, t);
+        return;
+    }
+    if (gw_scope_teams_of(r->gw, (const char *const *)t->ids, t->n, on_member_teams, t) != 0) {
+        t->r->failed = true;
+        on_member_teams(NULL, t);
+    }
+}
+
+/* A salesperson scope: one salesperson, after the caller's scope allows. */
+typedef struct sp_check {
+    ar_read_t *r;
+    gw_scope_t scope;
+} sp_check_t;
+
+static void on_sp_team(const char *const *teams, void *data)
+{
+    sp_check_t *c = data;
+    ar_read_t *r = c->r;
+    bool sees = teams && gw_scope_sees_salesperson(&c->scope, r->sps[0], teams[0]);
+    free(c);
+    if (!teams) {
+        r->failed = true;
+        answer(r);
+    } else if (!sees) {
+        if (nq_http_conn_open(r->conn))
+            gw_respond_error(r->conn, 404, "not_found", "no such salesperson", NULL);
+        ar_free(r);
+    } else {
+        read_salespeople(r);
+    }
+}
+
+static void bad(const gw_request_t *req, const char *field, const char *why)
+{
+    nq_field_errors_t errs = {0};
+    nq_field_errors_add(&errs, field, "%s", why);
+    gw_respond_error(req->conn, 400, "invalid", "bad query parameter", &errs);
+}
+
+/* ?at=YYYY-MM-DD: the end of that local day; absent: now. 0, or -1 answered. */
+static int at_of(const gw_request_t *req, ar_read_t *r)
+{
+    char text[32];
+    nq_period_t day;
+    int64_t ms = nq_now_ms();
+    const char *why = NULL;
+    bool given = nq_http_query_param(req->http, "at", text, sizeof(text)) >= 0;
+    if (given && (strlen(text) != 10 || nq_time_parse(text, &ms, &why) != 0)) {
+        bad(req, "at", "must be a date YYYY-MM-DD");
+        return -1;
+    }
+    if (nq_period_of(NQ_PERIOD_DAY, ms, &day) != 0) {
+        bad(req, "at", "is out of range");
+        return -1;
+    }
+    r->at = given ? day.end_ms - 1 : ms;
+    snprintf(r->day, sizeof(r->day), "%s", day.key);
+    return 0;
+}
+
+static void get_receivables(const gw_request_t *req)
+{
+    gw_scope_t scope;
+    gw_scope_of(&scope, req->who);
+    ar_read_t *r = calloc(1, sizeof(*r));
+    if (!r) {
+        gw_respond_unavailable(req->conn, "the gateway (out of memory)");
+        return;
+    }
+    snprintf(r->scope, sizeof(r->scope), "company");
+    nq_http_query_param(req->http, "scope", r->scope, sizeof(r->scope));
+    if (at_of(req, r) != 0) {
+        free(r);
+        return;
+    }
+    r->gw = req->gw;
+    r->conn = req->conn;
+    nq_http_conn_retain(req->conn);
+    const char *id = strchr(r->scope, ':') ? strchr(r->scope, ':') + 1 : "";
+    bool self = req->who && scope.reach == NQ_REACH_SELF;
+    if (strcmp(r->scope, "company") == 0) {
+        /* every caller may read the company's totals (as the KPI company reads) */
+        if (nq_redis_command(req->gw->svc->redis, on_customers, r, "SMEMBERS %s",
+                             NQ_KEY_AR_CUSTOMERS) != 0) {
+            r->failed = true;
+            answer(r);
+        }
+    } else if (strncmp(r->scope, "team:", 5) == 0 && nq_valid_id(id)) {
+        team_pick_t *t = calloc(1, sizeof(*t));
+        char key[160];
+        if (self) { /* a salesperson reads themselves */
+            free(t);
+            gw_respond_error(req->conn, 404, "not_found", "no such team", NULL);
+            ar_free(r);
+            return;
+        }
+        if (t) {
+            t->r = r;
+            snprintf(t->team, sizeof(t->team), "%s", id);
+            nq_key_team_members(key, sizeof(key), id);
+        }
+        if (!t || nq_redis_command(req->gw->svc->redis, on_members, t, "SMEMBERS %s", key) != 0) {
+            free(t);
+            r->failed = true;
+            answer(r);
+        }
+    } else if (strncmp(r->scope, "salesperson:", 12) == 0 && nq_valid_id(id)) {
+        r->sps = calloc(1, sizeof(*r->sps));
+        r->per_sp = calloc(1, sizeof(*r->per_sp));
+        sp_check_t *c = calloc(1, sizeof(*c));
+        if (!r->sps || !r->per_sp || !c || !(r->sps[0] = strdup(id))) {
+            free(c);
+            r->failed = true;
+            answer(r);
+            return;
+        }
+        r->n_sps = 1;
+        c->r = r;
+        c->scope = scope;
+        if (!req->who || gw_scope_all(&scope) || self) {
+            free(c);
+            if (self && !gw_scope_sees_salesperson(&scope, id, NULL)) {
+                gw_respond_error(req->conn, 404, "not_found", "no such salesperson", NULL);
+                ar_free(r);
+            } else {
+                read_salespeople(r);
+            }
+        } else if (gw_scope_teams_of(req->gw, (const char *const *)r->sps, 1, on_sp_team, c) != 0) {
+            free(c);
+            r->failed = true;
+            answer(r);
+        }
+    } else {
+        bad(req, "scope", "must be company, team:<id> or salesperson:<id>");
+        ar_free(r);
+    }
+}
+
+static const nq_route_t rows[] = {
+    {"GET", "/api/v1/receivables", NQ_READ(KPI), get_receivables, NULL, GW_SUBJ_BOARD},
+};
+
+const gw_routes_t gw_receivables_routes = {rows, sizeof(rows) / sizeof(rows[0])};
