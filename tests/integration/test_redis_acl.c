@@ -136,6 +136,12 @@ static void test_smoke_flow(void)
     CU_ASSERT_TRUE(json_array_size(json_object_get(j, "items")) > 0);
     json_decref(j);
 
+    /* Each process keeps its instance name next to its own credentials. */
+    redisReply *hb =
+        redisCommand(tk_redis, "ZSCORE %s %s", NQ_KEY_HEARTBEATS, "nq-scoring/nq-scoring-1");
+    CU_ASSERT_TRUE(hb && hb->type == REDIS_REPLY_STRING);
+    freeReplyObject(hb);
+
     /* No service was refused anything on the way. */
     redisReply *log = redisCommand(tk_redis, "ACL LOG");
     CU_ASSERT_FATAL(log && log->type == REDIS_REPLY_ARRAY);
