@@ -48,57 +48,60 @@ int nq_key_on_time(char *buf, size_t len, const char *salesperson_id)
 
 int nq_key_key_customers(char *buf, size_t len, const char *salesperson_id)
 {
-    return join4(buf, len, NQ_KEY_SP_PREFIX, salesperson_id, "}:key_customers", "");
+    return join4(buf, len, NQ_KEY_SP_PREFIX, salesperson_id, NQ_KEY_KEY_CUSTOMERS_SUFFIX, "");
 }
 
 int nq_key_key_log(char *buf, size_t len, const char *salesperson_id)
 {
-    return join4(buf, len, NQ_KEY_SP_PREFIX, salesperson_id, "}:key_log", "");
+    return join4(buf, len, NQ_KEY_SP_PREFIX, salesperson_id, NQ_KEY_KEY_LOG_SUFFIX, "");
 }
 
 int nq_key_salesperson(char *buf, size_t len, const char *salesperson_id)
 {
-    return fit(snprintf(buf, len, "nq:{sp:%s}:profile", salesperson_id), len);
+    return fit(snprintf(buf, len, NQ_KEY_SP_PREFIX "%s" NQ_KEY_PROFILE_SUFFIX, salesperson_id),
+               len);
 }
 
 int nq_key_sp_teams(char *buf, size_t len, const char *salesperson_id)
 {
-    return fit(snprintf(buf, len, "nq:{sp:%s}:teams", salesperson_id), len);
+    return fit(snprintf(buf, len, NQ_KEY_SP_PREFIX "%s" NQ_KEY_SP_TEAMS_SUFFIX, salesperson_id),
+               len);
 }
 
 int nq_key_sp_status(char *buf, size_t len, const char *salesperson_id)
 {
-    return fit(snprintf(buf, len, "nq:{sp:%s}:status", salesperson_id), len);
+    return fit(snprintf(buf, len, NQ_KEY_SP_PREFIX "%s" NQ_KEY_SP_STATUS_SUFFIX, salesperson_id),
+               len);
 }
 
 int nq_key_team_members(char *buf, size_t len, const char *team_id)
 {
-    return fit(snprintf(buf, len, "nq:team:%s:members", team_id), len);
+    return fit(snprintf(buf, len, NQ_KEY_TEAM_PREFIX "%s" NQ_KEY_MEMBERS_SUFFIX, team_id), len);
 }
 
 int nq_key_sp_acts(char *buf, size_t len, const char *salesperson_id)
 {
-    return join4(buf, len, NQ_KEY_SP_PREFIX, salesperson_id, "}:acts", "");
+    return join4(buf, len, NQ_KEY_SP_PREFIX, salesperson_id, NQ_KEY_ACTS_SUFFIX, "");
 }
 
 int nq_key_sp_timeline(char *buf, size_t len, const char *salesperson_id)
 {
-    return join4(buf, len, NQ_KEY_SP_PREFIX, salesperson_id, "}:timeline", "");
+    return join4(buf, len, NQ_KEY_SP_PREFIX, salesperson_id, NQ_KEY_TIMELINE_SUFFIX, "");
 }
 
 int nq_key_customer_timeline(char *buf, size_t len, const char *customer_id)
 {
-    return join4(buf, len, "nq:cust:", customer_id, ":timeline", "");
+    return join4(buf, len, NQ_KEY_CUSTOMER_PREFIX, customer_id, ":timeline", "");
 }
 
 int nq_key_customer_sums(char *buf, size_t len, const char *customer_id)
 {
-    return join4(buf, len, "nq:cust:", customer_id, ":sums", "");
+    return join4(buf, len, NQ_KEY_CUSTOMER_PREFIX, customer_id, ":sums", "");
 }
 
 int nq_key_customer_tickets(char *buf, size_t len, const char *customer_id)
 {
-    return join4(buf, len, "nq:cust:", customer_id, ":tickets", "");
+    return join4(buf, len, NQ_KEY_CUSTOMER_PREFIX, customer_id, ":tickets", "");
 }
 
 int nq_key_customer_ar(char *buf, size_t len, const char *customer_id)
@@ -113,26 +116,26 @@ int nq_key_sp_ar(char *buf, size_t len, const char *salesperson_id)
 
 int nq_key_team(char *buf, size_t len, const char *team_id)
 {
-    return fit(snprintf(buf, len, "nq:team:%s", team_id), len);
+    return fit(snprintf(buf, len, NQ_KEY_TEAM_PREFIX "%s", team_id), len);
 }
 
 int nq_key_customer(char *buf, size_t len, const char *customer_id)
 {
-    return fit(snprintf(buf, len, "nq:cust:%s", customer_id), len);
+    return fit(snprintf(buf, len, NQ_KEY_CUSTOMER_PREFIX "%s", customer_id), len);
 }
 
 int nq_key_customer_owners(char *buf, size_t len, const char *customer_id)
 {
-    return fit(snprintf(buf, len, "nq:cust:%s:owners", customer_id), len);
+    return fit(snprintf(buf, len, NQ_KEY_CUSTOMER_PREFIX "%s:owners", customer_id), len);
 }
 
 int nq_key_target(char *buf, size_t len, nq_subject_t subject, const char *id,
                   const nq_period_t *period)
 {
     static const char *const formats[] = {
-        [NQ_SUBJECT_SALESPERSON] = "nq:{sp:%s}:target:%s",
-        [NQ_SUBJECT_TEAM] = "nq:team:%s:target:%s",
-        [NQ_SUBJECT_COMPANY] = "nq:company%.0s:target:%s",
+        [NQ_SUBJECT_SALESPERSON] = NQ_KEY_SP_PREFIX "%s}" NQ_KEY_TARGET_INFIX "%s",
+        [NQ_SUBJECT_TEAM] = NQ_KEY_TEAM_PREFIX "%s" NQ_KEY_TARGET_INFIX "%s",
+        [NQ_SUBJECT_COMPANY] = NQ_KEY_COMPANY "%.0s" NQ_KEY_TARGET_INFIX "%s",
     };
     if ((unsigned)subject > NQ_SUBJECT_COMPANY)
         return -1;
@@ -141,7 +144,8 @@ int nq_key_target(char *buf, size_t len, nq_subject_t subject, const char *id,
 
 int nq_key_plans(char *buf, size_t len, const char *team_id, const char *kind)
 {
-    return fit(snprintf(buf, len, "nq:team:%s:plans:%s", team_id, kind), len);
+    return fit(snprintf(buf, len, NQ_KEY_TEAM_PREFIX "%s" NQ_KEY_PLANS_INFIX "%s", team_id, kind),
+               len);
 }
 
 int nq_key_shadow(char *buf, size_t len, const char *attempt, const char *live)
@@ -189,38 +193,38 @@ int nq_key_login_fail(char *buf, size_t len, const char *what, const char *name)
 int nq_key_index(char *buf, size_t len, const char *list, const char *filter, const char *value)
 {
     if (!filter)
-        return fit(snprintf(buf, len, "nq:ix:%s", list), len);
-    return fit(snprintf(buf, len, "nq:ix:%s:%s=%s", list, filter, value), len);
+        return fit(snprintf(buf, len, NQ_KEY_INDEX_PREFIX "%s", list), len);
+    return fit(snprintf(buf, len, NQ_KEY_INDEX_PREFIX "%s:%s=%s", list, filter, value), len);
 }
 
 int nq_key_alert(char *buf, size_t len, const char *id)
 {
-    return fit(snprintf(buf, len, "nq:alert:%s", id), len);
+    return fit(snprintf(buf, len, NQ_KEY_ALERT_PREFIX "%s", id), len);
 }
 
 int nq_key_channels(char *buf, size_t len, const char *team_id)
 {
-    return fit(snprintf(buf, len, "nq:alert:channels:%s", team_id), len);
+    return fit(snprintf(buf, len, NQ_KEY_CHANNELS_PREFIX "%s", team_id), len);
 }
 
 int nq_key_dlv_alert(char *buf, size_t len, const char *alert_id)
 {
-    return fit(snprintf(buf, len, "nq:dlv:alert:%s", alert_id), len);
+    return fit(snprintf(buf, len, NQ_KEY_DLV_ALERT_PREFIX "%s", alert_id), len);
 }
 
 int nq_key_dlv_dead(char *buf, size_t len, const char *team_id)
 {
-    return fit(snprintf(buf, len, "nq:dlv:dead:%s", team_id), len);
+    return fit(snprintf(buf, len, NQ_KEY_DLV_DEAD_PREFIX "%s", team_id), len);
 }
 
 int nq_key_dlv_rate(char *buf, size_t len, const char *team_id, const char *channel_id)
 {
-    return fit(snprintf(buf, len, "nq:dlv:rate:%s/%s", team_id, channel_id), len);
+    return fit(snprintf(buf, len, NQ_KEY_DLV_RATE_PREFIX "%s/%s", team_id, channel_id), len);
 }
 
 int nq_key_dlv_last(char *buf, size_t len, const char *team_id)
 {
-    return fit(snprintf(buf, len, "nq:dlv:last:%s", team_id), len);
+    return fit(snprintf(buf, len, NQ_KEY_DLV_LAST_PREFIX "%s", team_id), len);
 }
 
 int nq_key_alert_seen(char *buf, size_t len, const char *rule, const char *subject,

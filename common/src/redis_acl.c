@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <fnmatch.h>
 #include <sodium.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -14,55 +15,153 @@
  * scan the whole key space by KEYS or reconfigure Redis. */
 #define SERVICE_COMMANDS "resetchannels +@all -@admin -@dangerous"
 
-/* The key families the gateway writes (nq/keys.h): sign-in, users, keys,
- * sessions, the audit log, an alert's lifecycle, a team's settings and alert
- * channels, test messages and redrives of deliveries, its heartbeat.
- * Everything else it only reads: the activity log, the aggregates, the org,
- * targets. */
-static const char *const gateway_writes[] = {
-    NQ_KEY_SESSION_PREFIX "*",
-    NQ_KEY_USER_PREFIX "*",
-    NQ_KEY_USERS,
-    NQ_KEY_APIKEY_PREFIX "*",
-    NQ_KEY_APIKEYS,
-    NQ_KEY_AUTH_VERSION,
-    NQ_KEY_AUDIT,
-    NQ_KEY_LOGIN_FAIL "*",
-    NQ_KEY_HEARTBEATS,
-    NQ_KEY_ALERTS,
-    "nq:alert:*",              /* nq_key_alert; the team rules NQ_KEY_ALERT_RULES */
-    "nq:ix:" NQ_IX_ALERTS "*", /* nq_key_index of the alerts' list */
-    NQ_KEY_TEAM_SETTINGS,
-    "nq:dlv:*", /* NQ_KEY_DLV_QUEUE, nq_key_dlv_alert/_dead/_last */
-    /* A team's hash (nq_key_team): alert_rules_write only checks that it
-     * exists, but Redis wants write access to every key an EVALSHA names. */
-    "nq:team:*",
-    NULL,
-};
+#define GATEWAY   "nq-gateway"
+#define INGEST    "nq-ingest"
+#define SCORING   "nq-scoring"
+#define CUSTOMERS "nq-customers"
+#define ALERTING  "nq-alerting"
+#define REPORTING "nq-reporting"
 
-/* Services that own a part of nearly every family (ingest the log and its
- * dedupe, scoring the aggregates and the rebuild's shadows, customers the
- * org and the index, alerting the alerts, reporting targets and plans)
- * write the suite's namespace. */
-static const char *const namespace_writes[] = {"nq:*", NULL};
-
-/* One user per row. */
-static const struct {
-    const char *user;          /* Redis user, also the process name */
-    const char *const *writes; /* key patterns it may write (and read) */
-} users[] = {
-    {"nq-gateway", gateway_writes},    {"nq-ingest", namespace_writes},
-    {"nq-scoring", namespace_writes},  {"nq-customers", namespace_writes},
-    {"nq-alerting", namespace_writes}, {"nq-reporting", namespace_writes},
-};
+/* The users, one per service; each is also its process's name. */
+static const char *const users[] = {GATEWAY, INGEST, SCORING, CUSTOMERS, ALERTING, REPORTING};
 #define N_USERS (sizeof(users) / sizeof(users[0]))
+
+#define RW       true                 /* read and write: "%RW~<pattern>" */
+#define RO       false                /* read only: "%R~<pattern>" */
+#define ANY_SP   NQ_KEY_SP_PREFIX "*" /* a salesperson's keys, up to the "}" of the tag */
+#define ANY_TEAM NQ_KEY_TEAM_PREFIX "*"
+
+/* What each user may touch, one key pattern (families of nq/keys.h) a row.
+ * Redis asks write access for every key an EVALSHA names (a script that
+ * writes may do anything with its KEYS); a key a service only reads but
+ * passes to such a script is therefore granted RW. Consumer groups (XGROUP,
+ * XREADGROUP, XACK, XAUTOCLAIM) write their stream. */
+static const struct {
+    const char *user;    /* one of users[] */
+    bool write;          /* RW or RO */
+    const char *pattern; /* Redis glob over key names */
+} grants[] = {
+    {GATEWAY, RO, "nq:*"},                               /* the API shows every family */
+    {GATEWAY, RW, NQ_KEY_SESSION_PREFIX "*"},            /* sign-in sessions */
+    {GATEWAY, RW, NQ_KEY_USER_PREFIX "*"},               /* last_login, passwords */
+    {GATEWAY, RW, NQ_KEY_USERS},                         /* users' directory (user admin routes) */
+    {GATEWAY, RW, NQ_KEY_APIKEY_PREFIX "*"},             /* last_used of an API key */
+    {GATEWAY, RW, NQ_KEY_APIKEYS},                       /* keys' directory */
+    {GATEWAY, RW, NQ_KEY_AUTH_VERSION},                  /* bumped by logout and revokes */
+    {GATEWAY, RW, NQ_KEY_AUDIT},                         /* every write it answers */
+    {GATEWAY, RW, NQ_KEY_LOGIN_FAIL "*"},                /* lockout counters */
+    {GATEWAY, RW, NQ_KEY_HEARTBEATS},                    /* its heartbeat */
+    {GATEWAY, RW, NQ_KEY_ALERTS},                        /* an alert's change, onto the stream */
+    {GATEWAY, RW, NQ_KEY_ALERT_PREFIX "*"},              /* alerts, rules, quiet hours, channels */
+    {GATEWAY, RW, NQ_KEY_INDEX_PREFIX NQ_IX_ALERTS "*"}, /* alerts' state indexes on a change */
+    {GATEWAY, RW, NQ_KEY_TEAM_SETTINGS},                 /* a team's settings */
+    {GATEWAY, RW, NQ_KEY_DLV_PREFIX "*"}, /* test messages and redrives into the queue */
+    {GATEWAY, RW, ANY_TEAM},              /* a team's hash: a KEY of alert_rules_write */
+
+    {INGEST, RW, NQ_KEY_ACTIVITIES},               /* appends the log, makes the scorers' group */
+    {INGEST, RW, NQ_KEY_DEDUPE_BUCKETS},           /* the live dedupe buckets */
+    {INGEST, RW, NQ_KEY_DEDUPE_BUCKET_PREFIX "*"}, /* the buckets */
+    {INGEST, RW, NQ_KEY_FEED_SEEN_PREFIX "*"},     /* a signed delivery's replay key */
+    {INGEST, RW, NQ_KEY_STATS_ACCEPTED},           /* its counter */
+    {INGEST, RW, NQ_KEY_STATS_SCORED},         /* read for the backlog, a KEY of ingest_append */
+    {INGEST, RW, NQ_KEY_SALESPEOPLE},          /* the directory is read by ingest_append (KEYS) */
+    {INGEST, RW, NQ_KEY_SALESPEOPLE_ARCHIVED}, /* likewise */
+    {INGEST, RW, NQ_KEY_CUSTOMERS},            /* likewise */
+    {INGEST, RW, NQ_KEY_UNKNOWN_SALESPEOPLE},  /* ids seen, not in the directory */
+    {INGEST, RW, NQ_KEY_UNKNOWN_CUSTOMERS},    /* likewise */
+    {INGEST, RW, NQ_KEY_REBUILD_JOB},          /* POST /admin/rebuild requests one */
+    {INGEST, RW, NQ_KEY_HEARTBEATS},           /* its heartbeat */
+
+    {SCORING, RW, NQ_KEY_ACTIVITIES},               /* group "scoring"; the rebuild reads the log */
+    {SCORING, RW, NQ_KEY_SCORING_PAUSED},           /* the rebuild's pause */
+    {SCORING, RW, NQ_KEY_SCORING_CLAIMS},           /* the claims counter */
+    {SCORING, RW, NQ_KEY_SCORING_UNCHECKED "*"},    /* an apply's guard flag */
+    {SCORING, RW, NQ_KEY_STATS_SCORED},             /* its counter */
+    {SCORING, RW, NQ_KEY_KPI_VERSION},              /* bumped by every apply and swap */
+    {SCORING, RW, NQ_KEY_REBUILD_JOB},              /* the rebuild's claim and progress */
+    {SCORING, RW, NQ_KEY_SHADOW_PREFIX "*"},        /* the rebuild's shadows, renamed by the swap */
+    {SCORING, RW, ANY_SP NQ_KEY_KPI_INFIX "*"},     /* the aggregates it applies and rebuilds */
+    {SCORING, RW, ANY_SP NQ_KEY_VISITED_INFIX "*"}, /* likewise */
+    {SCORING, RW, ANY_SP NQ_KEY_DUE_INFIX "*"},     /* likewise */
+    {SCORING, RW, ANY_SP NQ_KEY_ON_TIME_SUFFIX},    /* likewise */
+    {SCORING, RW, NQ_KEY_HEARTBEATS},               /* its heartbeat */
+
+    {CUSTOMERS, RW, ANY_SP NQ_KEY_PROFILE_SUFFIX},       /* a salesperson's record */
+    {CUSTOMERS, RW, ANY_SP NQ_KEY_SP_TEAMS_SUFFIX},      /* its team history */
+    {CUSTOMERS, RW, ANY_SP NQ_KEY_SP_STATUS_SUFFIX},     /* its status history */
+    {CUSTOMERS, RW, ANY_SP NQ_KEY_KEY_CUSTOMERS_SUFFIX}, /* its key customers */
+    {CUSTOMERS, RW, ANY_SP NQ_KEY_KEY_LOG_SUFFIX},       /* and their log */
+    {CUSTOMERS, RW, ANY_SP NQ_KEY_ACTS_SUFFIX},          /* the activity index */
+    {CUSTOMERS, RW, ANY_SP NQ_KEY_TIMELINE_SUFFIX},      /* likewise */
+    /* A team's hash and members; no glob tells the hash "nq:team:<id>"
+     * from the targets and plans reporting keeps under it. */
+    {CUSTOMERS, RW, ANY_TEAM},
+    {CUSTOMERS, RW, NQ_KEY_CUSTOMER_PREFIX "*"},  /* customers: record, owners, timeline, sums */
+    {CUSTOMERS, RW, NQ_KEY_FOLLOWUP_LAST},        /* follow-ups */
+    {CUSTOMERS, RW, NQ_KEY_FOLLOWUP_DUE},         /* likewise */
+    {CUSTOMERS, RW, NQ_KEY_FOLLOWUP_SWEPT},       /* likewise */
+    {CUSTOMERS, RW, NQ_KEY_CADENCE},              /* a team's cadences */
+    {CUSTOMERS, RW, NQ_KEY_TEAMS},                /* the directory */
+    {CUSTOMERS, RW, NQ_KEY_TEAMS_ARCHIVED},       /* likewise */
+    {CUSTOMERS, RW, NQ_KEY_SALESPEOPLE},          /* likewise */
+    {CUSTOMERS, RW, NQ_KEY_SALESPEOPLE_ARCHIVED}, /* likewise */
+    {CUSTOMERS, RW, NQ_KEY_SALESPEOPLE_NAMES},    /* likewise */
+    {CUSTOMERS, RW, NQ_KEY_CUSTOMERS},            /* likewise */
+    {CUSTOMERS, RW, NQ_KEY_ORG_LAYOUT},           /* the first layout's migration */
+    {CUSTOMERS, RW, NQ_KEY_ORG_VERSION},          /* bumped by every org write */
+    {CUSTOMERS, RW, NQ_KEY_INDEX_PREFIX NQ_IX_TEAMS "*"},       /* the org's list indexes */
+    {CUSTOMERS, RW, NQ_KEY_INDEX_PREFIX NQ_IX_SALESPEOPLE "*"}, /* likewise */
+    {CUSTOMERS, RW, NQ_KEY_INDEX_PREFIX NQ_IX_CUSTOMERS "*"},   /* likewise */
+    {CUSTOMERS, RW, NQ_KEY_INDEX_LAYOUT},                       /* the indexes were built */
+    {CUSTOMERS, RW, NQ_KEY_ACTIVITIES},        /* group "index" of the activity indexer */
+    {CUSTOMERS, RW, NQ_KEY_ACTINDEX_REPLAYED}, /* the request the index was replayed for */
+    {CUSTOMERS, RW, NQ_KEY_REBUILD_JOB},       /* read by actindex_replay (KEYS) */
+    {CUSTOMERS, RW, NQ_KEY_HEARTBEATS},        /* its heartbeat */
+
+    {ALERTING, RW, NQ_KEY_ACTIVITIES},            /* group "alerting" */
+    {ALERTING, RW, NQ_KEY_ALERTS},                /* raises onto the stream; group "delivery" */
+    {ALERTING, RW, NQ_KEY_ALERT_PREFIX "[0-9]*"}, /* alert hashes: ids start with the raise time */
+    {ALERTING, RW, NQ_KEY_ALERT_SEEN_PREFIX "*"}, /* raised once per (rule, subject, window) */
+    {ALERTING, RW, NQ_KEY_ALERT_PRICES},          /* the last competitor prices */
+    {ALERTING, RW, NQ_KEY_ALERT_ESCALATE},        /* escalation clock and leases */
+    {ALERTING, RW, NQ_KEY_INDEX_PREFIX NQ_IX_ALERTS "*"}, /* the alerts' lists */
+    {ALERTING, RW, NQ_KEY_DLV_PREFIX "*"},   /* the delivery queue, records, dead letters, rates */
+    {ALERTING, RW, NQ_KEY_HEARTBEATS},       /* its heartbeat */
+    {ALERTING, RO, NQ_KEY_ALERT_PREFIX "*"}, /* team rules, quiet hours, channels, a test's alert */
+    {ALERTING, RO, ANY_SP NQ_KEY_PROFILE_SUFFIX}, /* a salesperson's team */
+    {ALERTING, RO, NQ_KEY_CUSTOMER_PREFIX "*"},   /* names in titles */
+    {ALERTING, RO, ANY_TEAM},                     /* likewise */
+
+    {REPORTING, RW, ANY_SP "}" NQ_KEY_TARGET_INFIX "*"},     /* targets */
+    {REPORTING, RW, ANY_TEAM NQ_KEY_TARGET_INFIX "*"},       /* likewise */
+    {REPORTING, RW, NQ_KEY_COMPANY NQ_KEY_TARGET_INFIX "*"}, /* likewise */
+    {REPORTING, RW, ANY_TEAM NQ_KEY_PLANS_INFIX "*"},        /* plan versions */
+    {REPORTING, RW, NQ_KEY_TARGET_VERSION},                  /* bumped by every target write */
+    {REPORTING, RW, NQ_KEY_HEARTBEATS},                      /* its heartbeat */
+    {REPORTING, RO, ANY_SP},             /* aggregates, key customers, profiles, histories */
+    {REPORTING, RO, ANY_TEAM},           /* teams and members */
+    {REPORTING, RO, NQ_KEY_SALESPEOPLE}, /* the roster */
+    {REPORTING, RO, NQ_KEY_SALESPEOPLE_ARCHIVED}, /* likewise */
+    {REPORTING, RO, NQ_KEY_SALESPEOPLE_NAMES},    /* names on boards */
+    {REPORTING, RO, NQ_KEY_UNKNOWN_SALESPEOPLE},  /* ids not in the directory count too */
+};
+#define N_GRANTS (sizeof(grants) / sizeof(grants[0]))
 
 const char *nq_redis_acl_user_of(const char *name)
 {
     for (size_t i = 0; name && i < N_USERS; i++)
-        if (strcmp(users[i].user, name) == 0)
-            return users[i].user;
+        if (strcmp(users[i], name) == 0)
+            return users[i];
     return NULL;
+}
+
+bool nq_redis_acl_may(const char *user, const char *key, bool write)
+{
+    for (size_t g = 0; user && key && g < N_GRANTS; g++)
+        if (strcmp(grants[g].user, user) == 0 && (!write || grants[g].write) &&
+            fnmatch(grants[g].pattern, key, 0) == 0)
+            return true;
+    return false;
 }
 
 static void path_of(char *buf, size_t len, const char *dir, const char *user)
@@ -104,7 +203,7 @@ int nq_redis_acl_passwords(const char *dir, char *err, size_t errlen)
     int made = 0, rc = make_password(dir, NQ_REDIS_ACL_ADMIN, err, errlen);
     for (size_t i = 0; rc >= 0 && i < N_USERS; i++) {
         made += rc;
-        rc = make_password(dir, users[i].user, err, errlen);
+        rc = make_password(dir, users[i], err, errlen);
     }
     return rc < 0 ? -1 : made + rc;
 }
@@ -152,11 +251,12 @@ int nq_redis_acl_write(FILE *out, const char *dir, char *err, size_t errlen)
         return -1;
     fprintf(out, "user %s on %s ~* &* +@all\n", NQ_REDIS_ACL_ADMIN, secret);
     for (size_t i = 0; i < N_USERS; i++) {
-        if (secret_of(dir, users[i].user, secret, sizeof(secret), err, errlen) != 0)
+        if (secret_of(dir, users[i], secret, sizeof(secret), err, errlen) != 0)
             return -1;
-        fprintf(out, "user %s on %s resetkeys %%R~nq:*", users[i].user, secret);
-        for (const char *const *w = users[i].writes; *w; w++)
-            fprintf(out, " %%RW~%s", *w);
+        fprintf(out, "user %s on %s resetkeys", users[i], secret);
+        for (size_t g = 0; g < N_GRANTS; g++)
+            if (strcmp(grants[g].user, users[i]) == 0)
+                fprintf(out, " %s~%s", grants[g].write ? "%RW" : "%R", grants[g].pattern);
         fprintf(out, " %s\n", SERVICE_COMMANDS);
     }
     return ferror(out) ? -1 : 0;

@@ -150,12 +150,14 @@ int nq_suite_setenv(nq_suite_t *s, const char *assignment)
     char *copy = env ? strdup(assignment) : NULL;
     if (!copy)
         return -1;
+    /* A replacement leaves the slot past the last entry alone: in a child of
+     * spawn, own_credentials replaces NQ_REDIS_USER/PASSWORD while that slot
+     * holds NQ_INSTANCE. */
     if (i == s->n_env)
-        s->n_env++;
+        s->env[++s->n_env] = NULL;
     else
         free(s->env[i]);
     s->env[i] = copy;
-    s->env[s->n_env] = NULL;
     return 0;
 }
 

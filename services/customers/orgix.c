@@ -75,10 +75,10 @@ static void salesperson_defaults(orgix_query_t *q)
 #define FILTERS(a) a, sizeof(a) / sizeof(a[0])
 
 const orgix_list_t orgix_lists[ORG_KIND_COUNT] = {
-    [ORG_TEAM] = {"teams", NQ_MSG(TEAM_LIST), FILTERS(team_filters), NULL, 0, team_defaults},
-    [ORG_SALESPERSON] = {"salespeople", NQ_MSG(SALESPERSON_LIST), FILTERS(salesperson_filters),
+    [ORG_TEAM] = {NQ_IX_TEAMS, NQ_MSG(TEAM_LIST), FILTERS(team_filters), NULL, 0, team_defaults},
+    [ORG_SALESPERSON] = {NQ_IX_SALESPEOPLE, NQ_MSG(SALESPERSON_LIST), FILTERS(salesperson_filters),
                          NULL, 0, salesperson_defaults},
-    [ORG_CUSTOMER] = {"customers", NQ_MSG(CUSTOMER_LIST), FILTERS(customer_filters),
+    [ORG_CUSTOMER] = {NQ_IX_CUSTOMERS, NQ_MSG(CUSTOMER_LIST), FILTERS(customer_filters),
                       FILTERS(customer_sorts), NULL},
 };
 

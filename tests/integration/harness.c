@@ -30,7 +30,7 @@ struct nq_harness {
 /* What every test's suite runs with, whatever the developer's NQ_* say. */
 static const char *const fixed_env[] = {
     "NQ_REDIS_HOST=127.0.0.1", "NQ_HTTP_HOST=127.0.0.1", "NQ_BIG_ORDER_YUAN=50000",
-    "NQ_LOG_LEVEL=info",       "NQ_ZONE=Asia/Shanghai",
+    "NQ_LOG_LEVEL=info",       "NQ_ZONE=Asia/Shanghai",  "NQ_REDIS_ACL=on",
 };
 
 /* Remove a directory tree (no symlinks followed). */
@@ -108,12 +108,35 @@ nq_harness_t *nq_harness_start(const char *const *extra_env)
     return h;
 }
 
+/* How many commands Redis refused a user since the last ACL LOG RESET
+ * (each printed on stderr): a refusal is a request that failed. 0 when Redis
+ * is down or runs without users. */
+static int acl_refusals(nq_harness_t *h)
+{
+    redisContext *c = nq_suite_redis_connect(h->suite, 1000);
+    redisReply *r = c && !c->err ? redisCommand(c, "ACL LOG") : NULL;
+    int n = r && r->type == REDIS_REPLY_ARRAY ? (int)r->elements : 0;
+    for (int i = 0; i < n; i++) {
+        fprintf(stderr, "harness: Redis refused:");
+        for (size_t k = 0; r->element[i]->type == REDIS_REPLY_ARRAY && k < r->element[i]->elements;
+             k++)
+            if (r->element[i]->element[k]->str)
+                fprintf(stderr, " %s", r->element[i]->element[k]->str);
+        fprintf(stderr, "\n");
+    }
+    freeReplyObject(r);
+    if (c)
+        redisFree(c);
+    return n;
+}
+
 int nq_harness_stop(nq_harness_t **hp)
 {
     nq_harness_t *h = hp ? *hp : NULL;
     if (!h)
         return 0;
-    int failures = nq_suite_stop(&h->suite);
+    int refused = h->suite ? acl_refusals(h) : 0;
+    int failures = nq_suite_stop(&h->suite) + refused;
     const char *keep = getenv("NQ_TEST_KEEP");
     if (keep && strcmp(keep, "1") == 0)
         fprintf(stderr, "harness: kept %s\n", h->dir);

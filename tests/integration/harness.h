@@ -11,14 +11,20 @@
  *
  * nq_harness_stop() sends SIGTERM to each process (gateway first, Redis
  * last), waits for it, then removes the directory (kept when NQ_TEST_KEEP=1).
- * It returns how many processes did not exit 0: graceful shutdown is part of
- * what the tests check.
+ * It returns how many processes did not exit 0 plus how many commands Redis
+ * refused (its ACL LOG, printed): graceful shutdown and every service
+ * staying within its Redis user are part of what the tests check.
  *
  *   nq_harness_t *h = nq_harness_start(NULL);
  *   CU_ASSERT_PTR_NOT_NULL_FATAL(h);
  *   nq_httpc_t *c = nq_httpc_new(nq_harness_url(h));
  *   ...
  *   CU_ASSERT_EQUAL(nq_harness_stop(&h), 0);
+ *
+ * Redis users: the suite runs with a Redis ACL user per service
+ * (NQ_REDIS_ACL=on, nq/redis_acl.h), as the run command does; the harness's
+ * own connections are the operator's. NQ_REDIS_ACL=off in extra_env runs
+ * it without.
  *
  * CURVE: the suite runs with CURVE between its processes, the keys made in
  * <dir>/curve (nq/suite.h, nq/curve.h); NQ_CURVE=off in extra_env runs it

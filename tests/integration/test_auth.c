@@ -576,6 +576,9 @@ static int nqctl(const char *input, char *out, size_t outlen, const char *const 
         setenv("NQ_REDIS_PORT", port, 1);
         setenv("NQ_REDIS_HOST", "127.0.0.1", 1);
         setenv("NQ_LANG", "en", 1);
+        const char *pw = nq_harness_getenv(s_h, "NQ_REDIS_PASSWORD"); /* the operator's */
+        if (pw)
+            setenv("NQ_REDIS_PASSWORD", pw, 1);
         dup2(in[0], 0);
         dup2(from[1], 1);
         close(in[1]);
@@ -648,7 +651,7 @@ static int suite_init(void)
     s_h = nq_harness_start(env);
     if (!s_h)
         return -1;
-    s_redis = redisConnect("127.0.0.1", nq_harness_redis_port(s_h));
+    s_redis = nq_harness_redis_connect(s_h);
     return s_redis && !s_redis->err ? 0 : -1;
 }
 

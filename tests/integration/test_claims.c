@@ -242,8 +242,8 @@ static int suite_init(void)
     s_h = nq_harness_start(NULL);
     if (!s_h)
         return -1;
-    s_a = redisConnect("127.0.0.1", nq_harness_redis_port(s_h));
-    s_b = redisConnect("127.0.0.1", nq_harness_redis_port(s_h));
+    s_a = nq_harness_redis_connect(s_h);
+    s_b = nq_harness_redis_connect(s_h);
     if (!s_a || s_a->err || !s_b || s_b->err)
         return -1;
     freeReplyObject(cmd(s_a, "XGROUP CREATE " LOG " " GROUP " 0 MKSTREAM"));

@@ -35,6 +35,7 @@
 #include "nq/kpi.h"
 #include "nq/money.h"
 #include "nq/period.h"
+#include "nq/redis_acl.h"
 #include "nq/scripts.h"
 #include "nq_test.h"
 #include "testkit.h"
@@ -65,6 +66,7 @@
 
 static int64_t s_now;    /* when the suite started, Unix ms */
 static int s_redis_port; /* the harness's Redis port (also after the harness stopped) */
+static char s_redis_pw[NQ_REDIS_PASSWORD_LEN + 1]; /* the operator's Redis password, likewise */
 
 /* ---------------------------------------------------------------- helpers */
 
@@ -215,6 +217,11 @@ static void expect_kpis(const char *sp, nq_period_kind_t kind, int64_t at, int o
 static redisContext *redis_connect(void)
 {
     redisContext *c = redisConnectWithTimeout("127.0.0.1", s_redis_port, (struct timeval){1, 0});
+    redisReply *r =
+        c && !c->err ? redisCommand(c, "AUTH %s %s", NQ_REDIS_ACL_ADMIN, s_redis_pw) : NULL;
+    if (c && !c->err && (!r || r->type == REDIS_REPLY_ERROR))
+        c->err = REDIS_ERR_OTHER;
+    freeReplyObject(r);
     if (c && c->err) {
         redisFree(c);
         return NULL;
@@ -286,6 +293,13 @@ static int suite_init(void)
     if (tk_start(env) != 0)
         return 1;
     s_redis_port = nq_harness_redis_port(tk_h);
+    char dir[400], err[300];
+    snprintf(dir, sizeof(dir), "%s/redis-acl", nq_harness_dir(tk_h));
+    if (nq_redis_acl_password(dir, NQ_REDIS_ACL_ADMIN, s_redis_pw, sizeof(s_redis_pw), err,
+                              sizeof(err)) != 0) {
+        fprintf(stderr, "%s\n", err);
+        return 1;
+    }
     nq_httpc_set_timeout(tk_http, 5000); /* > NQ_REQUEST_TIMEOUT_MS: its 503 comes first */
     return 0;
 }

@@ -184,7 +184,7 @@ static void test_health(void)
  * (as the run command does): every process's connection is on it. */
 static void test_redis_socket(void)
 {
-    redisContext *c = redisConnect("127.0.0.1", nq_harness_redis_port(tk_h));
+    redisContext *c = nq_harness_redis_connect(tk_h);
     CU_ASSERT_FATAL(c && !c->err);
     redisReply *r = redisCommand(c, "CLIENT LIST");
     CU_ASSERT_FATAL(r && r->type == REDIS_REPLY_STRING);

@@ -4,7 +4,8 @@
  * alerted, the alert acknowledged, a sign-in; Redis's ACL LOG stays empty), a connection
  * without a password gets nothing, the gateway's user cannot wipe Redis nor
  * write the activity log or the aggregates, no service user can run an
- * administrative command. */
+ * administrative command, each service's user writes and reads only its key
+ * families (acl_cases.h). */
 #include <hiredis/hiredis.h>
 #include <stdarg.h>
 #include <jansson.h>
@@ -14,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "acl_cases.h"
 #include "harness.h"
 #include "nq/keys.h"
 #include "nq/redis_acl.h"
@@ -134,6 +136,12 @@ static void test_smoke_flow(void)
     CU_ASSERT_TRUE(json_array_size(json_object_get(j, "items")) > 0);
     json_decref(j);
 
+    /* Each process keeps its instance name next to its own credentials. */
+    redisReply *hb =
+        redisCommand(tk_redis, "ZSCORE %s %s", NQ_KEY_HEARTBEATS, "nq-scoring/nq-scoring-1");
+    CU_ASSERT_TRUE(hb && hb->type == REDIS_REPLY_STRING);
+    freeReplyObject(hb);
+
     /* No service was refused anything on the way. */
     redisReply *log = redisCommand(tk_redis, "ACL LOG");
     CU_ASSERT_FATAL(log && log->type == REDIS_REPLY_ARRAY);
@@ -188,6 +196,50 @@ static void test_service_users_no_admin(void)
     }
 }
 
+/* Whether `c` may run the command: a reply that is no error (true), or
+ * NOPERM (false); any other answer fails the test. */
+static bool allowed(redisContext *c, const char *fmt, const char *key)
+{
+    redisReply *r = redisCommand(c, fmt, key);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(r);
+    bool ok = r->type != REDIS_REPLY_ERROR;
+    if (!ok && strncmp(r->str, "NOPERM", 6) != 0) {
+        fprintf(stderr, "%s on %s: %s\n", fmt, key, r->str);
+        CU_FAIL("an error other than NOPERM");
+    }
+    freeReplyObject(r);
+    return ok;
+}
+
+/* Each service's user writes inside its families and is refused outside;
+ * reads only what it reads (acl_cases.h, also held against nq_redis_acl_may
+ * by tests/unit/test_acl_grants.c). */
+static void test_service_key_patterns(void)
+{
+    for (size_t i = 0; i < sizeof(acl_cases) / sizeof(acl_cases[0]); i++) {
+        redisContext *c = connect_as(acl_cases[i].user);
+        bool w = allowed(c, "SET %s acl", acl_cases[i].key);
+        bool r = allowed(c, "GET %s", acl_cases[i].key);
+        if (w != acl_cases[i].write || r != acl_cases[i].read)
+            fprintf(stderr, "%s %s: write %d read %d\n", acl_cases[i].user, acl_cases[i].key, w, r);
+        CU_ASSERT_EQUAL(w, acl_cases[i].write);
+        CU_ASSERT_EQUAL(r, acl_cases[i].read);
+        CU_ASSERT_EQUAL(w, nq_redis_acl_may(acl_cases[i].user, acl_cases[i].key, true));
+        CU_ASSERT_EQUAL(r, nq_redis_acl_may(acl_cases[i].user, acl_cases[i].key, false));
+        redisFree(c);
+        freeReplyObject(redisCommand(tk_redis, "DEL %s", acl_cases[i].key));
+    }
+}
+
+/* The refusals above are the test's own: the harness counts the ACL LOG's
+ * entries at its stop as failed requests. */
+static void test_forget_refusals(void)
+{
+    redisReply *r = redisCommand(tk_redis, "ACL LOG RESET");
+    CU_ASSERT_TRUE(r && r->type == REDIS_REPLY_STATUS);
+    freeReplyObject(r);
+}
+
 static void test_stop(void)
 {
     CU_ASSERT_EQUAL(tk_stop(), 0);
@@ -199,6 +251,8 @@ static CU_TestInfo tests[] = {
     {"the gateway's user reads, writes only its families, administers nothing",
      test_gateway_user_limits},
     {"no service user may administer Redis", test_service_users_no_admin},
+    {"each service's user writes and reads only its families", test_service_key_patterns},
+    {"forget the refusals the test asked for", test_forget_refusals},
     {"graceful shutdown", test_stop},
     CU_TEST_INFO_NULL,
 };

@@ -791,7 +791,7 @@ static void print_group(void)
 static int connect_redis(nq_harness_t *h)
 {
     redisFree(s_redis);
-    s_redis = redisConnect("127.0.0.1", nq_harness_redis_port(h));
+    s_redis = nq_harness_redis_connect(h);
     if (!s_redis || s_redis->err) {
         fprintf(stderr, "\nredis connect: %s\n", s_redis ? s_redis->errstr : "no memory");
         return -1;

@@ -345,6 +345,13 @@ int tk_nqctl(const char *lang, const char *out, int timeout_ms, const char *cons
         close(fd);
         if (lang)
             setenv("NQ_LANG", lang, 1);
+        /* Its user and apikey commands write Redis as the operator. */
+        const char *names[] = {"NQ_REDIS_USER", "NQ_REDIS_PASSWORD"};
+        for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+            const char *v = nq_harness_getenv(tk_h, names[i]);
+            if (v)
+                setenv(names[i], v, 1);
+        }
         execv(NQ_BIN_DIR "/nqctl", (char *const *)argv);
         _exit(127);
     }

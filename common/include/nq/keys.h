@@ -163,6 +163,35 @@
 #define NQ_KEY_DUE_INFIX      "}:due:"
 #define NQ_KEY_ON_TIME_SUFFIX "}:ontime"
 
+/* The other families' parts, for the key functions below and the Redis ACL
+ * key patterns (common/src/redis_acl.c). A salesperson's: */
+#define NQ_KEY_KEY_CUSTOMERS_SUFFIX "}:key_customers"
+#define NQ_KEY_KEY_LOG_SUFFIX       "}:key_log"
+#define NQ_KEY_PROFILE_SUFFIX       "}:profile"
+#define NQ_KEY_SP_TEAMS_SUFFIX      "}:teams"
+#define NQ_KEY_SP_STATUS_SUFFIX     "}:status"
+#define NQ_KEY_ACTS_SUFFIX          "}:acts"
+#define NQ_KEY_TIMELINE_SUFFIX      "}:timeline"
+/* A team's, a customer's, the company's, the list indexes, alerts, deliveries: */
+#define NQ_KEY_TEAM_PREFIX      "nq:team:"
+#define NQ_KEY_MEMBERS_SUFFIX   ":members"
+#define NQ_KEY_TARGET_INFIX     ":target:" /* after "nq:{sp:<id>}", "nq:team:<id>", "nq:company" */
+#define NQ_KEY_PLANS_INFIX      ":plans:"
+#define NQ_KEY_COMPANY          "nq:company"
+#define NQ_KEY_CUSTOMER_PREFIX  "nq:cust:"
+#define NQ_KEY_INDEX_PREFIX     "nq:ix:"
+#define NQ_KEY_ALERT_PREFIX     "nq:alert:"
+#define NQ_KEY_CHANNELS_PREFIX  "nq:alert:channels:"
+#define NQ_KEY_DLV_PREFIX       "nq:dlv:"
+#define NQ_KEY_DLV_ALERT_PREFIX "nq:dlv:alert:"
+#define NQ_KEY_DLV_DEAD_PREFIX  "nq:dlv:dead:"
+#define NQ_KEY_DLV_RATE_PREFIX  "nq:dlv:rate:"
+#define NQ_KEY_DLV_LAST_PREFIX  "nq:dlv:last:"
+/* The org's lists (services/customers/orgix.h), after NQ_KEY_INDEX_PREFIX. */
+#define NQ_IX_TEAMS       "teams"
+#define NQ_IX_SALESPEOPLE "salespeople"
+#define NQ_IX_CUSTOMERS   "customers"
+
 /* Whose KPIs: values match the protobuf enum nq.Subject. */
 typedef enum { NQ_SUBJECT_SALESPERSON, NQ_SUBJECT_TEAM, NQ_SUBJECT_COMPANY } nq_subject_t;
 

@@ -3,8 +3,10 @@
  * Each service reaches Redis as its own user (NQ_REDIS_USER, "nq-ingest" ...)
  * with its own password (NQ_REDIS_PASSWORD). A user may run the commands of
  * its work and no administrative or dangerous one (FLUSHALL, CONFIG, ACL,
- * KEYS, DEBUG, SHUTDOWN, ...); it reads the suite's keys (nq:*) and writes
- * only the key families of nq/keys.h its service owns. The `default` user is
+ * KEYS, DEBUG, SHUTDOWN, ...); it writes only the key families of nq/keys.h
+ * its service writes (or names in a script that writes) and reads only those
+ * plus the families it reads (the gateway reads every family of the suite;
+ * docs/operations.md has the table). The `default` user is
  * the operator's (nqctl user/apikey, the supervisor): every command, every
  * key, behind its own password.
  *
@@ -19,6 +21,7 @@
 #ifndef NQ_REDIS_ACL_H
 #define NQ_REDIS_ACL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 
@@ -28,6 +31,11 @@
 /* The Redis user of process `name` ("nq-gateway" -> "nq-gateway"), NULL when
  * `name` is not a service of the suite. */
 const char *nq_redis_acl_user_of(const char *name);
+
+/* Whether user `user` may read (write false) or write `key`, by the same
+ * patterns the ACL file gives Redis (matched here with fnmatch, whose globs
+ * agree with Redis's for the ones used). False for an unknown user. */
+bool nq_redis_acl_may(const char *user, const char *key, bool write);
 
 /* Make a password for every user (the services' and the operator's) that
  * has none in `dir` (made 0700 when missing). Returns how many were made,

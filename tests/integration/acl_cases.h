@@ -1,0 +1,81 @@
+/* tests/integration/acl_cases.h — what each service's Redis user may do
+ * with one key of a family, written out by hand (not from the grants table
+ * it checks). tests/unit/test_acl_grants.c asks nq_redis_acl_may;
+ * test_redis_acl.c asks a Redis running the generated ACL file. Every key
+ * is one no test writes otherwise (a string may be SET on it). */
+#ifndef NQ_TEST_ACL_CASES_H
+#define NQ_TEST_ACL_CASES_H
+
+#include <stdbool.h>
+
+#include "nq/keys.h"
+
+#define ACL_SP   NQ_KEY_SP_PREFIX "sp-acl-x"
+#define ACL_TEAM NQ_KEY_TEAM_PREFIX "t-acl-x"
+
+static const struct {
+    const char *user; /* a service's Redis user */
+    const char *key;  /* a key of some family */
+    bool write;       /* the user may write it */
+    bool read;        /* the user may read it */
+} acl_cases[] = {
+    {"nq-ingest", NQ_KEY_FEED_SEEN_PREFIX "src:00ff", true, true},
+    {"nq-ingest", NQ_KEY_DEDUPE_BUCKET_PREFIX "42", true, true},
+    {"nq-ingest", NQ_KEY_UNKNOWN_CUSTOMERS, true, true},
+    {"nq-ingest", ACL_SP NQ_KEY_KPI_INFIX "d:20990101", false, false},
+    {"nq-ingest", NQ_KEY_CUSTOMER_PREFIX "c-acl-x", false, false},
+    {"nq-ingest", NQ_KEY_SESSION_PREFIX "acl", false, false},
+    {"nq-ingest", NQ_KEY_KPI_VERSION, false, false},
+
+    {"nq-scoring", ACL_SP NQ_KEY_KPI_INFIX "d:20990101", true, true},
+    {"nq-scoring", ACL_SP NQ_KEY_VISITED_INFIX "m:209901", true, true},
+    {"nq-scoring", ACL_SP NQ_KEY_ON_TIME_SUFFIX, true, true},
+    {"nq-scoring", NQ_KEY_SHADOW_PREFIX "9:{sp:sp-acl-x}:kpi:d:20990101", true, true},
+    {"nq-scoring", NQ_KEY_SCORING_UNCHECKED "nq-scoring/acl", true, true},
+    {"nq-scoring", ACL_SP NQ_KEY_PROFILE_SUFFIX, false, false},
+    {"nq-scoring", ACL_SP "}" NQ_KEY_TARGET_INFIX "m:209901", false, false},
+    {"nq-scoring", ACL_SP NQ_KEY_KEY_CUSTOMERS_SUFFIX, false, false},
+    {"nq-scoring", NQ_KEY_DEDUPE_BUCKET_PREFIX "42", false, false},
+    {"nq-scoring", NQ_KEY_USER_PREFIX "acl", false, false},
+
+    {"nq-customers", ACL_SP NQ_KEY_PROFILE_SUFFIX, true, true},
+    {"nq-customers", ACL_SP NQ_KEY_KEY_LOG_SUFFIX, true, true},
+    {"nq-customers", ACL_SP NQ_KEY_TIMELINE_SUFFIX, true, true},
+    {"nq-customers", NQ_KEY_CUSTOMER_PREFIX "c-acl-x:sums", true, true},
+    {"nq-customers", ACL_TEAM NQ_KEY_MEMBERS_SUFFIX, true, true},
+    {"nq-customers", NQ_KEY_INDEX_PREFIX NQ_IX_CUSTOMERS ":tag=acl", true, true},
+    {"nq-customers", NQ_KEY_INDEX_PREFIX NQ_IX_ALERTS ":team=acl", false, false},
+    {"nq-customers", ACL_SP NQ_KEY_KPI_INFIX "d:20990101", false, false},
+    {"nq-customers", ACL_SP NQ_KEY_ON_TIME_SUFFIX, false, false},
+    {"nq-customers", NQ_KEY_ALERT_PREFIX "1234567890123-acl", false, false},
+    {"nq-customers", NQ_KEY_APIKEY_PREFIX "acl", false, false},
+
+    {"nq-alerting", NQ_KEY_ALERT_PREFIX "1234567890123-acl", true, true},
+    {"nq-alerting", NQ_KEY_ALERT_SEEN_PREFIX "acl", true, true},
+    {"nq-alerting", NQ_KEY_DLV_RATE_PREFIX "t-acl-x/ch", true, true},
+    {"nq-alerting", NQ_KEY_INDEX_PREFIX NQ_IX_ALERTS ":team=acl", true, true},
+    {"nq-alerting", NQ_KEY_CHANNELS_PREFIX "t-acl-x", false, true},
+    {"nq-alerting", NQ_KEY_ALERT_PREFIX "acl-rules", false, true},
+    {"nq-alerting", ACL_SP NQ_KEY_PROFILE_SUFFIX, false, true},
+    {"nq-alerting", ACL_TEAM, false, true},
+    {"nq-alerting", NQ_KEY_INDEX_PREFIX NQ_IX_CUSTOMERS ":tag=acl", false, false},
+    {"nq-alerting", ACL_SP NQ_KEY_KPI_INFIX "d:20990101", false, false},
+    {"nq-alerting", NQ_KEY_SESSION_PREFIX "acl", false, false},
+
+    {"nq-reporting", ACL_SP "}" NQ_KEY_TARGET_INFIX "m:209901", true, true},
+    {"nq-reporting", ACL_TEAM NQ_KEY_TARGET_INFIX "m:209901", true, true},
+    {"nq-reporting", NQ_KEY_COMPANY NQ_KEY_TARGET_INFIX "m:209901", true, true},
+    {"nq-reporting", ACL_TEAM NQ_KEY_PLANS_INFIX "acl", true, true},
+    {"nq-reporting", ACL_SP NQ_KEY_KPI_INFIX "d:20990101", false, true},
+    {"nq-reporting", ACL_SP NQ_KEY_PROFILE_SUFFIX, false, true},
+    {"nq-reporting", ACL_TEAM, false, true},
+    {"nq-reporting", NQ_KEY_CUSTOMER_PREFIX "c-acl-x", false, false},
+    {"nq-reporting", NQ_KEY_USER_PREFIX "acl", false, false},
+
+    {"nq-gateway", NQ_KEY_SESSION_PREFIX "acl", true, true},
+    {"nq-gateway", NQ_KEY_CHANNELS_PREFIX "t-acl-x", true, true},
+    {"nq-gateway", ACL_SP NQ_KEY_KPI_INFIX "d:20990101", false, true},
+    {"nq-gateway", NQ_KEY_CUSTOMER_PREFIX "c-acl-x", false, true},
+};
+
+#endif
