@@ -111,7 +111,7 @@ int nq_key_customer_ar(char *buf, size_t len, const char *customer_id)
 
 int nq_key_sp_ar(char *buf, size_t len, const char *salesperson_id)
 {
-    return join4(buf, len, NQ_KEY_SP_PREFIX, salesperson_id, "}:ar", "");
+    return join4(buf, len, NQ_KEY_SP_PREFIX, salesperson_id, NQ_KEY_SP_AR_SUFFIX, "");
 }
 
 int nq_key_team(char *buf, size_t len, const char *team_id)

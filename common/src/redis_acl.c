@@ -93,6 +93,8 @@ static const struct {
     {CUSTOMERS, RW, ANY_SP NQ_KEY_KEY_LOG_SUFFIX},       /* and their log */
     {CUSTOMERS, RW, ANY_SP NQ_KEY_ACTS_SUFFIX},          /* the activity index */
     {CUSTOMERS, RW, ANY_SP NQ_KEY_TIMELINE_SUFFIX},      /* likewise */
+    {CUSTOMERS, RW, ANY_SP NQ_KEY_SP_AR_SUFFIX},         /* customers with receivables */
+    {CUSTOMERS, RW, NQ_KEY_AR_CUSTOMERS},                /* likewise, company-wide */
     /* A team's hash and members; no glob tells the hash "nq:team:<id>"
      * from the targets and plans reporting keeps under it. */
     {CUSTOMERS, RW, ANY_TEAM},

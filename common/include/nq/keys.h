@@ -172,6 +172,7 @@
 #define NQ_KEY_SP_STATUS_SUFFIX     "}:status"
 #define NQ_KEY_ACTS_SUFFIX          "}:acts"
 #define NQ_KEY_TIMELINE_SUFFIX      "}:timeline"
+#define NQ_KEY_SP_AR_SUFFIX         "}:ar"
 /* A team's, a customer's, the company's, the list indexes, alerts, deliveries: */
 #define NQ_KEY_TEAM_PREFIX      "nq:team:"
 #define NQ_KEY_MEMBERS_SUFFIX   ":members"
