@@ -19,14 +19,21 @@ struct deadline {
     char (*ids)[DEADLINE_ID_MAX]; /* the members of the take in flight */
     int64_t leased_until;         /* the score the take in flight gave its members */
     bool busy;                    /* a take (and its handling) is in flight */
-    bool stopping;                /* deadline_stop ran */
+    bool full;     /* the take in flight came back full: take again once it is handled */
+    bool stopping; /* deadline_stop ran */
 };
+
+static void on_tick(uv_timer_t *h);
 
 void deadline_done(deadline_t *d)
 {
     free(d->ids);
     d->ids = NULL;
     d->busy = false;
+    if (d->full && !d->stopping) { /* a backlog (a restart after downtime): drain it now */
+        d->full = false;
+        on_tick(d->tick);
+    }
 }
 
 static void on_taken(nq_redis_t *r, redisReply *reply, void *data)
@@ -36,6 +43,7 @@ static void on_taken(nq_redis_t *r, redisReply *reply, void *data)
     if (reply && reply->type == REDIS_REPLY_ERROR)
         nq_log_warn("deadline_take_failed", "%s: %s", d->zset, reply->str);
     d->ids = n && !d->stopping ? calloc(n, sizeof(*d->ids)) : NULL;
+    d->full = n >= (size_t)d->take_max;
     size_t k = 0;
     for (size_t i = 0; d->ids && i < n; i++) {
         const redisReply *id = reply->element[i];

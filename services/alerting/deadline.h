@@ -9,8 +9,9 @@
  * deadline_done(). A member handled takes itself off the clock (or moves
  * itself later) in the script that stores what it did; one taken by a
  * replica that died comes back after the lease. One take is in flight at a
- * time; a tick is one O(log N) range query, so pending deadlines cost
- * nothing at rest.
+ * time; a full take is followed by the next as soon as it is handled (a
+ * backlog drains at once); a tick is one O(log N) range query, so pending
+ * deadlines cost nothing at rest.
  *
  * Kinds: escalation (escalate.h, nq:alert:escalate) and the timer rules
  * (timers.h, nq:alert:timers).
