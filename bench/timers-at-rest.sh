@@ -9,12 +9,16 @@
 #
 #   bench/timers-at-rest.sh               # 100,000 deadlines, 60 s
 #   bench/timers-at-rest.sh 1000000 30    # N DURATION
+#   NQ_BENCH_DUE=5000 bench/timers-at-rest.sh  # then 5,000 of them made due at once: how
+#                                              # long nq-alerting takes to check them all
+#                                              # (customers unknown here: each is dropped)
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BUILD_DIR=${NQ_BUILD_DIR:-/tmp/build-bench}
 N=${1:-100000}
 DURATION=${2:-60}
+DUE=${NQ_BENCH_DUE:-0}
 
 say() { printf 'bench/timers-at-rest.sh: %s\n' "$*" >&2; }
 [[ $N =~ ^[1-9][0-9]{0,7}$ && $DURATION =~ ^[1-9][0-9]{0,4}$ ]] ||
@@ -80,3 +84,15 @@ awk -v t0="$T0" -v t1="$T1" -v r0="$R0" -v r1="$R1" -v s0="$S0" -v s1="$S1" -v h
         printf "nq-alerting CPU        %.2f s = %.2f %% of a core\n", (t1 - t0) / hz, 100 * (t1 - t0) / hz / wall
         printf "redis-server CPU       %.2f s = %.2f %% of a core\n", r1 - r0, 100 * (r1 - r0) / wall
     }'
+
+if ((DUE > 0)); then
+    # make DUE of them due now, then wait until nq-alerting has handled every one
+    MEMBERS=$(cli ZRANGE nq:alert:timers 0 $((DUE - 1)) | tr '\n' ' ')
+    S0=$(date +%s.%N)
+    # shellcheck disable=SC2086
+    printf '%s\n' $MEMBERS | awk -v due="$(($(date +%s) * 1000 - 1000))" '{print "ZADD nq:alert:timers " due " " $1}' |
+        cli >/dev/null
+    while (($(cli ZCARD nq:alert:timers) > N - DUE)); do sleep 0.2; done
+    S1=$(date +%s.%N)
+    awk -v s0="$S0" -v s1="$S1" -v k="$DUE" 'BEGIN { printf "%d due at once: all handled in %.1f s (%.0f a second)\n", k, s1 - s0, k / (s1 - s0) }'
+fi
