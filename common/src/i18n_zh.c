@@ -414,6 +414,18 @@ const nq_i18n_pair_t nq_i18n_zh_catalogue[] = {
     {"cannot open the directory %s", "无法打开目录 %s"},
     {"path too long under %s", "%s 下的路径过长"},
     {"cannot stat %s", "无法获取 %s 的信息"},
+    /* alert titles of the timer rules (services/alerting/timerules.c) */
+    {"Key customer %s not visited for %d days (limit %d days)", "重点客户 %s 已 %d 天未拜访（要求 %d 天）"},
+    {"Customer %s not visited for %d days (limit %d days)", "普通客户 %s 已 %d 天未拜访（要求 %d 天）"},
+    {"Potential customer %s not visited for %d days (limit %d days)", "潜在客户 %s 已 %d 天未拜访（要求 %d 天）"},
+    {"The last visit, call or meeting was on %s; %s is to follow up every %d days.", "最近一次拜访、电话或会面在 %s；%s 应每 %d 天跟进一次。"},
+    {"Follow-up overdue: %s's customer %s, due by %s", "跟进逾期：%s 的客户 %s，应于 %s 前跟进"},
+    {"The follow-up cadence is %d days; the last visit, call or meeting was %d days ago.", "跟进周期为 %d 天；距最近一次拜访、电话或会面已 %d 天。"},
+    {"Ticket %s not closed within %d hours: %s's customer %s", "工单 %s 超过 %d 小时未关闭：%s 的客户 %s"},
+    {"The %s-priority ticket has been open %d hours; its SLA is %d hours.", "该%#s优先级工单已开 %d 小时，时限为 %d 小时。"},
+    {"urgent", "紧急"},
+    {"high", "高"},
+    {"normal", "普通"},
 };
 /* clang-format on */
 

@@ -12,9 +12,11 @@
 #include "nq/period.h"
 #include "nq/scripts.h"
 #include "deliver.h"
+#include "followup.h"
 #include "escalate.h"
 #include "rules.h"
 #include "settings.h"
+#include "timers.h"
 
 struct alerting {
     nq_service_t *svc;       /* shared process state */
@@ -22,6 +24,8 @@ struct alerting {
     nq_zsock_t *pub;         /* alert.raised.v1 to gateways */
     deliver_t *deliver;      /* the channels' delivery queue and sender (deliver.h) */
     escalate_t *escalate;    /* alerts not acknowledged in time (escalate.h) */
+    timers_t *timers;        /* the timer rules' deadlines (timers.h) */
+    int64_t zone;            /* local midnight's offset from UTC's, ms (timer deadlines) */
     uv_timer_t poll;         /* reads even without a nudge */
     uv_timer_t reclaim;      /* takes over entries of dead replicas */
     alert_config_t defaults; /* company defaults of every rule */
@@ -80,22 +84,29 @@ typedef struct cycle {
     fired_t *fired;        /* alerts to raise */
     size_t n_fired;        /* how many */
     size_t fired_cap;      /* room in fired */
+    timer_change_t *changes; /* what the events do to timer deadlines */
+    size_t n_changes;        /* how many */
+    size_t changes_cap;      /* room in changes */
     int attempts;          /* context reads (price conflicts start again) */
     bool full;             /* the read came back full: read again at once */
 } cycle_t;
 
 static void pull(alerting_t *al);
 static void cycle_context(cycle_t *c);
+static void cycle_timers(cycle_t *c);
 
 static void cycle_reset(cycle_t *c)
 {
     free(c->people);
     free(c->teams);
     free(c->fired);
+    free(c->changes);
     c->people = NULL;
     c->teams = NULL;
     c->fired = NULL;
+    c->changes = NULL;
     c->n_people = c->n_teams = c->n_fired = c->fired_cap = 0;
+    c->n_changes = c->changes_cap = 0;
     for (size_t i = 0; i < c->n_prices; i++) {
         free(c->prices[i].field);
         c->prices[i].field = NULL;
@@ -278,22 +289,28 @@ static void alert_id(char *buf, size_t len, int64_t raised_at, const char *seen)
     snprintf(buf, len, "%013" PRId64 "-%016" PRIx64, raised_at, h);
 }
 
-/* The keys of one alert: dedupe, hash, rule's, team's and salesperson's indexes. */
-static void add_alert_keys(nq_redis_args_t *a, const fired_t *f, char *id, size_t id_len,
-                           int64_t raised_at)
+void alerting_alert_keys(nq_redis_args_t *a, const alert_draft_t *d, const char *team, char *id,
+                         size_t id_len, int64_t raised_at)
 {
     char key[600];
-    nq_key_alert_seen(key, sizeof(key), f->d.rule, f->d.subject, f->d.window);
+    nq_key_alert_seen(key, sizeof(key), d->rule, d->subject, d->window);
     nq_redis_args_adds(a, key);
     alert_id(id, id_len, raised_at, key);
     nq_key_alert(key, sizeof(key), id);
     nq_redis_args_adds(a, key);
-    nq_key_index(key, sizeof(key), NQ_IX_ALERTS, "rule", f->d.rule);
+    nq_key_index(key, sizeof(key), NQ_IX_ALERTS, "rule", d->rule);
     nq_redis_args_adds(a, key);
-    nq_key_index(key, sizeof(key), NQ_IX_ALERTS, "team", f->who ? f->who->team : "");
+    nq_key_index(key, sizeof(key), NQ_IX_ALERTS, "team", team ? team : "");
     nq_redis_args_adds(a, key);
-    nq_key_index(key, sizeof(key), NQ_IX_ALERTS, "salesperson", f->d.salesperson_id);
+    nq_key_index(key, sizeof(key), NQ_IX_ALERTS, "salesperson", d->salesperson_id);
     nq_redis_args_adds(a, key);
+}
+
+/* The keys of one fired alert. */
+static void add_alert_keys(nq_redis_args_t *a, const fired_t *f, char *id, size_t id_len,
+                           int64_t raised_at)
+{
+    alerting_alert_keys(a, &f->d, f->who ? f->who->team : "", id, id_len, raised_at);
 }
 
 static void cycle_raise(cycle_t *c)
@@ -367,6 +384,27 @@ static void cycle_raise(cycle_t *c)
     }
 }
 
+/* ---- 2c. timers ----------------------------------------------------------- */
+
+static void on_timers_applied(void *arg, bool ok)
+{
+    cycle_t *c = arg;
+    if (!ok || c->al->stopping) {
+        nq_log_warn("alert_deferred", "%zu entries stay pending: timer deadlines not stored",
+                    c->log.n);
+        cycle_end(c);
+        return;
+    }
+    cycle_raise(c);
+}
+
+/* Store the batch's timer deadlines (and auto-resolve what they clear) before
+ * its entries are acknowledged with its alerts. */
+static void cycle_timers(cycle_t *c)
+{
+    timers_apply(c->al->timers, c->changes, c->n_changes, on_timers_applied, c);
+}
+
 /* ---- 2b. names ------------------------------------------------------------ */
 
 static void copy_name(char *dst, size_t len, const redisReply *r)
@@ -387,7 +425,7 @@ static void on_names(nq_redis_t *r, redisReply *reply, void *data)
         copy_name(f->names.team, sizeof(f->names.team), listed ? reply->element[2 * i + 1] : NULL);
         f->rule->describe(&f->d, &f->names);
     }
-    cycle_raise(c);
+    cycle_timers(c);
 }
 
 static void cycle_names(cycle_t *c)
@@ -454,6 +492,19 @@ static int fire(cycle_t *c, const alert_rule_t *r, const alert_draft_t *d, const
     return 0;
 }
 
+/* What ev does to the timer rules' deadlines, with its salesperson's team's settings. */
+static int plan_timers(cycle_t *c, const Nq__Activity *ev, const alert_config_t *cfg)
+{
+    timer_plan_t p[TIMER_PLANS_MAX];
+    size_t n = timer_plan_event(ev, cfg, c->al->zone, p);
+    for (size_t i = 0; i < n; i++) {
+        if (grow((void **)&c->changes, c->n_changes, &c->changes_cap, sizeof(*c->changes)) != 0)
+            return -1;
+        c->changes[c->n_changes++] = (timer_change_t){p[i], ev};
+    }
+    return 0;
+}
+
 static int cycle_evaluate(cycle_t *c)
 {
     alerting_t *al = c->al;
@@ -475,6 +526,8 @@ static int cycle_evaluate(cycle_t *c)
             if (alert_rule_fires(&alert_rules[i], ev, &cfg->rule[i], &ctx, al->recency_ms, now, d))
                 rc = fire(c, &alert_rules[i], d, who);
         }
+        if (rc == 0)
+            rc = plan_timers(c, ev, cfg);
     }
     free(d);
     return rc;
@@ -545,7 +598,7 @@ static void on_context(nq_redis_t *r, redisReply *reply, void *data)
     if (c->n_fired > 0)
         cycle_names(c);
     else
-        cycle_raise(c);
+        cycle_timers(c);
 }
 
 static void cycle_context(cycle_t *c)
@@ -693,7 +746,8 @@ static void on_redis_connected(nq_redis_t *r, void *data)
     deliver_connected(al->deliver);
 }
 
-/* An alert escalated here: wake the gateways' SSE hubs and the sender. */
+/* An alert escalated, raised by a timer or auto-resolved here: wake the
+ * gateways' SSE hubs and the sender. */
 static void on_escalated(void *arg, const Nq__Alert *alert)
 {
     alerting_t *al = arg;
@@ -733,8 +787,13 @@ void *alerting_new(nq_service_t *svc)
                     "log every %d ms",
                     cfg->changes_endpoint, cfg->alerts_endpoint, ALERTING_POLL_MS);
     al->deliver = deliver_new(svc);
+    al->zone = followup_zone_offset();
     al->escalate = al->deliver ? escalate_new(svc, on_escalated, al) : NULL;
-    if (!al->escalate) {
+    al->timers = al->escalate ? timers_new(svc, &al->defaults, on_escalated, al) : NULL;
+    if (!al->timers) {
+        if (al->escalate)
+            escalate_stop(al->escalate);
+        escalate_free(&al->escalate);
         if (al->deliver)
             deliver_stop(al->deliver);
         deliver_free(&al->deliver);
@@ -766,6 +825,7 @@ void alerting_stop(void *app)
     uv_close((uv_handle_t *)&al->reclaim, NULL);
     deliver_stop(al->deliver);
     escalate_stop(al->escalate);
+    timers_stop(al->timers);
     nq_log_info("alerting_stopped", "raised %llu alerts, %llu found raised already",
                 (unsigned long long)al->raised, (unsigned long long)al->repeated);
 }
@@ -776,6 +836,7 @@ void alerting_free(void *app)
     if (al) {
         deliver_free(&al->deliver);
         escalate_free(&al->escalate);
+        timers_free(&al->timers);
     }
     free(app);
 }

@@ -29,6 +29,7 @@
 #define NQ_ALERTING_H
 
 #include "nq/service.h"
+#include "rules.h"
 
 #define ALERTING_PULL_ENTRIES    32   /* log entries per cycle */
 #define ALERTING_RECLAIM_ENTRIES 16   /* entries taken over per reclaim */
@@ -40,6 +41,13 @@
 typedef struct alerting alerting_t;
 
 void *alerting_new(nq_service_t *svc);
+
+/* Append the keys ALERT_RAISE takes for one alert of draft d raised at
+ * raised_at for `team` ("" none): its dedupe key, its hash, its rule's,
+ * team's and salesperson's indexes; its id (raise time, then a hash of the
+ * dedupe key) written to id. */
+void alerting_alert_keys(nq_redis_args_t *a, const alert_draft_t *d, const char *team, char *id,
+                         size_t id_len, int64_t raised_at);
 void alerting_stop(void *alerting);
 void alerting_free(void *app);
 

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "deadline.h"
 #include "lifecycle.h"
 #include "nq/keys.h"
 #include "nq/log.h"
@@ -12,19 +13,18 @@
 
 struct escalate {
     nq_service_t *svc;  /* shared process state */
-    uv_timer_t *tick;   /* looks for due escalations (heap: closes after we are freed) */
+    deadline_t *clock;  /* takes due escalations under a lease (deadline.h) */
     escalate_cb cb;     /* told of each alert escalated here */
     void *cb_arg;       /* its argument */
-    bool busy;          /* a take (and its read) is in flight */
     bool stopping;      /* escalate_stop ran */
     uint64_t escalated; /* alerts escalated here */
 };
 
-/* The alert ids taken by one tick. */
+/* The alert ids taken by one tick (owned by the deadline engine). */
 typedef struct taken {
     escalate_t *e;
     size_t n;
-    char (*ids)[80];
+    char (*ids)[DEADLINE_ID_MAX];
 } taken_t;
 
 /* One escalation being stored. */
@@ -35,8 +35,7 @@ typedef struct store {
 
 static void taken_free(taken_t *t)
 {
-    t->e->busy = false;
-    free(t->ids);
+    deadline_done(t->e->clock);
     free(t);
 }
 
@@ -128,49 +127,31 @@ static void on_fetched(nq_redis_t *r, redisReply *reply, void *data)
     taken_free(t);
 }
 
-static void on_taken(nq_redis_t *r, redisReply *reply, void *data)
+/* Due alert ids taken by the engine: read their alerts. */
+static void on_due(void *arg, deadline_t *d, char (*ids)[DEADLINE_ID_MAX], size_t n)
 {
-    escalate_t *e = data;
-    size_t n = reply && reply->type == REDIS_REPLY_ARRAY ? reply->elements : 0;
-    taken_t *t = n && !e->stopping ? calloc(1, sizeof(*t)) : NULL;
-    if (t) {
-        t->e = e;
-        t->ids = calloc(n, sizeof(*t->ids));
-    }
-    if (!t || !t->ids) {
-        if (t)
-            taken_free(t);
-        e->busy = false;
+    escalate_t *e = arg;
+    taken_t *t = calloc(1, sizeof(*t));
+    if (!t) {
+        deadline_done(d);
         return;
     }
+    t->e = e;
+    t->ids = ids;
+    t->n = n;
     nq_redis_args_t a;
     nq_redis_args_init(&a);
-    char key[160];
+    char key[DEADLINE_ID_MAX + 16];
     for (size_t i = 0; i < n; i++) {
-        const redisReply *id = reply->element[i];
-        if (id->type != REDIS_REPLY_STRING || id->len >= sizeof(t->ids[0]))
-            continue;
-        memcpy(t->ids[t->n], id->str, id->len + 1);
-        nq_key_alert(key, sizeof(key), t->ids[t->n++]);
+        nq_key_alert(key, sizeof(key), ids[i]);
         nq_redis_args_adds(&a, key);
     }
-    int rc = a.failed || t->n == 0 ? -1
-                                   : nq_script_call_args(e->svc->redis, NQ_SCRIPT(ALERT_FETCH),
-                                                         on_fetched, t, a.argc, &a);
+    int rc = a.failed ? -1
+                      : nq_script_call_args(e->svc->redis, NQ_SCRIPT(ALERT_FETCH), on_fetched, t,
+                                            a.argc, &a);
     nq_redis_args_free(&a);
     if (rc != 0)
         taken_free(t);
-}
-
-static void on_tick(uv_timer_t *h)
-{
-    escalate_t *e = h->data;
-    if (e->busy || e->stopping)
-        return;
-    if (nq_script_callf(e->svc->redis, NQ_SCRIPT(ALERT_ESCALATE_TAKE), on_taken, e, 1,
-                        "%s %lld %d %d", NQ_KEY_ALERT_ESCALATE, (long long)nq_now_ms(),
-                        ESCALATE_LEASE_MS, ESCALATE_TAKE_MAX) == 0)
-        e->busy = true;
 }
 
 escalate_t *escalate_new(nq_service_t *svc, escalate_cb cb, void *arg)
@@ -181,20 +162,13 @@ escalate_t *escalate_new(nq_service_t *svc, escalate_cb cb, void *arg)
     e->svc = svc;
     e->cb = cb;
     e->cb_arg = arg;
-    e->tick = malloc(sizeof(*e->tick));
-    if (!e->tick) {
+    e->clock = deadline_new(svc, NQ_KEY_ALERT_ESCALATE, ESCALATE_TICK_MS, ESCALATE_LEASE_MS,
+                            ESCALATE_TAKE_MAX, on_due, e);
+    if (!e->clock) {
         free(e);
         return NULL;
     }
-    uv_timer_init(&svc->loop, e->tick);
-    e->tick->data = e;
-    uv_timer_start(e->tick, on_tick, ESCALATE_TICK_MS, ESCALATE_TICK_MS);
     return e;
-}
-
-static void on_tick_closed(uv_handle_t *h)
-{
-    free(h);
 }
 
 void escalate_stop(escalate_t *e)
@@ -202,8 +176,7 @@ void escalate_stop(escalate_t *e)
     if (!e || e->stopping)
         return;
     e->stopping = true;
-    uv_close((uv_handle_t *)e->tick, on_tick_closed);
-    e->tick = NULL;
+    deadline_stop(e->clock);
     nq_log_info("escalation_stopped", "%llu alerts escalated here",
                 (unsigned long long)e->escalated);
 }
@@ -212,6 +185,7 @@ void escalate_free(escalate_t **e)
 {
     if (!e || !*e)
         return;
+    deadline_free(&(*e)->clock);
     free(*e);
     *e = NULL;
 }

@@ -6,7 +6,7 @@
  * deadline survives any restart. Acknowledging or resolving an alert takes it
  * off the clock in the script that stores the change (alert_change).
  *
- * Every ESCALATE_TICK_MS each replica takes the due entries (alert_escalate_take:
+ * Every ESCALATE_TICK_MS the deadline engine (deadline.h) takes the due entries (alert_escalate_take:
  * ZRANGEBYSCORE and each pushed ESCALATE_LEASE_MS ahead, in one script, so no
  * other replica takes them meanwhile), reads their alerts and applies
  * alert_escalate (lifecycle.h: the state stays open, the severity is kept,

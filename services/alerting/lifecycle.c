@@ -157,6 +157,15 @@ int alert_act(Nq__Alert *a, alert_action_t act, const alert_input_t *in, int64_t
     return 0;
 }
 
+int alert_auto_resolve(Nq__Alert *a, int64_t now, const char **why)
+{
+    alert_input_t none = {0};
+    if (alert_act(a, ALERT_RESOLVE, &none, now, why) != 0)
+        return -1;
+    set_str(&a->resolve_reason, "auto");
+    return 0;
+}
+
 int alert_escalate(Nq__Alert *a, int64_t now, const char **why)
 {
     if (strcmp(a->state ? a->state : OPEN, OPEN) != 0) {

@@ -68,6 +68,12 @@ int alert_act(Nq__Alert *a, alert_action_t act, const alert_input_t *in, int64_t
  * *why (static) when a is acknowledged, resolved or escalated already. */
 int alert_escalate(Nq__Alert *a, int64_t now, const char **why);
 
+/* Resolve alert a at now because its condition cleared (a timer rule's
+ * customer got a visit, its ticket closed): state resolved, resolve_reason
+ * "auto", change "resolved", like ALERT_RESOLVE otherwise. Returns 0, or -1
+ * with *why (static) when a is resolved already. */
+int alert_auto_resolve(Nq__Alert *a, int64_t now, const char **why);
+
 /* Is a, as stored after a change, off the escalation clock (not open any
  * more, or escalated)? The change's script then removes it from the clock. */
 bool alert_escalation_stops(const Nq__Alert *a);

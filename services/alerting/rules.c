@@ -4,7 +4,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "followup.h"
 #include "nq/money.h"
+#include "timerules.h"
 
 #define COPY(dst, src) snprintf((dst), sizeof(dst), "%s", (src) ? (src) : "")
 
@@ -275,6 +277,21 @@ static const alert_param_t competitor_params[] = {
      "below the last observed price by at least this many percent (0: any drop)"},
 };
 
+/* Timer rules (timerules.h): days without contact per class, hours per priority. */
+static const alert_param_t not_visited_params[] = {
+    {"key_days", ALERT_PARAM_INT, 7, 1, 365, NULL, "days a key customer may go without a visit"},
+    {"normal_days", ALERT_PARAM_INT, 30, 1, 365, NULL,
+     "days a normal customer may go without a visit"},
+    {"potential_days", ALERT_PARAM_INT, 14, 1, 365, NULL,
+     "days a potential customer may go without a visit"},
+};
+static const alert_param_t sla_params[] = {
+    {"normal_hours", ALERT_PARAM_INT, 72, 1, 8760, NULL, "hours to close a normal ticket"},
+    {"high_hours", ALERT_PARAM_INT, 24, 1, 8760, NULL, "hours to close a high-priority ticket"},
+    {"urgent_hours", ALERT_PARAM_INT, 4, 1, 8760, NULL, "hours to close an urgent ticket"},
+};
+static const char *const ticket_clock_types[] = {"ticket_opened", "ticket_closed", NULL};
+
 static const char *const order_types[] = {"order", NULL};
 static const char *const reversal_types[] = {"order_cancelled", "return", NULL};
 static const char *const feedback_types[] = {"feedback", NULL};
@@ -294,6 +311,12 @@ const alert_rule_t alert_rules[] = {
      urgent_ticket, urgent_ticket_describe},
     {"competitor_price", ALERT_KIND_EVENT, "warning", true, intel_types, PARAMS(competitor_params),
      competitor_price, competitor_price_describe},
+    {"customer_not_visited", ALERT_KIND_TIMER, "warning", false, followup_contact_types,
+     PARAMS(not_visited_params), timer_on_event, timer_not_visited_describe},
+    {"followup_due", ALERT_KIND_TIMER, "info", false, followup_contact_types, NULL, 0,
+     timer_on_event, timer_followup_describe},
+    {"ticket_sla", ALERT_KIND_TIMER, "warning", false, ticket_clock_types, PARAMS(sla_params),
+     timer_on_event, timer_sla_describe},
 };
 const size_t alert_rules_count = sizeof(alert_rules) / sizeof(alert_rules[0]);
 
@@ -412,4 +435,12 @@ void alert_draft_to_proto(const alert_draft_t *d, const alert_names_t *names, co
     out->updated_at = raised_at;
     out->has_occurred_at = d->occurred_at != 0;
     out->occurred_at = d->occurred_at;
+    out->has_days = d->max_days != 0;
+    out->days = d->days;
+    out->has_max_days = d->max_days != 0;
+    out->max_days = d->max_days;
+    out->has_hours = d->max_hours != 0;
+    out->hours = d->hours;
+    out->has_max_hours = d->max_hours != 0;
+    out->max_hours = d->max_hours;
 }

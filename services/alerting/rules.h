@@ -93,6 +93,9 @@ typedef struct alert_draft {
     int32_t rating, nps;         /* negative_feedback: as given (-1: not given) */
     int32_t max_rating, max_nps; /* negative_feedback: the thresholds */
     int64_t occurred_at;         /* when that event happened, Unix ms (0: not known) */
+    char customer_class[16];     /* timer rules: the customer's class */
+    int32_t days, max_days;      /* customer timers: days without contact, the limit (0: none) */
+    int32_t hours, max_hours;    /* ticket_sla: hours open, the SLA (0: none) */
 } alert_draft_t;
 
 /* Display names; "" when unknown (the id is shown then). */

@@ -174,6 +174,11 @@ redisContext *nq_harness_redis_connect(const nq_harness_t *h)
     return nq_suite_redis_connect(h->suite, 5000);
 }
 
+int nq_harness_setenv(nq_harness_t *h, const char *assignment)
+{
+    return nq_suite_setenv(h->suite, assignment);
+}
+
 const char *nq_harness_getenv(const nq_harness_t *h, const char *name)
 {
     size_t n = strlen(name);

@@ -126,6 +126,10 @@ int nq_harness_proc_stop(nq_harness_t *h, const char *name, int sig);
  * or -1 when no such process is running. */
 int nq_harness_proc_signal(nq_harness_t *h, const char *name, int sig);
 
+/* Set "NAME=value" in the environment of every process started from now on
+ * (NQ_CLOCK_OFFSET_MS before restarting one). Returns 0 or -1. */
+int nq_harness_setenv(nq_harness_t *h, const char *assignment);
+
 /* Start process `name` again (after nq_harness_proc_stop) with the same
  * environment; its log is appended to. Returns 0, or -1 if unknown, already
  * running, or the fork failed. Does not wait for readiness. */

@@ -470,7 +470,8 @@ static void test_rule_texts(void)
     /* Only the events the rule looks at (and only those) are watched. */
     CU_ASSERT_TRUE(alert_type_watched("competitor_intel"));
     CU_ASSERT_TRUE(alert_type_watched("order"));
-    CU_ASSERT_FALSE(alert_type_watched("visit"));
+    CU_ASSERT_TRUE(alert_type_watched("visit")); /* timer rules: a contact moves a deadline */
+    CU_ASSERT_FALSE(alert_type_watched("note"));
     CU_ASSERT_FALSE(alert_type_watched(NULL));
 }
 

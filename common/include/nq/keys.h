@@ -52,6 +52,9 @@
  * | nq:ix:alerts[:<filter>=<value>]  | ZSET   | forever                   | alerting / gateway: alert ids, score 0 (list_page, newest first): all, state=, rule=, team= (team= : none), salesperson= |
  * | nq:alert:quiet                   | HASH   | forever                   | gateway (PUT quiet-hours): team id -> its quiet hours, JSON (services/alerting/quiet.h) |
  * | nq:alert:escalate                | ZSET   | forever                   | alerting raises (member: alert id, score: its escalation deadline, Unix ms), the gateway's ack/resolve and the escalation remove; a replica taking a due one pushes it a lease ahead (services/alerting/escalate.h) |
+ * | nq:alert:timers                 | ZSET   | forever (members removed) | alerting: timer rules' deadlines, member "<rule>|<subject>" (customer or ticket), score the deadline, Unix ms; set by the activity log's events, taken under a lease like nq:alert:escalate (services/alerting/timers.h) |
+ * | nq:alert:timer                   | HASH   | forever (fields removed)  | alerting: timer member -> the packed event that set it (ticket_sla: the ticket_opened), or "-" when its clock stopped for good (ticket closed) |
+ * | nq:alert:timer:open              | HASH   | forever (fields removed)  | alerting: timer member -> the id of the alert it raised, until the condition clears and it auto-resolves |
  * | nq:alert:channels:<team>         | HASH   | forever                   | gateway (POST/DELETE channels): channel id -> the channel, JSON with its secret (services/alerting/channel.h) |
  * | nq:alerts group "delivery"       | (group) | kept                     | alerting's sender: raised alerts become deliveries (services/alerting/deliver.h) |
  * | nq:dlv:queue                     | ZSET   | forever                   | alerting's sender, gateway (test, redrive): delivery ids "<alert id>/<team>/<channel>" by when due, Unix ms (taken ones pushed a lease ahead) |
@@ -112,6 +115,9 @@
 #define NQ_GROUP_DELIVERY           "delivery"
 #define NQ_KEY_ALERT_QUIET          "nq:alert:quiet"
 #define NQ_KEY_ALERT_ESCALATE       "nq:alert:escalate"
+#define NQ_KEY_ALERT_TIMERS         "nq:alert:timers"
+#define NQ_KEY_ALERT_TIMER_DATA     "nq:alert:timer"
+#define NQ_KEY_ALERT_TIMER_OPEN     "nq:alert:timer:open"
 #define NQ_KEY_DLV_QUEUE            "nq:dlv:queue"
 #define NQ_DLV_RATE_WINDOW_S        60
 #define NQ_KEY_HEARTBEATS           "nq:heartbeats"
