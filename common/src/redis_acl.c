@@ -126,12 +126,17 @@ static const struct {
     {ALERTING, RW, NQ_KEY_ALERT_SEEN_PREFIX "*"}, /* raised once per (rule, subject, window) */
     {ALERTING, RW, NQ_KEY_ALERT_PRICES},          /* the last competitor prices */
     {ALERTING, RW, NQ_KEY_ALERT_ESCALATE},        /* escalation clock and leases */
+    {ALERTING, RW, NQ_KEY_ALERT_TIMERS},          /* the timer rules' deadlines */
+    {ALERTING, RW, NQ_KEY_ALERT_TIMER_DATA},      /* what each deadline is for */
+    {ALERTING, RW, NQ_KEY_ALERT_TIMER_OPEN},      /* timer alerts open, for auto-resolve */
     {ALERTING, RW, NQ_KEY_INDEX_PREFIX NQ_IX_ALERTS "*"}, /* the alerts' lists */
     {ALERTING, RW, NQ_KEY_DLV_PREFIX "*"},   /* the delivery queue, records, dead letters, rates */
     {ALERTING, RW, NQ_KEY_HEARTBEATS},       /* its heartbeat */
     {ALERTING, RO, NQ_KEY_ALERT_PREFIX "*"}, /* team rules, quiet hours, channels, a test's alert */
     {ALERTING, RO, ANY_SP NQ_KEY_PROFILE_SUFFIX}, /* a salesperson's team */
-    {ALERTING, RO, NQ_KEY_CUSTOMER_PREFIX "*"},   /* names in titles */
+    {ALERTING, RO, NQ_KEY_CUSTOMER_PREFIX "*"},   /* names in titles; class, owner, last contact */
+    {ALERTING, RO, NQ_KEY_CADENCE},               /* follow-up cadences of the timer rules */
+    {ALERTING, RO, NQ_KEY_FOLLOWUP_DUE},          /* follow-ups due */
     {ALERTING, RO, ANY_TEAM},                     /* likewise */
 
     {REPORTING, RW, ANY_SP "}" NQ_KEY_TARGET_INFIX "*"},     /* targets */
