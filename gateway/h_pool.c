@@ -59,8 +59,8 @@ static void send_change(owner_job_t *j, const char *sp_team)
     const gw_scope_t *s = &j->scope;
     bool seen = j->exists && (gw_scope_all(s) || (s->reach == NQ_REACH_TEAMS && *j->team &&
                                                   gw_scope_sees_team(s, j->team)) ||
-                              (s->reach == NQ_REACH_SELF && j->claim && *j->team &&
-                               strcmp(j->team, sp_team) == 0 && strcmp(s->self, j->sp) == 0) ||
+                              (s->reach == NQ_REACH_SELF && j->claim && !*j->owner &&
+                               *j->team && strcmp(j->team, sp_team) == 0) ||
                               (s->reach == NQ_REACH_SELF && strcmp(j->owner, s->self) == 0));
     nq_field_errors_t errs = {0};
     if (!seen) {
@@ -69,8 +69,6 @@ static void send_change(owner_job_t *j, const char *sp_team)
     }
     if (!*sp_team && !gw_scope_all(s)) {
         nq_field_errors_add(&errs, "salesperson_id", "is not in your teams");
-    } else if (s->reach == NQ_REACH_SELF && strcmp(s->self, j->sp) != 0) {
-        nq_field_errors_add(&errs, "salesperson_id", "must be yourself");
     } else if (s->reach == NQ_REACH_TEAMS && !gw_scope_sees_team(s, sp_team)) {
         nq_field_errors_add(&errs, "salesperson_id", "is not in your teams");
     }
@@ -188,6 +186,12 @@ static int read_body(owner_job_t *j)
     if (why && (!json_is_string(why) || strlen(json_string_value(why)) > POOL_REASON_MAX))
         nq_field_errors_add(&errs, "reason", "must be a string of at most %d bytes",
                             POOL_REASON_MAX);
+    if (!errs.n && j->scope.reach == NQ_REACH_SELF && strcmp(v, j->scope.self) != 0) {
+        nq_field_errors_add(&errs, "salesperson_id", "must be yourself");
+        json_decref(body);
+        gw_respond_error(j->req.conn, 403, "scope", "a salesperson claims for themselves", &errs);
+        return -1;
+    }
     if (!errs.n) {
         snprintf(j->sp, sizeof(j->sp), "%s", v);
         if (j->claim && strcmp(j->sp, j->scope.self) == 0)

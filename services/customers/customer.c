@@ -12,6 +12,7 @@
 #include "nq/period.h"
 #include "nq/scripts.h"
 #include "orgcall.h"
+#include "poolsweep.h"
 
 /* The entity from alternating field/value strings, or NULL (OOM, or stored
  * data unreadable). */
@@ -203,6 +204,10 @@ static void on_customer_written(nq_redis_t *r, redisReply *reply, void *data)
     Nq__Customer *cu = (Nq__Customer *)c->stored;
     move_key_customers(c, reply->element[1]->str, reply->element[2]->str, cu->owner_id, cu->class_,
                        since);
+    /* a new customer put in a team's pool: the team's assignment rule (poolsweep.h) */
+    if (!c->owner_done && !*reply->element[2]->str && !(cu->owner_id && *cu->owner_id) &&
+        cu->pool_team && *cu->pool_team)
+        poolsweep_assign(c->app, c->id, cu->pool_team);
     nq_call_issued(&c->base,
                    nq_redis_command(org_redis(c), on_written, c, "INCR %s", NQ_KEY_ORG_VERSION));
     customer_read(c, customer_got); /* answered as a get reads it: history, follow-up */

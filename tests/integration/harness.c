@@ -195,6 +195,11 @@ int nq_harness_proc_signal(nq_harness_t *h, const char *name, int sig)
     return nq_suite_proc_signal(h->suite, name, sig);
 }
 
+int nq_harness_setenv(nq_harness_t *h, const char *assignment)
+{
+    return nq_suite_setenv(h->suite, assignment);
+}
+
 int nq_harness_proc_start(nq_harness_t *h, const char *name)
 {
     return nq_suite_proc_start(h->suite, name);

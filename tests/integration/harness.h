@@ -120,6 +120,10 @@ int nq_harness_proc_stop(nq_harness_t *h, const char *name, int sig);
  * or -1 when no such process is running. */
 int nq_harness_proc_signal(nq_harness_t *h, const char *name, int sig);
 
+/* Set an environment variable ("NAME=value") for the processes started from
+ * now on (nq_harness_proc_start of a stopped one: a restart with it). 0 or -1. */
+int nq_harness_setenv(nq_harness_t *h, const char *assignment);
+
 /* Start process `name` again (after nq_harness_proc_stop) with the same
  * environment; its log is appended to. Returns 0, or -1 if unknown, already
  * running, or the fork failed. Does not wait for readiness. */
