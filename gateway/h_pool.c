@@ -24,19 +24,20 @@
 #include "pbjson.h"
 #include "scope.h"
 
-#define POOL_REASON_MAX 120 /* an assignment's reason, bytes (with "assign: by <user>" within the history's 200) */
+#define POOL_REASON_MAX                                                                            \
+    120 /* an assignment's reason, bytes (with "assign: by <user>" within the history's 200) */
 
 typedef struct owner_job {
-    gw_request_t req;           /* copies: the door's are on its stack */
+    gw_request_t req; /* copies: the door's are on its stack */
     nq_route_params_t params;
     gw_principal_t who;
     gw_scope_t scope;
-    bool claim;                 /* else an assignment */
-    char id[NQ_ID_MAX + 1];     /* the customer */
-    char sp[NQ_ID_MAX + 1];     /* the salesperson it goes to */
+    bool claim;             /* else an assignment */
+    char id[NQ_ID_MAX + 1]; /* the customer */
+    char sp[NQ_ID_MAX + 1]; /* the salesperson it goes to */
     char reason[POOL_REASON_MAX + 64];
-    char owner[NQ_ID_MAX + 1];  /* its owner now */
-    char team[NQ_ID_MAX + 1];   /* its team: its owner's now, or its pool's */
+    char owner[NQ_ID_MAX + 1]; /* its owner now */
+    char team[NQ_ID_MAX + 1];  /* its team: its owner's now, or its pool's */
     bool exists;
 } owner_job_t;
 
@@ -57,11 +58,12 @@ static void on_changed(nq_http_conn_t *conn, const ProtobufCMessage *msg,
 static void send_change(owner_job_t *j, const char *sp_team)
 {
     const gw_scope_t *s = &j->scope;
-    bool seen = j->exists && (gw_scope_all(s) || (s->reach == NQ_REACH_TEAMS && *j->team &&
-                                                  gw_scope_sees_team(s, j->team)) ||
-                              (s->reach == NQ_REACH_SELF && j->claim && !*j->owner &&
-                               *j->team && strcmp(j->team, sp_team) == 0) ||
-                              (s->reach == NQ_REACH_SELF && strcmp(j->owner, s->self) == 0));
+    bool seen =
+        j->exists && (gw_scope_all(s) ||
+                      (s->reach == NQ_REACH_TEAMS && *j->team && gw_scope_sees_team(s, j->team)) ||
+                      (s->reach == NQ_REACH_SELF && j->claim && !*j->owner && *j->team &&
+                       strcmp(j->team, sp_team) == 0) ||
+                      (s->reach == NQ_REACH_SELF && strcmp(j->owner, s->self) == 0));
     nq_field_errors_t errs = {0};
     if (!seen) {
         gw_respond_error(j->req.conn, 404, "not_found", "no such record", NULL);
@@ -199,8 +201,8 @@ static int read_body(owner_job_t *j)
         else if (j->claim)
             snprintf(j->reason, sizeof(j->reason), "claim: by %s", j->who.id);
         else
-            snprintf(j->reason, sizeof(j->reason), "assign: by %s%s%s", j->who.id,
-                     why ? ": " : "", why ? json_string_value(why) : "");
+            snprintf(j->reason, sizeof(j->reason), "assign: by %s%s%s", j->who.id, why ? ": " : "",
+                     why ? json_string_value(why) : "");
     }
     json_decref(body);
     if (errs.n) {

@@ -14,7 +14,7 @@
 #define READ_ALL                                                                                   \
     (NQ_BIT_READ(NQ_KIND_ACTIVITY) | NQ_BIT_READ(NQ_KIND_KPI) | NQ_BIT_READ(NQ_KIND_ORG) |         \
      NQ_BIT_READ(NQ_KIND_TARGET) | NQ_BIT_READ(NQ_KIND_PLAN) | NQ_BIT_READ(NQ_KIND_ALERT) |        \
-     NQ_BIT_READ(NQ_KIND_SYSTEM) | NQ_BIT_READ(NQ_KIND_METRICS) | NQ_BIT_READ(NQ_KIND_RULES) |    \
+     NQ_BIT_READ(NQ_KIND_SYSTEM) | NQ_BIT_READ(NQ_KIND_METRICS) | NQ_BIT_READ(NQ_KIND_RULES) |     \
      NQ_BIT_READ(NQ_KIND_POOL))
 
 static const nq_role_t roles[] = {

@@ -31,7 +31,7 @@ typedef struct cadence_call {
     int days[FOLLOWUP_CLASSES]; /* the days that apply, in class order */
     bool overridden[FOLLOWUP_CLASSES];
     pool_settings_t pool; /* the public pool's settings that apply (pool.h) */
-    size_t waiting; /* member reads outstanding */
+    size_t waiting;       /* member reads outstanding */
 } cadence_call_t;
 
 static nq_redis_t *redis_of(const cadence_call_t *c)

@@ -141,8 +141,8 @@ static void refuse(org_call_t *c, const redisReply *reply)
                       : 0;
     if (strcmp(why, "limit") == 0)
         nq_call_fail(&c->base, NQ__STATUS__STATUS_CONFLICT,
-                     "limit: the salesperson owns %lld %s customers, as many as the team allows",
-                     n, ((Nq__Customer *)c->stored)->class_);
+                     "limit: the salesperson owns %lld %s customers, as many as the team allows", n,
+                     ((Nq__Customer *)c->stored)->class_);
     else if (strcmp(why, "not_in_pool") == 0)
         nq_call_fail(&c->base, NQ__STATUS__STATUS_CONFLICT,
                      "not_in_pool: customer %s is not in the public pool", c->id);

@@ -14,8 +14,8 @@
 const char *const custrec_statuses[] = {"active", "dormant", "lost", "pool", NULL};
 
 const char *const custrec_kept_fields[] = {
-    "name",     "class", "owner_id", "status",           "region",
-    "industry", "tags",  "contacts", "credit_limit_fen", "payment_terms_days",
+    "name",      "class", "owner_id", "status",           "region",
+    "industry",  "tags",  "contacts", "credit_limit_fen", "payment_terms_days",
     "pool_team", NULL,
 };
 

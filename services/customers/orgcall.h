@@ -34,7 +34,7 @@ typedef void (*org_start_fn)(org_call_t *c);
 
 /* Change a customer's owner (pool.h): a PATCH of owner_id, status,
  * pool_team and owner_reason as `req` gives them (id and customer set),
- * written with `guard` (customer_put.lua: NULL, "claim", "pool") and its
+ * written with `guard` (customer_put.lua: NULL, "claim", "rule", "pool") and its
  * value. From a bus request env answers it; with env NULL the change is the
  * service's own (the pool sweep, an assignment rule): `done` runs with the
  * call (status, stored customer) before it is freed. customers.c. */
@@ -55,8 +55,8 @@ struct org_call {
     int64_t now;              /* when the request came (updated_at, the day of changes) */
     char **ids;               /* a flow's salespeople between two steps (sorted, malloc'd) */
     size_t n_ids;             /* how many */
-    const char *guard;        /* a customer write's guard: NULL, "claim", "pool" (customer_put.lua) */
-    char guard_arg[24];       /* its value: the class limit ("" none), the due time read */
+    const char *guard;        /* a write's guard (customer_put.lua), NULL none */
+    char guard_arg[24];       /* its value: "pool": the follow-up due time read */
     void (*owner_done)(org_call_t *c); /* an inner owner change: told instead of a reply */
     void *owner_data;                  /* its argument (in c) */
 };

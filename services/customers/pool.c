@@ -10,9 +10,9 @@
 const char *const pool_rule_names[] = {"none", "round_robin", "least_loaded", NULL};
 
 const char *const pool_field_names[POOL_FIELDS] = {
-    "key_pool_days",     "normal_pool_days",     "potential_pool_days", "key_pool_multiple",
-    "normal_pool_multiple", "potential_pool_multiple", "pool_warn_days",  "key_claim_limit",
-    "normal_claim_limit", "potential_claim_limit", "assign_rule",
+    "key_pool_days",        "normal_pool_days",        "potential_pool_days", "key_pool_multiple",
+    "normal_pool_multiple", "potential_pool_multiple", "pool_warn_days",      "key_claim_limit",
+    "normal_claim_limit",   "potential_claim_limit",   "assign_rule",
 };
 
 /* Where each group starts in pool_field_names. */
@@ -70,15 +70,15 @@ int pool_rule_parse(const char *name)
 static void put_ints(const Nq__TeamCadence *c, protobuf_c_boolean has[F_RULE], int32_t v[F_RULE])
 {
     const protobuf_c_boolean h[F_RULE] = {
-        c->has_key_pool_days,     c->has_normal_pool_days,     c->has_potential_pool_days,
-        c->has_key_pool_multiple, c->has_normal_pool_multiple, c->has_potential_pool_multiple,
-        c->has_pool_warn_days,    c->has_key_claim_limit,      c->has_normal_claim_limit,
+        c->has_key_pool_days,        c->has_normal_pool_days,     c->has_potential_pool_days,
+        c->has_key_pool_multiple,    c->has_normal_pool_multiple, c->has_potential_pool_multiple,
+        c->has_pool_warn_days,       c->has_key_claim_limit,      c->has_normal_claim_limit,
         c->has_potential_claim_limit};
-    const int32_t x[F_RULE] = {
-        c->key_pool_days,     c->normal_pool_days,     c->potential_pool_days,
-        c->key_pool_multiple, c->normal_pool_multiple, c->potential_pool_multiple,
-        c->pool_warn_days,    c->key_claim_limit,      c->normal_claim_limit,
-        c->potential_claim_limit};
+    const int32_t x[F_RULE] = {c->key_pool_days,        c->normal_pool_days,
+                               c->potential_pool_days,  c->key_pool_multiple,
+                               c->normal_pool_multiple, c->potential_pool_multiple,
+                               c->pool_warn_days,       c->key_claim_limit,
+                               c->normal_claim_limit,   c->potential_claim_limit};
     memcpy(has, h, sizeof(h));
     memcpy(v, x, sizeof(x));
 }
@@ -86,10 +86,9 @@ static void put_ints(const Nq__TeamCadence *c, protobuf_c_boolean has[F_RULE], i
 int pool_check(const Nq__TeamCadence *c, nq_field_errors_t *errs)
 {
     static const int lo[F_RULE] = {1, 1, 1, 1, 1, 1, 0, 1, 1, 1};
-    static const int hi[F_RULE] = {POOL_DAYS_MAX,     POOL_DAYS_MAX,     POOL_DAYS_MAX,
-                                   POOL_MULTIPLE_MAX, POOL_MULTIPLE_MAX, POOL_MULTIPLE_MAX,
-                                   POOL_WARN_MAX,     POOL_LIMIT_MAX,    POOL_LIMIT_MAX,
-                                   POOL_LIMIT_MAX};
+    static const int hi[F_RULE] = {
+        POOL_DAYS_MAX,     POOL_DAYS_MAX, POOL_DAYS_MAX,  POOL_MULTIPLE_MAX, POOL_MULTIPLE_MAX,
+        POOL_MULTIPLE_MAX, POOL_WARN_MAX, POOL_LIMIT_MAX, POOL_LIMIT_MAX,    POOL_LIMIT_MAX};
     size_t before = errs->n + errs->dropped;
     protobuf_c_boolean has[F_RULE];
     int32_t v[F_RULE];

@@ -31,8 +31,8 @@
 #include "neiqin.pb-c.h"
 #include "nq/fielderr.h"
 
-#define POOL_DEFAULT_MULTIPLE 2  /* pool period: this many cadences */
-#define POOL_DEFAULT_WARN     3  /* warn the owner this many days before */
+#define POOL_DEFAULT_MULTIPLE 2 /* pool period: this many cadences */
+#define POOL_DEFAULT_WARN     3 /* warn the owner this many days before */
 #define POOL_DAYS_MAX         730
 #define POOL_MULTIPLE_MAX     12
 #define POOL_WARN_MAX         60

@@ -16,13 +16,13 @@
 #include "pool.h"
 
 struct poolsweep {
-    customers_t *app;  /* the service */
-    uv_timer_t *tick;  /* heap: freed in its close callback */
-    size_t looks;      /* customers being looked at (a take waits for none) */
-    bool taking;       /* a take is in flight */
-    bool stopping;     /* poolsweep_stop ran */
-    uint64_t moved;    /* customers moved to the pool here */
-    uint64_t warned;   /* owners warned here */
+    customers_t *app; /* the service */
+    uv_timer_t *tick; /* heap: freed in its close callback */
+    size_t looks;     /* customers being looked at (a take waits for none) */
+    bool taking;      /* a take is in flight */
+    bool stopping;    /* poolsweep_stop ran */
+    uint64_t moved;   /* customers moved to the pool here */
+    uint64_t warned;  /* owners warned here */
 };
 
 /* One customer looked at. */
@@ -38,7 +38,7 @@ typedef struct look {
     int64_t warned_for; /* the pool time the owner was warned for */
     int cadence;        /* days */
     pool_settings_t set;
-    int days;           /* the pool period */
+    int days; /* the pool period */
 } look_t;
 
 static nq_redis_t *redis_of(const poolsweep_t *ps)
@@ -349,10 +349,9 @@ static void on_team(nq_redis_t *r, redisReply *reply, void *data)
 }
 
 /* The fields of the customer a look reads, in order. */
-static const char *const look_fields[] = {"owner_id", "class",        "status",
-                                          "last_contact_at", "since", "created_at",
-                                          "cadence_days",    "followup_due_at", "pool_warned_for",
-                                          "name"};
+static const char *const look_fields[] = {
+    "owner_id",   "class",        "status",          "last_contact_at", "since",
+    "created_at", "cadence_days", "followup_due_at", "pool_warned_for", "name"};
 #define N_LOOK_FIELDS (sizeof(look_fields) / sizeof(look_fields[0]))
 
 static void on_customer(nq_redis_t *r, redisReply *reply, void *data)

@@ -105,9 +105,10 @@ static void test_settings(void)
     CU_ASSERT_EQUAL(tk_num(g, "pool_warn_days"), 3);
     CU_ASSERT_STRING_EQUAL(tk_str(g, "assign_rule"), "none");
     json_decref(g);
-    tk_expect_400("PUT", "/api/v1/teams/t-a/cadence", "{\"key_pool_days\":30,\"key_pool_multiple\":2}",
-                  "key_pool_multiple");
-    tk_expect_400("PUT", "/api/v1/teams/t-a/cadence", "{\"assign_rule\":\"random\"}", "assign_rule");
+    tk_expect_400("PUT", "/api/v1/teams/t-a/cadence",
+                  "{\"key_pool_days\":30,\"key_pool_multiple\":2}", "key_pool_multiple");
+    tk_expect_400("PUT", "/api/v1/teams/t-a/cadence", "{\"assign_rule\":\"random\"}",
+                  "assign_rule");
     tk_expect_400("PUT", "/api/v1/teams/t-a/cadence", "{\"normal_claim_limit\":0}",
                   "normal_claim_limit");
     put("/api/v1/teams/t-a/cadence", "{\"normal_claim_limit\":1,\"key_pool_days\":63}");
@@ -140,13 +141,12 @@ static void test_claim_assign(void)
     /* not theirs to claim: another team's pool, someone's customer, someone else */
     CU_ASSERT_EQUAL(post_as(s_sa2, "/api/v1/customers/c-pb/claim", "{}", NULL), 404);
     CU_ASSERT_EQUAL(post_as(s_sa2, "/api/v1/customers/c-o1/claim", "{}", NULL), 404);
-    CU_ASSERT_EQUAL(post_as(s_sa2, "/api/v1/customers/c-p3/claim", "{\"salesperson_id\":\"sp-a1\"}",
-                            NULL),
-                    403);
+    CU_ASSERT_EQUAL(
+        post_as(s_sa2, "/api/v1/customers/c-p3/claim", "{\"salesperson_id\":\"sp-a1\"}", NULL),
+        403);
     /* owned: not in the pool */
-    CU_ASSERT_EQUAL(post_as(s_coa, "/api/v1/customers/c-o1/claim", "{\"salesperson_id\":\"sp-a2\"}",
-                            &j),
-                    409);
+    CU_ASSERT_EQUAL(
+        post_as(s_coa, "/api/v1/customers/c-o1/claim", "{\"salesperson_id\":\"sp-a2\"}", &j), 409);
     CU_ASSERT_PTR_NOT_NULL(strstr(tk_str(j, "detail"), "not_in_pool"));
     json_decref(j);
     /* the coordinator assigns; another team's customer is not found */
@@ -156,12 +156,12 @@ static void test_claim_assign(void)
     CU_ASSERT_STRING_EQUAL(tk_str(j, "owner_id"), "sp-a1");
     CU_ASSERT_STRING_EQUAL(last_reason(j), "assign: by u-coa: 接手");
     json_decref(j);
-    CU_ASSERT_EQUAL(post_as(s_coa, "/api/v1/customers/c-pb/assign", "{\"salesperson_id\":\"sp-a1\"}",
-                            NULL),
-                    404);
-    CU_ASSERT_EQUAL(post_as(s_coa, "/api/v1/customers/c-p3/assign", "{\"salesperson_id\":\"sp-b1\"}",
-                            NULL),
-                    403);
+    CU_ASSERT_EQUAL(
+        post_as(s_coa, "/api/v1/customers/c-pb/assign", "{\"salesperson_id\":\"sp-a1\"}", NULL),
+        404);
+    CU_ASSERT_EQUAL(
+        post_as(s_coa, "/api/v1/customers/c-p3/assign", "{\"salesperson_id\":\"sp-b1\"}", NULL),
+        403);
     tk_expect_400("POST", "/api/v1/customers/c-p3/assign", "{\"salesperson_id\":\"\"}",
                   "salesperson_id");
 }
@@ -223,9 +223,8 @@ static void test_round_robin(void)
         char path[64], owner[64];
         snprintf(path, sizeof(path), "/api/v1/customers/c-rr%d", i);
         put(path, "{\"name\":\"RR\",\"status\":\"pool\",\"pool_team\":\"t-b\"}");
-        CU_ASSERT_STRING_EQUAL(wait_owner(path + strlen("/api/v1/customers/"), owner,
-                                          sizeof(owner)),
-                               want[i]);
+        CU_ASSERT_STRING_EQUAL(
+            wait_owner(path + strlen("/api/v1/customers/"), owner, sizeof(owner)), want[i]);
     }
     json_t *g = tk_get_ok("/api/v1/customers/c-rr1");
     CU_ASSERT_STRING_EQUAL(last_reason(g), "assign: round_robin");
@@ -283,7 +282,8 @@ static void test_move_to_pool(void)
     int found = 0;
     for (size_t i = 0; w && w->type == REDIS_REPLY_ARRAY && i < w->elements; i++) {
         const redisReply *f = w->element[i]->element[1];
-        const redisReply *cu = tk_field_of(f, "customer_id"), *sp = tk_field_of(f, "salesperson_id");
+        const redisReply *cu = tk_field_of(f, "customer_id"),
+                         *sp = tk_field_of(f, "salesperson_id");
         if (cu && strcmp(cu->str, "c-m2") == 0) {
             found++;
             CU_ASSERT_STRING_EQUAL(sp ? sp->str : "", "sp-a1");

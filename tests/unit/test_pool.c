@@ -21,10 +21,10 @@ static void test_period(void)
     static const struct {
         int days, multiple, cadence, want;
     } rows[] = {
-        {0, 2, 30, 60}, /* the default: 2 x cadence */
-        {0, 3, 7, 21},  /* a multiple */
+        {0, 2, 30, 60},  /* the default: 2 x cadence */
+        {0, 3, 7, 21},   /* a multiple */
         {45, 2, 30, 45}, /* days win over the multiple */
-        {5, 2, 14, 14}, /* never shorter than the cadence */
+        {5, 2, 14, 14},  /* never shorter than the cadence */
         {0, 1, 1, 1},
     };
     for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
@@ -48,8 +48,7 @@ static void test_due(void)
          "2027-02-03T00:00:00+08:00"},
         {"2026-12-07T00:00:00+08:00", 14, 0, "2026-12-22T00:00:00+08:00",
          "2026-12-22T00:00:00+08:00"},
-        {"2026-12-06T16:00:00Z", 1, 1, "2026-12-09T00:00:00+08:00",
-         "2026-12-08T00:00:00+08:00"},
+        {"2026-12-06T16:00:00Z", 1, 1, "2026-12-09T00:00:00+08:00", "2026-12-08T00:00:00+08:00"},
     };
     for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
         int64_t due = pool_due(at(rows[i].base), rows[i].days, off);
@@ -75,8 +74,8 @@ static void test_decide(void)
         {80, 100, 70, 100, POOL_WAIT, 100}, /* warned already */
         {80, 100, 70, 50, POOL_WARN, 100},  /* warned for an earlier due time */
         {100, 100, 70, 100, POOL_MOVE, 0},
-        {150, 100, 70, 0, POOL_MOVE, 0},    /* late: no warning first */
-        {10, 100, 100, 0, POOL_WAIT, 100},  /* no warning days */
+        {150, 100, 70, 0, POOL_MOVE, 0},   /* late: no warning first */
+        {10, 100, 100, 0, POOL_WAIT, 100}, /* no warning days */
     };
     for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
         pool_step_t s = pool_decide(rows[i].now, rows[i].due, rows[i].warn_at, rows[i].warned_for);
@@ -119,11 +118,11 @@ static void test_settings(void)
 {
     const char *values[POOL_FIELDS] = {NULL};
     pool_settings_t s;
-    values[0] = "20";           /* key_pool_days */
-    values[4] = "3";            /* normal_pool_multiple */
-    values[6] = "5";            /* pool_warn_days */
-    values[8] = "50";           /* normal_claim_limit */
-    values[9] = "x";            /* unreadable: the default */
+    values[0] = "20"; /* key_pool_days */
+    values[4] = "3";  /* normal_pool_multiple */
+    values[6] = "5";  /* pool_warn_days */
+    values[8] = "50"; /* normal_claim_limit */
+    values[9] = "x";  /* unreadable: the default */
     values[10] = "round_robin";
     pool_settings_parse(&s, values);
     CU_ASSERT_EQUAL(s.days[0], 20);
