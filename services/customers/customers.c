@@ -143,7 +143,7 @@ static int owner_patch(Nq__OrgRequest *req)
     return 0;
 }
 
-void customers_owner_change(customers_t *app, const nq_bus_envelope_t *env,
+int customers_owner_change(customers_t *app, const nq_bus_envelope_t *env,
                             const Nq__OrgRequest *req, const char *guard, const char *guard_arg,
                             void (*done)(org_call_t *c), void *data)
 {
@@ -152,7 +152,7 @@ void customers_owner_change(customers_t *app, const nq_bus_envelope_t *env,
     if (!c) {
         nq_log_error("owner_change", "cannot change the owner of %s: out of memory",
                      req->id ? req->id : "");
-        return;
+        return -1;
     }
     c->guard = guard;
     snprintf(c->guard_arg, sizeof(c->guard_arg), "%s", guard_arg ? guard_arg : "");
@@ -175,6 +175,7 @@ void customers_owner_change(customers_t *app, const nq_bus_envelope_t *env,
         c->start(c);
     }
     nq_call_release(&c->base);
+    return 0;
 }
 
 /* customer.claim.v1 and customer.assign.v1: the gateway gives the owner,

@@ -37,8 +37,9 @@ typedef void (*org_start_fn)(org_call_t *c);
  * written with `guard` (customer_put.lua: NULL, "claim", "rule", "pool") and its
  * value. From a bus request env answers it; with env NULL the change is the
  * service's own (the pool sweep, an assignment rule): `done` runs with the
- * call (status, stored customer) before it is freed. customers.c. */
-void customers_owner_change(customers_t *app, const nq_bus_envelope_t *env,
+ * call (status, stored customer) before it is freed. Returns 0, or -1 when
+ * out of memory (nothing started, `done` never runs). customers.c. */
+int customers_owner_change(customers_t *app, const nq_bus_envelope_t *env,
                             const Nq__OrgRequest *req, const char *guard, const char *guard_arg,
                             void (*done)(org_call_t *c), void *data);
 

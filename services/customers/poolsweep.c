@@ -128,7 +128,8 @@ static void assign_pick(assign_t *a)
     cu.status = "active";
     cu.pool_team = "";
     cu.owner_reason = reason;
-    customers_owner_change(a->app, NULL, &req, "rule", NULL, on_assigned, a);
+    if (customers_owner_change(a->app, NULL, &req, "rule", NULL, on_assigned, a) != 0)
+        assign_free(a);
 }
 
 /* One member's load answered: its slot is the reply's order. */
@@ -265,7 +266,8 @@ static void move(look_t *l)
     cu.status = "pool";
     cu.pool_team = l->team;
     cu.owner_reason = reason;
-    customers_owner_change(l->ps->app, NULL, &req, "pool", l->due_read, on_moved, l);
+    if (customers_owner_change(l->ps->app, NULL, &req, "pool", l->due_read, on_moved, l) != 0)
+        look_end(l); /* looked at again after the lease */
 }
 
 /* The owner's warning: on the warnings stream for alerting, marked on the
