@@ -65,6 +65,7 @@ extern const gw_routes_t gw_activity_routes;
 extern const gw_routes_t gw_activity_read_routes;
 extern const gw_routes_t gw_kpi_routes;
 extern const gw_routes_t gw_org_routes;
+extern const gw_routes_t gw_pool_routes;
 extern const gw_routes_t gw_alert_routes;
 extern const gw_routes_t gw_channel_routes;
 extern const gw_routes_t gw_health_routes;

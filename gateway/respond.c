@@ -126,6 +126,7 @@ static const struct {
     [NQ__STATUS__STATUS_NOT_FOUND] = {404, "not_found"},
     [NQ__STATUS__STATUS_FORBIDDEN] = {403, "forbidden"},
     [NQ__STATUS__STATUS_UNAVAILABLE] = {503, "unavailable"},
+    [NQ__STATUS__STATUS_CONFLICT] = {409, "conflict"},
 };
 
 int gw_respond_reply(nq_http_conn_t *conn, const Nq__ReplyHeader *hdr, int ok_status, json_t *body)

@@ -103,6 +103,10 @@ static const struct {
     {CUSTOMERS, RW, NQ_KEY_FOLLOWUP_DUE},         /* likewise */
     {CUSTOMERS, RW, NQ_KEY_FOLLOWUP_SWEPT},       /* likewise */
     {CUSTOMERS, RW, NQ_KEY_CADENCE},              /* a team's cadences */
+    {CUSTOMERS, RW, NQ_KEY_POOL_DUE},             /* the public pool: when each customer falls due */
+    {CUSTOMERS, RW, NQ_KEY_POOL_SCANNED},         /* likewise: the sweep's lease */
+    {CUSTOMERS, RW, NQ_KEY_POOL_RR},              /* round-robin positions of assignment rules */
+    {CUSTOMERS, RW, NQ_KEY_POOL_WARNINGS},        /* warnings before a customer goes to the pool */
     {CUSTOMERS, RW, NQ_KEY_TEAMS},                /* the directory */
     {CUSTOMERS, RW, NQ_KEY_TEAMS_ARCHIVED},       /* likewise */
     {CUSTOMERS, RW, NQ_KEY_SALESPEOPLE},          /* likewise */

@@ -14,7 +14,8 @@
 #define READ_ALL                                                                                   \
     (NQ_BIT_READ(NQ_KIND_ACTIVITY) | NQ_BIT_READ(NQ_KIND_KPI) | NQ_BIT_READ(NQ_KIND_ORG) |         \
      NQ_BIT_READ(NQ_KIND_TARGET) | NQ_BIT_READ(NQ_KIND_PLAN) | NQ_BIT_READ(NQ_KIND_ALERT) |        \
-     NQ_BIT_READ(NQ_KIND_SYSTEM) | NQ_BIT_READ(NQ_KIND_METRICS) | NQ_BIT_READ(NQ_KIND_RULES))
+     NQ_BIT_READ(NQ_KIND_SYSTEM) | NQ_BIT_READ(NQ_KIND_METRICS) | NQ_BIT_READ(NQ_KIND_RULES) |     \
+     NQ_BIT_READ(NQ_KIND_POOL))
 
 static const nq_role_t roles[] = {
     {"admin", ALL_BITS, "everything, including users, API keys, rebuilds and /metrics",
@@ -23,20 +24,22 @@ static const nq_role_t roles[] = {
      READ_ALL - NQ_BIT_READ(NQ_KIND_METRICS) + NQ_BIT_WRITE(NQ_KIND_ACTIVITY) +
          NQ_BIT_WRITE(NQ_KIND_ORG) + NQ_BIT_WRITE(NQ_KIND_TARGET) + NQ_BIT_WRITE(NQ_KIND_PLAN) +
          NQ_BIT_WRITE(NQ_KIND_ALERT) + NQ_BIT_WRITE(NQ_KIND_RULES) + NQ_BIT_READ(NQ_KIND_AUDIT) +
-         SELF_BITS,
+         NQ_BIT_WRITE(NQ_KIND_POOL) + SELF_BITS,
      "reads and writes the figures, org, targets, plans and alert rules of every team; reads "
      "the audit log; no users, keys, rebuilds",
      NQ_REACH_ALL},
     {"coordinator",
      NQ_BIT_READ(NQ_KIND_KPI) | RW(NQ_KIND_ACTIVITY) | RW(NQ_KIND_ORG) | RW(NQ_KIND_TARGET) |
-         NQ_BIT_READ(NQ_KIND_PLAN) | RW(NQ_KIND_ALERT) | NQ_BIT_READ(NQ_KIND_RULES) | SELF_BITS,
+         NQ_BIT_READ(NQ_KIND_PLAN) | RW(NQ_KIND_ALERT) | NQ_BIT_READ(NQ_KIND_RULES) |
+         NQ_BIT_WRITE(NQ_KIND_POOL) | SELF_BITS,
      "reads figures, writes activities, org, targets and alerts; reads plans and alert rules",
      NQ_REACH_TEAMS},
     {"salesperson",
      NQ_BIT_READ(NQ_KIND_KPI) | RW(NQ_KIND_ACTIVITY) | NQ_BIT_READ(NQ_KIND_ORG) |
          NQ_BIT_READ(NQ_KIND_TARGET) | NQ_BIT_READ(NQ_KIND_PLAN) | NQ_BIT_READ(NQ_KIND_ALERT) |
-         SELF_BITS,
-     "reads figures, targets, plans and alerts; reads and writes their own activities",
+         NQ_BIT_WRITE(NQ_KIND_POOL) | SELF_BITS,
+     "reads figures, targets, plans and alerts; reads and writes their own activities; claims "
+     "customers from their team's public pool",
      NQ_REACH_SELF},
 };
 
@@ -56,7 +59,7 @@ static const char *const kind_names[NQ_KIND_COUNT] = {
     [NQ_KIND_ORG] = "org",       [NQ_KIND_TARGET] = "target",     [NQ_KIND_PLAN] = "plan",
     [NQ_KIND_ALERT] = "alert",   [NQ_KIND_SYSTEM] = "system",     [NQ_KIND_METRICS] = "metrics",
     [NQ_KIND_ACCESS] = "access", [NQ_KIND_SELF] = "self",         [NQ_KIND_RULES] = "rules",
-    [NQ_KIND_AUDIT] = "audit",
+    [NQ_KIND_AUDIT] = "audit",   [NQ_KIND_POOL] = "pool",
 };
 
 static const nq_role_t *find(const nq_role_t *rows, int n, const char *name)

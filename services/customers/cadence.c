@@ -12,6 +12,7 @@
 
 #include "followup.h"
 #include "nq/call.h"
+#include "pool.h"
 #include "nq/keys.h"
 #include "nq/log.h"
 #include "nq/reply.h"
@@ -29,7 +30,8 @@ typedef struct cadence_call {
     char team[NQ_ID_MAX + 1];
     int days[FOLLOWUP_CLASSES]; /* the days that apply, in class order */
     bool overridden[FOLLOWUP_CLASSES];
-    size_t waiting; /* member reads outstanding */
+    pool_settings_t pool; /* the public pool's settings that apply (pool.h) */
+    size_t waiting;       /* member reads outstanding */
 } cadence_call_t;
 
 static nq_redis_t *redis_of(const cadence_call_t *c)
@@ -49,7 +51,7 @@ static void answer(nq_call_t *base)
                              &base->errs);
         Nq__TeamCadenceReply reply = NQ__TEAM_CADENCE_REPLY__INIT;
         Nq__TeamCadence cad = NQ__TEAM_CADENCE__INIT;
-        char *over[FOLLOWUP_CLASSES];
+        char *over[FOLLOWUP_CLASSES + POOL_FIELDS];
         reply.header = &h.pb;
         if (ok) {
             cad.has_key_days = cad.has_normal_days = cad.has_potential_days = 1;
@@ -60,6 +62,11 @@ static void answer(nq_call_t *base)
                 if (c->overridden[i])
                     over[cad.n_overridden++] = (char *)org_customer_classes[i];
             }
+            for (int i = 0; i < POOL_FIELDS; i++) {
+                if (c->pool.overridden[i])
+                    over[cad.n_overridden++] = (char *)pool_field_names[i];
+            }
+            pool_settings_to_pb(&c->pool, c->days, &cad);
             cad.overridden = over;
             reply.cadence = &cad;
         }
@@ -197,9 +204,11 @@ static void on_members(nq_redis_t *r, redisReply *reply, void *data)
 
 /* ---------------------------------------------------------------- get and put */
 
-/* The stored overrides (three values, nil for none) into c->days. */
+/* The stored overrides (the three cadences, then the pool's fields; nil
+ * for none) into c->days and c->pool. */
 static void take_days(cadence_call_t *c, const redisReply *r)
 {
+    const char *pool[POOL_FIELDS] = {NULL};
     followup_defaults(c->days);
     for (int i = 0; i < FOLLOWUP_CLASSES && i < (int)r->elements; i++) {
         const redisReply *e = r->element[i];
@@ -208,6 +217,11 @@ static void take_days(cadence_call_t *c, const redisReply *r)
             c->overridden[i] = true;
         }
     }
+    for (int i = 0; i < POOL_FIELDS && FOLLOWUP_CLASSES + i < (int)r->elements; i++) {
+        const redisReply *e = r->element[FOLLOWUP_CLASSES + i];
+        pool[i] = e->type == REDIS_REPLY_STRING ? e->str : NULL;
+    }
+    pool_settings_parse(&c->pool, pool);
 }
 
 /* The answer of common/lua/cadence_put.lua or of the get's script: nil
@@ -245,8 +259,9 @@ static void on_put(nq_redis_t *r, redisReply *reply, void *data)
     nq_call_release(&c->base);
 }
 
-/* One script call for both: KEYS the team, the cadences; ARGV the three
- * fields, then for a put their values ("" removes). */
+/* One script call for both: KEYS the team, the cadences; ARGV the count,
+ * the fields (three cadences, then the pool's), then for a put their values
+ * ("" removes). */
 static void call_cadence(cadence_call_t *c, const Nq__TeamCadence *put)
 {
     char team[160], fields[FOLLOWUP_CLASSES][NQ_ID_MAX + 16];
@@ -257,8 +272,11 @@ static void call_cadence(cadence_call_t *c, const Nq__TeamCadence *put)
     nq_redis_args_init(&a);
     nq_redis_args_adds(&a, team);
     nq_redis_args_adds(&a, NQ_KEY_CADENCE);
+    nq_redis_args_addf(&a, "%d", FOLLOWUP_CLASSES + POOL_FIELDS);
     for (int i = 0; i < FOLLOWUP_CLASSES; i++)
         nq_redis_args_adds(&a, fields[i]);
+    for (int i = 0; i < POOL_FIELDS; i++)
+        nq_redis_args_addf(&a, "%s:%s", c->team, pool_field_names[i]);
     if (put) {
         const protobuf_c_boolean has[] = {put->has_key_days, put->has_normal_days,
                                           put->has_potential_days};
@@ -269,6 +287,10 @@ static void call_cadence(cadence_call_t *c, const Nq__TeamCadence *put)
             else
                 nq_redis_args_adds(&a, "");
         }
+        char values[POOL_FIELDS][16];
+        pool_put_values(put, values);
+        for (int i = 0; i < POOL_FIELDS; i++)
+            nq_redis_args_adds(&a, values[i]);
     }
     nq_call_issued(&c->base, a.failed ? -1
                                       : nq_script_call_args(redis_of(c), NQ_SCRIPT(CADENCE_PUT),
@@ -292,8 +314,10 @@ void cadence_serve(customers_t *app, const nq_bus_envelope_t *env,
         nq_field_errors_add(&c->base.errs, "id", NQ_ID_RULE);
     if (put && !req->cadence)
         nq_field_errors_add(&c->base.errs, "cadence", "is required");
-    else if (put)
+    else if (put) {
         followup_check(req->cadence, &c->base.errs);
+        pool_check(req->cadence, &c->base.errs);
+    }
     if (c->base.errs.n)
         nq_call_fail(&c->base, NQ__STATUS__STATUS_INVALID, "invalid %s: %s %s",
                      NQ_REASON("team cadence"), c->base.errs.items[0].field,

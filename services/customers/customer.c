@@ -12,6 +12,7 @@
 #include "nq/period.h"
 #include "nq/scripts.h"
 #include "orgcall.h"
+#include "poolsweep.h"
 
 /* The entity from alternating field/value strings, or NULL (OOM, or stored
  * data unreadable). */
@@ -129,6 +130,30 @@ static void move_key_customers(org_call_t *c, const char *old_owner, const char 
         move_key_customer(c, &moves[i], since);
 }
 
+/* A guard's refusal {4, why[, count]}: CONFLICT with the reason. */
+static void refuse(org_call_t *c, const redisReply *reply)
+{
+    const char *why = reply->elements > 1 && reply->element[1]->type == REDIS_REPLY_STRING
+                          ? reply->element[1]->str
+                          : "";
+    long long n = reply->elements > 2 && reply->element[2]->type == REDIS_REPLY_INTEGER
+                      ? reply->element[2]->integer
+                      : 0;
+    if (strcmp(why, "limit") == 0)
+        nq_call_fail(&c->base, NQ__STATUS__STATUS_CONFLICT,
+                     "limit: the salesperson owns %lld %s customers, as many as the team allows", n,
+                     ((Nq__Customer *)c->stored)->class_);
+    else if (strcmp(why, "not_in_pool") == 0)
+        nq_call_fail(&c->base, NQ__STATUS__STATUS_CONFLICT,
+                     "not_in_pool: customer %s is not in the public pool", c->id);
+    else if (strcmp(why, "other_team") == 0)
+        nq_call_fail(&c->base, NQ__STATUS__STATUS_CONFLICT,
+                     "other_team: customer %s is in another team's pool", c->id);
+    else
+        nq_call_fail(&c->base, NQ__STATUS__STATUS_CONFLICT, "%s: customer %s changed meanwhile",
+                     why, c->id);
+}
+
 /* The customer put script's answer: the key-customer moves, then the org
  * version (last, so the put is answered only once kept leaderboards are
  * stale). */
@@ -149,6 +174,10 @@ static void on_customer_written(nq_redis_t *r, redisReply *reply, void *data)
         protobuf_c_message_free_unpacked(c->stored, NULL);
         c->stored = NULL;
         org_restart(c);
+        goto out;
+    }
+    if (outcome == 4) { /* the guard refused it (pool.h) */
+        refuse(c, reply);
         goto out;
     }
     if (outcome == 3) {
@@ -175,6 +204,10 @@ static void on_customer_written(nq_redis_t *r, redisReply *reply, void *data)
     Nq__Customer *cu = (Nq__Customer *)c->stored;
     move_key_customers(c, reply->element[1]->str, reply->element[2]->str, cu->owner_id, cu->class_,
                        since);
+    /* a new customer put in a team's pool: the team's assignment rule (poolsweep.h) */
+    if (!c->owner_done && !*reply->element[2]->str && !(cu->owner_id && *cu->owner_id) &&
+        cu->pool_team && *cu->pool_team)
+        poolsweep_assign(c->app, c->id, cu->pool_team);
     nq_call_issued(&c->base,
                    nq_redis_command(org_redis(c), on_written, c, "INCR %s", NQ_KEY_ORG_VERSION));
     customer_read(c, customer_got); /* answered as a get reads it: history, follow-up */
@@ -228,6 +261,14 @@ static int write_keys(org_call_t *c, const char *owner, nq_redis_args_t *a)
     rc |= nq_key_salesperson(key, sizeof(key), owner);
     nq_redis_args_adds(a, key);
     org_args_add_sorts(a);
+    /* a claim's count of what the new owner has of the class */
+    const Nq__Customer *cu = c->req->customer;
+    rc |= nq_key_index(key, sizeof(key), orgix_lists[ORG_CUSTOMER].name, "owner", owner);
+    nq_redis_args_adds(a, key);
+    rc |= nq_key_index(key, sizeof(key), orgix_lists[ORG_CUSTOMER].name, "class",
+                       cu->class_ ? cu->class_ : "normal");
+    nq_redis_args_adds(a, key);
+    nq_redis_args_adds(a, NQ_KEY_POOL_DUE);
     return rc < 0 || a->failed ? -1 : 0;
 }
 
@@ -281,6 +322,8 @@ static void customer_write(org_call_t *c, const char *const *before, size_t nb)
     for (int i = 0; i < FOLLOWUP_CLASSES; i++)
         nq_redis_args_addf(&a, "%d", days[i]);
     org_args_add_move_counts(&a, &moves);
+    nq_redis_args_adds(&a, c->guard ? c->guard : "");
+    nq_redis_args_adds(&a, c->guard_arg);
     for (size_t i = 0; i < fields.argc; i++)
         nq_redis_args_add(&a, fields.argv[i], fields.lens[i]);
     nq_call_issued(&c->base, a.failed ? -1

@@ -6,6 +6,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "nq/bus.h"
 #include "nq/call.h"
@@ -17,6 +18,7 @@
 #include "customers_app.h"
 #include "org.h"
 #include "orgcall.h"
+#include "poolsweep.h"
 
 /* Send the reply (unless the socket is closed by now) and free the call. */
 static void call_answer(nq_call_t *base)
@@ -25,7 +27,9 @@ static void call_answer(nq_call_t *base)
     bool ok = base->status == NQ__STATUS__STATUS_OK;
     if (base->status == NQ__STATUS__STATUS_UNAVAILABLE)
         nq_log_warn("org_unavailable", "%s %s: %s", base->env.type, c->id, base->detail);
-    if (c->app->sock) {
+    if (c->owner_done) {
+        /* the service's own change: no one to answer */
+    } else if (c->app->sock) {
         nq_reply_header_t h;
         nq_reply_header_init(&h, base->correlation_id, base->status, ok ? NULL : base->detail,
                              &base->errs);
@@ -37,6 +41,8 @@ static void call_answer(nq_call_t *base)
     } else {
         nq_log_debug("reply_dropped", "%s %s: stopping", base->env.type, c->id);
     }
+    if (c->owner_done)
+        c->owner_done(c);
     c->app->inflight--;
     protobuf_c_message_free_unpacked(c->stored, NULL);
     org_set_ids(c, NULL, NULL, 0);
@@ -114,6 +120,74 @@ static void on_org(nq_zsock_t *sock, const nq_bus_envelope_t *env, const Protobu
     nq_call_release(&c->base);
 }
 
+/* The PATCH fields of an owner change. */
+static const char *const owner_fields[] = {"owner_id", "status", "pool_team", "owner_reason"};
+#define N_OWNER_FIELDS (sizeof(owner_fields) / sizeof(owner_fields[0]))
+
+/* Make the call's copy of the request the PATCH of an owner change. 0, or
+ * -1 when out of memory. */
+static int owner_patch(Nq__OrgRequest *req)
+{
+    req->has_patch = req->patch = 1;
+    for (size_t i = 0; i < req->n_patch_fields; i++)
+        free(req->patch_fields[i]);
+    free(req->patch_fields);
+    req->n_patch_fields = 0;
+    if (!(req->patch_fields = calloc(N_OWNER_FIELDS, sizeof(char *))))
+        return -1;
+    for (size_t i = 0; i < N_OWNER_FIELDS; i++) {
+        if (!(req->patch_fields[i] = strdup(owner_fields[i])))
+            return -1;
+        req->n_patch_fields++;
+    }
+    return 0;
+}
+
+int customers_owner_change(customers_t *app, const nq_bus_envelope_t *env,
+                            const Nq__OrgRequest *req, const char *guard, const char *guard_arg,
+                            void (*done)(org_call_t *c), void *data)
+{
+    static const nq_bus_envelope_t none = {0};
+    org_call_t *c = call_new(app, &org_kinds[ORG_CUSTOMER], ORG_PUT, env ? env : &none, req);
+    if (!c) {
+        nq_log_error("owner_change", "cannot change the owner of %s: out of memory",
+                     req->id ? req->id : "");
+        return -1;
+    }
+    c->guard = guard;
+    snprintf(c->guard_arg, sizeof(c->guard_arg), "%s", guard_arg ? guard_arg : "");
+    c->owner_done = env ? NULL : done;
+    c->owner_data = data;
+    const Nq__Customer *cu = req->customer;
+    if (c->base.status != NQ__STATUS__STATUS_OK) {
+        /* out of memory copying it */
+    } else if (!nq_valid_id(req->id)) {
+        nq_field_errors_add(&c->base.errs, "id", NQ_ID_RULE);
+    } else if (cu && cu->owner_id && *cu->owner_id && !nq_valid_id(cu->owner_id)) {
+        nq_field_errors_add(&c->base.errs, "salesperson_id", NQ_ID_RULE);
+    } else if (!cu || owner_patch(c->req) != 0) {
+        nq_call_fail(&c->base, NQ__STATUS__STATUS_UNAVAILABLE, "out of memory");
+    }
+    if (c->base.errs.n)
+        org_fail_invalid(c, "customer");
+    else if (c->base.status == NQ__STATUS__STATUS_OK) {
+        c->start = customer_put;
+        c->start(c);
+    }
+    nq_call_release(&c->base);
+    return 0;
+}
+
+/* customer.claim.v1 and customer.assign.v1: the gateway gives the owner,
+ * the status and the reason; a claim is guarded (pool.h). */
+static void on_owner(nq_zsock_t *sock, const nq_bus_envelope_t *env, const ProtobufCMessage *msg,
+                     void *data)
+{
+    const Nq__OrgRequest *req = (const Nq__OrgRequest *)msg;
+    bool claim = env->msg == NQ_MSG(CUSTOMER_CLAIM);
+    customers_owner_change(data, env, req, claim ? "claim" : NULL, NULL, NULL, NULL);
+}
+
 /* Every list request type: a page of teams, salespeople or customers. */
 static void on_list(nq_zsock_t *sock, const nq_bus_envelope_t *env, const ProtobufCMessage *msg,
                     void *data)
@@ -151,6 +225,8 @@ static const nq_bus_route_t routes[] = {
     {NQ_MSG(CUSTOMER_DELETE), on_org},
     {NQ_MSG(TEAM_CADENCE_GET), on_cadence_get},
     {NQ_MSG(TEAM_CADENCE_PUT), on_cadence_put},
+    {NQ_MSG(CUSTOMER_CLAIM), on_owner},
+    {NQ_MSG(CUSTOMER_ASSIGN), on_owner},
     {NQ_MSG(SYS_PING), on_ping},
     /* the org lists (lists.c) */
     {NQ_MSG(TEAM_LIST), on_list},
@@ -185,6 +261,7 @@ void *customers_new(nq_service_t *svc)
         free(app);
         return NULL;
     }
+    app->pool = poolsweep_new(app);
     nq_redis_on_connected(svc->redis, migrate_on_connected, NULL);
     nq_log_info("listening", "customers ROUTER on %s", cfg->customers_endpoint);
     return app;
@@ -197,12 +274,15 @@ void customers_stop(void *data)
         return;
     nq_zsock_destroy(&app->sock);
     indexer_stop(app->indexer);
+    poolsweep_stop(app->pool);
 }
 
 void customers_free(void *data)
 {
     customers_t *app = data;
-    if (app)
+    if (app) {
         indexer_free(app->indexer);
+        poolsweep_free(app->pool);
+    }
     free(app);
 }

@@ -15,6 +15,7 @@ typedef struct customers {
     nq_zsock_t *sock;   /* ROUTER for the gateway; NULL once stopped */
     size_t inflight;    /* calls not yet answered */
     indexer_t *indexer; /* keeps the activity index from the log (indexer.h) */
+    struct poolsweep *pool; /* the public pool's timer (poolsweep.h) */
 } customers_t;
 
 #endif

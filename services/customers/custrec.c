@@ -14,9 +14,9 @@
 const char *const custrec_statuses[] = {"active", "dormant", "lost", "pool", NULL};
 
 const char *const custrec_kept_fields[] = {
-    "name",     "class", "owner_id", "status",           "region",
-    "industry", "tags",  "contacts", "credit_limit_fen", "payment_terms_days",
-    NULL,
+    "name",      "class", "owner_id", "status",           "region",
+    "industry",  "tags",  "contacts", "credit_limit_fen", "payment_terms_days",
+    "pool_team", NULL,
 };
 
 /* ---------------------------------------------------------------- rules */
@@ -119,6 +119,8 @@ void custrec_validate(const Nq__Customer *c, nq_field_errors_t *errs)
 {
     check_status(c->status, errs);
     check_text(c->region, "region", CUSTREC_TEXT_MAX, errs);
+    if (c->pool_team && *c->pool_team && !nq_valid_id(c->pool_team))
+        nq_field_errors_add(errs, "pool_team", NQ_ID_RULE);
     check_text(c->industry, "industry", CUSTREC_TEXT_MAX, errs);
     check_tags(c->tags, c->n_tags, errs);
     if (c->n_contacts > CUSTREC_CONTACTS_MAX)
@@ -195,6 +197,8 @@ int custrec_to_fields(const Nq__Customer *c, nq_redis_args_t *out)
         nq_redis_args_addf(out, "%d", (int)c->payment_terms_days);
     else
         nq_redis_args_adds(out, "");
+    /* only a customer without owner is in a team's pool */
+    org_add_field(out, "pool_team", c->owner_id && *c->owner_id ? "" : c->pool_team);
     return out->failed ? -1 : 0;
 }
 
@@ -273,6 +277,7 @@ int custrec_from_fields(Nq__Customer *c, const char *const *fields, size_t n)
     int rc = org_copy_text(&c->status, org_lookup(fields, n, "status"));
     rc |= org_copy_text(&c->region, org_lookup(fields, n, "region"));
     rc |= org_copy_text(&c->industry, org_lookup(fields, n, "industry"));
+    rc |= org_copy_text(&c->pool_team, org_lookup(fields, n, "pool_team"));
     rc |= tags_from(org_lookup(fields, n, "tags"), c);
     rc |= contacts_from(org_lookup(fields, n, "contacts"), c);
     rc |= parse_ll(org_lookup(fields, n, "credit_limit_fen"), 0, CUSTREC_CREDIT_MAX,

@@ -32,6 +32,17 @@
 typedef struct org_call org_call_t;
 typedef void (*org_start_fn)(org_call_t *c);
 
+/* Change a customer's owner (pool.h): a PATCH of owner_id, status,
+ * pool_team and owner_reason as `req` gives them (id and customer set),
+ * written with `guard` (customer_put.lua: NULL, "claim", "rule", "pool") and its
+ * value. From a bus request env answers it; with env NULL the change is the
+ * service's own (the pool sweep, an assignment rule): `done` runs with the
+ * call (status, stored customer) before it is freed. Returns 0, or -1 when
+ * out of memory (nothing started, `done` never runs). customers.c. */
+int customers_owner_change(customers_t *app, const nq_bus_envelope_t *env,
+                            const Nq__OrgRequest *req, const char *guard, const char *guard_arg,
+                            void (*done)(org_call_t *c), void *data);
+
 struct org_call {
     nq_call_t base;           /* must be first */
     customers_t *app;         /* the service */
@@ -45,6 +56,10 @@ struct org_call {
     int64_t now;              /* when the request came (updated_at, the day of changes) */
     char **ids;               /* a flow's salespeople between two steps (sorted, malloc'd) */
     size_t n_ids;             /* how many */
+    const char *guard;        /* a write's guard (customer_put.lua), NULL none */
+    char guard_arg[24];       /* its value: "pool": the follow-up due time read */
+    void (*owner_done)(org_call_t *c); /* an inner owner change: told instead of a reply */
+    void *owner_data;                  /* its argument (in c) */
 };
 
 /* The app's Redis client. */

@@ -287,6 +287,7 @@ static const struct {
     {"SMOVE", K_TWO},
     {"ZADD", K_FIRST},
     {"ZCARD", K_FIRST},
+    {"ZINTERCARD", K_NUMKEYS},
     {"ZRANGE", K_FIRST},
     {"ZRANGEBYLEX", K_FIRST},
     {"ZRANGEBYSCORE", K_FIRST},

@@ -516,6 +516,8 @@ static void test_customer_round_trip(void)
                                        "",
                                        "payment_terms_days",
                                        "",
+                                       "pool_team",
+                                       "",
                                        "updated_at",
                                        "99"};
     fields_are(&a, want, N_ELEMS(want));

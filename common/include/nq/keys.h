@@ -32,7 +32,11 @@
  * | nq:followup:last                 | HASH   | forever                   | customers (activity indexer): customer id -> its last visit, call or meeting (Unix ms), kept when newer; recomputed equal by a replay |
  * | nq:followup:due                  | ZSET   | forever (members removed) | customers: customer id -> when its follow-up is overdue (Unix ms), those with an owner (services/customers/followup.h) |
  * | nq:followup:swept                | STRING | forever                   | customers: when the overdue index was last swept (Unix ms) |
- * | nq:cadence                       | HASH   | forever                   | customers: "<team id>:<class>" -> follow-up cadence in days, a team's overrides of the company defaults |
+ * | nq:cadence                       | HASH   | forever                   | customers: "<team id>:<class>" -> follow-up cadence in days, a team's overrides of the company defaults; "<team id>:<pool field>" -> its public pool settings (services/customers/pool.h) |
+ * | nq:pool:due                      | ZSET   | forever (members removed) | customers: customer id -> when the pool sweep looks at it again (its warning or move to the pool, Unix ms); a replica taking one pushes it a lease ahead (services/customers/poolsweep.h) |
+ * | nq:pool:scanned                  | STRING | forever                   | customers: up to when the follow-ups due were scanned for the pool sweep (Unix ms) |
+ * | nq:pool:rr                       | HASH   | forever                   | customers: team id -> the salesperson its round-robin assignment rule gave a customer last |
+ * | nq:pool:warnings                 | STREAM | capped (~10000 entries)   | customers: one entry per warning "customer going to the pool" (customer, owner, team, due, name) for alerting |
  * | nq:teams / nq:salespeople / nq:customers | SET | forever            | customers: ids in the directory, for listing |
  * | nq:teams:archived / nq:salespeople:archived | SET | forever         | customers: deleted teams and salespeople (kept for their past figures) |
  * | nq:org:layout                    | STRING | forever                   | customers: "2" once histories were made from the first layout's team_id / members |
@@ -149,6 +153,10 @@
 #define NQ_KEY_FOLLOWUP_DUE         "nq:followup:due"
 #define NQ_KEY_FOLLOWUP_SWEPT       "nq:followup:swept"
 #define NQ_KEY_CADENCE              "nq:cadence"
+#define NQ_KEY_POOL_DUE             "nq:pool:due"
+#define NQ_KEY_POOL_SCANNED         "nq:pool:scanned"
+#define NQ_KEY_POOL_RR              "nq:pool:rr"
+#define NQ_KEY_POOL_WARNINGS        "nq:pool:warnings"
 #define NQ_INDEX_LAYOUT             "2"
 
 #define NQ_KEY_USER_PREFIX    "nq:user:"

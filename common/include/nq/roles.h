@@ -45,6 +45,7 @@ typedef enum {
     NQ_KIND_SELF,     /* one's own session: who am I, sign out */
     NQ_KIND_RULES,    /* alert rules and other per-team settings */
     NQ_KIND_AUDIT,    /* the audit log of writes */
+    NQ_KIND_POOL,     /* the public pool: claiming a customer (services/customers/pool.h) */
     NQ_KIND_COUNT
 } nq_kind_t;
 
