@@ -6,7 +6,7 @@
  *
  * The customer's team is its owner's now, or for a customer without owner
  * the team whose pool it is in (pool_team). The handler reads both teams
- * (the customer's, the salesperson's) and scopes the request itself: a
+ * (the customer's, the salesperson's) and scopes the request itself, before its body: a
  * customer outside the caller's teams is answered 404 as if there were
  * none; a salesperson claims for themselves only, a coordinator claims or
  * assigns for a salesperson of their teams (403 naming salesperson_id
@@ -54,119 +54,6 @@ static void on_changed(nq_http_conn_t *conn, const ProtobufCMessage *msg,
     gw_respond_reply(conn, hdr, 200, cu ? gw_customer_json(&cu->base) : json_object());
 }
 
-/* Everything read: scope, then the service. */
-static void send_change(owner_job_t *j, const char *sp_team)
-{
-    const gw_scope_t *s = &j->scope;
-    bool seen =
-        j->exists && (gw_scope_all(s) ||
-                      (s->reach == NQ_REACH_TEAMS && *j->team && gw_scope_sees_team(s, j->team)) ||
-                      (s->reach == NQ_REACH_SELF && j->claim && !*j->owner && *j->team &&
-                       strcmp(j->team, sp_team) == 0) ||
-                      (s->reach == NQ_REACH_SELF && strcmp(j->owner, s->self) == 0));
-    nq_field_errors_t errs = {0};
-    if (!seen) {
-        gw_respond_error(j->req.conn, 404, "not_found", "no such record", NULL);
-        return;
-    }
-    if (!*sp_team && !gw_scope_all(s)) {
-        nq_field_errors_add(&errs, "salesperson_id", "is not in your teams");
-    } else if (s->reach == NQ_REACH_TEAMS && !gw_scope_sees_team(s, sp_team)) {
-        nq_field_errors_add(&errs, "salesperson_id", "is not in your teams");
-    }
-    if (errs.n) {
-        gw_respond_error(j->req.conn, 403, "scope", "the salesperson is not yours to give it to",
-                         &errs);
-        return;
-    }
-    Nq__OrgRequest msg = NQ__ORG_REQUEST__INIT;
-    Nq__Customer cu = NQ__CUSTOMER__INIT;
-    msg.id = j->id;
-    msg.customer = &cu;
-    cu.owner_id = j->sp;
-    cu.status = "active";
-    cu.pool_team = "";
-    cu.owner_reason = j->reason;
-    gw_call(&j->req, j->claim ? NQ_MSG(CUSTOMER_CLAIM) : NQ_MSG(CUSTOMER_ASSIGN), &msg.base,
-            on_changed, NULL, NULL);
-}
-
-static bool reply_text(const redisReply *r, char *buf, size_t len)
-{
-    if (!r || (r->type != REDIS_REPLY_STRING && r->type != REDIS_REPLY_NIL))
-        return false;
-    snprintf(buf, len, "%s", r->type == REDIS_REPLY_STRING ? r->str : "");
-    return true;
-}
-
-/* The salesperson's team: then the change. */
-static void on_sp_team(nq_redis_t *r, redisReply *reply, void *data)
-{
-    owner_job_t *j = data;
-    char team[NQ_ID_MAX + 1];
-    if (!nq_http_conn_open(j->req.conn)) {
-        /* client left */
-    } else if (!reply_text(reply, team, sizeof(team))) {
-        gw_respond_unavailable(j->req.conn, "the org directory");
-    } else {
-        send_change(j, team);
-    }
-    job_end(j);
-}
-
-static void ask_sp_team(owner_job_t *j)
-{
-    char key[128];
-    nq_key_salesperson(key, sizeof(key), j->sp);
-    if (nq_redis_command(j->req.gw->svc->redis, on_sp_team, j, "HGET %s team_id", key) != 0) {
-        gw_respond_unavailable(j->req.conn, "the org directory");
-        job_end(j);
-    }
-}
-
-/* The owner's team now (the customer's team): then the salesperson's. */
-static void on_owner_team(nq_redis_t *r, redisReply *reply, void *data)
-{
-    owner_job_t *j = data;
-    if (!nq_http_conn_open(j->req.conn)) {
-        job_end(j);
-    } else if (!reply_text(reply, j->team, sizeof(j->team))) {
-        gw_respond_unavailable(j->req.conn, "the org directory");
-        job_end(j);
-    } else {
-        ask_sp_team(j);
-    }
-}
-
-/* The customer's [owner_id, pool_team, name]: then the teams. */
-static void on_customer(nq_redis_t *r, redisReply *reply, void *data)
-{
-    owner_job_t *j = data;
-    if (!nq_http_conn_open(j->req.conn)) {
-        job_end(j);
-        return;
-    }
-    if (!reply || reply->type != REDIS_REPLY_ARRAY || reply->elements != 3) {
-        gw_respond_unavailable(j->req.conn, "the org directory");
-        job_end(j);
-        return;
-    }
-    const redisReply *o = reply->element[0], *p = reply->element[1], *n = reply->element[2];
-    j->exists = n->type == REDIS_REPLY_STRING;
-    reply_text(o, j->owner, sizeof(j->owner));
-    reply_text(p, j->team, sizeof(j->team));
-    if (!*j->owner) {
-        ask_sp_team(j);
-        return;
-    }
-    char key[128];
-    nq_key_salesperson(key, sizeof(key), j->owner);
-    if (nq_redis_command(r, on_owner_team, j, "HGET %s team_id", key) != 0) {
-        gw_respond_unavailable(j->req.conn, "the org directory");
-        job_end(j);
-    }
-}
-
 /* The body: {"salesperson_id"} (a salesperson's claim: themselves when
  * absent) and for an assignment an optional "reason". 0, or -1 answered. */
 static int read_body(owner_job_t *j)
@@ -212,6 +99,157 @@ static int read_body(owner_job_t *j)
     return 0;
 }
 
+/* Scope decided and the body read: the salesperson's team, then the service. */
+static void send_change(owner_job_t *j, const char *sp_team)
+{
+    const gw_scope_t *s = &j->scope;
+    nq_field_errors_t errs = {0};
+    if (!*sp_team && !gw_scope_all(s)) {
+        nq_field_errors_add(&errs, "salesperson_id", "is not in your teams");
+    } else if (s->reach == NQ_REACH_TEAMS && !gw_scope_sees_team(s, sp_team)) {
+        nq_field_errors_add(&errs, "salesperson_id", "is not in your teams");
+    }
+    if (errs.n) {
+        gw_respond_error(j->req.conn, 403, "scope", "the salesperson is not yours to give it to",
+                         &errs);
+        return;
+    }
+    Nq__OrgRequest msg = NQ__ORG_REQUEST__INIT;
+    Nq__Customer cu = NQ__CUSTOMER__INIT;
+    msg.id = j->id;
+    msg.customer = &cu;
+    cu.owner_id = j->sp;
+    cu.status = "active";
+    cu.pool_team = "";
+    cu.owner_reason = j->reason;
+    gw_call(&j->req, j->claim ? NQ_MSG(CUSTOMER_CLAIM) : NQ_MSG(CUSTOMER_ASSIGN), &msg.base,
+            on_changed, NULL, NULL);
+}
+
+static bool reply_text(const redisReply *r, char *buf, size_t len)
+{
+    if (!r || (r->type != REDIS_REPLY_STRING && r->type != REDIS_REPLY_NIL))
+        return false;
+    snprintf(buf, len, "%s", r->type == REDIS_REPLY_STRING ? r->str : "");
+    return true;
+}
+
+/* The team of salesperson `sp`, to `then` with the job. */
+static void ask_team_of(owner_job_t *j, const char *sp, nq_redis_cb then)
+{
+    char key[128];
+    nq_key_salesperson(key, sizeof(key), sp);
+    if (nq_redis_command(j->req.gw->svc->redis, then, j, "HGET %s team_id", key) != 0) {
+        gw_respond_unavailable(j->req.conn, "the org directory");
+        job_end(j);
+    }
+}
+
+/* The salesperson's team: then the change. */
+static void on_sp_team(nq_redis_t *r, redisReply *reply, void *data)
+{
+    owner_job_t *j = data;
+    char team[NQ_ID_MAX + 1];
+    if (!nq_http_conn_open(j->req.conn)) {
+        /* client left */
+    } else if (!reply_text(reply, team, sizeof(team))) {
+        gw_respond_unavailable(j->req.conn, "the org directory");
+    } else {
+        send_change(j, team);
+    }
+    job_end(j);
+}
+
+/* Whether the caller sees the customer (a salesperson: their own, or one in
+ * their team's pool when claiming; self_team is theirs). Unseen: 404, as if
+ * there were none, before the body is looked at. Seen: the body, then the
+ * salesperson's team. */
+static void decide(owner_job_t *j, const char *self_team)
+{
+    const gw_scope_t *s = &j->scope;
+    bool seen =
+        j->exists && (gw_scope_all(s) ||
+                      (s->reach == NQ_REACH_TEAMS && *j->team && gw_scope_sees_team(s, j->team)) ||
+                      (s->reach == NQ_REACH_SELF && j->claim && !*j->owner && *j->team &&
+                       strcmp(j->team, self_team) == 0) ||
+                      (s->reach == NQ_REACH_SELF && strcmp(j->owner, s->self) == 0));
+    if (!seen) {
+        gw_respond_error(j->req.conn, 404, "not_found", "no such record", NULL);
+        job_end(j);
+    } else if (read_body(j) != 0) {
+        job_end(j);
+    } else {
+        ask_team_of(j, j->sp, on_sp_team);
+    }
+}
+
+/* A salesperson's own team: then the decision. */
+static void on_self_team(nq_redis_t *r, redisReply *reply, void *data)
+{
+    owner_job_t *j = data;
+    char team[NQ_ID_MAX + 1];
+    if (!nq_http_conn_open(j->req.conn)) {
+        job_end(j);
+    } else if (!reply_text(reply, team, sizeof(team))) {
+        gw_respond_unavailable(j->req.conn, "the org directory");
+        job_end(j);
+    } else {
+        decide(j, team);
+    }
+}
+
+/* The customer's team known: the caller's own team when they are a salesperson. */
+static void customer_known(owner_job_t *j)
+{
+    if (j->scope.reach == NQ_REACH_SELF)
+        ask_team_of(j, j->scope.self, on_self_team);
+    else
+        decide(j, "");
+}
+
+/* The owner's team now (the customer's team). */
+static void on_owner_team(nq_redis_t *r, redisReply *reply, void *data)
+{
+    owner_job_t *j = data;
+    if (!nq_http_conn_open(j->req.conn)) {
+        job_end(j);
+    } else if (!reply_text(reply, j->team, sizeof(j->team))) {
+        gw_respond_unavailable(j->req.conn, "the org directory");
+        job_end(j);
+    } else {
+        customer_known(j);
+    }
+}
+
+/* The customer's [owner_id, pool_team, name]: then the teams. */
+static void on_customer(nq_redis_t *r, redisReply *reply, void *data)
+{
+    owner_job_t *j = data;
+    if (!nq_http_conn_open(j->req.conn)) {
+        job_end(j);
+        return;
+    }
+    if (!reply || reply->type != REDIS_REPLY_ARRAY || reply->elements != 3) {
+        gw_respond_unavailable(j->req.conn, "the org directory");
+        job_end(j);
+        return;
+    }
+    const redisReply *o = reply->element[0], *p = reply->element[1], *n = reply->element[2];
+    j->exists = n->type == REDIS_REPLY_STRING;
+    reply_text(o, j->owner, sizeof(j->owner));
+    reply_text(p, j->team, sizeof(j->team));
+    if (!*j->owner) {
+        customer_known(j);
+        return;
+    }
+    char key[128];
+    nq_key_salesperson(key, sizeof(key), j->owner);
+    if (nq_redis_command(r, on_owner_team, j, "HGET %s team_id", key) != 0) {
+        gw_respond_unavailable(j->req.conn, "the org directory");
+        job_end(j);
+    }
+}
+
 static void change_owner(const gw_request_t *req, bool claim)
 {
     const char *id = gw_path_id(req, "id");
@@ -231,10 +269,6 @@ static void change_owner(const gw_request_t *req, bool claim)
     gw_scope_of(&j->scope, req->who);
     j->claim = claim;
     snprintf(j->id, sizeof(j->id), "%s", id);
-    if (read_body(j) != 0) {
-        free(j);
-        return;
-    }
     char key[128];
     nq_key_customer(key, sizeof(key), id);
     nq_http_conn_retain(req->conn);

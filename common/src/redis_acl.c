@@ -98,23 +98,23 @@ static const struct {
     /* A team's hash and members; no glob tells the hash "nq:team:<id>"
      * from the targets and plans reporting keeps under it. */
     {CUSTOMERS, RW, ANY_TEAM},
-    {CUSTOMERS, RW, NQ_KEY_CUSTOMER_PREFIX "*"},  /* customers: record, owners, timeline, sums */
-    {CUSTOMERS, RW, NQ_KEY_FOLLOWUP_LAST},        /* follow-ups */
-    {CUSTOMERS, RW, NQ_KEY_FOLLOWUP_DUE},         /* likewise */
-    {CUSTOMERS, RW, NQ_KEY_FOLLOWUP_SWEPT},       /* likewise */
-    {CUSTOMERS, RW, NQ_KEY_CADENCE},              /* a team's cadences */
-    {CUSTOMERS, RW, NQ_KEY_POOL_DUE},             /* the public pool: when each customer falls due */
-    {CUSTOMERS, RW, NQ_KEY_POOL_SCANNED},         /* likewise: the sweep's lease */
-    {CUSTOMERS, RW, NQ_KEY_POOL_RR},              /* round-robin positions of assignment rules */
-    {CUSTOMERS, RW, NQ_KEY_POOL_WARNINGS},        /* warnings before a customer goes to the pool */
-    {CUSTOMERS, RW, NQ_KEY_TEAMS},                /* the directory */
-    {CUSTOMERS, RW, NQ_KEY_TEAMS_ARCHIVED},       /* likewise */
-    {CUSTOMERS, RW, NQ_KEY_SALESPEOPLE},          /* likewise */
-    {CUSTOMERS, RW, NQ_KEY_SALESPEOPLE_ARCHIVED}, /* likewise */
-    {CUSTOMERS, RW, NQ_KEY_SALESPEOPLE_NAMES},    /* likewise */
-    {CUSTOMERS, RW, NQ_KEY_CUSTOMERS},            /* likewise */
-    {CUSTOMERS, RW, NQ_KEY_ORG_LAYOUT},           /* the first layout's migration */
-    {CUSTOMERS, RW, NQ_KEY_ORG_VERSION},          /* bumped by every org write */
+    {CUSTOMERS, RW, NQ_KEY_CUSTOMER_PREFIX "*"}, /* customers: record, owners, timeline, sums */
+    {CUSTOMERS, RW, NQ_KEY_FOLLOWUP_LAST},       /* follow-ups */
+    {CUSTOMERS, RW, NQ_KEY_FOLLOWUP_DUE},        /* likewise */
+    {CUSTOMERS, RW, NQ_KEY_FOLLOWUP_SWEPT},      /* likewise */
+    {CUSTOMERS, RW, NQ_KEY_CADENCE},             /* a team's cadences */
+    {CUSTOMERS, RW, NQ_KEY_POOL_DUE},            /* the public pool: when each customer falls due */
+    {CUSTOMERS, RW, NQ_KEY_POOL_SCANNED},        /* likewise: the sweep's lease */
+    {CUSTOMERS, RW, NQ_KEY_POOL_RR},             /* round-robin positions of assignment rules */
+    {CUSTOMERS, RW, NQ_KEY_POOL_WARNINGS},       /* warnings before a customer goes to the pool */
+    {CUSTOMERS, RW, NQ_KEY_TEAMS},               /* the directory */
+    {CUSTOMERS, RW, NQ_KEY_TEAMS_ARCHIVED},      /* likewise */
+    {CUSTOMERS, RW, NQ_KEY_SALESPEOPLE},         /* likewise */
+    {CUSTOMERS, RW, NQ_KEY_SALESPEOPLE_ARCHIVED},               /* likewise */
+    {CUSTOMERS, RW, NQ_KEY_SALESPEOPLE_NAMES},                  /* likewise */
+    {CUSTOMERS, RW, NQ_KEY_CUSTOMERS},                          /* likewise */
+    {CUSTOMERS, RW, NQ_KEY_ORG_LAYOUT},                         /* the first layout's migration */
+    {CUSTOMERS, RW, NQ_KEY_ORG_VERSION},                        /* bumped by every org write */
     {CUSTOMERS, RW, NQ_KEY_INDEX_PREFIX NQ_IX_TEAMS "*"},       /* the org's list indexes */
     {CUSTOMERS, RW, NQ_KEY_INDEX_PREFIX NQ_IX_SALESPEOPLE "*"}, /* likewise */
     {CUSTOMERS, RW, NQ_KEY_INDEX_PREFIX NQ_IX_CUSTOMERS "*"},   /* likewise */
