@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "nq/aftersales.h"
+
 static const struct {
     const char *type, *kind;
 } kinds[] = {
@@ -131,11 +133,7 @@ void nq_custsum_read(const char *const *fields, size_t n, const char *now, nq_cu
 
 bool nq_custsum_nps(const nq_custsum_t *s, int64_t *tenths)
 {
-    if (s->nps_count <= 0)
-        return false;
-    int64_t num = (s->promoters - s->detractors) * 1000, den = s->nps_count;
-    *tenths = (num >= 0 ? num + den / 2 : num - den / 2) / den;
-    return true;
+    return nq_nps_tenths(s->promoters, s->detractors, s->nps_count, tenths);
 }
 
 bool nq_custsum_avg_rating(const nq_custsum_t *s, int64_t *hundredths)
