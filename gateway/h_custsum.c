@@ -2,7 +2,8 @@
  * its record and the figures the activity indexer keeps for it
  * (nq/custsum.h): last contact and by whom, next follow-up, orders and
  * sales this month, quarter, year and last year (Asia/Shanghai), open
- * tickets, satisfaction, competitor mentions. Two reads, no scan. The
+ * tickets (and their SLA: overdue, closed late, median time to close),
+ * satisfaction, competitor mentions. Three reads, no scan. The
  * route's subject is the customer (scope_check.h: out of scope 404). */
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,6 +21,7 @@ typedef struct summary_read {
     nq_redis_t *redis;      /* the gateway's */
     char id[NQ_ID_MAX + 1]; /* the customer */
     char record[4][128];    /* record_fields as read ("" absent) */
+    json_t *body;           /* the answer so far, once the figures are read */
 } summary_read_t;
 
 static const char *const record_fields[] = {"name", "owner_id", "class", "followup_due_at"};
@@ -27,6 +29,7 @@ static const char *const record_fields[] = {"name", "owner_id", "class", "follow
 
 static void summary_free(summary_read_t *s)
 {
+    json_decref(s->body);
     nq_http_conn_release(s->conn);
     free(s);
 }
@@ -108,18 +111,64 @@ static json_t *summary_json(const summary_read_t *s, const redisReply *sums)
                      sat, "competitor_mentions", (json_int_t)f.competitor_mentions);
 }
 
+/* The tickets object: open, overdue (past the SLA target now), the median
+ * time to close in hours (2 decimals) and how many closed late. */
+static json_t *tickets_json(const redisReply *reply)
+{
+    const char **fields = calloc(reply->elements + 1, sizeof(*fields));
+    nq_custsum_tickets_t t;
+    if (!fields)
+        return NULL;
+    for (size_t i = 0; i < reply->elements; i++) {
+        const redisReply *e = reply->element[i];
+        fields[i] = e->type == REDIS_REPLY_STRING ? e->str : "";
+    }
+    int rc = nq_custsum_tickets_read(fields, reply->elements, nq_now_ms(), &t);
+    free(fields);
+    if (rc != 0)
+        return NULL;
+    /* ms -> hours, 2 decimals, half up */
+    json_t *median =
+        t.has_median ? json_real((double)((t.median_ms + 18000) / 36000) / 100) : json_null();
+    return json_pack("{s:I, s:I, s:I, s:I, s:o}", "open", (json_int_t)t.open, "overdue",
+                     (json_int_t)t.overdue, "closed", (json_int_t)t.closed, "closed_late",
+                     (json_int_t)t.breached, "median_hours_to_close", median);
+}
+
+static void on_tickets(nq_redis_t *r, redisReply *reply, void *data)
+{
+    summary_read_t *s = data;
+    json_t *tickets = NULL;
+    if (!nq_http_conn_open(s->conn)) {
+        /* the client left */
+    } else if (!reply || reply->type != REDIS_REPLY_ARRAY || !(tickets = tickets_json(reply))) {
+        gw_respond_unavailable(s->conn, "the customer's tickets");
+    } else {
+        json_object_set_new(s->body, "tickets", tickets);
+        gw_respond_json(s->conn, 200, s->body, NULL);
+        s->body = NULL;
+    }
+    summary_free(s);
+}
+
 static void on_sums(nq_redis_t *r, redisReply *reply, void *data)
 {
     summary_read_t *s = data;
-    json_t *body = NULL;
+    char key[160];
     if (!nq_http_conn_open(s->conn)) {
-        /* the client left */
-    } else if (!reply || reply->type != REDIS_REPLY_ARRAY || !(body = summary_json(s, reply))) {
-        gw_respond_unavailable(s->conn, "the customer's figures");
-    } else {
-        gw_respond_json(s->conn, 200, body, NULL);
+        summary_free(s); /* the client left */
+        return;
     }
-    summary_free(s);
+    if (!reply || reply->type != REDIS_REPLY_ARRAY || !(s->body = summary_json(s, reply))) {
+        gw_respond_unavailable(s->conn, "the customer's figures");
+        summary_free(s);
+        return;
+    }
+    nq_key_customer_tickets(key, sizeof(key), s->id);
+    if (nq_redis_command(s->redis, on_tickets, s, "HGETALL %s", key) != 0) {
+        gw_respond_unavailable(s->conn, "the customer's tickets");
+        summary_free(s);
+    }
 }
 
 static void on_record(nq_redis_t *r, redisReply *reply, void *data)

@@ -3,18 +3,33 @@
 -- nq/custsum.h): its timeline and the figures of its summary.
 -- KEYS: 1 the customer's timeline (ZSET), 2 its figures (HASH), 3 its
 --   tickets (HASH ticket id -> 1 opened, 2 closed, 3 both).
--- ARGV: per event 7 values: its timeline member, its kind (nq_custsum_kind:
+-- ARGV: per event 9 values: its timeline member, its kind (nq_custsum_kind:
 --   order, minus, feedback, intel, topen, tclose, contact, or ""), its month
 --   ("2026-11", Asia/Shanghai), amount (fen), rating (0 none), nps (-1
---   none), ticket id ("" for other kinds).
+--   none), ticket id ("" for other kinds), occurred_at (13 digits), priority
+--   ("" none).
+-- A ticket's times are kept beside its state, on every delivery (the earliest
+-- opening "<tid>\31o" = "<at>\31<priority>", the latest close "<tid>\31c" =
+-- "<at>": a min and a max, so a replay fills them in and changes nothing else).
 -- An event moves the figures only when its member joins the timeline, so a
 -- redelivered or replayed event counts once; every figure is a sum or a
 -- max, so batches apply in any order alike. Returns how many were new.
 local new = 0
-for i = 1, #ARGV, 7 do
+for i = 1, #ARGV, 9 do
   local member, kind, month = ARGV[i], ARGV[i + 1], ARGV[i + 2]
   local amount, rating, nps, who = tonumber(ARGV[i + 3]), tonumber(ARGV[i + 4]),
                                    tonumber(ARGV[i + 5]), ARGV[i + 6]
+  local at, priority = ARGV[i + 7], ARGV[i + 8]
+  if kind == 'topen' and who ~= '' then
+    local f = who .. '\31o'
+    local was = redis.call('HGET', KEYS[3], f)
+    local v = at .. '\31' .. priority
+    if not was or v < was then redis.call('HSET', KEYS[3], f, v) end
+  elseif kind == 'tclose' and who ~= '' then
+    local f = who .. '\31c'
+    local was = redis.call('HGET', KEYS[3], f)
+    if not was or at > was then redis.call('HSET', KEYS[3], f, at) end
+  end
   if redis.call('ZADD', KEYS[1], 0, member) == 1 then
     new = new + 1
     if kind == 'order' then

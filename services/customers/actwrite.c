@@ -203,7 +203,7 @@ static void write_events(nq_redis_pipe_t *p, const char *cust, row_t *const *sor
                          size_t to)
 {
     char key[160], month[16], num[24];
-    nq_script_pipe_cmd(p, NQ_SCRIPT(CUSTOMER_EVENTS), NULL, NULL, 3, (to - from) * 7);
+    nq_script_pipe_cmd(p, NQ_SCRIPT(CUSTOMER_EVENTS), NULL, NULL, 3, (to - from) * 9);
     nq_key_customer_timeline(key, sizeof(key), cust);
     nq_redis_pipe_adds(p, key);
     nq_key_customer_sums(key, sizeof(key), cust);
@@ -226,6 +226,9 @@ static void write_events(nq_redis_pipe_t *p, const char *cust, row_t *const *sor
         snprintf(num, sizeof(num), "%d", ev->has_nps ? ev->nps : -1);
         nq_redis_pipe_adds(p, num);
         nq_redis_pipe_adds(p, ev->ticket_id && strncmp(kind, "t", 1) == 0 ? ev->ticket_id : "");
+        snprintf(num, sizeof(num), "%013lld", (long long)ev->occurred_at);
+        nq_redis_pipe_adds(p, num);
+        nq_redis_pipe_adds(p, ev->priority ? ev->priority : "");
     }
 }
 

@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "nq/access.h"
+#include "nq/keys.h"
 #include "nq/token.h"
 #include "nq_test.h"
 #include "testkit.h"
@@ -216,6 +217,24 @@ static void test_scope(void)
     }
 }
 
+/* The customer 360's tickets: T-1 (urgent) closed in 3 h, within its 4 h; T-2 (normal,
+ * 9 November) open and long past its 72 h; NPS of c-sv-1's answers. */
+static void test_customer(void)
+{
+    CU_ASSERT_TRUE_FATAL(tk_wait_indexed(SCORE_MS));
+    json_t *s = tk_get_ok("/api/v1/customers/c-sv-1/summary");
+    json_t *t = json_object_get(s, "tickets"), *sat = json_object_get(s, "satisfaction");
+    tk_check(tk_num(t, "open") == 1 && tk_num(t, "overdue") == 1 && tk_num(t, "closed") == 1 &&
+                 tk_num(t, "closed_late") == 0,
+             "T-2 open and overdue, T-1 closed in time: %s", tk_text(t));
+    tk_check_num(json_object_get(t, "median_hours_to_close"), 3.0, "T-1 took 3 hours");
+    tk_check(tk_num(s, "open_tickets") == 1, "open_tickets: %s", tk_text(s));
+    /* 8 answers: 10, 9, 10, 10 promoters; 7 passive; 3, 0, 0 detractors (one in October) */
+    tk_check(tk_num(sat, "nps_answers") == 8, "8 NPS answers: %s", tk_text(sat));
+    tk_check_num(json_object_get(sat, "nps"), 12.5, "(4 - 3) / 8 x 100");
+    json_decref(s);
+}
+
 static bool rebuild_ended(void)
 {
     int status;
@@ -226,9 +245,16 @@ static bool rebuild_ended(void)
     return ended;
 }
 
-/* Corrupt the counters, rebuild from the log: every figure as live. */
+/* Corrupt the counters and drop the customer's figures, rebuild from the
+ * log: every figure as live. */
 static void test_rebuild(void)
 {
+    json_t *sum = tk_get_ok("/api/v1/customers/c-sv-1/summary");
+    char *sum_live = json_dumps(sum, JSON_SORT_KEYS);
+    json_decref(sum);
+    tk_redis_do("DEL %s", "nq:cust:c-sv-1:sums");
+    tk_redis_do("DEL %s", "nq:cust:c-sv-1:tickets");
+    tk_redis_do("DEL %s", "nq:cust:c-sv-1:timeline");
     json_t *live = tk_get_ok("/api/v1/salespeople/sp-sv-a/kpis?period=month&at=" AT);
     char *want = json_dumps(json_object_get(live, "kpis"), JSON_SORT_KEYS);
     tk_redis_do("HINCRBY nq:{sp:sp-sv-a}:kpi:2026-11 nps_net 5");
@@ -238,6 +264,10 @@ static void test_rebuild(void)
     char *corrupt = json_dumps(json_object_get(bad, "kpis"), JSON_SORT_KEYS);
     tk_check(strcmp(want, corrupt) != 0, "the corruption shows: %s", corrupt);
     json_decref(tk_call("POST", "/api/v1/admin/rebuild", NULL, 202));
+    long long requested = tk_redis_int("HGET %s requested_at", NQ_KEY_REBUILD_JOB);
+    for (int64_t deadline = tk_mono_ms() + 60000;
+         tk_mono_ms() < deadline && tk_redis_int("GET %s", NQ_KEY_ACTINDEX_REPLAYED) != requested;)
+        usleep(20000); /* the activity index replays the log once it sees the request */
     for (int64_t deadline = tk_mono_ms() + 60000; tk_mono_ms() < deadline && !rebuild_ended();)
         usleep(50000);
     CU_ASSERT_TRUE_FATAL(rebuild_ended());
@@ -246,6 +276,14 @@ static void test_rebuild(void)
     char *got = json_dumps(json_object_get(again, "kpis"), JSON_SORT_KEYS);
     tk_check(strcmp(want, got) == 0, "after the rebuild %s, live %s", got, want);
     check_a(json_object_get(again, "kpis"), "rebuilt");
+    CU_ASSERT_TRUE_FATAL(tk_wait_indexed(SCORE_MS));
+    sum = tk_get_ok("/api/v1/customers/c-sv-1/summary");
+    char *sum_again = json_dumps(sum, JSON_SORT_KEYS);
+    tk_check(strcmp(sum_live, sum_again) == 0, "customer 360 after the replay %s, live %s",
+             sum_again, sum_live);
+    json_decref(sum);
+    free(sum_live);
+    free(sum_again);
     free(want);
     free(corrupt);
     free(got);
@@ -271,6 +309,7 @@ static CU_TestInfo tests[] = {
     {"leaderboards by nps and training_hours", test_board},
     {"the salesperson report with the month before", test_report},
     {"another team's figures: 404", test_scope},
+    {"the customer 360: tickets against their SLA, NPS", test_customer},
     {"a rebuild gives the live figures back", test_rebuild},
     CU_TEST_INFO_NULL,
 };
