@@ -74,7 +74,7 @@
  * | nq:{sp:<id>}:timeline            | ZSET   | forever                   | customers (activity index): "<occurred_at>|<type>|<ref>", every score 0 (BYLEX), newest last |
  * | nq:cust:<id>:timeline            | ZSET   | forever                   | customers (activity index): "<occurred_at>|<type>|<ref>|<salesperson id>", likewise |
  * | nq:cust:<id>:sums                | HASH   | forever                   | customers (activity index): the customer's summary figures, "<month>|orders", "<month>|sales_fen", rating_sum, rating_count, nps_count, promoters, detractors, competitor_mentions, open_tickets, last_contact (nq/custsum.h); moved only by an event that joins the timeline |
- * | nq:cust:<id>:tickets             | HASH   | forever                   | customers (activity index): ticket id -> 1 opened, 2 closed, 3 both (open_tickets counts the 1s) |
+ * | nq:cust:<id>:tickets             | HASH   | forever                   | customers (activity index): ticket id -> 1 opened, 2 closed, 3 both (open_tickets counts the 1s); "<tid>\x1fo" -> earliest "<at>\x1f<priority>", "<tid>\x1fc" -> latest close (nq_custsum_tickets_read) |
  * | nq:actindex:replayed             | STRING | forever                   | customers: requested_at of the last rebuild job the activity index was replayed for |
  * | nq:user:<id>                     | HASH   | forever                   | nqctl user / gateway sign-in: name, role, teams, salesperson, status, pwhash (argon2id), created, updated, last_login (nq/access.h) |
  * | nq:users                         | SET    | forever                   | nqctl user: every user id, for listing |
