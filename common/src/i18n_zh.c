@@ -356,6 +356,7 @@ const nq_i18n_pair_t nq_i18n_zh_catalogue[] = {
     {"no such customer", "没有这个客户"},
     {"the customer", "客户档案"},
     {"the customer's figures", "客户汇总数据"},
+    {"the customer's tickets", "客户工单"},
     {"no such action: use ack, resolve, assign or comment", "没有这个操作：可用 ack、resolve、assign 或 comment（确认、解决、指派、评论）"},
     {"the alert keeps changing; try again", "这条预警正被反复修改，请重试"},
     {"bad request body", "请求体有误"},

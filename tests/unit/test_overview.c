@@ -191,6 +191,20 @@ static void test_negative_actual(void)
     CU_ASSERT_PTR_NULL(s->note);
     for (int m = 0; m < NQ_METRIC_COUNT; m++)
         CU_ASSERT_PTR_NULL(r.pb[m].note);
+    /* A negative NPS (one detractor of one answer: -1) against 0.3: attainment 0, a note
+     * about detractors, not about returns. */
+    in.current.v[NQ_KPI_NPS_NET] = -1;
+    in.current.v[NQ_KPI_NPS_RESPONSES] = 1;
+    in.has_target[NQ_METRIC_NPS] = true;
+    in.target[NQ_METRIC_NPS] = 0.3;
+    overview_compute(&in, &r);
+    const Nq__MetricRow *n = &r.pb[NQ_METRIC_NPS];
+    CU_ASSERT_TRUE(n->has_actual && n->actual == -1);
+    CU_ASSERT_TRUE(n->has_attainment && n->attainment == 0);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(n->note);
+    CU_ASSERT_PTR_NOT_NULL(strstr(n->note, "detractors"));
+    CU_ASSERT_PTR_NULL(strstr(n->note, "returned"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(n->note_zh, "贬损者"));
 }
 
 /* Attainment is computed from the ratio as shown: 2 calls per 3 orders is 0.6667, against 0.8
