@@ -2,8 +2,9 @@
  * its record and the figures the activity indexer keeps for it
  * (nq/custsum.h): last contact and by whom, next follow-up, orders and
  * sales this month, quarter, year and last year (Asia/Shanghai), open
- * tickets, satisfaction, competitor mentions, open receivables with aging,
- * credit headroom and credit hold (nq/receivable.h). Three reads, no scan. The
+ * tickets (and their SLA: overdue, closed late, median time to close),
+ * satisfaction, competitor mentions, open receivables with aging, credit
+ * headroom and credit hold (nq/receivable.h). Four reads, no scan. The
  * route's subject is the customer (scope_check.h: out of scope 404). */
 #include <stdio.h>
 #include <stdlib.h>
@@ -181,21 +182,67 @@ static void on_ar(nq_redis_t *r, redisReply *reply, void *data)
     summary_free(s);
 }
 
+/* The tickets object: open, overdue (past the SLA target now), the median
+ * time to close in hours (2 decimals) and how many closed late. */
+static json_t *tickets_json(const redisReply *reply)
+{
+    const char **fields = calloc(reply->elements + 1, sizeof(*fields));
+    nq_custsum_tickets_t t;
+    if (!fields)
+        return NULL;
+    for (size_t i = 0; i < reply->elements; i++) {
+        const redisReply *e = reply->element[i];
+        fields[i] = e->type == REDIS_REPLY_STRING ? e->str : "";
+    }
+    int rc = nq_custsum_tickets_read(fields, reply->elements, nq_now_ms(), &t);
+    free(fields);
+    if (rc != 0)
+        return NULL;
+    /* ms -> hours, 2 decimals, half up */
+    json_t *median =
+        t.has_median ? json_real((double)((t.median_ms + 18000) / 36000) / 100) : json_null();
+    return json_pack("{s:I, s:I, s:I, s:I, s:o}", "open", (json_int_t)t.open, "overdue",
+                     (json_int_t)t.overdue, "closed", (json_int_t)t.closed, "closed_late",
+                     (json_int_t)t.breached, "median_hours_to_close", median);
+}
+
+static void on_tickets(nq_redis_t *r, redisReply *reply, void *data)
+{
+    summary_read_t *s = data;
+    json_t *tickets = NULL;
+    if (!nq_http_conn_open(s->conn)) {
+        /* the client left */
+    } else if (!reply || reply->type != REDIS_REPLY_ARRAY || !(tickets = tickets_json(reply))) {
+        gw_respond_unavailable(s->conn, "the customer's tickets");
+    } else {
+        json_object_set_new(s->body, "tickets", tickets);
+        char key[160];
+        if (nq_key_customer_ar(key, sizeof(key), s->id) >= 0 &&
+            nq_redis_command(s->redis, on_ar, s, "HGETALL %s", key) == 0)
+            return;
+        gw_respond_unavailable(s->conn, "the customer's receivables");
+    }
+    summary_free(s);
+}
+
 static void on_sums(nq_redis_t *r, redisReply *reply, void *data)
 {
     summary_read_t *s = data;
     char key[160];
     if (!nq_http_conn_open(s->conn)) {
-        /* the client left */
-    } else if (!reply || reply->type != REDIS_REPLY_ARRAY || !(s->body = summary_json(s, reply))) {
-        gw_respond_unavailable(s->conn, "the customer's figures");
-    } else if (nq_key_customer_ar(key, sizeof(key), s->id) >= 0 &&
-               nq_redis_command(s->redis, on_ar, s, "HGETALL %s", key) == 0) {
+        summary_free(s); /* the client left */
         return;
-    } else {
-        gw_respond_unavailable(s->conn, "the customer's receivables");
     }
-    summary_free(s);
+    if (!reply || reply->type != REDIS_REPLY_ARRAY || !(s->body = summary_json(s, reply))) {
+        gw_respond_unavailable(s->conn, "the customer's figures");
+        summary_free(s);
+        return;
+    }
+    nq_key_customer_tickets(key, sizeof(key), s->id);
+    if (nq_redis_command(s->redis, on_tickets, s, "HGETALL %s", key) != 0) {
+        gw_respond_unavailable(s->conn, "the customer's tickets");
+        summary_free(s);
+    }
 }
 
 static void on_record(nq_redis_t *r, redisReply *reply, void *data)

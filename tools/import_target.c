@@ -38,6 +38,10 @@ static const import_name_t metric_names[NQ_METRIC_COUNT] = {
     [NQ_METRIC_ACTIVITY_TO_ORDER] = {"activity_to_order", "活动转化比"},
     [NQ_METRIC_FEEDBACK_SCORE] = {"feedback_score", "客户满意度|满意度"},
     [NQ_METRIC_TICKETS_OPENED] = {"tickets_opened", "售后工单数|工单数"},
+    [NQ_METRIC_TICKETS_CLOSED] = {"tickets_closed", "已关闭工单数|关闭工单数"},
+    [NQ_METRIC_NPS] = {"nps", "净推荐值|NPS"},
+    [NQ_METRIC_TRAINING_HOURS] = {"training_hours", "培训时长|培训小时"},
+    [NQ_METRIC_TRAININGS] = {"trainings", "培训课程数|培训次数"},
 };
 
 /* Subjects (their names in import_subjects) and where their targets live. */
@@ -219,10 +223,9 @@ static bool row_path(const import_target_plan_t *p, const import_csv_row_t *row,
 static json_t *metric_value(int m, const char *label, const char *cell, nq_field_errors_t *errs)
 {
     static const char *const expect[] = {
-        [NQ_UNIT_COUNT] = M_EXPECT_WHOLE,
-        [NQ_UNIT_MONEY] = M_EXPECT_AMOUNT,
-        [NQ_UNIT_RATIO] = M_EXPECT_RATIO,
-        [NQ_UNIT_SCORE] = M_EXPECT_SCORE,
+        [NQ_UNIT_COUNT] = M_EXPECT_WHOLE, [NQ_UNIT_MONEY] = M_EXPECT_AMOUNT,
+        [NQ_UNIT_RATIO] = M_EXPECT_RATIO, [NQ_UNIT_SCORE] = M_EXPECT_SCORE,
+        [NQ_UNIT_HOURS] = M_EXPECT_SCORE,
     };
     const nq_metric_def_t *def = &nq_metric_defs[m];
     char text[IMPORT_VALUE_MAX];
@@ -236,7 +239,8 @@ static json_t *metric_value(int m, const char *label, const char *cell, nq_field
         v = json_integer(i);
     else if (def->unit == NQ_UNIT_RATIO && import_value_number(cell, IMPORT_NUM_PERCENT, &d) == 0)
         v = json_real(d);
-    else if (def->unit == NQ_UNIT_SCORE && import_value_number(cell, 0, &d) == 0)
+    else if ((def->unit == NQ_UNIT_SCORE || def->unit == NQ_UNIT_HOURS) &&
+             import_value_number(cell, 0, &d) == 0)
         v = json_real(d);
     if (!v) {
         import_value_refuse(errs, label, msg_tr(expect[def->unit]), cell);

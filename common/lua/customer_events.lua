@@ -1,29 +1,44 @@
 -- customer_events — one customer's events of a batch of the activity log,
 -- in the activity indexer's transaction (services/customers/actwrite.c,
--- nq/custsum.h): its timeline and the figures of its summary.
+-- nq/custsum.h, nq/receivable.h): its timeline and the figures of its summary.
 -- KEYS: 1 the customer's timeline (ZSET), 2 its figures (HASH), 3 its
 --   tickets (HASH ticket id -> 1 opened, 2 closed, 3 both), 4 its
 --   receivables facts (HASH, nq/receivable.h), 5 its record (credit_limit_fen).
--- ARGV: per event 9 values: its timeline member, its kind (nq_custsum_kind:
+-- ARGV: per event 11 values: its timeline member, its kind (nq_custsum_kind:
 --   order, minus, feedback, intel, topen, tclose, contact, invoice, payment,
 --   or ""), its month ("2026-11", Asia/Shanghai), amount (fen), rating (0
 --   none), nps (-1 none), ticket id ("" for other kinds), its receivables
 --   fact field and value (nq_ar_fact; for an order "c|<ref>" and
---   "<at>|<order id>|<amount>", "" for others).
+--   "<at>|<order id>|<amount>", "" for others), occurred_at (13 digits),
+--   the ticket's priority ("" none).
 -- Receivables: ar_balance_fen is invoiced less paid; an order that takes it
 -- plus the order above the customer's credit limit is flagged: the fact
 -- "c|<ref>" -> "<at>|<order id>|<amount>|<balance>|<limit>", and
--- credit_flags counts them. Returns how many were new and the flagged
--- orders' facts: {new, field1, value1, ...}.
+-- credit_flags counts them.
+-- A ticket's times are kept beside its state, on every delivery (the earliest
+-- opening "<tid>\31o" = "<at>\31<priority>", the latest close "<tid>\31c" =
+-- "<at>": a min and a max, so a replay fills them in and changes nothing else).
 -- An event moves the figures only when its member joins the timeline, so a
 -- redelivered or replayed event counts once; every figure is a sum or a
--- max, so batches apply in any order alike. Returns how many were new.
+-- max, so batches apply in any order alike. Returns how many were new and
+-- the flagged orders' facts: {new, field1, value1, ...}.
 local new, flagged = 0, {}
-for i = 1, #ARGV, 9 do
+for i = 1, #ARGV, 11 do
   local member, kind, month = ARGV[i], ARGV[i + 1], ARGV[i + 2]
   local amount, rating, nps, who = tonumber(ARGV[i + 3]), tonumber(ARGV[i + 4]),
                                    tonumber(ARGV[i + 5]), ARGV[i + 6]
   local fact, value = ARGV[i + 7], ARGV[i + 8]
+  local at, priority = ARGV[i + 9], ARGV[i + 10]
+  if kind == 'topen' and who ~= '' then
+    local f = who .. '\31o'
+    local was = redis.call('HGET', KEYS[3], f)
+    local v = at .. '\31' .. priority
+    if not was or v < was then redis.call('HSET', KEYS[3], f, v) end
+  elseif kind == 'tclose' and who ~= '' then
+    local f = who .. '\31c'
+    local was = redis.call('HGET', KEYS[3], f)
+    if not was or at > was then redis.call('HSET', KEYS[3], f, at) end
+  end
   if redis.call('ZADD', KEYS[1], 0, member) == 1 then
     new = new + 1
     if kind == 'order' then

@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "nq/aftersales.h"
+
 static const struct {
     const char *type, *kind;
 } kinds[] = {
@@ -131,11 +133,7 @@ void nq_custsum_read(const char *const *fields, size_t n, const char *now, nq_cu
 
 bool nq_custsum_nps(const nq_custsum_t *s, int64_t *tenths)
 {
-    if (s->nps_count <= 0)
-        return false;
-    int64_t num = (s->promoters - s->detractors) * 1000, den = s->nps_count;
-    *tenths = (num >= 0 ? num + den / 2 : num - den / 2) / den;
-    return true;
+    return nq_nps_tenths(s->promoters, s->detractors, s->nps_count, tenths);
 }
 
 bool nq_custsum_avg_rating(const nq_custsum_t *s, int64_t *hundredths)
@@ -144,4 +142,62 @@ bool nq_custsum_avg_rating(const nq_custsum_t *s, int64_t *hundredths)
         return false;
     *hundredths = (s->rating_sum * 200 + s->rating_count) / (2 * s->rating_count);
     return true;
+}
+
+/* A 13-digit time at the start of s (followed by end or \x1f); -1 when not. */
+static int64_t time13(const char *s)
+{
+    char digits[14];
+    int64_t v;
+    if (strlen(s) < 13 || (s[13] != '\0' && s[13] != '\x1f'))
+        return -1;
+    memcpy(digits, s, 13);
+    digits[13] = '\0';
+    return whole(digits, &v) ? v : -1;
+}
+
+/* Field "<tid>\x1f<suffix>" of the tickets hash: its value, or NULL. */
+static const char *ticket_field(const char *const *fields, size_t n, const char *tid, size_t len,
+                                char suffix)
+{
+    for (size_t i = 0; i + 1 < n; i += 2) {
+        const char *f = fields[i];
+        if (strncmp(f, tid, len) == 0 && f[len] == '\x1f' && f[len + 1] == suffix &&
+            f[len + 2] == '\0')
+            return fields[i + 1];
+    }
+    return NULL;
+}
+
+int nq_custsum_tickets_read(const char *const *fields, size_t n, int64_t now,
+                            nq_custsum_tickets_t *out)
+{
+    memset(out, 0, sizeof(*out));
+    int64_t *durations = calloc(n / 2 + 1, sizeof(*durations));
+    if (!durations)
+        return -1;
+    for (size_t i = 0; i + 1 < n; i += 2) {
+        const char *tid = fields[i];
+        int64_t state;
+        if (strchr(tid, '\x1f') || !whole(fields[i + 1], &state) || state < 1 || state > 3)
+            continue; /* a time field, or not a state */
+        size_t len = strlen(tid);
+        const char *o = ticket_field(fields, n, tid, len, 'o');
+        const char *c = ticket_field(fields, n, tid, len, 'c');
+        int64_t opened = o ? time13(o) : -1, closed = c ? time13(c) : -1;
+        const char *priority = o && strlen(o) > 14 ? o + 14 : NULL;
+        if (state == 1) {
+            out->open++;
+            if (opened >= 0 && nq_sla_breached(priority, opened, now))
+                out->overdue++;
+        } else if (state == 3 && opened >= 0 && closed >= 0) {
+            int64_t took = closed > opened ? closed - opened : 0;
+            durations[out->closed++] = took;
+            if (nq_sla_breached(priority, opened, opened + took))
+                out->breached++;
+        }
+    }
+    out->has_median = nq_median_ms(durations, (size_t)out->closed, &out->median_ms);
+    free(durations);
+    return 0;
 }

@@ -20,6 +20,11 @@ const nq_kpi_def_t nq_kpi_defs[NQ_KPI_COUNT] = {
     [NQ_KPI_FEEDBACK_SUM] = {"feedback_sum", false},
     [NQ_KPI_FEEDBACK_COUNT] = {"feedback_count", false},
     [NQ_KPI_TICKETS_OPENED] = {"tickets_opened", false},
+    [NQ_KPI_TICKETS_CLOSED] = {"tickets_closed", false},
+    [NQ_KPI_NPS_RESPONSES] = {"nps_responses", false},
+    [NQ_KPI_NPS_NET] = {"nps_net", false},
+    [NQ_KPI_TRAINING_S] = {"training_s", false},
+    [NQ_KPI_TRAININGS] = {"trainings", false},
     [NQ_KPI_KEY_VISITED] = {"key_visited", false},
     [NQ_KPI_KEY_CUSTOMERS] = {"key_customers", false},
 };
@@ -59,6 +64,14 @@ const nq_metric_def_t nq_metric_defs[NQ_METRIC_COUNT] = {
                                   ONE(NQ_KPI_FEEDBACK_SUM), NQ_KPI_FEEDBACK_COUNT},
     [NQ_METRIC_TICKETS_OPENED] = {"tickets_opened", "售后工单数", "tickets opened", NQ_UNIT_COUNT,
                                   ONE(NQ_KPI_TICKETS_OPENED), NONE},
+    [NQ_METRIC_TICKETS_CLOSED] = {"tickets_closed", "已关闭工单数", "tickets closed", NQ_UNIT_COUNT,
+                                  ONE(NQ_KPI_TICKETS_CLOSED), NONE},
+    [NQ_METRIC_NPS] = {"nps", "净推荐值", "NPS", NQ_UNIT_RATIO, ONE(NQ_KPI_NPS_NET),
+                       NQ_KPI_NPS_RESPONSES},
+    [NQ_METRIC_TRAINING_HOURS] = {"training_hours", "培训时长", "training hours", NQ_UNIT_HOURS,
+                                  ONE(NQ_KPI_TRAINING_S), NONE, 3600},
+    [NQ_METRIC_TRAININGS] = {"trainings", "培训课程数", "courses taken", NQ_UNIT_COUNT,
+                             ONE(NQ_KPI_TRAININGS), NONE},
 };
 
 int nq_metric_find(const char *name)
@@ -72,8 +85,11 @@ int nq_metric_find(const char *name)
 
 /* Decimals a value of each unit is given with (and, for a quotient, computed
  * to): counts and money whole (units, fen), ratios and scores 4 decimals. */
-static const int64_t unit_scale[] = {
-    [NQ_UNIT_COUNT] = 1, [NQ_UNIT_MONEY] = 1, [NQ_UNIT_RATIO] = 10000, [NQ_UNIT_SCORE] = 10000};
+static const int64_t unit_scale[] = {[NQ_UNIT_COUNT] = 1,
+                                     [NQ_UNIT_MONEY] = 1,
+                                     [NQ_UNIT_RATIO] = 10000,
+                                     [NQ_UNIT_SCORE] = 10000,
+                                     [NQ_UNIT_HOURS] = 100};
 
 double nq_round_to(double v, double scale)
 {
@@ -114,11 +130,11 @@ bool nq_metric_value(nq_metric_id_t m, const nq_kpi_values_t *v, double *out)
         approx += (double)v->v[d->num[i]];
         fits = fits && !__builtin_add_overflow(num, v->v[d->num[i]], &num);
     }
-    if (d->den == NQ_KPI_NONE) {
+    if (d->den == NQ_KPI_NONE && d->per <= 1) {
         *out = fits ? (double)num : approx;
         return true;
     }
-    int64_t den = v->v[d->den];
+    int64_t den = d->den == NQ_KPI_NONE ? d->per : v->v[d->den];
     if (den == 0)
         return false;
     if (!fits || num == INT64_MIN || den == INT64_MIN) { /* beyond int64: as near as doubles go */

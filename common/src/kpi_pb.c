@@ -26,6 +26,11 @@ static const struct {
     [NQ_KPI_FEEDBACK_SUM] = PB(feedback_sum),
     [NQ_KPI_FEEDBACK_COUNT] = PB(feedback_count),
     [NQ_KPI_TICKETS_OPENED] = PB(tickets_opened),
+    [NQ_KPI_TICKETS_CLOSED] = PB(tickets_closed),
+    [NQ_KPI_NPS_RESPONSES] = PB(nps_responses),
+    [NQ_KPI_NPS_NET] = PB(nps_net),
+    [NQ_KPI_TRAINING_S] = PB(training_s),
+    [NQ_KPI_TRAININGS] = PB(trainings),
     [NQ_KPI_KEY_VISITED] = PB(key_visited),
     [NQ_KPI_KEY_CUSTOMERS] = PB(key_customers),
 };

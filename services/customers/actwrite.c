@@ -267,7 +267,7 @@ static void write_events(nq_redis_pipe_t *p, const char *cust, row_t *const *sor
                          size_t to)
 {
     char key[160], month[16], num[24], fact[128], value[256];
-    nq_script_pipe_cmd(p, NQ_SCRIPT(CUSTOMER_EVENTS), NULL, NULL, 5, (to - from) * 9);
+    nq_script_pipe_cmd(p, NQ_SCRIPT(CUSTOMER_EVENTS), NULL, NULL, 5, (to - from) * 11);
     nq_key_customer_timeline(key, sizeof(key), cust);
     nq_redis_pipe_adds(p, key);
     nq_key_customer_sums(key, sizeof(key), cust);
@@ -297,6 +297,9 @@ static void write_events(nq_redis_pipe_t *p, const char *cust, row_t *const *sor
         ar_fact(sorted[i], fact, sizeof(fact), value, sizeof(value));
         nq_redis_pipe_adds(p, fact);
         nq_redis_pipe_adds(p, value);
+        snprintf(num, sizeof(num), "%013lld", (long long)ev->occurred_at);
+        nq_redis_pipe_adds(p, num);
+        nq_redis_pipe_adds(p, ev->priority ? ev->priority : "");
     }
     write_ar_sets(p, cust, sorted, from, to);
 }

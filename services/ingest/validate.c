@@ -235,7 +235,7 @@ static const activity_type_t types[] = {
     {"ticket_opened", F_CUSTOMER | F_TICKET, F_CATEGORY | F_PRIORITY | F_TEXT, 0},
     {"ticket_closed", F_CUSTOMER | F_TICKET, F_CATEGORY | F_PRIORITY | F_TEXT | F_OUTCOME, 0},
     {"competitor_intel", F_COMPETITOR, F_CUSTOMER | F_PRODUCT | F_PRICE | F_TEXT, 0},
-    {"training", F_COURSE, F_SCORE, 0},
+    {"training", F_COURSE, F_SCORE | F_DURATION, 0},
 };
 
 static const activity_type_t *find_type(const char *name)

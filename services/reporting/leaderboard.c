@@ -105,7 +105,7 @@ void board_set_against(board_entry_t *e, nq_metric_id_t m, board_by_t by,
     p->now.gap = nq_metric_round(m, p->now.gap);
     p->note = !has_target       ? &note_no_target
               : !p->has_actual  ? &note_no_data
-              : p->now.negative ? &note_negative
+              : p->now.negative ? note_negative_of(m)
                                 : NULL;
     e->defined = against_value(by, &p->now, &e->value);
     e->defined_before = against_value(by, &then, &e->before);

@@ -6,6 +6,8 @@
 #ifndef NQ_REPORTING_NOTES_H
 #define NQ_REPORTING_NOTES_H
 
+#include "nq/kpi.h"
+
 typedef struct kpi_note {
     const char *en; /* "no target" */
     const char *zh; /* "未设目标" */
@@ -20,5 +22,11 @@ extern const kpi_note_t note_no_commission;
 /* The actual is below zero (more returned or cancelled than ordered): the
  * actual stays as it is, attainment, pace and projection count as 0. */
 extern const kpi_note_t note_negative;
+/* An NPS below zero (more detractors than promoters): attainment, pace and
+ * projection count as 0. */
+extern const kpi_note_t note_negative_nps;
+
+/* The note of a negative actual of metric m. */
+const kpi_note_t *note_negative_of(nq_metric_id_t m);
 
 #endif

@@ -81,8 +81,8 @@ void overview_compute(const overview_input_t *in, overview_rows_t *out)
         if (a.has_pace)
             SET(row, pace, a.pace);
         if (a.negative) {
-            row->note = (char *)note_negative.en;
-            row->note_zh = (char *)note_negative.zh;
+            row->note = (char *)note_negative_of((nq_metric_id_t)m)->en;
+            row->note_zh = (char *)note_negative_of((nq_metric_id_t)m)->zh;
         }
     }
 }

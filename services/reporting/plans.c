@@ -178,7 +178,7 @@ static void score_line(const sc_metric_t *sm, const plan_input_t *in, sc_line_t 
         return;
     l->attainment = fmax(l->actual / l->target, 0);
     if (l->actual < 0)
-        l->note = &note_negative;
+        l->note = note_negative_of(sm->metric);
     l->counted = fmin(l->attainment, sm->cap);
     l->contribution = 100 * sm->weight * l->counted;
 }

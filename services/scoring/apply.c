@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "nq/aftersales.h"
 #include "nq/buf.h"
 #include "nq/keys.h"
 
@@ -37,6 +38,22 @@ static bool one_if_rating(const Nq__Activity *ev, int64_t *d)
     *d = 1;
     return ev->has_rating;
 }
+static bool one_if_nps(const Nq__Activity *ev, int64_t *d)
+{
+    *d = 1;
+    return ev->has_nps;
+}
+/* A promoter (9-10) adds one, a detractor (0-6) takes one away, a passive moves nothing. */
+static bool by_nps_class(const Nq__Activity *ev, int64_t *d)
+{
+    *d = nq_nps_class(ev->nps);
+    return ev->has_nps && *d != 0;
+}
+static bool by_duration(const Nq__Activity *ev, int64_t *d)
+{
+    *d = ev->duration_s;
+    return ev->has_duration_s && ev->duration_s > 0;
+}
 
 typedef struct counter_rule {
     const char *type; /* event type */
@@ -59,6 +76,11 @@ static const counter_rule_t rules[] = {
     {"feedback", NQ_KPI_FEEDBACK_SUM, by_rating},
     {"feedback", NQ_KPI_FEEDBACK_COUNT, one_if_rating},
     {"ticket_opened", NQ_KPI_TICKETS_OPENED, by_one},
+    {"ticket_closed", NQ_KPI_TICKETS_CLOSED, by_one},
+    {"feedback", NQ_KPI_NPS_RESPONSES, one_if_nps},
+    {"feedback", NQ_KPI_NPS_NET, by_nps_class},
+    {"training", NQ_KPI_TRAININGS, by_one},
+    {"training", NQ_KPI_TRAINING_S, by_duration},
 };
 
 size_t scoring_event_deltas(const Nq__Activity *ev, scoring_delta_t out[SCORING_DELTAS_MAX])

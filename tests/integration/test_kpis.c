@@ -20,8 +20,8 @@
  * of sp-zhang; c-b1, c-b2, c-b3 key of sp-li, c-b4 potential of sp-li; c-c1
  * normal of sp-wang (who owns no key customer); c-w1 key of sp-zhao.
  *
- * The rebuild tests pad the log with N_PAD training events (which move no
- * counter) so that the scan lasts long enough for events to arrive while it
+ * The rebuild tests pad the log with N_PAD training events (which move only
+ * `trainings`, in August) so that the scan lasts long enough for events to arrive while it
  * runs; NQ_TEST_TRACE=1 prints the job's state at each batch sent.
  *
  * Tests run in order and build on each other. Three of them hold

@@ -270,7 +270,7 @@ static bool api_rebuild_done(void *arg)
 
 static rmap_t s_truth; /* every aggregate as it should be */
 
-/* Pad the log with events that move no counter (training), so that a
+/* Pad the log with training events (in August, moving only `trainings`), so that a
  * rebuild scans long enough for events to arrive while it does. */
 static void pad_log(int n)
 {

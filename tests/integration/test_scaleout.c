@@ -133,17 +133,21 @@ enum {
     C_FEEDBACK_SUM,
     C_FEEDBACK_COUNT,
     C_TICKETS,
+    C_TICKETS_CLOSED,
+    C_NPS_RESPONSES,
+    C_NPS_NET,
+    C_TRAININGS,
     N_COUNTERS
 };
 
 static const char *const counter_names[N_COUNTERS] = {
-    "sales_fen",    "orders",         "visits",          "calls",
-    "meetings",     "new_customers",  "collections_fen", "order_value_fen",
-    "feedback_sum", "feedback_count", "tickets_opened",
+    "sales_fen",      "orders",          "visits",          "calls",        "meetings",
+    "new_customers",  "collections_fen", "order_value_fen", "feedback_sum", "feedback_count",
+    "tickets_opened", "tickets_closed",  "nps_responses",   "nps_net",      "trainings",
 };
 
-typedef enum { BY_ONE, BY_AMOUNT, BY_MINUS_AMOUNT, BY_RATING } how_t;
-typedef enum { ALWAYS, IF_RATING } when_t;
+typedef enum { BY_ONE, BY_AMOUNT, BY_MINUS_AMOUNT, BY_RATING, BY_NPS_CLASS } how_t;
+typedef enum { ALWAYS, IF_RATING, IF_NPS } when_t;
 
 /* The counter table of docs/metrics.md, written out independently. */
 static const struct {
@@ -165,6 +169,10 @@ static const struct {
     {T_FEEDBACK, C_FEEDBACK_SUM, BY_RATING, IF_RATING},
     {T_FEEDBACK, C_FEEDBACK_COUNT, BY_ONE, IF_RATING},
     {T_TICKET_OPENED, C_TICKETS, BY_ONE, ALWAYS},
+    {T_TICKET_CLOSED, C_TICKETS_CLOSED, BY_ONE, ALWAYS},
+    {T_FEEDBACK, C_NPS_RESPONSES, BY_ONE, IF_NPS},
+    {T_FEEDBACK, C_NPS_NET, BY_NPS_CLASS, IF_NPS},
+    {T_TRAINING, C_TRAININGS, BY_ONE, ALWAYS},
 };
 
 /* One event as generated (a conflict variant is its own ev_t with the same
@@ -601,12 +609,16 @@ static void expect_event(const ev_t *e)
     for (size_t i = 0; i < sizeof(rules) / sizeof(rules[0]); i++) {
         if (rules[i].type != e->type)
             continue;
-        bool applies = rules[i].when == ALWAYS || (rules[i].when == IF_RATING && e->rating);
+        bool applies = rules[i].when == ALWAYS || (rules[i].when == IF_RATING && e->rating) ||
+                       (rules[i].when == IF_NPS && e->nps >= 0);
         if (!applies)
             continue;
+        /* an NPS answer: promoters (9-10) +1, detractors (0-6) -1, passives 0 */
+        int64_t nps_class = e->nps >= 9 ? 1 : e->nps <= 6 ? -1 : 0;
         int64_t by = rules[i].how == BY_ONE            ? 1
                      : rules[i].how == BY_AMOUNT       ? e->amount
                      : rules[i].how == BY_MINUS_AMOUNT ? -e->amount
+                     : rules[i].how == BY_NPS_CLASS    ? nps_class
                                                        : e->rating;
         expect_add(e->sp, rules[i].counter, e->at, by);
     }

@@ -229,14 +229,16 @@ static const sample_t samples[] = {
     /* a customer's events of a batch: its timeline and summary figures */
     {NQ_SCRIPT_ID_CUSTOMER_EVENTS,
      {T "cust:1:timeline", T "cust:1:sums", T "cust:1:tickets", T "cust:1:ar", T "cust:1"},
-     /* one event of 9 values a line */
+     /* one event of 11 values a line */
      /* clang-format off */
      {"1794000000000|order|r/0|sp-1", "order", "2026-11", "100", "0", "-1", "",
-          "c|r/0", "1794000000000|O1|100",
+          "c|r/0", "1794000000000|O1|100", "1794000000000", "",
       "1794000000001|ticket_opened|r/1|sp-1", "topen", "2026-11", "0", "0", "-1", "T1", "", "",
+          "1794000000001", "urgent",
       "1794000000002|visit|r/2|sp-1", "contact", "2026-11", "0", "0", "-1", "", "", "",
+          "1794000000002", "",
       "1794000000003|invoice|r/3|sp-1", "invoice", "2026-11", "500", "0", "-1", "",
-          "i|inv-1", "1794000000003|1796000000000|500|sp-1|"}},
+          "i|inv-1", "1794000000003|1796000000000|500|sp-1|", "1794000000003", ""}},
     /* clang-format on */
     /* follow-ups: contacts of a batch, a team's cadence, the sweep */
     {NQ_SCRIPT_ID_CONTACT_SEEN,

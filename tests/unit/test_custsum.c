@@ -1,6 +1,7 @@
 /* test_custsum.c — nq/custsum.h: what each event type does to a customer's
  * figures, which span a month counts in, the figures read for a month, NPS
  * and the average rating (exact, in tenths and hundredths). */
+#include <stdio.h>
 #include <string.h>
 
 #include "nq/custsum.h"
@@ -103,10 +104,46 @@ static void test_read(void)
     CU_ASSERT_EQUAL(none.sales[NQ_CUSTSUM_MONTH].orders, 0);
 }
 
+/* Tickets against their SLA: open, overdue at now, closed in or after the target, the
+ * median time to close; malformed fields left out. */
+static void test_tickets(void)
+{
+    /* now: 2026-12-07 12:00 +08:00; T1 urgent opened 3 h before, open (not overdue);
+     * T2 high opened 30 h before, open (overdue); T3 normal closed 10 h after opening;
+     * T4 urgent closed after 5 h (late); T5 closed, never opened (no time: not in the
+     * sample); T6 opened only as state, no time (open, not overdue). */
+    const int64_t now = 1765080000000LL, h = 3600000LL;
+    char o1[40], o2[40], o3[40], c3[20], o4[40], c4[20];
+    snprintf(o1, sizeof(o1), "%013lld\037urgent", (long long)(now - 3 * h));
+    snprintf(o2, sizeof(o2), "%013lld\037high", (long long)(now - 30 * h));
+    snprintf(o3, sizeof(o3), "%013lld\037normal", (long long)(now - 100 * h));
+    snprintf(c3, sizeof(c3), "%013lld", (long long)(now - 90 * h));
+    snprintf(o4, sizeof(o4), "%013lld\037urgent", (long long)(now - 50 * h));
+    snprintf(c4, sizeof(c4), "%013lld", (long long)(now - 45 * h));
+    const char *fields[] = {
+        "T1",      "1", "T1\037o", o1, "T2", "1", "T2\037o", o2,  "T3",      "3",
+        "T3\037o", o3,  "T3\037c", c3, "T4", "3", "T4\037o", o4,  "T4\037c", c4,
+        "T5",      "2", "T5\037c", c4, "T6", "1", "T7",      "x", "T8",      "9",
+    };
+    nq_custsum_tickets_t t;
+    CU_ASSERT_EQUAL_FATAL(
+        nq_custsum_tickets_read(fields, sizeof(fields) / sizeof(fields[0]), now, &t), 0);
+    CU_ASSERT_EQUAL(t.open, 3);
+    CU_ASSERT_EQUAL(t.overdue, 1);
+    CU_ASSERT_EQUAL(t.closed, 2);
+    CU_ASSERT_EQUAL(t.breached, 1);
+    CU_ASSERT_TRUE(t.has_median);
+    CU_ASSERT_EQUAL(t.median_ms, (10 * h + 5 * h) / 2);
+    CU_ASSERT_EQUAL(nq_custsum_tickets_read(NULL, 0, now, &t), 0);
+    CU_ASSERT_FALSE(t.has_median);
+    CU_ASSERT_EQUAL(t.open, 0);
+}
+
 static CU_TestInfo tests[] = {
     {"what each event type moves", test_kinds},
     {"the span of a month", test_spans},
     {"figures read for a month; NPS and average rating", test_read},
+    {"tickets against their SLA, median time to close", test_tickets},
     CU_TEST_INFO_NULL,
 };
 

@@ -41,12 +41,13 @@ static char *dump(json_t *j)
 static const char *const field_names[NQ_KPI_COUNT] = {
     "sales_fen",      "orders",          "visits",          "calls",        "meetings",
     "new_customers",  "collections_fen", "order_value_fen", "feedback_sum", "feedback_count",
-    "tickets_opened", "orders_due",      "orders_on_time",  "key_visited",  "key_customers",
+    "tickets_opened", "tickets_closed",  "nps_responses",   "nps_net",      "training_s",
+    "trainings",      "orders_due",      "orders_on_time",  "key_visited",  "key_customers",
 };
 
 static void test_defs(void)
 {
-    CU_ASSERT_EQUAL(NQ_KPI_COUNT, 15);
+    CU_ASSERT_EQUAL(NQ_KPI_COUNT, 20);
     for (int i = 0; i < NQ_KPI_COUNT; i++) {
         CU_ASSERT_PTR_NOT_NULL_FATAL(nq_kpi_defs[i].field);
         CU_ASSERT_STRING_EQUAL(nq_kpi_defs[i].field, field_names[i]);
@@ -58,7 +59,7 @@ static void test_defs(void)
         CU_ASSERT_EQUAL(nq_kpi_defs[i].money, amount);
     }
     /* The four set-backed counters come last, after every hash field. */
-    CU_ASSERT_EQUAL(NQ_KPI_HASH_COUNT, 11);
+    CU_ASSERT_EQUAL(NQ_KPI_HASH_COUNT, 16);
     CU_ASSERT_EQUAL(NQ_KPI_ORDERS_DUE, NQ_KPI_HASH_COUNT);
     CU_ASSERT_EQUAL(NQ_KPI_ORDERS_ON_TIME, NQ_KPI_HASH_COUNT + 1);
     CU_ASSERT_EQUAL(NQ_KPI_KEY_VISITED, NQ_KPI_HASH_COUNT + 2);
@@ -139,8 +140,8 @@ static void test_add(void)
 {
     nq_kpi_values_t sum, a;
     for (int i = 0; i < NQ_KPI_COUNT; i++) {
-        sum.v[i] = 100 * (i + 1); /* 100, 200, ..., 1500 */
-        a.v[i] = i - 7;           /* -7 .. 7 */
+        sum.v[i] = 100 * (i + 1); /* 100, 200, ..., 2000 */
+        a.v[i] = i - 7;           /* -7 .. 12 */
     }
     nq_kpi_add(&sum, &a);
     for (int i = 0; i < NQ_KPI_COUNT; i++) {
@@ -148,7 +149,7 @@ static void test_add(void)
         CU_ASSERT_EQUAL(a.v[i], i - 7);
     }
     CU_ASSERT_EQUAL(sum.v[NQ_KPI_SALES_FEN], 93);
-    CU_ASSERT_EQUAL(sum.v[NQ_KPI_KEY_CUSTOMERS], 1507);
+    CU_ASSERT_EQUAL(sum.v[NQ_KPI_KEY_CUSTOMERS], 2012);
 
     /* Adding zero changes nothing; adding twice doubles the addend's share. */
     nq_kpi_values_t zero;
@@ -161,7 +162,7 @@ static void test_add(void)
     nq_kpi_add(&acc, &a);
     CU_ASSERT_EQUAL(acc.v[NQ_KPI_SALES_FEN], -14);
     CU_ASSERT_EQUAL(acc.v[NQ_KPI_ORDERS_DUE], 2 * (NQ_KPI_ORDERS_DUE - 7));
-    CU_ASSERT_EQUAL(acc.v[NQ_KPI_KEY_VISITED], 12);
+    CU_ASSERT_EQUAL(acc.v[NQ_KPI_KEY_VISITED], 22);
 
     /* Amounts past 2^53 add exactly (no detour through double). */
     nq_kpi_values_t big = zero, one = zero;
@@ -278,7 +279,8 @@ static void test_proto_round_trip(void)
     Nq__KpiValues pz = NQ__KPI_VALUES__INIT;
     nq_kpi_to_proto(&zero, &pz);
     CU_ASSERT_TRUE(pz.has_sales_fen && pz.has_calls && pz.has_orders_due && pz.has_key_customers);
-    CU_ASSERT_EQUAL(nq__kpi_values__get_packed_size(&pz), 30); /* 15 x (tag, 0) */
+    CU_ASSERT_EQUAL(nq__kpi_values__get_packed_size(&pz),
+                    45); /* 15 x (tag, 0) + 5 x (2-byte tag, 0) */
 
     /* A message from an older sender that lacks the new fields reads them as zero. */
     Nq__KpiValues old = NQ__KPI_VALUES__INIT;

@@ -82,11 +82,15 @@ static const struct {
     {"activity_to_order", NQ_UNIT_RATIO, {NQ_KPI_VISITS, NQ_KPI_CALLS}, NQ_KPI_ORDERS},
     {"feedback_score", NQ_UNIT_SCORE, {NQ_KPI_FEEDBACK_SUM, NQ_KPI_NONE}, NQ_KPI_FEEDBACK_COUNT},
     {"tickets_opened", NQ_UNIT_COUNT, {NQ_KPI_TICKETS_OPENED, NQ_KPI_NONE}, NQ_KPI_NONE},
+    {"tickets_closed", NQ_UNIT_COUNT, {NQ_KPI_TICKETS_CLOSED, NQ_KPI_NONE}, NQ_KPI_NONE},
+    {"nps", NQ_UNIT_RATIO, {NQ_KPI_NPS_NET, NQ_KPI_NONE}, NQ_KPI_NPS_RESPONSES},
+    {"training_hours", NQ_UNIT_HOURS, {NQ_KPI_TRAINING_S, NQ_KPI_NONE}, NQ_KPI_NONE},
+    {"trainings", NQ_UNIT_COUNT, {NQ_KPI_TRAININGS, NQ_KPI_NONE}, NQ_KPI_NONE},
 };
 
 static void test_defs(void)
 {
-    CU_ASSERT_EQUAL(NQ_METRIC_COUNT, 13);
+    CU_ASSERT_EQUAL(NQ_METRIC_COUNT, 17);
     for (int m = 0; m < NQ_METRIC_COUNT; m++) {
         const nq_metric_def_t *d = &nq_metric_defs[m];
         CU_ASSERT_PTR_NOT_NULL_FATAL(d->name);
@@ -396,6 +400,8 @@ static void test_to_json_whole(void)
             CU_ASSERT_TRUE(json_is_null(x));
         } else if (want_defs[m].unit == NQ_UNIT_MONEY) {
             CU_ASSERT_STRING_EQUAL(json_string_value(x), "0.00");
+        } else if (want_defs[m].unit == NQ_UNIT_HOURS) {
+            CU_ASSERT_TRUE(json_is_real(x) && json_real_value(x) == 0);
         } else {
             CU_ASSERT_TRUE(json_is_integer(x) && json_integer_value(x) == 0);
         }
@@ -793,6 +799,56 @@ static void test_parse_refused_leaves_out(void)
     }
 }
 
+/* NPS: (promoters - detractors) / answers as a ratio, 4 decimals, may be below 0. */
+static void test_nps(void)
+{
+    static const struct {
+        int64_t net, answers;
+        bool defined;
+        double want;
+    } cases[] = {
+        {1, 3, true, 0.3333},   /* 2 promoters, 1 detractor of 3: NPS 33.33 */
+        {-1, 3, true, -0.3333}, /* below zero stays below zero */
+        {2, 3, true, 0.6667},   {1, 16, true, 0.0625}, {0, 4, true, 0.0},
+        {5, 5, true, 1.0},      {3, 0, false, 0}, /* no answers: null */
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        nq_kpi_values_t v = {
+            {[NQ_KPI_NPS_NET] = cases[i].net, [NQ_KPI_NPS_RESPONSES] = cases[i].answers}};
+        double got = 99;
+        CU_ASSERT_EQUAL(nq_metric_value(NQ_METRIC_NPS, &v, &got), cases[i].defined);
+        if (cases[i].defined)
+            CU_ASSERT_EQUAL(got, cases[i].want);
+    }
+    CU_ASSERT_FALSE(nq_metric_accumulates(NQ_METRIC_NPS));
+}
+
+/* Training hours: seconds / 3600 to 2 decimals (half up); it accumulates. */
+static void test_training_hours(void)
+{
+    static const struct {
+        int64_t seconds;
+        double want;
+    } cases[] = {{0, 0},     {3600, 1.0}, {5400, 1.5},         {60, 0.02},
+                 {18, 0.01}, {17, 0.0},   {36000 + 1800, 10.5}};
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        nq_kpi_values_t v = {{[NQ_KPI_TRAINING_S] = cases[i].seconds}};
+        double got = -1;
+        CU_ASSERT_TRUE(nq_metric_value(NQ_METRIC_TRAINING_HOURS, &v, &got));
+        CU_ASSERT_EQUAL(got, cases[i].want);
+    }
+    CU_ASSERT_TRUE(nq_metric_accumulates(NQ_METRIC_TRAINING_HOURS));
+    nq_kpi_values_t v = {
+        {[NQ_KPI_TRAINING_S] = 5400, [NQ_KPI_TRAININGS] = 2, [NQ_KPI_TICKETS_CLOSED] = 3}};
+    json_t *j = nq_kpi_to_json(&v);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(j);
+    CU_ASSERT_EQUAL(real_of(j, "training_hours"), 1.5);
+    CU_ASSERT_EQUAL(int_of(j, "trainings"), 2);
+    CU_ASSERT_EQUAL(int_of(j, "tickets_closed"), 3);
+    CU_ASSERT_TRUE(json_is_null(json_object_get(j, "nps")));
+    json_decref(j);
+}
+
 static CU_TestInfo table_tests[] = {
     {"metric table: names, units, formulas", test_defs},
     {"nq_metric_find", test_find},
@@ -808,6 +864,8 @@ static CU_TestInfo formula_tests[] = {
     {"avg_order_value: gross / orders, to the fen", test_avg_order_value},
     {"activity_to_order: (visits + calls) / orders", test_activity_to_order},
     {"feedback_score: sum / count, 4 decimals", test_feedback_score},
+    {"nps: net / answers, a ratio that may be negative", test_nps},
+    {"training_hours: seconds / 3600, 2 decimals", test_training_hours},
     {"to_json: a whole week", test_to_json_whole},
     {"to_json: exact past 2^53", test_to_json_exact_past_2_53},
     {"to_json agrees with metric_value + metric_json", test_to_json_agrees},

@@ -191,6 +191,20 @@ static void test_negative_actual(void)
     CU_ASSERT_PTR_NULL(s->note);
     for (int m = 0; m < NQ_METRIC_COUNT; m++)
         CU_ASSERT_PTR_NULL(r.pb[m].note);
+    /* A negative NPS (one detractor of one answer: -1) against 0.3: attainment 0, a note
+     * about detractors, not about returns. */
+    in.current.v[NQ_KPI_NPS_NET] = -1;
+    in.current.v[NQ_KPI_NPS_RESPONSES] = 1;
+    in.has_target[NQ_METRIC_NPS] = true;
+    in.target[NQ_METRIC_NPS] = 0.3;
+    overview_compute(&in, &r);
+    const Nq__MetricRow *n = &r.pb[NQ_METRIC_NPS];
+    CU_ASSERT_TRUE(n->has_actual && n->actual == -1);
+    CU_ASSERT_TRUE(n->has_attainment && n->attainment == 0);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(n->note);
+    CU_ASSERT_PTR_NOT_NULL(strstr(n->note, "detractors"));
+    CU_ASSERT_PTR_NULL(strstr(n->note, "returned"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(n->note_zh, "贬损者"));
 }
 
 /* Attainment is computed from the ratio as shown: 2 calls per 3 orders is 0.6667, against 0.8
@@ -245,13 +259,14 @@ static void test_zero_elapsed(void)
 
 static void test_accumulates(void)
 {
-    static const nq_metric_id_t yes[] = {NQ_METRIC_SALES_AMOUNT, NQ_METRIC_ORDERS,
-                                         NQ_METRIC_VISITS,       NQ_METRIC_CALLS,
-                                         NQ_METRIC_MEETINGS,     NQ_METRIC_NEW_CUSTOMERS,
-                                         NQ_METRIC_COLLECTIONS,  NQ_METRIC_TICKETS_OPENED};
-    static const nq_metric_id_t no[] = {NQ_METRIC_COVERAGE, NQ_METRIC_ORDER_COMPLETION_RATE,
+    static const nq_metric_id_t yes[] = {
+        NQ_METRIC_SALES_AMOUNT,   NQ_METRIC_ORDERS,         NQ_METRIC_VISITS,
+        NQ_METRIC_CALLS,          NQ_METRIC_MEETINGS,       NQ_METRIC_NEW_CUSTOMERS,
+        NQ_METRIC_COLLECTIONS,    NQ_METRIC_TICKETS_OPENED, NQ_METRIC_TICKETS_CLOSED,
+        NQ_METRIC_TRAINING_HOURS, NQ_METRIC_TRAININGS};
+    static const nq_metric_id_t no[] = {NQ_METRIC_COVERAGE,        NQ_METRIC_ORDER_COMPLETION_RATE,
                                         NQ_METRIC_AVG_ORDER_VALUE, NQ_METRIC_ACTIVITY_TO_ORDER,
-                                        NQ_METRIC_FEEDBACK_SCORE};
+                                        NQ_METRIC_FEEDBACK_SCORE,  NQ_METRIC_NPS};
     for (size_t i = 0; i < sizeof(yes) / sizeof(yes[0]); i++)
         CU_ASSERT_TRUE(overview_accumulates(yes[i]));
     for (size_t i = 0; i < sizeof(no) / sizeof(no[0]); i++)

@@ -303,15 +303,46 @@ static void test_deltas_feedback(void)
     CU_ASSERT_EQUAL(delta_of(out, 2, NQ_KPI_FEEDBACK_COUNT), 1);
     CU_ASSERT_EQUAL(at_of(out, 2, NQ_KPI_FEEDBACK_SUM), THU_0930);
     CU_ASSERT_EQUAL(at_of(out, 2, NQ_KPI_FEEDBACK_COUNT), THU_0930);
-    /* An NPS beside the rating changes nothing. */
+    /* An NPS beside the rating: an answer, and a promoter adds one to the net. */
     ev.has_nps = 1;
     ev.nps = 9;
-    CU_ASSERT_EQUAL_FATAL(scoring_event_deltas(&ev, out), 2);
-    CU_ASSERT_EQUAL(delta_of(out, 2, NQ_KPI_FEEDBACK_SUM), 4);
-    /* NPS only: no rating to average. */
+    CU_ASSERT_EQUAL_FATAL(scoring_event_deltas(&ev, out), 4);
+    CU_ASSERT_EQUAL(delta_of(out, 4, NQ_KPI_FEEDBACK_SUM), 4);
+    CU_ASSERT_EQUAL(delta_of(out, 4, NQ_KPI_NPS_RESPONSES), 1);
+    CU_ASSERT_EQUAL(delta_of(out, 4, NQ_KPI_NPS_NET), 1);
+    /* NPS only: no rating to average; a detractor takes one away, a passive moves no net. */
     ev.has_rating = 0;
     ev.rating = 0;
-    CU_ASSERT_EQUAL(scoring_event_deltas(&ev, out), 0);
+    static const struct {
+        int nps;
+        size_t n;
+        int64_t net;
+    } answers[] = {{0, 2, -1}, {6, 2, -1}, {7, 1, 0}, {8, 1, 0}, {9, 2, 1}, {10, 2, 1}};
+    for (size_t i = 0; i < sizeof(answers) / sizeof(answers[0]); i++) {
+        ev.nps = answers[i].nps;
+        CU_ASSERT_EQUAL_FATAL(scoring_event_deltas(&ev, out), answers[i].n);
+        CU_ASSERT_EQUAL(delta_of(out, answers[i].n, NQ_KPI_NPS_RESPONSES), 1);
+        if (answers[i].n == 2)
+            CU_ASSERT_EQUAL(delta_of(out, 2, NQ_KPI_NPS_NET), answers[i].net);
+    }
+}
+
+static void test_deltas_service(void)
+{
+    scoring_delta_t out[SCORING_DELTAS_MAX];
+    Nq__Activity ev = event("ticket_closed", "sp-001", THU_0930, 0);
+    ev.ticket_id = "TK-1";
+    moves_one(&ev, NQ_KPI_TICKETS_CLOSED, 1);
+    /* A training: one course, and its duration in seconds when given. */
+    ev = event("training", "sp-001", THU_0930, 0);
+    ev.course = "产品培训";
+    moves_one(&ev, NQ_KPI_TRAININGS, 1);
+    ev.has_duration_s = 1;
+    ev.duration_s = 5400;
+    CU_ASSERT_EQUAL_FATAL(scoring_event_deltas(&ev, out), 2);
+    CU_ASSERT_EQUAL(delta_of(out, 2, NQ_KPI_TRAININGS), 1);
+    CU_ASSERT_EQUAL(delta_of(out, 2, NQ_KPI_TRAINING_S), 5400);
+    CU_ASSERT_EQUAL(at_of(out, 2, NQ_KPI_TRAINING_S), THU_0930);
 }
 
 static void test_deltas_visit_call(void)
@@ -331,8 +362,7 @@ static void test_deltas_none(void)
 {
     /* Unknown types, and known types that move no counter (even with amount and due_at). */
     static const char *const types[] = {
-        "lunch",    "",        "Order", "orders", "invoice", "ticket_closed", "competitor_intel",
-        "training", "Payment", "visit "};
+        "lunch", "", "Order", "orders", "invoice", "competitor_intel", "Payment", "visit "};
     scoring_delta_t out[SCORING_DELTAS_MAX];
     for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++) {
         Nq__Activity ev = event(types[i], "sp-001", THU_0930, 100);
@@ -358,8 +388,7 @@ static void test_deltas_none(void)
 static void test_none_adds_nothing(void)
 {
     /* Such an event adds neither a cell nor a set member. */
-    static const char *const types[] = {"lunch", "invoice", "ticket_closed", "competitor_intel",
-                                        "training"};
+    static const char *const types[] = {"lunch", "invoice", "competitor_intel"};
     scoring_agg_t agg;
     scoring_agg_init(&agg);
     for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++) {
@@ -385,7 +414,7 @@ static void test_deltas_bounded(void)
                                         "ticket_closed",   "competitor_intel",
                                         "training"};
     /* Hand count of each type's rows when every field is present. */
-    static const size_t want[] = {1, 1, 1, 3, 0, 1, 1, 0, 1, 1, 2, 1, 0, 0, 0};
+    static const size_t want[] = {1, 1, 1, 3, 0, 1, 1, 0, 1, 1, 4, 1, 1, 0, 1};
     /* ... and of their set additions (visit: visited; order: due; order_fulfilled: on time). */
     static const int want_adds[] = {1, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
     scoring_add_t adds[SCORING_ADDS_MAX];
@@ -939,17 +968,21 @@ static void test_mixed_week(void)
     CU_ASSERT_EQUAL(W(NQ_KPI_FEEDBACK_SUM), 7);
     CU_ASSERT_EQUAL(W(NQ_KPI_FEEDBACK_COUNT), 2);
     CU_ASSERT_EQUAL(W(NQ_KPI_TICKETS_OPENED), 1);
+    CU_ASSERT_EQUAL(W(NQ_KPI_TICKETS_CLOSED), 1);
+    CU_ASSERT_EQUAL(W(NQ_KPI_NPS_RESPONSES), 1);
+    CU_ASSERT_EQUAL(W(NQ_KPI_NPS_NET), -1); /* 3 is a detractor */
     CU_ASSERT_EQUAL(W(NQ_KPI_NEW_CUSTOMERS), 1);
     CU_ASSERT_EQUAL(W(NQ_KPI_MEETINGS), 1);
     CU_ASSERT_EQUAL(W(NQ_KPI_VISITS), 0);
     /* Friday alone: the second order, the cancellation and the return. */
     CU_ASSERT_EQUAL(cell(&agg, "nq:{sp:sp-001}:kpi:2026-11-27", NQ_KPI_SALES_FEN), -2500);
     CU_ASSERT_EQUAL(cell(&agg, "nq:{sp:sp-001}:kpi:2026-11-27", NQ_KPI_ORDER_VALUE_FEN), 20000);
-    /* Counters moved: orders, sales, value, collections, fb sum, fb count, tickets, new
-     * customers, meetings = 9 in 2026-11. Days: 11-26 orders, sales, value, fb sum, fb count,
-     * new customers (6); 11-27 orders, sales, value, collections, fb sum, fb count, tickets
-     * (7); 11-29 meetings (1). 9 + 14 = 23. */
-    CU_ASSERT_EQUAL(agg.n, 23);
+    /* Counters moved: orders, sales, value, collections, fb sum, fb count, tickets opened and
+     * closed, NPS answers and net, new customers, meetings = 12 in 2026-11. Days: 11-26
+     * orders, sales, value, fb sum, fb count, new customers (6); 11-27 orders, sales, value,
+     * collections, fb sum, fb count, tickets opened and closed, NPS answers and net (10);
+     * 11-29 meetings (1). 12 + 17 = 29. */
+    CU_ASSERT_EQUAL(agg.n, 29);
 #undef W
     CU_ASSERT_EQUAL(agg.n_members, 0);
     scoring_agg_free(&agg);
@@ -1021,7 +1054,8 @@ static CU_TestInfo delta_tests[] = {
     {"order_cancelled, return: sales -amount", test_deltas_sales_down},
     {"order_fulfilled: on time its id, late nothing", test_deltas_fulfilled},
     {"payment, new_customer, meeting, ticket_opened", test_deltas_simple},
-    {"feedback: rating sum and count; nps only nothing", test_deltas_feedback},
+    {"feedback: rating sum and count; NPS answers and net", test_deltas_feedback},
+    {"ticket_closed and training", test_deltas_service},
     {"visit and call: +1", test_deltas_visit_call},
     {"other types move nothing", test_deltas_none},
     {"every type within SCORING_DELTAS_MAX", test_deltas_bounded},

@@ -77,4 +77,22 @@ bool nq_custsum_nps(const nq_custsum_t *s, int64_t *tenths);
  * up. false when there are no ratings. */
 bool nq_custsum_avg_rating(const nq_custsum_t *s, int64_t *hundredths);
 
+/* A customer's tickets (its tickets hash, common/lua/customer_events.lua):
+ * per ticket id its state ("<tid>" 1 opened, 2 closed, 3 both), its
+ * earliest opening ("<tid>\x1fo" = "<13-digit at>\x1f<priority>") and its
+ * latest close ("<tid>\x1fc" = "<13-digit at>"). */
+typedef struct nq_custsum_tickets {
+    int64_t open;      /* opened and not closed */
+    int64_t overdue;   /* of those, past their SLA target at `now` (nq/aftersales.h) */
+    int64_t closed;    /* closed with a known opening: the median's sample */
+    int64_t breached;  /* of those, closed after their SLA target */
+    bool has_median;   /* closed > 0 */
+    int64_t median_ms; /* median time from opening to close */
+} nq_custsum_tickets_t;
+
+/* Read the tickets hash (n alternating field/value strings) at `now`.
+ * Malformed fields are left out. Returns 0, or -1 when out of memory. */
+int nq_custsum_tickets_read(const char *const *fields, size_t n, int64_t now,
+                            nq_custsum_tickets_t *out);
+
 #endif

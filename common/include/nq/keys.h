@@ -81,7 +81,7 @@
  * | nq:{sp:<id>}:timeline            | ZSET   | forever                   | customers (activity index): "<occurred_at>|<type>|<ref>", every score 0 (BYLEX), newest last |
  * | nq:cust:<id>:timeline            | ZSET   | forever                   | customers (activity index): "<occurred_at>|<type>|<ref>|<salesperson id>", likewise |
  * | nq:cust:<id>:sums                | HASH   | forever                   | customers (activity index): the customer's summary figures, "<month>|orders", "<month>|sales_fen", rating_sum, rating_count, nps_count, promoters, detractors, competitor_mentions, open_tickets, last_contact (nq/custsum.h); moved only by an event that joins the timeline |
- * | nq:cust:<id>:tickets             | HASH   | forever                   | customers (activity index): ticket id -> 1 opened, 2 closed, 3 both (open_tickets counts the 1s) |
+ * | nq:cust:<id>:tickets             | HASH   | forever                   | customers (activity index): ticket id -> 1 opened, 2 closed, 3 both (open_tickets counts the 1s); "<tid>\x1fo" -> earliest "<at>\x1f<priority>", "<tid>\x1fc" -> latest close (nq_custsum_tickets_read) |
  * | nq:cust:<id>:ar                  | HASH   | forever                   | customers (activity index): the customer's invoice and payment facts "i|<invoice id>", "p|<ref>" and credit-flagged orders "c|<ref>" (nq/receivable.h); set only by an event that joins the timeline |
  * | nq:{sp:<id>}:ar                  | SET    | forever                   | customers (activity index): customers with an invoice or payment of this salesperson (receivables reads) |
  * | nq:ar:customers                  | SET    | forever                   | customers (activity index): every customer with an invoice or payment (company receivables) |

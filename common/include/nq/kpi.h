@@ -25,6 +25,9 @@
  * | avg_order_value       | gross order amount / orders               | money |
  * | activity_to_order     | (visits + calls) / orders                 | ratio |
  * | feedback_score        | sum of ratings / ratings                  | score |
+ * | tickets_closed, trainings | count                                 | count |
+ * | nps                   | (promoters - detractors) / NPS answers    | ratio |
+ * | training_hours        | seconds of training / 3600                | hours |
  *
  * Quotients are rounded once, half away from zero, to 4 decimals (ratios,
  * scores) or to the fen (average order value); see nq_metric_value.
@@ -60,6 +63,11 @@ typedef enum {
     NQ_KPI_FEEDBACK_SUM,
     NQ_KPI_FEEDBACK_COUNT,
     NQ_KPI_TICKETS_OPENED,
+    NQ_KPI_TICKETS_CLOSED,
+    NQ_KPI_NPS_RESPONSES,
+    NQ_KPI_NPS_NET,
+    NQ_KPI_TRAINING_S,
+    NQ_KPI_TRAININGS,
     NQ_KPI_ORDERS_DUE,
     NQ_KPI_ORDERS_ON_TIME,
     NQ_KPI_KEY_VISITED,
@@ -88,6 +96,7 @@ typedef enum {
     NQ_UNIT_MONEY, /* fen, shown as decimal yuan */
     NQ_UNIT_RATIO, /* 0.8 = 80 %, 4 decimals */
     NQ_UNIT_SCORE, /* a mean rating 0..5, 4 decimals */
+    NQ_UNIT_HOURS, /* hours from seconds, 2 decimals */
 } nq_unit_t;
 
 #define NQ_KPI_NONE (-1)
@@ -99,6 +108,7 @@ typedef struct nq_metric_def {
     nq_unit_t unit;   /* how the value reads */
     int num[2];       /* counters added for the numerator (NQ_KPI_NONE if unused) */
     int den;          /* counter divided by, or NQ_KPI_NONE */
+    int64_t per;      /* without den: numerator units per unit shown (3600 s an hour); 0 = 1 */
 } nq_metric_def_t;
 
 typedef enum {
@@ -115,6 +125,10 @@ typedef enum {
     NQ_METRIC_ACTIVITY_TO_ORDER,
     NQ_METRIC_FEEDBACK_SCORE,
     NQ_METRIC_TICKETS_OPENED,
+    NQ_METRIC_TICKETS_CLOSED,
+    NQ_METRIC_NPS,
+    NQ_METRIC_TRAINING_HOURS,
+    NQ_METRIC_TRAININGS,
     NQ_METRIC_COUNT
 } nq_metric_id_t;
 

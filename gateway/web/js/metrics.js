@@ -5,15 +5,16 @@ import { count, money, percent, t } from './i18n.js';
 
 export const METRICS = ['sales_amount', 'orders', 'visits', 'calls', 'meetings', 'new_customers',
   'collections', 'coverage', 'order_completion_rate', 'avg_order_value', 'activity_to_order',
-  'feedback_score', 'tickets_opened'];
+  'feedback_score', 'tickets_opened', 'tickets_closed', 'nps', 'training_hours', 'trainings'];
 // Counts and amounts: what has a target pace (by=pace) and a trend worth drawing.
 export const ACCUMULATING = ['sales_amount', 'orders', 'visits', 'calls', 'meetings', 'new_customers',
-  'collections', 'tickets_opened'];
+  'collections', 'tickets_opened', 'tickets_closed', 'training_hours', 'trainings'];
 
 const UNITS = {
   sales_amount: 'money', collections: 'money', avg_order_value: 'money',
   coverage: 'percent', order_completion_rate: 'percent',
   activity_to_order: 'number', feedback_score: 'number', score: 'number',
+  nps: 'percent', training_hours: 'number',
 };
 
 export function unitOf(metric) { return UNITS[metric] || 'count'; }

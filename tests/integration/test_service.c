@@ -1,0 +1,322 @@
+/* test_service.c — after-sales, satisfaction and training in the KPI metric
+ * table (issue 19), through the real suite: tickets, feedback and training
+ * posted through the API; the salesperson KPIs (tickets_opened/closed, nps,
+ * feedback_score, training_hours, trainings), a leaderboard by nps in a team
+ * and the company, the salesperson report with the period before; another
+ * team's salesperson answered 404 to a team-limited key; the figures equal
+ * after a rebuild from the activity log with the aggregates corrupted.
+ *
+ * Org: team t-sv1 (sp-sv-a, sp-sv-b), team t-sv2 (sp-sv-c). Events in
+ * November 2026 (Asia/Shanghai), one in October for the period before:
+ *   sp-sv-a: NPS 10, 9, 3 (net 1 of 3: 0.3333), ratings 4, 5 (4.5);
+ *            tickets T-1 opened and closed, T-2 opened; courses of 5400 s
+ *            and 1800 s (2.0 hours, 2 courses); October: NPS 0 (-1.0)
+ *   sp-sv-b: NPS 10, 10, 7 (net 2 of 3: 0.6667); a course without a length
+ *   sp-sv-c: NPS 0 (-1.0)
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "nq/access.h"
+#include "nq/keys.h"
+#include "nq/token.h"
+#include "nq_test.h"
+#include "testkit.h"
+
+#define SCORE_MS 30000
+#define AT       "2026-11-15"
+
+static char s_key_headers[256]; /* a read key limited to t-sv1 */
+
+/* An event of `sp` at `at` with customer c-sv-1 and one more field. */
+static json_t *ev(const char *id, const char *type, const char *sp, const char *at,
+                  const char *field, json_t *value)
+{
+    json_t *e = tk_event_at(id, type, sp, strcmp(type, "training") ? "c-sv-1" : NULL, at, NULL);
+    if (field)
+        json_object_set_new(e, field, value);
+    return e;
+}
+
+static json_t *nps(const char *id, const char *sp, const char *at, int answer)
+{
+    return ev(id, "feedback", sp, at, "nps", json_integer(answer));
+}
+
+static json_t *ticket(const char *id, const char *type, const char *at, const char *tid,
+                      const char *priority)
+{
+    json_t *e = ev(id, type, "sp-sv-a", at, "ticket_id", json_string(tid));
+    json_object_set_new(e, "priority", json_string(priority));
+    return e;
+}
+
+static json_t *course(const char *id, const char *sp, const char *name, int seconds, int score)
+{
+    json_t *e = ev(id, "training", sp, "2026-11-12T19:00:00+08:00", "course", json_string(name));
+    json_object_set_new(e, "score", json_integer(score));
+    if (seconds)
+        json_object_set_new(e, "duration_s", json_integer(seconds));
+    return e;
+}
+
+static void test_setup(void)
+{
+    json_decref(tk_put("/api/v1/teams/t-sv1", json_pack("{s:s}", "name", "售后一组"), 200));
+    json_decref(tk_put("/api/v1/teams/t-sv2", json_pack("{s:s}", "name", "售后二组"), 200));
+    static const char *const people[][3] = {
+        {"sp-sv-a", "张伟", "t-sv1"}, {"sp-sv-b", "李娜", "t-sv1"}, {"sp-sv-c", "赵强", "t-sv2"}};
+    for (size_t i = 0; i < 3; i++) {
+        char path[128];
+        snprintf(path, sizeof(path), "/api/v1/salespeople/%s", people[i][0]);
+        json_decref(tk_put(
+            path, json_pack("{s:s, s:s}", "name", people[i][1], "team_id", people[i][2]), 200));
+    }
+    json_decref(tk_put(
+        "/api/v1/customers/c-sv-1",
+        json_pack("{s:s, s:s, s:s}", "name", "明远贸易", "class", "key", "owner_id", "sp-sv-a"),
+        200));
+    char key[NQ_APIKEY_LEN + 1], err[256] = "";
+    tk_check(nq_access_key_create(tk_redis, "read", "t-sv1", "service", key, NULL, err,
+                                  sizeof(err)) == 0,
+             "key create: %s", err);
+    snprintf(s_key_headers, sizeof(s_key_headers), "Authorization: Bearer %s\r\n", key);
+}
+
+static void test_post(void)
+{
+    json_t *evs =
+        json_pack("[o, o, o, o, o, o, o, o, o, o, o, o, o, o, o, o]",
+                  nps("sv-a-n1", "sp-sv-a", "2026-11-03T10:00:00+08:00", 10),
+                  nps("sv-a-n2", "sp-sv-a", "2026-11-04T10:00:00+08:00", 9),
+                  nps("sv-a-n3", "sp-sv-a", "2026-11-05T10:00:00+08:00", 3),
+                  ev("sv-a-r1", "feedback", "sp-sv-a", "2026-11-05T11:00:00+08:00", "rating",
+                     json_integer(4)),
+                  ev("sv-a-r2", "feedback", "sp-sv-a", "2026-11-06T11:00:00+08:00", "rating",
+                     json_integer(5)),
+                  nps("sv-a-old", "sp-sv-a", "2026-10-20T10:00:00+08:00", 0),
+                  ticket("sv-a-t1", "ticket_opened", "2026-11-02T09:00:00+08:00", "T-1", "urgent"),
+                  ticket("sv-a-t1c", "ticket_closed", "2026-11-02T12:00:00+08:00", "T-1", "urgent"),
+                  ticket("sv-a-t2", "ticket_opened", "2026-11-09T09:00:00+08:00", "T-2", "normal"),
+                  course("sv-a-c1", "sp-sv-a", "大客户谈判", 5400, 92),
+                  course("sv-a-c2", "sp-sv-a", "产品知识", 1800, 80),
+                  nps("sv-b-n1", "sp-sv-b", "2026-11-03T10:00:00+08:00", 10),
+                  nps("sv-b-n2", "sp-sv-b", "2026-11-04T10:00:00+08:00", 10),
+                  nps("sv-b-n3", "sp-sv-b", "2026-11-05T10:00:00+08:00", 7),
+                  course("sv-b-c1", "sp-sv-b", "大客户谈判", 0, 75),
+                  nps("sv-c-n1", "sp-sv-c", "2026-11-03T10:00:00+08:00", 0));
+    tk_post_counts(evs, 16, 0);
+    /* a retry of two of them counts nothing again */
+    tk_post_counts(json_pack("[o, o]", nps("sv-a-n1", "sp-sv-a", "2026-11-03T10:00:00+08:00", 10),
+                             course("sv-a-c1", "sp-sv-a", "大客户谈判", 5400, 92)),
+                   0, 2);
+    /* a course longer than a day is refused, naming the field */
+    json_t *bad = tk_post(json_pack("[o]", course("sv-bad", "sp-sv-a", "x", 86401, 1)), 400);
+    tk_check(strstr(tk_text(bad), "duration_s") != NULL, "duration_s 86401 rejected: %s",
+             tk_text(bad));
+    json_decref(bad);
+    CU_ASSERT_FATAL(tk_wait_scored(SCORE_MS));
+}
+
+/* The November figures of sp-sv-a, as the KPIs answer them. */
+static void check_a(const json_t *k, const char *ctx)
+{
+    tk_check(tk_num(k, "tickets_opened") == 2 && tk_num(k, "tickets_closed") == 1,
+             "%s: tickets 2 opened, 1 closed: %s", ctx, tk_text(k));
+    tk_check_num(json_object_get(k, "nps"), 0.3333, "NPS (2 - 1) / 3");
+    tk_check_num(json_object_get(k, "feedback_score"), 4.5, "ratings (4 + 5) / 2");
+    tk_check_num(json_object_get(k, "training_hours"), 2.0, "(5400 + 1800) s");
+    tk_check(tk_num(k, "trainings") == 2, "%s: 2 courses: %s", ctx, tk_text(k));
+}
+
+static void test_kpis(void)
+{
+    json_t *j = tk_get_ok("/api/v1/salespeople/sp-sv-a/kpis?period=month&at=" AT);
+    check_a(json_object_get(j, "kpis"), "sp-sv-a 2026-11");
+    json_decref(j);
+    j = tk_get_ok("/api/v1/salespeople/sp-sv-b/kpis?period=month&at=" AT);
+    json_t *k = json_object_get(j, "kpis");
+    tk_check_num(json_object_get(k, "nps"), 0.6667, "sp-sv-b NPS (2 - 0) / 3");
+    tk_check(json_is_null(json_object_get(k, "feedback_score")), "no ratings: null: %s",
+             tk_text(k));
+    tk_check_num(json_object_get(k, "training_hours"), 0.0, "a course without a length");
+    tk_check(tk_num(k, "trainings") == 1, "sp-sv-b 1 course: %s", tk_text(k));
+    json_decref(j);
+    j = tk_get_ok("/api/v1/salespeople/sp-sv-c/kpis?period=month&at=" AT);
+    tk_check_num(json_object_get(json_object_get(j, "kpis"), "nps"), -1.0, "sp-sv-c detractor");
+    json_decref(j);
+    /* the team sums its members' counters: net 3 of 6 answers */
+    j = tk_get_ok("/api/v1/kpis/teams/t-sv1?period=month&at=" AT);
+    tk_check(strstr(tk_text(j), "\"nps\"") != NULL, "team overview has nps: %s", tk_text(j));
+    json_decref(j);
+}
+
+/* The rank and value of `sp` on a board (-1 when absent). */
+static int rank_of(const json_t *board, const char *sp, double *value)
+{
+    size_t i;
+    json_t *e;
+    json_array_foreach (json_object_get(board, "entries"), i, e) {
+        if (strcmp(tk_str(e, "salesperson_id"), sp) == 0) {
+            *value = json_number_value(json_object_get(e, "value"));
+            return (int)tk_num(e, "rank");
+        }
+    }
+    return -1;
+}
+
+static void test_board(void)
+{
+    double v = 0;
+    json_t *b = tk_get_ok("/api/v1/leaderboards?scope=team:t-sv1&metric=nps&period=month&at=" AT);
+    tk_check(rank_of(b, "sp-sv-b", &v) == 1 && v == 0.6667, "sp-sv-b first: %s", tk_text(b));
+    tk_check(rank_of(b, "sp-sv-a", &v) == 2 && v == 0.3333, "sp-sv-a second: %s", tk_text(b));
+    tk_check(rank_of(b, "sp-sv-c", &v) == -1, "sp-sv-c not in t-sv1: %s", tk_text(b));
+    json_decref(b);
+    b = tk_get_ok("/api/v1/leaderboards?scope=company&metric=nps&period=month&at=" AT);
+    int a = rank_of(b, "sp-sv-a", &v), c = rank_of(b, "sp-sv-c", &v);
+    tk_check(a > 0 && c > a && v == -1.0, "company: sp-sv-c (-1) below sp-sv-a: %s", tk_text(b));
+    json_decref(b);
+    b = tk_get_ok(
+        "/api/v1/leaderboards?scope=team:t-sv1&metric=training_hours&period=month&at=" AT);
+    tk_check(rank_of(b, "sp-sv-a", &v) == 1 && v == 2.0, "training hours: %s", tk_text(b));
+    json_decref(b);
+}
+
+static void test_report(void)
+{
+    json_t *j = tk_get_ok("/api/v1/reports/salespeople/sp-sv-a?period=month&at=" AT);
+    check_a(json_object_get(j, "kpis"), "report");
+    json_t *prev = json_object_get(j, "previous");
+    tk_check_num(json_object_get(json_object_get(prev, "kpis"), "nps"), -1.0,
+                 "October's NPS for comparison (one detractor)");
+    json_decref(j);
+}
+
+/* A key limited to t-sv1 reads its team and nothing of t-sv2. */
+static void test_scope(void)
+{
+    static const struct {
+        const char *path;
+        int want;
+    } cases[] = {
+        {"/api/v1/salespeople/sp-sv-a/kpis?period=month&at=" AT, 200},
+        {"/api/v1/salespeople/sp-sv-c/kpis?period=month&at=" AT, 404},
+        {"/api/v1/reports/salespeople/sp-sv-c?period=month&at=" AT, 404},
+        {"/api/v1/leaderboards?scope=team:t-sv2&metric=nps&period=month&at=" AT, 404},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        int status = 0;
+        char head[2048];
+        json_t *j = tk_raw("GET", cases[i].path, s_key_headers, NULL, &status, head, sizeof(head));
+        tk_check(status == cases[i].want, "%s: want %d, got %d %s", cases[i].path, cases[i].want,
+                 status, tk_text(j));
+        json_decref(j);
+    }
+}
+
+/* The customer 360's tickets: T-1 (urgent) closed in 3 h, within its 4 h; T-2 (normal,
+ * 9 November) open and long past its 72 h; NPS of c-sv-1's answers. */
+static void test_customer(void)
+{
+    CU_ASSERT_TRUE_FATAL(tk_wait_indexed(SCORE_MS));
+    json_t *s = tk_get_ok("/api/v1/customers/c-sv-1/summary");
+    json_t *t = json_object_get(s, "tickets"), *sat = json_object_get(s, "satisfaction");
+    tk_check(tk_num(t, "open") == 1 && tk_num(t, "overdue") == 1 && tk_num(t, "closed") == 1 &&
+                 tk_num(t, "closed_late") == 0,
+             "T-2 open and overdue, T-1 closed in time: %s", tk_text(t));
+    tk_check_num(json_object_get(t, "median_hours_to_close"), 3.0, "T-1 took 3 hours");
+    tk_check(tk_num(s, "open_tickets") == 1, "open_tickets: %s", tk_text(s));
+    /* 8 answers: 10, 9, 10, 10 promoters; 7 passive; 3, 0, 0 detractors (one in October) */
+    tk_check(tk_num(sat, "nps_answers") == 8, "8 NPS answers: %s", tk_text(sat));
+    tk_check_num(json_object_get(sat, "nps"), 12.5, "(4 - 3) / 8 x 100");
+    json_decref(s);
+}
+
+static bool rebuild_ended(void)
+{
+    int status;
+    json_t *st = tk_api("GET", "/api/v1/admin/rebuild", NULL, &status);
+    const char *state = json_string_value(json_object_get(st, "state"));
+    bool ended = state && (strcmp(state, "done") == 0 || strcmp(state, "failed") == 0);
+    json_decref(st);
+    return ended;
+}
+
+/* Corrupt the counters and drop the customer's figures, rebuild from the
+ * log: every figure as live. */
+static void test_rebuild(void)
+{
+    json_t *sum = tk_get_ok("/api/v1/customers/c-sv-1/summary");
+    char *sum_live = json_dumps(sum, JSON_SORT_KEYS);
+    json_decref(sum);
+    tk_redis_do("DEL %s", "nq:cust:c-sv-1:sums");
+    tk_redis_do("DEL %s", "nq:cust:c-sv-1:tickets");
+    tk_redis_do("DEL %s", "nq:cust:c-sv-1:timeline");
+    json_t *live = tk_get_ok("/api/v1/salespeople/sp-sv-a/kpis?period=month&at=" AT);
+    char *want = json_dumps(json_object_get(live, "kpis"), JSON_SORT_KEYS);
+    tk_redis_do("HINCRBY nq:{sp:sp-sv-a}:kpi:2026-11 nps_net 5");
+    tk_redis_do("HDEL nq:{sp:sp-sv-a}:kpi:2026-11 training_s");
+    tk_redis_do("HINCRBY nq:{sp:sp-sv-a}:kpi:2026-11 tickets_closed 3");
+    json_t *bad = tk_get_ok("/api/v1/salespeople/sp-sv-a/kpis?period=month&at=" AT);
+    char *corrupt = json_dumps(json_object_get(bad, "kpis"), JSON_SORT_KEYS);
+    tk_check(strcmp(want, corrupt) != 0, "the corruption shows: %s", corrupt);
+    json_decref(tk_call("POST", "/api/v1/admin/rebuild", NULL, 202));
+    long long requested = tk_redis_int("HGET %s requested_at", NQ_KEY_REBUILD_JOB);
+    for (int64_t deadline = tk_mono_ms() + 60000;
+         tk_mono_ms() < deadline && tk_redis_int("GET %s", NQ_KEY_ACTINDEX_REPLAYED) != requested;)
+        usleep(20000); /* the activity index replays the log once it sees the request */
+    for (int64_t deadline = tk_mono_ms() + 60000; tk_mono_ms() < deadline && !rebuild_ended();)
+        usleep(50000);
+    CU_ASSERT_TRUE_FATAL(rebuild_ended());
+    CU_ASSERT_FATAL(tk_wait_scored(SCORE_MS));
+    json_t *again = tk_get_ok("/api/v1/salespeople/sp-sv-a/kpis?period=month&at=" AT);
+    char *got = json_dumps(json_object_get(again, "kpis"), JSON_SORT_KEYS);
+    tk_check(strcmp(want, got) == 0, "after the rebuild %s, live %s", got, want);
+    check_a(json_object_get(again, "kpis"), "rebuilt");
+    CU_ASSERT_TRUE_FATAL(tk_wait_indexed(SCORE_MS));
+    sum = tk_get_ok("/api/v1/customers/c-sv-1/summary");
+    char *sum_again = json_dumps(sum, JSON_SORT_KEYS);
+    tk_check(strcmp(sum_live, sum_again) == 0, "customer 360 after the replay %s, live %s",
+             sum_again, sum_live);
+    json_decref(sum);
+    free(sum_live);
+    free(sum_again);
+    free(want);
+    free(corrupt);
+    free(got);
+    json_decref(live);
+    json_decref(bad);
+    json_decref(again);
+}
+
+static int suite_init(void)
+{
+    return tk_start(NULL);
+}
+
+static int suite_cleanup(void)
+{
+    return tk_stop() == 0 ? 0 : -1;
+}
+
+static CU_TestInfo tests[] = {
+    {"org and a team-limited key", test_setup},
+    {"tickets, feedback and training posted", test_post},
+    {"salesperson KPIs: tickets, NPS, rating, training", test_kpis},
+    {"leaderboards by nps and training_hours", test_board},
+    {"the salesperson report with the month before", test_report},
+    {"another team's figures: 404", test_scope},
+    {"the customer 360: tickets against their SLA, NPS", test_customer},
+    {"a rebuild gives the live figures back", test_rebuild},
+    CU_TEST_INFO_NULL,
+};
+
+static CU_SuiteInfo suites[] = {
+    {"service", suite_init, suite_cleanup, NULL, NULL, tests},
+    CU_SUITE_INFO_NULL,
+};
+
+NQ_TEST_MAIN(suites)
