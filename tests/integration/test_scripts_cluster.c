@@ -40,7 +40,7 @@ static char s_dir[] = "/tmp/nq-scripts-cluster.XXXXXX";
 typedef struct sample {
     nq_script_id_t id;
     const char *keys[24];
-    const char *args[40];
+    const char *args[48];
 } sample_t;
 
 /* Realistic calls, one or more per script, in an order where each finds what
