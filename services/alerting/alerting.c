@@ -14,6 +14,7 @@
 #include "deliver.h"
 #include "escalate.h"
 #include "rules.h"
+#include "schedrun.h"
 #include "settings.h"
 
 struct alerting {
@@ -22,6 +23,7 @@ struct alerting {
     nq_zsock_t *pub;         /* alert.raised.v1 to gateways */
     deliver_t *deliver;      /* the channels' delivery queue and sender (deliver.h) */
     escalate_t *escalate;    /* alerts not acknowledged in time (escalate.h) */
+    sched_t *sched;          /* the schedule rules' runs (schedrun.h) */
     uv_timer_t poll;         /* reads even without a nudge */
     uv_timer_t reclaim;      /* takes over entries of dead replicas */
     alert_config_t defaults; /* company defaults of every rule */
@@ -268,16 +270,6 @@ static void on_raised(nq_redis_t *r, redisReply *reply, void *data)
     cycle_end(c);
 }
 
-/* An alert's id: when it was raised, then the FNV-1a 64 of its dedupe key, so
- * ids sort in raise order and the script can be told its hash's key. */
-static void alert_id(char *buf, size_t len, int64_t raised_at, const char *seen)
-{
-    uint64_t h = 14695981039346656037ULL;
-    for (const unsigned char *p = (const unsigned char *)seen; *p; p++)
-        h = (h ^ *p) * 1099511628211ULL;
-    snprintf(buf, len, "%013" PRId64 "-%016" PRIx64, raised_at, h);
-}
-
 /* The keys of one alert: dedupe, hash, rule's, team's and salesperson's indexes. */
 static void add_alert_keys(nq_redis_args_t *a, const fired_t *f, char *id, size_t id_len,
                            int64_t raised_at)
@@ -285,7 +277,7 @@ static void add_alert_keys(nq_redis_args_t *a, const fired_t *f, char *id, size_
     char key[600];
     nq_key_alert_seen(key, sizeof(key), f->d.rule, f->d.subject, f->d.window);
     nq_redis_args_adds(a, key);
-    alert_id(id, id_len, raised_at, key);
+    alert_id_make(id, id_len, raised_at, key);
     nq_key_alert(key, sizeof(key), id);
     nq_redis_args_adds(a, key);
     nq_key_index(key, sizeof(key), NQ_IX_ALERTS, "rule", f->d.rule);
@@ -693,7 +685,8 @@ static void on_redis_connected(nq_redis_t *r, void *data)
     deliver_connected(al->deliver);
 }
 
-/* An alert escalated here: wake the gateways' SSE hubs and the sender. */
+/* An alert escalated (or raised by a schedule run) here: wake the gateways'
+ * SSE hubs and the sender. */
 static void on_escalated(void *arg, const Nq__Alert *alert)
 {
     alerting_t *al = arg;
@@ -734,7 +727,10 @@ void *alerting_new(nq_service_t *svc)
                     cfg->changes_endpoint, cfg->alerts_endpoint, ALERTING_POLL_MS);
     al->deliver = deliver_new(svc);
     al->escalate = al->deliver ? escalate_new(svc, on_escalated, al) : NULL;
-    if (!al->escalate) {
+    al->sched = al->escalate ? sched_new(svc, &al->defaults, on_escalated, al) : NULL;
+    if (!al->sched) {
+        escalate_stop(al->escalate);
+        escalate_free(&al->escalate);
         if (al->deliver)
             deliver_stop(al->deliver);
         deliver_free(&al->deliver);
@@ -766,6 +762,7 @@ void alerting_stop(void *app)
     uv_close((uv_handle_t *)&al->reclaim, NULL);
     deliver_stop(al->deliver);
     escalate_stop(al->escalate);
+    sched_stop(al->sched);
     nq_log_info("alerting_stopped", "raised %llu alerts, %llu found raised already",
                 (unsigned long long)al->raised, (unsigned long long)al->repeated);
 }
@@ -776,6 +773,7 @@ void alerting_free(void *app)
     if (al) {
         deliver_free(&al->deliver);
         escalate_free(&al->escalate);
+        sched_free(&al->sched);
     }
     free(app);
 }
