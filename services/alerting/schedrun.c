@@ -126,6 +126,11 @@ static void on_raised(nq_redis_t *r, redisReply *reply, void *data)
         return;
     }
     mark_done(s, run);
+    size_t fresh = 0;
+    for (size_t i = 0; i < run->n_drafts; i++)
+        fresh += reply->element[i + 1]->integer == 1;
+    nq_log_info("schedule_run", "%s: %zu runs, %zu alerts raised, %zu raised before", run->day.key,
+                run->n_groups, fresh, run->n_drafts - fresh);
     for (size_t i = 0; i < run->n_drafts; i++) {
         if (reply->element[i + 1]->integer != 1)
             continue;
@@ -171,6 +176,7 @@ static void run_raise(run_t *run)
         return;
     }
     if (run->n_drafts == 0) {
+        nq_log_info("schedule_run", "%s: %zu runs, nothing to raise", run->day.key, run->n_groups);
         mark_done(s, run);
         run_free(run);
         return;
