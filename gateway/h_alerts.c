@@ -20,6 +20,7 @@
  * GET /api/v1/alerts/{id} is one alert.
  */
 #include <inttypes.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,7 +28,9 @@
 #include "alerts.h"
 #include "nq/bus.h"
 #include "nq/keys.h"
+#include "nq/kpi.h"
 #include "nq/log.h"
+#include "nq/money.h"
 #include "nq/page.h"
 #include "nq/scripts.h"
 #include "scope.h"
@@ -56,9 +59,26 @@ static const pbjson_special_t alert_specials[] = {
 static const pbjson_schema_t alert_schema = {&nq__alert__descriptor, alert_specials,
                                              sizeof(alert_specials) / sizeof(alert_specials[0])};
 
+/* A schedule alert's figures of a money metric read as yuan, like every amount. */
+static void money_figures(json_t *obj, const Nq__Alert *alert)
+{
+    int m = alert->metric ? nq_metric_find(alert->metric) : -1;
+    if (m < 0 || nq_metric_defs[m].unit != NQ_UNIT_MONEY)
+        return;
+    static const char *const names[] = {"actual", "target", "gap"};
+    const double v[] = {alert->actual, alert->target, alert->gap};
+    const protobuf_c_boolean has[] = {alert->has_actual, alert->has_target, alert->has_gap};
+    for (size_t i = 0; i < 3; i++) {
+        char yuan[NQ_MONEY_BUF];
+        if (has[i] && nq_money_format((int64_t)llround(v[i]), yuan, sizeof(yuan)) > 0)
+            json_object_set_new(obj, names[i], json_string(yuan));
+    }
+}
+
 json_t *gw_alert_json(const Nq__Alert *alert)
 {
     json_t *obj = pbjson_encode(&alert_schema, &alert->base);
+    money_figures(obj, alert);
     size_t i;
     json_t *c;
     json_array_foreach (json_object_get(obj, "comments"), i, c) {

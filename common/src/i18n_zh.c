@@ -398,6 +398,7 @@ const nq_i18n_pair_t nq_i18n_zh_catalogue[] = {
     {"item %zu is not a delivery of this team", "第 %zu 项不是本团队的投递"},
     {"the quiet hours", "免打扰时段"},
     {"bad quiet hours", "免打扰时段有误"},
+    {"must be a time of day HH:MM", "应为一天中的时刻 HH:MM"},
     {"must be a time of day HH:MM (with end)", "应为一天中的时刻 HH:MM（与 end 一起填写）"},
     {"must be a time of day HH:MM (with start)", "应为一天中的时刻 HH:MM（与 start 一起填写）"},
     {"must differ from start", "不能与 start 相同"},

@@ -15,6 +15,7 @@
 #include "followup.h"
 #include "escalate.h"
 #include "rules.h"
+#include "schedrun.h"
 #include "settings.h"
 #include "timers.h"
 
@@ -26,6 +27,7 @@ struct alerting {
     escalate_t *escalate;    /* alerts not acknowledged in time (escalate.h) */
     timers_t *timers;        /* the timer rules' deadlines (timers.h) */
     int64_t zone;            /* local midnight's offset from UTC's, ms (timer deadlines) */
+    sched_t *sched;          /* the schedule rules' runs (schedrun.h) */
     uv_timer_t poll;         /* reads even without a nudge */
     uv_timer_t reclaim;      /* takes over entries of dead replicas */
     alert_config_t defaults; /* company defaults of every rule */
@@ -279,23 +281,13 @@ static void on_raised(nq_redis_t *r, redisReply *reply, void *data)
     cycle_end(c);
 }
 
-/* An alert's id: when it was raised, then the FNV-1a 64 of its dedupe key, so
- * ids sort in raise order and the script can be told its hash's key. */
-static void alert_id(char *buf, size_t len, int64_t raised_at, const char *seen)
-{
-    uint64_t h = 14695981039346656037ULL;
-    for (const unsigned char *p = (const unsigned char *)seen; *p; p++)
-        h = (h ^ *p) * 1099511628211ULL;
-    snprintf(buf, len, "%013" PRId64 "-%016" PRIx64, raised_at, h);
-}
-
 void alerting_alert_keys(nq_redis_args_t *a, const alert_draft_t *d, const char *team, char *id,
                          size_t id_len, int64_t raised_at)
 {
     char key[600];
     nq_key_alert_seen(key, sizeof(key), d->rule, d->subject, d->window);
     nq_redis_args_adds(a, key);
-    alert_id(id, id_len, raised_at, key);
+    alert_id_make(id, id_len, raised_at, key);
     nq_key_alert(key, sizeof(key), id);
     nq_redis_args_adds(a, key);
     nq_key_index(key, sizeof(key), NQ_IX_ALERTS, "rule", d->rule);
@@ -746,8 +738,8 @@ static void on_redis_connected(nq_redis_t *r, void *data)
     deliver_connected(al->deliver);
 }
 
-/* An alert escalated, raised by a timer or auto-resolved here: wake the
- * gateways' SSE hubs and the sender. */
+/* An alert escalated, raised by a timer or a schedule run, or auto-resolved
+ * here: wake the gateways' SSE hubs and the sender. */
 static void on_escalated(void *arg, const Nq__Alert *alert)
 {
     alerting_t *al = arg;
@@ -790,7 +782,11 @@ void *alerting_new(nq_service_t *svc)
     al->zone = followup_zone_offset();
     al->escalate = al->deliver ? escalate_new(svc, on_escalated, al) : NULL;
     al->timers = al->escalate ? timers_new(svc, &al->defaults, on_escalated, al) : NULL;
-    if (!al->timers) {
+    al->sched = al->timers ? sched_new(svc, &al->defaults, on_escalated, al) : NULL;
+    if (!al->sched) {
+        if (al->timers)
+            timers_stop(al->timers);
+        timers_free(&al->timers);
         if (al->escalate)
             escalate_stop(al->escalate);
         escalate_free(&al->escalate);
@@ -826,6 +822,7 @@ void alerting_stop(void *app)
     deliver_stop(al->deliver);
     escalate_stop(al->escalate);
     timers_stop(al->timers);
+    sched_stop(al->sched);
     nq_log_info("alerting_stopped", "raised %llu alerts, %llu found raised already",
                 (unsigned long long)al->raised, (unsigned long long)al->repeated);
 }
@@ -837,6 +834,7 @@ void alerting_free(void *app)
         deliver_free(&al->deliver);
         escalate_free(&al->escalate);
         timers_free(&al->timers);
+        sched_free(&al->sched);
     }
     free(app);
 }

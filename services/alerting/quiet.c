@@ -6,10 +6,13 @@
 
 #define MIN_MS 60000LL
 
-/* "HH:MM" -> minute of the day, or -1. */
 static int parse_hhmm(const json_t *v)
 {
-    const char *s = json_string_value(v);
+    return quiet_hhmm(json_string_value(v));
+}
+
+int quiet_hhmm(const char *s)
+{
     int h, m;
     char tail;
     if (!s || strlen(s) != 5 || sscanf(s, "%2d:%2d%c", &h, &m, &tail) != 2 || h < 0 || h > 23 ||

@@ -30,6 +30,9 @@ typedef struct quiet {
     int end_min;   /* minute of the day it ends (exclusive); before start: the next day */
 } quiet_t;
 
+/* "HH:MM" (00:00 .. 23:59) -> minute of the day, or -1 (NULL too). */
+int quiet_hhmm(const char *s);
+
 /* Check a body {"start": "HH:MM", "end": "HH:MM"} or {} (none). Returns 0,
  * or -1 with the reasons in errs (fields start, end, or an unknown one). */
 int quiet_parse(const json_t *body, quiet_t *q, nq_field_errors_t *errs);

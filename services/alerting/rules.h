@@ -2,8 +2,9 @@
  *
  * One row per rule: {key, kind, severity, event types, parameters with their
  * defaults, evaluate, describe}. Adding a rule is adding a row (rules.c) and
- * its lines in docs/alerts.md. Only event rules exist so far; timer and
- * schedule rules get rows once their evaluators exist.
+ * its lines in docs/alerts.md. Event rules evaluate one event; schedule
+ * rules (no event types, no evaluate) are run by the scheduler (sched.h)
+ * with their pure checks in schedule.h, and describe their drafts here.
  *
  * evaluate() looks at one stored activity with the rule's settings for the
  * salesperson's team (settings.h) and what alerting knows besides the event
@@ -38,8 +39,13 @@
 typedef enum { ALERT_KIND_EVENT, ALERT_KIND_TIMER, ALERT_KIND_SCHEDULE } alert_kind_t;
 
 /* How a parameter reads and prints: money (yuan in JSON, fen inside), a
- * whole number, or one of its choices (the index inside). */
-typedef enum { ALERT_PARAM_MONEY, ALERT_PARAM_INT, ALERT_PARAM_CHOICE } alert_param_type_t;
+ * whole number, one of its choices (the index inside), or a time of day. */
+typedef enum {
+    ALERT_PARAM_MONEY,
+    ALERT_PARAM_INT,
+    ALERT_PARAM_CHOICE,
+    ALERT_PARAM_TIME, /* a time of day "HH:MM" (minutes after midnight inside) */
+} alert_param_type_t;
 
 typedef struct alert_param {
     const char *name;           /* "min_amount" */
@@ -96,6 +102,13 @@ typedef struct alert_draft {
     char customer_class[16];     /* timer rules: the customer's class */
     int32_t days, max_days;      /* customer timers: days without contact, the limit (0: none) */
     int32_t hours, max_hours;    /* ticket_sla: hours open, the SLA (0: none) */
+    char metric[32];             /* behind_pace: the metric behind */
+    char period[16];       /* schedule rules: the period looked at ("2026-12", "2026-12-07") */
+    double actual, target; /* behind_pace: the metric's value and target (fen for money) */
+    double pace;           /* behind_pace: actual / plan to date */
+    int32_t min_pace_pct;  /* behind_pace: the threshold, percent */
+    double gap;            /* behind_pace: plan to date - actual, what it takes */
+    int32_t at_minute;     /* schedule rules: the run's time, minutes after midnight */
 } alert_draft_t;
 
 /* Display names; "" when unknown (the id is shown then). */
@@ -113,7 +126,8 @@ typedef struct alert_rule {
     const char *const *types;    /* event types it looks at, NULL-terminated */
     const alert_param_t *params; /* its parameters */
     size_t n_params;             /* how many (at most ALERT_PARAMS_MAX) */
-    /* Does it fire on ev with settings p (values in row order)? Fills *out when true. */
+    /* Does it fire on ev with settings p (values in row order)? Fills *out when true.
+     * NULL for a rule that looks at no event (types empty). */
     bool (*evaluate)(const Nq__Activity *ev, const int64_t *p, const alert_ctx_t *ctx,
                      alert_draft_t *out);
     /* Write the titles, explanations and link of a draft with the names known. */
@@ -142,6 +156,11 @@ bool alert_event_recent(const Nq__Activity *ev, int64_t recency_ms, int64_t now_
 bool alert_rule_fires(const alert_rule_t *r, const Nq__Activity *ev, const alert_settings_t *s,
                       const alert_ctx_t *ctx, int64_t recency_ms, int64_t now_ms,
                       alert_draft_t *out);
+
+/* An alert's id: when it was raised, then the FNV-1a 64 of its dedupe key
+ * `seen`, so ids sort in raise order and the raise script can be told its
+ * hash's key: "<13 digits>-<16 hex>". */
+void alert_id_make(char *buf, size_t len, int64_t raised_at, const char *seen);
 
 /* Fill an Nq__Alert (already initialised) that points into `d` and `names`;
  * state "open", change "raised", version 1. */

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "nq/money.h"
+#include "quiet.h"
 
 static const char *const kind_names[] = {"event", "timer", "schedule"};
 
@@ -70,6 +71,11 @@ static int read_param(const alert_param_t *p, const json_t *j, int64_t *v, const
                      p->choices[i]);
         nq_field_errors_add(errs, field, "must be one of %s", list);
         return -1;
+    case ALERT_PARAM_TIME:
+        *v = quiet_hhmm(json_string_value(j));
+        if (*v < 0)
+            why = "must be a time of day HH:MM";
+        break;
     }
     if (why) {
         nq_field_errors_add(errs, field, "%s", why);
@@ -94,6 +100,11 @@ static json_t *param_json(const alert_param_t *p, int64_t v)
     }
     if (p->type == ALERT_PARAM_CHOICE)
         return json_string(p->choices[v]);
+    if (p->type == ALERT_PARAM_TIME) {
+        char hhmm[8];
+        snprintf(hhmm, sizeof(hhmm), "%02d:%02d", (int)(v / 60) % 24, (int)(v % 60));
+        return json_string(hhmm);
+    }
     return json_integer(v);
 }
 

@@ -159,6 +159,10 @@ static const sample_t samples[] = {
     {NQ_SCRIPT_ID_ALERT_NAMES, {T "cust:1", T "team:t1"}, {NULL}},
     {NQ_SCRIPT_ID_ALERT_RULES_WRITE, {T "team:t1", T "alert:rules"}, {"t1", "{\"big_order\":{}}"}},
     {NQ_SCRIPT_ID_ALERT_RULES_READ, {T "team:t1", T "alert:rules"}, {"t1"}},
+    {NQ_SCRIPT_ID_ALERT_SCHEDULE_TEAMS, {T "ix:teams:archived=0", T "alert:rules"}, {NULL}},
+    {NQ_SCRIPT_ID_ALERT_SCHEDULE_MEMBERS,
+     {T "ix:salespeople:team=t1", T "team:t1", T "ix:salespeople:team=", T "team:-"},
+     {NULL}},
     /* delivery channels and the delivery queue */
     {NQ_SCRIPT_ID_CHANNEL_PUT, {T "team:t1", T "chs:t1"}, {"ch-1", "{\"id\":\"ch-1\"}", "20"}},
     {NQ_SCRIPT_ID_CHANNEL_LIST, {T "team:t1", T "chs:t1", T "last:t1"}, {NULL}},

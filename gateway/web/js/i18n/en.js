@@ -165,6 +165,8 @@ export default {
   'rule.negative_feedback': 'Negative feedback',
   'rule.urgent_ticket': 'Urgent ticket',
   'rule.competitor_price': 'Competitor price drop',
+  'rule.behind_pace': 'Behind pace',
+  'rule.no_activity': 'No activity today',
   'targets.title': 'Targets',
   'targets.team': 'Team targets',
   'targets.key': 'Period',

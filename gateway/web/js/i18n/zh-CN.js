@@ -165,6 +165,8 @@ export default {
   'rule.negative_feedback': '差评',
   'rule.urgent_ticket': '紧急工单',
   'rule.competitor_price': '竞品降价',
+  'rule.behind_pace': '进度落后',
+  'rule.no_activity': '今日无活动',
   'targets.title': '目标',
   'targets.team': '团队目标',
   'targets.key': '期间',
