@@ -12,6 +12,7 @@
 #include "nq/period.h"
 #include "nq/scripts.h"
 #include "nq/workdays.h"
+#include "alerting.h"
 #include "overview.h"
 #include "schedule.h"
 
@@ -149,25 +150,6 @@ static void on_raised(nq_redis_t *r, redisReply *reply, void *data)
     run_free(run);
 }
 
-/* The keys of one alert: dedupe, hash, rule's, team's and salesperson's
- * indexes; its id written to id (40 bytes). */
-static void add_keys(nq_redis_args_t *a, const alert_draft_t *d, const char *team,
-                     int64_t raised_at, char *id)
-{
-    char key[600];
-    nq_key_alert_seen(key, sizeof(key), d->rule, d->subject, d->window);
-    nq_redis_args_adds(a, key);
-    alert_id_make(id, 40, raised_at, key);
-    nq_key_alert(key, sizeof(key), id);
-    nq_redis_args_adds(a, key);
-    nq_key_index(key, sizeof(key), NQ_IX_ALERTS, "rule", d->rule);
-    nq_redis_args_adds(a, key);
-    nq_key_index(key, sizeof(key), NQ_IX_ALERTS, "team", team);
-    nq_redis_args_adds(a, key);
-    nq_key_index(key, sizeof(key), NQ_IX_ALERTS, "salesperson", d->salesperson_id);
-    nq_redis_args_adds(a, key);
-}
-
 static void run_raise(run_t *run)
 {
     sched_t *s = run->s;
@@ -193,7 +175,8 @@ static void run_raise(run_t *run)
     nq_redis_args_adds(&a, key);
     nq_redis_args_adds(&a, NQ_KEY_ALERT_ESCALATE);
     for (size_t i = 0; i < run->n_drafts; i++)
-        add_keys(&a, &run->drafts[i], run->of[i]->team, run->now, run->ids[i]);
+        alerting_alert_keys(&a, &run->drafts[i], run->of[i]->team, run->ids[i],
+                            sizeof(run->ids[i]), run->now);
     size_t nkeys = a.argc;
     nq_redis_args_adds(&a, NQ_GROUP_ALERTING);
     nq_redis_args_addf(&a, "%d", NQ_ALERT_SEEN_TTL_S);

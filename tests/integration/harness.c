@@ -228,11 +228,6 @@ int nq_harness_proc_start(nq_harness_t *h, const char *name)
     return nq_suite_proc_start(h->suite, name);
 }
 
-int nq_harness_setenv(nq_harness_t *h, const char *assignment)
-{
-    return nq_suite_setenv(h->suite, assignment);
-}
-
 int nq_harness_proc_add(nq_harness_t *h, const char *binary, const char *name)
 {
     return nq_suite_add(h->suite, binary, name);

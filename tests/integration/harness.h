@@ -142,10 +142,6 @@ int nq_harness_proc_add(nq_harness_t *h, const char *binary, const char *name);
 /* Is process `name` running (started and not yet seen to exit)? */
 bool nq_harness_proc_running(nq_harness_t *h, const char *name);
 
-/* Set "NAME=value" for every process started from now on (a restart with
- * another NQ_CLOCK_OFFSET_MS). Returns 0 or -1. */
-int nq_harness_setenv(nq_harness_t *h, const char *assignment);
-
 /* Poll GET /readyz until it answers 200 or timeout_ms pass. Returns true when
  * ready; on timeout, or when a process exited meanwhile, prints why and the
  * log tails and returns false. */
