@@ -137,11 +137,18 @@ static const struct {
     {ALERTING, RW, NQ_KEY_DLV_PREFIX "*"},   /* the delivery queue, records, dead letters, rates */
     {ALERTING, RW, NQ_KEY_HEARTBEATS},       /* its heartbeat */
     {ALERTING, RO, NQ_KEY_ALERT_PREFIX "*"}, /* team rules, quiet hours, channels, a test's alert */
-    {ALERTING, RO, ANY_SP NQ_KEY_PROFILE_SUFFIX}, /* a salesperson's team */
-    {ALERTING, RO, NQ_KEY_CUSTOMER_PREFIX "*"},   /* names in titles; class, owner, last contact */
-    {ALERTING, RO, NQ_KEY_CADENCE},               /* follow-up cadences of the timer rules */
-    {ALERTING, RO, NQ_KEY_FOLLOWUP_DUE},          /* follow-ups due */
-    {ALERTING, RO, ANY_TEAM},                     /* likewise */
+    /* the schedule rules read figures, targets and the roster as the overview does */
+    {ALERTING, RO, ANY_SP},                                    /* teams, aggregates, activity */
+    {ALERTING, RO, NQ_KEY_COMPANY NQ_KEY_TARGET_INFIX "*"},    /* company targets */
+    {ALERTING, RO, NQ_KEY_INDEX_PREFIX NQ_IX_TEAMS "*"},       /* the teams in use */
+    {ALERTING, RO, NQ_KEY_INDEX_PREFIX NQ_IX_SALESPEOPLE "*"}, /* the roster */
+    {ALERTING, RO, NQ_KEY_SALESPEOPLE},                        /* likewise */
+    {ALERTING, RO, NQ_KEY_SALESPEOPLE_NAMES},                  /* names in titles */
+    {ALERTING, RO, NQ_KEY_TEAMS},                              /* likewise */
+    {ALERTING, RO, NQ_KEY_CUSTOMER_PREFIX "*"}, /* names in titles; class, owner, last contact */
+    {ALERTING, RO, NQ_KEY_CADENCE},             /* follow-up cadences of the timer rules */
+    {ALERTING, RO, NQ_KEY_FOLLOWUP_DUE},        /* follow-ups due */
+    {ALERTING, RO, ANY_TEAM},                   /* likewise */
 
     {REPORTING, RW, ANY_SP "}" NQ_KEY_TARGET_INFIX "*"},     /* targets */
     {REPORTING, RW, ANY_TEAM NQ_KEY_TARGET_INFIX "*"},       /* likewise */

@@ -69,7 +69,8 @@ static const struct {
     {"nq-alerting", NQ_KEY_CADENCE, false, true},
     {"nq-customers", NQ_KEY_ALERT_TIMERS, false, false},
     {"nq-alerting", NQ_KEY_INDEX_PREFIX NQ_IX_CUSTOMERS ":tag=acl", false, false},
-    {"nq-alerting", ACL_SP NQ_KEY_KPI_INFIX "d:20990101", false, false},
+    {"nq-alerting", ACL_SP NQ_KEY_KPI_INFIX "d:20990101", false, true},
+    {"nq-alerting", NQ_KEY_INDEX_PREFIX NQ_IX_TEAMS ":acl=x", false, true},
     {"nq-alerting", NQ_KEY_SESSION_PREFIX "acl", false, false},
 
     {"nq-reporting", ACL_SP "}" NQ_KEY_TARGET_INFIX "m:209901", true, true},
