@@ -281,6 +281,19 @@ static void on_raised(nq_redis_t *r, redisReply *reply, void *data)
     cycle_end(c);
 }
 
+void alerting_raise_keys(nq_redis_args_t *a)
+{
+    char key[128];
+    nq_redis_args_adds(a, NQ_KEY_ACTIVITIES);
+    nq_redis_args_adds(a, NQ_KEY_ALERTS);
+    nq_redis_args_adds(a, NQ_KEY_ALERT_PRICES);
+    nq_key_index(key, sizeof(key), NQ_IX_ALERTS, NULL, NULL);
+    nq_redis_args_adds(a, key);
+    nq_key_index(key, sizeof(key), NQ_IX_ALERTS, "state", "open");
+    nq_redis_args_adds(a, key);
+    nq_redis_args_adds(a, NQ_KEY_ALERT_ESCALATE);
+}
+
 void alerting_alert_keys(nq_redis_args_t *a, const alert_draft_t *d, const char *team, char *id,
                          size_t id_len, int64_t raised_at)
 {
@@ -317,15 +330,7 @@ static void cycle_raise(cycle_t *c)
     rc->raised_at = nq_now_ms();
     nq_redis_args_t a;
     nq_redis_args_init(&a);
-    char key[128];
-    nq_redis_args_adds(&a, NQ_KEY_ACTIVITIES);
-    nq_redis_args_adds(&a, NQ_KEY_ALERTS);
-    nq_redis_args_adds(&a, NQ_KEY_ALERT_PRICES);
-    nq_key_index(key, sizeof(key), NQ_IX_ALERTS, NULL, NULL);
-    nq_redis_args_adds(&a, key);
-    nq_key_index(key, sizeof(key), NQ_IX_ALERTS, "state", "open");
-    nq_redis_args_adds(&a, key);
-    nq_redis_args_adds(&a, NQ_KEY_ALERT_ESCALATE);
+    alerting_raise_keys(&a);
     for (size_t i = 0; i < c->n_fired; i++)
         add_alert_keys(&a, &c->fired[i], c->fired[i].id, sizeof(c->fired[i].id), rc->raised_at);
     size_t nkeys = a.argc;

@@ -42,6 +42,11 @@ typedef struct alerting alerting_t;
 
 void *alerting_new(nq_service_t *svc);
 
+/* The keys every call of the raise script names first: the log, the alerts'
+ * stream, the last prices, the alerts' list and open indexes, the escalation
+ * clock; each alert's own keys follow (alerting_alert_keys). */
+void alerting_raise_keys(nq_redis_args_t *a);
+
 /* Append the keys ALERT_RAISE takes for one alert of draft d raised at
  * raised_at for `team` ("" none): its dedupe key, its hash, its rule's,
  * team's and salesperson's indexes; its id (raise time, then a hash of the

@@ -165,15 +165,7 @@ static void run_raise(run_t *run)
     }
     nq_redis_args_t a;
     nq_redis_args_init(&a);
-    char key[128];
-    nq_redis_args_adds(&a, NQ_KEY_ACTIVITIES);
-    nq_redis_args_adds(&a, NQ_KEY_ALERTS);
-    nq_redis_args_adds(&a, NQ_KEY_ALERT_PRICES);
-    nq_key_index(key, sizeof(key), NQ_IX_ALERTS, NULL, NULL);
-    nq_redis_args_adds(&a, key);
-    nq_key_index(key, sizeof(key), NQ_IX_ALERTS, "state", "open");
-    nq_redis_args_adds(&a, key);
-    nq_redis_args_adds(&a, NQ_KEY_ALERT_ESCALATE);
+    alerting_raise_keys(&a);
     for (size_t i = 0; i < run->n_drafts; i++)
         alerting_alert_keys(&a, &run->drafts[i], run->of[i]->team, run->ids[i],
                             sizeof(run->ids[i]), run->now);

@@ -322,16 +322,8 @@ static void raise_alert(fire_t *f)
 {
     nq_redis_args_t a;
     nq_redis_args_init(&a);
-    char key[128];
     f->raised_at = nq_now_ms();
-    nq_redis_args_adds(&a, NQ_KEY_ACTIVITIES);
-    nq_redis_args_adds(&a, NQ_KEY_ALERTS);
-    nq_redis_args_adds(&a, NQ_KEY_ALERT_PRICES);
-    nq_key_index(key, sizeof(key), NQ_IX_ALERTS, NULL, NULL);
-    nq_redis_args_adds(&a, key);
-    nq_key_index(key, sizeof(key), NQ_IX_ALERTS, "state", "open");
-    nq_redis_args_adds(&a, key);
-    nq_redis_args_adds(&a, NQ_KEY_ALERT_ESCALATE);
+    alerting_raise_keys(&a);
     alerting_alert_keys(&a, &f->draft, f->team, f->alert_id, sizeof(f->alert_id), f->raised_at);
     size_t nkeys = a.argc;
     nq_redis_args_adds(&a, NQ_GROUP_ALERTING);
