@@ -24,7 +24,9 @@ static void respond_rules(nq_http_conn_t *conn, const char *team, const json_t *
 {
     const gateway_t *gw = data;
     alert_config_t defaults, eff;
-    alert_config_defaults(&defaults, gw->svc->cfg.big_order_fen);
+    char err[160];
+    if (alert_config_company(&defaults, &gw->svc->cfg, err, sizeof(err)) != 0)
+        alert_config_defaults(&defaults, gw->svc->cfg.big_order_fen); /* alerting refuses it */
     eff = defaults;
     nq_field_errors_t errs = {0};
     json_t *canon = NULL;
@@ -59,7 +61,9 @@ void gw_alert_rules_put(const gw_request_t *req)
     if (!rules)
         nq_field_errors_add(&errs, "rules", "is required (an object; {} clears the overrides)");
     alert_config_t c;
-    alert_config_defaults(&c, req->gw->svc->cfg.big_order_fen);
+    char err[160];
+    if (alert_config_company(&c, &req->gw->svc->cfg, err, sizeof(err)) != 0)
+        alert_config_defaults(&c, req->gw->svc->cfg.big_order_fen); /* alerting refuses it */
     json_t *canon = NULL;
     if (errs.n == 0)
         alert_config_apply(&c, rules, &canon, &errs);

@@ -74,23 +74,23 @@ typedef struct fired {
 
 /* One cycle: log entries read, evaluated, raised and acknowledged. */
 typedef struct cycle {
-    alerting_t *al;        /* owner */
-    nq_actlog_batch_t log; /* the log entries, decoded */
-    bool watched;          /* some event is of a type a rule looks at */
-    person_t *people;      /* distinct salespeople of watched events */
-    size_t n_people;       /* how many */
-    team_cfg_t *teams;     /* teams with overrides */
-    size_t n_teams;        /* how many */
-    price_t *prices;       /* competitor+product of the batch's intel */
-    size_t n_prices;       /* how many */
-    fired_t *fired;        /* alerts to raise */
-    size_t n_fired;        /* how many */
-    size_t fired_cap;      /* room in fired */
+    alerting_t *al;          /* owner */
+    nq_actlog_batch_t log;   /* the log entries, decoded */
+    bool watched;            /* some event is of a type a rule looks at */
+    person_t *people;        /* distinct salespeople of watched events */
+    size_t n_people;         /* how many */
+    team_cfg_t *teams;       /* teams with overrides */
+    size_t n_teams;          /* how many */
+    price_t *prices;         /* competitor+product of the batch's intel */
+    size_t n_prices;         /* how many */
+    fired_t *fired;          /* alerts to raise */
+    size_t n_fired;          /* how many */
+    size_t fired_cap;        /* room in fired */
     timer_change_t *changes; /* what the events do to timer deadlines */
     size_t n_changes;        /* how many */
     size_t changes_cap;      /* room in changes */
-    int attempts;          /* context reads (price conflicts start again) */
-    bool full;             /* the read came back full: read again at once */
+    int attempts;            /* context reads (price conflicts start again) */
+    bool full;               /* the read came back full: read again at once */
 } cycle_t;
 
 static void pull(alerting_t *al);
@@ -768,7 +768,12 @@ void *alerting_new(nq_service_t *svc)
     al->svc = svc;
     strcpy(al->reclaim_cursor, "0-0");
     const nq_config_t *cfg = &svc->cfg;
-    alert_config_defaults(&al->defaults, cfg->big_order_fen);
+    char err[160];
+    if (alert_config_company(&al->defaults, cfg, err, sizeof(err)) != 0) {
+        nq_log_error("config", "%s", err);
+        free(al);
+        return NULL;
+    }
     al->recency_ms = cfg->alert_recency_s * 1000;
     al->sub = nq_zsock_new(&svc->loop, svc->zctx, ZMQ_SUB, cfg->changes_endpoint, NQ_ZSOCK_BIND,
                            nq_curve_link(svc->curve, NQ_LINK_CHANGES), routes, N_ROUTES, al,

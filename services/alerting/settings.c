@@ -35,6 +35,26 @@ void alert_config_defaults(alert_config_t *c, int64_t big_order_fen)
         c->rule[big - alert_rules].v[alert_param_find(big, "min_amount")] = big_order_fen;
 }
 
+int alert_config_company(alert_config_t *c, const nq_config_t *cfg, char *err, size_t errlen)
+{
+    alert_config_defaults(c, cfg->big_order_fen);
+    for (const char *p = cfg->alert_rules_off; *p;) {
+        size_t n = strcspn(p, ",");
+        const alert_rule_t *r = NULL;
+        for (size_t i = 0; i < alert_rules_count && !r; i++)
+            if (strlen(alert_rules[i].key) == n && strncmp(alert_rules[i].key, p, n) == 0)
+                r = &alert_rules[i];
+        if (!r && n > 0) {
+            snprintf(err, errlen, "NQ_ALERT_RULES_OFF: no rule \"%.*s\"", (int)n, p);
+            return -1;
+        }
+        if (r)
+            c->rule[r - alert_rules].enabled = false;
+        p += n + (p[n] == ',');
+    }
+    return 0;
+}
+
 /* Read one parameter's JSON value into *v. Returns 0, or -1 with the reason
  * added to errs under `field`. */
 static int read_param(const alert_param_t *p, const json_t *j, int64_t *v, const char *field,

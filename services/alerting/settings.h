@@ -30,6 +30,7 @@
 #include <jansson.h>
 
 #include "nq/fielderr.h"
+#include "nq/config.h"
 #include "rules.h"
 
 #define ALERT_ESCALATE_DEFAULT_MIN 60    /* warning and critical rules */
@@ -43,6 +44,11 @@ typedef struct alert_config {
 /* The company defaults: every rule on, the table's values, big_order's
  * min_amount = big_order_fen (when > 0). */
 void alert_config_defaults(alert_config_t *c, int64_t big_order_fen);
+
+/* The company defaults of a process's configuration: alert_config_defaults
+ * with cfg's big-order threshold, and the rules of cfg's alert_rules_off
+ * turned off. Returns 0, or -1 with the unknown rule named in err. */
+int alert_config_company(alert_config_t *c, const nq_config_t *cfg, char *err, size_t errlen);
 
 /* Apply `overrides` (a JSON object as above; NULL: none) onto c. Returns 0,
  * and when canon is not NULL a new canonical object of what was given (money

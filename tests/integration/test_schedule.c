@@ -248,7 +248,7 @@ static int suite_init(void)
     int64_t off = offset_to(10, 30);
     snprintf(offset, sizeof(offset), "NQ_CLOCK_OFFSET_MS=%lld", (long long)off);
     snprintf(makeup, sizeof(makeup), "NQ_MAKEUP_WORKDAYS=%s", s_day.key);
-    const char *env[] = {offset, makeup, NULL};
+    const char *env[] = {offset, makeup, "NQ_ALERT_RULES_OFF=", NULL};
     nq_clock_set_offset_ms(off); /* this process's events at D 10:30 too */
     return tk_start(env);
 }

@@ -506,6 +506,26 @@ static void test_settings_defaults(void)
     CU_ASSERT_EQUAL(c.rule[idx("big_order")].v[0], 5000000);
 }
 
+static void test_settings_company(void)
+{
+    nq_config_t cfg = {.big_order_fen = 8000000};
+    alert_config_t c;
+    char err[160] = "";
+    snprintf(cfg.alert_rules_off, sizeof(cfg.alert_rules_off), "behind_pace,no_activity");
+    CU_ASSERT_EQUAL_FATAL(alert_config_company(&c, &cfg, err, sizeof(err)), 0);
+    CU_ASSERT_FALSE(c.rule[idx("behind_pace")].enabled);
+    CU_ASSERT_FALSE(c.rule[idx("no_activity")].enabled);
+    CU_ASSERT_TRUE(c.rule[idx("big_order")].enabled);
+    CU_ASSERT_EQUAL(c.rule[idx("big_order")].v[0], 8000000);
+    snprintf(cfg.alert_rules_off, sizeof(cfg.alert_rules_off), "big_order,,no_such_rule");
+    CU_ASSERT_EQUAL(alert_config_company(&c, &cfg, err, sizeof(err)), -1);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err, "\"no_such_rule\""));
+    cfg.alert_rules_off[0] = '\0';
+    CU_ASSERT_EQUAL(alert_config_company(&c, &cfg, err, sizeof(err)), 0);
+    for (size_t i = 0; i < alert_rules_count; i++)
+        CU_ASSERT_TRUE(c.rule[i].enabled);
+}
+
 static void test_settings_apply(void)
 {
     alert_config_t c, before;
@@ -838,6 +858,7 @@ static CU_TestInfo settings_tests[] = {
     {"team overrides and their canonical form", test_settings_apply},
     {"bad overrides are refused naming the field", test_settings_errors},
     {"the rules as the API shows them", test_settings_json},
+    {"company defaults from the configuration: rules off, unknown rule", test_settings_company},
     {"escalate_after_min: defaults, overrides, deadline", test_escalate_settings},
     CU_TEST_INFO_NULL,
 };
