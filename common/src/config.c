@@ -85,6 +85,8 @@ static const option_t options[] = {
      "the console's files served at / (empty: the build's copy, <build>/web)"},
     {"big-order-yuan", "NQ_BIG_ORDER_YUAN", OPT_MONEY_YUAN, FIELD(big_order_fen), 0, 0, "50000",
      "big-order alert threshold, yuan"},
+    {"pool-sweep", "NQ_POOL_SWEEP", OPT_ONOFF, FIELD(pool_sweep), 0, 0, "off",
+     "on: customers not contacted for their pool period go back to the public pool"},
     {"alert-rules-off", "NQ_ALERT_RULES_OFF", OPT_STRING, FIELD(alert_rules_off), 0, 0, "",
      "alert rules off in the company defaults, comma-separated keys (teams may turn them on)"},
     {"alert-recency-s", "NQ_ALERT_RECENCY_S", OPT_INT, FIELD(alert_recency_s), 0, 31622400, "86400",

@@ -448,7 +448,12 @@ poolsweep_t *poolsweep_new(customers_t *app)
     ps->tick = t;
     uv_timer_init(&app->svc->loop, t);
     t->data = ps;
-    uv_timer_start(t, on_tick, POOLSWEEP_TICK_MS, POOLSWEEP_TICK_MS);
+    /* Reclaiming owners is a company's decision: off until the operator turns it on. */
+    if (strcmp(app->svc->cfg.pool_sweep, "on") == 0)
+        uv_timer_start(t, on_tick, POOLSWEEP_TICK_MS, POOLSWEEP_TICK_MS);
+    else
+        nq_log_info("pool_sweep_off", "customers are not moved to the public pool "
+                                      "(NQ_POOL_SWEEP=on moves them after their pool period)");
     return ps;
 }
 

@@ -77,7 +77,7 @@ static const char *last_reason(const json_t *c)
 
 static int suite_init(void)
 {
-    return tk_start(NULL);
+    return tk_start((const char *[]){"NQ_POOL_SWEEP=on", NULL});
 }
 
 static void test_org(void)

@@ -57,8 +57,9 @@ static void test_key_functions(void)
     nq_key_kpi(k, sizeof(k), "sp-1", &day);
     CU_ASSERT_TRUE(nq_redis_acl_may("nq-scoring", k, true));
     CU_ASSERT_FALSE(nq_redis_acl_may("nq-customers", k, true));
-    nq_key_shadow(k, sizeof(k), "7", k);
-    CU_ASSERT_TRUE(nq_redis_acl_may("nq-scoring", k, true));
+    char shadow[300];
+    nq_key_shadow(shadow, sizeof(shadow), "7", k);
+    CU_ASSERT_TRUE(nq_redis_acl_may("nq-scoring", shadow, true));
     nq_key_due(k, sizeof(k), "sp-1", &day);
     CU_ASSERT_TRUE(nq_redis_acl_may("nq-scoring", k, true));
     nq_key_sp_teams(k, sizeof(k), "sp-1");

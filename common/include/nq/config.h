@@ -46,6 +46,7 @@ typedef struct nq_config {
     char web_root[NQ_CONFIG_STR];           /* static files served by the gateway */
     int64_t big_order_fen;                  /* big-order alert threshold, fen */
     char alert_rules_off[NQ_CONFIG_STR];    /* rules off in the company defaults, "a,b" */
+    char pool_sweep[8];                     /* "on" / "off": the public pool's reclaim */
     int64_t alert_recency_s;                /* event-time alerts only this recent (0: any age) */
     int64_t alert_escalate_unit_ms;  /* one "minute" of escalate_after_min, ms (tests shorten it) */
     int64_t clock_offset_ms;         /* nq_now_ms() runs this far ahead of the host (tests) */
