@@ -101,19 +101,23 @@ static int record_from_reply(void *rec, const field_t *fields, size_t n, const r
 
 int nq_user_from_reply(nq_user_t *u, const char *id, const redisReply *reply)
 {
-    memset(u, 0, sizeof(*u));
-    if (strlen(id) >= sizeof(u->id))
+    char copy[sizeof(u->id)]; /* id may be u->id itself */
+    if (strlen(id) >= sizeof(copy))
         return NQ_ACCESS_EINVAL;
-    strcpy(u->id, id);
+    strcpy(copy, id);
+    memset(u, 0, sizeof(*u));
+    strcpy(u->id, copy);
     return record_from_reply(u, user_fields, sizeof(user_fields) / sizeof(user_fields[0]), reply);
 }
 
 int nq_apikey_from_reply(nq_apikey_t *k, const char *hash, const redisReply *reply)
 {
-    memset(k, 0, sizeof(*k));
-    if (strlen(hash) >= sizeof(k->hash))
+    char copy[sizeof(k->hash)]; /* hash may be k->hash itself */
+    if (strlen(hash) >= sizeof(copy))
         return NQ_ACCESS_EINVAL;
-    strcpy(k->hash, hash);
+    strcpy(copy, hash);
+    memset(k, 0, sizeof(*k));
+    strcpy(k->hash, copy);
     return record_from_reply(k, key_fields, sizeof(key_fields) / sizeof(key_fields[0]), reply);
 }
 
