@@ -419,17 +419,6 @@ static void test_sweep(void)
 
 /* A rebuild request replays the log into the index: the last contacts come
  * back equal to live, whatever was lost. */
-/* Whether the last rebuild job ended (done or failed). */
-static bool rebuild_ended(void)
-{
-    int status;
-    json_t *st = tk_api("GET", "/api/v1/admin/rebuild", NULL, &status);
-    const char *state = json_string_value(json_object_get(st, "state"));
-    bool ended = state && (strcmp(state, "done") == 0 || strcmp(state, "failed") == 0);
-    json_decref(st);
-    return ended;
-}
-
 /* Request a rebuild and wait until the activity index replayed the log and
  * the job ended (another may be requested then). */
 static void rebuild_and_wait(void)
@@ -440,9 +429,7 @@ static void rebuild_and_wait(void)
          tk_mono_ms() < deadline && tk_redis_int("GET %s", NQ_KEY_ACTINDEX_REPLAYED) != requested;)
         usleep(20000);
     CU_ASSERT_TRUE_FATAL(tk_wait_indexed(INDEX_MS));
-    for (int64_t deadline = tk_mono_ms() + INDEX_MS; tk_mono_ms() < deadline && !rebuild_ended();)
-        usleep(20000);
-    CU_ASSERT_TRUE_FATAL(rebuild_ended());
+    CU_ASSERT_TRUE_FATAL(tk_wait_rebuild_ended(INDEX_MS));
 }
 
 static void test_rebuild(void)

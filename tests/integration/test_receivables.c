@@ -250,17 +250,6 @@ static void test_scoping(void)
     }
 }
 
-/* Whether the last rebuild job ended (done or failed). */
-static bool rebuild_ended(void)
-{
-    int status;
-    json_t *st = tk_api("GET", "/api/v1/admin/rebuild", NULL, &status);
-    const char *state = json_string_value(json_object_get(st, "state"));
-    bool ended = state && (strcmp(state, "done") == 0 || strcmp(state, "failed") == 0);
-    json_decref(st);
-    return ended;
-}
-
 /* A rebuild's replay with the receivables gone gives the same figures. */
 static void test_rebuild(void)
 {
@@ -278,9 +267,7 @@ static void test_rebuild(void)
          tk_mono_ms() < deadline && tk_redis_int("GET %s", NQ_KEY_ACTINDEX_REPLAYED) != requested;)
         usleep(20000);
     CU_ASSERT_TRUE_FATAL(tk_wait_indexed(INDEX_MS));
-    for (int64_t deadline = tk_mono_ms() + INDEX_MS; tk_mono_ms() < deadline && !rebuild_ended();)
-        usleep(20000);
-    CU_ASSERT_TRUE(rebuild_ended());
+    CU_ASSERT_TRUE(tk_wait_rebuild_ended(INDEX_MS));
     json_t *after = tk_get_ok("/api/v1/receivables?scope=company&at=2026-12-15");
     json_t *sum_after = tk_get_ok("/api/v1/customers/r-1/summary");
     char *b = json_dumps(after, JSON_SORT_KEYS),

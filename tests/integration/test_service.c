@@ -235,16 +235,6 @@ static void test_customer(void)
     json_decref(s);
 }
 
-static bool rebuild_ended(void)
-{
-    int status;
-    json_t *st = tk_api("GET", "/api/v1/admin/rebuild", NULL, &status);
-    const char *state = json_string_value(json_object_get(st, "state"));
-    bool ended = state && (strcmp(state, "done") == 0 || strcmp(state, "failed") == 0);
-    json_decref(st);
-    return ended;
-}
-
 /* Corrupt the counters and drop the customer's figures, rebuild from the
  * log: every figure as live. */
 static void test_rebuild(void)
@@ -268,9 +258,7 @@ static void test_rebuild(void)
     for (int64_t deadline = tk_mono_ms() + 60000;
          tk_mono_ms() < deadline && tk_redis_int("GET %s", NQ_KEY_ACTINDEX_REPLAYED) != requested;)
         usleep(20000); /* the activity index replays the log once it sees the request */
-    for (int64_t deadline = tk_mono_ms() + 60000; tk_mono_ms() < deadline && !rebuild_ended();)
-        usleep(50000);
-    CU_ASSERT_TRUE_FATAL(rebuild_ended());
+    CU_ASSERT_TRUE_FATAL(tk_wait_rebuild_ended(60000));
     CU_ASSERT_FATAL(tk_wait_scored(SCORE_MS));
     json_t *again = tk_get_ok("/api/v1/salespeople/sp-sv-a/kpis?period=month&at=" AT);
     char *got = json_dumps(json_object_get(again, "kpis"), JSON_SORT_KEYS);

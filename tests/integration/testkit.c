@@ -317,6 +317,26 @@ bool tk_wait_indexed(int timeout_ms)
     return tk_check(false, "the indexer did not catch up with the log in %d ms", timeout_ms);
 }
 
+/* Whether the last rebuild job ended (done or failed). */
+static bool rebuild_ended(void)
+{
+    int status;
+    json_t *st = tk_api("GET", "/api/v1/admin/rebuild", NULL, &status);
+    const char *state = json_string_value(json_object_get(st, "state"));
+    bool ended = state && (strcmp(state, "done") == 0 || strcmp(state, "failed") == 0);
+    json_decref(st);
+    return ended;
+}
+
+bool tk_wait_rebuild_ended(int timeout_ms)
+{
+    for (int64_t deadline = tk_mono_ms() + timeout_ms; tk_mono_ms() < deadline; usleep(20000)) {
+        if (rebuild_ended())
+            return true;
+    }
+    return tk_check(false, "the rebuild did not end in %d ms", timeout_ms);
+}
+
 void tk_date_of(int64_t ms, char *buf, size_t len)
 {
     char t[48];

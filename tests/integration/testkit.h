@@ -120,6 +120,10 @@ bool tk_wait_scored(int timeout_ms);
 bool tk_indexed(void);
 bool tk_wait_indexed(int timeout_ms);
 
+/* Wait until the last rebuild job ended, done or failed (false after saying
+ * it did not). */
+bool tk_wait_rebuild_ended(int timeout_ms);
+
 /* The value of gauge or counter `name` in GET /metrics, or -1 when it is not
  * there (or the gateway does not answer). */
 long long tk_metric(const char *name);
