@@ -167,8 +167,8 @@ static void run_raise(run_t *run)
     nq_redis_args_init(&a);
     alerting_raise_keys(&a);
     for (size_t i = 0; i < run->n_drafts; i++)
-        alerting_alert_keys(&a, &run->drafts[i], run->of[i]->team, run->ids[i],
-                            sizeof(run->ids[i]), run->now);
+        alerting_alert_keys(&a, &run->drafts[i], run->of[i]->team, run->ids[i], sizeof(run->ids[i]),
+                            run->now);
     size_t nkeys = a.argc;
     nq_redis_args_adds(&a, NQ_GROUP_ALERTING);
     nq_redis_args_addf(&a, "%d", NQ_ALERT_SEEN_TTL_S);

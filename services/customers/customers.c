@@ -144,8 +144,8 @@ static int owner_patch(Nq__OrgRequest *req)
 }
 
 int customers_owner_change(customers_t *app, const nq_bus_envelope_t *env,
-                            const Nq__OrgRequest *req, const char *guard, const char *guard_arg,
-                            void (*done)(org_call_t *c), void *data)
+                           const Nq__OrgRequest *req, const char *guard, const char *guard_arg,
+                           void (*done)(org_call_t *c), void *data)
 {
     static const nq_bus_envelope_t none = {0};
     org_call_t *c = call_new(app, &org_kinds[ORG_CUSTOMER], ORG_PUT, env ? env : &none, req);

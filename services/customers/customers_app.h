@@ -11,10 +11,10 @@
 #include "nq/service.h"
 
 typedef struct customers {
-    nq_service_t *svc;  /* shared process state: config, loop, Redis */
-    nq_zsock_t *sock;   /* ROUTER for the gateway; NULL once stopped */
-    size_t inflight;    /* calls not yet answered */
-    indexer_t *indexer; /* keeps the activity index from the log (indexer.h) */
+    nq_service_t *svc;      /* shared process state: config, loop, Redis */
+    nq_zsock_t *sock;       /* ROUTER for the gateway; NULL once stopped */
+    size_t inflight;        /* calls not yet answered */
+    indexer_t *indexer;     /* keeps the activity index from the log (indexer.h) */
     struct poolsweep *pool; /* the public pool's timer (poolsweep.h) */
 } customers_t;
 

@@ -40,8 +40,8 @@ typedef void (*org_start_fn)(org_call_t *c);
  * call (status, stored customer) before it is freed. Returns 0, or -1 when
  * out of memory (nothing started, `done` never runs). customers.c. */
 int customers_owner_change(customers_t *app, const nq_bus_envelope_t *env,
-                            const Nq__OrgRequest *req, const char *guard, const char *guard_arg,
-                            void (*done)(org_call_t *c), void *data);
+                           const Nq__OrgRequest *req, const char *guard, const char *guard_arg,
+                           void (*done)(org_call_t *c), void *data);
 
 struct org_call {
     nq_call_t base;           /* must be first */
