@@ -377,6 +377,20 @@ static void on_sent(long status, const char *body, const char *error, void *data
     free(s);
 }
 
+/* Post rq, or mail it when it is an e-mail. 0, or -1 (on_sent never runs). */
+static int send_request(curluv_t *http, const channel_req_t *rq, long timeout_ms, send_t *s)
+{
+    if (!rq->mail_from)
+        return curluv_post(http, rq->url, rq->headers, rq->body, rq->len, timeout_ms, on_sent, s);
+    curluv_mail_t m = {.url = rq->url,
+                       .username = rq->username,
+                       .password = rq->password,
+                       .from = rq->mail_from,
+                       .rcpt = (const char *const *)rq->mail_rcpt,
+                       .require_tls = rq->require_tls};
+    return curluv_mail(http, &m, rq->body, rq->len, timeout_ms, on_sent, s);
+}
+
 /* Post one message carrying deliveries t[0..n) of group g. */
 static void post(round_t *rd, const group_t *g, taken_t *const *t, size_t n)
 {
@@ -415,8 +429,7 @@ static void post(round_t *rd, const group_t *g, taken_t *const *t, size_t n)
     int rc = channel_request(&g->ch, &m, nq_now_ms(), &rq);
     free(items);
     if (rc == 0) {
-        rc = curluv_post(d->http, rq.url, rq.headers, rq.body, rq.len,
-                         (long)d->svc->cfg.delivery_timeout_ms, on_sent, s);
+        rc = send_request(d->http, &rq, (long)d->svc->cfg.delivery_timeout_ms, s);
         channel_req_free(&rq);
     }
     if (rc != 0) {
