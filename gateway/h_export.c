@@ -114,8 +114,9 @@ static void write_page(export_t *ex, const char *const *teams)
     json_array_foreach (ex->items, i, it) {
         const char *owner = json_string_value(json_object_get(it, "owner_id"));
         const char *pool = json_string_value(json_object_get(it, "pool_team"));
-        bool seen = owner && *owner ? gw_scope_sees_customer(&ex->seen, owner, teams ? teams[i] : NULL)
-                                    : gw_scope_sees_pool(&ex->seen, pool, NULL);
+        bool seen = owner && *owner
+                        ? gw_scope_sees_customer(&ex->seen, owner, teams ? teams[i] : NULL)
+                        : gw_scope_sees_pool(&ex->seen, pool, NULL);
         if (seen)
             csv_json_row(&t, it, columns, N_COLUMNS);
     }

@@ -245,9 +245,8 @@ static void filter_page(const list_call_t *lc, json_t *items, const char *const 
             seen = gw_scope_sees_salesperson(&lc->seen, id,
                                              json_string_value(json_object_get(it, "team_id")));
         else if (!json_string_length(json_object_get(it, "owner_id")))
-            seen = gw_scope_sees_pool(&lc->seen,
-                                      json_string_value(json_object_get(it, "pool_team")),
-                                      self_team);
+            seen = gw_scope_sees_pool(
+                &lc->seen, json_string_value(json_object_get(it, "pool_team")), self_team);
         else
             seen = gw_scope_sees_customer(&lc->seen,
                                           json_string_value(json_object_get(it, "owner_id")),

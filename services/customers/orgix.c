@@ -205,7 +205,8 @@ int orgix_rem_keys(const orgix_list_t *l, const orgix_values_t *before, const or
         if ((f->type == ORGIX_KEPT && now) || multi(f->type) || f->type == ORGIX_TEAM)
             continue;
         if (f->type == ORGIX_ID || f->type == ORGIX_TEXT || f->type == ORGIX_POOL) {
-            if (before && indexed(f, before->v[i]) && !(now && strcmp(before->v[i], now->v[i]) == 0))
+            if (before && indexed(f, before->v[i]) &&
+                !(now && strcmp(before->v[i], now->v[i]) == 0))
                 rc = push_key(out, l, f, before->v[i]);
             continue;
         }

@@ -108,8 +108,7 @@ static void test_scoped(void)
     check_ids(NULL, "admin", "/api/v1/customers?status=pool", "c-free,c-pa,c-pa2,c-pb");
     check_ids(s_coa, "coordinator A", "/api/v1/customers?team=t-a&status=pool", "c-pa,c-pa2");
     check_ids(s_coa, "coordinator A", "/api/v1/customers?status=pool", "c-pa,c-pa2");
-    check_ids(s_coa, "coordinator A", "/api/v1/customers?team=t-a&class=normal",
-              "c-o1,c-pa,c-pa2");
+    check_ids(s_coa, "coordinator A", "/api/v1/customers?team=t-a&class=normal", "c-o1,c-pa,c-pa2");
     check_ids(s_cob, "coordinator B", "/api/v1/customers?team=t-b&status=pool", "c-pb");
     check_ids(s_cob, "coordinator B", "/api/v1/customers?status=pool", "c-pb");
     check_ids(s_sa2, "salesperson a2", "/api/v1/customers?team=t-a&status=pool", "c-pa,c-pa2");

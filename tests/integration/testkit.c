@@ -476,8 +476,7 @@ void tk_sign_in(const char *id, const char *role, const char *teams, const char 
     json_decref(a);
 }
 
-int tk_as(const char *session, const char *method, const char *path, const char *body,
-          json_t **out)
+int tk_as(const char *session, const char *method, const char *path, const char *body, json_t **out)
 {
     int status;
     char head[4096], headers[512];
