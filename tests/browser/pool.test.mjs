@@ -133,9 +133,10 @@ async function checkSalesperson(names) {
   await page.click('#pool-rows tr[data-customer-id="c-pool-4"] [data-action=claim]');
   const refused = '#pool-rows tr[data-customer-id="c-pool-4"] [role=alert]';
   await waitFor(page, 'the refusal', (sel) => document.querySelector(sel), refused);
-  check(await page.getAttribute(refused, 'data-refused') === 'limit', 'the refusal is not the claim limit');
   const text = await page.textContent(refused);
-  check(text.includes('团队上限') && text.includes('limit:'), `the refusal does not say why: ${text}`);
+  const code = await page.getAttribute(refused, 'data-refused');
+  check(code === 'limit', `the refusal is not the claim limit: ${code}: ${text}`);
+  check(text.includes('团队上限') && /limit[:：]/.test(text), `the refusal does not say why: ${text}`);
   check((await customer('c-pool-4')).status === 'pool', 'c-pool-4 left the pool');
   await shot(page, 'pool-refused');
 

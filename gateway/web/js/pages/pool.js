@@ -36,7 +36,7 @@ export function reasonText(reason) {
 // A refusal of a claim or an assignment: the reason's words and the server's own text.
 function refusal(e) {
   const detail = e instanceof ApiError ? e.body?.detail || e.message : e.message;
-  const code = /^(\w+):/.exec(detail || '')?.[1] || (e instanceof ApiError ? e.body?.error : null);
+  const code = /^(\w+)[:：]/.exec(detail || '')?.[1] || (e instanceof ApiError ? e.body?.error : null);
   const known = code && t(`pool.refused.${code}`) !== `pool.refused.${code}` ? t(`pool.refused.${code}`) : null;
   const fields = e instanceof ApiError ? (e.body?.errors || []).map((x) => `${x.field}: ${x.reason}`) : [];
   return h('p', { class: 'error', role: 'alert', 'data-refused': code || String(e.status || '') },
