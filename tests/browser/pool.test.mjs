@@ -153,6 +153,16 @@ async function main() {
   const names = await setup();
   await checkCoordinator(page, names);
   await checkSalesperson(names);
+  step('English: the pool page\'s labels');
+  await page.goto(`${URL_BASE}/pool`);
+  await listDone(page);
+  await page.click('#lang');
+  await waitFor(page, 'English labels', () => document.querySelector('main h1')?.textContent === 'Public pool'
+    && document.querySelector('.top nav a[href="/pool"]')?.textContent === 'Pool');
+  const heads = await page.$$eval('#pool-table th', (ths) => ths.map((th) => th.textContent));
+  check(heads.includes('In the pool since') && heads.includes('Previous owner'), `English headings: ${heads}`);
+  await page.click('#lang');
+  await waitFor(page, 'Chinese labels', () => document.querySelector('main h1')?.textContent === '公海');
   await page.setViewportSize({ width: 390, height: 844 });
   await page.goto(`${URL_BASE}/pool`);
   await listDone(page);
