@@ -50,6 +50,7 @@ static const struct {
     {"nq-scoring", NQ_KEY_POOL_DUE, false, false},
     {"nq-scoring", NQ_KEY_AR_CUSTOMERS, false, false},
     {"nq-customers", NQ_KEY_INDEX_PREFIX NQ_IX_CUSTOMERS ":tag=acl", true, true},
+    {"nq-customers", NQ_KEY_INDEX_PREFIX NQ_IX_CUSTOMERS ":pool_team=acl", true, true},
     {"nq-customers", NQ_KEY_INDEX_PREFIX NQ_IX_ALERTS ":team=acl", false, false},
     {"nq-customers", ACL_SP NQ_KEY_KPI_INFIX "d:20990101", false, false},
     {"nq-customers", ACL_SP NQ_KEY_ON_TIME_SUFFIX, false, false},

@@ -232,13 +232,17 @@ static const sample_t samples[] = {
     {NQ_SCRIPT_ID_LIST_PAGE,
      {T "ix:cu:class=key", T "ix:cu:owner=sp-1", T "ix:cu:owner=sp-2"},
      {"", "50", "200", "", "2"}},
+    /* a team's pool: its members' owner indexes and its pool's as the group */
+    {NQ_SCRIPT_ID_LIST_PAGE,
+     {T "ix:cu:status=pool", T "ix:cu:owner=sp-1", T "ix:cu:pool_team=t-1"},
+     {"", "50", "200", "", "2"}},
     /* a sorted page: the sort index walked, from the last */
     {NQ_SCRIPT_ID_LIST_PAGE,
      {T "ix:cu:sort=name", T "ix:cu:class=key"},
      {"", "50", "200", "desc", "0", "sorted"}},
     {NQ_SCRIPT_ID_IX_BUILD,
      {T "cust:1", T "ix:cu", T "ix:cu:owner=sp-2", T "ix:cu:class=key"},
-     {"1", "3", "2", "owner_id", "class", "cu-1", "sp-2", "key"}},
+     {"1", "2", "owner_id", "class", "cu-1", "3", "sp-2", "key"}},
     {NQ_SCRIPT_ID_CUSTOMER_PUT,
      {T "cust:2",
       T "customers",

@@ -157,7 +157,8 @@
 #define NQ_KEY_POOL_SCANNED         "nq:pool:scanned"
 #define NQ_KEY_POOL_RR              "nq:pool:rr"
 #define NQ_KEY_POOL_WARNINGS        "nq:pool:warnings"
-#define NQ_INDEX_LAYOUT             "2"
+/* "3": with the pool indexes (nq:ix:customers:pool_team=<team>) */
+#define NQ_INDEX_LAYOUT "3"
 
 #define NQ_KEY_USER_PREFIX    "nq:user:"
 #define NQ_KEY_USERS          "nq:users"
