@@ -55,7 +55,7 @@ mkdir -p "$OUT/logs"
 SUITE_DIR=$(mktemp -d /tmp/nq-bench-suite.XXXXXX)
 trap 'rm -rf "$SUITE_DIR"' EXIT
 rc=0
-NQ_LOG_LEVEL=warn "$NQ_BIN_DIR/nq-supervise" --dir "$SUITE_DIR" --bin "$NQ_BIN_DIR" --free-ports \
+NQ_LOG_LEVEL=${NQ_LOG_LEVEL:-warn} "$NQ_BIN_DIR/nq-supervise" --dir "$SUITE_DIR" --bin "$NQ_BIN_DIR" --free-ports \
     --redis-aof --scorers 1 --ready-timeout 30 --stop-timeout 10 -- \
     "$ROOT/bench/alerts.sh" --in-suite || rc=$?
 cp "$SUITE_DIR"/log/*.log "$OUT/logs/" 2>/dev/null || true
