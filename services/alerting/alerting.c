@@ -28,6 +28,7 @@ static const char *const stage_names[CYCLE_STAGES] = {"read", "context", "names+
 typedef struct cycle_stats {
     uint64_t cycles, entries, events; /* cycles ended, log entries and events in them */
     size_t max_entries;               /* the largest cycle */
+    uint64_t changes, folded;         /* timer changes planned, and left once folded per timer */
     int64_t lag_sum, lag_max;         /* oldest entry's wait in the log when read, ms */
     int64_t sum[CYCLE_STAGES];        /* time in each stage, ms */
     int64_t max[CYCLE_STAGES];        /* the longest of each */
@@ -109,6 +110,8 @@ typedef struct cycle {
     size_t n_changes;             /* how many */
     size_t changes_cap;           /* room in changes */
     int attempts;                 /* context reads (price conflicts start again) */
+    int steps;                    /* names and timers calls in flight (the raise waits for both) */
+    bool step_failed;             /* one of them failed: the entries stay pending */
     int64_t at[CYCLE_STAGES + 1]; /* when each stage began (and the cycle ended), ms */
     bool full;                    /* the read came back full: read again at once */
 } cycle_t;
@@ -175,10 +178,11 @@ static void stats_report(alerting_t *al)
                                stage_names[i], (double)st->sum[i] / (double)st->cycles, st->max[i]);
     nq_log_info("cycle_stats",
                 "%" PRIu64 " cycles, %.1f entries (max %zu) and %.0f events each; oldest entry "
-                "waited %.1f ms (max %" PRId64 ") in the log; ms per stage (mean/max):%s",
+                "waited %.1f ms (max %" PRId64 ") in the log; %" PRIu64 " timer changes, %" PRIu64
+                " once folded; ms per stage (mean/max):%s",
                 st->cycles, (double)st->entries / (double)st->cycles, st->max_entries,
                 (double)st->events / (double)st->cycles, (double)st->lag_sum / (double)st->cycles,
-                st->lag_max, stages);
+                st->lag_max, st->changes, st->folded, stages);
     memset(st, 0, sizeof(*st));
 }
 
@@ -443,25 +447,38 @@ static void cycle_raise(cycle_t *c)
 
 /* ---- 2c. timers ----------------------------------------------------------- */
 
-static void on_timers_applied(void *arg, bool ok)
+/* The names and the timers are asked for together; the raise follows both. */
+static void step_done(cycle_t *c, bool ok)
 {
-    cycle_t *c = arg;
-    if (!ok || c->al->stopping) {
-        nq_log_warn("alert_deferred", "%zu entries stay pending: timer deadlines not stored",
-                    c->log.n);
+    c->step_failed = c->step_failed || !ok;
+    if (--c->steps > 0)
+        return;
+    if (c->step_failed || c->al->stopping) {
         cycle_end(c);
         return;
     }
     cycle_raise(c);
 }
 
+static void on_timers_applied(void *arg, bool ok)
+{
+    cycle_t *c = arg;
+    if (!ok)
+        nq_log_warn("alert_deferred", "%zu entries stay pending: timer deadlines not stored",
+                    c->log.n);
+    step_done(c, ok);
+}
+
 /* Store the batch's timer deadlines (and auto-resolve what they clear) before
- * its entries are acknowledged with its alerts. */
+ * its entries are acknowledged with its alerts; changes of one timer folded
+ * first (timermerge.h). */
 static void cycle_timers(cycle_t *c)
 {
     long kept = timer_changes_merge(c->changes, c->n_changes);
+    c->al->stats.changes += c->n_changes;
     if (kept >= 0)
         c->n_changes = (size_t)kept;
+    c->al->stats.folded += c->n_changes;
     timers_apply(c->al->timers, c->changes, c->n_changes, on_timers_applied, c);
 }
 
@@ -485,7 +502,7 @@ static void on_names(nq_redis_t *r, redisReply *reply, void *data)
         copy_name(f->names.team, sizeof(f->names.team), listed ? reply->element[2 * i + 1] : NULL);
         f->rule->describe(&f->d, &f->names);
     }
-    cycle_timers(c);
+    step_done(c, true);
 }
 
 static void cycle_names(cycle_t *c)
@@ -656,10 +673,11 @@ static void on_context(nq_redis_t *r, redisReply *reply, void *data)
         cycle_end(c);
         return;
     }
+    c->steps = c->n_fired > 0 ? 2 : 1;
+    c->step_failed = false;
     if (c->n_fired > 0)
         cycle_names(c);
-    else
-        cycle_timers(c);
+    cycle_timers(c);
 }
 
 static void cycle_context(cycle_t *c)

@@ -11,7 +11,8 @@
  *   1. alert_context: the team and name of each salesperson of the batch,
  *      their teams' rule overrides (settings.h), the last competitor prices;
  *   2. every rule of the table (rules.h) on every event, in log order; when
- *      some fired, alert_names: the customers' and teams' names;
+ *      some fired, alert_names: the customers' and teams' names, asked for
+ *      together with the timer deadlines the events move (timers.h);
  *   3. alert_raise: each alert once per (rule, subject, window) — the dedupe
  *      key is set in the same script that stores the alert, adds it to the
  *      alert stream, the list indexes and the escalation clock (escalate.h) —
