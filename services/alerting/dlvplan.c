@@ -126,7 +126,9 @@ dlv_split_t dlv_plan(const dlv_budget_t *b)
     if (b->due == 0 || left <= 0)
         return s;
     long long backlog = b->depth > (long long)b->due ? b->depth : (long long)b->due;
-    size_t per = backlog <= left ? 1 : (b->digest_max >= 2 ? b->digest_max : 2);
+    long long singles = ((long long)b->rate + 1) / 2; /* of the window, at most, alone */
+    bool alone = backlog <= left && b->spent + backlog <= singles;
+    size_t per = alone ? 1 : (b->digest_max >= 2 ? b->digest_max : 2);
     size_t want = (b->due + per - 1) / per;
     s.messages = (long long)want <= left ? want : (size_t)left;
     s.per_message = per;

@@ -104,10 +104,12 @@ typedef struct dlv_split {
 } dlv_split_t;
 
 /* Plan a channel's round. While its backlog (depth, or at least the due
- * ones) fits in what the window still allows, each delivery goes alone;
- * once it does not, the due ones go as full digests (digest_max each), so a
- * burst drains with a few large messages and leaves the rest of the window
- * to what comes after it. Nothing left in the window: all wait. */
+ * ones) fits in the first half of the window (what was spent in it plus the
+ * backlog, at most half the rate, rounded up), each delivery goes alone;
+ * past that the due ones go as full digests (digest_max each), so a burst
+ * drains in a few large messages even when it reaches the queue bit by bit,
+ * and half the window is kept for what comes after it. Nothing left in the
+ * window: all wait. */
 dlv_split_t dlv_plan(const dlv_budget_t *b);
 
 #endif

@@ -358,20 +358,24 @@ static void test_plan(void)
         size_t messages, per, sent;
     } rows[] = {
         {1, 1, 20, 0, 64, 1, 1, 1},          /* one alert, room: alone */
-        {5, 5, 20, 15, 64, 5, 1, 5},         /* fits exactly in what is left: each alone */
-        {6, 6, 20, 15, 64, 1, 64, 6},        /* one more than is left: one digest */
+        {5, 5, 20, 5, 64, 5, 1, 5},          /* fills the first half exactly: each alone */
+        {5, 5, 20, 15, 64, 1, 64, 5},        /* fits what is left, past half: a digest */
+        {6, 6, 20, 15, 64, 1, 64, 6},        /* more than is left: one digest */
         {60, 60, 20, 19, 64, 1, 64, 60},     /* the last message of the window: a digest */
         {1, 1, 20, 20, 64, 0, 0, 0},         /* the window is full: wait */
         {3, 3, 20, 25, 64, 0, 0, 0},         /* over (a lower rate set meanwhile): wait */
         {0, 10, 20, 0, 64, 0, 0, 0},         /* nothing due */
         {64, 10000, 600, 0, 64, 1, 64, 64},  /* a burst: digests from the first round */
-        {64, 64, 600, 0, 64, 64, 1, 64},     /* a round the window holds: each alone */
-        {64, 600, 600, 0, 64, 64, 1, 64},    /* a backlog the window holds exactly */
-        {64, 601, 600, 0, 64, 1, 64, 64},    /* one more: digests */
+        {64, 64, 600, 0, 64, 64, 1, 64},     /* a round half the window holds: each alone */
+        {64, 300, 600, 0, 64, 64, 1, 64},    /* a backlog of half the window exactly */
+        {64, 301, 600, 0, 64, 1, 64, 64},    /* one more: digests */
+        {64, 64, 600, 290, 64, 1, 64, 64},   /* a burst arriving bit by bit, past half: digests */
         {10, 0, 600, 0, 64, 10, 1, 10},      /* depth unknown (0): the due ones are the backlog */
         {200, 200, 100, 0, 64, 4, 64, 200},  /* due over one digest: several */
         {200, 200, 100, 98, 64, 2, 64, 128}, /* 2 messages left: the rest waits */
         {5, 50, 10, 0, 1, 3, 2, 5},          /* a digest carries at least 2 */
+        {1, 1, 1, 0, 64, 1, 1, 1},           /* rate 1: its one message, alone */
+        {1, 1, 1, 1, 64, 0, 0, 0},           /* rate 1, spent: wait */
         {3, 3, 0, 0, 64, 0, 0, 0},           /* rate 0: nothing goes */
     };
     for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
