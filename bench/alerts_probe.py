@@ -240,7 +240,7 @@ def main():
     ids = [e for _, _, es in msgs for e in es if e in want]
     times = [t for t, _, es in msgs if t >= t_burst]
     per_msg = sorted(len([e for e in es if e in want]) for _, _, es in msgs)
-    # the limit counts messages per minute of the clock (a fixed window)
+    # messages per clock minute, and (the sender's limit) in any rolling 60 s
     minutes = {}
     for _, m, _ in msgs:
         minutes[m] = minutes.get(m, 0) + 1
