@@ -59,7 +59,8 @@ static const struct {
 
     {"nq-alerting", NQ_KEY_ALERT_PREFIX "1234567890123-acl", true, true},
     {"nq-alerting", NQ_KEY_ALERT_SEEN_PREFIX "acl", true, true},
-    {"nq-alerting", NQ_KEY_DLV_RATE_PREFIX "t-acl-x/ch", true, true},
+    {"nq-alerting", NQ_KEY_DLV_SENT_PREFIX "t-acl-x/ch", true, true},
+    {"nq-alerting", NQ_KEY_DLV_DEPTH, true, true},
     {"nq-alerting", NQ_KEY_INDEX_PREFIX NQ_IX_ALERTS ":team=acl", true, true},
     {"nq-alerting", NQ_KEY_CHANNELS_PREFIX "t-acl-x", false, true},
     {"nq-alerting", NQ_KEY_ALERT_PREFIX "acl-rules", false, true},

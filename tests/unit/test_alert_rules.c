@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "alerting/lifecycle.h"
+#include "alerting/readsize.h"
 #include "alerting/rules.h"
 #include "alerting/settings.h"
 #include "nq/fielderr.h"
@@ -838,6 +839,29 @@ static void test_lifecycle_input(void)
     free(big);
 }
 
+/* How many log entries the next read asks for, after a read that asked and got so many. */
+static void test_read_count(void)
+{
+    static const struct {
+        int asked;
+        size_t got;
+        int next;
+    } rows[] = {
+        {32, 0, 32},       /* nothing new at rest: stays at the floor */
+        {32, 5, 32},       /* a few: stays */
+        {32, 32, 64},      /* full: behind a backlog, doubles */
+        {128, 128, 256},   /* full again */
+        {256, 256, 256},   /* never above the cap */
+        {256, 100, 256},   /* more than a quarter: keeps the size */
+        {256, 63, 128},    /* under a quarter: halves */
+        {64, 15, 32},      /* halves back to the floor */
+        {0, 0, 32},        /* nothing asked yet (start): the floor */
+        {1000, 2000, 256}, /* out of range asked: clamped */
+    };
+    for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
+        CU_ASSERT_EQUAL(alert_read_count(rows[i].asked, rows[i].got), rows[i].next);
+}
+
 static CU_TestInfo rule_tests[] = {
     {"rule table", test_table},
     {"big_order fires at and above the threshold", test_threshold},
@@ -850,6 +874,7 @@ static CU_TestInfo rule_tests[] = {
     {"event-time rules fire for recent events only", test_fires_recent_only},
     {"every rule at the edges of its settings", test_rule_cases},
     {"titles and numbers of the new rules", test_rule_texts},
+    {"log entries per read grow behind a backlog, shrink at rest", test_read_count},
     CU_TEST_INFO_NULL,
 };
 
