@@ -34,8 +34,8 @@
 #include "neiqin.pb-c.h"
 #include "nq/kpi.h"
 
-#define ALERT_PARAMS_MAX 3  /* parameters of one rule */
-#define ALERT_RULES_MAX  16 /* rows of the table */
+#define ALERT_PARAMS_MAX  3                              /* parameters of one rule */
+#define ALERT_RULES_MAX   16                             /* rows of the table */
 #define ALERT_METRICS_ALL ((1LL << NQ_METRIC_COUNT) - 1) /* a METRICS parameter: every metric */
 
 typedef enum { ALERT_KIND_EVENT, ALERT_KIND_TIMER, ALERT_KIND_SCHEDULE } alert_kind_t;
@@ -46,7 +46,7 @@ typedef enum {
     ALERT_PARAM_MONEY,
     ALERT_PARAM_INT,
     ALERT_PARAM_CHOICE,
-    ALERT_PARAM_TIME, /* a time of day "HH:MM" (minutes after midnight inside) */
+    ALERT_PARAM_TIME,    /* a time of day "HH:MM" (minutes after midnight inside) */
     ALERT_PARAM_METRICS, /* metrics of nq/kpi.h: "all" or an array of names (bit m inside) */
 } alert_param_type_t;
 

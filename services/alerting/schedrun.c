@@ -50,10 +50,10 @@ typedef struct member_read {
 
 /* One salesperson of a (rule, team) run. */
 typedef struct member {
-    struct run *run;        /* owner */
-    struct group *g;        /* the run's group */
-    char id[NQ_ID_MAX + 1]; /* salesperson */
-    char name[128];         /* profile name, "" unknown */
+    struct run *run;                /* owner */
+    struct group *g;                /* the run's group */
+    char id[NQ_ID_MAX + 1];         /* salesperson */
+    char name[128];                 /* profile name, "" unknown */
     nq_kpi_values_t kpi[N_CLOSED];  /* the month's counters (behind_pace), the closed periods' */
     nq_targets_t targets[N_CLOSED]; /* their targets */
     bool active;                    /* no_activity: an event today */
@@ -92,20 +92,20 @@ typedef struct group {
 
 typedef struct run {
     sched_t *s;
-    int64_t now;             /* the run's clock */
-    nq_period_t day, month;  /* today, this month */
-    double share;            /* of the month's working days gone */
-    nq_target_reads_t reads; /* the month's target hashes */
-    nq_period_t closed[N_CLOSED];          /* targets_missed: the periods closed yesterday */
+    int64_t now;                             /* the run's clock */
+    nq_period_t day, month;                  /* today, this month */
+    double share;                            /* of the month's working days gone */
+    nq_target_reads_t reads;                 /* the month's target hashes */
+    nq_period_t closed[N_CLOSED];            /* targets_missed: the periods closed yesterday */
     nq_target_reads_t close_reads[N_CLOSED]; /* and their target hashes */
     size_t n_closed;                         /* how many (0: today closes none) */
-    group_t *groups;         /* due */
-    size_t n_groups;         /* how many */
-    size_t left;             /* reads not answered yet */
-    alert_draft_t *drafts;   /* fired */
-    char (*ids)[40];         /* drafts[i]'s alert id */
-    const group_t **of;      /* drafts[i]'s group */
-    size_t n_drafts;         /* how many */
+    group_t *groups;                         /* due */
+    size_t n_groups;                         /* how many */
+    size_t left;                             /* reads not answered yet */
+    alert_draft_t *drafts;                   /* fired */
+    char (*ids)[40];                         /* drafts[i]'s alert id */
+    const group_t **of;                      /* drafts[i]'s group */
+    size_t n_drafts;                         /* how many */
 } run_t;
 
 static void run_free(run_t *run)
@@ -299,8 +299,8 @@ static void eval_close(run_t *run, const group_t *g, const char *sp, const nq_kp
         for (int m = 0; m < NQ_METRIC_COUNT; m++) {
             if (!(g->set.v[2] & (1LL << m)))
                 continue;
-            sched_close_in_t in = {sp,         g->team, (nq_metric_id_t)m, &kpi[k], &t[k],
-                                   g->set.v[1], &run->closed[k]};
+            sched_close_in_t in = {sp,    g->team,     (nq_metric_id_t)m, &kpi[k],
+                                   &t[k], g->set.v[1], &run->closed[k]};
             alert_draft_t *d = next_draft(run, cap);
             if (d && sched_target_missed(&in, d))
                 keep(run, g, names);
@@ -504,8 +504,8 @@ static void on_team_roster(roster_t *ro, void *data)
             break;
         }
         for (size_t k = 0; k < n; k++) {
-            int rc = roster_fetch_share(r, person, tf->g->team, &p[k], spans, on_team_kpi,
-                                        &tf->slot[k]);
+            int rc =
+                roster_fetch_share(r, person, tf->g->team, &p[k], spans, on_team_kpi, &tf->slot[k]);
             if (rc != 0)
                 nq_call_issued(&tf->call, rc > 0 ? 0 : -1);
         }

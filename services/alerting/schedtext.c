@@ -19,12 +19,12 @@
 
 /* d->field_en from fmt with the English values EN, d->field from the
  * catalogue's Chinese of fmt with the Chinese values ZH. */
-#define BILINGUAL(d, field, fmt, EN, ZH)                                                          \
-    do {                                                                                          \
-        char zh_text_[1024];                                                                      \
-        snprintf((d)->field##_en, sizeof((d)->field##_en), fmt, EXPAND EN);                       \
-        snprintf(zh_text_, sizeof(zh_text_), fmt, EXPAND ZH);                                     \
-        nq_i18n_tr(NQ_LANG_ZH, zh_text_, (d)->field, sizeof((d)->field));                         \
+#define BILINGUAL(d, field, fmt, EN, ZH)                                                           \
+    do {                                                                                           \
+        char zh_text_[1024];                                                                       \
+        snprintf((d)->field##_en, sizeof((d)->field##_en), fmt, EXPAND EN);                        \
+        snprintf(zh_text_, sizeof(zh_text_), fmt, EXPAND ZH);                                      \
+        nq_i18n_tr(NQ_LANG_ZH, zh_text_, (d)->field, sizeof((d)->field));                          \
     } while (0)
 
 /* A figure in both languages. */
@@ -131,8 +131,7 @@ void sched_pace_describe(alert_draft_t *d, const alert_names_t *n)
     BILINGUAL(d, explanation,
               NQ_REASON("Target for %s: %s; done so far: %s; %s short of the share of the target "
                         "the working days gone call for."),
-              (d->period, target.en, actual.en, gap.en),
-              (d->period, target.zh, actual.zh, gap.zh));
+              (d->period, target.en, actual.en, gap.en), (d->period, target.zh, actual.zh, gap.zh));
     link_of(d);
 }
 

@@ -71,10 +71,10 @@ size_t sched_closes(const nq_calendar_t *cal, int64_t now_ms, int64_t at_minute,
 
 /* What targets_missed looks at for one subject, metric and closed period. */
 typedef struct sched_close_in {
-    const char *salesperson_id; /* who, or NULL for a team */
-    const char *team_id;        /* the team (for a salesperson: theirs, "" none) */
-    nq_metric_id_t metric;      /* any metric of nq/kpi.h */
-    const nq_kpi_values_t *kpi; /* the closed period's counters */
+    const char *salesperson_id;  /* who, or NULL for a team */
+    const char *team_id;         /* the team (for a salesperson: theirs, "" none) */
+    nq_metric_id_t metric;       /* any metric of nq/kpi.h */
+    const nq_kpi_values_t *kpi;  /* the closed period's counters */
     const nq_targets_t *targets; /* its targets as used (set or derived) */
     int64_t min_attainment_pct;  /* missed below this */
     const nq_period_t *period;   /* the closed period: the window */

@@ -92,8 +92,7 @@ void roster_sort(roster_t *ro);
  * Returns 1 when a read was issued (cb runs once), 0 when p has no day
  * there (nothing read), -1 when the read could not be issued. */
 int roster_fetch_share(nq_redis_t *r, const roster_person_t *p, const char *team,
-                       const nq_period_t *period, nq_span_t *spans, nq_kpi_fetch_cb cb,
-                       void *data);
+                       const nq_period_t *period, nq_span_t *spans, nq_kpi_fetch_cb cb, void *data);
 
 roster_t *roster_new(void);
 void roster_free(roster_t **ro);

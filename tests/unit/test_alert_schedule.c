@@ -53,8 +53,7 @@ static int suite_init(void)
     const char *why;
     if (nq_zone_set("Asia/Shanghai") != 0 ||
         nq_calendar_parse(&cal, "2026-10-01..2026-10-07,2026-12-25", "2026-10-10", &why) != 0 ||
-        nq_calendar_parse(&close_cal, "2026-10-01..2026-10-08,2027-01-01", "2027-01-02", &why) !=
-            0)
+        nq_calendar_parse(&close_cal, "2026-10-01..2026-10-08,2027-01-01", "2027-01-02", &why) != 0)
         return -1;
     return 0;
 }
@@ -152,7 +151,7 @@ static void test_pace(void)
         nq_kpi_values_t kpi = {{0}};
         kpi.v[c->metric == NQ_METRIC_VISITS ? NQ_KPI_VISITS : NQ_KPI_SALES_FEN] = c->actual;
         sched_pace_in_t in = {"sp-zhangwei", c->metric,  &kpi,   c->target > 0, c->target,
-                              c->share,      c->min_pct, &month, &day, NULL};
+                              c->share,      c->min_pct, &month, &day,          NULL};
         alert_draft_t d;
         bool fires = sched_behind_pace(&in, &d);
         if (fires != c->fires)
@@ -277,24 +276,42 @@ typedef struct close_case {
 #define AT_0930 (9 * 60 + 30)
 
 static const close_case_t close_cases[] = {
-    {"first working day a Monday (the 1st a Sunday): the month", SH_2026_11_02 + 10 * H_MS,
-     AT_0930, "2026-11-02", {"2026-10"}},
+    {"first working day a Monday (the 1st a Sunday): the month",
+     SH_2026_11_02 + 10 * H_MS,
+     AT_0930,
+     "2026-11-02",
+     {"2026-10"}},
     {"at 09:30 sharp", SH_2026_11_02 + 9 * H_MS + 30 * MIN_MS, AT_0930, "2026-11-02", {"2026-10"}},
     {"a millisecond before 09:30", SH_2026_11_02 + 9 * H_MS + 30 * MIN_MS - 1, AT_0930, NULL, {0}},
-    {"the next day is not the first working day", SH_2026_11_02 + DAY_MS + 10 * H_MS, AT_0930,
-     NULL, {0}},
-    {"missed at 09:30, made until the day ends", SH_2026_12_01 + DAY_MS - 1, AT_0930,
-     "2026-12-01", {"2026-11"}},
+    {"the next day is not the first working day",
+     SH_2026_11_02 + DAY_MS + 10 * H_MS,
+     AT_0930,
+     NULL,
+     {0}},
+    {"missed at 09:30, made until the day ends",
+     SH_2026_12_01 + DAY_MS - 1,
+     AT_0930,
+     "2026-12-01",
+     {"2026-11"}},
     {"a quarter starts after a holiday: the month and the quarter",
-     SH_2026_10_09 + 10 * H_MS, AT_0930, "2026-10-09", {"2026-09", "2026-Q3"}},
+     SH_2026_10_09 + 10 * H_MS,
+     AT_0930,
+     "2026-10-09",
+     {"2026-09", "2026-Q3"}},
     {"the holiday itself", SH_2026_10_08 + 10 * H_MS, AT_0930, NULL, {0}},
     {"the 1st a holiday", SH_2026_10_01 + 10 * H_MS, AT_0930, NULL, {0}},
     {"New Year's Day a holiday", SH_2027_01_01 + 10 * H_MS, AT_0930, NULL, {0}},
-    {"a make-up Saturday opens the year: month, quarter and year", SH_2027_01_02 + 10 * H_MS,
-     AT_0930, "2027-01-02", {"2026-12", "2026-Q4", "2026"}},
+    {"a make-up Saturday opens the year: month, quarter and year",
+     SH_2027_01_02 + 10 * H_MS,
+     AT_0930,
+     "2027-01-02",
+     {"2026-12", "2026-Q4", "2026"}},
     {"the Monday after it is not the first", SH_2027_01_04 + 10 * H_MS, AT_0930, NULL, {0}},
     {"the 1st a Saturday", SH_2026_08_01 + 10 * H_MS, AT_0930, NULL, {0}},
-    {"the Monday after a weekend 1st", SH_2026_08_03 + 10 * H_MS, AT_0930, "2026-08-03",
+    {"the Monday after a weekend 1st",
+     SH_2026_08_03 + 10 * H_MS,
+     AT_0930,
+     "2026-08-03",
      {"2026-07"}},
     {"a month inside a quarter", SH_2027_02_01 + 10 * H_MS, AT_0930, "2027-02-01", {"2027-01"}},
 };
@@ -333,29 +350,106 @@ typedef struct missed_case {
 #define NONE NQ_KPI_NONE
 
 static const missed_case_t missed_cases[] = {
-    {"sales at 87%", NQ_METRIC_SALES_AMOUNT, {NQ_KPI_SALES_FEN, NONE}, {26100000}, 30000000,
-     NQ_TARGET_SET, 100, true, 0.87},
-    {"sales exactly at target", NQ_METRIC_SALES_AMOUNT, {NQ_KPI_SALES_FEN, NONE}, {30000000},
-     30000000, NQ_TARGET_SET, 100, false, 0},
-    {"sales a fen short", NQ_METRIC_SALES_AMOUNT, {NQ_KPI_SALES_FEN, NONE}, {29999999}, 30000000,
-     NQ_TARGET_SET, 100, true, 29999999.0 / 30000000},
-    {"above target", NQ_METRIC_SALES_AMOUNT, {NQ_KPI_SALES_FEN, NONE}, {40000000}, 30000000,
-     NQ_TARGET_SET, 100, false, 0},
-    {"no target: nothing", NQ_METRIC_SALES_AMOUNT, {NQ_KPI_SALES_FEN, NONE}, {0}, 0, NQ_TARGET_NONE,
-     100, false, 0},
-    {"a derived quarter target missed", NQ_METRIC_VISITS, {NQ_KPI_VISITS, NONE}, {90}, 120,
-     NQ_TARGET_DERIVED, 100, true, 0.75},
-    {"threshold 80: 85% is enough", NQ_METRIC_VISITS, {NQ_KPI_VISITS, NONE}, {85}, 100,
-     NQ_TARGET_SET, 80, false, 0},
-    {"threshold 80: 79% is not", NQ_METRIC_VISITS, {NQ_KPI_VISITS, NONE}, {79}, 100, NQ_TARGET_SET,
-     80, true, 0.79},
-    {"returns above orders: attainment 0", NQ_METRIC_SALES_AMOUNT, {NQ_KPI_SALES_FEN, NONE},
-     {-100000}, 30000000, NQ_TARGET_SET, 100, true, 0},
+    {"sales at 87%",
+     NQ_METRIC_SALES_AMOUNT,
+     {NQ_KPI_SALES_FEN, NONE},
+     {26100000},
+     30000000,
+     NQ_TARGET_SET,
+     100,
+     true,
+     0.87},
+    {"sales exactly at target",
+     NQ_METRIC_SALES_AMOUNT,
+     {NQ_KPI_SALES_FEN, NONE},
+     {30000000},
+     30000000,
+     NQ_TARGET_SET,
+     100,
+     false,
+     0},
+    {"sales a fen short",
+     NQ_METRIC_SALES_AMOUNT,
+     {NQ_KPI_SALES_FEN, NONE},
+     {29999999},
+     30000000,
+     NQ_TARGET_SET,
+     100,
+     true,
+     29999999.0 / 30000000},
+    {"above target",
+     NQ_METRIC_SALES_AMOUNT,
+     {NQ_KPI_SALES_FEN, NONE},
+     {40000000},
+     30000000,
+     NQ_TARGET_SET,
+     100,
+     false,
+     0},
+    {"no target: nothing",
+     NQ_METRIC_SALES_AMOUNT,
+     {NQ_KPI_SALES_FEN, NONE},
+     {0},
+     0,
+     NQ_TARGET_NONE,
+     100,
+     false,
+     0},
+    {"a derived quarter target missed",
+     NQ_METRIC_VISITS,
+     {NQ_KPI_VISITS, NONE},
+     {90},
+     120,
+     NQ_TARGET_DERIVED,
+     100,
+     true,
+     0.75},
+    {"threshold 80: 85% is enough",
+     NQ_METRIC_VISITS,
+     {NQ_KPI_VISITS, NONE},
+     {85},
+     100,
+     NQ_TARGET_SET,
+     80,
+     false,
+     0},
+    {"threshold 80: 79% is not",
+     NQ_METRIC_VISITS,
+     {NQ_KPI_VISITS, NONE},
+     {79},
+     100,
+     NQ_TARGET_SET,
+     80,
+     true,
+     0.79},
+    {"returns above orders: attainment 0",
+     NQ_METRIC_SALES_AMOUNT,
+     {NQ_KPI_SALES_FEN, NONE},
+     {-100000},
+     30000000,
+     NQ_TARGET_SET,
+     100,
+     true,
+     0},
     {"nothing done at all", NQ_METRIC_VISITS, {NONE, NONE}, {0}, 40, NQ_TARGET_SET, 100, true, 0},
-    {"a ratio: coverage 3 of 5 against 0.8", NQ_METRIC_COVERAGE,
-     {NQ_KPI_KEY_VISITED, NQ_KPI_KEY_CUSTOMERS}, {3, 5}, 0.8, NQ_TARGET_SET, 100, true, 0.75},
-    {"a ratio without a denominator is undefined: nothing", NQ_METRIC_COVERAGE, {NONE, NONE}, {0},
-     0.8, NQ_TARGET_SET, 100, false, 0},
+    {"a ratio: coverage 3 of 5 against 0.8",
+     NQ_METRIC_COVERAGE,
+     {NQ_KPI_KEY_VISITED, NQ_KPI_KEY_CUSTOMERS},
+     {3, 5},
+     0.8,
+     NQ_TARGET_SET,
+     100,
+     true,
+     0.75},
+    {"a ratio without a denominator is undefined: nothing",
+     NQ_METRIC_COVERAGE,
+     {NONE, NONE},
+     {0},
+     0.8,
+     NQ_TARGET_SET,
+     100,
+     false,
+     0},
 };
 
 static void test_missed(void)
@@ -418,8 +512,8 @@ static void test_missed_texts(void)
     CU_ASSERT_TRUE_FATAL(sched_target_missed(&in, &d));
     alert_names_t names = {"张伟", "", "华东一组"};
     r->describe(&d, &names);
-    CU_ASSERT_STRING_EQUAL(d.title,
-                           "张伟 2026年11月 销售额 完成 87%（¥261,000.00 / ¥300,000.00），未达成目标");
+    CU_ASSERT_STRING_EQUAL(
+        d.title, "张伟 2026年11月 销售额 完成 87%（¥261,000.00 / ¥300,000.00），未达成目标");
     CU_ASSERT_STRING_EQUAL(
         d.title_en,
         "张伟, Nov 2026: sales at 87% of target (CNY 261,000.00 / CNY 300,000.00), target missed");
@@ -443,9 +537,10 @@ static void test_missed_texts(void)
     CU_ASSERT_STRING_EQUAL(d.window, "2026-Q4");
     alert_names_t team_names = {"", "", "华东一组"};
     r->describe(&d, &team_names);
-    CU_ASSERT_STRING_EQUAL(d.title, "华东一组 2026年第4季度 拜访数 完成 75%（90 / 120），未达成目标");
-    CU_ASSERT_STRING_EQUAL(
-        d.title_en, "华东一组, 2026 Q4: visits at 75% of target (90 / 120), target missed");
+    CU_ASSERT_STRING_EQUAL(d.title,
+                           "华东一组 2026年第4季度 拜访数 完成 75%（90 / 120），未达成目标");
+    CU_ASSERT_STRING_EQUAL(d.title_en,
+                           "华东一组, 2026 Q4: visits at 75% of target (90 / 120), target missed");
     CU_ASSERT_PTR_NOT_NULL(strstr(d.explanation, "（由各月目标推算）"));
     CU_ASSERT_PTR_NOT_NULL(strstr(d.explanation_en, "derived from its months' targets"));
     CU_ASSERT_STRING_EQUAL(d.link, "/alerts?team=t-east");
