@@ -167,6 +167,7 @@ export default {
   'rule.competitor_price': 'Competitor price drop',
   'rule.behind_pace': 'Behind pace',
   'rule.no_activity': 'No activity today',
+  'rule.targets_missed': 'Targets missed',
   'targets.title': 'Targets',
   'targets.team': 'Team targets',
   'targets.key': 'Period',

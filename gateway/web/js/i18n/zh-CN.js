@@ -167,6 +167,7 @@ export default {
   'rule.competitor_price': '竞品降价',
   'rule.behind_pace': '进度落后',
   'rule.no_activity': '今日无活动',
+  'rule.targets_missed': '期末未达标',
   'targets.title': '目标',
   'targets.team': '团队目标',
   'targets.key': '期间',
