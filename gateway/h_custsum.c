@@ -225,7 +225,8 @@ static void on_ar(nq_redis_t *r, redisReply *reply, void *data)
         gw_respond_unavailable(s->conn, "the customer's receivables");
     } else {
         json_object_set_new(s->body, "receivables", ar);
-        nq_actindex_query_t q = {.customer = s->id, .types = ",feedback,", .limit = GW_COMMENTS_MAX};
+        nq_actindex_query_t q = {
+            .customer = s->id, .types = ",feedback,", .limit = GW_COMMENTS_MAX};
         if (nq_actindex_fetch(s->redis, &q, on_comments, s) == 0)
             return;
         gw_respond_unavailable(s->conn, "the customer's comments");

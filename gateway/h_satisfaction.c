@@ -31,8 +31,8 @@ typedef struct sat_call sat_call_t;
 
 /* What a route reads and answers: its row's argument. */
 typedef struct sat_kind {
-    bool previous;                           /* also the period before */
-    bool courses;                            /* each member's training events */
+    bool previous;                            /* also the period before */
+    bool courses;                             /* each member's training events */
     void (*answer)(sat_call_t *c, json_t *o); /* the scope's figures into o */
 } sat_kind_t;
 
@@ -98,7 +98,9 @@ static void satisf_answer(sat_call_t *c, json_t *o)
             json_decref(one);
         }
     }
-    json_object_update(o, gw_satisf_compare_json(&c->period[0], &tot[0], &c->period[1], &tot[1]));
+    json_t *total = gw_satisf_compare_json(&c->period[0], &tot[0], &c->period[1], &tot[1]);
+    json_object_update(o, total);
+    json_decref(total);
     json_object_set_new(o, "salespeople", lists_members(c) ? list : json_null());
     if (!lists_members(c))
         json_decref(list);
@@ -246,7 +248,8 @@ static void read_all(sat_call_t *c)
      * NQ_ACTINDEX_MERGE_MAX timelines and other teams' people) */
     if (!c->kind->courses && lists_members(c) && c->n > 0 && c->n <= NQ_ACTINDEX_MERGE_MAX) {
         c->left++;
-        if (!ids || fetch_events(c, ids, c->n, ",feedback,", GW_COMMENTS_MAX, on_comments, c) != 0) {
+        if (!ids ||
+            fetch_events(c, ids, c->n, ",feedback,", GW_COMMENTS_MAX, on_comments, c) != 0) {
             c->failed = true;
             c->left--;
         }
@@ -320,8 +323,7 @@ static const sat_kind_t satisfaction = {true, false, satisf_answer};
 static const sat_kind_t training = {false, true, training_answer};
 
 static const nq_route_t rows[] = {
-    {"GET", "/api/v1/satisfaction", NQ_READ(KPI), get_scope_figures, &satisfaction,
-     GW_SUBJ_BOARD},
+    {"GET", "/api/v1/satisfaction", NQ_READ(KPI), get_scope_figures, &satisfaction, GW_SUBJ_BOARD},
     {"GET", "/api/v1/training", NQ_READ(KPI), get_scope_figures, &training, GW_SUBJ_BOARD},
 };
 

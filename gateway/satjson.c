@@ -23,17 +23,16 @@ json_t *gw_satisf_json(const nq_period_t *p, const nq_satisf_t *s)
 {
     int64_t avg, nps;
     bool has_avg = nq_satisf_avg(s, &avg), has_nps = nq_satisf_nps(s, &nps);
-    return json_pack("{s:s, s:o, s:I, s:o, s:I, s:I, s:o, s:o}", "period", p->key, "avg_rating",
-                     has_avg ? json_real((double)avg / 100) : json_null(), "ratings",
-                     (json_int_t)s->ratings, "nps",
-                     has_nps ? json_real((double)nps / 10) : json_null(), "nps_answers",
-                     (json_int_t)s->answers, "nps_net", (json_int_t)s->net, "promoters",
-                     opt_int(s->has_split, s->promoters), "detractors",
-                     opt_int(s->has_split, s->detractors));
+    return json_pack(
+        "{s:s, s:o, s:I, s:o, s:I, s:I, s:o, s:o}", "period", p->key, "avg_rating",
+        has_avg ? json_real((double)avg / 100) : json_null(), "ratings", (json_int_t)s->ratings,
+        "nps", has_nps ? json_real((double)nps / 10) : json_null(), "nps_answers",
+        (json_int_t)s->answers, "nps_net", (json_int_t)s->net, "promoters",
+        opt_int(s->has_split, s->promoters), "detractors", opt_int(s->has_split, s->detractors));
 }
 
-json_t *gw_satisf_compare_json(const nq_period_t *p, const nq_satisf_t *cur,
-                               const nq_period_t *pp, const nq_satisf_t *prev)
+json_t *gw_satisf_compare_json(const nq_period_t *p, const nq_satisf_t *cur, const nq_period_t *pp,
+                               const nq_satisf_t *prev)
 {
     json_t *o = gw_satisf_json(p, cur), *before = gw_satisf_json(pp, prev);
     int64_t a1, a0, n1, n0;
@@ -55,12 +54,11 @@ json_t *gw_satisf_compare_json(const nq_period_t *p, const nq_satisf_t *cur,
 
 json_t *gw_comment_json(const Nq__Activity *ev)
 {
-    return json_pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "at",
-                     time_json(ev->occurred_at), "salesperson_id", opt_str(ev->salesperson_id),
-                     "customer_id", opt_str(ev->customer_id), "rating",
-                     opt_int(ev->has_rating, ev->rating), "nps", opt_int(ev->has_nps, ev->nps),
-                     "channel", opt_str(ev->channel), "text", opt_str(ev->text), "event_id",
-                     opt_str(ev->event_id));
+    return json_pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "at", time_json(ev->occurred_at),
+                     "salesperson_id", opt_str(ev->salesperson_id), "customer_id",
+                     opt_str(ev->customer_id), "rating", opt_int(ev->has_rating, ev->rating), "nps",
+                     opt_int(ev->has_nps, ev->nps), "channel", opt_str(ev->channel), "text",
+                     opt_str(ev->text), "event_id", opt_str(ev->event_id));
 }
 
 json_t *gw_course_json(const Nq__Activity *ev)

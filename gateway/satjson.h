@@ -25,8 +25,8 @@ json_t *gw_satisf_json(const nq_period_t *p, const nq_satisf_t *s);
 /* gw_satisf_json of cur, with "previous" (gw_satisf_json of prev) and
  * "change" (avg_rating and nps: current minus previous, null unless both
  * are defined). New reference, NULL when out of memory. */
-json_t *gw_satisf_compare_json(const nq_period_t *p, const nq_satisf_t *cur,
-                               const nq_period_t *pp, const nq_satisf_t *prev);
+json_t *gw_satisf_compare_json(const nq_period_t *p, const nq_satisf_t *cur, const nq_period_t *pp,
+                               const nq_satisf_t *prev);
 
 /* A feedback event as a comment: {"at", "salesperson_id", "customer_id",
  * "rating" | null, "nps" | null, "channel" | null, "text" | null,

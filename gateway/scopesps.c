@@ -13,13 +13,13 @@
 /* One resolution in flight. */
 typedef struct pick {
     gateway_t *gw;
-    nq_http_conn_t *conn;      /* retained: a 404 after the team read */
-    gw_scope_t scope;          /* the caller's */
-    char team[NQ_ID_MAX + 1];  /* team:<id>: the team; "" otherwise */
-    size_t max;                /* most salespeople */
-    char **ids;                /* read */
+    nq_http_conn_t *conn;     /* retained: a 404 after the team read */
+    gw_scope_t scope;         /* the caller's */
+    char team[NQ_ID_MAX + 1]; /* team:<id>: the team; "" otherwise */
+    size_t max;               /* most salespeople */
+    char **ids;               /* read */
     size_t n;
-    bool single;               /* salesperson:<id>: checked against the caller */
+    bool single; /* salesperson:<id>: checked against the caller */
     gw_sps_fn done;
     void *data;
 } pick_t;

@@ -61,8 +61,7 @@ static bool month_in(const char *f, const nq_period_t *p, const char **name)
     return m.start_ms >= p->start_ms && m.start_ms < p->end_ms;
 }
 
-void nq_satisf_customer(const char *const *fields, size_t n, const nq_period_t *p,
-                        nq_satisf_t *out)
+void nq_satisf_customer(const char *const *fields, size_t n, const nq_period_t *p, nq_satisf_t *out)
 {
     memset(out, 0, sizeof(*out));
     out->has_split = true;

@@ -285,8 +285,7 @@ static void test_satisfaction(void)
 static void test_training(void)
 {
     json_t *j = tk_get_ok("/api/v1/training?scope=team:t-sv1&period=2026-11");
-    tk_check(tk_num(j, "members") == 2 && tk_num(j, "trained") == 2 &&
-                 tk_num(j, "trainings") == 3,
+    tk_check(tk_num(j, "members") == 2 && tk_num(j, "trained") == 2 && tk_num(j, "trainings") == 3,
              "t-sv1: 2 of 2 trained, 3 courses: %s", tk_text(j));
     tk_check_num(json_object_get(j, "completion"), 100.0, "2 / 2");
     tk_check_num(json_object_get(j, "training_hours"), 2.0, "(5400 + 1800) s");

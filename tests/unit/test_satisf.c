@@ -16,15 +16,15 @@ static void test_arithmetic(void)
         bool has_nps;
         int64_t nps;
     } rows[] = {
-        {14, 3, 3, 1, true, 467, true, 333},      /* 4.666… -> 4.67; 1/3 -> 33.3 */
-        {8, 3, 3, -1, true, 267, true, -333},     /* 2.666… -> 2.67; -33.3 */
-        {5, 2, 8, 1, true, 250, true, 125},       /* 2.5 exact; 12.5 */
-        {9, 2, 6, -1, true, 450, true, -167},     /* -16.66… -> -16.7 (away from 0) */
-        {0, 0, 0, 0, false, 0, false, 0},         /* nothing answered */
-        {5, 1, 1, 1, true, 500, true, 1000},      /* one promoter: 100 */
-        {1, 1, 1, -1, true, 100, true, -1000},    /* one detractor: -100 */
-        {0, 0, 4, 0, false, 0, true, 0},          /* only passives */
-        {22, 7, 0, 0, true, 314, false, 0},       /* 3.1428… -> 3.14, no NPS */
+        {14, 3, 3, 1, true, 467, true, 333},   /* 4.666… -> 4.67; 1/3 -> 33.3 */
+        {8, 3, 3, -1, true, 267, true, -333},  /* 2.666… -> 2.67; -33.3 */
+        {5, 2, 8, 1, true, 250, true, 125},    /* 2.5 exact; 12.5 */
+        {9, 2, 6, -1, true, 450, true, -167},  /* -16.66… -> -16.7 (away from 0) */
+        {0, 0, 0, 0, false, 0, false, 0},      /* nothing answered */
+        {5, 1, 1, 1, true, 500, true, 1000},   /* one promoter: 100 */
+        {1, 1, 1, -1, true, 100, true, -1000}, /* one detractor: -100 */
+        {0, 0, 4, 0, false, 0, true, 0},       /* only passives */
+        {22, 7, 0, 0, true, 314, false, 0},    /* 3.1428… -> 3.14, no NPS */
     };
     for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
         nq_satisf_t s = {.rating_sum = rows[i].sum,
@@ -79,15 +79,12 @@ static void test_customer(void)
 {
     const char *fields[] = {
         "rating_sum",           "40", /* all-time: not a month's */
-        "2026-01|rating_sum",   "9",  "2026-01|rating_count", "2",
-        "2026-01|nps_count",    "2",  "2026-01|promoters",    "1",
-        "2026-01|detractors",   "1",  "2025-12|rating_sum",   "5",
-        "2025-12|rating_count", "1",  "2025-12|nps_count",    "1",
-        "2025-12|promoters",    "1",  "2025-10|rating_sum",   "2",
-        "2025-10|rating_count", "1",  "2025-10|nps_count",    "1",
-        "2025-10|detractors",   "1",  "2026-01|orders",       "7",
-        "2026-13|rating_sum",   "99", "2026-01|rating_sum x", "1",
-        "2025-11|rating_count", "x",
+        "2026-01|rating_sum",   "9",  "2026-01|rating_count", "2", "2026-01|nps_count",  "2",
+        "2026-01|promoters",    "1",  "2026-01|detractors",   "1", "2025-12|rating_sum", "5",
+        "2025-12|rating_count", "1",  "2025-12|nps_count",    "1", "2025-12|promoters",  "1",
+        "2025-10|rating_sum",   "2",  "2025-10|rating_count", "1", "2025-10|nps_count",  "1",
+        "2025-10|detractors",   "1",  "2026-01|orders",       "7", "2026-13|rating_sum", "99",
+        "2026-01|rating_sum x", "1",  "2025-11|rating_count", "x",
     };
     size_t n = sizeof(fields) / sizeof(fields[0]);
     nq_period_t jan, dec, q4, y25;
@@ -130,12 +127,18 @@ static void test_periods(void)
         nq_period_kind_t kind;
         const char *prev;
     } rows[] = {
-        {"2026-11", 0, NQ_PERIOD_MONTH, "2026-10"},  {"2026-01", 0, NQ_PERIOD_MONTH, "2025-12"},
-        {"2026-Q1", 0, NQ_PERIOD_QUARTER, "2025-Q4"}, {"2026-Q3", 0, NQ_PERIOD_QUARTER, "2026-Q2"},
-        {"2026", 0, NQ_PERIOD_YEAR, "2025"},          {"2026-13", -1, 0, NULL},
-        {"2026-Q5", -1, 0, NULL},                     {"2026-W48", -1, 0, NULL},
-        {"2026-11-26", -1, 0, NULL},                  {"", -1, 0, NULL},
-        {"month", -1, 0, NULL},                       {"2026-1", -1, 0, NULL},
+        {"2026-11", 0, NQ_PERIOD_MONTH, "2026-10"},
+        {"2026-01", 0, NQ_PERIOD_MONTH, "2025-12"},
+        {"2026-Q1", 0, NQ_PERIOD_QUARTER, "2025-Q4"},
+        {"2026-Q3", 0, NQ_PERIOD_QUARTER, "2026-Q2"},
+        {"2026", 0, NQ_PERIOD_YEAR, "2025"},
+        {"2026-13", -1, 0, NULL},
+        {"2026-Q5", -1, 0, NULL},
+        {"2026-W48", -1, 0, NULL},
+        {"2026-11-26", -1, 0, NULL},
+        {"", -1, 0, NULL},
+        {"month", -1, 0, NULL},
+        {"2026-1", -1, 0, NULL},
     };
     for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
         nq_period_t p, prev;
@@ -157,8 +160,8 @@ static void test_completion(void)
         bool has;
         int64_t tenths;
     } rows[] = {
-        {0, 4, true, 0},   {1, 4, true, 250},  {4, 4, true, 1000}, {1, 3, true, 333},
-        {2, 3, true, 667}, {1, 6, true, 167},  {0, 0, false, 0},   {5, 8, true, 625},
+        {0, 4, true, 0},   {1, 4, true, 250}, {4, 4, true, 1000}, {1, 3, true, 333},
+        {2, 3, true, 667}, {1, 6, true, 167}, {0, 0, false, 0},   {5, 8, true, 625},
     };
     for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
         int64_t t = -1;
