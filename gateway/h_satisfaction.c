@@ -291,7 +291,7 @@ static int period_of(const gw_request_t *req, nq_period_t p[2])
                         : nq_period_of(NQ_PERIOD_MONTH, nq_now_ms(), &p[0]);
     if (rc == 0 && nq_period_prev(&p[0], &p[1]) == 0)
         return 0;
-    nq_field_errors_add(&errs, "period", "%s",
+    nq_field_errors_add(&errs, "period",
                         "must be a month (2026-11), a quarter (2026-Q4) or a year (2026)");
     gw_respond_error(req->conn, 400, "invalid", "bad query parameter", &errs);
     return -1;

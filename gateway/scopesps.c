@@ -96,7 +96,7 @@ static void on_members(nq_redis_t *r, redisReply *reply, void *data)
 static int bad_scope(const gw_request_t *req)
 {
     nq_field_errors_t errs = {0};
-    nq_field_errors_add(&errs, "scope", "%s", "must be company, team:<id> or salesperson:<id>");
+    nq_field_errors_add(&errs, "scope", "must be company, team:<id> or salesperson:<id>");
     gw_respond_error(req->conn, 400, "invalid", "bad query parameter", &errs);
     return -1;
 }
