@@ -4,19 +4,25 @@
  * sales this month, quarter, year and last year (Asia/Shanghai), open
  * tickets (and their SLA: overdue, closed late, median time to close),
  * satisfaction, competitor mentions, open receivables with aging, credit
- * headroom and credit hold (nq/receivable.h). Four reads, no scan. The
- * route's subject is the customer (scope_check.h: out of scope 404). */
+ * headroom and credit hold (nq/receivable.h); satisfaction this month,
+ * quarter and year against the period before (nq/satisf.h) and the last
+ * comments (its timeline's feedback events, nq/actindex_fetch.h). Five
+ * reads, no scan beyond the timeline's bounded one. The route's subject is
+ * the customer (scope_check.h: out of scope 404). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "arjson.h"
 #include "gateway.h"
+#include "nq/actindex_fetch.h"
 #include "nq/custsum.h"
 #include "nq/fielderr.h"
 #include "nq/keys.h"
 #include "nq/money.h"
 #include "nq/period.h"
+#include "nq/satisf.h"
+#include "satjson.h"
 
 typedef struct summary_read {
     nq_http_conn_t *conn;   /* retained until the answer */
@@ -73,6 +79,24 @@ static int spans_of(int64_t now, nq_period_t p[NQ_CUSTSUM_SPANS])
     return nq_period_last_year(&p[NQ_CUSTSUM_YEAR], &p[NQ_CUSTSUM_LAST_YEAR]);
 }
 
+/* Satisfaction this month, quarter and year (p[0..2]), each against the
+ * period before, from the month-keyed fields; NULL when out of memory. */
+static json_t *satisf_periods(const char *const *fields, size_t n, const nq_period_t *p)
+{
+    static const char *const names[] = {"month", "quarter", "year"};
+    json_t *o = json_object();
+    for (int i = 0; o && i < 3; i++) {
+        nq_period_t before;
+        nq_satisf_t cur, prev;
+        if (nq_period_prev(&p[i], &before) != 0)
+            continue;
+        nq_satisf_customer(fields, n, &p[i], &cur);
+        nq_satisf_customer(fields, n, &before, &prev);
+        json_object_set_new(o, names[i], gw_satisf_compare_json(&p[i], &cur, &before, &prev));
+    }
+    return o;
+}
+
 static json_t *summary_json(summary_read_t *s, const redisReply *sums)
 {
     const char **fields = calloc(sums->elements + 1, sizeof(*fields));
@@ -90,6 +114,7 @@ static json_t *summary_json(summary_read_t *s, const redisReply *sums)
     }
     nq_custsum_t f;
     nq_custsum_read(fields, n, p[NQ_CUSTSUM_MONTH].key, &f);
+    json_t *periods = satisf_periods(fields, n, p);
     free(fields);
     int64_t due = 0, nps, avg;
     const char *due_text = record_value(s, 3);
@@ -106,6 +131,9 @@ static json_t *summary_json(summary_read_t *s, const redisReply *sums)
                                                         : json_null());
     json_object_set_new(sat, "nps",
                         nq_custsum_nps(&f, &nps) ? json_real((double)nps / 10) : json_null());
+    json_object_set_new(sat, "promoters", json_integer((json_int_t)f.promoters));
+    json_object_set_new(sat, "detractors", json_integer((json_int_t)f.detractors));
+    json_object_set_new(sat, "periods", periods ? periods : json_null());
     static const char *const span_names[] = {"month", "quarter", "year", "last_year"};
     json_t *sales = json_object();
     for (int i = 0; i < NQ_CUSTSUM_SPANS; i++)
@@ -166,6 +194,27 @@ static json_t *receivables_json(const summary_read_t *s, const redisReply *facts
     return o;
 }
 
+/* The last comments (feedback events, newest first) into the satisfaction;
+ * then the answer. */
+static void on_comments(int status, const nq_actindex_page_t *page, void *data)
+{
+    summary_read_t *s = data;
+    json_t *list = json_array();
+    if (!nq_http_conn_open(s->conn)) {
+        /* the client left */
+    } else if (status != 0 || !list) {
+        gw_respond_unavailable(s->conn, "the customer's comments");
+    } else {
+        for (size_t i = 0; i < page->n; i++)
+            json_array_append_new(list, gw_comment_json(page->items[i].event));
+        json_object_set(json_object_get(s->body, "satisfaction"), "comments", list);
+        gw_respond_json(s->conn, 200, s->body, NULL);
+        s->body = NULL;
+    }
+    json_decref(list);
+    summary_free(s);
+}
+
 static void on_ar(nq_redis_t *r, redisReply *reply, void *data)
 {
     summary_read_t *s = data;
@@ -176,8 +225,11 @@ static void on_ar(nq_redis_t *r, redisReply *reply, void *data)
         gw_respond_unavailable(s->conn, "the customer's receivables");
     } else {
         json_object_set_new(s->body, "receivables", ar);
-        gw_respond_json(s->conn, 200, s->body, NULL);
-        s->body = NULL;
+        nq_actindex_query_t q = {
+            .customer = s->id, .types = ",feedback,", .limit = GW_COMMENTS_MAX};
+        if (nq_actindex_fetch(s->redis, &q, on_comments, s) == 0)
+            return;
+        gw_respond_unavailable(s->conn, "the customer's comments");
     }
     summary_free(s);
 }

@@ -3,9 +3,9 @@
  * of a day, from the customers' receivables facts (nq/receivable.h). Reads
  * only the customers with an invoice or payment of the scope (a set per
  * salesperson, one for the company), never every customer. Scoping: the
- * board stage (scope_check.c) answers 404 for another team; here a
- * salesperson's scope is checked against the caller, and a salesperson
- * caller reads only themselves and the company totals. */
+ * board stage (scope_check.c) answers 404 for another team; a team or
+ * salesperson scope is resolved against the caller by scopesps.h (a
+ * salesperson caller reads only themselves and the company totals). */
 #include <hiredis/hiredis.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,10 +17,10 @@
 #include "nq/keys.h"
 #include "nq/money.h"
 #include "nq/period.h"
-#include "scope.h"
-#include "scope_check.h"
+#include "scopesps.h"
 
-#define AR_MAX_CUSTOMERS 200000 /* a scope's customers read at most (refused above: 503) */
+#define AR_MAX_CUSTOMERS   200000 /* a scope's customers read at most (refused above: 503) */
+#define AR_MAX_SALESPEOPLE 5000   /* a team's members read at most (refused above: 503) */
 
 static json_t *money(int64_t fen)
 {
@@ -212,88 +212,25 @@ static void read_salespeople(ar_read_t *r)
     }
 }
 
-/* The team's members now: those of its member set whose current team it is. */
-typedef struct team_pick {
-    ar_read_t *r;
-    char team[NQ_ID_MAX + 1];
-    char **ids;
-    size_t n;
-} team_pick_t;
-
-static void on_member_teams(const char *const *teams, void *data)
+/* The salespeople of a team or salesperson scope (scopesps.h). */
+static void on_salespeople(int status, char **ids, size_t n, void *data)
 {
-    team_pick_t *t = data;
-    ar_read_t *r = t->r;
-    if (!teams) {
-        r->failed = true;
-    } else {
-        for (size_t i = 0; i < t->n; i++) {
-            if (strcmp(teams[i], t->team) == 0) {
-                r->sps[r->n_sps++] = t->ids[i];
-                t->ids[i] = NULL;
-            }
-        }
-    }
-    for (size_t i = 0; i < t->n; i++)
-        free(t->ids[i]);
-    free(t->ids);
-    free(t);
-    if (r->failed)
-        answer(r);
-    else
-        read_salespeople(r);
-}
-
-static void on_members(nq_redis_t *redis, redisReply *reply, void *data)
-{
-    team_pick_t *t = data;
-    ar_read_t *r = t->r;
-    size_t n = reply && reply->type == REDIS_REPLY_ARRAY ? reply->elements : 0;
-    t->ids = calloc(n + 1, sizeof(*t->ids));
-    r->sps = calloc(n + 1, sizeof(*r->sps));
-    r->per_sp = calloc(n + 1, sizeof(*r->per_sp));
-    if (!reply || reply->type != REDIS_REPLY_ARRAY || !t->ids || !r->sps || !r->per_sp) {
-        free(t->ids);
-        free(t);
-        r->failed = true;
-        answer(r);
-        return;
-    }
-    for (size_t i = 0; i < n; i++)
-        if (reply->element[i]->type == REDIS_REPLY_STRING)
-            t->ids[t->n++] = strdup(reply->element[i]->str);
-    if (t->n == 0) {
-        on_member_teams((const char *const[]){NULL}, t);
-        return;
-    }
-    if (gw_scope_teams_of(r->gw, (const char *const *)t->ids, t->n, on_member_teams, t) != 0) {
-        t->r->failed = true;
-        on_member_teams(NULL, t);
-    }
-}
-
-/* A salesperson scope: one salesperson, after the caller's scope allows. */
-typedef struct sp_check {
-    ar_read_t *r;
-    gw_scope_t scope;
-} sp_check_t;
-
-static void on_sp_team(const char *const *teams, void *data)
-{
-    sp_check_t *c = data;
-    ar_read_t *r = c->r;
-    bool sees = teams && gw_scope_sees_salesperson(&c->scope, r->sps[0], teams[0]);
-    free(c);
-    if (!teams) {
-        r->failed = true;
-        answer(r);
-    } else if (!sees) {
-        if (nq_http_conn_open(r->conn))
-            gw_respond_error(r->conn, 404, "not_found", "no such salesperson", NULL);
+    ar_read_t *r = data;
+    if (status == 1) { /* answered 404 */
         ar_free(r);
-    } else {
-        read_salespeople(r);
+        return;
     }
+    if (status != 0 || !(r->per_sp = calloc(n + 1, sizeof(*r->per_sp)))) {
+        for (size_t i = 0; i < n; i++)
+            free(ids[i]);
+        free(ids);
+        r->failed = true;
+        answer(r);
+        return;
+    }
+    r->sps = ids;
+    r->n_sps = n;
+    read_salespeople(r);
 }
 
 static void bad(const gw_request_t *req, const char *field, const char *why)
@@ -326,15 +263,13 @@ static int at_of(const gw_request_t *req, ar_read_t *r)
 
 static void get_receivables(const gw_request_t *req)
 {
-    gw_scope_t scope;
-    gw_scope_of(&scope, req->who);
     ar_read_t *r = calloc(1, sizeof(*r));
     if (!r) {
         gw_respond_unavailable(req->conn, "the gateway (out of memory)");
         return;
     }
-    snprintf(r->scope, sizeof(r->scope), "company");
-    nq_http_query_param(req->http, "scope", r->scope, sizeof(r->scope));
+    if (nq_http_query_param(req->http, "scope", r->scope, sizeof(r->scope)) < 0)
+        snprintf(r->scope, sizeof(r->scope), "company"); /* as the scope stage reads it */
     if (at_of(req, r) != 0) {
         free(r);
         return;
@@ -342,8 +277,6 @@ static void get_receivables(const gw_request_t *req)
     r->gw = req->gw;
     r->conn = req->conn;
     nq_http_conn_retain(req->conn);
-    const char *id = strchr(r->scope, ':') ? strchr(r->scope, ':') + 1 : "";
-    bool self = req->who && scope.reach == NQ_REACH_SELF;
     if (strcmp(r->scope, "company") == 0) {
         /* every caller may read the company's totals (as the KPI company reads) */
         if (nq_redis_command(req->gw->svc->redis, on_customers, r, "SMEMBERS %s",
@@ -351,53 +284,7 @@ static void get_receivables(const gw_request_t *req)
             r->failed = true;
             answer(r);
         }
-    } else if (strncmp(r->scope, "team:", 5) == 0 && nq_valid_id(id)) {
-        team_pick_t *t = calloc(1, sizeof(*t));
-        char key[160];
-        if (self) { /* a salesperson reads themselves */
-            free(t);
-            gw_respond_error(req->conn, 404, "not_found", "no such team", NULL);
-            ar_free(r);
-            return;
-        }
-        if (t) {
-            t->r = r;
-            snprintf(t->team, sizeof(t->team), "%s", id);
-            nq_key_team_members(key, sizeof(key), id);
-        }
-        if (!t || nq_redis_command(req->gw->svc->redis, on_members, t, "SMEMBERS %s", key) != 0) {
-            free(t);
-            r->failed = true;
-            answer(r);
-        }
-    } else if (strncmp(r->scope, "salesperson:", 12) == 0 && nq_valid_id(id)) {
-        r->sps = calloc(1, sizeof(*r->sps));
-        r->per_sp = calloc(1, sizeof(*r->per_sp));
-        sp_check_t *c = calloc(1, sizeof(*c));
-        if (!r->sps || !r->per_sp || !c || !(r->sps[0] = strdup(id))) {
-            free(c);
-            r->failed = true;
-            answer(r);
-            return;
-        }
-        r->n_sps = 1;
-        c->r = r;
-        c->scope = scope;
-        if (!req->who || gw_scope_all(&scope) || self) {
-            free(c);
-            if (self && !gw_scope_sees_salesperson(&scope, id, NULL)) {
-                gw_respond_error(req->conn, 404, "not_found", "no such salesperson", NULL);
-                ar_free(r);
-            } else {
-                read_salespeople(r);
-            }
-        } else if (gw_scope_teams_of(req->gw, (const char *const *)r->sps, 1, on_sp_team, c) != 0) {
-            free(c);
-            r->failed = true;
-            answer(r);
-        }
-    } else {
-        bad(req, "scope", "must be company, team:<id> or salesperson:<id>");
+    } else if (gw_scope_salespeople(req, r->scope, AR_MAX_SALESPEOPLE, on_salespeople, r) != 0) {
         ar_free(r);
     }
 }

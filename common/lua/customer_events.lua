@@ -59,14 +59,17 @@ for i = 1, #ARGV, 11 do
     elseif kind == 'minus' then
       redis.call('HINCRBY', KEYS[2], month .. '|sales_fen', -amount)
     elseif kind == 'feedback' then
-      if rating > 0 then
-        redis.call('HINCRBY', KEYS[2], 'rating_sum', rating)
-        redis.call('HINCRBY', KEYS[2], 'rating_count', 1)
-      end
-      if nps >= 0 then
-        redis.call('HINCRBY', KEYS[2], 'nps_count', 1)
-        if nps >= 9 then redis.call('HINCRBY', KEYS[2], 'promoters', 1) end
-        if nps <= 6 then redis.call('HINCRBY', KEYS[2], 'detractors', 1) end
+      -- all-time figures, and the same keyed by the event's month ("<month>|rating_sum")
+      for _, p in ipairs(month ~= '' and {'', month .. '|'} or {''}) do
+        if rating > 0 then
+          redis.call('HINCRBY', KEYS[2], p .. 'rating_sum', rating)
+          redis.call('HINCRBY', KEYS[2], p .. 'rating_count', 1)
+        end
+        if nps >= 0 then
+          redis.call('HINCRBY', KEYS[2], p .. 'nps_count', 1)
+          if nps >= 9 then redis.call('HINCRBY', KEYS[2], p .. 'promoters', 1) end
+          if nps <= 6 then redis.call('HINCRBY', KEYS[2], p .. 'detractors', 1) end
+        end
       end
     elseif kind == 'intel' then
       redis.call('HINCRBY', KEYS[2], 'competitor_mentions', 1)

@@ -99,7 +99,7 @@ async function checkLeaderboard(page) {
 }
 
 async function checkSalesperson(page, id, screenshot) {
-  step(`salesperson page ${id}: KPIs, scorecard with its explanation, commission, trend, activity, customers`);
+  step(`salesperson page ${id}: KPIs, scorecard with its explanation, commission, trend, activity, customers, training`);
   const overview = answer(page, `/api/v1/kpis/salespeople/${id}?period=month`);
   const scores = answer(page, `/api/v1/scores/salespeople/${id}?period=month`);
   const trend = answer(page, `/api/v1/salespeople/${id}/trend?period=month`);
@@ -148,6 +148,12 @@ async function checkSalesperson(page, id, screenshot) {
   check(JSON.stringify(events) === JSON.stringify(ac.items.map((a) => a.event_id)), `${id}: activity ${events}`);
   const customers = await page.$$eval('#customers tbody tr', (trs) => trs.map((tr) => tr.dataset.customer));
   check(JSON.stringify(customers) === JSON.stringify(cu.items.map((c) => c.id)), `${id}: customers ${customers}`);
+  // training of the month shown: the courses as GET /api/v1/training lists them
+  const trained = await apiCall('GET', `/api/v1/training?scope=salesperson:${id}&period=${ov.period.key}`);
+  await waitFor(page, 'the training card', () => document.getElementById('training'));
+  const courses = await page.$$eval('#training tbody tr', (trs) => trs.map((tr) => tr.dataset.event));
+  const wantCourses = (trained.salespeople[0]?.courses || []).map((c) => c.event_id);
+  check(JSON.stringify(courses) === JSON.stringify(wantCourses), `${id}: training ${courses}, the API ${wantCourses}`);
   if (screenshot) await page.screenshot({ path: `${ARTIFACTS}/${screenshot}`, fullPage: true });
   // in English: the labels and the API's English explanation
   if (sc.scorecard.next_band) {

@@ -5,6 +5,11 @@
  * and the company, the salesperson report with the period before; another
  * team's salesperson answered 404 to a team-limited key; the figures equal
  * after a rebuild from the activity log with the aggregates corrupted.
+ * Satisfaction and training per scope and period (GET /api/v1/satisfaction,
+ * /api/v1/training): the team's sums with the month before, its members,
+ * the last comments, completion; the customer 360's satisfaction this month
+ * against the month before (c-sv-2, events dated from now) and its last
+ * comments; a replay of the log over the live index changes nothing.
  *
  * Org: team t-sv1 (sp-sv-a, sp-sv-b), team t-sv2 (sp-sv-c). Events in
  * November 2026 (Asia/Shanghai), one in October for the period before:
@@ -21,6 +26,7 @@
 
 #include "nq/access.h"
 #include "nq/keys.h"
+#include "nq/period.h"
 #include "nq/token.h"
 #include "nq_test.h"
 #include "testkit.h"
@@ -235,6 +241,207 @@ static void test_customer(void)
     json_decref(s);
 }
 
+/* The team t-sv1 in November: ratings 4, 5 (4.5); NPS answers 6, net 3 (50.0);
+ * October: one detractor (-100.0); the retried events counted once. */
+static void test_satisfaction(void)
+{
+    json_t *j = tk_get_ok("/api/v1/satisfaction?scope=team:t-sv1&period=2026-11");
+    tk_check(tk_num(j, "ratings") == 2 && tk_num(j, "nps_answers") == 6 &&
+                 tk_num(j, "nps_net") == 3,
+             "t-sv1 2026-11: 2 ratings, 6 answers, net 3: %s", tk_text(j));
+    tk_check_num(json_object_get(j, "avg_rating"), 4.5, "(4 + 5) / 2");
+    tk_check_num(json_object_get(j, "nps"), 50.0, "3 / 6 x 100");
+    json_t *prev = json_object_get(j, "previous"), *change = json_object_get(j, "change");
+    tk_check_str(json_object_get(prev, "period"), "2026-10", "the month before");
+    tk_check_num(json_object_get(prev, "nps"), -100.0, "October: one detractor");
+    tk_check_num(json_object_get(change, "nps"), 150.0, "50 - (-100)");
+    tk_check(json_is_null(json_object_get(change, "avg_rating")), "no October rating: %s",
+             tk_text(change));
+    tk_check(json_array_size(json_object_get(j, "salespeople")) == 2, "two members: %s",
+             tk_text(j));
+    json_t *comments = json_object_get(j, "comments");
+    tk_check(json_array_size(comments) == 8, "8 feedback events in November: %s",
+             tk_text(comments));
+    tk_check_str(json_object_get(json_array_get(comments, 0), "event_id"), "sv-a-r2",
+                 "newest first");
+    json_decref(j);
+    j = tk_get_ok("/api/v1/satisfaction?scope=salesperson:sp-sv-c&period=2026-Q4");
+    tk_check_num(json_object_get(j, "nps"), -100.0, "sp-sv-c's quarter");
+    tk_check_str(json_object_get(json_object_get(j, "previous"), "period"), "2026-Q3",
+                 "the quarter before");
+    json_decref(j);
+    j = tk_get_ok("/api/v1/satisfaction?period=2026");
+    tk_check(tk_num(j, "nps_answers") >= 7 && json_is_null(json_object_get(j, "salespeople")) &&
+                 json_is_null(json_object_get(j, "comments")),
+             "the company: totals only: %s", tk_text(j));
+    json_decref(j);
+    tk_expect_400("GET", "/api/v1/satisfaction?scope=team:t-sv1&period=2026-13", NULL, "period");
+    tk_expect_400("GET", "/api/v1/satisfaction?scope=sales:x&period=2026-11", NULL, "scope");
+    tk_expect_400("GET", "/api/v1/training?period=2026-W48", NULL, "period");
+}
+
+/* t-sv1 in November: both members trained (100.0), 3 courses, 2.0 hours;
+ * t-sv2: its one member untrained (0.0). */
+static void test_training(void)
+{
+    json_t *j = tk_get_ok("/api/v1/training?scope=team:t-sv1&period=2026-11");
+    tk_check(tk_num(j, "members") == 2 && tk_num(j, "trained") == 2 && tk_num(j, "trainings") == 3,
+             "t-sv1: 2 of 2 trained, 3 courses: %s", tk_text(j));
+    tk_check_num(json_object_get(j, "completion"), 100.0, "2 / 2");
+    tk_check_num(json_object_get(j, "training_hours"), 2.0, "(5400 + 1800) s");
+    size_t i;
+    json_t *sp;
+    int seen = 0;
+    json_array_foreach (json_object_get(j, "salespeople"), i, sp) {
+        json_t *courses = json_object_get(sp, "courses");
+        if (strcmp(tk_str(sp, "salesperson_id"), "sp-sv-a") == 0) {
+            seen++;
+            tk_check(json_array_size(courses) == 2 &&
+                         tk_num(json_array_get(courses, 0), "score") +
+                                 tk_num(json_array_get(courses, 1), "score") ==
+                             92 + 80,
+                     "sp-sv-a: 2 courses scored 92 and 80: %s", tk_text(courses));
+        } else {
+            seen++;
+            tk_check(json_array_size(courses) == 1 &&
+                         tk_num(json_array_get(courses, 0), "score") == 75,
+                     "sp-sv-b: 1 course scored 75: %s", tk_text(courses));
+        }
+    }
+    tk_check(seen == 2, "both members: %s", tk_text(j));
+    json_decref(j);
+    j = tk_get_ok("/api/v1/training?scope=team:t-sv2&period=2026-11");
+    tk_check(tk_num(j, "members") == 1 && tk_num(j, "trained") == 0, "t-sv2: %s", tk_text(j));
+    tk_check_num(json_object_get(j, "completion"), 0.0, "0 / 1");
+    json_decref(j);
+}
+
+/* The key limited to t-sv1: the other team and its people are absent. */
+static void test_satisfaction_scope(void)
+{
+    static const struct {
+        const char *path;
+        int want;
+    } cases[] = {
+        {"/api/v1/satisfaction?scope=team:t-sv1&period=2026-11", 200},
+        {"/api/v1/satisfaction?scope=team:t-sv2&period=2026-11", 404},
+        {"/api/v1/satisfaction?scope=salesperson:sp-sv-c&period=2026-11", 404},
+        {"/api/v1/training?scope=team:t-sv2&period=2026-11", 404},
+        {"/api/v1/training?scope=salesperson:sp-sv-c&period=2026-11", 404},
+        {"/api/v1/training?scope=salesperson:sp-sv-a&period=2026-11", 200},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        int status = 0;
+        char head[2048];
+        json_t *j = tk_raw("GET", cases[i].path, s_key_headers, NULL, &status, head, sizeof(head));
+        tk_check(status == cases[i].want, "%s: want %d, got %d %s", cases[i].path, cases[i].want,
+                 status, tk_text(j));
+        json_decref(j);
+    }
+}
+
+/* c-sv-2 (of sp-sv-d, team t-sv3): this month ratings 5, 3 and NPS 10, 6;
+ * the month before rating 2 and NPS 0. */
+static void test_customer_periods(void)
+{
+    nq_period_t now, before;
+    CU_ASSERT_FATAL(nq_period_of(NQ_PERIOD_MONTH, nq_now_ms(), &now) == 0 &&
+                    nq_period_prev(&now, &before) == 0);
+    json_decref(tk_put("/api/v1/teams/t-sv3", json_pack("{s:s}", "name", "售后三组"), 200));
+    json_decref(tk_put("/api/v1/salespeople/sp-sv-d",
+                       json_pack("{s:s, s:s}", "name", "周杰", "team_id", "t-sv3"), 200));
+    json_decref(tk_put(
+        "/api/v1/customers/c-sv-2",
+        json_pack("{s:s, s:s, s:s}", "name", "华北商贸", "class", "normal", "owner_id", "sp-sv-d"),
+        200));
+    static const struct {
+        const char *id;
+        int month; /* 0 this, 1 the one before */
+        int64_t after_ms;
+        int rating, nps;
+        const char *text;
+    } fb[] = {
+        {"sv-d-1", 1, 3600000, 2, 0, "太慢"},
+        {"sv-d-2", 0, 1000, 5, 10, "服务及时"},
+        {"sv-d-3", 0, 2000, 3, 6, NULL},
+    };
+    json_t *evs = json_array();
+    for (size_t i = 0; i < 3; i++) {
+        int64_t at = (fb[i].month ? before.start_ms : now.start_ms) + fb[i].after_ms;
+        json_t *e = tk_event(fb[i].id, "feedback", "sp-sv-d", "c-sv-2", at, NULL);
+        json_object_set_new(e, "rating", json_integer(fb[i].rating));
+        json_object_set_new(e, "nps", json_integer(fb[i].nps));
+        if (fb[i].text)
+            json_object_set_new(e, "text", json_string(fb[i].text));
+        json_array_append_new(evs, e);
+    }
+    tk_post_counts(evs, 3, 0);
+    CU_ASSERT_FATAL(tk_wait_scored(SCORE_MS));
+    CU_ASSERT_TRUE_FATAL(tk_wait_indexed(SCORE_MS));
+    json_t *s = tk_get_ok("/api/v1/customers/c-sv-2/summary");
+    json_t *sat = json_object_get(s, "satisfaction");
+    json_t *m = json_object_get(json_object_get(sat, "periods"), "month");
+    tk_check_str(json_object_get(m, "period"), now.key, "this month");
+    tk_check(tk_num(m, "ratings") == 2 && tk_num(m, "promoters") == 1 &&
+                 tk_num(m, "detractors") == 1,
+             "this month: 2 ratings, 1 promoter, 1 detractor: %s", tk_text(m));
+    tk_check_num(json_object_get(m, "avg_rating"), 4.0, "(5 + 3) / 2");
+    tk_check_num(json_object_get(m, "nps"), 0.0, "(1 - 1) / 2");
+    json_t *prev = json_object_get(m, "previous");
+    tk_check_str(json_object_get(prev, "period"), before.key, "the month before");
+    tk_check_num(json_object_get(prev, "nps"), -100.0, "one detractor");
+    tk_check_num(json_object_get(json_object_get(m, "change"), "avg_rating"), 2.0, "4 - 2");
+    tk_check(tk_num(sat, "ratings") == 3 && tk_num(sat, "nps_answers") == 3,
+             "all-time figures kept: %s", tk_text(sat));
+    json_t *c = json_object_get(sat, "comments");
+    tk_check(json_array_size(c) == 3, "3 comments: %s", tk_text(c));
+    tk_check_str(json_object_get(json_array_get(c, 0), "event_id"), "sv-d-3", "newest first");
+    tk_check_str(json_object_get(json_array_get(c, 1), "text"), "服务及时", "its text");
+    tk_check_str(json_object_get(json_array_get(c, 1), "salesperson_id"), "sp-sv-d", "by whom");
+    json_decref(s);
+}
+
+/* Ask for a rebuild and wait until the index replayed the log and the
+ * scorers finished. */
+static void rebuild(void)
+{
+    json_decref(tk_call("POST", "/api/v1/admin/rebuild", NULL, 202));
+    long long requested = tk_redis_int("HGET %s requested_at", NQ_KEY_REBUILD_JOB);
+    for (int64_t deadline = tk_mono_ms() + 60000;
+         tk_mono_ms() < deadline && tk_redis_int("GET %s", NQ_KEY_ACTINDEX_REPLAYED) != requested;)
+        usleep(20000); /* the activity index replays the log once it sees the request */
+    CU_ASSERT_TRUE_FATAL(tk_wait_rebuild_ended(60000));
+    CU_ASSERT_FATAL(tk_wait_scored(SCORE_MS));
+    CU_ASSERT_TRUE_FATAL(tk_wait_indexed(SCORE_MS));
+}
+
+/* A replay over the live index (every event redelivered) changes no figure. */
+static void test_redelivery(void)
+{
+    static const char *const paths[] = {
+        "/api/v1/customers/c-sv-2/summary",
+        "/api/v1/customers/c-sv-1/summary",
+        "/api/v1/satisfaction?scope=team:t-sv1&period=2026-11",
+        "/api/v1/training?scope=team:t-sv1&period=2026-11",
+    };
+    char *before[4];
+    for (size_t i = 0; i < 4; i++) {
+        json_t *j = tk_get_ok(paths[i]);
+        before[i] = json_dumps(j, JSON_SORT_KEYS);
+        json_decref(j);
+    }
+    rebuild();
+    for (size_t i = 0; i < 4; i++) {
+        json_t *j = tk_get_ok(paths[i]);
+        char *after = json_dumps(j, JSON_SORT_KEYS);
+        tk_check(strcmp(before[i], after) == 0, "%s after a replay %s, before %s", paths[i], after,
+                 before[i]);
+        free(after);
+        free(before[i]);
+        json_decref(j);
+    }
+}
+
 /* Corrupt the counters and drop the customer's figures, rebuild from the
  * log: every figure as live. */
 static void test_rebuild(void)
@@ -253,13 +460,7 @@ static void test_rebuild(void)
     json_t *bad = tk_get_ok("/api/v1/salespeople/sp-sv-a/kpis?period=month&at=" AT);
     char *corrupt = json_dumps(json_object_get(bad, "kpis"), JSON_SORT_KEYS);
     tk_check(strcmp(want, corrupt) != 0, "the corruption shows: %s", corrupt);
-    json_decref(tk_call("POST", "/api/v1/admin/rebuild", NULL, 202));
-    long long requested = tk_redis_int("HGET %s requested_at", NQ_KEY_REBUILD_JOB);
-    for (int64_t deadline = tk_mono_ms() + 60000;
-         tk_mono_ms() < deadline && tk_redis_int("GET %s", NQ_KEY_ACTINDEX_REPLAYED) != requested;)
-        usleep(20000); /* the activity index replays the log once it sees the request */
-    CU_ASSERT_TRUE_FATAL(tk_wait_rebuild_ended(60000));
-    CU_ASSERT_FATAL(tk_wait_scored(SCORE_MS));
+    rebuild();
     json_t *again = tk_get_ok("/api/v1/salespeople/sp-sv-a/kpis?period=month&at=" AT);
     char *got = json_dumps(json_object_get(again, "kpis"), JSON_SORT_KEYS);
     tk_check(strcmp(want, got) == 0, "after the rebuild %s, live %s", got, want);
@@ -298,6 +499,11 @@ static CU_TestInfo tests[] = {
     {"the salesperson report with the month before", test_report},
     {"another team's figures: 404", test_scope},
     {"the customer 360: tickets against their SLA, NPS", test_customer},
+    {"satisfaction of a team, a salesperson, the company", test_satisfaction},
+    {"training: courses, scores, completion", test_training},
+    {"satisfaction and training of another team: 404", test_satisfaction_scope},
+    {"the customer 360: this month against the month before, comments", test_customer_periods},
+    {"a replay over the live index changes nothing", test_redelivery},
     {"a rebuild gives the live figures back", test_rebuild},
     CU_TEST_INFO_NULL,
 };

@@ -3,7 +3,8 @@
 // months beside the same periods a year earlier (GET .../salespeople/{id}/trend), the
 // scorecard with each metric's contribution and what it takes to reach the next band,
 // the commission with its tiers (GET /api/v1/scores/salespeople/{id}), recent activity
-// (GET .../salespeople/{id}/activities) and their customers (GET /api/v1/customers?owner=).
+// (GET .../salespeople/{id}/activities), their customers (GET /api/v1/customers?owner=) and
+// their training of the month, quarter or year shown (GET /api/v1/training?scope=salesperson:{id}).
 // Someone the caller does not see answers 404: the page says "no such page".
 import { ApiError, get } from '../api.js';
 import { h, mount } from '../dom.js';
@@ -85,6 +86,23 @@ function customers(list) {
       h('td', {}, shortTime(c.followup_due_at) || t('common.none')))))));
 }
 
+function training(tr) {
+  const sp = (tr.salespeople || [])[0];
+  const courses = sp?.courses || [];
+  if (!courses.length) return h('p', { class: 'empty', id: 'training' }, t('person.no_training'));
+  return h('div', { id: 'training' },
+    h('p', { class: 'muted', 'data-field': 'trainings' },
+      t('person.training_summary', { trainings: String(sp.trainings), hours: String(sp.training_hours) })),
+    h('div', { class: 'scroll' }, h('table', { class: 'lines' },
+      h('thead', {}, h('tr', {}, ['person.course', 'person.course_score', 'person.course_hours', 'person.course_at']
+        .map((k) => h('th', {}, t(k))))),
+      h('tbody', {}, courses.map((c) => h('tr', { 'data-event': c.event_id },
+        h('td', {}, c.course || t('common.none')),
+        h('td', { 'data-field': 'score' }, c.score === null ? t('common.none') : String(c.score)),
+        h('td', {}, c.hours === null ? t('common.none') : String(c.hours)),
+        h('td', {}, shortTime(c.at))))))));
+}
+
 // `own`: the signed-in salesperson's id (/me); else the id of the path /salespeople/{id}.
 export function salespersonPage(main, me, own) {
   let id = own;
@@ -104,6 +122,7 @@ export function salespersonPage(main, me, own) {
   const commissionBox = h('div', {}, t('common.loading'));
   const actBox = h('div', {}, t('common.loading'));
   const custBox = h('div', {}, t('common.loading'));
+  const trainBox = h('div', {}, t('common.loading'));
   const card = (title, ...children) => h('section', { class: 'card' }, h('h2', {}, title), ...children);
 
   function toolbar(person, overview) {
@@ -150,6 +169,10 @@ export function salespersonPage(main, me, own) {
       kpis.dataset.period = o.period.key;
       return CARDS.concat(['coverage']).map((m) => kpiCard(m, o.metrics?.[m] || {}));
     });
+    // training by month, quarter or year: a week's page shows its month's
+    const tq = overview.then((o) => get(`/api/v1/training?scope=salesperson:${enc(id)}` +
+      (o.period.kind === 'week' ? '' : `&period=${enc(o.period.key)}`)));
+    settle(tq, trainBox, training);
     const score = get(`/api/v1/scores/salespeople/${enc(id)}?${q}`);
     settle(score, scoreBox, (s) => scorecard(s.scorecard));
     settle(score, commissionBox, (s) => commission(s.commission));
@@ -188,7 +211,8 @@ export function salespersonPage(main, me, own) {
       card(t('person.scorecard'), scoreBox),
       card(t('person.commission'), commissionBox),
       card(t('person.activity'), actBox),
-      card(t('person.customers'), custBox)));
+      card(t('person.customers'), custBox),
+      card(t('person.training'), trainBox)));
   start();
   return () => { gone = true; chart?.dispose(); };
 }
