@@ -77,6 +77,7 @@ extern const gw_routes_t gw_auth_routes;
 extern const gw_routes_t gw_audit_routes;
 extern const gw_routes_t gw_custsum_routes;
 extern const gw_routes_t gw_receivables_routes;
+extern const gw_routes_t gw_intel_routes;
 extern const gw_routes_t gw_team_settings_routes;
 extern const gw_routes_t gw_access_routes;
 

@@ -157,4 +157,12 @@ void tk_date_of(int64_t ms, char *buf, size_t len);
  * -1 when it did not end in time or could not start. */
 int tk_nqctl(const char *lang, const char *out, int timeout_ms, const char *const *words);
 
+/* ---- users ---------------------------------------------------------------------- */
+
+/* Add user `id` (role, comma-separated teams, salesperson id or "") with
+ * `password`, sign in, and keep the session's request header line
+ * ("Cookie: nq_session=...\r\n") in cookie (len bytes). */
+void tk_sign_in(const char *id, const char *role, const char *teams, const char *sp,
+                const char *password, char *cookie, size_t len);
+
 #endif
