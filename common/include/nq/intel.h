@@ -104,7 +104,7 @@ typedef struct nq_intel_pair {
 } nq_intel_pair_t;
 
 typedef struct nq_intel {
-    char month_from[8], month_to[8]; /* the period's months, "2026-10".."2026-12" */
+    char month_from[16], month_to[16]; /* the period's months, "2026-10".."2026-12" */
     int64_t from_ms, to_ms;          /* the period, [from, to) */
     char *competitor, *product;      /* the filter (NULL: any) */
     nq_intel_pair_t *pairs;

@@ -1,4 +1,4 @@
-/* test_intel.c — competitor intel (issue 19) through the real suite:
+/* test_intel_api.c — competitor intel (issue 19) through the real suite:
  * competitor_intel events posted through the API, GET /api/v1/intel per
  * competitor and product in a month and a quarter (mentions, customers,
  * price first/last/min/max/avg exact in fen, notes, the series); the same
