@@ -204,22 +204,38 @@ static void on_read(nq_redis_t *redis, redisReply *reply, void *data)
         answer(r);
 }
 
+/* A ZSET range of a name prefix (NQ_INTEL_NAME_MAX bytes at most, twice):
+ * a little more than a pair prefix and a time. */
+#define RANGE_MAX (2 * NQ_INTEL_NAME_MAX + 64)
+
 /* The ZSET range of the filter: "[<competitor>\x1f[<product>\x1f]" to the
- * same ending in a space instead ("-" "+" without a filter). */
-static void range_of(const intel_read_t *r, char *from, char *to, size_t len)
+ * same ending in a space instead ("-" "+" without a filter). Returns 0, or
+ * -1 when it does not fit (names are checked shorter). */
+static int range_of(const intel_read_t *r, char *from, char *to, size_t len)
 {
-    if (!r->in.competitor) {
-        snprintf(from, len, "-");
-        snprintf(to, len, "+");
-        return;
-    }
-    char prefix[NQ_INTEL_MEMBER_MAX];
+    char prefix[RANGE_MAX];
+    int n;
+    if (!r->in.competitor)
+        return snprintf(from, len, "-") < 0 || snprintf(to, len, "+") < 0 ? -1 : 0;
     if (r->in.product)
-        nq_intel_pair_prefix(prefix, sizeof(prefix), r->in.competitor, r->in.product);
+        n = nq_intel_pair_prefix(prefix, sizeof(prefix), r->in.competitor, r->in.product);
     else
-        snprintf(prefix, sizeof(prefix), "%s\x1f", r->in.competitor);
-    snprintf(from, len, "[%s", prefix);
-    snprintf(to, len, "(%.*s ", (int)strlen(prefix) - 1, prefix);
+        n = snprintf(prefix, sizeof(prefix), "%s\x1f", r->in.competitor);
+    if (n <= 0 || (size_t)n >= sizeof(prefix))
+        return -1;
+    int a = snprintf(from, len, "[%s", prefix), b = snprintf(to, len, "(%.*s ", n - 1, prefix);
+    return a < 0 || b < 0 || (size_t)a >= len || (size_t)b >= len ? -1 : 0;
+}
+
+/* The series' range of the pair's observations in [start, end). */
+static int series_range(const intel_read_t *r, char *from, char *to, size_t len)
+{
+    char prefix[RANGE_MAX];
+    if (nq_intel_pair_prefix(prefix, sizeof(prefix), r->in.competitor, r->in.product) < 0)
+        return -1;
+    int a = snprintf(from, len, "[%s%013lld", prefix, (long long)r->period.start_ms);
+    int b = snprintf(to, len, "(%s%013lld", prefix, (long long)r->period.end_ms);
+    return a < 0 || b < 0 || (size_t)a >= len || (size_t)b >= len ? -1 : 0;
 }
 
 static void send_read(intel_read_t *r, intel_slot_t *s, int argc, const char **argv)
@@ -235,17 +251,11 @@ static void send_read(intel_read_t *r, intel_slot_t *s, int argc, const char **a
  * for a series the observations of the period, newest first. */
 static void read_salespeople(intel_read_t *r)
 {
-    char from[NQ_INTEL_MEMBER_MAX], to[NQ_INTEL_MEMBER_MAX];
-    char ofrom[NQ_INTEL_MEMBER_MAX], oto[NQ_INTEL_MEMBER_MAX], max[16];
+    char from[RANGE_MAX], to[RANGE_MAX], ofrom[RANGE_MAX], oto[RANGE_MAX], max[16];
     snprintf(max, sizeof(max), "%d", NQ_INTEL_SERIES_MAX);
-    range_of(r, from, to, sizeof(from));
-    if (r->series) { /* the pair's observations in [start, end) */
-        char prefix[NQ_INTEL_MEMBER_MAX];
-        nq_intel_pair_prefix(prefix, sizeof(prefix), r->in.competitor, r->in.product);
-        snprintf(ofrom, sizeof(ofrom), "[%s%013lld", prefix, (long long)r->period.start_ms);
-        snprintf(oto, sizeof(oto), "(%s%013lld", prefix, (long long)r->period.end_ms);
-    }
-    r->slots = calloc(r->n_sps * READ_KINDS + 1, sizeof(*r->slots));
+    r->failed |= range_of(r, from, to, sizeof(from)) != 0 ||
+                 (r->series && series_range(r, ofrom, oto, sizeof(ofrom)) != 0);
+    r->slots = r->failed ? NULL : calloc(r->n_sps * READ_KINDS + 1, sizeof(*r->slots));
     r->left = 1; /* held until every read is sent */
     for (size_t i = 0; r->slots && i < r->n_sps; i++) {
         char keys[READ_KINDS][160];
