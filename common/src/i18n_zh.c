@@ -359,6 +359,12 @@ const nq_i18n_pair_t nq_i18n_zh_catalogue[] = {
     {"the customer's figures", "客户汇总数据"},
     {"the customer's receivables", "客户应收款"},
     {"the receivables", "应收款"},
+    /* ---- 竞品情报 (GET /api/v1/intel) */
+    {"the competitor intel", "竞品情报"},
+    {"must be 1-%d bytes of text without control characters", "应为 1-%d 字节的文字，不含控制字符"},
+    {"must be at most %d bytes of text without control characters", "最多 %d 字节的文字，不含控制字符"},
+    {"must be month, quarter or year", "应为 month、quarter 或 year（月、季、年）"},
+    {"must be 1-%d", "应为 1-%d"},
     {"the customer's tickets", "客户工单"},
     {"no such action: use ack, resolve, assign or comment", "没有这个操作：可用 ack、resolve、assign 或 comment（确认、解决、指派、评论）"},
     {"the alert keeps changing; try again", "这条预警正被反复修改，请重试"},
