@@ -5,7 +5,8 @@
  * Scoping: only the intel of salespeople the caller may see (their current
  * team, gateway/scope.h): a coordinator their teams', a salesperson their
  * own. Reads the salespeople with any intel (one set), then per salesperson
- * its figures and notes (and observations for a series). */
+ * the figures of the period's months (one hash each), its notes (and
+ * observations for a series): at most 14 reads per salesperson. */
 #include <hiredis/hiredis.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,7 +27,7 @@
 #define INTEL_MAX_SPS       10000 /* salespeople with intel read at most (503 above) */
 
 /* What one reply is for. */
-typedef enum { READ_SUMS, READ_NOTES, READ_OBS, READ_KINDS } read_kind_t;
+typedef enum { READ_SUMS, READ_NOTES, READ_OBS } read_kind_t;
 
 typedef struct intel_read intel_read_t;
 
@@ -48,7 +49,7 @@ struct intel_read {
     size_t limit;         /* pairs answered */
     char **sps;           /* the salespeople read */
     size_t n_sps;
-    intel_slot_t *slots; /* READ_KINDS per salesperson */
+    intel_slot_t *slots; /* SLOTS_PER_SP per salesperson */
     intel_slot_t held;   /* the hold on the answer while reads are sent */
     size_t left;         /* replies to wait for */
     bool failed;         /* a read failed */
@@ -247,31 +248,38 @@ static void send_read(intel_read_t *r, intel_slot_t *s, int argc, const char **a
     }
 }
 
-/* Read each salesperson of r->sps: figures, notes (of the filter), and
- * for a series the observations of the period, newest first. */
+/* Replies per salesperson: a month's figures each, its notes, its observations. */
+#define SLOTS_PER_SP (NQ_INTEL_MONTHS_MAX + 2)
+
+/* Read each salesperson of r->sps: the figures of the period's months,
+ * notes (of the filter), and for a series the observations of the period,
+ * newest first. */
 static void read_salespeople(intel_read_t *r)
 {
-    char from[RANGE_MAX], to[RANGE_MAX], ofrom[RANGE_MAX], oto[RANGE_MAX], max[16];
+    char from[RANGE_MAX], to[RANGE_MAX], ofrom[RANGE_MAX], oto[RANGE_MAX], max[16], key[160];
+    char months[NQ_INTEL_MONTHS_MAX][16], part[32];
+    size_t n_months = nq_intel_months(&r->period, months);
     snprintf(max, sizeof(max), "%d", NQ_INTEL_SERIES_MAX);
-    r->failed |= range_of(r, from, to, sizeof(from)) != 0 ||
+    r->failed |= n_months == 0 || range_of(r, from, to, sizeof(from)) != 0 ||
                  (r->series && series_range(r, ofrom, oto, sizeof(ofrom)) != 0);
-    r->slots = r->failed ? NULL : calloc(r->n_sps * READ_KINDS + 1, sizeof(*r->slots));
+    r->slots = r->failed ? NULL : calloc(r->n_sps * SLOTS_PER_SP + 1, sizeof(*r->slots));
     r->left = 1; /* held until every read is sent */
     for (size_t i = 0; r->slots && i < r->n_sps; i++) {
-        char keys[READ_KINDS][160];
-        static const char *const parts[READ_KINDS] = {"sums", "notes", "obs"};
-        for (int k = 0; k < READ_KINDS; k++) {
-            nq_key_sp_intel(keys[k], sizeof(keys[k]), r->sps[i], parts[k]);
-            r->slots[i * READ_KINDS + k] = (intel_slot_t){r, i, (read_kind_t)k};
+        intel_slot_t *s = &r->slots[i * SLOTS_PER_SP];
+        for (size_t m = 0; m < n_months; m++, s++) {
+            *s = (intel_slot_t){r, i, READ_SUMS};
+            snprintf(part, sizeof(part), "sums:%s", months[m]);
+            nq_key_sp_intel(key, sizeof(key), r->sps[i], part);
+            send_read(r, s, 2, (const char *[]){"HGETALL", key});
         }
-        send_read(r, &r->slots[i * READ_KINDS + READ_SUMS], 2,
-                  (const char *[]){"HGETALL", keys[READ_SUMS]});
-        send_read(r, &r->slots[i * READ_KINDS + READ_NOTES], 4,
-                  (const char *[]){"ZRANGEBYLEX", keys[READ_NOTES], from, to});
-        if (r->series)
-            send_read(
-                r, &r->slots[i * READ_KINDS + READ_OBS], 7,
-                (const char *[]){"ZREVRANGEBYLEX", keys[READ_OBS], oto, ofrom, "LIMIT", "0", max});
+        *s = (intel_slot_t){r, i, READ_NOTES};
+        nq_key_sp_intel(key, sizeof(key), r->sps[i], "notes");
+        send_read(r, s++, 4, (const char *[]){"ZRANGEBYLEX", key, from, to});
+        if (!r->series)
+            continue;
+        *s = (intel_slot_t){r, i, READ_OBS};
+        nq_key_sp_intel(key, sizeof(key), r->sps[i], "obs");
+        send_read(r, s, 7, (const char *[]){"ZREVRANGEBYLEX", key, oto, ofrom, "LIMIT", "0", max});
     }
     r->failed |= !r->slots;
     r->held = (intel_slot_t){r, 0, READ_SUMS};

@@ -1,10 +1,12 @@
 -- intel_events — one salesperson's competitor_intel events of a batch of the
 -- activity log, in the activity indexer's transaction (services/customers/
 -- actwrite.c, nq/intel.h): observations, per-month figures, newest notes.
--- KEYS: 1 the observations (ZSET, scores 0), 2 the figures (HASH), 3 the
---   notes (ZSET, scores 0): nq:{sp:<id>}:intel:obs / sums / notes.
--- ARGV: 1 notes kept per pair; then per event 7 values: its observation
---   member, its note member ("" none), its figures' field prefix
+-- KEYS: 1 the observations (ZSET, scores 0), 2 the notes (ZSET, scores 0),
+--   3.. the figures (HASH) of each month the events fall in:
+--   nq:{sp:<id>}:intel:obs / notes / sums:<month>.
+-- ARGV: 1 notes kept per pair; then per event 8 values: its observation
+--   member, its note member ("" none), the KEYS index of its month's
+--   figures, its figures' field prefix
 --   "<month>\31<competitor>\31<product>\31", its pair prefix
 --   "<competitor>\31<product>\31", price in fen ("" none), customer id (""
 --   none), occurred_at (13 digits).
@@ -23,38 +25,39 @@ local function at_price(s)
   return a, tonumber(p)
 end
 
-for i = 2, #ARGV, 7 do
-  local obs, note, pre, pair = ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3]
-  local price, customer, at = ARGV[i + 4], ARGV[i + 5], ARGV[i + 6]
+for i = 2, #ARGV, 8 do
+  local obs, note, sums = ARGV[i], ARGV[i + 1], KEYS[tonumber(ARGV[i + 2])]
+  local pre, pair = ARGV[i + 3], ARGV[i + 4]
+  local price, customer, at = ARGV[i + 5], ARGV[i + 6], ARGV[i + 7]
   if redis.call('ZADD', KEYS[1], 0, obs) == 1 then
     new = new + 1
-    redis.call('HINCRBY', KEYS[2], pre .. 'm', 1)
-    if customer ~= '' then redis.call('HSET', KEYS[2], pre .. 'c\31' .. customer, 1) end
+    redis.call('HINCRBY', sums, pre .. 'm', 1)
+    if customer ~= '' then redis.call('HSET', sums, pre .. 'c\31' .. customer, 1) end
     if price ~= '' then
       local p = tonumber(price)
-      redis.call('HINCRBY', KEYS[2], pre .. 'n', 1)
-      redis.call('HINCRBY', KEYS[2], pre .. 's', price)
-      local lo = tonumber(redis.call('HGET', KEYS[2], pre .. 'lo') or '')
-      if not lo or p < lo then redis.call('HSET', KEYS[2], pre .. 'lo', price) end
-      local hi = tonumber(redis.call('HGET', KEYS[2], pre .. 'hi') or '')
-      if not hi or p > hi then redis.call('HSET', KEYS[2], pre .. 'hi', price) end
-      local fa, fp = at_price(redis.call('HGET', KEYS[2], pre .. 'f'))
+      redis.call('HINCRBY', sums, pre .. 'n', 1)
+      redis.call('HINCRBY', sums, pre .. 's', price)
+      local lo = tonumber(redis.call('HGET', sums, pre .. 'lo') or '')
+      if not lo or p < lo then redis.call('HSET', sums, pre .. 'lo', price) end
+      local hi = tonumber(redis.call('HGET', sums, pre .. 'hi') or '')
+      if not hi or p > hi then redis.call('HSET', sums, pre .. 'hi', price) end
+      local fa, fp = at_price(redis.call('HGET', sums, pre .. 'f'))
       if not fa or at < fa or (at == fa and p < fp) then
-        redis.call('HSET', KEYS[2], pre .. 'f', at .. '|' .. price)
+        redis.call('HSET', sums, pre .. 'f', at .. '|' .. price)
       end
-      local la, lp = at_price(redis.call('HGET', KEYS[2], pre .. 'l'))
+      local la, lp = at_price(redis.call('HGET', sums, pre .. 'l'))
       if not la or at > la or (at == la and p > lp) then
-        redis.call('HSET', KEYS[2], pre .. 'l', at .. '|' .. price)
+        redis.call('HSET', sums, pre .. 'l', at .. '|' .. price)
       end
     end
   end
   if note ~= '' then
-    redis.call('ZADD', KEYS[3], 0, note)
+    redis.call('ZADD', KEYS[2], 0, note)
     local from, to = '[' .. pair, '(' .. string.sub(pair, 1, -2) .. ' '
-    local n = redis.call('ZLEXCOUNT', KEYS[3], from, to)
+    local n = redis.call('ZLEXCOUNT', KEYS[2], from, to)
     if n > cap then
-      local old = redis.call('ZRANGEBYLEX', KEYS[3], from, to, 'LIMIT', 0, n - cap)
-      redis.call('ZREM', KEYS[3], unpack(old))
+      local old = redis.call('ZRANGEBYLEX', KEYS[2], from, to, 'LIMIT', 0, n - cap)
+      redis.call('ZREM', KEYS[2], unpack(old))
     end
   end
 end

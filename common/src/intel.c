@@ -108,6 +108,18 @@ int nq_intel_init(nq_intel_t *in, const nq_period_t *p, const char *competitor, 
     return 0;
 }
 
+size_t nq_intel_months(const nq_period_t *p, char months[NQ_INTEL_MONTHS_MAX][16])
+{
+    nq_period_t m;
+    size_t n = 0;
+    if (p->kind != NQ_PERIOD_MONTH && p->kind != NQ_PERIOD_QUARTER && p->kind != NQ_PERIOD_YEAR)
+        return 0;
+    for (int rc = nq_period_of(NQ_PERIOD_MONTH, p->start_ms, &m);
+         rc == 0 && m.start_ms < p->end_ms && n < NQ_INTEL_MONTHS_MAX; rc = nq_period_next(&m, &m))
+        memcpy(months[n++], m.key, sizeof(months[0]));
+    return n;
+}
+
 /* Split s (modified) at SEP into at most max parts; the last takes the
  * rest. Returns how many. */
 static size_t split(char *s, char **parts, size_t max)

@@ -349,31 +349,64 @@ static bool intel_event(const row_t *r, nq_intel_event_t *ie)
                              .has_price = ev->has_price_fen,
                              .price_fen = ev->price_fen};
     char m[NQ_INTEL_MEMBER_MAX];
-    return nq_intel_obs_member(m, sizeof(m), ie) > 0;
+    return nq_intel_obs_member(m, sizeof(m), ie) > 0 && nq_intel_sum_prefix(m, sizeof(m), ie) > 0;
+}
+
+/* The month key ("2026-11") of row r's event into m (16 bytes). */
+static void month_of(const row_t *r, char *m)
+{
+    nq_period_t p;
+    snprintf(m, 16, "%s", nq_period_of(NQ_PERIOD_MONTH, r->ev->occurred_at, &p) == 0 ? p.key : "");
 }
 
 /* The intel script's call (common/lua/intel_events.lua) of one
- * salesperson's intel events sorted[from, to), and the salesperson into
- * the set of those with intel (idempotent: outside the script). */
+ * salesperson's intel events sorted[from, to) (in time order within the
+ * batch is not needed: months are found, not assumed), and the
+ * salesperson into the set of those with intel (idempotent: outside the
+ * script). KEYS: obs, notes, then the figures of each month. */
 static void write_intel_of(nq_redis_pipe_t *p, const char *sp, row_t *const *sorted, size_t from,
                            size_t to)
 {
-    char key[160], buf[NQ_INTEL_MEMBER_MAX], num[24];
-    static const char *const parts[] = {"obs", "sums", "notes"};
-    nq_script_pipe_cmd(p, NQ_SCRIPT(INTEL_EVENTS), NULL, NULL, 3, 1 + (to - from) * 7);
-    for (size_t k = 0; k < 3; k++) {
-        nq_key_sp_intel(key, sizeof(key), sp, parts[k]);
+    char key[160], buf[NQ_INTEL_MEMBER_MAX], num[24], m[16];
+    char(*months)[16] = calloc(to - from + 1, sizeof(*months));
+    size_t n_months = 0;
+    if (!months) {
+        p->failed = true;
+        return;
+    }
+    for (size_t i = from; i < to; i++) { /* the distinct months, in order of first use */
+        size_t k = 0;
+        month_of(sorted[i], m);
+        while (k < n_months && strcmp(months[k], m) != 0)
+            k++;
+        if (k == n_months)
+            snprintf(months[n_months++], sizeof(months[0]), "%s", m);
+    }
+    nq_script_pipe_cmd(p, NQ_SCRIPT(INTEL_EVENTS), NULL, NULL, 2 + n_months, 1 + (to - from) * 8);
+    nq_key_sp_intel(key, sizeof(key), sp, "obs");
+    nq_redis_pipe_adds(p, key);
+    nq_key_sp_intel(key, sizeof(key), sp, "notes");
+    nq_redis_pipe_adds(p, key);
+    for (size_t k = 0; k < n_months; k++) {
+        snprintf(buf, sizeof(buf), "sums:%s", months[k]);
+        nq_key_sp_intel(key, sizeof(key), sp, buf);
         nq_redis_pipe_adds(p, key);
     }
     snprintf(num, sizeof(num), "%d", NQ_INTEL_NOTES_MAX);
     nq_redis_pipe_adds(p, num);
     for (size_t i = from; i < to; i++) {
         nq_intel_event_t ie;
+        size_t k = 0;
         intel_event(sorted[i], &ie);
         nq_intel_obs_member(buf, sizeof(buf), &ie);
         nq_redis_pipe_adds(p, buf);
         nq_intel_note_member(buf, sizeof(buf), &ie);
         nq_redis_pipe_adds(p, buf);
+        month_of(sorted[i], m);
+        while (k < n_months && strcmp(months[k], m) != 0)
+            k++;
+        snprintf(num, sizeof(num), "%zu", 3 + k); /* KEYS index, from 1 */
+        nq_redis_pipe_adds(p, num);
         nq_intel_sum_prefix(buf, sizeof(buf), &ie);
         nq_redis_pipe_adds(p, buf);
         nq_intel_pair_prefix(buf, sizeof(buf), ie.competitor, ie.product);
@@ -384,6 +417,7 @@ static void write_intel_of(nq_redis_pipe_t *p, const char *sp, row_t *const *sor
         snprintf(num, sizeof(num), "%013lld", (long long)ie.at);
         nq_redis_pipe_adds(p, num);
     }
+    free(months);
     nq_redis_pipe_cmd(p, NULL, NULL, 3);
     nq_redis_pipe_adds(p, "SADD");
     nq_redis_pipe_adds(p, NQ_KEY_INTEL_SALESPEOPLE);

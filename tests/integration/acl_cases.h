@@ -45,7 +45,7 @@ static const struct {
     {"nq-customers", ACL_TEAM NQ_KEY_MEMBERS_SUFFIX, true, true},
     {"nq-customers", ACL_SP NQ_KEY_SP_AR_SUFFIX, true, true},
     {"nq-customers", NQ_KEY_AR_CUSTOMERS, true, true},
-    {"nq-customers", ACL_SP NQ_KEY_SP_INTEL_SUFFIX "sums", true, true},
+    {"nq-customers", ACL_SP NQ_KEY_SP_INTEL_SUFFIX "sums:2099-01", true, true},
     {"nq-customers", NQ_KEY_INTEL_SALESPEOPLE, true, true},
     {"nq-gateway", ACL_SP NQ_KEY_SP_INTEL_SUFFIX "obs", false, true},
     {"nq-gateway", NQ_KEY_INTEL_SALESPEOPLE, false, true},

@@ -240,9 +240,9 @@ static void test_rebuild(void)
 {
     char *before = snapshot();
     static const char *const sps[] = {"sp-i1", "sp-i2", "sp-i3"};
-    static const char *const parts[] = {"obs", "sums", "notes"};
+    static const char *const parts[] = {"obs", "notes", "sums:2026-10", "sums:2026-11"};
     for (size_t s = 0; s < 3; s++) {
-        for (size_t k = 0; k < 3; k++) {
+        for (size_t k = 0; k < 4; k++) {
             char key[160];
             snprintf(key, sizeof(key), NQ_KEY_SP_PREFIX "%s" NQ_KEY_SP_INTEL_SUFFIX "%s", sps[s],
                      parts[k]);

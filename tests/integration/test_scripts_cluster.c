@@ -296,14 +296,14 @@ static const sample_t samples[] = {
     /* clang-format on */
     /* a salesperson's competitor intel: two priced events of one pair, notes over the cap */
     {NQ_SCRIPT_ID_INTEL_EVENTS,
-     {T "sp:1:intel:obs", T "sp:1:intel:sums", T "sp:1:intel:notes"},
+     {T "sp:1:intel:obs", T "sp:1:intel:notes", T "sp:1:intel:sums:2026-11"},
      /* clang-format off */
      {"1",
       "C" US "P" US "1794000000000" US "r/0" US "98000" US "cu-1",
-          "C" US "P" US "1794000000000" US "r/0" US "cu-1" US "a",
+          "C" US "P" US "1794000000000" US "r/0" US "cu-1" US "a", "3",
           "2026-11" US "C" US "P" US, "C" US "P" US, "98000", "cu-1", "1794000000000",
       "C" US "P" US "1794000000001" US "r/1" US "95050" US "",
-          "C" US "P" US "1794000000001" US "r/1" US "" US "b",
+          "C" US "P" US "1794000000001" US "r/1" US "" US "b", "3",
           "2026-11" US "C" US "P" US, "C" US "P" US, "95050", "", "1794000000001"}},
     /* clang-format on */
     /* follow-ups: contacts of a batch, a team's cadence, the sweep */

@@ -327,10 +327,13 @@ static void test_intel(void)
         if (strcmp(r->element[0]->str, "EVALSHA") == 0 &&
             strcmp(r->element[1]->str, NQ_SCRIPT(INTEL_EVENTS)->sha) == 0) {
             calls++;
-            CU_ASSERT_EQUAL_FATAL(r->elements, 3 + 3 + 1 + 7);
+            char sums[64];
+            snprintf(sums, sizeof(sums), "nq:{sp:sp-a}:intel:sums:%s", m.key);
+            CU_ASSERT_EQUAL_FATAL(r->elements, 3 + 3 + 1 + 8);
+            CU_ASSERT_STRING_EQUAL(r->element[2]->str, "3");
             CU_ASSERT_STRING_EQUAL(r->element[3]->str, "nq:{sp:sp-a}:intel:obs");
-            CU_ASSERT_STRING_EQUAL(r->element[4]->str, "nq:{sp:sp-a}:intel:sums");
-            CU_ASSERT_STRING_EQUAL(r->element[5]->str, "nq:{sp:sp-a}:intel:notes");
+            CU_ASSERT_STRING_EQUAL(r->element[4]->str, "nq:{sp:sp-a}:intel:notes");
+            CU_ASSERT_STRING_EQUAL(r->element[5]->str, sums);
             CU_ASSERT_STRING_EQUAL(r->element[6]->str, "20");
             CU_ASSERT_STRING_EQUAL(r->element[7]->str, "某竞品\x1f"
                                                        "A100\x1f"
@@ -343,12 +346,13 @@ static void test_intel(void)
                                                        "1764120000000\x1f"
                                                        "9-0/0\x1f"
                                                        "c-1\x1f降价");
-            CU_ASSERT_STRING_EQUAL(r->element[9]->str, prefix);
-            CU_ASSERT_STRING_EQUAL(r->element[10]->str, "某竞品\x1f"
+            CU_ASSERT_STRING_EQUAL(r->element[9]->str, "3"); /* KEYS[3]: its month */
+            CU_ASSERT_STRING_EQUAL(r->element[10]->str, prefix);
+            CU_ASSERT_STRING_EQUAL(r->element[11]->str, "某竞品\x1f"
                                                         "A100\x1f");
-            CU_ASSERT_STRING_EQUAL(r->element[11]->str, "98000");
-            CU_ASSERT_STRING_EQUAL(r->element[12]->str, "c-1");
-            CU_ASSERT_STRING_EQUAL(r->element[13]->str, "1764120000000");
+            CU_ASSERT_STRING_EQUAL(r->element[12]->str, "98000");
+            CU_ASSERT_STRING_EQUAL(r->element[13]->str, "c-1");
+            CU_ASSERT_STRING_EQUAL(r->element[14]->str, "1764120000000");
         }
         if (strcmp(r->element[0]->str, "SADD") == 0 &&
             strcmp(r->element[1]->str, "nq:intel:salespeople") == 0) {

@@ -262,6 +262,35 @@ static void test_filters(void)
     CU_ASSERT_EQUAL(nq_intel_init(&in, &week, NULL, NULL), -1); /* months only */
 }
 
+/* The months of a period: the hashes a read takes. */
+static void test_months(void)
+{
+    static const struct {
+        nq_period_kind_t kind;
+        const char *key;
+        size_t n;
+        const char *first, *last;
+    } cases[] = {
+        {NQ_PERIOD_MONTH, "2026-02", 1, "2026-02", "2026-02"},
+        {NQ_PERIOD_QUARTER, "2026-Q4", 3, "2026-10", "2026-12"},
+        {NQ_PERIOD_QUARTER, "2027-Q1", 3, "2027-01", "2027-03"},
+        {NQ_PERIOD_YEAR, "2028", 12, "2028-01", "2028-12"},
+        {NQ_PERIOD_WEEK, "2026-W48", 0, NULL, NULL},
+        {NQ_PERIOD_DAY, "2026-11-26", 0, NULL, NULL},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        nq_period_t p;
+        char months[NQ_INTEL_MONTHS_MAX][16];
+        CU_ASSERT_FATAL(nq_period_from_key(cases[i].kind, cases[i].key, &p) == 0);
+        size_t n = nq_intel_months(&p, months);
+        CU_ASSERT_EQUAL(n, cases[i].n);
+        if (n && cases[i].n) {
+            CU_ASSERT_STRING_EQUAL(months[0], cases[i].first);
+            CU_ASSERT_STRING_EQUAL(months[n - 1], cases[i].last);
+        }
+    }
+}
+
 /* Malformed fields are ignored, not counted. */
 static void test_malformed(void)
 {
@@ -387,6 +416,7 @@ static CU_TestInfo tests[] = {
     {"an event's members and field prefix", test_members},
     {"figures merged in any order equal all at once", test_merge_any_order},
     {"period months and the pair filter", test_filters},
+    {"the months of a period", test_months},
     {"malformed figures are ignored", test_malformed},
     {"newest notes and the series", test_notes_and_series},
     CU_TEST_INFO_NULL,

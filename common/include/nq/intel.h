@@ -3,14 +3,15 @@
  * it per competitor and product ("a pair") over a period.
  *
  * The writer (services/customers/actwrite.c, common/lua/intel_events.lua)
- * keeps per salesperson three keys (nq/keys.h, nq_key_sp_intel): the
- * observations ZSET "obs" (lex order: per pair, by time), the per-month
- * figures HASH "sums", and the newest NQ_INTEL_NOTES_MAX notes per pair
- * ZSET "notes". An event moves the figures only when its observation is new
+ * keeps per salesperson (nq/keys.h, nq_key_sp_intel): the observations
+ * ZSET "obs" (lex order: per pair, by time), a figures HASH per month
+ * "sums:<month>", and the newest NQ_INTEL_NOTES_MAX notes per pair ZSET
+ * "notes". An event moves the figures only when its observation is new
  * in "obs", so redeliveries and a rebuild's replay count it once; every
  * figure is a sum, a min or a max, so any arrival order gives the same.
  *
- * The reader (gateway/h_intel.c) adds the "sums" fields, notes and
+ * The reader (gateway/h_intel.c) adds the figures of the period's months
+ * (nq_intel_months), notes and
  * observations of every salesperson in the caller's scope into an
  * nq_intel_t cut to one period (months), and optionally one pair:
  *
@@ -105,11 +106,17 @@ typedef struct nq_intel_pair {
 
 typedef struct nq_intel {
     char month_from[16], month_to[16]; /* the period's months, "2026-10".."2026-12" */
-    int64_t from_ms, to_ms;          /* the period, [from, to) */
-    char *competitor, *product;      /* the filter (NULL: any) */
+    int64_t from_ms, to_ms;            /* the period, [from, to) */
+    char *competitor, *product;        /* the filter (NULL: any) */
     nq_intel_pair_t *pairs;
     size_t n, cap;
 } nq_intel_t;
+
+#define NQ_INTEL_MONTHS_MAX 12 /* months of the longest period (a year) */
+
+/* The month keys ("2026-10") of period p (a month, quarter or year) into
+ * months, in order. Returns how many, or 0 for another kind of period. */
+size_t nq_intel_months(const nq_period_t *p, char months[NQ_INTEL_MONTHS_MAX][16]);
 
 /* Start reading period p (a month, quarter or year) for competitor and
  * product (NULL: any). Returns 0, or -1 for another kind of period or out

@@ -86,7 +86,7 @@
  * | nq:{sp:<id>}:ar                  | SET    | forever                   | customers (activity index): customers with an invoice or payment of this salesperson (receivables reads) |
  * | nq:ar:customers                  | SET    | forever                   | customers (activity index): every customer with an invoice or payment (company receivables) |
  * | nq:{sp:<id>}:intel:obs           | ZSET   | forever                   | customers (activity index): the salesperson's competitor_intel observations, "<competitor>\x1f<product>\x1f<at 13 digits>\x1f<ref>\x1f<price fen or "">\x1f<customer id>", every score 0 (BYLEX: per pair, by time); a member new here is what counts an event once (nq/intel.h) |
- * | nq:{sp:<id>}:intel:sums          | HASH   | forever                   | customers (activity index): per month and pair "<month>\x1f<competitor>\x1f<product>\x1f<stat>": m mentions, n/s/lo/hi priced observations, their sum, lowest and highest (fen), f/l "<at 13 digits>|<fen>" first and last; "...\x1fc\x1f<customer id>" -> 1 (nq/intel.h) |
+ * | nq:{sp:<id>}:intel:sums:<month> | HASH  | forever                   | customers (activity index): a month's figures per pair "<month>\x1f<competitor>\x1f<product>\x1f<stat>": m mentions, n/s/lo/hi priced observations, their sum, lowest and highest (fen), f/l "<at 13 digits>|<fen>" first and last; "...\x1fc\x1f<customer id>" -> 1 (nq/intel.h) |
  * | nq:{sp:<id>}:intel:notes         | ZSET   | forever (NQ_INTEL_NOTES_MAX newest per pair) | customers (activity index): "<competitor>\x1f<product>\x1f<at 13 digits>\x1f<ref>\x1f<customer id>\x1f<text>", every score 0 |
  * | nq:intel:salespeople             | SET    | forever                   | customers (activity index): every salesperson with a competitor_intel event (intel reads) |
  * | nq:actindex:replayed             | STRING | forever                   | customers: requested_at of the last rebuild job the activity index was replayed for |
@@ -239,7 +239,7 @@ int nq_key_customer_tickets(char *buf, size_t len, const char *customer_id);
 /* A customer's receivables facts, a salesperson's customers with any (nq/receivable.h). */
 int nq_key_customer_ar(char *buf, size_t len, const char *customer_id);
 int nq_key_sp_ar(char *buf, size_t len, const char *salesperson_id);
-/* A salesperson's competitor intel (nq/intel.h): `part` is "obs", "sums" or "notes". */
+/* A salesperson's competitor intel (nq/intel.h): `part` is "obs", "notes" or "sums:<month>". */
 int nq_key_sp_intel(char *buf, size_t len, const char *salesperson_id, const char *part);
 /* The rebuild shadow of live key `live` ("nq:..."), for rebuild `attempt`. */
 int nq_key_shadow(char *buf, size_t len, const char *attempt, const char *live);
