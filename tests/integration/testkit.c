@@ -452,11 +452,13 @@ const char *tk_header(const char *head, const char *name, char *buf, size_t len)
     return buf;
 }
 
+/* ---- signed-in users ------------------------------------------------------------ */
+
 void tk_sign_in(const char *id, const char *role, const char *teams, const char *sp,
-                const char *password, char *cookie, size_t len)
+                const char *password, char *out, size_t len)
 {
     nq_user_t u = {0};
-    char err[256] = "", body[256], head[4096], v[256];
+    char err[256] = "", head[4096], v[256], body[256];
     snprintf(u.id, sizeof(u.id), "%s", id);
     snprintf(u.role, sizeof(u.role), "%s", role);
     snprintf(u.teams, sizeof(u.teams), "%s", teams);
@@ -465,9 +467,25 @@ void tk_sign_in(const char *id, const char *role, const char *teams, const char 
              err);
     int status;
     snprintf(body, sizeof(body), "{\"user\":\"%s\",\"password\":\"%s\"}", id, password);
-    json_decref(tk_raw("POST", "/api/v1/auth/login", "Content-Type: application/json\r\n", body,
-                       &status, head, sizeof(head)));
+    json_t *a = tk_raw("POST", "/api/v1/auth/login", "Content-Type: application/json\r\n", body,
+                       &status, head, sizeof(head));
     tk_header(head, "Set-Cookie", v, sizeof(v));
-    tk_check(status == 200 && strncmp(v, "nq_session=", 11) == 0, "sign-in: %d %s", status, head);
-    snprintf(cookie, len, "Cookie: %.*s\r\n", (int)strcspn(v, ";"), v);
+    tk_check(status == 200, "sign-in %s: %d", id, status);
+    snprintf(out, len, "Cookie: %.*s\r\nX-CSRF-Token: %s\r\n", (int)strcspn(v, ";"), v,
+             tk_str(a, "csrf"));
+    json_decref(a);
+}
+
+int tk_as(const char *session, const char *method, const char *path, const char *body, json_t **out)
+{
+    int status;
+    char head[4096], headers[512];
+    snprintf(headers, sizeof(headers), "%s%s", session,
+             body ? "Content-Type: application/json\r\n" : "");
+    json_t *j = tk_raw(method, path, headers, body, &status, head, sizeof(head));
+    if (out)
+        *out = j;
+    else
+        json_decref(j);
+    return status;
 }
