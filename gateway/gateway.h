@@ -78,6 +78,7 @@ extern const gw_routes_t gw_audit_routes;
 extern const gw_routes_t gw_custsum_routes;
 extern const gw_routes_t gw_receivables_routes;
 extern const gw_routes_t gw_satisfaction_routes;
+extern const gw_routes_t gw_intel_routes;
 extern const gw_routes_t gw_team_settings_routes;
 extern const gw_routes_t gw_access_routes;
 

@@ -359,6 +359,12 @@ const nq_i18n_pair_t nq_i18n_zh_catalogue[] = {
     {"the customer's figures", "客户汇总数据"},
     {"the customer's receivables", "客户应收款"},
     {"the receivables", "应收款"},
+    /* ---- 竞品情报 (GET /api/v1/intel) */
+    {"the competitor intel", "竞品情报"},
+    {"must be 1-%d bytes of text without control characters", "应为 1-%d 字节的文字，不含控制字符"},
+    {"must be at most %d bytes of text without control characters", "最多 %d 字节的文字，不含控制字符"},
+    {"must be month, quarter or year", "应为 month、quarter 或 year（月、季、年）"},
+    {"must be 1-%d", "应为 1-%d"},
     {"the customer's tickets", "客户工单"},
     {"the customer's comments", "客户评语"},
     {"must be company, team:<id> or salesperson:<id>", "应为 company、team:<编号> 或 salesperson:<编号>"},

@@ -95,6 +95,8 @@ static const struct {
     {CUSTOMERS, RW, ANY_SP NQ_KEY_TIMELINE_SUFFIX},      /* likewise */
     {CUSTOMERS, RW, ANY_SP NQ_KEY_SP_AR_SUFFIX},         /* customers with receivables */
     {CUSTOMERS, RW, NQ_KEY_AR_CUSTOMERS},                /* likewise, company-wide */
+    {CUSTOMERS, RW, ANY_SP NQ_KEY_SP_INTEL_SUFFIX "*"},  /* competitor intel (nq/intel.h) */
+    {CUSTOMERS, RW, NQ_KEY_INTEL_SALESPEOPLE},           /* likewise: who has any */
     /* A team's hash and members; no glob tells the hash "nq:team:<id>"
      * from the targets and plans reporting keeps under it. */
     {CUSTOMERS, RW, ANY_TEAM},

@@ -9,6 +9,7 @@
 #include "nq/actindex.h"
 #include "nq/custsum.h"
 #include "nq/fielderr.h"
+#include "nq/intel.h"
 #include "nq/keys.h"
 #include "nq/period.h"
 #include "nq/receivable.h"
@@ -332,6 +333,115 @@ static size_t write_customers(nq_redis_pipe_t *p, row_t **sorted, size_t n, int6
     return customers;
 }
 
+/* Row r as an intel event (nq/intel.h); false when it is none or cannot be
+ * indexed (a bad name). */
+static bool intel_event(const row_t *r, nq_intel_event_t *ie)
+{
+    const Nq__Activity *ev = r->ev;
+    if (strcmp(nq_custsum_kind(ev->type), "intel") != 0)
+        return false;
+    *ie = (nq_intel_event_t){.competitor = ev->competitor,
+                             .product = ev->product ? ev->product : "",
+                             .ref = r->ref,
+                             .customer = nq_valid_id(ev->customer_id) ? ev->customer_id : "",
+                             .text = ev->text ? ev->text : "",
+                             .at = ev->occurred_at,
+                             .has_price = ev->has_price_fen,
+                             .price_fen = ev->price_fen};
+    char m[NQ_INTEL_MEMBER_MAX];
+    return nq_intel_obs_member(m, sizeof(m), ie) > 0 && nq_intel_sum_prefix(m, sizeof(m), ie) > 0;
+}
+
+/* The month key ("2026-11") of row r's event into m (16 bytes). */
+static void month_of(const row_t *r, char *m)
+{
+    nq_period_t p;
+    snprintf(m, 16, "%s", nq_period_of(NQ_PERIOD_MONTH, r->ev->occurred_at, &p) == 0 ? p.key : "");
+}
+
+/* The intel script's call (common/lua/intel_events.lua) of one
+ * salesperson's intel events sorted[from, to) (in time order within the
+ * batch is not needed: months are found, not assumed), and the
+ * salesperson into the set of those with intel (idempotent: outside the
+ * script). KEYS: obs, notes, then the figures of each month. */
+static void write_intel_of(nq_redis_pipe_t *p, const char *sp, row_t *const *sorted, size_t from,
+                           size_t to)
+{
+    char key[160], buf[NQ_INTEL_MEMBER_MAX], num[24], m[16];
+    char(*months)[16] = calloc(to - from + 1, sizeof(*months));
+    size_t n_months = 0;
+    if (!months) {
+        p->failed = true;
+        return;
+    }
+    for (size_t i = from; i < to; i++) { /* the distinct months, in order of first use */
+        size_t k = 0;
+        month_of(sorted[i], m);
+        while (k < n_months && strcmp(months[k], m) != 0)
+            k++;
+        if (k == n_months)
+            snprintf(months[n_months++], sizeof(months[0]), "%s", m);
+    }
+    nq_script_pipe_cmd(p, NQ_SCRIPT(INTEL_EVENTS), NULL, NULL, 2 + n_months, 1 + (to - from) * 8);
+    nq_key_sp_intel(key, sizeof(key), sp, "obs");
+    nq_redis_pipe_adds(p, key);
+    nq_key_sp_intel(key, sizeof(key), sp, "notes");
+    nq_redis_pipe_adds(p, key);
+    for (size_t k = 0; k < n_months; k++) {
+        snprintf(buf, sizeof(buf), "sums:%s", months[k]);
+        nq_key_sp_intel(key, sizeof(key), sp, buf);
+        nq_redis_pipe_adds(p, key);
+    }
+    snprintf(num, sizeof(num), "%d", NQ_INTEL_NOTES_MAX);
+    nq_redis_pipe_adds(p, num);
+    for (size_t i = from; i < to; i++) {
+        nq_intel_event_t ie;
+        size_t k = 0;
+        intel_event(sorted[i], &ie);
+        nq_intel_obs_member(buf, sizeof(buf), &ie);
+        nq_redis_pipe_adds(p, buf);
+        nq_intel_note_member(buf, sizeof(buf), &ie);
+        nq_redis_pipe_adds(p, buf);
+        month_of(sorted[i], m);
+        while (k < n_months && strcmp(months[k], m) != 0)
+            k++;
+        snprintf(num, sizeof(num), "%zu", 3 + k); /* KEYS index, from 1 */
+        nq_redis_pipe_adds(p, num);
+        nq_intel_sum_prefix(buf, sizeof(buf), &ie);
+        nq_redis_pipe_adds(p, buf);
+        nq_intel_pair_prefix(buf, sizeof(buf), ie.competitor, ie.product);
+        nq_redis_pipe_adds(p, buf);
+        snprintf(num, sizeof(num), "%lld", (long long)ie.price_fen);
+        nq_redis_pipe_adds(p, ie.has_price ? num : "");
+        nq_redis_pipe_adds(p, ie.customer);
+        snprintf(num, sizeof(num), "%013lld", (long long)ie.at);
+        nq_redis_pipe_adds(p, num);
+    }
+    free(months);
+    nq_redis_pipe_cmd(p, NULL, NULL, 3);
+    nq_redis_pipe_adds(p, "SADD");
+    nq_redis_pipe_adds(p, NQ_KEY_INTEL_SALESPEOPLE);
+    nq_redis_pipe_adds(p, sp);
+}
+
+/* Per salesperson: their competitor intel. */
+static void write_intel(nq_redis_pipe_t *p, row_t **sorted, size_t n)
+{
+    size_t with = 0;
+    nq_intel_event_t ie;
+    for (size_t i = 0; i < n; i++) {
+        if (intel_event(sorted[i], &ie))
+            sorted[with++] = sorted[i];
+    }
+    qsort(sorted, with, sizeof(*sorted), by_salesperson);
+    for (size_t from = 0, to; from < with; from = to) {
+        const char *sp = sorted[from]->ev->salesperson_id;
+        for (to = from + 1; to < with && strcmp(sorted[to]->ev->salesperson_id, sp) == 0; to++)
+            ;
+        write_intel_of(p, sp, sorted, from, to);
+    }
+}
+
 int actwrite_pipe(nq_redis_pipe_t *p, const char *const *ids, const nq_actlog_entry_t *entries,
                   size_t n, int64_t now, nq_redis_cb on_exec, void *data, actwrite_stats_t *stats)
 {
@@ -354,6 +464,9 @@ int actwrite_pipe(nq_redis_pipe_t *p, const char *const *ids, const nq_actlog_en
     for (long i = 0; i < count; i++)
         sorted[i] = &rows[i];
     stats->customers = write_customers(p, sorted, (size_t)count, now);
+    for (long i = 0; i < count; i++)
+        sorted[i] = &rows[i];
+    write_intel(p, sorted, (size_t)count);
     nq_redis_pipe_cmd(p, NULL, NULL, 3 + n);
     nq_redis_pipe_adds(p, "XACK");
     nq_redis_pipe_adds(p, NQ_KEY_ACTIVITIES);

@@ -7,6 +7,7 @@
  *   ZADD nq:{sp:<id>}:timeline 0 <member> ...         one per salesperson
  *   ZADD nq:cust:<id>:timeline 0 <member> ...         one per customer
  *   EVALSHA <contact_seen> ...                         the customers' latest contacts
+ *   EVALSHA <intel_events> ...; SADD nq:intel:salespeople <id>   one per salesperson with competitor intel (nq/intel.h)
  *   XACK nq:activities index <entry id> ...
  *   EXEC
  *

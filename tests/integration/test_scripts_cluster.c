@@ -30,7 +30,8 @@
 #include "nq/suite.h"
 #include "nq_test.h"
 
-#define T "{t}:" /* every key: one slot */
+#define T  "{t}:" /* every key: one slot */
+#define US "\x1f" /* the unit separator of intel members (nq/intel.h) */
 
 static nq_suite_t *s_suite; /* the private Redis in cluster mode (nq/suite.h) */
 static redisContext *s_c;
@@ -300,6 +301,18 @@ static const sample_t samples[] = {
           "1794000000002", "",
       "1794000000003|invoice|r/3|sp-1", "invoice", "2026-11", "500", "0", "-1", "",
           "i|inv-1", "1794000000003|1796000000000|500|sp-1|", "1794000000003", ""}},
+    /* clang-format on */
+    /* a salesperson's competitor intel: two priced events of one pair, notes over the cap */
+    {NQ_SCRIPT_ID_INTEL_EVENTS,
+     {T "sp:1:intel:obs", T "sp:1:intel:notes", T "sp:1:intel:sums:2026-11"},
+     /* clang-format off */
+     {"1",
+      "C" US "P" US "1794000000000" US "r/0" US "98000" US "cu-1",
+          "C" US "P" US "1794000000000" US "r/0" US "cu-1" US "a", "3",
+          "2026-11" US "C" US "P" US, "C" US "P" US, "98000", "cu-1", "1794000000000",
+      "C" US "P" US "1794000000001" US "r/1" US "95050" US "",
+          "C" US "P" US "1794000000001" US "r/1" US "" US "b", "3",
+          "2026-11" US "C" US "P" US, "C" US "P" US, "95050", "", "1794000000001"}},
     /* clang-format on */
     /* follow-ups: contacts of a batch, a team's cadence, the sweep */
     {NQ_SCRIPT_ID_CONTACT_SEEN,

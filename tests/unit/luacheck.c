@@ -290,6 +290,7 @@ static const struct {
     {"ZINTERCARD", K_NUMKEYS},
     {"ZRANGE", K_FIRST},
     {"ZRANGEBYLEX", K_FIRST},
+    {"ZLEXCOUNT", K_FIRST},
     {"ZRANGEBYSCORE", K_FIRST},
     {"ZREVRANGEBYLEX", K_FIRST},
     {"ZREM", K_FIRST},

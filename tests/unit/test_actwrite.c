@@ -288,11 +288,93 @@ static void test_contacts(void)
     nq_actlog_free(&e);
 }
 
+/* The intel script's call of a batch: one per salesperson with intel, its
+ * three keys and 7 values per event (nq/intel.h), the salesperson into the
+ * set; an event whose competitor cannot be indexed stays out of it. */
+static void test_intel(void)
+{
+    Nq__Activity ev[3];
+    event(&ev[0], "ci-1", "competitor_intel", "sp-a", "c-1", 1764120000000LL);
+    ev[0].competitor = "某竞品";
+    ev[0].product = "A100";
+    ev[0].has_price_fen = 1;
+    ev[0].price_fen = 98000;
+    ev[0].text = "降价";
+    event(&ev[1], "ci-2", "competitor_intel", "sp-a", NULL, 1764120000001LL);
+    ev[1].competitor = "bad\x1fname";
+    event(&ev[2], "v-1", "visit", "sp-a", "c-1", 1764120000002LL);
+    Nq__Activity *evs[] = {&ev[0], &ev[1], &ev[2]};
+    nq_actlog_entry_t e;
+    CU_ASSERT_EQUAL_FATAL(entry(&e, evs, 3, NULL, 3), 0);
+    const char *ids[] = {"9-0"};
+    nq_redis_pipe_t p;
+    actwrite_stats_t st;
+    nq_redis_pipe_init(&p);
+    CU_ASSERT_EQUAL_FATAL(actwrite_pipe(&p, ids, &e, 1, 1764130000000LL, noop, NULL, &st), 0);
+    redisReader *rd = redisReaderCreate();
+    redisReaderFeed(rd, p.buf.buf, p.buf.len);
+    void *reply;
+    int calls = 0, sadds = 0;
+    nq_period_t m;
+    CU_ASSERT_FATAL(nq_period_of(NQ_PERIOD_MONTH, 1764120000000LL, &m) == 0);
+    char prefix[64];
+    snprintf(prefix, sizeof(prefix),
+             "%s\x1f某竞品\x1f"
+             "A100\x1f",
+             m.key);
+    while (redisReaderGetReply(rd, &reply) == REDIS_OK && reply) {
+        redisReply *r = reply;
+        if (strcmp(r->element[0]->str, "EVALSHA") == 0 &&
+            strcmp(r->element[1]->str, NQ_SCRIPT(INTEL_EVENTS)->sha) == 0) {
+            calls++;
+            char sums[64];
+            snprintf(sums, sizeof(sums), "nq:{sp:sp-a}:intel:sums:%s", m.key);
+            CU_ASSERT_EQUAL_FATAL(r->elements, 3 + 3 + 1 + 8);
+            CU_ASSERT_STRING_EQUAL(r->element[2]->str, "3");
+            CU_ASSERT_STRING_EQUAL(r->element[3]->str, "nq:{sp:sp-a}:intel:obs");
+            CU_ASSERT_STRING_EQUAL(r->element[4]->str, "nq:{sp:sp-a}:intel:notes");
+            CU_ASSERT_STRING_EQUAL(r->element[5]->str, sums);
+            CU_ASSERT_STRING_EQUAL(r->element[6]->str, "20");
+            CU_ASSERT_STRING_EQUAL(r->element[7]->str, "某竞品\x1f"
+                                                       "A100\x1f"
+                                                       "1764120000000\x1f"
+                                                       "9-0/0\x1f"
+                                                       "98000\x1f"
+                                                       "c-1");
+            CU_ASSERT_STRING_EQUAL(r->element[8]->str, "某竞品\x1f"
+                                                       "A100\x1f"
+                                                       "1764120000000\x1f"
+                                                       "9-0/0\x1f"
+                                                       "c-1\x1f降价");
+            CU_ASSERT_STRING_EQUAL(r->element[9]->str, "3"); /* KEYS[3]: its month */
+            CU_ASSERT_STRING_EQUAL(r->element[10]->str, prefix);
+            CU_ASSERT_STRING_EQUAL(r->element[11]->str, "某竞品\x1f"
+                                                        "A100\x1f");
+            CU_ASSERT_STRING_EQUAL(r->element[12]->str, "98000");
+            CU_ASSERT_STRING_EQUAL(r->element[13]->str, "c-1");
+            CU_ASSERT_STRING_EQUAL(r->element[14]->str, "1764120000000");
+        }
+        if (strcmp(r->element[0]->str, "SADD") == 0 &&
+            strcmp(r->element[1]->str, "nq:intel:salespeople") == 0) {
+            sadds++;
+            CU_ASSERT_STRING_EQUAL(r->element[2]->str, "sp-a");
+        }
+        freeReplyObject(r);
+    }
+    redisReaderFree(rd);
+    CU_ASSERT_EQUAL(calls, 1);
+    CU_ASSERT_EQUAL(sadds, 1);
+    CU_ASSERT_EQUAL(st.events, 3); /* the bad name is still on the timelines */
+    nq_redis_pipe_free(&p);
+    nq_actlog_free(&e);
+}
+
 static CU_TestInfo tests[] = {
     {"a customer's latest contact of a batch, and only contacts", test_contacts},
     {"one transaction: events, timelines, acknowledgements", test_transaction},
     {"the same batch twice, or in another order, writes the same", test_idempotent},
     {"events that make no keys are skipped, their entry acknowledged", test_skips},
+    {"competitor intel: one script call per salesperson", test_intel},
     CU_TEST_INFO_NULL,
 };
 

@@ -86,6 +86,10 @@
  * | nq:cust:<id>:ar                  | HASH   | forever                   | customers (activity index): the customer's invoice and payment facts "i|<invoice id>", "p|<ref>" and credit-flagged orders "c|<ref>" (nq/receivable.h); set only by an event that joins the timeline |
  * | nq:{sp:<id>}:ar                  | SET    | forever                   | customers (activity index): customers with an invoice or payment of this salesperson (receivables reads) |
  * | nq:ar:customers                  | SET    | forever                   | customers (activity index): every customer with an invoice or payment (company receivables) |
+ * | nq:{sp:<id>}:intel:obs           | ZSET   | forever                   | customers (activity index): the salesperson's competitor_intel observations, "<competitor>\x1f<product>\x1f<at 13 digits>\x1f<ref>\x1f<price fen or "">\x1f<customer id>", every score 0 (BYLEX: per pair, by time); a member new here is what counts an event once (nq/intel.h) |
+ * | nq:{sp:<id>}:intel:sums:<month> | HASH  | forever                   | customers (activity index): a month's figures per pair "<month>\x1f<competitor>\x1f<product>\x1f<stat>": m mentions, n/s/lo/hi priced observations, their sum, lowest and highest (fen), f/l "<at 13 digits>|<fen>" first and last; "...\x1fc\x1f<customer id>" -> 1 (nq/intel.h) |
+ * | nq:{sp:<id>}:intel:notes         | ZSET   | forever (NQ_INTEL_NOTES_MAX newest per pair) | customers (activity index): "<competitor>\x1f<product>\x1f<at 13 digits>\x1f<ref>\x1f<customer id>\x1f<text>", every score 0 |
+ * | nq:intel:salespeople             | SET    | forever                   | customers (activity index): every salesperson with a competitor_intel event (intel reads) |
  * | nq:actindex:replayed             | STRING | forever                   | customers: requested_at of the last rebuild job the activity index was replayed for |
  * | nq:user:<id>                     | HASH   | forever                   | nqctl user / gateway sign-in: name, role, teams, salesperson, status, pwhash (argon2id), created, updated, last_login (nq/access.h) |
  * | nq:users                         | SET    | forever                   | nqctl user: every user id, for listing |
@@ -151,6 +155,7 @@
 #define NQ_KEY_ACTINDEX_REPLAYED    "nq:actindex:replayed"
 #define NQ_KEY_INDEX_LAYOUT         "nq:ix:layout"
 #define NQ_KEY_AR_CUSTOMERS         "nq:ar:customers"
+#define NQ_KEY_INTEL_SALESPEOPLE    "nq:intel:salespeople"
 #define NQ_KEY_FOLLOWUP_LAST        "nq:followup:last"
 #define NQ_KEY_FOLLOWUP_DUE         "nq:followup:due"
 #define NQ_KEY_FOLLOWUP_SWEPT       "nq:followup:swept"
@@ -190,6 +195,7 @@
 #define NQ_KEY_ACTS_SUFFIX          "}:acts"
 #define NQ_KEY_TIMELINE_SUFFIX      "}:timeline"
 #define NQ_KEY_SP_AR_SUFFIX         "}:ar"
+#define NQ_KEY_SP_INTEL_SUFFIX      "}:intel:" /* then obs, sums, notes */
 /* A team's, a customer's, the company's, the list indexes, alerts, deliveries: */
 #define NQ_KEY_TEAM_PREFIX      "nq:team:"
 #define NQ_KEY_MEMBERS_SUFFIX   ":members"
@@ -236,6 +242,8 @@ int nq_key_customer_tickets(char *buf, size_t len, const char *customer_id);
 /* A customer's receivables facts, a salesperson's customers with any (nq/receivable.h). */
 int nq_key_customer_ar(char *buf, size_t len, const char *customer_id);
 int nq_key_sp_ar(char *buf, size_t len, const char *salesperson_id);
+/* A salesperson's competitor intel (nq/intel.h): `part` is "obs", "notes" or "sums:<month>". */
+int nq_key_sp_intel(char *buf, size_t len, const char *salesperson_id, const char *part);
 /* The rebuild shadow of live key `live` ("nq:..."), for rebuild `attempt`. */
 int nq_key_shadow(char *buf, size_t len, const char *attempt, const char *live);
 int nq_key_plans(char *buf, size_t len, const char *team_id, const char *kind);
