@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "followup.h"
+#include "custsig.h"
 #include "nq/money.h"
 #include "timerules.h"
 
@@ -348,6 +349,11 @@ static const alert_param_t sla_params[] = {
     {"urgent_hours", ALERT_PARAM_INT, 4, 1, 8760, NULL, "hours to close an urgent ticket"},
 };
 static const char *const ticket_clock_types[] = {"ticket_opened", "ticket_closed", NULL};
+static const alert_param_t invoice_params[] = {
+    {"grace_days", ALERT_PARAM_INT, 0, 0, 365, NULL,
+     "days after its due date an unpaid invoice may stay open"},
+};
+static const char *const invoice_clock_types[] = {"invoice", "payment", NULL};
 
 static const alert_param_t behind_pace_params[] = {
     {"at", ALERT_PARAM_TIME, 15 * 60, 0, 24 * 60 - 1, NULL,
@@ -390,6 +396,12 @@ const alert_rule_t alert_rules[] = {
      NULL, behind_pace_describe},
     {"no_activity", ALERT_KIND_SCHEDULE, "info", false, no_types, PARAMS(no_activity_params), NULL,
      no_activity_describe},
+    {"credit_limit", ALERT_KIND_SIGNAL, "warning", true, no_types, NULL, 0, NULL,
+     custsig_credit_describe},
+    {"pool_warning", ALERT_KIND_SIGNAL, "warning", false, no_types, NULL, 0, NULL,
+     custsig_pool_describe},
+    {"invoice_past_due", ALERT_KIND_TIMER, "warning", false, invoice_clock_types,
+     PARAMS(invoice_params), timer_on_event, timer_invoice_describe},
 };
 const size_t alert_rules_count = sizeof(alert_rules) / sizeof(alert_rules[0]);
 
@@ -534,4 +546,10 @@ void alert_draft_to_proto(const alert_draft_t *d, const alert_names_t *names, co
     out->gap = d->gap;
     out->has_min_pace_pct = paced;
     out->min_pace_pct = d->min_pace_pct;
+    out->has_balance_fen = out->has_headroom_fen = d->has_headroom;
+    out->balance_fen = d->balance_fen;
+    out->headroom_fen = d->headroom_fen;
+    out->has_due_at = d->due_at != 0;
+    out->due_at = d->due_at;
+    out->invoice_id = opt(d->invoice_id);
 }
