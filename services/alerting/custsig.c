@@ -35,7 +35,7 @@ static const field_t credit_fields[] = {
 };
 static const field_t pool_fields[] = {
     STR("customer_id", F_ID, customer_id), STR("salesperson_id", F_ID, salesperson_id),
-    STR("team_id", F_OPT_ID, team_id),     STR("name", F_TEXT, name),
+    STR("team_id", F_OPT_ID, team_id),
     NUM("due", due),                       NUM("days", days),
 };
 

@@ -33,7 +33,6 @@ typedef struct custsig {
     char team_id[72];        /* pool_warning: the owner's team ("" none) */
     char ref[72];            /* credit_limit: the order's timeline ref */
     char order_id[72];       /* credit_limit: its order id ("" none) */
-    char name[256];          /* pool_warning: the customer's name */
     int64_t at;              /* credit_limit: when the order happened; pool: last contact (0) */
     int64_t due;             /* pool_warning: when it goes to the pool */
     int64_t amount_fen;      /* credit_limit: the order */

@@ -161,8 +161,6 @@ static void on_names(nq_redis_t *r, redisReply *reply, void *data)
     bool listed = reply && reply->type == REDIS_REPLY_ARRAY && reply->elements == 2;
     copy_reply(s->names.customer, sizeof(s->names.customer), listed ? reply->element[0] : NULL);
     copy_reply(s->names.team, sizeof(s->names.team), listed ? reply->element[1] : NULL);
-    if (!s->names.customer[0] && s->entries[s->i].sig.name[0])
-        snprintf(s->names.customer, sizeof(s->names.customer), "%s", s->entries[s->i].sig.name);
     s->entries[s->i].sig.rule->describe(&s->draft, &s->names);
     raise_entry(s, true);
 }

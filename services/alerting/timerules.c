@@ -146,7 +146,7 @@ size_t timer_plan_event(const Nq__Activity *ev, const alert_config_t *cfg, int64
         p->rule = row->rule;
         p->op = row->op;
         p->resolves = row->resolves;
-        COPY(p->subject, subject);
+        memcpy(p->subject, subject, sizeof(p->subject));
         p->due = due;
         p->at = ev->occurred_at;
     }

@@ -46,7 +46,7 @@
 #include "settings.h"
 
 #define TIMER_PLANS_MAX  8         /* deadlines one event touches */
-#define TIMER_RETRY_MS   60000LL   /* an invoice the receivables do not show yet: looked at again */
+#define TIMER_RETRY_MS   5000LL    /* an invoice the receivables do not show yet: looked at again */
 #define TIMER_HOUR_MS    3600000LL /* ticket_sla counts hours */
 #define TIMER_MEMBER_MAX 200       /* "<rule>|<subject>" */
 

@@ -1,4 +1,4 @@
-/* test_custalerts.c — the customer rules of alerting: the signals' rules
+/* test_custsig.c — the customer rules of alerting: the signals' rules
  * (services/alerting/custsig.h: credit_limit, pool_warning) and the
  * invoice_past_due timer (timerules.h) on receivables facts (nq/receivable.h),
  * table-driven with the edges of local days, grace days and payments applied
@@ -73,10 +73,11 @@ static void test_parse_table(void)
         custsig_t s;
         const char *why = "unset";
         CU_ASSERT_EQUAL(custsig_parse(&s, rows[i].fv, rows[i].n, &why), rows[i].rc);
-        if (rows[i].why)
+        if (rows[i].why) {
             CU_ASSERT_STRING_EQUAL(why, rows[i].why);
-        else
+        } else {
             CU_ASSERT_PTR_NULL(why);
+        }
     }
     custsig_t s;
     const char *why;
