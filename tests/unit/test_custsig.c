@@ -179,7 +179,8 @@ static void test_pool_draft(void)
     } rows[] = {
         {DEC07_12, true, 58, "华联超市 将于 3 天后退回公海（已 58 天未跟进）"},
         {DEC10 - 1, true, 60, "华联超市 将于 1 天后退回公海（已 60 天未跟进）"},
-        {DEC10 - DAY, true, 59, "华联超市 将于 2 天后退回公海（已 59 天未跟进）"},
+        {DEC10 - DAY, true, 60, "华联超市 将于 1 天后退回公海（已 60 天未跟进）"}, /* the last day */
+        {DEC10 - DAY - 1, true, 59, "华联超市 将于 2 天后退回公海（已 59 天未跟进）"},
         {DEC10, false, 0, NULL},       /* it moved to the pool: nothing to warn of */
         {DEC10 + DAY, false, 0, NULL},
     };
@@ -316,8 +317,10 @@ static void test_invoice_check(void)
         /* a payment naming inv-2 leaves inv-1 open */
         {"inv-1", "1795136400000|50000|sp-zw|i:inv-2", NULL, 0, DEC07_12, TIMER_FIRE, 0, 100000,
          7},
-        {"inv-2", "1795136400000|120000|sp-zw|", NULL, 0, DEC10 + DAY, TIMER_DROP, 0, 0, 0},
-        {"inv-2", "1795136400000|120000|sp-zw|", NULL, 0, DEC07_12, TIMER_DROP, 0, 0, 0},
+        {"inv-2", "1795136400000|150000|sp-zw|", NULL, 0, DEC10 + DAY, TIMER_DROP, 0, 0, 0},
+        {"inv-2", "1795136400000|150000|sp-zw|", NULL, 0, DEC07_12, TIMER_DROP, 0, 0, 0},
+        /* 1,200.00 paid: inv-1 settled first, inv-2 keeps 300.00 open */
+        {"inv-2", "1795136400000|120000|sp-zw|", NULL, 0, DEC10 + DAY, TIMER_FIRE, 0, 30000, 1},
         {"inv-2", NULL, NULL, 0, DEC07_12, TIMER_LATER, DEC10 + DAY, 0, 0},
         /* a payment after now does not count yet */
         {"inv-1", "1796832000000|100000|sp-zw|", NULL, 0, DEC07_12, TIMER_FIRE, 0, 100000, 7},
@@ -340,12 +343,13 @@ static void test_invoice_check(void)
         if (v == TIMER_FIRE && rows[i].v == TIMER_FIRE) {
             CU_ASSERT_EQUAL(d.amount_fen, rows[i].open);
             CU_ASSERT_EQUAL(d.days, rows[i].days);
-            CU_ASSERT_STRING_EQUAL(d.subject, "cust-hl/inv-1");
+            bool first = strcmp(rows[i].invoice, "inv-1") == 0;
+            CU_ASSERT_STRING_EQUAL(d.subject, first ? "cust-hl/inv-1" : "cust-hl/inv-2");
             CU_ASSERT_STRING_EQUAL(d.window, "");
             CU_ASSERT_STRING_EQUAL(d.salesperson_id, "sp-lina"); /* the owner now */
-            CU_ASSERT_STRING_EQUAL(d.invoice_id, "inv-1");
-            CU_ASSERT_STRING_EQUAL(d.order_id, "O-1");
-            CU_ASSERT_EQUAL(d.due_at, NOV30);
+            CU_ASSERT_STRING_EQUAL(d.invoice_id, rows[i].invoice);
+            CU_ASSERT_STRING_EQUAL(d.order_id, first ? "O-1" : "");
+            CU_ASSERT_EQUAL(d.due_at, first ? NOV30 : DEC10);
         }
         nq_ar_free(&ar);
     }
