@@ -528,9 +528,10 @@ void alert_draft_to_proto(const alert_draft_t *d, const alert_names_t *names, co
     out->updated_at = raised_at;
     out->has_occurred_at = d->occurred_at != 0;
     out->occurred_at = d->occurred_at;
-    out->has_days = d->max_days != 0;
+    bool counted = d->max_days != 0 || d->due_at != 0; /* customer timers, pool, invoices */
+    out->has_days = counted;
     out->days = d->days;
-    out->has_max_days = d->max_days != 0;
+    out->has_max_days = counted;
     out->max_days = d->max_days;
     out->has_hours = d->max_hours != 0;
     out->hours = d->hours;

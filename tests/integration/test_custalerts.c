@@ -344,7 +344,7 @@ static void test_pool_warning(void)
 static int suite_init(void)
 {
     s_now = nq_now_ms() - 1000;
-    return tk_start(NULL);
+    return tk_start((const char *[]){"NQ_POOL_SWEEP=on", NULL});
 }
 
 static int suite_cleanup(void)
