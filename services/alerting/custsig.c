@@ -24,19 +24,31 @@ typedef struct field {
     size_t len;       /* its buffer (strings) */
 } field_t;
 
-#define STR(n, t, m) {n, t, offsetof(custsig_t, m), sizeof(((custsig_t *)0)->m)}
-#define NUM(n, m)    {n, F_INT, offsetof(custsig_t, m), 0}
+#define STR(n, t, m)                                                                               \
+    {                                                                                              \
+        n, t, offsetof(custsig_t, m), sizeof(((custsig_t *)0)->m)                                  \
+    }
+#define NUM(n, m)                                                                                  \
+    {                                                                                              \
+        n, F_INT, offsetof(custsig_t, m), 0                                                        \
+    }
 
 static const field_t credit_fields[] = {
-    STR("customer_id", F_ID, customer_id), STR("salesperson_id", F_ID, salesperson_id),
-    STR("ref", F_TEXT, ref),              STR("order_id", F_OPT_ID, order_id),
-    NUM("at", at),                        NUM("amount_fen", amount_fen),
-    NUM("balance_fen", balance_fen),      NUM("limit_fen", limit_fen),
+    STR("customer_id", F_ID, customer_id),
+    STR("salesperson_id", F_ID, salesperson_id),
+    STR("ref", F_TEXT, ref),
+    STR("order_id", F_OPT_ID, order_id),
+    NUM("at", at),
+    NUM("amount_fen", amount_fen),
+    NUM("balance_fen", balance_fen),
+    NUM("limit_fen", limit_fen),
 };
 static const field_t pool_fields[] = {
-    STR("customer_id", F_ID, customer_id), STR("salesperson_id", F_ID, salesperson_id),
+    STR("customer_id", F_ID, customer_id),
+    STR("salesperson_id", F_ID, salesperson_id),
     STR("team_id", F_OPT_ID, team_id),
-    NUM("due", due),                       NUM("days", days),
+    NUM("due", due),
+    NUM("days", days),
 };
 
 typedef struct kind {
@@ -178,8 +190,8 @@ static const draft_row_t draft_rows[] = {
     {"pool_warning", pool_draft},
 };
 
-bool custsig_draft(const custsig_t *s, const alert_settings_t *set, int64_t recency_ms,
-                   int64_t now, int64_t zone_offset, alert_draft_t *d)
+bool custsig_draft(const custsig_t *s, const alert_settings_t *set, int64_t recency_ms, int64_t now,
+                   int64_t zone_offset, alert_draft_t *d)
 {
     if (!s->rule || !set->enabled)
         return false;
@@ -206,15 +218,16 @@ void custsig_credit_describe(alert_draft_t *d, const alert_names_t *n)
     nq_money_format_grouped(d->headroom_fen, room, sizeof(room));
     const char *cu = shown(n->customer, d->customer_id);
     const char *sp = shown(n->salesperson, d->salesperson_id);
-    snprintf(d->title, sizeof(d->title), "%s 订单 ¥%s 超出信用额度：应收 ¥%s + 订单 > 额度 ¥%s",
-             cu, amount, balance, limit);
+    snprintf(d->title, sizeof(d->title), "%s 订单 ¥%s 超出信用额度：应收 ¥%s + 订单 > 额度 ¥%s", cu,
+             amount, balance, limit);
     snprintf(d->title_en, sizeof(d->title_en),
              "%s: order of CNY %s exceeds the credit limit: receivables CNY %s + order > limit "
              "CNY %s",
              cu, amount, balance, limit);
-    snprintf(d->explanation, sizeof(d->explanation),
-             "%s 录入的订单%s%s 使客户应收余额超过信用额度；下单前可用额度 ¥%s。请确认回款或调整额度。",
-             sp, *d->order_id ? " " : "", d->order_id, room);
+    snprintf(
+        d->explanation, sizeof(d->explanation),
+        "%s 录入的订单%s%s 使客户应收余额超过信用额度；下单前可用额度 ¥%s。请确认回款或调整额度。",
+        sp, *d->order_id ? " " : "", d->order_id, room);
     snprintf(d->explanation_en, sizeof(d->explanation_en),
              "The order%s%s recorded by %s takes the customer's open receivables above its credit "
              "limit; the headroom before it was CNY %s. Confirm payment or review the limit.",

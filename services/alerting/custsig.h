@@ -49,8 +49,8 @@ int custsig_parse(custsig_t *s, const char *const *fv, size_t n, const char **wh
 /* Does signal s raise its rule's alert with settings set at now? Fills *d
  * (rule, severity, subject, window, who, numbers). zone_offset: local time's
  * offset from UTC, ms (days are local days). */
-bool custsig_draft(const custsig_t *s, const alert_settings_t *set, int64_t recency_ms,
-                   int64_t now, int64_t zone_offset, alert_draft_t *d);
+bool custsig_draft(const custsig_t *s, const alert_settings_t *set, int64_t recency_ms, int64_t now,
+                   int64_t zone_offset, alert_draft_t *d);
 
 /* The signal rows' titles and explanations, for the rule table. */
 void custsig_credit_describe(alert_draft_t *d, const alert_names_t *names);

@@ -18,9 +18,9 @@
 
 /* One entry of a read. */
 typedef struct entry {
-    char id[64];       /* its stream id */
-    bool ok;           /* a signal of a known kind */
-    custsig_t sig;     /* as parsed */
+    char id[64];   /* its stream id */
+    bool ok;       /* a signal of a known kind */
+    custsig_t sig; /* as parsed */
 } entry_t;
 
 struct sigread {
@@ -41,12 +41,12 @@ struct sigread {
     entry_t *entries;               /* the read's entries */
     size_t n, i;                    /* how many, which one now */
     /* the entry in hand */
-    char team[72];        /* the salesperson's team now */
-    alert_config_t cfg;   /* its settings */
-    alert_draft_t draft;  /* what it raises */
-    alert_names_t names;  /* for the titles */
-    char alert_id[40];    /* given when raised */
-    int64_t raised_at;    /* when */
+    char team[72];       /* the salesperson's team now */
+    alert_config_t cfg;  /* its settings */
+    alert_draft_t draft; /* what it raises */
+    alert_names_t names; /* for the titles */
+    char alert_id[40];   /* given when raised */
+    int64_t raised_at;   /* when */
 };
 
 static void pull(sigread_t *s);
@@ -119,8 +119,7 @@ static void raise_entry(sigread_t *s, bool fires)
     s->raised_at = nq_now_ms();
     alerting_raise_keys_of(&a, NQ_KEY_CUSTOMER_SIGNALS);
     if (fires)
-        alerting_alert_keys(&a, &s->draft, s->team, s->alert_id, sizeof(s->alert_id),
-                            s->raised_at);
+        alerting_alert_keys(&a, &s->draft, s->team, s->alert_id, sizeof(s->alert_id), s->raised_at);
     size_t nkeys = a.argc;
     nq_redis_args_adds(&a, NQ_GROUP_ALERTING);
     nq_redis_args_addf(&a, "%d", NQ_ALERT_SEEN_TTL_S);
@@ -240,8 +239,8 @@ static bool batch_start(sigread_t *s, const redisReply *entries, size_t full)
         const redisReply *f = row->element[1];
         const char *fv[SIGREAD_FIELDS_MAX];
         size_t n = 0;
-        for (size_t j = 0; f->type == REDIS_REPLY_ARRAY && j < f->elements && n < SIGREAD_FIELDS_MAX;
-             j++)
+        for (size_t j = 0;
+             f->type == REDIS_REPLY_ARRAY && j < f->elements && n < SIGREAD_FIELDS_MAX; j++)
             fv[n++] = f->element[j]->type == REDIS_REPLY_STRING ? f->element[j]->str : NULL;
         const char *why = NULL;
         e->ok = custsig_parse(&e->sig, fv, n, &why) == 0;

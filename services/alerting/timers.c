@@ -268,17 +268,17 @@ typedef struct fire {
     bool has_ar;                  /* ar is parsed (to free) */
     char invoice[136];            /* invoice_past_due: the invoice ("" a customer's recheck) */
     timer_plan_t settled[TIMERS_SETTLED_MAX]; /* a recheck: what it may resolve */
-    size_t n_settled;             /* how many */
-    timer_facts_t facts;          /* what the rule checks */
-    char cls[16];                 /* the customer's class */
-    char owner[72];               /* its owner now */
-    char customer[136];           /* its id */
-    char team[72];                /* the owner's team now, "" none */
-    alert_config_t cfg;           /* that team's settings */
-    alert_draft_t draft;          /* what fired */
-    alert_names_t names;          /* for the titles */
-    char alert_id[40];            /* given when raised */
-    int64_t raised_at;            /* when */
+    size_t n_settled;                         /* how many */
+    timer_facts_t facts;                      /* what the rule checks */
+    char cls[16];                             /* the customer's class */
+    char owner[72];                           /* its owner now */
+    char customer[136];                       /* its id */
+    char team[72];                            /* the owner's team now, "" none */
+    alert_config_t cfg;                       /* that team's settings */
+    alert_draft_t draft;                      /* what fired */
+    alert_names_t names;                      /* for the titles */
+    char alert_id[40];                        /* given when raised */
+    int64_t raised_at;                        /* when */
 } fire_t;
 
 static void fire_next(fire_t *f);

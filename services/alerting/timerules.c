@@ -247,8 +247,8 @@ static const nq_ar_invoice_t *invoice_of(const timer_facts_t *f)
     return NULL;
 }
 
-static timer_verdict_t check_invoice(const timer_facts_t *f, const alert_settings_t *s,
-                                     int64_t now, int64_t zone, int64_t *due, alert_draft_t *d)
+static timer_verdict_t check_invoice(const timer_facts_t *f, const alert_settings_t *s, int64_t now,
+                                     int64_t zone, int64_t *due, alert_draft_t *d)
 {
     const nq_ar_invoice_t *inv = invoice_of(f);
     if (!inv) { /* not indexed yet by the customers service: look again soon */
@@ -321,8 +321,8 @@ int timer_invoice_subject(const char *subject, char *customer, size_t clen, char
 }
 
 size_t timer_settled(const nq_ar_t *ar, const char *customer, int64_t limit_fen,
-                     const alert_settings_t *s, int64_t now, int64_t zone_offset,
-                     timer_plan_t *out, size_t max)
+                     const alert_settings_t *s, int64_t now, int64_t zone_offset, timer_plan_t *out,
+                     size_t max)
 {
     size_t n = 0;
     for (size_t i = 0; ar && i < ar->n_inv && n < max; i++) {

@@ -108,8 +108,8 @@ int timer_invoice_subject(const char *subject, char *customer, size_t clen, char
  * (due + grace_days) and is settled now, and for "credit_limit|<customer>"
  * when limit_fen >= 0 and the balance at now is under it. How many. */
 size_t timer_settled(const nq_ar_t *ar, const char *customer, int64_t limit_fen,
-                     const alert_settings_t *s, int64_t now, int64_t zone_offset,
-                     timer_plan_t *out, size_t max);
+                     const alert_settings_t *s, int64_t now, int64_t zone_offset, timer_plan_t *out,
+                     size_t max);
 
 /* Whole local days from day(from) to day(to) (0 the same day). */
 int timer_local_days(int64_t from, int64_t to, int64_t zone_offset);

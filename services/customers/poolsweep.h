@@ -28,10 +28,10 @@
 
 #include "customers_app.h"
 
-#define POOLSWEEP_TICK_MS      1000
-#define POOLSWEEP_LEASE_MS     60000 /* a taken entry is looked at again after this */
-#define POOLSWEEP_TAKE         200   /* most customers looked at per tick */
-#define POOLSWEEP_OVERLAP_MS   1000  /* the follow-ups scanned again, for clocks that differ */
+#define POOLSWEEP_TICK_MS    1000
+#define POOLSWEEP_LEASE_MS   60000 /* a taken entry is looked at again after this */
+#define POOLSWEEP_TAKE       200   /* most customers looked at per tick */
+#define POOLSWEEP_OVERLAP_MS 1000  /* the follow-ups scanned again, for clocks that differ */
 
 typedef struct poolsweep poolsweep_t;
 

@@ -208,16 +208,19 @@ static void test_setup(void)
 
 static void test_credit(void)
 {
-    post_indexed(json_pack("[o]", invoice("cr-inv-1", "ca-cr", s_now, "1500.00", s_now + 30 * DAY_MS)));
+    post_indexed(
+        json_pack("[o]", invoice("cr-inv-1", "ca-cr", s_now, "1500.00", s_now + 30 * DAY_MS)));
     CU_ASSERT_EQUAL(count_of("credit_limit"), 0);
     post_indexed(json_pack("[o]", order("cr-o-1", "SO-CA1", s_now + 1000, "800.00")));
     json_t *a = wait_alerts("credit_limit", 1);
     CU_ASSERT_PTR_NOT_NULL_FATAL(a);
-    CU_ASSERT_STRING_EQUAL(tk_str(a, "title"),
-                           "华联超市 订单 ¥800.00 超出信用额度：应收 ¥1,500.00 + 订单 > 额度 ¥2,000.00");
-    CU_ASSERT_STRING_EQUAL(tk_str(a, "title_en"),
-                           "华联超市: order of CNY 800.00 exceeds the credit limit: receivables CNY "
-                           "1,500.00 + order > limit CNY 2,000.00");
+    CU_ASSERT_STRING_EQUAL(
+        tk_str(a, "title"),
+        "华联超市 订单 ¥800.00 超出信用额度：应收 ¥1,500.00 + 订单 > 额度 ¥2,000.00");
+    CU_ASSERT_STRING_EQUAL(
+        tk_str(a, "title_en"),
+        "华联超市: order of CNY 800.00 exceeds the credit limit: receivables CNY "
+        "1,500.00 + order > limit CNY 2,000.00");
     tk_check_str(json_object_get(a, "amount"), "800.00", "order amount");
     tk_check_str(json_object_get(a, "balance"), "1500.00", "balance");
     tk_check_str(json_object_get(a, "threshold"), "2000.00", "limit");
@@ -282,8 +285,8 @@ static void test_credit_resolve(void)
 
 static void test_invoice_past_due(void)
 {
-    post_indexed(json_pack("[o]", invoice("iv-1", "ca-inv", s_now - 10 * DAY_MS, "1000.00",
-                                          s_now - 3 * DAY_MS)));
+    post_indexed(json_pack(
+        "[o]", invoice("iv-1", "ca-inv", s_now - 10 * DAY_MS, "1000.00", s_now - 3 * DAY_MS)));
     json_t *a = wait_alerts("invoice_past_due", 1);
     CU_ASSERT_PTR_NOT_NULL_FATAL(a);
     CU_ASSERT_STRING_EQUAL(tk_str(a, "title"), "北辰实业 发票 iv-1 逾期 3 天未付：未付 ¥1,000.00");

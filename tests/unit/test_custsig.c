@@ -37,9 +37,11 @@ static const alert_settings_t *settings_of(const alert_config_t *c, const char *
 /* ---- signals --------------------------------------------------------------- */
 
 #define CREDIT(amount, balance, limit, order)                                                      \
-    {"kind",        "credit_limit", "customer_id", "cust-hl",  "salesperson_id", "sp-zw",          \
-     "ref",         "1796616000000-0/0", "order_id", order,   "at",             "1796616000000",   \
-     "amount_fen",  amount,         "balance_fen", balance,    "limit_fen",      limit}
+    {                                                                                              \
+        "kind", "credit_limit", "customer_id", "cust-hl", "salesperson_id", "sp-zw", "ref",        \
+            "1796616000000-0/0", "order_id", order, "at", "1796616000000", "amount_fen", amount,   \
+            "balance_fen", balance, "limit_fen", limit                                             \
+    }
 
 static void test_parse_table(void)
 {
@@ -58,13 +60,19 @@ static void test_parse_table(void)
         {CREDIT("8000000", "15000000", "20000000", "O-1"), 16, -1, "limit_fen"}, /* cut short */
         {{"kind", "pool_warning", "customer_id", "cust-hl", "salesperson_id", "sp-zw", "team_id",
           "", "name", "华联超市", "due", "1796832000000", "days", "60"},
-         14, 0, NULL},
+         14,
+         0,
+         NULL},
         {{"kind", "pool_warning", "customer_id", "cust-hl", "salesperson_id", "sp-zw", "team_id",
           "t-1", "name", "华联超市", "due", "1796832000000", "days", "-1"},
-         14, -1, "days"},
+         14,
+         -1,
+         "days"},
         {{"kind", "pool_warning", "customer_id", "", "salesperson_id", "sp-zw", "team_id", "t-1",
           "name", "x", "due", "1", "days", "1"},
-         14, -1, "customer_id"},
+         14,
+         -1,
+         "customer_id"},
         {{"kind", "big_order", "customer_id", "cust-hl"}, 4, -1, "kind: not a known signal"},
         {{"customer_id", "cust-hl"}, 2, -1, "kind: not a known signal"},
         {{NULL}, 0, -1, "kind: not a known signal"},
@@ -106,8 +114,9 @@ static custsig_t pool(int64_t due, const char *days)
     const char *why;
     char when[24];
     snprintf(when, sizeof(when), "%lld", (long long)due);
-    const char *fv[] = {"kind", "pool_warning", "customer_id", "cust-hl", "salesperson_id", "sp-zw",
-                        "team_id", "t-1", "name", "华联超市", "due", when, "days", days};
+    const char *fv[] = {"kind",  "pool_warning", "customer_id", "cust-hl", "salesperson_id",
+                        "sp-zw", "team_id",      "t-1",         "name",    "华联超市",
+                        "due",   when,           "days",        days};
     CU_ASSERT_EQUAL(custsig_parse(&s, fv, 14, &why), 0);
     return s;
 }
@@ -133,9 +142,9 @@ static void test_credit_draft(void)
     };
     for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
         alert_draft_t d;
-        CU_ASSERT_EQUAL(custsig_draft(&s, rows[i].off ? &off : &on, rows[i].recency, rows[i].now,
-                                      zone(), &d),
-                        rows[i].fires);
+        CU_ASSERT_EQUAL(
+            custsig_draft(&s, rows[i].off ? &off : &on, rows[i].recency, rows[i].now, zone(), &d),
+            rows[i].fires);
     }
     alert_draft_t d;
     CU_ASSERT_FATAL(custsig_draft(&s, &on, 0, DEC07_12, zone(), &d));
@@ -153,7 +162,8 @@ static void test_credit_draft(void)
     alert_names_t n = {"张伟", "华联超市", "华东一组"};
     custsig_credit_describe(&d, &n);
     CU_ASSERT_STRING_EQUAL(
-        d.title, "华联超市 订单 ¥80,000.00 超出信用额度：应收 ¥150,000.00 + 订单 > 额度 ¥200,000.00");
+        d.title,
+        "华联超市 订单 ¥80,000.00 超出信用额度：应收 ¥150,000.00 + 订单 > 额度 ¥200,000.00");
     CU_ASSERT_STRING_EQUAL(d.title_en, "华联超市: order of CNY 80,000.00 exceeds the credit limit: "
                                        "receivables CNY 150,000.00 + order > limit CNY 200,000.00");
     CU_ASSERT_PTR_NOT_NULL(strstr(d.explanation, "¥50,000.00"));
@@ -179,9 +189,10 @@ static void test_pool_draft(void)
     } rows[] = {
         {DEC07_12, true, 58, "华联超市 将于 3 天后退回公海（已 58 天未跟进）"},
         {DEC10 - 1, true, 60, "华联超市 将于 1 天后退回公海（已 60 天未跟进）"},
-        {DEC10 - DAY, true, 60, "华联超市 将于 1 天后退回公海（已 60 天未跟进）"}, /* the last day */
+        {DEC10 - DAY, true, 60,
+         "华联超市 将于 1 天后退回公海（已 60 天未跟进）"}, /* the last day */
         {DEC10 - DAY - 1, true, 59, "华联超市 将于 2 天后退回公海（已 59 天未跟进）"},
-        {DEC10, false, 0, NULL},       /* it moved to the pool: nothing to warn of */
+        {DEC10, false, 0, NULL}, /* it moved to the pool: nothing to warn of */
         {DEC10 + DAY, false, 0, NULL},
     };
     custsig_t s = pool(DEC10, "60");
@@ -204,8 +215,8 @@ static void test_pool_draft(void)
     CU_ASSERT_FATAL(custsig_draft(&s, on, DAY, DEC07_12, zone(), &d));
     alert_names_t none = {"", "", ""};
     custsig_pool_describe(&d, &none);
-    CU_ASSERT_STRING_EQUAL(d.title_en,
-                           "cust-hl goes back to the public pool in 3 days (not followed up for 58 days)");
+    CU_ASSERT_STRING_EQUAL(
+        d.title_en, "cust-hl goes back to the public pool in 3 days (not followed up for 58 days)");
 }
 
 /* ---- invoice_past_due ------------------------------------------------------ */
@@ -253,7 +264,7 @@ static void test_invoice_plan(void)
         {"invoice", "inv-1", NOV30 + DAY - 1, 0, true, "cust-hl/inv-1", DEC01}, /* day's end */
         {"invoice", "inv-1", NOV30, 3, true, "cust-hl/inv-1", DEC04},
         {"invoice", "inv-1", 0, 0, true, "cust-hl/inv-1", NOV01_10 - 10 * 3600000LL + DAY},
-        {"invoice", "inv 1", NOV30, 0, false, NULL, 0}, /* not a plain id */
+        {"invoice", "inv 1", NOV30, 0, false, NULL, 0},        /* not a plain id */
         {"payment", "pay-1", 0, 0, true, "cust-hl", NOV20_09}, /* the customer's recheck */
         {"order", "o-1", NOV30, 0, false, NULL, 0},
     };
@@ -315,8 +326,7 @@ static void test_invoice_check(void)
         {"inv-1", "1795136400000|60000|sp-zw|", "1795136400001|40000|sp-zw|", 0, DEC07_12,
          TIMER_DROP, 0, 0, 0},
         /* a payment naming inv-2 leaves inv-1 open */
-        {"inv-1", "1795136400000|50000|sp-zw|i:inv-2", NULL, 0, DEC07_12, TIMER_FIRE, 0, 100000,
-         7},
+        {"inv-1", "1795136400000|50000|sp-zw|i:inv-2", NULL, 0, DEC07_12, TIMER_FIRE, 0, 100000, 7},
         {"inv-2", "1795136400000|150000|sp-zw|", NULL, 0, DEC10 + DAY, TIMER_DROP, 0, 0, 0},
         {"inv-2", "1795136400000|150000|sp-zw|", NULL, 0, DEC07_12, TIMER_DROP, 0, 0, 0},
         /* 1,200.00 paid: inv-1 settled first, inv-2 keeps 300.00 open */
@@ -370,7 +380,8 @@ static void test_invoice_check(void)
     alert_names_t n = {"李娜", "华联超市", ""};
     r->describe(&d, &n);
     CU_ASSERT_STRING_EQUAL(d.title, "华联超市 发票 inv-1 逾期 7 天未付：未付 ¥1,000.00");
-    CU_ASSERT_STRING_EQUAL(d.title_en, "华联超市: invoice inv-1 unpaid 7 days past due: CNY 1,000.00 open");
+    CU_ASSERT_STRING_EQUAL(d.title_en,
+                           "华联超市: invoice inv-1 unpaid 7 days past due: CNY 1,000.00 open");
     CU_ASSERT_PTR_NOT_NULL(strstr(d.explanation, "2026-11-30"));
     CU_ASSERT_STRING_EQUAL(d.link, "/customers/cust-hl");
     nq_ar_free(&ar);
@@ -409,8 +420,8 @@ static void test_settled(void)
             CU_ASSERT_EQUAL(p[n - 1].op, TIMER_CLEAR);
             CU_ASSERT_TRUE(p[n - 1].resolves);
             CU_ASSERT_EQUAL(p[n - 1].at, rows[i].now);
-            CU_ASSERT_STRING_EQUAL(p[n - 1].rule, strchr(rows[i].last, '/') ? "invoice_past_due"
-                                                                              : "credit_limit");
+            CU_ASSERT_STRING_EQUAL(p[n - 1].rule,
+                                   strchr(rows[i].last, '/') ? "invoice_past_due" : "credit_limit");
         }
         /* room for one only */
         CU_ASSERT(timer_settled(&ar, "cust-hl", rows[i].limit, &s, rows[i].now, zone(), p, 1) <= 1);
@@ -428,8 +439,8 @@ static void test_invoice_subject(void)
     CU_ASSERT_STRING_EQUAL(inv, "");
     CU_ASSERT_EQUAL(timer_invoice_subject("/inv-1", c, sizeof(c), inv, sizeof(inv)), -1);
     CU_ASSERT_EQUAL(timer_invoice_subject("cust-hl/", c, sizeof(c), inv, sizeof(inv)), -1);
-    CU_ASSERT_EQUAL(timer_invoice_subject("a-customer-id-too-long/x", c, sizeof(c), inv, sizeof(inv)),
-                    -1);
+    CU_ASSERT_EQUAL(
+        timer_invoice_subject("a-customer-id-too-long/x", c, sizeof(c), inv, sizeof(inv)), -1);
     const char *subject;
     CU_ASSERT_PTR_NOT_NULL(timer_member_parse("invoice_past_due|cust-hl/inv-1", &subject));
     CU_ASSERT_STRING_EQUAL(subject, "cust-hl/inv-1");

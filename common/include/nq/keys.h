@@ -156,8 +156,8 @@
 #define NQ_KEY_POOL_DUE             "nq:pool:due"
 #define NQ_KEY_POOL_SCANNED         "nq:pool:scanned"
 #define NQ_KEY_POOL_RR              "nq:pool:rr"
-#define NQ_KEY_CUSTOMER_SIGNALS      "nq:customer:signals"
-#define NQ_CUSTOMER_SIGNALS_MAXLEN   10000
+#define NQ_KEY_CUSTOMER_SIGNALS     "nq:customer:signals"
+#define NQ_CUSTOMER_SIGNALS_MAXLEN  10000
 #define NQ_INDEX_LAYOUT             "2"
 
 #define NQ_KEY_USER_PREFIX    "nq:user:"
