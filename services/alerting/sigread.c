@@ -101,8 +101,9 @@ static void on_raised(nq_redis_t *r, redisReply *reply, void *data)
         alert.id = s->alert_id;
         nq_log_info("alert_raised", "%s %s: %s", s->alert_id, s->draft.rule, s->draft.title_en);
         if (strcmp(s->draft.rule, "credit_limit") == 0)
-            nq_redis_command(redis_of(s), NULL, NULL, "HSET %s credit_limit|%s %s",
-                             NQ_KEY_ALERT_TIMER_OPEN, s->draft.customer_id, s->alert_id);
+            nq_redis_command(redis_of(s), NULL, NULL, "HSET %s credit_limit|%s/%s %s",
+                             NQ_KEY_ALERT_TIMER_OPEN, s->draft.customer_id, s->draft.window,
+                             s->alert_id);
         if (s->cb)
             s->cb(s->cb_arg, &alert);
     }

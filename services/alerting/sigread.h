@@ -10,8 +10,8 @@
  * (once per (rule, subject, window)) and XACKs the entry in the same script,
  * so an entry is acknowledged only once its alert is stored and a redelivered
  * one raises nothing twice. An entry that is not a signal is acknowledged.
- * A credit alert raised is recorded as its customer's open credit alert
- * (nq:alert:timer:open "credit_limit|<customer>") for the auto-resolve
+ * A credit alert raised is recorded as its order's open credit alert
+ * (nq:alert:timer:open "credit_limit|<customer>/<order ref>") for the auto-resolve
  * (timers.h: a payment that takes the balance back under the limit).
  *
  *   sigread_t *s = sigread_new(svc, &defaults, recency_ms, on_alert, arg);

@@ -268,6 +268,8 @@ typedef struct fire {
     bool has_ar;                  /* ar is parsed (to free) */
     char invoice[136];            /* invoice_past_due: the invoice ("" a customer's recheck) */
     timer_plan_t settled[TIMERS_SETTLED_MAX]; /* a recheck: what it may resolve */
+    char flagged[TIMERS_SETTLED_MAX][72];     /* a recheck: the customer's flagged orders' refs */
+    size_t n_flagged;                         /* how many */
     size_t n_settled;                         /* how many */
     timer_facts_t facts;                      /* what the rule checks */
     char cls[16];                             /* the customer's class */
@@ -533,8 +535,11 @@ static void on_limit(nq_redis_t *r, redisReply *reply, void *data)
     }
     int64_t limit = reply->type == REDIS_REPLY_STRING ? strtoll(reply->str, NULL, 10) : -1;
     alert_settings_t no_grace = {.enabled = true};
-    f->n_settled = timer_settled(&f->ar, f->customer, limit, &no_grace, nq_now_ms(), f->t->zone,
-                                 f->settled, TIMERS_SETTLED_MAX);
+    const char *flagged[TIMERS_SETTLED_MAX];
+    for (size_t i = 0; i < f->n_flagged; i++)
+        flagged[i] = f->flagged[i];
+    f->n_settled = timer_settled(&f->ar, f->customer, limit, flagged, f->n_flagged, &no_grace,
+                                 nq_now_ms(), f->t->zone, f->settled, TIMERS_SETTLED_MAX);
     if (f->n_settled == 0) {
         fire_done(f, "drop", "");
         return;
@@ -573,6 +578,13 @@ static void on_ar(nq_redis_t *r, redisReply *reply, void *data)
     }
     f->has_ar = true;
     nq_ar_apply(&f->ar, nq_now_ms());
+    f->n_flagged = 0; /* the flagged orders' refs: the "c|<ref>" facts */
+    for (size_t i = 0; i + 1 < reply->elements && f->n_flagged < TIMERS_SETTLED_MAX; i += 2) {
+        const redisReply *k = reply->element[i];
+        if (k->type == REDIS_REPLY_STRING && strncmp(k->str, "c|", 2) == 0 &&
+            k->len - 2 < sizeof(f->flagged[0]))
+            memcpy(f->flagged[f->n_flagged++], k->str + 2, k->len - 1);
+    }
     if (*f->invoice) {
         f->facts.ar = &f->ar;
         f->facts.invoice = f->invoice;

@@ -307,6 +307,21 @@ timer_verdict_t timer_check(const alert_rule_t *r, const timer_facts_t *f,
     return TIMER_DROP;
 }
 
+/* A plan that clears (and resolves) "<rule>|<customer>/<what>" at now; 0 when it does not fit. */
+static size_t settle(timer_plan_t *p, const char *rule, const char *customer, const char *what,
+                     int64_t now)
+{
+    memset(p, 0, sizeof(*p));
+    if (snprintf(p->subject, sizeof(p->subject), "%s/%s", customer, what) >=
+        (int)sizeof(p->subject))
+        return 0;
+    p->rule = rule;
+    p->op = TIMER_CLEAR;
+    p->resolves = true;
+    p->at = now;
+    return 1;
+}
+
 int timer_invoice_subject(const char *subject, char *customer, size_t clen, char *invoice,
                           size_t ilen)
 {
@@ -321,8 +336,8 @@ int timer_invoice_subject(const char *subject, char *customer, size_t clen, char
 }
 
 size_t timer_settled(const nq_ar_t *ar, const char *customer, int64_t limit_fen,
-                     const alert_settings_t *s, int64_t now, int64_t zone_offset, timer_plan_t *out,
-                     size_t max)
+                     const char *const *flagged, size_t n_flagged, const alert_settings_t *s,
+                     int64_t now, int64_t zone_offset, timer_plan_t *out, size_t max)
 {
     size_t n = 0;
     for (size_t i = 0; ar && i < ar->n_inv && n < max; i++) {
@@ -330,29 +345,15 @@ size_t timer_settled(const nq_ar_t *ar, const char *customer, int64_t limit_fen,
         if (inv->at > now || inv->open_fen > 0 ||
             followup_due(inv->due_at, (int)s->v[0], zone_offset) > now)
             continue; /* not yet billed, still open, or never past due */
-        timer_plan_t *p = &out[n];
-        memset(p, 0, sizeof(*p));
-        if (snprintf(p->subject, sizeof(p->subject), "%s/%s", customer, inv->id) >=
-            (int)sizeof(p->subject))
-            continue;
-        p->rule = "invoice_past_due";
-        p->op = TIMER_CLEAR;
-        p->resolves = true;
-        p->at = now;
-        n++;
+        n += settle(&out[n], "invoice_past_due", customer, inv->id, now);
     }
     nq_ar_aging_t a = {0};
     if (ar)
         nq_ar_age(ar, now, NULL, &a);
-    if (limit_fen >= 0 && a.balance_fen < limit_fen && n < max) {
-        timer_plan_t *p = &out[n++];
-        memset(p, 0, sizeof(*p));
-        COPY(p->subject, customer);
-        p->rule = "credit_limit";
-        p->op = TIMER_CLEAR;
-        p->resolves = true;
-        p->at = now;
-    }
+    if (limit_fen < 0 || a.balance_fen >= limit_fen)
+        return n;
+    for (size_t i = 0; i < n_flagged && n < max; i++)
+        n += settle(&out[n], "credit_limit", customer, flagged[i], now);
     return n;
 }
 

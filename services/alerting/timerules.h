@@ -105,11 +105,13 @@ int timer_invoice_subject(const char *subject, char *customer, size_t clen, char
 
 /* A customer's recheck after a payment: into out (at most max), a TIMER_CLEAR
  * that resolves for each invoice of ar (applied at now) whose deadline passed
- * (due + grace_days) and is settled now, and for "credit_limit|<customer>"
- * when limit_fen >= 0 and the balance at now is under it. How many. */
+ * (due + grace_days) and is settled now, and, when limit_fen >= 0 and the
+ * balance at now is under it, for each of the customer's flagged orders
+ * (their timeline refs, the "c|<ref>" facts): "credit_limit|<customer>/<ref>".
+ * How many. */
 size_t timer_settled(const nq_ar_t *ar, const char *customer, int64_t limit_fen,
-                     const alert_settings_t *s, int64_t now, int64_t zone_offset, timer_plan_t *out,
-                     size_t max);
+                     const char *const *flagged, size_t n_flagged, const alert_settings_t *s,
+                     int64_t now, int64_t zone_offset, timer_plan_t *out, size_t max);
 
 /* Whole local days from day(from) to day(to) (0 the same day). */
 int timer_local_days(int64_t from, int64_t to, int64_t zone_offset);

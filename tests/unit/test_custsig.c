@@ -391,6 +391,7 @@ static void test_invoice_check(void)
 static void test_settled(void)
 {
     alert_settings_t s = {.enabled = true};
+    static const char *const flagged[] = {"1796616000000-0/0", "1796616000001-0/2"};
     static const struct {
         const char *pay1;
         int64_t now, limit;
@@ -403,16 +404,21 @@ static void test_settled(void)
         {"1795136400000|150000|sp-zw|", DEC07_12, -1, 1, "cust-hl/inv-1", "cust-hl/inv-1"},
         {"1795136400000|150000|sp-zw|", DEC10 + DAY, -1, 2, "cust-hl/inv-1", "cust-hl/inv-2"},
         {"1795136400000|40000|sp-zw|", DEC07_12, -1, 0, NULL, NULL},
-        /* balance 1,100 under a limit of 1,200: the credit alert resolves; at 1,100 it does not */
-        {"1795136400000|40000|sp-zw|", DEC07_12, 120000, 1, "cust-hl", "cust-hl"},
-        {"1795136400000|40000|sp-zw|", DEC07_12, 110000, 0, NULL, NULL},
+        /* balance 1,100.00 under a limit of 1,200.00: every flagged order's credit alert */
+        {"1795136400000|40000|sp-zw|", DEC07_12, 120000, 2, "cust-hl/1796616000000-0/0",
+         "cust-hl/1796616000001-0/2"},
+        {"1795136400000|40000|sp-zw|", DEC07_12, 110000, 0, NULL, NULL}, /* at the limit */
+        /* all paid, a limit of 0: the invoice and both orders */
+        {"1795136400000|150000|sp-zw|", DEC07_12, 1, 3, "cust-hl/inv-1",
+         "cust-hl/1796616000001-0/2"},
         {"1795136400000|150000|sp-zw|", DEC07_12, 0, 1, "cust-hl/inv-1", "cust-hl/inv-1"},
     };
     for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
         nq_ar_t ar;
         ar_of(&ar, rows[i].pay1, NULL, rows[i].now);
         timer_plan_t p[8];
-        size_t n = timer_settled(&ar, "cust-hl", rows[i].limit, &s, rows[i].now, zone(), p, 8);
+        size_t n =
+            timer_settled(&ar, "cust-hl", rows[i].limit, flagged, 2, &s, rows[i].now, zone(), p, 8);
         CU_ASSERT_EQUAL(n, rows[i].n);
         if (n == rows[i].n && n > 0) {
             CU_ASSERT_STRING_EQUAL(p[0].subject, rows[i].first);
@@ -420,11 +426,12 @@ static void test_settled(void)
             CU_ASSERT_EQUAL(p[n - 1].op, TIMER_CLEAR);
             CU_ASSERT_TRUE(p[n - 1].resolves);
             CU_ASSERT_EQUAL(p[n - 1].at, rows[i].now);
-            CU_ASSERT_STRING_EQUAL(p[n - 1].rule,
-                                   strchr(rows[i].last, '/') ? "invoice_past_due" : "credit_limit");
+            CU_ASSERT_STRING_EQUAL(p[n - 1].rule, strstr(rows[i].last, "/inv-") ? "invoice_past_due"
+                                                                                : "credit_limit");
         }
         /* room for one only */
-        CU_ASSERT(timer_settled(&ar, "cust-hl", rows[i].limit, &s, rows[i].now, zone(), p, 1) <= 1);
+        CU_ASSERT(timer_settled(&ar, "cust-hl", rows[i].limit, flagged, 2, &s, rows[i].now, zone(),
+                                p, 1) <= 1);
         nq_ar_free(&ar);
     }
 }
