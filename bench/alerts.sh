@@ -5,13 +5,15 @@
 #   bench/alerts.sh
 #
 # Starts a suite of its own with nq-supervise (free ports, the run command's Redis
-# persistence, NQ_LOG_LEVEL=warn) and runs bench/alerts_probe.py inside it:
+# persistence, NQ_LOG_LEVEL) and runs bench/alerts_probe.py inside it:
 #   1. nq-bench writes NQ_BENCH_LOAD_RATE events/s (4 connections, batches of 200) for
 #      NQ_BENCH_DURATION s; meanwhile a big order is posted every NQ_BENCH_MARK_MS ms and the
-#      time from its POST's answer to its alert on GET /api/v1/alerts/stream is measured;
+#      time from its POST's answer to its alert on GET /api/v1/alerts/stream is measured,
+#      and split: -> the alert's raised_at, -> its alert stream entry, -> the SSE frame;
 #   2. a webhook channel (a receiver in the probe) with rate_per_min NQ_BENCH_HOOK_RATE;
 #      NQ_BENCH_BURST big orders posted in batches of 500; the receiver is watched until
-#      every alert arrived (single messages or digests): lost, duplicates, messages a minute.
+#      every alert arrived (single messages or digests): lost, duplicates, messages a clock
+#      minute and in any rolling 60 s.
 # `top` is sampled in the middle of the load. The report (JSON) and the sample go to
 # NQ_BENCH_OUT, the logs to NQ_BENCH_OUT/logs.
 #
@@ -23,6 +25,8 @@
 #   NQ_BENCH_BURST      [10000] alerts of the burst
 #   NQ_BENCH_HOOK_RATE  [600] the webhook channel's rate_per_min (1-600)
 #   NQ_BENCH_OUT        [/tmp/nq-bench-results/alerts-<UTC date-time>]
+#   NQ_BENCH_BURST_WAIT_S [900] how long the probe waits for the burst to arrive
+#   NQ_LOG_LEVEL        [warn] the suite's log level (info: nq-alerting's cycle_stats)
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -55,7 +59,7 @@ mkdir -p "$OUT/logs"
 SUITE_DIR=$(mktemp -d /tmp/nq-bench-suite.XXXXXX)
 trap 'rm -rf "$SUITE_DIR"' EXIT
 rc=0
-NQ_LOG_LEVEL=warn "$NQ_BIN_DIR/nq-supervise" --dir "$SUITE_DIR" --bin "$NQ_BIN_DIR" --free-ports \
+NQ_LOG_LEVEL=${NQ_LOG_LEVEL:-warn} "$NQ_BIN_DIR/nq-supervise" --dir "$SUITE_DIR" --bin "$NQ_BIN_DIR" --free-ports \
     --redis-aof --scorers 1 --ready-timeout 30 --stop-timeout 10 -- \
     "$ROOT/bench/alerts.sh" --in-suite || rc=$?
 cp "$SUITE_DIR"/log/*.log "$OUT/logs/" 2>/dev/null || true

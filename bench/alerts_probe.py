@@ -19,6 +19,7 @@ import sys
 import threading
 import time
 import urllib.parse
+from datetime import datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 URL = urllib.parse.urlparse(os.environ["NQ_URL"])
@@ -61,10 +62,35 @@ def summary(xs):
             "max": round(max(xs), 2) if xs else None}
 
 
+def stream_ms(sid):
+    try:
+        return int(sid.split("-")[0])
+    except (AttributeError, ValueError):
+        return None
+
+
+def time_ms(text):
+    try:
+        return datetime.fromisoformat(text.replace("Z", "+00:00")).timestamp() * 1000
+    except (AttributeError, ValueError):
+        return None
+
+
+def max_in_window(times, window):
+    """The most of the sorted times in any window [t - window, t]."""
+    best, lo = 0, 0
+    for hi, t in enumerate(times):
+        while times[lo] < t - window:
+            lo += 1
+        best = max(best, hi - lo + 1)
+    return best
+
+
 # ---- SSE ------------------------------------------------------------------------------
 
 seen = {}  # event_id -> monotonic time its alert arrived on the stream
 alert_of = {}  # event_id -> its alert's id (the webhook's items carry the id)
+stages = {}  # event_id -> (wall ms on arrival, alert stream entry's ms, the alert's raised_at ms)
 seen_lock = threading.Lock()
 
 
@@ -76,24 +102,28 @@ def sse_reader(ready):
     if r.status != 200:
         sys.exit("SSE: %d" % r.status)
     ready.set()
-    event, data = None, None
+    event, data, sid = None, None, None
     while True:
         line = r.fp.readline()
         if not line:
             return
         line = line.decode().rstrip("\n")
-        if line.startswith("event: "):
+        if line.startswith("id: "):
+            sid = line[4:]
+        elif line.startswith("event: "):
             event = line[7:]
         elif line.startswith("data: "):
             data = line[6:]
         elif line == "":
             if event == "alert" and data:
-                now = time.monotonic()
+                now, wall = time.monotonic(), time.time() * 1000
                 a = json.loads(data)
                 with seen_lock:
+                    if a.get("event_id") not in seen:
+                        stages[a.get("event_id")] = (wall, stream_ms(sid), time_ms(a.get("raised_at")))
                     seen.setdefault(a.get("event_id"), now)
                     alert_of[a.get("event_id")] = a.get("id")
-            event, data = None, None
+            event, data, sid = None, None, None
 
 
 # ---- the webhook receiver -------------------------------------------------------------
@@ -150,15 +180,30 @@ def main():
         n += 1
         t0 = time.monotonic()
         call(c, "POST", "/api/v1/activities", [order(eid)])
-        marks[eid] = (t0, time.monotonic())
+        marks[eid] = (t0, time.monotonic(), time.time() * 1000)
         next_at += mark_ms / 1000.0
         time.sleep(max(0, next_at - time.monotonic()))
     time.sleep(3)
     load_report = json.loads(load.communicate()[0] or b"{}")
     with seen_lock:
-        from_ack = [(seen[e] - a) * 1000 for e, (s, a) in marks.items() if e in seen]
-        from_send = [(seen[e] - s) * 1000 for e, (s, a) in marks.items() if e in seen]
+        from_ack = [(seen[e] - a) * 1000 for e, (s, a, w) in marks.items() if e in seen]
+        from_send = [(seen[e] - s) * 1000 for e, (s, a, w) in marks.items() if e in seen]
         missing = [e for e in marks if e not in seen]
+        # where the time goes (wall clock, one host): the answer -> alerting starts the
+        # raise (read, evaluated), -> the raise script's entry in the alert stream, -> SSE
+        split = {"to_raise_ms": [], "raise_script_ms": [], "to_sse_ms": []}
+        slow = {"to_raise_ms": 0, "raise_script_ms": 0, "to_sse_ms": 0}
+        cut = pct(from_ack, 99) if from_ack else None
+        for e, (s, a, w) in marks.items():
+            st = stages.get(e)
+            if not st or st[1] is None or st[2] is None:
+                continue
+            parts = {"to_raise_ms": st[2] - w, "raise_script_ms": st[1] - st[2],
+                     "to_sse_ms": st[0] - st[1]}
+            for k, v in parts.items():
+                split[k].append(v)
+            if cut is not None and (seen[e] - a) * 1000 >= cut:
+                slow[max(parts, key=parts.get)] += 1
 
     # 2. burst to a webhook at its rate limit
     ThreadingHTTPServer.request_queue_size = 1024  # the sender's requests come concurrently
@@ -194,7 +239,8 @@ def main():
         msgs = list(got)
     ids = [e for _, _, es in msgs for e in es if e in want]
     times = [t for t, _, es in msgs if t >= t_burst]
-    # the limit counts messages per minute of the clock (a fixed window)
+    per_msg = sorted(len([e for e in es if e in want]) for _, _, es in msgs)
+    # messages per clock minute, and (the sender's limit) in any rolling 60 s
     minutes = {}
     for _, m, _ in msgs:
         minutes[m] = minutes.get(m, 0) + 1
@@ -202,6 +248,8 @@ def main():
         "latency": {"load_rate": load_rate, "mark_ms": mark_ms, "marks": len(marks),
                     "missing": len(missing), "from_ack_ms": summary(from_ack),
                     "from_send_ms": summary(from_send),
+                    "stages_ms": {k: summary(v) for k, v in split.items()},
+                    "slowest_1pct_dominated_by": slow,
                     "load": load_report},
         "burst": {"alerts": burst, "raised": raised, "rate_per_min": rate,
                   "post_s": round(t_posted - t_burst, 2),
@@ -209,7 +257,10 @@ def main():
                   "lost": burst - len(set(ids)), "messages": len(msgs),
                   "max_messages_in_a_clock_minute": max(minutes.values(), default=0),
                   "largest_message_alerts": max((len(es) for _, _, es in msgs), default=0),
-                  "all_delivered_after_s": round(max(times) - t_burst, 2) if times else None},
+                  "all_delivered_after_s": round(max(times) - t_burst, 2) if times else None,
+                  "max_messages_in_a_rolling_60s": max_in_window(sorted(t for t, _, _ in msgs), 60.0),
+                  "alerts_per_message_p50": per_msg[len(per_msg) // 2] if per_msg else None,
+                  "single_messages": sum(1 for k in per_msg if k == 1)},
     }
     print(json.dumps(out, indent=1))
 

@@ -354,6 +354,7 @@ static void redrive(const gw_request_t *req)
     nq_key_dlv_dead(k, sizeof(k), team);
     nq_redis_args_adds(&a, k);
     nq_redis_args_adds(&a, NQ_KEY_DLV_QUEUE);
+    nq_redis_args_adds(&a, NQ_KEY_DLV_DEPTH);
     json_array_foreach (ids, i, v) {
         dlv_id_t id;
         dlv_id_parse(json_string_value(v), &id);

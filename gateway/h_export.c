@@ -104,7 +104,8 @@ static void next_page(export_t *ex)
 }
 
 /* Write the page's rows the caller sees (teams[i]: the current team of item
- * i's owner for a team-limited caller, else NULL), as one chunk. */
+ * i's owner for a team-limited caller, else NULL; a customer in a pool: a
+ * coordinator's team's), as one chunk. */
 static void write_page(export_t *ex, const char *const *teams)
 {
     nq_buf_t t = NQ_BUF_INIT;
@@ -112,7 +113,11 @@ static void write_page(export_t *ex, const char *const *teams)
     json_t *it;
     json_array_foreach (ex->items, i, it) {
         const char *owner = json_string_value(json_object_get(it, "owner_id"));
-        if (gw_scope_sees_customer(&ex->seen, owner, teams ? teams[i] : NULL))
+        const char *pool = json_string_value(json_object_get(it, "pool_team"));
+        bool seen = owner && *owner
+                        ? gw_scope_sees_customer(&ex->seen, owner, teams ? teams[i] : NULL)
+                        : gw_scope_sees_pool(&ex->seen, pool, NULL);
+        if (seen)
             csv_json_row(&t, it, columns, N_COLUMNS);
     }
     json_decref(ex->items);

@@ -229,8 +229,10 @@ typedef struct list_call {
 } list_call_t;
 
 /* Keep the items of page the caller sees; teams[i] is the current team of
- * item i's owner (customers of a team-limited caller), else NULL. */
-static void filter_page(const list_call_t *lc, json_t *items, const char *const *teams)
+ * item i's owner (customers of a team-limited caller), else NULL;
+ * self_team a salesperson caller's own team (whose pool they see), or NULL. */
+static void filter_page(const list_call_t *lc, json_t *items, const char *const *teams,
+                        const char *self_team)
 {
     size_t i, keep = 0;
     json_t *it;
@@ -242,6 +244,9 @@ static void filter_page(const list_call_t *lc, json_t *items, const char *const 
         else if (lc->kind == &kinds[SALESPERSON])
             seen = gw_scope_sees_salesperson(&lc->seen, id,
                                              json_string_value(json_object_get(it, "team_id")));
+        else if (!json_string_length(json_object_get(it, "owner_id")))
+            seen = gw_scope_sees_pool(
+                &lc->seen, json_string_value(json_object_get(it, "pool_team")), self_team);
         else
             seen = gw_scope_sees_customer(&lc->seen,
                                           json_string_value(json_object_get(it, "owner_id")),
@@ -261,7 +266,9 @@ static void on_owner_teams(const char *const *teams, void *data)
     } else if (!teams) {
         gw_respond_unavailable(lc->conn, "the org store");
     } else {
-        filter_page(lc, json_object_get(lc->page, "items"), teams);
+        bool self = lc->seen.reach == NQ_REACH_SELF;
+        filter_page(lc, json_object_get(lc->page, "items"), self ? NULL : teams,
+                    self ? teams[0] : NULL);
         gw_respond_json(lc->conn, 200, json_incref(lc->page), NULL);
     }
     json_decref(lc->page);
@@ -269,8 +276,22 @@ static void on_owner_teams(const char *const *teams, void *data)
     free(lc);
 }
 
-/* Customers of a team-limited caller: read their owners' teams, then answer
- * (with a copy of the call: gw_call frees its own after this returns). */
+/* Whether a page's items include a customer without owner. */
+static bool has_pooled(json_t *items)
+{
+    size_t i;
+    json_t *it;
+    json_array_foreach (items, i, it) {
+        if (!json_string_length(json_object_get(it, "owner_id")))
+            return true;
+    }
+    return false;
+}
+
+/* Customers of a team-limited caller: read their owners' teams; of a
+ * salesperson with customers in a pool on the page: their own team. Then
+ * answer (with a copy of the call: gw_call frees its own after this
+ * returns). */
 static void filter_by_owners(nq_http_conn_t *conn, const list_call_t *call, json_t *page)
 {
     list_call_t *lc = malloc(sizeof(*lc));
@@ -281,12 +302,15 @@ static void filter_by_owners(nq_http_conn_t *conn, const list_call_t *call, json
     }
     *lc = *call;
     json_t *items = json_object_get(page, "items");
-    size_t n = json_array_size(items);
+    bool self = call->seen.reach == NQ_REACH_SELF;
+    size_t n = self ? 1 : json_array_size(items);
     const char **owners = calloc(n + 1, sizeof(*owners));
-    for (size_t i = 0; owners && i < n; i++) {
+    for (size_t i = 0; owners && !self && i < n; i++) {
         const char *o = json_string_value(json_object_get(json_array_get(items, i), "owner_id"));
         owners[i] = o ? o : "";
     }
+    if (owners && self)
+        owners[0] = call->seen.self;
     lc->conn = conn;
     lc->page = page;
     nq_http_conn_retain(conn);
@@ -317,12 +341,14 @@ static void on_list_reply(nq_http_conn_t *conn, const ProtobufCMessage *msg,
     json_t *body = json_pack("{s:o, s:o}", "items", page, "next_cursor",
                              next ? json_string(next) : json_null());
     bool ok = !hdr || !hdr->has_status || hdr->status == NQ__STATUS__STATUS_OK;
-    if (ok && kind == &kinds[CUSTOMER] && lc->seen.reach == NQ_REACH_TEAMS) {
+    if (ok && kind == &kinds[CUSTOMER] &&
+        (lc->seen.reach == NQ_REACH_TEAMS ||
+         (lc->seen.reach == NQ_REACH_SELF && *lc->seen.self && has_pooled(page)))) {
         filter_by_owners(conn, lc, body);
         return;
     }
     if (ok && !gw_scope_all(&lc->seen))
-        filter_page(lc, page, NULL);
+        filter_page(lc, page, NULL, NULL);
     gw_respond_reply(conn, hdr, 200, body);
 }
 

@@ -68,6 +68,17 @@ bool gw_scope_sees_customer(const gw_scope_t *s, const char *owner, const char *
     return owner && *owner && gw_scope_sees_salesperson(s, owner, owner_team);
 }
 
+bool gw_scope_sees_pool(const gw_scope_t *s, const char *pool_team, const char *self_team)
+{
+    if (s->reach == NQ_REACH_ALL)
+        return true;
+    if (!pool_team || !*pool_team)
+        return false;
+    if (s->reach == NQ_REACH_TEAMS)
+        return gw_scope_sees_team(s, pool_team);
+    return *s->self && self_team && strcmp(pool_team, self_team) == 0;
+}
+
 bool gw_scope_sees_company_people(const gw_scope_t *s)
 {
     return s->reach == NQ_REACH_ALL;

@@ -58,6 +58,11 @@ bool gw_scope_sees_salesperson(const gw_scope_t *s, const char *sp, const char *
  * whose current team is `owner_team`? The pool is for every-team callers. */
 bool gw_scope_sees_customer(const gw_scope_t *s, const char *owner, const char *owner_team);
 
+/* May the caller see a customer without owner in the public pool of team
+ * `pool_team` ("" or NULL: none)? Every-team callers, a coordinator of
+ * that team, a salesperson whose current team (`self_team`) it is. */
+bool gw_scope_sees_pool(const gw_scope_t *s, const char *pool_team, const char *self_team);
+
 /* May the caller see an alert raised for salesperson `sp` of team `team`
  * (its team when raised)? */
 bool gw_scope_sees_alert(const gw_scope_t *s, const char *team, const char *sp);

@@ -18,6 +18,7 @@ typedef struct pending {
     gw_scope_t scope;
     char id[NQ_ROUTE_PARAM_LEN];   /* the subject's id (from the path or the query) */
     char owner[NQ_ID_MAX + 1];     /* customers: the stored owner */
+    char pool[NQ_ID_MAX + 1];      /* customers without owner: the team whose pool it is in */
     char new_team[NQ_ID_MAX + 1];  /* PUT salesperson: the body's team_id */
     char new_owner[NQ_ID_MAX + 1]; /* PUT customer: the body's owner_id */
     bool check_body;               /* an org PUT with a JSON object: where the record goes */
@@ -147,13 +148,26 @@ static void on_new_owner_team(nq_redis_t *r, redisReply *reply, void *data)
     pending_done(pd, ok, ok ? NULL : "owner_id");
 }
 
+/* Whether the request only reads (a customer in a pool is seen by its
+ * team's people, and changed by every-team callers or through claim and
+ * assign, h_pool.c). */
+static bool is_read(const pending_t *pd)
+{
+    return pd->req.route->perm.action == NQ_ACT_READ;
+}
+
+/* The owner's team now (for a customer in a pool read by a salesperson:
+ * their own). */
 static void on_owner_team(nq_redis_t *r, redisReply *reply, void *data)
 {
     pending_t *pd = data;
     (void)r;
     if (!reply_ok(pd, reply))
         return;
-    pd->seen = pd->exists && gw_scope_sees_customer(&pd->scope, pd->owner, str_of(reply));
+    if (!*pd->owner && is_read(pd))
+        pd->seen = pd->exists && gw_scope_sees_pool(&pd->scope, pd->pool, str_of(reply));
+    else
+        pd->seen = pd->exists && gw_scope_sees_customer(&pd->scope, pd->owner, str_of(reply));
     if (!stored_ok(pd))
         return;
     if (pd->check_body)
@@ -168,10 +182,17 @@ static void on_customer(nq_redis_t *r, redisReply *reply, void *data)
     (void)r;
     if (!reply_ok(pd, reply))
         return;
-    const char *owner = str_of(reply); /* NULL: no such customer; "": the pool */
+    if (reply->type != REDIS_REPLY_ARRAY || reply->elements != 2) {
+        reply_ok(pd, NULL);
+        return;
+    }
+    /* NULL: no such customer; "": the pool */
+    const char *owner = str_of(reply->element[0]), *pool = str_of(reply->element[1]);
     pd->exists = owner != NULL;
     snprintf(pd->owner, sizeof(pd->owner), "%s", owner ? owner : "");
-    ask_team(pd, on_owner_team, pd->owner);
+    snprintf(pd->pool, sizeof(pd->pool), "%s", pool ? pool : "");
+    bool self_pool = !*pd->owner && is_read(pd) && pd->scope.reach == NQ_REACH_SELF;
+    ask_team(pd, on_owner_team, self_pool ? pd->scope.self : pd->owner);
 }
 
 /* Copy the request and start the reads of its subject. */
@@ -200,7 +221,8 @@ static void start(const gw_request_t *req, const gw_scope_t *s, gw_subject_t sub
     if (is_org_put(req) || is_org_patch(req))
         pd->check_body = body_member(req, "owner_id", pd->new_owner, sizeof(pd->new_owner));
     nq_key_customer(key, sizeof(key), id);
-    if (nq_redis_command(req->gw->svc->redis, on_customer, pd, "HGET %s owner_id", key) != 0)
+    if (nq_redis_command(req->gw->svc->redis, on_customer, pd, "HMGET %s owner_id pool_team",
+                         key) != 0)
         reply_ok(pd, NULL);
 }
 

@@ -17,6 +17,9 @@
 # libcurl4-openssl-dev: nq-alerting posts alerts to WeCom, DingTalk, Feishu and webhooks over
 # HTTPS (libcurl's multi interface on its libuv loop, services/alerting/curluv.h).
 #
+# python3-aiosmtpd: the delivery tests' local SMTP server, which checks what the e-mail
+# channel sends (tests/integration/receiver.py, run by Debian's /usr/bin/python3).
+#
 # redis-server: the run and test commands start their own private redis-server, so the
 # system service that the package ships is not needed. While this script installs it,
 # service starts are denied (policy-rc.d), so apt does not start a system-wide Redis
@@ -28,7 +31,7 @@ PACKAGES=(
     libzmq3-dev libprotobuf-c-dev protobuf-c-compiler libhiredis-dev libuv1-dev
     libcunit1-dev redis-server libhttp-parser-dev libjansson-dev libsodium-dev
     docker-compose valgrind clang libclang-rt-14-dev nodejs chromium
-    fonts-noto-cjk libcurl4-openssl-dev
+    fonts-noto-cjk libcurl4-openssl-dev python3 python3-aiosmtpd
 )
 command -v npm >/dev/null 2>&1 || PACKAGES+=(npm)
 POLICY_RC=/usr/sbin/policy-rc.d

@@ -1,7 +1,7 @@
 -- list_page — a page of a list's ids (services/customers/orgix.h). Read-only.
 -- KEYS: the indexes every id of the page is in (sorted sets, score 0), then
 --   the group: indexes of which an id must be in at least one (a team's
---   members' owner indexes; none when no team is asked for).
+--   members' owner indexes and its pool's; none when no team is asked for).
 -- ARGV: 1 the page starts after this id ("" from the first), 2 how many ids
 --   at most, 3 how many entries it may look at, 4 (optional) "desc": in
 --   reverse id order, 5 (optional) how many of KEYS are the group (the last

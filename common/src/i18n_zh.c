@@ -446,6 +446,15 @@ const nq_i18n_pair_t nq_i18n_zh_catalogue[] = {
     {"urgent", "紧急"},
     {"high", "高"},
     {"normal", "普通"},
+    /* alert titles of the schedule rules (services/alerting/schedtext.c) */
+    {"%s's %s pace this month is %d%%, below %d%%: %s to go", "%s 本月%s进度 %d%%，低于 %d%%：还需 %s"},
+    {"Target for %s: %s; done so far: %s; %s short of the share of the target the working days gone call for.", "%s 本月目标 %s，至今完成 %s；按已过去的工作日应完成的部分，还差 %s。"},
+    {"%s has no activity recorded today (%s)", "%s 今天（%s）还没有活动记录"},
+    {"By %02d:%02d %s has recorded no visit, call, meeting, order or any other activity today.", "到 %02d:%02d 为止，%s 今天没有拜访、电话、会议、订单或其他任何活动记录。"},
+    {"%s, %s: %s at %d%% of target (%s / %s), target missed", "%s %s %s 完成 %d%%（%s / %s），未达成目标"},
+    {"%s closed with %s of %s against a target of %s derived from its months' targets: %d%% attained, below %d%%.", "%s 已结束：%s 完成 %s，目标 %s（由各月目标推算），达成率 %d%%，低于 %d%%。"},
+    {"%s closed with %s of %s against a target of %s: %d%% attained, below %d%%.", "%s 已结束：%s 完成 %s，目标 %s，达成率 %d%%，低于 %d%%。"},
+    {"must be \"all\" or a non-empty array of metric names", "应为 \"all\" 或非空的指标名数组"},
 };
 /* clang-format on */
 

@@ -217,9 +217,9 @@ int nq_key_dlv_dead(char *buf, size_t len, const char *team_id)
     return fit(snprintf(buf, len, NQ_KEY_DLV_DEAD_PREFIX "%s", team_id), len);
 }
 
-int nq_key_dlv_rate(char *buf, size_t len, const char *team_id, const char *channel_id)
+int nq_key_dlv_sent(char *buf, size_t len, const char *team_id, const char *channel_id)
 {
-    return fit(snprintf(buf, len, NQ_KEY_DLV_RATE_PREFIX "%s/%s", team_id, channel_id), len);
+    return fit(snprintf(buf, len, NQ_KEY_DLV_SENT_PREFIX "%s/%s", team_id, channel_id), len);
 }
 
 int nq_key_dlv_last(char *buf, size_t len, const char *team_id)

@@ -18,7 +18,22 @@
 #include "schedrun.h"
 #include "settings.h"
 #include "sigread.h"
+#include "timermerge.h"
 #include "timers.h"
+
+/* Stages of a cycle, for its timing (cycle_stats_t). */
+enum { ST_READ, ST_CONTEXT, ST_PREPARE, ST_RAISE, CYCLE_STAGES };
+static const char *const stage_names[CYCLE_STAGES] = {"read", "context", "names+timers", "raise"};
+
+/* Where the cycles' time goes: reported at info every ALERTING_STATS_POLLS polls. */
+typedef struct cycle_stats {
+    uint64_t cycles, entries, events; /* cycles ended, log entries and events in them */
+    size_t max_entries;               /* the largest cycle */
+    uint64_t changes, folded;         /* timer changes planned, and left once folded per timer */
+    int64_t lag_sum, lag_max;         /* oldest entry's wait in the log when read, ms */
+    int64_t sum[CYCLE_STAGES];        /* time in each stage, ms */
+    int64_t max[CYCLE_STAGES];        /* the longest of each */
+} cycle_stats_t;
 
 struct alerting {
     nq_service_t *svc;       /* shared process state */
@@ -42,6 +57,11 @@ struct alerting {
     bool stopping;           /* stop hook ran */
     uint64_t raised;         /* alerts raised by this process */
     uint64_t repeated;       /* alerts found raised already */
+    int64_t read_sent_at;    /* the pending read was sent at, ms */
+    int read_count;          /* entries the next read asks for (alert_read_count) */
+    int asked;               /* entries the pending read asked for */
+    cycle_stats_t stats;     /* where cycles spend their time, since the last report */
+    int polls;               /* poll ticks since the last report */
 };
 
 /* A salesperson of the batch. */
@@ -76,23 +96,26 @@ typedef struct fired {
 
 /* One cycle: log entries read, evaluated, raised and acknowledged. */
 typedef struct cycle {
-    alerting_t *al;          /* owner */
-    nq_actlog_batch_t log;   /* the log entries, decoded */
-    bool watched;            /* some event is of a type a rule looks at */
-    person_t *people;        /* distinct salespeople of watched events */
-    size_t n_people;         /* how many */
-    team_cfg_t *teams;       /* teams with overrides */
-    size_t n_teams;          /* how many */
-    price_t *prices;         /* competitor+product of the batch's intel */
-    size_t n_prices;         /* how many */
-    fired_t *fired;          /* alerts to raise */
-    size_t n_fired;          /* how many */
-    size_t fired_cap;        /* room in fired */
-    timer_change_t *changes; /* what the events do to timer deadlines */
-    size_t n_changes;        /* how many */
-    size_t changes_cap;      /* room in changes */
-    int attempts;            /* context reads (price conflicts start again) */
-    bool full;               /* the read came back full: read again at once */
+    alerting_t *al;               /* owner */
+    nq_actlog_batch_t log;        /* the log entries, decoded */
+    bool watched;                 /* some event is of a type a rule looks at */
+    person_t *people;             /* distinct salespeople of watched events */
+    size_t n_people;              /* how many */
+    team_cfg_t *teams;            /* teams with overrides */
+    size_t n_teams;               /* how many */
+    price_t *prices;              /* competitor+product of the batch's intel */
+    size_t n_prices;              /* how many */
+    fired_t *fired;               /* alerts to raise */
+    size_t n_fired;               /* how many */
+    size_t fired_cap;             /* room in fired */
+    timer_change_t *changes;      /* what the events do to timer deadlines */
+    size_t n_changes;             /* how many */
+    size_t changes_cap;           /* room in changes */
+    int attempts;                 /* context reads (price conflicts start again) */
+    int steps;                    /* names and timers calls in flight (the raise waits for both) */
+    bool step_failed;             /* one of them failed: the entries stay pending */
+    int64_t at[CYCLE_STAGES + 1]; /* when each stage began (and the cycle ended), ms */
+    bool full;                    /* the read came back full: read again at once */
 } cycle_t;
 
 static void pull(alerting_t *al);
@@ -127,10 +150,50 @@ static void cycle_free(cycle_t *c)
     free(c);
 }
 
+static void stats_add(cycle_stats_t *st, const cycle_t *c)
+{
+    st->cycles++;
+    st->entries += c->log.n;
+    st->events += c->log.events;
+    if (c->log.n > st->max_entries)
+        st->max_entries = c->log.n;
+    int64_t first = c->log.n ? strtoll(c->log.ids[0], NULL, 10) : 0;
+    int64_t lag = first > 0 && c->at[ST_CONTEXT] > first ? c->at[ST_CONTEXT] - first : 0;
+    st->lag_sum += lag;
+    st->lag_max = lag > st->lag_max ? lag : st->lag_max;
+    for (int i = 0; i < CYCLE_STAGES; i++) {
+        int64_t d = c->at[i] && c->at[i + 1] >= c->at[i] ? c->at[i + 1] - c->at[i] : 0;
+        st->sum[i] += d;
+        st->max[i] = d > st->max[i] ? d : st->max[i];
+    }
+}
+
+static void stats_report(alerting_t *al)
+{
+    cycle_stats_t *st = &al->stats;
+    if (st->cycles == 0)
+        return;
+    char stages[256] = "";
+    size_t at = 0;
+    for (int i = 0; i < CYCLE_STAGES && at < sizeof(stages); i++)
+        at += (size_t)snprintf(stages + at, sizeof(stages) - at, " %s %.1f/%" PRId64,
+                               stage_names[i], (double)st->sum[i] / (double)st->cycles, st->max[i]);
+    nq_log_info("cycle_stats",
+                "%" PRIu64 " cycles, %.1f entries (max %zu) and %.0f events each; oldest entry "
+                "waited %.1f ms (max %" PRId64 ") in the log; %" PRIu64 " timer changes, %" PRIu64
+                " once folded; ms per stage (mean/max):%s",
+                st->cycles, (double)st->entries / (double)st->cycles, st->max_entries,
+                (double)st->events / (double)st->cycles, (double)st->lag_sum / (double)st->cycles,
+                st->lag_max, st->changes, st->folded, stages);
+    memset(st, 0, sizeof(*st));
+}
+
 /* The cycle is over (done or given up): read on. */
 static void cycle_end(cycle_t *c)
 {
     alerting_t *al = c->al;
+    c->at[CYCLE_STAGES] = nq_now_ms();
+    stats_add(&al->stats, c);
     bool again = c->full;
     cycle_free(c);
     al->busy = false;
@@ -354,6 +417,7 @@ static void cycle_raise(cycle_t *c)
     }
     rc->c = c;
     rc->raised_at = nq_now_ms();
+    c->at[ST_RAISE] = rc->raised_at;
     nq_redis_args_t a;
     nq_redis_args_init(&a);
     alerting_raise_keys(&a);
@@ -409,22 +473,38 @@ static void cycle_raise(cycle_t *c)
 
 /* ---- 2c. timers ----------------------------------------------------------- */
 
-static void on_timers_applied(void *arg, bool ok)
+/* The names and the timers are asked for together; the raise follows both. */
+static void step_done(cycle_t *c, bool ok)
 {
-    cycle_t *c = arg;
-    if (!ok || c->al->stopping) {
-        nq_log_warn("alert_deferred", "%zu entries stay pending: timer deadlines not stored",
-                    c->log.n);
+    c->step_failed = c->step_failed || !ok;
+    if (--c->steps > 0)
+        return;
+    if (c->step_failed || c->al->stopping) {
         cycle_end(c);
         return;
     }
     cycle_raise(c);
 }
 
+static void on_timers_applied(void *arg, bool ok)
+{
+    cycle_t *c = arg;
+    if (!ok)
+        nq_log_warn("alert_deferred", "%zu entries stay pending: timer deadlines not stored",
+                    c->log.n);
+    step_done(c, ok);
+}
+
 /* Store the batch's timer deadlines (and auto-resolve what they clear) before
- * its entries are acknowledged with its alerts. */
+ * its entries are acknowledged with its alerts; changes of one timer folded
+ * first (timermerge.h). */
 static void cycle_timers(cycle_t *c)
 {
+    long kept = timer_changes_merge(c->changes, c->n_changes);
+    c->al->stats.changes += c->n_changes;
+    if (kept >= 0)
+        c->n_changes = (size_t)kept;
+    c->al->stats.folded += c->n_changes;
     timers_apply(c->al->timers, c->changes, c->n_changes, on_timers_applied, c);
 }
 
@@ -448,7 +528,7 @@ static void on_names(nq_redis_t *r, redisReply *reply, void *data)
         copy_name(f->names.team, sizeof(f->names.team), listed ? reply->element[2 * i + 1] : NULL);
         f->rule->describe(&f->d, &f->names);
     }
-    cycle_timers(c);
+    step_done(c, true);
 }
 
 static void cycle_names(cycle_t *c)
@@ -594,6 +674,7 @@ static void read_teams(cycle_t *c, const redisReply *list)
 static void on_context(nq_redis_t *r, redisReply *reply, void *data)
 {
     cycle_t *c = data;
+    c->at[ST_PREPARE] = nq_now_ms();
     if (!reply || reply->type != REDIS_REPLY_ARRAY || reply->elements != 3 ||
         reply->element[0]->elements != c->n_prices ||
         reply->element[1]->elements != 2 * c->n_people) {
@@ -618,15 +699,17 @@ static void on_context(nq_redis_t *r, redisReply *reply, void *data)
         cycle_end(c);
         return;
     }
+    c->steps = c->n_fired > 0 ? 2 : 1;
+    c->step_failed = false;
     if (c->n_fired > 0)
         cycle_names(c);
-    else
-        cycle_timers(c);
+    cycle_timers(c);
 }
 
 static void cycle_context(cycle_t *c)
 {
     if (!c->watched) { /* nothing to evaluate: acknowledge only */
+        c->at[ST_PREPARE] = nq_now_ms();
         cycle_raise(c);
         return;
     }
@@ -665,6 +748,8 @@ static bool cycle_start(alerting_t *al, const redisReply *entries, size_t full)
         return false;
     c->al = al;
     c->full = entries->elements >= full;
+    c->at[ST_READ] = al->read_sent_at;
+    c->at[ST_CONTEXT] = nq_now_ms();
     /* A poison entry (or one deleted from the log) counts nothing: acknowledged. */
     if (nq_actlog_batch_take(&c->log, entries, "no alert raised") != 0 || c->log.n == 0 ||
         cycle_collect(c) != 0) {
@@ -686,10 +771,12 @@ static void on_read(nq_redis_t *r, redisReply *reply, void *data)
     else if (reply && reply->type == REDIS_REPLY_ERROR)
         nq_log_warn("read_failed", "%s", reply->str);
     bool own = al->own_pending;
-    if (own && reply && reply->type != REDIS_REPLY_ERROR &&
-        (!entries || entries->elements < ALERTING_PULL_ENTRIES))
+    size_t got = entries && entries->type == REDIS_REPLY_ARRAY ? entries->elements : 0;
+    if (own && reply && reply->type != REDIS_REPLY_ERROR && got < (size_t)al->asked)
         al->own_pending = false; /* the rest of them come by reclaim */
-    if (!al->stopping && cycle_start(al, entries, ALERTING_PULL_ENTRIES))
+    if (reply && reply->type != REDIS_REPLY_ERROR)
+        al->read_count = alert_read_count(al->asked, got);
+    if (!al->stopping && cycle_start(al, entries, (size_t)al->asked))
         return;
     al->busy = false;
     if (own && !al->own_pending && !al->stopping)
@@ -733,17 +820,25 @@ static void pull(alerting_t *al)
                               NQ_KEY_ACTIVITIES, NQ_GROUP_ALERTING, me, ALERTING_RECLAIM_IDLE_MS,
                               al->reclaim_cursor, ALERTING_RECLAIM_ENTRIES);
     } else {
+        al->asked = al->read_count;
         rc = nq_redis_command(r, on_read, al, "XREADGROUP GROUP %s %s COUNT %d STREAMS %s %s",
-                              NQ_GROUP_ALERTING, me, ALERTING_PULL_ENTRIES, NQ_KEY_ACTIVITIES,
+                              NQ_GROUP_ALERTING, me, al->asked, NQ_KEY_ACTIVITIES,
                               al->own_pending ? "0" : ">");
     }
-    if (rc == 0)
+    if (rc == 0) {
         al->busy = true;
+        al->read_sent_at = nq_now_ms();
+    }
 }
 
 static void on_poll_timer(uv_timer_t *t)
 {
-    pull(t->data);
+    alerting_t *al = t->data;
+    if (++al->polls >= ALERTING_STATS_POLLS) {
+        al->polls = 0;
+        stats_report(al);
+    }
+    pull(al);
 }
 
 static void on_reclaim_timer(uv_timer_t *t)
@@ -793,6 +888,7 @@ void *alerting_new(nq_service_t *svc)
     if (!al)
         return NULL;
     al->svc = svc;
+    al->read_count = ALERTING_PULL_ENTRIES;
     strcpy(al->reclaim_cursor, "0-0");
     const nq_config_t *cfg = &svc->cfg;
     char err[160];

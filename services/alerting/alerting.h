@@ -6,11 +6,13 @@
  * shared out by the group; entries a dead replica left pending are taken over
  * with XAUTOCLAIM after ALERTING_RECLAIM_IDLE_MS, its own ones at start).
  *
- * One cycle at a time, three Redis calls at most:
+ * One cycle at a time, three Redis calls at most, on as many entries as the
+ * last read suggests (readsize.h: more behind a backlog, few at rest):
  *   1. alert_context: the team and name of each salesperson of the batch,
  *      their teams' rule overrides (settings.h), the last competitor prices;
  *   2. every rule of the table (rules.h) on every event, in log order; when
- *      some fired, alert_names: the customers' and teams' names;
+ *      some fired, alert_names: the customers' and teams' names, asked for
+ *      together with the timer deadlines the events move (timers.h);
  *   3. alert_raise: each alert once per (rule, subject, window) — the dedupe
  *      key is set in the same script that stores the alert, adds it to the
  *      alert stream, the list indexes and the escalation clock (escalate.h) —
@@ -29,15 +31,16 @@
 #define NQ_ALERTING_H
 
 #include "nq/service.h"
+#include "readsize.h"
 #include "rules.h"
 #include "settings.h"
 
-#define ALERTING_PULL_ENTRIES    32   /* log entries per cycle */
 #define ALERTING_RECLAIM_ENTRIES 16   /* entries taken over per reclaim */
 #define ALERTING_POLL_MS         1000 /* reads even without a nudge */
 #define ALERTING_RECLAIM_MS      2000 /* how often it looks for a dead replica's entries */
 #define ALERTING_RECLAIM_IDLE_MS 5000 /* pending this long: its replica is taken for dead */
 #define ALERTING_RETRIES         8    /* cycles started again after a price conflict */
+#define ALERTING_STATS_POLLS     10   /* cycle timings reported (info) every this many polls */
 
 typedef struct alerting alerting_t;
 

@@ -1,6 +1,8 @@
 /* channel.c — delivery channels and their payloads. See channel.h. */
 #include "channel.h"
 
+#include "channel_mail.h"
+
 #include <inttypes.h>
 #include <sodium.h>
 #include <stdio.h>
@@ -14,13 +16,21 @@
 typedef int (*build_fn)(const channel_t *ch, const channel_msg_t *m, int64_t now_ms,
                         channel_req_t *out);
 
+/* A kind's own fields of the POST body into *ch. */
+typedef void (*parse_fn)(const json_t *body, channel_t *ch, nq_field_errors_t *errs);
+
 struct channel_kind {
-    const char *name;      /* "wecom" */
-    int rate_per_min;      /* default rate limit */
-    bool secret_required;  /* the generic webhook signs every request */
-    bool secret_allowed;   /* WeCom robots have no signature */
-    const char *reply_key; /* the answer's status field ("errcode", "code"), NULL none */
-    build_fn build;
+    const char *name;          /* "wecom" */
+    int rate_per_min;          /* default rate limit */
+    bool secret_required;      /* the generic webhook signs every request */
+    bool secret_allowed;       /* WeCom robots have no signature */
+    const char *reply_key;     /* the answer's status field ("errcode", "code"), NULL none */
+    const char *const *fields; /* its fields beyond kind, name and rate_per_min */
+    parse_fn parse;            /* reads them */
+    build_fn build;            /* the request of a message */
+    void (*store)(const channel_t *ch, json_t *o); /* stored beyond the common fields */
+    int (*load)(const json_t *j, channel_t *ch);   /* read back */
+    void (*show)(const channel_t *ch, json_t *o);  /* shown instead of the masked webhook */
 };
 
 /* ---- the text every vendor shows ------------------------------------------ */
@@ -118,7 +128,7 @@ static void text_test(text_t *t, const channel_msg_t *m)
 }
 
 /* The title and markdown text of m. Returns 0 or -1; free *md. */
-static int render(const channel_msg_t *m, char *title, size_t tlen, char **md)
+int channel_render(const channel_msg_t *m, char *title, size_t tlen, char **md)
 {
     text_t t = {malloc(CHANNEL_TEXT_MAX + 1), 0, CHANNEL_TEXT_MAX + 1, false};
     if (!t.buf)
@@ -156,7 +166,7 @@ static int build_wecom(const channel_t *ch, const channel_msg_t *m, int64_t now_
                        channel_req_t *out)
 {
     char title[512], *md;
-    if (render(m, title, sizeof(title), &md) != 0)
+    if (channel_render(m, title, sizeof(title), &md) != 0)
         return -1;
     json_t *b = json_pack("{s:s, s:{s:s}}", "msgtype", "markdown", "markdown", "content", md);
     free(md);
@@ -169,7 +179,7 @@ static int build_dingtalk(const channel_t *ch, const channel_msg_t *m, int64_t n
                           channel_req_t *out)
 {
     char title[512], *md;
-    if (render(m, title, sizeof(title), &md) != 0)
+    if (channel_render(m, title, sizeof(title), &md) != 0)
         return -1;
     json_t *b = json_pack("{s:s, s:{s:s, s:s}}", "msgtype", "markdown", "markdown", "title", title,
                           "text", md);
@@ -193,7 +203,7 @@ static int build_feishu(const channel_t *ch, const channel_msg_t *m, int64_t now
                         channel_req_t *out)
 {
     char title[512], *md;
-    if (render(m, title, sizeof(title), &md) != 0)
+    if (channel_render(m, title, sizeof(title), &md) != 0)
         return -1;
     const char *color =
         m->kind == CHANNEL_MSG_TEST                                                     ? "blue"
@@ -254,11 +264,23 @@ static int build_webhook(const channel_t *ch, const channel_msg_t *m, int64_t no
     return out->headers[1] && out->headers[2] ? 0 : -1;
 }
 
+static void webhook_parse(const json_t *body, channel_t *ch, nq_field_errors_t *errs);
+
+static const char *const webhook_fields[] = {"webhook", "secret", NULL};
+static const char *const mail_fields[] = {
+    "smtp", "from", "to", "username", "secret", "allow_plaintext", NULL};
+
 static const channel_kind_t kinds[] = {
-    {"wecom", 20, false, false, "errcode", build_wecom},
-    {"dingtalk", 20, false, true, "errcode", build_dingtalk},
-    {"feishu", 100, false, true, "code", build_feishu},
-    {"webhook", 60, true, true, NULL, build_webhook},
+    {"wecom", 20, false, false, "errcode", webhook_fields, webhook_parse, build_wecom, NULL, NULL,
+     NULL},
+    {"dingtalk", 20, false, true, "errcode", webhook_fields, webhook_parse, build_dingtalk, NULL,
+     NULL, NULL},
+    {"feishu", 100, false, true, "code", webhook_fields, webhook_parse, build_feishu, NULL, NULL,
+     NULL},
+    {"webhook", 60, true, true, NULL, webhook_fields, webhook_parse, build_webhook, NULL, NULL,
+     NULL},
+    {"email", 30, false, true, NULL, mail_fields, channel_mail_parse, channel_mail_build,
+     channel_mail_store, channel_mail_load, channel_mail_show},
 };
 #define N_KINDS (sizeof(kinds) / sizeof(kinds[0]))
 
@@ -298,6 +320,9 @@ void channel_req_free(channel_req_t *r)
     free(r->body);
     for (size_t i = 0; i < CHANNEL_HEADERS_MAX; i++)
         free(r->headers[i]);
+    free(r->mail_from);
+    for (size_t i = 0; i < CHANNEL_TO_MAX; i++)
+        free(r->mail_rcpt[i]);
     memset(r, 0, sizeof(*r));
 }
 
@@ -305,7 +330,7 @@ bool channel_accepted(const channel_t *ch, long status, const char *body, const 
 {
     *why = NULL;
     if (status < 200 || status > 299) {
-        *why = "the receiver answered an HTTP error";
+        *why = "the receiver answered an error";
         return false;
     }
     if (!ch->kind || !ch->kind->reply_key)
@@ -394,44 +419,50 @@ static const char *str_field(const json_t *body, const char *name, nq_field_erro
     return v ? json_string_value(v) : NULL;
 }
 
-int channel_parse(const json_t *body, channel_t *ch, nq_field_errors_t *errs)
+/* The robots' and the webhook's own fields: the URL and the secret. */
+static void webhook_parse(const json_t *body, channel_t *ch, nq_field_errors_t *errs)
 {
-    static const char *const fields[] = {"kind", "name", "webhook", "secret", "rate_per_min", NULL};
-    size_t before = errs->n;
-    memset(ch, 0, sizeof(*ch));
-    const char *key;
-    json_t *v;
-    json_object_foreach ((json_t *)body, key, v) {
-        if (!nq_one_of(key, fields))
-            nq_field_errors_add(errs, key, "unknown field");
-    }
-    const char *kind = str_field(body, "kind", errs);
-    const char *name = str_field(body, "name", errs);
     const char *hook = str_field(body, "webhook", errs);
     const char *secret = str_field(body, "secret", errs);
-    ch->kind = channel_kind_find(kind);
-    if (!ch->kind)
-        nq_field_errors_add(errs, "kind", "must be one of wecom, dingtalk, feishu, webhook");
-    if (!name || !nq_valid_text(name, sizeof(ch->name) - 1) || !*name ||
-        chars(name) > CHANNEL_NAME_MAX)
-        nq_field_errors_add(errs, "name", "is required: 1 to 64 characters");
-    else
-        snprintf(ch->name, sizeof(ch->name), "%s", name);
     if (!hook || strlen(hook) > CHANNEL_URL_MAX || !url_ok(hook))
         nq_field_errors_add(errs, "webhook",
                             "is required: an http:// or https:// URL of at most 1000 characters");
     else
         snprintf(ch->webhook, sizeof(ch->webhook), "%s", hook);
-    if (secret && *secret && ch->kind && !ch->kind->secret_allowed)
+    if (secret && *secret && !ch->kind->secret_allowed)
         nq_field_errors_add(errs, "secret", "this kind of channel has no secret");
     else if (secret &&
              (strlen(secret) > CHANNEL_SECRET_MAX || !nq_valid_text(secret, CHANNEL_SECRET_MAX)))
         nq_field_errors_add(errs, "secret", "must be at most 256 printable characters");
-    else if (ch->kind && ch->kind->secret_required &&
-             (!secret || strlen(secret) < CHANNEL_SECRET_MIN))
+    else if (ch->kind->secret_required && (!secret || strlen(secret) < CHANNEL_SECRET_MIN))
         nq_field_errors_add(errs, "secret", "is required: at least 16 characters");
     else if (secret)
         snprintf(ch->secret, sizeof(ch->secret), "%s", secret);
+}
+
+int channel_parse(const json_t *body, channel_t *ch, nq_field_errors_t *errs)
+{
+    static const char *const common[] = {"kind", "name", "rate_per_min", NULL};
+    size_t before = errs->n;
+    memset(ch, 0, sizeof(*ch));
+    const char *kind = str_field(body, "kind", errs);
+    const char *name = str_field(body, "name", errs);
+    ch->kind = channel_kind_find(kind);
+    if (!ch->kind)
+        nq_field_errors_add(errs, "kind", "must be one of wecom, dingtalk, feishu, webhook, email");
+    const char *key;
+    json_t *v;
+    json_object_foreach ((json_t *)body, key, v) {
+        if (!nq_one_of(key, common) && ch->kind && !nq_one_of(key, ch->kind->fields))
+            nq_field_errors_add(errs, key, "unknown field (for a %s channel)", ch->kind->name);
+    }
+    if (!name || !nq_valid_text(name, sizeof(ch->name) - 1) || !*name ||
+        chars(name) > CHANNEL_NAME_MAX)
+        nq_field_errors_add(errs, "name", "is required: 1 to 64 characters");
+    else
+        snprintf(ch->name, sizeof(ch->name), "%s", name);
+    if (ch->kind)
+        ch->kind->parse(body, ch, errs);
     json_t *rate = json_object_get(body, "rate_per_min");
     if (rate && (!json_is_integer(rate) || json_integer_value(rate) < 1 ||
                  json_integer_value(rate) > CHANNEL_RATE_MAX))
@@ -443,10 +474,13 @@ int channel_parse(const json_t *body, channel_t *ch, nq_field_errors_t *errs)
 
 json_t *channel_to_json(const channel_t *ch)
 {
-    return json_pack("{s:s, s:s, s:s, s:s, s:s, s:i, s:I}", "id", ch->id, "kind",
-                     channel_kind_name(ch->kind), "name", ch->name, "webhook", ch->webhook,
-                     "secret", ch->secret, "rate_per_min", ch->rate_per_min, "created_at",
-                     (json_int_t)ch->created_at);
+    json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:i, s:I}", "id", ch->id, "kind",
+                          channel_kind_name(ch->kind), "name", ch->name, "webhook", ch->webhook,
+                          "secret", ch->secret, "rate_per_min", ch->rate_per_min, "created_at",
+                          (json_int_t)ch->created_at);
+    if (o && ch->kind && ch->kind->store)
+        ch->kind->store(ch, o);
+    return o;
 }
 
 int channel_from_json(const char *text, channel_t *ch)
@@ -469,7 +503,7 @@ int channel_from_json(const char *text, channel_t *ch)
         snprintf(ch->secret, sizeof(ch->secret), "%s", secret);
         ch->rate_per_min = rate > 0 ? rate : channel_kind_rate(ch->kind);
         ch->created_at = created;
-        rc = ch->kind ? 0 : -1;
+        rc = !ch->kind ? -1 : ch->kind->load ? ch->kind->load(j, ch) : 0;
     }
     json_decref(j);
     return rc;
@@ -519,10 +553,13 @@ json_t *channel_public_json(const channel_t *ch)
 {
     char masked[CHANNEL_URL_MAX + 1];
     channel_mask_url(ch->webhook, masked, sizeof(masked));
-    return json_pack("{s:s, s:s, s:s, s:s, s:b, s:i, s:I}", "id", ch->id, "kind",
-                     channel_kind_name(ch->kind), "name", ch->name, "webhook", masked, "has_secret",
-                     *ch->secret != '\0', "rate_per_min", ch->rate_per_min, "created_at",
-                     (json_int_t)ch->created_at);
+    json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:b, s:i, s:I}", "id", ch->id, "kind",
+                          channel_kind_name(ch->kind), "name", ch->name, "webhook", masked,
+                          "has_secret", *ch->secret != '\0', "rate_per_min", ch->rate_per_min,
+                          "created_at", (json_int_t)ch->created_at);
+    if (o && ch->kind && ch->kind->show)
+        ch->kind->show(ch, o);
+    return o;
 }
 
 void channel_item_of(const Nq__Alert *a, channel_item_t *out)

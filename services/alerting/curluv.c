@@ -2,6 +2,7 @@
 #include "curluv.h"
 
 #include <curl/curl.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -27,9 +28,10 @@ typedef struct req {
     struct req *prev, *next; /* in curluv.reqs */
     curluv_t *cu;
     CURL *easy;
-    struct curl_slist *headers;
-    char *body;              /* copy of what is sent */
-    char answer[ANSWER_MAX]; /* the answer's first bytes */
+    struct curl_slist *headers; /* HTTP headers, or an e-mail's recipients */
+    char *body;                 /* copy of what is sent */
+    size_t len, sent;           /* its length; an e-mail's bytes read by libcurl so far */
+    char answer[ANSWER_MAX];    /* the answer's first bytes */
     size_t answer_len;
     char error[CURL_ERROR_SIZE];
     curluv_cb cb;
@@ -182,43 +184,55 @@ static size_t on_write(char *ptr, size_t size, size_t n, void *userdata)
     return len;
 }
 
-int curluv_post(curluv_t *cu, const char *url, char *const *headers, const char *body, size_t len,
-                long timeout_ms, curluv_cb cb, void *data)
+/* A request carrying a copy of body[0..len), or NULL. */
+static req_t *req_new(const char *body, size_t len, curluv_cb cb, void *data)
 {
     req_t *r = calloc(1, sizeof(*r));
     if (!r)
-        return -1;
+        return NULL;
     r->cb = cb;
     r->data = data;
+    r->len = len;
     r->body = malloc(len + 1);
     r->easy = curl_easy_init();
-    if (!r->body || !r->easy)
-        goto out_free;
-    memcpy(r->body, body, len);
-    for (size_t i = 0; headers && headers[i]; i++) {
-        struct curl_slist *h = curl_slist_append(r->headers, headers[i]);
-        if (!h)
-            goto out_free;
-        r->headers = h;
+    if (!r->body || !r->easy) {
+        if (r->easy)
+            curl_easy_cleanup(r->easy);
+        req_free(r);
+        return NULL;
     }
-    r->headers = curl_slist_append(r->headers, "Expect:"); /* no 100-continue round trip */
+    memcpy(r->body, body, len);
+    r->body[len] = '\0';
+    return r;
+}
+
+static bool slist_add(struct curl_slist **list, const char *line)
+{
+    struct curl_slist *l = curl_slist_append(*list, line);
+    if (l)
+        *list = l;
+    return l != NULL;
+}
+
+/* The options every request has, then r on the multi handle. 0 or -1 (r freed). */
+static int req_start(curluv_t *cu, req_t *r, const char *url, const char *protocols,
+                     long timeout_ms)
+{
     CURL *e = r->easy;
     curl_easy_setopt(e, CURLOPT_URL, url);
-    curl_easy_setopt(e, CURLOPT_POST, 1L);
-    curl_easy_setopt(e, CURLOPT_POSTFIELDS, r->body);
-    curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE, (long)len);
-    curl_easy_setopt(e, CURLOPT_HTTPHEADER, r->headers);
     curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, timeout_ms);
     curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, timeout_ms);
     curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(e, CURLOPT_USERAGENT, "neiqin-alerting");
+    curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, protocols);
     curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_write);
     curl_easy_setopt(e, CURLOPT_WRITEDATA, r);
     curl_easy_setopt(e, CURLOPT_ERRORBUFFER, r->error);
     curl_easy_setopt(e, CURLOPT_PRIVATE, r);
-    if (curl_multi_add_handle(cu->multi, e) != CURLM_OK)
-        goto out_free;
+    if (curl_multi_add_handle(cu->multi, e) != CURLM_OK) {
+        curl_easy_cleanup(e);
+        req_free(r);
+        return -1;
+    }
     r->cu = cu;
     r->next = cu->reqs;
     if (cu->reqs)
@@ -226,11 +240,70 @@ int curluv_post(curluv_t *cu, const char *url, char *const *headers, const char 
     cu->reqs = r;
     cu->pending++;
     return 0;
-out_free:
-    if (r->easy)
+}
+
+int curluv_post(curluv_t *cu, const char *url, char *const *headers, const char *body, size_t len,
+                long timeout_ms, curluv_cb cb, void *data)
+{
+    req_t *r = req_new(body, len, cb, data);
+    if (!r)
+        return -1;
+    bool ok = true;
+    for (size_t i = 0; ok && headers && headers[i]; i++)
+        ok = slist_add(&r->headers, headers[i]);
+    if (!ok || !slist_add(&r->headers, "Expect:")) { /* no 100-continue round trip */
         curl_easy_cleanup(r->easy);
-    req_free(r);
-    return -1;
+        req_free(r);
+        return -1;
+    }
+    CURL *e = r->easy;
+    curl_easy_setopt(e, CURLOPT_POST, 1L);
+    curl_easy_setopt(e, CURLOPT_POSTFIELDS, r->body);
+    curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE, (long)len);
+    curl_easy_setopt(e, CURLOPT_HTTPHEADER, r->headers);
+    curl_easy_setopt(e, CURLOPT_USERAGENT, "neiqin-alerting");
+    return req_start(cu, r, url, "http,https", timeout_ms);
+}
+
+/* libcurl reads the message to send from here. */
+static size_t on_read(char *buf, size_t size, size_t n, void *userdata)
+{
+    req_t *r = userdata;
+    size_t room = size * n, left = r->len - r->sent;
+    size_t take = left < room ? left : room;
+    memcpy(buf, r->body + r->sent, take);
+    r->sent += take;
+    return take;
+}
+
+int curluv_mail(curluv_t *cu, const curluv_mail_t *m, const char *msg, size_t len, long timeout_ms,
+                curluv_cb cb, void *data)
+{
+    req_t *r = req_new(msg, len, cb, data);
+    if (!r)
+        return -1;
+    bool ok = m->rcpt && m->rcpt[0];
+    for (size_t i = 0; ok && m->rcpt[i]; i++)
+        ok = slist_add(&r->headers, m->rcpt[i]);
+    if (!ok) {
+        curl_easy_cleanup(r->easy);
+        req_free(r);
+        return -1;
+    }
+    CURL *e = r->easy;
+    curl_easy_setopt(e, CURLOPT_MAIL_FROM, m->from);
+    curl_easy_setopt(e, CURLOPT_MAIL_RCPT, r->headers);
+    curl_easy_setopt(e, CURLOPT_UPLOAD, 1L);
+    curl_easy_setopt(e, CURLOPT_READFUNCTION, on_read);
+    curl_easy_setopt(e, CURLOPT_READDATA, r);
+    curl_easy_setopt(e, CURLOPT_INFILESIZE_LARGE, (curl_off_t)len);
+    curl_easy_setopt(e, CURLOPT_USE_SSL,
+                     m->require_tls ? (long)CURLUSESSL_ALL : (long)CURLUSESSL_TRY);
+    if (m->username && *m->username) {
+        curl_easy_setopt(e, CURLOPT_USERNAME, m->username);
+        curl_easy_setopt(e, CURLOPT_PASSWORD, m->password ? m->password : "");
+    }
+    return req_start(cu, r, m->url, "smtp,smtps", timeout_ms);
 }
 
 size_t curluv_pending(const curluv_t *cu)

@@ -1,4 +1,4 @@
-/* services/alerting/curluv.h — HTTP POSTs on the process's libuv loop (libcurl multi).
+/* services/alerting/curluv.h — HTTP POSTs and e-mails on the process's libuv loop (libcurl multi).
  *
  * Every request runs concurrently on the one loop (libcurl's multi socket
  * interface driven by uv_poll and a uv_timer): a slow or dead receiver holds
@@ -13,6 +13,7 @@
 #ifndef NQ_ALERTING_CURLUV_H
 #define NQ_ALERTING_CURLUV_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <uv.h>
 
@@ -33,6 +34,21 @@ curluv_t *curluv_new(uv_loop_t *loop);
  * later), or -1 (cb never runs). */
 int curluv_post(curluv_t *cu, const char *url, char *const *headers, const char *body, size_t len,
                 long timeout_ms, curluv_cb cb, void *data);
+
+/* An e-mail's envelope and server: url smtp://host[:port] (STARTTLS) or
+ * smtps://host[:port] (TLS from the start); username "" or NULL: no login. */
+typedef struct curluv_mail {
+    const char *url, *username, *password;
+    const char *from;        /* envelope sender */
+    const char *const *rcpt; /* envelope recipients, NULL-terminated, at least one */
+    bool require_tls;        /* smtp://: refuse to send when STARTTLS is not offered */
+} curluv_mail_t;
+
+/* Send the RFC 5322 message msg[0..len) (CRLF lines) as m says; cb gets the
+ * server's last reply code (250 once taken) as its status. Returns 0 (cb runs
+ * once, later), or -1 (cb never runs). */
+int curluv_mail(curluv_t *cu, const curluv_mail_t *m, const char *msg, size_t len, long timeout_ms,
+                curluv_cb cb, void *data);
 
 /* Requests in flight. */
 size_t curluv_pending(const curluv_t *cu);

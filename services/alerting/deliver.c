@@ -23,6 +23,7 @@ struct deliver {
     bool own_pending;            /* read this consumer's pending entries first */
     bool claim_busy;             /* a claim (and its load) is in flight */
     bool stopping;               /* deliver_stop ran */
+    uint64_t reservations;       /* rate window reservations made (tags them) */
     uint64_t sent, failed, dead; /* outcomes here */
 };
 
@@ -116,6 +117,7 @@ static void on_channels(nq_redis_t *r, redisReply *reply, void *data)
     int64_t now = nq_now_ms();
     nq_redis_args_adds(&keys, NQ_KEY_ALERTS);
     nq_redis_args_adds(&keys, NQ_KEY_DLV_QUEUE);
+    nq_redis_args_adds(&keys, NQ_KEY_DLV_DEPTH);
     nq_redis_args_adds(&args, NQ_GROUP_DELIVERY);
     nq_redis_args_addf(&args, "%zu", f->n_entries);
     for (size_t i = 0; i < f->n_entries; i++)
@@ -256,15 +258,23 @@ typedef struct taken {
     bool has_rec;     /* the record read */
     Nq__Alert *alert; /* its alert (NULL for a test message, or gone) */
     size_t group;     /* its channel's index in the round */
+    int role;         /* TAKEN_* */
 } taken_t;
+
+/* What a delivery of the round is, once looked at. */
+enum { TAKEN_DONE, TAKEN_TEST, TAKEN_PICKED };
 
 /* A channel of the round. */
 typedef struct group {
     char team[72], channel[72];
-    channel_t ch;   /* as stored */
-    bool has_ch;    /* it exists */
-    long long sent; /* messages this minute */
-    quiet_t quiet;  /* the team's quiet hours */
+    channel_t ch;      /* as stored */
+    bool has_ch;       /* it exists */
+    long long sent;    /* messages in the rate window */
+    long long depth;   /* its deliveries in the queue */
+    quiet_t quiet;     /* the team's quiet hours */
+    size_t tests;      /* test messages taken (each goes alone, first) */
+    dlv_split_t split; /* how the picked deliveries go */
+    long long granted; /* messages the rate window took */
 } group_t;
 
 typedef struct round {
@@ -305,24 +315,23 @@ static void on_done(nq_redis_t *r, redisReply *reply, void *data)
 }
 
 /* Write t's outcome: rec already updated; due: when a retry is due. */
-static void store_outcome(deliver_t *d, const taken_t *t, const char *outcome, int64_t due,
-                          int spend)
+static void store_outcome(deliver_t *d, const taken_t *t, const char *outcome, int64_t due)
 {
     char *text = dlv_record_dump(&t->rec);
     json_t *last = json_pack("{s:s, s:I, s:s, s:s}", "state", t->rec.state, "at",
                              (json_int_t)nq_now_ms(), "error", t->rec.error, "delivery", t->full);
     char *last_text = last ? json_dumps(last, JSON_COMPACT) : NULL;
     json_decref(last);
-    char k_rec[160], k_dead[160], k_rate[200], k_last[160];
+    char k_rec[160], k_dead[160], k_last[160];
     nq_key_dlv_alert(k_rec, sizeof(k_rec), t->id.alert);
     nq_key_dlv_dead(k_dead, sizeof(k_dead), t->id.team);
-    nq_key_dlv_rate(k_rate, sizeof(k_rate), t->id.team, t->id.channel);
     nq_key_dlv_last(k_last, sizeof(k_last), t->id.team);
     if (!text || !last_text ||
         nq_script_callf(d->svc->redis, NQ_SCRIPT(DLV_DONE), on_done, NULL, 5,
-                        "%s %s %s %s %s %s %s %s %s %lld %d %d %s %s", NQ_KEY_DLV_QUEUE, k_rec,
-                        k_dead, k_rate, k_last, t->full, t->id.field, text, outcome, (long long)due,
-                        spend, NQ_DLV_RATE_WINDOW_S, t->id.channel, last_text) != 0)
+                        "%s %s %s %s %s %s %s %s %s %lld %d %s/%s %s %s", NQ_KEY_DLV_QUEUE, k_rec,
+                        k_dead, NQ_KEY_DLV_DEPTH, k_last, t->full, t->id.field, text, outcome,
+                        (long long)due, dlv_id_is_test(&t->id) ? 0 : 1, t->id.team, t->id.channel,
+                        t->id.channel, last_text) != 0)
         nq_log_warn("delivery_outcome_lost", "%s: Redis unavailable (tried again after its lease)",
                     t->full);
     free(text);
@@ -356,7 +365,7 @@ static void on_sent(long status, const char *body, const char *error, void *data
             t->rec.error[0] = '\0';
             t->rec.digest = s->n > 1 ? (int)s->n : 0;
             d->sent++;
-            store_outcome(d, t, "sent", 0, i == 0);
+            store_outcome(d, t, "sent", 0);
             continue;
         }
         snprintf(t->rec.error, sizeof(t->rec.error), "%s", err);
@@ -365,16 +374,30 @@ static void on_sent(long status, const char *body, const char *error, void *data
                               DELIVER_CAP_MS, randombytes_random(), &next)) {
             t->rec.next_at = next;
             d->failed++;
-            store_outcome(d, t, "retry", next, i == 0);
+            store_outcome(d, t, "retry", next);
         } else {
             strcpy(t->rec.state, "dead");
             d->dead++;
             nq_log_warn("delivery_dead", "%s after %d attempts: %s", t->full, t->rec.attempts, err);
-            store_outcome(d, t, "dead", 0, i == 0);
+            store_outcome(d, t, "dead", 0);
         }
     }
     free(s->t);
     free(s);
+}
+
+/* Post rq, or mail it when it is an e-mail. 0, or -1 (on_sent never runs). */
+static int send_request(curluv_t *http, const channel_req_t *rq, long timeout_ms, send_t *s)
+{
+    if (!rq->mail_from)
+        return curluv_post(http, rq->url, rq->headers, rq->body, rq->len, timeout_ms, on_sent, s);
+    curluv_mail_t m = {.url = rq->url,
+                       .username = rq->username,
+                       .password = rq->password,
+                       .from = rq->mail_from,
+                       .rcpt = (const char *const *)rq->mail_rcpt,
+                       .require_tls = rq->require_tls};
+    return curluv_mail(http, &m, rq->body, rq->len, timeout_ms, on_sent, s);
 }
 
 /* Post one message carrying deliveries t[0..n) of group g. */
@@ -415,8 +438,7 @@ static void post(round_t *rd, const group_t *g, taken_t *const *t, size_t n)
     int rc = channel_request(&g->ch, &m, nq_now_ms(), &rq);
     free(items);
     if (rc == 0) {
-        rc = curluv_post(d->http, rq.url, rq.headers, rq.body, rq.len,
-                         (long)d->svc->cfg.delivery_timeout_ms, on_sent, s);
+        rc = send_request(d->http, &rq, (long)d->svc->cfg.delivery_timeout_ms, s);
         channel_req_free(&rq);
     }
     if (rc != 0) {
@@ -432,7 +454,7 @@ static void drop(deliver_t *d, taken_t *t, const char *why)
 {
     strcpy(t->rec.state, "dropped");
     snprintf(t->rec.error, sizeof(t->rec.error), "%s", why);
-    store_outcome(d, t, "dropped", 0, 0);
+    store_outcome(d, t, "dropped", 0);
 }
 
 /* Hold t until its team's quiet hours end (looked at again every minute,
@@ -443,26 +465,33 @@ static void hold(deliver_t *d, taken_t *t, int64_t until, int64_t now)
     t->rec.next_at = until;
     t->rec.first_at = until;
     int64_t due = until < now + DELIVER_QUIET_RECHECK_MS ? until : now + DELIVER_QUIET_RECHECK_MS;
-    store_outcome(d, t, "retry", due, 0);
+    store_outcome(d, t, "retry", due);
 }
 
-static void dispatch(round_t *rd)
+/* A delivery the channel's rate window has no room for now: later. */
+static void wait_window(deliver_t *d, taken_t *t, int64_t now)
+{
+    t->rec.next_at = now + DELIVER_WAIT_MS;
+    store_outcome(d, t, "retry", t->rec.next_at);
+}
+
+/* Sort the round's deliveries: drop, hold, or keep them for a message; then
+ * plan each channel's messages (dlv_plan). Returns how many channels want any. */
+static size_t sort_round(round_t *rd, int64_t now)
 {
     deliver_t *d = rd->d;
-    taken_t **pick = calloc(rd->n ? rd->n : 1, sizeof(*pick));
-    if (!pick)
-        return;
-    int64_t now = nq_now_ms();
     nq_period_t day;
     bool day_known = nq_period_of(NQ_PERIOD_DAY, now, &day) == 0;
+    size_t wanting = 0;
     for (size_t gi = 0; gi < rd->n_groups; gi++) {
         group_t *g = &rd->g[gi];
         int64_t quiet = day_known ? quiet_until(&g->quiet, now, day.start_ms, day.end_ms) : 0;
-        size_t n = 0, tests = 0;
+        size_t picked = 0;
         for (size_t i = 0; i < rd->n; i++) {
             taken_t *t = &rd->t[i];
             if (t->group != gi)
                 continue;
+            t->role = TAKEN_DONE;
             if (!t->has_rec) /* its record is gone: nothing to say where it stands */
                 dlv_record_init(&t->rec, t->id.channel, "", now);
             if (!g->has_ch)
@@ -473,32 +502,128 @@ static void dispatch(round_t *rd)
                      strcmp(t->alert->state, "open") != 0)
                 drop(d, t, "the alert was acknowledged or resolved before its escalation went out");
             else if (!t->alert)
-                tests++, post(rd, g, &t, 1); /* a test message goes at once, alone */
+                t->role = TAKEN_TEST, g->tests++; /* a test message goes alone */
             else if (quiet && quiet_holds(t->alert->severity))
                 hold(d, t, quiet, now);
             else
+                t->role = TAKEN_PICKED, picked++;
+        }
+        dlv_budget_t b = {.due = picked,
+                          .depth = g->depth,
+                          .rate = g->ch.rate_per_min,
+                          .spent = g->sent + (long long)g->tests,
+                          .digest_max = DELIVER_DIGEST_MAX};
+        g->split = dlv_plan(&b);
+        wanting += g->tests + g->split.messages > 0;
+    }
+    return wanting;
+}
+
+/* Post what the rate windows granted; the rest waits. */
+static void send_round(round_t *rd, int64_t now)
+{
+    deliver_t *d = rd->d;
+    taken_t **pick = calloc(rd->n ? rd->n : 1, sizeof(*pick));
+    for (size_t gi = 0; gi < rd->n_groups; gi++) {
+        group_t *g = &rd->g[gi];
+        long long left = g->granted;
+        size_t n = 0;
+        for (size_t i = 0; i < rd->n; i++) {
+            taken_t *t = &rd->t[i];
+            if (t->group != gi || t->role == TAKEN_DONE)
+                continue;
+            if (t->role == TAKEN_TEST && left > 0)
+                left--, post(rd, g, &t, 1);
+            else if (t->role == TAKEN_PICKED && pick)
                 pick[n++] = t;
+            else
+                wait_window(d, t, now);
         }
-        switch (dlv_plan(n, g->ch.rate_per_min, g->sent + (long long)tests)) {
-        case DLV_SEND_EACH:
-            for (size_t i = 0; i < n; i++)
-                post(rd, g, &pick[i], 1);
-            break;
-        case DLV_DIGEST:
-            post(rd, g, pick, n);
-            break;
-        case DLV_WAIT:
-            for (size_t i = 0; i < n; i++) {
-                pick[i]->rec.next_at = now + DELIVER_WAIT_MS;
-                store_outcome(d, pick[i], "retry", pick[i]->rec.next_at, 0);
-            }
-            break;
+        size_t per = g->split.per_message ? g->split.per_message : 1;
+        size_t at = 0;
+        for (size_t m = 0; m < g->split.messages && left > 0 && at < n; m++, left--) {
+            size_t k = n - at < per ? n - at : per;
+            post(rd, g, &pick[at], k);
+            at += k;
         }
+        for (; at < n; at++)
+            wait_window(d, pick[at], now);
     }
     free(pick);
 }
 
-/* [per delivery [packed alert, record]], then [per channel [channel, count]]. */
+static void round_next(round_t *rd)
+{
+    deliver_t *d = rd->d;
+    bool again = rd->full && !d->stopping;
+    round_free(rd);
+    d->claim_busy = false;
+    if (again)
+        claim(d);
+}
+
+/* dlv_reserve's reply: per wanting channel the messages granted. */
+static void on_reserved(nq_redis_t *r, redisReply *reply, void *data)
+{
+    round_t *rd = data;
+    size_t k = 0;
+    for (size_t gi = 0; gi < rd->n_groups; gi++) {
+        group_t *g = &rd->g[gi];
+        if (g->tests + g->split.messages == 0)
+            continue;
+        g->granted = reply && reply->type == REDIS_REPLY_ARRAY && k < reply->elements &&
+                             reply->element[k]->type == REDIS_REPLY_INTEGER
+                         ? reply->element[k]->integer
+                         : 0;
+        k++;
+    }
+    if (!reply || reply->type != REDIS_REPLY_ARRAY)
+        nq_log_warn("delivery_deferred", "%zu deliveries wait for their lease: %s", rd->n,
+                    reply && reply->type == REDIS_REPLY_ERROR ? reply->str : "Redis unavailable");
+    else if (!rd->d->stopping)
+        send_round(rd, nq_now_ms());
+    round_next(rd);
+}
+
+/* Reserve the planned messages in the channels' rate windows, then send. */
+static void dispatch(round_t *rd)
+{
+    deliver_t *d = rd->d;
+    int64_t now = nq_now_ms();
+    if (sort_round(rd, now) == 0) {
+        round_next(rd);
+        return;
+    }
+    nq_redis_args_t a;
+    nq_redis_args_init(&a);
+    char key[200];
+    for (size_t gi = 0; gi < rd->n_groups; gi++) {
+        if (rd->g[gi].tests + rd->g[gi].split.messages == 0)
+            continue;
+        nq_key_dlv_sent(key, sizeof(key), rd->g[gi].team, rd->g[gi].channel);
+        nq_redis_args_adds(&a, key);
+    }
+    size_t nkeys = a.argc;
+    nq_redis_args_addf(&a, "%" PRId64, now);
+    nq_redis_args_addf(&a, "%d", NQ_DLV_RATE_WINDOW_S * 1000 + DELIVER_RATE_SLACK_MS);
+    nq_redis_args_addf(&a, "%s:%" PRIu64, nq_service_member(d->svc), ++d->reservations);
+    for (size_t gi = 0; gi < rd->n_groups; gi++) {
+        group_t *g = &rd->g[gi];
+        if (g->tests + g->split.messages == 0)
+            continue;
+        nq_redis_args_addf(&a, "%d", g->ch.rate_per_min);
+        nq_redis_args_addf(&a, "%zu", g->tests + g->split.messages);
+    }
+    int rc = a.failed ? -1
+                      : nq_script_call_args(d->svc->redis, NQ_SCRIPT(DLV_RESERVE), on_reserved, rd,
+                                            nkeys, &a);
+    nq_redis_args_free(&a);
+    if (rc != 0)
+        on_reserved(NULL, NULL, rd);
+}
+
+/* [per delivery [packed alert, record]], then [per channel [channel, messages
+ * in the window, quiet hours, depth]]. */
 static void on_loaded(nq_redis_t *r, redisReply *reply, void *data)
 {
     round_t *rd = data;
@@ -526,17 +651,15 @@ static void on_loaded(nq_redis_t *r, redisReply *reply, void *data)
             g->has_ch = row->element[0]->type == REDIS_REPLY_STRING &&
                         channel_from_json(row->element[0]->str, &g->ch) == 0;
             g->sent = row->element[1]->integer;
+            g->depth = row->element[3]->integer;
             if (row->element[2]->type != REDIS_REPLY_STRING ||
                 quiet_load(row->element[2]->str, &g->quiet) != 0)
                 memset(&g->quiet, 0, sizeof(g->quiet));
         }
-        dispatch(rd);
+        dispatch(rd); /* owns the round now */
+        return;
     }
-    bool again = rd->full && !d->stopping;
-    round_free(rd);
-    d->claim_busy = false;
-    if (again)
-        claim(d);
+    round_next(rd);
 }
 
 static void on_claimed(nq_redis_t *r, redisReply *reply, void *data)
@@ -588,12 +711,15 @@ static void on_claimed(nq_redis_t *r, redisReply *reply, void *data)
     for (size_t j = 0; j < rd->n_groups; j++) {
         nq_key_channels(key, sizeof(key), rd->g[j].team);
         nq_redis_args_adds(&a, key);
-        nq_key_dlv_rate(key, sizeof(key), rd->g[j].team, rd->g[j].channel);
+        nq_key_dlv_sent(key, sizeof(key), rd->g[j].team, rd->g[j].channel);
         nq_redis_args_adds(&a, key);
         nq_redis_args_adds(&a, NQ_KEY_ALERT_QUIET);
     }
+    nq_redis_args_adds(&a, NQ_KEY_DLV_DEPTH);
     size_t nkeys = a.argc;
     nq_redis_args_addf(&a, "%zu", rd->n);
+    nq_redis_args_addf(&a, "%" PRId64, nq_now_ms());
+    nq_redis_args_addf(&a, "%d", NQ_DLV_RATE_WINDOW_S * 1000 + DELIVER_RATE_SLACK_MS);
     for (size_t i = 0; i < rd->n; i++)
         nq_redis_args_adds(&a, rd->t[i].id.field);
     for (size_t j = 0; j < rd->n_groups; j++) {

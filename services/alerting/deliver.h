@@ -19,9 +19,12 @@
  *
  * Sending, every DELIVER_TICK_MS: dlv_claim takes the due deliveries for a
  * lease (a sender that dies leaves them to come back when it ends); dlv_load
- * reads their alerts, records, channels and the channels' counts this
- * minute; per channel dlv_plan says each alone, one digest, or wait
- * (dlvplan.h); each outcome is written by dlv_done: sent, retried after an
+ * reads their alerts, records, channels, the channels' messages in their
+ * rolling rate window and their queue depths (nq:dlv:depth); per channel
+ * dlv_plan says each alone, digests, or wait (dlvplan.h); dlv_reserve takes
+ * the planned messages' slots in the window before they are posted (so
+ * requests in flight count, and replicas share the limit); each outcome is
+ * written by dlv_done: sent, retried after an
  * exponential backoff with jitter (NQ_DELIVERY_RETRY_MS doubling up to an
  * hour) for NQ_DELIVERY_WINDOW_S (24 h), then a dead letter kept per team
  * until redriven (POST /api/v1/teams/{id}/deliveries/redrive). A delivery
@@ -47,6 +50,8 @@
 #define DELIVER_CAP_MS           3600000 /* the backoff's cap */
 #define DELIVER_WAIT_MS          10000   /* a channel at its rate limit: look again after */
 #define DELIVER_QUIET_RECHECK_MS 60000   /* a held delivery is looked at again after */
+#define DELIVER_DIGEST_MAX       64      /* alerts one digest carries (a round's claim) */
+#define DELIVER_RATE_SLACK_MS    1000    /* added to a rate window: requests take time to arrive */
 
 typedef struct deliver deliver_t;
 

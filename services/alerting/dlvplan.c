@@ -119,10 +119,19 @@ int dlv_after_failure(const dlv_record_t *r, int64_t now, int64_t window_ms, int
     return 1;
 }
 
-dlv_plan_t dlv_plan(size_t n, int rate, long long sent)
+dlv_split_t dlv_plan(const dlv_budget_t *b)
 {
-    long long left = (long long)rate - sent;
-    if (left <= 0)
-        return DLV_WAIT;
-    return (long long)n <= left ? DLV_SEND_EACH : DLV_DIGEST;
+    dlv_split_t s = {0, 0, 0};
+    long long left = (long long)b->rate - b->spent;
+    if (b->due == 0 || left <= 0)
+        return s;
+    long long backlog = b->depth > (long long)b->due ? b->depth : (long long)b->due;
+    long long singles = ((long long)b->rate + 1) / 2; /* of the window, at most, alone */
+    bool alone = backlog <= left && b->spent + backlog <= singles;
+    size_t per = alone ? 1 : (b->digest_max >= 2 ? b->digest_max : 2);
+    size_t want = (b->due + per - 1) / per;
+    s.messages = (long long)want <= left ? want : (size_t)left;
+    s.per_message = per;
+    s.sent = s.messages * per < b->due ? s.messages * per : b->due;
+    return s;
 }

@@ -14,9 +14,10 @@
  * retry window: a dead letter until redriven), dropped (its channel was
  * deleted). A failed attempt is retried after an exponential backoff with
  * jitter (dlv_backoff_ms) until the window since first_at has passed; the last
- * try is at the window's end. A channel's rate limit is kept per minute: when
- * more deliveries are due than it may still take, they go as one digest
- * (dlv_plan), and when it may take none they wait.
+ * try is at the window's end. A channel's rate limit holds in any rolling
+ * window of NQ_DLV_RATE_WINDOW_S: a message's slot is reserved before it is
+ * posted; when the channel's backlog is deeper than the window still allows,
+ * the due deliveries go as digests (dlv_plan), and when it allows none they wait.
  *
  *   dlv_id_t id;
  *   if (dlv_id_parse("1796...-9c0a/t-east/ch-1", &id) != 0) ... not a delivery ...
@@ -84,15 +85,31 @@ int64_t dlv_backoff_ms(int attempts, int64_t base_ms, int64_t cap_ms, uint32_t r
 int dlv_after_failure(const dlv_record_t *r, int64_t now, int64_t window_ms, int64_t base_ms,
                       int64_t cap_ms, uint32_t rnd, int64_t *next_at);
 
-/* How a channel's due deliveries go this round. */
-typedef enum {
-    DLV_SEND_EACH, /* one message each */
-    DLV_DIGEST,    /* all in one digest message */
-    DLV_WAIT,      /* the channel takes no more this minute: later */
-} dlv_plan_t;
+/* What the planner knows of one channel in a round. */
+typedef struct dlv_budget {
+    size_t due;      /* deliveries of the channel taken this round (none held or dropped) */
+    long long depth; /* deliveries of the channel in the queue, due or not (a hint: < due is due) */
+    int rate;        /* messages the channel takes in any window (rate_per_min) */
+    long long spent; /* messages reserved for it in the last window */
+    size_t digest_max; /* alerts one digest carries at most (>= 2) */
+} dlv_budget_t;
 
-/* n deliveries due to a channel that takes rate messages a minute and had
- * `sent` this minute. */
-dlv_plan_t dlv_plan(size_t n, int rate, long long sent);
+/* How the round's due deliveries go: `messages` messages now, the first
+ * `sent` deliveries in them, `per_message` each (the last may carry fewer;
+ * 1: each alone); the other due - sent wait for the window to move on. */
+typedef struct dlv_split {
+    size_t messages;    /* messages to send now */
+    size_t per_message; /* deliveries in each (0 when messages is 0) */
+    size_t sent;        /* deliveries in them: min(due, messages * per_message) */
+} dlv_split_t;
+
+/* Plan a channel's round. While its backlog (depth, or at least the due
+ * ones) fits in the first half of the window (what was spent in it plus the
+ * backlog, at most half the rate, rounded up), each delivery goes alone;
+ * past that the due ones go as full digests (digest_max each), so a burst
+ * drains in a few large messages even when it reaches the queue bit by bit,
+ * and half the window is kept for what comes after it. Nothing left in the
+ * window: all wait. */
+dlv_split_t dlv_plan(const dlv_budget_t *b);
 
 #endif

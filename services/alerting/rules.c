@@ -7,6 +7,7 @@
 
 #include "followup.h"
 #include "custsig.h"
+#include "schedule.h"
 #include "nq/money.h"
 #include "timerules.h"
 
@@ -253,62 +254,6 @@ static void competitor_price_describe(alert_draft_t *d, const alert_names_t *n)
     link_to(d);
 }
 
-/* ---- schedule rules (checks in schedule.h) ------------------------------- */
-
-/* "¥43,000.00" for money, "5 次拜访" / "5 visits" for counts. */
-static void figure(const alert_draft_t *d, double v, char *zh, size_t zlen, char *en, size_t elen)
-{
-    if (strcmp(d->metric, "sales_amount") == 0) {
-        char yuan[NQ_MONEY_BUF];
-        nq_money_format_grouped((int64_t)v, yuan, sizeof(yuan));
-        snprintf(zh, zlen, "¥%s", yuan);
-        snprintf(en, elen, "CNY %s", yuan);
-    } else {
-        snprintf(zh, zlen, "%lld 次拜访", (long long)v);
-        snprintf(en, elen, "%lld visit%s", (long long)v, (long long)v == 1 ? "" : "s");
-    }
-}
-
-static void behind_pace_describe(alert_draft_t *d, const alert_names_t *n)
-{
-    bool sales = strcmp(d->metric, "sales_amount") == 0;
-    int pct = (int)(d->pace * 100.0 + 1e-9); /* down: 79.6% reads 79%, never "80% below 80%" */
-    char gz[64], ge[64], tz[64], te[64], az[64], ae[64];
-    figure(d, d->gap, gz, sizeof(gz), ge, sizeof(ge));
-    figure(d, d->target, tz, sizeof(tz), te, sizeof(te));
-    figure(d, d->actual, az, sizeof(az), ae, sizeof(ae));
-    const char *sp = shown(n->salesperson, d->salesperson_id);
-    snprintf(d->title, sizeof(d->title), "%s 本月%s进度 %d%%，低于 %d%%：还需 %s", sp,
-             sales ? "销售" : "拜访", pct, d->min_pace_pct, gz);
-    snprintf(d->title_en, sizeof(d->title_en),
-             "%s's %s pace this month is %d%%, below %d%%: %s to go", sp, sales ? "sales" : "visit",
-             pct, d->min_pace_pct, ge);
-    snprintf(d->explanation, sizeof(d->explanation),
-             "%s 本月目标 %s，至今完成 %s；按已过去的工作日应完成的部分，还差 %s。", d->period, tz,
-             az, gz);
-    snprintf(d->explanation_en, sizeof(d->explanation_en),
-             "Target for %s: %s; done so far: %s; %s short of the share of the target the working "
-             "days gone call for.",
-             d->period, te, ae, ge);
-    snprintf(d->link, sizeof(d->link), "/salespeople/%s", d->salesperson_id);
-}
-
-static void no_activity_describe(alert_draft_t *d, const alert_names_t *n)
-{
-    const char *sp = shown(n->salesperson, d->salesperson_id);
-    int h = d->at_minute / 60, m = d->at_minute % 60;
-    snprintf(d->title, sizeof(d->title), "%s 今天（%s）还没有活动记录", sp, d->period);
-    snprintf(d->title_en, sizeof(d->title_en), "%s has no activity recorded today (%s)", sp,
-             d->period);
-    snprintf(d->explanation, sizeof(d->explanation),
-             "到 %02d:%02d 为止，%s 今天没有拜访、电话、会议、订单或其他任何活动记录。", h, m, sp);
-    snprintf(d->explanation_en, sizeof(d->explanation_en),
-             "By %02d:%02d %s has recorded no visit, call, meeting, order or any other activity "
-             "today.",
-             h, m, sp);
-    snprintf(d->link, sizeof(d->link), "/salespeople/%s", d->salesperson_id);
-}
-
 /* ---- the table ------------------------------------------------------------ */
 
 #define MAX_FEN NQ_MONEY_MAX_FEN
@@ -365,6 +310,14 @@ static const alert_param_t no_activity_params[] = {
     {"at", ALERT_PARAM_TIME, 11 * 60, 0, 24 * 60 - 1, NULL,
      "checked at this time (HH:MM) of each working day"},
 };
+static const alert_param_t targets_missed_params[] = {
+    {"at", ALERT_PARAM_TIME, 9 * 60 + 30, 0, 24 * 60 - 1, NULL,
+     "checked at this time (HH:MM) of the first working day of a month"},
+    {"min_attainment_pct", ALERT_PARAM_INT, 100, 1, 1000, NULL,
+     "a closed period's attainment below this percentage is a target missed"},
+    {"metrics", ALERT_PARAM_METRICS, ALERT_METRICS_ALL, 1, ALERT_METRICS_ALL, NULL,
+     "the metrics looked at (\"all\": every metric with a target)"},
+};
 
 static const char *const no_types[] = {NULL};
 static const char *const order_types[] = {"order", NULL};
@@ -393,9 +346,11 @@ const alert_rule_t alert_rules[] = {
     {"ticket_sla", ALERT_KIND_TIMER, "warning", false, ticket_clock_types, PARAMS(sla_params),
      timer_on_event, timer_sla_describe},
     {"behind_pace", ALERT_KIND_SCHEDULE, "warning", false, no_types, PARAMS(behind_pace_params),
-     NULL, behind_pace_describe},
+     NULL, sched_pace_describe},
     {"no_activity", ALERT_KIND_SCHEDULE, "info", false, no_types, PARAMS(no_activity_params), NULL,
-     no_activity_describe},
+     sched_idle_describe},
+    {"targets_missed", ALERT_KIND_SCHEDULE, "warning", false, no_types,
+     PARAMS(targets_missed_params), NULL, sched_missed_describe},
     {"credit_limit", ALERT_KIND_SIGNAL, "warning", true, no_types, NULL, 0, NULL,
      custsig_credit_describe},
     {"pool_warning", ALERT_KIND_SIGNAL, "warning", false, no_types, NULL, 0, NULL,
@@ -545,8 +500,17 @@ void alert_draft_to_proto(const alert_draft_t *d, const alert_names_t *names, co
     out->target = d->target;
     out->pace = d->pace;
     out->gap = d->gap;
-    out->has_min_pace_pct = paced;
+    out->has_min_pace_pct = paced && d->min_pace_pct != 0;
     out->min_pace_pct = d->min_pace_pct;
+    bool missed = d->min_attainment_pct != 0; /* targets_missed */
+    out->has_pace = out->has_gap = paced && !missed;
+    out->has_attainment = out->has_min_attainment_pct = out->has_target_derived = missed;
+    out->attainment = d->attainment;
+    out->min_attainment_pct = d->min_attainment_pct;
+    out->target_derived = d->target_derived;
+    out->period_kind = opt(d->period_kind);
+    if (*d->team_id && !out->team_id)
+        out->team_id = (char *)d->team_id;
     out->has_balance_fen = out->has_headroom_fen = d->has_headroom;
     out->balance_fen = d->balance_fen;
     out->headroom_fen = d->headroom_fen;

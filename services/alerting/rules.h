@@ -32,9 +32,11 @@
 #include <stdint.h>
 
 #include "neiqin.pb-c.h"
+#include "nq/kpi.h"
 
-#define ALERT_PARAMS_MAX 3  /* parameters of one rule */
-#define ALERT_RULES_MAX  16 /* rows of the table */
+#define ALERT_PARAMS_MAX  3                              /* parameters of one rule */
+#define ALERT_RULES_MAX   16                             /* rows of the table */
+#define ALERT_METRICS_ALL ((1LL << NQ_METRIC_COUNT) - 1) /* a METRICS parameter: every metric */
 
 /* Signal rules read the customers service's signals stream (sigread.h, custsig.h). */
 typedef enum {
@@ -50,7 +52,8 @@ typedef enum {
     ALERT_PARAM_MONEY,
     ALERT_PARAM_INT,
     ALERT_PARAM_CHOICE,
-    ALERT_PARAM_TIME, /* a time of day "HH:MM" (minutes after midnight inside) */
+    ALERT_PARAM_TIME,    /* a time of day "HH:MM" (minutes after midnight inside) */
+    ALERT_PARAM_METRICS, /* metrics of nq/kpi.h: "all" or an array of names (bit m inside) */
 } alert_param_type_t;
 
 typedef struct alert_param {
@@ -115,11 +118,16 @@ typedef struct alert_draft {
     int32_t min_pace_pct;  /* behind_pace: the threshold, percent */
     double gap;            /* behind_pace: plan to date - actual, what it takes */
     int32_t at_minute;     /* schedule rules: the run's time, minutes after midnight */
-    int64_t balance_fen;   /* credit_limit: open balance before the order */
-    int64_t headroom_fen;  /* credit_limit: limit - balance (0 with no limit: see has_headroom) */
-    bool has_headroom;     /* credit_limit */
-    int64_t due_at;        /* pool_warning: pool time; invoice_past_due: the due date (0: none) */
-    char invoice_id[136];  /* invoice_past_due */
+    char team_id[72];      /* a team's alert (behind_pace, targets_missed): the team, "" none */
+    double attainment;     /* targets_missed: actual / target of the closed period */
+    int32_t min_attainment_pct; /* targets_missed: the threshold, percent */
+    bool target_derived;        /* targets_missed: the target is derived from the months' */
+    char period_kind[8];        /* targets_missed: month, quarter or year */
+    int64_t balance_fen;        /* credit_limit: open balance before the order */
+    int64_t headroom_fen; /* credit_limit: limit - balance (0 with no limit: see has_headroom) */
+    bool has_headroom;    /* credit_limit */
+    int64_t due_at;       /* pool_warning: pool time; invoice_past_due: the due date (0: none) */
+    char invoice_id[136]; /* invoice_past_due */
 } alert_draft_t;
 
 /* Display names; "" when unknown (the id is shown then). */

@@ -6,9 +6,15 @@
  * rule's "at" for the team) and not run here yet today, reads the team's
  * members now (nq:ix:salespeople:team=<t>):
  *   behind_pace: the month's counters and targets (nq/kpi_fetch.h) -> pace
- *     on sales_amount and visits against min_pace_pct;
+ *     on sales_amount and visits against min_pace_pct; and the team's own:
+ *     its counters over the days each member was in it, read as the team's
+ *     overview reads them (roster_read, roster_fetch_share: roster.h), and
+ *     its month target;
  *   no_activity: one event of the day in the activity index (the read behind
- *     GET /teams/{id}/idle).
+ *     GET /teams/{id}/idle);
+ *   targets_missed (on the first working day of a month, schedule.h
+ *     sched_closes): the same reads for each period closed, every metric of
+ *     the rule's `metrics` with a target (set or derived).
  * The alerts are raised by the same script as event alerts (alert_raise,
  * alerting.h: no log entries), once per (rule, subject, day) whatever the
  * replica or restart. A run whose reads or raise failed is made again on

@@ -55,6 +55,36 @@ int alert_config_company(alert_config_t *c, const nq_config_t *cfg, char *err, s
     return 0;
 }
 
+/* A METRICS parameter: "all", or a non-empty array of metric names, each
+ * once, into a mask (bit m for metric m). Returns 0, or -1 with the reason. */
+static int read_metrics(const json_t *j, int64_t *v, const char *field, nq_field_errors_t *errs)
+{
+    if (json_is_string(j) && strcmp(json_string_value(j), "all") == 0) {
+        *v = ALERT_METRICS_ALL;
+        return 0;
+    }
+    if (!json_is_array(j) || json_array_size(j) == 0) {
+        nq_field_errors_add(errs, field, "must be \"all\" or a non-empty array of metric names");
+        return -1;
+    }
+    size_t i;
+    json_t *name;
+    *v = 0;
+    json_array_foreach ((json_t *)j, i, name) {
+        int m = json_is_string(name) ? nq_metric_find(json_string_value(name)) : -1;
+        if (m < 0) {
+            nq_field_errors_add(errs, field, "unknown metric (see docs/metrics.md)");
+            return -1;
+        }
+        if (*v & (1LL << m)) {
+            nq_field_errors_add(errs, field, "metric given twice");
+            return -1;
+        }
+        *v |= 1LL << m;
+    }
+    return 0;
+}
+
 /* Read one parameter's JSON value into *v. Returns 0, or -1 with the reason
  * added to errs under `field`. */
 static int read_param(const alert_param_t *p, const json_t *j, int64_t *v, const char *field,
@@ -96,6 +126,8 @@ static int read_param(const alert_param_t *p, const json_t *j, int64_t *v, const
         if (*v < 0)
             why = "must be a time of day HH:MM";
         break;
+    case ALERT_PARAM_METRICS:
+        return read_metrics(j, v, field, errs);
     }
     if (why) {
         nq_field_errors_add(errs, field, "%s", why);
@@ -120,6 +152,15 @@ static json_t *param_json(const alert_param_t *p, int64_t v)
     }
     if (p->type == ALERT_PARAM_CHOICE)
         return json_string(p->choices[v]);
+    if (p->type == ALERT_PARAM_METRICS) {
+        if (v == ALERT_METRICS_ALL)
+            return json_string("all");
+        json_t *names = json_array();
+        for (int m = 0; names && m < NQ_METRIC_COUNT; m++)
+            if (v & (1LL << m))
+                json_array_append_new(names, json_string(nq_metric_defs[m].name));
+        return names;
+    }
     if (p->type == ALERT_PARAM_TIME) {
         char hhmm[8];
         snprintf(hhmm, sizeof(hhmm), "%02d:%02d", (int)(v / 60) % 24, (int)(v % 60));

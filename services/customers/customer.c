@@ -334,15 +334,15 @@ out:
     nq_redis_args_free(&a);
 }
 
-/* What a put read: owner_id, tags and rev (all nil: a new customer). */
+/* What a put read: owner_id, tags, rev and pool_team (all nil: a new
+ * customer); pool_team so that a put out of a pool leaves the pool's index. */
 static void customer_put_read(org_call_t *c, org_kept_t *kept, size_t n)
 {
-    const char *k = kept[0].n == 3 ? kept[0].strs[0] : NULL;
-    const char *before[] = {"owner_id", k ? kept[0].strs[0] : "", "tags", k ? kept[0].strs[1] : "",
-                            "rev",      k ? kept[0].strs[2] : ""};
-    bool exists = k && !(kept[0].strs[0][0] == '\0' && kept[0].strs[1][0] == '\0' &&
-                         kept[0].strs[2][0] == '\0');
-    customer_write(c, before, exists ? 6 : 0);
+    char *const *s = kept[0].n == 4 ? kept[0].strs : NULL;
+    const char *before[] = {"owner_id", s ? s[0] : "", "tags",      s ? s[1] : "",
+                            "rev",      s ? s[2] : "", "pool_team", s ? s[3] : ""};
+    bool exists = s && !(s[0][0] == '\0' && s[1][0] == '\0' && s[2][0] == '\0');
+    customer_write(c, before, exists ? 8 : 0);
 }
 
 /* A PATCH's read: the stored customer, the fields not given kept from it,
@@ -365,7 +365,7 @@ static void customer_patch_read(org_call_t *c, org_kept_t *kept, size_t n)
     customer_write(c, (const char *const *)kept[0].strs, kept[0].n);
 }
 
-/* Step 1 of a put: the owner, tags and rev it has now, which the write
+/* Step 1 of a put: the owner, tags, rev and pool it has now, which the write
  * checks again; of a PATCH, the whole customer. */
 void customer_put(org_call_t *c)
 {
@@ -380,6 +380,7 @@ void customer_put(org_call_t *c)
     nq_redis_args_adds(&cmd, "owner_id");
     nq_redis_args_adds(&cmd, "tags");
     nq_redis_args_adds(&cmd, "rev");
+    nq_redis_args_adds(&cmd, "pool_team");
     org_gather(c, &cmd, 1, customer_put_read);
 }
 

@@ -158,6 +158,7 @@ static void write_chunk(ixbuild_t *b)
     const org_kind_t *k = &org_kinds[b->kind];
     char key[ORGIX_KEY_MAX];
     nq_redis_args_t a; /* common/lua/ix_build.lua */
+    size_t per[IXBUILD_CHUNK] = {0};
     nq_redis_args_init(&a);
     size_t n = 0;
     for (size_t i = 0; i < b->chunk; i++) {
@@ -173,11 +174,11 @@ static void write_chunk(ixbuild_t *b)
         nq_redis_args_adds(&a, key);
         for (size_t x = 0; x < add.n; x++)
             nq_redis_args_adds(&a, add.key[x]);
+        per[i] = add.n;
         n++;
     }
     size_t nkeys = a.argc;
     nq_redis_args_addf(&a, "%zu", n);
-    nq_redis_args_addf(&a, "%zu", orgix_add_count(l));
     nq_redis_args_addf(&a, "%zu", l->n_filters);
     for (size_t f = 0; f < l->n_filters; f++)
         nq_redis_args_adds(&a, l->filters[f].field);
@@ -185,6 +186,7 @@ static void write_chunk(ixbuild_t *b)
         if (b->recs[i].n == 0)
             continue;
         nq_redis_args_adds(&a, b->ids[b->kind][b->at + i]);
+        nq_redis_args_addf(&a, "%zu", per[i]);
         for (size_t f = 0; f < l->n_filters; f++)
             nq_redis_args_adds(&a, field_of(&b->recs[i], l->filters[f].field));
     }

@@ -205,7 +205,8 @@ static void list_got_ids(org_call_t *oc, org_kept_t *kept, size_t n)
 }
 
 /* Step 1: the page's ids, from the plan's indexes and the group of the
- * owner indexes of `members` (common/lua/list_page.lua). */
+ * owner indexes of `members` and the index of the team's pool (with a team;
+ * common/lua/list_page.lua). */
 static void list_page_of(list_call_t *c, const orgix_plan_t *p, char *const *members, size_t n)
 {
     nq_redis_args_t a;
@@ -218,6 +219,16 @@ static void list_page_of(list_call_t *c, const orgix_plan_t *p, char *const *mem
             a.failed = true;
         nq_redis_args_adds(&a, key);
     }
+    int pool = p->team ? orgix_pool_key(key, sizeof(key), c->list, p->team) : 0;
+    if (pool < 0)
+        a.failed = true;
+    else if (pool > 0)
+        nq_redis_args_adds(&a, key);
+    n += pool > 0;
+    if (p->team && n == 0) { /* a team without members or pool: an empty page */
+        nq_redis_args_free(&a);
+        return;
+    }
     size_t nkeys = a.argc;
     nq_redis_args_adds(&a, c->q.after);
     nq_redis_args_addf(&a, "%u", p->limit);
@@ -229,14 +240,14 @@ static void list_page_of(list_call_t *c, const orgix_plan_t *p, char *const *mem
 }
 
 /* Step 0 of a query with team=: its members now, whose customers it lists
- * (none: an empty page). */
+ * with those of the team's pool. */
 static void list_got_members(org_call_t *oc, org_kept_t *kept, size_t n)
 {
     list_call_t *c = (list_call_t *)oc;
     orgix_plan_t p;
     if (orgix_plan(&c->q, &p) != 0)
         nq_call_fail(&oc->base, NQ__STATUS__STATUS_UNAVAILABLE, "index key too long");
-    else if (kept[0].n > 0)
+    else
         list_page_of(c, &p, kept[0].strs, kept[0].n);
 }
 

@@ -40,6 +40,8 @@ static const orgix_filter_t customer_filters[] = {
     {"tag", "tags", ORGIX_MULTI, NULL, NULL, false},
     {"team", "", ORGIX_TEAM, NULL, NULL, false},
     {"q", "name", ORGIX_SEARCH, NULL, NULL, false},
+    /* the team of the pool it is in: team= reads it beside the members' owner indexes */
+    {"pool_team", "pool_team", ORGIX_POOL, NULL, NULL, false},
 };
 
 /* In the order of common/lua/lib/sort.lua's table. */
@@ -159,15 +161,30 @@ static int push_key(orgix_keys_t *out, const orgix_list_t *l, const orgix_filter
     return orgix_key(out->key[out->n++], ORGIX_KEY_MAX, l, f, value) < 0 ? -1 : 0;
 }
 
+/* Whether value v of filter f has an index: a pool's only when set. */
+static bool indexed(const orgix_filter_t *f, const char *v)
+{
+    return f->type != ORGIX_POOL || *v;
+}
+
 int orgix_add_keys(const orgix_list_t *l, const orgix_values_t *now, orgix_keys_t *out)
 {
     out->n = 0;
     int rc = push_key(out, l, NULL, NULL);
     for (size_t i = 0; rc == 0 && i < l->n_filters; i++) {
-        if (!derived(l->filters[i].type))
+        if (!derived(l->filters[i].type) && indexed(&l->filters[i], now->v[i]))
             rc = push_key(out, l, &l->filters[i], now->v[i]);
     }
     return rc;
+}
+
+int orgix_pool_key(char *buf, size_t len, const orgix_list_t *l, const char *team)
+{
+    for (size_t i = 0; i < l->n_filters; i++) {
+        if (l->filters[i].type == ORGIX_POOL)
+            return orgix_key(buf, len, l, &l->filters[i], team);
+    }
+    return 0;
 }
 
 size_t orgix_add_count(const orgix_list_t *l)
@@ -187,8 +204,9 @@ int orgix_rem_keys(const orgix_list_t *l, const orgix_values_t *before, const or
         const orgix_filter_t *f = &l->filters[i];
         if ((f->type == ORGIX_KEPT && now) || multi(f->type) || f->type == ORGIX_TEAM)
             continue;
-        if (f->type == ORGIX_ID || f->type == ORGIX_TEXT) {
-            if (before && !(now && strcmp(before->v[i], now->v[i]) == 0))
+        if (f->type == ORGIX_ID || f->type == ORGIX_TEXT || f->type == ORGIX_POOL) {
+            if (before && indexed(f, before->v[i]) &&
+                !(now && strcmp(before->v[i], now->v[i]) == 0))
                 rc = push_key(out, l, f, before->v[i]);
             continue;
         }
@@ -373,7 +391,7 @@ static void parameters_text(const orgix_list_t *l, bool archived, char *buf, siz
     size_t at = (size_t)snprintf(buf, len, "limit, cursor%s%s",
                                  archived ? ", include_archived" : "", l->n_sorts ? ", sort" : "");
     for (size_t i = 0; i < l->n_filters && at < len; i++) {
-        if (!l->filters[i].hidden)
+        if (!l->filters[i].hidden && l->filters[i].type != ORGIX_POOL)
             at += (size_t)snprintf(buf + at, len - at, ", %s", l->filters[i].name);
     }
 }
@@ -430,7 +448,7 @@ static int parameter_of(const orgix_list_t *l, const char *name)
     if (strcmp(name, "sort") == 0)
         return l->n_sorts ? P_SORT : -1;
     const orgix_filter_t *f = orgix_filter(l, name);
-    return f && !f->hidden ? P_FILTERS + (int)(f - l->filters) : -1;
+    return f && !f->hidden && f->type != ORGIX_POOL ? P_FILTERS + (int)(f - l->filters) : -1;
 }
 
 /* sort=[-]<name>: one of the list's sorts. */
@@ -604,10 +622,25 @@ int orgix_plan(const orgix_query_t *q, orgix_plan_t *p)
     return rc;
 }
 
-bool orgix_matches(const orgix_query_t *q, const orgix_values_t *v)
+/* The team of q's ORGIX_TEAM term, or NULL. */
+static const char *team_term(const orgix_query_t *q)
 {
     for (size_t i = 0; i < q->list->n_filters; i++) {
-        if (q->set[i] && !derived(q->list->filters[i].type) && strcmp(q->value[i], v->v[i]) != 0)
+        if (q->set[i] && q->list->filters[i].type == ORGIX_TEAM)
+            return q->value[i];
+    }
+    return NULL;
+}
+
+bool orgix_matches(const orgix_query_t *q, const orgix_values_t *v)
+{
+    const orgix_list_t *l = q->list;
+    const char *team = team_term(q);
+    for (size_t i = 0; i < l->n_filters; i++) {
+        if (q->set[i] && !derived(l->filters[i].type) && strcmp(q->value[i], v->v[i]) != 0)
+            return false;
+        /* in a pool: a team's list holds it when the pool is the team's */
+        if (team && l->filters[i].type == ORGIX_POOL && *v->v[i] && strcmp(team, v->v[i]) != 0)
             return false;
     }
     return true;

@@ -87,6 +87,9 @@ typedef enum {
                      in the index of every gram of both (orgix_grams), moved like
                      ORGIX_MULTI; a query reads its grams' indexes and checks each item
                      as read (orgix_search_matches) */
+    ORGIX_POOL,   /* a team id, or "" (none): the team whose public pool the entity is in;
+                     an index per team only (none for "": most customers have an owner),
+                     not a parameter: read with an ORGIX_TEAM term (lists.c) */
 } orgix_type_t;
 
 typedef struct orgix_filter {
@@ -154,8 +157,13 @@ int orgix_key(char *buf, size_t len, const orgix_list_t *l, const orgix_filter_t
  * per filter. Returns 0, or -1 when a key does not fit. */
 int orgix_add_keys(const orgix_list_t *l, const orgix_values_t *now, orgix_keys_t *out);
 
-/* How many indexes orgix_add_keys gives for an entity of l. */
+/* How many indexes orgix_add_keys gives for an entity of l at most (an
+ * ORGIX_POOL filter adds one only when set). */
 size_t orgix_add_count(const orgix_list_t *l);
+
+/* The index of the public pool of team `team` of list l (its ORGIX_POOL
+ * filter's) into buf. Returns its length, 0 when l has no pool, or -1. */
+int orgix_pool_key(char *buf, size_t len, const orgix_list_t *l, const char *team);
 
 /* The indexes to take an entity out of, before it is put in those of `now`:
  * for a filter of ids, the index of its value in `before` (none when before
@@ -250,7 +258,7 @@ typedef struct orgix_plan {
                           the terms', or the list's own */
     bool sorted;       /* keys.key[0] is a sort index, which the page walks */
     const char *team;  /* an ORGIX_TEAM term's team: items are also in one of its members'
-                          owner indexes (NULL: none) */
+                          owner indexes or in its pool's index (NULL: none) */
     unsigned limit;    /* items wanted */
     unsigned budget;   /* entries a page may look at: limit × ORGIX_SCAN_FACTOR */
 } orgix_plan_t;
@@ -259,7 +267,8 @@ typedef struct orgix_plan {
 int orgix_plan(const orgix_query_t *q, orgix_plan_t *p);
 
 /* Whether an entity with values v has every term of q (checked again on
- * the entity as read, which may have changed since the page's ids were). */
+ * the entity as read, which may have changed since the page's ids were);
+ * with a team term, an entity in a pool must be in that team's. */
 bool orgix_matches(const orgix_query_t *q, const orgix_values_t *v);
 
 /* The cursor of the page after the entry `last` (the last one a page looked

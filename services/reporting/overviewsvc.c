@@ -105,16 +105,11 @@ static void on_member_kpis(int status, const nq_kpi_values_t *values, void *data
 static bool read_share(overview_call_t *c, const roster_person_t *p, const char *team,
                        const nq_period_t *period, int which, member_read_t *rd, nq_span_t *spans)
 {
-    nq_redis_t *redis = c->sc.app->svc->redis;
-    size_t n = roster_spans(p, team, period->start_ms, period->end_ms, spans);
     *rd = (member_read_t){c, which};
-    if (n == 0)
-        return false;
-    nq_call_issued(&c->sc.base,
-                   roster_whole(spans, n, period->start_ms, period->end_ms)
-                       ? nq_kpi_fetch(redis, p->id, period, on_member_kpis, rd)
-                       : nq_kpi_fetch_spans(redis, p->id, spans, n, on_member_kpis, rd));
-    return true;
+    int rc = roster_fetch_share(c->sc.app->svc->redis, p, team, period, spans, on_member_kpis, rd);
+    if (rc != 0)
+        nq_call_issued(&c->sc.base, rc > 0 ? 0 : -1);
+    return rc != 0;
 }
 
 /* Read the figures of every member (each read releases the call): a

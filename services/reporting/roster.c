@@ -233,3 +233,15 @@ void roster_read(nq_redis_t *r, nq_call_t *call, nq_subject_t subject, const cha
     if (with_unknown)
         issue_list(r, ro, LIST_UNKNOWN, "HKEYS %s", NQ_KEY_UNKNOWN_SALESPEOPLE);
 }
+
+int roster_fetch_share(nq_redis_t *r, const roster_person_t *p, const char *team,
+                       const nq_period_t *period, nq_span_t *spans, nq_kpi_fetch_cb cb, void *data)
+{
+    size_t n = roster_spans(p, team, period->start_ms, period->end_ms, spans);
+    if (n == 0)
+        return 0;
+    int rc = roster_whole(spans, n, period->start_ms, period->end_ms)
+                 ? nq_kpi_fetch(r, p->id, period, cb, data)
+                 : nq_kpi_fetch_spans(r, p->id, spans, n, cb, data);
+    return rc == 0 ? 1 : -1;
+}

@@ -31,6 +31,7 @@
 #include "nq/call.h"
 #include "nq/fielderr.h"
 #include "nq/keys.h"
+#include "nq/kpi_fetch.h"
 #include "nq/orghist.h"
 #include "nq/redis.h"
 
@@ -83,6 +84,15 @@ int roster_add(roster_t *ro, const char *id, bool known);
 void roster_sort(roster_t *ro);
 
 /* ---- I/O ------------------------------------------------------------------- */
+
+/* Read p's counters of `period` that go to `team` ("": the unassigned
+ * part) as a team's figures count them: one whole-period read
+ * (nq_kpi_fetch) when p's spans cover it, the days of their spans
+ * (nq_kpi_fetch_spans) otherwise; spans has room for p->teams.n + 1.
+ * Returns 1 when a read was issued (cb runs once), 0 when p has no day
+ * there (nothing read), -1 when the read could not be issued. */
+int roster_fetch_share(nq_redis_t *r, const roster_person_t *p, const char *team,
+                       const nq_period_t *period, nq_span_t *spans, nq_kpi_fetch_cb cb, void *data);
 
 roster_t *roster_new(void);
 void roster_free(roster_t **ro);

@@ -50,6 +50,7 @@ static const struct {
     {"nq-scoring", NQ_KEY_POOL_DUE, false, false},
     {"nq-scoring", NQ_KEY_AR_CUSTOMERS, false, false},
     {"nq-customers", NQ_KEY_INDEX_PREFIX NQ_IX_CUSTOMERS ":tag=acl", true, true},
+    {"nq-customers", NQ_KEY_INDEX_PREFIX NQ_IX_CUSTOMERS ":pool_team=acl", true, true},
     {"nq-customers", NQ_KEY_INDEX_PREFIX NQ_IX_ALERTS ":team=acl", false, false},
     {"nq-customers", ACL_SP NQ_KEY_KPI_INFIX "d:20990101", false, false},
     {"nq-customers", ACL_SP NQ_KEY_ON_TIME_SUFFIX, false, false},
@@ -58,7 +59,8 @@ static const struct {
 
     {"nq-alerting", NQ_KEY_ALERT_PREFIX "1234567890123-acl", true, true},
     {"nq-alerting", NQ_KEY_ALERT_SEEN_PREFIX "acl", true, true},
-    {"nq-alerting", NQ_KEY_DLV_RATE_PREFIX "t-acl-x/ch", true, true},
+    {"nq-alerting", NQ_KEY_DLV_SENT_PREFIX "t-acl-x/ch", true, true},
+    {"nq-alerting", NQ_KEY_DLV_DEPTH, true, true},
     {"nq-alerting", NQ_KEY_INDEX_PREFIX NQ_IX_ALERTS ":team=acl", true, true},
     {"nq-alerting", NQ_KEY_CHANNELS_PREFIX "t-acl-x", false, true},
     {"nq-alerting", NQ_KEY_ALERT_PREFIX "acl-rules", false, true},

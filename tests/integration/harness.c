@@ -37,7 +37,7 @@ static const char *const fixed_env[] = {
     "NQ_LOG_LEVEL=info",
     "NQ_ZONE=Asia/Shanghai",
     "NQ_REDIS_ACL=on",
-    "NQ_ALERT_RULES_OFF=behind_pace,no_activity",
+    "NQ_ALERT_RULES_OFF=behind_pace,no_activity,targets_missed",
 };
 
 /* Remove a directory tree (no symlinks followed). */

@@ -8,8 +8,12 @@ Checks what each vendor checks, independently of neiqin's code:
   feishu    {"timestamp"(s),"sign": base64(HMAC-SHA256(ts + "\\n" + secret, "")),
             "msg_type":"interactive","card":{"header":{"title":{"content"}},"elements"}}
   webhook   X-Neiqin-Timestamp, X-Neiqin-Signature: sha256=hex(HMAC-SHA256(secret, ts + "." + body))
+  email     an SMTP server (aiosmtpd) requiring AUTH as "robot" with the secret: the envelope
+            from alerts@neiqin.test to lead@ and sales@neiqin.test, a text/plain UTF-8 message
+            with From, To, Subject, Date and Message-ID; its "body" is
+            {"subject", "text", "from", "to"} decoded
 and answers like the vendor (errcode/code 0, or an error code when the
-signature or body is wrong).
+signature or body is wrong; SMTP 250, or 554 when the message is wrong).
 
 Behaviour, set with --mode or at run time with POST /_mode {"mode": ...}:
   ok          answer at once
@@ -17,7 +21,7 @@ Behaviour, set with --mode or at run time with POST /_mode {"mode": ...}:
   down        answer 503 to every message
   slow:MS     wait MS milliseconds before answering
 GET /_received answers every message so far: [{"ok", "why", "at" (ms), "body"}].
-The port it listens on is written to --port-file.
+The port it listens on is written to --port-file (for email: "<http port> <smtp port>").
 """
 import argparse
 import base64
@@ -148,9 +152,73 @@ class Handler(BaseHTTPRequestHandler):
 
 CHECKS = {"wecom": check_wecom, "dingtalk": check_dingtalk, "feishu": check_feishu}
 
+MAIL_FROM, MAIL_TO = "alerts@neiqin.test", ["lead@neiqin.test", "sales@neiqin.test"]
+
+
+def check_mail(envelope):
+    """(why, body): what is wrong with the e-mail (None: nothing) and what it says."""
+    import email
+    import email.policy
+    import email.utils
+    msg = email.message_from_bytes(envelope.content, policy=email.policy.default)
+    body = {"subject": str(msg["Subject"] or ""), "from": envelope.mail_from,
+            "to": list(envelope.rcpt_tos)}
+    if envelope.mail_from != MAIL_FROM or sorted(envelope.rcpt_tos) != sorted(MAIL_TO):
+        return "wrong envelope", body
+    if msg["From"] != MAIL_FROM or not msg["Date"] or not msg["Message-ID"]:
+        return "From, Date or Message-ID missing or wrong", body
+    if sorted(a for _, a in email.utils.getaddresses([str(msg["To"])])) != sorted(MAIL_TO):
+        return "To is not the recipients", body
+    if msg.get_content_type() != "text/plain" or msg.get_content_charset() != "utf-8":
+        return "not a UTF-8 text/plain message", body
+    body["text"] = msg.get_content()
+    return (None if body["subject"] and body["text"] else "no subject or no text"), body
+
+
+class MailHandler:
+    async def handle_DATA(self, server, session, envelope):
+        import asyncio
+        with lock:
+            mode = state["mode"]
+            failing = mode.startswith("fail:") and state["failed"] < int(mode[5:])
+            if failing or mode == "down":
+                state["failed"] += failing
+                code = "451" if failing else "554"
+                received.append({"ok": False, "why": "answered " + code,
+                                 "at": time.time() * 1000, "body": None})
+                return code + (" 4.3.0 down for a moment" if failing else " 5.3.0 down")
+        if mode.startswith("slow:"):
+            await asyncio.sleep(int(mode[5:]) / 1000.0)
+        why, body = check_mail(envelope)
+        if not session.authenticated:
+            why = "not logged in"
+        with lock:
+            received.append({"ok": why is None, "why": why, "at": time.time() * 1000,
+                             "body": body})
+        return "250 OK" if why is None else "554 5.6.0 " + why
+
+
+def mail_login(server, session, envelope, mechanism, auth_data):
+    from aiosmtpd.smtp import AuthResult
+    ok = auth_data.login == b"robot" and auth_data.password == ARGS.secret.encode()
+    return AuthResult(success=ok)
+
+
+def start_smtp():
+    """An SMTP server on a free port of 127.0.0.1, requiring a login; its port."""
+    import socket
+    from aiosmtpd.controller import Controller
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    ctl = Controller(MailHandler(), hostname="127.0.0.1", port=port, authenticator=mail_login,
+                     auth_required=True, auth_require_tls=False)
+    ctl.start()
+    return port
+
 if __name__ == "__main__":
     p = argparse.ArgumentParser()
-    p.add_argument("--kind", required=True, choices=["wecom", "dingtalk", "feishu", "webhook"])
+    p.add_argument("--kind", required=True, choices=["wecom", "dingtalk", "feishu", "webhook", "email"])
     p.add_argument("--key", default="robot-key")
     p.add_argument("--secret", default="")
     p.add_argument("--mode", default="ok")
@@ -159,8 +227,11 @@ if __name__ == "__main__":
     state["mode"] = ARGS.mode
     srv = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     srv.daemon_threads = True
+    ports = str(srv.server_address[1])
+    if ARGS.kind == "email":
+        ports += " %d" % start_smtp()
     with open(ARGS.port_file + ".tmp", "w") as f:
-        f.write(str(srv.server_address[1]))
+        f.write(ports)
     import os
     os.rename(ARGS.port_file + ".tmp", ARGS.port_file)
     srv.serve_forever()

@@ -20,14 +20,14 @@ int receiver_start(receiver_t *r)
     r->pid = fork();
     if (r->pid == 0) {
         prctl(PR_SET_PDEATHSIG, SIGTERM);
-        execlp("python3", "python3", NQ_RECEIVER, "--kind", r->kind, "--secret", r->secret,
-               "--mode", r->mode, "--port-file", port_file, (char *)NULL);
+        execl(NQ_RECEIVER_PYTHON, "python3", NQ_RECEIVER, "--kind", r->kind, "--secret", r->secret,
+              "--mode", r->mode, "--port-file", port_file, (char *)NULL);
         _exit(127);
     }
     for (int i = 0; i < 200 && r->pid > 0; i++) {
         FILE *f = fopen(port_file, "r");
         if (f) {
-            int ok = fscanf(f, "%d", &r->port) == 1;
+            int ok = fscanf(f, "%d %d", &r->port, &r->smtp_port) >= 1;
             fclose(f);
             if (ok) {
                 snprintf(r->url, sizeof(r->url), "http://127.0.0.1:%d", r->port);
@@ -105,9 +105,18 @@ const char *add_channel(const char *team, receiver_t *r, int rate)
         snprintf(hook, sizeof(hook), "%s/robot/send?access_token=robot-key", r->url);
     else if (strcmp(r->kind, "feishu") == 0)
         snprintf(hook, sizeof(hook), "%s/open-apis/bot/v2/hook/robot-key", r->url);
+    else if (strcmp(r->kind, "email") == 0)
+        snprintf(hook, sizeof(hook), "smtp://127.0.0.1:%d", r->smtp_port);
     else
         snprintf(hook, sizeof(hook), "%s/neiqin/alerts", r->url);
     json_t *body = json_pack("{s:s, s:s, s:s}", "kind", r->kind, "name", r->name, "webhook", hook);
+    if (strcmp(r->kind, "email") == 0) { /* receiver.py's envelope and login */
+        json_object_del(body, "webhook");
+        json_object_update_new(body, json_pack("{s:s, s:s, s:[s, s], s:s, s:b}", "smtp", hook,
+                                               "from", "alerts@neiqin.test", "to",
+                                               "lead@neiqin.test", "sales@neiqin.test", "username",
+                                               "robot", "allow_plaintext", 1));
+    }
     if (*r->secret)
         json_object_set_new(body, "secret", json_string(r->secret));
     if (rate)

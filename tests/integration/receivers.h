@@ -1,7 +1,8 @@
 /* receivers.h — local HTTP receivers of alert deliveries for the integration tests.
  *
  * Each receiver is tests/integration/receiver.py (NQ_RECEIVER) started as a child
- * process: one vendor format (wecom, dingtalk, feishu, webhook), checking that
+ * process by Debian's python3 (its aiosmtpd serves the email kind): one vendor
+ * format (wecom, dingtalk, feishu, webhook, email), checking that
  * vendor's signature and body on its own, answering as its mode says ("ok",
  * "fail:N", "slow:MS", "down"), and listing what it got on GET /_received.
  */
@@ -19,6 +20,7 @@ typedef struct receiver {
     const char *name, *kind, *secret, *mode;
     pid_t pid;
     int port;
+    int smtp_port; /* kind email: where its SMTP server listens */
     char url[128];
     nq_httpc_t *http;
     char channel[72]; /* its channel's id once added */

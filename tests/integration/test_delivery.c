@@ -3,7 +3,8 @@
  * signature and body on its own):
  *   - channels added, listed (webhook and secret masked, never logged), refused with the
  *     field named, deleted; the test message reaches its receiver;
- *   - a big order reaches WeCom, DingTalk, Feishu and a signed webhook; one receiver
+ *   - a big order reaches WeCom, DingTalk, Feishu, a signed webhook and e-mail (an SMTP
+ *     server that refuses the first message with 451: retried); one receiver
  *     answering 500 twice is retried until it takes it; one slow receiver (3 s) delays
  *     none of the others; GET /alerts/{id} shows every delivery's state;
  *   - a receiver down for longer than the retry window (NQ_DELIVERY_WINDOW_S=4 here):
@@ -33,15 +34,17 @@
 #define DT_SECRET   "SECdingtalk-secret-0123456789"
 #define FS_SECRET   "feishu-secret-0123456789"
 #define HOOK_SECRET "webhook-secret-0123456789"
+#define MAIL_SECRET "mail-secret-0123456789"
 
 static int64_t s_now;
 
-enum { R_WECOM, R_DINGTALK, R_FEISHU, R_FLAKY, R_SLOW, R_DOWN, R_RATED, R_COUNT };
+enum { R_WECOM, R_DINGTALK, R_FEISHU, R_EMAIL, R_FLAKY, R_SLOW, R_DOWN, R_RATED, R_COUNT };
 
 static receiver_t rx[R_COUNT] = {
     {.name = "wecom", .kind = "wecom", .secret = "", .mode = "ok"},
     {.name = "dingtalk", .kind = "dingtalk", .secret = DT_SECRET, .mode = "ok"},
     {.name = "feishu", .kind = "feishu", .secret = FS_SECRET, .mode = "ok"},
+    {.name = "email", .kind = "email", .secret = MAIL_SECRET, .mode = "fail:1"},
     {.name = "flaky", .kind = "webhook", .secret = HOOK_SECRET, .mode = "fail:2"},
     {.name = "slow", .kind = "webhook", .secret = HOOK_SECRET, .mode = "slow:3000"},
     {.name = "down", .kind = "webhook", .secret = HOOK_SECRET, .mode = "down"},
@@ -127,7 +130,7 @@ static void test_channels_api(void)
     add_channel("t-north", &rx[R_RATED], 2);
     /* listed masked */
     json_t *j = tk_get_ok("/api/v1/teams/t-east/channels");
-    CU_ASSERT_EQUAL(json_array_size(json_object_get(j, "channels")), 5);
+    CU_ASSERT_EQUAL(json_array_size(json_object_get(j, "channels")), 6);
     char *text = json_dumps(j, JSON_COMPACT);
     CU_ASSERT_PTR_NULL(strstr(text, "robot-key"));
     CU_ASSERT_PTR_NULL(strstr(text, "secret-0123"));
@@ -141,6 +144,9 @@ static void test_channels_api(void)
                   "{\"kind\":\"webhook\",\"name\":\"x\",\"webhook\":\"http://h/\"}", "secret");
     tk_expect_400("POST", "/api/v1/teams/t-east/channels",
                   "{\"kind\":\"wecom\",\"name\":\"x\",\"webhook\":\"javascript:x\"}", "webhook");
+    tk_expect_400("POST", "/api/v1/teams/t-east/channels",
+                  "{\"kind\":\"email\",\"name\":\"x\",\"smtp\":\"smtp://h\",\"from\":\"a@b.cn\"}",
+                  "to");
     json_decref(tk_call("POST", "/api/v1/teams/t-nowhere/channels",
                         "{\"kind\":\"wecom\",\"name\":\"x\",\"webhook\":\"http://h/\"}", 404));
     json_decref(tk_call("DELETE", "/api/v1/teams/t-east/channels/ch-none", NULL, 404));
@@ -158,6 +164,11 @@ static void test_channels_api(void)
     snprintf(path, sizeof(path), "/api/v1/teams/t-east/channels/%s/test", rx[R_WECOM].channel);
     json_decref(tk_call("POST", path, NULL, 202));
     CU_ASSERT_TRUE(wait_count(&rx[R_WECOM], "测试", 1, WAIT_MS));
+    /* and the e-mail one, refused once (451) and sent again */
+    snprintf(path, sizeof(path), "/api/v1/teams/t-east/channels/%s/test", rx[R_EMAIL].channel);
+    json_decref(tk_call("POST", path, NULL, 202));
+    CU_ASSERT_TRUE(wait_count(&rx[R_EMAIL], "测试", 1, WAIT_MS));
+    set_mode(&rx[R_EMAIL], "fail:1"); /* once more for the big order */
     int64_t deadline = tk_mono_ms() + WAIT_MS;
     bool shown = false;
     while (!shown && tk_mono_ms() < deadline) {
@@ -185,6 +196,8 @@ static void test_deliver_all(void)
     double at[R_COUNT] = {0};
     for (int i = R_WECOM; i <= R_FEISHU; i++)
         CU_ASSERT_TRUE(wait_count(&rx[i], title, 1, WAIT_MS));
+    /* the e-mail: refused once (451), sent again, its subject the alert's title */
+    CU_ASSERT_TRUE(wait_count(&rx[R_EMAIL], title, 1, WAIT_MS));
     /* the fast ones arrived well before the slow receiver could answer */
     for (int i = R_WECOM; i <= R_FEISHU; i++) {
         count_ok(&rx[i], title, &at[i]);
@@ -198,11 +211,13 @@ static void test_deliver_all(void)
     CU_ASSERT_EQUAL(json_array_size(all), 3);
     json_decref(all);
     /* every delivery's state on the alert */
-    json_t *a = alert_of("d-big", "sent", 5);
+    json_t *a = alert_of("d-big", "sent", 6);
     CU_ASSERT_PTR_NOT_NULL_FATAL(a);
     json_t *d = delivery_to(a, &rx[R_FLAKY]);
     CU_ASSERT_EQUAL(tk_num(d, "attempts"), 3);
     CU_ASSERT_EQUAL(tk_num(delivery_to(a, &rx[R_WECOM]), "attempts"), 1);
+    CU_ASSERT_EQUAL(tk_num(delivery_to(a, &rx[R_EMAIL]), "attempts"), 2);
+    CU_ASSERT_STRING_EQUAL(tk_str(delivery_to(a, &rx[R_EMAIL]), "kind"), "email");
     CU_ASSERT_STRING_EQUAL(tk_str(delivery_to(a, &rx[R_DINGTALK]), "kind"), "dingtalk");
     CU_ASSERT_TRUE(tk_num(d, "sent_at") > 0);
     json_decref(a);

@@ -13,7 +13,6 @@
 #include <unistd.h>
 
 #include "harness.h"
-#include "nq/access.h"
 #include "nq/keys.h"
 #include "nq/period.h"
 #include "nq_test.h"
@@ -31,41 +30,10 @@ static void put(const char *path, const char *body)
     json_decref(tk_call("PUT", path, body, 200));
 }
 
-/* Sign user `id` (role, teams, salesperson) in: its cookie and CSRF header lines into out. */
-static void sign_in(const char *id, const char *role, const char *teams, const char *sp, char *out,
-                    size_t len)
-{
-    nq_user_t u = {0};
-    char err[256] = "", head[4096], v[256], body[256];
-    snprintf(u.id, sizeof(u.id), "%s", id);
-    snprintf(u.role, sizeof(u.role), "%s", role);
-    snprintf(u.teams, sizeof(u.teams), "%s", teams);
-    snprintf(u.salesperson, sizeof(u.salesperson), "%s", sp);
-    tk_check(nq_access_user_add(tk_redis, &u, PASSWORD, err, sizeof(err)) == 0, "user add: %s",
-             err);
-    int status;
-    snprintf(body, sizeof(body), "{\"user\":\"%s\",\"password\":\"" PASSWORD "\"}", id);
-    json_t *a = tk_raw("POST", "/api/v1/auth/login", "Content-Type: application/json\r\n", body,
-                       &status, head, sizeof(head));
-    tk_header(head, "Set-Cookie", v, sizeof(v));
-    tk_check(status == 200, "sign-in %s: %d", id, status);
-    snprintf(out, len, "Cookie: %.*s\r\nX-CSRF-Token: %s\r\n", (int)strcspn(v, ";"), v,
-             tk_str(a, "csrf"));
-    json_decref(a);
-}
-
 /* POST as a session; the status, the answer in *out (caller's) when out. */
 static int post_as(const char *session, const char *path, const char *body, json_t **out)
 {
-    int status;
-    char head[4096], headers[512];
-    snprintf(headers, sizeof(headers), "%sContent-Type: application/json\r\n", session);
-    json_t *j = tk_raw("POST", path, headers, body, &status, head, sizeof(head));
-    if (out)
-        *out = j;
-    else
-        json_decref(j);
-    return status;
+    return tk_as(session, "POST", path, body, out);
 }
 
 /* The reason of the last owner history entry of a customer answer. */
@@ -89,8 +57,8 @@ static void test_org(void)
     put("/api/v1/salespeople/sp-a2", "{\"name\":\"a2\",\"team_id\":\"t-a\"}");
     put("/api/v1/salespeople/sp-b1", "{\"name\":\"b1\",\"team_id\":\"t-b\"}");
     put("/api/v1/salespeople/sp-b2", "{\"name\":\"b2\",\"team_id\":\"t-b\"}");
-    sign_in("u-sa2", "salesperson", "", "sp-a2", s_sa2, sizeof(s_sa2));
-    sign_in("u-coa", "coordinator", "t-a", "", s_coa, sizeof(s_coa));
+    tk_sign_in("u-sa2", "salesperson", "", "sp-a2", PASSWORD, s_sa2, sizeof(s_sa2));
+    tk_sign_in("u-coa", "coordinator", "t-a", "", PASSWORD, s_coa, sizeof(s_coa));
 }
 
 static int suite_cleanup(void)

@@ -17,6 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "nq/access.h"
 #include "nq/keys.h"
 #include "nq/period.h"
 
@@ -449,4 +450,42 @@ const char *tk_header(const char *head, const char *name, char *buf, size_t len)
         }
     }
     return buf;
+}
+
+/* ---- signed-in users ------------------------------------------------------------ */
+
+void tk_sign_in(const char *id, const char *role, const char *teams, const char *sp,
+                const char *password, char *out, size_t len)
+{
+    nq_user_t u = {0};
+    char err[256] = "", head[4096], v[256], body[256];
+    snprintf(u.id, sizeof(u.id), "%s", id);
+    snprintf(u.role, sizeof(u.role), "%s", role);
+    snprintf(u.teams, sizeof(u.teams), "%s", teams);
+    snprintf(u.salesperson, sizeof(u.salesperson), "%s", sp);
+    tk_check(nq_access_user_add(tk_redis, &u, password, err, sizeof(err)) == 0, "user add: %s",
+             err);
+    int status;
+    snprintf(body, sizeof(body), "{\"user\":\"%s\",\"password\":\"%s\"}", id, password);
+    json_t *a = tk_raw("POST", "/api/v1/auth/login", "Content-Type: application/json\r\n", body,
+                       &status, head, sizeof(head));
+    tk_header(head, "Set-Cookie", v, sizeof(v));
+    tk_check(status == 200, "sign-in %s: %d", id, status);
+    snprintf(out, len, "Cookie: %.*s\r\nX-CSRF-Token: %s\r\n", (int)strcspn(v, ";"), v,
+             tk_str(a, "csrf"));
+    json_decref(a);
+}
+
+int tk_as(const char *session, const char *method, const char *path, const char *body, json_t **out)
+{
+    int status;
+    char head[4096], headers[512];
+    snprintf(headers, sizeof(headers), "%s%s", session,
+             body ? "Content-Type: application/json\r\n" : "");
+    json_t *j = tk_raw(method, path, headers, body, &status, head, sizeof(head));
+    if (out)
+        *out = j;
+    else
+        json_decref(j);
+    return status;
 }

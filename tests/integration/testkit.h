@@ -157,4 +157,17 @@ void tk_date_of(int64_t ms, char *buf, size_t len);
  * -1 when it did not end in time or could not start. */
 int tk_nqctl(const char *lang, const char *out, int timeout_ms, const char *const *words);
 
+/* ---- signed-in users ------------------------------------------------------------ */
+
+/* Make user `id` (role, comma-separated teams, salesperson; password
+ * `password`) and sign them in: their cookie and CSRF header lines into out
+ * ("Cookie: ...\r\nX-CSRF-Token: ...\r\n"), for tk_as. Checks each step. */
+void tk_sign_in(const char *id, const char *role, const char *teams, const char *sp,
+                const char *password, char *out, size_t len);
+
+/* A request as a signed-in user (`session`: tk_sign_in's lines), a JSON
+ * body or NULL. The status; the answer into *out (caller decrefs) when out. */
+int tk_as(const char *session, const char *method, const char *path, const char *body,
+          json_t **out);
+
 #endif

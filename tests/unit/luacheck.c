@@ -303,6 +303,8 @@ static const struct {
     {"XACK", K_FIRST},
     {"XREADGROUP", K_STREAMS},
     {"XGROUP", K_SECOND},
+    {"ZCOUNT", K_FIRST},
+    {"PEXPIRE", K_FIRST},
 };
 /* clang-format on */
 

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "alerting/lifecycle.h"
+#include "alerting/readsize.h"
 #include "alerting/rules.h"
 #include "alerting/settings.h"
 #include "nq/fielderr.h"
@@ -586,6 +587,15 @@ static void test_settings_errors(void)
         {"{\"big_order\":{\"escalate_after_min\":10081}}", "rules.big_order.escalate_after_min"},
         {"{\"big_order\":{\"escalate_after_min\":\"30\"}}", "rules.big_order.escalate_after_min"},
         {"{\"big_order\":{\"escalate_after_min\":1.5}}", "rules.big_order.escalate_after_min"},
+        {"{\"targets_missed\":{\"metrics\":[]}}", "rules.targets_missed.metrics"},
+        {"{\"targets_missed\":{\"metrics\":[\"sales\"]}}", "rules.targets_missed.metrics"},
+        {"{\"targets_missed\":{\"metrics\":[\"visits\",\"visits\"]}}",
+         "rules.targets_missed.metrics"},
+        {"{\"targets_missed\":{\"metrics\":\"some\"}}", "rules.targets_missed.metrics"},
+        {"{\"targets_missed\":{\"metrics\":[3]}}", "rules.targets_missed.metrics"},
+        {"{\"targets_missed\":{\"min_attainment_pct\":0}}",
+         "rules.targets_missed.min_attainment_pct"},
+        {"{\"targets_missed\":{\"at\":\"9:30pm\"}}", "rules.targets_missed.at"},
     };
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
         alert_config_t c, before;
@@ -604,6 +614,41 @@ static void test_settings_errors(void)
         CU_ASSERT_EQUAL(memcmp(&c, &before, sizeof(c)), 0);
         json_decref(o);
     }
+}
+
+/* targets_missed's metrics: a list of names is a mask, "all" every metric; both read back. */
+static void test_settings_metrics(void)
+{
+    alert_config_t c;
+    alert_config_defaults(&c, 5000000);
+    int r = idx("targets_missed");
+    CU_ASSERT_EQUAL(c.rule[r].v[2], ALERT_METRICS_ALL);
+    nq_field_errors_t errs = {0};
+    json_t *canon = NULL;
+    json_t *o = parse("{\"targets_missed\":{\"metrics\":[\"visits\",\"sales_amount\"],"
+                      "\"min_attainment_pct\":90,\"at\":\"08:15\"}}");
+    CU_ASSERT_EQUAL_FATAL(alert_config_apply(&c, o, &canon, &errs), 0);
+    CU_ASSERT_EQUAL(c.rule[r].v[2], (1LL << NQ_METRIC_SALES_AMOUNT) | (1LL << NQ_METRIC_VISITS));
+    CU_ASSERT_EQUAL(c.rule[r].v[1], 90);
+    CU_ASSERT_EQUAL(c.rule[r].v[0], 8 * 60 + 15);
+    char *text = json_dumps(canon, JSON_COMPACT | JSON_SORT_KEYS);
+    CU_ASSERT_STRING_EQUAL(text, "{\"targets_missed\":{\"at\":\"08:15\",\"metrics\":"
+                                 "[\"sales_amount\",\"visits\"],\"min_attainment_pct\":90}}");
+    free(text);
+    json_decref(canon);
+    json_decref(o);
+    o = parse("{\"targets_missed\":{\"metrics\":\"all\"}}");
+    CU_ASSERT_EQUAL_FATAL(alert_config_apply(&c, o, NULL, &errs), 0);
+    CU_ASSERT_EQUAL(c.rule[r].v[2], ALERT_METRICS_ALL);
+    json_decref(o);
+    alert_config_t d;
+    alert_config_defaults(&d, 5000000);
+    json_t *list = alert_config_json(&d, &d);
+    json_t *p = json_object_get(json_array_get(list, (size_t)r), "params");
+    CU_ASSERT_STRING_EQUAL(json_string_value(json_object_get(p, "metrics")), "all");
+    CU_ASSERT_STRING_EQUAL(json_string_value(json_object_get(p, "at")), "09:30");
+    CU_ASSERT_EQUAL(json_integer_value(json_object_get(p, "min_attainment_pct")), 100);
+    json_decref(list);
 }
 
 static void test_settings_json(void)
@@ -838,6 +883,29 @@ static void test_lifecycle_input(void)
     free(big);
 }
 
+/* How many log entries the next read asks for, after a read that asked and got so many. */
+static void test_read_count(void)
+{
+    static const struct {
+        int asked;
+        size_t got;
+        int next;
+    } rows[] = {
+        {32, 0, 32},       /* nothing new at rest: stays at the floor */
+        {32, 5, 32},       /* a few: stays */
+        {32, 32, 64},      /* full: behind a backlog, doubles */
+        {128, 128, 256},   /* full again */
+        {256, 256, 256},   /* never above the cap */
+        {256, 100, 256},   /* more than a quarter: keeps the size */
+        {256, 63, 128},    /* under a quarter: halves */
+        {64, 15, 32},      /* halves back to the floor */
+        {0, 0, 32},        /* nothing asked yet (start): the floor */
+        {1000, 2000, 256}, /* out of range asked: clamped */
+    };
+    for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
+        CU_ASSERT_EQUAL(alert_read_count(rows[i].asked, rows[i].got), rows[i].next);
+}
+
 static CU_TestInfo rule_tests[] = {
     {"rule table", test_table},
     {"big_order fires at and above the threshold", test_threshold},
@@ -850,6 +918,7 @@ static CU_TestInfo rule_tests[] = {
     {"event-time rules fire for recent events only", test_fires_recent_only},
     {"every rule at the edges of its settings", test_rule_cases},
     {"titles and numbers of the new rules", test_rule_texts},
+    {"log entries per read grow behind a backlog, shrink at rest", test_read_count},
     CU_TEST_INFO_NULL,
 };
 
@@ -858,6 +927,7 @@ static CU_TestInfo settings_tests[] = {
     {"team overrides and their canonical form", test_settings_apply},
     {"bad overrides are refused naming the field", test_settings_errors},
     {"the rules as the API shows them", test_settings_json},
+    {"targets_missed's metrics: names, \"all\", read back", test_settings_metrics},
     {"company defaults from the configuration: rules off, unknown rule", test_settings_company},
     {"escalate_after_min: defaults, overrides, deadline", test_escalate_settings},
     CU_TEST_INFO_NULL,

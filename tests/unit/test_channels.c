@@ -5,6 +5,7 @@
  *   base64(hmac(SECRET, "1796112000123\n" + SECRET, sha256)), URL-quoted   (DingTalk)
  *   base64(hmac("1796112000\nfeishu-secret-1234", "", sha256))            (Feishu) */
 #include <jansson.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "channel.h"
@@ -347,12 +348,52 @@ static void test_backoff(void)
 
 static void test_plan(void)
 {
-    CU_ASSERT_EQUAL(dlv_plan(1, 20, 0), DLV_SEND_EACH);
-    CU_ASSERT_EQUAL(dlv_plan(5, 20, 15), DLV_SEND_EACH);
-    CU_ASSERT_EQUAL(dlv_plan(6, 20, 15), DLV_DIGEST);
-    CU_ASSERT_EQUAL(dlv_plan(60, 20, 19), DLV_DIGEST);
-    CU_ASSERT_EQUAL(dlv_plan(1, 20, 20), DLV_WAIT);
-    CU_ASSERT_EQUAL(dlv_plan(3, 20, 25), DLV_WAIT);
+    /* due, depth, rate, spent, digest max -> messages, per message, sent */
+    static const struct {
+        size_t due;
+        long long depth;
+        int rate;
+        long long spent;
+        size_t digest_max;
+        size_t messages, per, sent;
+    } rows[] = {
+        {1, 1, 20, 0, 64, 1, 1, 1},          /* one alert, room: alone */
+        {5, 5, 20, 5, 64, 5, 1, 5},          /* fills the first half exactly: each alone */
+        {5, 5, 20, 15, 64, 1, 64, 5},        /* fits what is left, past half: a digest */
+        {6, 6, 20, 15, 64, 1, 64, 6},        /* more than is left: one digest */
+        {60, 60, 20, 19, 64, 1, 64, 60},     /* the last message of the window: a digest */
+        {1, 1, 20, 20, 64, 0, 0, 0},         /* the window is full: wait */
+        {3, 3, 20, 25, 64, 0, 0, 0},         /* over (a lower rate set meanwhile): wait */
+        {0, 10, 20, 0, 64, 0, 0, 0},         /* nothing due */
+        {64, 10000, 600, 0, 64, 1, 64, 64},  /* a burst: digests from the first round */
+        {64, 64, 600, 0, 64, 64, 1, 64},     /* a round half the window holds: each alone */
+        {64, 300, 600, 0, 64, 64, 1, 64},    /* a backlog of half the window exactly */
+        {64, 301, 600, 0, 64, 1, 64, 64},    /* one more: digests */
+        {64, 64, 600, 290, 64, 1, 64, 64},   /* a burst arriving bit by bit, past half: digests */
+        {10, 0, 600, 0, 64, 10, 1, 10},      /* depth unknown (0): the due ones are the backlog */
+        {200, 200, 100, 0, 64, 4, 64, 200},  /* due over one digest: several */
+        {200, 200, 100, 98, 64, 2, 64, 128}, /* 2 messages left: the rest waits */
+        {5, 50, 10, 0, 1, 3, 2, 5},          /* a digest carries at least 2 */
+        {1, 1, 1, 0, 64, 1, 1, 1},           /* rate 1: its one message, alone */
+        {1, 1, 1, 1, 64, 0, 0, 0},           /* rate 1, spent: wait */
+        {3, 3, 0, 0, 64, 0, 0, 0},           /* rate 0: nothing goes */
+    };
+    for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+        dlv_budget_t b = {rows[i].due, rows[i].depth, rows[i].rate, rows[i].spent,
+                          rows[i].digest_max};
+        dlv_split_t sp = dlv_plan(&b);
+        if (sp.messages != rows[i].messages || sp.per_message != rows[i].per ||
+            sp.sent != rows[i].sent)
+            fprintf(stderr, "row %zu: %zu messages of %zu, %zu sent\n", i, sp.messages,
+                    sp.per_message, sp.sent);
+        CU_ASSERT_EQUAL(sp.messages, rows[i].messages);
+        CU_ASSERT_EQUAL(sp.per_message, rows[i].per);
+        CU_ASSERT_EQUAL(sp.sent, rows[i].sent);
+        /* never more messages than the window has left, nothing sent twice */
+        CU_ASSERT_TRUE((long long)sp.messages <=
+                       (rows[i].rate - rows[i].spent > 0 ? rows[i].rate - rows[i].spent : 0));
+        CU_ASSERT_TRUE(sp.sent <= rows[i].due);
+    }
 }
 
 static quiet_t quiet_of(const char *text, int want_rc)

@@ -83,8 +83,8 @@ static void test_table(void)
                 n++;
             orgix_type_t t = l->filters[f].type;
             CU_ASSERT_TRUE(t == ORGIX_ID || t == ORGIX_TEXT || t == ORGIX_MULTI ||
-                           t == ORGIX_TEAM || t == ORGIX_SEARCH || (t == ORGIX_KEPT && n >= 1) ||
-                           n > 1);
+                           t == ORGIX_TEAM || t == ORGIX_SEARCH || t == ORGIX_POOL ||
+                           (t == ORGIX_KEPT && n >= 1) || n > 1);
         }
     }
     CU_ASSERT_PTR_NOT_NULL(orgix_filter(customers, "team"));
@@ -343,7 +343,7 @@ static void test_moves(void)
     CU_ASSERT_STRING_EQUAL(m.add.key[3], "nq:ix:customers:status=active");
     CU_ASSERT_STRING_EQUAL(m.add.key[4], "nq:ix:customers:region=");
     CU_ASSERT_STRING_EQUAL(m.add.key[5], "nq:ix:customers:industry=");
-    CU_ASSERT_EQUAL(orgix_add_count(customers), 6);
+    CU_ASSERT_EQUAL(orgix_add_count(customers), 7); /* with a pool's, when in one */
     /* the same owner: not taken out of it */
     CU_ASSERT_EQUAL_FATAL(orgix_moves(customers, &after, &after, &m), 0);
     CU_ASSERT_EQUAL(m.rem.n, 5);
@@ -539,6 +539,84 @@ static unsigned *set_of(model_t *m, const char *key)
     return &m->members[m->n++];
 }
 
+/* A customer into a team's pool and out of it: an index per pool team,
+ * none for "" (owned), and not a parameter; a team's list holds a pooled
+ * customer only when the pool is the team's. */
+static void test_pool(void)
+{
+    const struct {
+        const char *before, *after; /* pool_team ("" owned; NULL: new / removed) */
+        const char *rem, *add;      /* the pool index left and entered ("" none) */
+    } rows[] = {
+        {"", "t-a", "", "nq:ix:customers:pool_team=t-a"},
+        {"t-a", "", "nq:ix:customers:pool_team=t-a", ""},
+        {"t-a", "t-b", "nq:ix:customers:pool_team=t-a", "nq:ix:customers:pool_team=t-b"},
+        {"t-a", "t-a", "", "nq:ix:customers:pool_team=t-a"},
+        {NULL, "t-a", "", "nq:ix:customers:pool_team=t-a"},
+        {"t-a", NULL, "nq:ix:customers:pool_team=t-a", ""},
+        {"", "", "", ""},
+    };
+    for (size_t r = 0; r < N_ELEMS(rows); r++) {
+        orgix_values_t before, after;
+        orgix_moves_t m;
+        const char *was[] = {"pool_team", rows[r].before ? rows[r].before : ""};
+        const char *now[] = {"pool_team", rows[r].after ? rows[r].after : ""};
+        orgix_values_of(customers, was, 2, &before);
+        orgix_values_of(customers, now, 2, &after);
+        CU_ASSERT_EQUAL_FATAL(orgix_moves(customers, rows[r].before ? &before : NULL,
+                                          rows[r].after ? &after : NULL, &m),
+                              0);
+        const char *rem = "", *add = "";
+        for (size_t i = 0; i < m.rem.n; i++)
+            if (strstr(m.rem.key[i], ":pool_team="))
+                rem = m.rem.key[i];
+        for (size_t i = 0; i < m.add.n; i++)
+            if (strstr(m.add.key[i], ":pool_team="))
+                add = m.add.key[i];
+        if (strcmp(rem, rows[r].rem) != 0 || strcmp(add, rows[r].add) != 0)
+            fprintf(stderr, "\n    row %zu: left [%s] entered [%s]", r, rem, add);
+        CU_ASSERT_STRING_EQUAL(rem, rows[r].rem);
+        CU_ASSERT_STRING_EQUAL(add, rows[r].add);
+        /* never an index of "" */
+        for (size_t i = 0; i < m.rem.n; i++)
+            CU_ASSERT_NOT_EQUAL(strcmp(m.rem.key[i], "nq:ix:customers:pool_team="), 0);
+    }
+    char key[ORGIX_KEY_MAX];
+    CU_ASSERT_TRUE(orgix_pool_key(key, sizeof(key), customers, "t-a") > 0);
+    CU_ASSERT_STRING_EQUAL(key, "nq:ix:customers:pool_team=t-a");
+    CU_ASSERT_EQUAL(orgix_pool_key(key, sizeof(key), teams, "t-a"), 0);
+    /* not a parameter */
+    orgix_query_t q;
+    nq_field_errors_t errs = {0};
+    Nq__QueryParam p = NQ__QUERY_PARAM__INIT, *ps[] = {&p};
+    p.name = "pool_team";
+    p.value = "t-a";
+    CU_ASSERT_EQUAL(orgix_query_parse(customers, ps, 1, &q, &errs), -1);
+    CU_ASSERT_STRING_EQUAL(errs.items[0].field, "pool_team");
+    /* team=t-a: its pool's customers and owned ones, not another pool's */
+    p.name = "team";
+    errs = (nq_field_errors_t){0};
+    CU_ASSERT_EQUAL_FATAL(orgix_query_parse(customers, ps, 1, &q, &errs), 0);
+    const struct {
+        const char *pool;
+        bool in;
+    } m[] = {{"t-a", true}, {"", true}, {"t-b", false}};
+    for (size_t i = 0; i < N_ELEMS(m); i++) {
+        const char *f[] = {"pool_team", m[i].pool};
+        orgix_values_t v;
+        orgix_values_of(customers, f, 2, &v);
+        CU_ASSERT_EQUAL(orgix_matches(&q, &v), m[i].in);
+    }
+    /* without a team term a pooled customer is any list's */
+    p.name = "class";
+    p.value = "key";
+    CU_ASSERT_EQUAL_FATAL(orgix_query_parse(customers, ps, 1, &q, &errs), 0);
+    const char *f[] = {"pool_team", "t-b", "class", "key"};
+    orgix_values_t v;
+    orgix_values_of(customers, f, 4, &v);
+    CU_ASSERT_TRUE(orgix_matches(&q, &v));
+}
+
 /* What ix_move.lua does. */
 static void apply(model_t *m, const orgix_moves_t *mv, int id)
 {
@@ -558,7 +636,7 @@ static size_t random_fields(const orgix_list_t *l, const char *fields[], char bu
         const orgix_filter_t *flt = &l->filters[f];
         int r = rand() % P_VALUES;
         fields[n++] = flt->field;
-        if (flt->type == ORGIX_ID || flt->type == ORGIX_TEXT)
+        if (flt->type == ORGIX_ID || flt->type == ORGIX_TEXT || flt->type == ORGIX_POOL)
             snprintf(buf[f], 16, "%s", r ? (r == 1 ? "a1" : "a2") : "");
         else if (flt->type == ORGIX_KEPT || flt->type == ORGIX_MULTI || flt->type == ORGIX_TEAM ||
                  flt->type == ORGIX_SEARCH)
@@ -596,7 +674,8 @@ static void test_property(void)
                 orgix_values_t known;
                 memset(&known, 0, sizeof(known));
                 for (size_t f = 0; f < l->n_filters; f++) {
-                    if (l->filters[f].type == ORGIX_ID || l->filters[f].type == ORGIX_TEXT)
+                    if (l->filters[f].type == ORGIX_ID || l->filters[f].type == ORGIX_TEXT ||
+                        l->filters[f].type == ORGIX_POOL)
                         snprintf(known.v[f], sizeof(known.v[f]), "%s", vals[id].v[f]);
                     else
                         snprintf(known.v[f], sizeof(known.v[f]), "junk");
@@ -638,6 +717,7 @@ static CU_TestInfo tests[] = {
     {"cursors come back to their query only", test_cursor},
     {"plans: the indexes and the budget", test_plan},
     {"an entity's values; matching a query", test_values},
+    {"pool indexes: per team, none for owned, read through team=", test_pool},
     {"a write's moves, by hand", test_moves},
     {"a multi-valued filter's moves", test_multi_moves},
     {"search grams and their moves", test_grams},

@@ -1,6 +1,7 @@
 /* tests/unit/test_scope.c — team scoping (gateway/scope.h): who sees which
  * team, salesperson and customer, from the role's reach and the caller's
  * teams. */
+#include <stdio.h>
 #include <string.h>
 
 #include "nq_test.h"
@@ -82,6 +83,37 @@ static void test_self(void)
     CU_ASSERT_FALSE(gw_scope_sees_customer(&s, "", NULL));
 }
 
+/* Customers in a pool: whose pool it is, against each reach (table). */
+static void test_pool(void)
+{
+    const struct {
+        nq_reach_t reach;
+        const char *teams, *self; /* the caller */
+        const char *pool, *self_team;
+        bool seen;
+    } rows[] = {
+        {NQ_REACH_ALL, "", "", "t-east", NULL, true},
+        {NQ_REACH_ALL, "", "", "", NULL, true}, /* no pool team: the company's */
+        {NQ_REACH_TEAMS, "t-east,t-north", "", "t-north", NULL, true},
+        {NQ_REACH_TEAMS, "t-east", "", "t-west", NULL, false},
+        {NQ_REACH_TEAMS, "t-east", "", "", NULL, false},
+        {NQ_REACH_TEAMS, "t-east", "", NULL, NULL, false},
+        {NQ_REACH_TEAMS, "", "", "t-east", NULL, false}, /* a coordinator without teams */
+        {NQ_REACH_SELF, "", "sp-me", "t-east", "t-east", true},
+        {NQ_REACH_SELF, "", "sp-me", "t-west", "t-east", false},
+        {NQ_REACH_SELF, "", "sp-me", "t-east", NULL, false}, /* their team unknown */
+        {NQ_REACH_SELF, "", "sp-me", "", "", false},
+        {NQ_REACH_SELF, "", "", "t-east", "t-east", false}, /* no salesperson */
+    };
+    for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+        gw_scope_t s;
+        gw_scope_make(&s, rows[i].reach, false, rows[i].teams, rows[i].self);
+        if (gw_scope_sees_pool(&s, rows[i].pool, rows[i].self_team) != rows[i].seen)
+            fprintf(stderr, "\n    row %zu: want %d", i, rows[i].seen);
+        CU_ASSERT_EQUAL(gw_scope_sees_pool(&s, rows[i].pool, rows[i].self_team), rows[i].seen);
+    }
+}
+
 /* The roles' rows say how far each reaches. */
 static void test_roles_reach(void)
 {
@@ -117,6 +149,7 @@ static CU_TestInfo tests[] = {
     {"team-limited callers see their teams", test_teams},
     {"a salesperson sees themselves", test_self},
     {"alerts by their team and salesperson", test_alerts},
+    {"the pool: whose it is, by reach", test_pool},
     {"each role's reach", test_roles_reach},
     {"too many teams narrow", test_many_teams},
     CU_TEST_INFO_NULL,

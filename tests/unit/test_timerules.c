@@ -8,6 +8,7 @@
 #include "alerting/lifecycle.h"
 #include "alerting/rules.h"
 #include "alerting/settings.h"
+#include "alerting/timermerge.h"
 #include "alerting/timerules.h"
 #include "followup.h"
 #include "nq_test.h"
@@ -384,9 +385,95 @@ static void test_auto_resolve(void)
     nq__alert__free_unpacked(a, NULL);
 }
 
+/* One change: rule, subject, set or clear, resolves, due, at; ev tags which event it was. */
+#define CH(rule, subj, op, res, due, at, tag)                                                      \
+    {                                                                                              \
+        {rule, op, res, subj, due, at}, &evs[tag]                                                  \
+    }
+
+/* A cycle's changes folded per timer: what is left, in order. */
+static void test_merge(void)
+{
+    static Nq__Activity evs[8];
+    static const struct {
+        const char *what;
+        timer_change_t in[6];
+        size_t n;
+        timer_change_t out[6];
+        size_t kept;
+    } rows[] = {
+        {"two timers: nothing to fold",
+         {CH("followup_due", "c-1", TIMER_SET, true, 100, 10, 0),
+          CH("followup_due", "c-2", TIMER_SET, true, 200, 20, 1)},
+         2,
+         {CH("followup_due", "c-1", TIMER_SET, true, 100, 10, 0),
+          CH("followup_due", "c-2", TIMER_SET, true, 200, 20, 1)},
+         2},
+        {"sets of one timer: the latest deadline, the last event, the newest resolving time",
+         {CH("followup_due", "c-1", TIMER_SET, true, 300, 30, 0),
+          CH("customer_not_visited", "c-1", TIMER_SET, true, 50, 30, 1),
+          CH("followup_due", "c-1", TIMER_SET, true, 100, 50, 2),
+          CH("followup_due", "c-1", TIMER_SET, false, 200, 90, 3)},
+         4,
+         {CH("followup_due", "c-1", TIMER_SET, true, 300, 50, 3),
+          CH("customer_not_visited", "c-1", TIMER_SET, true, 50, 30, 1)},
+         2},
+        {"a clear between sets: set, clear, then the later sets folded",
+         {CH("ticket_sla", "tk-1", TIMER_SET, false, 100, 1, 0),
+          CH("ticket_sla", "tk-1", TIMER_CLEAR, true, 0, 2, 1),
+          CH("ticket_sla", "tk-1", TIMER_SET, false, 300, 3, 2),
+          CH("ticket_sla", "tk-1", TIMER_SET, false, 200, 4, 3)},
+         4,
+         {CH("ticket_sla", "tk-1", TIMER_SET, false, 100, 1, 0),
+          CH("ticket_sla", "tk-1", TIMER_CLEAR, true, 0, 2, 1),
+          CH("ticket_sla", "tk-1", TIMER_SET, false, 300, 3, 3)},
+         3},
+        {"clears are never folded",
+         {CH("ticket_sla", "tk-1", TIMER_CLEAR, true, 0, 1, 0),
+          CH("ticket_sla", "tk-1", TIMER_CLEAR, true, 0, 2, 1)},
+         2,
+         {CH("ticket_sla", "tk-1", TIMER_CLEAR, true, 0, 1, 0),
+          CH("ticket_sla", "tk-1", TIMER_CLEAR, true, 0, 2, 1)},
+         2},
+        {"a resolving set after one that does not: resolves, at its time",
+         {CH("followup_due", "c-9", TIMER_SET, false, 100, 70, 0),
+          CH("followup_due", "c-9", TIMER_SET, true, 100, 60, 1)},
+         2,
+         {CH("followup_due", "c-9", TIMER_SET, true, 100, 60, 1)},
+         1},
+        {"one change",
+         {CH("followup_due", "c-1", TIMER_SET, true, 1, 1, 0)},
+         1,
+         {CH("followup_due", "c-1", TIMER_SET, true, 1, 1, 0)},
+         1},
+        {"none",
+         {CH("followup_due", "c-1", TIMER_SET, true, 1, 1, 0)},
+         0,
+         {CH("followup_due", "c-1", TIMER_SET, true, 1, 1, 0)},
+         0},
+    };
+    for (size_t r = 0; r < sizeof(rows) / sizeof(rows[0]); r++) {
+        timer_change_t c[6];
+        memcpy(c, rows[r].in, sizeof(c));
+        long kept = timer_changes_merge(c, rows[r].n);
+        CU_ASSERT_EQUAL(kept, (long)rows[r].kept);
+        for (size_t i = 0; kept == (long)rows[r].kept && i < rows[r].kept; i++) {
+            const timer_plan_t *got = &c[i].plan, *want = &rows[r].out[i].plan;
+            CU_ASSERT_STRING_EQUAL(got->rule, want->rule);
+            CU_ASSERT_STRING_EQUAL(got->subject, want->subject);
+            CU_ASSERT_EQUAL(got->op, want->op);
+            CU_ASSERT_EQUAL(got->resolves, want->resolves);
+            CU_ASSERT_EQUAL(got->due, want->due);
+            CU_ASSERT_EQUAL(got->at, want->at);
+            CU_ASSERT_PTR_EQUAL(c[i].ev, rows[r].out[i].ev);
+        }
+    }
+}
+
 static CU_TestInfo tests[] = {
     {"the zone", test_zone},
     {"events set and clear deadlines (table)", test_plan_table},
+    {"a cycle's changes folded per timer (table)", test_merge},
     {"a team's settings move the planned deadline", test_plan_settings},
     {"customer_not_visited by class at day edges", test_check_not_visited},
     {"followup_due follows the stored date", test_check_followup},

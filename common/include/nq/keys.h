@@ -64,7 +64,8 @@
  * | nq:dlv:queue                     | ZSET   | forever                   | alerting's sender, gateway (test, redrive): delivery ids "<alert id>/<team>/<channel>" by when due, Unix ms (taken ones pushed a lease ahead) |
  * | nq:dlv:alert:<alert id>          | HASH   | forever                   | alerting's sender: "<team>/<channel>" -> the delivery's record, JSON (state, attempts, error, times); GET /alerts/{id} shows it |
  * | nq:dlv:dead:<team>               | ZSET   | forever                   | alerting's sender: the team's dead letters (delivery ids) by when given up; redrive moves them back to the queue |
- * | nq:dlv:rate:<team>/<channel>     | STRING | NQ_DLV_RATE_WINDOW_S      | alerting's sender: messages sent to a channel in the current minute |
+ * | nq:dlv:sent:<team>/<channel>     | ZSET   | NQ_DLV_RATE_WINDOW_S      | alerting's sender: the messages sent to a channel in the last window (rolling), by when reserved, Unix ms |
+ * | nq:dlv:depth                     | HASH   | forever                   | alerting's sender, gateway (redrive): "<team>/<channel>" -> deliveries of the channel in the queue (tests not counted): the planner's backlog |
  * | nq:dlv:last:<team>               | HASH   | forever                   | alerting's sender: channel id -> its last delivery's outcome, JSON (GET channels shows it) |
  * | nq:kpi:version                  | STRING | forever                   | scoring: +1 by every applied batch and rebuild swap (kept leaderboards check it) |
  * | nq:org:version                  | STRING | forever                   | customers: +1 by every org write (kept leaderboards check it) |
@@ -124,6 +125,7 @@
 #define NQ_KEY_ALERT_TIMER_OPEN     "nq:alert:timer:open"
 #define NQ_KEY_DLV_QUEUE            "nq:dlv:queue"
 #define NQ_DLV_RATE_WINDOW_S        60
+#define NQ_KEY_DLV_DEPTH            "nq:dlv:depth"
 #define NQ_KEY_HEARTBEATS           "nq:heartbeats"
 #define NQ_KEY_REBUILD_JOB          "nq:rebuild:job"
 #define NQ_KEY_SCORING_PAUSED       "nq:scoring:paused"
@@ -158,7 +160,8 @@
 #define NQ_KEY_POOL_RR              "nq:pool:rr"
 #define NQ_KEY_CUSTOMER_SIGNALS     "nq:customer:signals"
 #define NQ_CUSTOMER_SIGNALS_MAXLEN  10000
-#define NQ_INDEX_LAYOUT             "2"
+/* "3": with the pool indexes (nq:ix:customers:pool_team=<team>) */
+#define NQ_INDEX_LAYOUT "3"
 
 #define NQ_KEY_USER_PREFIX    "nq:user:"
 #define NQ_KEY_USERS          "nq:users"
@@ -201,7 +204,7 @@
 #define NQ_KEY_DLV_PREFIX       "nq:dlv:"
 #define NQ_KEY_DLV_ALERT_PREFIX "nq:dlv:alert:"
 #define NQ_KEY_DLV_DEAD_PREFIX  "nq:dlv:dead:"
-#define NQ_KEY_DLV_RATE_PREFIX  "nq:dlv:rate:"
+#define NQ_KEY_DLV_SENT_PREFIX  "nq:dlv:sent:"
 #define NQ_KEY_DLV_LAST_PREFIX  "nq:dlv:last:"
 /* The org's lists (services/customers/orgix.h), after NQ_KEY_INDEX_PREFIX. */
 #define NQ_IX_TEAMS       "teams"
@@ -256,12 +259,12 @@ int nq_key_alert(char *buf, size_t len, const char *id);
 int nq_key_alert_seen(char *buf, size_t len, const char *rule, const char *subject,
                       const char *window);
 /* A team's delivery channels; the delivery records of an alert (or of a
- * test message); a team's dead letters; a channel's rate counter; a team's
+ * test message); a team's dead letters; a channel's messages in the rate window; a team's
  * channels' last outcomes (services/alerting/deliver.h). */
 int nq_key_channels(char *buf, size_t len, const char *team_id);
 int nq_key_dlv_alert(char *buf, size_t len, const char *alert_id);
 int nq_key_dlv_dead(char *buf, size_t len, const char *team_id);
-int nq_key_dlv_rate(char *buf, size_t len, const char *team_id, const char *channel_id);
+int nq_key_dlv_sent(char *buf, size_t len, const char *team_id, const char *channel_id);
 int nq_key_dlv_last(char *buf, size_t len, const char *team_id);
 /* The record of user `id`, of the API key / session whose token hashes to
  * `hash_hex` (nq/token.h), and the failure counter of a sign-in `what`

@@ -13,6 +13,7 @@ import { leaderboardPage } from './pages/leaderboard.js';
 import { salespersonPage } from './pages/salesperson.js';
 import { plansPage } from './pages/plans.js';
 import { adminPage } from './pages/admin.js';
+import { poolPage } from './pages/pool.js';
 
 // A route of one segment more ('/customers/*') takes any id there.
 const routes = { '/login': loginPage, '/today': todayPage };
@@ -23,6 +24,7 @@ routes['/targets'] = targetsPage;
 routes['/leaderboard'] = leaderboardPage;
 routes['/salespeople/*'] = salespersonPage;
 routes['/plans'] = plansPage;
+routes['/pool'] = poolPage;
 routes['/me'] = (main, me) => salespersonPage(main, me, me.salesperson_id);
 // Users, keys and team membership: admins only (the API refuses others all the same).
 routes['/admin'] = (main, me) => {
@@ -34,6 +36,7 @@ routes['/admin'] = (main, me) => {
 // The header's links, in order, each with who sees it (null: everyone signed in).
 const nav = [['/today', null]];
 nav.push(['/customers', null]);
+nav.push(['/pool', null]);
 nav.push(['/alerts', null]);
 nav.push(['/targets', (me) => mayWrite(me, 'target')]);
 nav.push(['/leaderboard', (me) => me.role !== 'salesperson']);

@@ -8,6 +8,7 @@ import { money, shortTime, t } from '../i18n.js';
 import { pagedList, peopleOf, qs } from '../paged.js';
 import { mayWrite } from '../roles.js';
 import { CLASSES, STATUSES, dueCell } from './customers.js';
+import { reasonText } from './pool.js';
 
 // The timeline's tabs: the event types of each (docs/api.md, POST /api/v1/activities).
 const VIEWS = {
@@ -44,7 +45,9 @@ function details(c, people) {
     h('strong', {}, p.name), p.title ? ` · ${p.title}` : '', p.phone ? ` · ${p.phone}` : '', p.email ? ` · ${p.email}` : ''));
   return h('dl', { class: 'details', id: 'customer-details' },
     field('class', t('customers.col.class'), t(`class.${c.class}`)),
-    field('owner', t('customers.col.owner'), c.owner_id ? people[c.owner_id] || c.owner_id : t('customers.pool')),
+    field('owner', t('customers.col.owner'), c.owner_id ? people[c.owner_id] || c.owner_id
+      : h('a', { href: `/pool${c.pool_team ? `?team=${encodeURIComponent(c.pool_team)}` : ''}`, title: t('customer.pool_link') },
+        c.pool_team ? t('customer.in_pool', { team: c.pool_team }) : t('customers.pool'))),
     field('status', t('customers.col.status'), t(`cstatus.${c.status || 'active'}`)),
     field('region', t('customer.region'), c.region),
     field('industry', t('customer.industry'), c.industry),
@@ -55,7 +58,7 @@ function details(c, people) {
     field('last_contact', t('customers.col.last_contact'), c.last_contact_at ? shortTime(c.last_contact_at) : t('customers.never')),
     field('cadence', t('customer.cadence'), c.cadence_days ? t('customer.every_days', { n: c.cadence_days }) : null),
     field('due', t('customers.col.due'), dueCell(c, false)),
-    field('since', t('customer.since'), shortTime(c.since)),
+    field('since', t(c.owner_id ? 'customer.since' : 'customer.pool_since'), shortTime(c.since)),
     field('updated_at', t('customer.updated_at'), shortTime(c.updated_at)),
     h('div', { class: 'kv wide' }, h('dt', {}, t('customer.contacts')),
       h('dd', {}, contacts.length ? h('ul', { class: 'contacts' }, contacts) : t('customer.no_contacts'))));
@@ -67,7 +70,7 @@ function history(c, people) {
   return h('ul', { class: 'history', id: 'owner-history' }, rows.map((o) => h('li', {},
     h('time', {}, shortTime(o.from)), ' ',
     h('strong', {}, o.owner_id ? people[o.owner_id] || o.owner_id : t('customers.pool')),
-    o.reason ? h('span', { class: 'muted' }, ` · ${o.reason}`) : null)));
+    o.reason ? h('span', { class: 'muted', 'data-reason': o.reason }, ` · ${reasonText(o.reason)}`) : null)));
 }
 
 // The editor: the record's fields as inputs; save sends what changed, a 400 marks its fields.
@@ -158,7 +161,8 @@ export function customerPage(main, me) {
   });
 
   function render(c) {
-    const canEdit = mayWrite(me, 'org');
+    // a customer in a pool is changed by claim and assign unless the caller reaches every team
+    const canEdit = mayWrite(me, 'org') && (Boolean(c.owner_id) || me.role !== 'coordinator');
     const tabs = Object.keys(VIEWS).map((v) => h('button', {
       type: 'button', class: 'tab', 'data-view': v, 'aria-pressed': String(v === view),
       onclick: (ev) => {
