@@ -3,8 +3,10 @@
 -- nq/custsum.h, nq/receivable.h): its timeline and the figures of its summary.
 -- KEYS: 1 the customer's timeline (ZSET), 2 its figures (HASH), 3 its
 --   tickets (HASH ticket id -> 1 opened, 2 closed, 3 both), 4 its
---   receivables facts (HASH, nq/receivable.h), 5 its record (credit_limit_fen).
--- ARGV: per event 11 values: its timeline member, its kind (nq_custsum_kind:
+--   receivables facts (HASH, nq/receivable.h), 5 its record (credit_limit_fen),
+--   6 the customer signals stream (alerting reads it).
+-- ARGV: 1 the customer id, 2 the signals stream's length cap, then per event
+--   11 values: its timeline member, its kind (nq_custsum_kind:
 --   order, minus, feedback, intel, topen, tclose, contact, invoice, payment,
 --   or ""), its month ("2026-11", Asia/Shanghai), amount (fen), rating (0
 --   none), nps (-1 none), ticket id ("" for other kinds), its receivables
@@ -14,7 +16,9 @@
 -- Receivables: ar_balance_fen is invoiced less paid; an order that takes it
 -- plus the order above the customer's credit limit is flagged: the fact
 -- "c|<ref>" -> "<at>|<order id>|<amount>|<balance>|<limit>", and
--- credit_flags counts them.
+-- credit_flags counts them; the flag is appended to the signals stream
+-- (kind credit_limit) in this same script, so alerting sees every flag once
+-- it is stored and never one that was not.
 -- A ticket's times are kept beside its state, on every delivery (the earliest
 -- opening "<tid>\31o" = "<at>\31<priority>", the latest close "<tid>\31c" =
 -- "<at>": a min and a max, so a replay fills them in and changes nothing else).
@@ -23,7 +27,8 @@
 -- max, so batches apply in any order alike. Returns how many were new and
 -- the flagged orders' facts: {new, field1, value1, ...}.
 local new, flagged = 0, {}
-for i = 1, #ARGV, 11 do
+local customer, cap = ARGV[1], ARGV[2]
+for i = 3, #ARGV, 11 do
   local member, kind, month = ARGV[i], ARGV[i + 1], ARGV[i + 2]
   local amount, rating, nps, who = tonumber(ARGV[i + 3]), tonumber(ARGV[i + 4]),
                                    tonumber(ARGV[i + 5]), ARGV[i + 6]
@@ -52,6 +57,11 @@ for i = 1, #ARGV, 11 do
         redis.call('HINCRBY', KEYS[2], 'credit_flags', 1)
         flagged[#flagged + 1] = fact
         flagged[#flagged + 1] = v
+        local order_id = string.match(value, '^[^|]*|([^|]*)|') or ''
+        redis.call('XADD', KEYS[6], 'MAXLEN', '~', cap, '*', 'kind', 'credit_limit',
+                   'customer_id', customer, 'salesperson_id', string.match(member, '([^|]*)$'),
+                   'ref', string.sub(fact, 3), 'order_id', order_id, 'at', at,
+                   'amount_fen', amount, 'balance_fen', balance, 'limit_fen', limit)
       end
     elseif (kind == 'invoice' or kind == 'payment') and fact ~= '' then
       redis.call('HSET', KEYS[4], fact, value)

@@ -108,7 +108,7 @@ static const struct {
     {CUSTOMERS, RW, NQ_KEY_POOL_DUE},            /* the public pool: when each customer falls due */
     {CUSTOMERS, RW, NQ_KEY_POOL_SCANNED},        /* likewise: the sweep's lease */
     {CUSTOMERS, RW, NQ_KEY_POOL_RR},             /* round-robin positions of assignment rules */
-    {CUSTOMERS, RW, NQ_KEY_POOL_WARNINGS},       /* warnings before a customer goes to the pool */
+    {CUSTOMERS, RW, NQ_KEY_CUSTOMER_SIGNALS},    /* pool warnings, credit flags: for alerting */
     {CUSTOMERS, RW, NQ_KEY_TEAMS},               /* the directory */
     {CUSTOMERS, RW, NQ_KEY_TEAMS_ARCHIVED},      /* likewise */
     {CUSTOMERS, RW, NQ_KEY_SALESPEOPLE},         /* likewise */
@@ -138,6 +138,7 @@ static const struct {
     {ALERTING, RW, NQ_KEY_INDEX_PREFIX NQ_IX_ALERTS "*"}, /* the alerts' lists */
     {ALERTING, RW, NQ_KEY_DLV_PREFIX "*"},   /* the delivery queue, records, dead letters, rates */
     {ALERTING, RW, NQ_KEY_HEARTBEATS},       /* its heartbeat */
+    {ALERTING, RW, NQ_KEY_CUSTOMER_SIGNALS}, /* group "alerting": pool warnings, credit flags */
     {ALERTING, RO, NQ_KEY_ALERT_PREFIX "*"}, /* team rules, quiet hours, channels, a test's alert */
     /* the schedule rules read figures, targets and the roster as the overview does */
     {ALERTING, RO, ANY_SP},                                    /* teams, aggregates, activity */

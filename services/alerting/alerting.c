@@ -17,6 +17,7 @@
 #include "rules.h"
 #include "schedrun.h"
 #include "settings.h"
+#include "sigread.h"
 #include "timermerge.h"
 #include "timers.h"
 
@@ -43,6 +44,7 @@ struct alerting {
     timers_t *timers;        /* the timer rules' deadlines (timers.h) */
     int64_t zone;            /* local midnight's offset from UTC's, ms (timer deadlines) */
     sched_t *sched;          /* the schedule rules' runs (schedrun.h) */
+    sigread_t *sigread;      /* the customer signals' consumer (sigread.h) */
     uv_timer_t poll;         /* reads even without a nudge */
     uv_timer_t reclaim;      /* takes over entries of dead replicas */
     alert_config_t defaults; /* company defaults of every rule */
@@ -346,8 +348,32 @@ static void on_raised(nq_redis_t *r, redisReply *reply, void *data)
 
 void alerting_raise_keys(nq_redis_args_t *a)
 {
+    alerting_raise_keys_of(a, NQ_KEY_ACTIVITIES);
+}
+
+void alerting_team_config(alert_config_t *out, const alert_config_t *defaults,
+                          const redisReply *teams, const char *team)
+{
+    *out = *defaults;
+    for (size_t i = 0; teams && teams->type == REDIS_REPLY_ARRAY && i + 1 < teams->elements;
+         i += 2) {
+        if (teams->element[i]->type != REDIS_REPLY_STRING ||
+            strcmp(teams->element[i]->str, team) != 0 ||
+            teams->element[i + 1]->type != REDIS_REPLY_STRING)
+            continue;
+        json_t *j = json_loads(teams->element[i + 1]->str, 0, NULL);
+        nq_field_errors_t errs = {0};
+        alert_config_t c = *out;
+        if (j && alert_config_apply(&c, j, NULL, &errs) == 0)
+            *out = c;
+        json_decref(j);
+    }
+}
+
+void alerting_raise_keys_of(nq_redis_args_t *a, const char *stream)
+{
     char key[128];
-    nq_redis_args_adds(a, NQ_KEY_ACTIVITIES);
+    nq_redis_args_adds(a, stream);
     nq_redis_args_adds(a, NQ_KEY_ALERTS);
     nq_redis_args_adds(a, NQ_KEY_ALERT_PRICES);
     nq_key_index(key, sizeof(key), NQ_IX_ALERTS, NULL, NULL);
@@ -835,6 +861,7 @@ static void on_redis_connected(nq_redis_t *r, void *data)
     al->busy = false; /* a call of the old connection was answered NULL */
     al->own_pending = true;
     pull(al);
+    sigread_connected(al->sigread);
     deliver_connected(al->deliver);
 }
 
@@ -889,7 +916,12 @@ void *alerting_new(nq_service_t *svc)
     al->escalate = al->deliver ? escalate_new(svc, on_escalated, al) : NULL;
     al->timers = al->escalate ? timers_new(svc, &al->defaults, on_escalated, al) : NULL;
     al->sched = al->timers ? sched_new(svc, &al->defaults, on_escalated, al) : NULL;
-    if (!al->sched) {
+    al->sigread =
+        al->sched ? sigread_new(svc, &al->defaults, al->recency_ms, on_escalated, al) : NULL;
+    if (!al->sigread) {
+        if (al->sched)
+            sched_stop(al->sched);
+        sched_free(&al->sched);
         if (al->timers)
             timers_stop(al->timers);
         timers_free(&al->timers);
@@ -929,6 +961,7 @@ void alerting_stop(void *app)
     escalate_stop(al->escalate);
     timers_stop(al->timers);
     sched_stop(al->sched);
+    sigread_stop(al->sigread);
     nq_log_info("alerting_stopped", "raised %llu alerts, %llu found raised already",
                 (unsigned long long)al->raised, (unsigned long long)al->repeated);
 }
@@ -941,6 +974,7 @@ void alerting_free(void *app)
         escalate_free(&al->escalate);
         timers_free(&al->timers);
         sched_free(&al->sched);
+        sigread_free(&al->sigread);
     }
     free(app);
 }

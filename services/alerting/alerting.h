@@ -33,6 +33,7 @@
 #include "nq/service.h"
 #include "readsize.h"
 #include "rules.h"
+#include "settings.h"
 
 #define ALERTING_RECLAIM_ENTRIES 16   /* entries taken over per reclaim */
 #define ALERTING_POLL_MS         1000 /* reads even without a nudge */
@@ -49,6 +50,14 @@ void *alerting_new(nq_service_t *svc);
  * stream, the last prices, the alerts' list and open indexes, the escalation
  * clock; each alert's own keys follow (alerting_alert_keys). */
 void alerting_raise_keys(nq_redis_args_t *a);
+/* The same with `stream` (whose entries the raise acknowledges) in the log's place. */
+void alerting_raise_keys_of(nq_redis_args_t *a, const char *stream);
+
+/* The settings of `team`: the defaults with the team's overrides found in
+ * `teams` (alert_context's [team, JSON, ...]; overrides that do not read are
+ * left out). */
+void alerting_team_config(alert_config_t *out, const alert_config_t *defaults,
+                          const redisReply *teams, const char *team);
 
 /* Append the keys ALERT_RAISE takes for one alert of draft d raised at
  * raised_at for `team` ("" none): its dedupe key, its hash, its rule's,

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "followup.h"
+#include "custsig.h"
 #include "schedule.h"
 #include "nq/money.h"
 #include "timerules.h"
@@ -293,6 +294,11 @@ static const alert_param_t sla_params[] = {
     {"urgent_hours", ALERT_PARAM_INT, 4, 1, 8760, NULL, "hours to close an urgent ticket"},
 };
 static const char *const ticket_clock_types[] = {"ticket_opened", "ticket_closed", NULL};
+static const alert_param_t invoice_params[] = {
+    {"grace_days", ALERT_PARAM_INT, 0, 0, 365, NULL,
+     "days after its due date an unpaid invoice may stay open"},
+};
+static const char *const invoice_clock_types[] = {"invoice", "payment", NULL};
 
 static const alert_param_t behind_pace_params[] = {
     {"at", ALERT_PARAM_TIME, 15 * 60, 0, 24 * 60 - 1, NULL,
@@ -345,6 +351,12 @@ const alert_rule_t alert_rules[] = {
      sched_idle_describe},
     {"targets_missed", ALERT_KIND_SCHEDULE, "warning", false, no_types,
      PARAMS(targets_missed_params), NULL, sched_missed_describe},
+    {"credit_limit", ALERT_KIND_SIGNAL, "warning", true, no_types, NULL, 0, NULL,
+     custsig_credit_describe},
+    {"pool_warning", ALERT_KIND_SIGNAL, "warning", false, no_types, NULL, 0, NULL,
+     custsig_pool_describe},
+    {"invoice_past_due", ALERT_KIND_TIMER, "warning", false, invoice_clock_types,
+     PARAMS(invoice_params), timer_on_event, timer_invoice_describe},
 };
 const size_t alert_rules_count = sizeof(alert_rules) / sizeof(alert_rules[0]);
 
@@ -471,9 +483,10 @@ void alert_draft_to_proto(const alert_draft_t *d, const alert_names_t *names, co
     out->updated_at = raised_at;
     out->has_occurred_at = d->occurred_at != 0;
     out->occurred_at = d->occurred_at;
-    out->has_days = d->max_days != 0;
+    bool counted = d->max_days != 0 || d->due_at != 0; /* customer timers, pool, invoices */
+    out->has_days = counted;
     out->days = d->days;
-    out->has_max_days = d->max_days != 0;
+    out->has_max_days = counted;
     out->max_days = d->max_days;
     out->has_hours = d->max_hours != 0;
     out->hours = d->hours;
@@ -498,4 +511,10 @@ void alert_draft_to_proto(const alert_draft_t *d, const alert_names_t *names, co
     out->period_kind = opt(d->period_kind);
     if (*d->team_id && !out->team_id)
         out->team_id = (char *)d->team_id;
+    out->has_balance_fen = out->has_headroom_fen = d->has_headroom;
+    out->balance_fen = d->balance_fen;
+    out->headroom_fen = d->headroom_fen;
+    out->has_due_at = d->due_at != 0;
+    out->due_at = d->due_at;
+    out->invoice_id = opt(d->invoice_id);
 }

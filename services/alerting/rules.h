@@ -38,7 +38,13 @@
 #define ALERT_RULES_MAX   16                             /* rows of the table */
 #define ALERT_METRICS_ALL ((1LL << NQ_METRIC_COUNT) - 1) /* a METRICS parameter: every metric */
 
-typedef enum { ALERT_KIND_EVENT, ALERT_KIND_TIMER, ALERT_KIND_SCHEDULE } alert_kind_t;
+/* Signal rules read the customers service's signals stream (sigread.h, custsig.h). */
+typedef enum {
+    ALERT_KIND_EVENT,
+    ALERT_KIND_TIMER,
+    ALERT_KIND_SCHEDULE,
+    ALERT_KIND_SIGNAL,
+} alert_kind_t;
 
 /* How a parameter reads and prints: money (yuan in JSON, fen inside), a
  * whole number, one of its choices (the index inside), or a time of day. */
@@ -117,6 +123,11 @@ typedef struct alert_draft {
     int32_t min_attainment_pct; /* targets_missed: the threshold, percent */
     bool target_derived;        /* targets_missed: the target is derived from the months' */
     char period_kind[8];        /* targets_missed: month, quarter or year */
+    int64_t balance_fen;        /* credit_limit: open balance before the order */
+    int64_t headroom_fen; /* credit_limit: limit - balance (0 with no limit: see has_headroom) */
+    bool has_headroom;    /* credit_limit */
+    int64_t due_at;       /* pool_warning: pool time; invoice_past_due: the due date (0: none) */
+    char invoice_id[136]; /* invoice_past_due */
 } alert_draft_t;
 
 /* Display names; "" when unknown (the id is shown then). */

@@ -8,7 +8,7 @@
 #include "nq/money.h"
 #include "quiet.h"
 
-static const char *const kind_names[] = {"event", "timer", "schedule"};
+static const char *const kind_names[] = {"event", "timer", "schedule", "signal"};
 
 /* escalate_after_min reads like an INT parameter of every rule. */
 static const alert_param_t escalate_param = {

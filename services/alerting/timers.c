@@ -264,16 +264,23 @@ typedef struct fire {
     const alert_rule_t *rule;     /* the member's rule */
     const char *subject;          /* into ids[i] */
     Nq__Activity *opened;         /* ticket_sla: the opening event */
-    timer_facts_t facts;          /* what the rule checks */
-    char cls[16];                 /* the customer's class */
-    char owner[72];               /* its owner now */
-    char customer[136];           /* its id */
-    char team[72];                /* the owner's team now, "" none */
-    alert_config_t cfg;           /* that team's settings */
-    alert_draft_t draft;          /* what fired */
-    alert_names_t names;          /* for the titles */
-    char alert_id[40];            /* given when raised */
-    int64_t raised_at;            /* when */
+    nq_ar_t ar;                   /* invoice_past_due: the customer's receivables */
+    bool has_ar;                  /* ar is parsed (to free) */
+    char invoice[136];            /* invoice_past_due: the invoice ("" a customer's recheck) */
+    timer_plan_t settled[TIMERS_SETTLED_MAX]; /* a recheck: what it may resolve */
+    char flagged[TIMERS_SETTLED_MAX][72];     /* a recheck: the customer's flagged orders' refs */
+    size_t n_flagged;                         /* how many */
+    size_t n_settled;                         /* how many */
+    timer_facts_t facts;                      /* what the rule checks */
+    char cls[16];                             /* the customer's class */
+    char owner[72];                           /* its owner now */
+    char customer[136];                       /* its id */
+    char team[72];                            /* the owner's team now, "" none */
+    alert_config_t cfg;                       /* that team's settings */
+    alert_draft_t draft;                      /* what fired */
+    alert_names_t names;                      /* for the titles */
+    char alert_id[40];                        /* given when raised */
+    int64_t raised_at;                        /* when */
 } fire_t;
 
 static void fire_next(fire_t *f);
@@ -414,20 +421,7 @@ static void on_context(nq_redis_t *r, redisReply *reply, void *data)
     }
     copy_reply(f->names.salesperson, sizeof(f->names.salesperson), reply->element[1]->element[0]);
     copy_reply(f->team, sizeof(f->team), reply->element[1]->element[1]);
-    f->cfg = *f->t->defaults;
-    const redisReply *teams = reply->element[2];
-    for (size_t i = 0; teams->type == REDIS_REPLY_ARRAY && i + 1 < teams->elements; i += 2) {
-        if (teams->element[i]->type != REDIS_REPLY_STRING ||
-            strcmp(teams->element[i]->str, f->team) != 0 ||
-            teams->element[i + 1]->type != REDIS_REPLY_STRING)
-            continue;
-        json_t *j = json_loads(teams->element[i + 1]->str, 0, NULL);
-        nq_field_errors_t errs = {0};
-        alert_config_t c = f->cfg;
-        if (j && alert_config_apply(&c, j, NULL, &errs) == 0)
-            f->cfg = c;
-        json_decref(j);
-    }
+    alerting_team_config(&f->cfg, f->t->defaults, reply->element[2], f->team);
     fire_check(f);
 }
 
@@ -474,7 +468,8 @@ static void on_customer(nq_redis_t *r, redisReply *reply, void *data)
 static void read_customer(fire_t *f, const char *id)
 {
     char key[200];
-    snprintf(f->customer, sizeof(f->customer), "%s", id ? id : "");
+    if (id != f->customer)
+        snprintf(f->customer, sizeof(f->customer), "%s", id ? id : "");
     nq_key_customer(key, sizeof(key), *f->customer ? f->customer : "-");
     if (nq_redis_command(f->t->svc->redis, on_customer, f,
                          "HMGET %s class owner_id last_contact_at followup_due_at cadence_days",
@@ -500,11 +495,130 @@ static void on_data(nq_redis_t *r, redisReply *reply, void *data)
     read_customer(f, f->opened->customer_id);
 }
 
+/* ---- invoice_past_due: an invoice's deadline, a customer's recheck ------------ */
+
+static void on_settled(void *arg, bool ok)
+{
+    fire_t *f = arg;
+    if (!ok) {
+        fire_step(NULL, NULL, f); /* comes back after the lease */
+        return;
+    }
+    fire_done(f, "drop", "");
+}
+
+/* HMGET of the open alerts of what the recheck may resolve: those with one resolve. */
+static void on_settled_open(nq_redis_t *r, redisReply *reply, void *data)
+{
+    fire_t *f = data;
+    if (!reply || reply->type != REDIS_REPLY_ARRAY || reply->elements != f->n_settled) {
+        fire_step(r, reply, f);
+        return;
+    }
+    timer_change_t changes[TIMERS_SETTLED_MAX];
+    size_t n = 0;
+    for (size_t i = 0; i < f->n_settled; i++) {
+        if (reply->element[i]->type == REDIS_REPLY_STRING)
+            changes[n++] = (timer_change_t){f->settled[i], NULL};
+    }
+    timers_apply(f->t, changes, n, on_settled, f);
+}
+
+/* HGET credit_limit_fen: then what the payment settled (grace 0: every
+ * invoice that was past due is a candidate whatever the team's grace). */
+static void on_limit(nq_redis_t *r, redisReply *reply, void *data)
+{
+    fire_t *f = data;
+    if (!reply) {
+        fire_step(NULL, NULL, f);
+        return;
+    }
+    int64_t limit = reply->type == REDIS_REPLY_STRING ? strtoll(reply->str, NULL, 10) : -1;
+    alert_settings_t no_grace = {.enabled = true};
+    const char *flagged[TIMERS_SETTLED_MAX];
+    for (size_t i = 0; i < f->n_flagged; i++)
+        flagged[i] = f->flagged[i];
+    f->n_settled = timer_settled(&f->ar, f->customer, limit, flagged, f->n_flagged, &no_grace,
+                                 nq_now_ms(), f->t->zone, f->settled, TIMERS_SETTLED_MAX);
+    if (f->n_settled == 0) {
+        fire_done(f, "drop", "");
+        return;
+    }
+    nq_redis_args_t a;
+    nq_redis_args_init(&a);
+    nq_redis_args_adds(&a, "HMGET");
+    nq_redis_args_adds(&a, NQ_KEY_ALERT_TIMER_OPEN);
+    char member[TIMER_MEMBER_MAX];
+    for (size_t i = 0; i < f->n_settled; i++) {
+        if (timer_member(member, sizeof(member), f->settled[i].rule, f->settled[i].subject) != 0)
+            a.failed = true;
+        nq_redis_args_adds(&a, member);
+    }
+    if (a.failed || nq_redis_command_args(f->t->svc->redis, on_settled_open, f, &a) != 0)
+        fire_step(NULL, NULL, f);
+    nq_redis_args_free(&a);
+}
+
+/* HGETALL of the customer's receivables facts, applied at now. */
+static void on_ar(nq_redis_t *r, redisReply *reply, void *data)
+{
+    fire_t *f = data;
+    if (!reply || reply->type != REDIS_REPLY_ARRAY) {
+        fire_step(r, reply, f);
+        return;
+    }
+    const char **fv = calloc(reply->elements + 1, sizeof(*fv));
+    for (size_t i = 0; fv && i < reply->elements; i++)
+        fv[i] = reply->element[i]->type == REDIS_REPLY_STRING ? reply->element[i]->str : "";
+    int rc = fv ? nq_ar_parse(&f->ar, fv, reply->elements) : -1;
+    free(fv);
+    if (rc != 0) {
+        fire_step(NULL, NULL, f);
+        return;
+    }
+    f->has_ar = true;
+    nq_ar_apply(&f->ar, nq_now_ms());
+    f->n_flagged = 0; /* the flagged orders' refs: the "c|<ref>" facts */
+    for (size_t i = 0; i + 1 < reply->elements && f->n_flagged < TIMERS_SETTLED_MAX; i += 2) {
+        const redisReply *k = reply->element[i];
+        if (k->type == REDIS_REPLY_STRING && strncmp(k->str, "c|", 2) == 0 &&
+            k->len - 2 < sizeof(f->flagged[0]))
+            memcpy(f->flagged[f->n_flagged++], k->str + 2, k->len - 1);
+    }
+    if (*f->invoice) {
+        f->facts.ar = &f->ar;
+        f->facts.invoice = f->invoice;
+        read_customer(f, f->customer);
+        return;
+    }
+    char key[200];
+    nq_key_customer(key, sizeof(key), f->customer);
+    if (nq_redis_command(f->t->svc->redis, on_limit, f, "HGET %s credit_limit_fen", key) != 0)
+        fire_step(NULL, NULL, f);
+}
+
+static void invoice_read(fire_t *f)
+{
+    char key[200];
+    if (timer_invoice_subject(f->subject, f->customer, sizeof(f->customer), f->invoice,
+                              sizeof(f->invoice)) != 0) {
+        fire_done(f, "drop", "");
+        return;
+    }
+    nq_key_customer_ar(key, sizeof(key), f->customer);
+    if (nq_redis_command(f->t->svc->redis, on_ar, f, "HGETALL %s", key) != 0)
+        fire_step(NULL, NULL, f);
+}
+
 static void fire_next(fire_t *f)
 {
     if (f->opened)
         nq__activity__free_unpacked(f->opened, NULL);
     f->opened = NULL;
+    if (f->has_ar)
+        nq_ar_free(&f->ar);
+    f->has_ar = false;
+    f->invoice[0] = '\0';
     if (f->i >= f->n || f->t->stopping) {
         deadline_done(f->d);
         free(f);
@@ -517,6 +631,10 @@ static void fire_next(fire_t *f)
     if (!f->rule) {
         nq_log_warn("timer_dropped", "%s: not a timer rule's deadline", f->ids[f->i]);
         fire_done(f, "drop", "");
+        return;
+    }
+    if (strcmp(f->rule->key, "invoice_past_due") == 0) {
+        invoice_read(f);
         return;
     }
     if (strcmp(f->rule->key, "ticket_sla") == 0) {

@@ -32,6 +32,8 @@
 #define TIMERS_TICK_MS  1000  /* how often due timers are looked for */
 #define TIMERS_TAKE_MAX 64    /* timers taken at once */
 #define TIMERS_LEASE_MS 30000 /* a taken timer not handled comes back after this */
+#define TIMERS_SETTLED_MAX                                                                         \
+    64 /* invoices (and the credit alert) a payment's recheck resolves at once */
 
 typedef struct timers timers_t;
 

@@ -7,7 +7,16 @@
  *                         the customer (nq:cust:<id> followup_due_at, by the
  *                         team's cadence, services/customers/followup.h) passed;
  *   ticket_sla            a ticket not closed within its priority's hours
- *                         (urgent 4, high 24, normal 72).
+ *                         (urgent 4, high 24, normal 72);
+ *   invoice_past_due      an invoice still open (nq/receivable.h: payments
+ *                         applied oldest first, as the receivables figures)
+ *                         more than grace_days after its due date; subject
+ *                         "<customer>/<invoice id>". A payment sets its
+ *                         customer's recheck ("invoice_past_due|<customer>",
+ *                         due at once): the open alerts of the invoices it
+ *                         settled, and the customer's open credit alert when
+ *                         its balance is back under the limit, auto-resolve
+ *                         (timer_settled).
  * Their rows are in the rule table (rules.c) with their parameters; this
  * module says what an event of the activity log does to their deadlines
  * (timer_plan_event: set or move a deadline, or clear it) and, when a deadline
@@ -32,10 +41,12 @@
 #include <stdint.h>
 
 #include "neiqin.pb-c.h"
+#include "nq/receivable.h"
 #include "rules.h"
 #include "settings.h"
 
-#define TIMER_PLANS_MAX  4         /* deadlines one event touches */
+#define TIMER_PLANS_MAX  8         /* deadlines one event touches */
+#define TIMER_RETRY_MS   5000LL    /* an invoice the receivables do not show yet: looked at again */
 #define TIMER_HOUR_MS    3600000LL /* ticket_sla counts hours */
 #define TIMER_MEMBER_MAX 200       /* "<rule>|<subject>" */
 
@@ -64,6 +75,8 @@ typedef struct timer_facts {
     const char *owner;          /* the customer's owner now ("" or NULL: none) */
     const char *customer;       /* the customer id */
     const Nq__Activity *opened; /* ticket_sla: the ticket_opened event */
+    const nq_ar_t *ar;          /* invoice_past_due: the customer's receivables, applied at now */
+    const char *invoice;        /* invoice_past_due: the invoice id */
 } timer_facts_t;
 
 typedef enum {
@@ -85,6 +98,21 @@ timer_verdict_t timer_check(const alert_rule_t *r, const timer_facts_t *f,
                             const alert_settings_t *s, int64_t now, int64_t zone_offset,
                             int64_t *due, alert_draft_t *d);
 
+/* invoice_past_due: split subject "<customer>/<invoice>" (invoice "" for a
+ * customer's recheck). -1 when it does not fit. */
+int timer_invoice_subject(const char *subject, char *customer, size_t clen, char *invoice,
+                          size_t ilen);
+
+/* A customer's recheck after a payment: into out (at most max), a TIMER_CLEAR
+ * that resolves for each invoice of ar (applied at now) whose deadline passed
+ * (due + grace_days) and is settled now, and, when limit_fen >= 0 and the
+ * balance at now is under it, for each of the customer's flagged orders
+ * (their timeline refs, the "c|<ref>" facts): "credit_limit|<customer>/<ref>".
+ * How many. */
+size_t timer_settled(const nq_ar_t *ar, const char *customer, int64_t limit_fen,
+                     const char *const *flagged, size_t n_flagged, const alert_settings_t *s,
+                     int64_t now, int64_t zone_offset, timer_plan_t *out, size_t max);
+
 /* Whole local days from day(from) to day(to) (0 the same day). */
 int timer_local_days(int64_t from, int64_t to, int64_t zone_offset);
 
@@ -100,5 +128,6 @@ bool timer_on_event(const Nq__Activity *ev, const int64_t *p, const alert_ctx_t 
 void timer_not_visited_describe(alert_draft_t *d, const alert_names_t *names);
 void timer_followup_describe(alert_draft_t *d, const alert_names_t *names);
 void timer_sla_describe(alert_draft_t *d, const alert_names_t *names);
+void timer_invoice_describe(alert_draft_t *d, const alert_names_t *names);
 
 #endif

@@ -263,12 +263,12 @@ static void ar_fact(const row_t *r, char *field, size_t flen, char *value, size_
 
 /* The events script's call (common/lua/customer_events.lua) of customer
  * `cust`'s rows sorted[from, to): its timeline, its summary figures and
- * receivables. */
+ * receivables; a credit flag also goes onto the signals stream for alerting. */
 static void write_events(nq_redis_pipe_t *p, const char *cust, row_t *const *sorted, size_t from,
                          size_t to)
 {
     char key[160], month[16], num[24], fact[128], value[256];
-    nq_script_pipe_cmd(p, NQ_SCRIPT(CUSTOMER_EVENTS), NULL, NULL, 5, (to - from) * 11);
+    nq_script_pipe_cmd(p, NQ_SCRIPT(CUSTOMER_EVENTS), NULL, NULL, 6, 2 + (to - from) * 11);
     nq_key_customer_timeline(key, sizeof(key), cust);
     nq_redis_pipe_adds(p, key);
     nq_key_customer_sums(key, sizeof(key), cust);
@@ -279,6 +279,10 @@ static void write_events(nq_redis_pipe_t *p, const char *cust, row_t *const *sor
     nq_redis_pipe_adds(p, key);
     nq_key_customer(key, sizeof(key), cust);
     nq_redis_pipe_adds(p, key);
+    nq_redis_pipe_adds(p, NQ_KEY_CUSTOMER_SIGNALS);
+    nq_redis_pipe_adds(p, cust);
+    snprintf(num, sizeof(num), "%d", NQ_CUSTOMER_SIGNALS_MAXLEN);
+    nq_redis_pipe_adds(p, num);
     for (size_t i = from; i < to; i++) {
         const Nq__Activity *ev = sorted[i]->ev;
         const char *kind = nq_custsum_kind(ev->type);

@@ -270,7 +270,7 @@ static void move(look_t *l)
         look_end(l); /* looked at again after the lease */
 }
 
-/* The owner's warning: on the warnings stream for alerting, marked on the
+/* The owner's warning: on the customer signals stream for alerting, marked on the
  * record so it is given once per pool time. */
 static void warn(look_t *l, int64_t due)
 {
@@ -278,9 +278,9 @@ static void warn(look_t *l, int64_t due)
     nq_redis_t *r = redis_of(l->ps);
     nq_time_format(due, when, sizeof(when));
     nq_redis_command(r, NULL, NULL,
-                     "XADD %s MAXLEN ~ %d * customer_id %s salesperson_id %s team_id %s due %lld "
-                     "name %s days %d",
-                     NQ_KEY_POOL_WARNINGS, POOLSWEEP_WARNINGS_MAX, l->id, l->owner, l->team,
+                     "XADD %s MAXLEN ~ %d * kind pool_warning customer_id %s salesperson_id %s "
+                     "team_id %s due %lld name %s days %d",
+                     NQ_KEY_CUSTOMER_SIGNALS, NQ_CUSTOMER_SIGNALS_MAXLEN, l->id, l->owner, l->team,
                      (long long)due, l->name, l->days);
     nq_key_customer(key, sizeof(key), l->id);
     nq_redis_command(r, NULL, NULL, "HSET %s pool_warned_for %lld", key, (long long)due);

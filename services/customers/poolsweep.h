@@ -9,7 +9,7 @@
  * leaves them to another once the lease runs out), reads the customer, its
  * owner's team and the team's pool settings, and by pool_decide:
  *   - waits: the entry is put back at the warning or the pool time;
- *   - warns the owner once per pool time: an entry on nq:pool:warnings
+ *   - warns the owner once per pool time: an entry (kind pool_warning) on nq:customer:signals
  *     (customer, owner, team, due, name) and pool_warned_for on the record;
  *   - moves it to the pool: owner cleared, status "pool", pool_team its
  *     owner's team, owner history "pool: not contacted N days", indexes,
@@ -28,11 +28,10 @@
 
 #include "customers_app.h"
 
-#define POOLSWEEP_TICK_MS      1000
-#define POOLSWEEP_LEASE_MS     60000 /* a taken entry is looked at again after this */
-#define POOLSWEEP_TAKE         200   /* most customers looked at per tick */
-#define POOLSWEEP_OVERLAP_MS   1000  /* the follow-ups scanned again, for clocks that differ */
-#define POOLSWEEP_WARNINGS_MAX 10000 /* warnings kept on their stream (about) */
+#define POOLSWEEP_TICK_MS    1000
+#define POOLSWEEP_LEASE_MS   60000 /* a taken entry is looked at again after this */
+#define POOLSWEEP_TAKE       200   /* most customers looked at per tick */
+#define POOLSWEEP_OVERLAP_MS 1000  /* the follow-ups scanned again, for clocks that differ */
 
 typedef struct poolsweep poolsweep_t;
 

@@ -51,7 +51,7 @@ static const struct {
     {"nq-gateway", NQ_KEY_INTEL_SALESPEOPLE, false, true},
     {"nq-scoring", ACL_SP NQ_KEY_SP_INTEL_SUFFIX "notes", false, false},
     {"nq-customers", NQ_KEY_POOL_DUE, true, true},
-    {"nq-customers", NQ_KEY_POOL_WARNINGS, true, true},
+    {"nq-customers", NQ_KEY_CUSTOMER_SIGNALS, true, true},
     {"nq-scoring", NQ_KEY_POOL_DUE, false, false},
     {"nq-scoring", NQ_KEY_AR_CUSTOMERS, false, false},
     {"nq-customers", NQ_KEY_INDEX_PREFIX NQ_IX_CUSTOMERS ":tag=acl", true, true},
@@ -79,6 +79,8 @@ static const struct {
     {"nq-alerting", ACL_SP NQ_KEY_KPI_INFIX "d:20990101", false, true},
     {"nq-alerting", NQ_KEY_INDEX_PREFIX NQ_IX_TEAMS ":acl=x", false, true},
     {"nq-alerting", NQ_KEY_SESSION_PREFIX "acl", false, false},
+    {"nq-alerting", NQ_KEY_CUSTOMER_SIGNALS, true, true},
+    {"nq-scoring", NQ_KEY_CUSTOMER_SIGNALS, false, false},
 
     {"nq-reporting", ACL_SP "}" NQ_KEY_TARGET_INFIX "m:209901", true, true},
     {"nq-reporting", ACL_TEAM NQ_KEY_TARGET_INFIX "m:209901", true, true},

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "harness.h"
+#include "nq/keys.h"
 #include "nq/period.h"
 #include "nq_test.h"
 #include "testkit.h"
@@ -245,16 +246,17 @@ static void test_move_to_pool(void)
     g = tk_get_ok("/api/v1/customers/c-m2");
     CU_ASSERT_STRING_EQUAL(tk_str(g, "owner_id"), "sp-a1");
     json_decref(g);
-    /* on the warnings stream: c-m2 of sp-a1 (and c-race, also a key customer of t-a) */
-    redisReply *w = tk_cmd("XRANGE nq:pool:warnings - +");
+    /* on the signals stream (kind pool_warning): c-m2 of sp-a1 (and c-race, also a key customer of t-a) */
+    redisReply *w = tk_cmd("XRANGE %s - +", NQ_KEY_CUSTOMER_SIGNALS);
     int found = 0;
     for (size_t i = 0; w && w->type == REDIS_REPLY_ARRAY && i < w->elements; i++) {
         const redisReply *f = w->element[i]->element[1];
         const redisReply *cu = tk_field_of(f, "customer_id"),
-                         *sp = tk_field_of(f, "salesperson_id");
+                         *sp = tk_field_of(f, "salesperson_id"), *kind = tk_field_of(f, "kind");
         if (cu && strcmp(cu->str, "c-m2") == 0) {
             found++;
             CU_ASSERT_STRING_EQUAL(sp ? sp->str : "", "sp-a1");
+            CU_ASSERT_STRING_EQUAL(kind ? kind->str : "", "pool_warning");
         }
         CU_ASSERT_FALSE(cu && strcmp(cu->str, "c-m1") == 0); /* moved, not warned */
     }

@@ -290,10 +290,11 @@ static const sample_t samples[] = {
       "", "owner_id", "", "class", "key"}},
     /* a customer's events of a batch: its timeline and summary figures */
     {NQ_SCRIPT_ID_CUSTOMER_EVENTS,
-     {T "cust:1:timeline", T "cust:1:sums", T "cust:1:tickets", T "cust:1:ar", T "cust:1"},
-     /* one event of 11 values a line */
+     {T "cust:1:timeline", T "cust:1:sums", T "cust:1:tickets", T "cust:1:ar", T "cust:1",
+      T "signals"},
+     /* the customer, the signals' cap, then one event of 11 values a line */
      /* clang-format off */
-     {"1794000000000|order|r/0|sp-1", "order", "2026-11", "100", "0", "-1", "",
+     {"cu-1", "100", "1794000000000|order|r/0|sp-1", "order", "2026-11", "100", "0", "-1", "",
           "c|r/0", "1794000000000|O1|100", "1794000000000", "",
       "1794000000001|ticket_opened|r/1|sp-1", "topen", "2026-11", "0", "0", "-1", "T1", "", "",
           "1794000000001", "urgent",

@@ -131,16 +131,16 @@ static void test_transaction(void)
     nq_period_t m;
     CU_ASSERT_FATAL(nq_period_of(NQ_PERIOD_MONTH, 1764120600000LL, &m) == 0);
     snprintf(want, sizeof(want),
-             "EVALSHA %s 5 nq:cust:c-1:timeline nq:cust:c-1:sums nq:cust:c-1:tickets "
-             "nq:cust:c-1:ar nq:cust:c-1 "
+             "EVALSHA %s 6 nq:cust:c-1:timeline nq:cust:c-1:sums nq:cust:c-1:tickets "
+             "nq:cust:c-1:ar nq:cust:c-1 nq:customer:signals c-1 10000 "
              "1764120600000|visit|1764120700000-0/0|sp-a contact %s 0 0 -1    1764120600000  "
              "1764120600000|call|1764120700000-0/1|sp-b contact %s 0 0 -1    1764120600000 ",
              NQ_SCRIPT(CUSTOMER_EVENTS)->sha, m.key, m.key);
     CU_ASSERT_STRING_EQUAL(lines[5], want);
     CU_ASSERT_FATAL(nq_period_of(NQ_PERIOD_MONTH, 1764120400000LL, &m) == 0);
     snprintf(want, sizeof(want),
-             "EVALSHA %s 5 nq:cust:c-2:timeline nq:cust:c-2:sums nq:cust:c-2:tickets "
-             "nq:cust:c-2:ar nq:cust:c-2 "
+             "EVALSHA %s 6 nq:cust:c-2:timeline nq:cust:c-2:sums nq:cust:c-2:tickets "
+             "nq:cust:c-2:ar nq:cust:c-2 nq:customer:signals c-2 10000 "
              "1764120400000|order|1764120700001-0/0|sp-b order %s 0 0 -1  "
              "c|1764120700001-0/0 1764120400000||0 1764120400000 ",
              NQ_SCRIPT(CUSTOMER_EVENTS)->sha, m.key);

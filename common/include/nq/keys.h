@@ -36,7 +36,7 @@
  * | nq:pool:due                      | ZSET   | forever (members removed) | customers: customer id -> when the pool sweep looks at it again (its warning or move to the pool, Unix ms); a replica taking one pushes it a lease ahead (services/customers/poolsweep.h) |
  * | nq:pool:scanned                  | STRING | forever                   | customers: up to when the follow-ups due were scanned for the pool sweep (Unix ms) |
  * | nq:pool:rr                       | HASH   | forever                   | customers: team id -> the salesperson its round-robin assignment rule gave a customer last |
- * | nq:pool:warnings                 | STREAM | capped (~10000 entries)   | customers: one entry per warning "customer going to the pool" (customer, owner, team, due, name) for alerting |
+ * | nq:customer:signals              | STREAM | capped (~NQ_CUSTOMER_SIGNALS_MAXLEN) | customers: signals for alerting, field kind: pool_warning (the pool sweep: customer, owner, team, due, name, days) and credit_limit (the activity indexer, in the script that flags the order: customer, salesperson, ref, order, at, amount, balance, limit); read via group "alerting" (services/alerting/sigread.h) |
  * | nq:teams / nq:salespeople / nq:customers | SET | forever            | customers: ids in the directory, for listing |
  * | nq:teams:archived / nq:salespeople:archived | SET | forever         | customers: deleted teams and salespeople (kept for their past figures) |
  * | nq:org:layout                    | STRING | forever                   | customers: "2" once histories were made from the first layout's team_id / members |
@@ -163,7 +163,8 @@
 #define NQ_KEY_POOL_DUE             "nq:pool:due"
 #define NQ_KEY_POOL_SCANNED         "nq:pool:scanned"
 #define NQ_KEY_POOL_RR              "nq:pool:rr"
-#define NQ_KEY_POOL_WARNINGS        "nq:pool:warnings"
+#define NQ_KEY_CUSTOMER_SIGNALS     "nq:customer:signals"
+#define NQ_CUSTOMER_SIGNALS_MAXLEN  10000
 /* "3": with the pool indexes (nq:ix:customers:pool_team=<team>) */
 #define NQ_INDEX_LAYOUT "3"
 
