@@ -225,7 +225,7 @@ static json_t *metric_value(int m, const char *label, const char *cell, nq_field
     static const char *const expect[] = {
         [NQ_UNIT_COUNT] = M_EXPECT_WHOLE, [NQ_UNIT_MONEY] = M_EXPECT_AMOUNT,
         [NQ_UNIT_RATIO] = M_EXPECT_RATIO, [NQ_UNIT_SCORE] = M_EXPECT_SCORE,
-        [NQ_UNIT_HOURS] = M_EXPECT_SCORE,
+        [NQ_UNIT_HOURS] = M_EXPECT_SCORE, [NQ_UNIT_DAYS] = M_EXPECT_SCORE,
     };
     const nq_metric_def_t *def = &nq_metric_defs[m];
     char text[IMPORT_VALUE_MAX];
@@ -239,7 +239,8 @@ static json_t *metric_value(int m, const char *label, const char *cell, nq_field
         v = json_integer(i);
     else if (def->unit == NQ_UNIT_RATIO && import_value_number(cell, IMPORT_NUM_PERCENT, &d) == 0)
         v = json_real(d);
-    else if ((def->unit == NQ_UNIT_SCORE || def->unit == NQ_UNIT_HOURS) &&
+    else if ((def->unit == NQ_UNIT_SCORE || def->unit == NQ_UNIT_HOURS ||
+              def->unit == NQ_UNIT_DAYS) &&
              import_value_number(cell, 0, &d) == 0)
         v = json_real(d);
     if (!v) {

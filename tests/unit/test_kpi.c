@@ -43,11 +43,12 @@ static const char *const field_names[NQ_KPI_COUNT] = {
     "new_customers",  "collections_fen", "order_value_fen", "feedback_sum", "feedback_count",
     "tickets_opened", "tickets_closed",  "nps_responses",   "nps_net",      "training_s",
     "trainings",      "orders_due",      "orders_on_time",  "key_visited",  "key_customers",
+    "tickets_overdue", "ar_overdue_fen", "ar_dso_num", "ar_invoiced_fen",
 };
 
 static void test_defs(void)
 {
-    CU_ASSERT_EQUAL(NQ_KPI_COUNT, 20);
+    CU_ASSERT_EQUAL(NQ_KPI_COUNT, 24);
     for (int i = 0; i < NQ_KPI_COUNT; i++) {
         CU_ASSERT_PTR_NOT_NULL_FATAL(nq_kpi_defs[i].field);
         CU_ASSERT_STRING_EQUAL(nq_kpi_defs[i].field, field_names[i]);
@@ -55,7 +56,8 @@ static void test_defs(void)
     /* Exactly the amounts are money. */
     for (int i = 0; i < NQ_KPI_COUNT; i++) {
         bool amount =
-            i == NQ_KPI_SALES_FEN || i == NQ_KPI_COLLECTIONS_FEN || i == NQ_KPI_ORDER_VALUE_FEN;
+            i == NQ_KPI_SALES_FEN || i == NQ_KPI_COLLECTIONS_FEN || i == NQ_KPI_ORDER_VALUE_FEN ||
+            i == NQ_KPI_AR_OVERDUE_FEN || i == NQ_KPI_AR_INVOICED_FEN;
         CU_ASSERT_EQUAL(nq_kpi_defs[i].money, amount);
     }
     /* The four set-backed counters come last, after every hash field. */
@@ -63,7 +65,9 @@ static void test_defs(void)
     CU_ASSERT_EQUAL(NQ_KPI_ORDERS_DUE, NQ_KPI_HASH_COUNT);
     CU_ASSERT_EQUAL(NQ_KPI_ORDERS_ON_TIME, NQ_KPI_HASH_COUNT + 1);
     CU_ASSERT_EQUAL(NQ_KPI_KEY_VISITED, NQ_KPI_HASH_COUNT + 2);
-    CU_ASSERT_EQUAL(NQ_KPI_KEY_CUSTOMERS, NQ_KPI_COUNT - 1);
+    CU_ASSERT_EQUAL(NQ_KPI_KEY_CUSTOMERS, NQ_KPI_STATE_FIRST - 1);
+    /* then the state counters read at the period's end */
+    CU_ASSERT_EQUAL(NQ_KPI_AR_INVOICED_FEN, NQ_KPI_COUNT - 1);
     CU_ASSERT_STRING_EQUAL(nq_metric_defs[NQ_METRIC_SALES_AMOUNT].name, "sales_amount");
     CU_ASSERT_EQUAL(nq_metric_find("coverage"), NQ_METRIC_COVERAGE);
     CU_ASSERT_EQUAL(nq_metric_find("sales_fen"), -1);
