@@ -284,7 +284,7 @@ static void test_proto_round_trip(void)
     nq_kpi_to_proto(&zero, &pz);
     CU_ASSERT_TRUE(pz.has_sales_fen && pz.has_calls && pz.has_orders_due && pz.has_key_customers);
     CU_ASSERT_EQUAL(nq__kpi_values__get_packed_size(&pz),
-                    45); /* 15 x (tag, 0) + 5 x (2-byte tag, 0) */
+                    57); /* 15 x (tag, 0) + 9 x (2-byte tag, 0) */
 
     /* A message from an older sender that lacks the new fields reads them as zero. */
     Nq__KpiValues old = NQ__KPI_VALUES__INIT;
