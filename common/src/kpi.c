@@ -95,12 +95,9 @@ int nq_metric_find(const char *name)
 
 /* Decimals a value of each unit is given with (and, for a quotient, computed
  * to): counts and money whole (units, fen), ratios and scores 4 decimals. */
-static const int64_t unit_scale[] = {[NQ_UNIT_COUNT] = 1,
-                                     [NQ_UNIT_MONEY] = 1,
-                                     [NQ_UNIT_RATIO] = 10000,
-                                     [NQ_UNIT_SCORE] = 10000,
-                                     [NQ_UNIT_HOURS] = 100,
-                                     [NQ_UNIT_DAYS] = 10};
+static const int64_t unit_scale[] = {
+    [NQ_UNIT_COUNT] = 1,     [NQ_UNIT_MONEY] = 1,   [NQ_UNIT_RATIO] = 10000,
+    [NQ_UNIT_SCORE] = 10000, [NQ_UNIT_HOURS] = 100, [NQ_UNIT_DAYS] = 10};
 
 double nq_round_to(double v, double scale)
 {

@@ -237,8 +237,8 @@ static void on_customer_ar(nq_redis_t *r, redisReply *reply, void *data)
         req->state.balance_fen += a.balance_fen;
         req->state.overdue_fen += a.overdue_fen;
         for (int i = 0; i < req->n_parts; i++) {
-            int64_t end = req->parts[i].end_ms <= req->state_at ? req->parts[i].end_ms
-                                                                : req->state_at + 1;
+            int64_t end =
+                req->parts[i].end_ms <= req->state_at ? req->parts[i].end_ms : req->state_at + 1;
             req->state.invoiced_fen += nq_ar_invoiced(&ar, req->sp, req->parts[i].start_ms, end);
         }
         nq_ar_free(&ar);
@@ -270,8 +270,7 @@ static void on_sp_ar(nq_redis_t *r, redisReply *reply, void *data)
 /* The state counters at the period's end (or now): the salesperson's
  * tickets, and the customers whose receivables facts name them. Returns
  * how many replies were asked for (of 2). */
-static int issue_state(fetch_req_t *req, nq_redis_t *r, const char *salesperson_id,
-                       int64_t end_ms)
+static int issue_state(fetch_req_t *req, nq_redis_t *r, const char *salesperson_id, int64_t end_ms)
 {
     char tickets[256], ar[256];
     req->redis = r;

@@ -20,12 +20,9 @@ json_t *nq_metric_json(nq_metric_id_t m, double value, bool defined)
 }
 
 /* Upper bounds of a target per unit (money and counts: any non-negative). */
-static const double unit_max[] = {[NQ_UNIT_COUNT] = 1e12,
-                                  [NQ_UNIT_MONEY] = 1e15,
-                                  [NQ_UNIT_RATIO] = 10,
-                                  [NQ_UNIT_SCORE] = 5,
-                                  [NQ_UNIT_HOURS] = 1e6,
-                                  [NQ_UNIT_DAYS] = 1e5};
+static const double unit_max[] = {
+    [NQ_UNIT_COUNT] = 1e12, [NQ_UNIT_MONEY] = 1e15, [NQ_UNIT_RATIO] = 10,
+    [NQ_UNIT_SCORE] = 5,    [NQ_UNIT_HOURS] = 1e6,  [NQ_UNIT_DAYS] = 1e5};
 
 int nq_metric_parse(nq_metric_id_t m, const json_t *value, double *out, const char **why)
 {

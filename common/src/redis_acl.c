@@ -161,9 +161,9 @@ static const struct {
     {REPORTING, RO, ANY_SP},             /* aggregates, key customers, profiles, histories */
     {REPORTING, RO, ANY_TEAM},           /* teams and members */
     {REPORTING, RO, NQ_KEY_SALESPEOPLE}, /* the roster */
-    {REPORTING, RO, NQ_KEY_SALESPEOPLE_ARCHIVED}, /* likewise */
-    {REPORTING, RO, NQ_KEY_SALESPEOPLE_NAMES},    /* names on boards */
-    {REPORTING, RO, NQ_KEY_UNKNOWN_SALESPEOPLE},  /* ids not in the directory count too */
+    {REPORTING, RO, NQ_KEY_SALESPEOPLE_ARCHIVED},   /* likewise */
+    {REPORTING, RO, NQ_KEY_SALESPEOPLE_NAMES},      /* names on boards */
+    {REPORTING, RO, NQ_KEY_UNKNOWN_SALESPEOPLE},    /* ids not in the directory count too */
     {REPORTING, RO, NQ_KEY_CUSTOMER_PREFIX "*:ar"}, /* receivables facts: the KPI state counters */
 };
 #define N_GRANTS (sizeof(grants) / sizeof(grants[0]))

@@ -15,8 +15,8 @@
 
 /* One customer's look. */
 typedef struct look {
-    arwatch_t *w;             /* the watch */
-    char id[NQ_ID_MAX + 1];   /* the customer */
+    arwatch_t *w;           /* the watch */
+    char id[NQ_ID_MAX + 1]; /* the customer */
 } look_t;
 
 static void round_done(arwatch_t *w)
@@ -61,9 +61,9 @@ static void on_facts(nq_redis_t *r, redisReply *reply, void *data)
     nq_key_customer_ar(facts, sizeof(facts), l->id);
     nq_key_index(over, sizeof(over), orgix_lists[ORG_CUSTOMER].name, "overdue", "receivable");
     nq_key_customer(cust, sizeof(cust), l->id);
-    if (nq_script_callf(w->redis, NQ_SCRIPT(AR_OVERDUE_SET), on_set, l, 4, "%s %s %s %s %s %zu %d %lld",
-                        facts, NQ_KEY_AR_DUE, over, cust, l->id, reply->elements / 2, overdue ? 1 : 0,
-                        (long long)next) != 0) {
+    if (nq_script_callf(w->redis, NQ_SCRIPT(AR_OVERDUE_SET), on_set, l, 4,
+                        "%s %s %s %s %s %lld %d %lld", facts, NQ_KEY_AR_DUE, over, cust, l->id,
+                        (long long)(reply->elements / 2), overdue ? 1 : 0, (long long)next) != 0) {
         free(l);
         round_done(w);
     }
@@ -79,7 +79,8 @@ static void on_due(nq_redis_t *r, redisReply *reply, void *data)
     for (size_t i = 0; reply && reply->type == REDIS_REPLY_ARRAY && i < reply->elements; i++) {
         const redisReply *e = reply->element[i];
         char key[160];
-        look_t *l = e->type == REDIS_REPLY_STRING && nq_valid_id(e->str) ? malloc(sizeof(*l)) : NULL;
+        look_t *l =
+            e->type == REDIS_REPLY_STRING && nq_valid_id(e->str) ? malloc(sizeof(*l)) : NULL;
         if (!l)
             continue;
         l->w = w;

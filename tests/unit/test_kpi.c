@@ -39,11 +39,11 @@ static char *dump(json_t *j)
 
 /* Every counter's hash field, in table order, written out independently of kpi.c. */
 static const char *const field_names[NQ_KPI_COUNT] = {
-    "sales_fen",      "orders",          "visits",          "calls",        "meetings",
-    "new_customers",  "collections_fen", "order_value_fen", "feedback_sum", "feedback_count",
-    "tickets_opened", "tickets_closed",  "nps_responses",   "nps_net",      "training_s",
-    "trainings",      "orders_due",      "orders_on_time",  "key_visited",  "key_customers",
-    "tickets_overdue", "ar_overdue_fen", "ar_dso_num", "ar_invoiced_fen",
+    "sales_fen",       "orders",          "visits",          "calls",           "meetings",
+    "new_customers",   "collections_fen", "order_value_fen", "feedback_sum",    "feedback_count",
+    "tickets_opened",  "tickets_closed",  "nps_responses",   "nps_net",         "training_s",
+    "trainings",       "orders_due",      "orders_on_time",  "key_visited",     "key_customers",
+    "tickets_overdue", "ar_overdue_fen",  "ar_dso_num",      "ar_invoiced_fen",
 };
 
 static void test_defs(void)
@@ -55,9 +55,9 @@ static void test_defs(void)
     }
     /* Exactly the amounts are money. */
     for (int i = 0; i < NQ_KPI_COUNT; i++) {
-        bool amount =
-            i == NQ_KPI_SALES_FEN || i == NQ_KPI_COLLECTIONS_FEN || i == NQ_KPI_ORDER_VALUE_FEN ||
-            i == NQ_KPI_AR_OVERDUE_FEN || i == NQ_KPI_AR_INVOICED_FEN;
+        bool amount = i == NQ_KPI_SALES_FEN || i == NQ_KPI_COLLECTIONS_FEN ||
+                      i == NQ_KPI_ORDER_VALUE_FEN || i == NQ_KPI_AR_OVERDUE_FEN ||
+                      i == NQ_KPI_AR_INVOICED_FEN;
         CU_ASSERT_EQUAL(nq_kpi_defs[i].money, amount);
     }
     /* The four set-backed counters come last, after every hash field. */

@@ -53,7 +53,7 @@ static void test_registry(void)
         CU_ASSERT_TRUE(d->at_end);
         CU_ASSERT_TRUE(d->zh && *d->zh && d->en && *d->en);
         CU_ASSERT_FALSE(nq_metric_accumulates(rows[i].id)); /* no pace, no summed targets */
-        CU_ASSERT_TRUE(nq_metric_needs_sets(rows[i].id));    /* read through nq_kpi_fetch */
+        CU_ASSERT_TRUE(nq_metric_needs_sets(rows[i].id));   /* read through nq_kpi_fetch */
     }
     CU_ASSERT_TRUE(nq_metric_accumulates(NQ_METRIC_SALES_AMOUNT));
     CU_ASSERT_EQUAL(nq_kpi_find("ar_overdue_fen"), NQ_KPI_AR_OVERDUE_FEN);
@@ -81,9 +81,8 @@ static void test_dso(void)
     };
     for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
         nq_kpi_values_t v = {0};
-        nq_kpi_state_t s = {.balance_fen = rows[i].balance,
-                            .invoiced_fen = rows[i].invoiced,
-                            .days = rows[i].days};
+        nq_kpi_state_t s = {
+            .balance_fen = rows[i].balance, .invoiced_fen = rows[i].invoiced, .days = rows[i].days};
         nq_kpi_state_set(&v, &s);
         double got = -1;
         bool def = nq_metric_value(NQ_METRIC_DSO, &v, &got);
@@ -99,10 +98,16 @@ static void test_dso(void)
  * days / the team's invoiced, and its overdue amounts add up exactly. */
 static void test_team_sum(void)
 {
-    nq_kpi_state_t a = {.balance_fen = 100001, .overdue_fen = 50001, .invoiced_fen = 200000,
-                        .days = 30, .tickets_overdue = 2};
-    nq_kpi_state_t b = {.balance_fen = 0, .overdue_fen = 99, .invoiced_fen = 100000,
-                        .days = 30, .tickets_overdue = 1};
+    nq_kpi_state_t a = {.balance_fen = 100001,
+                        .overdue_fen = 50001,
+                        .invoiced_fen = 200000,
+                        .days = 30,
+                        .tickets_overdue = 2};
+    nq_kpi_state_t b = {.balance_fen = 0,
+                        .overdue_fen = 99,
+                        .invoiced_fen = 100000,
+                        .days = 30,
+                        .tickets_overdue = 1};
     nq_kpi_values_t va = {0}, vb = {0}, team = {0};
     nq_kpi_state_set(&va, &a);
     nq_kpi_state_set(&vb, &b);
@@ -156,8 +161,20 @@ static void test_tickets_overdue(void)
     snprintf(close1, sizeof(close1), "%013lld", (long long)(t0 + 73 * HOUR));
     snprintf(open2, sizeof(open2), "%013lld\x1furgent", (long long)(t0 + 10 * HOUR));
     snprintf(open3, sizeof(open3), "%013lld\x1f", (long long)(t0 + 1 * HOUR)); /* no priority */
-    const char *f[] = {"tk-1\x1fo", open1, "tk-1\x1f" "c", close1, "tk-2\x1fo", open2,
-                       "tk-3\x1fo", open3, "tk-9\x1f" "c", close1, "tk-1", "3"};
+    const char *f[] = {"tk-1\x1fo",
+                       open1,
+                       "tk-1\x1f"
+                       "c",
+                       close1,
+                       "tk-2\x1fo",
+                       open2,
+                       "tk-3\x1fo",
+                       open3,
+                       "tk-9\x1f"
+                       "c",
+                       close1,
+                       "tk-1",
+                       "3"};
     size_t n = sizeof(f) / sizeof(f[0]);
     static const struct {
         int64_t after; /* ms after t0 */
@@ -214,17 +231,15 @@ static void test_ar_overdue_state(void)
         CU_ASSERT_EQUAL(overdue, rows[i].overdue);
         CU_ASSERT_EQUAL(next, rows[i].next ? T(rows[i].next) : 0);
         if (overdue != rows[i].overdue || next != (rows[i].next ? T(rows[i].next) : 0))
-            fprintf(stderr, "at %s: overdue %d next %lld\n", rows[i].at, overdue,
-                    (long long)next);
+            fprintf(stderr, "at %s: overdue %d next %lld\n", rows[i].at, overdue, (long long)next);
         if (i == 0) { /* invoiced per salesperson in [from, to) */
             CU_ASSERT_EQUAL(nq_ar_invoiced(&ar, NULL, T("2026-10-01T00:00"), T("2026-11-01T00:00")),
                             150000);
-            CU_ASSERT_EQUAL(nq_ar_invoiced(&ar, "sp-a", T("2026-10-01T10:00"),
-                                           T("2026-10-20T10:00")),
-                            100000);
-            CU_ASSERT_EQUAL(nq_ar_invoiced(&ar, "sp-b", T("2026-10-01T00:00"),
-                                           T("2026-10-20T10:00")),
-                            0); /* the end is left out */
+            CU_ASSERT_EQUAL(
+                nq_ar_invoiced(&ar, "sp-a", T("2026-10-01T10:00"), T("2026-10-20T10:00")), 100000);
+            CU_ASSERT_EQUAL(
+                nq_ar_invoiced(&ar, "sp-b", T("2026-10-01T00:00"), T("2026-10-20T10:00")),
+                0); /* the end is left out */
         }
         nq_ar_free(&ar);
     }
