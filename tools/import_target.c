@@ -42,6 +42,9 @@ static const import_name_t metric_names[NQ_METRIC_COUNT] = {
     [NQ_METRIC_NPS] = {"nps", "净推荐值|NPS"},
     [NQ_METRIC_TRAINING_HOURS] = {"training_hours", "培训时长|培训小时"},
     [NQ_METRIC_TRAININGS] = {"trainings", "培训课程数|培训次数"},
+    [NQ_METRIC_TICKETS_OVERDUE] = {"tickets_overdue", "超时工单数|超时工单"},
+    [NQ_METRIC_RECEIVABLES_OVERDUE] = {"receivables_overdue", "逾期应收款|逾期应收|逾期账款"},
+    [NQ_METRIC_DSO] = {"dso", "应收账款周转天数|DSO|回款天数"},
 };
 
 /* Subjects (their names in import_subjects) and where their targets live. */
