@@ -9,7 +9,8 @@
  * request whose stamp still matches is answered from here without reaching
  * reporting; any change in between gives a new stamp and the board is
  * computed afresh, so a kept answer is never older than what was
- * acknowledged before the request.
+ * acknowledged before the request. Boards by a state metric (nq/kpi.h,
+ * at_end) are never kept: they move with the clock and the activity index.
  *
  *   board_cache_t *bc = board_cache_new(BOARD_CACHE_BOARDS, BOARD_CACHE_BYTES);
  *   const char *text = board_cache_get(bc, key, stamp, now, &len);  // NULL: ask reporting

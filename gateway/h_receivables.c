@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "arjson.h"
+#include "nq/ar_reply.h"
 #include "gateway.h"
 #include "nq/fielderr.h"
 #include "nq/keys.h"
@@ -54,19 +55,9 @@ json_t *gw_ar_json(const nq_ar_aging_t *a)
 
 int gw_ar_add(const redisReply *facts, int64_t at, const char *sp, nq_ar_aging_t *sum)
 {
-    if (!facts || facts->type != REDIS_REPLY_ARRAY)
-        return -1;
-    const char **f = calloc(facts->elements + 1, sizeof(*f));
-    if (!f)
-        return -1;
-    for (size_t i = 0; i < facts->elements; i++)
-        f[i] = facts->element[i]->type == REDIS_REPLY_STRING ? facts->element[i]->str : "";
     nq_ar_t ar;
-    int rc = nq_ar_parse(&ar, f, facts->elements);
-    free(f);
-    if (rc != 0)
+    if (nq_ar_from_reply(facts, at, &ar) != 0)
         return -1;
-    nq_ar_apply(&ar, at);
     nq_ar_age(&ar, at, sp, sum);
     nq_ar_free(&ar);
     return 0;

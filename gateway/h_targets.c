@@ -700,12 +700,17 @@ static void get_metric_board(const gw_request_t *req, const Nq__LeaderboardReque
     if (!bg)
         return;
     /* The board depends on the period, on the day of `at` (its reference
-     * day) and on what it ranks. */
+     * day) and on what it ranks. A state metric (tickets_overdue, dso...)
+     * moves with the clock and the activity index, which no stamp covers:
+     * never kept. */
     nq_period_t day;
-    if (nq_period_of(NQ_PERIOD_DAY, msg->at, &day) == 0 && /* else reporting says why */
-        snprintf(bg->key, sizeof(bg->key), "%d|%s|%s|%s|%s|%lld", (int)msg->subject, bg->id,
-                 bg->metric, bg->by, msg->period_kind,
-                 (long long)day.start_ms) >= (int)sizeof(bg->key))
+    int m = nq_metric_find(bg->metric);
+    if (m >= 0 && nq_metric_defs[m].at_end)
+        bg->key[0] = '\0';
+    else if (nq_period_of(NQ_PERIOD_DAY, msg->at, &day) == 0 && /* else reporting says why */
+             snprintf(bg->key, sizeof(bg->key), "%d|%s|%s|%s|%s|%lld", (int)msg->subject, bg->id,
+                      bg->metric, bg->by, msg->period_kind,
+                      (long long)day.start_ms) >= (int)sizeof(bg->key))
         bg->key[0] = '\0'; /* too long to be a valid request: nothing kept */
     if (nq_redis_command(req->gw->svc->redis, on_board_stamp, bg, "MGET %s %s %s",
                          NQ_KEY_KPI_VERSION, NQ_KEY_ORG_VERSION, NQ_KEY_TARGET_VERSION) != 0)

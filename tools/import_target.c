@@ -42,6 +42,9 @@ static const import_name_t metric_names[NQ_METRIC_COUNT] = {
     [NQ_METRIC_NPS] = {"nps", "净推荐值|NPS"},
     [NQ_METRIC_TRAINING_HOURS] = {"training_hours", "培训时长|培训小时"},
     [NQ_METRIC_TRAININGS] = {"trainings", "培训课程数|培训次数"},
+    [NQ_METRIC_TICKETS_OVERDUE] = {"tickets_overdue", "超时工单数|超时工单"},
+    [NQ_METRIC_RECEIVABLES_OVERDUE] = {"receivables_overdue", "逾期应收款|逾期应收|逾期账款"},
+    [NQ_METRIC_DSO] = {"dso", "应收账款周转天数|DSO|回款天数"},
 };
 
 /* Subjects (their names in import_subjects) and where their targets live. */
@@ -225,7 +228,7 @@ static json_t *metric_value(int m, const char *label, const char *cell, nq_field
     static const char *const expect[] = {
         [NQ_UNIT_COUNT] = M_EXPECT_WHOLE, [NQ_UNIT_MONEY] = M_EXPECT_AMOUNT,
         [NQ_UNIT_RATIO] = M_EXPECT_RATIO, [NQ_UNIT_SCORE] = M_EXPECT_SCORE,
-        [NQ_UNIT_HOURS] = M_EXPECT_SCORE,
+        [NQ_UNIT_HOURS] = M_EXPECT_SCORE, [NQ_UNIT_DAYS] = M_EXPECT_SCORE,
     };
     const nq_metric_def_t *def = &nq_metric_defs[m];
     char text[IMPORT_VALUE_MAX];
@@ -239,7 +242,8 @@ static json_t *metric_value(int m, const char *label, const char *cell, nq_field
         v = json_integer(i);
     else if (def->unit == NQ_UNIT_RATIO && import_value_number(cell, IMPORT_NUM_PERCENT, &d) == 0)
         v = json_real(d);
-    else if ((def->unit == NQ_UNIT_SCORE || def->unit == NQ_UNIT_HOURS) &&
+    else if ((def->unit == NQ_UNIT_SCORE || def->unit == NQ_UNIT_HOURS ||
+              def->unit == NQ_UNIT_DAYS) &&
              import_value_number(cell, 0, &d) == 0)
         v = json_real(d);
     if (!v) {

@@ -201,3 +201,40 @@ int nq_custsum_tickets_read(const char *const *fields, size_t n, int64_t now,
     free(durations);
     return 0;
 }
+
+static int by_field(const void *a, const void *b)
+{
+    return strcmp(**(const char *const *const *)a, **(const char *const *const *)b);
+}
+
+int64_t nq_custsum_tickets_overdue_at(const char *const *fields, size_t n, int64_t at)
+{
+    /* sorted by field, a ticket's close "<tid>\x1fc" comes just before its opening */
+    const char *const **f = calloc(n / 2 + 1, sizeof(*f));
+    size_t k = 0;
+    int64_t overdue = 0;
+    if (!f)
+        return -1;
+    for (size_t i = 0; i + 1 < n; i += 2) {
+        size_t len = strlen(fields[i]);
+        if (len >= 2 && fields[i][len - 2] == '\x1f')
+            f[k++] = &fields[i];
+    }
+    qsort(f, k, sizeof(*f), by_field);
+    for (size_t i = 0; i < k; i++) {
+        const char *name = *f[i], *o = f[i][1];
+        size_t len = strlen(name);
+        if (name[len - 1] != 'o')
+            continue;
+        int64_t opened = time13(o), closed = -1;
+        if (i > 0 && strncmp(*f[i - 1], name, len - 1) == 0 && strlen(*f[i - 1]) == len &&
+            (*f[i - 1])[len - 1] == 'c')
+            closed = time13(f[i - 1][1]);
+        const char *priority = strlen(o) > 14 ? o + 14 : NULL;
+        if (opened >= 0 && opened <= at && (closed < 0 || closed > at) &&
+            nq_sla_breached(priority, opened, at))
+            overdue++;
+    }
+    free(f);
+    return overdue;
+}

@@ -143,6 +143,7 @@ const nq_i18n_pair_t nq_i18n_zh_catalogue[] = {
     {"must be a ratio from 0 to 10 (0.9 = 90 %)", "应为 0 到 10 之间的比率（0.9 = 90%）"},
     {"must be from 0 to 5", "应在 0 到 5 之间"},
     {"must be hours from 0 to 10^6", "应为 0 到 10^6 小时"},
+    {"must be days from 0 to 10^5", "应为 0 到 10^5 天"},
     {"more than two decimals", "小数超过两位"},
     {"amount out of range", "金额超出范围"},
     {"not a decimal number", "不是十进制数"},

@@ -119,6 +119,11 @@ int nq_key_sp_intel(char *buf, size_t len, const char *salesperson_id, const cha
     return join4(buf, len, NQ_KEY_SP_PREFIX, salesperson_id, NQ_KEY_SP_INTEL_SUFFIX, part);
 }
 
+int nq_key_sp_tickets(char *buf, size_t len, const char *salesperson_id)
+{
+    return join4(buf, len, NQ_KEY_SP_PREFIX, salesperson_id, NQ_KEY_SP_TICKETS_SUFFIX, "");
+}
+
 int nq_key_team(char *buf, size_t len, const char *team_id)
 {
     return fit(snprintf(buf, len, NQ_KEY_TEAM_PREFIX "%s", team_id), len);

@@ -27,6 +27,10 @@ const nq_kpi_def_t nq_kpi_defs[NQ_KPI_COUNT] = {
     [NQ_KPI_TRAININGS] = {"trainings", false},
     [NQ_KPI_KEY_VISITED] = {"key_visited", false},
     [NQ_KPI_KEY_CUSTOMERS] = {"key_customers", false},
+    [NQ_KPI_TICKETS_OVERDUE] = {"tickets_overdue", false},
+    [NQ_KPI_AR_OVERDUE_FEN] = {"ar_overdue_fen", true},
+    [NQ_KPI_AR_DSO_NUM] = {"ar_dso_num", false},
+    [NQ_KPI_AR_INVOICED_FEN] = {"ar_invoiced_fen", true},
 };
 
 #define ONE(c)                                                                                     \
@@ -72,6 +76,12 @@ const nq_metric_def_t nq_metric_defs[NQ_METRIC_COUNT] = {
                                   ONE(NQ_KPI_TRAINING_S), NONE, 3600},
     [NQ_METRIC_TRAININGS] = {"trainings", "培训课程数", "courses taken", NQ_UNIT_COUNT,
                              ONE(NQ_KPI_TRAININGS), NONE},
+    [NQ_METRIC_TICKETS_OVERDUE] = {"tickets_overdue", "超时工单数", "overdue tickets",
+                                   NQ_UNIT_COUNT, ONE(NQ_KPI_TICKETS_OVERDUE), NONE, 0, true},
+    [NQ_METRIC_RECEIVABLES_OVERDUE] = {"receivables_overdue", "逾期应收款", "overdue receivables",
+                                       NQ_UNIT_MONEY, ONE(NQ_KPI_AR_OVERDUE_FEN), NONE, 0, true},
+    [NQ_METRIC_DSO] = {"dso", "应收账款周转天数", "days sales outstanding", NQ_UNIT_DAYS,
+                       ONE(NQ_KPI_AR_DSO_NUM), NQ_KPI_AR_INVOICED_FEN, 0, true},
 };
 
 int nq_metric_find(const char *name)
@@ -85,11 +95,9 @@ int nq_metric_find(const char *name)
 
 /* Decimals a value of each unit is given with (and, for a quotient, computed
  * to): counts and money whole (units, fen), ratios and scores 4 decimals. */
-static const int64_t unit_scale[] = {[NQ_UNIT_COUNT] = 1,
-                                     [NQ_UNIT_MONEY] = 1,
-                                     [NQ_UNIT_RATIO] = 10000,
-                                     [NQ_UNIT_SCORE] = 10000,
-                                     [NQ_UNIT_HOURS] = 100};
+static const int64_t unit_scale[] = {
+    [NQ_UNIT_COUNT] = 1,     [NQ_UNIT_MONEY] = 1,   [NQ_UNIT_RATIO] = 10000,
+    [NQ_UNIT_SCORE] = 10000, [NQ_UNIT_HOURS] = 100, [NQ_UNIT_DAYS] = 10};
 
 double nq_round_to(double v, double scale)
 {
@@ -267,5 +275,28 @@ bool nq_metric_needs_sets(nq_metric_id_t m)
 
 bool nq_metric_accumulates(nq_metric_id_t m)
 {
-    return nq_metric_defs[m].den == NQ_KPI_NONE;
+    return nq_metric_defs[m].den == NQ_KPI_NONE && !nq_metric_defs[m].at_end;
+}
+
+void nq_kpi_state_set(nq_kpi_values_t *v, const nq_kpi_state_t *s)
+{
+    int64_t bal = s->balance_fen > 0 ? s->balance_fen : 0, num;
+    v->v[NQ_KPI_TICKETS_OVERDUE] = s->tickets_overdue;
+    v->v[NQ_KPI_AR_OVERDUE_FEN] = s->overdue_fen;
+    v->v[NQ_KPI_AR_INVOICED_FEN] = s->invoiced_fen;
+    v->v[NQ_KPI_AR_DSO_NUM] = __builtin_mul_overflow(bal, s->days, &num) ? INT64_MAX : num;
+}
+
+int64_t nq_kpi_state_at(int64_t end_ms, int64_t now_ms)
+{
+    return end_ms - 1 < now_ms ? end_ms - 1 : now_ms;
+}
+
+int64_t nq_kpi_days_until(const nq_period_t *p, int64_t at)
+{
+    nq_period_t day;
+    if (nq_period_of(NQ_PERIOD_DAY, at, &day) != 0 || day.end_ms <= p->start_ms)
+        return 0;
+    int64_t end = day.end_ms < p->end_ms ? day.end_ms : p->end_ms;
+    return (end - p->start_ms + 43200000) / 86400000; /* whole local days (a DST day rounds) */
 }

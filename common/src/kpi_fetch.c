@@ -4,8 +4,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "nq/ar_reply.h"
 #include "nq/keys.h"
 #include "nq/keyset.h"
+#include "nq/period.h"
 #include "nq/scripts.h"
 
 void nq_targets_from_reply(const redisReply *reply, double target[NQ_METRIC_COUNT],
@@ -33,13 +35,21 @@ typedef struct fetch_req {
     nq_kpi_values_t values; /* filled by the replies */
     int waiting;            /* replies outstanding */
     bool failed;            /* a reply was missing or wrong */
+    nq_kpi_state_t state;   /* the state counters' figures, set into values at the end */
+    int64_t state_at;       /* the instant they are read for */
+    nq_redis_t *redis;      /* for the reads the state's first reply leads to */
+    char sp[NQ_ID_MAX + 1]; /* the salesperson */
+    int n_parts;            /* the stored periods read */
+    nq_period_t parts[];    /* them (the invoiced amounts of the DSO) */
 } fetch_req_t;
 
 static void fetch_done(fetch_req_t *req)
 {
     if (--req->waiting > 0)
         return;
-    if (req->failed)
+    if (!req->failed)
+        nq_kpi_state_set(&req->values, &req->state);
+    else
         memset(&req->values, 0, sizeof(req->values));
     req->cb(req->failed ? -1 : 0, &req->values, req->data);
     free(req);
@@ -201,14 +211,89 @@ static int issue_completion(fetch_req_t *req, nq_redis_t *r, const char *salespe
     return rc;
 }
 
+/* ---- state counters: tickets overdue, receivables overdue, DSO ------------ */
+
+/* The salesperson's tickets overdue at req->state_at. */
+static void on_sp_tickets(nq_redis_t *r, redisReply *reply, void *data)
+{
+    fetch_req_t *req = data;
+    int64_t n = nq_tickets_overdue_reply(reply, req->state_at);
+    req->failed |= n < 0;
+    req->state.tickets_overdue = n > 0 ? n : 0;
+    fetch_done(req);
+}
+
+/* One customer's receivables facts: the salesperson's part of them at
+ * req->state_at, and what the salesperson invoiced on the days read. */
+static void on_customer_ar(nq_redis_t *r, redisReply *reply, void *data)
+{
+    fetch_req_t *req = data;
+    nq_ar_t ar;
+    if (nq_ar_from_reply(reply, req->state_at, &ar) != 0) {
+        req->failed = true;
+    } else {
+        nq_ar_aging_t a = {0};
+        nq_ar_age(&ar, req->state_at, req->sp, &a);
+        req->state.balance_fen += a.balance_fen;
+        req->state.overdue_fen += a.overdue_fen;
+        for (int i = 0; i < req->n_parts; i++) {
+            int64_t end =
+                req->parts[i].end_ms <= req->state_at ? req->parts[i].end_ms : req->state_at + 1;
+            req->state.invoiced_fen += nq_ar_invoiced(&ar, req->sp, req->parts[i].start_ms, end);
+        }
+        nq_ar_free(&ar);
+    }
+    fetch_done(req);
+}
+
+/* The customers with receivables of the salesperson: read each one's facts. */
+static void on_sp_ar(nq_redis_t *r, redisReply *reply, void *data)
+{
+    fetch_req_t *req = data;
+    if (!reply || reply->type != REDIS_REPLY_ARRAY) {
+        req->failed = true;
+        fetch_done(req);
+        return;
+    }
+    for (size_t i = 0; i < reply->elements; i++) {
+        char key[160];
+        const redisReply *e = reply->element[i];
+        if (e->type != REDIS_REPLY_STRING || nq_key_customer_ar(key, sizeof(key), e->str) < 0 ||
+            nq_redis_command(req->redis, on_customer_ar, req, "HGETALL %s", key) != 0)
+            req->failed = true;
+        else
+            req->waiting++;
+    }
+    fetch_done(req);
+}
+
+/* The state counters at the period's end (or now): the salesperson's
+ * tickets, and the customers whose receivables facts name them. Returns
+ * how many replies were asked for (of 2). */
+static int issue_state(fetch_req_t *req, nq_redis_t *r, const char *salesperson_id, int64_t end_ms)
+{
+    char tickets[256], ar[256];
+    req->redis = r;
+    req->state_at = nq_kpi_state_at(end_ms, nq_now_ms());
+    for (int i = 0; i < req->n_parts; i++)
+        req->state.days += nq_kpi_days_until(&req->parts[i], req->state_at);
+    if (snprintf(req->sp, sizeof(req->sp), "%s", salesperson_id) >= (int)sizeof(req->sp) ||
+        nq_key_sp_tickets(tickets, sizeof(tickets), salesperson_id) < 0 ||
+        nq_key_sp_ar(ar, sizeof(ar), salesperson_id) < 0)
+        return 0;
+    return (nq_redis_command(r, on_sp_tickets, req, "HGETALL %s", tickets) == 0) +
+           (nq_redis_command(r, on_sp_ar, req, "SMEMBERS %s", ar) == 0);
+}
+
 /* Every counter read from sets, for the period made of `parts` that ends at
  * end_ms. Returns how many replies were asked for (of SETS_READS). */
-#define SETS_READS 2
+#define SETS_READS 4
 static int issue_set_counters(fetch_req_t *req, nq_redis_t *r, const char *salesperson_id,
                               const nq_period_t *parts, int n_parts, int64_t end_ms)
 {
     return (issue_coverage(req, r, salesperson_id, parts, n_parts, end_ms) == 0) +
-           (issue_completion(req, r, salesperson_id, parts, n_parts) == 0);
+           (issue_completion(req, r, salesperson_id, parts, n_parts) == 0) +
+           issue_state(req, r, salesperson_id, end_ms);
 }
 
 /* Issue the reads of one salesperson's counters summed over stored periods
@@ -222,11 +307,13 @@ static int fetch_parts(nq_redis_t *r, const char *salesperson_id, const nq_perio
     char kpi[256];
     if (n_parts < 1 || !nq_redis_ready(r))
         return -1;
-    fetch_req_t *req = calloc(1, sizeof(*req));
+    fetch_req_t *req = calloc(1, sizeof(*req) + (size_t)n_parts * sizeof(req->parts[0]));
     if (!req)
         return -1;
     req->cb = cb;
     req->data = data;
+    req->n_parts = n_parts;
+    memcpy(req->parts, parts, (size_t)n_parts * sizeof(*parts));
     /* Replies never arrive before the loop runs again, so the count can be
      * set once everything is issued. */
     int issued = 0;

@@ -20,11 +20,9 @@ json_t *nq_metric_json(nq_metric_id_t m, double value, bool defined)
 }
 
 /* Upper bounds of a target per unit (money and counts: any non-negative). */
-static const double unit_max[] = {[NQ_UNIT_COUNT] = 1e12,
-                                  [NQ_UNIT_MONEY] = 1e15,
-                                  [NQ_UNIT_RATIO] = 10,
-                                  [NQ_UNIT_SCORE] = 5,
-                                  [NQ_UNIT_HOURS] = 1e6};
+static const double unit_max[] = {
+    [NQ_UNIT_COUNT] = 1e12, [NQ_UNIT_MONEY] = 1e15, [NQ_UNIT_RATIO] = 10,
+    [NQ_UNIT_SCORE] = 5,    [NQ_UNIT_HOURS] = 1e6,  [NQ_UNIT_DAYS] = 1e5};
 
 int nq_metric_parse(nq_metric_id_t m, const json_t *value, double *out, const char **why)
 {
@@ -60,6 +58,7 @@ int nq_metric_parse(nq_metric_id_t m, const json_t *value, double *out, const ch
         [NQ_UNIT_RATIO] = NQ_REASON("must be a ratio from 0 to 10 (0.9 = 90 %)"),
         [NQ_UNIT_SCORE] = NQ_REASON("must be from 0 to 5"),
         [NQ_UNIT_HOURS] = NQ_REASON("must be hours from 0 to 10^6"),
+        [NQ_UNIT_DAYS] = NQ_REASON("must be days from 0 to 10^5"),
     };
     if (!(v >= 0 && v <= unit_max[unit])) {
         *why = v < 0 && unit == NQ_UNIT_COUNT ? "must not be negative" : range_reason[unit];

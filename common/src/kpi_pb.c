@@ -33,6 +33,10 @@ static const struct {
     [NQ_KPI_TRAININGS] = PB(trainings),
     [NQ_KPI_KEY_VISITED] = PB(key_visited),
     [NQ_KPI_KEY_CUSTOMERS] = PB(key_customers),
+    [NQ_KPI_TICKETS_OVERDUE] = PB(tickets_overdue),
+    [NQ_KPI_AR_OVERDUE_FEN] = PB(ar_overdue_fen),
+    [NQ_KPI_AR_DSO_NUM] = PB(ar_dso_num),
+    [NQ_KPI_AR_INVOICED_FEN] = PB(ar_invoiced_fen),
 };
 
 void nq_kpi_to_proto(const nq_kpi_values_t *v, Nq__KpiValues *out)

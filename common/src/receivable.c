@@ -286,3 +286,36 @@ int nq_ar_fact(const nq_ar_event_t *ev, char *field, size_t flen, char *value, s
                ? 1
                : -1;
 }
+
+int64_t nq_ar_overdue_from(int64_t due_at)
+{
+    nq_period_t d;
+    return nq_period_of(NQ_PERIOD_DAY, due_at, &d) == 0 ? d.end_ms : due_at + DAY_MS;
+}
+
+void nq_ar_overdue_state(const nq_ar_t *ar, int64_t at, bool *overdue, int64_t *next)
+{
+    *overdue = false;
+    *next = 0;
+    for (size_t i = 0; i < ar->n_inv; i++) {
+        const nq_ar_invoice_t *v = &ar->inv[i];
+        if (v->at > at || v->open_fen <= 0)
+            continue;
+        int64_t from = nq_ar_overdue_from(v->due_at);
+        if (from <= at)
+            *overdue = true;
+        else if (*next == 0 || from < *next)
+            *next = from;
+    }
+}
+
+int64_t nq_ar_invoiced(const nq_ar_t *ar, const char *sp, int64_t from, int64_t to)
+{
+    int64_t sum = 0;
+    for (size_t i = 0; i < ar->n_inv; i++) {
+        const nq_ar_invoice_t *v = &ar->inv[i];
+        if (of(v->salesperson, sp) && v->at >= from && v->at < to)
+            sum += v->amount_fen;
+    }
+    return sum;
+}

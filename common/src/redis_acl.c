@@ -97,6 +97,8 @@ static const struct {
     {CUSTOMERS, RW, NQ_KEY_AR_CUSTOMERS},                /* likewise, company-wide */
     {CUSTOMERS, RW, ANY_SP NQ_KEY_SP_INTEL_SUFFIX "*"},  /* competitor intel (nq/intel.h) */
     {CUSTOMERS, RW, NQ_KEY_INTEL_SALESPEOPLE},           /* likewise: who has any */
+    {CUSTOMERS, RW, NQ_KEY_AR_DUE},                      /* overdue-receivable looks */
+    {CUSTOMERS, RW, ANY_SP NQ_KEY_SP_TICKETS_SUFFIX},    /* a salesperson's ticket times */
     /* A team's hash and members; no glob tells the hash "nq:team:<id>"
      * from the targets and plans reporting keeps under it. */
     {CUSTOMERS, RW, ANY_TEAM},
@@ -162,9 +164,10 @@ static const struct {
     {REPORTING, RO, ANY_SP},             /* aggregates, key customers, profiles, histories */
     {REPORTING, RO, ANY_TEAM},           /* teams and members */
     {REPORTING, RO, NQ_KEY_SALESPEOPLE}, /* the roster */
-    {REPORTING, RO, NQ_KEY_SALESPEOPLE_ARCHIVED}, /* likewise */
-    {REPORTING, RO, NQ_KEY_SALESPEOPLE_NAMES},    /* names on boards */
-    {REPORTING, RO, NQ_KEY_UNKNOWN_SALESPEOPLE},  /* ids not in the directory count too */
+    {REPORTING, RO, NQ_KEY_SALESPEOPLE_ARCHIVED},   /* likewise */
+    {REPORTING, RO, NQ_KEY_SALESPEOPLE_NAMES},      /* names on boards */
+    {REPORTING, RO, NQ_KEY_UNKNOWN_SALESPEOPLE},    /* ids not in the directory count too */
+    {REPORTING, RO, NQ_KEY_CUSTOMER_PREFIX "*:ar"}, /* receivables facts: the KPI state counters */
 };
 #define N_GRANTS (sizeof(grants) / sizeof(grants[0]))
 

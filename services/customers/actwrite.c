@@ -224,6 +224,37 @@ static void write_ar_sets(nq_redis_pipe_t *p, const char *cust, row_t *const *so
     nq_redis_pipe_adds(p, "SADD");
     nq_redis_pipe_adds(p, NQ_KEY_AR_CUSTOMERS);
     nq_redis_pipe_adds(p, cust);
+    /* its overdue-receivable index is looked at again at once (arwatch.h) */
+    nq_redis_pipe_cmd(p, NULL, NULL, 4);
+    nq_redis_pipe_adds(p, "ZADD");
+    nq_redis_pipe_adds(p, NQ_KEY_AR_DUE);
+    nq_redis_pipe_adds(p, "0");
+    nq_redis_pipe_adds(p, cust);
+}
+
+/* Each ticket event's time into the tickets hash of its salesperson
+ * (common/lua/sp_tickets.lua): tickets_overdue reads them. */
+static void write_sp_tickets(nq_redis_pipe_t *p, row_t *const *sorted, size_t from, size_t to)
+{
+    char key[160], value[64];
+    for (size_t i = from; i < to; i++) {
+        const Nq__Activity *ev = sorted[i]->ev;
+        const char *kind = nq_custsum_kind(ev->type);
+        bool open = strcmp(kind, "topen") == 0;
+        if ((!open && strcmp(kind, "tclose") != 0) || !nq_valid_id(ev->ticket_id) ||
+            nq_key_sp_tickets(key, sizeof(key), ev->salesperson_id) < 0)
+            continue;
+        if (open)
+            snprintf(value, sizeof(value), "%013lld\x1f%s", (long long)ev->occurred_at,
+                     ev->priority && nq_valid_id(ev->priority) ? ev->priority : "");
+        else
+            snprintf(value, sizeof(value), "%013lld", (long long)ev->occurred_at);
+        nq_script_pipe_cmd(p, NQ_SCRIPT(SP_TICKETS), NULL, NULL, 1, 3);
+        nq_redis_pipe_adds(p, key);
+        nq_redis_pipe_adds(p, ev->ticket_id);
+        nq_redis_pipe_adds(p, open ? "o" : "c");
+        nq_redis_pipe_adds(p, value);
+    }
 }
 
 /* The value of attribute `name` of ev, or NULL. */
@@ -465,6 +496,7 @@ int actwrite_pipe(nq_redis_pipe_t *p, const char *const *ids, const nq_actlog_en
     for (long i = 0; i < count; i++)
         sorted[i] = &rows[i];
     write_salespeople(p, sorted, (size_t)count);
+    write_sp_tickets(p, sorted, 0, (size_t)count);
     for (long i = 0; i < count; i++)
         sorted[i] = &rows[i];
     stats->customers = write_customers(p, sorted, (size_t)count, now);

@@ -6,6 +6,9 @@
  *   HSET nq:{sp:<id>}:acts <ref> <event> ...          one per salesperson
  *   ZADD nq:{sp:<id>}:timeline 0 <member> ...         one per salesperson
  *   ZADD nq:cust:<id>:timeline 0 <member> ...         one per customer
+ *   EVALSHA <sp_tickets> ...                           each ticket event's time, its salesperson's
+ *   EVALSHA <customer_events> ... ; SADD ...:ar ...     per customer; ZADD nq:ar:due 0 <customer>
+ *                                                      after an invoice or payment (arwatch.h)
  *   EVALSHA <contact_seen> ...                         the customers' latest contacts
  *   EVALSHA <intel_events> ...; SADD nq:intel:salespeople <id>   one per salesperson with competitor intel (nq/intel.h)
  *   XACK nq:activities index <entry id> ...

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "actwrite.h"
+#include "arwatch.h"
 #include "nq/actindex.h"
 #include "nq/actlog.h"
 #include "nq/bus.h"
@@ -34,6 +35,7 @@ struct indexer {
     uint64_t entries;        /* log entries indexed since start */
     uint64_t poison;         /* entries that did not decode (acknowledged) */
     int64_t progress_at;     /* when progress was last logged */
+    arwatch_t ar;            /* the overdue-receivable list index's looks */
 };
 
 /* One pulled set of entries, while its transaction runs. */
@@ -101,6 +103,7 @@ static void on_written(nq_redis_t *r, redisReply *reply, void *data)
                         "or time were not indexed",
                         b->stats.skipped);
         log_progress(ix, b);
+        arwatch_run(&ix->ar); /* the customers whose invoices or payments it stored */
     } else {
         nq_log_error("index_write_failed", "batch of %zu entries not indexed: %s; it stays pending",
                      b->log.n, reply && reply->type == REDIS_REPLY_ERROR ? reply->str : "no reply");
@@ -254,6 +257,7 @@ static void on_tick(uv_timer_t *t)
     if (ix->stopping)
         return;
     sweep(ix);
+    arwatch_run(&ix->ar);
     nq_script_callf(ix->redis, NQ_SCRIPT(ACTINDEX_REPLAY), on_replay, ix, 3, "%s %s %s %s %s",
                     NQ_KEY_REBUILD_JOB, NQ_KEY_ACTINDEX_REPLAYED, NQ_KEY_ACTIVITIES,
                     NQ_REBUILD_F_REQUESTED_AT, NQ_GROUP_INDEX);
@@ -319,6 +323,7 @@ indexer_t *indexer_new(nq_service_t *svc)
         return NULL;
     }
     nq_scripts_attach(ix->redis);
+    arwatch_init(&ix->ar, ix->redis);
     nq_redis_on_connected(ix->redis, on_connected, ix);
     uv_timer_init(&svc->loop, &ix->tick);
     ix->tick.data = ix;

@@ -32,7 +32,9 @@
 #define INDEXER_RECLAIM_TICKS   2 /* reclaim every this many ticks */
 #define INDEXER_RECLAIM_IDLE_MS 5000
 #define INDEXER_PROGRESS_MS     5000 /* how often a backlog's progress is logged */
-/* Each tick also sweeps newly overdue follow-ups into their list index,
+/* Each tick, and each batch written, also runs the looks of the
+ * overdue-receivable list index that are due (arwatch.h).
+ * Each tick also sweeps newly overdue follow-ups into their list index,
  * looking this far back before the last sweep (instances' clocks differ). */
 #define INDEXER_SWEEP_OVERLAP_MS 3600000
 

@@ -27,7 +27,7 @@ static const orgix_filter_t salesperson_filters[] = {
     [SP_ARCHIVED] = {"archived", "deleted_at", ORGIX_FLAG, flags, NULL, true},
 };
 
-static const char *const overdue_kinds[] = {"followup", NULL};
+static const char *const overdue_kinds[] = {"followup", "receivable", NULL};
 
 static const orgix_filter_t customer_filters[] = {
     {"owner", "owner_id", ORGIX_ID, NULL, NULL, false},
@@ -35,7 +35,8 @@ static const orgix_filter_t customer_filters[] = {
     {"status", "status", ORGIX_CHOICE, custrec_statuses, CUSTREC_STATUS_DEFAULT, false},
     {"region", "region", ORGIX_TEXT, NULL, NULL, false},
     {"industry", "industry", ORGIX_TEXT, NULL, NULL, false},
-    /* kept by common/lua/lib/followup.lua (services/customers/followup.h) */
+    /* followup kept by common/lua/lib/followup.lua (services/customers/followup.h),
+     * receivable by services/customers/arwatch.h */
     {"overdue", "", ORGIX_KEPT, overdue_kinds, NULL, false},
     {"tag", "tags", ORGIX_MULTI, NULL, NULL, false},
     {"team", "", ORGIX_TEAM, NULL, NULL, false},

@@ -337,7 +337,8 @@ int commission_parse(const json_t *doc, commission_plan_t *out, nq_field_errors_
     check_keys(doc, keys, "(body)", errs);
     parse_effective(doc, &out->effective_from, errs);
     int m = nq_metric_find(json_string_value(json_object_get(doc, "metric")));
-    if (m < 0 || nq_metric_defs[m].unit != NQ_UNIT_MONEY || nq_metric_defs[m].den != NQ_KPI_NONE)
+    if (m < 0 || nq_metric_defs[m].unit != NQ_UNIT_MONEY ||
+        !nq_metric_accumulates((nq_metric_id_t)m))
         nq_field_errors_add(errs, "metric", "must be an amount: sales_amount or collections");
     out->metric = m < 0 ? NQ_METRIC_SALES_AMOUNT : (nq_metric_id_t)m;
     parse_tiers(json_object_get(doc, "tiers"), out, errs);

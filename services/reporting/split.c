@@ -125,7 +125,7 @@ void split_target(nq_metric_id_t metric, double total, const double *weights, si
     if (n == 0)
         return;
     nq_unit_t unit = nq_metric_defs[metric].unit;
-    bool additive = nq_metric_defs[metric].den == NQ_KPI_NONE;
+    bool additive = nq_metric_accumulates(metric);
     if (!additive || (unit != NQ_UNIT_MONEY && unit != NQ_UNIT_COUNT && unit != NQ_UNIT_HOURS)) {
         for (size_t i = 0; i < n; i++)
             shares[i] = total;

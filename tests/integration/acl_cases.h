@@ -96,6 +96,15 @@ static const struct {
     {"nq-gateway", NQ_KEY_CHANNELS_PREFIX "t-acl-x", true, true},
     {"nq-gateway", ACL_SP NQ_KEY_KPI_INFIX "d:20990101", false, true},
     {"nq-gateway", NQ_KEY_CUSTOMER_PREFIX "c-acl-x", false, true},
+
+    {"nq-customers", NQ_KEY_AR_DUE, true, true},
+    {"nq-customers", ACL_SP NQ_KEY_SP_TICKETS_SUFFIX, true, true},
+    {"nq-customers", NQ_KEY_INDEX_PREFIX NQ_IX_CUSTOMERS ":overdue=receivable", true, true},
+    {"nq-reporting", NQ_KEY_CUSTOMER_PREFIX "c-acl-x:ar", false, true},
+    {"nq-reporting", ACL_SP NQ_KEY_SP_TICKETS_SUFFIX, false, true},
+    {"nq-reporting", NQ_KEY_AR_DUE, false, false},
+    {"nq-scoring", NQ_KEY_AR_DUE, false, false},
+    {"nq-alerting", NQ_KEY_CUSTOMER_PREFIX "c-acl-x:ar", false, true},
 };
 
 #endif

@@ -340,6 +340,13 @@ static const sample_t samples[] = {
       T "ix:cu:sort=created", T "ix:cu:sort=last_contact", T "ix:cu:sort=next_followup", T "ix:cu",
       T "ix:cu:owner=", T "ix:cu:class=key", T "ix:cu:class=normal", T "ix:cu:class=potential"},
      {"cu-2", ""}},
+    /* a salesperson's ticket times; a customer's overdue-receivable look */
+    {NQ_SCRIPT_ID_SP_TICKETS,
+     {T "sp:1:tickets"},
+     {"T1", "o", "1794000000001\x1furgent", "T1", "c", "1794000000009"}},
+    {NQ_SCRIPT_ID_AR_OVERDUE_SET,
+     {T "cust:1:ar", T "ar:due", T "ix:cu:overdue=receivable", T "cust:1"},
+     {"cu-1", "0", "1", "1796086400000"}},
 };
 
 static redisReply *cmd(const char *fmt, ...)

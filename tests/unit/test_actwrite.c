@@ -369,8 +369,63 @@ static void test_intel(void)
     nq_actlog_free(&e);
 }
 
+/* The line of the pipeline containing `needle`, or NULL. */
+static const char *line_with(char lines[][1024], size_t n, const char *needle)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strstr(lines[i], needle))
+            return lines[i];
+    return NULL;
+}
+
+/* A ticket's opening and close go to its salesperson's tickets hash (a min
+ * and a max); an invoice asks for a look at the customer's overdue
+ * receivables; a batch of neither writes neither. */
+static void test_tickets_and_ar(void)
+{
+    Nq__Activity ev[3];
+    event(&ev[0], "to-1", "ticket_opened", "sp-a", "c-7", 1764120000000LL);
+    ev[0].ticket_id = "T-1";
+    ev[0].priority = "urgent";
+    event(&ev[1], "tc-1", "ticket_closed", "sp-a", "c-7", 1764125000000LL);
+    ev[1].ticket_id = "T-1";
+    event(&ev[2], "in-1", "invoice", "sp-b", "c-8", 1764129000000LL);
+    ev[2].has_amount_fen = 1;
+    ev[2].amount_fen = 50000;
+    Nq__Activity *evs[] = {&ev[0], &ev[1], &ev[2]};
+    nq_actlog_entry_t e;
+    CU_ASSERT_EQUAL_FATAL(entry(&e, evs, 3, NULL, 3), 0);
+    const char *ids[] = {"7-0"};
+    char lines[24][1024];
+    nq_redis_pipe_t p;
+    actwrite_stats_t st;
+    nq_redis_pipe_init(&p);
+    CU_ASSERT_EQUAL(actwrite_pipe(&p, ids, &e, 1, 1764130000000LL, noop, NULL, &st), 0);
+    size_t n = commands(&p, lines, 24);
+    char want[256];
+    snprintf(want, sizeof(want), "%s 1 nq:{sp:sp-a}:tickets T-1 o <", NQ_SCRIPT(SP_TICKETS)->sha);
+    CU_ASSERT_PTR_NOT_NULL(line_with(lines, n, want)); /* "<at>\x1f<priority>": binary */
+    snprintf(want, sizeof(want), "%s 1 nq:{sp:sp-a}:tickets T-1 c 1764125000000",
+             NQ_SCRIPT(SP_TICKETS)->sha);
+    CU_ASSERT_PTR_NOT_NULL(line_with(lines, n, want));
+    CU_ASSERT_PTR_NOT_NULL(line_with(lines, n, "ZADD nq:ar:due 0 c-8"));
+    CU_ASSERT_PTR_NULL(line_with(lines, n, "ZADD nq:ar:due 0 c-7"));
+    nq_redis_pipe_free(&p);
+    nq_actlog_free(&e);
+    Nq__Activity *none[] = {&s_ev[4]}; /* an order */
+    CU_ASSERT_EQUAL_FATAL(entry(&e, none, 1, NULL, 1), 0);
+    nq_redis_pipe_init(&p);
+    CU_ASSERT_EQUAL(actwrite_pipe(&p, ids, &e, 1, 1764130000000LL, noop, NULL, &st), 0);
+    n = commands(&p, lines, 24);
+    CU_ASSERT_PTR_NULL(line_with(lines, n, "nq:ar:due"));
+    CU_ASSERT_PTR_NULL(line_with(lines, n, NQ_SCRIPT(SP_TICKETS)->sha));
+    nq_redis_pipe_free(&p);
+    nq_actlog_free(&e);
+}
+
 static CU_TestInfo tests[] = {
     {"a customer's latest contact of a batch, and only contacts", test_contacts},
+    {"tickets to their salesperson's hash; invoices ask for a look", test_tickets_and_ar},
     {"one transaction: events, timelines, acknowledgements", test_transaction},
     {"the same batch twice, or in another order, writes the same", test_idempotent},
     {"events that make no keys are skipped, their entry acknowledged", test_skips},

@@ -39,23 +39,25 @@ static char *dump(json_t *j)
 
 /* Every counter's hash field, in table order, written out independently of kpi.c. */
 static const char *const field_names[NQ_KPI_COUNT] = {
-    "sales_fen",      "orders",          "visits",          "calls",        "meetings",
-    "new_customers",  "collections_fen", "order_value_fen", "feedback_sum", "feedback_count",
-    "tickets_opened", "tickets_closed",  "nps_responses",   "nps_net",      "training_s",
-    "trainings",      "orders_due",      "orders_on_time",  "key_visited",  "key_customers",
+    "sales_fen",       "orders",          "visits",          "calls",           "meetings",
+    "new_customers",   "collections_fen", "order_value_fen", "feedback_sum",    "feedback_count",
+    "tickets_opened",  "tickets_closed",  "nps_responses",   "nps_net",         "training_s",
+    "trainings",       "orders_due",      "orders_on_time",  "key_visited",     "key_customers",
+    "tickets_overdue", "ar_overdue_fen",  "ar_dso_num",      "ar_invoiced_fen",
 };
 
 static void test_defs(void)
 {
-    CU_ASSERT_EQUAL(NQ_KPI_COUNT, 20);
+    CU_ASSERT_EQUAL(NQ_KPI_COUNT, 24);
     for (int i = 0; i < NQ_KPI_COUNT; i++) {
         CU_ASSERT_PTR_NOT_NULL_FATAL(nq_kpi_defs[i].field);
         CU_ASSERT_STRING_EQUAL(nq_kpi_defs[i].field, field_names[i]);
     }
     /* Exactly the amounts are money. */
     for (int i = 0; i < NQ_KPI_COUNT; i++) {
-        bool amount =
-            i == NQ_KPI_SALES_FEN || i == NQ_KPI_COLLECTIONS_FEN || i == NQ_KPI_ORDER_VALUE_FEN;
+        bool amount = i == NQ_KPI_SALES_FEN || i == NQ_KPI_COLLECTIONS_FEN ||
+                      i == NQ_KPI_ORDER_VALUE_FEN || i == NQ_KPI_AR_OVERDUE_FEN ||
+                      i == NQ_KPI_AR_INVOICED_FEN;
         CU_ASSERT_EQUAL(nq_kpi_defs[i].money, amount);
     }
     /* The four set-backed counters come last, after every hash field. */
@@ -63,7 +65,9 @@ static void test_defs(void)
     CU_ASSERT_EQUAL(NQ_KPI_ORDERS_DUE, NQ_KPI_HASH_COUNT);
     CU_ASSERT_EQUAL(NQ_KPI_ORDERS_ON_TIME, NQ_KPI_HASH_COUNT + 1);
     CU_ASSERT_EQUAL(NQ_KPI_KEY_VISITED, NQ_KPI_HASH_COUNT + 2);
-    CU_ASSERT_EQUAL(NQ_KPI_KEY_CUSTOMERS, NQ_KPI_COUNT - 1);
+    CU_ASSERT_EQUAL(NQ_KPI_KEY_CUSTOMERS, NQ_KPI_STATE_FIRST - 1);
+    /* then the state counters read at the period's end */
+    CU_ASSERT_EQUAL(NQ_KPI_AR_INVOICED_FEN, NQ_KPI_COUNT - 1);
     CU_ASSERT_STRING_EQUAL(nq_metric_defs[NQ_METRIC_SALES_AMOUNT].name, "sales_amount");
     CU_ASSERT_EQUAL(nq_metric_find("coverage"), NQ_METRIC_COVERAGE);
     CU_ASSERT_EQUAL(nq_metric_find("sales_fen"), -1);
@@ -280,7 +284,7 @@ static void test_proto_round_trip(void)
     nq_kpi_to_proto(&zero, &pz);
     CU_ASSERT_TRUE(pz.has_sales_fen && pz.has_calls && pz.has_orders_due && pz.has_key_customers);
     CU_ASSERT_EQUAL(nq__kpi_values__get_packed_size(&pz),
-                    45); /* 15 x (tag, 0) + 5 x (2-byte tag, 0) */
+                    57); /* 15 x (tag, 0) + 9 x (2-byte tag, 0) */
 
     /* A message from an older sender that lacks the new fields reads them as zero. */
     Nq__KpiValues old = NQ__KPI_VALUES__INIT;

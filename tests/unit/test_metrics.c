@@ -86,11 +86,14 @@ static const struct {
     {"nps", NQ_UNIT_RATIO, {NQ_KPI_NPS_NET, NQ_KPI_NONE}, NQ_KPI_NPS_RESPONSES},
     {"training_hours", NQ_UNIT_HOURS, {NQ_KPI_TRAINING_S, NQ_KPI_NONE}, NQ_KPI_NONE},
     {"trainings", NQ_UNIT_COUNT, {NQ_KPI_TRAININGS, NQ_KPI_NONE}, NQ_KPI_NONE},
+    {"tickets_overdue", NQ_UNIT_COUNT, {NQ_KPI_TICKETS_OVERDUE, NQ_KPI_NONE}, NQ_KPI_NONE},
+    {"receivables_overdue", NQ_UNIT_MONEY, {NQ_KPI_AR_OVERDUE_FEN, NQ_KPI_NONE}, NQ_KPI_NONE},
+    {"dso", NQ_UNIT_DAYS, {NQ_KPI_AR_DSO_NUM, NQ_KPI_NONE}, NQ_KPI_AR_INVOICED_FEN},
 };
 
 static void test_defs(void)
 {
-    CU_ASSERT_EQUAL(NQ_METRIC_COUNT, 17);
+    CU_ASSERT_EQUAL(NQ_METRIC_COUNT, 20);
     for (int m = 0; m < NQ_METRIC_COUNT; m++) {
         const nq_metric_def_t *d = &nq_metric_defs[m];
         CU_ASSERT_PTR_NOT_NULL_FATAL(d->name);

@@ -352,8 +352,9 @@ static void test_moves(void)
     CU_ASSERT_EQUAL(m.rem.n, 5);
     /* removed: out of everything, the overdue index too, into nothing */
     CU_ASSERT_EQUAL_FATAL(orgix_moves(customers, &after, NULL, &m), 0);
-    CU_ASSERT_EQUAL(m.rem.n, 12);
+    CU_ASSERT_EQUAL(m.rem.n, 13);
     CU_ASSERT_STRING_EQUAL(m.rem.key[11], "nq:ix:customers:overdue=followup");
+    CU_ASSERT_STRING_EQUAL(m.rem.key[12], "nq:ix:customers:overdue=receivable");
     CU_ASSERT_STRING_EQUAL(m.rem.key[0], "nq:ix:customers");
     CU_ASSERT_EQUAL(m.add.n, 0);
 }

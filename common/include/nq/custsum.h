@@ -95,4 +95,12 @@ typedef struct nq_custsum_tickets {
 int nq_custsum_tickets_read(const char *const *fields, size_t n, int64_t now,
                             nq_custsum_tickets_t *out);
 
+/* How many tickets of a tickets hash (n alternating field/value strings;
+ * only its time fields "<tid>\x1fo" and "<tid>\x1fc" are read, so it reads a
+ * customer's hash and a salesperson's nq:{sp:<id>}:tickets alike) were
+ * overdue at `at`: opened at or before it, not closed by it (no close, or
+ * one after it), and more than their SLA target old then
+ * (nq_sla_breached). -1 when out of memory. */
+int64_t nq_custsum_tickets_overdue_at(const char *const *fields, size_t n, int64_t at);
+
 #endif

@@ -43,7 +43,7 @@
  * | nq:org:unknown:salespeople / nq:org:unknown:customers | HASH | forever | ingest: id seen in events but not in the directory -> "<events> <first seen ms> <last seen ms>" |
  * | nq:salespeople:names             | HASH   | forever                   | customers: salesperson id -> name (boards read every name at once) |
  * | nq:ix:<list>                     | ZSET   | forever                   | customers: every id of a list (teams, salespeople: archived ones too; customers), score 0, read in id order with ZRANGEBYLEX (services/customers/orgix.h) |
- * | nq:ix:<list>:<filter>=<value>    | ZSET   | forever                   | customers: the ids of the list whose <filter> is <value> now: customers:owner=<sp> (owner= : the pool), customers:class=<c>, customers:status=<s>, customers:region=<text>, customers:industry=<text>, customers:tag=<text> (one per tag of the customer), customers:q=<gram> (one per two-character gram of its name and id, orgix_grams), customers:overdue=followup (kept by the follow-up scripts, services/customers/followup.h), salespeople:team=<t> (team= : none; from the team history's last entry), salespeople:status=<s>, salespeople:archived=0/1, teams:archived=0/1; written by the script that writes the record |
+ * | nq:ix:<list>:<filter>=<value>    | ZSET   | forever                   | customers: the ids of the list whose <filter> is <value> now: customers:owner=<sp> (owner= : the pool), customers:class=<c>, customers:status=<s>, customers:region=<text>, customers:industry=<text>, customers:tag=<text> (one per tag of the customer), customers:q=<gram> (one per two-character gram of its name and id, orgix_grams), customers:overdue=followup (kept by the follow-up scripts, services/customers/followup.h), customers:overdue=receivable (an invoice past due and unpaid now, services/customers/arwatch.h), salespeople:team=<t> (team= : none; from the team history's last entry), salespeople:status=<s>, salespeople:archived=0/1, teams:archived=0/1; written by the script that writes the record |
  * | nq:ix:customers:sort=<order>     | ZSET   | forever                   | customers: "<sort key>\x1f<id>", score 0, of every customer, per order name, created, last_contact, next_followup (common/lua/lib/sort.lua; the keys written kept in the customer's field sort_keys) |
  * | nq:ix:layout                     | STRING | forever                   | customers: "1" once the list indexes were built from the records (services/customers/ixbuild.h) |
  * | nq:activities group "alerting"   | (group) | kept                     | alerting: its own consumer group on the log (services/alerting/alerting.h) |
@@ -90,6 +90,8 @@
  * | nq:{sp:<id>}:intel:sums:<month> | HASH  | forever                   | customers (activity index): a month's figures per pair "<month>\x1f<competitor>\x1f<product>\x1f<stat>": m mentions, n/s/lo/hi priced observations, their sum, lowest and highest (fen), f/l "<at 13 digits>|<fen>" first and last; "...\x1fc\x1f<customer id>" -> 1 (nq/intel.h) |
  * | nq:{sp:<id>}:intel:notes         | ZSET   | forever (NQ_INTEL_NOTES_MAX newest per pair) | customers (activity index): "<competitor>\x1f<product>\x1f<at 13 digits>\x1f<ref>\x1f<customer id>\x1f<text>", every score 0 |
  * | nq:intel:salespeople             | SET    | forever                   | customers (activity index): every salesperson with a competitor_intel event (intel reads) |
+ * | nq:ar:due                        | ZSET   | forever (members removed) | customers (activity index): customer id -> when to look at its receivables again: 0 after an invoice or payment, else when an open invoice falls past due; looked at by the indexer's tick (services/customers/arwatch.h) |
+ * | nq:{sp:<id>}:tickets             | HASH   | forever                   | customers (activity index): the salesperson's tickets' times, "<tid>\x1fo" -> earliest "<at>\x1f<priority>" of its ticket_opened, "<tid>\x1fc" -> latest ticket_closed (tickets_overdue, nq_custsum_tickets_overdue_at) |
  * | nq:actindex:replayed             | STRING | forever                   | customers: requested_at of the last rebuild job the activity index was replayed for |
  * | nq:user:<id>                     | HASH   | forever                   | nqctl user / gateway sign-in: name, role, teams, salesperson, status, pwhash (argon2id), created, updated, last_login (nq/access.h) |
  * | nq:users                         | SET    | forever                   | nqctl user: every user id, for listing |
@@ -156,6 +158,7 @@
 #define NQ_KEY_INDEX_LAYOUT         "nq:ix:layout"
 #define NQ_KEY_AR_CUSTOMERS         "nq:ar:customers"
 #define NQ_KEY_INTEL_SALESPEOPLE    "nq:intel:salespeople"
+#define NQ_KEY_AR_DUE               "nq:ar:due"
 #define NQ_KEY_FOLLOWUP_LAST        "nq:followup:last"
 #define NQ_KEY_FOLLOWUP_DUE         "nq:followup:due"
 #define NQ_KEY_FOLLOWUP_SWEPT       "nq:followup:swept"
@@ -197,6 +200,7 @@
 #define NQ_KEY_TIMELINE_SUFFIX      "}:timeline"
 #define NQ_KEY_SP_AR_SUFFIX         "}:ar"
 #define NQ_KEY_SP_INTEL_SUFFIX      "}:intel:" /* then obs, sums, notes */
+#define NQ_KEY_SP_TICKETS_SUFFIX    "}:tickets"
 /* A team's, a customer's, the company's, the list indexes, alerts, deliveries: */
 #define NQ_KEY_TEAM_PREFIX      "nq:team:"
 #define NQ_KEY_MEMBERS_SUFFIX   ":members"
@@ -245,6 +249,7 @@ int nq_key_customer_ar(char *buf, size_t len, const char *customer_id);
 int nq_key_sp_ar(char *buf, size_t len, const char *salesperson_id);
 /* A salesperson's competitor intel (nq/intel.h): `part` is "obs", "notes" or "sums:<month>". */
 int nq_key_sp_intel(char *buf, size_t len, const char *salesperson_id, const char *part);
+int nq_key_sp_tickets(char *buf, size_t len, const char *salesperson_id);
 /* The rebuild shadow of live key `live` ("nq:..."), for rebuild `attempt`. */
 int nq_key_shadow(char *buf, size_t len, const char *attempt, const char *live);
 int nq_key_plans(char *buf, size_t len, const char *team_id, const char *kind);

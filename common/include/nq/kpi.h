@@ -28,6 +28,14 @@
  * | tickets_closed, trainings | count                                 | count |
  * | nps                   | (promoters - detractors) / NPS answers    | ratio |
  * | training_hours        | seconds of training / 3600                | hours |
+ * | tickets_overdue       | tickets open past their SLA at the end    | count |
+ * | receivables_overdue   | open invoice amounts past due at the end  | money |
+ * | dso                   | open balance at the end x days / invoiced | days  |
+ *
+ * The last three are states, not sums: read for the instant the period
+ * ends (now while it runs) from the receivables facts and the tickets of
+ * the salesperson (nq_kpi_state_set, kpi_fetch.c), so they never add up
+ * over parts and have no pace.
  *
  * Quotients are rounded once, half away from zero, to 4 decimals (ratios,
  * scores) or to the fen (average order value); see nq_metric_value.
@@ -72,11 +80,17 @@ typedef enum {
     NQ_KPI_ORDERS_ON_TIME,
     NQ_KPI_KEY_VISITED,
     NQ_KPI_KEY_CUSTOMERS,
+    NQ_KPI_TICKETS_OVERDUE, /* state at the period's end: tickets open past their SLA */
+    NQ_KPI_AR_OVERDUE_FEN,  /* state: open invoice amounts past due */
+    NQ_KPI_AR_DSO_NUM,      /* state: open balance (>= 0) x days of the period (fen-days) */
+    NQ_KPI_AR_INVOICED_FEN, /* invoiced in the period (the DSO's sales) */
     NQ_KPI_COUNT
 } nq_kpi_id_t;
 
 /* Counters below this are kept in the KPI hash; the rest are read from sets. */
 #define NQ_KPI_HASH_COUNT NQ_KPI_ORDERS_DUE
+/* Counters from here on are state read at the period's end (nq_kpi_state_set). */
+#define NQ_KPI_STATE_FIRST NQ_KPI_TICKETS_OVERDUE
 
 typedef struct nq_kpi_def {
     const char *field; /* Redis hash field / name, "sales_fen" */
@@ -97,6 +111,7 @@ typedef enum {
     NQ_UNIT_RATIO, /* 0.8 = 80 %, 4 decimals */
     NQ_UNIT_SCORE, /* a mean rating 0..5, 4 decimals */
     NQ_UNIT_HOURS, /* hours from seconds, 2 decimals */
+    NQ_UNIT_DAYS,  /* days, 1 decimal */
 } nq_unit_t;
 
 #define NQ_KPI_NONE (-1)
@@ -109,6 +124,7 @@ typedef struct nq_metric_def {
     int num[2];       /* counters added for the numerator (NQ_KPI_NONE if unused) */
     int den;          /* counter divided by, or NQ_KPI_NONE */
     int64_t per;      /* without den: numerator units per unit shown (3600 s an hour); 0 = 1 */
+    bool at_end;      /* a state at the period's end (or now), not a sum over the period */
 } nq_metric_def_t;
 
 typedef enum {
@@ -129,6 +145,9 @@ typedef enum {
     NQ_METRIC_NPS,
     NQ_METRIC_TRAINING_HOURS,
     NQ_METRIC_TRAININGS,
+    NQ_METRIC_TICKETS_OVERDUE,
+    NQ_METRIC_RECEIVABLES_OVERDUE,
+    NQ_METRIC_DSO,
     NQ_METRIC_COUNT
 } nq_metric_id_t;
 
@@ -197,6 +216,29 @@ int nq_kpi_span_parts(const nq_span_t *spans, size_t n, nq_period_t *out, size_t
 /* True when metric m needs the set-based counters (coverage, on-time
  * completion). */
 bool nq_metric_needs_sets(nq_metric_id_t m);
+
+/* The state figures of one salesperson at the instant a period is read for
+ * (its end, or now while it runs), from which the state counters are set. */
+typedef struct nq_kpi_state {
+    int64_t tickets_overdue; /* tickets open past their SLA target at that instant */
+    int64_t balance_fen;     /* open invoices less unapplied payments (may be < 0) */
+    int64_t overdue_fen;     /* open invoice amounts past due */
+    int64_t invoiced_fen;    /* invoiced on the days read */
+    int64_t days;            /* days read, up to and including that instant's day */
+} nq_kpi_state_t;
+
+/* Set v's state counters from s: a negative balance counts 0 in the DSO,
+ * whose numerator is balance x days, so a team's sum of members' counters
+ * is its own DSO. */
+void nq_kpi_state_set(nq_kpi_values_t *v, const nq_kpi_state_t *s);
+
+/* The instant state metrics of a period ending at end_ms are read for:
+ * its last millisecond, or now when that is later than now. */
+int64_t nq_kpi_state_at(int64_t end_ms, int64_t now_ms);
+
+/* The days of the stored period p up to and including the local day of
+ * `at` (0 when p starts after that day). */
+int64_t nq_kpi_days_until(const nq_period_t *p, int64_t at);
 
 /* True for metrics that accumulate over a period (counts and amounts, no
  * denominator): they add up over parts of a period, and pace and projection

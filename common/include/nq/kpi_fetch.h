@@ -2,7 +2,11 @@
  * async). The counters are read as nq/kpi.h says: the KPI hashes of the
  * stored periods (nq_kpi_parts, nq_kpi_span_parts) summed, and the set
  * counters (key customers visited / owned, orders due / on time) from one
- * read-only script each, all in one pipeline. Targets as nq/targets.h says:
+ * read-only script each, all in one pipeline; the state counters (tickets
+ * overdue, receivables overdue, the DSO's balance and invoiced amounts) for
+ * the period's end or now (nq_kpi_state_at) from the salesperson's tickets
+ * hash and the receivables facts of the customers in nq:{sp:<id>}:ar (one
+ * HGETALL each, after the set's SMEMBERS). Targets as nq/targets.h says:
  * set, or for a quarter or year derived from the months'.
  *
  *   static void on_kpis(int status, const nq_kpi_values_t *v, void *data) { ... }

@@ -124,6 +124,19 @@ typedef struct nq_ar_event {
 } nq_ar_event_t;
 int nq_ar_fact(const nq_ar_event_t *ev, char *field, size_t flen, char *value, size_t vlen);
 
+/* The instant an invoice due at due_at becomes past due: the local
+ * midnight that starts the day after its due day (nq_ar_days_past_due
+ * reaches 1 there). */
+int64_t nq_ar_overdue_from(int64_t due_at);
+
+/* After nq_ar_apply(ar, at): whether an invoice open at `at` is past due
+ * then, and the earliest instant after `at` when another invoice open at
+ * `at` becomes past due (*next, 0 when none). */
+void nq_ar_overdue_state(const nq_ar_t *ar, int64_t at, bool *overdue, int64_t *next);
+
+/* The amounts invoiced by salesperson sp (NULL: all) issued in [from, to). */
+int64_t nq_ar_invoiced(const nq_ar_t *ar, const char *sp, int64_t from, int64_t to);
+
 /* The name of a bucket: not_due, d1_30, d31_60, d61_90, over_90. */
 const char *nq_ar_bucket_name(nq_ar_bucket_t b);
 

@@ -5,7 +5,8 @@ import { count, money, percent, t } from './i18n.js';
 
 export const METRICS = ['sales_amount', 'orders', 'visits', 'calls', 'meetings', 'new_customers',
   'collections', 'coverage', 'order_completion_rate', 'avg_order_value', 'activity_to_order',
-  'feedback_score', 'tickets_opened', 'tickets_closed', 'nps', 'training_hours', 'trainings'];
+  'feedback_score', 'tickets_opened', 'tickets_closed', 'nps', 'training_hours', 'trainings',
+  'tickets_overdue', 'receivables_overdue', 'dso'];
 // Counts and amounts: what has a target pace (by=pace) and a trend worth drawing.
 export const ACCUMULATING = ['sales_amount', 'orders', 'visits', 'calls', 'meetings', 'new_customers',
   'collections', 'tickets_opened', 'tickets_closed', 'training_hours', 'trainings'];
@@ -15,6 +16,7 @@ const UNITS = {
   coverage: 'percent', order_completion_rate: 'percent',
   activity_to_order: 'number', feedback_score: 'number', score: 'number',
   nps: 'percent', training_hours: 'number',
+  receivables_overdue: 'money', dso: 'number',
 };
 
 export function unitOf(metric) { return UNITS[metric] || 'count'; }
