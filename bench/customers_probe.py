@@ -335,9 +335,10 @@ def read_lists(c, rng):
         log("list %s: %s" % (name, json.dumps(out[name])))
     # cursor pages: walk 20 pages deep along each of a few filters, timing every page
     for name in ("class", "team", "q", "sort_last_contact_team"):
-        xs = []
+        xs, starts = [], 0
         make = list_paths(rng)[name]
-        while len(xs) < READS:
+        while len(xs) < READS and starts < READS: # a list of one page adds nothing
+            starts += 1
             path, cursor = make(), None
             for _ in range(20):
                 ms, body = c.get(path + ("&cursor=" + urllib.parse.quote(cursor) if cursor
