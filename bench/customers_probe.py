@@ -100,7 +100,7 @@ def customer_row(i):
     owner = "sp-%05d" % ((i - 1) % SALESPEOPLE + 1) if i % 50 else ""
     status = "pool" if not owner else ("dormant" if i % 17 == 0 else ("lost" if i % 29 == 0
                                                                         else "active"))
-    name = "%s%s%s有限公司%d" % (CITIES[i % len(CITIES)], WORDS[(i // 7) % len(WORDS)],
+    name = "%s%s%s有限公司%d" % (CITIES[(i // 5) % len(CITIES)], WORDS[(i // 7) % len(WORDS)],
                               WORDS[(i // 3) % len(WORDS)], i)
     return "c-%06d,%s,%s,%s,%s,%s,%s,%s,%d.00,%d\n" % (
         i, name, ("key", "normal", "potential")[i % 3], owner, status,
@@ -391,8 +391,11 @@ def main():
     res["import_s"] = import_org(SUITE)
     mem1 = used_memory()
     log("imported: %s" % json.dumps(res["import_s"]))
+    redis("config", "resetstat")
     res["events"] = load_events()
     mem2 = used_memory()
+    with open(os.path.join(OUT, "redis-events.txt"), "w") as f:  # what the load cost Redis
+        f.write(redis("info", "commandstats") + redis("info", "cpu"))
     log("events: %s" % json.dumps(res["events"]))
     res["memory"] = {
         "used_memory_start": mem0, "after_customers": mem1, "after_events": mem2,
@@ -404,8 +407,11 @@ def main():
         (mem2 - mem1 - res["memory"]["activity_log_bytes"]) / max(res["events"]["accepted"], 1))
     log("memory: %s" % json.dumps(res["memory"]))
     c = Client()
+    redis("config", "resetstat")
     res["reads"] = read_customers(c, rng)
     res["lists"] = read_lists(c, rng)
+    with open(os.path.join(OUT, "redis-reads.txt"), "w") as f:
+        f.write(redis("info", "commandstats") + redis("info", "cpu"))
     if PAIRS > 0:
         res["activity_path"] = activity_path()
     res["end_loadavg"] = loadavg()
