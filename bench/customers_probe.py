@@ -249,9 +249,14 @@ def activity_path():
                     samples = []
                     _, lag = index_group()
                     row["backlog_entries"] = lag
+                    t0 = time.monotonic()
                     wait_indexed(samples)
-                    rate, best = rate_of(samples)
-                    row["catchup_entries_per_s"] = round(rate or 0)
+                    drain = time.monotonic() - t0
+                    # the backlog is this run's events: indexed in `drain` s, nothing else
+                    # writing (sampled each second, so a lower bound for short drains)
+                    row["catchup_s"] = round(drain, 1)
+                    row["catchup_events_per_s"] = round(rep.get("events_accepted", 0) /
+                                                        max(drain, 1))
                 else:
                     wait_indexed([])
                 runs.append(row)

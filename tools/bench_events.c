@@ -129,7 +129,7 @@ static void put_visit_free(bench_gen_t *g, out_t *o, uint64_t seq)
 }
 
 /* An invoice of an order of the run, due -45..+44 days from when it is issued (so every
- * aging bucket has some), and its tickets and competitor notes. */
+ * aging bucket has some). */
 static void put_invoice(bench_gen_t *g, out_t *o, uint64_t seq)
 {
     put_customer(g, o);
@@ -138,19 +138,36 @@ static void put_invoice(bench_gen_t *g, out_t *o, uint64_t seq)
         (long long)(g->at + ((int64_t)below(g, 90) - 45) * DAY_MS));
 }
 
+/* Priorities as a service desk sees them: 1 in 10 high or urgent (an alert each). */
 static void put_ticket(bench_gen_t *g, out_t *o, uint64_t seq)
 {
-    static const char *const prio[] = {"low", "normal", "high", "urgent"};
+    uint32_t r = below(g, 100);
+    const char *prio = r < 30 ? "low" : r < 90 ? "normal" : r < 98 ? "high" : "urgent";
     put_customer(g, o);
     put(o, ",\"ticket_id\":\"tk-%s-%llu\",\"priority\":\"%s\"", g->run_id,
-        (unsigned long long)(seq / 4), prio[below(g, 4)]);
+        (unsigned long long)(seq / 4), prio);
 }
 
+/* A competitor's product at its one price (no price drop: no alert). */
 static void put_intel(bench_gen_t *g, out_t *o, uint64_t seq)
 {
+    uint32_t comp = 1 + below(g, 20), prod = 1 + below(g, 50);
     put_customer(g, o);
-    put(o, ",\"competitor\":\"竞品%u\",\"product\":\"P%u\",\"price\":\"%u.00\"", 1 + below(g, 20),
-        1 + below(g, 50), 100 + below(g, 900));
+    put(o, ",\"competitor\":\"竞品%u\",\"product\":\"P%u\",\"price\":\"%u.00\"", comp, prod,
+        100 + comp * 50 + prod);
+}
+
+/* Ratings mostly good: 1 in 20 is 1 or 2 (a negative_feedback alert). */
+static void put_rated_feedback(bench_gen_t *g, out_t *o, uint64_t seq)
+{
+    uint32_t r = below(g, 100);
+    put_customer(g, o);
+    put(o, ",\"rating\":%u,\"channel\":\"survey\"",
+        r < 2    ? 1
+        : r < 5  ? 2
+        : r < 20 ? 3
+        : r < 60 ? 4
+                 : 5);
 }
 
 typedef struct mix_row {
@@ -177,7 +194,7 @@ static const mix_row_t mix_customers[] = {
     {"order", 15, put_order},
     {"invoice", 10, put_invoice},
     {"payment", 10, put_payment},
-    {"feedback", 7, put_feedback},
+    {"feedback", 7, put_rated_feedback},
     {"ticket_opened", 3, put_ticket},
     {"ticket_closed", 2, put_ticket},
     {"competitor_intel", 3, put_intel},

@@ -275,7 +275,7 @@ static void test_customers_mix(void)
     CU_ASSERT_FATAL(len > 0 && (size_t)len < cap);
     json_t *arr = json_loadb(buf, (size_t)len, 0, NULL);
     CU_ASSERT_FATAL(json_is_array(arr) && json_array_size(arr) == N);
-    int seen[T] = {0};
+    int seen[T] = {0}, alerting = 0;
     for (size_t i = 0; i < N; i++) {
         const json_t *ev = json_array_get(arr, i);
         const char *type = json_string_value(json_object_get(ev, "type"));
@@ -296,9 +296,28 @@ static void test_customers_mix(void)
             CU_ASSERT(due >= at - 45 * day && due < at + 45 * day);
             CU_ASSERT(json_is_string(json_object_get(ev, "amount")));
         }
-        if (strncmp(type, "ticket_", 7) == 0)
+        if (strncmp(type, "ticket_", 7) == 0) {
+            const char *prio = json_string_value(json_object_get(ev, "priority"));
             CU_ASSERT(json_is_string(json_object_get(ev, "ticket_id")));
+            CU_ASSERT(prio && strstr(" low normal high urgent ", prio));
+            alerting += prio && (strcmp(prio, "high") == 0 || strcmp(prio, "urgent") == 0);
+        }
+        if (strcmp(type, "feedback") == 0) {
+            json_int_t r = json_integer_value(json_object_get(ev, "rating"));
+            CU_ASSERT(r >= 1 && r <= 5);
+            alerting += r <= 2;
+        }
+        if (strcmp(type, "competitor_intel") == 0) { /* one price per competitor and product */
+            unsigned comp = 0, prod = 0;
+            CU_ASSERT(
+                sscanf(json_string_value(json_object_get(ev, "competitor")), "竞品%u", &comp) == 1);
+            CU_ASSERT(sscanf(json_string_value(json_object_get(ev, "product")), "P%u", &prod) == 1);
+            CU_ASSERT(atof(json_string_value(json_object_get(ev, "price"))) ==
+                      100.0 + comp * 50 + prod);
+        }
     }
+    /* alerts are rare: 1 in 20 ratings, 1 in 10 tickets (about 0.6 % of events) */
+    CU_ASSERT(alerting > 0 && alerting < N / 50);
     for (size_t t = 0; t < T; t++)
         CU_ASSERT(seen[t] > 0);
     json_decref(arr);
