@@ -13,9 +13,10 @@
 json_t *gw_ar_json(const nq_ar_aging_t *a);
 
 /* Add the facts of one HGETALL reply of a customer's receivables (a
- * redisReply array) at `at` to *sum, for salesperson sp (NULL all);
- * *flags gets the credit-flagged order facts' count when not NULL. */
+ * redisReply array) at `at`: with sps, to sums[i] what salesperson sps[i]
+ * counts (facts parsed and applied once for all n); without, all to *sums. */
 struct redisReply;
-int gw_ar_add(const struct redisReply *facts, int64_t at, const char *sp, nq_ar_aging_t *sum);
+int gw_ar_add(const struct redisReply *facts, int64_t at, const char *const *sps, size_t n,
+              nq_ar_aging_t *sums);
 
 #endif

@@ -150,7 +150,7 @@ static json_t *summary_json(summary_read_t *s, const redisReply *sums)
 static json_t *receivables_json(const summary_read_t *s, const redisReply *facts)
 {
     nq_ar_aging_t a = {0};
-    if (gw_ar_add(facts, nq_now_ms(), NULL, &a) != 0)
+    if (gw_ar_add(facts, nq_now_ms(), NULL, 0, &a) != 0)
         return NULL;
     json_t *o = gw_ar_json(&a);
     const char *limit_text = record_value(s, 4);

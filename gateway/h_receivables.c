@@ -53,12 +53,16 @@ json_t *gw_ar_json(const nq_ar_aging_t *a)
     return o;
 }
 
-int gw_ar_add(const redisReply *facts, int64_t at, const char *sp, nq_ar_aging_t *sum)
+int gw_ar_add(const redisReply *facts, int64_t at, const char *const *sps, size_t n,
+              nq_ar_aging_t *sums)
 {
     nq_ar_t ar;
     if (nq_ar_from_reply(facts, at, &ar) != 0)
         return -1;
-    nq_ar_age(&ar, at, sp, sum);
+    if (sps)
+        nq_ar_age_each(&ar, at, sps, n, sums);
+    else
+        nq_ar_age(&ar, at, NULL, sums);
     nq_ar_free(&ar);
     return 0;
 }
@@ -129,11 +133,9 @@ static void on_facts(nq_redis_t *redis, redisReply *reply, void *data)
     ar_read_t *r = data;
     if (!reply || reply->type != REDIS_REPLY_ARRAY) {
         r->failed = true;
-    } else if (!r->sps) {
-        r->failed |= gw_ar_add(reply, r->at, NULL, &r->total) != 0;
     } else {
-        for (size_t i = 0; i < r->n_sps; i++)
-            r->failed |= gw_ar_add(reply, r->at, r->sps[i], &r->per_sp[i]) != 0;
+        r->failed |= gw_ar_add(reply, r->at, (const char *const *)r->sps, r->n_sps,
+                               r->sps ? r->per_sp : &r->total) != 0;
     }
     if (--r->left == 0) {
         for (size_t i = 0; r->sps && i < r->n_sps; i++) { /* the scope: its people's sums */

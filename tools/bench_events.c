@@ -16,6 +16,7 @@
 #define BIG_MIN_FEN     5000000
 #define BIG_SPAN_FEN    15000000
 #define BIG_ORDER_EVERY 1000
+#define DAY_MS          86400000LL
 
 /* The next 64 random bits (xorshift64*). */
 static uint64_t next_rand(bench_gen_t *g)
@@ -64,9 +65,10 @@ static void put(out_t *o, const char *fmt, ...)
         o->used += (size_t)n;
 }
 
+/* The event's customer: drawn here, or already drawn with its owner (BENCH_MIX_CUSTOMERS). */
 static void put_customer(bench_gen_t *g, out_t *o)
 {
-    put(o, ",\"customer_id\":\"c-%06u\"", 1 + below(g, g->customers));
+    put(o, ",\"customer_id\":\"c-%06u\"", g->customer ? g->customer : 1 + below(g, g->customers));
 }
 
 /* "amount" in yuan with two decimals, as a string. */
@@ -119,16 +121,101 @@ static void put_meeting(bench_gen_t *g, out_t *o, uint64_t seq)
     put(o, ",\"duration_s\":%u,\"purpose\":\"weekly review\"", 1800 + below(g, 3600));
 }
 
-/* The mix: one row per type, drawn with probability weight / total. */
-static const struct {
+/* A meeting with the event's customer. */
+static void put_visit_free(bench_gen_t *g, out_t *o, uint64_t seq)
+{
+    put_customer(g, o);
+    put_meeting(g, o, seq);
+}
+
+/* An invoice of an order of the run, due -45..+44 days from when it is issued (so every
+ * aging bucket has some). */
+static void put_invoice(bench_gen_t *g, out_t *o, uint64_t seq)
+{
+    put_customer(g, o);
+    put_amount(g, o, false);
+    put(o, ",\"order_id\":\"o-%s-%llu\",\"due_at\":%lld", g->run_id, (unsigned long long)(seq / 2),
+        (long long)(g->at + ((int64_t)below(g, 90) - 45) * DAY_MS));
+}
+
+/* Priorities as a service desk sees them: 1 in 10 high or urgent (an alert each). */
+static void put_ticket(bench_gen_t *g, out_t *o, uint64_t seq)
+{
+    uint32_t r = below(g, 100);
+    const char *prio = r < 30 ? "low" : r < 90 ? "normal" : r < 98 ? "high" : "urgent";
+    put_customer(g, o);
+    put(o, ",\"ticket_id\":\"tk-%s-%llu\",\"priority\":\"%s\"", g->run_id,
+        (unsigned long long)(seq / 4), prio);
+}
+
+/* A competitor's product at its one price (no price drop: no alert). */
+static void put_intel(bench_gen_t *g, out_t *o, uint64_t seq)
+{
+    uint32_t comp = 1 + below(g, 20), prod = 1 + below(g, 50);
+    put_customer(g, o);
+    put(o, ",\"competitor\":\"竞品%u\",\"product\":\"P%u\",\"price\":\"%u.00\"", comp, prod,
+        100 + comp * 50 + prod);
+}
+
+/* Ratings mostly good: 1 in 20 is 1 or 2 (a negative_feedback alert). */
+static void put_rated_feedback(bench_gen_t *g, out_t *o, uint64_t seq)
+{
+    uint32_t r = below(g, 100);
+    put_customer(g, o);
+    put(o, ",\"rating\":%u,\"channel\":\"survey\"",
+        r < 2    ? 1
+        : r < 5  ? 2
+        : r < 20 ? 3
+        : r < 60 ? 4
+                 : 5);
+}
+
+typedef struct mix_row {
     const char *type;                                           /* "type" */
     uint32_t weight;                                            /* share of the mix */
     void (*put_fields)(bench_gen_t *g, out_t *o, uint64_t seq); /* type-specific fields */
-} mix[] = {
-    {"visit", 30, put_visit},     {"call", 30, put_call},         {"order", 15, put_order},
-    {"payment", 10, put_payment}, {"feedback", 10, put_feedback}, {"meeting", 5, put_meeting},
+} mix_row_t;
+
+/* The mixes: one row per type, drawn with probability weight / total. */
+static const mix_row_t mix_default[] = {
+    {"visit", 30, put_visit},
+    {"call", 30, put_call},
+    {"order", 15, put_order},
+    {"payment", 10, put_payment},
+    {"feedback", 10, put_feedback},
+    {"meeting", 5, put_meeting},
+    {NULL, 0, NULL},
 };
-#define N_MIX (sizeof(mix) / sizeof(mix[0]))
+/* Every type about a customer, each by its customer's owner (meetings with a customer). */
+static const mix_row_t mix_customers[] = {
+    {"visit", 25, put_visit},
+    {"call", 20, put_call},
+    {"meeting", 5, put_visit_free},
+    {"order", 15, put_order},
+    {"invoice", 10, put_invoice},
+    {"payment", 10, put_payment},
+    {"feedback", 7, put_rated_feedback},
+    {"ticket_opened", 3, put_ticket},
+    {"ticket_closed", 2, put_ticket},
+    {"competitor_intel", 3, put_intel},
+    {NULL, 0, NULL},
+};
+
+static const struct {
+    const char *name;
+    const mix_row_t *rows;
+} mixes[BENCH_MIX_COUNT] = {
+    [BENCH_MIX_DEFAULT] = {"default", mix_default},
+    [BENCH_MIX_CUSTOMERS] = {"customers", mix_customers},
+};
+
+int bench_mix_of(const char *name)
+{
+    for (int i = 0; i < BENCH_MIX_COUNT; i++)
+        if (strcmp(name, mixes[i].name) == 0)
+            return i;
+    return -1;
+}
 
 bool bench_run_id_valid(const char *id)
 {
@@ -149,14 +236,16 @@ int bench_gen_init(bench_gen_t *g, const char *run_id, uint64_t seed, uint32_t s
     g->salespeople = salespeople;
     g->customers = customers;
     g->spread_ms = spread_ms;
+    g->mix = BENCH_MIX_DEFAULT;
     return 0;
 }
 
 /* Write one event at o's position. */
 static void put_event(bench_gen_t *g, out_t *o, uint64_t seq, int64_t now_ms)
 {
+    const mix_row_t *mix = mixes[g->mix].rows;
     uint32_t total = 0, pick;
-    for (size_t i = 0; i < N_MIX; i++)
+    for (size_t i = 0; mix[i].type; i++)
         total += mix[i].weight;
     pick = below(g, total);
     size_t t = 0;
@@ -165,13 +254,24 @@ static void put_event(bench_gen_t *g, out_t *o, uint64_t seq, int64_t now_ms)
     int64_t at = now_ms;
     if (g->spread_ms > 0)
         at -= (int64_t)((next_rand(g) >> 1) % (uint64_t)(g->spread_ms + 1));
+    g->at = at;
+    uint32_t sp = 1 + below(g, g->salespeople);
+    g->customer = 0;
+    if (g->mix == BENCH_MIX_CUSTOMERS) { /* the customer's owner (bench_owner_of) */
+        g->customer = 1 + below(g, g->customers);
+        sp = bench_owner_of(g->customer, g->salespeople);
+    }
     put(o,
         "{\"event_id\":\"%s-%llu\",\"type\":\"%s\",\"salesperson_id\":\"sp-%05u\","
         "\"occurred_at\":%lld,\"source\":\"bench\"",
-        g->run_id, (unsigned long long)seq, mix[t].type, 1 + below(g, g->salespeople),
-        (long long)at);
+        g->run_id, (unsigned long long)seq, mix[t].type, sp, (long long)at);
     mix[t].put_fields(g, o, seq);
     put(o, "}");
+}
+
+uint32_t bench_owner_of(uint32_t customer, uint32_t salespeople)
+{
+    return salespeople ? (customer - 1) % salespeople + 1 : 1;
 }
 
 int bench_event_write(bench_gen_t *g, char *buf, size_t len, uint64_t seq, int64_t now_ms)

@@ -30,13 +30,27 @@
 #define BENCH_RUN_ID_MAX 24
 #define BENCH_EVENT_MAX  512
 
+/* The event mixes (bench_events.c): the activity path's, and every type about a
+ * customer, each event by its customer's owner. */
+typedef enum { BENCH_MIX_DEFAULT, BENCH_MIX_CUSTOMERS, BENCH_MIX_COUNT } bench_mix_t;
+
 typedef struct bench_gen {
     char run_id[BENCH_RUN_ID_MAX + 1]; /* prefix of every event_id */
     uint64_t rng;                      /* xorshift64* state, never 0 */
     uint32_t salespeople;              /* ids drawn from 1..salespeople */
     uint32_t customers;                /* ids drawn from 1..customers */
     int64_t spread_ms;                 /* occurred_at drawn from [now - spread_ms, now]; 0 = now */
+    bench_mix_t mix;                   /* the mix drawn from (default after init) */
+    uint32_t customer;                 /* the event being written: its customer, 0 = any */
+    int64_t at;                        /* the event being written: its occurred_at */
 } bench_gen_t;
+
+/* The mix named `name` ("default", "customers"), or -1. */
+int bench_mix_of(const char *name);
+
+/* The owner of customer number `customer` (1-based) in the customers mix:
+ * salesperson (customer - 1) % salespeople + 1, as bench/customers.sh imports them. */
+uint32_t bench_owner_of(uint32_t customer, uint32_t salespeople);
 
 /* Whether `id` may be a run id: 1..BENCH_RUN_ID_MAX of [A-Za-z0-9_]. */
 bool bench_run_id_valid(const char *id);

@@ -35,6 +35,7 @@ typedef struct bench_opts {
     int64_t salespeople;    /* distinct salesperson ids */
     int64_t customers;      /* distinct customer ids */
     const char *spread;     /* occurred_at: "now" or "week" */
+    const char *mix;        /* event mix: "default" or "customers" */
     const char *zone;       /* zone of "week" */
     const char *run_id;     /* event_id prefix, NULL = generated */
     int64_t seed;           /* generator seed, 0 = from the clock */

@@ -97,6 +97,12 @@ static int init_generator(bench_t *b, int64_t spread, char *err, size_t len)
                  run_id);
         return -1;
     }
+    int mix = bench_mix_of(b->o.mix);
+    if (mix < 0) {
+        snprintf(err, len, "--mix: must be default or customers, got '%s'", b->o.mix);
+        return -1;
+    }
+    b->gen.mix = (bench_mix_t)mix;
     return 0;
 }
 

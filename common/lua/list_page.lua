@@ -9,8 +9,10 @@
 --   whose members are "<sort key>\x1f<id>", and the page walks it.
 -- Walks the smallest index (the sort index when sorted) in its order from
 -- the start and keeps the ids that are in all the others and in one of the
--- group. Returns {the last entry it looked at ("" none), 1 when that index
--- has entries after it (else 0), the ids kept...}.
+-- group; when the group's indexes hold fewer entries together than that
+-- index (a team's customers), walks them instead, merged in id order.
+-- Returns {the last entry it looked at ("" none), 1 when the walk has
+-- entries after it (else 0), the ids kept...}.
 local ngroup = tonumber(ARGV[5]) or 0
 local nall = #KEYS - ngroup
 local sorted = ARGV[6] == 'sorted'
@@ -27,9 +29,43 @@ local want, budget = tonumber(ARGV[2]), tonumber(ARGV[3])
 local desc = ARGV[4] == 'desc'
 local from = ARGV[1] == '' and (desc and '+' or '-') or '(' .. ARGV[1]
 local to = desc and '-' or '+'
+local function range_of(key, lo, n)
+  if desc then return redis.call('ZREVRANGEBYLEX', key, lo, to, 'LIMIT', 0, n) end
+  return redis.call('ZRANGEBYLEX', key, lo, to, 'LIMIT', 0, n)
+end
+-- Byte order (as ZRANGEBYLEX's), whatever the collation Lua's '<' follows.
+local function before(a, b)
+  for i = 1, math.min(#a, #b) do
+    local x, y = string.byte(a, i), string.byte(b, i)
+    if x ~= y then return (x < y) ~= desc end
+  end
+  return (#a < #b) ~= desc
+end
+local by_group = false
+if ngroup > 0 and not sorted then
+  local total = 0
+  for i = nall + 1, #KEYS do total = total + redis.call('ZCARD', KEYS[i]) end
+  by_group = total < size
+end
+-- The first n entries after lo of the walked index, or of the group's merged.
 local function range(lo, n)
-  if desc then return redis.call('ZREVRANGEBYLEX', KEYS[drive], lo, to, 'LIMIT', 0, n) end
-  return redis.call('ZRANGEBYLEX', KEYS[drive], lo, to, 'LIMIT', 0, n)
+  if not by_group then return range_of(KEYS[drive], lo, n) end
+  local heads, out = {}, {}
+  for i = nall + 1, #KEYS do
+    local ids = range_of(KEYS[i], lo, n)
+    if #ids > 0 then heads[#heads + 1] = {ids = ids, at = 1} end
+  end
+  while #out < n and #heads > 0 do
+    local best = 1
+    for h = 2, #heads do
+      if before(heads[h].ids[heads[h].at], heads[best].ids[heads[best].at]) then best = h end
+    end
+    local h = heads[best]
+    out[#out + 1] = h.ids[h.at]
+    h.at = h.at + 1
+    if h.at > #h.ids then table.remove(heads, best) end
+  end
+  return out
 end
 -- Whether id is in one index of the group (always, without a group).
 local function in_group(id)
@@ -47,9 +83,11 @@ while #out - 2 < want and budget > 0 do
   for _, entry in ipairs(ids) do
     local id, all = id_of(entry), true
     for i = 1, nall do
-      if all and i ~= drive and not redis.call('ZSCORE', KEYS[i], id) then all = false end
+      if all and (by_group or i ~= drive) and not redis.call('ZSCORE', KEYS[i], id) then
+        all = false
+      end
     end
-    if all and in_group(id) then out[#out + 1] = id end
+    if all and (by_group or in_group(id)) then out[#out + 1] = id end
     last = entry
   end
   if #ids < n then

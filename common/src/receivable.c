@@ -208,16 +208,26 @@ nq_ar_bucket_t nq_ar_bucket_of(int64_t days)
     return NQ_AR_OVER_90;
 }
 
-static bool of(const char *who, const char *sp)
+/* The sum of sums[0..n) that counts salesperson `who`: sums[0] when sps is NULL (every
+ * one), else the one at who's place in sps; NULL when none. */
+static nq_ar_aging_t *sum_of(const char *who, const char *const *sps, size_t n, nq_ar_aging_t *sums)
 {
-    return !sp || strcmp(who, sp) == 0;
+    if (!sps)
+        return sums;
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(who, sps[i]) == 0)
+            return &sums[i];
+    return NULL;
 }
 
-void nq_ar_age(const nq_ar_t *ar, int64_t at, const char *sp, nq_ar_aging_t *sum)
+/* Add ar's invoices and payments to the sums of their salespeople (sum_of). */
+static void age_into(const nq_ar_t *ar, int64_t at, const char *const *sps, size_t n,
+                     nq_ar_aging_t *sums)
 {
     for (size_t i = 0; i < ar->n_inv; i++) {
         const nq_ar_invoice_t *v = &ar->inv[i];
-        if (!of(v->salesperson, sp) || v->at > at)
+        nq_ar_aging_t *sum = v->at <= at ? sum_of(v->salesperson, sps, n, sums) : NULL;
+        if (!sum)
             continue;
         if (v->at > at - NQ_AR_DSO_DAYS * DAY_MS)
             sum->invoiced_window_fen += v->amount_fen;
@@ -231,10 +241,24 @@ void nq_ar_age(const nq_ar_t *ar, int64_t at, const char *sp, nq_ar_aging_t *sum
         sum->open_invoices++;
     }
     for (size_t i = 0; i < ar->n_pay; i++) {
-        if (of(ar->pay[i].salesperson, sp))
+        nq_ar_aging_t *sum = sum_of(ar->pay[i].salesperson, sps, n, sums);
+        if (sum)
             sum->credit_fen += ar->pay[i].left_fen;
     }
-    sum->balance_fen = sum->open_fen - sum->credit_fen;
+    for (size_t i = 0; i < (sps ? n : 1); i++)
+        sums[i].balance_fen = sums[i].open_fen - sums[i].credit_fen;
+}
+
+void nq_ar_age(const nq_ar_t *ar, int64_t at, const char *sp, nq_ar_aging_t *sum)
+{
+    age_into(ar, at, sp ? &sp : NULL, 1, sum);
+}
+
+void nq_ar_age_each(const nq_ar_t *ar, int64_t at, const char *const *sps, size_t n,
+                    nq_ar_aging_t *sums)
+{
+    if (n > 0)
+        age_into(ar, at, sps, n, sums);
 }
 
 bool nq_ar_dso(const nq_ar_aging_t *a, int64_t *tenths)

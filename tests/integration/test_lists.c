@@ -493,6 +493,72 @@ static void test_bounded_work(void)
     freeReplyObject(r);
 }
 
+/* team=: a page walks the members' owner indexes merged in id order when they
+ * hold fewer entries than the other filters' smallest index, so its pages are
+ * full (limit items but the last) and stay in id order, both ways. After
+ * test_salespeople t-a is sp-01, sp-03 and sp-07 (none): the even customers. */
+static bool in_team_a(int i, const void *arg)
+{
+    return (by_owner(i, "sp-01") || by_owner(i, "sp-03")) && (!arg || by_class(i, arg));
+}
+
+static int count_of(const char *ids)
+{
+    int n = *ids ? 1 : 0;
+    for (; *ids; ids++)
+        n += *ids == ',';
+    return n;
+}
+
+static void test_team_pages(void)
+{
+    static const char *const classes[] = {NULL, "key", "potential"};
+    for (size_t c = 0; c < sizeof(classes) / sizeof(classes[0]); c++) {
+        char path[128], want[IDS_MAX];
+        snprintf(path, sizeof(path), "/api/v1/customers?team=t-a%s%s", classes[c] ? "&class=" : "",
+                 classes[c] ? classes[c] : "");
+        snprintf(want, sizeof(want), "%s", expected(in_team_a, classes[c]));
+        check_list(path, want);
+        int pages = 0;
+        const char *got = collect(path, 7, false, &pages);
+        tk_check(strcmp(got, want) == 0, "%s in pages of 7: want [%s], got [%s]", path, want, got);
+        tk_check(pages == (count_of(want) + 6) / 7, "%s: %d customers in %d full pages of 7", path,
+                 count_of(want), pages);
+    }
+    const char *all = "nq:ix:customers:status=active", *a = "nq:ix:customers:owner=sp-01",
+               *b = "nq:ix:customers:owner=sp-03";
+    const nq_script_t *s = NQ_SCRIPT(LIST_PAGE);
+    static const struct {
+        const char *after, *limit, *budget, *desc;
+        const char *want; /* last looked at, more, ids */
+    } rows[] = {
+        {"", "5", "20", "", "c-008,1,c-000,c-002,c-004,c-006,c-008"},
+        {"c-010", "50", "3", "", "c-016,1,c-012,c-014,c-016"},
+        {"", "3", "20", "desc", "c-114,1,c-118,c-116,c-114"},
+        {"c-112", "50", "200", "", "c-118,0,c-114,c-116,c-118"},
+        {"c-118", "5", "20", "", ",0"},
+    };
+    for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+        redisReply *r = redisCommand(tk_redis, "EVAL %s 3 %s %s %s %s %s %s %s 2", s->text, all, a,
+                                     b, rows[i].after, rows[i].limit, rows[i].budget, rows[i].desc);
+        char got[IDS_MAX] = "";
+        for (size_t e = 0; r && r->type == REDIS_REPLY_ARRAY && e < r->elements; e++) {
+            char one[64];
+            if (r->element[e]->type == REDIS_REPLY_INTEGER)
+                snprintf(one, sizeof(one), "%lld", r->element[e]->integer);
+            else
+                snprintf(one, sizeof(one), "%s", r->element[e]->str);
+            size_t at = strlen(got);
+            snprintf(got + at, sizeof(got) - at, "%s%s", e ? "," : "", one);
+        }
+        tk_check(strcmp(got, rows[i].want) == 0,
+                 "team walk after '%s' limit %s budget %s %s: want "
+                 "[%s], got [%s]",
+                 rows[i].after, rows[i].limit, rows[i].budget, rows[i].desc, rows[i].want, got);
+        freeReplyObject(r);
+    }
+}
+
 /* Records stored without indexes (before this version) get them once, when
  * nq-customers connects; the lists are then what they were, plus them. */
 static void test_build_once(void)
@@ -554,6 +620,7 @@ static CU_TestInfo tests[] = {
     {"filters with few matches", test_sparse_filters},
     {"bad limits, cursors, filters, parameters", test_bad_queries},
     {"a page looks at limit x 4 entries at most", test_bounded_work},
+    {"team pages walk the members' customers, full", test_team_pages},
     {"indexes of records stored without them, built once", test_build_once},
     {"graceful shutdown", test_stop},
     CU_TEST_INFO_NULL,

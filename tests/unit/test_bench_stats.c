@@ -256,6 +256,93 @@ static void test_single_and_limits(void)
     CU_ASSERT_EQUAL(bench_batch_write(&g, buf, sizeof(buf), 0, false, 7, 1), -1);
 }
 
+/* The customers mix: every type about a customer, each by the customer's owner, invoices
+ * due within 45 days either side of their issue. */
+static void test_customers_mix(void)
+{
+    static const char *const types[] = {
+        "visit",   "call",     "meeting",       "order",         "invoice",
+        "payment", "feedback", "ticket_opened", "ticket_closed", "competitor_intel"};
+    enum { N = 2000, T = sizeof(types) / sizeof(types[0]) };
+    const int64_t now = 1764120600000LL, day = 86400000LL;
+    bench_gen_t g;
+    size_t cap = BENCH_EVENT_MAX * N + 2;
+    char *buf = malloc(cap);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(buf);
+    CU_ASSERT_EQUAL_FATAL(bench_gen_init(&g, "abcdefghijklmnopqrstuvwx", 3, 1000, 9999999, day), 0);
+    g.mix = BENCH_MIX_CUSTOMERS;
+    int len = bench_batch_write(&g, buf, cap, N, true, 1, now);
+    CU_ASSERT_FATAL(len > 0 && (size_t)len < cap);
+    json_t *arr = json_loadb(buf, (size_t)len, 0, NULL);
+    CU_ASSERT_FATAL(json_is_array(arr) && json_array_size(arr) == N);
+    int seen[T] = {0}, alerting = 0;
+    for (size_t i = 0; i < N; i++) {
+        const json_t *ev = json_array_get(arr, i);
+        const char *type = json_string_value(json_object_get(ev, "type"));
+        const char *cust = json_string_value(json_object_get(ev, "customer_id"));
+        const char *sp = json_string_value(json_object_get(ev, "salesperson_id"));
+        CU_ASSERT_FATAL(type && cust && sp && strncmp(cust, "c-", 2) == 0);
+        size_t t = 0;
+        while (t < T && strcmp(types[t], type) != 0)
+            t++;
+        CU_ASSERT_FATAL(t < T);
+        seen[t]++;
+        unsigned long c = strtoul(cust + 2, NULL, 10);
+        CU_ASSERT(c >= 1 && c <= 9999999);
+        CU_ASSERT_EQUAL(strtoul(sp + 3, NULL, 10), bench_owner_of((uint32_t)c, 1000));
+        json_int_t at = json_integer_value(json_object_get(ev, "occurred_at"));
+        if (strcmp(type, "invoice") == 0) {
+            json_int_t due = json_integer_value(json_object_get(ev, "due_at"));
+            CU_ASSERT(due >= at - 45 * day && due < at + 45 * day);
+            CU_ASSERT(json_is_string(json_object_get(ev, "amount")));
+        }
+        if (strncmp(type, "ticket_", 7) == 0) {
+            const char *prio = json_string_value(json_object_get(ev, "priority"));
+            CU_ASSERT(json_is_string(json_object_get(ev, "ticket_id")));
+            CU_ASSERT(prio && strstr(" low normal high urgent ", prio));
+            alerting += prio && (strcmp(prio, "high") == 0 || strcmp(prio, "urgent") == 0);
+        }
+        if (strcmp(type, "feedback") == 0) {
+            json_int_t r = json_integer_value(json_object_get(ev, "rating"));
+            CU_ASSERT(r >= 1 && r <= 5);
+            alerting += r <= 2;
+        }
+        if (strcmp(type, "competitor_intel") == 0) { /* one price per competitor and product */
+            unsigned comp = 0, prod = 0;
+            CU_ASSERT(
+                sscanf(json_string_value(json_object_get(ev, "competitor")), "竞品%u", &comp) == 1);
+            CU_ASSERT(sscanf(json_string_value(json_object_get(ev, "product")), "P%u", &prod) == 1);
+            CU_ASSERT(atof(json_string_value(json_object_get(ev, "price"))) ==
+                      100.0 + comp * 50 + prod);
+        }
+    }
+    /* alerts are rare: 1 in 20 ratings, 1 in 10 tickets (about 0.6 % of events) */
+    CU_ASSERT(alerting > 0 && alerting < N / 50);
+    for (size_t t = 0; t < T; t++)
+        CU_ASSERT(seen[t] > 0);
+    json_decref(arr);
+    free(buf);
+}
+
+static void test_mix_names(void)
+{
+    static const struct {
+        const char *name;
+        int want;
+    } rows[] = {
+        {"default", BENCH_MIX_DEFAULT},
+        {"customers", BENCH_MIX_CUSTOMERS},
+        {"", -1},
+        {"Customers", -1},
+    };
+    for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
+        CU_ASSERT_EQUAL(bench_mix_of(rows[i].name), rows[i].want);
+    static const uint32_t owner[][3] = {
+        {1, 1000, 1}, {1000, 1000, 1000}, {1001, 1000, 1}, {7, 1, 1}};
+    for (size_t i = 0; i < sizeof(owner) / sizeof(owner[0]); i++)
+        CU_ASSERT_EQUAL(bench_owner_of(owner[i][0], owner[i][1]), owner[i][2]);
+}
+
 /* ---- KPI reads and the freshness probe ---------------------------------------------- */
 
 static void test_sp_id(void)
@@ -436,6 +523,8 @@ static CU_TestInfo event_tests[] = {
     {"init", test_gen_init},
     {"batch of 2000", test_batch},
     {"single and limits", test_single_and_limits},
+    {"customers mix", test_customers_mix},
+    {"mix names", test_mix_names},
     CU_TEST_INFO_NULL,
 };
 

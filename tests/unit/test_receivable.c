@@ -213,6 +213,60 @@ static void test_age_and_dso(void)
     CU_ASSERT_EQUAL(dso, 0);
 }
 
+/* nq_ar_age_each equals nq_ar_age per salesperson, for every scenario and a few sets of
+ * salespeople: with or without the ones the facts name, repeated, empty. */
+static bool same_aging(const nq_ar_aging_t *x, const nq_ar_aging_t *y)
+{
+    return memcmp(x, y, sizeof(*x)) == 0;
+}
+
+static void test_age_each(void)
+{
+    static const char *const sets[][4] = {
+        {"sp-a", "sp-b", NULL}, {"sp-b", NULL}, {"sp-x", "sp-a", NULL}, {"sp-x", NULL}, {NULL},
+    };
+    const char *f[] = {I1,
+                       I2,
+                       I3,
+                       "p|x/0",
+                       "1791684000000|30000|sp-a|",
+                       "p|x/1",
+                       "1791770400000|5000|sp-b|o:SO-9"};
+    nq_ar_t ar;
+    CU_ASSERT_FATAL(nq_ar_parse(&ar, f, 10) == 0);
+    const char *const ats[] = {"2026-11-01T12:00", "2026-12-15T12:00", "2027-03-31T12:00"};
+    for (size_t t = 0; t < sizeof(ats) / sizeof(ats[0]); t++) {
+        int64_t at = T(ats[t]);
+        nq_ar_apply(&ar, at);
+        for (size_t s = 0; s < sizeof(sets) / sizeof(sets[0]); s++) {
+            size_t n = 0;
+            while (n < 4 && sets[s][n])
+                n++;
+            nq_ar_aging_t each[4], one[4];
+            memset(each, 0, sizeof(each));
+            memset(one, 0, sizeof(one));
+            nq_ar_age_each(&ar, at, (const char *const *)sets[s], n, each);
+            for (size_t i = 0; i < n; i++) {
+                nq_ar_age(&ar, at, sets[s][i], &one[i]);
+                CU_ASSERT_TRUE(same_aging(&each[i], &one[i]));
+            }
+            for (size_t i = n; i < 4; i++) /* beyond n: untouched */
+                CU_ASSERT_TRUE(same_aging(&each[i], &(nq_ar_aging_t){0}));
+        }
+        /* the two salespeople together are the whole customer */
+        nq_ar_aging_t both[2], all = {0};
+        memset(both, 0, sizeof(both));
+        nq_ar_age_each(&ar, at, (const char *const[]){"sp-a", "sp-b"}, 2, both);
+        nq_ar_age(&ar, at, NULL, &all);
+        CU_ASSERT_EQUAL(both[0].open_fen + both[1].open_fen, all.open_fen);
+        CU_ASSERT_EQUAL(both[0].credit_fen + both[1].credit_fen, all.credit_fen);
+        CU_ASSERT_EQUAL(both[0].balance_fen + both[1].balance_fen, all.balance_fen);
+        CU_ASSERT_EQUAL(both[0].invoiced_window_fen + both[1].invoiced_window_fen,
+                        all.invoiced_window_fen);
+    }
+    nq_ar_free(&ar);
+}
+
 static void test_malformed(void)
 {
     const char *f[] = {"i|i-1", "12|x|100|sp-a|", "i|i-2", "1|2|-5|sp-a|",
@@ -285,6 +339,7 @@ static CU_TestInfo tests[] = {
     {"days past due and buckets at 0/1/30/31/60/61/90/91", test_days_and_buckets},
     {"payments applied: partial, named, over, early", test_apply},
     {"aging per salesperson and DSO", test_age_and_dso},
+    {"aging of many salespeople in one pass", test_age_each},
     {"malformed facts left out", test_malformed},
     CU_TEST_INFO_NULL,
 };

@@ -107,6 +107,12 @@ nq_ar_bucket_t nq_ar_bucket_of(int64_t days);
  * counting only invoices and payments of salesperson `sp` (NULL: all). */
 void nq_ar_age(const nq_ar_t *ar, int64_t at, const char *sp, nq_ar_aging_t *sum);
 
+/* nq_ar_age for each of n salespeople at once: sums[i] gets what nq_ar_age
+ * with sps[i] would add (one pass over the facts; a fact of a salesperson
+ * not among sps counts nowhere). */
+void nq_ar_age_each(const nq_ar_t *ar, int64_t at, const char *const *sps, size_t n,
+                    nq_ar_aging_t *sums);
+
 /* DSO in tenths of a day: balance ÷ invoiced in the window × window days,
  * rounded half up; a negative balance counts 0. false when nothing was
  * invoiced in the window. */

@@ -1,0 +1,429 @@
+#!/usr/bin/env python3
+"""customers_probe.py — the customers benchmark's steps, run by bench/customers.sh inside a
+suite (NQ_URL, NQ_API_KEY, NQ_REDIS_PORT, NQ_SUITE_DIR set by nq-supervise; NQ_BIN_DIR by
+the script).
+
+1. org: TEAMS teams, SALESPEOPLE salespeople (sp-00001.., team by number), CUSTOMERS
+   customers c-000001.. (owner sp = (i-1) % SALESPEOPLE + 1 as nq-bench's customers mix
+   posts them; class, status, region, industry, tags and a Chinese name drawn from i), imported
+   with `nqctl import` (customers in IMPORT_JOBS parallel parts); used_memory before/after.
+2. events: nq-bench --mix customers (visits, calls, meetings, orders, invoices, payments,
+   feedback, tickets, competitor intel, each by the customer's owner, spread over the month)
+   at LOAD_RATE until EVENTS are accepted; the index group's entries-read sampled every
+   second (indexing rate) until its lag is 0; used_memory after.
+3. the activity path with and without the customers indexer (SIGSTOP/SIGCONT of
+   nq-customers), PAIRS interleaved pairs of PATH_S s flat out; after each paused run the
+   indexer's catch-up rate (its backlog drained, nothing else writing).
+4. reads, READS sequential GETs each over one keep-alive connection: list pages of 50 under
+   several filters (and cursor pages), a timeline page of 50, a summary, receivables for a
+   team; p50/p90/p99/max in ms, with the load average.
+Prints one JSON object.
+"""
+import http.client
+import json
+import os
+import random
+import signal
+import subprocess
+import sys
+import threading
+import time
+import urllib.parse
+
+URL = urllib.parse.urlparse(os.environ["NQ_URL"])
+KEY = os.environ["NQ_API_KEY"]
+RPORT = os.environ["NQ_REDIS_PORT"]
+SUITE = os.environ["NQ_SUITE_DIR"]
+BIN = os.environ["NQ_BIN_DIR"]
+OUT = os.environ["NQ_BENCH_OUT"]
+CUSTOMERS = int(os.environ.get("NQ_BENCH_CUSTOMERS", "1000000"))
+EVENTS = int(os.environ.get("NQ_BENCH_EVENTS", "10000000"))
+SALESPEOPLE = int(os.environ.get("NQ_BENCH_SALESPEOPLE", str(max(1, CUSTOMERS // 1000))))
+TEAM_SIZE = int(os.environ.get("NQ_BENCH_TEAM_SIZE", "20"))
+TEAMS = max(1, (SALESPEOPLE + TEAM_SIZE - 1) // TEAM_SIZE)
+IMPORT_JOBS = int(os.environ.get("NQ_BENCH_IMPORT_JOBS", "4"))
+LOAD_RATE = int(os.environ.get("NQ_BENCH_LOAD_RATE", "0"))
+PAIRS = int(os.environ.get("NQ_BENCH_PAIRS", "3"))
+PATH_S = int(os.environ.get("NQ_BENCH_PATH_S", "20"))
+READS = int(os.environ.get("NQ_BENCH_READS", "1000"))
+
+CITIES = "华东 华南 华北 西南 东北 西北 华中 江浙 沪宁 京津 粤港 川渝".split()
+WORDS = "贸易 科技 实业 机电 电子 化工 医药 食品 物流 建材 纺织 汽配 家居 能源 精密 网络".split()
+REGIONS = "east south north southwest northeast northwest central overseas".split()
+INDUSTRIES = "retail manufacturing logistics pharma food energy electronics textiles".split()
+TAGS = "vip;老客户 新客户 vip 重点跟进 招投标 ".split(" ")
+
+
+def log(msg):
+    print("customers_probe: %s" % msg, file=sys.stderr, flush=True)
+
+
+def loadavg():
+    return open("/proc/loadavg").read().split()[0:3]
+
+
+def redis(*args):
+    return subprocess.run(["redis-cli", "-p", RPORT] + [str(a) for a in args],
+                          capture_output=True, text=True, check=True).stdout
+
+
+def used_memory():
+    for line in redis("info", "memory").splitlines():
+        if line.startswith("used_memory:"):
+            return int(line.split(":")[1])
+    raise SystemExit("no used_memory in INFO")
+
+
+def index_group():
+    """entries-read and lag of the customers indexer's group ("index")."""
+    raw = subprocess.run(["redis-cli", "-p", RPORT, "xinfo", "groups", "nq:activities"],
+                         capture_output=True, text=True, check=True).stdout.split("\n")
+    groups, cur = {}, None
+    for i in range(0, len(raw) - 1, 2):
+        k, v = raw[i].strip(), raw[i + 1].strip()
+        if k == "name":
+            cur = groups.setdefault(v, {})
+        elif cur is not None:
+            cur[k] = v
+    g = groups.get("index", {})
+    lag = g.get("lag", "")
+    return int(g.get("entries-read", "0") or 0), (int(lag) if lag.isdigit() else None)
+
+
+def pid_of(name):
+    return int(open(os.path.join(SUITE, "run", name + ".pid")).read())
+
+
+# ---- 1. the org ------------------------------------------------------------------------
+
+def customer_row(i):
+    owner = "sp-%05d" % ((i - 1) % SALESPEOPLE + 1) if i % 50 else ""
+    status = "pool" if not owner else ("dormant" if i % 17 == 0 else ("lost" if i % 29 == 0
+                                                                        else "active"))
+    name = "%s%s%s有限公司%d" % (CITIES[(i // 5) % len(CITIES)], WORDS[(i // 7) % len(WORDS)],
+                              WORDS[(i // 3) % len(WORDS)], i)
+    return "c-%06d,%s,%s,%s,%s,%s,%s,%s,%d.00,%d\n" % (
+        i, name, ("key", "normal", "potential")[i % 3], owner, status,
+        REGIONS[i % len(REGIONS)], INDUSTRIES[(i // 8) % len(INDUSTRIES)],
+        TAGS[i % len(TAGS)], 50000 + (i % 20) * 10000, (30, 60, 90)[i % 3])
+
+
+def import_org(d):
+    with open(os.path.join(d, "teams.csv"), "w") as f:
+        f.write("id,name\n")
+        for t in range(1, TEAMS + 1):
+            f.write("t-%03d,基准%d组\n" % (t, t))
+    with open(os.path.join(d, "salespeople.csv"), "w") as f:
+        f.write("id,name,team_id\n")
+        for s in range(1, SALESPEOPLE + 1):
+            f.write("sp-%05d,业务员%d,t-%03d\n" % (s, s, (s - 1) // TEAM_SIZE + 1))
+    head = "id,name,class,owner_id,status,region,industry,tags,credit_limit,payment_terms_days\n"
+    parts = [open(os.path.join(d, "customers-%d.csv" % j), "w") for j in range(IMPORT_JOBS)]
+    for p in parts:
+        p.write(head)
+    for i in range(1, CUSTOMERS + 1):
+        parts[i % IMPORT_JOBS].write(customer_row(i))
+    for p in parts:
+        p.close()
+    times = {}
+    for kind in ("teams", "salespeople"):
+        t0 = time.monotonic()
+        subprocess.run([BIN + "/nqctl", "import", kind, os.path.join(d, kind + ".csv")],
+                       check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        times[kind] = round(time.monotonic() - t0, 1)
+    t0 = time.monotonic()
+    procs = [subprocess.Popen([BIN + "/nqctl", "import", "customers",
+                               os.path.join(d, "customers-%d.csv" % j)],
+                              stdout=subprocess.DEVNULL,
+                              stderr=open(os.path.join(d, "import-%d.txt" % j), "w"))
+             for j in range(IMPORT_JOBS)]
+    for p in procs:
+        if p.wait() != 0:
+            raise SystemExit("nqctl import customers failed (see %s/import-*.txt)" % d)
+    times["customers"] = round(time.monotonic() - t0, 1)
+    times["customers_per_s"] = round(CUSTOMERS / max(times["customers"], 0.001))
+    return times
+
+
+# ---- 2. events and the indexer ---------------------------------------------------------
+
+def nq_bench(args, tag):
+    path = os.path.join(OUT, "bench-%s.json" % tag)
+    with open(path, "w") as f:
+        subprocess.run([BIN + "/nq-bench", "--url", os.environ["NQ_URL"], "--mix", "customers",
+                        "--customers", str(CUSTOMERS), "--salespeople", str(SALESPEOPLE),
+                        "--spread", "month", "--redis-port", RPORT, "--scored-wait", "0",
+                        "--pids-dir", os.path.join(SUITE, "run"), "--json"] + args,
+                       stdout=f, check=False)
+    try:
+        return json.load(open(path))
+    except ValueError:
+        raise SystemExit("nq-bench %s: no report (see %s)" % (tag, path))
+
+
+def wait_indexed(samples, timeout_s=3600):
+    """Sample the index group every second until its lag is 0."""
+    t_end = time.monotonic() + timeout_s
+    while time.monotonic() < t_end:
+        read, lag = index_group()
+        samples.append((time.time(), read, lag))
+        if lag == 0:
+            return True
+        time.sleep(1)
+    return False
+
+
+def rate_of(samples):
+    """Entries/s the group read over samples (t, entries_read, lag), and its best 10 s."""
+    if len(samples) < 2:
+        return None, None
+    (t0, r0, _), (t1, r1, _) = samples[0], samples[-1]
+    best = 0
+    for i in range(len(samples)):
+        for j in range(i + 1, len(samples)):
+            if samples[j][0] - samples[i][0] >= 10:
+                best = max(best, (samples[j][1] - samples[i][1]) / (samples[j][0] - samples[i][0]))
+                break
+    return (r1 - r0) / max(t1 - t0, 0.001), best
+
+
+def load_events():
+    """nq-bench runs until EVENTS are accepted; the group sampled meanwhile."""
+    samples, accepted, runs = [], 0, 0
+    stop = threading.Event()
+
+    def sampler():
+        while not stop.is_set():
+            read, lag = index_group()
+            samples.append((time.time(), read, lag))
+            stop.wait(1)
+
+    th = threading.Thread(target=sampler, daemon=True)
+    th.start()
+    t0 = time.monotonic()
+    while accepted < EVENTS:
+        left = EVENTS - accepted
+        # about 60 s a run at the rate seen so far (or asked for)
+        rate = LOAD_RATE or (accepted / (time.monotonic() - t0) if accepted else 40000)
+        dur = max(5, min(600, int(left / max(rate, 1000)) + 1))
+        args = ["--connections", "8", "--batch", "500", "--duration", str(min(dur, 60)),
+                "--rate", str(LOAD_RATE)]
+        rep = nq_bench(args, "load-%d" % runs)
+        runs += 1
+        accepted += int(rep.get("events_accepted", 0))
+        log("loaded %d of %d events (%d/s)" % (accepted, EVENTS, rep.get("accepted_per_s", 0)))
+    load_s = time.monotonic() - t0
+    ok = wait_indexed(samples)
+    stop.set()
+    th.join()
+    entries = int(redis("xlen", "nq:activities"))
+    overall, best = rate_of(samples)
+    per_entry = accepted / max(entries, 1)
+    lag_end = [s[2] for s in samples if s[0] <= samples[0][0] + load_s]
+    return {"accepted": accepted, "log_entries": entries, "load_s": round(load_s, 1),
+            "accepted_per_s": round(accepted / load_s), "caught_up": ok,
+            "indexed_after_load_s": round(samples[-1][0] - samples[0][0] - load_s, 1),
+            "lag_at_load_end": lag_end[-1] if lag_end else None,
+            "indexed_events_per_s": round((overall or 0) * per_entry),
+            "indexed_best_10s_events_per_s": round((best or 0) * per_entry),
+            "loadavg": loadavg()}
+
+
+def activity_path():
+    """Interleaved: flat-out writes with the indexer paused, then running."""
+    pid = pid_of("nq-customers")
+    runs = []
+    args = ["--connections", "8", "--batch", "500", "--rate", "0", "--duration", str(PATH_S)]
+    try:
+        for n in range(PAIRS):
+            for indexer in (False, True):
+                if not indexer:
+                    os.kill(pid, signal.SIGSTOP)
+                la = loadavg()
+                rep = nq_bench(args, "path-%d-%s" % (n, "on" if indexer else "off"))
+                row = {"pair": n, "indexer": indexer, "accepted_per_s":
+                       round(rep.get("accepted_per_s", 0)),
+                       "ack_p99_ms": rep.get("latency_ms", {}).get("p99"), "loadavg": la}
+                if not indexer:
+                    os.kill(pid, signal.SIGCONT)
+                    samples = []
+                    _, lag = index_group()
+                    row["backlog_entries"] = lag
+                    t0 = time.monotonic()
+                    wait_indexed(samples)
+                    drain = time.monotonic() - t0
+                    # the backlog is this run's events: indexed in `drain` s, nothing else
+                    # writing (sampled each second, so a lower bound for short drains)
+                    row["catchup_s"] = round(drain, 1)
+                    row["catchup_events_per_s"] = round(rep.get("events_accepted", 0) /
+                                                        max(drain, 1))
+                else:
+                    wait_indexed([])
+                runs.append(row)
+                log("activity path: %s" % json.dumps(row))
+    finally:
+        os.kill(pid, signal.SIGCONT)
+    return runs
+
+
+# ---- 4. reads ----------------------------------------------------------------------------
+
+class Client:
+    def __init__(self):
+        self.c = http.client.HTTPConnection(URL.hostname, URL.port, timeout=60)
+
+    def get(self, path):
+        t0 = time.perf_counter()
+        self.c.request("GET", path, headers={"Authorization": "Bearer " + KEY})
+        r = self.c.getresponse()
+        body = r.read()
+        ms = (time.perf_counter() - t0) * 1000
+        if r.status != 200:
+            raise SystemExit("GET %s: %d %s" % (path, r.status, body[:300]))
+        return ms, body
+
+
+def pct(xs, p):
+    xs = sorted(xs)
+    return round(xs[min(len(xs) - 1, int(len(xs) * p / 100.0))], 2) if xs else None
+
+
+def stats(xs, extra=None):
+    d = {"n": len(xs), "p50": pct(xs, 50), "p90": pct(xs, 90), "p99": pct(xs, 99),
+         "max": round(max(xs), 2) if xs else None, "loadavg": loadavg()}
+    d.update(extra or {})
+    return d
+
+
+def q(path, **params):
+    return path + "?" + urllib.parse.urlencode(params)
+
+
+def list_paths(rng):
+    """Path makers, one per list shape: filters, search, sorts, cursor pages."""
+    sp = lambda: "sp-%05d" % rng.randint(1, SALESPEOPLE)
+    team = lambda: "t-%03d" % rng.randint(1, TEAMS)
+    qtext = lambda: rng.choice(CITIES) + rng.choice(WORDS)
+    return {
+        "class": lambda: q("/api/v1/customers", **{"class": rng.choice(["key", "normal",
+                                                                      "potential"]),
+                                                   "limit": 50}),
+        "owner": lambda: q("/api/v1/customers", owner=sp(), limit=50),
+        "owner_class": lambda: q("/api/v1/customers", owner=sp(), **{"class": "key",
+                                                                     "limit": 50}),
+        "team": lambda: q("/api/v1/customers", team=team(), limit=50),
+        "team_class_status": lambda: q("/api/v1/customers", team=team(),
+                                       **{"class": "key", "status": "active", "limit": 50}),
+        "region_tag": lambda: q("/api/v1/customers", region=rng.choice(REGIONS), tag="vip",
+                                limit=50),
+        "status_pool": lambda: q("/api/v1/customers", status="pool", limit=50),
+        "overdue_team": lambda: q("/api/v1/customers", overdue="followup", team=team(),
+                                  limit=50),
+        "q": lambda: q("/api/v1/customers", q=qtext(), limit=50),
+        "q_owner": lambda: q("/api/v1/customers", q=rng.choice(WORDS), owner=sp(), limit=50),
+        "sort_last_contact_team": lambda: q("/api/v1/customers", team=team(),
+                                            sort="last_contact", limit=50),
+        "sort_name_class": lambda: q("/api/v1/customers", sort="-name", limit=50,
+                                     **{"class": "potential"}),
+    }
+
+
+def read_lists(c, rng):
+    out = {}
+    for name, make in list_paths(rng).items():
+        xs, items = [], 0
+        for _ in range(READS):
+            ms, body = c.get(make())
+            xs.append(ms)
+            items += len(json.loads(body).get("items", []))
+        out[name] = stats(xs, {"items_per_page": round(items / READS, 1), "example": make()})
+        log("list %s: %s" % (name, json.dumps(out[name])))
+    # cursor pages: walk 20 pages deep along each of a few filters, timing every page
+    for name in ("class", "team", "q", "sort_last_contact_team"):
+        xs, starts = [], 0
+        make = list_paths(rng)[name]
+        while len(xs) < READS and starts < READS: # a list of one page adds nothing
+            starts += 1
+            path, cursor = make(), None
+            for _ in range(20):
+                ms, body = c.get(path + ("&cursor=" + urllib.parse.quote(cursor) if cursor
+                                         else ""))
+                if cursor:
+                    xs.append(ms)
+                cursor = json.loads(body).get("next_cursor")
+                if not cursor:
+                    break
+        out[name + "_cursor"] = stats(xs)
+        log("list %s_cursor: %s" % (name, json.dumps(out[name + "_cursor"])))
+    return out
+
+
+def read_customers(c, rng):
+    out = {}
+    for name, make in (
+            ("timeline", lambda: "/api/v1/customers/c-%06d/timeline?limit=50"
+             % rng.randint(1, CUSTOMERS)),
+            ("timeline_types", lambda: "/api/v1/customers/c-%06d/timeline?limit=50&types="
+             "order,invoice,payment" % rng.randint(1, CUSTOMERS)),
+            ("summary", lambda: "/api/v1/customers/c-%06d/summary" % rng.randint(1, CUSTOMERS))):
+        xs, items = [], 0
+        for _ in range(READS):
+            ms, body = c.get(make())
+            xs.append(ms)
+            items += len(json.loads(body).get("items", []) or [])
+        out[name] = stats(xs, {"items_per_page": round(items / READS, 1)})
+        log("%s: %s" % (name, json.dumps(out[name])))
+    n = max(20, READS // 10)
+    for name, scope in (("receivables_team", lambda: "team:t-%03d" % rng.randint(1, TEAMS)),
+                        ("receivables_salesperson",
+                         lambda: "salesperson:sp-%05d" % rng.randint(1, SALESPEOPLE))):
+        xs, custs = [], 0
+        for _ in range(n):
+            ms, body = c.get(q("/api/v1/receivables", scope=scope()))
+            xs.append(ms)
+            custs += json.loads(body).get("customers", 0)
+        out[name] = stats(xs, {"customers_per_read": round(custs / n)})
+        log("%s: %s" % (name, json.dumps(out[name])))
+    return out
+
+
+def main():
+    rng = random.Random(19)
+    res = {"customers": CUSTOMERS, "events_asked": EVENTS, "salespeople": SALESPEOPLE,
+           "teams": TEAMS, "team_size": TEAM_SIZE, "start_loadavg": loadavg()}
+    mem0 = used_memory()
+    log("importing %d teams, %d salespeople, %d customers" % (TEAMS, SALESPEOPLE, CUSTOMERS))
+    res["import_s"] = import_org(SUITE)
+    mem1 = used_memory()
+    log("imported: %s" % json.dumps(res["import_s"]))
+    redis("config", "resetstat")
+    res["events"] = load_events()
+    mem2 = used_memory()
+    with open(os.path.join(OUT, "redis-events.txt"), "w") as f:  # what the load cost Redis
+        f.write(redis("info", "commandstats") + redis("info", "cpu"))
+    log("events: %s" % json.dumps(res["events"]))
+    res["memory"] = {
+        "used_memory_start": mem0, "after_customers": mem1, "after_events": mem2,
+        "per_customer_bytes": round((mem1 - mem0) / CUSTOMERS),
+        "per_event_bytes": round((mem2 - mem1) / max(res["events"]["accepted"], 1)),
+        "activity_log_bytes": int(redis("memory", "usage", "nq:activities", "samples", "100")
+                                  or 0)}
+    res["memory"]["per_event_without_log_bytes"] = round(
+        (mem2 - mem1 - res["memory"]["activity_log_bytes"]) / max(res["events"]["accepted"], 1))
+    log("memory: %s" % json.dumps(res["memory"]))
+    c = Client()
+    redis("config", "resetstat")
+    res["reads"] = read_customers(c, rng)
+    res["lists"] = read_lists(c, rng)
+    with open(os.path.join(OUT, "redis-reads.txt"), "w") as f:
+        f.write(redis("info", "commandstats") + redis("info", "cpu"))
+    if PAIRS > 0:
+        res["activity_path"] = activity_path()
+    res["end_loadavg"] = loadavg()
+    res["used_memory_end"] = used_memory()
+    json.dump(res, sys.stdout, indent=1)
+    print()
+
+
+if __name__ == "__main__":
+    main()
