@@ -210,6 +210,12 @@ nq_ar_bucket_t nq_ar_bucket_of(int64_t days)
 
 /* The sum of sums[0..n) that counts salesperson `who`: sums[0] when sps is NULL (every
  * one), else the one at who's place in sps; NULL when none. */
+/* Is it `sp`'s (any salesperson's when sp is NULL)? */
+static bool of(const char *who, const char *sp)
+{
+    return !sp || strcmp(who, sp) == 0;
+}
+
 static nq_ar_aging_t *sum_of(const char *who, const char *const *sps, size_t n, nq_ar_aging_t *sums)
 {
     if (!sps)
