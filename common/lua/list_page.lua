@@ -29,9 +29,9 @@ local want, budget = tonumber(ARGV[2]), tonumber(ARGV[3])
 local desc = ARGV[4] == 'desc'
 local from = ARGV[1] == '' and (desc and '+' or '-') or '(' .. ARGV[1]
 local to = desc and '-' or '+'
-local function range_of(key, lo, n)
-  if desc then return redis.call('ZREVRANGEBYLEX', key, lo, to, 'LIMIT', 0, n) end
-  return redis.call('ZRANGEBYLEX', key, lo, to, 'LIMIT', 0, n)
+local function range_of(k, lo, n)
+  if desc then return redis.call('ZREVRANGEBYLEX', KEYS[k], lo, to, 'LIMIT', 0, n) end
+  return redis.call('ZRANGEBYLEX', KEYS[k], lo, to, 'LIMIT', 0, n)
 end
 -- Byte order (as ZRANGEBYLEX's), whatever the collation Lua's '<' follows.
 local function before(a, b)
@@ -49,10 +49,10 @@ if ngroup > 0 and not sorted then
 end
 -- The first n entries after lo of the walked index, or of the group's merged.
 local function range(lo, n)
-  if not by_group then return range_of(KEYS[drive], lo, n) end
+  if not by_group then return range_of(drive, lo, n) end
   local heads, out = {}, {}
   for i = nall + 1, #KEYS do
-    local ids = range_of(KEYS[i], lo, n)
+    local ids = range_of(i, lo, n)
     if #ids > 0 then heads[#heads + 1] = {ids = ids, at = 1} end
   end
   while #out < n and #heads > 0 do

@@ -403,6 +403,7 @@ const nq_i18n_pair_t nq_i18n_zh_catalogue[] = {
     {"is required: an e-mail address (name@host)", "必填：邮件地址（name@host）"},
     {"must be 1 to 128 printable characters", "应为 1 到 128 个可打印字符"},
     {"a password needs a username", "填写密码时须同时填写用户名"},
+    {"kind: not a known signal", "kind：不是已知的信号类型"},
     {"an smtps:// server is always TLS", "smtps:// 服务器始终使用 TLS"},
     {"is required: 1 to 64 characters", "必须填写：1 到 64 个字"},
     {"is required: an http:// or https:// URL of at most 1000 characters", "必须填写：以 http:// 或 https:// 开头、不超过 1000 个字符的网址"},

@@ -264,9 +264,10 @@ static void test_accumulates(void)
         NQ_METRIC_CALLS,          NQ_METRIC_MEETINGS,       NQ_METRIC_NEW_CUSTOMERS,
         NQ_METRIC_COLLECTIONS,    NQ_METRIC_TICKETS_OPENED, NQ_METRIC_TICKETS_CLOSED,
         NQ_METRIC_TRAINING_HOURS, NQ_METRIC_TRAININGS};
-    static const nq_metric_id_t no[] = {NQ_METRIC_COVERAGE,        NQ_METRIC_ORDER_COMPLETION_RATE,
-                                        NQ_METRIC_AVG_ORDER_VALUE, NQ_METRIC_ACTIVITY_TO_ORDER,
-                                        NQ_METRIC_FEEDBACK_SCORE,  NQ_METRIC_NPS};
+    static const nq_metric_id_t no[] = {
+        NQ_METRIC_COVERAGE,          NQ_METRIC_ORDER_COMPLETION_RATE, NQ_METRIC_AVG_ORDER_VALUE,
+        NQ_METRIC_ACTIVITY_TO_ORDER, NQ_METRIC_FEEDBACK_SCORE,        NQ_METRIC_NPS,
+        NQ_METRIC_TICKETS_OVERDUE,   NQ_METRIC_RECEIVABLES_OVERDUE,   NQ_METRIC_DSO};
     for (size_t i = 0; i < sizeof(yes) / sizeof(yes[0]); i++)
         CU_ASSERT_TRUE(overview_accumulates(yes[i]));
     for (size_t i = 0; i < sizeof(no) / sizeof(no[0]); i++)
