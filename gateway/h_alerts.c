@@ -272,9 +272,8 @@ static void on_tail(nq_redis_t *r, redisReply *reply, void *data)
     if (hub_gone(hub))
         return;
     size_t n = 0;
-    if (reply && reply->type == REDIS_REPLY_ARRAY && reply->elements == 1 &&
-        reply->element[0]->type == REDIS_REPLY_ARRAY && reply->element[0]->elements == 2) {
-        const redisReply *entries = reply->element[0]->element[1];
+    const redisReply *entries = nq_redis_stream_entries(reply);
+    if (entries) {
         n = entries->elements;
         for (size_t i = 0; i < n; i++) {
             const redisReply *e = entries->element[i];

@@ -353,6 +353,15 @@ static void on_group(nq_redis_t *r, redisReply *reply, void *data)
         nq_log_error("group_create", "%s", reply->str);
 }
 
+const redisReply *nq_redis_stream_entries(const redisReply *reply)
+{
+    if (!reply || reply->type != REDIS_REPLY_ARRAY || reply->elements != 1 ||
+        reply->element[0]->type != REDIS_REPLY_ARRAY || reply->element[0]->elements != 2 ||
+        reply->element[0]->element[1]->type != REDIS_REPLY_ARRAY)
+        return NULL;
+    return reply->element[0]->element[1];
+}
+
 void nq_redis_ensure_group(nq_redis_t *r, const char *stream, const char *group)
 {
     nq_redis_command(r, on_group, NULL, "XGROUP CREATE %s %s 0 MKSTREAM", stream, group);

@@ -764,14 +764,11 @@ static bool cycle_start(alerting_t *al, const redisReply *entries, size_t full)
 static void on_read(nq_redis_t *r, redisReply *reply, void *data)
 {
     alerting_t *al = data;
-    const redisReply *entries = NULL;
-    if (reply && reply->type == REDIS_REPLY_ARRAY && reply->elements == 1 &&
-        reply->element[0]->type == REDIS_REPLY_ARRAY && reply->element[0]->elements == 2)
-        entries = reply->element[0]->element[1];
-    else if (reply && reply->type == REDIS_REPLY_ERROR)
+    const redisReply *entries = nq_redis_stream_entries(reply);
+    if (reply && reply->type == REDIS_REPLY_ERROR)
         nq_log_warn("read_failed", "%s", reply->str);
     bool own = al->own_pending;
-    size_t got = entries && entries->type == REDIS_REPLY_ARRAY ? entries->elements : 0;
+    size_t got = entries ? entries->elements : 0;
     if (own && reply && reply->type != REDIS_REPLY_ERROR && got < (size_t)al->asked)
         al->own_pending = false; /* the rest of them come by reclaim */
     if (reply && reply->type != REDIS_REPLY_ERROR)
@@ -791,7 +788,7 @@ static void on_reclaimed(nq_redis_t *r, redisReply *reply, void *data)
         nq_actlog_claimed(reply, al->reclaim_cursor, sizeof(al->reclaim_cursor));
     if (entries && entries->elements > 0)
         nq_log_info("reclaimed", "took over %zu log entries left pending", entries->elements);
-    else if (reply && reply->type == REDIS_REPLY_ERROR)
+    if (reply && reply->type == REDIS_REPLY_ERROR)
         nq_log_warn("reclaim_failed", "%s", reply->str);
     al->more = true; /* then the new ones */
     if (!al->stopping && cycle_start(al, entries, ALERTING_RECLAIM_ENTRIES))

@@ -195,11 +195,8 @@ static int feed_take(feed_t *f, const redisReply *entry)
 static void on_feed_read(nq_redis_t *r, redisReply *reply, void *data)
 {
     deliver_t *d = data;
-    const redisReply *entries = NULL;
-    if (reply && reply->type == REDIS_REPLY_ARRAY && reply->elements == 1 &&
-        reply->element[0]->type == REDIS_REPLY_ARRAY && reply->element[0]->elements == 2)
-        entries = reply->element[0]->element[1];
-    size_t n = entries && entries->type == REDIS_REPLY_ARRAY ? entries->elements : 0;
+    const redisReply *entries = nq_redis_stream_entries(reply);
+    size_t n = entries ? entries->elements : 0;
     if (reply && reply->type != REDIS_REPLY_ERROR && n < DELIVER_READ_MAX)
         d->own_pending = false;
     feed_t *f = n && !d->stopping ? calloc(1, sizeof(*f)) : NULL;

@@ -262,11 +262,8 @@ static bool batch_start(sigread_t *s, const redisReply *entries, size_t full)
 static void on_read(nq_redis_t *r, redisReply *reply, void *data)
 {
     sigread_t *s = data;
-    const redisReply *entries = NULL;
-    if (reply && reply->type == REDIS_REPLY_ARRAY && reply->elements == 1 &&
-        reply->element[0]->type == REDIS_REPLY_ARRAY && reply->element[0]->elements == 2)
-        entries = reply->element[0]->element[1];
-    else if (reply && reply->type == REDIS_REPLY_ERROR)
+    const redisReply *entries = nq_redis_stream_entries(reply);
+    if (reply && reply->type == REDIS_REPLY_ERROR)
         nq_log_warn("signal_read_failed", "%s", reply->str);
     bool own = s->own_pending;
     if (own && reply && reply->type != REDIS_REPLY_ERROR &&

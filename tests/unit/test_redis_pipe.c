@@ -5,6 +5,7 @@
 
 #include "nq/redis.h"
 #include "nq_test.h"
+#include "reply_fake.h"
 
 static void noop(nq_redis_t *r, redisReply *reply, void *data)
 {
@@ -156,12 +157,40 @@ static void test_growth(void)
     nq_redis_pipe_free(&p);
 }
 
+/* [[stream, [entries]]] gives the entries; nil, an error or another shape gives NULL. */
+static void test_stream_entries(void)
+{
+    redisReply id = fake_string("1-0"), *one[] = {&id};
+    redisReply entries = fake_array(one, 1), name = fake_string("nq:log");
+    redisReply *pair[] = {&name, &entries};
+    redisReply stream = fake_array(pair, 2), *streams[] = {&stream};
+    redisReply ok = fake_array(streams, 1);
+    CU_ASSERT_PTR_EQUAL(nq_redis_stream_entries(&ok), &entries);
+    redisReply nil = {.type = REDIS_REPLY_NIL}, err = fake_string("ERR x");
+    err.type = REDIS_REPLY_ERROR;
+    CU_ASSERT_PTR_NULL(nq_redis_stream_entries(NULL));
+    CU_ASSERT_PTR_NULL(nq_redis_stream_entries(&nil));
+    CU_ASSERT_PTR_NULL(nq_redis_stream_entries(&err));
+    redisReply *two[] = {&stream, &stream};
+    redisReply two_streams = fake_array(two, 2);
+    CU_ASSERT_PTR_NULL(nq_redis_stream_entries(&two_streams));
+    redisReply *half[] = {&name};
+    redisReply short_stream = fake_array(half, 1), *wrapped[] = {&short_stream};
+    redisReply bad = fake_array(wrapped, 1);
+    CU_ASSERT_PTR_NULL(nq_redis_stream_entries(&bad));
+    redisReply *not_list[] = {&name, &name};
+    redisReply flat = fake_array(not_list, 2), *wrapped2[] = {&flat};
+    redisReply bad2 = fake_array(wrapped2, 1);
+    CU_ASSERT_PTR_NULL(nq_redis_stream_entries(&bad2));
+}
+
 static CU_TestInfo pipe_tests[] = {
     {"two commands, binary argument, callbacks", test_encoding},
     {"the buffer is NUL-terminated, also when exactly full", test_terminated},
     {"integers without printf agree with printf", test_integers},
     {"wrong argument counts fail the pipeline", test_argument_counts},
     {"5,000 commands: every end", test_growth},
+    {"a stream read's entries, or NULL", test_stream_entries},
     CU_TEST_INFO_NULL,
 };
 

@@ -87,6 +87,10 @@ void nq_redis_destroy(nq_redis_t **r);
  * exists; failures other than "exists" are logged. Fire and forget. */
 void nq_redis_ensure_group(nq_redis_t *r, const char *stream, const char *group);
 
+/* The entries of an XREAD/XREADGROUP reply of one stream ([[stream, [entries]]]),
+ * or NULL when it is nil, an error or another shape. */
+const redisReply *nq_redis_stream_entries(const redisReply *reply);
+
 /* A blocking connection (a hiredis redisContext) for a thread that may block
  * (a worker of libuv's pool, a tool): host:port, or the Unix socket at
  * `host`; `timeout_ms` for the connect and for every command; AUTH as `user`
