@@ -221,19 +221,53 @@ static int configure(nq_suite_t *s)
 
 /* ------------------------------------------------------------------ ports */
 
+/* The first port the kernel gives to outgoing connections: a port chosen below it
+ * cannot be taken as a client's local port between choosing it and binding it. */
+static int ephemeral_low(void)
+{
+    int lo = 0, hi = 0;
+    FILE *f = fopen("/proc/sys/net/ipv4/ip_local_port_range", "r");
+    if (f) {
+        if (fscanf(f, "%d %d", &lo, &hi) != 2)
+            lo = 0;
+        fclose(f);
+    }
+    return lo;
+}
+
+/* A socket bound to 127.0.0.1:port (0: any free port), its port in *got; -1 when taken. */
+static int bind_loopback(int port, int *got)
+{
+    struct sockaddr_in a = {.sin_family = AF_INET,
+                            .sin_addr.s_addr = htonl(INADDR_LOOPBACK),
+                            .sin_port = htons((uint16_t)port)};
+    socklen_t len = sizeof(a);
+    int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd >= 0 && bind(fd, (struct sockaddr *)&a, sizeof(a)) == 0 &&
+        getsockname(fd, (struct sockaddr *)&a, &len) == 0) {
+        *got = ntohs(a.sin_port);
+        return fd;
+    }
+    if (fd >= 0)
+        close(fd);
+    return -1;
+}
+
 int nq_suite_use_free_ports(nq_suite_t *s)
 {
-    enum { N = N_ENDPOINTS + 2 };
+    enum { N = N_ENDPOINTS + 2, LOWEST = 10000, TRIES = 64 };
     int fds[N], ports[N], rc = 0;
     size_t i;
+    /* random free ports between 10000 and the ephemeral range, else any free port */
+    int below = ephemeral_low() - LOWEST;
+    unsigned seed = (unsigned)getpid() ^ (unsigned)time(NULL);
     for (i = 0; i < N && rc == 0; i++) {
-        struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-        socklen_t len = sizeof(a);
-        fds[i] = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-        if (fds[i] < 0 || bind(fds[i], (struct sockaddr *)&a, sizeof(a)) != 0 ||
-            getsockname(fds[i], (struct sockaddr *)&a, &len) != 0)
-            rc = -1;
-        ports[i] = ntohs(a.sin_port);
+        fds[i] = -1;
+        for (int t = 0; below > 1000 && t < TRIES && fds[i] < 0; t++)
+            fds[i] = bind_loopback(LOWEST + (int)(rand_r(&seed) % (unsigned)below), &ports[i]);
+        if (fds[i] < 0)
+            fds[i] = bind_loopback(0, &ports[i]);
+        rc = fds[i] < 0 ? -1 : 0;
     }
     while (i-- > 0)
         if (fds[i] >= 0)

@@ -83,6 +83,16 @@ static void test_environment(void)
         for (int k = 0; k < i; k++)
             CU_ASSERT_NOT_EQUAL(ports[k], ports[i]);
     }
+    /* below the kernel's ephemeral range, where no client's local port is taken */
+    int lo = 0;
+    FILE *f = fopen("/proc/sys/net/ipv4/ip_local_port_range", "r");
+    if (f) {
+        if (fscanf(f, "%d", &lo) != 1)
+            lo = 0;
+        fclose(f);
+    }
+    for (int i = 0; lo > 11000 && i < 8; i++)
+        CU_ASSERT(ports[i] >= 10000 && ports[i] < lo);
     CU_ASSERT_EQUAL(nq_suite_check_ports(s), 0); /* chosen free, still free */
     CU_ASSERT_TRUE(exists("log") && exists("run") && exists("redis"));
     CU_ASSERT_EQUAL(nq_suite_stop(&s), 0);
