@@ -730,6 +730,7 @@ static void on_timer_group(void *arg)
 static void on_redis_connected(nq_redis_t *r, void *data)
 {
     alerting_t *al = data;
+    logread_hold(al->reader); /* until "alerting" is made, after the timers' group */
     timercycle_connected(al->tcycle);
     sigread_connected(al->sigread);
     deliver_connected(al->deliver);

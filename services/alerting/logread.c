@@ -21,6 +21,7 @@ struct logread {
     bool reclaim_due;        /* the reclaim is due */
     bool own_pending;        /* read this consumer's own pending entries first */
     bool stopping;           /* no more reads */
+    bool ready;              /* the group exists on this connection */
     int64_t read_sent_at;    /* the pending read was sent at, ms */
     int read_count;          /* entries the next read asks for (alert_read_count) */
     int asked;               /* entries the pending read asked for */
@@ -91,7 +92,7 @@ static void on_reclaimed(nq_redis_t *r, redisReply *reply, void *data)
 
 void logread_pull(logread_t *lr)
 {
-    if (!lr || lr->stopping)
+    if (!lr || lr->stopping || !lr->ready)
         return;
     if (lr->busy) {
         lr->more = true;
@@ -125,10 +126,17 @@ void logread_reclaim(logread_t *lr)
     logread_pull(lr);
 }
 
+void logread_hold(logread_t *lr)
+{
+    if (lr)
+        lr->ready = false;
+}
+
 void logread_connected(logread_t *lr)
 {
     if (!lr)
         return;
+    lr->ready = true;
     lr->busy = false; /* a call of the old connection was answered NULL */
     lr->own_pending = true;
     logread_pull(lr);

@@ -9,7 +9,8 @@
  * (the cycle acknowledges its own entries, after its writes).
  *
  *   logread_t *lr = logread_new(svc, NQ_GROUP_ALERTING, on_batch, arg);
- *   logread_connected(lr);  ... logread_pull(lr) on a nudge ...
+ *   logread_hold(lr); ... the group made ... logread_connected(lr);
+ *   ... logread_pull(lr) on a nudge ...
  *   static bool on_batch(void *arg, const redisReply *entries, bool full, int64_t sent_at)
  *   { start a cycle; return true; }   ... then logread_done(lr, full) ...
  */
@@ -34,7 +35,10 @@ logread_t *logread_new(nq_service_t *svc, const char *group, logread_batch_cb cb
 void logread_pull(logread_t *lr);
 /* The next pull takes over a dead replica's entries. */
 void logread_reclaim(logread_t *lr);
-/* A new connection: calls of the old one were answered NULL; own pending entries first. */
+/* A new connection: no reads until logread_connected (the group may not exist yet). */
+void logread_hold(logread_t *lr);
+/* The group exists on the new connection: calls of the old one were answered
+ * NULL; own pending entries first. */
 void logread_connected(logread_t *lr);
 /* The cycle is over: read again at once when `again` (its read was full) or nudged meanwhile. */
 void logread_done(logread_t *lr, bool again);

@@ -21,7 +21,6 @@ struct timercycle {
     timers_t *timers;               /* where the deadlines are stored */
     int64_t zone;                   /* local midnight's offset from UTC's, ms */
     logread_t *reader;              /* the group's reads */
-    bool ready;                     /* the group exists on this connection */
     bool stopping;                  /* stop hook ran */
     char last_delivered[64];        /* group "alerting"'s, while the group is made ("" none) */
     uint64_t cycles, entries;       /* since the last report */
@@ -263,7 +262,6 @@ static void on_group(nq_redis_t *r, redisReply *reply, void *data)
     }
     if (!reply)
         return;
-    tc->ready = true;
     logread_connected(tc->reader);
     tc->on_ready(tc->ready_arg);
 }
@@ -347,7 +345,7 @@ timercycle_t *timercycle_new(nq_service_t *svc, const alert_config_t *defaults, 
 
 void timercycle_connected(timercycle_t *tc)
 {
-    tc->ready = false;
+    logread_hold(tc->reader);
     /* "alerting" is made only once this group is (on_ready), so another
      * replica starting meanwhile never sees "alerting" without it. XINFO on a
      * missing log is an error: "0". */
@@ -356,14 +354,12 @@ void timercycle_connected(timercycle_t *tc)
 
 void timercycle_pull(timercycle_t *tc)
 {
-    if (tc->ready)
-        logread_pull(tc->reader);
+    logread_pull(tc->reader);
 }
 
 void timercycle_reclaim(timercycle_t *tc)
 {
-    if (tc->ready)
-        logread_reclaim(tc->reader);
+    logread_reclaim(tc->reader);
 }
 
 void timercycle_report(timercycle_t *tc)
