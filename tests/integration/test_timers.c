@@ -11,7 +11,10 @@
  *     "alerting-timers" and the alert rules' "alerting"), each order: one group's
  *     writes made to fail (a key of the wrong type) while the other acknowledges;
  *     after the restart the visit's deadline and the big order's alert are both
- *     there, the alert once.
+ *     there, the alert once;
+ *   - a deployment from before the timers' group (dropped, an entry read by an old
+ *     replica left pending in "alerting"): the group is made just before that entry,
+ *     whose deadline is stored.
  *
  * The org: t-tm (计时组): sp-zw 张伟 owns cust-hl 华联超市 (key).
  */
@@ -373,6 +376,29 @@ static void test_killed_after_timers_ack(void)
     CU_ASSERT_EQUAL(deadline_of("ticket_sla|TK-KB"), due);
 }
 
+/* The timers' group dropped; a ticket's entry read through "alerting" by a
+ * replica that died (as one from before the group would have left it): the
+ * group is made where the entry is delivered again. */
+static void test_upgrade_start(void)
+{
+    CU_ASSERT_EQUAL(nq_harness_proc_stop(tk_h, "nq-alerting", SIGKILL), 128 + SIGKILL);
+    CU_ASSERT_EQUAL(nq_harness_proc_stop(tk_h, "nq-alerting-2", SIGKILL), 128 + SIGKILL);
+    tk_redis_do("XGROUP DESTROY %s %s", NQ_KEY_ACTIVITIES, NQ_GROUP_ALERT_TIMERS);
+    tk_post_counts(
+        json_pack("[o]", ticket_event("up-tk", "ticket_opened", "TK-UP", "urgent", s_now)), 1, 0);
+    redisReply *r = tk_cmd("XREADGROUP GROUP %s ghost COUNT 100 STREAMS %s >", NQ_GROUP_ALERTING,
+                           NQ_KEY_ACTIVITIES);
+    CU_ASSERT_FATAL(r && r->type == REDIS_REPLY_ARRAY && r->elements == 1);
+    CU_ASSERT_EQUAL(r->element[0]->element[1]->elements, 1);
+    freeReplyObject(r);
+    CU_ASSERT_EQUAL(deadline_of("ticket_sla|TK-UP"), 0);
+    CU_ASSERT_EQUAL_FATAL(nq_harness_proc_start(tk_h, "nq-alerting"), 0);
+    CU_ASSERT_EQUAL_FATAL(nq_harness_proc_start(tk_h, "nq-alerting-2"), 0);
+    CU_ASSERT_TRUE(wait_deadline("ticket_sla|TK-UP", true));
+    CU_ASSERT_TRUE(wait_pending(NQ_GROUP_ALERT_TIMERS, false));
+    CU_ASSERT_TRUE(wait_pending(NQ_GROUP_ALERTING, false)); /* the ghost's, taken over */
+}
+
 /* ================================================================ wiring */
 
 static int suite_init(void)
@@ -393,6 +419,7 @@ static CU_TestInfo tests[] = {
     {"ticket SLA: urgent, 5 h ahead; closed: resolved automatically", test_ticket_sla},
     {"SIGKILL after the alert's ack, before the deadline's", test_killed_after_alert_ack},
     {"SIGKILL after the deadline's ack, before the alert's", test_killed_after_timers_ack},
+    {"the timers' group made before what \"alerting\" has pending", test_upgrade_start},
     CU_TEST_INFO_NULL,
 };
 
