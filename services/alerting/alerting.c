@@ -244,7 +244,7 @@ static int cycle_collect(cycle_t *c)
     Nq__Activity *ev;
     FOR_EACH_EVENT(c, ev)
     {
-        if (!alert_type_watched(ev->type))
+        if (!alert_type_evaluated(ev->type))
             continue;
         c->watched = true;
         if (ev->salesperson_id && !person_of(c, ev->salesperson_id)) {
@@ -552,7 +552,7 @@ static int cycle_evaluate(cycle_t *c)
     Nq__Activity *ev;
     FOR_EACH_EVENT(c, ev)
     {
-        if (rc != 0 || !alert_type_watched(ev->type))
+        if (rc != 0 || !alert_type_evaluated(ev->type))
             continue;
         const person_t *who = ev->salesperson_id ? person_of(c, ev->salesperson_id) : NULL;
         const alert_config_t *cfg = who && who->cfg ? who->cfg : &al->defaults;

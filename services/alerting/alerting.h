@@ -21,7 +21,8 @@
  *      replica) makes the script do nothing, and the cycle starts again at 1.
  * An entry redelivered after a crash anywhere in between is evaluated again
  * and its alerts are found raised already: never twice, never lost.
- * A batch without an event any rule looks at is only acknowledged.
+ * A batch without an event any event rule looks at (alert_type_evaluated) is
+ * only acknowledged.
  *
  * Bus: SUB bound at cfg.changes_endpoint ("kpi.changed.v1" from scorers: only
  * a wake-up, the events are read from the log; it also reads once a second);
