@@ -257,8 +257,9 @@ static void on_group(nq_redis_t *r, redisReply *reply, void *data)
 {
     timercycle_t *tc = data;
     if (reply && reply->type == REDIS_REPLY_ERROR && strncmp(reply->str, "BUSYGROUP", 9) != 0) {
-        nq_log_warn("group_failed", "%s: %s", NQ_GROUP_ALERT_TIMERS, reply->str);
-        return; /* the next connection tries again */
+        nq_log_error("group_failed", "%s: %s; no group reads until the next connection",
+                     NQ_GROUP_ALERT_TIMERS, reply->str);
+        return; /* "alerting" is not made either: it would run ahead of the deadlines */
     }
     if (!reply)
         return;
@@ -274,7 +275,7 @@ static void on_pending(nq_redis_t *r, redisReply *reply, void *data)
     if (reply && reply->type == REDIS_REPLY_ARRAY && reply->elements == 4 &&
         reply->element[1]->type == REDIS_REPLY_STRING)
         oldest = reply->element[1]->str;
-    else if (!reply || reply->type != REDIS_REPLY_ARRAY)
+    else if (!reply)
         return; /* Redis gone: the next connection tries again */
     char start[64];
     if (timer_group_start(*tc->last_delivered ? tc->last_delivered : NULL, oldest, start,
