@@ -44,6 +44,7 @@ typedef struct tcycle {
     size_t n_people, cap;    /* how many, room */
     timer_change_t *changes; /* what the events do to the deadlines */
     size_t n_changes, changes_cap;
+    size_t applied;  /* changes stored so far (chunk by chunk) */
     bool full;       /* the read came back full */
     int64_t started; /* ms */
 } tcycle_t;
@@ -118,6 +119,8 @@ static void tcycle_ack(tcycle_t *c)
 
 /* ---- 2. plan and store ---------------------------------------------------- */
 
+static void apply_next(tcycle_t *c);
+
 static void on_applied(void *arg, bool ok)
 {
     tcycle_t *c = arg;
@@ -128,7 +131,23 @@ static void on_applied(void *arg, bool ok)
         tcycle_end(c);
         return;
     }
-    tcycle_ack(c);
+    if (c->applied < c->n_changes)
+        apply_next(c);
+    else
+        tcycle_ack(c);
+}
+
+/* The next TIMERCYCLE_CHUNK changes, after the previous ones were stored: the
+ * Redis calls of the alert rules' cycle (on the same connection) get in
+ * between rather than waiting behind one long script. */
+static void apply_next(tcycle_t *c)
+{
+    size_t n = c->n_changes - c->applied;
+    if (n > TIMERCYCLE_CHUNK)
+        n = TIMERCYCLE_CHUNK;
+    const timer_change_t *from = c->changes + c->applied;
+    c->applied += n;
+    timers_apply(c->tc->timers, from, n, on_applied, c);
 }
 
 static int plan(tcycle_t *c)
@@ -163,7 +182,10 @@ static void tcycle_store(tcycle_t *c)
     if (kept >= 0)
         c->n_changes = (size_t)kept;
     c->tc->kept += c->n_changes;
-    timers_apply(c->tc->timers, c->changes, c->n_changes, on_applied, c);
+    if (c->n_changes == 0)
+        tcycle_ack(c);
+    else
+        apply_next(c);
 }
 
 /* ---- 1. the salespeople's teams ------------------------------------------- */

@@ -6,7 +6,7 @@
  * cycle (alerting.h) never waits for deadline writes. A cycle: the
  * salespeople's teams and their rule overrides (alert_context), what each
  * event does to the deadlines (timerules.h), folded per timer (timermerge.h),
- * stored with auto-resolve (timers_apply), and only then the XACK of its
+ * stored with auto-resolve (timers_apply, TIMERCYCLE_CHUNK at a time), and only then the XACK of its
  * entries: a kill -9 in between leaves them pending, redelivered, applied
  * again to no effect.
  *
@@ -19,6 +19,8 @@
 #include "nq/service.h"
 #include "settings.h"
 #include "timers.h"
+
+#define TIMERCYCLE_CHUNK 128 /* timer changes per alert_timers_set call, one call at a time */
 
 typedef struct timercycle timercycle_t;
 
