@@ -23,6 +23,8 @@ enum {
     ALERTING_PENDING,
     ALERTING_LAG,
     ALERTS,
+    TIMERS_PENDING,
+    TIMERS_LAG,
     N_SLOTS
 };
 
@@ -54,6 +56,17 @@ static const struct {
                       "Entries of the activity log alerting has not read yet."},
     [ALERTS] = {"nq_alerts_stored", "gauge",
                 "Entries in the alert stream (one per alert raised and per change)."},
+    [TIMERS_PENDING] = {"nq_alert_timers_pending_entries", "gauge",
+                        "Entries delivered to alerting's timer group, deadlines not yet stored."},
+    [TIMERS_LAG] = {"nq_alert_timers_lag_entries", "gauge",
+                    "Entries of the activity log alerting's timer group has not read yet."},
+};
+
+/* The group whose lag a slot reads from XINFO GROUPS, or NULL. */
+static const char *const lag_group[N_SLOTS] = {
+    [INDEX_LAG] = NQ_GROUP_INDEX,
+    [ALERTING_LAG] = NQ_GROUP_ALERTING,
+    [TIMERS_LAG] = NQ_GROUP_ALERT_TIMERS,
 };
 
 /* Where a reply goes. */
@@ -143,9 +156,8 @@ static void on_value(nq_redis_t *r, redisReply *reply, void *data)
 {
     slot_ref_t *ref = data;
     scrape_t *sc = ref->scrape;
-    if (ref->slot == INDEX_LAG || ref->slot == ALERTING_LAG)
-        sc->value[ref->slot] =
-            group_lag(reply, ref->slot == INDEX_LAG ? NQ_GROUP_INDEX : NQ_GROUP_ALERTING);
+    if (lag_group[ref->slot])
+        sc->value[ref->slot] = group_lag(reply, lag_group[ref->slot]);
     else if (reply && reply->type == REDIS_REPLY_INTEGER)
         sc->value[ref->slot] = reply->integer;
     else if (reply && reply->type == REDIS_REPLY_STRING)
@@ -183,6 +195,8 @@ static void get_metrics(const gw_request_t *req)
         [ALERTING_PENDING] = {"XPENDING", NQ_KEY_ACTIVITIES, NQ_GROUP_ALERTING},
         [ALERTING_LAG] = {"XINFO", "GROUPS", NQ_KEY_ACTIVITIES},
         [ALERTS] = {"XLEN", NQ_KEY_ALERTS, NULL},
+        [TIMERS_PENDING] = {"XPENDING", NQ_KEY_ACTIVITIES, NQ_GROUP_ALERT_TIMERS},
+        [TIMERS_LAG] = {"XINFO", "GROUPS", NQ_KEY_ACTIVITIES},
     };
     sc->waiting = 1; /* held while issuing */
     for (int i = 0; i < N_SLOTS; i++) {

@@ -14,22 +14,22 @@
 #include "deliver.h"
 #include "followup.h"
 #include "escalate.h"
+#include "logread.h"
 #include "rules.h"
 #include "schedrun.h"
 #include "settings.h"
 #include "sigread.h"
-#include "timermerge.h"
+#include "timercycle.h"
 #include "timers.h"
 
 /* Stages of a cycle, for its timing (cycle_stats_t). */
 enum { ST_READ, ST_CONTEXT, ST_PREPARE, ST_RAISE, CYCLE_STAGES };
-static const char *const stage_names[CYCLE_STAGES] = {"read", "context", "names+timers", "raise"};
+static const char *const stage_names[CYCLE_STAGES] = {"read", "context", "names", "raise"};
 
 /* Where the cycles' time goes: reported at info every ALERTING_STATS_POLLS polls. */
 typedef struct cycle_stats {
     uint64_t cycles, entries, events; /* cycles ended, log entries and events in them */
     size_t max_entries;               /* the largest cycle */
-    uint64_t changes, folded;         /* timer changes planned, and left once folded per timer */
     int64_t lag_sum, lag_max;         /* oldest entry's wait in the log when read, ms */
     int64_t sum[CYCLE_STAGES];        /* time in each stage, ms */
     int64_t max[CYCLE_STAGES];        /* the longest of each */
@@ -42,6 +42,8 @@ struct alerting {
     deliver_t *deliver;      /* the channels' delivery queue and sender (deliver.h) */
     escalate_t *escalate;    /* alerts not acknowledged in time (escalate.h) */
     timers_t *timers;        /* the timer rules' deadlines (timers.h) */
+    timercycle_t *tcycle;    /* the deadlines' own reader of the log (timercycle.h) */
+    logread_t *reader;       /* the alert rules' reads of the log (group "alerting") */
     int64_t zone;            /* local midnight's offset from UTC's, ms (timer deadlines) */
     sched_t *sched;          /* the schedule rules' runs (schedrun.h) */
     sigread_t *sigread;      /* the customer signals' consumer (sigread.h) */
@@ -49,17 +51,9 @@ struct alerting {
     uv_timer_t reclaim;      /* takes over entries of dead replicas */
     alert_config_t defaults; /* company defaults of every rule */
     int64_t recency_ms;      /* event-time rules: only events this recent */
-    char reclaim_cursor[64]; /* XAUTOCLAIM position */
-    bool busy;               /* a cycle (or a read) is in flight */
-    bool more;               /* nudged while busy: read again after it */
-    bool reclaim_due;        /* the reclaim timer fired */
-    bool own_pending;        /* read this consumer's own pending entries first */
     bool stopping;           /* stop hook ran */
     uint64_t raised;         /* alerts raised by this process */
     uint64_t repeated;       /* alerts found raised already */
-    int64_t read_sent_at;    /* the pending read was sent at, ms */
-    int read_count;          /* entries the next read asks for (alert_read_count) */
-    int asked;               /* entries the pending read asked for */
     cycle_stats_t stats;     /* where cycles spend their time, since the last report */
     int polls;               /* poll ticks since the last report */
 };
@@ -108,32 +102,23 @@ typedef struct cycle {
     fired_t *fired;               /* alerts to raise */
     size_t n_fired;               /* how many */
     size_t fired_cap;             /* room in fired */
-    timer_change_t *changes;      /* what the events do to timer deadlines */
-    size_t n_changes;             /* how many */
-    size_t changes_cap;           /* room in changes */
     int attempts;                 /* context reads (price conflicts start again) */
-    int steps;                    /* names and timers calls in flight (the raise waits for both) */
-    bool step_failed;             /* one of them failed: the entries stay pending */
     int64_t at[CYCLE_STAGES + 1]; /* when each stage began (and the cycle ended), ms */
     bool full;                    /* the read came back full: read again at once */
 } cycle_t;
 
 static void pull(alerting_t *al);
 static void cycle_context(cycle_t *c);
-static void cycle_timers(cycle_t *c);
 
 static void cycle_reset(cycle_t *c)
 {
     free(c->people);
     free(c->teams);
     free(c->fired);
-    free(c->changes);
     c->people = NULL;
     c->teams = NULL;
     c->fired = NULL;
-    c->changes = NULL;
     c->n_people = c->n_teams = c->n_fired = c->fired_cap = 0;
-    c->n_changes = c->changes_cap = 0;
     for (size_t i = 0; i < c->n_prices; i++) {
         free(c->prices[i].field);
         c->prices[i].field = NULL;
@@ -180,11 +165,10 @@ static void stats_report(alerting_t *al)
                                stage_names[i], (double)st->sum[i] / (double)st->cycles, st->max[i]);
     nq_log_info("cycle_stats",
                 "%" PRIu64 " cycles, %.1f entries (max %zu) and %.0f events each; oldest entry "
-                "waited %.1f ms (max %" PRId64 ") in the log; %" PRIu64 " timer changes, %" PRIu64
-                " once folded; ms per stage (mean/max):%s",
+                "waited %.1f ms (max %" PRId64 ") in the log; ms per stage (mean/max):%s",
                 st->cycles, (double)st->entries / (double)st->cycles, st->max_entries,
                 (double)st->events / (double)st->cycles, (double)st->lag_sum / (double)st->cycles,
-                st->lag_max, st->changes, st->folded, stages);
+                st->lag_max, stages);
     memset(st, 0, sizeof(*st));
 }
 
@@ -196,11 +180,7 @@ static void cycle_end(cycle_t *c)
     stats_add(&al->stats, c);
     bool again = c->full;
     cycle_free(c);
-    al->busy = false;
-    if (again || al->more) {
-        al->more = false;
-        pull(al);
-    }
+    logread_done(al->reader, again);
 }
 
 /* ---- the batch's events -------------------------------------------------- */
@@ -264,7 +244,7 @@ static int cycle_collect(cycle_t *c)
     Nq__Activity *ev;
     FOR_EACH_EVENT(c, ev)
     {
-        if (!alert_type_watched(ev->type))
+        if (!alert_type_evaluated(ev->type))
             continue;
         c->watched = true;
         if (ev->salesperson_id && !person_of(c, ev->salesperson_id)) {
@@ -471,43 +451,6 @@ static void cycle_raise(cycle_t *c)
     }
 }
 
-/* ---- 2c. timers ----------------------------------------------------------- */
-
-/* The names and the timers are asked for together; the raise follows both. */
-static void step_done(cycle_t *c, bool ok)
-{
-    c->step_failed = c->step_failed || !ok;
-    if (--c->steps > 0)
-        return;
-    if (c->step_failed || c->al->stopping) {
-        cycle_end(c);
-        return;
-    }
-    cycle_raise(c);
-}
-
-static void on_timers_applied(void *arg, bool ok)
-{
-    cycle_t *c = arg;
-    if (!ok)
-        nq_log_warn("alert_deferred", "%zu entries stay pending: timer deadlines not stored",
-                    c->log.n);
-    step_done(c, ok);
-}
-
-/* Store the batch's timer deadlines (and auto-resolve what they clear) before
- * its entries are acknowledged with its alerts; changes of one timer folded
- * first (timermerge.h). */
-static void cycle_timers(cycle_t *c)
-{
-    long kept = timer_changes_merge(c->changes, c->n_changes);
-    c->al->stats.changes += c->n_changes;
-    if (kept >= 0)
-        c->n_changes = (size_t)kept;
-    c->al->stats.folded += c->n_changes;
-    timers_apply(c->al->timers, c->changes, c->n_changes, on_timers_applied, c);
-}
-
 /* ---- 2b. names ------------------------------------------------------------ */
 
 static void copy_name(char *dst, size_t len, const redisReply *r)
@@ -528,7 +471,10 @@ static void on_names(nq_redis_t *r, redisReply *reply, void *data)
         copy_name(f->names.team, sizeof(f->names.team), listed ? reply->element[2 * i + 1] : NULL);
         f->rule->describe(&f->d, &f->names);
     }
-    step_done(c, true);
+    if (c->al->stopping)
+        cycle_end(c);
+    else
+        cycle_raise(c);
 }
 
 static void cycle_names(cycle_t *c)
@@ -595,19 +541,6 @@ static int fire(cycle_t *c, const alert_rule_t *r, const alert_draft_t *d, const
     return 0;
 }
 
-/* What ev does to the timer rules' deadlines, with its salesperson's team's settings. */
-static int plan_timers(cycle_t *c, const Nq__Activity *ev, const alert_config_t *cfg)
-{
-    timer_plan_t p[TIMER_PLANS_MAX];
-    size_t n = timer_plan_event(ev, cfg, c->al->zone, p);
-    for (size_t i = 0; i < n; i++) {
-        if (grow((void **)&c->changes, c->n_changes, &c->changes_cap, sizeof(*c->changes)) != 0)
-            return -1;
-        c->changes[c->n_changes++] = (timer_change_t){p[i], ev};
-    }
-    return 0;
-}
-
 static int cycle_evaluate(cycle_t *c)
 {
     alerting_t *al = c->al;
@@ -619,7 +552,7 @@ static int cycle_evaluate(cycle_t *c)
     Nq__Activity *ev;
     FOR_EACH_EVENT(c, ev)
     {
-        if (rc != 0 || !alert_type_watched(ev->type))
+        if (rc != 0 || !alert_type_evaluated(ev->type))
             continue;
         const person_t *who = ev->salesperson_id ? person_of(c, ev->salesperson_id) : NULL;
         const alert_config_t *cfg = who && who->cfg ? who->cfg : &al->defaults;
@@ -629,8 +562,6 @@ static int cycle_evaluate(cycle_t *c)
             if (alert_rule_fires(&alert_rules[i], ev, &cfg->rule[i], &ctx, al->recency_ms, now, d))
                 rc = fire(c, &alert_rules[i], d, who);
         }
-        if (rc == 0)
-            rc = plan_timers(c, ev, cfg);
     }
     free(d);
     return rc;
@@ -699,11 +630,10 @@ static void on_context(nq_redis_t *r, redisReply *reply, void *data)
         cycle_end(c);
         return;
     }
-    c->steps = c->n_fired > 0 ? 2 : 1;
-    c->step_failed = false;
     if (c->n_fired > 0)
         cycle_names(c);
-    cycle_timers(c);
+    else
+        cycle_raise(c); /* acknowledge only */
 }
 
 static void cycle_context(cycle_t *c)
@@ -737,18 +667,16 @@ static void cycle_context(cycle_t *c)
 
 /* ---- reading the log ------------------------------------------------------ */
 
-/* Start a cycle on an array of entries [id, fields]. Returns false when there
- * were none. */
-static bool cycle_start(alerting_t *al, const redisReply *entries, size_t full)
+/* Start a cycle on entries [id, fields] read by the group's reader (logread.h). */
+static bool cycle_start(void *arg, const redisReply *entries, bool full, int64_t sent_at)
 {
-    if (!entries || entries->type != REDIS_REPLY_ARRAY || entries->elements == 0)
-        return false;
+    alerting_t *al = arg;
     cycle_t *c = calloc(1, sizeof(*c));
     if (!c)
         return false;
     c->al = al;
-    c->full = entries->elements >= full;
-    c->at[ST_READ] = al->read_sent_at;
+    c->full = full;
+    c->at[ST_READ] = sent_at;
     c->at[ST_CONTEXT] = nq_now_ms();
     /* A poison entry (or one deleted from the log) counts nothing: acknowledged. */
     if (nq_actlog_batch_take(&c->log, entries, "no alert raised") != 0 || c->log.n == 0 ||
@@ -760,72 +688,11 @@ static bool cycle_start(alerting_t *al, const redisReply *entries, size_t full)
     return true;
 }
 
-/* XREADGROUP reply: [[stream, [entries]]], or nil when nothing is new. */
-static void on_read(nq_redis_t *r, redisReply *reply, void *data)
-{
-    alerting_t *al = data;
-    const redisReply *entries = nq_redis_stream_entries(reply);
-    if (reply && reply->type == REDIS_REPLY_ERROR)
-        nq_log_warn("read_failed", "%s", reply->str);
-    bool own = al->own_pending;
-    size_t got = entries ? entries->elements : 0;
-    if (own && reply && reply->type != REDIS_REPLY_ERROR && got < (size_t)al->asked)
-        al->own_pending = false; /* the rest of them come by reclaim */
-    if (reply && reply->type != REDIS_REPLY_ERROR)
-        al->read_count = alert_read_count(al->asked, got);
-    if (!al->stopping && cycle_start(al, entries, (size_t)al->asked))
-        return;
-    al->busy = false;
-    if (own && !al->own_pending && !al->stopping)
-        pull(al); /* now the new ones */
-}
-
-/* XAUTOCLAIM reply: [next cursor, [entries], [deleted ids]]. */
-static void on_reclaimed(nq_redis_t *r, redisReply *reply, void *data)
-{
-    alerting_t *al = data;
-    const redisReply *entries =
-        nq_actlog_claimed(reply, al->reclaim_cursor, sizeof(al->reclaim_cursor));
-    if (entries && entries->elements > 0)
-        nq_log_info("reclaimed", "took over %zu log entries left pending", entries->elements);
-    if (reply && reply->type == REDIS_REPLY_ERROR)
-        nq_log_warn("reclaim_failed", "%s", reply->str);
-    al->more = true; /* then the new ones */
-    if (!al->stopping && cycle_start(al, entries, ALERTING_RECLAIM_ENTRIES))
-        return;
-    al->busy = false;
-    al->more = false;
-    pull(al);
-}
-
-/* Read the next entries: this consumer's own pending ones after a start, a
- * dead replica's when the reclaim timer fired, else new ones. One at a time. */
+/* Read the next entries of both groups: each has one read or cycle in flight. */
 static void pull(alerting_t *al)
 {
-    if (al->stopping)
-        return;
-    if (al->busy) {
-        al->more = true;
-        return;
-    }
-    nq_redis_t *r = al->svc->redis;
-    const char *me = nq_service_member(al->svc);
-    int rc;
-    if (al->reclaim_due) {
-        al->reclaim_due = false;
-        rc = nq_redis_command(r, on_reclaimed, al, "XAUTOCLAIM %s %s %s %d %s COUNT %d",
-                              NQ_KEY_ACTIVITIES, NQ_GROUP_ALERTING, me, ALERTING_RECLAIM_IDLE_MS,
-                              al->reclaim_cursor, ALERTING_RECLAIM_ENTRIES);
-    } else {
-        al->asked = al->read_count;
-        rc = nq_redis_command(r, on_read, al, "XREADGROUP GROUP %s %s COUNT %d STREAMS %s %s",
-                              NQ_GROUP_ALERTING, me, al->asked, NQ_KEY_ACTIVITIES,
-                              al->own_pending ? "0" : ">");
-    }
-    if (rc == 0) {
-        al->busy = true;
-        al->read_sent_at = nq_now_ms();
-    }
+    logread_pull(al->reader);
+    timercycle_pull(al->tcycle);
 }
 
 static void on_poll_timer(uv_timer_t *t)
@@ -834,6 +701,7 @@ static void on_poll_timer(uv_timer_t *t)
     if (++al->polls >= ALERTING_STATS_POLLS) {
         al->polls = 0;
         stats_report(al);
+        timercycle_report(al->tcycle);
     }
     pull(al);
 }
@@ -841,8 +709,8 @@ static void on_poll_timer(uv_timer_t *t)
 static void on_reclaim_timer(uv_timer_t *t)
 {
     alerting_t *al = t->data;
-    al->reclaim_due = true;
-    pull(al);
+    logread_reclaim(al->reader);
+    timercycle_reclaim(al->tcycle);
 }
 
 static void on_change(nq_zsock_t *sock, const nq_bus_envelope_t *env, const ProtobufCMessage *msg,
@@ -851,13 +719,19 @@ static void on_change(nq_zsock_t *sock, const nq_bus_envelope_t *env, const Prot
     pull(app);
 }
 
+/* The timers' group exists: "alerting" is made after it (timergroup.h). */
+static void on_timer_group(void *arg)
+{
+    alerting_t *al = arg;
+    nq_redis_ensure_group(al->svc->redis, NQ_KEY_ACTIVITIES, NQ_GROUP_ALERTING);
+    logread_connected(al->reader);
+}
+
 static void on_redis_connected(nq_redis_t *r, void *data)
 {
     alerting_t *al = data;
-    nq_redis_ensure_group(r, NQ_KEY_ACTIVITIES, NQ_GROUP_ALERTING);
-    al->busy = false; /* a call of the old connection was answered NULL */
-    al->own_pending = true;
-    pull(al);
+    logread_hold(al->reader); /* until "alerting" is made, after the timers' group */
+    timercycle_connected(al->tcycle);
     sigread_connected(al->sigread);
     deliver_connected(al->deliver);
 }
@@ -885,8 +759,6 @@ void *alerting_new(nq_service_t *svc)
     if (!al)
         return NULL;
     al->svc = svc;
-    al->read_count = ALERTING_PULL_ENTRIES;
-    strcpy(al->reclaim_cursor, "0-0");
     const nq_config_t *cfg = &svc->cfg;
     char err[160];
     if (alert_config_company(&al->defaults, cfg, err, sizeof(err)) != 0) {
@@ -912,13 +784,19 @@ void *alerting_new(nq_service_t *svc)
     al->zone = followup_zone_offset();
     al->escalate = al->deliver ? escalate_new(svc, on_escalated, al) : NULL;
     al->timers = al->escalate ? timers_new(svc, &al->defaults, on_escalated, al) : NULL;
-    al->sched = al->timers ? sched_new(svc, &al->defaults, on_escalated, al) : NULL;
+    al->reader = al->timers ? logread_new(svc, NQ_GROUP_ALERTING, cycle_start, al) : NULL;
+    al->tcycle = al->reader
+                     ? timercycle_new(svc, &al->defaults, al->timers, al->zone, on_timer_group, al)
+                     : NULL;
+    al->sched = al->tcycle ? sched_new(svc, &al->defaults, on_escalated, al) : NULL;
     al->sigread =
         al->sched ? sigread_new(svc, &al->defaults, al->recency_ms, on_escalated, al) : NULL;
     if (!al->sigread) {
         if (al->sched)
             sched_stop(al->sched);
         sched_free(&al->sched);
+        timercycle_free(&al->tcycle);
+        logread_free(&al->reader);
         if (al->timers)
             timers_stop(al->timers);
         timers_free(&al->timers);
@@ -956,6 +834,8 @@ void alerting_stop(void *app)
     uv_close((uv_handle_t *)&al->reclaim, NULL);
     deliver_stop(al->deliver);
     escalate_stop(al->escalate);
+    logread_stop(al->reader);
+    timercycle_stop(al->tcycle);
     timers_stop(al->timers);
     sched_stop(al->sched);
     sigread_stop(al->sigread);
@@ -972,6 +852,8 @@ void alerting_free(void *app)
         timers_free(&al->timers);
         sched_free(&al->sched);
         sigread_free(&al->sigread);
+        timercycle_free(&al->tcycle);
+        logread_free(&al->reader);
     }
     free(app);
 }

@@ -4,15 +4,16 @@
  * "alerting", so an event stored while alerting was down still raises its
  * alert once alerting runs again; it may run as several replicas (entries are
  * shared out by the group; entries a dead replica left pending are taken over
- * with XAUTOCLAIM after ALERTING_RECLAIM_IDLE_MS, its own ones at start).
+ * with XAUTOCLAIM after ALERTING_RECLAIM_IDLE_MS, its own ones at start: logread.h).
+ * The timer deadlines the events move have a group of their own, read by a
+ * cycle of their own on the same loop (timercycle.h), so no raise waits for them.
  *
  * One cycle at a time, three Redis calls at most, on as many entries as the
  * last read suggests (readsize.h: more behind a backlog, few at rest):
  *   1. alert_context: the team and name of each salesperson of the batch,
  *      their teams' rule overrides (settings.h), the last competitor prices;
  *   2. every rule of the table (rules.h) on every event, in log order; when
- *      some fired, alert_names: the customers' and teams' names, asked for
- *      together with the timer deadlines the events move (timers.h);
+ *      some fired, alert_names: the customers' and teams' names;
  *   3. alert_raise: each alert once per (rule, subject, window) — the dedupe
  *      key is set in the same script that stores the alert, adds it to the
  *      alert stream, the list indexes and the escalation clock (escalate.h) —
@@ -20,7 +21,8 @@
  *      replica) makes the script do nothing, and the cycle starts again at 1.
  * An entry redelivered after a crash anywhere in between is evaluated again
  * and its alerts are found raised already: never twice, never lost.
- * A batch without an event any rule looks at is only acknowledged.
+ * A batch without an event any event rule looks at (alert_type_evaluated) is
+ * only acknowledged.
  *
  * Bus: SUB bound at cfg.changes_endpoint ("kpi.changed.v1" from scorers: only
  * a wake-up, the events are read from the log; it also reads once a second);

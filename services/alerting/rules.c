@@ -398,6 +398,15 @@ bool alert_type_watched(const char *type)
     return false;
 }
 
+bool alert_type_evaluated(const char *type)
+{
+    for (size_t i = 0; i < alert_rules_count; i++) {
+        if (alert_rules[i].kind == ALERT_KIND_EVENT && looks_at(&alert_rules[i], type))
+            return true;
+    }
+    return false;
+}
+
 bool alert_event_recent(const Nq__Activity *ev, int64_t recency_ms, int64_t now_ms)
 {
     if (recency_ms <= 0)

@@ -164,6 +164,9 @@ int alert_param_find(const alert_rule_t *r, const char *name);
 
 /* Does any rule look at events of `type`? (A batch of none is only acknowledged.) */
 bool alert_type_watched(const char *type);
+/* Does any event rule (kind event) look at events of `type`? The alert rules'
+ * cycle (alerting.h) reads only these; timer rules have a cycle of their own. */
+bool alert_type_evaluated(const char *type);
 
 /* Did `ev` occur within the last `recency_ms` before now_ms (or after it)?
  * Always true for recency_ms 0; false when ev has no occurred_at. */

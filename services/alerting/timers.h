@@ -1,10 +1,10 @@
 /* services/alerting/timers.h — the timer rules' I/O inside nq-alerting.
  *
  * Deadlines live in Redis (nq:alert:timers, nq/keys.h: "<rule>|<subject>"
- * by deadline), so they survive restarts. The activity log's consumer
- * (alerting.h) hands each batch's deadline changes (timerules.h:
- * timer_plan_event) to timers_apply before it acknowledges the batch: the
- * script alert_timers_set moves them, and for a change that clears the
+ * by deadline), so they survive restarts. The timers' own consumer of the
+ * activity log (timercycle.h, group "alerting-timers") hands each batch's
+ * deadline changes (timerules.h: timer_plan_event) to timers_apply before it
+ * acknowledges the batch: the script alert_timers_set moves them, and for a change that clears the
  * condition (a contact, a ticket closed) the open alert of that timer is
  * resolved with resolve_reason "auto" through the lifecycle's change script
  * (so the SSE stream carries it).

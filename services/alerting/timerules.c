@@ -125,6 +125,15 @@ static bool subject_of(const clock_row_t *row, const Nq__Activity *ev, char *buf
 #define N_CLOCK_ROWS (sizeof(clock_rows) / sizeof(clock_rows[0]))
 _Static_assert(N_CLOCK_ROWS <= TIMER_PLANS_MAX, "an event may touch every row");
 
+bool timer_type_watched(const char *type)
+{
+    for (size_t i = 0; type && i < N_CLOCK_ROWS; i++) {
+        if (nq_one_of(type, clock_rows[i].types))
+            return true;
+    }
+    return false;
+}
+
 size_t timer_plan_event(const Nq__Activity *ev, const alert_config_t *cfg, int64_t zone_offset,
                         timer_plan_t out[TIMER_PLANS_MAX])
 {

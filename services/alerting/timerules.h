@@ -85,6 +85,9 @@ typedef enum {
     TIMER_DROP,  /* nothing to wait for any more */
 } timer_verdict_t;
 
+/* Does any timer rule's deadline move with events of `type`? */
+bool timer_type_watched(const char *type);
+
 /* The deadlines event ev touches with settings cfg (indexed like
  * alert_rules[]), into out; how many. Events without a time, a customer (a
  * contact) or a ticket (ticket events) touch none; nor a rule turned off. */

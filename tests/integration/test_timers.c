@@ -6,7 +6,15 @@
  *     another SIGKILL and restart;
  *   - a new visit resolves it automatically (resolve_reason auto, an alert stream entry);
  *   - an urgent ticket, the clock 5 h ahead: one ticket_sla alert (critical); the ticket
- *     closed: resolved automatically.
+ *     closed: resolved automatically;
+ *   - alerting SIGKILLed between the two groups' acks (the deadlines' group
+ *     "alerting-timers" and the alert rules' "alerting"), each order: one group's
+ *     writes made to fail (a key of the wrong type) while the other acknowledges;
+ *     after the restart the visit's deadline and the big order's alert are both
+ *     there, the alert once;
+ *   - a deployment from before the timers' group (dropped, an entry read by an old
+ *     replica left pending in "alerting"): the group is made just before that entry,
+ *     whose deadline is stored.
  *
  * The org: t-tm (计时组): sp-zw 张伟 owns cust-hl 华联超市 (key).
  */
@@ -277,6 +285,120 @@ static void test_ticket_sla(void)
     CU_ASSERT_TRUE(wait_deadline("ticket_sla|TK-9", false));
 }
 
+/* Entries of the log delivered to `group`, not yet acknowledged. */
+static long long pending_of(const char *group)
+{
+    redisReply *r = tk_cmd("XPENDING %s %s", NQ_KEY_ACTIVITIES, group);
+    long long n = r && r->type == REDIS_REPLY_ARRAY && r->elements == 4 &&
+                          r->element[0]->type == REDIS_REPLY_INTEGER
+                      ? r->element[0]->integer
+                      : -1;
+    freeReplyObject(r);
+    return n;
+}
+
+static bool wait_pending(const char *group, bool some)
+{
+    int64_t deadline = tk_mono_ms() + WAIT_MS;
+    while (tk_mono_ms() < deadline) {
+        long long n = pending_of(group);
+        if (n >= 0 && (n > 0) == some)
+            return true;
+        usleep(100000);
+    }
+    return tk_check(false, "group %s: pending never %s", group, some ? "some" : "none");
+}
+
+/* SIGKILL both replicas, run `repair` on Redis, start both (the clock now). */
+static void kill_repair_start(const char *repair, const char *key)
+{
+    CU_ASSERT_EQUAL(nq_harness_proc_stop(tk_h, "nq-alerting", SIGKILL), 128 + SIGKILL);
+    CU_ASSERT_EQUAL(nq_harness_proc_stop(tk_h, "nq-alerting-2", SIGKILL), 128 + SIGKILL);
+    tk_redis_do(repair, key);
+    CU_ASSERT_EQUAL_FATAL(nq_harness_setenv(tk_h, "NQ_CLOCK_OFFSET_MS=0"), 0);
+    CU_ASSERT_EQUAL_FATAL(nq_harness_proc_start(tk_h, "nq-alerting"), 0);
+    CU_ASSERT_EQUAL_FATAL(nq_harness_proc_start(tk_h, "nq-alerting-2"), 0);
+}
+
+/* The alert raised, its entry acknowledged by "alerting", the deadline not
+ * stored (the clock is not a sorted set): killed there, both survive. */
+static void test_killed_after_alert_ack(void)
+{
+    restart_alerting(0);
+    tk_redis_do("DEL %s", NQ_KEY_ALERT_TIMERS);
+    tk_redis_do("SET %s broken", NQ_KEY_ALERT_TIMERS);
+    CU_ASSERT_EQUAL(count_of("big_order"), 0);
+    tk_post_counts(
+        json_pack("[o, o]", tk_event("kb-visit", "visit", "sp-zw", "cust-hl", s_now + 180000, NULL),
+                  tk_event("kb-order", "order", "sp-zw", "cust-hl", s_now + 180000, "120000.00")),
+        2, 0);
+    json_t *a = wait_alert("big_order");
+    CU_ASSERT_PTR_NOT_NULL(a);
+    json_decref(a);
+    CU_ASSERT_TRUE(wait_pending(NQ_GROUP_ALERTING, false));
+    CU_ASSERT_TRUE(wait_pending(NQ_GROUP_ALERT_TIMERS, true)); /* read, not stored */
+    kill_repair_start("DEL %s", NQ_KEY_ALERT_TIMERS);
+    /* only the redelivered visit can put the deadline back: the clock was emptied */
+    CU_ASSERT_TRUE(wait_deadline("customer_not_visited|cust-hl", true));
+    CU_ASSERT_TRUE(deadline_of("customer_not_visited|cust-hl") > s_now + 7 * DAY_MS);
+    CU_ASSERT_TRUE(wait_pending(NQ_GROUP_ALERT_TIMERS, false));
+    CU_ASSERT_EQUAL(count_of("big_order"), 1);
+}
+
+/* The deadline stored and acknowledged by "alerting-timers", the alert not
+ * raised (the context read fails on the prices, which only the alert rules'
+ * cycle reads): killed there, both survive, the deadline as it was. */
+static void test_killed_after_timers_ack(void)
+{
+    tk_redis_do("DEL %s", NQ_KEY_ALERT_PRICES);
+    tk_redis_do("SET %s broken", NQ_KEY_ALERT_PRICES);
+    json_t *intel = tk_event("kb-intel", "competitor_intel", "sp-zw", "cust-hl", s_now, NULL);
+    json_object_set_new(intel, "competitor", json_string("某竞品"));
+    json_object_set_new(intel, "product", json_string("A100"));
+    json_object_set_new(intel, "price", json_string("1000.00"));
+    tk_post_counts(
+        json_pack("[o, o, o]", ticket_event("kb-tk", "ticket_opened", "TK-KB", "urgent", s_now),
+                  tk_event("kb-order-2", "order", "sp-zw", "cust-hl", s_now + 1000, "130000.00"),
+                  intel),
+        3, 0);
+    CU_ASSERT_TRUE_FATAL(wait_deadline("ticket_sla|TK-KB", true));
+    long long due = deadline_of("ticket_sla|TK-KB");
+    CU_ASSERT_TRUE(due - 4 * HOUR_MS > s_now - 1000 && due - 4 * HOUR_MS <= s_now);
+    CU_ASSERT_TRUE(wait_pending(NQ_GROUP_ALERT_TIMERS, false));
+    CU_ASSERT_TRUE(wait_pending(NQ_GROUP_ALERTING, true)); /* read, not raised */
+    CU_ASSERT_EQUAL(count_of("big_order"), 1);
+    kill_repair_start("DEL %s", NQ_KEY_ALERT_PRICES);
+    int64_t deadline = tk_mono_ms() + WAIT_MS;
+    while (count_of("big_order") < 2 && tk_mono_ms() < deadline)
+        usleep(200000);
+    CU_ASSERT_TRUE(wait_pending(NQ_GROUP_ALERTING, false));
+    CU_ASSERT_EQUAL(count_of("big_order"), 2);
+    CU_ASSERT_EQUAL(deadline_of("ticket_sla|TK-KB"), due);
+}
+
+/* The timers' group dropped; a ticket's entry read through "alerting" by a
+ * replica that died (as one from before the group would have left it): the
+ * group is made where the entry is delivered again. */
+static void test_upgrade_start(void)
+{
+    CU_ASSERT_EQUAL(nq_harness_proc_stop(tk_h, "nq-alerting", SIGKILL), 128 + SIGKILL);
+    CU_ASSERT_EQUAL(nq_harness_proc_stop(tk_h, "nq-alerting-2", SIGKILL), 128 + SIGKILL);
+    tk_redis_do("XGROUP DESTROY %s %s", NQ_KEY_ACTIVITIES, NQ_GROUP_ALERT_TIMERS);
+    tk_post_counts(
+        json_pack("[o]", ticket_event("up-tk", "ticket_opened", "TK-UP", "urgent", s_now)), 1, 0);
+    redisReply *r = tk_cmd("XREADGROUP GROUP %s ghost COUNT 100 STREAMS %s >", NQ_GROUP_ALERTING,
+                           NQ_KEY_ACTIVITIES);
+    CU_ASSERT_FATAL(r && r->type == REDIS_REPLY_ARRAY && r->elements == 1);
+    CU_ASSERT_EQUAL(r->element[0]->element[1]->elements, 1);
+    freeReplyObject(r);
+    CU_ASSERT_EQUAL(deadline_of("ticket_sla|TK-UP"), 0);
+    CU_ASSERT_EQUAL_FATAL(nq_harness_proc_start(tk_h, "nq-alerting"), 0);
+    CU_ASSERT_EQUAL_FATAL(nq_harness_proc_start(tk_h, "nq-alerting-2"), 0);
+    CU_ASSERT_TRUE(wait_deadline("ticket_sla|TK-UP", true));
+    CU_ASSERT_TRUE(wait_pending(NQ_GROUP_ALERT_TIMERS, false));
+    CU_ASSERT_TRUE(wait_pending(NQ_GROUP_ALERTING, false)); /* the ghost's, taken over */
+}
+
 /* ================================================================ wiring */
 
 static int suite_init(void)
@@ -295,6 +417,9 @@ static CU_TestInfo tests[] = {
     {"not visited: one alert after a restart 8 days ahead, two replicas", test_not_visited},
     {"a visit resolves it automatically", test_auto_resolve_visit},
     {"ticket SLA: urgent, 5 h ahead; closed: resolved automatically", test_ticket_sla},
+    {"SIGKILL after the alert's ack, before the deadline's", test_killed_after_alert_ack},
+    {"SIGKILL after the deadline's ack, before the alert's", test_killed_after_timers_ack},
+    {"the timers' group made before what \"alerting\" has pending", test_upgrade_start},
     CU_TEST_INFO_NULL,
 };
 

@@ -477,6 +477,21 @@ static void test_rule_texts(void)
     CU_ASSERT_TRUE(alert_type_watched("visit")); /* timer rules: a contact moves a deadline */
     CU_ASSERT_FALSE(alert_type_watched("note"));
     CU_ASSERT_FALSE(alert_type_watched(NULL));
+    /* The alert rules' cycle: event rules only (timer rules have a cycle of their own). */
+    static const struct {
+        const char *type;
+        bool want;
+    } evaluated[] = {
+        {"order", true},         {"order_cancelled", true},
+        {"return", true},        {"feedback", true},
+        {"ticket_opened", true}, {"competitor_intel", true},
+        {"visit", false},        {"call", false},
+        {"meeting", false},      {"ticket_closed", false},
+        {"invoice", false},      {"payment", false},
+        {"note", false},         {NULL, false},
+    };
+    for (size_t i = 0; i < sizeof(evaluated) / sizeof(evaluated[0]); i++)
+        CU_ASSERT_EQUAL(alert_type_evaluated(evaluated[i].type), evaluated[i].want);
 }
 
 /* ---- settings per team -------------------------------------------------------- */

@@ -8,6 +8,7 @@
 #include "alerting/lifecycle.h"
 #include "alerting/rules.h"
 #include "alerting/settings.h"
+#include "alerting/timergroup.h"
 #include "alerting/timermerge.h"
 #include "alerting/timerules.h"
 #include "followup.h"
@@ -470,6 +471,57 @@ static void test_merge(void)
     }
 }
 
+static void test_group_start(void)
+{
+    static const struct {
+        const char *what, *last, *oldest, *want; /* want NULL: -1 */
+    } rows[] = {
+        {"no \"alerting\" group: from the start", NULL, NULL, "0"},
+        {"no \"alerting\" group, a pending id ignored", NULL, "5-0", "0"},
+        {"nothing pending: its last-delivered id", "1700000000000-3", NULL, "1700000000000-3"},
+        {"fresh \"alerting\": 0-0", "0-0", NULL, "0-0"},
+        {"pending: just before the oldest", "1700000000900-0", "1700000000000-3",
+         "1700000000000-2"},
+        {"pending at seq 0: the millisecond before, last seq", "1700000000900-0", "1700000000000-0",
+         "1699999999999-18446744073709551615"},
+        {"pending at 0-1: 0-0", "0-5", "0-1", "0-0"},
+        {"pending at 0-0 stays 0-0", "0-5", "0-0", "0-0"},
+        {"an id without seq reads as seq 0", "12", "12", "11-18446744073709551615"},
+        {"a last-delivered id that does not read", "abc", NULL, NULL},
+        {"a pending id that does not read", "12-0", "12-x", NULL},
+        {"a pending id with junk after", "12-0", "12-1z", NULL},
+        {"a negative id", "12-0", "-1-0", NULL},
+        {"an ms beyond 64 bits", "99999999999999999999-0", NULL, NULL},
+    };
+    for (size_t r = 0; r < sizeof(rows) / sizeof(rows[0]); r++) {
+        char out[64] = "";
+        int rc = timer_group_start(rows[r].last, rows[r].oldest, out, sizeof(out));
+        if (!rows[r].want) {
+            CU_ASSERT_EQUAL(rc, -1);
+            continue;
+        }
+        CU_ASSERT_EQUAL(rc, 0);
+        CU_ASSERT_STRING_EQUAL(out, rows[r].want);
+    }
+    char small[8];
+    CU_ASSERT_EQUAL(timer_group_before("1700000000000-3", small, sizeof(small)), -1);
+    CU_ASSERT_EQUAL(timer_group_start("1700000000000-3", NULL, small, sizeof(small)), -1);
+}
+
+static void test_type_watched(void)
+{
+    static const struct {
+        const char *type;
+        bool want;
+    } rows[] = {
+        {"visit", true},   {"ticket_opened", true},     {"ticket_closed", true}, {"invoice", true},
+        {"payment", true}, {"competitor_intel", false}, {"no_such_type", false}, {"", false},
+        {NULL, false},
+    };
+    for (size_t r = 0; r < sizeof(rows) / sizeof(rows[0]); r++)
+        CU_ASSERT_EQUAL(timer_type_watched(rows[r].type), rows[r].want);
+}
+
 static CU_TestInfo tests[] = {
     {"the zone", test_zone},
     {"events set and clear deadlines (table)", test_plan_table},
@@ -483,6 +535,8 @@ static CU_TestInfo tests[] = {
     {"bilingual titles", test_titles},
     {"timer rows in the rule table", test_rows},
     {"auto-resolve", test_auto_resolve},
+    {"where the timers' group starts (table)", test_group_start},
+    {"event types that move deadlines", test_type_watched},
     CU_TEST_INFO_NULL,
 };
 

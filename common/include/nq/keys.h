@@ -47,6 +47,7 @@
  * | nq:ix:customers:sort=<order>     | ZSET   | forever                   | customers: "<sort key>\x1f<id>", score 0, of every customer, per order name, created, last_contact, next_followup (common/lua/lib/sort.lua; the keys written kept in the customer's field sort_keys) |
  * | nq:ix:layout                     | STRING | forever                   | customers: "1" once the list indexes were built from the records (services/customers/ixbuild.h) |
  * | nq:activities group "alerting"   | (group) | kept                     | alerting: its own consumer group on the log (services/alerting/alerting.h) |
+ * | nq:activities group "alerting-timers" | (group) | kept                | alerting: the timer deadlines' own consumer group on the log (services/alerting/timercycle.h) |
  * | nq:alerts                        | STREAM | trimmed to NQ_ALERT_STREAM_MAXLEN | alerting raises, the gateway changes: one entry per raise or change, fields id and a (the packed alert after it); the SSE stream's replay |
  * | nq:alert:<id>                    | HASH   | forever                   | alerting raises, the gateway changes: id, a (packed nq.Alert without id), state, v (version, +1 per change); ids "<raised at ms, 13 digits>-<16 hex of the dedupe key>" sort in raise order |
  * | nq:alert:seen:<rule>:<subject length>:<subject>:<window> | STRING | NQ_ALERT_SEEN_TTL_S | alerting: the alert of (rule, subject, window) was raised; set by the script that raises it |
@@ -119,6 +120,7 @@
 #define NQ_KEY_ALERT_SEEN_PREFIX    "nq:alert:seen:"
 #define NQ_ALERT_SEEN_TTL_S         (30 * 86400)
 #define NQ_GROUP_ALERTING           "alerting"
+#define NQ_GROUP_ALERT_TIMERS       "alerting-timers"
 #define NQ_KEY_ALERT_RULES          "nq:alert:rules"
 #define NQ_KEY_TEAM_SETTINGS        "nq:teams:settings"
 #define NQ_KEY_ALERT_PRICES         "nq:alert:prices"
