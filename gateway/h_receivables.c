@@ -13,6 +13,7 @@
 
 #include "arjson.h"
 #include "nq/ar_reply.h"
+#include "nq/ar_totals.h"
 #include "gateway.h"
 #include "nq/fielderr.h"
 #include "nq/keys.h"
@@ -68,6 +69,9 @@ int gw_ar_add(const redisReply *facts, int64_t at, const char *const *sps, size_
 }
 
 /* One read in flight. */
+struct ar_read;
+static void sum_and_answer(struct ar_read *r);
+
 typedef struct ar_read {
     nq_http_conn_t *conn;       /* retained until the answer */
     gateway_t *gw;              /* the gateway */
@@ -81,7 +85,17 @@ typedef struct ar_read {
     size_t left;           /* replies to wait for */
     size_t customers;      /* customers read */
     bool failed;           /* a read failed */
+    bool now;              /* at is now: a team's or salesperson's kept totals */
+    struct ar_part *parts; /* the totals' reads in flight */
 } ar_read_t;
+
+/* One read of a salesperson's kept totals (nq/ar_totals.h). */
+typedef enum { PART_DUE, PART_INVOICED, PART_CREDIT, PART_CUSTOMERS, PARTS } ar_part_kind_t;
+typedef struct ar_part {
+    ar_read_t *r;
+    size_t sp;           /* its place in r->sps */
+    ar_part_kind_t kind; /* which key */
+} ar_part_t;
 
 static void ar_free(ar_read_t *r)
 {
@@ -89,6 +103,7 @@ static void ar_free(ar_read_t *r)
         free(r->sps[i]);
     free(r->sps);
     free(r->per_sp);
+    free(r->parts);
     nq_http_conn_release(r->conn);
     free(r);
 }
@@ -137,7 +152,14 @@ static void on_facts(nq_redis_t *redis, redisReply *reply, void *data)
         r->failed |= gw_ar_add(reply, r->at, (const char *const *)r->sps, r->n_sps,
                                r->sps ? r->per_sp : &r->total) != 0;
     }
-    if (--r->left == 0) {
+    if (--r->left == 0)
+        sum_and_answer(r);
+}
+
+/* Every read is in: the scope's total from its people's sums, the answer. */
+static void sum_and_answer(ar_read_t *r)
+{
+    {
         for (size_t i = 0; r->sps && i < r->n_sps; i++) { /* the scope: its people's sums */
             nq_ar_aging_t *t = &r->total, *s = &r->per_sp[i];
             for (int b = 0; b < NQ_AR_BUCKETS; b++)
@@ -178,9 +200,68 @@ static void on_customers(nq_redis_t *redis, redisReply *reply, void *data)
     on_facts(NULL, &(redisReply){.type = REDIS_REPLY_ARRAY}, r);
 }
 
+/* One of a salesperson's kept totals: added to its sum. */
+static void on_part(nq_redis_t *redis, redisReply *reply, void *data)
+{
+    ar_part_t *p = data;
+    ar_read_t *r = p->r;
+    nq_ar_aging_t *sum = &r->per_sp[p->sp];
+    const char **f = NULL;
+    if (!reply || reply->type == REDIS_REPLY_ERROR) {
+        r->failed = true;
+    } else if (p->kind == PART_CUSTOMERS) {
+        r->customers += reply->type == REDIS_REPLY_INTEGER ? (size_t)reply->integer : 0;
+    } else if (p->kind == PART_CREDIT) {
+        nq_ar_totals_age(NULL, 0, NULL, 0,
+                         reply->type == REDIS_REPLY_STRING ? strtoll(reply->str, NULL, 10) : 0,
+                         r->at, sum);
+    } else if (reply->type == REDIS_REPLY_ARRAY && (f = nq_reply_strings(reply))) {
+        bool due = p->kind == PART_DUE;
+        size_t n = reply->elements;
+        nq_ar_totals_age(due ? f : NULL, due ? n : 0, due ? NULL : f, due ? 0 : n, 0, r->at, sum);
+    } else {
+        r->failed = true;
+    }
+    free(f);
+    if (--r->left == 0)
+        sum_and_answer(r);
+}
+
+/* Read the kept totals of the salespeople r->sps (nq/ar_totals.h): a few
+ * small keys each, whatever their customers. */
+static void read_totals(ar_read_t *r)
+{
+    static const char *const parts[] = {"due", "invoiced", "credit"};
+    static const char *const commands[] = {"HGETALL %s", "HGETALL %s", "GET %s", "SCARD %s"};
+    r->parts = calloc(r->n_sps * PARTS + 1, sizeof(*r->parts));
+    r->left = 1; /* held until every read is sent */
+    for (size_t i = 0; r->parts && i < r->n_sps; i++) {
+        for (int k = 0; k < PARTS; k++) {
+            ar_part_t *p = &r->parts[i * PARTS + (size_t)k];
+            char key[160];
+            *p = (ar_part_t){r, i, (ar_part_kind_t)k};
+            if (k == PART_CUSTOMERS)
+                nq_key_sp_ar(key, sizeof(key), r->sps[i]);
+            else
+                nq_key_sp_ar_totals(key, sizeof(key), r->sps[i], parts[k]);
+            if (nq_redis_command(r->gw->svc->redis, on_part, p, commands[k], key) == 0)
+                r->left++;
+            else
+                r->failed = true;
+        }
+    }
+    r->failed |= !r->parts;
+    if (--r->left == 0)
+        sum_and_answer(r);
+}
+
 /* Read the customers of the salespeople r->sps (their sets' union). */
 static void read_salespeople(ar_read_t *r)
 {
+    if (r->now && r->n_sps > 0) {
+        read_totals(r);
+        return;
+    }
     if (r->n_sps == 0) {
         r->left = 1;
         on_facts(NULL, &(redisReply){.type = REDIS_REPLY_ARRAY}, r);
@@ -250,6 +331,7 @@ static int at_of(const gw_request_t *req, ar_read_t *r)
         return -1;
     }
     r->at = given ? day.end_ms - 1 : ms;
+    r->now = !given;
     snprintf(r->day, sizeof(r->day), "%s", day.key);
     return 0;
 }

@@ -98,6 +98,7 @@ static const struct {
     {CUSTOMERS, RW, ANY_SP NQ_KEY_SP_INTEL_SUFFIX "*"},  /* competitor intel (nq/intel.h) */
     {CUSTOMERS, RW, NQ_KEY_INTEL_SALESPEOPLE},           /* likewise: who has any */
     {CUSTOMERS, RW, NQ_KEY_AR_DUE},                      /* overdue-receivable looks */
+    {CUSTOMERS, RW, ANY_SP NQ_KEY_SP_AR_TOTALS_SUFFIX "*"}, /* receivables totals for now */
     {CUSTOMERS, RW, ANY_SP NQ_KEY_SP_TICKETS_SUFFIX},    /* a salesperson's ticket times */
     /* A team's hash and members; no glob tells the hash "nq:team:<id>"
      * from the targets and plans reporting keeps under it. */

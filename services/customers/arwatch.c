@@ -1,6 +1,8 @@
 /* arwatch.c — the overdue=receivable list index, kept by looks. See arwatch.h. */
 #include "arwatch.h"
 
+#include "artotals.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +19,9 @@
 typedef struct look {
     arwatch_t *w;           /* the watch */
     char id[NQ_ID_MAX + 1]; /* the customer */
+    long long n_facts;      /* its facts read */
+    bool overdue;           /* an open invoice past due now */
+    int64_t next;           /* when the next one falls past due (0 none) */
 } look_t;
 
 static void round_done(arwatch_t *w)
@@ -42,28 +47,42 @@ static void on_set(nq_redis_t *r, redisReply *reply, void *data)
     round_done(w);
 }
 
-/* The customer's facts: in or out of the index as of now, and its next look. */
+/* The totals written (artotals.h): the customer in or out of the index as
+ * of now, and its next look; when the facts changed, it stays due. */
+static void on_totals(void *data, int rc)
+{
+    look_t *l = data;
+    arwatch_t *w = l->w;
+    char facts[160], over[160], cust[160];
+    nq_key_customer_ar(facts, sizeof(facts), l->id);
+    nq_key_index(over, sizeof(over), orgix_lists[ORG_CUSTOMER].name, "overdue", "receivable");
+    nq_key_customer(cust, sizeof(cust), l->id);
+    if (rc != 1 ||
+        nq_script_callf(w->redis, NQ_SCRIPT(AR_OVERDUE_SET), on_set, l, 4,
+                        "%s %s %s %s %s %lld %d %lld", facts, NQ_KEY_AR_DUE, over, cust, l->id,
+                        l->n_facts, l->overdue ? 1 : 0, (long long)l->next) != 0) {
+        free(l);
+        round_done(w);
+    }
+}
+
+/* The customer's facts: its overdue state as of now, then its totals. */
 static void on_facts(nq_redis_t *r, redisReply *reply, void *data)
 {
     look_t *l = data;
     arwatch_t *w = l->w;
-    int64_t now = nq_now_ms(), next = 0;
-    bool overdue = false;
     nq_ar_t ar;
-    char facts[160], over[160], cust[160];
+    int64_t now = nq_now_ms();
     if (!reply || nq_ar_from_reply(reply, now, &ar) != 0) {
         free(l);
         round_done(w);
         return;
     }
-    nq_ar_overdue_state(&ar, now, &overdue, &next);
+    nq_ar_overdue_state(&ar, now, &l->overdue, &l->next);
+    l->n_facts = (long long)(reply->elements / 2);
+    int rc = artotals_write(w->redis, l->id, &ar, reply->elements / 2, on_totals, l);
     nq_ar_free(&ar);
-    nq_key_customer_ar(facts, sizeof(facts), l->id);
-    nq_key_index(over, sizeof(over), orgix_lists[ORG_CUSTOMER].name, "overdue", "receivable");
-    nq_key_customer(cust, sizeof(cust), l->id);
-    if (nq_script_callf(w->redis, NQ_SCRIPT(AR_OVERDUE_SET), on_set, l, 4,
-                        "%s %s %s %s %s %lld %d %lld", facts, NQ_KEY_AR_DUE, over, cust, l->id,
-                        (long long)(reply->elements / 2), overdue ? 1 : 0, (long long)next) != 0) {
+    if (rc != 0) {
         free(l);
         round_done(w);
     }

@@ -15,6 +15,10 @@
  * redeliveries agree, and a rebuild's replay (which stores the same facts
  * and asks for a look) leaves the index as it was.
  *
+ * A look first writes the customer's share of its salespeople's receivables
+ * totals for now (artotals.h, by the same guard); only then its place in the
+ * index, so a look that finds the facts changed stays due for both.
+ *
  * The indexer runs the looks due on every tick and after every batch it
  * writes, ARWATCH_BATCH customers a round, again while rounds come back
  * full and made progress. A customer not in the directory is not listed.
