@@ -40,7 +40,7 @@ static void put(nq_ar_cell_t *c, size_t *n, char kind, const char *sp, int64_t m
     c[(*n)++].fen = fen;
 }
 
-int nq_ar_cells(const nq_ar_t *ar, nq_ar_cell_t **cells, size_t *n)
+int nq_ar_cells(const nq_ar_t *ar, int64_t at, nq_ar_cell_t **cells, size_t *n)
 {
     nq_ar_cell_t *c = calloc(3 * ar->n_inv + ar->n_pay + 1, sizeof(*c));
     *cells = c;
@@ -49,6 +49,8 @@ int nq_ar_cells(const nq_ar_t *ar, nq_ar_cell_t **cells, size_t *n)
         return -1;
     for (size_t i = 0; i < ar->n_inv; i++) {
         const nq_ar_invoice_t *v = &ar->inv[i];
+        if (v->at > at)
+            continue;
         put(c, n, 'i', v->salesperson, v->at, v->amount_fen);
         if (v->open_fen > 0) {
             put(c, n, 'o', v->salesperson, v->due_at, v->open_fen);
@@ -59,6 +61,17 @@ int nq_ar_cells(const nq_ar_t *ar, nq_ar_cell_t **cells, size_t *n)
         put(c, n, 'c', ar->pay[i].salesperson, -1, ar->pay[i].left_fen);
     *n = merge(c, *n);
     return 0;
+}
+
+int64_t nq_ar_next_fact(const nq_ar_t *ar, int64_t at)
+{
+    int64_t next = 0;
+    for (size_t i = 0; i < ar->n_inv + ar->n_pay; i++) {
+        int64_t t = i < ar->n_inv ? ar->inv[i].at : ar->pay[i - ar->n_inv].at;
+        if (t > at && (next == 0 || t < next))
+            next = t;
+    }
+    return next;
 }
 
 int nq_ar_cell_parts(const char *field, char *kind, char *sp, const char **day)

@@ -111,15 +111,14 @@ static void on_sum(nq_redis_t *r, redisReply *reply, void *data)
         finish(j, -1);
 }
 
-int artotals_write(nq_redis_t *r, const char *id, nq_ar_t *ar, size_t n_facts,
+int artotals_write(nq_redis_t *r, const char *id, const nq_ar_t *ar, int64_t at, size_t n_facts,
                    artotals_done_fn done, void *data)
 {
     job_t *j = calloc(1, sizeof(*j));
     char key[160];
     if (!j)
         return -1;
-    nq_ar_apply(ar, NQ_AR_ALL);
-    if (nq_ar_cells(ar, &j->cells, &j->n_cells) != 0 ||
+    if (nq_ar_cells(ar, at, &j->cells, &j->n_cells) != 0 ||
         nq_key_customer_ar_sum(key, sizeof(key), id) < 0) {
         free(j->cells);
         free(j);

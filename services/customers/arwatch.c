@@ -1,13 +1,13 @@
 /* arwatch.c — the overdue=receivable list index, kept by looks. See arwatch.h. */
 #include "arwatch.h"
 
-#include "artotals.h"
-
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "artotals.h"
 #include "nq/ar_reply.h"
+#include "nq/ar_totals.h"
 #include "nq/fielderr.h"
 #include "nq/keys.h"
 #include "nq/log.h"
@@ -79,8 +79,11 @@ static void on_facts(nq_redis_t *r, redisReply *reply, void *data)
         return;
     }
     nq_ar_overdue_state(&ar, now, &l->overdue, &l->next);
+    int64_t fact = nq_ar_next_fact(&ar, now); /* dated later: the totals move then */
+    if (fact && (!l->next || fact < l->next))
+        l->next = fact;
     l->n_facts = (long long)(reply->elements / 2);
-    int rc = artotals_write(w->redis, l->id, &ar, reply->elements / 2, on_totals, l);
+    int rc = artotals_write(w->redis, l->id, &ar, now, reply->elements / 2, on_totals, l);
     nq_ar_free(&ar);
     if (rc != 0) {
         free(l);

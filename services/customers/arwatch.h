@@ -9,7 +9,8 @@
  * the facts, applies them as of now, puts the customer in or out of
  * nq:ix:customers:overdue=receivable, and schedules the next look for the
  * instant the earliest open invoice not yet past due becomes so (the local
- * midnight after its due day, nq_ar_overdue_from), or none. A look is
+ * midnight after its due day, nq_ar_overdue_from), or at its next fact
+ * dated after now (within ingest's future skew), whichever comes first, or none. A look is
  * written only when the facts are still those read (common/lua/
  * ar_overdue_set.lua), else it stays due and runs again: so replicas and
  * redeliveries agree, and a rebuild's replay (which stores the same facts

@@ -159,18 +159,17 @@ static void check_equal(const nq_ar_aging_t *want, const nq_ar_aging_t *got, con
 }
 
 static const char *const sps[] = {"sp-a", "sp-b"};
-static const char *const dates[] = {"2026-12-15T00:00", "2026-12-15T12:00", "2026-12-31T23:59",
-                                    "2027-01-14T10:00", "2027-03-15T00:00", "2028-01-01T00:00"};
 
-/* Each customer alone, then all together: the cells read at every date
- * equal nq_ar_age_each of the facts at that date. */
-static void test_cells_equal_aging(void)
+/* Each customer alone, then all together: the cells computed at `made`
+ * (NULL: at the date read) and read at each date equal nq_ar_age_each of
+ * the facts at that date. */
+static void cells_equal_aging(const char *made, const char *const *dates, size_t n_dates)
 {
     for (size_t upto = 0; upto <= N_CUSTOMERS; upto++) {
         size_t from = upto < N_CUSTOMERS ? upto : 0,
                to = upto < N_CUSTOMERS ? upto + 1 : N_CUSTOMERS;
-        for (size_t d = 0; d < sizeof(dates) / sizeof(dates[0]); d++) {
-            int64_t at = T(dates[d]);
+        for (size_t d = 0; d < n_dates; d++) {
+            int64_t at = T(dates[d]), at_made = made ? T(made) : at;
             nq_ar_aging_t want[2], got[2];
             memset(want, 0, sizeof(want));
             memset(got, 0, sizeof(got));
@@ -193,10 +192,10 @@ static void test_cells_equal_aging(void)
                     want[s].invoiced_window_fen += one[s].invoiced_window_fen;
                     want[s].open_invoices += one[s].open_invoices;
                 }
-                nq_ar_apply(&ar, NQ_AR_ALL);
+                nq_ar_apply(&ar, at_made);
                 nq_ar_cell_t *cells;
                 size_t n;
-                CU_ASSERT_FATAL(nq_ar_cells(&ar, &cells, &n) == 0);
+                CU_ASSERT_FATAL(nq_ar_cells(&ar, at_made, &cells, &n) == 0);
                 for (int s = 0; s < 2; s++)
                     keys_add(&k[s], sps[s], cells, n);
                 free(cells);
@@ -214,15 +213,47 @@ static void test_cells_equal_aging(void)
     }
 }
 
+/* Cells made after the last fact (12-14 23:59) age by themselves: read
+ * days and years later they still equal the facts' aging. */
+static void test_cells_age_by_themselves(void)
+{
+    static const char *const dates[] = {"2026-12-15T00:00", "2026-12-15T12:00", "2026-12-31T23:59",
+                                        "2027-01-14T10:00", "2027-03-15T00:00", "2028-01-01T00:00"};
+    cells_equal_aging("2026-12-15T00:00", dates, sizeof(dates) / sizeof(dates[0]));
+}
+
+/* Cells made at a time amid the facts (later facts left out; equal times:
+ * invoices first) equal the facts' aging then. */
+static void test_cells_amid_facts(void)
+{
+    static const char *const dates[] = {"2026-08-01T09:59", "2026-08-02T10:00", "2026-10-03T10:00",
+                                        "2026-10-11T09:00", "2026-11-21T12:00", "2026-12-14T23:58",
+                                        "2026-12-14T23:59"};
+    cells_equal_aging(NULL, dates, sizeof(dates) / sizeof(dates[0]));
+}
+
+/* The earliest fact after a time: a look is due then. */
+static void test_next_fact(void)
+{
+    nq_ar_t ar;
+    facts_of(&customers[3], &ar);
+    CU_ASSERT_EQUAL(nq_ar_next_fact(&ar, T("2026-07-01T00:00")), T("2026-08-01T10:00"));
+    CU_ASSERT_EQUAL(nq_ar_next_fact(&ar, T("2026-08-01T10:00")), T("2026-08-02T10:00"));
+    CU_ASSERT_EQUAL(nq_ar_next_fact(&ar, T("2026-08-02T10:00")), T("2026-08-03T10:00"));
+    CU_ASSERT_EQUAL(nq_ar_next_fact(&ar, T("2026-08-03T10:00")), 0);
+    nq_ar_free(&ar);
+}
+
 /* The cells of one customer: merged per day, none 0 (d2 paid, no credit left), sorted. */
 static void test_cells(void)
 {
     nq_ar_t ar;
     facts_of(&customers[3], &ar);
-    nq_ar_apply(&ar, NQ_AR_ALL);
+    int64_t at = T("2027-01-01T00:00");
+    nq_ar_apply(&ar, at);
     nq_ar_cell_t *c;
     size_t n;
-    CU_ASSERT_FATAL(nq_ar_cells(&ar, &c, &n) == 0);
+    CU_ASSERT_FATAL(nq_ar_cells(&ar, at, &c, &n) == 0);
     static const struct {
         const char *field;
         int64_t fen;
@@ -319,7 +350,9 @@ static void test_read_edges(void)
 }
 
 static CU_TestInfo tests[] = {
-    {"cells read at a date equal the aging of the facts", test_cells_equal_aging},
+    {"cells made after the facts age by themselves", test_cells_age_by_themselves},
+    {"cells made amid the facts equal their aging then", test_cells_amid_facts},
+    {"the next fact after a time", test_next_fact},
     {"a customer's cells", test_cells},
     {"the difference between contributions", test_diff},
     {"cell fields", test_parts},

@@ -3,8 +3,9 @@
  * (pure; money in fen, exact).
  *
  * A customer's share of the totals is a set of cells, one per kind,
- * salesperson and day, computed from all its facts (nq_ar_apply with
- * NQ_AR_ALL). Its contribution hash (nq_key_customer_ar_sum) holds the cells
+ * salesperson and day, computed from its facts as of a time (nq_ar_apply);
+ * they hold until its next fact (nq_ar_next_fact: a fact dated later than
+ * the look, within ingest's future skew, gets a look at its time). Its contribution hash (nq_key_customer_ar_sum) holds the cells
  * it last added to the salespeople's keys, so a look adds only the
  * difference (nq_ar_cells_diff) and sum over customers = the totals:
  *   "o|<sp>|<due day>"  open fen of sp's invoices due that day -> due hash "<day>"
@@ -14,7 +15,7 @@
  * Days are local ("2026-12-15", nq/period.h). The days past due and the DSO
  * window are counted at read (nq_ar_totals_age), so the buckets age by
  * themselves; the figures equal nq_ar_age of every customer's facts at any
- * `at` not before the latest fact.
+ * `at` from the time the cells were computed to the customer's next fact.
  */
 #ifndef NQ_AR_TOTALS_H
 #define NQ_AR_TOTALS_H
@@ -25,7 +26,6 @@
 #include "nq/fielderr.h"
 #include "nq/receivable.h"
 
-#define NQ_AR_ALL      INT64_MAX        /* nq_ar_apply's `at` for every fact */
 #define NQ_AR_CELL_MAX (NQ_ID_MAX + 20) /* "o|<sp>|2026-12-15" and its NUL */
 
 typedef struct nq_ar_cell {
@@ -33,10 +33,14 @@ typedef struct nq_ar_cell {
     int64_t fen;                /* its amount (a count for "n|") */
 } nq_ar_cell_t;
 
-/* The cells of ar (after nq_ar_apply(ar, NQ_AR_ALL)), sorted by field,
- * summed, none 0; facts without a salesperson count nowhere. *cells is
- * malloc'd (free it). 0, or -1 out of memory. */
-int nq_ar_cells(const nq_ar_t *ar, nq_ar_cell_t **cells, size_t *n);
+/* The cells of ar at `at` (after nq_ar_apply(ar, at); facts after `at`
+ * count nowhere), sorted by field, summed, none 0; facts without a
+ * salesperson count nowhere. *cells is malloc'd (free it). 0, or -1 out of
+ * memory. */
+int nq_ar_cells(const nq_ar_t *ar, int64_t at, nq_ar_cell_t **cells, size_t *n);
+
+/* The time of ar's earliest fact after `at`; 0 when none. */
+int64_t nq_ar_next_fact(const nq_ar_t *ar, int64_t at);
 
 /* What to add to go from the contribution `old` (n_old alternating
  * field/value strings, a HGETALL; fields not of a cell, such as "_v", are
