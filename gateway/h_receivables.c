@@ -256,12 +256,8 @@ static void read_totals(ar_read_t *r)
 }
 
 /* Read the customers of the salespeople r->sps (their sets' union). */
-static void read_salespeople(ar_read_t *r)
+static void read_customers(ar_read_t *r)
 {
-    if (r->now && r->n_sps > 0) {
-        read_totals(r);
-        return;
-    }
     if (r->n_sps == 0) {
         r->left = 1;
         on_facts(NULL, &(redisReply){.type = REDIS_REPLY_ARRAY}, r);
@@ -287,6 +283,28 @@ static void read_salespeople(ar_read_t *r)
 }
 
 /* The salespeople of a team or salesperson scope (scopesps.h). */
+/* The totals' mark: kept totals when complete, else every customer. */
+static void on_mark(nq_redis_t *redis, redisReply *reply, void *data)
+{
+    ar_read_t *r = data;
+    if (reply && reply->type == REDIS_REPLY_STRING && strcmp(reply->str, "ready") == 0)
+        read_totals(r);
+    else
+        read_customers(r);
+}
+
+/* A team's or salesperson's figures now: from the kept totals once they are
+ * complete (nq:ar:totals "ready"); at a date, per customer. */
+static void read_salespeople(ar_read_t *r)
+{
+    if (!r->now || r->n_sps == 0)
+        read_customers(r);
+    else if (nq_redis_command(r->gw->svc->redis, on_mark, r, "GET %s", NQ_KEY_AR_TOTALS) != 0) {
+        r->failed = true;
+        answer(r);
+    }
+}
+
 static void on_salespeople(int status, char **ids, size_t n, void *data)
 {
     ar_read_t *r = data;

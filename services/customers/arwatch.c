@@ -122,12 +122,21 @@ void arwatch_init(arwatch_t *w, nq_redis_t *redis)
     w->redis = redis;
 }
 
+static void on_fill(nq_redis_t *r, redisReply *reply, void *data)
+{
+    if (reply && reply->type == REDIS_REPLY_ERROR)
+        nq_log_warn("ar_totals_fill_failed", "%s", reply->str);
+}
+
 void arwatch_run(arwatch_t *w)
 {
     if (w->busy) {
         w->again = true;
         return;
     }
+    /* the totals' mark first (one GET once ready): the round sees a fill's looks */
+    nq_script_callf(w->redis, NQ_SCRIPT(AR_TOTALS_FILL), on_fill, NULL, 3, "%s %s %s %lld",
+                    NQ_KEY_AR_TOTALS, NQ_KEY_AR_CUSTOMERS, NQ_KEY_AR_DUE, (long long)nq_now_ms());
     if (nq_redis_command(w->redis, on_due, w, "ZRANGEBYSCORE %s -inf %lld LIMIT 0 %d",
                          NQ_KEY_AR_DUE, (long long)nq_now_ms(), ARWATCH_BATCH) == 0)
         w->busy = true;

@@ -356,6 +356,9 @@ static const sample_t samples[] = {
      {T "cust:1:ar", T "cust:1:ar:sum", T "sp:1:ar:due", T "sp:1:ar:invoiced", T "sp:1:ar:credit"},
      {"0", "1", "o|sp-1|2026-12-01", "1", "-500", "n|sp-1|2026-12-01", "1", "-1",
       "i|sp-1|2026-11-01", "1", "-500", "c|sp-1|", "1", "-20"}},
+    /* the totals' mark: the fill (a look for each customer), then ready */
+    {NQ_SCRIPT_ID_AR_TOTALS_FILL, {T "ar:totals", T "ar:customers", T "ar:due"}, {"0"}},
+    {NQ_SCRIPT_ID_AR_TOTALS_FILL, {T "ar:totals", T "ar:customers", T "ar:due"}, {"0"}},
 };
 
 static redisReply *cmd(const char *fmt, ...)
