@@ -86,21 +86,19 @@ static const struct {
     {SCORING, RW, ANY_SP NQ_KEY_ON_TIME_SUFFIX},    /* likewise */
     {SCORING, RW, NQ_KEY_HEARTBEATS},               /* its heartbeat */
 
-    {CUSTOMERS, RW, ANY_SP NQ_KEY_PROFILE_SUFFIX},          /* a salesperson's record */
-    {CUSTOMERS, RW, ANY_SP NQ_KEY_SP_TEAMS_SUFFIX},         /* its team history */
-    {CUSTOMERS, RW, ANY_SP NQ_KEY_SP_STATUS_SUFFIX},        /* its status history */
-    {CUSTOMERS, RW, ANY_SP NQ_KEY_KEY_CUSTOMERS_SUFFIX},    /* its key customers */
-    {CUSTOMERS, RW, ANY_SP NQ_KEY_KEY_LOG_SUFFIX},          /* and their log */
-    {CUSTOMERS, RW, ANY_SP NQ_KEY_ACTS_SUFFIX},             /* the activity index */
-    {CUSTOMERS, RW, ANY_SP NQ_KEY_TIMELINE_SUFFIX},         /* likewise */
-    {CUSTOMERS, RW, ANY_SP NQ_KEY_SP_AR_SUFFIX},            /* customers with receivables */
-    {CUSTOMERS, RW, NQ_KEY_AR_CUSTOMERS},                   /* likewise, company-wide */
-    {CUSTOMERS, RW, ANY_SP NQ_KEY_SP_INTEL_SUFFIX "*"},     /* competitor intel (nq/intel.h) */
-    {CUSTOMERS, RW, NQ_KEY_INTEL_SALESPEOPLE},              /* likewise: who has any */
-    {CUSTOMERS, RW, NQ_KEY_AR_DUE},                         /* overdue-receivable looks */
-    {CUSTOMERS, RW, ANY_SP NQ_KEY_SP_AR_TOTALS_SUFFIX "*"}, /* receivables totals for now */
-    {CUSTOMERS, RW, NQ_KEY_AR_TOTALS},                      /* and whether they are complete */
-    {CUSTOMERS, RW, ANY_SP NQ_KEY_SP_TICKETS_SUFFIX},       /* a salesperson's ticket times */
+    {CUSTOMERS, RW, ANY_SP NQ_KEY_PROFILE_SUFFIX},       /* a salesperson's record */
+    {CUSTOMERS, RW, ANY_SP NQ_KEY_SP_TEAMS_SUFFIX},      /* its team history */
+    {CUSTOMERS, RW, ANY_SP NQ_KEY_SP_STATUS_SUFFIX},     /* its status history */
+    {CUSTOMERS, RW, ANY_SP NQ_KEY_KEY_CUSTOMERS_SUFFIX}, /* its key customers */
+    {CUSTOMERS, RW, ANY_SP NQ_KEY_KEY_LOG_SUFFIX},       /* and their log */
+    {CUSTOMERS, RW, ANY_SP NQ_KEY_ACTS_SUFFIX},          /* the activity index */
+    {CUSTOMERS, RW, ANY_SP NQ_KEY_TIMELINE_SUFFIX},      /* likewise */
+    {CUSTOMERS, RW, ANY_SP NQ_KEY_SP_AR_SUFFIX},         /* customers with receivables */
+    {CUSTOMERS, RW, NQ_KEY_AR_CUSTOMERS},                /* likewise, company-wide */
+    {CUSTOMERS, RW, ANY_SP NQ_KEY_SP_INTEL_SUFFIX "*"},  /* competitor intel (nq/intel.h) */
+    {CUSTOMERS, RW, NQ_KEY_INTEL_SALESPEOPLE},           /* likewise: who has any */
+    {CUSTOMERS, RW, NQ_KEY_AR_DUE},                      /* overdue-receivable looks */
+    {CUSTOMERS, RW, ANY_SP NQ_KEY_SP_TICKETS_SUFFIX},    /* a salesperson's ticket times */
     /* A team's hash and members; no glob tells the hash "nq:team:<id>"
      * from the targets and plans reporting keeps under it. */
     {CUSTOMERS, RW, ANY_TEAM},
@@ -125,6 +123,8 @@ static const struct {
     {CUSTOMERS, RW, NQ_KEY_INDEX_PREFIX NQ_IX_SALESPEOPLE "*"}, /* likewise */
     {CUSTOMERS, RW, NQ_KEY_INDEX_PREFIX NQ_IX_CUSTOMERS "*"},   /* likewise */
     {CUSTOMERS, RW, NQ_KEY_INDEX_LAYOUT},                       /* the indexes were built */
+    {CUSTOMERS, RW, NQ_KEY_AR_TOTALS},                          /* receivables totals: complete? */
+    {CUSTOMERS, RW, ANY_SP NQ_KEY_SP_AR_TOTALS_SUFFIX "*"},     /* and the totals for now */
     {CUSTOMERS, RW, NQ_KEY_ACTIVITIES},        /* group "index" of the activity indexer */
     {CUSTOMERS, RW, NQ_KEY_ACTINDEX_REPLAYED}, /* the request the index was replayed for */
     {CUSTOMERS, RW, NQ_KEY_REBUILD_JOB},       /* read by actindex_replay (KEYS) */
