@@ -398,6 +398,7 @@ def read_customers(c, rng):
         out[name] = stats(xs, {"customers_per_read": round(custs / n)})
         if at is None:
             out[name]["equal_to_per_customer"] = "%d/%d" % (equal, n)
+            out[name]["totals_mark"] = redis("get", "nq:ar:totals").strip()  # "ready": kept
         log("%s: %s" % (name, json.dumps(out[name])))
     return out
 
