@@ -205,7 +205,7 @@ static void on_part(nq_redis_t *redis, redisReply *reply, void *data)
 {
     ar_part_t *p = data;
     ar_read_t *r = p->r;
-    nq_ar_aging_t *sum = &r->per_sp[p->sp];
+    nq_ar_aging_t *sum = r->sps ? &r->per_sp[p->sp] : &r->total;
     const char **f = NULL;
     if (!reply || reply->type == REDIS_REPLY_ERROR) {
         r->failed = true;
@@ -227,23 +227,27 @@ static void on_part(nq_redis_t *redis, redisReply *reply, void *data)
         sum_and_answer(r);
 }
 
-/* Read the kept totals of the salespeople r->sps (nq/ar_totals.h): a few
- * small keys each, whatever their customers. */
+/* Read the kept totals of the salespeople r->sps, or the company's (sps
+ * NULL) (nq/ar_totals.h): a few small keys each, whatever their customers. */
 static void read_totals(ar_read_t *r)
 {
     static const char *const parts[] = {"due", "invoiced", "credit"};
     static const char *const commands[] = {"HGETALL %s", "HGETALL %s", "GET %s", "SCARD %s"};
-    r->parts = calloc(r->n_sps * PARTS + 1, sizeof(*r->parts));
+    size_t n = r->sps ? r->n_sps : 1;
+    r->parts = calloc(n * PARTS + 1, sizeof(*r->parts));
     r->left = 1; /* held until every read is sent */
-    for (size_t i = 0; r->parts && i < r->n_sps; i++) {
+    for (size_t i = 0; r->parts && i < n; i++) {
+        const char *sp = r->sps ? r->sps[i] : NQ_AR_COMPANY;
         for (int k = 0; k < PARTS; k++) {
             ar_part_t *p = &r->parts[i * PARTS + (size_t)k];
             char key[160];
             *p = (ar_part_t){r, i, (ar_part_kind_t)k};
-            if (k == PART_CUSTOMERS)
-                nq_key_sp_ar(key, sizeof(key), r->sps[i]);
+            if (k == PART_CUSTOMERS && !r->sps)
+                snprintf(key, sizeof(key), "%s", NQ_KEY_AR_CUSTOMERS);
+            else if (k == PART_CUSTOMERS)
+                nq_key_sp_ar(key, sizeof(key), sp);
             else
-                nq_key_sp_ar_totals(key, sizeof(key), r->sps[i], parts[k]);
+                nq_key_sp_ar_totals(key, sizeof(key), sp, parts[k]);
             if (nq_redis_command(r->gw->svc->redis, on_part, p, commands[k], key) == 0)
                 r->left++;
             else
@@ -255,9 +259,18 @@ static void read_totals(ar_read_t *r)
         sum_and_answer(r);
 }
 
-/* Read the customers of the salespeople r->sps (their sets' union). */
+/* Read the customers of the salespeople r->sps (their sets' union), or
+ * every customer with receivables (sps NULL: the company). */
 static void read_customers(ar_read_t *r)
 {
+    if (!r->sps) {
+        if (nq_redis_command(r->gw->svc->redis, on_customers, r, "SMEMBERS %s",
+                             NQ_KEY_AR_CUSTOMERS) != 0) {
+            r->failed = true;
+            answer(r);
+        }
+        return;
+    }
     if (r->n_sps == 0) {
         r->left = 1;
         on_facts(NULL, &(redisReply){.type = REDIS_REPLY_ARRAY}, r);
@@ -282,7 +295,6 @@ static void read_customers(ar_read_t *r)
     }
 }
 
-/* The salespeople of a team or salesperson scope (scopesps.h). */
 /* The totals' mark: kept totals when complete, else every customer. */
 static void on_mark(nq_redis_t *redis, redisReply *reply, void *data)
 {
@@ -293,11 +305,11 @@ static void on_mark(nq_redis_t *redis, redisReply *reply, void *data)
         read_customers(r);
 }
 
-/* A team's or salesperson's figures now: from the kept totals once they are
- * complete (nq:ar:totals "ready"); at a date, per customer. */
-static void read_salespeople(ar_read_t *r)
+/* A scope's figures now: from the kept totals once they are complete
+ * (nq:ar:totals "ready"); at a date, per customer. */
+static void read_scope(ar_read_t *r)
 {
-    if (!r->now || r->n_sps == 0)
+    if (!r->now || (r->sps && r->n_sps == 0))
         read_customers(r);
     else if (nq_redis_command(r->gw->svc->redis, on_mark, r, "GET %s", NQ_KEY_AR_TOTALS) != 0) {
         r->failed = true;
@@ -305,6 +317,7 @@ static void read_salespeople(ar_read_t *r)
     }
 }
 
+/* The salespeople of a team or salesperson scope (scopesps.h). */
 static void on_salespeople(int status, char **ids, size_t n, void *data)
 {
     ar_read_t *r = data;
@@ -322,7 +335,7 @@ static void on_salespeople(int status, char **ids, size_t n, void *data)
     }
     r->sps = ids;
     r->n_sps = n;
-    read_salespeople(r);
+    read_scope(r);
 }
 
 static void bad(const gw_request_t *req, const char *field, const char *why)
@@ -371,12 +384,7 @@ static void get_receivables(const gw_request_t *req)
     r->conn = req->conn;
     nq_http_conn_retain(req->conn);
     if (strcmp(r->scope, "company") == 0) {
-        /* every caller may read the company's totals (as the KPI company reads) */
-        if (nq_redis_command(req->gw->svc->redis, on_customers, r, "SMEMBERS %s",
-                             NQ_KEY_AR_CUSTOMERS) != 0) {
-            r->failed = true;
-            answer(r);
-        }
+        read_scope(r); /* every caller may read the company's (as the KPI company reads) */
     } else if (gw_scope_salespeople(req, r->scope, AR_MAX_SALESPEOPLE, on_salespeople, r) != 0) {
         ar_free(r);
     }

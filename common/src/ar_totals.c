@@ -31,7 +31,7 @@ static size_t merge(nq_ar_cell_t *c, size_t n)
 }
 
 /* Append the cell kind|sp|day of fen (the day of `ms`; none when ms < 0). */
-static void put(nq_ar_cell_t *c, size_t *n, char kind, const char *sp, int64_t ms, int64_t fen)
+static void put_one(nq_ar_cell_t *c, size_t *n, char kind, const char *sp, int64_t ms, int64_t fen)
 {
     nq_period_t d = {0};
     if (fen == 0 || !*sp || (ms >= 0 && nq_period_of(NQ_PERIOD_DAY, ms, &d) != 0))
@@ -40,9 +40,16 @@ static void put(nq_ar_cell_t *c, size_t *n, char kind, const char *sp, int64_t m
     c[(*n)++].fen = fen;
 }
 
+/* The cell for sp and for the company. */
+static void put(nq_ar_cell_t *c, size_t *n, char kind, const char *sp, int64_t ms, int64_t fen)
+{
+    put_one(c, n, kind, sp, ms, fen);
+    put_one(c, n, kind, NQ_AR_COMPANY, ms, fen);
+}
+
 int nq_ar_cells(const nq_ar_t *ar, int64_t at, nq_ar_cell_t **cells, size_t *n)
 {
-    nq_ar_cell_t *c = calloc(3 * ar->n_inv + ar->n_pay + 1, sizeof(*c));
+    nq_ar_cell_t *c = calloc(2 * (3 * ar->n_inv + ar->n_pay) + 1, sizeof(*c));
     *cells = c;
     *n = 0;
     if (!c)

@@ -50,6 +50,8 @@ static const struct {
     {"nq-customers", NQ_KEY_CUSTOMER_PREFIX "c-acl-x:ar:sum", true, true},
     {"nq-gateway", ACL_SP NQ_KEY_SP_AR_TOTALS_SUFFIX "invoiced", false, true},
     {"nq-customers", NQ_KEY_AR_TOTALS, true, true},
+    {"nq-customers", NQ_KEY_AR_COMPANY_PREFIX "due", true, true},
+    {"nq-scoring", NQ_KEY_AR_COMPANY_PREFIX "due", false, false},
     {"nq-gateway", NQ_KEY_AR_TOTALS, false, true},
     {"nq-scoring", ACL_SP NQ_KEY_SP_AR_TOTALS_SUFFIX "due", false, false},
     {"nq-customers", ACL_SP NQ_KEY_SP_INTEL_SUFFIX "sums:2099-01", true, true},

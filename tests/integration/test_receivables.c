@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "nq/access.h"
+#include "nq/ar_totals.h"
 #include "nq/keys.h"
 #include "nq/period.h"
 #include "nq_test.h"
@@ -329,7 +330,8 @@ static char *read_scope(const char *scope, bool now)
 /* The kept totals equal the per-customer path, for the team and each member. */
 static void check_now_equals_per_customer(void)
 {
-    static const char *const scopes[] = {"team:t-r3", "salesperson:sp-r3a", "salesperson:sp-r3b"};
+    static const char *const scopes[] = {"team:t-r3", "salesperson:sp-r3a", "salesperson:sp-r3b",
+                                         "company"};
     CU_ASSERT_TRUE_FATAL(looks_done());
     for (size_t i = 0; i < sizeof(scopes) / sizeof(scopes[0]); i++) {
         char *fast = read_scope(scopes[i], true), *slow = read_scope(scopes[i], false);
@@ -366,17 +368,18 @@ static void test_team_now(void)
     json_decref(j);
     /* a Redis from before the totals were kept: none, no mark; the fill gives them */
     static const char *const parts[] = {"due", "invoiced", "credit"};
+    static const char *const sps[] = {"sp-r1", "sp-r2", "sp-r3a", "sp-r3b", NQ_AR_COMPANY};
+    static const char *const custs[] = {"r-1", "r-2", "r-3", "r-4"};
     char key[160];
-    for (int p = 0; p < 3; p++) {
-        nq_key_sp_ar_totals(key, sizeof(key), "sp-r3a", parts[p]);
-        tk_redis_do("DEL %s", key);
-        nq_key_sp_ar_totals(key, sizeof(key), "sp-r3b", parts[p]);
+    for (size_t s = 0; s < sizeof(sps) / sizeof(sps[0]); s++)
+        for (int p = 0; p < 3; p++) {
+            nq_key_sp_ar_totals(key, sizeof(key), sps[s], parts[p]);
+            tk_redis_do("DEL %s", key);
+        }
+    for (size_t c = 0; c < sizeof(custs) / sizeof(custs[0]); c++) {
+        nq_key_customer_ar_sum(key, sizeof(key), custs[c]);
         tk_redis_do("DEL %s", key);
     }
-    nq_key_customer_ar_sum(key, sizeof(key), "r-3");
-    tk_redis_do("DEL %s", key);
-    nq_key_customer_ar_sum(key, sizeof(key), "r-4");
-    tk_redis_do("DEL %s", key);
     tk_redis_do("DEL %s", NQ_KEY_AR_TOTALS);
     check_now_equals_per_customer();
     j = tk_get_ok("/api/v1/receivables?scope=team:t-r3");

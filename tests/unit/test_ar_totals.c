@@ -158,7 +158,8 @@ static void check_equal(const nq_ar_aging_t *want, const nq_ar_aging_t *got, con
     CU_ASSERT_EQUAL(memcmp(want, got, sizeof(*want)), 0);
 }
 
-static const char *const sps[] = {"sp-a", "sp-b"};
+static const char *const sps[] = {"sp-a", "sp-b", NQ_AR_COMPANY};
+#define N_SPS 3
 
 /* Each customer alone, then all together: the cells computed at `made`
  * (NULL: at the date read) and read at each date equal nq_ar_age_each of
@@ -170,19 +171,20 @@ static void cells_equal_aging(const char *made, const char *const *dates, size_t
                to = upto < N_CUSTOMERS ? upto + 1 : N_CUSTOMERS;
         for (size_t d = 0; d < n_dates; d++) {
             int64_t at = T(dates[d]), at_made = made ? T(made) : at;
-            nq_ar_aging_t want[2], got[2];
+            nq_ar_aging_t want[N_SPS], got[N_SPS];
             memset(want, 0, sizeof(want));
             memset(got, 0, sizeof(got));
-            sp_keys_t *k = calloc(2, sizeof(*k));
+            sp_keys_t *k = calloc(N_SPS, sizeof(*k));
             CU_ASSERT_PTR_NOT_NULL_FATAL(k);
             for (size_t c = from; c < to; c++) {
                 nq_ar_t ar;
                 facts_of(&customers[c], &ar);
-                nq_ar_aging_t one[2];
+                nq_ar_aging_t one[N_SPS];
                 memset(one, 0, sizeof(one));
                 nq_ar_apply(&ar, at);
                 nq_ar_age_each(&ar, at, sps, 2, one);
-                for (int s = 0; s < 2; s++) { /* a team's sum, as the gateway adds them */
+                nq_ar_age(&ar, at, NULL, &one[2]); /* the company: every fact */
+                for (int s = 0; s < N_SPS; s++) {  /* a team's sum, as the gateway adds them */
                     for (int b = 0; b < NQ_AR_BUCKETS; b++)
                         want[s].bucket_fen[b] += one[s].bucket_fen[b];
                     want[s].open_fen += one[s].open_fen;
@@ -196,12 +198,12 @@ static void cells_equal_aging(const char *made, const char *const *dates, size_t
                 nq_ar_cell_t *cells;
                 size_t n;
                 CU_ASSERT_FATAL(nq_ar_cells(&ar, at_made, &cells, &n) == 0);
-                for (int s = 0; s < 2; s++)
+                for (int s = 0; s < N_SPS; s++)
                     keys_add(&k[s], sps[s], cells, n);
                 free(cells);
                 nq_ar_free(&ar);
             }
-            for (int s = 0; s < 2; s++) {
+            for (int s = 0; s < N_SPS; s++) {
                 char what[160];
                 keys_age(&k[s], at, &got[s]);
                 snprintf(what, sizeof(what), "%s, %s at %s",
@@ -258,9 +260,8 @@ static void test_cells(void)
         const char *field;
         int64_t fen;
     } want[] = {
-        {"i|sp-a|2026-08-02", 100000},
-        {"i|sp-b|2026-08-02", 7000},
-        {"n|sp-a|2026-09-01", 1},
+        {"i|*|2026-08-02", 107000},   {"i|sp-a|2026-08-02", 100000}, {"i|sp-b|2026-08-02", 7000},
+        {"n|*|2026-09-01", 1},        {"n|sp-a|2026-09-01", 1},      {"o|*|2026-09-01", 55000},
         {"o|sp-a|2026-09-01", 55000}, /* 1000.00 - 400.00 credit - 50.00 of d/2 (d2 paid) */
     };
     CU_ASSERT_EQUAL_FATAL(n, sizeof(want) / sizeof(want[0]));

@@ -27,6 +27,7 @@
 #include "nq/receivable.h"
 
 #define NQ_AR_CELL_MAX (NQ_ID_MAX + 20) /* "o|<sp>|2026-12-15" and its NUL */
+#define NQ_AR_COMPANY  "*" /* the company's cells' "salesperson": every fact (not an id) */
 
 typedef struct nq_ar_cell {
     char field[NQ_AR_CELL_MAX]; /* the contribution field, as above */
@@ -34,8 +35,8 @@ typedef struct nq_ar_cell {
 } nq_ar_cell_t;
 
 /* The cells of ar at `at` (after nq_ar_apply(ar, at); facts after `at`
- * count nowhere), sorted by field, summed, none 0; facts without a
- * salesperson count nowhere. *cells is malloc'd (free it). 0, or -1 out of
+ * count nowhere), sorted by field, summed, none 0; each fact counts for its
+ * salesperson (none without one) and for the company (NQ_AR_COMPANY). *cells is malloc'd (free it). 0, or -1 out of
  * memory. */
 int nq_ar_cells(const nq_ar_t *ar, int64_t at, nq_ar_cell_t **cells, size_t *n);
 
