@@ -380,7 +380,9 @@ def read_customers(c, rng):
     for name, scope, at in (("receivables_team", team, None),
                             ("receivables_team_per_customer", team, today),
                             ("receivables_salesperson",
-                             lambda: "salesperson:sp-%05d" % rng.randint(1, SALESPEOPLE), None)):
+                             lambda: "salesperson:sp-%05d" % rng.randint(1, SALESPEOPLE), None),
+                            ("receivables_company", lambda: "company", None),
+                            ("receivables_company_per_customer", lambda: "company", today)):
         xs, custs, equal = [], 0, 0
         for _ in range(n):
             params = {"scope": scope()}
