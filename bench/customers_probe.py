@@ -374,17 +374,43 @@ def read_customers(c, rng):
         out[name] = stats(xs, {"items_per_page": round(items / READS, 1)})
         log("%s: %s" % (name, json.dumps(out[name])))
     n = max(20, READS // 10)
-    for name, scope in (("receivables_team", lambda: "team:t-%03d" % rng.randint(1, TEAMS)),
-                        ("receivables_salesperson",
-                         lambda: "salesperson:sp-%05d" % rng.randint(1, SALESPEOPLE))):
-        xs, custs = [], 0
+    # for now: the kept totals; at today's date: per customer (as "now" was read before)
+    today = time.strftime("%Y-%m-%d", time.gmtime(time.time() + 8 * 3600))
+    team = lambda: "team:t-%03d" % rng.randint(1, TEAMS)
+    for name, scope, at in (("receivables_team", team, None),
+                            ("receivables_team_per_customer", team, today),
+                            ("receivables_salesperson",
+                             lambda: "salesperson:sp-%05d" % rng.randint(1, SALESPEOPLE), None),
+                            ("receivables_company", lambda: "company", None),
+                            ("receivables_company_per_customer", lambda: "company", today)):
+        xs, custs, equal = [], 0, 0
         for _ in range(n):
-            ms, body = c.get(q("/api/v1/receivables", scope=scope()))
+            params = {"scope": scope()}
+            if at:
+                params["at"] = at
+            ms, body = c.get(q("/api/v1/receivables", **params))
             xs.append(ms)
-            custs += json.loads(body).get("customers", 0)
+            one = json.loads(body)
+            custs += one.pop("customers", 0)
+            if at is None:  # the same figures as per customer?
+                _, other = c.get(q("/api/v1/receivables", scope=params["scope"], at=today))
+                other = json.loads(other)
+                other.pop("customers", None)
+                equal += one == other
         out[name] = stats(xs, {"customers_per_read": round(custs / n)})
+        if at is None:
+            out[name]["equal_to_per_customer"] = "%d/%d" % (equal, n)
+            out[name]["totals_mark"] = redis("get", "nq:ar:totals").strip()  # "ready": kept
         log("%s: %s" % (name, json.dumps(out[name])))
     return out
+
+
+def wait_looks():
+    """The indexer's receivables looks (and so the kept totals) caught up."""
+    for _ in range(600):
+        if int(redis("zcount", "nq:ar:due", "-inf", int(time.time() * 1000)) or 0) == 0:
+            return
+        time.sleep(0.5)
 
 
 def main():
@@ -411,6 +437,7 @@ def main():
     res["memory"]["per_event_without_log_bytes"] = round(
         (mem2 - mem1 - res["memory"]["activity_log_bytes"]) / max(res["events"]["accepted"], 1))
     log("memory: %s" % json.dumps(res["memory"]))
+    wait_looks()
     c = Client()
     redis("config", "resetstat")
     res["reads"] = read_customers(c, rng)

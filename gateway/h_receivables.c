@@ -13,6 +13,7 @@
 
 #include "arjson.h"
 #include "nq/ar_reply.h"
+#include "nq/ar_totals.h"
 #include "gateway.h"
 #include "nq/fielderr.h"
 #include "nq/keys.h"
@@ -68,6 +69,9 @@ int gw_ar_add(const redisReply *facts, int64_t at, const char *const *sps, size_
 }
 
 /* One read in flight. */
+struct ar_read;
+static void sum_and_answer(struct ar_read *r);
+
 typedef struct ar_read {
     nq_http_conn_t *conn;       /* retained until the answer */
     gateway_t *gw;              /* the gateway */
@@ -81,7 +85,17 @@ typedef struct ar_read {
     size_t left;           /* replies to wait for */
     size_t customers;      /* customers read */
     bool failed;           /* a read failed */
+    bool now;              /* at is now: a team's or salesperson's kept totals */
+    struct ar_part *parts; /* the totals' reads in flight */
 } ar_read_t;
+
+/* One read of a salesperson's kept totals (nq/ar_totals.h). */
+typedef enum { PART_DUE, PART_INVOICED, PART_CREDIT, PART_CUSTOMERS, PARTS } ar_part_kind_t;
+typedef struct ar_part {
+    ar_read_t *r;
+    size_t sp;           /* its place in r->sps */
+    ar_part_kind_t kind; /* which key */
+} ar_part_t;
 
 static void ar_free(ar_read_t *r)
 {
@@ -89,6 +103,7 @@ static void ar_free(ar_read_t *r)
         free(r->sps[i]);
     free(r->sps);
     free(r->per_sp);
+    free(r->parts);
     nq_http_conn_release(r->conn);
     free(r);
 }
@@ -137,7 +152,14 @@ static void on_facts(nq_redis_t *redis, redisReply *reply, void *data)
         r->failed |= gw_ar_add(reply, r->at, (const char *const *)r->sps, r->n_sps,
                                r->sps ? r->per_sp : &r->total) != 0;
     }
-    if (--r->left == 0) {
+    if (--r->left == 0)
+        sum_and_answer(r);
+}
+
+/* Every read is in: the scope's total from its people's sums, the answer. */
+static void sum_and_answer(ar_read_t *r)
+{
+    {
         for (size_t i = 0; r->sps && i < r->n_sps; i++) { /* the scope: its people's sums */
             nq_ar_aging_t *t = &r->total, *s = &r->per_sp[i];
             for (int b = 0; b < NQ_AR_BUCKETS; b++)
@@ -178,9 +200,77 @@ static void on_customers(nq_redis_t *redis, redisReply *reply, void *data)
     on_facts(NULL, &(redisReply){.type = REDIS_REPLY_ARRAY}, r);
 }
 
-/* Read the customers of the salespeople r->sps (their sets' union). */
-static void read_salespeople(ar_read_t *r)
+/* One of a salesperson's kept totals: added to its sum. */
+static void on_part(nq_redis_t *redis, redisReply *reply, void *data)
 {
+    ar_part_t *p = data;
+    ar_read_t *r = p->r;
+    nq_ar_aging_t *sum = r->sps ? &r->per_sp[p->sp] : &r->total;
+    const char **f = NULL;
+    if (!reply || reply->type == REDIS_REPLY_ERROR) {
+        r->failed = true;
+    } else if (p->kind == PART_CUSTOMERS) {
+        r->customers += reply->type == REDIS_REPLY_INTEGER ? (size_t)reply->integer : 0;
+    } else if (p->kind == PART_CREDIT) {
+        nq_ar_totals_age(NULL, 0, NULL, 0,
+                         reply->type == REDIS_REPLY_STRING ? strtoll(reply->str, NULL, 10) : 0,
+                         r->at, sum);
+    } else if (reply->type == REDIS_REPLY_ARRAY && (f = nq_reply_strings(reply))) {
+        bool due = p->kind == PART_DUE;
+        size_t n = reply->elements;
+        nq_ar_totals_age(due ? f : NULL, due ? n : 0, due ? NULL : f, due ? 0 : n, 0, r->at, sum);
+    } else {
+        r->failed = true;
+    }
+    free(f);
+    if (--r->left == 0)
+        sum_and_answer(r);
+}
+
+/* Read the kept totals of the salespeople r->sps, or the company's (sps
+ * NULL) (nq/ar_totals.h): a few small keys each, whatever their customers. */
+static void read_totals(ar_read_t *r)
+{
+    static const char *const parts[] = {"due", "invoiced", "credit"};
+    static const char *const commands[] = {"HGETALL %s", "HGETALL %s", "GET %s", "SCARD %s"};
+    size_t n = r->sps ? r->n_sps : 1;
+    r->parts = calloc(n * PARTS + 1, sizeof(*r->parts));
+    r->left = 1; /* held until every read is sent */
+    for (size_t i = 0; r->parts && i < n; i++) {
+        const char *sp = r->sps ? r->sps[i] : NQ_AR_COMPANY;
+        for (int k = 0; k < PARTS; k++) {
+            ar_part_t *p = &r->parts[i * PARTS + (size_t)k];
+            char key[160];
+            *p = (ar_part_t){r, i, (ar_part_kind_t)k};
+            if (k == PART_CUSTOMERS && !r->sps)
+                snprintf(key, sizeof(key), "%s", NQ_KEY_AR_CUSTOMERS);
+            else if (k == PART_CUSTOMERS)
+                nq_key_sp_ar(key, sizeof(key), sp);
+            else
+                nq_key_sp_ar_totals(key, sizeof(key), sp, parts[k]);
+            if (nq_redis_command(r->gw->svc->redis, on_part, p, commands[k], key) == 0)
+                r->left++;
+            else
+                r->failed = true;
+        }
+    }
+    r->failed |= !r->parts;
+    if (--r->left == 0)
+        sum_and_answer(r);
+}
+
+/* Read the customers of the salespeople r->sps (their sets' union), or
+ * every customer with receivables (sps NULL: the company). */
+static void read_customers(ar_read_t *r)
+{
+    if (!r->sps) {
+        if (nq_redis_command(r->gw->svc->redis, on_customers, r, "SMEMBERS %s",
+                             NQ_KEY_AR_CUSTOMERS) != 0) {
+            r->failed = true;
+            answer(r);
+        }
+        return;
+    }
     if (r->n_sps == 0) {
         r->left = 1;
         on_facts(NULL, &(redisReply){.type = REDIS_REPLY_ARRAY}, r);
@@ -205,6 +295,28 @@ static void read_salespeople(ar_read_t *r)
     }
 }
 
+/* The totals' mark: kept totals when complete, else every customer. */
+static void on_mark(nq_redis_t *redis, redisReply *reply, void *data)
+{
+    ar_read_t *r = data;
+    if (reply && reply->type == REDIS_REPLY_STRING && strcmp(reply->str, "ready") == 0)
+        read_totals(r);
+    else
+        read_customers(r);
+}
+
+/* A scope's figures now: from the kept totals once they are complete
+ * (nq:ar:totals "ready"); at a date, per customer. */
+static void read_scope(ar_read_t *r)
+{
+    if (!r->now || (r->sps && r->n_sps == 0))
+        read_customers(r);
+    else if (nq_redis_command(r->gw->svc->redis, on_mark, r, "GET %s", NQ_KEY_AR_TOTALS) != 0) {
+        r->failed = true;
+        answer(r);
+    }
+}
+
 /* The salespeople of a team or salesperson scope (scopesps.h). */
 static void on_salespeople(int status, char **ids, size_t n, void *data)
 {
@@ -223,7 +335,7 @@ static void on_salespeople(int status, char **ids, size_t n, void *data)
     }
     r->sps = ids;
     r->n_sps = n;
-    read_salespeople(r);
+    read_scope(r);
 }
 
 static void bad(const gw_request_t *req, const char *field, const char *why)
@@ -250,6 +362,7 @@ static int at_of(const gw_request_t *req, ar_read_t *r)
         return -1;
     }
     r->at = given ? day.end_ms - 1 : ms;
+    r->now = !given;
     snprintf(r->day, sizeof(r->day), "%s", day.key);
     return 0;
 }
@@ -271,12 +384,7 @@ static void get_receivables(const gw_request_t *req)
     r->conn = req->conn;
     nq_http_conn_retain(req->conn);
     if (strcmp(r->scope, "company") == 0) {
-        /* every caller may read the company's totals (as the KPI company reads) */
-        if (nq_redis_command(req->gw->svc->redis, on_customers, r, "SMEMBERS %s",
-                             NQ_KEY_AR_CUSTOMERS) != 0) {
-            r->failed = true;
-            answer(r);
-        }
+        read_scope(r); /* every caller may read the company's (as the KPI company reads) */
     } else if (gw_scope_salespeople(req, r->scope, AR_MAX_SALESPEOPLE, on_salespeople, r) != 0) {
         ar_free(r);
     }

@@ -5,8 +5,7 @@
 
 #include "nq/custsum.h"
 
-/* The strings of an array reply (non-strings read ""), or NULL. */
-static const char **strings(const redisReply *r)
+const char **nq_reply_strings(const redisReply *r)
 {
     if (!r || r->type != REDIS_REPLY_ARRAY)
         return NULL;
@@ -18,7 +17,7 @@ static const char **strings(const redisReply *r)
 
 int nq_ar_from_reply(const redisReply *facts, int64_t at, nq_ar_t *ar)
 {
-    const char **f = strings(facts);
+    const char **f = nq_reply_strings(facts);
     int rc = f ? nq_ar_parse(ar, f, facts->elements) : -1;
     free(f);
     if (rc == 0)
@@ -28,7 +27,7 @@ int nq_ar_from_reply(const redisReply *facts, int64_t at, nq_ar_t *ar)
 
 int64_t nq_tickets_overdue_reply(const redisReply *tickets, int64_t at)
 {
-    const char **f = strings(tickets);
+    const char **f = nq_reply_strings(tickets);
     int64_t n = f ? nq_custsum_tickets_overdue_at(f, tickets->elements, at) : -1;
     free(f);
     return n;

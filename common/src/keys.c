@@ -114,6 +114,18 @@ int nq_key_sp_ar(char *buf, size_t len, const char *salesperson_id)
     return join4(buf, len, NQ_KEY_SP_PREFIX, salesperson_id, NQ_KEY_SP_AR_SUFFIX, "");
 }
 
+int nq_key_customer_ar_sum(char *buf, size_t len, const char *customer_id)
+{
+    return join4(buf, len, NQ_KEY_CUSTOMER_PREFIX, customer_id, ":ar:sum", "");
+}
+
+int nq_key_sp_ar_totals(char *buf, size_t len, const char *salesperson_id, const char *part)
+{
+    if (strcmp(salesperson_id, "*") == 0) /* NQ_AR_COMPANY */
+        return join4(buf, len, NQ_KEY_AR_COMPANY_PREFIX, part, "", "");
+    return join4(buf, len, NQ_KEY_SP_PREFIX, salesperson_id, NQ_KEY_SP_AR_TOTALS_SUFFIX, part);
+}
+
 int nq_key_sp_intel(char *buf, size_t len, const char *salesperson_id, const char *part)
 {
     return join4(buf, len, NQ_KEY_SP_PREFIX, salesperson_id, NQ_KEY_SP_INTEL_SUFFIX, part);

@@ -235,7 +235,7 @@ static void age_into(const nq_ar_t *ar, int64_t at, const char *const *sps, size
         nq_ar_aging_t *sum = v->at <= at ? sum_of(v->salesperson, sps, n, sums) : NULL;
         if (!sum)
             continue;
-        if (v->at > at - NQ_AR_DSO_DAYS * DAY_MS)
+        if (nq_ar_days_past_due(v->at, at) < NQ_AR_DSO_DAYS) /* whole local days */
             sum->invoiced_window_fen += v->amount_fen;
         if (v->open_fen <= 0)
             continue;

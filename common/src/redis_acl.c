@@ -123,6 +123,9 @@ static const struct {
     {CUSTOMERS, RW, NQ_KEY_INDEX_PREFIX NQ_IX_SALESPEOPLE "*"}, /* likewise */
     {CUSTOMERS, RW, NQ_KEY_INDEX_PREFIX NQ_IX_CUSTOMERS "*"},   /* likewise */
     {CUSTOMERS, RW, NQ_KEY_INDEX_LAYOUT},                       /* the indexes were built */
+    {CUSTOMERS, RW, NQ_KEY_AR_TOTALS},                          /* receivables totals: complete? */
+    {CUSTOMERS, RW, ANY_SP NQ_KEY_SP_AR_TOTALS_SUFFIX "*"},     /* and the totals for now */
+    {CUSTOMERS, RW, NQ_KEY_AR_COMPANY_PREFIX "*"},              /* likewise, the company's */
     {CUSTOMERS, RW, NQ_KEY_ACTIVITIES},        /* group "index" of the activity indexer */
     {CUSTOMERS, RW, NQ_KEY_ACTINDEX_REPLAYED}, /* the request the index was replayed for */
     {CUSTOMERS, RW, NQ_KEY_REBUILD_JOB},       /* read by actindex_replay (KEYS) */

@@ -5,7 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "artotals.h"
 #include "nq/ar_reply.h"
+#include "nq/ar_totals.h"
 #include "nq/fielderr.h"
 #include "nq/keys.h"
 #include "nq/log.h"
@@ -17,6 +19,9 @@
 typedef struct look {
     arwatch_t *w;           /* the watch */
     char id[NQ_ID_MAX + 1]; /* the customer */
+    long long n_facts;      /* its facts read */
+    bool overdue;           /* an open invoice past due now */
+    int64_t next;           /* when the next one falls past due (0 none) */
 } look_t;
 
 static void round_done(arwatch_t *w)
@@ -42,28 +47,45 @@ static void on_set(nq_redis_t *r, redisReply *reply, void *data)
     round_done(w);
 }
 
-/* The customer's facts: in or out of the index as of now, and its next look. */
+/* The totals written (artotals.h): the customer in or out of the index as
+ * of now, and its next look; when the facts changed, it stays due. */
+static void on_totals(void *data, int rc)
+{
+    look_t *l = data;
+    arwatch_t *w = l->w;
+    char facts[160], over[160], cust[160];
+    nq_key_customer_ar(facts, sizeof(facts), l->id);
+    nq_key_index(over, sizeof(over), orgix_lists[ORG_CUSTOMER].name, "overdue", "receivable");
+    nq_key_customer(cust, sizeof(cust), l->id);
+    if (rc != 1 ||
+        nq_script_callf(w->redis, NQ_SCRIPT(AR_OVERDUE_SET), on_set, l, 4,
+                        "%s %s %s %s %s %lld %d %lld", facts, NQ_KEY_AR_DUE, over, cust, l->id,
+                        l->n_facts, l->overdue ? 1 : 0, (long long)l->next) != 0) {
+        free(l);
+        round_done(w);
+    }
+}
+
+/* The customer's facts: its overdue state as of now, then its totals. */
 static void on_facts(nq_redis_t *r, redisReply *reply, void *data)
 {
     look_t *l = data;
     arwatch_t *w = l->w;
-    int64_t now = nq_now_ms(), next = 0;
-    bool overdue = false;
     nq_ar_t ar;
-    char facts[160], over[160], cust[160];
+    int64_t now = nq_now_ms();
     if (!reply || nq_ar_from_reply(reply, now, &ar) != 0) {
         free(l);
         round_done(w);
         return;
     }
-    nq_ar_overdue_state(&ar, now, &overdue, &next);
+    nq_ar_overdue_state(&ar, now, &l->overdue, &l->next);
+    int64_t fact = nq_ar_next_fact(&ar, now); /* dated later: the totals move then */
+    if (fact && (!l->next || fact < l->next))
+        l->next = fact;
+    l->n_facts = (long long)(reply->elements / 2);
+    int rc = artotals_write(w->redis, l->id, &ar, now, reply->elements / 2, on_totals, l);
     nq_ar_free(&ar);
-    nq_key_customer_ar(facts, sizeof(facts), l->id);
-    nq_key_index(over, sizeof(over), orgix_lists[ORG_CUSTOMER].name, "overdue", "receivable");
-    nq_key_customer(cust, sizeof(cust), l->id);
-    if (nq_script_callf(w->redis, NQ_SCRIPT(AR_OVERDUE_SET), on_set, l, 4,
-                        "%s %s %s %s %s %lld %d %lld", facts, NQ_KEY_AR_DUE, over, cust, l->id,
-                        (long long)(reply->elements / 2), overdue ? 1 : 0, (long long)next) != 0) {
+    if (rc != 0) {
         free(l);
         round_done(w);
     }
@@ -100,12 +122,21 @@ void arwatch_init(arwatch_t *w, nq_redis_t *redis)
     w->redis = redis;
 }
 
+static void on_fill(nq_redis_t *r, redisReply *reply, void *data)
+{
+    if (reply && reply->type == REDIS_REPLY_ERROR)
+        nq_log_warn("ar_totals_fill_failed", "%s", reply->str);
+}
+
 void arwatch_run(arwatch_t *w)
 {
     if (w->busy) {
         w->again = true;
         return;
     }
+    /* the totals' mark first (one GET once ready): the round sees a fill's looks */
+    nq_script_callf(w->redis, NQ_SCRIPT(AR_TOTALS_FILL), on_fill, NULL, 3, "%s %s %s %lld",
+                    NQ_KEY_AR_TOTALS, NQ_KEY_AR_CUSTOMERS, NQ_KEY_AR_DUE, (long long)nq_now_ms());
     if (nq_redis_command(w->redis, on_due, w, "ZRANGEBYSCORE %s -inf %lld LIMIT 0 %d",
                          NQ_KEY_AR_DUE, (long long)nq_now_ms(), ARWATCH_BATCH) == 0)
         w->busy = true;

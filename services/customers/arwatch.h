@@ -9,11 +9,21 @@
  * the facts, applies them as of now, puts the customer in or out of
  * nq:ix:customers:overdue=receivable, and schedules the next look for the
  * instant the earliest open invoice not yet past due becomes so (the local
- * midnight after its due day, nq_ar_overdue_from), or none. A look is
+ * midnight after its due day, nq_ar_overdue_from), or at its next fact
+ * dated after now (within ingest's future skew), whichever comes first, or none. A look is
  * written only when the facts are still those read (common/lua/
  * ar_overdue_set.lua), else it stays due and runs again: so replicas and
  * redeliveries agree, and a rebuild's replay (which stores the same facts
  * and asks for a look) leaves the index as it was.
+ *
+ * Every round first calls common/lua/ar_totals_fill.lua, the receivables
+ * totals' mark (nq:ar:totals): without one, a look for every customer with
+ * receivables (a Redis whose customers had them before the totals were
+ * kept) and "filling"; then "ready" when no look is due.
+ *
+ * A look first writes the customer's share of its salespeople's receivables
+ * totals for now (artotals.h, by the same guard); only then its place in the
+ * index, so a look that finds the facts changed stays due for both.
  *
  * The indexer runs the looks due on every tick and after every batch it
  * writes, ARWATCH_BATCH customers a round, again while rounds come back

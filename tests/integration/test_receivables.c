@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "nq/access.h"
+#include "nq/ar_totals.h"
 #include "nq/keys.h"
 #include "nq/period.h"
 #include "nq_test.h"
@@ -250,6 +251,142 @@ static void test_scoping(void)
     }
 }
 
+/* Team t-r3 (sp-r3a, sp-r3b): r-3 has invoices of both, paid oldest first,
+ * by name (partly) and by order; r-4 is overpaid by sp-r3a (a credit).
+ * Times are days before now, so every fact is in the past. */
+#define DAY_MS 86400000LL
+static json_t *ev_ago(const char *id, const char *type, const char *sp, const char *cust,
+                      int days_ago, const char *amount, int due_in_days, const char *extra)
+{
+    int64_t now = nq_now_ms();
+    json_t *e = tk_event(id, type, sp, cust, now - days_ago * DAY_MS, amount);
+    if (due_in_days != 0) {
+        nq_period_t d;
+        CU_ASSERT_FATAL(nq_period_of(NQ_PERIOD_DAY, now + due_in_days * DAY_MS, &d) == 0);
+        json_object_set_new(e, "due_at", json_string(d.key));
+    }
+    if (extra) {
+        json_t *x = json_loads(extra, 0, NULL);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(x);
+        json_object_update(e, x);
+        json_decref(x);
+    }
+    return e;
+}
+
+/* The same events each call (a copy; times fixed at the first). */
+static json_t *team_events(void)
+{
+    static json_t *events;
+    if (!events)
+        events = json_pack("[o, o, o, o, o, o, o, o]",
+                           ev_ago("inv-31", "invoice", "sp-r3a", "r-3", 100, "1000.00", -70,
+                                  "{\"order_id\":\"SO-31\"}"),
+                           ev_ago("inv-32", "invoice", "sp-r3b", "r-3", 40, "500.00", -10,
+                                  "{\"order_id\":\"SO-32\"}"),
+                           ev_ago("inv-33", "invoice", "sp-r3a", "r-3", 5, "200.00", 25, NULL),
+                           ev_ago("pay-31", "payment", "sp-r3b", "r-3", 30, "300.00", 0, NULL),
+                           ev_ago("pay-32", "payment", "sp-r3a", "r-3", 4, "150.00", 0,
+                                  "{\"attributes\":{\"invoice_id\":\"inv-33\"}}"),
+                           ev_ago("pay-33", "payment", "sp-r3b", "r-3", 3, "100.00", 0,
+                                  "{\"order_id\":\"SO-32\"}"),
+                           ev_ago("inv-41", "invoice", "sp-r3b", "r-4", 20, "400.00", 10, NULL),
+                           ev_ago("pay-41", "payment", "sp-r3a", "r-4", 2, "650.00", 0, NULL));
+    return json_deep_copy(events);
+}
+
+/* The totals complete ("ready": else both reads are per customer) and the
+ * indexer's receivables looks done: none due now. */
+static bool looks_done(void)
+{
+    for (int64_t deadline = tk_mono_ms() + INDEX_MS; tk_mono_ms() < deadline; usleep(20000)) {
+        char fmt[64];
+        snprintf(fmt, sizeof(fmt), "ZCOUNT %%s -inf %lld", (long long)nq_now_ms());
+        redisReply *mark = tk_cmd("GET %s", NQ_KEY_AR_TOTALS);
+        bool ready = mark && mark->type == REDIS_REPLY_STRING && strcmp(mark->str, "ready") == 0;
+        freeReplyObject(mark);
+        if (ready && tk_redis_int(fmt, NQ_KEY_AR_DUE) == 0)
+            return true;
+    }
+    return false;
+}
+
+/* The answer for now (kept totals) and at today's date (per customer), as
+ * JSON text without "customers" (counted per member for now). */
+static char *read_scope(const char *scope, bool now)
+{
+    char path[160];
+    nq_period_t d;
+    CU_ASSERT_FATAL(nq_period_of(NQ_PERIOD_DAY, nq_now_ms(), &d) == 0);
+    snprintf(path, sizeof(path), "/api/v1/receivables?scope=%s%s%s", scope,
+             now ? "" : "&at=", now ? "" : d.key);
+    json_t *j = tk_get_ok(path);
+    json_object_del(j, "customers");
+    char *text = json_dumps(j, JSON_SORT_KEYS);
+    json_decref(j);
+    return text;
+}
+
+/* The kept totals equal the per-customer path, for the team and each member. */
+static void check_now_equals_per_customer(void)
+{
+    static const char *const scopes[] = {"team:t-r3", "salesperson:sp-r3a", "salesperson:sp-r3b",
+                                         "company"};
+    CU_ASSERT_TRUE_FATAL(looks_done());
+    for (size_t i = 0; i < sizeof(scopes) / sizeof(scopes[0]); i++) {
+        char *fast = read_scope(scopes[i], true), *slow = read_scope(scopes[i], false);
+        tk_check(strcmp(fast, slow) == 0, "%s: now %s, per customer %s", scopes[i], fast, slow);
+        free(fast);
+        free(slow);
+    }
+}
+
+static void test_team_now(void)
+{
+    put("/api/v1/teams/t-r3", "{\"name\":\"应收三组\"}");
+    put("/api/v1/salespeople/sp-r3a", "{\"name\":\"钱进\",\"team_id\":\"t-r3\"}");
+    put("/api/v1/salespeople/sp-r3b", "{\"name\":\"孙莉\",\"team_id\":\"t-r3\"}");
+    put("/api/v1/customers/r-3", "{\"name\":\"东海机电\",\"owner_id\":\"sp-r3a\"}");
+    put("/api/v1/customers/r-4", "{\"name\":\"西山建材\",\"owner_id\":\"sp-r3b\"}");
+    tk_post_counts(team_events(), 8, 0);
+    CU_ASSERT_TRUE_FATAL(tk_wait_indexed(INDEX_MS));
+    check_now_equals_per_customer();
+    /* r-3: inv-31 700.00 open (pay-31 oldest first), inv-32 400.00 (pay-33 by
+     * order), inv-33 50.00 (pay-32 by name); r-4: inv-41 paid, 250.00 credit */
+    json_t *j = tk_get_ok("/api/v1/receivables?scope=team:t-r3");
+    tk_check_str(json_object_get(j, "open"), "1150.00", "team open");
+    tk_check_str(json_object_get(j, "credit"), "250.00", "team credit");
+    tk_check_str(json_object_get(json_object_get(j, "aging"), "d61_90"), "700.00", "61-90 days");
+    tk_check(tk_num(j, "open_invoices") == 3, "three open: %s", tk_text(j));
+    json_decref(j);
+    /* the same events again: duplicates, nothing moves */
+    tk_post_counts(team_events(), 0, 8);
+    CU_ASSERT_TRUE_FATAL(tk_wait_indexed(INDEX_MS));
+    check_now_equals_per_customer();
+    j = tk_get_ok("/api/v1/receivables?scope=team:t-r3");
+    tk_check_str(json_object_get(j, "open"), "1150.00", "team open after duplicates");
+    json_decref(j);
+    /* a Redis from before the totals were kept: none, no mark; the fill gives them */
+    static const char *const parts[] = {"due", "invoiced", "credit"};
+    static const char *const sps[] = {"sp-r1", "sp-r2", "sp-r3a", "sp-r3b", NQ_AR_COMPANY};
+    static const char *const custs[] = {"r-1", "r-2", "r-3", "r-4"};
+    char key[160];
+    for (size_t s = 0; s < sizeof(sps) / sizeof(sps[0]); s++)
+        for (int p = 0; p < 3; p++) {
+            nq_key_sp_ar_totals(key, sizeof(key), sps[s], parts[p]);
+            tk_redis_do("DEL %s", key);
+        }
+    for (size_t c = 0; c < sizeof(custs) / sizeof(custs[0]); c++) {
+        nq_key_customer_ar_sum(key, sizeof(key), custs[c]);
+        tk_redis_do("DEL %s", key);
+    }
+    tk_redis_do("DEL %s", NQ_KEY_AR_TOTALS);
+    check_now_equals_per_customer();
+    j = tk_get_ok("/api/v1/receivables?scope=team:t-r3");
+    tk_check_str(json_object_get(j, "open"), "1150.00", "team open after the fill");
+    json_decref(j);
+}
+
 /* A rebuild's replay with the receivables gone gives the same figures. */
 static void test_rebuild(void)
 {
@@ -261,6 +398,9 @@ static void test_rebuild(void)
     tk_redis_do("DEL %s", "nq:cust:r-1:sums");
     tk_redis_do("DEL %s", "nq:cust:r-1:timeline");
     tk_redis_do("DEL %s", NQ_KEY_AR_CUSTOMERS);
+    tk_redis_do("DEL %s", "nq:cust:r-3:ar");
+    tk_redis_do("DEL %s", "nq:cust:r-3:timeline");
+    char *team_before = read_scope("team:t-r3", true);
     json_decref(tk_call("POST", "/api/v1/admin/rebuild", NULL, 202));
     long long requested = tk_redis_int("HGET %s requested_at", NQ_KEY_REBUILD_JOB);
     for (int64_t deadline = tk_mono_ms() + INDEX_MS;
@@ -274,6 +414,12 @@ static void test_rebuild(void)
          *sb = json_dumps(json_object_get(sum_after, "receivables"), JSON_SORT_KEYS);
     tk_check(strcmp(a, b) == 0, "company after the replay %s, live %s", b, a);
     tk_check(strcmp(sa, sb) == 0, "r-1's summary after the replay %s, live %s", sb, sa);
+    check_now_equals_per_customer();
+    char *team_after = read_scope("team:t-r3", true);
+    tk_check(strcmp(team_before, team_after) == 0, "t-r3 now after the replay %s, live %s",
+             team_after, team_before);
+    free(team_before);
+    free(team_after);
     free(a);
     free(b);
     free(sa);
@@ -289,6 +435,8 @@ static CU_TestInfo tests[] = {
     {"aging at a date per salesperson, team, company; DSO", test_aging_at_a_date},
     {"credit: headroom, flagged orders, hold and its release", test_credit},
     {"a coordinator reads their team only", test_scoping},
+    {"a team's totals for now equal the per-customer path, after duplicates and a fill",
+     test_team_now},
     {"a rebuild's replay gives the same figures", test_rebuild},
     CU_TEST_INFO_NULL,
 };

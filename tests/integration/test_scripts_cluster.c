@@ -347,6 +347,18 @@ static const sample_t samples[] = {
     {NQ_SCRIPT_ID_AR_OVERDUE_SET,
      {T "cust:1:ar", T "ar:due", T "ix:cu:overdue=receivable", T "cust:1"},
      {"cu-1", "0", "1", "1796086400000"}},
+    /* a customer's share of the receivables totals: added, then taken back to none */
+    {NQ_SCRIPT_ID_AR_TOTALS_SET,
+     {T "cust:1:ar", T "cust:1:ar:sum", T "sp:1:ar:due", T "sp:1:ar:invoiced", T "sp:1:ar:credit"},
+     {"0", "", "o|sp-1|2026-12-01", "1", "500", "n|sp-1|2026-12-01", "1", "1", "i|sp-1|2026-11-01",
+      "1", "500", "c|sp-1|", "1", "20"}},
+    {NQ_SCRIPT_ID_AR_TOTALS_SET,
+     {T "cust:1:ar", T "cust:1:ar:sum", T "sp:1:ar:due", T "sp:1:ar:invoiced", T "sp:1:ar:credit"},
+     {"0", "1", "o|sp-1|2026-12-01", "1", "-500", "n|sp-1|2026-12-01", "1", "-1",
+      "i|sp-1|2026-11-01", "1", "-500", "c|sp-1|", "1", "-20"}},
+    /* the totals' mark: the fill (a look for each customer), then ready */
+    {NQ_SCRIPT_ID_AR_TOTALS_FILL, {T "ar:totals", T "ar:customers", T "ar:due"}, {"0"}},
+    {NQ_SCRIPT_ID_AR_TOTALS_FILL, {T "ar:totals", T "ar:customers", T "ar:due"}, {"0"}},
 };
 
 static redisReply *cmd(const char *fmt, ...)

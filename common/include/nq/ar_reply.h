@@ -26,4 +26,8 @@ int nq_ar_from_reply(const redisReply *facts, int64_t at, nq_ar_t *ar);
  * out. */
 int64_t nq_tickets_overdue_reply(const redisReply *tickets, int64_t at);
 
+/* The strings of an array reply (non-strings read ""), malloc'd (free it;
+ * the strings stay the reply's), or NULL when not an array or out of memory. */
+const char **nq_reply_strings(const redisReply *r);
+
 #endif

@@ -1,0 +1,31 @@
+-- ar_totals_fill — whether the salespeople's receivables totals for now
+-- (nq/ar_totals.h) are complete, and the one fill that makes them so on a
+-- Redis whose customers had receivables before the totals were kept
+-- (services/customers/arwatch.h). The first call asks for a look at every
+-- customer with receivables (the look writes its share) and marks
+-- "filling"; a later call marks "ready" once no look is due. The gateway
+-- reads the totals only when "ready".
+-- KEYS: 1 the mark (STRING nq:ar:totals), 2 every customer with receivables
+--   (SET nq:ar:customers), 3 the looks due (ZSET nq:ar:due).
+-- ARGV: 1 now (Unix ms).
+-- Returns the mark: "filling" or "ready".
+local mark = redis.call('GET', KEYS[1])
+if mark == 'ready' then return mark end
+if not mark then
+  local ids = redis.call('SMEMBERS', KEYS[2])
+  for i = 1, #ids, 1000 do
+    local args = {}
+    for j = i, math.min(i + 999, #ids) do
+      args[#args + 1] = 0
+      args[#args + 1] = ids[j]
+    end
+    redis.call('ZADD', KEYS[3], unpack(args))
+  end
+  redis.call('SET', KEYS[1], 'filling')
+  return 'filling'
+end
+if redis.call('ZCOUNT', KEYS[3], '-inf', ARGV[1]) == 0 then
+  redis.call('SET', KEYS[1], 'ready')
+  return 'ready'
+end
+return mark
