@@ -207,7 +207,7 @@
 #define NQ_KEY_ACTS_SUFFIX          "}:acts"
 #define NQ_KEY_TIMELINE_SUFFIX      "}:timeline"
 #define NQ_KEY_SP_AR_SUFFIX         "}:ar"
-#define NQ_KEY_SP_AR_TOTALS_SUFFIX  "}:ar:" /* then due, invoiced, credit */
+#define NQ_KEY_SP_AR_TOTALS_SUFFIX  "}:ar:"    /* then due, invoiced, credit */
 #define NQ_KEY_SP_INTEL_SUFFIX      "}:intel:" /* then obs, sums, notes */
 #define NQ_KEY_SP_TICKETS_SUFFIX    "}:tickets"
 /* A team's, a customer's, the company's, the list indexes, alerts, deliveries: */

@@ -81,8 +81,8 @@ typedef struct nq_ar_aging {
     int64_t credit_fen;                /* payments not applied (overpaid) */
     int64_t balance_fen;               /* open_fen - credit_fen (may be < 0) */
     int64_t overdue_fen;               /* open past due: buckets 1-30 and after */
-    int64_t invoiced_window_fen;       /* invoiced on the NQ_AR_DSO_DAYS local days up to the date's */
-    int64_t open_invoices;             /* invoices with something open */
+    int64_t invoiced_window_fen; /* invoiced on the NQ_AR_DSO_DAYS local days up to the date's */
+    int64_t open_invoices;       /* invoices with something open */
 } nq_ar_aging_t;
 
 /* Parse n alternating field/value strings (a HGETALL) into ar (zeroed
