@@ -115,7 +115,8 @@ int nq_ar_cells_diff(const char *const *old, size_t n_old, const nq_ar_cell_t *c
     *n_delta = 0;
     if (!d)
         return -1;
-    memcpy(d, cells, n * sizeof(*d));
+    if (n > 0)
+        memcpy(d, cells, n * sizeof(*d));
     size_t k = n;
     for (size_t i = 0; i + 1 < n_old; i += 2) {
         char kind, sp[NQ_ID_MAX + 1];
