@@ -222,8 +222,7 @@ static price_t *price_of(cycle_t *c, const char *field)
     return NULL;
 }
 
-/* Make room for one more element in *arr of *n (capacity *cap), zeroed. */
-static int grow(void **arr, size_t n, size_t *cap, size_t size)
+int alerting_grow(void **arr, size_t n, size_t *cap, size_t size)
 {
     if (n < *cap)
         return 0;
@@ -248,7 +247,8 @@ static int cycle_collect(cycle_t *c)
             continue;
         c->watched = true;
         if (ev->salesperson_id && !person_of(c, ev->salesperson_id)) {
-            if (grow((void **)&c->people, c->n_people, &people_cap, sizeof(*c->people)) != 0)
+            if (alerting_grow((void **)&c->people, c->n_people, &people_cap, sizeof(*c->people)) !=
+                0)
                 return -1;
             c->people[c->n_people++].id = ev->salesperson_id;
         }
@@ -259,7 +259,7 @@ static int cycle_collect(cycle_t *c)
             free(field);
             continue;
         }
-        if (grow((void **)&c->prices, c->n_prices, &prices_cap, sizeof(*c->prices)) != 0) {
+        if (alerting_grow((void **)&c->prices, c->n_prices, &prices_cap, sizeof(*c->prices)) != 0) {
             free(field);
             return -1;
         }
@@ -530,7 +530,7 @@ static int price_ctx(cycle_t *c, const Nq__Activity *ev, alert_ctx_t *ctx)
 
 static int fire(cycle_t *c, const alert_rule_t *r, const alert_draft_t *d, const person_t *who)
 {
-    if (grow((void **)&c->fired, c->n_fired, &c->fired_cap, sizeof(*c->fired)) != 0)
+    if (alerting_grow((void **)&c->fired, c->n_fired, &c->fired_cap, sizeof(*c->fired)) != 0)
         return -1;
     fired_t *f = &c->fired[c->n_fired++];
     f->rule = r;

@@ -67,6 +67,10 @@ void alerting_team_config(alert_config_t *out, const alert_config_t *defaults,
  * dedupe key) written to id. */
 void alerting_alert_keys(nq_redis_args_t *a, const alert_draft_t *d, const char *team, char *id,
                          size_t id_len, int64_t raised_at);
+/* Make room for one more element in *arr of n (capacity *cap), the new room zeroed.
+ * 0, or -1 (no memory; *arr unchanged). */
+int alerting_grow(void **arr, size_t n, size_t *cap, size_t size);
+
 void alerting_stop(void *alerting);
 void alerting_free(void *app);
 

@@ -77,20 +77,6 @@ static const tperson_t *person_of(const tcycle_t *c, const char *id)
     return NULL;
 }
 
-/* Make room for one more element in *arr of n (capacity *cap). */
-static int grow(void **arr, size_t n, size_t *cap, size_t size)
-{
-    if (n < *cap)
-        return 0;
-    size_t want = *cap ? 2 * *cap : 16;
-    void *p = realloc(*arr, want * size);
-    if (!p)
-        return -1;
-    *arr = p;
-    *cap = want;
-    return 0;
-}
-
 /* ---- 3. acknowledge ------------------------------------------------------- */
 
 static void on_acked(nq_redis_t *r, redisReply *reply, void *data)
@@ -162,7 +148,8 @@ static int plan(tcycle_t *c)
         timer_plan_t p[TIMER_PLANS_MAX];
         size_t n = timer_plan_event(ev, who ? &who->cfg : c->tc->defaults, c->tc->zone, p);
         for (size_t i = 0; rc == 0 && i < n; i++) {
-            rc = grow((void **)&c->changes, c->n_changes, &c->changes_cap, sizeof(*c->changes));
+            rc = alerting_grow((void **)&c->changes, c->n_changes, &c->changes_cap,
+                               sizeof(*c->changes));
             if (rc == 0)
                 c->changes[c->n_changes++] = (timer_change_t){p[i], ev};
         }
@@ -241,7 +228,7 @@ static int collect(tcycle_t *c, bool *watched)
         *watched = true;
         if (!ev->salesperson_id || person_of(c, ev->salesperson_id))
             continue;
-        if (grow((void **)&c->people, c->n_people, &c->cap, sizeof(*c->people)) != 0)
+        if (alerting_grow((void **)&c->people, c->n_people, &c->cap, sizeof(*c->people)) != 0)
             return -1;
         c->people[c->n_people++] = (tperson_t){.id = ev->salesperson_id};
     }

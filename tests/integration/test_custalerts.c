@@ -56,20 +56,9 @@ static void start_alerting(int64_t offset_ms)
     CU_ASSERT_EQUAL_FATAL(nq_harness_proc_start(tk_h, "nq-alerting-2"), 0);
 }
 
-/* The alerts of `rule`, newest first (a new reference). */
-static json_t *alerts_of(const char *rule)
-{
-    char path[160];
-    snprintf(path, sizeof(path), "/api/v1/alerts?rule=%s&limit=100", rule);
-    json_t *list = tk_get_ok(path);
-    json_t *items = json_incref(json_object_get(list, "items"));
-    json_decref(list);
-    return items ? items : json_array();
-}
-
 static size_t count_of(const char *rule)
 {
-    json_t *items = alerts_of(rule);
+    json_t *items = tk_alerts_of(rule);
     size_t n = json_array_size(items);
     json_decref(items);
     return n;
@@ -79,7 +68,7 @@ static size_t count_of(const char *rule)
 static json_t *wait_alerts(const char *rule, size_t n)
 {
     for (int64_t deadline = tk_mono_ms() + WAIT_MS; tk_mono_ms() < deadline; usleep(200000)) {
-        json_t *items = alerts_of(rule);
+        json_t *items = tk_alerts_of(rule);
         if (json_array_size(items) >= n) {
             json_t *a = json_incref(json_array_get(items, 0));
             json_decref(items);

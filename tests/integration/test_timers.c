@@ -50,23 +50,12 @@ static void restart_alerting(int64_t offset_ms)
     CU_ASSERT_EQUAL_FATAL(nq_harness_proc_start(tk_h, "nq-alerting-2"), 0);
 }
 
-/* The alerts of `rule` (a new reference). */
-static json_t *alerts_of(const char *rule)
-{
-    char path[160];
-    snprintf(path, sizeof(path), "/api/v1/alerts?rule=%s&limit=100", rule);
-    json_t *list = tk_get_ok(path);
-    json_t *items = json_incref(json_object_get(list, "items"));
-    json_decref(list);
-    return items ? items : json_array();
-}
-
 /* The first alert of `rule` once there is one, or NULL after WAIT_MS. */
 static json_t *wait_alert(const char *rule)
 {
     int64_t deadline = tk_mono_ms() + WAIT_MS;
     while (tk_mono_ms() < deadline) {
-        json_t *items = alerts_of(rule);
+        json_t *items = tk_alerts_of(rule);
         if (json_array_size(items) > 0) {
             json_t *a = json_incref(json_array_get(items, 0));
             json_decref(items);
@@ -81,7 +70,7 @@ static json_t *wait_alert(const char *rule)
 
 static size_t count_of(const char *rule)
 {
-    json_t *items = alerts_of(rule);
+    json_t *items = tk_alerts_of(rule);
     size_t n = json_array_size(items);
     json_decref(items);
     return n;

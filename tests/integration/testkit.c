@@ -169,6 +169,16 @@ json_t *tk_get_ok(const char *path)
     return j;
 }
 
+json_t *tk_alerts_of(const char *rule)
+{
+    char path[160];
+    snprintf(path, sizeof(path), "/api/v1/alerts?rule=%s&limit=100", rule);
+    json_t *list = tk_get_ok(path);
+    json_t *items = json_incref(json_object_get(list, "items"));
+    json_decref(list);
+    return items ? items : json_array();
+}
+
 void tk_expect_400(const char *method, const char *path, const char *body, const char *field)
 {
     int status;
