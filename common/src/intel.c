@@ -465,10 +465,10 @@ int nq_intel_add_event(nq_intel_t *in, const char *sp, const nq_intel_event_t *e
     if (rc >= 0 && ev->has_price) {
         snprintf(price, sizeof(price), "%lld", (long long)ev->price_fen);
         snprintf(at_price, sizeof(at_price), "%lld|%s", (long long)ev->at, price);
-        const char *const stats[][2] = {{"n", "1"},    {"s", price},    {"lo", price},
-                                        {"hi", price}, {"f", at_price}, {"l", at_price}};
-        for (size_t i = 0; rc >= 0 && i < sizeof(stats) / sizeof(stats[0]); i++)
-            rc = add_stat(in, prefix, stats[i][0], stats[i][1]);
+        const char *const priced[][2] = {{"n", "1"},    {"s", price},    {"lo", price},
+                                         {"hi", price}, {"f", at_price}, {"l", at_price}};
+        for (size_t i = 0; rc >= 0 && i < sizeof(priced) / sizeof(priced[0]); i++)
+            rc = add_stat(in, prefix, priced[i][0], priced[i][1]);
     }
     if (rc >= 0 && nq_intel_note_member(member, sizeof(member), ev) > 0)
         rc = nq_intel_add_note(in, sp, member);
