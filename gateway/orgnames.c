@@ -16,6 +16,7 @@ static const struct {
     {NULL, "owner_id", "owner_name", GW_NAME_SP},
     {NULL, "pool_team", "pool_team_name", GW_NAME_TEAM},
     {NULL, "team_id", "team_name", GW_NAME_TEAM},
+    {NULL, "salesperson_id", "salesperson_name", GW_NAME_SP},
     {"owner_history", "owner_id", "owner_name", GW_NAME_SP},
     {"notes", "salesperson_id", "salesperson_name", GW_NAME_SP},
 };

@@ -1,9 +1,9 @@
 /* gateway/orgnames.h — names next to the org ids of an answer (pure).
  *
  * A customer's owner_id, pool_team and each owner_history entry's owner_id,
- * a salesperson's team_id, the salesperson_id of each note of a competitor
- * intel item: the answer carries owner_name, pool_team_name, owner_name,
- * team_name and salesperson_name beside them, so a caller who sees the record
+ * a salesperson's team_id, an event's salesperson_id and that of each note
+ * of a competitor intel item: the answer carries owner_name, pool_team_name,
+ * owner_name, team_name and salesperson_name beside them, so a caller who sees the record
  * sees who its ids are even when the salespeople list shows them only
  * themselves (a salesperson). The reader (h_org.c) fetches what
  * gw_names_needed lists and hands it back to gw_names_apply:

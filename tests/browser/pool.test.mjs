@@ -191,6 +191,10 @@ async function checkIntel(page, id, names, shotName) {
     check(cards[0].product === 'A100' && cards[0].price === '¥1,000.01' && cards[1].price === '没有报价',
       `intel ${width} px: ${JSON.stringify(cards)}`);
     check(!(await page.textContent('#intel')).includes('别的客户'), 'another customer\'s intel is on the card');
+    // the timeline beside it names the reporters too (the API's salesperson_name)
+    await waitFor(page, 'the timeline', () => document.getElementById('timeline')?.dataset.complete === 'true');
+    const whos = await page.$$eval('#timeline li .who', (els) => els.map((el) => el.textContent));
+    check(whos.length >= INTEL.length && whos.every((w) => Object.values(names).includes(w)), `timeline reporters at ${width} px: ${whos}`);
     await noHorizontalScroll(page, `/customers/${id} at ${width} px`);
     await shot(page, `${shotName}-${width}`);
   }

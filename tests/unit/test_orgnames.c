@@ -20,6 +20,7 @@ static void test_needed(void)
          "]",
          "s:sp-a s:sp-b t:t-east"},
         {"[{\"notes\":[{\"salesperson_id\":\"sp-c\"},{\"salesperson_id\":\"sp-c\"}]}]", "s:sp-c"},
+        {"[{\"salesperson_id\":\"sp-d\",\"customer_id\":\"c-1\"}]", "s:sp-d"},
         {"[{\"owner_id\":\"not an id\",\"team_id\":7,\"pool_team\":null}]", ""},
     };
     for (size_t c = 0; c < sizeof(cases) / sizeof(cases[0]); c++) {

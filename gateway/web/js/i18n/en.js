@@ -474,4 +474,5 @@ export default {
   'intel.last_price': 'Latest price',
   'intel.no_price': 'no price given',
   'intel.range': '{n} prices, {min}–{max}',
+  'customer.no_contacts_read': 'No contacts yet.',
 };

@@ -474,4 +474,5 @@ export default {
   'intel.last_price': '最近报价',
   'intel.no_price': '没有报价',
   'intel.range': '{n} 次报价，{min}–{max}',
+  'customer.no_contacts_read': '暂无联系人。',
 };

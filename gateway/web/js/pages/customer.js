@@ -35,13 +35,14 @@ function eventRow(e, people) {
   return h('li', { class: `event ${e.type}`, 'data-event-id': e.event_id, 'data-type': e.type },
     h('time', {}, shortTime(e.occurred_at)),
     h('span', { class: 'type' }, t(`event.${e.type}`)),
-    h('span', { class: 'who' }, people[e.salesperson_id] || e.salesperson_id),
+    h('span', { class: 'who' }, e.salesperson_name || people[e.salesperson_id] || e.salesperson_id),
     e.amount !== undefined ? h('span', { class: 'amount', 'data-field': 'amount' }, money(e.amount)) : null,
+    e.price !== undefined ? h('span', { class: 'amount', 'data-field': 'price' }, money(e.price)) : null,
     e.due_at ? h('span', { class: 'muted' }, t('timeline.due', { at: shortTime(e.due_at) })) : null,
     said ? h('p', { class: 'said' }, said) : null);
 }
 
-function details(c, people) {
+function details(c, people, canEdit) {
   const contacts = (c.contacts || []).map((p) => h('li', {},
     h('strong', {}, p.name), p.title ? ` · ${p.title}` : '', p.phone ? ` · ${p.phone}` : '', p.email ? ` · ${p.email}` : ''));
   return h('dl', { class: 'details', id: 'customer-details' },
@@ -62,7 +63,7 @@ function details(c, people) {
     field('since', t(c.owner_id ? 'customer.since' : 'customer.pool_since'), shortTime(c.since)),
     field('updated_at', t('customer.updated_at'), shortTime(c.updated_at)),
     h('div', { class: 'kv wide' }, h('dt', {}, t('customer.contacts')),
-      h('dd', {}, contacts.length ? h('ul', { class: 'contacts' }, contacts) : t('customer.no_contacts'))));
+      h('dd', {}, contacts.length ? h('ul', { class: 'contacts' }, contacts) : t(canEdit ? 'customer.no_contacts' : 'customer.no_contacts_read'))));
 }
 
 function history(c, people) {
@@ -101,7 +102,7 @@ function intel(box, answer, people) {
   h('p', { class: 'intel-price' }, h('span', { class: 'muted' }, `${t('intel.last_price')} `), price(it.price)),
   (it.notes || []).length ? h('ul', { class: 'intel-notes' }, it.notes.slice(0, 3).map((n) => h('li', { 'data-field': 'note' },
     h('time', {}, shortTime(n.at)), ' ',
-    h('span', { class: 'who' }, people[n.salesperson_id] || n.salesperson_id), ' ',
+    h('span', { class: 'who' }, n.salesperson_name || people[n.salesperson_id] || n.salesperson_id), ' ',
     h('span', { class: 'said' }, n.text)))) : null))));
 }
 
@@ -214,7 +215,7 @@ export function customerPage(main, me) {
       h('div', { class: 'columns' },
         h('div', {},
           edit,
-          h('section', { class: 'card' }, h('h2', {}, t('customer.details')), details(c, people)),
+          h('section', { class: 'card' }, h('h2', {}, t('customer.details')), details(c, people, canEdit)),
           h('section', { class: 'card' }, h('h2', {}, t('customer.timeline')),
             h('div', { class: 'tabs wrap', role: 'group' }, tabs), timeline, list.foot)),
         h('div', {},
