@@ -171,7 +171,7 @@ static const sample_t samples[] = {
      {T "stream", T "alerts", T "alert:prices", T "ix:al", T "ix:al:state=open", T "alert:escalate",
       T "alert:timer:open"},
      {"g", "60", "1000", "0", "1", "3:abcA1", "", "90 2"}},
-    {NQ_SCRIPT_ID_ALERT_ESCALATE_TAKE, {T "alert:escalate"}, {"200", "30000", "64"}},
+    {NQ_SCRIPT_ID_ALERT_DEADLINE_LEASE, {T "alert:escalate"}, {"200", "30000", "64"}},
     {NQ_SCRIPT_ID_ALERT_TIMERS_SET,
      {T "alert:timers", T "alert:timer", T "alert:timer:open"},
      {"set", "ticket_sla|tk-1", "100", "ev", "clear", "ticket_sla|tk-2", "0", ""}},
