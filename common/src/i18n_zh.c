@@ -474,6 +474,27 @@ const nq_i18n_pair_t nq_i18n_zh_catalogue[] = {
     {"%s closed with %s of %s against a target of %s derived from its months' targets: %d%% attained, below %d%%.", "%s 已结束：%s 完成 %s，目标 %s（由各月目标推算），达成率 %d%%，低于 %d%%。"},
     {"%s closed with %s of %s against a target of %s: %d%% attained, below %d%%.", "%s 已结束：%s 完成 %s，目标 %s，达成率 %d%%，低于 %d%%。"},
     {"must be \"all\" or a non-empty array of metric names", "应为 \"all\" 或非空的指标名数组"},
+    /* alert titles of the event rules (services/alerting/rules.c) */
+    {"Big order: %s's customer %s ordered CNY %s", "大额订单：%s 的客户 %s 下单 ¥%s"},
+    {"The order of CNY %s is at or above the big-order threshold of CNY %s.", "订单金额 ¥%s，达到大额订单门槛 ¥%s。"},
+    {"Order cancelled: %s's customer %s cancelled order %s, CNY %s", "订单取消：%s 的客户 %s 取消订单 %s ¥%s"},
+    {"The cancellation of CNY %s is at or above the alert amount of CNY %s.", "取消金额 ¥%s，不低于提醒金额 ¥%s。"},
+    {"Return: %s's customer %s returned order %s, CNY %s", "退货：%s 的客户 %s 退回订单 %s ¥%s"},
+    {"The return of CNY %s is at or above the alert amount of CNY %s.", "退货金额 ¥%s，不低于提醒金额 ¥%s。"},
+    {"rating %d, NPS %d", "评分 %d，NPS %d"},
+    {"rating %d", "评分 %d"},
+    {"NPS %d", "NPS %d"},
+    {"Negative feedback: %s's customer %s, %s", "差评：%s 的客户 %s %#s"},
+    {"%s: a rating of %d or less or an NPS of %d or less is negative.", "%#s：评分不高于 %d 或 NPS 不高于 %d 即为差评。"},
+    {"Low-priority", "低优先级"},
+    {"Normal-priority", "普通优先级"},
+    {"High-priority", "高优先级"},
+    {"Urgent", "紧急优先级"},
+    {"%s ticket: %s's customer %s, ticket %s", "%#s工单：%s 的客户 %s 工单 %s"},
+    {"low", "低"},
+    {"Customer %s opened ticket %s with priority %s: follow up soon.", "客户 %s 新开工单 %s（%#s优先级），请尽快跟进。"},
+    {"Competitor price drop: %s's %s at CNY %s (was CNY %s, down %.2f%%)", "竞品降价：%s 的 %s ¥%s（此前 ¥%s，降 %.2f%%）"},
+    {"%s reported %s's %s at CNY %s, below the last observed CNY %s.", "%s 报告 %s 的 %s 报价 ¥%s，低于上次观察的 ¥%s。"},
 };
 /* clang-format on */
 

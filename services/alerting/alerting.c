@@ -361,6 +361,24 @@ void alerting_raise_keys_of(nq_redis_args_t *a, const char *stream)
     nq_key_index(key, sizeof(key), NQ_IX_ALERTS, "state", "open");
     nq_redis_args_adds(a, key);
     nq_redis_args_adds(a, NQ_KEY_ALERT_ESCALATE);
+    nq_redis_args_adds(a, NQ_KEY_ALERT_TIMER_OPEN);
+}
+
+void alerting_alert_args(nq_redis_args_t *a, const char *id, const Nq__Alert *alert, int64_t due,
+                         const char *open)
+{
+    size_t len = nq__alert__get_packed_size(alert);
+    uint8_t *buf = malloc(len ? len : 1);
+    if (!buf) {
+        a->failed = true;
+        return;
+    }
+    nq__alert__pack(alert, buf);
+    nq_redis_args_adds(a, id);
+    nq_redis_args_add(a, buf, len);
+    free(buf);
+    nq_redis_args_addf(a, "%" PRId64, due);
+    nq_redis_args_adds(a, open);
 }
 
 void alerting_alert_keys(nq_redis_args_t *a, const alert_draft_t *d, const char *team, char *id,
@@ -425,20 +443,11 @@ static void cycle_raise(cycle_t *c)
         fired_t *f = &c->fired[i];
         Nq__Alert alert = NQ__ALERT__INIT;
         alert_draft_to_proto(&f->d, &f->names, f->who ? f->who->team : NULL, rc->raised_at, &alert);
-        size_t len = nq__alert__get_packed_size(&alert);
-        uint8_t *buf = malloc(len ? len : 1);
-        if (!buf) {
-            a.failed = true;
-            break;
-        }
-        nq__alert__pack(&alert, buf);
-        nq_redis_args_adds(&a, f->id);
-        nq_redis_args_add(&a, buf, len);
-        free(buf);
         const alert_config_t *cfg = f->who && f->who->cfg ? f->who->cfg : &al->defaults;
-        nq_redis_args_addf(&a, "%" PRId64,
-                           alert_escalate_due(&cfg->rule[f->rule - alert_rules], rc->raised_at,
-                                              al->svc->cfg.alert_escalate_unit_ms));
+        alerting_alert_args(&a, f->id, &alert,
+                            alert_escalate_due(&cfg->rule[f->rule - alert_rules], rc->raised_at,
+                                               al->svc->cfg.alert_escalate_unit_ms),
+                            "");
     }
     int sent = a.failed ? -1
                         : nq_script_call_args(al->svc->redis, NQ_SCRIPT(ALERT_RAISE), on_raised, rc,
@@ -688,11 +697,13 @@ static bool cycle_start(void *arg, const redisReply *entries, bool full, int64_t
     return true;
 }
 
-/* Read the next entries of both groups: each has one read or cycle in flight. */
+/* Read the next entries of the log's two groups and the signals': each has one read or
+ * cycle in flight. */
 static void pull(alerting_t *al)
 {
     logread_pull(al->reader);
     timercycle_pull(al->tcycle);
+    sigread_pull(al->sigread);
 }
 
 static void on_poll_timer(uv_timer_t *t)
@@ -711,6 +722,7 @@ static void on_reclaim_timer(uv_timer_t *t)
     alerting_t *al = t->data;
     logread_reclaim(al->reader);
     timercycle_reclaim(al->tcycle);
+    sigread_reclaim(al->sigread);
 }
 
 static void on_change(nq_zsock_t *sock, const nq_bus_envelope_t *env, const ProtobufCMessage *msg,
@@ -784,7 +796,9 @@ void *alerting_new(nq_service_t *svc)
     al->zone = followup_zone_offset();
     al->escalate = al->deliver ? escalate_new(svc, on_escalated, al) : NULL;
     al->timers = al->escalate ? timers_new(svc, &al->defaults, on_escalated, al) : NULL;
-    al->reader = al->timers ? logread_new(svc, NQ_GROUP_ALERTING, cycle_start, al) : NULL;
+    static const logread_spec_t log = {NQ_KEY_ACTIVITIES, NQ_GROUP_ALERTING, ALERTING_PULL_ENTRIES,
+                                       ALERTING_PULL_MAX, ALERTING_RECLAIM_ENTRIES};
+    al->reader = al->timers ? logread_new(svc, &log, cycle_start, al) : NULL;
     al->tcycle = al->reader
                      ? timercycle_new(svc, &al->defaults, al->timers, al->zone, on_timer_group, al)
                      : NULL;

@@ -50,7 +50,7 @@ void *alerting_new(nq_service_t *svc);
 
 /* The keys every call of the raise script names first: the log, the alerts'
  * stream, the last prices, the alerts' list and open indexes, the escalation
- * clock; each alert's own keys follow (alerting_alert_keys). */
+ * clock, the auto-resolve records; each alert's own keys follow (alerting_alert_keys). */
 void alerting_raise_keys(nq_redis_args_t *a);
 /* The same with `stream` (whose entries the raise acknowledges) in the log's place. */
 void alerting_raise_keys_of(nq_redis_args_t *a, const char *stream);
@@ -67,6 +67,12 @@ void alerting_team_config(alert_config_t *out, const alert_config_t *defaults,
  * dedupe key) written to id. */
 void alerting_alert_keys(nq_redis_args_t *a, const alert_draft_t *d, const char *team, char *id,
                          size_t id_len, int64_t raised_at);
+/* Append ALERT_RAISE's arguments for one alert: its id, `alert` packed
+ * (its id left out), when it escalates (Unix ms, 0 never) and the field of its
+ * auto-resolve record in NQ_KEY_ALERT_TIMER_OPEN ("" none), written in the same
+ * script as the alert. No memory: a->failed. */
+void alerting_alert_args(nq_redis_args_t *a, const char *id, const Nq__Alert *alert, int64_t due,
+                         const char *open);
 /* Make room for one more element in *arr of n (capacity *cap), the new room zeroed.
  * 0, or -1 (no memory; *arr unchanged). */
 int alerting_grow(void **arr, size_t n, size_t *cap, size_t size);

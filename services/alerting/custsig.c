@@ -180,26 +180,47 @@ static bool pool_draft(const custsig_t *s, int64_t recency_ms, int64_t now, int6
 }
 
 typedef struct draft_row {
-    const char *rule;
+    const char *rule; /* the rule's key */
     bool (*draft)(const custsig_t *s, int64_t recency_ms, int64_t now, int64_t zone,
-                  alert_draft_t *d);
+                  alert_draft_t *d); /* its alert, when it raises one */
+    bool resolves;                   /* its alerts resolve by themselves (timers.h) */
 } draft_row_t;
 
 static const draft_row_t draft_rows[] = {
-    {"credit_limit", credit_draft},
-    {"pool_warning", pool_draft},
+    {"credit_limit", credit_draft, true}, /* a payment under the limit */
+    {"pool_warning", pool_draft, false},
 };
+
+static const draft_row_t *draft_row(const char *rule)
+{
+    for (size_t i = 0; rule && i < sizeof(draft_rows) / sizeof(draft_rows[0]); i++)
+        if (strcmp(draft_rows[i].rule, rule) == 0)
+            return &draft_rows[i];
+    return NULL;
+}
+
+int custsig_open_member(const alert_draft_t *d, char *buf, size_t len)
+{
+    const draft_row_t *row = draft_row(d->rule);
+    char subject[300];
+    if (len == 0)
+        return -1;
+    *buf = '\0';
+    if (!row || !row->resolves)
+        return 0;
+    int n = snprintf(subject, sizeof(subject), "%s/%s", d->customer_id, d->window);
+    if (n < 0 || (size_t)n >= sizeof(subject))
+        return -1;
+    return timer_member(buf, len, d->rule, subject);
+}
 
 bool custsig_draft(const custsig_t *s, const alert_settings_t *set, int64_t recency_ms, int64_t now,
                    int64_t zone_offset, alert_draft_t *d)
 {
     if (!s->rule || !set->enabled)
         return false;
-    for (size_t i = 0; i < sizeof(draft_rows) / sizeof(draft_rows[0]); i++) {
-        if (strcmp(draft_rows[i].rule, s->rule->key) == 0)
-            return draft_rows[i].draft(s, recency_ms, now, zone_offset, d);
-    }
-    return false;
+    const draft_row_t *row = draft_row(s->rule->key);
+    return row && row->draft(s, recency_ms, now, zone_offset, d);
 }
 
 /* ---- titles ------------------------------------------------------------------ */

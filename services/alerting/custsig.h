@@ -52,6 +52,11 @@ int custsig_parse(custsig_t *s, const char *const *fv, size_t n, const char **wh
 bool custsig_draft(const custsig_t *s, const alert_settings_t *set, int64_t recency_ms, int64_t now,
                    int64_t zone_offset, alert_draft_t *d);
 
+/* The field of d's auto-resolve record (nq:alert:timer:open, timers.h) written
+ * with the alert: "credit_limit|<customer>/<order ref>"; "" for a rule whose
+ * alerts do not resolve by themselves. 0, or -1 when it does not fit in len. */
+int custsig_open_member(const alert_draft_t *d, char *buf, size_t len);
+
 /* The signal rows' titles and explanations, for the rule table. */
 void custsig_credit_describe(alert_draft_t *d, const alert_names_t *names);
 void custsig_pool_describe(alert_draft_t *d, const alert_names_t *names);

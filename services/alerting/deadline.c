@@ -65,7 +65,7 @@ static void on_tick(uv_timer_t *h)
         return;
     int64_t now = nq_now_ms();
     d->leased_until = now + d->lease_ms;
-    if (nq_script_callf(d->svc->redis, NQ_SCRIPT(ALERT_ESCALATE_TAKE), on_taken, d, 1,
+    if (nq_script_callf(d->svc->redis, NQ_SCRIPT(ALERT_DEADLINE_LEASE), on_taken, d, 1,
                         "%s %lld %d %d", d->zset, (long long)now, d->lease_ms, d->take_max) == 0)
         d->busy = true;
 }

@@ -3,7 +3,7 @@
  *
  * A clock is a sorted set (member by its deadline, Unix ms) kept in Redis, so
  * deadlines survive any restart. Every tick_ms each replica takes the due
- * members (common/lua/alert_escalate_take.lua: ZRANGEBYSCORE, each pushed
+ * members (common/lua/alert_deadline_lease.lua: ZRANGEBYSCORE, each pushed
  * lease_ms ahead, in one script, so no other replica takes them meanwhile)
  * and hands them to its kind's callback, which handles them and calls
  * deadline_done(). A member handled takes itself off the clock (or moves

@@ -6,9 +6,10 @@
  * deadline survives any restart. Acknowledging or resolving an alert takes it
  * off the clock in the script that stores the change (alert_change).
  *
- * Every ESCALATE_TICK_MS the deadline engine (deadline.h) takes the due entries (alert_escalate_take:
- * ZRANGEBYSCORE and each pushed ESCALATE_LEASE_MS ahead, in one script, so no
- * other replica takes them meanwhile), reads their alerts and applies
+ * Every ESCALATE_TICK_MS the deadline engine (deadline.h) takes the due
+ * entries (alert_deadline_lease: ZRANGEBYSCORE and each pushed
+ * ESCALATE_LEASE_MS ahead, in one script, so no other replica takes them
+ * meanwhile), reads their alerts and applies
  * alert_escalate (lifecycle.h: the state stays open, the severity is kept,
  * escalated_at is set, change "escalated") through alert_change, which writes
  * only when the alert's version is the one read and takes it off the clock.

@@ -1,18 +1,17 @@
-/* logread.c — one consumer group's reads of the activity log. See logread.h. */
+/* logread.c — one consumer group's reads of a stream. See logread.h. */
 #include "logread.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 #include "nq/actlog.h"
-#include "nq/keys.h"
 #include "nq/log.h"
 #include "alerting.h"
 #include "readsize.h"
 
 struct logread {
     nq_service_t *svc;       /* shared process state */
-    const char *group;       /* the consumer group */
+    logread_spec_t spec;     /* the stream, the group, the read sizes */
     logread_batch_cb cb;     /* starts a cycle */
     void *arg;               /* its argument */
     char reclaim_cursor[64]; /* XAUTOCLAIM position */
@@ -27,16 +26,17 @@ struct logread {
     int asked;               /* entries the pending read asked for */
 };
 
-logread_t *logread_new(nq_service_t *svc, const char *group, logread_batch_cb cb, void *arg)
+logread_t *logread_new(nq_service_t *svc, const logread_spec_t *spec, logread_batch_cb cb,
+                       void *arg)
 {
     logread_t *lr = calloc(1, sizeof(*lr));
     if (!lr)
         return NULL;
     lr->svc = svc;
-    lr->group = group;
+    lr->spec = *spec;
     lr->cb = cb;
     lr->arg = arg;
-    lr->read_count = ALERTING_PULL_ENTRIES;
+    lr->read_count = spec->read_min;
     strcpy(lr->reclaim_cursor, "0-0");
     return lr;
 }
@@ -54,13 +54,13 @@ static void on_read(nq_redis_t *r, redisReply *reply, void *data)
     logread_t *lr = data;
     const redisReply *entries = nq_redis_stream_entries(reply);
     if (reply && reply->type == REDIS_REPLY_ERROR)
-        nq_log_warn("read_failed", "group %s: %s", lr->group, reply->str);
+        nq_log_warn("read_failed", "%s group %s: %s", lr->spec.stream, lr->spec.group, reply->str);
     bool own = lr->own_pending;
     size_t got = entries ? entries->elements : 0;
     if (own && reply && reply->type != REDIS_REPLY_ERROR && got < (size_t)lr->asked)
         lr->own_pending = false; /* the rest of them come by reclaim */
     if (reply && reply->type != REDIS_REPLY_ERROR)
-        lr->read_count = alert_read_count(lr->asked, got);
+        lr->read_count = alert_read_count(lr->asked, got, lr->spec.read_min, lr->spec.read_max);
     if (start(lr, entries, (size_t)lr->asked))
         return;
     lr->busy = false;
@@ -75,12 +75,13 @@ static void on_reclaimed(nq_redis_t *r, redisReply *reply, void *data)
     const redisReply *entries =
         nq_actlog_claimed(reply, lr->reclaim_cursor, sizeof(lr->reclaim_cursor));
     if (entries && entries->elements > 0)
-        nq_log_info("reclaimed", "group %s: took over %zu log entries left pending", lr->group,
-                    entries->elements);
+        nq_log_info("reclaimed", "%s group %s: took over %zu entries left pending", lr->spec.stream,
+                    lr->spec.group, entries->elements);
     else if (reply && reply->type == REDIS_REPLY_ERROR)
-        nq_log_warn("reclaim_failed", "group %s: %s", lr->group, reply->str);
+        nq_log_warn("reclaim_failed", "%s group %s: %s", lr->spec.stream, lr->spec.group,
+                    reply->str);
     lr->more = true; /* then the new ones */
-    if (start(lr, entries, ALERTING_RECLAIM_ENTRIES))
+    if (start(lr, entries, (size_t)lr->spec.reclaim))
         return;
     lr->busy = false;
     lr->more = false;
@@ -101,12 +102,12 @@ void logread_pull(logread_t *lr)
     if (lr->reclaim_due) {
         lr->reclaim_due = false;
         rc = nq_redis_command(r, on_reclaimed, lr, "XAUTOCLAIM %s %s %s %d %s COUNT %d",
-                              NQ_KEY_ACTIVITIES, lr->group, me, ALERTING_RECLAIM_IDLE_MS,
-                              lr->reclaim_cursor, ALERTING_RECLAIM_ENTRIES);
+                              lr->spec.stream, lr->spec.group, me, ALERTING_RECLAIM_IDLE_MS,
+                              lr->reclaim_cursor, lr->spec.reclaim);
     } else {
         lr->asked = lr->read_count;
         rc = nq_redis_command(r, on_read, lr, "XREADGROUP GROUP %s %s COUNT %d STREAMS %s %s",
-                              lr->group, me, lr->asked, NQ_KEY_ACTIVITIES,
+                              lr->spec.group, me, lr->asked, lr->spec.stream,
                               lr->own_pending ? "0" : ">");
     }
     if (rc == 0) {

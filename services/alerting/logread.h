@@ -1,14 +1,18 @@
-/* services/alerting/logread.h — one consumer group's reads of the activity log
- * inside nq-alerting (the alert rules' group and the timers' group each have one).
+/* services/alerting/logread.h — one consumer group's reads of a stream inside
+ * nq-alerting: the activity log's alert rules' and timers' groups, the
+ * customer signals' group (sigread.h) each have one.
  *
  * One read or cycle in flight at a time: after a (re)connection this
  * consumer's own pending entries first, a dead replica's (XAUTOCLAIM, idle
  * ALERTING_RECLAIM_IDLE_MS, alerting.h) when the reclaim is due, else new ones, as many as
- * readsize.h suggests. Each non-empty read is handed to the owner's batch
+ * readsize.h suggests within the spec's bounds. Each non-empty read is handed to the owner's batch
  * callback, which starts a cycle and calls logread_done once it is over
  * (the cycle acknowledges its own entries, after its writes).
  *
- *   logread_t *lr = logread_new(svc, NQ_GROUP_ALERTING, on_batch, arg);
+ *   static const logread_spec_t spec = {NQ_KEY_ACTIVITIES, NQ_GROUP_ALERTING,
+ *                                       ALERTING_PULL_ENTRIES, ALERTING_PULL_MAX,
+ *                                       ALERTING_RECLAIM_ENTRIES};
+ *   logread_t *lr = logread_new(svc, &spec, on_batch, arg);
  *   logread_hold(lr); ... the group made ... logread_connected(lr);
  *   ... logread_pull(lr) on a nudge ...
  *   static bool on_batch(void *arg, const redisReply *entries, bool full, int64_t sent_at)
@@ -24,13 +28,23 @@
 
 typedef struct logread logread_t;
 
+/* What a reader reads (static strings). */
+typedef struct logread_spec {
+    const char *stream; /* the stream's key (nq/keys.h) */
+    const char *group;  /* its consumer group */
+    int read_min;       /* entries per read at rest (and at least) */
+    int read_max;       /* entries per read behind a backlog (at most; read_min: fixed) */
+    int reclaim;        /* entries taken over per reclaim */
+} logread_spec_t;
+
 /* Entries read ([id, fields] ..., at least one); full: the read came back
  * full; sent_at: when it was asked for, ms. Returns true when a cycle started
  * (it calls logread_done), false when there was nothing to do. */
 typedef bool (*logread_batch_cb)(void *arg, const redisReply *entries, bool full, int64_t sent_at);
 
-/* The reader of `group` (static string) on the activity log, or NULL. */
-logread_t *logread_new(nq_service_t *svc, const char *group, logread_batch_cb cb, void *arg);
+/* The reader of spec (copied; its strings borrowed for good), or NULL. */
+logread_t *logread_new(nq_service_t *svc, const logread_spec_t *spec, logread_batch_cb cb,
+                       void *arg);
 /* Read the next entries (or read again once the cycle in flight is over). */
 void logread_pull(logread_t *lr);
 /* The next pull takes over a dead replica's entries. */

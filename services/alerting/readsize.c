@@ -1,16 +1,16 @@
-/* readsize.c — how many log entries alerting reads at once. See readsize.h. */
+/* readsize.c — how many stream entries alerting reads at once. See readsize.h. */
 #include "readsize.h"
 
-int alert_read_count(int asked, size_t got)
+int alert_read_count(int asked, size_t got, int min, int max)
 {
     int next = asked;
-    if (asked < ALERTING_PULL_ENTRIES)
-        next = ALERTING_PULL_ENTRIES;
+    if (asked < min)
+        next = min;
     else if (got >= (size_t)asked)
         next = asked * 2;
     else if (got < (size_t)asked / 4)
         next = asked / 2;
-    if (next > ALERTING_PULL_MAX)
-        next = ALERTING_PULL_MAX;
-    return next < ALERTING_PULL_ENTRIES ? ALERTING_PULL_ENTRIES : next;
+    if (next > max)
+        next = max;
+    return next < min ? min : next;
 }

@@ -8,12 +8,16 @@
 #include "followup.h"
 #include "custsig.h"
 #include "schedule.h"
+#include "nq/fielderr.h"
+#include "nq/i18n.h"
 #include "nq/money.h"
 #include "timerules.h"
 
 #define COPY(dst, src) snprintf((dst), sizeof(dst), "%s", (src) ? (src) : "")
 
-static const char *const priorities[] = {"low", "normal", "high", "urgent", NULL};
+/* (Marked: urgent_ticket's explanation translates the priority through the catalogue.) */
+static const char *const priorities[] = {NQ_REASON("low"), NQ_REASON("normal"), NQ_REASON("high"),
+                                         NQ_REASON("urgent"), NULL};
 
 static int priority_rank(const char *p)
 {
@@ -151,6 +155,12 @@ static void link_to(alert_draft_t *d)
         snprintf(d->link, sizeof(d->link), "/salespeople/%s", d->salesperson_id);
 }
 
+void alert_draft_zh(alert_draft_t *d)
+{
+    nq_i18n_tr(NQ_LANG_ZH, d->title_en, d->title, sizeof(d->title));
+    nq_i18n_tr(NQ_LANG_ZH, d->explanation_en, d->explanation, sizeof(d->explanation));
+}
+
 static void big_order_describe(alert_draft_t *d, const alert_names_t *n)
 {
     char yuan[NQ_MONEY_BUF], min[NQ_MONEY_BUF];
@@ -158,15 +168,25 @@ static void big_order_describe(alert_draft_t *d, const alert_names_t *n)
     nq_money_format_grouped(d->threshold_fen, min, sizeof(min));
     const char *sp = shown(n->salesperson, d->salesperson_id);
     const char *cu = shown(n->customer, d->customer_id);
-    snprintf(d->title, sizeof(d->title), "大额订单：%s 的客户 %s 下单 ¥%s", sp, cu, yuan);
-    snprintf(d->title_en, sizeof(d->title_en), "Big order: %s's customer %s ordered CNY %s", sp, cu,
-             yuan);
-    snprintf(d->explanation, sizeof(d->explanation), "订单金额 ¥%s，达到大额订单门槛 ¥%s。", yuan,
-             min);
+    snprintf(d->title_en, sizeof(d->title_en),
+             NQ_REASON("Big order: %s's customer %s ordered CNY %s"), sp, cu, yuan);
     snprintf(d->explanation_en, sizeof(d->explanation_en),
-             "The order of CNY %s is at or above the big-order threshold of CNY %s.", yuan, min);
+             NQ_REASON("The order of CNY %s is at or above the big-order threshold of CNY %s."),
+             yuan, min);
+    alert_draft_zh(d);
     link_to(d);
 }
+
+/* cancel_or_return's texts, a cancellation's and a return's. */
+static const struct {
+    const char *title;       /* salesperson, customer, order, amount */
+    const char *explanation; /* amount, the rule's minimum */
+} cancel_texts[] = {
+    {NQ_REASON("Order cancelled: %s's customer %s cancelled order %s, CNY %s"),
+     NQ_REASON("The cancellation of CNY %s is at or above the alert amount of CNY %s.")},
+    {NQ_REASON("Return: %s's customer %s returned order %s, CNY %s"),
+     NQ_REASON("The return of CNY %s is at or above the alert amount of CNY %s.")},
+};
 
 static void cancel_or_return_describe(alert_draft_t *d, const alert_names_t *n)
 {
@@ -175,62 +195,46 @@ static void cancel_or_return_describe(alert_draft_t *d, const alert_names_t *n)
     nq_money_format_grouped(d->threshold_fen, min, sizeof(min));
     const char *sp = shown(n->salesperson, d->salesperson_id);
     const char *cu = shown(n->customer, d->customer_id);
-    bool ret = strcmp(d->event_type, "return") == 0;
-    snprintf(d->title, sizeof(d->title), "%s：%s 的客户 %s %s订单 %s ¥%s",
-             ret ? "退货" : "订单取消", sp, cu, ret ? "退回" : "取消", d->order_id, yuan);
-    snprintf(d->title_en, sizeof(d->title_en), "%s: %s's customer %s %s order %s, CNY %s",
-             ret ? "Return" : "Order cancelled", sp, cu, ret ? "returned" : "cancelled",
-             d->order_id, yuan);
-    snprintf(d->explanation, sizeof(d->explanation), "%s金额 ¥%s，不低于提醒金额 ¥%s。",
-             ret ? "退货" : "取消", yuan, min);
-    snprintf(d->explanation_en, sizeof(d->explanation_en),
-             "The %s of CNY %s is at or above the alert amount of CNY %s.",
-             ret ? "return" : "cancellation", yuan, min);
+    size_t k = strcmp(d->event_type, "return") == 0;
+    snprintf(d->title_en, sizeof(d->title_en), cancel_texts[k].title, sp, cu, d->order_id, yuan);
+    snprintf(d->explanation_en, sizeof(d->explanation_en), cancel_texts[k].explanation, yuan, min);
+    alert_draft_zh(d);
     link_to(d);
 }
 
 static void negative_feedback_describe(alert_draft_t *d, const alert_names_t *n)
 {
-    char zh[96] = "", en[96] = "";
-    if (d->rating >= 0) {
-        snprintf(zh, sizeof(zh), "评分 %d", d->rating);
-        snprintf(en, sizeof(en), "rating %d", d->rating);
-    }
-    if (d->nps >= 0) {
-        size_t z = strlen(zh), e = strlen(en);
-        snprintf(zh + z, sizeof(zh) - z, "%sNPS %d", z ? "，" : "", d->nps);
-        snprintf(en + e, sizeof(en) - e, "%sNPS %d", e ? ", " : "", d->nps);
-    }
+    char what[96] = ""; /* the scores given, a text of the catalogue */
+    if (d->rating >= 0 && d->nps >= 0)
+        snprintf(what, sizeof(what), NQ_REASON("rating %d, NPS %d"), d->rating, d->nps);
+    else if (d->rating >= 0)
+        snprintf(what, sizeof(what), NQ_REASON("rating %d"), d->rating);
+    else if (d->nps >= 0)
+        snprintf(what, sizeof(what), NQ_REASON("NPS %d"), d->nps);
     const char *sp = shown(n->salesperson, d->salesperson_id);
     const char *cu = shown(n->customer, d->customer_id);
-    snprintf(d->title, sizeof(d->title), "差评：%s 的客户 %s %s", sp, cu, zh);
-    snprintf(d->title_en, sizeof(d->title_en), "Negative feedback: %s's customer %s, %s", sp, cu,
-             en);
-    snprintf(d->explanation, sizeof(d->explanation),
-             "%s：评分不高于 %d 或 NPS 不高于 %d 即为差评。", zh, d->max_rating, d->max_nps);
+    snprintf(d->title_en, sizeof(d->title_en), NQ_REASON("Negative feedback: %s's customer %s, %s"),
+             sp, cu, what);
     snprintf(d->explanation_en, sizeof(d->explanation_en),
-             "%s: a rating of %d or less or an NPS of %d or less is negative.", en, d->max_rating,
-             d->max_nps);
+             NQ_REASON("%s: a rating of %d or less or an NPS of %d or less is negative."), what,
+             d->max_rating, d->max_nps);
+    alert_draft_zh(d);
     link_to(d);
 }
 
 static void urgent_ticket_describe(alert_draft_t *d, const alert_names_t *n)
 {
-    static const char *const zh[] = {"低", "普通", "高", "紧急"};
+    static const char *const kind[] = {NQ_REASON("Low-priority"), NQ_REASON("Normal-priority"),
+                                       NQ_REASON("High-priority"), NQ_REASON("Urgent")};
     int rank = priority_rank(d->priority);
-    const char *pz = rank >= 0 ? zh[rank] : d->priority;
     const char *sp = shown(n->salesperson, d->salesperson_id);
     const char *cu = shown(n->customer, d->customer_id);
-    snprintf(d->title, sizeof(d->title), "%s优先级工单：%s 的客户 %s 工单 %s", pz, sp, cu,
-             d->ticket_id);
-    static const char *const en[] = {"Low-priority", "Normal-priority", "High-priority", "Urgent"};
-    snprintf(d->title_en, sizeof(d->title_en), "%s ticket: %s's customer %s, ticket %s",
-             rank >= 0 ? en[rank] : d->priority, sp, cu, d->ticket_id);
-    snprintf(d->explanation, sizeof(d->explanation), "客户 %s 新开%s优先级工单 %s，请尽快跟进。",
-             cu, pz, d->ticket_id);
+    snprintf(d->title_en, sizeof(d->title_en), NQ_REASON("%s ticket: %s's customer %s, ticket %s"),
+             rank >= 0 ? kind[rank] : d->priority, sp, cu, d->ticket_id);
     snprintf(d->explanation_en, sizeof(d->explanation_en),
-             "Customer %s opened ticket %s with priority %s: follow up soon.", cu, d->ticket_id,
-             d->priority);
+             NQ_REASON("Customer %s opened ticket %s with priority %s: follow up soon."), cu,
+             d->ticket_id, d->priority);
+    alert_draft_zh(d);
     link_to(d);
 }
 
@@ -240,17 +244,13 @@ static void competitor_price_describe(alert_draft_t *d, const alert_names_t *n)
     nq_money_format_grouped(d->price_fen, now, sizeof(now));
     nq_money_format_grouped(d->previous_price_fen, before, sizeof(before));
     const char *sp = shown(n->salesperson, d->salesperson_id);
-    snprintf(d->title, sizeof(d->title), "竞品降价：%s 的 %s ¥%s（此前 ¥%s，降 %.2f%%）",
-             d->competitor, d->product, now, before, d->drop_pct);
     snprintf(d->title_en, sizeof(d->title_en),
-             "Competitor price drop: %s's %s at CNY %s (was CNY %s, down %.2f%%)", d->competitor,
-             d->product, now, before, d->drop_pct);
-    snprintf(d->explanation, sizeof(d->explanation),
-             "%s 报告 %s 的 %s 报价 ¥%s，低于上次观察的 ¥%s。", sp, d->competitor, d->product, now,
-             before);
+             NQ_REASON("Competitor price drop: %s's %s at CNY %s (was CNY %s, down %.2f%%)"),
+             d->competitor, d->product, now, before, d->drop_pct);
     snprintf(d->explanation_en, sizeof(d->explanation_en),
-             "%s reported %s's %s at CNY %s, below the last observed CNY %s.", sp, d->competitor,
-             d->product, now, before);
+             NQ_REASON("%s reported %s's %s at CNY %s, below the last observed CNY %s."), sp,
+             d->competitor, d->product, now, before);
+    alert_draft_zh(d);
     link_to(d);
 }
 

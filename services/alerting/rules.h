@@ -153,6 +153,10 @@ typedef struct alert_rule {
     void (*describe)(alert_draft_t *d, const alert_names_t *names);
 } alert_rule_t;
 
+/* A describe's zh-CN title and explanation: its English ones (each printed
+ * from an NQ_REASON template) rendered through the i18n catalogue (nq/i18n.h). */
+void alert_draft_zh(alert_draft_t *d);
+
 extern const alert_rule_t alert_rules[];
 extern const size_t alert_rules_count;
 

@@ -217,19 +217,9 @@ static void run_raise(run_t *run)
         alert_names_t names = {0};
         alert_draft_to_proto(d, &names, g->team, run->now, &alert);
         alert.team_name = *g->team_name ? (char *)g->team_name : NULL;
-        size_t len = nq__alert__get_packed_size(&alert);
-        uint8_t *buf = malloc(len ? len : 1);
-        if (!buf) {
-            a.failed = true;
-            break;
-        }
-        nq__alert__pack(&alert, buf);
-        nq_redis_args_adds(&a, run->ids[i]);
-        nq_redis_args_add(&a, buf, len);
-        free(buf);
-        nq_redis_args_addf(
-            &a, "%" PRId64,
-            alert_escalate_due(&g->set, run->now, s->svc->cfg.alert_escalate_unit_ms));
+        alerting_alert_args(
+            &a, run->ids[i], &alert,
+            alert_escalate_due(&g->set, run->now, s->svc->cfg.alert_escalate_unit_ms), "");
     }
     int sent = a.failed ? -1
                         : nq_script_call_args(s->svc->redis, NQ_SCRIPT(ALERT_RAISE), on_raised, run,

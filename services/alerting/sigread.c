@@ -8,7 +8,7 @@
 #include "alerting.h"
 #include "custsig.h"
 #include "followup.h"
-#include "nq/actlog.h"
+#include "logread.h"
 #include "nq/keys.h"
 #include "nq/log.h"
 #include "nq/period.h"
@@ -30,13 +30,8 @@ struct sigread {
     int64_t zone;                   /* local midnight's offset from UTC's, ms */
     sigread_alert_cb cb;            /* told of each alert raised */
     void *cb_arg;                   /* its argument */
-    uv_timer_t poll;                /* reads once in a while */
-    uv_timer_t reclaim;             /* takes over entries of dead replicas */
-    char cursor[64];                /* XAUTOCLAIM position */
-    bool busy;                      /* a read or an entry is in flight */
-    bool own_pending;               /* read own pending entries first */
-    bool reclaim_due;               /* the reclaim timer fired */
-    bool full;                      /* the last read came back full: read again at once */
+    logread_t *reader;              /* the group's reads (logread.h) */
+    bool full;                      /* the read came back full: read again at once */
     bool stopping;                  /* sigread_stop ran */
     entry_t *entries;               /* the read's entries */
     size_t n, i;                    /* how many, which one now */
@@ -49,7 +44,6 @@ struct sigread {
     int64_t raised_at;   /* when */
 };
 
-static void pull(sigread_t *s);
 static void entry_next(sigread_t *s);
 
 static nq_redis_t *redis_of(const sigread_t *s)
@@ -68,11 +62,7 @@ static void batch_end(sigread_t *s)
     free(s->entries);
     s->entries = NULL;
     s->n = s->i = 0;
-    s->busy = false;
-    if (s->full && !s->stopping) {
-        s->full = false;
-        pull(s);
-    }
+    logread_done(s->reader, s->full);
 }
 
 /* Given up on the entry in hand: it stays pending (reclaimed later), the read ends. */
@@ -100,10 +90,6 @@ static void on_raised(nq_redis_t *r, redisReply *reply, void *data)
         alert_draft_to_proto(&s->draft, &s->names, s->team, s->raised_at, &alert);
         alert.id = s->alert_id;
         nq_log_info("alert_raised", "%s %s: %s", s->alert_id, s->draft.rule, s->draft.title_en);
-        if (strcmp(s->draft.rule, "credit_limit") == 0)
-            nq_redis_command(redis_of(s), NULL, NULL, "HSET %s credit_limit|%s/%s %s",
-                             NQ_KEY_ALERT_TIMER_OPEN, s->draft.customer_id, s->draft.window,
-                             s->alert_id);
         if (s->cb)
             s->cb(s->cb_arg, &alert);
     }
@@ -131,20 +117,14 @@ static void raise_entry(sigread_t *s, bool fires)
     if (fires) {
         Nq__Alert alert = NQ__ALERT__INIT;
         alert_draft_to_proto(&s->draft, &s->names, s->team, s->raised_at, &alert);
-        size_t len = nq__alert__get_packed_size(&alert);
-        uint8_t *buf = malloc(len ? len : 1);
-        if (buf) {
-            nq__alert__pack(&alert, buf);
-            nq_redis_args_adds(&a, s->alert_id);
-            nq_redis_args_add(&a, buf, len);
-            free(buf);
-        } else {
-            a.failed = true;
-        }
         const alert_rule_t *rule = alert_rule_find(s->draft.rule);
-        nq_redis_args_addf(&a, "%" PRId64,
-                           alert_escalate_due(&s->cfg.rule[rule - alert_rules], s->raised_at,
-                                              s->svc->cfg.alert_escalate_unit_ms));
+        char open[300];
+        if (custsig_open_member(&s->draft, open, sizeof(open)) != 0)
+            a.failed = true;
+        alerting_alert_args(&a, s->alert_id, &alert,
+                            alert_escalate_due(&s->cfg.rule[rule - alert_rules], s->raised_at,
+                                               s->svc->cfg.alert_escalate_unit_ms),
+                            open);
     }
     int rc = a.failed ? -1
                       : nq_script_call_args(redis_of(s), NQ_SCRIPT(ALERT_RAISE), on_raised, s,
@@ -221,15 +201,15 @@ static void entry_next(sigread_t *s)
 
 /* ---- reading ---------------------------------------------------------------- */
 
-/* Take the entries [id, [field, value, ...]] of a read; false when none. */
-static bool batch_start(sigread_t *s, const redisReply *entries, size_t full)
+/* A read's entries [id, [field, value, ...]] (logread.h): parsed, then raised
+ * one at a time; false when none is left to look at. */
+static bool batch_start(void *arg, const redisReply *entries, bool full, int64_t sent_at)
 {
-    if (!entries || entries->type != REDIS_REPLY_ARRAY || entries->elements == 0)
-        return false;
+    sigread_t *s = arg;
     s->entries = calloc(entries->elements, sizeof(*s->entries));
     if (!s->entries)
         return false;
-    s->full = entries->elements >= full;
+    s->full = full;
     for (size_t i = 0; i < entries->elements; i++) {
         const redisReply *row = entries->element[i];
         if (row->type != REDIS_REPLY_ARRAY || row->elements != 2 ||
@@ -258,72 +238,12 @@ static bool batch_start(sigread_t *s, const redisReply *entries, size_t full)
     return true;
 }
 
-/* XREADGROUP reply: [[stream, [entries]]], or nil. */
-static void on_read(nq_redis_t *r, redisReply *reply, void *data)
-{
-    sigread_t *s = data;
-    const redisReply *entries = nq_redis_stream_entries(reply);
-    if (reply && reply->type == REDIS_REPLY_ERROR)
-        nq_log_warn("signal_read_failed", "%s", reply->str);
-    bool own = s->own_pending;
-    if (own && reply && reply->type != REDIS_REPLY_ERROR &&
-        (!entries || entries->elements < SIGREAD_PULL_ENTRIES))
-        s->own_pending = false; /* the rest of them come by reclaim */
-    if (!s->stopping && batch_start(s, entries, SIGREAD_PULL_ENTRIES))
-        return;
-    s->busy = false;
-    if (own && !s->own_pending && !s->stopping)
-        pull(s); /* now the new ones */
-}
-
-/* XAUTOCLAIM reply: [next cursor, [entries], [deleted ids]]. */
-static void on_reclaimed(nq_redis_t *r, redisReply *reply, void *data)
-{
-    sigread_t *s = data;
-    const redisReply *entries = nq_actlog_claimed(reply, s->cursor, sizeof(s->cursor));
-    if (entries && entries->elements > 0)
-        nq_log_info("signals_reclaimed", "took over %zu signals left pending", entries->elements);
-    if (!s->stopping && batch_start(s, entries, 1))
-        return;
-    s->busy = false;
-}
-
-static void pull(sigread_t *s)
-{
-    if (s->stopping || s->busy)
-        return;
-    const char *me = nq_service_member(s->svc);
-    int rc;
-    if (s->reclaim_due) {
-        s->reclaim_due = false;
-        rc = nq_redis_command(redis_of(s), on_reclaimed, s, "XAUTOCLAIM %s %s %s %d %s COUNT %d",
-                              NQ_KEY_CUSTOMER_SIGNALS, NQ_GROUP_ALERTING, me,
-                              ALERTING_RECLAIM_IDLE_MS, s->cursor, ALERTING_RECLAIM_ENTRIES);
-    } else {
-        rc = nq_redis_command(redis_of(s), on_read, s,
-                              "XREADGROUP GROUP %s %s COUNT %d STREAMS %s %s", NQ_GROUP_ALERTING,
-                              me, SIGREAD_PULL_ENTRIES, NQ_KEY_CUSTOMER_SIGNALS,
-                              s->own_pending ? "0" : ">");
-    }
-    if (rc == 0)
-        s->busy = true;
-}
-
-static void on_poll(uv_timer_t *t)
-{
-    pull(t->data);
-}
-
-static void on_reclaim(uv_timer_t *t)
-{
-    sigread_t *s = t->data;
-    s->reclaim_due = true;
-    pull(s);
-}
-
 sigread_t *sigread_new(nq_service_t *svc, const alert_config_t *defaults, int64_t recency_ms,
                        sigread_alert_cb cb, void *arg)
 {
+    static const logread_spec_t spec = {NQ_KEY_CUSTOMER_SIGNALS, NQ_GROUP_ALERTING,
+                                        SIGREAD_PULL_ENTRIES, SIGREAD_PULL_ENTRIES,
+                                        ALERTING_RECLAIM_ENTRIES};
     sigread_t *s = calloc(1, sizeof(*s));
     if (!s)
         return NULL;
@@ -333,12 +253,11 @@ sigread_t *sigread_new(nq_service_t *svc, const alert_config_t *defaults, int64_
     s->zone = followup_zone_offset();
     s->cb = cb;
     s->cb_arg = arg;
-    strcpy(s->cursor, "0-0");
-    uv_timer_init(&svc->loop, &s->poll);
-    uv_timer_init(&svc->loop, &s->reclaim);
-    s->poll.data = s->reclaim.data = s;
-    uv_timer_start(&s->poll, on_poll, ALERTING_POLL_MS, ALERTING_POLL_MS);
-    uv_timer_start(&s->reclaim, on_reclaim, ALERTING_RECLAIM_MS, ALERTING_RECLAIM_MS);
+    s->reader = logread_new(svc, &spec, batch_start, s);
+    if (!s->reader) {
+        free(s);
+        return NULL;
+    }
     return s;
 }
 
@@ -347,8 +266,19 @@ void sigread_connected(sigread_t *s)
     if (!s)
         return;
     nq_redis_ensure_group(redis_of(s), NQ_KEY_CUSTOMER_SIGNALS, NQ_GROUP_ALERTING);
-    s->own_pending = true; /* a call in flight was answered NULL: its read ended */
-    pull(s);
+    logread_connected(s->reader); /* sent after the group's creation, on the same connection */
+}
+
+void sigread_pull(sigread_t *s)
+{
+    if (s)
+        logread_pull(s->reader);
+}
+
+void sigread_reclaim(sigread_t *s)
+{
+    if (s)
+        logread_reclaim(s->reader);
 }
 
 void sigread_stop(sigread_t *s)
@@ -356,14 +286,14 @@ void sigread_stop(sigread_t *s)
     if (!s || s->stopping)
         return;
     s->stopping = true;
-    uv_close((uv_handle_t *)&s->poll, NULL);
-    uv_close((uv_handle_t *)&s->reclaim, NULL);
+    logread_stop(s->reader);
 }
 
 void sigread_free(sigread_t **s)
 {
     if (!s || !*s)
         return;
+    logread_free(&(*s)->reader);
     free((*s)->entries);
     free(*s);
     *s = NULL;

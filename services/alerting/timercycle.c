@@ -345,7 +345,10 @@ timercycle_t *timercycle_new(nq_service_t *svc, const alert_config_t *defaults, 
     tc->zone = zone;
     tc->on_ready = on_ready;
     tc->ready_arg = arg;
-    tc->reader = logread_new(svc, NQ_GROUP_ALERT_TIMERS, on_batch, tc);
+    static const logread_spec_t log = {NQ_KEY_ACTIVITIES, NQ_GROUP_ALERT_TIMERS,
+                                       ALERTING_PULL_ENTRIES, ALERTING_PULL_MAX,
+                                       ALERTING_RECLAIM_ENTRIES};
+    tc->reader = logread_new(svc, &log, on_batch, tc);
     if (!tc->reader) {
         free(tc);
         return NULL;

@@ -340,20 +340,12 @@ static void raise_alert(fire_t *f)
     nq_redis_args_adds(&a, "0"); /* no prices */
     Nq__Alert alert = NQ__ALERT__INIT;
     alert_draft_to_proto(&f->draft, &f->names, f->team, f->raised_at, &alert);
-    size_t len = nq__alert__get_packed_size(&alert);
-    uint8_t *buf = malloc(len ? len : 1);
-    if (buf) {
-        nq__alert__pack(&alert, buf);
-        nq_redis_args_adds(&a, f->alert_id);
-        nq_redis_args_add(&a, buf, len);
-        free(buf);
-    } else {
-        a.failed = true;
-    }
     int k = (int)(f->rule - alert_rules);
-    nq_redis_args_addf(
-        &a, "%" PRId64,
-        alert_escalate_due(&f->cfg.rule[k], f->raised_at, f->t->svc->cfg.alert_escalate_unit_ms));
+    /* the member's auto-resolve record, with the alert (alert_timer_done writes it too) */
+    alerting_alert_args(
+        &a, f->alert_id, &alert,
+        alert_escalate_due(&f->cfg.rule[k], f->raised_at, f->t->svc->cfg.alert_escalate_unit_ms),
+        f->ids[f->i]);
     int rc = a.failed ? -1
                       : nq_script_call_args(f->t->svc->redis, NQ_SCRIPT(ALERT_RAISE), on_raised, f,
                                             nkeys, &a);

@@ -400,12 +400,6 @@ static const char *shown(const char *name, const char *id)
     return name && *name ? name : id;
 }
 
-/* Title and explanation written in English, and in zh-CN from the i18n catalogue. */
-static void bilingual(char *zh, size_t zh_len, const char *en)
-{
-    nq_i18n_tr(NQ_LANG_ZH, en, zh, zh_len);
-}
-
 static void date_of(int64_t ms, char *buf, size_t len)
 {
     char full[48];
@@ -440,8 +434,7 @@ void timer_not_visited_describe(alert_draft_t *d, const alert_names_t *n)
         d->explanation_en, sizeof(d->explanation_en),
         NQ_REASON("The last visit, call or meeting was on %s; %s is to follow up every %d days."),
         last, sp, d->max_days);
-    bilingual(d->title, sizeof(d->title), d->title_en);
-    bilingual(d->explanation, sizeof(d->explanation), d->explanation_en);
+    alert_draft_zh(d);
     snprintf(d->link, sizeof(d->link), "/customers/%s", d->customer_id);
 }
 
@@ -457,8 +450,7 @@ void timer_followup_describe(alert_draft_t *d, const alert_names_t *n)
              NQ_REASON("The follow-up cadence is %d days; the last visit, call or meeting was %d "
                        "days ago."),
              d->max_days, d->days);
-    bilingual(d->title, sizeof(d->title), d->title_en);
-    bilingual(d->explanation, sizeof(d->explanation), d->explanation_en);
+    alert_draft_zh(d);
     snprintf(d->link, sizeof(d->link), "/customers/%s", d->customer_id);
 }
 
@@ -494,8 +486,7 @@ void timer_sla_describe(alert_draft_t *d, const alert_names_t *n)
     snprintf(d->explanation_en, sizeof(d->explanation_en),
              NQ_REASON("The %s-priority ticket has been open %d hours; its SLA is %d hours."),
              d->priority, d->hours, d->max_hours);
-    bilingual(d->title, sizeof(d->title), d->title_en);
-    bilingual(d->explanation, sizeof(d->explanation), d->explanation_en);
+    alert_draft_zh(d);
     if (*d->customer_id)
         snprintf(d->link, sizeof(d->link), "/customers/%s", d->customer_id);
     else

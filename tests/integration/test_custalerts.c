@@ -4,8 +4,10 @@
  *     same script; alerting raises one alert with the numbers and the title; a
  *     second flagged order while both alerting replicas are down (SIGKILL) is raised
  *     once after they start; another SIGKILL and restart and a replayed signal raise
- *     nothing twice; nothing stays pending; a payment that takes the balance under
- *     the limit resolves both credit alerts automatically;
+ *     nothing twice; nothing stays pending; each credit alert has its auto-resolve
+ *     record whenever it exists (written in the raising script: checked right after
+ *     a SIGKILL); a payment that takes the balance under the limit resolves both
+ *     credit alerts automatically;
  *   - invoice_past_due: an invoice 3 days past due fires once with the amount open;
  *     a partial payment leaves it open, the payment that settles it (oldest first)
  *     resolves it automatically;
@@ -195,6 +197,20 @@ static void test_setup(void)
     usleep(300000);
 }
 
+/* Does credit alert `id` have its auto-resolve record (nq:alert:timer:open
+ * "credit_limit|ca-cr/<order ref>" -> id)? Written in the script that raises it,
+ * so it holds after any SIGKILL. */
+static bool credit_recorded(const char *id)
+{
+    redisReply *r = tk_cmd("HGETALL %s", NQ_KEY_ALERT_TIMER_OPEN);
+    bool found = false;
+    for (size_t i = 0; r && r->type == REDIS_REPLY_ARRAY && i + 1 < r->elements; i += 2)
+        found = found || (strncmp(r->element[i]->str, "credit_limit|ca-cr/", 19) == 0 &&
+                          strcmp(r->element[i + 1]->str, id) == 0);
+    freeReplyObject(r);
+    return found;
+}
+
 static void test_credit(void)
 {
     post_indexed(
@@ -222,6 +238,7 @@ static void test_credit(void)
     CU_ASSERT_STRING_EQUAL(tk_str(a, "link"), "/customers/ca-cr");
     snprintf(s_credit_1, sizeof(s_credit_1), "%s", tk_str(a, "id"));
     json_decref(a);
+    CU_ASSERT_TRUE(credit_recorded(s_credit_1));
     /* an order within the limit raises nothing (1500 + 400 <= 2000) */
     post_indexed(json_pack("[o]", order("cr-o-ok", "SO-CA0", s_now + 1500, "400.00")));
     CU_ASSERT_EQUAL(signals_of("credit_limit"), 1);
@@ -240,6 +257,11 @@ static void test_credit_durable(void)
     CU_ASSERT_STRING_EQUAL(tk_str(a, "order_id"), "SO-CA2");
     snprintf(s_credit_2, sizeof(s_credit_2), "%s", tk_str(a, "id"));
     json_decref(a);
+    /* SIGKILL the moment the alert is stored: its record is there all the same */
+    kill_alerting();
+    CU_ASSERT_TRUE(credit_recorded(s_credit_1));
+    CU_ASSERT_TRUE(credit_recorded(s_credit_2));
+    start_alerting(0);
     /* the same signal appended again (a replay) raises nothing */
     redisReply *r = tk_cmd("XREVRANGE %s + - COUNT 1", NQ_KEY_CUSTOMER_SIGNALS);
     CU_ASSERT_FATAL(r && r->type == REDIS_REPLY_ARRAY && r->elements == 1);

@@ -403,6 +403,61 @@ static Nq__Activity case_event(const rule_case_t *c)
     return ev;
 }
 
+/* Each event rule's title and explanation in both languages (zh-CN from the
+ * i18n catalogue): the rule table's case `what` fired, described with names. */
+static void test_rule_titles(void)
+{
+    static const struct {
+        const char *what;     /* the case in cases[] */
+        const char *title_en; /* its titles and explanation */
+        const char *title;
+        const char *explanation;
+    } rows[] = {
+        {"order at min", "Big order: 张伟's customer 杭州金达 ordered CNY 1,000.00",
+         "大额订单：张伟 的客户 杭州金达 下单 ¥1,000.00",
+         "订单金额 ¥1,000.00，达到大额订单门槛 ¥1,000.00。"},
+        {"return at min", "Return: 张伟's customer 杭州金达 returned order SO-1, CNY 500.00",
+         "退货：张伟 的客户 杭州金达 退回订单 SO-1 ¥500.00",
+         "退货金额 ¥500.00，不低于提醒金额 ¥500.00。"},
+        {"rating 2", "Negative feedback: 张伟's customer 杭州金达, rating 2",
+         "差评：张伟 的客户 杭州金达 评分 2", "评分 2：评分不高于 2 或 NPS 不高于 6 即为差评。"},
+        {"nps 6", "Negative feedback: 张伟's customer 杭州金达, NPS 6",
+         "差评：张伟 的客户 杭州金达 NPS 6", "NPS 6：评分不高于 2 或 NPS 不高于 6 即为差评。"},
+        {"good rating, bad nps", "Negative feedback: 张伟's customer 杭州金达, rating 5, NPS 3",
+         "差评：张伟 的客户 杭州金达 评分 5，NPS 3",
+         "评分 5，NPS 3：评分不高于 2 或 NPS 不高于 6 即为差评。"},
+        {"urgent at high", "Urgent ticket: 张伟's customer 杭州金达, ticket TK-1",
+         "紧急优先级工单：张伟 的客户 杭州金达 工单 TK-1",
+         "客户 杭州金达 新开工单 TK-1（紧急优先级），请尽快跟进。"},
+        {"high at high", "High-priority ticket: 张伟's customer 杭州金达, ticket TK-1",
+         "高优先级工单：张伟 的客户 杭州金达 工单 TK-1",
+         "客户 杭州金达 新开工单 TK-1（高优先级），请尽快跟进。"},
+        {"down 10% at 10",
+         "Competitor price drop: 某竞品's A100 at CNY 900.00 (was CNY 1,000.00, down 10.00%)",
+         "竞品降价：某竞品 的 A100 ¥900.00（此前 ¥1,000.00，降 10.00%）",
+         "张伟 报告 某竞品 的 A100 报价 ¥900.00，低于上次观察的 ¥1,000.00。"},
+    };
+    alert_names_t names = {"张伟", "杭州金达", ""};
+    for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+        const rule_case_t *c = NULL;
+        for (size_t k = 0; !c && k < sizeof(cases) / sizeof(cases[0]); k++)
+            c = strcmp(cases[k].what, rows[i].what) == 0 ? &cases[k] : NULL;
+        CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+        const alert_rule_t *r = alert_rule_find(c->rule);
+        Nq__Activity ev = case_event(c);
+        alert_settings_t s = {true, {c->p0, c->p1}, 0};
+        alert_ctx_t ctx = {c->last_price >= 0, c->last_price, OCCURRED_AT - 1000};
+        alert_draft_t d;
+        CU_ASSERT_TRUE_FATAL(alert_rule_fires(r, &ev, &s, &ctx, DAY_MS, OCCURRED_AT, &d));
+        r->describe(&d, &names);
+        CU_ASSERT_STRING_EQUAL(d.title_en, rows[i].title_en);
+        CU_ASSERT_STRING_EQUAL(d.title, rows[i].title);
+        CU_ASSERT_STRING_EQUAL(d.explanation, rows[i].explanation);
+        if (strcmp(d.title, rows[i].title) != 0 || strcmp(d.explanation, rows[i].explanation) != 0)
+            fprintf(stderr, "\n    case \"%s\": %s | %s\n", c->what, d.title, d.explanation);
+    }
+}
+
 static void test_rule_cases(void)
 {
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -905,24 +960,34 @@ static void test_read_count(void)
         int asked;
         size_t got;
         int next;
+        int min, max; /* the bounds (the log's: 32, 256) */
     } rows[] = {
-        {32, 0, 32},       /* nothing new at rest: stays at the floor */
-        {32, 5, 32},       /* a few: stays */
-        {32, 32, 64},      /* full: behind a backlog, doubles */
-        {128, 128, 256},   /* full again */
-        {256, 256, 256},   /* never above the cap */
-        {256, 100, 256},   /* more than a quarter: keeps the size */
-        {256, 63, 128},    /* under a quarter: halves */
-        {64, 15, 32},      /* halves back to the floor */
-        {0, 0, 32},        /* nothing asked yet (start): the floor */
-        {1000, 2000, 256}, /* out of range asked: clamped */
+        {32, 0, 32, 32, 256},       /* nothing new at rest: stays at the floor */
+        {32, 5, 32, 32, 256},       /* a few: stays */
+        {32, 32, 64, 32, 256},      /* full: behind a backlog, doubles */
+        {128, 128, 256, 32, 256},   /* full again */
+        {256, 256, 256, 32, 256},   /* never above the cap */
+        {256, 100, 256, 32, 256},   /* more than a quarter: keeps the size */
+        {256, 63, 128, 32, 256},    /* under a quarter: halves */
+        {64, 15, 32, 32, 256},      /* halves back to the floor */
+        {0, 0, 32, 32, 256},        /* nothing asked yet (start): the floor */
+        {1000, 2000, 256, 32, 256}, /* out of range asked: clamped */
+        {32, 32, 32, 32, 32},       /* a fixed size (the signals): full stays */
+        {32, 0, 32, 32, 32},        /* empty stays */
+        {8, 8, 16, 4, 16},          /* other bounds: doubles up to their cap */
+        {16, 16, 16, 4, 16},        /* and no further */
+        {16, 3, 8, 4, 16},          /* halves under a quarter */
+        {4, 0, 4, 4, 16},           /* down to their floor */
     };
-    for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
-        CU_ASSERT_EQUAL(alert_read_count(rows[i].asked, rows[i].got), rows[i].next);
+    for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+        CU_ASSERT_EQUAL(alert_read_count(rows[i].asked, rows[i].got, rows[i].min, rows[i].max),
+                        rows[i].next);
+    }
 }
 
 static CU_TestInfo rule_tests[] = {
     {"rule table", test_table},
+    {"event rules' titles in both languages (catalogue)", test_rule_titles},
     {"big_order fires at and above the threshold", test_threshold},
     {"big_order ignores non-orders and orders without amount", test_not_an_order},
     {"draft: subject, ids, titles in yuan", test_draft},

@@ -480,10 +480,39 @@ static void test_rows(void)
     CU_ASSERT_FALSE(alert_rule_fires(r, &ev, &cfg.rule[r - alert_rules], NULL, 0, NOV01_10, &d));
 }
 
+/* The record raised with a credit alert is the member a payment's recheck resolves. */
+static void test_open_member(void)
+{
+    alert_config_t cfg;
+    alert_config_defaults(&cfg, 0);
+    custsig_t s = credit();
+    alert_draft_t d;
+    CU_ASSERT_FATAL(custsig_draft(&s, settings_of(&cfg, "credit_limit"), 0, DEC07_12, zone(), &d));
+    char open[300], member[300];
+    CU_ASSERT_EQUAL(custsig_open_member(&d, open, sizeof(open)), 0);
+    CU_ASSERT_STRING_EQUAL(open, "credit_limit|cust-hl/1796616000000-0/0");
+    /* the recheck once the balance (1,500.00, nothing paid) is under the limit names it */
+    const char *const flagged[] = {d.window};
+    alert_settings_t set = {.enabled = true};
+    nq_ar_t ar;
+    ar_of(&ar, NULL, NULL, DEC07_12);
+    timer_plan_t p[2];
+    CU_ASSERT_EQUAL_FATAL(
+        timer_settled(&ar, "cust-hl", 200000, flagged, 1, &set, DEC07_12, zone(), p, 2), 1);
+    CU_ASSERT_EQUAL(timer_member(member, sizeof(member), p[0].rule, p[0].subject), 0);
+    CU_ASSERT_STRING_EQUAL(member, open);
+    CU_ASSERT_EQUAL(custsig_open_member(&d, open, 10), -1); /* does not fit */
+    /* pool warnings do not resolve by themselves: no record */
+    d.rule = "pool_warning";
+    CU_ASSERT_EQUAL(custsig_open_member(&d, open, sizeof(open)), 0);
+    CU_ASSERT_STRING_EQUAL(open, "");
+}
+
 static CU_TestInfo tests[] = {
     {"signal entries parse (table)", test_parse_table},
     {"credit_limit: once per order, recent only", test_credit_draft},
     {"pool_warning: days at local day edges", test_pool_draft},
+    {"credit_limit: its auto-resolve record", test_open_member},
     {"invoice_past_due: deadlines of invoices and payments", test_invoice_plan},
     {"invoice_past_due: open after payments oldest first", test_invoice_check},
     {"a payment's recheck resolves what it settled", test_settled},
