@@ -14,6 +14,17 @@ void nq_satisf_from_kpi(const nq_kpi_values_t *v, nq_satisf_t *out)
     out->ratings = v->v[NQ_KPI_FEEDBACK_COUNT];
     out->answers = v->v[NQ_KPI_NPS_RESPONSES];
     out->net = v->v[NQ_KPI_NPS_NET];
+    out->promoters = v->v[NQ_KPI_NPS_PROMOTERS];
+    out->detractors = v->v[NQ_KPI_NPS_DETRACTORS];
+    out->has_split = nq_satisf_split_ok(out->promoters, out->detractors, out->net, out->answers);
+    if (!out->has_split)
+        out->promoters = out->detractors = 0;
+}
+
+bool nq_satisf_split_ok(int64_t promoters, int64_t detractors, int64_t net, int64_t answers)
+{
+    return promoters >= 0 && detractors >= 0 && promoters - detractors == net &&
+           promoters + detractors <= answers;
 }
 
 static bool is_zero(const nq_satisf_t *s)

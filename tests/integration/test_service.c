@@ -7,7 +7,9 @@
  * after a rebuild from the activity log with the aggregates corrupted.
  * Satisfaction and training per scope and period (GET /api/v1/satisfaction,
  * /api/v1/training): the team's sums with the month before, its members,
- * the last comments, completion; the customer 360's satisfaction this month
+ * the last comments, completion; promoters and detractors per member, team
+ * and company with the month before, a retried answer counted once, equal
+ * after a rebuild; the customer 360's satisfaction this month
  * against the month before (c-sv-2, events dated from now) and its last
  * comments; a replay of the log over the live index changes nothing.
  *
@@ -241,6 +243,26 @@ static void test_customer(void)
     json_decref(s);
 }
 
+/* The promoters and detractors of a satisfaction answer (or its "previous"). */
+static void check_split(const json_t *j, int promoters, int detractors, const char *ctx)
+{
+    tk_check(tk_num(j, "promoters") == promoters && tk_num(j, "detractors") == detractors,
+             "%s: %d promoters, %d detractors: %s", ctx, promoters, detractors, tk_text(j));
+}
+
+/* Each member's split: sp-sv-a 2 - 1 (the retried promoter once), sp-sv-b 2 - 0. */
+static void check_members_split(const json_t *j)
+{
+    size_t i;
+    json_t *sp;
+    json_array_foreach (json_object_get(j, "salespeople"), i, sp) {
+        bool a = strcmp(tk_str(sp, "salesperson_id"), "sp-sv-a") == 0;
+        check_split(sp, 2, a ? 1 : 0, tk_str(sp, "salesperson_id"));
+        if (a)
+            check_split(json_object_get(sp, "previous"), 0, 1, "sp-sv-a 2026-10");
+    }
+}
+
 /* The team t-sv1 in November: ratings 4, 5 (4.5); NPS answers 6, net 3 (50.0);
  * October: one detractor (-100.0); the retried events counted once. */
 static void test_satisfaction(void)
@@ -251,7 +273,9 @@ static void test_satisfaction(void)
              "t-sv1 2026-11: 2 ratings, 6 answers, net 3: %s", tk_text(j));
     tk_check_num(json_object_get(j, "avg_rating"), 4.5, "(4 + 5) / 2");
     tk_check_num(json_object_get(j, "nps"), 50.0, "3 / 6 x 100");
+    check_split(j, 4, 1, "t-sv1 2026-11: 10, 9, 10, 10 promoters; 3 a detractor");
     json_t *prev = json_object_get(j, "previous"), *change = json_object_get(j, "change");
+    check_split(prev, 0, 1, "t-sv1 2026-10: one detractor");
     tk_check_str(json_object_get(prev, "period"), "2026-10", "the month before");
     tk_check_num(json_object_get(prev, "nps"), -100.0, "October: one detractor");
     tk_check_num(json_object_get(change, "nps"), 150.0, "50 - (-100)");
@@ -259,6 +283,7 @@ static void test_satisfaction(void)
              tk_text(change));
     tk_check(json_array_size(json_object_get(j, "salespeople")) == 2, "two members: %s",
              tk_text(j));
+    check_members_split(j);
     json_t *comments = json_object_get(j, "comments");
     tk_check(json_array_size(comments) == 8, "8 feedback events in November: %s",
              tk_text(comments));
@@ -267,10 +292,15 @@ static void test_satisfaction(void)
     json_decref(j);
     j = tk_get_ok("/api/v1/satisfaction?scope=salesperson:sp-sv-c&period=2026-Q4");
     tk_check_num(json_object_get(j, "nps"), -100.0, "sp-sv-c's quarter");
+    check_split(j, 0, 1, "sp-sv-c 2026-Q4");
+    check_split(json_object_get(j, "previous"), 0, 0, "sp-sv-c 2026-Q3: nothing");
     tk_check_str(json_object_get(json_object_get(j, "previous"), "period"), "2026-Q3",
                  "the quarter before");
     json_decref(j);
     j = tk_get_ok("/api/v1/satisfaction?period=2026");
+    tk_check(tk_num(j, "promoters") >= 4 && tk_num(j, "detractors") >= 2 &&
+                 tk_num(j, "promoters") - tk_num(j, "detractors") == tk_num(j, "nps_net"),
+             "the company's split agrees with its net: %s", tk_text(j));
     tk_check(tk_num(j, "nps_answers") >= 7 && json_is_null(json_object_get(j, "salespeople")) &&
                  json_is_null(json_object_get(j, "comments")),
              "the company: totals only: %s", tk_text(j));
@@ -457,6 +487,12 @@ static void test_rebuild(void)
     tk_redis_do("HINCRBY nq:{sp:sp-sv-a}:kpi:2026-11 nps_net 5");
     tk_redis_do("HDEL nq:{sp:sp-sv-a}:kpi:2026-11 training_s");
     tk_redis_do("HINCRBY nq:{sp:sp-sv-a}:kpi:2026-11 tickets_closed 3");
+    tk_redis_do("HINCRBY nq:{sp:sp-sv-a}:kpi:2026-11 nps_promoters 4");
+    tk_redis_do("HDEL nq:{sp:sp-sv-b}:kpi:2026-11 nps_promoters");
+    json_t *team = tk_get_ok("/api/v1/satisfaction?scope=team:t-sv1&period=2026-11");
+    tk_check(json_is_null(json_object_get(team, "promoters")),
+             "a split that disagrees with the net is not shown: %s", tk_text(team));
+    json_decref(team);
     json_t *bad = tk_get_ok("/api/v1/salespeople/sp-sv-a/kpis?period=month&at=" AT);
     char *corrupt = json_dumps(json_object_get(bad, "kpis"), JSON_SORT_KEYS);
     tk_check(strcmp(want, corrupt) != 0, "the corruption shows: %s", corrupt);
@@ -465,6 +501,10 @@ static void test_rebuild(void)
     char *got = json_dumps(json_object_get(again, "kpis"), JSON_SORT_KEYS);
     tk_check(strcmp(want, got) == 0, "after the rebuild %s, live %s", got, want);
     check_a(json_object_get(again, "kpis"), "rebuilt");
+    team = tk_get_ok("/api/v1/satisfaction?scope=team:t-sv1&period=2026-11");
+    check_split(team, 4, 1, "t-sv1 rebuilt");
+    check_members_split(team);
+    json_decref(team);
     CU_ASSERT_TRUE_FATAL(tk_wait_indexed(SCORE_MS));
     sum = tk_get_ok("/api/v1/customers/c-sv-1/summary");
     char *sum_again = json_dumps(sum, JSON_SORT_KEYS);

@@ -39,16 +39,17 @@ static char *dump(json_t *j)
 
 /* Every counter's hash field, in table order, written out independently of kpi.c. */
 static const char *const field_names[NQ_KPI_COUNT] = {
-    "sales_fen",       "orders",          "visits",          "calls",           "meetings",
-    "new_customers",   "collections_fen", "order_value_fen", "feedback_sum",    "feedback_count",
-    "tickets_opened",  "tickets_closed",  "nps_responses",   "nps_net",         "training_s",
-    "trainings",       "orders_due",      "orders_on_time",  "key_visited",     "key_customers",
-    "tickets_overdue", "ar_overdue_fen",  "ar_dso_num",      "ar_invoiced_fen",
+    "sales_fen",       "orders",          "visits",          "calls",          "meetings",
+    "new_customers",   "collections_fen", "order_value_fen", "feedback_sum",   "feedback_count",
+    "tickets_opened",  "tickets_closed",  "nps_responses",   "nps_net",        "training_s",
+    "trainings",       "nps_promoters",   "nps_detractors",  "orders_due",     "orders_on_time",
+    "key_visited",     "key_customers",   "tickets_overdue", "ar_overdue_fen", "ar_dso_num",
+    "ar_invoiced_fen",
 };
 
 static void test_defs(void)
 {
-    CU_ASSERT_EQUAL(NQ_KPI_COUNT, 24);
+    CU_ASSERT_EQUAL(NQ_KPI_COUNT, 26);
     for (int i = 0; i < NQ_KPI_COUNT; i++) {
         CU_ASSERT_PTR_NOT_NULL_FATAL(nq_kpi_defs[i].field);
         CU_ASSERT_STRING_EQUAL(nq_kpi_defs[i].field, field_names[i]);
@@ -61,7 +62,7 @@ static void test_defs(void)
         CU_ASSERT_EQUAL(nq_kpi_defs[i].money, amount);
     }
     /* The four set-backed counters come last, after every hash field. */
-    CU_ASSERT_EQUAL(NQ_KPI_HASH_COUNT, 16);
+    CU_ASSERT_EQUAL(NQ_KPI_HASH_COUNT, 18);
     CU_ASSERT_EQUAL(NQ_KPI_ORDERS_DUE, NQ_KPI_HASH_COUNT);
     CU_ASSERT_EQUAL(NQ_KPI_ORDERS_ON_TIME, NQ_KPI_HASH_COUNT + 1);
     CU_ASSERT_EQUAL(NQ_KPI_KEY_VISITED, NQ_KPI_HASH_COUNT + 2);
