@@ -474,6 +474,11 @@ const nq_i18n_pair_t nq_i18n_zh_catalogue[] = {
     {"%s closed with %s of %s against a target of %s derived from its months' targets: %d%% attained, below %d%%.", "%s 已结束：%s 完成 %s，目标 %s（由各月目标推算），达成率 %d%%，低于 %d%%。"},
     {"%s closed with %s of %s against a target of %s: %d%% attained, below %d%%.", "%s 已结束：%s 完成 %s，目标 %s，达成率 %d%%，低于 %d%%。"},
     {"must be \"all\" or a non-empty array of metric names", "应为 \"all\" 或非空的指标名数组"},
+    /* required training courses (gateway/h_training_req.c, trainreq.c) */
+    {"the required courses", "必修课程"},
+    {"bad required courses", "必修课程设置有误"},
+    {"must be an array of at most 50 course names", "应为课程名数组，最多 50 个"},
+    {"must be a course name of 1 to 100 bytes", "应为 1 到 100 字节的课程名"},
 };
 /* clang-format on */
 

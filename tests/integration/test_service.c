@@ -9,7 +9,8 @@
  * /api/v1/training): the team's sums with the month before, its members,
  * the last comments, completion; promoters and detractors per member, team
  * and company with the month before, a retried answer counted once, equal
- * after a rebuild; the customer 360's satisfaction this month
+ * after a rebuild; required courses of the company and a team, done and
+ * missing per member in the period, the team's completion; the customer 360's satisfaction this month
  * against the month before (c-sv-2, events dated from now) and its last
  * comments; a replay of the log over the live index changes nothing.
  *
@@ -346,6 +347,84 @@ static void test_training(void)
     json_decref(j);
 }
 
+/* A member's "required" of a training answer. */
+static json_t *required_of(const json_t *j, const char *sp)
+{
+    size_t i;
+    json_t *one;
+    json_array_foreach (json_object_get(j, "salespeople"), i, one) {
+        if (strcmp(tk_str(one, "salesperson_id"), sp) == 0)
+            return json_object_get(one, "required");
+    }
+    return NULL;
+}
+
+/* The list `name` of a member's required courses as compact JSON. */
+static void check_list(const json_t *req, const char *name, const char *want, const char *ctx)
+{
+    char *got = json_dumps(json_object_get(req, name), JSON_COMPACT);
+    tk_check(got && strcmp(got, want) == 0, "%s: %s %s, want %s", ctx, name, got, want);
+    free(got);
+}
+
+/* Required courses: the company's 大客户谈判, t-sv1's 产品知识 on top. In
+ * November sp-sv-a took both, sp-sv-b only 大客户谈判: 1 of 2 (50.0);
+ * October: none (0.0); sp-sv-c (t-sv2) has only the company's, missing. */
+static void test_required_courses(void)
+{
+    json_t *j =
+        tk_put("/api/v1/training/required", json_pack("{s:[s]}", "courses", "大客户谈判"), 200);
+    tk_check_str(json_object_get(j, "scope"), "company", "the company's list");
+    json_decref(j);
+    j = tk_put("/api/v1/teams/t-sv1/training/required",
+               json_pack("{s:[s, s]}", "courses", "产品知识", "大客户谈判"), 200);
+    tk_check_str(json_object_get(j, "scope"), "team:t-sv1", "the team's list");
+    json_decref(j);
+    j = tk_get_ok("/api/v1/teams/t-sv1/training/required");
+    check_list(j, "courses", "[\"产品知识\",\"大客户谈判\"]", "t-sv1 read back");
+    json_decref(j);
+    tk_expect_400("PUT", "/api/v1/teams/t-sv1/training/required",
+                  "{\"courses\":[\"产品知识\",\"产品知识\"]}", "courses[1]");
+    tk_expect_400("PUT", "/api/v1/training/required", "{\"courses\":[\"\"]}", "courses[0]");
+    tk_expect_400("PUT", "/api/v1/training/required", "{\"course\":[]}", "course");
+    json_decref(tk_put("/api/v1/teams/t-none/training/required",
+                       json_pack("{s:[s]}", "courses", "x"), 404));
+
+    j = tk_get_ok("/api/v1/training?scope=team:t-sv1&period=2026-11");
+    check_list(j, "required_courses", "[\"大客户谈判\",\"产品知识\"]", "company's first");
+    check_list(required_of(j, "sp-sv-a"), "missing", "[]", "sp-sv-a");
+    check_list(required_of(j, "sp-sv-a"), "done", "[\"大客户谈判\",\"产品知识\"]", "sp-sv-a");
+    check_list(required_of(j, "sp-sv-b"), "missing", "[\"产品知识\"]", "sp-sv-b");
+    tk_check(tk_num(j, "required_completed") == 1, "1 of 2 did all: %s", tk_text(j));
+    tk_check_num(json_object_get(j, "required_completion"), 50.0, "1 / 2");
+    json_decref(j);
+    j = tk_get_ok("/api/v1/training?scope=team:t-sv1&period=2026-10");
+    tk_check_num(json_object_get(j, "required_completion"), 0.0, "nothing in October");
+    check_list(required_of(j, "sp-sv-b"), "done", "[]", "sp-sv-b in October");
+    json_decref(j);
+    j = tk_get_ok("/api/v1/training?scope=salesperson:sp-sv-c&period=2026-11");
+    check_list(j, "required_courses", "[\"大客户谈判\"]", "t-sv2: the company's only");
+    check_list(required_of(j, "sp-sv-c"), "missing", "[\"大客户谈判\"]", "sp-sv-c");
+    json_decref(j);
+    j = tk_get_ok("/api/v1/training?period=2026-11");
+    tk_check(json_is_null(json_object_get(j, "required_completion")), "company: null: %s",
+             tk_text(j));
+    json_decref(j);
+    /* every write audited */
+    j = tk_get_ok("/api/v1/audit?limit=50");
+    tk_check(strstr(tk_text(j), "/api/v1/teams/:id/training/required") != NULL ||
+                 strstr(tk_text(j), "training/required") != NULL,
+             "the writes audited: %s", tk_text(j));
+    json_decref(j);
+    /* an empty list removes the team's */
+    json_decref(
+        tk_put("/api/v1/teams/t-sv1/training/required", json_pack("{s:[]}", "courses"), 200));
+    j = tk_get_ok("/api/v1/training?scope=team:t-sv1&period=2026-11");
+    check_list(j, "required_courses", "[\"大客户谈判\"]", "t-sv1 list removed");
+    tk_check_num(json_object_get(j, "required_completion"), 100.0, "both took 大客户谈判");
+    json_decref(j);
+}
+
 /* The key limited to t-sv1: the other team and its people are absent. */
 static void test_satisfaction_scope(void)
 {
@@ -359,6 +438,9 @@ static void test_satisfaction_scope(void)
         {"/api/v1/training?scope=team:t-sv2&period=2026-11", 404},
         {"/api/v1/training?scope=salesperson:sp-sv-c&period=2026-11", 404},
         {"/api/v1/training?scope=salesperson:sp-sv-a&period=2026-11", 200},
+        {"/api/v1/teams/t-sv1/training/required", 200},
+        {"/api/v1/teams/t-sv2/training/required", 404},
+        {"/api/v1/training/required", 200},
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         int status = 0;
@@ -542,6 +624,7 @@ static CU_TestInfo tests[] = {
     {"satisfaction of a team, a salesperson, the company", test_satisfaction},
     {"training: courses, scores, completion", test_training},
     {"satisfaction and training of another team: 404", test_satisfaction_scope},
+    {"required courses: done and missing, a team's completion", test_required_courses},
     {"the customer 360: this month against the month before, comments", test_customer_periods},
     {"a replay over the live index changes nothing", test_redelivery},
     {"a rebuild gives the live figures back", test_rebuild},
