@@ -10,7 +10,9 @@
  * the last comments, completion; promoters and detractors per member, team
  * and company with the month before, a retried answer counted once, equal
  * after a rebuild; required courses of the company and a team, done and
- * missing per member in the period, the team's completion; the customer 360's satisfaction this month
+ * missing per member in the period, the team's completion; customer
+ * figures without their month fields (old and mixed shapes) migrated by
+ * nq-customers on connect to what a fresh index holds; the customer 360's satisfaction this month
  * against the month before (c-sv-2, events dated from now) and its last
  * comments; a replay of the log over the live index changes nothing.
  *
@@ -22,6 +24,7 @@
  *   sp-sv-b: NPS 10, 10, 7 (net 2 of 3: 0.6667); a course without a length
  *   sp-sv-c: NPS 0 (-1.0)
  */
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -603,6 +606,101 @@ static void test_rebuild(void)
     json_decref(again);
 }
 
+/* A customer's figures hash as sorted "field=value" lines (caller frees). */
+static char *sums_text(const char *customer)
+{
+    redisReply *r = tk_cmd("HGETALL nq:cust:%s:sums", customer);
+    json_t *lines = json_array();
+    for (size_t i = 0; r && r->type == REDIS_REPLY_ARRAY && i + 1 < r->elements; i += 2)
+        json_array_append_new(lines,
+                              json_sprintf("%s=%s", r->element[i]->str, r->element[i + 1]->str));
+    freeReplyObject(r);
+    /* sorted: the hash's order is not the test's business */
+    size_t n = json_array_size(lines);
+    for (size_t i = 0; i < n; i++)
+        for (size_t k = i + 1; k < n; k++)
+            if (strcmp(json_string_value(json_array_get(lines, k)),
+                       json_string_value(json_array_get(lines, i))) < 0) {
+                json_t *a = json_incref(json_array_get(lines, i));
+                json_array_set(lines, i, json_array_get(lines, k));
+                json_array_set_new(lines, k, a);
+            }
+    char *text = json_dumps(lines, JSON_COMPACT);
+    json_decref(lines);
+    return text;
+}
+
+/* Drop the month fields of the feedback figures of `customer` whose month
+ * starts with `prefix` ("20": all), as an indexer without them left them. */
+static void old_shape(const char *customer, const char *prefix)
+{
+    static const char *const names[] = {"rating_sum", "rating_count", "nps_count", "promoters",
+                                        "detractors"};
+    redisReply *r = tk_cmd("HKEYS nq:cust:%s:sums", customer);
+    for (size_t i = 0; r && r->type == REDIS_REPLY_ARRAY && i < r->elements; i++) {
+        const char *f = r->element[i]->str, *bar = strchr(f, '|');
+        for (size_t k = 0; bar && bar - f == 7 && k < 5; k++) {
+            if (strcmp(bar + 1, names[k]) == 0 && strncmp(f, prefix, strlen(prefix)) == 0)
+                tk_redis_do("HDEL nq:cust:%s:sums %s", customer, f);
+        }
+    }
+    freeReplyObject(r);
+}
+
+/* Restart nq-customers and wait for its figures' migration to set its mark. */
+static void migrate_again(void)
+{
+    tk_redis_do("DEL %s", NQ_KEY_CUSTSUMS_LAYOUT);
+    tk_check(nq_harness_wait_ready(tk_h, 30000) &&
+                 nq_harness_proc_stop(tk_h, "nq-customers", SIGTERM) == 0,
+             "nq-customers stopped");
+    tk_check(nq_harness_proc_start(tk_h, "nq-customers") == 0, "nq-customers started again");
+    long long mark = 0;
+    for (int64_t deadline = tk_mono_ms() + 60000; tk_mono_ms() < deadline && mark != 2;) {
+        usleep(20000);
+        mark = tk_redis_int("GET %s", NQ_KEY_CUSTSUMS_LAYOUT);
+    }
+    CU_ASSERT_EQUAL_FATAL(mark, 2);
+    CU_ASSERT_TRUE_FATAL(nq_harness_wait_ready(tk_h, 30000));
+}
+
+/* Feedback indexed before the month fields: c-sv-1 without any (October and
+ * November), c-sv-2 without this month's (the month before kept: a mixed
+ * shape). The migration gives back the fresh index's figures, and a second
+ * run changes nothing. */
+static void test_custsums_layout(void)
+{
+    CU_ASSERT_TRUE_FATAL(tk_wait_indexed(SCORE_MS));
+    tk_check(tk_redis_int("GET %s", NQ_KEY_CUSTSUMS_LAYOUT) == 2, "the mark of a new install");
+    char *fresh1 = sums_text("c-sv-1"), *fresh2 = sums_text("c-sv-2");
+    nq_period_t now;
+    CU_ASSERT_FATAL(nq_period_of(NQ_PERIOD_MONTH, nq_now_ms(), &now) == 0);
+    old_shape("c-sv-1", "20");
+    old_shape("c-sv-2", now.key);
+    char *old1 = sums_text("c-sv-1"), *old2 = sums_text("c-sv-2");
+    tk_check(strcmp(old1, fresh1) != 0 && strcmp(old2, fresh2) != 0 &&
+                 strstr(old1, "2026-11|nps_count") == NULL,
+             "the old shape: %s; %s", old1, old2);
+    for (int run = 0; run < 2; run++) {
+        migrate_again();
+        char *got1 = sums_text("c-sv-1"), *got2 = sums_text("c-sv-2");
+        tk_check(strcmp(got1, fresh1) == 0, "run %d: c-sv-1 %s, fresh %s", run, got1, fresh1);
+        tk_check(strcmp(got2, fresh2) == 0, "run %d: c-sv-2 %s, fresh %s", run, got2, fresh2);
+        free(got1);
+        free(got2);
+    }
+    json_t *s = tk_get_ok("/api/v1/customers/c-sv-2/summary");
+    json_t *m =
+        json_object_get(json_object_get(json_object_get(s, "satisfaction"), "periods"), "month");
+    tk_check(tk_num(m, "ratings") == 2 && tk_num(m, "promoters") == 1,
+             "this month's figures back: %s", tk_text(m));
+    json_decref(s);
+    free(fresh1);
+    free(fresh2);
+    free(old1);
+    free(old2);
+}
+
 static int suite_init(void)
 {
     return tk_start(NULL);
@@ -628,6 +726,7 @@ static CU_TestInfo tests[] = {
     {"the customer 360: this month against the month before, comments", test_customer_periods},
     {"a replay over the live index changes nothing", test_redelivery},
     {"a rebuild gives the live figures back", test_rebuild},
+    {"customer figures without month fields: migrated as a fresh index", test_custsums_layout},
     CU_TEST_INFO_NULL,
 };
 

@@ -60,6 +60,19 @@ void nq_satisf_add(nq_satisf_t *sum, const nq_satisf_t *part);
 void nq_satisf_customer(const char *const *fields, size_t n, const nq_period_t *p,
                         nq_satisf_t *out);
 
+/* A customer's all-time figures from its figures hash (the fields without
+ * a month: "rating_sum", "rating_count", "nps_count", "promoters",
+ * "detractors"). */
+void nq_satisf_customer_total(const char *const *fields, size_t n, nq_satisf_t *out);
+
+/* Add one feedback event's figures to s as the activity indexer counts them
+ * (common/lua/customer_events.lua): a rating above 0, an NPS answer of 0 or
+ * more (negative: none). */
+void nq_satisf_add_feedback(nq_satisf_t *s, int rating, int nps);
+
+/* Whether a and b have the same ratings, answers, promoters and detractors. */
+bool nq_satisf_same(const nq_satisf_t *a, const nq_satisf_t *b);
+
 /* Average rating in hundredths (100..500), half up; false without ratings. */
 bool nq_satisf_avg(const nq_satisf_t *s, int64_t *hundredths);
 
