@@ -14,10 +14,10 @@ for i, name in ipairs(names) do
 end
 local known = {}
 for _, name in ipairs(names) do known[name] = true end
-local all = redis.call('HKEYS', KEYS[1])
-for _, f in ipairs(all) do
-  local month, name = string.match(f, '^(%d%d%d%d%-%d%d)|(.+)$')
-  if month and known[name] then redis.call('HDEL', KEYS[1], f) end
+local all = redis.call('HGETALL', KEYS[1])
+for i = 1, #all, 2 do
+  local month, name = string.match(all[i], '^(%d%d%d%d%-%d%d)|(.+)$')
+  if month and known[name] then redis.call('HDEL', KEYS[1], all[i]) end
 end
 for i = 6, #ARGV, 2 do
   redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1])
