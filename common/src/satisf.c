@@ -123,9 +123,8 @@ void nq_satisf_add_feedback(nq_satisf_t *s, int rating, int nps)
 
 bool nq_satisf_same(const nq_satisf_t *a, const nq_satisf_t *b)
 {
-    return a->rating_sum == b->rating_sum && a->ratings == b->ratings &&
-           a->answers == b->answers && a->promoters == b->promoters &&
-           a->detractors == b->detractors;
+    return a->rating_sum == b->rating_sum && a->ratings == b->ratings && a->answers == b->answers &&
+           a->promoters == b->promoters && a->detractors == b->detractors;
 }
 
 bool nq_satisf_avg(const nq_satisf_t *s, int64_t *hundredths)
