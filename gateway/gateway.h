@@ -166,6 +166,12 @@ int gw_ask(gateway_t *gw, const nq_msgtype_t *type, ProtobufCMessage *msg, upstr
 
 /* ---- the org lists (h_org.c) and the customer export (h_export.c) -------- */
 
+/* Answer 200 with body (stolen), the ids of `records` (a record or an array
+ * of them, borrowed from body) named from the org store (orgnames.h): one
+ * HGET per distinct id, pipelined; 503 when Redis does not answer. Without
+ * ids (or memory to name them) at once. */
+void gw_respond_named(gateway_t *gw, nq_http_conn_t *conn, json_t *body, json_t *records);
+
 /* A list's query parameters as sent (nq-customers checks what they say), and
  * the most taken and the longest name or value (a cursor is the longest). */
 #define GW_LIST_PARAMS_MAX 16

@@ -17,7 +17,8 @@
  * of the team's members now has no event in the day (or period) of `at`.
  *
  * The answer is {"items":[event, ...], "next_cursor": "..." or null}, each
- * event in the JSON a feed posts (activity_json.h) with its received_at.
+ * event in the JSON a feed posts (activity_json.h) with its received_at; on
+ * a customer's timeline also the salesperson's name (salesperson_name).
  * The index is read straight from Redis (nq/actindex_fetch.h), as KPIs are.
  *
  * Scoping (scope_check.c, GW_SUBJ_QUERY): the query's customer (else its
@@ -45,6 +46,7 @@ typedef struct act_read {
     char types[NQ_ACTINDEX_TYPES_MAX];   /* ",visit,call," or "" */
     char cursor[NQ_ACTINDEX_MEMBER_MAX]; /* the member the cursor names, "" when absent */
     const char *one[1];                  /* q.salespeople of a salesperson's read */
+    gateway_t *named;                    /* a customer's timeline: reporters named (orgnames.h) */
 } act_read_t;
 
 /* ---- the query -------------------------------------------------------------- */
@@ -177,7 +179,8 @@ static int parse_query(const gw_request_t *req, act_read_t *rd, const char *type
 
 /* ---- the answer --------------------------------------------------------------- */
 
-static void respond_page(nq_http_conn_t *conn, const nq_actindex_page_t *page)
+/* The page as JSON; with `named`, each event's salesperson named beside the id. */
+static void respond_page(nq_http_conn_t *conn, const nq_actindex_page_t *page, gateway_t *named)
 {
     json_t *items = json_array();
     for (size_t i = 0; items && i < page->n; i++)
@@ -192,7 +195,10 @@ static void respond_page(nq_http_conn_t *conn, const nq_actindex_page_t *page)
         gw_respond_error(conn, 500, "internal", "out of memory", NULL);
         return;
     }
-    gw_respond_json(conn, 200, body, NULL);
+    if (named)
+        gw_respond_named(named, conn, body, items);
+    else
+        gw_respond_json(conn, 200, body, NULL);
 }
 
 static void on_page(int status, const nq_actindex_page_t *page, void *data)
@@ -203,7 +209,7 @@ static void on_page(int status, const nq_actindex_page_t *page, void *data)
     } else if (status != 0) {
         gw_respond_unavailable(rd->conn, "the activity index");
     } else {
-        respond_page(rd->conn, page);
+        respond_page(rd->conn, page, rd->named);
     }
     nq_http_conn_release(rd->conn);
     free(rd);
@@ -256,7 +262,7 @@ static void on_team(nq_http_conn_t *conn, const ProtobufCMessage *msg, const Nq_
     }
     if (n == 0) {
         nq_actindex_page_t empty = {NULL, 0, NULL};
-        respond_page(conn, &empty);
+        respond_page(conn, &empty, NULL);
         return;
     }
     act_read_t *rd = t->rd;
@@ -321,8 +327,10 @@ static void path_customer(const gw_request_t *req, act_read_t *rd, nq_field_erro
 static void get_customer_timeline(const gw_request_t *req)
 {
     act_read_t *rd = read_of(req, "types", path_customer);
-    if (rd)
-        fetch(req->conn, req->gw->svc->redis, rd);
+    if (!rd)
+        return;
+    rd->named = req->gw; /* who reported: a salesperson sees only themselves listed */
+    fetch(req->conn, req->gw->svc->redis, rd);
 }
 
 /* The salesperson of the path, whose events are read. */

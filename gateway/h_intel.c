@@ -6,13 +6,19 @@
  * team, gateway/scope.h): a coordinator their teams', a salesperson their
  * own. Reads the salespeople with any intel (one set), then per salesperson
  * the figures of the period's months (one hash each), its notes (and
- * observations for a series): at most 14 reads per salesperson. */
+ * observations for a series): at most 14 reads per salesperson.
+ * With ?customer=<id>: that customer's intel, counted from the
+ * competitor_intel events of its timeline in the period (nq/actindex_fetch.h,
+ * a page of NQ_ACTINDEX_LIMIT_MAX per read) by whoever reported them; the
+ * route's subject is then the customer (scope_check.c, GW_SUBJ_QUERY: out
+ * of scope 404), as for its timeline. */
 #include <hiredis/hiredis.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "gateway.h"
+#include "nq/actindex_fetch.h"
 #include "nq/fielderr.h"
 #include "nq/intel.h"
 #include "nq/keys.h"
@@ -25,6 +31,7 @@
 #define INTEL_LIMIT_DEFAULT 50    /* pairs answered unless ?limit= */
 #define INTEL_LIMIT_MAX     200   /* the most ?limit= may ask */
 #define INTEL_MAX_SPS       10000 /* salespeople with intel read at most (503 above) */
+#define INTEL_MAX_PAGES     50    /* timeline pages of one customer read at most (503 above) */
 
 /* What one reply is for. */
 typedef enum { READ_SUMS, READ_NOTES, READ_OBS } read_kind_t;
@@ -49,10 +56,13 @@ struct intel_read {
     size_t limit;         /* pairs answered */
     char **sps;           /* the salespeople read */
     size_t n_sps;
-    intel_slot_t *slots; /* SLOTS_PER_SP per salesperson */
-    intel_slot_t held;   /* the hold on the answer while reads are sent */
-    size_t left;         /* replies to wait for */
-    bool failed;         /* a read failed */
+    intel_slot_t *slots;          /* SLOTS_PER_SP per salesperson */
+    intel_slot_t held;            /* the hold on the answer while reads are sent */
+    size_t left;                  /* replies to wait for */
+    bool failed;                  /* a read failed */
+    char customer[NQ_ID_MAX + 1]; /* ?customer, "" when absent */
+    json_t *reporters;            /* a customer's: who reported its events (id -> true) */
+    size_t pages;                 /* a customer's: timeline pages read */
 };
 
 static void intel_free(intel_read_t *r)
@@ -62,6 +72,7 @@ static void intel_free(intel_read_t *r)
     free(r->sps);
     free(r->slots);
     nq_intel_free(&r->in);
+    json_decref(r->reporters);
     nq_http_conn_release(r->conn);
     free(r);
 }
@@ -163,14 +174,17 @@ static void answer(intel_read_t *r)
     json_object_set_new(body, "competitor",
                         r->in.competitor ? json_string(r->in.competitor) : json_null());
     json_object_set_new(body, "product", r->in.product ? json_string(r->in.product) : json_null());
-    json_object_set_new(body, "salespeople", json_integer((json_int_t)r->n_sps));
+    json_object_set_new(body, "customer", *r->customer ? json_string(r->customer) : json_null());
+    json_object_set_new(
+        body, "salespeople",
+        json_integer((json_int_t)(*r->customer ? json_object_size(r->reporters) : r->n_sps)));
     json_object_set_new(body, "total", json_integer((json_int_t)r->in.n));
     json_object_set_new(body, "items", items);
     json_object_set_new(limits, "items", json_integer((json_int_t)r->limit));
     json_object_set_new(limits, "notes", json_integer(NQ_INTEL_NOTES_MAX));
     json_object_set_new(limits, "series", json_integer(NQ_INTEL_SERIES_MAX));
     json_object_set_new(body, "limits", limits);
-    gw_respond_json(r->conn, 200, body, NULL);
+    gw_respond_named(r->gw, r->conn, body, items);
     intel_free(r);
 }
 
@@ -331,6 +345,51 @@ static void on_salespeople(nq_redis_t *redis, redisReply *reply, void *data)
     }
 }
 
+/* ---- one customer's: from its timeline ------------------------------------ */
+
+static int read_customer_page(intel_read_t *r, const char *cursor);
+
+/* A page of the customer's competitor_intel events: each counted once (the
+ * timeline holds an event once), then the next page or the answer. */
+static void on_customer_page(int status, const nq_actindex_page_t *page, void *data)
+{
+    intel_read_t *r = data;
+    r->failed |= status != 0;
+    for (size_t i = 0; !r->failed && i < page->n; i++) {
+        const nq_actindex_item_t *it = &page->items[i];
+        nq_intel_event_t ie;
+        if (!nq_intel_event_of(it->event, it->event->event_id ? it->event->event_id : "-", &ie))
+            continue;
+        int rc = nq_intel_add_event(&r->in, it->salesperson, &ie, r->series);
+        if (rc == 1)
+            rc = json_object_set_new(r->reporters, it->salesperson, json_true());
+        r->failed |= rc < 0;
+    }
+    if (!r->failed && page->next && read_customer_page(r, page->next) == 0)
+        return;
+    answer(r);
+}
+
+/* Read the customer's page after `cursor` (NULL: the newest). 0, or -1
+ * (failed marked) when it could not be sent or too many were read. */
+static int read_customer_page(intel_read_t *r, const char *cursor)
+{
+    nq_actindex_query_t q = {.customer = r->customer,
+                             .types = ",competitor_intel,",
+                             .has_from = true,
+                             .has_to = true,
+                             .from = r->period.start_ms,
+                             .to = r->period.end_ms,
+                             .cursor = cursor,
+                             .limit = NQ_ACTINDEX_LIMIT_MAX};
+    if (++r->pages > INTEL_MAX_PAGES ||
+        nq_actindex_fetch(r->gw->svc->redis, &q, on_customer_page, r) != 0) {
+        r->failed = true;
+        return -1;
+    }
+    return 0;
+}
+
 /* The query: competitor, product, period (month, quarter, year; default
  * month) of `at` (default now), limit. 0, or -1 with the errors in errs. */
 static int query_of(const gw_request_t *req, intel_read_t *r, nq_field_errors_t *errs)
@@ -348,6 +407,13 @@ static int query_of(const gw_request_t *req, intel_read_t *r, nq_field_errors_t 
                             "must be at most %d bytes of text without control "
                             "characters",
                             NQ_INTEL_NAME_MAX);
+    char customer[2048];
+    if (nq_http_query_param(req->http, "customer", customer, sizeof(customer)) >= 0) {
+        if (nq_valid_id(customer))
+            memcpy(r->customer, customer, strlen(customer) + 1);
+        else
+            nq_field_errors_add(errs, "customer", NQ_ID_RULE);
+    }
     nq_period_kind_t kind = NQ_PERIOD_MONTH;
     if (nq_http_query_param(req->http, "period", buf, sizeof(buf)) >= 0 &&
         (nq_period_kind_parse(buf, &kind) != 0 ||
@@ -398,6 +464,13 @@ static void get_intel(const gw_request_t *req)
     r->gw = req->gw;
     r->conn = req->conn;
     nq_http_conn_retain(req->conn);
+    if (*r->customer) {
+        if (!(r->reporters = json_object()) || read_customer_page(r, NULL) != 0) {
+            r->failed = true;
+            answer(r);
+        }
+        return;
+    }
     if (nq_redis_command(req->gw->svc->redis, on_salespeople, r, "SMEMBERS %s",
                          NQ_KEY_INTEL_SALESPEOPLE) != 0) {
         r->failed = true;
@@ -406,7 +479,7 @@ static void get_intel(const gw_request_t *req)
 }
 
 static const nq_route_t rows[] = {
-    {"GET", "/api/v1/intel", NQ_READ(ORG), get_intel, NULL, GW_SUBJ_FILTERED},
+    {"GET", "/api/v1/intel", NQ_READ(ORG), get_intel, NULL, GW_SUBJ_QUERY},
 };
 
 const gw_routes_t gw_intel_routes = {rows, sizeof(rows) / sizeof(rows[0])};

@@ -17,6 +17,7 @@
 #include "nq/kpi_json.h"
 #include "nq/kpi_pb.h"
 #include "nq/scripts.h"
+#include "orgnames.h"
 #include "pbjson.h"
 #include "scope.h"
 #include "scope_check.h"
@@ -118,13 +119,122 @@ static json_t *entity_json(const org_kind_t *kind, const ProtobufCMessage *entit
     return body;
 }
 
+/* ---- names beside ids (orgnames.h) ------------------------------------------ */
+
+typedef struct names_read names_read_t;
+
+/* One name read: whose. */
+typedef struct names_slot {
+    names_read_t *nr;
+    char key[NQ_ID_MAX + 8]; /* "s:<id>" or "t:<id>" */
+} names_slot_t;
+
+struct names_read {
+    nq_http_conn_t *conn; /* retained until the answer */
+    json_t *body;         /* the answer */
+    json_t *records;      /* borrowed from body: what is named */
+    json_t *names;        /* key -> name as read (null: unknown) */
+    names_slot_t *slots;  /* one per key */
+    size_t left;          /* replies to wait for (one more while sending) */
+    bool failed;          /* Redis did not answer */
+};
+
+static void names_done(names_read_t *nr)
+{
+    if (!nq_http_conn_open(nr->conn)) {
+        /* client left */
+    } else if (nr->failed) {
+        gw_respond_unavailable(nr->conn, "the org store");
+    } else {
+        gw_names_apply(nr->records, nr->names);
+        gw_respond_json(nr->conn, 200, json_incref(nr->body), NULL);
+    }
+    json_decref(nr->body);
+    json_decref(nr->names);
+    free(nr->slots);
+    nq_http_conn_release(nr->conn);
+    free(nr);
+}
+
+static void on_name(nq_redis_t *r, redisReply *reply, void *data)
+{
+    names_slot_t *s = data;
+    names_read_t *nr = s->nr;
+    (void)r;
+    if (!reply || reply->type == REDIS_REPLY_ERROR)
+        nr->failed = true;
+    else if (reply->type == REDIS_REPLY_STRING)
+        json_object_set_new(nr->names, s->key, json_stringn(reply->str, reply->len));
+    if (--nr->left == 0)
+        names_done(nr);
+}
+
+void gw_respond_named(gateway_t *gw, nq_http_conn_t *conn, json_t *body, json_t *records)
+{
+    json_t *names = gw_names_needed(records);
+    size_t n = json_object_size(names), i = 0;
+    names_read_t *nr = n ? calloc(1, sizeof(*nr)) : NULL;
+    if (nr && !(nr->slots = calloc(n, sizeof(*nr->slots)))) {
+        free(nr);
+        nr = NULL;
+    }
+    if (!nr) {
+        json_decref(names);
+        gw_respond_json(conn, 200, body, NULL);
+        return;
+    }
+    *nr = (names_read_t){conn, body, records, names, nr->slots, 1, false};
+    nq_http_conn_retain(conn);
+    const char *key, *id;
+    json_t *v;
+    json_object_foreach (names, key, v) {
+        char rkey[128];
+        names_slot_t *s = &nr->slots[i++];
+        s->nr = nr;
+        snprintf(s->key, sizeof(s->key), "%s", key);
+        if (gw_names_kind(key, &id) == GW_NAME_SP)
+            nq_key_salesperson(rkey, sizeof(rkey), id);
+        else
+            nq_key_team(rkey, sizeof(rkey), id);
+        nr->left++;
+        if (nq_redis_command(gw->svc->redis, on_name, s, "HGET %s name", rkey) != 0) {
+            nr->left--;
+            nr->failed = true;
+        }
+    }
+    if (--nr->left == 0)
+        names_done(nr);
+}
+
+/* A get's or a write's call: the kind, and the gateway (for the names). */
+typedef struct org_call {
+    const org_kind_t *kind;
+    gateway_t *gw;
+} org_call_t;
+
 static void on_org_reply(nq_http_conn_t *conn, const ProtobufCMessage *msg,
                          const Nq__ReplyHeader *hdr, void *data)
 {
-    const org_kind_t *kind = data;
+    const org_call_t *oc = data;
     const ProtobufCMessage *entity =
-        *(ProtobufCMessage *const *)((const char *)msg + kind->reply_offset);
-    gw_respond_reply(conn, hdr, 200, entity ? entity_json(kind, entity) : json_object());
+        *(ProtobufCMessage *const *)((const char *)msg + oc->kind->reply_offset);
+    json_t *body = entity ? entity_json(oc->kind, entity) : json_object();
+    if (hdr && hdr->has_status && hdr->status != NQ__STATUS__STATUS_OK)
+        gw_respond_reply(conn, hdr, 200, body);
+    else
+        gw_respond_named(oc->gw, conn, body, body);
+}
+
+/* Call nq-customers with `msg`, answered by on_org_reply. */
+static void org_call(const gw_request_t *req, const nq_msgtype_t *type, ProtobufCMessage *msg)
+{
+    org_call_t *oc = malloc(sizeof(*oc));
+    if (!oc) {
+        gw_respond_error(req->conn, 500, "internal", "out of memory", NULL);
+        return;
+    }
+    *oc = (org_call_t){kind_of(req), req->gw};
+    gw_call(req, type, msg, on_org_reply, oc, free);
 }
 
 /* The protobuf name of a body's JSON member (a special's field, else itself). */
@@ -180,7 +290,7 @@ static void write_entity(const gw_request_t *req, bool patch)
     msg.n_patch_fields = patch ? n_given : 0;
     msg.patch_fields = (char **)given;
     *(ProtobufCMessage **)((char *)&msg + kind->req_offset) = entity;
-    gw_call(req, kind->put, &msg.base, on_org_reply, (void *)kind, NULL);
+    org_call(req, kind->put, &msg.base);
     json_decref(obj); /* after: given points into it */
     protobuf_c_message_free_unpacked(entity, NULL);
 }
@@ -204,7 +314,7 @@ static void id_only(const gw_request_t *req, bool delete)
         return;
     Nq__OrgRequest msg = NQ__ORG_REQUEST__INIT;
     msg.id = (char *)id;
-    gw_call(req, delete ? kind->del : kind->get, &msg.base, on_org_reply, (void *)kind, NULL);
+    org_call(req, delete ? kind->del : kind->get, &msg.base);
 }
 
 static void get_entity(const gw_request_t *req)
@@ -267,9 +377,9 @@ static void on_owner_teams(const char *const *teams, void *data)
         gw_respond_unavailable(lc->conn, "the org store");
     } else {
         bool self = lc->seen.reach == NQ_REACH_SELF;
-        filter_page(lc, json_object_get(lc->page, "items"), self ? NULL : teams,
-                    self ? teams[0] : NULL);
-        gw_respond_json(lc->conn, 200, json_incref(lc->page), NULL);
+        json_t *items = json_object_get(lc->page, "items");
+        filter_page(lc, items, self ? NULL : teams, self ? teams[0] : NULL);
+        gw_respond_named(lc->gw, lc->conn, json_incref(lc->page), items);
     }
     json_decref(lc->page);
     nq_http_conn_release(lc->conn);
@@ -349,7 +459,10 @@ static void on_list_reply(nq_http_conn_t *conn, const ProtobufCMessage *msg,
     }
     if (ok && !gw_scope_all(&lc->seen))
         filter_page(lc, page, NULL, NULL);
-    gw_respond_reply(conn, hdr, 200, body);
+    if (ok)
+        gw_respond_named(lc->gw, conn, body, page);
+    else
+        gw_respond_reply(conn, hdr, 200, body);
 }
 
 int gw_list_query(const gw_request_t *req, gw_list_query_t *q)

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "nq/fielderr.h"
 #include "nq/utf8.h"
 
 #define SEP  "\x1f"
@@ -36,6 +37,19 @@ static bool event_ok(const nq_intel_event_t *ev)
     return nq_intel_name_ok(ev->competitor, false) && nq_intel_name_ok(ev->product, true) &&
            ev->ref && *ev->ref && !strchr(ev->ref, SEPC) && ev->customer &&
            !strchr(ev->customer, SEPC) && ev->at >= 0 && (!ev->has_price || ev->price_fen >= 0);
+}
+
+bool nq_intel_event_of(const Nq__Activity *ev, const char *ref, nq_intel_event_t *ie)
+{
+    *ie = (nq_intel_event_t){.competitor = ev->competitor,
+                             .product = ev->product ? ev->product : "",
+                             .ref = ref,
+                             .customer = nq_valid_id(ev->customer_id) ? ev->customer_id : "",
+                             .text = ev->text ? ev->text : "",
+                             .at = ev->occurred_at,
+                             .has_price = ev->has_price_fen,
+                             .price_fen = ev->price_fen};
+    return event_ok(ie);
 }
 
 int nq_intel_pair_prefix(char *buf, size_t len, const char *competitor, const char *product)
@@ -426,6 +440,41 @@ int nq_intel_add_obs(nq_intel_t *in, const char *sp, const char *member)
     }
     keep_newest(p->series, &p->n_series, NQ_INTEL_SERIES_MAX, &o);
     return 1;
+}
+
+/* Add "<prefix><stat>" = value, as the intel script writes it. */
+static int add_stat(nq_intel_t *in, const char *prefix, const char *stat, const char *value)
+{
+    char field[NQ_INTEL_MEMBER_MAX];
+    if (fit(snprintf(field, sizeof(field), "%s%s", prefix, stat), sizeof(field)) < 0)
+        return 0;
+    return nq_intel_add_sum(in, field, value);
+}
+
+int nq_intel_add_event(nq_intel_t *in, const char *sp, const nq_intel_event_t *ev, bool series)
+{
+    char prefix[NQ_INTEL_MEMBER_MAX], member[NQ_INTEL_MEMBER_MAX], price[24], at_price[48];
+    if (!sp || nq_intel_sum_prefix(prefix, sizeof(prefix), ev) < 0)
+        return 0;
+    int rc = add_stat(in, prefix, "m", "1"); /* 0: outside the period or the filter */
+    if (rc != 1)
+        return rc;
+    if (*ev->customer &&
+        fit(snprintf(member, sizeof(member), "c" SEP "%s", ev->customer), sizeof(member)) > 0)
+        rc = add_stat(in, prefix, member, "1");
+    if (rc >= 0 && ev->has_price) {
+        snprintf(price, sizeof(price), "%lld", (long long)ev->price_fen);
+        snprintf(at_price, sizeof(at_price), "%lld|%s", (long long)ev->at, price);
+        const char *const priced[][2] = {{"n", "1"},    {"s", price},    {"lo", price},
+                                         {"hi", price}, {"f", at_price}, {"l", at_price}};
+        for (size_t i = 0; rc >= 0 && i < sizeof(priced) / sizeof(priced[0]); i++)
+            rc = add_stat(in, prefix, priced[i][0], priced[i][1]);
+    }
+    if (rc >= 0 && nq_intel_note_member(member, sizeof(member), ev) > 0)
+        rc = nq_intel_add_note(in, sp, member);
+    if (rc >= 0 && series && nq_intel_obs_member(member, sizeof(member), ev) > 0)
+        rc = nq_intel_add_obs(in, sp, member);
+    return rc < 0 ? -1 : 1;
 }
 
 static int by_newest(const void *a, const void *b)

@@ -372,19 +372,10 @@ static size_t write_customers(nq_redis_pipe_t *p, row_t **sorted, size_t n, int6
  * indexed (a bad name). */
 static bool intel_event(const row_t *r, nq_intel_event_t *ie)
 {
-    const Nq__Activity *ev = r->ev;
-    if (strcmp(nq_custsum_kind(ev->type), "intel") != 0)
-        return false;
-    *ie = (nq_intel_event_t){.competitor = ev->competitor,
-                             .product = ev->product ? ev->product : "",
-                             .ref = r->ref,
-                             .customer = nq_valid_id(ev->customer_id) ? ev->customer_id : "",
-                             .text = ev->text ? ev->text : "",
-                             .at = ev->occurred_at,
-                             .has_price = ev->has_price_fen,
-                             .price_fen = ev->price_fen};
     char m[NQ_INTEL_MEMBER_MAX];
-    return nq_intel_obs_member(m, sizeof(m), ie) > 0 && nq_intel_sum_prefix(m, sizeof(m), ie) > 0;
+    return strcmp(nq_custsum_kind(r->ev->type), "intel") == 0 &&
+           nq_intel_event_of(r->ev, r->ref, ie) && nq_intel_obs_member(m, sizeof(m), ie) > 0 &&
+           nq_intel_sum_prefix(m, sizeof(m), ie) > 0;
 }
 
 /* The month key ("2026-11") of row r's event into m (16 bytes). */

@@ -190,6 +190,16 @@ async function checkSalesUser() {
   await waitFor(page, 'their scorecard', () => document.querySelector('#scorecard [data-field=score]'));
   await waitFor(page, 'their own activity', () => document.querySelector('#activities li'));
   check(!(await page.textContent('main')).includes('无权查看'), 'a part of their own page is refused');
+  // the header names their team as the org does (the API's team_name), not its id, at both widths
+  const teamName = (await apiCall('GET', `/api/v1/teams/${TEAM}`)).name;
+  check(teamName && teamName !== TEAM, `the demo team ${TEAM} has no name of its own: ${teamName}`);
+  for (const width of [1366, 390]) {
+    await page.setViewportSize({ width, height: width > 1000 ? 768 : 844 });
+    const header = await page.textContent('#person-team');
+    check(header === `团队 ${teamName}`, `the salesperson's header at ${width} px says ${header}, not 团队 ${teamName}`);
+    await page.screenshot({ path: `${ARTIFACTS}/salesperson-self-${width}.png` });
+  }
+  await page.setViewportSize({ width: 1366, height: 768 });
   const colleagues = (await apiCall('GET', `/api/v1/teams/${TEAM}`)).members.filter((m) => m !== SELF);
   check(colleagues.length > 0, 'the demo team has no colleague to try');
   await page.goto(page.url().replace(/(https?:\/\/[^/]+).*/, `$1/salespeople/${colleagues[0]}`));

@@ -4,10 +4,12 @@
 // team's pool as the API lists it (GET /api/v1/customers?team=t-east&status=pool), not
 // another team's, and assigns a customer with a reason; the salesperson claims one and
 // is refused the next at the team's claim limit, with the server's reason on the row.
-// Every state after an action is read back from the API. Screenshots: <build>/artifacts/pool/,
-// pool.png among them (docs/img/pool.png).
+// Every state after an action is read back from the API. Both see names, not ids: the team's
+// and previous owners' (the API's team_name / owner_name), and on a pooled customer's page its
+// competitor intel card (GET /api/v1/intel?customer=) with each note's reporter by name, at
+// 1366 and 390 px. Screenshots: <build>/artifacts/pool/, pool.png among them (docs/img/pool.png).
 import { ARTIFACTS, TEAM, URL_BASE, apiCall, bound, check, env, fail, fmt, newPage, noHorizontalScroll, open, signIn,
-  step, waitFor, walk } from './lib.mjs';
+  step, until, waitFor, walk } from './lib.mjs';
 
 bound(90000);
 
@@ -31,6 +33,30 @@ async function pooled(id, name, cls, team, owner) {
   }
 }
 
+// Competitor intel about customer `id` from two salespeople of the team (one pair priced twice,
+// another without a price), and one about another customer that must not show.
+const INTEL = [
+  ['sp-lina', '某竞品', 'A100', '980.50', '对方报价更低，客户在犹豫'],
+  ['sp-wangfang', '某竞品', 'A100', '1000.01', '客户拿竞品报价来压价'],
+  ['sp-lina', '另一竞品', 'B200', null, '竞品在送试用装'],
+];
+async function intelOf(id) {
+  const now = Date.now();
+  const events = [...INTEL.map(([sp, competitor, product, price, text], i) => ({ sp, competitor, product, price, text, customer: id, i })),
+    { sp: 'sp-lina', competitor: '某竞品', product: 'A100', price: '1.00', text: '别的客户', customer: 'c-pool-2', i: 9 }];
+  for (const e of events) {
+    await apiCall('POST', '/api/v1/activities', {
+      event_id: `pool-intel-${id}-${e.i}-${now}`, type: 'competitor_intel', salesperson_id: e.sp, customer_id: e.customer,
+      occurred_at: now - (10 - e.i) * 60000, competitor: e.competitor, product: e.product, text: e.text, source: 'app',
+      ...(e.price ? { price: e.price } : {}),
+    });
+  }
+  await until(`the intel of ${id}`, async () => {
+    const a = await apiCall('GET', `/api/v1/intel?customer=${id}&period=year`);
+    return a.items.reduce((n, it) => n + it.mentions, 0) >= INTEL.length;
+  });
+}
+
 async function setup() {
   step('setup: t-east\'s pool (two with earlier owners), another team\'s, a claim limit one above what the salesperson owns');
   await apiCall('PUT', `/api/v1/teams/${OTHER_TEAM}`, { name: '华西测试' });
@@ -44,7 +70,11 @@ async function setup() {
   const cadence = await apiCall('GET', `/api/v1/teams/${TEAM}/cadence`);
   const kept = Object.fromEntries((cadence.overridden || []).map((k) => [k, cadence[k]]));
   await apiCall('PUT', `/api/v1/teams/${TEAM}/cadence`, { ...kept, normal_claim_limit: owned + 1 });
-  return Object.fromEntries((await walk('/api/v1/salespeople?include_archived=true')).map((p) => [p.id, p.name]));
+  await intelOf('c-pool-1');
+  const names = Object.fromEntries((await walk('/api/v1/salespeople?include_archived=true')).map((p) => [p.id, p.name]));
+  names.team = (await apiCall('GET', `/api/v1/teams/${TEAM}`)).name;
+  check(names.team && names.team !== TEAM, `the demo team ${TEAM} has no name of its own: ${names.team}`);
+  return names;
 }
 
 // The rows on the page against the API's list for the same team.
@@ -60,6 +90,7 @@ async function compare(page, names) {
   want.forEach((c, i) => {
     const hist = c.owner_history || [];
     const prev = hist.length > 1 ? hist.at(-2).owner_id : '';
+    check(!prev || hist.at(-2).owner_name === names[prev], `pool ${c.id}: the API names ${prev} ${hist.at(-2)?.owner_name}, the org ${names[prev]}`);
     const cells = {
       class: CLASS[c.class || 'normal'],
       last_contact: c.last_contact_at ? fmt.time(c.last_contact_at) : '从未联系',
@@ -112,9 +143,62 @@ async function checkCoordinator(page, names) {
   check(hist[2].includes('王芳'), `the first owner: ${hist[2]}`);
   await page.goto(`${URL_BASE}/customers/c-pool-1`);
   await waitFor(page, 'c-pool-1', () => document.querySelector('#customer-details [data-field=owner]'));
-  check(await page.textContent('#customer-details [data-field=owner]') === `公海（${TEAM}）`, 'c-pool-1 is not shown in the pool');
+  const owner = await page.textContent('#customer-details [data-field=owner]');
+  check(owner === `公海（${names.team}）`, `c-pool-1 is shown as ${owner}, not in the pool of ${names.team}`);
   check(!(await page.$('#edit')), 'a coordinator is offered to edit a pooled customer (the API refuses)');
-  await shot(page, 'customer-pool');
+  await checkIntel(page, 'c-pool-1', names, 'customer-intel');
+}
+
+// Fen as the card shows money: 98050 -> ¥980.50 (exact, from the integer).
+const fenMoney = (fen) => fmt.money(`${Math.trunc(fen / 100)}.${String(Math.abs(fen % 100)).padStart(2, '0')}`);
+
+// The intel card of customer `id` against the API's answer to the signed-in user, at 1366
+// and 390 px: pairs in order, mentions, the latest price (from fen), the range, the newest
+// notes with the reporter's name (never the id).
+async function checkIntel(page, id, names, shotName) {
+  step(`customer page: ${id}'s competitor intel card is the API's (GET /api/v1/intel?customer=), names not ids`);
+  const done = () => document.querySelector('#intel ul.intel, #intel .empty');
+  for (const width of [1366, 390]) {
+    await page.setViewportSize({ width, height: width > 1000 ? 768 : 844 });
+    await page.goto(`${URL_BASE}/customers/${id}`);
+    await waitFor(page, 'the intel card', done);
+    const want = await page.evaluate((c) => fetch(`/api/v1/intel?customer=${c}&period=year`).then((r) => r.json()), id);
+    check(want.customer === id && want.items.length === 2, `the API's intel of ${id}: ${JSON.stringify(want).slice(0, 300)}`);
+    const cards = await page.$$eval('#intel ul.intel > li', (lis) => lis.map((li) => ({
+      competitor: li.dataset.competitor,
+      product: li.dataset.product,
+      mentions: li.querySelector('[data-field=mentions]').textContent,
+      price: li.querySelector('[data-field=last_price]').textContent,
+      text: li.querySelector('.intel-price').textContent,
+      notes: [...li.querySelectorAll('[data-field=note]')].map((n) => [n.querySelector('.who').textContent, n.querySelector('.said').textContent]),
+    })));
+    check(cards.length === want.items.length, `intel ${width} px: ${cards.length} pairs on the page, ${want.items.length} in the API`);
+    want.items.forEach((it, i) => {
+      const c = cards[i];
+      check(c.competitor === it.competitor && c.product === it.product, `intel ${width} px pair ${i}: ${c.competitor}/${c.product}, the API ${it.competitor}/${it.product}`);
+      check(c.mentions === `提及 ${it.mentions} 次`, `intel ${width} px ${it.product} mentions: ${c.mentions}, the API ${it.mentions}`);
+      const price = it.price ? fenMoney(it.price.last.price_fen) : '没有报价';
+      check(c.price === price, `intel ${width} px ${it.product} latest price: ${c.price}, the API ${price}`);
+      if (it.price) {
+        const range = `${it.price.observations} 次报价，${fenMoney(it.price.min_fen)}–${fenMoney(it.price.max_fen)}`;
+        check(c.text.includes(range) && c.text.includes(fmt.time(it.price.last.at)), `intel ${width} px ${it.product}: ${c.text}, not ${range}`);
+      }
+      const notes = it.notes.slice(0, 3).map((n) => [names[n.salesperson_id], n.text]);
+      check(JSON.stringify(c.notes) === JSON.stringify(notes), `intel ${width} px ${it.product} notes: ${JSON.stringify(c.notes)}, the API ${JSON.stringify(notes)}`);
+      check(it.notes.every((n) => n.salesperson_name === names[n.salesperson_id]), `the API does not name ${it.product}'s reporters`);
+    });
+    // the numbers this test posted: A100 twice (¥980.50 then ¥1,000.01), B200 once without price
+    check(cards[0].product === 'A100' && cards[0].price === '¥1,000.01' && cards[1].price === '没有报价',
+      `intel ${width} px: ${JSON.stringify(cards)}`);
+    check(!(await page.textContent('#intel')).includes('别的客户'), 'another customer\'s intel is on the card');
+    // the timeline beside it names the reporters too (the API's salesperson_name)
+    await waitFor(page, 'the timeline', () => document.getElementById('timeline')?.dataset.complete === 'true');
+    const whos = await page.$$eval('#timeline li .who', (els) => els.map((el) => el.textContent));
+    check(whos.length >= INTEL.length && whos.every((w) => Object.values(names).includes(w)), `timeline reporters at ${width} px: ${whos}`);
+    await noHorizontalScroll(page, `/customers/${id} at ${width} px`);
+    await shot(page, `${shotName}-${width}`);
+  }
+  await page.setViewportSize({ width: 1366, height: 768 });
 }
 
 async function checkSalesperson(names) {
@@ -123,8 +207,12 @@ async function checkSalesperson(names) {
   await signIn(page, env('NQ_SALES_USER'), env('NQ_SALES_PASSWORD'), '/me');
   await page.goto(`${URL_BASE}/pool`);
   await listDone(page);
-  // a salesperson sees no colleague (their names are not theirs to read): ids stand in
-  await compare(page, { [SELF]: names[SELF] });
+  // previous owners and the team by name, as the coordinator sees them (the API names them)
+  await compare(page, names);
+  const poolNote = await page.textContent('#pool-note');
+  check(poolNote.includes(names.team) && !poolNote.includes(TEAM), `the salesperson's pool note: ${poolNote}`);
+  check(await page.textContent('#pool-rows tr[data-customer-id="c-pool-1"] [data-field=previous]') === '李娜',
+    'the salesperson does not see c-pool-1\'s previous owner as 李娜');
   check(!(await page.$('#pool-rows [data-action=assign]')), 'a salesperson is offered assign');
   await page.click('#pool-rows tr[data-customer-id="c-pool-3"] [data-action=claim]');
   await waitFor(page, 'the claimed row', (sp) => document.querySelector(`#pool-rows tr[data-taken="${sp}"]`), SELF);
@@ -139,6 +227,7 @@ async function checkSalesperson(names) {
   check(text.includes('团队上限') && /limit[:：]/.test(text), `the refusal does not say why: ${text}`);
   check((await customer('c-pool-4')).status === 'pool', 'c-pool-4 left the pool');
   await shot(page, 'pool-refused');
+  await checkIntel(page, 'c-pool-1', names, 'customer-intel-salesperson');
 
   step('390 px: no horizontal scroll on the pool');
   await page.setViewportSize({ width: 390, height: 844 });

@@ -4,8 +4,9 @@
  * price first/last/min/max/avg exact in fen, notes, the series); the same
  * figures after duplicates are posted again, after the indexer reads the
  * whole log again, and after a rebuild's replay with the intel keys gone;
- * a coordinator and a salesperson of another team see none of ours; bad
- * queries name their field.
+ * a coordinator and a salesperson of another team see none of ours; one
+ * customer's intel (?customer=, from its timeline) with the same figures,
+ * its reporters named, 404 out of scope; bad queries name their field.
  *
  * The org: t-i1 (sp-i1, sp-i2; coordinator u-i1), t-i2 (sp-i3; coordinator
  * u-i2, salesperson user u-s3). */
@@ -183,6 +184,78 @@ static void test_scope(void)
     json_decref(j);
 }
 
+/* One customer's intel: i-1's November is ci-1, ci-3 (A100: 980.00 and
+ * 1000.01, avg 198001 / 2 = 99000.5 -> 990.01) and ci-5 (B200), by sp-i1
+ * alone; i-2's two notes come from both of t-i1's salespeople, named. */
+static void test_customer(void)
+{
+    json_t *j = get_as(NOV "&customer=i-1", s_coord1);
+    json_t *a = item(j, "A100"), *p = json_object_get(a, "price");
+    tk_check_str(json_object_get(j, "customer"), "i-1", "the customer");
+    tk_check(a && tk_num(a, "mentions") == 2 && tk_num(a, "customers") == 1, "i-1's A100 twice: %s",
+             tk_text(j));
+    tk_check(tk_num(p, "observations") == 2, "two prices: %s", tk_text(p));
+    tk_check(tk_num(p, "min_fen") == 98000 && tk_num(p, "max_fen") == 100001, "range: %s",
+             tk_text(p));
+    tk_check_str(json_object_get(p, "avg"), "990.01", "i-1 avg");
+    tk_check_str(json_object_get(json_object_get(p, "last"), "price"), "1000.01", "i-1 last");
+    tk_check(json_array_size(json_object_get(a, "notes")) == 1, "one note: %s", tk_text(a));
+    tk_check_str(
+        json_object_get(json_array_get(json_object_get(a, "notes"), 0), "salesperson_name"), "李娜",
+        "the note's reporter named");
+    json_t *b = item(j, "B200");
+    tk_check(b && tk_num(b, "mentions") == 1, "i-1's B200 once: %s", tk_text(j));
+    tk_check(json_array_size(json_object_get(j, "items")) == 2 && tk_num(j, "salespeople") == 1,
+             "two pairs by one salesperson: %s", tk_text(j));
+    json_decref(j);
+
+    /* the quarter's series of one pair adds October's ci-7 */
+    j = get_as("/api/v1/intel?period=quarter&at=2026-11-15&customer=i-1&competitor=" RIVAL_URL
+               "&product=A100",
+               s_coord1);
+    a = item(j, "A100");
+    tk_check(a && tk_num(a, "mentions") == 3 && json_array_size(json_object_get(a, "series")) == 3,
+             "i-1's Q4 A100: %s", tk_text(j));
+    tk_check_str(json_object_get(json_array_get(json_object_get(a, "series"), 0), "price"),
+                 "800.00", "oldest first");
+    json_decref(j);
+
+    j = get_as(NOV "&customer=i-2", s_coord1);
+    a = item(j, "A100");
+    json_t *notes = json_object_get(a, "notes");
+    tk_check(a && tk_num(a, "mentions") == 2 && json_array_size(notes) == 2 &&
+                 tk_num(j, "salespeople") == 2,
+             "i-2 from both: %s", tk_text(j));
+    tk_check_str(json_object_get(json_array_get(notes, 0), "salesperson_name"), "李娜",
+                 "newest by");
+    tk_check_str(json_object_get(json_array_get(notes, 1), "salesperson_name"), "王芳",
+                 "oldest by");
+    json_decref(j);
+
+    /* i-3's owner sees its ci-6; another team's coordinator and salesperson get 404 */
+    j = get_as(NOV "&customer=i-3", s_sp3);
+    a = item(j, "A100");
+    tk_check(a && tk_num(a, "mentions") == 1, "i-3 by its owner: %s", tk_text(j));
+    json_decref(j);
+    static const struct {
+        const char *path;
+        const char *cookie;
+    } hidden[] = {
+        {NOV "&customer=i-3", s_coord1},
+        {NOV "&customer=i-1", s_coord2},
+        {NOV "&customer=i-1", s_sp3},
+        {NOV "&customer=i-none", s_coord1},
+    };
+    for (size_t i = 0; i < sizeof(hidden) / sizeof(hidden[0]); i++) {
+        int status;
+        char head[4096];
+        json_t *r =
+            tk_raw("GET", hidden[i].path, hidden[i].cookie, NULL, &status, head, sizeof(head));
+        tk_check(status == 404, "GET %s (case %zu): %d %s", hidden[i].path, i, status, tk_text(r));
+        json_decref(r);
+    }
+}
+
 static void test_bad_queries(void)
 {
     static const struct {
@@ -196,6 +269,8 @@ static void test_bad_queries(void)
         {"/api/v1/intel?competitor=", "competitor"},
         {"/api/v1/intel?competitor=a%01b", "competitor"},
         {"/api/v1/intel?competitor=x&product=a%1Fb", "product"},
+        {"/api/v1/intel?customer=a%20b", "customer"},
+        {"/api/v1/intel?customer=", "customer"},
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
         tk_expect_400("GET", cases[i].path, NULL, cases[i].field);
@@ -208,7 +283,8 @@ static char *snapshot(void)
     json_t *q =
         get_as("/api/v1/intel?period=quarter&at=2026-11-15&competitor=" RIVAL_URL "&product=A100",
                s_coord1);
-    json_t *both = json_pack("[o, o]", m, q);
+    json_t *c = get_as(NOV "&customer=i-1", s_coord1);
+    json_t *both = json_pack("[o, o, o]", m, q, c);
     char *text = json_dumps(both, JSON_SORT_KEYS);
     json_decref(both);
     return text;
@@ -268,6 +344,7 @@ static CU_TestInfo tests[] = {
     {"the org and the intel events", test_setup},
     {"a team's month and quarter per competitor and product", test_month_of_a_team},
     {"callers of another team see nothing of ours", test_scope},
+    {"one customer's intel, its reporters named, 404 out of scope", test_customer},
     {"bad queries name their field", test_bad_queries},
     {"duplicates and redelivery change nothing", test_redelivery},
     {"a rebuild's replay gives the same figures", test_rebuild},

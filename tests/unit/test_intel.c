@@ -262,6 +262,83 @@ static void test_filters(void)
     CU_ASSERT_EQUAL(nq_intel_init(&in, &week, NULL, NULL), -1); /* months only */
 }
 
+/* The table's events added one by one (a customer's timeline) give the
+ * same pairs and figures as the index's fields, in every period and filter;
+ * a note's text and the series come along. */
+static void test_events_equal_sums(void)
+{
+    static const struct {
+        nq_period_kind_t kind;
+        const char *key, *competitor, *product;
+    } cases[] = {
+        {NQ_PERIOD_QUARTER, "2026-Q4", NULL, NULL}, {NQ_PERIOD_MONTH, "2026-10", NULL, NULL},
+        {NQ_PERIOD_MONTH, "2026-09", NULL, NULL},   {NQ_PERIOD_YEAR, "2026", "C1", "A100"},
+        {NQ_PERIOD_YEAR, "2027", NULL, NULL},       {NQ_PERIOD_QUARTER, "2026-Q4", "C2", NULL},
+        {NQ_PERIOD_QUARTER, "2026-Q4", "C1", ""},
+    };
+    field_t fields[N_TABLE * 8];
+    size_t n = fields_of(fields);
+    for (size_t c = 0; c < sizeof(cases) / sizeof(cases[0]); c++) {
+        nq_period_t p;
+        nq_intel_t sums, events;
+        CU_ASSERT_FATAL(nq_period_from_key(cases[c].kind, cases[c].key, &p) == 0);
+        CU_ASSERT_FATAL(nq_intel_init(&sums, &p, cases[c].competitor, cases[c].product) == 0);
+        CU_ASSERT_FATAL(nq_intel_init(&events, &p, cases[c].competitor, cases[c].product) == 0);
+        for (size_t i = 0; i < n; i++)
+            nq_intel_add_sum(&sums, fields[i].name, fields[i].value);
+        size_t taken = 0;
+        for (size_t i = 0; i < N_TABLE; i++) {
+            const obs_t *o = &table[i];
+            char ref[16];
+            snprintf(ref, sizeof(ref), "r%zu", i);
+            nq_intel_event_t ev = {.competitor = o->competitor,
+                                   .product = o->product,
+                                   .ref = ref,
+                                   .customer = o->customer,
+                                   .text = i % 2 ? "降价" : "",
+                                   .at = o->at,
+                                   .has_price = o->fen >= 0,
+                                   .price_fen = o->fen};
+            int rc = nq_intel_add_event(&events, o->sp, &ev, true);
+            CU_ASSERT(rc == 0 || rc == 1);
+            taken += rc == 1;
+        }
+        nq_intel_finish(&sums);
+        nq_intel_finish(&events);
+        CU_ASSERT_EQUAL_FATAL(events.n, sums.n);
+        int64_t mentions = 0;
+        size_t notes = 0, series = 0;
+        for (size_t i = 0; i < sums.n; i++) {
+            const nq_intel_pair_t *a = &sums.pairs[i], *b = &events.pairs[i];
+            CU_ASSERT_STRING_EQUAL(a->competitor, b->competitor);
+            CU_ASSERT_STRING_EQUAL(a->product, b->product);
+            CU_ASSERT_EQUAL(a->mentions, b->mentions);
+            CU_ASSERT_EQUAL(a->n_customers, b->n_customers);
+            CU_ASSERT_EQUAL(memcmp(&a->price, &b->price, sizeof(a->price)), 0);
+            mentions += b->mentions;
+            notes += b->n_notes;
+            series += b->n_series;
+            for (size_t k = 0; k < b->n_notes; k++)
+                CU_ASSERT_STRING_EQUAL(b->notes[k].text, "降价");
+        }
+        CU_ASSERT_EQUAL((size_t)mentions, taken);
+        CU_ASSERT_EQUAL(series, taken);
+        CU_ASSERT(notes <= taken);
+        nq_intel_free(&sums);
+        nq_intel_free(&events);
+    }
+    nq_period_t q4;
+    nq_intel_t in;
+    nq_intel_event_t bad = {
+        .competitor = "", .product = "", .ref = "r", .customer = "", .text = ""};
+    CU_ASSERT_FATAL(nq_period_from_key(NQ_PERIOD_QUARTER, "2026-Q4", &q4) == 0);
+    CU_ASSERT_FATAL(nq_intel_init(&in, &q4, NULL, NULL) == 0);
+    bad.at = OCT1;
+    CU_ASSERT_EQUAL(nq_intel_add_event(&in, "sp-a", &bad, false), 0); /* no competitor */
+    CU_ASSERT_EQUAL(in.n, 0);
+    nq_intel_free(&in);
+}
+
 /* The months of a period: the hashes a read takes. */
 static void test_months(void)
 {
@@ -419,6 +496,7 @@ static CU_TestInfo tests[] = {
     {"the months of a period", test_months},
     {"malformed figures are ignored", test_malformed},
     {"newest notes and the series", test_notes_and_series},
+    {"events one by one equal the index's figures", test_events_equal_sums},
     CU_TEST_INFO_NULL,
 };
 

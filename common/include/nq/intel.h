@@ -36,6 +36,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "neiqin.pb-c.h"
 #include "nq/aftersales.h"
 #include "nq/period.h"
 
@@ -71,6 +72,11 @@ typedef struct nq_intel_event {
  * `at` in the configured zone). A note's control characters become spaces.
  * Return the length, or -1 when it does not fit or the event is not
  * indexable (a bad name, a negative price or time). */
+/* Activity ev (a competitor_intel event) as an intel event at log place
+ * `ref` (ie borrows ev's strings and ref). False when it cannot be indexed
+ * (a bad name, a negative price or time). */
+bool nq_intel_event_of(const Nq__Activity *ev, const char *ref, nq_intel_event_t *ie);
+
 int nq_intel_obs_member(char *buf, size_t len, const nq_intel_event_t *ev);
 int nq_intel_note_member(char *buf, size_t len, const nq_intel_event_t *ev);
 int nq_intel_pair_prefix(char *buf, size_t len, const char *competitor, const char *product);
@@ -134,6 +140,13 @@ int nq_intel_add_sum(nq_intel_t *in, const char *field, const char *value);
  * a pair are kept (newest: later `at`, then the greater ref). */
 int nq_intel_add_note(nq_intel_t *in, const char *sp, const char *member);
 int nq_intel_add_obs(nq_intel_t *in, const char *sp, const char *member);
+
+/* Add one event itself (read from a customer's timeline rather than the
+ * index) reported by salesperson sp: its figures as the intel script counts
+ * them, its note, and with `series` its observation. The caller adds each
+ * event once. Returns 1 when taken, 0 when outside the period or the filter
+ * or not indexable, -1 out of memory. */
+int nq_intel_add_event(nq_intel_t *in, const char *sp, const nq_intel_event_t *ev, bool series);
 
 /* Order for the answer: pairs by mentions (most first), then competitor and
  * product; notes newest first; series oldest first. */

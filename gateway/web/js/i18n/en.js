@@ -468,4 +468,11 @@ export default {
   'customer.in_pool': 'Public pool ({team})',
   'customer.pool_since': 'In the pool since',
   'customer.pool_link': 'Claim or assign on the Pool page',
+  'intel.title': 'Competitor intel (this year)',
+  'intel.empty': 'No competitor intel about this customer this year. It shows here once a salesperson reports competitor intel (competitor_intel) naming this customer.',
+  'intel.mentions': '{n} mentions',
+  'intel.last_price': 'Latest price',
+  'intel.no_price': 'no price given',
+  'intel.range': '{n} prices, {min}–{max}',
+  'customer.no_contacts_read': 'No contacts yet.',
 };

@@ -468,4 +468,11 @@ export default {
   'customer.in_pool': '公海（{team}）',
   'customer.pool_since': '进入公海',
   'customer.pool_link': '在公海页领取或分配',
+  'intel.title': '竞品情报（本年）',
+  'intel.empty': '今年还没有关于这位客户的竞品情报。业务员上报竞品情报（competitor_intel）并注明这位客户后，会显示在这里。',
+  'intel.mentions': '提及 {n} 次',
+  'intel.last_price': '最近报价',
+  'intel.no_price': '没有报价',
+  'intel.range': '{n} 次报价，{min}–{max}',
+  'customer.no_contacts_read': '暂无联系人。',
 };

@@ -1,7 +1,8 @@
 // A customer / 客户详情 (/customers/{id}): the record (GET /api/v1/customers/{id}), edited
 // with PATCH by who may write the org (only the fields changed are sent), its owner
 // history, and its timeline (GET .../timeline) by kind: contacts, orders, feedback,
-// tickets, receivables. Every figure is the API's, formatted only.
+// tickets, receivables; its competitor intel this year (GET /api/v1/intel?customer=).
+// Every figure is the API's, formatted only; names are the API's beside the ids.
 import { api, ApiError, get } from '../api.js';
 import { h, mount } from '../dom.js';
 import { money, shortTime, t } from '../i18n.js';
@@ -34,20 +35,21 @@ function eventRow(e, people) {
   return h('li', { class: `event ${e.type}`, 'data-event-id': e.event_id, 'data-type': e.type },
     h('time', {}, shortTime(e.occurred_at)),
     h('span', { class: 'type' }, t(`event.${e.type}`)),
-    h('span', { class: 'who' }, people[e.salesperson_id] || e.salesperson_id),
+    h('span', { class: 'who' }, e.salesperson_name || people[e.salesperson_id] || e.salesperson_id),
     e.amount !== undefined ? h('span', { class: 'amount', 'data-field': 'amount' }, money(e.amount)) : null,
+    e.price !== undefined ? h('span', { class: 'amount', 'data-field': 'price' }, money(e.price)) : null,
     e.due_at ? h('span', { class: 'muted' }, t('timeline.due', { at: shortTime(e.due_at) })) : null,
     said ? h('p', { class: 'said' }, said) : null);
 }
 
-function details(c, people) {
+function details(c, people, canEdit) {
   const contacts = (c.contacts || []).map((p) => h('li', {},
     h('strong', {}, p.name), p.title ? ` · ${p.title}` : '', p.phone ? ` · ${p.phone}` : '', p.email ? ` · ${p.email}` : ''));
   return h('dl', { class: 'details', id: 'customer-details' },
     field('class', t('customers.col.class'), t(`class.${c.class}`)),
-    field('owner', t('customers.col.owner'), c.owner_id ? people[c.owner_id] || c.owner_id
+    field('owner', t('customers.col.owner'), c.owner_id ? c.owner_name || people[c.owner_id] || c.owner_id
       : h('a', { href: `/pool${c.pool_team ? `?team=${encodeURIComponent(c.pool_team)}` : ''}`, title: t('customer.pool_link') },
-        c.pool_team ? t('customer.in_pool', { team: c.pool_team }) : t('customers.pool'))),
+        c.pool_team ? t('customer.in_pool', { team: c.pool_team_name || c.pool_team }) : t('customers.pool'))),
     field('status', t('customers.col.status'), t(`cstatus.${c.status || 'active'}`)),
     field('region', t('customer.region'), c.region),
     field('industry', t('customer.industry'), c.industry),
@@ -61,7 +63,7 @@ function details(c, people) {
     field('since', t(c.owner_id ? 'customer.since' : 'customer.pool_since'), shortTime(c.since)),
     field('updated_at', t('customer.updated_at'), shortTime(c.updated_at)),
     h('div', { class: 'kv wide' }, h('dt', {}, t('customer.contacts')),
-      h('dd', {}, contacts.length ? h('ul', { class: 'contacts' }, contacts) : t('customer.no_contacts'))));
+      h('dd', {}, contacts.length ? h('ul', { class: 'contacts' }, contacts) : t(canEdit ? 'customer.no_contacts' : 'customer.no_contacts_read'))));
 }
 
 function history(c, people) {
@@ -69,8 +71,39 @@ function history(c, people) {
   if (!rows.length) return h('p', { class: 'empty' }, t('customer.no_history'));
   return h('ul', { class: 'history', id: 'owner-history' }, rows.map((o) => h('li', {},
     h('time', {}, shortTime(o.from)), ' ',
-    h('strong', {}, o.owner_id ? people[o.owner_id] || o.owner_id : t('customers.pool')),
+    h('strong', {}, o.owner_id ? o.owner_name || people[o.owner_id] || o.owner_id : t('customers.pool')),
     o.reason ? h('span', { class: 'muted', 'data-reason': o.reason }, ` · ${reasonText(o.reason)}`) : null)));
+}
+
+// Fen (an integer of the API) as yuan text with two decimals, exactly: 98050 -> "980.50".
+export function fenText(fen) {
+  const f = BigInt(fen);
+  const a = f < 0n ? -f : f;
+  return `${f < 0n ? '-' : ''}${a / 100n}.${String(a % 100n).padStart(2, '0')}`;
+}
+
+// The customer's competitor intel of the period (GET /api/v1/intel?customer=): per competitor and
+// product the mentions, the latest price and its range, and the newest notes with who wrote them.
+function intel(box, answer, people) {
+  const items = answer.items || [];
+  if (!items.length) return mount(box, h('p', { class: 'empty' }, t('intel.empty')));
+  const price = (p) => (p ? [
+    h('span', { 'data-field': 'last_price' }, money(fenText(p.last.price_fen))),
+    h('span', { class: 'muted' }, ` · ${shortTime(p.last.at)} · `,
+      t('intel.range', { n: p.observations, min: money(fenText(p.min_fen)), max: money(fenText(p.max_fen)) })),
+  ] : h('span', { 'data-field': 'last_price', class: 'muted' }, t('intel.no_price')));
+  mount(box, h('ul', { class: 'intel' }, items.map((it) => h('li', {
+    'data-competitor': it.competitor, 'data-product': it.product,
+  },
+  h('div', { class: 'intel-head' },
+    h('strong', { 'data-field': 'competitor' }, it.competitor),
+    it.product ? h('span', { 'data-field': 'product' }, ` · ${it.product}`) : null,
+    h('span', { class: 'badge', 'data-field': 'mentions' }, t('intel.mentions', { n: it.mentions }))),
+  h('p', { class: 'intel-price' }, h('span', { class: 'muted' }, `${t('intel.last_price')} `), price(it.price)),
+  (it.notes || []).length ? h('ul', { class: 'intel-notes' }, it.notes.slice(0, 3).map((n) => h('li', { 'data-field': 'note' },
+    h('time', {}, shortTime(n.at)), ' ',
+    h('span', { class: 'who' }, n.salesperson_name || people[n.salesperson_id] || n.salesperson_id), ' ',
+    h('span', { class: 'said' }, n.text)))) : null))));
 }
 
 // The editor: the record's fields as inputs; save sends what changed, a 400 marks its fields.
@@ -149,6 +182,7 @@ function editor(c, people, saved) {
 export function customerPage(main, me) {
   const id = decodeURIComponent(location.pathname.split('/')[2] || '');
   const timeline = h('ul', { class: 'timeline', id: 'timeline' });
+  const intelBox = h('div', { id: 'intel' }, t('common.loading'));
   let view = 'all';
   let people = {};
   let gone = false;
@@ -181,12 +215,17 @@ export function customerPage(main, me) {
       h('div', { class: 'columns' },
         h('div', {},
           edit,
-          h('section', { class: 'card' }, h('h2', {}, t('customer.details')), details(c, people)),
+          h('section', { class: 'card' }, h('h2', {}, t('customer.details')), details(c, people, canEdit)),
           h('section', { class: 'card' }, h('h2', {}, t('customer.timeline')),
             h('div', { class: 'tabs wrap', role: 'group' }, tabs), timeline, list.foot)),
-        h('section', { class: 'card' }, h('h2', {}, t('customer.owner_history')), history(c, people))));
+        h('div', {},
+          h('section', { class: 'card' }, h('h2', {}, t('customer.owner_history')), history(c, people)),
+          h('section', { class: 'card', id: 'intel-card' }, h('h2', {}, t('intel.title')), intelBox))));
     if (canEdit) mount(edit, h('h2', {}, t('customer.edit')), editor(c, people, (next) => { render(next); flash(); }));
     list.reload();
+    get(`/api/v1/intel?${qs({ customer: c.id, period: 'year' })}`)
+      .then((answer) => { if (!gone) intel(intelBox, answer, people); })
+      .catch((e) => { if (!gone) mount(intelBox, h('p', { class: 'error' }, t('error.load', { detail: e.message }))); });
   }
   const flash = () => main.querySelector('.toolbar')?.append(h('span', { class: 'saved', id: 'saved' }, t('common.saved')));
 

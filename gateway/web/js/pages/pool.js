@@ -9,11 +9,12 @@ import { shortTime, t } from '../i18n.js';
 import { pagedList, peopleOf, qs, teamsNamed } from '../paged.js';
 import { mayWrite } from '../roles.js';
 
-// The owner before the pool: the entry before the last of the history (the last is the pool's).
+// The owner before the pool: the entry before the last of the history (the last is the pool's),
+// with the name the API gives beside its id.
 export function previousOwner(c) {
   const hist = c.owner_history || [];
-  for (let i = hist.length - 2; i >= 0; i--) if (hist[i].owner_id) return hist[i].owner_id;
-  return '';
+  for (let i = hist.length - 2; i >= 0; i--) if (hist[i].owner_id) return hist[i];
+  return null;
 }
 
 // Why an owner changed, as the service writes it (docs/customers.md), in the page's words.
@@ -106,7 +107,8 @@ export function poolPage(main, me) {
       h('td', { 'data-label': t('customers.col.last_contact'), 'data-field': 'last_contact' },
         c.last_contact_at ? shortTime(c.last_contact_at) : t('customers.never')),
       h('td', { 'data-label': t('pool.col.since'), 'data-field': 'since' }, shortTime(c.since)),
-      h('td', { 'data-label': t('pool.col.previous'), 'data-field': 'previous' }, prev ? name(prev) : t('common.none')),
+      h('td', { 'data-label': t('pool.col.previous'), 'data-field': 'previous', 'data-owner-id': prev?.owner_id || '' },
+        prev ? prev.owner_name || name(prev.owner_id) : t('common.none')),
       actions(tr, c));
     return tr;
   }
@@ -140,6 +142,7 @@ export function poolPage(main, me) {
       if (claims) { // a salesperson: their own team's pool
         const sp = await get(`/api/v1/salespeople/${encodeURIComponent(me.salesperson_id)}`);
         teams = sp.team_id ? [sp.team_id] : [];
+        teamNames = sp.team_id ? { [sp.team_id]: sp.team_name || sp.team_id } : {};
       } else {
         ({ ids: teams, names: teamNames } = await teamsNamed(me, get, true));
       }

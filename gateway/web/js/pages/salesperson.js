@@ -128,7 +128,8 @@ export function salespersonPage(main, me, own) {
   function toolbar(person, overview) {
     mount(head,
       h('h1', { id: 'person-name' }, person?.name || id),
-      person?.team_id ? h('span', { class: 'members' }, t('person.team', { team: person.team_id })) : null,
+      person?.team_id ? h('span', { class: 'members', id: 'person-team', 'data-team-id': person.team_id },
+        t('person.team', { team: person.team_name || person.team_id })) : null,
       h('div', { class: 'tabs', role: 'group' }, PERIODS.map((p) => h('button', {
         type: 'button', class: 'tab', 'data-period': p, 'aria-pressed': String(p === period),
         onclick: () => { period = p; localStorage.setItem(PERIOD_KEY, p); load(person); },
