@@ -22,6 +22,7 @@ static const gw_routes_t *const modules[] = {
     &gw_plan_routes,        &gw_admin_routes,         &gw_metrics_routes,      &gw_auth_routes,
     &gw_audit_routes,       &gw_team_settings_routes, &gw_custsum_routes,      &gw_access_routes,
     &gw_receivables_routes, &gw_pool_routes,          &gw_satisfaction_routes, &gw_intel_routes,
+    &gw_trainreq_routes,
 };
 #define N_MODULES  (sizeof(modules) / sizeof(modules[0]))
 #define MAX_ROUTES 128

@@ -81,6 +81,7 @@ extern const gw_routes_t gw_satisfaction_routes;
 extern const gw_routes_t gw_intel_routes;
 extern const gw_routes_t gw_team_settings_routes;
 extern const gw_routes_t gw_access_routes;
+extern const gw_routes_t gw_trainreq_routes;
 
 /* The whole route table (every module's rows), for the door and the tests. */
 const nq_route_t *gateway_routes(size_t *n);

@@ -7,7 +7,10 @@
  *       member (team, salesperson scopes); the last comments in scope.
  *   GET /api/v1/training?scope=...&period=...
  *       trainings and hours per salesperson with their courses and scores;
- *       a scope's completion (members with at least one training).
+ *       a scope's completion (members with at least one training); for a
+ *       team or a salesperson the required courses (the company's and the
+ *       team's, trainreq.h) each member has done and misses, and the share
+ *       of members who have done them all.
  *
  * A team is its members now (scopesps.h), each with their whole period.
  * Scoping: the scope stage answers 404 for another team; scopesps.c for a
@@ -20,10 +23,13 @@
 #include "gateway.h"
 #include "nq/actindex_fetch.h"
 #include "nq/fielderr.h"
+#include "nq/keys.h"
 #include "nq/kpi_fetch.h"
 #include "nq/satisf.h"
 #include "satjson.h"
+#include "scope_check.h"
 #include "scopesps.h"
+#include "trainreq.h"
 
 #define SAT_MAX_SALESPEOPLE 5000 /* a scope's salespeople read at most (503 above) */
 
@@ -61,6 +67,7 @@ struct sat_call {
     size_t left;      /* reads to wait for */
     bool failed;      /* a read failed */
     json_t *comments; /* the last comments in scope (satisfaction) */
+    json_t *required; /* the required courses of the members' team (training, a team or one) */
 };
 
 static bool lists_members(const sat_call_t *c)
@@ -76,6 +83,7 @@ static void call_free(sat_call_t *c)
     }
     free(c->m);
     json_decref(c->comments);
+    json_decref(c->required);
     nq_http_conn_release(c->conn);
     free(c);
 }
@@ -107,9 +115,23 @@ static void satisf_answer(sat_call_t *c, json_t *o)
     json_object_set(o, "comments", c->comments ? c->comments : json_null());
 }
 
+/* The required courses' figures of the scope into o: the list, how many
+ * members did them all and that share (null without requirements or
+ * members; all null for the company). */
+static void required_answer(sat_call_t *c, json_t *o, int64_t completed)
+{
+    int64_t pct;
+    bool has =
+        json_array_size(c->required) > 0 && nq_training_completion(completed, (int64_t)c->n, &pct);
+    json_object_set(o, "required_courses", c->required ? c->required : json_null());
+    json_object_set_new(o, "required_completed",
+                        c->required ? json_integer((json_int_t)completed) : json_null());
+    json_object_set_new(o, "required_completion", has ? json_real((double)pct / 10) : json_null());
+}
+
 static void training_answer(sat_call_t *c, json_t *o)
 {
-    int64_t trained = 0, trainings = 0, seconds = 0, pct;
+    int64_t trained = 0, trainings = 0, seconds = 0, completed = 0, pct;
     json_t *list = json_array();
     for (size_t i = 0; i < c->n; i++) {
         const nq_kpi_values_t *v = &c->m[i].v[0];
@@ -118,12 +140,17 @@ static void training_answer(sat_call_t *c, json_t *o)
         seconds += v->v[NQ_KPI_TRAINING_S];
         if (!lists_members(c))
             continue;
-        json_t *one = json_pack("{s:s, s:I, s:f, s:O}", "salesperson_id", c->m[i].id, "trainings",
-                                (json_int_t)v->v[NQ_KPI_TRAININGS], "training_hours",
+        bool all = false;
+        json_t *req = c->required ? gw_trainreq_status(c->required, c->m[i].courses, &all) : NULL;
+        completed += all;
+        json_t *one = json_pack("{s:s, s:I, s:f, s:O, s:o}", "salesperson_id", c->m[i].id,
+                                "trainings", (json_int_t)v->v[NQ_KPI_TRAININGS], "training_hours",
                                 (double)((v->v[NQ_KPI_TRAINING_S] + 18) / 36) / 100, "courses",
-                                c->m[i].courses ? c->m[i].courses : json_null());
+                                c->m[i].courses ? c->m[i].courses : json_null(), "required",
+                                req ? req : json_null());
         json_array_append_new(list, one);
     }
+    required_answer(c, o, completed);
     bool has = nq_training_completion(trained, (int64_t)c->n, &pct);
     json_object_set_new(o, "period", json_string(c->period[0].key));
     json_object_set_new(o, "members", json_integer((json_int_t)c->n));
@@ -216,6 +243,62 @@ static int fetch_events(sat_call_t *c, const char *const *ids, size_t n, const c
     return nq_actindex_fetch(c->gw->svc->redis, &q, cb, data);
 }
 
+/* The company's and team's required course documents: {company, team}. */
+static void on_required(nq_redis_t *r, redisReply *reply, void *data)
+{
+    sat_call_t *c = data;
+    (void)r;
+    if (!reply || reply->type != REDIS_REPLY_ARRAY || reply->elements != 2) {
+        c->failed = true;
+    } else {
+        json_t *doc[2] = {NULL, NULL};
+        for (int k = 0; k < 2; k++) {
+            const redisReply *v = reply->element[k];
+            doc[k] = v->type == REDIS_REPLY_STRING ? json_loads(v->str, 0, NULL) : NULL;
+        }
+        c->required = gw_trainreq_union(doc[0], doc[1]);
+        c->failed |= !c->required;
+        json_decref(doc[0]);
+        json_decref(doc[1]);
+    }
+    read_done(c);
+}
+
+/* Read the required courses of `team` ("" none: the company's only). */
+static void read_required(sat_call_t *c, const char *team)
+{
+    if (nq_redis_command(c->gw->svc->redis, on_required, c, "HMGET %s %s %s",
+                         NQ_KEY_TRAINING_REQUIRED, NQ_TRAINING_COMPANY, team) != 0) {
+        c->failed = true;
+        read_done(c);
+    }
+}
+
+/* A salesperson scope's team, then its required courses. */
+static void on_sp_team(const char *const *teams, void *data)
+{
+    sat_call_t *c = data;
+    if (!teams) {
+        c->failed = true;
+        read_done(c);
+        return;
+    }
+    read_required(c, teams[0]);
+}
+
+/* The required courses of a team's or a salesperson's scope. */
+static void start_required(sat_call_t *c)
+{
+    const char *one[] = {c->m[0].id};
+    c->left++;
+    if (strncmp(c->scope, "team:", 5) == 0)
+        read_required(c, c->scope + 5);
+    else if (gw_scope_teams_of(c->gw, one, 1, on_sp_team, c) != 0) {
+        c->failed = true;
+        c->left--;
+    }
+}
+
 /* Send every read; the answer after the last. */
 static void read_all(sat_call_t *c)
 {
@@ -241,6 +324,8 @@ static void read_all(sat_call_t *c)
             }
         }
     }
+    if (c->kind->courses && lists_members(c) && c->n > 0)
+        start_required(c);
     const char **ids = calloc(c->n + 1, sizeof(*ids));
     for (size_t i = 0; ids && i < c->n; i++)
         ids[i] = c->m[i].id;

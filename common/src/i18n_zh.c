@@ -495,6 +495,11 @@ const nq_i18n_pair_t nq_i18n_zh_catalogue[] = {
     {"Customer %s opened ticket %s with priority %s: follow up soon.", "客户 %s 新开工单 %s（%#s优先级），请尽快跟进。"},
     {"Competitor price drop: %s's %s at CNY %s (was CNY %s, down %.2f%%)", "竞品降价：%s 的 %s ¥%s（此前 ¥%s，降 %.2f%%）"},
     {"%s reported %s's %s at CNY %s, below the last observed CNY %s.", "%s 报告 %s 的 %s 报价 ¥%s，低于上次观察的 ¥%s。"},
+    /* required training courses (gateway/h_training_req.c, trainreq.c) */
+    {"the required courses", "必修课程"},
+    {"bad required courses", "必修课程设置有误"},
+    {"must be an array of at most 50 course names", "应为课程名数组，最多 50 个"},
+    {"must be a course name of 1 to 100 bytes", "应为 1 到 100 字节的课程名"},
 };
 /* clang-format on */
 

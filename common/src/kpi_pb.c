@@ -31,6 +31,8 @@ static const struct {
     [NQ_KPI_NPS_NET] = PB(nps_net),
     [NQ_KPI_TRAINING_S] = PB(training_s),
     [NQ_KPI_TRAININGS] = PB(trainings),
+    [NQ_KPI_NPS_PROMOTERS] = PB(nps_promoters),
+    [NQ_KPI_NPS_DETRACTORS] = PB(nps_detractors),
     [NQ_KPI_KEY_VISITED] = PB(key_visited),
     [NQ_KPI_KEY_CUSTOMERS] = PB(key_customers),
     [NQ_KPI_TICKETS_OVERDUE] = PB(tickets_overdue),

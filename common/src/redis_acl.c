@@ -171,6 +171,8 @@ static const struct {
     {REPORTING, RO, NQ_KEY_SALESPEOPLE_NAMES},      /* names on boards */
     {REPORTING, RO, NQ_KEY_UNKNOWN_SALESPEOPLE},    /* ids not in the directory count too */
     {REPORTING, RO, NQ_KEY_CUSTOMER_PREFIX "*:ar"}, /* receivables facts: the KPI state counters */
+    {GATEWAY, RW, NQ_KEY_TRAINING_REQUIRED},        /* required courses (config routes) */
+    {CUSTOMERS, RW, NQ_KEY_CUSTSUMS_LAYOUT},        /* the customer figures' migration mark */
 };
 #define N_GRANTS (sizeof(grants) / sizeof(grants[0]))
 

@@ -14,6 +14,17 @@ void nq_satisf_from_kpi(const nq_kpi_values_t *v, nq_satisf_t *out)
     out->ratings = v->v[NQ_KPI_FEEDBACK_COUNT];
     out->answers = v->v[NQ_KPI_NPS_RESPONSES];
     out->net = v->v[NQ_KPI_NPS_NET];
+    out->promoters = v->v[NQ_KPI_NPS_PROMOTERS];
+    out->detractors = v->v[NQ_KPI_NPS_DETRACTORS];
+    out->has_split = nq_satisf_split_ok(out->promoters, out->detractors, out->net, out->answers);
+    if (!out->has_split)
+        out->promoters = out->detractors = 0;
+}
+
+bool nq_satisf_split_ok(int64_t promoters, int64_t detractors, int64_t net, int64_t answers)
+{
+    return promoters >= 0 && detractors >= 0 && promoters - detractors == net &&
+           promoters + detractors <= answers;
 }
 
 static bool is_zero(const nq_satisf_t *s)
@@ -77,6 +88,43 @@ void nq_satisf_customer(const char *const *fields, size_t n, const nq_period_t *
         }
     }
     out->net = out->promoters - out->detractors;
+}
+
+void nq_satisf_customer_total(const char *const *fields, size_t n, nq_satisf_t *out)
+{
+    memset(out, 0, sizeof(*out));
+    out->has_split = true;
+    for (size_t i = 0; i + 1 < n; i += 2) {
+        const char *v = fields[i + 1];
+        char *end;
+        long long x = strtoll(v, &end, 10);
+        for (size_t k = 0; *v && !*end && k < sizeof(fields_of) / sizeof(fields_of[0]); k++) {
+            if (strcmp(fields[i], fields_of[k].name) == 0)
+                *(int64_t *)((char *)out + fields_of[k].offset) += x;
+        }
+    }
+    out->net = out->promoters - out->detractors;
+}
+
+void nq_satisf_add_feedback(nq_satisf_t *s, int rating, int nps)
+{
+    if (rating > 0) {
+        s->rating_sum += rating;
+        s->ratings++;
+    }
+    if (nps >= 0) {
+        s->answers++;
+        s->promoters += nq_nps_class(nps) > 0;
+        s->detractors += nq_nps_class(nps) < 0;
+    }
+    s->net = s->promoters - s->detractors;
+    s->has_split = true;
+}
+
+bool nq_satisf_same(const nq_satisf_t *a, const nq_satisf_t *b)
+{
+    return a->rating_sum == b->rating_sum && a->ratings == b->ratings && a->answers == b->answers &&
+           a->promoters == b->promoters && a->detractors == b->detractors;
 }
 
 bool nq_satisf_avg(const nq_satisf_t *s, int64_t *hundredths)

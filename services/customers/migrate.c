@@ -11,6 +11,7 @@
 #include "nq/log.h"
 #include "nq/scripts.h"
 #include "org.h"
+#include "summigrate.h"
 
 #define KEY_MAX 128
 
@@ -224,6 +225,7 @@ static void on_lists(nq_redis_t *r, redisReply *reply, void *data)
 
 void migrate_on_connected(nq_redis_t *r, void *data)
 {
+    summigrate_start(r); /* customers' feedback figures by month (summigrate.h) */
     migration_t *m = calloc(1, sizeof(*m));
     if (!m ||
         (m->r = r, nq_script_callf(r, NQ_SCRIPT(ORG_LAYOUT_READ), on_lists, m, 3, "%s %s %s",

@@ -13,6 +13,9 @@
  * histories exist, the list indexes are built from the records
  * (ixbuild.h), which read a salesperson's team as the histories left it.
  *
+ * Each connect also starts the customers' feedback figures by month
+ * (summigrate.h).
+ *
  *   nq_redis_on_connected(redis, migrate_on_connected, NULL);
  */
 #ifndef NQ_CUSTOMERS_MIGRATE_H

@@ -49,6 +49,16 @@ static bool by_nps_class(const Nq__Activity *ev, int64_t *d)
     *d = nq_nps_class(ev->nps);
     return ev->has_nps && *d != 0;
 }
+static bool one_if_promoter(const Nq__Activity *ev, int64_t *d)
+{
+    *d = 1;
+    return ev->has_nps && nq_nps_class(ev->nps) > 0;
+}
+static bool one_if_detractor(const Nq__Activity *ev, int64_t *d)
+{
+    *d = 1;
+    return ev->has_nps && nq_nps_class(ev->nps) < 0;
+}
 static bool by_duration(const Nq__Activity *ev, int64_t *d)
 {
     *d = ev->duration_s;
@@ -81,6 +91,8 @@ static const counter_rule_t rules[] = {
     {"feedback", NQ_KPI_NPS_NET, by_nps_class},
     {"training", NQ_KPI_TRAININGS, by_one},
     {"training", NQ_KPI_TRAINING_S, by_duration},
+    {"feedback", NQ_KPI_NPS_PROMOTERS, one_if_promoter},
+    {"feedback", NQ_KPI_NPS_DETRACTORS, one_if_detractor},
 };
 
 size_t scoring_event_deltas(const Nq__Activity *ev, scoring_delta_t out[SCORING_DELTAS_MAX])

@@ -114,6 +114,10 @@ static const struct {
     {"nq-reporting", NQ_KEY_AR_DUE, false, false},
     {"nq-scoring", NQ_KEY_AR_DUE, false, false},
     {"nq-alerting", NQ_KEY_CUSTOMER_PREFIX "c-acl-x:ar", false, true},
+    {"nq-gateway", NQ_KEY_TRAINING_REQUIRED, true, true},
+    {"nq-reporting", NQ_KEY_TRAINING_REQUIRED, false, false},
+    {"nq-customers", NQ_KEY_CUSTSUMS_LAYOUT, true, true},
+    {"nq-scoring", NQ_KEY_CUSTSUMS_LAYOUT, false, false},
 };
 
 #endif

@@ -362,6 +362,10 @@ static const sample_t samples[] = {
     /* the totals' mark: the fill (a look for each customer), then ready */
     {NQ_SCRIPT_ID_AR_TOTALS_FILL, {T "ar:totals", T "ar:customers", T "ar:due"}, {"0"}},
     {NQ_SCRIPT_ID_AR_TOTALS_FILL, {T "ar:totals", T "ar:customers", T "ar:due"}, {"0"}},
+    /* a customer's feedback figures by month, against its all-time ones */
+    {NQ_SCRIPT_ID_CUSTSUMS_MONTHS,
+     {T "cust:1:sums"},
+     {"0", "0", "0", "0", "0", "2026-11|nps_count", "1", "2026-11|promoters", "1"}},
 };
 
 static redisReply *cmd(const char *fmt, ...)

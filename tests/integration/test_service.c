@@ -7,7 +7,12 @@
  * after a rebuild from the activity log with the aggregates corrupted.
  * Satisfaction and training per scope and period (GET /api/v1/satisfaction,
  * /api/v1/training): the team's sums with the month before, its members,
- * the last comments, completion; the customer 360's satisfaction this month
+ * the last comments, completion; promoters and detractors per member, team
+ * and company with the month before, a retried answer counted once, equal
+ * after a rebuild; required courses of the company and a team, done and
+ * missing per member in the period, the team's completion; customer
+ * figures without their month fields (old and mixed shapes) migrated by
+ * nq-customers on connect to what a fresh index holds; the customer 360's satisfaction this month
  * against the month before (c-sv-2, events dated from now) and its last
  * comments; a replay of the log over the live index changes nothing.
  *
@@ -19,6 +24,7 @@
  *   sp-sv-b: NPS 10, 10, 7 (net 2 of 3: 0.6667); a course without a length
  *   sp-sv-c: NPS 0 (-1.0)
  */
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -241,6 +247,26 @@ static void test_customer(void)
     json_decref(s);
 }
 
+/* The promoters and detractors of a satisfaction answer (or its "previous"). */
+static void check_split(const json_t *j, int promoters, int detractors, const char *ctx)
+{
+    tk_check(tk_num(j, "promoters") == promoters && tk_num(j, "detractors") == detractors,
+             "%s: %d promoters, %d detractors: %s", ctx, promoters, detractors, tk_text(j));
+}
+
+/* Each member's split: sp-sv-a 2 - 1 (the retried promoter once), sp-sv-b 2 - 0. */
+static void check_members_split(const json_t *j)
+{
+    size_t i;
+    json_t *sp;
+    json_array_foreach (json_object_get(j, "salespeople"), i, sp) {
+        bool a = strcmp(tk_str(sp, "salesperson_id"), "sp-sv-a") == 0;
+        check_split(sp, 2, a ? 1 : 0, tk_str(sp, "salesperson_id"));
+        if (a)
+            check_split(json_object_get(sp, "previous"), 0, 1, "sp-sv-a 2026-10");
+    }
+}
+
 /* The team t-sv1 in November: ratings 4, 5 (4.5); NPS answers 6, net 3 (50.0);
  * October: one detractor (-100.0); the retried events counted once. */
 static void test_satisfaction(void)
@@ -251,7 +277,9 @@ static void test_satisfaction(void)
              "t-sv1 2026-11: 2 ratings, 6 answers, net 3: %s", tk_text(j));
     tk_check_num(json_object_get(j, "avg_rating"), 4.5, "(4 + 5) / 2");
     tk_check_num(json_object_get(j, "nps"), 50.0, "3 / 6 x 100");
+    check_split(j, 4, 1, "t-sv1 2026-11: 10, 9, 10, 10 promoters; 3 a detractor");
     json_t *prev = json_object_get(j, "previous"), *change = json_object_get(j, "change");
+    check_split(prev, 0, 1, "t-sv1 2026-10: one detractor");
     tk_check_str(json_object_get(prev, "period"), "2026-10", "the month before");
     tk_check_num(json_object_get(prev, "nps"), -100.0, "October: one detractor");
     tk_check_num(json_object_get(change, "nps"), 150.0, "50 - (-100)");
@@ -259,6 +287,7 @@ static void test_satisfaction(void)
              tk_text(change));
     tk_check(json_array_size(json_object_get(j, "salespeople")) == 2, "two members: %s",
              tk_text(j));
+    check_members_split(j);
     json_t *comments = json_object_get(j, "comments");
     tk_check(json_array_size(comments) == 8, "8 feedback events in November: %s",
              tk_text(comments));
@@ -267,10 +296,15 @@ static void test_satisfaction(void)
     json_decref(j);
     j = tk_get_ok("/api/v1/satisfaction?scope=salesperson:sp-sv-c&period=2026-Q4");
     tk_check_num(json_object_get(j, "nps"), -100.0, "sp-sv-c's quarter");
+    check_split(j, 0, 1, "sp-sv-c 2026-Q4");
+    check_split(json_object_get(j, "previous"), 0, 0, "sp-sv-c 2026-Q3: nothing");
     tk_check_str(json_object_get(json_object_get(j, "previous"), "period"), "2026-Q3",
                  "the quarter before");
     json_decref(j);
     j = tk_get_ok("/api/v1/satisfaction?period=2026");
+    tk_check(tk_num(j, "promoters") >= 4 && tk_num(j, "detractors") >= 2 &&
+                 tk_num(j, "promoters") - tk_num(j, "detractors") == tk_num(j, "nps_net"),
+             "the company's split agrees with its net: %s", tk_text(j));
     tk_check(tk_num(j, "nps_answers") >= 7 && json_is_null(json_object_get(j, "salespeople")) &&
                  json_is_null(json_object_get(j, "comments")),
              "the company: totals only: %s", tk_text(j));
@@ -316,6 +350,84 @@ static void test_training(void)
     json_decref(j);
 }
 
+/* A member's "required" of a training answer. */
+static json_t *required_of(const json_t *j, const char *sp)
+{
+    size_t i;
+    json_t *one;
+    json_array_foreach (json_object_get(j, "salespeople"), i, one) {
+        if (strcmp(tk_str(one, "salesperson_id"), sp) == 0)
+            return json_object_get(one, "required");
+    }
+    return NULL;
+}
+
+/* The list `name` of a member's required courses as compact JSON. */
+static void check_list(const json_t *req, const char *name, const char *want, const char *ctx)
+{
+    char *got = json_dumps(json_object_get(req, name), JSON_COMPACT);
+    tk_check(got && strcmp(got, want) == 0, "%s: %s %s, want %s", ctx, name, got, want);
+    free(got);
+}
+
+/* Required courses: the company's 大客户谈判, t-sv1's 产品知识 on top. In
+ * November sp-sv-a took both, sp-sv-b only 大客户谈判: 1 of 2 (50.0);
+ * October: none (0.0); sp-sv-c (t-sv2) has only the company's, missing. */
+static void test_required_courses(void)
+{
+    json_t *j =
+        tk_put("/api/v1/training/required", json_pack("{s:[s]}", "courses", "大客户谈判"), 200);
+    tk_check_str(json_object_get(j, "scope"), "company", "the company's list");
+    json_decref(j);
+    j = tk_put("/api/v1/teams/t-sv1/training/required",
+               json_pack("{s:[s, s]}", "courses", "产品知识", "大客户谈判"), 200);
+    tk_check_str(json_object_get(j, "scope"), "team:t-sv1", "the team's list");
+    json_decref(j);
+    j = tk_get_ok("/api/v1/teams/t-sv1/training/required");
+    check_list(j, "courses", "[\"产品知识\",\"大客户谈判\"]", "t-sv1 read back");
+    json_decref(j);
+    tk_expect_400("PUT", "/api/v1/teams/t-sv1/training/required",
+                  "{\"courses\":[\"产品知识\",\"产品知识\"]}", "courses[1]");
+    tk_expect_400("PUT", "/api/v1/training/required", "{\"courses\":[\"\"]}", "courses[0]");
+    tk_expect_400("PUT", "/api/v1/training/required", "{\"course\":[]}", "course");
+    json_decref(tk_put("/api/v1/teams/t-none/training/required",
+                       json_pack("{s:[s]}", "courses", "x"), 404));
+
+    j = tk_get_ok("/api/v1/training?scope=team:t-sv1&period=2026-11");
+    check_list(j, "required_courses", "[\"大客户谈判\",\"产品知识\"]", "company's first");
+    check_list(required_of(j, "sp-sv-a"), "missing", "[]", "sp-sv-a");
+    check_list(required_of(j, "sp-sv-a"), "done", "[\"大客户谈判\",\"产品知识\"]", "sp-sv-a");
+    check_list(required_of(j, "sp-sv-b"), "missing", "[\"产品知识\"]", "sp-sv-b");
+    tk_check(tk_num(j, "required_completed") == 1, "1 of 2 did all: %s", tk_text(j));
+    tk_check_num(json_object_get(j, "required_completion"), 50.0, "1 / 2");
+    json_decref(j);
+    j = tk_get_ok("/api/v1/training?scope=team:t-sv1&period=2026-10");
+    tk_check_num(json_object_get(j, "required_completion"), 0.0, "nothing in October");
+    check_list(required_of(j, "sp-sv-b"), "done", "[]", "sp-sv-b in October");
+    json_decref(j);
+    j = tk_get_ok("/api/v1/training?scope=salesperson:sp-sv-c&period=2026-11");
+    check_list(j, "required_courses", "[\"大客户谈判\"]", "t-sv2: the company's only");
+    check_list(required_of(j, "sp-sv-c"), "missing", "[\"大客户谈判\"]", "sp-sv-c");
+    json_decref(j);
+    j = tk_get_ok("/api/v1/training?period=2026-11");
+    tk_check(json_is_null(json_object_get(j, "required_completion")), "company: null: %s",
+             tk_text(j));
+    json_decref(j);
+    /* every write audited */
+    j = tk_get_ok("/api/v1/audit?limit=50");
+    tk_check(strstr(tk_text(j), "/api/v1/teams/:id/training/required") != NULL ||
+                 strstr(tk_text(j), "training/required") != NULL,
+             "the writes audited: %s", tk_text(j));
+    json_decref(j);
+    /* an empty list removes the team's */
+    json_decref(
+        tk_put("/api/v1/teams/t-sv1/training/required", json_pack("{s:[]}", "courses"), 200));
+    j = tk_get_ok("/api/v1/training?scope=team:t-sv1&period=2026-11");
+    check_list(j, "required_courses", "[\"大客户谈判\"]", "t-sv1 list removed");
+    tk_check_num(json_object_get(j, "required_completion"), 100.0, "both took 大客户谈判");
+    json_decref(j);
+}
+
 /* The key limited to t-sv1: the other team and its people are absent. */
 static void test_satisfaction_scope(void)
 {
@@ -329,6 +441,9 @@ static void test_satisfaction_scope(void)
         {"/api/v1/training?scope=team:t-sv2&period=2026-11", 404},
         {"/api/v1/training?scope=salesperson:sp-sv-c&period=2026-11", 404},
         {"/api/v1/training?scope=salesperson:sp-sv-a&period=2026-11", 200},
+        {"/api/v1/teams/t-sv1/training/required", 200},
+        {"/api/v1/teams/t-sv2/training/required", 404},
+        {"/api/v1/training/required", 200},
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         int status = 0;
@@ -457,6 +572,12 @@ static void test_rebuild(void)
     tk_redis_do("HINCRBY nq:{sp:sp-sv-a}:kpi:2026-11 nps_net 5");
     tk_redis_do("HDEL nq:{sp:sp-sv-a}:kpi:2026-11 training_s");
     tk_redis_do("HINCRBY nq:{sp:sp-sv-a}:kpi:2026-11 tickets_closed 3");
+    tk_redis_do("HINCRBY nq:{sp:sp-sv-a}:kpi:2026-11 nps_promoters 4");
+    tk_redis_do("HDEL nq:{sp:sp-sv-b}:kpi:2026-11 nps_promoters");
+    json_t *team = tk_get_ok("/api/v1/satisfaction?scope=team:t-sv1&period=2026-11");
+    tk_check(json_is_null(json_object_get(team, "promoters")),
+             "a split that disagrees with the net is not shown: %s", tk_text(team));
+    json_decref(team);
     json_t *bad = tk_get_ok("/api/v1/salespeople/sp-sv-a/kpis?period=month&at=" AT);
     char *corrupt = json_dumps(json_object_get(bad, "kpis"), JSON_SORT_KEYS);
     tk_check(strcmp(want, corrupt) != 0, "the corruption shows: %s", corrupt);
@@ -465,6 +586,10 @@ static void test_rebuild(void)
     char *got = json_dumps(json_object_get(again, "kpis"), JSON_SORT_KEYS);
     tk_check(strcmp(want, got) == 0, "after the rebuild %s, live %s", got, want);
     check_a(json_object_get(again, "kpis"), "rebuilt");
+    team = tk_get_ok("/api/v1/satisfaction?scope=team:t-sv1&period=2026-11");
+    check_split(team, 4, 1, "t-sv1 rebuilt");
+    check_members_split(team);
+    json_decref(team);
     CU_ASSERT_TRUE_FATAL(tk_wait_indexed(SCORE_MS));
     sum = tk_get_ok("/api/v1/customers/c-sv-1/summary");
     char *sum_again = json_dumps(sum, JSON_SORT_KEYS);
@@ -479,6 +604,101 @@ static void test_rebuild(void)
     json_decref(live);
     json_decref(bad);
     json_decref(again);
+}
+
+/* A customer's figures hash as sorted "field=value" lines (caller frees). */
+static char *sums_text(const char *customer)
+{
+    redisReply *r = tk_cmd("HGETALL nq:cust:%s:sums", customer);
+    json_t *lines = json_array();
+    for (size_t i = 0; r && r->type == REDIS_REPLY_ARRAY && i + 1 < r->elements; i += 2)
+        json_array_append_new(lines,
+                              json_sprintf("%s=%s", r->element[i]->str, r->element[i + 1]->str));
+    freeReplyObject(r);
+    /* sorted: the hash's order is not the test's business */
+    size_t n = json_array_size(lines);
+    for (size_t i = 0; i < n; i++)
+        for (size_t k = i + 1; k < n; k++)
+            if (strcmp(json_string_value(json_array_get(lines, k)),
+                       json_string_value(json_array_get(lines, i))) < 0) {
+                json_t *a = json_incref(json_array_get(lines, i));
+                json_array_set(lines, i, json_array_get(lines, k));
+                json_array_set_new(lines, k, a);
+            }
+    char *text = json_dumps(lines, JSON_COMPACT);
+    json_decref(lines);
+    return text;
+}
+
+/* Drop the month fields of the feedback figures of `customer` whose month
+ * starts with `prefix` ("20": all), as an indexer without them left them. */
+static void old_shape(const char *customer, const char *prefix)
+{
+    static const char *const names[] = {"rating_sum", "rating_count", "nps_count", "promoters",
+                                        "detractors"};
+    redisReply *r = tk_cmd("HKEYS nq:cust:%s:sums", customer);
+    for (size_t i = 0; r && r->type == REDIS_REPLY_ARRAY && i < r->elements; i++) {
+        const char *f = r->element[i]->str, *bar = strchr(f, '|');
+        for (size_t k = 0; bar && bar - f == 7 && k < 5; k++) {
+            if (strcmp(bar + 1, names[k]) == 0 && strncmp(f, prefix, strlen(prefix)) == 0)
+                tk_redis_do("HDEL nq:cust:%s:sums %s", customer, f);
+        }
+    }
+    freeReplyObject(r);
+}
+
+/* Restart nq-customers and wait for its figures' migration to set its mark. */
+static void migrate_again(void)
+{
+    tk_redis_do("DEL %s", NQ_KEY_CUSTSUMS_LAYOUT);
+    tk_check(nq_harness_wait_ready(tk_h, 30000) &&
+                 nq_harness_proc_stop(tk_h, "nq-customers", SIGTERM) == 0,
+             "nq-customers stopped");
+    tk_check(nq_harness_proc_start(tk_h, "nq-customers") == 0, "nq-customers started again");
+    long long mark = 0;
+    for (int64_t deadline = tk_mono_ms() + 60000; tk_mono_ms() < deadline && mark != 2;) {
+        usleep(20000);
+        mark = tk_redis_int("GET %s", NQ_KEY_CUSTSUMS_LAYOUT);
+    }
+    CU_ASSERT_EQUAL_FATAL(mark, 2);
+    CU_ASSERT_TRUE_FATAL(nq_harness_wait_ready(tk_h, 30000));
+}
+
+/* Feedback indexed before the month fields: c-sv-1 without any (October and
+ * November), c-sv-2 without this month's (the month before kept: a mixed
+ * shape). The migration gives back the fresh index's figures, and a second
+ * run changes nothing. */
+static void test_custsums_layout(void)
+{
+    CU_ASSERT_TRUE_FATAL(tk_wait_indexed(SCORE_MS));
+    tk_check(tk_redis_int("GET %s", NQ_KEY_CUSTSUMS_LAYOUT) == 2, "the mark of a new install");
+    char *fresh1 = sums_text("c-sv-1"), *fresh2 = sums_text("c-sv-2");
+    nq_period_t now;
+    CU_ASSERT_FATAL(nq_period_of(NQ_PERIOD_MONTH, nq_now_ms(), &now) == 0);
+    old_shape("c-sv-1", "20");
+    old_shape("c-sv-2", now.key);
+    char *old1 = sums_text("c-sv-1"), *old2 = sums_text("c-sv-2");
+    tk_check(strcmp(old1, fresh1) != 0 && strcmp(old2, fresh2) != 0 &&
+                 strstr(old1, "2026-11|nps_count") == NULL,
+             "the old shape: %s; %s", old1, old2);
+    for (int run = 0; run < 2; run++) {
+        migrate_again();
+        char *got1 = sums_text("c-sv-1"), *got2 = sums_text("c-sv-2");
+        tk_check(strcmp(got1, fresh1) == 0, "run %d: c-sv-1 %s, fresh %s", run, got1, fresh1);
+        tk_check(strcmp(got2, fresh2) == 0, "run %d: c-sv-2 %s, fresh %s", run, got2, fresh2);
+        free(got1);
+        free(got2);
+    }
+    json_t *s = tk_get_ok("/api/v1/customers/c-sv-2/summary");
+    json_t *m =
+        json_object_get(json_object_get(json_object_get(s, "satisfaction"), "periods"), "month");
+    tk_check(tk_num(m, "ratings") == 2 && tk_num(m, "promoters") == 1,
+             "this month's figures back: %s", tk_text(m));
+    json_decref(s);
+    free(fresh1);
+    free(fresh2);
+    free(old1);
+    free(old2);
 }
 
 static int suite_init(void)
@@ -502,9 +722,11 @@ static CU_TestInfo tests[] = {
     {"satisfaction of a team, a salesperson, the company", test_satisfaction},
     {"training: courses, scores, completion", test_training},
     {"satisfaction and training of another team: 404", test_satisfaction_scope},
+    {"required courses: done and missing, a team's completion", test_required_courses},
     {"the customer 360: this month against the month before, comments", test_customer_periods},
     {"a replay over the live index changes nothing", test_redelivery},
     {"a rebuild gives the live figures back", test_rebuild},
+    {"customer figures without month fields: migrated as a fresh index", test_custsums_layout},
     CU_TEST_INFO_NULL,
 };
 

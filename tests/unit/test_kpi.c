@@ -39,16 +39,17 @@ static char *dump(json_t *j)
 
 /* Every counter's hash field, in table order, written out independently of kpi.c. */
 static const char *const field_names[NQ_KPI_COUNT] = {
-    "sales_fen",       "orders",          "visits",          "calls",           "meetings",
-    "new_customers",   "collections_fen", "order_value_fen", "feedback_sum",    "feedback_count",
-    "tickets_opened",  "tickets_closed",  "nps_responses",   "nps_net",         "training_s",
-    "trainings",       "orders_due",      "orders_on_time",  "key_visited",     "key_customers",
-    "tickets_overdue", "ar_overdue_fen",  "ar_dso_num",      "ar_invoiced_fen",
+    "sales_fen",       "orders",          "visits",          "calls",          "meetings",
+    "new_customers",   "collections_fen", "order_value_fen", "feedback_sum",   "feedback_count",
+    "tickets_opened",  "tickets_closed",  "nps_responses",   "nps_net",        "training_s",
+    "trainings",       "nps_promoters",   "nps_detractors",  "orders_due",     "orders_on_time",
+    "key_visited",     "key_customers",   "tickets_overdue", "ar_overdue_fen", "ar_dso_num",
+    "ar_invoiced_fen",
 };
 
 static void test_defs(void)
 {
-    CU_ASSERT_EQUAL(NQ_KPI_COUNT, 24);
+    CU_ASSERT_EQUAL(NQ_KPI_COUNT, 26);
     for (int i = 0; i < NQ_KPI_COUNT; i++) {
         CU_ASSERT_PTR_NOT_NULL_FATAL(nq_kpi_defs[i].field);
         CU_ASSERT_STRING_EQUAL(nq_kpi_defs[i].field, field_names[i]);
@@ -61,7 +62,7 @@ static void test_defs(void)
         CU_ASSERT_EQUAL(nq_kpi_defs[i].money, amount);
     }
     /* The four set-backed counters come last, after every hash field. */
-    CU_ASSERT_EQUAL(NQ_KPI_HASH_COUNT, 16);
+    CU_ASSERT_EQUAL(NQ_KPI_HASH_COUNT, 18);
     CU_ASSERT_EQUAL(NQ_KPI_ORDERS_DUE, NQ_KPI_HASH_COUNT);
     CU_ASSERT_EQUAL(NQ_KPI_ORDERS_ON_TIME, NQ_KPI_HASH_COUNT + 1);
     CU_ASSERT_EQUAL(NQ_KPI_KEY_VISITED, NQ_KPI_HASH_COUNT + 2);
@@ -144,8 +145,8 @@ static void test_add(void)
 {
     nq_kpi_values_t sum, a;
     for (int i = 0; i < NQ_KPI_COUNT; i++) {
-        sum.v[i] = 100 * (i + 1); /* 100, 200, ..., 2000 */
-        a.v[i] = i - 7;           /* -7 .. 12 */
+        sum.v[i] = 100 * (i + 1); /* 100, 200, ..., 2600 */
+        a.v[i] = i - 7;           /* -7 .. 18 */
     }
     nq_kpi_add(&sum, &a);
     for (int i = 0; i < NQ_KPI_COUNT; i++) {
@@ -153,7 +154,7 @@ static void test_add(void)
         CU_ASSERT_EQUAL(a.v[i], i - 7);
     }
     CU_ASSERT_EQUAL(sum.v[NQ_KPI_SALES_FEN], 93);
-    CU_ASSERT_EQUAL(sum.v[NQ_KPI_KEY_CUSTOMERS], 2012);
+    CU_ASSERT_EQUAL(sum.v[NQ_KPI_KEY_CUSTOMERS], 2214);
 
     /* Adding zero changes nothing; adding twice doubles the addend's share. */
     nq_kpi_values_t zero;
@@ -166,7 +167,7 @@ static void test_add(void)
     nq_kpi_add(&acc, &a);
     CU_ASSERT_EQUAL(acc.v[NQ_KPI_SALES_FEN], -14);
     CU_ASSERT_EQUAL(acc.v[NQ_KPI_ORDERS_DUE], 2 * (NQ_KPI_ORDERS_DUE - 7));
-    CU_ASSERT_EQUAL(acc.v[NQ_KPI_KEY_VISITED], 22);
+    CU_ASSERT_EQUAL(acc.v[NQ_KPI_KEY_VISITED], 26);
 
     /* Amounts past 2^53 add exactly (no detour through double). */
     nq_kpi_values_t big = zero, one = zero;
@@ -284,7 +285,7 @@ static void test_proto_round_trip(void)
     nq_kpi_to_proto(&zero, &pz);
     CU_ASSERT_TRUE(pz.has_sales_fen && pz.has_calls && pz.has_orders_due && pz.has_key_customers);
     CU_ASSERT_EQUAL(nq__kpi_values__get_packed_size(&pz),
-                    57); /* 15 x (tag, 0) + 9 x (2-byte tag, 0) */
+                    63); /* 15 x (tag, 0) + 11 x (2-byte tag, 0) */
 
     /* A message from an older sender that lacks the new fields reads them as zero. */
     Nq__KpiValues old = NQ__KPI_VALUES__INIT;

@@ -74,6 +74,55 @@ static void test_from_kpi_and_add(void)
     CU_ASSERT_EQUAL(cs.net, 0);
 }
 
+/* The split from the KPI counters: known when it agrees with the net and the
+ * answers (counters scored before the split disagree: no split); a team's
+ * sum keeps it only when every member's is known. */
+static void test_split_from_kpi(void)
+{
+    static const struct {
+        int64_t answers, net, promoters, detractors;
+        bool split;
+    } rows[] = {
+        {3, 1, 2, 1, true},   /* 10, 9, 3 */
+        {3, 2, 2, 0, true},   /* 10, 10, 7 (a passive) */
+        {1, -1, 0, 1, true},  /* one detractor */
+        {4, 0, 0, 0, true},   /* only passives */
+        {0, 0, 0, 0, true},   /* nothing answered */
+        {3, 1, 0, 0, false},  /* the net without the split: scored before it was kept */
+        {2, 0, 2, 2, false},  /* more promoters and detractors than answers */
+        {3, 1, 3, 1, false},  /* disagrees with the net */
+        {3, -1, -1, 0, false} /* negative */
+    };
+    for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+        nq_kpi_values_t v = {0};
+        v.v[NQ_KPI_NPS_RESPONSES] = rows[i].answers;
+        v.v[NQ_KPI_NPS_NET] = rows[i].net;
+        v.v[NQ_KPI_NPS_PROMOTERS] = rows[i].promoters;
+        v.v[NQ_KPI_NPS_DETRACTORS] = rows[i].detractors;
+        nq_satisf_t s;
+        nq_satisf_from_kpi(&v, &s);
+        CU_ASSERT_EQUAL(s.has_split, rows[i].split);
+        CU_ASSERT_EQUAL(s.promoters, rows[i].split ? rows[i].promoters : 0);
+        CU_ASSERT_EQUAL(s.detractors, rows[i].split ? rows[i].detractors : 0);
+        CU_ASSERT_EQUAL(s.net, rows[i].net);
+    }
+    /* a team: 2 - 1 of 3 and 2 - 0 of 3 is 4 - 1 of 6, NPS (4 - 1) / 6 = 50.0 */
+    nq_satisf_t a = {.answers = 3, .net = 1, .promoters = 2, .detractors = 1, .has_split = true};
+    nq_satisf_t b = {.answers = 3, .net = 2, .promoters = 2, .detractors = 0, .has_split = true};
+    nq_satisf_t team = {0}, old = {.answers = 1, .net = 1};
+    int64_t nps;
+    nq_satisf_add(&team, &a);
+    nq_satisf_add(&team, &b);
+    CU_ASSERT_TRUE(team.has_split);
+    CU_ASSERT_EQUAL(team.promoters, 4);
+    CU_ASSERT_EQUAL(team.detractors, 1);
+    CU_ASSERT_TRUE(nq_satisf_nps(&team, &nps));
+    CU_ASSERT_EQUAL(nps, 500);
+    nq_satisf_add(&team, &old); /* a member without a split: the team has none */
+    CU_ASSERT_FALSE(team.has_split);
+    CU_ASSERT_EQUAL(team.net, 4);
+}
+
 /* A customer's figures hash: the months of a period summed, the rest left out. */
 static void test_customer(void)
 {
@@ -174,6 +223,7 @@ static void test_completion(void)
 static CU_TestInfo tests[] = {
     {"average rating and NPS exact", test_arithmetic},
     {"from the KPI counters; sums of people", test_from_kpi_and_add},
+    {"promoters and detractors from the KPI counters", test_split_from_kpi},
     {"a customer's months in a period", test_customer},
     {"?period= forms and the period before", test_periods},
     {"training completion", test_completion},

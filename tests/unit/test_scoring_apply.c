@@ -113,6 +113,13 @@ static int64_t delta_of(const scoring_delta_t *out, size_t n, nq_kpi_id_t kpi)
     return -999;
 }
 
+/* delta_of, 0 when kpi does not move. */
+static int64_t moved(const scoring_delta_t *out, size_t n, nq_kpi_id_t kpi)
+{
+    int64_t d = delta_of(out, n, kpi);
+    return d == -999 ? 0 : d;
+}
+
 /* The instant of the delta for `kpi` among out[0..n), or -999. */
 static int64_t at_of(const scoring_delta_t *out, size_t n, nq_kpi_id_t kpi)
 {
@@ -306,24 +313,29 @@ static void test_deltas_feedback(void)
     /* An NPS beside the rating: an answer, and a promoter adds one to the net. */
     ev.has_nps = 1;
     ev.nps = 9;
-    CU_ASSERT_EQUAL_FATAL(scoring_event_deltas(&ev, out), 4);
-    CU_ASSERT_EQUAL(delta_of(out, 4, NQ_KPI_FEEDBACK_SUM), 4);
-    CU_ASSERT_EQUAL(delta_of(out, 4, NQ_KPI_NPS_RESPONSES), 1);
-    CU_ASSERT_EQUAL(delta_of(out, 4, NQ_KPI_NPS_NET), 1);
-    /* NPS only: no rating to average; a detractor takes one away, a passive moves no net. */
+    CU_ASSERT_EQUAL_FATAL(scoring_event_deltas(&ev, out), 5);
+    CU_ASSERT_EQUAL(delta_of(out, 5, NQ_KPI_FEEDBACK_SUM), 4);
+    CU_ASSERT_EQUAL(delta_of(out, 5, NQ_KPI_NPS_RESPONSES), 1);
+    CU_ASSERT_EQUAL(delta_of(out, 5, NQ_KPI_NPS_NET), 1);
+    CU_ASSERT_EQUAL(delta_of(out, 5, NQ_KPI_NPS_PROMOTERS), 1);
+    /* NPS only: no rating to average; a detractor takes one away from the net and counts
+     * as one, a passive moves neither. */
     ev.has_rating = 0;
     ev.rating = 0;
     static const struct {
         int nps;
         size_t n;
-        int64_t net;
-    } answers[] = {{0, 2, -1}, {6, 2, -1}, {7, 1, 0}, {8, 1, 0}, {9, 2, 1}, {10, 2, 1}};
+        int64_t net, promoters, detractors;
+    } answers[] = {{0, 3, -1, 0, 1}, {6, 3, -1, 0, 1}, {7, 1, 0, 0, 0},
+                   {8, 1, 0, 0, 0},  {9, 3, 1, 1, 0},  {10, 3, 1, 1, 0}};
     for (size_t i = 0; i < sizeof(answers) / sizeof(answers[0]); i++) {
         ev.nps = answers[i].nps;
-        CU_ASSERT_EQUAL_FATAL(scoring_event_deltas(&ev, out), answers[i].n);
-        CU_ASSERT_EQUAL(delta_of(out, answers[i].n, NQ_KPI_NPS_RESPONSES), 1);
-        if (answers[i].n == 2)
-            CU_ASSERT_EQUAL(delta_of(out, 2, NQ_KPI_NPS_NET), answers[i].net);
+        size_t n = answers[i].n;
+        CU_ASSERT_EQUAL_FATAL(scoring_event_deltas(&ev, out), n);
+        CU_ASSERT_EQUAL(delta_of(out, n, NQ_KPI_NPS_RESPONSES), 1);
+        CU_ASSERT_EQUAL(moved(out, n, NQ_KPI_NPS_NET), answers[i].net);
+        CU_ASSERT_EQUAL(moved(out, n, NQ_KPI_NPS_PROMOTERS), answers[i].promoters);
+        CU_ASSERT_EQUAL(moved(out, n, NQ_KPI_NPS_DETRACTORS), answers[i].detractors);
     }
 }
 
@@ -414,7 +426,7 @@ static void test_deltas_bounded(void)
                                         "ticket_closed",   "competitor_intel",
                                         "training"};
     /* Hand count of each type's rows when every field is present. */
-    static const size_t want[] = {1, 1, 1, 3, 0, 1, 1, 0, 1, 1, 4, 1, 1, 0, 1};
+    static const size_t want[] = {1, 1, 1, 3, 0, 1, 1, 0, 1, 1, 5, 1, 1, 0, 1};
     /* ... and of their set additions (visit: visited; order: due; order_fulfilled: on time). */
     static const int want_adds[] = {1, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
     scoring_add_t adds[SCORING_ADDS_MAX];
@@ -971,6 +983,8 @@ static void test_mixed_week(void)
     CU_ASSERT_EQUAL(W(NQ_KPI_TICKETS_CLOSED), 1);
     CU_ASSERT_EQUAL(W(NQ_KPI_NPS_RESPONSES), 1);
     CU_ASSERT_EQUAL(W(NQ_KPI_NPS_NET), -1); /* 3 is a detractor */
+    CU_ASSERT_EQUAL(W(NQ_KPI_NPS_DETRACTORS), 1);
+    CU_ASSERT_EQUAL(W(NQ_KPI_NPS_PROMOTERS), 0);
     CU_ASSERT_EQUAL(W(NQ_KPI_NEW_CUSTOMERS), 1);
     CU_ASSERT_EQUAL(W(NQ_KPI_MEETINGS), 1);
     CU_ASSERT_EQUAL(W(NQ_KPI_VISITS), 0);
@@ -978,11 +992,11 @@ static void test_mixed_week(void)
     CU_ASSERT_EQUAL(cell(&agg, "nq:{sp:sp-001}:kpi:2026-11-27", NQ_KPI_SALES_FEN), -2500);
     CU_ASSERT_EQUAL(cell(&agg, "nq:{sp:sp-001}:kpi:2026-11-27", NQ_KPI_ORDER_VALUE_FEN), 20000);
     /* Counters moved: orders, sales, value, collections, fb sum, fb count, tickets opened and
-     * closed, NPS answers and net, new customers, meetings = 12 in 2026-11. Days: 11-26
-     * orders, sales, value, fb sum, fb count, new customers (6); 11-27 orders, sales, value,
-     * collections, fb sum, fb count, tickets opened and closed, NPS answers and net (10);
-     * 11-29 meetings (1). 12 + 17 = 29. */
-    CU_ASSERT_EQUAL(agg.n, 29);
+     * closed, NPS answers, net and detractors, new customers, meetings = 13 in 2026-11.
+     * Days: 11-26 orders, sales, value, fb sum, fb count, new customers (6); 11-27 orders,
+     * sales, value, collections, fb sum, fb count, tickets opened and closed, NPS answers,
+     * net and detractors (11); 11-29 meetings (1). 13 + 18 = 31. */
+    CU_ASSERT_EQUAL(agg.n, 31);
 #undef W
     CU_ASSERT_EQUAL(agg.n_members, 0);
     scoring_agg_free(&agg);

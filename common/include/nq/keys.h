@@ -102,6 +102,8 @@
  * | nq:users                         | SET    | forever                   | nqctl user: every user id, for listing |
  * | nq:apikey:<SHA-256 hex of the key> | HASH | forever (revoked kept)    | nqctl apikey: id, name, scope, teams, created, last_used (gateway, at most once a second), revoked |
  * | nq:apikeys                       | HASH   | forever                   | nqctl apikey: key id -> its hash, for listing and revoking |
+ * | nq:training:required             | HASH   | forever                   | gateway (PUT /training/required, /teams/{id}/training/required): "*" -> the company's required courses, team id -> the team's, JSON {"courses": [...]} (gateway/trainreq.h) |
+ * | nq:custsums:layout               | STRING | forever                   | customers: NQ_CUSTSUMS_LAYOUT once every customer's feedback figures have their month fields (services/customers/summonths.h) |
  * | nq:session:<SHA-256 hex of the id> | HASH | NQ_SESSION_IDLE_S, renewed on use | gateway: user, csrf, created, expires (absolute, ms) |
  * | nq:audit                         | STREAM | NQ_AUDIT_RETENTION_DAYS (trimmed by MINID on every append) | gateway (every write it answers), nqctl (users, keys): one entry per write, nq/audit.h |
  * | nq:auth:version                  | STRING | forever                   | +1 on every change that may withdraw access (revoke, disable, passwd, logout); gateways poll it and drop their caches |
@@ -229,6 +231,12 @@
 #define NQ_IX_TEAMS       "teams"
 #define NQ_IX_SALESPEOPLE "salespeople"
 #define NQ_IX_CUSTOMERS   "customers"
+
+/* Required training courses (gateway/trainreq.h); the customer figures' layout mark. */
+#define NQ_KEY_TRAINING_REQUIRED "nq:training:required"
+#define NQ_TRAINING_COMPANY      "*" /* the company's field of NQ_KEY_TRAINING_REQUIRED */
+#define NQ_KEY_CUSTSUMS_LAYOUT   "nq:custsums:layout"
+#define NQ_CUSTSUMS_LAYOUT       "2" /* feedback figures keyed by month too */
 
 /* Whose KPIs: values match the protobuf enum nq.Subject. */
 typedef enum { NQ_SUBJECT_SALESPERSON, NQ_SUBJECT_TEAM, NQ_SUBJECT_COMPANY } nq_subject_t;

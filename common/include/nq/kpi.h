@@ -76,6 +76,8 @@ typedef enum {
     NQ_KPI_NPS_NET,
     NQ_KPI_TRAINING_S,
     NQ_KPI_TRAININGS,
+    NQ_KPI_NPS_PROMOTERS,  /* NPS answers 9-10 */
+    NQ_KPI_NPS_DETRACTORS, /* NPS answers 0-6 */
     NQ_KPI_ORDERS_DUE,
     NQ_KPI_ORDERS_ON_TIME,
     NQ_KPI_KEY_VISITED,

@@ -3,7 +3,7 @@
  * Satisfaction comes from `feedback` events: a rating (1..5) and/or an NPS
  * answer (0..10; 9-10 a promoter, 0-6 a detractor). Per salesperson and
  * period the KPI counters hold them (feedback_sum, feedback_count,
- * nps_responses, nps_net: docs/metrics.md); per customer its figures hash
+ * nps_responses, nps_net, nps_promoters, nps_detractors: docs/metrics.md); per customer its figures hash
  * holds them per month ("<month>|rating_sum", "|rating_count",
  * "|nps_count", "|promoters", "|detractors": common/lua/customer_events.lua).
  *   average rating = rating_sum / ratings           (hundredths, half up)
@@ -36,12 +36,18 @@ typedef struct nq_satisf {
     int64_t answers;               /* NPS answers */
     int64_t net;                   /* promoters minus detractors */
     int64_t promoters, detractors; /* with has_split only */
-    bool has_split;                /* promoters and detractors known (a customer's figures;
-                                      the KPI counters keep only the net) */
+    bool has_split;                /* promoters and detractors known */
 } nq_satisf_t;
 
-/* A salesperson's figures from their KPI counters of a period. */
+/* A salesperson's figures from their KPI counters of a period. The split
+ * (nps_promoters, nps_detractors) is known when it agrees with the net and
+ * the answers (nq_satisf_split_ok); counters scored before the split was
+ * kept disagree until a rebuild, and then give no split. */
 void nq_satisf_from_kpi(const nq_kpi_values_t *v, nq_satisf_t *out);
+
+/* Whether promoters and detractors can be those of `answers` NPS answers
+ * whose net is `net`: none negative, p - d == net, p + d <= answers. */
+bool nq_satisf_split_ok(int64_t promoters, int64_t detractors, int64_t net, int64_t answers);
 
 /* Add part to sum. The split stays known only when both knew it; a zero
  * sum (all zero, no split) takes part's split. */
@@ -53,6 +59,19 @@ void nq_satisf_add(nq_satisf_t *sum, const nq_satisf_t *part);
  * out. */
 void nq_satisf_customer(const char *const *fields, size_t n, const nq_period_t *p,
                         nq_satisf_t *out);
+
+/* A customer's all-time figures from its figures hash (the fields without
+ * a month: "rating_sum", "rating_count", "nps_count", "promoters",
+ * "detractors"). */
+void nq_satisf_customer_total(const char *const *fields, size_t n, nq_satisf_t *out);
+
+/* Add one feedback event's figures to s as the activity indexer counts them
+ * (common/lua/customer_events.lua): a rating above 0, an NPS answer of 0 or
+ * more (negative: none). */
+void nq_satisf_add_feedback(nq_satisf_t *s, int rating, int nps);
+
+/* Whether a and b have the same ratings, answers, promoters and detractors. */
+bool nq_satisf_same(const nq_satisf_t *a, const nq_satisf_t *b);
 
 /* Average rating in hundredths (100..500), half up; false without ratings. */
 bool nq_satisf_avg(const nq_satisf_t *s, int64_t *hundredths);
