@@ -218,8 +218,9 @@ static json_t *row_json(const Nq__MetricRow *r)
         return NULL;
     nq_metric_id_t id = (nq_metric_id_t)m;
     return json_pack(
-        "{s:s, s:o, s:o, s:s?, s:o, s:o, s:o, s:o, s:o, s:{s:o, s:o}, s:s?, s:s?}", "zh",
-        nq_metric_defs[m].zh, "actual", nq_metric_json(id, r->actual, r->has_actual), "target",
+        "{s:s, s:s, s:o, s:o, s:s?, s:o, s:o, s:o, s:o, s:o, s:{s:o, s:o}, s:s?, s:s?}", "zh",
+        nq_metric_defs[m].zh, "direction", nq_direction_name(nq_metric_direction(id)), "actual",
+        nq_metric_json(id, r->actual, r->has_actual), "target",
         nq_metric_json(id, r->target, r->has_target), "target_source", r->target_source,
         "attainment", ratio_json(r->has_attainment, r->attainment), "pace",
         ratio_json(r->has_pace, r->pace), "projection",
@@ -587,6 +588,9 @@ static void on_leaderboard(nq_http_conn_t *conn, const ProtobufCMessage *msg,
     bool by = lb->by != NULL; /* by attainment or pace */
     nq_buf_adds(&t, "{\"metric\":");
     jtext_str(&t, lb->metric);
+    nq_buf_adds(&t, ",\"direction\":"); /* the metric's; a score is higher-is-better */
+    jtext_str(&t, nq_direction_name(m >= 0 ? nq_metric_direction((nq_metric_id_t)m)
+                                           : NQ_HIGHER_IS_BETTER));
     if (by) {
         nq_buf_adds(&t, ",\"by\":");
         jtext_str(&t, lb->by);

@@ -474,6 +474,9 @@ const nq_i18n_pair_t nq_i18n_zh_catalogue[] = {
     {"%s closed with %s of %s against a target of %s derived from its months' targets: %d%% attained, below %d%%.", "%s 已结束：%s 完成 %s，目标 %s（由各月目标推算），达成率 %d%%，低于 %d%%。"},
     {"%s closed with %s of %s against a target of %s: %d%% attained, below %d%%.", "%s 已结束：%s 完成 %s，目标 %s，达成率 %d%%，低于 %d%%。"},
     {"must be \"all\" or a non-empty array of metric names", "应为 \"all\" 或非空的指标名数组"},
+    {"%s, %s: %s over its ceiling, %d%% attained (%s / %s), target missed", "%s %s %s 超出上限，达成率 %d%%（%s / %s），未达成目标"},
+    {"%s closed with %s of %s, above the allowed %s (lower is better): %d%% attained, below %d%%.", "%s 已结束：%s 为 %s，超出允许的上限 %s（越低越好），达成率 %d%%，低于 %d%%。"},
+    {"%s closed with %s of %s, above the allowed %s derived from its months' targets (lower is better): %d%% attained, below %d%%.", "%s 已结束：%s 为 %s，超出由各月目标推算的上限 %s（越低越好），达成率 %d%%，低于 %d%%。"},
 };
 /* clang-format on */
 
