@@ -468,4 +468,8 @@ export default {
   'customer.in_pool': 'Public pool ({team})',
   'customer.pool_since': 'In the pool since',
   'customer.pool_link': 'Claim or assign on the Pool page',
+  'metric.lower_is_better': 'Lower is better',
+  'metric.lower_is_better_why': 'The target is a ceiling: attainment is 100 % at or below it, target ÷ actual above it',
+  'board.lower_first': 'ranked from the lowest',
+  'board.lower_ceiling': 'the target is a ceiling: 100 % at or below it',
 };

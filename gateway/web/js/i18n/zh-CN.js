@@ -468,4 +468,8 @@ export default {
   'customer.in_pool': '公海（{team}）',
   'customer.pool_since': '进入公海',
   'customer.pool_link': '在公海页领取或分配',
+  'metric.lower_is_better': '越低越好',
+  'metric.lower_is_better_why': '目标是上限：不超过目标即达成率 100%，超过时为 目标 ÷ 实际',
+  'board.lower_first': '按从低到高排名',
+  'board.lower_ceiling': '目标是上限：不超过目标即 100%',
 };
