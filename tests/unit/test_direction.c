@@ -156,7 +156,8 @@ static void test_against_ceiling(void)
 static void test_scorecard(void)
 {
     json_error_t e;
-    json_t *j = json_loads("{\"metrics\":[{\"metric\":\"sales_amount\",\"weight\":0.6},"
+    json_t *j = json_loads("{\"effective_from\":\"2026-11-01\",\"metrics\":[{\"metric\":\"sales_"
+                           "amount\",\"weight\":0.6},"
                            "{\"metric\":\"receivables_overdue\",\"weight\":0.4,\"cap\":1.5}]}",
                            0, &e);
     CU_ASSERT_PTR_NOT_NULL_FATAL(j);
@@ -182,11 +183,13 @@ static void test_scorecard(void)
     in.values.v[NQ_KPI_AR_OVERDUE_FEN] = 50000; /* 500.00: within the ceiling */
     CU_ASSERT_DOUBLE_EQUAL(scorecard_score(&sc, &in), 72 + 40, 1e-9);
     /* a commission never pays on a lower-is-better metric */
-    j = json_loads("{\"metric\":\"receivables_overdue\",\"tiers\":[{\"from\":0,\"rate\":0.01}]}", 0,
-                   &e);
+    j = json_loads("{\"effective_from\":\"2026-11-01\",\"metric\":\"receivables_overdue\","
+                   "\"tiers\":[{\"from\":0,\"rate\":0.01}]}",
+                   0, &e);
     commission_plan_t cp;
     memset(&errs, 0, sizeof(errs));
     CU_ASSERT_EQUAL(commission_parse(j, &cp, &errs), -1);
+    CU_ASSERT_EQUAL(errs.n, 1);
     CU_ASSERT_STRING_EQUAL(errs.items[0].field, "metric");
     json_decref(j);
 }
