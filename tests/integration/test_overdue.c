@@ -212,7 +212,7 @@ static void test_scorecard(void)
                         "{\"metric\":\"tickets_overdue\",\"weight\":0.5}]}",
                         201));
     put("/api/v1/targets/salespeople/sp-o1/month/2026-10",
-        "{\"receivables_overdue\":\"500.00\",\"tickets_overdue\":2}");
+        "{\"targets\":{\"receivables_overdue\":\"500.00\",\"tickets_overdue\":2}}");
     json_t *j = tk_get_ok("/api/v1/scores/salespeople/sp-o1?period=month&at=2026-10-15");
     json_t *sc = json_object_get(j, "scorecard");
     tk_check_like(json_object_get(sc, "score"), "75.0", "sp-o1's October score");
