@@ -108,6 +108,15 @@ static const struct {
     [NQ_LOWER_IS_BETTER] = {"lower_is_better", attain_lower, 1, -1},
 };
 
+static const char *const unit_names[] = {
+    [NQ_UNIT_COUNT] = "count", [NQ_UNIT_MONEY] = "money", [NQ_UNIT_RATIO] = "ratio",
+    [NQ_UNIT_SCORE] = "score", [NQ_UNIT_HOURS] = "hours", [NQ_UNIT_DAYS] = "days"};
+
+const char *nq_unit_name(nq_unit_t u)
+{
+    return (unsigned)u < sizeof(unit_names) / sizeof(unit_names[0]) ? unit_names[u] : NULL;
+}
+
 const char *nq_direction_name(nq_direction_t d)
 {
     return (unsigned)d < NQ_DIRECTION_COUNT ? directions[d].name : NULL;

@@ -185,6 +185,9 @@ double nq_round_to(double v, double scale);
  * whole units for counts and money (fen), 4 decimals for ratios and scores. */
 double nq_metric_round(nq_metric_id_t m, double v);
 
+/* "count", "money", "ratio", "score", "hours", "days" (the API's `unit`). */
+const char *nq_unit_name(nq_unit_t u);
+
 /* "higher_is_better" / "lower_is_better" (the API's `direction`). */
 const char *nq_direction_name(nq_direction_t d);
 
