@@ -101,6 +101,7 @@ async function checkLeaderboard(page) {
   const vals = lower.entries.filter((e) => e.value !== null).map((e) => Number(e.value));
   check(vals.every((v, i) => i === 0 || vals[i - 1] <= v), `tickets_overdue not lowest first: ${vals}`);
   check(await page.$('#board-direction [data-field=direction]'), 'no "lower is better" hint on the tickets_overdue board');
+  await page.screenshot({ path: `${ARTIFACTS}/leaderboard-lower.png`, fullPage: true });
   await checkBoard(page, { metric: 'collections', period: 'month' }, async () => {
     await page.selectOption('#board-metric', 'collections');
     await page.click('[data-period=month]');

@@ -40,7 +40,7 @@ function table(board, sel) {
   // A lower-is-better metric: by its value the lowest ranks first; against targets the
   // target is a ceiling (attainment 100 % within it).
   const lower = board.direction === 'lower_is_better'
-    ? h('p', { class: 'muted', id: 'board-direction' }, directionHint(board.direction),
+    ? h('p', { class: 'hint', id: 'board-direction' }, directionHint(board.direction),
       t(plan ? 'board.lower_ceiling' : 'board.lower_first'))
     : null;
   return [note ? h('p', { class: 'empty', id: 'board-note' }, t(note)) : null, lower,
