@@ -180,6 +180,19 @@ static void test_scorecard(void)
                            "lower_is_better");
     CU_ASSERT_DOUBLE_EQUAL(json_real_value(json_object_get(line, "attainment")), 0.3333, 1e-9);
     json_decref(x);
+    /* the next band (A from 90): 4.67 points; from overdue receivables 4.67 / 40 = 0.1167 more
+     * attainment, 0.45 in all: 1000 / 0.45 = 2222.22 -> at most 2222.00 */
+    sc.bands[0] = (sc_band_t){"C", 0};
+    sc.bands[1] = (sc_band_t){"A", 90};
+    sc.n_bands = 2;
+    x = scorecard_explain(&sc, &in);
+    json_t *opts = json_object_get(json_object_get(x, "next_band"), "options");
+    CU_ASSERT_EQUAL(json_array_size(opts), 2);
+    json_t *o = json_array_get(opts, 1);
+    CU_ASSERT_STRING_EQUAL(json_string_value(json_object_get(o, "en")),
+                           "overdue receivables down to 2222.00");
+    CU_ASSERT_STRING_EQUAL(json_string_value(json_object_get(o, "zh")), "逾期应收款降低到 2222.00");
+    json_decref(x);
     in.values.v[NQ_KPI_AR_OVERDUE_FEN] = 50000; /* 500.00: within the ceiling */
     CU_ASSERT_DOUBLE_EQUAL(scorecard_score(&sc, &in), 72 + 40, 1e-9);
     /* a commission never pays on a lower-is-better metric */
