@@ -9,6 +9,8 @@
  *   GET /api/v1/kpis/salespeople/{id}  /api/v1/kpis/teams/{id}  /api/v1/kpis/company
  *       ?period=month&at=2026-11-26: every metric with its target, attainment,
  *       pace, projection, the period before and the same period last year.
+ *   GET /api/v1/metrics
+ *       the metric table: each metric's names, unit and direction.
  *   POST /api/v1/targets/teams/{id}/{period}/{key}/split
  *       {"method":"even|weights|last_period","weights":{"sp-1":2},"min_share":0.5,
  *        "confirm":false}
@@ -218,8 +220,9 @@ static json_t *row_json(const Nq__MetricRow *r)
         return NULL;
     nq_metric_id_t id = (nq_metric_id_t)m;
     return json_pack(
-        "{s:s, s:o, s:o, s:s?, s:o, s:o, s:o, s:o, s:o, s:{s:o, s:o}, s:s?, s:s?}", "zh",
-        nq_metric_defs[m].zh, "actual", nq_metric_json(id, r->actual, r->has_actual), "target",
+        "{s:s, s:s, s:o, s:o, s:s?, s:o, s:o, s:o, s:o, s:o, s:{s:o, s:o}, s:s?, s:s?}", "zh",
+        nq_metric_defs[m].zh, "direction", nq_direction_name(nq_metric_direction(id)), "actual",
+        nq_metric_json(id, r->actual, r->has_actual), "target",
         nq_metric_json(id, r->target, r->has_target), "target_source", r->target_source,
         "attainment", ratio_json(r->has_attainment, r->attainment), "pace",
         ratio_json(r->has_pace, r->pace), "projection",
@@ -587,6 +590,9 @@ static void on_leaderboard(nq_http_conn_t *conn, const ProtobufCMessage *msg,
     bool by = lb->by != NULL; /* by attainment or pace */
     nq_buf_adds(&t, "{\"metric\":");
     jtext_str(&t, lb->metric);
+    nq_buf_adds(&t, ",\"direction\":"); /* the metric's; a score is higher-is-better */
+    jtext_str(&t, nq_direction_name(m >= 0 ? nq_metric_direction((nq_metric_id_t)m)
+                                           : NQ_HIGHER_IS_BETTER));
     if (by) {
         nq_buf_adds(&t, ",\"by\":");
         jtext_str(&t, lb->by);
@@ -758,6 +764,22 @@ static void get_leaderboard(const gw_request_t *req)
     }
 }
 
+/* GET /api/v1/metrics: the metric table (nq/kpi.h), in its order, with each
+ * metric's unit and direction; no team's data. */
+static void get_metrics(const gw_request_t *req)
+{
+    json_t *list = json_array();
+    for (int m = 0; list && m < NQ_METRIC_COUNT; m++) {
+        const nq_metric_def_t *d = &nq_metric_defs[m];
+        json_array_append_new(
+            list, json_pack("{s:s, s:s, s:s, s:s, s:s, s:b, s:b}", "metric", d->name, "zh", d->zh,
+                            "en", d->en, "unit", nq_unit_name(d->unit), "direction",
+                            nq_direction_name(d->direction), "state", d->at_end, "accumulates",
+                            nq_metric_accumulates((nq_metric_id_t)m)));
+    }
+    gw_respond_json(req->conn, 200, json_pack("{s:o}", "metrics", list), NULL);
+}
+
 static const nq_route_t rows[] = {
     {"GET", "/api/v1/leaderboards", NQ_READ(KPI), get_leaderboard, NULL, GW_SUBJ_BOARD},
     {"POST", "/api/v1/targets/teams/:id/:period/:key/split", NQ_WRITE(TARGET), post_split,
@@ -778,6 +800,7 @@ static const nq_route_t rows[] = {
      GW_SUBJ_SALESPERSON},
     {"GET", "/api/v1/kpis/teams/:id", NQ_READ(KPI), get_overview, &team_subject, GW_SUBJ_TEAM},
     {"GET", "/api/v1/kpis/company", NQ_READ(KPI), get_overview, &company_subject, GW_SUBJ_COMPANY},
+    {"GET", "/api/v1/metrics", NQ_READ(KPI), get_metrics, NULL, GW_SUBJ_NONE},
 };
 
 const gw_routes_t gw_target_routes = {rows, sizeof(rows) / sizeof(rows[0])};

@@ -500,6 +500,9 @@ const nq_i18n_pair_t nq_i18n_zh_catalogue[] = {
     {"bad required courses", "必修课程设置有误"},
     {"must be an array of at most 50 course names", "应为课程名数组，最多 50 个"},
     {"must be a course name of 1 to 100 bytes", "应为 1 到 100 字节的课程名"},
+    {"%s, %s: %s over its ceiling, %d%% attained (%s / %s), target missed", "%s %s %s 超出上限，达成率 %d%%（%s / %s），未达成目标"},
+    {"%s closed with %s of %s, above the allowed %s (lower is better): %d%% attained, below %d%%.", "%s 已结束：%s 为 %s，超出允许的上限 %s（越低越好），达成率 %d%%，低于 %d%%。"},
+    {"%s closed with %s of %s, above the allowed %s derived from its months' targets (lower is better): %d%% attained, below %d%%.", "%s 已结束：%s 为 %s，超出由各月目标推算的上限 %s（越低越好），达成率 %d%%，低于 %d%%。"},
 };
 /* clang-format on */
 

@@ -79,12 +79,70 @@ const nq_metric_def_t nq_metric_defs[NQ_METRIC_COUNT] = {
     [NQ_METRIC_TRAININGS] = {"trainings", "培训课程数", "courses taken", NQ_UNIT_COUNT,
                              ONE(NQ_KPI_TRAININGS), NONE},
     [NQ_METRIC_TICKETS_OVERDUE] = {"tickets_overdue", "超时工单数", "overdue tickets",
-                                   NQ_UNIT_COUNT, ONE(NQ_KPI_TICKETS_OVERDUE), NONE, 0, true},
+                                   NQ_UNIT_COUNT, ONE(NQ_KPI_TICKETS_OVERDUE), NONE, 0, true,
+                                   NQ_LOWER_IS_BETTER},
     [NQ_METRIC_RECEIVABLES_OVERDUE] = {"receivables_overdue", "逾期应收款", "overdue receivables",
-                                       NQ_UNIT_MONEY, ONE(NQ_KPI_AR_OVERDUE_FEN), NONE, 0, true},
+                                       NQ_UNIT_MONEY, ONE(NQ_KPI_AR_OVERDUE_FEN), NONE, 0, true,
+                                       NQ_LOWER_IS_BETTER},
     [NQ_METRIC_DSO] = {"dso", "应收账款周转天数", "days sales outstanding", NQ_UNIT_DAYS,
-                       ONE(NQ_KPI_AR_DSO_NUM), NQ_KPI_AR_INVOICED_FEN, 0, true},
+                       ONE(NQ_KPI_AR_DSO_NUM), NQ_KPI_AR_INVOICED_FEN, 0, true, NQ_LOWER_IS_BETTER},
 };
+
+static double attain_higher(double actual, double target)
+{
+    return actual > 0 ? actual / target : 0;
+}
+
+/* A ceiling: met (1) at or below it, else the share of the actual it allows. */
+static double attain_lower(double actual, double target)
+{
+    return actual <= target ? 1 : target / actual;
+}
+
+/* What each direction means: one row each. */
+static const struct {
+    const char *name;                               /* the API's `direction` */
+    double (*attain)(double actual, double target); /* attainment, target > 0 */
+    double max;                                     /* the most attainment can be */
+    int sign;                                       /* value x sign ranks higher-first */
+} directions[NQ_DIRECTION_COUNT] = {
+    [NQ_HIGHER_IS_BETTER] = {"higher_is_better", attain_higher, INFINITY, 1},
+    [NQ_LOWER_IS_BETTER] = {"lower_is_better", attain_lower, 1, -1},
+};
+
+static const char *const unit_names[] = {
+    [NQ_UNIT_COUNT] = "count", [NQ_UNIT_MONEY] = "money", [NQ_UNIT_RATIO] = "ratio",
+    [NQ_UNIT_SCORE] = "score", [NQ_UNIT_HOURS] = "hours", [NQ_UNIT_DAYS] = "days"};
+
+const char *nq_unit_name(nq_unit_t u)
+{
+    return (unsigned)u < sizeof(unit_names) / sizeof(unit_names[0]) ? unit_names[u] : NULL;
+}
+
+const char *nq_direction_name(nq_direction_t d)
+{
+    return (unsigned)d < NQ_DIRECTION_COUNT ? directions[d].name : NULL;
+}
+
+double nq_attainment(nq_direction_t d, double actual, double target)
+{
+    return directions[d].attain(actual, target);
+}
+
+double nq_attainment_max(nq_direction_t d)
+{
+    return directions[d].max;
+}
+
+int nq_direction_sign(nq_direction_t d)
+{
+    return directions[d].sign;
+}
+
+nq_direction_t nq_metric_direction(nq_metric_id_t m)
+{
+    return nq_metric_defs[m].direction;
+}
 
 int nq_metric_find(const char *name)
 {

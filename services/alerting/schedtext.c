@@ -148,6 +148,26 @@ void sched_idle_describe(alert_draft_t *d, const alert_names_t *n)
     link_of(d);
 }
 
+/* targets_missed's texts by the metric's direction: a goal not reached, or
+ * a ceiling gone over. Each takes the same values in the same order. */
+static const struct {
+    const char *title;       /* who, period, metric, pct, actual, target */
+    const char *explanation; /* period, metric, actual, target, pct, threshold */
+    const char *derived;     /* the same, of a target derived from the months' */
+} missed_texts[NQ_DIRECTION_COUNT] = {
+    [NQ_HIGHER_IS_BETTER] =
+        {NQ_REASON("%s, %s: %s at %d%% of target (%s / %s), target missed"),
+         NQ_REASON("%s closed with %s of %s against a target of %s: %d%% attained, below %d%%."),
+         NQ_REASON("%s closed with %s of %s against a target of %s derived from its "
+                   "months' targets: %d%% attained, below %d%%.")},
+    [NQ_LOWER_IS_BETTER] =
+        {NQ_REASON("%s, %s: %s over its ceiling, %d%% attained (%s / %s), target missed"),
+         NQ_REASON("%s closed with %s of %s, above the allowed %s (lower is better): %d%% "
+                   "attained, below %d%%."),
+         NQ_REASON("%s closed with %s of %s, above the allowed %s derived from its months' "
+                   "targets (lower is better): %d%% attained, below %d%%.")},
+};
+
 void sched_missed_describe(alert_draft_t *d, const alert_names_t *n)
 {
     int m = nq_metric_find(d->metric);
@@ -160,20 +180,14 @@ void sched_missed_describe(alert_draft_t *d, const alert_names_t *n)
     figure((nq_metric_id_t)m, d->actual, "", "", &actual);
     const char *sp = who(d, n);
     int pct = pct_down(d->attainment);
-    BILINGUAL(d, title, NQ_REASON("%s, %s: %s at %d%% of target (%s / %s), target missed"),
-              (sp, period.en, metric.en, pct, actual.en, target.en),
+    const char *title = missed_texts[nq_metric_direction((nq_metric_id_t)m)].title;
+    const char *why = d->target_derived
+                          ? missed_texts[nq_metric_direction((nq_metric_id_t)m)].derived
+                          : missed_texts[nq_metric_direction((nq_metric_id_t)m)].explanation;
+    BILINGUAL(d, title, title, (sp, period.en, metric.en, pct, actual.en, target.en),
               (sp, period.zh, metric.zh, pct, actual.zh, target.zh));
-    if (d->target_derived)
-        BILINGUAL(d, explanation,
-                  NQ_REASON("%s closed with %s of %s against a target of %s derived from its "
-                            "months' targets: %d%% attained, below %d%%."),
-                  (period.en, metric.en, actual.en, target.en, pct, d->min_attainment_pct),
-                  (period.zh, metric.zh, actual.zh, target.zh, pct, d->min_attainment_pct));
-    else
-        BILINGUAL(d, explanation,
-                  NQ_REASON("%s closed with %s of %s against a target of %s: %d%% attained, below "
-                            "%d%%."),
-                  (period.en, metric.en, actual.en, target.en, pct, d->min_attainment_pct),
-                  (period.zh, metric.zh, actual.zh, target.zh, pct, d->min_attainment_pct));
+    BILINGUAL(d, explanation, why,
+              (period.en, metric.en, actual.en, target.en, pct, d->min_attainment_pct),
+              (period.zh, metric.zh, actual.zh, target.zh, pct, d->min_attainment_pct));
     link_of(d);
 }

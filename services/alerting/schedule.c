@@ -39,6 +39,14 @@ static void draft_about(alert_draft_t *d, const char *sp, const char *team, nq_m
     snprintf(d->metric, sizeof(d->metric), "%s", name);
 }
 
+/* A threshold in percent as it applies to metric m: a lower-is-better
+ * attainment is at most 100 %, so a threshold above that reads as 100 %
+ * (the actual above the allowed value). */
+static double threshold_pct(nq_metric_id_t m, int64_t pct)
+{
+    return fmin((double)pct, 100.0 * nq_attainment_max(nq_metric_direction(m)));
+}
+
 bool sched_behind_pace(const sched_pace_in_t *in, alert_draft_t *d)
 {
     double actual;
@@ -46,7 +54,8 @@ bool sched_behind_pace(const sched_pace_in_t *in, alert_draft_t *d)
     overview_against_t a;
     overview_against(in->metric, defined, actual, in->has_target, in->target, in->share, &a);
     /* pace x 100 < min, with a hair of slack so 0.8 read back as 0.79999... is not behind */
-    if (!a.has_pace || !a.has_gap || a.pace * 100.0 >= (double)in->min_pace_pct - 1e-9)
+    double min_pct = threshold_pct(in->metric, in->min_pace_pct);
+    if (!a.has_pace || !a.has_gap || a.pace * 100.0 >= min_pct - 1e-9)
         return false;
     draft_new(d, "behind_pace", in->salesperson_id, in->day);
     draft_about(d, in->salesperson_id, in->team_id, in->metric);
@@ -54,7 +63,7 @@ bool sched_behind_pace(const sched_pace_in_t *in, alert_draft_t *d)
     d->actual = actual;
     d->target = in->target;
     d->pace = a.pace;
-    d->min_pace_pct = (int32_t)in->min_pace_pct;
+    d->min_pace_pct = (int32_t)min_pct;
     d->gap = ceil(a.gap - 1e-9);
     return true;
 }
@@ -112,7 +121,8 @@ bool sched_target_missed(const sched_close_in_t *in, alert_draft_t *d)
     bool defined = nq_metric_value(m, in->kpi, &actual);
     overview_against_t a;
     overview_against(m, defined, actual, true, in->targets->value[m], 1.0, &a);
-    if (!a.has_attainment || a.attainment * 100.0 >= (double)in->min_attainment_pct - 1e-9)
+    double min_pct = threshold_pct(m, in->min_attainment_pct);
+    if (!a.has_attainment || a.attainment * 100.0 >= min_pct - 1e-9)
         return false;
     draft_new(d, "targets_missed", in->salesperson_id, in->period);
     draft_about(d, in->salesperson_id, in->team_id, m);
@@ -122,6 +132,6 @@ bool sched_target_missed(const sched_close_in_t *in, alert_draft_t *d)
     d->target = in->targets->value[m];
     d->target_derived = in->targets->source[m] == NQ_TARGET_DERIVED;
     d->attainment = a.negative ? 0 : a.attainment;
-    d->min_attainment_pct = (int32_t)in->min_attainment_pct;
+    d->min_attainment_pct = (int32_t)min_pct;
     return true;
 }

@@ -24,7 +24,8 @@ void answer_fail_invalid(nq_call_t *c, const char *what)
 }
 
 void answer_board(reporting_t *app, nq_call_t *base, board_entry_t *entries, size_t n,
-                  const nq_period_t *period, const char *metric, const board_basis_t *basis)
+                  const nq_period_t *period, const char *metric, const board_basis_t *basis,
+                  nq_direction_t dir)
 {
     bool ok = base->status == NQ__STATUS__STATUS_OK;
     Nq__LeaderboardEntry *pb = ok ? calloc(n + 1, sizeof(*pb)) : NULL;
@@ -33,7 +34,7 @@ void answer_board(reporting_t *app, nq_call_t *base, board_entry_t *entries, siz
         nq_call_fail(base, NQ__STATUS__STATUS_UNAVAILABLE, "out of memory");
     ok = base->status == NQ__STATUS__STATUS_OK;
     if (ok)
-        board_rank(entries, n);
+        board_rank(entries, n, dir);
     if (app->sock) {
         nq_reply_header_t h;
         nq_reply_header_init(&h, base->correlation_id, base->status, ok ? NULL : base->detail,

@@ -38,9 +38,11 @@ typedef struct board_basis {
 
 /* Rank a board (entries with their values set) and send it as the
  * Leaderboard reply of call `base` (or its failure). The entries are sorted
- * in place. `basis` is NULL for a board by value or by score. */
+ * in place, best first in direction `dir` (board_rank). `basis` is NULL for
+ * a board by value or by score. */
 void answer_board(reporting_t *app, nq_call_t *base, board_entry_t *entries, size_t n,
-                  const nq_period_t *period, const char *metric, const board_basis_t *basis);
+                  const nq_period_t *period, const char *metric, const board_basis_t *basis,
+                  nq_direction_t dir);
 
 /* Send `doc` (JSON, borrowed) as the DocumentReply of call `base`, or the
  * call's failure. */

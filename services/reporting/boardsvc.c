@@ -86,7 +86,7 @@ static void board_answer(nq_call_t *base)
     if (base->status == NQ__STATUS__STATUS_OK)
         board_values(c, &basis);
     answer_board(c->sc.app, base, c->entries, c->n, &c->period, nq_metric_defs[c->metric].name,
-                 c->by == BOARD_BY_VALUE ? NULL : &basis);
+                 c->by == BOARD_BY_VALUE ? NULL : &basis, board_direction(c->by, c->metric));
     subject_cleanup(&c->sc);
     free(c->entries);
     free(c->now);

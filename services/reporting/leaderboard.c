@@ -6,7 +6,8 @@
 
 #include "nq/fielderr.h"
 
-/* A value to rank: defined ones first, higher first. */
+/* A value to rank: defined ones first, higher first (a lower-is-better
+ * value is ranked negated). */
 typedef struct ranked {
     double value;
     bool defined;
@@ -66,6 +67,11 @@ int board_by_parse(const char *name)
     return -1;
 }
 
+nq_direction_t board_direction(board_by_t by, nq_metric_id_t m)
+{
+    return by == BOARD_BY_VALUE ? nq_metric_direction(m) : NQ_HIGHER_IS_BETTER;
+}
+
 const char *board_by_refused(board_by_t by, nq_metric_id_t m)
 {
     return by == BOARD_BY_PACE && !nq_metric_accumulates(m)
@@ -119,8 +125,9 @@ void board_minus_day(const nq_kpi_values_t *period, const nq_kpi_values_t *day,
         before->v[k] = period->v[k] - day->v[k];
 }
 
-void board_rank(board_entry_t *entries, size_t n)
+void board_rank(board_entry_t *entries, size_t n, nq_direction_t dir)
 {
+    double sign = nq_direction_sign(dir);
     ranked_t *r = calloc(n + 1, sizeof(*r));
     int **out = calloc(n + 1, sizeof(*out));
     if (!r || !out) {
@@ -131,8 +138,8 @@ void board_rank(board_entry_t *entries, size_t n)
     for (int pass = 0; pass < 2; pass++) {
         for (size_t i = 0; i < n; i++) {
             board_entry_t *e = &entries[i];
-            r[i] = pass ? (ranked_t){e->before, e->defined_before, i}
-                        : (ranked_t){e->value, e->defined, i};
+            r[i] = pass ? (ranked_t){sign * e->before, e->defined_before, i}
+                        : (ranked_t){sign * e->value, e->defined, i};
             out[i] = pass ? &e->previous_rank : &e->rank;
         }
         rank_values(r, n, out);

@@ -1,6 +1,7 @@
 /* services/reporting/leaderboard.h — ranking salespeople (pure).
  *
- * Higher is better; an undefined value (a ratio over zero, no scorecard, no
+ * Higher is better, or lower for a board by the value of a lower-is-better
+ * metric (nq_metric_direction: overdue, DSO); an undefined value (a ratio over zero, no scorecard, no
  * target) ranks last. Ties share a rank, and the next rank skips (1, 1, 3).
  * Each entry is ranked twice: on its value now, and on its value as it
  * stood at the end of the day before, so the board can show movement since
@@ -14,7 +15,7 @@
  *   board_set_metric(&e[i], NQ_METRIC_SALES_AMOUNT, &period, &period_minus_today);
  *   board_set_against(&e[i], NQ_METRIC_SALES_AMOUNT, BOARD_BY_PACE, &period,
  *                     &period_minus_today, target, NQ_TARGET_SET, share, share_before);
- *   board_rank(e, n);                        // sets rank / previous_rank, sorts by rank
+ *   board_rank(e, n, NQ_HIGHER_IS_BETTER);   // sets rank / previous_rank, sorts by rank
  */
 #ifndef NQ_REPORTING_LEADERBOARD_H
 #define NQ_REPORTING_LEADERBOARD_H
@@ -42,6 +43,10 @@ const char *board_by_name(board_by_t by);
 
 /* The basis called `name` (NULL or "" is value), or -1. */
 int board_by_parse(const char *name);
+
+/* The direction a board of metric m by `by` ranks in: the metric's by its
+ * value; higher by attainment and pace (which read the direction already). */
+nq_direction_t board_direction(board_by_t by, nq_metric_id_t m);
 
 /* Why metric m cannot be ranked by `by` (pace of a quotient), or NULL. */
 const char *board_by_refused(board_by_t by, nq_metric_id_t m);
@@ -83,8 +88,10 @@ void board_set_against(board_entry_t *e, nq_metric_id_t m, board_by_t by,
                        const nq_kpi_values_t *now, const nq_kpi_values_t *before, double target,
                        nq_target_source_t source, double share, double share_before);
 
-/* Rank on value and on before, then sort the entries by rank (ties by id). */
-void board_rank(board_entry_t *entries, size_t n);
+/* Rank on value and on before, the best first in direction `dir` (the
+ * metric's for a board by its value; higher for attainment, pace and
+ * score), then sort the entries by rank (ties by id). */
+void board_rank(board_entry_t *entries, size_t n, nq_direction_t dir);
 
 /* The reply entries of a ranked board: pb[i] and ptrs[i] (n each, the
  * caller's) point into entries. */

@@ -28,22 +28,26 @@ void overview_against(nq_metric_id_t m, bool defined, double actual, bool has_ta
     memset(out, 0, sizeof(*out));
     if (!defined)
         return;
+    nq_direction_t dir = nq_metric_direction(m);
     bool accumulates = overview_accumulates(m);
     bool paced = accumulates && share > 0;
     if (paced) {
         out->has_projection = true;
         out->projection = floor0(actual / share);
     }
-    if (has_target && target > 0) { /* a target of 0 is no target */
+    if (has_target && target > 0) {                          /* a target of 0 is no target */
+        double plan = accumulates ? target * share : target; /* what the plan allows by now */
         out->has_attainment = out->has_gap = true;
-        out->attainment = floor0(actual / target);
-        out->gap = (accumulates ? target * share : target) - actual;
+        out->attainment = nq_attainment(dir, actual, target);
+        out->gap = nq_direction_sign(dir) * (plan - actual);
         if (paced) {
             out->has_pace = true;
-            out->pace = floor0(actual / (target * share));
+            out->pace = nq_attainment(dir, actual, plan);
         }
     }
-    out->negative = actual < 0 && (out->has_projection || out->has_attainment);
+    /* only a higher-is-better attainment is cut to 0 by a negative actual */
+    out->negative =
+        actual < 0 && (out->has_projection || out->has_attainment) && dir == NQ_HIGHER_IS_BETTER;
 }
 
 /* Set an optional double of a row. */

@@ -8,6 +8,8 @@
  * metrics that accumulate (counts and amounts), not to ratios. A target of 0
  * is no target. A negative actual (net sales after returns) stays as it is,
  * but its attainment, pace and projection are 0 and the row says why (note).
+ * A lower-is-better metric (nq_metric_direction) reads its target as a
+ * ceiling: attainment and pace are nq_attainment's (1 when within it).
  *
  *   overview_input_t in = {.current = cur, .previous = prev, .last_year = ly,
  *                          .workdays_total = 21, .workdays_elapsed = 18.5};
@@ -56,12 +58,14 @@ double overview_share(double workdays_total, double workdays_elapsed);
  * undefined. */
 typedef struct overview_against {
     bool has_attainment, has_pace, has_projection, has_gap;
-    double attainment; /* actual / target */
-    double pace;       /* actual / (target x share): metrics that accumulate, share > 0 */
+    double attainment; /* nq_attainment(direction, actual, target): actual / target */
+    double pace;       /* the same against target x share: metrics that accumulate, share > 0 */
     double projection; /* actual / share: metrics that accumulate, share > 0 (no target needed) */
     double gap;        /* the plan to date minus the actual: target x share - actual for metrics
-                          that accumulate, target - actual for quotients; > 0 = behind plan */
-    bool negative;     /* the actual is below 0: attainment, pace, projection shown as 0 */
+                          that accumulate, target - actual for quotients; > 0 = behind plan
+                          (lower is better: the actual minus the plan, > 0 = over it) */
+    bool negative;     /* the actual is below 0 (higher is better): attainment, pace,
+                          projection shown as 0 */
 } overview_against_t;
 
 /* Metric m's actual (when `defined`) against its target (when has_target;

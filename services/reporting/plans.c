@@ -147,7 +147,7 @@ int scorecard_parse(const json_t *doc, scorecard_t *out, nq_field_errors_t *errs
 typedef struct sc_line {
     bool has_actual, has_target;
     double actual, target;
-    double attainment;      /* actual / target, 0 when the actual is below zero */
+    double attainment;      /* nq_attainment: actual / target (0 below zero), or a ceiling's */
     double counted;         /* attainment up to the cap */
     double contribution;    /* points */
     const kpi_note_t *note; /* why it counts as it does, or NULL */
@@ -176,8 +176,9 @@ static void score_line(const sc_metric_t *sm, const plan_input_t *in, sc_line_t 
     l->note = !l->has_target ? &note_no_target : !l->has_actual ? &note_no_data : NULL;
     if (!l->has_actual || !l->has_target)
         return;
-    l->attainment = fmax(l->actual / l->target, 0);
-    if (l->actual < 0)
+    nq_direction_t dir = nq_metric_direction(sm->metric);
+    l->attainment = nq_attainment(dir, l->actual, l->target);
+    if (l->actual < 0 && dir == NQ_HIGHER_IS_BETTER)
         l->note = note_negative_of(sm->metric);
     l->counted = fmin(l->attainment, sm->cap);
     l->contribution = 100 * sm->weight * l->counted;
@@ -229,7 +230,26 @@ static json_t *option_json(nq_metric_id_t m, double value_now, double extra)
     return json_pack("{s:s, s:s, s:s, s:s}", "metric", d->name, "more", more, "zh", zh, "en", en);
 }
 
-/* What it takes to gain `points`: one option per metric that can do it alone. */
+/* A lower-is-better metric m brought down to at most `to` (its unit; fen
+ * rounded down to whole yuan): text in zh and en, as option_json's. */
+static json_t *option_lower_json(nq_metric_id_t m, double to)
+{
+    const nq_metric_def_t *d = &nq_metric_defs[m];
+    char zh[160], en[160], more[48];
+    if (d->unit == NQ_UNIT_COUNT)
+        snprintf(more, sizeof(more), "%lld", (long long)floor(to + EPSILON));
+    else if (d->unit == NQ_UNIT_MONEY)
+        nq_money_format((int64_t)floor(to / 100 + EPSILON) * 100, more, sizeof(more));
+    else
+        snprintf(more, sizeof(more), "%.1f", floor(to * 10 + EPSILON) / 10);
+    snprintf(zh, sizeof(zh), "%s降低到 %s", d->zh, more);
+    snprintf(en, sizeof(en), "%s down to %s", d->en, more);
+    return json_pack("{s:s, s:s, s:s, s:s}", "metric", d->name, "more", more, "zh", zh, "en", en);
+}
+
+/* What it takes to gain `points`: one option per metric that can do it alone
+ * (a lower-is-better one up to attainment 1, by bringing it under its
+ * ceiling: the actual at which target / actual is the attainment called for). */
 static json_t *next_band_json(const scorecard_t *sc, const plan_input_t *in, const sc_band_t *band,
                               double points)
 {
@@ -240,10 +260,15 @@ static json_t *next_band_json(const scorecard_t *sc, const plan_input_t *in, con
         sc_line_t l;
         score_line(sm, in, &l);
         double need = points / (100 * sm->weight); /* attainment to add */
-        if (!l.has_target || !l.has_actual || l.counted + need > sm->cap + EPSILON)
+        nq_direction_t dir = nq_metric_direction(sm->metric);
+        double most = fmin(sm->cap, nq_attainment_max(dir));
+        if (!l.has_target || !l.has_actual || l.counted + need > most + EPSILON)
             continue;
         /* From the actual as it is (it may be below zero, where attainment counts 0). */
-        json_t *o = option_json(sm->metric, l.actual, (l.counted + need) * l.target - l.actual);
+        json_t *o =
+            dir == NQ_LOWER_IS_BETTER
+                ? option_lower_json(sm->metric, l.target / (l.counted + need))
+                : option_json(sm->metric, l.actual, (l.counted + need) * l.target - l.actual);
         size_t zl = strlen(zh), el = strlen(en);
         snprintf(zh + zl, sizeof(zh) - zl, "%s%s", zl ? "，或" : "",
                  json_string_value(json_object_get(o, "zh")));
@@ -270,16 +295,17 @@ json_t *scorecard_explain(const scorecard_t *sc, const plan_input_t *in)
         score_line(sm, in, &l);
         score += l.contribution;
         json_array_append_new(
-            lines, json_pack("{s:s, s:s, s:o, s:o, s:s?, s:o, s:f, s:f, s:f, s:s?, s:s?}", "metric",
-                             nq_metric_defs[sm->metric].name, "zh", nq_metric_defs[sm->metric].zh,
-                             "actual", value_json(sm->metric, l.has_actual, l.actual), "target",
-                             value_json(sm->metric, l.has_target, l.target), "target_source",
-                             target_source(in, sm->metric), "attainment",
-                             l.has_target && l.has_actual ? json_real(round_to(l.attainment, 1e4))
-                                                          : json_null(),
-                             "cap", sm->cap, "weight", sm->weight, "contribution",
-                             round_to(l.contribution, 100), "note", l.note ? l.note->en : NULL,
-                             "note_zh", l.note ? l.note->zh : NULL));
+            lines,
+            json_pack(
+                "{s:s, s:s, s:s, s:o, s:o, s:s?, s:o, s:f, s:f, s:f, s:s?, s:s?}", "metric",
+                nq_metric_defs[sm->metric].name, "zh", nq_metric_defs[sm->metric].zh, "direction",
+                nq_direction_name(nq_metric_direction(sm->metric)), "actual",
+                value_json(sm->metric, l.has_actual, l.actual), "target",
+                value_json(sm->metric, l.has_target, l.target), "target_source",
+                target_source(in, sm->metric), "attainment",
+                l.has_target && l.has_actual ? json_real(round_to(l.attainment, 1e4)) : json_null(),
+                "cap", sm->cap, "weight", sm->weight, "contribution", round_to(l.contribution, 100),
+                "note", l.note ? l.note->en : NULL, "note_zh", l.note ? l.note->zh : NULL));
     }
     size_t band = 0;
     bool in_band = false;
@@ -338,7 +364,8 @@ int commission_parse(const json_t *doc, commission_plan_t *out, nq_field_errors_
     parse_effective(doc, &out->effective_from, errs);
     int m = nq_metric_find(json_string_value(json_object_get(doc, "metric")));
     if (m < 0 || nq_metric_defs[m].unit != NQ_UNIT_MONEY ||
-        !nq_metric_accumulates((nq_metric_id_t)m))
+        !nq_metric_accumulates((nq_metric_id_t)m) ||
+        nq_metric_direction((nq_metric_id_t)m) != NQ_HIGHER_IS_BETTER)
         nq_field_errors_add(errs, "metric", "must be an amount: sales_amount or collections");
     out->metric = m < 0 ? NQ_METRIC_SALES_AMOUNT : (nq_metric_id_t)m;
     parse_tiers(json_object_get(doc, "tiers"), out, errs);
@@ -434,12 +461,15 @@ json_t *commission_explain(const commission_plan_t *p, const plan_input_t *in, i
     const kpi_note_t *note = !has_target                ? &note_no_commission
                              : has_actual && actual < 0 ? &note_negative
                                                         : NULL;
-    return json_pack(
-        "{s:s, s:o, s:o, s:s?, s:o, s:o, s:o, s:s?, s:s?}", "metric",
-        nq_metric_defs[p->metric].name, "actual", nq_metric_json(p->metric, actual, has_actual),
-        "target", nq_metric_json(p->metric, target, has_target), "target_source",
-        target_source(in, p->metric), "attainment",
-        has_actual && has_target ? json_real(round_to(fmax(actual / target, 0), 1e4)) : json_null(),
-        "commission", nq_metric_json(p->metric, (double)*fen, true), "tiers", lines, "note",
-        note ? note->en : NULL, "note_zh", note ? note->zh : NULL);
+    return json_pack("{s:s, s:o, s:o, s:s?, s:o, s:o, s:o, s:s?, s:s?}", "metric",
+                     nq_metric_defs[p->metric].name, "actual",
+                     nq_metric_json(p->metric, actual, has_actual), "target",
+                     nq_metric_json(p->metric, target, has_target), "target_source",
+                     target_source(in, p->metric), "attainment",
+                     has_actual && has_target
+                         ? json_real(round_to(
+                               nq_attainment(nq_metric_direction(p->metric), actual, target), 1e4))
+                         : json_null(),
+                     "commission", nq_metric_json(p->metric, (double)*fen, true), "tiers", lines,
+                     "note", note ? note->en : NULL, "note_zh", note ? note->zh : NULL);
 }

@@ -58,7 +58,7 @@ static void sboard_answer(nq_call_t *base)
             e->before = scorecard_score(&m->plan.scorecard, &before);
         }
     }
-    answer_board(c->app, base, c->entries, c->n, &c->period, "score", NULL);
+    answer_board(c->app, base, c->entries, c->n, &c->period, "score", NULL, NQ_HIGHER_IS_BETTER);
     c->app->inflight--;
     nq_call_cleanup(base);
     free(c->entries);

@@ -94,7 +94,18 @@ async function checkLeaderboard(page) {
     await page.click('[data-period=quarter]');
   });
   await checkBoard(page, { metric: 'collections', period: 'year' }, () => page.click('[data-period=year]'));
-  await page.click('[data-period=month]');
+  check(!(await page.$('#board-direction')), 'collections (higher is better) shows a "lower is better" hint');
+  // a lower-is-better metric: the lowest first, and the page says so
+  const lower = await checkBoard(page, { metric: 'tickets_overdue', period: 'year' }, select('board-metric', 'tickets_overdue'));
+  check(lower.direction === 'lower_is_better', `tickets_overdue's board direction: ${lower.direction}`);
+  const vals = lower.entries.filter((e) => e.value !== null).map((e) => Number(e.value));
+  check(vals.every((v, i) => i === 0 || vals[i - 1] <= v), `tickets_overdue not lowest first: ${vals}`);
+  check(await page.$('#board-direction [data-field=direction]'), 'no "lower is better" hint on the tickets_overdue board');
+  await page.screenshot({ path: `${ARTIFACTS}/leaderboard-lower.png`, fullPage: true });
+  await checkBoard(page, { metric: 'collections', period: 'month' }, async () => {
+    await page.selectOption('#board-metric', 'collections');
+    await page.click('[data-period=month]');
+  });
   await page.screenshot({ path: `${ARTIFACTS}/leaderboard.png`, fullPage: true });
 }
 

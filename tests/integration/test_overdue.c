@@ -154,22 +154,37 @@ static void test_metrics(void)
     json_t *j = tk_get_ok("/api/v1/kpis/teams/t-o1?period=month&at=2026-10-15");
     json_t *m = json_object_get(json_object_get(j, "metrics"), "receivables_overdue");
     tk_check_like(json_object_get(m, "actual"), "\"1000.00\"", "t-o1 receivables_overdue");
+    tk_check_like(json_object_get(m, "direction"), "\"lower_is_better\"", "its direction");
     m = json_object_get(json_object_get(j, "metrics"), "dso");
     tk_check_like(json_object_get(m, "actual"), "26.4", "t-o1 dso: 1700 x 31 / 2000 = 26.35");
+    m = json_object_get(json_object_get(j, "metrics"), "sales_amount");
+    tk_check_like(json_object_get(m, "direction"), "\"higher_is_better\"", "sales' direction");
+    json_decref(j);
+    /* the metric list says the same */
+    j = tk_get_ok("/api/v1/metrics");
+    json_t *list = json_object_get(j, "metrics");
+    json_t *last = json_array_get(list, json_array_size(list) - 1);
+    tk_check(json_array_size(list) == 20 && strcmp(tk_str(last, "metric"), "dso") == 0,
+             "the metric list: %s", tk_text(j));
+    tk_check_like(json_object_get(last, "direction"), "\"lower_is_better\"", "dso in the list");
+    tk_check_like(json_object_get(last, "unit"), "\"days\"", "dso's unit");
+    tk_check_like(json_object_get(json_array_get(list, 0), "direction"), "\"higher_is_better\"",
+                  "sales_amount in the list");
     json_decref(j);
 }
 
-/* Boards by each: sp-o1 first on the October receivables and DSO; in
- * November both have one ticket overdue: a tie. */
-static void test_leaderboards(void)
+/* Boards by each, lower is better: sp-o2 first on the October receivables,
+ * DSO and tickets; in November both have one ticket overdue: a tie, by id.
+ * The same live and after a rebuild's replay (check_boards). */
+static void check_boards(const char *when)
 {
     static const struct {
         const char *metric, *at, *first, *first_value, *second_value;
         int second_rank;
     } rows[] = {
-        {"receivables_overdue", "2026-10-31", "sp-o1", "\"1000.00\"", "\"0.00\"", 2},
-        {"dso", "2026-10-31", "sp-o1", "31.0", "0.0", 2},
-        {"tickets_overdue", "2026-10-31", "sp-o1", "1", "0", 2},
+        {"receivables_overdue", "2026-10-31", "sp-o2", "\"0.00\"", "\"1000.00\"", 2},
+        {"dso", "2026-10-31", "sp-o2", "0.0", "31.0", 2},
+        {"tickets_overdue", "2026-10-31", "sp-o2", "0", "1", 2},
         {"tickets_overdue", "2026-11-30", "sp-o1", "1", "1", 1},
     };
     for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
@@ -179,16 +194,53 @@ static void test_leaderboards(void)
                  rows[i].metric, rows[i].at);
         json_t *j = tk_get_ok(path);
         json_t *e = json_object_get(j, "entries");
-        tk_check(json_array_size(e) == 2, "%s: two entries: %s", path, tk_text(j));
+        tk_check(json_array_size(e) == 2, "%s %s: two entries: %s", when, path, tk_text(j));
+        tk_check_like(json_object_get(j, "direction"), "\"lower_is_better\"", path);
         json_t *a = json_array_get(e, 0), *b = json_array_get(e, 1);
         tk_check(strcmp(tk_str(a, "salesperson_id"), rows[i].first) == 0 && tk_num(a, "rank") == 1,
-                 "%s: %s first: %s", path, rows[i].first, tk_text(j));
+                 "%s %s: %s first: %s", when, path, rows[i].first, tk_text(j));
         tk_check_like(json_object_get(a, "value"), rows[i].first_value, path);
         tk_check_like(json_object_get(b, "value"), rows[i].second_value, path);
-        tk_check(tk_num(b, "rank") == rows[i].second_rank, "%s: second's rank: %s", path,
+        tk_check(tk_num(b, "rank") == rows[i].second_rank, "%s %s: second's rank: %s", when, path,
                  tk_text(j));
         json_decref(j);
     }
+}
+
+static void test_leaderboards(void)
+{
+    check_boards("live");
+}
+
+/* A scorecard of the two overdue figures, 0.5 each, and sp-o1's October
+ * ceilings: receivables 500.00 (1000.00 overdue: 500 / 1000 = 0.5) and 2
+ * tickets (1 overdue: within, 1.0). Score 50 x 0.5 + 50 x 1.0 = 75.00. */
+static void test_scorecard(void)
+{
+    json_decref(tk_call("PUT", "/api/v1/teams/t-o1/scorecard",
+                        "{\"effective_from\":\"2026-10-01\",\"metrics\":["
+                        "{\"metric\":\"receivables_overdue\",\"weight\":0.5},"
+                        "{\"metric\":\"tickets_overdue\",\"weight\":0.5}]}",
+                        201));
+    put("/api/v1/targets/salespeople/sp-o1/month/2026-10",
+        "{\"targets\":{\"receivables_overdue\":\"500.00\",\"tickets_overdue\":2}}");
+    json_t *j = tk_get_ok("/api/v1/scores/salespeople/sp-o1?period=month&at=2026-10-15");
+    json_t *sc = json_object_get(j, "scorecard");
+    tk_check_like(json_object_get(sc, "score"), "75.0", "sp-o1's October score");
+    static const char *const want[][2] = {{"receivables_overdue", "0.5"},
+                                          {"tickets_overdue", "1.0"}};
+    for (size_t i = 0; i < 2; i++) {
+        json_t *line = json_array_get(json_object_get(sc, "metrics"), i);
+        tk_check(strcmp(tk_str(line, "metric"), want[i][0]) == 0, "line %zu: %s", i, tk_text(sc));
+        tk_check_like(json_object_get(line, "attainment"), want[i][1], want[i][0]);
+        tk_check_like(json_object_get(line, "direction"), "\"lower_is_better\"", want[i][0]);
+    }
+    json_decref(j);
+    /* the overview agrees: attainment 0.5, over the ceiling by 500.00 */
+    j = tk_get_ok("/api/v1/kpis/salespeople/sp-o1?period=month&at=2026-10-15");
+    json_t *m = json_object_get(json_object_get(j, "metrics"), "receivables_overdue");
+    tk_check_like(json_object_get(m, "attainment"), "0.5", "overview attainment");
+    json_decref(j);
 }
 
 /* The list now: o-1 has o-a1 past due; o-2 was paid; o-3's invoice is due in
@@ -279,12 +331,14 @@ static void test_rebuild(void)
     tk_check(strcmp(before, after) == 0, "after the replay %s, live %s", after, before);
     free(before);
     free(after);
+    check_boards("rebuilt");
 }
 
 static CU_TestInfo tests[] = {
     {"the org, invoices, payments and tickets", test_setup},
     {"receivables_overdue, dso, tickets_overdue at a month's end", test_metrics},
-    {"team boards by the three", test_leaderboards},
+    {"team boards by the three, lowest first", test_leaderboards},
+    {"a scorecard of ceilings", test_scorecard},
     {"overdue=receivable: in, out after a payment", test_list},
     {"duplicates change nothing", test_duplicates},
     {"a rebuild's replay gives the same figures and list", test_rebuild},

@@ -38,7 +38,7 @@ static void test_ties(void)
         entry("b", 3, true, 0, true),
         entry("a", 5, true, 0, true),
     };
-    board_rank(b, 3);
+    board_rank(b, 3, NQ_HIGHER_IS_BETTER);
     at(b, 0, "a", 1, 1); /* all 0 before: everyone 1st */
     at(b, 1, "c", 1, 1);
     at(b, 2, "b", 3, 1);
@@ -48,7 +48,7 @@ static void test_ties(void)
         entry("e", 2, true, 0, true), entry("d", 7, true, 0, true), entry("c", 7, true, 0, true),
         entry("b", 7, true, 0, true), entry("a", 9, true, 0, true),
     };
-    board_rank(five, 5);
+    board_rank(five, 5, NQ_HIGHER_IS_BETTER);
     CU_ASSERT_STRING_EQUAL(five[0].id, "a");
     CU_ASSERT_EQUAL(five[0].rank, 1);
     CU_ASSERT_STRING_EQUAL(five[1].id, "b");
@@ -71,7 +71,7 @@ static void test_undefined_last(void)
         entry("u0", 99, false, 0, false), /* value ignored when undefined */
         entry("y", -50001, true, 0, false),
     };
-    board_rank(b, 4);
+    board_rank(b, 4, NQ_HIGHER_IS_BETTER);
     at(b, 0, "x", 1, 1); /* nobody defined before: all tie 1st */
     at(b, 1, "y", 2, 1);
     at(b, 2, "u0", 3, 1);
@@ -86,7 +86,7 @@ static void test_previous_ranks(void)
         entry("b", 200, true, 50, true),
         entry("c", 150, true, 150, true),
     };
-    board_rank(b, 3);
+    board_rank(b, 3, NQ_HIGHER_IS_BETTER);
     at(b, 0, "b", 1, 3);
     at(b, 1, "c", 2, 1);
     at(b, 2, "a", 3, 2);
@@ -97,7 +97,7 @@ static void test_previous_ranks(void)
         entry("q", 0.25, true, 0.75, true),
         entry("r", 0.75, true, 0.5, true),
     };
-    board_rank(r, 3);
+    board_rank(r, 3, NQ_HIGHER_IS_BETTER);
     at(r, 0, "r", 1, 2);
     at(r, 1, "p", 2, 3);
     at(r, 2, "q", 3, 1);
@@ -112,15 +112,15 @@ static void test_sort_order(void)
         entry("a", 1, true, 0, true),
         entry("B", 1, true, 0, true),
     };
-    board_rank(b, 4);
+    board_rank(b, 4, NQ_HIGHER_IS_BETTER);
     at(b, 0, "sp-2", 1, 1);
     at(b, 1, "B", 2, 1);
     at(b, 2, "a", 2, 1);
     at(b, 3, "b", 2, 1);
     /* An empty board and a board of one. */
-    board_rank(b, 0);
+    board_rank(b, 0, NQ_HIGHER_IS_BETTER);
     board_entry_t one = entry("solo", 0, false, 0, false);
-    board_rank(&one, 1);
+    board_rank(&one, 1, NQ_HIGHER_IS_BETTER);
     CU_ASSERT_EQUAL(one.rank, 1);
     CU_ASSERT_EQUAL(one.previous_rank, 1);
 }
@@ -180,7 +180,7 @@ static void test_set_metric(void)
     board_set_metric(&b[0], NQ_METRIC_COVERAGE, &v1, &v2);
     board_set_metric(&b[1], NQ_METRIC_COVERAGE, &v2, &v3);
     board_set_metric(&b[2], NQ_METRIC_COVERAGE, &v3, &v1);
-    board_rank(b, 3);
+    board_rank(b, 3, NQ_HIGHER_IS_BETTER);
     at(b, 0, "s1", 1, 3); /* before: s3 0.75, s2 0.5, s1 undefined */
     at(b, 1, "s3", 2, 1);
     at(b, 2, "s2", 3, 2);
@@ -191,7 +191,7 @@ static void test_to_proto(void)
     board_entry_t b[2] = {entry("sp-1", 1234.5, true, 1000, true),
                           entry("sp-2", 0, false, 0, false)};
     snprintf(b[0].name, sizeof(b[0].name), "%s", "王芳");
-    board_rank(b, 2);
+    board_rank(b, 2, NQ_HIGHER_IS_BETTER);
     Nq__LeaderboardEntry pb[2];
     Nq__LeaderboardEntry *ptrs[2] = {NULL, NULL};
     board_to_proto(b, 2, pb, ptrs);
@@ -272,7 +272,7 @@ static void sales_board(board_by_t by, board_entry_t b[4])
         board_set_against(&b[i], NQ_METRIC_SALES_AMOUNT, by, &now, &before, (double)rows[i].target,
                           rows[i].source, 0.5, 0.4);
     }
-    board_rank(b, 4);
+    board_rank(b, 4, NQ_HIGHER_IS_BETTER);
     at(b, 0, "a", 1, 2); /* the same ranks by either */
     at(b, 1, "d", 2, 1);
     at(b, 2, "b", 3, 3);
@@ -332,7 +332,7 @@ static void test_by_attainment(void)
                       NQ_TARGET_SET, 1, 1);
     board_set_against(&t[1], NQ_METRIC_SALES_AMOUNT, BOARD_BY_ATTAINMENT, &y, &y, 100000,
                       NQ_TARGET_SET, 1, 1);
-    board_rank(t, 2);
+    board_rank(t, 2, NQ_HIGHER_IS_BETTER);
     at(t, 0, "w", 1, 1);
     at(t, 1, "x", 1, 1);
 }

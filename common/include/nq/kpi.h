@@ -32,6 +32,10 @@
  * | receivables_overdue   | open invoice amounts past due at the end  | money |
  * | dso                   | open balance at the end x days / invoiced | days  |
  *
+ * Every metric has a direction: higher is better, or (the last three: what
+ * is overdue) lower is better, where a target is a ceiling. Attainment,
+ * ranking and the alert rules read it from the table (nq_attainment).
+ *
  * The last three are states, not sums: read for the instant the period
  * ends (now while it runs) from the receivables facts and the tickets of
  * the salesperson (nq_kpi_state_set, kpi_fetch.c), so they never add up
@@ -118,6 +122,13 @@ typedef enum {
 
 #define NQ_KPI_NONE (-1)
 
+/* Which way a metric is better. */
+typedef enum {
+    NQ_HIGHER_IS_BETTER, /* sales, visits...: attainment = actual / target */
+    NQ_LOWER_IS_BETTER,  /* overdue, DSO: the target is a ceiling, met when actual <= target */
+    NQ_DIRECTION_COUNT
+} nq_direction_t;
+
 typedef struct nq_metric_def {
     const char *name; /* API name, "sales_amount" */
     const char *zh;   /* 中文名 */
@@ -127,6 +138,7 @@ typedef struct nq_metric_def {
     int den;          /* counter divided by, or NQ_KPI_NONE */
     int64_t per;      /* without den: numerator units per unit shown (3600 s an hour); 0 = 1 */
     bool at_end;      /* a state at the period's end (or now), not a sum over the period */
+    nq_direction_t direction; /* higher (the default, 0) or lower is better */
 } nq_metric_def_t;
 
 typedef enum {
@@ -174,6 +186,30 @@ double nq_round_to(double v, double scale);
 /* v rounded (nq_round_to) to the precision metric m's unit is shown with:
  * whole units for counts and money (fen), 4 decimals for ratios and scores. */
 double nq_metric_round(nq_metric_id_t m, double v);
+
+/* "count", "money", "ratio", "score", "hours", "days" (the API's `unit`). */
+const char *nq_unit_name(nq_unit_t u);
+
+/* "higher_is_better" / "lower_is_better" (the API's `direction`). */
+const char *nq_direction_name(nq_direction_t d);
+
+/* Attainment of `actual` against `target` (> 0) in direction d, exact:
+ * - higher is better: actual / target, 0 when the actual is below 0;
+ * - lower is better (the target is a ceiling): 1 when actual <= target
+ *   (met, 100 %), else target / actual (twice the ceiling: 0.5).
+ * So attainment >= 1 means met in either direction, and a lower-is-better
+ * attainment never exceeds nq_attainment_max (1).
+ *   nq_attainment(NQ_LOWER_IS_BETTER, 2000, 1000) == 0.5 */
+double nq_attainment(nq_direction_t d, double actual, double target);
+
+/* The most attainment can be in direction d: INFINITY, or 1. */
+double nq_attainment_max(nq_direction_t d);
+
+/* +1 when higher is better, -1 when lower is: value x sign ranks higher-first. */
+int nq_direction_sign(nq_direction_t d);
+
+/* Metric m's direction (the table's). */
+nq_direction_t nq_metric_direction(nq_metric_id_t m);
 
 /* ---- counters ------------------------------------------------------------- */
 

@@ -2,14 +2,14 @@
 // attainment, pace on working days and projection, each the API's number, formatted.
 import { h } from './dom.js';
 import { currentLang, percent, t } from './i18n.js';
-import { formatMetric, metricName } from './metrics.js';
+import { directionHint, formatMetric, metricName } from './metrics.js';
 
 export function kpiCard(metric, m) {
   const field = (name, label, value) =>
     h('div', { class: 'kv' }, h('dt', {}, label), h('dd', { 'data-field': name }, value));
   const hasTarget = m.target !== null && m.target !== undefined;
   return h('article', { class: 'kpi', 'data-metric': metric },
-    h('h3', {}, metricName(metric, m.zh)),
+    h('h3', {}, metricName(metric, m.zh), directionHint(m.direction)),
     h('p', { class: 'big', 'data-field': 'actual' }, formatMetric(metric, m.actual)),
     hasTarget ? h('meter', { min: 0, max: 1, low: 0.6, high: 0.9999, optimum: 1, value: m.attainment ?? 0 }) : null,
     h('dl', {},

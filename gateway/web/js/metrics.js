@@ -1,6 +1,7 @@
 // The metrics of docs/metrics.md and how each one's values read: amounts as money,
 // counts grouped, the two rates as percentages, the others (activities per order,
 // feedback, scores) as the API's number. Formatting only: the values are the API's.
+import { h } from './dom.js';
 import { count, money, percent, t } from './i18n.js';
 
 export const METRICS = ['sales_amount', 'orders', 'visits', 'calls', 'meetings', 'new_customers',
@@ -36,4 +37,13 @@ export function metricName(metric, zh) {
   const key = `metric.${metric}`;
   const label = t(key);
   return label === key ? (zh || metric) : label;
+}
+
+// "Lower is better" beside a metric whose API `direction` says so (overdue, DSO: the
+// target is a ceiling, attainment is 100 % within it); nothing for the others.
+export function directionHint(direction) {
+  return direction === 'lower_is_better'
+    ? h('span', { class: 'muted direction', 'data-field': 'direction', title: t('metric.lower_is_better_why') },
+      t('metric.lower_is_better'))
+    : null;
 }

@@ -475,4 +475,8 @@ export default {
   'intel.no_price': 'no price given',
   'intel.range': '{n} prices, {min}–{max}',
   'customer.no_contacts_read': 'No contacts yet.',
+  'metric.lower_is_better': 'Lower is better',
+  'metric.lower_is_better_why': 'The target is a ceiling: attainment is 100 % at or below it, target ÷ actual above it',
+  'board.lower_first': 'ranked from the lowest',
+  'board.lower_ceiling': 'the target is a ceiling: 100 % at or below it',
 };

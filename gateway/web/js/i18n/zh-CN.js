@@ -475,4 +475,8 @@ export default {
   'intel.no_price': '没有报价',
   'intel.range': '{n} 次报价，{min}–{max}',
   'customer.no_contacts_read': '暂无联系人。',
+  'metric.lower_is_better': '越低越好',
+  'metric.lower_is_better_why': '目标是上限：不超过目标即达成率 100%，超过时为 目标 ÷ 实际',
+  'board.lower_first': '按从低到高排名',
+  'board.lower_ceiling': '目标是上限：不超过目标即 100%',
 };

@@ -5,7 +5,7 @@
 import { ApiError, get } from '../api.js';
 import { h, mount } from '../dom.js';
 import { percent, periodLabel, t } from '../i18n.js';
-import { ACCUMULATING, METRICS, formatMetric, metricName } from '../metrics.js';
+import { ACCUMULATING, METRICS, directionHint, formatMetric, metricName } from '../metrics.js';
 import { personLink, workdaysText } from '../kpi.js';
 import { teamsNamed } from '../paged.js';
 
@@ -37,7 +37,13 @@ function table(board, sel) {
     : entries.every((e) => nothing(e.value)) ? 'board.no_figures' : null;
   const value = (e) => (plan ? percent(e.value) : formatMetric(sel.metric, e.value));
   const cell = (field, text) => h('td', { 'data-field': field }, text);
-  return [note ? h('p', { class: 'empty', id: 'board-note' }, t(note)) : null,
+  // A lower-is-better metric: by its value the lowest ranks first; against targets the
+  // target is a ceiling (attainment 100 % within it).
+  const lower = board.direction === 'lower_is_better'
+    ? h('p', { class: 'hint', id: 'board-direction' }, directionHint(board.direction),
+      t(plan ? 'board.lower_ceiling' : 'board.lower_first'))
+    : null;
+  return [note ? h('p', { class: 'empty', id: 'board-note' }, t(note)) : null, lower,
     h('div', { class: 'scroll' }, h('table', { class: 'board', id: 'board' },
     h('thead', {}, h('tr', {},
       h('th', {}, t('board.rank')), h('th', {}, t('board.move')), h('th', {}, t('board.name')),

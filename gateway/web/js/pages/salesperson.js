@@ -9,7 +9,7 @@
 import { ApiError, get } from '../api.js';
 import { h, mount } from '../dom.js';
 import { currentLang, money, percent, periodLabel, shortTime, t } from '../i18n.js';
-import { ACCUMULATING, formatMetric, metricName } from '../metrics.js';
+import { ACCUMULATING, directionHint, formatMetric, metricName } from '../metrics.js';
 import { kpiCard, noteText, workdaysText } from '../kpi.js';
 import { trendChart } from '../trendchart.js';
 
@@ -36,7 +36,7 @@ function scorecard(sc) {
       h('thead', {}, h('tr', {}, ['person.metric', 'kpi.actual', 'kpi.target', 'kpi.attainment', 'person.weight',
         'person.cap', 'person.contribution'].map((k) => h('th', {}, t(k))))),
       h('tbody', {}, (sc.metrics || []).map((l) => h('tr', { 'data-metric': l.metric },
-        h('td', {}, metricName(l.metric, l.zh), l.note ? h('div', { class: 'note' }, noteText(l)) : null),
+        h('td', {}, metricName(l.metric, l.zh), directionHint(l.direction), l.note ? h('div', { class: 'note' }, noteText(l)) : null),
         h('td', {}, formatMetric(l.metric, l.actual)), h('td', {}, formatMetric(l.metric, l.target)),
         h('td', {}, percent(l.attainment)), h('td', {}, percent(l.weight)), h('td', {}, percent(l.cap)),
         h('td', { 'data-field': 'contribution' }, String(l.contribution))))))),
