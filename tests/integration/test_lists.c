@@ -13,8 +13,8 @@
  *   - the page script looks at no more than limit × ORGIX_SCAN_FACTOR entries
  *     of the smallest index;
  *   - team= with sort= (by name, by last contact, both ways) in many small
- *     teams: full pages in the order asked, across a customer's owner change
- *     and a salesperson's team change;
+ *     teams: full pages in the order asked, across a customer's owner change,
+ *     a salesperson's team change, a delete and a move to the team's pool;
  *   - the indexes of records stored without them, built once when
  *     nq-customers connects.
  *
@@ -572,7 +572,8 @@ static void test_team_pages(void)
 #define SORTED_PAGE 5
 
 static struct {
-    char owner[16]; /* sp-s<t><k> */
+    char owner[16]; /* sp-s<t><k>, "" none */
+    char pool[8];   /* the team whose pool it is in, "" none */
     char name[32];
     int64_t contact; /* Unix ms, 0 never */
 } sorted_model[N_SORTED];
@@ -582,8 +583,8 @@ static char sp_team[10][2][8]; /* the team of sp-s<t><k> now */
 static const char *sorted_team_of(int i)
 {
     const char *o = sorted_model[i].owner;
-    if (!*o) /* deleted */
-        return "";
+    if (!*o) /* in a pool, or deleted */
+        return sorted_model[i].pool;
     return sp_team[o[4] - '0'][o[5] - '0'];
 }
 
@@ -735,12 +736,19 @@ static void test_team_sorted_pages(void)
     tk_post_counts(events, n_events, 0);
     CU_ASSERT_TRUE_FATAL(tk_wait_indexed(30000));
     check_sorted_teams("as written");
-    /* a customer changes owner (to another team), a salesperson team, one is deleted */
+    /* a customer changes owner (to another team), a salesperson team; one is deleted,
+     * one put in its team's pool */
     ok("PATCH", "/api/v1/customers/d-013", "{\"owner_id\":\"sp-s50\"}");
     snprintf(sorted_model[13].owner, sizeof(sorted_model[13].owner), "sp-s50");
     ok("PUT", "/api/v1/salespeople/sp-s31", "{\"name\":\"排31\",\"team_id\":\"t-s4\"}");
     ok("DELETE", "/api/v1/customers/d-020", NULL);
     sorted_model[20].owner[0] = '\0';
+    json_decref(tk_put("/api/v1/customers/d-012",
+                       json_pack("{s:s, s:s, s:s, s:s}", "name", sorted_model[12].name, "class",
+                                 class_of(12), "status", "pool", "pool_team", "t-s2"),
+                       200));
+    sorted_model[12].owner[0] = '\0';
+    snprintf(sorted_model[12].pool, sizeof(sorted_model[12].pool), "t-s2");
     snprintf(sp_team[3][1], sizeof(sp_team[3][1]), "t-s4");
     check_sorted_teams("after the moves");
     /* a page looks at no more than limit × 4 entries: a walk of the company's
