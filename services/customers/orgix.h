@@ -82,7 +82,8 @@ typedef enum {
     ORGIX_MULTI,  /* each string of a JSON array field (tags): the entity is in the index
                      of every one; moved by orgix_multi_moves, trusted as read */
     ORGIX_TEAM,   /* a team id: the entity's owner is a member of it now; no index of its
-                     own, read as the union of its members' owner indexes (lists.c) */
+                     own, read as the union of its members' owner indexes, sorted as their
+                     ranges of the index by owner (orgix_sort_owner_key; lists.c) */
     ORGIX_SEARCH, /* a text searched for in the entity's name and id (q=): the entity is
                      in the index of every gram of both (orgix_grams), moved like
                      ORGIX_MULTI; a query reads its grams' indexes and checks each item
