@@ -70,13 +70,22 @@ local function owned_range(g, lo, n)
   for i = 1, #got do got[i] = string.sub(got[i], #prefix + 1) end
   return got
 end
--- The first n entries after lo of the walked index, or of the group's merged.
+local function group_range(g, lo, n)
+  if owned then return owned_range(g, lo, n) end
+  return range_of(nall + g, lo, n)
+end
+-- Whether the group's merge left entries after those it gave (by_group).
+local leftover = false
+-- The first n entries after lo of the walked index, or of the group's merged:
+-- each group read a chunk at a time (about twice its share of n), a group's
+-- next chunk once the merge took its last.
 local function range(lo, n)
   if not by_group then return range_of(drive, lo, n) end
+  local chunk = math.min(n, math.max(4, math.ceil(2 * n / ngroup)))
   local heads, out = {}, {}
   for g = 1, ngroup do
-    local ids = owned and owned_range(g, lo, n) or range_of(nall + g, lo, n)
-    if #ids > 0 then heads[#heads + 1] = {ids = ids, at = 1} end
+    local ids = group_range(g, lo, chunk)
+    if #ids > 0 then heads[#heads + 1] = {g = g, ids = ids, at = 1} end
   end
   while #out < n and #heads > 0 do
     local best = 1
@@ -86,8 +95,16 @@ local function range(lo, n)
     local h = heads[best]
     out[#out + 1] = h.ids[h.at]
     h.at = h.at + 1
-    if h.at > #h.ids then table.remove(heads, best) end
+    if h.at > #h.ids then
+      local next = #h.ids == chunk and group_range(h.g, '(' .. h.ids[#h.ids], chunk) or {}
+      if #next > 0 then
+        h.ids, h.at = next, 1
+      else
+        table.remove(heads, best)
+      end
+    end
   end
+  leftover = #heads > 0 -- every head left holds an entry not taken yet
   return out
 end
 -- Whether id is in one index of the group (always, without a group).
@@ -122,7 +139,7 @@ while #out - 2 < want and budget > 0 do
 end
 if last then
   out[1] = last
-  if not ended and #range('(' .. last, 1) > 0 then
+  if not ended and (by_group and leftover or not by_group and #range('(' .. last, 1) > 0) then
     out[2] = 1
   end
 end
