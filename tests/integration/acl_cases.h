@@ -114,6 +114,8 @@ static const struct {
     {"nq-reporting", NQ_KEY_AR_DUE, false, false},
     {"nq-scoring", NQ_KEY_AR_DUE, false, false},
     {"nq-alerting", NQ_KEY_CUSTOMER_PREFIX "c-acl-x:ar", false, true},
+    {"nq-customers", NQ_KEY_INDEX_PREFIX NQ_IX_CUSTOMERS ":sort=by_owner", true, true},
+    {"nq-gateway", NQ_KEY_INDEX_PREFIX NQ_IX_CUSTOMERS ":sort=by_owner", false, true},
 };
 
 #endif
