@@ -16,7 +16,7 @@
 #      customers indexer's consumer group ("index") sampled every second until its lag is 0;
 #   3. reads over one keep-alive connection, NQ_BENCH_READS each: timeline and summary of
 #      random customers, receivables of random teams and salespeople, list pages of 50
-#      under 12 filter sets and cursor pages 2-20 of four of them;
+#      under 13 filter sets and cursor pages 2-20 of five of them;
 #   4. NQ_BENCH_PAIRS interleaved pairs of NQ_BENCH_PATH_S s flat-out writes: the
 #      customers indexer stopped (SIGSTOP), then running; after each stopped run its
 #      catch-up rate on the backlog.

@@ -74,6 +74,23 @@ def used_memory():
     raise SystemExit("no used_memory in INFO")
 
 
+def customer_memory(n=300):
+    """MEMORY USAGE of n random customers' hashes (their encoding counted) and of the
+    customers' sort indexes, as imported."""
+    ids = redis("srandmember", "nq:customers", n).split()
+    total, listpack = 0, 0
+    for cid in ids:
+        total += int(redis("memory", "usage", "nq:cust:" + cid) or 0)
+        listpack += redis("object", "encoding", "nq:cust:" + cid).strip() == "listpack"
+    sorts = {k: int(redis("memory", "usage", k, "samples", "0") or 0)
+             for k in redis("keys", "nq:ix:customers:sort=*").split()}
+    return {"hash_bytes_avg": round(total / max(len(ids), 1)),
+            "hash_listpack_share": round(listpack / max(len(ids), 1), 3),
+            "hash_max_listpack_value": redis("config", "get", "hash-max-listpack-value")
+            .split()[-1],
+            "sort_index_bytes_per_customer": {k: round(v / CUSTOMERS) for k, v in sorts.items()}}
+
+
 def index_group():
     """entries-read and lag of the customers indexer's group ("index")."""
     raw = subprocess.run(["redis-cli", "-p", RPORT, "xinfo", "groups", "nq:activities"],
@@ -323,6 +340,7 @@ def list_paths(rng):
         "q_owner": lambda: q("/api/v1/customers", q=rng.choice(WORDS), owner=sp(), limit=50),
         "sort_last_contact_team": lambda: q("/api/v1/customers", team=team(),
                                             sort="last_contact", limit=50),
+        "sort_name_team": lambda: q("/api/v1/customers", team=team(), sort="name", limit=50),
         "sort_name_class": lambda: q("/api/v1/customers", sort="-name", limit=50,
                                      **{"class": "potential"}),
     }
@@ -339,7 +357,7 @@ def read_lists(c, rng):
         out[name] = stats(xs, {"items_per_page": round(items / READS, 1), "example": make()})
         log("list %s: %s" % (name, json.dumps(out[name])))
     # cursor pages: walk 20 pages deep along each of a few filters, timing every page
-    for name in ("class", "team", "q", "sort_last_contact_team"):
+    for name in ("class", "team", "q", "sort_last_contact_team", "sort_name_team"):
         xs, starts = [], 0
         make = list_paths(rng)[name]
         while len(xs) < READS and starts < READS: # a list of one page adds nothing
@@ -422,6 +440,8 @@ def main():
     res["import_s"] = import_org(SUITE)
     mem1 = used_memory()
     log("imported: %s" % json.dumps(res["import_s"]))
+    res["customer_memory"] = customer_memory()
+    log("customer memory: %s" % json.dumps(res["customer_memory"]))
     redis("config", "resetstat")
     res["events"] = load_events()
     mem2 = used_memory()

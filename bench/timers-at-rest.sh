@@ -41,6 +41,7 @@ trap cleanup EXIT
 
 PORT=$(free_port)
 redis-server --port "$PORT" --bind 127.0.0.1 --dir "$DIR" --save '' --appendonly no \
+    --hash-max-listpack-value 128 \
     --logfile "$DIR/redis.log" &
 REDIS_PID=$!
 for _ in $(seq 50); do redis-cli -p "$PORT" ping >/dev/null 2>&1 && break; sleep 0.1; done

@@ -2,7 +2,7 @@
 -- activity log, in the activity indexer's transaction
 -- (services/customers/actwrite.h, followup.h).
 -- KEYS: 1 the last contacts (HASH customer -> Unix ms), 2 the follow-ups due
---   (ZSET), 3 the list index of the overdue, 4-7 the customers' sort indexes
+--   (ZSET), 3 the list index of the overdue, 4-8 the customers' sort indexes
 --   (lib/sort.lua), then one customer hash per customer of ARGV.
 -- ARGV: 1 now (Unix ms), 2 the zone offset (ms), then per customer: its id
 --   and its latest contact in the batch (Unix ms).
@@ -17,7 +17,7 @@ for i = 3, #ARGV, 2 do
   local kept = tonumber(redis.call('HGET', KEYS[1], id) or '')
   if not kept or at > kept then
     redis.call('HSET', KEYS[1], id, ARGV[i + 1])
-    local c = 7 + (i - 1) / 2
+    local c = 8 + (i - 1) / 2
     if redis.call('EXISTS', KEYS[c]) == 1 then
       redis.call('HSET', KEYS[c], 'last_contact_at', ARGV[i + 1])
       followup_refresh(c, 2, 3, 4, id, ARGV[1], tonumber(ARGV[2]))

@@ -2,7 +2,7 @@
 -- follow-up, from the directory and from its list indexes
 -- (services/customers/customer.c).
 -- KEYS: 1 the customer (HASH), 2 the customers directory, 3 its owner
---   history (LIST), 4 the follow-ups due (ZSET), 5-8 the sort indexes
+--   history (LIST), 4 the follow-ups due (ZSET), 5-9 the sort indexes
 --   (lib/sort.lua), then the list indexes to take it out of
 --   (services/customers/orgix.h).
 -- ARGV: 1 id, 2 the owner it had when read ("" none).
@@ -17,5 +17,5 @@ sort_remove(1, 5, ARGV[1])
 redis.call('DEL', KEYS[1], KEYS[3])
 redis.call('ZREM', KEYS[4], ARGV[1])
 redis.call('SREM', KEYS[2], ARGV[1])
-ix_move(ARGV[1], 9, #KEYS - 8, 0)
+ix_move(ARGV[1], 10, #KEYS - 9, 0)
 return {'ok'}

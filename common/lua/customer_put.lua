@@ -4,8 +4,8 @@
 --   directory, 4 its owner history (LIST), 5 the last contacts (HASH), 6 the
 --   follow-ups due (ZSET), 7 the overdue list index, 8 the cadences (HASH
 --   "<team>:<class>" -> days), 9 the new owner's profile (HASH; any key when
---   there is none), 10-13 the sort indexes (lib/sort.lua), 14 the new
---   owner's list index and 15 the new class's (a claim's count), 16 the pool
+--   there is none), 10-14 the sort indexes (lib/sort.lua), 15 the new
+--   owner's list index and 16 the new class's (a claim's count), 17 the pool
 --   schedule (ZSET, services/customers/poolsweep.h), then the
 --   list indexes to take it out of, then those to put it in
 --   (services/customers/orgix.h).
@@ -49,7 +49,7 @@ if ARGV[13] == 'claim' or ARGV[13] == 'rule' then
   if (g[2] or '') ~= '' and g[2] ~= team then return {4, 'other_team'} end
   local limit = tonumber(redis.call('HGET', KEYS[8], team .. ':' .. class .. '_claim_limit') or '')
   if limit then
-    local n = redis.call('ZINTERCARD', 2, KEYS[14], KEYS[15])
+    local n = redis.call('ZINTERCARD', 2, KEYS[15], KEYS[16])
     if n >= limit then return {4, 'limit', n} end
   end
 elseif ARGV[13] == 'pool' then
@@ -81,10 +81,10 @@ redis.call('HSET', KEYS[1], 'cadence_days', days or '')
 followup_refresh(1, 6, 7, 10, ARGV[1], ARGV[2], tonumber(ARGV[7]))
 local due = redis.call('HGET', KEYS[1], 'followup_due_at')
 if due then
-  redis.call('ZADD', KEYS[16], 'LT', due, ARGV[1])
+  redis.call('ZADD', KEYS[17], 'LT', due, ARGV[1])
 else
-  redis.call('ZREM', KEYS[16], ARGV[1])
+  redis.call('ZREM', KEYS[17], ARGV[1])
 end
 redis.call('SADD', KEYS[2], ARGV[1])
-ix_move(ARGV[1], 17, tonumber(ARGV[11]), tonumber(ARGV[12]))
+ix_move(ARGV[1], 18, tonumber(ARGV[11]), tonumber(ARGV[12]))
 return {1, old[1] or '', old[2] or '', since}

@@ -1,7 +1,7 @@
 -- followup_recompute — a team's cadence applied to customers its members own
 -- (services/customers/cadence.c).
 -- KEYS: 1 the cadences (HASH "<team>:<class>" -> days), 2 the follow-ups due
---   (ZSET), 3 the overdue index, 4 the team's members now (list index), 5-8
+--   (ZSET), 3 the overdue index, 4 the team's members now (list index), 5-9
 --   the customers' sort indexes (lib/sort.lua), then one customer hash per
 --   id of ARGV.
 -- ARGV: 1 now, 2 the zone offset (ms), 3 the team, 4-6 the company's days
@@ -13,7 +13,7 @@
 local defaults = {key = ARGV[4], normal = ARGV[5], potential = ARGV[6]}
 local done = 0
 for i = 7, #ARGV do
-  local c = 9 + i - 7
+  local c = 10 + i - 7
   local f = redis.call('HMGET', KEYS[c], 'class', 'owner_id')
   if f[1] and f[2] and redis.call('ZSCORE', KEYS[4], f[2]) then
     local class = f[1]

@@ -6,16 +6,23 @@
 --   at most, 3 how many entries it may look at, 4 (optional) "desc": in
 --   reverse id order, 5 (optional) how many of KEYS are the group (the last
 --   ones; absent: none), 6 (optional) "sorted": KEYS[1] is a sort index,
---   whose members are "<sort key>\x1f<id>", and the page walks it.
+--   whose members are "<sort key>\x1f<id>", and the page walks it,
+--   7 (optional, sorted with a group) the sort's place n in the index by
+--   owner, which is then the last of KEYS (after the group, not counted in
+--   it; lib/sort.lua), and 8.. the group's names there, one per group index
+--   in their order (an owner's id, "pool=<team>").
 -- Walks the smallest index (the sort index when sorted) in its order from
 -- the start and keeps the ids that are in all the others and in one of the
 -- group; when the group's indexes hold fewer entries together than that
--- index (a team's customers), walks them instead, merged in id order.
+-- index (a team's customers), walks them instead, merged in id order; sorted
+-- with a group, walks the group's ranges of the index by owner merged in the
+-- sort's order (the sort index's members, so cursors are the same).
 -- Returns {the last entry it looked at ("" none), 1 when the walk has
 -- entries after it (else 0), the ids kept...}.
 local ngroup = tonumber(ARGV[5]) or 0
-local nall = #KEYS - ngroup
 local sorted = ARGV[6] == 'sorted'
+local owned = sorted and ngroup > 0 and (ARGV[7] or '') ~= ''
+local nall = #KEYS - ngroup - (owned and 1 or 0)
 local drive, size = 1, redis.call('ZCARD', KEYS[1])
 for i = 2, sorted and 0 or nall do
   local n = redis.call('ZCARD', KEYS[i])
@@ -41,19 +48,44 @@ local function before(a, b)
   end
   return (#a < #b) ~= desc
 end
-local by_group = false
+local by_group = owned
 if ngroup > 0 and not sorted then
   local total = 0
-  for i = nall + 1, #KEYS do total = total + redis.call('ZCARD', KEYS[i]) end
+  for i = nall + 1, nall + ngroup do total = total + redis.call('ZCARD', KEYS[i]) end
   by_group = total < size
 end
--- The first n entries after lo of the walked index, or of the group's merged.
+-- The first n entries after lo of group g's range of the index by owner,
+-- without the range's prefix (sort index members).
+local function owned_range(g, lo, n)
+  local prefix = ARGV[7 + g] .. '\31' .. ARGV[7] .. '\31'
+  local first, last = '[' .. prefix, '[' .. prefix .. '\255'
+  if desc then first, last = last, first end
+  if lo ~= '-' and lo ~= '+' then first = '(' .. prefix .. string.sub(lo, 2) end
+  local got
+  if desc then
+    got = redis.call('ZREVRANGEBYLEX', KEYS[#KEYS], first, last, 'LIMIT', 0, n)
+  else
+    got = redis.call('ZRANGEBYLEX', KEYS[#KEYS], first, last, 'LIMIT', 0, n)
+  end
+  for i = 1, #got do got[i] = string.sub(got[i], #prefix + 1) end
+  return got
+end
+local function group_range(g, lo, n)
+  if owned then return owned_range(g, lo, n) end
+  return range_of(nall + g, lo, n)
+end
+-- Whether the group's merge left entries after those it gave (by_group).
+local leftover = false
+-- The first n entries after lo of the walked index, or of the group's merged:
+-- each group read a chunk at a time (about twice its share of n), a group's
+-- next chunk once the merge took its last.
 local function range(lo, n)
   if not by_group then return range_of(drive, lo, n) end
+  local chunk = math.min(n, math.max(4, math.ceil(2 * n / ngroup)))
   local heads, out = {}, {}
-  for i = nall + 1, #KEYS do
-    local ids = range_of(i, lo, n)
-    if #ids > 0 then heads[#heads + 1] = {ids = ids, at = 1} end
+  for g = 1, ngroup do
+    local ids = group_range(g, lo, chunk)
+    if #ids > 0 then heads[#heads + 1] = {g = g, ids = ids, at = 1} end
   end
   while #out < n and #heads > 0 do
     local best = 1
@@ -63,14 +95,22 @@ local function range(lo, n)
     local h = heads[best]
     out[#out + 1] = h.ids[h.at]
     h.at = h.at + 1
-    if h.at > #h.ids then table.remove(heads, best) end
+    if h.at > #h.ids then
+      local next = #h.ids == chunk and group_range(h.g, '(' .. h.ids[#h.ids], chunk) or {}
+      if #next > 0 then
+        h.ids, h.at = next, 1
+      else
+        table.remove(heads, best)
+      end
+    end
   end
+  leftover = #heads > 0 -- every head left holds an entry not taken yet
   return out
 end
 -- Whether id is in one index of the group (always, without a group).
 local function in_group(id)
   if ngroup == 0 then return true end
-  for i = nall + 1, #KEYS do
+  for i = nall + 1, nall + ngroup do
     if redis.call('ZSCORE', KEYS[i], id) then return true end
   end
   return false
@@ -83,7 +123,8 @@ while #out - 2 < want and budget > 0 do
   for _, entry in ipairs(ids) do
     local id, all = id_of(entry), true
     for i = 1, nall do
-      if all and (by_group or i ~= drive) and not redis.call('ZSCORE', KEYS[i], id) then
+      if all and (by_group or i ~= drive) and not (sorted and i == 1) and
+          not redis.call('ZSCORE', KEYS[i], id) then
         all = false
       end
     end
@@ -98,7 +139,7 @@ while #out - 2 < want and budget > 0 do
 end
 if last then
   out[1] = last
-  if not ended and #range('(' .. last, 1) > 0 then
+  if not ended and (by_group and leftover or not by_group and #range('(' .. last, 1) > 0) then
     out[2] = 1
   end
 end

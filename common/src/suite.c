@@ -109,6 +109,11 @@ static const char *const redis_aof[] = {
     "yes",
 };
 static const char *const redis_volatile[] = {"--save", "", "--appendonly", "no"};
+/* Hashes keep the compact listpack encoding with values up to 128 bytes (the
+ * default is 64): a customer's Chinese name and its sort keys are longer, and one
+ * longer value turns the whole hash into a hashtable about three times the size
+ * (bench/README.md, Customers at scale). deploy/redis.conf says the same. */
+static const char *const redis_memory[] = {"--hash-max-listpack-value", "128"};
 
 static void say(const nq_suite_t *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void say(const nq_suite_t *s, const char *fmt, ...)
@@ -623,7 +628,8 @@ int nq_suite_reap(nq_suite_t *s)
 
 /* ------------------------------------------------------------------ Redis */
 
-/* Redis's arguments: port and socket, its directory, the persistence, the caller's. */
+/* Redis's arguments: port and socket, its directory, the memory settings, the
+ * persistence, the caller's. */
 static char **redis_argv(const nq_suite_t *s)
 {
     char port[16], dir[300];
@@ -636,14 +642,14 @@ static char **redis_argv(const nq_suite_t *s)
     size_t n_head = sizeof(head) / sizeof(head[0]), n_sock = s->redis_socket[0] ? 4 : 0;
     size_t n_keep = s->o.redis_aof ? sizeof(redis_aof) / sizeof(redis_aof[0])
                                    : sizeof(redis_volatile) / sizeof(redis_volatile[0]);
-    size_t n_more = 0;
+    size_t n_mem = sizeof(redis_memory) / sizeof(redis_memory[0]), n_more = 0;
     while (s->o.redis_args && s->o.redis_args[n_more])
         n_more++;
     char aclfile[340];
     snprintf(aclfile, sizeof(aclfile), "%s/users.acl", s->acl_dir);
     const char *acl[] = {"--aclfile", aclfile};
     size_t n_acl = s->acl ? 2 : 0;
-    char **argv = calloc(n_head + n_sock + n_keep + n_more + n_acl + 1, sizeof(*argv));
+    char **argv = calloc(n_head + n_sock + n_mem + n_keep + n_more + n_acl + 1, sizeof(*argv));
     const char *sock[] = {"--unixsocket", s->redis_socket, "--unixsocketperm", "700"};
     size_t k = 0;
     bool ok = argv != NULL;
@@ -651,6 +657,8 @@ static char **redis_argv(const nq_suite_t *s)
         ok = (argv[k++] = strdup(head[i])) != NULL;
     for (size_t i = 0; ok && i < n_sock; i++)
         ok = (argv[k++] = strdup(sock[i])) != NULL;
+    for (size_t i = 0; ok && i < n_mem; i++)
+        ok = (argv[k++] = strdup(redis_memory[i])) != NULL;
     for (size_t i = 0; ok && i < n_keep; i++)
         ok = (argv[k++] = strdup(keep[i])) != NULL;
     for (size_t i = 0; ok && i < n_more; i++)

@@ -173,7 +173,8 @@ static void write_contacts(nq_redis_pipe_t *p, const contact_t *c, size_t n, int
     if (n == 0)
         return;
     const orgix_list_t *l = &orgix_lists[ORG_CUSTOMER];
-    nq_script_pipe_cmd(p, NQ_SCRIPT(CONTACT_SEEN), NULL, NULL, 3 + l->n_sorts + n, 2 + 2 * n);
+    nq_script_pipe_cmd(p, NQ_SCRIPT(CONTACT_SEEN), NULL, NULL, 3 + ORGIX_SORT_KEYS(l) + n,
+                       2 + 2 * n);
     char key[160];
     nq_redis_pipe_adds(p, NQ_KEY_FOLLOWUP_LAST);
     nq_redis_pipe_adds(p, NQ_KEY_FOLLOWUP_DUE);
@@ -183,6 +184,8 @@ static void write_contacts(nq_redis_pipe_t *p, const contact_t *c, size_t n, int
         orgix_sort_key(key, sizeof(key), l, i);
         nq_redis_pipe_adds(p, key);
     }
+    orgix_sort_owner_key(key, sizeof(key), l);
+    nq_redis_pipe_adds(p, key);
     for (size_t i = 0; i < n; i++) {
         nq_key_customer(key, sizeof(key), c[i].customer);
         nq_redis_pipe_adds(p, key);

@@ -9,6 +9,7 @@
 #include "nq/keys.h"
 #include "nq/log.h"
 #include "nq/scripts.h"
+#include "orgcall.h"
 #include "orgix.h"
 
 /* The directory sets each list's ids are read from. */
@@ -160,6 +161,9 @@ static void write_chunk(ixbuild_t *b)
     nq_redis_args_t a; /* common/lua/ix_build.lua */
     size_t per[IXBUILD_CHUNK] = {0};
     nq_redis_args_init(&a);
+    if (l->n_sorts) /* the customers' (lib/sort.lua) */
+        org_args_add_sorts(&a);
+    size_t nsorts = a.argc;
     size_t n = 0;
     for (size_t i = 0; i < b->chunk; i++) {
         const record_t *rec = &b->recs[i];
@@ -180,6 +184,7 @@ static void write_chunk(ixbuild_t *b)
     size_t nkeys = a.argc;
     nq_redis_args_addf(&a, "%zu", n);
     nq_redis_args_addf(&a, "%zu", l->n_filters);
+    nq_redis_args_addf(&a, "%zu", nsorts);
     for (size_t f = 0; f < l->n_filters; f++)
         nq_redis_args_adds(&a, l->filters[f].field);
     for (size_t i = 0; i < b->chunk; i++) {

@@ -204,14 +204,35 @@ static void list_got_ids(org_call_t *oc, org_kept_t *kept, size_t n)
     free(cmds);
 }
 
+/* A sorted page of a team reads the index by owner: its key after the
+ * group's, the sort's place and the group's names after the script's
+ * other arguments (common/lua/list_page.lua). */
+static void add_owned(nq_redis_args_t *keys, nq_redis_args_t *names, const list_call_t *c,
+                      char *const *members, size_t n, const char *team)
+{
+    char key[ORGIX_KEY_MAX];
+    if (orgix_sort_owner_key(key, sizeof(key), c->list) < 0)
+        keys->failed = true;
+    nq_redis_args_adds(keys, key);
+    nq_redis_args_addf(names, "%d", c->q.sort + 1);
+    for (size_t i = 0; i < n; i++)
+        nq_redis_args_adds(names, members[i]);
+    if (team) {
+        if (orgix_pool_group(key, sizeof(key), team) < 0)
+            names->failed = true;
+        nq_redis_args_adds(names, key);
+    }
+}
+
 /* Step 1: the page's ids, from the plan's indexes and the group of the
  * owner indexes of `members` and the index of the team's pool (with a team;
  * common/lua/list_page.lua). */
 static void list_page_of(list_call_t *c, const orgix_plan_t *p, char *const *members, size_t n)
 {
-    nq_redis_args_t a;
+    nq_redis_args_t a, owned;
     char key[ORGIX_KEY_MAX];
     nq_redis_args_init(&a);
+    nq_redis_args_init(&owned);
     for (size_t i = 0; i < p->keys.n; i++)
         nq_redis_args_adds(&a, p->keys.key[i]);
     for (size_t i = 0; i < n; i++) {
@@ -224,9 +245,12 @@ static void list_page_of(list_call_t *c, const orgix_plan_t *p, char *const *mem
         a.failed = true;
     else if (pool > 0)
         nq_redis_args_adds(&a, key);
+    if (p->team && p->sorted)
+        add_owned(&a, &owned, c, members, n, pool > 0 ? p->team : NULL);
     n += pool > 0;
     if (p->team && n == 0) { /* a team without members or pool: an empty page */
         nq_redis_args_free(&a);
+        nq_redis_args_free(&owned);
         return;
     }
     size_t nkeys = a.argc;
@@ -236,6 +260,10 @@ static void list_page_of(list_call_t *c, const orgix_plan_t *p, char *const *mem
     nq_redis_args_adds(&a, c->q.desc ? "desc" : "");
     nq_redis_args_addf(&a, "%zu", n);
     nq_redis_args_adds(&a, p->sorted ? "sorted" : "");
+    for (size_t i = 0; i < owned.argc; i++)
+        nq_redis_args_add(&a, owned.argv[i], owned.lens[i]);
+    a.failed |= owned.failed;
+    nq_redis_args_free(&owned);
     org_gather_script(&c->org, NQ_SCRIPT(LIST_PAGE), nkeys, &a, list_got_ids);
 }
 

@@ -299,6 +299,9 @@ void org_args_add_sorts(nq_redis_args_t *a)
             a->failed = true;
         nq_redis_args_adds(a, key);
     }
+    if (orgix_sort_owner_key(key, sizeof(key), l) < 0)
+        a->failed = true;
+    nq_redis_args_adds(a, key);
 }
 
 void org_args_add_move_counts(nq_redis_args_t *a, const orgix_moves_t *m)

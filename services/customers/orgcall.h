@@ -137,8 +137,8 @@ void org_args_add_moves(nq_redis_args_t *a, const orgix_moves_t *m);
 /* Add how many keys each of the two lists has. */
 void org_args_add_move_counts(nq_redis_args_t *a, const orgix_moves_t *m);
 
-/* Add the customers list's sort indexes, in its table's order (the KEYS of
- * common/lua/lib/sort.lua). */
+/* Add the customers list's sort indexes, in its table's order, then its
+ * index by owner (ORGIX_SORT_KEYS keys: the KEYS of common/lua/lib/sort.lua). */
 void org_args_add_sorts(nq_redis_args_t *a);
 
 /* ---- the flows of each kind, one per operation (customers.c's table) ------- */

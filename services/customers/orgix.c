@@ -379,6 +379,17 @@ int orgix_sort_key(char *buf, size_t len, const orgix_list_t *l, size_t s)
     return nq_key_index(buf, len, l->name, "sort", l->sorts[s].name);
 }
 
+int orgix_sort_owner_key(char *buf, size_t len, const orgix_list_t *l)
+{
+    return nq_key_index(buf, len, l->name, "sort", "by_owner");
+}
+
+int orgix_pool_group(char *buf, size_t len, const char *team)
+{
+    int n = snprintf(buf, len, "pool=%s", team);
+    return n < 0 || (size_t)n >= len ? -1 : n;
+}
+
 int orgix_team_key(char *buf, size_t len, const char *team)
 {
     return orgix_key(buf, len, &orgix_lists[ORG_SALESPERSON], &salesperson_filters[SP_TEAM], team);

@@ -82,7 +82,8 @@ typedef enum {
     ORGIX_MULTI,  /* each string of a JSON array field (tags): the entity is in the index
                      of every one; moved by orgix_multi_moves, trusted as read */
     ORGIX_TEAM,   /* a team id: the entity's owner is a member of it now; no index of its
-                     own, read as the union of its members' owner indexes (lists.c) */
+                     own, read as the union of its members' owner indexes, sorted as their
+                     ranges of the index by owner (orgix_sort_owner_key; lists.c) */
     ORGIX_SEARCH, /* a text searched for in the entity's name and id (q=): the entity is
                      in the index of every gram of both (orgix_grams), moved like
                      ORGIX_MULTI; a query reads its grams' indexes and checks each item
@@ -219,6 +220,22 @@ bool orgix_search_matches(const orgix_query_t *q, const char *id, const char *co
 
 /* The index of l's sort `s` into buf. Returns its length, or -1. */
 int orgix_sort_key(char *buf, size_t len, const orgix_list_t *l, size_t s);
+
+/* The index of l's sorts by owner (nq:ix:<list>:sort=by_owner) into buf:
+ * members "<group>\x1f<n>\x1f<sort key>\x1f<id>", n the sort's place in
+ * l->sorts from 1, group the entity's owner, or "pool=<team>" for one in a
+ * team's pool (common/lua/lib/sort.lua), so that a team's sorted page merges
+ * its members' and its pool's ranges. Returns its length, or -1. */
+int orgix_sort_owner_key(char *buf, size_t len, const orgix_list_t *l);
+
+/* How many sort indexes a write script takes (lib/sort.lua): the sorts',
+ * then the one by owner (orgix_sort_owner_key). */
+#define ORGIX_SORT_KEYS(l) ((l)->n_sorts + 1)
+
+/* The group of the pool of team `team` in the index by owner, into buf
+ * ("pool=<team>"; an owner's group is the owner's id). Returns its length,
+ * or -1. */
+int orgix_pool_group(char *buf, size_t len, const char *team);
 
 /* The index of the salespeople whose team now is `team` ("": none) into
  * buf: a team's members now, which a team write moves its members between.

@@ -118,6 +118,8 @@ static const struct {
     {"nq-reporting", NQ_KEY_TRAINING_REQUIRED, false, false},
     {"nq-customers", NQ_KEY_CUSTSUMS_LAYOUT, true, true},
     {"nq-scoring", NQ_KEY_CUSTSUMS_LAYOUT, false, false},
+    {"nq-customers", NQ_KEY_INDEX_PREFIX NQ_IX_CUSTOMERS ":sort=by_owner", true, true},
+    {"nq-gateway", NQ_KEY_INDEX_PREFIX NQ_IX_CUSTOMERS ":sort=by_owner", false, true},
 };
 
 #endif

@@ -12,6 +12,9 @@
  *   - bad limits, cursors, filters and parameters: 400 naming them;
  *   - the page script looks at no more than limit × ORGIX_SCAN_FACTOR entries
  *     of the smallest index;
+ *   - team= with sort= (by name, by last contact, both ways) in many small
+ *     teams: full pages in the order asked, across a customer's owner change,
+ *     a salesperson's team change, a delete and a move to the team's pool;
  *   - the indexes of records stored without them, built once when
  *     nq-customers connects.
  *
@@ -559,11 +562,211 @@ static void test_team_pages(void)
     }
 }
 
+/* ---- team= with sort=: many small teams ---- */
+
+/* 10 teams t-s0..t-s9 of two salespeople each (sp-s<t>0, sp-s<t>1) and the
+ * customers d-000 .. d-199: d-<i> owned by sp-s<i % 10><i / 10 % 2>, named
+ * so that names tie and their order is not the ids'; some contacted. A team
+ * holds 20 of the company's 300 and more customers. */
+#define N_SORTED    200
+#define SORTED_PAGE 5
+
+static struct {
+    char owner[16]; /* sp-s<t><k>, "" none */
+    char pool[8];   /* the team whose pool it is in, "" none */
+    char name[32];
+    int64_t contact; /* Unix ms, 0 never */
+} sorted_model[N_SORTED];
+
+static char sp_team[10][2][8]; /* the team of sp-s<t><k> now */
+
+static const char *sorted_team_of(int i)
+{
+    const char *o = sorted_model[i].owner;
+    if (!*o) /* in a pool, or deleted */
+        return sorted_model[i].pool;
+    return sp_team[o[4] - '0'][o[5] - '0'];
+}
+
+/* The sort key the model gives d-<i> (lib/sort.lua): the name as is (no
+ * ASCII letters, under 30 bytes), a contact as 13 digits. */
+static void sorted_key(int i, bool by_name, char *buf, size_t len)
+{
+    if (by_name)
+        snprintf(buf, len,
+                 "%s\x1f"
+                 "d-%03d",
+                 sorted_model[i].name, i);
+    else
+        snprintf(buf, len,
+                 "%013lld\x1f"
+                 "d-%03d",
+                 (long long)sorted_model[i].contact, i);
+}
+
+static bool sorted_desc;
+static bool sorted_by_name;
+
+static int sorted_cmp(const void *a, const void *b)
+{
+    char ka[64], kb[64];
+    sorted_key(*(const int *)a, sorted_by_name, ka, sizeof(ka));
+    sorted_key(*(const int *)b, sorted_by_name, kb, sizeof(kb));
+    int c = strcmp(ka, kb); /* byte order: UTF-8 names as ZRANGEBYLEX */
+    return sorted_desc ? -c : c;
+}
+
+/* "d-..,d-.." of team `team`'s customers in the model, in the order asked. */
+static const char *sorted_expected(const char *team, bool by_name, bool desc)
+{
+    static char ids[IDS_MAX];
+    int at[N_SORTED], n = 0;
+    for (int i = 0; i < N_SORTED; i++) {
+        if (strcmp(sorted_team_of(i), team) == 0)
+            at[n++] = i;
+    }
+    sorted_by_name = by_name;
+    sorted_desc = desc;
+    qsort(at, (size_t)n, sizeof(at[0]), sorted_cmp);
+    ids[0] = '\0';
+    for (int k = 0; k < n; k++) {
+        char id[16];
+        snprintf(id, sizeof(id), "d-%03d", at[k]);
+        join(ids, sizeof(ids), id);
+    }
+    return ids;
+}
+
+/* Every page of the sorted list at `path` in pages of SORTED_PAGE, as
+ * "a,b,c": each page but the last full, no id twice. */
+static const char *collect_sorted(const char *path)
+{
+    static char ids[IDS_MAX];
+    char cursor[NQ_CURSOR_MAX] = "";
+    ids[0] = '\0';
+    for (int n = 0; n < 1000; n++) {
+        char url[1024];
+        snprintf(url, sizeof(url), "%s&limit=%d%s%s", path, SORTED_PAGE,
+                 cursor[0] ? "&cursor=" : "", cursor);
+        json_t *j = tk_call("GET", url, NULL, 200);
+        json_t *items = json_object_get(j, "items");
+        const char *next = json_string_value(json_object_get(j, "next_cursor"));
+        size_t i;
+        json_t *e;
+        json_array_foreach (items, i, e) {
+            char with[24];
+            snprintf(with, sizeof(with), ",%s,", tk_str(e, "id"));
+            char had[IDS_MAX + 2];
+            snprintf(had, sizeof(had), ",%s,", ids);
+            tk_check(!strstr(had, with), "%s: %s twice", url, tk_str(e, "id"));
+            join(ids, sizeof(ids), tk_str(e, "id"));
+        }
+        tk_check(!next || json_array_size(items) == SORTED_PAGE, "%s: a page of %zu before the end",
+                 url, json_array_size(items));
+        snprintf(cursor, sizeof(cursor), "%s", next ? next : "");
+        json_decref(j);
+        if (!next)
+            return ids;
+    }
+    tk_check(false, "%s: no end of the list", path);
+    return ids;
+}
+
+/* Every team's list by name and by last contact, both ways, against the model. */
+static void check_sorted_teams(const char *when)
+{
+    static const struct {
+        const char *sort;
+        bool by_name, desc;
+    } orders[] = {
+        {"name", true, false},
+        {"-name", true, true},
+        {"last_contact", false, false},
+        {"-last_contact", false, true},
+    };
+    for (int t = 0; t < 10; t++) {
+        for (size_t o = 0; o < sizeof(orders) / sizeof(orders[0]); o++) {
+            char path[128], want[IDS_MAX];
+            snprintf(path, sizeof(path), "/api/v1/customers?team=t-s%d&sort=%s", t, orders[o].sort);
+            char team[8];
+            snprintf(team, sizeof(team), "t-s%d", t);
+            snprintf(want, sizeof(want), "%s",
+                     sorted_expected(team, orders[o].by_name, orders[o].desc));
+            const char *got = collect_sorted(path);
+            tk_check(strcmp(got, want) == 0, "%s: %s: want [%s], got [%s]", when, path, want, got);
+        }
+    }
+}
+
+static void test_team_sorted_pages(void)
+{
+    char path[64], body[256];
+    for (int t = 0; t < 10; t++) {
+        snprintf(path, sizeof(path), "/api/v1/teams/t-s%d", t);
+        snprintf(body, sizeof(body), "{\"name\":\"排序组%d\"}", t);
+        ok("PUT", path, body);
+        for (int k = 0; k < 2; k++) {
+            snprintf(sp_team[t][k], sizeof(sp_team[t][k]), "t-s%d", t);
+            snprintf(path, sizeof(path), "/api/v1/salespeople/sp-s%d%d", t, k);
+            snprintf(body, sizeof(body), "{\"name\":\"排%d%d\",\"team_id\":\"t-s%d\"}", t, k, t);
+            ok("PUT", path, body);
+        }
+    }
+    json_t *events = json_array();
+    int64_t now = nq_now_ms();
+    for (int i = 0; i < N_SORTED; i++) {
+        snprintf(sorted_model[i].owner, sizeof(sorted_model[i].owner), "sp-s%d%d", i % 10,
+                 i / 10 % 2);
+        snprintf(sorted_model[i].name, sizeof(sorted_model[i].name), "客户%02d", i * 7 % 13);
+        snprintf(path, sizeof(path), "/api/v1/customers/d-%03d", i);
+        json_decref(tk_put(path,
+                           json_pack("{s:s, s:s, s:s}", "name", sorted_model[i].name, "class",
+                                     class_of(i), "owner_id", sorted_model[i].owner),
+                           200));
+        if (i % 3 != 0) { /* a third never contacted: they tie, by id */
+            char ev[16], id[16];
+            snprintf(ev, sizeof(ev), "e-d%03d", i);
+            snprintf(id, sizeof(id), "d-%03d", i);
+            sorted_model[i].contact = now - 1000 * (int64_t)(i * 37 % 101) - 60000;
+            json_array_append_new(events, tk_event(ev, "visit", sorted_model[i].owner, id,
+                                                   sorted_model[i].contact, NULL));
+        }
+    }
+    int n_events = (int)json_array_size(events);
+    tk_post_counts(events, n_events, 0);
+    CU_ASSERT_TRUE_FATAL(tk_wait_indexed(30000));
+    check_sorted_teams("as written");
+    /* a customer changes owner (to another team), a salesperson team; one is deleted,
+     * one put in its team's pool */
+    ok("PATCH", "/api/v1/customers/d-013", "{\"owner_id\":\"sp-s50\"}");
+    snprintf(sorted_model[13].owner, sizeof(sorted_model[13].owner), "sp-s50");
+    ok("PUT", "/api/v1/salespeople/sp-s31", "{\"name\":\"排31\",\"team_id\":\"t-s4\"}");
+    ok("DELETE", "/api/v1/customers/d-020", NULL);
+    sorted_model[20].owner[0] = '\0';
+    json_decref(tk_put("/api/v1/customers/d-012",
+                       json_pack("{s:s, s:s, s:s, s:s}", "name", sorted_model[12].name, "class",
+                                 class_of(12), "status", "pool", "pool_team", "t-s2"),
+                       200));
+    sorted_model[12].owner[0] = '\0';
+    snprintf(sorted_model[12].pool, sizeof(sorted_model[12].pool), "t-s2");
+    snprintf(sp_team[3][1], sizeof(sp_team[3][1]), "t-s4");
+    check_sorted_teams("after the moves");
+    /* a page looks at no more than limit × 4 entries: a walk of the company's
+     * sort index (one entry in 15 or fewer a team's) could not fill these pages */
+    tk_check(tk_redis_int("ZCARD %s", "nq:ix:customers:sort=name") > N_SORTED + 100,
+             "a team is under a fifteenth of the company");
+}
+
 /* Records stored without indexes (before this version) get them once, when
- * nq-customers connects; the lists are then what they were, plus them. */
+ * nq-customers connects; the lists are then what they were, plus them, and
+ * the teams' sorted lists what they were. */
 static void test_build_once(void)
 {
-    char before_sp[IDS_MAX], before_cu[IDS_MAX];
+    char before_sp[IDS_MAX], before_cu[IDS_MAX], before_teams[2][IDS_MAX];
+    static const char *const teams[] = {"/api/v1/teams", "/api/v1/teams?include_archived=true"};
+    for (size_t i = 0; i < 2; i++)
+        snprintf(before_teams[i], sizeof(before_teams[i]), "%s",
+                 collect(teams[i], 500, false, NULL));
     snprintf(before_sp, sizeof(before_sp), "%s",
              collect("/api/v1/salespeople?include_archived=true", 500, false, NULL));
     snprintf(before_cu, sizeof(before_cu), "%s", collect("/api/v1/customers", 500, false, NULL));
@@ -574,8 +777,8 @@ static void test_build_once(void)
         freeReplyObject(redisCommand(tk_redis, "DEL %s", keys->element[i]->str));
     freeReplyObject(keys);
     static const char *const raw[][8] = {
-        {"HSET", "nq:cust:c-raw", "name", "旧客户", "class", "key", "owner_id", "sp-04"},
-        {"SADD", "nq:customers", "c-raw", NULL},
+        {"HSET", "nq:cust:z-raw", "name", "旧客户", "class", "key", "owner_id", "sp-04"},
+        {"SADD", "nq:customers", "z-raw", NULL},
     };
     for (size_t i = 0; i < sizeof(raw) / sizeof(raw[0]); i++) {
         int argc = 0;
@@ -595,15 +798,16 @@ static void test_build_once(void)
     const char *sp = collect("/api/v1/salespeople?include_archived=true", 500, true, NULL);
     tk_check(strcmp(sp, before_sp) == 0, "salespeople rebuilt: want [%s], got [%s]", before_sp, sp);
     check_list("/api/v1/salespeople?team=t-b", "sp-04,sp-05,sp-08");
-    check_list("/api/v1/teams", "t-a,t-b,t-c");
-    check_list("/api/v1/teams?include_archived=true", "t-a,t-b,t-c,t-x");
+    for (size_t i = 0; i < 2; i++)
+        check_list(teams[i], before_teams[i]);
     char want[IDS_MAX + 8];
-    snprintf(want, sizeof(want), "%s,c-raw", before_cu);
+    snprintf(want, sizeof(want), "%s,z-raw", before_cu);
     check_list("/api/v1/customers", want);
     json_t *j = tk_call("GET", "/api/v1/customers?owner=sp-04&class=key", NULL, 200);
-    tk_check(strstr(tk_text(j), "\"c-raw\"") != NULL, "c-raw under sp-04's key customers: %s",
+    tk_check(strstr(tk_text(j), "\"z-raw\"") != NULL, "z-raw under sp-04's key customers: %s",
              tk_text(j));
     json_decref(j);
+    check_sorted_teams("indexes built again");
 }
 
 static void test_stop(void)
@@ -621,6 +825,7 @@ static CU_TestInfo tests[] = {
     {"bad limits, cursors, filters, parameters", test_bad_queries},
     {"a page looks at limit x 4 entries at most", test_bounded_work},
     {"team pages walk the members' customers, full", test_team_pages},
+    {"team pages sorted by name and last contact, full, across moves", test_team_sorted_pages},
     {"indexes of records stored without them, built once", test_build_once},
     {"graceful shutdown", test_stop},
     CU_TEST_INFO_NULL,

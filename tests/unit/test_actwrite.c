@@ -147,10 +147,10 @@ static void test_transaction(void)
     CU_ASSERT_STRING_EQUAL(lines[6], want);
     /* c-1's latest contact (the visit and the call); c-2's order is none */
     snprintf(want, sizeof(want),
-             "EVALSHA %s 8 nq:followup:last nq:followup:due nq:ix:customers:overdue=followup "
+             "EVALSHA %s 9 nq:followup:last nq:followup:due nq:ix:customers:overdue=followup "
              "nq:ix:customers:sort=name nq:ix:customers:sort=created "
              "nq:ix:customers:sort=last_contact nq:ix:customers:sort=next_followup "
-             "nq:cust:c-1 1764120700000 28800000 c-1 1764120600000",
+             "nq:ix:customers:sort=by_owner nq:cust:c-1 1764120700000 28800000 c-1 1764120600000",
              NQ_SCRIPT(CONTACT_SEEN)->sha);
     CU_ASSERT_STRING_EQUAL(lines[7], want);
     CU_ASSERT_STRING_EQUAL(lines[8], "XACK nq:activities index 1764120700000-0 1764120700001-0 "
@@ -269,11 +269,12 @@ static void test_contacts(void)
     size_t n = commands(&p, lines, 16);
     CU_ASSERT_EQUAL_FATAL(n, 10);
     CU_ASSERT_PTR_NOT_NULL(strstr(lines[7],
-                                  " 8 nq:followup:last nq:followup:due "
+                                  " 9 nq:followup:last nq:followup:due "
                                   "nq:ix:customers:overdue=followup "
                                   "nq:ix:customers:sort=name nq:ix:customers:sort=created "
                                   "nq:ix:customers:sort=last_contact "
-                                  "nq:ix:customers:sort=next_followup nq:cust:c-9 "
+                                  "nq:ix:customers:sort=next_followup "
+                                  "nq:ix:customers:sort=by_owner nq:cust:c-9 "
                                   "1764130000000 28800000 c-9 1764125000000"));
     nq_redis_pipe_free(&p);
     nq_actlog_free(&e);

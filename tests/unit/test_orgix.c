@@ -513,6 +513,33 @@ static void test_team_plan(void)
     CU_ASSERT_PTR_NULL(p.team);
     const char *bad[] = {"team=t east", NULL};
     CU_ASSERT_EQUAL(parse(customers, bad, &q, &errs), -1);
+    /* sorted: the sort index first; the page reads the index by owner, a group a
+     * member's id or a pool's "pool=<team>" */
+    const char *sorted[] = {"team=t-east", "sort=last_contact", NULL};
+    CU_ASSERT_EQUAL_FATAL(parse(customers, sorted, &q, &errs), 0);
+    CU_ASSERT_EQUAL_FATAL(orgix_plan(&q, &p), 0);
+    CU_ASSERT_TRUE(p.sorted);
+    CU_ASSERT_STRING_EQUAL(p.team, "t-east");
+    CU_ASSERT_STRING_EQUAL(p.keys.key[0], "nq:ix:customers:sort=last_contact");
+    char key[ORGIX_KEY_MAX];
+    CU_ASSERT_TRUE(orgix_sort_owner_key(key, sizeof(key), &orgix_lists[ORG_CUSTOMER]) > 0);
+    CU_ASSERT_STRING_EQUAL(key, "nq:ix:customers:sort=by_owner");
+    CU_ASSERT_EQUAL(ORGIX_SORT_KEYS(&orgix_lists[ORG_CUSTOMER]), 5);
+    static const struct {
+        const char *team;
+        size_t len;
+        int want;
+        const char *group;
+    } groups[] = {
+        {"t-east", sizeof(key), 11, "pool=t-east"},
+        {"t-east", 11, -1, NULL},
+        {"t-east", 12, 11, "pool=t-east"},
+    };
+    for (size_t i = 0; i < sizeof(groups) / sizeof(groups[0]); i++) {
+        CU_ASSERT_EQUAL(orgix_pool_group(key, groups[i].len, groups[i].team), groups[i].want);
+        if (groups[i].group)
+            CU_ASSERT_STRING_EQUAL(key, groups[i].group);
+    }
 }
 
 /* ---------------------------------------------------------------- property */

@@ -44,7 +44,7 @@
  * | nq:salespeople:names             | HASH   | forever                   | customers: salesperson id -> name (boards read every name at once) |
  * | nq:ix:<list>                     | ZSET   | forever                   | customers: every id of a list (teams, salespeople: archived ones too; customers), score 0, read in id order with ZRANGEBYLEX (services/customers/orgix.h) |
  * | nq:ix:<list>:<filter>=<value>    | ZSET   | forever                   | customers: the ids of the list whose <filter> is <value> now: customers:owner=<sp> (owner= : the pool), customers:class=<c>, customers:status=<s>, customers:region=<text>, customers:industry=<text>, customers:tag=<text> (one per tag of the customer), customers:q=<gram> (one per two-character gram of its name and id, orgix_grams), customers:overdue=followup (kept by the follow-up scripts, services/customers/followup.h), customers:overdue=receivable (an invoice past due and unpaid now, services/customers/arwatch.h), salespeople:team=<t> (team= : none; from the team history's last entry), salespeople:status=<s>, salespeople:archived=0/1, teams:archived=0/1; written by the script that writes the record |
- * | nq:ix:customers:sort=<order>     | ZSET   | forever                   | customers: "<sort key>\x1f<id>", score 0, of every customer, per order name, created, last_contact, next_followup (common/lua/lib/sort.lua; the keys written kept in the customer's field sort_keys) |
+ * | nq:ix:customers:sort=<order>     | ZSET   | forever                   | customers: "<sort key>\x1f<id>", score 0, of every customer, per order name, created, last_contact, next_followup (common/lua/lib/sort.lua; the keys written kept in the customer's field sort_keys); sort=by_owner: "<owner, or pool=<team>>\x1f<n>\x1f<sort key>\x1f<id>" of every order n (1..4) of every customer with an owner or in a pool, read a member's range at a time by a team's sorted page |
  * | nq:ix:layout                     | STRING | forever                   | customers: "1" once the list indexes were built from the records (services/customers/ixbuild.h) |
  * | nq:activities group "alerting"   | (group) | kept                     | alerting: its own consumer group on the log (services/alerting/alerting.h) |
  * | nq:activities group "alerting-timers" | (group) | kept                | alerting: the timer deadlines' own consumer group on the log (services/alerting/timercycle.h) |
@@ -178,8 +178,9 @@
 #define NQ_KEY_POOL_RR              "nq:pool:rr"
 #define NQ_KEY_CUSTOMER_SIGNALS     "nq:customer:signals"
 #define NQ_CUSTOMER_SIGNALS_MAXLEN  10000
-/* "3": with the pool indexes (nq:ix:customers:pool_team=<team>) */
-#define NQ_INDEX_LAYOUT "3"
+/* "4": with the pool indexes (nq:ix:customers:pool_team=<team>) and the
+ * customers' sort indexes, by owner too (nq:ix:customers:sort=by_owner) */
+#define NQ_INDEX_LAYOUT "4"
 
 #define NQ_KEY_USER_PREFIX    "nq:user:"
 #define NQ_KEY_USERS          "nq:users"
