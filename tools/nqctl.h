@@ -30,6 +30,11 @@
 #define IMPORT_BATCH_DEFAULT 500
 #define IMPORT_BATCH_MAX     5000
 #define IMPORT_BATCH_BYTES   (1 << 20)
+/* import customers: rows per POST /api/v1/customers:batch (the gateway takes
+ * at most 500, and 2 MiB of body), and the body at which one is sent early. */
+#define CUSTOMERS_BATCH_PATH  "/api/v1/customers:batch"
+#define CUSTOMERS_BATCH_MAX   500
+#define CUSTOMERS_BATCH_BYTES (1 << 20)
 
 /* Exit codes, shown by `nqctl help`. */
 enum {
