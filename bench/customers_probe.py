@@ -113,6 +113,23 @@ def aof_bytes():
     return total, d.get("aof_rewrite_in_progress", "0"), d.get("rdb_bgsave_in_progress", "0")
 
 
+def cpu_seconds():
+    """CPU seconds (user + system) used so far by each process of the suite."""
+    out, tick = {}, os.sysconf("SC_CLK_TCK")
+    for f in sorted(os.listdir(os.path.join(SUITE, "run"))):
+        if not f.endswith(".pid"):
+            continue
+        try:
+            stat = open("/proc/%s/stat" % open(os.path.join(SUITE, "run", f)).read().strip())
+            fields = stat.read().rsplit(")", 1)[1].split()
+            out[f[:-4]] = (int(fields[11]) + int(fields[12])) / tick
+        except (OSError, ValueError, IndexError):
+            pass
+    info = dict(l.split(":", 1) for l in redis("info", "cpu").splitlines() if ":" in l)
+    out["redis"] = float(info.get("used_cpu_user", 0)) + float(info.get("used_cpu_sys", 0))
+    return out
+
+
 def pid_of(name):
     return int(open(os.path.join(SUITE, "run", name + ".pid")).read())
 
@@ -154,7 +171,7 @@ def import_org(d):
         subprocess.run([BIN + "/nqctl", "import", kind, os.path.join(d, kind + ".csv")],
                        check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         times[kind] = round(time.monotonic() - t0, 1)
-    t0 = time.monotonic()
+    t0, cpu0 = time.monotonic(), cpu_seconds()
     done = threading.Event()
 
     def progress():
@@ -176,6 +193,10 @@ def import_org(d):
     th.join()
     times["customers"] = round(time.monotonic() - t0, 1)
     times["customers_per_s"] = round(CUSTOMERS / max(times["customers"], 0.001))
+    cpu1 = cpu_seconds()  # what a customer cost each process (nqctl's not counted)
+    times["cpu_ms_per_customer"] = {k: round((cpu1[k] - cpu0.get(k, 0)) * 1000 / CUSTOMERS, 3)
+                                    for k in cpu1}
+    times["loadavg"] = loadavg()
     return times
 
 
@@ -463,7 +484,10 @@ def load(res):
     t_load = time.monotonic()
     mem0, aof0 = used_memory(), aof_bytes()[0]
     log("importing %d teams, %d salespeople, %d customers" % (TEAMS, SALESPEOPLE, CUSTOMERS))
+    redis("config", "resetstat")
     res["import_s"] = import_org(SUITE)
+    with open(os.path.join(OUT, "redis-import.txt"), "w") as f:  # what the import cost Redis
+        f.write(redis("info", "commandstats") + redis("info", "cpu"))
     mem1, aof1 = used_memory(), aof_bytes()[0]
     log("imported: %s" % json.dumps(res["import_s"]))
     redis("config", "resetstat")

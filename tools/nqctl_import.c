@@ -335,9 +335,10 @@ static int import_puts(ctl_t *ctl, const char *file, put_kind_t kind)
     }
     imp.put = &plan;
     const char *batch = put_kinds[kind].batch;
-    imp.max = !batch                                           ? 0
-              : ctl->batch && ctl->batch < CUSTOMERS_BATCH_MAX ? (size_t)ctl->batch
-                                                               : CUSTOMERS_BATCH_MAX;
+    imp.max = !batch ? 0
+              : !ctl->batch
+                  ? CUSTOMERS_BATCH_DEFAULT
+                  : (size_t)(ctl->batch < CUSTOMERS_BATCH_MAX ? ctl->batch : CUSTOMERS_BATCH_MAX);
     if (rc == CTL_OK && batch && !(imp.lines = calloc(imp.max, sizeof(*imp.lines)))) {
         fprintf(stderr, "%s", msg_tr(M_NQCTL_OUT_OF_MEMORY));
         rc = CTL_INPUT;
