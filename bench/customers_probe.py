@@ -216,9 +216,10 @@ def nq_bench(args, tag):
         raise SystemExit("nq-bench %s: no report (see %s)" % (tag, path))
 
 
-def wait_indexed(samples, timeout_s=4 * 3600, quiet=False):
+def wait_indexed(samples, timeout_s=4 * 3600, quiet=False, per_entry=1.0):
     """Sample the index group every second until its lag is 0, with a progress
-    line (entries indexed of those in the log, the ETA) every PROGRESS_S."""
+    line (events indexed of those waiting, at per_entry events a log entry, and
+    the time left) every PROGRESS_S."""
     t0 = time.monotonic()
     t_end, shown, first = t0 + timeout_s, t0, None
     while time.monotonic() < t_end:
@@ -229,7 +230,8 @@ def wait_indexed(samples, timeout_s=4 * 3600, quiet=False):
         first = read if first is None else first
         if not quiet and time.monotonic() - shown >= PROGRESS_S and lag is not None:
             shown = time.monotonic()
-            log("indexing: log entries %s" % eta(read - first, read - first + lag, t0))
+            log("indexing: events %s" % eta(round((read - first) * per_entry),
+                                              round((read - first + lag) * per_entry), t0))
         time.sleep(1)
     return False
 
@@ -276,7 +278,7 @@ def load_events():
                                               rep.get("accepted_per_s", 0)))
     load_s = time.monotonic() - t0
     log("events loaded in %.0f s; indexing what is left" % load_s)
-    ok = wait_indexed(samples)
+    ok = wait_indexed(samples, per_entry=accepted / max(int(redis("xlen", "nq:activities")), 1))
     stop.set()
     th.join()
     entries = int(redis("xlen", "nq:activities"))
