@@ -38,7 +38,8 @@
 # those forks Redis, and a fork of a 14 GB Redis that is being written to copies pages as
 # they change (copy-on-write): up to twice the memory. The AOF grows on disk instead (the
 # projection prints the bytes measured per customer and per event). With NQ_BENCH_KEEP the
-# AOF is rewritten once after the load, while nothing writes, so that it reloads quickly.
+# AOF is rewritten after the load and after step 4, while nothing writes, so that it reloads
+# quickly (a snapshot, not every command replayed).
 #
 # Settings (environment, defaults in brackets):
 #   NQ_BUILD_DIR          [/tmp/build-bench-cust] a Release build; built when it has no nq-bench
