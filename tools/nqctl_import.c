@@ -1,6 +1,6 @@
 /* nqctl_import.c — the import commands: activities (CSV or NDJSON, sent in
- * batches), and targets, teams, salespeople, customers (CSV, one PUT per
- * row). The run around them is in nqctl_import_run.c, the parsers in the
+ * batches), and targets, teams, salespeople (CSV, one PUT per row) and
+ * customers (CSV, the same rows in batches to POST /api/v1/customers:batch). The run around them is in nqctl_import_run.c, the parsers in the
  * import_*.c library. See nqctl.h and docs/nqctl.md. */
 #include <jansson.h>
 #include <stdio.h>
