@@ -50,6 +50,8 @@
 #   NQ_BENCH_IMPORT_JOBS  [4] nqctl imports of customers at once
 #   NQ_BENCH_LOAD_RATE    [0] events/s of step 2, 0 = flat out
 #   NQ_BENCH_READS        [1000] requests of each read
+#   NQ_BENCH_COMPANY_READS [5] company-wide receivables reads (each read per customer goes
+#                         through every customer: ~25 s at 1,000,000 on this machine)
 #   NQ_BENCH_PAIRS        [3] pairs of step 4 (0: skip it)
 #   NQ_BENCH_PATH_S       [20] seconds of each run of step 4
 #   NQ_BENCH_OUT          [/tmp/nq-bench-results/customers-<UTC date-time>]
