@@ -59,6 +59,8 @@
 #                         when it holds a loaded data set (bench-loaded.json), steps 1 and 2
 #                         are skipped and the reads (and step 4, which adds events) run on it:
 #                         give the same NQ_BENCH_CUSTOMERS (and NQ_BENCH_SALESPEOPLE)
+#   NQ_BENCH_REWRITE_AFTER [1] 0: with NQ_BENCH_KEEP, no AOF rewrite after step 4 (the next
+#                         start then replays step 4's events)
 #   NQ_BENCH_READY_S      [30, or 3600 reusing a kept data set] seconds the suite has to start
 #                         (Redis loads its AOF first)
 #   NQ_BENCH_FORCE        [] 1: start even when the projected memory does not fit

@@ -564,7 +564,8 @@ def main():
         t0 = time.monotonic()
         res["activity_path"] = activity_path()
         res["activity_path_s"] = round(time.monotonic() - t0, 1)
-        rewrite_aof(res, "aof_rewrite_end_s")  # the path's events, written since
+        if os.environ.get("NQ_BENCH_REWRITE_AFTER", "1") != "0":
+            rewrite_aof(res, "aof_rewrite_end_s")  # the path's events, written since
     res["end_loadavg"] = loadavg()
     res["used_memory_end"] = used_memory()
     json.dump(res, sys.stdout, indent=1)
