@@ -316,7 +316,7 @@ def activity_path():
                     _, lag = index_group()
                     row["backlog_entries"] = lag
                     t0 = time.monotonic()
-                    wait_indexed(samples)
+                    wait_indexed(samples, per_entry=rep.get("events_accepted", 0) / max(lag or 1, 1))
                     drain = time.monotonic() - t0
                     # the backlog is this run's events: indexed in `drain` s, nothing else
                     # writing (sampled each second, so a lower bound for short drains)
