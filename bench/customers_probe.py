@@ -46,6 +46,9 @@ LOAD_RATE = int(os.environ.get("NQ_BENCH_LOAD_RATE", "0"))
 PAIRS = int(os.environ.get("NQ_BENCH_PAIRS", "3"))
 PATH_S = int(os.environ.get("NQ_BENCH_PATH_S", "20"))
 READS = int(os.environ.get("NQ_BENCH_READS", "1000"))
+LOADED = os.path.join(SUITE, "bench-loaded.json")  # written once a data set is loaded
+PROGRESS_S = 10  # a progress line this often during the import, the events, the indexing
+COMPANY_READS = int(os.environ.get("NQ_BENCH_COMPANY_READS", "5"))
 
 CITIES = "华东 华南 华北 西南 东北 西北 华中 江浙 沪宁 京津 粤港 川渝".split()
 WORDS = "贸易 科技 实业 机电 电子 化工 医药 食品 物流 建材 纺织 汽配 家居 能源 精密 网络".split()
@@ -107,6 +110,44 @@ def index_group():
     return int(g.get("entries-read", "0") or 0), (int(lag) if lag.isdigit() else None)
 
 
+def eta(done, total, t0):
+    """"12,345 of 1,000,000 (2,345/s, 7:01 left)" of a phase begun at monotonic t0."""
+    el = max(time.monotonic() - t0, 0.001)
+    rate = done / el
+    left = (total - done) / rate if rate > 0 and total > done else 0
+    return "%s of %s (%s/s, %d:%02d left, load %s)" % (
+        format(done, ","), format(total, ","), format(round(rate), ","), left // 60,
+        left % 60, " ".join(loadavg()))
+
+
+def aof_bytes():
+    info = redis("info", "persistence")
+    d = dict(l.split(":", 1) for l in info.splitlines() if ":" in l)
+    base = os.path.join(SUITE, "redis")
+    total = 0
+    for root, _, files in os.walk(base):
+        total += sum(os.path.getsize(os.path.join(root, f)) for f in files
+                     if "aof" in f or f.endswith(".rdb"))
+    return total, d.get("aof_rewrite_in_progress", "0"), d.get("rdb_bgsave_in_progress", "0")
+
+
+def cpu_seconds():
+    """CPU seconds (user + system) used so far by each process of the suite."""
+    out, tick = {}, os.sysconf("SC_CLK_TCK")
+    for f in sorted(os.listdir(os.path.join(SUITE, "run"))):
+        if not f.endswith(".pid"):
+            continue
+        try:
+            stat = open("/proc/%s/stat" % open(os.path.join(SUITE, "run", f)).read().strip())
+            fields = stat.read().rsplit(")", 1)[1].split()
+            out[f[:-4]] = (int(fields[11]) + int(fields[12])) / tick
+        except (OSError, ValueError, IndexError):
+            pass
+    info = dict(l.split(":", 1) for l in redis("info", "cpu").splitlines() if ":" in l)
+    out["redis"] = float(info.get("used_cpu_user", 0)) + float(info.get("used_cpu_sys", 0))
+    return out
+
+
 def pid_of(name):
     return int(open(os.path.join(SUITE, "run", name + ".pid")).read())
 
@@ -148,7 +189,16 @@ def import_org(d):
         subprocess.run([BIN + "/nqctl", "import", kind, os.path.join(d, kind + ".csv")],
                        check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         times[kind] = round(time.monotonic() - t0, 1)
-    t0 = time.monotonic()
+    t0, cpu0 = time.monotonic(), cpu_seconds()
+    done = threading.Event()
+
+    def progress():
+        while not done.wait(PROGRESS_S):
+            n = int(redis("scard", "nq:customers") or 0)
+            log("import: %s customers" % eta(n, CUSTOMERS, t0))
+
+    th = threading.Thread(target=progress, daemon=True)
+    th.start()
     procs = [subprocess.Popen([BIN + "/nqctl", "import", "customers",
                                os.path.join(d, "customers-%d.csv" % j)],
                               stdout=subprocess.DEVNULL,
@@ -157,8 +207,14 @@ def import_org(d):
     for p in procs:
         if p.wait() != 0:
             raise SystemExit("nqctl import customers failed (see %s/import-*.txt)" % d)
+    done.set()
+    th.join()
     times["customers"] = round(time.monotonic() - t0, 1)
     times["customers_per_s"] = round(CUSTOMERS / max(times["customers"], 0.001))
+    cpu1 = cpu_seconds()  # what a customer cost each process (nqctl's not counted)
+    times["cpu_ms_per_customer"] = {k: round((cpu1[k] - cpu0.get(k, 0)) * 1000 / CUSTOMERS, 3)
+                                    for k in cpu1}
+    times["loadavg"] = loadavg()
     return times
 
 
@@ -178,14 +234,22 @@ def nq_bench(args, tag):
         raise SystemExit("nq-bench %s: no report (see %s)" % (tag, path))
 
 
-def wait_indexed(samples, timeout_s=3600):
-    """Sample the index group every second until its lag is 0."""
-    t_end = time.monotonic() + timeout_s
+def wait_indexed(samples, timeout_s=4 * 3600, quiet=False, per_entry=1.0):
+    """Sample the index group every second until its lag is 0, with a progress
+    line (events indexed of those waiting, at per_entry events a log entry, and
+    the time left) every PROGRESS_S."""
+    t0 = time.monotonic()
+    t_end, shown, first = t0 + timeout_s, t0, None
     while time.monotonic() < t_end:
         read, lag = index_group()
         samples.append((time.time(), read, lag))
         if lag == 0:
             return True
+        first = read if first is None else first
+        if not quiet and time.monotonic() - shown >= PROGRESS_S and lag is not None:
+            shown = time.monotonic()
+            log("indexing: events %s" % eta(round((read - first) * per_entry),
+                                              round((read - first + lag) * per_entry), t0))
         time.sleep(1)
     return False
 
@@ -228,9 +292,11 @@ def load_events():
         rep = nq_bench(args, "load-%d" % runs)
         runs += 1
         accepted += int(rep.get("events_accepted", 0))
-        log("loaded %d of %d events (%d/s)" % (accepted, EVENTS, rep.get("accepted_per_s", 0)))
+        log("events: %s; last run %d/s" % (eta(accepted, EVENTS, t0),
+                                              rep.get("accepted_per_s", 0)))
     load_s = time.monotonic() - t0
-    ok = wait_indexed(samples)
+    log("events loaded in %.0f s; indexing what is left" % load_s)
+    ok = wait_indexed(samples, per_entry=accepted / max(int(redis("xlen", "nq:activities")), 1))
     stop.set()
     th.join()
     entries = int(redis("xlen", "nq:activities"))
@@ -267,7 +333,7 @@ def activity_path():
                     _, lag = index_group()
                     row["backlog_entries"] = lag
                     t0 = time.monotonic()
-                    wait_indexed(samples)
+                    wait_indexed(samples, per_entry=rep.get("events_accepted", 0) / max(lag or 1, 1))
                     drain = time.monotonic() - t0
                     # the backlog is this run's events: indexed in `drain` s, nothing else
                     # writing (sampled each second, so a lower bound for short drains)
@@ -275,7 +341,7 @@ def activity_path():
                     row["catchup_events_per_s"] = round(rep.get("events_accepted", 0) /
                                                         max(drain, 1))
                 else:
-                    wait_indexed([])
+                    wait_indexed([], quiet=True)
                 runs.append(row)
                 log("activity path: %s" % json.dumps(row))
     finally:
@@ -402,7 +468,9 @@ def read_customers(c, rng):
                             ("receivables_company", lambda: "company", None),
                             ("receivables_company_per_customer", lambda: "company", today)):
         xs, custs, equal = [], 0, 0
-        for _ in range(n):
+        # the company read per customer goes through every customer (at 1,000,000 about
+        # 50 times a team's): COMPANY_READS of those, or they would take hours
+        for _ in range(min(n, COMPANY_READS) if name.startswith("receivables_company") else n):
             params = {"scope": scope()}
             if at:
                 params["at"] = at
@@ -415,9 +483,9 @@ def read_customers(c, rng):
                 other = json.loads(other)
                 other.pop("customers", None)
                 equal += one == other
-        out[name] = stats(xs, {"customers_per_read": round(custs / n)})
+        out[name] = stats(xs, {"customers_per_read": round(custs / max(len(xs), 1))})
         if at is None:
-            out[name]["equal_to_per_customer"] = "%d/%d" % (equal, n)
+            out[name]["equal_to_per_customer"] = "%d/%d" % (equal, len(xs))
             out[name]["totals_mark"] = redis("get", "nq:ar:totals").strip()  # "ready": kept
         log("%s: %s" % (name, json.dumps(out[name])))
     return out
@@ -431,41 +499,93 @@ def wait_looks():
         time.sleep(0.5)
 
 
-def main():
-    rng = random.Random(19)
-    res = {"customers": CUSTOMERS, "events_asked": EVENTS, "salespeople": SALESPEOPLE,
-           "teams": TEAMS, "team_size": TEAM_SIZE, "start_loadavg": loadavg()}
-    mem0 = used_memory()
+def rewrite_aof(res, key):
+    """A kept data set (NQ_BENCH_KEEP): rewrite the AOF while nothing writes, so
+    that the next run loads a snapshot rather than replaying every command."""
+    if not os.environ.get("NQ_BENCH_KEEP"):
+        return
+    t0 = time.monotonic()
+    redis("bgrewriteaof")
+    while aof_bytes()[1] != "0" or "aof_rewrite_scheduled:1" in redis("info", "persistence"):
+        time.sleep(2)
+    res[key] = round(time.monotonic() - t0, 1)
+    log("AOF rewritten for the kept data set in %.0f s (%s bytes)"
+        % (res[key], format(aof_bytes()[0], ",")))
+
+
+def load(res):
+    """Steps 1 and 2: the org and the customers, then the events, indexed; memory
+    and AOF size per customer and per event. Marks the suite's directory as
+    loaded, and when it is kept (NQ_BENCH_KEEP) rewrites the AOF once, while
+    nothing writes, so that a later run reloads it quickly."""
+    t_load = time.monotonic()
+    mem0, aof0 = used_memory(), aof_bytes()[0]
     log("importing %d teams, %d salespeople, %d customers" % (TEAMS, SALESPEOPLE, CUSTOMERS))
+    redis("config", "resetstat")
     res["import_s"] = import_org(SUITE)
-    mem1 = used_memory()
+    with open(os.path.join(OUT, "redis-import.txt"), "w") as f:  # what the import cost Redis
+        f.write(redis("info", "commandstats") + redis("info", "cpu"))
+    mem1, aof1 = used_memory(), aof_bytes()[0]
     log("imported: %s" % json.dumps(res["import_s"]))
     res["customer_memory"] = customer_memory()
     log("customer memory: %s" % json.dumps(res["customer_memory"]))
     redis("config", "resetstat")
     res["events"] = load_events()
-    mem2 = used_memory()
+    mem2, aof2 = used_memory(), aof_bytes()[0]
     with open(os.path.join(OUT, "redis-events.txt"), "w") as f:  # what the load cost Redis
         f.write(redis("info", "commandstats") + redis("info", "cpu"))
     log("events: %s" % json.dumps(res["events"]))
+    accepted = max(res["events"]["accepted"], 1)
     res["memory"] = {
         "used_memory_start": mem0, "after_customers": mem1, "after_events": mem2,
         "per_customer_bytes": round((mem1 - mem0) / CUSTOMERS),
-        "per_event_bytes": round((mem2 - mem1) / max(res["events"]["accepted"], 1)),
+        "per_event_bytes": round((mem2 - mem1) / accepted),
         "activity_log_bytes": int(redis("memory", "usage", "nq:activities", "samples", "100")
-                                  or 0)}
+                                  or 0),
+        "aof_per_customer_bytes": round((aof1 - aof0) / CUSTOMERS),
+        "aof_per_event_bytes": round((aof2 - aof1) / accepted), "aof_bytes": aof2}
     res["memory"]["per_event_without_log_bytes"] = round(
-        (mem2 - mem1 - res["memory"]["activity_log_bytes"]) / max(res["events"]["accepted"], 1))
+        (mem2 - mem1 - res["memory"]["activity_log_bytes"]) / accepted)
     log("memory: %s" % json.dumps(res["memory"]))
+    res["load_s"] = round(time.monotonic() - t_load, 1)
+    rewrite_aof(res, "aof_rewrite_s")
+    with open(LOADED, "w") as f:
+        json.dump({"customers": CUSTOMERS, "salespeople": SALESPEOPLE, "teams": TEAMS,
+                   "events": res["events"]["accepted"], "memory": res["memory"],
+                   "loaded_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}, f)
+
+
+def main():
+    rng = random.Random(19)
+    res = {"customers": CUSTOMERS, "events_asked": EVENTS, "salespeople": SALESPEOPLE,
+           "teams": TEAMS, "team_size": TEAM_SIZE, "start_loadavg": loadavg()}
+    # the bench's Redis: no snapshot or AOF rewrite forks while loading (bench/customers.sh)
+    for k, v in (("save", ""), ("auto-aof-rewrite-percentage", "0")):
+        redis("config", "set", k, v)
+    if os.path.exists(LOADED):
+        res["loaded"] = json.load(open(LOADED))
+        log("reusing the data set loaded in %s: %s" % (SUITE, json.dumps(res["loaded"])))
+        if (res["loaded"]["customers"], res["loaded"]["salespeople"]) != (CUSTOMERS, SALESPEOPLE):
+            raise SystemExit("the kept data set has %d customers and %d salespeople: set "
+                             "NQ_BENCH_CUSTOMERS and NQ_BENCH_SALESPEOPLE to them"
+                             % (res["loaded"]["customers"], res["loaded"]["salespeople"]))
+    else:
+        load(res)
     wait_looks()
     c = Client()
     redis("config", "resetstat")
+    t0 = time.monotonic()
     res["reads"] = read_customers(c, rng)
     res["lists"] = read_lists(c, rng)
+    res["reads_s"] = round(time.monotonic() - t0, 1)
     with open(os.path.join(OUT, "redis-reads.txt"), "w") as f:
         f.write(redis("info", "commandstats") + redis("info", "cpu"))
     if PAIRS > 0:
+        t0 = time.monotonic()
         res["activity_path"] = activity_path()
+        res["activity_path_s"] = round(time.monotonic() - t0, 1)
+        if os.environ.get("NQ_BENCH_REWRITE_AFTER", "1") != "0":
+            rewrite_aof(res, "aof_rewrite_end_s")  # the path's events, written since
     res["end_loadavg"] = loadavg()
     res["used_memory_end"] = used_memory()
     json.dump(res, sys.stdout, indent=1)

@@ -195,6 +195,15 @@ json_t *gw_customer_json(const ProtobufCMessage *customer);
 /* GET /api/v1/customers/export.csv: the list's filters, as CSV. */
 void gw_customers_export(const gw_request_t *req);
 
+/* A customer from a PUT's JSON body (its id left out), or NULL with errs
+ * filled; nums indexes the body's reals (jnum.h). New message. */
+struct jnum_index;
+ProtobufCMessage *gw_customer_decode(const json_t *obj, struct jnum_index *nums,
+                                     nq_field_errors_t *errs);
+
+/* POST /api/v1/customers:batch: many customers put at once (h_custbatch.c). */
+void gw_customers_batch(const gw_request_t *req);
+
 /* ---- the console's files (h_static.c) ---------------------------------------- */
 
 /* Load the console's files from dir into gw->web. A directory that cannot be

@@ -504,6 +504,11 @@ json_t *gw_customer_json(const ProtobufCMessage *customer)
     return entity_json(&kinds[CUSTOMER], customer);
 }
 
+ProtobufCMessage *gw_customer_decode(const json_t *obj, jnum_index_t *nums, nq_field_errors_t *errs)
+{
+    return pbjson_decode(&kinds[CUSTOMER].schema, obj, nums, errs);
+}
+
 /* The query's parameters, as sent, to nq-customers: which are taken and
  * what they must be is the list's business there. */
 static void list_entities(const gw_request_t *req)
@@ -768,6 +773,7 @@ static const nq_route_t rows[] = {
     {"GET", "/api/v1/reports/salespeople/:id", NQ_READ(KPI), get_salesperson_report, NULL,
      GW_SUBJ_SALESPERSON},
     {"GET", "/api/v1/org/unknown", NQ_READ(ORG), get_unknown, NULL, GW_SUBJ_FILTERED},
+    {"POST", "/api/v1/customers:batch", NQ_WRITE(ORG), gw_customers_batch, NULL, GW_SUBJ_FILTERED},
 };
 
 const gw_routes_t gw_org_routes = {rows, sizeof(rows) / sizeof(rows[0])};

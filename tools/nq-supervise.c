@@ -92,7 +92,8 @@ static void usage(FILE *out)
             "  --redis-aof        Redis keeps an append-only file fsynced every second\n"
             "                     (default: no persistence)\n"
             "  --redis-only       Redis alone, ready once it answers PING\n"
-            "  --ready-timeout S  seconds the suite has to be ready (default 30)\n"
+            "  --ready-timeout S  seconds the suite has to be ready, Redis loading its data\n"
+            "                     among them (default 30)\n"
             "  --stop-timeout S   seconds each process has to exit after SIGTERM (default 10)\n"
             "  --on-ready CMD     run `sh -c CMD` once ready; the suite keeps running\n"
             "  --wrap CMD         run every neiqin process under CMD (words split on blanks)\n"
@@ -482,6 +483,7 @@ static int cmd_run(const opts_t *o)
         .own_sessions = true,
         .stop_ms = o->stop_s * 1000,
         .cancel = &s_signal,
+        .redis_ms = o->ready_s * 1000, /* a large AOF takes a while to load */
     };
     nq_suite_t *s = nq_suite_new(&so);
     if (!s)

@@ -30,6 +30,15 @@
 #define IMPORT_BATCH_DEFAULT 500
 #define IMPORT_BATCH_MAX     5000
 #define IMPORT_BATCH_BYTES   (1 << 20)
+/* import customers: rows per POST /api/v1/customers:batch by default and at
+ * most (the gateway takes 500, and 2 MiB of body), and the body at which one
+ * is sent early. 100 rows: the per-request costs shared by many rows, and a
+ * request well within the gateway's deadline (NQ_REQUEST_TIMEOUT_MS) even
+ * when several imports load nq-customers and Redis at once. */
+#define CUSTOMERS_BATCH_PATH    "/api/v1/customers:batch"
+#define CUSTOMERS_BATCH_DEFAULT 100
+#define CUSTOMERS_BATCH_MAX     500
+#define CUSTOMERS_BATCH_BYTES   (1 << 20)
 
 /* Exit codes, shown by `nqctl help`. */
 enum {

@@ -1,6 +1,6 @@
 /* nqctl_import.c — the import commands: activities (CSV or NDJSON, sent in
- * batches), and targets, teams, salespeople, customers (CSV, one PUT per
- * row). The run around them is in nqctl_import_run.c, the parsers in the
+ * batches), and targets, teams, salespeople (CSV, one PUT per row) and
+ * customers (CSV, the same rows in batches to POST /api/v1/customers:batch). The run around them is in nqctl_import_run.c, the parsers in the
  * import_*.c library. See nqctl.h and docs/nqctl.md. */
 #include <jansson.h>
 #include <stdio.h>
@@ -167,11 +167,15 @@ static const struct {
     int org;                /* import_org_kind_t, or -1 for targets */
     const char *safe;       /* why importing again is harmless (a message) */
     const char *order_hint; /* what to import first (a message), or NULL */
+    const char *batch;      /* the route taking many rows at once, or NULL: a PUT per row */
+    const char *batch_list; /* the member of its body holding the rows */
 } put_kinds[] = {
-    [PUT_TARGETS] = {"targets", -1, M_SAFE_TARGETS, NULL},
-    [PUT_TEAMS] = {"teams", IMPORT_ORG_TEAMS, M_SAFE_ORG, NULL},
-    [PUT_SALESPEOPLE] = {"salespeople", IMPORT_ORG_SALESPEOPLE, M_SAFE_ORG, M_ORG_ORDER_HINT},
-    [PUT_CUSTOMERS] = {"customers", IMPORT_ORG_CUSTOMERS, M_SAFE_ORG, M_ORG_ORDER_HINT},
+    [PUT_TARGETS] = {"targets", -1, M_SAFE_TARGETS, NULL, NULL, NULL},
+    [PUT_TEAMS] = {"teams", IMPORT_ORG_TEAMS, M_SAFE_ORG, NULL, NULL, NULL},
+    [PUT_SALESPEOPLE] = {"salespeople", IMPORT_ORG_SALESPEOPLE, M_SAFE_ORG, M_ORG_ORDER_HINT, NULL,
+                         NULL},
+    [PUT_CUSTOMERS] = {"customers", IMPORT_ORG_CUSTOMERS, M_SAFE_ORG, M_ORG_ORDER_HINT,
+                       CUSTOMERS_BATCH_PATH, "customers"},
 };
 
 static int put_plan_new(put_kind_t kind, const import_csv_row_t *header, put_plan_t *p, char *why,
@@ -247,7 +251,71 @@ static void put_row(import_t *imp, const import_csv_row_t *row, const char *path
     imp_progress(imp);
 }
 
-/* import targets / teams / salespeople / customers FILE: one PUT per row. */
+/* Add a row (body stolen, its id put in it) to the batch being built:
+ * {"<list>":[row,row,...]} once closed by flush_rows. */
+static void add_row(import_t *imp, const char *list, const import_csv_row_t *row, json_t *body)
+{
+    json_t *ident = put_ident(imp->put, row);
+    int rc = ident ? json_object_set(body, "id", json_object_get(ident, "id")) : -1;
+    if (rc == 0 && imp->n == 0)
+        rc = nq_buf_addf(&imp->body, "{\"%s\":[", list);
+    else if (rc == 0)
+        rc = append_body(",", 1, imp);
+    if (rc == 0)
+        rc = json_dump_callback(body, append_body, imp, JSON_COMPACT);
+    if (rc == 0)
+        imp->lines[imp->n++] = row->line;
+    else {
+        imp_say(imp, "%s", msg_tr(M_OUT_OF_MEMORY));
+        imp->stop = CTL_INPUT;
+    }
+    json_decref(ident);
+    json_decref(body);
+}
+
+/* POST the batch and count its answer, one result per row: each refused one
+ * to the rejects file by its line. A refusal of the whole request stops the
+ * import (sets imp->stop). */
+static void flush_rows(import_t *imp, const char *path)
+{
+    nq_httpc_response_t r;
+    if (imp->n == 0 || append_body("]}", 2, imp) != 0 ||
+        imp_send_retrying(imp, "POST", path, "application/json", imp->body.buf, imp->body.len,
+                          &r) != 0)
+        return;
+    json_t *answer = ctl_is_2xx(r.status) ? json_loadb(r.body, r.len, 0, NULL) : NULL;
+    json_t *results = json_object_get(answer, "results"), *res;
+    size_t i;
+    if (json_array_size(results) != imp->n) {
+        imp_progress_clear(imp);
+        ctl_explain_failure("POST", path, &r);
+        imp->stop = CTL_REFUSED;
+    }
+    json_array_foreach (imp->stop ? NULL : results, i, res) {
+        json_t *errors = json_object_get(res, "errors");
+        if (strcmp(ctl_str_of(res, "status"), "stored") == 0) {
+            imp->accepted++;
+            continue;
+        }
+        imp->rejected++;
+        imp_write_reject(imp, json_pack("{s:O}", "id", json_object_get(res, "id")), imp->lines[i],
+                         "rejected", false, errors ? json_incref(errors) : NULL);
+    }
+    if (!imp->stop) {
+        imp->sent += imp->n;
+        imp->requests++;
+        imp->n = 0;
+        nq_buf_reset(&imp->body);
+        imp->offset = imp_input_offset(imp);
+        fflush(imp->rejects);
+        imp_progress(imp);
+    }
+    json_decref(answer);
+    nq_httpc_response_free(&r);
+}
+
+/* import targets / teams / salespeople / customers FILE: one PUT per row,
+ * or batches of rows where the kind has a batch route. */
 static int import_puts(ctl_t *ctl, const char *file, put_kind_t kind)
 {
     import_t imp;
@@ -266,6 +334,15 @@ static int import_puts(ctl_t *ctl, const char *file, put_kind_t kind)
         rc = CTL_INPUT;
     }
     imp.put = &plan;
+    const char *batch = put_kinds[kind].batch;
+    imp.max = !batch ? 0
+              : !ctl->batch
+                  ? CUSTOMERS_BATCH_DEFAULT
+                  : (size_t)(ctl->batch < CUSTOMERS_BATCH_MAX ? ctl->batch : CUSTOMERS_BATCH_MAX);
+    if (rc == CTL_OK && batch && !(imp.lines = calloc(imp.max, sizeof(*imp.lines)))) {
+        fprintf(stderr, "%s", msg_tr(M_NQCTL_OUT_OF_MEMORY));
+        rc = CTL_INPUT;
+    }
     if (rc == CTL_OK)
         rc = imp_rejects_open(&imp);
     while (rc == CTL_OK && imp.stop == CTL_OK) {
@@ -278,13 +355,22 @@ static int import_puts(ctl_t *ctl, const char *file, put_kind_t kind)
             continue; /* Excel's row of empty cells */
         if (got != IMPORT_CSV_ROW)
             imp_record_failed(&imp, got, row.line, why, json_object());
-        else if ((body = put_request(&plan, &row, path, &errs)))
+        else if ((body = put_request(&plan, &row, path, &errs)) && batch)
+            add_row(&imp, put_kinds[kind].batch_list, &row, body);
+        else if (body)
             put_row(&imp, &row, path, body);
         else if (errs.n > 0)
             imp_reject_local(&imp, row.line, put_ident(&plan, &row), &errs);
         else
             imp_record_failed(&imp, IMPORT_CSV_ENOMEM, row.line, "", NULL);
+        if (batch && imp.stop == CTL_OK &&
+            (imp.n == imp.max || imp.body.len >= CUSTOMERS_BATCH_BYTES))
+            flush_rows(&imp, batch);
+        else if (batch && (imp.local & 1023) == 1023)
+            imp_progress(&imp);
     }
+    if (rc == CTL_OK && batch && imp.stop == CTL_OK)
+        flush_rows(&imp, batch);
     if (rc == CTL_OK && imp.rejected > 0 && put_kinds[kind].order_hint)
         imp_say(&imp, "%s", msg_tr(put_kinds[kind].order_hint));
     if (rc == CTL_OK)

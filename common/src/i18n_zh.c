@@ -503,6 +503,15 @@ const nq_i18n_pair_t nq_i18n_zh_catalogue[] = {
     {"%s, %s: %s over its ceiling, %d%% attained (%s / %s), target missed", "%s %s %s 超出上限，达成率 %d%%（%s / %s），未达成目标"},
     {"%s closed with %s of %s, above the allowed %s (lower is better): %d%% attained, below %d%%.", "%s 已结束：%s 为 %s，超出允许的上限 %s（越低越好），达成率 %d%%，低于 %d%%。"},
     {"%s closed with %s of %s, above the allowed %s derived from its months' targets (lower is better): %d%% attained, below %d%%.", "%s 已结束：%s 为 %s，超出由各月目标推算的上限 %s（越低越好），达成率 %d%%，低于 %d%%。"},
+    /* ---- 批量写入客户 POST /api/v1/customers:batch */
+    {"is in the batch twice", "在本批中出现了两次"},
+    {"refused", "被拒绝"},
+    {"is not a field of a batch", "不是批量请求的字段"},
+    {"must be a non-empty array of customers", "应为非空的客户数组"},
+    {"a batch body is at most 2 MiB: send fewer rows", "批量请求的正文最多 2 MiB：请减少每批的行数"},
+    {"at most 500 customers per request", "每个请求最多 500 个客户"},
+    {"more than %d rows", "超过 %d 行"},
+    {"busy: %zu requests waiting for redis", "服务繁忙：%zu 个请求正在等待 Redis"},
 };
 /* clang-format on */
 

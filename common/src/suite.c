@@ -859,7 +859,8 @@ static int use_curve(nq_suite_t *s)
 
 int nq_suite_start(nq_suite_t *s, int scorers)
 {
-    if (nq_suite_start_redis(s, REDIS_MS) != 0 || use_curve(s) != 0)
+    if (nq_suite_start_redis(s, s->o.redis_ms > 0 ? s->o.redis_ms : REDIS_MS) != 0 ||
+        use_curve(s) != 0)
         return -1;
     for (size_t i = 0; i < sizeof(services_before) / sizeof(services_before[0]); i++)
         if (nq_suite_add(s, services_before[i], services_before[i]) != 0)

@@ -210,7 +210,8 @@ static void on_customer_written(nq_redis_t *r, redisReply *reply, void *data)
         poolsweep_assign(c->app, c->id, cu->pool_team);
     nq_call_issued(&c->base,
                    nq_redis_command(org_redis(c), on_written, c, "INCR %s", NQ_KEY_ORG_VERSION));
-    customer_read(c, customer_got); /* answered as a get reads it: history, follow-up */
+    if (!c->no_readback)
+        customer_read(c, customer_got); /* answered as a get reads it: history, follow-up */
 out:
     nq_call_release(&c->base);
 }

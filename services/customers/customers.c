@@ -94,6 +94,19 @@ static const org_start_fn starts[ORG_KIND_COUNT][ORG_OPS] = {
     [ORG_CUSTOMER] = {customer_get, customer_put, customer_delete},
 };
 
+/* Check the request of c and start its flow (unless c failed already), then
+ * let go of the handler's count. */
+static void call_run(org_call_t *c, const org_kind_t *k, org_op_t op, const Nq__OrgRequest *req)
+{
+    if (c->base.status == NQ__STATUS__STATUS_OK && org_check(k, op, req, &c->base.errs) != 0)
+        org_fail_invalid(c, k->name);
+    else if (c->base.status == NQ__STATUS__STATUS_OK) {
+        c->start = starts[k - org_kinds][op];
+        c->start(c);
+    }
+    nq_call_release(&c->base);
+}
+
 /* Every org request type: the type names the kind and the operation. */
 static void on_org(nq_zsock_t *sock, const nq_bus_envelope_t *env, const ProtobufCMessage *msg,
                    void *data)
@@ -111,13 +124,122 @@ static void on_org(nq_zsock_t *sock, const nq_bus_envelope_t *env, const Protobu
     if (app->inflight > ORG_MAX_INFLIGHT)
         nq_call_fail(&c->base, NQ__STATUS__STATUS_UNAVAILABLE,
                      "busy: %d requests waiting for redis", ORG_MAX_INFLIGHT);
-    else if (c->base.status == NQ__STATUS__STATUS_OK && org_check(k, op, req, &c->base.errs) != 0)
-        org_fail_invalid(c, k->name);
-    else if (c->base.status == NQ__STATUS__STATUS_OK) {
-        c->start = starts[k - org_kinds][op];
-        c->start(c);
+    call_run(c, k, op, req);
+}
+
+/* ---------------------------------------------------------------- customer.batch.v1 */
+
+/* A batch: a call of its own whose steps are its rows, each an org call
+ * that tells its outcome here instead of replying (owner_done). */
+typedef struct batch_row {
+    struct batch *b;        /* the batch */
+    Nq__Status status;      /* its outcome */
+    char detail[256];       /* why not OK */
+    nq_field_errors_t errs; /* its field errors (INVALID) */
+} batch_row_t;
+
+typedef struct batch {
+    nq_call_t base;    /* must be first: pending counts the rows not done */
+    customers_t *app;  /* the service */
+    size_t n;          /* rows */
+    batch_row_t *rows; /* n outcomes, in the request's order */
+} batch_t;
+
+static void batch_row_done(org_call_t *c)
+{
+    batch_row_t *row = c->owner_data;
+    row->status = c->base.status;
+    snprintf(row->detail, sizeof(row->detail), "%s", c->base.detail);
+    row->errs = c->base.errs;
+    nq_call_release(&row->b->base);
+}
+
+/* Every row is done (or the batch was refused): one result per row. */
+static void batch_answer(nq_call_t *base)
+{
+    batch_t *b = (batch_t *)base;
+    bool ok = base->status == NQ__STATUS__STATUS_OK;
+    size_t n = ok ? b->n : 0;
+    nq_reply_header_t *hs = calloc(n + 1, sizeof(*hs));
+    Nq__CustomerBatchResult *res = calloc(n + 1, sizeof(*res)),
+                            **ptrs = calloc(n + 1, sizeof(*ptrs));
+    if (!hs || !res || !ptrs) {
+        ok = false;
+        n = 0;
+        nq_call_fail(base, NQ__STATUS__STATUS_UNAVAILABLE, "out of memory");
     }
-    nq_call_release(&c->base);
+    for (size_t i = 0; i < n; i++) {
+        const batch_row_t *row = &b->rows[i];
+        nq_reply_header_init(&hs[i], NULL, row->status, row->detail[0] ? row->detail : NULL,
+                             &row->errs);
+        nq__customer_batch_result__init(&res[i]);
+        res[i].has_status = 1;
+        res[i].status = row->status;
+        res[i].detail = hs[i].pb.detail;
+        res[i].n_errors = hs[i].pb.n_errors;
+        res[i].errors = hs[i].pb.errors;
+        ptrs[i] = &res[i];
+    }
+    if (b->app->sock) {
+        nq_reply_header_t h;
+        nq_reply_header_init(&h, base->correlation_id, base->status, ok ? NULL : base->detail,
+                             &base->errs);
+        Nq__CustomerBatchReply reply = NQ__CUSTOMER_BATCH_REPLY__INIT;
+        reply.header = &h.pb;
+        reply.n_results = n;
+        reply.results = ptrs;
+        nq_zsock_reply(b->app->sock, &base->env, base->env.type, &reply.base);
+    }
+    free(hs);
+    free(res);
+    free(ptrs);
+    free(b->rows);
+    nq_call_cleanup(base);
+    free(b);
+}
+
+/* customer.batch.v1: every row put at once as customer.put.v1 puts it (its
+ * checks, its script), not read back; admitted while the rows waiting for
+ * Redis stay within ORG_BATCH_MAX_INFLIGHT, else UNAVAILABLE as a whole. */
+static void on_batch(nq_zsock_t *sock, const nq_bus_envelope_t *env, const ProtobufCMessage *msg,
+                     void *data)
+{
+    static const nq_bus_envelope_t none = {0};
+    customers_t *app = data;
+    const Nq__CustomerBatchRequest *req = (const Nq__CustomerBatchRequest *)msg;
+    const org_kind_t *k = &org_kinds[ORG_CUSTOMER];
+    batch_t *b = calloc(1, sizeof(*b));
+    if (!b || nq_call_init(&b->base, env, req->correlation_id, batch_answer) != 0) {
+        nq_log_error("org_request", "cannot serve %s: out of memory", env->type);
+        free(b);
+        return;
+    }
+    if (!(b->rows = calloc(req->n_items + 1, sizeof(*b->rows))))
+        nq_call_fail(&b->base, NQ__STATUS__STATUS_UNAVAILABLE, "out of memory");
+    b->app = app;
+    b->n = req->n_items;
+    bool ok = b->base.status == NQ__STATUS__STATUS_OK;
+    if (ok && req->n_items > ORG_BATCH_MAX_ROWS)
+        nq_call_fail(&b->base, NQ__STATUS__STATUS_INVALID, "more than %d rows", ORG_BATCH_MAX_ROWS);
+    else if (ok && app->inflight + req->n_items > ORG_BATCH_MAX_INFLIGHT)
+        nq_call_fail(&b->base, NQ__STATUS__STATUS_UNAVAILABLE,
+                     "busy: %zu requests waiting for redis", app->inflight);
+    for (size_t i = 0; b->base.status == NQ__STATUS__STATUS_OK && i < req->n_items; i++) {
+        batch_row_t *row = &b->rows[i];
+        org_call_t *c = call_new(app, k, ORG_PUT, &none, req->items[i]);
+        row->b = b;
+        if (!c) {
+            row->status = NQ__STATUS__STATUS_UNAVAILABLE;
+            snprintf(row->detail, sizeof(row->detail), "out of memory");
+            continue;
+        }
+        c->owner_done = batch_row_done;
+        c->owner_data = row;
+        c->no_readback = true;
+        b->base.pending++;
+        call_run(c, k, ORG_PUT, req->items[i]);
+    }
+    nq_call_release(&b->base);
 }
 
 /* The PATCH fields of an owner change. */
@@ -232,6 +354,7 @@ static const nq_bus_route_t routes[] = {
     {NQ_MSG(TEAM_LIST), on_list},
     {NQ_MSG(SALESPERSON_LIST), on_list},
     {NQ_MSG(CUSTOMER_LIST), on_list},
+    {NQ_MSG(CUSTOMER_BATCH), on_batch},
 };
 #define N_ROUTES (sizeof(routes) / sizeof(routes[0]))
 

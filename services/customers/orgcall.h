@@ -24,6 +24,10 @@
 
 /* Requests waiting for Redis beyond which new ones are refused (UNAVAILABLE). */
 #define ORG_MAX_INFLIGHT 1024
+/* Rows of one customer.batch.v1 at most, and the calls waiting for Redis
+ * within which a batch is still taken in (its rows all start at once). */
+#define ORG_BATCH_MAX_ROWS     500
+#define ORG_BATCH_MAX_INFLIGHT 8192
 /* Longest Redis key of an entity (ids are at most NQ_ID_MAX bytes). */
 #define ORG_KEY_MAX 128
 /* How often a write starts over when the org changed under it. */
@@ -60,6 +64,7 @@ struct org_call {
     char guard_arg[24];       /* its value: "pool": the follow-up due time read */
     void (*owner_done)(org_call_t *c); /* an inner owner change: told instead of a reply */
     void *owner_data;                  /* its argument (in c) */
+    bool no_readback;                  /* a batch's row: its status is the answer, no read */
 };
 
 /* The app's Redis client. */

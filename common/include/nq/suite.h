@@ -69,6 +69,7 @@ typedef struct nq_suite_opts {
     int stop_ms;                   /* how long one process has to exit after SIGTERM */
     const volatile sig_atomic_t *cancel; /* NULL, or a flag that, once set, ends the
                                             waits for readiness early (a signal) */
+    int redis_ms; /* how long redis-server has to answer PING, its data loaded (0: 10 s) */
 } nq_suite_opts_t;
 
 /* A suite that runs nothing yet: the directory and its log/, run/, redis/
