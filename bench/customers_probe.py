@@ -46,6 +46,8 @@ LOAD_RATE = int(os.environ.get("NQ_BENCH_LOAD_RATE", "0"))
 PAIRS = int(os.environ.get("NQ_BENCH_PAIRS", "3"))
 PATH_S = int(os.environ.get("NQ_BENCH_PATH_S", "20"))
 READS = int(os.environ.get("NQ_BENCH_READS", "1000"))
+DRAIN = int(os.environ.get("NQ_BENCH_DRAIN", "0"))
+DRAIN_RUNS = int(os.environ.get("NQ_BENCH_DRAIN_RUNS", "1"))
 
 CITIES = "华东 华南 华北 西南 东北 西北 华中 江浙 沪宁 京津 粤港 川渝".split()
 WORDS = "贸易 科技 实业 机电 电子 化工 医药 食品 物流 建材 纺织 汽配 家居 能源 精密 网络".split()
@@ -266,6 +268,99 @@ def activity_path():
     return runs
 
 
+# ---- drain: the indexer alone on a backlog ----------------------------------------------
+
+def groups_lag():
+    """{group: lag} of every consumer group of the log."""
+    raw = redis("xinfo", "groups", "nq:activities").split("\n")
+    out, cur = {}, None
+    for i in range(0, len(raw) - 1, 2):
+        k, v = raw[i].strip(), raw[i + 1].strip()
+        if k == "name":
+            cur = v
+        elif k == "lag" and cur is not None:
+            out[cur] = int(v) if v.isdigit() else None
+    return out
+
+
+def redis_info(section):
+    d = {}
+    for line in redis("info", section).splitlines():
+        if ":" in line:
+            k, v = line.split(":", 1)
+            d[k] = v.strip()
+    return d
+
+
+def redis_cpu_s():
+    i = redis_info("cpu")
+    return float(i["used_cpu_user"]) + float(i["used_cpu_sys"])
+
+
+def commandstats():
+    """{command: (calls, usec)} since the last resetstat."""
+    out = {}
+    for k, v in redis_info("commandstats").items():
+        f = dict(kv.split("=") for kv in v.split(","))
+        out[k[len("cmdstat_"):]] = (int(f["calls"]), int(f["usec"]))
+    return out
+
+
+def quiet(timeout_s=600):
+    """Every group but the indexer's caught up and Redis idle for a second."""
+    t_end = time.monotonic() + timeout_s
+    while time.monotonic() < t_end:
+        lags = groups_lag()
+        if all(v == 0 for g, v in lags.items() if g != "index"):
+            c0 = redis_cpu_s()
+            time.sleep(1)
+            if redis_cpu_s() - c0 < 0.05:
+                return
+        else:
+            time.sleep(1)
+
+
+def drain_run(n):
+    """DRAIN events loaded with nq-customers stopped, then the time its backlog takes."""
+    pid = pid_of("nq-customers")
+    os.kill(pid, signal.SIGSTOP)
+    accepted = 0
+    try:
+        t_load = time.monotonic()
+        while accepted < DRAIN:  # about the seconds left at the rate seen so far
+            rate = accepted / (time.monotonic() - t_load) if accepted else 10000
+            dur = max(2, min(60, int((DRAIN - accepted) / max(rate, 1000)) + 1))
+            rep = nq_bench(["--connections", "8", "--batch", "500", "--rate", "0",
+                            "--duration", str(dur)], "drain-%d" % n)
+            accepted += int(rep.get("events_accepted", 0))
+        quiet()
+        lag0 = groups_lag().get("index")
+        redis("config", "resetstat")
+        cpu0, la0, t0 = redis_cpu_s(), loadavg(), time.monotonic()
+    finally:
+        os.kill(pid, signal.SIGCONT)
+    while groups_lag().get("index") != 0:
+        time.sleep(0.2)
+    t1 = time.monotonic()
+    cpu1 = redis_cpu_s()
+    stats_ = commandstats()
+    wait_looks()  # the receivables looks that the batches asked for
+    t2 = time.monotonic()
+    cpu2 = redis_cpu_s()
+    top = sorted(stats_.items(), key=lambda kv: -kv[1][1])[:8]
+    row = {"run": n, "events": accepted, "log_entries": lag0, "drain_s": round(t1 - t0, 2),
+           "events_per_s": round(accepted / max(t1 - t0, 0.001)),
+           "redis_cpu_us_per_event": round((cpu1 - cpu0) * 1e6 / accepted, 1),
+           "looks_after_s": round(t2 - t1, 2),
+           "with_looks_events_per_s": round(accepted / max(t2 - t0, 0.001)),
+           "with_looks_redis_cpu_us_per_event": round((cpu2 - cpu0) * 1e6 / accepted, 1),
+           "commands": {k: {"calls": c, "usec_per_call": round(u / max(c, 1), 1),
+                            "us_per_event": round(u / accepted, 2)} for k, (c, u) in top},
+           "loadavg_start": la0, "loadavg_end": loadavg()}
+    log("drain: %s" % json.dumps(row))
+    return row
+
+
 # ---- 4. reads ----------------------------------------------------------------------------
 
 class Client:
@@ -422,6 +517,11 @@ def main():
     res["import_s"] = import_org(SUITE)
     mem1 = used_memory()
     log("imported: %s" % json.dumps(res["import_s"]))
+    if DRAIN > 0:
+        res["drain"] = [drain_run(n) for n in range(DRAIN_RUNS)]
+        json.dump(res, sys.stdout, indent=1)
+        print()
+        return
     redis("config", "resetstat")
     res["events"] = load_events()
     mem2 = used_memory()
