@@ -328,7 +328,7 @@ def drain_run(n):
     try:
         t_load = time.monotonic()
         while accepted < DRAIN:  # about the seconds left at the rate seen so far
-            rate = accepted / (time.monotonic() - t_load) if accepted else 10000
+            rate = accepted / (time.monotonic() - t_load) if accepted else 20000
             dur = max(2, min(60, int((DRAIN - accepted) / max(rate, 1000)) + 1))
             rep = nq_bench(["--connections", "8", "--batch", "500", "--rate", "0",
                             "--duration", str(dur)], "drain-%d" % n)
