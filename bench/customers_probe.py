@@ -292,9 +292,10 @@ def redis_info(section):
     return d
 
 
-def redis_cpu_s():
+def redis_cpu_s(part=None):
+    """Redis's main process CPU seconds: user + sys, or one of them."""
     i = redis_info("cpu")
-    return float(i["used_cpu_user"]) + float(i["used_cpu_sys"])
+    return sum(float(i["used_cpu_" + p]) for p in ([part] if part else ["user", "sys"]))
 
 
 def commandstats():
@@ -336,14 +337,15 @@ def drain_run(n):
         quiet()
         lag0 = groups_lag().get("index")
         redis("config", "resetstat")
-        cpu0, la0, t0 = redis_cpu_s(), loadavg(), time.monotonic()
+        cpu0, user0, la0, t0 = redis_cpu_s(), redis_cpu_s("user"), loadavg(), time.monotonic()
     finally:
         os.kill(pid, signal.SIGCONT)
     while groups_lag().get("index") != 0:
         time.sleep(0.2)
     t1 = time.monotonic()
-    cpu1 = redis_cpu_s()
+    cpu1, user1 = redis_cpu_s(), redis_cpu_s("user")
     stats_ = commandstats()
+    forks = int(redis_info("stats").get("total_forks", "0"))
     wait_looks()  # the receivables looks that the batches asked for
     t2 = time.monotonic()
     cpu2 = redis_cpu_s()
@@ -351,6 +353,8 @@ def drain_run(n):
     row = {"run": n, "events": accepted, "log_entries": lag0, "drain_s": round(t1 - t0, 2),
            "events_per_s": round(accepted / max(t1 - t0, 0.001)),
            "redis_cpu_us_per_event": round((cpu1 - cpu0) * 1e6 / accepted, 1),
+           "redis_user_cpu_us_per_event": round((user1 - user0) * 1e6 / accepted, 1),
+           "redis_forks": forks,  # snapshots and AOF rewrites during the drain (CoW: sys)
            "looks_after_s": round(t2 - t1, 2),
            "with_looks_events_per_s": round(accepted / max(t2 - t0, 0.001)),
            "with_looks_redis_cpu_us_per_event": round((cpu2 - cpu0) * 1e6 / accepted, 1),
