@@ -62,8 +62,9 @@ static void go_on(indexer_t *ix)
 {
     if (ix->stopping || ix->pulling)
         return;
-    if (ix->reclaim_due && ix->writes == 0) {
-        reclaim(ix);
+    if (ix->reclaim_due) {
+        if (ix->writes == 0) /* once the writes in flight ended */
+            reclaim(ix);
     } else if ((ix->more || ix->backlog) && ix->writes < INDEXER_WRITES) {
         ix->more = false;
         pull(ix);
@@ -162,15 +163,20 @@ static bool pull_was_full(const redisReply *entries)
     return entries->elements >= INDEXER_BATCH_ENTRIES || events >= INDEXER_BATCH_EVENTS;
 }
 
-/* After a pull or a reclaim: write what came (and, when the pull was full,
- * pull the next while it is written), else go on. */
+/* After a pull or a reclaim: write what came, else go on. After a full
+ * pull the next one is sent ahead of this write (room allowing): Redis
+ * answers it at once, so the next batch is encoded while this one runs. */
 static void taken(indexer_t *ix, const redisReply *entries, bool full)
 {
     ix->pulling = false;
     if (ix->stopping) /* the entries stay pending: taken over later */
         return;
+    ix->more = ix->more || full;
+    if (full && !ix->reclaim_due && ix->writes + 1 < INDEXER_WRITES) {
+        ix->more = false;
+        pull(ix);
+    }
     if (write_entries(ix, entries, full) == 0) {
-        ix->more = ix->more || full;
         go_on(ix);
     } else {
         if (!full && ix->backlog)
