@@ -86,11 +86,6 @@ static const struct {
     {SCORING, RW, ANY_SP NQ_KEY_ON_TIME_SUFFIX},    /* likewise */
     {SCORING, RW, NQ_KEY_HEARTBEATS},               /* its heartbeat */
 
-    /* Redis tries a user's patterns in order, on every key of every call
-     * (a script's too): the indexer's hottest families first. */
-    {CUSTOMERS, RW, NQ_KEY_CUSTOMER_PREFIX "*"},              /* record, owners, timeline, sums */
-    {CUSTOMERS, RW, NQ_KEY_INDEX_PREFIX NQ_IX_CUSTOMERS "*"}, /* the customers' list indexes */
-
     {CUSTOMERS, RW, ANY_SP NQ_KEY_PROFILE_SUFFIX},       /* a salesperson's record */
     {CUSTOMERS, RW, ANY_SP NQ_KEY_SP_TEAMS_SUFFIX},      /* its team history */
     {CUSTOMERS, RW, ANY_SP NQ_KEY_SP_STATUS_SUFFIX},     /* its status history */
@@ -107,17 +102,18 @@ static const struct {
     /* A team's hash and members; no glob tells the hash "nq:team:<id>"
      * from the targets and plans reporting keeps under it. */
     {CUSTOMERS, RW, ANY_TEAM},
-    {CUSTOMERS, RW, NQ_KEY_FOLLOWUP_LAST},    /* follow-ups */
-    {CUSTOMERS, RW, NQ_KEY_FOLLOWUP_DUE},     /* likewise */
-    {CUSTOMERS, RW, NQ_KEY_FOLLOWUP_SWEPT},   /* likewise */
-    {CUSTOMERS, RW, NQ_KEY_CADENCE},          /* a team's cadences */
-    {CUSTOMERS, RW, NQ_KEY_POOL_DUE},         /* the public pool: when each customer falls due */
-    {CUSTOMERS, RW, NQ_KEY_POOL_SCANNED},     /* likewise: the sweep's lease */
-    {CUSTOMERS, RW, NQ_KEY_POOL_RR},          /* round-robin positions of assignment rules */
-    {CUSTOMERS, RW, NQ_KEY_CUSTOMER_SIGNALS}, /* pool warnings, credit flags: for alerting */
-    {CUSTOMERS, RW, NQ_KEY_TEAMS},            /* the directory */
-    {CUSTOMERS, RW, NQ_KEY_TEAMS_ARCHIVED},   /* likewise */
-    {CUSTOMERS, RW, NQ_KEY_SALESPEOPLE},      /* likewise */
+    {CUSTOMERS, RW, NQ_KEY_CUSTOMER_PREFIX "*"}, /* customers: record, owners, timeline, sums */
+    {CUSTOMERS, RW, NQ_KEY_FOLLOWUP_LAST},       /* follow-ups */
+    {CUSTOMERS, RW, NQ_KEY_FOLLOWUP_DUE},        /* likewise */
+    {CUSTOMERS, RW, NQ_KEY_FOLLOWUP_SWEPT},      /* likewise */
+    {CUSTOMERS, RW, NQ_KEY_CADENCE},             /* a team's cadences */
+    {CUSTOMERS, RW, NQ_KEY_POOL_DUE},            /* the public pool: when each customer falls due */
+    {CUSTOMERS, RW, NQ_KEY_POOL_SCANNED},        /* likewise: the sweep's lease */
+    {CUSTOMERS, RW, NQ_KEY_POOL_RR},             /* round-robin positions of assignment rules */
+    {CUSTOMERS, RW, NQ_KEY_CUSTOMER_SIGNALS},    /* pool warnings, credit flags: for alerting */
+    {CUSTOMERS, RW, NQ_KEY_TEAMS},               /* the directory */
+    {CUSTOMERS, RW, NQ_KEY_TEAMS_ARCHIVED},      /* likewise */
+    {CUSTOMERS, RW, NQ_KEY_SALESPEOPLE},         /* likewise */
     {CUSTOMERS, RW, NQ_KEY_SALESPEOPLE_ARCHIVED},               /* likewise */
     {CUSTOMERS, RW, NQ_KEY_SALESPEOPLE_NAMES},                  /* likewise */
     {CUSTOMERS, RW, NQ_KEY_CUSTOMERS},                          /* likewise */
@@ -125,6 +121,7 @@ static const struct {
     {CUSTOMERS, RW, NQ_KEY_ORG_VERSION},                        /* bumped by every org write */
     {CUSTOMERS, RW, NQ_KEY_INDEX_PREFIX NQ_IX_TEAMS "*"},       /* the org's list indexes */
     {CUSTOMERS, RW, NQ_KEY_INDEX_PREFIX NQ_IX_SALESPEOPLE "*"}, /* likewise */
+    {CUSTOMERS, RW, NQ_KEY_INDEX_PREFIX NQ_IX_CUSTOMERS "*"},   /* likewise */
     {CUSTOMERS, RW, NQ_KEY_INDEX_LAYOUT},                       /* the indexes were built */
     {CUSTOMERS, RW, NQ_KEY_AR_TOTALS},                          /* receivables totals: complete? */
     {CUSTOMERS, RW, ANY_SP NQ_KEY_SP_AR_TOTALS_SUFFIX "*"},     /* and the totals for now */
