@@ -35,6 +35,9 @@
 #   NQ_BENCH_PAIRS        [3] pairs of step 4 (0: skip it)
 #   NQ_BENCH_PATH_S       [20] seconds of each run of step 4
 #   NQ_BENCH_OUT          [/tmp/nq-bench-results/customers-<UTC date-time>]
+#   NQ_BENCH_DRAIN        [0] events: instead of steps 2-4, load this many with the indexer
+#                         stopped, then time its drain (events/s, Redis CPU µs per event,
+#                         commandstats); NQ_BENCH_DRAIN_RUNS [1] times
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
