@@ -64,6 +64,9 @@
 #   NQ_BENCH_READY_S      [30, or 3600 reusing a kept data set] seconds the suite has to start
 #                         (Redis loads its AOF first)
 #   NQ_BENCH_FORCE        [] 1: start even when the projected memory does not fit
+#   NQ_BENCH_DRAIN        [0] events: instead of steps 2-4, load this many with the indexer
+#                         stopped, then time its drain (events/s, Redis CPU µs per event,
+#                         commandstats); NQ_BENCH_DRAIN_RUNS [1] times
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)

@@ -49,6 +49,8 @@ READS = int(os.environ.get("NQ_BENCH_READS", "1000"))
 LOADED = os.path.join(SUITE, "bench-loaded.json")  # written once a data set is loaded
 PROGRESS_S = 10  # a progress line this often during the import, the events, the indexing
 COMPANY_READS = int(os.environ.get("NQ_BENCH_COMPANY_READS", "5"))
+DRAIN = int(os.environ.get("NQ_BENCH_DRAIN", "0"))
+DRAIN_RUNS = int(os.environ.get("NQ_BENCH_DRAIN_RUNS", "1"))
 
 CITIES = "华东 华南 华北 西南 东北 西北 华中 江浙 沪宁 京津 粤港 川渝".split()
 WORDS = "贸易 科技 实业 机电 电子 化工 医药 食品 物流 建材 纺织 汽配 家居 能源 精密 网络".split()
@@ -349,6 +351,103 @@ def activity_path():
     return runs
 
 
+# ---- drain: the indexer alone on a backlog ----------------------------------------------
+
+def groups_lag():
+    """{group: lag} of every consumer group of the log."""
+    raw = redis("xinfo", "groups", "nq:activities").split("\n")
+    out, cur = {}, None
+    for i in range(0, len(raw) - 1, 2):
+        k, v = raw[i].strip(), raw[i + 1].strip()
+        if k == "name":
+            cur = v
+        elif k == "lag" and cur is not None:
+            out[cur] = int(v) if v.isdigit() else None
+    return out
+
+
+def redis_info(section):
+    d = {}
+    for line in redis("info", section).splitlines():
+        if ":" in line:
+            k, v = line.split(":", 1)
+            d[k] = v.strip()
+    return d
+
+
+def redis_cpu_s(part=None):
+    """Redis's main process CPU seconds: user + sys, or one of them."""
+    i = redis_info("cpu")
+    return sum(float(i["used_cpu_" + p]) for p in ([part] if part else ["user", "sys"]))
+
+
+def commandstats():
+    """{command: (calls, usec)} since the last resetstat."""
+    out = {}
+    for k, v in redis_info("commandstats").items():
+        f = dict(kv.split("=") for kv in v.split(","))
+        out[k[len("cmdstat_"):]] = (int(f["calls"]), int(f["usec"]))
+    return out
+
+
+def quiet(timeout_s=600):
+    """Every group but the indexer's caught up and Redis idle for a second."""
+    t_end = time.monotonic() + timeout_s
+    while time.monotonic() < t_end:
+        lags = groups_lag()
+        if all(v == 0 for g, v in lags.items() if g != "index"):
+            c0 = redis_cpu_s()
+            time.sleep(1)
+            if redis_cpu_s() - c0 < 0.05:
+                return
+        else:
+            time.sleep(1)
+
+
+def drain_run(n):
+    """DRAIN events loaded with nq-customers stopped, then the time its backlog takes."""
+    pid = pid_of("nq-customers")
+    os.kill(pid, signal.SIGSTOP)
+    accepted = 0
+    try:
+        t_load = time.monotonic()
+        while accepted < DRAIN:  # about the seconds left at the rate seen so far
+            rate = accepted / (time.monotonic() - t_load) if accepted else 20000
+            dur = max(2, min(60, int((DRAIN - accepted) / max(rate, 1000)) + 1))
+            rep = nq_bench(["--connections", "8", "--batch", "500", "--rate", "0",
+                            "--duration", str(dur)], "drain-%d" % n)
+            accepted += int(rep.get("events_accepted", 0))
+        quiet()
+        lag0 = groups_lag().get("index")
+        redis("config", "resetstat")
+        cpu0, user0, la0, t0 = redis_cpu_s(), redis_cpu_s("user"), loadavg(), time.monotonic()
+    finally:
+        os.kill(pid, signal.SIGCONT)
+    while groups_lag().get("index") != 0:
+        time.sleep(0.2)
+    t1 = time.monotonic()
+    cpu1, user1 = redis_cpu_s(), redis_cpu_s("user")
+    stats_ = commandstats()
+    forks = int(redis_info("stats").get("total_forks", "0"))
+    wait_looks()  # the receivables looks that the batches asked for
+    t2 = time.monotonic()
+    cpu2 = redis_cpu_s()
+    top = sorted(stats_.items(), key=lambda kv: -kv[1][1])[:8]
+    row = {"run": n, "events": accepted, "log_entries": lag0, "drain_s": round(t1 - t0, 2),
+           "events_per_s": round(accepted / max(t1 - t0, 0.001)),
+           "redis_cpu_us_per_event": round((cpu1 - cpu0) * 1e6 / accepted, 1),
+           "redis_user_cpu_us_per_event": round((user1 - user0) * 1e6 / accepted, 1),
+           "redis_forks": forks,  # snapshots and AOF rewrites during the drain (CoW: sys)
+           "looks_after_s": round(t2 - t1, 2),
+           "with_looks_events_per_s": round(accepted / max(t2 - t0, 0.001)),
+           "with_looks_redis_cpu_us_per_event": round((cpu2 - cpu0) * 1e6 / accepted, 1),
+           "commands": {k: {"calls": c, "usec_per_call": round(u / max(c, 1), 1),
+                            "us_per_event": round(u / accepted, 2)} for k, (c, u) in top},
+           "loadavg_start": la0, "loadavg_end": loadavg()}
+    log("drain: %s" % json.dumps(row))
+    return row
+
+
 # ---- 4. reads ----------------------------------------------------------------------------
 
 class Client:
@@ -517,7 +616,8 @@ def load(res):
     """Steps 1 and 2: the org and the customers, then the events, indexed; memory
     and AOF size per customer and per event. Marks the suite's directory as
     loaded, and when it is kept (NQ_BENCH_KEEP) rewrites the AOF once, while
-    nothing writes, so that a later run reloads it quickly."""
+    nothing writes, so that a later run reloads it quickly. With NQ_BENCH_DRAIN, the
+    indexer's drain runs instead of the events: returns "drained"."""
     t_load = time.monotonic()
     mem0, aof0 = used_memory(), aof_bytes()[0]
     log("importing %d teams, %d salespeople, %d customers" % (TEAMS, SALESPEOPLE, CUSTOMERS))
@@ -529,6 +629,9 @@ def load(res):
     log("imported: %s" % json.dumps(res["import_s"]))
     res["customer_memory"] = customer_memory()
     log("customer memory: %s" % json.dumps(res["customer_memory"]))
+    if DRAIN > 0:  # instead of the events: the indexer's drain alone
+        res["drain"] = [drain_run(n) for n in range(DRAIN_RUNS)]
+        return "drained"
     redis("config", "resetstat")
     res["events"] = load_events()
     mem2, aof2 = used_memory(), aof_bytes()[0]
@@ -569,8 +672,10 @@ def main():
             raise SystemExit("the kept data set has %d customers and %d salespeople: set "
                              "NQ_BENCH_CUSTOMERS and NQ_BENCH_SALESPEOPLE to them"
                              % (res["loaded"]["customers"], res["loaded"]["salespeople"]))
-    else:
-        load(res)
+    elif load(res) == "drained":
+        json.dump(res, sys.stdout, indent=1)
+        print()
+        return
     wait_looks()
     c = Client()
     redis("config", "resetstat")

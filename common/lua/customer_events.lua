@@ -1,18 +1,19 @@
--- customer_events — one customer's events of a batch of the activity log,
+-- customer_events — the customers' events of a batch of the activity log,
 -- in the activity indexer's transaction (services/customers/actwrite.c,
--- nq/custsum.h, nq/receivable.h): its timeline and the figures of its summary.
--- KEYS: 1 the customer's timeline (ZSET), 2 its figures (HASH), 3 its
---   tickets (HASH ticket id -> 1 opened, 2 closed, 3 both), 4 its
---   receivables facts (HASH, nq/receivable.h), 5 its record (credit_limit_fen),
---   6 the customer signals stream (alerting reads it).
--- ARGV: 1 the customer id, 2 the signals stream's length cap, then per event
---   11 values: its timeline member, its kind (nq_custsum_kind:
---   order, minus, feedback, intel, topen, tclose, contact, invoice, payment,
---   or ""), its month ("2026-11", Asia/Shanghai), amount (fen), rating (0
---   none), nps (-1 none), ticket id ("" for other kinds), its receivables
---   fact field and value (nq_ar_fact; for an order "c|<ref>" and
---   "<at>|<order id>|<amount>", "" for others), occurred_at (13 digits),
---   the ticket's priority ("" none).
+-- nq/custsum.h, nq/receivable.h): their timelines and the figures of their
+-- summaries, many customers a call.
+-- KEYS: 1 the customer signals stream (alerting reads it), then 5 per
+--   customer, in the order of ARGV: its timeline (ZSET), its figures (HASH),
+--   its tickets (HASH ticket id -> 1 opened, 2 closed, 3 both), its
+--   receivables facts (HASH, nq/receivable.h), its record (credit_limit_fen).
+-- ARGV: 1 the signals stream's length cap, then per customer: its id, its
+--   number of events n, then per event 11 values: its timeline member, its
+--   kind (nq_custsum_kind: order, minus, feedback, intel, topen, tclose,
+--   contact, invoice, payment, or ""), its month ("2026-11", Asia/Shanghai),
+--   amount (fen), rating (0 none), nps (-1 none), ticket id ("" for other
+--   kinds), its receivables fact field and value (nq_ar_fact; for an order
+--   "c|<ref>" and "<at>|<order id>|<amount>", "" for others), occurred_at
+--   (13 digits), the ticket's priority ("" none).
 -- Receivables: ar_balance_fen is invoiced less paid; an order that takes it
 -- plus the order above the customer's credit limit is flagged: the fact
 -- "c|<ref>" -> "<at>|<order id>|<amount>|<balance>|<limit>", and
@@ -27,77 +28,83 @@
 -- max, so batches apply in any order alike. Returns how many were new and
 -- the flagged orders' facts: {new, field1, value1, ...}.
 local new, flagged = 0, {}
-local customer, cap = ARGV[1], ARGV[2]
-for i = 3, #ARGV, 11 do
-  local member, kind, month = ARGV[i], ARGV[i + 1], ARGV[i + 2]
-  local amount, rating, nps, who = tonumber(ARGV[i + 3]), tonumber(ARGV[i + 4]),
-                                   tonumber(ARGV[i + 5]), ARGV[i + 6]
-  local fact, value = ARGV[i + 7], ARGV[i + 8]
-  local at, priority = ARGV[i + 9], ARGV[i + 10]
-  if kind == 'topen' and who ~= '' then
-    local f = who .. '\31o'
-    local was = redis.call('HGET', KEYS[3], f)
-    local v = at .. '\31' .. priority
-    if not was or v < was then redis.call('HSET', KEYS[3], f, v) end
-  elseif kind == 'tclose' and who ~= '' then
-    local f = who .. '\31c'
-    local was = redis.call('HGET', KEYS[3], f)
-    if not was or at > was then redis.call('HSET', KEYS[3], f, at) end
-  end
-  if redis.call('ZADD', KEYS[1], 0, member) == 1 then
-    new = new + 1
-    if kind == 'order' then
-      redis.call('HINCRBY', KEYS[2], month .. '|orders', 1)
-      redis.call('HINCRBY', KEYS[2], month .. '|sales_fen', amount)
-      local limit = tonumber(redis.call('HGET', KEYS[5], 'credit_limit_fen') or '')
-      local balance = tonumber(redis.call('HGET', KEYS[2], 'ar_balance_fen') or '0')
-      if limit and fact ~= '' and balance + amount > limit then
-        local v = value .. '|' .. balance .. '|' .. limit
-        redis.call('HSET', KEYS[4], fact, v)
-        redis.call('HINCRBY', KEYS[2], 'credit_flags', 1)
-        flagged[#flagged + 1] = fact
-        flagged[#flagged + 1] = v
-        local order_id = string.match(value, '^[^|]*|([^|]*)|') or ''
-        redis.call('XADD', KEYS[6], 'MAXLEN', '~', cap, '*', 'kind', 'credit_limit',
-                   'customer_id', customer, 'salesperson_id', string.match(member, '([^|]*)$'),
-                   'ref', string.sub(fact, 3), 'order_id', order_id, 'at', at,
-                   'amount_fen', amount, 'balance_fen', balance, 'limit_fen', limit)
-      end
-    elseif (kind == 'invoice' or kind == 'payment') and fact ~= '' then
-      redis.call('HSET', KEYS[4], fact, value)
-      redis.call('HINCRBY', KEYS[2], 'ar_balance_fen', kind == 'invoice' and amount or -amount)
-    elseif kind == 'minus' then
-      redis.call('HINCRBY', KEYS[2], month .. '|sales_fen', -amount)
-    elseif kind == 'feedback' then
-      -- all-time figures, and the same keyed by the event's month ("<month>|rating_sum")
-      for _, p in ipairs(month ~= '' and {'', month .. '|'} or {''}) do
-        if rating > 0 then
-          redis.call('HINCRBY', KEYS[2], p .. 'rating_sum', rating)
-          redis.call('HINCRBY', KEYS[2], p .. 'rating_count', 1)
+local cap = ARGV[1]
+local a, K = 2, 2 -- the customer's first value, its first key
+while a <= #ARGV do
+  local customer, n = ARGV[a], tonumber(ARGV[a + 1])
+  for i = a + 2, a + 11 * n - 9, 11 do
+    local member, kind, month = ARGV[i], ARGV[i + 1], ARGV[i + 2]
+    local amount, rating, nps, who = tonumber(ARGV[i + 3]), tonumber(ARGV[i + 4]),
+                                     tonumber(ARGV[i + 5]), ARGV[i + 6]
+    local fact, value = ARGV[i + 7], ARGV[i + 8]
+    local at, priority = ARGV[i + 9], ARGV[i + 10]
+    if kind == 'topen' and who ~= '' then
+      local f = who .. '\31o'
+      local was = redis.call('HGET', KEYS[K + 2], f)
+      local v = at .. '\31' .. priority
+      if not was or v < was then redis.call('HSET', KEYS[K + 2], f, v) end
+    elseif kind == 'tclose' and who ~= '' then
+      local f = who .. '\31c'
+      local was = redis.call('HGET', KEYS[K + 2], f)
+      if not was or at > was then redis.call('HSET', KEYS[K + 2], f, at) end
+    end
+    if redis.call('ZADD', KEYS[K], 0, member) == 1 then
+      new = new + 1
+      if kind == 'order' then
+        redis.call('HINCRBY', KEYS[K + 1], month .. '|orders', 1)
+        redis.call('HINCRBY', KEYS[K + 1], month .. '|sales_fen', amount)
+        local limit = tonumber(redis.call('HGET', KEYS[K + 4], 'credit_limit_fen') or '')
+        local balance = tonumber(redis.call('HGET', KEYS[K + 1], 'ar_balance_fen') or '0')
+        if limit and fact ~= '' and balance + amount > limit then
+          local v = value .. '|' .. balance .. '|' .. limit
+          redis.call('HSET', KEYS[K + 3], fact, v)
+          redis.call('HINCRBY', KEYS[K + 1], 'credit_flags', 1)
+          flagged[#flagged + 1] = fact
+          flagged[#flagged + 1] = v
+          local order_id = string.match(value, '^[^|]*|([^|]*)|') or ''
+          redis.call('XADD', KEYS[1], 'MAXLEN', '~', cap, '*', 'kind', 'credit_limit',
+                     'customer_id', customer, 'salesperson_id', string.match(member, '([^|]*)$'),
+                     'ref', string.sub(fact, 3), 'order_id', order_id, 'at', at,
+                     'amount_fen', amount, 'balance_fen', balance, 'limit_fen', limit)
         end
-        if nps >= 0 then
-          redis.call('HINCRBY', KEYS[2], p .. 'nps_count', 1)
-          if nps >= 9 then redis.call('HINCRBY', KEYS[2], p .. 'promoters', 1) end
-          if nps <= 6 then redis.call('HINCRBY', KEYS[2], p .. 'detractors', 1) end
+      elseif (kind == 'invoice' or kind == 'payment') and fact ~= '' then
+        redis.call('HSET', KEYS[K + 3], fact, value)
+        redis.call('HINCRBY', KEYS[K + 1], 'ar_balance_fen',
+                   kind == 'invoice' and amount or -amount)
+      elseif kind == 'minus' then
+        redis.call('HINCRBY', KEYS[K + 1], month .. '|sales_fen', -amount)
+      elseif kind == 'feedback' then
+        -- all-time figures, and the same keyed by the event's month ("<month>|rating_sum")
+        for _, p in ipairs(month ~= '' and {'', month .. '|'} or {''}) do
+          if rating > 0 then
+            redis.call('HINCRBY', KEYS[K + 1], p .. 'rating_sum', rating)
+            redis.call('HINCRBY', KEYS[K + 1], p .. 'rating_count', 1)
+          end
+          if nps >= 0 then
+            redis.call('HINCRBY', KEYS[K + 1], p .. 'nps_count', 1)
+            if nps >= 9 then redis.call('HINCRBY', KEYS[K + 1], p .. 'promoters', 1) end
+            if nps <= 6 then redis.call('HINCRBY', KEYS[K + 1], p .. 'detractors', 1) end
+          end
         end
-      end
-    elseif kind == 'intel' then
-      redis.call('HINCRBY', KEYS[2], 'competitor_mentions', 1)
-    elseif (kind == 'topen' or kind == 'tclose') and who ~= '' then
-      local was = tonumber(redis.call('HGET', KEYS[3], who) or '0')
-      local now = bit.bor(was, kind == 'topen' and 1 or 2)
-      if now ~= was then
-        redis.call('HSET', KEYS[3], who, now)
-        local delta = (now == 1 and 1 or 0) - (was == 1 and 1 or 0)
-        if delta ~= 0 then redis.call('HINCRBY', KEYS[2], 'open_tickets', delta) end
-      end
-    elseif kind == 'contact' then
-      -- the latest contact: its member ("<at>|<type>|<ref>|<salesperson>", time first)
-      if member > (redis.call('HGET', KEYS[2], 'last_contact') or '') then
-        redis.call('HSET', KEYS[2], 'last_contact', member)
+      elseif kind == 'intel' then
+        redis.call('HINCRBY', KEYS[K + 1], 'competitor_mentions', 1)
+      elseif (kind == 'topen' or kind == 'tclose') and who ~= '' then
+        local was = tonumber(redis.call('HGET', KEYS[K + 2], who) or '0')
+        local now = bit.bor(was, kind == 'topen' and 1 or 2)
+        if now ~= was then
+          redis.call('HSET', KEYS[K + 2], who, now)
+          local delta = (now == 1 and 1 or 0) - (was == 1 and 1 or 0)
+          if delta ~= 0 then redis.call('HINCRBY', KEYS[K + 1], 'open_tickets', delta) end
+        end
+      elseif kind == 'contact' then
+        -- the latest contact: its member ("<at>|<type>|<ref>|<salesperson>", time first)
+        if member > (redis.call('HGET', KEYS[K + 1], 'last_contact') or '') then
+          redis.call('HSET', KEYS[K + 1], 'last_contact', member)
+        end
       end
     end
   end
+  a, K = a + 2 + 11 * n, K + 5
 end
 table.insert(flagged, 1, new)
 return flagged

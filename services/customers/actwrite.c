@@ -39,6 +39,34 @@ static int by_customer(const void *a, const void *b)
     return c ? c : (x->order > y->order) - (x->order < y->order);
 }
 
+typedef const char *(*key_of_fn)(const row_t *r);
+
+static const char *salesperson_of(const row_t *r)
+{
+    return r->ev->salesperson_id;
+}
+
+static const char *customer_of(const row_t *r)
+{
+    return r->ev->customer_id;
+}
+
+/* The end of the run of rows sorted[from, ...) with the same key as sorted[from]. */
+static size_t run_end(row_t *const *sorted, size_t from, size_t n, key_of_fn key)
+{
+    size_t to = from + 1;
+    while (to < n && strcmp(key(sorted[to]), key(sorted[from])) == 0)
+        to++;
+    return to;
+}
+
+/* Whether r is an invoice or a payment: its customer's receivables move. */
+static bool is_ar(const row_t *r)
+{
+    const char *kind = nq_custsum_kind(r->ev->type);
+    return strcmp(kind, "invoice") == 0 || strcmp(kind, "payment") == 0;
+}
+
 /* Whether ev can be indexed: its salesperson, type and time make keys and
  * a member (ingest validated them; an entry written otherwise is not
  * trusted). */
@@ -133,19 +161,84 @@ static void zadd(nq_redis_pipe_t *p, const char *key, row_t *const *sorted, size
     }
 }
 
-/* Per salesperson: HSET of the events, ZADD of the timeline. */
+/* SADD nq:{sp:<id>}:ar of the customers of the invoices and payments among
+ * one salesperson's rows sorted[from, to) (idempotent: outside the script). */
+static void write_sp_ar(nq_redis_pipe_t *p, const char *sp, row_t *const *sorted, size_t from,
+                        size_t to)
+{
+    size_t k = 0;
+    for (size_t i = from; i < to; i++)
+        k += is_ar(sorted[i]) && nq_valid_id(sorted[i]->ev->customer_id);
+    if (k == 0)
+        return;
+    char key[160];
+    nq_key_sp_ar(key, sizeof(key), sp);
+    nq_redis_pipe_cmd(p, NULL, NULL, 2 + k);
+    nq_redis_pipe_adds(p, "SADD");
+    nq_redis_pipe_adds(p, key);
+    for (size_t i = from; i < to; i++) {
+        if (is_ar(sorted[i]) && nq_valid_id(sorted[i]->ev->customer_id))
+            nq_redis_pipe_adds(p, sorted[i]->ev->customer_id);
+    }
+}
+
+/* Row r's ticket time for its salesperson's tickets hash into value: "o"
+ * or "c" into *mode; false when r is no ticket event with a valid id. */
+static bool ticket_time(const row_t *r, char *value, size_t len, const char **mode)
+{
+    const Nq__Activity *ev = r->ev;
+    const char *kind = nq_custsum_kind(ev->type);
+    bool open = strcmp(kind, "topen") == 0;
+    if ((!open && strcmp(kind, "tclose") != 0) || !nq_valid_id(ev->ticket_id))
+        return false;
+    if (open)
+        snprintf(value, len, "%013lld\x1f%s", (long long)ev->occurred_at,
+                 ev->priority && nq_valid_id(ev->priority) ? ev->priority : "");
+    else
+        snprintf(value, len, "%013lld", (long long)ev->occurred_at);
+    *mode = open ? "o" : "c";
+    return true;
+}
+
+/* One salesperson's ticket events of rows sorted[from, to) into their
+ * tickets hash (common/lua/sp_tickets.lua), one call: tickets_overdue reads
+ * them. */
+static void write_sp_tickets(nq_redis_pipe_t *p, const char *sp, row_t *const *sorted, size_t from,
+                             size_t to)
+{
+    char key[160], value[64];
+    const char *mode;
+    size_t k = 0;
+    for (size_t i = from; i < to; i++)
+        k += ticket_time(sorted[i], value, sizeof(value), &mode);
+    if (k == 0 || nq_key_sp_tickets(key, sizeof(key), sp) < 0)
+        return;
+    nq_script_pipe_cmd(p, NQ_SCRIPT(SP_TICKETS), NULL, NULL, 1, 3 * k);
+    nq_redis_pipe_adds(p, key);
+    for (size_t i = from; i < to; i++) {
+        if (!ticket_time(sorted[i], value, sizeof(value), &mode))
+            continue;
+        nq_redis_pipe_adds(p, sorted[i]->ev->ticket_id);
+        nq_redis_pipe_adds(p, mode);
+        nq_redis_pipe_adds(p, value);
+    }
+}
+
+/* Per salesperson: HSET of the events, ZADD of the timeline, their
+ * receivables customers, their tickets. */
 static void write_salespeople(nq_redis_pipe_t *p, row_t **sorted, size_t n)
 {
     qsort(sorted, n, sizeof(*sorted), by_salesperson);
     for (size_t from = 0, to; from < n; from = to) {
         const char *sp = sorted[from]->ev->salesperson_id;
-        for (to = from + 1; to < n && strcmp(sorted[to]->ev->salesperson_id, sp) == 0; to++)
-            ;
+        to = run_end(sorted, from, n, salesperson_of);
         char key[160];
         nq_key_sp_acts(key, sizeof(key), sp);
         hset(p, key, sorted, from, to);
         nq_key_sp_timeline(key, sizeof(key), sp);
         zadd(p, key, sorted, from, to, add_sp_member);
+        write_sp_ar(p, sp, sorted, from, to);
+        write_sp_tickets(p, sp, sorted, from, to);
     }
 }
 
@@ -202,61 +295,23 @@ static void write_contacts(nq_redis_pipe_t *p, const contact_t *c, size_t n, int
     }
 }
 
-/* SADD of the customer to the receivables sets (nq:{sp:<id>}:ar of each
- * invoice's or payment's salesperson, nq:ar:customers): idempotent, so
- * outside the script. */
-static void write_ar_sets(nq_redis_pipe_t *p, const char *cust, row_t *const *sorted, size_t from,
-                          size_t to)
+/* The customers of a batch with invoices or payments (cs, k of them) into
+ * nq:ar:customers, and asked for a look at once (arwatch.h). */
+static void write_ar_customers(nq_redis_pipe_t *p, const char *const *cs, size_t k)
 {
-    char key[160];
-    bool any = false;
-    for (size_t i = from; i < to; i++) {
-        const char *kind = nq_custsum_kind(sorted[i]->ev->type);
-        if (strcmp(kind, "invoice") != 0 && strcmp(kind, "payment") != 0)
-            continue;
-        any = true;
-        nq_key_sp_ar(key, sizeof(key), sorted[i]->ev->salesperson_id);
-        nq_redis_pipe_cmd(p, NULL, NULL, 3);
-        nq_redis_pipe_adds(p, "SADD");
-        nq_redis_pipe_adds(p, key);
-        nq_redis_pipe_adds(p, cust);
-    }
-    if (!any)
+    if (k == 0)
         return;
-    nq_redis_pipe_cmd(p, NULL, NULL, 3);
+    nq_redis_pipe_cmd(p, NULL, NULL, 2 + k);
     nq_redis_pipe_adds(p, "SADD");
     nq_redis_pipe_adds(p, NQ_KEY_AR_CUSTOMERS);
-    nq_redis_pipe_adds(p, cust);
-    /* its overdue-receivable index is looked at again at once (arwatch.h) */
-    nq_redis_pipe_cmd(p, NULL, NULL, 4);
+    for (size_t i = 0; i < k; i++)
+        nq_redis_pipe_adds(p, cs[i]);
+    nq_redis_pipe_cmd(p, NULL, NULL, 2 + 2 * k);
     nq_redis_pipe_adds(p, "ZADD");
     nq_redis_pipe_adds(p, NQ_KEY_AR_DUE);
-    nq_redis_pipe_adds(p, "0");
-    nq_redis_pipe_adds(p, cust);
-}
-
-/* Each ticket event's time into the tickets hash of its salesperson
- * (common/lua/sp_tickets.lua): tickets_overdue reads them. */
-static void write_sp_tickets(nq_redis_pipe_t *p, row_t *const *sorted, size_t from, size_t to)
-{
-    char key[160], value[64];
-    for (size_t i = from; i < to; i++) {
-        const Nq__Activity *ev = sorted[i]->ev;
-        const char *kind = nq_custsum_kind(ev->type);
-        bool open = strcmp(kind, "topen") == 0;
-        if ((!open && strcmp(kind, "tclose") != 0) || !nq_valid_id(ev->ticket_id) ||
-            nq_key_sp_tickets(key, sizeof(key), ev->salesperson_id) < 0)
-            continue;
-        if (open)
-            snprintf(value, sizeof(value), "%013lld\x1f%s", (long long)ev->occurred_at,
-                     ev->priority && nq_valid_id(ev->priority) ? ev->priority : "");
-        else
-            snprintf(value, sizeof(value), "%013lld", (long long)ev->occurred_at);
-        nq_script_pipe_cmd(p, NQ_SCRIPT(SP_TICKETS), NULL, NULL, 1, 3);
-        nq_redis_pipe_adds(p, key);
-        nq_redis_pipe_adds(p, ev->ticket_id);
-        nq_redis_pipe_adds(p, open ? "o" : "c");
-        nq_redis_pipe_adds(p, value);
+    for (size_t i = 0; i < k; i++) {
+        nq_redis_pipe_adds(p, "0");
+        nq_redis_pipe_adds(p, cs[i]);
     }
 }
 
@@ -295,28 +350,26 @@ static void ar_fact(const row_t *r, char *field, size_t flen, char *value, size_
                  (long long)a.amount_fen);
 }
 
-/* The events script's call (common/lua/customer_events.lua) of customer
- * `cust`'s rows sorted[from, to): its timeline, its summary figures and
- * receivables; a credit flag also goes onto the signals stream for alerting. */
-static void write_events(nq_redis_pipe_t *p, const char *cust, row_t *const *sorted, size_t from,
-                         size_t to)
+/* The keys of customer `cust` in the events script's call. */
+static void add_customer_keys(nq_redis_pipe_t *p, const char *cust)
 {
-    char key[160], month[16], num[24], fact[128], value[256];
-    nq_script_pipe_cmd(p, NQ_SCRIPT(CUSTOMER_EVENTS), NULL, NULL, 6, 2 + (to - from) * 11);
-    nq_key_customer_timeline(key, sizeof(key), cust);
-    nq_redis_pipe_adds(p, key);
-    nq_key_customer_sums(key, sizeof(key), cust);
-    nq_redis_pipe_adds(p, key);
-    nq_key_customer_tickets(key, sizeof(key), cust);
-    nq_redis_pipe_adds(p, key);
-    nq_key_customer_ar(key, sizeof(key), cust);
-    nq_redis_pipe_adds(p, key);
-    nq_key_customer(key, sizeof(key), cust);
-    nq_redis_pipe_adds(p, key);
-    nq_redis_pipe_adds(p, NQ_KEY_CUSTOMER_SIGNALS);
-    nq_redis_pipe_adds(p, cust);
-    snprintf(num, sizeof(num), "%d", NQ_CUSTOMER_SIGNALS_MAXLEN);
-    nq_redis_pipe_adds(p, num);
+    typedef int (*key_fn)(char *buf, size_t len, const char *id);
+    static const key_fn keys[] = {nq_key_customer_timeline, nq_key_customer_sums,
+                                  nq_key_customer_tickets, nq_key_customer_ar, nq_key_customer};
+    char key[160];
+    for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+        keys[i](key, sizeof(key), cust);
+        nq_redis_pipe_adds(p, key);
+    }
+}
+
+/* One customer's values in the events script's call: its id, how many
+ * events, then 11 values of each of its rows sorted[from, to). */
+static void add_customer_events(nq_redis_pipe_t *p, row_t *const *sorted, size_t from, size_t to)
+{
+    char month[16], num[24], fact[128], value[256];
+    nq_redis_pipe_adds(p, sorted[from]->ev->customer_id);
+    nq_redis_pipe_addll(p, (long long)(to - from));
     for (size_t i = from; i < to; i++) {
         const Nq__Activity *ev = sorted[i]->ev;
         const char *kind = nq_custsum_kind(ev->type);
@@ -326,12 +379,9 @@ static void write_events(nq_redis_pipe_t *p, const char *cust, row_t *const *sor
         snprintf(month, sizeof(month), "%s",
                  nq_period_of(NQ_PERIOD_MONTH, ev->occurred_at, &m) == 0 ? m.key : "");
         nq_redis_pipe_adds(p, month);
-        snprintf(num, sizeof(num), "%lld", (long long)(ev->has_amount_fen ? ev->amount_fen : 0));
-        nq_redis_pipe_adds(p, num);
-        snprintf(num, sizeof(num), "%d", ev->has_rating ? ev->rating : 0);
-        nq_redis_pipe_adds(p, num);
-        snprintf(num, sizeof(num), "%d", ev->has_nps ? ev->nps : -1);
-        nq_redis_pipe_adds(p, num);
+        nq_redis_pipe_addll(p, ev->has_amount_fen ? (long long)ev->amount_fen : 0);
+        nq_redis_pipe_addll(p, ev->has_rating ? ev->rating : 0);
+        nq_redis_pipe_addll(p, ev->has_nps ? ev->nps : -1);
         nq_redis_pipe_adds(p, ev->ticket_id && strncmp(kind, "t", 1) == 0 ? ev->ticket_id : "");
         ar_fact(sorted[i], fact, sizeof(fact), value, sizeof(value));
         nq_redis_pipe_adds(p, fact);
@@ -340,33 +390,78 @@ static void write_events(nq_redis_pipe_t *p, const char *cust, row_t *const *sor
         nq_redis_pipe_adds(p, num);
         nq_redis_pipe_adds(p, ev->priority ? ev->priority : "");
     }
-    write_ar_sets(p, cust, sorted, from, to);
 }
 
-/* Per customer: its events' script; then their latest contacts. Returns
- * how many customers. */
+/* The events script's call (common/lua/customer_events.lua) of customers
+ * [from, to) of the batch (customer c: rows sorted[starts[c], starts[c + 1])):
+ * their timelines, summary figures and receivables; a credit flag also goes
+ * onto the signals stream for alerting. */
+static void write_events(nq_redis_pipe_t *p, row_t *const *sorted, const size_t *starts,
+                         size_t from, size_t to)
+{
+    size_t k = to - from, events = starts[to] - starts[from];
+    nq_script_pipe_cmd(p, NQ_SCRIPT(CUSTOMER_EVENTS), NULL, NULL, 1 + 5 * k,
+                       1 + 2 * k + 11 * events);
+    nq_redis_pipe_adds(p, NQ_KEY_CUSTOMER_SIGNALS);
+    for (size_t c = from; c < to; c++)
+        add_customer_keys(p, customer_of(sorted[starts[c]]));
+    nq_redis_pipe_addll(p, NQ_CUSTOMER_SIGNALS_MAXLEN);
+    for (size_t c = from; c < to; c++)
+        add_customer_events(p, sorted, starts[c], starts[c + 1]);
+}
+
+size_t actwrite_calls(const size_t *starts, size_t n, size_t max, size_t *out)
+{
+    size_t calls = 0;
+    for (size_t c = 0; c < n; c++) {
+        if (calls == 0 || starts[c + 1] - starts[out[calls - 1]] > max)
+            out[calls++] = c; /* c does not fit in the call so far: it starts one */
+    }
+    out[calls] = n;
+    return calls;
+}
+
+/* Per customer: its events, in calls of up to ACTWRITE_CALL_EVENTS events;
+ * the customers with receivables moved; their latest contacts. Returns how
+ * many customers. */
 static size_t write_customers(nq_redis_pipe_t *p, row_t **sorted, size_t n, int64_t now)
 {
-    size_t with = 0, customers = 0;
+    size_t with = 0, customers = 0, n_ar = 0, n_contacts = 0;
     for (size_t i = 0; i < n; i++) {
         if (nq_valid_id(sorted[i]->ev->customer_id))
             sorted[with++] = sorted[i];
     }
     qsort(sorted, with, sizeof(*sorted), by_customer);
+    size_t *starts = calloc(with + 2, sizeof(*starts)), *calls = calloc(with + 2, sizeof(*calls));
+    const char **ar = calloc(with + 1, sizeof(*ar));
     contact_t *contacts = calloc(with + 1, sizeof(*contacts));
-    size_t n_contacts = 0;
-    if (!contacts)
+    if (!starts || !calls || !ar || !contacts) {
         p->failed = true;
-    for (size_t from = 0, to; from < with; from = to, customers++) {
-        const char *cust = sorted[from]->ev->customer_id;
-        for (to = from + 1; to < with && strcmp(sorted[to]->ev->customer_id, cust) == 0; to++)
-            ;
-        write_events(p, cust, sorted, from, to);
+        goto out_free;
+    }
+    for (size_t from = 0, to; from < with; from = to) {
+        const char *cust = customer_of(sorted[from]);
+        to = run_end(sorted, from, with, customer_of);
+        starts[customers++] = from;
+        bool moves_ar = false;
+        for (size_t i = from; i < to && !moves_ar; i++)
+            moves_ar = is_ar(sorted[i]);
+        if (moves_ar)
+            ar[n_ar++] = cust;
         int64_t at = latest_contact(sorted, from, to);
-        if (contacts && at > 0)
+        if (at > 0)
             contacts[n_contacts++] = (contact_t){cust, at};
     }
+    starts[customers] = with;
+    size_t n_calls = actwrite_calls(starts, customers, ACTWRITE_CALL_EVENTS, calls);
+    for (size_t j = 0; j < n_calls; j++)
+        write_events(p, sorted, starts, calls[j], calls[j + 1]);
+    write_ar_customers(p, ar, n_ar);
     write_contacts(p, contacts, n_contacts, now);
+out_free:
+    free(starts);
+    free(calls);
+    free(ar);
     free(contacts);
     return customers;
 }
@@ -390,9 +485,8 @@ static void month_of(const row_t *r, char *m)
 
 /* The intel script's call (common/lua/intel_events.lua) of one
  * salesperson's intel events sorted[from, to) (in time order within the
- * batch is not needed: months are found, not assumed), and the
- * salesperson into the set of those with intel (idempotent: outside the
- * script). KEYS: obs, notes, then the figures of each month. */
+ * batch is not needed: months are found, not assumed). KEYS: obs, notes,
+ * then the figures of each month. */
 static void write_intel_of(nq_redis_pipe_t *p, const char *sp, row_t *const *sorted, size_t from,
                            size_t to)
 {
@@ -447,28 +541,30 @@ static void write_intel_of(nq_redis_pipe_t *p, const char *sp, row_t *const *sor
         nq_redis_pipe_adds(p, num);
     }
     free(months);
-    nq_redis_pipe_cmd(p, NULL, NULL, 3);
-    nq_redis_pipe_adds(p, "SADD");
-    nq_redis_pipe_adds(p, NQ_KEY_INTEL_SALESPEOPLE);
-    nq_redis_pipe_adds(p, sp);
 }
 
-/* Per salesperson: their competitor intel. */
+/* Per salesperson: their competitor intel; then the salespeople into the
+ * set of those with intel (idempotent: outside the script). */
 static void write_intel(nq_redis_pipe_t *p, row_t **sorted, size_t n)
 {
-    size_t with = 0;
+    size_t with = 0, sps = 0;
     nq_intel_event_t ie;
     for (size_t i = 0; i < n; i++) {
         if (intel_event(sorted[i], &ie))
             sorted[with++] = sorted[i];
     }
     qsort(sorted, with, sizeof(*sorted), by_salesperson);
-    for (size_t from = 0, to; from < with; from = to) {
-        const char *sp = sorted[from]->ev->salesperson_id;
-        for (to = from + 1; to < with && strcmp(sorted[to]->ev->salesperson_id, sp) == 0; to++)
-            ;
-        write_intel_of(p, sp, sorted, from, to);
+    for (size_t from = 0, to; from < with; from = to, sps++) {
+        to = run_end(sorted, from, with, salesperson_of);
+        write_intel_of(p, salesperson_of(sorted[from]), sorted, from, to);
     }
+    if (sps == 0)
+        return;
+    nq_redis_pipe_cmd(p, NULL, NULL, 2 + sps);
+    nq_redis_pipe_adds(p, "SADD");
+    nq_redis_pipe_adds(p, NQ_KEY_INTEL_SALESPEOPLE);
+    for (size_t from = 0; from < with; from = run_end(sorted, from, with, salesperson_of))
+        nq_redis_pipe_adds(p, salesperson_of(sorted[from]));
 }
 
 int actwrite_pipe(nq_redis_pipe_t *p, const char *const *ids, const nq_actlog_entry_t *entries,
@@ -490,7 +586,6 @@ int actwrite_pipe(nq_redis_pipe_t *p, const char *const *ids, const nq_actlog_en
     for (long i = 0; i < count; i++)
         sorted[i] = &rows[i];
     write_salespeople(p, sorted, (size_t)count);
-    write_sp_tickets(p, sorted, 0, (size_t)count);
     for (long i = 0; i < count; i++)
         sorted[i] = &rows[i];
     stats->customers = write_customers(p, sorted, (size_t)count, now);

@@ -3,14 +3,17 @@
  * pipeline, the indexer sends it.
  *
  *   MULTI
- *   HSET nq:{sp:<id>}:acts <ref> <event> ...          one per salesperson
- *   ZADD nq:{sp:<id>}:timeline 0 <member> ...         one per salesperson
- *   ZADD nq:cust:<id>:timeline 0 <member> ...         one per customer
- *   EVALSHA <sp_tickets> ...                           each ticket event's time, its salesperson's
- *   EVALSHA <customer_events> ... ; SADD ...:ar ...     per customer; ZADD nq:ar:due 0 <customer>
- *                                                      after an invoice or payment (arwatch.h)
+ *   HSET nq:{sp:<id>}:acts <ref> <event> ...          per salesperson: their events,
+ *   ZADD nq:{sp:<id>}:timeline 0 <member> ...         their timeline,
+ *   SADD nq:{sp:<id>}:ar <customer> ...                the customers of their invoices and payments,
+ *   EVALSHA <sp_tickets> ...                           their tickets' times
+ *   EVALSHA <customer_events> ...                      the customers' timelines and figures, up to
+ *                                                      ACTWRITE_CALL_EVENTS events a call
+ *   SADD nq:ar:customers ...; ZADD nq:ar:due 0 ...     the customers with an invoice or payment,
+ *                                                      looked at again at once (arwatch.h)
  *   EVALSHA <contact_seen> ...                         the customers' latest contacts
- *   EVALSHA <intel_events> ...; SADD nq:intel:salespeople <id>   one per salesperson with competitor intel (nq/intel.h)
+ *   EVALSHA <intel_events> ...                         per salesperson with competitor intel,
+ *   SADD nq:intel:salespeople <id> ...                 and them into the set (nq/intel.h)
  *   XACK nq:activities index <entry id> ...
  *   EXEC
  *
@@ -39,6 +42,10 @@
 #include "nq/actlog.h"
 #include "nq/redis.h"
 
+/* Events of one call of the events script: the per-call cost is shared by
+ * many customers, while one call stays well under a millisecond's work. */
+#define ACTWRITE_CALL_EVENTS 500
+
 typedef struct actwrite_stats {
     size_t events;    /* events written */
     size_t skipped;   /* counted events that could not be indexed (no valid salesperson id,
@@ -52,5 +59,16 @@ typedef struct actwrite_stats {
  * failed). */
 int actwrite_pipe(nq_redis_pipe_t *p, const char *const *ids, const nq_actlog_entry_t *entries,
                   size_t n, int64_t now, nq_redis_cb on_exec, void *data, actwrite_stats_t *stats);
+
+/* The calls of the events script for n customers, customer c holding the
+ * batch's rows starts[c] to starts[c + 1] (starts has n + 1 entries, in
+ * order): customers in order, at most `max` rows a call, a customer never
+ * split (one with more rows has a call of its own). out (n + 1 entries)
+ * gets each call's first customer, then n. Returns how many calls.
+ *
+ *   size_t starts[] = {0, 2, 3, 7}, out[4];
+ *   actwrite_calls(starts, 3, 3, out);   // 2: {0, 2, 3}: customers 0-1, then 2
+ */
+size_t actwrite_calls(const size_t *starts, size_t n, size_t max, size_t *out);
 
 #endif

@@ -26,7 +26,8 @@ struct indexer {
     char consumer[160];      /* its name in the group: the service member */
     char reclaim_cursor[64]; /* XAUTOCLAIM position */
     unsigned ticks;          /* ticks so far */
-    bool busy;               /* a pull, a reclaim or a transaction is in flight */
+    bool pulling;            /* a pull or a reclaim is in flight */
+    unsigned writes;         /* transactions in flight (at most INDEXER_WRITES) */
     bool more;               /* pull again once idle */
     bool backlog;            /* the last pull came back full */
     bool reclaim_due;        /* reclaim once idle */
@@ -55,14 +56,16 @@ static void batch_free(batch_t *b)
     free(b);
 }
 
-/* Idle again: reclaim or pull when something asked for it. */
+/* Reclaim (once no transaction is in flight) or pull (while fewer than
+ * INDEXER_WRITES are) when something asked for it. */
 static void go_on(indexer_t *ix)
 {
-    if (ix->stopping || ix->busy)
+    if (ix->stopping || ix->pulling)
         return;
     if (ix->reclaim_due) {
-        reclaim(ix);
-    } else if (ix->more || ix->backlog) {
+        if (ix->writes == 0) /* once the writes in flight ended */
+            reclaim(ix);
+    } else if ((ix->more || ix->backlog) && ix->writes < INDEXER_WRITES) {
         ix->more = false;
         pull(ix);
     }
@@ -88,7 +91,7 @@ static void on_written(nq_redis_t *r, redisReply *reply, void *data)
 {
     batch_t *b = data;
     indexer_t *ix = b->ix;
-    ix->busy = false;
+    ix->writes--;
     if (reply && reply->type == REDIS_REPLY_ARRAY) {
         for (size_t i = 0; i < reply->elements; i++) {
             if (reply->element[i]->type == REDIS_REPLY_ERROR)
@@ -134,10 +137,10 @@ static int write_entries(indexer_t *ix, const redisReply *entries, bool full)
                                  nq_now_ms(), on_written, b, &b->stats)
                  : -1;
     if (rc == 0) {
-        ix->busy = true; /* before: a failed send runs on_written at once */
+        ix->writes++; /* before: a failed send runs on_written at once */
         rc = nq_redis_pipe_send(ix->redis, &p);
         if (rc != 0)
-            ix->busy = false;
+            ix->writes--;
     }
     nq_redis_pipe_free(&p);
     if (rc != 0) {
@@ -160,13 +163,22 @@ static bool pull_was_full(const redisReply *entries)
     return entries->elements >= INDEXER_BATCH_ENTRIES || events >= INDEXER_BATCH_EVENTS;
 }
 
-/* After a pull or a reclaim: write what came, else go on. */
+/* After a pull or a reclaim: write what came, else go on. After a full
+ * pull the next one is sent ahead of this write (room allowing): Redis
+ * answers it at once, so the next batch is encoded while this one runs. */
 static void taken(indexer_t *ix, const redisReply *entries, bool full)
 {
-    ix->busy = false;
+    ix->pulling = false;
     if (ix->stopping) /* the entries stay pending: taken over later */
         return;
-    if (write_entries(ix, entries, full) != 0) {
+    ix->more = ix->more || full;
+    if (full && !ix->reclaim_due && ix->writes + 1 < INDEXER_WRITES) {
+        ix->more = false;
+        pull(ix);
+    }
+    if (write_entries(ix, entries, full) == 0) {
+        go_on(ix);
+    } else {
         if (!full && ix->backlog)
             nq_log_info("index_caught_up", "%llu events in %llu log entries indexed",
                         (unsigned long long)ix->events, (unsigned long long)ix->entries);
@@ -187,14 +199,10 @@ static void pull(indexer_t *ix)
 {
     if (ix->stopping)
         return;
-    if (ix->busy) {
-        ix->more = true;
-        return;
-    }
     if (nq_script_callf(ix->redis, NQ_SCRIPT(ACTINDEX_PULL), on_pulled, ix, 1, "%s %s %s %d %d",
                         NQ_KEY_ACTIVITIES, NQ_GROUP_INDEX, ix->consumer, INDEXER_BATCH_EVENTS,
                         INDEXER_BATCH_ENTRIES) == 0)
-        ix->busy = true;
+        ix->pulling = true;
 }
 
 static void on_reclaimed(nq_redis_t *r, redisReply *reply, void *data)
@@ -218,7 +226,7 @@ static void reclaim(indexer_t *ix)
     if (nq_redis_command(ix->redis, on_reclaimed, ix, "XAUTOCLAIM %s %s %s %d %s COUNT %d",
                          NQ_KEY_ACTIVITIES, NQ_GROUP_INDEX, ix->consumer, INDEXER_RECLAIM_IDLE_MS,
                          ix->reclaim_cursor, INDEXER_RECLAIM_ENTRIES) == 0)
-        ix->busy = true;
+        ix->pulling = true;
 }
 
 static void on_replay(nq_redis_t *r, redisReply *reply, void *data)
@@ -279,7 +287,7 @@ static void on_group(nq_redis_t *r, redisReply *reply, void *data)
 static void on_connected(nq_redis_t *r, void *data)
 {
     indexer_t *ix = data;
-    ix->busy = false; /* a call of the old connection was answered NULL */
+    ix->pulling = false; /* a call of the old connection was answered NULL */
     nq_redis_command(r, on_group, ix, "XGROUP CREATE %s %s 0 MKSTREAM", NQ_KEY_ACTIVITIES,
                      NQ_GROUP_INDEX);
     ix->reclaim_due = true; /* its own entries of before a restart, once idle long enough */

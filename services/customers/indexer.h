@@ -6,7 +6,9 @@
  * all of it, logging its progress), over a Redis connection of its own, so
  * its writes never queue in front of org requests. Each pull (at most
  * INDEXER_BATCH_EVENTS events or INDEXER_BATCH_ENTRIES entries) is written
- * and acknowledged in one MULTI/EXEC (actwrite.h). Every write is
+ * and acknowledged in one MULTI/EXEC (actwrite.h). After a full pull the
+ * next goes out ahead of its write, up to INDEXER_WRITES transactions in
+ * flight, so that Redis has the next batch when it ends one. Every write is
  * idempotent, so an entry delivered twice, or pulled again by another
  * instance, changes nothing, and order never matters: no guard is needed.
  * Entries left pending by an instance that died are taken over after
@@ -27,6 +29,7 @@
 
 #define INDEXER_BATCH_EVENTS    2000 /* a pull's events: one transaction stays a few ms */
 #define INDEXER_BATCH_ENTRIES   64
+#define INDEXER_WRITES          3 /* transactions in flight */
 #define INDEXER_RECLAIM_ENTRIES 4
 #define INDEXER_TICK_MS         1000
 #define INDEXER_RECLAIM_TICKS   2 /* reclaim every this many ticks */

@@ -41,7 +41,7 @@ static char s_dir[] = "/tmp/nq-scripts-cluster.XXXXXX";
 typedef struct sample {
     nq_script_id_t id;
     const char *keys[24];
-    const char *args[48];
+    const char *args[64];
 } sample_t;
 
 /* Realistic calls, one or more per script, in an order where each finds what
@@ -305,20 +305,24 @@ static const sample_t samples[] = {
       T "ix:cu:owner=sp-2"},
      {"cu-2", "1795000000001", "", "sp-2", "1", "moved", "28800000", "7", "30", "14", "1", "0", "",
       "", "owner_id", "", "class", "key"}},
-    /* a customer's events of a batch: its timeline and summary figures */
+    /* two customers' events of a batch: their timelines and summary figures */
     {NQ_SCRIPT_ID_CUSTOMER_EVENTS,
-     {T "cust:1:timeline", T "cust:1:sums", T "cust:1:tickets", T "cust:1:ar", T "cust:1",
-      T "signals"},
-     /* the customer, the signals' cap, then one event of 11 values a line */
+     {T "signals", T "cust:1:timeline", T "cust:1:sums", T "cust:1:tickets", T "cust:1:ar",
+      T "cust:1", T "cust:2:timeline", T "cust:2:sums", T "cust:2:tickets", T "cust:2:ar",
+      T "cust:2"},
+     /* the signals' cap; per customer its id, how many events, then one event of 11 values
+      * a line */
      /* clang-format off */
-     {"cu-1", "100", "1794000000000|order|r/0|sp-1", "order", "2026-11", "100", "0", "-1", "",
+     {"100", "cu-1", "4", "1794000000000|order|r/0|sp-1", "order", "2026-11", "100", "0", "-1", "",
           "c|r/0", "1794000000000|O1|100", "1794000000000", "",
       "1794000000001|ticket_opened|r/1|sp-1", "topen", "2026-11", "0", "0", "-1", "T1", "", "",
           "1794000000001", "urgent",
       "1794000000002|visit|r/2|sp-1", "contact", "2026-11", "0", "0", "-1", "", "", "",
           "1794000000002", "",
       "1794000000003|invoice|r/3|sp-1", "invoice", "2026-11", "500", "0", "-1", "",
-          "i|inv-1", "1794000000003|1796000000000|500|sp-1|", "1794000000003", ""}},
+          "i|inv-1", "1794000000003|1796000000000|500|sp-1|", "1794000000003", "",
+      "cu-2", "1", "1794000000004|payment|r/4|sp-1", "payment", "2026-11", "200", "0", "-1",
+          "", "p|r/4", "1794000000004|200|sp-1|", "1794000000004", ""}},
     /* clang-format on */
     /* a salesperson's competitor intel: two priced events of one pair, notes over the cap */
     {NQ_SCRIPT_ID_INTEL_EVENTS,
@@ -506,7 +510,7 @@ static redisReply *run(const sample_t *s)
     size_t len = strlen(head) + strlen(script->text) + 1;
     char *text = malloc(len), nkeys[8];
     snprintf(text, len, "%s%s", head, script->text);
-    const char *argv[64];
+    const char *argv[3 + 24 + 64]; /* the command, the script, its key count; keys, args */
     size_t argc = 0, n = 0;
     while (s->keys[n])
         n++;

@@ -1,6 +1,7 @@
 /* test_actwrite.c — what a batch of log entries writes to the activity index
  * (services/customers/actwrite.h), read back from the pipeline's bytes: one
- * HSET and one ZADD per salesperson, one ZADD per customer, refs that are
+ * HSET and one ZADD per salesperson, the customers' events in calls of many
+ * customers (ACTWRITE_CALL_EVENTS events at most, actwrite_calls), refs that are
  * the events' places in their entries (the duplicates in x skipped, not
  * renumbered), the XACK of every entry (a poison one included), all inside
  * MULTI/EXEC; the same batch twice gives the same bytes, and batches in
@@ -110,7 +111,7 @@ static void test_transaction(void)
     CU_ASSERT_EQUAL(st.customers, 2);
     char lines[16][1024];
     size_t n = commands(&p, lines, 16);
-    CU_ASSERT_EQUAL_FATAL(n, 10);
+    CU_ASSERT_EQUAL_FATAL(n, 9);
     CU_ASSERT_STRING_EQUAL(lines[0], "MULTI");
     /* sp-a: the visit (place 0) and the training (place 3: the duplicate at 2 keeps its place) */
     CU_ASSERT_EQUAL(strncmp(lines[1], "HSET nq:{sp:sp-a}:acts 1764120700000-0/0 <", 42), 0);
@@ -124,27 +125,23 @@ static void test_transaction(void)
     CU_ASSERT_STRING_EQUAL(lines[4], "ZADD nq:{sp:sp-b}:timeline 0 "
                                      "1764120600000|call|1764120700000-0/1 0 "
                                      "1764120400000|order|1764120700001-0/0");
-    /* customers: c-1 has two salespeople's events, c-2 one; the training none. Each
-     * event: member, kind, month, amount, rating, nps, ticket, receivables fact and value,
-     * time, priority */
-    char want[512];
-    nq_period_t m;
+    /* customers, in one call: c-1 has two salespeople's events, c-2 one; the training
+     * none. Each customer: its id, how many events; each event: member, kind, month,
+     * amount, rating, nps, ticket, receivables fact and value, time, priority */
+    char want[1024];
+    nq_period_t m, m2;
     CU_ASSERT_FATAL(nq_period_of(NQ_PERIOD_MONTH, 1764120600000LL, &m) == 0);
+    CU_ASSERT_FATAL(nq_period_of(NQ_PERIOD_MONTH, 1764120400000LL, &m2) == 0);
     snprintf(want, sizeof(want),
-             "EVALSHA %s 6 nq:cust:c-1:timeline nq:cust:c-1:sums nq:cust:c-1:tickets "
-             "nq:cust:c-1:ar nq:cust:c-1 nq:customer:signals c-1 10000 "
+             "EVALSHA %s 11 nq:customer:signals nq:cust:c-1:timeline nq:cust:c-1:sums "
+             "nq:cust:c-1:tickets nq:cust:c-1:ar nq:cust:c-1 nq:cust:c-2:timeline "
+             "nq:cust:c-2:sums nq:cust:c-2:tickets nq:cust:c-2:ar nq:cust:c-2 10000 c-1 2 "
              "1764120600000|visit|1764120700000-0/0|sp-a contact %s 0 0 -1    1764120600000  "
-             "1764120600000|call|1764120700000-0/1|sp-b contact %s 0 0 -1    1764120600000 ",
-             NQ_SCRIPT(CUSTOMER_EVENTS)->sha, m.key, m.key);
-    CU_ASSERT_STRING_EQUAL(lines[5], want);
-    CU_ASSERT_FATAL(nq_period_of(NQ_PERIOD_MONTH, 1764120400000LL, &m) == 0);
-    snprintf(want, sizeof(want),
-             "EVALSHA %s 6 nq:cust:c-2:timeline nq:cust:c-2:sums nq:cust:c-2:tickets "
-             "nq:cust:c-2:ar nq:cust:c-2 nq:customer:signals c-2 10000 "
-             "1764120400000|order|1764120700001-0/0|sp-b order %s 0 0 -1  "
+             "1764120600000|call|1764120700000-0/1|sp-b contact %s 0 0 -1    1764120600000  "
+             "c-2 1 1764120400000|order|1764120700001-0/0|sp-b order %s 0 0 -1  "
              "c|1764120700001-0/0 1764120400000||0 1764120400000 ",
-             NQ_SCRIPT(CUSTOMER_EVENTS)->sha, m.key);
-    CU_ASSERT_STRING_EQUAL(lines[6], want);
+             NQ_SCRIPT(CUSTOMER_EVENTS)->sha, m.key, m.key, m2.key);
+    CU_ASSERT_STRING_EQUAL(lines[5], want);
     /* c-1's latest contact (the visit and the call); c-2's order is none */
     snprintf(want, sizeof(want),
              "EVALSHA %s 9 nq:followup:last nq:followup:due nq:ix:customers:overdue=followup "
@@ -152,12 +149,12 @@ static void test_transaction(void)
              "nq:ix:customers:sort=last_contact nq:ix:customers:sort=next_followup "
              "nq:ix:customers:sort=by_owner nq:cust:c-1 1764120700000 28800000 c-1 1764120600000",
              NQ_SCRIPT(CONTACT_SEEN)->sha);
-    CU_ASSERT_STRING_EQUAL(lines[7], want);
-    CU_ASSERT_STRING_EQUAL(lines[8], "XACK nq:activities index 1764120700000-0 1764120700001-0 "
+    CU_ASSERT_STRING_EQUAL(lines[6], want);
+    CU_ASSERT_STRING_EQUAL(lines[7], "XACK nq:activities index 1764120700000-0 1764120700001-0 "
                                      "1764120700002-0");
-    CU_ASSERT_STRING_EQUAL(lines[9], "EXEC");
-    CU_ASSERT_EQUAL(p.n, 10);
-    CU_ASSERT_PTR_EQUAL(p.cmds[9].cb, noop);
+    CU_ASSERT_STRING_EQUAL(lines[8], "EXEC");
+    CU_ASSERT_EQUAL(p.n, 9);
+    CU_ASSERT_PTR_EQUAL(p.cmds[8].cb, noop);
 
     /* the stored value is the event as the log holds it */
     redisReader *rd = redisReaderCreate();
@@ -267,8 +264,8 @@ static void test_contacts(void)
     nq_redis_pipe_init(&p);
     CU_ASSERT_EQUAL(actwrite_pipe(&p, ids, &e, 1, 1764130000000LL, noop, NULL, &st), 0);
     size_t n = commands(&p, lines, 16);
-    CU_ASSERT_EQUAL_FATAL(n, 10);
-    CU_ASSERT_PTR_NOT_NULL(strstr(lines[7],
+    CU_ASSERT_EQUAL_FATAL(n, 9);
+    CU_ASSERT_PTR_NOT_NULL(strstr(lines[6],
                                   " 9 nq:followup:last nq:followup:due "
                                   "nq:ix:customers:overdue=followup "
                                   "nq:ix:customers:sort=name nq:ix:customers:sort=created "
@@ -404,12 +401,14 @@ static void test_tickets_and_ar(void)
     CU_ASSERT_EQUAL(actwrite_pipe(&p, ids, &e, 1, 1764130000000LL, noop, NULL, &st), 0);
     size_t n = commands(&p, lines, 24);
     char want[256];
-    snprintf(want, sizeof(want), "%s 1 nq:{sp:sp-a}:tickets T-1 o <", NQ_SCRIPT(SP_TICKETS)->sha);
-    CU_ASSERT_PTR_NOT_NULL(line_with(lines, n, want)); /* "<at>\x1f<priority>": binary */
-    snprintf(want, sizeof(want), "%s 1 nq:{sp:sp-a}:tickets T-1 c 1764125000000",
+    /* one call for the salesperson's ticket events; "<at>\x1f<priority>" is binary */
+    snprintf(want, sizeof(want), "%s 1 nq:{sp:sp-a}:tickets T-1 o <20 bytes> T-1 c 1764125000000",
              NQ_SCRIPT(SP_TICKETS)->sha);
     CU_ASSERT_PTR_NOT_NULL(line_with(lines, n, want));
     CU_ASSERT_PTR_NOT_NULL(line_with(lines, n, "ZADD nq:ar:due 0 c-8"));
+    CU_ASSERT_PTR_NOT_NULL(line_with(lines, n, "SADD nq:ar:customers c-8"));
+    CU_ASSERT_PTR_NOT_NULL(line_with(lines, n, "SADD nq:{sp:sp-b}:ar c-8"));
+    CU_ASSERT_PTR_NULL(line_with(lines, n, "SADD nq:{sp:sp-a}:ar"));
     CU_ASSERT_PTR_NULL(line_with(lines, n, "ZADD nq:ar:due 0 c-7"));
     nq_redis_pipe_free(&p);
     nq_actlog_free(&e);
@@ -424,7 +423,81 @@ static void test_tickets_and_ar(void)
     nq_actlog_free(&e);
 }
 
+/* Customers cut into the events script's calls: in order, at most `max`
+ * rows a call, a customer never split. */
+static void test_calls(void)
+{
+    static const struct {
+        size_t starts[8], n, max, want[8], calls;
+    } cases[] = {
+        {{0}, 0, 3, {0}, 0},                         /* no customer: no call */
+        {{0, 2, 3, 7}, 3, 3, {0, 2, 3}, 2},          /* the third does not fit */
+        {{0, 1, 2, 3}, 3, 3, {0, 3}, 1},             /* exactly full */
+        {{0, 5, 6}, 2, 3, {0, 1, 2}, 2},             /* a larger customer alone */
+        {{0, 1, 6, 7}, 3, 3, {0, 1, 2, 3}, 3},       /* one in the middle alone */
+        {{0, 1, 2, 3, 4}, 4, 1, {0, 1, 2, 3, 4}, 4}, /* a call each */
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        size_t out[8];
+        CU_ASSERT_EQUAL(actwrite_calls(cases[i].starts, cases[i].n, cases[i].max, out),
+                        cases[i].calls);
+        for (size_t k = 0; k <= cases[i].calls; k++)
+            CU_ASSERT_EQUAL(out[k], cases[i].want[k]);
+    }
+}
+
+/* A batch of many customers: ACTWRITE_CALL_EVENTS events a call, 5 keys a
+ * customer after the signals stream, every customer in one call only. */
+static void test_many_customers(void)
+{
+    enum { N = 2 * ACTWRITE_CALL_EVENTS + 7 };
+    static Nq__Activity ev[N];
+    static char ids[N][16];
+    Nq__Activity *evs[N];
+    for (size_t i = 0; i < N; i++) {
+        snprintf(ids[i], sizeof(ids[i]), "c-%05zu", i);
+        event(&ev[i], ids[i], "visit", "sp-a", ids[i], 1764120600000LL + (int64_t)i);
+        evs[i] = &ev[i];
+    }
+    nq_actlog_entry_t e;
+    CU_ASSERT_EQUAL_FATAL(entry(&e, evs, N, NULL, N), 0);
+    const char *entry_ids[] = {"11-0"};
+    nq_redis_pipe_t p;
+    actwrite_stats_t st;
+    nq_redis_pipe_init(&p);
+    CU_ASSERT_EQUAL_FATAL(actwrite_pipe(&p, entry_ids, &e, 1, 1764130000000LL, noop, NULL, &st), 0);
+    CU_ASSERT_EQUAL(st.customers, N);
+    redisReader *rd = redisReaderCreate();
+    redisReaderFeed(rd, p.buf.buf, p.buf.len);
+    void *reply;
+    size_t calls = 0, customers = 0;
+    while (redisReaderGetReply(rd, &reply) == REDIS_OK && reply) {
+        redisReply *r = reply;
+        if (r->elements > 3 && strcmp(r->element[1]->str, NQ_SCRIPT(CUSTOMER_EVENTS)->sha) == 0) {
+            size_t keys = (size_t)atol(r->element[2]->str), k = (keys - 1) / 5;
+            CU_ASSERT_EQUAL((keys - 1) % 5, 0);
+            CU_ASSERT_EQUAL(r->elements, 3 + keys + 1 + 2 * k + 11 * k);
+            CU_ASSERT(k <= ACTWRITE_CALL_EVENTS);
+            CU_ASSERT_STRING_EQUAL(r->element[3]->str, "nq:customer:signals");
+            char want[32];
+            snprintf(want, sizeof(want), "nq:cust:%s:timeline", ids[customers]);
+            CU_ASSERT_STRING_EQUAL(r->element[4]->str, want); /* in order, none twice */
+            CU_ASSERT_STRING_EQUAL(r->element[3 + keys + 1]->str, ids[customers]);
+            calls++;
+            customers += k;
+        }
+        freeReplyObject(r);
+    }
+    redisReaderFree(rd);
+    CU_ASSERT_EQUAL(calls, 3);
+    CU_ASSERT_EQUAL(customers, N);
+    nq_redis_pipe_free(&p);
+    nq_actlog_free(&e);
+}
+
 static CU_TestInfo tests[] = {
+    {"customers cut into calls of the events script", test_calls},
+    {"a batch of many customers: few calls, every customer once", test_many_customers},
     {"a customer's latest contact of a batch, and only contacts", test_contacts},
     {"tickets to their salesperson's hash; invoices ask for a look", test_tickets_and_ar},
     {"one transaction: events, timelines, acknowledgements", test_transaction},
