@@ -514,7 +514,7 @@ static void test_target_header(void)
 /* "PATH BODY" of data row 1 under TGT_HEADER, or the reasons. */
 static char *target_row(const char *data)
 {
-    static char out[2048];
+    static char out[2048 + IMPORT_TARGET_PATH_MAX];
     char why[600], text[2048], path[IMPORT_TARGET_PATH_MAX];
     import_target_plan_t *plan = NULL;
     snprintf(text, sizeof(text), "%s%s", TGT_HEADER, data);

@@ -642,7 +642,7 @@ static void test_activity_chinese(void)
 /* "PATH BODY" of the first data row of a targets text, or the reasons. */
 static const char *target(const char *text)
 {
-    static char out[2048];
+    static char out[2048 + IMPORT_TARGET_PATH_MAX];
     import_csv_row_t header, row;
     import_target_plan_t *plan = NULL;
     char why[600], path[IMPORT_TARGET_PATH_MAX];
@@ -689,7 +689,7 @@ static void test_target_chinese(void)
 /* "PATH BODY" of the first data row of an org text, or the reasons. */
 static const char *org(import_org_kind_t kind, const char *text)
 {
-    static char out[2048];
+    static char out[2048 + IMPORT_TARGET_PATH_MAX];
     import_csv_row_t header, row;
     import_org_plan_t *plan = NULL;
     char why[600], path[IMPORT_ORG_PATH_MAX];
