@@ -501,6 +501,7 @@ static void test_open_member(void)
         timer_settled(&ar, "cust-hl", 200000, flagged, 1, &set, DEC07_12, zone(), p, 2), 1);
     CU_ASSERT_EQUAL(timer_member(member, sizeof(member), p[0].rule, p[0].subject), 0);
     CU_ASSERT_STRING_EQUAL(member, open);
+    nq_ar_free(&ar);
     CU_ASSERT_EQUAL(custsig_open_member(&d, open, 10), -1); /* does not fit */
     /* pool warnings do not resolve by themselves: no record */
     d.rule = "pool_warning";
