@@ -138,6 +138,8 @@ enum {
     C_NPS_RESPONSES,
     C_NPS_NET,
     C_TRAININGS,
+    C_NPS_PROMOTERS,
+    C_NPS_DETRACTORS,
     N_COUNTERS
 };
 
@@ -145,9 +147,18 @@ static const char *const counter_names[N_COUNTERS] = {
     "sales_fen",      "orders",          "visits",          "calls",        "meetings",
     "new_customers",  "collections_fen", "order_value_fen", "feedback_sum", "feedback_count",
     "tickets_opened", "tickets_closed",  "nps_responses",   "nps_net",      "trainings",
+    "nps_promoters",  "nps_detractors",
 };
 
-typedef enum { BY_ONE, BY_AMOUNT, BY_MINUS_AMOUNT, BY_RATING, BY_NPS_CLASS } how_t;
+typedef enum {
+    BY_ONE,
+    BY_AMOUNT,
+    BY_MINUS_AMOUNT,
+    BY_RATING,
+    BY_NPS_CLASS,
+    BY_PROMOTER,
+    BY_DETRACTOR
+} how_t;
 typedef enum { ALWAYS, IF_RATING, IF_NPS } when_t;
 
 /* The counter table of docs/metrics.md, written out independently. */
@@ -174,6 +185,8 @@ static const struct {
     {T_FEEDBACK, C_NPS_RESPONSES, BY_ONE, IF_NPS},
     {T_FEEDBACK, C_NPS_NET, BY_NPS_CLASS, IF_NPS},
     {T_TRAINING, C_TRAININGS, BY_ONE, ALWAYS},
+    {T_FEEDBACK, C_NPS_PROMOTERS, BY_PROMOTER, IF_NPS},
+    {T_FEEDBACK, C_NPS_DETRACTORS, BY_DETRACTOR, IF_NPS},
 };
 
 /* One event as generated (a conflict variant is its own ev_t with the same
@@ -620,6 +633,8 @@ static void expect_event(const ev_t *e)
                      : rules[i].how == BY_AMOUNT       ? e->amount
                      : rules[i].how == BY_MINUS_AMOUNT ? -e->amount
                      : rules[i].how == BY_NPS_CLASS    ? nps_class
+                     : rules[i].how == BY_PROMOTER     ? nps_class == 1
+                     : rules[i].how == BY_DETRACTOR    ? nps_class == -1
                                                        : e->rating;
         expect_add(e->sp, rules[i].counter, e->at, by);
     }
