@@ -436,6 +436,7 @@ export default {
   'kstatus.live': 'Live',
   'kstatus.revoked': 'Revoked',
   'board.no_figures': 'No figures on this board for the period yet: they come from the visits, calls and orders recorded (feeds, the app, or nqctl import activity).',
+  'board.all_zero_lower': 'Everyone is at 0 this period: for this metric, lower is better.',
   'board.no_targets': 'No personal targets for this period: set the team\'s target and split it per person on Targets, and attainment and pace show here.',
   'trend.empty': 'Nothing recorded in these periods yet: the trend draws itself as activities come in.',
   'nav.pool': 'Pool',

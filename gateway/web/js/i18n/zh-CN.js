@@ -436,6 +436,7 @@ export default {
   'kstatus.live': '有效',
   'kstatus.revoked': '已吊销',
   'board.no_figures': '本期排行榜还没有数据：数据来自记录的拜访、电话和订单（数据接入、App 或 nqctl import activity）。',
+  'board.all_zero_lower': '本期所有人都是 0：这项指标越低越好。',
   'board.no_targets': '本期还没有个人目标：在"目标"页设定团队目标并拆分到人后，这里显示达成率和进度。',
   'trend.empty': '这些期间还没有任何记录：有活动记录后趋势图会自动画出。',
   'nav.pool': '公海',

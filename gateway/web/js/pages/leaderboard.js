@@ -33,8 +33,11 @@ function table(board, sel) {
   const plan = Boolean(board.by);
   // Names without figures: say what fills the board in.
   const nothing = (v) => v === null || v === undefined || Number(v) === 0;
+  // All at 0 on a lower-is-better metric is the best state, not a missing one.
+  const allZero = entries.every((e) => e.value !== null && e.value !== undefined && Number(e.value) === 0);
   const note = plan && entries.every((e) => e.target === null || e.target === undefined) ? 'board.no_targets'
-    : entries.every((e) => nothing(e.value)) ? 'board.no_figures' : null;
+    : !plan && allZero && board.direction === 'lower_is_better' ? 'board.all_zero_lower'
+      : entries.every((e) => nothing(e.value)) ? 'board.no_figures' : null;
   const value = (e) => (plan ? percent(e.value) : formatMetric(sel.metric, e.value));
   const cell = (field, text) => h('td', { 'data-field': field }, text);
   // A lower-is-better metric: by its value the lowest ranks first; against targets the
