@@ -18,11 +18,16 @@
 -- with a group, walks the group's ranges of the index by owner merged in the
 -- sort's order (the sort index's members, so cursors are the same).
 -- Returns {the last entry it looked at ("" none), 1 when the walk has
--- entries after it (else 0), the ids kept...}.
+-- entries after it (else 0), the ids kept...}. A page with fewer ids than
+-- it wants calls it again from that entry (services/customers/lists.c).
 local ngroup = tonumber(ARGV[5]) or 0
 local sorted = ARGV[6] == 'sorted'
 local owned = sorted and ngroup > 0 and (ARGV[7] or '') ~= ''
 local nall = #KEYS - ngroup - (owned and 1 or 0)
+-- Sorted, a filter's index empty: nothing can match, the list ends here.
+for i = 2, sorted and nall or 0 do
+  if redis.call('ZCARD', KEYS[i]) == 0 then return {'', 0} end
+end
 local drive, size = 1, redis.call('ZCARD', KEYS[1])
 for i = 2, sorted and 0 or nall do
   local n = redis.call('ZCARD', KEYS[i])

@@ -676,3 +676,20 @@ int orgix_next_cursor(const orgix_query_t *q, const char *last, char *buf, size_
     }
     return nq_page_cursor_encode(buf, len, scope, last);
 }
+
+unsigned orgix_walk_next(const orgix_walk_t *w)
+{
+    if (!w->more || w->kept >= w->limit)
+        return 0;
+    if (w->looked == 0)
+        return w->budget;
+    unsigned b = w->looked < w->budget ? w->budget : w->looked;
+    if (b > ORGIX_CALL_BUDGET_MAX)
+        b = ORGIX_CALL_BUDGET_MAX;
+    if (w->kept == 0)
+        return b;
+    unsigned bound = w->limit * ORGIX_PAGE_SCAN_FACTOR;
+    if (w->looked >= bound)
+        return 0;
+    return b < bound - w->looked ? b : bound - w->looked;
+}
