@@ -289,7 +289,8 @@ static void add_owned(nq_redis_args_t *keys, nq_redis_args_t *names, const list_
 }
 
 /* Step 1: the page's ids, from the plan's indexes and the group of the
- * owner indexes of `members` and the index of the team's pool (with a team). */
+ * owner indexes of `members` and the index of the team's pool (with a team;
+ * their pair indexes with the plan's `with` term). */
 static void list_page_of(list_call_t *c, const orgix_plan_t *p, char *const *members, size_t n)
 {
     nq_redis_args_t *a = &c->keys;
@@ -297,11 +298,11 @@ static void list_page_of(list_call_t *c, const orgix_plan_t *p, char *const *mem
     for (size_t i = 0; i < p->keys.n; i++)
         nq_redis_args_adds(a, p->keys.key[i]);
     for (size_t i = 0; i < n; i++) {
-        if (orgix_key(key, sizeof(key), c->list, orgix_filter(c->list, "owner"), members[i]) < 0)
+        if (orgix_member_key(key, sizeof(key), &c->q, p, members[i]) < 0)
             a->failed = true;
         nq_redis_args_adds(a, key);
     }
-    int pool = p->team ? orgix_pool_key(key, sizeof(key), c->list, p->team) : 0;
+    int pool = p->team ? orgix_team_pool_key(key, sizeof(key), &c->q, p) : 0;
     if (pool < 0)
         a->failed = true;
     else if (pool > 0)

@@ -944,6 +944,10 @@ static void test_build_once(void)
     tk_check(strstr(tk_text(j), "\"z-raw\"") != NULL, "z-raw under sp-04's key customers: %s",
              tk_text(j));
     json_decref(j);
+    j = tk_call("GET", "/api/v1/customers?team=t-b&class=key", NULL, 200);
+    tk_check(strstr(tk_text(j), "\"z-raw\"") != NULL, "z-raw in t-b's key customers: %s",
+             tk_text(j));
+    json_decref(j);
     check_sorted_teams("indexes built again");
 }
 
