@@ -58,7 +58,7 @@
  * this many (one call keeps Redis busy for about a millisecond or two). */
 #define ORGIX_CALL_BUDGET_MAX 2048
 /* A page that holds items stops after limit × this many entries. */
-#define ORGIX_PAGE_SCAN_FACTOR 64
+#define ORGIX_PAGE_SCAN_FACTOR 16
 /* Longest index key. */
 #define ORGIX_KEY_MAX 128
 /* Most keys of one move (the list's own, every value of the closed filters,

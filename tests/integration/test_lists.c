@@ -766,7 +766,7 @@ static void test_team_sorted_pages(void)
  * first a walk of sort=-name meets), the rest in r-near. */
 #define N_FAR     400
 #define FAR_LIMIT 2
-#define FAR_BOUND (FAR_LIMIT * 64) /* ORGIX_PAGE_SCAN_FACTOR: a page with items stops here */
+#define FAR_BOUND (FAR_LIMIT * 16) /* ORGIX_PAGE_SCAN_FACTOR: a page with items stops here */
 static const int far_at[] = {60, 61, 62, 300};
 
 static bool is_far(int i)

@@ -791,22 +791,21 @@ static void test_walk(void)
         bool more;
         unsigned want;
     } rows[] = {
-        {50, 0, 0, true, 50 * ORGIX_SCAN_FACTOR},                 /* the first call */
-        {50, 200, 10, true, 200},                                 /* as many as before */
-        {50, 400, 10, true, 400},                                 /* doubling */
-        {50, 1600, 10, true, 1600},                               /* up to the page's bound */
-        {50, 3000, 10, true, 50 * ORGIX_PAGE_SCAN_FACTOR - 3000}, /* what is left of it */
-        {50, 50 * ORGIX_PAGE_SCAN_FACTOR, 10, true, 0},           /* bound hit with items */
-        {50, 50 * ORGIX_PAGE_SCAN_FACTOR, 0, true, 2048},         /* none yet: on, capped */
-        {50, 900000, 0, true, ORGIX_CALL_BUDGET_MAX},             /* far on, still capped */
-        {50, 200, 50, true, 0},                                   /* full */
-        {50, 200, 3, false, 0},                                   /* the list ended */
-        {50, 0, 0, false, 0},                                     /* nothing to walk */
-        {1, 4, 0, true, 4},                                       /* a page of 1 */
-        {1, 60, 0, true, 60},                                     /* doubling while empty */
-        {1, 64, 0, true, 64},                                     /* past the bound, empty */
-        {2, 120, 1, true, 2 * ORGIX_PAGE_SCAN_FACTOR - 120},      /* the bound's rest */
-        {500, 3000, 1, true, ORGIX_CALL_BUDGET_MAX},              /* a big page's second */
+        {50, 0, 0, true, 50 * ORGIX_SCAN_FACTOR},               /* the first call */
+        {50, 200, 10, true, 200},                               /* as many as before */
+        {50, 400, 10, true, 400},                               /* doubling */
+        {50, 600, 10, true, 50 * ORGIX_PAGE_SCAN_FACTOR - 600}, /* what is left of the bound */
+        {50, 50 * ORGIX_PAGE_SCAN_FACTOR, 10, true, 0},         /* bound hit with items */
+        {50, 50 * ORGIX_PAGE_SCAN_FACTOR, 0, true, 800},        /* none yet: on */
+        {50, 900000, 0, true, ORGIX_CALL_BUDGET_MAX},           /* far on, capped */
+        {50, 200, 50, true, 0},                                 /* full */
+        {50, 200, 3, false, 0},                                 /* the list ended */
+        {50, 0, 0, false, 0},                                   /* nothing to walk */
+        {1, 4, 0, true, 4},                                     /* a page of 1 */
+        {1, 60, 0, true, 60},                                   /* doubling while empty */
+        {1, 64, 0, true, 64},                                   /* past the bound, empty */
+        {2, 24, 1, true, 2 * ORGIX_PAGE_SCAN_FACTOR - 24},      /* the bound's rest */
+        {500, 3000, 1, true, ORGIX_CALL_BUDGET_MAX},            /* a big page's */
     };
     for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
         orgix_walk_t w = {rows[i].limit, rows[i].limit * ORGIX_SCAN_FACTOR, rows[i].looked,
