@@ -197,6 +197,46 @@ static void test_board(void)
     json_decref(b);
 }
 
+/* Promoters and detractors as metrics (November): sp-sv-a 2 and 1, sp-sv-b 2
+ * and 0. A target of 4 promoters is half met; a ceiling of 2 detractors is met
+ * (1 <= 2): a scorecard of both at 0.5 scores 100 x (0.5 x 0.5 + 0.5 x 1) = 75.
+ * Boards: by detractors the fewest first; by promoters a tie shares rank 1. */
+static void test_nps_metrics(void)
+{
+    json_decref(tk_call("PUT", "/api/v1/teams/t-sv1/scorecard",
+                        "{\"effective_from\":\"2026-11-01\",\"metrics\":["
+                        "{\"metric\":\"nps_promoters\",\"weight\":0.5},"
+                        "{\"metric\":\"nps_detractors\",\"weight\":0.5}],"
+                        "\"bands\":[{\"name\":\"C\",\"min\":0}]}",
+                        201));
+    json_decref(tk_call("PUT", "/api/v1/targets/salespeople/sp-sv-a/month/2026-11",
+                        "{\"targets\":{\"nps_promoters\":4,\"nps_detractors\":2}}", 200));
+    json_t *j = tk_get_ok("/api/v1/kpis/salespeople/sp-sv-a?period=month&at=" AT);
+    const json_t *pro = json_object_get(json_object_get(j, "metrics"), "nps_promoters"),
+                 *det = json_object_get(json_object_get(j, "metrics"), "nps_detractors");
+    tk_check_like(json_object_get(pro, "actual"), "2", "promoters 10, 9");
+    tk_check_like(json_object_get(pro, "attainment"), "0.5", "2 of 4");
+    tk_check_like(json_object_get(det, "actual"), "1", "detractor 3");
+    tk_check_like(json_object_get(det, "attainment"), "1.0", "1 under the ceiling of 2");
+    tk_check_str(json_object_get(det, "direction"), "lower_is_better", "detractors' direction");
+    json_decref(j);
+    j = tk_get_ok("/api/v1/scores/salespeople/sp-sv-a?period=month&at=" AT);
+    tk_check_num(json_object_get(json_object_get(j, "scorecard"), "score"), 75.0,
+                 "100 x (0.5 x 0.5 + 0.5 x 1)");
+    json_decref(j);
+    double v = 0;
+    json_t *b = tk_get_ok(
+        "/api/v1/leaderboards?scope=team:t-sv1&metric=nps_detractors&period=month&at=" AT);
+    tk_check(rank_of(b, "sp-sv-b", &v) == 1 && v == 0, "no detractor first: %s", tk_text(b));
+    tk_check(rank_of(b, "sp-sv-a", &v) == 2 && v == 1, "one detractor second: %s", tk_text(b));
+    json_decref(b);
+    b = tk_get_ok("/api/v1/leaderboards?scope=company&metric=nps_promoters&period=month&at=" AT);
+    tk_check(rank_of(b, "sp-sv-a", &v) == 1 && rank_of(b, "sp-sv-b", &v) == 1 && v == 2,
+             "two promoters each: rank 1: %s", tk_text(b));
+    tk_check(rank_of(b, "sp-sv-c", &v) == 3 && v == 0, "none: third: %s", tk_text(b));
+    json_decref(b);
+}
+
 static void test_report(void)
 {
     json_t *j = tk_get_ok("/api/v1/reports/salespeople/sp-sv-a?period=month&at=" AT);
@@ -716,6 +756,7 @@ static CU_TestInfo tests[] = {
     {"tickets, feedback and training posted", test_post},
     {"salesperson KPIs: tickets, NPS, rating, training", test_kpis},
     {"leaderboards by nps and training_hours", test_board},
+    {"promoters and detractors: targets, a scorecard, leaderboards", test_nps_metrics},
     {"the salesperson report with the month before", test_report},
     {"another team's figures: 404", test_scope},
     {"the customer 360: tickets against their SLA, NPS", test_customer},

@@ -236,6 +236,8 @@ export default {
   'metric.tickets_overdue': 'Overdue tickets',
   'metric.receivables_overdue': 'Overdue receivables',
   'metric.dso': 'Days sales outstanding',
+  'metric.nps_promoters': 'NPS promoters',
+  'metric.nps_detractors': 'NPS detractors',
   'board.scope': 'Scope',
   'board.company': 'Company',
   'board.metric': 'Metric',

@@ -236,6 +236,8 @@ export default {
   'metric.tickets_overdue': '超时工单数',
   'metric.receivables_overdue': '逾期应收款',
   'metric.dso': '应收账款周转天数',
+  'metric.nps_promoters': '推荐者数',
+  'metric.nps_detractors': '贬损者数',
   'board.scope': '范围',
   'board.company': '全公司',
   'board.metric': '指标',
