@@ -31,6 +31,7 @@
 #include <unistd.h>
 
 #include "nq/access.h"
+#include "nq/actindex.h"
 #include "nq/keys.h"
 #include "nq/period.h"
 #include "nq/token.h"
@@ -497,6 +498,35 @@ static void test_satisfaction_scope(void)
 
 /* c-sv-2 (of sp-sv-d, team t-sv3): this month ratings 5, 3 and NPS 10, 6;
  * the month before rating 2 and NPS 0. */
+/* A period with more trainings than an answer lists: sp-sv-c takes 大客户谈判 on 1 August,
+ * then 200 more courses: the answer lists the 200 newest and says so (courses_truncated);
+ * sp-sv-a's November is whole. */
+static void test_courses_truncated(void)
+{
+    json_t *all = json_array();
+    for (int i = 0; i <= NQ_ACTINDEX_LIMIT_MAX; i++) {
+        char id[32], at[40];
+        snprintf(id, sizeof(id), "sv-c-t%d", i);
+        snprintf(at, sizeof(at), "2026-08-%02dT%02d:%02d:00+08:00", 1 + i / 60, 8 + (i % 60) / 10,
+                 i % 10);
+        json_array_append_new(all, ev(id, "training", "sp-sv-c", at, "course",
+                                      json_string(i ? "晨会" : "大客户谈判")));
+    }
+    tk_post_counts(all, NQ_ACTINDEX_LIMIT_MAX + 1, 0);
+    CU_ASSERT_TRUE_FATAL(tk_wait_indexed(SCORE_MS));
+    json_t *j = tk_get_ok("/api/v1/training?scope=salesperson:sp-sv-c&period=2026-08");
+    json_t *one = json_array_get(json_object_get(j, "salespeople"), 0);
+    tk_check(tk_num(one, "trainings") == NQ_ACTINDEX_LIMIT_MAX + 1 &&
+                 json_array_size(json_object_get(one, "courses")) == NQ_ACTINDEX_LIMIT_MAX &&
+                 json_is_true(json_object_get(one, "courses_truncated")),
+             "201 trainings, 200 listed, truncated: %.300s", tk_text(one));
+    json_decref(j);
+    j = tk_get_ok("/api/v1/training?scope=salesperson:sp-sv-a&period=2026-11");
+    one = json_array_get(json_object_get(j, "salespeople"), 0);
+    tk_check(json_is_false(json_object_get(one, "courses_truncated")), "whole: %s", tk_text(one));
+    json_decref(j);
+}
+
 static void test_customer_periods(void)
 {
     nq_period_t now, before;
@@ -765,6 +795,7 @@ static CU_TestInfo tests[] = {
     {"satisfaction and training of another team: 404", test_satisfaction_scope},
     {"required courses: done and missing, a team's completion", test_required_courses},
     {"the customer 360: this month against the month before, comments", test_customer_periods},
+    {"a period's courses beyond what an answer lists: courses_truncated", test_courses_truncated},
     {"a replay over the live index changes nothing", test_redelivery},
     {"a rebuild gives the live figures back", test_rebuild},
     {"customer figures without month fields: migrated as a fresh index", test_custsums_layout},
