@@ -68,21 +68,16 @@ static json_t *events(void)
         intel("ci-7", "sp-i1", "i-1", "2026-10-30T10:00:00+08:00", "A100", "800.00", NULL));
 }
 
-static void put(const char *path, const char *body)
-{
-    json_decref(tk_call("PUT", path, body, 200));
-}
-
 static void test_setup(void)
 {
-    put("/api/v1/teams/t-i1", "{\"name\":\"情报一组\",\"coordinators\":[\"u-i1\"]}");
-    put("/api/v1/teams/t-i2", "{\"name\":\"情报二组\",\"coordinators\":[\"u-i2\"]}");
-    put("/api/v1/salespeople/sp-i1", "{\"name\":\"李娜\",\"team_id\":\"t-i1\"}");
-    put("/api/v1/salespeople/sp-i2", "{\"name\":\"王芳\",\"team_id\":\"t-i1\"}");
-    put("/api/v1/salespeople/sp-i3", "{\"name\":\"赵敏\",\"team_id\":\"t-i2\"}");
-    put("/api/v1/customers/i-1", "{\"name\":\"华远贸易\",\"owner_id\":\"sp-i1\"}");
-    put("/api/v1/customers/i-2", "{\"name\":\"北辰实业\",\"owner_id\":\"sp-i2\"}");
-    put("/api/v1/customers/i-3", "{\"name\":\"南山科技\",\"owner_id\":\"sp-i3\"}");
+    tk_put_ok("/api/v1/teams/t-i1", "{\"name\":\"情报一组\",\"coordinators\":[\"u-i1\"]}");
+    tk_put_ok("/api/v1/teams/t-i2", "{\"name\":\"情报二组\",\"coordinators\":[\"u-i2\"]}");
+    tk_put_ok("/api/v1/salespeople/sp-i1", "{\"name\":\"李娜\",\"team_id\":\"t-i1\"}");
+    tk_put_ok("/api/v1/salespeople/sp-i2", "{\"name\":\"王芳\",\"team_id\":\"t-i1\"}");
+    tk_put_ok("/api/v1/salespeople/sp-i3", "{\"name\":\"赵敏\",\"team_id\":\"t-i2\"}");
+    tk_put_ok("/api/v1/customers/i-1", "{\"name\":\"华远贸易\",\"owner_id\":\"sp-i1\"}");
+    tk_put_ok("/api/v1/customers/i-2", "{\"name\":\"北辰实业\",\"owner_id\":\"sp-i2\"}");
+    tk_put_ok("/api/v1/customers/i-3", "{\"name\":\"南山科技\",\"owner_id\":\"sp-i3\"}");
     tk_sign_in("u-i1", "coordinator", "t-i1", "", PASSWORD, s_coord1, sizeof(s_coord1));
     tk_sign_in("u-i2", "coordinator", "t-i2", "", PASSWORD, s_coord2, sizeof(s_coord2));
     tk_sign_in("u-s3", "salesperson", "", "sp-i3", PASSWORD, s_sp3, sizeof(s_sp3));

@@ -37,11 +37,6 @@ static int suite_cleanup(void)
     return tk_stop();
 }
 
-static void put(const char *path, const char *body)
-{
-    json_decref(tk_call("PUT", path, body, 200));
-}
-
 /* An event at a local time "2026-10-01T10:00:00+08:00" with extra fields
  * (a JSON object text, or NULL). */
 static json_t *ev(const char *id, const char *type, const char *sp, const char *cust,
@@ -82,13 +77,13 @@ static void sign_in(const char *id, const char *role, const char *teams, const c
 
 static void test_setup(void)
 {
-    put("/api/v1/teams/t-r1", "{\"name\":\"应收一组\",\"coordinators\":[\"u-ar\"]}");
-    put("/api/v1/teams/t-r2", "{\"name\":\"应收二组\"}");
-    put("/api/v1/salespeople/sp-r1", "{\"name\":\"王强\",\"team_id\":\"t-r1\"}");
-    put("/api/v1/salespeople/sp-r2", "{\"name\":\"赵敏\",\"team_id\":\"t-r2\"}");
-    put("/api/v1/customers/r-1", "{\"name\":\"华远贸易\",\"owner_id\":\"sp-r1\","
-                                 "\"credit_limit\":\"1500.00\",\"payment_terms_days\":30}");
-    put("/api/v1/customers/r-2", "{\"name\":\"北辰实业\",\"owner_id\":\"sp-r2\"}");
+    tk_put_ok("/api/v1/teams/t-r1", "{\"name\":\"应收一组\",\"coordinators\":[\"u-ar\"]}");
+    tk_put_ok("/api/v1/teams/t-r2", "{\"name\":\"应收二组\"}");
+    tk_put_ok("/api/v1/salespeople/sp-r1", "{\"name\":\"王强\",\"team_id\":\"t-r1\"}");
+    tk_put_ok("/api/v1/salespeople/sp-r2", "{\"name\":\"赵敏\",\"team_id\":\"t-r2\"}");
+    tk_put_ok("/api/v1/customers/r-1", "{\"name\":\"华远贸易\",\"owner_id\":\"sp-r1\","
+                                       "\"credit_limit\":\"1500.00\",\"payment_terms_days\":30}");
+    tk_put_ok("/api/v1/customers/r-2", "{\"name\":\"北辰实业\",\"owner_id\":\"sp-r2\"}");
     sign_in("u-ar", "coordinator", "t-r1", "", s_cookie);
     sign_in("u-sp", "salesperson", "", "sp-r1", s_sp_cookie);
 
@@ -343,11 +338,11 @@ static void check_now_equals_per_customer(void)
 
 static void test_team_now(void)
 {
-    put("/api/v1/teams/t-r3", "{\"name\":\"应收三组\"}");
-    put("/api/v1/salespeople/sp-r3a", "{\"name\":\"钱进\",\"team_id\":\"t-r3\"}");
-    put("/api/v1/salespeople/sp-r3b", "{\"name\":\"孙莉\",\"team_id\":\"t-r3\"}");
-    put("/api/v1/customers/r-3", "{\"name\":\"东海机电\",\"owner_id\":\"sp-r3a\"}");
-    put("/api/v1/customers/r-4", "{\"name\":\"西山建材\",\"owner_id\":\"sp-r3b\"}");
+    tk_put_ok("/api/v1/teams/t-r3", "{\"name\":\"应收三组\"}");
+    tk_put_ok("/api/v1/salespeople/sp-r3a", "{\"name\":\"钱进\",\"team_id\":\"t-r3\"}");
+    tk_put_ok("/api/v1/salespeople/sp-r3b", "{\"name\":\"孙莉\",\"team_id\":\"t-r3\"}");
+    tk_put_ok("/api/v1/customers/r-3", "{\"name\":\"东海机电\",\"owner_id\":\"sp-r3a\"}");
+    tk_put_ok("/api/v1/customers/r-4", "{\"name\":\"西山建材\",\"owner_id\":\"sp-r3b\"}");
     tk_post_counts(team_events(), 8, 0);
     CU_ASSERT_TRUE_FATAL(tk_wait_indexed(INDEX_MS));
     check_now_equals_per_customer();
