@@ -10,8 +10,9 @@
  * With ?customer=<id>: that customer's intel, counted from the
  * competitor_intel events of its timeline in the period (nq/actindex_fetch.h,
  * a page of NQ_ACTINDEX_LIMIT_MAX per read) by whoever reported them; the
- * route's subject is then the customer (scope_check.c, GW_SUBJ_QUERY: out
- * of scope 404), as for its timeline. */
+ * route's subject is then the customer (scope_check.c, GW_SUBJ_QUERY_CUSTOMER:
+ * out of scope 404), as for its timeline. Any other parameter (?team=,
+ * ?salesperson=) is a 400 naming it. */
 #include <hiredis/hiredis.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -390,10 +391,35 @@ static int read_customer_page(intel_read_t *r, const char *cursor)
     return 0;
 }
 
+/* Every parameter of the query is one the route takes: another (?team=,
+ * ?salesperson=: the intel is always the caller's whole scope) is a 400
+ * naming it, as a list refuses a parameter it does not take. */
+static void only_known(const gw_request_t *req, nq_field_errors_t *errs)
+{
+    static const char *const known[] = {"competitor", "product", "customer",
+                                        "period",     "at",      "limit"};
+    static const char names[] = "competitor, product, customer, period, at, limit";
+    const char *at = req->http->query;
+    char name[64], value[2048]; /* as long as query_of reads them */
+    int rc;
+    for (size_t k = 1;
+         (rc = nq_http_query_next(&at, name, sizeof(name), value, sizeof(value))) != 0; k++) {
+        size_t i = 0;
+        while (rc > 0 && i < sizeof(known) / sizeof(known[0]) && strcmp(name, known[i]) != 0)
+            i++;
+        if (rc < 0)
+            nq_field_errors_add(errs, "query", "parameter %zu is malformed or longer than %d bytes",
+                                k, (int)sizeof(value) - 1);
+        else if (i == sizeof(known) / sizeof(known[0]))
+            nq_field_errors_add(errs, name, "is not a parameter of this route (%s)", names);
+    }
+}
+
 /* The query: competitor, product, period (month, quarter, year; default
  * month) of `at` (default now), limit. 0, or -1 with the errors in errs. */
 static int query_of(const gw_request_t *req, intel_read_t *r, nq_field_errors_t *errs)
 {
+    only_known(req, errs);
     char competitor[2048], product[2048], buf[64]; /* longer than a name: refused by name */
     bool has_c = nq_http_query_param(req->http, "competitor", competitor, sizeof(competitor)) >= 0;
     bool has_p = nq_http_query_param(req->http, "product", product, sizeof(product)) >= 0;
@@ -479,7 +505,7 @@ static void get_intel(const gw_request_t *req)
 }
 
 static const nq_route_t rows[] = {
-    {"GET", "/api/v1/intel", NQ_READ(ORG), get_intel, NULL, GW_SUBJ_QUERY},
+    {"GET", "/api/v1/intel", NQ_READ(ORG), get_intel, NULL, GW_SUBJ_QUERY_CUSTOMER},
 };
 
 const gw_routes_t gw_intel_routes = {rows, sizeof(rows) / sizeof(rows[0])};

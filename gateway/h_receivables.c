@@ -83,14 +83,23 @@ typedef struct ar_read {
     nq_ar_aging_t *per_sp; /* per salesperson of sps */
     nq_ar_aging_t total;   /* the scope */
     size_t left;           /* replies to wait for */
-    size_t customers;      /* customers read */
+    size_t customers;      /* customers read (now: the members' sets' sizes summed) */
+    size_t shared_each;    /* now: the members' shared sets' sizes summed */
+    size_t shared_union;   /* now: their union's size (a customer shared in a team once) */
     bool failed;           /* a read failed */
     bool now;              /* at is now: a team's or salesperson's kept totals */
     struct ar_part *parts; /* the totals' reads in flight */
 } ar_read_t;
 
 /* One read of a salesperson's kept totals (nq/ar_totals.h). */
-typedef enum { PART_DUE, PART_INVOICED, PART_CREDIT, PART_CUSTOMERS, PARTS } ar_part_kind_t;
+typedef enum {
+    PART_DUE,
+    PART_INVOICED,
+    PART_CREDIT,
+    PART_CUSTOMERS,
+    PART_SHARED, /* its customers with facts of others too (SCARD) */
+    PARTS
+} ar_part_kind_t;
 typedef struct ar_part {
     ar_read_t *r;
     size_t sp;           /* its place in r->sps */
@@ -127,7 +136,10 @@ static void answer(ar_read_t *r)
     }
     json_object_set_new(body, "scope", json_string(r->scope));
     json_object_set_new(body, "at", json_string(r->day));
-    json_object_set_new(body, "customers", json_integer((json_int_t)r->customers));
+    /* a customer shared by members: once (shared ⊆ customers, so never below 0) */
+    size_t customers = r->customers + r->shared_union;
+    customers = customers > r->shared_each ? customers - r->shared_each : 0;
+    json_object_set_new(body, "customers", json_integer((json_int_t)customers));
     if (strncmp(r->scope, "team:", 5) == 0) { /* each member */
         json_t *list = json_array();
         for (size_t i = 0; i < r->n_sps; i++) {
@@ -209,8 +221,9 @@ static void on_part(nq_redis_t *redis, redisReply *reply, void *data)
     const char **f = NULL;
     if (!reply || reply->type == REDIS_REPLY_ERROR) {
         r->failed = true;
-    } else if (p->kind == PART_CUSTOMERS) {
-        r->customers += reply->type == REDIS_REPLY_INTEGER ? (size_t)reply->integer : 0;
+    } else if (p->kind == PART_CUSTOMERS || p->kind == PART_SHARED) {
+        size_t n = reply->type == REDIS_REPLY_INTEGER ? (size_t)reply->integer : 0;
+        *(p->kind == PART_SHARED ? &r->shared_each : &r->customers) += n;
     } else if (p->kind == PART_CREDIT) {
         nq_ar_totals_age(NULL, 0, NULL, 0,
                          reply->type == REDIS_REPLY_STRING ? strtoll(reply->str, NULL, 10) : 0,
@@ -227,12 +240,50 @@ static void on_part(nq_redis_t *redis, redisReply *reply, void *data)
         sum_and_answer(r);
 }
 
+/* SUNION of the salespeople r->sps' sets: their customers (part NULL) or
+ * their totals' `part` ("shared"). 0 when sent (cb runs), else -1. */
+static int sunion(ar_read_t *r, const char *part, nq_redis_cb cb)
+{
+    const char **argv = calloc(r->n_sps + 1, sizeof(*argv));
+    char(*keys)[160] = calloc(r->n_sps, sizeof(*keys));
+    int rc = -1;
+    if (argv && keys) {
+        argv[0] = "SUNION";
+        for (size_t i = 0; i < r->n_sps; i++) {
+            if (part)
+                nq_key_sp_ar_totals(keys[i], sizeof(keys[i]), r->sps[i], part);
+            else
+                nq_key_sp_ar(keys[i], sizeof(keys[i]), r->sps[i]);
+            argv[i + 1] = keys[i];
+        }
+        rc = nq_redis_commandv(r->gw->svc->redis, cb, r, (int)r->n_sps + 1, argv, NULL);
+    }
+    free(argv);
+    free(keys);
+    return rc;
+}
+
+/* The union of the members' shared sets: each such customer once. */
+static void on_shared_union(nq_redis_t *redis, redisReply *reply, void *data)
+{
+    ar_read_t *r = data;
+    if (reply && reply->type == REDIS_REPLY_ARRAY)
+        r->shared_union = reply->elements;
+    else
+        r->failed = true;
+    if (--r->left == 0)
+        sum_and_answer(r);
+}
+
 /* Read the kept totals of the salespeople r->sps, or the company's (sps
- * NULL) (nq/ar_totals.h): a few small keys each, whatever their customers. */
+ * NULL) (nq/ar_totals.h): a few small keys each, whatever their customers;
+ * for salespeople also the union of their shared sets (usually small), so
+ * a customer of several members counts once. */
 static void read_totals(ar_read_t *r)
 {
-    static const char *const parts[] = {"due", "invoiced", "credit"};
-    static const char *const commands[] = {"HGETALL %s", "HGETALL %s", "GET %s", "SCARD %s"};
+    static const char *const parts[] = {"due", "invoiced", "credit", NULL, "shared"};
+    static const char *const commands[] = {"HGETALL %s", "HGETALL %s", "GET %s", "SCARD %s",
+                                           "SCARD %s"};
     size_t n = r->sps ? r->n_sps : 1;
     r->parts = calloc(n * PARTS + 1, sizeof(*r->parts));
     r->left = 1; /* held until every read is sent */
@@ -242,6 +293,8 @@ static void read_totals(ar_read_t *r)
             ar_part_t *p = &r->parts[i * PARTS + (size_t)k];
             char key[160];
             *p = (ar_part_t){r, i, (ar_part_kind_t)k};
+            if (k == PART_SHARED && !r->sps)
+                continue; /* the company: nq:ar:customers holds each once */
             if (k == PART_CUSTOMERS && !r->sps)
                 snprintf(key, sizeof(key), "%s", NQ_KEY_AR_CUSTOMERS);
             else if (k == PART_CUSTOMERS)
@@ -255,6 +308,12 @@ static void read_totals(ar_read_t *r)
         }
     }
     r->failed |= !r->parts;
+    if (r->sps && r->parts) {
+        if (sunion(r, "shared", on_shared_union) == 0)
+            r->left++;
+        else
+            r->failed = true;
+    }
     if (--r->left == 0)
         sum_and_answer(r);
 }
@@ -276,20 +335,7 @@ static void read_customers(ar_read_t *r)
         on_facts(NULL, &(redisReply){.type = REDIS_REPLY_ARRAY}, r);
         return;
     }
-    const char **argv = calloc(r->n_sps + 1, sizeof(*argv));
-    char(*keys)[160] = calloc(r->n_sps, sizeof(*keys));
-    int rc = -1;
-    if (argv && keys) {
-        argv[0] = "SUNION";
-        for (size_t i = 0; i < r->n_sps; i++) {
-            nq_key_sp_ar(keys[i], sizeof(keys[i]), r->sps[i]);
-            argv[i + 1] = keys[i];
-        }
-        rc = nq_redis_commandv(r->gw->svc->redis, on_customers, r, (int)r->n_sps + 1, argv, NULL);
-    }
-    free(argv);
-    free(keys);
-    if (rc != 0) {
+    if (sunion(r, NULL, on_customers) != 0) {
         r->failed = true;
         answer(r);
     }
@@ -299,14 +345,14 @@ static void read_customers(ar_read_t *r)
 static void on_mark(nq_redis_t *redis, redisReply *reply, void *data)
 {
     ar_read_t *r = data;
-    if (reply && reply->type == REDIS_REPLY_STRING && strcmp(reply->str, "ready") == 0)
+    if (reply && reply->type == REDIS_REPLY_STRING && strcmp(reply->str, NQ_AR_TOTALS_READY) == 0)
         read_totals(r);
     else
         read_customers(r);
 }
 
 /* A scope's figures now: from the kept totals once they are complete
- * (nq:ar:totals "ready"); at a date, per customer. */
+ * (nq:ar:totals NQ_AR_TOTALS_READY); at a date, per customer. */
 static void read_scope(ar_read_t *r)
 {
     if (!r->now || (r->sps && r->n_sps == 0))

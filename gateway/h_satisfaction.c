@@ -54,6 +54,7 @@ typedef struct member {
     nq_kpi_values_t v[2]; /* the period, the one before */
     slot_t slot[2];       /* their reads */
     json_t *courses;      /* training events in the period (courses) */
+    bool truncated;       /* the period has trainings older than those in courses */
 } member_t;
 
 struct sat_call {
@@ -143,11 +144,12 @@ static void training_answer(sat_call_t *c, json_t *o)
         bool all = false;
         json_t *req = c->required ? gw_trainreq_status(c->required, c->m[i].courses, &all) : NULL;
         completed += all;
-        json_t *one = json_pack("{s:s, s:I, s:f, s:O, s:o}", "salesperson_id", c->m[i].id,
-                                "trainings", (json_int_t)v->v[NQ_KPI_TRAININGS], "training_hours",
-                                (double)((v->v[NQ_KPI_TRAINING_S] + 18) / 36) / 100, "courses",
-                                c->m[i].courses ? c->m[i].courses : json_null(), "required",
-                                req ? req : json_null());
+        json_t *one =
+            json_pack("{s:s, s:I, s:f, s:O, s:b, s:o}", "salesperson_id", c->m[i].id, "trainings",
+                      (json_int_t)v->v[NQ_KPI_TRAININGS], "training_hours",
+                      (double)((v->v[NQ_KPI_TRAINING_S] + 18) / 36) / 100, "courses",
+                      c->m[i].courses ? c->m[i].courses : json_null(), "courses_truncated",
+                      c->m[i].truncated, "required", req ? req : json_null());
         json_array_append_new(list, one);
     }
     required_answer(c, o, completed);
@@ -196,7 +198,9 @@ static void on_values(int status, const nq_kpi_values_t *v, void *data)
     read_done(s->c);
 }
 
-/* A member's training events of the period, as courses. */
+/* A member's training events of the period, as courses: the newest page
+ * (NQ_ACTINDEX_LIMIT_MAX at most, within the index's scan budget); a cursor
+ * left means older ones were not read (courses_truncated). */
 static void on_courses(int status, const nq_actindex_page_t *page, void *data)
 {
     slot_t *s = data;
@@ -208,6 +212,7 @@ static void on_courses(int status, const nq_actindex_page_t *page, void *data)
         for (size_t i = 0; i < page->n; i++)
             json_array_append_new(list, gw_course_json(page->items[i].event));
         m->courses = json_incref(list);
+        m->truncated = page->next != NULL;
     }
     json_decref(list);
     read_done(s->c);

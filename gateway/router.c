@@ -85,6 +85,7 @@ const char *gw_subject_name(int subject)
         [GW_SUBJ_BOARD] = "board",
         [GW_SUBJ_EVERY_TEAM] = "every team",
         [GW_SUBJ_QUERY] = "query",
+        [GW_SUBJ_QUERY_CUSTOMER] = "query customer",
     };
     return subject >= 0 && subject < GW_SUBJ_COUNT ? names[subject] : "undeclared";
 }

@@ -59,6 +59,7 @@ typedef enum {
     GW_SUBJ_BOARD, /* ?scope=team:<id> as a team (404); every board cut to the caller (boardscope.h) */
     GW_SUBJ_EVERY_TEAM, /* not scoped by team yet: only callers who reach every team (403 others) */
     GW_SUBJ_QUERY,      /* ?customer, ?salesperson or ?team names the subject, checked as its :id */
+    GW_SUBJ_QUERY_CUSTOMER, /* ?customer alone names the subject (the route takes no other) */
     GW_SUBJ_COUNT
 } gw_subject_t;
 

@@ -227,9 +227,10 @@ static void start(const gw_request_t *req, const gw_scope_t *s, gw_subject_t sub
 }
 
 /* A route whose query names its subject (GW_SUBJ_QUERY): the first of
- * ?customer, ?salesperson, ?team given as a valid id, into id; NONE when
- * none is (the handler refuses the query then, 400). */
-static gw_subject_t query_subject(const gw_request_t *req, char *id, size_t len)
+ * ?customer, ?salesperson, ?team given as a valid id, into id; only
+ * ?customer for GW_SUBJ_QUERY_CUSTOMER (the handler refuses the others);
+ * NONE when none is (the handler refuses the query then, 400). */
+static gw_subject_t query_subject(const gw_request_t *req, gw_subject_t route, char *id, size_t len)
 {
     static const struct {
         const char *name;
@@ -239,7 +240,8 @@ static gw_subject_t query_subject(const gw_request_t *req, char *id, size_t len)
         {"salesperson", GW_SUBJ_SALESPERSON},
         {"team", GW_SUBJ_TEAM},
     };
-    for (size_t i = 0; i < sizeof(params) / sizeof(params[0]); i++)
+    size_t n = route == GW_SUBJ_QUERY_CUSTOMER ? 1 : sizeof(params) / sizeof(params[0]);
+    for (size_t i = 0; i < n; i++)
         if (nq_http_query_param(req->http, params[i].name, id, len) >= 0 && nq_valid_id(id))
             return params[i].subject;
     return GW_SUBJ_NONE;
@@ -251,14 +253,15 @@ void gw_scope_enter(const gw_request_t *req)
     char qid[NQ_ID_MAX + 2];
     gw_scope_of(&s, req->who);
     gw_subject_t subject = (gw_subject_t)req->route->subject;
-    if (req->who && !gw_scope_all(&s) && subject == GW_SUBJ_QUERY)
-        subject = query_subject(req, qid, sizeof(qid));
+    bool by_query = subject == GW_SUBJ_QUERY || subject == GW_SUBJ_QUERY_CUSTOMER;
+    if (req->who && !gw_scope_all(&s) && by_query)
+        subject = query_subject(req, subject, qid, sizeof(qid));
     if (!req->who || gw_scope_all(&s) || subject == GW_SUBJ_NONE || subject == GW_SUBJ_FILTERED ||
         subject == GW_SUBJ_RECORD) {
         req->route->handler(req);
         return;
     }
-    const char *id = req->route->subject == GW_SUBJ_QUERY ? qid : nq_route_param(req->params, "id");
+    const char *id = by_query ? qid : nq_route_param(req->params, "id");
     switch (subject) {
     case GW_SUBJ_COMPANY:
         if (req->route->perm.action == NQ_ACT_READ)

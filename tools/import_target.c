@@ -45,6 +45,8 @@ static const import_name_t metric_names[NQ_METRIC_COUNT] = {
     [NQ_METRIC_TICKETS_OVERDUE] = {"tickets_overdue", "超时工单数|超时工单"},
     [NQ_METRIC_RECEIVABLES_OVERDUE] = {"receivables_overdue", "逾期应收款|逾期应收|逾期账款"},
     [NQ_METRIC_DSO] = {"dso", "应收账款周转天数|DSO|回款天数"},
+    [NQ_METRIC_NPS_PROMOTERS] = {"nps_promoters", "推荐者数|推荐者"},
+    [NQ_METRIC_NPS_DETRACTORS] = {"nps_detractors", "贬损者数|贬损者"},
 };
 
 /* Subjects (their names in import_subjects) and where their targets live. */

@@ -3,15 +3,16 @@
 -- Redis whose customers had receivables before the totals were kept
 -- (services/customers/arwatch.h). The first call asks for a look at every
 -- customer with receivables (the look writes its share) and marks
--- "filling"; a later call marks "ready" once no look is due. The gateway
--- reads the totals only when "ready".
+-- "filling"; a later call marks "ready:2" (NQ_AR_TOTALS_READY) once no look
+-- is due. The gateway reads the totals only when "ready:2"; any other mark
+-- (a "ready" of totals kept without the shared sets) fills again.
 -- KEYS: 1 the mark (STRING nq:ar:totals), 2 every customer with receivables
 --   (SET nq:ar:customers), 3 the looks due (ZSET nq:ar:due).
 -- ARGV: 1 now (Unix ms).
--- Returns the mark: "filling" or "ready".
+-- Returns the mark: "filling" or "ready:2".
 local mark = redis.call('GET', KEYS[1])
-if mark == 'ready' then return mark end
-if not mark then
+if mark == 'ready:2' then return mark end
+if mark ~= 'filling' then
   local ids = redis.call('SMEMBERS', KEYS[2])
   for i = 1, #ids, 1000 do
     local args = {}
@@ -25,7 +26,7 @@ if not mark then
   return 'filling'
 end
 if redis.call('ZCOUNT', KEYS[3], '-inf', ARGV[1]) == 0 then
-  redis.call('SET', KEYS[1], 'ready')
-  return 'ready'
+  redis.call('SET', KEYS[1], 'ready:2')
+  return 'ready:2'
 end
 return mark

@@ -81,6 +81,27 @@ int64_t nq_ar_next_fact(const nq_ar_t *ar, int64_t at)
     return next;
 }
 
+static int str_cmp(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+size_t nq_ar_salespeople(const nq_ar_t *ar, const char **sps)
+{
+    size_t n = 0, k = 0;
+    for (size_t i = 0; i < ar->n_inv + ar->n_pay; i++) {
+        const char *sp =
+            i < ar->n_inv ? ar->inv[i].salesperson : ar->pay[i - ar->n_inv].salesperson;
+        if (*sp)
+            sps[n++] = sp;
+    }
+    qsort(sps, n, sizeof(*sps), str_cmp);
+    for (size_t i = 0; i < n; i++)
+        if (k == 0 || strcmp(sps[k - 1], sps[i]) != 0)
+            sps[k++] = sps[i];
+    return k;
+}
+
 int nq_ar_cell_parts(const char *field, char *kind, char *sp, const char **day)
 {
     const char *bar;

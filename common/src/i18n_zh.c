@@ -213,6 +213,7 @@ const nq_i18n_pair_t nq_i18n_zh_catalogue[] = {
     {"is not taken by the export, which writes the whole list", "导出不接受此参数：导出写出整个列表"},
     {"%s, or empty for none", "%#s；或留空表示不限"},
     {"is not a parameter of this list (%s)", "不是该列表的参数（可用：%s）"},
+    {"is not a parameter of this route (%s)", "不是该接口的参数（可用：%s）"},
     {"is given more than once", "重复给出"},
     {"is not a cursor of this list", "不是该列表的游标"},
     {"must be at most %d bytes of UTF-8 text", "须为最多 %d 字节的 UTF-8 文本"},

@@ -86,6 +86,10 @@ const nq_metric_def_t nq_metric_defs[NQ_METRIC_COUNT] = {
                                        NQ_LOWER_IS_BETTER},
     [NQ_METRIC_DSO] = {"dso", "应收账款周转天数", "days sales outstanding", NQ_UNIT_DAYS,
                        ONE(NQ_KPI_AR_DSO_NUM), NQ_KPI_AR_INVOICED_FEN, 0, true, NQ_LOWER_IS_BETTER},
+    [NQ_METRIC_NPS_PROMOTERS] = {"nps_promoters", "推荐者数", "NPS promoters", NQ_UNIT_COUNT,
+                                 ONE(NQ_KPI_NPS_PROMOTERS), NONE},
+    [NQ_METRIC_NPS_DETRACTORS] = {"nps_detractors", "贬损者数", "NPS detractors", NQ_UNIT_COUNT,
+                                  ONE(NQ_KPI_NPS_DETRACTORS), NONE, 0, false, NQ_LOWER_IS_BETTER},
 };
 
 static double attain_higher(double actual, double target)

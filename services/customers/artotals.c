@@ -111,6 +111,29 @@ static void on_sum(nq_redis_t *r, redisReply *reply, void *data)
         finish(j, -1);
 }
 
+static void on_shared(nq_redis_t *r, redisReply *reply, void *data)
+{
+    if (reply && reply->type == REDIS_REPLY_ERROR)
+        nq_log_warn("ar_shared_failed", "%s", reply->str);
+}
+
+/* A customer with facts of several salespeople joins each one's shared set
+ * (once: the salespeople only grow), before the look's script, so a fill's
+ * "ready" follows it. 0, or -1 not sent. */
+static int mark_shared(nq_redis_t *r, const char *id, const nq_ar_t *ar)
+{
+    const char **sps = calloc(ar->n_inv + ar->n_pay + 1, sizeof(*sps));
+    size_t k = sps ? nq_ar_salespeople(ar, sps) : 0;
+    int rc = sps ? 0 : -1;
+    for (size_t i = 0; k > 1 && rc == 0 && i < k; i++) {
+        char key[160];
+        nq_key_sp_ar_totals(key, sizeof(key), sps[i], "shared");
+        rc = nq_redis_command(r, on_shared, NULL, "SADD %s %s", key, id);
+    }
+    free(sps);
+    return rc;
+}
+
 int artotals_write(nq_redis_t *r, const char *id, const nq_ar_t *ar, int64_t at, size_t n_facts,
                    artotals_done_fn done, void *data)
 {
@@ -119,7 +142,7 @@ int artotals_write(nq_redis_t *r, const char *id, const nq_ar_t *ar, int64_t at,
     if (!j)
         return -1;
     if (nq_ar_cells(ar, at, &j->cells, &j->n_cells) != 0 ||
-        nq_key_customer_ar_sum(key, sizeof(key), id) < 0) {
+        nq_key_customer_ar_sum(key, sizeof(key), id) < 0 || mark_shared(r, id, ar) != 0) {
         free(j->cells);
         free(j);
         return -1;

@@ -7,7 +7,8 @@
  * the contribution are still those read. The totals are thus always the
  * sum of the customers' contributions, and each contribution follows its
  * facts: a redelivery (no new fact) changes nothing, a rebuild's replay
- * (the same facts) neither.
+ * (the same facts) neither. A customer with facts of several salespeople is
+ * also put in each one's nq:{sp:<id>}:ar:shared (so a team counts it once).
  *
  *   artotals_write(redis, "c-1", &ar, now, n_facts, done, data);  // ar applied at now
  *   // done(data, 1) written, 0 facts or contribution changed (look again), -1 failed

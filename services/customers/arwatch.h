@@ -17,9 +17,10 @@
  * and asks for a look) leaves the index as it was.
  *
  * Every round first calls common/lua/ar_totals_fill.lua, the receivables
- * totals' mark (nq:ar:totals): without one, a look for every customer with
- * receivables (a Redis whose customers had them before the totals were
- * kept) and "filling"; then "ready" when no look is due.
+ * totals' mark (nq:ar:totals): without NQ_AR_TOTALS_READY, a look for every
+ * customer with receivables (a Redis whose customers had them before the
+ * totals or the shared sets were kept) and "filling"; then
+ * NQ_AR_TOTALS_READY when no look is due.
  *
  * A look first writes the customer's share of its salespeople's receivables
  * totals for now (artotals.h, by the same guard); only then its place in the

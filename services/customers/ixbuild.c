@@ -165,20 +165,22 @@ static void write_chunk(ixbuild_t *b)
         org_args_add_sorts(&a);
     size_t nsorts = a.argc;
     size_t n = 0;
+    static orgix_moves_t m; /* large; the service is one thread */
     for (size_t i = 0; i < b->chunk; i++) {
         const record_t *rec = &b->recs[i];
+        const char *id = b->ids[b->kind][b->at + i];
         orgix_values_t v;
-        orgix_keys_t add;
         if (rec->n == 0)
             continue;
         orgix_values_of(l, (const char *const *)rec->fields, rec->n, &v);
-        if (k->key(key, sizeof(key), b->ids[b->kind][b->at + i]) < 0 ||
-            orgix_add_keys(l, &v, &add) != 0)
+        m.rem.n = 0; /* a record's every index: its values', its tags' and its name's grams */
+        if (k->key(key, sizeof(key), id) < 0 || orgix_add_keys(l, &v, &m.add) != 0 ||
+            orgix_multi_moves(l, id, NULL, 0, (const char *const *)rec->fields, rec->n, &m) != 0)
             a.failed = true;
         nq_redis_args_adds(&a, key);
-        for (size_t x = 0; x < add.n; x++)
-            nq_redis_args_adds(&a, add.key[x]);
-        per[i] = add.n;
+        for (size_t x = 0; x < m.add.n; x++)
+            nq_redis_args_adds(&a, m.add.key[x]);
+        per[i] = m.add.n;
         n++;
     }
     size_t nkeys = a.argc;

@@ -54,6 +54,8 @@ static const struct {
     {"nq-scoring", NQ_KEY_AR_COMPANY_PREFIX "due", false, false},
     {"nq-gateway", NQ_KEY_AR_TOTALS, false, true},
     {"nq-scoring", ACL_SP NQ_KEY_SP_AR_TOTALS_SUFFIX "due", false, false},
+    {"nq-customers", ACL_SP NQ_KEY_SP_AR_TOTALS_SUFFIX "shared", true, true},
+    {"nq-gateway", ACL_SP NQ_KEY_SP_AR_TOTALS_SUFFIX "shared", false, true},
     {"nq-customers", ACL_SP NQ_KEY_SP_INTEL_SUFFIX "sums:2099-01", true, true},
     {"nq-customers", NQ_KEY_INTEL_SALESPEOPLE, true, true},
     {"nq-gateway", ACL_SP NQ_KEY_SP_INTEL_SUFFIX "obs", false, true},

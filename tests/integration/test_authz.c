@@ -74,11 +74,6 @@ static void key(const char *scope, const char *teams, bool revoke, char *headers
     snprintf(headers, len, "Authorization: Bearer %s\r\n", k);
 }
 
-static void put(const char *path, const char *body)
-{
-    json_decref(tk_call("PUT", path, body, 200));
-}
-
 /* The matrix sends hundreds of requests a second as each caller: rate limits
  * (tested in test_door) would answer some of them 429. It runs with the
  * services' Redis users on, so every route's writes are checked against the
@@ -92,18 +87,20 @@ static int suite_init(void)
 /* The org of authz.h, a user of each role with a session, the keys. */
 static void test_setup(void)
 {
-    put("/api/v1/teams/" AZ_TEAM_OWN, "{\"name\":\"本组\"}");
-    put("/api/v1/teams/" AZ_TEAM_OTHER, "{\"name\":\"他组\"}");
-    put("/api/v1/salespeople/" AZ_SP_OWN, "{\"name\":\"本人\",\"team_id\":\"" AZ_TEAM_OWN "\"}");
-    put("/api/v1/salespeople/" AZ_SP_MATE, "{\"name\":\"同事\",\"team_id\":\"" AZ_TEAM_OWN "\"}");
-    put("/api/v1/salespeople/" AZ_SP_OTHER,
-        "{\"name\":\"他人\",\"team_id\":\"" AZ_TEAM_OTHER "\"}");
-    put("/api/v1/customers/" AZ_CUST_OWN,
-        "{\"name\":\"本客户\",\"class\":\"key\",\"owner_id\":\"" AZ_SP_OWN "\"}");
-    put("/api/v1/customers/" AZ_CUST_MATE,
-        "{\"name\":\"同事客户\",\"class\":\"key\",\"owner_id\":\"" AZ_SP_MATE "\"}");
-    put("/api/v1/customers/" AZ_CUST_OTHER,
-        "{\"name\":\"他客户\",\"class\":\"key\",\"owner_id\":\"" AZ_SP_OTHER "\"}");
+    tk_put_ok("/api/v1/teams/" AZ_TEAM_OWN, "{\"name\":\"本组\"}");
+    tk_put_ok("/api/v1/teams/" AZ_TEAM_OTHER, "{\"name\":\"他组\"}");
+    tk_put_ok("/api/v1/salespeople/" AZ_SP_OWN,
+              "{\"name\":\"本人\",\"team_id\":\"" AZ_TEAM_OWN "\"}");
+    tk_put_ok("/api/v1/salespeople/" AZ_SP_MATE,
+              "{\"name\":\"同事\",\"team_id\":\"" AZ_TEAM_OWN "\"}");
+    tk_put_ok("/api/v1/salespeople/" AZ_SP_OTHER,
+              "{\"name\":\"他人\",\"team_id\":\"" AZ_TEAM_OTHER "\"}");
+    tk_put_ok("/api/v1/customers/" AZ_CUST_OWN,
+              "{\"name\":\"本客户\",\"class\":\"key\",\"owner_id\":\"" AZ_SP_OWN "\"}");
+    tk_put_ok("/api/v1/customers/" AZ_CUST_MATE,
+              "{\"name\":\"同事客户\",\"class\":\"key\",\"owner_id\":\"" AZ_SP_MATE "\"}");
+    tk_put_ok("/api/v1/customers/" AZ_CUST_OTHER,
+              "{\"name\":\"他客户\",\"class\":\"key\",\"owner_id\":\"" AZ_SP_OTHER "\"}");
     add_user("u-az-admin", "admin", "", "");
     add_user("u-az-manager", "manager", "", "");
     add_user("u-az-coord", "coordinator", AZ_TEAM_OWN, "");
@@ -685,14 +682,16 @@ static void test_post_after_move(void)
                           json_pack("[o]", call_event("az-m-1", AZ_SP_MATE)), &status);
     tk_check(strcmp(results_of(a, res, sizeof(res)), "accepted") == 0, "before the move: %s", res);
     json_decref(a);
-    put("/api/v1/salespeople/" AZ_SP_MATE, "{\"name\":\"同事\",\"team_id\":\"" AZ_TEAM_OTHER "\"}");
+    tk_put_ok("/api/v1/salespeople/" AZ_SP_MATE,
+              "{\"name\":\"同事\",\"team_id\":\"" AZ_TEAM_OTHER "\"}");
     usleep(1100 * 1000);
     a = post_with(s_conn[AZ_COORD], s_headers[AZ_COORD],
                   json_pack("[o]", call_event("az-m-2", AZ_SP_MATE)), &status);
     tk_check(strcmp(results_of(a, res, sizeof(res)), "rejected/salesperson_id") == 0,
              "a second after the move: %s", res);
     json_decref(a);
-    put("/api/v1/salespeople/" AZ_SP_MATE, "{\"name\":\"同事\",\"team_id\":\"" AZ_TEAM_OWN "\"}");
+    tk_put_ok("/api/v1/salespeople/" AZ_SP_MATE,
+              "{\"name\":\"同事\",\"team_id\":\"" AZ_TEAM_OWN "\"}");
     usleep(1100 * 1000);
     a = post_with(s_conn[AZ_COORD], s_headers[AZ_COORD],
                   json_pack("[o]", call_event("az-m-3", AZ_SP_MATE)), &status);

@@ -36,11 +36,6 @@
 static int64_t s_now;
 static char s_credit_1[64], s_credit_2[64]; /* the credit alerts' ids */
 
-static void put(const char *path, const char *body)
-{
-    json_decref(tk_call("PUT", path, body, 200));
-}
-
 /* Stop both replicas with SIGKILL; start them again with the clock `offset_ms`
  * ahead unless `down`. */
 static void kill_alerting(void)
@@ -165,13 +160,13 @@ static int signals_of(const char *kind)
 
 static void test_setup(void)
 {
-    put("/api/v1/teams/t-ca", "{\"name\":\"客户告警组\"}");
-    put("/api/v1/salespeople/sp-ca", "{\"name\":\"张伟\",\"team_id\":\"t-ca\"}");
-    put("/api/v1/customers/ca-cr",
-        "{\"name\":\"华联超市\",\"owner_id\":\"sp-ca\",\"credit_limit\":\"2000.00\"}");
-    put("/api/v1/customers/ca-inv", "{\"name\":\"北辰实业\",\"owner_id\":\"sp-ca\"}");
-    put("/api/v1/customers/ca-pool",
-        "{\"name\":\"金达机电\",\"class\":\"key\",\"owner_id\":\"sp-ca\"}");
+    tk_put_ok("/api/v1/teams/t-ca", "{\"name\":\"客户告警组\"}");
+    tk_put_ok("/api/v1/salespeople/sp-ca", "{\"name\":\"张伟\",\"team_id\":\"t-ca\"}");
+    tk_put_ok("/api/v1/customers/ca-cr",
+              "{\"name\":\"华联超市\",\"owner_id\":\"sp-ca\",\"credit_limit\":\"2000.00\"}");
+    tk_put_ok("/api/v1/customers/ca-inv", "{\"name\":\"北辰实业\",\"owner_id\":\"sp-ca\"}");
+    tk_put_ok("/api/v1/customers/ca-pool",
+              "{\"name\":\"金达机电\",\"class\":\"key\",\"owner_id\":\"sp-ca\"}");
     /* the rules are in the table: invoice_past_due with its grace days */
     json_t *j = tk_get_ok("/api/v1/teams/t-ca/alert-rules");
     size_t i;

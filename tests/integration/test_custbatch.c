@@ -38,18 +38,13 @@ static int suite_cleanup(void)
     return tk_stop();
 }
 
-static void put(const char *path, const char *body)
-{
-    json_decref(tk_call("PUT", path, body, 200));
-}
-
 static void test_setup(void)
 {
-    put("/api/v1/teams/t-cb1", "{\"name\":\"批量一组\",\"coordinators\":[\"u-cb\"]}");
-    put("/api/v1/teams/t-cb2", "{\"name\":\"批量二组\"}");
-    put("/api/v1/salespeople/sp-cb1", "{\"name\":\"王五\",\"team_id\":\"t-cb1\"}");
-    put("/api/v1/salespeople/sp-cb2", "{\"name\":\"赵六\",\"team_id\":\"t-cb2\"}");
-    put("/api/v1/customers/c-other", "{\"name\":\"别组客户\",\"owner_id\":\"sp-cb2\"}");
+    tk_put_ok("/api/v1/teams/t-cb1", "{\"name\":\"批量一组\",\"coordinators\":[\"u-cb\"]}");
+    tk_put_ok("/api/v1/teams/t-cb2", "{\"name\":\"批量二组\"}");
+    tk_put_ok("/api/v1/salespeople/sp-cb1", "{\"name\":\"王五\",\"team_id\":\"t-cb1\"}");
+    tk_put_ok("/api/v1/salespeople/sp-cb2", "{\"name\":\"赵六\",\"team_id\":\"t-cb2\"}");
+    tk_put_ok("/api/v1/customers/c-other", "{\"name\":\"别组客户\",\"owner_id\":\"sp-cb2\"}");
     tk_sign_in("u-cb", "coordinator", "t-cb1", "", PASSWORD, s_cookie, sizeof(s_cookie));
 }
 

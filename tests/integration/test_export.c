@@ -205,11 +205,6 @@ static size_t export_matches_list(const char *query, const char *headers)
     return n;
 }
 
-static void put(const char *path, const char *body)
-{
-    json_decref(tk_call("PUT", path, body, 200));
-}
-
 /* ================================================================ setup */
 
 static int suite_init(void)
@@ -220,10 +215,10 @@ static int suite_init(void)
 /* The org above, and the coordinator signed in. */
 static void test_setup(void)
 {
-    put("/api/v1/teams/t-e1", "{\"name\":\"华东一组\",\"coordinators\":[\"u-exp\"]}");
-    put("/api/v1/teams/t-e2", "{\"name\":\"华北组\"}");
-    put("/api/v1/salespeople/sp-e1", "{\"name\":\"张三\",\"team_id\":\"t-e1\"}");
-    put("/api/v1/salespeople/sp-e2", "{\"name\":\"李四\",\"team_id\":\"t-e2\"}");
+    tk_put_ok("/api/v1/teams/t-e1", "{\"name\":\"华东一组\",\"coordinators\":[\"u-exp\"]}");
+    tk_put_ok("/api/v1/teams/t-e2", "{\"name\":\"华北组\"}");
+    tk_put_ok("/api/v1/salespeople/sp-e1", "{\"name\":\"张三\",\"team_id\":\"t-e1\"}");
+    tk_put_ok("/api/v1/salespeople/sp-e2", "{\"name\":\"李四\",\"team_id\":\"t-e2\"}");
     for (size_t i = 0; i < sizeof(odd_names) / sizeof(odd_names[0]); i++) {
         char path[64];
         json_t *body = json_pack("{s:s, s:s, s:s, s:s, s:[s,s], s:s, s:i}", "name", odd_names[i][1],
@@ -239,7 +234,7 @@ static void test_setup(void)
         snprintf(body, sizeof(body),
                  "{\"name\":\"客户 %d 号\",\"owner_id\":\"%s\",\"region\":\"西南\"}", i,
                  i % 2 ? "sp-e2" : "sp-e1");
-        put(path, body);
+        tk_put_ok(path, body);
     }
     nq_user_t u = {0};
     char err[256] = "";

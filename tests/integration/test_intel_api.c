@@ -6,7 +6,8 @@
  * whole log again, and after a rebuild's replay with the intel keys gone;
  * a coordinator and a salesperson of another team see none of ours; one
  * customer's intel (?customer=, from its timeline) with the same figures,
- * its reporters named, 404 out of scope; bad queries name their field.
+ * its reporters named, 404 out of scope; bad queries name their field, and
+ * parameters the route does not take (?team=, ?salesperson=) are a 400 naming them.
  *
  * The org: t-i1 (sp-i1, sp-i2; coordinator u-i1), t-i2 (sp-i3; coordinator
  * u-i2, salesperson user u-s3). */
@@ -67,21 +68,16 @@ static json_t *events(void)
         intel("ci-7", "sp-i1", "i-1", "2026-10-30T10:00:00+08:00", "A100", "800.00", NULL));
 }
 
-static void put(const char *path, const char *body)
-{
-    json_decref(tk_call("PUT", path, body, 200));
-}
-
 static void test_setup(void)
 {
-    put("/api/v1/teams/t-i1", "{\"name\":\"情报一组\",\"coordinators\":[\"u-i1\"]}");
-    put("/api/v1/teams/t-i2", "{\"name\":\"情报二组\",\"coordinators\":[\"u-i2\"]}");
-    put("/api/v1/salespeople/sp-i1", "{\"name\":\"李娜\",\"team_id\":\"t-i1\"}");
-    put("/api/v1/salespeople/sp-i2", "{\"name\":\"王芳\",\"team_id\":\"t-i1\"}");
-    put("/api/v1/salespeople/sp-i3", "{\"name\":\"赵敏\",\"team_id\":\"t-i2\"}");
-    put("/api/v1/customers/i-1", "{\"name\":\"华远贸易\",\"owner_id\":\"sp-i1\"}");
-    put("/api/v1/customers/i-2", "{\"name\":\"北辰实业\",\"owner_id\":\"sp-i2\"}");
-    put("/api/v1/customers/i-3", "{\"name\":\"南山科技\",\"owner_id\":\"sp-i3\"}");
+    tk_put_ok("/api/v1/teams/t-i1", "{\"name\":\"情报一组\",\"coordinators\":[\"u-i1\"]}");
+    tk_put_ok("/api/v1/teams/t-i2", "{\"name\":\"情报二组\",\"coordinators\":[\"u-i2\"]}");
+    tk_put_ok("/api/v1/salespeople/sp-i1", "{\"name\":\"李娜\",\"team_id\":\"t-i1\"}");
+    tk_put_ok("/api/v1/salespeople/sp-i2", "{\"name\":\"王芳\",\"team_id\":\"t-i1\"}");
+    tk_put_ok("/api/v1/salespeople/sp-i3", "{\"name\":\"赵敏\",\"team_id\":\"t-i2\"}");
+    tk_put_ok("/api/v1/customers/i-1", "{\"name\":\"华远贸易\",\"owner_id\":\"sp-i1\"}");
+    tk_put_ok("/api/v1/customers/i-2", "{\"name\":\"北辰实业\",\"owner_id\":\"sp-i2\"}");
+    tk_put_ok("/api/v1/customers/i-3", "{\"name\":\"南山科技\",\"owner_id\":\"sp-i3\"}");
     tk_sign_in("u-i1", "coordinator", "t-i1", "", PASSWORD, s_coord1, sizeof(s_coord1));
     tk_sign_in("u-i2", "coordinator", "t-i2", "", PASSWORD, s_coord2, sizeof(s_coord2));
     tk_sign_in("u-s3", "salesperson", "", "sp-i3", PASSWORD, s_sp3, sizeof(s_sp3));
@@ -274,6 +270,28 @@ static void test_bad_queries(void)
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
         tk_expect_400("GET", cases[i].path, NULL, cases[i].field);
+    /* parameters the route does not take: 400 naming them for every caller, before any
+     * scoping (t-i1's coordinator naming t-i2 or its salesperson, or their own team) */
+    static const struct {
+        const char *path, *field, *cookie;
+    } others[] = {
+        {"/api/v1/intel?team=t-i2", "team", s_coord1},
+        {"/api/v1/intel?salesperson=sp-i3&period=month", "salesperson", s_coord1},
+        {"/api/v1/intel?team=t-i1", "team", s_coord1},
+        {"/api/v1/intel?period=month&foo=1", "foo", s_sp3},
+        {"/api/v1/intel?team=t-i1", "team", NULL},
+    };
+    for (size_t i = 0; i < sizeof(others) / sizeof(others[0]); i++) {
+        int status;
+        char head[4096];
+        json_t *j = others[i].cookie ? tk_raw("GET", others[i].path, others[i].cookie, NULL,
+                                              &status, head, sizeof(head))
+                                     : tk_api_raw("GET", others[i].path, NULL, &status);
+        tk_check(status == 400 && tk_names_field(json_object_get(j, "errors"), others[i].field),
+                 "GET %s (case %zu): want 400 naming %s, got %d %s", others[i].path, i,
+                 others[i].field, status, tk_text(j));
+        json_decref(j);
+    }
 }
 
 /* The answers the next tests compare: the team's month and quarter. */

@@ -371,13 +371,14 @@ void check_sp_kpis(const char *sp, const char *kind, const char *at, const char 
     tk_check_str(json_object_get(j, "salesperson_id"), sp, path);
     json_t *k = json_object_get(j, "kpis");
     /* the model's metrics, the after-sales and training ones test_service checks, and the
-     * state metrics test_overdue checks */
-    tk_check(json_object_size(k) == M_COUNT + 7 && json_object_get(k, "nps") &&
+     * state metrics test_overdue checks, promoters and detractors */
+    tk_check(json_object_size(k) == M_COUNT + 9 && json_object_get(k, "nps") &&
                  json_object_get(k, "dso") && json_object_get(k, "tickets_overdue") &&
                  json_object_get(k, "receivables_overdue") &&
                  json_object_get(k, "tickets_closed") && json_object_get(k, "training_hours") &&
-                 json_object_get(k, "trainings"),
-             "%s: want %d metrics, got %s", path, M_COUNT + 7, tk_text(k));
+                 json_object_get(k, "trainings") && json_object_get(k, "nps_promoters") &&
+                 json_object_get(k, "nps_detractors"),
+             "%s: want %d metrics, got %s", path, M_COUNT + 9, tk_text(k));
     agg_t a = expect_of(&sp, 1, key);
     for (int m = 0; m < M_COUNT; m++) {
         double v = 0;
@@ -420,9 +421,10 @@ json_t *check_overview(const char *path, const char *subject, const char *const 
     agg_t cur = expect_of(sps, n, key), before = expect_of(sps, n, prev),
           last = expect_of(sps, n, ly);
     json_t *metrics = json_object_get(j, "metrics");
-    /* the model's metrics, and the after-sales and training ones test_service checks */
-    tk_check(json_object_size(metrics) == M_COUNT + 7 && json_object_get(metrics, "dso"),
-             "%s: want %d metrics", path, M_COUNT + 7);
+    /* the model's metrics, and the after-sales, training and NPS ones test_service checks */
+    tk_check(json_object_size(metrics) == M_COUNT + 9 && json_object_get(metrics, "dso") &&
+                 json_object_get(metrics, "nps_detractors"),
+             "%s: want %d metrics", path, M_COUNT + 9);
     for (int m = 0; m < M_COUNT; m++) {
         char ctx[300];
         const char *name = s_metrics[m].name;

@@ -913,13 +913,14 @@ static void test_build_once(void)
     for (size_t i = 0; i < keys->elements; i++)
         freeReplyObject(redisCommand(tk_redis, "DEL %s", keys->element[i]->str));
     freeReplyObject(keys);
-    static const char *const raw[][8] = {
-        {"HSET", "nq:cust:z-raw", "name", "旧客户", "class", "key", "owner_id", "sp-04"},
+    static const char *const raw[][10] = {
+        {"HSET", "nq:cust:z-raw", "name", "旧客户", "class", "key", "owner_id", "sp-04", "tags",
+         "[\"老客户\"]"},
         {"SADD", "nq:customers", "z-raw", NULL},
     };
     for (size_t i = 0; i < sizeof(raw) / sizeof(raw[0]); i++) {
         int argc = 0;
-        while (argc < 8 && raw[i][argc])
+        while (argc < 10 && raw[i][argc])
             argc++;
         freeReplyObject(redisCommandArgv(tk_redis, argc, (const char **)raw[i], NULL));
     }
@@ -948,6 +949,9 @@ static void test_build_once(void)
     tk_check(strstr(tk_text(j), "\"z-raw\"") != NULL, "z-raw in t-b's key customers: %s",
              tk_text(j));
     json_decref(j);
+    check_list("/api/v1/customers?q=%E6%97%A7%E5%AE%A2", "z-raw"); /* q=旧客: its name's grams */
+    check_list("/api/v1/customers?q=Z-RA", "z-raw");               /* its id's */
+    check_list("/api/v1/customers?tag=%E8%80%81%E5%AE%A2%E6%88%B7", "z-raw"); /* tag=老客户 */
     check_sorted_teams("indexes built again");
 }
 

@@ -25,11 +25,6 @@
 static char s_sa2[300]; /* sp-a2's session header lines */
 static char s_coa[300]; /* t-a's coordinator's */
 
-static void put(const char *path, const char *body)
-{
-    json_decref(tk_call("PUT", path, body, 200));
-}
-
 /* POST as a session; the status, the answer in *out (caller's) when out. */
 static int post_as(const char *session, const char *path, const char *body, json_t **out)
 {
@@ -51,12 +46,12 @@ static int suite_init(void)
 
 static void test_org(void)
 {
-    put("/api/v1/teams/t-a", "{\"name\":\"A\"}");
-    put("/api/v1/teams/t-b", "{\"name\":\"B\"}");
-    put("/api/v1/salespeople/sp-a1", "{\"name\":\"a1\",\"team_id\":\"t-a\"}");
-    put("/api/v1/salespeople/sp-a2", "{\"name\":\"a2\",\"team_id\":\"t-a\"}");
-    put("/api/v1/salespeople/sp-b1", "{\"name\":\"b1\",\"team_id\":\"t-b\"}");
-    put("/api/v1/salespeople/sp-b2", "{\"name\":\"b2\",\"team_id\":\"t-b\"}");
+    tk_put_ok("/api/v1/teams/t-a", "{\"name\":\"A\"}");
+    tk_put_ok("/api/v1/teams/t-b", "{\"name\":\"B\"}");
+    tk_put_ok("/api/v1/salespeople/sp-a1", "{\"name\":\"a1\",\"team_id\":\"t-a\"}");
+    tk_put_ok("/api/v1/salespeople/sp-a2", "{\"name\":\"a2\",\"team_id\":\"t-a\"}");
+    tk_put_ok("/api/v1/salespeople/sp-b1", "{\"name\":\"b1\",\"team_id\":\"t-b\"}");
+    tk_put_ok("/api/v1/salespeople/sp-b2", "{\"name\":\"b2\",\"team_id\":\"t-b\"}");
     tk_sign_in("u-sa2", "salesperson", "", "sp-a2", PASSWORD, s_sa2, sizeof(s_sa2));
     tk_sign_in("u-coa", "coordinator", "t-a", "", PASSWORD, s_coa, sizeof(s_coa));
 }
@@ -80,7 +75,7 @@ static void test_settings(void)
                   "assign_rule");
     tk_expect_400("PUT", "/api/v1/teams/t-a/cadence", "{\"normal_claim_limit\":0}",
                   "normal_claim_limit");
-    put("/api/v1/teams/t-a/cadence", "{\"normal_claim_limit\":1,\"key_pool_days\":63}");
+    tk_put_ok("/api/v1/teams/t-a/cadence", "{\"normal_claim_limit\":1,\"key_pool_days\":63}");
     g = tk_get_ok("/api/v1/teams/t-a/cadence");
     CU_ASSERT_EQUAL(tk_num(g, "normal_claim_limit"), 1);
     CU_ASSERT_EQUAL(tk_num(g, "key_pool_days"), 63);
@@ -92,10 +87,13 @@ static void test_settings(void)
 
 static void test_claim_assign(void)
 {
-    put("/api/v1/customers/c-p2", "{\"name\":\"P2\",\"status\":\"pool\",\"pool_team\":\"t-a\"}");
-    put("/api/v1/customers/c-p3", "{\"name\":\"P3\",\"status\":\"pool\",\"pool_team\":\"t-a\"}");
-    put("/api/v1/customers/c-pb", "{\"name\":\"PB\",\"status\":\"pool\",\"pool_team\":\"t-b\"}");
-    put("/api/v1/customers/c-o1", "{\"name\":\"O1\",\"owner_id\":\"sp-a1\"}");
+    tk_put_ok("/api/v1/customers/c-p2",
+              "{\"name\":\"P2\",\"status\":\"pool\",\"pool_team\":\"t-a\"}");
+    tk_put_ok("/api/v1/customers/c-p3",
+              "{\"name\":\"P3\",\"status\":\"pool\",\"pool_team\":\"t-a\"}");
+    tk_put_ok("/api/v1/customers/c-pb",
+              "{\"name\":\"PB\",\"status\":\"pool\",\"pool_team\":\"t-b\"}");
+    tk_put_ok("/api/v1/customers/c-o1", "{\"name\":\"O1\",\"owner_id\":\"sp-a1\"}");
     json_t *j = NULL;
     /* under the limit: theirs */
     CU_ASSERT_EQUAL(post_as(s_sa2, "/api/v1/customers/c-p2/claim", "{}", &j), 200);
@@ -138,8 +136,8 @@ static void test_claim_assign(void)
 /* Two claims at the same moment (two curl processes): one wins. */
 static void test_concurrent_claims(void)
 {
-    put("/api/v1/customers/c-race", "{\"name\":\"R\",\"class\":\"key\",\"status\":\"pool\","
-                                    "\"pool_team\":\"t-a\"}");
+    tk_put_ok("/api/v1/customers/c-race", "{\"name\":\"R\",\"class\":\"key\",\"status\":\"pool\","
+                                          "\"pool_team\":\"t-a\"}");
     char cmd[2048], dir[512];
     snprintf(dir, sizeof(dir), "%s", nq_harness_dir(tk_h));
     snprintf(cmd, sizeof(cmd),
@@ -186,12 +184,12 @@ static const char *wait_owner(const char *id, char *buf, size_t len)
 
 static void test_round_robin(void)
 {
-    put("/api/v1/teams/t-b/cadence", "{\"assign_rule\":\"round_robin\"}");
+    tk_put_ok("/api/v1/teams/t-b/cadence", "{\"assign_rule\":\"round_robin\"}");
     const char *want[] = {"sp-b1", "sp-b2", "sp-b1"};
     for (int i = 0; i < 3; i++) {
         char path[64], owner[64];
         snprintf(path, sizeof(path), "/api/v1/customers/c-rr%d", i);
-        put(path, "{\"name\":\"RR\",\"status\":\"pool\",\"pool_team\":\"t-b\"}");
+        tk_put_ok(path, "{\"name\":\"RR\",\"status\":\"pool\",\"pool_team\":\"t-b\"}");
         CU_ASSERT_STRING_EQUAL(
             wait_owner(path + strlen("/api/v1/customers/"), owner, sizeof(owner)), want[i]);
     }
@@ -207,9 +205,10 @@ static void test_round_robin(void)
 static void test_move_to_pool(void)
 {
     int64_t now = nq_now_ms();
-    put("/api/v1/customers/c-m1", "{\"name\":\"M1\",\"owner_id\":\"sp-b2\"}");
-    put("/api/v1/customers/c-m2", "{\"name\":\"M2\",\"class\":\"key\",\"owner_id\":\"sp-a1\"}");
-    put("/api/v1/teams/t-b/cadence", "{}"); /* no rule: it stays in the pool */
+    tk_put_ok("/api/v1/customers/c-m1", "{\"name\":\"M1\",\"owner_id\":\"sp-b2\"}");
+    tk_put_ok("/api/v1/customers/c-m2",
+              "{\"name\":\"M2\",\"class\":\"key\",\"owner_id\":\"sp-a1\"}");
+    tk_put_ok("/api/v1/teams/t-b/cadence", "{}"); /* no rule: it stays in the pool */
     tk_post_counts(json_pack("[o,o]", tk_event("pv-1", "visit", "sp-b2", "c-m1", now - 1000, NULL),
                              tk_event("pv-2", "visit", "sp-a1", "c-m2", now - 1000, NULL)),
                    2, 0);

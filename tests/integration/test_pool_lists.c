@@ -33,11 +33,6 @@ static char s_coa[300]; /* t-a's coordinator */
 static char s_cob[300]; /* t-b's coordinator */
 static char s_sa2[300]; /* sp-a2 (t-a), a salesperson user */
 
-static void put(const char *path, const char *body)
-{
-    json_decref(tk_call("PUT", path, body, 200));
-}
-
 /* The ids of a list as `session` sees it (NULL: the suite's key), in
  * order, comma-separated ("" none; "!<status>" when not 200). */
 static const char *ids_as(const char *session, const char *path)
@@ -86,19 +81,22 @@ static int suite_cleanup(void)
 
 static void test_setup(void)
 {
-    put("/api/v1/teams/t-a", "{\"name\":\"A\"}");
-    put("/api/v1/teams/t-b", "{\"name\":\"B\"}");
-    put("/api/v1/salespeople/sp-a1", "{\"name\":\"a1\",\"team_id\":\"t-a\"}");
-    put("/api/v1/salespeople/sp-a2", "{\"name\":\"a2\",\"team_id\":\"t-a\"}");
-    put("/api/v1/salespeople/sp-b1", "{\"name\":\"b1\",\"team_id\":\"t-b\"}");
+    tk_put_ok("/api/v1/teams/t-a", "{\"name\":\"A\"}");
+    tk_put_ok("/api/v1/teams/t-b", "{\"name\":\"B\"}");
+    tk_put_ok("/api/v1/salespeople/sp-a1", "{\"name\":\"a1\",\"team_id\":\"t-a\"}");
+    tk_put_ok("/api/v1/salespeople/sp-a2", "{\"name\":\"a2\",\"team_id\":\"t-a\"}");
+    tk_put_ok("/api/v1/salespeople/sp-b1", "{\"name\":\"b1\",\"team_id\":\"t-b\"}");
     tk_sign_in("u-coa", "coordinator", "t-a", "", PASSWORD, s_coa, sizeof(s_coa));
     tk_sign_in("u-cob", "coordinator", "t-b", "", PASSWORD, s_cob, sizeof(s_cob));
     tk_sign_in("u-sa2", "salesperson", "", "sp-a2", PASSWORD, s_sa2, sizeof(s_sa2));
-    put("/api/v1/customers/c-o1", "{\"name\":\"O1\",\"owner_id\":\"sp-a1\"}");
-    put("/api/v1/customers/c-pa", "{\"name\":\"PA\",\"status\":\"pool\",\"pool_team\":\"t-a\"}");
-    put("/api/v1/customers/c-pa2", "{\"name\":\"PA2\",\"status\":\"pool\",\"pool_team\":\"t-a\"}");
-    put("/api/v1/customers/c-pb", "{\"name\":\"PB\",\"status\":\"pool\",\"pool_team\":\"t-b\"}");
-    put("/api/v1/customers/c-free", "{\"name\":\"F\",\"status\":\"pool\"}"); /* no team's */
+    tk_put_ok("/api/v1/customers/c-o1", "{\"name\":\"O1\",\"owner_id\":\"sp-a1\"}");
+    tk_put_ok("/api/v1/customers/c-pa",
+              "{\"name\":\"PA\",\"status\":\"pool\",\"pool_team\":\"t-a\"}");
+    tk_put_ok("/api/v1/customers/c-pa2",
+              "{\"name\":\"PA2\",\"status\":\"pool\",\"pool_team\":\"t-a\"}");
+    tk_put_ok("/api/v1/customers/c-pb",
+              "{\"name\":\"PB\",\"status\":\"pool\",\"pool_team\":\"t-b\"}");
+    tk_put_ok("/api/v1/customers/c-free", "{\"name\":\"F\",\"status\":\"pool\"}"); /* no team's */
     CU_ASSERT_TRUE(in_index(POOL_A, "c-pa"));
     CU_ASSERT_TRUE(in_index(POOL_B, "c-pb"));
     CU_ASSERT_TRUE(in_index(PAIR_A, "c-pa"));
@@ -146,12 +144,13 @@ static void test_leave(void)
     CU_ASSERT_FALSE(in_index(POOL_B, "c-pb"));
     check_ids(s_cob, "coordinator B", "/api/v1/customers?team=t-b&status=pool", "");
     check_ids(s_cob, "coordinator B", "/api/v1/customers?team=t-b", "c-pb");
-    put("/api/v1/customers/c-pa2", "{\"name\":\"PA2\",\"owner_id\":\"sp-b1\"}");
+    tk_put_ok("/api/v1/customers/c-pa2", "{\"name\":\"PA2\",\"owner_id\":\"sp-b1\"}");
     CU_ASSERT_FALSE(in_index(POOL_A, "c-pa2"));
     check_ids(s_coa, "coordinator A", "/api/v1/customers?team=t-a", "c-o1,c-pa");
     CU_ASSERT_EQUAL(tk_redis_int("ZCARD %s", POOL_A), 0);
     /* deleted from a pool: out of its index */
-    put("/api/v1/customers/c-gone", "{\"name\":\"G\",\"status\":\"pool\",\"pool_team\":\"t-b\"}");
+    tk_put_ok("/api/v1/customers/c-gone",
+              "{\"name\":\"G\",\"status\":\"pool\",\"pool_team\":\"t-b\"}");
     CU_ASSERT_TRUE(in_index(POOL_B, "c-gone"));
     json_decref(tk_call("DELETE", "/api/v1/customers/c-gone", NULL, 200));
     CU_ASSERT_EQUAL(tk_redis_int("EXISTS %s", POOL_B), 0);

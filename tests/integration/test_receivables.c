@@ -37,11 +37,6 @@ static int suite_cleanup(void)
     return tk_stop();
 }
 
-static void put(const char *path, const char *body)
-{
-    json_decref(tk_call("PUT", path, body, 200));
-}
-
 /* An event at a local time "2026-10-01T10:00:00+08:00" with extra fields
  * (a JSON object text, or NULL). */
 static json_t *ev(const char *id, const char *type, const char *sp, const char *cust,
@@ -82,13 +77,13 @@ static void sign_in(const char *id, const char *role, const char *teams, const c
 
 static void test_setup(void)
 {
-    put("/api/v1/teams/t-r1", "{\"name\":\"应收一组\",\"coordinators\":[\"u-ar\"]}");
-    put("/api/v1/teams/t-r2", "{\"name\":\"应收二组\"}");
-    put("/api/v1/salespeople/sp-r1", "{\"name\":\"王强\",\"team_id\":\"t-r1\"}");
-    put("/api/v1/salespeople/sp-r2", "{\"name\":\"赵敏\",\"team_id\":\"t-r2\"}");
-    put("/api/v1/customers/r-1", "{\"name\":\"华远贸易\",\"owner_id\":\"sp-r1\","
-                                 "\"credit_limit\":\"1500.00\",\"payment_terms_days\":30}");
-    put("/api/v1/customers/r-2", "{\"name\":\"北辰实业\",\"owner_id\":\"sp-r2\"}");
+    tk_put_ok("/api/v1/teams/t-r1", "{\"name\":\"应收一组\",\"coordinators\":[\"u-ar\"]}");
+    tk_put_ok("/api/v1/teams/t-r2", "{\"name\":\"应收二组\"}");
+    tk_put_ok("/api/v1/salespeople/sp-r1", "{\"name\":\"王强\",\"team_id\":\"t-r1\"}");
+    tk_put_ok("/api/v1/salespeople/sp-r2", "{\"name\":\"赵敏\",\"team_id\":\"t-r2\"}");
+    tk_put_ok("/api/v1/customers/r-1", "{\"name\":\"华远贸易\",\"owner_id\":\"sp-r1\","
+                                       "\"credit_limit\":\"1500.00\",\"payment_terms_days\":30}");
+    tk_put_ok("/api/v1/customers/r-2", "{\"name\":\"北辰实业\",\"owner_id\":\"sp-r2\"}");
     sign_in("u-ar", "coordinator", "t-r1", "", s_cookie);
     sign_in("u-sp", "salesperson", "", "sp-r1", s_sp_cookie);
 
@@ -303,7 +298,8 @@ static bool looks_done(void)
         char fmt[64];
         snprintf(fmt, sizeof(fmt), "ZCOUNT %%s -inf %lld", (long long)nq_now_ms());
         redisReply *mark = tk_cmd("GET %s", NQ_KEY_AR_TOTALS);
-        bool ready = mark && mark->type == REDIS_REPLY_STRING && strcmp(mark->str, "ready") == 0;
+        bool ready =
+            mark && mark->type == REDIS_REPLY_STRING && strcmp(mark->str, NQ_AR_TOTALS_READY) == 0;
         freeReplyObject(mark);
         if (ready && tk_redis_int(fmt, NQ_KEY_AR_DUE) == 0)
             return true;
@@ -312,7 +308,7 @@ static bool looks_done(void)
 }
 
 /* The answer for now (kept totals) and at today's date (per customer), as
- * JSON text without "customers" (counted per member for now). */
+ * JSON text. */
 static char *read_scope(const char *scope, bool now)
 {
     char path[160];
@@ -321,7 +317,6 @@ static char *read_scope(const char *scope, bool now)
     snprintf(path, sizeof(path), "/api/v1/receivables?scope=%s%s%s", scope,
              now ? "" : "&at=", now ? "" : d.key);
     json_t *j = tk_get_ok(path);
-    json_object_del(j, "customers");
     char *text = json_dumps(j, JSON_SORT_KEYS);
     json_decref(j);
     return text;
@@ -343,11 +338,11 @@ static void check_now_equals_per_customer(void)
 
 static void test_team_now(void)
 {
-    put("/api/v1/teams/t-r3", "{\"name\":\"应收三组\"}");
-    put("/api/v1/salespeople/sp-r3a", "{\"name\":\"钱进\",\"team_id\":\"t-r3\"}");
-    put("/api/v1/salespeople/sp-r3b", "{\"name\":\"孙莉\",\"team_id\":\"t-r3\"}");
-    put("/api/v1/customers/r-3", "{\"name\":\"东海机电\",\"owner_id\":\"sp-r3a\"}");
-    put("/api/v1/customers/r-4", "{\"name\":\"西山建材\",\"owner_id\":\"sp-r3b\"}");
+    tk_put_ok("/api/v1/teams/t-r3", "{\"name\":\"应收三组\"}");
+    tk_put_ok("/api/v1/salespeople/sp-r3a", "{\"name\":\"钱进\",\"team_id\":\"t-r3\"}");
+    tk_put_ok("/api/v1/salespeople/sp-r3b", "{\"name\":\"孙莉\",\"team_id\":\"t-r3\"}");
+    tk_put_ok("/api/v1/customers/r-3", "{\"name\":\"东海机电\",\"owner_id\":\"sp-r3a\"}");
+    tk_put_ok("/api/v1/customers/r-4", "{\"name\":\"西山建材\",\"owner_id\":\"sp-r3b\"}");
     tk_post_counts(team_events(), 8, 0);
     CU_ASSERT_TRUE_FATAL(tk_wait_indexed(INDEX_MS));
     check_now_equals_per_customer();
@@ -358,6 +353,8 @@ static void test_team_now(void)
     tk_check_str(json_object_get(j, "credit"), "250.00", "team credit");
     tk_check_str(json_object_get(json_object_get(j, "aging"), "d61_90"), "700.00", "61-90 days");
     tk_check(tk_num(j, "open_invoices") == 3, "three open: %s", tk_text(j));
+    /* r-3 and r-4 have facts of both members: each counts once */
+    tk_check(tk_num(j, "customers") == 2, "two customers: %s", tk_text(j));
     json_decref(j);
     /* the same events again: duplicates, nothing moves */
     tk_post_counts(team_events(), 0, 8);
@@ -367,12 +364,12 @@ static void test_team_now(void)
     tk_check_str(json_object_get(j, "open"), "1150.00", "team open after duplicates");
     json_decref(j);
     /* a Redis from before the totals were kept: none, no mark; the fill gives them */
-    static const char *const parts[] = {"due", "invoiced", "credit"};
+    static const char *const parts[] = {"due", "invoiced", "credit", "shared"};
     static const char *const sps[] = {"sp-r1", "sp-r2", "sp-r3a", "sp-r3b", NQ_AR_COMPANY};
     static const char *const custs[] = {"r-1", "r-2", "r-3", "r-4"};
     char key[160];
     for (size_t s = 0; s < sizeof(sps) / sizeof(sps[0]); s++)
-        for (int p = 0; p < 3; p++) {
+        for (int p = 0; p < 4; p++) {
             nq_key_sp_ar_totals(key, sizeof(key), sps[s], parts[p]);
             tk_redis_do("DEL %s", key);
         }
@@ -385,6 +382,13 @@ static void test_team_now(void)
     j = tk_get_ok("/api/v1/receivables?scope=team:t-r3");
     tk_check_str(json_object_get(j, "open"), "1150.00", "team open after the fill");
     json_decref(j);
+    /* totals complete but marked "ready" without the shared-customer sets: filled again */
+    for (size_t s = 0; s < sizeof(sps) / sizeof(sps[0]); s++) {
+        nq_key_sp_ar_totals(key, sizeof(key), sps[s], "shared");
+        tk_redis_do("DEL %s", key);
+    }
+    tk_redis_do("SET %s ready", NQ_KEY_AR_TOTALS);
+    check_now_equals_per_customer();
 }
 
 /* A rebuild's replay with the receivables gone gives the same figures. */

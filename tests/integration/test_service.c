@@ -31,6 +31,7 @@
 #include <unistd.h>
 
 #include "nq/access.h"
+#include "nq/actindex.h"
 #include "nq/keys.h"
 #include "nq/period.h"
 #include "nq/token.h"
@@ -194,6 +195,46 @@ static void test_board(void)
     b = tk_get_ok(
         "/api/v1/leaderboards?scope=team:t-sv1&metric=training_hours&period=month&at=" AT);
     tk_check(rank_of(b, "sp-sv-a", &v) == 1 && v == 2.0, "training hours: %s", tk_text(b));
+    json_decref(b);
+}
+
+/* Promoters and detractors as metrics (November): sp-sv-a 2 and 1, sp-sv-b 2
+ * and 0. A target of 4 promoters is half met; a ceiling of 2 detractors is met
+ * (1 <= 2): a scorecard of both at 0.5 scores 100 x (0.5 x 0.5 + 0.5 x 1) = 75.
+ * Boards: by detractors the fewest first; by promoters a tie shares rank 1. */
+static void test_nps_metrics(void)
+{
+    json_decref(tk_call("PUT", "/api/v1/teams/t-sv1/scorecard",
+                        "{\"effective_from\":\"2026-11-01\",\"metrics\":["
+                        "{\"metric\":\"nps_promoters\",\"weight\":0.5},"
+                        "{\"metric\":\"nps_detractors\",\"weight\":0.5}],"
+                        "\"bands\":[{\"name\":\"C\",\"min\":0}]}",
+                        201));
+    json_decref(tk_call("PUT", "/api/v1/targets/salespeople/sp-sv-a/month/2026-11",
+                        "{\"targets\":{\"nps_promoters\":4,\"nps_detractors\":2}}", 200));
+    json_t *j = tk_get_ok("/api/v1/kpis/salespeople/sp-sv-a?period=month&at=" AT);
+    const json_t *pro = json_object_get(json_object_get(j, "metrics"), "nps_promoters"),
+                 *det = json_object_get(json_object_get(j, "metrics"), "nps_detractors");
+    tk_check_like(json_object_get(pro, "actual"), "2", "promoters 10, 9");
+    tk_check_like(json_object_get(pro, "attainment"), "0.5", "2 of 4");
+    tk_check_like(json_object_get(det, "actual"), "1", "detractor 3");
+    tk_check_like(json_object_get(det, "attainment"), "1.0", "1 under the ceiling of 2");
+    tk_check_str(json_object_get(det, "direction"), "lower_is_better", "detractors' direction");
+    json_decref(j);
+    j = tk_get_ok("/api/v1/scores/salespeople/sp-sv-a?period=month&at=" AT);
+    tk_check_num(json_object_get(json_object_get(j, "scorecard"), "score"), 75.0,
+                 "100 x (0.5 x 0.5 + 0.5 x 1)");
+    json_decref(j);
+    double v = 0;
+    json_t *b = tk_get_ok(
+        "/api/v1/leaderboards?scope=team:t-sv1&metric=nps_detractors&period=month&at=" AT);
+    tk_check(rank_of(b, "sp-sv-b", &v) == 1 && v == 0, "no detractor first: %s", tk_text(b));
+    tk_check(rank_of(b, "sp-sv-a", &v) == 2 && v == 1, "one detractor second: %s", tk_text(b));
+    json_decref(b);
+    b = tk_get_ok("/api/v1/leaderboards?scope=company&metric=nps_promoters&period=month&at=" AT);
+    tk_check(rank_of(b, "sp-sv-a", &v) == 1 && rank_of(b, "sp-sv-b", &v) == 1 && v == 2,
+             "two promoters each: rank 1: %s", tk_text(b));
+    tk_check(rank_of(b, "sp-sv-c", &v) == 3 && v == 0, "none: third: %s", tk_text(b));
     json_decref(b);
 }
 
@@ -457,6 +498,35 @@ static void test_satisfaction_scope(void)
 
 /* c-sv-2 (of sp-sv-d, team t-sv3): this month ratings 5, 3 and NPS 10, 6;
  * the month before rating 2 and NPS 0. */
+/* A period with more trainings than an answer lists: sp-sv-c takes 大客户谈判 on 1 August,
+ * then 200 more courses: the answer lists the 200 newest and says so (courses_truncated);
+ * sp-sv-a's November is whole. */
+static void test_courses_truncated(void)
+{
+    json_t *all = json_array();
+    for (int i = 0; i <= NQ_ACTINDEX_LIMIT_MAX; i++) {
+        char id[32], at[40];
+        snprintf(id, sizeof(id), "sv-c-t%d", i);
+        snprintf(at, sizeof(at), "2026-08-%02dT%02d:%02d:00+08:00", 1 + i / 60, 8 + (i % 60) / 10,
+                 i % 10);
+        json_array_append_new(all, ev(id, "training", "sp-sv-c", at, "course",
+                                      json_string(i ? "晨会" : "大客户谈判")));
+    }
+    tk_post_counts(all, NQ_ACTINDEX_LIMIT_MAX + 1, 0);
+    CU_ASSERT_TRUE_FATAL(tk_wait_indexed(SCORE_MS));
+    json_t *j = tk_get_ok("/api/v1/training?scope=salesperson:sp-sv-c&period=2026-08");
+    json_t *one = json_array_get(json_object_get(j, "salespeople"), 0);
+    tk_check(tk_num(one, "trainings") == NQ_ACTINDEX_LIMIT_MAX + 1 &&
+                 json_array_size(json_object_get(one, "courses")) == NQ_ACTINDEX_LIMIT_MAX &&
+                 json_is_true(json_object_get(one, "courses_truncated")),
+             "201 trainings, 200 listed, truncated: %.300s", tk_text(one));
+    json_decref(j);
+    j = tk_get_ok("/api/v1/training?scope=salesperson:sp-sv-a&period=2026-11");
+    one = json_array_get(json_object_get(j, "salespeople"), 0);
+    tk_check(json_is_false(json_object_get(one, "courses_truncated")), "whole: %s", tk_text(one));
+    json_decref(j);
+}
+
 static void test_customer_periods(void)
 {
     nq_period_t now, before;
@@ -716,6 +786,7 @@ static CU_TestInfo tests[] = {
     {"tickets, feedback and training posted", test_post},
     {"salesperson KPIs: tickets, NPS, rating, training", test_kpis},
     {"leaderboards by nps and training_hours", test_board},
+    {"promoters and detractors: targets, a scorecard, leaderboards", test_nps_metrics},
     {"the salesperson report with the month before", test_report},
     {"another team's figures: 404", test_scope},
     {"the customer 360: tickets against their SLA, NPS", test_customer},
@@ -724,6 +795,7 @@ static CU_TestInfo tests[] = {
     {"satisfaction and training of another team: 404", test_satisfaction_scope},
     {"required courses: done and missing, a team's completion", test_required_courses},
     {"the customer 360: this month against the month before, comments", test_customer_periods},
+    {"a period's courses beyond what an answer lists: courses_truncated", test_courses_truncated},
     {"a replay over the live index changes nothing", test_redelivery},
     {"a rebuild gives the live figures back", test_rebuild},
     {"customer figures without month fields: migrated as a fresh index", test_custsums_layout},

@@ -161,6 +161,11 @@ json_t *tk_put(const char *path, json_t *body, int want)
     return j;
 }
 
+void tk_put_ok(const char *path, const char *body)
+{
+    json_decref(tk_call("PUT", path, body, 200));
+}
+
 json_t *tk_get_ok(const char *path)
 {
     int status;

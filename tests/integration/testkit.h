@@ -79,6 +79,8 @@ json_t *tk_api(const char *method, const char *path, json_t *body, int *status);
 json_t *tk_call(const char *method, const char *path, const char *body, int want);
 json_t *tk_put(const char *path, json_t *body, int want);
 json_t *tk_get_ok(const char *path); /* GET, want 200 */
+/* PUT a raw JSON body, want 200; the answer is dropped. */
+void tk_put_ok(const char *path, const char *body);
 /* The alerts of `rule`, newest first, up to 100 (a new reference). */
 json_t *tk_alerts_of(const char *rule);
 

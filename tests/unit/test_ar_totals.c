@@ -273,6 +273,39 @@ static void test_cells(void)
     nq_ar_free(&ar);
 }
 
+/* The salespeople of a customer's facts: each once, sorted, none for "". */
+static void test_salespeople(void)
+{
+    static const struct {
+        const char *inv[3], *pay[3]; /* salespeople of invoices, payments */
+        const char *want;            /* joined by "," */
+    } cases[] = {
+        {{"sp-a", "sp-a"}, {"sp-a"}, "sp-a"},
+        {{"sp-b", "sp-a"}, {""}, "sp-a,sp-b"},
+        {{""}, {"sp-c", "sp-a", "sp-c"}, "sp-a,sp-c"},
+        {{"", ""}, {""}, ""},
+        {{NULL}, {NULL}, ""},
+    };
+    for (size_t c = 0; c < sizeof(cases) / sizeof(cases[0]); c++) {
+        nq_ar_invoice_t inv[3] = {0};
+        nq_ar_payment_t pay[3] = {0};
+        nq_ar_t ar = {inv, 0, pay, 0, 0};
+        for (; ar.n_inv < 3 && cases[c].inv[ar.n_inv]; ar.n_inv++)
+            snprintf(inv[ar.n_inv].salesperson, sizeof(inv[0].salesperson), "%s",
+                     cases[c].inv[ar.n_inv]);
+        for (; ar.n_pay < 3 && cases[c].pay[ar.n_pay]; ar.n_pay++)
+            snprintf(pay[ar.n_pay].salesperson, sizeof(pay[0].salesperson), "%s",
+                     cases[c].pay[ar.n_pay]);
+        const char *got_sps[6];
+        char got[64] = "";
+        size_t n = nq_ar_salespeople(&ar, got_sps);
+        for (size_t i = 0; i < n; i++)
+            snprintf(got + strlen(got), sizeof(got) - strlen(got), "%s%s", i ? "," : "",
+                     got_sps[i]);
+        CU_ASSERT_STRING_EQUAL(got, cases[c].want);
+    }
+}
+
 /* old + diff = new, whatever old held; "_v" and malformed fields left out. */
 static void test_diff(void)
 {
@@ -351,6 +384,7 @@ static void test_read_edges(void)
 }
 
 static CU_TestInfo tests[] = {
+    {"the salespeople of a customer's facts", test_salespeople},
     {"cells made after the facts age by themselves", test_cells_age_by_themselves},
     {"cells made amid the facts equal their aging then", test_cells_amid_facts},
     {"the next fact after a time", test_next_fact},

@@ -20,12 +20,12 @@
 #define HI NQ_HIGHER_IS_BETTER
 #define LO NQ_LOWER_IS_BETTER
 
-/* The table: exactly the three overdue states are lower-is-better. */
+/* The table: exactly the three overdue states and nps_detractors are lower-is-better. */
 static void test_table(void)
 {
     for (int m = 0; m < NQ_METRIC_COUNT; m++) {
         bool lower = m == NQ_METRIC_TICKETS_OVERDUE || m == NQ_METRIC_RECEIVABLES_OVERDUE ||
-                     m == NQ_METRIC_DSO;
+                     m == NQ_METRIC_DSO || m == NQ_METRIC_NPS_DETRACTORS;
         CU_ASSERT_EQUAL(nq_metric_direction((nq_metric_id_t)m), lower ? LO : HI);
     }
     CU_ASSERT_STRING_EQUAL(nq_direction_name(HI), "higher_is_better");

@@ -89,11 +89,13 @@ static const struct {
     {"tickets_overdue", NQ_UNIT_COUNT, {NQ_KPI_TICKETS_OVERDUE, NQ_KPI_NONE}, NQ_KPI_NONE},
     {"receivables_overdue", NQ_UNIT_MONEY, {NQ_KPI_AR_OVERDUE_FEN, NQ_KPI_NONE}, NQ_KPI_NONE},
     {"dso", NQ_UNIT_DAYS, {NQ_KPI_AR_DSO_NUM, NQ_KPI_NONE}, NQ_KPI_AR_INVOICED_FEN},
+    {"nps_promoters", NQ_UNIT_COUNT, {NQ_KPI_NPS_PROMOTERS, NQ_KPI_NONE}, NQ_KPI_NONE},
+    {"nps_detractors", NQ_UNIT_COUNT, {NQ_KPI_NPS_DETRACTORS, NQ_KPI_NONE}, NQ_KPI_NONE},
 };
 
 static void test_defs(void)
 {
-    CU_ASSERT_EQUAL(NQ_METRIC_COUNT, 20);
+    CU_ASSERT_EQUAL(NQ_METRIC_COUNT, 22);
     for (int m = 0; m < NQ_METRIC_COUNT; m++) {
         const nq_metric_def_t *d = &nq_metric_defs[m];
         CU_ASSERT_PTR_NOT_NULL_FATAL(d->name);

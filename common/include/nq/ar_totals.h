@@ -54,6 +54,11 @@ int nq_ar_cells_diff(const char *const *old, size_t n_old, const nq_ar_cell_t *c
  * sp, NQ_ID_MAX + 1 bytes) and day ("" for 'c'). 0, or -1 malformed. */
 int nq_ar_cell_parts(const char *field, char *kind, char *sp, const char **day);
 
+/* The salespeople of ar's facts, any date, each once, sorted: pointers into
+ * ar (sps has room for n_inv + n_pay). Returns how many. More than one: the
+ * customer is shared (nq:{sp:<id>}:ar:shared of each, so a team counts it once). */
+size_t nq_ar_salespeople(const nq_ar_t *ar, const char **sps);
+
 /* Add one salesperson's totals at `at` to *sum: its due hash and invoiced
  * hash (alternating field/value strings) and credit (fen). Fields that are
  * not a day and a number are left out. Sets balance_fen from the sums. */

@@ -88,9 +88,10 @@
  * | nq:{sp:<id>}:ar                  | SET    | forever                   | customers (activity index): customers with an invoice or payment of this salesperson (receivables reads) |
  * | nq:ar:customers                  | SET    | forever                   | customers (activity index): every customer with an invoice or payment (company receivables) |
  * | nq:cust:<id>:ar:sum              | HASH   | forever                   | customers (activity index): the cells the customer last added to its salespeople's totals below, "o|<sp>|<day>", "n|..", "i|..", "c|<sp>|", and "_v" (its version) (nq/ar_totals.h; arwatch writes both by difference) |
- * | nq:ar:totals                     | STRING | forever                   | customers (activity index): "filling" while every customer with receivables is looked at once, then "ready": the totals below are complete and the gateway reads them (common/lua/ar_totals_fill.lua) |
+ * | nq:ar:totals                     | STRING | forever                   | customers (activity index): "filling" while every customer with receivables is looked at once, then NQ_AR_TOTALS_READY: the totals and shared sets below are complete and the gateway reads them (any other mark fills again; common/lua/ar_totals_fill.lua) |
  * | nq:ar:company:due / :invoiced / :credit | HASH, HASH, STRING | forever | customers (activity index): the same totals for the company, every fact (cells "<kind>|*|<day>") |
  * | nq:{sp:<id>}:ar:due / :ar:invoiced / :ar:credit | HASH, HASH, STRING | forever | customers (activity index): the salesperson's receivables for now, summed over its customers: due day -> open fen and "n|<day>" -> open invoices; issue day -> invoiced fen; unapplied payments (fen) (nq/ar_totals.h); the gateway reads a team's for now |
+ * | nq:{sp:<id>}:ar:shared          | SET    | forever                   | customers (activity index): the salesperson's customers with receivables facts of other salespeople too (arwatch's look), so a team counts each customer once: sum of SCARD :ar less SCARD :ar:shared plus the SUNION of :ar:shared |
  * | nq:{sp:<id>}:intel:obs           | ZSET   | forever                   | customers (activity index): the salesperson's competitor_intel observations, "<competitor>\x1f<product>\x1f<at 13 digits>\x1f<ref>\x1f<price fen or "">\x1f<customer id>", every score 0 (BYLEX: per pair, by time); a member new here is what counts an event once (nq/intel.h) |
  * | nq:{sp:<id>}:intel:sums:<month> | HASH  | forever                   | customers (activity index): a month's figures per pair "<month>\x1f<competitor>\x1f<product>\x1f<stat>": m mentions, n/s/lo/hi priced observations, their sum, lowest and highest (fen), f/l "<at 13 digits>|<fen>" first and last; "...\x1fc\x1f<customer id>" -> 1 (nq/intel.h) |
  * | nq:{sp:<id>}:intel:notes         | ZSET   | forever (NQ_INTEL_NOTES_MAX newest per pair) | customers (activity index): "<competitor>\x1f<product>\x1f<at 13 digits>\x1f<ref>\x1f<customer id>\x1f<text>", every score 0 |
@@ -168,6 +169,7 @@
 #define NQ_KEY_INTEL_SALESPEOPLE    "nq:intel:salespeople"
 #define NQ_KEY_AR_DUE               "nq:ar:due"
 #define NQ_KEY_AR_TOTALS            "nq:ar:totals"
+#define NQ_AR_TOTALS_READY          "ready:2" /* its value once totals and shared sets are complete */
 #define NQ_KEY_AR_COMPANY_PREFIX    "nq:ar:company:" /* then due, invoiced, credit */
 #define NQ_KEY_FOLLOWUP_LAST        "nq:followup:last"
 #define NQ_KEY_FOLLOWUP_DUE         "nq:followup:due"
@@ -178,10 +180,11 @@
 #define NQ_KEY_POOL_RR              "nq:pool:rr"
 #define NQ_KEY_CUSTOMER_SIGNALS     "nq:customer:signals"
 #define NQ_CUSTOMER_SIGNALS_MAXLEN  10000
-/* "5": with the pool indexes (nq:ix:customers:pool_team=<team>), the
- * customers' sort indexes, by owner too (nq:ix:customers:sort=by_owner), and
- * the pair indexes (nq:ix:customers:owner_class=<owner>/<class>, pool_class) */
-#define NQ_INDEX_LAYOUT "5"
+/* "6": with the pool indexes (nq:ix:customers:pool_team=<team>), the
+ * customers' sort indexes, by owner too (nq:ix:customers:sort=by_owner),
+ * their tags' and search grams' indexes, and the pair indexes
+ * (nq:ix:customers:owner_class=<owner>/<class>, pool_class=<team>/<class>) */
+#define NQ_INDEX_LAYOUT "6"
 
 #define NQ_KEY_USER_PREFIX    "nq:user:"
 #define NQ_KEY_USERS          "nq:users"
@@ -267,7 +270,7 @@ int nq_key_customer_tickets(char *buf, size_t len, const char *customer_id);
 int nq_key_customer_ar(char *buf, size_t len, const char *customer_id);
 int nq_key_sp_ar(char *buf, size_t len, const char *salesperson_id);
 /* A customer's contribution to its salespeople's receivables totals, and
- * those totals: `part` is "due", "invoiced" or "credit" (nq/ar_totals.h); the
+ * those totals: `part` is "due", "invoiced", "credit" or "shared" (nq/ar_totals.h); the
  * salesperson NQ_AR_COMPANY ("*") gives the company's, nq:ar:company:<part>. */
 int nq_key_customer_ar_sum(char *buf, size_t len, const char *customer_id);
 int nq_key_sp_ar_totals(char *buf, size_t len, const char *salesperson_id, const char *part);

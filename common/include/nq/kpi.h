@@ -31,12 +31,14 @@
  * | tickets_overdue       | tickets open past their SLA at the end    | count |
  * | receivables_overdue   | open invoice amounts past due at the end  | money |
  * | dso                   | open balance at the end x days / invoiced | days  |
+ * | nps_promoters         | NPS answers 9-10                          | count |
+ * | nps_detractors        | NPS answers 0-6                           | count |
  *
- * Every metric has a direction: higher is better, or (the last three: what
- * is overdue) lower is better, where a target is a ceiling. Attainment,
+ * Every metric has a direction: higher is better, or (what is overdue, and
+ * nps_detractors) lower is better, where a target is a ceiling. Attainment,
  * ranking and the alert rules read it from the table (nq_attainment).
  *
- * The last three are states, not sums: read for the instant the period
+ * tickets_overdue, receivables_overdue and dso are states, not sums: read for the instant the period
  * ends (now while it runs) from the receivables facts and the tickets of
  * the salesperson (nq_kpi_state_set, kpi_fetch.c), so they never add up
  * over parts and have no pace.
@@ -162,6 +164,8 @@ typedef enum {
     NQ_METRIC_TICKETS_OVERDUE,
     NQ_METRIC_RECEIVABLES_OVERDUE,
     NQ_METRIC_DSO,
+    NQ_METRIC_NPS_PROMOTERS,
+    NQ_METRIC_NPS_DETRACTORS,
     NQ_METRIC_COUNT
 } nq_metric_id_t;
 

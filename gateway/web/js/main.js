@@ -14,6 +14,7 @@ import { salespersonPage } from './pages/salesperson.js';
 import { plansPage } from './pages/plans.js';
 import { adminPage } from './pages/admin.js';
 import { poolPage } from './pages/pool.js';
+import { trainingPage } from './pages/training.js';
 
 // A route of one segment more ('/customers/*') takes any id there.
 const routes = { '/login': loginPage, '/today': todayPage };
@@ -25,6 +26,7 @@ routes['/leaderboard'] = leaderboardPage;
 routes['/salespeople/*'] = salespersonPage;
 routes['/plans'] = plansPage;
 routes['/pool'] = poolPage;
+routes['/training'] = trainingPage;
 routes['/me'] = (main, me) => salespersonPage(main, me, me.salesperson_id);
 // Users, keys and team membership: admins only (the API refuses others all the same).
 routes['/admin'] = (main, me) => {
@@ -43,6 +45,7 @@ nav.push(['/leaderboard', (me) => me.role !== 'salesperson']);
 nav.push(['/plans', (me) => me.role !== 'salesperson']);
 nav.push(['/me', (me) => Boolean(me.salesperson_id)]);
 nav.push(['/admin', (me) => me.role === 'admin']);
+nav.push(['/training', (me) => me.role !== 'salesperson']);
 // Where a user starts: a salesperson on their own page, the others on Today.
 const home = (user) => (user.role === 'salesperson' && user.salesperson_id ? '/me' : '/today');
 const app = document.getElementById('app');

@@ -7,10 +7,11 @@ import { count, money, percent, t } from './i18n.js';
 export const METRICS = ['sales_amount', 'orders', 'visits', 'calls', 'meetings', 'new_customers',
   'collections', 'coverage', 'order_completion_rate', 'avg_order_value', 'activity_to_order',
   'feedback_score', 'tickets_opened', 'tickets_closed', 'nps', 'training_hours', 'trainings',
-  'tickets_overdue', 'receivables_overdue', 'dso'];
+  'tickets_overdue', 'receivables_overdue', 'dso', 'nps_promoters', 'nps_detractors'];
 // Counts and amounts: what has a target pace (by=pace) and a trend worth drawing.
 export const ACCUMULATING = ['sales_amount', 'orders', 'visits', 'calls', 'meetings', 'new_customers',
-  'collections', 'tickets_opened', 'tickets_closed', 'training_hours', 'trainings'];
+  'collections', 'tickets_opened', 'tickets_closed', 'training_hours', 'trainings', 'nps_promoters',
+  'nps_detractors'];
 
 const UNITS = {
   sales_amount: 'money', collections: 'money', avg_order_value: 'money',
