@@ -18,11 +18,16 @@
 -- with a group, walks the group's ranges of the index by owner merged in the
 -- sort's order (the sort index's members, so cursors are the same).
 -- Returns {the last entry it looked at ("" none), 1 when the walk has
--- entries after it (else 0), the ids kept...}.
+-- entries after it (else 0), the ids kept...}. A page with fewer ids than
+-- it wants calls it again from that entry (services/customers/lists.c).
 local ngroup = tonumber(ARGV[5]) or 0
 local sorted = ARGV[6] == 'sorted'
 local owned = sorted and ngroup > 0 and (ARGV[7] or '') ~= ''
 local nall = #KEYS - ngroup - (owned and 1 or 0)
+-- Sorted, a filter's index empty: nothing can match, the list ends here.
+for i = 2, sorted and nall or 0 do
+  if redis.call('ZCARD', KEYS[i]) == 0 then return {'', 0} end
+end
 local drive, size = 1, redis.call('ZCARD', KEYS[1])
 for i = 2, sorted and 0 or nall do
   local n = redis.call('ZCARD', KEYS[i])
@@ -76,9 +81,23 @@ local function group_range(g, lo, n)
 end
 -- Whether the group's merge left entries after those it gave (by_group).
 local leftover = false
--- The first n entries after lo of the walked index, or of the group's merged:
--- each group read a chunk at a time (about twice its share of n), a group's
--- next chunk once the merge took its last.
+-- Move heads[i] down the heap of heads (the first entry first) to its place.
+local function sift(heads, i)
+  local n = #heads
+  while true do
+    local l, s = 2 * i, i
+    for c = l, math.min(l + 1, n) do
+      if before(heads[c].ids[heads[c].at], heads[s].ids[heads[s].at]) then s = c end
+    end
+    if s == i then return end
+    heads[i], heads[s] = heads[s], heads[i]
+    i = s
+  end
+end
+-- The first n entries after lo of the walked index, or of the group's merged
+-- (a heap of the groups' heads: a few comparisons an entry): each group read
+-- a chunk at a time (about twice its share of n), a group's next chunk once
+-- the merge took its last.
 local function range(lo, n)
   if not by_group then return range_of(drive, lo, n) end
   local chunk = math.min(n, math.max(4, math.ceil(2 * n / ngroup)))
@@ -87,12 +106,9 @@ local function range(lo, n)
     local ids = group_range(g, lo, chunk)
     if #ids > 0 then heads[#heads + 1] = {g = g, ids = ids, at = 1} end
   end
+  for i = math.floor(#heads / 2), 1, -1 do sift(heads, i) end
   while #out < n and #heads > 0 do
-    local best = 1
-    for h = 2, #heads do
-      if before(heads[h].ids[heads[h].at], heads[best].ids[heads[best].at]) then best = h end
-    end
-    local h = heads[best]
+    local h = heads[1]
     out[#out + 1] = h.ids[h.at]
     h.at = h.at + 1
     if h.at > #h.ids then
@@ -100,9 +116,11 @@ local function range(lo, n)
       if #next > 0 then
         h.ids, h.at = next, 1
       else
-        table.remove(heads, best)
+        heads[1] = heads[#heads]
+        heads[#heads] = nil
       end
     end
+    if #heads > 0 then sift(heads, 1) end
   end
   leftover = #heads > 0 -- every head left holds an entry not taken yet
   return out

@@ -1,5 +1,6 @@
 /* lists.c — a page of one of the org directory's lists: the page script
- * picks the ids from the list's indexes (orgix.h), then each entity is read
+ * picks the ids from the list's indexes (orgix.h), called again from where
+ * it stopped until the page is full or done (orgix_walk_next), then each entity is read
  * the way its get reads it, checked against the filters again (it may have
  * changed since its id was picked) and answered in the page's order (ids',
  * or a sort index's). See orgcall.h
@@ -21,6 +22,13 @@ typedef struct list_call {
     orgix_query_t q;            /* what was asked */
     char last[ORGIX_AFTER_MAX]; /* the last entry the page looked at ("" none) */
     bool more;                  /* the list's index has entries after it */
+    nq_redis_args_t keys;       /* the page script's KEYS */
+    nq_redis_args_t names;      /* its arguments after the 6th (a sorted team page) */
+    size_t n_group;             /* how many of keys are the group */
+    bool sorted;                /* keys' first is a sort index */
+    orgix_walk_t walk;          /* the page's calls so far */
+    unsigned budget;            /* the running call's budget */
+    char **picked;              /* the ids the calls kept, in the page's order */
     ProtobufCMessage **items;   /* the page, in its order */
     size_t n_items;
 } list_call_t;
@@ -142,6 +150,11 @@ static void list_answer(nq_call_t *base)
     for (size_t i = 0; i < c->n_items; i++)
         protobuf_c_message_free_unpacked(c->items[i], NULL);
     free(c->items);
+    for (size_t i = 0; i < c->walk.kept; i++)
+        free(c->picked[i]);
+    free(c->picked);
+    nq_redis_args_free(&c->keys);
+    nq_redis_args_free(&c->names);
     org_set_ids(&c->org, NULL, NULL, 0);
     nq_call_cleanup(base);
     free(c);
@@ -176,8 +189,27 @@ static void list_got_items(org_call_t *oc, org_kept_t *kept, size_t n)
     }
 }
 
-/* Step 2: the page script's answer {last looked at, more, ids...}; read the
- * entities of the ids. */
+static void list_call_script(list_call_t *c);
+
+/* Add the n ids a call kept to the page's. Returns 0, or -1 out of memory. */
+static int keep_picked(list_call_t *c, char *const *ids, size_t n)
+{
+    if (n == 0)
+        return 0;
+    char **more = realloc(c->picked, (c->walk.kept + n) * sizeof(*more));
+    if (!more)
+        return -1;
+    c->picked = more;
+    for (size_t i = 0; i < n; i++) {
+        if (!(c->picked[c->walk.kept] = strdup(ids[i])))
+            return -1;
+        c->walk.kept++;
+    }
+    return 0;
+}
+
+/* Step 2: a call's answer {last looked at, more, ids...}; once the page is
+ * done, read the entities of its ids. */
 static void list_got_ids(org_call_t *oc, org_kept_t *kept, size_t n)
 {
     list_call_t *c = (list_call_t *)oc;
@@ -187,10 +219,22 @@ static void list_got_ids(org_call_t *oc, org_kept_t *kept, size_t n)
         nq_call_fail(&oc->base, NQ__STATUS__STATUS_UNAVAILABLE, "unexpected page answer");
         return;
     }
-    snprintf(c->last, sizeof(c->last), "%s", k->strs[0]);
+    if (k->strs[0][0])
+        snprintf(c->last, sizeof(c->last), "%s", k->strs[0]);
     c->more = strcmp(k->strs[1], "1") == 0;
-    char *const *lists[] = {k->strs + 2};
-    size_t counts[] = {k->n - 2};
+    c->walk.looked += c->budget;
+    c->walk.more = c->more;
+    if (keep_picked(c, k->strs + 2, k->n - 2) != 0) {
+        nq_call_fail(&oc->base, NQ__STATUS__STATUS_UNAVAILABLE, "out of memory");
+        return;
+    }
+    if ((c->budget = orgix_walk_next(&c->walk)) > 0) {
+        snprintf(c->q.after, sizeof(c->q.after), "%s", c->last);
+        list_call_script(c);
+        return;
+    }
+    char *const *lists[] = {c->picked};
+    size_t counts[] = {c->walk.kept};
     if (org_set_page_ids(oc, lists, counts, 1) != 0 || oc->n_ids == 0)
         return;
     nq_redis_args_t *cmds = calloc(oc->n_ids * ik->reads, sizeof(*cmds));
@@ -202,6 +246,26 @@ static void list_got_ids(org_call_t *oc, org_kept_t *kept, size_t n)
         ik->read(oc->ids[i], &cmds[i * ik->reads]);
     org_gather(oc, cmds, oc->n_ids * ik->reads, list_got_items);
     free(cmds);
+}
+
+/* One call of the page script (common/lua/list_page.lua): from the page's
+ * position, for the items still wanted, with the running budget. */
+static void list_call_script(list_call_t *c)
+{
+    nq_redis_args_t a;
+    nq_redis_args_init(&a);
+    for (size_t i = 0; i < c->keys.argc; i++)
+        nq_redis_args_add(&a, c->keys.argv[i], c->keys.lens[i]);
+    nq_redis_args_adds(&a, c->q.after);
+    nq_redis_args_addf(&a, "%zu", (size_t)c->walk.limit - c->walk.kept);
+    nq_redis_args_addf(&a, "%u", c->budget);
+    nq_redis_args_adds(&a, c->q.desc ? "desc" : "");
+    nq_redis_args_addf(&a, "%zu", c->n_group);
+    nq_redis_args_adds(&a, c->sorted ? "sorted" : "");
+    for (size_t i = 0; i < c->names.argc; i++)
+        nq_redis_args_add(&a, c->names.argv[i], c->names.lens[i]);
+    a.failed |= c->keys.failed || c->names.failed;
+    org_gather_script(&c->org, NQ_SCRIPT(LIST_PAGE), c->keys.argc, &a, list_got_ids);
 }
 
 /* A sorted page of a team reads the index by owner: its key after the
@@ -226,45 +290,32 @@ static void add_owned(nq_redis_args_t *keys, nq_redis_args_t *names, const list_
 
 /* Step 1: the page's ids, from the plan's indexes and the group of the
  * owner indexes of `members` and the index of the team's pool (with a team;
- * common/lua/list_page.lua). */
+ * their pair indexes with the plan's `with` term). */
 static void list_page_of(list_call_t *c, const orgix_plan_t *p, char *const *members, size_t n)
 {
-    nq_redis_args_t a, owned;
+    nq_redis_args_t *a = &c->keys;
     char key[ORGIX_KEY_MAX];
-    nq_redis_args_init(&a);
-    nq_redis_args_init(&owned);
     for (size_t i = 0; i < p->keys.n; i++)
-        nq_redis_args_adds(&a, p->keys.key[i]);
+        nq_redis_args_adds(a, p->keys.key[i]);
     for (size_t i = 0; i < n; i++) {
-        if (orgix_key(key, sizeof(key), c->list, orgix_filter(c->list, "owner"), members[i]) < 0)
-            a.failed = true;
-        nq_redis_args_adds(&a, key);
+        if (orgix_member_key(key, sizeof(key), &c->q, p, members[i]) < 0)
+            a->failed = true;
+        nq_redis_args_adds(a, key);
     }
-    int pool = p->team ? orgix_pool_key(key, sizeof(key), c->list, p->team) : 0;
+    int pool = p->team ? orgix_team_pool_key(key, sizeof(key), &c->q, p) : 0;
     if (pool < 0)
-        a.failed = true;
+        a->failed = true;
     else if (pool > 0)
-        nq_redis_args_adds(&a, key);
+        nq_redis_args_adds(a, key);
     if (p->team && p->sorted)
-        add_owned(&a, &owned, c, members, n, pool > 0 ? p->team : NULL);
-    n += pool > 0;
-    if (p->team && n == 0) { /* a team without members or pool: an empty page */
-        nq_redis_args_free(&a);
-        nq_redis_args_free(&owned);
+        add_owned(a, &c->names, c, members, n, pool > 0 ? p->team : NULL);
+    c->n_group = n + (pool > 0);
+    if (p->team && c->n_group == 0) /* a team without members or pool: an empty page */
         return;
-    }
-    size_t nkeys = a.argc;
-    nq_redis_args_adds(&a, c->q.after);
-    nq_redis_args_addf(&a, "%u", p->limit);
-    nq_redis_args_addf(&a, "%u", p->budget);
-    nq_redis_args_adds(&a, c->q.desc ? "desc" : "");
-    nq_redis_args_addf(&a, "%zu", n);
-    nq_redis_args_adds(&a, p->sorted ? "sorted" : "");
-    for (size_t i = 0; i < owned.argc; i++)
-        nq_redis_args_add(&a, owned.argv[i], owned.lens[i]);
-    a.failed |= owned.failed;
-    nq_redis_args_free(&owned);
-    org_gather_script(&c->org, NQ_SCRIPT(LIST_PAGE), nkeys, &a, list_got_ids);
+    c->sorted = p->sorted;
+    c->walk = (orgix_walk_t){.limit = p->limit, .budget = p->budget, .more = true};
+    c->budget = orgix_walk_next(&c->walk);
+    list_call_script(c);
 }
 
 /* Step 0 of a query with team=: its members now, whose customers it lists
@@ -313,6 +364,8 @@ void list_serve(customers_t *app, const nq_bus_envelope_t *env, const Nq__OrgLis
     c->org.now = nq_now_ms();
     snprintf(c->org.id, sizeof(c->org.id), "%s", l->name);
     c->list = l;
+    nq_redis_args_init(&c->keys);
+    nq_redis_args_init(&c->names);
     app->inflight++;
     if (app->inflight > ORG_MAX_INFLIGHT)
         nq_call_fail(&c->org.base, NQ__STATUS__STATUS_UNAVAILABLE,

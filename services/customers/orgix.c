@@ -29,9 +29,11 @@ static const orgix_filter_t salesperson_filters[] = {
 
 static const char *const overdue_kinds[] = {"followup", "receivable", NULL};
 
+enum { CU_OWNER, CU_CLASS, CU_POOL = 9 };
 static const orgix_filter_t customer_filters[] = {
-    {"owner", "owner_id", ORGIX_ID, NULL, NULL, false},
-    {"class", "class", ORGIX_CHOICE, org_customer_classes, ORG_CUSTOMER_CLASS_DEFAULT, false},
+    [CU_OWNER] = {"owner", "owner_id", ORGIX_ID, NULL, NULL, false},
+    [CU_CLASS] = {"class", "class", ORGIX_CHOICE, org_customer_classes, ORG_CUSTOMER_CLASS_DEFAULT,
+                  false},
     {"status", "status", ORGIX_CHOICE, custrec_statuses, CUSTREC_STATUS_DEFAULT, false},
     {"region", "region", ORGIX_TEXT, NULL, NULL, false},
     {"industry", "industry", ORGIX_TEXT, NULL, NULL, false},
@@ -42,7 +44,10 @@ static const orgix_filter_t customer_filters[] = {
     {"team", "", ORGIX_TEAM, NULL, NULL, false},
     {"q", "name", ORGIX_SEARCH, NULL, NULL, false},
     /* the team of the pool it is in: team= reads it beside the members' owner indexes */
-    {"pool_team", "pool_team", ORGIX_POOL, NULL, NULL, false},
+    [CU_POOL] = {"pool_team", "pool_team", ORGIX_POOL, NULL, NULL, false},
+    /* owner=&class= and team=&class= (a team's members' and its pool's) as range reads */
+    {"owner_class", "", ORGIX_PAIR, NULL, NULL, false, {CU_OWNER, CU_CLASS}},
+    {"pool_class", "", ORGIX_PAIR, NULL, NULL, false, {CU_POOL, CU_CLASS}},
 };
 
 /* In the order of common/lua/lib/sort.lua's table. */
@@ -139,11 +144,17 @@ void orgix_values_of(const orgix_list_t *l, const char *const *fields, size_t n,
         const char *v = field_value(fields, n, f->field);
         if (derived(f->type))
             v = "";
+        else if (f->type == ORGIX_PAIR) /* its parts come before it */
+            v = *out->v[f->pair[0]] && *out->v[f->pair[1]] ? NULL : "";
         else if (f->type == ORGIX_FLAG)
             v = *v ? "1" : "0";
         else if (f->type == ORGIX_CHOICE && !*v)
             v = f->dflt;
-        snprintf(out->v[i], sizeof(out->v[i]), "%s", v);
+        if (v)
+            snprintf(out->v[i], sizeof(out->v[i]), "%s", v);
+        else if (snprintf(out->v[i], sizeof(out->v[i]), "%s/%s", out->v[f->pair[0]],
+                          out->v[f->pair[1]]) >= (int)sizeof(out->v[i]))
+            out->v[i][0] = '\0'; /* too long for one value: no pair index */
     }
 }
 
@@ -162,10 +173,16 @@ static int push_key(orgix_keys_t *out, const orgix_list_t *l, const orgix_filter
     return orgix_key(out->key[out->n++], ORGIX_KEY_MAX, l, f, value) < 0 ? -1 : 0;
 }
 
-/* Whether value v of filter f has an index: a pool's only when set. */
+/* Whether value v of filter f has an index: a pool's and a pair's only when set. */
 static bool indexed(const orgix_filter_t *f, const char *v)
 {
-    return f->type != ORGIX_POOL || *v;
+    return (f->type != ORGIX_POOL && f->type != ORGIX_PAIR) || *v;
+}
+
+/* Filters that are not query parameters: read through others, or by plans. */
+static bool internal(const orgix_filter_t *f)
+{
+    return f->hidden || f->type == ORGIX_POOL || f->type == ORGIX_PAIR;
 }
 
 int orgix_add_keys(const orgix_list_t *l, const orgix_values_t *now, orgix_keys_t *out)
@@ -205,7 +222,8 @@ int orgix_rem_keys(const orgix_list_t *l, const orgix_values_t *before, const or
         const orgix_filter_t *f = &l->filters[i];
         if ((f->type == ORGIX_KEPT && now) || multi(f->type) || f->type == ORGIX_TEAM)
             continue;
-        if (f->type == ORGIX_ID || f->type == ORGIX_TEXT || f->type == ORGIX_POOL) {
+        if (f->type == ORGIX_ID || f->type == ORGIX_TEXT || f->type == ORGIX_POOL ||
+            f->type == ORGIX_PAIR) {
             if (before && indexed(f, before->v[i]) &&
                 !(now && strcmp(before->v[i], now->v[i]) == 0))
                 rc = push_key(out, l, f, before->v[i]);
@@ -403,7 +421,7 @@ static void parameters_text(const orgix_list_t *l, bool archived, char *buf, siz
     size_t at = (size_t)snprintf(buf, len, "limit, cursor%s%s",
                                  archived ? ", include_archived" : "", l->n_sorts ? ", sort" : "");
     for (size_t i = 0; i < l->n_filters && at < len; i++) {
-        if (!l->filters[i].hidden && l->filters[i].type != ORGIX_POOL)
+        if (!internal(&l->filters[i]))
             at += (size_t)snprintf(buf + at, len - at, ", %s", l->filters[i].name);
     }
 }
@@ -460,7 +478,7 @@ static int parameter_of(const orgix_list_t *l, const char *name)
     if (strcmp(name, "sort") == 0)
         return l->n_sorts ? P_SORT : -1;
     const orgix_filter_t *f = orgix_filter(l, name);
-    return f && !f->hidden && f->type != ORGIX_POOL ? P_FILTERS + (int)(f - l->filters) : -1;
+    return f && !internal(f) ? P_FILTERS + (int)(f - l->filters) : -1;
 }
 
 /* sort=[-]<name>: one of the list's sorts. */
@@ -608,18 +626,90 @@ static int push_grams(orgix_plan_t *p, const orgix_list_t *l, const orgix_filter
     return rc;
 }
 
+/* The team of q's ORGIX_TEAM term, or NULL. */
+static const char *team_term(const orgix_query_t *q)
+{
+    for (size_t i = 0; i < q->list->n_filters; i++) {
+        if (q->set[i] && q->list->filters[i].type == ORGIX_TEAM)
+            return q->value[i];
+    }
+    return NULL;
+}
+
+/* The ORGIX_PAIR filter of l made of filters a and b, or NULL. */
+static const orgix_filter_t *pair_of(const orgix_list_t *l, size_t a, size_t b)
+{
+    for (size_t i = 0; i < l->n_filters; i++) {
+        const orgix_filter_t *f = &l->filters[i];
+        if (f->type == ORGIX_PAIR && f->pair[0] == a && f->pair[1] == b)
+            return f;
+    }
+    return NULL;
+}
+
+/* The filter of l of type t, or NULL. */
+static const orgix_filter_t *of_type(const orgix_list_t *l, orgix_type_t t)
+{
+    for (size_t i = 0; i < l->n_filters; i++) {
+        if (l->filters[i].type == t)
+            return &l->filters[i];
+    }
+    return NULL;
+}
+
+/* Whether q's term i has a value a pair index holds (not ""). */
+static bool pairable(const orgix_query_t *q, size_t i)
+{
+    return q->set[i] && *q->value[i];
+}
+
+/* Mark in `covered` the terms of q that pair indexes read, and push those
+ * indexes; with a team (unsorted), the term its members' and pool's pairs
+ * hold (p->with). 0 or -1. */
+static int push_pairs(const orgix_query_t *q, orgix_plan_t *p, bool *covered)
+{
+    const orgix_list_t *l = q->list;
+    const orgix_filter_t *owner = orgix_filter(l, "owner"), *pool = of_type(l, ORGIX_POOL);
+    int rc = 0;
+    p->with = -1;
+    for (size_t b = 0; p->team && !p->sorted && owner && pool && b < l->n_filters; b++) {
+        if (p->with < 0 && pairable(q, b) && pair_of(l, (size_t)(owner - l->filters), b) &&
+            pair_of(l, (size_t)(pool - l->filters), b)) {
+            p->with = (int)b;
+            covered[b] = true;
+        }
+    }
+    for (size_t i = 0; rc == 0 && i < l->n_filters; i++) {
+        const orgix_filter_t *f = &l->filters[i];
+        size_t a = f->pair[0], b = f->pair[1];
+        char v[ORGIX_VALUE_MAX + 1];
+        if (f->type != ORGIX_PAIR || covered[a] || covered[b] || !pairable(q, a) ||
+            !pairable(q, b) ||
+            snprintf(v, sizeof(v), "%s/%s", q->value[a], q->value[b]) >= (int)sizeof(v))
+            continue;
+        covered[a] = covered[b] = true;
+        rc = push_key(&p->keys, l, f, v);
+    }
+    return rc;
+}
+
 int orgix_plan(const orgix_query_t *q, orgix_plan_t *p)
 {
     const orgix_list_t *l = q->list;
+    bool covered[ORGIX_FILTERS_MAX] = {0};
     int rc = 0;
     p->keys.n = 0;
-    p->team = NULL;
+    p->team = team_term(q);
     p->sorted = q->sort >= 0;
     if (p->sorted) {
         p->keys.n = 1;
         rc = orgix_sort_key(p->keys.key[0], ORGIX_KEY_MAX, l, (size_t)q->sort) < 0 ? -1 : 0;
     }
+    if (rc == 0)
+        rc = push_pairs(q, p, covered);
     for (size_t i = 0; rc == 0 && i < l->n_filters; i++) {
+        if (covered[i])
+            continue;
         if (q->set[i] && l->filters[i].type == ORGIX_TEAM)
             p->team = q->value[i];
         else if (q->set[i] && l->filters[i].type == ORGIX_SEARCH)
@@ -632,16 +722,6 @@ int orgix_plan(const orgix_query_t *q, orgix_plan_t *p)
     p->limit = q->limit;
     p->budget = q->limit * ORGIX_SCAN_FACTOR;
     return rc;
-}
-
-/* The team of q's ORGIX_TEAM term, or NULL. */
-static const char *team_term(const orgix_query_t *q)
-{
-    for (size_t i = 0; i < q->list->n_filters; i++) {
-        if (q->set[i] && q->list->filters[i].type == ORGIX_TEAM)
-            return q->value[i];
-    }
-    return NULL;
 }
 
 bool orgix_matches(const orgix_query_t *q, const orgix_values_t *v)
@@ -675,4 +755,48 @@ int orgix_next_cursor(const orgix_query_t *q, const char *last, char *buf, size_
         last = pos;
     }
     return nq_page_cursor_encode(buf, len, scope, last);
+}
+
+unsigned orgix_walk_next(const orgix_walk_t *w)
+{
+    if (!w->more || w->kept >= w->limit)
+        return 0;
+    if (w->looked == 0)
+        return w->budget;
+    unsigned b = w->looked < w->budget ? w->budget : w->looked;
+    if (b > ORGIX_CALL_BUDGET_MAX)
+        b = ORGIX_CALL_BUDGET_MAX;
+    if (w->kept == 0)
+        return b;
+    unsigned bound = w->limit * ORGIX_PAGE_SCAN_FACTOR;
+    if (w->looked >= bound)
+        return 0;
+    return b < bound - w->looked ? b : bound - w->looked;
+}
+
+/* The index of filter f's value `value` for a team page's group: its pair
+ * with the plan's `with` term when there is one. */
+static int group_key(char *buf, size_t len, const orgix_query_t *q, const orgix_plan_t *p,
+                     const orgix_filter_t *f, const char *value)
+{
+    const orgix_list_t *l = q->list;
+    if (p->with < 0)
+        return orgix_key(buf, len, l, f, value);
+    char v[ORGIX_VALUE_MAX + 1];
+    if (snprintf(v, sizeof(v), "%s/%s", value, q->value[p->with]) >= (int)sizeof(v))
+        return -1;
+    return orgix_key(buf, len, l, pair_of(l, (size_t)(f - l->filters), (size_t)p->with), v);
+}
+
+int orgix_member_key(char *buf, size_t len, const orgix_query_t *q, const orgix_plan_t *p,
+                     const char *member)
+{
+    const orgix_filter_t *owner = orgix_filter(q->list, "owner");
+    return owner ? group_key(buf, len, q, p, owner, member) : -1;
+}
+
+int orgix_team_pool_key(char *buf, size_t len, const orgix_query_t *q, const orgix_plan_t *p)
+{
+    const orgix_filter_t *pool = of_type(q->list, ORGIX_POOL);
+    return pool ? group_key(buf, len, q, p, pool, p->team) : 0;
 }

@@ -7,7 +7,9 @@
  * entity's hash; each value has an index, a sorted set of the ids that have
  * it (score 0, so it is read in id order from any position with
  * ZRANGEBYLEX), and the list has one of every id. Keys (nq/keys.h):
- * nq:ix:<list> and nq:ix:<list>:<filter>=<value>.
+ * nq:ix:<list> and nq:ix:<list>:<filter>=<value>. Pairs of filters that are
+ * often asked together have an index of both values too (ORGIX_PAIR:
+ * nq:ix:customers:owner_class=<owner>/<class>), kept by the same moves.
  *
  * Writes: the script that writes a record moves its id between indexes in
  * the same call (common/lua/lib/ix_move.lua): out of orgix_rem_keys, into
@@ -21,10 +23,12 @@
  * look at. The page script (common/lua/list_page.lua) walks the smallest of
  * them from the cursor's position and keeps the ids that are in all the
  * others (ZSCORE): the intersection costs the smallest index's entries, not
- * the largest's. It looks at no more than limit × ORGIX_SCAN_FACTOR entries,
- * so when filters leave few matches a page can hold fewer than `limit`
- * items, even none, and still have a next cursor: only a missing next
- * cursor means the end.
+ * the largest's. One call looks at a bounded number of entries; a page calls
+ * it again from where the last call stopped (orgix_walk_next) until the page
+ * is full or the list ends, so a page is never empty while matches remain;
+ * once it holds items it stops after limit × ORGIX_PAGE_SCAN_FACTOR entries,
+ * and may then hold fewer than `limit` items with a next cursor: only a
+ * missing next cursor means the end.
  *
  *   orgix_query_t q;
  *   nq_field_errors_t errs = {0};
@@ -47,9 +51,14 @@
 #include "org.h"
 
 /* Most filters of one list (hidden ones included). */
-#define ORGIX_FILTERS_MAX 10
-/* A page looks at no more than limit × this many entries. */
+#define ORGIX_FILTERS_MAX 12
+/* A page's first call of the page script looks at limit × this many entries. */
 #define ORGIX_SCAN_FACTOR 4
+/* Each further call looks at as many as all before it together, at most
+ * this many (one call keeps Redis busy for about a millisecond or two). */
+#define ORGIX_CALL_BUDGET_MAX 2048
+/* A page that holds items stops after limit × this many entries. */
+#define ORGIX_PAGE_SCAN_FACTOR 16
 /* Longest index key. */
 #define ORGIX_KEY_MAX 128
 /* Most keys of one move (the list's own, every value of the closed filters,
@@ -91,6 +100,10 @@ typedef enum {
     ORGIX_POOL,   /* a team id, or "" (none): the team whose public pool the entity is in;
                      an index per team only (none for "": most customers have an owner),
                      not a parameter: read with an ORGIX_TEAM term (lists.c) */
+    ORGIX_PAIR,   /* "<a>/<b>": two filters' values (`pair`, earlier rows, neither
+                     empty; else no index; b a choice, short), not a parameter: a query with both terms
+                     reads this one index instead of walking one and checking the
+                     other (orgix_plan), a team's page its members' and pool's */
 } orgix_type_t;
 
 typedef struct orgix_filter {
@@ -100,6 +113,7 @@ typedef struct orgix_filter {
     const char *const *choices; /* ORGIX_CHOICE: every value, NULL-terminated */
     const char *dflt;           /* ORGIX_CHOICE: the value of a stored "" */
     bool hidden;                /* not a parameter: set by the list's defaults only */
+    unsigned char pair[2];      /* ORGIX_PAIR: the two filters (indexes in the table) */
 } orgix_filter_t;
 
 typedef struct orgix_query orgix_query_t;
@@ -135,8 +149,11 @@ const orgix_filter_t *orgix_filter(const orgix_list_t *l, const char *name);
 
 /* ---- an entity's values, and the indexes they put it in ------------------- */
 
+/* Room for one value: an id, or a pair's "<id>/<choice>". */
+#define ORGIX_VALUE_MAX (NQ_ID_MAX + 16)
+
 typedef struct orgix_values {
-    char v[ORGIX_FILTERS_MAX][NQ_ID_MAX + 1]; /* v[i]: filters[i]'s value */
+    char v[ORGIX_FILTERS_MAX][ORGIX_VALUE_MAX + 1]; /* v[i]: filters[i]'s value */
 } orgix_values_t;
 
 /* The values of an entity from n alternating field/value strings (an
@@ -276,17 +293,59 @@ typedef struct orgix_plan {
     bool sorted;       /* keys.key[0] is a sort index, which the page walks */
     const char *team;  /* an ORGIX_TEAM term's team: items are also in one of its members'
                           owner indexes or in its pool's index (NULL: none) */
+    int with;          /* with a team, unsorted: the filter whose term the group's indexes
+                          hold too (the owner's and pool's ORGIX_PAIR with it), not in keys;
+                          -1: none */
     unsigned limit;    /* items wanted */
-    unsigned budget;   /* entries a page may look at: limit × ORGIX_SCAN_FACTOR */
+    unsigned budget;   /* entries the first call may look at: limit × ORGIX_SCAN_FACTOR */
 } orgix_plan_t;
 
 /* The plan of q. Returns 0, or -1 when a key does not fit. */
 int orgix_plan(const orgix_query_t *q, orgix_plan_t *p);
 
+/* The index of a team page's group for owner `member` (the owner's, or its
+ * ORGIX_PAIR with the plan's `with` term), into buf. Returns its length,
+ * or -1. */
+int orgix_member_key(char *buf, size_t len, const orgix_query_t *q, const orgix_plan_t *p,
+                     const char *member);
+
+/* The index of the pool of the plan's team for its group (the pool's, or
+ * its ORGIX_PAIR with `with`), into buf. Returns its length, 0 when the list
+ * has no pool, or -1. */
+int orgix_team_pool_key(char *buf, size_t len, const orgix_query_t *q, const orgix_plan_t *p);
+
 /* Whether an entity with values v has every term of q (checked again on
  * the entity as read, which may have changed since the page's ids were);
  * with a team term, an entity in a pool must be in that team's. */
 bool orgix_matches(const orgix_query_t *q, const orgix_values_t *v);
+
+/* Where a page's walk is: what its calls of the page script did so far. */
+typedef struct orgix_walk {
+    unsigned limit;  /* items wanted (the plan's) */
+    unsigned budget; /* the first call's budget (the plan's) */
+    unsigned looked; /* entries the calls so far looked at (their budgets) */
+    size_t kept;     /* ids they kept */
+    bool more;       /* the last call said the walk has entries after it */
+} orgix_walk_t;
+
+/* The budget of the page's next call of the page script, or 0 when the page
+ * is done: full, at the list's end, or holding items after limit ×
+ * ORGIX_PAGE_SCAN_FACTOR entries. The first call (looked 0, more true) gets
+ * the plan's budget, each next one as many as all before it, at most
+ * ORGIX_CALL_BUDGET_MAX, and no more than what is left of the page's bound
+ * once it holds items. A page without items goes on to its first match or
+ * the end (bounded per call, not in total: never an empty page with a
+ * cursor). A call that stops short of the page without ending the list has
+ * looked at its whole budget, so the caller adds each call's budget to
+ * `looked`.
+ *
+ *   orgix_walk_t w = {p.limit, p.budget, 0, 0, true};
+ *   for (unsigned b; (b = orgix_walk_next(&w)) > 0;) {
+ *       ... call the script with budget b, limit w.limit - w.kept ...
+ *       w.looked += b; w.kept += ids kept; w.more = its "more";
+ *   }
+ */
+unsigned orgix_walk_next(const orgix_walk_t *w);
 
 /* The cursor of the page after the entry `last` (the last one a page looked
  * at: an id, or a sort index's member, whose key goes in hex). Returns its

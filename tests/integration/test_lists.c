@@ -10,11 +10,14 @@
  *     them (no id twice, none missed that existed before the first page),
  *     filters that match few entries (short pages that still have a cursor);
  *   - bad limits, cursors, filters and parameters: 400 naming them;
- *   - the page script looks at no more than limit × ORGIX_SCAN_FACTOR entries
+ *   - one call of the page script looks at no more than its budget
  *     of the smallest index;
  *   - team= with sort= (by name, by last contact, both ways) in many small
  *     teams: full pages in the order asked, across a customer's owner change,
  *     a salesperson's team change, a delete and a move to the team's pool;
+ *   - a sorted page with a filter whose matches lie beyond one call's budget
+ *     (and beyond a page's bound): never empty before the end, in the sort's
+ *     order across pages, both ways, against a model;
  *   - the indexes of records stored without them, built once when
  *     nq-customers connects.
  *
@@ -395,12 +398,12 @@ static void test_pages_while_adding(void)
     }
 }
 
-/* Filters that leave few matches: short pages (even empty ones) keep a
+/* Filters that leave few matches: pages are filled call by call, keep a
  * cursor, and paging still finds every match. */
 static void test_sparse_filters(void)
 {
-    /* sp-01's key customers: 1 in 12 of the customers; pages of 2 look at
-     * 8 entries of the smaller index each */
+    /* sp-01's key customers: 1 in 12 of the customers; a page of 2 calls the
+     * page script (8 entries of the smaller index first) until it is full */
     int pages = 0;
     const char *got = collect("/api/v1/customers?owner=sp-01&class=key", 2, false, &pages);
     tk_check(strcmp(got, expected(key_of_sp01, NULL)) == 0, "sp-01's key customers: %s", got);
@@ -757,6 +760,140 @@ static void test_team_sorted_pages(void)
              "a team is under a fifteenth of the company");
 }
 
+/* A sorted page with a filter whose matches lie far into the sort index:
+ * F customers f-000 .. f-<F-1> named "ｚ<i>" (after every other name in byte
+ * order), in region r-far at the places far_at[] counts from the end (the
+ * first a walk of sort=-name meets), the rest in r-near. */
+#define N_FAR     400
+#define FAR_LIMIT 2
+#define FAR_BOUND (FAR_LIMIT * 16) /* ORGIX_PAGE_SCAN_FACTOR: a page with items stops here */
+static const int far_at[] = {60, 61, 62, 300};
+
+static bool is_far(int i)
+{
+    for (size_t k = 0; k < sizeof(far_at) / sizeof(far_at[0]); k++) {
+        if (N_FAR - 1 - i == far_at[k])
+            return true;
+    }
+    return false;
+}
+
+/* "f-..,f-.." of the r-far customers by name, both ways (names "ｚ<i>" with
+ * 3 digits: in i's order). */
+static const char *far_expected(bool desc)
+{
+    static char ids[IDS_MAX];
+    ids[0] = '\0';
+    for (int k = 0; k < N_FAR; k++) {
+        int i = desc ? N_FAR - 1 - k : k;
+        char id[16];
+        snprintf(id, sizeof(id), "f-%03d", i);
+        if (is_far(i))
+            join(ids, sizeof(ids), id);
+    }
+    return ids;
+}
+
+/* Every page of `path` in pages of `limit` as "a,b,c": none empty while it
+ * has a cursor, none over limit, no id twice; `short_pages` counts pages
+ * under limit that have a cursor. */
+static const char *collect_far(const char *path, int limit, int *short_pages)
+{
+    static char ids[IDS_MAX];
+    char cursor[NQ_CURSOR_MAX] = "";
+    ids[0] = '\0';
+    *short_pages = 0;
+    for (int n = 0; n < 1000; n++) {
+        char url[1024];
+        snprintf(url, sizeof(url), "%s&limit=%d%s%s", path, limit, cursor[0] ? "&cursor=" : "",
+                 cursor);
+        json_t *j = tk_call("GET", url, NULL, 200);
+        json_t *items = json_object_get(j, "items");
+        const char *next = json_string_value(json_object_get(j, "next_cursor"));
+        size_t i, got = json_array_size(items);
+        json_t *e;
+        tk_check(got <= (size_t)limit && (!next || got > 0), "%s: %zu items, cursor %s", url, got,
+                 next ? next : "null");
+        *short_pages += next && got < (size_t)limit;
+        json_array_foreach (items, i, e) {
+            char with[24], had[IDS_MAX + 2];
+            snprintf(with, sizeof(with), ",%s,", tk_str(e, "id"));
+            snprintf(had, sizeof(had), ",%s,", ids);
+            tk_check(!strstr(had, with), "%s: %s twice", url, tk_str(e, "id"));
+            join(ids, sizeof(ids), tk_str(e, "id"));
+        }
+        snprintf(cursor, sizeof(cursor), "%s", next ? next : "");
+        json_decref(j);
+        if (!next)
+            return ids;
+    }
+    tk_check(false, "%s: no end of the list", path);
+    return ids;
+}
+
+static void test_sorted_far_matches(void)
+{
+    char path[64], body[160];
+    for (int i = 0; i < N_FAR; i++) {
+        snprintf(path, sizeof(path), "/api/v1/customers/f-%03d", i);
+        snprintf(body, sizeof(body), "{\"name\":\"ｚ%03d\",\"class\":\"normal\",\"region\":\"%s\"}",
+                 i, is_far(i) ? "r-far" : "r-near");
+        ok("PUT", path, body);
+    }
+    /* one call of the page script with a page's first budget (limit × 4)
+     * meets no match: the walk must go on */
+    const nq_script_t *s = NQ_SCRIPT(LIST_PAGE);
+    redisReply *r = redisCommand(tk_redis, "EVAL %s 2 %s %s %s %d %d %s %s %s", s->text,
+                                 "nq:ix:customers:sort=name", "nq:ix:customers:region=r-far", "",
+                                 FAR_LIMIT, FAR_LIMIT * 4, "desc", "0", "sorted");
+    tk_check(r && r->type == REDIS_REPLY_ARRAY && r->elements == 2 && r->element[1]->integer == 1,
+             "one call: no id kept, more to walk");
+    freeReplyObject(r);
+    /* the first match in name order comes after every other customer: more than
+     * a page's bound (the first page holds it all the same) */
+    tk_check(tk_redis_int("ZCARD %s", "nq:ix:customers:sort=name") > N_FAR + FAR_BOUND,
+             "other customers before f-000 by name");
+    static const struct {
+        const char *sort;
+        bool desc;
+    } orders[] = {{"-name", true}, {"name", false}};
+    for (size_t o = 0; o < sizeof(orders) / sizeof(orders[0]); o++) {
+        char want[IDS_MAX], url[128];
+        snprintf(want, sizeof(want), "%s", far_expected(orders[o].desc));
+        /* the first page: the first FAR_LIMIT matches, or the first one when
+         * the next lies beyond the page's bound */
+        snprintf(url, sizeof(url), "/api/v1/customers?sort=%s&region=r-far&limit=%d",
+                 orders[o].sort, FAR_LIMIT);
+        json_t *j = tk_call("GET", url, NULL, 200);
+        json_t *items = json_object_get(j, "items");
+        char first[IDS_MAX] = "";
+        for (size_t i = 0; i < json_array_size(items); i++)
+            join(first, sizeof(first), tk_str(json_array_get(items, i), "id"));
+        tk_check(json_array_size(items) > 0 && strncmp(want, first, strlen(first)) == 0 &&
+                     json_is_string(json_object_get(j, "next_cursor")),
+                 "%s: the first matches [%s] with a cursor: %s", url, want, tk_text(j));
+        json_decref(j);
+        static const int limits[] = {1, FAR_LIMIT, 50};
+        for (size_t l = 0; l < sizeof(limits) / sizeof(limits[0]); l++) {
+            int shorts = 0, limit = limits[l];
+            snprintf(url, sizeof(url), "/api/v1/customers?sort=%s&region=r-far", orders[o].sort);
+            const char *got = collect_far(url, limit, &shorts);
+            tk_check(strcmp(got, want) == 0, "%s limit %d: want [%s], got [%s]", url, limit, want,
+                     got);
+            /* 238 entries between two matches: a page of 2 stops at its bound */
+            if (limit == FAR_LIMIT && orders[o].desc)
+                tk_check(shorts > 0, "%s: a page of %d stops after %d entries", url, limit,
+                         FAR_BOUND);
+        }
+    }
+    /* a filter without a match ends the sorted list at once */
+    json_t *j = tk_call("GET", "/api/v1/customers?sort=name&region=r-none", NULL, 200);
+    tk_check(json_array_size(json_object_get(j, "items")) == 0 &&
+                 json_is_null(json_object_get(j, "next_cursor")),
+             "no match: %s", tk_text(j));
+    json_decref(j);
+}
+
 /* Records stored without indexes (before this version) get them once, when
  * nq-customers connects; the lists are then what they were, plus them, and
  * the teams' sorted lists what they were. */
@@ -808,6 +945,10 @@ static void test_build_once(void)
     tk_check(strstr(tk_text(j), "\"z-raw\"") != NULL, "z-raw under sp-04's key customers: %s",
              tk_text(j));
     json_decref(j);
+    j = tk_call("GET", "/api/v1/customers?team=t-b&class=key", NULL, 200);
+    tk_check(strstr(tk_text(j), "\"z-raw\"") != NULL, "z-raw in t-b's key customers: %s",
+             tk_text(j));
+    json_decref(j);
     check_list("/api/v1/customers?q=%E6%97%A7%E5%AE%A2", "z-raw"); /* q=旧客: its name's grams */
     check_list("/api/v1/customers?q=Z-RA", "z-raw");               /* its id's */
     check_list("/api/v1/customers?tag=%E8%80%81%E5%AE%A2%E6%88%B7", "z-raw"); /* tag=老客户 */
@@ -830,6 +971,8 @@ static CU_TestInfo tests[] = {
     {"a page looks at limit x 4 entries at most", test_bounded_work},
     {"team pages walk the members' customers, full", test_team_pages},
     {"team pages sorted by name and last contact, full, across moves", test_team_sorted_pages},
+    {"sorted pages with a filter whose matches lie far: never empty before the end",
+     test_sorted_far_matches},
     {"indexes of records stored without them, built once", test_build_once},
     {"graceful shutdown", test_stop},
     CU_TEST_INFO_NULL,

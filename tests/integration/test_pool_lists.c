@@ -6,7 +6,8 @@
  * (nq-customers restarted 61 days ahead); a coordinator sees their teams'
  * pools only (another team's pooled customer is not in their lists and its
  * page is 404), a salesperson their own team's; the index comes back when
- * the list indexes are built again (layout mark older). */
+ * the list indexes are built again (layout mark older); the pools' pair
+ * indexes with class (team=&class=) move and come back with them. */
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,6 +25,9 @@
 #define PASSWORD "pool-lists-password-1"
 #define POOL_A   "nq:ix:customers:pool_team=t-a"
 #define POOL_B   "nq:ix:customers:pool_team=t-b"
+/* the pools' pair indexes with class (team=&class= reads them) */
+#define PAIR_A "nq:ix:customers:pool_class=t-a/normal"
+#define PAIR_B "nq:ix:customers:pool_class=t-b/normal"
 
 static char s_coa[300]; /* t-a's coordinator */
 static char s_cob[300]; /* t-b's coordinator */
@@ -95,6 +99,8 @@ static void test_setup(void)
     tk_put_ok("/api/v1/customers/c-free", "{\"name\":\"F\",\"status\":\"pool\"}"); /* no team's */
     CU_ASSERT_TRUE(in_index(POOL_A, "c-pa"));
     CU_ASSERT_TRUE(in_index(POOL_B, "c-pb"));
+    CU_ASSERT_TRUE(in_index(PAIR_A, "c-pa"));
+    CU_ASSERT_FALSE(in_index(PAIR_A, "c-o1"));
     CU_ASSERT_EQUAL(tk_redis_int("EXISTS %s", "nq:ix:customers:pool_team="), 0);
 }
 
@@ -148,6 +154,12 @@ static void test_leave(void)
     CU_ASSERT_TRUE(in_index(POOL_B, "c-gone"));
     json_decref(tk_call("DELETE", "/api/v1/customers/c-gone", NULL, 200));
     CU_ASSERT_EQUAL(tk_redis_int("EXISTS %s", POOL_B), 0);
+    /* the pairs moved with them: team=&class= reads them */
+    check_ids(NULL, "admin", "/api/v1/customers?team=t-a&class=normal", "c-o1,c-pa");
+    check_ids(NULL, "admin", "/api/v1/customers?team=t-b&class=normal", "c-pa2,c-pb");
+    check_ids(NULL, "admin", "/api/v1/customers?team=t-b&class=key", "");
+    CU_ASSERT_EQUAL(tk_redis_int("EXISTS %s", PAIR_A), 0);
+    CU_ASSERT_EQUAL(tk_redis_int("EXISTS %s", PAIR_B), 0);
 }
 
 /* The sweep 61 days on: every customer not contacted goes to its owner's
@@ -175,6 +187,9 @@ static void test_sweep(void)
     check_ids(s_sa2, "salesperson a2", "/api/v1/customers?team=t-a&status=pool", want_a);
     CU_ASSERT_TRUE(in_index(POOL_A, "c-o1"));
     CU_ASSERT_TRUE(in_index(POOL_B, "c-pa2")); /* sp-b1's: t-b's pool now */
+    CU_ASSERT_TRUE(in_index(PAIR_A, "c-o1"));
+    check_ids(s_coa, "coordinator A", "/api/v1/customers?team=t-a&class=normal", want_a);
+    check_ids(s_cob, "coordinator B", "/api/v1/customers?team=t-b&class=normal", want_b);
     CU_ASSERT_EQUAL(tk_as(s_cob, "GET", "/api/v1/customers/c-o1", NULL, NULL), 404);
 }
 
@@ -182,7 +197,7 @@ static void test_sweep(void)
  * pools' come back as the records say. */
 static void test_rebuilt(void)
 {
-    tk_redis_do("DEL %s %s", POOL_A, POOL_B);
+    tk_redis_do("DEL %s %s %s %s", POOL_A, POOL_B, PAIR_A, PAIR_B);
     tk_redis_do("SET %s 2", NQ_KEY_INDEX_LAYOUT);
     CU_ASSERT_FATAL(nq_harness_proc_stop(tk_h, "nq-customers", SIGTERM) == 0);
     CU_ASSERT_FATAL(nq_harness_proc_start(tk_h, "nq-customers") == 0);
@@ -196,6 +211,8 @@ static void test_rebuilt(void)
     CU_ASSERT_FATAL(built);
     check_ids(s_coa, "coordinator A", "/api/v1/customers?team=t-a&status=pool", "c-o1,c-pa");
     check_ids(s_cob, "coordinator B", "/api/v1/customers?team=t-b&status=pool", "c-pa2,c-pb");
+    check_ids(s_coa, "coordinator A", "/api/v1/customers?team=t-a&class=normal", "c-o1,c-pa");
+    check_ids(s_cob, "coordinator B", "/api/v1/customers?team=t-b&class=normal", "c-pa2,c-pb");
     CU_ASSERT_EQUAL(tk_redis_int("EXISTS %s", "nq:ix:customers:pool_team="), 0);
 }
 

@@ -84,7 +84,7 @@ static void test_table(void)
             orgix_type_t t = l->filters[f].type;
             CU_ASSERT_TRUE(t == ORGIX_ID || t == ORGIX_TEXT || t == ORGIX_MULTI ||
                            t == ORGIX_TEAM || t == ORGIX_SEARCH || t == ORGIX_POOL ||
-                           (t == ORGIX_KEPT && n >= 1) || n > 1);
+                           t == ORGIX_PAIR || (t == ORGIX_KEPT && n >= 1) || n > 1);
         }
     }
     CU_ASSERT_PTR_NOT_NULL(orgix_filter(customers, "team"));
@@ -262,10 +262,17 @@ static void test_plan(void)
     const char *both[] = {"class=key", "owner=sp-1", "limit=3", NULL};
     CU_ASSERT_EQUAL_FATAL(parse(customers, both, &q, &errs), 0);
     CU_ASSERT_EQUAL_FATAL(orgix_plan(&q, &p), 0);
-    CU_ASSERT_EQUAL(p.keys.n, 2);
-    CU_ASSERT_STRING_EQUAL(p.keys.key[0], "nq:ix:customers:owner=sp-1");
-    CU_ASSERT_STRING_EQUAL(p.keys.key[1], "nq:ix:customers:class=key");
+    /* owner and class: their pair's index, a range read */
+    CU_ASSERT_EQUAL(p.keys.n, 1);
+    CU_ASSERT_STRING_EQUAL(p.keys.key[0], "nq:ix:customers:owner_class=sp-1/key");
     CU_ASSERT_EQUAL(p.budget, 12);
+    /* owner= (none: the pool) has no pair index: both walked */
+    const char *unowned[] = {"class=key", "owner=", "status=pool", NULL};
+    CU_ASSERT_EQUAL_FATAL(parse(customers, unowned, &q, &errs), 0);
+    CU_ASSERT_EQUAL_FATAL(orgix_plan(&q, &p), 0);
+    CU_ASSERT_EQUAL(p.keys.n, 3);
+    CU_ASSERT_STRING_EQUAL(p.keys.key[0], "nq:ix:customers:owner=");
+    CU_ASSERT_STRING_EQUAL(p.keys.key[1], "nq:ix:customers:class=key");
     CU_ASSERT_EQUAL_FATAL(parse(teams, none, &q, &errs), 0);
     CU_ASSERT_EQUAL_FATAL(orgix_plan(&q, &p), 0);
     CU_ASSERT_EQUAL(p.keys.n, 1);
@@ -328,22 +335,26 @@ static void test_moves(void)
     orgix_values_of(customers, was, N_ELEMS(was), &before);
     orgix_values_of(customers, now, N_ELEMS(now), &after);
     CU_ASSERT_EQUAL_FATAL(orgix_moves(customers, &before, &after, &m), 0);
-    /* the owner left, every other class and status; region and industry ("") stay */
-    CU_ASSERT_EQUAL_FATAL(m.rem.n, 6);
+    /* the owner left, every other class and status, the owner and class pair;
+     * region and industry ("") stay */
+    CU_ASSERT_EQUAL_FATAL(m.rem.n, 7);
+    CU_ASSERT_STRING_EQUAL(m.rem.key[6], "nq:ix:customers:owner_class=sp-1/normal");
     CU_ASSERT_STRING_EQUAL(m.rem.key[0], "nq:ix:customers:owner=sp-1");
     CU_ASSERT_STRING_EQUAL(m.rem.key[1], "nq:ix:customers:class=key");
     CU_ASSERT_STRING_EQUAL(m.rem.key[2], "nq:ix:customers:class=potential");
     CU_ASSERT_STRING_EQUAL(m.rem.key[3], "nq:ix:customers:status=dormant");
     CU_ASSERT_STRING_EQUAL(m.rem.key[5], "nq:ix:customers:status=pool");
     /* the overdue index is the follow-up scripts': never moved by a write */
-    CU_ASSERT_EQUAL_FATAL(m.add.n, 6);
+    CU_ASSERT_EQUAL_FATAL(m.add.n, 7);
+    CU_ASSERT_STRING_EQUAL(m.add.key[6], "nq:ix:customers:owner_class=sp-2/normal");
     CU_ASSERT_STRING_EQUAL(m.add.key[0], "nq:ix:customers");
     CU_ASSERT_STRING_EQUAL(m.add.key[1], "nq:ix:customers:owner=sp-2");
     CU_ASSERT_STRING_EQUAL(m.add.key[2], "nq:ix:customers:class=normal");
     CU_ASSERT_STRING_EQUAL(m.add.key[3], "nq:ix:customers:status=active");
     CU_ASSERT_STRING_EQUAL(m.add.key[4], "nq:ix:customers:region=");
     CU_ASSERT_STRING_EQUAL(m.add.key[5], "nq:ix:customers:industry=");
-    CU_ASSERT_EQUAL(orgix_add_count(customers), 7); /* with a pool's, when in one */
+    /* with a pool's and the pairs', when set */
+    CU_ASSERT_EQUAL(orgix_add_count(customers), 9);
     /* the same owner: not taken out of it */
     CU_ASSERT_EQUAL_FATAL(orgix_moves(customers, &after, &after, &m), 0);
     CU_ASSERT_EQUAL(m.rem.n, 5);
@@ -352,9 +363,10 @@ static void test_moves(void)
     CU_ASSERT_EQUAL(m.rem.n, 5);
     /* removed: out of everything, the overdue index too, into nothing */
     CU_ASSERT_EQUAL_FATAL(orgix_moves(customers, &after, NULL, &m), 0);
-    CU_ASSERT_EQUAL(m.rem.n, 13);
+    CU_ASSERT_EQUAL(m.rem.n, 14);
     CU_ASSERT_STRING_EQUAL(m.rem.key[11], "nq:ix:customers:overdue=followup");
     CU_ASSERT_STRING_EQUAL(m.rem.key[12], "nq:ix:customers:overdue=receivable");
+    CU_ASSERT_STRING_EQUAL(m.rem.key[13], "nq:ix:customers:owner_class=sp-2/normal");
     CU_ASSERT_STRING_EQUAL(m.rem.key[0], "nq:ix:customers");
     CU_ASSERT_EQUAL(m.add.n, 0);
 }
@@ -513,6 +525,35 @@ static void test_team_plan(void)
     CU_ASSERT_PTR_NULL(p.team);
     const char *bad[] = {"team=t east", NULL};
     CU_ASSERT_EQUAL(parse(customers, bad, &q, &errs), -1);
+    /* team= and class=: the members' and the pool's pair indexes hold the class */
+    char member[ORGIX_KEY_MAX];
+    const char *classed[] = {"team=t-east", "class=key", "status=active", NULL};
+    CU_ASSERT_EQUAL_FATAL(parse(customers, classed, &q, &errs), 0);
+    CU_ASSERT_EQUAL_FATAL(orgix_plan(&q, &p), 0);
+    CU_ASSERT_EQUAL_FATAL(p.keys.n, 1);
+    CU_ASSERT_STRING_EQUAL(p.keys.key[0], "nq:ix:customers:status=active");
+    CU_ASSERT_TRUE(orgix_member_key(member, sizeof(member), &q, &p, "sp-1") > 0);
+    CU_ASSERT_STRING_EQUAL(member, "nq:ix:customers:owner_class=sp-1/key");
+    CU_ASSERT_TRUE(orgix_team_pool_key(member, sizeof(member), &q, &p) > 0);
+    CU_ASSERT_STRING_EQUAL(member, "nq:ix:customers:pool_class=t-east/key");
+    /* the longest owner id fits its pair's key */
+    char id[NQ_ID_MAX + 1];
+    memset(id, 'x', NQ_ID_MAX);
+    id[NQ_ID_MAX] = '\0';
+    CU_ASSERT_TRUE(orgix_member_key(member, sizeof(member), &q, &p, id) > 0);
+    /* sorted: the owners' ranges of the index by owner, the class checked */
+    const char *classed_sorted[] = {"team=t-east", "class=key", "sort=name", NULL};
+    CU_ASSERT_EQUAL_FATAL(parse(customers, classed_sorted, &q, &errs), 0);
+    CU_ASSERT_EQUAL_FATAL(orgix_plan(&q, &p), 0);
+    CU_ASSERT_EQUAL_FATAL(p.keys.n, 2);
+    CU_ASSERT_STRING_EQUAL(p.keys.key[1], "nq:ix:customers:class=key");
+    CU_ASSERT_TRUE(orgix_member_key(member, sizeof(member), &q, &p, "sp-1") > 0);
+    CU_ASSERT_STRING_EQUAL(member, "nq:ix:customers:owner=sp-1");
+    /* no class: the owners' and the pool's own */
+    CU_ASSERT_EQUAL_FATAL(parse(customers, alone, &q, &errs), 0);
+    CU_ASSERT_EQUAL_FATAL(orgix_plan(&q, &p), 0);
+    CU_ASSERT_TRUE(orgix_team_pool_key(member, sizeof(member), &q, &p) > 0);
+    CU_ASSERT_STRING_EQUAL(member, "nq:ix:customers:pool_team=t-east");
     /* sorted: the sort index first; the page reads the index by owner, a group a
      * member's id or a pool's "pool=<team>" */
     const char *sorted[] = {"team=t-east", "sort=last_contact", NULL};
@@ -667,7 +708,7 @@ static size_t random_fields(const orgix_list_t *l, const char *fields[], char bu
         if (flt->type == ORGIX_ID || flt->type == ORGIX_TEXT || flt->type == ORGIX_POOL)
             snprintf(buf[f], 16, "%s", r ? (r == 1 ? "a1" : "a2") : "");
         else if (flt->type == ORGIX_KEPT || flt->type == ORGIX_MULTI || flt->type == ORGIX_TEAM ||
-                 flt->type == ORGIX_SEARCH)
+                 flt->type == ORGIX_SEARCH || flt->type == ORGIX_PAIR)
             snprintf(buf[f], 16, "%s", "");
         else if (flt->type == ORGIX_FLAG)
             snprintf(buf[f], 16, "%s", r ? "1795000000000" : "");
@@ -698,12 +739,13 @@ static void test_property(void)
                 CU_ASSERT_EQUAL_FATAL(orgix_moves(l, &vals[id], NULL, &mv), 0);
             } else {
                 orgix_values_of(l, fields, random_fields(l, fields, buf), &now);
-                /* a write knows the earlier values of the filters of ids only */
+                /* a write knows the earlier values of the filters of ids only (and
+                 * of pairs: it reads the record) */
                 orgix_values_t known;
                 memset(&known, 0, sizeof(known));
                 for (size_t f = 0; f < l->n_filters; f++) {
                     if (l->filters[f].type == ORGIX_ID || l->filters[f].type == ORGIX_TEXT ||
-                        l->filters[f].type == ORGIX_POOL)
+                        l->filters[f].type == ORGIX_POOL || l->filters[f].type == ORGIX_PAIR)
                         snprintf(known.v[f], sizeof(known.v[f]), "%s", vals[id].v[f]);
                     else
                         snprintf(known.v[f], sizeof(known.v[f]), "junk");
@@ -738,6 +780,43 @@ static void test_property(void)
     fprintf(stderr, "\n    %d indexes checked, %d wrong", checks, bad);
 }
 
+/* A page's calls of the page script: budgets growing to the cap, done when
+ * full or ended, bounded once it holds items, unbounded (per call only) while
+ * empty. */
+static void test_walk(void)
+{
+    static const struct {
+        unsigned limit, looked;
+        size_t kept;
+        bool more;
+        unsigned want;
+    } rows[] = {
+        {50, 0, 0, true, 50 * ORGIX_SCAN_FACTOR},               /* the first call */
+        {50, 200, 10, true, 200},                               /* as many as before */
+        {50, 400, 10, true, 400},                               /* doubling */
+        {50, 600, 10, true, 50 * ORGIX_PAGE_SCAN_FACTOR - 600}, /* what is left of the bound */
+        {50, 50 * ORGIX_PAGE_SCAN_FACTOR, 10, true, 0},         /* bound hit with items */
+        {50, 50 * ORGIX_PAGE_SCAN_FACTOR, 0, true, 800},        /* none yet: on */
+        {50, 900000, 0, true, ORGIX_CALL_BUDGET_MAX},           /* far on, capped */
+        {50, 200, 50, true, 0},                                 /* full */
+        {50, 200, 3, false, 0},                                 /* the list ended */
+        {50, 0, 0, false, 0},                                   /* nothing to walk */
+        {1, 4, 0, true, 4},                                     /* a page of 1 */
+        {1, 60, 0, true, 60},                                   /* doubling while empty */
+        {1, 64, 0, true, 64},                                   /* past the bound, empty */
+        {2, 24, 1, true, 2 * ORGIX_PAGE_SCAN_FACTOR - 24},      /* the bound's rest */
+        {500, 3000, 1, true, ORGIX_CALL_BUDGET_MAX},            /* a big page's */
+    };
+    for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+        orgix_walk_t w = {rows[i].limit, rows[i].limit * ORGIX_SCAN_FACTOR, rows[i].looked,
+                          rows[i].kept, rows[i].more};
+        unsigned got = orgix_walk_next(&w);
+        if (got != rows[i].want)
+            fprintf(stderr, "\n    row %zu: want %u, got %u", i, rows[i].want, got);
+        CU_ASSERT_EQUAL(got, rows[i].want);
+    }
+}
+
 static CU_TestInfo tests[] = {
     {"the table: lists, filters, keys", test_table},
     {"queries: defaults, archived, terms in order", test_defaults},
@@ -751,6 +830,7 @@ static CU_TestInfo tests[] = {
     {"search grams and their moves", test_grams},
     {"q= and sort=: terms, plans, sorted cursors", test_search_and_sort},
     {"team=: a group of owner indexes", test_team_plan},
+    {"a page's calls: budgets and bounds", test_walk},
     {"random writes: every index exact", test_property},
     CU_TEST_INFO_NULL,
 };

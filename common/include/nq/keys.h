@@ -180,10 +180,11 @@
 #define NQ_KEY_POOL_RR              "nq:pool:rr"
 #define NQ_KEY_CUSTOMER_SIGNALS     "nq:customer:signals"
 #define NQ_CUSTOMER_SIGNALS_MAXLEN  10000
-/* "5": with the pool indexes (nq:ix:customers:pool_team=<team>), the
- * customers' sort indexes, by owner too (nq:ix:customers:sort=by_owner), and
- * their tags' and search grams' indexes */
-#define NQ_INDEX_LAYOUT "5"
+/* "6": with the pool indexes (nq:ix:customers:pool_team=<team>), the
+ * customers' sort indexes, by owner too (nq:ix:customers:sort=by_owner),
+ * their tags' and search grams' indexes, and the pair indexes
+ * (nq:ix:customers:owner_class=<owner>/<class>, pool_class=<team>/<class>) */
+#define NQ_INDEX_LAYOUT "6"
 
 #define NQ_KEY_USER_PREFIX    "nq:user:"
 #define NQ_KEY_USERS          "nq:users"
