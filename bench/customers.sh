@@ -17,7 +17,7 @@
 #      each by its owner, over the month) in batches of 500 over 8 connections; the
 #      customers indexer's consumer group ("index") sampled every second until its lag is 0;
 #   3. reads over one keep-alive connection, NQ_BENCH_READS each: timeline and summary of
-#      random customers, receivables of random teams and salespeople, list pages of 50
+#      random customers, a timeline page of 50 of NQ_BENCH_HOT customers given 60 events more, receivables of random teams and salespeople, list pages of 50
 #      under 13 filter sets and cursor pages 2-20 of five of them;
 #   4. NQ_BENCH_PAIRS interleaved pairs of NQ_BENCH_PATH_S s flat-out writes: the
 #      customers indexer stopped (SIGSTOP), then running; after each stopped run its
@@ -50,6 +50,8 @@
 #   NQ_BENCH_IMPORT_JOBS  [4] nqctl imports of customers at once
 #   NQ_BENCH_LOAD_RATE    [0] events/s of step 2, 0 = flat out
 #   NQ_BENCH_READS        [1000] requests of each read
+#   NQ_BENCH_HOT          [200] customers c-000001.. that get about 60 more events each
+#                         before the reads, for full timeline pages of 50 (timeline_hot)
 #   NQ_BENCH_COMPANY_READS [5] company-wide receivables reads (each read per customer goes
 #                         through every customer: ~25 s at 1,000,000 on this machine)
 #   NQ_BENCH_PAIRS        [3] pairs of step 4 (0: skip it)

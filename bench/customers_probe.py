@@ -51,6 +51,10 @@ PROGRESS_S = 10  # a progress line this often during the import, the events, the
 COMPANY_READS = int(os.environ.get("NQ_BENCH_COMPANY_READS", "5"))
 DRAIN = int(os.environ.get("NQ_BENCH_DRAIN", "0"))
 DRAIN_RUNS = int(os.environ.get("NQ_BENCH_DRAIN_RUNS", "1"))
+# customers c-000001..c-HOT get about HOT_EVENTS more events each before the reads, so
+# that a timeline page of 50 is full (random customers have a few events each)
+HOT = min(CUSTOMERS, int(os.environ.get("NQ_BENCH_HOT", "200")))
+HOT_EVENTS = 60
 
 CITIES = "华东 华南 华北 西南 东北 西北 华中 江浙 沪宁 京津 粤港 川渝".split()
 WORDS = "贸易 科技 实业 机电 电子 化工 医药 食品 物流 建材 纺织 汽配 家居 能源 精密 网络".split()
@@ -560,11 +564,24 @@ def read_lists(c, rng):
     return out
 
 
+def load_hot():
+    """About HOT_EVENTS more events for each of the HOT customers (by their owners, as
+    the customers' own mix: c-i's owner is sp-i for i <= SALESPEOPLE), then indexed."""
+    rate = 2000
+    rep = nq_bench(["--customers", str(HOT), "--connections", "2", "--batch", "100",
+                    "--rate", str(rate), "--duration", str(max(1, HOT * HOT_EVENTS // rate))],
+                   "hot")
+    log("hot customers: %s events for %d customers" % (rep.get("events_accepted"), HOT))
+    return {"customers": HOT, "events": rep.get("events_accepted"), "catch_up": catch_up()}
+
+
 def read_customers(c, rng):
     out = {}
     for name, make in (
             ("timeline", lambda: "/api/v1/customers/c-%06d/timeline?limit=50"
              % rng.randint(1, CUSTOMERS)),
+            ("timeline_hot", lambda: "/api/v1/customers/c-%06d/timeline?limit=50"
+             % rng.randint(1, HOT)),
             ("timeline_types", lambda: "/api/v1/customers/c-%06d/timeline?limit=50&types="
              "order,invoice,payment" % rng.randint(1, CUSTOMERS)),
             ("summary", lambda: "/api/v1/customers/c-%06d/summary" % rng.randint(1, CUSTOMERS))):
@@ -710,6 +727,7 @@ def main():
     c = Client()
     redis("config", "resetstat")
     t0 = time.monotonic()
+    res["hot"] = load_hot()
     res["reads"] = read_customers(c, rng)
     res["lists"] = read_lists(c, rng)
     res["reads_s"] = round(time.monotonic() - t0, 1)
