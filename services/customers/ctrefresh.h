@@ -33,7 +33,7 @@
 #include "nq/redis.h"
 
 #define CTREFRESH_MS    1000 /* a round this often */
-#define CTREFRESH_BATCH 500  /* customers a call: a few ms of Redis */
+#define CTREFRESH_BATCH 200  /* customers a call: ~20 ms of Redis here, under an indexing EXEC */
 
 typedef struct ctrefresh {
     nq_redis_t *redis;  /* the indexer's connection (borrowed) */
