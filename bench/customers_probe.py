@@ -23,6 +23,7 @@ import http.client
 import json
 import os
 import random
+import re
 import signal
 import subprocess
 import sys
@@ -424,6 +425,24 @@ def quiet(timeout_s=600):
             time.sleep(1)
 
 
+def script_costs():
+    """The commands of over 20 µs logged since the drain began (SLOWLOG; the script calls,
+    not the fast commands inside them), by client and command, scripts by their first key:
+    {label: (calls, usec)}."""
+    raw = subprocess.run(["redis-cli", "-p", RPORT, "-2", "--json", "slowlog", "get", "-1"],
+                         capture_output=True, text=True, errors="replace", check=True).stdout
+    out = {}
+    for e in json.loads(raw or "[]"):
+        args, who = e[3], (e[5] if len(e) > 5 else "") or "?"
+        label = args[0].lower() if args else "?"
+        if label in ("evalsha", "eval") and len(args) > 3:
+            label += " " + re.sub(r"\d+", "#", args[3] if args[2] != "0" else "-")
+        label = re.sub(r"\d+", "#", who) + " " + label
+        calls, usec = out.get(label, (0, 0))
+        out[label] = (calls + 1, usec + int(e[2]))
+    return out
+
+
 def drain_run(n):
     """DRAIN events loaded with nq-customers stopped, then the time its backlog takes."""
     pid = pid_of("nq-customers")
@@ -440,6 +459,9 @@ def drain_run(n):
         quiet()
         lag0 = groups_lag().get("index")
         redis("config", "resetstat")
+        redis("config", "set", "slowlog-log-slower-than", "20")
+        redis("config", "set", "slowlog-max-len", "300000")
+        redis("slowlog", "reset")
         cpu0, user0, la0, t0 = redis_cpu_s(), redis_cpu_s("user"), loadavg(), time.monotonic()
     finally:
         os.kill(pid, signal.SIGCONT)
@@ -449,20 +471,29 @@ def drain_run(n):
     cpu1, user1 = redis_cpu_s(), redis_cpu_s("user")
     stats_ = commandstats()
     forks = int(redis_info("stats").get("total_forks", "0"))
+    while int(redis("zcard", "nq:followup:dirty") or 0) > 0:  # contacts' refreshes left
+        time.sleep(0.2)
+    t_refresh = time.monotonic()
     wait_looks()  # the receivables looks that the batches asked for
     t2 = time.monotonic()
     cpu2 = redis_cpu_s()
+    scripts = sorted(script_costs().items(), key=lambda kv: -kv[1][1])[:12]
+    redis("config", "set", "slowlog-log-slower-than", "10000")
+    redis("slowlog", "reset")
     top = sorted(stats_.items(), key=lambda kv: -kv[1][1])[:8]
     row = {"run": n, "events": accepted, "log_entries": lag0, "drain_s": round(t1 - t0, 2),
            "events_per_s": round(accepted / max(t1 - t0, 0.001)),
            "redis_cpu_us_per_event": round((cpu1 - cpu0) * 1e6 / accepted, 1),
            "redis_user_cpu_us_per_event": round((user1 - user0) * 1e6 / accepted, 1),
            "redis_forks": forks,  # snapshots and AOF rewrites during the drain (CoW: sys)
+           "refresh_after_s": round(t_refresh - t1, 2),
            "looks_after_s": round(t2 - t1, 2),
            "with_looks_events_per_s": round(accepted / max(t2 - t0, 0.001)),
            "with_looks_redis_cpu_us_per_event": round((cpu2 - cpu0) * 1e6 / accepted, 1),
            "commands": {k: {"calls": c, "usec_per_call": round(u / max(c, 1), 1),
                             "us_per_event": round(u / accepted, 2)} for k, (c, u) in top},
+           "top_level": {k: {"calls": c, "usec_per_call": round(u / max(c, 1), 1),
+                             "us_per_event": round(u / accepted, 2)} for k, (c, u) in scripts},
            "loadavg_start": la0, "loadavg_end": loadavg()}
     log("drain: %s" % json.dumps(row))
     return row

@@ -1,6 +1,7 @@
 /* h_metrics.c — GET /metrics: Prometheus text exposition of the suite's
  * counters (from Redis: events accepted and scored, log length, entries
  * pending with scorers, how far the activity index and alerting are behind,
+ * how many follow-ups contacts moved are still to be refreshed,
  * alerts) and of
  * this gateway (requests, calls in flight per service, SSE clients, Redis
  * connection, credentials answered from the cache and looked up in Redis). */
@@ -11,6 +12,7 @@
 #include "auth.h"
 #include "gateway.h"
 #include "nq/keys.h"
+#include "nq/period.h"
 
 /* The suite's counters read from Redis, one slot each. */
 enum {
@@ -25,6 +27,8 @@ enum {
     ALERTS,
     TIMERS_PENDING,
     TIMERS_LAG,
+    FOLLOWUP_PENDING,
+    FOLLOWUP_LAG,
     N_SLOTS
 };
 
@@ -60,6 +64,10 @@ static const struct {
                         "Entries delivered to alerting's timer group, deadlines not yet stored."},
     [TIMERS_LAG] = {"nq_alert_timers_lag_entries", "gauge",
                     "Entries of the activity log alerting's timer group has not read yet."},
+    [FOLLOWUP_PENDING] = {"nq_followup_refresh_pending_customers", "gauge",
+                          "Customers whose last contact moved, follow-up not refreshed yet."},
+    [FOLLOWUP_LAG] = {"nq_followup_refresh_lag_ms", "gauge",
+                      "Age of the oldest follow-up refresh still to be done (0 none)."},
 };
 
 /* The group whose lag a slot reads from XINFO GROUPS, or NULL. */
@@ -152,12 +160,27 @@ static long long group_lag(const redisReply *groups, const char *group)
     return -1;
 }
 
+/* The age (ms) of a ZRANGE ... 0 0 WITHSCORES reply's member scored by when
+ * it was added; 0 when empty, -1 when unknown. */
+static long long oldest_age(const redisReply *reply)
+{
+    if (!reply || reply->type != REDIS_REPLY_ARRAY)
+        return -1;
+    if (reply->elements < 2)
+        return 0;
+    long long at = strtoll(reply->element[1]->str ? reply->element[1]->str : "", NULL, 10);
+    long long age = (long long)nq_now_ms() - at;
+    return age > 0 ? age : 0;
+}
+
 static void on_value(nq_redis_t *r, redisReply *reply, void *data)
 {
     slot_ref_t *ref = data;
     scrape_t *sc = ref->scrape;
     if (lag_group[ref->slot])
         sc->value[ref->slot] = group_lag(reply, lag_group[ref->slot]);
+    else if (ref->slot == FOLLOWUP_LAG)
+        sc->value[ref->slot] = oldest_age(reply);
     else if (reply && reply->type == REDIS_REPLY_INTEGER)
         sc->value[ref->slot] = reply->integer;
     else if (reply && reply->type == REDIS_REPLY_STRING)
@@ -185,7 +208,7 @@ static void get_metrics(const gw_request_t *req)
         sc->value[i] = -1;
     nq_http_conn_retain(req->conn);
     nq_redis_t *redis = req->gw->svc->redis;
-    const char *commands[N_SLOTS][3] = {
+    const char *commands[N_SLOTS][5] = {
         [ACCEPTED] = {"GET", NQ_KEY_STATS_ACCEPTED, NULL},
         [SCORED] = {"GET", NQ_KEY_STATS_SCORED, NULL},
         [LOG_LENGTH] = {"XLEN", NQ_KEY_ACTIVITIES, NULL},
@@ -197,6 +220,8 @@ static void get_metrics(const gw_request_t *req)
         [ALERTS] = {"XLEN", NQ_KEY_ALERTS, NULL},
         [TIMERS_PENDING] = {"XPENDING", NQ_KEY_ACTIVITIES, NQ_GROUP_ALERT_TIMERS},
         [TIMERS_LAG] = {"XINFO", "GROUPS", NQ_KEY_ACTIVITIES},
+        [FOLLOWUP_PENDING] = {"ZCARD", NQ_KEY_FOLLOWUP_DIRTY},
+        [FOLLOWUP_LAG] = {"ZRANGE", NQ_KEY_FOLLOWUP_DIRTY, "0", "0", "WITHSCORES"},
     };
     sc->waiting = 1; /* held while issuing */
     for (int i = 0; i < N_SLOTS; i++) {
@@ -204,9 +229,12 @@ static void get_metrics(const gw_request_t *req)
         if (!ref)
             continue;
         *ref = (slot_ref_t){sc, i};
-        int argc = commands[i][2] ? 3 : 2;
-        size_t lens[3] = {strlen(commands[i][0]), strlen(commands[i][1]),
-                          commands[i][2] ? strlen(commands[i][2]) : 0};
+        int argc = 0;
+        size_t lens[5];
+        while (argc < 5 && commands[i][argc]) {
+            lens[argc] = strlen(commands[i][argc]);
+            argc++;
+        }
         if (nq_redis_commandv(redis, on_value, ref, argc, commands[i], lens) == 0)
             sc->waiting++;
         else

@@ -1,27 +1,22 @@
 -- contact_seen — the last contacts (visit, call, meeting) of a batch of the
 -- activity log, in the activity indexer's transaction
--- (services/customers/actwrite.h, followup.h).
--- KEYS: 1 the last contacts (HASH customer -> Unix ms), 2 the follow-ups due
---   (ZSET), 3 the list index of the overdue, 4-8 the customers' sort indexes
---   (lib/sort.lua), then one customer hash per customer of ARGV.
--- ARGV: 1 now (Unix ms), 2 the zone offset (ms), then per customer: its id
---   and its latest contact in the batch (Unix ms).
+-- (services/customers/actwrite.h, ctrefresh.h).
+-- KEYS: 1 the last contacts (HASH customer -> Unix ms), 2 the customers whose
+--   follow-up is to be refreshed (ZSET customer -> first marked, Unix ms).
+-- ARGV: 1 now (Unix ms), then per customer: its id and its latest contact in
+--   the batch (Unix ms).
 -- A contact older than the one kept changes nothing, so batches apply in any
--- order and any number of times alike; a customer not in the directory yet
--- has its last contact kept for when it is written. Returns how many moved.
---@include sort.lua
---@include followup.lua
+-- order and any number of times alike. A customer whose last contact moved
+-- is marked (kept when marked already): the refresher (contact_refresh.lua)
+-- sets its record's last contact, follow-up and sort entries from KEYS[1]
+-- outside this transaction. Returns how many moved.
 local moved = 0
-for i = 3, #ARGV, 2 do
+for i = 2, #ARGV, 2 do
   local id, at = ARGV[i], tonumber(ARGV[i + 1])
   local kept = tonumber(redis.call('HGET', KEYS[1], id) or '')
   if not kept or at > kept then
     redis.call('HSET', KEYS[1], id, ARGV[i + 1])
-    local c = 8 + (i - 1) / 2
-    if redis.call('EXISTS', KEYS[c]) == 1 then
-      redis.call('HSET', KEYS[c], 'last_contact_at', ARGV[i + 1])
-      followup_refresh(c, 2, 3, 4, id, ARGV[1], tonumber(ARGV[2]))
-    end
+    redis.call('ZADD', KEYS[2], 'NX', ARGV[1], id)
     moved = moved + 1
   end
 end

@@ -25,13 +25,22 @@
 -- "<at>": a min and a max, so a replay fills them in and changes nothing else).
 -- An event moves the figures only when its member joins the timeline, so a
 -- redelivered or replayed event counts once; every figure is a sum or a
--- max, so batches apply in any order alike. Returns how many were new and
--- the flagged orders' facts: {new, field1, value1, ...}.
+-- max, so batches apply in any order alike. The sums of a customer's new
+-- events are added up here and written with one HINCRBY per field at its
+-- end (what an order reads of its balance includes those still to write).
+-- Returns how many were new and the flagged orders' facts:
+-- {new, field1, value1, ...}.
 local new, flagged = 0, {}
 local cap = ARGV[1]
 local a, K = 2, 2 -- the customer's first value, its first key
+local sums, order = {}, {} -- the customer's sums to add, by field; fields in first use
+local function add(field, d)
+  if not sums[field] then order[#order + 1] = field; sums[field] = 0 end
+  sums[field] = sums[field] + d
+end
 while a <= #ARGV do
   local customer, n = ARGV[a], tonumber(ARGV[a + 1])
+  sums, order = {}, {}
   for i = a + 2, a + 11 * n - 9, 11 do
     local member, kind, month = ARGV[i], ARGV[i + 1], ARGV[i + 2]
     local amount, rating, nps, who = tonumber(ARGV[i + 3]), tonumber(ARGV[i + 4]),
@@ -51,14 +60,15 @@ while a <= #ARGV do
     if redis.call('ZADD', KEYS[K], 0, member) == 1 then
       new = new + 1
       if kind == 'order' then
-        redis.call('HINCRBY', KEYS[K + 1], month .. '|orders', 1)
-        redis.call('HINCRBY', KEYS[K + 1], month .. '|sales_fen', amount)
+        add(month .. '|orders', 1)
+        add(month .. '|sales_fen', amount)
         local limit = tonumber(redis.call('HGET', KEYS[K + 4], 'credit_limit_fen') or '')
-        local balance = tonumber(redis.call('HGET', KEYS[K + 1], 'ar_balance_fen') or '0')
+        local balance = tonumber(redis.call('HGET', KEYS[K + 1], 'ar_balance_fen') or '0') +
+                        (sums['ar_balance_fen'] or 0)
         if limit and fact ~= '' and balance + amount > limit then
           local v = value .. '|' .. balance .. '|' .. limit
           redis.call('HSET', KEYS[K + 3], fact, v)
-          redis.call('HINCRBY', KEYS[K + 1], 'credit_flags', 1)
+          add('credit_flags', 1)
           flagged[#flagged + 1] = fact
           flagged[#flagged + 1] = v
           local order_id = string.match(value, '^[^|]*|([^|]*)|') or ''
@@ -69,32 +79,31 @@ while a <= #ARGV do
         end
       elseif (kind == 'invoice' or kind == 'payment') and fact ~= '' then
         redis.call('HSET', KEYS[K + 3], fact, value)
-        redis.call('HINCRBY', KEYS[K + 1], 'ar_balance_fen',
-                   kind == 'invoice' and amount or -amount)
+        add('ar_balance_fen', kind == 'invoice' and amount or -amount)
       elseif kind == 'minus' then
-        redis.call('HINCRBY', KEYS[K + 1], month .. '|sales_fen', -amount)
+        add(month .. '|sales_fen', -amount)
       elseif kind == 'feedback' then
         -- all-time figures, and the same keyed by the event's month ("<month>|rating_sum")
         for _, p in ipairs(month ~= '' and {'', month .. '|'} or {''}) do
           if rating > 0 then
-            redis.call('HINCRBY', KEYS[K + 1], p .. 'rating_sum', rating)
-            redis.call('HINCRBY', KEYS[K + 1], p .. 'rating_count', 1)
+            add(p .. 'rating_sum', rating)
+            add(p .. 'rating_count', 1)
           end
           if nps >= 0 then
-            redis.call('HINCRBY', KEYS[K + 1], p .. 'nps_count', 1)
-            if nps >= 9 then redis.call('HINCRBY', KEYS[K + 1], p .. 'promoters', 1) end
-            if nps <= 6 then redis.call('HINCRBY', KEYS[K + 1], p .. 'detractors', 1) end
+            add(p .. 'nps_count', 1)
+            if nps >= 9 then add(p .. 'promoters', 1) end
+            if nps <= 6 then add(p .. 'detractors', 1) end
           end
         end
       elseif kind == 'intel' then
-        redis.call('HINCRBY', KEYS[K + 1], 'competitor_mentions', 1)
+        add('competitor_mentions', 1)
       elseif (kind == 'topen' or kind == 'tclose') and who ~= '' then
         local was = tonumber(redis.call('HGET', KEYS[K + 2], who) or '0')
         local now = bit.bor(was, kind == 'topen' and 1 or 2)
         if now ~= was then
           redis.call('HSET', KEYS[K + 2], who, now)
           local delta = (now == 1 and 1 or 0) - (was == 1 and 1 or 0)
-          if delta ~= 0 then redis.call('HINCRBY', KEYS[K + 1], 'open_tickets', delta) end
+          if delta ~= 0 then add('open_tickets', delta) end
         end
       elseif kind == 'contact' then
         -- the latest contact: its member ("<at>|<type>|<ref>|<salesperson>", time first)
@@ -104,6 +113,7 @@ while a <= #ARGV do
       end
     end
   end
+  for _, f in ipairs(order) do redis.call('HINCRBY', KEYS[K + 1], f, sums[f]) end
   a, K = a + 2 + 11 * n, K + 5
 end
 table.insert(flagged, 1, new)

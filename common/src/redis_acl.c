@@ -173,6 +173,7 @@ static const struct {
     {REPORTING, RO, NQ_KEY_CUSTOMER_PREFIX "*:ar"}, /* receivables facts: the KPI state counters */
     {GATEWAY, RW, NQ_KEY_TRAINING_REQUIRED},        /* required courses (config routes) */
     {CUSTOMERS, RW, NQ_KEY_CUSTSUMS_LAYOUT},        /* the customer figures' migration mark */
+    {CUSTOMERS, RW, NQ_KEY_FOLLOWUP_DIRTY},         /* contacts to refresh follow-ups of */
 };
 #define N_GRANTS (sizeof(grants) / sizeof(grants[0]))
 

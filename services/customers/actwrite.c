@@ -14,7 +14,6 @@
 #include "nq/period.h"
 #include "nq/receivable.h"
 #include "nq/scripts.h"
-#include "orgix.h"
 
 /* One event to index. */
 typedef struct row {
@@ -260,38 +259,20 @@ static int64_t latest_contact(row_t *const *sorted, size_t from, size_t to)
     return at;
 }
 
-/* The contact script's call (common/lua/contact_seen.lua) of n contacts. */
+/* The contact script's call (common/lua/contact_seen.lua) of n contacts:
+ * kept when newer, the customers they move marked for the refresher
+ * (ctrefresh.h). */
 static void write_contacts(nq_redis_pipe_t *p, const contact_t *c, size_t n, int64_t now)
 {
     if (n == 0)
         return;
-    const orgix_list_t *l = &orgix_lists[ORG_CUSTOMER];
-    nq_script_pipe_cmd(p, NQ_SCRIPT(CONTACT_SEEN), NULL, NULL, 3 + ORGIX_SORT_KEYS(l) + n,
-                       2 + 2 * n);
-    char key[160];
+    nq_script_pipe_cmd(p, NQ_SCRIPT(CONTACT_SEEN), NULL, NULL, 2, 1 + 2 * n);
     nq_redis_pipe_adds(p, NQ_KEY_FOLLOWUP_LAST);
-    nq_redis_pipe_adds(p, NQ_KEY_FOLLOWUP_DUE);
-    nq_key_index(key, sizeof(key), l->name, "overdue", "followup");
-    nq_redis_pipe_adds(p, key);
-    for (size_t i = 0; i < l->n_sorts; i++) {
-        orgix_sort_key(key, sizeof(key), l, i);
-        nq_redis_pipe_adds(p, key);
-    }
-    orgix_sort_owner_key(key, sizeof(key), l);
-    nq_redis_pipe_adds(p, key);
-    for (size_t i = 0; i < n; i++) {
-        nq_key_customer(key, sizeof(key), c[i].customer);
-        nq_redis_pipe_adds(p, key);
-    }
-    char num[24];
-    snprintf(num, sizeof(num), "%lld", (long long)now);
-    nq_redis_pipe_adds(p, num);
-    snprintf(num, sizeof(num), "%lld", (long long)followup_zone_offset());
-    nq_redis_pipe_adds(p, num);
+    nq_redis_pipe_adds(p, NQ_KEY_FOLLOWUP_DIRTY);
+    nq_redis_pipe_addll(p, (long long)now);
     for (size_t i = 0; i < n; i++) {
         nq_redis_pipe_adds(p, c[i].customer);
-        snprintf(num, sizeof(num), "%lld", (long long)c[i].at);
-        nq_redis_pipe_adds(p, num);
+        nq_redis_pipe_addll(p, (long long)c[i].at);
     }
 }
 

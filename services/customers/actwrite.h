@@ -24,8 +24,9 @@
  * leave the same index: a redelivered or replayed entry changes nothing.
  * A customer's last contact (a visit, call or meeting: services/customers/
  * followup.h) is kept only when newer than the one stored, in the same
- * transaction (common/lua/contact_seen.lua; `now` decides whether the
- * follow-up it moves is overdue).
+ * transaction (common/lua/contact_seen.lua), and a customer it moves is
+ * marked in nq:followup:dirty (at `now`): its follow-up and sort entries are
+ * refreshed outside the transaction (ctrefresh.h).
  *
  *   nq_redis_pipe_t p;
  *   nq_redis_pipe_init(&p);

@@ -9,6 +9,7 @@
 
 #include "actwrite.h"
 #include "arwatch.h"
+#include "ctrefresh.h"
 #include "nq/actindex.h"
 #include "nq/actlog.h"
 #include "nq/bus.h"
@@ -37,6 +38,7 @@ struct indexer {
     uint64_t poison;         /* entries that did not decode (acknowledged) */
     int64_t progress_at;     /* when progress was last logged */
     arwatch_t ar;            /* the overdue-receivable list index's looks */
+    ctrefresh_t refresh;     /* follow-ups moved by contacts, refreshed in rounds */
 };
 
 /* One pulled set of entries, while its transaction runs. */
@@ -332,6 +334,12 @@ indexer_t *indexer_new(nq_service_t *svc)
     }
     nq_scripts_attach(ix->redis);
     arwatch_init(&ix->ar, ix->redis);
+    if (ctrefresh_start(&ix->refresh, &svc->loop, ix->redis) != 0) {
+        nq_redis_destroy(&ix->redis);
+        nq_zsock_destroy(&ix->sub);
+        free(ix);
+        return NULL;
+    }
     nq_redis_on_connected(ix->redis, on_connected, ix);
     uv_timer_init(&svc->loop, &ix->tick);
     ix->tick.data = ix;
@@ -348,10 +356,13 @@ void indexer_stop(indexer_t *ix)
     ix->stopping = true;
     nq_zsock_destroy(&ix->sub);
     uv_close((uv_handle_t *)&ix->tick, NULL);
+    ctrefresh_stop(&ix->refresh);
     nq_redis_destroy(&ix->redis); /* a call still out is answered, then dropped */
-    nq_log_info("indexer_stopped", "indexed %llu events in %llu log entries, %llu undecodable",
+    nq_log_info("indexer_stopped",
+                "indexed %llu events in %llu log entries, %llu undecodable; refreshed the "
+                "follow-ups of %llu contacted customers",
                 (unsigned long long)ix->events, (unsigned long long)ix->entries,
-                (unsigned long long)ix->poison);
+                (unsigned long long)ix->poison, (unsigned long long)ix->refresh.refreshed);
 }
 
 void indexer_free(indexer_t *ix)

@@ -19,6 +19,9 @@
  * nq:actindex:replayed): the whole log is indexed again, which fills in what is
  * missing and rewrites the rest unchanged, while readers see the index whole.
  *
+ * The follow-ups that contacts move are refreshed outside the transaction,
+ * in rounds of their own over the same connection (ctrefresh.h).
+ *
  * Bus: SUB to cfg.stored_endpoint ("activity.stored.v1" pulls at once);
  * otherwise it pulls every INDEXER_TICK_MS.
  */

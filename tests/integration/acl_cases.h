@@ -122,6 +122,9 @@ static const struct {
     {"nq-scoring", NQ_KEY_CUSTSUMS_LAYOUT, false, false},
     {"nq-customers", NQ_KEY_INDEX_PREFIX NQ_IX_CUSTOMERS ":sort=by_owner", true, true},
     {"nq-gateway", NQ_KEY_INDEX_PREFIX NQ_IX_CUSTOMERS ":sort=by_owner", false, true},
+    {"nq-customers", NQ_KEY_FOLLOWUP_DIRTY, true, true},
+    {"nq-gateway", NQ_KEY_FOLLOWUP_DIRTY, false, true},
+    {"nq-scoring", NQ_KEY_FOLLOWUP_DIRTY, false, false},
 };
 
 #endif

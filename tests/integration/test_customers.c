@@ -9,6 +9,7 @@
  *     override, the sweep as time passes, last contacts equal after a
  *     rebuild's replay.
  */
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -454,6 +455,77 @@ static void test_rebuild(void)
     freeReplyObject(after);
 }
 
+/* What a contact's refresh writes of customer id (its record's last contact,
+ * follow-up and sort keys; its follow-up due and overdue scores), as one line. */
+static void refreshed_state(const char *id, char *buf, size_t len)
+{
+    char key[96], over[96];
+    nq_key_customer(key, sizeof(key), id);
+    nq_key_index(over, sizeof(over), NQ_IX_CUSTOMERS, "overdue", "followup");
+    redisReply *f = tk_cmd("HMGET %s last_contact_at followup_due_at sort_keys", key);
+    redisReply *d = tk_cmd("ZSCORE %s %s", NQ_KEY_FOLLOWUP_DUE, id);
+    redisReply *o = tk_cmd("ZSCORE %s %s", over, id);
+    snprintf(buf, len, "%s|%s|%s|%s|%s",
+             f && f->elements == 3 && f->element[0]->str ? f->element[0]->str : "-",
+             f && f->elements == 3 && f->element[1]->str ? f->element[1]->str : "-",
+             f && f->elements == 3 && f->element[2]->str ? f->element[2]->str : "-",
+             d && d->str ? d->str : "-", o && o->str ? o->str : "-");
+    freeReplyObject(f);
+    freeReplyObject(d);
+    freeReplyObject(o);
+}
+
+/* A contact whose transaction was stored (last contact kept, customer marked)
+ * but whose refresh never ran, nq-customers killed in between: the next start
+ * refreshes it, and the result equals what a rebuild's replay gives. */
+static void test_refresh_after_kill(void)
+{
+    int64_t at = nq_now_ms() - 500; /* newer than c-old's last contact */
+    char num[24], member[64], before[2][512], after[2][512];
+    tk_check(nq_harness_proc_stop(tk_h, "nq-customers", SIGKILL) == 128 + SIGKILL,
+             "nq-customers killed");
+    tk_post_counts(json_pack("[o]", tk_event("k-1", "visit", "sp-1", "c-old", at, NULL)), 1, 0);
+    /* what the indexer's transaction wrote for it (contact_seen.lua) before the kill */
+    snprintf(num, sizeof(num), "%lld", (long long)at);
+    tk_redis_do("HSET %s %s %s", NQ_KEY_FOLLOWUP_LAST, "c-old", num);
+    tk_redis_do("ZADD %s NX %s %s", NQ_KEY_FOLLOWUP_DIRTY, num, "c-old");
+    tk_check(tk_metric("nq_followup_refresh_pending_customers") == 1 &&
+                 tk_metric("nq_followup_refresh_lag_ms") >= 0,
+             "/metrics shows the refresh left: %lld, %lld ms",
+             tk_metric("nq_followup_refresh_pending_customers"),
+             tk_metric("nq_followup_refresh_lag_ms"));
+    tk_check(nq_harness_proc_start(tk_h, "nq-customers") == 0 &&
+                 nq_harness_wait_ready(tk_h, INDEX_MS),
+             "nq-customers started again");
+    CU_ASSERT_TRUE_FATAL(tk_wait_indexed(INDEX_MS));
+    json_t *g = tk_get_ok("/api/v1/customers/c-old");
+    tk_check(time_of(g, "last_contact_at") == at &&
+                 time_of(g, "followup_due_at") == midnight_after(at, 14),
+             "c-old refreshed after the restart: %s", tk_text(g));
+    json_decref(g);
+    int n = snprintf(member, sizeof(member), "%013lld\x1f%s", (long long)at, "c-old");
+    redisReply *r = tk_cmd("ZSCORE nq:ix:customers:sort=last_contact %b", member, (size_t)n);
+    tk_check(r && r->type == REDIS_REPLY_STRING, "c-old in the last-contact order at its visit");
+    freeReplyObject(r);
+    tk_check(tk_metric("nq_followup_refresh_pending_customers") == 0 &&
+                 tk_metric("nq_followup_refresh_lag_ms") == 0,
+             "/metrics: none left");
+
+    /* a rebuild from lost last contacts gives the same records and indexes */
+    const char *ids[] = {"c-1", "c-old"};
+    for (size_t i = 0; i < 2; i++)
+        refreshed_state(ids[i], before[i], sizeof(before[i]));
+    tk_redis_do("DEL %s", NQ_KEY_FOLLOWUP_LAST);
+    tk_redis_do("HDEL %s %s", "nq:cust:c-1", "last_contact_at");
+    tk_redis_do("HDEL %s %s", "nq:cust:c-old", "last_contact_at");
+    rebuild_and_wait();
+    for (size_t i = 0; i < 2; i++) {
+        refreshed_state(ids[i], after[i], sizeof(after[i]));
+        tk_check(strcmp(before[i], after[i]) == 0, "%s after the rebuild: %s, live: %s", ids[i],
+                 after[i], before[i]);
+    }
+}
+
 static int suite_init(void)
 {
     return tk_start(NULL);
@@ -639,6 +711,8 @@ static CU_TestInfo tests[] = {
     {"follow-ups: contacts, overdue lists, a team's cadence", test_followup},
     {"due dates reached join the overdue list", test_sweep},
     {"last contacts equal after a rebuild's replay", test_rebuild},
+    {"a contact marked, then killed before its refresh: refreshed on restart",
+     test_refresh_after_kill},
     {"search by name or id, and the orders of the list", test_search_sort},
     {"the customer 360: contact, follow-up, sales, tickets, satisfaction", test_summary},
     CU_TEST_INFO_NULL,

@@ -338,10 +338,13 @@ static const sample_t samples[] = {
     /* clang-format on */
     /* follow-ups: contacts of a batch, a team's cadence, the sweep */
     {NQ_SCRIPT_ID_CONTACT_SEEN,
-     {T "fu:last", T "fu:due", T "ix:cu:overdue=followup", T "ix:cu:sort=name",
+     {T "fu:last", T "fu:dirty"},
+     {"1795000000000", "cu-1", "1794000000000", "cu-9", "1794000000000"}},
+    {NQ_SCRIPT_ID_CONTACT_REFRESH,
+     {T "fu:dirty", T "fu:last", T "fu:due", T "ix:cu:overdue=followup", T "ix:cu:sort=name",
       T "ix:cu:sort=created", T "ix:cu:sort=last_contact", T "ix:cu:sort=next_followup",
       T "ix:cu:sort=by_owner", T "cust:1", T "cust:9"},
-     {"1795000000000", "28800000", "cu-1", "1794000000000", "cu-9", "1794000000000"}},
+     {"1795000000000", "28800000", "cu-1", "cu-9"}},
     {NQ_SCRIPT_ID_CADENCE_PUT,
      {T "team:t1", T "cadence"},
      {"3", "t1:key", "t1:normal", "t1:potential", "5", "", ""}},

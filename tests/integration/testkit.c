@@ -321,7 +321,7 @@ bool tk_indexed(void)
     }
     freeReplyObject(s);
     freeReplyObject(g);
-    return done;
+    return done && tk_redis_int("ZCARD %s", NQ_KEY_FOLLOWUP_DIRTY) == 0;
 }
 
 bool tk_wait_indexed(int timeout_ms)

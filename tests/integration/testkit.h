@@ -119,8 +119,9 @@ json_t *tk_post(json_t *events, int want);
 bool tk_wait_scored(int timeout_ms);
 
 /* Whether nq-customers' activity index group has read the whole log and
- * holds nothing pending; tk_wait_indexed waits for it (false after saying
- * so). */
+ * holds nothing pending, and no follow-up moved by a contact is left to
+ * refresh (services/customers/ctrefresh.h); tk_wait_indexed waits for it
+ * (false after saying so). */
 bool tk_indexed(void);
 bool tk_wait_indexed(int timeout_ms);
 

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "actwrite.h"
+#include "ctrefresh.h"
 #include "nq/period.h"
 #include "nq/scripts.h"
 #include "nq/actindex.h"
@@ -144,10 +145,7 @@ static void test_transaction(void)
     CU_ASSERT_STRING_EQUAL(lines[5], want);
     /* c-1's latest contact (the visit and the call); c-2's order is none */
     snprintf(want, sizeof(want),
-             "EVALSHA %s 9 nq:followup:last nq:followup:due nq:ix:customers:overdue=followup "
-             "nq:ix:customers:sort=name nq:ix:customers:sort=created "
-             "nq:ix:customers:sort=last_contact nq:ix:customers:sort=next_followup "
-             "nq:ix:customers:sort=by_owner nq:cust:c-1 1764120700000 28800000 c-1 1764120600000",
+             "EVALSHA %s 2 nq:followup:last nq:followup:dirty 1764120700000 c-1 1764120600000",
              NQ_SCRIPT(CONTACT_SEEN)->sha);
     CU_ASSERT_STRING_EQUAL(lines[6], want);
     CU_ASSERT_STRING_EQUAL(lines[7], "XACK nq:activities index 1764120700000-0 1764120700001-0 "
@@ -265,14 +263,8 @@ static void test_contacts(void)
     CU_ASSERT_EQUAL(actwrite_pipe(&p, ids, &e, 1, 1764130000000LL, noop, NULL, &st), 0);
     size_t n = commands(&p, lines, 16);
     CU_ASSERT_EQUAL_FATAL(n, 9);
-    CU_ASSERT_PTR_NOT_NULL(strstr(lines[6],
-                                  " 9 nq:followup:last nq:followup:due "
-                                  "nq:ix:customers:overdue=followup "
-                                  "nq:ix:customers:sort=name nq:ix:customers:sort=created "
-                                  "nq:ix:customers:sort=last_contact "
-                                  "nq:ix:customers:sort=next_followup "
-                                  "nq:ix:customers:sort=by_owner nq:cust:c-9 "
-                                  "1764130000000 28800000 c-9 1764125000000"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(lines[6], " 2 nq:followup:last nq:followup:dirty "
+                                            "1764130000000 c-9 1764125000000"));
     nq_redis_pipe_free(&p);
     nq_actlog_free(&e);
     Nq__Activity *orders[] = {&ev[3], &ev[4]};
@@ -495,6 +487,45 @@ static void test_many_customers(void)
     nq_actlog_free(&e);
 }
 
+/* The refresher's call: its fixed keys, one record per customer, now and the
+ * zone offset, then the ids; none gives the fixed keys alone. */
+static void test_refresh_args(void)
+{
+    static const struct {
+        const char *ids[3];
+        size_t n;
+        const char *want;
+    } cases[] = {
+        {{"c-1", "c-2"},
+         2,
+         "nq:followup:dirty nq:followup:last nq:followup:due nq:ix:customers:overdue=followup "
+         "nq:ix:customers:sort=name nq:ix:customers:sort=created "
+         "nq:ix:customers:sort=last_contact nq:ix:customers:sort=next_followup "
+         "nq:ix:customers:sort=by_owner nq:cust:c-1 nq:cust:c-2 1764130000000 28800000 c-1 c-2"},
+        {{NULL},
+         0,
+         "nq:followup:dirty nq:followup:last nq:followup:due nq:ix:customers:overdue=followup "
+         "nq:ix:customers:sort=name nq:ix:customers:sort=created "
+         "nq:ix:customers:sort=last_contact nq:ix:customers:sort=next_followup "
+         "nq:ix:customers:sort=by_owner 1764130000000 28800000"},
+    };
+    for (size_t c = 0; c < sizeof(cases) / sizeof(cases[0]); c++) {
+        nq_redis_args_t a;
+        nq_redis_args_init(&a);
+        size_t nkeys = ctrefresh_args(&a, cases[c].ids, cases[c].n, 1764130000000LL, 28800000);
+        char line[1024] = "";
+        for (size_t i = 0; i < a.argc; i++) {
+            strncat(line, i ? " " : "", sizeof(line) - 1 - strlen(line));
+            strncat(line, a.argv[i], sizeof(line) - 1 - strlen(line));
+        }
+        CU_ASSERT_FALSE(a.failed);
+        CU_ASSERT_EQUAL(nkeys, 9 + cases[c].n);
+        CU_ASSERT_EQUAL(a.argc, nkeys + 2 + cases[c].n);
+        CU_ASSERT_STRING_EQUAL(line, cases[c].want);
+        nq_redis_args_free(&a);
+    }
+}
+
 static CU_TestInfo tests[] = {
     {"customers cut into calls of the events script", test_calls},
     {"a batch of many customers: few calls, every customer once", test_many_customers},
@@ -504,6 +535,7 @@ static CU_TestInfo tests[] = {
     {"the same batch twice, or in another order, writes the same", test_idempotent},
     {"events that make no keys are skipped, their entry acknowledged", test_skips},
     {"competitor intel: one script call per salesperson", test_intel},
+    {"the follow-up refresher's call of marked customers", test_refresh_args},
     CU_TEST_INFO_NULL,
 };
 

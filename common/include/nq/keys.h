@@ -105,6 +105,7 @@
  * | nq:apikeys                       | HASH   | forever                   | nqctl apikey: key id -> its hash, for listing and revoking |
  * | nq:training:required             | HASH   | forever                   | gateway (PUT /training/required, /teams/{id}/training/required): "*" -> the company's required courses, team id -> the team's, JSON {"courses": [...]} (gateway/trainreq.h) |
  * | nq:custsums:layout               | STRING | forever                   | customers: NQ_CUSTSUMS_LAYOUT once every customer's feedback figures have their month fields (services/customers/summonths.h) |
+ * | nq:followup:dirty                | ZSET   | forever (members removed) | customers (activity indexer): customer id -> when its last contact first moved unrefreshed (Unix ms); its follow-up and sort entries are refreshed from nq:followup:last, then it is removed (services/customers/ctrefresh.h) |
  * | nq:session:<SHA-256 hex of the id> | HASH | NQ_SESSION_IDLE_S, renewed on use | gateway: user, csrf, created, expires (absolute, ms) |
  * | nq:audit                         | STREAM | NQ_AUDIT_RETENTION_DAYS (trimmed by MINID on every append) | gateway (every write it answers), nqctl (users, keys): one entry per write, nq/audit.h |
  * | nq:auth:version                  | STRING | forever                   | +1 on every change that may withdraw access (revoke, disable, passwd, logout); gateways poll it and drop their caches |
@@ -242,6 +243,8 @@
 #define NQ_TRAINING_COMPANY      "*" /* the company's field of NQ_KEY_TRAINING_REQUIRED */
 #define NQ_KEY_CUSTSUMS_LAYOUT   "nq:custsums:layout"
 #define NQ_CUSTSUMS_LAYOUT       "2" /* feedback figures keyed by month too */
+/* Customers whose last contact moved, follow-up not refreshed yet (services/customers/ctrefresh.h). */
+#define NQ_KEY_FOLLOWUP_DIRTY "nq:followup:dirty"
 
 /* Whose KPIs: values match the protobuf enum nq.Subject. */
 typedef enum { NQ_SUBJECT_SALESPERSON, NQ_SUBJECT_TEAM, NQ_SUBJECT_COMPANY } nq_subject_t;
