@@ -497,6 +497,21 @@ static void test_bounded_work(void)
                      strcmp(r->element[2]->str, "c-036") == 0,
                  "c-036 kept, c-040 the last looked at");
     freeReplyObject(r);
+    /* filters no customer meets together (two owners): from the start the list
+     * ends at once, without a walk; from a position, the walk goes on */
+    const char *other = "nq:ix:customers:owner=sp-02";
+    r = redisCommand(tk_redis, "EVAL %s 2 %s %s %s %s %s", s->text, small, other, "", "5", "3");
+    tk_check(r && r->type == REDIS_REPLY_ARRAY && r->elements == 2 &&
+                 strcmp(r->element[0]->str, "") == 0 && r->element[1]->integer == 0,
+             "no match: the list ends at once");
+    freeReplyObject(r);
+    r = redisCommand(tk_redis, "EVAL %s 2 %s %s %s %s %s", s->text, small, other, "c-000", "5",
+                     "3");
+    tk_check(r && r->type == REDIS_REPLY_ARRAY && r->elements == 2 && *r->element[0]->str &&
+                 r->element[1]->integer == 1,
+             "no match after c-000: 3 looked at, none kept, more to look at: %s",
+             r && r->elements ? r->element[0]->str : "?");
+    freeReplyObject(r);
 }
 
 /* team=: a page walks the members' owner indexes merged in id order when they
