@@ -667,6 +667,21 @@ def read_customers(c, rng):
     return out
 
 
+def wait_index_layout(timeout_s=3600):
+    """nq-customers builds the list indexes of a data set indexed under an older layout
+    (NQ_INDEX_LAYOUT) once, on connect: the reads wait for it."""
+    keys_h = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "common",
+                          "include", "nq", "keys.h")
+    want = re.search(r'#define NQ_INDEX_LAYOUT "([^"]*)"', open(keys_h).read()).group(1)
+    t0 = time.monotonic()
+    while redis("get", "nq:ix:layout").strip() != want:
+        if time.monotonic() - t0 > timeout_s:
+            raise SystemExit("the list indexes were not built in %d s" % timeout_s)
+        time.sleep(1)
+    log("list indexes at layout %s after %.0f s" % (want, time.monotonic() - t0))
+    return round(time.monotonic() - t0, 1)
+
+
 def wait_looks():
     """The indexer's receivables looks (and so the kept totals) caught up."""
     for _ in range(600):
@@ -754,6 +769,7 @@ def main():
         json.dump(res, sys.stdout, indent=1)
         print()
         return
+    res["index_layout_wait_s"] = wait_index_layout()
     wait_looks()
     c = Client()
     redis("config", "resetstat")

@@ -28,19 +28,22 @@ local nall = #KEYS - ngroup - (owned and 1 or 0)
 for i = 2, sorted and nall or 0 do
   if redis.call('ZCARD', KEYS[i]) == 0 then return {'', 0} end
 end
--- From the start, by id, the filters' intersection empty: the list ends here
--- (Redis counts it in C, stopping at the first match, where a walk would go
--- through the smallest index to its end).
-if not sorted and ngroup == 0 and nall > 1 and ARGV[1] == '' then
-  local args = {'ZINTERCARD', nall}
-  for i = 1, nall do args[#args + 1] = KEYS[i] end
-  args[#args + 1], args[#args + 2] = 'LIMIT', 1
-  if redis.call(unpack(args)) == 0 then return {'', 0} end
-end
 local drive, size = 1, redis.call('ZCARD', KEYS[1])
+local second, second_size = nil, nil -- the next smallest
 for i = 2, sorted and 0 or nall do
   local n = redis.call('ZCARD', KEYS[i])
-  if n < size then drive, size = i, n end
+  if n < size then
+    second, second_size, drive, size = drive, size, i, n
+  elseif not second or n < second_size then
+    second, second_size = i, n
+  end
+end
+-- From the start, by id, the two smallest filters' indexes sharing no id: the
+-- list ends here (Redis counts their intersection in C, stopping at the first
+-- match, where a walk would go through the smallest index to its end).
+if second and ngroup == 0 and ARGV[1] == '' and
+    redis.call('ZINTERCARD', 2, KEYS[drive], KEYS[second], 'LIMIT', 1) == 0 then
+  return {'', 0}
 end
 local function id_of(entry)
   if sorted then return string.match(entry, '\31([^\31]*)$') or '' end

@@ -279,6 +279,7 @@ static const struct {
     {"SREM", K_FIRST},
     {"SCARD", K_FIRST},
     {"SMEMBERS", K_FIRST},
+    {"SSCAN", K_FIRST},
     {"SISMEMBER", K_FIRST},
     {"SMISMEMBER", K_FIRST},
     {"SINTER", K_ALL},
